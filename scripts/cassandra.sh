@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Starts, stops and reports a single-node Apache Cassandra assembled from Maven Central.
+#   scripts/cassandra.sh start|stop|status
+# Environment: CASSANDRA_PORT (native, default 9042), CASSANDRA_STORAGE_PORT (default 7000),
+# CASSANDRA_JMX_PORT (local only, default 7199), CASSANDRA_HEAP (default 768M, at most 1G), CASSANDRA_START_TIMEOUT (seconds, default 180).
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+CASSANDRA_VERSION=5.0.9
+NATIVE_PORT=${CASSANDRA_PORT:-9042}
+STORAGE_PORT=${CASSANDRA_STORAGE_PORT:-7000}
+JMX_PORT=${CASSANDRA_JMX_PORT:-7199}
+HEAP=${CASSANDRA_HEAP:-768M}
+START_TIMEOUT=${CASSANDRA_START_TIMEOUT:-180}
+
+HOME_DIR=$SERVERS_DIR/cassandra
+LIB_DIR=$HOME_DIR/lib-$CASSANDRA_VERSION
+CONF_DIR=$HOME_DIR/conf
+DATA_DIR=$HOME_DIR/data
+LOG_DIR=$HOME_DIR/logs
+PID_FILE=$HOME_DIR/cassandra.pid
+# Unique to our server's command line, so a recycled pid is never mistaken for it.
+MARKER=-Dcassandra.config=file://$CONF_DIR/cassandra.yaml
+
+assemble() {
+  [ -f "$LIB_DIR/.complete" ] && return 0
+  ensure_maven
+  log "assembling Cassandra $CASSANDRA_VERSION from Maven Central into $LIB_DIR (first run only)"
+  rm -rf "$LIB_DIR"
+  mkdir -p "$LIB_DIR" "$DOWNLOADS_DIR"
+  mvn -B -q -f "$REPO_ROOT/scripts/cassandra/pom.xml" \
+    -Dmaven.repo.local="$DOWNLOADS_DIR/m2" \
+    -Dcassandra.version="$CASSANDRA_VERSION" \
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIB_DIR" >&2 ||
+    die "could not fetch cassandra-all $CASSANDRA_VERSION with Maven; see the output above"
+  touch "$LIB_DIR/.complete"
+}
+
+configure() {
+  mkdir -p "$CONF_DIR/triggers" "$DATA_DIR" "$LOG_DIR"
+  sed -e "s|__NATIVE_PORT__|$NATIVE_PORT|g" \
+    -e "s|__STORAGE_PORT__|$STORAGE_PORT|g" \
+    -e "s|__DATA_DIR__|$DATA_DIR|g" \
+    "$REPO_ROOT/scripts/cassandra/cassandra.yaml" >"$CONF_DIR/cassandra.yaml"
+  cp "$REPO_ROOT/scripts/cassandra/logback.xml" "$CONF_DIR/logback.xml"
+}
+
+jvm_options() {
+  local jamm
+  jamm=$(find "$LIB_DIR" -name 'jamm-*.jar' | head -n 1)
+  [ -n "$jamm" ] || die "no jamm jar in $LIB_DIR; remove the folder and start again"
+  # Options and module flags come from our own list; the agent measures object sizes for memtables.
+  grep -v -E '^\s*(#|$)' "$REPO_ROOT/scripts/cassandra/jvm17.options" | sed "s|__JMX_PORT__|$JMX_PORT|g"
+  printf '%s\n' "-javaagent:$jamm" "-Xms$HEAP" "-Xmx$HEAP" \
+    "$MARKER" \
+    "-Dcassandra.storagedir=$DATA_DIR" \
+    "-Dcassandra.logdir=$LOG_DIR" \
+    "-Dcassandra.triggers_dir=$CONF_DIR/triggers" \
+    "-Dlogback.configurationFile=file://$CONF_DIR/logback.xml" \
+    "-XX:ErrorFile=$LOG_DIR/hs_err_%p.log" \
+    "-Xlog:gc=info:file=$LOG_DIR/gc.log:time,uptime:filecount=2,filesize=10M"
+}
+
+ready() {
+  node "$REPO_ROOT/scripts/cql-ping.mjs" 127.0.0.1 "$NATIVE_PORT"
+}
+
+start() {
+  local pid java_home status=0
+  if pid=$(live_pid "$PID_FILE" "$MARKER"); then
+    log "Cassandra already running (pid $pid); waiting until it answers CQL"
+  else
+    port_in_use "$NATIVE_PORT" &&
+      die "port $NATIVE_PORT is taken by a process these scripts did not start; stop it or set CASSANDRA_PORT"
+    java_home=$(ensure_java17) || die "no Java 17 or newer found"
+    assemble
+    configure
+    local options=()
+    mapfile -t options < <(jvm_options)
+    log "starting Cassandra $CASSANDRA_VERSION on 127.0.0.1:$NATIVE_PORT (heap $HEAP, logs in $LOG_DIR)"
+    # setsid: the server must outlive the shell that started it and ignore its signals.
+    setsid "$java_home/bin/java" "${options[@]}" -cp "$CONF_DIR:$LIB_DIR/*" \
+      org.apache.cassandra.service.CassandraDaemon >"$LOG_DIR/stdout.log" 2>&1 </dev/null &
+    echo $! >"$PID_FILE"
+  fi
+  local began=$SECONDS
+  wait_until "$START_TIMEOUT" "$PID_FILE" "$MARKER" ready || status=$?
+  case $status in
+    0) log "Cassandra ready: CQL answers on 127.0.0.1:$NATIVE_PORT after $((SECONDS - began))s" ;;
+    2)
+      print_log_tail "$LOG_DIR/stdout.log" "$LOG_DIR/system.log"
+      die "Cassandra exited while starting; its logs are above and in $LOG_DIR"
+      ;;
+    *)
+      print_log_tail "$LOG_DIR/stdout.log" "$LOG_DIR/system.log"
+      die "Cassandra did not answer CQL within ${START_TIMEOUT}s; its logs are above and in $LOG_DIR"
+      ;;
+  esac
+}
+
+stop() {
+  local pid
+  if pid=$(live_pid "$PID_FILE" "$MARKER"); then
+    log "stopping Cassandra (pid $pid)"
+    stop_pid "$pid" Cassandra 60
+  else
+    log "Cassandra is not running (no live process from $PID_FILE)"
+  fi
+  rm -f "$PID_FILE"
+}
+
+status() {
+  local pid
+  if pid=$(live_pid "$PID_FILE" "$MARKER"); then
+    if ready >/dev/null 2>&1; then
+      echo "cassandra: running, pid $pid, CQL on 127.0.0.1:$NATIVE_PORT"
+    else
+      echo "cassandra: starting, pid $pid, CQL not answering yet"
+    fi
+  else
+    echo "cassandra: stopped"
+    return 3
+  fi
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) die "usage: scripts/cassandra.sh start|stop|status" ;;
+esac

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The test command (`npm test`): installs dependencies, builds, checks types, lint and format, starts
+# the servers, runs the test tiers, and stops the servers it started, even when a test fails.
+#   scripts/test.sh [unit] [integration]     (default: every tier)
+# SYNCED_TEST_CASSANDRA=host:port and SYNCED_TEST_ELASTICSEARCH=url point the tests at servers that
+# already run; the script then starts neither.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+tiers=("$@")
+[ ${#tiers[@]} -gt 0 ] || tiers=(unit integration)
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "[test] installing dependencies (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+echo "[test] building"
+npm run --silent build
+echo "[test] lint and format"
+npm run --silent lint
+
+needs_servers=0
+for tier in "${tiers[@]}"; do
+  [ -d "test/$tier" ] || {
+    echo "[test] error: no test tier '$tier' (test/$tier does not exist)" >&2
+    exit 1
+  }
+  [ "$tier" = unit ] || needs_servers=1
+done
+
+started=()
+stop_started() {
+  local status=$?
+  if [ ${#started[@]} -gt 0 ]; then bash scripts/servers.sh stop "${started[@]}" || true; fi
+  exit "$status"
+}
+trap stop_started EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [ "$needs_servers" = 1 ]; then
+  to_start=()
+  if [ -z "${SYNCED_TEST_CASSANDRA:-}" ]; then
+    bash scripts/cassandra.sh status >/dev/null 2>&1 || started+=(cassandra)
+    to_start+=(cassandra)
+    export SYNCED_TEST_CASSANDRA=127.0.0.1:${CASSANDRA_PORT:-9042}
+  fi
+  if [ -z "${SYNCED_TEST_ELASTICSEARCH:-}" ]; then
+    bash scripts/elasticsearch.sh status >/dev/null 2>&1 || started+=(elasticsearch)
+    to_start+=(elasticsearch)
+    export SYNCED_TEST_ELASTICSEARCH=http://127.0.0.1:${ES_PORT:-9200}
+  fi
+  [ ${#to_start[@]} -eq 0 ] || bash scripts/servers.sh start "${to_start[@]}"
+fi
+
+files=()
+for tier in "${tiers[@]}"; do
+  while IFS= read -r file; do files+=("$file"); done < <(find "dist/test/$tier" -name '*.test.js' | sort)
+done
+[ ${#files[@]} -gt 0 ] || {
+  echo "[test] error: no compiled tests found for: ${tiers[*]}" >&2
+  exit 1
+}
+echo "[test] running ${#files[@]} test files: ${tiers[*]}"
+# One file at a time: the integration tests share two small servers on a 2-core machine.
+node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
