@@ -29,7 +29,7 @@ assemble() {
   log "assembling Cassandra $CASSANDRA_VERSION from Maven Central into $LIB_DIR (first run only)"
   rm -rf "$LIB_DIR"
   mkdir -p "$LIB_DIR" "$DOWNLOADS_DIR"
-  mvn -B -q -f "$REPO_ROOT/scripts/cassandra/pom.xml" \
+  mvn -B -q -Dstyle.color=never -f "$REPO_ROOT/scripts/cassandra/pom.xml" \
     -Dmaven.repo.local="$DOWNLOADS_DIR/m2" \
     -Dcassandra.version="$CASSANDRA_VERSION" \
     dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIB_DIR" >&2 ||

@@ -31,14 +31,13 @@ set_paths() {
   ES_DIR=$(readlink -f "$LINK_DIR" 2>/dev/null || printf '%s' "$LINK_DIR")
   HOME_DIR=$ES_DIR/home-$ES_VERSION
   CONF_DIR=$ES_DIR/config-$ES_MAJOR
-  # Data written by 9.x cannot be read by 8.x again, so each major keeps its own.
+  # Each major keeps its own data (9.x data cannot be read by 8.x again), logs and pid, so an 8.x
+  # and a 9.x server can run side by side on different ports.
   DATA_DIR=$ES_DIR/data-$ES_MAJOR
-  LOG_DIR=$ES_DIR/logs
+  LOG_DIR=$ES_DIR/logs-$ES_MAJOR
   RUN_DIR=$ES_DIR/run
-  PID_FILE=$RUN_DIR/elasticsearch.pid
+  PID_FILE=$RUN_DIR/elasticsearch-$ES_MAJOR.pid
   MARKER=-Des.path.home=$HOME_DIR
-  # Matches a server of any version these scripts started, so stop works whichever major runs.
-  ANY_MARKER=-Des.path.home=$ES_DIR/home-
 }
 set_paths
 
@@ -126,8 +125,6 @@ start() {
   if pid=$(live_pid "$PID_FILE" "$MARKER"); then
     log "Elasticsearch already running (pid $pid); waiting until it is healthy"
   else
-    pid=$(live_pid "$PID_FILE" "$ANY_MARKER") &&
-      die "another Elasticsearch version from these scripts runs (pid $pid); run scripts/elasticsearch.sh stop first"
     port_in_use "$HTTP_PORT" &&
       die "port $HTTP_PORT is taken by a process these scripts did not start; stop it or set ES_PORT"
     if [ "$MIN_JAVA" -le 17 ]; then
@@ -165,7 +162,7 @@ start() {
 
 stop() {
   local pid
-  if pid=$(live_pid "$PID_FILE" "$ANY_MARKER"); then
+  if pid=$(live_pid "$PID_FILE" "$MARKER"); then
     log "stopping Elasticsearch (pid $pid)"
     stop_pid "$pid" Elasticsearch 60
   else
