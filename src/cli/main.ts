@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// The synced command: parses the command line, runs the command, and turns every outcome and error
+// into a message and an exit code.
+import { hideBin } from "yargs/helpers";
+import { buildCli } from "../config/cli-options.js";
+import { SyncedError } from "../config/errors.js";
+import { loadConfig } from "../config/load-config.js";
+import { redactedConfig } from "../config/redact.js";
+import { InterruptedError } from "../reconcile/run-errors.js";
+import { EXIT, exitCodeForError } from "./exit-codes.js";
+import { createLogger } from "./logger.js";
+import { runCommand } from "./run-command.js";
+
+async function main(): Promise<number> {
+  const logger = createLogger();
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // A second signal means the user will not wait for a clean stop.
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    logger.info(`received ${signal}: stopping after the current batch; press again to stop at once`);
+    controller.abort(new InterruptedError(signal));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  let code: number = EXIT.success;
+  try {
+    await buildCli(hideBin(process.argv), {
+      run: async (flags) => {
+        const options = await loadConfig({
+          flags,
+          env: process.env,
+          warn: (message) => {
+            logger.info(message);
+          },
+        });
+        logger.info("starting", { options: redactedConfig(options) });
+        code = await runCommand(options, {
+          signal: controller.signal,
+          logger,
+          stdout: (text) => process.stdout.write(`${text}\n`),
+        });
+      },
+    }).parseAsync();
+  } catch (error) {
+    logger.done();
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`synced: ${message}\n`);
+    if (!(error instanceof SyncedError) && error instanceof Error && error.stack !== undefined) {
+      process.stderr.write(`${error.stack}\n`);
+    }
+    code = exitCodeForError(error);
+  }
+  return code;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,141 @@
+// `synced [run]`: resolve the options, connect to both stores and the state, run once, print the
+// summary, and return the exit code.
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import type { Client } from "@elastic/elasticsearch";
+import type cassandra from "cassandra-driver";
+import type { SyncOptions } from "../config/options.js";
+import { FileDeadLetters } from "../deadletter/file-dead-letters.js";
+import { runSync } from "../reconcile/run-sync.js";
+import { openStateStore, type StateLocation } from "../state/open-state-store.js";
+import { deriveStateKey, validateStateKey } from "../state/state-key.js";
+import { CassandraStore } from "../stores/cassandra/cassandra-store.js";
+import { connectCassandra } from "../stores/cassandra/connect.js";
+import { connectElasticsearch } from "../stores/elasticsearch/connect.js";
+import { ElasticsearchStore } from "../stores/elasticsearch/elasticsearch-store.js";
+import { StoreSchemaGateway } from "../stores/schema-gateway.js";
+import cassandraDriver from "cassandra-driver";
+import { exitCodeForOutcome } from "./exit-codes.js";
+import type { Logger } from "./logger.js";
+import { renderSummary, summaryJson } from "./summary.js";
+
+export interface RunContext {
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+  readonly stdout: (text: string) => void;
+}
+
+export function stateKeyFor(options: SyncOptions): string {
+  if (options.name !== undefined) return validateStateKey(options.name);
+  return deriveStateKey({
+    cassandraCluster: `${[...options.cassandra.contactPoints].sort().join(",")}:${options.cassandra.port}`,
+    keyspace: options.keyspace,
+    elasticsearchCluster: [...options.elasticsearch.nodes].sort().join(","),
+    index: options.index,
+    tables: options.tables,
+    direction: options.direction,
+    layout: options.layout,
+  });
+}
+
+function stateLocation(options: SyncOptions): StateLocation {
+  const s = options.state;
+  if (s.kind === "directory") return { backend: "file", directory: s.path };
+  if (s.kind === "cassandra") return { backend: "cassandra", keyspace: s.keyspace, table: s.table };
+  return { backend: "elasticsearch", index: s.index };
+}
+
+function deadLetterPath(options: SyncOptions, key: string): string {
+  if (options.deadLetter !== undefined) return options.deadLetter;
+  const directory = options.state.kind === "directory" ? options.state.path : "state";
+  return join(directory, `${key}.dead-letters.ndjson`);
+}
+
+export async function runCommand(options: SyncOptions, context: RunContext): Promise<number> {
+  const runId = randomUUID();
+  const key = stateKeyFor(options);
+  let cassandraClient: cassandra.Client | undefined;
+  let esClient: Client | undefined;
+  try {
+    [cassandraClient, esClient] = await Promise.all([
+      connectCassandra(options.cassandra),
+      connectElasticsearch(options.elasticsearch),
+    ]);
+    const state = await openStateStore(stateLocation(options), {
+      cassandra: cassandraClient,
+      elasticsearch: esClient,
+    });
+    const consistency = cassandraDriver.types.consistencies as unknown as Record<string, number>;
+    const shared = { signal: context.signal };
+    const report = await runSync(
+      {
+        runId,
+        key,
+        holder: `${hostname()}:${process.pid}`,
+        begin: options.begin,
+        end: options.end,
+        allowFutureEnd: options.allowFutureEnd,
+        lagMs: options.lagMs,
+        direction: options.direction,
+        dryRun: options.dryRun,
+        maxErrors: options.maxErrors,
+        leaseTtlMs: options.leaseTtlMs,
+      },
+      {
+        cassandra: new CassandraStore({
+          client: cassandraClient,
+          readConsistency:
+            consistency[camel(options.cassandra.readConsistency)] ?? consistency["localQuorum"] ?? 6,
+          writeConsistency:
+            consistency[camel(options.cassandra.writeConsistency)] ?? consistency["localQuorum"] ?? 6,
+          writes: options.cassandra.writes,
+          splits: options.splits,
+          concurrency: options.concurrency,
+          batchSize: options.batchSize,
+          marginMicros: BigInt(options.lagMs) * 1000n,
+          ...shared,
+        }),
+        elasticsearch: new ElasticsearchStore({
+          client: esClient,
+          versioning: options.elasticsearch.versioning,
+          slices: options.slices,
+          batchSize: options.batchSize,
+          maxBulkBytes: 10 * 1024 * 1024,
+          maxDocumentBytes: 10 * 1024 * 1024,
+          ...shared,
+        }),
+        schema: new StoreSchemaGateway(cassandraClient, esClient, {
+          keyspace: options.keyspace,
+          layout: { layout: options.layout, index: options.index, typeField: options.typeField },
+          names: options.columns,
+          include: options.tables,
+          exclude: options.excludeTables,
+          createTables: options.createTables,
+          direction: options.direction,
+        }),
+        state,
+        deadLetters: new FileDeadLetters(deadLetterPath(options, key), runId),
+        signal: context.signal,
+        now: () => BigInt(Date.now()) * 1000n,
+        log: (message, fields) => {
+          context.logger.info(message, fields);
+        },
+        onProgress: (stats) => {
+          context.logger.progress(stats);
+        },
+      },
+    );
+    context.logger.done();
+    await state.close();
+    context.stdout(options.json ? JSON.stringify(summaryJson(report), null, 2) : renderSummary(report));
+    return exitCodeForOutcome(report.outcome, report.error);
+  } finally {
+    await Promise.all([cassandraClient?.shutdown(), esClient?.close()]);
+  }
+}
+
+/** The driver names consistency levels in camel case: LOCAL_QUORUM is `localQuorum`. */
+function camel(level: string): string {
+  return level.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}

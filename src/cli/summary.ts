@@ -1,0 +1,101 @@
+// The end-of-run summary: a table for people, the same data as JSON for machines.
+import { formatMicros } from "../config/time-range.js";
+import type { RunReport } from "../reconcile/run-report.js";
+import { totals } from "../reconcile/run-report.js";
+import { skippedCount, type TableStats } from "../reconcile/stats.js";
+
+function rate(stats: TableStats): number {
+  return stats.durationMs > 0 ? Math.round((stats.scanned * 1000) / stats.durationMs) : 0;
+}
+
+function why(stats: TableStats): string {
+  const parts: string[] = [];
+  if (stats.unchanged > 0) parts.push(`${stats.unchanged} unchanged`);
+  if (stats.targetNewer > 0) parts.push(`${stats.targetNewer} older than target`);
+  if (stats.tieLost > 0) parts.push(`${stats.tieLost} lost tie`);
+  return parts.join(", ");
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) =>
+          i <= 1 || i === row.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0),
+        )
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+export function renderSummary(report: RunReport): string {
+  const lines: string[] = [];
+  const dry = report.dryRun ? " (dry run: nothing was written)" : "";
+  lines.push(`synced run ${report.runId}, state key ${report.key}${dry}`);
+  lines.push(
+    `range [${formatMicros(report.begin)}, ${formatMicros(report.end)}) (begin from ${report.beginFrom})`,
+  );
+  const header = [
+    "table",
+    "direction",
+    "scanned",
+    report.dryRun ? "would write" : "written",
+    "skipped",
+    "conflicts",
+    "dead-lettered",
+    "rate/s",
+    "skipped because",
+  ];
+  const rows = report.tables.map((s) => [
+    s.table,
+    s.direction,
+    String(s.scanned),
+    String(s.written),
+    String(skippedCount(s)),
+    String(s.conflicts),
+    String(s.deadLettered),
+    String(rate(s)),
+    why(s),
+  ]);
+  if (rows.length > 0) lines.push("", table([header, ...rows]));
+  else lines.push("", "no table was synced");
+  for (const s of report.skipped) lines.push(`skipped ${s.name}: ${s.reason}`);
+  if (report.createdIndices.length > 0) lines.push(`created indices: ${report.createdIndices.join(", ")}`);
+  if (report.createdTables.length > 0) lines.push(`created tables: ${report.createdTables.join(", ")}`);
+  const before = report.checkpointBefore === undefined ? "none" : formatMicros(report.checkpointBefore);
+  const after = report.checkpointAfter === undefined ? "none" : formatMicros(report.checkpointAfter);
+  lines.push(before === after ? `checkpoint: ${after} (unchanged)` : `checkpoint: ${before} -> ${after}`);
+  if (report.deadLettered > 0)
+    lines.push(`dead letters: ${report.deadLettered} in ${report.deadLetterLocation}`);
+  const t = totals(report.tables);
+  lines.push(
+    `outcome: ${report.outcome}, ${t["written"] ?? 0} written, ${report.deadLettered} dead-lettered, ` +
+      `in ${(report.durationMs / 1000).toFixed(1)}s`,
+  );
+  if (report.error) lines.push(`error: ${report.error.message}`);
+  return lines.join("\n");
+}
+
+export function summaryJson(report: RunReport): Record<string, unknown> {
+  return {
+    runId: report.runId,
+    key: report.key,
+    range: { begin: formatMicros(report.begin), end: formatMicros(report.end), beginFrom: report.beginFrom },
+    dryRun: report.dryRun,
+    outcome: report.outcome,
+    tables: report.tables.map((s) => ({ ...s, skipped: skippedCount(s), ratePerSecond: rate(s) })),
+    skipped: report.skipped,
+    createdIndices: report.createdIndices,
+    createdTables: report.createdTables,
+    checkpoint: {
+      before: report.checkpointBefore === undefined ? null : formatMicros(report.checkpointBefore),
+      after: report.checkpointAfter === undefined ? null : formatMicros(report.checkpointAfter),
+    },
+    totals: totals(report.tables),
+    deadLetters: { count: report.deadLettered, location: report.deadLetterLocation },
+    durationMs: Math.round(report.durationMs),
+    ...(report.error ? { error: { name: report.error.name, message: report.error.message } } : {}),
+  };
+}

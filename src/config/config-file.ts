@@ -1,0 +1,98 @@
+// The config file: YAML, or JSON when the name ends in .json or the content starts with "{". Keys
+// are the flag names in camelCase; cassandra-* and es-* options sit in `cassandra:` and
+// `elasticsearch:` sections without the prefix (see fileKeyOf). Unknown keys are errors: a misspelt
+// key silently falling back to a default is the kind of mistake a config file should not allow.
+import { extname } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { didYouMean } from "./did-you-mean.js";
+import { ConfigError } from "./errors.js";
+import type { OptionSource } from "./errors.js";
+import { FILE_SECTIONS, OPTION_SPECS } from "./option-specs.js";
+
+export type ReadFile = (path: string) => Promise<string>;
+
+export interface ConfigFile {
+  readonly path: string;
+  /** Values by dotted key (`cassandra.port`); YAML nulls are left out, as if the key were absent. */
+  readonly values: ReadonlyMap<string, unknown>;
+}
+
+const KNOWN_KEYS = new Set(
+  OPTION_SPECS.flatMap((spec) => (spec.fileKey === undefined ? [] : [spec.fileKey])),
+);
+
+export async function readConfigFile(
+  path: string,
+  source: OptionSource,
+  readFile: ReadFile,
+): Promise<ConfigFile> {
+  let text: string;
+  try {
+    text = await readFile(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError("config", source, `cannot read the config file ${path}: ${reason}`, {
+      details: { path },
+      cause: error,
+    });
+  }
+  const document = parseDocument(path, text, source);
+  return { path, values: flatten(path, document) };
+}
+
+function parseDocument(path: string, text: string, source: OptionSource): unknown {
+  const ext = extname(path).toLowerCase();
+  const json = ext === ".json" || (ext !== ".yaml" && ext !== ".yml" && text.trimStart().startsWith("{"));
+  try {
+    return json ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(
+      "config",
+      source,
+      `the config file ${path} is not valid ${json ? "JSON" : "YAML"}: ${reason}`,
+      {
+        details: { path },
+        cause: error,
+      },
+    );
+  }
+}
+
+function flatten(path: string, document: unknown): Map<string, unknown> {
+  const values = new Map<string, unknown>();
+  if (document === null || document === undefined) return values;
+  if (!isMapping(document)) throw shapeError(path, "(top level)", "must be a mapping of keys to values");
+  for (const [key, value] of Object.entries(document)) {
+    if ((FILE_SECTIONS as readonly string[]).includes(key)) {
+      if (value === null) continue;
+      if (!isMapping(value)) throw shapeError(path, key, "must be a mapping, such as `port: 9042` under it");
+      for (const [inner, innerValue] of Object.entries(value))
+        add(values, path, `${key}.${inner}`, innerValue);
+    } else {
+      add(values, path, key, value);
+    }
+  }
+  return values;
+}
+
+function add(values: Map<string, unknown>, path: string, key: string, value: unknown): void {
+  if (!KNOWN_KEYS.has(key)) {
+    const guess = didYouMean(key, KNOWN_KEYS);
+    const hint = guess === undefined ? "" : ` Did you mean ${guess}?`;
+    throw shapeError(
+      path,
+      key,
+      `not a synced option.${hint} The keys are listed under "Config file" in --help`,
+    );
+  }
+  if (value !== null && value !== undefined) values.set(key, value);
+}
+
+function shapeError(path: string, key: string, problem: string): ConfigError {
+  return new ConfigError("config", { kind: "file", path, key }, `${problem}.`, { details: { path, key } });
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

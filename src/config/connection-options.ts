@@ -1,0 +1,147 @@
+// The Cassandra and Elasticsearch sections. Contradictions (a user without a password, TLS files
+// for plain-http nodes) are refused here, since a store would otherwise ignore one of the two quietly.
+import type { ReadFile } from "./config-file.js";
+import { ConfigError } from "./errors.js";
+import type { Layers } from "./layers.js";
+import { contactPoint, nodeUrl } from "./names.js";
+import type { Flag } from "./option-specs.js";
+import { CASSANDRA_WRITE_MODES, CONSISTENCY_LEVELS, ES_VERSIONING_MODES } from "./options.js";
+import type {
+  CassandraOptions,
+  ConsistencyLevel,
+  ElasticsearchOptions,
+  EsAuth,
+  TlsOptions,
+} from "./options.js";
+import { readSecret } from "./secrets.js";
+import type { Warn } from "./secrets.js";
+import { asBoolean, asChoice, asInteger, asList, asText, invalid } from "./values.js";
+import type { Setting } from "./values.js";
+
+function consistency(refused: readonly ConsistencyLevel[], use: string) {
+  return (setting: Setting): ConsistencyLevel => {
+    const level = asChoice(setting, CONSISTENCY_LEVELS, true);
+    if (refused.includes(level)) throw invalid(setting, `${level} cannot be used for ${use}`);
+    return level;
+  };
+}
+
+function nonEmpty(setting: Setting, items: string[]): string[] {
+  if (items.length === 0) throw invalid(setting, "is empty");
+  return items;
+}
+
+function tls(layers: Layers, prefix: "cassandra-tls" | "es-tls"): { files: TlsOptions; any: boolean } {
+  const path = (flag: Flag): string | undefined => layers.read(flag, asText);
+  const ca = path(`${prefix}-ca`);
+  const cert = path(`${prefix}-cert`);
+  const key = path(`${prefix}-key`);
+  const insecure = layers.read(`${prefix}-insecure`, asBoolean) ?? false;
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new ConfigError(
+      `${prefix}-${cert === undefined ? "cert" : "key"}`,
+      undefined,
+      `--${prefix}-cert and --${prefix}-key go together: a client certificate needs its key.`,
+    );
+  }
+  const files: TlsOptions = {
+    insecure,
+    ...(ca === undefined ? {} : { ca }),
+    ...(cert === undefined ? {} : { cert }),
+    ...(key === undefined ? {} : { key }),
+  };
+  return { files, any: ca !== undefined || cert !== undefined || insecure };
+}
+
+export async function cassandraOptions(
+  layers: Layers,
+  readFile: ReadFile,
+  warn: Warn,
+): Promise<CassandraOptions> {
+  const contactPoints = layers.must("cassandra-contact-points", (s) =>
+    nonEmpty(
+      s,
+      asList(s).map((text) => contactPoint(s, text)),
+    ),
+  );
+  const username = layers.read("cassandra-username", asText);
+  const password = await readSecret(layers, "cassandra-password", "cassandra-password-file", readFile, warn);
+  if ((username === undefined) !== (password === undefined)) {
+    const flag = username === undefined ? "cassandra-username" : "cassandra-password";
+    throw new ConfigError(
+      flag,
+      undefined,
+      "--cassandra-username and a Cassandra password go together; set both or neither.",
+    );
+  }
+  const tlsSettings = tls(layers, "cassandra-tls");
+  const tlsFlag = layers.find("cassandra-tls");
+  const tlsOn = tlsFlag === undefined ? tlsSettings.any : asBoolean(tlsFlag);
+  if (tlsFlag !== undefined && !tlsOn && tlsSettings.any) {
+    throw invalid(tlsFlag, "is false, yet other --cassandra-tls-* options are set; remove one or the other");
+  }
+  return {
+    contactPoints,
+    port: layers.must("cassandra-port", (s) => asInteger(s, 1, 65_535)),
+    localDc: layers.must("cassandra-local-dc", asText),
+    readConsistency: layers.must("cassandra-read-consistency", consistency(["ANY"], "reads")),
+    writeConsistency: layers.must(
+      "cassandra-write-consistency",
+      consistency(["SERIAL", "LOCAL_SERIAL"], "writes"),
+    ),
+    writes: layers.must("cassandra-writes", (s) => asChoice(s, CASSANDRA_WRITE_MODES)),
+    ...(username !== undefined && password !== undefined && { auth: { username, password } }),
+    ...(tlsOn && { tls: tlsSettings.files }),
+  };
+}
+
+export async function elasticsearchOptions(
+  layers: Layers,
+  readFile: ReadFile,
+  warn: Warn,
+): Promise<ElasticsearchOptions> {
+  const nodes = layers.must("es-nodes", (s) =>
+    nonEmpty(
+      s,
+      asList(s).map((text) => nodeUrl(s, text)),
+    ),
+  );
+  const username = layers.read("es-username", asText);
+  const password = await readSecret(layers, "es-password", "es-password-file", readFile, warn);
+  const apiKey = await readSecret(layers, "es-api-key", "es-api-key-file", readFile, warn);
+  let auth: EsAuth | undefined;
+  if (apiKey !== undefined) {
+    if (username !== undefined || password !== undefined) {
+      throw new ConfigError(
+        "es-api-key",
+        undefined,
+        "an Elasticsearch API key and a user name or password are both set; use one way to authenticate.",
+      );
+    }
+    auth = { kind: "api-key", apiKey };
+  } else if (username !== undefined && password !== undefined) {
+    auth = { kind: "basic", username, password };
+  } else if (username !== undefined || password !== undefined) {
+    const flag = username === undefined ? "es-username" : "es-password";
+    throw new ConfigError(
+      flag,
+      undefined,
+      "--es-username and an Elasticsearch password go together; set both or neither.",
+    );
+  }
+  const tlsSettings = tls(layers, "es-tls");
+  const files = tlsSettings.files;
+  if (tlsSettings.any && !nodes.some((node) => node.startsWith("https:"))) {
+    throw new ConfigError(
+      "es-nodes",
+      undefined,
+      "--es-tls-* options are set but no --es-nodes URL starts with https://; use https URLs for TLS.",
+    );
+  }
+  return {
+    nodes,
+    versioning: layers.must("es-versioning", (s) => asChoice(s, ES_VERSIONING_MODES)),
+    ...(auth && { auth }),
+    tls: files,
+  };
+}

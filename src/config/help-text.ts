@@ -1,0 +1,32 @@
+// The part of --help that no single option owns: how values combine and how to write them.
+
+export const HELP_EPILOGUE = `Precedence: flags, then SYNCED_* environment variables, then the config file, then defaults. Every option has an environment variable: SYNCED_ and the flag name in upper snake case (--es-nodes: SYNCED_ES_NODES). An empty variable counts as unset.
+
+Times (-b, -e): ISO-8601 with Z or an offset (2015-01-01T00:00:00.123456Z, 2015-01-01T01:00:00+01:00); a date, meaning midnight UTC (2015-01-01); epoch seconds (1420070400, 1420070400.5); or an epoch with a unit, s, ms, us or ns (1420070400000ms). Times are kept to the microsecond; finer digits are dropped. A bare number is always seconds.
+
+Durations (--lag, --lease-ttl): whole numbers with a unit, ms, s, m, h or d, which may be combined: 1500ms, 30s, 5m, 1h30m, 2d.
+
+Lists (--tables, --exclude-tables, --cassandra-contact-points, --es-nodes): comma separated, or the flag repeated.
+
+Secrets: give passwords and API keys through SYNCED_CASSANDRA_PASSWORD, SYNCED_ES_PASSWORD, SYNCED_ES_API_KEY or the matching *-file options; a value on the command line is visible to other users. Between a secret and its file, the one from the higher layer wins. Secrets are never printed.
+
+Config file (--config or SYNCED_CONFIG): YAML, or JSON when the name ends in .json or the content starts with "{". Keys are the flag names in camelCase; the cassandra-* and es-* options go in cassandra: and elasticsearch: sections without that prefix. Unknown keys are errors. Paths are relative to the working directory. For example:
+  keyspace: app
+  index: app
+  tables: [users, orders]
+  lag: 30s
+  state: cassandra:synced.state
+  cassandra:
+    contactPoints: [10.0.0.1, 10.0.0.2]
+    localDc: dc1
+    username: synced
+    passwordFile: /run/secrets/cassandra-password
+    tlsCa: /etc/synced/cassandra-ca.pem
+  elasticsearch:
+    nodes: [https://es-1:9200, https://es-2:9200]
+    apiKeyFile: /run/secrets/es-api-key
+    tlsCa: /etc/synced/es-ca.pem
+
+Examples:
+  synced -k app -i app                                Sync from the checkpoint to now minus the lag
+  synced -k app -i app -b 1420070400 -e 1422748800    Sync January 2015 (the checkpoint does not move back)`;

@@ -1,0 +1,143 @@
+// Merges flags, SYNCED_* environment variables, the config file and defaults into one SyncOptions,
+// and refuses to start on the first bad value, naming the option and where it came from.
+import { readFile as readFileFromDisk } from "node:fs/promises";
+import { readConfigFile } from "./config-file.js";
+import type { ConfigFile, ReadFile } from "./config-file.js";
+import { cassandraOptions, elasticsearchOptions } from "./connection-options.js";
+import { parseDuration } from "./duration.js";
+import { didYouMean } from "./did-you-mean.js";
+import { ConfigError } from "./errors.js";
+import { Layers, missing } from "./layers.js";
+import type { Env, Flags } from "./layers.js";
+import { columnName, cqlName, indexName, stateKey, stateLocation } from "./names.js";
+import { OPTION_SPECS } from "./option-specs.js";
+import { DIRECTIONS, LAYOUTS } from "./options.js";
+import type { SyncOptions } from "./options.js";
+import type { Warn } from "./secrets.js";
+import { formatMicros, parseTimestamp } from "./time-range.js";
+import { asBoolean, asChoice, asInteger, asList, asNumericText, asText } from "./values.js";
+import type { Setting } from "./values.js";
+
+export interface LoadConfigInput {
+  /** Parsed flags keyed by long flag name, as buildCli gives them. */
+  readonly flags: Flags;
+  readonly env: Env;
+  /** Reads the config file and secret files; defaults to reading UTF-8 from disk. */
+  readonly readFile?: ReadFile;
+  /** Told about risky but valid settings, such as a password on the command line. */
+  readonly warn?: Warn;
+}
+
+const MAX_COUNT = 1_000_000;
+
+const time = (s: Setting): bigint => parseTimestamp(asNumericText(s), s.flag, s.source);
+const duration = (min: number) => (s: Setting) => {
+  const ms = parseDuration(asNumericText(s), s.flag, s.source);
+  if (ms < min) throw new ConfigError(s.flag, s.source, `must be at least ${min} ms`);
+  return ms;
+};
+const count = (min: number) => (s: Setting) => asInteger(s, min, MAX_COUNT);
+const tableList = (s: Setting): string[] => asList(s).map((name) => cqlName(s, name));
+const flag = (layers: Layers, name: "dry-run" | "create-tables" | "json" | "allow-future-end"): boolean =>
+  layers.read(name, asBoolean) ?? false;
+
+const KNOWN_VARIABLES = new Set(OPTION_SPECS.map((spec) => spec.env));
+
+// A misspelt variable would otherwise be ignored without a trace. SYNCED_TEST_* belong to the tests.
+function warnUnknownVariables(env: Env, warn: Warn): void {
+  for (const variable of Object.keys(env)) {
+    if (!variable.startsWith("SYNCED_") || variable.startsWith("SYNCED_TEST_")) continue;
+    if (KNOWN_VARIABLES.has(variable)) continue;
+    const guess = didYouMean(variable, KNOWN_VARIABLES);
+    warn(
+      `${variable} is not a synced variable and is ignored${guess === undefined ? "" : `; did you mean ${guess}?`}`,
+    );
+  }
+}
+
+export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
+  const readFile = input.readFile ?? ((path: string) => readFileFromDisk(path, "utf8"));
+  const warn = input.warn ?? (() => undefined);
+  // The file's own location can only come from the layers above it.
+  const configSetting = new Layers(input.flags, input.env).find("config");
+  let file: ConfigFile | undefined;
+  if (configSetting !== undefined) {
+    file = await readConfigFile(asText(configSetting), configSetting.source, readFile);
+  }
+  const layers = new Layers(input.flags, input.env, file);
+  warnUnknownVariables(input.env, warn);
+
+  const keyspace = layers.read("keyspace", (s) => cqlName(s));
+  if (keyspace === undefined) throw missing("keyspace");
+  const index = layers.read("index", (s) => indexName(s));
+  if (index === undefined) throw missing("index");
+
+  const begin = layers.read("begin", time);
+  const end = layers.read("end", time);
+  if (begin !== undefined && end !== undefined && begin >= end) {
+    throw new ConfigError(
+      "begin",
+      undefined,
+      `the begin ${formatMicros(begin)} is not before the end ${formatMicros(end)}; -b must be earlier than -e.`,
+      {
+        details: { begin: formatMicros(begin), end: formatMicros(end) },
+      },
+    );
+  }
+
+  const tables = layers.read("tables", tableList) ?? [];
+  const excludeTables = layers.read("exclude-tables", tableList) ?? [];
+  const both = tables.filter((table) => excludeTables.includes(table));
+  if (both.length > 0) {
+    throw new ConfigError(
+      "exclude-tables",
+      undefined,
+      `${both.join(", ")} is both in --tables and in --exclude-tables; keep it in one.`,
+    );
+  }
+
+  const columns = {
+    id: layers.must("id-column", columnName),
+    timestamp: layers.must("timestamp-column", columnName),
+    tombstone: layers.must("tombstone-column", columnName),
+  };
+  if (new Set(Object.values(columns)).size < 3) {
+    throw new ConfigError(
+      "id-column",
+      undefined,
+      "--id-column, --timestamp-column and --tombstone-column must be three different columns.",
+    );
+  }
+
+  const name = layers.read("name", stateKey);
+  const deadLetter = layers.read("dead-letter", asText);
+  return {
+    keyspace,
+    index,
+    ...(begin === undefined ? {} : { begin }),
+    ...(end === undefined ? {} : { end }),
+    allowFutureEnd: flag(layers, "allow-future-end"),
+    lagMs: layers.must("lag", duration(0)),
+    tables,
+    excludeTables,
+    direction: layers.must("direction", (s) => asChoice(s, DIRECTIONS)),
+    layout: layers.must("layout", (s) => asChoice(s, LAYOUTS)),
+    typeField: layers.must("type-field", columnName),
+    columns,
+    dryRun: flag(layers, "dry-run"),
+    createTables: flag(layers, "create-tables"),
+    ...(name === undefined ? {} : { name }),
+    state: layers.must("state", stateLocation),
+    ...(deadLetter === undefined ? {} : { deadLetter }),
+    maxErrors: layers.must("max-errors", (s) => asInteger(s, 0, Number.MAX_SAFE_INTEGER)),
+    batchSize: layers.must("batch-size", count(1)),
+    concurrency: layers.must("concurrency", (s) => asInteger(s, 1, 1024)),
+    splits: layers.must("splits", count(1)),
+    slices: layers.must("slices", (s) => asInteger(s, 1, 1024)),
+    leaseTtlMs: layers.must("lease-ttl", duration(1000)),
+    json: flag(layers, "json"),
+    ...(file === undefined ? {} : { configFile: file.path }),
+    cassandra: await cassandraOptions(layers, readFile, warn),
+    elasticsearch: await elasticsearchOptions(layers, readFile, warn),
+  };
+}

@@ -1,0 +1,134 @@
+// The fully resolved options every other module reads. Defaults are kept as the text a user would
+// type, because they go through the same parsers as user values and are shown verbatim in `--help`.
+
+export const DIRECTIONS = ["both", "to-es", "to-cassandra"] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+export const LAYOUTS = ["index-per-table", "type-field"] as const;
+export type Layout = (typeof LAYOUTS)[number];
+
+/** `timestamp`: USING TIMESTAMP writes; `lwt`: lightweight transactions, exact but slower. */
+export const CASSANDRA_WRITE_MODES = ["timestamp", "lwt"] as const;
+export type CassandraWriteMode = (typeof CASSANDRA_WRITE_MODES)[number];
+
+/** `optimistic`: if_seq_no/if_primary_term, safe beside other writers; `external`: only if all use it. */
+export const ES_VERSIONING_MODES = ["optimistic", "external"] as const;
+export type EsVersioning = (typeof ES_VERSIONING_MODES)[number];
+
+/** The CQL names of the driver's `types.consistencies`. */
+export const CONSISTENCY_LEVELS = [
+  "ANY",
+  "ONE",
+  "TWO",
+  "THREE",
+  "QUORUM",
+  "ALL",
+  "LOCAL_QUORUM",
+  "EACH_QUORUM",
+  "SERIAL",
+  "LOCAL_SERIAL",
+  "LOCAL_ONE",
+] as const;
+export type ConsistencyLevel = (typeof CONSISTENCY_LEVELS)[number];
+
+export type StateLocation =
+  | { readonly kind: "directory"; readonly path: string }
+  | { readonly kind: "cassandra"; readonly keyspace: string; readonly table: string }
+  | { readonly kind: "elasticsearch"; readonly index: string };
+
+/** File paths; the stores read them when they connect. */
+export interface TlsOptions {
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+  /** Skip certificate verification. */
+  readonly insecure: boolean;
+}
+
+export interface CassandraOptions {
+  readonly contactPoints: readonly string[];
+  readonly port: number;
+  readonly localDc: string;
+  readonly readConsistency: ConsistencyLevel;
+  readonly writeConsistency: ConsistencyLevel;
+  readonly writes: CassandraWriteMode;
+  readonly auth?: { readonly username: string; readonly password: string };
+  /** Absent: plaintext. */
+  readonly tls?: TlsOptions;
+}
+
+export type EsAuth =
+  | { readonly kind: "basic"; readonly username: string; readonly password: string }
+  | { readonly kind: "api-key"; readonly apiKey: string };
+
+export interface ElasticsearchOptions {
+  readonly nodes: readonly string[];
+  readonly versioning: EsVersioning;
+  readonly auth?: EsAuth;
+  /** Used for the https nodes. */
+  readonly tls: TlsOptions;
+}
+
+export interface SyncOptions {
+  readonly keyspace: string;
+  readonly index: string;
+  /** Microseconds since the epoch; absent: the checkpoint, or the epoch. */
+  readonly begin?: bigint;
+  /** Microseconds since the epoch; absent: now minus the lag. */
+  readonly end?: bigint;
+  readonly allowFutureEnd: boolean;
+  readonly lagMs: number;
+  /** Empty: every table of the keyspace. */
+  readonly tables: readonly string[];
+  readonly excludeTables: readonly string[];
+  readonly direction: Direction;
+  readonly layout: Layout;
+  readonly typeField: string;
+  readonly columns: { readonly id: string; readonly timestamp: string; readonly tombstone: string };
+  readonly dryRun: boolean;
+  readonly createTables: boolean;
+  /** The state key; absent: derived from the clusters, keyspace, index, tables, direction, layout. */
+  readonly name?: string;
+  readonly state: StateLocation;
+  /** Absent: a file beside the state. */
+  readonly deadLetter?: string;
+  /** The error budget: the run stops once more records than this have failed. */
+  readonly maxErrors: number;
+  readonly batchSize: number;
+  readonly concurrency: number;
+  /** Token-range splits per Cassandra table. */
+  readonly splits: number;
+  /** Elasticsearch point-in-time slices per index. */
+  readonly slices: number;
+  readonly leaseTtlMs: number;
+  readonly json: boolean;
+  readonly configFile?: string;
+  readonly cassandra: CassandraOptions;
+  readonly elasticsearch: ElasticsearchOptions;
+}
+
+/** Keyed by flag name. Options without an entry are unset by default (booleans: false). */
+export const DEFAULTS = {
+  direction: "both",
+  layout: "index-per-table",
+  "type-field": "type",
+  state: "state/",
+  lag: "30s",
+  "id-column": "id",
+  "timestamp-column": "tmstmp",
+  "tombstone-column": "deleted",
+  "max-errors": "100",
+  "batch-size": "500",
+  concurrency: "4",
+  splits: "32",
+  slices: "2",
+  "lease-ttl": "5m",
+  "cassandra-contact-points": "127.0.0.1",
+  "cassandra-port": "9042",
+  "cassandra-local-dc": "datacenter1",
+  "cassandra-read-consistency": "LOCAL_QUORUM",
+  "cassandra-write-consistency": "LOCAL_QUORUM",
+  "cassandra-writes": "timestamp",
+  "es-nodes": "http://127.0.0.1:9200",
+  "es-versioning": "optimistic",
+} as const satisfies Record<string, string>;

@@ -1,0 +1,57 @@
+// A secret can be given directly (`--es-password`) or as a file (`--es-password-file`, how Kubernetes
+// and Docker mount secrets). The two count as one setting: the layer with the higher precedence wins,
+// and both in the same layer is a contradiction rather than a guess.
+import type { ReadFile } from "./config-file.js";
+import { ConfigError, describeSource } from "./errors.js";
+import { rankOf } from "./layers.js";
+import type { Layers } from "./layers.js";
+import { specFor } from "./option-specs.js";
+import type { Flag } from "./option-specs.js";
+import { asText, invalid } from "./values.js";
+
+export type Warn = (message: string) => void;
+
+export async function readSecret(
+  layers: Layers,
+  valueFlag: Flag,
+  fileFlag: Flag,
+  readFile: ReadFile,
+  warn: Warn,
+): Promise<string | undefined> {
+  const direct = layers.find(valueFlag);
+  const viaFile = layers.find(fileFlag);
+  if (direct !== undefined && viaFile !== undefined && rankOf(direct.source) === rankOf(viaFile.source)) {
+    throw new ConfigError(
+      valueFlag,
+      undefined,
+      `both ${describeSource(direct.source)} and ${describeSource(viaFile.source)} are set; keep one.`,
+    );
+  }
+  const useFile =
+    viaFile !== undefined && (direct === undefined || rankOf(viaFile.source) < rankOf(direct.source));
+  if (!useFile) {
+    if (direct === undefined) return undefined;
+    if (direct.source.kind === "flag") {
+      warn(
+        `--${valueFlag} on the command line is visible to other users of this machine; ` +
+          `prefer ${specFor(valueFlag).env} or --${fileFlag}.`,
+      );
+    }
+    return asText(direct);
+  }
+  const path = asText(viaFile);
+  let content: string;
+  try {
+    content = await readFile(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(fileFlag, viaFile.source, `cannot read ${path}: ${reason}`, {
+      details: { path },
+      cause: error,
+    });
+  }
+  // `echo secret > file` leaves a newline that is not part of the secret.
+  const secret = content.replace(/[\r\n]+$/, "");
+  if (secret === "") throw invalid(viaFile, `the file ${path} is empty`);
+  return secret;
+}

@@ -1,0 +1,19 @@
+// Where records that cannot be synced go, with the reason, so they can be inspected and replayed.
+import type { Direction } from "./stats.js";
+
+export interface DeadLetter {
+  readonly table: string;
+  readonly direction: Direction;
+  /** The store the record was read from. */
+  readonly from: "cassandra" | "elasticsearch";
+  readonly id: string | undefined;
+  readonly reason: string;
+  /** The row or document as read, in its canonical or raw form. */
+  readonly record: unknown;
+}
+
+export interface DeadLetterSink {
+  put(letter: DeadLetter): Promise<void>;
+  /** How many letters this run has put. */
+  readonly count: number;
+}

@@ -1,0 +1,35 @@
+// Whether a source record is written to the target: a pure function of the two versions and contents.
+// The same rule runs in both directions, so one run always converges the two sides.
+import type { CurrentRecord, SyncRecord } from "./record.js";
+import { compareVersions, type VersionPrecision } from "./version.js";
+
+export type Decision =
+  | { readonly action: "write"; readonly reason: "absent" | "newer" | "tie-break" }
+  | { readonly action: "skip"; readonly reason: "unchanged" | "target-newer" | "tie-lost" };
+
+/**
+ * Equal versions with different content are a tie. A tombstone beats a live record (a delete is the
+ * later intent when both claim the same instant); otherwise the larger content digest wins. Both
+ * sides compute the same winner, whichever direction runs.
+ */
+export function sourceWinsTie(source: SyncRecord, target: SyncRecord): boolean {
+  if (source.deleted !== target.deleted) return source.deleted;
+  return source.digest > target.digest;
+}
+
+export function decide(
+  source: SyncRecord,
+  target: CurrentRecord | undefined,
+  precision: VersionPrecision,
+): Decision {
+  if (target === undefined) return { action: "write", reason: "absent" };
+  const order = compareVersions(source.version, target.version, precision);
+  if (order > 0) return { action: "write", reason: "newer" };
+  if (order < 0) return { action: "skip", reason: "target-newer" };
+  if (source.deleted === target.deleted && source.digest === target.digest) {
+    return { action: "skip", reason: "unchanged" };
+  }
+  return sourceWinsTie(source, target)
+    ? { action: "write", reason: "tie-break" }
+    : { action: "skip", reason: "tie-lost" };
+}

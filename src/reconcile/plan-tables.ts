@@ -1,0 +1,103 @@
+// Matches the keyspace's tables with the index's types and decides, for each name, whether it is
+// synced, created or skipped, and why. Pure: both schemas are read elsewhere and passed in.
+import type { Column, ColumnNames, TablePlan } from "./table-plan.js";
+import type { VersionPrecision } from "./version.js";
+
+export interface TableInput {
+  readonly name: string;
+  readonly shape:
+    | {
+        readonly supported: true;
+        readonly shape: "versioned" | "latest";
+        readonly timestampType: "timeuuid" | "timestamp";
+        readonly hasTombstone: boolean;
+      }
+    | { readonly supported: false; readonly reason: string };
+  readonly content: readonly Column[];
+}
+
+export interface TypeInput {
+  readonly name: string;
+  readonly index: string;
+  readonly timestamp: { readonly precision: VersionPrecision } | { readonly problem: string };
+}
+
+export interface PlanInput {
+  readonly keyspace: string;
+  readonly names: ColumnNames;
+  readonly layout: "index-per-table" | "type-field";
+  readonly typeField: string;
+  /** The index (or alias) a table's type lives in when it has none yet, and its `_id` prefix. */
+  readonly indexFor: (table: string) => string;
+  readonly idPrefixFor: (table: string) => string;
+  readonly tables: readonly TableInput[];
+  readonly types: readonly TypeInput[];
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly createTables: boolean;
+  readonly direction: "both" | "to-es" | "to-cassandra";
+}
+
+export type PlanEntry =
+  | { readonly kind: "sync"; readonly plan: TablePlan; readonly createIndex: boolean }
+  | { readonly kind: "create-table"; readonly name: string; readonly index: string }
+  | { readonly kind: "skip"; readonly name: string; readonly reason: string };
+
+export function planTables(input: PlanInput): PlanEntry[] {
+  const tables = new Map(input.tables.map((t) => [t.name.toLowerCase(), t]));
+  const types = new Map(input.types.map((t) => [t.name.toLowerCase(), t]));
+  const names = new Set([...tables.keys(), ...types.keys(), ...input.include.map((n) => n.toLowerCase())]);
+  const include = new Set(input.include.map((n) => n.toLowerCase()));
+  const exclude = new Set(input.exclude.map((n) => n.toLowerCase()));
+  const entries: PlanEntry[] = [];
+  for (const key of [...names].sort()) {
+    if (include.size > 0 && !include.has(key)) continue;
+    if (exclude.has(key)) continue;
+    entries.push(planOne(input, tables.get(key), types.get(key), key));
+  }
+  return entries;
+}
+
+function planOne(
+  input: PlanInput,
+  table: TableInput | undefined,
+  type: TypeInput | undefined,
+  key: string,
+): PlanEntry {
+  const name = table?.name ?? type?.name ?? key;
+  const skip = (reason: string): PlanEntry => ({ kind: "skip", name, reason });
+  if (table === undefined && type === undefined) {
+    return skip(`not found: no table ${input.keyspace}.${key} and no type ${key} in the index`);
+  }
+  if (table === undefined && type !== undefined) {
+    if (input.createTables) return { kind: "create-table", name: type.name, index: type.index };
+    return skip(
+      `no table ${input.keyspace}.${type.name} in Cassandra; pass --create-tables to create it from the index`,
+    );
+  }
+  if (table === undefined) return skip("unreachable");
+  if (!table.shape.supported) return skip(table.shape.reason);
+  if (type !== undefined && "problem" in type.timestamp)
+    return skip(`index ${type.index}: ${type.timestamp.problem}`);
+  if (type === undefined && input.direction === "to-cassandra") {
+    return skip(`no index for ${table.name}, so nothing to copy to Cassandra`);
+  }
+  const index = type?.index ?? input.indexFor(table.name);
+  const plan: TablePlan = {
+    keyspace: input.keyspace,
+    table: table.name,
+    shape: table.shape.shape,
+    timestampType: table.shape.timestampType,
+    names: input.names,
+    contentColumns: table.content,
+    hasTombstone: table.shape.hasTombstone,
+    es: {
+      index,
+      idPrefix: input.idPrefixFor(table.name),
+      ...(input.layout === "type-field" ? { typeFilter: { field: input.typeField, value: table.name } } : {}),
+      timestampPrecision:
+        type !== undefined && "precision" in type.timestamp ? type.timestamp.precision : "microsecond",
+    },
+  };
+  return { kind: "sync", plan, createIndex: type === undefined };
+}

@@ -1,0 +1,40 @@
+// The boundary between the engine and a store. The engine calls exactly these methods; each store
+// adapter (Cassandra, Elasticsearch) implements them and hides its driver.
+import type { BadRecord, CurrentRecord, SyncRecord } from "./record.js";
+import type { TablePlan } from "./table-plan.js";
+import type { VersionPrecision } from "./version.js";
+
+/** A half-open range `[begin, end)` of versions, in microseconds since the epoch. */
+export interface TimeRange {
+  readonly begin: bigint;
+  readonly end: bigint;
+}
+
+export interface ScanBatch {
+  readonly records: readonly SyncRecord[];
+  readonly bad: readonly BadRecord[];
+}
+
+export interface PlannedWrite {
+  readonly record: SyncRecord;
+  /** What the target held when it was read; absent when the target had no such record. */
+  readonly current: CurrentRecord | undefined;
+}
+
+export type WriteOutcome =
+  | { readonly status: "written" }
+  /** Someone else wrote the record between our read and our write; read again and decide again. */
+  | { readonly status: "conflict" }
+  /** The store refused this record for a reason that retrying cannot fix. */
+  | { readonly status: "rejected"; readonly reason: string };
+
+export interface RecordStore {
+  readonly side: "cassandra" | "elasticsearch";
+  versionPrecision(plan: TablePlan): VersionPrecision;
+  /** Every record with a version in the range, newest version per id, in bounded batches. */
+  scan(plan: TablePlan, range: TimeRange): AsyncIterable<ScanBatch>;
+  /** The current (newest) version of each id the store holds, whatever its version. */
+  fetchCurrent(plan: TablePlan, ids: readonly string[]): Promise<Map<string, CurrentRecord | BadRecord>>;
+  /** Writes each record only where it still wins; outcomes are in the order of `writes`. */
+  write(plan: TablePlan, writes: readonly PlannedWrite[]): Promise<WriteOutcome[]>;
+}

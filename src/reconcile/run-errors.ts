@@ -1,0 +1,34 @@
+// Errors that end a run early. Each says why and what the user can do about it.
+import { SyncedError } from "../config/errors.js";
+import type { Direction } from "./stats.js";
+
+/** The error budget is spent: too many records failed, so the run stops and the checkpoint stays. */
+export class CircuitOpenError extends SyncedError {
+  constructor(limit: number, table: string, direction: Direction) {
+    super(
+      `more than ${limit} records failed (the last in table ${table}, ${direction}); the run stopped and the ` +
+        `checkpoint did not move. Inspect the dead letters, fix the cause, and run again ` +
+        `(or raise --max-errors if these failures are expected).`,
+      { limit, table, direction },
+    );
+  }
+}
+
+/** Another run of the same configuration holds the lease. */
+export class LeaseHeldError extends SyncedError {
+  constructor(key: string, holder: string, owner: string, expiresAt: Date, location: string) {
+    super(
+      `another run of this configuration (state key '${key}') is in progress: run ${owner} on ${holder} holds ` +
+        `the lease in ${location} until ${expiresAt.toISOString()}. Wait for it to finish; if it died, its ` +
+        `lease expires then and the next run takes it over.`,
+      { key, holder, owner, expiresAt: expiresAt.toISOString(), location },
+    );
+  }
+}
+
+/** The run was stopped by SIGINT or SIGTERM. */
+export class InterruptedError extends SyncedError {
+  constructor(signal: string) {
+    super(`stopped by ${signal}; the lease was released and the checkpoint did not move`, { signal });
+  }
+}

@@ -1,0 +1,41 @@
+// What one run did, for the summary table, the JSON output and the run history.
+import type { RunOutcome } from "../state/state-store.js";
+import type { TableStats } from "./stats.js";
+
+export interface SkippedType {
+  readonly name: string;
+  readonly reason: string;
+}
+
+export interface RunReport {
+  readonly runId: string;
+  readonly key: string;
+  readonly begin: bigint;
+  readonly end: bigint;
+  readonly beginFrom: "option" | "checkpoint" | "epoch";
+  readonly dryRun: boolean;
+  readonly outcome: RunOutcome;
+  readonly tables: readonly TableStats[];
+  readonly skipped: readonly SkippedType[];
+  readonly createdIndices: readonly string[];
+  readonly createdTables: readonly string[];
+  readonly checkpointBefore: bigint | undefined;
+  readonly checkpointAfter: bigint | undefined;
+  readonly deadLettered: number;
+  readonly deadLetterLocation: string;
+  readonly durationMs: number;
+  readonly error?: Error;
+}
+
+export function totals(tables: readonly TableStats[]): Record<string, number> {
+  const sum = (pick: (s: TableStats) => number): number => tables.reduce((n, s) => n + pick(s), 0);
+  return {
+    scanned: sum((s) => s.scanned),
+    written: sum((s) => s.written),
+    unchanged: sum((s) => s.unchanged),
+    targetNewer: sum((s) => s.targetNewer),
+    tieLost: sum((s) => s.tieLost),
+    conflicts: sum((s) => s.conflicts),
+    deadLettered: sum((s) => s.deadLettered),
+  };
+}

@@ -1,0 +1,254 @@
+// One run of one configuration: take the lease, resolve the range from the checkpoint, plan the
+// tables, reconcile each in each direction, and move the checkpoint only when every table finished.
+// Every store, the schema and the state arrive as interfaces, so this file holds the order of things
+// and nothing else.
+import { formatMicros, resolveRange } from "../config/time-range.js";
+import { nextCheckpoint } from "../state/checkpoint-rule.js";
+import type { Lease, RunOutcome, StateStore } from "../state/state-store.js";
+import type { DeadLetterSink } from "./dead-letter.js";
+import { ErrorBudget } from "./error-budget.js";
+import type { PlanEntry } from "./plan-tables.js";
+import type { RecordStore } from "./record-store.js";
+import { LeaseHeldError } from "./run-errors.js";
+import { totals, type RunReport, type SkippedType } from "./run-report.js";
+import type { Direction, TableStats } from "./stats.js";
+import { syncTable } from "./sync-table.js";
+import type { TablePlan } from "./table-plan.js";
+
+export interface SchemaGateway {
+  plan(): Promise<PlanEntry[]>;
+  /** Creates the type's index (or its fields in the shared index); returns the index name. */
+  createIndex(plan: TablePlan): Promise<string>;
+  /** Creates a Cassandra table from the type's mapping (only with --create-tables). */
+  createTable(name: string, index: string): Promise<void>;
+}
+
+export interface RunSettings {
+  readonly runId: string;
+  readonly key: string;
+  readonly holder: string;
+  readonly begin?: bigint | undefined;
+  readonly end?: bigint | undefined;
+  readonly allowFutureEnd: boolean;
+  readonly lagMs: number;
+  readonly direction: "both" | "to-es" | "to-cassandra";
+  readonly dryRun: boolean;
+  readonly maxErrors: number;
+  readonly leaseTtlMs: number;
+}
+
+export interface RunDependencies {
+  readonly cassandra: RecordStore;
+  readonly elasticsearch: RecordStore;
+  readonly schema: SchemaGateway;
+  readonly state: StateStore;
+  readonly deadLetters: DeadLetterSink & { readonly location: string };
+  readonly signal: AbortSignal;
+  readonly now: () => bigint;
+  readonly log: (message: string, fields?: Record<string, unknown>) => void;
+  readonly onProgress?: (stats: Readonly<TableStats>) => void;
+}
+
+export async function runSync(settings: RunSettings, deps: RunDependencies): Promise<RunReport> {
+  const started = new Date();
+  const leaseResult = await deps.state.acquireLease(
+    settings.key,
+    settings.runId,
+    settings.holder,
+    settings.leaseTtlMs,
+  );
+  if (!leaseResult.acquired) {
+    const held = leaseResult.heldBy;
+    throw new LeaseHeldError(settings.key, held.holder, held.owner, held.expiresAt, deps.state.location);
+  }
+  if (leaseResult.tookOverFrom) {
+    deps.log("took over a stale lease", {
+      from: leaseResult.tookOverFrom.owner,
+      holder: leaseResult.tookOverFrom.holder,
+    });
+  }
+  // Aborted by SIGINT/SIGTERM through deps.signal, or by losing the lease to another run.
+  const run = new AbortController();
+  const forward = (): void => {
+    run.abort(deps.signal.reason);
+  };
+  deps.signal.addEventListener("abort", forward, { once: true });
+  const keeper = keepLease(deps.state, leaseResult.lease, settings.leaseTtlMs, run);
+  const tables: TableStats[] = [];
+  const skipped: SkippedType[] = [];
+  const createdIndices: string[] = [];
+  const createdTables: string[] = [];
+  let checkpointBefore: bigint | undefined;
+  let checkpointAfter: bigint | undefined;
+  let range = { begin: 0n, end: 0n, beginFrom: "epoch" as RunReport["beginFrom"] };
+  let outcome: RunOutcome;
+  let failure: Error | undefined;
+  try {
+    checkpointBefore = (await deps.state.getCheckpoint(settings.key))?.position;
+    checkpointAfter = checkpointBefore;
+    range = resolveRange({
+      begin: settings.begin,
+      end: settings.end,
+      checkpoint: checkpointBefore,
+      lagMs: settings.lagMs,
+      now: deps.now(),
+      allowFutureEnd: settings.allowFutureEnd,
+    });
+    deps.log(`range [${formatMicros(range.begin)}, ${formatMicros(range.end)})`, {
+      beginFrom: range.beginFrom,
+    });
+    const entries = await planWithCreatedTables(deps.schema, settings.dryRun, createdTables, skipped);
+    const budget = new ErrorBudget(settings.maxErrors);
+    for (const entry of entries) {
+      if (entry.kind === "skip") skipped.push({ name: entry.name, reason: entry.reason });
+      if (entry.kind !== "sync") continue;
+      if (entry.createIndex && !settings.dryRun)
+        createdIndices.push(await deps.schema.createIndex(entry.plan));
+      for (const direction of directions(settings.direction)) {
+        // A dry run cannot read an index it has not created; there is nothing in it to copy back.
+        if (entry.createIndex && settings.dryRun && direction === "to-cassandra") continue;
+        const [source, target] =
+          direction === "to-es" ? [deps.cassandra, deps.elasticsearch] : [deps.elasticsearch, deps.cassandra];
+        const stats = await syncTable({
+          plan: entry.plan,
+          direction,
+          source,
+          target,
+          range,
+          dryRun: settings.dryRun,
+          deadLetters: deps.deadLetters,
+          budget,
+          signal: run.signal,
+          ...(deps.onProgress ? { onBatch: deps.onProgress } : {}),
+        });
+        tables.push(stats);
+      }
+    }
+    run.signal.throwIfAborted();
+    outcome = deps.deadLetters.count > 0 ? "partial" : "success";
+    if (!settings.dryRun) {
+      checkpointAfter = nextCheckpoint(checkpointBefore, range.begin, range.end);
+      if (checkpointAfter !== undefined && checkpointAfter !== checkpointBefore) {
+        await deps.state.setCheckpoint(settings.key, checkpointAfter, settings.runId);
+      }
+    }
+  } catch (error) {
+    const reason: unknown = run.signal.aborted ? run.signal.reason : error;
+    failure = reason instanceof Error ? reason : new Error(String(reason));
+    outcome = deps.signal.aborted ? "interrupted" : "failed";
+    checkpointAfter = checkpointBefore;
+  } finally {
+    deps.signal.removeEventListener("abort", forward);
+    await keeper.stop();
+    await deps.state.releaseLease(leaseResult.lease).catch((error: unknown) => {
+      deps.log("could not release the lease; it expires by itself", { error: String(error) });
+    });
+  }
+  const finished = new Date();
+  const report: RunReport = {
+    runId: settings.runId,
+    key: settings.key,
+    begin: range.begin,
+    end: range.end,
+    beginFrom: range.beginFrom,
+    dryRun: settings.dryRun,
+    outcome,
+    tables,
+    skipped,
+    createdIndices,
+    createdTables,
+    checkpointBefore,
+    checkpointAfter,
+    deadLettered: deps.deadLetters.count,
+    deadLetterLocation: deps.deadLetters.location,
+    durationMs: finished.getTime() - started.getTime(),
+    ...(failure ? { error: failure } : {}),
+  };
+  if (!settings.dryRun) await recordRun(deps, report, started, finished);
+  return report;
+}
+
+function directions(direction: RunSettings["direction"]): Direction[] {
+  if (direction === "to-es") return ["to-es"];
+  if (direction === "to-cassandra") return ["to-cassandra"];
+  return ["to-es", "to-cassandra"];
+}
+
+/** With --create-tables, tables are created from their indices first, then the schema is read again. */
+async function planWithCreatedTables(
+  schema: SchemaGateway,
+  dryRun: boolean,
+  createdTables: string[],
+  skipped: SkippedType[],
+): Promise<PlanEntry[]> {
+  const entries = await schema.plan();
+  const toCreate = entries.filter((e) => e.kind === "create-table");
+  if (toCreate.length === 0) return entries;
+  if (dryRun) {
+    for (const entry of toCreate)
+      skipped.push({ name: entry.name, reason: "would create the table (dry run)" });
+    return entries.filter((e) => e.kind !== "create-table");
+  }
+  for (const entry of toCreate) {
+    await schema.createTable(entry.name, entry.index);
+    createdTables.push(entry.name);
+  }
+  return (await schema.plan()).filter((e) => e.kind !== "create-table");
+}
+
+async function recordRun(
+  deps: RunDependencies,
+  report: RunReport,
+  started: Date,
+  finished: Date,
+): Promise<void> {
+  await deps.state
+    .appendRun({
+      runId: report.runId,
+      key: report.key,
+      begin: report.begin,
+      end: report.end,
+      startedAt: started,
+      finishedAt: finished,
+      durationMs: report.durationMs,
+      outcome: report.outcome,
+      ...(report.checkpointBefore === undefined ? {} : { checkpointBefore: report.checkpointBefore }),
+      ...(report.checkpointAfter === undefined ? {} : { checkpointAfter: report.checkpointAfter }),
+      counts: totals(report.tables),
+      ...(report.error ? { message: report.error.message } : {}),
+    })
+    .catch((error: unknown) => {
+      deps.log("could not save the run history", { error: String(error) });
+    });
+}
+
+/** Renews the lease at a third of its time to live; losing it aborts the run. */
+function keepLease(
+  state: StateStore,
+  lease: Lease,
+  ttlMs: number,
+  run: AbortController,
+): { stop: () => Promise<void> } {
+  let current = lease;
+  let renewing: Promise<void> = Promise.resolve();
+  const timer = setInterval(
+    () => {
+      renewing = state.renewLease(current, ttlMs).then(
+        (renewed) => {
+          current = renewed;
+        },
+        (error: unknown) => {
+          clearInterval(timer);
+          run.abort(error);
+        },
+      );
+    },
+    Math.max(1000, Math.floor(ttlMs / 3)),
+  );
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await renewing;
+    },
+  };
+}

@@ -1,0 +1,38 @@
+// Counters for one table in one direction, as the summary reports them.
+export type Direction = "to-es" | "to-cassandra";
+
+export interface TableStats {
+  readonly table: string;
+  readonly direction: Direction;
+  scanned: number;
+  written: number;
+  /** Records the target already had (same version and content). */
+  unchanged: number;
+  /** Records the target holds a newer version of. */
+  targetNewer: number;
+  /** Ties that the target won by the deterministic rule. */
+  tieLost: number;
+  /** Writes that met a concurrent write and were decided again. */
+  conflicts: number;
+  deadLettered: number;
+  durationMs: number;
+}
+
+export function emptyStats(table: string, direction: Direction): TableStats {
+  return {
+    table,
+    direction,
+    scanned: 0,
+    written: 0,
+    unchanged: 0,
+    targetNewer: 0,
+    tieLost: 0,
+    conflicts: 0,
+    deadLettered: 0,
+    durationMs: 0,
+  };
+}
+
+export function skippedCount(stats: TableStats): number {
+  return stats.unchanged + stats.targetNewer + stats.tieLost;
+}

@@ -1,0 +1,143 @@
+// Reconciles one table in one direction over one range: read what changed on the source, read what
+// the target holds for those ids, decide, and write only the winners. Pure orchestration: all I/O is
+// behind RecordStore and DeadLetterSink.
+import { CircuitOpenError } from "./run-errors.js";
+import type { DeadLetter, DeadLetterSink } from "./dead-letter.js";
+import { decide } from "./decide.js";
+import type { ErrorBudget } from "./error-budget.js";
+import type { BadRecord, CurrentRecord, SyncRecord } from "./record.js";
+import type { PlannedWrite, RecordStore, TimeRange } from "./record-store.js";
+import { emptyStats, type Direction, type TableStats } from "./stats.js";
+import type { TablePlan } from "./table-plan.js";
+import { coarser, type VersionPrecision } from "./version.js";
+
+export interface SyncTableInput {
+  readonly plan: TablePlan;
+  readonly direction: Direction;
+  readonly source: RecordStore;
+  readonly target: RecordStore;
+  readonly range: TimeRange;
+  readonly dryRun: boolean;
+  readonly deadLetters: DeadLetterSink;
+  readonly budget: ErrorBudget;
+  readonly signal: AbortSignal;
+  /** How often a record that keeps meeting concurrent writes is read and decided again. */
+  readonly conflictRounds?: number;
+  readonly onBatch?: (stats: Readonly<TableStats>) => void;
+}
+
+export async function syncTable(input: SyncTableInput): Promise<TableStats> {
+  const started = performance.now();
+  const stats = emptyStats(input.plan.table, input.direction);
+  const precision = coarser(
+    input.source.versionPrecision(input.plan),
+    input.target.versionPrecision(input.plan),
+  );
+  try {
+    for await (const batch of input.source.scan(input.plan, input.range)) {
+      input.signal.throwIfAborted();
+      stats.scanned += batch.records.length + batch.bad.length;
+      for (const bad of batch.bad) await deadLetter(input, stats, bad.id, bad.reason, bad.raw);
+      await reconcileBatch(input, stats, precision, batch.records);
+      input.onBatch?.(stats);
+    }
+  } finally {
+    stats.durationMs = performance.now() - started;
+  }
+  return stats;
+}
+
+async function reconcileBatch(
+  input: SyncTableInput,
+  stats: TableStats,
+  precision: VersionPrecision,
+  records: readonly SyncRecord[],
+): Promise<void> {
+  let pending = records;
+  const rounds = input.conflictRounds ?? 3;
+  for (let round = 0; pending.length > 0; round++) {
+    input.signal.throwIfAborted();
+    const current = await input.target.fetchCurrent(
+      input.plan,
+      pending.map((r) => r.id),
+    );
+    const writes: PlannedWrite[] = [];
+    for (const record of pending) {
+      const held = current.get(record.id);
+      if (isBad(held)) {
+        await deadLetter(
+          input,
+          stats,
+          record.id,
+          `the ${input.target.side} record is unreadable: ${held.reason}`,
+          {
+            source: record,
+            target: held.raw,
+          },
+        );
+        continue;
+      }
+      const decision = decide(record, held, precision);
+      if (decision.action === "write") writes.push({ record, current: held });
+      else if (decision.reason === "unchanged") stats.unchanged++;
+      else if (decision.reason === "target-newer") stats.targetNewer++;
+      else stats.tieLost++;
+    }
+    if (input.dryRun) {
+      stats.written += writes.length;
+      return;
+    }
+    const outcomes = await input.target.write(input.plan, writes);
+    const conflicted: SyncRecord[] = [];
+    for (const [i, write] of writes.entries()) {
+      const outcome = outcomes[i];
+      if (outcome === undefined) throw new Error(`the ${input.target.side} store returned too few outcomes`);
+      if (outcome.status === "written") stats.written++;
+      else if (outcome.status === "rejected") {
+        await deadLetter(input, stats, write.record.id, outcome.reason, write.record);
+      } else {
+        stats.conflicts++;
+        conflicted.push(write.record);
+      }
+    }
+    if (round + 1 >= rounds && conflicted.length > 0) {
+      for (const record of conflicted) {
+        await deadLetter(
+          input,
+          stats,
+          record.id,
+          `concurrent writes to this record in ${input.target.side} kept winning the race ${rounds} times; rerun to retry`,
+          record,
+        );
+      }
+      return;
+    }
+    pending = conflicted;
+  }
+}
+
+function isBad(value: CurrentRecord | BadRecord | undefined): value is BadRecord {
+  return value !== undefined && "kind" in value;
+}
+
+async function deadLetter(
+  input: SyncTableInput,
+  stats: TableStats,
+  id: string | undefined,
+  reason: string,
+  record: unknown,
+): Promise<void> {
+  const letter: DeadLetter = {
+    table: input.plan.table,
+    direction: input.direction,
+    from: input.source.side,
+    id,
+    reason,
+    record,
+  };
+  await input.deadLetters.put(letter);
+  stats.deadLettered++;
+  if (!input.budget.spend()) {
+    throw new CircuitOpenError(input.budget.limit, input.plan.table, input.direction);
+  }
+}

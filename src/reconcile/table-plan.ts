@@ -1,0 +1,40 @@
+// What the engine and both store adapters agree on for one table: its shape, columns and index.
+import type { CqlType } from "../stores/values/cql-type.js";
+import type { VersionPrecision } from "./version.js";
+
+export interface ColumnNames {
+  readonly id: string;
+  readonly timestamp: string;
+  readonly tombstone: string;
+}
+
+export interface Column {
+  readonly name: string;
+  readonly type: CqlType;
+}
+
+export interface TablePlan {
+  readonly keyspace: string;
+  /** The Cassandra table, which is also the Elasticsearch type name. */
+  readonly table: string;
+  /** versioned: PRIMARY KEY ((id), tmstmp), one row per version; latest: PRIMARY KEY (id). */
+  readonly shape: "versioned" | "latest";
+  readonly timestampType: "timeuuid" | "timestamp";
+  readonly names: ColumnNames;
+  /** Every column but the id, the timestamp and the tombstone. */
+  readonly contentColumns: readonly Column[];
+  /** Whether the table has the tombstone column; without it, deletes cannot be stored there. */
+  readonly hasTombstone: boolean;
+  readonly es: {
+    readonly index: string;
+    /** Prepended to the record id to form `_id` (the type-field layout shares one index). */
+    readonly idPrefix: string;
+    /** Present in the type-field layout: the field and value that select this type's documents. */
+    readonly typeFilter?: { readonly field: string; readonly value: string };
+    readonly timestampPrecision: VersionPrecision;
+  };
+}
+
+export function cassandraPrecision(plan: TablePlan): VersionPrecision {
+  return plan.timestampType === "timestamp" ? "millisecond" : "microsecond";
+}

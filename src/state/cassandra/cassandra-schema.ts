@@ -1,0 +1,171 @@
+// One table holds every key's state. Each key has three partitions, one per kind, so the lease
+// partition sees only lightweight transactions: mixing them with plain writes on the same cells
+// breaks their guarantees. Runs cluster newest first, so "recent runs" is a plain LIMIT.
+import cassandra from "cassandra-driver";
+import type { Checkpoint, Lease, RunRecord } from "../state-store.js";
+import { RUN_OUTCOMES } from "../state-store.js";
+import { CorruptStateError, StateError } from "../state-errors.js";
+
+export type Kind = "checkpoint" | "lease" | "run";
+
+/** The clustering value of the single checkpoint and lease rows. */
+export const SINGLE_ITEM = "";
+
+export const COLUMNS = {
+  key: "text",
+  kind: "text",
+  item: "text",
+  position: "bigint",
+  updated_at: "timestamp",
+  run_id: "text",
+  owner: "text",
+  holder: "text",
+  acquired_at: "timestamp",
+  expires_at: "timestamp",
+  range_begin: "bigint",
+  range_end: "bigint",
+  started_at: "timestamp",
+  finished_at: "timestamp",
+  duration_ms: "double",
+  outcome: "text",
+  checkpoint_before: "bigint",
+  checkpoint_after: "bigint",
+  counts: "map<text, double>",
+  message: "text",
+} as const;
+
+const CQL_NAME = /^[A-Za-z][A-Za-z0-9_]{0,47}$/;
+
+/** Names are used unquoted, so, as in cqlsh, `App` and `app` are the same keyspace. */
+export function checkCqlName(what: "keyspace" | "table", name: string): string {
+  if (!CQL_NAME.test(name)) {
+    throw new StateError(
+      `'${name}' is not usable as the state ${what}: a Cassandra ${what} name starts with a letter ` +
+        "and holds up to 48 letters, digits and underscores.",
+      { [what]: name },
+    );
+  }
+  return name;
+}
+
+export function createTableCql(table: string): string {
+  const columns = Object.entries(COLUMNS).map(([name, type]) => `${name} ${type}`);
+  return (
+    `CREATE TABLE IF NOT EXISTS ${table} (${columns.join(", ")}, PRIMARY KEY ((key, kind), item)) ` +
+    "WITH CLUSTERING ORDER BY (item DESC) AND comment = 'synced state: checkpoints, leases, run history'"
+  );
+}
+
+/** ISO times have a fixed width for four-digit years, so the item sorts by finish time, then run id. */
+export function runItem(run: RunRecord): string {
+  return `${run.finishedAt.toISOString()}|${run.runId}`;
+}
+
+export function runValues(run: RunRecord): unknown[] {
+  return [
+    run.key,
+    "run" satisfies Kind,
+    runItem(run),
+    run.runId,
+    run.begin.toString(),
+    run.end.toString(),
+    run.startedAt,
+    run.finishedAt,
+    run.durationMs,
+    run.outcome,
+    run.checkpointBefore?.toString() ?? null,
+    run.checkpointAfter?.toString() ?? null,
+    { ...run.counts },
+    run.message ?? null,
+  ];
+}
+
+export const INSERT_RUN_COLUMNS =
+  "key, kind, item, run_id, range_begin, range_end, started_at, finished_at, duration_ms, outcome, " +
+  "checkpoint_before, checkpoint_after, counts, message";
+
+/** Reads a row that should hold state, naming the row and column when it does not. */
+export class RowReader {
+  constructor(
+    private readonly row: cassandra.types.Row,
+    private readonly location: string,
+    private readonly remedy: string,
+  ) {}
+
+  checkpoint(): Checkpoint {
+    return {
+      key: this.text("key"),
+      position: this.bigint("position"),
+      updatedAt: this.date("updated_at"),
+      runId: this.text("run_id"),
+    };
+  }
+
+  lease(): Lease {
+    return {
+      key: this.text("key"),
+      owner: this.text("owner"),
+      holder: this.text("holder"),
+      acquiredAt: this.date("acquired_at"),
+      expiresAt: this.date("expires_at"),
+    };
+  }
+
+  run(): RunRecord {
+    const outcome = RUN_OUTCOMES.find((o) => o === this.text("outcome"));
+    if (outcome === undefined) this.fail("outcome", `is not one of ${RUN_OUTCOMES.join(", ")}`);
+    const before = this.optional("checkpoint_before", () => this.bigint("checkpoint_before"));
+    const after = this.optional("checkpoint_after", () => this.bigint("checkpoint_after"));
+    const message = this.optional("message", () => this.text("message"));
+    const counts: unknown = this.row.get("counts") ?? {};
+    if (typeof counts !== "object" || counts === null) this.fail("counts", "is not a map");
+    return {
+      runId: this.text("run_id"),
+      key: this.text("key"),
+      begin: this.bigint("range_begin"),
+      end: this.bigint("range_end"),
+      startedAt: this.date("started_at"),
+      finishedAt: this.date("finished_at"),
+      durationMs: this.number("duration_ms"),
+      outcome,
+      ...(before === undefined ? {} : { checkpointBefore: before }),
+      ...(after === undefined ? {} : { checkpointAfter: after }),
+      counts: { ...(counts as Record<string, number>) },
+      ...(message === undefined ? {} : { message }),
+    };
+  }
+
+  private optional<T>(column: string, read: () => T): T | undefined {
+    return this.row.get(column) == null ? undefined : read();
+  }
+
+  private text(column: string): string {
+    const value: unknown = this.row.get(column);
+    if (typeof value !== "string") this.fail(column, "is not set");
+    return value;
+  }
+
+  private number(column: string): number {
+    const value: unknown = this.row.get(column);
+    if (typeof value !== "number") this.fail(column, "is not set");
+    return value;
+  }
+
+  private date(column: string): Date {
+    const value: unknown = this.row.get(column);
+    if (!(value instanceof Date)) this.fail(column, "is not set");
+    return value;
+  }
+
+  // The client decides whether bigint columns arrive as Long or as BigInt.
+  private bigint(column: string): bigint {
+    const value: unknown = this.row.get(column);
+    if (typeof value === "bigint") return value;
+    if (value instanceof cassandra.types.Long) return BigInt(value.toString());
+    return this.fail(column, "is not set");
+  }
+
+  private fail(column: string, problem: string): never {
+    throw new CorruptStateError(this.location, `column ${column} ${problem}`, this.remedy);
+  }
+}

@@ -1,0 +1,213 @@
+// State in a Cassandra table, for runs whose filesystem does not last, such as a CronJob's pod.
+// Checkpoints and runs are written at LOCAL_QUORUM, so that a later run reading at LOCAL_QUORUM
+// sees them whichever replica answers.
+import cassandra from "cassandra-driver";
+import type { Checkpoint, Lease, LeaseResult, RunRecord, StateStore } from "../state-store.js";
+import { DEFAULT_RUN_HISTORY_LIMIT } from "../state-store.js";
+import { inStateStore, StateError } from "../state-errors.js";
+import { isValidStateKey, validateStateKey } from "../state-key.js";
+import {
+  checkCqlName,
+  COLUMNS,
+  createTableCql,
+  INSERT_RUN_COLUMNS,
+  RowReader,
+  runValues,
+  SINGLE_ITEM,
+} from "./cassandra-schema.js";
+import { CassandraLeases } from "./cassandra-lease.js";
+
+export interface CassandraStateStoreOptions {
+  readonly keyspace: string;
+  readonly table: string;
+  /** Create a missing keyspace with SimpleStrategy and one replica: for tests and demos only. */
+  readonly createKeyspace?: boolean;
+  readonly historyLimit?: number;
+}
+
+const QUORUM = { prepare: true, consistency: cassandra.types.consistencies.localQuorum };
+
+export class CassandraStateStore implements StateStore {
+  readonly backend = "cassandra";
+  readonly location: string;
+  private readonly leases: CassandraLeases;
+
+  private constructor(
+    private readonly client: cassandra.Client,
+    private readonly table: string,
+    private readonly historyLimit: number,
+  ) {
+    this.location = `Cassandra table ${table}`;
+    this.leases = new CassandraLeases(client, table, this.location);
+  }
+
+  /** Creates the table if it is missing; the client stays the caller's to shut down. */
+  static async open(
+    client: cassandra.Client,
+    options: CassandraStateStoreOptions,
+  ): Promise<CassandraStateStore> {
+    const table = `${checkCqlName("keyspace", options.keyspace)}.${checkCqlName("table", options.table)}`;
+    const store = new CassandraStateStore(client, table, options.historyLimit ?? DEFAULT_RUN_HISTORY_LIMIT);
+    await inStateStore("prepare the state table", store.location, () => store.prepare(options));
+    return store;
+  }
+
+  getCheckpoint(key: string): Promise<Checkpoint | undefined> {
+    return inStateStore("read the checkpoint", this.location, async () => {
+      const result = await this.client.execute(
+        `SELECT key, position, updated_at, run_id FROM ${this.table} ` +
+          "WHERE key = ? AND kind = 'checkpoint' AND item = ?",
+        [validateStateKey(key), SINGLE_ITEM],
+        QUORUM,
+      );
+      const row = result.rows[0];
+      if (row === undefined) return undefined;
+      const remedy = "Fix the row or delete it with `synced state reset`.";
+      return new RowReader(
+        row,
+        `the checkpoint row of key '${key}' in table ${this.table}`,
+        remedy,
+      ).checkpoint();
+    });
+  }
+
+  setCheckpoint(key: string, position: bigint, runId: string): Promise<void> {
+    return inStateStore("save the checkpoint", this.location, async () => {
+      await this.client.execute(
+        `INSERT INTO ${this.table} (key, kind, item, position, updated_at, run_id) ` +
+          "VALUES (?, 'checkpoint', ?, ?, ?, ?)",
+        [validateStateKey(key), SINGLE_ITEM, position.toString(), new Date(), runId],
+        QUORUM,
+      );
+    });
+  }
+
+  deleteCheckpoint(key: string): Promise<void> {
+    return inStateStore("delete the checkpoint", this.location, async () => {
+      await this.client.execute(
+        `DELETE FROM ${this.table} WHERE key = ? AND kind = 'checkpoint'`,
+        [validateStateKey(key)],
+        QUORUM,
+      );
+    });
+  }
+
+  acquireLease(
+    key: string,
+    owner: string,
+    holder: string,
+    ttlMs: number,
+    now = new Date(),
+  ): Promise<LeaseResult> {
+    return inStateStore("take the lease", this.location, () =>
+      this.leases.acquire(validateStateKey(key), owner, holder, ttlMs, now),
+    );
+  }
+
+  renewLease(lease: Lease, ttlMs: number, now = new Date()): Promise<Lease> {
+    return inStateStore("renew the lease", this.location, () => this.leases.renew(lease, ttlMs, now));
+  }
+
+  releaseLease(lease: Lease): Promise<void> {
+    return inStateStore("release the lease", this.location, () => this.leases.release(lease));
+  }
+
+  appendRun(run: RunRecord): Promise<void> {
+    return inStateStore("save the run history", this.location, async () => {
+      validateStateKey(run.key);
+      const markers = INSERT_RUN_COLUMNS.split(",").map(() => "?");
+      await this.client.execute(
+        `INSERT INTO ${this.table} (${INSERT_RUN_COLUMNS}) VALUES (${markers.join(", ")})`,
+        runValues(run),
+        QUORUM,
+      );
+      const kept = await this.client.execute(
+        `SELECT item FROM ${this.table} WHERE key = ? AND kind = 'run' LIMIT ?`,
+        [run.key, this.historyLimit + 1],
+        QUORUM,
+      );
+      const oldestKept: unknown = kept.rows[this.historyLimit - 1]?.get("item");
+      if (kept.rowLength > this.historyLimit && typeof oldestKept === "string") {
+        // One range tombstone, however many runs are dropped.
+        await this.client.execute(
+          `DELETE FROM ${this.table} WHERE key = ? AND kind = 'run' AND item < ?`,
+          [run.key, oldestKept],
+          QUORUM,
+        );
+      }
+    });
+  }
+
+  recentRuns(key: string, limit: number): Promise<RunRecord[]> {
+    return inStateStore("read the run history", this.location, async () => {
+      const result = await this.client.execute(
+        `SELECT * FROM ${this.table} WHERE key = ? AND kind = 'run' LIMIT ?`,
+        [validateStateKey(key), Math.max(1, Math.min(limit, this.historyLimit))],
+        QUORUM,
+      );
+      const remedy = "Delete the row; it holds the history of one past run only.";
+      const runs = result.rows.map((row) =>
+        new RowReader(row, `a run row of key '${key}' in table ${this.table}`, remedy).run(),
+      );
+      return limit > 0 ? runs : [];
+    });
+  }
+
+  listKeys(): Promise<string[]> {
+    return inStateStore("list the state keys", this.location, async () => {
+      const keys = new Set<string>();
+      const result = await this.client.execute(`SELECT DISTINCT key, kind FROM ${this.table}`, [], {
+        ...QUORUM,
+        fetchSize: 1000,
+      });
+      for await (const row of result) {
+        const key: unknown = row.get("key");
+        const kind: unknown = row.get("kind");
+        if (typeof key === "string" && isValidStateKey(key) && kind !== "lease") keys.add(key);
+      }
+      return [...keys].sort();
+    });
+  }
+
+  close(): Promise<void> {
+    // The client belongs to the caller.
+    return Promise.resolve();
+  }
+
+  private async prepare(options: CassandraStateStoreOptions): Promise<void> {
+    const keyspace = options.keyspace.toLowerCase();
+    const found = await this.client.execute(
+      "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?",
+      [keyspace],
+      { prepare: true },
+    );
+    if (found.rowLength === 0) {
+      if (options.createKeyspace !== true) {
+        throw new StateError(
+          `the keyspace ${options.keyspace} for the state table does not exist. Create it with the ` +
+            "replication your cluster needs, or choose an existing keyspace in the state location.",
+          { keyspace: options.keyspace },
+        );
+      }
+      await this.client.execute(
+        `CREATE KEYSPACE IF NOT EXISTS ${options.keyspace} ` +
+          "WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+      );
+    }
+    await this.client.execute(createTableCql(this.table));
+    const columns = await this.client.execute(
+      "SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
+      [keyspace, options.table.toLowerCase()],
+      { prepare: true },
+    );
+    const present = new Set(columns.rows.map((row) => row.get("column_name") as unknown));
+    const missing = Object.keys(COLUMNS).filter((name) => !present.has(name));
+    if (missing.length > 0) {
+      throw new StateError(
+        `the table ${this.table} exists but is not a synced state table (it lacks ${missing.join(", ")}). ` +
+          "Choose another table name in the state location.",
+        { table: this.table, missing },
+      );
+    }
+  }
+}

@@ -1,0 +1,129 @@
+// The lease document changes only conditionally: created with op_type=create when absent, and
+// otherwise replaced or deleted with the if_seq_no/if_primary_term it was read with. Of several
+// contenders that read the same version exactly one succeeds; the others get 409 and read again.
+// Reads are realtime GETs, so no refresh is needed.
+import type { Client } from "@elastic/elasticsearch";
+import type { Lease, LeaseResult } from "../state-store.js";
+import type { JsonObject } from "../state-json.js";
+import { leaseFromJson, leaseToJson } from "../state-json.js";
+import {
+  decideOnLease,
+  expiryAfter,
+  leaseKeptChanging,
+  MAX_LEASE_ATTEMPTS,
+  newLease,
+} from "../lease-rule.js";
+import { LeaseLostError } from "../state-errors.js";
+import { documentId, isConflict, isMissingDocument } from "./elasticsearch-schema.js";
+
+interface StoredLease {
+  readonly lease: Lease;
+  readonly seqNo: number;
+  readonly primaryTerm: number;
+}
+
+type Precondition = "absent" | StoredLease;
+
+export class ElasticsearchLeases {
+  constructor(
+    private readonly client: Client,
+    private readonly index: string,
+    private readonly location: string,
+  ) {}
+
+  async acquire(key: string, owner: string, holder: string, ttlMs: number, now: Date): Promise<LeaseResult> {
+    const fresh = newLease(key, owner, holder, ttlMs, now);
+    let tookOverFrom: Lease | undefined;
+    for (let attempt = 0; attempt < MAX_LEASE_ATTEMPTS; attempt++) {
+      const current = await this.read(key);
+      if (current !== undefined) {
+        const decision = decideOnLease(current.lease, owner, now);
+        if (decision === "refuse") return { acquired: false, heldBy: current.lease };
+        if (decision === "already-held") {
+          // Ours through a write whose answer was lost and that the client retried.
+          return tookOverFrom === undefined
+            ? { acquired: true, lease: current.lease }
+            : { acquired: true, lease: current.lease, tookOverFrom };
+        }
+        tookOverFrom = current.lease;
+      }
+      if (await this.write(fresh, current ?? "absent")) {
+        return current === undefined
+          ? { acquired: true, lease: fresh }
+          : { acquired: true, lease: fresh, tookOverFrom: current.lease };
+      }
+    }
+    throw leaseKeptChanging(key, this.location);
+  }
+
+  async renew(lease: Lease, ttlMs: number, now: Date): Promise<Lease> {
+    const expiresAt = expiryAfter(now, ttlMs);
+    for (let attempt = 0; attempt < MAX_LEASE_ATTEMPTS; attempt++) {
+      const current = await this.read(lease.key);
+      if (current?.lease.owner !== lease.owner) {
+        throw new LeaseLostError(lease.key, lease.owner, current?.lease.owner);
+      }
+      if (current.lease.expiresAt.getTime() === expiresAt.getTime()) return current.lease;
+      const renewed: Lease = { ...current.lease, expiresAt };
+      if (await this.write(renewed, current)) return renewed;
+    }
+    throw leaseKeptChanging(lease.key, this.location);
+  }
+
+  async release(lease: Lease): Promise<void> {
+    for (let attempt = 0; attempt < MAX_LEASE_ATTEMPTS; attempt++) {
+      const current = await this.read(lease.key);
+      if (current?.lease.owner !== lease.owner) return;
+      try {
+        await this.client.delete({
+          index: this.index,
+          id: documentId("lease", lease.key),
+          if_seq_no: current.seqNo,
+          if_primary_term: current.primaryTerm,
+        });
+        return;
+      } catch (error) {
+        if (!isConflict(error) && !isMissingDocument(error)) throw error;
+      }
+    }
+    throw leaseKeptChanging(lease.key, this.location);
+  }
+
+  private async read(key: string): Promise<StoredLease | undefined> {
+    const id = documentId("lease", key);
+    try {
+      const found = await this.client.get<JsonObject>({ index: this.index, id });
+      const remedy =
+        "If no run of this configuration is active, delete the document: " +
+        `DELETE /${this.index}/_doc/${encodeURIComponent(id)}.`;
+      const lease = leaseFromJson(found._source, {
+        location: `document ${id} in index ${this.index}`,
+        remedy,
+      });
+      return { lease, seqNo: found._seq_no ?? 0, primaryTerm: found._primary_term ?? 0 };
+    } catch (error) {
+      if (isMissingDocument(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** False when another writer changed the document first. */
+  private async write(lease: Lease, precondition: Precondition): Promise<boolean> {
+    const condition =
+      precondition === "absent"
+        ? { op_type: "create" as const }
+        : { if_seq_no: precondition.seqNo, if_primary_term: precondition.primaryTerm };
+    try {
+      await this.client.index({
+        index: this.index,
+        id: documentId("lease", lease.key),
+        document: { kind: "lease", ...leaseToJson(lease) },
+        ...condition,
+      });
+      return true;
+    } catch (error) {
+      if (isConflict(error)) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+// One index holds every key's state as three kinds of documents, with fixed ids:
+//
+//   checkpoint:<key>                    {kind: "checkpoint", key, position, updatedAt, runId}
+//   lease:<key>                         {kind: "lease", key, owner, holder, acquiredAt, expiresAt}
+//   run:<key>:<finished ms>:<run id>    {kind: "run", key, runId, begin, end, startedAt, ...}
+//
+// Positions are sent as decimal strings: the `long` mapping indexes them for queries, and the source
+// keeps the exact digits, which a JSON number past 2^53 would not.
+import { createHash } from "node:crypto";
+import { errors } from "@elastic/elasticsearch";
+import type { estypes } from "@elastic/elasticsearch";
+import type { RunRecord } from "../state-store.js";
+import { StateError } from "../state-errors.js";
+
+export type Kind = "checkpoint" | "lease" | "run";
+
+export const STATE_MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: "strict",
+  _meta: { purpose: "synced state: checkpoints, leases, run history" },
+  properties: {
+    kind: { type: "keyword" },
+    key: { type: "keyword" },
+    position: { type: "long" },
+    updatedAt: { type: "date" },
+    runId: { type: "keyword" },
+    owner: { type: "keyword" },
+    holder: { type: "keyword" },
+    acquiredAt: { type: "date" },
+    expiresAt: { type: "date" },
+    begin: { type: "long" },
+    end: { type: "long" },
+    startedAt: { type: "date" },
+    finishedAt: { type: "date" },
+    durationMs: { type: "double" },
+    outcome: { type: "keyword" },
+    checkpointBefore: { type: "long" },
+    checkpointAfter: { type: "long" },
+    // Counts are shown, never searched; their names are free.
+    counts: { type: "object", enabled: false },
+    message: { type: "text" },
+  },
+};
+
+export function documentId(kind: Exclude<Kind, "run">, key: string): string {
+  return `${kind}:${key}`;
+}
+
+/** Ids are at most 512 bytes; keys are short, run ids are whatever the caller chose. */
+export function runDocumentId(run: RunRecord): string {
+  const runId =
+    Buffer.byteLength(run.runId) <= 200 ? run.runId : createHash("sha256").update(run.runId).digest("hex");
+  return `run:${run.key}:${run.finishedAt.getTime()}:${runId}`;
+}
+
+export function kindQuery(kind: Kind, key: string): estypes.QueryDslQueryContainer {
+  return { bool: { filter: [{ term: { kind } }, { term: { key } }] } };
+}
+
+export const NEWEST_RUN_FIRST: estypes.Sort = [{ finishedAt: "desc" }, { runId: "desc" }];
+
+/** ES lowercase-only names, without the characters the server refuses. */
+export function checkIndexName(index: string): string {
+  const bad =
+    index === "" ||
+    index === "." ||
+    index === ".." ||
+    Buffer.byteLength(index) > 255 ||
+    /^[-_+]/.test(index) ||
+    /[A-Z\\/*?"<>| ,#:]/.test(index);
+  if (bad) {
+    throw new StateError(
+      `'${index}' is not usable as the state index: an Elasticsearch index name is lowercase, at most ` +
+        '255 bytes, does not start with -, _ or +, and has none of \\ / * ? " < > | , # : or spaces.',
+      { index },
+    );
+  }
+  return index;
+}
+
+/** A 404 for a document, not for the whole index, which must stay an error. */
+export function isMissingDocument(error: unknown): boolean {
+  if (!(error instanceof errors.ResponseError) || error.statusCode !== 404) return false;
+  const body = error.body as { found?: unknown; result?: unknown } | undefined;
+  return body?.found === false || body?.result === "not_found";
+}
+
+export function isConflict(error: unknown): boolean {
+  return error instanceof errors.ResponseError && error.statusCode === 409;
+}
+
+export function isAlreadyExists(error: unknown): boolean {
+  if (!(error instanceof errors.ResponseError) || error.statusCode !== 400) return false;
+  const body = error.body as { error?: { type?: unknown } } | undefined;
+  return body?.error?.type === "resource_already_exists_exception";
+}

@@ -1,0 +1,225 @@
+// State in an Elasticsearch index, for runs whose filesystem does not last, such as a CronJob's pod.
+// Checkpoints are read with realtime GETs. Run history and the key list are searched, so writes
+// refresh the index at once: it holds a few documents per configuration and sees a few writes per
+// run, so that costs little, while waiting for the next scheduled refresh ("wait_for") adds up to a
+// second per write, and an explicit refresh call would need a privilege beyond writing.
+import type { Client, estypes } from "@elastic/elasticsearch";
+import type { Checkpoint, Lease, LeaseResult, RunRecord, StateStore } from "../state-store.js";
+import { DEFAULT_RUN_HISTORY_LIMIT } from "../state-store.js";
+import type { JsonObject } from "../state-json.js";
+import { checkpointFromJson, checkpointToJson, runFromJson, runToJson } from "../state-json.js";
+import { inStateStore, StateError } from "../state-errors.js";
+import { validateStateKey } from "../state-key.js";
+import {
+  checkIndexName,
+  documentId,
+  isAlreadyExists,
+  isMissingDocument,
+  kindQuery,
+  NEWEST_RUN_FIRST,
+  runDocumentId,
+  STATE_MAPPINGS,
+} from "./elasticsearch-schema.js";
+import { ElasticsearchLeases } from "./elasticsearch-lease.js";
+
+type CompositeKey = Record<string, estypes.FieldValue>;
+
+export interface ElasticsearchStateStoreOptions {
+  readonly index: string;
+  /** Replicas of a newly created index; the cluster's default when absent, as for any other index. */
+  readonly replicas?: number;
+  readonly historyLimit?: number;
+}
+
+export class ElasticsearchStateStore implements StateStore {
+  readonly backend = "elasticsearch";
+  readonly location: string;
+  private readonly leases: ElasticsearchLeases;
+
+  private constructor(
+    private readonly client: Client,
+    private readonly index: string,
+    private readonly historyLimit: number,
+  ) {
+    this.location = `Elasticsearch index ${index}`;
+    this.leases = new ElasticsearchLeases(client, index, this.location);
+  }
+
+  /** Creates the index if it is missing; the client stays the caller's to close. */
+  static async open(
+    client: Client,
+    options: ElasticsearchStateStoreOptions,
+  ): Promise<ElasticsearchStateStore> {
+    const index = checkIndexName(options.index);
+    const store = new ElasticsearchStateStore(
+      client,
+      index,
+      options.historyLimit ?? DEFAULT_RUN_HISTORY_LIMIT,
+    );
+    await inStateStore("prepare the state index", store.location, () => store.prepare(options.replicas));
+    return store;
+  }
+
+  getCheckpoint(key: string): Promise<Checkpoint | undefined> {
+    return inStateStore("read the checkpoint", this.location, async () => {
+      const id = documentId("checkpoint", validateStateKey(key));
+      try {
+        const found = await this.client.get<JsonObject>({ index: this.index, id });
+        const remedy = "Fix the document or delete it with `synced state reset`.";
+        return checkpointFromJson(found._source, {
+          location: `document ${id} in index ${this.index}`,
+          remedy,
+        });
+      } catch (error) {
+        if (isMissingDocument(error)) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  setCheckpoint(key: string, position: bigint, runId: string): Promise<void> {
+    return inStateStore("save the checkpoint", this.location, async () => {
+      const checkpoint: Checkpoint = { key: validateStateKey(key), position, updatedAt: new Date(), runId };
+      await this.client.index({
+        index: this.index,
+        id: documentId("checkpoint", key),
+        document: { kind: "checkpoint", ...checkpointToJson(checkpoint) },
+        refresh: true,
+      });
+    });
+  }
+
+  deleteCheckpoint(key: string): Promise<void> {
+    return inStateStore("delete the checkpoint", this.location, async () => {
+      try {
+        const id = documentId("checkpoint", validateStateKey(key));
+        await this.client.delete({ index: this.index, id, refresh: true });
+      } catch (error) {
+        if (!isMissingDocument(error)) throw error;
+      }
+    });
+  }
+
+  acquireLease(
+    key: string,
+    owner: string,
+    holder: string,
+    ttlMs: number,
+    now = new Date(),
+  ): Promise<LeaseResult> {
+    return inStateStore("take the lease", this.location, () =>
+      this.leases.acquire(validateStateKey(key), owner, holder, ttlMs, now),
+    );
+  }
+
+  renewLease(lease: Lease, ttlMs: number, now = new Date()): Promise<Lease> {
+    return inStateStore("renew the lease", this.location, () => this.leases.renew(lease, ttlMs, now));
+  }
+
+  releaseLease(lease: Lease): Promise<void> {
+    return inStateStore("release the lease", this.location, () => this.leases.release(lease));
+  }
+
+  appendRun(run: RunRecord): Promise<void> {
+    return inStateStore("save the run history", this.location, async () => {
+      validateStateKey(run.key);
+      await this.client.index({
+        index: this.index,
+        id: runDocumentId(run),
+        document: { kind: "run", ...runToJson(run) },
+        refresh: true,
+      });
+      const older = await this.client.search({
+        index: this.index,
+        query: kindQuery("run", run.key),
+        sort: NEWEST_RUN_FIRST,
+        from: this.historyLimit,
+        size: 1000,
+        _source: false,
+      });
+      if (older.hits.hits.length === 0) return;
+      await this.client.bulk({
+        operations: older.hits.hits.map((hit) => ({ delete: { _index: this.index, _id: hit._id ?? "" } })),
+        refresh: true,
+      });
+    });
+  }
+
+  recentRuns(key: string, limit: number): Promise<RunRecord[]> {
+    return inStateStore("read the run history", this.location, async () => {
+      const found = await this.client.search<JsonObject>({
+        index: this.index,
+        query: kindQuery("run", validateStateKey(key)),
+        sort: NEWEST_RUN_FIRST,
+        size: Math.max(0, Math.min(limit, this.historyLimit)),
+      });
+      const remedy = "Delete the document; it holds the history of one past run only.";
+      return found.hits.hits.map((hit) =>
+        runFromJson(hit._source, { location: `document ${hit._id ?? "?"} in index ${this.index}`, remedy }),
+      );
+    });
+  }
+
+  listKeys(): Promise<string[]> {
+    return inStateStore("list the state keys", this.location, async () => {
+      const keys: string[] = [];
+      type Composite = { buckets: { key: CompositeKey }[]; after_key?: CompositeKey } | undefined;
+      let after: CompositeKey | undefined;
+      do {
+        const found = await this.client.search({
+          index: this.index,
+          size: 0,
+          query: { terms: { kind: ["checkpoint", "run"] } },
+          aggs: {
+            keys: {
+              composite: {
+                size: 1000,
+                sources: [{ key: { terms: { field: "key" } } }],
+                ...(after ? { after } : {}),
+              },
+            },
+          },
+        });
+        const composite = found.aggregations?.["keys"] as Composite;
+        for (const bucket of composite?.buckets ?? []) keys.push(String(bucket.key["key"]));
+        after = composite?.buckets.length ? composite.after_key : undefined;
+      } while (after !== undefined);
+      return keys.sort();
+    });
+  }
+
+  close(): Promise<void> {
+    // The client belongs to the caller.
+    return Promise.resolve();
+  }
+
+  private async prepare(replicas: number | undefined): Promise<void> {
+    if (!(await this.client.indices.exists({ index: this.index }))) {
+      try {
+        await this.client.indices.create({
+          index: this.index,
+          // State is a few documents per configuration.
+          settings: {
+            number_of_shards: 1,
+            ...(replicas === undefined ? {} : { number_of_replicas: replicas }),
+          },
+          mappings: STATE_MAPPINGS,
+        });
+      } catch (error) {
+        // Another run created it first.
+        if (!isAlreadyExists(error)) throw error;
+      }
+    }
+    const mappings = await this.client.indices.getMapping({ index: this.index });
+    const properties = Object.values(mappings)[0]?.mappings.properties ?? {};
+    const kind = properties["kind"];
+    const key = properties["key"];
+    if (kind?.type !== "keyword" || key?.type !== "keyword") {
+      throw new StateError(
+        `the index ${this.index} exists but is not a synced state index (its mapping lacks keyword fields ` +
+          "kind and key). Choose another index name in the state location.",
+        { index: this.index },
+      );
+    }
+  }
+}

@@ -1,0 +1,116 @@
+// The directory layout of the file backend, and the few file operations it is built on.
+//
+//   <root>/<key>/checkpoint.json       {"version":1,"key","position","updatedAt","runId"}
+//   <root>/<key>/lease/<n>.json        generation n of the lease: {"version":1,"state":"held"|"released",...}
+//   <root>/<key>/runs/<ms>-<run>.json  one finished run; names sort by finish time, then run id
+//
+// Every file is complete the moment it appears under its name: it is written to a temporary file,
+// flushed, then renamed over the target (replace) or hard-linked to it (create only if absent).
+import { randomBytes, createHash } from "node:crypto";
+import { link, open, readFile, rename, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import type { RunRecord } from "../state-store.js";
+import type { RecordSource } from "../state-json.js";
+import { CorruptStateError } from "../state-errors.js";
+import { validateStateKey } from "../state-key.js";
+
+export const FILE_FORMAT_VERSION = 1;
+
+export function keyDirectory(root: string, key: string): string {
+  return join(root, validateStateKey(key));
+}
+
+export function checkpointFile(root: string, key: string): string {
+  return join(keyDirectory(root, key), "checkpoint.json");
+}
+
+export function leaseDirectory(root: string, key: string): string {
+  return join(keyDirectory(root, key), "lease");
+}
+
+export function runsDirectory(root: string, key: string): string {
+  return join(keyDirectory(root, key), "runs");
+}
+
+export const RUN_FILE = /^\d{15}-[A-Za-z0-9._-]+\.json$/;
+
+/** Fixed-width milliseconds first, so that sorting the names sorts the runs. */
+export function runFileName(run: RunRecord): string {
+  const id = /^[A-Za-z0-9._-]{1,100}$/.test(run.runId)
+    ? run.runId
+    : createHash("sha256").update(run.runId).digest("hex").slice(0, 16);
+  return `${String(Math.max(0, run.finishedAt.getTime())).padStart(15, "0")}-${id}.json`;
+}
+
+export function toFileText(record: Record<string, unknown>): string {
+  return `${JSON.stringify({ version: FILE_FORMAT_VERSION, ...record }, null, 2)}\n`;
+}
+
+/** The parsed JSON of a file, or undefined if there is no such file. */
+export async function readJsonFile(path: string, remedy: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  const source: RecordSource = { location: path, remedy };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const problem = text.trim() === "" ? "the file is empty" : `it is not valid JSON (${String(error)})`;
+    throw new CorruptStateError(source.location, problem, remedy, { cause: error });
+  }
+  const version = (value as { version?: unknown } | null)?.version;
+  if (version !== FILE_FORMAT_VERSION) {
+    const found = version === undefined ? "none" : JSON.stringify(version);
+    const problem = `expected "version": ${FILE_FORMAT_VERSION}, found ${found}`;
+    throw new CorruptStateError(source.location, problem, remedy);
+  }
+  return value;
+}
+
+/** Replaces `path` atomically, so a reader sees the old content or the new, never a mix. */
+export async function writeFileAtomically(path: string, text: string): Promise<void> {
+  const temp = await writeTemporary(path, text);
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Creates `path` with `text` only if nothing is there yet; false if something was. */
+export async function createFileExclusively(path: string, text: string): Promise<boolean> {
+  const temp = await writeTemporary(path, text);
+  try {
+    // link, unlike open with `wx`, never shows other processes a file whose content is not written yet.
+    await link(temp, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+async function writeTemporary(path: string, text: string): Promise<string> {
+  const temp = join(dirname(path), `.${randomBytes(6).toString("hex")}.tmp`);
+  const handle = await open(temp, "wx");
+  try {
+    await handle.writeFile(text, "utf8");
+    // Without this a crash soon after the rename can leave an empty checkpoint behind.
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return temp;
+}
+
+export function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
+}

@@ -1,0 +1,164 @@
+// State in a directory on the local disk: the default, for runs by hand and from cron. A CronJob's
+// pod loses its filesystem, so there the Cassandra or Elasticsearch backend is the right choice.
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { Checkpoint, Lease, LeaseResult, RunRecord, StateStore } from "../state-store.js";
+import { DEFAULT_RUN_HISTORY_LIMIT } from "../state-store.js";
+import { checkpointFromJson, checkpointToJson, runFromJson, runToJson } from "../state-json.js";
+import { CorruptStateError, inStateStore } from "../state-errors.js";
+import { isValidStateKey } from "../state-key.js";
+import {
+  checkpointFile,
+  isNotFound,
+  keyDirectory,
+  readJsonFile,
+  RUN_FILE,
+  runFileName,
+  runsDirectory,
+  toFileText,
+  writeFileAtomically,
+} from "./file-schema.js";
+import { FileLeases } from "./file-lease.js";
+
+export interface FileStateStoreOptions {
+  /** The state directory; created on the first write. */
+  readonly directory: string;
+  readonly historyLimit?: number;
+}
+
+const CHECKPOINT_REMEDY =
+  "Fix the file or delete it (`synced state reset` deletes it); without a checkpoint the next run " +
+  "starts from --begin, or from the epoch.";
+const RUN_REMEDY = "Delete the file; it holds the history of one past run only.";
+
+export class FileStateStore implements StateStore {
+  readonly backend = "file";
+  readonly location: string;
+  private readonly root: string;
+  private readonly historyLimit: number;
+  private readonly leases: FileLeases;
+
+  constructor(options: FileStateStoreOptions) {
+    this.root = resolve(options.directory);
+    this.location = `directory ${this.root}`;
+    this.historyLimit = options.historyLimit ?? DEFAULT_RUN_HISTORY_LIMIT;
+    this.leases = new FileLeases(this.root, this.location);
+  }
+
+  getCheckpoint(key: string): Promise<Checkpoint | undefined> {
+    return inStateStore("read the checkpoint", this.location, async () => {
+      const path = checkpointFile(this.root, key);
+      const value = await readJsonFile(path, CHECKPOINT_REMEDY);
+      if (value === undefined) return undefined;
+      const checkpoint = checkpointFromJson(value, { location: path, remedy: CHECKPOINT_REMEDY });
+      if (checkpoint.key !== key) {
+        throw new CorruptStateError(path, `it belongs to key '${checkpoint.key}'`, CHECKPOINT_REMEDY);
+      }
+      return checkpoint;
+    });
+  }
+
+  setCheckpoint(key: string, position: bigint, runId: string): Promise<void> {
+    return inStateStore("save the checkpoint", this.location, async () => {
+      await mkdir(keyDirectory(this.root, key), { recursive: true });
+      const checkpoint: Checkpoint = { key, position, updatedAt: new Date(), runId };
+      await writeFileAtomically(checkpointFile(this.root, key), toFileText(checkpointToJson(checkpoint)));
+    });
+  }
+
+  deleteCheckpoint(key: string): Promise<void> {
+    return inStateStore("delete the checkpoint", this.location, () =>
+      rm(checkpointFile(this.root, key), { force: true }),
+    );
+  }
+
+  acquireLease(
+    key: string,
+    owner: string,
+    holder: string,
+    ttlMs: number,
+    now = new Date(),
+  ): Promise<LeaseResult> {
+    return inStateStore("take the lease", this.location, () =>
+      this.leases.acquire(key, owner, holder, ttlMs, now),
+    );
+  }
+
+  renewLease(lease: Lease, ttlMs: number, now = new Date()): Promise<Lease> {
+    return inStateStore("renew the lease", this.location, () => this.leases.renew(lease, ttlMs, now));
+  }
+
+  releaseLease(lease: Lease): Promise<void> {
+    return inStateStore("release the lease", this.location, () => this.leases.release(lease));
+  }
+
+  appendRun(run: RunRecord): Promise<void> {
+    return inStateStore("save the run history", this.location, async () => {
+      const directory = runsDirectory(this.root, run.key);
+      await mkdir(directory, { recursive: true });
+      await writeFileAtomically(join(directory, runFileName(run)), toFileText(runToJson(run)));
+      const names = await this.runFileNames(run.key);
+      for (const name of names.slice(this.historyLimit)) await rm(join(directory, name), { force: true });
+    });
+  }
+
+  recentRuns(key: string, limit: number): Promise<RunRecord[]> {
+    return inStateStore("read the run history", this.location, async () => {
+      const directory = runsDirectory(this.root, key);
+      const names = (await this.runFileNames(key)).slice(0, Math.max(0, Math.min(limit, this.historyLimit)));
+      const runs: RunRecord[] = [];
+      for (const name of names) {
+        const path = join(directory, name);
+        const value = await readJsonFile(path, RUN_REMEDY);
+        // A concurrent append may have trimmed it.
+        if (value !== undefined) runs.push(runFromJson(value, { location: path, remedy: RUN_REMEDY }));
+      }
+      return runs;
+    });
+  }
+
+  listKeys(): Promise<string[]> {
+    return inStateStore("list the state keys", this.location, async () => {
+      let entries;
+      try {
+        entries = await readdir(this.root, { withFileTypes: true });
+      } catch (error) {
+        if (isNotFound(error)) return [];
+        throw error;
+      }
+      const keys: string[] = [];
+      for (const entry of entries) {
+        if (!entry.isDirectory() || !isValidStateKey(entry.name)) continue;
+        const hasCheckpoint = await exists(checkpointFile(this.root, entry.name));
+        if (hasCheckpoint || (await this.runFileNames(entry.name)).length > 0) keys.push(entry.name);
+      }
+      return keys.sort();
+    });
+  }
+
+  close(): Promise<void> {
+    // Nothing stays open between calls.
+    return Promise.resolve();
+  }
+
+  /** Newest first. */
+  private async runFileNames(key: string): Promise<string[]> {
+    try {
+      const names = await readdir(runsDirectory(this.root, key));
+      return names.filter((name) => RUN_FILE.test(name)).sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw error;
+    }
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,44 @@
+// What a contender does about a lease it found, decided in one place so that every backend
+// behaves alike and the rule is testable without a server.
+import type { Lease } from "./state-store.js";
+import { StateError } from "./state-errors.js";
+
+export type LeaseDecision =
+  /** Another owner holds a lease that has not expired. */
+  | "refuse"
+  /** The lease expired: whoever replaces it first, atomically, gets it. */
+  | "take-over"
+  /** The caller holds it already, say after retrying a request whose answer was lost. */
+  | "already-held";
+
+export function decideOnLease(existing: Lease, owner: string, now: Date): LeaseDecision {
+  if (existing.expiresAt.getTime() <= now.getTime()) return "take-over";
+  return existing.owner === owner ? "already-held" : "refuse";
+}
+
+export function newLease(key: string, owner: string, holder: string, ttlMs: number, now: Date): Lease {
+  return { key, owner, holder, acquiredAt: now, expiresAt: expiryAfter(now, ttlMs) };
+}
+
+export function expiryAfter(now: Date, ttlMs: number): Date {
+  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
+    throw new StateError(
+      `a lease time-to-live must be a positive whole number of milliseconds, not ${ttlMs}`,
+      {
+        ttlMs,
+      },
+    );
+  }
+  return new Date(now.getTime() + ttlMs);
+}
+
+/** How often a backend re-reads and retries after losing a race before it gives up. */
+export const MAX_LEASE_ATTEMPTS = 10;
+
+export function leaseKeptChanging(key: string, location: string): StateError {
+  return new StateError(
+    `the lease on state key '${key}' in ${location} changed ${MAX_LEASE_ATTEMPTS} times while this run ` +
+      "tried to take it; other runs are competing for it. Try again later.",
+    { key, location },
+  );
+}

@@ -1,0 +1,102 @@
+// The Cassandra side of the engine's RecordStore boundary.
+import type cassandra from "cassandra-driver";
+import type { BadRecord, CurrentRecord } from "../../reconcile/record.js";
+import type {
+  PlannedWrite,
+  RecordStore,
+  ScanBatch,
+  TimeRange,
+  WriteOutcome,
+} from "../../reconcile/record-store.js";
+import { cassandraPrecision, type TablePlan } from "../../reconcile/table-plan.js";
+import type { VersionPrecision } from "../../reconcile/version.js";
+import { withRetry } from "../../util/retry.js";
+import { isTransientCassandraError } from "./transient-errors.js";
+import { fetchCurrent } from "./fetch-current.js";
+import { scanTable } from "./scan.js";
+import { writeRecords } from "./write.js";
+
+export interface CassandraStoreSettings {
+  readonly client: cassandra.Client;
+  readonly readConsistency: number;
+  readonly writeConsistency: number;
+  readonly writes: "timestamp" | "lwt";
+  readonly splits: number;
+  readonly concurrency: number;
+  readonly batchSize: number;
+  /** Write times this close to now use a lightweight transaction instead (see write.ts). */
+  readonly marginMicros: bigint;
+  readonly shard?: { index: number; total: number };
+  readonly signal?: AbortSignal;
+  readonly now?: () => bigint;
+}
+
+export class CassandraStore implements RecordStore {
+  readonly side = "cassandra";
+  readonly #settings: CassandraStoreSettings;
+  readonly #retry: <T>(operation: () => Promise<T>) => Promise<T>;
+
+  constructor(settings: CassandraStoreSettings) {
+    this.#settings = settings;
+    this.#retry = (operation) =>
+      withRetry(operation, {
+        attempts: 5,
+        baseDelayMs: 200,
+        maxDelayMs: 10_000,
+        isTransient: isTransientCassandraError,
+        ...(settings.signal ? { signal: settings.signal } : {}),
+      });
+  }
+
+  versionPrecision(plan: TablePlan): VersionPrecision {
+    return cassandraPrecision(plan);
+  }
+
+  scan(plan: TablePlan, range: TimeRange): AsyncIterable<ScanBatch> {
+    const s = this.#settings;
+    return scanTable(
+      {
+        client: s.client,
+        consistency: s.readConsistency,
+        splits: s.splits,
+        concurrency: s.concurrency,
+        batchSize: s.batchSize,
+        retry: this.#retry,
+        ...(s.shard ? { shard: s.shard } : {}),
+      },
+      plan,
+      range,
+    );
+  }
+
+  fetchCurrent(plan: TablePlan, ids: readonly string[]): Promise<Map<string, CurrentRecord | BadRecord>> {
+    const s = this.#settings;
+    return fetchCurrent(
+      {
+        client: s.client,
+        consistency: s.readConsistency,
+        concurrency: s.concurrency * 8,
+        retry: this.#retry,
+      },
+      plan,
+      ids,
+    );
+  }
+
+  write(plan: TablePlan, writes: readonly PlannedWrite[]): Promise<WriteOutcome[]> {
+    const s = this.#settings;
+    return writeRecords(
+      {
+        client: s.client,
+        consistency: s.writeConsistency,
+        concurrency: s.concurrency * 8,
+        mode: s.writes,
+        marginMicros: s.marginMicros,
+        now: s.now ?? (() => BigInt(Date.now()) * 1000n),
+        retry: this.#retry,
+      },
+      plan,
+      writes,
+    );
+  }
+}

@@ -1,0 +1,80 @@
+// Reads what Cassandra holds now for a batch of ids: the newest version row of a versioned table, or
+// the single row of a latest table together with the newest write time of its cells, which a
+// conditional write must exceed to land.
+import type cassandra from "cassandra-driver";
+import type { BadRecord, CurrentRecord } from "../../reconcile/record.js";
+import type { TablePlan } from "../../reconcile/table-plan.js";
+import { mapConcurrent } from "../../util/map-concurrent.js";
+import { ident, tableRef } from "./cql.js";
+import { rowToRecord } from "./row-codec.js";
+import { selectColumns } from "./scan.js";
+
+export interface CassandraToken {
+  /** The newest cell write time of the row, in microseconds; undefined when no cell is live. */
+  readonly writetime: bigint | undefined;
+  /** The timestamp column as read, for the IF condition of a lightweight transaction. */
+  readonly timestamp: unknown;
+}
+
+export interface FetchSettings {
+  readonly client: cassandra.Client;
+  readonly consistency: number;
+  readonly concurrency: number;
+  readonly retry: <T>(operation: () => Promise<T>) => Promise<T>;
+}
+
+export function fetchQuery(plan: TablePlan): string {
+  const columns = selectColumns(plan).map(ident);
+  const from = `FROM ${tableRef(plan.keyspace, plan.table)} WHERE ${ident(plan.names.id)} = ?`;
+  if (plan.shape === "versioned") {
+    return `SELECT ${columns.join(", ")} ${from} ORDER BY ${ident(plan.names.timestamp)} DESC LIMIT 1`;
+  }
+  const regular = selectColumns(plan).filter((c) => c !== plan.names.id);
+  const writetimes = regular.map((c, i) => `maxwritetime(${ident(c)}) AS wt${i}`);
+  return `SELECT ${[...columns, ...writetimes].join(", ")} ${from}`;
+}
+
+export async function fetchCurrent(
+  settings: FetchSettings,
+  plan: TablePlan,
+  ids: readonly string[],
+): Promise<Map<string, CurrentRecord<CassandraToken> | BadRecord>> {
+  const query = fetchQuery(plan);
+  const options: cassandra.QueryOptions = {
+    prepare: true,
+    consistency: settings.consistency,
+    isIdempotent: true,
+  };
+  const found = new Map<string, CurrentRecord<CassandraToken> | BadRecord>();
+  const rows = await mapConcurrent(ids, settings.concurrency, (id) =>
+    settings
+      .retry(() => settings.client.execute(query, [id], options))
+      .then((r) => r.first() as cassandra.types.Row | null),
+  );
+  for (const row of rows) {
+    if (row === null) continue;
+    const record = rowToRecord(plan, row);
+    if ("kind" in record) {
+      if (record.id !== undefined) found.set(record.id, record);
+      continue;
+    }
+    found.set(record.id, {
+      ...record,
+      token: { writetime: maxWritetime(row), timestamp: row.get(plan.names.timestamp) },
+    });
+  }
+  return found;
+}
+
+function maxWritetime(row: cassandra.types.Row): bigint | undefined {
+  let max: bigint | undefined;
+  for (const key of row.keys()) {
+    if (!/^wt\d+$/.test(key)) continue;
+    const value: unknown = row.get(key);
+    if (value === null || value === undefined) continue;
+    // bigint with the project's driver encoding; a Long's toString is exact too.
+    const micros = typeof value === "bigint" ? value : BigInt((value as { toString(): string }).toString());
+    if (max === undefined || micros > max) max = micros;
+  }
+  return max;
+}

@@ -1,0 +1,94 @@
+// Reads a keyspace's tables, columns and user-defined types from system_schema, and classifies each
+// table's shape. Materialized views are not tables to sync and are left out.
+import type cassandra from "cassandra-driver";
+import type { ColumnNames, Column } from "../../reconcile/table-plan.js";
+import { parseCqlType, type UdtDefinition } from "../values/cql-type.js";
+import { classifyTable, type SchemaColumn, type TableShape } from "./table-shape.js";
+
+export interface CassandraTable {
+  readonly name: string;
+  readonly columns: readonly SchemaColumn[];
+  readonly shape: TableShape;
+  /** Parsed content columns; empty when the shape is unsupported. */
+  readonly content: readonly Column[];
+}
+
+export interface KeyspaceSchema {
+  readonly exists: boolean;
+  readonly tables: readonly CassandraTable[];
+  readonly udts: ReadonlyMap<string, UdtDefinition>;
+}
+
+const KINDS = new Set(["partition_key", "clustering", "regular", "static"]);
+
+export async function readKeyspaceSchema(
+  client: cassandra.Client,
+  keyspace: string,
+  names: ColumnNames,
+): Promise<KeyspaceSchema> {
+  const options = { prepare: true };
+  const [keyspaces, tables, columns, types] = await Promise.all([
+    client.execute(
+      "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?",
+      [keyspace],
+      options,
+    ),
+    client.execute(
+      "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?",
+      [keyspace],
+      options,
+    ),
+    client.execute(
+      "SELECT table_name, column_name, kind, position, type FROM system_schema.columns WHERE keyspace_name = ?",
+      [keyspace],
+      options,
+    ),
+    client.execute(
+      "SELECT type_name, field_names, field_types FROM system_schema.types WHERE keyspace_name = ?",
+      [keyspace],
+      options,
+    ),
+  ]);
+  const udts = new Map<string, UdtDefinition>();
+  for (const row of types.rows) {
+    const name = String(row.get("type_name"));
+    udts.set(name, {
+      keyspace,
+      name,
+      fieldNames: (row.get("field_names") as string[] | null) ?? [],
+      fieldTypes: (row.get("field_types") as string[] | null) ?? [],
+    });
+  }
+  const byTable = new Map<string, SchemaColumn[]>();
+  for (const row of tables.rows) byTable.set(String(row.get("table_name")), []);
+  for (const row of columns.rows) {
+    const list = byTable.get(String(row.get("table_name")));
+    const kind = String(row.get("kind"));
+    if (list === undefined || !KINDS.has(kind)) continue;
+    list.push({
+      name: String(row.get("column_name")),
+      kind: kind as SchemaColumn["kind"],
+      position: Number(row.get("position")),
+      type: String(row.get("type")),
+    });
+  }
+  const lookup = (name: string, ks: string | undefined): UdtDefinition | undefined =>
+    ks === undefined || ks === keyspace ? udts.get(name) : undefined;
+  const result: CassandraTable[] = [];
+  for (const [name, tableColumns] of [...byTable.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    let shape = classifyTable(tableColumns, names);
+    let content: Column[] = [];
+    if (shape.supported) {
+      try {
+        content = shape.contentColumns.map((c) => ({
+          name: c.name,
+          type: parseCqlType(c.type, lookup, c.name),
+        }));
+      } catch (error) {
+        shape = { supported: false, reason: error instanceof Error ? error.message : String(error) };
+      }
+    }
+    result.push({ name, columns: tableColumns, shape, content });
+  }
+  return { exists: keyspaces.rowLength > 0, tables: result, udts };
+}

@@ -1,0 +1,48 @@
+// Turns a Cassandra row into a record and a record into statement parameters, through the value
+// codec, so both stores agree on every value's canonical form.
+import type cassandra from "cassandra-driver";
+import { makeRecord, type BadRecord, type SyncRecord } from "../../reconcile/record.js";
+import type { TablePlan } from "../../reconcile/table-plan.js";
+import type { JsonValue } from "../values/json-value.js";
+import { encodeValue } from "../values/encode.js";
+import { timeuuidMicros } from "./timeuuid.js";
+
+export function rowVersion(plan: TablePlan, value: unknown): bigint | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (plan.timestampType === "timestamp") {
+    const ms = value instanceof Date ? value.getTime() : Number.NaN;
+    return Number.isFinite(ms) ? BigInt(ms) * 1000n : undefined;
+  }
+  return timeuuidMicros(text(value));
+}
+
+/** Uuid, TimeUuid and friends print their canonical form. */
+function text(value: unknown): string {
+  return typeof value === "string" ? value : (value as { toString(): string }).toString();
+}
+
+/** A row as a record, or the reason it cannot be one. Null columns are left out of the content. */
+export function rowToRecord(plan: TablePlan, row: cassandra.types.Row): SyncRecord | BadRecord {
+  const rawId: unknown = row.get(plan.names.id);
+  const id = rawId === null || rawId === undefined ? undefined : text(rawId).toLowerCase();
+  try {
+    if (id === undefined) return bad(undefined, `no ${plan.names.id}`, row);
+    const version = rowVersion(plan, row.get(plan.names.timestamp));
+    if (version === undefined) return bad(id, `no ${plan.names.timestamp}`, row);
+    const deleted = plan.hasTombstone && row.get(plan.names.tombstone) === true;
+    const content: Record<string, JsonValue> = {};
+    for (const column of plan.contentColumns) {
+      const value = encodeValue(row.get(column.name), column.type, column.name);
+      if (value !== null) content[column.name] = value;
+    }
+    return makeRecord(id, version, deleted, content);
+  } catch (error) {
+    return bad(id, error instanceof Error ? error.message : String(error), row);
+  }
+}
+
+function bad(id: string | undefined, reason: string, row: cassandra.types.Row): BadRecord {
+  const raw: Record<string, unknown> = {};
+  for (const key of row.keys()) raw[key] = row.get(key) as unknown;
+  return id === undefined ? { kind: "bad", reason, raw } : { kind: "bad", id, reason, raw };
+}

@@ -1,0 +1,66 @@
+// Time-based UUIDs built from microsecond versions. Cassandra orders timeuuids by their timestamp and
+// then by their last 8 bytes compared as signed bytes, which is what the range bounds rely on.
+import { createHash } from "node:crypto";
+
+/** 100-nanosecond intervals between the Gregorian epoch (1582-10-15) and the Unix epoch. */
+const GREGORIAN_OFFSET = 0x01b21dd213814000n;
+/** The smallest last-8-bytes under signed-byte order, as Cassandra's minTimeuuid() uses. */
+const MIN_LSB = Buffer.alloc(8, 0x80);
+
+function ticksFromMicros(micros: bigint): bigint {
+  const ticks = micros * 10n + GREGORIAN_OFFSET;
+  if (ticks < 0n || ticks >= 1n << 60n) {
+    throw new RangeError(`${micros} microseconds since the epoch is outside the range of a timeuuid`);
+  }
+  return ticks;
+}
+
+function format(bytes: Buffer): string {
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function build(ticks: bigint, lsb: Buffer): string {
+  const bytes = Buffer.alloc(16);
+  bytes.writeUInt32BE(Number(ticks & 0xffffffffn), 0);
+  bytes.writeUInt16BE(Number((ticks >> 32n) & 0xffffn), 4);
+  bytes.writeUInt16BE(Number((ticks >> 48n) & 0x0fffn) | 0x1000, 6);
+  lsb.copy(bytes, 8, 0, 8);
+  return format(bytes);
+}
+
+/** The smallest timeuuid at `micros`: `tmstmp >= lowerBound(b) AND tmstmp < lowerBound(e)` is `[b, e)`. */
+export function timeuuidLowerBound(micros: bigint): string {
+  return build(ticksFromMicros(micros), MIN_LSB);
+}
+
+/**
+ * The timeuuid synced writes for a record's version in a versioned table. It depends only on the
+ * table, the id and the version, so writing the same version twice lands on the same row instead of
+ * adding a duplicate version.
+ */
+export function deterministicTimeuuid(micros: bigint, table: string, id: string): string {
+  const digest = createHash("sha256").update(`${table}\u0000${id}`).digest();
+  const lsb = Buffer.from(digest.subarray(0, 8));
+  lsb[0] = ((lsb[0] ?? 0) & 0x3f) | 0x80; // RFC 4122 variant
+  lsb[2] = (lsb[2] ?? 0) | 0x01; // multicast bit: a node id that is not a real MAC address
+  return build(ticksFromMicros(micros), lsb);
+}
+
+/** The version a timeuuid carries, in microseconds since the epoch (sub-microsecond ticks dropped). */
+export function timeuuidMicros(uuid: string): bigint {
+  const hex = uuid.replace(/-/g, "");
+  if (!/^[0-9a-f]{32}$/i.test(hex) || hex[12] !== "1") {
+    throw new RangeError(`'${uuid}' is not a version 1 (time-based) UUID`);
+  }
+  const low = BigInt(`0x${hex.slice(0, 8)}`);
+  const mid = BigInt(`0x${hex.slice(8, 12)}`);
+  const high = BigInt(`0x${hex.slice(13, 16)}`);
+  const ticks = (high << 48n) | (mid << 32n) | low;
+  return floorDiv(ticks - GREGORIAN_OFFSET, 10n);
+}
+
+export function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+}

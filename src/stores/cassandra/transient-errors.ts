@@ -1,0 +1,20 @@
+// Which Cassandra failures are worth retrying: the coordinator or replicas were briefly unable to
+// answer. A malformed statement or a refused value fails the same way every time.
+import cassandra from "cassandra-driver";
+
+const { responseErrorCodes } = cassandra.types;
+const TRANSIENT_CODES = new Set<number>([
+  responseErrorCodes.overloaded,
+  responseErrorCodes.isBootstrapping,
+  responseErrorCodes.unavailableException,
+  responseErrorCodes.readTimeout,
+  responseErrorCodes.writeTimeout,
+  responseErrorCodes.truncateError,
+]);
+
+export function isTransientCassandraError(error: unknown): boolean {
+  if (error instanceof cassandra.errors.NoHostAvailableError) return true;
+  if (error instanceof cassandra.errors.OperationTimedOutError) return true;
+  if (error instanceof cassandra.errors.ResponseError) return TRANSIENT_CODES.has(error.code);
+  return false;
+}

@@ -1,0 +1,132 @@
+// Writes winning records into Cassandra without ever overwriting a newer application write.
+//
+// Cell write times, not the timestamp column, decide which Cassandra write survives. A write that wins
+// by version is therefore made with USING TIMESTAMP above every cell it replaces (so it lands), yet
+// below the time of any write made after we read the row (so a newer application write still wins).
+// Versions lie before the range end, which lags behind now, so such a write time normally exists.
+// When it does not (the cells were written moments ago), a lightweight transaction conditioned on what
+// we read takes its place: its ballot time is above those cells, and its condition fails if anyone
+// wrote in between. Cells written in the future are above any ballot: there only a write time above
+// them lands, and it shadows no application write that those cells did not already shadow.
+import cassandra from "cassandra-driver";
+import type { CurrentRecord } from "../../reconcile/record.js";
+import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js";
+import type { TablePlan } from "../../reconcile/table-plan.js";
+import { mapConcurrent } from "../../util/map-concurrent.js";
+import { decodeValue } from "../values/decode.js";
+import { ident, tableRef } from "./cql.js";
+import type { CassandraToken } from "./fetch-current.js";
+import { deterministicTimeuuid, floorDiv } from "./timeuuid.js";
+
+export interface WriteSettings {
+  readonly client: cassandra.Client;
+  readonly consistency: number;
+  readonly concurrency: number;
+  readonly mode: "timestamp" | "lwt";
+  /** Write times at or after `now - margin` could outrank an application write made after our read. */
+  readonly marginMicros: bigint;
+  readonly now: () => bigint;
+  readonly retry: <T>(operation: () => Promise<T>) => Promise<T>;
+}
+
+interface Statement {
+  readonly columns: string[];
+  readonly values: unknown[];
+}
+
+/** The version to store: the record's, or just above the target's when a tie was won against it. */
+export function writeVersion(record: { version: bigint }, current: { version: bigint } | undefined): bigint {
+  return current !== undefined && current.version >= record.version ? current.version + 1n : record.version;
+}
+
+/** The write time that lands above every existing cell of the row. */
+export function writeTimestamp(version: bigint, current: CurrentRecord<CassandraToken> | undefined): bigint {
+  const above = current?.token.writetime === undefined ? version : current.token.writetime + 1n;
+  return above > version ? above : version;
+}
+
+function timestampValue(plan: TablePlan, version: bigint, id: string): unknown {
+  return plan.timestampType === "timestamp"
+    ? new Date(Number(floorDiv(version, 1000n)))
+    : cassandra.types.TimeUuid.fromString(deterministicTimeuuid(version, plan.table, id));
+}
+
+function statementFor(plan: TablePlan, write: PlannedWrite, version: bigint): Statement | string {
+  const { record } = write;
+  if (record.deleted && !plan.hasTombstone) {
+    return (
+      `table ${plan.keyspace}.${plan.table} has no tombstone column '${plan.names.tombstone}' to store this ` +
+      `delete; add it with ALTER TABLE ${plan.keyspace}.${plan.table} ADD ${plan.names.tombstone} boolean`
+    );
+  }
+  const columns = [plan.names.id, plan.names.timestamp];
+  const values: unknown[] = [
+    cassandra.types.Uuid.fromString(record.id),
+    timestampValue(plan, version, record.id),
+  ];
+  if (plan.hasTombstone) {
+    columns.push(plan.names.tombstone);
+    values.push(record.deleted);
+  }
+  // A new version row needs no tombstones for its empty columns; a replaced latest row does.
+  const empty = plan.shape === "versioned" ? cassandra.types.unset : null;
+  try {
+    for (const column of plan.contentColumns) {
+      const value = record.content[column.name];
+      columns.push(column.name);
+      values.push(
+        value === undefined || value === null ? empty : decodeValue(value, column.type, column.name),
+      );
+    }
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  return { columns, values };
+}
+
+/** Whether a lightweight transaction, rather than USING TIMESTAMP, makes this write both land and yield. */
+export function chooseLwt(
+  settings: Pick<WriteSettings, "mode" | "marginMicros" | "now">,
+  ts: bigint,
+  writetime: bigint | undefined,
+): boolean {
+  const now = settings.now();
+  if (writetime !== undefined && writetime >= now) return false;
+  return settings.mode === "lwt" || ts >= now - settings.marginMicros;
+}
+
+export async function writeRecords(
+  settings: WriteSettings,
+  plan: TablePlan,
+  writes: readonly PlannedWrite[],
+): Promise<WriteOutcome[]> {
+  const table = tableRef(plan.keyspace, plan.table);
+  return mapConcurrent(writes, settings.concurrency, async (write): Promise<WriteOutcome> => {
+    const current = write.current as CurrentRecord<CassandraToken> | undefined;
+    const version = writeVersion(write.record, current);
+    const statement = statementFor(plan, write, version);
+    if (typeof statement === "string") return { status: "rejected", reason: statement };
+    const ts = writeTimestamp(version, current);
+    const useLwt = chooseLwt(settings, ts, current?.token.writetime);
+    const names = statement.columns.map(ident);
+    const marks = names.map(() => "?").join(", ");
+    if (!useLwt) {
+      const cql = `INSERT INTO ${table} (${names.join(", ")}) VALUES (${marks}) USING TIMESTAMP ?`;
+      const options = { prepare: true, consistency: settings.consistency, isIdempotent: true };
+      await settings.retry(() => settings.client.execute(cql, [...statement.values, ts], options));
+      return { status: "written" };
+    }
+    let result: cassandra.types.ResultSet;
+    const options = { prepare: true, consistency: settings.consistency };
+    if (current === undefined || plan.shape === "versioned") {
+      const cql = `INSERT INTO ${table} (${names.join(", ")}) VALUES (${marks}) IF NOT EXISTS`;
+      result = await settings.client.execute(cql, statement.values, options);
+    } else {
+      const sets = names.slice(1).map((n) => `${n} = ?`);
+      const cql = `UPDATE ${table} SET ${sets.join(", ")} WHERE ${names[0] ?? ""} = ? IF ${ident(plan.names.timestamp)} = ?`;
+      const params = [...statement.values.slice(1), statement.values[0], current.token.timestamp];
+      result = await settings.client.execute(cql, params, options);
+    }
+    return result.wasApplied() ? { status: "written" } : { status: "conflict" };
+  });
+}

@@ -1,0 +1,153 @@
+// Writes winning records with bulk requests bounded by bytes and count. Every write is conditional:
+// `create` where the document was absent, `index` with if_seq_no/if_primary_term where it existed,
+// so a document another application indexed after our read is never overwritten (it answers 409 and
+// the engine decides again). External versioning is offered only for deployments where every writer
+// uses it: a document indexed with internal versioning loses to any external version.
+import type { Client, estypes } from "@elastic/elasticsearch";
+import type { CurrentRecord } from "../../reconcile/record.js";
+import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js";
+import type { TablePlan } from "../../reconcile/table-plan.js";
+import { backoffDelay } from "../../util/retry.js";
+import { setTimeout as delay } from "node:timers/promises";
+import { stableStringify } from "../values/canonical-json.js";
+import { SyncedError } from "../../config/errors.js";
+import { documentId, recordToDocument } from "./document-codec.js";
+import type { EsToken } from "./fetch-current.js";
+
+export interface EsWriteSettings {
+  readonly client: Client;
+  readonly versioning: "optimistic" | "external";
+  readonly maxBulkBytes: number;
+  readonly maxBulkOperations: number;
+  readonly maxDocumentBytes: number;
+  /** Attempts for items answered 429 or 5xx: busy or failing shards, worth retrying item by item. */
+  readonly attempts: number;
+  readonly signal?: AbortSignal;
+}
+
+interface Operation {
+  readonly index: number;
+  readonly action: estypes.BulkOperationContainer;
+  readonly document: Record<string, unknown>;
+  readonly bytes: number;
+}
+
+export function writeVersion(record: { version: bigint }, current: { version: bigint } | undefined): bigint {
+  return current !== undefined && current.version >= record.version ? current.version + 1n : record.version;
+}
+
+function operationFor(
+  settings: EsWriteSettings,
+  plan: TablePlan,
+  write: PlannedWrite,
+  index: number,
+): Operation | string {
+  const current = write.current as CurrentRecord<EsToken> | undefined;
+  const version = writeVersion(write.record, current);
+  const document = recordToDocument(plan, write.record, version);
+  const bytes = Buffer.byteLength(stableStringify(document));
+  if (bytes > settings.maxDocumentBytes) {
+    return `document is ${bytes} bytes, over the limit of ${settings.maxDocumentBytes} bytes`;
+  }
+  const target = { _index: plan.es.index, _id: documentId(plan, write.record.id) };
+  let action: estypes.BulkOperationContainer;
+  if (settings.versioning === "external") {
+    if (version < 0n) return "external versioning cannot store a version before 1970";
+    action = { index: { ...target, version: Number(version), version_type: "external_gte" } };
+  } else if (current === undefined) {
+    action = { create: target };
+  } else {
+    action = {
+      index: { ...target, if_seq_no: current.token.seqNo, if_primary_term: current.token.primaryTerm },
+    };
+  }
+  return { index, action, document, bytes };
+}
+
+function chunks(operations: readonly Operation[], maxBytes: number, maxCount: number): Operation[][] {
+  const out: Operation[][] = [];
+  let chunk: Operation[] = [];
+  let bytes = 0;
+  for (const op of operations) {
+    if (chunk.length > 0 && (bytes + op.bytes > maxBytes || chunk.length >= maxCount)) {
+      out.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(op);
+    bytes += op.bytes;
+  }
+  if (chunk.length > 0) out.push(chunk);
+  return out;
+}
+
+export async function bulkWrite(
+  settings: EsWriteSettings,
+  plan: TablePlan,
+  writes: readonly PlannedWrite[],
+): Promise<WriteOutcome[]> {
+  const outcomes = new Array<WriteOutcome>(writes.length);
+  const operations: Operation[] = [];
+  for (const [i, write] of writes.entries()) {
+    const op = operationFor(settings, plan, write, i);
+    if (typeof op === "string") outcomes[i] = { status: "rejected", reason: op };
+    else operations.push(op);
+  }
+  for (const chunk of chunks(operations, settings.maxBulkBytes, settings.maxBulkOperations)) {
+    let pending = chunk;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const response = await settings.client.bulk({
+        operations: pending.flatMap((op) => [op.action, op.document]),
+      });
+      const throttled: Operation[] = [];
+      for (const [j, item] of response.items.entries()) {
+        const op = pending[j];
+        const result = Object.values(item)[0];
+        if (op === undefined || result === undefined) continue;
+        const status = result.status;
+        if (status >= 200 && status < 300) outcomes[op.index] = { status: "written" };
+        else if (status === 409) outcomes[op.index] = { status: "conflict" };
+        else if (status === 429 || status >= 500) {
+          if (attempt >= settings.attempts) {
+            throw new BulkRetriesExhaustedError(
+              plan,
+              status,
+              settings.attempts,
+              result.error?.reason ?? undefined,
+            );
+          }
+          throttled.push(op);
+        } else {
+          const reason = result.error
+            ? `${result.error.type}: ${result.error.reason ?? ""}`
+            : `status ${status}`;
+          outcomes[op.index] = {
+            status: "rejected",
+            reason: `Elasticsearch refused the document (${reason})`,
+          };
+        }
+      }
+      pending = throttled;
+      if (pending.length > 0) {
+        await delay(
+          backoffDelay(attempt, 200, 10_000),
+          undefined,
+          settings.signal ? { signal: settings.signal } : undefined,
+        );
+      }
+    }
+  }
+  return outcomes;
+}
+
+/** Elasticsearch kept refusing items as overloaded or failing; the run stops and keeps its checkpoint. */
+export class BulkRetriesExhaustedError extends SyncedError {
+  constructor(plan: TablePlan, status: number, attempts: number, reason: string | undefined) {
+    super(
+      `Elasticsearch answered ${status} for writes to ${plan.es.index} ${attempts} times` +
+        `${reason === undefined ? "" : ` (${reason})`}; the cluster is overloaded or failing. The run stopped ` +
+        `without moving the checkpoint; run again when the cluster is healthy, or lower --concurrency and --batch-size.`,
+      { index: plan.es.index, table: plan.table, status, attempts },
+    );
+  }
+}

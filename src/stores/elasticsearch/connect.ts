@@ -1,0 +1,51 @@
+// Opens the Elasticsearch client from the resolved options, with the lossless serializer so 64-bit
+// integers stay exact, and checks that the cluster answers and accepts the credentials.
+import { readFile } from "node:fs/promises";
+import { Client, errors, type ClientOptions } from "@elastic/elasticsearch";
+import type { ElasticsearchOptions } from "../../config/options.js";
+import { AuthenticationError, ConnectionError } from "../connection-errors.js";
+import { LosslessSerializer } from "./serializer.js";
+
+export async function esClientOptions(options: ElasticsearchOptions): Promise<ClientOptions> {
+  const auth = options.auth;
+  const tls = options.tls;
+  return {
+    nodes: [...options.nodes],
+    Serializer: LosslessSerializer,
+    maxRetries: 5,
+    requestTimeout: 60_000,
+    ...(auth?.kind === "basic" ? { auth: { username: auth.username, password: auth.password } } : {}),
+    ...(auth?.kind === "api-key" ? { auth: { apiKey: auth.apiKey } } : {}),
+    tls: {
+      rejectUnauthorized: !tls.insecure,
+      ...(tls.ca ? { ca: await readFile(tls.ca) } : {}),
+      ...(tls.cert ? { cert: await readFile(tls.cert) } : {}),
+      ...(tls.key ? { key: await readFile(tls.key) } : {}),
+    },
+  };
+}
+
+export async function connectElasticsearch(options: ElasticsearchOptions): Promise<Client> {
+  const client = new Client(await esClientOptions(options));
+  const where = options.nodes.join(", ");
+  try {
+    await client.cluster.health({ timeout: "10s" });
+    return client;
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    if (error instanceof errors.ResponseError && (error.statusCode === 401 || error.statusCode === 403)) {
+      throw new AuthenticationError(
+        `Elasticsearch at ${where} refused the credentials (${error.statusCode}). Check --es-username with ` +
+          `SYNCED_ES_PASSWORD, or SYNCED_ES_API_KEY.`,
+        { host: where, status: error.statusCode },
+        { cause: error },
+      );
+    }
+    throw new ConnectionError(
+      `cannot reach Elasticsearch at ${where}: ${error instanceof Error ? error.message : String(error)}. ` +
+        `Check --es-nodes, that the cluster runs, and TLS settings for https nodes.`,
+      { host: where },
+      { cause: error },
+    );
+  }
+}

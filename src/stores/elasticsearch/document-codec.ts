@@ -1,0 +1,97 @@
+// Turns an Elasticsearch document into a record and back. A document is checked against the table's
+// columns as strictly as Cassandra would check a row, so a bad one is dead-lettered here with a
+// message naming the field, rather than failing later inside a batch.
+import { makeRecord, type BadRecord, type SyncRecord } from "../../reconcile/record.js";
+import type { TablePlan } from "../../reconcile/table-plan.js";
+import { truncate } from "../../reconcile/version.js";
+import { canonicalize } from "../values/decode.js";
+import { stableStringify } from "../values/canonical-json.js";
+import type { JsonValue } from "../values/json-value.js";
+import { formatEsTimestamp, parseEsTimestamp } from "./timestamps.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export interface EsHit {
+  readonly _id?: string | undefined;
+  readonly _source?: unknown;
+}
+
+export function documentId(plan: TablePlan, id: string): string {
+  return `${plan.es.idPrefix}${id}`;
+}
+
+export function hitToRecord(plan: TablePlan, hit: EsHit): SyncRecord | BadRecord {
+  const source = (hit._source ?? {}) as Record<string, JsonValue | undefined>;
+  const bad = (reason: string, id?: string): BadRecord =>
+    id === undefined
+      ? { kind: "bad", reason, raw: { _id: hit._id, _source: source } }
+      : { kind: "bad", id, reason, raw: { _id: hit._id, _source: source } };
+  const { names } = plan;
+  const fromId =
+    hit._id?.startsWith(plan.es.idPrefix) === true
+      ? hit._id.slice(plan.es.idPrefix.length).toLowerCase()
+      : undefined;
+  const field = source[names.id];
+  const id = typeof field === "string" ? field.toLowerCase() : fromId;
+  if (field !== undefined && typeof field !== "string") return bad(`field '${names.id}' is not a string`);
+  if (id === undefined || !UUID.test(id)) {
+    return bad(
+      field === undefined
+        ? `no '${names.id}' field, and _id '${hit._id ?? ""}' does not hold a UUID`
+        : `'${names.id}' is '${field}', not a UUID`,
+    );
+  }
+  if (field !== undefined && fromId !== id) {
+    return bad(`field '${names.id}' (${id}) differs from the document _id '${hit._id ?? ""}'`, id);
+  }
+  const rawVersion = source[names.timestamp];
+  if (rawVersion === undefined || rawVersion === null) return bad(`no '${names.timestamp}' field`, id);
+  const parsed = parseEsTimestamp(rawVersion);
+  if (parsed === undefined)
+    return bad(`'${names.timestamp}' is ${stableStringify(rawVersion)}, not a date`, id);
+  const tombstone = source[names.tombstone];
+  if (tombstone !== undefined && tombstone !== null && typeof tombstone !== "boolean") {
+    return bad(`tombstone field '${names.tombstone}' is not true or false`, id);
+  }
+  const known = new Set([
+    names.id,
+    names.timestamp,
+    names.tombstone,
+    ...plan.contentColumns.map((c) => c.name),
+  ]);
+  if (plan.es.typeFilter) known.add(plan.es.typeFilter.field);
+  const unknown = Object.keys(source).filter((k) => !known.has(k));
+  if (unknown.length > 0) {
+    return bad(
+      `field${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")} ha${unknown.length > 1 ? "ve" : "s"} ` +
+        `no column in table ${plan.keyspace}.${plan.table}; add the column or remove the field`,
+      id,
+    );
+  }
+  try {
+    const content: Record<string, JsonValue> = {};
+    for (const column of plan.contentColumns) {
+      const value = source[column.name];
+      if (value === undefined || value === null) continue;
+      const canonical = canonicalize(value, column.type, column.name);
+      if (canonical !== null) content[column.name] = canonical;
+    }
+    return makeRecord(id, truncate(parsed, plan.es.timestampPrecision), tombstone === true, content);
+  } catch (error) {
+    return bad(error instanceof Error ? error.message : String(error), id);
+  }
+}
+
+export function recordToDocument(
+  plan: TablePlan,
+  record: SyncRecord,
+  version: bigint,
+): Record<string, JsonValue> {
+  const document: Record<string, JsonValue> = {
+    [plan.names.id]: record.id,
+    [plan.names.timestamp]: formatEsTimestamp(version, plan.es.timestampPrecision),
+  };
+  if (plan.es.typeFilter) document[plan.es.typeFilter.field] = plan.es.typeFilter.value;
+  if (record.deleted || plan.hasTombstone) document[plan.names.tombstone] = record.deleted;
+  return { ...document, ...record.content };
+}

@@ -1,0 +1,75 @@
+// The Elasticsearch side of the engine's RecordStore boundary.
+import type { Client } from "@elastic/elasticsearch";
+import type { BadRecord, CurrentRecord } from "../../reconcile/record.js";
+import type {
+  PlannedWrite,
+  RecordStore,
+  ScanBatch,
+  TimeRange,
+  WriteOutcome,
+} from "../../reconcile/record-store.js";
+import type { TablePlan } from "../../reconcile/table-plan.js";
+import type { VersionPrecision } from "../../reconcile/version.js";
+import { bulkWrite } from "./bulk-write.js";
+import { fetchDocuments } from "./fetch-current.js";
+import { scanIndex } from "./scan.js";
+
+export interface ElasticsearchStoreSettings {
+  readonly client: Client;
+  readonly versioning: "optimistic" | "external";
+  readonly slices: number;
+  readonly batchSize: number;
+  readonly maxBulkBytes: number;
+  readonly maxDocumentBytes: number;
+  readonly shard?: { index: number; total: number };
+  readonly signal?: AbortSignal;
+}
+
+export class ElasticsearchStore implements RecordStore {
+  readonly side = "elasticsearch";
+  readonly #settings: ElasticsearchStoreSettings;
+
+  constructor(settings: ElasticsearchStoreSettings) {
+    this.#settings = settings;
+  }
+
+  versionPrecision(plan: TablePlan): VersionPrecision {
+    return plan.es.timestampPrecision;
+  }
+
+  scan(plan: TablePlan, range: TimeRange): AsyncIterable<ScanBatch> {
+    const s = this.#settings;
+    return scanIndex(
+      {
+        client: s.client,
+        slices: s.slices,
+        batchSize: s.batchSize,
+        keepAlive: "5m",
+        ...(s.shard ? { shard: s.shard } : {}),
+      },
+      plan,
+      range,
+    );
+  }
+
+  fetchCurrent(plan: TablePlan, ids: readonly string[]): Promise<Map<string, CurrentRecord | BadRecord>> {
+    return fetchDocuments(this.#settings.client, plan, ids);
+  }
+
+  write(plan: TablePlan, writes: readonly PlannedWrite[]): Promise<WriteOutcome[]> {
+    const s = this.#settings;
+    return bulkWrite(
+      {
+        client: s.client,
+        versioning: s.versioning,
+        maxBulkBytes: s.maxBulkBytes,
+        maxBulkOperations: s.batchSize,
+        maxDocumentBytes: s.maxDocumentBytes,
+        attempts: 5,
+        ...(s.signal ? { signal: s.signal } : {}),
+      },
+      plan,
+      writes,
+    );
+  }
+}

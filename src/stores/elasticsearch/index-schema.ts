@@ -1,0 +1,108 @@
+// Finds the types an index (or alias) holds and creates what is missing: an index with a mapping
+// derived from the CQL schema, with `date_nanos` for the timestamp so microseconds survive.
+import type { Client, estypes } from "@elastic/elasticsearch";
+import type { Column } from "../../reconcile/table-plan.js";
+import type { VersionPrecision } from "../../reconcile/version.js";
+import { esMappingFor } from "../values/es-mapping.js";
+import { indexForTable, typeOfIndex, type LayoutSettings } from "./index-layout.js";
+
+export interface EsType {
+  readonly name: string;
+  readonly index: string;
+  readonly properties: Readonly<Record<string, estypes.MappingProperty>>;
+  /** The timestamp field's precision, or why the type cannot be synced. */
+  readonly timestamp: { readonly precision: VersionPrecision } | { readonly problem: string };
+}
+
+export interface TimestampField {
+  readonly name: string;
+}
+
+export function timestampPrecision(
+  properties: Readonly<Record<string, estypes.MappingProperty>>,
+  field: string,
+): EsType["timestamp"] {
+  const mapping = properties[field];
+  if (mapping === undefined) return { problem: `field '${field}' is not mapped` };
+  if (mapping.type === "date_nanos") return { precision: "microsecond" };
+  if (mapping.type === "date") return { precision: "millisecond" };
+  return { problem: `field '${field}' is mapped as ${mapping.type ?? "object"}, not date or date_nanos` };
+}
+
+export async function discoverTypes(
+  client: Client,
+  layout: LayoutSettings,
+  timestampField: string,
+): Promise<EsType[]> {
+  if (layout.layout === "index-per-table") {
+    const indices = await client.indices.getMapping({
+      index: `${layout.index}-*`,
+      expand_wildcards: "open",
+      allow_no_indices: true,
+    });
+    const types: EsType[] = [];
+    for (const [index, { mappings }] of Object.entries(indices)) {
+      const name = typeOfIndex(layout, index);
+      if (name === undefined) continue;
+      const properties = mappings.properties ?? {};
+      types.push({ name, index, properties, timestamp: timestampPrecision(properties, timestampField) });
+    }
+    return types;
+  }
+  const exists = await client.indices.exists({ index: layout.index });
+  if (!exists) return [];
+  const mapping = await client.indices.getMapping({ index: layout.index });
+  const properties = Object.values(mapping)[0]?.mappings.properties ?? {};
+  const response = await client.search({
+    index: layout.index,
+    size: 0,
+    aggs: { types: { terms: { field: layout.typeField, size: 10_000 } } },
+  });
+  const buckets = (response.aggregations?.["types"] as estypes.AggregationsStringTermsAggregate | undefined)
+    ?.buckets;
+  const names = Array.isArray(buckets) ? buckets.map((b) => String(b.key)) : [];
+  const timestamp = timestampPrecision(properties, timestampField);
+  return names.map((name) => ({ name, index: layout.index, properties, timestamp }));
+}
+
+export interface MappingColumns {
+  readonly id: string;
+  readonly timestamp: string;
+  readonly tombstone: string;
+  readonly content: readonly Column[];
+}
+
+export function mappingForTable(layout: LayoutSettings, columns: MappingColumns): estypes.MappingTypeMapping {
+  const properties: Record<string, estypes.MappingProperty> = {
+    [columns.id]: { type: "keyword" },
+    [columns.timestamp]: { type: "date_nanos" },
+    [columns.tombstone]: { type: "boolean" },
+  };
+  if (layout.layout === "type-field") properties[layout.typeField] = { type: "keyword" };
+  for (const column of columns.content) properties[column.name] = esMappingFor(column.type);
+  return { properties };
+}
+
+/**
+ * Creates the table's index (index-per-table, under the alias) or adds the table's fields to the shared
+ * index (type-field). Returns the index name.
+ */
+export async function ensureTableIndex(
+  client: Client,
+  layout: LayoutSettings,
+  table: string,
+  columns: MappingColumns,
+): Promise<string> {
+  const index = indexForTable(layout, table);
+  const mapping = mappingForTable(layout, columns);
+  if (layout.layout === "index-per-table") {
+    await client.indices.create({ index, mappings: mapping, aliases: { [layout.index]: {} } });
+    return index;
+  }
+  if (await client.indices.exists({ index })) {
+    await client.indices.putMapping({ index, ...mapping });
+  } else {
+    await client.indices.create({ index, mappings: mapping });
+  }
+  return index;
+}

@@ -1,0 +1,112 @@
+// Reads every document of a type whose version lies in [begin, end): a point in time keeps the view
+// stable while search_after pages through it, and slices let several requests page in parallel.
+import type { Client } from "@elastic/elasticsearch";
+import type { estypes } from "@elastic/elasticsearch";
+import type { BadRecord, SyncRecord } from "../../reconcile/record.js";
+import type { ScanBatch, TimeRange } from "../../reconcile/record-store.js";
+import type { TablePlan } from "../../reconcile/table-plan.js";
+import { mergeAsync } from "../../util/merge-async.js";
+import { hitToRecord } from "./document-codec.js";
+import { formatEsTimestamp } from "./timestamps.js";
+
+export interface EsScanSettings {
+  readonly client: Client;
+  readonly slices: number;
+  readonly batchSize: number;
+  readonly keepAlive: string;
+  readonly shard?: { index: number; total: number };
+}
+
+/** date_nanos holds 1970 to 2262 only. */
+const NANOS_MIN = 0n;
+const NANOS_MAX = 9_223_372_036_854_775n;
+
+function ceilDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a > 0n ? q + 1n : q;
+}
+
+export function rangeQuery(plan: TablePlan, range: TimeRange): estypes.QueryDslQueryContainer {
+  const field = plan.names.timestamp;
+  const filters: estypes.QueryDslQueryContainer[] = [];
+  if (plan.es.timestampPrecision === "millisecond") {
+    // A millisecond version m is in [b, e) exactly when ceil(b/1000) <= m < ceil(e/1000).
+    filters.push({
+      range: {
+        [field]: {
+          gte: ceilDiv(range.begin, 1000n).toString(),
+          lt: ceilDiv(range.end, 1000n).toString(),
+          format: "epoch_millis",
+        },
+      },
+    });
+  } else {
+    const clamp = (v: bigint): bigint => (v < NANOS_MIN ? NANOS_MIN : v > NANOS_MAX ? NANOS_MAX : v);
+    filters.push({
+      range: {
+        [field]: {
+          gte: formatEsTimestamp(clamp(range.begin), "microsecond"),
+          lt: formatEsTimestamp(clamp(range.end), "microsecond"),
+          format: "strict_date_optional_time_nanos",
+        },
+      },
+    });
+  }
+  if (plan.es.typeFilter) filters.push({ term: { [plan.es.typeFilter.field]: plan.es.typeFilter.value } });
+  return { bool: { filter: filters } };
+}
+
+export async function* scanIndex(
+  settings: EsScanSettings,
+  plan: TablePlan,
+  range: TimeRange,
+): AsyncGenerator<ScanBatch> {
+  const query = rangeQuery(plan, range);
+  const pit = await settings.client.openPointInTime({ index: plan.es.index, keep_alive: settings.keepAlive });
+  const total = settings.shard ? settings.slices * settings.shard.total : settings.slices;
+  const mine = Array.from({ length: total }, (_, i) => i).filter(
+    (i) => settings.shard === undefined || i % settings.shard.total === settings.shard.index,
+  );
+  try {
+    const sources = mine.map((slice) => () => scanSlice(settings, plan, query, pit.id, slice, total));
+    for await (const batch of mergeAsync(sources, settings.slices)) yield batch;
+  } finally {
+    await settings.client.closePointInTime({ id: pit.id }).catch(() => undefined);
+  }
+}
+
+async function* scanSlice(
+  settings: EsScanSettings,
+  plan: TablePlan,
+  query: estypes.QueryDslQueryContainer,
+  pitId: string,
+  slice: number,
+  total: number,
+): AsyncGenerator<ScanBatch> {
+  let searchAfter: estypes.SortResults | undefined;
+  let id = pitId;
+  for (;;) {
+    const response = await settings.client.search({
+      pit: { id, keep_alive: settings.keepAlive },
+      ...(total > 1 ? { slice: { id: String(slice), max: total } } : {}),
+      size: settings.batchSize,
+      sort: [{ _shard_doc: "asc" }],
+      query,
+      track_total_hits: false,
+      ...(searchAfter === undefined ? {} : { search_after: searchAfter }),
+    });
+    id = response.pit_id ?? id;
+    const hits = response.hits.hits;
+    if (hits.length === 0) return;
+    const records: SyncRecord[] = [];
+    const bad: BadRecord[] = [];
+    for (const hit of hits) {
+      const item = hitToRecord(plan, hit);
+      if ("kind" in item) bad.push(item);
+      else records.push(item);
+    }
+    yield { records, bad };
+    searchAfter = hits.at(-1)?.sort;
+    if (hits.length < settings.batchSize || searchAfter === undefined) return;
+  }
+}

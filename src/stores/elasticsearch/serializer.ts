@@ -1,0 +1,57 @@
+// JSON for the Elasticsearch client that keeps 64-bit integers exact both ways: a bigint is written as
+// a number literal, and a response integer beyond ±2^53 is read as a bigint. Pass the class as
+// `new Client({ Serializer: LosslessSerializer })`.
+//
+// Reading uses lossless-json for the slow path rather than a hand-written parser: telling a number
+// literal from digits inside a string needs a full JSON tokenizer (escapes, nesting), which is easy
+// to get subtly wrong, and lossless-json is small, has no dependencies and lets us choose how each
+// literal becomes a value. Both paths fall back to the built-in JSON only when it is exact.
+import { errors, Serializer } from "@elastic/elasticsearch";
+import { stringify } from "lossless-json";
+import { parseJsonLossless } from "../values/canonical-json.js";
+
+// No integer of 15 digits or fewer can pass 2^53 (16 digits), so text without a run of 16 digits
+// is read exactly by JSON.parse. Long digit runs inside strings only cost the slow path.
+const LONG_DIGIT_RUN = /\d{16}/;
+
+type SerializerOptions = NonNullable<ConstructorParameters<typeof Serializer>[0]>;
+
+export class LosslessSerializer extends Serializer {
+  private readonly guardPrototypes: boolean;
+
+  constructor(options: SerializerOptions = {}) {
+    super(options);
+    this.guardPrototypes = (options.enablePrototypePoisoningProtection ?? false) !== false;
+  }
+
+  override serialize(object: Record<string, unknown>): string {
+    try {
+      return JSON.stringify(object);
+    } catch (error) {
+      // JSON.stringify refuses bigints outright, so only then is the slower writer needed.
+      if (!(error instanceof TypeError && error.message.includes("BigInt"))) {
+        throw new errors.SerializationError(error instanceof Error ? error.message : String(error), object);
+      }
+    }
+    try {
+      return stringify(object) ?? "null";
+    } catch (error) {
+      throw new errors.SerializationError(error instanceof Error ? error.message : String(error), object);
+    }
+  }
+
+  // ndserialize (bulk bodies) calls serialize for each line, so bigints are handled there too.
+
+  // The type parameter is the base class's signature, kept so callers see no difference.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+  override deserialize<T = unknown>(json: string): T {
+    if (!LONG_DIGIT_RUN.test(json)) return super.deserialize<T>(json);
+    // The built-in parse first rejects prototype-poisoning keys when that protection is on.
+    if (this.guardPrototypes) super.deserialize(json);
+    try {
+      return parseJsonLossless(json) as T;
+    } catch (error) {
+      throw new errors.DeserializationError(error instanceof Error ? error.message : String(error), json);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+// Reads both schemas, plans the tables, and creates what is missing: an index from a table's columns,
+// or (only with --create-tables) a table from an index's mapping.
+import type { Client } from "@elastic/elasticsearch";
+import type cassandra from "cassandra-driver";
+import { ConfigError } from "../config/errors.js";
+import { planTables, type PlanEntry } from "../reconcile/plan-tables.js";
+import type { SchemaGateway } from "../reconcile/run-sync.js";
+import type { ColumnNames, TablePlan } from "../reconcile/table-plan.js";
+import { readKeyspaceSchema } from "./cassandra/keyspace-schema.js";
+import { idPrefixForTable, indexForTable, type LayoutSettings } from "./elasticsearch/index-layout.js";
+import { discoverTypes, ensureTableIndex } from "./elasticsearch/index-schema.js";
+import { formatCqlType, formatCreateType, type UdtType } from "./values/cql-type.js";
+import { quoteIdentifier } from "./values/cql-identifier.js";
+import { cqlTypeForMapping } from "./values/es-mapping.js";
+
+export interface SchemaSettings {
+  readonly keyspace: string;
+  readonly layout: LayoutSettings;
+  readonly names: ColumnNames;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly createTables: boolean;
+  readonly direction: "both" | "to-es" | "to-cassandra";
+}
+
+export class StoreSchemaGateway implements SchemaGateway {
+  constructor(
+    private readonly cassandra: cassandra.Client,
+    private readonly elasticsearch: Client,
+    private readonly settings: SchemaSettings,
+  ) {}
+
+  async plan(): Promise<PlanEntry[]> {
+    const s = this.settings;
+    const [keyspace, types] = await Promise.all([
+      readKeyspaceSchema(this.cassandra, s.keyspace, s.names),
+      discoverTypes(this.elasticsearch, s.layout, s.names.timestamp),
+    ]);
+    if (!keyspace.exists) {
+      throw new ConfigError(
+        "keyspace",
+        undefined,
+        `keyspace '${s.keyspace}' does not exist in Cassandra; check -k`,
+        {
+          details: { keyspace: s.keyspace },
+        },
+      );
+    }
+    return planTables({
+      keyspace: s.keyspace,
+      names: s.names,
+      layout: s.layout.layout,
+      typeField: s.layout.typeField,
+      indexFor: (table) => indexForTable(s.layout, table),
+      idPrefixFor: (table) => idPrefixForTable(s.layout, table),
+      tables: keyspace.tables,
+      types,
+      include: s.include,
+      exclude: s.exclude,
+      createTables: s.createTables,
+      direction: s.direction,
+    });
+  }
+
+  async createIndex(plan: TablePlan): Promise<string> {
+    return ensureTableIndex(this.elasticsearch, this.settings.layout, plan.table, {
+      id: plan.names.id,
+      timestamp: plan.names.timestamp,
+      tombstone: plan.names.tombstone,
+      content: plan.contentColumns,
+    });
+  }
+
+  /** The seed's shape: one row per version, PRIMARY KEY ((id), tmstmp) with a timeuuid, plus a tombstone. */
+  async createTable(name: string, index: string): Promise<void> {
+    const { keyspace, names, layout } = this.settings;
+    const mapping = await this.elasticsearch.indices.getMapping({ index });
+    const properties = Object.values(mapping)[0]?.mappings.properties ?? {};
+    const reserved = new Set([names.id, names.timestamp, names.tombstone, layout.typeField]);
+    const columns: string[] = [];
+    const udts: UdtType[] = [];
+    for (const [field, property] of Object.entries(properties)) {
+      if (reserved.has(field) && !(layout.layout === "index-per-table" && field === layout.typeField))
+        continue;
+      const converted = cqlTypeForMapping(property, field, keyspace);
+      udts.push(...converted.udts);
+      columns.push(`${quoteIdentifier(field)} ${formatCqlType(converted.type)}`);
+    }
+    for (const udt of udts) await this.cassandra.execute(formatCreateType(udt));
+    const q = quoteIdentifier;
+    await this.cassandra.execute(
+      `CREATE TABLE IF NOT EXISTS ${q(keyspace)}.${q(name)} (${q(names.id)} uuid, ${q(names.timestamp)} timeuuid, ` +
+        `${q(names.tombstone)} boolean, ${columns.map((c) => `${c}, `).join("")}` +
+        `PRIMARY KEY ((${q(names.id)}), ${q(names.timestamp)}))`,
+    );
+  }
+}

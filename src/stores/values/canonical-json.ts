@@ -1,0 +1,58 @@
+// The canonical JSON of a record: what both stores' values are turned into before they are compared,
+// digested or written to Elasticsearch. JS `bigint` stands for an integer that a double cannot hold
+// and is written as a plain JSON number literal.
+import { createHash } from "node:crypto";
+import { parse } from "lossless-json";
+import type { JsonValue } from "./json-value.js";
+
+export type { JsonValue };
+
+/**
+ * Deterministic JSON: object keys sorted by UTF-16 code unit, null-valued keys left out, bigint as a
+ * number literal. Two values print the same exactly when they hold the same content.
+ */
+export function stableStringify(value: JsonValue | undefined): string {
+  if (value === null || value === undefined) return "null";
+  switch (typeof value) {
+    case "bigint":
+      return value.toString();
+    case "number":
+      if (!Number.isFinite(value)) throw new TypeError(`${value} has no JSON form`);
+      return JSON.stringify(value);
+    case "string":
+    case "boolean":
+      return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  const entries = Object.keys(value)
+    .sort()
+    .flatMap((key) => {
+      const item = value[key];
+      return item === null || item === undefined ? [] : [`${JSON.stringify(key)}:${stableStringify(item)}`];
+    });
+  return `{${entries.join(",")}}`;
+}
+
+/** SHA-256 (hex) of the stable JSON of a record's fields, for skip-if-unchanged and parity checks. */
+export function contentDigest(fields: Readonly<Record<string, JsonValue>>): string {
+  return createHash("sha256").update(stableStringify(fields), "utf8").digest("hex");
+}
+
+/**
+ * JSON.parse, except that integer literals beyond ±2^53 come back as exact `bigint`s. Duplicate keys
+ * keep the last value, as JSON.parse does.
+ */
+export function parseJsonLossless(text: string): unknown {
+  return parse(text, null, {
+    parseNumber: (literal) => {
+      const number = Number(literal);
+      return /^-?\d+$/.test(literal) && !Number.isSafeInteger(number) ? BigInt(literal) : number;
+    },
+    onDuplicateKey: ({ newValue }) => newValue,
+  });
+}
+
+/** Sets an own enumerable property, even one named `__proto__`, which plain assignment would not. */
+export function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}

@@ -1,0 +1,143 @@
+// JSON → driver value for the native CQL types, validated strictly. Besides the canonical forms it
+// accepts what other applications commonly write to Elasticsearch (the list is in decode.ts). The
+// values suit a Client created with CASSANDRA_ENCODING: bigint, counter and varint come back as bigint.
+import cassandra from "cassandra-driver";
+import type { NativeName } from "./cql-type.js";
+import { parseDuration } from "./duration.js";
+import { UUID_TEXT } from "./encode-native.js";
+import { parseInet } from "./inet.js";
+import { INTEGER_RANGES, parseDecimalText, parseIntegerText, twosComplementFromBigint } from "./numbers.js";
+import { MAX_DATE_MS, MS_PER_DAY, parseDate, parseTime, parseTimestamp } from "./temporal.js";
+import { describeValue, ValueError } from "./value-error.js";
+
+const { types } = cassandra;
+const FLOAT_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const SPECIAL_FLOATS: Readonly<Record<string, number>> = { NaN, Infinity, "-Infinity": -Infinity, "-0": -0 };
+const DATE_RANGE = [-(2 ** 31), 2 ** 31 - 1] as const;
+
+export function decodeNative(json: unknown, name: NativeName, path: string): unknown {
+  const refuse = (expected: string): never => {
+    throw new ValueError(path, `${describeValue(json)} is not a valid ${name}: expected ${expected}`);
+  };
+  const text = typeof json === "string" ? json : undefined;
+  switch (name) {
+    case "text":
+    case "varchar":
+      return text ?? refuse("a string");
+    case "ascii":
+      return text !== undefined && /^\p{ASCII}*$/u.test(text) ? text : refuse("a string of ASCII characters");
+    case "boolean":
+      if (typeof json === "boolean") return json;
+      return text === "true" || text === "false"
+        ? text === "true"
+        : refuse('true or false (or "true", "false")');
+    case "tinyint":
+    case "smallint":
+    case "int":
+    case "bigint":
+    case "counter": {
+      const [min, max] = INTEGER_RANGES[name];
+      const integer = integerFrom(json);
+      if (integer === undefined || integer < min || integer > max)
+        refuse(`an integer between ${min} and ${max}`);
+      return name === "bigint" || name === "counter" ? integer : Number(integer);
+    }
+    case "varint":
+      return integerFrom(json) ?? refuse("an integer (a number up to ±2^53, an integer literal or a string)");
+    case "decimal": {
+      const source = typeof json === "number" || typeof json === "bigint" ? String(json) : text;
+      const decimal = source === undefined ? "syntax" : parseDecimalText(source);
+      if (decimal === "syntax") return refuse("a finite decimal number or numeric string");
+      if (decimal === "scale") return refuse("an exponent whose scale fits 32 bits");
+      const scale = Buffer.alloc(4);
+      scale.writeInt32BE(decimal.scale);
+      return types.BigDecimal.fromBuffer(Buffer.concat([scale, twosComplementFromBigint(decimal.unscaled)]));
+    }
+    case "float": {
+      const value =
+        floatingFrom(json) ?? refuse('a number, a numeric string, "NaN", "Infinity" or "-Infinity"');
+      const single = Math.fround(value);
+      if (Number.isFinite(value) && !Number.isFinite(single)) refuse("a magnitude up to 3.4028235e38");
+      if (value !== 0 && single === 0) refuse("a magnitude of at least 1.4e-45 (it would become 0)");
+      return single;
+    }
+    case "double":
+      return floatingFrom(json) ?? refuse('a number, a numeric string, "NaN", "Infinity" or "-Infinity"');
+    case "blob":
+      return text !== undefined && BASE64.test(text) ? Buffer.from(text, "base64") : refuse("base64 text");
+    case "date": {
+      const days = text === undefined ? undefined : (parseDate(text) ?? midnightDays(text));
+      if (days === undefined || days < DATE_RANGE[0] || days > DATE_RANGE[1]) {
+        return refuse("an ISO date (YYYY-MM-DD or ±YYYYYY-MM-DD) within years -5877641 to 5881580");
+      }
+      const bytes = Buffer.alloc(4);
+      bytes.writeUInt32BE(days + 2 ** 31);
+      return types.LocalDate.fromBuffer(bytes);
+    }
+    case "time": {
+      const nanos = text === undefined ? undefined : parseTime(text);
+      return nanos === undefined
+        ? refuse("a time of day HH:MM[:SS[.fffffffff]]")
+        : new types.LocalTime(longFrom(nanos));
+    }
+    case "timestamp": {
+      const millis = epochMillisFrom(json) ?? (text === undefined ? undefined : parseTimestamp(text));
+      if (millis === undefined || Math.abs(millis) > MAX_DATE_MS) {
+        return refuse("an ISO date-time or epoch milliseconds within ±8.64e15 ms (years -271821 to 275760)");
+      }
+      return new Date(millis);
+    }
+    case "uuid":
+    case "timeuuid": {
+      if (text === undefined || !UUID_TEXT.test(text))
+        return refuse("a UUID such as 123e4567-e89b-12d3-a456-426614174000");
+      if (name === "uuid") return types.Uuid.fromString(text.toLowerCase());
+      return text.charAt(14) === "1"
+        ? types.TimeUuid.fromString(text.toLowerCase())
+        : refuse("a version 1 UUID");
+    }
+    case "inet": {
+      const bytes = text === undefined ? undefined : parseInet(text);
+      return bytes === undefined ? refuse("an IPv4 or IPv6 address") : new types.InetAddress(bytes);
+    }
+    case "duration": {
+      const parts = text === undefined ? undefined : parseDuration(text);
+      if (parts === undefined) return refuse('a duration such as "1y2mo3d4h5m6s7ms8us9ns" or "P1DT2H"');
+      return new types.Duration(Number(parts.months), Number(parts.days), longFrom(parts.nanos));
+    }
+  }
+}
+
+function longFrom(value: bigint): cassandra.types.Long {
+  return new types.Long(Number(BigInt.asIntN(32, value)), Number(BigInt.asIntN(32, value >> 32n)));
+}
+
+// A JSON number beyond ±2^53 may already have been rounded by whoever parsed it, so only exact forms
+// (a safe integer, a bigint from the lossless parser, or digits in a string) are taken as integers.
+function integerFrom(json: unknown): bigint | undefined {
+  if (typeof json === "bigint") return json;
+  if (typeof json === "number") return Number.isSafeInteger(json) ? BigInt(json) : undefined;
+  return typeof json === "string" ? parseIntegerText(json) : undefined;
+}
+
+function floatingFrom(json: unknown): number | undefined {
+  if (typeof json === "number") return json;
+  if (typeof json === "bigint") return Number.isFinite(Number(json)) ? Number(json) : undefined;
+  if (typeof json !== "string") return undefined;
+  const special = Object.hasOwn(SPECIAL_FLOATS, json) ? SPECIAL_FLOATS[json] : undefined;
+  if (special !== undefined) return special;
+  const value = FLOAT_TEXT.test(json) ? Number(json) : undefined;
+  return value !== undefined && Number.isFinite(value) ? value : undefined;
+}
+
+function epochMillisFrom(json: unknown): number | undefined {
+  const integer = integerFrom(json);
+  return integer === undefined || integer > 2n ** 53n || integer < -(2n ** 53n) ? undefined : Number(integer);
+}
+
+// Applications often write a date as a timestamp at midnight UTC; any other time would be lost.
+function midnightDays(text: string): number | undefined {
+  const millis = parseTimestamp(text);
+  return millis !== undefined && millis % MS_PER_DAY === 0 ? millis / MS_PER_DAY : undefined;
+}

@@ -1,0 +1,129 @@
+// JSON (as read from Elasticsearch by the lossless serializer) → the value to bind to a prepared
+// statement, for a Client created with CASSANDRA_ENCODING. Every value is checked against its type;
+// anything that does not fit exactly is refused with a ValueError rather than rounded or guessed.
+//
+// Besides the canonical forms of encode.ts, these are accepted, because other applications write them:
+// - integers (tinyint to bigint, varint): numbers up to ±2^53, exact integer literals, digit strings.
+// - decimal: any JSON number or numeric string, "1.5e3" included; float, double: numeric strings.
+// - boolean: the strings "true" and "false", which Elasticsearch itself accepts.
+// - timestamp: ISO 8601 with any fraction (truncated to milliseconds) and any offset, a date alone
+//   (midnight UTC), or epoch milliseconds as a number or a digit string.
+// - date: an ISO date-time at exactly midnight UTC.
+// - duration: ISO 8601 (`P1Y2M3DT4H5M6S`, `P2W`) as well as the unit syntax.
+// - list, set: a single value where the element is not itself an array, as Elasticsearch treats
+//   `x` and `[x]` alike.
+// Refused: numbers for time, date, uuid or inet; text for non-string types other than the above;
+// unknown UDT fields; wrong tuple arity or vector dimension; nulls or empty collections inside a
+// collection; map keys that repeat once normalized ("1" and "01" for an int key).
+import cassandra from "cassandra-driver";
+import { parseJsonLossless, setOwn, type JsonValue } from "./canonical-json.js";
+import { formatCqlType, type CqlType } from "./cql-type.js";
+import { decodeNative } from "./decode-native.js";
+import { encodeValue, mapKeyText } from "./encode.js";
+import { describeValue, elementPath, fieldPath, ValueError } from "./value-error.js";
+
+const { types } = cassandra;
+
+/** The driver value for `json`; null and undefined give null, as does an empty collection. */
+export function decodeValue(json: unknown, type: CqlType, path: string): unknown {
+  if (json === null || json === undefined) return null;
+  const refuse = (expected: string): never => {
+    throw new ValueError(
+      path,
+      `${describeValue(json)} is not a valid ${formatCqlType(type)}: expected ${expected}`,
+    );
+  };
+  switch (type.kind) {
+    case "native":
+      return decodeNative(json, type.name, path);
+    case "list":
+    case "set": {
+      const items = Array.isArray(json) ? json : isArrayEncoded(type.element) ? refuse("an array") : [json];
+      const values = items.map((item, i) => decodeElement(item, type.element, elementPath(path, i)));
+      return values.length === 0 ? null : values;
+    }
+    case "vector": {
+      if (!Array.isArray(json) || json.length !== type.dimension)
+        return refuse(`an array of ${type.dimension}`);
+      const values = json.map((item, i) => decodeElement(item, type.element, elementPath(path, i)));
+      return new types.Vector(values, formatCqlType(type.element));
+    }
+    case "tuple": {
+      if (!Array.isArray(json) || json.length !== type.elements.length) {
+        return refuse(`an array of ${type.elements.length} (null where a value is missing)`);
+      }
+      return types.Tuple.fromArray(
+        type.elements.map((t, i) => decodeValue(json[i], t, elementPath(path, i))),
+      );
+    }
+    case "map": {
+      const record = plainObject(json) ?? refuse("an object");
+      const map = new Map<unknown, unknown>();
+      const seen = new Set<string>();
+      for (const [keyText, item] of Object.entries(record)) {
+        const keyPath = elementPath(path, keyText);
+        const key = decodeElement(mapKey(keyText, type.key, keyPath), type.key, keyPath);
+        const canonical = mapKeyText(encodeValue(key, type.key, keyPath));
+        if (seen.has(canonical)) throw new ValueError(keyPath, `the key repeats another one: ${canonical}`);
+        seen.add(canonical);
+        map.set(key, decodeElement(item, type.value, keyPath));
+      }
+      return map.size === 0 ? null : map;
+    }
+    case "udt": {
+      const record = plainObject(json) ?? refuse(`an object with fields of ${type.name}`);
+      const names = new Set(type.fields.map((field) => field.name));
+      const unknown = Object.keys(record).find((key) => !names.has(key));
+      if (unknown !== undefined) {
+        throw new ValueError(
+          fieldPath(path, unknown),
+          `${type.name} has no field ${JSON.stringify(unknown)}`,
+        );
+      }
+      // Every field is set, to null when absent, so the driver never sends "unset" inside a UDT.
+      const value: Record<string, unknown> = {};
+      for (const field of type.fields) {
+        const item = Object.hasOwn(record, field.name) ? record[field.name] : undefined;
+        setOwn(value, field.name, decodeValue(item, field.type, fieldPath(path, field.name)));
+      }
+      return value;
+    }
+  }
+}
+
+/** Decodes, then encodes again: what the same value reads as from Cassandra, for comparison. */
+export function canonicalize(json: unknown, type: CqlType, path = ""): JsonValue {
+  return encodeValue(decodeValue(json, type, path), type, path);
+}
+
+function decodeElement(json: unknown, type: CqlType, path: string): unknown {
+  if (json === null || json === undefined) throw new ValueError(path, "a collection cannot hold null");
+  const value = decodeValue(json, type, path);
+  if (value === null) {
+    throw new ValueError(
+      path,
+      "an empty collection inside a collection is refused: the driver cannot write it",
+    );
+  }
+  return value;
+}
+
+// Keys of collection, tuple, UDT or vector type are written as their stable JSON (see mapKeyText).
+function mapKey(keyText: string, type: CqlType, path: string): unknown {
+  if (type.kind === "native") return keyText;
+  try {
+    return parseJsonLossless(keyText);
+  } catch (error) {
+    throw new ValueError(path, `a ${formatCqlType(type)} key must be written as JSON`, { cause: error });
+  }
+}
+
+function isArrayEncoded(type: CqlType): boolean {
+  return type.kind === "list" || type.kind === "set" || type.kind === "tuple" || type.kind === "vector";
+}
+
+function plainObject(json: unknown): Record<string, unknown> | undefined {
+  return typeof json === "object" && json !== null && !Array.isArray(json) && !(json instanceof Map)
+    ? (json as Record<string, unknown>)
+    : undefined;
+}

@@ -1,0 +1,131 @@
+// Driver value → canonical JSON, the form written to Elasticsearch and compared between the stores.
+//
+// text, ascii, varchar: string. boolean. tinyint, smallint, int: number. bigint, counter: bigint
+// (a JSON number literal). varint: decimal string. decimal: string with its scale ("1.50", "1E+400").
+// float, double: number, with "NaN", "Infinity", "-Infinity" and "-0" as strings; a float prints as
+// the shortest decimal that reads back as the same float32. blob: base64. date: "YYYY-MM-DD", or
+// "±YYYYYY-MM-DD" outside years 0-9999. time: "HH:MM:SS.nnnnnnnnn". timestamp: ISO with
+// milliseconds and "Z". uuid, timeuuid: lower case. inet: dotted IPv4 or RFC 5952 IPv6. duration:
+// "1y2mo3d4h5m6s7ms8us9ns".
+// list, vector: array. set: array, sorted (numbers by value, the rest by their JSON) and without
+// duplicates, so the order a writer chose does not matter. map: object keyed by the key's canonical
+// form as a string (a collection, tuple or UDT key by its stable JSON). tuple: array with nulls.
+// UDT: object by field name, null fields left out. An empty collection is null, as in Cassandra.
+import { setOwn, stableStringify, type JsonValue } from "./canonical-json.js";
+import type { CqlType } from "./cql-type.js";
+import { encodeNative } from "./encode-native.js";
+import { describeValue, elementPath, fieldPath, ValueError } from "./value-error.js";
+
+/** The canonical JSON of a value read by cassandra-driver; null and undefined give null. */
+export function encodeValue(value: unknown, type: CqlType, path: string): JsonValue {
+  if (value === null || value === undefined) return null;
+  const encoded = encodeNonNull(value, type, path);
+  return isEmpty(encoded, type) ? null : encoded;
+}
+
+// Cassandra keeps no empty collection apart from null, nor a non-frozen UDT whose fields are all null.
+function isEmpty(encoded: JsonValue, type: CqlType): boolean {
+  if (type.kind === "list" || type.kind === "set") return Array.isArray(encoded) && encoded.length === 0;
+  if (type.kind === "map" || (type.kind === "udt" && !type.frozen)) {
+    return typeof encoded === "object" && encoded !== null && Object.keys(encoded).length === 0;
+  }
+  return false;
+}
+
+/** The string a map key is written under in a JSON object. */
+export function mapKeyText(key: JsonValue): string {
+  return typeof key === "string" ? key : typeof key === "object" ? stableStringify(key) : String(key);
+}
+
+function encodeNonNull(value: unknown, type: CqlType, path: string): JsonValue {
+  const refuse = (expected: string): never => {
+    throw new ValueError(path, `${describeValue(value)} is not a ${type.kind} value: expected ${expected}`);
+  };
+  switch (type.kind) {
+    case "native":
+      return encodeNative(value, type.name, path);
+    case "list":
+      return elementsOf(value, "an array").map((item, i) =>
+        encodeElement(item, type.element, elementPath(path, i)),
+      );
+    case "set":
+      return sortedUnique(
+        elementsOf(value, "an array or a Set").map((item, i) =>
+          encodeElement(item, type.element, elementPath(path, i)),
+        ),
+      );
+    case "vector": {
+      const items = elementsOf(value, "a Vector or an array");
+      if (items.length !== type.dimension) refuse(`${type.dimension} elements`);
+      return items.map((item, i) => encodeElement(item, type.element, elementPath(path, i)));
+    }
+    case "tuple": {
+      const items = elementsOf(value, "a Tuple");
+      if (items.length > type.elements.length) refuse(`at most ${type.elements.length} elements`);
+      return type.elements.map((elementType, i) => encodeValue(items[i], elementType, elementPath(path, i)));
+    }
+    case "map": {
+      const entries = entriesOf(value) ?? refuse("a Map or an object");
+      const result: Record<string, JsonValue> = {};
+      for (const [key, item] of entries) {
+        const keyText = mapKeyText(encodeElement(key, type.key, elementPath(path, String(key))));
+        if (Object.hasOwn(result, keyText)) refuse(`distinct keys, but ${JSON.stringify(keyText)} repeats`);
+        setOwn(result, keyText, encodeElement(item, type.value, elementPath(path, keyText)));
+      }
+      return result;
+    }
+    case "udt": {
+      if (typeof value !== "object" || Array.isArray(value) || value instanceof Map)
+        return refuse("an object");
+      const record = value as Record<string, unknown>;
+      const names = new Set(type.fields.map((field) => field.name));
+      const unknown = Object.keys(record).find((key) => !names.has(key));
+      if (unknown !== undefined) refuse(`only the fields of ${type.name}, not ${JSON.stringify(unknown)}`);
+      const result: Record<string, JsonValue> = {};
+      for (const field of type.fields) {
+        const raw = Object.hasOwn(record, field.name) ? record[field.name] : undefined;
+        const item = encodeValue(raw, field.type, fieldPath(path, field.name));
+        if (item !== null) setOwn(result, field.name, item);
+      }
+      return result;
+    }
+  }
+  function elementsOf(items: unknown, expected: string): unknown[] {
+    if (Array.isArray(items)) return items;
+    if (items instanceof Set || items instanceof Float32Array) return Array.from(items as Iterable<unknown>);
+    // Tuple and Vector both keep their items in `elements`.
+    const elements = (items as { elements?: unknown }).elements;
+    return Array.isArray(elements) ? elements : refuse(expected);
+  }
+}
+
+// Inside a collection, Cassandra allows neither nulls nor, through this driver, empty collections.
+function encodeElement(value: unknown, type: CqlType, path: string): JsonValue {
+  if (value === null || value === undefined) throw new ValueError(path, "a collection cannot hold null");
+  const encoded = encodeNonNull(value, type, path);
+  if (isEmpty(encoded, type) && type.kind !== "udt") {
+    throw new ValueError(
+      path,
+      "an empty collection inside a collection is refused: the driver cannot write it",
+    );
+  }
+  return encoded;
+}
+
+function entriesOf(value: unknown): [unknown, unknown][] | undefined {
+  if (value instanceof Map) return Array.from(value as Map<unknown, unknown>);
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) return Object.entries(value);
+  return undefined;
+}
+
+function sortedUnique(items: JsonValue[]): JsonValue[] {
+  const keyed = items.map((item) => ({ item, text: stableStringify(item) }));
+  keyed.sort((a, b) => {
+    const numeric = (x: JsonValue) => typeof x === "number" || typeof x === "bigint";
+    const [x, y] = [a.item, b.item];
+    if (numeric(x) && numeric(y)) return x < y ? -1 : x > y ? 1 : 0;
+    if (numeric(x) !== numeric(y)) return numeric(x) ? 1 : -1;
+    return a.text < b.text ? -1 : a.text > b.text ? 1 : 0;
+  });
+  return keyed.filter((entry, i) => i === 0 || entry.text !== keyed[i - 1]?.text).map((entry) => entry.item);
+}

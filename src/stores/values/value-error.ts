@@ -1,0 +1,57 @@
+// A value that cannot cross between the stores exactly. The path names the column and the position
+// inside it (`tags[2]`, `address.zip`, `attrs["k"]`), so the dead-letter entry says where to look.
+
+/** A value that does not fit its CQL type, or that a driver cannot represent. */
+export class ValueError extends Error {
+  override readonly name = "ValueError";
+
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(path === "" ? reason : `field "${path}": ${reason}`, options);
+  }
+}
+
+const MAX_SHOWN = 60;
+
+/** A short, safe rendering of a value for error messages: strings quoted and cut, objects by class. */
+export function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case "string": {
+      const shown = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}…` : value;
+      return JSON.stringify(shown);
+    }
+    case "number":
+      return Object.is(value, -0) ? "-0" : String(value);
+    case "bigint":
+      return value.toString();
+    case "boolean":
+      return String(value);
+    case "undefined":
+      return "undefined";
+    case "object":
+      if (value === null) return "null";
+      if (Array.isArray(value)) return `an array of ${value.length}`;
+      return `a ${className(value)}`;
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
+function className(value: object): string {
+  const prototype = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
+  return prototype?.constructor?.name ?? "object without prototype";
+}
+
+/** The path of a UDT field: `address.zip`. */
+export function fieldPath(path: string, field: string): string {
+  const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(field) ? field : JSON.stringify(field);
+  return path === "" ? name : `${path}.${name}`;
+}
+
+/** The path of a list, set, tuple or vector element (`tags[2]`) or of a map entry (`attrs["k"]`). */
+export function elementPath(path: string, key: number | string): string {
+  return typeof key === "number" ? `${path}[${key}]` : `${path}[${JSON.stringify(key)}]`;
+}

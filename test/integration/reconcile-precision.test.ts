@@ -1,0 +1,150 @@
+// Versions compare as microseconds, truncated to the coarser side; ties converge in one run; writes to
+// a versioned table reuse one deterministic timeuuid, so reruns add no duplicate version rows.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { makeRecord } from "../../src/reconcile/record.js";
+import type { TablePlan } from "../../src/reconcile/table-plan.js";
+import { CassandraStore } from "../../src/stores/cassandra/cassandra-store.js";
+import { native } from "../../src/stores/values/cql-type.js";
+import { Harness, tableStats, totalWritten } from "../support/harness.js";
+
+const { Uuid, TimeUuid } = cassandra.types;
+
+describe("precision, ties and versioned writes", () => {
+  let h: Harness;
+
+  before(async () => {
+    h = await Harness.create("prec");
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.events (id uuid, tmstmp timeuuid, body text, PRIMARY KEY ((id), tmstmp))`,
+    );
+    // An index an application made itself, with a millisecond `date` timestamp.
+    await h.es.indices.create({
+      index: `${h.index}-events`,
+      mappings: {
+        properties: { id: { type: "keyword" }, tmstmp: { type: "date" }, body: { type: "keyword" } },
+      },
+    });
+  });
+  after(() => h.cleanup());
+
+  it("treats a microsecond version and the same millisecond in a date field as equal", async () => {
+    const id = Uuid.random().toString();
+    const at = new Date(Date.now() - 20_000);
+    // 123.4 microseconds past the millisecond, as an application's now() could be.
+    const tmstmp = TimeUuid.fromDate(at, 1234);
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.events (id, tmstmp, body) VALUES (?, ?, 'same')`,
+      [id, tmstmp],
+      {
+        prepare: true,
+      },
+    );
+    await h.es.index({
+      index: `${h.index}-events`,
+      id,
+      document: { id, tmstmp: at.toISOString(), body: "same" },
+    });
+    await h.refresh();
+    const result = await h.run(["-b", String(Math.floor(at.getTime() / 1000) - 1)]);
+    assert.equal(result.code, 0, JSON.stringify(result.summary));
+    assert.equal(totalWritten(result.summary), 0, JSON.stringify(result.summary));
+    assert.equal(tableStats(result.summary, "events", "to-es")["unchanged"], 1);
+    assert.equal(tableStats(result.summary, "events", "to-cassandra")["unchanged"], 1);
+  });
+
+  it("converges a tie (same version, different content) in one run, the same way from both sides", async () => {
+    const id = Uuid.random().toString();
+    const at = new Date(Date.now() - 15_000);
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.events (id, tmstmp, body) VALUES (?, ?, 'from cassandra')`,
+      [id, TimeUuid.fromDate(at, 5000)],
+      { prepare: true },
+    );
+    await h.es.index({
+      index: `${h.index}-events`,
+      id,
+      document: { id, tmstmp: at.toISOString(), body: "from es" },
+    });
+    await h.refresh();
+    const begin = String(Math.floor(at.getTime() / 1000) - 1);
+    const first = await h.run(["-b", begin]);
+    assert.equal(first.code, 0, JSON.stringify(first.summary));
+    assert.equal(totalWritten(first.summary), 1);
+
+    const es = await h.es.get<Record<string, unknown>>({ index: `${h.index}-events`, id });
+    const newest = await h.cassandra.execute(
+      `SELECT body FROM ${h.keyspace}.events WHERE id = ? ORDER BY tmstmp DESC LIMIT 1`,
+      [id],
+      { prepare: true },
+    );
+    assert.equal(newest.first().get("body"), es._source?.["body"]);
+
+    await h.refresh();
+    const second = await h.run(["-b", begin]);
+    assert.equal(totalWritten(second.summary), 0, JSON.stringify(second.summary));
+  });
+
+  it("writes a version into a versioned table once, however often the range is run again", async () => {
+    const id = Uuid.random().toString();
+    const at = new Date(Date.now() - 10_000);
+    await h.es.index({
+      index: `${h.index}-events`,
+      id,
+      document: { id, tmstmp: at.toISOString(), body: "once" },
+      refresh: "wait_for",
+    });
+    const begin = String(Math.floor(at.getTime() / 1000) - 1);
+    const first = await h.run(["-b", begin]);
+    assert.equal(tableStats(first.summary, "events", "to-cassandra")["written"], 1);
+    for (let i = 0; i < 2; i++) {
+      const again = await h.run(["-b", begin]);
+      assert.equal(totalWritten(again.summary), 0);
+    }
+    const rows = await h.cassandra.execute(`SELECT tmstmp FROM ${h.keyspace}.events WHERE id = ?`, [id], {
+      prepare: true,
+    });
+    assert.equal(rows.rowLength, 1);
+    assert.equal(
+      (rows.first().get("tmstmp") as cassandra.types.TimeUuid).getDate().toISOString(),
+      at.toISOString(),
+    );
+  });
+
+  it("lands a repeated write of one version on the same row, as a retry after a crash would", async () => {
+    const id = Uuid.random().toString();
+    const store = new CassandraStore({
+      client: h.cassandra,
+      readConsistency: cassandra.types.consistencies.one,
+      writeConsistency: cassandra.types.consistencies.one,
+      writes: "timestamp",
+      splits: 1,
+      concurrency: 1,
+      batchSize: 10,
+      marginMicros: 0n,
+    });
+    const plan = eventsPlan(h.keyspace, h.index);
+    const record = makeRecord(id, BigInt(Date.now() - 5_000) * 1000n + 7n, false, { body: "retried" });
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual(await store.write(plan, [{ record, current: undefined }]), [{ status: "written" }]);
+    }
+    const rows = await h.cassandra.execute(`SELECT body FROM ${h.keyspace}.events WHERE id = ?`, [id], {
+      prepare: true,
+    });
+    assert.equal(rows.rowLength, 1);
+  });
+});
+
+function eventsPlan(keyspace: string, index: string): TablePlan {
+  return {
+    keyspace,
+    table: "events",
+    shape: "versioned",
+    timestampType: "timeuuid",
+    names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+    contentColumns: [{ name: "body", type: native("text") }],
+    hasTombstone: false,
+    es: { index: `${index}-events`, idPrefix: "", timestampPrecision: "millisecond" },
+  };
+}

@@ -1,0 +1,380 @@
+// One contract for every state backend, run against the real servers: a temporary directory, a
+// per-run Cassandra keyspace and a per-run Elasticsearch index, all removed afterwards.
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import { after, before, describe, it } from "node:test";
+import { Client as ElasticsearchClient } from "@elastic/elasticsearch";
+import cassandra from "cassandra-driver";
+import type { Lease, RunRecord, StateStore } from "../../src/state/state-store.js";
+import { openStateStore } from "../../src/state/open-state-store.js";
+import { CorruptStateError, LeaseLostError, StateError } from "../../src/state/state-errors.js";
+import { runScopedName, testServers } from "../support/servers.js";
+
+const servers = testServers();
+const HISTORY_LIMIT = 4;
+
+interface Backend {
+  readonly name: string;
+  open(): Promise<{ store: StateStore; cleanup: () => Promise<void>; directory?: string }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: "file",
+    async open() {
+      const directory = await mkdtemp(join(tmpdir(), "synced-state-"));
+      const store = await openStateStore({ backend: "file", directory }, {}, { historyLimit: HISTORY_LIMIT });
+      return { store, directory, cleanup: () => rm(directory, { recursive: true, force: true }) };
+    },
+  },
+  {
+    name: "cassandra",
+    async open() {
+      const client = cassandraClient();
+      const keyspace = runScopedName("state");
+      const cleanup = async () => {
+        await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => undefined);
+        await client.shutdown();
+      };
+      try {
+        const location = { backend: "cassandra", keyspace, table: "synced_state" } as const;
+        const options = { historyLimit: HISTORY_LIMIT, createKeyspace: true };
+        return { store: await openStateStore(location, { cassandra: client }, options), cleanup };
+      } catch (error) {
+        await cleanup();
+        throw error;
+      }
+    },
+  },
+  {
+    name: "elasticsearch",
+    async open() {
+      const client = new ElasticsearchClient({ node: servers.elasticsearchUrl, maxRetries: 1 });
+      const index = runScopedName("state");
+      const cleanup = async () => {
+        await client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
+        await client.close();
+      };
+      try {
+        const options = { historyLimit: HISTORY_LIMIT, replicas: 0 };
+        return {
+          store: await openStateStore(
+            { backend: "elasticsearch", index },
+            { elasticsearch: client },
+            options,
+          ),
+          cleanup,
+        };
+      } catch (error) {
+        await cleanup();
+        throw error;
+      }
+    },
+  },
+];
+
+function cassandraClient(): cassandra.Client {
+  return new cassandra.Client({
+    contactPoints: [servers.cassandraHost],
+    protocolOptions: { port: servers.cassandraPort },
+    localDataCenter: "datacenter1",
+  });
+}
+
+const suffix = randomBytes(3).toString("hex");
+let keyCount = 0;
+function freshKey(label: string): string {
+  keyCount += 1;
+  return `contract.${label}.${keyCount}.${suffix}`;
+}
+
+const t0 = new Date("2030-01-01T00:00:00.000Z");
+const at = (ms: number) => new Date(t0.getTime() + ms);
+
+function runRecord(
+  key: string,
+  runId: string,
+  finishedMs: number,
+  extra: Partial<RunRecord> = {},
+): RunRecord {
+  return {
+    runId,
+    key,
+    begin: 1_000_000n,
+    end: 2_000_000n,
+    startedAt: at(finishedMs - 1500),
+    finishedAt: at(finishedMs),
+    durationMs: 1500,
+    outcome: "success",
+    counts: { scanned: 10, written: 2 },
+    ...extra,
+  };
+}
+
+function acquiredLease(result: Awaited<ReturnType<StateStore["acquireLease"]>>): Lease {
+  assert.ok(
+    result.acquired,
+    `expected the lease, but ${result.acquired ? "" : result.heldBy.owner} holds it`,
+  );
+  return result.lease;
+}
+
+for (const backend of backends) {
+  describe(`state store contract: ${backend.name}`, () => {
+    let opened: Awaited<ReturnType<Backend["open"]>> | undefined;
+    const store = (): StateStore => {
+      assert.ok(opened, "the store did not open");
+      return opened.store;
+    };
+
+    before(async () => {
+      opened = await backend.open();
+    });
+    after(async () => {
+      await opened?.store.close();
+      await opened?.cleanup();
+    });
+
+    it("saves, overwrites and deletes a checkpoint, keeping every microsecond", async () => {
+      const key = freshKey("checkpoint");
+      assert.equal(await store().getCheckpoint(key), undefined);
+      const before = Date.now();
+      await store().setCheckpoint(key, 1_714_557_600_123_456_789n, "run-1");
+      const saved = await store().getCheckpoint(key);
+      assert.ok(saved);
+      assert.equal(saved.key, key);
+      assert.equal(saved.position, 1_714_557_600_123_456_789n);
+      assert.equal(saved.runId, "run-1");
+      assert.ok(saved.updatedAt.getTime() >= before - 1000 && saved.updatedAt.getTime() <= Date.now() + 1000);
+      await store().setCheckpoint(key, 5n, "state-set");
+      assert.equal((await store().getCheckpoint(key))?.position, 5n);
+      await store().deleteCheckpoint(key);
+      assert.equal(await store().getCheckpoint(key), undefined);
+      await store().deleteCheckpoint(key);
+    });
+
+    it("keeps the newest runs first, up to its limit, and round-trips every field", async () => {
+      const key = freshKey("runs");
+      const full = runRecord(key, "run-full", 3000, {
+        outcome: "partial",
+        checkpointBefore: 1_000_000n,
+        checkpointAfter: 2_000_000n,
+        counts: { scanned: 9_007_199_254_740_991, deadLettered: 1 },
+        message: "1 record dead-lettered",
+      });
+      for (const run of [runRecord(key, "run-b", 2000), full, runRecord(key, "run-a", 1000)]) {
+        await store().appendRun(run);
+      }
+      await store().appendRun(full);
+      const three = await store().recentRuns(key, 10);
+      assert.deepEqual(
+        three.map((r) => r.runId),
+        ["run-full", "run-b", "run-a"],
+      );
+      assert.deepEqual(three[0], full);
+      assert.equal("message" in (three[1] ?? {}), false);
+
+      for (const [id, ms] of [
+        ["run-e", 5000],
+        ["run-c", 4000],
+        ["run-d", 4000],
+      ] as const) {
+        await store().appendRun(runRecord(key, id, ms));
+      }
+      const kept = await store().recentRuns(key, 10);
+      assert.deepEqual(
+        kept.map((r) => r.runId),
+        ["run-e", "run-d", "run-c", "run-full"],
+      );
+      assert.deepEqual(
+        (await store().recentRuns(key, 2)).map((r) => r.runId),
+        ["run-e", "run-d"],
+      );
+      assert.deepEqual(await store().recentRuns(freshKey("no-runs"), 5), []);
+    });
+
+    it("lists the keys that have a checkpoint or runs, sorted", async () => {
+      const withCheckpoint = freshKey("list-b");
+      const withRuns = freshKey("list-a");
+      const leaseOnly = freshKey("list-c");
+      await store().setCheckpoint(withCheckpoint, 1n, "r");
+      await store().appendRun(runRecord(withRuns, "r", 1000));
+      acquiredLease(await store().acquireLease(leaseOnly, "r", "h", 60_000));
+      const keys = await store().listKeys();
+      assert.ok(keys.includes(withCheckpoint) && keys.includes(withRuns), keys.join(", "));
+      assert.ok(!keys.includes(leaseOnly));
+      assert.deepEqual(keys, [...keys].sort());
+    });
+
+    it("refuses a second owner while the lease is live, naming the holder", async () => {
+      const key = freshKey("lease");
+      const lease = acquiredLease(await store().acquireLease(key, "run-a", "host-a:1", 60_000, t0));
+      assert.deepEqual(lease, {
+        key,
+        owner: "run-a",
+        holder: "host-a:1",
+        acquiredAt: t0,
+        expiresAt: at(60_000),
+      });
+      const refused = await store().acquireLease(key, "run-b", "host-b:2", 60_000, at(59_999));
+      assert.ok(!refused.acquired);
+      assert.deepEqual(refused.heldBy, lease);
+      assert.deepEqual(await store().acquireLease(key, "run-a", "host-a:1", 60_000, at(10)), {
+        acquired: true,
+        lease,
+      });
+    });
+
+    it("lets another owner in after a release, and ignores a release by someone else", async () => {
+      const key = freshKey("release");
+      const a = acquiredLease(await store().acquireLease(key, "run-a", "host-a", 60_000));
+      await store().releaseLease(a);
+      await store().releaseLease(a);
+      const second = await store().acquireLease(key, "run-b", "host-b", 60_000);
+      assert.ok(second.acquired && second.tookOverFrom === undefined);
+      await store().releaseLease({ ...second.lease, owner: "run-c" });
+      const third = await store().acquireLease(key, "run-c", "host-c", 60_000);
+      assert.equal(third.acquired ? "acquired" : third.heldBy.owner, "run-b");
+      await store().releaseLease(second.lease);
+    });
+
+    it("takes over an expired lease, naming the loser, who can then neither renew nor release", async () => {
+      const key = freshKey("stale");
+      const a = acquiredLease(await store().acquireLease(key, "run-a", "host-a", 1000, t0));
+      const b = await store().acquireLease(key, "run-b", "host-b", 60_000, at(1000));
+      assert.ok(b.acquired);
+      assert.deepEqual(b.tookOverFrom, a);
+      await assert.rejects(store().renewLease(a, 60_000, at(1001)), (error: unknown) => {
+        assert.ok(error instanceof LeaseLostError);
+        assert.match(error.message, /run-b holds it now/);
+        return true;
+      });
+      await store().releaseLease(a);
+      const c = await store().acquireLease(key, "run-c", "host-c", 60_000, at(2000));
+      assert.deepEqual(c.acquired ? undefined : c.heldBy, b.lease);
+    });
+
+    it("takes over a lease once its real time-to-live has passed", async () => {
+      const key = freshKey("ttl");
+      const a = acquiredLease(await store().acquireLease(key, "run-a", "host-a", 300));
+      assert.equal((await store().acquireLease(key, "run-b", "host-b", 60_000)).acquired, false);
+      while (Date.now() < a.expiresAt.getTime()) await delay(a.expiresAt.getTime() - Date.now());
+      const b = await store().acquireLease(key, "run-b", "host-b", 60_000);
+      assert.ok(b.acquired);
+      assert.equal(b.tookOverFrom?.owner, "run-a");
+    });
+
+    it("renews a lease so that it outlives its first expiry", async () => {
+      const key = freshKey("renew");
+      const a = acquiredLease(await store().acquireLease(key, "run-a", "host-a", 1000, t0));
+      const renewed = await store().renewLease(a, 1000, at(500));
+      assert.deepEqual(renewed, { ...a, expiresAt: at(1500) });
+      assert.equal((await store().acquireLease(key, "run-b", "host-b", 1000, at(1200))).acquired, false);
+      // Expired but not taken over: still the owner's to renew.
+      assert.deepEqual(await store().renewLease(renewed, 1000, at(2000)), { ...a, expiresAt: at(3000) });
+      await store().releaseLease(renewed);
+      await assert.rejects(store().renewLease(renewed, 1000, at(2100)), LeaseLostError);
+    });
+
+    // Five keys at once, so that the contenders' reads and writes interleave on every backend.
+    const owners = ["run-1", "run-2", "run-3", "run-4", "run-5"];
+    const raceKeys = (label: string) => owners.map(() => freshKey(label));
+
+    it("gives a free lease to exactly one of five concurrent contenders", async () => {
+      const rounds = await Promise.all(
+        raceKeys("race").map((key) =>
+          Promise.all(owners.map((o) => store().acquireLease(key, o, `host:${o}`, 60_000, t0))),
+        ),
+      );
+      for (const results of rounds) {
+        const winners = results.flatMap((r) => (r.acquired ? [r] : []));
+        assert.equal(winners.length, 1, JSON.stringify(results));
+        const [winner] = winners;
+        assert.ok(winner && winner.tookOverFrom === undefined);
+        for (const r of results) if (!r.acquired) assert.deepEqual(r.heldBy, winner.lease);
+      }
+    });
+
+    it("gives a stale lease to exactly one of five concurrent contenders", async () => {
+      const keys = raceKeys("stale-race");
+      const stale = await Promise.all(
+        keys.map(async (key) => acquiredLease(await store().acquireLease(key, "run-0", "host-0", 1000, t0))),
+      );
+      const rounds = await Promise.all(
+        keys.map((key) =>
+          Promise.all(owners.map((o) => store().acquireLease(key, o, `host:${o}`, 60_000, at(5000)))),
+        ),
+      );
+      rounds.forEach((results, i) => {
+        const winners = results.flatMap((r) => (r.acquired ? [r] : []));
+        assert.equal(winners.length, 1, JSON.stringify(results));
+        const [winner] = winners;
+        assert.ok(winner);
+        assert.deepEqual(winner.tookOverFrom, stale[i]);
+        for (const r of results) if (!r.acquired) assert.deepEqual(r.heldBy, winner.lease);
+      });
+    });
+
+    it("refuses keys that are not safe names", async () => {
+      await assert.rejects(store().getCheckpoint("../escape"), StateError);
+      await assert.rejects(store().acquireLease("a/b", "r", "h", 1000), StateError);
+    });
+
+    if (backend.name === "file") {
+      it("reports a corrupt checkpoint file by name, with the cause and what to do", async () => {
+        const key = freshKey("corrupt");
+        const directory = join(opened?.directory ?? "", key);
+        await mkdir(directory, { recursive: true });
+        const file = join(directory, "checkpoint.json");
+        await writeFile(file, '{"version":1,"key":"');
+        await assert.rejects(store().getCheckpoint(key), (error: unknown) => {
+          assert.ok(error instanceof CorruptStateError);
+          assert.ok(error.message.includes(file), error.message);
+          assert.match(error.message, /not valid JSON/);
+          assert.match(error.message, /synced state reset/);
+          assert.ok(error.cause instanceof SyntaxError);
+          return true;
+        });
+        await writeFile(file, JSON.stringify({ version: 1, key, position: 12, updatedAt: "x", runId: "r" }));
+        await assert.rejects(store().getCheckpoint(key), /'position' must be a whole number/);
+        await store().deleteCheckpoint(key);
+        assert.equal(await store().getCheckpoint(key), undefined);
+      });
+    }
+  });
+}
+
+describe("state store set-up", () => {
+  it("refuses a missing Cassandra keyspace unless asked to create it", async () => {
+    const client = cassandraClient();
+    try {
+      const location = { backend: "cassandra", keyspace: runScopedName("absent"), table: "t" } as const;
+      await assert.rejects(openStateStore(location, { cassandra: client }), /does not exist\. Create it/);
+    } finally {
+      await client.shutdown();
+    }
+  });
+
+  it("refuses an Elasticsearch index that is not a state index", async () => {
+    const client = new ElasticsearchClient({ node: servers.elasticsearchUrl, maxRetries: 1 });
+    const index = runScopedName("notstate");
+    try {
+      await client.indices.create({ index, mappings: { properties: { kind: { type: "text" } } } });
+      await assert.rejects(
+        openStateStore({ backend: "elasticsearch", index }, { elasticsearch: client }),
+        /is not a synced state index/,
+      );
+    } finally {
+      await client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
+      await client.close();
+    }
+  });
+
+  it("asks for the client a location needs", async () => {
+    await assert.rejects(openStateStore({ backend: "elasticsearch", index: "x" }, {}), /needs a connection/);
+  });
+});

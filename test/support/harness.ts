@@ -1,0 +1,151 @@
+// A per-test world on the real servers: a fresh keyspace, index prefix and state directory, clients
+// for arranging data the way other applications would, and ways to run synced on it, in-process (fast,
+// with the report) or as the real command (exit codes, signals).
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client as ElasticsearchClient } from "@elastic/elasticsearch";
+import cassandra from "cassandra-driver";
+import { parseRunFlags } from "../../src/config/cli-options.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { runCommand } from "../../src/cli/run-command.js";
+import type { Logger } from "../../src/cli/logger.js";
+import { LosslessSerializer } from "../../src/stores/elasticsearch/serializer.js";
+import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
+import { runScopedName, testServers } from "./servers.js";
+
+export const MAIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
+
+export interface RunResult {
+  readonly code: number;
+  readonly summary: Record<string, unknown>;
+}
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const quietLogger: Logger = { info: () => undefined, progress: () => undefined, done: () => undefined };
+
+export class Harness {
+  readonly servers = testServers();
+  readonly cassandra: cassandra.Client;
+  readonly es: ElasticsearchClient;
+
+  private constructor(
+    readonly keyspace: string,
+    readonly index: string,
+    readonly stateDir: string,
+  ) {
+    this.cassandra = new cassandra.Client({
+      contactPoints: [this.servers.cassandraHost],
+      protocolOptions: { port: this.servers.cassandraPort },
+      localDataCenter: "datacenter1",
+      encoding: CASSANDRA_ENCODING,
+    });
+    this.es = new ElasticsearchClient({
+      node: this.servers.elasticsearchUrl,
+      Serializer: LosslessSerializer,
+    });
+  }
+
+  static async create(prefix: string): Promise<Harness> {
+    const name = runScopedName(prefix);
+    const stateDir = await mkdtemp(join(tmpdir(), `${prefix}-state-`));
+    const harness = new Harness(name, name, stateDir);
+    await harness.cassandra.execute(
+      `CREATE KEYSPACE ${name} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
+    );
+    return harness;
+  }
+
+  /** The flags every run needs: this world's keyspace, index, state and servers, and a short lag. */
+  baseArgs(): string[] {
+    return [
+      "-k",
+      this.keyspace,
+      "-i",
+      this.index,
+      "--state",
+      this.stateDir,
+      "--cassandra-contact-points",
+      this.servers.cassandraHost,
+      "--cassandra-port",
+      String(this.servers.cassandraPort),
+      "--es-nodes",
+      this.servers.elasticsearchUrl,
+      "--lag",
+      "0s",
+      "--splits",
+      "4",
+    ];
+  }
+
+  /** Runs synced in this process with --json and returns the exit code and the parsed summary. */
+  async run(args: readonly string[] = [], env: Record<string, string> = {}): Promise<RunResult> {
+    const flags = await parseRunFlags([...this.baseArgs(), "--json", ...args]);
+    const options = await loadConfig({ flags, env });
+    let out = "";
+    const code = await runCommand(options, {
+      signal: new AbortController().signal,
+      logger: quietLogger,
+      stdout: (text) => {
+        out += text;
+      },
+    });
+    return { code, summary: JSON.parse(out) as Record<string, unknown> };
+  }
+
+  /** Runs the real command as a child process. */
+  cli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [MAIN, ...args],
+        { env: { PATH: process.env["PATH"] ?? "", ...env }, timeout: 120_000 },
+        (error, stdout, stderr) => {
+          const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
+          resolve({ code, stdout, stderr });
+        },
+      );
+    });
+  }
+
+  spawnCli(args: readonly string[]): ChildProcess {
+    return spawn(process.execPath, [MAIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  }
+
+  async refresh(): Promise<void> {
+    await this.es.indices.refresh({ index: `${this.index}*` });
+  }
+
+  async cleanup(): Promise<void> {
+    await this.cassandra.execute(`DROP KEYSPACE IF EXISTS ${this.keyspace}`).catch(() => undefined);
+    await this.es.indices
+      .delete({ index: `${this.index}*`, ignore_unavailable: true, allow_no_indices: true })
+      .catch(() => undefined);
+    await Promise.all([this.cassandra.shutdown(), this.es.close()]);
+    await rm(this.stateDir, { recursive: true, force: true });
+  }
+}
+
+/** The per-table, per-direction entry of a summary. */
+export function tableStats(
+  summary: Record<string, unknown>,
+  table: string,
+  direction: string,
+): Record<string, number> {
+  const tables = summary["tables"] as Record<string, unknown>[];
+  const found = tables.find((t) => t["table"] === table && t["direction"] === direction);
+  if (found === undefined)
+    throw new Error(`no stats for ${table} ${direction} in ${JSON.stringify(summary)}`);
+  return found as Record<string, number>;
+}
+
+export function totalWritten(summary: Record<string, unknown>): number {
+  return (summary["totals"] as Record<string, number>)["written"] ?? Number.NaN;
+}

@@ -1,0 +1,262 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseRunFlags } from "../../src/config/cli-options.js";
+import { ConfigError } from "../../src/config/errors.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import type { SyncOptions } from "../../src/config/options.js";
+
+async function load(
+  argv: string[],
+  env: Record<string, string> = {},
+  files: Record<string, string> = {},
+): Promise<SyncOptions> {
+  const readFile = (path: string): Promise<string> => {
+    const text = files[path];
+    return text === undefined
+      ? Promise.reject(new Error(`ENOENT: no such file, open '${path}'`))
+      : Promise.resolve(text);
+  };
+  return loadConfig({ flags: await parseRunFlags(argv), env, readFile });
+}
+
+async function refused(promise: Promise<unknown>, ...expected: string[]): Promise<ConfigError> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof ConfigError, `expected a ConfigError, got ${String(caught)}`);
+  for (const part of expected) assert.ok(caught.message.includes(part), `${caught.message}\nlacks: ${part}`);
+  return caught;
+}
+
+const BASE = ["-k", "app", "-i", "app"];
+
+describe("loadConfig defaults", () => {
+  it("fills every option from the defaults", async () => {
+    const options = await load(BASE);
+    assert.deepEqual(options, {
+      keyspace: "app",
+      index: "app",
+      allowFutureEnd: false,
+      lagMs: 30_000,
+      tables: [],
+      excludeTables: [],
+      direction: "both",
+      layout: "index-per-table",
+      typeField: "type",
+      columns: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+      dryRun: false,
+      createTables: false,
+      state: { kind: "directory", path: "state/" },
+      maxErrors: 100,
+      batchSize: 500,
+      concurrency: 4,
+      splits: 32,
+      slices: 2,
+      leaseTtlMs: 300_000,
+      json: false,
+      cassandra: {
+        contactPoints: ["127.0.0.1"],
+        port: 9042,
+        localDc: "datacenter1",
+        readConsistency: "LOCAL_QUORUM",
+        writeConsistency: "LOCAL_QUORUM",
+        writes: "timestamp",
+      },
+      elasticsearch: { nodes: ["http://127.0.0.1:9200"], versioning: "optimistic", tls: { insecure: false } },
+    });
+  });
+
+  it("reads the seed's range flags as epoch seconds", async () => {
+    const options = await load([...BASE, "-b", "1420070400", "-e", "1422748800"]);
+    assert.equal(options.begin, 1_420_070_400_000_000n);
+    assert.equal(options.end, 1_422_748_800_000_000n);
+  });
+
+  it("requires a keyspace and an index, saying every way to give them", async () => {
+    await refused(load(["-i", "app"]), "-k/--keyspace", "SYNCED_KEYSPACE", "keyspace in the config file");
+    await refused(load(["-k", "app"]), "-i/--index", "SYNCED_INDEX");
+    assert.equal((await load([], { SYNCED_KEYSPACE: "app", SYNCED_INDEX: "app" })).keyspace, "app");
+  });
+});
+
+describe("loadConfig precedence: flags, then environment, then file, then defaults", () => {
+  const file = { "/etc/synced.yaml": "batchSize: 30\ncassandra:\n  port: 9043\n" };
+  const env = { SYNCED_CONFIG: "/etc/synced.yaml", SYNCED_BATCH_SIZE: "20", SYNCED_CASSANDRA_PORT: "9044" };
+
+  it("a flag beats the environment", async () => {
+    const options = await load([...BASE, "--batch-size", "10", "--cassandra-port", "9045"], env, file);
+    assert.equal(options.batchSize, 10);
+    assert.equal(options.cassandra.port, 9045);
+  });
+
+  it("the environment beats the file", async () => {
+    const options = await load(BASE, env, file);
+    assert.equal(options.batchSize, 20);
+    assert.equal(options.cassandra.port, 9044);
+  });
+
+  it("the file beats the defaults", async () => {
+    const options = await load(BASE, { SYNCED_CONFIG: "/etc/synced.yaml" }, file);
+    assert.equal(options.batchSize, 30);
+    assert.equal(options.cassandra.port, 9043);
+    assert.equal(options.configFile, "/etc/synced.yaml");
+  });
+
+  it("a default applies when no layer sets the option", async () => {
+    const options = await load(
+      BASE,
+      { SYNCED_CONFIG: "/etc/synced.yaml" },
+      { "/etc/synced.yaml": "json: true\n" },
+    );
+    assert.equal(options.batchSize, 500);
+    assert.equal(options.json, true);
+  });
+
+  it("a false flag beats a true file value, and an empty variable counts as unset", async () => {
+    const files = { "c.yaml": "dryRun: true\nconcurrency: 8\n" };
+    assert.equal((await load([...BASE, "--config", "c.yaml", "--no-dry-run"], {}, files)).dryRun, false);
+    assert.equal(
+      (await load([...BASE, "--config", "c.yaml"], { SYNCED_CONCURRENCY: "" }, files)).concurrency,
+      8,
+    );
+  });
+
+  it("takes the config file from --config before SYNCED_CONFIG", async () => {
+    const files = { "a.yaml": "slices: 3\n", "b.yaml": "slices: 4\n" };
+    assert.equal((await load([...BASE, "--config", "a.yaml"], { SYNCED_CONFIG: "b.yaml" }, files)).slices, 3);
+  });
+});
+
+describe("loadConfig config files", () => {
+  const yaml = [
+    "keyspace: app",
+    "index: app-index",
+    "begin: 2015-01-01",
+    "end: 1422748800",
+    "tables: [users, orders]",
+    "lag: 1m",
+    "state: cassandra:synced.state",
+    "cassandra:",
+    "  contactPoints: [10.0.0.1, '10.0.0.2:9043']",
+    "  localDc: dc1",
+    "  readConsistency: local_one",
+    "elasticsearch:",
+    "  nodes: https://es-1:9200,https://es-2:9200",
+    "  versioning: external",
+  ].join("\n");
+
+  it("reads YAML, nested sections included", async () => {
+    const options = await load(["--config", "s.yml"], {}, { "s.yml": yaml });
+    assert.equal(options.index, "app-index");
+    assert.equal(options.begin, 1_420_070_400_000_000n);
+    assert.equal(options.end, 1_422_748_800_000_000n);
+    assert.deepEqual(options.tables, ["users", "orders"]);
+    assert.equal(options.lagMs, 60_000);
+    assert.deepEqual(options.state, { kind: "cassandra", keyspace: "synced", table: "state" });
+    assert.deepEqual(options.cassandra.contactPoints, ["10.0.0.1", "10.0.0.2:9043"]);
+    assert.equal(options.cassandra.readConsistency, "LOCAL_ONE");
+    assert.deepEqual(options.elasticsearch.nodes, ["https://es-1:9200", "https://es-2:9200"]);
+    assert.equal(options.elasticsearch.versioning, "external");
+  });
+
+  it("reads JSON by extension and by content", async () => {
+    const json = JSON.stringify({
+      keyspace: "app",
+      index: "app",
+      maxErrors: 7,
+      elasticsearch: { nodes: ["http://es:9200"] },
+    });
+    for (const path of ["s.json", "synced.conf"]) {
+      const options = await load(["--config", path], {}, { [path]: json });
+      assert.equal(options.maxErrors, 7);
+      assert.deepEqual(options.elasticsearch.nodes, ["http://es:9200"]);
+    }
+  });
+
+  it("names the file and the key of a bad value", async () => {
+    const error = await refused(
+      load(
+        ["--config", "/etc/s.yaml"],
+        {},
+        { "/etc/s.yaml": "keyspace: app\nindex: app\ncassandra:\n  port: abc\n" },
+      ),
+      "config file /etc/s.yaml, key cassandra.port",
+      '"abc"',
+      "1 to 65535",
+    );
+    assert.equal(error.option, "cassandra-port");
+  });
+
+  it("names the environment variable or the flag of a bad value", async () => {
+    await refused(
+      load(BASE, { SYNCED_BATCH_SIZE: "many" }),
+      "environment variable SYNCED_BATCH_SIZE",
+      '"many"',
+    );
+    await refused(load([...BASE, "--batch-size", "0"]), "flag --batch-size", '"0"');
+    await refused(load(BASE, { SYNCED_LAG: "30" }), "environment variable SYNCED_LAG", "no unit");
+  });
+
+  it("refuses unknown keys and suggests the intended one", async () => {
+    const files = {
+      "a.yaml": "batchsize: 3\n",
+      "b.yaml": "cassandra:\n  contactPoint: [x]\n",
+      "c.yaml": "config: x.yaml\n",
+    };
+    await refused(
+      load([...BASE, "--config", "a.yaml"], {}, files),
+      "key batchsize",
+      "Did you mean batchSize?",
+    );
+    await refused(
+      load([...BASE, "--config", "b.yaml"], {}, files),
+      "cassandra.contactPoint",
+      "cassandra.contactPoints?",
+    );
+    await refused(load([...BASE, "--config", "c.yaml"], {}, files), "key config", "not a synced option");
+  });
+
+  it("refuses malformed files, and files that are not there", async () => {
+    const files = {
+      "bad.yaml": "a: [1,\n",
+      "bad.json": "{",
+      "list.yaml": "- 1\n",
+      "sec.yaml": "cassandra: 5\n",
+    };
+    await refused(
+      load([...BASE, "--config", "bad.yaml"], {}, files),
+      "flag --config",
+      "bad.yaml is not valid YAML",
+    );
+    await refused(load([...BASE, "--config", "bad.json"], {}, files), "bad.json is not valid JSON");
+    await refused(load([...BASE, "--config", "list.yaml"], {}, files), "must be a mapping");
+    await refused(load([...BASE, "--config", "sec.yaml"], {}, files), "key cassandra", "must be a mapping");
+    await refused(
+      load(BASE, { SYNCED_CONFIG: "none.yaml" }),
+      "environment variable SYNCED_CONFIG",
+      "cannot read the config file none.yaml",
+    );
+  });
+
+  it("keeps epochs exact: whole numbers may be bare, fractions must be quoted", async () => {
+    const files = {
+      "a.yaml": "begin: 1420070400\n",
+      "b.yaml": "begin: 1420070400.5\n",
+      "c.yaml": "begin: '1420070400.5'\n",
+    };
+    assert.equal((await load([...BASE, "--config", "a.yaml"], {}, files)).begin, 1_420_070_400_000_000n);
+    await refused(load([...BASE, "--config", "b.yaml"], {}, files), "key begin", "quoted");
+    assert.equal((await load([...BASE, "--config", "c.yaml"], {}, files)).begin, 1_420_070_400_500_000n);
+  });
+
+  it("treats an empty file and empty keys as unset", async () => {
+    assert.equal((await load([...BASE, "--config", "e.yaml"], {}, { "e.yaml": "" })).batchSize, 500);
+    assert.equal(
+      (await load([...BASE, "--config", "n.yaml"], {}, { "n.yaml": "batchSize:\ncassandra:\n" })).batchSize,
+      500,
+    );
+  });
+});

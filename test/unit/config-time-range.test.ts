@@ -1,0 +1,202 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ConfigError } from "../../src/config/errors.js";
+import { formatMicros, parseTimestamp, resolveRange } from "../../src/config/time-range.js";
+
+const JAN_2015 = 1_420_070_400_000_000n; // 2015-01-01T00:00:00Z, the seed's example begin
+const FEB_2015 = 1_422_748_800_000_000n;
+
+function rejects(value: string, ...expected: (string | RegExp)[]): ConfigError {
+  let caught: unknown;
+  try {
+    parseTimestamp(value, "end");
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof ConfigError, `"${value}" should be refused`);
+  for (const part of expected) {
+    if (typeof part === "string")
+      assert.ok(caught.message.includes(part), `${caught.message}\nlacks ${part}`);
+    else assert.match(caught.message, part);
+  }
+  assert.equal(caught.option, "end");
+  return caught;
+}
+
+describe("parseTimestamp", () => {
+  it("reads ISO-8601 with Z, with offsets in every spelling, and dates as midnight UTC", () => {
+    for (const text of [
+      "2015-01-01T00:00:00Z",
+      "2015-01-01t00:00:00z",
+      "2015-01-01 00:00:00Z",
+      "2015-01-01T00:00Z",
+      "2015-01-01T01:00:00+01:00",
+      "2015-01-01T01:00:00+0100",
+      "2015-01-01T01:00:00+01",
+      "2014-12-31T19:00:00-05:00",
+      "2015-01-01",
+    ]) {
+      assert.equal(parseTimestamp(text), JAN_2015, text);
+    }
+  });
+
+  it("keeps fractions to the microsecond and truncates digits beyond, up to 9", () => {
+    assert.equal(parseTimestamp("2015-01-01T00:00:00.1Z"), JAN_2015 + 100_000n);
+    assert.equal(parseTimestamp("2015-01-01T00:00:00.000001Z"), JAN_2015 + 1n);
+    assert.equal(parseTimestamp("2015-01-01T00:00:00.123456Z"), JAN_2015 + 123_456n);
+    assert.equal(parseTimestamp("2015-01-01T00:00:00.123456789Z"), JAN_2015 + 123_456n);
+    assert.equal(parseTimestamp("2015-01-01T00:00:00.0000009Z"), JAN_2015);
+    assert.equal(parseTimestamp("2015-01-01T01:00:00.5+01:00"), JAN_2015 + 500_000n);
+  });
+
+  it("reads times before the epoch as negative microseconds", () => {
+    assert.equal(parseTimestamp("1969-12-31T23:59:59.999999Z"), -1n);
+    assert.equal(parseTimestamp("1969-12-31T23:59:59.5Z"), -500_000n);
+  });
+
+  it("reads a bare number as epoch seconds, as the 2015 tool's examples do", () => {
+    assert.equal(parseTimestamp("1420070400"), JAN_2015);
+    assert.equal(parseTimestamp("1422748800"), FEB_2015);
+    assert.equal(parseTimestamp("0"), 0n);
+    assert.equal(parseTimestamp("1420070400.5"), JAN_2015 + 500_000n);
+    assert.equal(parseTimestamp("1420070400.123456789"), JAN_2015 + 123_456n);
+  });
+
+  it("reads an epoch with each unit suffix", () => {
+    assert.equal(parseTimestamp("1420070400s"), JAN_2015);
+    assert.equal(parseTimestamp("1420070400000ms"), JAN_2015);
+    assert.equal(parseTimestamp("1420070400000000us"), JAN_2015);
+    assert.equal(parseTimestamp("1420070400000000000ns"), JAN_2015);
+    assert.equal(parseTimestamp("1420070400123.456ms"), JAN_2015 + 123_456n);
+    assert.equal(parseTimestamp("1420070400123456789ns"), JAN_2015 + 123_456n);
+    assert.equal(parseTimestamp("1420070400.25s"), JAN_2015 + 250_000n);
+  });
+
+  it("refuses other forms, naming the flag, echoing the value and listing the accepted forms", () => {
+    const error = rejects(
+      "yesterday",
+      "flag --end",
+      '"yesterday"',
+      "2015-01-01",
+      "1420070400",
+      "1420070400000ms",
+    );
+    assert.equal(error.details["value"], "yesterday");
+    assert.equal(error.details["source"], "flag --end");
+    for (const bad of [
+      "",
+      "-5",
+      "1e9",
+      "1420070400 ms",
+      "1420070400MS",
+      "1420070400m",
+      "0x10",
+      "2015/01/01",
+      "15-01-01",
+    ]) {
+      rejects(bad, "Accepted forms", "ISO-8601");
+    }
+  });
+
+  it("explains the likely mistake in a bad value", () => {
+    rejects("2015-01-01T00:00:00", "no time zone", "add Z");
+    rejects("2015-02-29", "not a calendar date");
+    rejects("2015-13-01", "not a calendar date");
+    rejects("2015-01-01T24:00:00Z", "not a time of day");
+    rejects("2015-01-01T00:00:00.1234567891Z", "more than 9 fraction digits");
+    rejects("2015-01-01T00:00:00+25:00", "offset");
+    rejects("1420070400000", "1420070400000ms");
+    rejects("1420070400000000", "1420070400000000us");
+    rejects("999999999999999999999999ns", "after 9999-12-31");
+    rejects("253402300800", "after 9999-12-31");
+  });
+
+  it("accepts 29 February in a leap year", () => {
+    assert.equal(parseTimestamp("2016-02-29"), 1_456_704_000_000_000n);
+  });
+});
+
+describe("formatMicros", () => {
+  it("prints UTC with six fraction digits", () => {
+    assert.equal(formatMicros(JAN_2015 + 123_456n), "2015-01-01T00:00:00.123456Z");
+    assert.equal(formatMicros(0n), "1970-01-01T00:00:00.000000Z");
+    assert.equal(formatMicros(-1n), "1969-12-31T23:59:59.999999Z");
+    assert.equal(formatMicros(-1000n), "1969-12-31T23:59:59.999000Z");
+  });
+
+  it("round-trips through parseTimestamp", () => {
+    for (const micros of [
+      JAN_2015,
+      JAN_2015 + 1n,
+      FEB_2015 + 999_999n,
+      -1n,
+      -999_001n,
+      253_402_300_799_999_999n,
+    ]) {
+      assert.equal(parseTimestamp(formatMicros(micros)), micros);
+    }
+  });
+});
+
+describe("resolveRange", () => {
+  const now = FEB_2015;
+  const lagMs = 30_000;
+
+  it("defaults the end to now minus the lag and the begin to the epoch", () => {
+    assert.deepEqual(resolveRange({ now, lagMs }), {
+      begin: 0n,
+      end: now - 30_000_000n,
+      beginFrom: "epoch",
+      endFrom: "now-minus-lag",
+    });
+  });
+
+  it("defaults the begin to the checkpoint, and lets -b override it", () => {
+    assert.equal(resolveRange({ now, lagMs, checkpoint: JAN_2015 }).begin, JAN_2015);
+    assert.equal(resolveRange({ now, lagMs, checkpoint: JAN_2015 }).beginFrom, "checkpoint");
+    const explicit = resolveRange({ now, lagMs, checkpoint: JAN_2015, begin: 5n, end: 10n });
+    assert.deepEqual(
+      [explicit.begin, explicit.end, explicit.beginFrom, explicit.endFrom],
+      [5n, 10n, "option", "option"],
+    );
+  });
+
+  it("refuses a checkpoint at or past the end, naming both and saying what to do", () => {
+    const end = now - 30_000_000n;
+    assert.throws(
+      () => resolveRange({ now, lagMs, checkpoint: end }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.details["reason"] === "checkpoint-past-end" &&
+        error.message.includes(formatMicros(end)) &&
+        error.message.includes("-e") &&
+        /wait/i.test(error.message),
+    );
+    assert.throws(
+      () => resolveRange({ now, lagMs, checkpoint: FEB_2015 - 1n, end: JAN_2015 }),
+      (error: unknown) => error instanceof ConfigError && error.message.includes("Pass -b"),
+    );
+  });
+
+  it("refuses a begin that is not before the end", () => {
+    for (const begin of [JAN_2015, JAN_2015 + 1n]) {
+      assert.throws(
+        () => resolveRange({ now, lagMs, begin, end: JAN_2015 }),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.details["reason"] === "begin-not-before-end" &&
+          error.message.includes(formatMicros(begin)) &&
+          error.message.includes(formatMicros(JAN_2015)),
+      );
+    }
+  });
+
+  it("refuses an end after now unless allowed, and accepts an end at now", () => {
+    assert.throws(
+      () => resolveRange({ now, lagMs, end: now + 1n }),
+      (error: unknown) => error instanceof ConfigError && error.message.includes("--allow-future-end"),
+    );
+    assert.equal(resolveRange({ now, lagMs, end: now + 1n, allowFutureEnd: true }).end, now + 1n);
+    assert.equal(resolveRange({ now, lagMs, end: now }).end, now);
+  });
+});

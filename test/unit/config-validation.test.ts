@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { parseRunFlags } from "../../src/config/cli-options.js";
+import { ConfigError } from "../../src/config/errors.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { CONSISTENCY_LEVELS } from "../../src/config/options.js";
+import type { SyncOptions } from "../../src/config/options.js";
+
+async function load(argv: string[], env: Record<string, string> = {}): Promise<SyncOptions> {
+  const base = [...(argv.includes("-k") ? [] : ["-k", "app"]), ...(argv.includes("-i") ? [] : ["-i", "app"])];
+  const flags = await parseRunFlags([...base, ...argv]);
+  return loadConfig({ flags, env, readFile: () => Promise.reject(new Error("no files")) });
+}
+
+async function refused(argv: string[], pattern: RegExp, option?: string): Promise<void> {
+  await assert.rejects(load(argv), (error: unknown) => {
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.match(error.message, pattern);
+    if (option !== undefined) assert.equal(error.option, option);
+    return true;
+  });
+}
+
+describe("option validation", () => {
+  it("checks choices and lists them", async () => {
+    await refused(
+      ["--direction", "sideways"],
+      /"sideways" is not one of both, to-es, to-cassandra/,
+      "direction",
+    );
+    await refused(["--layout", "multi-type"], /index-per-table, type-field/);
+    await refused(["--cassandra-writes", "paxos"], /timestamp, lwt/);
+    await refused(["--es-versioning", "internal"], /optimistic, external/);
+    assert.equal((await load(["--direction", "to-es", "--layout", "type-field"])).layout, "type-field");
+  });
+
+  it("knows exactly the driver's consistency levels, in any case, and refuses the ones that cannot apply", async () => {
+    const driverNames = Object.keys(cassandra.types.consistencies).map((name) =>
+      name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(),
+    );
+    assert.deepEqual([...CONSISTENCY_LEVELS].sort(), driverNames.sort());
+    const options = await load([
+      "--cassandra-read-consistency",
+      "local_one",
+      "--cassandra-write-consistency",
+      "Each_Quorum",
+    ]);
+    assert.equal(options.cassandra.readConsistency, "LOCAL_ONE");
+    assert.equal(options.cassandra.writeConsistency, "EACH_QUORUM");
+    await refused(["--cassandra-read-consistency", "MOST"], /not one of ANY, ONE/);
+    await refused(["--cassandra-write-consistency", "SERIAL"], /SERIAL cannot be used for writes/);
+    await refused(["--cassandra-read-consistency", "ANY"], /ANY cannot be used for reads/);
+  });
+
+  it("checks names against each store's rules", async () => {
+    await refused(["-k", "my-app"], /not a Cassandra name/, "keyspace");
+    await refused(["-i", "App"], /upper-case/, "index");
+    await refused(["-i", "a,b"], /contains one of/);
+    await refused(["-i", "_app"], /starts with/);
+    await refused(["--tables", "users,bad table"], /"bad table" is not a Cassandra name/, "tables");
+    await refused(["--name", "../etc"], /not a valid name/, "name");
+    await refused(["--id-column", "1id"], /not a column name/);
+    await refused(["--timestamp-column", "id"], /three different columns/);
+  });
+
+  it("reads lists from commas, repeats and the environment", async () => {
+    assert.deepEqual((await load(["--tables", "a,b", "--tables", "c,a"])).tables, ["a", "b", "c"]);
+    assert.deepEqual((await load([], { SYNCED_EXCLUDE_TABLES: " x , y ," })).excludeTables, ["x", "y"]);
+    await refused(
+      ["--tables", "a,b", "--exclude-tables", "b"],
+      /b is both in --tables and in --exclude-tables/,
+    );
+    await refused(["--batch-size", "5", "--batch-size", "6"], /given more than once/, "batch-size");
+  });
+
+  it("parses the state location", async () => {
+    assert.deepEqual((await load(["--state", "/var/lib/synced"])).state, {
+      kind: "directory",
+      path: "/var/lib/synced",
+    });
+    assert.deepEqual((await load(["--state", "elasticsearch:synced-state"])).state, {
+      kind: "elasticsearch",
+      index: "synced-state",
+    });
+    assert.deepEqual((await load(["--state", "cassandra:ops.state"])).state, {
+      kind: "cassandra",
+      keyspace: "ops",
+      table: "state",
+    });
+    await refused(["--state", "cassandra:ops"], /cassandra:<keyspace>\.<table>/, "state");
+  });
+
+  it("checks numbers, durations and the range at start-up", async () => {
+    await refused(["--cassandra-port", "70000"], /1 to 65535/);
+    await refused(["--concurrency", "2.5"], /not a whole number/);
+    await refused(["--lease-ttl", "500ms"], /at least 1000 ms/);
+    await refused(
+      ["-b", "2015-02-01", "-e", "2015-01-01"],
+      /begin 2015-02-01T00:00:00\.000000Z is not before the end 2015-01-01/,
+    );
+    assert.equal((await load(["--max-errors", "0"])).maxErrors, 0);
+  });
+
+  it("checks node URLs and hosts", async () => {
+    await refused(["--es-nodes", "es-1:9200"], /must start with http:\/\/ or https:\/\//);
+    await refused(["--es-nodes", "not a url"], /is not a URL/);
+    await refused(["--cassandra-contact-points", "http://cass:9042"], /is not a host/);
+    assert.deepEqual((await load(["--es-nodes", "https://es:9200/"])).elasticsearch.nodes, [
+      "https://es:9200",
+    ]);
+  });
+
+  it("implies Cassandra TLS from its files, and refuses contradictions", async () => {
+    assert.deepEqual((await load(["--cassandra-tls-ca", "/ca.pem"])).cassandra.tls, {
+      insecure: false,
+      ca: "/ca.pem",
+    });
+    assert.deepEqual((await load(["--cassandra-tls"])).cassandra.tls, { insecure: false });
+    assert.equal((await load([])).cassandra.tls, undefined);
+    await refused(
+      ["--no-cassandra-tls", "--cassandra-tls-ca", "/ca.pem"],
+      /is false, yet other --cassandra-tls/,
+    );
+    await refused(["--cassandra-tls-cert", "/c.pem"], /go together/, "cassandra-tls-key");
+    await refused(["--es-tls-ca", "/ca.pem"], /no --es-nodes URL starts with https/);
+    const es = await load(["--es-nodes", "https://es:9200", "--es-tls-insecure"]);
+    assert.deepEqual(es.elasticsearch.tls, { insecure: true });
+  });
+
+  it("reads booleans from the environment strictly", async () => {
+    assert.equal((await load([], { SYNCED_DRY_RUN: "yes" })).dryRun, true);
+    assert.equal((await load([], { SYNCED_JSON: "0" })).json, false);
+    await assert.rejects(
+      load([], { SYNCED_DRY_RUN: "maybe" }),
+      /SYNCED_DRY_RUN: "maybe" is not true or false/,
+    );
+  });
+});

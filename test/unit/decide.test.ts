@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { decide, sourceWinsTie } from "../../src/reconcile/decide.js";
+import type { CurrentRecord, SyncRecord } from "../../src/reconcile/record.js";
+
+const ID = "5b6962dd-3f90-4c93-8f61-eabfa4a803e2";
+
+function record(version: bigint, digest: string, deleted = false): SyncRecord {
+  return { id: ID, version, deleted, content: {}, digest };
+}
+
+function current(version: bigint, digest: string, deleted = false): CurrentRecord {
+  return { ...record(version, digest, deleted), token: undefined };
+}
+
+describe("decide", () => {
+  it("writes a record the target does not have", () => {
+    assert.deepEqual(decide(record(1n, "a"), undefined, "microsecond"), {
+      action: "write",
+      reason: "absent",
+    });
+  });
+
+  it("writes a newer record and skips an older one", () => {
+    assert.deepEqual(decide(record(2n, "a"), current(1n, "b"), "microsecond"), {
+      action: "write",
+      reason: "newer",
+    });
+    assert.deepEqual(decide(record(1n, "a"), current(2n, "b"), "microsecond"), {
+      action: "skip",
+      reason: "target-newer",
+    });
+  });
+
+  it("skips an unchanged record", () => {
+    assert.deepEqual(decide(record(5n, "a"), current(5n, "a"), "microsecond"), {
+      action: "skip",
+      reason: "unchanged",
+    });
+  });
+
+  it("treats versions that differ below the coarser precision as equal", () => {
+    assert.deepEqual(decide(record(1_000_999n, "a"), current(1_000_000n, "a"), "millisecond"), {
+      action: "skip",
+      reason: "unchanged",
+    });
+    assert.equal(decide(record(1_000_999n, "a"), current(1_000_000n, "a"), "microsecond").action, "write");
+  });
+
+  it("breaks a tie the same way from both sides", () => {
+    const left = record(7n, "aaa");
+    const right = record(7n, "bbb");
+    const fromLeft = decide(left, { ...right, token: undefined }, "microsecond");
+    const fromRight = decide(right, { ...left, token: undefined }, "microsecond");
+    assert.deepEqual(fromLeft, { action: "skip", reason: "tie-lost" });
+    assert.deepEqual(fromRight, { action: "write", reason: "tie-break" });
+  });
+
+  it("lets a tombstone win a tie against a live record, from either side", () => {
+    assert.equal(sourceWinsTie(record(7n, "a", true), record(7n, "z")), true);
+    assert.equal(sourceWinsTie(record(7n, "z"), record(7n, "a", true)), false);
+  });
+});

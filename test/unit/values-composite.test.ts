@@ -1,0 +1,165 @@
+// Collections, tuples, UDTs and vectors: nesting, nulls, key forms, ordering and refusals.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { parseJsonLossless, stableStringify } from "../../src/stores/values/canonical-json.js";
+import { parseCqlType, type CqlType, type UdtDefinition } from "../../src/stores/values/cql-type.js";
+import { canonicalize, decodeValue } from "../../src/stores/values/decode.js";
+import { encodeValue } from "../../src/stores/values/encode.js";
+import { ValueError } from "../../src/stores/values/value-error.js";
+
+const { types } = cassandra;
+const udts: Record<string, UdtDefinition> = {
+  address: {
+    keyspace: "app",
+    name: "address",
+    fieldNames: ["street", "zip", "tags", "__proto__"],
+    fieldTypes: ["text", "int", "frozen<set<text>>", "text"],
+  },
+};
+const type = (text: string): CqlType => parseCqlType(text, (name) => udts[name]);
+
+function roundTrip(value: unknown, text: string): unknown {
+  const encoded = encodeValue(value, type(text), "col");
+  const decoded = decodeValue(parseJsonLossless(stableStringify(encoded)), type(text), "col");
+  assert.deepEqual(encodeValue(decoded, type(text), "col"), encoded);
+  return encoded;
+}
+
+function refuses(json: unknown, text: string, path: string, reason: RegExp): void {
+  assert.throws(
+    () => decodeValue(json, type(text), "col"),
+    (error: unknown) => error instanceof ValueError && error.path === path && reason.test(error.message),
+  );
+}
+
+describe("collections", () => {
+  it("encodes lists in order, and sets sorted and without duplicates", () => {
+    assert.deepEqual(roundTrip([3, 1, 3], "list<int>"), [3, 1, 3]);
+    assert.deepEqual(roundTrip(new Set([10, 2, 1]), "set<int>"), [1, 2, 10]);
+    assert.deepEqual(roundTrip(new Set(["b", "a"]), "set<text>"), ["a", "b"]);
+    assert.deepEqual(roundTrip([5n, -(2n ** 63n)], "set<bigint>"), [-(2n ** 63n), 5n]);
+    assert.deepEqual(canonicalize([2, "1", 1, 2], type("set<int>")), [1, 2]);
+    assert.deepEqual(roundTrip([NaN, 1.5, -Infinity], "set<double>"), ["-Infinity", "NaN", 1.5]);
+  });
+
+  it("treats an empty collection as null", () => {
+    assert.equal(encodeValue([], type("list<int>"), "c"), null);
+    assert.equal(encodeValue(new Map(), type("map<text, int>"), "c"), null);
+    assert.equal(decodeValue([], type("set<text>"), "c"), null);
+    assert.equal(decodeValue({}, type("map<int, int>"), "c"), null);
+  });
+
+  it("keys maps by the canonical string of the key, and turns it back", () => {
+    const key = types.Uuid.fromString("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
+    assert.deepEqual(roundTrip(new Map([[key, 1]]), "map<uuid, int>"), {
+      "3f2504e0-4f89-11d3-9a0c-0305e82c3301": 1,
+    });
+    assert.deepEqual(
+      roundTrip(
+        new Map([
+          [-5, "x"],
+          [7, "y"],
+        ]),
+        "map<int, text>",
+      ),
+      { "-5": "x", "7": "y" },
+    );
+    assert.deepEqual(roundTrip(new Map([[new Date(0), true]]), "map<timestamp, boolean>"), {
+      "1970-01-01T00:00:00.000Z": true,
+    });
+    assert.deepEqual(roundTrip(new Map([[Buffer.from([255]), 1.5]]), "map<blob, double>"), { "/w==": 1.5 });
+    const tupleKey = types.Tuple.fromArray([9007199254740993n, "a"]);
+    assert.deepEqual(roundTrip(new Map([[tupleKey, 1]]), "map<frozen<tuple<bigint, text>>, int>"), {
+      '[9007199254740993,"a"]': 1,
+    });
+    assert.deepEqual(roundTrip(new Map([["__proto__", 1]]), "map<text, int>"), JSON.parse('{"__proto__":1}'));
+    const decoded = decodeValue({ "1": 2 }, type("map<int, bigint>"), "c");
+    assert.deepEqual(decoded, new Map([[1, 2n]]));
+  });
+
+  it("nests collections inside collections", () => {
+    const value = new Map([
+      ["a", [1, 2]],
+      ["b", [3]],
+    ]);
+    assert.deepEqual(roundTrip(value, "map<text, frozen<list<int>>>"), { a: [1, 2], b: [3] });
+    assert.deepEqual(roundTrip([new Set(["x"]), new Set(["y", "z"])], "list<frozen<set<text>>>"), [
+      ["x"],
+      ["y", "z"],
+    ]);
+  });
+
+  it("refuses nulls, empty collections and repeated keys inside collections", () => {
+    refuses([1, null], "list<int>", "col[1]", /cannot hold null/);
+    refuses({ a: null }, "map<text, int>", 'col["a"]', /cannot hold null/);
+    refuses({ a: [] }, "map<text, frozen<list<int>>>", 'col["a"]', /empty collection inside a collection/);
+    refuses({ "1": 1, "01": 2 }, "map<int, int>", 'col["01"]', /repeats/);
+    refuses({ x: 1 }, "map<int, int>", 'col["x"]', /not a valid int/);
+    refuses(["a", 1], "list<text>", "col[1]", /expected a string/);
+    refuses({ "[1": 1 }, "map<frozen<list<int>>, int>", 'col["[1"]', /written as JSON/);
+  });
+
+  it("accepts a single value for a list of scalars, as Elasticsearch does", () => {
+    assert.deepEqual(canonicalize("x", type("list<text>")), ["x"]);
+    refuses(5, "list<frozen<list<int>>>", "col", /expected an array/);
+  });
+});
+
+describe("tuples", () => {
+  it("are positional arrays that keep nulls", () => {
+    const text = "frozen<tuple<int, text, frozen<list<int>>>>";
+    assert.deepEqual(roundTrip(types.Tuple.fromArray([1, null, [2]]), text), [1, null, [2]]);
+    assert.deepEqual(roundTrip(types.Tuple.fromArray([null, null, null]), text), [null, null, null]);
+    assert.deepEqual(roundTrip(types.Tuple.fromArray([null, "a", []]), text), [null, "a", null]);
+  });
+
+  it("refuse the wrong arity", () => {
+    refuses([1, "a"], "frozen<tuple<int, text, int>>", "col", /expected an array of 3/);
+    refuses([1, "a", 2, 3], "frozen<tuple<int, text, int>>", "col", /expected an array of 3/);
+    refuses([1, 2], "frozen<tuple<int, text>>", "col[1]", /expected a string/);
+  });
+});
+
+describe("UDTs", () => {
+  it("are objects by field name with null fields left out", () => {
+    const value = { street: "Main", zip: null, tags: new Set(["b", "a"]), __proto__: null };
+    const encoded = roundTrip(value, "frozen<address>");
+    assert.deepEqual(encoded, { street: "Main", tags: ["a", "b"] });
+    const decoded = decodeValue({ street: "x" }, type("frozen<address>"), "c") as Record<string, unknown>;
+    assert.deepEqual(Object.keys(decoded), ["street", "zip", "tags", "__proto__"]);
+    assert.equal(decoded["zip"], null);
+  });
+
+  it("keep a field named __proto__ as a field", () => {
+    const encoded = canonicalize(JSON.parse('{"__proto__": "p"}'), type("frozen<address>"));
+    assert.equal(Object.getPrototypeOf(encoded), Object.prototype);
+    assert.equal(stableStringify(encoded), '{"__proto__":"p"}');
+  });
+
+  it("are empty objects when frozen with all fields null, and null otherwise", () => {
+    assert.deepEqual(encodeValue({ street: null }, type("frozen<address>"), "c"), {});
+    assert.equal(encodeValue({ street: null }, type("address"), "c"), null);
+  });
+
+  it("refuse unknown fields and wrongly typed fields", () => {
+    refuses({ street: "x", city: "y" }, "frozen<address>", "col.city", /address has no field "city"/);
+    refuses({ zip: "abc" }, "frozen<address>", "col.zip", /not a valid int/);
+    refuses([1], "frozen<address>", "col", /expected an object/);
+  });
+});
+
+describe("vectors", () => {
+  it("are arrays of the exact dimension", () => {
+    const vector = new types.Vector(new Float32Array([0.1, NaN, -0]), "float");
+    assert.deepEqual(roundTrip(vector, "vector<float, 3>"), [0.1, "NaN", "-0"]);
+    const decoded = decodeValue([1, 2, 3], type("vector<float, 3>"), "c");
+    assert.ok(decoded instanceof types.Vector);
+    assert.deepEqual(roundTrip(new types.Vector(["a", "b"], "text"), "vector<text, 2>"), ["a", "b"]);
+  });
+
+  it("refuse the wrong dimension and nulls", () => {
+    refuses([1, 2], "vector<float, 3>", "col", /expected an array of 3/);
+    refuses([1, null, 3], "vector<float, 3>", "col[1]", /cannot hold null/);
+  });
+});
