@@ -81,6 +81,7 @@ export async function runCommand(options: SyncOptions, context: RunContext): Pro
         dryRun: options.dryRun,
         maxErrors: options.maxErrors,
         leaseTtlMs: options.leaseTtlMs,
+        maxFutureMs: options.maxFutureMs,
       },
       {
         cassandra: new CassandraStore({

@@ -135,6 +135,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     splits: layers.must("splits", count(1)),
     slices: layers.must("slices", (s) => asInteger(s, 1, 1024)),
     leaseTtlMs: layers.must("lease-ttl", duration(1000)),
+    maxFutureMs: layers.must("max-future", duration(0)),
     json: flag(layers, "json"),
     ...(file === undefined ? {} : { configFile: file.path }),
     cassandra: await cassandraOptions(layers, readFile, warn),

@@ -19,6 +19,7 @@ const TABLE = [
   ["end", "Range", "value", { alias: "e" }],
   ["lag", "Range", "value", {}],
   ["allow-future-end", "Range", "boolean", {}],
+  ["max-future", "Range", "value", {}],
   ["keyspace", "Selection", "value", { alias: "k", required: true }],
   ["index", "Selection", "value", { alias: "i", required: true }],
   ["tables", "Selection", "list", {}],
@@ -101,6 +102,8 @@ const DESCRIPTIONS: Record<Flag, string> = {
   splits: "Token-range splits per Cassandra table",
   slices: "Point-in-time slices per Elasticsearch index",
   "lease-ttl": "How long a lease lasts without renewal before another run may take it over",
+  "max-future":
+    "Records dated more than this after now are dead-lettered as far in the future: they would win every comparison",
   json: "Print the summary as JSON",
   "cassandra-contact-points": "Hosts, comma separated (host or host:port)",
   "cassandra-port": "Native protocol port",

@@ -101,6 +101,8 @@ export interface SyncOptions {
   /** Elasticsearch point-in-time slices per index. */
   readonly slices: number;
   readonly leaseTtlMs: number;
+  /** Versions later than now plus this are dead-lettered as far in the future. */
+  readonly maxFutureMs: number;
   readonly json: boolean;
   readonly configFile?: string;
   readonly cassandra: CassandraOptions;
@@ -123,6 +125,7 @@ export const DEFAULTS = {
   splits: "32",
   slices: "2",
   "lease-ttl": "5m",
+  "max-future": "1h",
   "cassandra-contact-points": "127.0.0.1",
   "cassandra-port": "9042",
   "cassandra-local-dc": "datacenter1",

@@ -1,5 +1,6 @@
 // The boundary between the engine and a store. The engine calls exactly these methods; each store
 // adapter (Cassandra, Elasticsearch) implements them and hides its driver.
+import { formatMicros } from "../config/time-range.js";
 import type { BadRecord, CurrentRecord, SyncRecord } from "./record.js";
 import type { TablePlan } from "./table-plan.js";
 import type { VersionPrecision } from "./version.js";
@@ -8,6 +9,26 @@ import type { VersionPrecision } from "./version.js";
 export interface TimeRange {
   readonly begin: bigint;
   readonly end: bigint;
+  /**
+   * Versions at or past this lie too far in the future to trust (a wrong clock, a unit mix-up): they
+   * would win every comparison until then. When set, a scan reads past `end` to find them, and they
+   * are dead-lettered instead of being left unseen.
+   */
+  readonly futureLimit?: bigint;
+}
+
+/** A scanned record inside the range, a bad record if it lies beyond the future limit, or nothing. */
+export function placeInRange(record: SyncRecord, range: TimeRange): SyncRecord | BadRecord | undefined {
+  if (record.version < range.end) return record;
+  if (range.futureLimit === undefined || record.version < range.futureLimit) return undefined;
+  return {
+    kind: "bad",
+    id: record.id,
+    reason:
+      `its timestamp ${formatMicros(record.version)} is far in the future (after ${formatMicros(range.futureLimit)}), ` +
+      `so it would win every comparison until then; correct the record's timestamp`,
+    raw: record,
+  };
 }
 
 export interface ScanBatch {

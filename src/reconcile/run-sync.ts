@@ -35,6 +35,7 @@ export interface RunSettings {
   readonly dryRun: boolean;
   readonly maxErrors: number;
   readonly leaseTtlMs: number;
+  readonly maxFutureMs: number;
 }
 
 export interface RunDependencies {
@@ -97,6 +98,7 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
     deps.log(`range [${formatMicros(range.begin)}, ${formatMicros(range.end)})`, {
       beginFrom: range.beginFrom,
     });
+    const scanRange = { ...range, futureLimit: deps.now() + BigInt(settings.maxFutureMs) * 1000n };
     const entries = await planWithCreatedTables(deps.schema, settings.dryRun, createdTables, skipped);
     const budget = new ErrorBudget(settings.maxErrors);
     for (const entry of entries) {
@@ -114,7 +116,7 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
           direction,
           source,
           target,
-          range,
+          range: scanRange,
           dryRun: settings.dryRun,
           deadLetters: deps.deadLetters,
           budget,

@@ -103,6 +103,7 @@ describe("conditional writes beside other writers", () => {
         dryRun: false,
         maxErrors: 10,
         leaseTtlMs: 60_000,
+        maxFutureMs: 3_600_000,
       },
       deps,
     );

@@ -56,6 +56,7 @@ describe("loadConfig defaults", () => {
       splits: 32,
       slices: 2,
       leaseTtlMs: 300_000,
+      maxFutureMs: 3_600_000,
       json: false,
       cassandra: {
         contactPoints: ["127.0.0.1"],

@@ -3,7 +3,7 @@
 // version, so each split reduces consecutive rows of one id to the newest one in the range.
 import type cassandra from "cassandra-driver";
 import type { BadRecord, SyncRecord } from "../../reconcile/record.js";
-import type { ScanBatch, TimeRange } from "../../reconcile/record-store.js";
+import { placeInRange, type ScanBatch, type TimeRange } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { mergeAsync } from "../../util/merge-async.js";
 import { ident, tableRef } from "./cql.js";
@@ -62,12 +62,15 @@ export async function* scanTable(
 ): AsyncGenerator<ScanBatch> {
   const id = ident(plan.names.id);
   const ts = ident(plan.names.timestamp);
+  // With a future limit the scan reads on past the end, to find records dated far ahead.
+  const upperBound = range.futureLimit === undefined ? ` AND ${ts} < ?` : "";
   const query =
     `SELECT ${selectColumns(plan).map(ident).join(", ")} FROM ${tableRef(plan.keyspace, plan.table)} ` +
-    `WHERE token(${id}) > ? AND token(${id}) <= ? AND ${ts} >= ? AND ${ts} < ? ALLOW FILTERING`;
+    `WHERE token(${id}) > ? AND token(${id}) <= ? AND ${ts} >= ?${upperBound} ALLOW FILTERING`;
   const [lower, upper] = versionBounds(plan, range);
+  const bounds = range.futureLimit === undefined ? [lower, upper] : [lower];
   const sources = tokenSplits(settings.splits, settings.shard).map(
-    (split) => () => scanSplit(settings, plan, query, split, lower, upper),
+    (split) => () => scanSplit(settings, plan, query, split, bounds, range),
   );
   let records: SyncRecord[] = [];
   let bad: BadRecord[] = [];
@@ -90,10 +93,10 @@ async function* scanSplit(
   plan: TablePlan,
   query: string,
   split: TokenSplit,
-  lower: unknown,
-  upper: unknown,
+  bounds: unknown[],
+  range: TimeRange,
 ): AsyncGenerator<(SyncRecord | BadRecord)[]> {
-  const params = [split.start, split.end, lower, upper];
+  const params = [split.start, split.end, ...bounds];
   let pageState: string | undefined;
   let held: SyncRecord | undefined;
   do {
@@ -107,7 +110,9 @@ async function* scanSplit(
     const result = await settings.retry(() => settings.client.execute(query, params, options));
     const out: (SyncRecord | BadRecord)[] = [];
     for (const row of result.rows) {
-      const item = rowToRecord(plan, row);
+      const read = rowToRecord(plan, row);
+      const item = "kind" in read ? read : placeInRange(read, range);
+      if (item === undefined) continue;
       if ("kind" in item) {
         out.push(item);
       } else if (plan.shape === "latest") {

@@ -102,31 +102,75 @@ export async function writeRecords(
 ): Promise<WriteOutcome[]> {
   const table = tableRef(plan.keyspace, plan.table);
   return mapConcurrent(writes, settings.concurrency, async (write): Promise<WriteOutcome> => {
-    const current = write.current as CurrentRecord<CassandraToken> | undefined;
-    const version = writeVersion(write.record, current);
-    const statement = statementFor(plan, write, version);
-    if (typeof statement === "string") return { status: "rejected", reason: statement };
-    const ts = writeTimestamp(version, current);
-    const useLwt = chooseLwt(settings, ts, current?.token.writetime);
-    const names = statement.columns.map(ident);
-    const marks = names.map(() => "?").join(", ");
-    if (!useLwt) {
-      const cql = `INSERT INTO ${table} (${names.join(", ")}) VALUES (${marks}) USING TIMESTAMP ?`;
-      const options = { prepare: true, consistency: settings.consistency, isIdempotent: true };
-      await settings.retry(() => settings.client.execute(cql, [...statement.values, ts], options));
-      return { status: "written" };
+    try {
+      return await writeOne(settings, plan, table, write);
+    } catch (error) {
+      return outcomeOfFailure(error, plan, write);
     }
-    let result: cassandra.types.ResultSet;
-    const options = { prepare: true, consistency: settings.consistency };
-    if (current === undefined || plan.shape === "versioned") {
-      const cql = `INSERT INTO ${table} (${names.join(", ")}) VALUES (${marks}) IF NOT EXISTS`;
-      result = await settings.client.execute(cql, statement.values, options);
-    } else {
-      const sets = names.slice(1).map((n) => `${n} = ?`);
-      const cql = `UPDATE ${table} SET ${sets.join(", ")} WHERE ${names[0] ?? ""} = ? IF ${ident(plan.names.timestamp)} = ?`;
-      const params = [...statement.values.slice(1), statement.values[0], current.token.timestamp];
-      result = await settings.client.execute(cql, params, options);
-    }
-    return result.wasApplied() ? { status: "written" } : { status: "conflict" };
   });
+}
+
+/**
+ * A refused statement (a mutation too large, a value the server rejects) is this record's fault and
+ * goes to the dead letters; a transaction that timed out may or may not have applied, so the engine
+ * reads the row again; anything transient that outlived its retries stops the run.
+ */
+function outcomeOfFailure(error: unknown, plan: TablePlan, write: PlannedWrite): WriteOutcome {
+  if (error instanceof cassandra.errors.ResponseError) {
+    const codes = cassandra.types.responseErrorCodes as unknown as Record<string, number>;
+    const code: number = error.code;
+    if (code === codes["writeTimeout"] && String((error as { writeType?: unknown }).writeType) === "CAS") {
+      return { status: "conflict" };
+    }
+    if (code === codes["invalid"] || code === codes["serverError"]) {
+      const hint = /oversized mutation/i.test(error.message)
+        ? "the record is too large for one Cassandra mutation (see max_mutation_size_in_kb): "
+        : "";
+      return {
+        status: "rejected",
+        reason: `Cassandra refused the row for ${plan.table}: ${hint}${error.message}`,
+      };
+    }
+  }
+  if (error instanceof TypeError) {
+    return {
+      status: "rejected",
+      reason: `a value of ${write.record.id} does not fit its column: ${error.message}`,
+    };
+  }
+  throw error;
+}
+
+async function writeOne(
+  settings: WriteSettings,
+  plan: TablePlan,
+  table: string,
+  write: PlannedWrite,
+): Promise<WriteOutcome> {
+  const current = write.current as CurrentRecord<CassandraToken> | undefined;
+  const version = writeVersion(write.record, current);
+  const statement = statementFor(plan, write, version);
+  if (typeof statement === "string") return { status: "rejected", reason: statement };
+  const ts = writeTimestamp(version, current);
+  const useLwt = chooseLwt(settings, ts, current?.token.writetime);
+  const names = statement.columns.map(ident);
+  const marks = names.map(() => "?").join(", ");
+  if (!useLwt) {
+    const cql = `INSERT INTO ${table} (${names.join(", ")}) VALUES (${marks}) USING TIMESTAMP ?`;
+    const options = { prepare: true, consistency: settings.consistency, isIdempotent: true };
+    await settings.retry(() => settings.client.execute(cql, [...statement.values, ts], options));
+    return { status: "written" };
+  }
+  let result: cassandra.types.ResultSet;
+  const options = { prepare: true, consistency: settings.consistency };
+  if (current === undefined || plan.shape === "versioned") {
+    const cql = `INSERT INTO ${table} (${names.join(", ")}) VALUES (${marks}) IF NOT EXISTS`;
+    result = await settings.client.execute(cql, statement.values, options);
+  } else {
+    const sets = names.slice(1).map((n) => `${n} = ?`);
+    const cql = `UPDATE ${table} SET ${sets.join(", ")} WHERE ${names[0] ?? ""} = ? IF ${ident(plan.names.timestamp)} = ?`;
+    const params = [...statement.values.slice(1), statement.values[0], current.token.timestamp];
+    result = await settings.client.execute(cql, params, options);
+  }
+  return result.wasApplied() ? { status: "written" } : { status: "conflict" };
 }

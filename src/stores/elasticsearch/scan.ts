@@ -3,7 +3,7 @@
 import type { Client } from "@elastic/elasticsearch";
 import type { estypes } from "@elastic/elasticsearch";
 import type { BadRecord, SyncRecord } from "../../reconcile/record.js";
-import type { ScanBatch, TimeRange } from "../../reconcile/record-store.js";
+import { placeInRange, type ScanBatch, type TimeRange } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { mergeAsync } from "../../util/merge-async.js";
 import { hitToRecord } from "./document-codec.js";
@@ -26,32 +26,50 @@ function ceilDiv(a: bigint, b: bigint): bigint {
   return a % b !== 0n && a > 0n ? q + 1n : q;
 }
 
-export function rangeQuery(plan: TablePlan, range: TimeRange): estypes.QueryDslQueryContainer {
+function versionRange(plan: TablePlan, range: TimeRange): estypes.QueryDslQueryContainer {
   const field = plan.names.timestamp;
-  const filters: estypes.QueryDslQueryContainer[] = [];
   if (plan.es.timestampPrecision === "millisecond") {
     // A millisecond version m is in [b, e) exactly when ceil(b/1000) <= m < ceil(e/1000).
-    filters.push({
+    return {
       range: {
         [field]: {
           gte: ceilDiv(range.begin, 1000n).toString(),
-          lt: ceilDiv(range.end, 1000n).toString(),
+          ...(range.futureLimit === undefined ? { lt: ceilDiv(range.end, 1000n).toString() } : {}),
           format: "epoch_millis",
         },
       },
-    });
-  } else {
-    const clamp = (v: bigint): bigint => (v < NANOS_MIN ? NANOS_MIN : v > NANOS_MAX ? NANOS_MAX : v);
-    filters.push({
-      range: {
-        [field]: {
-          gte: formatEsTimestamp(clamp(range.begin), "microsecond"),
-          lt: formatEsTimestamp(clamp(range.end), "microsecond"),
-          format: "strict_date_optional_time_nanos",
-        },
-      },
-    });
+    };
   }
+  const clamp = (v: bigint): bigint => (v < NANOS_MIN ? NANOS_MIN : v > NANOS_MAX ? NANOS_MAX : v);
+  return {
+    range: {
+      [field]: {
+        gte: formatEsTimestamp(clamp(range.begin), "microsecond"),
+        ...(range.futureLimit === undefined
+          ? { lt: formatEsTimestamp(clamp(range.end), "microsecond") }
+          : {}),
+        format: "strict_date_optional_time_nanos",
+      },
+    },
+  };
+}
+
+/**
+ * The documents in the range and, when looking for bad records (a future limit is set), those with
+ * no usable timestamp at all: no range ever selects them, so they would otherwise go unseen.
+ */
+export function rangeQuery(plan: TablePlan, range: TimeRange): estypes.QueryDslQueryContainer {
+  const inRange = versionRange(plan, range);
+  const selected: estypes.QueryDslQueryContainer =
+    range.futureLimit === undefined
+      ? inRange
+      : {
+          bool: {
+            should: [inRange, { bool: { must_not: { exists: { field: plan.names.timestamp } } } }],
+            minimum_should_match: 1,
+          },
+        };
+  const filters = [selected];
   if (plan.es.typeFilter) filters.push({ term: { [plan.es.typeFilter.field]: plan.es.typeFilter.value } });
   return { bool: { filter: filters } };
 }
@@ -61,6 +79,7 @@ export async function* scanIndex(
   plan: TablePlan,
   range: TimeRange,
 ): AsyncGenerator<ScanBatch> {
+  // With a future limit the query reads on past the end, to find documents dated far ahead.
   const query = rangeQuery(plan, range);
   const pit = await settings.client.openPointInTime({ index: plan.es.index, keep_alive: settings.keepAlive });
   const total = settings.shard ? settings.slices * settings.shard.total : settings.slices;
@@ -68,7 +87,7 @@ export async function* scanIndex(
     (i) => settings.shard === undefined || i % settings.shard.total === settings.shard.index,
   );
   try {
-    const sources = mine.map((slice) => () => scanSlice(settings, plan, query, pit.id, slice, total));
+    const sources = mine.map((slice) => () => scanSlice(settings, plan, query, range, pit.id, slice, total));
     for await (const batch of mergeAsync(sources, settings.slices)) yield batch;
   } finally {
     await settings.client.closePointInTime({ id: pit.id }).catch(() => undefined);
@@ -79,6 +98,7 @@ async function* scanSlice(
   settings: EsScanSettings,
   plan: TablePlan,
   query: estypes.QueryDslQueryContainer,
+  range: TimeRange,
   pitId: string,
   slice: number,
   total: number,
@@ -101,7 +121,9 @@ async function* scanSlice(
     const records: SyncRecord[] = [];
     const bad: BadRecord[] = [];
     for (const hit of hits) {
-      const item = hitToRecord(plan, hit);
+      const read = hitToRecord(plan, hit);
+      const item = "kind" in read ? read : placeInRange(read, range);
+      if (item === undefined) continue;
       if ("kind" in item) bad.push(item);
       else records.push(item);
     }

@@ -52,7 +52,8 @@ const NATIVE_MAPPINGS: Readonly<Record<NativeName, Mapping>> = {
 export function esMappingFor(type: CqlType): Mapping {
   switch (type.kind) {
     case "native":
-      return NATIVE_MAPPINGS[type.name];
+      // A copy, so a caller that adjusts one field's mapping does not change every other one.
+      return structuredClone(NATIVE_MAPPINGS[type.name]);
     case "list":
     case "set":
     case "vector":

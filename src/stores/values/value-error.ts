@@ -42,7 +42,7 @@ export function describeValue(value: unknown): string {
 
 function className(value: object): string {
   const prototype = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
-  return prototype?.constructor?.name ?? "object without prototype";
+  return prototype?.constructor?.name ?? "null-prototype object";
 }
 
 /** The path of a UDT field: `address.zip`. */

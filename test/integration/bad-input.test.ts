@@ -1,0 +1,114 @@
+// Bad records get a message naming the table, the record and the reason; they go to the dead-letter
+// store while the run goes on, the exit code says partial success, and past --max-errors the run
+// stops without moving the checkpoint.
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { FileStateStore } from "../../src/state/file/file-state-store.js";
+import { Harness, tableStats } from "../support/harness.js";
+
+const { Uuid } = cassandra.types;
+
+describe("bad records", () => {
+  let h: Harness;
+  const good = Uuid.random().toString();
+  const ids = {
+    badId: Uuid.random().toString(),
+    noTimestamp: Uuid.random().toString(),
+    notAnInt: Uuid.random().toString(),
+    tooLarge: Uuid.random().toString(),
+    future: Uuid.random().toString(),
+    unknownField: Uuid.random().toString(),
+  };
+  let begin: string;
+
+  before(async () => {
+    h = await Harness.create("bad");
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.things (id uuid PRIMARY KEY, tmstmp timestamp, n int, body text, deleted boolean)`,
+    );
+    // The first run creates the index.
+    assert.equal((await h.run()).code, EXIT.success);
+    const at = new Date(Date.now() - 5_000).toISOString();
+    begin = String(Math.floor(Date.now() / 1000) - 30);
+    const index = `${h.index}-things`;
+    const docs: [string, Record<string, unknown>][] = [
+      [good, { id: good, tmstmp: at, n: 1, body: "fine" }],
+      ["not-a-uuid", { tmstmp: at, n: 2 }],
+      [ids.badId, { id: "abc", tmstmp: at }],
+      [ids.noTimestamp, { id: ids.noTimestamp, n: 3 }],
+      // Elasticsearch coerces 1.5 into its integer field but keeps it in _source; CQL int refuses it.
+      [ids.notAnInt, { id: ids.notAnInt, tmstmp: at, n: 1.5 }],
+      [ids.tooLarge, { id: ids.tooLarge, tmstmp: at, body: "x".repeat(5 * 1024 * 1024) }],
+      [ids.future, { id: ids.future, tmstmp: "2200-01-01T00:00:00Z", n: 4 }],
+      [ids.unknownField, { id: ids.unknownField, tmstmp: at, colour: "red" }],
+    ];
+    for (const [id, document] of docs) await h.es.index({ index, id, document });
+    await h.refresh();
+  });
+  after(() => h.cleanup());
+
+  it("dead-letters each bad document with its reason, syncs the rest, and exits with partial success", async () => {
+    const result = await h.run(["-b", begin]);
+    assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
+    assert.equal(result.summary["outcome"], "partial");
+    const stats = tableStats(result.summary, "things", "to-cassandra");
+    assert.equal(stats["written"], 1);
+    assert.equal(stats["deadLettered"], 7);
+
+    const location = (result.summary["deadLetters"] as { location: string }).location;
+    const letters = (await readFile(location, "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { id?: string; table: string; reason: string });
+    const reasonFor = (id: string | undefined): string => {
+      const letter = letters.find((l) => l.id === id);
+      assert.ok(letter, `no dead letter for ${id ?? "the record without id"} in ${JSON.stringify(letters)}`);
+      assert.equal(letter.table, "things");
+      return letter.reason;
+    };
+    assert.ok(
+      letters.some((l) => l.reason.includes("no 'id' field, and _id 'not-a-uuid' does not hold a UUID")),
+    );
+    assert.ok(letters.some((l) => l.reason.includes("'id' is 'abc', not a UUID")));
+    assert.match(reasonFor(ids.noTimestamp), /no 'tmstmp' field/);
+    assert.match(reasonFor(ids.notAnInt), /\bn\b.*int|int.*\bn\b/);
+    assert.match(reasonFor(ids.tooLarge), /too large/i);
+    assert.match(reasonFor(ids.future), /far in the future/);
+    assert.match(reasonFor(ids.unknownField), /'colour' has no column in table .*things/);
+
+    const row = await h.cassandra.execute(`SELECT body FROM ${h.keyspace}.things WHERE id = ?`, [good], {
+      prepare: true,
+    });
+    assert.equal(row.first().get("body"), "fine");
+  });
+
+  it("stops past --max-errors, fails, and leaves the checkpoint where it was", async () => {
+    const store = new FileStateStore({ directory: h.stateDir });
+    const key = (await store.listKeys())[0] ?? "";
+    const before = await store.getCheckpoint(key);
+    const result = await h.run([
+      "-b",
+      begin,
+      "-e",
+      String(Math.floor(Date.now() / 1000)),
+      "--max-errors",
+      "2",
+    ]);
+    assert.equal(result.code, EXIT.circuitOpen, JSON.stringify(result.summary));
+    assert.equal(result.summary["outcome"], "failed");
+    assert.match((result.summary["error"] as { message: string }).message, /more than 2 records failed/);
+    const after = await store.getCheckpoint(key);
+    assert.equal(after?.position, before?.position);
+  });
+
+  it("keeps the dead letters as NDJSON beside the state, one file per configuration", async () => {
+    const store = new FileStateStore({ directory: h.stateDir });
+    const key = (await store.listKeys())[0] ?? "";
+    const text = await readFile(join(h.stateDir, `${key}.dead-letters.ndjson`), "utf8");
+    assert.ok(text.split("\n").filter(Boolean).length >= 7);
+  });
+});
