@@ -8,7 +8,7 @@ import type cassandra from "cassandra-driver";
 import type { SyncOptions } from "../config/options.js";
 import { FileDeadLetters } from "../deadletter/file-dead-letters.js";
 import { runSync } from "../reconcile/run-sync.js";
-import { openStateStore, type StateLocation } from "../state/open-state-store.js";
+import { DEFAULT_STATE_DIRECTORY, openStateStore } from "../state/open-state-store.js";
 import { deriveStateKey, validateStateKey } from "../state/state-key.js";
 import { CassandraStore } from "../stores/cassandra/cassandra-store.js";
 import { connectCassandra } from "../stores/cassandra/connect.js";
@@ -39,16 +39,9 @@ export function stateKeyFor(options: SyncOptions): string {
   });
 }
 
-function stateLocation(options: SyncOptions): StateLocation {
-  const s = options.state;
-  if (s.kind === "directory") return { backend: "file", directory: s.path };
-  if (s.kind === "cassandra") return { backend: "cassandra", keyspace: s.keyspace, table: s.table };
-  return { backend: "elasticsearch", index: s.index };
-}
-
 function deadLetterPath(options: SyncOptions, key: string): string {
   if (options.deadLetter !== undefined) return options.deadLetter;
-  const directory = options.state.kind === "directory" ? options.state.path : "state";
+  const directory = options.state.backend === "file" ? options.state.directory : DEFAULT_STATE_DIRECTORY;
   return join(directory, `${key}.dead-letters.ndjson`);
 }
 
@@ -58,82 +51,98 @@ export async function runCommand(options: SyncOptions, context: RunContext): Pro
   let cassandraClient: cassandra.Client | undefined;
   let esClient: Client | undefined;
   try {
-    [cassandraClient, esClient] = await Promise.all([
+    const [c, e] = await Promise.allSettled([
       connectCassandra(options.cassandra),
       connectElasticsearch(options.elasticsearch),
     ]);
-    const state = await openStateStore(stateLocation(options), {
-      cassandra: cassandraClient,
-      elasticsearch: esClient,
-    });
-    const consistency = cassandraDriver.types.consistencies as unknown as Record<string, number>;
-    const shared = { signal: context.signal };
-    const report = await runSync(
-      {
-        runId,
-        key,
-        holder: `${hostname()}:${process.pid}`,
-        begin: options.begin,
-        end: options.end,
-        allowFutureEnd: options.allowFutureEnd,
-        lagMs: options.lagMs,
-        direction: options.direction,
-        dryRun: options.dryRun,
-        maxErrors: options.maxErrors,
-        leaseTtlMs: options.leaseTtlMs,
-        maxFutureMs: options.maxFutureMs,
-      },
-      {
-        cassandra: new CassandraStore({
-          client: cassandraClient,
-          readConsistency:
-            consistency[camel(options.cassandra.readConsistency)] ?? consistency["localQuorum"] ?? 6,
-          writeConsistency:
-            consistency[camel(options.cassandra.writeConsistency)] ?? consistency["localQuorum"] ?? 6,
-          writes: options.cassandra.writes,
-          splits: options.splits,
-          concurrency: options.concurrency,
-          batchSize: options.batchSize,
-          marginMicros: BigInt(options.lagMs) * 1000n,
-          ...shared,
-        }),
-        elasticsearch: new ElasticsearchStore({
-          client: esClient,
-          versioning: options.elasticsearch.versioning,
-          slices: options.slices,
-          batchSize: options.batchSize,
-          maxBulkBytes: 10 * 1024 * 1024,
-          maxDocumentBytes: 10 * 1024 * 1024,
-          ...shared,
-        }),
-        schema: new StoreSchemaGateway(cassandraClient, esClient, {
-          keyspace: options.keyspace,
-          layout: { layout: options.layout, index: options.index, typeField: options.typeField },
-          names: options.columns,
-          include: options.tables,
-          exclude: options.excludeTables,
-          createTables: options.createTables,
-          direction: options.direction,
-        }),
-        state,
-        deadLetters: new FileDeadLetters(deadLetterPath(options, key), runId),
-        signal: context.signal,
-        now: () => BigInt(Date.now()) * 1000n,
-        log: (message, fields) => {
-          context.logger.info(message, fields);
-        },
-        onProgress: (stats) => {
-          context.logger.progress(stats);
-        },
-      },
-    );
-    context.logger.done();
-    await state.close();
-    context.stdout(options.json ? JSON.stringify(summaryJson(report), null, 2) : renderSummary(report));
-    return exitCodeForOutcome(report.outcome, report.error);
+    // Keep whichever connected, so `finally` closes it even when the other failed.
+    cassandraClient = c.status === "fulfilled" ? c.value : undefined;
+    esClient = e.status === "fulfilled" ? e.value : undefined;
+    if (c.status === "rejected") throw c.reason;
+    if (e.status === "rejected") throw e.reason;
+    return await runConnected(options, context, runId, key, c.value, e.value);
   } finally {
     await Promise.all([cassandraClient?.shutdown(), esClient?.close()]);
   }
+}
+
+async function runConnected(
+  options: SyncOptions,
+  context: RunContext,
+  runId: string,
+  key: string,
+  cassandraClient: cassandra.Client,
+  esClient: Client,
+): Promise<number> {
+  const state = await openStateStore(options.state, {
+    cassandra: cassandraClient,
+    elasticsearch: esClient,
+  });
+  const consistency = cassandraDriver.types.consistencies as unknown as Record<string, number>;
+  const shared = { signal: context.signal };
+  const report = await runSync(
+    {
+      runId,
+      key,
+      holder: `${hostname()}:${process.pid}`,
+      begin: options.begin,
+      end: options.end,
+      allowFutureEnd: options.allowFutureEnd,
+      lagMs: options.lagMs,
+      direction: options.direction,
+      dryRun: options.dryRun,
+      maxErrors: options.maxErrors,
+      leaseTtlMs: options.leaseTtlMs,
+      maxFutureMs: options.maxFutureMs,
+    },
+    {
+      cassandra: new CassandraStore({
+        client: cassandraClient,
+        readConsistency:
+          consistency[camel(options.cassandra.readConsistency)] ?? consistency["localQuorum"] ?? 6,
+        writeConsistency:
+          consistency[camel(options.cassandra.writeConsistency)] ?? consistency["localQuorum"] ?? 6,
+        writes: options.cassandra.writes,
+        splits: options.splits,
+        concurrency: options.concurrency,
+        batchSize: options.batchSize,
+        marginMicros: BigInt(options.lagMs) * 1000n,
+        ...shared,
+      }),
+      elasticsearch: new ElasticsearchStore({
+        client: esClient,
+        versioning: options.elasticsearch.versioning,
+        slices: options.slices,
+        batchSize: options.batchSize,
+        maxBulkBytes: 10 * 1024 * 1024,
+        maxDocumentBytes: 10 * 1024 * 1024,
+        ...shared,
+      }),
+      schema: new StoreSchemaGateway(cassandraClient, esClient, {
+        keyspace: options.keyspace,
+        layout: { layout: options.layout, index: options.index, typeField: options.typeField },
+        names: options.columns,
+        include: options.tables,
+        exclude: options.excludeTables,
+        createTables: options.createTables,
+        direction: options.direction,
+      }),
+      state,
+      deadLetters: new FileDeadLetters(deadLetterPath(options, key), runId),
+      signal: context.signal,
+      now: () => BigInt(Date.now()) * 1000n,
+      log: (message, fields) => {
+        context.logger.info(message, fields);
+      },
+      onProgress: (stats) => {
+        context.logger.progress(stats);
+      },
+    },
+  );
+  context.logger.done();
+  await state.close();
+  context.stdout(options.json ? JSON.stringify(summaryJson(report), null, 2) : renderSummary(report));
+  return exitCodeForOutcome(report.outcome, report.error);
 }
 
 /** The driver names consistency levels in camel case: LOCAL_QUORUM is `localQuorum`. */

@@ -1,6 +1,7 @@
 // Names are checked at start-up against each store's rules, so that a typo fails before any
 // connection is opened rather than as a server error halfway through a run.
-import type { StateLocation } from "./options.js";
+import { parseStateLocation, type StateLocation } from "../state/open-state-store.js";
+import { StateError } from "../state/state-errors.js";
 import { asText, invalid, quoted } from "./values.js";
 import type { Setting } from "./values.js";
 
@@ -59,18 +60,12 @@ export function stateKey(setting: Setting): string {
 }
 
 export function stateLocation(setting: Setting): StateLocation {
-  const text = asText(setting);
-  if (text.startsWith("cassandra:")) {
-    const [keyspace, table, ...rest] = text.slice("cassandra:".length).split(".");
-    if (keyspace === undefined || table === undefined || rest.length > 0) {
-      throw invalid(setting, `"${text}" should be cassandra:<keyspace>.<table>, e.g. cassandra:synced.state`);
-    }
-    return { kind: "cassandra", keyspace: cqlName(setting, keyspace), table: cqlName(setting, table) };
+  try {
+    return parseStateLocation(asText(setting));
+  } catch (error) {
+    if (error instanceof StateError) throw invalid(setting, error.message);
+    throw error;
   }
-  if (text.startsWith("elasticsearch:")) {
-    return { kind: "elasticsearch", index: indexName(setting, text.slice("elasticsearch:".length)) };
-  }
-  return { kind: "directory", path: text };
 }
 
 /** http or https URLs; credentials in them would be printed with the nodes, so they are refused. */

@@ -31,10 +31,9 @@ export const CONSISTENCY_LEVELS = [
 ] as const;
 export type ConsistencyLevel = (typeof CONSISTENCY_LEVELS)[number];
 
-export type StateLocation =
-  | { readonly kind: "directory"; readonly path: string }
-  | { readonly kind: "cassandra"; readonly keyspace: string; readonly table: string }
-  | { readonly kind: "elasticsearch"; readonly index: string };
+/** One parser for `--state`, shared with the state module, so every form it documents works here. */
+export type { StateLocation } from "../state/open-state-store.js";
+import type { StateLocation } from "../state/open-state-store.js";
 
 /** File paths; the stores read them when they connect. */
 export interface TlsOptions {

@@ -64,14 +64,14 @@ export class Harness {
   }
 
   /** The flags every run needs: this world's keyspace, index, state and servers, and a short lag. */
-  baseArgs(): string[] {
+  baseArgs(state: string = this.stateDir): string[] {
     return [
       "-k",
       this.keyspace,
       "-i",
       this.index,
       "--state",
-      this.stateDir,
+      state,
       "--cassandra-contact-points",
       this.servers.cassandraHost,
       "--cassandra-port",
@@ -86,8 +86,9 @@ export class Harness {
   }
 
   /** Runs synced in this process with --json and returns the exit code and the parsed summary. */
-  async run(args: readonly string[] = [], env: Record<string, string> = {}): Promise<RunResult> {
-    const flags = await parseRunFlags([...this.baseArgs(), "--json", ...args]);
+  async run(args: readonly string[] = [], world: { state?: string } = {}): Promise<RunResult> {
+    const flags = await parseRunFlags([...this.baseArgs(world.state), "--json", ...args]);
+    const env = {};
     const options = await loadConfig({ flags, env });
     let out = "";
     const code = await runCommand(options, {

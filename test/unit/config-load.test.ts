@@ -49,7 +49,7 @@ describe("loadConfig defaults", () => {
       columns: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
       dryRun: false,
       createTables: false,
-      state: { kind: "directory", path: "state/" },
+      state: { backend: "file", directory: "state/" },
       maxErrors: 100,
       batchSize: 500,
       concurrency: 4,
@@ -156,7 +156,7 @@ describe("loadConfig config files", () => {
     assert.equal(options.end, 1_422_748_800_000_000n);
     assert.deepEqual(options.tables, ["users", "orders"]);
     assert.equal(options.lagMs, 60_000);
-    assert.deepEqual(options.state, { kind: "cassandra", keyspace: "synced", table: "state" });
+    assert.deepEqual(options.state, { backend: "cassandra", keyspace: "synced", table: "state" });
     assert.deepEqual(options.cassandra.contactPoints, ["10.0.0.1", "10.0.0.2:9043"]);
     assert.equal(options.cassandra.readConsistency, "LOCAL_ONE");
     assert.deepEqual(options.elasticsearch.nodes, ["https://es-1:9200", "https://es-2:9200"]);

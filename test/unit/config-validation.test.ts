@@ -76,19 +76,23 @@ describe("option validation", () => {
 
   it("parses the state location", async () => {
     assert.deepEqual((await load(["--state", "/var/lib/synced"])).state, {
-      kind: "directory",
-      path: "/var/lib/synced",
+      backend: "file",
+      directory: "/var/lib/synced",
     });
     assert.deepEqual((await load(["--state", "elasticsearch:synced-state"])).state, {
-      kind: "elasticsearch",
+      backend: "elasticsearch",
       index: "synced-state",
     });
     assert.deepEqual((await load(["--state", "cassandra:ops.state"])).state, {
-      kind: "cassandra",
+      backend: "cassandra",
       keyspace: "ops",
       table: "state",
     });
     await refused(["--state", "cassandra:ops"], /cassandra:<keyspace>\.<table>/, "state");
+    assert.deepEqual((await load(["--state", "es:synced-state"])).state, {
+      backend: "elasticsearch",
+      index: "synced-state",
+    });
   });
 
   it("checks numbers, durations and the range at start-up", async () => {

@@ -1,0 +1,152 @@
+// Checkpoints per configuration in each state backend, moved only by contiguous coverage; one run at a
+// time per configuration; bad command lines and unreachable stores refused with clear messages.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { FileStateStore } from "../../src/state/file/file-state-store.js";
+import { openStateStore, parseStateLocation } from "../../src/state/open-state-store.js";
+import { Harness } from "../support/harness.js";
+
+const seconds = (iso: string): string => String(Date.parse(iso) / 1000);
+
+describe("runs and their state", () => {
+  let h: Harness;
+
+  before(async () => {
+    h = await Harness.create("runs");
+    await h.cassandra.execute(`CREATE TABLE ${h.keyspace}.t (id uuid PRIMARY KEY, tmstmp timestamp, v int)`);
+  });
+  after(() => h.cleanup());
+
+  for (const backend of ["cassandra", "elasticsearch"] as const) {
+    it(`keeps checkpoints and run history in ${backend}, moving only with contiguous coverage`, async () => {
+      const location =
+        backend === "cassandra" ? `cassandra:${h.keyspace}.synced_state` : `es:${h.index}-state`;
+      const run = (b: string, e: string) =>
+        h.run(["--name", `cp-${backend}`, "-b", b, "-e", e], { state: location });
+      const checkpoint = (summary: Record<string, unknown>) =>
+        (summary["checkpoint"] as { after: string | null }).after;
+
+      // No checkpoint yet: a range that does not start at the epoch leaves a gap, so none is saved.
+      const gap = await run(seconds("2020-02-01T00:00:00Z"), seconds("2020-03-01T00:00:00Z"));
+      assert.equal(gap.code, EXIT.success, JSON.stringify(gap.summary));
+      assert.equal(checkpoint(gap.summary), null);
+
+      const fromEpoch = await run("0", seconds("2020-01-01T00:00:00Z"));
+      assert.equal(checkpoint(fromEpoch.summary), "2020-01-01T00:00:00.000000Z");
+      // A backfill over an older range never moves it back.
+      const backfill = await run(seconds("2019-01-01T00:00:00Z"), seconds("2019-06-01T00:00:00Z"));
+      assert.equal(checkpoint(backfill.summary), "2020-01-01T00:00:00.000000Z");
+      // A range that overlaps it moves it forward.
+      const overlap = await run(seconds("2019-12-01T00:00:00Z"), seconds("2020-05-01T00:00:00Z"));
+      assert.equal(checkpoint(overlap.summary), "2020-05-01T00:00:00.000000Z");
+      // A range past it, with a gap, does not.
+      const ahead = await run(seconds("2021-01-01T00:00:00Z"), seconds("2021-02-01T00:00:00Z"));
+      assert.equal(checkpoint(ahead.summary), "2020-05-01T00:00:00.000000Z");
+      // Without -b, the run begins at the checkpoint.
+      const next = await h.run(["--name", `cp-${backend}`], { state: location });
+      const range = next.summary["range"] as { begin: string; beginFrom: string };
+      assert.deepEqual(range, { ...range, begin: "2020-05-01T00:00:00.000000Z", beginFrom: "checkpoint" });
+
+      const state = await openStateStore(parseStateLocation(location), {
+        cassandra: h.cassandra,
+        elasticsearch: h.es,
+      });
+      const history = await state.recentRuns(`cp-${backend}`, 10);
+      assert.equal(history.length, 6);
+      assert.deepEqual(
+        history.map((r) => r.outcome),
+        Array.from({ length: 6 }, () => "success"),
+      );
+      assert.equal(history[1]?.checkpointAfter, BigInt(Date.parse("2020-05-01T00:00:00Z")) * 1000n);
+      await state.close();
+    });
+  }
+
+  it("refuses a second concurrent run of the same configuration, and takes over a stale lease", async () => {
+    const store = new FileStateStore({ directory: h.stateDir });
+    const key = "leased";
+    const held = await store.acquireLease(key, "other-run", "elsewhere:42", 60_000);
+    assert.equal(held.acquired, true);
+    const refused = await h.cli([...h.baseArgs(), "--name", key]);
+    assert.equal(refused.code, EXIT.leaseHeld, refused.stderr);
+    assert.match(refused.stderr, /another run of this configuration \(state key 'leased'\) is in progress/);
+    assert.match(refused.stderr, /elsewhere:42/);
+
+    // A lease that expired (its holder died) is taken over by the next run.
+    const stale = await store.acquireLease("stale", "dead-run", "gone:1", 1, new Date(Date.now() - 60_000));
+    assert.equal(stale.acquired, true);
+    const takeover = await h.run(["--name", "stale"]);
+    assert.equal(takeover.code, EXIT.success, JSON.stringify(takeover.summary));
+    assert.equal((await store.acquireLease("stale", "probe", "here:1", 1000)).acquired, true);
+  });
+
+  it("prints the range it used", async () => {
+    const result = await h.cli([
+      ...h.baseArgs(),
+      "-b",
+      "1420070400",
+      "-e",
+      "1422748800",
+      "--name",
+      "printed",
+    ]);
+    assert.equal(result.code, EXIT.success, result.stderr);
+    assert.match(result.stdout, /range \[2015-01-01T00:00:00\.000000Z, 2015-02-01T00:00:00\.000000Z\)/);
+  });
+
+  it("refuses bad ranges and flags with exit code 2 and a message naming the option", async () => {
+    const bad = await h.cli([...h.baseArgs(), "-b", "yesterday"]);
+    assert.equal(bad.code, EXIT.usage);
+    assert.match(bad.stderr, /--begin.*"yesterday".*Accepted forms/s);
+    const empty = await h.cli([...h.baseArgs(), "-b", "1422748800", "-e", "1420070400"]);
+    assert.equal(empty.code, EXIT.usage);
+    assert.match(empty.stderr, /begin/);
+    const unknown = await h.cli([...h.baseArgs(), "--tabels", "x"]);
+    assert.equal(unknown.code, EXIT.usage);
+    assert.match(unknown.stderr, /Unknown option --tabels \(did you mean --tables\?\)/);
+  });
+
+  it("says which store cannot be reached, with exit code 5", async () => {
+    const down = (flag: string, value: string) =>
+      h.baseArgs().map((a, i, all) => (all[i - 1] === flag ? value : a));
+    const cassandraDown = await h.cli(down("--cassandra-port", "1"));
+    assert.equal(cassandraDown.code, EXIT.unreachable);
+    assert.match(cassandraDown.stderr, /cannot reach Cassandra at 127\.0\.0\.1:1/);
+    const esDown = await h.cli(down("--es-nodes", "http://127.0.0.1:1"));
+    assert.equal(esDown.code, EXIT.unreachable);
+    assert.match(esDown.stderr, /cannot reach Elasticsearch at http:\/\/127\.0\.0\.1:1/);
+  });
+
+  it("stops cleanly on SIGTERM: the lease is released and the checkpoint does not move", async () => {
+    const insert = `INSERT INTO ${h.keyspace}.t (id, tmstmp, v) VALUES (uuid(), ?, ?)`;
+    const at = new Date(Date.now() - 60_000);
+    for (let i = 0; i < 400; i++) await h.cassandra.execute(insert, [at, i], { prepare: true });
+    const store = new FileStateStore({ directory: h.stateDir });
+    const child = h.spawnCli([
+      ...h.baseArgs(),
+      "--name",
+      "interrupted",
+      "--batch-size",
+      "1",
+      "--concurrency",
+      "1",
+    ]);
+    let stderr = "";
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    await new Promise<void>((resolve) => {
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes("range [")) resolve();
+      });
+    });
+    child.kill("SIGTERM");
+    assert.equal(await exited, EXIT.interrupted, stderr);
+    assert.equal(await store.getCheckpoint("interrupted"), undefined);
+    assert.equal((await store.acquireLease("interrupted", "probe", "here:1", 1000)).acquired, true);
+    const [last] = await store.recentRuns("interrupted", 1);
+    assert.ok(last, "the interrupted run is in the history");
+    assert.equal(last.outcome, "interrupted");
+    assert.match(last.message ?? "", /SIGTERM/);
+  });
+});
