@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The demo (`npm run demo`): installs, builds, starts both servers and shows them ready.
+# The demo (`npm run demo`): starts the local servers, writes diverging data to both sides, runs
+# `synced -k demo -i demo` twice and shows that the first run converges both stores and the second
+# writes nothing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -8,4 +10,26 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 npm run --silent build
 bash scripts/servers.sh start
-bash scripts/servers.sh status
+
+synced() { node dist/src/cli/main.js "$@"; }
+say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+
+say "Writing demo data: keyspace demo (users: versioned, products: latest) and indices demo-users, demo-products"
+rm -rf state/demo.demo.* 2>/dev/null || true
+node scripts/demo-data.mjs setup
+echo "  bob:  email changed in Elasticsearch after Cassandra's version"
+echo "  lamp: price changed on both sides; Cassandra's change is newer"
+echo "  desk: deleted in Elasticsearch (a tombstone)"
+say "Before"
+node scripts/demo-data.mjs show
+
+say "\$ synced -k demo -i demo"
+synced -k demo -i demo 2>/dev/null
+say "After"
+node scripts/demo-data.mjs show
+
+say "\$ synced -k demo -i demo    (again: continues from the checkpoint, nothing new to write)"
+synced -k demo -i demo 2>/dev/null
+
+say "\$ synced -k demo -i demo -b 0    (the whole range again: every record is unchanged, zero writes)"
+synced -k demo -i demo -b 0 2>/dev/null

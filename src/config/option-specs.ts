@@ -93,7 +93,8 @@ const DESCRIPTIONS: Record<Flag, string> = {
   config: "A YAML or JSON config file (see Config file below)",
   "dry-run": "Compare and report, write nothing, keep the checkpoint",
   name: "The key of this configuration's checkpoint and lease; default: derived from the clusters, keyspace, index, tables, direction and layout",
-  state: "Where checkpoints live: a directory, cassandra:<keyspace>.<table> or elasticsearch:<index>",
+  state:
+    "Where checkpoints live: a directory, cassandra:<keyspace>.<table> or elasticsearch:<index> (es:<index>)",
   "dead-letter": "Where rejected records go; default: a file beside the state",
   "create-tables": "Create the Cassandra table of an index that has none",
   "max-errors": "Error budget: past this many failed records the run stops and the checkpoint stays",
