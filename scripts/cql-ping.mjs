@@ -2,11 +2,24 @@
 // Readiness probe for Cassandra: "ready" means a CQL query answers, not merely that the port is open.
 // It speaks the native protocol (v4) directly, so the server scripts work before `npm ci` has run.
 // Usage: node scripts/cql-ping.mjs [host] [port]; exits 0 and prints the release version on success.
+// A server that asks for a login gets CQL_USERNAME/CQL_PASSWORD (default cassandra/cassandra); ready
+// then also means the default role exists, which Cassandra creates a moment after it starts.
 import net from "node:net";
 
 const host = process.argv[2] ?? "127.0.0.1";
 const port = Number(process.argv[3] ?? "9042");
-const OP = { ERROR: 0x00, STARTUP: 0x01, READY: 0x02, QUERY: 0x07, RESULT: 0x08 };
+const OP = {
+  ERROR: 0x00,
+  STARTUP: 0x01,
+  READY: 0x02,
+  AUTHENTICATE: 0x03,
+  QUERY: 0x07,
+  RESULT: 0x08,
+  AUTH_RESPONSE: 0x0f,
+  AUTH_SUCCESS: 0x10,
+};
+const username = process.env.CQL_USERNAME ?? "cassandra";
+const password = process.env.CQL_PASSWORD ?? "cassandra";
 
 function frame(stream, opcode, body) {
   const header = Buffer.alloc(9);
@@ -56,8 +69,13 @@ socket.on("data", (chunk) => {
     const body = pending.subarray(9, 9 + length);
     pending = pending.subarray(9 + length);
     if (opcode === OP.ERROR) fail(`server error: ${body.subarray(6).toString("utf8")}`);
-    else if (opcode === OP.READY) socket.write(frame(2, OP.QUERY, query));
-    else if (opcode === OP.RESULT) {
+    else if (opcode === OP.READY || opcode === OP.AUTH_SUCCESS) socket.write(frame(2, OP.QUERY, query));
+    else if (opcode === OP.AUTHENTICATE) {
+      const token = Buffer.from(`\0${username}\0${password}`, "utf8");
+      const length = Buffer.alloc(4);
+      length.writeInt32BE(token.length);
+      socket.write(frame(3, OP.AUTH_RESPONSE, Buffer.concat([length, token])));
+    } else if (opcode === OP.RESULT) {
       // Rows result: the release version is the last [bytes] value of the single row.
       const text = body.toString("latin1");
       const version = /(\d+\.\d+\.\d+[\w.-]*)\s*$/.exec(text)?.[1] ?? "unknown";

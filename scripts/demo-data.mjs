@@ -8,7 +8,14 @@ import { Client as Elasticsearch } from "@elastic/elasticsearch";
 import cassandra from "cassandra-driver";
 
 const { TimeUuid } = cassandra.types;
-const cql = new cassandra.Client({ contactPoints: ["127.0.0.1"], localDataCenter: "datacenter1" });
+const cql = new cassandra.Client({
+  contactPoints: ["127.0.0.1"],
+  localDataCenter: "datacenter1",
+  authProvider: new cassandra.auth.PlainTextAuthProvider(
+    process.env.SYNCED_CASSANDRA_USERNAME ?? "cassandra",
+    process.env.SYNCED_CASSANDRA_PASSWORD ?? "cassandra",
+  ),
+});
 const es = new Elasticsearch({ node: "http://127.0.0.1:9200" });
 const minutesAgo = (m) => new Date(Date.now() - m * 60_000);
 const ids = {

@@ -11,6 +11,9 @@ fi
 npm run --silent build
 bash scripts/servers.sh start
 
+# The local Cassandra requires a login; its default superuser is cassandra/cassandra.
+export SYNCED_CASSANDRA_USERNAME=${SYNCED_CASSANDRA_USERNAME:-cassandra}
+export SYNCED_CASSANDRA_PASSWORD=${SYNCED_CASSANDRA_PASSWORD:-cassandra}
 synced() { node dist/src/cli/main.js "$@"; }
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 

@@ -118,6 +118,14 @@ describe("runs and their state", () => {
     assert.match(esDown.stderr, /cannot reach Elasticsearch at http:\/\/127\.0\.0\.1:1/);
   });
 
+  it("says when Cassandra refuses the credentials, with exit code 5", async () => {
+    const result = await h.cli(h.baseArgs(), { SYNCED_CASSANDRA_PASSWORD: "wrong" });
+    assert.equal(result.code, EXIT.unreachable, result.stderr);
+    assert.match(result.stderr, /Cassandra at 127\.0\.0\.1:\d+ refused the credentials of user 'cassandra'/);
+    assert.match(result.stderr, /SYNCED_CASSANDRA_PASSWORD/);
+    assert.doesNotMatch(result.stderr, /wrong/);
+  });
+
   it("stops cleanly on SIGTERM: the lease is released and the checkpoint does not move", async () => {
     const insert = `INSERT INTO ${h.keyspace}.t (id, tmstmp, v) VALUES (uuid(), ?, ?)`;
     const at = new Date(Date.now() - 60_000);

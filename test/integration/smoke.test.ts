@@ -4,18 +4,14 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Client as ElasticsearchClient } from "@elastic/elasticsearch";
 import cassandra from "cassandra-driver";
-import { runScopedName, testServers } from "../support/servers.js";
+import { cassandraOptions, runScopedName, testServers } from "../support/servers.js";
 
 const servers = testServers();
 
 describe("Cassandra smoke", () => {
   it("writes and reads a row keyed by uuid and timeuuid in a per-run keyspace", async () => {
     const keyspace = runScopedName("smoke");
-    const client = new cassandra.Client({
-      contactPoints: [servers.cassandraHost],
-      protocolOptions: { port: servers.cassandraPort },
-      localDataCenter: "datacenter1",
-    });
+    const client = new cassandra.Client(cassandraOptions());
     try {
       await client.execute(
         `CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,

@@ -12,7 +12,7 @@ import cassandra from "cassandra-driver";
 import type { Lease, RunRecord, StateStore } from "../../src/state/state-store.js";
 import { openStateStore } from "../../src/state/open-state-store.js";
 import { CorruptStateError, LeaseLostError, StateError } from "../../src/state/state-errors.js";
-import { runScopedName, testServers } from "../support/servers.js";
+import { cassandraOptions, runScopedName, testServers } from "../support/servers.js";
 
 const servers = testServers();
 const HISTORY_LIMIT = 4;
@@ -78,11 +78,7 @@ const backends: Backend[] = [
 ];
 
 function cassandraClient(): cassandra.Client {
-  return new cassandra.Client({
-    contactPoints: [servers.cassandraHost],
-    protocolOptions: { port: servers.cassandraPort },
-    localDataCenter: "datacenter1",
-  });
+  return new cassandra.Client(cassandraOptions());
 }
 
 const suffix = randomBytes(3).toString("hex");

@@ -12,7 +12,7 @@ import { canonicalize, decodeValue } from "../../src/stores/values/decode.js";
 import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
 import { encodeValue } from "../../src/stores/values/encode.js";
 import { esMappingFor } from "../../src/stores/values/es-mapping.js";
-import { runScopedName, testServers } from "../support/servers.js";
+import { cassandraOptions, runScopedName, testServers } from "../support/servers.js";
 
 const { types } = cassandra;
 const servers = testServers();
@@ -151,12 +151,7 @@ async function withServers(
 ): Promise<void> {
   const keyspace = runScopedName("values");
   const index = runScopedName("values");
-  const cql = new cassandra.Client({
-    contactPoints: [servers.cassandraHost],
-    protocolOptions: { port: servers.cassandraPort },
-    localDataCenter: "datacenter1",
-    encoding: CASSANDRA_ENCODING,
-  });
+  const cql = new cassandra.Client(cassandraOptions({ encoding: CASSANDRA_ENCODING }));
   const es = new ElasticsearchClient({
     node: servers.elasticsearchUrl,
     maxRetries: 1,

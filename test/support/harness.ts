@@ -14,7 +14,7 @@ import { runCommand } from "../../src/cli/run-command.js";
 import type { Logger } from "../../src/cli/logger.js";
 import { LosslessSerializer } from "../../src/stores/elasticsearch/serializer.js";
 import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
-import { runScopedName, testServers } from "./servers.js";
+import { cassandraOptions, runScopedName, testServers } from "./servers.js";
 
 export const MAIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 
@@ -41,12 +41,7 @@ export class Harness {
     readonly index: string,
     readonly stateDir: string,
   ) {
-    this.cassandra = new cassandra.Client({
-      contactPoints: [this.servers.cassandraHost],
-      protocolOptions: { port: this.servers.cassandraPort },
-      localDataCenter: "datacenter1",
-      encoding: CASSANDRA_ENCODING,
-    });
+    this.cassandra = new cassandra.Client(cassandraOptions({ encoding: CASSANDRA_ENCODING }));
     this.es = new ElasticsearchClient({
       node: this.servers.elasticsearchUrl,
       Serializer: LosslessSerializer,
@@ -76,6 +71,8 @@ export class Harness {
       this.servers.cassandraHost,
       "--cassandra-port",
       String(this.servers.cassandraPort),
+      "--cassandra-username",
+      this.servers.cassandraUsername,
       "--es-nodes",
       this.servers.elasticsearchUrl,
       "--lag",
@@ -88,7 +85,7 @@ export class Harness {
   /** Runs synced in this process with --json and returns the exit code and the parsed summary. */
   async run(args: readonly string[] = [], world: { state?: string } = {}): Promise<RunResult> {
     const flags = await parseRunFlags([...this.baseArgs(world.state), "--json", ...args]);
-    const env = {};
+    const env = this.env();
     const options = await loadConfig({ flags, env });
     let out = "";
     const code = await runCommand(options, {
@@ -107,7 +104,7 @@ export class Harness {
       execFile(
         process.execPath,
         [MAIN, ...args],
-        { env: { PATH: process.env["PATH"] ?? "", ...env }, timeout: 120_000 },
+        { env: { PATH: process.env["PATH"] ?? "", ...this.env(), ...env }, timeout: 120_000 },
         (error, stdout, stderr) => {
           const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
           resolve({ code, stdout, stderr });
@@ -117,7 +114,15 @@ export class Harness {
   }
 
   spawnCli(args: readonly string[]): ChildProcess {
-    return spawn(process.execPath, [MAIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    return spawn(process.execPath, [MAIN, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { PATH: process.env["PATH"] ?? "", ...this.env() },
+    });
+  }
+
+  /** The secret goes through the environment, as the documentation tells users to pass it. */
+  env(): Record<string, string> {
+    return { SYNCED_CASSANDRA_PASSWORD: this.servers.cassandraPassword };
   }
 
   async refresh(): Promise<void> {

@@ -1,10 +1,14 @@
 // Where the integration tests find the real servers. scripts/test.sh exports both variables after
 // starting the servers; set them yourself to run the tests against servers that already run.
 import { randomBytes } from "node:crypto";
+import cassandra from "cassandra-driver";
 
 export interface TestServers {
   readonly cassandraHost: string;
   readonly cassandraPort: number;
+  /** The test Cassandra requires a login, as production clusters do. */
+  readonly cassandraUsername: string;
+  readonly cassandraPassword: string;
   readonly elasticsearchUrl: string;
 }
 
@@ -17,6 +21,8 @@ export function testServers(env: NodeJS.ProcessEnv = process.env): TestServers {
   return {
     cassandraHost: match.groups["host"] ?? "127.0.0.1",
     cassandraPort: Number(match.groups["port"]),
+    cassandraUsername: env["SYNCED_TEST_CASSANDRA_USERNAME"] ?? "cassandra",
+    cassandraPassword: env["SYNCED_TEST_CASSANDRA_PASSWORD"] ?? "cassandra",
     elasticsearchUrl: env["SYNCED_TEST_ELASTICSEARCH"] ?? "http://127.0.0.1:9200",
   };
 }
@@ -24,4 +30,19 @@ export function testServers(env: NodeJS.ProcessEnv = process.env): TestServers {
 /** A name unique to this test run, valid as a keyspace and as an index name. */
 export function runScopedName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+}
+
+/** Driver options for the test Cassandra, credentials included. */
+export function cassandraOptions(extra: cassandra.ClientOptions = {}): cassandra.ClientOptions {
+  const servers = testServers();
+  return {
+    contactPoints: [servers.cassandraHost],
+    protocolOptions: { port: servers.cassandraPort },
+    localDataCenter: "datacenter1",
+    authProvider: new cassandra.auth.PlainTextAuthProvider(
+      servers.cassandraUsername,
+      servers.cassandraPassword,
+    ),
+    ...extra,
+  };
 }
