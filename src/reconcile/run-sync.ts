@@ -4,9 +4,10 @@
 // and nothing else.
 import { formatMicros, resolveRange } from "../config/time-range.js";
 import { nextCheckpoint } from "../state/checkpoint-rule.js";
-import type { Lease, RunOutcome, StateStore } from "../state/state-store.js";
+import type { RunOutcome, StateStore } from "../state/state-store.js";
 import type { DeadLetterSink } from "./dead-letter.js";
 import { ErrorBudget } from "./error-budget.js";
+import { keepLease } from "./lease-keeper.js";
 import type { PlanEntry } from "./plan-tables.js";
 import type { RecordStore } from "./record-store.js";
 import { LeaseHeldError } from "./run-errors.js";
@@ -192,8 +193,17 @@ async function planWithCreatedTables(
     return entries.filter((e) => e.kind !== "create-table");
   }
   for (const entry of toCreate) {
-    await schema.createTable(entry.name, entry.index);
-    createdTables.push(entry.name);
+    try {
+      await schema.createTable(entry.name, entry.index);
+      createdTables.push(entry.name);
+    } catch (error) {
+      // A mapping with no CQL counterpart leaves that one type unsynced, not the whole run.
+      const reason = error instanceof Error ? error.message : String(error);
+      skipped.push({
+        name: entry.name,
+        reason: `cannot create the table from index ${entry.index}: ${reason}`,
+      });
+    }
   }
   return (await schema.plan()).filter((e) => e.kind !== "create-table");
 }
@@ -222,35 +232,4 @@ async function recordRun(
     .catch((error: unknown) => {
       deps.log("could not save the run history", { error: String(error) });
     });
-}
-
-/** Renews the lease at a third of its time to live; losing it aborts the run. */
-function keepLease(
-  state: StateStore,
-  lease: Lease,
-  ttlMs: number,
-  run: AbortController,
-): { stop: () => Promise<void> } {
-  let current = lease;
-  let renewing: Promise<void> = Promise.resolve();
-  const timer = setInterval(
-    () => {
-      renewing = state.renewLease(current, ttlMs).then(
-        (renewed) => {
-          current = renewed;
-        },
-        (error: unknown) => {
-          clearInterval(timer);
-          run.abort(error);
-        },
-      );
-    },
-    Math.max(1000, Math.floor(ttlMs / 3)),
-  );
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await renewing;
-    },
-  };
 }

@@ -2,7 +2,7 @@
 // or (only with --create-tables) a table from an index's mapping.
 import type { Client } from "@elastic/elasticsearch";
 import type cassandra from "cassandra-driver";
-import { ConfigError } from "../config/errors.js";
+import { ConfigError, SyncedError } from "../config/errors.js";
 import { planTables, type PlanEntry } from "../reconcile/plan-tables.js";
 import type { SchemaGateway } from "../reconcile/run-sync.js";
 import type { ColumnNames, TablePlan } from "../reconcile/table-plan.js";
@@ -63,12 +63,26 @@ export class StoreSchemaGateway implements SchemaGateway {
   }
 
   async createIndex(plan: TablePlan): Promise<string> {
-    return ensureTableIndex(this.elasticsearch, this.settings.layout, plan.table, {
-      id: plan.names.id,
-      timestamp: plan.names.timestamp,
-      tombstone: plan.names.tombstone,
-      content: plan.contentColumns,
-    });
+    try {
+      return await ensureTableIndex(this.elasticsearch, this.settings.layout, plan.table, {
+        id: plan.names.id,
+        timestamp: plan.names.timestamp,
+        tombstone: plan.names.tombstone,
+        content: plan.contentColumns,
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const hint =
+        this.settings.layout.layout === "index-per-table"
+          ? ` If an index named ${this.settings.layout.index} already exists (an index from Elasticsearch 5/6), ` +
+            `use --layout type-field, or pick another -i.`
+          : "";
+      throw new SyncedError(
+        `could not create the index for table ${plan.table} (${plan.es.index}): ${reason}.${hint}`,
+        { table: plan.table, index: plan.es.index },
+        { cause: error },
+      );
+    }
   }
 
   /** The seed's shape: one row per version, PRIMARY KEY ((id), tmstmp) with a timeuuid, plus a tombstone. */

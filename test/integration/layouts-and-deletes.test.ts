@@ -111,6 +111,18 @@ describe("deletes, layouts and schema", () => {
     const created = await h.run(["-b", begin, "--tables", "orders", "--create-tables"]);
     assert.equal(created.code, EXIT.success, JSON.stringify(created.summary));
     assert.deepEqual(created.summary["createdTables"], ["orders"]);
+    await h.es.indices.create({
+      index: `${h.index}-places`,
+      mappings: {
+        properties: { id: { type: "keyword" }, tmstmp: { type: "date_nanos" }, at: { type: "geo_point" } },
+      },
+    });
+    const refused = await h.run(["-b", begin, "--tables", "places", "--create-tables"]);
+    const reasons = refused.summary["skipped"] as { name: string; reason: string }[];
+    assert.match(
+      reasons.find((s) => s.name === "places")?.reason ?? "",
+      /cannot create the table .*geo_point/,
+    );
     const row = await h.cassandra.execute(
       `SELECT total, address FROM ${h.keyspace}.orders WHERE id = ?`,
       [id],
