@@ -16,7 +16,13 @@ const cql = new cassandra.Client({
     process.env.SYNCED_CASSANDRA_PASSWORD ?? "cassandra",
   ),
 });
-const es = new Elasticsearch({ node: "http://127.0.0.1:9200" });
+const es = new Elasticsearch({
+  node: "http://127.0.0.1:9200",
+  auth: {
+    username: process.env.SYNCED_ES_USERNAME ?? "synced",
+    password: process.env.SYNCED_ES_PASSWORD ?? "synced-secret",
+  },
+});
 const minutesAgo = (m) => new Date(Date.now() - m * 60_000);
 const ids = {
   alice: "0a11ce00-0000-4000-8000-000000000001",

@@ -11,9 +11,11 @@ fi
 npm run --silent build
 bash scripts/servers.sh start
 
-# The local Cassandra requires a login; its default superuser is cassandra/cassandra.
+# Both local servers require a login, as production clusters do (see CONTRIBUTING.md).
 export SYNCED_CASSANDRA_USERNAME=${SYNCED_CASSANDRA_USERNAME:-cassandra}
 export SYNCED_CASSANDRA_PASSWORD=${SYNCED_CASSANDRA_PASSWORD:-cassandra}
+export SYNCED_ES_USERNAME=${SYNCED_ES_USERNAME:-${ES_USERNAME:-synced}}
+export SYNCED_ES_PASSWORD=${SYNCED_ES_PASSWORD:-${ES_PASSWORD:-synced-secret}}
 synced() { node dist/src/cli/main.js "$@"; }
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 

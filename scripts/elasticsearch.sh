@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts, stops and reports a single-node Elasticsearch from Maven Central's integ-test-zip.
 #   scripts/elasticsearch.sh start|stop|status
-# Environment: ES_PORT (HTTP, default 9200), ES_TRANSPORT_PORT (default 9300), ES_HEAP (default 512m,
+# Environment: ES_PORT (HTTP, default 9200), ES_TRANSPORT_PORT (default 9300), ES_USERNAME and
+# ES_PASSWORD (the login the server requires, default synced / synced-secret), ES_HEAP (default 512m,
 # at most 1g), ES_START_TIMEOUT (seconds, default 180), SYNCED_ES_MAJOR=9 to run 9.x instead of 8.x
 # (needs a JDK 21 or newer). Elasticsearch refuses to run as root, so as root the server runs as the
 # unprivileged user synced-es, which this script creates.
@@ -18,6 +19,8 @@ ES_MAJOR=${ES_VERSION%%.*}
 HTTP_PORT=${ES_PORT:-9200}
 TRANSPORT_PORT=${ES_TRANSPORT_PORT:-9300}
 HEAP=${ES_HEAP:-512m}
+USERNAME=${ES_USERNAME:-synced}
+PASSWORD=${ES_PASSWORD:-synced-secret}
 START_TIMEOUT=${ES_START_TIMEOUT:-180}
 RUN_USER=synced-es
 ZIP=$DOWNLOADS_DIR/elasticsearch-$ES_VERSION.zip
@@ -105,18 +108,28 @@ http.port: $HTTP_PORT
 transport.port: $TRANSPORT_PORT
 path.data: $DATA_DIR
 path.logs: $LOG_DIR
-xpack.security.enabled: false
+# Logins are required, as on production clusters. One loopback node needs no TLS between nodes,
+# and plain HTTP keeps the test clients simple.
+xpack.security.enabled: true
+xpack.security.http.ssl.enabled: false
+xpack.security.transport.ssl.enabled: false
+xpack.security.authc.realms.file.file1.order: 0
 # Tests delete their per-run indices by pattern.
 action.destructive_requires_name: false
 # A nearly full developer disk must not turn the test indices read-only.
 cluster.routing.allocation.disk.threshold_enabled: false
 EOF
   as_root && chown -R "$RUN_USER" "$HOME_DIR" "$CONF_DIR" "$DATA_DIR" "$LOG_DIR" "$RUN_DIR"
-  return 0
+  # A file-realm superuser: no running cluster is needed to create it, unlike a native user.
+  run_as_server_user env ES_JAVA_HOME="$1" ES_PATH_CONF="$CONF_DIR" \
+    "$HOME_DIR/bin/elasticsearch-users" useradd "$USERNAME" -p "$PASSWORD" -r superuser >/dev/null 2>&1 ||
+    run_as_server_user env ES_JAVA_HOME="$1" ES_PATH_CONF="$CONF_DIR" \
+      "$HOME_DIR/bin/elasticsearch-users" passwd "$USERNAME" -p "$PASSWORD" >/dev/null ||
+    die "could not create the Elasticsearch user $USERNAME"
 }
 
 ready() {
-  curl -fsS -m 5 "http://127.0.0.1:$HTTP_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" |
+  curl -fsS -m 5 -u "$USERNAME:$PASSWORD" "http://127.0.0.1:$HTTP_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" |
     grep -qE '"status":"(yellow|green)"'
 }
 
@@ -137,7 +150,7 @@ start() {
     place_es_dir
     set_paths
     install_es
-    configure
+    configure "$java_home"
     log "starting Elasticsearch $ES_VERSION on 127.0.0.1:$HTTP_PORT (heap $HEAP, logs in $LOG_DIR)"
     rm -f "$PID_FILE"
     # -d daemonizes once the node has started; setsid keeps it out of this shell's process group.

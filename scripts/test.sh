@@ -49,6 +49,7 @@ if [ "$needs_servers" = 1 ]; then
     bash scripts/elasticsearch.sh status >/dev/null 2>&1 || started+=(elasticsearch)
     to_start+=(elasticsearch)
     export SYNCED_TEST_ELASTICSEARCH=http://127.0.0.1:${ES_PORT:-9200}
+    export SYNCED_TEST_ES_USERNAME=${ES_USERNAME:-synced} SYNCED_TEST_ES_PASSWORD=${ES_PASSWORD:-synced-secret}
   fi
   [ ${#to_start[@]} -eq 0 ] || bash scripts/servers.sh start "${to_start[@]}"
 fi

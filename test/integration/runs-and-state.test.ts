@@ -126,6 +126,13 @@ describe("runs and their state", () => {
     assert.doesNotMatch(result.stderr, /wrong/);
   });
 
+  it("says when Elasticsearch refuses the credentials, with exit code 5", async () => {
+    const result = await h.cli(h.baseArgs(), { SYNCED_ES_PASSWORD: "wrong" });
+    assert.equal(result.code, EXIT.unreachable, result.stderr);
+    assert.match(result.stderr, /Elasticsearch at http:\/\/127\.0\.0\.1:\d+ refused the credentials \(401\)/);
+    assert.doesNotMatch(result.stderr, /wrong/);
+  });
+
   it("stops cleanly on SIGTERM: the lease is released and the checkpoint does not move", async () => {
     const insert = `INSERT INTO ${h.keyspace}.t (id, tmstmp, v) VALUES (uuid(), ?, ?)`;
     const at = new Date(Date.now() - 60_000);

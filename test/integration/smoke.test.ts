@@ -4,9 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Client as ElasticsearchClient } from "@elastic/elasticsearch";
 import cassandra from "cassandra-driver";
-import { cassandraOptions, runScopedName, testServers } from "../support/servers.js";
-
-const servers = testServers();
+import { cassandraOptions, elasticsearchOptions, runScopedName } from "../support/servers.js";
 
 describe("Cassandra smoke", () => {
   it("writes and reads a row keyed by uuid and timeuuid in a per-run keyspace", async () => {
@@ -46,7 +44,7 @@ describe("Cassandra smoke", () => {
 describe("Elasticsearch smoke", () => {
   it("indexes a document with a date_nanos field in a per-run index and finds it by range", async () => {
     const index = runScopedName("smoke");
-    const client = new ElasticsearchClient({ node: servers.elasticsearchUrl, maxRetries: 1 });
+    const client = new ElasticsearchClient(elasticsearchOptions({ maxRetries: 1 }));
     try {
       await client.indices.create({
         index,

@@ -12,9 +12,8 @@ import cassandra from "cassandra-driver";
 import type { Lease, RunRecord, StateStore } from "../../src/state/state-store.js";
 import { openStateStore } from "../../src/state/open-state-store.js";
 import { CorruptStateError, LeaseLostError, StateError } from "../../src/state/state-errors.js";
-import { cassandraOptions, runScopedName, testServers } from "../support/servers.js";
+import { cassandraOptions, elasticsearchOptions, runScopedName } from "../support/servers.js";
 
-const servers = testServers();
 const HISTORY_LIMIT = 4;
 
 interface Backend {
@@ -53,7 +52,7 @@ const backends: Backend[] = [
   {
     name: "elasticsearch",
     async open() {
-      const client = new ElasticsearchClient({ node: servers.elasticsearchUrl, maxRetries: 1 });
+      const client = new ElasticsearchClient(elasticsearchOptions({ maxRetries: 1 }));
       const index = runScopedName("state");
       const cleanup = async () => {
         await client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
@@ -356,7 +355,7 @@ describe("state store set-up", () => {
   });
 
   it("refuses an Elasticsearch index that is not a state index", async () => {
-    const client = new ElasticsearchClient({ node: servers.elasticsearchUrl, maxRetries: 1 });
+    const client = new ElasticsearchClient(elasticsearchOptions({ maxRetries: 1 }));
     const index = runScopedName("notstate");
     try {
       await client.indices.create({ index, mappings: { properties: { kind: { type: "text" } } } });

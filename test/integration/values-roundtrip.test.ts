@@ -12,10 +12,9 @@ import { canonicalize, decodeValue } from "../../src/stores/values/decode.js";
 import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
 import { encodeValue } from "../../src/stores/values/encode.js";
 import { esMappingFor } from "../../src/stores/values/es-mapping.js";
-import { cassandraOptions, runScopedName, testServers } from "../support/servers.js";
+import { cassandraOptions, elasticsearchOptions, runScopedName } from "../support/servers.js";
 
 const { types } = cassandra;
-const servers = testServers();
 
 const COLUMNS = `c_ascii ascii, c_bigint bigint, c_blob blob, c_boolean boolean, c_date date, c_decimal decimal,
   c_double double, c_duration duration, c_float float, c_inet inet, c_int int, c_smallint smallint, c_text text,
@@ -152,11 +151,7 @@ async function withServers(
   const keyspace = runScopedName("values");
   const index = runScopedName("values");
   const cql = new cassandra.Client(cassandraOptions({ encoding: CASSANDRA_ENCODING }));
-  const es = new ElasticsearchClient({
-    node: servers.elasticsearchUrl,
-    maxRetries: 1,
-    Serializer: LosslessSerializer,
-  });
+  const es = new ElasticsearchClient(elasticsearchOptions({ maxRetries: 1, Serializer: LosslessSerializer }));
   try {
     await cql.execute(
       `CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,

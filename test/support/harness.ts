@@ -14,7 +14,7 @@ import { runCommand } from "../../src/cli/run-command.js";
 import type { Logger } from "../../src/cli/logger.js";
 import { LosslessSerializer } from "../../src/stores/elasticsearch/serializer.js";
 import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
-import { cassandraOptions, runScopedName, testServers } from "./servers.js";
+import { cassandraOptions, elasticsearchOptions, runScopedName, testServers } from "./servers.js";
 
 export const MAIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 
@@ -42,10 +42,7 @@ export class Harness {
     readonly stateDir: string,
   ) {
     this.cassandra = new cassandra.Client(cassandraOptions({ encoding: CASSANDRA_ENCODING }));
-    this.es = new ElasticsearchClient({
-      node: this.servers.elasticsearchUrl,
-      Serializer: LosslessSerializer,
-    });
+    this.es = new ElasticsearchClient(elasticsearchOptions({ Serializer: LosslessSerializer }));
   }
 
   static async create(prefix: string): Promise<Harness> {
@@ -75,6 +72,8 @@ export class Harness {
       this.servers.cassandraUsername,
       "--es-nodes",
       this.servers.elasticsearchUrl,
+      "--es-username",
+      this.servers.elasticsearchUsername,
       "--lag",
       "0s",
       "--splits",
@@ -122,7 +121,10 @@ export class Harness {
 
   /** The secret goes through the environment, as the documentation tells users to pass it. */
   env(): Record<string, string> {
-    return { SYNCED_CASSANDRA_PASSWORD: this.servers.cassandraPassword };
+    return {
+      SYNCED_CASSANDRA_PASSWORD: this.servers.cassandraPassword,
+      SYNCED_ES_PASSWORD: this.servers.elasticsearchPassword,
+    };
   }
 
   async refresh(): Promise<void> {

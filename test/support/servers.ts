@@ -1,6 +1,7 @@
 // Where the integration tests find the real servers. scripts/test.sh exports both variables after
 // starting the servers; set them yourself to run the tests against servers that already run.
 import { randomBytes } from "node:crypto";
+import type { ClientOptions as ElasticsearchOptions } from "@elastic/elasticsearch";
 import cassandra from "cassandra-driver";
 
 export interface TestServers {
@@ -10,6 +11,9 @@ export interface TestServers {
   readonly cassandraUsername: string;
   readonly cassandraPassword: string;
   readonly elasticsearchUrl: string;
+  /** The test Elasticsearch requires a login too. */
+  readonly elasticsearchUsername: string;
+  readonly elasticsearchPassword: string;
 }
 
 export function testServers(env: NodeJS.ProcessEnv = process.env): TestServers {
@@ -24,6 +28,8 @@ export function testServers(env: NodeJS.ProcessEnv = process.env): TestServers {
     cassandraUsername: env["SYNCED_TEST_CASSANDRA_USERNAME"] ?? "cassandra",
     cassandraPassword: env["SYNCED_TEST_CASSANDRA_PASSWORD"] ?? "cassandra",
     elasticsearchUrl: env["SYNCED_TEST_ELASTICSEARCH"] ?? "http://127.0.0.1:9200",
+    elasticsearchUsername: env["SYNCED_TEST_ES_USERNAME"] ?? "synced",
+    elasticsearchPassword: env["SYNCED_TEST_ES_PASSWORD"] ?? "synced-secret",
   };
 }
 
@@ -43,6 +49,16 @@ export function cassandraOptions(extra: cassandra.ClientOptions = {}): cassandra
       servers.cassandraUsername,
       servers.cassandraPassword,
     ),
+    ...extra,
+  };
+}
+
+/** Client options for the test Elasticsearch, credentials included. */
+export function elasticsearchOptions(extra: ElasticsearchOptions = {}): ElasticsearchOptions {
+  const servers = testServers();
+  return {
+    node: servers.elasticsearchUrl,
+    auth: { username: servers.elasticsearchUsername, password: servers.elasticsearchPassword },
     ...extra,
   };
 }
