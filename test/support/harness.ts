@@ -56,10 +56,10 @@ export class Harness {
   }
 
   /** The flags every run needs: this world's keyspace, index, state and servers, and a short lag. */
-  baseArgs(state: string = this.stateDir): string[] {
+  baseArgs(state: string = this.stateDir, keyspace: string = this.keyspace): string[] {
     return [
       "-k",
-      this.keyspace,
+      keyspace,
       "-i",
       this.index,
       "--state",
@@ -82,8 +82,11 @@ export class Harness {
   }
 
   /** Runs synced in this process with --json and returns the exit code and the parsed summary. */
-  async run(args: readonly string[] = [], world: { state?: string } = {}): Promise<RunResult> {
-    const flags = await parseRunFlags([...this.baseArgs(world.state), "--json", ...args]);
+  async run(
+    args: readonly string[] = [],
+    world: { state?: string; keyspace?: string } = {},
+  ): Promise<RunResult> {
+    const flags = await parseRunFlags([...this.baseArgs(world.state, world.keyspace), "--json", ...args]);
     const env = this.env();
     const options = await loadConfig({ flags, env });
     let out = "";
