@@ -116,6 +116,9 @@ xpack.security.transport.ssl.enabled: false
 xpack.security.authc.realms.file.file1.order: 0
 # Tests delete their per-run indices by pattern.
 action.destructive_requires_name: false
+# Smaller than the 100mb default, so a test can build a Cassandra row (from several mutations, each
+# under Cassandra's limit) that is too large for Elasticsearch.
+http.max_content_length: 6mb
 # A nearly full developer disk must not turn the test indices read-only.
 cluster.routing.allocation.disk.threshold_enabled: false
 EOF

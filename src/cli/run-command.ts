@@ -12,7 +12,7 @@ import { DEFAULT_STATE_DIRECTORY, openStateStore } from "../state/open-state-sto
 import { deriveStateKey, validateStateKey } from "../state/state-key.js";
 import { CassandraStore } from "../stores/cassandra/cassandra-store.js";
 import { connectCassandra } from "../stores/cassandra/connect.js";
-import { connectElasticsearch } from "../stores/elasticsearch/connect.js";
+import { connectElasticsearch, requestSizeLimit } from "../stores/elasticsearch/connect.js";
 import { ElasticsearchStore } from "../stores/elasticsearch/elasticsearch-store.js";
 import { StoreSchemaGateway } from "../stores/schema-gateway.js";
 import cassandraDriver from "cassandra-driver";
@@ -79,6 +79,7 @@ async function runConnected(
     elasticsearch: esClient,
   });
   const consistency = cassandraDriver.types.consistencies as unknown as Record<string, number>;
+  const requestLimit = await requestSizeLimit(esClient);
   const shared = { signal: context.signal };
   const report = await runSync(
     {
@@ -114,8 +115,10 @@ async function runConnected(
         versioning: options.elasticsearch.versioning,
         slices: options.slices,
         batchSize: options.batchSize,
-        maxBulkBytes: 10 * 1024 * 1024,
-        maxDocumentBytes: 10 * 1024 * 1024,
+        // Bulk requests of a few megabytes keep memory low and stay far below the node's limit.
+        maxBulkBytes: Math.min(10 * 1024 * 1024, Math.floor(requestLimit / 2)),
+        // The action line and the request around a lone document need a little room.
+        maxDocumentBytes: requestLimit - 16 * 1024,
         ...shared,
       }),
       schema: new StoreSchemaGateway(cassandraClient, esClient, {

@@ -86,6 +86,39 @@ describe("bad records", () => {
     assert.equal(row.first().get("body"), "fine");
   });
 
+  it("dead-letters a Cassandra row too large for an Elasticsearch request, and copies the rest", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.parts (id uuid PRIMARY KEY, tmstmp timestamp, p list<text>)`,
+    );
+    const [big, small] = [Uuid.random().toString(), Uuid.random().toString()];
+    const at = new Date(Date.now() - 5_000);
+    const insert = `INSERT INTO ${h.keyspace}.parts (id, tmstmp, p) VALUES (?, ?, ?)`;
+    await h.cassandra.execute(insert, [small, at, ["tiny"]], { prepare: true });
+    await h.cassandra.execute(insert, [big, at, []], { prepare: true });
+    // Each append is one mutation under Cassandra's limit; together they outgrow the test
+    // cluster's http.max_content_length of 6 MB.
+    for (let i = 0; i < 3; i++) {
+      await h.cassandra.execute(
+        `UPDATE ${h.keyspace}.parts SET p = p + ? WHERE id = ?`,
+        [["y".repeat(2_500_000)], big],
+        {
+          prepare: true,
+        },
+      );
+    }
+    const result = await h.run(["-b", begin, "--tables", "parts", "--direction", "to-es", "--name", "parts"]);
+    assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
+    const stats = tableStats(result.summary, "parts", "to-es");
+    assert.deepEqual({ written: stats["written"], dead: stats["deadLettered"] }, { written: 1, dead: 1 });
+    const location = (result.summary["deadLetters"] as { location: string }).location;
+    const letter = (await readFile(location, "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { id?: string; reason: string })
+      .find((l) => l.id === big);
+    assert.match(letter?.reason ?? "", /too large for Elasticsearch.*http\.max_content_length/);
+  });
+
   it("stops past --max-errors, fails, and leaves the checkpoint where it was", async () => {
     const store = new FileStateStore({ directory: h.stateDir });
     const key = (await store.listKeys())[0] ?? "";

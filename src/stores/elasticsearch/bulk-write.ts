@@ -47,7 +47,10 @@ function operationFor(
   const document = recordToDocument(plan, write.record, version);
   const bytes = Buffer.byteLength(stableStringify(document));
   if (bytes > settings.maxDocumentBytes) {
-    return `document is ${bytes} bytes, over the limit of ${settings.maxDocumentBytes} bytes`;
+    return (
+      `document is ${bytes} bytes, too large for Elasticsearch: a request may hold at most ` +
+      `${settings.maxDocumentBytes} bytes of document (the cluster's http.max_content_length)`
+    );
   }
   const target = { _index: plan.es.index, _id: documentId(plan, write.record.id) };
   let action: estypes.BulkOperationContainer;

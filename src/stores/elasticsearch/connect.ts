@@ -50,3 +50,19 @@ export async function connectElasticsearch(options: ElasticsearchOptions): Promi
     );
   }
 }
+
+/**
+ * The largest request body every node accepts (http.max_content_length). A bulk request over it is
+ * refused whole, so bulk requests stay well under it and a single document that cannot fit is
+ * dead-lettered instead of failing its batch.
+ */
+export async function requestSizeLimit(client: Client): Promise<number> {
+  const info = await client.nodes.info({ metric: "http" });
+  const limits = Object.values(info.nodes)
+    .map((node) => node.http?.max_content_length_in_bytes)
+    .filter((limit): limit is number => typeof limit === "number" && limit > 0);
+  return limits.length === 0 ? DEFAULT_MAX_CONTENT_LENGTH : Math.min(...limits);
+}
+
+/** Elasticsearch's default http.max_content_length, 100 MB. */
+const DEFAULT_MAX_CONTENT_LENGTH = 100 * 1024 * 1024;
