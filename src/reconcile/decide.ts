@@ -33,3 +33,14 @@ export function decide(
     ? { action: "write", reason: "tie-break" }
     : { action: "skip", reason: "tie-lost" };
 }
+
+/**
+ * The version to store for a winner: its own, or just above the target's when it won a tie against a
+ * target version that is equal only at the coarser precision, so the target's newest is the winner.
+ */
+export function versionToWrite(
+  record: { version: bigint },
+  current: { version: bigint } | undefined,
+): bigint {
+  return current !== undefined && current.version >= record.version ? current.version + 1n : record.version;
+}

@@ -24,3 +24,17 @@ export function compareVersions(a: bigint, b: bigint, precision: VersionPrecisio
   const y = truncate(b, precision);
   return x < y ? -1 : x > y ? 1 : 0;
 }
+
+export function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+}
+
+export function ceilDiv(a: bigint, b: bigint): bigint {
+  return -floorDiv(-a, b);
+}
+
+/** A millisecond version m lies in [b, e) exactly when ceil(b/1000) <= m < ceil(e/1000). */
+export function millisecondBound(micros: bigint): bigint {
+  return ceilDiv(micros, 1000n);
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { decide, sourceWinsTie } from "../../src/reconcile/decide.js";
+import { decide, sourceWinsTie, versionToWrite } from "../../src/reconcile/decide.js";
 import type { CurrentRecord, SyncRecord } from "../../src/reconcile/record.js";
 
 const ID = "5b6962dd-3f90-4c93-8f61-eabfa4a803e2";
@@ -59,5 +59,11 @@ describe("decide", () => {
   it("lets a tombstone win a tie against a live record, from either side", () => {
     assert.equal(sourceWinsTie(record(7n, "a", true), record(7n, "z")), true);
     assert.equal(sourceWinsTie(record(7n, "z"), record(7n, "a", true)), false);
+  });
+
+  it("writes a tie winner just above the target's finer version, so it becomes the newest there", () => {
+    assert.equal(versionToWrite(record(1_000_000n, "a"), current(1_000_700n, "b")), 1_000_701n);
+    assert.equal(versionToWrite(record(2_000_000n, "a"), current(1_000_700n, "b")), 2_000_000n);
+    assert.equal(versionToWrite(record(2_000_000n, "a"), undefined), 2_000_000n);
   });
 });

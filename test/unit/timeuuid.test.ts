@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import cassandra from "cassandra-driver";
+import { floorDiv } from "../../src/reconcile/version.js";
 import {
   deterministicTimeuuid,
-  floorDiv,
   timeuuidLowerBound,
   timeuuidMicros,
 } from "../../src/stores/cassandra/timeuuid.js";

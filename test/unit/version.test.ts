@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { coarser, compareVersions, truncate } from "../../src/reconcile/version.js";
+import {
+  ceilDiv,
+  coarser,
+  compareVersions,
+  millisecondBound,
+  truncate,
+} from "../../src/reconcile/version.js";
 
 describe("version comparison", () => {
   it("compares microseconds exactly when both sides keep them", () => {
@@ -23,5 +29,12 @@ describe("version comparison", () => {
   it("picks the coarser of two precisions", () => {
     assert.equal(coarser("microsecond", "millisecond"), "millisecond");
     assert.equal(coarser("microsecond", "microsecond"), "microsecond");
+  });
+
+  it("bounds a microsecond range by the milliseconds whose versions lie inside it", () => {
+    // [1500 µs, 3000 µs) holds the millisecond versions 2 only: ceil(1.5) = 2 <= m < ceil(3) = 3.
+    assert.deepEqual([millisecondBound(1500n), millisecondBound(3000n)], [2n, 3n]);
+    assert.equal(millisecondBound(-1500n), -1n);
+    assert.equal(ceilDiv(-1n, 1000n), 0n);
   });
 });

@@ -5,6 +5,7 @@ import type cassandra from "cassandra-driver";
 import type { BadRecord, SyncRecord } from "../../reconcile/record.js";
 import { placeInRange, type ScanBatch, type TimeRange } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
+import { millisecondBound } from "../../reconcile/version.js";
 import { mergeAsync } from "../../util/merge-async.js";
 import { ident, tableRef } from "./cql.js";
 import { rowToRecord } from "./row-codec.js";
@@ -30,11 +31,6 @@ function clamp(value: bigint, low: bigint, high: bigint): bigint {
   return value < low ? low : value > high ? high : value;
 }
 
-function ceilDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && a > 0n ? q + 1n : q;
-}
-
 /** Bounds for `tmstmp >= ? AND tmstmp < ?` that select exactly the versions in the range. */
 export function versionBounds(plan: TablePlan, range: TimeRange): [unknown, unknown] {
   if (plan.timestampType === "timeuuid") {
@@ -43,9 +39,8 @@ export function versionBounds(plan: TablePlan, range: TimeRange): [unknown, unkn
       timeuuidLowerBound(clamp(range.end, TIMEUUID_MIN_MICROS, TIMEUUID_MAX_MICROS)),
     ];
   }
-  // A millisecond version m is in [b, e) exactly when ceil(b/1000) <= m < ceil(e/1000).
   const ms = (micros: bigint): Date =>
-    new Date(Number(clamp(ceilDiv(micros, 1000n), -DATE_LIMIT_MS, DATE_LIMIT_MS)));
+    new Date(Number(clamp(millisecondBound(micros), -DATE_LIMIT_MS, DATE_LIMIT_MS)));
   return [ms(range.begin), ms(range.end)];
 }
 

@@ -1,6 +1,7 @@
 // Time-based UUIDs built from microsecond versions. Cassandra orders timeuuids by their timestamp and
 // then by their last 8 bytes compared as signed bytes, which is what the range bounds rely on.
 import { createHash } from "node:crypto";
+import { floorDiv } from "../../reconcile/version.js";
 
 /** 100-nanosecond intervals between the Gregorian epoch (1582-10-15) and the Unix epoch. */
 const GREGORIAN_OFFSET = 0x01b21dd213814000n;
@@ -58,9 +59,4 @@ export function timeuuidMicros(uuid: string): bigint {
   const high = BigInt(`0x${hex.slice(13, 16)}`);
   const ticks = (high << 48n) | (mid << 32n) | low;
   return floorDiv(ticks - GREGORIAN_OFFSET, 10n);
-}
-
-export function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }

@@ -9,14 +9,16 @@
 // wrote in between. Cells written in the future are above any ballot: there only a write time above
 // them lands, and it shadows no application write that those cells did not already shadow.
 import cassandra from "cassandra-driver";
+import { versionToWrite } from "../../reconcile/decide.js";
 import type { CurrentRecord } from "../../reconcile/record.js";
+import { floorDiv } from "../../reconcile/version.js";
 import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { mapConcurrent } from "../../util/map-concurrent.js";
 import { decodeValue } from "../values/decode.js";
 import { ident, tableRef } from "./cql.js";
 import type { CassandraToken } from "./fetch-current.js";
-import { deterministicTimeuuid, floorDiv } from "./timeuuid.js";
+import { deterministicTimeuuid } from "./timeuuid.js";
 
 export interface WriteSettings {
   readonly client: cassandra.Client;
@@ -32,11 +34,6 @@ export interface WriteSettings {
 interface Statement {
   readonly columns: string[];
   readonly values: unknown[];
-}
-
-/** The version to store: the record's, or just above the target's when a tie was won against it. */
-export function writeVersion(record: { version: bigint }, current: { version: bigint } | undefined): bigint {
-  return current !== undefined && current.version >= record.version ? current.version + 1n : record.version;
 }
 
 /** The write time that lands above every existing cell of the row. */
@@ -148,7 +145,7 @@ async function writeOne(
   write: PlannedWrite,
 ): Promise<WriteOutcome> {
   const current = write.current as CurrentRecord<CassandraToken> | undefined;
-  const version = writeVersion(write.record, current);
+  const version = versionToWrite(write.record, current);
   const statement = statementFor(plan, write, version);
   if (typeof statement === "string") return { status: "rejected", reason: statement };
   const ts = writeTimestamp(version, current);

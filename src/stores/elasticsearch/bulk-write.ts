@@ -4,6 +4,7 @@
 // the engine decides again). External versioning is offered only for deployments where every writer
 // uses it: a document indexed with internal versioning loses to any external version.
 import type { Client, estypes } from "@elastic/elasticsearch";
+import { versionToWrite } from "../../reconcile/decide.js";
 import type { CurrentRecord } from "../../reconcile/record.js";
 import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
@@ -32,10 +33,6 @@ interface Operation {
   readonly bytes: number;
 }
 
-export function writeVersion(record: { version: bigint }, current: { version: bigint } | undefined): bigint {
-  return current !== undefined && current.version >= record.version ? current.version + 1n : record.version;
-}
-
 function operationFor(
   settings: EsWriteSettings,
   plan: TablePlan,
@@ -43,7 +40,7 @@ function operationFor(
   index: number,
 ): Operation | string {
   const current = write.current as CurrentRecord<EsToken> | undefined;
-  const version = writeVersion(write.record, current);
+  const version = versionToWrite(write.record, current);
   const document = recordToDocument(plan, write.record, version);
   const bytes = Buffer.byteLength(stableStringify(document));
   if (bytes > settings.maxDocumentBytes) {

@@ -5,6 +5,7 @@ import type { estypes } from "@elastic/elasticsearch";
 import type { BadRecord, SyncRecord } from "../../reconcile/record.js";
 import { placeInRange, type ScanBatch, type TimeRange } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
+import { millisecondBound } from "../../reconcile/version.js";
 import { mergeAsync } from "../../util/merge-async.js";
 import { hitToRecord } from "./document-codec.js";
 import { formatEsTimestamp } from "./timestamps.js";
@@ -21,20 +22,14 @@ export interface EsScanSettings {
 const NANOS_MIN = 0n;
 const NANOS_MAX = 9_223_372_036_854_775n;
 
-function ceilDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && a > 0n ? q + 1n : q;
-}
-
 function versionRange(plan: TablePlan, range: TimeRange): estypes.QueryDslQueryContainer {
   const field = plan.names.timestamp;
   if (plan.es.timestampPrecision === "millisecond") {
-    // A millisecond version m is in [b, e) exactly when ceil(b/1000) <= m < ceil(e/1000).
     return {
       range: {
         [field]: {
-          gte: ceilDiv(range.begin, 1000n).toString(),
-          ...(range.futureLimit === undefined ? { lt: ceilDiv(range.end, 1000n).toString() } : {}),
+          gte: millisecondBound(range.begin).toString(),
+          ...(range.futureLimit === undefined ? { lt: millisecondBound(range.end).toString() } : {}),
           format: "epoch_millis",
         },
       },

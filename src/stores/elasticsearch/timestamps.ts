@@ -2,7 +2,7 @@
 // Documents written by other applications may hold any ISO-8601 form or epoch milliseconds, as the
 // default date format of both field types accepts.
 import type { VersionPrecision } from "../../reconcile/version.js";
-import { floorDiv } from "../cassandra/timeuuid.js";
+import { floorDiv } from "../../reconcile/version.js";
 
 const ISO =
   /^(\d{4,}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
