@@ -4,41 +4,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
-import { FileDeadLetters } from "../../src/deadletter/file-dead-letters.js";
 import type { RecordStore } from "../../src/reconcile/record-store.js";
-import { runSync, type RunDependencies } from "../../src/reconcile/run-sync.js";
-import { FileStateStore } from "../../src/state/file/file-state-store.js";
-import { CassandraStore } from "../../src/stores/cassandra/cassandra-store.js";
-import { ElasticsearchStore } from "../../src/stores/elasticsearch/elasticsearch-store.js";
-import { StoreSchemaGateway } from "../../src/stores/schema-gateway.js";
+import { interpose } from "../support/interpose.js";
 import { Harness } from "../support/harness.js";
 
-const { Uuid, consistencies } = cassandra.types;
-const micros = (date: Date): bigint => BigInt(date.getTime()) * 1000n;
-
-/** The real store, with an application write slipped in after synced has read the target. */
-function interpose(store: RecordStore, between: () => Promise<void>): RecordStore {
-  let done = false;
-  return {
-    side: store.side,
-    versionPrecision: (plan) => store.versionPrecision(plan),
-    scan: (plan, range) => store.scan(plan, range),
-    fetchCurrent: async (plan, ids) => {
-      const current = await store.fetchCurrent(plan, ids);
-      if (!done && ids.length > 0) {
-        done = true;
-        await between();
-      }
-      return current;
-    },
-    write: (plan, writes) => store.write(plan, writes),
-  };
-}
+const { Uuid } = cassandra.types;
 
 describe("conditional writes beside other writers", () => {
   let h: Harness;
-  let cassandraStore: CassandraStore;
-  let esStore: ElasticsearchStore;
+  let cassandraStore: RecordStore;
+  let esStore: RecordStore;
 
   before(async () => {
     h = await Harness.create("race");
@@ -48,65 +23,14 @@ describe("conditional writes beside other writers", () => {
     await h.cassandra.execute(
       `CREATE TABLE ${h.keyspace}.versioned (id uuid, tmstmp timeuuid, body text, PRIMARY KEY ((id), tmstmp))`,
     );
-    cassandraStore = new CassandraStore({
-      client: h.cassandra,
-      readConsistency: consistencies.one,
-      writeConsistency: consistencies.one,
-      writes: "timestamp",
-      splits: 2,
-      concurrency: 2,
-      batchSize: 100,
-      marginMicros: 5_000_000n,
-    });
-    esStore = new ElasticsearchStore({
-      client: h.es,
-      versioning: "optimistic",
-      slices: 1,
-      batchSize: 100,
-      maxBulkBytes: 1_000_000,
-      maxDocumentBytes: 1_000_000,
-    });
+    ({ cassandra: cassandraStore, elasticsearch: esStore } = h.stores());
     // The first run creates the indices; later runs find them.
     await syncOnce({});
   });
   after(() => h.cleanup());
 
-  async function syncOnce(stores: { cassandra?: RecordStore; elasticsearch?: RecordStore }, begin?: Date) {
-    const deps: RunDependencies = {
-      cassandra: stores.cassandra ?? cassandraStore,
-      elasticsearch: stores.elasticsearch ?? esStore,
-      schema: new StoreSchemaGateway(h.cassandra, h.es, {
-        keyspace: h.keyspace,
-        layout: { layout: "index-per-table", index: h.index, typeField: "type" },
-        names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
-        include: [],
-        exclude: [],
-        createTables: false,
-        direction: "both",
-      }),
-      state: new FileStateStore({ directory: h.stateDir }),
-      deadLetters: new FileDeadLetters(`${h.stateDir}/dead.ndjson`, "test"),
-      signal: new AbortController().signal,
-      now: () => micros(new Date()),
-      log: () => undefined,
-    };
-    return runSync(
-      {
-        runId: Uuid.random().toString(),
-        key: "race",
-        holder: "test",
-        begin: begin === undefined ? undefined : micros(begin),
-        end: undefined,
-        allowFutureEnd: false,
-        lagMs: 0,
-        direction: "both",
-        dryRun: false,
-        maxErrors: 10,
-        leaseTtlMs: 60_000,
-        maxFutureMs: 3_600_000,
-      },
-      deps,
-    );
+  function syncOnce(stores: { cassandra?: RecordStore; elasticsearch?: RecordStore }, begin?: Date) {
+    return h.runEngine({ key: "race", ...stores, ...(begin === undefined ? {} : { begin }) });
   }
 
   it("keeps an Elasticsearch document indexed between synced's read and its write", async () => {

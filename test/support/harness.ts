@@ -12,9 +12,29 @@ import { parseRunFlags } from "../../src/config/cli-options.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { runCommand } from "../../src/cli/run-command.js";
 import type { Logger } from "../../src/cli/logger.js";
+import { FileDeadLetters } from "../../src/deadletter/file-dead-letters.js";
+import type { RecordStore } from "../../src/reconcile/record-store.js";
+import type { RunReport } from "../../src/reconcile/run-report.js";
+import { runSync } from "../../src/reconcile/run-sync.js";
+import { FileStateStore } from "../../src/state/file/file-state-store.js";
+import type { StateStore } from "../../src/state/state-store.js";
+import { CassandraStore } from "../../src/stores/cassandra/cassandra-store.js";
+import { ElasticsearchStore } from "../../src/stores/elasticsearch/elasticsearch-store.js";
 import { LosslessSerializer } from "../../src/stores/elasticsearch/serializer.js";
+import { StoreSchemaGateway } from "../../src/stores/schema-gateway.js";
 import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
 import { cassandraOptions, elasticsearchOptions, runScopedName, testServers } from "./servers.js";
+
+export interface EngineRun {
+  readonly key: string;
+  readonly begin?: Date;
+  readonly cassandra?: RecordStore;
+  readonly elasticsearch?: RecordStore;
+  readonly state?: StateStore;
+  readonly leaseTtlMs?: number;
+}
+
+const micros = (date: Date): bigint => BigInt(date.getTime()) * 1000n;
 
 export const MAIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 
@@ -98,6 +118,69 @@ export class Harness {
       },
     });
     return { code, summary: JSON.parse(out) as Record<string, unknown> };
+  }
+
+  /** The real stores, as the command builds them, for tests that wrap one to act between its calls. */
+  stores(): { cassandra: CassandraStore; elasticsearch: ElasticsearchStore } {
+    return {
+      cassandra: new CassandraStore({
+        client: this.cassandra,
+        readConsistency: cassandra.types.consistencies.one,
+        writeConsistency: cassandra.types.consistencies.one,
+        writes: "timestamp",
+        splits: 2,
+        concurrency: 2,
+        batchSize: 100,
+        marginMicros: 5_000_000n,
+      }),
+      elasticsearch: new ElasticsearchStore({
+        client: this.es,
+        versioning: "optimistic",
+        slices: 1,
+        batchSize: 100,
+        maxBulkBytes: 1_000_000,
+        maxDocumentBytes: 1_000_000,
+      }),
+    };
+  }
+
+  /** Runs the engine directly on this world, with any store replaced. */
+  runEngine(run: EngineRun): Promise<RunReport> {
+    const stores = this.stores();
+    return runSync(
+      {
+        runId: cassandra.types.Uuid.random().toString(),
+        key: run.key,
+        holder: "test",
+        begin: run.begin === undefined ? undefined : micros(run.begin),
+        end: undefined,
+        allowFutureEnd: false,
+        lagMs: 0,
+        direction: "both",
+        dryRun: false,
+        maxErrors: 10,
+        leaseTtlMs: run.leaseTtlMs ?? 60_000,
+        maxFutureMs: 3_600_000,
+      },
+      {
+        cassandra: run.cassandra ?? stores.cassandra,
+        elasticsearch: run.elasticsearch ?? stores.elasticsearch,
+        schema: new StoreSchemaGateway(this.cassandra, this.es, {
+          keyspace: this.keyspace,
+          layout: { layout: "index-per-table", index: this.index, typeField: "type" },
+          names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+          include: [],
+          exclude: [],
+          createTables: false,
+          direction: "both",
+        }),
+        state: run.state ?? new FileStateStore({ directory: this.stateDir }),
+        deadLetters: new FileDeadLetters(join(this.stateDir, `${run.key}.dead.ndjson`), "test"),
+        signal: new AbortController().signal,
+        now: () => micros(new Date()),
+        log: () => undefined,
+      },
+    );
   }
 
   /** Runs the real command as a child process. */
