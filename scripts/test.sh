@@ -64,4 +64,5 @@ done
 }
 echo "[test] running ${#files[@]} test files: ${tiers[*]}"
 # One file at a time: the integration tests share two small servers on a 2-core machine.
-node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+# A hung test fails after five minutes instead of holding CI until its own limit.
+node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec "${files[@]}"
