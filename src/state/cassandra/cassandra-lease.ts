@@ -13,6 +13,7 @@ import {
 } from "../lease-rule.js";
 import { LeaseLostError } from "../state-errors.js";
 import { RowReader, SINGLE_ITEM } from "./cassandra-schema.js";
+import type { LeaseProtocol } from "../leased-state-store.js";
 
 const { consistencies } = cassandra.types;
 const WRITE_TIMEOUT: number = cassandra.types.responseErrorCodes.writeTimeout;
@@ -24,7 +25,7 @@ const LWT = {
 const SERIAL_READ = { prepare: true, consistency: consistencies.serial };
 const WHERE = "WHERE key = ? AND kind = 'lease' AND item = ?";
 
-export class CassandraLeases {
+export class CassandraLeases implements LeaseProtocol {
   constructor(
     private readonly client: cassandra.Client,
     private readonly table: string,

@@ -1,8 +1,9 @@
 // State in a Cassandra table, for runs whose filesystem does not last, such as a CronJob's pod.
 // Checkpoints and runs are written at LOCAL_QUORUM, so that a later run reading at LOCAL_QUORUM
 // sees them whichever replica answers.
+import { LeasedStateStore } from "../leased-state-store.js";
 import cassandra from "cassandra-driver";
-import type { Checkpoint, Lease, LeaseResult, RunRecord, StateStore } from "../state-store.js";
+import type { Checkpoint, RunRecord, StateStore } from "../state-store.js";
 import { DEFAULT_RUN_HISTORY_LIMIT } from "../state-store.js";
 import { inStateStore, StateError } from "../state-errors.js";
 import { isValidStateKey, validateStateKey } from "../state-key.js";
@@ -27,18 +28,15 @@ export interface CassandraStateStoreOptions {
 
 const QUORUM = { prepare: true, consistency: cassandra.types.consistencies.localQuorum };
 
-export class CassandraStateStore implements StateStore {
+export class CassandraStateStore extends LeasedStateStore implements StateStore {
   readonly backend = "cassandra";
-  readonly location: string;
-  private readonly leases: CassandraLeases;
 
   private constructor(
     private readonly client: cassandra.Client,
     private readonly table: string,
     private readonly historyLimit: number,
   ) {
-    this.location = `Cassandra table ${table}`;
-    this.leases = new CassandraLeases(client, table, this.location);
+    super(`Cassandra table ${table}`, new CassandraLeases(client, table, `Cassandra table ${table}`));
   }
 
   /** Creates the table if it is missing; the client stays the caller's to shut down. */
@@ -90,26 +88,6 @@ export class CassandraStateStore implements StateStore {
         QUORUM,
       );
     });
-  }
-
-  acquireLease(
-    key: string,
-    owner: string,
-    holder: string,
-    ttlMs: number,
-    now = new Date(),
-  ): Promise<LeaseResult> {
-    return inStateStore("take the lease", this.location, () =>
-      this.leases.acquire(validateStateKey(key), owner, holder, ttlMs, now),
-    );
-  }
-
-  renewLease(lease: Lease, ttlMs: number, now = new Date()): Promise<Lease> {
-    return inStateStore("renew the lease", this.location, () => this.leases.renew(lease, ttlMs, now));
-  }
-
-  releaseLease(lease: Lease): Promise<void> {
-    return inStateStore("release the lease", this.location, () => this.leases.release(lease));
   }
 
   appendRun(run: RunRecord): Promise<void> {

@@ -15,6 +15,7 @@ import {
 } from "../lease-rule.js";
 import { LeaseLostError } from "../state-errors.js";
 import { documentId, isConflict, isMissingDocument } from "./elasticsearch-schema.js";
+import type { LeaseProtocol } from "../leased-state-store.js";
 
 interface StoredLease {
   readonly lease: Lease;
@@ -24,7 +25,7 @@ interface StoredLease {
 
 type Precondition = "absent" | StoredLease;
 
-export class ElasticsearchLeases {
+export class ElasticsearchLeases implements LeaseProtocol {
   constructor(
     private readonly client: Client,
     private readonly index: string,

@@ -3,8 +3,9 @@
 // refresh the index at once: it holds a few documents per configuration and sees a few writes per
 // run, so that costs little, while waiting for the next scheduled refresh ("wait_for") adds up to a
 // second per write, and an explicit refresh call would need a privilege beyond writing.
+import { LeasedStateStore } from "../leased-state-store.js";
 import type { Client, estypes } from "@elastic/elasticsearch";
-import type { Checkpoint, Lease, LeaseResult, RunRecord, StateStore } from "../state-store.js";
+import type { Checkpoint, RunRecord, StateStore } from "../state-store.js";
 import { DEFAULT_RUN_HISTORY_LIMIT } from "../state-store.js";
 import type { JsonObject } from "../state-json.js";
 import { checkpointFromJson, checkpointToJson, runFromJson, runToJson } from "../state-json.js";
@@ -31,18 +32,18 @@ export interface ElasticsearchStateStoreOptions {
   readonly historyLimit?: number;
 }
 
-export class ElasticsearchStateStore implements StateStore {
+export class ElasticsearchStateStore extends LeasedStateStore implements StateStore {
   readonly backend = "elasticsearch";
-  readonly location: string;
-  private readonly leases: ElasticsearchLeases;
 
   private constructor(
     private readonly client: Client,
     private readonly index: string,
     private readonly historyLimit: number,
   ) {
-    this.location = `Elasticsearch index ${index}`;
-    this.leases = new ElasticsearchLeases(client, index, this.location);
+    super(
+      `Elasticsearch index ${index}`,
+      new ElasticsearchLeases(client, index, `Elasticsearch index ${index}`),
+    );
   }
 
   /** Creates the index if it is missing; the client stays the caller's to close. */
@@ -98,26 +99,6 @@ export class ElasticsearchStateStore implements StateStore {
         if (!isMissingDocument(error)) throw error;
       }
     });
-  }
-
-  acquireLease(
-    key: string,
-    owner: string,
-    holder: string,
-    ttlMs: number,
-    now = new Date(),
-  ): Promise<LeaseResult> {
-    return inStateStore("take the lease", this.location, () =>
-      this.leases.acquire(validateStateKey(key), owner, holder, ttlMs, now),
-    );
-  }
-
-  renewLease(lease: Lease, ttlMs: number, now = new Date()): Promise<Lease> {
-    return inStateStore("renew the lease", this.location, () => this.leases.renew(lease, ttlMs, now));
-  }
-
-  releaseLease(lease: Lease): Promise<void> {
-    return inStateStore("release the lease", this.location, () => this.leases.release(lease));
   }
 
   appendRun(run: RunRecord): Promise<void> {

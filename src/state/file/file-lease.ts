@@ -3,6 +3,7 @@
 // next generation with an exclusive create, so of two processes that read the same generation,
 // exactly one can act on it: a compare-and-set that a single lease file renamed aside cannot give,
 // since renaming a path may move a lease that a third process created a moment before.
+import type { LeaseProtocol } from "../leased-state-store.js";
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Lease, LeaseResult } from "../state-store.js";
@@ -23,7 +24,7 @@ import {
   toFileText,
 } from "./file-schema.js";
 
-export class FileLeases {
+export class FileLeases implements LeaseProtocol {
   constructor(
     private readonly root: string,
     private readonly location: string,

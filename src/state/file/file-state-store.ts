@@ -1,8 +1,9 @@
 // State in a directory on the local disk: the default, for runs by hand and from cron. A CronJob's
 // pod loses its filesystem, so there the Cassandra or Elasticsearch backend is the right choice.
+import { LeasedStateStore } from "../leased-state-store.js";
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { Checkpoint, Lease, LeaseResult, RunRecord, StateStore } from "../state-store.js";
+import type { Checkpoint, RunRecord, StateStore } from "../state-store.js";
 import { DEFAULT_RUN_HISTORY_LIMIT } from "../state-store.js";
 import { checkpointFromJson, checkpointToJson, runFromJson, runToJson } from "../state-json.js";
 import { CorruptStateError, inStateStore } from "../state-errors.js";
@@ -31,18 +32,16 @@ const CHECKPOINT_REMEDY =
   "starts from --begin, or from the epoch.";
 const RUN_REMEDY = "Delete the file; it holds the history of one past run only.";
 
-export class FileStateStore implements StateStore {
+export class FileStateStore extends LeasedStateStore implements StateStore {
   readonly backend = "file";
-  readonly location: string;
   private readonly root: string;
   private readonly historyLimit: number;
-  private readonly leases: FileLeases;
 
   constructor(options: FileStateStoreOptions) {
-    this.root = resolve(options.directory);
-    this.location = `directory ${this.root}`;
+    const root = resolve(options.directory);
+    super(`directory ${root}`, new FileLeases(root, `directory ${root}`));
+    this.root = root;
     this.historyLimit = options.historyLimit ?? DEFAULT_RUN_HISTORY_LIMIT;
-    this.leases = new FileLeases(this.root, this.location);
   }
 
   getCheckpoint(key: string): Promise<Checkpoint | undefined> {
@@ -70,26 +69,6 @@ export class FileStateStore implements StateStore {
     return inStateStore("delete the checkpoint", this.location, () =>
       rm(checkpointFile(this.root, key), { force: true }),
     );
-  }
-
-  acquireLease(
-    key: string,
-    owner: string,
-    holder: string,
-    ttlMs: number,
-    now = new Date(),
-  ): Promise<LeaseResult> {
-    return inStateStore("take the lease", this.location, () =>
-      this.leases.acquire(key, owner, holder, ttlMs, now),
-    );
-  }
-
-  renewLease(lease: Lease, ttlMs: number, now = new Date()): Promise<Lease> {
-    return inStateStore("renew the lease", this.location, () => this.leases.renew(lease, ttlMs, now));
-  }
-
-  releaseLease(lease: Lease): Promise<void> {
-    return inStateStore("release the lease", this.location, () => this.leases.release(lease));
   }
 
   appendRun(run: RunRecord): Promise<void> {
