@@ -63,6 +63,12 @@ done
   exit 1
 }
 echo "[test] running ${#files[@]} test files: ${tiers[*]}"
+tree_snapshot=$(mktemp)
+bash scripts/working-tree.sh snapshot "$tree_snapshot"
+status=0
 # One file at a time: the integration tests share two small servers on a 2-core machine.
 # A hung test fails after five minutes instead of holding CI until its own limit.
-node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec "${files[@]}"
+node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec "${files[@]}" || status=$?
+bash scripts/working-tree.sh check "$tree_snapshot" || status=1
+rm -f "$tree_snapshot"
+exit "$status"

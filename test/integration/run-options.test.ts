@@ -71,6 +71,8 @@ describe("run options", () => {
   });
 
   it("prints a summary table per table and direction, with skip reasons", async () => {
+    // The earlier tests indexed a document; with --lag 0s nothing waits for the refresh interval.
+    await h.refresh();
     const result = await h.cli([...h.baseArgs(), "--name", "human"]);
     assert.equal(result.code, EXIT.success, result.stderr);
     assert.match(
