@@ -1,6 +1,7 @@
 // @ts-check
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import { BOUNDARIES } from "./eslint.boundaries.js";
 
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", ".servers/**", "state/**"] },
@@ -28,6 +29,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...BOUNDARIES,
   {
     files: ["**/*.js", "**/*.mjs"],
     languageOptions: { globals: { console: "readonly", process: "readonly", Buffer: "readonly" } },

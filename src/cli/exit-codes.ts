@@ -1,27 +1,34 @@
 // Exit codes a CronJob or a wrapper script can act on. Documented in the README; keep them stable.
-import { ConfigError, UsageError } from "../config/errors.js";
-import { CircuitOpenError, InterruptedError, LeaseHeldError } from "../reconcile/run-errors.js";
+import { SyncedError, type FailureKind } from "../core/errors.js";
 import type { RunOutcome } from "../state/state-store.js";
-import { AuthenticationError, ConnectionError } from "../stores/connection-errors.js";
 
 export const EXIT = {
   /** Every table in every direction finished; nothing was dead-lettered. */
   success: 0,
   /** The run failed; the checkpoint did not move. */
   failure: 1,
-  /** Bad flags, environment or config file; nothing was done. */
+  /** Bad flags, environment, config file or state location; nothing was done. */
   usage: 2,
   /** The run finished, but some records went to the dead-letter store. */
   partial: 3,
   /** Another run of the same configuration holds the lease; nothing was done. */
   leaseHeld: 4,
-  /** A store could not be reached or refused the credentials; nothing was done. */
+  /** A store could not be reached or refused the credentials; the checkpoint did not move. */
   unreachable: 5,
   /** More records failed than --max-errors allows; the run stopped, the checkpoint did not move. */
   circuitOpen: 6,
   /** Stopped by SIGINT or SIGTERM; the lease was released, the checkpoint did not move. */
   interrupted: 130,
 } as const;
+
+const BY_KIND: Readonly<Record<FailureKind, number>> = {
+  failed: EXIT.failure,
+  usage: EXIT.usage,
+  unreachable: EXIT.unreachable,
+  "lease-held": EXIT.leaseHeld,
+  "circuit-open": EXIT.circuitOpen,
+  interrupted: EXIT.interrupted,
+};
 
 export function exitCodeForOutcome(outcome: RunOutcome, error: Error | undefined): number {
   if (outcome === "success") return EXIT.success;
@@ -30,11 +37,7 @@ export function exitCodeForOutcome(outcome: RunOutcome, error: Error | undefined
   return error === undefined ? EXIT.failure : exitCodeForError(error);
 }
 
+/** The exit code of an error; anything outside synced's hierarchy is a bug and exits 1. */
 export function exitCodeForError(error: unknown): number {
-  if (error instanceof UsageError || error instanceof ConfigError) return EXIT.usage;
-  if (error instanceof LeaseHeldError) return EXIT.leaseHeld;
-  if (error instanceof ConnectionError || error instanceof AuthenticationError) return EXIT.unreachable;
-  if (error instanceof CircuitOpenError) return EXIT.circuitOpen;
-  if (error instanceof InterruptedError) return EXIT.interrupted;
-  return EXIT.failure;
+  return error instanceof SyncedError ? BY_KIND[error.kind] : EXIT.failure;
 }

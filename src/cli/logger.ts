@@ -5,6 +5,7 @@ import type { TableStats } from "../reconcile/stats.js";
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
   progress(stats: Readonly<TableStats>): void;
   done(): void;
 }
@@ -17,19 +18,23 @@ export function createLogger(stream: NodeJS.WriteStream = process.stderr): Logge
     if (progressShown) stream.write("\r\x1b[2K");
     progressShown = false;
   };
+  const write = (level: "info" | "error", message: string, fields: Record<string, unknown>): void => {
+    if (tty) {
+      clear();
+      const extra = Object.entries(fields)
+        .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+        .join(" ");
+      stream.write(`${message}${extra === "" ? "" : ` (${extra})`}\n`);
+    } else {
+      stream.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
+    }
+  };
   return {
     info(message, fields = {}) {
-      if (tty) {
-        clear();
-        const extra = Object.entries(fields)
-          .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
-          .join(" ");
-        stream.write(`${message}${extra === "" ? "" : ` (${extra})`}\n`);
-      } else {
-        stream.write(
-          `${JSON.stringify({ time: new Date().toISOString(), level: "info", message, ...fields })}\n`,
-        );
-      }
+      write("info", message, fields);
+    },
+    error(message, fields = {}) {
+      write("error", message, fields);
     },
     progress(stats) {
       const text = `${stats.table} ${stats.direction}: ${stats.scanned} scanned, ${stats.written} written, ${stats.deadLettered} dead-lettered`;

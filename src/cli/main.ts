@@ -3,13 +3,13 @@
 // into a message and an exit code.
 import { hideBin } from "yargs/helpers";
 import { buildCli } from "../config/cli-options.js";
-import { SyncedError } from "../config/errors.js";
 import { loadConfig } from "../config/load-config.js";
 import { redactedConfig } from "../config/redact.js";
 import { InterruptedError } from "../reconcile/run-errors.js";
 import { EXIT, exitCodeForError } from "./exit-codes.js";
 import { createLogger } from "./logger.js";
 import { runCommand } from "./run-command.js";
+import { bugReport, isBug } from "./unexpected-error.js";
 
 async function main(): Promise<number> {
   const logger = createLogger();
@@ -45,9 +45,7 @@ async function main(): Promise<number> {
     logger.done();
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`synced: ${message}\n`);
-    if (!(error instanceof SyncedError) && error instanceof Error && error.stack !== undefined) {
-      process.stderr.write(`${error.stack}\n`);
-    }
+    if (isBug(error)) process.stderr.write(`${bugReport(error)}\n`);
     code = exitCodeForError(error);
   }
   return code;

@@ -6,9 +6,11 @@ import { join } from "node:path";
 import type { Client } from "@elastic/elasticsearch";
 import type cassandra from "cassandra-driver";
 import type { SyncOptions } from "../config/options.js";
+import { microsFromMillis, nowMicros } from "../core/micros.js";
 import { FileDeadLetters } from "../deadletter/file-dead-letters.js";
 import { runSync } from "../reconcile/run-sync.js";
-import { DEFAULT_STATE_DIRECTORY, openStateStore } from "../state/open-state-store.js";
+import { DEFAULT_STATE_DIRECTORY } from "../core/state-location.js";
+import { openStateStore } from "../state/open-state-store.js";
 import { deriveStateKey, validateStateKey } from "../state/state-key.js";
 import { CassandraStore } from "../stores/cassandra/cassandra-store.js";
 import { connectCassandra } from "../stores/cassandra/connect.js";
@@ -19,6 +21,7 @@ import cassandraDriver from "cassandra-driver";
 import { exitCodeForOutcome } from "./exit-codes.js";
 import type { Logger } from "./logger.js";
 import { renderSummary, summaryJson } from "./summary.js";
+import { bugReport, isBug } from "./unexpected-error.js";
 
 export interface RunContext {
   readonly signal: AbortSignal;
@@ -107,7 +110,7 @@ async function runConnected(
         splits: options.splits,
         concurrency: options.concurrency,
         batchSize: options.batchSize,
-        marginMicros: BigInt(options.lagMs) * 1000n,
+        marginMicros: microsFromMillis(options.lagMs),
         ...shared,
       }),
       elasticsearch: new ElasticsearchStore({
@@ -133,7 +136,7 @@ async function runConnected(
       state,
       deadLetters: new FileDeadLetters(deadLetterPath(options, key), runId),
       signal: context.signal,
-      now: () => BigInt(Date.now()) * 1000n,
+      now: nowMicros,
       log: (message, fields) => {
         context.logger.info(message, fields);
       },
@@ -145,6 +148,7 @@ async function runConnected(
   context.logger.done();
   await state.close();
   context.stdout(options.json ? JSON.stringify(summaryJson(report), null, 2) : renderSummary(report));
+  if (report.error !== undefined && isBug(report.error)) context.logger.error(bugReport(report.error));
   return exitCodeForOutcome(report.outcome, report.error);
 }
 

@@ -1,5 +1,5 @@
 // The end-of-run summary: a table for people, the same data as JSON for machines.
-import { formatMicros } from "../config/time-range.js";
+import { formatMicros } from "../core/micros.js";
 import type { RunReport } from "../reconcile/run-report.js";
 import { totals } from "../reconcile/run-report.js";
 import { skippedCount, type TableStats } from "../reconcile/stats.js";

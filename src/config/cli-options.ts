@@ -4,7 +4,7 @@
 import yargs from "yargs";
 import type { Argv } from "yargs";
 import { didYouMean } from "./did-you-mean.js";
-import { SyncedError, UsageError } from "./errors.js";
+import { SyncedError, UsageError } from "../core/errors.js";
 import { HELP_EPILOGUE } from "./help-text.js";
 import type { Flags } from "./layers.js";
 import { OPTION_SPECS } from "./option-specs.js";

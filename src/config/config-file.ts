@@ -5,8 +5,8 @@
 import { extname } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { didYouMean } from "./did-you-mean.js";
-import { ConfigError } from "./errors.js";
-import type { OptionSource } from "./errors.js";
+import { ConfigError } from "../core/errors.js";
+import type { OptionSource } from "../core/errors.js";
 import { FILE_SECTIONS, OPTION_SPECS } from "./option-specs.js";
 
 export type ReadFile = (path: string) => Promise<string>;

@@ -1,7 +1,7 @@
 // Durations always carry a unit: a bare "30" could mean seconds or milliseconds, and guessing wrong
 // by a factor of a thousand is worse than asking.
-import { ConfigError, flagSource } from "./errors.js";
-import type { OptionSource } from "./errors.js";
+import { ConfigError, flagSource } from "../core/errors.js";
+import type { OptionSource } from "../core/errors.js";
 
 const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 } as const;
 type Unit = keyof typeof UNIT_MS;

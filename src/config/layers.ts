@@ -1,8 +1,8 @@
 // Precedence: flags, then SYNCED_* environment variables, then the config file, then defaults. Each
 // option is looked up on its own, so a file can set the port while the environment sets the nodes.
 import type { ConfigFile } from "./config-file.js";
-import { ConfigError } from "./errors.js";
-import type { OptionSource } from "./errors.js";
+import { ConfigError } from "../core/errors.js";
+import type { OptionSource } from "../core/errors.js";
 import { specFor } from "./option-specs.js";
 import type { Flag } from "./option-specs.js";
 import type { Setting } from "./values.js";

@@ -1,20 +1,22 @@
 // Merges flags, SYNCED_* environment variables, the config file and defaults into one SyncOptions,
 // and refuses to start on the first bad value, naming the option and where it came from.
 import { readFile as readFileFromDisk } from "node:fs/promises";
+import { DIRECTION_CHOICES } from "../core/direction.js";
+import { LAYOUTS } from "../core/layout.js";
 import { readConfigFile } from "./config-file.js";
 import type { ConfigFile, ReadFile } from "./config-file.js";
 import { cassandraOptions, elasticsearchOptions } from "./connection-options.js";
 import { parseDuration } from "./duration.js";
 import { didYouMean } from "./did-you-mean.js";
-import { ConfigError } from "./errors.js";
+import { ConfigError } from "../core/errors.js";
 import { Layers, missing } from "./layers.js";
 import type { Env, Flags } from "./layers.js";
 import { columnName, cqlName, indexName, stateKey, stateLocation } from "./names.js";
 import { OPTION_SPECS } from "./option-specs.js";
-import { DIRECTIONS, LAYOUTS } from "./options.js";
 import type { SyncOptions } from "./options.js";
 import type { Warn } from "./secrets.js";
-import { formatMicros, parseTimestamp } from "./time-range.js";
+import { formatMicros } from "../core/micros.js";
+import { parseTimestamp } from "./time-range.js";
 import { asBoolean, asChoice, asInteger, asList, asNumericText, asText } from "./values.js";
 import type { Setting } from "./values.js";
 
@@ -120,7 +122,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     lagMs: layers.must("lag", duration(0)),
     tables,
     excludeTables,
-    direction: layers.must("direction", (s) => asChoice(s, DIRECTIONS)),
+    direction: layers.must("direction", (s) => asChoice(s, DIRECTION_CHOICES)),
     layout: layers.must("layout", (s) => asChoice(s, LAYOUTS)),
     typeField: layers.must("type-field", columnName),
     columns,

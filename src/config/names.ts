@@ -1,18 +1,24 @@
 // Names are checked at start-up against each store's rules, so that a typo fails before any
 // connection is opened rather than as a server error halfway through a run.
-import { parseStateLocation, type StateLocation } from "../state/open-state-store.js";
-import { StateError } from "../state/state-errors.js";
+import {
+  CQL_NAME_RULE,
+  cqlNameProblem,
+  indexNameProblem,
+  MAX_CQL_NAME_LENGTH,
+  STATE_KEY_RULE,
+  stateKeyProblem,
+} from "../core/names.js";
+import { parseStateLocation, type StateLocation } from "../core/state-location.js";
 import { asText, invalid, quoted } from "./values.js";
 import type { Setting } from "./values.js";
 
-const CQL_NAME = /^[A-Za-z0-9_]{1,48}$/;
 const COLUMN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const STATE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-/** A Cassandra keyspace or table name: letters, digits and underscores, at most 48. */
+/** A Cassandra keyspace or table name. */
 export function cqlName(setting: Setting, text = asText(setting)): string {
-  if (!CQL_NAME.test(text)) {
-    throw invalid(setting, `"${text}" is not a Cassandra name: use 1 to 48 letters, digits or underscores`);
+  const problem = cqlNameProblem(text);
+  if (problem !== undefined) {
+    throw invalid(setting, `"${text}" is not a Cassandra name (${problem}): use ${CQL_NAME_RULE}`);
   }
   return text;
 }
@@ -28,44 +34,25 @@ export function columnName(setting: Setting): string {
   return text;
 }
 
-/** Elasticsearch's index name rules, minus the byte limit the per-table suffix makes moot. */
+/** An index name with room for the `-<table>` that the index-per-table layout appends to it. */
 export function indexName(setting: Setting, text = asText(setting)): string {
-  const problem =
-    text !== text.toLowerCase()
-      ? "has upper-case letters"
-      : /[\\/*?"<>| ,#:]/.test(text)
-        ? 'contains one of \\ / * ? " < > | , # : or a space'
-        : /^[-_+]/.test(text)
-          ? "starts with -, _ or +"
-          : text === "." || text === ".."
-            ? "is . or .."
-            : Buffer.byteLength(text) > 200
-              ? "is longer than 200 bytes"
-              : undefined;
+  const problem = indexNameProblem(text, 1 + MAX_CQL_NAME_LENGTH);
   if (problem !== undefined)
-    throw invalid(setting, `"${text}" is not a valid Elasticsearch index name: it ${problem}`);
+    throw invalid(setting, `"${text}" is not a valid Elasticsearch index name: ${problem}`);
   return text;
 }
 
 /** The state key: it becomes a file name, a row key and a document id, so it stays plain. */
 export function stateKey(setting: Setting): string {
   const text = asText(setting);
-  if (!STATE_KEY.test(text)) {
-    throw invalid(
-      setting,
-      `"${text}" is not a valid name: use letters, digits, ".", "_" and "-", at most 128`,
-    );
-  }
+  const problem = stateKeyProblem(text);
+  if (problem !== undefined)
+    throw invalid(setting, `"${text}" is not a valid name (${problem}): use ${STATE_KEY_RULE}`);
   return text;
 }
 
 export function stateLocation(setting: Setting): StateLocation {
-  try {
-    return parseStateLocation(asText(setting));
-  } catch (error) {
-    if (error instanceof StateError) throw invalid(setting, error.message);
-    throw error;
-  }
+  return parseStateLocation(asText(setting), setting.source);
 }
 
 /** http or https URLs; credentials in them would be printed with the nodes, so they are refused. */

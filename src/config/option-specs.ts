@@ -1,6 +1,8 @@
 // One table drives the command line, the environment names, the config file keys and `--help`, so
 // an option cannot exist in one of them and be missing from another.
-import { CASSANDRA_WRITE_MODES, DEFAULTS, DIRECTIONS, ES_VERSIONING_MODES, LAYOUTS } from "./options.js";
+import { DIRECTION_CHOICES } from "../core/direction.js";
+import { LAYOUTS } from "../core/layout.js";
+import { CASSANDRA_WRITE_MODES, DEFAULTS, ES_VERSIONING_MODES } from "./options.js";
 
 export type OptionGroup = "Range" | "Selection" | "Behaviour" | "Cassandra" | "Elasticsearch" | "Output";
 /** value: one value; list: comma separated or repeated; boolean: a switch. */
@@ -84,7 +86,7 @@ const DESCRIPTIONS: Record<Flag, string> = {
   index: "Elasticsearch index; with index-per-table, the alias over the per-table indices and their prefix",
   tables: "Only these tables (comma list or repeated); default: every table",
   "exclude-tables": "Skip these tables (comma list or repeated)",
-  direction: or(DIRECTIONS),
+  direction: or(DIRECTION_CHOICES),
   layout: `${or(LAYOUTS)}: one index per table, or one index with a type field`,
   "type-field": "The field that names the table, with --layout type-field",
   "id-column": "The id column and field (a UUID)",

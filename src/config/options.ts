@@ -1,11 +1,8 @@
 // The fully resolved options every other module reads. Defaults are kept as the text a user would
 // type, because they go through the same parsers as user values and are shown verbatim in `--help`.
-
-export const DIRECTIONS = ["both", "to-es", "to-cassandra"] as const;
-export type Direction = (typeof DIRECTIONS)[number];
-
-export const LAYOUTS = ["index-per-table", "type-field"] as const;
-export type Layout = (typeof LAYOUTS)[number];
+import type { DirectionChoice } from "../core/direction.js";
+import type { Layout } from "../core/layout.js";
+import type { StateLocation } from "../core/state-location.js";
 
 /** `timestamp`: USING TIMESTAMP writes; `lwt`: lightweight transactions, exact but slower. */
 export const CASSANDRA_WRITE_MODES = ["timestamp", "lwt"] as const;
@@ -30,10 +27,6 @@ export const CONSISTENCY_LEVELS = [
   "LOCAL_ONE",
 ] as const;
 export type ConsistencyLevel = (typeof CONSISTENCY_LEVELS)[number];
-
-/** One parser for `--state`, shared with the state module, so every form it documents works here. */
-export type { StateLocation } from "../state/open-state-store.js";
-import type { StateLocation } from "../state/open-state-store.js";
 
 /** File paths; the stores read them when they connect. */
 export interface TlsOptions {
@@ -80,7 +73,7 @@ export interface SyncOptions {
   /** Empty: every table of the keyspace. */
   readonly tables: readonly string[];
   readonly excludeTables: readonly string[];
-  readonly direction: Direction;
+  readonly direction: DirectionChoice;
   readonly layout: Layout;
   readonly typeField: string;
   readonly columns: { readonly id: string; readonly timestamp: string; readonly tombstone: string };

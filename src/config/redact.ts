@@ -2,7 +2,7 @@
 // bigint. Secrets are found by key name, so a secret added to SyncOptions later is covered as long as
 // its key is one of these.
 import type { SyncOptions } from "./options.js";
-import { formatMicros } from "./time-range.js";
+import { formatMicros } from "../core/micros.js";
 
 const SECRET_KEYS = new Set(["password", "apiKey", "secret", "token"]);
 export const REDACTED = "[redacted]";

@@ -2,7 +2,7 @@
 // and Docker mount secrets). The two count as one setting: the layer with the higher precedence wins,
 // and both in the same layer is a contradiction rather than a guess.
 import type { ReadFile } from "./config-file.js";
-import { ConfigError, describeSource } from "./errors.js";
+import { ConfigError, describeSource } from "../core/errors.js";
 import { rankOf } from "./layers.js";
 import type { Layers } from "./layers.js";
 import { specFor } from "./option-specs.js";

@@ -1,8 +1,8 @@
 // Turns one raw value, from whichever layer supplied it, into a typed value, or into a ConfigError
 // that names the option and that layer. Flags and the environment give strings; a config file may
 // also give numbers, booleans and lists.
-import { ConfigError } from "./errors.js";
-import type { OptionSource } from "./errors.js";
+import { ConfigError } from "../core/errors.js";
+import type { OptionSource } from "../core/errors.js";
 import type { Flag } from "./option-specs.js";
 
 export interface Setting {

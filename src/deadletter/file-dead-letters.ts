@@ -3,8 +3,8 @@
 import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { DeadLetter, DeadLetterSink } from "../reconcile/dead-letter.js";
-import { stableStringify } from "../stores/values/canonical-json.js";
-import type { JsonValue } from "../stores/values/json-value.js";
+import { stableStringify } from "../core/canonical-json.js";
+import type { JsonValue } from "../core/json-value.js";
 
 export class FileDeadLetters implements DeadLetterSink {
   #count = 0;

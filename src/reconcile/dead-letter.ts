@@ -1,5 +1,5 @@
 // Where records that cannot be synced go, with the reason, so they can be inspected and replayed.
-import type { Direction } from "./stats.js";
+import type { Direction } from "../core/direction.js";
 
 export interface DeadLetter {
   readonly table: string;

@@ -1,5 +1,7 @@
 // Matches the keyspace's tables with the index's types and decides, for each name, whether it is
 // synced, created or skipped, and why. Pure: both schemas are read elsewhere and passed in.
+import type { DirectionChoice } from "../core/direction.js";
+import type { Layout } from "../core/layout.js";
 import type { Column, ColumnNames, TablePlan } from "./table-plan.js";
 import type { VersionPrecision } from "./version.js";
 
@@ -25,7 +27,7 @@ export interface TypeInput {
 export interface PlanInput {
   readonly keyspace: string;
   readonly names: ColumnNames;
-  readonly layout: "index-per-table" | "type-field";
+  readonly layout: Layout;
   readonly typeField: string;
   /** The index (or alias) a table's type lives in when it has none yet, and its `_id` prefix. */
   readonly indexFor: (table: string) => string;
@@ -35,7 +37,7 @@ export interface PlanInput {
   readonly include: readonly string[];
   readonly exclude: readonly string[];
   readonly createTables: boolean;
-  readonly direction: "both" | "to-es" | "to-cassandra";
+  readonly direction: DirectionChoice;
 }
 
 export type PlanEntry =

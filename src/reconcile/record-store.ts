@@ -1,6 +1,6 @@
 // The boundary between the engine and a store. The engine calls exactly these methods; each store
 // adapter (Cassandra, Elasticsearch) implements them and hides its driver.
-import { formatMicros } from "../config/time-range.js";
+import { formatMicros } from "../core/micros.js";
 import type { BadRecord, CurrentRecord, SyncRecord } from "./record.js";
 import type { TablePlan } from "./table-plan.js";
 import type { VersionPrecision } from "./version.js";

@@ -1,7 +1,7 @@
 // The shape both stores translate their rows and documents into, so the engine never sees a driver type.
 import { createHash } from "node:crypto";
-import { stableStringify } from "../stores/values/canonical-json.js";
-import type { JsonValue } from "../stores/values/json-value.js";
+import { stableStringify } from "../core/canonical-json.js";
+import type { JsonValue } from "../core/json-value.js";
 
 /** One version of one record, as a store holds it. */
 export interface SyncRecord {

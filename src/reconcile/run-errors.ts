@@ -1,9 +1,11 @@
 // Errors that end a run early. Each says why and what the user can do about it.
-import { SyncedError } from "../config/errors.js";
-import type { Direction } from "./stats.js";
+import { SyncedError } from "../core/errors.js";
+import type { Direction } from "../core/direction.js";
 
 /** The error budget is spent: too many records failed, so the run stops and the checkpoint stays. */
 export class CircuitOpenError extends SyncedError {
+  override readonly kind = "circuit-open";
+
   constructor(limit: number, table: string, direction: Direction) {
     super(
       `more than ${limit} records failed (the last in table ${table}, ${direction}); the run stopped and the ` +
@@ -16,6 +18,8 @@ export class CircuitOpenError extends SyncedError {
 
 /** Another run of the same configuration holds the lease. */
 export class LeaseHeldError extends SyncedError {
+  override readonly kind = "lease-held";
+
   constructor(key: string, holder: string, owner: string, expiresAt: Date, location: string) {
     super(
       `another run of this configuration (state key '${key}') is in progress: run ${owner} on ${holder} holds ` +
@@ -28,6 +32,8 @@ export class LeaseHeldError extends SyncedError {
 
 /** The run was stopped by SIGINT or SIGTERM. */
 export class InterruptedError extends SyncedError {
+  override readonly kind = "interrupted";
+
   constructor(signal: string) {
     super(`stopped by ${signal}; the lease was released and the checkpoint did not move`, { signal });
   }

@@ -2,7 +2,9 @@
 // tables, reconcile each in each direction, and move the checkpoint only when every table finished.
 // Every store, the schema and the state arrive as interfaces, so this file holds the order of things
 // and nothing else.
-import { formatMicros, resolveRange } from "../config/time-range.js";
+import { directionsOf, type DirectionChoice } from "../core/direction.js";
+import { formatMicros, microsFromMillis } from "../core/micros.js";
+import { resolveRange } from "./range.js";
 import { nextCheckpoint } from "../state/checkpoint-rule.js";
 import type { RunOutcome, StateStore } from "../state/state-store.js";
 import type { DeadLetterSink } from "./dead-letter.js";
@@ -12,7 +14,7 @@ import type { PlanEntry } from "./plan-tables.js";
 import type { RecordStore } from "./record-store.js";
 import { LeaseHeldError } from "./run-errors.js";
 import { totals, type RunReport, type SkippedType } from "./run-report.js";
-import type { Direction, TableStats } from "./stats.js";
+import type { TableStats } from "./stats.js";
 import { syncTable } from "./sync-table.js";
 import type { TablePlan } from "./table-plan.js";
 
@@ -32,7 +34,7 @@ export interface RunSettings {
   readonly end?: bigint | undefined;
   readonly allowFutureEnd: boolean;
   readonly lagMs: number;
-  readonly direction: "both" | "to-es" | "to-cassandra";
+  readonly direction: DirectionChoice;
   readonly dryRun: boolean;
   readonly maxErrors: number;
   readonly leaseTtlMs: number;
@@ -99,7 +101,7 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
     deps.log(`range [${formatMicros(range.begin)}, ${formatMicros(range.end)})`, {
       beginFrom: range.beginFrom,
     });
-    const scanRange = { ...range, futureLimit: deps.now() + BigInt(settings.maxFutureMs) * 1000n };
+    const scanRange = { ...range, futureLimit: deps.now() + microsFromMillis(settings.maxFutureMs) };
     const entries = await planWithCreatedTables(deps.schema, settings.dryRun, createdTables, skipped);
     const budget = new ErrorBudget(settings.maxErrors);
     for (const entry of entries) {
@@ -107,7 +109,7 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
       if (entry.kind !== "sync") continue;
       if (entry.createIndex && !settings.dryRun)
         createdIndices.push(await deps.schema.createIndex(entry.plan));
-      for (const direction of directions(settings.direction)) {
+      for (const direction of directionsOf(settings.direction)) {
         // A dry run cannot read an index it has not created; there is nothing in it to copy back.
         if (entry.createIndex && settings.dryRun && direction === "to-cassandra") continue;
         const [source, target] =
@@ -169,12 +171,6 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
   };
   if (!settings.dryRun) await recordRun(deps, report, started, finished);
   return report;
-}
-
-function directions(direction: RunSettings["direction"]): Direction[] {
-  if (direction === "to-es") return ["to-es"];
-  if (direction === "to-cassandra") return ["to-cassandra"];
-  return ["to-es", "to-cassandra"];
 }
 
 /** With --create-tables, tables are created from their indices first, then the schema is read again. */

@@ -1,5 +1,5 @@
 // Counters for one table in one direction, as the summary reports them.
-export type Direction = "to-es" | "to-cassandra";
+import type { Direction } from "../core/direction.js";
 
 export interface TableStats {
   readonly table: string;

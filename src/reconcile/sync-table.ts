@@ -7,7 +7,8 @@ import { decide } from "./decide.js";
 import type { ErrorBudget } from "./error-budget.js";
 import type { BadRecord, CurrentRecord, SyncRecord } from "./record.js";
 import type { PlannedWrite, RecordStore, TimeRange } from "./record-store.js";
-import { emptyStats, type Direction, type TableStats } from "./stats.js";
+import type { Direction } from "../core/direction.js";
+import { emptyStats, type TableStats } from "./stats.js";
 import type { TablePlan } from "./table-plan.js";
 import { coarser, type VersionPrecision } from "./version.js";
 

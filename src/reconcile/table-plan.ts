@@ -1,5 +1,5 @@
 // What the engine and both store adapters agree on for one table: its shape, columns and index.
-import type { CqlType } from "../stores/values/cql-type.js";
+import type { CqlType } from "../core/cql-type.js";
 import type { VersionPrecision } from "./version.js";
 
 export interface ColumnNames {

@@ -1,7 +1,7 @@
 // What a contender does about a lease it found, decided in one place so that every backend
 // behaves alike and the rule is testable without a server.
 import type { Lease } from "./state-store.js";
-import { StateError } from "./state-errors.js";
+import { LeaseContendedError, StateError } from "./state-errors.js";
 
 export type LeaseDecision =
   /** Another owner holds a lease that has not expired. */
@@ -35,8 +35,8 @@ export function expiryAfter(now: Date, ttlMs: number): Date {
 /** How often a backend re-reads and retries after losing a race before it gives up. */
 export const MAX_LEASE_ATTEMPTS = 10;
 
-export function leaseKeptChanging(key: string, location: string): StateError {
-  return new StateError(
+export function leaseKeptChanging(key: string, location: string): LeaseContendedError {
+  return new LeaseContendedError(
     `the lease on state key '${key}' in ${location} changed ${MAX_LEASE_ATTEMPTS} times while this run ` +
       "tried to take it; other runs are competing for it. Try again later.",
     { key, location },

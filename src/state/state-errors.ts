@@ -1,23 +1,24 @@
-// Plain Error subclasses with a `details` object, so that they can later be re-parented under the
-// project's common error base without changing what callers read from them.
-
-export type StateErrorDetails = Readonly<Record<string, unknown>>;
+// Failures of the state store, in synced's one error hierarchy. A store that cannot be used as
+// configured (no such keyspace, a directory that cannot be written) is a usage error: nothing was
+// done, and the user has to change --state or the store. Failures during a run stop it without
+// moving the checkpoint.
+import { SyncedError } from "../core/errors.js";
 
 /** Anything that went wrong reading or writing the state store. The message says what to do next. */
-export class StateError extends Error {
-  override readonly name: string = "StateError";
-  readonly details: StateErrorDetails;
+export class StateError extends SyncedError {}
 
-  constructor(message: string, details: StateErrorDetails = {}, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.details = details;
-  }
+/** The state location cannot be used as configured: fix it or choose another --state. */
+export class StateSetupError extends StateError {
+  override readonly kind = "usage";
+}
+
+/** Other runs keep changing the lease while this one tries to take it. */
+export class LeaseContendedError extends StateError {
+  override readonly kind = "lease-held";
 }
 
 /** A stored checkpoint, lease or run record could not be read back as valid state. */
 export class CorruptStateError extends StateError {
-  override readonly name: string = "CorruptStateError";
-
   constructor(
     readonly location: string,
     problem: string,
@@ -30,8 +31,6 @@ export class CorruptStateError extends StateError {
 
 /** The lease is no longer held by the caller: it was released, or taken over after it expired. */
 export class LeaseLostError extends StateError {
-  override readonly name: string = "LeaseLostError";
-
   constructor(key: string, owner: string, currentOwner: string | undefined) {
     const now = currentOwner === undefined ? "nobody holds it now" : `run ${currentOwner} holds it now`;
     super(
@@ -42,14 +41,26 @@ export class LeaseLostError extends StateError {
   }
 }
 
-/** Runs one store operation, turning a driver or file-system error into a `StateError` that says where. */
-export async function inStateStore<T>(action: string, location: string, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs one store operation, turning a driver or file-system error into a `StateError` (or the given
+ * subclass) that says where.
+ */
+export async function inStateStore<T>(
+  action: string,
+  location: string,
+  work: () => Promise<T>,
+  as: new (
+    message: string,
+    details: Record<string, unknown>,
+    options: { cause: unknown },
+  ) => StateError = StateError,
+): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (error instanceof StateError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    throw new StateError(
+    throw new as(
       `could not ${action} in the state store (${location}): ${reason}. ` +
         "Check that the state store is reachable and writable, or choose another state location.",
       { action, location },

@@ -2,7 +2,8 @@
 // directory name, part of an Elasticsearch document id, and a Cassandra partition key. So it keeps
 // to characters all three accept, and stays readable enough for `synced status`.
 import { createHash } from "node:crypto";
-import { StateError } from "./state-errors.js";
+import { STATE_KEY_RULE, stateKeyProblem } from "../core/names.js";
+import { StateSetupError } from "./state-errors.js";
 
 /** Everything that makes two configurations reconcile different data. */
 export interface StateKeyParts {
@@ -16,10 +17,6 @@ export interface StateKeyParts {
   readonly layout: string;
 }
 
-export const MAX_STATE_KEY_LENGTH = 200;
-
-// Windows refuses these as file names whatever the extension.
-const RESERVED_FILE_NAME = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
 const READABLE_PART_LENGTH = 40;
 
 /** `<keyspace>.<index>.<hash>`, where the hash covers every part, so any change gives a new key. */
@@ -38,14 +35,13 @@ export function deriveStateKey(parts: StateKeyParts): string {
   return `${readable(parts.keyspace)}.${readable(parts.index)}.${hash}`;
 }
 
-/** Returns an explicit `--name` unchanged if it is a usable key, and throws a `StateError` if not. */
+/** Returns an explicit `--name` unchanged if it is a usable key, and throws a `StateSetupError` if not. */
 export function validateStateKey(name: string): string {
-  const problem = keyProblem(name);
+  const problem = stateKeyProblem(name);
   if (problem !== undefined) {
-    throw new StateError(
-      `the state name '${name}' cannot be used: ${problem}. A state name may hold letters, digits, ` +
-        `'.', '_' and '-', must start with a letter or digit, and is at most ${MAX_STATE_KEY_LENGTH} ` +
-        "characters long; choose another --name.",
+    throw new StateSetupError(
+      `the state name '${name}' cannot be used: ${problem}. A state name holds ${STATE_KEY_RULE}; ` +
+        "choose another --name.",
       { name, problem },
     );
   }
@@ -53,18 +49,7 @@ export function validateStateKey(name: string): string {
 }
 
 export function isValidStateKey(name: string): boolean {
-  return keyProblem(name) === undefined;
-}
-
-function keyProblem(name: string): string | undefined {
-  if (name.length === 0) return "it is empty";
-  if (name.length > MAX_STATE_KEY_LENGTH) return `it is ${name.length} characters long`;
-  if (!/^[A-Za-z0-9]/.test(name)) return `it starts with ${JSON.stringify(name.charAt(0))}`;
-  const bad = /[^A-Za-z0-9._-]/u.exec(name)?.[0];
-  if (bad !== undefined) return `it contains ${JSON.stringify(bad)}`;
-  if (name.endsWith(".")) return "it ends with '.', which Windows drops from file names";
-  if (RESERVED_FILE_NAME.test(name)) return "it is a reserved file name on Windows";
-  return undefined;
+  return stateKeyProblem(name) === undefined;
 }
 
 function readable(part: string): string {

@@ -1,7 +1,12 @@
-// Failures to reach or log in to a store, with what to check next. Raised at start-up, before any
-// record is touched.
-import { SyncedError } from "../config/errors.js";
+// Failures to reach or log in to a store, with what to check next.
+import { SyncedError } from "../core/errors.js";
 
-export class ConnectionError extends SyncedError {}
+/** A store cannot be reached: refused, reset or unanswered connections, unknown hosts, TLS failures. */
+export class ConnectionError extends SyncedError {
+  override readonly kind = "unreachable";
+}
 
-export class AuthenticationError extends SyncedError {}
+/** A store refused the credentials. */
+export class AuthenticationError extends SyncedError {
+  override readonly kind = "unreachable";
+}

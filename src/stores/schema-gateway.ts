@@ -1,16 +1,17 @@
 // Reads both schemas, plans the tables, and creates what is missing: an index from a table's columns,
 // or (only with --create-tables) a table from an index's mapping.
 import type { Client } from "@elastic/elasticsearch";
+import type { DirectionChoice } from "../core/direction.js";
 import type cassandra from "cassandra-driver";
-import { ConfigError, SyncedError } from "../config/errors.js";
+import { ConfigError, SyncedError } from "../core/errors.js";
 import { planTables, type PlanEntry } from "../reconcile/plan-tables.js";
 import type { SchemaGateway } from "../reconcile/run-sync.js";
 import type { ColumnNames, TablePlan } from "../reconcile/table-plan.js";
 import { readKeyspaceSchema } from "./cassandra/keyspace-schema.js";
 import { idPrefixForTable, indexForTable, type LayoutSettings } from "./elasticsearch/index-layout.js";
 import { discoverTypes, ensureTableIndex } from "./elasticsearch/index-schema.js";
-import { formatCqlType, formatCreateType, type UdtType } from "./values/cql-type.js";
-import { quoteIdentifier } from "./values/cql-identifier.js";
+import { formatCqlType, formatCreateType, type UdtType } from "../core/cql-type.js";
+import { quoteIdentifier } from "../core/cql-identifier.js";
 import { cqlTypeForMapping } from "./values/es-mapping.js";
 
 export interface SchemaSettings {
@@ -20,7 +21,7 @@ export interface SchemaSettings {
   readonly include: readonly string[];
   readonly exclude: readonly string[];
   readonly createTables: boolean;
-  readonly direction: "both" | "to-es" | "to-cassandra";
+  readonly direction: DirectionChoice;
 }
 
 export class StoreSchemaGateway implements SchemaGateway {

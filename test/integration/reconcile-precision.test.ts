@@ -6,7 +6,7 @@ import cassandra from "cassandra-driver";
 import { makeRecord } from "../../src/reconcile/record.js";
 import type { TablePlan } from "../../src/reconcile/table-plan.js";
 import { CassandraStore } from "../../src/stores/cassandra/cassandra-store.js";
-import { native } from "../../src/stores/values/cql-type.js";
+import { native } from "../../src/core/cql-type.js";
 import { Harness, tableStats, totalWritten } from "../support/harness.js";
 
 const { Uuid, TimeUuid } = cassandra.types;

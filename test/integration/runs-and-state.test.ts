@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
-import { openStateStore, parseStateLocation } from "../../src/state/open-state-store.js";
+import { parseStateLocation } from "../../src/core/state-location.js";
+import { openStateStore } from "../../src/state/open-state-store.js";
 import { Harness } from "../support/harness.js";
 
 const seconds = (iso: string): string => String(Date.parse(iso) / 1000);

@@ -36,6 +36,9 @@ export interface EngineRun {
 
 const micros = (date: Date): bigint => BigInt(date.getTime()) * 1000n;
 
+/** A line of a V8 stack trace: `    at fn (file.js:1:2)`. */
+export const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
+
 export const MAIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 
 export interface RunResult {
@@ -49,7 +52,12 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-const quietLogger: Logger = { info: () => undefined, progress: () => undefined, done: () => undefined };
+const quietLogger: Logger = {
+  info: () => undefined,
+  error: () => undefined,
+  progress: () => undefined,
+  done: () => undefined,
+};
 
 export class Harness {
   readonly servers = testServers();
@@ -110,13 +118,21 @@ export class Harness {
     const env = this.env();
     const options = await loadConfig({ flags, env });
     let out = "";
+    const errors: string[] = [];
     const code = await runCommand(options, {
       signal: new AbortController().signal,
-      logger: quietLogger,
+      logger: {
+        ...quietLogger,
+        error: (message) => {
+          errors.push(message);
+        },
+      },
       stdout: (text) => {
         out += text;
       },
     });
+    // Only a bug in synced is logged as an error; no test expects one.
+    if (errors.length > 0) throw new Error(`synced reported a bug:\n${errors.join("\n")}`);
     return { code, summary: JSON.parse(out) as Record<string, unknown> };
   }
 
@@ -185,13 +201,17 @@ export class Harness {
 
   /** Runs the real command as a child process. */
   cli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       execFile(
         process.execPath,
         [MAIN, ...args],
         { env: { PATH: process.env["PATH"] ?? "", ...this.env(), ...env }, timeout: 120_000 },
         (error, stdout, stderr) => {
           const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
+          // A stack trace is printed only for a bug in synced; no test expects one.
+          if (STACK_FRAME.test(stderr)) {
+            reject(new Error(`synced printed a stack trace (exit ${code}):\n${stderr}`));
+          }
           resolve({ code, stdout, stderr });
         },
       );

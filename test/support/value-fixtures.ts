@@ -1,7 +1,7 @@
 // One column of every CQL type, and rows holding each type's extremes, specials and nulls, shared by
 // the value-layer round trip and the end-to-end round trip through synced.
 import cassandra from "cassandra-driver";
-import { native } from "../../src/stores/values/cql-type.js";
+import { native } from "../../src/core/cql-type.js";
 import { decodeValue } from "../../src/stores/values/decode.js";
 
 const { types } = cassandra;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { addRunOptions, buildCli, parseRunFlags, renderHelp } from "../../src/config/cli-options.js";
-import { ConfigError, UsageError } from "../../src/config/errors.js";
+import { ConfigError, UsageError } from "../../src/core/errors.js";
 import { OPTION_SPECS } from "../../src/config/option-specs.js";
 
 // The interface the brief and the 2015 tool promise; a spec table that lost one must fail here.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { formatDuration, parseDuration } from "../../src/config/duration.js";
-import { ConfigError } from "../../src/config/errors.js";
+import { ConfigError } from "../../src/core/errors.js";
 
 describe("parseDuration", () => {
   it("reads each unit and combinations", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, SyncedError, UsageError, describeSource } from "../../src/config/errors.js";
+import { ConfigError, SyncedError, UsageError, describeSource } from "../../src/core/errors.js";
 
 describe("error hierarchy", () => {
   it("carries details and the cause, and names its class", () => {
@@ -15,6 +15,7 @@ describe("error hierarchy", () => {
     assert.deepEqual(error.details, { host: "10.0.0.1" });
     assert.deepEqual(JSON.parse(JSON.stringify(error)), {
       name: "SyncedError",
+      kind: "failed",
       message: "Cannot reach 10.0.0.1. Check --cassandra-contact-points.",
       details: { host: "10.0.0.1" },
       cause: "ECONNREFUSED",

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseRunFlags } from "../../src/config/cli-options.js";
-import { ConfigError } from "../../src/config/errors.js";
+import { ConfigError } from "../../src/core/errors.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import type { SyncOptions } from "../../src/config/options.js";
 import { redactedConfig } from "../../src/config/redact.js";

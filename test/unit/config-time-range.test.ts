@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError } from "../../src/config/errors.js";
-import { formatMicros, parseTimestamp, resolveRange } from "../../src/config/time-range.js";
+import { ConfigError } from "../../src/core/errors.js";
+import { formatMicros } from "../../src/core/micros.js";
+import { parseTimestamp } from "../../src/config/time-range.js";
+import { resolveRange } from "../../src/reconcile/range.js";
 
 const JAN_2015 = 1_420_070_400_000_000n; // 2015-01-01T00:00:00Z, the seed's example begin
 const FEB_2015 = 1_422_748_800_000_000n;

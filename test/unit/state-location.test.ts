@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { formatStateLocation, parseStateLocation } from "../../src/state/open-state-store.js";
-import { StateError } from "../../src/state/state-errors.js";
+import { ConfigError } from "../../src/core/errors.js";
+import { formatStateLocation, parseStateLocation } from "../../src/core/state-location.js";
 
 describe("parseStateLocation", () => {
   it("reads a plain path as a directory", () => {
@@ -44,7 +44,8 @@ describe("parseStateLocation", () => {
       ["cassandra:nodot", /cassandra:<keyspace>\.<table>/],
       ["cassandra:a.b.c", /cassandra:<keyspace>\.<table>/],
       ["cassandra:ks.bad-name", /not usable as the state table/],
-      ["cassandra:1ks.t", /not usable as the state keyspace/],
+      ["cassandra:k-s.t", /'k-s' is not usable as the state keyspace/],
+      ["cassandra:ks.t" + "x".repeat(48), /is not usable as the state table \(it is 49 characters long/],
       ["elasticsearch:Upper", /not usable as the state index/],
       ["es:", /not usable as the state index/],
       ["es:_x", /not usable as the state index/],
@@ -53,7 +54,7 @@ describe("parseStateLocation", () => {
     for (const [text, reason] of cases) {
       assert.throws(
         () => parseStateLocation(text),
-        (error: unknown) => error instanceof StateError && reason.test(error.message),
+        (error: unknown) => error instanceof ConfigError && reason.test(error.message),
         text,
       );
     }

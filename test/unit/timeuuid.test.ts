@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import cassandra from "cassandra-driver";
-import { floorDiv } from "../../src/reconcile/version.js";
+import { floorDiv } from "../../src/core/micros.js";
 import {
   deterministicTimeuuid,
   timeuuidLowerBound,

@@ -2,11 +2,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import cassandra from "cassandra-driver";
-import { parseJsonLossless, stableStringify } from "../../src/stores/values/canonical-json.js";
-import { parseCqlType, type CqlType, type UdtDefinition } from "../../src/stores/values/cql-type.js";
+import { parseJsonLossless, stableStringify } from "../../src/core/canonical-json.js";
+import { parseCqlType, type CqlType, type UdtDefinition } from "../../src/core/cql-type.js";
 import { canonicalize, decodeValue } from "../../src/stores/values/decode.js";
 import { encodeValue } from "../../src/stores/values/encode.js";
-import { ValueError } from "../../src/stores/values/value-error.js";
+import { ValueError } from "../../src/core/value-error.js";
 
 const { types } = cassandra;
 const udts: Record<string, UdtDefinition> = {

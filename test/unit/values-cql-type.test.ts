@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { quoteIdentifier } from "../../src/stores/values/cql-identifier.js";
+import { quoteIdentifier } from "../../src/core/cql-identifier.js";
 import {
   formatCqlType,
   formatCreateType,
@@ -8,8 +8,8 @@ import {
   type CqlType,
   type UdtDefinition,
   type UdtLookup,
-} from "../../src/stores/values/cql-type.js";
-import { ValueError } from "../../src/stores/values/value-error.js";
+} from "../../src/core/cql-type.js";
+import { ValueError } from "../../src/core/value-error.js";
 
 const definitions: Record<string, UdtDefinition> = {
   Addr: { keyspace: "app", name: "Addr", fieldNames: ["street", "Zip"], fieldTypes: ["text", "int"] },

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { native, parseCqlType, type UdtDefinition } from "../../src/stores/values/cql-type.js";
+import { native, parseCqlType, type UdtDefinition } from "../../src/core/cql-type.js";
 import {
   cqlTypeForMapping,
   DATE_FORMAT,
   esMappingFor,
   TIMESTAMP_FORMAT,
 } from "../../src/stores/values/es-mapping.js";
-import { ValueError } from "../../src/stores/values/value-error.js";
+import { ValueError } from "../../src/core/value-error.js";
 
 const udts: Record<string, UdtDefinition> = {
   point: {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { errors } from "@elastic/elasticsearch";
 import { LosslessSerializer } from "../../src/stores/elasticsearch/serializer.js";
-import { contentDigest, parseJsonLossless, stableStringify } from "../../src/stores/values/canonical-json.js";
+import { contentDigest, parseJsonLossless, stableStringify } from "../../src/core/canonical-json.js";
 
 describe("stableStringify", () => {
   it("sorts keys at every depth, leaves out null-valued keys and keeps nulls in arrays", () => {

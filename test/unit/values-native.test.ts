@@ -2,15 +2,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import cassandra from "cassandra-driver";
-import {
-  parseJsonLossless,
-  stableStringify,
-  type JsonValue,
-} from "../../src/stores/values/canonical-json.js";
-import { native, type NativeName } from "../../src/stores/values/cql-type.js";
+import { parseJsonLossless, stableStringify, type JsonValue } from "../../src/core/canonical-json.js";
+import { native, type NativeName } from "../../src/core/cql-type.js";
 import { canonicalize, decodeValue } from "../../src/stores/values/decode.js";
 import { encodeValue } from "../../src/stores/values/encode.js";
-import { ValueError } from "../../src/stores/values/value-error.js";
+import { ValueError } from "../../src/core/value-error.js";
 
 const { types } = cassandra;
 

@@ -4,7 +4,7 @@
 import cassandra from "cassandra-driver";
 import type { Checkpoint, Lease, RunRecord } from "../state-store.js";
 import { RUN_OUTCOMES } from "../state-store.js";
-import { CorruptStateError, StateError } from "../state-errors.js";
+import { CorruptStateError } from "../state-errors.js";
 
 export type Kind = "checkpoint" | "lease" | "run";
 
@@ -33,20 +33,6 @@ export const COLUMNS = {
   counts: "map<text, double>",
   message: "text",
 } as const;
-
-const CQL_NAME = /^[A-Za-z][A-Za-z0-9_]{0,47}$/;
-
-/** Names are used unquoted, so, as in cqlsh, `App` and `app` are the same keyspace. */
-export function checkCqlName(what: "keyspace" | "table", name: string): string {
-  if (!CQL_NAME.test(name)) {
-    throw new StateError(
-      `'${name}' is not usable as the state ${what}: a Cassandra ${what} name starts with a letter ` +
-        "and holds up to 48 letters, digits and underscores.",
-      { [what]: name },
-    );
-  }
-  return name;
-}
 
 export function createTableCql(table: string): string {
   const columns = Object.entries(COLUMNS).map(([name, type]) => `${name} ${type}`);

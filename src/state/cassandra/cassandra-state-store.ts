@@ -5,10 +5,11 @@ import { LeasedStateStore } from "../leased-state-store.js";
 import cassandra from "cassandra-driver";
 import type { Checkpoint, RunRecord, StateStore } from "../state-store.js";
 import { DEFAULT_RUN_HISTORY_LIMIT } from "../state-store.js";
-import { inStateStore, StateError } from "../state-errors.js";
+import { CQL_NAME_RULE, cqlNameProblem } from "../../core/names.js";
+import { quoteIdentifier } from "../../core/cql-identifier.js";
+import { inStateStore, StateSetupError } from "../state-errors.js";
 import { isValidStateKey, validateStateKey } from "../state-key.js";
 import {
-  checkCqlName,
   COLUMNS,
   createTableCql,
   INSERT_RUN_COLUMNS,
@@ -44,9 +45,14 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
     client: cassandra.Client,
     options: CassandraStateStoreOptions,
   ): Promise<CassandraStateStore> {
-    const table = `${checkCqlName("keyspace", options.keyspace)}.${checkCqlName("table", options.table)}`;
+    const table = `${stateName("keyspace", options.keyspace)}.${stateName("table", options.table)}`;
     const store = new CassandraStateStore(client, table, options.historyLimit ?? DEFAULT_RUN_HISTORY_LIMIT);
-    await inStateStore("prepare the state table", store.location, () => store.prepare(options));
+    await inStateStore(
+      "prepare the state table",
+      store.location,
+      () => store.prepare(options),
+      StateSetupError,
+    );
     return store;
   }
 
@@ -161,14 +167,14 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
     );
     if (found.rowLength === 0) {
       if (options.createKeyspace !== true) {
-        throw new StateError(
+        throw new StateSetupError(
           `the keyspace ${options.keyspace} for the state table does not exist. Create it with the ` +
             "replication your cluster needs, or choose an existing keyspace in the state location.",
           { keyspace: options.keyspace },
         );
       }
       await this.client.execute(
-        `CREATE KEYSPACE IF NOT EXISTS ${options.keyspace} ` +
+        `CREATE KEYSPACE IF NOT EXISTS ${stateName("keyspace", options.keyspace)} ` +
           "WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
       );
     }
@@ -181,11 +187,26 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
     const present = new Set(columns.rows.map((row) => row.get("column_name") as unknown));
     const missing = Object.keys(COLUMNS).filter((name) => !present.has(name));
     if (missing.length > 0) {
-      throw new StateError(
+      throw new StateSetupError(
         `the table ${this.table} exists but is not a synced state table (it lacks ${missing.join(", ")}). ` +
           "Choose another table name in the state location.",
         { table: this.table, missing },
       );
     }
   }
+}
+
+/**
+ * A keyspace or table name of the state location, for CQL. Folded to lower case as cqlsh folds an
+ * unquoted name (so `App` and `app` are the same keyspace), then quoted where CQL needs it.
+ */
+function stateName(what: "keyspace" | "table", name: string): string {
+  const problem = cqlNameProblem(name);
+  if (problem !== undefined) {
+    throw new StateSetupError(
+      `'${name}' is not usable as the state ${what} (${problem}); a Cassandra ${what} name is ${CQL_NAME_RULE}.`,
+      { [what]: name },
+    );
+  }
+  return quoteIdentifier(name.toLowerCase());
 }

@@ -10,7 +10,8 @@ import { createHash } from "node:crypto";
 import { errors } from "@elastic/elasticsearch";
 import type { estypes } from "@elastic/elasticsearch";
 import type { RunRecord } from "../state-store.js";
-import { StateError } from "../state-errors.js";
+import { indexNameProblem } from "../../core/names.js";
+import { StateSetupError } from "../state-errors.js";
 
 export type Kind = "checkpoint" | "lease" | "run";
 
@@ -58,21 +59,11 @@ export function kindQuery(kind: Kind, key: string): estypes.QueryDslQueryContain
 
 export const NEWEST_RUN_FIRST: estypes.Sort = [{ finishedAt: "desc" }, { runId: "desc" }];
 
-/** ES lowercase-only names, without the characters the server refuses. */
+/** The state index name, or a StateSetupError naming what is wrong with it. */
 export function checkIndexName(index: string): string {
-  const bad =
-    index === "" ||
-    index === "." ||
-    index === ".." ||
-    Buffer.byteLength(index) > 255 ||
-    /^[-_+]/.test(index) ||
-    /[A-Z\\/*?"<>| ,#:]/.test(index);
-  if (bad) {
-    throw new StateError(
-      `'${index}' is not usable as the state index: an Elasticsearch index name is lowercase, at most ` +
-        '255 bytes, does not start with -, _ or +, and has none of \\ / * ? " < > | , # : or spaces.',
-      { index },
-    );
+  const problem = indexNameProblem(index);
+  if (problem !== undefined) {
+    throw new StateSetupError(`'${index}' is not usable as the state index: ${problem}.`, { index });
   }
   return index;
 }

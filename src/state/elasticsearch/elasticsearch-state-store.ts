@@ -9,7 +9,7 @@ import type { Checkpoint, RunRecord, StateStore } from "../state-store.js";
 import { DEFAULT_RUN_HISTORY_LIMIT } from "../state-store.js";
 import type { JsonObject } from "../state-json.js";
 import { checkpointFromJson, checkpointToJson, runFromJson, runToJson } from "../state-json.js";
-import { inStateStore, StateError } from "../state-errors.js";
+import { inStateStore, StateError, StateSetupError } from "../state-errors.js";
 import { validateStateKey } from "../state-key.js";
 import {
   checkIndexName,
@@ -57,7 +57,12 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
       index,
       options.historyLimit ?? DEFAULT_RUN_HISTORY_LIMIT,
     );
-    await inStateStore("prepare the state index", store.location, () => store.prepare(options.replicas));
+    await inStateStore(
+      "prepare the state index",
+      store.location,
+      () => store.prepare(options.replicas),
+      StateSetupError,
+    );
     return store;
   }
 

@@ -10,6 +10,7 @@ import type {
 } from "../../reconcile/record-store.js";
 import { cassandraPrecision, type TablePlan } from "../../reconcile/table-plan.js";
 import type { VersionPrecision } from "../../reconcile/version.js";
+import { nowMicros } from "../../core/micros.js";
 import { withRetry } from "../../util/retry.js";
 import { isTransientCassandraError } from "./transient-errors.js";
 import { fetchCurrent } from "./fetch-current.js";
@@ -92,7 +93,7 @@ export class CassandraStore implements RecordStore {
         concurrency: s.concurrency * 8,
         mode: s.writes,
         marginMicros: s.marginMicros,
-        now: s.now ?? (() => BigInt(Date.now()) * 1000n),
+        now: s.now ?? nowMicros,
         retry: this.#retry,
       },
       plan,

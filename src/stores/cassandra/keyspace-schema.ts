@@ -2,7 +2,7 @@
 // table's shape. Materialized views are not tables to sync and are left out.
 import type cassandra from "cassandra-driver";
 import type { ColumnNames, Column } from "../../reconcile/table-plan.js";
-import { parseCqlType, type UdtDefinition } from "../values/cql-type.js";
+import { parseCqlType, type UdtDefinition } from "../../core/cql-type.js";
 import { classifyTable, type SchemaColumn, type TableShape } from "./table-shape.js";
 
 export interface CassandraTable {

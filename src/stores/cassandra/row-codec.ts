@@ -2,8 +2,9 @@
 // codec, so both stores agree on every value's canonical form.
 import type cassandra from "cassandra-driver";
 import { makeRecord, type BadRecord, type SyncRecord } from "../../reconcile/record.js";
+import { microsFromMillis } from "../../core/micros.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
-import type { JsonValue } from "../values/json-value.js";
+import type { JsonValue } from "../../core/json-value.js";
 import { encodeValue } from "../values/encode.js";
 import { timeuuidMicros } from "./timeuuid.js";
 
@@ -11,7 +12,7 @@ export function rowVersion(plan: TablePlan, value: unknown): bigint | undefined 
   if (value === null || value === undefined) return undefined;
   if (plan.timestampType === "timestamp") {
     const ms = value instanceof Date ? value.getTime() : Number.NaN;
-    return Number.isFinite(ms) ? BigInt(ms) * 1000n : undefined;
+    return Number.isFinite(ms) ? microsFromMillis(ms) : undefined;
   }
   return timeuuidMicros(text(value));
 }

@@ -1,7 +1,7 @@
 // Time-based UUIDs built from microsecond versions. Cassandra orders timeuuids by their timestamp and
 // then by their last 8 bytes compared as signed bytes, which is what the range bounds rely on.
 import { createHash } from "node:crypto";
-import { floorDiv } from "../../reconcile/version.js";
+import { floorDiv } from "../../core/micros.js";
 
 /** 100-nanosecond intervals between the Gregorian epoch (1582-10-15) and the Unix epoch. */
 const GREGORIAN_OFFSET = 0x01b21dd213814000n;

@@ -11,7 +11,7 @@
 import cassandra from "cassandra-driver";
 import { versionToWrite } from "../../reconcile/decide.js";
 import type { CurrentRecord } from "../../reconcile/record.js";
-import { floorDiv } from "../../reconcile/version.js";
+import { millisFromMicros } from "../../core/micros.js";
 import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { mapConcurrent } from "../../util/map-concurrent.js";
@@ -44,7 +44,7 @@ export function writeTimestamp(version: bigint, current: CurrentRecord<Cassandra
 
 function timestampValue(plan: TablePlan, version: bigint, id: string): unknown {
   return plan.timestampType === "timestamp"
-    ? new Date(Number(floorDiv(version, 1000n)))
+    ? new Date(millisFromMicros(version))
     : cassandra.types.TimeUuid.fromString(deterministicTimeuuid(version, plan.table, id));
 }
 

@@ -10,8 +10,8 @@ import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { backoffDelay } from "../../util/retry.js";
 import { setTimeout as delay } from "node:timers/promises";
-import { stableStringify } from "../values/canonical-json.js";
-import { SyncedError } from "../../config/errors.js";
+import { stableStringify } from "../../core/canonical-json.js";
+import { SyncedError } from "../../core/errors.js";
 import { documentId, recordToDocument } from "./document-codec.js";
 import type { EsToken } from "./fetch-current.js";
 

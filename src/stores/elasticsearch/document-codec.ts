@@ -5,8 +5,8 @@ import { makeRecord, type BadRecord, type SyncRecord } from "../../reconcile/rec
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { truncate } from "../../reconcile/version.js";
 import { canonicalize } from "../values/decode.js";
-import { stableStringify } from "../values/canonical-json.js";
-import type { JsonValue } from "../values/json-value.js";
+import { stableStringify } from "../../core/canonical-json.js";
+import type { JsonValue } from "../../core/json-value.js";
 import { formatEsTimestamp, parseEsTimestamp } from "./timestamps.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

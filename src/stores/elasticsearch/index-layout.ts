@@ -3,7 +3,7 @@
 // all, so searching the alias searches every type as the old multi-type index did. The type-field
 // layout keeps every table in the one index `<index>`, told apart by a field, as indices migrated
 // from Elasticsearch 5/6 are; there `_id` is `<table>-<id>`, as Elastic's migration guide reindexes.
-export type Layout = "index-per-table" | "type-field";
+import type { Layout } from "../../core/layout.js";
 
 export interface LayoutSettings {
   readonly layout: Layout;

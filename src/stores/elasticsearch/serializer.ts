@@ -8,7 +8,7 @@
 // literal becomes a value. Both paths fall back to the built-in JSON only when it is exact.
 import { errors, Serializer } from "@elastic/elasticsearch";
 import { stringify } from "lossless-json";
-import { parseJsonLossless } from "../values/canonical-json.js";
+import { parseJsonLossless } from "../../core/canonical-json.js";
 
 // No integer of 15 digits or fewer can pass 2^53 (16 digits), so text without a run of 16 digits
 // is read exactly by JSON.parse. Long digit runs inside strings only cost the slow path.

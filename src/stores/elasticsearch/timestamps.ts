@@ -2,7 +2,7 @@
 // Documents written by other applications may hold any ISO-8601 form or epoch milliseconds, as the
 // default date format of both field types accepts.
 import type { VersionPrecision } from "../../reconcile/version.js";
-import { floorDiv } from "../../reconcile/version.js";
+import { formatMicros, millisFromMicros } from "../../core/micros.js";
 
 const ISO =
   /^(\d{4,}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
@@ -26,9 +26,7 @@ export function parseEsTimestamp(value: unknown): bigint | undefined {
 
 /** The text written to the timestamp field: six fraction digits for date_nanos, three for date. */
 export function formatEsTimestamp(micros: bigint, precision: VersionPrecision): string {
-  const millis = floorDiv(micros, 1000n);
-  const iso = new Date(Number(millis)).toISOString();
-  if (precision === "millisecond") return iso;
-  const sub = (micros - millis * 1000n).toString().padStart(3, "0");
-  return `${iso.slice(0, -1)}${sub}Z`;
+  return precision === "millisecond"
+    ? new Date(millisFromMicros(micros)).toISOString()
+    : formatMicros(micros);
 }

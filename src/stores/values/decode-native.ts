@@ -2,13 +2,13 @@
 // accepts what other applications commonly write to Elasticsearch (the list is in decode.ts). The
 // values suit a Client created with CASSANDRA_ENCODING: bigint, counter and varint come back as bigint.
 import cassandra from "cassandra-driver";
-import type { NativeName } from "./cql-type.js";
+import type { NativeName } from "../../core/cql-type.js";
 import { parseDuration } from "./duration.js";
 import { UUID_TEXT } from "./encode-native.js";
 import { parseInet } from "./inet.js";
 import { INTEGER_RANGES, parseDecimalText, parseIntegerText, twosComplementFromBigint } from "./numbers.js";
 import { MAX_DATE_MS, MS_PER_DAY, parseDate, parseTime, parseTimestamp } from "./temporal.js";
-import { describeValue, ValueError } from "./value-error.js";
+import { describeValue, ValueError } from "../../core/value-error.js";
 
 const { types } = cassandra;
 const FLOAT_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;

@@ -16,11 +16,11 @@
 // unknown UDT fields; wrong tuple arity or vector dimension; nulls or empty collections inside a
 // collection; map keys that repeat once normalized ("1" and "01" for an int key).
 import cassandra from "cassandra-driver";
-import { parseJsonLossless, setOwn, type JsonValue } from "./canonical-json.js";
-import { formatCqlType, type CqlType } from "./cql-type.js";
+import { parseJsonLossless, setOwn, type JsonValue } from "../../core/canonical-json.js";
+import { formatCqlType, type CqlType } from "../../core/cql-type.js";
 import { decodeNative } from "./decode-native.js";
 import { encodeValue, mapKeyText } from "./encode.js";
-import { describeValue, elementPath, fieldPath, ValueError } from "./value-error.js";
+import { describeValue, elementPath, fieldPath, ValueError } from "../../core/value-error.js";
 
 const { types } = cassandra;
 

@@ -2,13 +2,13 @@
 // with CASSANDRA_ENCODING or the default options (Long and Integer as well as bigint), and always
 // produces the same canonical form, described in encode.ts.
 import cassandra from "cassandra-driver";
-import type { JsonValue } from "./canonical-json.js";
-import type { NativeName } from "./cql-type.js";
+import type { JsonValue } from "../../core/canonical-json.js";
+import type { NativeName } from "../../core/cql-type.js";
 import { formatDuration } from "./duration.js";
 import { formatInet } from "./inet.js";
 import { bigintFromTwosComplement, formatDecimal, INTEGER_RANGES, shortestFloat32 } from "./numbers.js";
 import { formatDate, formatTime, NANOS_PER_DAY } from "./temporal.js";
-import { describeValue, ValueError } from "./value-error.js";
+import { describeValue, ValueError } from "../../core/value-error.js";
 
 const { types } = cassandra;
 const DATE_CENTER = 2 ** 31;

@@ -11,10 +11,10 @@
 // duplicates, so the order a writer chose does not matter. map: object keyed by the key's canonical
 // form as a string (a collection, tuple or UDT key by its stable JSON). tuple: array with nulls.
 // UDT: object by field name, null fields left out. An empty collection is null, as in Cassandra.
-import { setOwn, stableStringify, type JsonValue } from "./canonical-json.js";
-import type { CqlType } from "./cql-type.js";
+import { setOwn, stableStringify, type JsonValue } from "../../core/canonical-json.js";
+import type { CqlType } from "../../core/cql-type.js";
 import { encodeNative } from "./encode-native.js";
-import { describeValue, elementPath, fieldPath, ValueError } from "./value-error.js";
+import { describeValue, elementPath, fieldPath, ValueError } from "../../core/value-error.js";
 
 /** The canonical JSON of a value read by cassandra-driver; null and undefined give null. */
 export function encodeValue(value: unknown, type: CqlType, path: string): JsonValue {

@@ -13,8 +13,8 @@
 // - vector: a plain array of the element's field. `dense_vector` refuses NaN and infinities, which a
 //   CQL vector<float> may hold, and with `index: false` it gives no search either.
 import type { estypes } from "@elastic/elasticsearch";
-import { native, type CqlType, type NativeName, type UdtType } from "./cql-type.js";
-import { fieldPath, ValueError } from "./value-error.js";
+import { native, type CqlType, type NativeName, type UdtType } from "../../core/cql-type.js";
+import { fieldPath, ValueError } from "../../core/value-error.js";
 
 type Mapping = estypes.MappingProperty;
 

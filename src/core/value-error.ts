@@ -1,16 +1,15 @@
 // A value that cannot cross between the stores exactly. The path names the column and the position
 // inside it (`tags[2]`, `address.zip`, `attrs["k"]`), so the dead-letter entry says where to look.
+import { SyncedError } from "./errors.js";
 
 /** A value that does not fit its CQL type, or that a driver cannot represent. */
-export class ValueError extends Error {
-  override readonly name = "ValueError";
-
+export class ValueError extends SyncedError {
   constructor(
     readonly path: string,
     readonly reason: string,
-    options?: ErrorOptions,
+    options?: { cause?: unknown },
   ) {
-    super(path === "" ? reason : `field "${path}": ${reason}`, options);
+    super(path === "" ? reason : `field "${path}": ${reason}`, path === "" ? {} : { field: path }, options);
   }
 }
 

@@ -1,13 +1,26 @@
-// One hierarchy for every failure synced reports, so the entry point can map any of them to an exit
-// code and print `details` as fields: logs and the JSON summary should not have to parse messages.
+// One hierarchy for every failure synced reports. Each error carries its kind, which the entry point
+// maps to a documented exit code, and `details`, which logs and the JSON summary print as fields, so
+// nobody has to parse messages. Anything thrown that is not a SyncedError is a bug in synced.
+
+/**
+ * What went wrong, as far as the caller of synced is concerned; each kind has its own exit code.
+ * - failed: the run could not finish; the checkpoint did not move.
+ * - usage: bad flags, environment, config file or state location; nothing was done.
+ * - unreachable: a store could not be reached, or refused the credentials.
+ * - lease-held: another run of the configuration holds the lease; nothing was done.
+ * - circuit-open: more records failed than the error budget allows.
+ * - interrupted: stopped by a signal.
+ */
+export type FailureKind = "failed" | "usage" | "unreachable" | "lease-held" | "circuit-open" | "interrupted";
 
 /** The root of synced's errors. The message says what went wrong and what to do next. */
 export class SyncedError extends Error {
+  readonly kind: FailureKind = "failed";
   /** Structured context: table, id, index, host, option... Never a secret. */
   readonly details: Readonly<Record<string, unknown>>;
 
   constructor(message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.details = details;
   }
@@ -15,7 +28,7 @@ export class SyncedError extends Error {
   /** JSON.stringify drops an Error's own message and cause; logs need both. */
   toJSON(): Record<string, unknown> {
     const cause = this.cause instanceof Error ? this.cause.message : this.cause;
-    return { name: this.name, message: this.message, details: this.details, cause };
+    return { name: this.name, kind: this.kind, message: this.message, details: this.details, cause };
   }
 }
 
@@ -45,6 +58,7 @@ export function flagSource(option: string): OptionSource {
 
 /** An option with a bad or missing value, or options that contradict each other. */
 export class ConfigError extends SyncedError {
+  override readonly kind = "usage";
   /** The option's flag name without dashes, e.g. `batch-size`. */
   readonly option: string;
 
@@ -65,4 +79,6 @@ export class ConfigError extends SyncedError {
 }
 
 /** The command line itself is malformed: an unknown flag, a missing value, a stray argument. */
-export class UsageError extends SyncedError {}
+export class UsageError extends SyncedError {
+  override readonly kind = "usage";
+}

@@ -1,0 +1,41 @@
+// Versions, range bounds and checkpoints are integer microseconds since the epoch, as `bigint`: a
+// double holds microseconds exactly only until 2255, and Date keeps milliseconds. These helpers are
+// the only place that converts between microseconds and the units of Date and durations.
+
+export const MICROS_PER_MILLI = 1000n;
+export const MICROS_PER_SECOND = 1_000_000n;
+
+/** 9999-12-31T23:59:59.999999Z: the last instant ISO-8601 writes with four year digits. */
+export const MAX_MICROS = 253_402_300_799_999_999n;
+
+/** Division rounding towards negative infinity, so pre-1970 values keep their order. */
+export function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+}
+
+export function ceilDiv(a: bigint, b: bigint): bigint {
+  return -floorDiv(-a, b);
+}
+
+/** A Date (or epoch milliseconds) in microseconds. */
+export function microsFromMillis(millis: number | Date): bigint {
+  return BigInt(Math.trunc(typeof millis === "number" ? millis : millis.getTime())) * MICROS_PER_MILLI;
+}
+
+/** The current time in microseconds, at the clock's millisecond precision. */
+export function nowMicros(): bigint {
+  return microsFromMillis(Date.now());
+}
+
+/** The millisecond that holds `micros` (rounded down), for Date and `timestamp` columns. */
+export function millisFromMicros(micros: bigint): number {
+  return Number(floorDiv(micros, MICROS_PER_MILLI));
+}
+
+/** ISO-8601 in UTC with six fraction digits: `2015-01-01T00:00:00.000000Z`. */
+export function formatMicros(micros: bigint): string {
+  const millis = floorDiv(micros, MICROS_PER_MILLI);
+  const sub = micros - millis * MICROS_PER_MILLI;
+  return `${new Date(Number(millis)).toISOString().slice(0, -1)}${sub.toString().padStart(3, "0")}Z`;
+}

@@ -1,0 +1,76 @@
+// Where the state lives, as the user writes it in --state. Parsed here, beside the naming rules, so
+// that the option layer and the state backends read it the same way.
+import { ConfigError, flagSource, type OptionSource } from "./errors.js";
+import { CQL_NAME_RULE, cqlNameProblem, indexNameProblem } from "./names.js";
+
+export type StateLocation =
+  | { readonly backend: "file"; readonly directory: string }
+  | { readonly backend: "cassandra"; readonly keyspace: string; readonly table: string }
+  | { readonly backend: "elasticsearch"; readonly index: string };
+
+/** Relative to the working directory. */
+export const DEFAULT_STATE_DIRECTORY = "state";
+
+const FORMS = "a directory, cassandra:<keyspace>.<table>, or elasticsearch:<index> (es:<index>)";
+
+/**
+ * Reads `cassandra:<keyspace>.<table>`, `elasticsearch:<index>` or `es:<index>`, and otherwise a
+ * directory, optionally written `file:<directory>`. A one-letter prefix is a Windows drive, and a
+ * directory whose name looks like a prefix can be written `./name:...`. A bad location is a
+ * ConfigError of the `state` option.
+ */
+export function parseStateLocation(text: string, source: OptionSource = flagSource("state")): StateLocation {
+  const fail = (problem: string): ConfigError =>
+    new ConfigError(
+      "state",
+      source,
+      `the state location '${text}' cannot be used: ${problem}. Give ${FORMS}.`,
+      {
+        details: { location: text, problem },
+      },
+    );
+  if (text.trim() === "") throw fail("it is empty");
+  const match = /^(?<scheme>[A-Za-z][A-Za-z0-9+.-]+):(?<rest>.*)$/s.exec(text);
+  if (!match?.groups) return { backend: "file", directory: text };
+  const scheme = (match.groups["scheme"] ?? "").toLowerCase();
+  const rest = match.groups["rest"] ?? "";
+  switch (scheme) {
+    case "file":
+      if (rest === "") throw fail("it names no directory");
+      return { backend: "file", directory: rest };
+    case "cassandra": {
+      const parts = rest.split(".");
+      if (parts.length !== 2) throw fail("a Cassandra location is cassandra:<keyspace>.<table>");
+      const [keyspace = "", table = ""] = parts;
+      for (const [what, name] of [
+        ["keyspace", keyspace],
+        ["table", table],
+      ] as const) {
+        const problem = cqlNameProblem(name);
+        if (problem !== undefined) {
+          throw fail(`'${name}' is not usable as the state ${what} (${problem}; use ${CQL_NAME_RULE})`);
+        }
+      }
+      return { backend: "cassandra", keyspace, table };
+    }
+    case "elasticsearch":
+    case "es": {
+      const problem = indexNameProblem(rest);
+      if (problem !== undefined) throw fail(`'${rest}' is not usable as the state index (${problem})`);
+      return { backend: "elasticsearch", index: rest };
+    }
+    default:
+      throw fail(`'${scheme}:' is not a kind of state store`);
+  }
+}
+
+export function formatStateLocation(location: StateLocation): string {
+  switch (location.backend) {
+    case "file":
+      return location.directory;
+    case "cassandra":
+      return `cassandra:${location.keyspace}.${location.table}`;
+    case "elasticsearch":
+      return `elasticsearch:${location.index}`;
+  }
+}

@@ -1,0 +1,74 @@
+// The range a run covers, `[begin, end)`: the options where given, else the checkpoint (or the
+// epoch) and now minus the lag. Pure, so every default and refusal is unit-tested.
+import { ConfigError } from "../core/errors.js";
+import { formatMicros, microsFromMillis } from "../core/micros.js";
+
+export interface RangeInput {
+  readonly begin?: bigint | undefined;
+  readonly end?: bigint | undefined;
+  /** This configuration's saved checkpoint, if it has one. */
+  readonly checkpoint?: bigint | undefined;
+  readonly lagMs: number;
+  /** The current time in microseconds since the epoch. */
+  readonly now: bigint;
+  readonly allowFutureEnd?: boolean | undefined;
+}
+
+export interface ResolvedRange {
+  readonly begin: bigint;
+  readonly end: bigint;
+  readonly beginFrom: "option" | "checkpoint" | "epoch";
+  readonly endFrom: "option" | "now-minus-lag";
+}
+
+/**
+ * Fills in the defaults of `[begin, end)`: end is now minus the lag, begin is the checkpoint or the
+ * epoch. Refuses an empty range, and an end after now unless `allowFutureEnd`: a run up to a future
+ * end would move the checkpoint past records that are written later with an earlier `tmstmp`.
+ */
+export function resolveRange(input: RangeInput): ResolvedRange {
+  const lagMicros = microsFromMillis(input.lagMs);
+  const end = input.end ?? input.now - lagMicros;
+  const endFrom = input.end === undefined ? "now-minus-lag" : "option";
+  const begin = input.begin ?? input.checkpoint ?? 0n;
+  const beginFrom =
+    input.begin !== undefined ? "option" : input.checkpoint !== undefined ? "checkpoint" : "epoch";
+  if (end > input.now && input.allowFutureEnd !== true) {
+    throw new ConfigError(
+      "end",
+      undefined,
+      `The end ${formatMicros(end)} (-e) is after now (${formatMicros(input.now)}). Records written later ` +
+        `with an earlier tmstmp would then sit behind the checkpoint and never be synced. Leave -e out to ` +
+        `sync up to now minus --lag, or pass --allow-future-end for a one-off run.`,
+      { details: { end: formatMicros(end), now: formatMicros(input.now) } },
+    );
+  }
+  if (begin >= end) throw emptyRange(begin, end, beginFrom, endFrom, input.lagMs);
+  return { begin, end, beginFrom, endFrom };
+}
+
+function emptyRange(
+  begin: bigint,
+  end: bigint,
+  beginFrom: ResolvedRange["beginFrom"],
+  endFrom: ResolvedRange["endFrom"],
+  lagMs: number,
+): ConfigError {
+  const b = formatMicros(begin);
+  const e = formatMicros(end);
+  const endText = endFrom === "option" ? `the end ${e} (-e)` : `the end ${e} (now minus the ${lagMs} ms lag)`;
+  let message: string;
+  let reason: string;
+  if (beginFrom === "checkpoint") {
+    reason = "checkpoint-past-end";
+    message =
+      `The checkpoint ${b} is already at or past ${endText}: there is nothing new to sync. ` +
+      (endFrom === "option"
+        ? "Pass -b to sync an earlier range (a backfill does not move the checkpoint back)."
+        : "Wait until the lag has passed, or pass -e.");
+  } else {
+    reason = "begin-not-before-end";
+    message = `The begin ${b} (${beginFrom === "option" ? "-b" : "the epoch"}) is not before ${endText}. Pass a begin earlier than the end.`;
+  }
+  return new ConfigError("begin", undefined, message, { details: { begin: b, end: e, reason } });
+}
