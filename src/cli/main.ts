@@ -51,4 +51,9 @@ async function main(): Promise<number> {
   return code;
 }
 
-process.exitCode = await main();
+const code = await main();
+// Exit rather than wait for the event loop to drain: a file-system call abandoned after its time limit
+// (a hung mount, a FIFO) would keep the process alive. Flushing the output first loses nothing.
+process.stdout.write("", () => {
+  process.stderr.write("", () => process.exit(code));
+});

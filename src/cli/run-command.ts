@@ -10,13 +10,17 @@ import { microsFromMillis, nowMicros } from "../core/micros.js";
 import { FileDeadLetters } from "../deadletter/file-dead-letters.js";
 import { runSync } from "../reconcile/run-sync.js";
 import { DEFAULT_STATE_DIRECTORY } from "../core/state-location.js";
-import { openStateStore } from "../state/open-state-store.js";
+import { openStateStore, type OpenStateStoreOptions } from "../state/open-state-store.js";
+import type { StateStore } from "../state/state-store.js";
+import { resolveRange } from "../reconcile/range.js";
 import { deriveStateKey, validateStateKey } from "../state/state-key.js";
 import { CassandraStore } from "../stores/cassandra/cassandra-store.js";
 import { connectCassandra } from "../stores/cassandra/connect.js";
 import { connectElasticsearch, requestSizeLimit } from "../stores/elasticsearch/connect.js";
 import { ElasticsearchStore } from "../stores/elasticsearch/elasticsearch-store.js";
 import { StoreSchemaGateway } from "../stores/schema-gateway.js";
+import { elasticsearchFailure } from "../stores/elasticsearch/elasticsearch-errors.js";
+import { rethrowing } from "../util/rethrow.js";
 import cassandraDriver from "cassandra-driver";
 import { exitCodeForOutcome } from "./exit-codes.js";
 import type { Logger } from "./logger.js";
@@ -51,22 +55,46 @@ function deadLetterPath(options: SyncOptions, key: string): string {
 export async function runCommand(options: SyncOptions, context: RunContext): Promise<number> {
   const runId = randomUUID();
   const key = stateKeyFor(options);
+  // What can be checked without a connection is checked first, so a mistake is reported at once
+  // and nothing is touched: the range against the clock, and a state directory.
+  resolveRange({
+    begin: options.begin,
+    end: options.end,
+    lagMs: options.lagMs,
+    now: nowMicros(),
+    allowFutureEnd: options.allowFutureEnd,
+  });
+  const localState =
+    options.state.backend === "file"
+      ? await openStateStore(options.state, {}, stateOptions(options))
+      : undefined;
   let cassandraClient: cassandra.Client | undefined;
   let esClient: Client | undefined;
   try {
     const [c, e] = await Promise.allSettled([
-      connectCassandra(options.cassandra),
-      connectElasticsearch(options.elasticsearch),
+      connectCassandra(options.cassandra, options.connectTimeoutMs),
+      connectElasticsearch(options.elasticsearch, options.connectTimeoutMs),
     ]);
     // Keep whichever connected, so `finally` closes it even when the other failed.
     cassandraClient = c.status === "fulfilled" ? c.value : undefined;
     esClient = e.status === "fulfilled" ? e.value : undefined;
     if (c.status === "rejected") throw c.reason;
     if (e.status === "rejected") throw e.reason;
-    return await runConnected(options, context, runId, key, c.value, e.value);
+    const state =
+      localState ??
+      (await openStateStore(
+        options.state,
+        { cassandra: c.value, elasticsearch: e.value },
+        stateOptions(options),
+      ));
+    return await runConnected(options, context, runId, key, c.value, e.value, state);
   } finally {
     await Promise.all([cassandraClient?.shutdown(), esClient?.close()]);
   }
+}
+
+function stateOptions(options: SyncOptions): OpenStateStoreOptions {
+  return { timeoutMs: options.stateTimeoutMs };
 }
 
 async function runConnected(
@@ -76,13 +104,13 @@ async function runConnected(
   key: string,
   cassandraClient: cassandra.Client,
   esClient: Client,
+  state: StateStore,
 ): Promise<number> {
-  const state = await openStateStore(options.state, {
-    cassandra: cassandraClient,
-    elasticsearch: esClient,
-  });
   const consistency = cassandraDriver.types.consistencies as unknown as Record<string, number>;
-  const requestLimit = await requestSizeLimit(esClient);
+  const requestLimit = await rethrowing(
+    () => requestSizeLimit(esClient),
+    (error) => elasticsearchFailure(error, "read the nodes' http.max_content_length"),
+  );
   const shared = { signal: context.signal };
   const report = await runSync(
     {
@@ -134,7 +162,7 @@ async function runConnected(
         direction: options.direction,
       }),
       state,
-      deadLetters: new FileDeadLetters(deadLetterPath(options, key), runId),
+      deadLetters: new FileDeadLetters(deadLetterPath(options, key), runId, options.stateTimeoutMs),
       signal: context.signal,
       now: nowMicros,
       log: (message, fields) => {

@@ -3,7 +3,7 @@
 // and a yargs default would hide a value from the file.
 import yargs from "yargs";
 import type { Argv } from "yargs";
-import { didYouMean } from "./did-you-mean.js";
+import { didYouMean } from "../core/did-you-mean.js";
 import { SyncedError, UsageError } from "../core/errors.js";
 import { HELP_EPILOGUE } from "./help-text.js";
 import type { Flags } from "./layers.js";

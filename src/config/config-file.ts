@@ -4,7 +4,7 @@
 // key silently falling back to a default is the kind of mistake a config file should not allow.
 import { extname } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { didYouMean } from "./did-you-mean.js";
+import { didYouMean } from "../core/did-you-mean.js";
 import { ConfigError } from "../core/errors.js";
 import type { OptionSource } from "../core/errors.js";
 import { FILE_SECTIONS, OPTION_SPECS } from "./option-specs.js";

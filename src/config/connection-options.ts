@@ -13,7 +13,7 @@ import type {
   EsAuth,
   TlsOptions,
 } from "./options.js";
-import { readSecret } from "./secrets.js";
+import { readOptionFile, readSecret } from "./secrets.js";
 import type { Warn } from "./secrets.js";
 import { asBoolean, asChoice, asInteger, asList, asText, invalid } from "./values.js";
 import type { Setting } from "./values.js";
@@ -31,11 +31,20 @@ function nonEmpty(setting: Setting, items: string[]): string[] {
   return items;
 }
 
-function tls(layers: Layers, prefix: "cassandra-tls" | "es-tls"): { files: TlsOptions; any: boolean } {
-  const path = (flag: Flag): string | undefined => layers.read(flag, asText);
-  const ca = path(`${prefix}-ca`);
-  const cert = path(`${prefix}-cert`);
-  const key = path(`${prefix}-key`);
+// The files are read here only to refuse, at start-up, one that is missing or unreadable; the stores
+// read them again when they connect, so the options never hold a private key's content.
+async function tls(
+  layers: Layers,
+  prefix: "cassandra-tls" | "es-tls",
+  readFile: ReadFile,
+): Promise<{ files: TlsOptions; any: boolean }> {
+  const path = async (flag: Flag): Promise<string | undefined> => {
+    const setting = layers.get(flag);
+    return setting === undefined ? undefined : (await readOptionFile(setting, readFile)).path;
+  };
+  const ca = await path(`${prefix}-ca`);
+  const cert = await path(`${prefix}-cert`);
+  const key = await path(`${prefix}-key`);
   const insecure = layers.read(`${prefix}-insecure`, asBoolean) ?? false;
   if ((cert === undefined) !== (key === undefined)) {
     throw new ConfigError(
@@ -74,7 +83,7 @@ export async function cassandraOptions(
       "--cassandra-username and a Cassandra password go together; set both or neither.",
     );
   }
-  const tlsSettings = tls(layers, "cassandra-tls");
+  const tlsSettings = await tls(layers, "cassandra-tls", readFile);
   const tlsFlag = layers.find("cassandra-tls");
   const tlsOn = tlsFlag === undefined ? tlsSettings.any : asBoolean(tlsFlag);
   if (tlsFlag !== undefined && !tlsOn && tlsSettings.any) {
@@ -129,7 +138,7 @@ export async function elasticsearchOptions(
       "--es-username and an Elasticsearch password go together; set both or neither.",
     );
   }
-  const tlsSettings = tls(layers, "es-tls");
+  const tlsSettings = await tls(layers, "es-tls", readFile);
   const files = tlsSettings.files;
   if (tlsSettings.any && !nodes.some((node) => node.startsWith("https:"))) {
     throw new ConfigError(

@@ -6,8 +6,8 @@ import { LAYOUTS } from "../core/layout.js";
 import { readConfigFile } from "./config-file.js";
 import type { ConfigFile, ReadFile } from "./config-file.js";
 import { cassandraOptions, elasticsearchOptions } from "./connection-options.js";
-import { parseDuration } from "./duration.js";
-import { didYouMean } from "./did-you-mean.js";
+import { formatDuration, parseDuration } from "./duration.js";
+import { didYouMean } from "../core/did-you-mean.js";
 import { ConfigError } from "../core/errors.js";
 import { Layers, missing } from "./layers.js";
 import type { Env, Flags } from "./layers.js";
@@ -17,7 +17,7 @@ import type { SyncOptions } from "./options.js";
 import type { Warn } from "./secrets.js";
 import { formatMicros } from "../core/micros.js";
 import { parseTimestamp } from "./time-range.js";
-import { asBoolean, asChoice, asInteger, asList, asNumericText, asText } from "./values.js";
+import { asBoolean, asChoice, asInteger, asList, asNumericText, asText, invalid } from "./values.js";
 import type { Setting } from "./values.js";
 
 export interface LoadConfigInput {
@@ -33,11 +33,14 @@ export interface LoadConfigInput {
 const MAX_COUNT = 1_000_000;
 
 const time = (s: Setting): bigint => parseTimestamp(asNumericText(s), s.flag, s.source);
-const duration = (min: number) => (s: Setting) => {
+/** A duration between `min` and `max` milliseconds: past the bounds a value is a typo, or breaks timers. */
+const duration = (min: number, max: number) => (s: Setting) => {
   const ms = parseDuration(asNumericText(s), s.flag, s.source);
-  if (ms < min) throw new ConfigError(s.flag, s.source, `must be at least ${min} ms`);
+  if (ms < min) throw invalid(s, `"${asText(s)}" is too short: it must be at least ${formatDuration(min)}`);
+  if (ms > max) throw invalid(s, `"${asText(s)}" is too long: it must be at most ${formatDuration(max)}`);
   return ms;
 };
+const DAY = 86_400_000;
 const count = (min: number) => (s: Setting) => asInteger(s, min, MAX_COUNT);
 const tableList = (s: Setting): string[] => asList(s).map((name) => cqlName(s, name));
 const flag = (layers: Layers, name: "dry-run" | "create-tables" | "json" | "allow-future-end"): boolean =>
@@ -119,7 +122,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     ...(begin === undefined ? {} : { begin }),
     ...(end === undefined ? {} : { end }),
     allowFutureEnd: flag(layers, "allow-future-end"),
-    lagMs: layers.must("lag", duration(0)),
+    lagMs: layers.must("lag", duration(0, 30 * DAY)),
     tables,
     excludeTables,
     direction: layers.must("direction", (s) => asChoice(s, DIRECTION_CHOICES)),
@@ -136,8 +139,10 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     concurrency: layers.must("concurrency", (s) => asInteger(s, 1, 1024)),
     splits: layers.must("splits", count(1)),
     slices: layers.must("slices", (s) => asInteger(s, 1, 1024)),
-    leaseTtlMs: layers.must("lease-ttl", duration(1000)),
-    maxFutureMs: layers.must("max-future", duration(0)),
+    leaseTtlMs: layers.must("lease-ttl", duration(1000, DAY)),
+    maxFutureMs: layers.must("max-future", duration(0, 3650 * DAY)),
+    connectTimeoutMs: layers.must("connect-timeout", duration(100, 600_000)),
+    stateTimeoutMs: layers.must("state-timeout", duration(100, 600_000)),
     json: flag(layers, "json"),
     ...(file === undefined ? {} : { configFile: file.path }),
     cassandra: await cassandraOptions(layers, readFile, warn),

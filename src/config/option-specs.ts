@@ -44,6 +44,8 @@ const TABLE = [
   ["splits", "Behaviour", "value", {}],
   ["slices", "Behaviour", "value", {}],
   ["lease-ttl", "Behaviour", "value", {}],
+  ["connect-timeout", "Behaviour", "value", {}],
+  ["state-timeout", "Behaviour", "value", {}],
   ["json", "Output", "boolean", {}],
   ["cassandra-contact-points", "Cassandra", "list", {}],
   ["cassandra-port", "Cassandra", "value", {}],
@@ -80,7 +82,7 @@ const prefer = (flag: string): string => `Prefer the environment variable or --$
 const DESCRIPTIONS: Record<Flag, string> = {
   begin: "Start of the range, inclusive (see Times below); default: the checkpoint, or the epoch",
   end: "End of the range, exclusive; default: now minus --lag",
-  lag: "How far behind now the default end stays: covers the Elasticsearch refresh interval and clock skew",
+  lag: "How far behind now the default end stays: covers the Elasticsearch refresh interval and clock skew (at most 30d)",
   "allow-future-end": "Accept an -e after now (later writes with an earlier tmstmp would then be missed)",
   keyspace: "Cassandra keyspace",
   index: "Elasticsearch index; with index-per-table, the alias over the per-table indices and their prefix",
@@ -104,9 +106,13 @@ const DESCRIPTIONS: Record<Flag, string> = {
   concurrency: "Requests in flight per store",
   splits: "Token-range splits per Cassandra table",
   slices: "Point-in-time slices per Elasticsearch index",
-  "lease-ttl": "How long a lease lasts without renewal before another run may take it over",
+  "lease-ttl": "How long a lease lasts without renewal before another run may take it over (1s to 1d)",
+  "connect-timeout":
+    "How long connecting to each store may take; past it the store counts as unreachable (exit 5)",
+  "state-timeout":
+    "How long one operation on the state or dead-letter store may take (a hung disk or mount fails the run)",
   "max-future":
-    "Records dated more than this after now are dead-lettered as far in the future: they would win every comparison",
+    "Records dated more than this after now are dead-lettered as far in the future: they would win every comparison (at most 3650d)",
   json: "Print the summary as JSON",
   "cassandra-contact-points": "Hosts, comma separated (host or host:port)",
   "cassandra-port": "Native protocol port",

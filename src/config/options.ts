@@ -95,6 +95,10 @@ export interface SyncOptions {
   readonly leaseTtlMs: number;
   /** Versions later than now plus this are dead-lettered as far in the future. */
   readonly maxFutureMs: number;
+  /** How long connecting to a store may take before it counts as unreachable. */
+  readonly connectTimeoutMs: number;
+  /** How long one operation on the state or dead-letter store may take. */
+  readonly stateTimeoutMs: number;
   readonly json: boolean;
   readonly configFile?: string;
   readonly cassandra: CassandraOptions;
@@ -118,6 +122,8 @@ export const DEFAULTS = {
   slices: "2",
   "lease-ttl": "5m",
   "max-future": "1h",
+  "connect-timeout": "5s",
+  "state-timeout": "30s",
   "cassandra-contact-points": "127.0.0.1",
   "cassandra-port": "9042",
   "cassandra-local-dc": "datacenter1",

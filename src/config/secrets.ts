@@ -8,6 +8,7 @@ import type { Layers } from "./layers.js";
 import { specFor } from "./option-specs.js";
 import type { Flag } from "./option-specs.js";
 import { asText, invalid } from "./values.js";
+import type { Setting } from "./values.js";
 
 export type Warn = (message: string) => void;
 
@@ -39,19 +40,23 @@ export async function readSecret(
     }
     return asText(direct);
   }
-  const path = asText(viaFile);
-  let content: string;
-  try {
-    content = await readFile(path);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(fileFlag, viaFile.source, `cannot read ${path}: ${reason}`, {
-      details: { path },
-      cause: error,
-    });
-  }
+  const { path, content } = await readOptionFile(viaFile, readFile);
   // `echo secret > file` leaves a newline that is not part of the secret.
   const secret = content.replace(/[\r\n]+$/, "");
   if (secret === "") throw invalid(viaFile, `the file ${path} is empty`);
   return secret;
+}
+
+/** Reads the file an option names, or fails naming the option, the path and why. */
+export async function readOptionFile(
+  setting: Setting,
+  readFile: ReadFile,
+): Promise<{ path: string; content: string }> {
+  const path = asText(setting);
+  try {
+    return { path, content: await readFile(path) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw invalid(setting, `cannot read ${path}: ${reason}. Check the path and its permissions`);
+  }
 }

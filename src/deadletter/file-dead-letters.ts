@@ -1,7 +1,10 @@
 // The default dead-letter store: one NDJSON file per configuration beside the state, one line per
 // record with the reason, so a record can be inspected with any JSON tool and replayed later.
-import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
+import { inStateStore } from "../state/state-errors.js";
+import { DEFAULT_STATE_TIMEOUT_MS } from "../state/state-store.js";
+import { makeDirectory } from "../util/make-directory.js";
+import { appendToRegularFile } from "../util/regular-file.js";
 import type { DeadLetter, DeadLetterSink } from "../reconcile/dead-letter.js";
 import { stableStringify } from "../core/canonical-json.js";
 import type { JsonValue } from "../core/json-value.js";
@@ -13,6 +16,8 @@ export class FileDeadLetters implements DeadLetterSink {
   constructor(
     readonly location: string,
     private readonly runId: string,
+    /** How long writing one letter may take (--state-timeout). */
+    private readonly timeoutMs = DEFAULT_STATE_TIMEOUT_MS,
   ) {}
 
   get count(): number {
@@ -20,12 +25,19 @@ export class FileDeadLetters implements DeadLetterSink {
   }
 
   async put(letter: DeadLetter): Promise<void> {
-    this.#ready ??= mkdir(dirname(this.location), { recursive: true });
-    await this.#ready;
     const line = stableStringify(
       toJson({ at: new Date().toISOString(), runId: this.runId, ...letter }) as JsonValue,
     );
-    await appendFile(this.location, `${line}\n`, "utf8");
+    await inStateStore(
+      "write a dead letter",
+      `file ${this.location}`,
+      async () => {
+        this.#ready ??= makeDirectory(dirname(this.location));
+        await this.#ready;
+        await appendToRegularFile(this.location, `${line}\n`);
+      },
+      { timeoutMs: this.timeoutMs },
+    );
     this.#count++;
   }
 }

@@ -1,5 +1,6 @@
 // Matches the keyspace's tables with the index's types and decides, for each name, whether it is
 // synced, created or skipped, and why. Pure: both schemas are read elsewhere and passed in.
+import { closestNames } from "../core/did-you-mean.js";
 import type { DirectionChoice } from "../core/direction.js";
 import type { Layout } from "../core/layout.js";
 import type { Column, ColumnNames, TablePlan } from "./table-plan.js";
@@ -29,6 +30,8 @@ export interface PlanInput {
   readonly names: ColumnNames;
   readonly layout: Layout;
   readonly typeField: string;
+  /** The keyword field that selects a type's documents: the type field or its keyword sub-field. */
+  readonly typeQueryField: string;
   /** The index (or alias) a table's type lives in when it has none yet, and its `_id` prefix. */
   readonly indexFor: (table: string) => string;
   readonly idPrefixFor: (table: string) => string;
@@ -43,7 +46,9 @@ export interface PlanInput {
 export type PlanEntry =
   | { readonly kind: "sync"; readonly plan: TablePlan; readonly createIndex: boolean }
   | { readonly kind: "create-table"; readonly name: string; readonly index: string }
-  | { readonly kind: "skip"; readonly name: string; readonly reason: string };
+  | { readonly kind: "skip"; readonly name: string; readonly reason: string }
+  /** A --tables name that is neither a table nor a type: a typo, which the run refuses. */
+  | { readonly kind: "unknown"; readonly name: string; readonly closest: readonly string[] };
 
 export function planTables(input: PlanInput): PlanEntry[] {
   const tables = new Map(input.tables.map((t) => [t.name.toLowerCase(), t]));
@@ -69,9 +74,15 @@ function planOne(
   const name = table?.name ?? type?.name ?? key;
   const skip = (reason: string): PlanEntry => ({ kind: "skip", name, reason });
   if (table === undefined && type === undefined) {
-    return skip(`not found: no table ${input.keyspace}.${key} and no type ${key} in the index`);
+    const known = [
+      ...new Set([...input.tables.map((t) => t.name), ...input.types.map((t) => t.name)]),
+    ].sort();
+    const given = input.include.find((n) => n.toLowerCase() === key) ?? key;
+    return { kind: "unknown", name: given, closest: closestNames(given, known) };
   }
   if (table === undefined && type !== undefined) {
+    // A table created from a type whose version field is unusable could never be synced.
+    if ("problem" in type.timestamp) return skip(`index ${type.index}: ${type.timestamp.problem}`);
     if (input.createTables) return { kind: "create-table", name: type.name, index: type.index };
     return skip(
       `no table ${input.keyspace}.${type.name} in Cassandra; pass --create-tables to create it from the index`,
@@ -85,6 +96,9 @@ function planOne(
     return skip(`no index for ${table.name}, so nothing to copy to Cassandra`);
   }
   const index = type?.index ?? input.indexFor(table.name);
+  // Cassandra folds unquoted names to lowercase; an index keeps the type's own spelling ("Users"),
+  // in its type field and in each `_id`, and that is what selects its documents.
+  const typeName = type?.name ?? table.name;
   const plan: TablePlan = {
     keyspace: input.keyspace,
     table: table.name,
@@ -95,8 +109,10 @@ function planOne(
     hasTombstone: table.shape.hasTombstone,
     es: {
       index,
-      idPrefix: input.idPrefixFor(table.name),
-      ...(input.layout === "type-field" ? { typeFilter: { field: input.typeField, value: table.name } } : {}),
+      idPrefix: input.idPrefixFor(typeName),
+      ...(input.layout === "type-field"
+        ? { typeFilter: { field: input.typeField, queryField: input.typeQueryField, value: typeName } }
+        : {}),
       timestampPrecision:
         type !== undefined && "precision" in type.timestamp ? type.timestamp.precision : "microsecond",
     },

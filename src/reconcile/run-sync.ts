@@ -4,7 +4,8 @@
 // and nothing else.
 import { directionsOf, type DirectionChoice } from "../core/direction.js";
 import { formatMicros, microsFromMillis } from "../core/micros.js";
-import { resolveRange } from "./range.js";
+import { ConfigError, SyncedError } from "../core/errors.js";
+import { resolveRange, type ResolvedRange } from "./range.js";
 import { nextCheckpoint } from "../state/checkpoint-rule.js";
 import type { RunOutcome, StateStore } from "../state/state-store.js";
 import type { DeadLetterSink } from "./dead-letter.js";
@@ -78,31 +79,32 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
   };
   deps.signal.addEventListener("abort", forward, { once: true });
   const keeper = keepLease(deps.state, leaseResult.lease, settings.leaseTtlMs, run);
+  const letGo = async (): Promise<void> => {
+    deps.signal.removeEventListener("abort", forward);
+    await keeper.stop();
+    await deps.state.releaseLease(leaseResult.lease).catch((error: unknown) => {
+      deps.log("could not release the lease; it expires by itself", { error: String(error) });
+    });
+  };
+  let prepared: Prepared;
+  try {
+    prepared = await prepare(settings, deps);
+  } catch (error) {
+    // Nothing was done yet: the refusal (an empty range, an unknown table) is the whole answer.
+    await letGo();
+    throw error;
+  }
+  const { checkpointBefore, range, entries: planned } = prepared;
   const tables: TableStats[] = [];
   const skipped: SkippedType[] = [];
   const createdIndices: string[] = [];
   const createdTables: string[] = [];
-  let checkpointBefore: bigint | undefined;
-  let checkpointAfter: bigint | undefined;
-  let range = { begin: 0n, end: 0n, beginFrom: "epoch" as RunReport["beginFrom"] };
+  let checkpointAfter = checkpointBefore;
   let outcome: RunOutcome;
   let failure: Error | undefined;
   try {
-    checkpointBefore = (await deps.state.getCheckpoint(settings.key))?.position;
-    checkpointAfter = checkpointBefore;
-    range = resolveRange({
-      begin: settings.begin,
-      end: settings.end,
-      checkpoint: checkpointBefore,
-      lagMs: settings.lagMs,
-      now: deps.now(),
-      allowFutureEnd: settings.allowFutureEnd,
-    });
-    deps.log(`range [${formatMicros(range.begin)}, ${formatMicros(range.end)})`, {
-      beginFrom: range.beginFrom,
-    });
     const scanRange = { ...range, futureLimit: deps.now() + microsFromMillis(settings.maxFutureMs) };
-    const entries = await planWithCreatedTables(deps.schema, settings.dryRun, createdTables, skipped);
+    const entries = await createTables(deps.schema, planned, settings.dryRun, createdTables, skipped);
     const budget = new ErrorBudget(settings.maxErrors);
     for (const entry of entries) {
       if (entry.kind === "skip") skipped.push({ name: entry.name, reason: entry.reason });
@@ -143,11 +145,7 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
     outcome = deps.signal.aborted ? "interrupted" : "failed";
     checkpointAfter = checkpointBefore;
   } finally {
-    deps.signal.removeEventListener("abort", forward);
-    await keeper.stop();
-    await deps.state.releaseLease(leaseResult.lease).catch((error: unknown) => {
-      deps.log("could not release the lease; it expires by itself", { error: String(error) });
-    });
+    await letGo();
   }
   const finished = new Date();
   const report: RunReport = {
@@ -173,14 +171,59 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
   return report;
 }
 
+interface Prepared {
+  readonly checkpointBefore: bigint | undefined;
+  readonly range: ResolvedRange;
+  readonly entries: readonly PlanEntry[];
+}
+
+/**
+ * Everything decided before anything is written: the checkpoint, the range, and what each table and
+ * type is to become. Read only; a ConfigError here means the run was refused and nothing was done.
+ */
+async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Prepared> {
+  const checkpointBefore = (await deps.state.getCheckpoint(settings.key))?.position;
+  const range = resolveRange({
+    begin: settings.begin,
+    end: settings.end,
+    checkpoint: checkpointBefore,
+    lagMs: settings.lagMs,
+    now: deps.now(),
+    allowFutureEnd: settings.allowFutureEnd,
+  });
+  deps.log(`range [${formatMicros(range.begin)}, ${formatMicros(range.end)})`, {
+    beginFrom: range.beginFrom,
+  });
+  const entries = await deps.schema.plan();
+  const unknown = entries.filter((e) => e.kind === "unknown");
+  if (unknown.length > 0) throw unknownTables(unknown);
+  return { checkpointBefore, range, entries };
+}
+
+function unknownTables(unknown: readonly Extract<PlanEntry, { kind: "unknown" }>[]): ConfigError {
+  const each = unknown.map(
+    (e) =>
+      `'${e.name}' is neither a table of the keyspace nor a type of the index` +
+      (e.closest.length > 0
+        ? ` (closest: ${e.closest.join(", ")})`
+        : " (the keyspace and the index hold none)"),
+  );
+  return new ConfigError(
+    "tables",
+    undefined,
+    `--tables names what does not exist: ${each.join("; ")}. Correct the name, or leave --tables out to sync every table.`,
+    { details: { unknown: unknown.map((e) => e.name) } },
+  );
+}
+
 /** With --create-tables, tables are created from their indices first, then the schema is read again. */
-async function planWithCreatedTables(
+async function createTables(
   schema: SchemaGateway,
+  entries: readonly PlanEntry[],
   dryRun: boolean,
   createdTables: string[],
   skipped: SkippedType[],
-): Promise<PlanEntry[]> {
-  const entries = await schema.plan();
+): Promise<readonly PlanEntry[]> {
   const toCreate = entries.filter((e) => e.kind === "create-table");
   if (toCreate.length === 0) return entries;
   if (dryRun) {
@@ -193,8 +236,10 @@ async function planWithCreatedTables(
       await schema.createTable(entry.name, entry.index);
       createdTables.push(entry.name);
     } catch (error) {
-      // A mapping with no CQL counterpart leaves that one type unsynced, not the whole run.
-      const reason = error instanceof Error ? error.message : String(error);
+      // A mapping with no CQL counterpart, or a table Cassandra refuses, leaves that one type unsynced;
+      // an unreachable store or a bug still stops the run.
+      if (!(error instanceof SyncedError) || error.kind !== "failed") throw error;
+      const reason = error.message;
       skipped.push({
         name: entry.name,
         reason: `cannot create the table from index ${entry.index}: ${reason}`,

@@ -30,7 +30,13 @@ export interface TablePlan {
     /** Prepended to the record id to form `_id` (the type-field layout shares one index). */
     readonly idPrefix: string;
     /** Present in the type-field layout: the field and value that select this type's documents. */
-    readonly typeFilter?: { readonly field: string; readonly value: string };
+    readonly typeFilter?: {
+      /** The field documents hold the type name in. */
+      readonly field: string;
+      /** The keyword field to match the value on: `field`, or its keyword sub-field. */
+      readonly queryField: string;
+      readonly value: string;
+    };
     readonly timestampPrecision: VersionPrecision;
   };
 }

@@ -1,6 +1,6 @@
-// The lease half of every StateStore. Each backend supplies only its compare-and-set protocol; the
-// key check and the error context are the same for all three.
-import { inStateStore } from "./state-errors.js";
+// The part every StateStore shares: each operation runs as a step with a time limit and an error that
+// says where, and the lease half, for which each backend supplies only its compare-and-set protocol.
+import { inStateStore, type StepOptions } from "./state-errors.js";
 import { validateStateKey } from "./state-key.js";
 import type { Lease, LeaseResult } from "./state-store.js";
 
@@ -14,7 +14,17 @@ export abstract class LeasedStateStore {
   protected constructor(
     readonly location: string,
     private readonly leases: LeaseProtocol,
+    /** How long one operation may take. */
+    protected readonly timeoutMs: number,
   ) {}
+
+  /** Runs one operation of this store within its time limit, with errors that name the store. */
+  protected step<T>(action: string, work: () => Promise<T>, as?: StepOptions["as"]): Promise<T> {
+    return inStateStore(action, this.location, work, {
+      timeoutMs: this.timeoutMs,
+      ...(as === undefined ? {} : { as }),
+    });
+  }
 
   acquireLease(
     key: string,
@@ -23,16 +33,16 @@ export abstract class LeasedStateStore {
     ttlMs: number,
     now = new Date(),
   ): Promise<LeaseResult> {
-    return inStateStore("take the lease", this.location, () =>
+    return this.step("take the lease", () =>
       this.leases.acquire(validateStateKey(key), owner, holder, ttlMs, now),
     );
   }
 
   renewLease(lease: Lease, ttlMs: number, now = new Date()): Promise<Lease> {
-    return inStateStore("renew the lease", this.location, () => this.leases.renew(lease, ttlMs, now));
+    return this.step("renew the lease", () => this.leases.renew(lease, ttlMs, now));
   }
 
   releaseLease(lease: Lease): Promise<void> {
-    return inStateStore("release the lease", this.location, () => this.leases.release(lease));
+    return this.step("release the lease", () => this.leases.release(lease));
   }
 }

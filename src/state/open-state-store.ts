@@ -21,31 +21,39 @@ export interface OpenStateStoreOptions {
   readonly createKeyspace?: boolean;
   /** Elasticsearch only: replicas of a new state index; the cluster default when absent. */
   readonly replicas?: number;
+  /** How long one operation may take (--state-timeout). */
+  readonly timeoutMs?: number;
 }
 
-/** Opens the backend, creating its table or index when missing. Closing it leaves the clients open. */
+/**
+ * Opens the backend, creating its directory, table or index when missing; a location that cannot be
+ * used fails with a StateSetupError. Closing the store leaves the clients open.
+ */
 export async function openStateStore(
   location: StateLocation,
   clients: StateClients,
   options: OpenStateStoreOptions = {},
 ): Promise<StateStore> {
-  const history = options.historyLimit === undefined ? {} : { historyLimit: options.historyLimit };
+  const common = {
+    ...(options.historyLimit === undefined ? {} : { historyLimit: options.historyLimit }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  };
   switch (location.backend) {
     case "file":
-      return new FileStateStore({ directory: location.directory, ...history });
+      return FileStateStore.open({ directory: location.directory, ...common });
     case "cassandra":
       if (clients.cassandra === undefined) throw missingClient(location, "Cassandra");
       return CassandraStateStore.open(clients.cassandra, {
         keyspace: location.keyspace,
         table: location.table,
-        ...history,
+        ...common,
         ...(options.createKeyspace === undefined ? {} : { createKeyspace: options.createKeyspace }),
       });
     case "elasticsearch":
       if (clients.elasticsearch === undefined) throw missingClient(location, "Elasticsearch");
       return ElasticsearchStateStore.open(clients.elasticsearch, {
         index: location.index,
-        ...history,
+        ...common,
         ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
       });
   }

@@ -3,6 +3,7 @@
 // done, and the user has to change --state or the store. Failures during a run stop it without
 // moving the checkpoint.
 import { SyncedError } from "../core/errors.js";
+import { withTimeLimit } from "../util/time-limit.js";
 
 /** Anything that went wrong reading or writing the state store. The message says what to do next. */
 export class StateError extends SyncedError {}
@@ -41,22 +42,40 @@ export class LeaseLostError extends StateError {
   }
 }
 
+type StateErrorClass = new (
+  message: string,
+  details: Record<string, unknown>,
+  options: { cause: unknown },
+) => StateError;
+
+export interface StepOptions {
+  /** How long the operation may take; a hung disk, mount or server fails it instead of the run hanging. */
+  readonly timeoutMs: number;
+  /** The error to raise: StateError, unless a failure means the store cannot be used as configured. */
+  readonly as?: StateErrorClass;
+}
+
 /**
- * Runs one store operation, turning a driver or file-system error into a `StateError` (or the given
- * subclass) that says where.
+ * Runs one store operation within its time limit, turning a driver or file-system error into a
+ * `StateError` (or the given subclass) that says where.
  */
 export async function inStateStore<T>(
   action: string,
   location: string,
   work: () => Promise<T>,
-  as: new (
-    message: string,
-    details: Record<string, unknown>,
-    options: { cause: unknown },
-  ) => StateError = StateError,
+  options: StepOptions,
 ): Promise<T> {
+  const as = options.as ?? StateError;
+  const timedOut = (): StateError =>
+    new as(
+      `could not ${action} in the state store (${location}): it did not finish within ` +
+        `${options.timeoutMs} ms. Check that the state store is reachable and responsive (a hung disk ` +
+        "or mount, a FIFO where a file should be), or raise --state-timeout.",
+      { action, location, timeoutMs: options.timeoutMs },
+      { cause: undefined },
+    );
   try {
-    return await work();
+    return await withTimeLimit(work(), options.timeoutMs, timedOut);
   } catch (error) {
     if (error instanceof StateError) throw error;
     const reason = error instanceof Error ? error.message : String(error);

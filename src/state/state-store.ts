@@ -51,6 +51,9 @@ export const RUN_OUTCOMES: readonly RunOutcome[] = ["success", "partial", "faile
 /** How many runs a store keeps per key unless told otherwise. */
 export const DEFAULT_RUN_HISTORY_LIMIT = 50;
 
+/** How long one operation of a store may take unless told otherwise (--state-timeout). */
+export const DEFAULT_STATE_TIMEOUT_MS = 30_000;
+
 /**
  * One backend's state. Every method takes a key that `validateStateKey` accepts. Stores never close
  * the clients they were given; `close` releases only what the store itself opened.

@@ -3,11 +3,15 @@
 import type { Client } from "@elastic/elasticsearch";
 import type { DirectionChoice } from "../core/direction.js";
 import type cassandra from "cassandra-driver";
-import { ConfigError, SyncedError } from "../core/errors.js";
+import { ConfigError } from "../core/errors.js";
+import { StoreError } from "./store-errors.js";
 import { planTables, type PlanEntry } from "../reconcile/plan-tables.js";
 import type { SchemaGateway } from "../reconcile/run-sync.js";
 import type { ColumnNames, TablePlan } from "../reconcile/table-plan.js";
+import { rethrowing } from "../util/rethrow.js";
+import { cassandraFailure, hostStates } from "./cassandra/cassandra-errors.js";
 import { readKeyspaceSchema } from "./cassandra/keyspace-schema.js";
+import { elasticsearchFailure } from "./elasticsearch/elasticsearch-errors.js";
 import { idPrefixForTable, indexForTable, type LayoutSettings } from "./elasticsearch/index-layout.js";
 import { discoverTypes, ensureTableIndex } from "./elasticsearch/index-schema.js";
 import { formatCqlType, formatCreateType, type UdtType } from "../core/cql-type.js";
@@ -33,9 +37,18 @@ export class StoreSchemaGateway implements SchemaGateway {
 
   async plan(): Promise<PlanEntry[]> {
     const s = this.settings;
-    const [keyspace, types] = await Promise.all([
-      readKeyspaceSchema(this.cassandra, s.keyspace, s.names),
-      discoverTypes(this.elasticsearch, s.layout, s.names.timestamp),
+    const [keyspace, discovery] = await Promise.all([
+      rethrowing(
+        () => readKeyspaceSchema(this.cassandra, s.keyspace, s.names),
+        (error) =>
+          cassandraFailure(error, `read the schema of keyspace ${s.keyspace}`, () =>
+            hostStates(this.cassandra),
+          ),
+      ),
+      rethrowing(
+        () => discoverTypes(this.elasticsearch, s.layout, s.names.timestamp),
+        (error) => elasticsearchFailure(error, `read the mappings of ${s.layout.index}`),
+      ),
     ]);
     if (!keyspace.exists) {
       throw new ConfigError(
@@ -52,10 +65,11 @@ export class StoreSchemaGateway implements SchemaGateway {
       names: s.names,
       layout: s.layout.layout,
       typeField: s.layout.typeField,
+      typeQueryField: discovery.typeQueryField,
       indexFor: (table) => indexForTable(s.layout, table),
       idPrefixFor: (table) => idPrefixForTable(s.layout, table),
       tables: keyspace.tables,
-      types,
+      types: discovery.types,
       include: s.include,
       exclude: s.exclude,
       createTables: s.createTables,
@@ -72,14 +86,14 @@ export class StoreSchemaGateway implements SchemaGateway {
         content: plan.contentColumns,
       });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const hint =
-        this.settings.layout.layout === "index-per-table"
-          ? ` If an index named ${this.settings.layout.index} already exists (an index from Elasticsearch 5/6), ` +
-            `use --layout type-field, or pick another -i.`
-          : "";
-      throw new SyncedError(
-        `could not create the index for table ${plan.table} (${plan.es.index}): ${reason}.${hint}`,
+      const failure = elasticsearchFailure(
+        error,
+        `create the index ${plan.es.index} for table ${plan.table}`,
+      );
+      if (failure.kind !== "failed" || this.settings.layout.layout !== "index-per-table") throw failure;
+      throw new StoreError(
+        `${failure.message} If an index named ${this.settings.layout.index} already exists (an index from ` +
+          `Elasticsearch 5/6), use --layout type-field, or pick another -i.`,
         { table: plan.table, index: plan.es.index },
         { cause: error },
       );
@@ -89,7 +103,10 @@ export class StoreSchemaGateway implements SchemaGateway {
   /** The seed's shape: one row per version, PRIMARY KEY ((id), tmstmp) with a timeuuid, plus a tombstone. */
   async createTable(name: string, index: string): Promise<void> {
     const { keyspace, names, layout } = this.settings;
-    const mapping = await this.elasticsearch.indices.getMapping({ index });
+    const mapping = await rethrowing(
+      () => this.elasticsearch.indices.getMapping({ index }),
+      (error) => elasticsearchFailure(error, `read the mapping of index ${index}`),
+    );
     const properties = Object.values(mapping)[0]?.mappings.properties ?? {};
     const reserved = new Set([names.id, names.timestamp, names.tombstone, layout.typeField]);
     const columns: string[] = [];
@@ -101,12 +118,19 @@ export class StoreSchemaGateway implements SchemaGateway {
       udts.push(...converted.udts);
       columns.push(`${quoteIdentifier(field)} ${formatCqlType(converted.type)}`);
     }
-    for (const udt of udts) await this.cassandra.execute(formatCreateType(udt));
     const q = quoteIdentifier;
-    await this.cassandra.execute(
+    const statements = [
+      ...udts.map(formatCreateType),
       `CREATE TABLE IF NOT EXISTS ${q(keyspace)}.${q(name)} (${q(names.id)} uuid, ${q(names.timestamp)} timeuuid, ` +
         `${q(names.tombstone)} boolean, ${columns.map((c) => `${c}, `).join("")}` +
         `PRIMARY KEY ((${q(names.id)}), ${q(names.timestamp)}))`,
-    );
+    ];
+    for (const statement of statements) {
+      await rethrowing(
+        () => this.cassandra.execute(statement),
+        (error) =>
+          cassandraFailure(error, `create table ${keyspace}.${name}`, () => hostStates(this.cassandra)),
+      );
+    }
   }
 }

@@ -185,3 +185,85 @@ describe("the type-field layout", () => {
     assert.equal(row.first().get("name"), "rex");
   });
 });
+
+describe("the type-field layout on an index mapped dynamically", () => {
+  let h: Harness;
+  const at = Date.now() - 60_000;
+
+  before(async () => {
+    h = await Harness.create("dyntype");
+    for (const table of ["users", "orders"]) {
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, name text)`,
+      );
+    }
+  });
+  after(() => h.cleanup());
+
+  it("selects types on the keyword sub-field of a text type field, whatever their case", async () => {
+    // No mapping given: Elasticsearch maps 'type', 'id' and 'name' as text with a keyword sub-field,
+    // as it did for indices that came from Elasticsearch 5/6 or from another application.
+    const fromEs = Uuid.random().toString();
+    await h.es.index({
+      index: h.index,
+      id: `Users-${fromEs}`,
+      document: { type: "Users", id: fromEs, tmstmp: new Date(at).toISOString(), name: "ada" },
+      refresh: true,
+    });
+    const mapping = await h.es.indices.getMapping({ index: h.index });
+    assert.equal(Object.values(mapping)[0]?.mappings.properties?.["type"]?.type, "text");
+    const user = Uuid.random().toString();
+    const order = Uuid.random().toString();
+    for (const [table, id] of [
+      ["users", user],
+      ["orders", order],
+    ] as const) {
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, name) VALUES (?, ?, 'grace')`,
+        [id, new Date(at)],
+        { prepare: true },
+      );
+    }
+
+    const first = await h.run(["--layout", "type-field"]);
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    assert.equal(tableStats(first.summary, "users", "to-cassandra")["written"], 1);
+    assert.equal(tableStats(first.summary, "users", "to-es")["written"], 1);
+    assert.equal(tableStats(first.summary, "orders", "to-es")["written"], 1);
+    const row = await h.cassandra.execute(`SELECT name FROM ${h.keyspace}.users WHERE id = ?`, [fromEs], {
+      prepare: true,
+    });
+    assert.equal(row.first().get("name"), "ada");
+    // The type keeps its spelling in new documents, and a new type joins the text field as it is.
+    const copied = await h.es.get<Record<string, unknown>>({ index: h.index, id: `Users-${user}` });
+    assert.equal(copied._source?.["type"], "Users");
+    const added = await h.es.get<Record<string, unknown>>({ index: h.index, id: `orders-${order}` });
+    assert.equal(added._source?.["type"], "orders");
+
+    const second = await h.run(["--layout", "type-field", "-b", "0"]);
+    assert.equal(second.code, EXIT.success, JSON.stringify(second.summary));
+    const writes = ["users", "orders"].flatMap((table) =>
+      ["to-es", "to-cassandra"].map((direction) => tableStats(second.summary, table, direction)["written"]),
+    );
+    assert.deepEqual(writes, [0, 0, 0, 0]);
+    await h.refresh();
+    assert.equal((await h.es.count({ index: h.index })).count, 3);
+  });
+
+  it("refuses a type field mapped as text without a keyword sub-field, and says what to do", async () => {
+    const index = `${h.index}-plain`;
+    await h.es.indices.create({
+      index,
+      mappings: {
+        properties: { type: { type: "text" }, id: { type: "keyword" }, tmstmp: { type: "date" } },
+      },
+    });
+    const result = await h.cli([...h.argsWith({ "-i": index }), "--layout", "type-field"]);
+    assert.equal(result.code, EXIT.usage, result.stderr);
+    assert.match(
+      result.stderr,
+      new RegExp(`the type field 'type' of index ${index} is mapped as text without a keyword sub-field`),
+    );
+    assert.match(result.stderr, /Add a keyword sub-field/);
+  });
+});

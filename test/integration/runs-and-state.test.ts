@@ -109,12 +109,10 @@ describe("runs and their state", () => {
   });
 
   it("says which store cannot be reached, with exit code 5", async () => {
-    const down = (flag: string, value: string) =>
-      h.baseArgs().map((a, i, all) => (all[i - 1] === flag ? value : a));
-    const cassandraDown = await h.cli(down("--cassandra-port", "1"));
+    const cassandraDown = await h.cli(h.argsWith({ "--cassandra-port": "1" }));
     assert.equal(cassandraDown.code, EXIT.unreachable);
     assert.match(cassandraDown.stderr, /cannot reach Cassandra at 127\.0\.0\.1:1/);
-    const esDown = await h.cli(down("--es-nodes", "http://127.0.0.1:1"));
+    const esDown = await h.cli(h.argsWith({ "--es-nodes": "http://127.0.0.1:1" }));
     assert.equal(esDown.code, EXIT.unreachable);
     assert.match(esDown.stderr, /cannot reach Elasticsearch at http:\/\/127\.0\.0\.1:1/);
   });

@@ -1,11 +1,10 @@
 // A per-test world on the real servers: a fresh keyspace, index prefix and state directory, clients
 // for arranging data the way other applications would, and ways to run synced on it, in-process (fast,
 // with the report) or as the real command (exit codes, signals).
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Client as ElasticsearchClient } from "@elastic/elasticsearch";
 import cassandra from "cassandra-driver";
 import { parseRunFlags } from "../../src/config/cli-options.js";
@@ -23,6 +22,7 @@ import { ElasticsearchStore } from "../../src/stores/elasticsearch/elasticsearch
 import { LosslessSerializer } from "../../src/stores/elasticsearch/serializer.js";
 import { StoreSchemaGateway } from "../../src/stores/schema-gateway.js";
 import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
+import { MAIN, runSynced, type CliResult } from "./cli.js";
 import { cassandraOptions, elasticsearchOptions, runScopedName, testServers } from "./servers.js";
 
 export interface EngineRun {
@@ -36,20 +36,9 @@ export interface EngineRun {
 
 const micros = (date: Date): bigint => BigInt(date.getTime()) * 1000n;
 
-/** A line of a V8 stack trace: `    at fn (file.js:1:2)`. */
-export const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
-
-export const MAIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
-
 export interface RunResult {
   readonly code: number;
   readonly summary: Record<string, unknown>;
-}
-
-export interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
 }
 
 const quietLogger: Logger = {
@@ -107,6 +96,11 @@ export class Harness {
       "--splits",
       "4",
     ];
+  }
+
+  /** The base flags with some values replaced, such as `{ "--cassandra-port": "1" }`. */
+  argsWith(replaced: Record<string, string>): string[] {
+    return this.baseArgs().map((arg, i, all) => replaced[all[i - 1] ?? ""] ?? arg);
   }
 
   /** Runs synced in this process with --json and returns the exit code and the parsed summary. */
@@ -199,23 +193,9 @@ export class Harness {
     );
   }
 
-  /** Runs the real command as a child process. */
+  /** Runs the real command as a child process, with this world's secrets in its environment. */
   cli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-      execFile(
-        process.execPath,
-        [MAIN, ...args],
-        { env: { PATH: process.env["PATH"] ?? "", ...this.env(), ...env }, timeout: 120_000 },
-        (error, stdout, stderr) => {
-          const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
-          // A stack trace is printed only for a bug in synced; no test expects one.
-          if (STACK_FRAME.test(stderr)) {
-            reject(new Error(`synced printed a stack trace (exit ${code}):\n${stderr}`));
-          }
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
+    return runSynced(args, { ...this.env(), ...env });
   }
 
   spawnCli(args: readonly string[]): ChildProcess {

@@ -57,6 +57,8 @@ describe("loadConfig defaults", () => {
       slices: 2,
       leaseTtlMs: 300_000,
       maxFutureMs: 3_600_000,
+      connectTimeoutMs: 5000,
+      stateTimeoutMs: 30_000,
       json: false,
       cassandra: {
         contactPoints: ["127.0.0.1"],

@@ -10,7 +10,10 @@ import type { SyncOptions } from "../../src/config/options.js";
 async function load(argv: string[], env: Record<string, string> = {}): Promise<SyncOptions> {
   const base = [...(argv.includes("-k") ? [] : ["-k", "app"]), ...(argv.includes("-i") ? [] : ["-i", "app"])];
   const flags = await parseRunFlags([...base, ...argv]);
-  return loadConfig({ flags, env, readFile: () => Promise.reject(new Error("no files")) });
+  // Certificates exist (their content is the stores' business); no other file does.
+  const readFile = (path: string): Promise<string> =>
+    path.endsWith(".pem") ? Promise.resolve("PEM") : Promise.reject(new Error("no such file"));
+  return loadConfig({ flags, env, readFile });
 }
 
 async function refused(argv: string[], pattern: RegExp, option?: string): Promise<void> {
@@ -98,7 +101,8 @@ describe("option validation", () => {
   it("checks numbers, durations and the range at start-up", async () => {
     await refused(["--cassandra-port", "70000"], /1 to 65535/);
     await refused(["--concurrency", "2.5"], /not a whole number/);
-    await refused(["--lease-ttl", "500ms"], /at least 1000 ms/);
+    await refused(["--lease-ttl", "500ms"], /at least 1s/);
+    await refused(["--lease-ttl", "2d"], /at most 1d/);
     await refused(
       ["-b", "2015-02-01", "-e", "2015-01-01"],
       /begin 2015-02-01T00:00:00\.000000Z is not before the end 2015-01-01/,

@@ -12,7 +12,7 @@ import {
   StateError,
   StateSetupError,
 } from "../../src/state/state-errors.js";
-import { AuthenticationError, ConnectionError } from "../../src/stores/connection-errors.js";
+import { AuthenticationError, ConnectionError } from "../../src/stores/store-errors.js";
 
 describe("exit codes", () => {
   it("maps each error of the hierarchy to the code its kind documents", () => {

@@ -4,10 +4,10 @@
 import { LeasedStateStore } from "../leased-state-store.js";
 import cassandra from "cassandra-driver";
 import type { Checkpoint, RunRecord, StateStore } from "../state-store.js";
-import { DEFAULT_RUN_HISTORY_LIMIT } from "../state-store.js";
+import { DEFAULT_RUN_HISTORY_LIMIT, DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import { CQL_NAME_RULE, cqlNameProblem } from "../../core/names.js";
 import { quoteIdentifier } from "../../core/cql-identifier.js";
-import { inStateStore, StateSetupError } from "../state-errors.js";
+import { StateSetupError } from "../state-errors.js";
 import { isValidStateKey, validateStateKey } from "../state-key.js";
 import {
   COLUMNS,
@@ -25,6 +25,7 @@ export interface CassandraStateStoreOptions {
   /** Create a missing keyspace with SimpleStrategy and one replica: for tests and demos only. */
   readonly createKeyspace?: boolean;
   readonly historyLimit?: number;
+  readonly timeoutMs?: number;
 }
 
 const QUORUM = { prepare: true, consistency: cassandra.types.consistencies.localQuorum };
@@ -36,8 +37,10 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
     private readonly client: cassandra.Client,
     private readonly table: string,
     private readonly historyLimit: number,
+    timeoutMs: number,
   ) {
-    super(`Cassandra table ${table}`, new CassandraLeases(client, table, `Cassandra table ${table}`));
+    const location = `Cassandra table ${table}`;
+    super(location, new CassandraLeases(client, table, location), timeoutMs);
   }
 
   /** Creates the table if it is missing; the client stays the caller's to shut down. */
@@ -46,18 +49,18 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
     options: CassandraStateStoreOptions,
   ): Promise<CassandraStateStore> {
     const table = `${stateName("keyspace", options.keyspace)}.${stateName("table", options.table)}`;
-    const store = new CassandraStateStore(client, table, options.historyLimit ?? DEFAULT_RUN_HISTORY_LIMIT);
-    await inStateStore(
-      "prepare the state table",
-      store.location,
-      () => store.prepare(options),
-      StateSetupError,
+    const store = new CassandraStateStore(
+      client,
+      table,
+      options.historyLimit ?? DEFAULT_RUN_HISTORY_LIMIT,
+      options.timeoutMs ?? DEFAULT_STATE_TIMEOUT_MS,
     );
+    await store.step("prepare the state table", () => store.prepare(options), StateSetupError);
     return store;
   }
 
   getCheckpoint(key: string): Promise<Checkpoint | undefined> {
-    return inStateStore("read the checkpoint", this.location, async () => {
+    return this.step("read the checkpoint", async () => {
       const result = await this.client.execute(
         `SELECT key, position, updated_at, run_id FROM ${this.table} ` +
           "WHERE key = ? AND kind = 'checkpoint' AND item = ?",
@@ -76,7 +79,7 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
   }
 
   setCheckpoint(key: string, position: bigint, runId: string): Promise<void> {
-    return inStateStore("save the checkpoint", this.location, async () => {
+    return this.step("save the checkpoint", async () => {
       await this.client.execute(
         `INSERT INTO ${this.table} (key, kind, item, position, updated_at, run_id) ` +
           "VALUES (?, 'checkpoint', ?, ?, ?, ?)",
@@ -87,7 +90,7 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
   }
 
   deleteCheckpoint(key: string): Promise<void> {
-    return inStateStore("delete the checkpoint", this.location, async () => {
+    return this.step("delete the checkpoint", async () => {
       await this.client.execute(
         `DELETE FROM ${this.table} WHERE key = ? AND kind = 'checkpoint'`,
         [validateStateKey(key)],
@@ -97,7 +100,7 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
   }
 
   appendRun(run: RunRecord): Promise<void> {
-    return inStateStore("save the run history", this.location, async () => {
+    return this.step("save the run history", async () => {
       validateStateKey(run.key);
       const markers = INSERT_RUN_COLUMNS.split(",").map(() => "?");
       await this.client.execute(
@@ -123,7 +126,7 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
   }
 
   recentRuns(key: string, limit: number): Promise<RunRecord[]> {
-    return inStateStore("read the run history", this.location, async () => {
+    return this.step("read the run history", async () => {
       const result = await this.client.execute(
         `SELECT * FROM ${this.table} WHERE key = ? AND kind = 'run' LIMIT ?`,
         [validateStateKey(key), Math.max(1, Math.min(limit, this.historyLimit))],
@@ -138,7 +141,7 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
   }
 
   listKeys(): Promise<string[]> {
-    return inStateStore("list the state keys", this.location, async () => {
+    return this.step("list the state keys", async () => {
       const keys = new Set<string>();
       const result = await this.client.execute(`SELECT DISTINCT key, kind FROM ${this.table}`, [], {
         ...QUORUM,

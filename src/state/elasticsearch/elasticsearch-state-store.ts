@@ -6,10 +6,10 @@
 import { LeasedStateStore } from "../leased-state-store.js";
 import type { Client, estypes } from "@elastic/elasticsearch";
 import type { Checkpoint, RunRecord, StateStore } from "../state-store.js";
-import { DEFAULT_RUN_HISTORY_LIMIT } from "../state-store.js";
+import { DEFAULT_RUN_HISTORY_LIMIT, DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import type { JsonObject } from "../state-json.js";
 import { checkpointFromJson, checkpointToJson, runFromJson, runToJson } from "../state-json.js";
-import { inStateStore, StateError, StateSetupError } from "../state-errors.js";
+import { StateError, StateSetupError } from "../state-errors.js";
 import { validateStateKey } from "../state-key.js";
 import {
   checkIndexName,
@@ -30,6 +30,7 @@ export interface ElasticsearchStateStoreOptions {
   /** Replicas of a newly created index; the cluster's default when absent, as for any other index. */
   readonly replicas?: number;
   readonly historyLimit?: number;
+  readonly timeoutMs?: number;
 }
 
 export class ElasticsearchStateStore extends LeasedStateStore implements StateStore {
@@ -39,11 +40,10 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
     private readonly client: Client,
     private readonly index: string,
     private readonly historyLimit: number,
+    timeoutMs: number,
   ) {
-    super(
-      `Elasticsearch index ${index}`,
-      new ElasticsearchLeases(client, index, `Elasticsearch index ${index}`),
-    );
+    const location = `Elasticsearch index ${index}`;
+    super(location, new ElasticsearchLeases(client, index, location), timeoutMs);
   }
 
   /** Creates the index if it is missing; the client stays the caller's to close. */
@@ -56,18 +56,14 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
       client,
       index,
       options.historyLimit ?? DEFAULT_RUN_HISTORY_LIMIT,
+      options.timeoutMs ?? DEFAULT_STATE_TIMEOUT_MS,
     );
-    await inStateStore(
-      "prepare the state index",
-      store.location,
-      () => store.prepare(options.replicas),
-      StateSetupError,
-    );
+    await store.step("prepare the state index", () => store.prepare(options.replicas), StateSetupError);
     return store;
   }
 
   getCheckpoint(key: string): Promise<Checkpoint | undefined> {
-    return inStateStore("read the checkpoint", this.location, async () => {
+    return this.step("read the checkpoint", async () => {
       const id = documentId("checkpoint", validateStateKey(key));
       try {
         const found = await this.client.get<JsonObject>({ index: this.index, id });
@@ -84,7 +80,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
   }
 
   setCheckpoint(key: string, position: bigint, runId: string): Promise<void> {
-    return inStateStore("save the checkpoint", this.location, async () => {
+    return this.step("save the checkpoint", async () => {
       const checkpoint: Checkpoint = { key: validateStateKey(key), position, updatedAt: new Date(), runId };
       await this.client.index({
         index: this.index,
@@ -96,7 +92,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
   }
 
   deleteCheckpoint(key: string): Promise<void> {
-    return inStateStore("delete the checkpoint", this.location, async () => {
+    return this.step("delete the checkpoint", async () => {
       try {
         const id = documentId("checkpoint", validateStateKey(key));
         await this.client.delete({ index: this.index, id, refresh: true });
@@ -107,7 +103,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
   }
 
   appendRun(run: RunRecord): Promise<void> {
-    return inStateStore("save the run history", this.location, async () => {
+    return this.step("save the run history", async () => {
       validateStateKey(run.key);
       await this.client.index({
         index: this.index,
@@ -132,7 +128,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
   }
 
   recentRuns(key: string, limit: number): Promise<RunRecord[]> {
-    return inStateStore("read the run history", this.location, async () => {
+    return this.step("read the run history", async () => {
       const found = await this.client.search<JsonObject>({
         index: this.index,
         query: kindQuery("run", validateStateKey(key)),
@@ -147,7 +143,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
   }
 
   listKeys(): Promise<string[]> {
-    return inStateStore("list the state keys", this.location, async () => {
+    return this.step("list the state keys", async () => {
       const keys: string[] = [];
       type Composite = { buckets: { key: CompositeKey }[]; after_key?: CompositeKey } | undefined;
       let after: CompositeKey | undefined;

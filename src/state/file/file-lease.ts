@@ -4,7 +4,8 @@
 // exactly one can act on it: a compare-and-set that a single lease file renamed aside cannot give,
 // since renaming a path may move a lease that a third process created a moment before.
 import type { LeaseProtocol } from "../leased-state-store.js";
-import { mkdir, readdir, rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
+import { makeDirectory } from "../../util/make-directory.js";
 import { join } from "node:path";
 import type { Lease, LeaseResult } from "../state-store.js";
 import { leaseFromJson, leaseToJson } from "../state-json.js";
@@ -113,7 +114,7 @@ async function writeLeaseGeneration(
   state: "held" | "released",
   lease: Lease,
 ): Promise<boolean> {
-  await mkdir(directory, { recursive: true });
+  await makeDirectory(directory);
   const created = await createFileExclusively(
     join(directory, `${generation}.json`),
     toFileText({ state, ...leaseToJson(lease) }),

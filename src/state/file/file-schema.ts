@@ -7,7 +7,8 @@
 // Every file is complete the moment it appears under its name: it is written to a temporary file,
 // flushed, then renamed over the target (replace) or hard-linked to it (create only if absent).
 import { randomBytes, createHash } from "node:crypto";
-import { link, open, readFile, rename, rm } from "node:fs/promises";
+import { link, open, rename, rm } from "node:fs/promises";
+import { readRegularFile } from "../../util/regular-file.js";
 import { dirname, join } from "node:path";
 import type { RunRecord } from "../state-store.js";
 import type { RecordSource } from "../state-json.js";
@@ -50,7 +51,7 @@ export function toFileText(record: Record<string, unknown>): string {
 export async function readJsonFile(path: string, remedy: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readRegularFile(path);
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;

@@ -1,12 +1,14 @@
 // State in a directory on the local disk: the default, for runs by hand and from cron. A CronJob's
 // pod loses its filesystem, so there the Cassandra or Elasticsearch backend is the right choice.
 import { LeasedStateStore } from "../leased-state-store.js";
-import { mkdir, readdir, rm, stat } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Checkpoint, RunRecord, StateStore } from "../state-store.js";
-import { DEFAULT_RUN_HISTORY_LIMIT } from "../state-store.js";
+import { DEFAULT_RUN_HISTORY_LIMIT, DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import { checkpointFromJson, checkpointToJson, runFromJson, runToJson } from "../state-json.js";
-import { CorruptStateError, inStateStore } from "../state-errors.js";
+import { makeDirectory } from "../../util/make-directory.js";
+import { CorruptStateError, StateSetupError } from "../state-errors.js";
 import { isValidStateKey } from "../state-key.js";
 import {
   checkpointFile,
@@ -22,9 +24,10 @@ import {
 import { FileLeases } from "./file-lease.js";
 
 export interface FileStateStoreOptions {
-  /** The state directory; created on the first write. */
+  /** The state directory; `open` creates it, the constructor leaves that to the first write. */
   readonly directory: string;
   readonly historyLimit?: number;
+  readonly timeoutMs?: number;
 }
 
 const CHECKPOINT_REMEDY =
@@ -39,13 +42,33 @@ export class FileStateStore extends LeasedStateStore implements StateStore {
 
   constructor(options: FileStateStoreOptions) {
     const root = resolve(options.directory);
-    super(`directory ${root}`, new FileLeases(root, `directory ${root}`));
+    super(
+      `directory ${root}`,
+      new FileLeases(root, `directory ${root}`),
+      options.timeoutMs ?? DEFAULT_STATE_TIMEOUT_MS,
+    );
     this.root = root;
     this.historyLimit = options.historyLimit ?? DEFAULT_RUN_HISTORY_LIMIT;
   }
 
+  /** The store, once its directory exists and takes a new file: a bad --state fails before any work. */
+  static async open(options: FileStateStoreOptions): Promise<FileStateStore> {
+    const store = new FileStateStore(options);
+    await store.step(
+      "prepare the state directory",
+      async () => {
+        await makeDirectory(store.root);
+        const probe = join(store.root, `.probe-${randomBytes(6).toString("hex")}.tmp`);
+        await writeFile(probe, "");
+        await rm(probe, { force: true });
+      },
+      StateSetupError,
+    );
+    return store;
+  }
+
   getCheckpoint(key: string): Promise<Checkpoint | undefined> {
-    return inStateStore("read the checkpoint", this.location, async () => {
+    return this.step("read the checkpoint", async () => {
       const path = checkpointFile(this.root, key);
       const value = await readJsonFile(path, CHECKPOINT_REMEDY);
       if (value === undefined) return undefined;
@@ -58,23 +81,21 @@ export class FileStateStore extends LeasedStateStore implements StateStore {
   }
 
   setCheckpoint(key: string, position: bigint, runId: string): Promise<void> {
-    return inStateStore("save the checkpoint", this.location, async () => {
-      await mkdir(keyDirectory(this.root, key), { recursive: true });
+    return this.step("save the checkpoint", async () => {
+      await makeDirectory(keyDirectory(this.root, key));
       const checkpoint: Checkpoint = { key, position, updatedAt: new Date(), runId };
       await writeFileAtomically(checkpointFile(this.root, key), toFileText(checkpointToJson(checkpoint)));
     });
   }
 
   deleteCheckpoint(key: string): Promise<void> {
-    return inStateStore("delete the checkpoint", this.location, () =>
-      rm(checkpointFile(this.root, key), { force: true }),
-    );
+    return this.step("delete the checkpoint", () => rm(checkpointFile(this.root, key), { force: true }));
   }
 
   appendRun(run: RunRecord): Promise<void> {
-    return inStateStore("save the run history", this.location, async () => {
+    return this.step("save the run history", async () => {
       const directory = runsDirectory(this.root, run.key);
-      await mkdir(directory, { recursive: true });
+      await makeDirectory(directory);
       await writeFileAtomically(join(directory, runFileName(run)), toFileText(runToJson(run)));
       const names = await this.runFileNames(run.key);
       for (const name of names.slice(this.historyLimit)) await rm(join(directory, name), { force: true });
@@ -82,7 +103,7 @@ export class FileStateStore extends LeasedStateStore implements StateStore {
   }
 
   recentRuns(key: string, limit: number): Promise<RunRecord[]> {
-    return inStateStore("read the run history", this.location, async () => {
+    return this.step("read the run history", async () => {
       const directory = runsDirectory(this.root, key);
       const names = (await this.runFileNames(key)).slice(0, Math.max(0, Math.min(limit, this.historyLimit)));
       const runs: RunRecord[] = [];
@@ -97,7 +118,7 @@ export class FileStateStore extends LeasedStateStore implements StateStore {
   }
 
   listKeys(): Promise<string[]> {
-    return inStateStore("list the state keys", this.location, async () => {
+    return this.step("list the state keys", async () => {
       let entries;
       try {
         entries = await readdir(this.root, { withFileTypes: true });

@@ -11,7 +11,9 @@ import type {
 import { cassandraPrecision, type TablePlan } from "../../reconcile/table-plan.js";
 import type { VersionPrecision } from "../../reconcile/version.js";
 import { nowMicros } from "../../core/micros.js";
+import { rethrowing, rethrowingEach } from "../../util/rethrow.js";
 import { withRetry } from "../../util/retry.js";
+import { cassandraFailure, hostStates } from "./cassandra-errors.js";
 import { isTransientCassandraError } from "./transient-errors.js";
 import { fetchCurrent } from "./fetch-current.js";
 import { scanTable } from "./scan.js";
@@ -36,6 +38,7 @@ export class CassandraStore implements RecordStore {
   readonly side = "cassandra";
   readonly #settings: CassandraStoreSettings;
   readonly #retry: <T>(operation: () => Promise<T>) => Promise<T>;
+  readonly #hosts = (): string[] => hostStates(this.#settings.client);
 
   constructor(settings: CassandraStoreSettings) {
     this.#settings = settings;
@@ -55,7 +58,7 @@ export class CassandraStore implements RecordStore {
 
   scan(plan: TablePlan, range: TimeRange): AsyncIterable<ScanBatch> {
     const s = this.#settings;
-    return scanTable(
+    const scan = scanTable(
       {
         client: s.client,
         consistency: s.readConsistency,
@@ -68,36 +71,41 @@ export class CassandraStore implements RecordStore {
       plan,
       range,
     );
+    return rethrowingEach(scan, (error) => cassandraFailure(error, `read table ${name(plan)}`, this.#hosts));
   }
 
   fetchCurrent(plan: TablePlan, ids: readonly string[]): Promise<Map<string, CurrentRecord | BadRecord>> {
     const s = this.#settings;
-    return fetchCurrent(
-      {
-        client: s.client,
-        consistency: s.readConsistency,
-        concurrency: s.concurrency * 8,
-        retry: this.#retry,
-      },
-      plan,
-      ids,
+    const settings = {
+      client: s.client,
+      consistency: s.readConsistency,
+      concurrency: s.concurrency * 8,
+      retry: this.#retry,
+    };
+    return rethrowing(
+      () => fetchCurrent(settings, plan, ids),
+      (error) => cassandraFailure(error, `read rows of table ${name(plan)}`, this.#hosts),
     );
   }
 
   write(plan: TablePlan, writes: readonly PlannedWrite[]): Promise<WriteOutcome[]> {
     const s = this.#settings;
-    return writeRecords(
-      {
-        client: s.client,
-        consistency: s.writeConsistency,
-        concurrency: s.concurrency * 8,
-        mode: s.writes,
-        marginMicros: s.marginMicros,
-        now: s.now ?? nowMicros,
-        retry: this.#retry,
-      },
-      plan,
-      writes,
+    const settings = {
+      client: s.client,
+      consistency: s.writeConsistency,
+      concurrency: s.concurrency * 8,
+      mode: s.writes,
+      marginMicros: s.marginMicros,
+      now: s.now ?? nowMicros,
+      retry: this.#retry,
+    };
+    return rethrowing(
+      () => writeRecords(settings, plan, writes),
+      (error) => cassandraFailure(error, `write to table ${name(plan)}`, this.#hosts),
     );
   }
+}
+
+function name(plan: TablePlan): string {
+  return `${plan.keyspace}.${plan.table}`;
 }

@@ -3,17 +3,21 @@
 import { readFile } from "node:fs/promises";
 import cassandra from "cassandra-driver";
 import type { CassandraOptions } from "../../config/options.js";
-import { AuthenticationError, ConnectionError } from "../connection-errors.js";
+import { AuthenticationError, ConnectionError, firstLine } from "../store-errors.js";
+import { withTimeLimit } from "../../util/time-limit.js";
 import { CASSANDRA_ENCODING } from "../values/driver-options.js";
 
-export async function clientOptions(options: CassandraOptions): Promise<cassandra.ClientOptions> {
+export async function clientOptions(
+  options: CassandraOptions,
+  connectTimeoutMs: number,
+): Promise<cassandra.ClientOptions> {
   const tls = options.tls;
   return {
     contactPoints: [...options.contactPoints],
     localDataCenter: options.localDc,
     protocolOptions: { port: options.port },
     encoding: CASSANDRA_ENCODING,
-    socketOptions: { connectTimeout: 10_000, readTimeout: 60_000 },
+    socketOptions: { connectTimeout: connectTimeoutMs, readTimeout: 60_000 },
     ...(options.auth
       ? {
           authProvider: new cassandra.auth.PlainTextAuthProvider(
@@ -35,28 +39,46 @@ export async function clientOptions(options: CassandraOptions): Promise<cassandr
   };
 }
 
-export async function connectCassandra(options: CassandraOptions): Promise<cassandra.Client> {
-  const client = new cassandra.Client(await clientOptions(options));
+/**
+ * A connected client, or a ConnectionError or AuthenticationError that says what to check. A server
+ * that accepts connections but never answers (a wrong port, another protocol) fails after
+ * `connectTimeoutMs` rather than after the driver's own, much longer, waits.
+ */
+export async function connectCassandra(
+  options: CassandraOptions,
+  connectTimeoutMs: number,
+): Promise<cassandra.Client> {
+  const client = new cassandra.Client(await clientOptions(options, connectTimeoutMs));
   const where = options.contactPoints.map((h) => `${h}:${options.port}`).join(", ");
+  const silent = (): ConnectionError =>
+    new ConnectionError(
+      `Cassandra at ${where} did not answer within ${connectTimeoutMs} ms (--connect-timeout). Check that ` +
+        `--cassandra-port is the CQL native port (9042 unless configured otherwise) of a running Cassandra, ` +
+        `not another service, and whether the server requires TLS (--cassandra-tls).`,
+      { host: where, timeoutMs: connectTimeoutMs },
+    );
   try {
-    await client.connect();
+    await withTimeLimit(client.connect(), connectTimeoutMs, silent);
     return client;
   } catch (error) {
-    await client.shutdown().catch(() => undefined);
-    const inner =
+    // Shutting down a client that is still connecting can wait for the same silence.
+    await withTimeLimit(client.shutdown(), 1000, () => new Error("shutdown")).catch(() => undefined);
+    if (error instanceof ConnectionError) throw error;
+    const byHost: [string, unknown][] =
       error instanceof cassandra.errors.NoHostAvailableError
-        ? Object.values(error.innerErrors as Record<string, unknown>)
-        : [error];
+        ? Object.entries((error.innerErrors ?? {}) as Record<string, unknown>)
+        : [[where, error]];
+    const inner = byHost.map(([, e]) => e);
     if (inner.some((e) => e instanceof cassandra.errors.AuthenticationError)) {
       throw new AuthenticationError(
         `Cassandra at ${where} refused the credentials${options.auth ? ` of user '${options.auth.username}'` : ""}: ` +
-          `${describe(inner)}. Check --cassandra-username and SYNCED_CASSANDRA_PASSWORD (or --cassandra-password-file).`,
+          `${describe(byHost)}. Check --cassandra-username and SYNCED_CASSANDRA_PASSWORD (or --cassandra-password-file).`,
         { host: where },
         { cause: error },
       );
     }
     throw new ConnectionError(
-      `cannot reach Cassandra at ${where}: ${describe(inner)}. Check --cassandra-contact-points and ` +
+      `cannot reach Cassandra at ${where}: ${describe(byHost)}. Check --cassandra-contact-points and ` +
         `--cassandra-port, that the server runs, and TLS settings if it requires TLS.`,
       { host: where },
       { cause: error },
@@ -64,6 +86,8 @@ export async function connectCassandra(options: CassandraOptions): Promise<cassa
   }
 }
 
-function describe(errors: unknown[]): string {
-  return errors.map((e) => (e instanceof Error ? e.message.split("\n")[0] : String(e))).join("; ");
+function describe(byHost: readonly [string, unknown][]): string {
+  return byHost.length === 0
+    ? "no host was tried"
+    : byHost.map(([h, e]) => `${h}: ${firstLine(e)}`).join("; ");
 }

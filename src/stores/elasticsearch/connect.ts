@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { Client, errors, type ClientOptions } from "@elastic/elasticsearch";
 import type { ElasticsearchOptions } from "../../config/options.js";
-import { AuthenticationError, ConnectionError } from "../connection-errors.js";
+import { AuthenticationError, ConnectionError } from "../store-errors.js";
 import { LosslessSerializer } from "./serializer.js";
 
 export async function esClientOptions(options: ElasticsearchOptions): Promise<ClientOptions> {
@@ -25,12 +25,19 @@ export async function esClientOptions(options: ElasticsearchOptions): Promise<Cl
   };
 }
 
-export async function connectElasticsearch(options: ElasticsearchOptions): Promise<Client> {
+/**
+ * A client whose cluster answered, or a ConnectionError or AuthenticationError that says what to
+ * check. A node that accepts connections but never answers fails after `connectTimeoutMs`.
+ */
+export async function connectElasticsearch(
+  options: ElasticsearchOptions,
+  connectTimeoutMs: number,
+): Promise<Client> {
   const client = new Client(await esClientOptions(options));
   const where = options.nodes.join(", ");
   try {
     // One quick try: retrying a refused connection only makes a wrong address slow to report.
-    await client.cluster.health({ timeout: "10s" }, { maxRetries: 0, requestTimeout: 15_000 });
+    await client.cluster.health({}, { maxRetries: 0, requestTimeout: connectTimeoutMs });
     return client;
   } catch (error) {
     await client.close().catch(() => undefined);
@@ -42,9 +49,15 @@ export async function connectElasticsearch(options: ElasticsearchOptions): Promi
         { cause: error },
       );
     }
+    const reason =
+      error instanceof errors.TimeoutError
+        ? `it did not answer within ${connectTimeoutMs} ms (--connect-timeout)`
+        : error instanceof Error
+          ? error.message
+          : String(error);
     throw new ConnectionError(
-      `cannot reach Elasticsearch at ${where}: ${error instanceof Error ? error.message : String(error)}. ` +
-        `Check --es-nodes, that the cluster runs, and TLS settings for https nodes.`,
+      `cannot reach Elasticsearch at ${where}: ${reason}. Check --es-nodes (the HTTP port, 9200 unless ` +
+        `configured otherwise), that the cluster runs, and TLS settings for https nodes.`,
       { host: where },
       { cause: error },
     );

@@ -10,7 +10,9 @@ import type {
 } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import type { VersionPrecision } from "../../reconcile/version.js";
+import { rethrowing, rethrowingEach } from "../../util/rethrow.js";
 import { bulkWrite } from "./bulk-write.js";
+import { elasticsearchFailure } from "./elasticsearch-errors.js";
 import { fetchDocuments } from "./fetch-current.js";
 import { scanIndex } from "./scan.js";
 
@@ -39,7 +41,7 @@ export class ElasticsearchStore implements RecordStore {
 
   scan(plan: TablePlan, range: TimeRange): AsyncIterable<ScanBatch> {
     const s = this.#settings;
-    return scanIndex(
+    const scan = scanIndex(
       {
         client: s.client,
         slices: s.slices,
@@ -50,26 +52,30 @@ export class ElasticsearchStore implements RecordStore {
       plan,
       range,
     );
+    return rethrowingEach(scan, (error) => elasticsearchFailure(error, `read index ${plan.es.index}`));
   }
 
   fetchCurrent(plan: TablePlan, ids: readonly string[]): Promise<Map<string, CurrentRecord | BadRecord>> {
-    return fetchDocuments(this.#settings.client, plan, ids);
+    return rethrowing(
+      () => fetchDocuments(this.#settings.client, plan, ids),
+      (error) => elasticsearchFailure(error, `read documents of index ${plan.es.index}`),
+    );
   }
 
   write(plan: TablePlan, writes: readonly PlannedWrite[]): Promise<WriteOutcome[]> {
     const s = this.#settings;
-    return bulkWrite(
-      {
-        client: s.client,
-        versioning: s.versioning,
-        maxBulkBytes: s.maxBulkBytes,
-        maxBulkOperations: s.batchSize,
-        maxDocumentBytes: s.maxDocumentBytes,
-        attempts: 5,
-        ...(s.signal ? { signal: s.signal } : {}),
-      },
-      plan,
-      writes,
+    const settings = {
+      client: s.client,
+      versioning: s.versioning,
+      maxBulkBytes: s.maxBulkBytes,
+      maxBulkOperations: s.batchSize,
+      maxDocumentBytes: s.maxDocumentBytes,
+      attempts: 5,
+      ...(s.signal ? { signal: s.signal } : {}),
+    };
+    return rethrowing(
+      () => bulkWrite(settings, plan, writes),
+      (error) => elasticsearchFailure(error, `write to index ${plan.es.index}`),
     );
   }
 }

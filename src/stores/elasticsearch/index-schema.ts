@@ -3,6 +3,7 @@
 import type { Client, estypes } from "@elastic/elasticsearch";
 import type { Column } from "../../reconcile/table-plan.js";
 import type { VersionPrecision } from "../../reconcile/version.js";
+import { ConfigError } from "../../core/errors.js";
 import { esMappingFor } from "../values/es-mapping.js";
 import { indexForTable, typeOfIndex, type LayoutSettings } from "./index-layout.js";
 
@@ -29,11 +30,17 @@ export function timestampPrecision(
   return { problem: `field '${field}' is mapped as ${mapping.type ?? "object"}, not date or date_nanos` };
 }
 
+export interface Discovery {
+  readonly types: readonly EsType[];
+  /** The field to filter and aggregate the type field on (type-field layout). */
+  readonly typeQueryField: string;
+}
+
 export async function discoverTypes(
   client: Client,
   layout: LayoutSettings,
   timestampField: string,
-): Promise<EsType[]> {
+): Promise<Discovery> {
   if (layout.layout === "index-per-table") {
     const indices = await client.indices.getMapping({
       index: `${layout.index}-*`,
@@ -47,22 +54,54 @@ export async function discoverTypes(
       const properties = mappings.properties ?? {};
       types.push({ name, index, properties, timestamp: timestampPrecision(properties, timestampField) });
     }
-    return types;
+    return { types, typeQueryField: layout.typeField };
   }
   const exists = await client.indices.exists({ index: layout.index });
-  if (!exists) return [];
+  if (!exists) return { types: [], typeQueryField: layout.typeField };
   const mapping = await client.indices.getMapping({ index: layout.index });
   const properties = Object.values(mapping)[0]?.mappings.properties ?? {};
+  const typeQueryField = keywordFieldFor(layout, properties);
   const response = await client.search({
     index: layout.index,
     size: 0,
-    aggs: { types: { terms: { field: layout.typeField, size: 10_000 } } },
+    aggs: { types: { terms: { field: typeQueryField, size: 10_000 } } },
   });
   const buckets = (response.aggregations?.["types"] as estypes.AggregationsStringTermsAggregate | undefined)
     ?.buckets;
   const names = Array.isArray(buckets) ? buckets.map((b) => String(b.key)) : [];
   const timestamp = timestampPrecision(properties, timestampField);
-  return names.map((name) => ({ name, index: layout.index, properties, timestamp }));
+  const types = names.map((name) => ({ name, index: layout.index, properties, timestamp }));
+  return { types, typeQueryField };
+}
+
+/**
+ * The field that selects a type's documents by exact value: the type field itself when it is a
+ * keyword, or its keyword sub-field when it is text, as dynamic mapping makes it (indices migrated
+ * from Elasticsearch 5/6, or written by another application). A text field alone cannot be
+ * aggregated, and matching its analyzed tokens would mix types that differ only in case.
+ */
+export function keywordFieldFor(
+  layout: LayoutSettings,
+  properties: Readonly<Record<string, estypes.MappingProperty>>,
+): string {
+  const field = layout.typeField;
+  const mapping = properties[field];
+  // Not mapped yet: no document has a type, and the first table's mapping adds it as a keyword.
+  if (mapping === undefined) return field;
+  if (mapping.type === "keyword" || mapping.type === "constant_keyword") return field;
+  const subFields = "fields" in mapping ? (mapping.fields ?? {}) : {};
+  const keyword = Object.entries(subFields).find(([, sub]) => sub.type === "keyword");
+  if (mapping.type === "text" && keyword !== undefined) return `${field}.${keyword[0]}`;
+  throw new ConfigError(
+    "type-field",
+    undefined,
+    `the type field '${field}' of index ${layout.index} is mapped as ${mapping.type ?? "object"} ` +
+      "without a keyword sub-field, so synced cannot select one type's documents. Add a keyword " +
+      `sub-field (PUT ${layout.index}/_mapping with "fields": {"keyword": {"type": "keyword"}}, then ` +
+      `POST ${layout.index}/_update_by_query), reindex with '${field}' mapped as keyword, or name ` +
+      "another field with --type-field",
+    { details: { index: layout.index, field, mappedAs: mapping.type ?? "object" } },
+  );
 }
 
 export interface MappingColumns {
@@ -100,7 +139,14 @@ export async function ensureTableIndex(
     return index;
   }
   if (await client.indices.exists({ index })) {
-    await client.indices.putMapping({ index, ...mapping });
+    // Only fields the index lacks are added. A field already mapped keeps its mapping (text with a
+    // keyword sub-field, say, as dynamic mapping makes it): a mapping cannot change a field's type.
+    const current = await client.indices.getMapping({ index });
+    const mapped = Object.values(current)[0]?.mappings.properties ?? {};
+    const properties = Object.fromEntries(
+      Object.entries(mapping.properties ?? {}).filter(([field]) => mapped[field] === undefined),
+    );
+    await client.indices.putMapping({ index, properties });
   } else {
     await client.indices.create({ index, mappings: mapping });
   }

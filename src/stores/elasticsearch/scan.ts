@@ -65,7 +65,8 @@ export function rangeQuery(plan: TablePlan, range: TimeRange): estypes.QueryDslQ
           },
         };
   const filters = [selected];
-  if (plan.es.typeFilter) filters.push({ term: { [plan.es.typeFilter.field]: plan.es.typeFilter.value } });
+  const type = plan.es.typeFilter;
+  if (type) filters.push({ term: { [type.queryField]: type.value } });
   return { bool: { filter: filters } };
 }
 

@@ -1,5 +1,5 @@
-// A misspelt option is the most common configuration mistake; naming the likely intended one saves a
-// trip to --help.
+// A misspelt name is the most common configuration mistake; naming the likely intended one saves a
+// trip to --help or to the schema.
 
 /** The candidate closest to `word`, when it is close enough to be a plausible typo. */
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
@@ -13,6 +13,20 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
     }
   }
   return best;
+}
+
+/**
+ * Up to `limit` candidates, closest to `word` first, that are close enough to be the intended one;
+ * when none is, the first `limit` candidates in their own order, so the user sees what exists.
+ */
+export function closestNames(word: string, candidates: readonly string[], limit = 3): string[] {
+  const threshold = Math.max(2, Math.floor(word.length / 2));
+  const near = candidates
+    .map((candidate) => ({ candidate, distance: editDistance(word.toLowerCase(), candidate.toLowerCase()) }))
+    .filter((c) => c.distance <= threshold)
+    .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
+    .map((c) => c.candidate);
+  return (near.length > 0 ? near : candidates).slice(0, limit);
 }
 
 function editDistance(a: string, b: string): number {

@@ -1,0 +1,69 @@
+// Cassandra driver errors, turned into synced's errors with the hosts involved and what to do. The
+// driver's own summary ("All host(s) tried for query failed") names neither, so each host's error is
+// taken from NoHostAvailableError.innerErrors, which the driver keys by host.
+import cassandra from "cassandra-driver";
+import { SyncedError } from "../../core/errors.js";
+import { ConnectionError, firstLine, StoreError } from "../store-errors.js";
+
+const { responseErrorCodes } = cassandra.types;
+/** Codes by which the cluster says it cannot serve the request now, rather than that it is wrong. */
+const UNAVAILABLE_CODES = new Set<number>([
+  responseErrorCodes.overloaded,
+  responseErrorCodes.isBootstrapping,
+  responseErrorCodes.unavailableException,
+  responseErrorCodes.readTimeout,
+  responseErrorCodes.writeTimeout,
+]);
+
+const AGAIN = "The run stopped without moving the checkpoint; run again once the cluster is healthy.";
+
+/** What the client knows of its hosts, for a failure where none was even tried. */
+export function hostStates(client: cassandra.Client): string[] {
+  return client.hosts.values().map((host) => `${host.address}: ${host.isUp() ? "up" : "marked down"}`);
+}
+
+/**
+ * `error` as a SyncedError; `action` completes "could not ...", such as "read table app.users".
+ * `hosts` describes the client's hosts, for when the driver tried none because all were down.
+ */
+export function cassandraFailure(
+  error: unknown,
+  action: string,
+  hosts: () => string[] = () => [],
+): SyncedError {
+  if (error instanceof SyncedError) return error;
+  if (error instanceof cassandra.errors.NoHostAvailableError) {
+    const inner = Object.entries((error.innerErrors ?? {}) as Record<string, unknown>);
+    const tried = inner.map(([host, cause]) => `${host}: ${firstLine(cause)}`);
+    const known = tried.length > 0 ? tried : hosts();
+    return new ConnectionError(
+      `Cassandra could not ${action}: no host answered (${known.length > 0 ? known.join("; ") : "no host is known"}). ` +
+        `Check that the nodes run and are reachable from here (a restart in progress, a network problem, ` +
+        `--cassandra-contact-points). ${AGAIN}`,
+      { store: "cassandra", action, hosts: Object.fromEntries(inner.map(([h, c]) => [h, firstLine(c)])) },
+      { cause: error },
+    );
+  }
+  if (error instanceof cassandra.errors.OperationTimedOutError) {
+    const host = (error as { host?: unknown }).host;
+    return new ConnectionError(
+      `Cassandra could not ${action}: ${typeof host === "string" ? `host ${host}` : "the coordinator"} did not ` +
+        `answer in time. ${AGAIN}`,
+      { store: "cassandra", action, ...(typeof host === "string" ? { host } : {}) },
+      { cause: error },
+    );
+  }
+  if (error instanceof cassandra.errors.ResponseError && UNAVAILABLE_CODES.has(error.code)) {
+    return new ConnectionError(
+      `Cassandra could not ${action}: ${firstLine(error)}. Too few replicas answered; check the nodes' ` +
+        `health, or lower --cassandra-read-consistency / --cassandra-write-consistency. ${AGAIN}`,
+      { store: "cassandra", action, code: error.code },
+      { cause: error },
+    );
+  }
+  return new StoreError(
+    `Cassandra could not ${action}: ${firstLine(error)}.`,
+    { store: "cassandra", action },
+    { cause: error },
+  );
+}

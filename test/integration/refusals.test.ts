@@ -1,0 +1,106 @@
+// Runs refused for what the user asked, and runs stopped by a state or dead-letter store that hangs:
+// each with its exit code, a message naming what was wrong, and an unmoved checkpoint.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { FileStateStore } from "../../src/state/file/file-state-store.js";
+import { Harness } from "../support/harness.js";
+
+const run = promisify(execFile);
+const { Uuid } = cassandra.types;
+
+describe("refused and stopped runs", () => {
+  let h: Harness;
+
+  before(async () => {
+    h = await Harness.create("refuse");
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.things (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
+    );
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.thongs (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
+    );
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.people (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
+    );
+  });
+  after(() => h.cleanup());
+
+  it("refuses --tables naming a table that does not exist, with the closest ones, and keeps no state", async () => {
+    const result = await h.cli([...h.baseArgs(), "--tables", "thngs,people", "--name", "typo"]);
+    assert.equal(result.code, EXIT.usage, result.stderr);
+    assert.match(result.stderr, /--tables names what does not exist: 'thngs' .*closest: things, thongs/);
+    const store = new FileStateStore({ directory: h.stateDir });
+    assert.equal(await store.getCheckpoint("typo"), undefined);
+    assert.deepEqual(await store.recentRuns("typo", 5), []);
+    assert.equal((await store.acquireLease("typo", "probe", "here:1", 1000)).acquired, true);
+  });
+
+  it("skips an index without a timestamp mapping before creating a table for it", async () => {
+    await h.es.indices.create({
+      index: `${h.index}-untimed`,
+      mappings: { properties: { id: { type: "keyword" }, v: { type: "integer" } } },
+    });
+    const result = await h.run(["--create-tables", "--name", "untimed"]);
+    assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
+    const skipped = result.summary["skipped"] as { name: string; reason: string }[];
+    assert.match(skipped.find((s) => s.name === "untimed")?.reason ?? "", /field 'tmstmp' is not mapped/);
+    assert.deepEqual(result.summary["createdTables"], []);
+    const tables = await h.cassandra.execute(
+      "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ? AND table_name = 'untimed'",
+      [h.keyspace],
+      { prepare: true },
+    );
+    assert.equal(tables.rowLength, 0);
+  });
+
+  it("stops a run whose checkpoint is a FIFO instead of waiting on it, and names it", async () => {
+    // Reading a FIFO waits for a writer that never comes, and a waiting read would keep the process
+    // from ever exiting.
+    await mkdir(join(h.stateDir, "hung"), { recursive: true });
+    await run("mkfifo", [join(h.stateDir, "hung", "checkpoint.json")]);
+    const result = await h.cli([...h.baseArgs(), "--name", "hung"]);
+    assert.equal(result.code, EXIT.failure, result.stderr);
+    assert.match(
+      result.stderr,
+      /could not read the checkpoint in the state store \(directory .*\): .*checkpoint\.json is a FIFO, not a regular file/,
+    );
+  });
+
+  it("stops a run whose dead-letter file is a FIFO nobody reads, and names it", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.letters (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
+    );
+    await h.es.indices.create({
+      index: `${h.index}-letters`,
+      mappings: {
+        properties: { id: { type: "keyword" }, tmstmp: { type: "date_nanos" }, v: { type: "integer" } },
+      },
+    });
+    const id = Uuid.random().toString();
+    await h.es.index({ index: `${h.index}-letters`, id, document: { id, v: 1 }, refresh: true });
+    const fifo = join(h.stateDir, "letters.fifo");
+    await run("mkfifo", [fifo]);
+    const result = await h.cli([
+      ...h.baseArgs(),
+      "--tables",
+      "letters",
+      "--name",
+      "letters",
+      "--dead-letter",
+      fifo,
+    ]);
+    assert.equal(result.code, EXIT.failure, result.stderr);
+    assert.match(
+      result.stdout,
+      /could not write a dead letter .*letters\.fifo is a FIFO, not a regular file/,
+    );
+    const store = new FileStateStore({ directory: h.stateDir });
+    assert.equal(await store.getCheckpoint("letters"), undefined);
+  });
+});

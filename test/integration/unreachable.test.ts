@@ -1,0 +1,114 @@
+// Stores that cannot be reached: a port that accepts connections and never answers, the wrong
+// service behind a port, and a Cassandra that goes away in the middle of a run. Each ends with exit
+// code 5 and a message naming the store, the host and what to check, within the limits set.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { EXIT, exitCodeForError } from "../../src/cli/exit-codes.js";
+import type { RecordStore } from "../../src/reconcile/record-store.js";
+import { CassandraStore } from "../../src/stores/cassandra/cassandra-store.js";
+import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
+import { Harness } from "../support/harness.js";
+import { cassandraOptions } from "../support/servers.js";
+import { relay, silentPort } from "../support/tcp.js";
+
+// Generous next to the one-second limits used here, tight next to the minute the drivers wait alone.
+const WELL_WITHIN_MS = 15_000;
+
+describe("stores that cannot be reached", () => {
+  let h: Harness;
+
+  before(async () => {
+    h = await Harness.create("unreach");
+    await h.cassandra.execute(`CREATE TABLE ${h.keyspace}.t (id uuid PRIMARY KEY, tmstmp timestamp, v int)`);
+  });
+  after(() => h.cleanup());
+
+  it("gives up on a Cassandra port that never answers after --connect-timeout", async () => {
+    const silent = await silentPort();
+    try {
+      const args = h.argsWith({ "--cassandra-port": String(silent.port) });
+      const result = await h.cli([...args, "--connect-timeout", "1s"]);
+      assert.equal(result.code, EXIT.unreachable, result.stderr);
+      assert.match(
+        result.stderr,
+        /Cassandra at 127\.0\.0\.1:\d+ did not answer within 1000 ms \(--connect-timeout\).*CQL native port/,
+      );
+      assert.ok(result.elapsedMs < WELL_WITHIN_MS, `took ${result.elapsedMs} ms`);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it("gives up on an Elasticsearch node that never answers after --connect-timeout", async () => {
+    const silent = await silentPort();
+    try {
+      const args = h.argsWith({ "--es-nodes": `http://127.0.0.1:${silent.port}` });
+      const result = await h.cli([...args, "--connect-timeout", "1s"]);
+      assert.equal(result.code, EXIT.unreachable, result.stderr);
+      assert.match(result.stderr, /cannot reach Elasticsearch at .*did not answer within 1000 ms/);
+      assert.ok(result.elapsedMs < WELL_WITHIN_MS, `took ${result.elapsedMs} ms`);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it("reports Cassandra pointed at the Elasticsearch port as unreachable, promptly", async () => {
+    const esPort = new URL(h.servers.elasticsearchUrl).port;
+    const result = await h.cli([...h.argsWith({ "--cassandra-port": esPort }), "--connect-timeout", "1s"]);
+    assert.equal(result.code, EXIT.unreachable, result.stderr);
+    assert.match(result.stderr, new RegExp(`Cassandra at 127\\.0\\.0\\.1:${esPort}`));
+    assert.ok(result.elapsedMs < WELL_WITHIN_MS, `took ${result.elapsedMs} ms`);
+  });
+
+  it("names the hosts and their errors when Cassandra goes away mid-run", async () => {
+    const at = new Date(Date.now() - 60_000);
+    const insert = `INSERT INTO ${h.keyspace}.t (id, tmstmp, v) VALUES (uuid(), ?, ?)`;
+    for (let i = 0; i < 250; i++) await h.cassandra.execute(insert, [at, i], { prepare: true });
+    const link = await relay(h.servers.cassandraHost, h.servers.cassandraPort);
+    const client = new cassandra.Client(
+      cassandraOptions({ protocolOptions: { port: link.port }, encoding: CASSANDRA_ENCODING }),
+    );
+    try {
+      const viaLink = new CassandraStore({
+        client,
+        readConsistency: cassandra.types.consistencies.one,
+        writeConsistency: cassandra.types.consistencies.one,
+        writes: "timestamp",
+        splits: 1,
+        concurrency: 1,
+        batchSize: 100,
+        marginMicros: 0n,
+      });
+      // The link is cut once the first batch reached Elasticsearch: the next page of the scan fails.
+      const es = h.stores().elasticsearch;
+      const cutAfterFirstWrite: RecordStore = {
+        side: es.side,
+        versionPrecision: (plan) => es.versionPrecision(plan),
+        scan: (plan, range) => es.scan(plan, range),
+        fetchCurrent: (plan, ids) => es.fetchCurrent(plan, ids),
+        write: async (plan, writes) => {
+          const outcomes = await es.write(plan, writes);
+          await link.close();
+          return outcomes;
+        },
+      };
+      const report = await h.runEngine({ key: "cut", cassandra: viaLink, elasticsearch: cutAfterFirstWrite });
+      assert.equal(report.outcome, "failed");
+      assert.equal(report.checkpointAfter, report.checkpointBefore);
+      const error = report.error;
+      assert.ok(error, "the run failed with an error");
+      assert.equal(exitCodeForError(error), EXIT.unreachable, error.message);
+      assert.match(error.message, new RegExp(`Cassandra could not read table ${h.keyspace}\\.t`));
+      assert.match(
+        error.message,
+        new RegExp(`127\\.0\\.0\\.1:${link.port}: .*(ECONNREFUSED|closed|reset|marked down)`, "i"),
+      );
+      assert.match(error.message, /Check that the nodes run and are reachable/);
+      assert.doesNotMatch(error.message, /^All host\(s\) tried/);
+    } finally {
+      await link.close();
+      await client.shutdown();
+    }
+  });
+});

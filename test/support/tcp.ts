@@ -1,0 +1,58 @@
+// Network faults between synced and a real server: a relay the test can cut, as a restart or a broken
+// network would, and a port that accepts connections and then says nothing, as a wrong port or a hung
+// server does. The servers behind them are the real ones.
+import net from "node:net";
+
+export interface Listener {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+async function listen(server: net.Server, sockets: Set<net.Socket>): Promise<Listener> {
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("no TCP port");
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}
+
+/** Accepts connections and never answers. */
+export function silentPort(): Promise<Listener> {
+  const sockets = new Set<net.Socket>();
+  return listen(
+    net.createServer((socket) => {
+      socket.on("error", () => undefined);
+    }),
+    sockets,
+  );
+}
+
+/** Relays every connection to `host:port`; `close` cuts them all and refuses new ones. */
+export function relay(host: string, port: number): Promise<Listener> {
+  const sockets = new Set<net.Socket>();
+  return listen(
+    net.createServer((client) => {
+      const upstream = net.connect(port, host);
+      sockets.add(upstream);
+      upstream.on("close", () => sockets.delete(upstream));
+      client.pipe(upstream).pipe(client);
+      client.on("error", () => upstream.destroy());
+      upstream.on("error", () => client.destroy());
+      client.on("close", () => upstream.destroy());
+      upstream.on("close", () => client.destroy());
+    }),
+    sockets,
+  );
+}

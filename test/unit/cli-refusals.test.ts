@@ -1,0 +1,81 @@
+// Bad settings are refused before synced connects to anything: with both stores unreachable, a
+// refusal exits 2 with a message naming the option, where connecting first would exit 5.
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { runSynced } from "../support/cli.js";
+
+const UNREACHABLE = [
+  "-k",
+  "app",
+  "-i",
+  "app",
+  "--cassandra-contact-points",
+  "127.0.0.1",
+  "--cassandra-port",
+  "1",
+  "--es-nodes",
+  "https://127.0.0.1:1",
+];
+
+describe("settings refused before connecting", () => {
+  let dir: string;
+  let pem: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "refusals-"));
+    pem = join(dir, "present.pem");
+    await writeFile(pem, "-----BEGIN CERTIFICATE-----\n");
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  async function refused(args: string[], option: RegExp): Promise<string> {
+    const state = args.includes("--state") ? [] : ["--state", join(dir, "state")];
+    const result = await runSynced([...UNREACHABLE, ...state, ...args]);
+    assert.equal(result.code, EXIT.usage, `${args.join(" ")}: ${result.stderr}`);
+    assert.match(result.stderr, option, args.join(" "));
+    return result.stderr;
+  }
+
+  it("names a TLS or secret file that cannot be read, and why", async () => {
+    const missing = join(dir, "nonexistent.pem");
+    const cases: [string[], RegExp][] = [
+      [["--es-tls-ca", missing], /--es-tls-ca.*nonexistent\.pem.*(no such file|ENOENT)/i],
+      [["--es-tls-cert", pem, "--es-tls-key", missing], /--es-tls-key.*nonexistent\.pem/],
+      [["--es-tls-cert", missing, "--es-tls-key", pem], /--es-tls-cert.*nonexistent\.pem/],
+      [["--cassandra-tls-ca", missing], /--cassandra-tls-ca.*nonexistent\.pem/],
+      [
+        ["--cassandra-tls-cert", pem, "--cassandra-tls-key", missing],
+        /--cassandra-tls-key.*nonexistent\.pem/,
+      ],
+      [["--cassandra-tls-ca", dir], /--cassandra-tls-ca.*(directory|EISDIR)/i],
+      [["--es-api-key-file", missing], /--es-api-key-file.*nonexistent\.pem/],
+      [["--es-username", "u", "--es-password-file", missing], /--es-password-file.*nonexistent\.pem/],
+      [["--cassandra-username", "u", "--cassandra-password-file", missing], /--cassandra-password-file/],
+    ];
+    for (const [args, option] of cases) await refused(args, option);
+  });
+
+  it("bounds every duration, with the largest value it takes", async () => {
+    await refused(["--lease-ttl", "99999999d"], /--lease-ttl.*at most 1d/);
+    await refused(["--lease-ttl", "500ms"], /--lease-ttl.*at least 1s/);
+    await refused(["--lag", "400d"], /--lag.*at most 30d/);
+    await refused(["--max-future", "99999999d"], /--max-future.*at most 3650d/);
+    await refused(["--connect-timeout", "0"], /--connect-timeout.*at least 100ms/);
+    await refused(["--state-timeout", "2h"], /--state-timeout.*at most 10m/);
+  });
+
+  it("checks the range against the clock before connecting", async () => {
+    const inAnHour = String(Math.floor(Date.now() / 1000) + 3600);
+    await refused(["-e", inAnHour], /after now/);
+    await refused(["-b", inAnHour], /begin .*\(-b\) is not before the end .*now minus the 30000 ms lag/);
+  });
+
+  it("refuses a state directory that cannot be created, instead of hanging", async () => {
+    const stderr = await refused(["--state", "/proc/synced-test/state"], /state/);
+    assert.match(stderr, /\/proc\/synced-test\/state/);
+  });
+});
