@@ -49,7 +49,9 @@ function operationFor(
       `${settings.maxDocumentBytes} bytes of document (the cluster's http.max_content_length)`
     );
   }
-  const target = { _index: plan.es.index, _id: documentId(plan, write.record.id) };
+  // An existing document is written under its own _id, whatever case it spells the UUID in.
+  const id = current?.token.documentId ?? documentId(plan, write.record.id);
+  const target = { _index: plan.es.index, _id: id };
   let action: estypes.BulkOperationContainer;
   if (settings.versioning === "external") {
     if (version < 0n) return "external versioning cannot store a version before 1970";

@@ -27,10 +27,9 @@ export function hitToRecord(plan: TablePlan, hit: EsHit): SyncRecord | BadRecord
       ? { kind: "bad", reason, raw: { _id: hit._id, _source: source } }
       : { kind: "bad", id, reason, raw: { _id: hit._id, _source: source } };
   const { names } = plan;
-  const fromId =
-    hit._id?.startsWith(plan.es.idPrefix) === true
-      ? hit._id.slice(plan.es.idPrefix.length).toLowerCase()
-      : undefined;
+  const spelled =
+    hit._id?.startsWith(plan.es.idPrefix) === true ? hit._id.slice(plan.es.idPrefix.length) : undefined;
+  const fromId = spelled?.toLowerCase();
   const field = source[names.id];
   const id = typeof field === "string" ? field.toLowerCase() : fromId;
   if (field !== undefined && typeof field !== "string") return bad(`field '${names.id}' is not a string`);
@@ -43,6 +42,11 @@ export function hitToRecord(plan: TablePlan, hit: EsHit): SyncRecord | BadRecord
   }
   if (field !== undefined && fromId !== id) {
     return bad(`field '${names.id}' (${id}) differs from the document _id '${hit._id ?? ""}'`, id);
+  }
+  // Lookups try the lowercase and the uppercase _id (fetch-current.ts); any other spelling could not
+  // be found again, and writing the record back would make a second document.
+  if (spelled !== undefined && spelled !== id && spelled !== id.toUpperCase()) {
+    return bad(`_id '${hit._id ?? ""}' spells its UUID in mixed case; reindex it under the lowercase id`, id);
   }
   const rawVersion = source[names.timestamp];
   if (rawVersion === undefined || rawVersion === null) return bad(`no '${names.timestamp}' field`, id);

@@ -1,54 +1,92 @@
 // Reads what Elasticsearch holds now for a batch of ids, with the sequence number and primary term
 // that make the following write conditional. mget is realtime, so it sees writes not yet refreshed.
+//
+// `_id` is case-sensitive, while a UUID is the same in either case, and applications write it both
+// ways (Java and JavaScript in lowercase, .NET and SQL Server often in uppercase). So each id is
+// looked up under both spellings: a document found under either is the record to update, never a
+// reason to index a second one. Mixed-case spellings are refused when scanned (document-codec.ts).
 import { errors, type Client } from "@elastic/elasticsearch";
 import type { BadRecord, CurrentRecord } from "../../reconcile/record.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { documentId, hitToRecord } from "./document-codec.js";
 
 export interface EsToken {
+  /** The document's `_id` as stored, which may spell the UUID in uppercase. */
+  readonly documentId: string;
   readonly seqNo: number;
   readonly primaryTerm: number;
+}
+
+type Found = CurrentRecord<EsToken> | BadRecord;
+
+interface MgetDoc {
+  readonly _id: string;
+  readonly found?: boolean;
+  readonly _source?: unknown;
+  readonly _seq_no?: number;
+  readonly _primary_term?: number;
+}
+
+/** The spellings of an id's `_id` to look up: lowercase first, then uppercase. */
+function spellings(plan: TablePlan, id: string): string[] {
+  const lower = documentId(plan, id);
+  const upper = documentId(plan, id.toUpperCase());
+  return lower === upper ? [lower] : [lower, upper];
 }
 
 export async function fetchDocuments(
   client: Client,
   plan: TablePlan,
   ids: readonly string[],
-): Promise<Map<string, CurrentRecord<EsToken> | BadRecord>> {
-  const found = new Map<string, CurrentRecord<EsToken> | BadRecord>();
+): Promise<Map<string, Found>> {
+  const found = new Map<string, Found>();
   if (ids.length === 0) return found;
+  const asked = ids.map((id) => ({ id, spellings: spellings(plan, id) }));
   let response;
   try {
-    response = await client.mget({ index: plan.es.index, ids: ids.map((id) => documentId(plan, id)) });
+    response = await client.mget({ index: plan.es.index, ids: asked.flatMap((a) => a.spellings) });
   } catch (error) {
     // A dry run plans against an index it has not created: it holds nothing yet.
     if (isIndexMissing(error)) return found;
     throw error;
   }
-  for (const [i, doc] of response.docs.entries()) {
-    const id = ids[i];
-    if (id === undefined || !("found" in doc) || !doc.found) continue;
-    const record = hitToRecord(plan, doc);
-    if ("kind" in record) {
-      found.set(id, record);
-      continue;
-    }
-    if (doc._seq_no === undefined || doc._primary_term === undefined) {
-      throw new Error(`Elasticsearch returned ${doc._id} without _seq_no and _primary_term`);
-    }
-    // A document whose id field disagrees with the id asked for is the id's record in name only.
-    if (record.id !== id) {
+  const docs = response.docs as readonly MgetDoc[];
+  let next = 0;
+  for (const { id, spellings } of asked) {
+    const present = docs.slice(next, next + spellings.length).filter((doc) => doc.found === true);
+    next += spellings.length;
+    const [doc, twin] = present;
+    if (doc === undefined) continue;
+    if (twin !== undefined) {
       found.set(id, {
         kind: "bad",
         id,
-        reason: `document ${doc._id} holds id ${record.id}`,
-        raw: doc._source,
+        reason:
+          `two documents hold id ${id}: _id '${doc._id}' and _id '${twin._id}'; ` +
+          `delete the one that is out of date`,
+        raw: present.map((d) => ({ _id: d._id, _source: d._source })),
       });
       continue;
     }
-    found.set(id, { ...record, token: { seqNo: doc._seq_no, primaryTerm: doc._primary_term } });
+    found.set(id, toCurrent(plan, id, doc));
   }
   return found;
+}
+
+function toCurrent(plan: TablePlan, id: string, doc: MgetDoc): Found {
+  const record = hitToRecord(plan, doc);
+  if ("kind" in record) return record;
+  if (doc._seq_no === undefined || doc._primary_term === undefined) {
+    throw new Error(`Elasticsearch returned ${doc._id} without _seq_no and _primary_term`);
+  }
+  // A document whose id field disagrees with the id asked for is the id's record in name only.
+  if (record.id !== id) {
+    return { kind: "bad", id, reason: `document ${doc._id} holds id ${record.id}`, raw: doc._source };
+  }
+  return {
+    ...record,
+    token: { documentId: doc._id, seqNo: doc._seq_no, primaryTerm: doc._primary_term },
+  };
 }
 
 function isIndexMissing(error: unknown): boolean {

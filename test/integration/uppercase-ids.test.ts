@@ -1,0 +1,136 @@
+// A UUID is the same id in any case, but Elasticsearch's _id is case-sensitive. A document indexed
+// under an uppercase _id is the record's one document: synced updates it in place, never indexes a
+// second one beside it, and dead-letters what it cannot tell apart.
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { Harness, tableStats } from "../support/harness.js";
+
+const { Uuid } = cassandra.types;
+
+describe("uppercase document ids", () => {
+  let h: Harness;
+  let index: string;
+  const hourAgo = Date.now() - 3_600_000;
+  const begin = String(Math.floor(hourAgo / 1000) - 60);
+
+  before(async () => {
+    h = await Harness.create("idcase");
+    index = `${h.index}-people`;
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.people (id uuid PRIMARY KEY, tmstmp timestamp, name text)`,
+    );
+    await h.es.indices.create({
+      index,
+      mappings: {
+        properties: { id: { type: "keyword" }, tmstmp: { type: "date" }, name: { type: "keyword" } },
+      },
+    });
+  });
+  after(() => h.cleanup());
+
+  async function documents(id: string): Promise<{ _id: string; name: unknown }[]> {
+    await h.refresh();
+    const response = await h.es.search<{ name: unknown }>({
+      index,
+      query: { term: { id: { value: id, case_insensitive: true } } },
+    });
+    return response.hits.hits.map((hit) => ({ _id: hit._id ?? "", name: hit._source?.name }));
+  }
+
+  async function letters(summary: Record<string, unknown>): Promise<{ id?: string; reason: string }[]> {
+    const location = (summary["deadLetters"] as { location: string }).location;
+    return (await readFile(location, "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { id?: string; reason: string });
+  }
+
+  it("updates the uppercase document and never indexes a lowercase twin, even in a backfill", async () => {
+    const upper = Uuid.random().toString().toUpperCase();
+    const lower = upper.toLowerCase();
+    await h.es.index({
+      index,
+      id: upper,
+      document: { id: upper, tmstmp: new Date(hourAgo).toISOString(), name: "ada" },
+      refresh: true,
+    });
+
+    const first = await h.run(["-b", begin]);
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    const row = await h.cassandra.execute(`SELECT name FROM ${h.keyspace}.people WHERE id = ?`, [lower], {
+      prepare: true,
+    });
+    assert.equal(row.first().get("name"), "ada");
+
+    const backfill = await h.run(["-b", "0"]);
+    assert.equal(backfill.code, EXIT.success, JSON.stringify(backfill.summary));
+    assert.equal(tableStats(backfill.summary, "people", "to-es")["written"], 0);
+    assert.deepEqual(await documents(lower), [{ _id: upper, name: "ada" }]);
+
+    await h.cassandra.execute(
+      `UPDATE ${h.keyspace}.people SET name = 'lovelace', tmstmp = ? WHERE id = ?`,
+      [new Date(hourAgo + 60_000), lower],
+      { prepare: true },
+    );
+    const update = await h.run(["-b", begin]);
+    assert.equal(update.code, EXIT.success, JSON.stringify(update.summary));
+    assert.equal(tableStats(update.summary, "people", "to-es")["written"], 1);
+    assert.deepEqual(await documents(lower), [{ _id: upper, name: "lovelace" }]);
+  });
+
+  it("dead-letters an id held by both a lowercase and an uppercase document, and adds no third", async () => {
+    const lower = Uuid.random().toString();
+    const upper = lower.toUpperCase();
+    for (const [id, name] of [
+      [lower, "one"],
+      [upper, "two"],
+    ] as const) {
+      await h.es.index({
+        index,
+        id,
+        document: { id, tmstmp: new Date(hourAgo).toISOString(), name },
+        refresh: true,
+      });
+    }
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.people (id, tmstmp, name) VALUES (?, ?, 'three')`,
+      [lower, new Date(hourAgo + 60_000)],
+      { prepare: true },
+    );
+    const result = await h.run(["-b", begin]);
+    assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
+    const reasons = (await letters(result.summary)).filter((l) => l.id === lower).map((l) => l.reason);
+    assert.ok(
+      reasons.some((r) => r.includes(`two documents hold id ${lower}: _id '${lower}' and _id '${upper}'`)),
+      JSON.stringify(reasons),
+    );
+    const names = (await documents(lower)).map((d) => d.name).sort();
+    assert.deepEqual(names, ["one", "two"]);
+  });
+
+  it("dead-letters a document whose _id spells the UUID in mixed case", async () => {
+    const lower = Uuid.random().toString();
+    const mixed = lower.slice(0, 9) + lower.slice(9).toUpperCase();
+    assert.notEqual(mixed, lower);
+    await h.es.index({
+      index,
+      id: mixed,
+      document: { id: lower, tmstmp: new Date(hourAgo).toISOString(), name: "mixed" },
+      refresh: true,
+    });
+    const result = await h.run(["-b", begin]);
+    assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
+    const reasons = (await letters(result.summary)).filter((l) => l.id === lower).map((l) => l.reason);
+    assert.ok(
+      reasons.some((r) => r.includes(`_id '${mixed}' spells its UUID in mixed case`)),
+      JSON.stringify(reasons),
+    );
+    const row = await h.cassandra.execute(`SELECT id FROM ${h.keyspace}.people WHERE id = ?`, [lower], {
+      prepare: true,
+    });
+    assert.equal(row.rowLength, 0);
+  });
+});
