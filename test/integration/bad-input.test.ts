@@ -119,6 +119,34 @@ describe("bad records", () => {
     assert.match(letter?.reason ?? "", /too large for Elasticsearch.*http\.max_content_length/);
   });
 
+  it("dead-letters a Cassandra row without a tmstmp, which no range selects", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.untimed (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    const [timed, untimed] = [Uuid.random().toString(), Uuid.random().toString()];
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.untimed (id, tmstmp, n) VALUES (?, ?, 1)`,
+      [timed, new Date(Date.now() - 5_000)],
+      { prepare: true },
+    );
+    await h.cassandra.execute(`INSERT INTO ${h.keyspace}.untimed (id, n) VALUES (?, 2)`, [untimed], {
+      prepare: true,
+    });
+    const args = ["-b", begin, "--tables", "untimed", "--direction", "to-es", "--name", "untimed"];
+    const result = await h.run(args);
+    assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
+    const stats = tableStats(result.summary, "untimed", "to-es");
+    assert.deepEqual({ written: stats["written"], dead: stats["deadLettered"] }, { written: 1, dead: 1 });
+    const location = (result.summary["deadLetters"] as { location: string }).location;
+    const letter = (await readFile(location, "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { id?: string; reason: string; record?: unknown })
+      .find((l) => l.id === untimed);
+    assert.match(letter?.reason ?? "", /no tmstmp: a row without a version cannot be compared/);
+    assert.equal(JSON.stringify(letter).includes('"n":2'), true, JSON.stringify(letter));
+  });
+
   it("stops past --max-errors, fails, and leaves the checkpoint where it was", async () => {
     const store = new FileStateStore({ directory: h.stateDir });
     const key = (await store.listKeys())[0] ?? "";

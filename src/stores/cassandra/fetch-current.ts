@@ -6,8 +6,7 @@ import type { BadRecord, CurrentRecord } from "../../reconcile/record.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { mapConcurrent } from "../../util/map-concurrent.js";
 import { ident, tableRef } from "./cql.js";
-import { rowToRecord } from "./row-codec.js";
-import { selectColumns } from "./scan.js";
+import { rowToRecord, selectColumns } from "./row-codec.js";
 
 export interface CassandraToken {
   /** The newest cell write time of the row, in microseconds; undefined when no cell is live. */

@@ -17,6 +17,13 @@ export function rowVersion(plan: TablePlan, value: unknown): bigint | undefined 
   return timeuuidMicros(text(value));
 }
 
+/** The columns a record is read from: id, timestamp, the tombstone if any, and the content. */
+export function selectColumns(plan: TablePlan): string[] {
+  const names = [plan.names.id, plan.names.timestamp];
+  if (plan.hasTombstone) names.push(plan.names.tombstone);
+  return [...names, ...plan.contentColumns.map((c) => c.name)];
+}
+
 /** Uuid, TimeUuid and friends print their canonical form. */
 function text(value: unknown): string {
   return typeof value === "string" ? value : (value as { toString(): string }).toString();
@@ -29,7 +36,13 @@ export function rowToRecord(plan: TablePlan, row: cassandra.types.Row): SyncReco
   try {
     if (id === undefined) return bad(undefined, `no ${plan.names.id}`, row);
     const version = rowVersion(plan, row.get(plan.names.timestamp));
-    if (version === undefined) return bad(id, `no ${plan.names.timestamp}`, row);
+    if (version === undefined) {
+      return bad(
+        id,
+        `no ${plan.names.timestamp}: a row without a version cannot be compared; set its ${plan.names.timestamp}`,
+        row,
+      );
+    }
     const deleted = plan.hasTombstone && row.get(plan.names.tombstone) === true;
     const content: Record<string, JsonValue> = {};
     for (const column of plan.contentColumns) {

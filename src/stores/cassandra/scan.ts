@@ -1,25 +1,22 @@
 // Reads every record of a table whose version lies in [begin, end): token-range splits in parallel,
 // each paged, with the version range applied by the server. A versioned table has one row per
 // version, so each split reduces consecutive rows of one id to the newest one in the range.
-import type cassandra from "cassandra-driver";
 import type { BadRecord, SyncRecord } from "../../reconcile/record.js";
 import { placeInRange, type ScanBatch, type TimeRange } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { millisecondBound } from "../../reconcile/version.js";
 import { mergeAsync } from "../../util/merge-async.js";
 import { ident, tableRef } from "./cql.js";
-import { rowToRecord } from "./row-codec.js";
+import { rowToRecord, selectColumns } from "./row-codec.js";
+import { pagedRows, type PageSettings } from "./paged-rows.js";
 import { timeuuidLowerBound } from "./timeuuid.js";
 import { tokenSplits, type TokenSplit } from "./token-splits.js";
+import { untimedRows } from "./untimed-rows.js";
 
-export interface ScanSettings {
-  readonly client: cassandra.Client;
-  readonly consistency: number;
+export interface ScanSettings extends PageSettings {
   readonly splits: number;
   readonly concurrency: number;
-  readonly batchSize: number;
   readonly shard?: { index: number; total: number };
-  readonly retry: <T>(operation: () => Promise<T>) => Promise<T>;
 }
 
 /** The earliest version a timeuuid can carry: 1582-10-15. */
@@ -44,12 +41,6 @@ export function versionBounds(plan: TablePlan, range: TimeRange): [unknown, unkn
   return [ms(range.begin), ms(range.end)];
 }
 
-export function selectColumns(plan: TablePlan): string[] {
-  const names = [plan.names.id, plan.names.timestamp];
-  if (plan.hasTombstone) names.push(plan.names.tombstone);
-  return [...names, ...plan.contentColumns.map((c) => c.name)];
-}
-
 export async function* scanTable(
   settings: ScanSettings,
   plan: TablePlan,
@@ -64,9 +55,14 @@ export async function* scanTable(
     `WHERE token(${id}) > ? AND token(${id}) <= ? AND ${ts} >= ?${upperBound} ALLOW FILTERING`;
   const [lower, upper] = versionBounds(plan, range);
   const bounds = range.futureLimit === undefined ? [lower, upper] : [lower];
-  const sources = tokenSplits(settings.splits, settings.shard).map(
+  const splits = tokenSplits(settings.splits, settings.shard);
+  const sources: (() => AsyncIterable<(SyncRecord | BadRecord)[]>)[] = splits.map(
     (split) => () => scanSplit(settings, plan, query, split, bounds, range),
   );
+  // Looking for bad records: a latest table may hold rows with no tmstmp at all.
+  if (plan.shape === "latest" && range.futureLimit !== undefined) {
+    sources.push(...splits.map((split) => () => untimedRows(settings, plan, split)));
+  }
   let records: SyncRecord[] = [];
   let bad: BadRecord[] = [];
   for await (const page of mergeAsync(sources, settings.concurrency)) {
@@ -91,20 +87,10 @@ async function* scanSplit(
   bounds: unknown[],
   range: TimeRange,
 ): AsyncGenerator<(SyncRecord | BadRecord)[]> {
-  const params = [split.start, split.end, ...bounds];
-  let pageState: string | undefined;
   let held: SyncRecord | undefined;
-  do {
-    const options: cassandra.QueryOptions = {
-      prepare: true,
-      fetchSize: settings.batchSize,
-      consistency: settings.consistency,
-      isIdempotent: true,
-      ...(pageState === undefined ? {} : { pageState }),
-    };
-    const result = await settings.retry(() => settings.client.execute(query, params, options));
+  for await (const rows of pagedRows(settings, query, [split.start, split.end, ...bounds])) {
     const out: (SyncRecord | BadRecord)[] = [];
-    for (const row of result.rows) {
+    for (const row of rows) {
       const read = rowToRecord(plan, row);
       const item = "kind" in read ? read : placeInRange(read, range);
       if (item === undefined) continue;
@@ -119,10 +105,7 @@ async function* scanSplit(
         held = item;
       }
     }
-    // The driver types say string, but the last page has none.
-    const next = result.pageState as string | null | undefined;
-    pageState = next ?? undefined;
     if (out.length > 0) yield out;
-  } while (pageState !== undefined);
+  }
   if (held !== undefined) yield [held];
 }
