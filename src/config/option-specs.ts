@@ -192,6 +192,6 @@ const BY_FLAG = new Map<string, OptionSpec>(OPTION_SPECS.map((spec) => [spec.fla
 
 export function specFor(flag: Flag): OptionSpec {
   const spec = BY_FLAG.get(flag);
-  if (spec === undefined) throw new Error(`synced bug: no option spec for --${flag}`);
+  if (spec === undefined) throw new Error(`no option spec for --${flag}`);
   return spec;
 }

@@ -1,6 +1,6 @@
 // A state key names one configuration's checkpoint, lease and run history in every backend: a
 // directory name, part of an Elasticsearch document id, and a Cassandra partition key. So it keeps
-// to characters all three accept, and stays readable enough for `synced status`.
+// to characters all three accept, and stays readable enough to find by eye in a listing of the state store.
 import { createHash } from "node:crypto";
 import { STATE_KEY_RULE, stateKeyProblem } from "../core/names.js";
 import { StateSetupError } from "./state-errors.js";

@@ -9,7 +9,7 @@ export interface Checkpoint {
   readonly key: string;
   readonly position: bigint;
   readonly updatedAt: Date;
-  /** The run that saved it, or whoever ran `synced state set`. */
+  /** The run that saved it. */
   readonly runId: string;
 }
 
@@ -64,9 +64,9 @@ export interface StateStore {
   readonly location: string;
 
   getCheckpoint(key: string): Promise<Checkpoint | undefined>;
-  /** Unconditional: the engine decides with `nextCheckpoint`, and `synced state set` overrides. */
+  /** Unconditional: the engine decides with `nextCheckpoint` whether to move it. */
   setCheckpoint(key: string, position: bigint, runId: string): Promise<void>;
-  /** Removes the checkpoint (`synced state reset`); the run history stays. Absent is fine. */
+  /** Removes the checkpoint, so the next run starts from --begin; the run history stays. Absent is fine. */
   deleteCheckpoint(key: string): Promise<void>;
 
   /**

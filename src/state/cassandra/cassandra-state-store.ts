@@ -69,7 +69,9 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
       );
       const row = result.rows[0];
       if (row === undefined) return undefined;
-      const remedy = "Fix the row or delete it with `synced state reset`.";
+      const remedy =
+        `Fix the row, or delete it (DELETE FROM ${this.table} WHERE key = '${key}' AND kind = 'checkpoint'); ` +
+        "without a checkpoint the next run starts from --begin, or from the epoch.";
       return new RowReader(
         row,
         `the checkpoint row of key '${key}' in table ${this.table}`,

@@ -67,7 +67,9 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
       const id = documentId("checkpoint", validateStateKey(key));
       try {
         const found = await this.client.get<JsonObject>({ index: this.index, id });
-        const remedy = "Fix the document or delete it with `synced state reset`.";
+        const remedy =
+          `Fix the document, or delete it (DELETE ${this.index}/_doc/${id}); without a checkpoint the ` +
+          "next run starts from --begin, or from the epoch.";
         return checkpointFromJson(found._source, {
           location: `document ${id} in index ${this.index}`,
           remedy,

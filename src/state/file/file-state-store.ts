@@ -31,8 +31,7 @@ export interface FileStateStoreOptions {
 }
 
 const CHECKPOINT_REMEDY =
-  "Fix the file or delete it (`synced state reset` deletes it); without a checkpoint the next run " +
-  "starts from --begin, or from the epoch.";
+  "Fix the file or delete it; without a checkpoint the next run starts from --begin, or from the epoch.";
 const RUN_REMEDY = "Delete the file; it holds the history of one past run only.";
 
 export class FileStateStore extends LeasedStateStore implements StateStore {

@@ -1,0 +1,48 @@
+// Every `synced <command>` that a message, the help or the documentation names is a command that
+// exists, so a user who follows the advice is not told the command is unknown.
+import assert from "node:assert/strict";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, it } from "node:test";
+import { buildCli } from "../../src/config/cli-options.js";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+async function filesUnder(directory: string, extensions: readonly string[]): Promise<string[]> {
+  const entries = await readdir(join(ROOT, directory), { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile() && extensions.some((ext) => e.name.endsWith(ext)))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+/** `synced <word>` in backticks, as messages and docs quote a command. */
+function namedCommands(text: string): string[] {
+  return [...text.matchAll(/`synced ([a-z][a-z-]*)/g)].map((m) => m[1] ?? "");
+}
+
+describe("commands named in messages and docs", () => {
+  it("finds a named command that does not exist", () => {
+    assert.deepEqual(namedCommands("run `synced state reset` first, or `synced -k app`"), ["state"]);
+  });
+
+  it("names only commands that synced has", async () => {
+    // yargs lists its commands only through an internal method, stable across 17.x.
+    const cli = buildCli([], { run: () => Promise.resolve() }) as unknown as {
+      getInternalMethods(): { getCommandInstance(): { getCommands(): string[] } };
+    };
+    const commands = new Set(cli.getInternalMethods().getCommandInstance().getCommands());
+    assert.ok(commands.has("run"), [...commands].join(", "));
+    const files = [
+      ...(await filesUnder("src", [".ts", ".md"])),
+      ...["README.md", "ARCHITECTURE.md", "CONTRIBUTING.md"].map((name) => join(ROOT, name)),
+    ];
+    const unknown: string[] = [];
+    for (const file of files) {
+      for (const command of namedCommands(await readFile(file, "utf8"))) {
+        if (!commands.has(command)) unknown.push(`${file}: synced ${command}`);
+      }
+    }
+    assert.deepEqual(unknown, []);
+  });
+});
