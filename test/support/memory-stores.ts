@@ -1,0 +1,231 @@
+// In-memory stores behind the engine's own interfaces (RecordStore, StateStore, DeadLetterSink,
+// SchemaGateway), for unit tests of the engine's orchestration. They implement the contracts, not
+// Cassandra or Elasticsearch: integration tests use the real servers.
+import type { DeadLetter, DeadLetterSink } from "../../src/reconcile/dead-letter.js";
+import type { PlanEntry } from "../../src/reconcile/plan-tables.js";
+import {
+  makeRecord,
+  type BadRecord,
+  type CurrentRecord,
+  type SyncRecord,
+} from "../../src/reconcile/record.js";
+import type {
+  PlannedWrite,
+  RecordStore,
+  ScanBatch,
+  TimeRange,
+  WriteOutcome,
+} from "../../src/reconcile/record-store.js";
+import type { SchemaGateway } from "../../src/reconcile/run-sync.js";
+import type { TablePlan } from "../../src/reconcile/table-plan.js";
+import type { VersionPrecision } from "../../src/reconcile/version.js";
+import type { Checkpoint, Lease, LeaseResult, RunRecord, StateStore } from "../../src/state/state-store.js";
+import type { JsonValue } from "../../src/core/json-value.js";
+
+export function record(id: string, version: number, content: Record<string, JsonValue> = {}): SyncRecord {
+  return makeRecord(id, BigInt(version), false, content);
+}
+
+export function plan(table = "things"): TablePlan {
+  return {
+    keyspace: "app",
+    table,
+    shape: "latest",
+    timestampType: "timestamp",
+    names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+    contentColumns: [],
+    hasTombstone: false,
+    es: { index: `app-${table}`, idPrefix: "", timestampPrecision: "microsecond" },
+  };
+}
+
+/** A record store of one side: each record carries a write counter, its conditional-write token. */
+export class MemoryRecordStore implements RecordStore {
+  readonly records = new Map<string, { record: SyncRecord; writes: number }>();
+  /** Scanned records that cannot become records, yielded with the first batch. */
+  bad: BadRecord[] = [];
+  /** What fetchCurrent answers for an id instead of the record, such as an unreadable one. */
+  readonly unreadable = new Map<string, BadRecord>();
+  /** Ids whose writes the store refuses, with the reason. */
+  readonly refuse = new Map<string, string>();
+  /** Runs after fetchCurrent answered and before a write lands: a concurrent writer. */
+  beforeWrite: ((store: MemoryRecordStore) => void) | undefined;
+  /** Every write batch, for assertions. */
+  readonly writeCalls: SyncRecord[][] = [];
+  failScan: Error | undefined;
+
+  constructor(
+    readonly side: "cassandra" | "elasticsearch",
+    private readonly precision: VersionPrecision = "microsecond",
+    private readonly batchSize = 2,
+  ) {}
+
+  put(...records: SyncRecord[]): this {
+    for (const r of records) {
+      const writes = (this.records.get(r.id)?.writes ?? 0) + 1;
+      this.records.set(r.id, { record: r, writes });
+    }
+    return this;
+  }
+
+  get(id: string): SyncRecord | undefined {
+    return this.records.get(id)?.record;
+  }
+
+  versionPrecision(): VersionPrecision {
+    return this.precision;
+  }
+
+  async *scan(_plan: TablePlan, range: TimeRange): AsyncIterable<ScanBatch> {
+    await Promise.resolve();
+    if (this.failScan) throw this.failScan;
+    const inRange = [...this.records.values()]
+      .map((e) => e.record)
+      .filter((r) => r.version >= range.begin && r.version < range.end)
+      .sort((a, b) => a.id.localeCompare(b.id));
+    let bad = this.bad;
+    for (let i = 0; i === 0 || i < inRange.length; i += this.batchSize) {
+      yield { records: inRange.slice(i, i + this.batchSize), bad };
+      bad = [];
+    }
+  }
+
+  fetchCurrent(_plan: TablePlan, ids: readonly string[]): Promise<Map<string, CurrentRecord | BadRecord>> {
+    const found = new Map<string, CurrentRecord | BadRecord>();
+    for (const id of ids) {
+      const bad = this.unreadable.get(id);
+      const entry = this.records.get(id);
+      if (bad) found.set(id, bad);
+      else if (entry) found.set(id, { ...entry.record, token: entry.writes });
+    }
+    return Promise.resolve(found);
+  }
+
+  write(_plan: TablePlan, writes: readonly PlannedWrite[]): Promise<WriteOutcome[]> {
+    this.beforeWrite?.(this);
+    this.writeCalls.push(writes.map((w) => w.record));
+    const outcomes = writes.map((w): WriteOutcome => {
+      const refused = this.refuse.get(w.record.id);
+      if (refused !== undefined) return { status: "rejected", reason: refused };
+      const held = this.records.get(w.record.id)?.writes;
+      const expected = w.current?.token as number | undefined;
+      if (held !== expected) return { status: "conflict" };
+      this.put(w.record);
+      return { status: "written" };
+    });
+    return Promise.resolve(outcomes);
+  }
+}
+
+export class MemoryDeadLetters implements DeadLetterSink {
+  readonly letters: DeadLetter[] = [];
+  readonly location = "memory";
+
+  get count(): number {
+    return this.letters.length;
+  }
+
+  put(letter: DeadLetter): Promise<void> {
+    this.letters.push(letter);
+    return Promise.resolve();
+  }
+}
+
+export class MemoryStateStore implements StateStore {
+  readonly backend = "file";
+  readonly location = "memory";
+  readonly checkpoints = new Map<string, Checkpoint>();
+  readonly leases = new Map<string, Lease>();
+  readonly runs: RunRecord[] = [];
+
+  getCheckpoint(key: string): Promise<Checkpoint | undefined> {
+    return Promise.resolve(this.checkpoints.get(key));
+  }
+
+  setCheckpoint(key: string, position: bigint, runId: string): Promise<void> {
+    this.checkpoints.set(key, { key, position, runId, updatedAt: new Date() });
+    return Promise.resolve();
+  }
+
+  deleteCheckpoint(key: string): Promise<void> {
+    this.checkpoints.delete(key);
+    return Promise.resolve();
+  }
+
+  acquireLease(
+    key: string,
+    owner: string,
+    holder: string,
+    ttlMs: number,
+    now = new Date(),
+  ): Promise<LeaseResult> {
+    const held = this.leases.get(key);
+    if (held && held.owner !== owner && held.expiresAt > now)
+      return Promise.resolve({ acquired: false, heldBy: held });
+    const lease = { key, owner, holder, acquiredAt: now, expiresAt: new Date(now.getTime() + ttlMs) };
+    this.leases.set(key, lease);
+    return Promise.resolve({ acquired: true, lease });
+  }
+
+  renewLease(lease: Lease, ttlMs: number, now = new Date()): Promise<Lease> {
+    const renewed = { ...lease, expiresAt: new Date(now.getTime() + ttlMs) };
+    this.leases.set(lease.key, renewed);
+    return Promise.resolve(renewed);
+  }
+
+  releaseLease(lease: Lease): Promise<void> {
+    if (this.leases.get(lease.key)?.owner === lease.owner) this.leases.delete(lease.key);
+    return Promise.resolve();
+  }
+
+  appendRun(run: RunRecord): Promise<void> {
+    this.runs.push(run);
+    return Promise.resolve();
+  }
+
+  recentRuns(key: string, limit: number): Promise<RunRecord[]> {
+    return Promise.resolve(
+      this.runs
+        .filter((r) => r.key === key)
+        .slice(-limit)
+        .reverse(),
+    );
+  }
+
+  listKeys(): Promise<string[]> {
+    return Promise.resolve([...new Set([...this.checkpoints.keys(), ...this.runs.map((r) => r.key)])].sort());
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** A schema whose plan is given; creating a table or an index is recorded, or fails as told. */
+export class MemorySchema implements SchemaGateway {
+  readonly createdIndices: string[] = [];
+  readonly createdTables: string[] = [];
+  createTableError: Error | undefined;
+
+  constructor(public entries: PlanEntry[]) {}
+
+  plan(): Promise<PlanEntry[]> {
+    return Promise.resolve(this.entries);
+  }
+
+  createIndex(p: TablePlan): Promise<string> {
+    this.createdIndices.push(p.es.index);
+    return Promise.resolve(p.es.index);
+  }
+
+  createTable(name: string): Promise<void> {
+    if (this.createTableError) return Promise.reject(this.createTableError);
+    this.createdTables.push(name);
+    this.entries = this.entries.map((e) =>
+      e.kind === "create-table" && e.name === name
+        ? { kind: "sync", plan: plan(name), createIndex: false }
+        : e,
+    );
+    return Promise.resolve();
+  }
+}

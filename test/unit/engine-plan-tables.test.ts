@@ -1,0 +1,117 @@
+// How the keyspace's tables and the index's types become plans: synced, created, skipped with a
+// reason, or refused as unknown. Pure, so each rule is checked on its own.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  planTables,
+  type PlanInput,
+  type TableInput,
+  type TypeInput,
+} from "../../src/reconcile/plan-tables.js";
+
+const latest: TableInput["shape"] = {
+  supported: true,
+  shape: "latest",
+  timestampType: "timestamp",
+  hasTombstone: false,
+};
+const table = (name: string, shape: TableInput["shape"] = latest): TableInput => ({
+  name,
+  shape,
+  content: [],
+});
+const type = (name: string, timestamp: TypeInput["timestamp"] = { precision: "millisecond" }): TypeInput => ({
+  name,
+  index: `app-${name.toLowerCase()}`,
+  timestamp,
+});
+
+function input(overrides: Partial<PlanInput>): PlanInput {
+  return {
+    keyspace: "app",
+    names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+    layout: "index-per-table",
+    typeField: "type",
+    typeQueryField: "type",
+    indexFor: (t) => `app-${t}`,
+    idPrefixFor: () => "",
+    tables: [],
+    types: [],
+    include: [],
+    exclude: [],
+    createTables: false,
+    direction: "both",
+    ...overrides,
+  };
+}
+
+describe("planTables", () => {
+  it("syncs a table with its index, and creates the index of a table that has none", () => {
+    const entries = planTables(input({ tables: [table("users"), table("orders")], types: [type("users")] }));
+    assert.deepEqual(
+      entries.map((e) => (e.kind === "sync" ? [e.plan.table, e.plan.es.index, e.createIndex] : e.kind)),
+      [
+        ["orders", "app-orders", true],
+        ["users", "app-users", false],
+      ],
+    );
+  });
+
+  it("names a --tables entry that does not exist, with the closest names", () => {
+    const entries = planTables(input({ tables: [table("users"), table("orders")], include: ["usres"] }));
+    assert.deepEqual(entries, [{ kind: "unknown", name: "usres", closest: ["users"] }]);
+  });
+
+  it("skips a type with an unusable timestamp before planning to create its table", () => {
+    const untimed = type("events", { problem: "field 'tmstmp' is not mapped" });
+    const entries = planTables(input({ types: [untimed], createTables: true }));
+    assert.deepEqual(entries, [
+      { kind: "skip", name: "events", reason: "index app-events: field 'tmstmp' is not mapped" },
+    ]);
+  });
+
+  it("creates a table for a type only with --create-tables", () => {
+    assert.equal(planTables(input({ types: [type("events")] }))[0]?.kind, "skip");
+    assert.deepEqual(planTables(input({ types: [type("events")], createTables: true })), [
+      { kind: "create-table", name: "events", index: "app-events" },
+    ]);
+  });
+
+  it("skips an unsupported table with its reason, and a table without an index when only copying to Cassandra", () => {
+    const odd = table("odd", { supported: false, reason: "counter table" });
+    const entries = planTables(input({ tables: [odd, table("lonely")], direction: "to-cassandra" }));
+    assert.deepEqual(
+      entries.map((e) => (e.kind === "skip" ? e.reason : e.kind)),
+      ["no index for lonely, so nothing to copy to Cassandra", "counter table"],
+    );
+  });
+
+  it("keeps a type's own spelling in the type-field layout, matched on its keyword field", () => {
+    const entries = planTables(
+      input({
+        layout: "type-field",
+        typeQueryField: "type.keyword",
+        indexFor: () => "app",
+        idPrefixFor: (name) => `${name}-`,
+        tables: [table("users"), table("orders")],
+        types: [{ ...type("Users"), index: "app" }],
+      }),
+    );
+    const plans = entries.flatMap((e) => (e.kind === "sync" ? [e.plan.es] : []));
+    assert.deepEqual(
+      plans.map((es) => [es.idPrefix, es.typeFilter]),
+      [
+        ["orders-", { field: "type", queryField: "type.keyword", value: "orders" }],
+        ["Users-", { field: "type", queryField: "type.keyword", value: "Users" }],
+      ],
+    );
+  });
+
+  it("leaves out excluded names", () => {
+    const entries = planTables(input({ tables: [table("users"), table("audit")], exclude: ["AUDIT"] }));
+    assert.deepEqual(
+      entries.map((e) => (e.kind === "sync" ? e.plan.table : e.kind)),
+      ["users"],
+    );
+  });
+});

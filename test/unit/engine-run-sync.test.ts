@@ -1,0 +1,163 @@
+// One run of the engine over in-memory stores: the lease, the range, the plan, and a checkpoint that
+// moves only when every table finished.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ConfigError, SyncedError } from "../../src/core/errors.js";
+import { LeaseHeldError } from "../../src/reconcile/run-errors.js";
+import type { PlanEntry } from "../../src/reconcile/plan-tables.js";
+import { runSync, type RunDependencies, type RunSettings } from "../../src/reconcile/run-sync.js";
+import {
+  MemoryDeadLetters,
+  MemoryRecordStore,
+  MemorySchema,
+  MemoryStateStore,
+  plan,
+  record,
+} from "../support/memory-stores.js";
+
+const ID = "aaaaaaaa-0000-4000-8000-000000000000";
+const NOW = 10_000_000n;
+
+function world(entries: PlanEntry[]): {
+  settings: RunSettings;
+  deps: RunDependencies;
+  cassandra: MemoryRecordStore;
+  elasticsearch: MemoryRecordStore;
+  schema: MemorySchema;
+  state: MemoryStateStore;
+} {
+  const cassandra = new MemoryRecordStore("cassandra");
+  const elasticsearch = new MemoryRecordStore("elasticsearch");
+  const schema = new MemorySchema(entries);
+  const state = new MemoryStateStore();
+  return {
+    cassandra,
+    elasticsearch,
+    schema,
+    state,
+    settings: {
+      runId: "run-1",
+      key: "app.app",
+      holder: "here:1",
+      allowFutureEnd: false,
+      lagMs: 1000,
+      direction: "both",
+      dryRun: false,
+      maxErrors: 10,
+      leaseTtlMs: 60_000,
+      maxFutureMs: 3_600_000,
+    },
+    deps: {
+      cassandra,
+      elasticsearch,
+      schema,
+      state,
+      deadLetters: new MemoryDeadLetters(),
+      signal: new AbortController().signal,
+      now: () => NOW,
+      log: () => undefined,
+    },
+  };
+}
+
+const sync = (table = "things", createIndex = false): PlanEntry => ({
+  kind: "sync",
+  plan: plan(table),
+  createIndex,
+});
+
+describe("runSync", () => {
+  it("syncs both directions, moves the checkpoint to the range end, records the run, and lets the lease go", async () => {
+    const w = world([sync("things", true)]);
+    w.cassandra.put(record(ID, 5_000));
+    const report = await runSync(w.settings, w.deps);
+    assert.equal(report.outcome, "success");
+    assert.deepEqual(
+      report.tables.map((t) => [t.direction, t.written]),
+      [
+        ["to-es", 1],
+        ["to-cassandra", 0],
+      ],
+    );
+    assert.deepEqual(w.schema.createdIndices, ["app-things"]);
+    assert.equal(report.end, NOW - 1_000_000n);
+    assert.equal((await w.state.getCheckpoint("app.app"))?.position, NOW - 1_000_000n);
+    assert.deepEqual(
+      w.state.runs.map((r) => [r.outcome, r.checkpointAfter]),
+      [["success", NOW - 1_000_000n]],
+    );
+    assert.equal(w.state.leases.size, 0);
+  });
+
+  it("refuses to start while another run holds the lease, and touches nothing", async () => {
+    const w = world([sync()]);
+    await w.state.acquireLease("app.app", "other", "there:2", 60_000);
+    await assert.rejects(runSync(w.settings, w.deps), LeaseHeldError);
+    assert.equal(w.state.checkpoints.size, 0);
+    assert.equal(w.state.runs.length, 0);
+    assert.equal(w.state.leases.get("app.app")?.owner, "other");
+  });
+
+  it("refuses unknown --tables before any work, releasing the lease and keeping no state", async () => {
+    const w = world([sync(), { kind: "unknown", name: "thngs", closest: ["things"] }]);
+    w.cassandra.put(record(ID, 5_000));
+    await assert.rejects(runSync(w.settings, w.deps), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /'thngs' is neither a table .* \(closest: things\)/);
+      return true;
+    });
+    assert.equal(w.elasticsearch.records.size, 0);
+    assert.deepEqual([w.state.checkpoints.size, w.state.runs.length, w.state.leases.size], [0, 0, 0]);
+  });
+
+  it("keeps the checkpoint where it was when a table fails, and reports the failure", async () => {
+    const w = world([sync("first"), sync("second")]);
+    await w.state.setCheckpoint("app.app", 1_000n, "run-0");
+    w.elasticsearch.failScan = new Error("shard failure");
+    const report = await runSync(w.settings, w.deps);
+    assert.equal(report.outcome, "failed");
+    assert.match(report.error?.message ?? "", /shard failure/);
+    assert.equal((await w.state.getCheckpoint("app.app"))?.position, 1_000n);
+    assert.deepEqual(
+      w.state.runs.map((r) => [r.outcome, r.checkpointAfter]),
+      [["failed", 1_000n]],
+    );
+    assert.equal(w.state.leases.size, 0);
+  });
+
+  it("neither moves the checkpoint nor records the run in a dry run", async () => {
+    const w = world([sync()]);
+    w.cassandra.put(record(ID, 5_000));
+    const report = await runSync({ ...w.settings, dryRun: true }, w.deps);
+    assert.equal(report.outcome, "success");
+    assert.equal(report.tables[0]?.written, 1);
+    assert.equal(w.elasticsearch.records.size, 0);
+    assert.deepEqual([w.state.checkpoints.size, w.state.runs.length], [0, 0]);
+  });
+
+  it("skips a type whose table cannot be created, but stops when the store cannot be reached", async () => {
+    const entries = (): PlanEntry[] => [{ kind: "create-table", name: "odd", index: "app-odd" }];
+    const refused = world(entries());
+    refused.schema.createTableError = new SyncedError("unsupported mapping for field x");
+    const report = await runSync(refused.settings, refused.deps);
+    assert.equal(report.outcome, "success");
+    assert.match(report.skipped[0]?.reason ?? "", /cannot create the table from index app-odd: unsupported/);
+
+    const down = world(entries());
+    down.schema.createTableError = new (class extends SyncedError {
+      override readonly kind = "unreachable";
+    })("no host answered");
+    const failed = await runSync(down.settings, down.deps);
+    assert.equal(failed.outcome, "failed");
+    assert.match(failed.error?.message ?? "", /no host answered/);
+  });
+
+  it("creates tables from their indices and syncs them in the same run", async () => {
+    const w = world([{ kind: "create-table", name: "fresh", index: "app-fresh" }]);
+    w.elasticsearch.put(record(ID, 5_000));
+    const report = await runSync(w.settings, w.deps);
+    assert.deepEqual(report.createdTables, ["fresh"]);
+    assert.equal(report.tables.find((t) => t.direction === "to-cassandra")?.written, 1);
+    assert.ok(w.cassandra.get(ID));
+  });
+});

@@ -1,0 +1,130 @@
+// The engine's reconciliation of one table in one direction, over in-memory stores that keep the
+// RecordStore contract: who wins, what is written, what is dead-lettered, and how races are retried.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ErrorBudget } from "../../src/reconcile/error-budget.js";
+import { CircuitOpenError } from "../../src/reconcile/run-errors.js";
+import { syncTable, type SyncTableInput } from "../../src/reconcile/sync-table.js";
+import { MemoryDeadLetters, MemoryRecordStore, plan, record } from "../support/memory-stores.js";
+
+const ids = ["a", "b", "c", "d", "e"].map((c) => `${c.repeat(8)}-0000-4000-8000-000000000000`);
+const id = (i: number): string => ids[i] ?? "";
+
+function setup(overrides: Partial<SyncTableInput> = {}): {
+  source: MemoryRecordStore;
+  target: MemoryRecordStore;
+  letters: MemoryDeadLetters;
+  input: () => SyncTableInput;
+} {
+  const source = new MemoryRecordStore("cassandra");
+  const target = new MemoryRecordStore("elasticsearch");
+  const letters = new MemoryDeadLetters();
+  return {
+    source,
+    target,
+    letters,
+    input: () => ({
+      plan: plan(),
+      direction: "to-es",
+      source,
+      target,
+      range: { begin: 0n, end: 1000n },
+      dryRun: false,
+      deadLetters: letters,
+      budget: new ErrorBudget(10),
+      signal: new AbortController().signal,
+      ...overrides,
+    }),
+  };
+}
+
+describe("syncTable", () => {
+  it("writes what is absent or older in the target, and counts what it leaves", async () => {
+    const { source, target, input } = setup();
+    source.put(record(id(0), 10, { v: 1 }), record(id(1), 20, { v: 2 }), record(id(2), 30, { v: 3 }));
+    source.put(record(id(3), 2000, { v: 4 })); // after the range: not read
+    target.put(record(id(1), 5, { v: 0 }), record(id(2), 40, { v: 9 }));
+    const stats = await syncTable(input());
+    assert.deepEqual(
+      { scanned: stats.scanned, written: stats.written, targetNewer: stats.targetNewer },
+      { scanned: 3, written: 2, targetNewer: 1 },
+    );
+    assert.deepEqual(target.get(id(0))?.content, { v: 1 });
+    assert.deepEqual(target.get(id(1))?.content, { v: 2 });
+    assert.deepEqual(target.get(id(2))?.content, { v: 9 });
+    assert.equal(target.get(id(3)), undefined);
+
+    const again = await syncTable(input());
+    assert.deepEqual({ written: again.written, unchanged: again.unchanged }, { written: 0, unchanged: 2 });
+  });
+
+  it("writes nothing in a dry run, yet counts what it would write", async () => {
+    const { source, target, input } = setup({ dryRun: true });
+    source.put(record(id(0), 10));
+    const stats = await syncTable(input());
+    assert.equal(stats.written, 1);
+    assert.equal(target.records.size, 0);
+    assert.equal(target.writeCalls.length, 0);
+  });
+
+  it("dead-letters bad source records, unreadable target records and refused writes, and goes on", async () => {
+    const { source, target, letters, input } = setup();
+    source.bad = [{ kind: "bad", id: id(4), reason: "no tmstmp", raw: { id: id(4) } }];
+    source.put(record(id(0), 10), record(id(1), 10), record(id(2), 10));
+    target.unreadable.set(id(1), { kind: "bad", id: id(1), reason: "not a UUID", raw: {} });
+    target.refuse.set(id(2), "too large");
+    const stats = await syncTable(input());
+    assert.deepEqual({ written: stats.written, dead: stats.deadLettered }, { written: 1, dead: 3 });
+    assert.deepEqual(
+      letters.letters.map((l) => [l.id, l.reason]),
+      [
+        [id(4), "no tmstmp"],
+        [id(1), "the elasticsearch record is unreadable: not a UUID"],
+        [id(2), "too large"],
+      ],
+    );
+    assert.ok(letters.letters.every((l) => l.table === "things" && l.from === "cassandra"));
+  });
+
+  it("decides again after a concurrent write, and keeps the newer concurrent version", async () => {
+    const { source, target, input } = setup();
+    source.put(record(id(0), 10, { v: "ours" }), record(id(1), 10, { v: "ours" }));
+    let raced = false;
+    target.beforeWrite = (store) => {
+      if (raced) return;
+      raced = true;
+      store.put(record(id(0), 50, { v: "theirs" }));
+    };
+    const stats = await syncTable(input());
+    assert.deepEqual(
+      { written: stats.written, conflicts: stats.conflicts, targetNewer: stats.targetNewer },
+      { written: 1, conflicts: 1, targetNewer: 1 },
+    );
+    assert.deepEqual(target.get(id(0))?.content, { v: "theirs" });
+    assert.deepEqual(target.get(id(1))?.content, { v: "ours" });
+  });
+
+  it("dead-letters a record that meets a concurrent write in every round", async () => {
+    const { source, target, letters, input } = setup({ conflictRounds: 2 });
+    source.put(record(id(0), 10));
+    target.put(record(id(0), 5));
+    target.beforeWrite = (store) => store.put(record(id(0), 5, { bump: store.writeCalls.length }));
+    const stats = await syncTable(input());
+    assert.deepEqual({ conflicts: stats.conflicts, dead: stats.deadLettered }, { conflicts: 2, dead: 1 });
+    assert.match(letters.letters[0]?.reason ?? "", /kept winning the race 2 times/);
+  });
+
+  it("stops with the circuit open once the error budget is spent", async () => {
+    const { source, input } = setup({ budget: new ErrorBudget(1) });
+    source.bad = [1, 2].map((n) => ({ kind: "bad" as const, reason: `bad ${n}`, raw: n }));
+    await assert.rejects(syncTable(input()), CircuitOpenError);
+  });
+
+  it("stops when the run is aborted", async () => {
+    const abort = new AbortController();
+    abort.abort(new Error("lease lost"));
+    const { source, input } = setup({ signal: abort.signal });
+    source.put(record(id(0), 10));
+    await assert.rejects(syncTable(input()), /lease lost/);
+  });
+});

@@ -1,0 +1,84 @@
+// File-system steps that cannot hang a run: a directory made level by level, a FIFO refused instead of
+// waited on, and a time limit on anything else that never answers.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { after, before, describe, it } from "node:test";
+import { makeDirectory } from "../../src/util/make-directory.js";
+import { appendToRegularFile, NotAFileError, readRegularFile } from "../../src/util/regular-file.js";
+import { withTimeLimit } from "../../src/util/time-limit.js";
+import { inStateStore, StateError, StateSetupError } from "../../src/state/state-errors.js";
+
+const run = promisify(execFile);
+
+describe("file steps with limits", () => {
+  let root: string;
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), "synced-limits-"));
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  it("makes every missing level of a directory, and accepts one that exists", async () => {
+    const deep = join(root, "a", "b", "c");
+    await makeDirectory(deep);
+    assert.ok((await stat(deep)).isDirectory());
+    await makeDirectory(deep);
+  });
+
+  it("fails, instead of retrying forever, where a parent refuses new entries", async () => {
+    await assert.rejects(makeDirectory("/proc/synced-test/state"), /ENOENT|EACCES|EPERM/);
+    const file = join(root, "plain");
+    await writeFile(file, "x");
+    await assert.rejects(makeDirectory(file), /plain exists and is not a directory/);
+    await assert.rejects(makeDirectory(join(file, "below")), /ENOTDIR/);
+  });
+
+  it("reads and appends regular files, and refuses a FIFO at once", async () => {
+    const file = join(root, "letters.ndjson");
+    await appendToRegularFile(file, "one\n");
+    await appendToRegularFile(file, "two\n");
+    assert.equal(await readRegularFile(file), "one\ntwo\n");
+    const fifo = join(root, "fifo");
+    await run("mkfifo", [fifo]);
+    await assert.rejects(readRegularFile(fifo), NotAFileError);
+    await assert.rejects(appendToRegularFile(fifo, "x"), /is a FIFO, not a regular file/);
+    await assert.rejects(readRegularFile(root), /is a directory, not a regular file/);
+    assert.equal(await readFile(file, "utf8"), "one\ntwo\n");
+  });
+
+  it("gives up on work that never settles after the limit, with the error it is told", async () => {
+    const never = new Promise<string>(() => undefined);
+    await assert.rejects(
+      withTimeLimit(never, 20, () => new Error("too slow")),
+      /too slow/,
+    );
+    assert.equal(await withTimeLimit(Promise.resolve("fast"), 20, () => new Error("too slow")), "fast");
+  });
+
+  it("names the state store, the step and the option to raise when a step times out", async () => {
+    const never = (): Promise<void> => new Promise<void>(() => undefined);
+    await assert.rejects(
+      inStateStore("read the checkpoint", "directory /x", never, { timeoutMs: 20 }),
+      (error) => {
+        assert.ok(error instanceof StateError);
+        assert.match(
+          error.message,
+          /could not read the checkpoint in the state store \(directory \/x\): it did not finish within 20 ms.*--state-timeout/,
+        );
+        return true;
+      },
+    );
+    const failing = (): Promise<void> => Promise.reject(new Error("EACCES: permission denied"));
+    await assert.rejects(
+      inStateStore("prepare the state directory", "directory /x", failing, {
+        timeoutMs: 1000,
+        as: StateSetupError,
+      }),
+      (error) => error instanceof StateSetupError && error.message.includes("EACCES"),
+    );
+  });
+});
