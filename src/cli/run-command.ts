@@ -145,6 +145,7 @@ async function runConnected(
         client: esClient,
         versioning: options.elasticsearch.versioning,
         slices: options.slices,
+        concurrency: options.concurrency,
         batchSize: options.batchSize,
         // Bulk requests of a few megabytes keep memory low and stay far below the node's limit.
         maxBulkBytes: Math.min(10 * 1024 * 1024, Math.floor(requestLimit / 2)),

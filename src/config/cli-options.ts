@@ -106,16 +106,3 @@ function describeUnknown(name: string, argv: readonly string[]): string {
 function dashed(name: string): string {
   return name.length === 1 ? `-${name}` : `--${name}`;
 }
-
-/** The run command's flags for `argv`, or a UsageError. For tests and for subcommands' reuse. */
-export async function parseRunFlags(argv: readonly string[]): Promise<Flags> {
-  let flags: Flags | undefined;
-  await buildCli(argv, { run: (parsed) => void (flags = parsed) }).parseAsync();
-  if (flags === undefined) throw new UsageError("synced did not run: --help or --version was given.");
-  return flags;
-}
-
-/** The full --help text of the run command. */
-export function renderHelp(): Promise<string> {
-  return buildCli([], { run: () => undefined }).getHelp();
-}

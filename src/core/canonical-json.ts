@@ -1,7 +1,6 @@
 // The canonical JSON of a record: what both stores' values are turned into before they are compared,
 // digested or written to Elasticsearch. JS `bigint` stands for an integer that a double cannot hold
 // and is written as a plain JSON number literal.
-import { createHash } from "node:crypto";
 import { parse } from "lossless-json";
 import type { JsonValue } from "./json-value.js";
 
@@ -31,11 +30,6 @@ export function stableStringify(value: JsonValue | undefined): string {
       return item === null || item === undefined ? [] : [`${JSON.stringify(key)}:${stableStringify(item)}`];
     });
   return `{${entries.join(",")}}`;
-}
-
-/** SHA-256 (hex) of the stable JSON of a record's fields, for skip-if-unchanged and parity checks. */
-export function contentDigest(fields: Readonly<Record<string, JsonValue>>): string {
-  return createHash("sha256").update(stableStringify(fields), "utf8").digest("hex");
 }
 
 /**

@@ -28,7 +28,7 @@ export type LeaseResult =
   | { readonly acquired: true; readonly lease: Lease; readonly tookOverFrom?: Lease }
   | { readonly acquired: false; readonly heldBy: Lease };
 
-export type RunOutcome = "success" | "partial" | "failed" | "interrupted" | "refused";
+export type RunOutcome = "success" | "partial" | "failed" | "interrupted";
 
 export interface RunRecord {
   readonly runId: string;
@@ -46,7 +46,7 @@ export interface RunRecord {
   readonly message?: string;
 }
 
-export const RUN_OUTCOMES: readonly RunOutcome[] = ["success", "partial", "failed", "interrupted", "refused"];
+export const RUN_OUTCOMES: readonly RunOutcome[] = ["success", "partial", "failed", "interrupted"];
 
 /** How many runs a store keeps per key unless told otherwise. */
 export const DEFAULT_RUN_HISTORY_LIMIT = 50;

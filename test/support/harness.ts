@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client as ElasticsearchClient } from "@elastic/elasticsearch";
 import cassandra from "cassandra-driver";
-import { parseRunFlags } from "../../src/config/cli-options.js";
+import { parseRunFlags } from "./flags.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { runCommand } from "../../src/cli/run-command.js";
 import type { Logger } from "../../src/cli/logger.js";
@@ -147,6 +147,7 @@ export class Harness {
         client: this.es,
         versioning: "optimistic",
         slices: 1,
+        concurrency: 2,
         batchSize: 100,
         maxBulkBytes: 1_000_000,
         maxDocumentBytes: 1_000_000,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { addRunOptions, buildCli, parseRunFlags, renderHelp } from "../../src/config/cli-options.js";
+import { addRunOptions, buildCli } from "../../src/config/cli-options.js";
+import { parseRunFlags, renderHelp } from "../support/flags.js";
 import { ConfigError, UsageError } from "../../src/core/errors.js";
 import { OPTION_SPECS } from "../../src/config/option-specs.js";
 

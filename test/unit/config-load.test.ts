@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseRunFlags } from "../../src/config/cli-options.js";
+import { parseRunFlags } from "../support/flags.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import type { SyncOptions } from "../../src/config/options.js";

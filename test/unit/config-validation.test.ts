@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import cassandra from "cassandra-driver";
-import { parseRunFlags } from "../../src/config/cli-options.js";
+import { parseRunFlags } from "../support/flags.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { CONSISTENCY_LEVELS } from "../../src/config/options.js";

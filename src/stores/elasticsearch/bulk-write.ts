@@ -8,6 +8,7 @@ import { versionToWrite } from "../../reconcile/decide.js";
 import type { CurrentRecord } from "../../reconcile/record.js";
 import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
+import { mapConcurrent } from "../../util/map-concurrent.js";
 import { backoffDelay } from "../../util/retry.js";
 import { setTimeout as delay } from "node:timers/promises";
 import { stableStringify } from "../../core/canonical-json.js";
@@ -18,6 +19,8 @@ import type { EsToken } from "./fetch-current.js";
 export interface EsWriteSettings {
   readonly client: Client;
   readonly versioning: "optimistic" | "external";
+  /** Bulk requests in flight. */
+  readonly concurrency: number;
   readonly maxBulkBytes: number;
   readonly maxBulkOperations: number;
   readonly maxDocumentBytes: number;
@@ -95,51 +98,63 @@ export async function bulkWrite(
     if (typeof op === "string") outcomes[i] = { status: "rejected", reason: op };
     else operations.push(op);
   }
-  for (const chunk of chunks(operations, settings.maxBulkBytes, settings.maxBulkOperations)) {
-    let pending = chunk;
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const response = await settings.client.bulk({
-        operations: pending.flatMap((op) => [op.action, op.document]),
-      });
-      const throttled: Operation[] = [];
-      for (const [j, item] of response.items.entries()) {
-        const op = pending[j];
-        const result = Object.values(item)[0];
-        if (op === undefined || result === undefined) continue;
-        const status = result.status;
-        if (status >= 200 && status < 300) outcomes[op.index] = { status: "written" };
-        else if (status === 409) outcomes[op.index] = { status: "conflict" };
-        else if (status === 429 || status >= 500) {
-          if (attempt >= settings.attempts) {
-            throw new BulkRetriesExhaustedError(
-              plan,
-              status,
-              settings.attempts,
-              result.error?.reason ?? undefined,
-            );
-          }
-          throttled.push(op);
-        } else {
-          const reason = result.error
-            ? `${result.error.type}: ${result.error.reason ?? ""}`
-            : `status ${status}`;
-          outcomes[op.index] = {
-            status: "rejected",
-            reason: `Elasticsearch refused the document (${reason})`,
-          };
+  await mapConcurrent(
+    chunks(operations, settings.maxBulkBytes, settings.maxBulkOperations),
+    settings.concurrency,
+    (chunk) => writeChunk(settings, plan, chunk, outcomes),
+  );
+  return outcomes;
+}
+
+/** Sends one chunk, retrying the items answered as overloaded; fills in `outcomes` by write index. */
+async function writeChunk(
+  settings: EsWriteSettings,
+  plan: TablePlan,
+  chunk: readonly Operation[],
+  outcomes: WriteOutcome[],
+): Promise<void> {
+  let pending = chunk;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    const response = await settings.client.bulk({
+      operations: pending.flatMap((op) => [op.action, op.document]),
+    });
+    const throttled: Operation[] = [];
+    for (const [j, item] of response.items.entries()) {
+      const op = pending[j];
+      const result = Object.values(item)[0];
+      if (op === undefined || result === undefined) continue;
+      const status = result.status;
+      if (status >= 200 && status < 300) outcomes[op.index] = { status: "written" };
+      else if (status === 409) outcomes[op.index] = { status: "conflict" };
+      else if (status === 429 || status >= 500) {
+        if (attempt >= settings.attempts) {
+          throw new BulkRetriesExhaustedError(
+            plan,
+            status,
+            settings.attempts,
+            result.error?.reason ?? undefined,
+          );
         }
-      }
-      pending = throttled;
-      if (pending.length > 0) {
-        await delay(
-          backoffDelay(attempt, 200, 10_000),
-          undefined,
-          settings.signal ? { signal: settings.signal } : undefined,
-        );
+        throttled.push(op);
+      } else {
+        const reason = result.error
+          ? `${result.error.type}: ${result.error.reason ?? ""}`
+          : `status ${status}`;
+        outcomes[op.index] = {
+          status: "rejected",
+          reason: `Elasticsearch refused the document (${reason})`,
+        };
       }
     }
+    pending = throttled;
+    if (pending.length > 0) {
+      await delay(
+        backoffDelay(attempt, 200, 10_000),
+        undefined,
+        settings.signal ? { signal: settings.signal } : undefined,
+      );
+    }
   }
-  return outcomes;
 }
 
 /** Elasticsearch kept refusing items as overloaded or failing; the run stops and keeps its checkpoint. */

@@ -20,6 +20,8 @@ export interface ElasticsearchStoreSettings {
   readonly client: Client;
   readonly versioning: "optimistic" | "external";
   readonly slices: number;
+  /** Bulk requests in flight when a batch of writes spans several. */
+  readonly concurrency: number;
   readonly batchSize: number;
   readonly maxBulkBytes: number;
   readonly maxDocumentBytes: number;
@@ -67,6 +69,7 @@ export class ElasticsearchStore implements RecordStore {
     const settings = {
       client: s.client,
       versioning: s.versioning,
+      concurrency: s.concurrency,
       maxBulkBytes: s.maxBulkBytes,
       maxBulkOperations: s.batchSize,
       maxDocumentBytes: s.maxDocumentBytes,

@@ -1,0 +1,96 @@
+// How writes become bulk requests: bounded chunks, --concurrency of them in flight, overloaded items
+// retried, and outcomes in the order of the writes. A fake `bulk` stands in for the client: this is
+// the request plan, not Elasticsearch (the integration tests write to the real server).
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { Client } from "@elastic/elasticsearch";
+import {
+  bulkWrite,
+  BulkRetriesExhaustedError,
+  type EsWriteSettings,
+} from "../../src/stores/elasticsearch/bulk-write.js";
+import type { PlannedWrite } from "../../src/reconcile/record-store.js";
+import { plan, record } from "../support/memory-stores.js";
+
+type Action = Record<string, { _id: string }>;
+
+function fakeClient(answer: (id: string, attempt: number) => number): {
+  client: Client;
+  maxInFlight: () => number;
+  requests: string[][];
+} {
+  let inFlight = 0;
+  let max = 0;
+  const attempts = new Map<string, number>();
+  const requests: string[][] = [];
+  const bulk = async ({ operations }: { operations: unknown[] }): Promise<unknown> => {
+    inFlight++;
+    max = Math.max(max, inFlight);
+    const actions = operations.filter((_, i) => i % 2 === 0) as Action[];
+    const ids = actions.map((a) => Object.values(a)[0]?._id ?? "");
+    requests.push(ids);
+    await new Promise((resolve) => setImmediate(resolve));
+    inFlight--;
+    return {
+      items: ids.map((id) => {
+        const attempt = (attempts.get(id) ?? 0) + 1;
+        attempts.set(id, attempt);
+        return { create: { status: answer(id, attempt) } };
+      }),
+    };
+  };
+  return { client: { bulk } as unknown as Client, maxInFlight: () => max, requests };
+}
+
+const ids = [1, 2, 3, 4, 5].map((n) => `0000000${n}-0000-4000-8000-000000000000`);
+const writes: PlannedWrite[] = ids.map((id) => ({ record: record(id, 10), current: undefined }));
+
+function settings(client: Client, overrides: Partial<EsWriteSettings> = {}): EsWriteSettings {
+  return {
+    client,
+    versioning: "optimistic",
+    concurrency: 2,
+    maxBulkBytes: 1024 * 1024,
+    maxBulkOperations: 2,
+    maxDocumentBytes: 1024 * 1024,
+    attempts: 3,
+    ...overrides,
+  };
+}
+
+describe("bulkWrite", () => {
+  it("sends chunks of at most --batch-size writes, --concurrency at a time, with outcomes in order", async () => {
+    const fake = fakeClient((id) => (id === ids[3] ? 409 : id === ids[4] ? 400 : 201));
+    const outcomes = await bulkWrite(settings(fake.client), plan(), writes);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ["written", "written", "written", "conflict", "rejected"],
+    );
+    assert.deepEqual(
+      fake.requests.map((r) => r.length),
+      [2, 2, 1],
+    );
+    assert.equal(fake.maxInFlight(), 2);
+
+    const serial = fakeClient(() => 201);
+    await bulkWrite(settings(serial.client, { concurrency: 1 }), plan(), writes);
+    assert.equal(serial.maxInFlight(), 1);
+  });
+
+  it("retries only the items answered as overloaded, and gives up after the attempts", async () => {
+    const busyOnce = fakeClient((id, attempt) => (id === ids[0] && attempt === 1 ? 429 : 201));
+    const outcomes = await bulkWrite(settings(busyOnce.client), plan(), writes.slice(0, 2));
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ["written", "written"],
+    );
+    assert.deepEqual(busyOnce.requests, [[ids[0], ids[1]], [ids[0]]]);
+
+    const alwaysBusy = fakeClient(() => 503);
+    await assert.rejects(
+      bulkWrite(settings(alwaysBusy.client), plan(), writes.slice(0, 1)),
+      BulkRetriesExhaustedError,
+    );
+    assert.equal(alwaysBusy.requests.length, 3);
+  });
+});
