@@ -52,8 +52,9 @@ async function main(): Promise<number> {
 }
 
 const code = await main();
-// Exit rather than wait for the event loop to drain: a file-system call abandoned after its time limit
-// (a hung mount, a FIFO) would keep the process alive. Flushing the output first loses nothing.
+// Exit rather than wait for the event loop to drain: a request abandoned after its time limit (a
+// state store that stopped answering) would keep the process alive. Flushing the output first loses
+// nothing.
 process.stdout.write("", () => {
   process.stderr.write("", () => process.exit(code));
 });
