@@ -1,9 +1,6 @@
 // Small helpers for building CQL text safely from schema names.
-/** Quotes an identifier exactly as the schema spells it, so case-sensitive names keep working. */
-export function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
+import { quoteIdentifier } from "../../core/cql-identifier.js";
 
 export function tableRef(keyspace: string, table: string): string {
-  return `${ident(keyspace)}.${ident(table)}`;
+  return `${quoteIdentifier(keyspace)}.${quoteIdentifier(table)}`;
 }

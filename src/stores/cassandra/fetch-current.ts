@@ -5,7 +5,8 @@ import type cassandra from "cassandra-driver";
 import type { BadRecord, CurrentRecord } from "../../reconcile/record.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { mapConcurrent } from "../../util/map-concurrent.js";
-import { ident, tableRef } from "./cql.js";
+import { quoteIdentifier as ident } from "../../core/cql-identifier.js";
+import { tableRef } from "./cql.js";
 import { rowToRecord, selectColumns } from "./row-codec.js";
 
 export interface CassandraToken {

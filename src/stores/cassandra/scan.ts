@@ -6,7 +6,8 @@ import { placeInRange, type ScanBatch, type TimeRange } from "../../reconcile/re
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { millisecondBound } from "../../reconcile/version.js";
 import { mergeAsync } from "../../util/merge-async.js";
-import { ident, tableRef } from "./cql.js";
+import { quoteIdentifier as ident } from "../../core/cql-identifier.js";
+import { tableRef } from "./cql.js";
 import { rowToRecord, selectColumns } from "./row-codec.js";
 import { pagedRows, type PageSettings } from "./paged-rows.js";
 import { timeuuidLowerBound } from "./timeuuid.js";

@@ -4,7 +4,8 @@
 import type cassandra from "cassandra-driver";
 import type { BadRecord } from "../../reconcile/record.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
-import { ident, tableRef } from "./cql.js";
+import { quoteIdentifier as ident } from "../../core/cql-identifier.js";
+import { tableRef } from "./cql.js";
 import { pagedRows, type PageSettings } from "./paged-rows.js";
 import { rowToRecord, selectColumns } from "./row-codec.js";
 import type { TokenSplit } from "./token-splits.js";

@@ -16,7 +16,8 @@ import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { mapConcurrent } from "../../util/map-concurrent.js";
 import { decodeValue } from "../values/decode.js";
-import { ident, tableRef } from "./cql.js";
+import { quoteIdentifier as ident } from "../../core/cql-identifier.js";
+import { tableRef } from "./cql.js";
 import type { CassandraToken } from "./fetch-current.js";
 import { deterministicTimeuuid } from "./timeuuid.js";
 
