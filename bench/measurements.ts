@@ -23,6 +23,7 @@ import {
   deleteIndex,
   dropTable,
   indexOf,
+  indexTimestamps,
   refreshIndex,
   type Workspace,
 } from "./workspace.js";
@@ -406,6 +407,8 @@ export class Measurements {
     return this.once(`incremental-${table}-${changed}`, async () => {
       const tableSize = large ? this.largeRecords : this.records;
       await (large ? this.syncedLargeToElasticsearch() : this.syncedToElasticsearch());
+      // Incremental runs are meant for indexed tables (README, "Large tables").
+      await indexTimestamps(this.context.clients, this.context.workspace, table);
       const { best } = await this.cassandraTuning();
       const round = ++this.rounds;
       // -b is taken before the changes, so every changed tmstmp falls in [begin, now).

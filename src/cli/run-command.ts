@@ -34,7 +34,13 @@ export interface RunContext {
 }
 
 export function stateKeyFor(options: SyncOptions): string {
-  if (options.name !== undefined) return validateStateKey(options.name);
+  // Each shard covers its own part of the data, so each keeps its own checkpoint, lease and history.
+  const shard = options.shard === undefined ? "" : `.shard-${options.shard.index}-of-${options.shard.total}`;
+  return validateStateKey(`${baseStateKey(options)}${shard}`);
+}
+
+function baseStateKey(options: SyncOptions): string {
+  if (options.name !== undefined) return options.name;
   return deriveStateKey({
     cassandraCluster: `${[...options.cassandra.contactPoints].sort().join(",")}:${options.cassandra.port}`,
     keyspace: options.keyspace,
@@ -123,6 +129,7 @@ async function runConnected(
       lagMs: options.lagMs,
       direction: options.direction,
       dryRun: options.dryRun,
+      createTimestampIndex: options.createTimestampIndex,
       maxErrors: options.maxErrors,
       leaseTtlMs: options.leaseTtlMs,
       maxFutureMs: options.maxFutureMs,
@@ -139,6 +146,7 @@ async function runConnected(
         concurrency: options.concurrency,
         batchSize: options.batchSize,
         marginMicros: microsFromMillis(options.lagMs),
+        ...(options.shard ? { shard: options.shard } : {}),
         ...shared,
       }),
       elasticsearch: new ElasticsearchStore({
@@ -151,6 +159,7 @@ async function runConnected(
         maxBulkBytes: Math.min(10 * 1024 * 1024, Math.floor(requestLimit / 2)),
         // The action line and the request around a lone document need a little room.
         maxDocumentBytes: requestLimit - 16 * 1024,
+        ...(options.shard ? { shard: options.shard } : {}),
         ...shared,
       }),
       schema: new StoreSchemaGateway(cassandraClient, esClient, {

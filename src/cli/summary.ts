@@ -63,6 +63,8 @@ export function renderSummary(report: RunReport): string {
   else lines.push("", "no table was synced");
   for (const s of report.skipped) lines.push(`skipped ${s.name}: ${s.reason}`);
   if (report.createdIndices.length > 0) lines.push(`created indices: ${report.createdIndices.join(", ")}`);
+  if (report.timestampIndexes.length > 0)
+    lines.push(`created timestamp indexes: ${report.timestampIndexes.join(", ")}`);
   if (report.createdTables.length > 0) lines.push(`created tables: ${report.createdTables.join(", ")}`);
   const before = report.checkpointBefore === undefined ? "none" : formatMicros(report.checkpointBefore);
   const after = report.checkpointAfter === undefined ? "none" : formatMicros(report.checkpointAfter);
@@ -88,6 +90,7 @@ export function summaryJson(report: RunReport): Record<string, unknown> {
     tables: report.tables.map((s) => ({ ...s, skipped: skippedCount(s), ratePerSecond: rate(s) })),
     skipped: report.skipped,
     createdIndices: report.createdIndices,
+    timestampIndexes: report.timestampIndexes,
     createdTables: report.createdTables,
     checkpoint: {
       before: report.checkpointBefore === undefined ? null : formatMicros(report.checkpointBefore),

@@ -17,6 +17,7 @@ import type { SyncOptions } from "./options.js";
 import type { Warn } from "./secrets.js";
 import { formatMicros } from "../core/micros.js";
 import { parseTimestamp } from "./time-range.js";
+import { parseShard } from "./shard.js";
 import { asBoolean, asChoice, asInteger, asList, asNumericText, asText, invalid } from "./values.js";
 import type { Setting } from "./values.js";
 
@@ -43,8 +44,8 @@ const duration = (min: number, max: number) => (s: Setting) => {
 const DAY = 86_400_000;
 const count = (min: number) => (s: Setting) => asInteger(s, min, MAX_COUNT);
 const tableList = (s: Setting): string[] => asList(s).map((name) => cqlName(s, name));
-const flag = (layers: Layers, name: "dry-run" | "create-tables" | "json" | "allow-future-end"): boolean =>
-  layers.read(name, asBoolean) ?? false;
+type Switch = "dry-run" | "create-tables" | "create-timestamp-index" | "json" | "allow-future-end";
+const flag = (layers: Layers, name: Switch): boolean => layers.read(name, asBoolean) ?? false;
 
 const KNOWN_VARIABLES = new Set(OPTION_SPECS.map((spec) => spec.env));
 
@@ -115,6 +116,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
   }
 
   const name = layers.read("name", stateKey);
+  const shard = layers.read("shard", (s) => parseShard(s, input.env));
   const deadLetter = layers.read("dead-letter", asText);
   return {
     keyspace,
@@ -131,6 +133,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     columns,
     dryRun: flag(layers, "dry-run"),
     createTables: flag(layers, "create-tables"),
+    createTimestampIndex: flag(layers, "create-timestamp-index"),
     ...(name === undefined ? {} : { name }),
     state: layers.must("state", stateLocation),
     ...(deadLetter === undefined ? {} : { deadLetter }),
@@ -139,6 +142,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     concurrency: layers.must("concurrency", (s) => asInteger(s, 1, 1024)),
     splits: layers.must("splits", count(1)),
     slices: layers.must("slices", (s) => asInteger(s, 1, 1024)),
+    ...(shard === undefined ? {} : { shard }),
     leaseTtlMs: layers.must("lease-ttl", duration(1000, DAY)),
     maxFutureMs: layers.must("max-future", duration(0, 3650 * DAY)),
     connectTimeoutMs: layers.must("connect-timeout", duration(100, 600_000)),

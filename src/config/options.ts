@@ -2,6 +2,7 @@
 // type, because they go through the same parsers as user values and are shown verbatim in `--help`.
 import type { DirectionChoice } from "../core/direction.js";
 import type { Layout } from "../core/layout.js";
+import type { Shard } from "./shard.js";
 import type { StateLocation } from "../core/state-location.js";
 
 /** `timestamp`: USING TIMESTAMP writes; `lwt`: lightweight transactions, exact but slower. */
@@ -79,6 +80,8 @@ export interface SyncOptions {
   readonly columns: { readonly id: string; readonly timestamp: string; readonly tombstone: string };
   readonly dryRun: boolean;
   readonly createTables: boolean;
+  /** Index the timestamp column of every synced table that lacks it (SAI), before reading it. */
+  readonly createTimestampIndex: boolean;
   /** The state key; absent: derived from the clusters, keyspace, index, tables, direction, layout. */
   readonly name?: string;
   readonly state: StateLocation;
@@ -92,6 +95,8 @@ export interface SyncOptions {
   readonly splits: number;
   /** Elasticsearch point-in-time slices per index. */
   readonly slices: number;
+  /** Absent: the whole run; present: this process's part of it. */
+  readonly shard?: Shard;
   readonly leaseTtlMs: number;
   /** Versions later than now plus this are dead-lettered as far in the future. */
   readonly maxFutureMs: number;

@@ -33,6 +33,41 @@ export function stableStringify(value: JsonValue | undefined): string {
 }
 
 /**
+ * Whether two values have the same canonical JSON, as `stableStringify(a) === stableStringify(b)`
+ * would say, without printing either: comparing every record of a rerun must stay cheap.
+ */
+export function canonicalEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) return true;
+  if (a === null || a === undefined || b === null || b === undefined) {
+    return (a === null || a === undefined) && (b === null || b === undefined);
+  }
+  switch (typeof a) {
+    case "number":
+    case "bigint":
+      // A number and a bigint print the same digits exactly when they hold the same integer.
+      return (typeof b === "number" || typeof b === "bigint") && String(a) === String(b);
+    case "string":
+    case "boolean":
+      return false;
+  }
+  if (typeof b !== "object") return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, i) => canonicalEqual(item, b[i]));
+  }
+  // Keys holding null are left out of the canonical form, so they do not count.
+  let present = 0;
+  for (const key in a) {
+    const item = a[key];
+    if (item === null || item === undefined) continue;
+    present++;
+    if (!canonicalEqual(item, b[key])) return false;
+  }
+  for (const key in b) if (b[key] !== null && b[key] !== undefined) present--;
+  return present === 0;
+}
+
+/**
  * JSON.parse, except that integer literals beyond ±2^53 come back as exact `bigint`s. Duplicate keys
  * keep the last value, as JSON.parse does.
  */

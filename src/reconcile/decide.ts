@@ -1,6 +1,6 @@
 // Whether a source record is written to the target: a pure function of the two versions and contents.
 // The same rule runs in both directions, so one run always converges the two sides.
-import type { CurrentRecord, SyncRecord } from "./record.js";
+import { recordDigest, sameContent, type CurrentRecord, type SyncRecord } from "./record.js";
 import { compareVersions, type VersionPrecision } from "./version.js";
 
 export type Decision =
@@ -14,7 +14,7 @@ export type Decision =
  */
 export function sourceWinsTie(source: SyncRecord, target: SyncRecord): boolean {
   if (source.deleted !== target.deleted) return source.deleted;
-  return source.digest > target.digest;
+  return recordDigest(source) > recordDigest(target);
 }
 
 export function decide(
@@ -26,7 +26,7 @@ export function decide(
   const order = compareVersions(source.version, target.version, precision);
   if (order > 0) return { action: "write", reason: "newer" };
   if (order < 0) return { action: "skip", reason: "target-newer" };
-  if (source.deleted === target.deleted && source.digest === target.digest) {
+  if (sameContent(source, target)) {
     return { action: "skip", reason: "unchanged" };
   }
   return sourceWinsTie(source, target)

@@ -17,6 +17,8 @@ export interface TableInput {
       }
     | { readonly supported: false; readonly reason: string };
   readonly content: readonly Column[];
+  /** Whether an index on the timestamp column serves range reads (absent: no). */
+  readonly timestampIndexed?: boolean;
 }
 
 export interface TypeInput {
@@ -107,6 +109,7 @@ function planOne(
     names: input.names,
     contentColumns: table.content,
     hasTombstone: table.shape.hasTombstone,
+    timestampIndexed: table.timestampIndexed === true,
     es: {
       index,
       idPrefix: input.idPrefixFor(typeName),

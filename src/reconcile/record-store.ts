@@ -58,4 +58,10 @@ export interface RecordStore {
   fetchCurrent(plan: TablePlan, ids: readonly string[]): Promise<Map<string, CurrentRecord | BadRecord>>;
   /** Writes each record only where it still wins; outcomes are in the order of `writes`. */
   write(plan: TablePlan, writes: readonly PlannedWrite[]): Promise<WriteOutcome[]>;
+  /**
+   * True when the store holds no record of the plan's type now, and a write planned as absent can
+   * only create: one that meets a record written meanwhile answers `conflict` rather than overwrite it.
+   * The engine then skips reading the target before the first write. Absent: always read first.
+   */
+  emptyForCreates?(plan: TablePlan): Promise<boolean>;
 }

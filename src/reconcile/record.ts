@@ -1,6 +1,6 @@
 // The shape both stores translate their rows and documents into, so the engine never sees a driver type.
 import { createHash } from "node:crypto";
-import { stableStringify } from "../core/canonical-json.js";
+import { canonicalEqual, stableStringify } from "../core/canonical-json.js";
 import type { JsonValue } from "../core/json-value.js";
 
 /** One version of one record, as a store holds it. */
@@ -12,8 +12,6 @@ export interface SyncRecord {
   readonly deleted: boolean;
   /** Canonical field values without the id, version and tombstone fields. */
   readonly content: Readonly<Record<string, JsonValue>>;
-  /** Digest of the deleted flag and the canonical content, for cheap equality and tie-breaks. */
-  readonly digest: string;
 }
 
 /** A record as the target holds it now, with what the target needs to write over it safely. */
@@ -31,19 +29,27 @@ export interface BadRecord {
   readonly raw: unknown;
 }
 
-/** Builds a record, computing the digest from the deleted flag and the canonical content. */
 export function makeRecord(
   id: string,
   version: bigint,
   deleted: boolean,
   content: Readonly<Record<string, JsonValue>>,
 ): SyncRecord {
-  return { id, version, deleted, content, digest: contentDigest(deleted, content) };
+  return { id, version, deleted, content };
 }
 
-function contentDigest(deleted: boolean, content: Readonly<Record<string, JsonValue>>): string {
+/** Whether two records hold the same thing: both deleted or both live, with the same canonical content. */
+export function sameContent(a: SyncRecord, b: SyncRecord): boolean {
+  return a.deleted === b.deleted && canonicalEqual(a.content, b.content);
+}
+
+/**
+ * A digest of the deleted flag and the canonical content, which orders the two sides of a tie the
+ * same way whichever side asks. Only ties need it, so it is computed then, not for every record.
+ */
+export function recordDigest(record: SyncRecord): string {
   return createHash("sha256")
-    .update(deleted ? "deleted\n" : "live\n")
-    .update(stableStringify(content))
+    .update(record.deleted ? "deleted\n" : "live\n")
+    .update(stableStringify(record.content))
     .digest("hex");
 }

@@ -18,6 +18,8 @@ export interface RunReport {
   readonly tables: readonly TableStats[];
   readonly skipped: readonly SkippedType[];
   readonly createdIndices: readonly string[];
+  /** Storage-attached indexes created on Cassandra timestamp columns. */
+  readonly timestampIndexes: readonly string[];
   readonly createdTables: readonly string[];
   readonly checkpointBefore: bigint | undefined;
   readonly checkpointAfter: bigint | undefined;

@@ -25,6 +25,11 @@ export interface SchemaGateway {
   createIndex(plan: TablePlan): Promise<string>;
   /** Creates a Cassandra table from the type's mapping (only with --create-tables). */
   createTable(name: string, index: string): Promise<void>;
+  /**
+   * Indexes the table's timestamp column and returns once the index answers queries (only with
+   * --create-timestamp-index); returns the index's name.
+   */
+  createTimestampIndex(plan: TablePlan, signal: AbortSignal): Promise<string>;
 }
 
 export interface RunSettings {
@@ -37,6 +42,7 @@ export interface RunSettings {
   readonly lagMs: number;
   readonly direction: DirectionChoice;
   readonly dryRun: boolean;
+  readonly createTimestampIndex?: boolean;
   readonly maxErrors: number;
   readonly leaseTtlMs: number;
   readonly maxFutureMs: number;
@@ -98,6 +104,7 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
   const tables: TableStats[] = [];
   const skipped: SkippedType[] = [];
   const createdIndices: string[] = [];
+  const timestampIndexes: string[] = [];
   const createdTables: string[] = [];
   let checkpointAfter = checkpointBefore;
   let outcome: RunOutcome;
@@ -111,13 +118,18 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
       if (entry.kind !== "sync") continue;
       if (entry.createIndex && !settings.dryRun)
         createdIndices.push(await deps.schema.createIndex(entry.plan));
+      let plan = entry.plan;
+      if (settings.createTimestampIndex === true && plan.timestampIndexed !== true && !settings.dryRun) {
+        timestampIndexes.push(await deps.schema.createTimestampIndex(plan, run.signal));
+        plan = { ...plan, timestampIndexed: true };
+      }
       for (const direction of directionsOf(settings.direction)) {
         // A dry run cannot read an index it has not created; there is nothing in it to copy back.
         if (entry.createIndex && settings.dryRun && direction === "to-cassandra") continue;
         const [source, target] =
           direction === "to-es" ? [deps.cassandra, deps.elasticsearch] : [deps.elasticsearch, deps.cassandra];
         const stats = await syncTable({
-          plan: entry.plan,
+          plan,
           direction,
           source,
           target,
@@ -160,6 +172,7 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
     skipped,
     createdIndices,
     createdTables,
+    timestampIndexes,
     checkpointBefore,
     checkpointAfter,
     deadLettered: deps.deadLetters.count,

@@ -1,6 +1,10 @@
 // Reconciles one table in one direction over one range: read what changed on the source, read what
 // the target holds for those ids, decide, and write only the winners. Pure orchestration: all I/O is
 // behind RecordStore and DeadLetterSink.
+//
+// Batches overlap: while one batch is being written, the next is fetched and decided, up to
+// `batchesInFlight` at once, so neither store waits for the other. The scan is read only as fast as
+// batches finish, which bounds memory by that number of batches.
 import { CircuitOpenError } from "./run-errors.js";
 import type { DeadLetter, DeadLetterSink } from "./dead-letter.js";
 import { decide } from "./decide.js";
@@ -24,6 +28,8 @@ export interface SyncTableInput {
   readonly signal: AbortSignal;
   /** How often a record that keeps meeting concurrent writes is read and decided again. */
   readonly conflictRounds?: number;
+  /** Batches fetched, decided or written at once (default 2). */
+  readonly batchesInFlight?: number;
   readonly onBatch?: (stats: Readonly<TableStats>) => void;
 }
 
@@ -34,15 +40,34 @@ export async function syncTable(input: SyncTableInput): Promise<TableStats> {
     input.source.versionPrecision(input.plan),
     input.target.versionPrecision(input.plan),
   );
+  // A target that holds nothing of this type yet, and refuses to create what appears meanwhile, need
+  // not be read before the first write: a record that does exist answers as a conflict, and is read
+  // and decided then.
+  const targetEmpty = (await input.target.emptyForCreates?.(input.plan)) === true;
+  const limit = Math.max(1, input.batchesInFlight ?? 2);
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
   try {
     for await (const batch of input.source.scan(input.plan, input.range)) {
       input.signal.throwIfAborted();
+      if (failure) break;
       stats.scanned += batch.records.length + batch.bad.length;
-      for (const bad of batch.bad) await deadLetter(input, stats, bad.id, bad.reason, bad.raw);
-      await reconcileBatch(input, stats, precision, batch.records);
-      input.onBatch?.(stats);
+      const work = (async () => {
+        for (const bad of batch.bad) await deadLetter(input, stats, bad.id, bad.reason, bad.raw);
+        await reconcileBatch(input, stats, precision, batch.records, targetEmpty);
+        input.onBatch?.(stats);
+      })().catch((error: unknown) => {
+        failure ??= { error };
+      });
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
+      if (inFlight.size >= limit) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
+    if (failure) throw failure.error;
   } finally {
+    // A scan that failed still lets the batches in flight finish: their writes are not abandoned.
+    await Promise.all(inFlight);
     stats.durationMs = performance.now() - started;
   }
   return stats;
@@ -53,15 +78,19 @@ async function reconcileBatch(
   stats: TableStats,
   precision: VersionPrecision,
   records: readonly SyncRecord[],
+  targetEmpty: boolean,
 ): Promise<void> {
   let pending = records;
   const rounds = input.conflictRounds ?? 3;
   for (let round = 0; pending.length > 0; round++) {
     input.signal.throwIfAborted();
-    const current = await input.target.fetchCurrent(
-      input.plan,
-      pending.map((r) => r.id),
-    );
+    const current =
+      targetEmpty && round === 0
+        ? new Map<string, CurrentRecord | BadRecord>()
+        : await input.target.fetchCurrent(
+            input.plan,
+            pending.map((r) => r.id),
+          );
     const writes: PlannedWrite[] = [];
     for (const record of pending) {
       const held = current.get(record.id);

@@ -25,6 +25,11 @@ export interface TablePlan {
   readonly contentColumns: readonly Column[];
   /** Whether the table has the tombstone column; without it, deletes cannot be stored there. */
   readonly hasTombstone: boolean;
+  /**
+   * Whether a storage-attached index covers the Cassandra timestamp column: range reads then cost
+   * what changed instead of a scan of the whole table.
+   */
+  readonly timestampIndexed?: boolean;
   readonly es: {
     readonly index: string;
     /** Prepended to the record id to form `_id` (the type-field layout shares one index). */

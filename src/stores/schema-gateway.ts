@@ -11,6 +11,7 @@ import type { ColumnNames, TablePlan } from "../reconcile/table-plan.js";
 import { rethrowing } from "../util/rethrow.js";
 import { cassandraFailure, hostStates } from "./cassandra/cassandra-errors.js";
 import { readKeyspaceSchema } from "./cassandra/keyspace-schema.js";
+import { createTimestampIndex } from "./cassandra/timestamp-index.js";
 import { elasticsearchFailure } from "./elasticsearch/elasticsearch-errors.js";
 import { idPrefixForTable, indexForTable, type LayoutSettings } from "./elasticsearch/index-layout.js";
 import { discoverTypes, ensureTableIndex } from "./elasticsearch/index-schema.js";
@@ -98,6 +99,18 @@ export class StoreSchemaGateway implements SchemaGateway {
         { cause: error },
       );
     }
+  }
+
+  createTimestampIndex(plan: TablePlan, signal: AbortSignal): Promise<string> {
+    return rethrowing(
+      () => createTimestampIndex(this.cassandra, plan, signal),
+      (error) =>
+        cassandraFailure(
+          error,
+          `index the ${plan.names.timestamp} column of ${plan.keyspace}.${plan.table}`,
+          () => hostStates(this.cassandra),
+        ),
+    );
   }
 
   /** The seed's shape: one row per version, PRIMARY KEY ((id), tmstmp) with a timeuuid, plus a tombstone. */

@@ -52,7 +52,13 @@ export class MemoryRecordStore implements RecordStore {
   beforeWrite: ((store: MemoryRecordStore) => void) | undefined;
   /** Every write batch, for assertions. */
   readonly writeCalls: SyncRecord[][] = [];
+  /** Every fetchCurrent call's ids, for assertions. */
+  readonly fetchCalls: string[][] = [];
   failScan: Error | undefined;
+  /** When set, writes wait for it: a slow store. */
+  writeGate: Promise<void> | undefined;
+  /** Whether the store offers create-only writes into an empty table (emptyForCreates). */
+  createsWhenEmpty = false;
 
   constructor(
     readonly side: "cassandra" | "elasticsearch",
@@ -91,6 +97,7 @@ export class MemoryRecordStore implements RecordStore {
   }
 
   fetchCurrent(_plan: TablePlan, ids: readonly string[]): Promise<Map<string, CurrentRecord | BadRecord>> {
+    this.fetchCalls.push([...ids]);
     const found = new Map<string, CurrentRecord | BadRecord>();
     for (const id of ids) {
       const bad = this.unreadable.get(id);
@@ -101,7 +108,12 @@ export class MemoryRecordStore implements RecordStore {
     return Promise.resolve(found);
   }
 
-  write(_plan: TablePlan, writes: readonly PlannedWrite[]): Promise<WriteOutcome[]> {
+  emptyForCreates(): Promise<boolean> {
+    return Promise.resolve(this.createsWhenEmpty && this.records.size === 0);
+  }
+
+  async write(_plan: TablePlan, writes: readonly PlannedWrite[]): Promise<WriteOutcome[]> {
+    await this.writeGate;
     this.beforeWrite?.(this);
     this.writeCalls.push(writes.map((w) => w.record));
     const outcomes = writes.map((w): WriteOutcome => {
@@ -113,7 +125,7 @@ export class MemoryRecordStore implements RecordStore {
       this.put(w.record);
       return { status: "written" };
     });
-    return Promise.resolve(outcomes);
+    return outcomes;
   }
 }
 
@@ -216,6 +228,13 @@ export class MemorySchema implements SchemaGateway {
   createIndex(p: TablePlan): Promise<string> {
     this.createdIndices.push(p.es.index);
     return Promise.resolve(p.es.index);
+  }
+
+  readonly timestampIndexes: string[] = [];
+
+  createTimestampIndex(p: TablePlan): Promise<string> {
+    this.timestampIndexes.push(p.table);
+    return Promise.resolve(`${p.keyspace}.${p.table}_tmstmp_idx`);
   }
 
   createTable(name: string): Promise<void> {

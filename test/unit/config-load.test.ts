@@ -49,6 +49,7 @@ describe("loadConfig defaults", () => {
       columns: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
       dryRun: false,
       createTables: false,
+      createTimestampIndex: false,
       state: { backend: "file", directory: "state/" },
       maxErrors: 100,
       batchSize: 500,

@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { decide, sourceWinsTie, versionToWrite } from "../../src/reconcile/decide.js";
-import type { CurrentRecord, SyncRecord } from "../../src/reconcile/record.js";
+import { makeRecord, recordDigest, type CurrentRecord, type SyncRecord } from "../../src/reconcile/record.js";
 
 const ID = "5b6962dd-3f90-4c93-8f61-eabfa4a803e2";
 
-function record(version: bigint, digest: string, deleted = false): SyncRecord {
-  return { id: ID, version, deleted, content: {}, digest };
+function record(version: bigint, content: string, deleted = false): SyncRecord {
+  return makeRecord(ID, version, deleted, { v: content });
 }
 
-function current(version: bigint, digest: string, deleted = false): CurrentRecord {
-  return { ...record(version, digest, deleted), token: undefined };
+function current(version: bigint, content: string, deleted = false): CurrentRecord {
+  return { ...record(version, content, deleted), token: undefined };
 }
 
 describe("decide", () => {
@@ -47,13 +47,26 @@ describe("decide", () => {
     assert.equal(decide(record(1_000_999n, "a"), current(1_000_000n, "a"), "microsecond").action, "write");
   });
 
-  it("breaks a tie the same way from both sides", () => {
-    const left = record(7n, "aaa");
-    const right = record(7n, "bbb");
-    const fromLeft = decide(left, { ...right, token: undefined }, "microsecond");
-    const fromRight = decide(right, { ...left, token: undefined }, "microsecond");
-    assert.deepEqual(fromLeft, { action: "skip", reason: "tie-lost" });
-    assert.deepEqual(fromRight, { action: "write", reason: "tie-break" });
+  it("breaks a tie the same way from both sides: the larger digest wins", () => {
+    const [low, high] = [record(7n, "aaa"), record(7n, "bbb")].sort((x, y) =>
+      recordDigest(x) < recordDigest(y) ? -1 : 1,
+    ) as [SyncRecord, SyncRecord];
+    assert.deepEqual(decide(low, { ...high, token: undefined }, "microsecond"), {
+      action: "skip",
+      reason: "tie-lost",
+    });
+    assert.deepEqual(decide(high, { ...low, token: undefined }, "microsecond"), {
+      action: "write",
+      reason: "tie-break",
+    });
+  });
+
+  it("keeps the digest that earlier versions ordered ties by", () => {
+    // sha256("live\n" + '{"v":"aaa"}'): a changed digest would flip ties already settled.
+    assert.equal(
+      recordDigest(record(7n, "aaa")),
+      "e3e8786c2e3a03c54e671c29844ad36b6e75353d0c84a9f7e84cd772739c7373",
+    );
   });
 
   it("lets a tombstone win a tie against a live record, from either side", () => {

@@ -160,4 +160,20 @@ describe("runSync", () => {
     assert.equal(report.tables.find((t) => t.direction === "to-cassandra")?.written, 1);
     assert.ok(w.cassandra.get(ID));
   });
+
+  it("indexes the timestamp column of tables that lack it before reading them, except in a dry run", async () => {
+    const indexed = {
+      kind: "sync" as const,
+      plan: { ...plan("indexed"), timestampIndexed: true },
+      createIndex: false,
+    };
+    const w = world([sync("plain"), indexed]);
+    const report = await runSync({ ...w.settings, createTimestampIndex: true }, w.deps);
+    assert.deepEqual(w.schema.timestampIndexes, ["plain"]);
+    assert.deepEqual(report.timestampIndexes, ["app.plain_tmstmp_idx"]);
+
+    const dry = world([sync("plain")]);
+    await runSync({ ...dry.settings, createTimestampIndex: true, dryRun: true }, dry.deps);
+    assert.deepEqual(dry.schema.timestampIndexes, []);
+  });
 });

@@ -7,6 +7,11 @@ import { CircuitOpenError } from "../../src/reconcile/run-errors.js";
 import { syncTable, type SyncTableInput } from "../../src/reconcile/sync-table.js";
 import { MemoryDeadLetters, MemoryRecordStore, plan, record } from "../support/memory-stores.js";
 
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(condition(), "the condition never held");
+}
+
 const ids = ["a", "b", "c", "d", "e"].map((c) => `${c.repeat(8)}-0000-4000-8000-000000000000`);
 const id = (i: number): string => ids[i] ?? "";
 
@@ -126,5 +131,48 @@ describe("syncTable", () => {
     const { source, input } = setup({ signal: abort.signal });
     source.put(record(id(0), 10));
     await assert.rejects(syncTable(input()), /lease lost/);
+  });
+
+  it("writes into an empty target without reading it first, and reads what appeared meanwhile", async () => {
+    const { source, target, input } = setup();
+    target.createsWhenEmpty = true;
+    source.put(record(id(0), 10, { v: "ours" }), record(id(1), 10, { v: "ours" }));
+    target.beforeWrite = (store) => {
+      if (store.writeCalls.length === 0) store.put(record(id(1), 50, { v: "theirs" }));
+    };
+    const stats = await syncTable(input());
+    assert.deepEqual(target.fetchCalls, [[id(1)]]);
+    assert.deepEqual(
+      { written: stats.written, conflicts: stats.conflicts, targetNewer: stats.targetNewer },
+      { written: 1, conflicts: 1, targetNewer: 1 },
+    );
+    assert.deepEqual(target.get(id(1))?.content, { v: "theirs" });
+  });
+
+  it("reads the target first when it already holds records", async () => {
+    const { source, target, input } = setup();
+    target.createsWhenEmpty = true;
+    target.put(record(id(4), 1));
+    source.put(record(id(0), 10));
+    await syncTable(input());
+    assert.deepEqual(target.fetchCalls, [[id(0)]]);
+  });
+
+  it("fetches the next batch while a write is still in flight, and never more than the limit", async () => {
+    const { source, target, input } = setup({ batchesInFlight: 2 });
+    source.put(...[0, 1, 2, 3, 4].map((n) => record(id(n), 10 + n)));
+    let release = (): void => undefined;
+    target.writeGate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const running = syncTable(input());
+    // Batches of two: the first two batches are fetched while no write has finished; the third waits.
+    await waitFor(() => target.fetchCalls.length === 2);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(target.fetchCalls.length, 2);
+    release();
+    const stats = await running;
+    assert.equal(stats.written, 5);
+    assert.equal(target.fetchCalls.length, 3);
   });
 });

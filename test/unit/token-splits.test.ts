@@ -13,14 +13,13 @@ describe("tokenSplits", () => {
     }
   });
 
-  it("gives each shard a disjoint share, and all shards together every split", () => {
-    const all = tokenSplits(10).map((s) => s.start);
-    const shards = [0, 1, 2].map((index) => tokenSplits(10, { index, total: 3 }).map((s) => s.start));
-    assert.deepEqual(
-      shards.flat().sort((a, b) => (a < b ? -1 : 1)),
-      all,
-    );
-    assert.equal(new Set(shards.flat()).size, all.length);
+  it("gives each shard as many splits as a whole run has, disjoint, and together the whole ring", () => {
+    const shards = [0, 1, 2].map((index) => tokenSplits(10, { index, total: 3 }));
+    for (const shard of shards) assert.equal(shard.length, 10);
+    const all = shards.flat().sort((a, b) => (a.start < b.start ? -1 : 1));
+    assert.deepEqual(all, tokenSplits(30));
+    // More shards than splits still leaves no shard empty.
+    assert.equal(tokenSplits(1, { index: 7, total: 8 }).length, 1);
   });
 
   it("refuses a count that is not a positive integer", () => {

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { errors } from "@elastic/elasticsearch";
 import { LosslessSerializer } from "../../src/stores/elasticsearch/serializer.js";
-import { parseJsonLossless, stableStringify } from "../../src/core/canonical-json.js";
+import { canonicalEqual, parseJsonLossless, stableStringify } from "../../src/core/canonical-json.js";
 import type { JsonValue } from "../../src/core/json-value.js";
-import { makeRecord } from "../../src/reconcile/record.js";
+import { makeRecord, recordDigest } from "../../src/reconcile/record.js";
 
 describe("stableStringify", () => {
   it("sorts keys at every depth, leaves out null-valued keys and keeps nulls in arrays", () => {
@@ -25,12 +25,50 @@ describe("stableStringify", () => {
 
   it("gives a record the same digest for the same content in any key order, and another otherwise", () => {
     const digest = (content: Record<string, JsonValue>, deleted = false): string =>
-      makeRecord("a", 1n, deleted, content).digest;
+      recordDigest(makeRecord("a", 1n, deleted, content));
     const a = digest({ x: 1, y: "z" });
     assert.equal(a, digest({ y: "z", x: 1 }));
     assert.match(a, /^[0-9a-f]{64}$/);
     assert.notEqual(a, digest({ x: 2, y: "z" }));
     assert.notEqual(a, digest({ x: 1, y: "z" }, true));
+  });
+});
+
+describe("canonicalEqual", () => {
+  // Values built to collide: key order, null-valued keys, a bigint and a number of one integer, a
+  // string of digits, nested arrays and objects.
+  const pool: JsonValue[] = [
+    null,
+    0,
+    -0,
+    12,
+    12n,
+    "12",
+    1e21,
+    10n ** 21n,
+    0.1,
+    true,
+    false,
+    "",
+    [],
+    [null],
+    [1, "a"],
+    ["a", 1],
+    {},
+    { a: null },
+    { a: 1, b: [2, { c: 3n }] },
+    { b: [2, { c: 3 }], a: 1 },
+    { b: [2, { c: 3, d: null }], a: 1 },
+    { a: 1, b: [2, { c: "3" }] },
+  ];
+
+  it("agrees with comparing the canonical text, for every pair", () => {
+    for (const a of pool) {
+      for (const b of pool) {
+        const expected = stableStringify(a) === stableStringify(b);
+        assert.equal(canonicalEqual(a, b), expected, `${stableStringify(a)} vs ${stableStringify(b)}`);
+      }
+    }
   });
 });
 

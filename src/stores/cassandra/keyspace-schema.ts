@@ -11,6 +11,8 @@ export interface CassandraTable {
   readonly shape: TableShape;
   /** Parsed content columns; empty when the shape is unsupported. */
   readonly content: readonly Column[];
+  /** Whether a storage-attached index covers the timestamp column, so range reads need no full scan. */
+  readonly timestampIndexed: boolean;
 }
 
 export interface KeyspaceSchema {
@@ -21,13 +23,22 @@ export interface KeyspaceSchema {
 
 const KINDS = new Set(["partition_key", "clustering", "regular", "static"]);
 
+/** A storage-attached index on the timestamp column itself (its target is the column, maybe quoted). */
+function isTimestampIndex(options: ReadonlyMap<string, string> | null, column: string): boolean {
+  // A map column: the client reads maps as Map (values/driver-options.ts).
+  const className = options?.get("class_name") ?? "";
+  const target = options?.get("target") ?? "";
+  const sai = /(^|\.)(StorageAttachedIndex|sai)$/i.test(className);
+  return sai && (target === column || target === `"${column.replaceAll('"', '""')}"`);
+}
+
 export async function readKeyspaceSchema(
   client: cassandra.Client,
   keyspace: string,
   names: ColumnNames,
 ): Promise<KeyspaceSchema> {
   const options = { prepare: true };
-  const [keyspaces, tables, columns, types] = await Promise.all([
+  const [keyspaces, tables, columns, types, indexes] = await Promise.all([
     client.execute(
       "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?",
       [keyspace],
@@ -48,7 +59,19 @@ export async function readKeyspaceSchema(
       [keyspace],
       options,
     ),
+    client.execute(
+      "SELECT table_name, options FROM system_schema.indexes WHERE keyspace_name = ?",
+      [keyspace],
+      options,
+    ),
   ]);
+  const indexed = new Set(
+    indexes.rows
+      .filter((row) =>
+        isTimestampIndex(row.get("options") as ReadonlyMap<string, string> | null, names.timestamp),
+      )
+      .map((row) => String(row.get("table_name"))),
+  );
   const udts = new Map<string, UdtDefinition>();
   for (const row of types.rows) {
     const name = String(row.get("type_name"));
@@ -88,7 +111,7 @@ export async function readKeyspaceSchema(
         shape = { supported: false, reason: error instanceof Error ? error.message : String(error) };
       }
     }
-    result.push({ name, columns: tableColumns, shape, content });
+    result.push({ name, columns: tableColumns, shape, content, timestampIndexed: indexed.has(name) });
   }
   return { exists: keyspaces.rowLength > 0, tables: result, udts };
 }

@@ -13,7 +13,7 @@ import type { VersionPrecision } from "../../reconcile/version.js";
 import { rethrowing, rethrowingEach } from "../../util/rethrow.js";
 import { bulkWrite } from "./bulk-write.js";
 import { elasticsearchFailure } from "./elasticsearch-errors.js";
-import { fetchDocuments } from "./fetch-current.js";
+import { countDocuments, fetchDocuments } from "./fetch-current.js";
 import { scanIndex } from "./scan.js";
 
 export interface ElasticsearchStoreSettings {
@@ -61,6 +61,19 @@ export class ElasticsearchStore implements RecordStore {
     return rethrowing(
       () => fetchDocuments(this.#settings.client, plan, ids),
       (error) => elasticsearchFailure(error, `read documents of index ${plan.es.index}`),
+    );
+  }
+
+  /**
+   * An index without a document of this type: writes of absent records go out as `create`, which
+   * fails with 409 on a document that appeared meanwhile. External versioning writes with `index`
+   * instead, so there the engine always reads first.
+   */
+  emptyForCreates(plan: TablePlan): Promise<boolean> {
+    if (this.#settings.versioning === "external") return Promise.resolve(false);
+    return rethrowing(
+      () => countDocuments(this.#settings.client, plan).then((count) => count === 0),
+      (error) => elasticsearchFailure(error, `count the documents of index ${plan.es.index}`),
     );
   }
 

@@ -89,6 +89,21 @@ function toCurrent(plan: TablePlan, id: string, doc: MgetDoc): Found {
   };
 }
 
+/** How many documents of the plan's type the index holds (0 when there is no index yet). */
+export async function countDocuments(client: Client, plan: TablePlan): Promise<number> {
+  const type = plan.es.typeFilter;
+  try {
+    const response = await client.count({
+      index: plan.es.index,
+      ...(type ? { query: { term: { [type.queryField]: type.value } } } : {}),
+    });
+    return response.count;
+  } catch (error) {
+    if (isIndexMissing(error)) return 0;
+    throw error;
+  }
+}
+
 function isIndexMissing(error: unknown): boolean {
   if (!(error instanceof errors.ResponseError)) return false;
   const body = error.body as { error?: { type?: string } } | undefined;

@@ -1,0 +1,47 @@
+// `--shard i/N`: this process does the i-th of N equal parts of a run, so N processes (a Kubernetes
+// Indexed Job, say) share one backfill. Kubernetes gives each pod of an Indexed Job its index in
+// JOB_COMPLETION_INDEX, so `--shard /N` takes `i` from there and one pod spec serves every index.
+import type { Env } from "./layers.js";
+import { asText, invalid, type Setting } from "./values.js";
+
+export interface Shard {
+  /** From 0 to total - 1. */
+  readonly index: number;
+  readonly total: number;
+}
+
+const MAX_SHARDS = 1024;
+const INDEX_VARIABLE = "JOB_COMPLETION_INDEX";
+
+export function parseShard(setting: Setting, env: Env): Shard {
+  const text = asText(setting);
+  const match = /^(\d*)\/(\d+)$/.exec(text);
+  if (match === null) {
+    throw invalid(
+      setting,
+      `"${text}" is not i/N: give the shard's index and the number of shards, such as 0/4`,
+    );
+  }
+  const total = Number(match[2]);
+  if (total < 1 || total > MAX_SHARDS) {
+    throw invalid(setting, `"${text}" has ${total} shards: give from 1 to ${MAX_SHARDS}`);
+  }
+  const given = match[1] ?? "";
+  const indexText = given === "" ? env[INDEX_VARIABLE] : given;
+  if (indexText === undefined || !/^\d+$/.test(indexText)) {
+    throw invalid(
+      setting,
+      `"${text}" leaves the index out, and ${INDEX_VARIABLE} ` +
+        `${indexText === undefined ? "is not set" : `is "${indexText}", not a number`}: ` +
+        `give the index (${"0/" + String(total)}), or run as a pod of a Kubernetes Indexed Job`,
+    );
+  }
+  const index = Number(indexText);
+  if (index >= total) {
+    throw invalid(
+      setting,
+      `shard index ${index} is not below the number of shards ${total}: shards count from 0`,
+    );
+  }
+  return { index, total };
+}

@@ -1,0 +1,116 @@
+// `--shard i/N`: N processes that each take their part of a run leave both stores exactly as one
+// unsharded run does, each shard with its own checkpoint.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { FileStateStore } from "../../src/state/file/file-state-store.js";
+import { Harness } from "../support/harness.js";
+
+const { Uuid } = cassandra.types;
+const SHARDS = 3;
+
+/** The same mixed data in each world: rows only in Cassandra, documents only in Elasticsearch, and ids on both sides with either side newer. */
+function dataset(): { cassandra: [string, number, number][]; elasticsearch: [string, number, number][] } {
+  const base = Date.now() - 3_600_000;
+  const ids = Array.from({ length: 240 }, () => Uuid.random().toString());
+  const rows: [string, number, number][] = [];
+  const docs: [string, number, number][] = [];
+  ids.forEach((id, i) => {
+    const at = base + i * 1000;
+    if (i % 3 !== 1) rows.push([id, at + (i % 6 === 2 ? 500 : 0), i]);
+    if (i % 3 !== 0) docs.push([id, at + 250, i + 1000]);
+  });
+  return { cassandra: rows, elasticsearch: docs };
+}
+
+async function load(h: Harness, data: ReturnType<typeof dataset>): Promise<void> {
+  await h.cassandra.execute(
+    `CREATE TABLE ${h.keyspace}.items (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
+  );
+  const insert = `INSERT INTO ${h.keyspace}.items (id, tmstmp, v) VALUES (?, ?, ?)`;
+  for (const [id, at, v] of data.cassandra) {
+    await h.cassandra.execute(insert, [id, new Date(at), v], { prepare: true });
+  }
+  await h.es.indices.create({
+    index: `${h.index}-items`,
+    mappings: { properties: { id: { type: "keyword" }, tmstmp: { type: "date" }, v: { type: "integer" } } },
+  });
+  await h.es.bulk({
+    refresh: true,
+    operations: data.elasticsearch.flatMap(([id, at, v]) => [
+      { index: { _index: `${h.index}-items`, _id: id } },
+      { id, tmstmp: new Date(at).toISOString(), v },
+    ]),
+  });
+}
+
+async function contents(h: Harness): Promise<{ rows: string[]; docs: string[] }> {
+  await h.refresh();
+  const rows = (
+    await h.cassandra.execute(`SELECT id, tmstmp, v FROM ${h.keyspace}.items`, [], { fetchSize: 1000 })
+  ).rows
+    .map((r) => `${String(r.get("id"))} ${(r.get("tmstmp") as Date).toISOString()} ${String(r.get("v"))}`)
+    .sort();
+  const response = await h.es.search<{ tmstmp: string; v: number }>({
+    index: `${h.index}-items`,
+    size: 1000,
+  });
+  const docs = response.hits.hits
+    .map(
+      (hit) =>
+        `${hit._id ?? ""} ${new Date(hit._source?.tmstmp ?? "").toISOString()} ${String(hit._source?.v)}`,
+    )
+    .sort();
+  return { rows, docs };
+}
+
+describe("sharded runs", () => {
+  let whole: Harness;
+  let sharded: Harness;
+
+  before(async () => {
+    const data = dataset();
+    [whole, sharded] = await Promise.all([Harness.create("whole"), Harness.create("sharded")]);
+    await Promise.all([load(whole, data), load(sharded, data)]);
+  });
+  after(() => Promise.all([whole.cleanup(), sharded.cleanup()]));
+
+  it("leaves both stores as one unsharded run does, with a checkpoint per shard", async () => {
+    const one = await whole.run();
+    assert.equal(one.code, EXIT.success, JSON.stringify(one.summary));
+    const parts = await Promise.all(
+      Array.from({ length: SHARDS }, (_, i) => sharded.run(["--shard", `${i}/${SHARDS}`])),
+    );
+    for (const part of parts) assert.equal(part.code, EXIT.success, JSON.stringify(part.summary));
+
+    const scanned = (summary: Record<string, unknown>): number =>
+      (summary["totals"] as Record<string, number>)["scanned"] ?? Number.NaN;
+    const written = (summary: Record<string, unknown>): number =>
+      (summary["totals"] as Record<string, number>)["written"] ?? Number.NaN;
+    assert.equal(
+      parts.reduce((n, p) => n + scanned(p.summary), 0),
+      scanned(one.summary),
+    );
+    assert.equal(
+      parts.reduce((n, p) => n + written(p.summary), 0),
+      written(one.summary),
+    );
+    assert.ok(
+      parts.every((p) => scanned(p.summary) > 0),
+      "every shard had a share of the work",
+    );
+
+    const [expected, actual] = await Promise.all([contents(whole), contents(sharded)]);
+    assert.equal(expected.rows.length, 240);
+    assert.equal(expected.docs.length, 240);
+    assert.deepEqual(actual, expected);
+
+    const keys = await new FileStateStore({ directory: sharded.stateDir }).listKeys();
+    assert.equal(keys.length, SHARDS);
+    assert.ok(
+      keys.every((key) => /\.shard-\d-of-3$/.test(key)),
+      keys.join(", "),
+    );
+  });
+});

@@ -1,0 +1,47 @@
+// --shard i/N, and /N with the index a Kubernetes Indexed Job gives each pod.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { loadConfig } from "../../src/config/load-config.js";
+import { ConfigError } from "../../src/core/errors.js";
+import { stateKeyFor } from "../../src/cli/run-command.js";
+import { parseRunFlags } from "../support/flags.js";
+
+async function load(shard: string, env: Record<string, string> = {}) {
+  const flags = await parseRunFlags(["-k", "app", "-i", "app", "--shard", shard]);
+  return loadConfig({ flags, env, readFile: () => Promise.reject(new Error("no file")) });
+}
+
+describe("--shard", () => {
+  it("takes i/N, and /N with i from JOB_COMPLETION_INDEX", async () => {
+    assert.deepEqual((await load("2/8")).shard, { index: 2, total: 8 });
+    assert.deepEqual((await load("/8", { JOB_COMPLETION_INDEX: "5" })).shard, { index: 5, total: 8 });
+    assert.deepEqual((await load("1/8", { JOB_COMPLETION_INDEX: "5" })).shard, { index: 1, total: 8 });
+  });
+
+  it("refuses what is not a shard, naming what to give", async () => {
+    const refused = async (shard: string, pattern: RegExp, env: Record<string, string> = {}) =>
+      assert.rejects(load(shard, env), (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /--shard/);
+        assert.match(error.message, pattern);
+        return true;
+      });
+    await refused("2", /is not i\/N/);
+    await refused("8/8", /shard index 8 is not below the number of shards 8/);
+    await refused("0/0", /has 0 shards/);
+    await refused("/4", /JOB_COMPLETION_INDEX is not set/);
+    await refused("/4", /JOB_COMPLETION_INDEX is "x", not a number/, { JOB_COMPLETION_INDEX: "x" });
+  });
+
+  it("gives each shard its own state key", async () => {
+    const keys = await Promise.all(["0/2", "1/2"].map(async (s) => stateKeyFor(await load(s))));
+    const whole = stateKeyFor(
+      await loadConfig({ flags: await parseRunFlags(["-k", "app", "-i", "app"]), env: {} }),
+    );
+    assert.equal(new Set([...keys, whole]).size, 3);
+    assert.ok(
+      keys.every((key) => key.startsWith(whole)),
+      keys.join(", "),
+    );
+  });
+});
