@@ -28,7 +28,7 @@ export interface SyncTableInput {
   readonly signal: AbortSignal;
   /** How often a record that keeps meeting concurrent writes is read and decided again. */
   readonly conflictRounds?: number;
-  /** Batches fetched, decided or written at once (default 2). */
+  /** Batches fetched, decided or written at once (default 4). */
   readonly batchesInFlight?: number;
   readonly onBatch?: (stats: Readonly<TableStats>) => void;
 }
@@ -44,7 +44,7 @@ export async function syncTable(input: SyncTableInput): Promise<TableStats> {
   // not be read before the first write: a record that does exist answers as a conflict, and is read
   // and decided then.
   const targetEmpty = (await input.target.emptyForCreates?.(input.plan)) === true;
-  const limit = Math.max(1, input.batchesInFlight ?? 2);
+  const limit = Math.max(1, input.batchesInFlight ?? 4);
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   try {

@@ -11,9 +11,9 @@ import type { TablePlan } from "../../reconcile/table-plan.js";
 import { mapConcurrent } from "../../util/map-concurrent.js";
 import { backoffDelay } from "../../util/retry.js";
 import { setTimeout as delay } from "node:timers/promises";
-import { stableStringify } from "../../core/canonical-json.js";
 import { SyncedError } from "../../core/errors.js";
 import { documentId, recordToDocument } from "./document-codec.js";
+import { toJsonText } from "./serializer.js";
 import type { EsToken } from "./fetch-current.js";
 
 export interface EsWriteSettings {
@@ -32,7 +32,8 @@ export interface EsWriteSettings {
 interface Operation {
   readonly index: number;
   readonly action: estypes.BulkOperationContainer;
-  readonly document: Record<string, unknown>;
+  /** The document as JSON text, made once: its size is checked, then it is sent as it is. */
+  readonly document: string;
   readonly bytes: number;
 }
 
@@ -44,8 +45,8 @@ function operationFor(
 ): Operation | string {
   const current = write.current as CurrentRecord<EsToken> | undefined;
   const version = versionToWrite(write.record, current);
-  const document = recordToDocument(plan, write.record, version);
-  const bytes = Buffer.byteLength(stableStringify(document));
+  const document = toJsonText(recordToDocument(plan, write.record, version));
+  const bytes = Buffer.byteLength(document);
   if (bytes > settings.maxDocumentBytes) {
     return (
       `document is ${bytes} bytes, too large for Elasticsearch: a request may hold at most ` +

@@ -97,5 +97,8 @@ export function recordToDocument(
   };
   if (plan.es.typeFilter) document[plan.es.typeFilter.field] = plan.es.typeFilter.value;
   if (record.deleted || plan.hasTombstone) document[plan.names.tombstone] = record.deleted;
-  return { ...document, ...record.content };
+  // Assigned in place rather than spread into a new object: this runs once per record written.
+  const { content } = record;
+  for (const key in content) document[key] = content[key] as JsonValue;
+  return document;
 }

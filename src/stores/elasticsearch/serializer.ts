@@ -14,6 +14,23 @@ import { parseJsonLossless } from "../../core/canonical-json.js";
 // is read exactly by JSON.parse. Long digit runs inside strings only cost the slow path.
 const LONG_DIGIT_RUN = /\d{16}/;
 
+/** The JSON text of `object`, with bigints as plain number literals. */
+export function toJsonText(object: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(object);
+  } catch (error) {
+    // JSON.stringify refuses bigints outright, so only then is the slower writer needed.
+    if (!(error instanceof TypeError && error.message.includes("BigInt"))) {
+      throw new errors.SerializationError(error instanceof Error ? error.message : String(error), object);
+    }
+  }
+  try {
+    return stringify(object) ?? "null";
+  } catch (error) {
+    throw new errors.SerializationError(error instanceof Error ? error.message : String(error), object);
+  }
+}
+
 type SerializerOptions = NonNullable<ConstructorParameters<typeof Serializer>[0]>;
 
 export class LosslessSerializer extends Serializer {
@@ -25,22 +42,11 @@ export class LosslessSerializer extends Serializer {
   }
 
   override serialize(object: Record<string, unknown>): string {
-    try {
-      return JSON.stringify(object);
-    } catch (error) {
-      // JSON.stringify refuses bigints outright, so only then is the slower writer needed.
-      if (!(error instanceof TypeError && error.message.includes("BigInt"))) {
-        throw new errors.SerializationError(error instanceof Error ? error.message : String(error), object);
-      }
-    }
-    try {
-      return stringify(object) ?? "null";
-    } catch (error) {
-      throw new errors.SerializationError(error instanceof Error ? error.message : String(error), object);
-    }
+    return toJsonText(object);
   }
 
-  // ndserialize (bulk bodies) calls serialize for each line, so bigints are handled there too.
+  // ndserialize (bulk bodies) calls serialize for each line that is not already a string, so bigints
+  // are handled there too; bulk-write.ts passes documents it has already turned into text.
 
   // The type parameter is the base class's signature, kept so callers see no difference.
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
