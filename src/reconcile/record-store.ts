@@ -43,7 +43,8 @@ export interface PlannedWrite {
 }
 
 export type WriteOutcome =
-  | { readonly status: "written" }
+  /** `tag`: the written copy's tag, where the store keeps one (see SyncRecord.tag). */
+  | { readonly status: "written"; readonly tag?: string }
   /** Someone else wrote the record between our read and our write; read again and decide again. */
   | { readonly status: "conflict" }
   /** The store refused this record for a reason that retrying cannot fix. */

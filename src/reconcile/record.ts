@@ -12,6 +12,11 @@ export interface SyncRecord {
   readonly deleted: boolean;
   /** Canonical field values without the id, version and tombstone fields. */
   readonly content: Readonly<Record<string, JsonValue>>;
+  /**
+   * The store's tag for the copy this record was read from, where the store keeps one: it changes
+   * with every write to that copy (Elasticsearch: primary term and sequence number).
+   */
+  readonly tag?: string;
 }
 
 /** A record as the target holds it now, with what the target needs to write over it safely. */
@@ -34,8 +39,9 @@ export function makeRecord(
   version: bigint,
   deleted: boolean,
   content: Readonly<Record<string, JsonValue>>,
+  tag?: string,
 ): SyncRecord {
-  return { id, version, deleted, content };
+  return tag === undefined ? { id, version, deleted, content } : { id, version, deleted, content, tag };
 }
 
 /** Whether two records hold the same thing: both deleted or both live, with the same canonical content. */

@@ -16,6 +16,7 @@ import type { RecordStore } from "./record-store.js";
 import { LeaseHeldError } from "./run-errors.js";
 import { totals, type RunReport, type SkippedType } from "./run-report.js";
 import type { TableStats } from "./stats.js";
+import { SettledRecords } from "./settled-records.js";
 import { syncTable } from "./sync-table.js";
 import type { TablePlan } from "./table-plan.js";
 
@@ -123,7 +124,9 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
         timestampIndexes.push(await deps.schema.createTimestampIndex(plan, run.signal));
         plan = { ...plan, timestampIndexed: true };
       }
-      for (const direction of directionsOf(settings.direction)) {
+      // In a run in both directions, the second skips what the first left equal on both sides.
+      const settled = settings.direction === "both" ? new SettledRecords() : undefined;
+      for (const [step, direction] of directionsOf(settings.direction).entries()) {
         // A dry run cannot read an index it has not created; there is nothing in it to copy back.
         if (entry.createIndex && settings.dryRun && direction === "to-cassandra") continue;
         const [source, target] =
@@ -138,6 +141,11 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
           deadLetters: deps.deadLetters,
           budget,
           signal: run.signal,
+          ...(settled === undefined
+            ? {}
+            : step === 0
+              ? { recordSettled: settled }
+              : { skipSettled: settled }),
           ...(deps.onProgress ? { onBatch: deps.onProgress } : {}),
         });
         tables.push(stats);

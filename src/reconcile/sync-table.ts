@@ -15,6 +15,7 @@ import type { Direction } from "../core/direction.js";
 import { emptyStats, type TableStats } from "./stats.js";
 import type { TablePlan } from "./table-plan.js";
 import { coarser, type VersionPrecision } from "./version.js";
+import type { SettledRecords } from "./settled-records.js";
 
 export interface SyncTableInput {
   readonly plan: TablePlan;
@@ -30,6 +31,10 @@ export interface SyncTableInput {
   readonly conflictRounds?: number;
   /** Batches fetched, decided or written at once (default 4). */
   readonly batchesInFlight?: number;
+  /** The first direction of a run in both: remembers each record it leaves equal on both sides. */
+  readonly recordSettled?: SettledRecords;
+  /** The second direction: skips each record the first one settled, if its copy is unchanged since. */
+  readonly skipSettled?: SettledRecords;
   readonly onBatch?: (stats: Readonly<TableStats>) => void;
 }
 
@@ -54,7 +59,7 @@ export async function syncTable(input: SyncTableInput): Promise<TableStats> {
       stats.scanned += batch.records.length + batch.bad.length;
       const work = (async () => {
         for (const bad of batch.bad) await deadLetter(input, stats, bad.id, bad.reason, bad.raw);
-        await reconcileBatch(input, stats, precision, batch.records, targetEmpty);
+        await reconcileBatch(input, stats, precision, unsettled(input, stats, batch.records), targetEmpty);
         input.onBatch?.(stats);
       })().catch((error: unknown) => {
         failure ??= { error };
@@ -109,8 +114,10 @@ async function reconcileBatch(
       }
       const decision = decide(record, held, precision);
       if (decision.action === "write") writes.push({ record, current: held });
-      else if (decision.reason === "unchanged") stats.unchanged++;
-      else if (decision.reason === "target-newer") stats.targetNewer++;
+      else if (decision.reason === "unchanged") {
+        stats.unchanged++;
+        if (held?.tag !== undefined) input.recordSettled?.add(record.id, held.tag);
+      } else if (decision.reason === "target-newer") stats.targetNewer++;
       else stats.tieLost++;
     }
     if (input.dryRun) {
@@ -122,8 +129,10 @@ async function reconcileBatch(
     for (const [i, write] of writes.entries()) {
       const outcome = outcomes[i];
       if (outcome === undefined) throw new Error(`the ${input.target.side} store returned too few outcomes`);
-      if (outcome.status === "written") stats.written++;
-      else if (outcome.status === "rejected") {
+      if (outcome.status === "written") {
+        stats.written++;
+        if (outcome.tag !== undefined) input.recordSettled?.add(write.record.id, outcome.tag);
+      } else if (outcome.status === "rejected") {
         await deadLetter(input, stats, write.record.id, outcome.reason, write.record);
       } else {
         stats.conflicts++;
@@ -144,6 +153,19 @@ async function reconcileBatch(
     }
     pending = conflicted;
   }
+}
+
+/** The records still to compare: those the first direction of this run did not already settle. */
+function unsettled(
+  input: SyncTableInput,
+  stats: TableStats,
+  records: readonly SyncRecord[],
+): readonly SyncRecord[] {
+  const settled = input.skipSettled;
+  if (settled === undefined || settled.size === 0) return records;
+  const left = records.filter((r) => r.tag === undefined || !settled.has(r.id, r.tag));
+  stats.unchanged += records.length - left.length;
+  return left;
 }
 
 function isBad(value: CurrentRecord | BadRecord | undefined): value is BadRecord {

@@ -88,10 +88,8 @@ describe("sharded runs", () => {
       (summary["totals"] as Record<string, number>)["scanned"] ?? Number.NaN;
     const written = (summary: Record<string, unknown>): number =>
       (summary["totals"] as Record<string, number>)["written"] ?? Number.NaN;
-    assert.equal(
-      parts.reduce((n, p) => n + scanned(p.summary), 0),
-      scanned(one.summary),
-    );
+    // What the second direction scans depends on when Elasticsearch refreshed the first direction's
+    // writes, so only what was written, and what the stores hold, must agree exactly.
     assert.equal(
       parts.reduce((n, p) => n + written(p.summary), 0),
       written(one.summary),

@@ -64,7 +64,10 @@ describe("stores that cannot be reached", () => {
   it("names the hosts and their errors when Cassandra goes away mid-run", async () => {
     const at = new Date(Date.now() - 60_000);
     const insert = `INSERT INTO ${h.keyspace}.t (id, tmstmp, v) VALUES (uuid(), ?, ?)`;
-    for (let i = 0; i < 250; i++) await h.cassandra.execute(insert, [at, i], { prepare: true });
+    // Far more pages than the batches a run keeps in flight, so the scan is still reading when the
+    // link is cut.
+    const rows = Array.from({ length: 2000 }, (_, i) => [at, i]);
+    await cassandra.concurrent.executeConcurrent(h.cassandra, insert, rows, { concurrencyLevel: 32 });
     const link = await relay(h.servers.cassandraHost, h.servers.cassandraPort);
     const client = new cassandra.Client(
       cassandraOptions({ protocolOptions: { port: link.port }, encoding: CASSANDRA_ENCODING }),

@@ -59,6 +59,8 @@ export class MemoryRecordStore implements RecordStore {
   writeGate: Promise<void> | undefined;
   /** Whether the store offers create-only writes into an empty table (emptyForCreates). */
   createsWhenEmpty = false;
+  /** Whether records carry a tag that changes with each write (as Elasticsearch documents do). */
+  tagged = false;
 
   constructor(
     readonly side: "cassandra" | "elasticsearch",
@@ -74,6 +76,10 @@ export class MemoryRecordStore implements RecordStore {
     return this;
   }
 
+  #tagged(r: SyncRecord, writes: number): SyncRecord {
+    return this.tagged ? { ...r, tag: `w${writes}` } : r;
+  }
+
   get(id: string): SyncRecord | undefined {
     return this.records.get(id)?.record;
   }
@@ -86,7 +92,7 @@ export class MemoryRecordStore implements RecordStore {
     await Promise.resolve();
     if (this.failScan) throw this.failScan;
     const inRange = [...this.records.values()]
-      .map((e) => e.record)
+      .map((e) => this.#tagged(e.record, e.writes))
       .filter((r) => r.version >= range.begin && r.version < range.end)
       .sort((a, b) => a.id.localeCompare(b.id));
     let bad = this.bad;
@@ -103,7 +109,7 @@ export class MemoryRecordStore implements RecordStore {
       const bad = this.unreadable.get(id);
       const entry = this.records.get(id);
       if (bad) found.set(id, bad);
-      else if (entry) found.set(id, { ...entry.record, token: entry.writes });
+      else if (entry) found.set(id, { ...this.#tagged(entry.record, entry.writes), token: entry.writes });
     }
     return Promise.resolve(found);
   }
@@ -123,7 +129,8 @@ export class MemoryRecordStore implements RecordStore {
       const expected = w.current?.token as number | undefined;
       if (held !== expected) return { status: "conflict" };
       this.put(w.record);
-      return { status: "written" };
+      const writes = this.records.get(w.record.id)?.writes ?? 0;
+      return this.tagged ? { status: "written", tag: `w${writes}` } : { status: "written" };
     });
     return outcomes;
   }

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ErrorBudget } from "../../src/reconcile/error-budget.js";
 import { CircuitOpenError } from "../../src/reconcile/run-errors.js";
+import { SettledRecords } from "../../src/reconcile/settled-records.js";
 import { syncTable, type SyncTableInput } from "../../src/reconcile/sync-table.js";
 import { MemoryDeadLetters, MemoryRecordStore, plan, record } from "../support/memory-stores.js";
 
@@ -174,5 +175,55 @@ describe("syncTable", () => {
     const stats = await running;
     assert.equal(stats.written, 5);
     assert.equal(target.fetchCalls.length, 3);
+  });
+
+  it("skips in the second direction what the first settled, unless its copy changed since", async () => {
+    const settled = new SettledRecords();
+    const es = new MemoryRecordStore("elasticsearch");
+    const cassandra = new MemoryRecordStore("cassandra");
+    es.tagged = true;
+    cassandra.put(record(id(0), 10, { v: 0 }), record(id(1), 10, { v: 1 }), record(id(2), 10, { v: 2 }));
+    es.put(record(id(0), 10, { v: 0 }), record(id(2), 20, { v: "newer" }));
+    const common = {
+      plan: plan(),
+      range: { begin: 0n, end: 1000n },
+      dryRun: false,
+      budget: new ErrorBudget(10),
+    };
+    const signal = new AbortController().signal;
+    const letters = new MemoryDeadLetters();
+    const first = await syncTable({
+      ...common,
+      direction: "to-es",
+      source: cassandra,
+      target: es,
+      deadLetters: letters,
+      signal,
+      recordSettled: settled,
+    });
+    // id 0 was equal, id 1 was written: both settled; id 2 is newer in Elasticsearch: not settled.
+    assert.deepEqual(
+      { written: first.written, unchanged: first.unchanged, newer: first.targetNewer },
+      { written: 1, unchanged: 1, newer: 1 },
+    );
+    assert.equal(settled.size, 2);
+    es.put(record(id(0), 30, { v: "changed since" }));
+    cassandra.fetchCalls.length = 0;
+    const second = await syncTable({
+      ...common,
+      direction: "to-cassandra",
+      source: es,
+      target: cassandra,
+      deadLetters: letters,
+      signal,
+      skipSettled: settled,
+    });
+    assert.deepEqual(cassandra.fetchCalls.flat().sort(), [id(0), id(2)]);
+    assert.deepEqual(
+      { scanned: second.scanned, written: second.written, unchanged: second.unchanged },
+      { scanned: 3, written: 2, unchanged: 1 },
+    );
+    assert.deepEqual(cassandra.get(id(0))?.content, { v: "changed since" });
+    assert.deepEqual(cassandra.get(id(2))?.content, { v: "newer" });
   });
 });

@@ -12,7 +12,7 @@ import { mapConcurrent } from "../../util/map-concurrent.js";
 import { backoffDelay } from "../../util/retry.js";
 import { setTimeout as delay } from "node:timers/promises";
 import { SyncedError } from "../../core/errors.js";
-import { documentId, recordToDocument } from "./document-codec.js";
+import { documentId, documentTag, recordToDocument } from "./document-codec.js";
 import { toJsonText } from "./serializer.js";
 import type { EsToken } from "./fetch-current.js";
 
@@ -125,8 +125,13 @@ async function writeChunk(
       const result = Object.values(item)[0];
       if (op === undefined || result === undefined) continue;
       const status = result.status;
-      if (status >= 200 && status < 300) outcomes[op.index] = { status: "written" };
-      else if (status === 409) outcomes[op.index] = { status: "conflict" };
+      if (status >= 200 && status < 300) {
+        const tag =
+          result._seq_no === undefined || result._primary_term === undefined
+            ? undefined
+            : documentTag(result._primary_term, result._seq_no);
+        outcomes[op.index] = tag === undefined ? { status: "written" } : { status: "written", tag };
+      } else if (status === 409) outcomes[op.index] = { status: "conflict" };
       else if (status === 429 || status >= 500) {
         if (attempt >= settings.attempts) {
           throw new BulkRetriesExhaustedError(

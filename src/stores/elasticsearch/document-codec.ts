@@ -14,6 +14,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export interface EsHit {
   readonly _id?: string | undefined;
   readonly _source?: unknown;
+  readonly _seq_no?: number | undefined;
+  readonly _primary_term?: number | undefined;
+}
+
+/** A document version's tag: it changes with every write to the document. */
+export function documentTag(primaryTerm: number, seqNo: number): string {
+  return `${primaryTerm}:${seqNo}`;
 }
 
 export function documentId(plan: TablePlan, id: string): string {
@@ -80,7 +87,11 @@ export function hitToRecord(plan: TablePlan, hit: EsHit): SyncRecord | BadRecord
       const canonical = canonicalize(value, column.type, column.name);
       if (canonical !== null) content[column.name] = canonical;
     }
-    return makeRecord(id, truncate(parsed, plan.es.timestampPrecision), tombstone === true, content);
+    const tag =
+      hit._seq_no === undefined || hit._primary_term === undefined
+        ? undefined
+        : documentTag(hit._primary_term, hit._seq_no);
+    return makeRecord(id, truncate(parsed, plan.es.timestampPrecision), tombstone === true, content, tag);
   } catch (error) {
     return bad(error instanceof Error ? error.message : String(error), id);
   }

@@ -109,6 +109,8 @@ async function* scanSlice(
       sort: [{ _shard_doc: "asc" }],
       query,
       track_total_hits: false,
+      // Each record's tag, so a run in both directions can skip what its first direction settled.
+      seq_no_primary_term: true,
       ...(searchAfter === undefined ? {} : { search_after: searchAfter }),
     });
     id = response.pit_id ?? id;
