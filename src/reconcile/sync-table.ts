@@ -29,7 +29,7 @@ export interface SyncTableInput {
   readonly signal: AbortSignal;
   /** How often a record that keeps meeting concurrent writes is read and decided again. */
   readonly conflictRounds?: number;
-  /** Batches fetched, decided or written at once (default 4). */
+  /** Batches fetched, decided or written at once (default 3). */
   readonly batchesInFlight?: number;
   /** The first direction of a run in both: remembers each record it leaves equal on both sides. */
   readonly recordSettled?: SettledRecords;
@@ -49,7 +49,7 @@ export async function syncTable(input: SyncTableInput): Promise<TableStats> {
   // not be read before the first write: a record that does exist answers as a conflict, and is read
   // and decided then.
   const targetEmpty = (await input.target.emptyForCreates?.(input.plan)) === true;
-  const limit = Math.max(1, input.batchesInFlight ?? 4);
+  const limit = Math.max(1, input.batchesInFlight ?? 3);
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   try {
