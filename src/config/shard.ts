@@ -33,7 +33,7 @@ export function parseShard(setting: Setting, env: Env): Shard {
       setting,
       `"${text}" leaves the index out, and ${INDEX_VARIABLE} ` +
         `${indexText === undefined ? "is not set" : `is "${indexText}", not a number`}: ` +
-        `give the index (${"0/" + String(total)}), or run as a pod of a Kubernetes Indexed Job`,
+        `give the index (0/${total}), or run as a pod of a Kubernetes Indexed Job`,
     );
   }
   const index = Number(indexText);

@@ -4,16 +4,7 @@
 import cassandra from "cassandra-driver";
 import { SyncedError } from "../../core/errors.js";
 import { ConnectionError, firstLine, StoreError } from "../store-errors.js";
-
-const { responseErrorCodes } = cassandra.types;
-/** Codes by which the cluster says it cannot serve the request now, rather than that it is wrong. */
-const UNAVAILABLE_CODES = new Set<number>([
-  responseErrorCodes.overloaded,
-  responseErrorCodes.isBootstrapping,
-  responseErrorCodes.unavailableException,
-  responseErrorCodes.readTimeout,
-  responseErrorCodes.writeTimeout,
-]);
+import { UNAVAILABLE_CODES } from "./transient-errors.js";
 
 const AGAIN = "The run stopped without moving the checkpoint; run again once the cluster is healthy.";
 

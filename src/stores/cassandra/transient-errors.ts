@@ -3,14 +3,15 @@
 import cassandra from "cassandra-driver";
 
 const { responseErrorCodes } = cassandra.types;
-const TRANSIENT_CODES = new Set<number>([
+/** Codes by which the cluster says it cannot serve the request now, rather than that it is wrong. */
+export const UNAVAILABLE_CODES: ReadonlySet<number> = new Set<number>([
   responseErrorCodes.overloaded,
   responseErrorCodes.isBootstrapping,
   responseErrorCodes.unavailableException,
   responseErrorCodes.readTimeout,
   responseErrorCodes.writeTimeout,
-  responseErrorCodes.truncateError,
 ]);
+const TRANSIENT_CODES = new Set<number>([...UNAVAILABLE_CODES, responseErrorCodes.truncateError]);
 
 export function isTransientCassandraError(error: unknown): boolean {
   if (error instanceof cassandra.errors.NoHostAvailableError) return true;
