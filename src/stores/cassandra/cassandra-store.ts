@@ -93,7 +93,8 @@ export class CassandraStore implements RecordStore {
     const settings = {
       client: s.client,
       consistency: s.writeConsistency,
-      concurrency: s.concurrency * 8,
+      // Single-row writes are small: measured with the benchmark, 64 in flight per batch beat 32.
+      concurrency: s.concurrency * 16,
       mode: s.writes,
       marginMicros: s.marginMicros,
       now: s.now ?? nowMicros,
