@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
-import { Harness, tableStats } from "../support/harness.js";
+import { deadLetters, Harness, tableStats } from "../support/harness.js";
 
 const { Uuid } = cassandra.types;
 
@@ -59,11 +59,7 @@ describe("bad records", () => {
     assert.equal(stats["written"], 1);
     assert.equal(stats["deadLettered"], 7);
 
-    const location = (result.summary["deadLetters"] as { location: string }).location;
-    const letters = (await readFile(location, "utf8"))
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as { id?: string; table: string; reason: string });
+    const letters = await deadLetters(result.summary);
     const reasonFor = (id: string | undefined): string => {
       const letter = letters.find((l) => l.id === id);
       assert.ok(letter, `no dead letter for ${id ?? "the record without id"} in ${JSON.stringify(letters)}`);
@@ -110,12 +106,7 @@ describe("bad records", () => {
     assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
     const stats = tableStats(result.summary, "parts", "to-es");
     assert.deepEqual({ written: stats["written"], dead: stats["deadLettered"] }, { written: 1, dead: 1 });
-    const location = (result.summary["deadLetters"] as { location: string }).location;
-    const letter = (await readFile(location, "utf8"))
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as { id?: string; reason: string })
-      .find((l) => l.id === big);
+    const letter = (await deadLetters(result.summary)).find((l) => l.id === big);
     assert.match(letter?.reason ?? "", /too large for Elasticsearch.*http\.max_content_length/);
   });
 
@@ -137,12 +128,7 @@ describe("bad records", () => {
     assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
     const stats = tableStats(result.summary, "untimed", "to-es");
     assert.deepEqual({ written: stats["written"], dead: stats["deadLettered"] }, { written: 1, dead: 1 });
-    const location = (result.summary["deadLetters"] as { location: string }).location;
-    const letter = (await readFile(location, "utf8"))
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as { id?: string; reason: string; record?: unknown })
-      .find((l) => l.id === untimed);
+    const letter = (await deadLetters(result.summary)).find((l) => l.id === untimed);
     assert.match(letter?.reason ?? "", /no tmstmp: a row without a version cannot be compared/);
     assert.equal(JSON.stringify(letter).includes('"n":2'), true, JSON.stringify(letter));
   });

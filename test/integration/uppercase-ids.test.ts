@@ -2,11 +2,10 @@
 // under an uppercase _id is the record's one document: synced updates it in place, never indexes a
 // second one beside it, and dead-letters what it cannot tell apart.
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
-import { Harness, tableStats } from "../support/harness.js";
+import { deadLetters, Harness, tableStats } from "../support/harness.js";
 
 const { Uuid } = cassandra.types;
 
@@ -38,14 +37,6 @@ describe("uppercase document ids", () => {
       query: { term: { id: { value: id, case_insensitive: true } } },
     });
     return response.hits.hits.map((hit) => ({ _id: hit._id ?? "", name: hit._source?.name }));
-  }
-
-  async function letters(summary: Record<string, unknown>): Promise<{ id?: string; reason: string }[]> {
-    const location = (summary["deadLetters"] as { location: string }).location;
-    return (await readFile(location, "utf8"))
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as { id?: string; reason: string });
   }
 
   it("updates the uppercase document and never indexes a lowercase twin, even in a backfill", async () => {
@@ -102,7 +93,7 @@ describe("uppercase document ids", () => {
     );
     const result = await h.run(["-b", begin]);
     assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
-    const reasons = (await letters(result.summary)).filter((l) => l.id === lower).map((l) => l.reason);
+    const reasons = (await deadLetters(result.summary)).filter((l) => l.id === lower).map((l) => l.reason);
     assert.ok(
       reasons.some((r) => r.includes(`two documents hold id ${lower}: _id '${lower}' and _id '${upper}'`)),
       JSON.stringify(reasons),
@@ -123,7 +114,7 @@ describe("uppercase document ids", () => {
     });
     const result = await h.run(["-b", begin]);
     assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
-    const reasons = (await letters(result.summary)).filter((l) => l.id === lower).map((l) => l.reason);
+    const reasons = (await deadLetters(result.summary)).filter((l) => l.id === lower).map((l) => l.reason);
     assert.ok(
       reasons.some((r) => r.includes(`_id '${mixed}' spells its UUID in mixed case`)),
       JSON.stringify(reasons),

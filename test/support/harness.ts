@@ -2,7 +2,7 @@
 // for arranging data the way other applications would, and ways to run synced on it, in-process (fast,
 // with the report) or as the real command (exit codes, signals).
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client as ElasticsearchClient } from "@elastic/elasticsearch";
@@ -243,4 +243,21 @@ export function tableStats(
 
 export function totalWritten(summary: Record<string, unknown>): number {
   return (summary["totals"] as Record<string, number>)["written"] ?? Number.NaN;
+}
+
+/** One line of the dead-letter file a summary names. */
+export interface Letter {
+  readonly id?: string;
+  readonly table: string;
+  readonly reason: string;
+  readonly record?: unknown;
+}
+
+/** Every dead letter in the file the run's summary names. */
+export async function deadLetters(summary: Record<string, unknown>): Promise<Letter[]> {
+  const location = (summary["deadLetters"] as { location: string }).location;
+  return (await readFile(location, "utf8"))
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Letter);
 }
