@@ -155,6 +155,7 @@ export class Measurements {
         // Generous, but bounded: two minutes plus 10 ms a record.
         timeoutMs: 120_000 + records * 10,
         signal: this.context.signal,
+        profile: this.context.options.profile,
       }),
     );
   }

@@ -14,6 +14,8 @@ export interface BenchOptions {
   readonly only: ReadonlySet<Figure>;
   readonly keep: boolean;
   readonly out: string;
+  /** When set, every synced run writes a CPU profile (`node --cpu-prof`) into this directory. */
+  readonly profile: string | undefined;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -25,6 +27,7 @@ export const USAGE = `npm run bench -- [options]
   --only LIST   run only these figures, e.g. 1,3 (default 1,2,3,4,5,6)
   --keep        keep the bench keyspace and indices
   --out FILE    write the results as JSON here (default: a dated file under the temp directory)
+  --profile DIR write a CPU profile of every synced run into DIR (node --cpu-prof)
   --help        this text`;
 
 export class UsageError extends Error {}
@@ -70,6 +73,7 @@ export function parseOptions(argv: readonly string[], now = new Date()): BenchOp
         only: { type: "string" },
         keep: { type: "boolean", default: false },
         out: { type: "string" },
+        profile: { type: "string" },
         help: { type: "boolean", default: false },
       },
     });
@@ -88,5 +92,6 @@ export function parseOptions(argv: readonly string[], now = new Date()): BenchOp
     only: figures(v.only),
     keep: v.keep,
     out: v.out ?? defaultOut(now),
+    profile: v.profile,
   };
 }

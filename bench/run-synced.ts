@@ -24,6 +24,8 @@ export interface SyncedRun {
   readonly expectWritten: number;
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
+  /** A directory for a CPU profile of the run, or undefined for none. */
+  readonly profile?: string | undefined;
 }
 
 export interface SyncedResult {
@@ -123,6 +125,7 @@ export async function runSynced(run: SyncedRun): Promise<SyncedResult> {
   const name = `${run.workspace.name}-run${runs}`;
   const rssFile = join(run.workspace.stateDirectory, `${name}.maxrss`);
   const args = [
+    ...(run.profile === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", run.profile]),
     "--import",
     PRELOAD,
     CLI,

@@ -136,6 +136,48 @@ describe("precision, ties and versioned writes", () => {
   });
 });
 
+describe("the range's begin on a table synced reads whole", () => {
+  let h: Harness;
+  // Half a millisecond past a whole millisecond, so each side of the bound sits in its own unit.
+  const boundMs = Date.now() - 60_000;
+  const begin = `${new Date(boundMs).toISOString().slice(0, -1)}500Z`;
+  const ids = { before: Uuid.random().toString(), at: Uuid.random().toString() };
+
+  before(async () => {
+    h = await Harness.create("bound");
+    // Latest tables without a timestamp index: a run up to now reads every row and applies the range
+    // itself, so the begin is kept by synced, not by the server.
+    await h.cassandra.execute(`CREATE TABLE ${h.keyspace}.stamped (id uuid PRIMARY KEY, tmstmp timestamp)`);
+    await h.cassandra.execute(`CREATE TABLE ${h.keyspace}.uuided (id uuid PRIMARY KEY, tmstmp timeuuid)`);
+    const insert = (table: string, id: string, tmstmp: unknown): Promise<unknown> =>
+      h.cassandra.execute(`INSERT INTO ${h.keyspace}.${table} (id, tmstmp) VALUES (?, ?)`, [id, tmstmp], {
+        prepare: true,
+      });
+    // A timestamp holds milliseconds: the one before the bound is out, the next one in.
+    await insert("stamped", ids.before, new Date(boundMs));
+    await insert("stamped", ids.at, new Date(boundMs + 1));
+    // A timeuuid holds tenths of a microsecond: 499.9 us past the millisecond is out, 500.0 us in.
+    await insert("uuided", ids.before, TimeUuid.fromDate(new Date(boundMs), 4999));
+    await insert("uuided", ids.at, TimeUuid.fromDate(new Date(boundMs), 5000));
+  });
+  after(() => h.cleanup());
+
+  it("copies the rows from the begin on and leaves those before it alone", async () => {
+    const result = await h.run(["-b", begin, "--direction", "to-es"]);
+    assert.equal(result.code, 0, JSON.stringify(result.summary));
+    await h.refresh();
+    for (const table of ["stamped", "uuided"]) {
+      assert.equal(tableStats(result.summary, table, "to-es")["scanned"], 1, table);
+      const copied = await h.es.search({ index: `${h.index}-${table}`, query: { match_all: {} } });
+      assert.deepEqual(
+        copied.hits.hits.map((hit) => hit._id),
+        [ids.at],
+        `${table}: only the row at the bound is copied`,
+      );
+    }
+  });
+});
+
 function eventsPlan(keyspace: string, index: string): TablePlan {
   return {
     keyspace,

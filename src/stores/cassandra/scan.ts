@@ -1,6 +1,7 @@
 // Reads every record of a table whose version lies in [begin, end): token-range splits in parallel,
-// each paged, with the version range applied by the server. A versioned table has one row per
-// version, so each split reduces consecutive rows of one id to the newest one in the range.
+// each paged, with the version range applied by the server, or by the scan itself where it reads the
+// whole table anyway. A versioned table has one row per version, so each split reduces consecutive
+// rows of one id to the newest one in the range.
 import type { BadRecord, SyncRecord } from "../../reconcile/record.js";
 import { placeInRange, type ScanBatch, type TimeRange } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
@@ -8,11 +9,11 @@ import { millisecondBound } from "../../reconcile/version.js";
 import { mergeAsync } from "../../util/merge-async.js";
 import { quoteIdentifier as ident } from "../../core/cql-identifier.js";
 import { tableRef } from "./cql.js";
-import { rowToRecord, selectColumns } from "./row-codec.js";
+import type cassandra from "cassandra-driver";
+import { rowToRecord, rowVersion, selectColumns } from "./row-codec.js";
 import { pagedRows, type PageSettings } from "./paged-rows.js";
 import { timeuuidLowerBound } from "./timeuuid.js";
 import { tokenSplits, type TokenSplit } from "./token-splits.js";
-import { untimedRows } from "./untimed-rows.js";
 
 export interface ScanSettings extends PageSettings {
   readonly splits: number;
@@ -49,23 +50,26 @@ export async function* scanTable(
 ): AsyncGenerator<ScanBatch> {
   const id = ident(plan.names.id);
   const ts = ident(plan.names.timestamp);
+  // A latest table may hold rows with no tmstmp at all, which no version range selects and CQL cannot
+  // ask for. A run that looks for them (one reading up to now, on a table without a timestamp index,
+  // or from the epoch) reads every row once, with no server-side filter, and applies the range
+  // itself: one pass over the table, where a filtered scan plus a sweep for untimed rows took two.
+  const wholeTable =
+    plan.shape === "latest" &&
+    range.futureLimit !== undefined &&
+    (plan.timestampIndexed !== true || range.begin <= 0n);
   // With a future limit the scan reads on past the end, to find records dated far ahead.
   const upperBound = range.futureLimit === undefined ? ` AND ${ts} < ?` : "";
+  const versionFilter = wholeTable ? "" : ` AND ${ts} >= ?${upperBound} ALLOW FILTERING`;
   const query =
     `SELECT ${selectColumns(plan).map(ident).join(", ")} FROM ${tableRef(plan.keyspace, plan.table)} ` +
-    `WHERE token(${id}) > ? AND token(${id}) <= ? AND ${ts} >= ?${upperBound} ALLOW FILTERING`;
+    `WHERE token(${id}) > ? AND token(${id}) <= ?${versionFilter}`;
   const [lower, upper] = versionBounds(plan, range);
-  const bounds = range.futureLimit === undefined ? [lower, upper] : [lower];
+  const bounds = wholeTable ? [] : range.futureLimit === undefined ? [lower, upper] : [lower];
   const splits = tokenSplits(settings.splits, settings.shard);
-  const sources: (() => AsyncIterable<(SyncRecord | BadRecord)[]>)[] = splits.map(
-    (split) => () => scanSplit(settings, plan, query, split, bounds, range),
+  const sources = splits.map(
+    (split) => () => scanSplit(settings, plan, query, split, bounds, range, wholeTable),
   );
-  // Looking for bad records: a latest table may hold rows with no tmstmp at all. Finding them reads
-  // every id, which a table indexed for cheap incremental runs pays only in a run from the epoch.
-  const sweep = plan.timestampIndexed !== true || range.begin <= 0n;
-  if (plan.shape === "latest" && range.futureLimit !== undefined && sweep) {
-    sources.push(...splits.map((split) => () => untimedRows(settings, plan, split)));
-  }
   let records: SyncRecord[] = [];
   let bad: BadRecord[] = [];
   for await (const page of mergeAsync(sources, settings.concurrency)) {
@@ -89,11 +93,14 @@ async function* scanSplit(
   split: TokenSplit,
   bounds: unknown[],
   range: TimeRange,
+  unfiltered: boolean,
 ): AsyncGenerator<(SyncRecord | BadRecord)[]> {
   let held: SyncRecord | undefined;
   for await (const rows of pagedRows(settings, query, [split.start, split.end, ...bounds])) {
     const out: (SyncRecord | BadRecord)[] = [];
     for (const row of rows) {
+      // Rows the server did not filter: those before the range are skipped before being decoded.
+      if (unfiltered && before(plan, row, range.begin)) continue;
       const read = rowToRecord(plan, row);
       const item = "kind" in read ? read : placeInRange(read, range);
       if (item === undefined) continue;
@@ -111,4 +118,10 @@ async function* scanSplit(
     if (out.length > 0) yield out;
   }
   if (held !== undefined) yield [held];
+}
+
+/** A row whose version lies before `begin`; an untimed row is not, so it reaches the dead letters. */
+function before(plan: TablePlan, row: cassandra.types.Row, begin: bigint): boolean {
+  const version = rowVersion(plan, row.get(plan.names.timestamp));
+  return version !== undefined && version < begin;
 }
