@@ -1,7 +1,7 @@
 // The boundary between the engine and a store. The engine calls exactly these methods; each store
 // adapter (Cassandra, Elasticsearch) implements them and hides its driver.
 import { formatMicros } from "../core/micros.js";
-import type { BadRecord, CurrentRecord, SyncRecord } from "./record.js";
+import type { BadRecord, CurrentRecord, RecordTag, SyncRecord } from "./record.js";
 import type { TablePlan } from "./table-plan.js";
 import type { VersionPrecision } from "./version.js";
 
@@ -44,7 +44,7 @@ export interface PlannedWrite {
 
 export type WriteOutcome =
   /** `tag`: the written copy's tag, where the store keeps one (see SyncRecord.tag). */
-  | { readonly status: "written"; readonly tag?: string }
+  | { readonly status: "written"; readonly tag?: RecordTag }
   /** Someone else wrote the record between our read and our write; read again and decide again. */
   | { readonly status: "conflict" }
   /** The store refused this record for a reason that retrying cannot fix. */

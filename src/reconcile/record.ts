@@ -16,7 +16,16 @@ export interface SyncRecord {
    * The store's tag for the copy this record was read from, where the store keeps one: it changes
    * with every write to that copy (Elasticsearch: primary term and sequence number).
    */
-  readonly tag?: string;
+  readonly tag?: RecordTag;
+}
+
+/**
+ * Two whole numbers, each exact in a double, that together change with every write to a copy
+ * (Elasticsearch: the primary term and the sequence number).
+ */
+export interface RecordTag {
+  readonly high: number;
+  readonly low: number;
 }
 
 /** A record as the target holds it now, with what the target needs to write over it safely. */
@@ -39,7 +48,7 @@ export function makeRecord(
   version: bigint,
   deleted: boolean,
   content: Readonly<Record<string, JsonValue>>,
-  tag?: string,
+  tag?: RecordTag,
 ): SyncRecord {
   return tag === undefined ? { id, version, deleted, content } : { id, version, deleted, content, tag };
 }

@@ -77,7 +77,7 @@ export class MemoryRecordStore implements RecordStore {
   }
 
   #tagged(r: SyncRecord, writes: number): SyncRecord {
-    return this.tagged ? { ...r, tag: `w${writes}` } : r;
+    return this.tagged ? { ...r, tag: { high: 1, low: writes } } : r;
   }
 
   get(id: string): SyncRecord | undefined {
@@ -130,7 +130,7 @@ export class MemoryRecordStore implements RecordStore {
       if (held !== expected) return { status: "conflict" };
       this.put(w.record);
       const writes = this.records.get(w.record.id)?.writes ?? 0;
-      return this.tagged ? { status: "written", tag: `w${writes}` } : { status: "written" };
+      return this.tagged ? { status: "written", tag: { high: 1, low: writes } } : { status: "written" };
     });
     return outcomes;
   }

@@ -1,7 +1,7 @@
 // Turns an Elasticsearch document into a record and back. A document is checked against the table's
 // columns as strictly as Cassandra would check a row, so a bad one is dead-lettered here with a
 // message naming the field, rather than failing later inside a batch.
-import { makeRecord, type BadRecord, type SyncRecord } from "../../reconcile/record.js";
+import { makeRecord, type BadRecord, type RecordTag, type SyncRecord } from "../../reconcile/record.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { truncate } from "../../reconcile/version.js";
 import { canonicalize } from "../values/decode.js";
@@ -19,12 +19,27 @@ export interface EsHit {
 }
 
 /** A document version's tag: it changes with every write to the document. */
-export function documentTag(primaryTerm: number, seqNo: number): string {
-  return `${primaryTerm}:${seqNo}`;
+export function documentTag(primaryTerm: number, seqNo: number): RecordTag {
+  return { high: primaryTerm, low: seqNo };
 }
 
 export function documentId(plan: TablePlan, id: string): string {
   return `${plan.es.idPrefix}${id}`;
+}
+
+/** The fields a document of the plan may hold, made once per plan: this runs for every document. */
+const knownByPlan = new WeakMap<TablePlan, ReadonlySet<string>>();
+
+function knownFields(plan: TablePlan): ReadonlySet<string> {
+  let known = knownByPlan.get(plan);
+  if (known === undefined) {
+    const { names } = plan;
+    const fields = [names.id, names.timestamp, names.tombstone, ...plan.contentColumns.map((c) => c.name)];
+    if (plan.es.typeFilter) fields.push(plan.es.typeFilter.field);
+    known = new Set(fields);
+    knownByPlan.set(plan, known);
+  }
+  return known;
 }
 
 export function hitToRecord(plan: TablePlan, hit: EsHit): SyncRecord | BadRecord {
@@ -64,13 +79,7 @@ export function hitToRecord(plan: TablePlan, hit: EsHit): SyncRecord | BadRecord
   if (tombstone !== undefined && tombstone !== null && typeof tombstone !== "boolean") {
     return bad(`tombstone field '${names.tombstone}' is not true or false`, id);
   }
-  const known = new Set([
-    names.id,
-    names.timestamp,
-    names.tombstone,
-    ...plan.contentColumns.map((c) => c.name),
-  ]);
-  if (plan.es.typeFilter) known.add(plan.es.typeFilter.field);
+  const known = knownFields(plan);
   const unknown = Object.keys(source).filter((k) => !known.has(k));
   if (unknown.length > 0) {
     return bad(
