@@ -1,0 +1,60 @@
+// Elasticsearch timestamps: the forms synced writes are read exactly, and any other ISO-8601 form
+// reads as Date.parse reads it, with every fraction digit down to the microsecond.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { formatMicros } from "../../src/core/micros.js";
+import { formatEsTimestamp, parseEsTimestamp } from "../../src/stores/elasticsearch/timestamps.js";
+
+/** A deterministic spread of microsecond instants from year 100 to 9999. */
+function instants(count: number): bigint[] {
+  const low = -59_011_459_200_000_000n; // 0100-01-01
+  const span = 253_402_300_799_999_999n - low;
+  let state = 12345n;
+  const out: bigint[] = [];
+  for (let i = 0; i < count; i++) {
+    state = (state * 6364136223846793005n + 1442695040888963407n) % 2n ** 64n;
+    out.push(low + (state % span));
+  }
+  return out;
+}
+
+/** What Date.parse reads, plus the fraction's digits below the millisecond. */
+function reference(text: string): bigint {
+  const fraction = /\.(\d+)Z$/.exec(text)?.[1] ?? "";
+  const ms = Date.parse(text.replace(/\.\d+Z$/, "Z"));
+  return BigInt(ms) * 1000n + BigInt(fraction.padEnd(6, "0").slice(0, 6));
+}
+
+describe("Elasticsearch timestamps", () => {
+  it("reads back every microsecond and millisecond form it writes", () => {
+    for (const micros of instants(5000)) {
+      assert.equal(parseEsTimestamp(formatEsTimestamp(micros, "microsecond")), micros, formatMicros(micros));
+      const ms = (micros / 1000n) * 1000n - (micros < 0n && micros % 1000n !== 0n ? 1000n : 0n);
+      assert.equal(parseEsTimestamp(formatEsTimestamp(micros, "millisecond")), ms, formatMicros(micros));
+    }
+  });
+
+  it("reads dates the calendar lacks, and early years, as the general parser does", () => {
+    for (const text of [
+      "2023-02-29T00:00:00.000000Z",
+      "2024-02-29T23:59:59.999999Z",
+      "2024-02-30T12:00:00.500Z",
+      "2024-04-31T00:00:00.000001Z",
+      "2024-01-01T24:00:00.000Z",
+      "0050-06-01T00:00:00.000000Z",
+      "1969-12-31T23:59:59.999999Z",
+    ]) {
+      assert.equal(parseEsTimestamp(text), reference(text), text);
+    }
+  });
+
+  it("refuses what is not a timestamp", () => {
+    for (const text of [
+      "2024-13-01T00:00:00.000000Z",
+      "2024-01-01T00:00:00.00000xZ",
+      "2024-01-01X00:00:00.000Z",
+    ]) {
+      assert.equal(parseEsTimestamp(text), undefined, text);
+    }
+  });
+});
