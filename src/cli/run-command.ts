@@ -1,7 +1,7 @@
 // `synced [run]`: resolve the options, connect to both stores and the state, run once, print the
 // summary, and return the exit code.
 import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
+import { holderName } from "../state/lease-holder.js";
 import { join } from "node:path";
 import type { Client } from "@elastic/elasticsearch";
 import type cassandra from "cassandra-driver";
@@ -122,7 +122,7 @@ async function runConnected(
     {
       runId,
       key,
-      holder: `${hostname()}:${process.pid}`,
+      holder: holderName(),
       begin: options.begin,
       end: options.end,
       allowFutureEnd: options.allowFutureEnd,

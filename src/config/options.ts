@@ -125,7 +125,7 @@ export const DEFAULTS = {
   concurrency: "4",
   splits: "32",
   slices: "2",
-  "lease-ttl": "5m",
+  "lease-ttl": "1m",
   "max-future": "1h",
   "connect-timeout": "5s",
   "state-timeout": "30s",

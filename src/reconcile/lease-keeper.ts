@@ -1,34 +1,62 @@
 // Keeps a run's lease alive while it works. A run that loses its lease (another run took it over
 // after a long stall) must stop at once: two runs of one configuration would race on the checkpoint.
+//
+// The lease is renewed every third of its time to live, so one renewal that fails (the state store
+// restarting, a timeout) is tried again at the next turn while the lease still holds. Only a lease
+// that is gone, or one that would run out before the next try, stops the run.
 import type { Lease, StateStore } from "../state/state-store.js";
+import { LeaseLostError, StateError } from "../state/state-errors.js";
 
-/** Renews the lease at a third of its time to live; losing it aborts the run. */
 export function keepLease(
   state: StateStore,
   lease: Lease,
   ttlMs: number,
   run: AbortController,
+  now: () => number = Date.now,
 ): { stop: () => Promise<void> } {
+  const every = Math.max(1000, Math.floor(ttlMs / 3));
   let current = lease;
-  let renewing: Promise<void> = Promise.resolve();
-  const timer = setInterval(
-    () => {
-      renewing = state.renewLease(current, ttlMs).then(
+  let renewing: Promise<void> | undefined;
+  /** Whether the lease ends before the next turn could renew it. */
+  const runsOut = (): boolean => now() + every >= current.expiresAt.getTime();
+  const stopRun = (reason: unknown): void => {
+    clearInterval(timer);
+    run.abort(reason);
+  };
+  const timer = setInterval(() => {
+    if (renewing !== undefined) {
+      // A renewal still waiting on the store is not doubled up, but the run stops before its lease
+      // could lapse under it.
+      if (runsOut()) stopRun(unrenewed(current));
+      return;
+    }
+    renewing = state
+      .renewLease(current, ttlMs)
+      .then(
         (renewed) => {
           current = renewed;
         },
         (error: unknown) => {
-          clearInterval(timer);
-          run.abort(error);
+          if (error instanceof LeaseLostError || runsOut()) stopRun(error);
         },
-      );
-    },
-    Math.max(1000, Math.floor(ttlMs / 3)),
-  );
+      )
+      .finally(() => {
+        renewing = undefined;
+      });
+  }, every);
   return {
     stop: async () => {
       clearInterval(timer);
       await renewing;
     },
   };
+}
+
+function unrenewed(lease: Lease): StateError {
+  return new StateError(
+    `the lease on state key '${lease.key}' could not be renewed before it runs out at ` +
+      `${lease.expiresAt.toISOString()}: the state store did not answer. The run stopped without moving ` +
+      "the checkpoint; run again when the state store answers.",
+    { key: lease.key, owner: lease.owner, expiresAt: lease.expiresAt.toISOString() },
+  );
 }

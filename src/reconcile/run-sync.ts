@@ -74,10 +74,15 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
     throw new LeaseHeldError(settings.key, held.holder, held.owner, held.expiresAt, deps.state.location);
   }
   if (leaseResult.tookOverFrom) {
-    deps.log("took over a stale lease", {
-      from: leaseResult.tookOverFrom.owner,
-      holder: leaseResult.tookOverFrom.holder,
-    });
+    const previous = leaseResult.tookOverFrom;
+    const expired = previous.expiresAt.getTime() <= Date.now();
+    deps.log(
+      expired ? "took over an expired lease" : "took over the lease of a run that is no longer running",
+      {
+        from: previous.owner,
+        holder: previous.holder,
+      },
+    );
   }
   // Aborted by SIGINT/SIGTERM through deps.signal, or by losing the lease to another run.
   const run = new AbortController();

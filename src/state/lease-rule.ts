@@ -2,18 +2,28 @@
 // behaves alike and the rule is testable without a server.
 import type { Lease } from "./state-store.js";
 import { LeaseContendedError, StateError } from "./state-errors.js";
+import { holderIsGone } from "./lease-holder.js";
 
 export type LeaseDecision =
   /** Another owner holds a lease that has not expired. */
   | "refuse"
-  /** The lease expired: whoever replaces it first, atomically, gets it. */
+  /**
+   * The lease expired, or its holder was a process of this host that is provably gone: whoever
+   * replaces it first, atomically, gets it.
+   */
   | "take-over"
   /** The caller holds it already, say after retrying a request whose answer was lost. */
   | "already-held";
 
-export function decideOnLease(existing: Lease, owner: string, now: Date): LeaseDecision {
+export function decideOnLease(
+  existing: Lease,
+  owner: string,
+  now: Date,
+  gone: (holder: string) => boolean = holderIsGone,
+): LeaseDecision {
   if (existing.expiresAt.getTime() <= now.getTime()) return "take-over";
-  return existing.owner === owner ? "already-held" : "refuse";
+  if (existing.owner === owner) return "already-held";
+  return gone(existing.holder) ? "take-over" : "refuse";
 }
 
 export function newLease(key: string, owner: string, holder: string, ttlMs: number, now: Date): Lease {

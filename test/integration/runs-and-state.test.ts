@@ -163,4 +163,30 @@ describe("runs and their state", () => {
     assert.equal(last.outcome, "interrupted");
     assert.match(last.message ?? "", /SIGTERM/);
   });
+
+  it("lets the next run on this host in at once after a run was killed with SIGKILL", async () => {
+    const store = new FileStateStore({ directory: h.stateDir });
+    const args = [...h.baseArgs(), "--name", "killed"];
+    const child = h.spawnCli([...args, "--batch-size", "1", "--concurrency", "1"]);
+    let stderr = "";
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => {
+      child.on("exit", (_, signal) => {
+        resolve(signal);
+      });
+    });
+    await new Promise<void>((resolve) => {
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes("range [")) resolve();
+      });
+    });
+    child.kill("SIGKILL");
+    assert.equal(await exited, "SIGKILL");
+    assert.equal(await store.getCheckpoint("killed"), undefined);
+    const next = await h.cli(args);
+    assert.equal(next.code, EXIT.success, next.stderr);
+    // Its lease had a minute left: it was taken over because its holder is gone, not because it expired.
+    assert.match(next.stderr, /took over the lease of a run that is no longer running/);
+    assert.notEqual(await store.getCheckpoint("killed"), undefined);
+  });
 });

@@ -13,6 +13,8 @@ import type { Lease, RunRecord, StateStore } from "../../src/state/state-store.j
 import { openStateStore } from "../../src/state/open-state-store.js";
 import { CorruptStateError, LeaseLostError, StateError } from "../../src/state/state-errors.js";
 import { cassandraOptions, elasticsearchOptions, runScopedName } from "../support/servers.js";
+import { holderName, thisProcess } from "../../src/state/lease-holder.js";
+import { spawnSync } from "node:child_process";
 
 const HISTORY_LIMIT = 4;
 
@@ -222,6 +224,22 @@ for (const backend of backends) {
         acquired: true,
         lease,
       });
+    });
+
+    it("takes over at once a live lease whose holder was a process of this host that is gone", async () => {
+      const key = freshKey("gone");
+      // A process that has run and exited: its pid names no process now.
+      const exited = spawnSync(process.execPath, ["-e", ""]);
+      assert.equal(exited.status, 0);
+      const holder = holderName({ ...thisProcess(), pid: exited.pid });
+      const a = acquiredLease(await store().acquireLease(key, "run-a", holder, 60_000));
+      const b = await store().acquireLease(key, "run-b", holderName(), 60_000);
+      assert.ok(b.acquired, "the dead holder's lease was refused");
+      assert.deepEqual(b.tookOverFrom, a);
+      // A holder that is alive, this very process, keeps its lease.
+      const c = await store().acquireLease(key, "run-c", holderName(), 60_000);
+      assert.deepEqual(c.acquired ? undefined : c.heldBy, b.lease);
+      await store().releaseLease(b.lease);
     });
 
     it("lets another owner in after a release, and ignores a release by someone else", async () => {

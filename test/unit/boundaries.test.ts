@@ -49,14 +49,15 @@ describe("architecture boundaries", () => {
     }
   });
 
-  it("lets the engine use the shared core, its own files and the state store's interface", async () => {
+  it("lets the engine use the shared core, its own files and the state store's interface and errors", async () => {
     const source = [
       'import { formatMicros } from "../core/micros.js";',
       'import { decide } from "./decide.js";',
       'import type { StateStore } from "../state/state-store.js";',
       'import { nextCheckpoint } from "../state/checkpoint-rule.js";',
+      'import { LeaseLostError } from "../state/state-errors.js";',
       "export type S = StateStore;",
-      "export const x = [formatMicros, decide, nextCheckpoint];",
+      "export const x = [formatMicros, decide, nextCheckpoint, LeaseLostError];",
     ].join("\n");
     assert.deepEqual(await problems("src/reconcile/fixture.ts", source), []);
   });

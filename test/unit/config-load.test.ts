@@ -56,7 +56,7 @@ describe("loadConfig defaults", () => {
       concurrency: 4,
       splits: 32,
       slices: 2,
-      leaseTtlMs: 300_000,
+      leaseTtlMs: 60_000,
       maxFutureMs: 3_600_000,
       connectTimeoutMs: 5000,
       stateTimeoutMs: 30_000,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { decideOnLease, expiryAfter, newLease } from "../../src/state/lease-rule.js";
 import { StateError } from "../../src/state/state-errors.js";
+import { holderIsGone, holderName, type ThisProcess } from "../../src/state/lease-holder.js";
 
 const t0 = new Date("2024-05-01T10:00:00.000Z");
 const held = newLease("k", "run-a", "host-a:1", 60_000, t0);
@@ -20,6 +21,52 @@ describe("decideOnLease", () => {
   it("recognises the owner's own live lease, and treats its expired one as stale", () => {
     assert.equal(decideOnLease(held, "run-a", t0), "already-held");
     assert.equal(decideOnLease(held, "run-a", new Date(t0.getTime() + 60_000)), "take-over");
+  });
+});
+
+describe("a live lease whose holder is gone", () => {
+  const live = newLease("k", "run-a", "web-1:41:pidns7", 60_000, t0);
+
+  it("is taken over at once when the rule is told its holder is gone, and refused otherwise", () => {
+    assert.equal(
+      decideOnLease(live, "run-b", t0, () => true),
+      "take-over",
+    );
+    assert.equal(
+      decideOnLease(live, "run-b", t0, () => false),
+      "refuse",
+    );
+    assert.equal(
+      decideOnLease(live, "run-a", t0, () => true),
+      "already-held",
+    );
+  });
+});
+
+describe("lease holders", () => {
+  const alive = new Set([7, 41]);
+  const me: ThisProcess = { host: "web-1", pid: 7, namespace: "pidns9", exists: (pid) => alive.has(pid) };
+
+  it("are named host:pid:namespace, or host:pid where there is no namespace to read", () => {
+    assert.equal(holderName(me), "web-1:7:pidns9");
+    assert.equal(holderName({ ...me, namespace: undefined }), "web-1:7");
+  });
+
+  it("are gone only on this host, in this namespace, with no such process", () => {
+    assert.equal(holderIsGone("web-1:12:pidns9", me), true);
+    assert.equal(holderIsGone("web-1:41:pidns9", me), false, "the process exists");
+    assert.equal(holderIsGone("web-1:7:pidns9", me), false, "this very process");
+    assert.equal(holderIsGone("web-2:12:pidns9", me), false, "another host");
+    assert.equal(holderIsGone("web-1:12:pidns8", me), false, "another container on this host");
+    assert.equal(holderIsGone("web-1:12", me), false, "an older holder without a namespace");
+    assert.equal(holderIsGone("web-1:12:pidns9", { ...me, namespace: undefined }), false);
+    for (const odd of ["web-1:0:pidns9", "web-1:-3:pidns9", "web-1:x:pidns9", ":12:pidns9", "pidns9"]) {
+      assert.equal(holderIsGone(odd, me), false, odd);
+    }
+  });
+
+  it("name this process, which is not gone", () => {
+    assert.equal(holderIsGone(holderName()), false);
   });
 });
 
