@@ -117,7 +117,18 @@ async function runConnected(
     () => requestSizeLimit(esClient),
     (error) => elasticsearchFailure(error, "read the nodes' http.max_content_length"),
   );
-  const shared = { signal: context.signal };
+  const shared = {
+    signal: context.signal,
+    retryWindowMs: options.retryWindowMs,
+    onRetry: (store: string, error: unknown, attempt: number, delayMs: number) => {
+      context.logger.info(`${store} failed transiently; trying again`, {
+        store,
+        attempt,
+        delayMs,
+        error: error instanceof Error ? error.message.split("\n")[0] : String(error),
+      });
+    },
+  };
   const report = await runSync(
     {
       runId,

@@ -147,6 +147,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     maxFutureMs: layers.must("max-future", duration(0, 3650 * DAY)),
     connectTimeoutMs: layers.must("connect-timeout", duration(100, 600_000)),
     stateTimeoutMs: layers.must("state-timeout", duration(100, 600_000)),
+    retryWindowMs: layers.must("retry-window", duration(0, 3_600_000)),
     json: flag(layers, "json"),
     ...(file === undefined ? {} : { configFile: file.path }),
     cassandra: await cassandraOptions(layers, readFile, warn),

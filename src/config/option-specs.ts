@@ -48,6 +48,7 @@ const TABLE = [
   ["lease-ttl", "Behaviour", "value", {}],
   ["connect-timeout", "Behaviour", "value", {}],
   ["state-timeout", "Behaviour", "value", {}],
+  ["retry-window", "Behaviour", "value", {}],
   ["json", "Output", "boolean", {}],
   ["cassandra-contact-points", "Cassandra", "list", {}],
   ["cassandra-port", "Cassandra", "value", {}],
@@ -117,6 +118,8 @@ const DESCRIPTIONS: Record<Flag, string> = {
     "How long connecting to each store may take; past it the store counts as unreachable (exit 5)",
   "state-timeout":
     "How long one operation on the state or dead-letter store may take (a hung disk or mount fails the run)",
+  "retry-window":
+    "How long a store that fails transiently (restarting, overloaded, unreachable) is retried before the run stops with exit 5 (0s to 1h)",
   "max-future":
     "Records dated more than this after now are dead-lettered as far in the future: they would win every comparison (at most 3650d)",
   json: "Print the summary as JSON",

@@ -104,6 +104,8 @@ export interface SyncOptions {
   readonly connectTimeoutMs: number;
   /** How long one operation on the state or dead-letter store may take. */
   readonly stateTimeoutMs: number;
+  /** How long an operation that fails transiently is retried, from its first failure. */
+  readonly retryWindowMs: number;
   readonly json: boolean;
   readonly configFile?: string;
   readonly cassandra: CassandraOptions;
@@ -129,6 +131,7 @@ export const DEFAULTS = {
   "max-future": "1h",
   "connect-timeout": "5s",
   "state-timeout": "30s",
+  "retry-window": "1m",
   "cassandra-contact-points": "127.0.0.1",
   "cassandra-port": "9042",
   "cassandra-local-dc": "datacenter1",

@@ -1,16 +1,25 @@
-// Retries an idempotent operation on transient errors with exponential backoff and jitter. Which
-// errors are transient is the caller's decision, a pure function of the error.
+// Retries an idempotent operation on transient errors with exponential backoff and jitter, for as
+// long as a window allows, counted from the operation's first failure: a node restarting or a
+// rolling restart of a cluster is ridden through, a store that stays away stops the run. Which errors
+// are transient is the caller's decision, a pure function of the error.
 import { setTimeout as delay } from "node:timers/promises";
 
+/** Told of each retry, so that the run can say why it waits: the store, the error, the try, the wait. */
+export type RetryListener = (store: string, error: unknown, attempt: number, delayMs: number) => void;
+
 export interface RetryPolicy {
-  readonly attempts: number;
+  /** How long after an operation's first failure it may still be tried again. */
+  readonly windowMs: number;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
   readonly isTransient: (error: unknown) => boolean;
   readonly signal?: AbortSignal;
   readonly onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  readonly now?: () => number;
+  readonly random?: () => number;
 }
 
+/** The wait before try number `attempt + 1`: half to all of a ceiling that doubles up to the maximum. */
 export function backoffDelay(
   attempt: number,
   baseDelayMs: number,
@@ -21,13 +30,35 @@ export function backoffDelay(
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
+/**
+ * Whether to try again after try number `attempt` failed with `error`, and after how long; undefined
+ * to give up: the error is not transient, or the window since `firstFailureAt` has run out. The last
+ * wait is cut short so that the last try falls at the end of the window, not past it.
+ */
+export function retryDelay(
+  error: unknown,
+  attempt: number,
+  firstFailureAt: number,
+  now: number,
+  policy: Pick<RetryPolicy, "windowMs" | "baseDelayMs" | "maxDelayMs" | "isTransient" | "random">,
+): number | undefined {
+  if (!policy.isTransient(error)) return undefined;
+  const left = firstFailureAt + policy.windowMs - now;
+  if (left <= 0) return undefined;
+  return Math.min(left, backoffDelay(attempt, policy.baseDelayMs, policy.maxDelayMs, policy.random));
+}
+
 export async function withRetry<T>(operation: () => Promise<T>, policy: RetryPolicy): Promise<T> {
+  const now = policy.now ?? Date.now;
+  let firstFailureAt: number | undefined;
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation();
     } catch (error) {
-      if (attempt >= policy.attempts || !policy.isTransient(error)) throw error;
-      const wait = backoffDelay(attempt, policy.baseDelayMs, policy.maxDelayMs);
+      const at = now();
+      firstFailureAt ??= at;
+      const wait = retryDelay(error, attempt, firstFailureAt, at, policy);
+      if (wait === undefined) throw error;
       policy.onRetry?.(error, attempt, wait);
       await delay(wait, undefined, policy.signal ? { signal: policy.signal } : undefined);
     }

@@ -123,6 +123,7 @@ describe("precision, ties and versioned writes", () => {
       concurrency: 1,
       batchSize: 10,
       marginMicros: 0n,
+      retryWindowMs: 1000,
     });
     const plan = eventsPlan(h.keyspace, h.index);
     const record = makeRecord(id, BigInt(Date.now() - 5_000) * 1000n + 7n, false, { body: "retried" });

@@ -82,6 +82,7 @@ describe("stores that cannot be reached", () => {
         concurrency: 1,
         batchSize: 100,
         marginMicros: 0n,
+        retryWindowMs: 1000,
       });
       // The link is cut once the first batch reached Elasticsearch: the next page of the scan fails.
       const es = h.stores().elasticsearch;

@@ -142,6 +142,7 @@ export class Harness {
         concurrency: 2,
         batchSize: 100,
         marginMicros: 5_000_000n,
+        retryWindowMs: 1000,
       }),
       elasticsearch: new ElasticsearchStore({
         client: this.es,
@@ -151,6 +152,7 @@ export class Harness {
         batchSize: 100,
         maxBulkBytes: 1_000_000,
         maxDocumentBytes: 1_000_000,
+        retryWindowMs: 1000,
       }),
     };
   }

@@ -8,12 +8,18 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-async function listen(server: net.Server, sockets: Set<net.Socket>): Promise<Listener> {
+async function listen(server: net.Server, sockets: Set<net.Socket>, port = 0): Promise<Listener> {
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("no TCP port");
   return {
@@ -41,6 +47,11 @@ export function silentPort(): Promise<Listener> {
 
 /** Relays every connection to `host:port`; `close` cuts them all and refuses new ones. */
 export function relay(host: string, port: number): Promise<Listener> {
+  return relayOn(host, port, 0);
+}
+
+/** A relay listening on `listenPort` (0: any free port). */
+function relayOn(host: string, port: number, listenPort: number): Promise<Listener> {
   const sockets = new Set<net.Socket>();
   return listen(
     net.createServer((client) => {
@@ -54,5 +65,39 @@ export function relay(host: string, port: number): Promise<Listener> {
       upstream.on("close", () => client.destroy());
     }),
     sockets,
+    listenPort,
   );
+}
+
+export interface Outage {
+  readonly port: number;
+  /** Cuts every connection and refuses new ones, as a server that went down. */
+  cut(): Promise<void>;
+  /** Accepts connections again on the same port, as the server back up. */
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A relay to `host:port` that can be cut and restored on the same port, any number of times. */
+export async function outageRelay(host: string, port: number): Promise<Outage> {
+  let current = await relay(host, port);
+  const fixed = current.port;
+  let up = true;
+  return {
+    port: fixed,
+    cut: async () => {
+      if (!up) return;
+      up = false;
+      await current.close();
+    },
+    restore: async () => {
+      if (up) return;
+      current = await relayOn(host, port, fixed);
+      up = true;
+    },
+    close: async () => {
+      if (up) await current.close();
+      up = false;
+    },
+  };
 }

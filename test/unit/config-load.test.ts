@@ -60,6 +60,7 @@ describe("loadConfig defaults", () => {
       maxFutureMs: 3_600_000,
       connectTimeoutMs: 5000,
       stateTimeoutMs: 30_000,
+      retryWindowMs: 60_000,
       json: false,
       cassandra: {
         contactPoints: ["127.0.0.1"],

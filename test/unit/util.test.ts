@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { mapConcurrent } from "../../src/util/map-concurrent.js";
 import { mergeAsync } from "../../src/util/merge-async.js";
-import { backoffDelay, withRetry } from "../../src/util/retry.js";
+import { backoffDelay, retryDelay, withRetry } from "../../src/util/retry.js";
 
 describe("withRetry", () => {
-  const policy = { attempts: 4, baseDelayMs: 1, maxDelayMs: 2 };
+  const policy = { windowMs: 200, baseDelayMs: 1, maxDelayMs: 2 };
 
   it("retries a transient failure until it succeeds", async () => {
     let calls = 0;
@@ -19,19 +19,49 @@ describe("withRetry", () => {
     assert.deepEqual({ result, calls }, { result: "done", calls: 3 });
   });
 
-  it("gives up after the last attempt, and at once on a permanent failure", async () => {
+  it("gives up once the window since the first failure has passed, and at once on a permanent failure", async () => {
     let calls = 0;
+    let clock = 0;
     const failing = () => {
       calls++;
+      clock += 50;
       return Promise.reject(new Error(calls === 1 ? "busy" : "still busy"));
     };
-    await assert.rejects(withRetry(failing, { ...policy, isTransient: () => true }), /still busy/);
-    assert.equal(calls, 4);
+    const timed = { ...policy, now: () => clock, isTransient: () => true };
+    await assert.rejects(withRetry(failing, timed), /still busy/);
+    // Failures at 50, 100, 150, 200 and 250: the window of 200 from the first ends at 250.
+    assert.equal(calls, 5);
     calls = 0;
     await assert.rejects(withRetry(failing, { ...policy, isTransient: () => false }), /busy/);
     assert.equal(calls, 1);
   });
+});
 
+describe("retryDelay", () => {
+  const policy = { windowMs: 10_000, baseDelayMs: 100, maxDelayMs: 4_000, random: () => 1 };
+  const transient = { ...policy, isTransient: () => true };
+
+  it("waits longer after each try, up to the ceiling", () => {
+    assert.deepEqual(
+      [1, 2, 3, 6, 9].map((attempt) => retryDelay("e", attempt, 0, 0, transient)),
+      [100, 200, 400, 3_200, 4_000],
+    );
+  });
+
+  it("cuts the last wait to the end of the window, and gives up past it", () => {
+    assert.equal(retryDelay("e", 9, 0, 9_000, transient), 1_000);
+    assert.equal(retryDelay("e", 9, 0, 9_999, transient), 1);
+    assert.equal(retryDelay("e", 9, 0, 10_000, transient), undefined);
+    assert.equal(retryDelay("e", 1, 5_000, 14_000, transient), 100);
+  });
+
+  it("never retries what is not transient, nor with no window", () => {
+    assert.equal(retryDelay("e", 1, 0, 0, { ...policy, isTransient: () => false }), undefined);
+    assert.equal(retryDelay("e", 1, 0, 0, { ...transient, windowMs: 0 }), undefined);
+  });
+});
+
+describe("backoffDelay", () => {
   it("backs off exponentially up to the ceiling, with jitter in the upper half", () => {
     assert.equal(
       backoffDelay(1, 100, 10_000, () => 0),

@@ -12,7 +12,7 @@ import { cassandraPrecision, type TablePlan } from "../../reconcile/table-plan.j
 import type { VersionPrecision } from "../../reconcile/version.js";
 import { nowMicros } from "../../core/micros.js";
 import { rethrowing, rethrowingEach } from "../../util/rethrow.js";
-import { withRetry } from "../../util/retry.js";
+import { withRetry, type RetryListener } from "../../util/retry.js";
 import { cassandraFailure, hostStates } from "./cassandra-errors.js";
 import { isTransientCassandraError } from "./transient-errors.js";
 import { fetchCurrent } from "./fetch-current.js";
@@ -30,6 +30,9 @@ export interface CassandraStoreSettings {
   /** Write times this close to now use a lightweight transaction instead (see write.ts). */
   readonly marginMicros: bigint;
   readonly shard?: { index: number; total: number };
+  /** How long a request that fails transiently is retried, from its first failure. */
+  readonly retryWindowMs: number;
+  readonly onRetry?: RetryListener;
   readonly signal?: AbortSignal;
   readonly now?: () => bigint;
 }
@@ -44,10 +47,11 @@ export class CassandraStore implements RecordStore {
     this.#settings = settings;
     this.#retry = (operation) =>
       withRetry(operation, {
-        attempts: 5,
+        windowMs: settings.retryWindowMs,
         baseDelayMs: 200,
-        maxDelayMs: 10_000,
+        maxDelayMs: 5_000,
         isTransient: isTransientCassandraError,
+        onRetry: (error, attempt, delayMs) => settings.onRetry?.("cassandra", error, attempt, delayMs),
         ...(settings.signal ? { signal: settings.signal } : {}),
       });
   }

@@ -18,6 +18,11 @@ export async function clientOptions(
     protocolOptions: { port: options.port },
     encoding: CASSANDRA_ENCODING,
     socketOptions: { connectTimeout: connectTimeoutMs, readTimeout: 60_000 },
+    // A node that went down is tried again within seconds, not the driver's default of up to ten
+    // minutes, so a run that waits out a restart (--retry-window) finds it as soon as it is back.
+    policies: {
+      reconnection: new cassandra.policies.reconnection.ExponentialReconnectionPolicy(500, 4000, false),
+    },
     ...(options.auth
       ? {
           authProvider: new cassandra.auth.PlainTextAuthProvider(

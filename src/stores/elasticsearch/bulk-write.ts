@@ -9,7 +9,7 @@ import type { CurrentRecord } from "../../reconcile/record.js";
 import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { mapConcurrent } from "../../util/map-concurrent.js";
-import { backoffDelay } from "../../util/retry.js";
+import { retryDelay } from "../../util/retry.js";
 import { setTimeout as delay } from "node:timers/promises";
 import { SyncedError } from "../../core/errors.js";
 import { documentId, documentTag, recordToDocument } from "./document-codec.js";
@@ -24,8 +24,10 @@ export interface EsWriteSettings {
   readonly maxBulkBytes: number;
   readonly maxBulkOperations: number;
   readonly maxDocumentBytes: number;
-  /** Attempts for items answered 429 or 5xx: busy or failing shards, worth retrying item by item. */
-  readonly attempts: number;
+  /** Runs a whole bulk request again while it fails transiently (see util/retry.ts). */
+  readonly retry: <T>(operation: () => Promise<T>) => Promise<T>;
+  /** How long items answered 429 or 5xx (busy or failing shards) are retried, item by item. */
+  readonly retryWindowMs: number;
   readonly signal?: AbortSignal;
 }
 
@@ -115,11 +117,12 @@ async function writeChunk(
   outcomes: WriteOutcome[],
 ): Promise<void> {
   let pending = chunk;
+  let firstRefusalAt: number | undefined;
   for (let attempt = 1; pending.length > 0; attempt++) {
-    const response = await settings.client.bulk({
-      operations: pending.flatMap((op) => [op.action, op.document]),
-    });
+    const body = pending.flatMap((op) => [op.action, op.document]);
+    const response = await settings.retry(() => settings.client.bulk({ operations: body }));
     const throttled: Operation[] = [];
+    let refusal: { status: number; reason: string | undefined } | undefined;
     for (const [j, item] of response.items.entries()) {
       const op = pending[j];
       const result = Object.values(item)[0];
@@ -133,14 +136,7 @@ async function writeChunk(
         outcomes[op.index] = tag === undefined ? { status: "written" } : { status: "written", tag };
       } else if (status === 409) outcomes[op.index] = { status: "conflict" };
       else if (status === 429 || status >= 500) {
-        if (attempt >= settings.attempts) {
-          throw new BulkRetriesExhaustedError(
-            plan,
-            status,
-            settings.attempts,
-            result.error?.reason ?? undefined,
-          );
-        }
+        refusal ??= { status, reason: result.error?.reason ?? undefined };
         throttled.push(op);
       } else {
         const reason = result.error
@@ -153,24 +149,44 @@ async function writeChunk(
       }
     }
     pending = throttled;
-    if (pending.length > 0) {
-      await delay(
-        backoffDelay(attempt, 200, 10_000),
-        undefined,
-        settings.signal ? { signal: settings.signal } : undefined,
-      );
+    if (refusal !== undefined) {
+      const now = Date.now();
+      firstRefusalAt ??= now;
+      const wait = retryDelay(refusal, attempt, firstRefusalAt, now, {
+        windowMs: settings.retryWindowMs,
+        baseDelayMs: 200,
+        maxDelayMs: 5_000,
+        isTransient: () => true,
+      });
+      if (wait === undefined) {
+        throw new BulkRetriesExhaustedError(
+          plan,
+          refusal.status,
+          attempt,
+          settings.retryWindowMs,
+          refusal.reason,
+        );
+      }
+      await delay(wait, undefined, settings.signal ? { signal: settings.signal } : undefined);
     }
   }
 }
 
 /** Elasticsearch kept refusing items as overloaded or failing; the run stops and keeps its checkpoint. */
 export class BulkRetriesExhaustedError extends SyncedError {
-  constructor(plan: TablePlan, status: number, attempts: number, reason: string | undefined) {
+  constructor(
+    plan: TablePlan,
+    status: number,
+    attempts: number,
+    windowMs: number,
+    reason: string | undefined,
+  ) {
     super(
-      `Elasticsearch answered ${status} for writes to ${plan.es.index} ${attempts} times` +
+      `Elasticsearch answered ${status} for writes to ${plan.es.index} ${attempts} times over ` +
+        `${Math.round(windowMs / 1000)} s (--retry-window)` +
         `${reason === undefined ? "" : ` (${reason})`}; the cluster is overloaded or failing. The run stopped ` +
         `without moving the checkpoint; run again when the cluster is healthy, or lower --concurrency and --batch-size.`,
-      { index: plan.es.index, table: plan.table, status, attempts },
+      { index: plan.es.index, table: plan.table, status, attempts, windowMs },
     );
   }
 }

@@ -12,7 +12,9 @@ export async function esClientOptions(options: ElasticsearchOptions): Promise<Cl
   return {
     nodes: [...options.nodes],
     Serializer: LosslessSerializer,
-    maxRetries: 5,
+    // The client's own retries wait up to 4 s each, out of sight; the stores retry instead, with
+    // backoff, within --retry-window, and say so in the log (elasticsearch-store.ts).
+    maxRetries: 0,
     requestTimeout: 60_000,
     ...(auth?.kind === "basic" ? { auth: { username: auth.username, password: auth.password } } : {}),
     ...(auth?.kind === "api-key" ? { auth: { apiKey: auth.apiKey } } : {}),

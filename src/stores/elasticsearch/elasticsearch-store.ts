@@ -15,6 +15,8 @@ import { bulkWrite } from "./bulk-write.js";
 import { elasticsearchFailure } from "./elasticsearch-errors.js";
 import { countDocuments, fetchDocuments } from "./fetch-current.js";
 import { scanIndex } from "./scan.js";
+import { isTransientElasticsearchError } from "./transient-errors.js";
+import { withRetry, type RetryListener } from "../../util/retry.js";
 
 export interface ElasticsearchStoreSettings {
   readonly client: Client;
@@ -26,15 +28,30 @@ export interface ElasticsearchStoreSettings {
   readonly maxBulkBytes: number;
   readonly maxDocumentBytes: number;
   readonly shard?: { index: number; total: number };
+  /** How long a request that fails transiently is retried, from its first failure. */
+  readonly retryWindowMs: number;
+  readonly onRetry?: RetryListener;
   readonly signal?: AbortSignal;
 }
 
 export class ElasticsearchStore implements RecordStore {
   readonly side = "elasticsearch";
   readonly #settings: ElasticsearchStoreSettings;
+  readonly #retry: <T>(operation: () => Promise<T>) => Promise<T>;
 
   constructor(settings: ElasticsearchStoreSettings) {
     this.#settings = settings;
+    // Every request synced makes is safe to repeat: reads, and conditional writes whose repetition
+    // answers 409 once the first one landed, which the engine reads and decides again.
+    this.#retry = (operation) =>
+      withRetry(operation, {
+        windowMs: settings.retryWindowMs,
+        baseDelayMs: 200,
+        maxDelayMs: 5_000,
+        isTransient: isTransientElasticsearchError,
+        onRetry: (error, attempt, delayMs) => settings.onRetry?.("elasticsearch", error, attempt, delayMs),
+        ...(settings.signal ? { signal: settings.signal } : {}),
+      });
   }
 
   versionPrecision(plan: TablePlan): VersionPrecision {
@@ -49,6 +66,7 @@ export class ElasticsearchStore implements RecordStore {
         slices: s.slices,
         batchSize: s.batchSize,
         keepAlive: "5m",
+        retry: this.#retry,
         ...(s.shard ? { shard: s.shard } : {}),
       },
       plan,
@@ -59,7 +77,7 @@ export class ElasticsearchStore implements RecordStore {
 
   fetchCurrent(plan: TablePlan, ids: readonly string[]): Promise<Map<string, CurrentRecord | BadRecord>> {
     return rethrowing(
-      () => fetchDocuments(this.#settings.client, plan, ids),
+      () => this.#retry(() => fetchDocuments(this.#settings.client, plan, ids)),
       (error) => elasticsearchFailure(error, `read documents of index ${plan.es.index}`),
     );
   }
@@ -72,7 +90,7 @@ export class ElasticsearchStore implements RecordStore {
   emptyForCreates(plan: TablePlan): Promise<boolean> {
     if (this.#settings.versioning === "external") return Promise.resolve(false);
     return rethrowing(
-      () => countDocuments(this.#settings.client, plan).then((count) => count === 0),
+      () => this.#retry(() => countDocuments(this.#settings.client, plan)).then((count) => count === 0),
       (error) => elasticsearchFailure(error, `count the documents of index ${plan.es.index}`),
     );
   }
@@ -86,7 +104,8 @@ export class ElasticsearchStore implements RecordStore {
       maxBulkBytes: s.maxBulkBytes,
       maxBulkOperations: s.batchSize,
       maxDocumentBytes: s.maxDocumentBytes,
-      attempts: 5,
+      retry: this.#retry,
+      retryWindowMs: s.retryWindowMs,
       ...(s.signal ? { signal: s.signal } : {}),
     };
     return rethrowing(

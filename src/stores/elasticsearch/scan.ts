@@ -16,6 +16,8 @@ export interface EsScanSettings {
   readonly batchSize: number;
   readonly keepAlive: string;
   readonly shard?: { index: number; total: number };
+  /** Runs one request again while it fails transiently (see util/retry.ts). */
+  readonly retry: <T>(operation: () => Promise<T>) => Promise<T>;
 }
 
 /** date_nanos holds 1970 to 2262 only. */
@@ -77,7 +79,9 @@ export async function* scanIndex(
 ): AsyncGenerator<ScanBatch> {
   // With a future limit the query reads on past the end, to find documents dated far ahead.
   const query = rangeQuery(plan, range);
-  const pit = await settings.client.openPointInTime({ index: plan.es.index, keep_alive: settings.keepAlive });
+  const pit = await settings.retry(() =>
+    settings.client.openPointInTime({ index: plan.es.index, keep_alive: settings.keepAlive }),
+  );
   const total = settings.shard ? settings.slices * settings.shard.total : settings.slices;
   const mine = Array.from({ length: total }, (_, i) => i).filter(
     (i) => settings.shard === undefined || i % settings.shard.total === settings.shard.index,
@@ -102,17 +106,21 @@ async function* scanSlice(
   let searchAfter: estypes.SortResults | undefined;
   let id = pitId;
   for (;;) {
-    const response = await settings.client.search({
-      pit: { id, keep_alive: settings.keepAlive },
-      ...(total > 1 ? { slice: { id: String(slice), max: total } } : {}),
-      size: settings.batchSize,
-      sort: [{ _shard_doc: "asc" }],
-      query,
-      track_total_hits: false,
-      // Each record's tag, so a run in both directions can skip what its first direction settled.
-      seq_no_primary_term: true,
-      ...(searchAfter === undefined ? {} : { search_after: searchAfter }),
-    });
+    const pitId = id;
+    const after = searchAfter;
+    const response = await settings.retry(() =>
+      settings.client.search({
+        pit: { id: pitId, keep_alive: settings.keepAlive },
+        ...(total > 1 ? { slice: { id: String(slice), max: total } } : {}),
+        size: settings.batchSize,
+        sort: [{ _shard_doc: "asc" }],
+        query,
+        track_total_hits: false,
+        // Each record's tag, so a run in both directions can skip what its first direction settled.
+        seq_no_primary_term: true,
+        ...(after === undefined ? {} : { search_after: after }),
+      }),
+    );
     id = response.pit_id ?? id;
     const hits = response.hits.hits;
     if (hits.length === 0) return;

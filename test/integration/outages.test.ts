@@ -1,0 +1,149 @@
+// A store that goes away in the middle of a run, as in a restart or a network break: the run waits
+// for it within --retry-window and finishes with nothing lost; past the window it stops with exit 5
+// and an unmoved checkpoint. Each store is reached through a relay the test cuts and restores; the
+// servers behind it are the real ones.
+import assert from "node:assert/strict";
+import type { ChildProcess } from "node:child_process";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { FileStateStore } from "../../src/state/file/file-state-store.js";
+import { Harness } from "../support/harness.js";
+import { outageRelay, type Outage } from "../support/tcp.js";
+
+const ROWS = 3000;
+
+interface Watched {
+  /** Resolves once stderr holds `text`, or rejects if the run exits first. */
+  readonly saw: (text: string) => Promise<void>;
+  readonly exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+/** Follows a running synced: its output so far, and whether it printed something yet. */
+function watch(child: ChildProcess): Watched {
+  let stdout = "";
+  let stderr = "";
+  const waiting: { text: string; resolve: () => void; reject: (e: Error) => void }[] = [];
+  const check = (): void => {
+    for (const w of [...waiting]) {
+      if (stderr.includes(w.text)) {
+        waiting.splice(waiting.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  };
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    check();
+  });
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    child.on("close", (code) => {
+      for (const w of waiting.splice(0)) {
+        w.reject(new Error(`synced exited (${String(code)}) before printing '${w.text}':\n${stderr}`));
+      }
+      resolve({ code, stdout, stderr });
+    });
+  });
+  return {
+    saw: (text) =>
+      new Promise<void>((resolve, reject) => {
+        waiting.push({ text, resolve, reject });
+        check();
+      }),
+    exited,
+  };
+}
+
+describe("a store that goes away during a run", () => {
+  let h: Harness;
+
+  before(async () => {
+    h = await Harness.create("outage");
+    for (const table of ["viaes", "viacass", "gone"]) {
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
+      );
+      const insert = `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, v) VALUES (?, ?, ?)`;
+      const at = new Date(Date.now() - 60_000);
+      const rows = Array.from({ length: ROWS }, (_, i) => [cassandra.types.Uuid.random(), at, i]);
+      await cassandra.concurrent.executeConcurrent(h.cassandra, insert, rows, { concurrencyLevel: 32 });
+    }
+  });
+  after(() => h.cleanup());
+
+  /** A slow run of one table to Elasticsearch, one store reached through `outage`. */
+  function slowRun(table: string, store: "es" | "cassandra", outage: Outage, window: string): Watched {
+    const args =
+      store === "es"
+        ? h.argsWith({ "--es-nodes": `http://127.0.0.1:${outage.port}` })
+        : h.argsWith({ "--cassandra-port": String(outage.port) });
+    return watch(
+      h.spawnCli([
+        ...args,
+        ...["--tables", table, "--direction", "to-es", "--name", table, "--json"],
+        ...["--batch-size", "20", "--concurrency", "1", "--retry-window", window],
+      ]),
+    );
+  }
+
+  function esRelay(): Promise<Outage> {
+    const url = new URL(h.servers.elasticsearchUrl);
+    return outageRelay(url.hostname, Number(url.port));
+  }
+
+  async function documents(table: string): Promise<number> {
+    await h.es.indices.refresh({ index: `${h.index}-${table}` });
+    return (await h.es.count({ index: `${h.index}-${table}` })).count;
+  }
+
+  for (const [store, table] of [
+    ["es", "viaes"],
+    ["cassandra", "viacass"],
+  ] as const) {
+    it(`waits for ${store === "es" ? "Elasticsearch" : "Cassandra"} to come back and finishes with nothing lost`, async () => {
+      const outage =
+        store === "es"
+          ? await esRelay()
+          : await outageRelay(h.servers.cassandraHost, h.servers.cassandraPort);
+      try {
+        const run = slowRun(table, store, outage, "60s");
+        await run.saw('"progress"');
+        await outage.cut();
+        await run.saw("failed transiently; trying again");
+        await outage.restore();
+        const { code, stdout, stderr } = await run.exited;
+        assert.equal(code, EXIT.success, stderr);
+        const summary = JSON.parse(stdout) as { totals: { written: number; deadLettered: number } };
+        assert.equal(summary.totals.deadLettered, 0);
+        assert.equal(await documents(table), ROWS);
+        const state = new FileStateStore({ directory: h.stateDir });
+        assert.notEqual(await state.getCheckpoint(table), undefined);
+      } finally {
+        await outage.close();
+      }
+    });
+  }
+
+  it("stops with exit 5 and an unmoved checkpoint when the store stays away past --retry-window", async () => {
+    const outage = await esRelay();
+    try {
+      const run = slowRun("gone", "es", outage, "2s");
+      await run.saw('"progress"');
+      await outage.cut();
+      const { code, stderr, stdout } = await run.exited;
+      assert.equal(code, EXIT.unreachable, stderr);
+      const summary = JSON.parse(stdout) as { error: { message: string } };
+      assert.match(summary.error.message, /^Elasticsearch could not write to index /);
+      assert.match(summary.error.message, new RegExp(`ECONNREFUSED 127\\.0\\.0\\.1:${outage.port}`));
+      // Past the two-second window; not after the client's own slower retries.
+      assert.ok((summary as unknown as { durationMs: number }).durationMs < 15_000, stdout);
+      const state = new FileStateStore({ directory: h.stateDir });
+      assert.equal(await state.getCheckpoint("gone"), undefined);
+    } finally {
+      await outage.close();
+    }
+  });
+});
