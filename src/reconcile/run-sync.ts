@@ -75,7 +75,7 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
   }
   if (leaseResult.tookOverFrom) {
     const previous = leaseResult.tookOverFrom;
-    const expired = previous.expiresAt.getTime() <= Date.now();
+    const expired = BigInt(previous.expiresAt.getTime()) * 1000n <= deps.now();
     deps.log(
       expired ? "took over an expired lease" : "took over the lease of a run that is no longer running",
       {

@@ -48,6 +48,26 @@ export function retryDelay(
   return Math.min(left, backoffDelay(attempt, policy.baseDelayMs, policy.maxDelayMs, policy.random));
 }
 
+/**
+ * A store adapter's retry: its transient errors retried within `windowMs`, backing off from 0.2 s to
+ * 5 s, each retry reported to `onRetry` under the store's name.
+ */
+export function storeRetry(
+  store: string,
+  isTransient: (error: unknown) => boolean,
+  settings: { readonly windowMs: number; readonly onRetry?: RetryListener; readonly signal?: AbortSignal },
+): <T>(operation: () => Promise<T>) => Promise<T> {
+  return (operation) =>
+    withRetry(operation, {
+      windowMs: settings.windowMs,
+      baseDelayMs: 200,
+      maxDelayMs: 5_000,
+      isTransient,
+      onRetry: (error, attempt, delayMs) => settings.onRetry?.(store, error, attempt, delayMs),
+      ...(settings.signal ? { signal: settings.signal } : {}),
+    });
+}
+
 export async function withRetry<T>(operation: () => Promise<T>, policy: RetryPolicy): Promise<T> {
   const now = policy.now ?? Date.now;
   let firstFailureAt: number | undefined;

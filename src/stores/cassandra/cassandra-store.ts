@@ -12,7 +12,7 @@ import { cassandraPrecision, type TablePlan } from "../../reconcile/table-plan.j
 import type { VersionPrecision } from "../../reconcile/version.js";
 import { nowMicros } from "../../core/micros.js";
 import { rethrowing, rethrowingEach } from "../../util/rethrow.js";
-import { withRetry, type RetryListener } from "../../util/retry.js";
+import { storeRetry, type RetryListener } from "../../util/retry.js";
 import { cassandraFailure, hostStates } from "./cassandra-errors.js";
 import { isTransientCassandraError } from "./transient-errors.js";
 import { fetchCurrent } from "./fetch-current.js";
@@ -45,15 +45,11 @@ export class CassandraStore implements RecordStore {
 
   constructor(settings: CassandraStoreSettings) {
     this.#settings = settings;
-    this.#retry = (operation) =>
-      withRetry(operation, {
-        windowMs: settings.retryWindowMs,
-        baseDelayMs: 200,
-        maxDelayMs: 5_000,
-        isTransient: isTransientCassandraError,
-        onRetry: (error, attempt, delayMs) => settings.onRetry?.("cassandra", error, attempt, delayMs),
-        ...(settings.signal ? { signal: settings.signal } : {}),
-      });
+    this.#retry = storeRetry("cassandra", isTransientCassandraError, {
+      windowMs: settings.retryWindowMs,
+      ...(settings.onRetry ? { onRetry: settings.onRetry } : {}),
+      ...(settings.signal ? { signal: settings.signal } : {}),
+    });
   }
 
   versionPrecision(plan: TablePlan): VersionPrecision {

@@ -16,7 +16,7 @@ import { elasticsearchFailure } from "./elasticsearch-errors.js";
 import { countDocuments, fetchDocuments } from "./fetch-current.js";
 import { scanIndex } from "./scan.js";
 import { isTransientElasticsearchError } from "./transient-errors.js";
-import { withRetry, type RetryListener } from "../../util/retry.js";
+import { storeRetry, type RetryListener } from "../../util/retry.js";
 
 export interface ElasticsearchStoreSettings {
   readonly client: Client;
@@ -43,15 +43,11 @@ export class ElasticsearchStore implements RecordStore {
     this.#settings = settings;
     // Every request synced makes is safe to repeat: reads, and conditional writes whose repetition
     // answers 409 once the first one landed, which the engine reads and decides again.
-    this.#retry = (operation) =>
-      withRetry(operation, {
-        windowMs: settings.retryWindowMs,
-        baseDelayMs: 200,
-        maxDelayMs: 5_000,
-        isTransient: isTransientElasticsearchError,
-        onRetry: (error, attempt, delayMs) => settings.onRetry?.("elasticsearch", error, attempt, delayMs),
-        ...(settings.signal ? { signal: settings.signal } : {}),
-      });
+    this.#retry = storeRetry("elasticsearch", isTransientElasticsearchError, {
+      windowMs: settings.retryWindowMs,
+      ...(settings.onRetry ? { onRetry: settings.onRetry } : {}),
+      ...(settings.signal ? { signal: settings.signal } : {}),
+    });
   }
 
   versionPrecision(plan: TablePlan): VersionPrecision {
