@@ -3,13 +3,13 @@ import { SyncedError, type FailureKind } from "../core/errors.js";
 import type { RunOutcome } from "../state/state-store.js";
 
 export const EXIT = {
-  /** Every table in every direction finished; nothing was dead-lettered. */
+  /** Every table in every direction finished; no dead letter is waiting. */
   success: 0,
   /** The run failed; the checkpoint did not move. */
   failure: 1,
   /** Bad flags, environment, config file or state location; nothing was done. */
   usage: 2,
-  /** The run finished, but some records went to the dead-letter store. */
+  /** The run finished, but dead letters are waiting, put by this run or an earlier one. */
   partial: 3,
   /** Another run of the same configuration holds the lease; nothing was done. */
   leaseHeld: 4,
@@ -30,8 +30,9 @@ const BY_KIND: Readonly<Record<FailureKind, number>> = {
   interrupted: EXIT.interrupted,
 };
 
-export function exitCodeForOutcome(outcome: RunOutcome, error: Error | undefined): number {
-  if (outcome === "success") return EXIT.success;
+/** `waiting`: dead letters of this configuration that wait after the run, its own and earlier ones. */
+export function exitCodeForOutcome(outcome: RunOutcome, error: Error | undefined, waiting = 0): number {
+  if (outcome === "success") return waiting > 0 ? EXIT.partial : EXIT.success;
   if (outcome === "partial") return EXIT.partial;
   if (outcome === "interrupted") return EXIT.interrupted;
   return error === undefined ? EXIT.failure : exitCodeForError(error);

@@ -2,14 +2,14 @@
 // summary, and return the exit code.
 import { randomUUID } from "node:crypto";
 import { holderName } from "../state/lease-holder.js";
-import { join } from "node:path";
 import type { Client } from "@elastic/elasticsearch";
 import type cassandra from "cassandra-driver";
 import type { SyncOptions } from "../config/options.js";
 import { microsFromMillis, nowMicros } from "../core/micros.js";
-import { FileDeadLetters } from "../deadletter/file-dead-letters.js";
+import { defaultDeadLetterLocation, openDeadLetterStore } from "../deadletter/dead-letter-location.js";
+import type { DeadLetterStore } from "../deadletter/dead-letter-store.js";
+import { RunDeadLetters } from "../deadletter/run-dead-letters.js";
 import { runSync } from "../reconcile/run-sync.js";
-import { DEFAULT_STATE_DIRECTORY } from "../core/state-location.js";
 import { openStateStore, type OpenStateStoreOptions } from "../state/open-state-store.js";
 import type { StateStore } from "../state/state-store.js";
 import { resolveRange } from "../reconcile/range.js";
@@ -52,10 +52,15 @@ function baseStateKey(options: SyncOptions): string {
   });
 }
 
-function deadLetterPath(options: SyncOptions, key: string): string {
-  if (options.deadLetter !== undefined) return options.deadLetter;
-  const directory = options.state.backend === "file" ? options.state.directory : DEFAULT_STATE_DIRECTORY;
-  return join(directory, `${key}.dead-letters.ndjson`);
+/** Dead letters live where --dead-letter says, or beside the state. */
+export async function openDeadLetters(
+  options: SyncOptions,
+  key: string,
+  clients: { cassandra?: cassandra.Client; elasticsearch?: Client },
+): Promise<DeadLetterStore> {
+  return openDeadLetterStore(options.deadLetter ?? defaultDeadLetterLocation(options.state, key), clients, {
+    timeoutMs: options.stateTimeoutMs,
+  });
 }
 
 export async function runCommand(options: SyncOptions, context: RunContext): Promise<number> {
@@ -93,7 +98,9 @@ export async function runCommand(options: SyncOptions, context: RunContext): Pro
         { cassandra: c.value, elasticsearch: e.value },
         stateOptions(options),
       ));
-    return await runConnected(options, context, runId, key, c.value, e.value, state);
+    const clients = { cassandra: c.value, elasticsearch: e.value };
+    const deadLetters = await openDeadLetters(options, key, clients);
+    return await runConnected(options, context, { runId, key, state, deadLetters }, c.value, e.value);
   } finally {
     await Promise.all([cassandraClient?.shutdown(), esClient?.close()]);
   }
@@ -106,12 +113,11 @@ function stateOptions(options: SyncOptions): OpenStateStoreOptions {
 async function runConnected(
   options: SyncOptions,
   context: RunContext,
-  runId: string,
-  key: string,
+  run: { runId: string; key: string; state: StateStore; deadLetters: DeadLetterStore },
   cassandraClient: cassandra.Client,
   esClient: Client,
-  state: StateStore,
 ): Promise<number> {
+  const { runId, key, state } = run;
   const consistency = cassandraDriver.types.consistencies as unknown as Record<string, number>;
   const requestLimit = await rethrowing(
     () => requestSizeLimit(esClient),
@@ -183,7 +189,7 @@ async function runConnected(
         direction: options.direction,
       }),
       state,
-      deadLetters: new FileDeadLetters(deadLetterPath(options, key), runId, options.stateTimeoutMs),
+      deadLetters: new RunDeadLetters(run.deadLetters, key, runId),
       signal: context.signal,
       now: nowMicros,
       log: (message, fields) => {
@@ -195,10 +201,29 @@ async function runConnected(
     },
   );
   context.logger.done();
-  await state.close();
-  context.stdout(options.json ? JSON.stringify(summaryJson(report), null, 2) : renderSummary(report));
+  const waiting = await waitingLetters(run.deadLetters, key, context);
+  await Promise.all([state.close(), run.deadLetters.close()]);
+  const shown = { ...report, ...(waiting === undefined ? {} : { deadLettersWaiting: waiting }) };
+  context.stdout(options.json ? JSON.stringify(summaryJson(shown), null, 2) : renderSummary(shown));
   if (report.error !== undefined && isBug(report.error)) context.logger.error(bugReport(report.error));
-  return exitCodeForOutcome(report.outcome, report.error);
+  return exitCodeForOutcome(report.outcome, report.error, waiting ?? report.deadLettered);
+}
+
+/** Letters of earlier runs still wait as well; a store that cannot count them now does not fail the run. */
+async function waitingLetters(
+  store: DeadLetterStore,
+  key: string,
+  context: RunContext,
+): Promise<number | undefined> {
+  try {
+    return await store.count(key);
+  } catch (error) {
+    context.logger.info("could not count the dead letters waiting", {
+      location: store.location,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return undefined;
+  }
 }
 
 /** The driver names consistency levels in camel case: LOCAL_QUORUM is `localQuorum`. */

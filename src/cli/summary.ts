@@ -30,7 +30,10 @@ function table(rows: string[][]): string {
     .join("\n");
 }
 
-export function renderSummary(report: RunReport): string {
+/** The run's report, with the dead letters of the configuration that wait after it, where counted. */
+export type ShownReport = RunReport & { readonly deadLettersWaiting?: number };
+
+export function renderSummary(report: ShownReport): string {
   const lines: string[] = [];
   const dry = report.dryRun ? " (dry run: nothing was written)" : "";
   lines.push(`synced run ${report.runId}, state key ${report.key}${dry}`);
@@ -69,8 +72,15 @@ export function renderSummary(report: RunReport): string {
   const before = report.checkpointBefore === undefined ? "none" : formatMicros(report.checkpointBefore);
   const after = report.checkpointAfter === undefined ? "none" : formatMicros(report.checkpointAfter);
   lines.push(before === after ? `checkpoint: ${after} (unchanged)` : `checkpoint: ${before} -> ${after}`);
-  if (report.deadLettered > 0)
-    lines.push(`dead letters: ${report.deadLettered} in ${report.deadLetterLocation}`);
+  const waiting = report.deadLettersWaiting;
+  if (report.deadLettered > 0 || (waiting ?? 0) > 0) {
+    const put = `${report.deadLettered} put by this run`;
+    const all = waiting === undefined ? "" : `, ${waiting} waiting`;
+    lines.push(
+      `dead letters: ${put}${all} in ${report.deadLetterLocation}; ` +
+        "see them with synced dead-letters list, replay them once fixed with synced dead-letters replay",
+    );
+  }
   const t = totals(report.tables);
   lines.push(
     `outcome: ${report.outcome}, ${t["written"] ?? 0} written, ${report.deadLettered} dead-lettered, ` +
@@ -80,7 +90,7 @@ export function renderSummary(report: RunReport): string {
   return lines.join("\n");
 }
 
-export function summaryJson(report: RunReport): Record<string, unknown> {
+export function summaryJson(report: ShownReport): Record<string, unknown> {
   return {
     runId: report.runId,
     key: report.key,
@@ -97,7 +107,11 @@ export function summaryJson(report: RunReport): Record<string, unknown> {
       after: report.checkpointAfter === undefined ? null : formatMicros(report.checkpointAfter),
     },
     totals: totals(report.tables),
-    deadLetters: { count: report.deadLettered, location: report.deadLetterLocation },
+    deadLetters: {
+      count: report.deadLettered,
+      waiting: report.deadLettersWaiting ?? null,
+      location: report.deadLetterLocation,
+    },
     durationMs: Math.round(report.durationMs),
     ...(report.error ? { error: { name: report.error.name, message: report.error.message } } : {}),
   };

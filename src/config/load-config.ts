@@ -11,7 +11,7 @@ import { didYouMean } from "../core/did-you-mean.js";
 import { ConfigError } from "../core/errors.js";
 import { Layers, missing } from "./layers.js";
 import type { Env, Flags } from "./layers.js";
-import { columnName, cqlName, indexName, stateKey, stateLocation } from "./names.js";
+import { columnName, cqlName, deadLetterLocation, indexName, stateKey, stateLocation } from "./names.js";
 import { OPTION_SPECS } from "./option-specs.js";
 import type { SyncOptions } from "./options.js";
 import type { Warn } from "./secrets.js";
@@ -117,7 +117,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
 
   const name = layers.read("name", stateKey);
   const shard = layers.read("shard", (s) => parseShard(s, input.env));
-  const deadLetter = layers.read("dead-letter", asText);
+  const deadLetter = layers.read("dead-letter", deadLetterLocation);
   return {
     keyspace,
     index,

@@ -8,7 +8,12 @@ import {
   STATE_KEY_RULE,
   stateKeyProblem,
 } from "../core/names.js";
-import { parseStateLocation, type StateLocation } from "../core/state-location.js";
+import {
+  parseDeadLetterLocation,
+  parseStateLocation,
+  type DeadLetterLocation,
+  type StateLocation,
+} from "../core/state-location.js";
 import { asText, invalid, quoted } from "./values.js";
 import type { Setting } from "./values.js";
 
@@ -53,6 +58,10 @@ export function stateKey(setting: Setting): string {
 
 export function stateLocation(setting: Setting): StateLocation {
   return parseStateLocation(asText(setting), setting.source);
+}
+
+export function deadLetterLocation(setting: Setting): DeadLetterLocation {
+  return parseDeadLetterLocation(asText(setting), setting.source);
 }
 
 /** http or https URLs; credentials in them would be printed with the nodes, so they are refused. */

@@ -102,7 +102,8 @@ const DESCRIPTIONS: Record<Flag, string> = {
   name: "The key of this configuration's checkpoint and lease; default: derived from the clusters, keyspace, index, tables, direction and layout",
   state:
     "Where checkpoints live: a directory, cassandra:<keyspace>.<table> or elasticsearch:<index> (es:<index>)",
-  "dead-letter": "Where rejected records go; default: a file beside the state",
+  "dead-letter":
+    "Where rejected records wait to be replayed: a file, cassandra:<keyspace>.<table> or elasticsearch:<index>; default: beside the state, in the same backend",
   "create-tables": "Create the Cassandra table of an index that has none",
   "create-timestamp-index":
     "Create a storage-attached index on each table's timestamp column, so incremental runs read only what changed",

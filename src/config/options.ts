@@ -3,7 +3,7 @@
 import type { DirectionChoice } from "../core/direction.js";
 import type { Layout } from "../core/layout.js";
 import type { Shard } from "./shard.js";
-import type { StateLocation } from "../core/state-location.js";
+import type { DeadLetterLocation, StateLocation } from "../core/state-location.js";
 
 /** `timestamp`: USING TIMESTAMP writes; `lwt`: lightweight transactions, exact but slower. */
 export const CASSANDRA_WRITE_MODES = ["timestamp", "lwt"] as const;
@@ -85,8 +85,8 @@ export interface SyncOptions {
   /** The state key; absent: derived from the clusters, keyspace, index, tables, direction, layout. */
   readonly name?: string;
   readonly state: StateLocation;
-  /** Absent: a file beside the state. */
-  readonly deadLetter?: string;
+  /** Absent: beside the state, in the same backend. */
+  readonly deadLetter?: DeadLetterLocation;
   /** The error budget: the run stops once more records than this have failed. */
   readonly maxErrors: number;
   readonly batchSize: number;

@@ -12,19 +12,25 @@ export type StateLocation =
 export const DEFAULT_STATE_DIRECTORY = "state";
 
 const FORMS = "a directory, cassandra:<keyspace>.<table>, or elasticsearch:<index> (es:<index>)";
+const DEAD_LETTER_FORMS = "a file, cassandra:<keyspace>.<table>, or elasticsearch:<index> (es:<index>)";
 
 /**
  * Reads `cassandra:<keyspace>.<table>`, `elasticsearch:<index>` or `es:<index>`, and otherwise a
  * directory, optionally written `file:<directory>`. A one-letter prefix is a Windows drive, and a
  * directory whose name looks like a prefix can be written `./name:...`. A bad location is a
- * ConfigError of the `state` option.
+ * ConfigError of the `state` option. `--dead-letter` takes the same forms, with a file for a directory.
  */
-export function parseStateLocation(text: string, source: OptionSource = flagSource("state")): StateLocation {
+export function parseStateLocation(
+  text: string,
+  source: OptionSource = flagSource("state"),
+  option: "state" | "dead-letter" = "state",
+): StateLocation {
+  const noun = option === "state" ? "state" : "dead-letter";
   const fail = (problem: string): ConfigError =>
     new ConfigError(
-      "state",
+      option,
       source,
-      `the state location '${text}' cannot be used: ${problem}. Give ${FORMS}.`,
+      `the ${noun} location '${text}' cannot be used: ${problem}. Give ${option === "state" ? FORMS : DEAD_LETTER_FORMS}.`,
       {
         details: { location: text, problem },
       },
@@ -36,7 +42,7 @@ export function parseStateLocation(text: string, source: OptionSource = flagSour
   const rest = match.groups["rest"] ?? "";
   switch (scheme) {
     case "file":
-      if (rest === "") throw fail("it names no directory");
+      if (rest === "") throw fail(`it names no ${option === "state" ? "directory" : "file"}`);
       return { backend: "file", directory: rest };
     case "cassandra": {
       const parts = rest.split(".");
@@ -48,7 +54,7 @@ export function parseStateLocation(text: string, source: OptionSource = flagSour
       ] as const) {
         const problem = cqlNameProblem(name);
         if (problem !== undefined) {
-          throw fail(`'${name}' is not usable as the state ${what} (${problem}; use ${CQL_NAME_RULE})`);
+          throw fail(`'${name}' is not usable as the ${noun} ${what} (${problem}; use ${CQL_NAME_RULE})`);
         }
       }
       return { backend: "cassandra", keyspace, table };
@@ -56,12 +62,30 @@ export function parseStateLocation(text: string, source: OptionSource = flagSour
     case "elasticsearch":
     case "es": {
       const problem = indexNameProblem(rest);
-      if (problem !== undefined) throw fail(`'${rest}' is not usable as the state index (${problem})`);
+      if (problem !== undefined) throw fail(`'${rest}' is not usable as the ${noun} index (${problem})`);
       return { backend: "elasticsearch", index: rest };
     }
     default:
-      throw fail(`'${scheme}:' is not a kind of state store`);
+      throw fail(`'${scheme}:' is not a kind of ${noun} store`);
   }
+}
+
+/** Where dead letters live: `--dead-letter` takes the forms of `--state`, with a file for a directory. */
+export type DeadLetterLocation =
+  | { readonly backend: "file"; readonly path: string }
+  | { readonly backend: "cassandra"; readonly keyspace: string; readonly table: string }
+  | { readonly backend: "elasticsearch"; readonly index: string };
+
+export function parseDeadLetterLocation(
+  text: string,
+  source: OptionSource = flagSource("dead-letter"),
+): DeadLetterLocation {
+  const parsed = parseStateLocation(text, source, "dead-letter");
+  return parsed.backend === "file" ? { backend: "file", path: parsed.directory } : parsed;
+}
+
+export function formatDeadLetterLocation(location: DeadLetterLocation): string {
+  return location.backend === "file" ? location.path : formatStateLocation(location);
 }
 
 export function formatStateLocation(location: StateLocation): string {

@@ -13,7 +13,10 @@ export interface DeadLetter {
 }
 
 export interface DeadLetterSink {
+  /** May hold the letter until `flush`. */
   put(letter: DeadLetter): Promise<void>;
+  /** Stores every letter put so far; the engine calls it at the end of each batch. */
+  flush(): Promise<void>;
   /** How many letters this run has put. */
   readonly count: number;
 }

@@ -58,8 +58,13 @@ export async function syncTable(input: SyncTableInput): Promise<TableStats> {
       if (failure) break;
       stats.scanned += batch.records.length + batch.bad.length;
       const work = (async () => {
-        for (const bad of batch.bad) await deadLetter(input, stats, bad.id, bad.reason, bad.raw);
-        await reconcileBatch(input, stats, precision, unsettled(input, stats, batch.records), targetEmpty);
+        try {
+          for (const bad of batch.bad) await deadLetter(input, stats, bad.id, bad.reason, bad.raw);
+          await reconcileBatch(input, stats, precision, unsettled(input, stats, batch.records), targetEmpty);
+        } finally {
+          // Also when the error budget ran out: the letters counted so far are stored.
+          await input.deadLetters.flush();
+        }
         input.onBatch?.(stats);
       })().catch((error: unknown) => {
         failure ??= { error };

@@ -53,6 +53,8 @@ export interface StepOptions {
   readonly timeoutMs: number;
   /** The error to raise: StateError, unless a failure means the store cannot be used as configured. */
   readonly as?: StateErrorClass;
+  /** What the messages call the store: the state store, unless said otherwise. */
+  readonly store?: string;
 }
 
 /**
@@ -66,10 +68,11 @@ export async function inStateStore<T>(
   options: StepOptions,
 ): Promise<T> {
   const as = options.as ?? StateError;
+  const store = options.store ?? "state store";
   const timedOut = (): StateError =>
     new as(
-      `could not ${action} in the state store (${location}): it did not finish within ` +
-        `${options.timeoutMs} ms. Check that the state store is reachable and responsive (a hung disk ` +
+      `could not ${action} in the ${store} (${location}): it did not finish within ` +
+        `${options.timeoutMs} ms. Check that the ${store} is reachable and responsive (a hung disk ` +
         "or mount, a FIFO where a file should be), or raise --state-timeout.",
       { action, location, timeoutMs: options.timeoutMs },
       { cause: undefined },
@@ -80,8 +83,8 @@ export async function inStateStore<T>(
     if (error instanceof StateError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new as(
-      `could not ${action} in the state store (${location}): ${reason}. ` +
-        "Check that the state store is reachable and writable, or choose another state location.",
+      `could not ${action} in the ${store} (${location}): ${reason}. ` +
+        `Check that the ${store} is reachable and writable, or choose another location.`,
       { action, location },
       { cause: error },
     );

@@ -98,7 +98,7 @@ describe("refused and stopped runs", () => {
     assert.equal(result.code, EXIT.failure, result.stderr);
     assert.match(
       result.stdout,
-      /could not write a dead letter .*letters\.fifo is a FIFO, not a regular file/,
+      /could not write dead letters in the dead-letter store .*letters\.fifo is a FIFO, not a regular file/,
     );
     const store = new FileStateStore({ directory: h.stateDir });
     assert.equal(await store.getCheckpoint("letters"), undefined);

@@ -11,7 +11,8 @@ import { parseRunFlags } from "./flags.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { runCommand } from "../../src/cli/run-command.js";
 import type { Logger } from "../../src/cli/logger.js";
-import { FileDeadLetters } from "../../src/deadletter/file-dead-letters.js";
+import { FileDeadLetterStore } from "../../src/deadletter/file-dead-letters.js";
+import { RunDeadLetters } from "../../src/deadletter/run-dead-letters.js";
 import type { RecordStore } from "../../src/reconcile/record-store.js";
 import type { RunReport } from "../../src/reconcile/run-report.js";
 import { runSync } from "../../src/reconcile/run-sync.js";
@@ -188,7 +189,11 @@ export class Harness {
           direction: "both",
         }),
         state: run.state ?? new FileStateStore({ directory: this.stateDir }),
-        deadLetters: new FileDeadLetters(join(this.stateDir, `${run.key}.dead.ndjson`), "test"),
+        deadLetters: new RunDeadLetters(
+          new FileDeadLetterStore(join(this.stateDir, `${run.key}.dead.ndjson`)),
+          run.key,
+          "test",
+        ),
         signal: new AbortController().signal,
         now: () => micros(new Date()),
         log: () => undefined,

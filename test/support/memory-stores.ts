@@ -136,16 +136,24 @@ export class MemoryRecordStore implements RecordStore {
   }
 }
 
+/** Holds letters until `flush`, as the real sink may, so a test sees only what the engine flushed. */
 export class MemoryDeadLetters implements DeadLetterSink {
   readonly letters: DeadLetter[] = [];
   readonly location = "memory";
+  #held: DeadLetter[] = [];
 
   get count(): number {
-    return this.letters.length;
+    return this.letters.length + this.#held.length;
   }
 
   put(letter: DeadLetter): Promise<void> {
-    this.letters.push(letter);
+    this.#held.push(letter);
+    return Promise.resolve();
+  }
+
+  flush(): Promise<void> {
+    this.letters.push(...this.#held);
+    this.#held = [];
     return Promise.resolve();
   }
 }

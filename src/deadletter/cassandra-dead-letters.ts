@@ -1,0 +1,191 @@
+// Dead letters in a Cassandra table, beside a Cassandra state table, so they outlive a CronJob's pod.
+// One partition per configuration, one row per letter: putting a letter again overwrites its row.
+import cassandra from "cassandra-driver";
+import { parseJsonLossless, stableStringify } from "../core/canonical-json.js";
+import type { JsonValue } from "../core/json-value.js";
+import { quoteIdentifier } from "../core/cql-identifier.js";
+import { CQL_NAME_RULE, cqlNameProblem } from "../core/names.js";
+import { CorruptStateError, inStateStore, StateSetupError } from "../state/state-errors.js";
+import { DEFAULT_STATE_TIMEOUT_MS } from "../state/state-store.js";
+import type { DeadLetterStore, StoredLetter } from "./dead-letter-store.js";
+import { letterFromJson } from "./letter-json.js";
+
+const QUORUM = { prepare: true, consistency: cassandra.types.consistencies.localQuorum };
+const COLUMNS = "key, letter_id, at, run_id, tbl, direction, source, record_id, reason, record";
+/** Letters written per batch, well below the batch size that Cassandra warns about for most records. */
+const BATCH = 20;
+/** Letters removed per statement: an IN list of clustering keys stays one partition's work. */
+const REMOVE_CHUNK = 100;
+
+function values(letter: StoredLetter): unknown[] {
+  return [
+    letter.key,
+    letter.letterId,
+    letter.at,
+    letter.runId,
+    letter.table,
+    letter.direction,
+    letter.from,
+    letter.id ?? null,
+    letter.reason,
+    stableStringify(letter.record),
+  ];
+}
+
+export class CassandraDeadLetterStore implements DeadLetterStore {
+  readonly backend = "cassandra";
+  readonly location: string;
+  private readonly insert: string;
+
+  private constructor(
+    private readonly client: cassandra.Client,
+    private readonly table: string,
+    private readonly timeoutMs: number,
+  ) {
+    this.location = `Cassandra table ${table}`;
+    this.insert = `INSERT INTO ${table} (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  }
+
+  /** Creates the table if it is missing; the keyspace must exist. The client stays the caller's. */
+  static async open(
+    client: cassandra.Client,
+    keyspace: string,
+    table: string,
+    timeoutMs = DEFAULT_STATE_TIMEOUT_MS,
+  ): Promise<CassandraDeadLetterStore> {
+    const name = `${cqlName("keyspace", keyspace)}.${cqlName("table", table)}`;
+    const store = new CassandraDeadLetterStore(client, name, timeoutMs);
+    await inStateStore(
+      "prepare the dead-letter table",
+      store.location,
+      async () => {
+        await client.execute(
+          `CREATE TABLE IF NOT EXISTS ${name} (key text, letter_id text, at timestamp, run_id text, ` +
+            "tbl text, direction text, source text, record_id text, reason text, record text, " +
+            "PRIMARY KEY ((key), letter_id)) WITH comment = 'synced dead letters: records waiting to be fixed and replayed'",
+        );
+      },
+      { timeoutMs, as: StateSetupError, store: "dead-letter store" },
+    );
+    return store;
+  }
+
+  put(letters: readonly StoredLetter[]): Promise<void> {
+    return this.step("write dead letters", async () => {
+      // The letters of one configuration share a partition: one unlogged batch per key is one
+      // mutation on each replica.
+      const byKey = new Map<string, StoredLetter[]>();
+      for (const letter of letters) byKey.set(letter.key, [...(byKey.get(letter.key) ?? []), letter]);
+      for (const group of byKey.values()) {
+        for (let i = 0; i < group.length; i += BATCH) {
+          const queries = group.slice(i, i + BATCH).map((letter) => ({
+            query: this.insert,
+            params: values(letter),
+          }));
+          await this.client.batch(queries, { ...QUORUM, logged: false, isIdempotent: true });
+        }
+      }
+    });
+  }
+
+  async *list(key: string): AsyncIterable<StoredLetter> {
+    let pageState: string | undefined;
+    do {
+      const page = await this.step("read the dead letters", () =>
+        this.client.execute(`SELECT ${COLUMNS} FROM ${this.table} WHERE key = ?`, [key], {
+          ...QUORUM,
+          fetchSize: 500,
+          ...(pageState === undefined ? {} : { pageState }),
+        }),
+      );
+      for (const row of page.rows) yield this.letter(row);
+      // The driver gives null, not undefined, after the last page.
+      const next: unknown = page.pageState;
+      pageState = typeof next === "string" && next !== "" ? next : undefined;
+    } while (pageState !== undefined);
+  }
+
+  count(key: string): Promise<number> {
+    return this.step("count the dead letters", async () => {
+      const result = await this.client.execute(
+        `SELECT COUNT(*) AS n FROM ${this.table} WHERE key = ?`,
+        [key],
+        QUORUM,
+      );
+      return Number(String(result.rows[0]?.get("n") ?? 0));
+    });
+  }
+
+  remove(key: string, letterIds: readonly string[]): Promise<void> {
+    return this.step("remove dead letters", async () => {
+      for (let i = 0; i < letterIds.length; i += REMOVE_CHUNK) {
+        await this.client.execute(
+          `DELETE FROM ${this.table} WHERE key = ? AND letter_id IN ?`,
+          [key, letterIds.slice(i, i + REMOVE_CHUNK)],
+          { ...QUORUM, isIdempotent: true },
+        );
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    // The client belongs to the caller.
+    return Promise.resolve();
+  }
+
+  private letter(row: cassandra.types.Row): StoredLetter {
+    const letterId = String(row.get("letter_id"));
+    const source = {
+      location: `dead letter ${letterId} in table ${this.table}`,
+      remedy: `Fix the row or delete it (synced dead-letters purge --letter ${letterId}).`,
+    };
+    let record: JsonValue = null;
+    const text: unknown = row.get("record");
+    if (typeof text === "string") {
+      try {
+        record = parseJsonLossless(text) as JsonValue;
+      } catch (error) {
+        throw new CorruptStateError(
+          source.location,
+          `its record is not JSON (${String(error)})`,
+          source.remedy,
+        );
+      }
+    }
+    const at: unknown = row.get("at");
+    return letterFromJson(
+      {
+        key: row.get("key") as unknown,
+        letterId,
+        at: at instanceof Date ? at.toISOString() : null,
+        runId: row.get("run_id") as unknown,
+        table: row.get("tbl") as unknown,
+        direction: row.get("direction") as unknown,
+        from: row.get("source") as unknown,
+        id: row.get("record_id") as unknown,
+        reason: row.get("reason") as unknown,
+        record,
+      },
+      source,
+    );
+  }
+
+  private step<T>(action: string, work: () => Promise<T>): Promise<T> {
+    return inStateStore(action, this.location, work, {
+      timeoutMs: this.timeoutMs,
+      store: "dead-letter store",
+    });
+  }
+}
+
+/** Folded to lower case as cqlsh folds an unquoted name, then quoted where CQL needs it. */
+function cqlName(what: "keyspace" | "table", name: string): string {
+  const problem = cqlNameProblem(name);
+  if (problem !== undefined) {
+    throw new StateSetupError(
+      `'${name}' is not usable as the dead-letter ${what} (${problem}); a Cassandra ${what} name is ${CQL_NAME_RULE}.`,
+      { [what]: name },
+    );
+  }
+  return quoteIdentifier(name.toLowerCase());
+}

@@ -1,0 +1,191 @@
+// Dead letters in an Elasticsearch index, beside an Elasticsearch state index, so they outlive a
+// CronJob's pod. One document per letter (`<key>:<letter id>`): putting a letter again overwrites it.
+// Writes refresh at once, as the state index's do: letters are few, and a count or a list right after
+// a run must see them.
+import type { Client, estypes } from "@elastic/elasticsearch";
+import { parseJsonLossless, stableStringify } from "../core/canonical-json.js";
+import type { JsonValue } from "../core/json-value.js";
+import { CorruptStateError, inStateStore, StateSetupError } from "../state/state-errors.js";
+import { checkIndexName, isAlreadyExists } from "../state/elasticsearch/elasticsearch-schema.js";
+import { DEFAULT_STATE_TIMEOUT_MS } from "../state/state-store.js";
+import type { DeadLetterStore, StoredLetter } from "./dead-letter-store.js";
+import { letterFromJson, letterToJson } from "./letter-json.js";
+
+const MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: "strict",
+  _meta: { purpose: "synced dead letters: records waiting to be fixed and replayed" },
+  properties: {
+    key: { type: "keyword" },
+    letterId: { type: "keyword" },
+    at: { type: "date" },
+    runId: { type: "keyword" },
+    table: { type: "keyword" },
+    direction: { type: "keyword" },
+    from: { type: "keyword" },
+    id: { type: "keyword" },
+    reason: { type: "text" },
+    // Kept as text, never searched: a record's fields would otherwise grow the mapping, and its
+    // large integers would lose digits as JSON numbers.
+    record: { type: "keyword", index: false, doc_values: false },
+  },
+};
+
+const PAGE = 500;
+
+/** Throws for the first item of a bulk response that failed, other than with the statuses allowed. */
+function failedItem(response: estypes.BulkResponse, action: "index" | "delete", allowed: number[]): void {
+  for (const item of response.items) {
+    const result = item[action];
+    const status = result?.status ?? 500;
+    if (status >= 300 && !allowed.includes(status)) {
+      throw new Error(
+        `${action} of ${String(result?._id)} answered ${status}: ${JSON.stringify(result?.error)}`,
+      );
+    }
+  }
+}
+
+export class ElasticsearchDeadLetterStore implements DeadLetterStore {
+  readonly backend = "elasticsearch";
+  readonly location: string;
+
+  private constructor(
+    private readonly client: Client,
+    private readonly index: string,
+    private readonly timeoutMs: number,
+  ) {
+    this.location = `Elasticsearch index ${index}`;
+  }
+
+  /** Creates the index if it is missing; the client stays the caller's to close. */
+  static async open(
+    client: Client,
+    index: string,
+    options: { readonly timeoutMs?: number; readonly replicas?: number } = {},
+  ): Promise<ElasticsearchDeadLetterStore> {
+    const store = new ElasticsearchDeadLetterStore(
+      client,
+      checkIndexName(index),
+      options.timeoutMs ?? DEFAULT_STATE_TIMEOUT_MS,
+    );
+    await inStateStore(
+      "prepare the dead-letter index",
+      store.location,
+      () => store.prepare(options.replicas),
+      {
+        timeoutMs: store.timeoutMs,
+        as: StateSetupError,
+      },
+    );
+    return store;
+  }
+
+  put(letters: readonly StoredLetter[]): Promise<void> {
+    if (letters.length === 0) return Promise.resolve();
+    return this.step("write dead letters", async () => {
+      const response = await this.client.bulk({
+        refresh: true,
+        operations: letters.flatMap((letter) => [
+          { index: { _index: this.index, _id: `${letter.key}:${letter.letterId}` } },
+          { ...letterToJson(letter), record: stableStringify(letter.record) },
+        ]),
+      });
+      failedItem(response, "index", []);
+    });
+  }
+
+  async *list(key: string): AsyncIterable<StoredLetter> {
+    let after: estypes.SortResults | undefined;
+    for (;;) {
+      const page = await this.step("read the dead letters", () =>
+        this.client.search<Record<string, unknown>>({
+          index: this.index,
+          size: PAGE,
+          query: { term: { key } },
+          sort: [{ letterId: "asc" }],
+          ...(after === undefined ? {} : { search_after: after }),
+        }),
+      );
+      const hits = page.hits.hits;
+      for (const hit of hits) yield this.letter(hit._id ?? "", hit._source);
+      if (hits.length < PAGE) return;
+      after = hits[hits.length - 1]?.sort;
+    }
+  }
+
+  count(key: string): Promise<number> {
+    return this.step("count the dead letters", async () => {
+      const result = await this.client.count({ index: this.index, query: { term: { key } } });
+      return result.count;
+    });
+  }
+
+  remove(key: string, letterIds: readonly string[]): Promise<void> {
+    if (letterIds.length === 0) return Promise.resolve();
+    return this.step("remove dead letters", async () => {
+      const response = await this.client.bulk({
+        refresh: true,
+        operations: letterIds.map((id) => ({ delete: { _index: this.index, _id: `${key}:${id}` } })),
+      });
+      const failed = response.items.find((item) => {
+        const status = item.delete?.status ?? 500;
+        return status >= 300 && status !== 404;
+      });
+      if (failed !== undefined) {
+        throw new Error(
+          `removing ${String(failed.delete?._id)} failed: ${JSON.stringify(failed.delete?.error)}`,
+        );
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    // The client belongs to the caller.
+    return Promise.resolve();
+  }
+
+  private letter(id: string, source: Record<string, unknown> | undefined): StoredLetter {
+    const where = {
+      location: `document ${id} in index ${this.index}`,
+      remedy: `Fix the document or delete it (DELETE ${this.index}/_doc/${id}).`,
+    };
+    let record: JsonValue = null;
+    const text = source?.["record"];
+    if (typeof text === "string") {
+      try {
+        record = parseJsonLossless(text) as JsonValue;
+      } catch (error) {
+        throw new CorruptStateError(
+          where.location,
+          `its record is not JSON (${String(error)})`,
+          where.remedy,
+        );
+      }
+    }
+    return letterFromJson({ ...source, record }, where);
+  }
+
+  private async prepare(replicas: number | undefined): Promise<void> {
+    if (await this.client.indices.exists({ index: this.index })) return;
+    try {
+      await this.client.indices.create({
+        index: this.index,
+        settings: {
+          number_of_shards: 1,
+          ...(replicas === undefined ? {} : { number_of_replicas: replicas }),
+        },
+        mappings: MAPPINGS,
+      });
+    } catch (error) {
+      // Another run created it first.
+      if (!isAlreadyExists(error)) throw error;
+    }
+  }
+
+  private step<T>(action: string, work: () => Promise<T>): Promise<T> {
+    return inStateStore(action, this.location, work, {
+      timeoutMs: this.timeoutMs,
+      store: "dead-letter store",
+    });
+  }
+}

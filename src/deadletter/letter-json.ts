@@ -1,0 +1,65 @@
+// The JSON shape of a letter in the file and Elasticsearch backends. Everything read back is checked
+// field by field, so a hand-edited letter that lost a field is reported instead of half-used.
+import type { Direction } from "../core/direction.js";
+import type { JsonValue } from "../core/json-value.js";
+import { CorruptStateError } from "../state/state-errors.js";
+import { FieldReader, isJsonObject, type RecordSource } from "../state/state-json.js";
+import { letterIdOf, type StoredLetter } from "./dead-letter-store.js";
+
+const SIDES = ["cassandra", "elasticsearch"] as const;
+const DIRECTIONS: readonly Direction[] = ["to-es", "to-cassandra"];
+
+export function letterToJson(letter: StoredLetter): Record<string, JsonValue> {
+  return {
+    key: letter.key,
+    letterId: letter.letterId,
+    at: letter.at.toISOString(),
+    runId: letter.runId,
+    table: letter.table,
+    direction: letter.direction,
+    from: letter.from,
+    id: letter.id ?? null,
+    reason: letter.reason,
+    record: letter.record,
+  };
+}
+
+/**
+ * A letter as stored. `key` stands in for a letter written before letters named their key (a file
+ * of one configuration); its letter id is then derived as a new letter's would be.
+ */
+export function letterFromJson(value: unknown, source: RecordSource, key?: string): StoredLetter {
+  const f = new FieldReader(value, source);
+  const object = isJsonObject(value) ? value : {};
+  const direction = oneOf(object, "direction", DIRECTIONS, source);
+  const from = oneOf(object, "from", SIDES, source);
+  const record = (object["record"] ?? null) as JsonValue;
+  const table = f.string("table");
+  const id = f.optionalString("id");
+  return {
+    key: key !== undefined && object["key"] == null ? key : f.string("key"),
+    letterId:
+      object["letterId"] == null ? letterIdOf({ table, direction, id }, record) : f.string("letterId"),
+    at: f.date("at"),
+    runId: f.string("runId"),
+    table,
+    direction,
+    from,
+    id,
+    reason: f.string("reason"),
+    record,
+  };
+}
+
+function oneOf<T extends string>(
+  object: Record<string, unknown>,
+  name: string,
+  choices: readonly T[],
+  source: RecordSource,
+): T {
+  const found = choices.find((c) => c === object[name]);
+  if (found === undefined) {
+    throw new CorruptStateError(source.location, `'${name}' must be ${choices.join(" or ")}`, source.remedy);
+  }
+  return found;
+}
