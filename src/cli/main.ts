@@ -3,11 +3,14 @@
 // into a message and an exit code.
 import { hideBin } from "yargs/helpers";
 import { buildCli } from "../config/cli-options.js";
+import type { Flags } from "../config/layers.js";
 import { loadConfig } from "../config/load-config.js";
+import type { SyncOptions } from "../config/options.js";
 import { redactedConfig } from "../config/redact.js";
 import { InterruptedError } from "../reconcile/run-errors.js";
 import { EXIT, exitCodeForError } from "./exit-codes.js";
 import { createLogger } from "./logger.js";
+import { deadLettersCommand } from "./dead-letters-command.js";
 import { runCommand } from "./run-command.js";
 import { bugReport, isBug } from "./unexpected-error.js";
 
@@ -23,22 +26,28 @@ async function main(): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   let code: number = EXIT.success;
+  const options = (flags: Flags): Promise<SyncOptions> =>
+    loadConfig({
+      flags,
+      env: process.env,
+      warn: (message) => {
+        logger.info(message);
+      },
+    });
+  const context = {
+    signal: controller.signal,
+    logger,
+    stdout: (text: string) => process.stdout.write(`${text}\n`),
+  };
   try {
     await buildCli(hideBin(process.argv), {
       run: async (flags) => {
-        const options = await loadConfig({
-          flags,
-          env: process.env,
-          warn: (message) => {
-            logger.info(message);
-          },
-        });
-        logger.info("starting", { options: redactedConfig(options) });
-        code = await runCommand(options, {
-          signal: controller.signal,
-          logger,
-          stdout: (text) => process.stdout.write(`${text}\n`),
-        });
+        const resolved = await options(flags);
+        logger.info("starting", { options: redactedConfig(resolved) });
+        code = await runCommand(resolved, context);
+      },
+      deadLetters: async (action, flags, letters) => {
+        code = await deadLettersCommand(action, await options(flags), letters, context);
       },
     }).parseAsync();
   } catch (error) {

@@ -2,10 +2,8 @@
 // summary, and return the exit code.
 import { randomUUID } from "node:crypto";
 import { holderName } from "../state/lease-holder.js";
-import type { Client } from "@elastic/elasticsearch";
-import type cassandra from "cassandra-driver";
 import type { SyncOptions } from "../config/options.js";
-import { microsFromMillis, nowMicros } from "../core/micros.js";
+import { nowMicros } from "../core/micros.js";
 import { defaultDeadLetterLocation, openDeadLetterStore } from "../deadletter/dead-letter-location.js";
 import type { DeadLetterStore } from "../deadletter/dead-letter-store.js";
 import { RunDeadLetters } from "../deadletter/run-dead-letters.js";
@@ -14,15 +12,9 @@ import { openStateStore, type OpenStateStoreOptions } from "../state/open-state-
 import type { StateStore } from "../state/state-store.js";
 import { resolveRange } from "../reconcile/range.js";
 import { deriveStateKey, validateStateKey } from "../state/state-key.js";
-import { CassandraStore } from "../stores/cassandra/cassandra-store.js";
-import { connectCassandra } from "../stores/cassandra/connect.js";
-import { connectElasticsearch, requestSizeLimit } from "../stores/elasticsearch/connect.js";
-import { ElasticsearchStore } from "../stores/elasticsearch/elasticsearch-store.js";
-import { StoreSchemaGateway } from "../stores/schema-gateway.js";
-import { elasticsearchFailure } from "../stores/elasticsearch/elasticsearch-errors.js";
-import { rethrowing } from "../util/rethrow.js";
-import cassandraDriver from "cassandra-driver";
+import { withClients, type Clients } from "./connections.js";
 import { exitCodeForOutcome } from "./exit-codes.js";
+import { recordStores } from "./record-stores.js";
 import type { Logger } from "./logger.js";
 import { renderSummary, summaryJson } from "./summary.js";
 import { bugReport, isBug } from "./unexpected-error.js";
@@ -56,7 +48,7 @@ function baseStateKey(options: SyncOptions): string {
 export async function openDeadLetters(
   options: SyncOptions,
   key: string,
-  clients: { cassandra?: cassandra.Client; elasticsearch?: Client },
+  clients: Partial<Clients>,
 ): Promise<DeadLetterStore> {
   return openDeadLetterStore(options.deadLetter ?? defaultDeadLetterLocation(options.state, key), clients, {
     timeoutMs: options.stateTimeoutMs,
@@ -79,31 +71,11 @@ export async function runCommand(options: SyncOptions, context: RunContext): Pro
     options.state.backend === "file"
       ? await openStateStore(options.state, {}, stateOptions(options))
       : undefined;
-  let cassandraClient: cassandra.Client | undefined;
-  let esClient: Client | undefined;
-  try {
-    const [c, e] = await Promise.allSettled([
-      connectCassandra(options.cassandra, options.connectTimeoutMs),
-      connectElasticsearch(options.elasticsearch, options.connectTimeoutMs),
-    ]);
-    // Keep whichever connected, so `finally` closes it even when the other failed.
-    cassandraClient = c.status === "fulfilled" ? c.value : undefined;
-    esClient = e.status === "fulfilled" ? e.value : undefined;
-    if (c.status === "rejected") throw c.reason;
-    if (e.status === "rejected") throw e.reason;
-    const state =
-      localState ??
-      (await openStateStore(
-        options.state,
-        { cassandra: c.value, elasticsearch: e.value },
-        stateOptions(options),
-      ));
-    const clients = { cassandra: c.value, elasticsearch: e.value };
+  return withClients(options, async (clients) => {
+    const state = localState ?? (await openStateStore(options.state, clients, stateOptions(options)));
     const deadLetters = await openDeadLetters(options, key, clients);
-    return await runConnected(options, context, { runId, key, state, deadLetters }, c.value, e.value);
-  } finally {
-    await Promise.all([cassandraClient?.shutdown(), esClient?.close()]);
-  }
+    return runConnected(options, context, { runId, key, state, deadLetters }, clients);
+  });
 }
 
 function stateOptions(options: SyncOptions): OpenStateStoreOptions {
@@ -114,27 +86,10 @@ async function runConnected(
   options: SyncOptions,
   context: RunContext,
   run: { runId: string; key: string; state: StateStore; deadLetters: DeadLetterStore },
-  cassandraClient: cassandra.Client,
-  esClient: Client,
+  clients: Clients,
 ): Promise<number> {
   const { runId, key, state } = run;
-  const consistency = cassandraDriver.types.consistencies as unknown as Record<string, number>;
-  const requestLimit = await rethrowing(
-    () => requestSizeLimit(esClient),
-    (error) => elasticsearchFailure(error, "read the nodes' http.max_content_length"),
-  );
-  const shared = {
-    signal: context.signal,
-    retryWindowMs: options.retryWindowMs,
-    onRetry: (store: string, error: unknown, attempt: number, delayMs: number) => {
-      context.logger.info(`${store} failed transiently; trying again`, {
-        store,
-        attempt,
-        delayMs,
-        error: error instanceof Error ? error.message.split("\n")[0] : String(error),
-      });
-    },
-  };
+  const stores = await recordStores(options, clients, context);
   const report = await runSync(
     {
       runId,
@@ -152,42 +107,7 @@ async function runConnected(
       maxFutureMs: options.maxFutureMs,
     },
     {
-      cassandra: new CassandraStore({
-        client: cassandraClient,
-        readConsistency:
-          consistency[camel(options.cassandra.readConsistency)] ?? consistency["localQuorum"] ?? 6,
-        writeConsistency:
-          consistency[camel(options.cassandra.writeConsistency)] ?? consistency["localQuorum"] ?? 6,
-        writes: options.cassandra.writes,
-        splits: options.splits,
-        concurrency: options.concurrency,
-        batchSize: options.batchSize,
-        marginMicros: microsFromMillis(options.lagMs),
-        ...(options.shard ? { shard: options.shard } : {}),
-        ...shared,
-      }),
-      elasticsearch: new ElasticsearchStore({
-        client: esClient,
-        versioning: options.elasticsearch.versioning,
-        slices: options.slices,
-        concurrency: options.concurrency,
-        batchSize: options.batchSize,
-        // Bulk requests of a few megabytes keep memory low and stay far below the node's limit.
-        maxBulkBytes: Math.min(10 * 1024 * 1024, Math.floor(requestLimit / 2)),
-        // The action line and the request around a lone document need a little room.
-        maxDocumentBytes: requestLimit - 16 * 1024,
-        ...(options.shard ? { shard: options.shard } : {}),
-        ...shared,
-      }),
-      schema: new StoreSchemaGateway(cassandraClient, esClient, {
-        keyspace: options.keyspace,
-        layout: { layout: options.layout, index: options.index, typeField: options.typeField },
-        names: options.columns,
-        include: options.tables,
-        exclude: options.excludeTables,
-        createTables: options.createTables,
-        direction: options.direction,
-      }),
+      ...stores,
       state,
       deadLetters: new RunDeadLetters(run.deadLetters, key, runId),
       signal: context.signal,
@@ -224,9 +144,4 @@ async function waitingLetters(
     });
     return undefined;
   }
-}
-
-/** The driver names consistency levels in camel case: LOCAL_QUORUM is `localQuorum`. */
-function camel(level: string): string {
-  return level.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }

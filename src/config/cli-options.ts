@@ -10,9 +10,85 @@ import type { Flags } from "./layers.js";
 import { OPTION_SPECS } from "./option-specs.js";
 import type { OptionSpec } from "./option-specs.js";
 
+export const LETTER_ACTIONS = ["list", "show", "replay", "purge"] as const;
+export type LetterAction = (typeof LETTER_ACTIONS)[number];
+
+/** What `synced dead-letters <action>` takes beside the run options. */
+export interface LetterFlags {
+  /** Letter ids: only these (show takes exactly one). */
+  readonly letters: readonly string[];
+  /** purge: every letter of the configuration. */
+  readonly all: boolean;
+  /** purge: the confirmation. */
+  readonly yes: boolean;
+  /** list: at most this many are printed. */
+  readonly limit: number;
+}
+
 export interface CliHandlers {
   /** Called with the parsed flags of `synced [run]`; pass them to loadConfig. */
   readonly run: (flags: Flags) => void | Promise<void>;
+  /** Called with the parsed flags of `synced dead-letters <action>`; absent: the command is unknown. */
+  readonly deadLetters?: (action: LetterAction, flags: Flags, letters: LetterFlags) => void | Promise<void>;
+}
+
+const LETTER_HELP: Readonly<Record<LetterAction, string>> = {
+  list: "List the configuration's dead letters: the records that wait to be fixed and replayed",
+  show: "Print one dead letter whole, with the record as it was read",
+  replay:
+    "Read each letter's record again at its source and sync it; a record that still fails stays, with its new reason",
+  purge: "Delete dead letters for good (with --yes): named ones with --letter, or --all",
+};
+
+/** The subcommands of `synced dead-letters`, each with the run options that find the configuration. */
+function addLetterCommands<T>(cli: Argv<T>, handlers: CliHandlers): Argv<T> {
+  for (const action of LETTER_ACTIONS) {
+    cli.command(
+      action === "show" ? "show <letter>" : action,
+      LETTER_HELP[action],
+      (command) =>
+        addRunOptions(command)
+          .option("letter", {
+            describe:
+              action === "show"
+                ? "The letter's id"
+                : "Only this letter (repeat for more); ids come from the list",
+            group: "Dead letters:",
+            type: "string",
+            array: action !== "show",
+          })
+          .option("limit", {
+            describe: "At most this many letters are printed [default: 100]",
+            group: "Dead letters:",
+            requiresArg: true,
+          })
+          .option("all", {
+            describe: "purge: every letter of the configuration",
+            group: "Dead letters:",
+            type: "boolean",
+          })
+          .option("yes", {
+            describe: "purge: confirm the deletion",
+            group: "Dead letters:",
+            type: "boolean",
+          }),
+      (args) => handlers.deadLetters?.(action, args, letterFlags(args)),
+    );
+  }
+  return cli.demandCommand(1, "Name what to do with the dead letters: list, show, replay or purge");
+}
+
+function letterFlags(args: Flags): LetterFlags {
+  const letter = args["letter"];
+  const letters = (Array.isArray(letter) ? letter : letter === undefined ? [] : [letter]).map(String);
+  const limit = args["limit"];
+  const parsed = limit === undefined ? 100 : Number(limit);
+  if (!Number.isSafeInteger(parsed) || parsed < 1) {
+    throw new UsageError(`--limit must be a whole number of letters, 1 or more; found "${String(limit)}".`, {
+      option: "limit",
+    });
+  }
+  return { letters, all: args["all"] === true, yes: args["yes"] === true, limit: parsed };
 }
 
 function helpText(spec: OptionSpec): string {
@@ -64,6 +140,11 @@ export function buildCli(argv: readonly string[], handlers: CliHandlers): Argv {
         "Reconcile the keyspace's tables with the Elasticsearch indices over [begin, end), then save the checkpoint",
         (command) => addRunOptions(command),
         (args) => handlers.run(args),
+      )
+      .command(
+        "dead-letters",
+        "List, show, replay or purge the records a run could not sync (see synced dead-letters --help)",
+        (command) => addLetterCommands(command, handlers),
       )
       .epilogue(HELP_EPILOGUE)
       .help()

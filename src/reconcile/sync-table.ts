@@ -83,6 +83,27 @@ export async function syncTable(input: SyncTableInput): Promise<TableStats> {
   return stats;
 }
 
+/**
+ * Reconciles the given records as one batch of a scan would be (a replay of dead letters): each is
+ * decided against the target and written where it wins; what fails goes to `input.deadLetters`.
+ */
+export async function reconcileRecords(
+  input: SyncTableInput,
+  records: readonly SyncRecord[],
+): Promise<TableStats> {
+  const stats = emptyStats(input.plan.table, input.direction);
+  const precision = coarser(
+    input.source.versionPrecision(input.plan),
+    input.target.versionPrecision(input.plan),
+  );
+  try {
+    await reconcileBatch(input, stats, precision, records, false);
+  } finally {
+    await input.deadLetters.flush();
+  }
+  return stats;
+}
+
 async function reconcileBatch(
   input: SyncTableInput,
   stats: TableStats,

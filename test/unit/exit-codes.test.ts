@@ -43,6 +43,10 @@ describe("exit codes", () => {
   it("maps run outcomes, and a failed run by its error", () => {
     assert.equal(exitCodeForOutcome("success", undefined), EXIT.success);
     assert.equal(exitCodeForOutcome("partial", undefined), EXIT.partial);
+    // Letters of earlier runs that still wait make a clean run partial too.
+    assert.equal(exitCodeForOutcome("success", undefined, 0), EXIT.success);
+    assert.equal(exitCodeForOutcome("success", undefined, 2), EXIT.partial);
+    assert.equal(exitCodeForOutcome("failed", new CircuitOpenError(1, "t", "to-es"), 5), EXIT.circuitOpen);
     assert.equal(exitCodeForOutcome("interrupted", undefined), EXIT.interrupted);
     assert.equal(exitCodeForOutcome("failed", new CircuitOpenError(1, "t", "to-es")), EXIT.circuitOpen);
     assert.equal(exitCodeForOutcome("failed", undefined), EXIT.failure);

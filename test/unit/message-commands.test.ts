@@ -5,7 +5,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
-import { buildCli } from "../../src/config/cli-options.js";
+import { buildCli, LETTER_ACTIONS } from "../../src/config/cli-options.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -44,5 +44,23 @@ describe("commands named in messages and docs", () => {
       }
     }
     assert.deepEqual(unknown, []);
+  });
+
+  it("names only dead-letters actions that exist", async () => {
+    const files = [
+      ...(await filesUnder("src", [".ts", ".md"])),
+      ...["README.md", "ARCHITECTURE.md", "CONTRIBUTING.md"].map((name) => join(ROOT, name)),
+    ];
+    const named: string[] = [];
+    for (const file of files) {
+      const text = await readFile(file, "utf8");
+      for (const m of text.matchAll(/synced dead-letters ([a-z]+)/g)) named.push(`${file}: ${m[1] ?? ""}`);
+    }
+    assert.ok(named.length > 0, "messages name the dead-letters actions");
+    const actions: readonly string[] = LETTER_ACTIONS;
+    assert.deepEqual(
+      named.filter((n) => !actions.includes(n.split(": ").pop() ?? "")),
+      [],
+    );
   });
 });

@@ -1,0 +1,32 @@
+// Connections to both stores for one command, closed when it ends, whatever happened.
+import type { Client } from "@elastic/elasticsearch";
+import type cassandra from "cassandra-driver";
+import type { SyncOptions } from "../config/options.js";
+import { connectCassandra } from "../stores/cassandra/connect.js";
+import { connectElasticsearch } from "../stores/elasticsearch/connect.js";
+
+export interface Clients {
+  readonly cassandra: cassandra.Client;
+  readonly elasticsearch: Client;
+}
+
+/** Connects to both stores at once, runs `use`, and closes whichever connected. */
+export async function withClients<T>(
+  options: SyncOptions,
+  use: (clients: Clients) => Promise<T>,
+): Promise<T> {
+  const [c, e] = await Promise.allSettled([
+    connectCassandra(options.cassandra, options.connectTimeoutMs),
+    connectElasticsearch(options.elasticsearch, options.connectTimeoutMs),
+  ]);
+  try {
+    if (c.status === "rejected") throw c.reason;
+    if (e.status === "rejected") throw e.reason;
+    return await use({ cassandra: c.value, elasticsearch: e.value });
+  } finally {
+    await Promise.all([
+      c.status === "fulfilled" ? c.value.shutdown() : undefined,
+      e.status === "fulfilled" ? e.value.close() : undefined,
+    ]);
+  }
+}

@@ -1,0 +1,267 @@
+// `synced dead-letters list|show|replay|purge`: what a user does with the records a run could not
+// sync. The run options find the configuration (its state key) and where its letters live, so the
+// same flags that run a configuration also reach its letters.
+import { randomUUID } from "node:crypto";
+import type { LetterAction, LetterFlags } from "../config/cli-options.js";
+import type { SyncOptions } from "../config/options.js";
+import { formatMicros, nowMicros } from "../core/micros.js";
+import { UsageError } from "../core/errors.js";
+import { storedLetter, type DeadLetterStore, type StoredLetter } from "../deadletter/dead-letter-store.js";
+import { letterToJson } from "../deadletter/letter-json.js";
+import { replayLetters, type ReplayOutcome } from "../reconcile/replay.js";
+import { holderName } from "../state/lease-holder.js";
+import { openStateStore } from "../state/open-state-store.js";
+import { withClients, type Clients } from "./connections.js";
+import { EXIT } from "./exit-codes.js";
+import { recordStores } from "./record-stores.js";
+import { openDeadLetters, stateKeyFor, type RunContext } from "./run-command.js";
+
+export async function deadLettersCommand(
+  action: LetterAction,
+  options: SyncOptions,
+  flags: LetterFlags,
+  context: RunContext,
+): Promise<number> {
+  const key = stateKeyFor(options);
+  if (action === "purge") checkPurge(flags);
+  const work = async (clients: Partial<Clients>): Promise<number> => {
+    const store = await openDeadLetters(options, key, clients);
+    try {
+      switch (action) {
+        case "list":
+          return await list(store, key, flags, options.json, context);
+        case "show":
+          return await show(store, key, flags, context);
+        case "purge":
+          return await purge(store, key, flags, context);
+        case "replay":
+          return await replay(store, key, flags, options, clients as Clients, context);
+      }
+    } finally {
+      await store.close();
+    }
+  };
+  // A file of letters needs no connection, unless the records are to be replayed.
+  const local = action !== "replay" && (options.deadLetter ?? options.state).backend === "file";
+  return local ? work({}) : withClients(options, work);
+}
+
+async function chosen(store: DeadLetterStore, key: string, flags: LetterFlags): Promise<StoredLetter[]> {
+  const wanted = new Set(flags.letters);
+  const out: StoredLetter[] = [];
+  for await (const letter of store.list(key)) {
+    if (wanted.size === 0 || wanted.has(letter.letterId)) out.push(letter);
+  }
+  return out;
+}
+
+async function list(
+  store: DeadLetterStore,
+  key: string,
+  flags: LetterFlags,
+  json: boolean,
+  context: RunContext,
+): Promise<number> {
+  const shown: StoredLetter[] = [];
+  let waiting = 0;
+  const wanted = new Set(flags.letters);
+  for await (const letter of store.list(key)) {
+    if (wanted.size > 0 && !wanted.has(letter.letterId)) continue;
+    waiting++;
+    if (shown.length < flags.limit) shown.push(letter);
+  }
+  if (json) {
+    const body = { key, location: store.location, waiting, letters: shown.map((l) => jsonOf(l, false)) };
+    context.stdout(prettyJson(body));
+    return EXIT.success;
+  }
+  const lines = [
+    `${waiting} dead letter${waiting === 1 ? "" : "s"} of state key ${key} in ${store.location}`,
+  ];
+  if (shown.length > 0) {
+    lines.push("", table([["letter", "at", "table", "direction", "id", "reason"], ...shown.map(row)]));
+  }
+  if (waiting > shown.length)
+    lines.push(`... and ${waiting - shown.length} more (raise --limit to see them)`);
+  if (waiting > 0) {
+    lines.push(
+      "",
+      "Show one whole with synced dead-letters show <letter>; once the records are fixed at their source, " +
+        "synced dead-letters replay syncs them.",
+    );
+  }
+  context.stdout(lines.join("\n"));
+  return EXIT.success;
+}
+
+async function show(
+  store: DeadLetterStore,
+  key: string,
+  flags: LetterFlags,
+  context: RunContext,
+): Promise<number> {
+  const [id] = flags.letters;
+  const [letter] = id === undefined ? [] : await chosen(store, key, flags);
+  if (letter === undefined) {
+    throw new UsageError(
+      `no dead letter ${id ?? ""} of state key ${key} in ${store.location}. ` +
+        "List the letters with synced dead-letters list and the same options.",
+      { letter: id, key },
+    );
+  }
+  context.stdout(prettyJson(jsonOf(letter, true)));
+  return EXIT.success;
+}
+
+function checkPurge(flags: LetterFlags): void {
+  if (flags.letters.length === 0 && !flags.all) {
+    throw new UsageError("Name the letters to purge with --letter <id>, or purge every one with --all.", {});
+  }
+  if (flags.letters.length > 0 && flags.all) {
+    throw new UsageError("Give either --letter or --all to purge, not both.", {});
+  }
+}
+
+async function purge(
+  store: DeadLetterStore,
+  key: string,
+  flags: LetterFlags,
+  context: RunContext,
+): Promise<number> {
+  const letters = await chosen(store, key, flags);
+  const ids = letters.map((l) => l.letterId);
+  const missing = flags.letters.filter((id) => !ids.includes(id));
+  if (missing.length > 0) {
+    throw new UsageError(
+      `no dead letter ${missing.join(", ")} of state key ${key} in ${store.location}; nothing was purged. ` +
+        "List the letters with synced dead-letters list and the same options.",
+      { missing },
+    );
+  }
+  if (ids.length === 0) {
+    context.stdout(`no dead letters of state key ${key} to purge in ${store.location}`);
+    return EXIT.success;
+  }
+  if (!flags.yes) {
+    throw new UsageError(
+      `purging deletes ${ids.length} dead letter${ids.length === 1 ? "" : "s"} for good; nothing was purged. ` +
+        "Add --yes to confirm.",
+      { count: ids.length },
+    );
+  }
+  await store.remove(key, ids);
+  context.stdout(
+    `purged ${ids.length} dead letter${ids.length === 1 ? "" : "s"} of state key ${key} from ${store.location}`,
+  );
+  return EXIT.success;
+}
+
+async function replay(
+  store: DeadLetterStore,
+  key: string,
+  flags: LetterFlags,
+  options: SyncOptions,
+  clients: Clients,
+  context: RunContext,
+): Promise<number> {
+  const letters = await chosen(store, key, flags);
+  if (letters.length === 0) {
+    context.stdout(`no dead letters of state key ${key} to replay in ${store.location}`);
+    return EXIT.success;
+  }
+  const runId = randomUUID();
+  const state = await openStateStore(options.state, clients, { timeoutMs: options.stateTimeoutMs });
+  try {
+    const stores = await recordStores(options, clients, context);
+    const outcomes = await replayLetters(
+      { runId, key, holder: holderName(), leaseTtlMs: options.leaseTtlMs, maxFutureMs: options.maxFutureMs },
+      { ...stores, state, signal: context.signal, now: nowMicros },
+      letters,
+    );
+    const byId = new Map(letters.map((l) => [l.letterId, l]));
+    const failed = outcomes.filter((o) => o.status === "failed");
+    const done = outcomes.filter((o) => o.status !== "failed").map((o) => o.letterId);
+    // The new reasons first: a replay stopped between the two steps leaves letters, never loses one.
+    await store.put(failed.map((o) => again(byId.get(o.letterId), o, runId)).filter((l) => l !== undefined));
+    await store.remove(key, done);
+    context.stdout(replaySummary(outcomes, failed, byId, store.location));
+    return failed.length > 0 ? EXIT.partial : EXIT.success;
+  } finally {
+    await state.close();
+  }
+}
+
+function again(
+  letter: StoredLetter | undefined,
+  outcome: ReplayOutcome,
+  runId: string,
+): StoredLetter | undefined {
+  if (letter === undefined || outcome.status !== "failed") return undefined;
+  return storedLetter(letter.key, runId, new Date(), {
+    table: letter.table,
+    direction: letter.direction,
+    from: letter.from,
+    id: letter.id,
+    reason: outcome.reason,
+    record: outcome.record ?? letter.record,
+  });
+}
+
+function replaySummary(
+  outcomes: readonly ReplayOutcome[],
+  failed: readonly ReplayOutcome[],
+  byId: ReadonlyMap<string, StoredLetter>,
+  location: string,
+): string {
+  const replayed = outcomes.filter((o) => o.status === "replayed").length;
+  const gone = outcomes.filter((o) => o.status === "gone").length;
+  const lines = [
+    `replayed ${replayed} (written, or the target already held it or something newer), ` +
+      `${gone} gone from their source, ${failed.length} failed again and wait in ${location}`,
+  ];
+  for (const outcome of failed) {
+    const letter = byId.get(outcome.letterId);
+    const reason = outcome.status === "failed" ? outcome.reason : "";
+    lines.push(`  ${outcome.letterId} ${letter?.table ?? ""} ${letter?.id ?? "(no id)"}: ${reason}`);
+  }
+  return lines.join("\n");
+}
+
+function jsonOf(letter: StoredLetter, withRecord: boolean): Record<string, unknown> {
+  const json = letterToJson(letter);
+  return withRecord ? json : { ...json, record: undefined };
+}
+
+/** A marker no record holds, for integers beyond 2^53 that JSON.stringify cannot print. */
+const BIG = `synced-integer-${randomUUID()}:`;
+
+/** Indented JSON in which every integer keeps its digits, also past 2^53. */
+function prettyJson(value: unknown): string {
+  const text = JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? `${BIG}${v}` : v), 2);
+  // The marker holds letters, digits and dashes only, so it needs no escaping in a pattern.
+  return text.replace(new RegExp(`"${BIG}(-?\\d+)"`, "g"), "$1");
+}
+
+function row(letter: StoredLetter): string[] {
+  const reason = letter.reason.length > 80 ? `${letter.reason.slice(0, 77)}...` : letter.reason;
+  return [
+    letter.letterId,
+    formatMicros(BigInt(letter.at.getTime()) * 1000n),
+    letter.table,
+    letter.direction,
+    letter.id ?? "(none)",
+    reason,
+  ];
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}

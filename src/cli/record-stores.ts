@@ -1,0 +1,86 @@
+// Both record stores and the schema gateway, built from the options over connected clients: what a
+// run and a replay of dead letters read and write through.
+import cassandraDriver from "cassandra-driver";
+import type { SyncOptions } from "../config/options.js";
+import { microsFromMillis } from "../core/micros.js";
+import { CassandraStore } from "../stores/cassandra/cassandra-store.js";
+import { requestSizeLimit } from "../stores/elasticsearch/connect.js";
+import { elasticsearchFailure } from "../stores/elasticsearch/elasticsearch-errors.js";
+import { ElasticsearchStore } from "../stores/elasticsearch/elasticsearch-store.js";
+import { StoreSchemaGateway } from "../stores/schema-gateway.js";
+import { rethrowing } from "../util/rethrow.js";
+import type { Clients } from "./connections.js";
+import type { Logger } from "./logger.js";
+
+export interface RecordStores {
+  readonly cassandra: CassandraStore;
+  readonly elasticsearch: ElasticsearchStore;
+  readonly schema: StoreSchemaGateway;
+}
+
+export async function recordStores(
+  options: SyncOptions,
+  clients: Clients,
+  context: { readonly signal: AbortSignal; readonly logger: Logger },
+): Promise<RecordStores> {
+  const consistency = cassandraDriver.types.consistencies as unknown as Record<string, number>;
+  const requestLimit = await rethrowing(
+    () => requestSizeLimit(clients.elasticsearch),
+    (error) => elasticsearchFailure(error, "read the nodes' http.max_content_length"),
+  );
+  const shared = {
+    signal: context.signal,
+    retryWindowMs: options.retryWindowMs,
+    onRetry: (store: string, error: unknown, attempt: number, delayMs: number) => {
+      context.logger.info(`${store} failed transiently; trying again`, {
+        store,
+        attempt,
+        delayMs,
+        error: error instanceof Error ? error.message.split("\n")[0] : String(error),
+      });
+    },
+  };
+  return {
+    cassandra: new CassandraStore({
+      client: clients.cassandra,
+      readConsistency:
+        consistency[camel(options.cassandra.readConsistency)] ?? consistency["localQuorum"] ?? 6,
+      writeConsistency:
+        consistency[camel(options.cassandra.writeConsistency)] ?? consistency["localQuorum"] ?? 6,
+      writes: options.cassandra.writes,
+      splits: options.splits,
+      concurrency: options.concurrency,
+      batchSize: options.batchSize,
+      marginMicros: microsFromMillis(options.lagMs),
+      ...(options.shard ? { shard: options.shard } : {}),
+      ...shared,
+    }),
+    elasticsearch: new ElasticsearchStore({
+      client: clients.elasticsearch,
+      versioning: options.elasticsearch.versioning,
+      slices: options.slices,
+      concurrency: options.concurrency,
+      batchSize: options.batchSize,
+      // Bulk requests of a few megabytes keep memory low and stay far below the node's limit.
+      maxBulkBytes: Math.min(10 * 1024 * 1024, Math.floor(requestLimit / 2)),
+      // The action line and the request around a lone document need a little room.
+      maxDocumentBytes: requestLimit - 16 * 1024,
+      ...(options.shard ? { shard: options.shard } : {}),
+      ...shared,
+    }),
+    schema: new StoreSchemaGateway(clients.cassandra, clients.elasticsearch, {
+      keyspace: options.keyspace,
+      layout: { layout: options.layout, index: options.index, typeField: options.typeField },
+      names: options.columns,
+      include: options.tables,
+      exclude: options.excludeTables,
+      createTables: options.createTables,
+      direction: options.direction,
+    }),
+  };
+}
+
+/** The driver names consistency levels in camel case: LOCAL_QUORUM is `localQuorum`. */
+function camel(level: string): string {
+  return level.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}

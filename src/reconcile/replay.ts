@@ -1,0 +1,218 @@
+// Replays dead letters: each record is read again at its source, where the user fixed it, and goes
+// through the same decision and write as in a run. The replay holds the configuration's lease, so it
+// never races a run of it, and leaves the checkpoint alone: a letter names one record, not a range.
+import type { Direction } from "../core/direction.js";
+import type { StateStore } from "../state/state-store.js";
+import type { DeadLetter, DeadLetterSink } from "./dead-letter.js";
+import { ErrorBudget } from "./error-budget.js";
+import { keepLease } from "./lease-keeper.js";
+import type { PlanEntry } from "./plan-tables.js";
+import { placeInRange, type RecordStore } from "./record-store.js";
+import type { SyncRecord } from "./record.js";
+import { LeaseHeldError } from "./run-errors.js";
+import type { SchemaGateway } from "./run-sync.js";
+import { reconcileRecords } from "./sync-table.js";
+import { microsFromMillis } from "../core/micros.js";
+
+/** What a replay needs of one dead letter. */
+export interface ReplayItem {
+  readonly letterId: string;
+  readonly table: string;
+  readonly direction: Direction;
+  readonly id: string | undefined;
+}
+
+export type ReplayOutcome =
+  /** The record was written to the target, or the target already held it or something newer. */
+  | { readonly letterId: string; readonly status: "replayed" }
+  /** The source holds no record of this id any more: nothing is left to copy. */
+  | { readonly letterId: string; readonly status: "gone" }
+  /** It failed again: `reason` and `record` are the new ones. */
+  | {
+      readonly letterId: string;
+      readonly status: "failed";
+      readonly reason: string;
+      readonly record?: unknown;
+    };
+
+export interface ReplaySettings {
+  readonly runId: string;
+  readonly key: string;
+  readonly holder: string;
+  readonly leaseTtlMs: number;
+  readonly maxFutureMs: number;
+}
+
+export interface ReplayDependencies {
+  readonly cassandra: RecordStore;
+  readonly elasticsearch: RecordStore;
+  readonly schema: SchemaGateway;
+  readonly state: StateStore;
+  readonly signal: AbortSignal;
+  readonly now: () => bigint;
+}
+
+/** Ids read from the source per request. */
+const CHUNK = 500;
+
+export async function replayLetters(
+  settings: ReplaySettings,
+  deps: ReplayDependencies,
+  items: readonly ReplayItem[],
+): Promise<ReplayOutcome[]> {
+  const lease = await deps.state.acquireLease(
+    settings.key,
+    settings.runId,
+    settings.holder,
+    settings.leaseTtlMs,
+  );
+  if (!lease.acquired) {
+    const held = lease.heldBy;
+    throw new LeaseHeldError(settings.key, held.holder, held.owner, held.expiresAt, deps.state.location);
+  }
+  const run = new AbortController();
+  const forward = (): void => {
+    run.abort(deps.signal.reason);
+  };
+  deps.signal.addEventListener("abort", forward, { once: true });
+  const keeper = keepLease(deps.state, lease.lease, settings.leaseTtlMs, run);
+  try {
+    const entries = await deps.schema.plan();
+    const futureLimit = deps.now() + microsFromMillis(settings.maxFutureMs);
+    const outcomes: ReplayOutcome[] = [];
+    for (const group of groups(items)) {
+      outcomes.push(...(await replayGroup(group, entries, futureLimit, deps, run.signal)));
+    }
+    run.signal.throwIfAborted();
+    return outcomes;
+  } finally {
+    deps.signal.removeEventListener("abort", forward);
+    await keeper.stop();
+    await deps.state.releaseLease(lease.lease).catch(() => undefined);
+  }
+}
+
+function groups(items: readonly ReplayItem[]): ReplayItem[][] {
+  const byTable = new Map<string, ReplayItem[]>();
+  for (const item of items) {
+    const key = `${item.table}\n${item.direction}`;
+    byTable.set(key, [...(byTable.get(key) ?? []), item]);
+  }
+  return [...byTable.values()];
+}
+
+async function replayGroup(
+  group: readonly ReplayItem[],
+  entries: readonly PlanEntry[],
+  futureLimit: bigint,
+  deps: ReplayDependencies,
+  signal: AbortSignal,
+): Promise<ReplayOutcome[]> {
+  const first = group[0];
+  if (first === undefined) return [];
+  const failAll = (reason: string): ReplayOutcome[] =>
+    group.map((item) => ({ letterId: item.letterId, status: "failed", reason }));
+  const entry = entries.find(
+    (e) => e.kind !== "unknown" && name(e).toLowerCase() === first.table.toLowerCase(),
+  );
+  if (entry?.kind !== "sync") {
+    const why = entry?.kind === "skip" ? `: ${entry.reason}` : "";
+    return failAll(`this configuration no longer syncs table ${first.table}${why}`);
+  }
+  if (entry.createIndex && first.direction === "to-es") await deps.schema.createIndex(entry.plan);
+  const [source, target] =
+    first.direction === "to-es" ? [deps.cassandra, deps.elasticsearch] : [deps.elasticsearch, deps.cassandra];
+  const outcomes: ReplayOutcome[] = [];
+  const withId = group.filter((item): item is ReplayItem & { id: string } => item.id !== undefined);
+  for (const item of group) {
+    if (item.id === undefined) {
+      outcomes.push({
+        letterId: item.letterId,
+        status: "failed",
+        reason:
+          "the record has no id, so it cannot be read again: correct or delete it at its source, then purge this letter",
+      });
+    }
+  }
+  for (let i = 0; i < withId.length; i += CHUNK) {
+    signal.throwIfAborted();
+    const chunk = withId.slice(i, i + CHUNK);
+    const found = await source.fetchCurrent(
+      entry.plan,
+      chunk.map((item) => item.id),
+    );
+    const records: SyncRecord[] = [];
+    const letterOf = new Map<string, string>();
+    for (const item of chunk) {
+      const held = found.get(item.id);
+      if (held === undefined) {
+        outcomes.push({ letterId: item.letterId, status: "gone" });
+        continue;
+      }
+      if ("kind" in held) {
+        outcomes.push({ letterId: item.letterId, status: "failed", reason: held.reason, record: held.raw });
+        continue;
+      }
+      // A timestamp too far in the future is refused as the run refuses it.
+      const placed = placeInRange(held, { begin: 0n, end: futureLimit, futureLimit });
+      if (placed !== undefined && "kind" in placed) {
+        outcomes.push({
+          letterId: item.letterId,
+          status: "failed",
+          reason: placed.reason,
+          record: placed.raw,
+        });
+        continue;
+      }
+      records.push(held);
+      letterOf.set(item.id, item.letterId);
+    }
+    const again = new CapturedLetters();
+    await reconcileRecords(
+      {
+        plan: entry.plan,
+        direction: first.direction,
+        source,
+        target,
+        range: { begin: 0n, end: futureLimit },
+        dryRun: false,
+        deadLetters: again,
+        budget: new ErrorBudget(Number.MAX_SAFE_INTEGER),
+        signal,
+      },
+      records,
+    );
+    for (const record of records) {
+      const letterId = letterOf.get(record.id) ?? "";
+      const failed = again.letters.get(record.id);
+      outcomes.push(
+        failed === undefined
+          ? { letterId, status: "replayed" }
+          : { letterId, status: "failed", reason: failed.reason, record: failed.record },
+      );
+    }
+  }
+  return outcomes;
+}
+
+function name(entry: Exclude<PlanEntry, { kind: "unknown" }>): string {
+  return entry.kind === "sync" ? entry.plan.table : entry.name;
+}
+
+/** The letters a replay produces, by record id, to tell which records failed again and why. */
+class CapturedLetters implements DeadLetterSink {
+  readonly letters = new Map<string, DeadLetter>();
+
+  get count(): number {
+    return this.letters.size;
+  }
+
+  put(letter: DeadLetter): Promise<void> {
+    if (letter.id !== undefined) this.letters.set(letter.id, letter);
+    return Promise.resolve();
+  }
+
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+}

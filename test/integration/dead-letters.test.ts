@@ -1,0 +1,168 @@
+// Dead letters live beside the state, in each backend, and the user lists, shows, replays and purges
+// them with `synced dead-letters`: a record fixed at its source is written by the replay and its letter
+// removed; one that still fails stays, with its new reason; the run's exit code says letters wait.
+import assert from "node:assert/strict";
+import { readdir } from "node:fs/promises";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { Harness } from "../support/harness.js";
+
+const { Uuid } = cassandra.types;
+
+interface ListedLetter {
+  readonly letterId: string;
+  readonly id: string | null;
+  readonly reason: string;
+  readonly runId: string;
+}
+
+const BACKENDS = ["file", "cassandra", "elasticsearch"] as const;
+
+describe("dead letters in each state backend", () => {
+  let h: Harness;
+  before(async () => {
+    h = await Harness.create("letters");
+    for (const backend of BACKENDS) {
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.things_${backend} (id uuid PRIMARY KEY, tmstmp timestamp, n int, deleted boolean)`,
+      );
+    }
+    // The first run creates the indices.
+    assert.equal((await h.run()).code, EXIT.success);
+  });
+  after(() => h.cleanup());
+
+  for (const backend of BACKENDS) {
+    it(`keeps them in ${backend}, and lists, shows, replays and purges them`, async () => {
+      const table = `things_${backend}`;
+      const state =
+        backend === "file"
+          ? h.stateDir
+          : backend === "cassandra"
+            ? `cassandra:${h.keyspace}.synced_state`
+            : `es:${h.index}-state`;
+      const args = [...h.argsWith({ "--state": state }), "--name", `letters-${backend}`, "--tables", table];
+      const run = () =>
+        h.run(["--name", `letters-${backend}`, "--tables", table, "--direction", "to-cassandra"], { state });
+      const list = async (): Promise<{ waiting: number; letters: ListedLetter[] }> => {
+        const result = await h.cli(["dead-letters", "list", ...args, "--json"]);
+        assert.equal(result.code, EXIT.success, result.stderr);
+        return JSON.parse(result.stdout) as { waiting: number; letters: ListedLetter[] };
+      };
+
+      const good = Uuid.random().toString();
+      const notAnInt = Uuid.random().toString();
+      const untimed = Uuid.random().toString();
+      const at = new Date(Date.now() - 5_000).toISOString();
+      const index = `${h.index}-${table}`;
+      await h.es.index({ index, id: good, document: { id: good, tmstmp: at, n: 1 } });
+      // Elasticsearch keeps 1.5 in the source of its integer field; Cassandra's int refuses it.
+      await h.es.index({ index, id: notAnInt, document: { id: notAnInt, tmstmp: at, n: 1.5 } });
+      await h.es.index({ index, id: untimed, document: { id: untimed, n: 3 } });
+      await h.refresh();
+
+      const first = await run();
+      assert.equal(first.code, EXIT.partial, JSON.stringify(first.summary));
+      assert.deepEqual(first.summary["deadLetters"], {
+        ...(first.summary["deadLetters"] as object),
+        count: 2,
+        waiting: 2,
+      });
+
+      // Where the state is, and nowhere else.
+      if (backend === "cassandra") {
+        const rows = await h.cassandra.execute(
+          `SELECT COUNT(*) AS n FROM ${h.keyspace}.synced_state_dead_letters`,
+        );
+        assert.equal(Number(rows.rows[0]?.get("n")), 2);
+      }
+      if (backend === "elasticsearch") {
+        const { count } = await h.es.count({ index: `${h.index}-state-dead-letters` });
+        assert.equal(count, 2);
+      }
+      if (backend !== "file") {
+        assert.deepEqual(
+          (await readdir(h.stateDir)).filter((f) => f.includes(`letters-${backend}`)),
+          [],
+        );
+      }
+
+      const listed = await list();
+      assert.equal(listed.waiting, 2);
+      const letterOf = (id: string): ListedLetter => {
+        const letter = listed.letters.find((l) => l.id === id);
+        assert.ok(letter, `no letter for ${id} in ${JSON.stringify(listed)}`);
+        return letter;
+      };
+      assert.match(letterOf(untimed).reason, /no 'tmstmp' field/);
+      // What reads the same in every backend is tried once.
+      if (backend === "file") {
+        const human = await h.cli(["dead-letters", "list", ...args]);
+        assert.match(human.stdout, /^2 dead letters of state key letters-\w+ in /);
+        assert.ok(human.stdout.includes(letterOf(notAnInt).letterId), human.stdout);
+        const unknown = await h.cli(["dead-letters", "show", "0123456789abcdef", ...args]);
+        assert.equal(unknown.code, EXIT.usage);
+        assert.match(unknown.stderr, /no dead letter 0123456789abcdef .*synced dead-letters list/);
+      }
+
+      const shown = await h.cli(["dead-letters", "show", letterOf(notAnInt).letterId, ...args]);
+      assert.equal(shown.code, EXIT.success, shown.stderr);
+      const whole = JSON.parse(shown.stdout) as { record: unknown; table: string };
+      assert.equal(whole.table, table);
+      assert.match(JSON.stringify(whole.record), /1\.5/);
+      // A document without a timestamp is met by every run, and its letter replaced, not doubled; the
+      // one whose range is behind the checkpoint is not met again, but still waits.
+      const again = await run();
+      assert.equal(again.code, EXIT.partial, JSON.stringify(again.summary));
+      assert.equal((again.summary["deadLetters"] as { count: number; waiting: number }).count, 1);
+      assert.equal((again.summary["deadLetters"] as { count: number; waiting: number }).waiting, 2);
+
+      // The user fixes one record at its source; the other stays broken.
+      await h.es.index({ index, id: notAnInt, document: { id: notAnInt, tmstmp: at, n: 2 }, refresh: true });
+      const replayed = await h.cli(["dead-letters", "replay", ...args]);
+      assert.equal(replayed.code, EXIT.partial, replayed.stdout + replayed.stderr);
+      assert.match(replayed.stdout, /replayed 1 .* 0 gone from their source, 1 failed again/);
+      const row = await h.cassandra.execute(`SELECT n FROM ${h.keyspace}.${table} WHERE id = ?`, [notAnInt], {
+        prepare: true,
+      });
+      assert.equal(row.rows[0]?.get("n"), 2);
+      const left = await list();
+      assert.deepEqual(
+        left.letters.map((l) => l.id),
+        [untimed],
+      );
+      assert.match(left.letters[0]?.reason ?? "", /no 'tmstmp' field/);
+      assert.notEqual(
+        left.letters[0]?.runId,
+        letterOf(untimed).runId,
+        "the failed replay rewrote the letter",
+      );
+
+      // Purging needs a confirmation.
+      const unconfirmed = await h.cli(["dead-letters", "purge", ...args, "--all"]);
+      assert.equal(unconfirmed.code, EXIT.usage);
+      assert.match(
+        unconfirmed.stderr,
+        /purging deletes 1 dead letter for good; nothing was purged\. Add --yes/,
+      );
+      assert.equal((await list()).waiting, 1);
+      const purged = await h.cli([
+        "dead-letters",
+        "purge",
+        ...args,
+        "--letter",
+        letterOf(untimed).letterId,
+        "--yes",
+      ]);
+      assert.equal(purged.code, EXIT.success, purged.stderr);
+      assert.equal((await list()).waiting, 0);
+
+      // Once the document is gone from its source, no run meets it, and with no letter waiting a run
+      // succeeds again.
+      await h.es.delete({ index, id: untimed, refresh: true });
+      const clean = await run();
+      assert.equal(clean.code, EXIT.success, JSON.stringify(clean.summary));
+    });
+  }
+});
