@@ -121,6 +121,11 @@ async function runConnected(
     },
   );
   context.logger.done();
+  if (context.signal.aborted && report.outcome !== "interrupted") {
+    // The signal came after the last batch: every record of the range was written, so the run
+    // finished as it would have without it.
+    context.logger.info("the signal came after the last batch; the run finished and kept its result");
+  }
   const waiting = await waitingLetters(run.deadLetters, key, context);
   await Promise.all([state.close(), run.deadLetters.close()]);
   const shown = { ...report, ...(waiting === undefined ? {} : { deadLettersWaiting: waiting }) };

@@ -89,7 +89,9 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
   const forward = (): void => {
     run.abort(deps.signal.reason);
   };
-  deps.signal.addEventListener("abort", forward, { once: true });
+  // A signal that came while the lease was being taken (start-up, a slow state store) fires no event.
+  if (deps.signal.aborted) forward();
+  else deps.signal.addEventListener("abort", forward, { once: true });
   const keeper = keepLease(deps.state, leaseResult.lease, settings.leaseTtlMs, run);
   const letGo = async (): Promise<void> => {
     deps.signal.removeEventListener("abort", forward);
@@ -120,6 +122,7 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
     const entries = await createTables(deps.schema, planned, settings.dryRun, createdTables, skipped);
     const budget = new ErrorBudget(settings.maxErrors);
     for (const entry of entries) {
+      run.signal.throwIfAborted();
       if (entry.kind === "skip") skipped.push({ name: entry.name, reason: entry.reason });
       if (entry.kind !== "sync") continue;
       if (entry.createIndex && !settings.dryRun)

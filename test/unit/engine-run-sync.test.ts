@@ -125,6 +125,19 @@ describe("runSync", () => {
     assert.equal(w.state.leases.size, 0);
   });
 
+  it("stops before any batch when SIGTERM came during start-up, with the checkpoint where it was", async () => {
+    const w = world([sync()]);
+    w.cassandra.put(record(ID, 5_000));
+    await w.state.setCheckpoint("app.app", 1_000n, "run-0");
+    const stop = new AbortController();
+    stop.abort(new Error("SIGTERM"));
+    const report = await runSync(w.settings, { ...w.deps, signal: stop.signal });
+    assert.equal(report.outcome, "interrupted");
+    assert.equal(w.elasticsearch.records.size, 0);
+    assert.equal((await w.state.getCheckpoint("app.app"))?.position, 1_000n);
+    assert.equal(w.state.leases.size, 0);
+  });
+
   it("neither moves the checkpoint nor records the run in a dry run", async () => {
     const w = world([sync()]);
     w.cassandra.put(record(ID, 5_000));
