@@ -1,0 +1,146 @@
+// One keyspace and its index(es) for the convergence checker: both table shapes, one layout, the
+// writes other applications make (ordinary INSERTs and index calls, tmstmp set by the writer), and
+// what each store holds afterwards, one value per record.
+import type { Client as ElasticsearchClient } from "@elastic/elasticsearch";
+import cassandra from "cassandra-driver";
+import type { Value } from "./oracle.js";
+
+export type Layout = "index-per-table" | "type-field";
+export type Side = "cassandra" | "es";
+export const SIDES: readonly Side[] = ["cassandra", "es"];
+
+/** `latest` keeps one row per id; `versioned` adds a row per write and the newest row is the record. */
+export const TABLES = ["latest", "versioned"] as const;
+export type Table = (typeof TABLES)[number];
+
+const { TimeUuid } = cassandra.types;
+
+/** Elasticsearch may hold more than milliseconds (date_nanos); the writers never use more. */
+function millis(tmstmp: unknown): number {
+  if (typeof tmstmp === "number") return tmstmp;
+  if (typeof tmstmp !== "string") throw new Error(`unexpected tmstmp ${JSON.stringify(tmstmp)}`);
+  return Date.parse(tmstmp.replace(/(\.\d{3})\d+/, "$1"));
+}
+
+interface Source {
+  readonly tmstmp?: unknown;
+  readonly v?: number | null;
+  readonly deleted?: boolean | null;
+}
+
+export class ConvergenceWorld {
+  constructor(
+    readonly name: string,
+    readonly layout: Layout,
+    private readonly cassandra: cassandra.Client,
+    private readonly es: ElasticsearchClient,
+  ) {}
+
+  /** The flags that point synced at this world. */
+  args(): string[] {
+    return ["-k", this.name, "-i", this.name, "--layout", this.layout];
+  }
+
+  async create(): Promise<void> {
+    await this.cassandra.execute(
+      `CREATE KEYSPACE ${this.name} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
+    );
+    await this.cassandra.execute(
+      `CREATE TABLE ${this.name}.latest (id uuid PRIMARY KEY, tmstmp timestamp, v int, deleted boolean)`,
+    );
+    await this.cassandra.execute(
+      `CREATE TABLE ${this.name}.versioned (id uuid, tmstmp timeuuid, v int, deleted boolean, PRIMARY KEY ((id), tmstmp))`,
+    );
+  }
+
+  async drop(): Promise<void> {
+    await this.cassandra.execute(`DROP KEYSPACE IF EXISTS ${this.name}`);
+    await this.es.indices.delete({
+      index: `${this.name}*`,
+      ignore_unavailable: true,
+      allow_no_indices: true,
+    });
+  }
+
+  private index(table: Table): string {
+    return this.layout === "type-field" ? this.name : `${this.name}-${table}`;
+  }
+
+  private docId(table: Table, id: string): string {
+    return this.layout === "type-field" ? `${table}-${id}` : id;
+  }
+
+  /** A write by another application: an ordinary INSERT or index call, with no condition. */
+  async write(table: Table, id: string, side: Side, value: Value): Promise<void> {
+    if (side === "cassandra") {
+      const tmstmp = table === "latest" ? new Date(value.tmstmp) : TimeUuid.fromDate(new Date(value.tmstmp));
+      await this.cassandra.execute(
+        `INSERT INTO ${this.name}.${table} (id, tmstmp, v, deleted) VALUES (?, ?, ?, ?)`,
+        [id, tmstmp, value.v, value.deleted],
+        { prepare: true },
+      );
+      return;
+    }
+    await this.es.index({
+      index: this.index(table),
+      id: this.docId(table, id),
+      document: {
+        ...(this.layout === "type-field" ? { type: table } : {}),
+        id,
+        tmstmp: new Date(value.tmstmp).toISOString(),
+        v: value.v,
+        deleted: value.deleted,
+      },
+    });
+  }
+
+  async refresh(): Promise<void> {
+    await this.es.indices.refresh({ index: `${this.name}*` });
+  }
+
+  /** Every record of `table` as Cassandra holds it: the newest row of each id. */
+  async readCassandra(table: Table): Promise<Map<string, Value>> {
+    const records = new Map<string, Value>();
+    const query = `SELECT id, tmstmp, v, deleted FROM ${this.name}.${table}`;
+    const rows: cassandra.types.Row[] = [];
+    let pageState: string | undefined;
+    do {
+      const page = await this.cassandra.execute(query, [], {
+        prepare: true,
+        fetchSize: 1000,
+        ...(pageState === undefined ? {} : { pageState }),
+      });
+      rows.push(...page.rows);
+      // The driver's types say string; at the last page it is null.
+      const next: unknown = page.pageState;
+      pageState = typeof next === "string" ? next : undefined;
+    } while (pageState !== undefined);
+    for (const row of rows) {
+      const id = String(row["id"]);
+      const raw = row["tmstmp"] as Date | cassandra.types.TimeUuid;
+      const tmstmp = raw instanceof Date ? raw.getTime() : raw.getDate().getTime();
+      const current = records.get(id);
+      if (current !== undefined && current.tmstmp >= tmstmp) continue;
+      records.set(id, {
+        tmstmp,
+        v: Number(row["v"]),
+        deleted: row["deleted"] === true,
+      });
+    }
+    return records;
+  }
+
+  /** Every record of `table` as Elasticsearch holds it. */
+  async readElasticsearch(table: Table): Promise<Map<string, Value>> {
+    const records = new Map<string, Value>();
+    const documents = this.es.helpers.scrollDocuments<Source & { id: string }>({
+      index: this.index(table),
+      size: 1000,
+      query: this.layout === "type-field" ? { term: { type: table } } : { match_all: {} },
+    });
+    for await (const doc of documents) {
+      records.set(doc.id, { tmstmp: millis(doc.tmstmp), v: Number(doc.v), deleted: doc.deleted === true });
+    }
+    return records;
+  }
+}
