@@ -3,10 +3,11 @@
 // direction, overlapping backfills, one under its own name so two runs write at once). When the
 // writers stop, a final run over everything must bring every record on both stores to the oracle's
 // winner, and a second one must find nothing left to write.
+import { spawn } from "node:child_process";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Client as ElasticsearchClient } from "@elastic/elasticsearch";
 import type cassandra from "cassandra-driver";
-import { runSynced, type CliResult } from "../support/cli.js";
+import { MAIN, runSynced, type CliResult } from "../support/cli.js";
 import { testServers } from "../support/servers.js";
 import { ConvergenceWorld, SIDES, TABLES, type Layout, type Side, type Table } from "./convergence-world.js";
 import { Oracle, type Divergence, type Value } from "./oracle.js";
@@ -22,6 +23,8 @@ export interface ConvergenceOptions {
   /** About how long the writers take; synced runs until they are done. */
   readonly durationMs: number;
   readonly stateDir: string;
+  /** Also stop some runs with SIGKILL or SIGTERM at a random moment, as a crash or an eviction would. */
+  readonly faults?: boolean;
   readonly cassandra: cassandra.Client;
   readonly es: ElasticsearchClient;
   readonly log: (line: string) => void;
@@ -31,7 +34,7 @@ export interface ConvergenceReport {
   readonly seed: number;
   readonly operations: number;
   readonly records: number;
-  /** synced runs during the writes, by what they ended with. */
+  /** synced runs during the writes, by what they ended with ("SIGKILL" and "SIGTERM" for faults). */
   readonly runs: Readonly<Record<string, number>>;
   /** Runs that ended in a way no run should: their exit code and the end of their output. */
   readonly failures: readonly string[];
@@ -42,6 +45,17 @@ export interface ConvergenceReport {
 }
 
 const LAYOUTS: readonly Layout[] = ["index-per-table", "type-field"];
+const FAULTS: readonly NodeJS.Signals[] = ["SIGKILL", "SIGTERM"];
+
+interface Fault {
+  readonly signal: NodeJS.Signals;
+  readonly afterMs: number;
+}
+
+interface RunResult extends CliResult {
+  /** Whether the fault's signal was sent before the run ended. */
+  readonly signalled: boolean;
+}
 
 /** A random UUID from the seeded generator, so a replay writes the same ids. */
 function seededUuid(random: SeededRandom): string {
@@ -171,10 +185,21 @@ export class ConvergenceCheck {
           "0s",
         ],
       ];
-      const result = await this.synced(world, [...(extra[mode] ?? []), ...tuning]);
+      const runArgs = [...(extra[mode] ?? []), ...tuning];
+      const fault = this.options.faults === true && random.chance(0.3) ? random.pick(FAULTS) : undefined;
+      const result =
+        fault === undefined
+          ? await this.synced(world, runArgs)
+          : await this.synced(world, runArgs, { signal: fault, afterMs: random.int(200, 3000) });
       const ending = result.code === 0 ? "success" : result.code === 4 ? "lease held" : `exit ${result.code}`;
-      this.runs[ending] = (this.runs[ending] ?? 0) + 1;
-      if (result.code !== 0 && result.code !== 4) this.failures.push(this.describe(result));
+      const counted = fault !== undefined && result.signalled ? fault : ending;
+      this.runs[counted] = (this.runs[counted] ?? 0) + 1;
+      // After SIGTERM a run stops with 130, or finishes with 0 when the signal came after its last
+      // batch; in the first moments, before synced handles signals, the signal ends it (143).
+      const expected = [0, 4, ...(fault === "SIGTERM" && result.signalled ? [130, 143] : [])];
+      if (!(fault === "SIGKILL" && result.signalled) && !expected.includes(result.code)) {
+        this.failures.push(this.describe(result));
+      }
     }
   }
 
@@ -246,26 +271,46 @@ export class ConvergenceCheck {
     return `exit ${result.code}: ${result.stdout.slice(-600)} ${result.stderr.slice(-600)}`;
   }
 
-  private synced(world: ConvergenceWorld, args: readonly string[]): Promise<CliResult> {
+  private async synced(world: ConvergenceWorld, args: readonly string[], fault?: Fault): Promise<RunResult> {
     const servers = testServers();
-    return runSynced(
-      [
-        ...world.args(),
-        ...["--state", this.options.stateDir, "--json"],
-        ...[
-          "--cassandra-contact-points",
-          servers.cassandraHost,
-          "--cassandra-port",
-          String(servers.cassandraPort),
-        ],
-        ...["--cassandra-username", servers.cassandraUsername],
-        ...["--es-nodes", servers.elasticsearchUrl, "--es-username", servers.elasticsearchUsername],
-        ...args,
+    const argv = [
+      ...world.args(),
+      ...["--state", this.options.stateDir, "--json"],
+      ...[
+        "--cassandra-contact-points",
+        servers.cassandraHost,
+        "--cassandra-port",
+        String(servers.cassandraPort),
       ],
-      {
-        SYNCED_CASSANDRA_PASSWORD: servers.cassandraPassword,
-        SYNCED_ES_PASSWORD: servers.elasticsearchPassword,
-      },
-    );
+      ...["--cassandra-username", servers.cassandraUsername],
+      ...["--es-nodes", servers.elasticsearchUrl, "--es-username", servers.elasticsearchUsername],
+      ...args,
+    ];
+    const env = {
+      SYNCED_CASSANDRA_PASSWORD: servers.cassandraPassword,
+      SYNCED_ES_PASSWORD: servers.elasticsearchPassword,
+    };
+    if (fault === undefined) return { ...(await runSynced(argv, env)), signalled: false };
+    const child = spawn(process.execPath, [MAIN, ...argv], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { PATH: process.env["PATH"] ?? "", ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const started = performance.now();
+    let signalled = false;
+    // The fault lands at a random moment of the run: the point of it is not to wait for anything.
+    const timer = setTimeout(() => {
+      signalled = child.exitCode === null && child.signalCode === null && child.kill(fault.signal);
+    }, fault.afterMs);
+    const code = await new Promise<number>((resolve) => {
+      child.on("close", (exit, signal) => {
+        resolve(exit ?? 128 + (signal === "SIGKILL" ? 9 : 15));
+      });
+    });
+    clearTimeout(timer);
+    return { code, stdout, stderr, elapsedMs: performance.now() - started, signalled };
   }
 }
