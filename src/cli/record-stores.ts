@@ -67,6 +67,14 @@ export async function recordStores(
       maxDocumentBytes: requestLimit - 16 * 1024,
       ...(options.shard ? { shard: options.shard } : {}),
       ...shared,
+      onScanRestart: (index: string) => {
+        context.logger.info(
+          "Elasticsearch lost the point in time of a read (a node restarted?); reading again",
+          {
+            index,
+          },
+        );
+      },
     }),
     schema: new StoreSchemaGateway(clients.cassandra, clients.elasticsearch, {
       keyspace: options.keyspace,

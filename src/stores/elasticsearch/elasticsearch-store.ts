@@ -31,6 +31,8 @@ export interface ElasticsearchStoreSettings {
   /** How long a request that fails transiently is retried, from its first failure. */
   readonly retryWindowMs: number;
   readonly onRetry?: RetryListener;
+  /** Told when a read starts over because Elasticsearch lost its point in time. */
+  readonly onScanRestart?: (index: string) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -63,6 +65,7 @@ export class ElasticsearchStore implements RecordStore {
         batchSize: s.batchSize,
         keepAlive: "5m",
         retry: this.#retry,
+        ...(s.onScanRestart ? { onRestart: s.onScanRestart } : {}),
         ...(s.shard ? { shard: s.shard } : {}),
       },
       plan,

@@ -9,6 +9,7 @@ import { millisecondBound } from "../../reconcile/version.js";
 import { mergeAsync } from "../../util/merge-async.js";
 import { hitToRecord } from "./document-codec.js";
 import { formatEsTimestamp } from "./timestamps.js";
+import { isPointInTimeLost } from "./transient-errors.js";
 
 export interface EsScanSettings {
   readonly client: Client;
@@ -18,7 +19,12 @@ export interface EsScanSettings {
   readonly shard?: { index: number; total: number };
   /** Runs one request again while it fails transiently (see util/retry.ts). */
   readonly retry: <T>(operation: () => Promise<T>) => Promise<T>;
+  /** Told when a scan starts over because its point in time was lost. */
+  readonly onRestart?: (index: string) => void;
 }
+
+/** How often one scan starts over after losing its point in time, before the run gives up. */
+export const POINT_IN_TIME_RESTARTS = 5;
 
 /** date_nanos holds 1970 to 2262 only. */
 const NANOS_MIN = 0n;
@@ -79,18 +85,29 @@ export async function* scanIndex(
 ): AsyncGenerator<ScanBatch> {
   // With a future limit the query reads on past the end, to find documents dated far ahead.
   const query = rangeQuery(plan, range);
-  const pit = await settings.retry(() =>
-    settings.client.openPointInTime({ index: plan.es.index, keep_alive: settings.keepAlive }),
-  );
   const total = settings.shard ? settings.slices * settings.shard.total : settings.slices;
   const mine = Array.from({ length: total }, (_, i) => i).filter(
     (i) => settings.shard === undefined || i % settings.shard.total === settings.shard.index,
   );
-  try {
-    const sources = mine.map((slice) => () => scanSlice(settings, plan, query, range, pit.id, slice, total));
-    for await (const batch of mergeAsync(sources, settings.slices)) yield batch;
-  } finally {
-    await settings.client.closePointInTime({ id: pit.id }).catch(() => undefined);
+  for (let restarts = 0; ; restarts++) {
+    const pit = await settings.retry(() =>
+      settings.client.openPointInTime({ index: plan.es.index, keep_alive: settings.keepAlive }),
+    );
+    try {
+      const sources = mine.map(
+        (slice) => () => scanSlice(settings, plan, query, range, pit.id, slice, total),
+      );
+      for await (const batch of mergeAsync(sources, settings.slices)) yield batch;
+      return;
+    } catch (error) {
+      // A restart of the node that held the point in time loses it. Positions in one point in time
+      // mean nothing in another, so the scan starts over: what it reads again is equal on both sides
+      // by now and is not written twice.
+      if (!isPointInTimeLost(error) || restarts >= POINT_IN_TIME_RESTARTS) throw error;
+      settings.onRestart?.(plan.es.index);
+    } finally {
+      await settings.client.closePointInTime({ id: pit.id }).catch(() => undefined);
+    }
   }
 }
 

@@ -14,3 +14,13 @@ export function isTransientElasticsearchError(error: unknown): boolean {
   }
   return error instanceof errors.ResponseError && BUSY_OR_RESTARTING.has(error.statusCode ?? 0);
 }
+
+/**
+ * Whether a search failed because its point in time is gone: the node that held it restarted, or it
+ * expired. Trying the same search again fails the same way; a new point in time is needed.
+ */
+export function isPointInTimeLost(error: unknown): boolean {
+  if (!(error instanceof errors.ResponseError)) return false;
+  const body = JSON.stringify(error.meta.body ?? "");
+  return body.includes("search_context_missing_exception") || body.includes("No search context found");
+}
