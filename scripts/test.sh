@@ -52,6 +52,8 @@ if [ "$needs_servers" = 1 ]; then
     export SYNCED_TEST_ES_USERNAME=${ES_USERNAME:-synced} SYNCED_TEST_ES_PASSWORD=${ES_PASSWORD:-synced-secret}
   fi
   [ ${#to_start[@]} -eq 0 ] || bash scripts/servers.sh start "${to_start[@]}"
+  # The servers these scripts run, which test/integration/restarts.test.ts may stop and start again.
+  export SYNCED_TEST_RESTARTABLE="${to_start[*]}"
 fi
 
 files=()

@@ -3,59 +3,15 @@
 // and an unmoved checkpoint. Each store is reached through a relay the test cuts and restores; the
 // servers behind it are the real ones.
 import assert from "node:assert/strict";
-import type { ChildProcess } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
 import { Harness } from "../support/harness.js";
 import { outageRelay, type Outage } from "../support/tcp.js";
+import { watch, type Watched } from "../support/watch.js";
 
 const ROWS = 3000;
-
-interface Watched {
-  /** Resolves once stderr holds `text`, or rejects if the run exits first. */
-  readonly saw: (text: string) => Promise<void>;
-  readonly exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-/** Follows a running synced: its output so far, and whether it printed something yet. */
-function watch(child: ChildProcess): Watched {
-  let stdout = "";
-  let stderr = "";
-  const waiting: { text: string; resolve: () => void; reject: (e: Error) => void }[] = [];
-  const check = (): void => {
-    for (const w of [...waiting]) {
-      if (stderr.includes(w.text)) {
-        waiting.splice(waiting.indexOf(w), 1);
-        w.resolve();
-      }
-    }
-  };
-  child.stdout?.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-    check();
-  });
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    child.on("close", (code) => {
-      for (const w of waiting.splice(0)) {
-        w.reject(new Error(`synced exited (${String(code)}) before printing '${w.text}':\n${stderr}`));
-      }
-      resolve({ code, stdout, stderr });
-    });
-  });
-  return {
-    saw: (text) =>
-      new Promise<void>((resolve, reject) => {
-        waiting.push({ text, resolve, reject });
-        check();
-      }),
-    exited,
-  };
-}
 
 describe("a store that goes away during a run", () => {
   let h: Harness;

@@ -1,0 +1,134 @@
+// A real restart of each server in the middle of a run, as in a rolling restart of a cluster: the
+// scripts that started the server stop it and start it again, and the run rides through within
+// --retry-window and finishes with nothing lost. The test runs only against servers the test command
+// started itself (it lists them in SYNCED_TEST_RESTARTABLE): it never restarts someone else's server.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { setTimeout as delay } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { Harness } from "../support/harness.js";
+import { watch } from "../support/watch.js";
+
+const ROWS = 2000;
+const SCRIPTS = fileURLToPath(new URL("../../../scripts/", import.meta.url));
+const restartable = new Set((process.env["SYNCED_TEST_RESTARTABLE"] ?? "").split(/\s+/).filter(Boolean));
+
+type Server = "cassandra" | "elasticsearch";
+
+/** Runs scripts/<server>.sh stop|start, with the test command's environment (ports, heap). */
+function serverScript(server: Server, action: "stop" | "start"): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile("bash", [`${SCRIPTS}${server}.sh`, action], { timeout: 300_000 }, (error, stdout, stderr) => {
+      if (error)
+        reject(new Error(`scripts/${server}.sh ${action} failed: ${error.message}\n${stdout}${stderr}`));
+      else resolve();
+    });
+  });
+}
+
+function skipReason(server: Server): string | false {
+  return restartable.has(server)
+    ? false
+    : `restarts only a ${server} that the test command started (SYNCED_TEST_RESTARTABLE)`;
+}
+
+describe("a server restarted in the middle of a run", () => {
+  let h: Harness;
+
+  before(async () => {
+    h = await Harness.create("restart");
+  });
+  after(() => h.cleanup());
+
+  /** One table read from Cassandra and one read from Elasticsearch, `ROWS` records each. */
+  async function tables(suffix: string): Promise<{ fromCassandra: string; fromEs: string }> {
+    const fromCassandra = `fromcass_${suffix}`;
+    const fromEs = `fromes_${suffix}`;
+    for (const table of [fromCassandra, fromEs]) {
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
+      );
+    }
+    const at = new Date(Date.now() - 60_000);
+    const rows = Array.from({ length: ROWS }, (_, i) => [cassandra.types.Uuid.random(), at, i]);
+    await cassandra.concurrent.executeConcurrent(
+      h.cassandra,
+      `INSERT INTO ${h.keyspace}.${fromCassandra} (id, tmstmp, v) VALUES (?, ?, ?)`,
+      rows,
+      { concurrencyLevel: 32 },
+    );
+    // synced makes the index with its mapping; the documents then come from "another application".
+    const created = await h.run(["--tables", fromEs, "--name", `create-${suffix}`]);
+    assert.equal(created.code, EXIT.success, JSON.stringify(created.summary));
+    const operations = Array.from({ length: ROWS }, (_, i) => {
+      const id = cassandra.types.Uuid.random().toString();
+      return [{ index: { _index: `${h.index}-${fromEs}`, _id: id } }, { id, tmstmp: at.toISOString(), v: i }];
+    }).flat();
+    const bulk = await h.es.bulk({ operations, refresh: true });
+    assert.equal(bulk.errors, false);
+    return { fromCassandra, fromEs };
+  }
+
+  async function rows(table: string): Promise<number> {
+    const result = await h.cassandra.execute(`SELECT count(*) AS n FROM ${h.keyspace}.${table}`);
+    return Number(result.first()["n"]);
+  }
+
+  /** Documents in a table's index; 0 until the run has created it. */
+  async function documents(table: string): Promise<number> {
+    const index = `${h.index}-${table}`;
+    await h.es.indices.refresh({ index, ignore_unavailable: true });
+    return (await h.es.count({ index, ignore_unavailable: true })).count;
+  }
+
+  for (const server of ["elasticsearch", "cassandra"] as const) {
+    const name = server === "elasticsearch" ? "Elasticsearch" : "Cassandra";
+    it(`rides through a restart of ${name} and loses nothing`, { skip: skipReason(server) }, async (t) => {
+      const { fromCassandra, fromEs } = await tables(server.slice(0, 4));
+      const child = h.spawnCli([
+        ...h.baseArgs(),
+        ...["--tables", `${fromCassandra},${fromEs}`, "--direction", "both", "-b", "0", "--json"],
+        ...["--batch-size", "20", "--concurrency", "1", "--retry-window", "180s"],
+      ]);
+      const run = watch(child);
+      // Stopped while records move through the server under test: its reads (a table read from it)
+      // and its writes (the other table, written to it) are both under way at some point of the run.
+      const moved = (): Promise<number> =>
+        server === "elasticsearch" ? rows(fromEs) : documents(fromCassandra);
+      let movedBefore = await moved();
+      while (movedBefore === 0 && child.exitCode === null) {
+        await delay(20);
+        movedBefore = await moved();
+      }
+      assert.equal(child.exitCode, null, "the run ended before the restart could happen");
+      let started = false;
+      // See Harness.reopenCassandra: this session must not live through the restart.
+      if (server === "cassandra") await h.cassandra.shutdown();
+      try {
+        const stopped = performance.now();
+        await serverScript(server, "stop");
+        await run.saw(`${server} failed transiently; trying again`);
+        await serverScript(server, "start");
+        started = true;
+        const away = Math.round((performance.now() - stopped) / 1000);
+        t.diagnostic(`${name} stopped after ${movedBefore} of ${ROWS} records moved, away for ${away} s`);
+      } finally {
+        if (!started) await serverScript(server, "start");
+        if (server === "cassandra") await h.reopenCassandra();
+      }
+      const { code, stdout, stderr } = await run.exited;
+      assert.equal(code, EXIT.success, stderr);
+      if (server === "elasticsearch" && movedBefore < ROWS - 200) {
+        // Far from the end of its read, which a restart cut: the read started over.
+        assert.match(stderr, /Elasticsearch lost the point in time of a read/);
+      }
+      const summary = JSON.parse(stdout) as { totals: { deadLettered: number } };
+      assert.equal(summary.totals.deadLettered, 0, stdout);
+      assert.equal(await documents(fromCassandra), ROWS);
+      assert.equal(await rows(fromEs), ROWS);
+    });
+  }
+});
