@@ -3,6 +3,8 @@
 #   scripts/cassandra.sh start|stop|status
 # Environment: CASSANDRA_PORT (native, default 9042), CASSANDRA_STORAGE_PORT (default 7000),
 # CASSANDRA_JMX_PORT (local only, default 7199), CASSANDRA_HEAP (default 768M, at most 1G), CASSANDRA_START_TIMEOUT (seconds, default 180).
+# The native port accepts plain and TLS clients; TLS clients need a certificate signed by the test CA
+# in $SERVERS_DIR/certs (scripts/certs.sh).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -38,8 +40,13 @@ assemble() {
 }
 
 configure() {
+  local certs_dir
   mkdir -p "$CONF_DIR/triggers" "$DATA_DIR" "$LOG_DIR"
+  # The native port also takes TLS clients, with the test certificates (made on the first run).
+  certs_dir=$(bash "$REPO_ROOT/scripts/certs.sh") || die "could not make the test certificates"
   sed -e "s|__NATIVE_PORT__|$NATIVE_PORT|g" \
+    -e "s|__CERTS_DIR__|$certs_dir|g" \
+    -e "s|__STORE_PASSWORD__|$(cat "$certs_dir/store-password")|g" \
     -e "s|__STORAGE_PORT__|$STORAGE_PORT|g" \
     -e "s|__DATA_DIR__|$DATA_DIR|g" \
     "$REPO_ROOT/scripts/cassandra/cassandra.yaml" >"$CONF_DIR/cassandra.yaml"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Starts, stops or reports both test servers.
-#   scripts/servers.sh start|stop|status [cassandra|elasticsearch]
-# Each server script's own environment variables apply (CASSANDRA_PORT, ES_PORT, SYNCED_ES_MAJOR...).
+# Starts, stops or reports the test servers: Cassandra and Elasticsearch unless named.
+#   scripts/servers.sh start|stop|status [cassandra|elasticsearch|elasticsearch-tls]...
+# elasticsearch-tls is the HTTPS node for the TLS tests (scripts/elasticsearch.sh with ES_TLS=1).
+# Each server script's own environment variables apply (CASSANDRA_PORT, ES_PORT, ES_TLS_PORT,
+# SYNCED_ES_MAJOR...).
 set -euo pipefail
 here=$(dirname "${BASH_SOURCE[0]}")
 action=${1:-}
@@ -10,20 +12,28 @@ servers=("${@:2}")
 
 for server in "${servers[@]}"; do
   case $server in
-    cassandra | elasticsearch) ;;
+    cassandra | elasticsearch | elasticsearch-tls) ;;
     *)
-      echo "[servers] error: unknown server '$server' (cassandra or elasticsearch)" >&2
+      echo "[servers] error: unknown server '$server' (cassandra, elasticsearch or elasticsearch-tls)" >&2
       exit 1
       ;;
   esac
 done
+
+# Runs one server's script with the action.
+server_script() {
+  case $1 in
+    elasticsearch-tls) ES_TLS=1 bash "$here/elasticsearch.sh" "$2" ;;
+    *) ES_TLS=0 bash "$here/$1.sh" "$2" ;;
+  esac
+}
 
 case $action in
   start)
     # Both start at once: each spends most of its start-up waiting on its own JVM.
     pids=()
     for server in "${servers[@]}"; do
-      bash "$here/$server.sh" start &
+      server_script "$server" start &
       pids+=($!)
     done
     failed=0
@@ -32,16 +42,16 @@ case $action in
     ;;
   stop)
     failed=0
-    for server in "${servers[@]}"; do bash "$here/$server.sh" stop || failed=1; done
+    for server in "${servers[@]}"; do server_script "$server" stop || failed=1; done
     exit $failed
     ;;
   status)
     failed=0
-    for server in "${servers[@]}"; do bash "$here/$server.sh" status || failed=1; done
+    for server in "${servers[@]}"; do server_script "$server" status || failed=1; done
     exit $failed
     ;;
   *)
-    echo "[servers] usage: scripts/servers.sh start|stop|status [cassandra|elasticsearch]" >&2
+    echo "[servers] usage: scripts/servers.sh start|stop|status [cassandra|elasticsearch|elasticsearch-tls]..." >&2
     exit 1
     ;;
 esac

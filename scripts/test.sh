@@ -3,7 +3,10 @@
 # the servers, runs the test tiers, and stops the servers it started, even when a test fails.
 #   scripts/test.sh [unit] [integration]     (default: every tier)
 # SYNCED_TEST_CASSANDRA=host:port and SYNCED_TEST_ELASTICSEARCH=url point the tests at servers that
-# already run; the script then starts neither.
+# already run; the script then starts neither. The TLS tests also need the HTTPS Elasticsearch node and
+# the certificates both servers use: the script starts that node (SYNCED_TEST_ES_TLS_URL) when it runs
+# Cassandra itself, since the certificates (SYNCED_TEST_TLS_DIR) must be the ones Cassandra has. Set
+# both variables to run those tests against servers started otherwise; without them they are skipped.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -40,6 +43,13 @@ trap 'exit 143' TERM
 
 if [ "$needs_servers" = 1 ]; then
   to_start=()
+  if [ -z "${SYNCED_TEST_CASSANDRA:-}" ] && [ -z "${SYNCED_TEST_ES_TLS_URL:-}" ]; then
+    ES_TLS=1 bash scripts/elasticsearch.sh status >/dev/null 2>&1 || started+=(elasticsearch-tls)
+    to_start+=(elasticsearch-tls)
+    export SYNCED_TEST_ES_TLS_URL=https://127.0.0.1:${ES_TLS_PORT:-9201}
+    SYNCED_TEST_TLS_DIR=$(bash scripts/certs.sh)
+    export SYNCED_TEST_TLS_DIR
+  fi
   if [ -z "${SYNCED_TEST_CASSANDRA:-}" ]; then
     bash scripts/cassandra.sh status >/dev/null 2>&1 || started+=(cassandra)
     to_start+=(cassandra)

@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import cassandra from "cassandra-driver";
 import type { CassandraOptions } from "../../config/options.js";
-import { AuthenticationError, ConnectionError, firstLine } from "../store-errors.js";
+import { AuthenticationError, ConnectionError, errorText, tlsAdvice, tlsProblem } from "../store-errors.js";
 import { withTimeLimit } from "../../util/time-limit.js";
 import { CASSANDRA_ENCODING } from "../values/driver-options.js";
 
@@ -82,6 +82,21 @@ export async function connectCassandra(
         { cause: error },
       );
     }
+    const problem = inner.map(tlsProblem).find((p) => p !== undefined);
+    if (problem !== undefined) {
+      throw new ConnectionError(
+        `cannot connect to Cassandra at ${where} over TLS: ${describe(byHost)}. ` +
+          tlsAdvice(problem, {
+            store: "Cassandra",
+            prefix: "cassandra-tls",
+            hostsFlag: "--cassandra-contact-points",
+            ca: options.tls?.ca,
+            cert: options.tls?.cert,
+          }),
+        { host: where, tls: problem },
+        { cause: error },
+      );
+    }
     throw new ConnectionError(
       `cannot reach Cassandra at ${where}: ${describe(byHost)}. Check --cassandra-contact-points and ` +
         `--cassandra-port, that the server runs, and TLS settings if it requires TLS.`,
@@ -94,5 +109,5 @@ export async function connectCassandra(
 function describe(byHost: readonly [string, unknown][]): string {
   return byHost.length === 0
     ? "no host was tried"
-    : byHost.map(([h, e]) => `${h}: ${firstLine(e)}`).join("; ");
+    : byHost.map(([h, e]) => `${h}: ${errorText(e)}`).join("; ");
 }

@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { Client, errors, type ClientOptions } from "@elastic/elasticsearch";
 import type { ElasticsearchOptions } from "../../config/options.js";
-import { AuthenticationError, ConnectionError } from "../store-errors.js";
+import { AuthenticationError, ConnectionError, errorText, tlsAdvice, tlsProblem } from "../store-errors.js";
 import { LosslessSerializer } from "./serializer.js";
 
 export async function esClientOptions(options: ElasticsearchOptions): Promise<ClientOptions> {
@@ -44,9 +44,15 @@ export async function connectElasticsearch(
   } catch (error) {
     await client.close().catch(() => undefined);
     if (error instanceof errors.ResponseError && (error.statusCode === 401 || error.statusCode === 403)) {
+      const check =
+        options.auth?.kind === "api-key"
+          ? "Check the API key in SYNCED_ES_API_KEY or --es-api-key-file: it must be the encoded key " +
+            "Elasticsearch returned when it was created (base64 of id:api_key), not expired or invalidated."
+          : options.auth?.kind === "basic"
+            ? `Check --es-username ('${options.auth.username}') with SYNCED_ES_PASSWORD or --es-password-file.`
+            : "The cluster requires a login: give --es-username with SYNCED_ES_PASSWORD, or SYNCED_ES_API_KEY.";
       throw new AuthenticationError(
-        `Elasticsearch at ${where} refused the credentials (${error.statusCode}). Check --es-username with ` +
-          `SYNCED_ES_PASSWORD, or SYNCED_ES_API_KEY.`,
+        `Elasticsearch at ${where} refused the credentials (${error.statusCode}). ${check}`,
         { host: where, status: error.statusCode },
         { cause: error },
       );
@@ -54,11 +60,37 @@ export async function connectElasticsearch(
     const reason =
       error instanceof errors.TimeoutError
         ? `it did not answer within ${connectTimeoutMs} ms (--connect-timeout)`
-        : error instanceof Error
-          ? error.message
-          : String(error);
+        : errorText(error);
+    const problem = tlsProblem(error);
+    if (problem !== undefined) {
+      throw new ConnectionError(
+        `cannot connect to Elasticsearch at ${where} over TLS: ${reason}. ` +
+          tlsAdvice(problem, {
+            store: "Elasticsearch",
+            prefix: "es-tls",
+            hostsFlag: "--es-nodes",
+            ca: options.tls.ca,
+            cert: options.tls.cert,
+          }),
+        { host: where, tls: problem },
+        { cause: error },
+      );
+    }
+    // The Elasticsearch transport keeps only the message of a socket error. A server that checks client
+    // certificates closes the connection on one it refuses, so that is the likely cause when one was given.
+    // A node that serves only HTTPS closes a plain HTTP connection the same way.
+    const closed = /other side closed|socket hang up|ECONNRESET/i.test(reason);
+    const hint = !closed
+      ? ""
+      : options.tls.cert !== undefined
+        ? ` The server closed the connection: if it checks client certificates, it may have refused ` +
+          `--es-tls-cert ${options.tls.cert}; use one signed by a CA the server trusts and meant for ` +
+          `client authentication.`
+        : options.nodes.some((node) => node.startsWith("http:"))
+          ? " The server closed the connection: if the node serves HTTPS, use an https:// URL."
+          : "";
     throw new ConnectionError(
-      `cannot reach Elasticsearch at ${where}: ${reason}. Check --es-nodes (the HTTP port, 9200 unless ` +
+      `cannot reach Elasticsearch at ${where}: ${reason}.${hint} Check --es-nodes (the HTTP port, 9200 unless ` +
         `configured otherwise), that the cluster runs, and TLS settings for https nodes.`,
       { host: where },
       { cause: error },
