@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts, stops or reports the test servers: Cassandra and Elasticsearch unless named.
+# Starts, stops or reports the test servers: Cassandra and Elasticsearch unless named (stop also stops
+# the HTTPS node).
 #   scripts/servers.sh start|stop|status [cassandra|elasticsearch|elasticsearch-tls]...
 # elasticsearch-tls is the HTTPS node for the TLS tests (scripts/elasticsearch.sh with ES_TLS=1).
 # Each server script's own environment variables apply (CASSANDRA_PORT, ES_PORT, ES_TLS_PORT,
@@ -8,7 +9,11 @@ set -euo pipefail
 here=$(dirname "${BASH_SOURCE[0]}")
 action=${1:-}
 servers=("${@:2}")
-[ ${#servers[@]} -gt 0 ] || servers=(cassandra elasticsearch)
+if [ ${#servers[@]} -eq 0 ]; then
+  servers=(cassandra elasticsearch)
+  # The test command may have started the HTTPS node too; a plain stop leaves nothing running.
+  [ "$action" != stop ] || servers+=(elasticsearch-tls)
+fi
 
 for server in "${servers[@]}"; do
   case $server in
