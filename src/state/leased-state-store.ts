@@ -8,6 +8,7 @@ export interface LeaseProtocol {
   acquire(key: string, owner: string, holder: string, ttlMs: number, now: Date): Promise<LeaseResult>;
   renew(lease: Lease, ttlMs: number, now: Date): Promise<Lease>;
   release(lease: Lease): Promise<void>;
+  current(key: string): Promise<Lease | undefined>;
 }
 
 export abstract class LeasedStateStore {
@@ -44,5 +45,9 @@ export abstract class LeasedStateStore {
 
   releaseLease(lease: Lease): Promise<void> {
     return this.step("release the lease", () => this.leases.release(lease));
+  }
+
+  getLease(key: string): Promise<Lease | undefined> {
+    return this.step("read the lease", () => this.leases.current(validateStateKey(key)));
   }
 }

@@ -80,6 +80,8 @@ export interface StateStore {
   renewLease(lease: Lease, ttlMs: number, now?: Date): Promise<Lease>;
   /** Gives the lease up if it is still ours; does nothing if it is not. */
   releaseLease(lease: Lease): Promise<void>;
+  /** The lease as stored, live or expired; undefined when none was taken or it was released. */
+  getLease(key: string): Promise<Lease | undefined>;
 
   /** Saves a finished run and trims the oldest beyond the limit. Saving one record twice keeps one. */
   appendRun(run: RunRecord): Promise<void>;

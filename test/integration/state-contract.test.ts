@@ -245,7 +245,9 @@ for (const backend of backends) {
     it("lets another owner in after a release, and ignores a release by someone else", async () => {
       const key = freshKey("release");
       const a = acquiredLease(await store().acquireLease(key, "run-a", "host-a", 60_000));
+      assert.deepEqual(await store().getLease(key), a);
       await store().releaseLease(a);
+      assert.equal(await store().getLease(key), undefined);
       await store().releaseLease(a);
       const second = await store().acquireLease(key, "run-b", "host-b", 60_000);
       assert.ok(second.acquired && second.tookOverFrom === undefined);

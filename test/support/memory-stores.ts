@@ -205,6 +205,10 @@ export class MemoryStateStore implements StateStore {
     return Promise.resolve();
   }
 
+  getLease(key: string): Promise<Lease | undefined> {
+    return Promise.resolve(this.leases.get(key));
+  }
+
   appendRun(run: RunRecord): Promise<void> {
     this.runs.push(run);
     return Promise.resolve();

@@ -104,6 +104,10 @@ export class CassandraLeases implements LeaseProtocol {
     throw leaseKeptChanging(lease.key, this.location);
   }
 
+  current(key: string): Promise<Lease | undefined> {
+    return this.read(key);
+  }
+
   private async read(key: string): Promise<Lease | undefined> {
     const result = await this.client.execute(
       `SELECT key, owner, holder, acquired_at, expires_at FROM ${this.table} ${WHERE}`,

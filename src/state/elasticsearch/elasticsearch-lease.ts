@@ -90,6 +90,10 @@ export class ElasticsearchLeases implements LeaseProtocol {
     throw leaseKeptChanging(lease.key, this.location);
   }
 
+  async current(key: string): Promise<Lease | undefined> {
+    return (await this.read(key))?.lease;
+  }
+
   private async read(key: string): Promise<StoredLease | undefined> {
     const id = documentId("lease", key);
     try {

@@ -64,6 +64,10 @@ export class FileLeases implements LeaseProtocol {
     throw leaseKeptChanging(lease.key, this.location);
   }
 
+  async current(key: string): Promise<Lease | undefined> {
+    return (await readLeaseState(leaseDirectory(this.root, key), key)).held;
+  }
+
   async release(lease: Lease): Promise<void> {
     const directory = leaseDirectory(this.root, lease.key);
     for (let attempt = 0; attempt < MAX_LEASE_ATTEMPTS; attempt++) {
