@@ -12,6 +12,7 @@ import { EXIT, exitCodeForError } from "./exit-codes.js";
 import { createLogger } from "./logger.js";
 import { deadLettersCommand } from "./dead-letters-command.js";
 import { runCommand } from "./run-command.js";
+import { stateCommand, statusCommand } from "./state-command.js";
 import { bugReport, isBug } from "./unexpected-error.js";
 
 async function main(): Promise<number> {
@@ -26,10 +27,11 @@ async function main(): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   let code: number = EXIT.success;
-  const options = (flags: Flags): Promise<SyncOptions> =>
+  const options = (flags: Flags, selectionRequired = true): Promise<SyncOptions> =>
     loadConfig({
       flags,
       env: process.env,
+      selectionRequired,
       warn: (message) => {
         logger.info(message);
       },
@@ -48,6 +50,12 @@ async function main(): Promise<number> {
       },
       deadLetters: async (action, flags, letters) => {
         code = await deadLettersCommand(action, await options(flags), letters, context);
+      },
+      status: async (flags, state) => {
+        code = await statusCommand(await options(flags, false), state, context);
+      },
+      state: async (action, flags, state) => {
+        code = await stateCommand(action, await options(flags), state, context);
       },
     }).parseAsync();
   } catch (error) {

@@ -25,11 +25,73 @@ export interface LetterFlags {
   readonly limit: number;
 }
 
+export const STATE_ACTIONS = ["set", "reset"] as const;
+export type StateAction = (typeof STATE_ACTIONS)[number];
+
+/** What `synced status` and `synced state <action>` take beside the run options. */
+export interface StateFlags {
+  /** set: the new checkpoint, in any form -b takes. */
+  readonly to?: string;
+  /** set, reset: the confirmation. */
+  readonly yes: boolean;
+  /** status: this many recent runs per configuration. */
+  readonly runs: number;
+}
+
 export interface CliHandlers {
   /** Called with the parsed flags of `synced [run]`; pass them to loadConfig. */
   readonly run: (flags: Flags) => void | Promise<void>;
   /** Called with the parsed flags of `synced dead-letters <action>`; absent: the command is unknown. */
   readonly deadLetters?: (action: LetterAction, flags: Flags, letters: LetterFlags) => void | Promise<void>;
+  /** `synced status`: -k and -i are not needed, since it reads every configuration of the store. */
+  readonly status?: (flags: Flags, state: StateFlags) => void | Promise<void>;
+  /** `synced state set|reset`. */
+  readonly state?: (action: StateAction, flags: Flags, state: StateFlags) => void | Promise<void>;
+}
+
+const STATE_HELP: Readonly<Record<StateAction, string>> = {
+  set: "Move the configuration's checkpoint to --to (with --yes); the next run begins there",
+  reset: "Clear the configuration's checkpoint (with --yes); the next run begins at -b or the epoch",
+};
+
+function addStateCommands<T>(cli: Argv<T>, handlers: CliHandlers): Argv<T> {
+  for (const action of STATE_ACTIONS) {
+    cli.command(
+      action,
+      STATE_HELP[action],
+      (command) => {
+        addRunOptions(command).option("yes", {
+          describe: "Confirm the change",
+          group: "State:",
+          type: "boolean",
+        });
+        return action === "set"
+          ? command.option("to", {
+              describe: "The new checkpoint: ISO-8601 or epoch seconds, as -b takes",
+              group: "State:",
+              requiresArg: true,
+            })
+          : command;
+      },
+      (args) => handlers.state?.(action, args, stateFlags(args)),
+    );
+  }
+  return cli.demandCommand(1, "Name what to do with the checkpoint: set or reset");
+}
+
+function stateFlags(args: Flags): StateFlags {
+  const runs = args["runs"];
+  const parsed = runs === undefined ? 3 : Number(runs);
+  if (!Number.isSafeInteger(parsed) || parsed < 0 || parsed > 1000) {
+    throw new UsageError(`--runs must be a whole number from 0 to 1000; found "${String(runs)}".`, {
+      option: "runs",
+    });
+  }
+  const to = args["to"];
+  if (to !== undefined && typeof to !== "string") {
+    throw new UsageError("--to takes one time; give it once.", { option: "to" });
+  }
+  return { ...(to === undefined ? {} : { to }), yes: args["yes"] === true, runs: parsed };
 }
 
 const LETTER_HELP: Readonly<Record<LetterAction, string>> = {
@@ -140,6 +202,22 @@ export function buildCli(argv: readonly string[], handlers: CliHandlers): Argv {
         "Reconcile the keyspace's tables with the Elasticsearch indices over [begin, end), then save the checkpoint",
         (command) => addRunOptions(command),
         (args) => handlers.run(args),
+      )
+      .command(
+        "status",
+        "Show the checkpoint, lease and recent runs of every configuration in the state store (--state)",
+        (command) =>
+          addRunOptions(command).option("runs", {
+            describe: "Recent runs shown per configuration [default: 3]",
+            group: "State:",
+            requiresArg: true,
+          }),
+        (args) => handlers.status?.(args, stateFlags(args)),
+      )
+      .command(
+        "state",
+        "Move (set) or clear (reset) the checkpoint of a configuration (see synced state --help)",
+        (command) => addStateCommands(command, handlers),
       )
       .command(
         "dead-letters",

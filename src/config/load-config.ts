@@ -29,6 +29,11 @@ export interface LoadConfigInput {
   readonly readFile?: ReadFile;
   /** Told about risky but valid settings, such as a password on the command line. */
   readonly warn?: Warn;
+  /**
+   * False for commands that read a whole state store (`synced status`): -k and -i may then be
+   * missing, and are left empty.
+   */
+  readonly selectionRequired?: boolean;
 }
 
 const MAX_COUNT = 1_000_000;
@@ -73,9 +78,10 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
   const layers = new Layers(input.flags, input.env, file);
   warnUnknownVariables(input.env, warn);
 
-  const keyspace = layers.read("keyspace", (s) => cqlName(s));
+  const required = input.selectionRequired ?? true;
+  const keyspace = layers.read("keyspace", (s) => cqlName(s)) ?? (required ? undefined : "");
   if (keyspace === undefined) throw missing("keyspace");
-  const index = layers.read("index", (s) => indexName(s));
+  const index = layers.read("index", (s) => indexName(s)) ?? (required ? undefined : "");
   if (index === undefined) throw missing("index");
 
   const begin = layers.read("begin", time);

@@ -152,6 +152,49 @@ describe("command line", () => {
   });
 });
 
+describe("synced status and synced state", () => {
+  it("parses each action with its flags", async () => {
+    const seen: unknown[] = [];
+    const handlers = {
+      run: () => assert.fail("run must not run"),
+      status: (flags: Record<string, unknown>, state: unknown) => {
+        seen.push(["status", flags["state"], state]);
+      },
+      state: (action: string, flags: Record<string, unknown>, state: unknown) => {
+        seen.push([action, flags["keyspace"], state]);
+      },
+    };
+    await buildCli(["status", "--state", "s", "--runs", "5"], handlers).parseAsync();
+    await buildCli(["state", "set", "-k", "app", "--to", "2026-01-01", "--yes"], handlers).parseAsync();
+    await buildCli(["state", "reset", "-k", "app"], handlers).parseAsync();
+    assert.deepEqual(seen, [
+      ["status", "s", { yes: false, runs: 5 }],
+      ["set", "app", { to: "2026-01-01", yes: true, runs: 3 }],
+      ["reset", "app", { yes: false, runs: 3 }],
+    ]);
+  });
+
+  it("refuses a bad --runs, a repeated --to and a missing action, naming what to give", async () => {
+    const handlers = {
+      run: () => assert.fail("run must not run"),
+      status: () => undefined,
+      state: () => undefined,
+    };
+    await assert.rejects(
+      async () => buildCli(["status", "--runs", "many"], handlers).parseAsync(),
+      /--runs must be a whole number/,
+    );
+    await assert.rejects(
+      async () => buildCli(["state", "set", "--to", "1", "--to", "2"], handlers).parseAsync(),
+      /--to takes one time/,
+    );
+    await assert.rejects(
+      async () => buildCli(["state"], handlers).parseAsync(),
+      /Name what to do with the checkpoint: set or reset/,
+    );
+  });
+});
+
 describe("--help", () => {
   it("lists every option with its environment variable and default", async () => {
     const blocks = optionBlocks(await renderHelp());

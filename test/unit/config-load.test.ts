@@ -265,3 +265,15 @@ describe("loadConfig config files", () => {
     );
   });
 });
+
+describe("commands that read a whole state store", () => {
+  it("need no -k and -i, which the run requires", async () => {
+    const flags = await parseRunFlags(["--state", "somewhere"]);
+    await assert.rejects(loadConfig({ flags, env: {} }), /--keyspace is required/);
+    const options = await loadConfig({ flags, env: {}, selectionRequired: false });
+    assert.deepEqual(
+      [options.keyspace, options.index, options.state],
+      ["", "", { backend: "file", directory: "somewhere" }],
+    );
+  });
+});

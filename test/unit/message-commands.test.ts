@@ -5,9 +5,10 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
-import { buildCli, LETTER_ACTIONS } from "../../src/config/cli-options.js";
+import { buildCli, LETTER_ACTIONS, STATE_ACTIONS } from "../../src/config/cli-options.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const DOCS = ["README.md", "ARCHITECTURE.md", "CONTRIBUTING.md", "RELIABILITY.md"];
 
 async function filesUnder(directory: string, extensions: readonly string[]): Promise<string[]> {
   const entries = await readdir(join(ROOT, directory), { withFileTypes: true, recursive: true });
@@ -33,10 +34,7 @@ describe("commands named in messages and docs", () => {
     };
     const commands = new Set(cli.getInternalMethods().getCommandInstance().getCommands());
     assert.ok(commands.has("run"), [...commands].join(", "));
-    const files = [
-      ...(await filesUnder("src", [".ts", ".md"])),
-      ...["README.md", "ARCHITECTURE.md", "CONTRIBUTING.md"].map((name) => join(ROOT, name)),
-    ];
+    const files = [...(await filesUnder("src", [".ts", ".md"])), ...DOCS.map((name) => join(ROOT, name))];
     const unknown: string[] = [];
     for (const file of files) {
       for (const command of namedCommands(await readFile(file, "utf8"))) {
@@ -47,10 +45,7 @@ describe("commands named in messages and docs", () => {
   });
 
   it("names only dead-letters actions that exist", async () => {
-    const files = [
-      ...(await filesUnder("src", [".ts", ".md"])),
-      ...["README.md", "ARCHITECTURE.md", "CONTRIBUTING.md"].map((name) => join(ROOT, name)),
-    ];
+    const files = [...(await filesUnder("src", [".ts", ".md"])), ...DOCS.map((name) => join(ROOT, name))];
     const named: string[] = [];
     for (const file of files) {
       const text = await readFile(file, "utf8");
@@ -62,5 +57,20 @@ describe("commands named in messages and docs", () => {
       named.filter((n) => !actions.includes(n.split(": ").pop() ?? "")),
       [],
     );
+  });
+
+  it("names only state actions that exist", async () => {
+    const files = [...(await filesUnder("src", [".ts", ".md"])), ...DOCS.map((name) => join(ROOT, name))];
+    const actions: readonly string[] = STATE_ACTIONS;
+    const wrong: string[] = [];
+    let named = 0;
+    for (const file of files) {
+      for (const m of (await readFile(file, "utf8")).matchAll(/[`"']synced state ([a-z]+)/g)) {
+        named++;
+        if (!actions.includes(m[1] ?? "")) wrong.push(`${file}: synced state ${m[1] ?? ""}`);
+      }
+    }
+    assert.ok(named > 0, "messages and docs name the state actions");
+    assert.deepEqual(wrong, []);
   });
 });

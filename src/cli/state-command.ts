@@ -1,0 +1,205 @@
+// `synced status` and `synced state set|reset`: what an operator reads and changes in a state store
+// without running a sync. Status reads every configuration in the store; set and reset change one
+// configuration's checkpoint under its lease, so they never race a run of it.
+import { randomUUID } from "node:crypto";
+import type { StateFlags } from "../config/cli-options.js";
+import type { SyncOptions } from "../config/options.js";
+import { parseTimestamp } from "../config/time-range.js";
+import { UsageError } from "../core/errors.js";
+import { formatMicros, nowMicros } from "../core/micros.js";
+import { LeaseHeldError } from "../reconcile/run-errors.js";
+import { holderName } from "../state/lease-holder.js";
+import { openStateStore } from "../state/open-state-store.js";
+import type { Checkpoint, Lease, RunRecord, StateStore } from "../state/state-store.js";
+import { withClients } from "./connections.js";
+import { EXIT } from "./exit-codes.js";
+import { stateKeyFor, type RunContext } from "./run-command.js";
+
+/** Opens the state store of `options`: a directory needs no connection, the other backends do. */
+async function withStateStore<T>(options: SyncOptions, use: (state: StateStore) => Promise<T>): Promise<T> {
+  const open = async (state: StateStore): Promise<T> => {
+    try {
+      return await use(state);
+    } finally {
+      await state.close();
+    }
+  };
+  const settings = { timeoutMs: options.stateTimeoutMs };
+  if (options.state.backend === "file") return open(await openStateStore(options.state, {}, settings));
+  return withClients(options, async (clients) =>
+    open(await openStateStore(options.state, clients, settings)),
+  );
+}
+
+export interface ConfigurationStatus {
+  readonly key: string;
+  readonly checkpoint: Checkpoint | undefined;
+  readonly lease: Lease | undefined;
+  readonly runs: readonly RunRecord[];
+}
+
+/** `synced status`: every configuration of the state store, with its checkpoint, lease and runs. */
+export async function statusCommand(
+  options: SyncOptions,
+  flags: StateFlags,
+  context: RunContext,
+): Promise<number> {
+  return withStateStore(options, async (state) => {
+    const configurations: ConfigurationStatus[] = [];
+    for (const key of await state.listKeys()) {
+      const [checkpoint, lease, runs] = await Promise.all([
+        state.getCheckpoint(key),
+        state.getLease(key),
+        state.recentRuns(key, flags.runs),
+      ]);
+      configurations.push({ key, checkpoint, lease, runs });
+    }
+    const now = new Date();
+    context.stdout(
+      options.json
+        ? JSON.stringify(statusJson(state, configurations, now), null, 2)
+        : statusText(state, configurations, now).join("\n"),
+    );
+    return EXIT.success;
+  });
+}
+
+function leaseJson(lease: Lease | undefined, now: Date): unknown {
+  if (lease === undefined) return null;
+  return {
+    owner: lease.owner,
+    holder: lease.holder,
+    acquiredAt: lease.acquiredAt.toISOString(),
+    expiresAt: lease.expiresAt.toISOString(),
+    live: lease.expiresAt > now,
+  };
+}
+
+function runJson(run: RunRecord): unknown {
+  return {
+    runId: run.runId,
+    outcome: run.outcome,
+    range: { begin: formatMicros(run.begin), end: formatMicros(run.end) },
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt.toISOString(),
+    durationMs: run.durationMs,
+    checkpoint: {
+      before: run.checkpointBefore === undefined ? null : formatMicros(run.checkpointBefore),
+      after: run.checkpointAfter === undefined ? null : formatMicros(run.checkpointAfter),
+    },
+    counts: run.counts,
+    ...(run.message === undefined ? {} : { message: run.message }),
+  };
+}
+
+function statusJson(state: StateStore, configurations: readonly ConfigurationStatus[], now: Date): unknown {
+  return {
+    state: { backend: state.backend, location: state.location },
+    configurations: configurations.map((c) => ({
+      key: c.key,
+      checkpoint:
+        c.checkpoint === undefined
+          ? null
+          : {
+              position: formatMicros(c.checkpoint.position),
+              updatedAt: c.checkpoint.updatedAt.toISOString(),
+              runId: c.checkpoint.runId,
+            },
+      lease: leaseJson(c.lease, now),
+      runs: c.runs.map(runJson),
+    })),
+  };
+}
+
+function describeLease(lease: Lease | undefined, now: Date): string {
+  if (lease === undefined) return "free";
+  const state = lease.expiresAt > now ? "held" : "expired";
+  return `${state}: run ${lease.owner} on ${lease.holder} until ${lease.expiresAt.toISOString()}`;
+}
+
+function describeRun(run: RunRecord): string {
+  const written = run.counts["written"];
+  const letters = run.counts["deadLettered"];
+  const counts = [
+    ...(written === undefined ? [] : [`${written} written`]),
+    ...(letters ? [`${letters} dead-lettered`] : []),
+  ];
+  return (
+    `${run.finishedAt.toISOString()}  ${run.outcome.padEnd(11)} ` +
+    `[${formatMicros(run.begin)}, ${formatMicros(run.end)}) in ${(run.durationMs / 1000).toFixed(1)} s` +
+    (counts.length > 0 ? `, ${counts.join(", ")}` : "") +
+    (run.message === undefined ? "" : ` - ${run.message}`)
+  );
+}
+
+function statusText(state: StateStore, configurations: readonly ConfigurationStatus[], now: Date): string[] {
+  const count = configurations.length;
+  const lines = [`${count} configuration${count === 1 ? "" : "s"} in ${state.location} (${state.backend})`];
+  for (const c of configurations) {
+    lines.push(
+      "",
+      c.key,
+      `  checkpoint  ${c.checkpoint === undefined ? "none" : `${formatMicros(c.checkpoint.position)} (saved ${c.checkpoint.updatedAt.toISOString()})`}`,
+      `  lease       ${describeLease(c.lease, now)}`,
+      ...(c.runs.length === 0
+        ? ["  runs        none"]
+        : c.runs.map((run, i) => `  ${i === 0 ? "runs" : "    "}        ${describeRun(run)}`)),
+    );
+  }
+  return lines;
+}
+
+/**
+ * `synced state set --to <time>` and `synced state reset`: moves or clears the checkpoint of the
+ * configuration the run options name. Without --yes it says what it would do and does nothing.
+ */
+export async function stateCommand(
+  action: "set" | "reset",
+  options: SyncOptions,
+  flags: StateFlags,
+  context: RunContext,
+): Promise<number> {
+  const key = stateKeyFor(options);
+  const to = action === "set" ? target(flags) : undefined;
+  return withStateStore(options, async (state) => {
+    const before = await state.getCheckpoint(key);
+    const was = before === undefined ? "none" : formatMicros(before.position);
+    const change =
+      to === undefined
+        ? `clear the checkpoint of state key ${key} in ${state.location} (now ${was}); the next run starts from -b or the epoch`
+        : `move the checkpoint of state key ${key} in ${state.location} from ${was} to ${formatMicros(to)}`;
+    if (!flags.yes) {
+      throw new UsageError(`synced state ${action} would ${change}. Add --yes to do it.`, { key });
+    }
+    const owner = `state-${action}-${randomUUID()}`;
+    const lease = await state.acquireLease(key, owner, holderName(), options.leaseTtlMs);
+    if (!lease.acquired) {
+      const held = lease.heldBy;
+      throw new LeaseHeldError(key, held.holder, held.owner, held.expiresAt, state.location);
+    }
+    try {
+      if (to === undefined) await state.deleteCheckpoint(key);
+      else await state.setCheckpoint(key, to, owner);
+    } finally {
+      await state.releaseLease(lease.lease);
+    }
+    context.stdout(`done: ${change.replace(/^move/, "moved").replace(/^clear/, "cleared")}`);
+    return EXIT.success;
+  });
+}
+
+function target(flags: StateFlags): bigint {
+  if (flags.to === undefined) {
+    throw new UsageError("synced state set needs --to <time>, such as --to 2026-01-01T00:00:00Z.", {
+      option: "to",
+    });
+  }
+  const to = parseTimestamp(flags.to, "to");
+  if (to > nowMicros()) {
+    throw new UsageError(
+      `--to ${formatMicros(to)} is in the future: a run would have nothing to do until then. Give a time before now.`,
+      { option: "to" },
+    );
+  }
+  return to;
+}

@@ -1,0 +1,116 @@
+// `synced status` shows what each state backend holds for every configuration, and `synced state
+// set|reset` moves or clears one configuration's checkpoint: only with --yes, and never while a run
+// of that configuration holds the lease. Through the real command, on the real servers.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { parseStateLocation } from "../../src/core/state-location.js";
+import { openStateStore } from "../../src/state/open-state-store.js";
+import { Harness } from "../support/harness.js";
+
+const BACKENDS = ["file", "cassandra", "elasticsearch"] as const;
+
+interface StatusJson {
+  readonly state: { readonly backend: string; readonly location: string };
+  readonly configurations: readonly {
+    readonly key: string;
+    readonly checkpoint: { readonly position: string; readonly runId: string } | null;
+    readonly lease: { readonly owner: string; readonly live: boolean } | null;
+    readonly runs: readonly { readonly outcome: string; readonly range: { readonly end: string } }[];
+  }[];
+}
+
+describe("synced status and synced state", () => {
+  let h: Harness;
+  before(async () => {
+    h = await Harness.create("statecmd");
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.things (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.things (id, tmstmp, n) VALUES (?, ?, 1)`,
+      [cassandra.types.Uuid.random(), new Date(Date.now() - 5_000)],
+      { prepare: true },
+    );
+  });
+  after(() => h.cleanup());
+
+  for (const backend of BACKENDS) {
+    it(`shows and changes the state in ${backend}`, async () => {
+      const state =
+        backend === "file"
+          ? h.stateDir
+          : backend === "cassandra"
+            ? `cassandra:${h.keyspace}.synced_state`
+            : `es:${h.index}-state`;
+      const name = `statecmd-${backend}`;
+      const runArgs = [...h.argsWith({ "--state": state }), "--name", name];
+      // status needs no -k and -i: it reads every configuration of the store.
+      const storeArgs = runArgs.filter(
+        (arg, i, all) => !["-k", "-i"].includes(arg) && !["-k", "-i"].includes(all[i - 1] ?? ""),
+      );
+      const status = async (): Promise<StatusJson["configurations"][number] | undefined> => {
+        const result = await h.cli(["status", ...storeArgs, "--json"]);
+        assert.equal(result.code, EXIT.success, result.stderr);
+        const parsed = JSON.parse(result.stdout) as StatusJson;
+        assert.equal(parsed.state.backend, backend);
+        return parsed.configurations.find((c) => c.key === name);
+      };
+
+      const run = await h.cli([...runArgs, "--json"]);
+      assert.equal(run.code, EXIT.success, run.stderr);
+      const saved = (JSON.parse(run.stdout) as { checkpoint: { after: string } }).checkpoint.after;
+      const shown = await status();
+      assert.ok(shown, "status lists the configuration");
+      assert.equal(shown.checkpoint?.position, saved);
+      assert.equal(shown.lease, null);
+      assert.deepEqual(
+        shown.runs.map((r) => [r.outcome, r.range.end]),
+        [["success", saved]],
+      );
+      const text = await h.cli(["status", ...storeArgs]);
+      assert.match(text.stdout, new RegExp(`^${name}\\n  checkpoint  ${saved.replace(/\./g, "\\.")}`, "m"));
+
+      // Without --yes nothing changes, and the message says what would.
+      const to = "2026-01-01T00:00:00.000000Z";
+      const unconfirmed = await h.cli(["state", "set", ...runArgs, "--to", to]);
+      assert.equal(unconfirmed.code, EXIT.usage);
+      assert.match(unconfirmed.stderr, new RegExp(`from ${saved.replace(/\./g, "\\.")} to ${to}.*Add --yes`));
+      assert.equal((await status())?.checkpoint?.position, saved);
+
+      const set = await h.cli(["state", "set", ...runArgs, "--to", to, "--yes"]);
+      assert.equal(set.code, EXIT.success, set.stderr);
+      assert.equal((await status())?.checkpoint?.position, to);
+
+      // A run of the configuration holds the lease: the checkpoint is not touched.
+      const store = await openStateStore(parseStateLocation(state), {
+        cassandra: h.cassandra,
+        elasticsearch: h.es,
+      });
+      try {
+        const held = await store.acquireLease(name, "run-elsewhere", "other-host:1:1", 60_000);
+        assert.ok(held.acquired);
+        const refused = await h.cli(["state", "reset", ...runArgs, "--yes"]);
+        assert.equal(refused.code, EXIT.leaseHeld, refused.stderr);
+        assert.match(refused.stderr, /run run-elsewhere on other-host:1:1 holds the lease/);
+        assert.deepEqual(
+          { owner: (await status())?.lease?.owner, live: (await status())?.lease?.live },
+          { owner: "run-elsewhere", live: true },
+        );
+        await store.releaseLease(held.lease);
+      } finally {
+        await store.close();
+      }
+
+      const reset = await h.cli(["state", "reset", ...runArgs, "--yes"]);
+      assert.equal(reset.code, EXIT.success, reset.stderr);
+      assert.equal((await status())?.checkpoint, null);
+      // The next run begins at the epoch again.
+      const again = await h.cli([...runArgs, "--json"]);
+      assert.equal(again.code, EXIT.success, again.stderr);
+      const range = (JSON.parse(again.stdout) as { range: { begin: string } }).range;
+      assert.equal(range.begin, "1970-01-01T00:00:00.000000Z");
+    });
+  }
+});
