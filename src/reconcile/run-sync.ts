@@ -229,7 +229,7 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
   return { checkpointBefore, range, entries };
 }
 
-function unknownTables(unknown: readonly Extract<PlanEntry, { kind: "unknown" }>[]): ConfigError {
+export function unknownTables(unknown: readonly Extract<PlanEntry, { kind: "unknown" }>[]): ConfigError {
   const each = unknown.map(
     (e) =>
       `'${e.name}' is neither a table of the keyspace nor a type of the index` +

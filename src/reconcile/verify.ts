@@ -1,0 +1,76 @@
+// `synced verify`: parity of every table over a range, read from each side the configuration syncs
+// from, without writing anything or touching the state. Where a run would make both sides agree,
+// verify says whether they do, and which records do not: a record missing on one side is how a hard
+// delete (which no run can see) shows up.
+import { directionsOf, type DirectionChoice } from "../core/direction.js";
+import type { RecordStore, TimeRange } from "./record-store.js";
+import { unknownTables, type SchemaGateway } from "./run-sync.js";
+import { differences, verifySide, type SideParity } from "./verify-side.js";
+
+export interface VerifySettings {
+  readonly range: TimeRange;
+  readonly direction: DirectionChoice;
+  /** Differing ids kept per table and side. */
+  readonly limit: number;
+}
+
+export interface VerifyDependencies {
+  readonly cassandra: RecordStore;
+  readonly elasticsearch: RecordStore;
+  readonly schema: Pick<SchemaGateway, "plan">;
+  readonly signal: AbortSignal;
+  /** Told when one table's side is done, for progress. */
+  readonly onSide?: (parity: Readonly<SideParity>) => void;
+}
+
+export interface VerifyReport {
+  readonly range: TimeRange;
+  readonly sides: readonly SideParity[];
+  /** Tables or types not compared, and why; `differs` when one side lacks the table or index whole. */
+  readonly skipped: readonly { readonly name: string; readonly reason: string; readonly differs: boolean }[];
+  /** Differing records, plus one for each table or index that exists on one side only. */
+  readonly differences: number;
+}
+
+export async function verify(settings: VerifySettings, deps: VerifyDependencies): Promise<VerifyReport> {
+  const entries = await deps.schema.plan();
+  const unknown = entries.filter((e) => e.kind === "unknown");
+  if (unknown.length > 0) throw unknownTables(unknown);
+  const sides: SideParity[] = [];
+  const skipped: { name: string; reason: string; differs: boolean }[] = [];
+  for (const entry of entries) {
+    if (entry.kind === "skip") skipped.push({ name: entry.name, reason: entry.reason, differs: false });
+    if (entry.kind === "create-table") {
+      skipped.push({
+        name: entry.name,
+        reason: `index ${entry.index} has no table in Cassandra (a run with --create-tables creates it)`,
+        differs: true,
+      });
+    }
+    if (entry.kind !== "sync") continue;
+    if (entry.createIndex) {
+      skipped.push({
+        name: entry.plan.table,
+        reason: `the table has no index ${entry.plan.es.index} in Elasticsearch yet (a run creates it)`,
+        differs: true,
+      });
+      continue;
+    }
+    for (const direction of directionsOf(settings.direction)) {
+      const [source, other] =
+        direction === "to-es" ? [deps.cassandra, deps.elasticsearch] : [deps.elasticsearch, deps.cassandra];
+      const parity = await verifySide({
+        plan: entry.plan,
+        source,
+        other,
+        range: settings.range,
+        limit: settings.limit,
+        signal: deps.signal,
+      });
+      sides.push(parity);
+      deps.onSide?.(parity);
+    }
+  }
+  const total = sides.reduce((n, side) => n + differences(side), 0) + skipped.filter((s) => s.differs).length;
+  return { range: settings.range, sides, skipped, differences: total };
+}
