@@ -17,6 +17,8 @@ export const EXIT = {
   unreachable: 5,
   /** More records failed than --max-errors allows; the run stopped, the checkpoint did not move. */
   circuitOpen: 6,
+  /** synced verify: the two sides differ (it lists how). */
+  differ: 7,
   /** Stopped by SIGINT or SIGTERM; the lease was released, the checkpoint did not move. */
   interrupted: 130,
 } as const;

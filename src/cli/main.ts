@@ -13,6 +13,7 @@ import { createLogger } from "./logger.js";
 import { deadLettersCommand } from "./dead-letters-command.js";
 import { runCommand } from "./run-command.js";
 import { stateCommand, statusCommand } from "./state-command.js";
+import { verifyCommand } from "./verify-command.js";
 import { bugReport, isBug } from "./unexpected-error.js";
 
 async function main(): Promise<number> {
@@ -50,6 +51,9 @@ async function main(): Promise<number> {
       },
       deadLetters: async (action, flags, letters) => {
         code = await deadLettersCommand(action, await options(flags), letters, context);
+      },
+      verify: async (flags, limit) => {
+        code = await verifyCommand(await options(flags), limit, context);
       },
       status: async (flags, state) => {
         code = await statusCommand(await options(flags, false), state, context);

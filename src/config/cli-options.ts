@@ -45,6 +45,8 @@ export interface CliHandlers {
   readonly deadLetters?: (action: LetterAction, flags: Flags, letters: LetterFlags) => void | Promise<void>;
   /** `synced status`: -k and -i are not needed, since it reads every configuration of the store. */
   readonly status?: (flags: Flags, state: StateFlags) => void | Promise<void>;
+  /** `synced verify`, with how many differing ids to list per table and side. */
+  readonly verify?: (flags: Flags, limit: number) => void | Promise<void>;
   /** `synced state set|reset`. */
   readonly state?: (action: StateAction, flags: Flags, state: StateFlags) => void | Promise<void>;
 }
@@ -77,6 +79,17 @@ function addStateCommands<T>(cli: Argv<T>, handlers: CliHandlers): Argv<T> {
     );
   }
   return cli.demandCommand(1, "Name what to do with the checkpoint: set or reset");
+}
+
+function verifyLimit(args: Flags): number {
+  const limit = args["limit"];
+  const parsed = limit === undefined ? 20 : Number(limit);
+  if (!Number.isSafeInteger(parsed) || parsed < 0 || parsed > 1_000_000) {
+    throw new UsageError(`--limit must be a whole number of ids, 0 or more; found "${String(limit)}".`, {
+      option: "limit",
+    });
+  }
+  return parsed;
 }
 
 function stateFlags(args: Flags): StateFlags {
@@ -202,6 +215,17 @@ export function buildCli(argv: readonly string[], handlers: CliHandlers): Argv {
         "Reconcile the keyspace's tables with the Elasticsearch indices over [begin, end), then save the checkpoint",
         (command) => addRunOptions(command),
         (args) => handlers.run(args),
+      )
+      .command(
+        "verify",
+        "Compare both sides over a range (everything unless -b/-e): per table and side, records equal, missing, older or newer on the other; exits 7 when they differ",
+        (command) =>
+          addRunOptions(command).option("limit", {
+            describe: "Differing ids listed per table and side [default: 20]",
+            group: "Verify:",
+            requiresArg: true,
+          }),
+        (args) => handlers.verify?.(args, verifyLimit(args)),
       )
       .command(
         "status",

@@ -152,7 +152,7 @@ describe("command line", () => {
   });
 });
 
-describe("synced status and synced state", () => {
+describe("synced verify, status and state", () => {
   it("parses each action with its flags", async () => {
     const seen: unknown[] = [];
     const handlers = {
@@ -163,12 +163,17 @@ describe("synced status and synced state", () => {
       state: (action: string, flags: Record<string, unknown>, state: unknown) => {
         seen.push([action, flags["keyspace"], state]);
       },
+      verify: (flags: Record<string, unknown>, limit: number) => {
+        seen.push(["verify", flags["keyspace"], limit]);
+      },
     };
     await buildCli(["status", "--state", "s", "--runs", "5"], handlers).parseAsync();
+    await buildCli(["verify", "-k", "app", "--limit", "7"], handlers).parseAsync();
     await buildCli(["state", "set", "-k", "app", "--to", "2026-01-01", "--yes"], handlers).parseAsync();
     await buildCli(["state", "reset", "-k", "app"], handlers).parseAsync();
     assert.deepEqual(seen, [
       ["status", "s", { yes: false, runs: 5 }],
+      ["verify", "app", 7],
       ["set", "app", { to: "2026-01-01", yes: true, runs: 3 }],
       ["reset", "app", { yes: false, runs: 3 }],
     ]);
@@ -180,6 +185,11 @@ describe("synced status and synced state", () => {
       status: () => undefined,
       state: () => undefined,
     };
+    await assert.rejects(
+      async () =>
+        buildCli(["verify", "--limit", "-1"], { ...handlers, verify: () => undefined }).parseAsync(),
+      /--limit must be a whole number of ids/,
+    );
     await assert.rejects(
       async () => buildCli(["status", "--runs", "many"], handlers).parseAsync(),
       /--runs must be a whole number/,
