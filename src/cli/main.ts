@@ -14,6 +14,7 @@ import { deadLettersCommand } from "./dead-letters-command.js";
 import { runCommand } from "./run-command.js";
 import { stateCommand, statusCommand } from "./state-command.js";
 import { verifyCommand } from "./verify-command.js";
+import { planCommand } from "./plan-command.js";
 import { bugReport, isBug } from "./unexpected-error.js";
 
 async function main(): Promise<number> {
@@ -51,6 +52,11 @@ async function main(): Promise<number> {
       },
       deadLetters: async (action, flags, letters) => {
         code = await deadLettersCommand(action, await options(flags), letters, context);
+      },
+      plan: async (flags, sample) => {
+        const resolved = await options(flags);
+        logger.info("planning", { options: redactedConfig(resolved) });
+        code = await planCommand(resolved, sample, context);
       },
       verify: async (flags, limit) => {
         code = await verifyCommand(await options(flags), limit, context);

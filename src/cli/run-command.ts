@@ -18,11 +18,14 @@ import { recordStores } from "./record-stores.js";
 import type { Logger } from "./logger.js";
 import { renderSummary, summaryJson } from "./summary.js";
 import { bugReport, isBug } from "./unexpected-error.js";
+import type { DecidedRecord } from "../reconcile/sync-table.js";
 
 export interface RunContext {
   readonly signal: AbortSignal;
   readonly logger: Logger;
   readonly stdout: (text: string) => void;
+  /** Told of each record's decision (synced plan). */
+  readonly onDecision?: (decided: DecidedRecord) => void;
 }
 
 export function stateKeyFor(options: SyncOptions): string {
@@ -118,6 +121,7 @@ async function runConnected(
       onProgress: (stats) => {
         context.logger.progress(stats);
       },
+      ...(context.onDecision ? { onDecision: context.onDecision } : {}),
     },
   );
   context.logger.done();

@@ -45,6 +45,8 @@ export interface CliHandlers {
   readonly deadLetters?: (action: LetterAction, flags: Flags, letters: LetterFlags) => void | Promise<void>;
   /** `synced status`: -k and -i are not needed, since it reads every configuration of the store. */
   readonly status?: (flags: Flags, state: StateFlags) => void | Promise<void>;
+  /** `synced plan`, with how many decisions to show per table, direction and reason. */
+  readonly plan?: (flags: Flags, sample: number) => void | Promise<void>;
   /** `synced verify`, with how many differing ids to list per table and side. */
   readonly verify?: (flags: Flags, limit: number) => void | Promise<void>;
   /** `synced state set|reset`. */
@@ -81,13 +83,17 @@ function addStateCommands<T>(cli: Argv<T>, handlers: CliHandlers): Argv<T> {
   return cli.demandCommand(1, "Name what to do with the checkpoint: set or reset");
 }
 
-function verifyLimit(args: Flags): number {
-  const limit = args["limit"];
-  const parsed = limit === undefined ? 20 : Number(limit);
+/** A count option of plan and verify: a whole number from 0 up to a million. */
+function wholeNumber(args: Flags, option: "limit" | "sample", fallback: number, of: string): number {
+  const value = args[option];
+  const parsed = value === undefined ? fallback : Number(value);
   if (!Number.isSafeInteger(parsed) || parsed < 0 || parsed > 1_000_000) {
-    throw new UsageError(`--limit must be a whole number of ids, 0 or more; found "${String(limit)}".`, {
-      option: "limit",
-    });
+    throw new UsageError(
+      `--${option} must be a whole number of ${of}, 0 or more; found "${String(value)}".`,
+      {
+        option,
+      },
+    );
   }
   return parsed;
 }
@@ -217,6 +223,17 @@ export function buildCli(argv: readonly string[], handlers: CliHandlers): Argv {
         (args) => handlers.run(args),
       )
       .command(
+        "plan",
+        "Show what a run would write, per table and direction, with a sample of decisions and both sides' values; writes nothing",
+        (command) =>
+          addRunOptions(command).option("sample", {
+            describe: "Decisions shown per table, direction and reason [default: 5]",
+            group: "Plan:",
+            requiresArg: true,
+          }),
+        (args) => handlers.plan?.(args, wholeNumber(args, "sample", 5, "decisions")),
+      )
+      .command(
         "verify",
         "Compare both sides over a range (everything unless -b/-e): per table and side, records equal, missing, older or newer on the other; exits 7 when they differ",
         (command) =>
@@ -225,7 +242,7 @@ export function buildCli(argv: readonly string[], handlers: CliHandlers): Argv {
             group: "Verify:",
             requiresArg: true,
           }),
-        (args) => handlers.verify?.(args, verifyLimit(args)),
+        (args) => handlers.verify?.(args, wholeNumber(args, "limit", 20, "ids")),
       )
       .command(
         "status",

@@ -17,7 +17,7 @@ import { LeaseHeldError } from "./run-errors.js";
 import { totals, type RunReport, type SkippedType } from "./run-report.js";
 import type { TableStats } from "./stats.js";
 import { SettledRecords } from "./settled-records.js";
-import { syncTable } from "./sync-table.js";
+import { syncTable, type DecidedRecord } from "./sync-table.js";
 import type { TablePlan } from "./table-plan.js";
 
 export interface SchemaGateway {
@@ -59,6 +59,7 @@ export interface RunDependencies {
   readonly now: () => bigint;
   readonly log: (message: string, fields?: Record<string, unknown>) => void;
   readonly onProgress?: (stats: Readonly<TableStats>) => void;
+  readonly onDecision?: (decided: DecidedRecord) => void;
 }
 
 export async function runSync(settings: RunSettings, deps: RunDependencies): Promise<RunReport> {
@@ -155,6 +156,7 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
               ? { recordSettled: settled }
               : { skipSettled: settled }),
           ...(deps.onProgress ? { onBatch: deps.onProgress } : {}),
+          ...(deps.onDecision ? { onDecision: deps.onDecision } : {}),
         });
         tables.push(stats);
       }

@@ -7,7 +7,7 @@
 // batches finish, which bounds memory by that number of batches.
 import { CircuitOpenError } from "./run-errors.js";
 import type { DeadLetter, DeadLetterSink } from "./dead-letter.js";
-import { decide } from "./decide.js";
+import { decide, type Decision } from "./decide.js";
 import type { ErrorBudget } from "./error-budget.js";
 import type { BadRecord, CurrentRecord, SyncRecord } from "./record.js";
 import type { PlannedWrite, RecordStore, TimeRange } from "./record-store.js";
@@ -36,6 +36,17 @@ export interface SyncTableInput {
   /** The second direction: skips each record the first one settled, if its copy is unchanged since. */
   readonly skipSettled?: SettledRecords;
   readonly onBatch?: (stats: Readonly<TableStats>) => void;
+  /** Told of each decision on a record read from the source (synced plan shows a sample). */
+  readonly onDecision?: (decided: DecidedRecord) => void;
+}
+
+/** One record's decision, with both sides' copies: what `synced plan` shows. */
+export interface DecidedRecord {
+  readonly table: string;
+  readonly direction: Direction;
+  readonly record: SyncRecord;
+  readonly current: CurrentRecord | undefined;
+  readonly decision: Decision;
 }
 
 export async function syncTable(input: SyncTableInput): Promise<TableStats> {
@@ -139,6 +150,13 @@ async function reconcileBatch(
         continue;
       }
       const decision = decide(record, held, precision);
+      input.onDecision?.({
+        table: input.plan.table,
+        direction: input.direction,
+        record,
+        current: held,
+        decision,
+      });
       if (decision.action === "write") writes.push({ record, current: held });
       else if (decision.reason === "unchanged") {
         stats.unchanged++;

@@ -152,7 +152,7 @@ describe("command line", () => {
   });
 });
 
-describe("synced verify, status and state", () => {
+describe("synced plan, verify, status and state", () => {
   it("parses each action with its flags", async () => {
     const seen: unknown[] = [];
     const handlers = {
@@ -166,14 +166,19 @@ describe("synced verify, status and state", () => {
       verify: (flags: Record<string, unknown>, limit: number) => {
         seen.push(["verify", flags["keyspace"], limit]);
       },
+      plan: (flags: Record<string, unknown>, sample: number) => {
+        seen.push(["plan", flags["keyspace"], sample]);
+      },
     };
     await buildCli(["status", "--state", "s", "--runs", "5"], handlers).parseAsync();
     await buildCli(["verify", "-k", "app", "--limit", "7"], handlers).parseAsync();
+    await buildCli(["plan", "-k", "app"], handlers).parseAsync();
     await buildCli(["state", "set", "-k", "app", "--to", "2026-01-01", "--yes"], handlers).parseAsync();
     await buildCli(["state", "reset", "-k", "app"], handlers).parseAsync();
     assert.deepEqual(seen, [
       ["status", "s", { yes: false, runs: 5 }],
       ["verify", "app", 7],
+      ["plan", "app", 5],
       ["set", "app", { to: "2026-01-01", yes: true, runs: 3 }],
       ["reset", "app", { yes: false, runs: 3 }],
     ]);

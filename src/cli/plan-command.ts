@@ -1,0 +1,114 @@
+// `synced plan`: what a run would do, without doing it. A dry run of the configuration (the same
+// range, lease and decisions, nothing written, the checkpoint left alone), its summary, and a sample
+// of the decisions per table, direction and reason, each with both sides' copies side by side.
+import type { SyncOptions } from "../config/options.js";
+import { stableStringify } from "../core/canonical-json.js";
+import type { JsonValue } from "../core/json-value.js";
+import { formatMicros } from "../core/micros.js";
+import type { SyncRecord } from "../reconcile/record.js";
+import type { DecidedRecord } from "../reconcile/sync-table.js";
+import { runCommand, type RunContext } from "./run-command.js";
+
+export async function planCommand(
+  options: SyncOptions,
+  sample: number,
+  context: RunContext,
+): Promise<number> {
+  const kept = new Map<string, DecidedRecord[]>();
+  let output = "";
+  const code = await runCommand(
+    { ...options, dryRun: true },
+    {
+      ...context,
+      stdout: (text) => {
+        output += text;
+      },
+      onDecision: (decided) => {
+        // What the target already holds equal is the bulk of a rerun and says nothing: counted only.
+        if (decided.decision.reason === "unchanged") return;
+        const group = `${decided.table} ${decided.direction} ${decided.decision.reason}`;
+        const list = kept.get(group) ?? [];
+        if (list.length < sample) list.push(decided);
+        kept.set(group, list);
+      },
+    },
+  );
+  const shown = [...kept.values()].flat();
+  if (options.json) {
+    const summary = JSON.parse(output) as Record<string, unknown>;
+    context.stdout(JSON.stringify({ ...summary, decisions: shown.map(decisionJson) }, null, 2));
+  } else {
+    context.stdout([output, "", ...decisionsText(shown, sample)].join("\n"));
+  }
+  return code;
+}
+
+const SIDES = {
+  "to-es": ["cassandra", "elasticsearch"],
+  "to-cassandra": ["elasticsearch", "cassandra"],
+} as const;
+
+const BECAUSE = {
+  absent: "the target has no such record",
+  newer: "the source is newer",
+  "tie-break": "same version, other content: the source wins the tie",
+  "target-newer": "the target is newer",
+  "tie-lost": "same version, other content: the target wins the tie",
+  unchanged: "both are equal",
+} as const;
+
+function copyJson(side: string, record: SyncRecord | undefined): unknown {
+  if (record === undefined) return { side, present: false };
+  return {
+    side,
+    present: true,
+    version: formatMicros(record.version),
+    deleted: record.deleted,
+    content: plain(record.content),
+  };
+}
+
+/** JSON for --json: a big integer becomes its digits as a string, so no digit is lost. */
+function plain(value: JsonValue): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  }
+  return value;
+}
+
+function decisionJson(decided: DecidedRecord): unknown {
+  const [from, to] = SIDES[decided.direction];
+  return {
+    table: decided.table,
+    direction: decided.direction,
+    id: decided.record.id,
+    action: decided.decision.action,
+    reason: decided.decision.reason,
+    source: copyJson(from, decided.record),
+    target: copyJson(to, decided.current),
+  };
+}
+
+function copyText(record: SyncRecord | undefined): string {
+  if (record === undefined) return "(none)";
+  return `${formatMicros(record.version)}${record.deleted ? " deleted" : ""} ${stableStringify(record.content)}`;
+}
+
+function decisionsText(shown: readonly DecidedRecord[], sample: number): string[] {
+  if (shown.length === 0) return ["No record would change, and none is newer on its target."];
+  const lines = [`Sample of the decisions (up to ${sample} per table, direction and reason):`];
+  for (const decided of shown) {
+    const [from, to] = SIDES[decided.direction];
+    const width = Math.max(from.length, to.length);
+    const verb = decided.decision.action === "write" ? "would write" : "would skip";
+    lines.push(
+      "",
+      `${decided.table} ${decided.direction} ${decided.record.id}: ${verb}, ${BECAUSE[decided.decision.reason]}`,
+      `  ${from.padEnd(width)}  ${copyText(decided.record)}`,
+      `  ${to.padEnd(width)}  ${copyText(decided.current)}`,
+    );
+  }
+  return lines;
+}
