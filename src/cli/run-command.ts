@@ -19,6 +19,7 @@ import type { Logger } from "./logger.js";
 import { renderSummary, summaryJson } from "./summary.js";
 import { bugReport, isBug } from "./unexpected-error.js";
 import type { DecidedRecord } from "../reconcile/sync-table.js";
+import { RunMetrics } from "./metrics.js";
 
 export interface RunContext {
   readonly signal: AbortSignal;
@@ -26,6 +27,8 @@ export interface RunContext {
   readonly stdout: (text: string) => void;
   /** Told of each record's decision (synced plan). */
   readonly onDecision?: (decided: DecidedRecord) => void;
+  /** Where runs add their counts; a run without one pushes a fresh set (see --pushgateway). */
+  readonly metrics?: RunMetrics;
 }
 
 export function stateKeyFor(options: SyncOptions): string {
@@ -132,10 +135,25 @@ async function runConnected(
   }
   const waiting = await waitingLetters(run.deadLetters, key, context);
   await Promise.all([state.close(), run.deadLetters.close()]);
+  const metrics = context.metrics ?? new RunMetrics();
+  metrics.record(report, new Date(), waiting);
+  if (options.pushgateway !== undefined) await pushMetrics(metrics, options, key, context);
   const shown = { ...report, ...(waiting === undefined ? {} : { deadLettersWaiting: waiting }) };
   context.stdout(options.json ? JSON.stringify(summaryJson(shown), null, 2) : renderSummary(shown));
   if (report.error !== undefined && isBug(report.error)) context.logger.error(bugReport(report.error));
   return exitCodeForOutcome(report.outcome, report.error, waiting ?? report.deadLettered);
+}
+
+/** A Pushgateway that cannot be reached costs the metrics of this run, not its result. */
+async function pushMetrics(metrics: RunMetrics, options: SyncOptions, key: string, context: RunContext) {
+  const url = options.pushgateway ?? "";
+  try {
+    await metrics.push(url, key, options.connectTimeoutMs);
+  } catch (error) {
+    context.logger.info(`could not push the metrics to the Pushgateway ${url}; the run's result stands`, {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 }
 
 /** Letters of earlier runs still wait as well; a store that cannot count them now does not fail the run. */

@@ -47,6 +47,19 @@ const duration = (min: number, max: number) => (s: Setting) => {
   return ms;
 };
 const DAY = 86_400_000;
+const httpUrl = (s: Setting): string => {
+  const text = asText(s);
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw invalid(s, `"${text}" is not an http or https URL, such as http://pushgateway:9091`);
+  }
+  return text.replace(/\/+$/, "");
+};
 const count = (min: number) => (s: Setting) => asInteger(s, min, MAX_COUNT);
 const tableList = (s: Setting): string[] => asList(s).map((name) => cqlName(s, name));
 type Switch = "dry-run" | "create-tables" | "create-timestamp-index" | "json" | "allow-future-end";
@@ -124,6 +137,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
   const name = layers.read("name", stateKey);
   const shard = layers.read("shard", (s) => parseShard(s, input.env));
   const deadLetter = layers.read("dead-letter", deadLetterLocation);
+  const pushgateway = layers.read("pushgateway", httpUrl);
   return {
     keyspace,
     index,
@@ -155,6 +169,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     stateTimeoutMs: layers.must("state-timeout", duration(100, 600_000)),
     retryWindowMs: layers.must("retry-window", duration(0, 3_600_000)),
     json: flag(layers, "json"),
+    ...(pushgateway === undefined ? {} : { pushgateway }),
     ...(file === undefined ? {} : { configFile: file.path }),
     cassandra: await cassandraOptions(layers, readFile, warn),
     elasticsearch: await elasticsearchOptions(layers, readFile, warn),

@@ -50,6 +50,7 @@ const TABLE = [
   ["state-timeout", "Behaviour", "value", {}],
   ["retry-window", "Behaviour", "value", {}],
   ["json", "Output", "boolean", {}],
+  ["pushgateway", "Output", "value", {}],
   ["cassandra-contact-points", "Cassandra", "list", {}],
   ["cassandra-port", "Cassandra", "value", {}],
   ["cassandra-local-dc", "Cassandra", "value", {}],
@@ -124,6 +125,8 @@ const DESCRIPTIONS: Record<Flag, string> = {
   "max-future":
     "Records dated more than this after now are dead-lettered as far in the future: they would win every comparison (at most 3650d)",
   json: "Print the summary as JSON",
+  pushgateway:
+    "A Prometheus Pushgateway URL (http or https): each run pushes its metrics there when it ends, as job synced grouped by its state key",
   "cassandra-contact-points": "Hosts, comma separated (host or host:port)",
   "cassandra-port": "Native protocol port",
   "cassandra-local-dc": "Local datacenter",

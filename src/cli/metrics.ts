@@ -1,0 +1,76 @@
+// Prometheus metrics of runs, named by Prometheus conventions. A run from cron or a CronJob pushes
+// them to a Pushgateway when it ends (--pushgateway), grouped by job `synced` and its state key; the
+// counters then hold that run's counts, as the Pushgateway's own guidance for batch jobs has it.
+import { Counter, Gauge, Pushgateway, Registry } from "prom-client";
+import { microsFromMillis } from "../core/micros.js";
+import type { RunReport } from "../reconcile/run-report.js";
+
+export class RunMetrics {
+  readonly registry = new Registry();
+  readonly #labels = ["table", "direction"] as const;
+  readonly #scanned = this.#counter("synced_records_scanned_total", "Records read from the source");
+  readonly #written = this.#counter("synced_records_written_total", "Records written to the target");
+  readonly #conflicts = this.#counter(
+    "synced_write_conflicts_total",
+    "Writes that met a concurrent write and were decided again",
+  );
+  readonly #deadLettered = this.#counter(
+    "synced_records_dead_lettered_total",
+    "Records put in the dead-letter store",
+  );
+  readonly #runs = new Counter({
+    name: "synced_runs_total",
+    help: "Runs by outcome (success, partial, failed, interrupted)",
+    labelNames: ["outcome"],
+    registers: [this.registry],
+  });
+  readonly #duration = this.#gauge("synced_run_duration_seconds", "How long the last run took");
+  readonly #lastSuccess = this.#gauge(
+    "synced_last_success_timestamp_seconds",
+    "When a run last finished its whole range (success or partial), in seconds since the epoch",
+  );
+  readonly #lag = this.#gauge(
+    "synced_checkpoint_lag_seconds",
+    "How far the checkpoint lay behind the clock when the last run ended",
+  );
+  readonly #waiting = this.#gauge(
+    "synced_dead_letters_waiting",
+    "Dead letters of the configuration waiting to be replayed after the last run",
+  );
+
+  #counter(name: string, help: string): Counter<"table" | "direction"> {
+    return new Counter({ name, help, labelNames: this.#labels, registers: [this.registry] });
+  }
+
+  #gauge(name: string, help: string): Gauge {
+    return new Gauge({ name, help, registers: [this.registry] });
+  }
+
+  /** Adds one run's counts; `now` is when it ended. */
+  record(report: RunReport, now: Date, waiting: number | undefined): void {
+    for (const stats of report.tables) {
+      const labels = { table: stats.table, direction: stats.direction };
+      // A dry run writes nothing, so it adds nothing to what was written.
+      if (!report.dryRun) this.#written.inc(labels, stats.written);
+      this.#scanned.inc(labels, stats.scanned);
+      this.#conflicts.inc(labels, stats.conflicts);
+      this.#deadLettered.inc(labels, stats.deadLettered);
+    }
+    this.#runs.inc({ outcome: report.outcome });
+    this.#duration.set(report.durationMs / 1000);
+    if (report.outcome === "success" || report.outcome === "partial") {
+      this.#lastSuccess.set(now.getTime() / 1000);
+    }
+    const checkpoint = report.checkpointAfter ?? report.checkpointBefore;
+    if (checkpoint !== undefined) {
+      this.#lag.set(Number(microsFromMillis(now.getTime()) - checkpoint) / 1e6);
+    }
+    if (waiting !== undefined) this.#waiting.set(waiting);
+  }
+
+  /** Replaces the metrics of this configuration's group on the Pushgateway with these. */
+  async push(url: string, key: string, timeoutMs: number): Promise<void> {
+    const gateway = new Pushgateway(url, { timeout: timeoutMs }, this.registry);
+    await gateway.push({ jobName: "synced", groupings: { key } });
+  }
+}

@@ -1,0 +1,80 @@
+// Metrics pushed at the end of a run (--pushgateway), as a CronJob does: a real HTTP listener takes
+// the push where a Pushgateway would, and a parser of the exposition format reads it.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { Harness } from "../support/harness.js";
+import { pushListener, sample, type MetricsListener } from "../support/metrics-listener.js";
+
+describe("metrics pushed to a Pushgateway", () => {
+  let h: Harness;
+  let gateway: MetricsListener;
+  before(async () => {
+    h = await Harness.create("metrics");
+    gateway = await pushListener();
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.things (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    const at = new Date(Date.now() - 5_000);
+    for (let i = 0; i < 7; i++) {
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.things (id, tmstmp, n) VALUES (?, ?, ?)`,
+        [cassandra.types.Uuid.random(), at, i],
+        { prepare: true },
+      );
+    }
+  });
+  after(async () => {
+    await gateway.close();
+    await h.cleanup();
+  });
+
+  it("pushes the run's counts, duration, last success and checkpoint lag, grouped by the state key", async () => {
+    const started = Date.now() / 1000;
+    const result = await h.cli([
+      ...h.baseArgs(),
+      "--name",
+      "metrics-run",
+      "--pushgateway",
+      `${gateway.url}/`,
+      "--json",
+    ]);
+    assert.equal(result.code, EXIT.success, result.stderr);
+    assert.equal(gateway.pushes.length, 1);
+    const [push] = gateway.pushes;
+    assert.ok(push !== undefined);
+    // PUT replaces the group: each run's push stands for that run alone.
+    assert.deepEqual([push.method, push.path], ["PUT", "/metrics/job/synced/key/metrics-run"]);
+    const labels = { table: "things", direction: "to-es" };
+    assert.equal(sample(push.families, "synced_records_scanned_total", labels), 7);
+    assert.equal(sample(push.families, "synced_records_written_total", labels), 7);
+    assert.equal(sample(push.families, "synced_records_dead_lettered_total", labels), 0);
+    assert.equal(sample(push.families, "synced_runs_total", { outcome: "success" }), 1);
+    const summary = JSON.parse(result.stdout) as { durationMs: number };
+    assert.equal(sample(push.families, "synced_run_duration_seconds"), summary.durationMs / 1000);
+    const success = sample(push.families, "synced_last_success_timestamp_seconds") ?? 0;
+    assert.ok(success >= started && success <= Date.now() / 1000, String(success));
+    // The harness runs with --lag 0s: the checkpoint is at most the run's length behind.
+    const lag = sample(push.families, "synced_checkpoint_lag_seconds") ?? -1;
+    assert.ok(lag >= 0 && lag < 60, String(lag));
+    assert.equal(push.families.find((f) => f.name === "synced_records_scanned_total")?.type, "COUNTER");
+  });
+
+  it("keeps the run's result when the Pushgateway cannot be reached, and says so", async () => {
+    const closed = await pushListener();
+    await closed.close();
+    const result = await h.cli([...h.baseArgs(), "--name", "metrics-gone", "--pushgateway", closed.url]);
+    assert.equal(result.code, EXIT.success, result.stderr);
+    assert.match(
+      result.stderr,
+      /could not push the metrics to the Pushgateway http:\/\/127\.0\.0\.1:\d+; the run's result stands/,
+    );
+  });
+
+  it("refuses a Pushgateway that is not an http URL, before doing anything", async () => {
+    const result = await h.cli([...h.baseArgs(), "--pushgateway", "pushgateway:9091"]);
+    assert.equal(result.code, EXIT.usage);
+    assert.match(result.stderr, /--pushgateway.*not an http or https URL/);
+  });
+});
