@@ -15,6 +15,7 @@ import { runCommand } from "./run-command.js";
 import { stateCommand, statusCommand } from "./state-command.js";
 import { verifyCommand } from "./verify-command.js";
 import { planCommand } from "./plan-command.js";
+import { watchCommand } from "./watch-command.js";
 import { bugReport, isBug } from "./unexpected-error.js";
 
 async function main(): Promise<number> {
@@ -52,6 +53,11 @@ async function main(): Promise<number> {
       },
       deadLetters: async (action, flags, letters) => {
         code = await deadLettersCommand(action, await options(flags), letters, context);
+      },
+      watch: async (flags, watch) => {
+        const resolved = await options(flags);
+        logger.info("starting", { options: redactedConfig(resolved) });
+        code = await watchCommand(resolved, watch, context);
       },
       plan: async (flags, sample) => {
         const resolved = await options(flags);

@@ -68,6 +68,11 @@ export class RunMetrics {
     if (waiting !== undefined) this.#waiting.set(waiting);
   }
 
+  /** Counts a run that failed before it had a report (a store unreachable, a lease refused). */
+  failed(outcome: "failed" | "interrupted"): void {
+    this.#runs.inc({ outcome });
+  }
+
   /** Replaces the metrics of this configuration's group on the Pushgateway with these. */
   async push(url: string, key: string, timeoutMs: number): Promise<void> {
     const gateway = new Pushgateway(url, { timeout: timeoutMs }, this.registry);

@@ -5,6 +5,7 @@ import yargs from "yargs";
 import type { Argv } from "yargs";
 import { didYouMean } from "../core/did-you-mean.js";
 import { SyncedError, UsageError } from "../core/errors.js";
+import { parseDuration } from "./duration.js";
 import { HELP_EPILOGUE } from "./help-text.js";
 import type { Flags } from "./layers.js";
 import { OPTION_SPECS } from "./option-specs.js";
@@ -38,6 +39,12 @@ export interface StateFlags {
   readonly runs: number;
 }
 
+/** What `synced watch` takes beside the run options. */
+export interface WatchFlags {
+  readonly everyMs: number;
+  readonly listen: { readonly host: string; readonly port: number };
+}
+
 export interface CliHandlers {
   /** Called with the parsed flags of `synced [run]`; pass them to loadConfig. */
   readonly run: (flags: Flags) => void | Promise<void>;
@@ -49,6 +56,8 @@ export interface CliHandlers {
   readonly plan?: (flags: Flags, sample: number) => void | Promise<void>;
   /** `synced verify`, with how many differing ids to list per table and side. */
   readonly verify?: (flags: Flags, limit: number) => void | Promise<void>;
+  /** `synced watch`: the run again and again, `everyMs` apart, serving /metrics and /healthz. */
+  readonly watch?: (flags: Flags, watch: WatchFlags) => void | Promise<void>;
   /** `synced state set|reset`. */
   readonly state?: (action: StateAction, flags: Flags, state: StateFlags) => void | Promise<void>;
 }
@@ -81,6 +90,29 @@ function addStateCommands<T>(cli: Argv<T>, handlers: CliHandlers): Argv<T> {
     );
   }
   return cli.demandCommand(1, "Name what to do with the checkpoint: set or reset");
+}
+
+function watchFlags(args: Flags): WatchFlags {
+  const every = args["every"];
+  if (typeof every !== "string") {
+    throw new UsageError("synced watch needs --every <duration> once, such as --every 5m.", {
+      option: "every",
+    });
+  }
+  const everyMs = parseDuration(every, "every");
+  if (everyMs < 1000 || everyMs > 86_400_000) {
+    throw new UsageError(`--every must be from 1s to 1d; found "${every}".`, { option: "every" });
+  }
+  const given = args["listen"];
+  const listen = typeof given === "string" ? given : "127.0.0.1:9464";
+  const match = /^(?<host>.+):(?<port>\d{1,5})$/.exec(listen);
+  const port = Number(match?.groups?.["port"]);
+  if (!match?.groups || port > 65_535) {
+    throw new UsageError(`--listen must be host:port, such as 0.0.0.0:9464; found "${listen}".`, {
+      option: "listen",
+    });
+  }
+  return { everyMs, listen: { host: match.groups["host"] ?? "127.0.0.1", port } };
 }
 
 /** A count option of plan and verify: a whole number from 0 up to a million. */
@@ -232,6 +264,23 @@ export function buildCli(argv: readonly string[], handlers: CliHandlers): Argv {
             requiresArg: true,
           }),
         (args) => handlers.plan?.(args, wholeNumber(args, "sample", 5, "decisions")),
+      )
+      .command(
+        "watch",
+        "Run again and again, --every apart, as a long-running process serving /metrics and /healthz; SIGTERM stops it",
+        (command) =>
+          addRunOptions(command)
+            .option("every", {
+              describe: "Time from the end of one run to the start of the next, such as 5m. Required",
+              group: "Watch:",
+              requiresArg: true,
+            })
+            .option("listen", {
+              describe: "host:port for /metrics and /healthz [default: 127.0.0.1:9464]",
+              group: "Watch:",
+              requiresArg: true,
+            }),
+        (args) => handlers.watch?.(args, watchFlags(args)),
       )
       .command(
         "verify",

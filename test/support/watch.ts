@@ -6,6 +6,8 @@ export interface Watched {
   /** Resolves once stderr holds `text`, or rejects if the run exits first. */
   readonly saw: (text: string) => Promise<void>;
   readonly exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** What the run printed on stderr so far. */
+  readonly stderr: () => string;
 }
 
 /** Follows a running synced: its output so far, and whether it printed something yet. */
@@ -43,5 +45,6 @@ export function watch(child: ChildProcess): Watched {
         check();
       }),
     exited,
+    stderr: () => stderr,
   };
 }

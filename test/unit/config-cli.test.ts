@@ -152,7 +152,7 @@ describe("command line", () => {
   });
 });
 
-describe("synced plan, verify, status and state", () => {
+describe("synced watch, plan, verify, status and state", () => {
   it("parses each action with its flags", async () => {
     const seen: unknown[] = [];
     const handlers = {
@@ -169,16 +169,23 @@ describe("synced plan, verify, status and state", () => {
       plan: (flags: Record<string, unknown>, sample: number) => {
         seen.push(["plan", flags["keyspace"], sample]);
       },
+      watch: (_flags: Record<string, unknown>, watched: unknown) => {
+        seen.push(["watch", watched]);
+      },
     };
     await buildCli(["status", "--state", "s", "--runs", "5"], handlers).parseAsync();
     await buildCli(["verify", "-k", "app", "--limit", "7"], handlers).parseAsync();
     await buildCli(["plan", "-k", "app"], handlers).parseAsync();
+    await buildCli(["watch", "-k", "app", "--every", "5m"], handlers).parseAsync();
+    await buildCli(["watch", "--every", "1s", "--listen", "0.0.0.0:0"], handlers).parseAsync();
     await buildCli(["state", "set", "-k", "app", "--to", "2026-01-01", "--yes"], handlers).parseAsync();
     await buildCli(["state", "reset", "-k", "app"], handlers).parseAsync();
     assert.deepEqual(seen, [
       ["status", "s", { yes: false, runs: 5 }],
       ["verify", "app", 7],
       ["plan", "app", 5],
+      ["watch", { everyMs: 300_000, listen: { host: "127.0.0.1", port: 9464 } }],
+      ["watch", { everyMs: 1000, listen: { host: "0.0.0.0", port: 0 } }],
       ["set", "app", { to: "2026-01-01", yes: true, runs: 3 }],
       ["reset", "app", { yes: false, runs: 3 }],
     ]);
@@ -194,6 +201,16 @@ describe("synced plan, verify, status and state", () => {
       async () =>
         buildCli(["verify", "--limit", "-1"], { ...handlers, verify: () => undefined }).parseAsync(),
       /--limit must be a whole number of ids/,
+    );
+    const watching = { ...handlers, watch: () => undefined };
+    await assert.rejects(async () => buildCli(["watch"], watching).parseAsync(), /needs --every <duration>/);
+    await assert.rejects(
+      async () => buildCli(["watch", "--every", "100ms"], watching).parseAsync(),
+      /--every must be from 1s to 1d/,
+    );
+    await assert.rejects(
+      async () => buildCli(["watch", "--every", "1m", "--listen", "9464"], watching).parseAsync(),
+      /--listen must be host:port/,
     );
     await assert.rejects(
       async () => buildCli(["status", "--runs", "many"], handlers).parseAsync(),

@@ -1,0 +1,120 @@
+// `synced watch --every <duration>`: the job as a long-running process, for those who run it as a
+// Deployment or a service rather than from cron. It runs the configuration, waits, and runs it again;
+// it serves Prometheus metrics on /metrics and its health on /healthz; SIGTERM or SIGINT stops it
+// after the current batch of a run in progress, or at once between runs.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { SyncOptions } from "../config/options.js";
+import { formatDuration } from "../config/duration.js";
+import { SyncedError, UsageError } from "../core/errors.js";
+import { EXIT, exitCodeForError } from "./exit-codes.js";
+import { RunMetrics } from "./metrics.js";
+import { runCommand, type RunContext } from "./run-command.js";
+
+export interface WatchSettings {
+  readonly everyMs: number;
+  readonly listen: { readonly host: string; readonly port: number };
+}
+
+/** The last run, as /healthz reports it. */
+interface Health {
+  runs: number;
+  lastExit?: number;
+  lastEndedAt?: string;
+  failingSince?: string;
+}
+
+/** Runs that end with these codes leave the job healthy: done, or done with letters waiting. */
+const HEALTHY: ReadonlySet<number> = new Set([EXIT.success, EXIT.partial]);
+
+export async function watchCommand(
+  options: SyncOptions,
+  watch: WatchSettings,
+  context: RunContext,
+): Promise<number> {
+  const metrics = new RunMetrics();
+  const health: Health = { runs: 0 };
+  const server = await serve(watch.listen, metrics, health);
+  const { address, port } = server.address() as AddressInfo;
+  context.logger.info(
+    `watching: a run every ${formatDuration(watch.everyMs)}; /metrics and /healthz on http://${address}:${port}`,
+    {
+      every: formatDuration(watch.everyMs),
+      listen: `${address}:${port}`,
+    },
+  );
+  try {
+    while (!context.signal.aborted) {
+      const code = await oneRun(options, context, metrics);
+      const now = new Date().toISOString();
+      health.runs++;
+      health.lastExit = code;
+      health.lastEndedAt = now;
+      if (HEALTHY.has(code)) delete health.failingSince;
+      else health.failingSince ??= now;
+      if (code === EXIT.interrupted) break;
+      // A mistake in the options fails every run the same way: stop rather than fail forever.
+      if (code === EXIT.usage && health.runs === 1) return code;
+      // A signal during the wait ends it at once; the loop's condition then stops.
+      await sleep(watch.everyMs, undefined, { signal: context.signal }).catch(() => undefined);
+    }
+    context.logger.info("stopped watching", { runs: health.runs });
+    return EXIT.interrupted;
+  } finally {
+    await new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
+  }
+}
+
+/** One run; an expected failure is logged and counted, and the loop goes on. */
+async function oneRun(options: SyncOptions, context: RunContext, metrics: RunMetrics): Promise<number> {
+  try {
+    return await runCommand(options, { ...context, metrics });
+  } catch (error) {
+    if (!(error instanceof SyncedError)) throw error;
+    context.logger.info(`the run failed: ${error.message}`, { kind: error.kind });
+    metrics.failed(error.kind === "interrupted" ? "interrupted" : "failed");
+    return exitCodeForError(error);
+  }
+}
+
+function serve(listen: WatchSettings["listen"], metrics: RunMetrics, health: Health): Promise<Server> {
+  const server = createServer((request, response) => {
+    const path = (request.url ?? "").split("?")[0];
+    if (request.method !== "GET") {
+      response.writeHead(405, { allow: "GET" }).end();
+    } else if (path === "/metrics") {
+      metrics.registry
+        .metrics()
+        .then((text) => response.writeHead(200, { "content-type": metrics.registry.contentType }).end(text))
+        .catch(() => response.writeHead(500).end());
+    } else if (path === "/healthz") {
+      // Failing after a run that failed, until one succeeds: an unreachable store, a refused lease.
+      const failing = health.failingSince !== undefined;
+      response
+        .writeHead(failing ? 503 : 200, { "content-type": "application/json" })
+        .end(JSON.stringify({ status: failing ? "failing" : "ok", ...health }));
+    } else {
+      response.writeHead(404, { "content-type": "text/plain" }).end("synced serves /metrics and /healthz\n");
+    }
+  });
+  return new Promise((resolve, reject) => {
+    const refused = (error: Error): void => {
+      const where = `${listen.host}:${listen.port}`;
+      reject(
+        new UsageError(`cannot listen on ${where} (${error.message}); choose another --listen.`, {
+          listen: where,
+        }),
+      );
+    };
+    server.once("error", refused);
+    server.listen(listen.port, listen.host, () => {
+      server.off("error", refused);
+      resolve(server);
+    });
+  });
+}

@@ -1,0 +1,97 @@
+// `synced watch` as a long-running process: it runs again and again, serves /metrics (read with a
+// parser of the exposition format) and /healthz, reports a failing store on /healthz, and stops on
+// SIGTERM with its lease released.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { setTimeout as delay } from "node:timers/promises";
+import cassandra from "cassandra-driver";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { FileStateStore } from "../../src/state/file/file-state-store.js";
+import { Harness } from "../support/harness.js";
+import { sample } from "../support/metrics-listener.js";
+import { watch, type Watched } from "../support/watch.js";
+
+/** Polls `probe` until it returns a value, for at most `tries` × 100 ms. */
+async function until<T>(what: string, probe: () => Promise<T | undefined>, tries = 300): Promise<T> {
+  for (let i = 0; i < tries; i++) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    await delay(100);
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+describe("synced watch", () => {
+  let h: Harness;
+  before(async () => {
+    h = await Harness.create("watch");
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.things (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+  });
+  after(() => h.cleanup());
+
+  async function start(args: readonly string[]): Promise<{ run: Watched; url: string; kill: () => void }> {
+    const child = h.spawnCli(["watch", ...args, "--every", "1s", "--listen", "127.0.0.1:0"]);
+    const run = watch(child);
+    await run.saw("/metrics and /healthz on http://");
+    const url = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.stderr())?.[1];
+    assert.ok(url !== undefined, run.stderr());
+    return { run, url, kill: () => child.kill("SIGTERM") };
+  }
+
+  const runs = async (url: string, outcome: string): Promise<number> => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    return sample(parsePrometheusTextFormat(text), "synced_runs_total", { outcome }) ?? 0;
+  };
+
+  it("runs again and again, serves its metrics and health, and stops on SIGTERM", async () => {
+    const { run, url, kill } = await start([...h.baseArgs(), "--name", "watched"]);
+    try {
+      await until("a first run", async () => ((await runs(url, "success")) >= 1 ? true : undefined));
+      // A row written now is synced by a later run of the same process.
+      const id = cassandra.types.Uuid.random().toString();
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.things (id, tmstmp, n) VALUES (?, ?, 1)`,
+        [id, new Date()],
+        { prepare: true },
+      );
+      await until("the row in Elasticsearch", async () => {
+        const found = await h.es.exists({ index: `${h.index}-things`, id });
+        return found ? true : undefined;
+      });
+      const health = await fetch(`${url}/healthz`);
+      assert.equal(health.status, 200);
+      assert.equal(((await health.json()) as { status: string }).status, "ok");
+      assert.ok((await runs(url, "success")) >= 2);
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const written = sample(parsePrometheusTextFormat(text), "synced_records_written_total", {
+        table: "things",
+        direction: "to-es",
+      });
+      assert.ok((written ?? 0) >= 1, text);
+    } finally {
+      kill();
+    }
+    const { code, stderr } = await run.exited;
+    assert.equal(code, EXIT.interrupted, stderr);
+    assert.match(stderr, /stopped watching/);
+    assert.equal(await new FileStateStore({ directory: h.stateDir }).getLease("watched"), undefined);
+  });
+
+  it("says on /healthz that its runs fail, and goes on trying", async () => {
+    const args = h.argsWith({ "--es-nodes": "http://127.0.0.1:1" });
+    const { run, url, kill } = await start([...args, "--name", "failing", "--retry-window", "0s"]);
+    try {
+      await until("a failed run", async () => ((await runs(url, "failed")) >= 2 ? true : undefined));
+      const health = await fetch(`${url}/healthz`);
+      assert.equal(health.status, 503);
+      const body = (await health.json()) as { status: string; lastExit: number };
+      assert.deepEqual([body.status, body.lastExit], ["failing", EXIT.unreachable]);
+    } finally {
+      kill();
+    }
+    assert.equal((await run.exited).code, EXIT.interrupted);
+  });
+});
