@@ -1,54 +1,103 @@
-// Logs go to stderr so stdout carries only the summary. On a terminal they are short lines for
-// people, with a progress line that rewrites itself; otherwise one JSON object per line for log
-// collectors. Secrets never reach here: options are redacted before they are logged.
+// Logs go to stderr so stdout carries only the summary. Every line passes through pino, whose own
+// redaction replaces secrets wherever they appear in a line's fields; on a terminal the lines are
+// then turned into short text for people, with a progress line that rewrites itself, and otherwise
+// stay one JSON object per line for log collectors.
+import { pino, type DestinationStream, type Level } from "pino";
+import { REDACTED } from "../config/redact.js";
 import type { TableStats } from "../reconcile/stats.js";
+
+export type LogLevel = "error" | "info" | "debug";
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  debug(message: string, fields?: Record<string, unknown>): void;
   progress(stats: Readonly<TableStats>): void;
   done(): void;
+  /** --quiet (errors only, no progress) or --verbose (debug lines too). */
+  setLevel(level: LogLevel): void;
 }
 
-export function createLogger(stream: NodeJS.WriteStream = process.stderr): Logger {
-  const tty = stream.isTTY;
+/** Where a secret may sit in a logged line: the options logged at the start, or any error's fields. */
+const SECRET_PATHS = [
+  "options.cassandra.auth.password",
+  "options.elasticsearch.auth.password",
+  "options.elasticsearch.auth.apiKey",
+  "*.password",
+  "*.apiKey",
+  "*.token",
+  "*.secret",
+  "password",
+  "apiKey",
+];
+
+/** Turns pino's JSON lines into text for a terminal: the message, then the fields as key=value. */
+function terminalLines(stream: NodeJS.WritableStream, beforeLine: () => void): DestinationStream {
+  return {
+    write(line: string) {
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      const { level, message, ...rest } = parsed;
+      // The terminal shows the moment; the collector's lines keep it.
+      const fields = Object.fromEntries(Object.entries(rest).filter(([key]) => key !== "time"));
+      const extra = Object.entries(fields)
+        .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+        .join(" ");
+      const prefix = level === "error" ? "error: " : "";
+      beforeLine();
+      stream.write(`${prefix}${String(message)}${extra === "" ? "" : ` (${extra})`}\n`);
+    },
+  };
+}
+
+export function createLogger(
+  stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
+  now: () => number = Date.now,
+): Logger {
+  const tty = stream.isTTY === true;
   let progressShown = false;
   let lastJsonProgress = 0;
+  let level: LogLevel = "info";
   const clear = (): void => {
     if (progressShown) stream.write("\r\x1b[2K");
     progressShown = false;
   };
-  const write = (level: "info" | "error", message: string, fields: Record<string, unknown>): void => {
-    if (tty) {
-      clear();
-      const extra = Object.entries(fields)
-        .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
-        .join(" ");
-      stream.write(`${message}${extra === "" ? "" : ` (${extra})`}\n`);
-    } else {
-      stream.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
-    }
-  };
+  const log = pino(
+    {
+      level: "info",
+      messageKey: "message",
+      // No pid and hostname on every line: the collector knows the pod.
+      base: null,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: SECRET_PATHS, censor: REDACTED },
+    },
+    tty ? terminalLines(stream, clear) : { write: (line: string) => stream.write(line) },
+  );
+  const at =
+    (lvl: Level) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      log[lvl](fields, message);
+    };
   return {
-    info(message, fields = {}) {
-      write("info", message, fields);
-    },
-    error(message, fields = {}) {
-      write("error", message, fields);
-    },
+    info: at("info"),
+    error: at("error"),
+    debug: at("debug"),
     progress(stats) {
+      if (level === "error") return;
       const text = `${stats.table} ${stats.direction}: ${stats.scanned} scanned, ${stats.written} written, ${stats.deadLettered} dead-lettered`;
       if (tty) {
         stream.write(`\r\x1b[2K${text}`);
         progressShown = true;
-      } else if (Date.now() - lastJsonProgress >= 10_000) {
+      } else if (level === "debug" || now() - lastJsonProgress >= 10_000) {
         // A log line per batch would drown a collector; one every ten seconds shows a long run moving.
-        lastJsonProgress = Date.now();
-        stream.write(
-          `${JSON.stringify({ time: new Date().toISOString(), level: "info", message: "progress", ...stats })}\n`,
-        );
+        lastJsonProgress = now();
+        log.info({ ...stats }, "progress");
       }
     },
     done: clear,
+    setLevel(next) {
+      level = next;
+      log.level = next;
+    },
   };
 }

@@ -30,8 +30,8 @@ async function main(): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   let code: number = EXIT.success;
-  const options = (flags: Flags, selectionRequired = true): Promise<SyncOptions> =>
-    loadConfig({
+  const options = async (flags: Flags, selectionRequired = true): Promise<SyncOptions> => {
+    const resolved = await loadConfig({
       flags,
       env: process.env,
       selectionRequired,
@@ -39,6 +39,9 @@ async function main(): Promise<number> {
         logger.info(message);
       },
     });
+    logger.setLevel(resolved.logLevel);
+    return resolved;
+  };
   const context = {
     signal: controller.signal,
     logger,

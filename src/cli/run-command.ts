@@ -128,6 +128,7 @@ async function runConnected(
     },
   );
   context.logger.done();
+  for (const stats of report.tables) context.logger.debug("table done", { ...stats });
   if (context.signal.aborted && report.outcome !== "interrupted") {
     // The signal came after the last batch: every record of the range was written, so the run
     // finished as it would have without it.

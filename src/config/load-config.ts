@@ -62,7 +62,8 @@ const httpUrl = (s: Setting): string => {
 };
 const count = (min: number) => (s: Setting) => asInteger(s, min, MAX_COUNT);
 const tableList = (s: Setting): string[] => asList(s).map((name) => cqlName(s, name));
-type Switch = "dry-run" | "create-tables" | "create-timestamp-index" | "json" | "allow-future-end";
+type Switch =
+  "dry-run" | "create-tables" | "create-timestamp-index" | "json" | "allow-future-end" | "quiet" | "verbose";
 const flag = (layers: Layers, name: Switch): boolean => layers.read(name, asBoolean) ?? false;
 
 const KNOWN_VARIABLES = new Set(OPTION_SPECS.map((spec) => spec.env));
@@ -138,6 +139,15 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
   const shard = layers.read("shard", (s) => parseShard(s, input.env));
   const deadLetter = layers.read("dead-letter", deadLetterLocation);
   const pushgateway = layers.read("pushgateway", httpUrl);
+  const quiet = flag(layers, "quiet");
+  const verbose = flag(layers, "verbose");
+  if (quiet && verbose) {
+    throw new ConfigError(
+      "quiet",
+      undefined,
+      "--quiet and --verbose contradict each other; give one of them.",
+    );
+  }
   return {
     keyspace,
     index,
@@ -169,6 +179,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     stateTimeoutMs: layers.must("state-timeout", duration(100, 600_000)),
     retryWindowMs: layers.must("retry-window", duration(0, 3_600_000)),
     json: flag(layers, "json"),
+    logLevel: quiet ? "error" : verbose ? "debug" : "info",
     ...(pushgateway === undefined ? {} : { pushgateway }),
     ...(file === undefined ? {} : { configFile: file.path }),
     cassandra: await cassandraOptions(layers, readFile, warn),

@@ -50,6 +50,8 @@ const TABLE = [
   ["state-timeout", "Behaviour", "value", {}],
   ["retry-window", "Behaviour", "value", {}],
   ["json", "Output", "boolean", {}],
+  ["quiet", "Output", "boolean", { alias: "q" }],
+  ["verbose", "Output", "boolean", { alias: "v" }],
   ["pushgateway", "Output", "value", {}],
   ["cassandra-contact-points", "Cassandra", "list", {}],
   ["cassandra-port", "Cassandra", "value", {}],
@@ -125,6 +127,8 @@ const DESCRIPTIONS: Record<Flag, string> = {
   "max-future":
     "Records dated more than this after now are dead-lettered as far in the future: they would win every comparison (at most 3650d)",
   json: "Print the summary as JSON",
+  quiet: "Log errors only, and no progress",
+  verbose: "Log more: progress after every batch, and debug lines",
   pushgateway:
     "A Prometheus Pushgateway URL (http or https): each run pushes its metrics there when it ends, as job synced grouped by its state key",
   "cassandra-contact-points": "Hosts, comma separated (host or host:port)",

@@ -107,6 +107,8 @@ export interface SyncOptions {
   /** How long an operation that fails transiently is retried, from its first failure. */
   readonly retryWindowMs: number;
   readonly json: boolean;
+  /** --quiet: errors only; --verbose: debug lines too. */
+  readonly logLevel: "error" | "info" | "debug";
   /** A Pushgateway's URL: each run pushes its metrics there when it ends. */
   readonly pushgateway?: string;
   readonly configFile?: string;

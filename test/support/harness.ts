@@ -45,8 +45,10 @@ export interface RunResult {
 const quietLogger: Logger = {
   info: () => undefined,
   error: () => undefined,
+  debug: () => undefined,
   progress: () => undefined,
   done: () => undefined,
+  setLevel: () => undefined,
 };
 
 function newCassandraClient(): cassandra.Client {

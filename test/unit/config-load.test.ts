@@ -62,6 +62,7 @@ describe("loadConfig defaults", () => {
       stateTimeoutMs: 30_000,
       retryWindowMs: 60_000,
       json: false,
+      logLevel: "info",
       cassandra: {
         contactPoints: ["127.0.0.1"],
         port: 9042,
@@ -275,5 +276,17 @@ describe("commands that read a whole state store", () => {
       [options.keyspace, options.index, options.state],
       ["", "", { backend: "file", directory: "somewhere" }],
     );
+  });
+});
+
+describe("--quiet and --verbose", () => {
+  it("set the log level, and refuse to be given together", async () => {
+    const level = async (argv: string[]) =>
+      (await loadConfig({ flags: await parseRunFlags(["-k", "a", "-i", "b", ...argv]), env: {} })).logLevel;
+    assert.deepEqual(
+      [await level([]), await level(["-q"]), await level(["--verbose"])],
+      ["info", "error", "debug"],
+    );
+    await assert.rejects(level(["--quiet", "--verbose"]), /--quiet and --verbose contradict each other/);
   });
 });

@@ -1,0 +1,96 @@
+// The log lines: their JSON shape for collectors, their text on a terminal, the levels of --quiet and
+// --verbose, and pino's redaction of secrets wherever a line carries them.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { createLogger } from "../../src/cli/logger.js";
+import { emptyStats } from "../../src/reconcile/stats.js";
+
+function capture(isTTY: boolean): { stream: NodeJS.WritableStream & { isTTY: boolean }; text: () => string } {
+  let text = "";
+  const stream = {
+    isTTY,
+    write: (chunk: string) => {
+      text += chunk;
+      return true;
+    },
+  } as unknown as NodeJS.WritableStream & { isTTY: boolean };
+  return { stream, text: () => text };
+}
+
+const secrets = {
+  options: {
+    cassandra: { auth: { username: "ops", password: "cassandra-s3cret" } },
+    elasticsearch: { auth: { kind: "api-key", apiKey: "es-k3y" } },
+  },
+};
+
+describe("logger", () => {
+  it("writes one JSON object per line for collectors: time, level, message, fields", () => {
+    const out = capture(false);
+    createLogger(out.stream).info("range chosen", { begin: "2026-01-01T00:00:00.000000Z" });
+    const line = JSON.parse(out.text()) as Record<string, unknown>;
+    assert.match(String(line["time"]), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.deepEqual(
+      { ...line, time: undefined },
+      { time: undefined, level: "info", message: "range chosen", begin: "2026-01-01T00:00:00.000000Z" },
+    );
+  });
+
+  it("redacts passwords and API keys wherever a line carries them, as JSON and as text", () => {
+    for (const tty of [false, true]) {
+      const out = capture(tty);
+      const logger = createLogger(out.stream);
+      logger.info("starting", secrets);
+      logger.error("refused", { error: { password: "nested-s3cret" }, password: "top-s3cret" });
+      const text = out.text();
+      for (const secret of ["cassandra-s3cret", "es-k3y", "nested-s3cret", "top-s3cret"]) {
+        assert.ok(!text.includes(secret), `${secret} in ${tty ? "text" : "JSON"}: ${text}`);
+      }
+      assert.match(text, /\[redacted\]/);
+      assert.match(text, /ops/);
+    }
+  });
+
+  it("logs errors only with --quiet, and debug lines with --verbose", () => {
+    const out = capture(false);
+    const logger = createLogger(out.stream);
+    logger.setLevel("error");
+    logger.info("hidden");
+    logger.progress(emptyStats("things", "to-es"));
+    logger.error("shown");
+    logger.setLevel("debug");
+    logger.debug("detail");
+    const messages = out
+      .text()
+      .trim()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { message: string }).message);
+    assert.deepEqual(messages, ["shown", "detail"]);
+  });
+
+  it("logs progress at most every ten seconds as JSON, after every batch with --verbose", () => {
+    let now = 100_000;
+    const out = capture(false);
+    const logger = createLogger(out.stream, () => now);
+    const stats = emptyStats("things", "to-es");
+    logger.progress(stats);
+    logger.progress(stats);
+    now += 10_000;
+    logger.progress(stats);
+    assert.equal(out.text().trim().split("\n").length, 2);
+    logger.setLevel("debug");
+    logger.progress(stats);
+    assert.equal(out.text().trim().split("\n").length, 3);
+  });
+
+  it("rewrites one progress line on a terminal and clears it before the next message", () => {
+    const out = capture(true);
+    const logger = createLogger(out.stream);
+    logger.progress({ ...emptyStats("things", "to-es"), scanned: 5 });
+    logger.info("done", { written: 5 });
+    assert.equal(
+      out.text(),
+      "\r\x1b[2Kthings to-es: 5 scanned, 0 written, 0 dead-lettered\r\x1b[2Kdone (written=5)\n",
+    );
+  });
+});
