@@ -12,7 +12,8 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
   debug(message: string, fields?: Record<string, unknown>): void;
-  progress(stats: Readonly<TableStats>): void;
+  /** After each batch; `expected`: about how many records the table's scan reads, when known. */
+  progress(stats: Readonly<TableStats>, expected?: number): void;
   done(): void;
   /** --quiet (errors only, no progress) or --verbose (debug lines too). */
   setLevel(level: LogLevel): void;
@@ -49,6 +50,40 @@ function terminalLines(stream: NodeJS.WritableStream, beforeLine: () => void): D
   };
 }
 
+const count = new Intl.NumberFormat("en-US");
+
+function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  return m < 60
+    ? `${m}m${String(s % 60).padStart(2, "0")}s`
+    : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+/**
+ * One progress line: what was scanned, of how many when the source estimated it (with a percentage
+ * and the time left at the rate so far), then what was written. A rate needs a second of history.
+ */
+export function progressText(
+  stats: Readonly<TableStats>,
+  expected: number | undefined,
+  elapsedMs: number,
+): string {
+  const rate = elapsedMs >= 1000 ? (stats.scanned * 1000) / elapsedMs : undefined;
+  const scanned = `${stats.table} ${stats.direction}: ${count.format(stats.scanned)}`;
+  const known = expected !== undefined && expected > 0;
+  const percent = known ? Math.min(99, Math.floor((stats.scanned * 100) / expected)) : 0;
+  const parts = [
+    known ? `${scanned} of ~${count.format(expected)} scanned (${percent}%)` : `${scanned} scanned`,
+  ];
+  if (rate !== undefined) parts.push(`${count.format(Math.round(rate))}/s`);
+  if (rate !== undefined && rate > 0 && expected !== undefined && stats.scanned < expected) {
+    parts.push(`ETA ${duration((expected - stats.scanned) / rate)}`);
+  }
+  return `${parts.join(", ")}; ${count.format(stats.written)} written, ${count.format(stats.deadLettered)} dead-lettered`;
+}
+
 export function createLogger(
   stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
   now: () => number = Date.now,
@@ -57,6 +92,8 @@ export function createLogger(
   let progressShown = false;
   let lastJsonProgress = 0;
   let level: LogLevel = "info";
+  /** When each table and direction showed its first progress, for its rate. */
+  const startedAt = new Map<string, number>();
   const clear = (): void => {
     if (progressShown) stream.write("\r\x1b[2K");
     progressShown = false;
@@ -82,16 +119,19 @@ export function createLogger(
     info: at("info"),
     error: at("error"),
     debug: at("debug"),
-    progress(stats) {
+    progress(stats, expected) {
       if (level === "error") return;
-      const text = `${stats.table} ${stats.direction}: ${stats.scanned} scanned, ${stats.written} written, ${stats.deadLettered} dead-lettered`;
+      const key = `${stats.table} ${stats.direction}`;
+      const began = startedAt.get(key) ?? now();
+      startedAt.set(key, began);
       if (tty) {
+        const text = progressText(stats, expected, now() - began);
         stream.write(`\r\x1b[2K${text}`);
         progressShown = true;
       } else if (level === "debug" || now() - lastJsonProgress >= 10_000) {
         // A log line per batch would drown a collector; one every ten seconds shows a long run moving.
         lastJsonProgress = now();
-        log.info({ ...stats }, "progress");
+        log.info({ ...stats, ...(expected === undefined ? {} : { expected }) }, "progress");
       }
     },
     done: clear,

@@ -121,8 +121,8 @@ async function runConnected(
       log: (message, fields) => {
         context.logger.info(message, fields);
       },
-      onProgress: (stats) => {
-        context.logger.progress(stats);
+      onProgress: (stats, expected) => {
+        context.logger.progress(stats, expected);
       },
       ...(context.onDecision ? { onDecision: context.onDecision } : {}),
     },

@@ -65,4 +65,9 @@ export interface RecordStore {
    * The engine then skips reading the target before the first write. Absent: always read first.
    */
   emptyForCreates?(plan: TablePlan): Promise<boolean>;
+  /**
+   * About how many records a scan of the range will read, for a progress display; undefined when the
+   * store cannot tell cheaply. Never relied on for anything else.
+   */
+  estimate?(plan: TablePlan, range: TimeRange): Promise<number | undefined>;
 }

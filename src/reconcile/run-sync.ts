@@ -58,7 +58,7 @@ export interface RunDependencies {
   readonly signal: AbortSignal;
   readonly now: () => bigint;
   readonly log: (message: string, fields?: Record<string, unknown>) => void;
-  readonly onProgress?: (stats: Readonly<TableStats>) => void;
+  readonly onProgress?: (stats: Readonly<TableStats>, expected: number | undefined) => void;
   readonly onDecision?: (decided: DecidedRecord) => void;
 }
 

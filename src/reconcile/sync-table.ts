@@ -35,7 +35,8 @@ export interface SyncTableInput {
   readonly recordSettled?: SettledRecords;
   /** The second direction: skips each record the first one settled, if its copy is unchanged since. */
   readonly skipSettled?: SettledRecords;
-  readonly onBatch?: (stats: Readonly<TableStats>) => void;
+  /** After each batch; `expected`: about how many records the scan reads, when the source can tell. */
+  readonly onBatch?: (stats: Readonly<TableStats>, expected: number | undefined) => void;
   /** Told of each decision on a record read from the source (synced plan shows a sample). */
   readonly onDecision?: (decided: DecidedRecord) => void;
 }
@@ -61,6 +62,16 @@ export async function syncTable(input: SyncTableInput): Promise<TableStats> {
   // and decided then.
   const targetEmpty = (await input.target.emptyForCreates?.(input.plan)) === true;
   const limit = Math.max(1, input.batchesInFlight ?? 3);
+  // Only for the progress display: asked beside the scan, never waited for, and its failure ignored.
+  let expected: number | undefined;
+  if (input.onBatch && input.source.estimate) {
+    input.source.estimate(input.plan, input.range).then(
+      (n) => {
+        expected = n;
+      },
+      () => undefined,
+    );
+  }
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   try {
@@ -76,7 +87,7 @@ export async function syncTable(input: SyncTableInput): Promise<TableStats> {
           // Also when the error budget ran out: the letters counted so far are stored.
           await input.deadLetters.flush();
         }
-        input.onBatch?.(stats);
+        input.onBatch?.(stats, expected);
       })().catch((error: unknown) => {
         failure ??= { error };
       });

@@ -151,6 +151,19 @@ export class Harness {
     return { code, summary: JSON.parse(out) as Record<string, unknown> };
   }
 
+  /** The schema gateway of this world, with the command's defaults: an index per table. */
+  schema(): StoreSchemaGateway {
+    return new StoreSchemaGateway(this.cassandra, this.es, {
+      keyspace: this.keyspace,
+      layout: { layout: "index-per-table", index: this.index, typeField: "type" },
+      names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+      include: [],
+      exclude: [],
+      createTables: false,
+      direction: "both",
+    });
+  }
+
   /** The real stores, as the command builds them, for tests that wrap one to act between its calls. */
   stores(): { cassandra: CassandraStore; elasticsearch: ElasticsearchStore } {
     return {
@@ -199,15 +212,7 @@ export class Harness {
       {
         cassandra: run.cassandra ?? stores.cassandra,
         elasticsearch: run.elasticsearch ?? stores.elasticsearch,
-        schema: new StoreSchemaGateway(this.cassandra, this.es, {
-          keyspace: this.keyspace,
-          layout: { layout: "index-per-table", index: this.index, typeField: "type" },
-          names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
-          include: [],
-          exclude: [],
-          createTables: false,
-          direction: "both",
-        }),
+        schema: this.schema(),
         state: run.state ?? new FileStateStore({ directory: this.stateDir }),
         deadLetters: new RunDeadLetters(
           new FileDeadLetterStore(join(this.stateDir, `${run.key}.dead.ndjson`)),

@@ -2,7 +2,7 @@
 // --verbose, and pino's redaction of secrets wherever a line carries them.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createLogger } from "../../src/cli/logger.js";
+import { createLogger, progressText } from "../../src/cli/logger.js";
 import { emptyStats } from "../../src/reconcile/stats.js";
 
 function capture(isTTY: boolean): { stream: NodeJS.WritableStream & { isTTY: boolean }; text: () => string } {
@@ -90,7 +90,25 @@ describe("logger", () => {
     logger.info("done", { written: 5 });
     assert.equal(
       out.text(),
-      "\r\x1b[2Kthings to-es: 5 scanned, 0 written, 0 dead-lettered\r\x1b[2Kdone (written=5)\n",
+      "\r\x1b[2Kthings to-es: 5 scanned; 0 written, 0 dead-lettered\r\x1b[2Kdone (written=5)\n",
     );
+  });
+
+  it("shows a percentage and the time left where the source estimated the total", () => {
+    const stats = { ...emptyStats("things", "to-es"), scanned: 1200, written: 300 };
+    assert.equal(
+      progressText(stats, 5000, 2000),
+      "things to-es: 1,200 of ~5,000 scanned (24%), 600/s, ETA 6s; 300 written, 0 dead-lettered",
+    );
+    // No rate before a second has passed, and an estimate that fell short never shows 100%.
+    assert.equal(
+      progressText(stats, 1000, 500),
+      "things to-es: 1,200 of ~1,000 scanned (99%); 300 written, 0 dead-lettered",
+    );
+    assert.equal(
+      progressText(stats, undefined, 4000),
+      "things to-es: 1,200 scanned, 300/s; 300 written, 0 dead-lettered",
+    );
+    assert.match(progressText({ ...stats, scanned: 10 }, 100_000, 10_000), /, 1\/s, ETA 27h46m;/);
   });
 });

@@ -14,7 +14,7 @@ import { rethrowing, rethrowingEach } from "../../util/rethrow.js";
 import { bulkWrite } from "./bulk-write.js";
 import { elasticsearchFailure } from "./elasticsearch-errors.js";
 import { countDocuments, fetchDocuments } from "./fetch-current.js";
-import { scanIndex } from "./scan.js";
+import { rangeQuery, scanIndex } from "./scan.js";
 import { isTransientElasticsearchError } from "./transient-errors.js";
 import { storeRetry, type RetryListener } from "../../util/retry.js";
 
@@ -72,6 +72,15 @@ export class ElasticsearchStore implements RecordStore {
       range,
     );
     return rethrowingEach(scan, (error) => elasticsearchFailure(error, `read index ${plan.es.index}`));
+  }
+
+  /** The documents of the range, counted by the cluster (this shard's part of them, roughly). */
+  async estimate(plan: TablePlan, range: TimeRange): Promise<number | undefined> {
+    const { count } = await this.#settings.client.count({
+      index: plan.es.index,
+      query: rangeQuery(plan, range),
+    });
+    return Math.round(count / (this.#settings.shard?.total ?? 1));
   }
 
   fetchCurrent(plan: TablePlan, ids: readonly string[]): Promise<Map<string, CurrentRecord | BadRecord>> {
