@@ -72,13 +72,14 @@ export function progressText(
 ): string {
   const rate = elapsedMs >= 1000 ? (stats.scanned * 1000) / elapsedMs : undefined;
   const scanned = `${stats.table} ${stats.direction}: ${count.format(stats.scanned)}`;
-  const known = expected !== undefined && expected > 0;
+  // An estimate the scan has passed was stale (Cassandra refreshes its own every few minutes): drop it.
+  const known = expected !== undefined && expected > 0 && stats.scanned <= expected;
   const percent = known ? Math.min(99, Math.floor((stats.scanned * 100) / expected)) : 0;
   const parts = [
     known ? `${scanned} of ~${count.format(expected)} scanned (${percent}%)` : `${scanned} scanned`,
   ];
   if (rate !== undefined) parts.push(`${count.format(Math.round(rate))}/s`);
-  if (rate !== undefined && rate > 0 && expected !== undefined && stats.scanned < expected) {
+  if (rate !== undefined && rate > 0 && known && stats.scanned < expected) {
     parts.push(`ETA ${duration((expected - stats.scanned) / rate)}`);
   }
   return `${parts.join(", ")}; ${count.format(stats.written)} written, ${count.format(stats.deadLettered)} dead-lettered`;

@@ -100,10 +100,14 @@ describe("logger", () => {
       progressText(stats, 5000, 2000),
       "things to-es: 1,200 of ~5,000 scanned (24%), 600/s, ETA 6s; 300 written, 0 dead-lettered",
     );
-    // No rate before a second has passed, and an estimate that fell short never shows 100%.
+    // No rate before a second has passed; a percentage stops at 99; an estimate passed is dropped.
     assert.equal(
-      progressText(stats, 1000, 500),
-      "things to-es: 1,200 of ~1,000 scanned (99%); 300 written, 0 dead-lettered",
+      progressText(stats, 1200, 500),
+      "things to-es: 1,200 of ~1,200 scanned (99%); 300 written, 0 dead-lettered",
+    );
+    assert.equal(
+      progressText(stats, 1000, 4000),
+      "things to-es: 1,200 scanned, 300/s; 300 written, 0 dead-lettered",
     );
     assert.equal(
       progressText(stats, undefined, 4000),
