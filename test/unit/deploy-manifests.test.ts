@@ -15,6 +15,7 @@ import { parseAllDocuments } from "yaml";
 import { buildCli } from "../../src/config/cli-options.js";
 import type { Flags } from "../../src/config/layers.js";
 import { loadConfig } from "../../src/config/load-config.js";
+import { OPTION_SPECS } from "../../src/config/option-specs.js";
 import type { SyncOptions } from "../../src/config/options.js";
 
 const DEPLOY = fileURLToPath(new URL("../../../deploy/", import.meta.url));
@@ -224,6 +225,13 @@ describe("Kubernetes manifests in deploy/", () => {
       assert.deepEqual(warnings, [], `${file}: every SYNCED_* variable is an option`);
       assert.notEqual(options.state.backend, "file", `${file}: state outlives the pod`);
       assert.equal(options.deadLetter, undefined, `${file}: dead letters beside the state`);
+      const secretNames = OPTION_SPECS.filter((spec) => spec.secret === true).map((spec) => spec.env);
+      const literal = (container.env ?? []).filter((v) => v.valueFrom === undefined).map((v) => v.name);
+      assert.deepEqual(
+        literal.filter((name) => secretNames.includes(name)),
+        [],
+        `${file}: no secret written into the manifest`,
+      );
       assert.deepEqual(
         fromSecrets.sort(),
         ["SYNCED_CASSANDRA_PASSWORD", "SYNCED_ES_API_KEY"],
