@@ -21,6 +21,7 @@ echo "[test] building"
 npm run --silent build
 echo "[test] lint and format"
 npm run --silent lint
+bash scripts/lint-container.sh
 
 needs_servers=0
 for tier in "${tiers[@]}"; do

@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import { buildCli, LETTER_ACTIONS, STATE_ACTIONS } from "../../src/config/cli-options.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const DOCS = ["README.md", "ARCHITECTURE.md", "CONTRIBUTING.md", "RELIABILITY.md"];
+const DOCS = ["README.md", "ARCHITECTURE.md", "CONTRIBUTING.md", "RELIABILITY.md", "docs/USAGE.md"];
 
 async function filesUnder(directory: string, extensions: readonly string[]): Promise<string[]> {
   const entries = await readdir(join(ROOT, directory), { withFileTypes: true, recursive: true });
