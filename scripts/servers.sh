@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Starts, stops or reports the test servers: Cassandra and Elasticsearch unless named (stop also stops
-# the HTTPS node).
-#   scripts/servers.sh start|stop|status [cassandra|elasticsearch|elasticsearch-tls]...
-# elasticsearch-tls is the HTTPS node for the TLS tests (scripts/elasticsearch.sh with ES_TLS=1).
-# Each server script's own environment variables apply (CASSANDRA_PORT, ES_PORT, ES_TLS_PORT,
-# SYNCED_ES_MAJOR...).
+# the HTTPS node and the Elasticsearch 9 node).
+#   scripts/servers.sh start|stop|status [cassandra|elasticsearch|elasticsearch-tls|elasticsearch-9]...
+# elasticsearch-tls is the HTTPS node for the TLS tests (scripts/elasticsearch.sh with ES_TLS=1);
+# elasticsearch-9 is Elasticsearch 9 for the compatibility run, on ES9_PORT (19200) and
+# ES9_TRANSPORT_PORT (19300). Each server script's own environment variables apply (CASSANDRA_PORT,
+# ES_PORT, ES_TLS_PORT, SYNCED_ES_MAJOR...).
 set -euo pipefail
 here=$(dirname "${BASH_SOURCE[0]}")
 action=${1:-}
@@ -12,14 +13,14 @@ servers=("${@:2}")
 if [ ${#servers[@]} -eq 0 ]; then
   servers=(cassandra elasticsearch)
   # The test command may have started the HTTPS node too; a plain stop leaves nothing running.
-  [ "$action" != stop ] || servers+=(elasticsearch-tls)
+  [ "$action" != stop ] || servers+=(elasticsearch-tls elasticsearch-9)
 fi
 
 for server in "${servers[@]}"; do
   case $server in
-    cassandra | elasticsearch | elasticsearch-tls) ;;
+    cassandra | elasticsearch | elasticsearch-tls | elasticsearch-9) ;;
     *)
-      echo "[servers] error: unknown server '$server' (cassandra, elasticsearch or elasticsearch-tls)" >&2
+      echo "[servers] error: unknown server '$server' (cassandra, elasticsearch, elasticsearch-tls or elasticsearch-9)" >&2
       exit 1
       ;;
   esac
@@ -29,6 +30,11 @@ done
 server_script() {
   case $1 in
     elasticsearch-tls) ES_TLS=1 bash "$here/elasticsearch.sh" "$2" ;;
+    # The compatibility node: Elasticsearch 9 beside the default 8, on ports of its own.
+    elasticsearch-9)
+      SYNCED_ES_MAJOR=9 ES_TLS=0 ES_PORT=${ES9_PORT:-19200} ES_TRANSPORT_PORT=${ES9_TRANSPORT_PORT:-19300} \
+        bash "$here/elasticsearch.sh" "$2"
+      ;;
     *) ES_TLS=0 bash "$here/$1.sh" "$2" ;;
   esac
 }
@@ -56,7 +62,7 @@ case $action in
     exit $failed
     ;;
   *)
-    echo "[servers] usage: scripts/servers.sh start|stop|status [cassandra|elasticsearch|elasticsearch-tls]..." >&2
+    echo "[servers] usage: scripts/servers.sh start|stop|status [cassandra|elasticsearch|elasticsearch-tls|elasticsearch-9]..." >&2
     exit 1
     ;;
 esac

@@ -33,6 +33,7 @@ for tier in "${tiers[@]}"; do
 done
 
 started=()
+managed_es=0
 stop_started() {
   local status=$?
   if [ ${#started[@]} -gt 0 ]; then bash scripts/servers.sh stop "${started[@]}" || true; fi
@@ -57,6 +58,7 @@ if [ "$needs_servers" = 1 ]; then
     export SYNCED_TEST_CASSANDRA=127.0.0.1:${CASSANDRA_PORT:-9042}
   fi
   if [ -z "${SYNCED_TEST_ELASTICSEARCH:-}" ]; then
+    managed_es=1
     bash scripts/elasticsearch.sh status >/dev/null 2>&1 || started+=(elasticsearch)
     to_start+=(elasticsearch)
     export SYNCED_TEST_ELASTICSEARCH=http://127.0.0.1:${ES_PORT:-9200}
@@ -75,6 +77,23 @@ done
   echo "[test] error: no compiled tests found for: ${tiers[*]}" >&2
   exit 1
 }
+# The compatibility run: a representative part of the integration tier (both directions, conflicts,
+# tombstones, layouts, every type, the state and dead-letter backends, verify) against Elasticsearch
+# 9 as well, with the same 8.x client. Only where these scripts run the servers, and not when the
+# default node is already 9. SYNCED_TEST_COMPAT=0 leaves it out.
+COMPAT_FILES=(reconcile-both-directions concurrent-writes layouts-and-deletes values-roundtrip
+  values-through-synced reconcile-precision state-contract dead-letter-contract smoke uppercase-ids verify)
+compat=0
+if [ "$needs_servers" = 1 ] && [ "$managed_es" = 1 ] && [ "${SYNCED_TEST_COMPAT:-1}" != 0 ] &&
+  [ "${SYNCED_ES_MAJOR:-8}" = 8 ]; then
+  compat=1
+  bash scripts/servers.sh status elasticsearch-9 >/dev/null 2>&1 || started+=(elasticsearch-9)
+  # It starts while the main tests run: on two cores its start-up costs less than a wait would.
+  compat_log=$(mktemp)
+  bash scripts/servers.sh start elasticsearch-9 >"$compat_log" 2>&1 &
+  compat_start=$!
+fi
+
 echo "[test] running ${#files[@]} test files: ${tiers[*]}"
 tree_snapshot=$(mktemp)
 bash scripts/working-tree.sh snapshot "$tree_snapshot"
@@ -82,6 +101,20 @@ status=0
 # One file at a time: the integration tests share two small servers on a 2-core machine.
 # A hung test fails after five minutes instead of holding CI until its own limit.
 node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec "${files[@]}" || status=$?
+if [ "$compat" = 1 ]; then
+  if wait "$compat_start"; then
+    compat_files=()
+    for name in "${COMPAT_FILES[@]}"; do compat_files+=("dist/test/integration/$name.test.js"); done
+    echo "[test] compatibility: ${#compat_files[@]} integration test files against Elasticsearch 9"
+    SYNCED_TEST_ELASTICSEARCH=http://127.0.0.1:${ES9_PORT:-19200} \
+      node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec "${compat_files[@]}" || status=$?
+  else
+    cat "$compat_log" >&2
+    echo "[test] error: Elasticsearch 9 did not start for the compatibility run; its output is above" >&2
+    status=1
+  fi
+  rm -f "$compat_log"
+fi
 bash scripts/working-tree.sh check "$tree_snapshot" || status=1
 rm -f "$tree_snapshot"
 exit "$status"
