@@ -10,6 +10,36 @@ export interface Clients {
   readonly elasticsearch: Client;
 }
 
+/**
+ * Connects only to the store that holds the state (none for a directory), runs `use`, and closes it:
+ * looking at or changing the state must not depend on the other store being reachable.
+ */
+export async function withStateClient<T>(
+  options: SyncOptions,
+  use: (clients: Partial<Clients>) => Promise<T>,
+): Promise<T> {
+  switch (options.state.backend) {
+    case "file":
+      return use({});
+    case "cassandra": {
+      const client = await connectCassandra(options.cassandra, options.connectTimeoutMs);
+      try {
+        return await use({ cassandra: client });
+      } finally {
+        await client.shutdown();
+      }
+    }
+    case "elasticsearch": {
+      const client = await connectElasticsearch(options.elasticsearch, options.connectTimeoutMs);
+      try {
+        return await use({ elasticsearch: client });
+      } finally {
+        await client.close();
+      }
+    }
+  }
+}
+
 /** Connects to both stores at once, runs `use`, and closes whichever connected. */
 export async function withClients<T>(
   options: SyncOptions,

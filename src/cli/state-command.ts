@@ -11,11 +11,11 @@ import { LeaseHeldError } from "../reconcile/run-errors.js";
 import { holderName } from "../state/lease-holder.js";
 import { openStateStore } from "../state/open-state-store.js";
 import type { Checkpoint, Lease, RunRecord, StateStore } from "../state/state-store.js";
-import { withClients } from "./connections.js";
+import { withStateClient } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
 import { stateKeyFor, type RunContext } from "./run-command.js";
 
-/** Opens the state store of `options`: a directory needs no connection, the other backends do. */
+/** Opens the state store of `options`, connected only to the store that holds it. */
 async function withStateStore<T>(options: SyncOptions, use: (state: StateStore) => Promise<T>): Promise<T> {
   const open = async (state: StateStore): Promise<T> => {
     try {
@@ -25,8 +25,7 @@ async function withStateStore<T>(options: SyncOptions, use: (state: StateStore) 
     }
   };
   const settings = { timeoutMs: options.stateTimeoutMs };
-  if (options.state.backend === "file") return open(await openStateStore(options.state, {}, settings));
-  return withClients(options, async (clients) =>
+  return withStateClient(options, async (clients) =>
     open(await openStateStore(options.state, clients, settings)),
   );
 }
