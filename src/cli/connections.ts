@@ -11,14 +11,15 @@ export interface Clients {
 }
 
 /**
- * Connects only to the store that holds the state (none for a directory), runs `use`, and closes it:
- * looking at or changing the state must not depend on the other store being reachable.
+ * Connects only to the store named by `backend` (none for files), runs `use`, and closes it: looking
+ * at or changing the state or the dead letters must not depend on the other store being reachable.
  */
-export async function withStateClient<T>(
+export async function withClientFor<T>(
   options: SyncOptions,
+  backend: "file" | "cassandra" | "elasticsearch",
   use: (clients: Partial<Clients>) => Promise<T>,
 ): Promise<T> {
-  switch (options.state.backend) {
+  switch (backend) {
     case "file":
       return use({});
     case "cassandra": {

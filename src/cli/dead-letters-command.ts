@@ -11,7 +11,7 @@ import { letterToJson } from "../deadletter/letter-json.js";
 import { replayLetters, type ReplayOutcome } from "../reconcile/replay.js";
 import { holderName } from "../state/lease-holder.js";
 import { openStateStore } from "../state/open-state-store.js";
-import { withClients, type Clients } from "./connections.js";
+import { withClientFor, withClients, type Clients } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
 import { recordStores } from "./record-stores.js";
 import { openDeadLetters, stateKeyFor, type RunContext } from "./run-command.js";
@@ -41,9 +41,9 @@ export async function deadLettersCommand(
       await store.close();
     }
   };
-  // A file of letters needs no connection, unless the records are to be replayed.
-  const local = action !== "replay" && (options.deadLetter ?? options.state).backend === "file";
-  return local ? work({}) : withClients(options, work);
+  // A replay reads and writes records in both stores; the rest needs only the store of the letters.
+  if (action === "replay") return withClients(options, work);
+  return withClientFor(options, (options.deadLetter ?? options.state).backend, work);
 }
 
 async function chosen(store: DeadLetterStore, key: string, flags: LetterFlags): Promise<StoredLetter[]> {

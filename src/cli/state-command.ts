@@ -11,7 +11,7 @@ import { LeaseHeldError } from "../reconcile/run-errors.js";
 import { holderName } from "../state/lease-holder.js";
 import { openStateStore } from "../state/open-state-store.js";
 import type { Checkpoint, Lease, RunRecord, StateStore } from "../state/state-store.js";
-import { withStateClient } from "./connections.js";
+import { withClientFor } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
 import { stateKeyFor, type RunContext } from "./run-command.js";
 
@@ -25,7 +25,7 @@ async function withStateStore<T>(options: SyncOptions, use: (state: StateStore) 
     }
   };
   const settings = { timeoutMs: options.stateTimeoutMs };
-  return withStateClient(options, async (clients) =>
+  return withClientFor(options, options.state.backend, async (clients) =>
     open(await openStateStore(options.state, clients, settings)),
   );
 }
