@@ -138,7 +138,8 @@ async function runConnected(
   await Promise.all([state.close(), run.deadLetters.close()]);
   const metrics = context.metrics ?? new RunMetrics();
   metrics.record(report, new Date(), waiting);
-  if (options.pushgateway !== undefined) await pushMetrics(metrics, options, key, context);
+  // A dry run (and synced plan) pushes nothing: it would replace the last real run's metrics.
+  if (options.pushgateway !== undefined && !options.dryRun) await pushMetrics(metrics, options, key, context);
   const shown = { ...report, ...(waiting === undefined ? {} : { deadLettersWaiting: waiting }) };
   context.stdout(options.json ? JSON.stringify(summaryJson(shown), null, 2) : renderSummary(shown));
   if (report.error !== undefined && isBug(report.error)) context.logger.error(bugReport(report.error));

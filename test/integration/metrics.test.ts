@@ -61,6 +61,22 @@ describe("metrics pushed to a Pushgateway", () => {
     assert.equal(push.families.find((f) => f.name === "synced_records_scanned_total")?.type, "COUNTER");
   });
 
+  it("pushes nothing from a dry run or a plan, which would replace the last real run's metrics", async () => {
+    const before = gateway.pushes.length;
+    for (const command of [["--dry-run"], ["plan"]]) {
+      const result = await h.cli([
+        ...command,
+        ...h.baseArgs(),
+        "--name",
+        "metrics-run",
+        "--pushgateway",
+        gateway.url,
+      ]);
+      assert.equal(result.code, EXIT.success, result.stderr);
+    }
+    assert.equal(gateway.pushes.length, before);
+  });
+
   it("keeps the run's result when the Pushgateway cannot be reached, and says so", async () => {
     const closed = await pushListener();
     await closed.close();
