@@ -19,25 +19,15 @@ export async function withClientFor<T>(
   backend: "file" | "cassandra" | "elasticsearch",
   use: (clients: Partial<Clients>) => Promise<T>,
 ): Promise<T> {
-  switch (backend) {
-    case "file":
-      return use({});
-    case "cassandra": {
-      const client = await connectCassandra(options.cassandra, options.connectTimeoutMs);
-      try {
-        return await use({ cassandra: client });
-      } finally {
-        await client.shutdown();
-      }
-    }
-    case "elasticsearch": {
-      const client = await connectElasticsearch(options.elasticsearch, options.connectTimeoutMs);
-      try {
-        return await use({ elasticsearch: client });
-      } finally {
-        await client.close();
-      }
-    }
+  if (backend === "file") return use({});
+  const clients: Partial<Clients> =
+    backend === "cassandra"
+      ? { cassandra: await connectCassandra(options.cassandra, options.connectTimeoutMs) }
+      : { elasticsearch: await connectElasticsearch(options.elasticsearch, options.connectTimeoutMs) };
+  try {
+    return await use(clients);
+  } finally {
+    await Promise.all([clients.cassandra?.shutdown(), clients.elasticsearch?.close()]);
   }
 }
 

@@ -115,8 +115,8 @@ function watchFlags(args: Flags): WatchFlags {
   return { everyMs, listen: { host: match.groups["host"] ?? "127.0.0.1", port } };
 }
 
-/** A count option of plan and verify: a whole number from 0 up to a million. */
-function wholeNumber(args: Flags, option: "limit" | "sample", fallback: number, of: string): number {
+/** A count option of plan, verify and status: a whole number from 0 up to a million. */
+function wholeNumber(args: Flags, option: "limit" | "sample" | "runs", fallback: number, of: string): number {
   const value = args[option];
   const parsed = value === undefined ? fallback : Number(value);
   if (!Number.isSafeInteger(parsed) || parsed < 0 || parsed > 1_000_000) {
@@ -131,18 +131,12 @@ function wholeNumber(args: Flags, option: "limit" | "sample", fallback: number, 
 }
 
 function stateFlags(args: Flags): StateFlags {
-  const runs = args["runs"];
-  const parsed = runs === undefined ? 3 : Number(runs);
-  if (!Number.isSafeInteger(parsed) || parsed < 0 || parsed > 1000) {
-    throw new UsageError(`--runs must be a whole number from 0 to 1000; found "${String(runs)}".`, {
-      option: "runs",
-    });
-  }
+  const runs = wholeNumber(args, "runs", 3, "runs");
   const to = args["to"];
   if (to !== undefined && typeof to !== "string") {
     throw new UsageError("--to takes one time; give it once.", { option: "to" });
   }
-  return { ...(to === undefined ? {} : { to }), yes: args["yes"] === true, runs: parsed };
+  return { ...(to === undefined ? {} : { to }), yes: args["yes"] === true, runs };
 }
 
 const LETTER_HELP: Readonly<Record<LetterAction, string>> = {

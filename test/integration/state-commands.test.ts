@@ -7,7 +7,7 @@ import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { parseStateLocation } from "../../src/core/state-location.js";
 import { openStateStore } from "../../src/state/open-state-store.js";
-import { Harness } from "../support/harness.js";
+import { Harness, withoutSelection } from "../support/harness.js";
 
 const BACKENDS = ["file", "cassandra", "elasticsearch"] as const;
 
@@ -38,18 +38,11 @@ describe("synced status and synced state", () => {
 
   for (const backend of BACKENDS) {
     it(`shows and changes the state in ${backend}`, async () => {
-      const state =
-        backend === "file"
-          ? h.stateDir
-          : backend === "cassandra"
-            ? `cassandra:${h.keyspace}.synced_state`
-            : `es:${h.index}-state`;
+      const state = h.stateIn(backend);
       const name = `statecmd-${backend}`;
       const runArgs = [...h.argsWith({ "--state": state }), "--name", name];
       // status needs no -k and -i: it reads every configuration of the store.
-      const storeArgs = runArgs.filter(
-        (arg, i, all) => !["-k", "-i"].includes(arg) && !["-k", "-i"].includes(all[i - 1] ?? ""),
-      );
+      const storeArgs = withoutSelection(runArgs);
       const status = async (): Promise<StatusJson["configurations"][number] | undefined> => {
         const result = await h.cli(["status", ...storeArgs, "--json"]);
         assert.equal(result.code, EXIT.success, result.stderr);
@@ -114,12 +107,7 @@ describe("synced status and synced state", () => {
 
       // Only the store that holds the state is needed: the other may be away.
       if (backend !== "file") {
-        const away =
-          backend === "cassandra" ? { "--es-nodes": "http://127.0.0.1:1" } : { "--cassandra-port": "1" };
-        const args = h
-          .argsWith({ "--state": state, ...away })
-          .filter((arg, i, all) => !["-k", "-i"].includes(arg) && !["-k", "-i"].includes(all[i - 1] ?? ""));
-        const alone = await h.cli(["status", ...args, "--json", "--connect-timeout", "2s"]);
+        const alone = await h.cli(["status", ...withoutSelection(h.argsWithOnly(backend)), "--json"]);
         assert.equal(alone.code, EXIT.success, alone.stderr);
         assert.ok((JSON.parse(alone.stdout) as StatusJson).configurations.some((c) => c.key === name));
       }

@@ -119,6 +119,22 @@ export class Harness {
     ];
   }
 
+  /** Where this world keeps its state in one backend, as --state takes it. */
+  stateIn(backend: "file" | "cassandra" | "elasticsearch"): string {
+    if (backend === "file") return this.stateDir;
+    return backend === "cassandra" ? `cassandra:${this.keyspace}.synced_state` : `es:${this.index}-state`;
+  }
+
+  /**
+   * The base flags with --state in `backend` and the other store pointed at a port that refuses, for
+   * commands that must need only the store holding the state.
+   */
+  argsWithOnly(backend: "cassandra" | "elasticsearch"): string[] {
+    const away =
+      backend === "cassandra" ? { "--es-nodes": "http://127.0.0.1:1" } : { "--cassandra-port": "1" };
+    return [...this.argsWith({ "--state": this.stateIn(backend), ...away }), "--connect-timeout", "2s"];
+  }
+
   /** The base flags with some values replaced, such as `{ "--cassandra-port": "1" }`. */
   argsWith(replaced: Record<string, string>): string[] {
     return this.baseArgs().map((arg, i, all) => replaced[all[i - 1] ?? ""] ?? arg);
@@ -258,6 +274,12 @@ export class Harness {
     await Promise.all([this.cassandra.shutdown(), this.es.close()]);
     await rm(this.stateDir, { recursive: true, force: true });
   }
+}
+
+/** Flags without -k and -i, for commands that read a whole state store. */
+export function withoutSelection(args: readonly string[]): string[] {
+  const selection = ["-k", "-i"];
+  return args.filter((arg, i, all) => !selection.includes(arg) && !selection.includes(all[i - 1] ?? ""));
 }
 
 /** The per-table, per-direction entry of a summary. */
