@@ -11,7 +11,15 @@ import { didYouMean } from "../core/did-you-mean.js";
 import { ConfigError } from "../core/errors.js";
 import { Layers, missing } from "./layers.js";
 import type { Env, Flags } from "./layers.js";
-import { columnName, cqlName, deadLetterLocation, indexName, stateKey, stateLocation } from "./names.js";
+import {
+  columnName,
+  cqlName,
+  deadLetterLocation,
+  indexName,
+  nodeUrl,
+  stateKey,
+  stateLocation,
+} from "./names.js";
 import { OPTION_SPECS } from "./option-specs.js";
 import type { SyncOptions } from "./options.js";
 import type { Warn } from "./secrets.js";
@@ -47,19 +55,6 @@ const duration = (min: number, max: number) => (s: Setting) => {
   return ms;
 };
 const DAY = 86_400_000;
-const httpUrl = (s: Setting): string => {
-  const text = asText(s);
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw invalid(s, `"${text}" is not an http or https URL, such as http://pushgateway:9091`);
-  }
-  return text.replace(/\/+$/, "");
-};
 const count = (min: number) => (s: Setting) => asInteger(s, min, MAX_COUNT);
 const tableList = (s: Setting): string[] => asList(s).map((name) => cqlName(s, name));
 type Switch =
@@ -138,7 +133,8 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
   const name = layers.read("name", stateKey);
   const shard = layers.read("shard", (s) => parseShard(s, input.env));
   const deadLetter = layers.read("dead-letter", deadLetterLocation);
-  const pushgateway = layers.read("pushgateway", httpUrl);
+  // An http(s) URL without credentials, which would be logged with the options: as a node's.
+  const pushgateway = layers.read("pushgateway", (s) => nodeUrl(s, asText(s)));
   const quiet = flag(layers, "quiet");
   const verbose = flag(layers, "verbose");
   if (quiet && verbose) {

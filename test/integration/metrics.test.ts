@@ -91,6 +91,6 @@ describe("metrics pushed to a Pushgateway", () => {
   it("refuses a Pushgateway that is not an http URL, before doing anything", async () => {
     const result = await h.cli([...h.baseArgs(), "--pushgateway", "pushgateway:9091"]);
     assert.equal(result.code, EXIT.usage);
-    assert.match(result.stderr, /--pushgateway.*not an http or https URL/);
+    assert.match(result.stderr, /--pushgateway.*"pushgateway:9091" must start with http:\/\/ or https:\/\//);
   });
 });

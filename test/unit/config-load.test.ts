@@ -290,3 +290,18 @@ describe("--quiet and --verbose", () => {
     await assert.rejects(level(["--quiet", "--verbose"]), /--quiet and --verbose contradict each other/);
   });
 });
+
+describe("--pushgateway", () => {
+  it("takes an http or https URL, and refuses one that holds credentials, which would be logged", async () => {
+    const load = async (url: string) =>
+      (
+        await loadConfig({
+          flags: await parseRunFlags(["-k", "a", "-i", "b", "--pushgateway", url]),
+          env: {},
+        })
+      ).pushgateway;
+    assert.equal(await load("http://gateway:9091/"), "http://gateway:9091");
+    await assert.rejects(load("http://user:secret@gateway:9091"), /must not hold credentials/);
+    await assert.rejects(load("gateway:9091"), /must start with http:\/\/ or https:\/\//);
+  });
+});
