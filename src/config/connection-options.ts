@@ -5,7 +5,7 @@ import { ConfigError } from "../core/errors.js";
 import type { Layers } from "./layers.js";
 import { contactPoint, nodeUrl } from "./names.js";
 import type { Flag } from "./option-specs.js";
-import { CASSANDRA_WRITE_MODES, CONSISTENCY_LEVELS, ES_VERSIONING_MODES } from "./options.js";
+import { CASSANDRA_WRITE_MODES, CONSISTENCY_LEVELS, ES_PRODUCTS, ES_VERSIONING_MODES } from "./options.js";
 import type {
   CassandraOptions,
   ConsistencyLevel,
@@ -149,6 +149,7 @@ export async function elasticsearchOptions(
   }
   return {
     nodes,
+    product: layers.must("es-product", (s) => asChoice(s, ES_PRODUCTS)),
     versioning: layers.must("es-versioning", (s) => asChoice(s, ES_VERSIONING_MODES)),
     ...(auth && { auth }),
     tls: files,

@@ -2,7 +2,7 @@
 // an option cannot exist in one of them and be missing from another.
 import { DIRECTION_CHOICES } from "../core/direction.js";
 import { LAYOUTS } from "../core/layout.js";
-import { CASSANDRA_WRITE_MODES, DEFAULTS, ES_VERSIONING_MODES } from "./options.js";
+import { CASSANDRA_WRITE_MODES, DEFAULTS, ES_PRODUCTS, ES_VERSIONING_MODES } from "./options.js";
 
 export type OptionGroup = "Range" | "Selection" | "Behaviour" | "Cassandra" | "Elasticsearch" | "Output";
 /** value: one value; list: comma separated or repeated; boolean: a switch. */
@@ -68,6 +68,7 @@ const TABLE = [
   ["cassandra-tls-key", "Cassandra", "value", {}],
   ["cassandra-tls-insecure", "Cassandra", "boolean", {}],
   ["es-nodes", "Elasticsearch", "list", {}],
+  ["es-product", "Elasticsearch", "value", {}],
   ["es-versioning", "Elasticsearch", "value", {}],
   ["es-username", "Elasticsearch", "value", {}],
   ["es-password", "Elasticsearch", "value", { secret: true }],
@@ -146,6 +147,7 @@ const DESCRIPTIONS: Record<Flag, string> = {
   "cassandra-tls-key": "Client key file (PEM)",
   "cassandra-tls-insecure": "Do not verify the server certificate",
   "es-nodes": "Node URLs, comma separated; https:// for TLS",
+  "es-product": `${or(ES_PRODUCTS)}: what runs at --es-nodes (auto: ask the cluster)`,
   "es-versioning": `${or(ES_VERSIONING_MODES)}: external only when every writer uses external versions`,
   "es-username": "User name",
   "es-password": `Password. ${prefer("es-password")}`,

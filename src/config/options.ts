@@ -12,6 +12,9 @@ export type CassandraWriteMode = (typeof CASSANDRA_WRITE_MODES)[number];
 /** `optimistic`: if_seq_no/if_primary_term, safe beside other writers; `external`: only if all use it. */
 export const ES_VERSIONING_MODES = ["optimistic", "external"] as const;
 export type EsVersioning = (typeof ES_VERSIONING_MODES)[number];
+/** What answers at --es-nodes: auto asks the cluster. */
+export const ES_PRODUCTS = ["auto", "elasticsearch", "opensearch"] as const;
+export type EsProduct = (typeof ES_PRODUCTS)[number];
 
 /** The CQL names of the driver's `types.consistencies`. */
 export const CONSISTENCY_LEVELS = [
@@ -56,6 +59,7 @@ export type EsAuth =
 
 export interface ElasticsearchOptions {
   readonly nodes: readonly string[];
+  readonly product: EsProduct;
   readonly versioning: EsVersioning;
   readonly auth?: EsAuth;
   /** Used for the https nodes. */
@@ -143,5 +147,6 @@ export const DEFAULTS = {
   "cassandra-write-consistency": "LOCAL_QUORUM",
   "cassandra-writes": "timestamp",
   "es-nodes": "http://127.0.0.1:9200",
+  "es-product": "auto",
   "es-versioning": "optimistic",
 } as const satisfies Record<string, string>;

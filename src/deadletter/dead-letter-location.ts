@@ -1,7 +1,7 @@
 // Where a configuration's dead letters live: by default beside its state, in the same backend, so
 // that a deployment whose state outlives the pod keeps its rejected records too.
 import { join } from "node:path";
-import type { Client as ElasticsearchClient } from "@elastic/elasticsearch";
+import type { SearchClient } from "../stores/elasticsearch/search-client.js";
 import type cassandra from "cassandra-driver";
 import {
   formatDeadLetterLocation,
@@ -28,7 +28,7 @@ export function defaultDeadLetterLocation(state: StateLocation, key: string): De
 
 export interface DeadLetterClients {
   readonly cassandra?: cassandra.Client;
-  readonly elasticsearch?: ElasticsearchClient;
+  readonly elasticsearch?: SearchClient;
 }
 
 /** Opens the store, creating its table or index when missing; closing it leaves the clients open. */

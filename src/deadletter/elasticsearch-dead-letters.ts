@@ -2,7 +2,8 @@
 // CronJob's pod. One document per letter (`<key>:<letter id>`): putting a letter again overwrites it.
 // Writes refresh at once, as the state index's do: letters are few, and a count or a list right after
 // a run must see them.
-import type { Client, estypes } from "@elastic/elasticsearch";
+import type { estypes } from "@elastic/elasticsearch";
+import type { SearchClient } from "../stores/elasticsearch/search-client.js";
 import { parseJsonLossless, stableStringify } from "../core/canonical-json.js";
 import type { JsonValue } from "../core/json-value.js";
 import { CorruptStateError, inStateStore, StateSetupError } from "../state/state-errors.js";
@@ -50,7 +51,7 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
   readonly location: string;
 
   private constructor(
-    private readonly client: Client,
+    private readonly client: SearchClient,
     private readonly index: string,
     private readonly timeoutMs: number,
   ) {
@@ -59,7 +60,7 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
 
   /** Creates the index if it is missing; the client stays the caller's to close. */
   static async open(
-    client: Client,
+    client: SearchClient,
     index: string,
     options: { readonly timeoutMs?: number; readonly replicas?: number } = {},
   ): Promise<ElasticsearchDeadLetterStore> {

@@ -1,6 +1,6 @@
 // Where the state lives, as the user writes it, and the backend that serves it. The clients come
 // from the caller, already connected with the same settings (TLS, credentials) as the data stores.
-import type { Client as ElasticsearchClient } from "@elastic/elasticsearch";
+import type { SearchClient } from "../stores/elasticsearch/search-client.js";
 import type cassandra from "cassandra-driver";
 import { formatStateLocation, type StateLocation } from "../core/state-location.js";
 import type { StateStore } from "./state-store.js";
@@ -11,7 +11,7 @@ import { ElasticsearchStateStore } from "./elasticsearch/elasticsearch-state-sto
 
 export interface StateClients {
   readonly cassandra?: cassandra.Client;
-  readonly elasticsearch?: ElasticsearchClient;
+  readonly elasticsearch?: SearchClient;
 }
 
 export interface OpenStateStoreOptions {

@@ -1,6 +1,6 @@
 // Reads both schemas, plans the tables, and creates what is missing: an index from a table's columns,
 // or (only with --create-tables) a table from an index's mapping.
-import type { Client } from "@elastic/elasticsearch";
+import type { SearchClient } from "./elasticsearch/search-client.js";
 import type { DirectionChoice } from "../core/direction.js";
 import type cassandra from "cassandra-driver";
 import { ConfigError } from "../core/errors.js";
@@ -32,7 +32,7 @@ export interface SchemaSettings {
 export class StoreSchemaGateway implements SchemaGateway {
   constructor(
     private readonly cassandra: cassandra.Client,
-    private readonly elasticsearch: Client,
+    private readonly elasticsearch: SearchClient,
     private readonly settings: SchemaSettings,
   ) {}
 

@@ -5,7 +5,6 @@ import { appendFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Client as ElasticsearchClient } from "@elastic/elasticsearch";
 import cassandra from "cassandra-driver";
 import { openDeadLetterStore } from "../../src/deadletter/dead-letter-location.js";
 import {
@@ -15,7 +14,7 @@ import {
 } from "../../src/deadletter/dead-letter-store.js";
 import type { DeadLetter } from "../../src/reconcile/dead-letter.js";
 import { StateSetupError } from "../../src/state/state-errors.js";
-import { cassandraOptions, elasticsearchOptions, runScopedName } from "../support/servers.js";
+import { cassandraOptions, connectTestSearch, runScopedName } from "../support/servers.js";
 
 interface Backend {
   readonly name: string;
@@ -53,7 +52,7 @@ const backends: Backend[] = [
   {
     name: "elasticsearch",
     async open() {
-      const client = new ElasticsearchClient(elasticsearchOptions({ maxRetries: 1 }));
+      const client = await connectTestSearch();
       const index = runScopedName("letters");
       const cleanup = async () => {
         await client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);

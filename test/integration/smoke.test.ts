@@ -2,9 +2,8 @@
 // Connecting happens inside each test, not in a hook, so a server that is down counts as a failed test.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Client as ElasticsearchClient } from "@elastic/elasticsearch";
 import cassandra from "cassandra-driver";
-import { cassandraOptions, elasticsearchOptions, runScopedName } from "../support/servers.js";
+import { cassandraOptions, connectTestSearch, runScopedName } from "../support/servers.js";
 
 describe("Cassandra smoke", () => {
   it("writes and reads a row keyed by uuid and timeuuid in a per-run keyspace", async () => {
@@ -44,7 +43,7 @@ describe("Cassandra smoke", () => {
 describe("Elasticsearch smoke", () => {
   it("indexes a document with a date_nanos field in a per-run index and finds it by range", async () => {
     const index = runScopedName("smoke");
-    const client = new ElasticsearchClient(elasticsearchOptions({ maxRetries: 1 }));
+    const client = await connectTestSearch();
     try {
       await client.indices.create({
         index,

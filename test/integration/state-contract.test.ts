@@ -7,12 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
-import { Client as ElasticsearchClient } from "@elastic/elasticsearch";
 import cassandra from "cassandra-driver";
 import type { Lease, RunRecord, StateStore } from "../../src/state/state-store.js";
 import { openStateStore } from "../../src/state/open-state-store.js";
 import { CorruptStateError, LeaseLostError, StateError } from "../../src/state/state-errors.js";
-import { cassandraOptions, elasticsearchOptions, runScopedName } from "../support/servers.js";
+import { cassandraOptions, connectTestSearch, runScopedName } from "../support/servers.js";
 import { holderName, thisProcess } from "../../src/state/lease-holder.js";
 import { spawnSync } from "node:child_process";
 
@@ -54,7 +53,7 @@ const backends: Backend[] = [
   {
     name: "elasticsearch",
     async open() {
-      const client = new ElasticsearchClient(elasticsearchOptions({ maxRetries: 1 }));
+      const client = await connectTestSearch();
       const index = runScopedName("state");
       const cleanup = async () => {
         await client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
@@ -375,7 +374,7 @@ describe("state store set-up", () => {
   });
 
   it("refuses an Elasticsearch index that is not a state index", async () => {
-    const client = new ElasticsearchClient(elasticsearchOptions({ maxRetries: 1 }));
+    const client = await connectTestSearch();
     const index = runScopedName("notstate");
     try {
       await client.indices.create({ index, mappings: { properties: { kind: { type: "text" } } } });

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Client as ElasticsearchClient } from "@elastic/elasticsearch";
+import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { runSynced, type CliResult } from "../support/cli.js";
@@ -108,7 +109,7 @@ describe("TLS", { skip: noCassandraTls }, () => {
     return { ...result, index, state };
   }
 
-  async function written(client: ElasticsearchClient, index: string): Promise<number> {
+  async function written(client: Pick<SearchClient, "indices" | "count">, index: string): Promise<number> {
     await client.indices.refresh({ index: `${index}-items` });
     return (await client.count({ index: `${index}-items` })).count;
   }

@@ -3,16 +3,16 @@
 // test, so a server that is down counts as a failed test.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Client as ElasticsearchClient, type estypes } from "@elastic/elasticsearch";
+import type { estypes } from "@elastic/elasticsearch";
+import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
 import cassandra from "cassandra-driver";
-import { LosslessSerializer } from "../../src/stores/elasticsearch/serializer.js";
 import { stableStringify, type JsonValue } from "../../src/core/canonical-json.js";
 import { native, parseCqlType, type CqlType, type UdtDefinition } from "../../src/core/cql-type.js";
 import { canonicalize, decodeValue } from "../../src/stores/values/decode.js";
 import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
 import { encodeValue } from "../../src/stores/values/encode.js";
 import { esMappingFor } from "../../src/stores/values/es-mapping.js";
-import { cassandraOptions, elasticsearchOptions, runScopedName } from "../support/servers.js";
+import { cassandraOptions, connectTestSearch, runScopedName } from "../support/servers.js";
 import { ADDRESS_TYPE, COLUMNS, comparable, ROWS } from "../support/value-fixtures.js";
 
 const { types } = cassandra;
@@ -71,12 +71,12 @@ async function readColumnTypes(client: cassandra.Client, keyspace: string): Prom
 }
 
 async function withServers(
-  run: (cql: cassandra.Client, es: ElasticsearchClient, keyspace: string, index: string) => Promise<void>,
+  run: (cql: cassandra.Client, es: SearchClient, keyspace: string, index: string) => Promise<void>,
 ): Promise<void> {
   const keyspace = runScopedName("values");
   const index = runScopedName("values");
   const cql = new cassandra.Client(cassandraOptions({ encoding: CASSANDRA_ENCODING }));
-  const es = new ElasticsearchClient(elasticsearchOptions({ maxRetries: 1, Serializer: LosslessSerializer }));
+  const es = await connectTestSearch();
   try {
     await cql.execute(
       `CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
@@ -114,11 +114,7 @@ function encodeRow(row: cassandra.types.Row, columns: Map<string, CqlType>): Rec
   return document;
 }
 
-async function createIndex(
-  es: ElasticsearchClient,
-  index: string,
-  columns: Map<string, CqlType>,
-): Promise<void> {
+async function createIndex(es: SearchClient, index: string, columns: Map<string, CqlType>): Promise<void> {
   const properties: Record<string, estypes.MappingProperty> = {};
   for (const [name, type] of columns) properties[name] = esMappingFor(type);
   await es.indices.create({ index, mappings: { dynamic: "strict", properties } });
@@ -158,8 +154,10 @@ describe("values round trip between Cassandra and Elasticsearch", () => {
       // the extreme dates, timestamps and integers are indexed, not dropped by ignore_malformed.
       const ignored: Record<string, string[]> = {};
       for (const hit of found.hits.hits) ignored[hit._id ?? ""] = [...(hit._ignored ?? [])].sort();
+      // OpenSearch leaves a keyword over ignore_above out of the index without listing it in _ignored.
+      const longKeyword = es.product === "opensearch" ? [] : ["c_varchar.keyword"];
       assert.deepStrictEqual(ignored, {
-        "1": ["c_varchar.keyword", "c_vector"],
+        "1": [...longKeyword, "c_vector"],
         "2": ["c_decimal", "c_float", "c_vector"],
         "3": ["c_double"],
         "4": [],

@@ -5,7 +5,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client as ElasticsearchClient } from "@elastic/elasticsearch";
 import cassandra from "cassandra-driver";
 import { parseRunFlags } from "./flags.js";
 import { loadConfig } from "../../src/config/load-config.js";
@@ -20,11 +19,11 @@ import { FileStateStore } from "../../src/state/file/file-state-store.js";
 import type { StateStore } from "../../src/state/state-store.js";
 import { CassandraStore } from "../../src/stores/cassandra/cassandra-store.js";
 import { ElasticsearchStore } from "../../src/stores/elasticsearch/elasticsearch-store.js";
-import { LosslessSerializer } from "../../src/stores/elasticsearch/serializer.js";
+import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
 import { StoreSchemaGateway } from "../../src/stores/schema-gateway.js";
 import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
 import { MAIN, runSynced, type CliResult } from "./cli.js";
-import { cassandraOptions, elasticsearchOptions, runScopedName, testServers } from "./servers.js";
+import { cassandraOptions, connectTestSearch, runScopedName, testServers } from "./servers.js";
 
 export interface EngineRun {
   readonly key: string;
@@ -58,15 +57,16 @@ function newCassandraClient(): cassandra.Client {
 export class Harness {
   readonly servers = testServers();
   #cassandra: cassandra.Client;
-  readonly es: ElasticsearchClient;
+  readonly es: SearchClient;
 
   private constructor(
     readonly keyspace: string,
     readonly index: string,
     readonly stateDir: string,
+    es: SearchClient,
   ) {
     this.#cassandra = newCassandraClient();
-    this.es = new ElasticsearchClient(elasticsearchOptions({ Serializer: LosslessSerializer }));
+    this.es = es;
   }
 
   get cassandra(): cassandra.Client {
@@ -86,7 +86,7 @@ export class Harness {
   static async create(prefix: string): Promise<Harness> {
     const name = runScopedName(prefix);
     const stateDir = await mkdtemp(join(tmpdir(), `${prefix}-state-`));
-    const harness = new Harness(name, name, stateDir);
+    const harness = new Harness(name, name, stateDir, await connectTestSearch());
     await harness.cassandra.execute(
       `CREATE KEYSPACE ${name} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
     );

@@ -3,6 +3,8 @@
 import { randomBytes } from "node:crypto";
 import type { ClientOptions as ElasticsearchOptions } from "@elastic/elasticsearch";
 import cassandra from "cassandra-driver";
+import { connectElasticsearch } from "../../src/stores/elasticsearch/connect.js";
+import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
 
 export interface TestServers {
   readonly cassandraHost: string;
@@ -61,4 +63,26 @@ export function elasticsearchOptions(extra: ElasticsearchOptions = {}): Elastics
     auth: { username: servers.elasticsearchUsername, password: servers.elasticsearchPassword },
     ...extra,
   };
+}
+
+/**
+ * synced's own client for the test search server, whichever product answers there (Elasticsearch
+ * or OpenSearch), so the same tests run against each.
+ */
+export function connectTestSearch(): Promise<SearchClient> {
+  const servers = testServers();
+  return connectElasticsearch(
+    {
+      nodes: [servers.elasticsearchUrl],
+      product: "auto",
+      versioning: "optimistic",
+      auth: {
+        kind: "basic",
+        username: servers.elasticsearchUsername,
+        password: servers.elasticsearchPassword,
+      },
+      tls: { insecure: false },
+    },
+    10_000,
+  );
 }

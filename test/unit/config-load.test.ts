@@ -71,7 +71,12 @@ describe("loadConfig defaults", () => {
         writeConsistency: "LOCAL_QUORUM",
         writes: "timestamp",
       },
-      elasticsearch: { nodes: ["http://127.0.0.1:9200"], versioning: "optimistic", tls: { insecure: false } },
+      elasticsearch: {
+        nodes: ["http://127.0.0.1:9200"],
+        product: "auto",
+        versioning: "optimistic",
+        tls: { insecure: false },
+      },
     });
   });
 

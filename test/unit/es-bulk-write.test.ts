@@ -3,7 +3,7 @@
 // the request plan, not Elasticsearch (the integration tests write to the real server).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Client } from "@elastic/elasticsearch";
+import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
 import {
   bulkWrite,
   BulkRetriesExhaustedError,
@@ -15,7 +15,7 @@ import { plan, record } from "../support/memory-stores.js";
 type Action = Record<string, { _id: string }>;
 
 function fakeClient(answer: (id: string, attempt: number) => number): {
-  client: Client;
+  client: SearchClient;
   maxInFlight: () => number;
   requests: string[][];
 } {
@@ -39,13 +39,13 @@ function fakeClient(answer: (id: string, attempt: number) => number): {
       }),
     };
   };
-  return { client: { bulk } as unknown as Client, maxInFlight: () => max, requests };
+  return { client: { bulk } as unknown as SearchClient, maxInFlight: () => max, requests };
 }
 
 const ids = [1, 2, 3, 4, 5].map((n) => `0000000${n}-0000-4000-8000-000000000000`);
 const writes: PlannedWrite[] = ids.map((id) => ({ record: record(id, 10), current: undefined }));
 
-function settings(client: Client, overrides: Partial<EsWriteSettings> = {}): EsWriteSettings {
+function settings(client: SearchClient, overrides: Partial<EsWriteSettings> = {}): EsWriteSettings {
   return {
     client,
     versioning: "optimistic",

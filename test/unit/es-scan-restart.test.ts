@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { errors, type Client } from "@elastic/elasticsearch";
+import { ElasticsearchClient } from "../../src/stores/elasticsearch/elasticsearch-client.js";
 import { POINT_IN_TIME_RESTARTS, scanIndex } from "../../src/stores/elasticsearch/scan.js";
 import { formatEsTimestamp } from "../../src/stores/elasticsearch/timestamps.js";
 import { plan } from "../support/memory-stores.js";
@@ -61,7 +62,7 @@ async function scan(client: Client, restarted: string[] = []): Promise<string[]>
   const seen: string[] = [];
   const range = { begin: 0n, end: 2_000_000_000_000_000n };
   const settings = {
-    client,
+    client: new ElasticsearchClient(client, { version: "8.19.21", maxContentLength: undefined }),
     slices: 1,
     batchSize: 2,
     keepAlive: "1m",

@@ -4,7 +4,8 @@
 // run, so that costs little, while waiting for the next scheduled refresh ("wait_for") adds up to a
 // second per write, and an explicit refresh call would need a privilege beyond writing.
 import { LeasedStateStore } from "../leased-state-store.js";
-import type { Client, estypes } from "@elastic/elasticsearch";
+import type { estypes } from "@elastic/elasticsearch";
+import type { SearchClient } from "../../stores/elasticsearch/search-client.js";
 import type { Checkpoint, RunRecord, StateStore } from "../state-store.js";
 import { DEFAULT_RUN_HISTORY_LIMIT, DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import type { JsonObject } from "../state-json.js";
@@ -37,7 +38,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
   readonly backend = "elasticsearch";
 
   private constructor(
-    private readonly client: Client,
+    private readonly client: SearchClient,
     private readonly index: string,
     private readonly historyLimit: number,
     timeoutMs: number,
@@ -48,7 +49,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
 
   /** Creates the index if it is missing; the client stays the caller's to close. */
   static async open(
-    client: Client,
+    client: SearchClient,
     options: ElasticsearchStateStoreOptions,
   ): Promise<ElasticsearchStateStore> {
     const index = checkIndexName(options.index);

@@ -3,7 +3,8 @@
 // so a document another application indexed after our read is never overwritten (it answers 409 and
 // the engine decides again). External versioning is offered only for deployments where every writer
 // uses it: a document indexed with internal versioning loses to any external version.
-import type { Client, estypes } from "@elastic/elasticsearch";
+import type { estypes } from "@elastic/elasticsearch";
+import type { SearchClient } from "./search-client.js";
 import { versionToWrite } from "../../reconcile/decide.js";
 import type { CurrentRecord } from "../../reconcile/record.js";
 import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js";
@@ -17,7 +18,7 @@ import { toJsonText } from "./serializer.js";
 import type { EsToken } from "./fetch-current.js";
 
 export interface EsWriteSettings {
-  readonly client: Client;
+  readonly client: SearchClient;
   readonly versioning: "optimistic" | "external";
   /** Bulk requests in flight. */
   readonly concurrency: number;

@@ -1,5 +1,5 @@
 // The Elasticsearch side of the engine's RecordStore boundary.
-import type { Client } from "@elastic/elasticsearch";
+import type { SearchClient } from "./search-client.js";
 import type { BadRecord, CurrentRecord } from "../../reconcile/record.js";
 import type {
   PlannedWrite,
@@ -19,7 +19,7 @@ import { isTransientElasticsearchError } from "./transient-errors.js";
 import { storeRetry, type RetryListener } from "../../util/retry.js";
 
 export interface ElasticsearchStoreSettings {
-  readonly client: Client;
+  readonly client: SearchClient;
   readonly versioning: "optimistic" | "external";
   readonly slices: number;
   /** Bulk requests in flight when a batch of writes spans several. */

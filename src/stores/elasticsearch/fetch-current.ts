@@ -5,7 +5,8 @@
 // ways (Java and JavaScript in lowercase, .NET and SQL Server often in uppercase). So each id is
 // looked up under both spellings: a document found under either is the record to update, never a
 // reason to index a second one. Mixed-case spellings are refused when scanned (document-codec.ts).
-import { errors, type Client } from "@elastic/elasticsearch";
+import { errors } from "@elastic/elasticsearch";
+import type { SearchClient } from "./search-client.js";
 import type { BadRecord, CurrentRecord } from "../../reconcile/record.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { documentId, hitToRecord } from "./document-codec.js";
@@ -35,7 +36,7 @@ function spellings(plan: TablePlan, id: string): string[] {
 }
 
 export async function fetchDocuments(
-  client: Client,
+  client: SearchClient,
   plan: TablePlan,
   ids: readonly string[],
 ): Promise<Map<string, Found>> {
@@ -90,7 +91,7 @@ function toCurrent(plan: TablePlan, id: string, doc: MgetDoc): Found {
 }
 
 /** How many documents of the plan's type the index holds (0 when there is no index yet). */
-export async function countDocuments(client: Client, plan: TablePlan): Promise<number> {
+export async function countDocuments(client: SearchClient, plan: TablePlan): Promise<number> {
   const type = plan.es.typeFilter;
   try {
     const response = await client.count({

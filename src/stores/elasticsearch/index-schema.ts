@@ -1,6 +1,7 @@
 // Finds the types an index (or alias) holds and creates what is missing: an index with a mapping
 // derived from the CQL schema, with `date_nanos` for the timestamp so microseconds survive.
-import type { Client, estypes } from "@elastic/elasticsearch";
+import type { estypes } from "@elastic/elasticsearch";
+import type { SearchClient } from "./search-client.js";
 import type { Column } from "../../reconcile/table-plan.js";
 import type { VersionPrecision } from "../../reconcile/version.js";
 import { ConfigError } from "../../core/errors.js";
@@ -37,7 +38,7 @@ export interface Discovery {
 }
 
 export async function discoverTypes(
-  client: Client,
+  client: SearchClient,
   layout: LayoutSettings,
   timestampField: string,
 ): Promise<Discovery> {
@@ -127,7 +128,7 @@ export function mappingForTable(layout: LayoutSettings, columns: MappingColumns)
  * index (type-field). Returns the index name.
  */
 export async function ensureTableIndex(
-  client: Client,
+  client: SearchClient,
   layout: LayoutSettings,
   table: string,
   columns: MappingColumns,

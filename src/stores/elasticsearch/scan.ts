@@ -1,6 +1,6 @@
-// Reads every document of a type whose version lies in [begin, end): a point in time keeps the view
-// stable while search_after pages through it, and slices let several requests page in parallel.
-import type { Client } from "@elastic/elasticsearch";
+// Reads every document of a type whose version lies in [begin, end): a consistent view of the index
+// (a point in time, or scroll contexts on older OpenSearch) keeps it stable while pages are read, and
+// slices let several requests page in parallel.
 import type { estypes } from "@elastic/elasticsearch";
 import type { BadRecord, SyncRecord } from "../../reconcile/record.js";
 import { placeInRange, type ScanBatch, type TimeRange } from "../../reconcile/record-store.js";
@@ -9,10 +9,11 @@ import { millisecondBound } from "../../reconcile/version.js";
 import { mergeAsync } from "../../util/merge-async.js";
 import { hitToRecord } from "./document-codec.js";
 import { formatEsTimestamp } from "./timestamps.js";
+import type { ScanCursor, ScanView, SearchClient } from "./search-client.js";
 import { isPointInTimeLost } from "./transient-errors.js";
 
 export interface EsScanSettings {
-  readonly client: Client;
+  readonly client: SearchClient;
   readonly slices: number;
   readonly batchSize: number;
   readonly keepAlive: string;
@@ -90,23 +91,19 @@ export async function* scanIndex(
     (i) => settings.shard === undefined || i % settings.shard.total === settings.shard.index,
   );
   for (let restarts = 0; ; restarts++) {
-    const pit = await settings.retry(() =>
-      settings.client.openPointInTime({ index: plan.es.index, keep_alive: settings.keepAlive }),
-    );
+    const view = await settings.retry(() => settings.client.openView(plan.es.index, settings.keepAlive));
     try {
-      const sources = mine.map(
-        (slice) => () => scanSlice(settings, plan, query, range, pit.id, slice, total),
-      );
+      const sources = mine.map((slice) => () => scanSlice(settings, plan, query, range, view, slice, total));
       for await (const batch of mergeAsync(sources, settings.slices)) yield batch;
       return;
     } catch (error) {
-      // A restart of the node that held the point in time loses it. Positions in one point in time
-      // mean nothing in another, so the scan starts over: what it reads again is equal on both sides
-      // by now and is not written twice.
+      // A restart of the node that held the view loses it. Positions in one view mean nothing in
+      // another, so the scan starts over: what it reads again is equal on both sides by now and is not
+      // written twice.
       if (!isPointInTimeLost(error) || restarts >= POINT_IN_TIME_RESTARTS) throw error;
       settings.onRestart?.(plan.es.index);
     } finally {
-      await settings.client.closePointInTime({ id: pit.id }).catch(() => undefined);
+      await settings.client.closeView(view);
     }
   }
 }
@@ -116,30 +113,22 @@ async function* scanSlice(
   plan: TablePlan,
   query: estypes.QueryDslQueryContainer,
   range: TimeRange,
-  pitId: string,
+  view: ScanView,
   slice: number,
   total: number,
 ): AsyncGenerator<ScanBatch> {
-  let searchAfter: estypes.SortResults | undefined;
-  let id = pitId;
+  let after: ScanCursor | undefined;
   for (;;) {
-    const pitId = id;
-    const after = searchAfter;
-    const response = await settings.retry(() =>
-      settings.client.search({
-        pit: { id: pitId, keep_alive: settings.keepAlive },
-        ...(total > 1 ? { slice: { id: String(slice), max: total } } : {}),
-        size: settings.batchSize,
-        sort: [{ _shard_doc: "asc" }],
+    const from = after;
+    const page = await settings.retry(() =>
+      settings.client.readPage(view, {
         query,
-        track_total_hits: false,
-        // Each record's tag, so a run in both directions can skip what its first direction settled.
-        seq_no_primary_term: true,
-        ...(after === undefined ? {} : { search_after: after }),
+        size: settings.batchSize,
+        ...(total > 1 ? { slice: { id: slice, max: total } } : {}),
+        ...(from === undefined ? {} : { after: from }),
       }),
     );
-    id = response.pit_id ?? id;
-    const hits = response.hits.hits;
+    const hits = page.hits;
     if (hits.length === 0) return;
     const records: SyncRecord[] = [];
     const bad: BadRecord[] = [];
@@ -151,7 +140,7 @@ async function* scanSlice(
       else records.push(item);
     }
     yield { records, bad };
-    searchAfter = hits.at(-1)?.sort;
-    if (hits.length < settings.batchSize || searchAfter === undefined) return;
+    if (page.next === undefined) return;
+    after = page.next;
   }
 }

@@ -1,0 +1,67 @@
+// What a failed first request to the search side means, with the flags that fix it. Both products'
+// clients end here: OpenSearch's errors arrive as the Elasticsearch client's classes.
+import { errors } from "@elastic/elasticsearch";
+import type { ElasticsearchOptions } from "../../config/options.js";
+import { AuthenticationError, ConnectionError, errorText, tlsAdvice, tlsProblem } from "../store-errors.js";
+
+/** What a failed first request means, with the flags that fix it. */
+export function connectFailure(
+  error: unknown,
+  options: ElasticsearchOptions,
+  connectTimeoutMs: number,
+  product: string,
+): Error {
+  const where = options.nodes.join(", ");
+  if (error instanceof errors.ResponseError && (error.statusCode === 401 || error.statusCode === 403)) {
+    const check =
+      options.auth?.kind === "api-key"
+        ? "Check the API key in SYNCED_ES_API_KEY or --es-api-key-file: it must be the encoded key " +
+          "Elasticsearch returned when it was created (base64 of id:api_key), not expired or invalidated."
+        : options.auth?.kind === "basic"
+          ? `Check --es-username ('${options.auth.username}') with SYNCED_ES_PASSWORD or --es-password-file.`
+          : "The cluster requires a login: give --es-username with SYNCED_ES_PASSWORD, or SYNCED_ES_API_KEY.";
+    return new AuthenticationError(
+      `${product} at ${where} refused the credentials (${error.statusCode}). ${check}`,
+      { host: where, status: error.statusCode },
+      { cause: error },
+    );
+  }
+  const reason =
+    error instanceof errors.TimeoutError
+      ? `it did not answer within ${connectTimeoutMs} ms (--connect-timeout)`
+      : errorText(error);
+  const problem = tlsProblem(error);
+  if (problem !== undefined) {
+    return new ConnectionError(
+      `cannot connect to ${product} at ${where} over TLS: ${reason}. ` +
+        tlsAdvice(problem, {
+          store: "Elasticsearch",
+          prefix: "es-tls",
+          hostsFlag: "--es-nodes",
+          ca: options.tls.ca,
+          cert: options.tls.cert,
+        }),
+      { host: where, tls: problem },
+      { cause: error },
+    );
+  }
+  // The transport keeps only the message of a socket error. A server that checks client certificates
+  // closes the connection on one it refuses, so that is the likely cause when one was given. A node
+  // that serves only HTTPS closes a plain HTTP connection the same way.
+  const closed = /other side closed|socket hang up|ECONNRESET/i.test(reason);
+  const hint = !closed
+    ? ""
+    : options.tls.cert !== undefined
+      ? ` The server closed the connection: if it checks client certificates, it may have refused ` +
+        `--es-tls-cert ${options.tls.cert}; use one signed by a CA the server trusts and meant for ` +
+        `client authentication.`
+      : options.nodes.some((node) => node.startsWith("http:"))
+        ? " The server closed the connection: if the node serves HTTPS, use an https:// URL."
+        : "";
+  return new ConnectionError(
+    `cannot reach ${product} at ${where}: ${reason}.${hint} Check --es-nodes (the HTTP port, 9200 unless ` +
+      `configured otherwise), that the cluster runs, and TLS settings for https nodes.`,
+    { host: where },
+    { cause: error },
+  );
+}

@@ -1,0 +1,75 @@
+// Opens the OpenSearch client from the --es-* options: the same nodes, login and TLS files, with the
+// lossless serializer, and checks that an OpenSearch cluster answers and accepts the credentials.
+import { readFile } from "node:fs/promises";
+import { Client, type ClientOptions } from "@opensearch-project/opensearch";
+import type { ElasticsearchOptions } from "../../config/options.js";
+import { ConfigError } from "../../core/errors.js";
+import { ConnectionError } from "../store-errors.js";
+import { connectFailure } from "../elasticsearch/connect-failure.js";
+import { OpenSearchClient } from "./opensearch-client.js";
+import { asElasticsearchError } from "./opensearch-errors.js";
+import { OpenSearchLosslessSerializer } from "./serializer.js";
+
+export async function openSearchClientOptions(options: ElasticsearchOptions): Promise<ClientOptions> {
+  const { auth, tls } = options;
+  return {
+    nodes: [...options.nodes],
+    Serializer: OpenSearchLosslessSerializer,
+    // A CQL map key may be "__proto__"; JSON.parse keeps it as an own key, harmlessly. The
+    // Elasticsearch client reads it so too (its protection is off by default); the same data must
+    // read the same from both products.
+    disablePrototypePoisoningProtection: true,
+    // As for Elasticsearch: the stores retry within --retry-window, in sight, instead of the client.
+    maxRetries: 0,
+    requestTimeout: 60_000,
+    ...(auth?.kind === "basic" ? { auth: { username: auth.username, password: auth.password } } : {}),
+    ssl: {
+      rejectUnauthorized: !tls.insecure,
+      ...(tls.ca ? { ca: await readFile(tls.ca) } : {}),
+      ...(tls.cert ? { cert: await readFile(tls.cert) } : {}),
+      ...(tls.key ? { key: await readFile(tls.key) } : {}),
+    },
+  };
+}
+
+interface RootInfo {
+  readonly version?: { readonly number?: string; readonly distribution?: string };
+}
+
+export async function connectOpenSearch(
+  options: ElasticsearchOptions,
+  connectTimeoutMs: number,
+): Promise<OpenSearchClient> {
+  if (options.auth?.kind === "api-key") {
+    // OpenSearch's security plugin knows no Elasticsearch API keys; sending one would only be refused.
+    throw new ConfigError(
+      "es-api-key",
+      undefined,
+      `${options.nodes.join(", ")} runs OpenSearch, which takes no Elasticsearch API key: log in with ` +
+        `--es-username and SYNCED_ES_PASSWORD (or --es-password-file) instead.`,
+    );
+  }
+  const client = new Client(await openSearchClientOptions(options));
+  let info: RootInfo;
+  try {
+    const response = await client.transport.request(
+      { method: "GET", path: "/" },
+      { maxRetries: 0, requestTimeout: connectTimeoutMs },
+    );
+    info = response.body as RootInfo;
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw connectFailure(asElasticsearchError(error), options, connectTimeoutMs, "OpenSearch");
+  }
+  const version = info.version?.number;
+  if (info.version?.distribution !== "opensearch" || version === undefined) {
+    await client.close().catch(() => undefined);
+    throw new ConnectionError(
+      `the server at ${options.nodes.join(", ")} is not OpenSearch (--es-product opensearch): it ` +
+        `answered as ${info.version?.distribution ?? "something else"} ${version ?? ""}. Use ` +
+        `--es-product elasticsearch for Elasticsearch, or auto to ask the server.`,
+      { host: options.nodes.join(", ") },
+    );
+  }
+  return new OpenSearchClient(client, version);
+}
