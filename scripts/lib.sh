@@ -86,6 +86,10 @@ ensure_unzip() {
   command -v unzip >/dev/null || apt_install unzip
 }
 
+ensure_procps() {
+  command -v ps >/dev/null || apt_install procps
+}
+
 # Without recommended packages, curl comes without the CA certificates that HTTPS downloads need.
 ensure_curl() {
   command -v curl >/dev/null || apt_install curl ca-certificates

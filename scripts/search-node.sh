@@ -136,6 +136,34 @@ launch_node() {
     print_log_tail "$LOG_DIR/startup.log" "$LOG_DIR/$CLUSTER.log"
     die "$LABEL $VERSION failed to start (exit $status); its logs are above and in $LOG_DIR"
   fi
+  if ! wait_for_pid_file; then
+    print_log_tail "$LOG_DIR/startup.log" "$LOG_DIR/$CLUSTER.log"
+    die "$LABEL $VERSION exited while starting; its logs are above and in $LOG_DIR"
+  fi
+}
+
+# Elasticsearch's launcher returns once the node has written its pid file, OpenSearch's as soon as
+# the JVM is forked: the node writes the file a moment later, unless it fails first.
+wait_for_pid_file() {
+  local deadline=$((SECONDS + START_TIMEOUT)) missing=0
+  while [ ! -s "$PID_FILE" ] && [ "$SECONDS" -lt "$deadline" ]; do
+    if marker_running; then missing=0; else missing=$((missing + 1)); fi
+    # A freshly forked JVM may not show its command line yet, so one miss is not yet an exit.
+    [ "$missing" -lt 3 ] || return 1
+    sleep 1
+  done
+}
+
+# Whether some process has the marker on its command line, read without starting any process.
+marker_running() {
+  local file args arg
+  for file in /proc/[0-9]*/cmdline; do
+    mapfile -d '' args 2>/dev/null <"$file" || continue
+    for arg in "${args[@]}"; do
+      [ "$arg" != "$MARKER" ] || return 0
+    done
+  done
+  return 1
 }
 
 node_start() {
@@ -153,6 +181,8 @@ node_start() {
       flock 9
       ensure_run_user
       ensure_curl
+      # OpenSearch's launcher checks with ps that the JVM it forked is alive.
+      [ "$PRODUCT" != opensearch ] || ensure_procps
       java_home=$(node_java_home) ||
         die "$LABEL $VERSION needs a JDK $java_range; install one, or pick another version with $MAJOR_VARIABLE"
       place_node_dir
