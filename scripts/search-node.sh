@@ -128,7 +128,7 @@ launch_node() {
   [ -z "$SUFFIX" ] || java_opts="$java_opts $MARKER"
   log "starting $LABEL $VERSION on $SCHEME://127.0.0.1:$HTTP_PORT (heap $HEAP, logs in $LOG_DIR)"
   rm -f "$PID_FILE"
-  # -d daemonizes once the node has started; setsid keeps it out of this shell's process group.
+  # -d detaches the node (see wait_for_pid_file); setsid keeps it out of this shell's process group.
   run_as_server_user env "${ENV_PREFIX}_JAVA_HOME=$java_home" "${ENV_PREFIX}_PATH_CONF=$CONF_DIR" \
     "${ENV_PREFIX}_JAVA_OPTS=$java_opts" "${ENV_PREFIX}_TMPDIR=$TMP_DIR" \
     setsid "$HOME_DIR/bin/$PRODUCT" -d -p "$PID_FILE" >"$LOG_DIR/startup.log" 2>&1 </dev/null || status=$?
