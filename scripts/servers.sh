@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Starts, stops or reports the test servers: Cassandra and Elasticsearch unless named (stop also stops
-# the HTTPS node and the Elasticsearch 9 node).
-#   scripts/servers.sh start|stop|status [cassandra|elasticsearch|elasticsearch-tls|elasticsearch-9]...
+# the HTTPS node, the Elasticsearch 9 node and the OpenSearch nodes).
+#   scripts/servers.sh start|stop|status [cassandra|elasticsearch|elasticsearch-tls|elasticsearch-9|opensearch-2|opensearch-3]...
 # elasticsearch-tls is the HTTPS node for the TLS tests (scripts/elasticsearch.sh with ES_TLS=1);
 # elasticsearch-9 is Elasticsearch 9 for the compatibility run, on ES9_PORT (19200) and
-# ES9_TRANSPORT_PORT (19300). Each server script's own environment variables apply (CASSANDRA_PORT,
-# ES_PORT, ES_TLS_PORT, SYNCED_ES_MAJOR...).
+# ES9_TRANSPORT_PORT (19300); opensearch-2 and opensearch-3 are OpenSearch 2.x and 3.x
+# (scripts/opensearch.sh), on OS2_PORT (29200) and OS2_TRANSPORT_PORT (29300), OS3_PORT (39200) and
+# OS3_TRANSPORT_PORT (39300). Each server script's own environment variables apply (CASSANDRA_PORT,
+# ES_PORT, ES_TLS_PORT, SYNCED_ES_MAJOR, OPENSEARCH_HEAP...).
 set -euo pipefail
 here=$(dirname "${BASH_SOURCE[0]}")
 action=${1:-}
@@ -13,14 +15,14 @@ servers=("${@:2}")
 if [ ${#servers[@]} -eq 0 ]; then
   servers=(cassandra elasticsearch)
   # The test command may have started the HTTPS node too; a plain stop leaves nothing running.
-  [ "$action" != stop ] || servers+=(elasticsearch-tls elasticsearch-9)
+  [ "$action" != stop ] || servers+=(elasticsearch-tls elasticsearch-9 opensearch-2 opensearch-3)
 fi
 
 for server in "${servers[@]}"; do
   case $server in
-    cassandra | elasticsearch | elasticsearch-tls | elasticsearch-9) ;;
+    cassandra | elasticsearch | elasticsearch-tls | elasticsearch-9 | opensearch-2 | opensearch-3) ;;
     *)
-      echo "[servers] error: unknown server '$server' (cassandra, elasticsearch, elasticsearch-tls or elasticsearch-9)" >&2
+      echo "[servers] error: unknown server '$server' (cassandra, elasticsearch, elasticsearch-tls, elasticsearch-9, opensearch-2 or opensearch-3)" >&2
       exit 1
       ;;
   esac
@@ -34,6 +36,15 @@ server_script() {
     elasticsearch-9)
       SYNCED_ES_MAJOR=9 ES_TLS=0 ES_PORT=${ES9_PORT:-19200} ES_TRANSPORT_PORT=${ES9_TRANSPORT_PORT:-19300} \
         bash "$here/elasticsearch.sh" "$2"
+      ;;
+    # OpenSearch, each major on ports of its own beside Elasticsearch.
+    opensearch-2)
+      SYNCED_OPENSEARCH_MAJOR=2 OPENSEARCH_PORT=${OS2_PORT:-29200} OPENSEARCH_TRANSPORT_PORT=${OS2_TRANSPORT_PORT:-29300} \
+        bash "$here/opensearch.sh" "$2"
+      ;;
+    opensearch-3)
+      SYNCED_OPENSEARCH_MAJOR=3 OPENSEARCH_PORT=${OS3_PORT:-39200} OPENSEARCH_TRANSPORT_PORT=${OS3_TRANSPORT_PORT:-39300} \
+        bash "$here/opensearch.sh" "$2"
       ;;
     *) ES_TLS=0 bash "$here/$1.sh" "$2" ;;
   esac
@@ -62,7 +73,7 @@ case $action in
     exit $failed
     ;;
   *)
-    echo "[servers] usage: scripts/servers.sh start|stop|status [cassandra|elasticsearch|elasticsearch-tls|elasticsearch-9]..." >&2
+    echo "[servers] usage: scripts/servers.sh start|stop|status [cassandra|elasticsearch|elasticsearch-tls|elasticsearch-9|opensearch-2|opensearch-3]..." >&2
     exit 1
     ;;
 esac
