@@ -45,13 +45,14 @@ java_major() {
   "$1" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1
 }
 
-# A JDK whose major version is at least $1: JAVA_HOME first, then PATH, then /usr/lib/jvm.
+# A JDK whose major version is at least $1 (and at most $2, when given): JAVA_HOME first, then PATH,
+# then /usr/lib/jvm.
 find_java_home() {
-  local want=$1 candidate major
+  local want=$1 most=${2:-} candidate major
   for candidate in "${JAVA_HOME:-}" "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")" /usr/lib/jvm/*; do
     [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
     major=$(java_major "$candidate/bin/java")
-    if [ -n "$major" ] && [ "$major" -ge "$want" ]; then
+    if [ -n "$major" ] && [ "$major" -ge "$want" ] && { [ -z "$most" ] || [ "$major" -le "$most" ]; }; then
       printf '%s' "$candidate"
       return 0
     fi
@@ -69,9 +70,12 @@ apt_install() {
     die "apt-get install $* failed"
 }
 
+# A JDK 17 or newer; `ensure_java17 17` asks for 17 exactly (Cassandra 4.1 needs the Security
+# Manager, which later JDKs removed).
 ensure_java17() {
-  find_java_home 17 >/dev/null || apt_install openjdk-17-jdk-headless
-  find_java_home 17
+  local most=${1:-}
+  find_java_home 17 "$most" >/dev/null || apt_install openjdk-17-jdk-headless
+  find_java_home 17 "$most"
 }
 
 ensure_maven() {
