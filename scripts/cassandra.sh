@@ -15,7 +15,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # keeps the folders it always had.
 case "${SYNCED_CASSANDRA_VERSION:-5.0}" in
   5.0) CASSANDRA_VERSION=5.0.9 SUFFIX="" JAVA_WANTED="17 or newer" MOST_JAVA="" ;;
-  # 4.1 runs under the Security Manager, which JDK 24 removed: it needs a JDK 17 exactly.
+  # 4.1 needs the Security Manager, which JDK 24 disabled for good, and runs here with the flags of
+  # jvm17.options: a JDK 17 exactly.
   4.1) CASSANDRA_VERSION=4.1.10 SUFFIX=-4.1 JAVA_WANTED="17 exactly" MOST_JAVA=17 ;;
   *) die "SYNCED_CASSANDRA_VERSION must be 5.0 or 4.1, not '${SYNCED_CASSANDRA_VERSION}'" ;;
 esac

@@ -71,7 +71,7 @@ apt_install() {
 }
 
 # A JDK 17 or newer; `ensure_java17 17` asks for 17 exactly (Cassandra 4.1 needs the Security
-# Manager, which later JDKs removed).
+# Manager, which JDK 24 disabled for good).
 ensure_java17() {
   local most=${1:-}
   find_java_home 17 "$most" >/dev/null || apt_install openjdk-17-jdk-headless
