@@ -2,14 +2,24 @@
 # Starts, stops and reports a single-node Apache Cassandra assembled from Maven Central.
 #   scripts/cassandra.sh start|stop|status
 # Environment: CASSANDRA_PORT (native, default 9042), CASSANDRA_STORAGE_PORT (default 7000),
-# CASSANDRA_JMX_PORT (local only, default 7199), CASSANDRA_HEAP (default 768M, at most 1G), CASSANDRA_START_TIMEOUT (seconds, default 180).
+# CASSANDRA_JMX_PORT (local only, default 7199), CASSANDRA_HEAP (default 768M, at most 1G), CASSANDRA_START_TIMEOUT (seconds, default 180),
+# SYNCED_CASSANDRA_VERSION=4.1 to run 4.1.x instead of 5.0.x (on a JDK 17 exactly).
 # The native port accepts plain and TLS clients; TLS clients need a certificate signed by the test CA
 # in $SERVERS_DIR/certs (scripts/certs.sh).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-CASSANDRA_VERSION=5.0.9
+# Each version keeps its own configuration, data, logs and pid file (4.1 cannot read 5.0's data files,
+# and 5.0 would upgrade 4.1's), so a 4.1 and a 5.0 node can run side by side on different ports. 5.0
+# keeps the folders it always had.
+case "${SYNCED_CASSANDRA_VERSION:-5.0}" in
+  5.0) CASSANDRA_VERSION=5.0.9 SUFFIX="" JAVA_WANTED="17 or newer" MOST_JAVA="" ;;
+  # 4.1 needs the Security Manager, which JDK 24 disabled for good, and runs here with the flags of
+  # jvm17.options: a JDK 17 exactly.
+  4.1) CASSANDRA_VERSION=4.1.10 SUFFIX=-4.1 JAVA_WANTED="17 exactly" MOST_JAVA=17 ;;
+  *) die "SYNCED_CASSANDRA_VERSION must be 5.0 or 4.1, not '${SYNCED_CASSANDRA_VERSION}'" ;;
+esac
 NATIVE_PORT=${CASSANDRA_PORT:-9042}
 STORAGE_PORT=${CASSANDRA_STORAGE_PORT:-7000}
 JMX_PORT=${CASSANDRA_JMX_PORT:-7199}
@@ -18,10 +28,10 @@ START_TIMEOUT=${CASSANDRA_START_TIMEOUT:-180}
 
 HOME_DIR=$SERVERS_DIR/cassandra
 LIB_DIR=$HOME_DIR/lib-$CASSANDRA_VERSION
-CONF_DIR=$HOME_DIR/conf
-DATA_DIR=$HOME_DIR/data
-LOG_DIR=$HOME_DIR/logs
-PID_FILE=$HOME_DIR/cassandra.pid
+CONF_DIR=$HOME_DIR/conf$SUFFIX
+DATA_DIR=$HOME_DIR/data$SUFFIX
+LOG_DIR=$HOME_DIR/logs$SUFFIX
+PID_FILE=$HOME_DIR/cassandra$SUFFIX.pid
 # Unique to our server's command line, so a recycled pid is never mistaken for it.
 MARKER=-Dcassandra.config=file://$CONF_DIR/cassandra.yaml
 
@@ -44,7 +54,12 @@ configure() {
   mkdir -p "$CONF_DIR/triggers" "$DATA_DIR" "$LOG_DIR"
   # The native port also takes TLS clients, with the test certificates (made on the first run).
   certs_dir=$(bash "$REPO_ROOT/scripts/certs.sh") || die "could not make the test certificates"
-  sed -e "s|__NATIVE_PORT__|$NATIVE_PORT|g" \
+  # The template is 5.0's; 4.1 refuses to start on keys it does not know, so they are left out for it
+  # (a key of its own, and the sai_options block).
+  local only_5=(-e '')
+  [ "$SUFFIX" != -4.1 ] ||
+    only_5=(-e '/^storage_compatibility_mode:/d' -e '/^sai_options:/,/^[^[:space:]]/{/^sai_options:/d;/^[[:space:]]/d;}')
+  sed "${only_5[@]}" -e "s|__NATIVE_PORT__|$NATIVE_PORT|g" \
     -e "s|__CERTS_DIR__|$certs_dir|g" \
     -e "s|__STORE_PASSWORD__|$(cat "$certs_dir/store-password")|g" \
     -e "s|__STORAGE_PORT__|$STORAGE_PORT|g" \
@@ -76,11 +91,11 @@ ready() {
 start() {
   local pid java_home status=0
   if pid=$(live_pid "$PID_FILE" "$MARKER"); then
-    log "Cassandra already running (pid $pid); waiting until it answers CQL"
+    log "Cassandra $CASSANDRA_VERSION already running (pid $pid); waiting until it answers CQL"
   else
     port_in_use "$NATIVE_PORT" &&
       die "port $NATIVE_PORT is taken by a process these scripts did not start; stop it or set CASSANDRA_PORT"
-    java_home=$(ensure_java17) || die "no Java 17 or newer found"
+    java_home=$(ensure_java17 "$MOST_JAVA") || die "no Java $JAVA_WANTED found"
     assemble
     configure
     local options=()
@@ -94,7 +109,7 @@ start() {
   local began=$SECONDS
   wait_until "$START_TIMEOUT" "$PID_FILE" "$MARKER" ready || status=$?
   case $status in
-    0) log "Cassandra ready: CQL answers on 127.0.0.1:$NATIVE_PORT after $((SECONDS - began))s" ;;
+    0) log "Cassandra $CASSANDRA_VERSION ready: CQL answers on 127.0.0.1:$NATIVE_PORT after $((SECONDS - began))s" ;;
     2)
       print_log_tail "$LOG_DIR/stdout.log" "$LOG_DIR/system.log"
       die "Cassandra exited while starting; its logs are above and in $LOG_DIR"
@@ -109,10 +124,10 @@ start() {
 stop() {
   local pid
   if pid=$(live_pid "$PID_FILE" "$MARKER"); then
-    log "stopping Cassandra (pid $pid)"
+    log "stopping Cassandra $CASSANDRA_VERSION (pid $pid)"
     stop_pid "$pid" Cassandra 60
   else
-    log "Cassandra is not running (no live process from $PID_FILE)"
+    log "Cassandra $CASSANDRA_VERSION is not running (no live process from $PID_FILE)"
   fi
   rm -f "$PID_FILE"
 }
@@ -121,12 +136,12 @@ status() {
   local pid
   if pid=$(live_pid "$PID_FILE" "$MARKER"); then
     if ready >/dev/null 2>&1; then
-      echo "cassandra: running, pid $pid, CQL on 127.0.0.1:$NATIVE_PORT"
+      echo "cassandra$SUFFIX: running, pid $pid, CQL on 127.0.0.1:$NATIVE_PORT"
     else
-      echo "cassandra: starting, pid $pid, CQL not answering yet"
+      echo "cassandra$SUFFIX: starting, pid $pid, CQL not answering yet"
     fi
   else
-    echo "cassandra: stopped"
+    echo "cassandra$SUFFIX: stopped"
     return 3
   fi
 }

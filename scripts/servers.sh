@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Starts, stops or reports the test servers: Cassandra and Elasticsearch unless named (stop also stops
-# the HTTPS node, the Elasticsearch 9 node and the OpenSearch nodes).
-#   scripts/servers.sh start|stop|status [cassandra|elasticsearch|elasticsearch-tls|elasticsearch-9|opensearch-2|opensearch-3]...
-# elasticsearch-tls is the HTTPS node for the TLS tests (scripts/elasticsearch.sh with ES_TLS=1);
-# elasticsearch-9 is Elasticsearch 9 for the compatibility run, on ES9_PORT (19200) and
-# ES9_TRANSPORT_PORT (19300); opensearch-2 and opensearch-3 are OpenSearch 2.x and 3.x
-# (scripts/opensearch.sh), on OS2_PORT (29200) and OS2_TRANSPORT_PORT (29300), OS3_PORT (39200) and
-# OS3_TRANSPORT_PORT (39300). Each server script's own environment variables apply (CASSANDRA_PORT,
-# ES_PORT, ES_TLS_PORT, SYNCED_ES_MAJOR, OPENSEARCH_HEAP...).
+# the HTTPS node and the compatibility nodes).
+#   scripts/servers.sh start|stop|status [NAME]...
+# NAME: cassandra, elasticsearch, elasticsearch-tls, elasticsearch-9, cassandra-4, opensearch-2 or
+# opensearch-3. elasticsearch-tls is the HTTPS node for the TLS tests (scripts/elasticsearch.sh with
+# ES_TLS=1). The compatibility nodes run beside the default ones on ports of their own:
+# elasticsearch-9 (Elasticsearch 9) on ES9_PORT (19200) and ES9_TRANSPORT_PORT (19300); cassandra-4
+# (Cassandra 4.1) on CASSANDRA4_PORT (9142), CASSANDRA4_STORAGE_PORT (7100) and CASSANDRA4_JMX_PORT
+# (7299); opensearch-2 and opensearch-3 (scripts/opensearch.sh) on OS2_PORT (29200) and
+# OS2_TRANSPORT_PORT (29300), OS3_PORT (39200) and OS3_TRANSPORT_PORT (39300). Each server script's
+# own environment variables apply (CASSANDRA_PORT, ES_PORT, ES_TLS_PORT, SYNCED_ES_MAJOR,
+# SYNCED_CASSANDRA_VERSION, OPENSEARCH_HEAP...).
 set -euo pipefail
 here=$(dirname "${BASH_SOURCE[0]}")
 action=${1:-}
@@ -15,14 +18,14 @@ servers=("${@:2}")
 if [ ${#servers[@]} -eq 0 ]; then
   servers=(cassandra elasticsearch)
   # The test command may have started the HTTPS node too; a plain stop leaves nothing running.
-  [ "$action" != stop ] || servers+=(elasticsearch-tls elasticsearch-9 opensearch-2 opensearch-3)
+  [ "$action" != stop ] || servers+=(elasticsearch-tls elasticsearch-9 cassandra-4 opensearch-2 opensearch-3)
 fi
 
 for server in "${servers[@]}"; do
   case $server in
-    cassandra | elasticsearch | elasticsearch-tls | elasticsearch-9 | opensearch-2 | opensearch-3) ;;
+    cassandra | elasticsearch | elasticsearch-tls | elasticsearch-9 | cassandra-4 | opensearch-2 | opensearch-3) ;;
     *)
-      echo "[servers] error: unknown server '$server' (cassandra, elasticsearch, elasticsearch-tls, elasticsearch-9, opensearch-2 or opensearch-3)" >&2
+      echo "[servers] error: unknown server '$server' (cassandra, elasticsearch, elasticsearch-tls, elasticsearch-9, cassandra-4, opensearch-2 or opensearch-3)" >&2
       exit 1
       ;;
   esac
@@ -36,6 +39,12 @@ server_script() {
     elasticsearch-9)
       SYNCED_ES_MAJOR=9 ES_TLS=0 ES_PORT=${ES9_PORT:-19200} ES_TRANSPORT_PORT=${ES9_TRANSPORT_PORT:-19300} \
         bash "$here/elasticsearch.sh" "$2"
+      ;;
+    # The other compatibility node: Cassandra 4.1 beside the default 5.0, on ports of its own.
+    cassandra-4)
+      SYNCED_CASSANDRA_VERSION=4.1 CASSANDRA_PORT=${CASSANDRA4_PORT:-9142} \
+        CASSANDRA_STORAGE_PORT=${CASSANDRA4_STORAGE_PORT:-7100} CASSANDRA_JMX_PORT=${CASSANDRA4_JMX_PORT:-7299} \
+        bash "$here/cassandra.sh" "$2"
       ;;
     # OpenSearch, each major on ports of its own beside Elasticsearch.
     opensearch-2)
@@ -73,7 +82,7 @@ case $action in
     exit $failed
     ;;
   *)
-    echo "[servers] usage: scripts/servers.sh start|stop|status [cassandra|elasticsearch|elasticsearch-tls|elasticsearch-9|opensearch-2|opensearch-3]..." >&2
+    echo "[servers] usage: scripts/servers.sh start|stop|status [cassandra|elasticsearch|elasticsearch-tls|elasticsearch-9|cassandra-4|opensearch-2|opensearch-3]..." >&2
     exit 1
     ;;
 esac

@@ -4,6 +4,7 @@ import cassandraDriver from "cassandra-driver";
 import type { SyncOptions } from "../config/options.js";
 import { microsFromMillis } from "../core/micros.js";
 import { CassandraStore } from "../stores/cassandra/cassandra-store.js";
+import { clusterCapabilities } from "../stores/cassandra/connect.js";
 import { requestSizeLimit } from "../stores/elasticsearch/connect.js";
 import { elasticsearchFailure } from "../stores/elasticsearch/elasticsearch-errors.js";
 import { ElasticsearchStore } from "../stores/elasticsearch/elasticsearch-store.js";
@@ -28,6 +29,8 @@ export async function recordStores(
     () => requestSizeLimit(clients.elasticsearch),
     (error) => elasticsearchFailure(error, "read the nodes' http.max_content_length"),
   );
+  // Read once per connection: the stores and the schema take the 4.1 paths on a 4.1 cluster.
+  const capabilities = clusterCapabilities(clients.cassandra);
   const shared = {
     signal: context.signal,
     retryWindowMs: options.retryWindowMs,
@@ -43,6 +46,7 @@ export async function recordStores(
   return {
     cassandra: new CassandraStore({
       client: clients.cassandra,
+      capabilities,
       readConsistency:
         consistency[camel(options.cassandra.readConsistency)] ?? consistency["localQuorum"] ?? 6,
       writeConsistency:
@@ -84,6 +88,7 @@ export async function recordStores(
       exclude: options.excludeTables,
       createTables: options.createTables,
       direction: options.direction,
+      capabilities,
     }),
   };
 }

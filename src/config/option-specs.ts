@@ -110,7 +110,7 @@ const DESCRIPTIONS: Record<Flag, string> = {
     "Where rejected records wait to be replayed: a file, cassandra:<keyspace>.<table> or elasticsearch:<index>; default: beside the state, in the same backend",
   "create-tables": "Create the Cassandra table of an index that has none",
   "create-timestamp-index":
-    "Create a storage-attached index on each table's timestamp column, so incremental runs read only what changed",
+    "Create a storage-attached index (Cassandra 5.0 and later) on each table's timestamp column, so incremental runs read only what changed",
   "max-errors": "Error budget: past this many failed records the run stops and the checkpoint stays",
   "batch-size": "Records per bulk request or write batch",
   concurrency: "Requests in flight per store",

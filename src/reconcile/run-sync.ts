@@ -31,6 +31,11 @@ export interface SchemaGateway {
    * --create-timestamp-index); returns the index's name.
    */
   createTimestampIndex(plan: TablePlan, signal: AbortSignal): Promise<string>;
+  /**
+   * Throws a ConfigError when the server cannot hold a timestamp index (Cassandra before 5.0), so
+   * that --create-timestamp-index is refused before the run writes anything.
+   */
+  checkTimestampIndexSupport(): void;
 }
 
 export interface RunSettings {
@@ -213,6 +218,8 @@ interface Prepared {
  * type is to become. Read only; a ConfigError here means the run was refused and nothing was done.
  */
 async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Prepared> {
+  // Found out here, not at the first table's index: earlier tables would have been synced by then.
+  if (settings.createTimestampIndex === true) deps.schema.checkTimestampIndexSupport();
   const checkpointBefore = (await deps.state.getCheckpoint(settings.key))?.position;
   const range = resolveRange({
     begin: settings.begin,

@@ -12,6 +12,7 @@ import { rethrowing } from "../util/rethrow.js";
 import { cassandraFailure, hostStates } from "./cassandra/cassandra-errors.js";
 import { readKeyspaceSchema } from "./cassandra/keyspace-schema.js";
 import { createTimestampIndex } from "./cassandra/timestamp-index.js";
+import { timestampIndexRefusal, type CassandraCapabilities } from "./cassandra/capabilities.js";
 import { elasticsearchFailure } from "./elasticsearch/elasticsearch-errors.js";
 import { idPrefixForTable, indexForTable, type LayoutSettings } from "./elasticsearch/index-layout.js";
 import { discoverTypes, ensureTableIndex } from "./elasticsearch/index-schema.js";
@@ -27,6 +28,8 @@ export interface SchemaSettings {
   readonly exclude: readonly string[];
   readonly createTables: boolean;
   readonly direction: DirectionChoice;
+  /** What the Cassandra cluster can do (connect.ts's clusterCapabilities). */
+  readonly capabilities: CassandraCapabilities;
 }
 
 export class StoreSchemaGateway implements SchemaGateway {
@@ -98,6 +101,15 @@ export class StoreSchemaGateway implements SchemaGateway {
         { table: plan.table, index: plan.es.index },
         { cause: error },
       );
+    }
+  }
+
+  checkTimestampIndexSupport(): void {
+    const refusal = timestampIndexRefusal(this.settings.capabilities);
+    if (refusal !== undefined) {
+      throw new ConfigError("create-timestamp-index", undefined, refusal, {
+        details: { cassandraRelease: this.settings.capabilities.release },
+      });
     }
   }
 

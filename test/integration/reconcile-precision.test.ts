@@ -116,6 +116,7 @@ describe("precision, ties and versioned writes", () => {
     const id = Uuid.random().toString();
     const store = new CassandraStore({
       client: h.cassandra,
+      capabilities: h.capabilities,
       readConsistency: cassandra.types.consistencies.one,
       writeConsistency: cassandra.types.consistencies.one,
       writes: "timestamp",

@@ -75,6 +75,7 @@ describe("stores that cannot be reached", () => {
     try {
       const viaLink = new CassandraStore({
         client,
+        capabilities: h.capabilities,
         readConsistency: cassandra.types.consistencies.one,
         writeConsistency: cassandra.types.consistencies.one,
         writes: "timestamp",

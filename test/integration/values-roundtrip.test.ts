@@ -13,7 +13,8 @@ import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
 import { encodeValue } from "../../src/stores/values/encode.js";
 import { esMappingFor } from "../../src/stores/values/es-mapping.js";
 import { cassandraOptions, connectTestSearch, runScopedName } from "../support/servers.js";
-import { ADDRESS_TYPE, COLUMNS, comparable, ROWS } from "../support/value-fixtures.js";
+import { clusterCapabilities } from "../../src/stores/cassandra/connect.js";
+import { ADDRESS_TYPE, comparable, valueFixtures, type ValueFixtures } from "../support/value-fixtures.js";
 
 const { types } = cassandra;
 const u1 = types.Uuid.fromString("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
@@ -71,7 +72,13 @@ async function readColumnTypes(client: cassandra.Client, keyspace: string): Prom
 }
 
 async function withServers(
-  run: (cql: cassandra.Client, es: SearchClient, keyspace: string, index: string) => Promise<void>,
+  run: (
+    cql: cassandra.Client,
+    es: SearchClient,
+    keyspace: string,
+    index: string,
+    values: ValueFixtures,
+  ) => Promise<void>,
 ): Promise<void> {
   const keyspace = runScopedName("values");
   const index = runScopedName("values");
@@ -82,9 +89,10 @@ async function withServers(
       `CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
     );
     await cql.execute(`CREATE TYPE ${keyspace}.address ${ADDRESS_TYPE}`);
+    const values = valueFixtures(clusterCapabilities(cql).release);
     for (const table of ["src", "dst"])
-      await cql.execute(`CREATE TABLE ${keyspace}.${table} (id int PRIMARY KEY, ${COLUMNS})`);
-    await run(cql, es, keyspace, index);
+      await cql.execute(`CREATE TABLE ${keyspace}.${table} (id int PRIMARY KEY, ${values.columns})`);
+    await run(cql, es, keyspace, index, values);
   } finally {
     await cql.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => undefined);
     await es.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
@@ -122,14 +130,15 @@ async function createIndex(es: SearchClient, index: string, columns: Map<string,
 
 describe("values round trip between Cassandra and Elasticsearch", () => {
   it("keeps every CQL type exact, extremes and nulls included, and _source canonical", async () => {
-    await withServers(async (cql, es, keyspace, index) => {
+    await withServers(async (cql, es, keyspace, index, values) => {
       const columns = await readColumnTypes(cql, keyspace);
       const names = [...columns.keys()];
-      assert.equal(names.length, 35);
+      assert.equal(names.length, values.fixtures.length);
+      const vectors = names.includes("c_vector") ? ["c_vector"] : [];
       await createIndex(es, index, columns);
       const originals = new Map<number, cassandra.types.Row>();
       const operations: unknown[] = [];
-      for (const row of ROWS) {
+      for (const row of values.rows) {
         const id = row.id;
         await insert(cql, `${keyspace}.src`, names, row);
         const read = await select(cql, `${keyspace}.src`, id);
@@ -147,9 +156,9 @@ describe("values round trip between Cassandra and Elasticsearch", () => {
       const searched = new Map(found.hits.hits.map((hit) => [hit._id, hit._source]));
       const fetched = await es.mget<Record<string, unknown>>({
         index,
-        ids: ROWS.map((row) => String(row.id)),
+        ids: values.rows.map((row) => String(row.id)),
       });
-      assert.equal(found.hits.hits.length, ROWS.length);
+      assert.equal(found.hits.hits.length, values.rows.length);
       // Only what no field type can index is left out (NaN, infinities, 1E+400, long keywords):
       // the extreme dates, timestamps and integers are indexed, not dropped by ignore_malformed.
       const ignored: Record<string, string[]> = {};
@@ -157,8 +166,8 @@ describe("values round trip between Cassandra and Elasticsearch", () => {
       // OpenSearch leaves a keyword over ignore_above out of the index without listing it in _ignored.
       const longKeyword = es.product === "opensearch" ? [] : ["c_varchar.keyword"];
       assert.deepStrictEqual(ignored, {
-        "1": [...longKeyword, "c_vector"],
-        "2": ["c_decimal", "c_float", "c_vector"],
+        "1": [...longKeyword, ...vectors],
+        "2": ["c_decimal", "c_float", ...vectors],
         "3": ["c_double"],
         "4": [],
       });

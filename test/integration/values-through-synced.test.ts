@@ -7,35 +7,37 @@ import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { Harness, tableStats } from "../support/harness.js";
 import { runScopedName } from "../support/servers.js";
-import { ADDRESS_TYPE, COLUMNS, comparable, FIXTURES, ROWS } from "../support/value-fixtures.js";
+import { ADDRESS_TYPE, comparable, valueFixtures, type ValueFixtures } from "../support/value-fixtures.js";
 
 const { Uuid } = cassandra.types;
 
 describe("every CQL type through synced", () => {
   let h: Harness;
   const copy = runScopedName("copy");
-  const ids = ROWS.map(() => Uuid.random().toString());
+  const ids = [1, 2, 3, 4].map(() => Uuid.random().toString());
+  let values: ValueFixtures;
 
   async function createTable(keyspace: string): Promise<void> {
     await h.cassandra.execute(`CREATE TYPE ${keyspace}.address ${ADDRESS_TYPE}`);
     await h.cassandra.execute(
-      `CREATE TABLE ${keyspace}.allvalues (id uuid PRIMARY KEY, tmstmp timestamp, ${COLUMNS})`,
+      `CREATE TABLE ${keyspace}.allvalues (id uuid PRIMARY KEY, tmstmp timestamp, ${values.columns})`,
     );
   }
 
   before(async () => {
     h = await Harness.create("types");
+    values = valueFixtures(h.capabilities.release);
     await h.cassandra.execute(
       `CREATE KEYSPACE ${copy} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
     );
     await createTable(h.keyspace);
     await createTable(copy);
-    const names = FIXTURES.map(([name]) => name);
+    const names = values.fixtures.map(([name]) => name);
     const insert = `INSERT INTO ${h.keyspace}.allvalues (id, tmstmp, ${names.join(", ")}) VALUES (?, ?, ${names
       .map(() => "?")
       .join(", ")})`;
     const at = new Date(Date.now() - 10_000);
-    for (const [i, row] of ROWS.entries()) {
+    for (const [i, row] of values.rows.entries()) {
       const values = names.map((name) => (row as Record<string, unknown>)[name] ?? null);
       await h.cassandra.execute(insert, [ids[i], at, ...values], { prepare: true });
     }
@@ -48,12 +50,12 @@ describe("every CQL type through synced", () => {
   it("copies every column to Elasticsearch and back into another keyspace without loss", async () => {
     const out = await h.run(["--direction", "to-es", "--name", "out"]);
     assert.equal(out.code, EXIT.success, JSON.stringify(out.summary));
-    assert.equal(tableStats(out.summary, "allvalues", "to-es")["written"], ROWS.length);
+    assert.equal(tableStats(out.summary, "allvalues", "to-es")["written"], values.rows.length);
     await h.refresh();
 
     const back = await h.run(["--direction", "to-cassandra", "--name", "back"], { keyspace: copy });
     assert.equal(back.code, EXIT.success, JSON.stringify(back.summary));
-    assert.equal(tableStats(back.summary, "allvalues", "to-cassandra")["written"], ROWS.length);
+    assert.equal(tableStats(back.summary, "allvalues", "to-cassandra")["written"], values.rows.length);
 
     for (const id of ids) {
       const read = async (keyspace: string) =>
@@ -63,7 +65,7 @@ describe("every CQL type through synced", () => {
           })
         ).first();
       const [original, copied] = [await read(h.keyspace), await read(copy)];
-      for (const [name] of FIXTURES) {
+      for (const [name] of values.fixtures) {
         assert.deepEqual(comparable(copied.get(name)), comparable(original.get(name)), `${name} of ${id}`);
       }
       assert.equal((copied.get("tmstmp") as Date).getTime(), (original.get("tmstmp") as Date).getTime());

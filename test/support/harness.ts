@@ -17,7 +17,9 @@ import type { RunReport } from "../../src/reconcile/run-report.js";
 import { runSync } from "../../src/reconcile/run-sync.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
 import type { StateStore } from "../../src/state/state-store.js";
+import type { CassandraCapabilities } from "../../src/stores/cassandra/capabilities.js";
 import { CassandraStore } from "../../src/stores/cassandra/cassandra-store.js";
+import { clusterCapabilities } from "../../src/stores/cassandra/connect.js";
 import { ElasticsearchStore } from "../../src/stores/elasticsearch/elasticsearch-store.js";
 import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
 import { StoreSchemaGateway } from "../../src/stores/schema-gateway.js";
@@ -32,6 +34,9 @@ export interface EngineRun {
   readonly elasticsearch?: RecordStore;
   readonly state?: StateStore;
   readonly leaseTtlMs?: number;
+  readonly createTimestampIndex?: boolean;
+  /** Another release's capabilities for the default Cassandra store and the schema (see stores()). */
+  readonly capabilities?: CassandraCapabilities;
 }
 
 const micros = (date: Date): bigint => BigInt(date.getTime()) * 1000n;
@@ -58,6 +63,8 @@ export class Harness {
   readonly servers = testServers();
   #cassandra: cassandra.Client;
   readonly es: SearchClient;
+  /** What the test Cassandra can do, as synced finds out (read once the session is connected). */
+  #capabilities: CassandraCapabilities | undefined;
 
   private constructor(
     readonly keyspace: string,
@@ -71,6 +78,11 @@ export class Harness {
 
   get cassandra(): cassandra.Client {
     return this.#cassandra;
+  }
+
+  get capabilities(): CassandraCapabilities {
+    if (this.#capabilities === undefined) throw new Error("the harness reads the capabilities in create()");
+    return this.#capabilities;
   }
 
   /**
@@ -90,6 +102,7 @@ export class Harness {
     await harness.cassandra.execute(
       `CREATE KEYSPACE ${name} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
     );
+    harness.#capabilities = clusterCapabilities(harness.cassandra);
     return harness;
   }
 
@@ -168,7 +181,7 @@ export class Harness {
   }
 
   /** The schema gateway of this world, with the command's defaults: an index per table. */
-  schema(): StoreSchemaGateway {
+  schema(capabilities: CassandraCapabilities = this.capabilities): StoreSchemaGateway {
     return new StoreSchemaGateway(this.cassandra, this.es, {
       keyspace: this.keyspace,
       layout: { layout: "index-per-table", index: this.index, typeField: "type" },
@@ -177,14 +190,22 @@ export class Harness {
       exclude: [],
       createTables: false,
       direction: "both",
+      capabilities,
     });
   }
 
-  /** The real stores, as the command builds them, for tests that wrap one to act between its calls. */
-  stores(): { cassandra: CassandraStore; elasticsearch: ElasticsearchStore } {
+  /**
+   * The real stores, as the command builds them, for tests that wrap one to act between its calls.
+   * `capabilities` of an older release (capabilitiesOf(["4.1.10"])) take that release's paths here.
+   */
+  stores(capabilities: CassandraCapabilities = this.capabilities): {
+    cassandra: CassandraStore;
+    elasticsearch: ElasticsearchStore;
+  } {
     return {
       cassandra: new CassandraStore({
         client: this.cassandra,
+        capabilities,
         readConsistency: cassandra.types.consistencies.one,
         writeConsistency: cassandra.types.consistencies.one,
         writes: "timestamp",
@@ -209,7 +230,7 @@ export class Harness {
 
   /** Runs the engine directly on this world, with any store replaced. */
   runEngine(run: EngineRun): Promise<RunReport> {
-    const stores = this.stores();
+    const stores = this.stores(run.capabilities);
     return runSync(
       {
         runId: cassandra.types.Uuid.random().toString(),
@@ -221,6 +242,7 @@ export class Harness {
         lagMs: 0,
         direction: "both",
         dryRun: false,
+        ...(run.createTimestampIndex === undefined ? {} : { createTimestampIndex: run.createTimestampIndex }),
         maxErrors: 10,
         leaseTtlMs: run.leaseTtlMs ?? 60_000,
         maxFutureMs: 3_600_000,
@@ -228,7 +250,7 @@ export class Harness {
       {
         cassandra: run.cassandra ?? stores.cassandra,
         elasticsearch: run.elasticsearch ?? stores.elasticsearch,
-        schema: this.schema(),
+        schema: this.schema(run.capabilities),
         state: run.state ?? new FileStateStore({ directory: this.stateDir }),
         deadLetters: new RunDeadLetters(
           new FileDeadLetterStore(join(this.stateDir, `${run.key}.dead.ndjson`)),

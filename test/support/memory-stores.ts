@@ -21,6 +21,7 @@ import type { TablePlan } from "../../src/reconcile/table-plan.js";
 import type { VersionPrecision } from "../../src/reconcile/version.js";
 import type { Checkpoint, Lease, LeaseResult, RunRecord, StateStore } from "../../src/state/state-store.js";
 import type { JsonValue } from "../../src/core/json-value.js";
+import type { ConfigError } from "../../src/core/errors.js";
 
 export function record(id: string, version: number, content: Record<string, JsonValue> = {}): SyncRecord {
   return makeRecord(id, BigInt(version), false, content);
@@ -250,6 +251,12 @@ export class MemorySchema implements SchemaGateway {
   }
 
   readonly timestampIndexes: string[] = [];
+  /** Set: the server cannot hold a timestamp index, and checkTimestampIndexSupport throws this. */
+  timestampIndexRefusal: ConfigError | undefined;
+
+  checkTimestampIndexSupport(): void {
+    if (this.timestampIndexRefusal) throw this.timestampIndexRefusal;
+  }
 
   createTimestampIndex(p: TablePlan): Promise<string> {
     this.timestampIndexes.push(p.table);

@@ -10,14 +10,15 @@ const { types } = cassandra;
 export const ADDRESS_TYPE =
   "(street text, zip int, tags frozen<set<text>>, geo frozen<tuple<double, double>>)";
 
-export const COLUMNS = `c_ascii ascii, c_bigint bigint, c_blob blob, c_boolean boolean, c_date date, c_decimal decimal,
+const COLUMNS = `c_ascii ascii, c_bigint bigint, c_blob blob, c_boolean boolean, c_date date, c_decimal decimal,
   c_double double, c_duration duration, c_float float, c_inet inet, c_int int, c_smallint smallint, c_text text,
   c_time time, c_timestamp timestamp, c_timeuuid timeuuid, c_tinyint tinyint, c_uuid uuid, c_varchar varchar,
   c_varint varint, c_list list<int>, c_set set<text>, c_map map<text, int>, c_frozen_list frozen<list<bigint>>,
   c_frozen_set frozen<set<uuid>>, c_frozen_map frozen<map<int, text>>, c_nested map<text, frozen<list<int>>>,
   c_keyed map<frozen<tuple<int, text>>, boolean>, c_uuid_map map<uuid, decimal>,
   c_tuple tuple<int, text, frozen<list<int>>>, c_udt address, c_frozen_udt frozen<address>,
-  c_udt_list list<frozen<address>>, c_vector vector<float, 3>, c_text_vector vector<text, 2>`;
+  c_udt_list list<frozen<address>>`;
+const VECTOR_COLUMNS = "c_vector vector<float, 3>, c_text_vector vector<text, 2>";
 
 const uuid = (text: string) => types.Uuid.fromString(text);
 const [u1, u2] = [uuid("3f2504e0-4f89-11d3-9a0c-0305e82c3301"), uuid("00000000-0000-4000-8000-000000000000")];
@@ -31,8 +32,10 @@ function mapOf(...keysAndValues: unknown[]): Map<unknown, unknown> {
   return map;
 }
 
+type Fixture = [string, unknown, unknown, unknown];
+
 /** Per column, driver values for row 1 (largest), row 2 (smallest) and row 3 (special); row 4 is all null. */
-export const FIXTURES: [string, unknown, unknown, unknown][] = [
+const FIXTURES: Fixture[] = [
   ["c_ascii", "ascii ~!", "", null],
   ["c_bigint", 2n ** 63n - 1n, -(2n ** 63n), 0n],
   ["c_blob", Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.alloc(0), null],
@@ -79,10 +82,29 @@ export const FIXTURES: [string, unknown, unknown, unknown][] = [
   ["c_vector", floats(0.1, NaN, -0), floats(Infinity, -Infinity, 1e-45), null],
   ["c_text_vector", new types.Vector(["a", "b"], "text"), null, null],
 ];
-export const ROWS = [1, 2, 3, 4].map((id) => ({
-  id,
-  ...Object.fromEntries(FIXTURES.map((fixture) => [fixture[0], fixture[id] ?? null])),
-}));
+export interface ValueFixtures {
+  /** The columns' definitions, for a CREATE TABLE after the key. */
+  readonly columns: string;
+  readonly fixtures: readonly Fixture[];
+  /** The rows, keyed by column, with an int `id` of 1 to 4. */
+  readonly rows: readonly ({ id: number } & Record<string, unknown>)[];
+}
+
+/**
+ * Every column and row for a server of `release`. The vector type came with Cassandra 5.0: on an
+ * older server its columns are left out, and every other type is the same.
+ */
+export function valueFixtures(release: string): ValueFixtures {
+  const vectors = Number(/^\d+/.exec(release)?.[0] ?? 0) >= 5;
+  const isVector = (name: string) => /^c_\w*vector$/.test(name);
+  const fixtures = FIXTURES.filter(([name]) => vectors || !isVector(name));
+  const columns = vectors ? `${COLUMNS}, ${VECTOR_COLUMNS}` : COLUMNS;
+  const rows = [1, 2, 3, 4].map((id) => ({
+    id,
+    ...Object.fromEntries(fixtures.map((fixture) => [fixture[0], fixture[id] ?? null])),
+  }));
+  return { columns, fixtures, rows };
+}
 
 /**
  * Driver values compared as they are, except Vector, whose proxy hides its items from deepEqual, and

@@ -189,4 +189,22 @@ describe("runSync", () => {
     await runSync({ ...dry.settings, createTimestampIndex: true, dryRun: true }, dry.deps);
     assert.deepEqual(dry.schema.timestampIndexes, []);
   });
+
+  it("refuses --create-timestamp-index where the server cannot hold the index, before any write", async () => {
+    for (const dryRun of [false, true]) {
+      const w = world([sync("first", true), sync("second")]);
+      w.cassandra.put(record(ID, 5_000));
+      const refusal = new ConfigError("create-timestamp-index", undefined, "no storage-attached indexes");
+      w.schema.timestampIndexRefusal = refusal;
+      await assert.rejects(runSync({ ...w.settings, createTimestampIndex: true, dryRun }, w.deps), refusal);
+      assert.deepEqual(w.schema.createdIndices, []);
+      assert.deepEqual(w.schema.timestampIndexes, []);
+      assert.equal(w.elasticsearch.records.size, 0);
+      assert.deepEqual([w.state.checkpoints.size, w.state.runs.length, w.state.leases.size], [0, 0, 0]);
+    }
+    // Without the option, the same server is no reason to refuse.
+    const w = world([sync("first", true)]);
+    w.schema.timestampIndexRefusal = new ConfigError("create-timestamp-index", undefined, "no SAI");
+    assert.equal((await runSync(w.settings, w.deps)).outcome, "success");
+  });
 });

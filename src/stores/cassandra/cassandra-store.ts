@@ -13,6 +13,7 @@ import type { VersionPrecision } from "../../reconcile/version.js";
 import { nowMicros } from "../../core/micros.js";
 import { rethrowing, rethrowingEach } from "../../util/rethrow.js";
 import { storeRetry, type RetryListener } from "../../util/retry.js";
+import type { CassandraCapabilities } from "./capabilities.js";
 import { cassandraFailure, hostStates } from "./cassandra-errors.js";
 import { isTransientCassandraError } from "./transient-errors.js";
 import { fetchCurrent } from "./fetch-current.js";
@@ -21,6 +22,11 @@ import { writeRecords } from "./write.js";
 
 export interface CassandraStoreSettings {
   readonly client: cassandra.Client;
+  /**
+   * What the cluster can do (connect.ts's clusterCapabilities); a test may pass those of an older
+   * release to take its paths on a newer server.
+   */
+  readonly capabilities: CassandraCapabilities;
   readonly readConsistency: number;
   readonly writeConsistency: number;
   readonly writes: "timestamp" | "lwt";
@@ -95,6 +101,7 @@ export class CassandraStore implements RecordStore {
       client: s.client,
       consistency: s.readConsistency,
       concurrency: s.concurrency * 8,
+      capabilities: s.capabilities,
       retry: this.#retry,
     };
     return rethrowing(

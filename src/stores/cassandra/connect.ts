@@ -1,11 +1,12 @@
 // Opens the Cassandra session from the resolved options: contact points, data centre, credentials,
-// TLS, and the encoding the value layer is written for.
+// TLS, and the encoding the value layer is written for; and tells what the cluster it reached can do.
 import { readFile } from "node:fs/promises";
 import cassandra from "cassandra-driver";
 import type { CassandraOptions } from "../../config/options.js";
 import { AuthenticationError, ConnectionError, errorText, tlsAdvice, tlsProblem } from "../store-errors.js";
 import { withTimeLimit } from "../../util/time-limit.js";
 import { CASSANDRA_ENCODING } from "../values/driver-options.js";
+import { capabilitiesOf, type CassandraCapabilities } from "./capabilities.js";
 
 export async function clientOptions(
   options: CassandraOptions,
@@ -110,4 +111,12 @@ function describe(byHost: readonly [string, unknown][]): string {
   return byHost.length === 0
     ? "no host was tried"
     : byHost.map(([h, e]) => `${h}: ${errorText(e)}`).join("; ");
+}
+
+/**
+ * What the cluster of a connected client can do. The driver read every node's release_version from
+ * system.local and system.peers when it connected, so this costs no request.
+ */
+export function clusterCapabilities(client: cassandra.Client): CassandraCapabilities {
+  return capabilitiesOf(client.hosts.values().map((host) => host.cassandraVersion));
 }

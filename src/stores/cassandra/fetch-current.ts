@@ -1,17 +1,30 @@
 // Reads what Cassandra holds now for a batch of ids: the newest version row of a versioned table, or
 // the single row of a latest table together with the newest write time of its cells, which a
 // conditional write must exceed to land.
+//
+// Cassandra 5 reads that time with maxwritetime() per column, collections included. Cassandra 4.1 has
+// no maxwritetime(), and its writetime() refuses non-frozen collections and user-defined types (their
+// cells each carry a time of their own): there the newest time is taken over the other columns, and
+// the token says that some cells' times are unknown, which makes write.ts use a lightweight
+// transaction for that row.
 import type cassandra from "cassandra-driver";
+import type { CqlType } from "../../core/cql-type.js";
 import type { BadRecord, CurrentRecord } from "../../reconcile/record.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { mapConcurrent } from "../../util/map-concurrent.js";
 import { quoteIdentifier as ident } from "../../core/cql-identifier.js";
 import { tableRef } from "./cql.js";
 import { rowToRecord, selectColumns } from "./row-codec.js";
+import type { CassandraCapabilities } from "./capabilities.js";
 
 export interface CassandraToken {
   /** The newest cell write time of the row, in microseconds; undefined when no cell is live. */
   readonly writetime: bigint | undefined;
+  /**
+   * Whether some of the row's cells have a write time that could not be read (Cassandra 4.1, see
+   * above): `writetime` is then the newest of the others only, and may lie below those cells.
+   */
+  readonly partialWritetime: boolean;
   /** The timestamp column as read, for the IF condition of a lightweight transaction. */
   readonly timestamp: unknown;
 }
@@ -20,6 +33,7 @@ export interface FetchSettings {
   readonly client: cassandra.Client;
   readonly consistency: number;
   readonly concurrency: number;
+  readonly capabilities: CassandraCapabilities;
   readonly retry: <T>(operation: () => Promise<T>) => Promise<T>;
 }
 
@@ -30,15 +44,38 @@ const IDS_PER_QUERY = 20;
  * The newest row of one id (a versioned table), or the rows of up to IDS_PER_QUERY ids (a latest
  * table, `id IN ?`): fewer, larger requests cost the client and the coordinator less than one each.
  */
-export function fetchQuery(plan: TablePlan): string {
+export function fetchQuery(plan: TablePlan, capabilities: CassandraCapabilities): string {
   const columns = selectColumns(plan).map(ident);
   const from = `FROM ${tableRef(plan.keyspace, plan.table)} WHERE ${ident(plan.names.id)}`;
   if (plan.shape === "versioned") {
     return `SELECT ${columns.join(", ")} ${from} = ? ORDER BY ${ident(plan.names.timestamp)} DESC LIMIT 1`;
   }
-  const regular = selectColumns(plan).filter((c) => c !== plan.names.id);
-  const writetimes = regular.map((c, i) => `maxwritetime(${ident(c)}) AS wt${i}`);
+  const writetime = capabilities.maxWritetime ? "maxwritetime" : "writetime";
+  const { timed } = writetimeColumns(plan, capabilities);
+  const writetimes = timed.map((c, i) => `${writetime}(${ident(c)}) AS wt${i}`);
   return `SELECT ${[...columns, ...writetimes].join(", ")} ${from} IN ?`;
+}
+
+/** A latest table's regular columns whose write time the server can read, and those it cannot. */
+export function writetimeColumns(
+  plan: TablePlan,
+  capabilities: CassandraCapabilities,
+): { timed: string[]; untimed: string[] } {
+  const regular = selectColumns(plan).filter((c) => c !== plan.names.id);
+  if (capabilities.maxWritetime) return { timed: regular, untimed: [] };
+  const multiCell = new Set(plan.contentColumns.filter((c) => isMultiCell(c.type)).map((c) => c.name));
+  return {
+    timed: regular.filter((c) => !multiCell.has(c)),
+    untimed: regular.filter((c) => multiCell.has(c)),
+  };
+}
+
+/** A column stored as one cell per element or field: a collection or a UDT that is not frozen. */
+function isMultiCell(type: CqlType): boolean {
+  return (
+    (type.kind === "list" || type.kind === "set" || type.kind === "map" || type.kind === "udt") &&
+    !type.frozen
+  );
 }
 
 function groups(ids: readonly string[], size: number): string[][] {
@@ -52,7 +89,10 @@ export async function fetchCurrent(
   plan: TablePlan,
   ids: readonly string[],
 ): Promise<Map<string, CurrentRecord<CassandraToken> | BadRecord>> {
-  const query = fetchQuery(plan);
+  const query = fetchQuery(plan, settings.capabilities);
+  // A versioned table's write makes a row of its own, above no cells: only a latest row has any.
+  const partialWritetime =
+    plan.shape === "latest" && writetimeColumns(plan, settings.capabilities).untimed.length > 0;
   const options: cassandra.QueryOptions = {
     prepare: true,
     consistency: settings.consistency,
@@ -73,7 +113,7 @@ export async function fetchCurrent(
     }
     found.set(record.id, {
       ...record,
-      token: { writetime: maxWritetime(row), timestamp: row.get(plan.names.timestamp) },
+      token: { writetime: maxWritetime(row), partialWritetime, timestamp: row.get(plan.names.timestamp) },
     });
   }
   return found;

@@ -8,6 +8,14 @@
 // we read takes its place: its ballot time is above those cells, and its condition fails if anyone
 // wrote in between. Cells written in the future are above any ballot: there only a write time above
 // them lands, and it shadows no application write that those cells did not already shadow.
+//
+// Cassandra 4.1 cannot read the write time of a non-frozen collection's or UDT's cells (see
+// fetch-current.ts). Over a row of a table with such columns, a write time above the cells it can
+// read may still lie below those: the write would not land (the old elements would survive, or the
+// new ones be shadowed). No write time is then known to land, so the row is written with a
+// lightweight transaction, whose ballot is above every cell written before it and whose condition
+// on the timestamp read still lets a newer application write win. A row that is absent has no
+// cells to land over, and keeps the cheaper USING TIMESTAMP.
 import cassandra from "cassandra-driver";
 import { versionToWrite } from "../../reconcile/decide.js";
 import type { CurrentRecord } from "../../reconcile/record.js";
@@ -82,15 +90,20 @@ function statementFor(plan: TablePlan, write: PlannedWrite, version: bigint): St
   return { columns, values };
 }
 
-/** Whether a lightweight transaction, rather than USING TIMESTAMP, makes this write both land and yield. */
+/**
+ * Whether a lightweight transaction, rather than USING TIMESTAMP, makes this write both land and
+ * yield. `current` is the token of the row read, undefined when the row is absent.
+ */
 export function chooseLwt(
   settings: Pick<WriteSettings, "mode" | "marginMicros" | "now">,
   ts: bigint,
-  writetime: bigint | undefined,
+  current: Pick<CassandraToken, "writetime" | "partialWritetime"> | undefined,
 ): boolean {
   const now = settings.now();
+  const writetime = current?.writetime;
+  // No ballot lands above cells written in the future; a later write time does, above those known.
   if (writetime !== undefined && writetime >= now) return false;
-  return settings.mode === "lwt" || ts >= now - settings.marginMicros;
+  return settings.mode === "lwt" || current?.partialWritetime === true || ts >= now - settings.marginMicros;
 }
 
 export async function writeRecords(
@@ -150,7 +163,7 @@ async function writeOne(
   const statement = statementFor(plan, write, version);
   if (typeof statement === "string") return { status: "rejected", reason: statement };
   const ts = writeTimestamp(version, current);
-  const useLwt = chooseLwt(settings, ts, current?.token.writetime);
+  const useLwt = chooseLwt(settings, ts, current?.token);
   const names = statement.columns.map(ident);
   const marks = names.map(() => "?").join(", ");
   if (!useLwt) {
