@@ -80,12 +80,14 @@ done
   echo "[test] error: no compiled tests found for: ${tiers[*]}" >&2
   exit 1
 }
-# The compatibility run: a representative part of the integration tier (both directions, conflicts,
+# The compatibility runs: a representative part of the integration tier (both directions, conflicts,
 # tombstones, layouts, every type, the state and dead-letter backends, verify) against Elasticsearch
-# 9 as well, with the same 8.x client. Only where these scripts run the servers, and not when the
-# default node is already 9. SYNCED_TEST_COMPAT=0 leaves it out.
+# 9 (with the same 8.x client), OpenSearch 2 (read through scroll contexts) and OpenSearch 3 (through
+# a point in time, as Elasticsearch). Only where these scripts run the servers, and not when the
+# default node is already 9. SYNCED_TEST_COMPAT=0 leaves them all out.
 COMPAT_FILES=(reconcile-both-directions concurrent-writes layouts-and-deletes values-roundtrip
-  values-through-synced reconcile-precision state-contract dead-letter-contract smoke uppercase-ids verify)
+  values-through-synced reconcile-precision state-contract dead-letter-contract smoke uppercase-ids verify
+  search-products)
 # The same for Cassandra 4.1 (the cassandra-4 node, with the default Elasticsearch): the shapes both
 # ways, conflicts, writes beside other applications (maxwritetime() and the transactions used without
 # it), every type, the state and dead letters in Cassandra, plan and verify (which read current rows
@@ -109,6 +111,12 @@ if [ "$compat_es" = 1 ]; then
   compat_log=$(mktemp)
   start_compat_node elasticsearch-9 "$compat_log"
   compat_start=$!
+  opensearch2_log=$(mktemp)
+  start_compat_node opensearch-2 "$opensearch2_log"
+  opensearch2_start=$!
+  opensearch3_log=$(mktemp)
+  start_compat_node opensearch-3 "$opensearch3_log"
+  opensearch3_start=$!
 fi
 if [ "$compat_cassandra" = 1 ]; then
   cassandra_compat_log=$(mktemp)
@@ -144,6 +152,10 @@ compat_run() {
 if [ "$compat_es" = 1 ]; then
   compat_run "$compat_start" "$compat_log" "Elasticsearch 9" \
     "SYNCED_TEST_ELASTICSEARCH=http://127.0.0.1:${ES9_PORT:-19200}" "${COMPAT_FILES[@]}"
+  compat_run "$opensearch2_start" "$opensearch2_log" "OpenSearch 2" \
+    "SYNCED_TEST_ELASTICSEARCH=http://127.0.0.1:${OS2_PORT:-29200}" "${COMPAT_FILES[@]}"
+  compat_run "$opensearch3_start" "$opensearch3_log" "OpenSearch 3" \
+    "SYNCED_TEST_ELASTICSEARCH=http://127.0.0.1:${OS3_PORT:-39200}" "${COMPAT_FILES[@]}"
 fi
 if [ "$compat_cassandra" = 1 ]; then
   compat_run "$cassandra_compat_start" "$cassandra_compat_log" "Cassandra 4.1" \

@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { Client, errors, type ClientOptions } from "@elastic/elasticsearch";
 import type { ElasticsearchOptions } from "../../config/options.js";
-import { ConnectionError } from "../store-errors.js";
+import { ConfigError } from "../../core/errors.js";
 import { connectFailure } from "./connect-failure.js";
 import { connectOpenSearch } from "../opensearch/connect.js";
 import { ElasticsearchClient, nodeFacts } from "./elasticsearch-client.js";
@@ -54,11 +54,12 @@ export async function connectElasticsearch(
       return connectOpenSearch(options, connectTimeoutMs);
     }
     if (error instanceof errors.ProductNotSupportedError) {
-      throw new ConnectionError(
+      throw new ConfigError(
+        "es-product",
+        undefined,
         `the server at ${options.nodes.join(", ")} is not Elasticsearch (--es-product elasticsearch). ` +
           `If it runs OpenSearch, use --es-product opensearch, or auto to ask the server.`,
-        { host: options.nodes.join(", ") },
-        { cause: error },
+        { details: { host: options.nodes.join(", ") }, cause: error },
       );
     }
     throw connectFailure(error, options, connectTimeoutMs, "Elasticsearch");

@@ -1,10 +1,9 @@
 // Opens the OpenSearch client from the --es-* options: the same nodes, login and TLS files, with the
 // lossless serializer, and checks that an OpenSearch cluster answers and accepts the credentials.
 import { readFile } from "node:fs/promises";
-import { Client, type ClientOptions } from "@opensearch-project/opensearch";
+import { Client, errors as osErrors, type ClientOptions } from "@opensearch-project/opensearch";
 import type { ElasticsearchOptions } from "../../config/options.js";
 import { ConfigError } from "../../core/errors.js";
-import { ConnectionError } from "../store-errors.js";
 import { connectFailure } from "../elasticsearch/connect-failure.js";
 import { OpenSearchClient } from "./opensearch-client.js";
 import { asElasticsearchError } from "./opensearch-errors.js";
@@ -51,25 +50,40 @@ export async function connectOpenSearch(
   }
   const client = new Client(await openSearchClientOptions(options));
   let info: RootInfo;
+  let headers: unknown;
   try {
     const response = await client.transport.request(
       { method: "GET", path: "/" },
       { maxRetries: 0, requestTimeout: connectTimeoutMs },
     );
     info = response.body as RootInfo;
+    headers = response.headers;
   } catch (error) {
     await client.close().catch(() => undefined);
+    // Elasticsearch marks every answer, refusals included; a minimal one has no GET / at all.
+    if (error instanceof osErrors.ResponseError && isElasticsearch(error.meta.headers)) {
+      throw mismatch(options);
+    }
     throw connectFailure(asElasticsearchError(error), options, connectTimeoutMs, "OpenSearch");
   }
   const version = info.version?.number;
-  if (info.version?.distribution !== "opensearch" || version === undefined) {
+  if (info.version?.distribution !== "opensearch" || version === undefined || isElasticsearch(headers)) {
     await client.close().catch(() => undefined);
-    throw new ConnectionError(
-      `the server at ${options.nodes.join(", ")} is not OpenSearch (--es-product opensearch): it ` +
-        `answered as ${info.version?.distribution ?? "something else"} ${version ?? ""}. Use ` +
-        `--es-product elasticsearch for Elasticsearch, or auto to ask the server.`,
-      { host: options.nodes.join(", ") },
-    );
+    throw mismatch(options);
   }
   return new OpenSearchClient(client, version);
+}
+
+function isElasticsearch(headers: unknown): boolean {
+  return (headers as Record<string, unknown> | undefined)?.["x-elastic-product"] === "Elasticsearch";
+}
+
+function mismatch(options: ElasticsearchOptions): ConfigError {
+  return new ConfigError(
+    "es-product",
+    undefined,
+    `the server at ${options.nodes.join(", ")} is not OpenSearch (--es-product opensearch). If it ` +
+      `runs Elasticsearch, use --es-product elasticsearch, or auto to ask the server.`,
+    { details: { host: options.nodes.join(", ") } },
+  );
 }

@@ -1,0 +1,167 @@
+// The OpenSearch adapter's translations: each request of the Elasticsearch client's flat form becomes
+// the REST call OpenSearch takes, mappings name OpenSearch's types, errors become the Elasticsearch
+// client's classes, and the scan's reading method follows the server version. No server is involved.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { errors as esErrors } from "@elastic/elasticsearch";
+import { errors as osErrors } from "@opensearch-project/opensearch";
+import { compareVersions } from "../../src/stores/elasticsearch/elasticsearch-client.js";
+import {
+  isPointInTimeLost,
+  isTransientElasticsearchError,
+} from "../../src/stores/elasticsearch/transient-errors.js";
+import { forOpenSearch } from "../../src/stores/opensearch/mappings.js";
+import { restCalls, segment, splitRequest } from "../../src/stores/opensearch/opensearch-client.js";
+import { asElasticsearchError } from "../../src/stores/opensearch/opensearch-errors.js";
+import { hasShardDoc } from "../../src/stores/opensearch/scan-views.js";
+
+describe("OpenSearch requests", () => {
+  it("splits a flat request into URL parameters and a body", () => {
+    assert.deepEqual(
+      splitRequest({ index: "a", scroll: "1m", size: 5, query: { match_all: {} } }, ["scroll"], ["index"]),
+      {
+        querystring: { scroll: "1m" },
+        body: { size: 5, query: { match_all: {} } },
+      },
+    );
+    assert.deepEqual(splitRequest({ index: "a", refresh: true }, ["refresh"], ["index"]), {
+      querystring: { refresh: true },
+    });
+  });
+
+  it("escapes ids in paths, but keeps index wildcards and lists", () => {
+    assert.equal(segment("a b/c?d#e"), "a%20b%2Fc%3Fd%23e");
+    assert.equal(segment("app-*"), "app-*");
+    assert.equal(segment(["one", "two-*"]), "one,two-*");
+  });
+
+  it("sends a document as the body and its conditions as parameters", () => {
+    assert.deepEqual(
+      restCalls.index({
+        index: "s",
+        id: "lease:k",
+        document: { kind: "lease" },
+        if_seq_no: 4,
+        if_primary_term: 1,
+      }),
+      {
+        method: "PUT",
+        path: "/s/_doc/lease%3Ak",
+        querystring: { if_seq_no: 4, if_primary_term: 1 },
+        body: { kind: "lease" },
+      },
+    );
+    assert.deepEqual(restCalls.delete({ index: "s", id: "x", refresh: true }), {
+      method: "DELETE",
+      path: "/s/_doc/x",
+      querystring: { refresh: true },
+    });
+  });
+
+  it("sends bulk operations as lines, and a search body beside its URL parameters", () => {
+    const bulk = restCalls.bulk({ operations: [{ index: { _index: "i", _id: "1" } }, "{}"], refresh: true });
+    assert.deepEqual(bulk, {
+      method: "POST",
+      path: "/_bulk",
+      querystring: { refresh: true },
+      bulkBody: [{ index: { _index: "i", _id: "1" } }, "{}"],
+    });
+    assert.deepEqual(restCalls.search({ index: "i", size: 0, aggs: { t: { terms: { field: "type" } } } }), {
+      method: "POST",
+      path: "/i/_search",
+      querystring: {},
+      body: { size: 0, aggs: { t: { terms: { field: "type" } } } },
+    });
+    assert.deepEqual(restCalls.mget({ index: "i", ids: ["a", "b"] }), {
+      method: "POST",
+      path: "/i/_mget",
+      querystring: {},
+      body: { ids: ["a", "b"] },
+    });
+  });
+
+  it("names flattened fields flat_object, at any depth, in new indices and added fields", () => {
+    const create = restCalls.indicesCreate({
+      index: "i",
+      settings: { number_of_shards: 1 },
+      mappings: {
+        properties: {
+          tags: { type: "flattened", ignore_above: 256, depth_limit: 30 },
+          address: { properties: { extra: { type: "flattened" }, city: { type: "keyword" } } },
+        },
+      },
+    });
+    assert.deepEqual(create.body, {
+      settings: { number_of_shards: 1 },
+      mappings: {
+        properties: {
+          tags: { type: "flat_object" },
+          address: { properties: { extra: { type: "flat_object" }, city: { type: "keyword" } } },
+        },
+      },
+    });
+    const put = restCalls.putMapping({ index: "i", properties: { m: { type: "flattened" } } });
+    assert.deepEqual(put.body, { properties: { m: { type: "flat_object" } } });
+    assert.equal(forOpenSearch(undefined), undefined);
+  });
+});
+
+describe("OpenSearch errors", () => {
+  it("become the Elasticsearch client's classes, so the same rules classify them", () => {
+    const lost = asElasticsearchError(
+      new osErrors.ResponseError({
+        body: {
+          error: {
+            type: "search_phase_execution_exception",
+            root_cause: [{ type: "search_context_missing_exception" }],
+          },
+        },
+        statusCode: 404,
+        headers: {},
+        warnings: null,
+        meta: {} as never,
+      }),
+    );
+    assert.ok(lost instanceof esErrors.ResponseError);
+    assert.equal(lost.statusCode, 404);
+    assert.equal(isPointInTimeLost(lost), true);
+    assert.equal(isTransientElasticsearchError(lost), false);
+
+    const busy = asElasticsearchError(
+      new osErrors.ResponseError({
+        body: {},
+        statusCode: 429,
+        headers: {},
+        warnings: null,
+        meta: {} as never,
+      }),
+    );
+    assert.equal(isTransientElasticsearchError(busy), true);
+
+    const refused = asElasticsearchError(new osErrors.ConnectionError("connect ECONNREFUSED 127.0.0.1:1"));
+    assert.ok(refused instanceof esErrors.ConnectionError);
+    assert.equal(isTransientElasticsearchError(refused), true);
+    assert.ok((refused as Error).cause instanceof osErrors.ConnectionError);
+  });
+
+  it("leaves other errors as they are", () => {
+    const other = new TypeError("no");
+    assert.equal(asElasticsearchError(other), other);
+  });
+});
+
+describe("OpenSearch reading method", () => {
+  it("pages through a point in time from 3.3, which has _shard_doc, and scrolls before", () => {
+    assert.equal(hasShardDoc("2.19.6"), false);
+    assert.equal(hasShardDoc("3.2.0"), false);
+    assert.equal(hasShardDoc("3.3.0"), true);
+    assert.equal(hasShardDoc("3.6.0"), true);
+    assert.equal(hasShardDoc("10.0.0"), true);
+  });
+
+  it("orders versions by number, not by text", () => {
+    assert.ok(compareVersions("2.9.0", "2.19.6") < 0);
+    assert.ok(compareVersions("9.3.2", "8.19.21") > 0);
+    assert.equal(compareVersions("3.3", "3.3.0"), 0);
+  });
+});
