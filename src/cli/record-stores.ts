@@ -27,7 +27,12 @@ export async function recordStores(
   const consistency = cassandraDriver.types.consistencies as unknown as Record<string, number>;
   const requestLimit = await rethrowing(
     () => requestSizeLimit(clients.elasticsearch),
-    (error) => elasticsearchFailure(error, "read the nodes' http.max_content_length"),
+    (error) =>
+      elasticsearchFailure(
+        error,
+        "read the nodes' http.max_content_length",
+        clients.elasticsearch.productName,
+      ),
   );
   // Read once per connection: the stores and the schema take the 4.1 paths on a 4.1 cluster.
   const capabilities = clusterCapabilities(clients.cassandra);

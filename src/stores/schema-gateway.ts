@@ -51,7 +51,12 @@ export class StoreSchemaGateway implements SchemaGateway {
       ),
       rethrowing(
         () => discoverTypes(this.elasticsearch, s.layout, s.names.timestamp),
-        (error) => elasticsearchFailure(error, `read the mappings of ${s.layout.index}`),
+        (error) =>
+          elasticsearchFailure(
+            error,
+            `read the mappings of ${s.layout.index}`,
+            this.elasticsearch.productName,
+          ),
       ),
     ]);
     if (!keyspace.exists) {
@@ -93,6 +98,7 @@ export class StoreSchemaGateway implements SchemaGateway {
       const failure = elasticsearchFailure(
         error,
         `create the index ${plan.es.index} for table ${plan.table}`,
+        this.elasticsearch.productName,
       );
       if (failure.kind !== "failed" || this.settings.layout.layout !== "index-per-table") throw failure;
       throw new StoreError(
@@ -130,7 +136,8 @@ export class StoreSchemaGateway implements SchemaGateway {
     const { keyspace, names, layout } = this.settings;
     const mapping = await rethrowing(
       () => this.elasticsearch.indices.getMapping({ index }),
-      (error) => elasticsearchFailure(error, `read the mapping of index ${index}`),
+      (error) =>
+        elasticsearchFailure(error, `read the mapping of index ${index}`, this.elasticsearch.productName),
     );
     const properties = Object.values(mapping)[0]?.mappings.properties ?? {};
     const reserved = new Set([names.id, names.timestamp, names.tombstone, layout.typeField]);

@@ -17,8 +17,11 @@ export function responseReason(error: errors.ResponseError): string {
   return [type, reason].filter((part) => part !== undefined).join(": ");
 }
 
-/** `error` as a SyncedError; `action` completes "could not ...", such as "read index app-users". */
-export function elasticsearchFailure(error: unknown, action: string): SyncedError {
+/**
+ * `error` as a SyncedError; `action` completes "could not ...", such as "read index app-users", and
+ * `product` names what answers on the search side (the client's productName).
+ */
+export function elasticsearchFailure(error: unknown, action: string, product = "Elasticsearch"): SyncedError {
   if (error instanceof SyncedError) return error;
   const details = { store: "elasticsearch", action };
   if (
@@ -27,7 +30,7 @@ export function elasticsearchFailure(error: unknown, action: string): SyncedErro
     error instanceof errors.NoLivingConnectionsError
   ) {
     return new ConnectionError(
-      `Elasticsearch could not ${action}: ${firstLine(error)}. Check that the cluster runs and is reachable ` +
+      `${product} could not ${action}: ${firstLine(error)}. Check that the cluster runs and is reachable ` +
         `from here (a restart in progress, a network problem, --es-nodes). ${AGAIN}`,
       details,
       { cause: error },
@@ -38,23 +41,23 @@ export function elasticsearchFailure(error: unknown, action: string): SyncedErro
     const reason = responseReason(error);
     if (status === 401 || status === 403) {
       return new AuthenticationError(
-        `Elasticsearch refused to ${action} (${status}, ${reason}): check the user's privileges on the index.`,
+        `${product} refused to ${action} (${status}, ${reason}): check the user's privileges on the index.`,
         { ...details, status },
         { cause: error },
       );
     }
     if (status === 429 || status >= 502) {
       return new ConnectionError(
-        `Elasticsearch could not ${action}: the cluster answered ${status} (${reason}). ${AGAIN}`,
+        `${product} could not ${action}: the cluster answered ${status} (${reason}). ${AGAIN}`,
         { ...details, status },
         { cause: error },
       );
     }
     return new StoreError(
-      `Elasticsearch refused to ${action} (${status}, ${reason}).`,
+      `${product} refused to ${action} (${status}, ${reason}).`,
       { ...details, status },
       { cause: error },
     );
   }
-  return new StoreError(`Elasticsearch could not ${action}: ${firstLine(error)}.`, details, { cause: error });
+  return new StoreError(`${product} could not ${action}: ${firstLine(error)}.`, details, { cause: error });
 }

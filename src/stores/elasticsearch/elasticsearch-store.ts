@@ -71,7 +71,9 @@ export class ElasticsearchStore implements RecordStore {
       plan,
       range,
     );
-    return rethrowingEach(scan, (error) => elasticsearchFailure(error, `read index ${plan.es.index}`));
+    return rethrowingEach(scan, (error) =>
+      elasticsearchFailure(error, `read index ${plan.es.index}`, this.#settings.client.productName),
+    );
   }
 
   /** The documents of the range, counted by the cluster (this shard's part of them, roughly). */
@@ -86,7 +88,12 @@ export class ElasticsearchStore implements RecordStore {
   fetchCurrent(plan: TablePlan, ids: readonly string[]): Promise<Map<string, CurrentRecord | BadRecord>> {
     return rethrowing(
       () => this.#retry(() => fetchDocuments(this.#settings.client, plan, ids)),
-      (error) => elasticsearchFailure(error, `read documents of index ${plan.es.index}`),
+      (error) =>
+        elasticsearchFailure(
+          error,
+          `read documents of index ${plan.es.index}`,
+          this.#settings.client.productName,
+        ),
     );
   }
 
@@ -99,7 +106,12 @@ export class ElasticsearchStore implements RecordStore {
     if (this.#settings.versioning === "external") return Promise.resolve(false);
     return rethrowing(
       () => this.#retry(() => countDocuments(this.#settings.client, plan)).then((count) => count === 0),
-      (error) => elasticsearchFailure(error, `count the documents of index ${plan.es.index}`),
+      (error) =>
+        elasticsearchFailure(
+          error,
+          `count the documents of index ${plan.es.index}`,
+          this.#settings.client.productName,
+        ),
     );
   }
 
@@ -118,7 +130,8 @@ export class ElasticsearchStore implements RecordStore {
     };
     return rethrowing(
       () => bulkWrite(settings, plan, writes),
-      (error) => elasticsearchFailure(error, `write to index ${plan.es.index}`),
+      (error) =>
+        elasticsearchFailure(error, `write to index ${plan.es.index}`, this.#settings.client.productName),
     );
   }
 }
