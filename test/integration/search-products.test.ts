@@ -49,6 +49,23 @@ describe("search products", () => {
     assert.equal(Number(rows.first().get(0)), 0);
   });
 
+  it("refuses an Elasticsearch API key for OpenSearch, saying to log in instead", async (t) => {
+    if (h.es.product !== "opensearch") {
+      t.skip("an Elasticsearch server: tls.test.ts tests its API keys");
+      return;
+    }
+    const args = h
+      .baseArgs()
+      .filter((arg, i, all) => arg !== "--es-username" && all[i - 1] !== "--es-username");
+    const result = await h.cli([...args, "--json"], {
+      SYNCED_ES_PASSWORD: "",
+      SYNCED_ES_API_KEY: "aWQ6a2V5",
+    });
+    assert.equal(result.code, EXIT.usage, result.stderr);
+    assert.match(result.stderr, /takes no Elasticsearch API key: log in with --es-username/);
+    assert.doesNotMatch(result.stderr, /aWQ6a2V5/);
+  });
+
   it("reads every document of a 3-shard index once, in 3 slices of small pages", async () => {
     const result = await h.run([
       "--es-product",
