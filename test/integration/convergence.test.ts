@@ -7,22 +7,22 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Client as ElasticsearchClient } from "@elastic/elasticsearch";
+import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
 import cassandra from "cassandra-driver";
 import { ConvergenceCheck } from "../reliability/convergence.js";
 import { describeDivergence } from "../reliability/oracle.js";
 import { seedFrom } from "../reliability/seeded-random.js";
-import { cassandraOptions, elasticsearchOptions, runScopedName } from "../support/servers.js";
+import { cassandraOptions, connectTestSearch, runScopedName } from "../support/servers.js";
 
 describe("convergence under concurrent writers", () => {
   let stateDir: string;
   let cassandraClient: cassandra.Client;
-  let es: ElasticsearchClient;
+  let es: SearchClient;
 
   before(async () => {
     stateDir = await mkdtemp(join(tmpdir(), "convergence-state-"));
     cassandraClient = new cassandra.Client(cassandraOptions());
-    es = new ElasticsearchClient(elasticsearchOptions());
+    es = await connectTestSearch();
   });
   after(async () => {
     await Promise.all([cassandraClient.shutdown(), es.close()]);

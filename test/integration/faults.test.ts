@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Client as ElasticsearchClient } from "@elastic/elasticsearch";
+import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
@@ -18,7 +18,7 @@ import { ConvergenceWorld, type Side, type Table } from "../reliability/converge
 import { Oracle, describeDivergence, type Divergence } from "../reliability/oracle.js";
 import { SeededRandom, seedFrom } from "../reliability/seeded-random.js";
 import { MAIN, runSynced } from "../support/cli.js";
-import { cassandraOptions, elasticsearchOptions, runScopedName, testServers } from "../support/servers.js";
+import { cassandraOptions, connectTestSearch, runScopedName, testServers } from "../support/servers.js";
 
 const NEW_PER_TRIAL = 500;
 const UPDATES_PER_TRIAL = 150;
@@ -31,13 +31,13 @@ describe("faults at random points of a run", () => {
   const ids: { table: Table; id: string }[] = [];
   let stateDir: string;
   let cassandraClient: cassandra.Client;
-  let es: ElasticsearchClient;
+  let es: SearchClient;
   let world: ConvergenceWorld;
 
   before(async () => {
     stateDir = await mkdtemp(join(tmpdir(), "faults-state-"));
     cassandraClient = new cassandra.Client(cassandraOptions());
-    es = new ElasticsearchClient(elasticsearchOptions());
+    es = await connectTestSearch();
     world = new ConvergenceWorld(runScopedName("faults"), "index-per-table", cassandraClient, es);
     await world.create();
     const setup = await runSynced(args(["-b", "0"]), secrets());

@@ -92,7 +92,7 @@ describe("a store that goes away during a run", () => {
       const { code, stderr, stdout } = await run.exited;
       assert.equal(code, EXIT.unreachable, stderr);
       const summary = JSON.parse(stdout) as { error: { message: string } };
-      assert.match(summary.error.message, /^Elasticsearch could not write to index /);
+      assert.match(summary.error.message, new RegExp(`^${h.es.productName} could not write to index `));
       assert.match(summary.error.message, new RegExp(`ECONNREFUSED 127\\.0\\.0\\.1:${outage.port}`));
       // Past the two-second window; not after the client's own slower retries.
       assert.ok((summary as unknown as { durationMs: number }).durationMs < 15_000, stdout);

@@ -7,9 +7,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { Client as ElasticsearchClient } from "@elastic/elasticsearch";
 import cassandra from "cassandra-driver";
-import { cassandraOptions, elasticsearchOptions, runScopedName } from "../support/servers.js";
+import { cassandraOptions, connectTestSearch, runScopedName } from "../support/servers.js";
 import { ConvergenceCheck, type ConvergenceReport } from "./convergence.js";
 import { describeDivergence } from "./oracle.js";
 
@@ -36,7 +35,7 @@ const rounds = whole("rounds", values.rounds);
 const firstSeed =
   values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : whole("seed", values.seed);
 const client = new cassandra.Client(cassandraOptions());
-const es = new ElasticsearchClient(elasticsearchOptions());
+const es = await connectTestSearch();
 const reports: ConvergenceReport[] = [];
 try {
   for (let round = 0; round < rounds; round++) {

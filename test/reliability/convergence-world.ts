@@ -1,9 +1,12 @@
 // One keyspace and its index(es) for the convergence checker: both table shapes, one layout, the
 // writes other applications make (ordinary INSERTs and index calls, tmstmp set by the writer), and
 // what each store holds afterwards, one value per record.
-import type { Client as ElasticsearchClient } from "@elastic/elasticsearch";
+import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
 import cassandra from "cassandra-driver";
 import type { Value } from "./oracle.js";
+
+/** A search returns at most 10,000 hits by default. */
+const MAX_RECORDS = 10_000;
 
 export type Layout = "index-per-table" | "type-field";
 export type Side = "cassandra" | "es";
@@ -33,7 +36,7 @@ export class ConvergenceWorld {
     readonly name: string,
     readonly layout: Layout,
     private readonly cassandra: cassandra.Client,
-    private readonly es: ElasticsearchClient,
+    private readonly es: SearchClient,
   ) {}
 
   /** The flags that point synced at this world. */
@@ -133,12 +136,17 @@ export class ConvergenceWorld {
   /** Every record of `table` as Elasticsearch holds it. */
   async readElasticsearch(table: Table): Promise<Map<string, Value>> {
     const records = new Map<string, Value>();
-    const documents = this.es.helpers.scrollDocuments<Source & { id: string }>({
+    // One plain search, not synced's own paged reads: the checker must not share what it checks. A
+    // table holds far fewer records than a search may return (index.max_result_window).
+    const response = await this.es.search<Source & { id: string }>({
       index: this.index(table),
-      size: 1000,
+      size: MAX_RECORDS,
       query: this.layout === "type-field" ? { term: { type: table } } : { match_all: {} },
     });
-    for await (const doc of documents) {
+    const hits = response.hits.hits;
+    if (hits.length >= MAX_RECORDS) throw new Error(`more than ${MAX_RECORDS - 1} records in ${table}`);
+    for (const { _source: doc } of hits) {
+      if (doc === undefined) continue;
       records.set(doc.id, { tmstmp: millis(doc.tmstmp), v: Number(doc.v), deleted: doc.deleted === true });
     }
     return records;
