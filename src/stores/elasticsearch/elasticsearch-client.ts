@@ -80,10 +80,6 @@ export class ElasticsearchClient implements SearchClient {
     return this.#client.bulk(request, options);
   }
 
-  health(options?: { maxRetries?: number; requestTimeout?: number }): Promise<estypes.ClusterHealthResponse> {
-    return this.#client.cluster.health({}, options);
-  }
-
   maxContentLength(): Promise<number | undefined> {
     return Promise.resolve(this.#maxContentLength);
   }

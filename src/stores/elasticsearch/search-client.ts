@@ -64,7 +64,6 @@ export interface SearchClient {
     refresh(request: estypes.IndicesRefreshRequest): Promise<estypes.IndicesRefreshResponse>;
   };
 
-  health(options?: RequestOptions): Promise<estypes.ClusterHealthResponse>;
   /** The smallest http.max_content_length of the nodes, when they report one. */
   maxContentLength(): Promise<number | undefined>;
 

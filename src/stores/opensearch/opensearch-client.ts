@@ -176,7 +176,7 @@ export class OpenSearchClient implements SearchClient {
   }
 
   /** Sends one REST call; the response body, or the error as the Elasticsearch client's class. */
-  async #send<T>(call: RestCall, options: RequestOptions & { ignore?: number[] } = {}): Promise<T> {
+  async #send<T>(call: RestCall, options: RequestOptions = {}): Promise<T> {
     const { signal, ...transportOptions } = options;
     const request = this.#client.transport.request(
       {
@@ -241,10 +241,6 @@ export class OpenSearchClient implements SearchClient {
 
   bulk(request: estypes.BulkRequest, options?: RequestOptions): Promise<estypes.BulkResponse> {
     return this.#send(restCalls.bulk(request), options);
-  }
-
-  health(options?: RequestOptions): Promise<estypes.ClusterHealthResponse> {
-    return this.#send({ method: "GET", path: "/_cluster/health" }, options);
   }
 
   async maxContentLength(): Promise<number | undefined> {
