@@ -77,11 +77,10 @@ export async function recordStores(
       ...(options.shard ? { shard: options.shard } : {}),
       ...shared,
       onScanRestart: (index: string) => {
+        // A point in time, or scroll contexts on OpenSearch before 3.3: either is lost the same way.
         context.logger.info(
-          "Elasticsearch lost the point in time of a read (a node restarted?); reading again",
-          {
-            index,
-          },
+          `${clients.elasticsearch.productName} lost the point in time of a read (a node restarted?); reading again`,
+          { index },
         );
       },
     }),

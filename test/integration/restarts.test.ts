@@ -2,6 +2,8 @@
 // scripts that started the server stop it and start it again, and the run rides through within
 // --retry-window and finishes with nothing lost. The test runs only against servers the test command
 // started itself (it lists them in SYNCED_TEST_RESTARTABLE): it never restarts someone else's server.
+// The search side is the servers.sh node SYNCED_TEST_SEARCH_NODE names (elasticsearch by default), so
+// the compatibility runs restart their OpenSearch node the same way.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { setTimeout as delay } from "node:timers/promises";
@@ -16,23 +18,33 @@ const ROWS = 2000;
 const SCRIPTS = fileURLToPath(new URL("../../../scripts/", import.meta.url));
 const restartable = new Set((process.env["SYNCED_TEST_RESTARTABLE"] ?? "").split(/\s+/).filter(Boolean));
 
+const SEARCH_NODE = process.env["SYNCED_TEST_SEARCH_NODE"] ?? "elasticsearch";
+
 type Server = "cassandra" | "elasticsearch";
 
-/** Runs scripts/<server>.sh stop|start, with the test command's environment (ports, heap). */
+/** The servers.sh name of the node behind a side. */
+function node(server: Server): string {
+  return server === "cassandra" ? "cassandra" : SEARCH_NODE;
+}
+
+/** Runs scripts/servers.sh stop|start on the node, with the test command's environment (ports, heap). */
 function serverScript(server: Server, action: "stop" | "start"): Promise<void> {
+  const args = [`${SCRIPTS}servers.sh`, action, node(server)];
   return new Promise((resolve, reject) => {
-    execFile("bash", [`${SCRIPTS}${server}.sh`, action], { timeout: 300_000 }, (error, stdout, stderr) => {
+    execFile("bash", args, { timeout: 300_000 }, (error, stdout, stderr) => {
       if (error)
-        reject(new Error(`scripts/${server}.sh ${action} failed: ${error.message}\n${stdout}${stderr}`));
+        reject(
+          new Error(`servers.sh ${action} ${node(server)} failed: ${error.message}\n${stdout}${stderr}`),
+        );
       else resolve();
     });
   });
 }
 
 function skipReason(server: Server): string | false {
-  return restartable.has(server)
+  return restartable.has(node(server))
     ? false
-    : `restarts only a ${server} that the test command started (SYNCED_TEST_RESTARTABLE)`;
+    : `restarts only a ${node(server)} that the test command started (SYNCED_TEST_RESTARTABLE)`;
 }
 
 describe("a server restarted in the middle of a run", () => {
@@ -85,7 +97,7 @@ describe("a server restarted in the middle of a run", () => {
   }
 
   for (const server of ["elasticsearch", "cassandra"] as const) {
-    const name = server === "elasticsearch" ? "Elasticsearch" : "Cassandra";
+    const name = server === "elasticsearch" ? "the search server" : "Cassandra";
     it(`rides through a restart of ${name} and loses nothing`, { skip: skipReason(server) }, async (t) => {
       const { fromCassandra, fromEs } = await tables(server.slice(0, 4));
       const child = h.spawnCli([
@@ -123,7 +135,7 @@ describe("a server restarted in the middle of a run", () => {
       assert.equal(code, EXIT.success, stderr);
       if (server === "elasticsearch" && movedBefore < ROWS - 200) {
         // Far from the end of its read, which a restart cut: the read started over.
-        assert.match(stderr, /Elasticsearch lost the point in time of a read/);
+        assert.match(stderr, new RegExp(`${h.es.productName} lost the point in time of a read`));
       }
       const summary = JSON.parse(stdout) as { totals: { deadLettered: number } };
       assert.equal(summary.totals.deadLettered, 0, stdout);
