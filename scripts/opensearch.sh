@@ -8,6 +8,15 @@
 # by side. The zip has no security plugin: plain HTTP and no login. OpenSearch refuses to run as root,
 # so as root the server runs as the unprivileged user synced-es (shared with Elasticsearch), which
 # this script creates.
+# OPENSEARCH_TLS=1 starts, stops or reports a second node instead, for the TLS tests: OpenSearch 2.19.4
+# with the security plugin of the same version (from Maven Central too, installed offline into its
+# own home), HTTPS only with the certificates of scripts/certs.sh (also between nodes, which the plugin
+# requires), client certificates asked for and checked but not required, and the login
+# OPENSEARCH_USERNAME / OPENSEARCH_PASSWORD (default synced / synced-secret, with the all_access role).
+# Its own config, data, logs and pid file, OPENSEARCH_TLS_PORT (HTTP, default 29201),
+# OPENSEARCH_TLS_TRANSPORT_PORT (default 29301) and OPENSEARCH_TLS_HEAP (default 384m). The node writes
+# its security index from the files in its config on first start; later starts keep that index, so a
+# changed login takes effect after deleting the node's data folder (data-2-tls).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -23,13 +32,28 @@ case "${SYNCED_OPENSEARCH_MAJOR:-2}" in
   3) VERSION=3.6.0 MIN_JAVA=21 MAX_JAVA="" default_port=39200 default_transport_port=39300 ;;
   *) die "SYNCED_OPENSEARCH_MAJOR must be 2 or 3, not '${SYNCED_OPENSEARCH_MAJOR}'" ;;
 esac
-SUFFIX="" SCHEME=http PORT_VARIABLE=OPENSEARCH_PORT
-HTTP_PORT=${OPENSEARCH_PORT:-$default_port}
-TRANSPORT_PORT=${OPENSEARCH_TRANSPORT_PORT:-$default_transport_port}
-HEAP=${OPENSEARCH_HEAP:-384m}
+case "${OPENSEARCH_TLS:-0}" in
+  0)
+    TLS=0 SUFFIX="" SCHEME=http PORT_VARIABLE=OPENSEARCH_PORT NODE=opensearch-${VERSION%%.*}
+    HTTP_PORT=${OPENSEARCH_PORT:-$default_port}
+    TRANSPORT_PORT=${OPENSEARCH_TRANSPORT_PORT:-$default_transport_port}
+    HEAP=${OPENSEARCH_HEAP:-384m}
+    ;;
+  1)
+    [ "${SYNCED_OPENSEARCH_MAJOR:-2}" = 2 ] || die "OPENSEARCH_TLS=1 runs OpenSearch 2 only"
+    # The security plugin must match the server's version exactly; Maven Central has both for 2.19.4.
+    VERSION=2.19.4 SECURITY_PLUGIN_VERSION=2.19.4.0
+    TLS=1 SUFFIX=-tls SCHEME=https PORT_VARIABLE=OPENSEARCH_TLS_PORT NODE=opensearch-tls
+    HTTP_PORT=${OPENSEARCH_TLS_PORT:-29201}
+    TRANSPORT_PORT=${OPENSEARCH_TLS_TRANSPORT_PORT:-29301}
+    HEAP=${OPENSEARCH_TLS_HEAP:-384m}
+    ;;
+  *) die "OPENSEARCH_TLS must be 0 or 1, not '${OPENSEARCH_TLS}'" ;;
+esac
+USERNAME=${OPENSEARCH_USERNAME:-synced}
+PASSWORD=${OPENSEARCH_PASSWORD:-synced-secret}
 START_TIMEOUT=${OPENSEARCH_START_TIMEOUT:-180}
-NODE=opensearch-${VERSION%%.*}
-LABEL=OpenSearch
+LABEL="OpenSearch${SUFFIX:+ (TLS)}"
 CLUSTER=synced-test-$NODE
 set_paths
 
@@ -53,11 +77,119 @@ http.max_content_length: 6mb
 # A nearly full developer disk must not turn the test indices read-only.
 cluster.routing.allocation.disk.threshold_enabled: false
 EOF
+  [ "$TLS" = 0 ] || configure_security "$1"
   own_node_files
+  # The plugin warns about a config its user shares with others.
+  [ "$TLS" = 0 ] || chmod -R go-rwx "$CONF_DIR"
+}
+
+# The security plugin, installed once into the TLS node's home (search-node.sh calls this after it
+# has unpacked the home), from a zip downloaded once.
+install_plugins() {
+  [ "$TLS" = 1 ] || return 0
+  [ -f "$HOME_DIR/plugins/opensearch-security/.complete" ] && return 0
+  local name=opensearch-security-$SECURITY_PLUGIN_VERSION
+  local zip=$DOWNLOADS_DIR/$name.zip
+  local url=$MAVEN_CENTRAL/org/opensearch/plugin/opensearch-security/$SECURITY_PLUGIN_VERSION/$name.zip
+  if [ ! -s "$zip" ]; then
+    log "downloading the OpenSearch security plugin $SECURITY_PLUGIN_VERSION from Maven Central (first run only)"
+    curl -fsSL --retry 3 -o "$zip.part" "$url" || die "download failed: $url"
+    mv "$zip.part" "$zip"
+  fi
+  rm -rf "$HOME_DIR/plugins/opensearch-security" "$HOME_DIR/config/opensearch-security"
+  OPENSEARCH_JAVA_HOME=$1 OPENSEARCH_PATH_CONF=$HOME_DIR/config \
+    "$HOME_DIR/bin/opensearch-plugin" install --batch "file://$zip" >"$NODE_DIR/plugin-install.log" 2>&1 || {
+    cat "$NODE_DIR/plugin-install.log" >&2
+    die "could not install the OpenSearch security plugin into $HOME_DIR"
+  }
+  touch "$HOME_DIR/plugins/opensearch-security/.complete"
+}
+
+# TLS on both ports with the test certificates, one login, and none of the plugin's demo users,
+# roles or audit log. The security index is made from these files on the node's first start.
+configure_security() {
+  local certs_dir file hash security=$CONF_DIR/opensearch-security
+  certs_dir=$(bash "$REPO_ROOT/scripts/certs.sh") || die "could not make the test certificates"
+  mkdir -p "$CONF_DIR/certs"
+  for file in ca.crt server.crt; do cp "$certs_dir/$file" "$CONF_DIR/certs/$file"; done
+  # The plugin reads PKCS#8 keys only.
+  openssl pkcs8 -topk8 -nocrypt -in "$certs_dir/server.key" -out "$CONF_DIR/certs/server.key" ||
+    die "could not convert the server key to PKCS#8"
+  cat >>"$CONF_DIR/opensearch.yml" <<EOF
+# The security plugin: HTTPS only, and TLS between nodes (which the plugin requires), with the test
+# certificates. Client certificates are asked for and checked against the test CA when shown, not
+# required: tests connect both ways.
+plugins.security.ssl.http.enabled: true
+plugins.security.ssl.http.pemcert_filepath: certs/server.crt
+plugins.security.ssl.http.pemkey_filepath: certs/server.key
+plugins.security.ssl.http.pemtrustedcas_filepath: certs/ca.crt
+plugins.security.ssl.http.clientauth_mode: OPTIONAL
+plugins.security.ssl.transport.pemcert_filepath: certs/server.crt
+plugins.security.ssl.transport.pemkey_filepath: certs/server.key
+plugins.security.ssl.transport.pemtrustedcas_filepath: certs/ca.crt
+plugins.security.ssl.transport.enforce_hostname_verification: false
+# The node's own certificate, for its transport connections; no certificate the tests hold is an admin.
+plugins.security.nodes_dn: ["CN=localhost"]
+plugins.security.authcz.admin_dn: ["CN=synced test admin"]
+plugins.security.allow_default_init_securityindex: true
+plugins.security.audit.type: noop
+plugins.security.restapi.roles_enabled: [all_access]
+EOF
+  hash=$(OPENSEARCH_JAVA_HOME=$1 bash "$HOME_DIR/plugins/opensearch-security/tools/hash.sh" -p "$PASSWORD" |
+    grep -E '^[$]2[aby][$]' | tail -n 1) || die "could not hash the OpenSearch password"
+  cat >"$security/internal_users.yml" <<EOF
+# Written by scripts/opensearch.sh: the one login of the test node.
+_meta:
+  type: internalusers
+  config_version: 2
+$USERNAME:
+  hash: "$hash"
+  reserved: false
+  description: synced tests
+EOF
+  cat >"$security/roles_mapping.yml" <<EOF
+# Written by scripts/opensearch.sh.
+_meta:
+  type: rolesmapping
+  config_version: 2
+all_access:
+  reserved: false
+  users: [$USERNAME]
+EOF
+  cat >"$security/config.yml" <<EOF
+# Written by scripts/opensearch.sh: logins from the internal users, by HTTP basic authentication.
+_meta:
+  type: config
+  config_version: 2
+config:
+  dynamic:
+    http:
+      anonymous_auth_enabled: false
+    authc:
+      basic_internal_auth_domain:
+        http_enabled: true
+        transport_enabled: true
+        order: 0
+        http_authenticator:
+          type: basic
+          challenge: true
+        authentication_backend:
+          type: intern
+EOF
+  cat >"$security/audit.yml" <<EOF
+# Written by scripts/opensearch.sh: no audit log.
+_meta:
+  type: audit
+  config_version: 2
+config:
+  enabled: false
+EOF
 }
 
 ready() {
-  curl -fsS -m 5 "$SCHEME://127.0.0.1:$HTTP_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" |
+  local tls=()
+  [ "$TLS" = 0 ] || tls=(--cacert "$CONF_DIR/certs/ca.crt" -u "$USERNAME:$PASSWORD")
+  curl -fsS -m 5 "${tls[@]}" "$SCHEME://127.0.0.1:$HTTP_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" |
     grep -qE '"status":"(yellow|green)"'
 }
 

@@ -13,7 +13,8 @@
 #   NODE (its name in status), LABEL (in messages), CLUSTER, SCHEME, HTTP_PORT, PORT_VARIABLE, HEAP,
 #   START_TIMEOUT
 # and defines configure JAVA_HOME (writes the node's config with prepare_node_dirs and own_node_files)
-# and ready (succeeds once cluster health is yellow or green). node_main then runs the action.
+# and ready (succeeds once cluster health is yellow or green), and may define install_plugins JAVA_HOME
+# (adds plugins to the unpacked home, under the setup lock). node_main then runs the action.
 
 # Elasticsearch and OpenSearch refuse to run as root; as root both run as this user.
 RUN_USER=synced-es
@@ -188,6 +189,7 @@ node_start() {
       place_node_dir
       set_paths
       install_home
+      ! declare -F install_plugins >/dev/null || install_plugins "$java_home"
     } 9>"$SERVERS_DIR/.search-node-setup.lock"
     configure "$java_home"
     launch_node "$java_home"

@@ -2,9 +2,11 @@
 # Starts, stops or reports the test servers: Cassandra and Elasticsearch unless named (stop also stops
 # the HTTPS node and the compatibility nodes).
 #   scripts/servers.sh start|stop|status [NAME]...
-# NAME: cassandra, elasticsearch, elasticsearch-tls, elasticsearch-9, cassandra-4, opensearch-2 or
-# opensearch-3. elasticsearch-tls is the HTTPS node for the TLS tests (scripts/elasticsearch.sh with
-# ES_TLS=1). The compatibility nodes run beside the default ones on ports of their own:
+# NAME: cassandra, elasticsearch, elasticsearch-tls, elasticsearch-9, cassandra-4, opensearch-2,
+# opensearch-3 or opensearch-tls. elasticsearch-tls is the HTTPS node for the TLS tests
+# (scripts/elasticsearch.sh with ES_TLS=1); opensearch-tls is its OpenSearch counterpart, OpenSearch
+# 2.19.4 with the security plugin (scripts/opensearch.sh with OPENSEARCH_TLS=1), on OS_TLS_PORT
+# (29201) and OS_TLS_TRANSPORT_PORT (29301). The compatibility nodes run beside the default ones on ports of their own:
 # elasticsearch-9 (Elasticsearch 9) on ES9_PORT (19200) and ES9_TRANSPORT_PORT (19300); cassandra-4
 # (Cassandra 4.1) on CASSANDRA4_PORT (9142), CASSANDRA4_STORAGE_PORT (7100) and CASSANDRA4_JMX_PORT
 # (7299); opensearch-2 and opensearch-3 (scripts/opensearch.sh) on OS2_PORT (29200) and
@@ -18,14 +20,14 @@ servers=("${@:2}")
 if [ ${#servers[@]} -eq 0 ]; then
   servers=(cassandra elasticsearch)
   # The test command may have started the HTTPS node too; a plain stop leaves nothing running.
-  [ "$action" != stop ] || servers+=(elasticsearch-tls elasticsearch-9 cassandra-4 opensearch-2 opensearch-3)
+  [ "$action" != stop ] || servers+=(elasticsearch-tls elasticsearch-9 cassandra-4 opensearch-2 opensearch-3 opensearch-tls)
 fi
 
 for server in "${servers[@]}"; do
   case $server in
-    cassandra | elasticsearch | elasticsearch-tls | elasticsearch-9 | cassandra-4 | opensearch-2 | opensearch-3) ;;
+    cassandra | elasticsearch | elasticsearch-tls | elasticsearch-9 | cassandra-4 | opensearch-2 | opensearch-3 | opensearch-tls) ;;
     *)
-      echo "[servers] error: unknown server '$server' (cassandra, elasticsearch, elasticsearch-tls, elasticsearch-9, cassandra-4, opensearch-2 or opensearch-3)" >&2
+      echo "[servers] error: unknown server '$server' (cassandra, elasticsearch, elasticsearch-tls, elasticsearch-9, cassandra-4, opensearch-2, opensearch-3 or opensearch-tls)" >&2
       exit 1
       ;;
   esac
@@ -48,12 +50,16 @@ server_script() {
       ;;
     # OpenSearch, each major on ports of its own beside Elasticsearch.
     opensearch-2)
-      SYNCED_OPENSEARCH_MAJOR=2 OPENSEARCH_PORT=${OS2_PORT:-29200} OPENSEARCH_TRANSPORT_PORT=${OS2_TRANSPORT_PORT:-29300} \
+      SYNCED_OPENSEARCH_MAJOR=2 OPENSEARCH_TLS=0 OPENSEARCH_PORT=${OS2_PORT:-29200} OPENSEARCH_TRANSPORT_PORT=${OS2_TRANSPORT_PORT:-29300} \
         bash "$here/opensearch.sh" "$2"
       ;;
     opensearch-3)
-      SYNCED_OPENSEARCH_MAJOR=3 OPENSEARCH_PORT=${OS3_PORT:-39200} OPENSEARCH_TRANSPORT_PORT=${OS3_TRANSPORT_PORT:-39300} \
+      SYNCED_OPENSEARCH_MAJOR=3 OPENSEARCH_TLS=0 OPENSEARCH_PORT=${OS3_PORT:-39200} OPENSEARCH_TRANSPORT_PORT=${OS3_TRANSPORT_PORT:-39300} \
         bash "$here/opensearch.sh" "$2"
+      ;;
+    opensearch-tls)
+      SYNCED_OPENSEARCH_MAJOR=2 OPENSEARCH_TLS=1 OPENSEARCH_TLS_PORT=${OS_TLS_PORT:-29201} \
+        OPENSEARCH_TLS_TRANSPORT_PORT=${OS_TLS_TRANSPORT_PORT:-29301} bash "$here/opensearch.sh" "$2"
       ;;
     *) ES_TLS=0 bash "$here/$1.sh" "$2" ;;
   esac
@@ -82,7 +88,7 @@ case $action in
     exit $failed
     ;;
   *)
-    echo "[servers] usage: scripts/servers.sh start|stop|status [cassandra|elasticsearch|elasticsearch-tls|elasticsearch-9|cassandra-4|opensearch-2|opensearch-3]..." >&2
+    echo "[servers] usage: scripts/servers.sh start|stop|status [cassandra|elasticsearch|elasticsearch-tls|elasticsearch-9|cassandra-4|opensearch-2|opensearch-3|opensearch-tls]..." >&2
     exit 1
     ;;
 esac

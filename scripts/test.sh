@@ -84,7 +84,8 @@ done
 # tombstones, layouts, every type, the state and dead-letter backends, verify) against Elasticsearch
 # 9 (with the same 8.x client), OpenSearch 2 (read through scroll contexts) and OpenSearch 3 (through
 # a point in time, as Elasticsearch). Only where these scripts run the servers, and not when the
-# default node is already 9. SYNCED_TEST_COMPAT=0 leaves them all out.
+# default node is already 9. SYNCED_TEST_COMPAT=0 leaves them all out. With them, opensearch-tls.test.ts
+# runs against OpenSearch with the security plugin (the opensearch-tls node, HTTPS and the tests' login).
 COMPAT_FILES=(reconcile-both-directions concurrent-writes layouts-and-deletes values-roundtrip
   values-through-synced reconcile-precision state-contract dead-letter-contract smoke uppercase-ids verify
   search-products)
@@ -117,6 +118,10 @@ if [ "$compat_es" = 1 ]; then
   opensearch3_log=$(mktemp)
   start_compat_node opensearch-3 "$opensearch3_log"
   opensearch3_start=$!
+  opensearch_tls_log=$(mktemp)
+  OPENSEARCH_USERNAME=$SYNCED_TEST_ES_USERNAME OPENSEARCH_PASSWORD=$SYNCED_TEST_ES_PASSWORD \
+    start_compat_node opensearch-tls "$opensearch_tls_log"
+  opensearch_tls_start=$!
 fi
 if [ "$compat_cassandra" = 1 ]; then
   cassandra_compat_log=$(mktemp)
@@ -156,6 +161,10 @@ if [ "$compat_es" = 1 ]; then
     "SYNCED_TEST_ELASTICSEARCH=http://127.0.0.1:${OS2_PORT:-29200}" "${COMPAT_FILES[@]}"
   compat_run "$opensearch3_start" "$opensearch3_log" "OpenSearch 3" \
     "SYNCED_TEST_ELASTICSEARCH=http://127.0.0.1:${OS3_PORT:-39200}" "${COMPAT_FILES[@]}"
+  # The node uses the certificates of scripts/certs.sh, whatever SYNCED_TEST_TLS_DIR says.
+  SYNCED_TEST_TLS_DIR=$(bash scripts/certs.sh) compat_run "$opensearch_tls_start" "$opensearch_tls_log" \
+    "OpenSearch with the security plugin" "SYNCED_TEST_OS_TLS_URL=https://127.0.0.1:${OS_TLS_PORT:-29201}" \
+    opensearch-tls
 fi
 if [ "$compat_cassandra" = 1 ]; then
   compat_run "$cassandra_compat_start" "$cassandra_compat_log" "Cassandra 4.1" \

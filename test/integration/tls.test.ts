@@ -10,26 +10,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Client as ElasticsearchClient } from "@elastic/elasticsearch";
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { runSynced, type CliResult } from "../support/cli.js";
 import { Harness } from "../support/harness.js";
+import { assertNoSecret, cert, noTlsDir, outputs, written, type Place } from "../support/tls.js";
 import { firstLine } from "../../src/stores/store-errors.js";
 
-const tlsDir = process.env["SYNCED_TEST_TLS_DIR"];
 const esTlsUrl = process.env["SYNCED_TEST_ES_TLS_URL"];
-const noCassandraTls =
-  tlsDir === undefined
-    ? "SYNCED_TEST_TLS_DIR is not set: run through scripts/test.sh, or set it to the certificates of scripts/certs.sh"
-    : false;
+const noCassandraTls = noTlsDir;
 const noEsTls =
   noCassandraTls ||
   (esTlsUrl === undefined
     ? "SYNCED_TEST_ES_TLS_URL is not set: start the HTTPS node (scripts/servers.sh start elasticsearch-tls) and set it"
     : false);
 
-const cert = (name: string): string => join(tlsDir ?? "", name);
 const cassandraClientCert = () => [
   "--cassandra-tls-cert",
   cert("client.crt"),
@@ -38,8 +33,8 @@ const cassandraClientCert = () => [
 ];
 
 /** Every file under a folder, with its content. */
-async function filesUnder(dir: string): Promise<{ path: string; text: string }[]> {
-  const found: { path: string; text: string }[] = [];
+async function filesUnder(dir: string): Promise<Place[]> {
+  const found: Place[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile()) continue;
     const path = join(entry.parentPath, entry.name);
@@ -47,17 +42,6 @@ async function filesUnder(dir: string): Promise<{ path: string; text: string }[]
   }
   return found;
 }
-
-function assertNoSecret(secret: string, places: readonly { path: string; text: string }[]): void {
-  for (const place of places) {
-    assert.equal(place.text.includes(secret), false, `a secret appears in ${place.path}:\n${place.text}`);
-  }
-}
-
-const outputs = (what: string, result: CliResult) => [
-  { path: `${what} stdout`, text: result.stdout },
-  { path: `${what} stderr`, text: result.stderr },
-];
 
 describe("TLS", { skip: noCassandraTls }, () => {
   let h: Harness;
@@ -107,11 +91,6 @@ describe("TLS", { skip: noCassandraTls }, () => {
     if (https) replaced["--es-nodes"] = esTlsUrl ?? "";
     const result = await h.cli([...h.argsWith(replaced), "--direction", "to-es", "--json", ...extra], env);
     return { ...result, index, state };
-  }
-
-  async function written(client: Pick<SearchClient, "indices" | "count">, index: string): Promise<number> {
-    await client.indices.refresh({ index: `${index}-items` });
-    return (await client.count({ index: `${index}-items` })).count;
   }
 
   describe("Cassandra", () => {
