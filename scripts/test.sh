@@ -137,15 +137,20 @@ status=0
 # A hung test fails after five minutes instead of holding CI until its own limit.
 node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec "${files[@]}" || status=$?
 # Runs integration files by name against a compatibility node, once it has started:
-#   compat_run <start pid> <start log> <label> <VARIABLE=value> <name>...
+#   compat_run <start pid> <start log> <label> <VARIABLE=value>... -- <name>...
 compat_run() {
-  local start=$1 log=$2 label=$3 server=$4
-  shift 4
-  local files=() name
+  local start=$1 log=$2 label=$3
+  shift 3
+  local variables=() files=() name
+  while [ "$1" != -- ]; do
+    variables+=("$1")
+    shift
+  done
+  shift
   if wait "$start"; then
     for name in "$@"; do files+=("dist/test/integration/$name.test.js"); done
     echo "[test] compatibility: ${#files[@]} integration test files against $label"
-    env "$server" node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec "${files[@]}" ||
+    env "${variables[@]}" node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec "${files[@]}" ||
       status=1
   else
     cat "$log" >&2
@@ -154,21 +159,25 @@ compat_run() {
   fi
   rm -f "$log"
 }
+# A search node's run also restarts that node in the middle of a run (restarts.test.ts), and only it.
+search_compat_run() {
+  local node=$1 port=$2
+  shift 2
+  compat_run "$@" "SYNCED_TEST_ELASTICSEARCH=http://127.0.0.1:$port" "SYNCED_TEST_SEARCH_NODE=$node" \
+    "SYNCED_TEST_RESTARTABLE=$node" -- "${COMPAT_FILES[@]}" restarts
+}
 if [ "$compat_es" = 1 ]; then
-  compat_run "$compat_start" "$compat_log" "Elasticsearch 9" \
-    "SYNCED_TEST_ELASTICSEARCH=http://127.0.0.1:${ES9_PORT:-19200}" "${COMPAT_FILES[@]}"
-  compat_run "$opensearch2_start" "$opensearch2_log" "OpenSearch 2" \
-    "SYNCED_TEST_ELASTICSEARCH=http://127.0.0.1:${OS2_PORT:-29200}" "${COMPAT_FILES[@]}"
-  compat_run "$opensearch3_start" "$opensearch3_log" "OpenSearch 3" \
-    "SYNCED_TEST_ELASTICSEARCH=http://127.0.0.1:${OS3_PORT:-39200}" "${COMPAT_FILES[@]}"
+  search_compat_run elasticsearch-9 "${ES9_PORT:-19200}" "$compat_start" "$compat_log" "Elasticsearch 9"
+  search_compat_run opensearch-2 "${OS2_PORT:-29200}" "$opensearch2_start" "$opensearch2_log" "OpenSearch 2"
+  search_compat_run opensearch-3 "${OS3_PORT:-39200}" "$opensearch3_start" "$opensearch3_log" "OpenSearch 3"
   # The node uses the certificates of scripts/certs.sh, whatever SYNCED_TEST_TLS_DIR says.
   SYNCED_TEST_TLS_DIR=$(bash scripts/certs.sh) compat_run "$opensearch_tls_start" "$opensearch_tls_log" \
     "OpenSearch with the security plugin" "SYNCED_TEST_OS_TLS_URL=https://127.0.0.1:${OS_TLS_PORT:-29201}" \
-    opensearch-tls
+    -- opensearch-tls
 fi
 if [ "$compat_cassandra" = 1 ]; then
   compat_run "$cassandra_compat_start" "$cassandra_compat_log" "Cassandra 4.1" \
-    "SYNCED_TEST_CASSANDRA=127.0.0.1:${CASSANDRA4_PORT:-9142}" "${CASSANDRA_COMPAT_FILES[@]}"
+    "SYNCED_TEST_CASSANDRA=127.0.0.1:${CASSANDRA4_PORT:-9142}" -- "${CASSANDRA_COMPAT_FILES[@]}"
 fi
 bash scripts/working-tree.sh check "$tree_snapshot" || status=1
 rm -f "$tree_snapshot"

@@ -82,7 +82,7 @@ export function tlsProblem(error: unknown): TlsProblem | undefined {
 
 /** What the user gave for TLS to one store, and the prefix of its flags (`es-tls`, `cassandra-tls`). */
 export interface TlsAdviceContext {
-  readonly store: "Cassandra" | "Elasticsearch";
+  readonly store: "Cassandra" | "Elasticsearch" | "OpenSearch";
   readonly prefix: "cassandra-tls" | "es-tls";
   readonly hostsFlag: "--cassandra-contact-points" | "--es-nodes";
   readonly ca?: string | undefined;

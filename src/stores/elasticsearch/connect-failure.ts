@@ -9,7 +9,7 @@ export function connectFailure(
   error: unknown,
   options: ElasticsearchOptions,
   connectTimeoutMs: number,
-  product: string,
+  product: "Elasticsearch" | "OpenSearch",
 ): Error {
   const where = options.nodes.join(", ");
   if (error instanceof errors.ResponseError && (error.statusCode === 401 || error.statusCode === 403)) {
@@ -35,7 +35,7 @@ export function connectFailure(
     return new ConnectionError(
       `cannot connect to ${product} at ${where} over TLS: ${reason}. ` +
         tlsAdvice(problem, {
-          store: "Elasticsearch",
+          store: product,
           prefix: "es-tls",
           hostsFlag: "--es-nodes",
           ca: options.tls.ca,
