@@ -55,7 +55,7 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
     private readonly index: string,
     private readonly timeoutMs: number,
   ) {
-    this.location = `Elasticsearch index ${index}`;
+    this.location = `${client.productName} index ${index}`;
   }
 
   /** Creates the index if it is missing; the client stays the caller's to close. */

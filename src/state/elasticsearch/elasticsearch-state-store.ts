@@ -43,7 +43,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
     private readonly historyLimit: number,
     timeoutMs: number,
   ) {
-    const location = `Elasticsearch index ${index}`;
+    const location = `${client.productName} index ${index}`;
     super(location, new ElasticsearchLeases(client, index, location), timeoutMs);
   }
 
