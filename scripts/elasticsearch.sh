@@ -45,26 +45,12 @@ configure() {
   prepare_node_dirs
   cat >"$CONF_DIR/elasticsearch.yml" <<EOF
 # Written by scripts/elasticsearch.sh: a single loopback node for tests and the demo.
-cluster.name: $CLUSTER
-node.name: $CLUSTER-node
-discovery.type: single-node
-network.host: 127.0.0.1
-http.port: $HTTP_PORT
-transport.port: $TRANSPORT_PORT
-path.data: $DATA_DIR
-path.logs: $LOG_DIR
+$(node_settings)
 # Logins are required, as on production clusters. One loopback node needs no TLS between nodes.
 xpack.security.enabled: true
 xpack.security.transport.ssl.enabled: false
 $(http_tls_settings)
 xpack.security.authc.realms.file.file1.order: 0
-# Tests delete their per-run indices by pattern.
-action.destructive_requires_name: false
-# Smaller than the 100mb default, so a test can build a Cassandra row (from several mutations, each
-# under Cassandra's limit) that is too large for Elasticsearch.
-http.max_content_length: 6mb
-# A nearly full developer disk must not turn the test indices read-only.
-cluster.routing.allocation.disk.threshold_enabled: false
 EOF
   [ "$TLS" = 0 ] || copy_certs
   own_node_files

@@ -61,21 +61,7 @@ configure() {
   prepare_node_dirs
   cat >"$CONF_DIR/opensearch.yml" <<EOF
 # Written by scripts/opensearch.sh: a single loopback node for tests.
-cluster.name: $CLUSTER
-node.name: $CLUSTER-node
-discovery.type: single-node
-network.host: 127.0.0.1
-http.port: $HTTP_PORT
-transport.port: $TRANSPORT_PORT
-path.data: $DATA_DIR
-path.logs: $LOG_DIR
-# Tests delete their per-run indices by pattern.
-action.destructive_requires_name: false
-# Smaller than the 100mb default, as on the Elasticsearch node, so a test can build a Cassandra row
-# that is too large for the search server.
-http.max_content_length: 6mb
-# A nearly full developer disk must not turn the test indices read-only.
-cluster.routing.allocation.disk.threshold_enabled: false
+$(node_settings)
 EOF
   [ "$TLS" = 0 ] || configure_security "$1"
   own_node_files

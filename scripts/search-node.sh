@@ -108,6 +108,28 @@ prepare_node_dirs() {
   mkdir -p "$TMP_DIR"
 }
 
+# The settings every test node has, Elasticsearch or OpenSearch: one loopback node, its folders, and
+# what the tests rely on.
+node_settings() {
+  cat <<EOF
+cluster.name: $CLUSTER
+node.name: $CLUSTER-node
+discovery.type: single-node
+network.host: 127.0.0.1
+http.port: $HTTP_PORT
+transport.port: $TRANSPORT_PORT
+path.data: $DATA_DIR
+path.logs: $LOG_DIR
+# Tests delete their per-run indices by pattern.
+action.destructive_requires_name: false
+# Smaller than the 100mb default, so a test can build a Cassandra row (from several mutations, each
+# under Cassandra's limit) that is too large for the search server.
+http.max_content_length: 6mb
+# A nearly full developer disk must not turn the test indices read-only.
+cluster.routing.allocation.disk.threshold_enabled: false
+EOF
+}
+
 own_node_files() {
   if as_root; then
     chown -R "$RUN_USER" "$HOME_DIR" "$CONF_DIR" "$DATA_DIR" "$LOG_DIR" "$TMP_DIR" "$RUN_DIR"
