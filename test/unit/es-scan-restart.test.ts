@@ -62,7 +62,7 @@ async function scan(client: Client, restarted: string[] = []): Promise<string[]>
   const seen: string[] = [];
   const range = { begin: 0n, end: 2_000_000_000_000_000n };
   const settings = {
-    client: new ElasticsearchClient(client, { version: "8.19.21", maxContentLength: undefined }),
+    client: new ElasticsearchClient(client),
     slices: 1,
     batchSize: 2,
     keepAlive: "1m",

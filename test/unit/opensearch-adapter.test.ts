@@ -5,7 +5,6 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { errors as esErrors } from "@elastic/elasticsearch";
 import { errors as osErrors } from "@opensearch-project/opensearch";
-import { compareVersions } from "../../src/stores/elasticsearch/elasticsearch-client.js";
 import {
   isPointInTimeLost,
   isTransientElasticsearchError,
@@ -13,7 +12,7 @@ import {
 import { forOpenSearch } from "../../src/stores/opensearch/mappings.js";
 import { restCalls, segment, splitRequest } from "../../src/stores/opensearch/opensearch-client.js";
 import { asElasticsearchError } from "../../src/stores/opensearch/opensearch-errors.js";
-import { hasShardDoc } from "../../src/stores/opensearch/scan-views.js";
+import { compareVersions, hasShardDoc } from "../../src/stores/opensearch/scan-views.js";
 
 describe("OpenSearch requests", () => {
   it("splits a flat request into URL parameters and a body", () => {

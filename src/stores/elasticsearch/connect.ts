@@ -6,7 +6,7 @@ import type { ElasticsearchOptions } from "../../config/options.js";
 import { ConfigError } from "../../core/errors.js";
 import { connectFailure } from "./connect-failure.js";
 import { connectOpenSearch } from "../opensearch/connect.js";
-import { ElasticsearchClient, nodeFacts } from "./elasticsearch-client.js";
+import { ElasticsearchClient } from "./elasticsearch-client.js";
 import type { SearchClient } from "./search-client.js";
 import { LosslessSerializer } from "./serializer.js";
 
@@ -46,7 +46,7 @@ export async function connectElasticsearch(
   try {
     // One quick try: retrying a refused connection only makes a wrong address slow to report.
     await client.cluster.health({}, { maxRetries: 0, requestTimeout: connectTimeoutMs });
-    return new ElasticsearchClient(client, await nodeFacts(client, { requestTimeout: connectTimeoutMs }));
+    return new ElasticsearchClient(client);
   } catch (error) {
     await client.close().catch(() => undefined);
     // The Elasticsearch client refuses any other product; OpenSearch is asked again with its own.

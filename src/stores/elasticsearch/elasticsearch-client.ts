@@ -20,13 +20,7 @@ export class ElasticsearchClient implements SearchClient {
   readonly indices: SearchClient["indices"];
   readonly #client: Client;
 
-  readonly version: string;
-  readonly #maxContentLength: number | undefined;
-
-  /** `nodes` is what the nodes said of themselves when the client connected (nodeFacts). */
-  constructor(client: Client, nodes: NodeFacts) {
-    this.version = nodes.version;
-    this.#maxContentLength = nodes.maxContentLength;
+  constructor(client: Client) {
     this.#client = client;
     const indices = client.indices;
     this.indices = {
@@ -80,8 +74,9 @@ export class ElasticsearchClient implements SearchClient {
     return this.#client.bulk(request, options);
   }
 
-  maxContentLength(): Promise<number | undefined> {
-    return Promise.resolve(this.#maxContentLength);
+  async maxContentLength(): Promise<number | undefined> {
+    const info = await this.#client.nodes.info({ metric: "http" });
+    return smallest(Object.values(info.nodes).map((node) => node.http?.max_content_length_in_bytes));
   }
 
   async openView(index: string, keepAlive: string): Promise<ScanView> {
@@ -119,37 +114,6 @@ export class ElasticsearchClient implements SearchClient {
   close(): Promise<void> {
     return this.#client.close();
   }
-}
-
-export interface NodeFacts {
-  /** The oldest version among the nodes. */
-  readonly version: string;
-  readonly maxContentLength: number | undefined;
-}
-
-/**
- * Versions and request size limits from GET _nodes/http. The root endpoint (GET /) would give the
- * version in one request, but it is a module that minimal distributions leave out.
- */
-export async function nodeFacts(client: Client, options: { requestTimeout: number }): Promise<NodeFacts> {
-  const info = await client.nodes.info({ metric: "http" }, { maxRetries: 0, ...options });
-  const nodes = Object.values(info.nodes);
-  const versions = nodes.map((node) => node.version).sort(compareVersions);
-  return {
-    version: versions[0] ?? "unknown",
-    maxContentLength: smallest(nodes.map((node) => node.http?.max_content_length_in_bytes)),
-  };
-}
-
-/** Orders "8.19.21" before "9.3.2" and "2.9.0" before "2.19.6". */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(".").map((p) => Number.parseInt(p, 10) || 0);
-  const pb = b.split(".").map((p) => Number.parseInt(p, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 /** The smallest positive number of those given, if any. */

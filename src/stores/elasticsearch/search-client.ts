@@ -41,9 +41,7 @@ export interface RequestOptions {
 export interface SearchClient {
   readonly product: SearchProduct;
   /** The product's name for messages: "Elasticsearch" or "OpenSearch". */
-  readonly productName: string;
-  /** The server version, such as "8.19.21" or "2.19.6". */
-  readonly version: string;
+  readonly productName: "Elasticsearch" | "OpenSearch";
 
   search<T = unknown>(request: estypes.SearchRequest): Promise<estypes.SearchResponse<T>>;
   count(request: estypes.CountRequest): Promise<estypes.CountResponse>;

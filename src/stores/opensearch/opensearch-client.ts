@@ -159,6 +159,7 @@ export class OpenSearchClient implements SearchClient {
   readonly #client: Client;
   readonly #views: ViewStrategy;
 
+  /** `version` is the server's, which decides how a scan reads (scan-views.ts). */
   constructor(
     client: Client,
     readonly version: string,

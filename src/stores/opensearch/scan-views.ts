@@ -5,7 +5,6 @@
 // document lies in exactly one slice. Both lose their view in a node restart, which the scan handles.
 import type { estypes } from "@elastic/elasticsearch";
 import type { ScanPage, ScanPageRequest, ScanView } from "../elasticsearch/search-client.js";
-import { compareVersions } from "../elasticsearch/elasticsearch-client.js";
 import type { RestCall } from "./opensearch-client.js";
 
 export interface ViewStrategy {
@@ -23,6 +22,17 @@ const SHARD_DOC_SINCE = "3.3.0";
 
 export function hasShardDoc(version: string): boolean {
   return compareVersions(version, SHARD_DOC_SINCE) >= 0;
+}
+
+/** Orders "8.19.21" before "9.3.2" and "2.9.0" before "2.19.6". */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map((p) => Number.parseInt(p, 10) || 0);
+  const pb = b.split(".").map((p) => Number.parseInt(p, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 export function scanViews(version: string, send: Send): ViewStrategy {
