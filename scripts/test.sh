@@ -82,8 +82,7 @@ done
 }
 # The compatibility runs: a representative part of the integration tier (both directions, conflicts,
 # tombstones, layouts, every type, the state and dead-letter backends, verify) against Elasticsearch
-# 9 (with the same 8.x client), OpenSearch 2 (read through scroll contexts) and OpenSearch 3 (through
-# a point in time, as Elasticsearch). Only where these scripts run the servers, and not when the
+# 9 (with the same 8.x client), OpenSearch 2 and OpenSearch 3 (read through scroll contexts). Only where these scripts run the servers, and not when the
 # default node is already 9. SYNCED_TEST_COMPAT=0 leaves them all out. With them, opensearch-tls.test.ts
 # runs against OpenSearch with the security plugin (the opensearch-tls node, HTTPS and the tests' login).
 COMPAT_FILES=(reconcile-both-directions concurrent-writes layouts-and-deletes values-roundtrip

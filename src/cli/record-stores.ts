@@ -77,7 +77,7 @@ export async function recordStores(
       ...(options.shard ? { shard: options.shard } : {}),
       ...shared,
       onScanRestart: (index: string) => {
-        // A point in time, or scroll contexts on OpenSearch before 3.3: either is lost the same way.
+        // A point in time, or scroll contexts on OpenSearch: either is lost the same way.
         context.logger.info(
           `${clients.elasticsearch.productName} lost the point in time of a read (a node restarted?); reading again`,
           { index },

@@ -1,7 +1,7 @@
 // Whatever answers at --es-nodes, Elasticsearch or OpenSearch: synced finds out which, refuses a
 // --es-product that names the other, and reads an index spread over several shards in parallel
 // slices with every document exactly once (a sort that is not total per point in time loses some;
-// OpenSearch before 3.3 is read through scroll contexts for that reason). The test command runs this
+// OpenSearch is read through scroll contexts for that reason). The test command runs this
 // file against each product it starts.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";

@@ -1,6 +1,6 @@
 // The OpenSearch adapter's translations: each request of the Elasticsearch client's flat form becomes
 // the REST call OpenSearch takes, mappings name OpenSearch's types, errors become the Elasticsearch
-// client's classes, and the scan's reading method follows the server version. No server is involved.
+// client's classes. No server is involved.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { errors as esErrors } from "@elastic/elasticsearch";
@@ -12,7 +12,6 @@ import {
 import { forOpenSearch } from "../../src/stores/opensearch/mappings.js";
 import { restCalls, segment, splitRequest } from "../../src/stores/opensearch/opensearch-client.js";
 import { asElasticsearchError } from "../../src/stores/opensearch/opensearch-errors.js";
-import { compareVersions, hasShardDoc } from "../../src/stores/opensearch/scan-views.js";
 
 describe("OpenSearch requests", () => {
   it("splits a flat request into URL parameters and a body", () => {
@@ -146,21 +145,5 @@ describe("OpenSearch errors", () => {
   it("leaves other errors as they are", () => {
     const other = new TypeError("no");
     assert.equal(asElasticsearchError(other), other);
-  });
-});
-
-describe("OpenSearch reading method", () => {
-  it("pages through a point in time from 3.3, which has _shard_doc, and scrolls before", () => {
-    assert.equal(hasShardDoc("2.19.6"), false);
-    assert.equal(hasShardDoc("3.2.0"), false);
-    assert.equal(hasShardDoc("3.3.0"), true);
-    assert.equal(hasShardDoc("3.6.0"), true);
-    assert.equal(hasShardDoc("10.0.0"), true);
-  });
-
-  it("orders versions by number, not by text", () => {
-    assert.ok(compareVersions("2.9.0", "2.19.6") < 0);
-    assert.ok(compareVersions("9.3.2", "8.19.21") > 0);
-    assert.equal(compareVersions("3.3", "3.3.0"), 0);
   });
 });

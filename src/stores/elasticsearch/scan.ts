@@ -1,5 +1,5 @@
 // Reads every document of a type whose version lies in [begin, end): a consistent view of the index
-// (a point in time, or scroll contexts on older OpenSearch) keeps it stable while pages are read, and
+// (a point in time, or scroll contexts on OpenSearch) keeps it stable while pages are read, and
 // slices let several requests page in parallel.
 import type { estypes } from "@elastic/elasticsearch";
 import type { BadRecord, SyncRecord } from "../../reconcile/record.js";

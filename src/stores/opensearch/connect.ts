@@ -71,7 +71,7 @@ export async function connectOpenSearch(
     await client.close().catch(() => undefined);
     throw mismatch(options);
   }
-  return new OpenSearchClient(client, version);
+  return new OpenSearchClient(client);
 }
 
 function isElasticsearch(headers: unknown): boolean {

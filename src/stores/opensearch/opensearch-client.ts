@@ -14,7 +14,7 @@ import type {
 import { smallest } from "../elasticsearch/elasticsearch-client.js";
 import { forOpenSearch } from "./mappings.js";
 import { asElasticsearchError } from "./opensearch-errors.js";
-import { scanViews, type ViewStrategy } from "./scan-views.js";
+import { scrollViews, type ViewStrategy } from "./scan-views.js";
 
 type Parameters = Record<string, unknown>;
 
@@ -159,13 +159,9 @@ export class OpenSearchClient implements SearchClient {
   readonly #client: Client;
   readonly #views: ViewStrategy;
 
-  /** `version` is the server's, which decides how a scan reads (scan-views.ts). */
-  constructor(
-    client: Client,
-    readonly version: string,
-  ) {
+  constructor(client: Client) {
     this.#client = client;
-    this.#views = scanViews(version, (call) => this.#send(call));
+    this.#views = scrollViews((call) => this.#send(call));
     this.indices = {
       exists: (r) => this.#exists(restCalls.indicesExists(r)),
       create: (r) => this.#send(restCalls.indicesCreate(r)),
