@@ -2,8 +2,8 @@
 # Starts, stops and reports a single-node OpenSearch from Maven Central's integ-test-zip.
 #   scripts/opensearch.sh start|stop|status
 # Environment: SYNCED_OPENSEARCH_MAJOR (2, the default, runs 2.19.6; 3 runs 3.6.0, which needs a JDK
-# 21 or newer), OPENSEARCH_PORT (HTTP, default 29200 for 2.x and 39200 for 3.x), OPENSEARCH_TRANSPORT_PORT
-# (default 29300 and 39300), OPENSEARCH_HEAP (default 384m), OPENSEARCH_START_TIMEOUT (seconds, default
+# 21 or newer), OPENSEARCH_PORT (HTTP, default 29200 for 2.x and 29202 for 3.x), OPENSEARCH_TRANSPORT_PORT
+# (default 29300 and 29302), OPENSEARCH_HEAP (default 384m), OPENSEARCH_START_TIMEOUT (seconds, default
 # 180). Each major has its own config, data, logs and pid file, so a 2.x and a 3.x node can run side
 # by side. The zip has no security plugin: plain HTTP and no login. OpenSearch refuses to run as root,
 # so as root the server runs as the unprivileged user synced-es (shared with Elasticsearch), which
@@ -29,7 +29,7 @@ PRODUCT=opensearch ENV_PREFIX=OPENSEARCH HOME_PROPERTY=opensearch.path.home MAJO
 case "${SYNCED_OPENSEARCH_MAJOR:-2}" in
   # OpenSearch 2 installs the Security Manager at start, which JDK 24 removed.
   2) VERSION=2.19.6 MIN_JAVA=17 MAX_JAVA=23 default_port=29200 default_transport_port=29300 ;;
-  3) VERSION=3.6.0 MIN_JAVA=21 MAX_JAVA="" default_port=39200 default_transport_port=39300 ;;
+  3) VERSION=3.6.0 MIN_JAVA=21 MAX_JAVA="" default_port=29202 default_transport_port=29302 ;;
   *) die "SYNCED_OPENSEARCH_MAJOR must be 2 or 3, not '${SYNCED_OPENSEARCH_MAJOR}'" ;;
 esac
 case "${OPENSEARCH_TLS:-0}" in

@@ -10,7 +10,7 @@
 # elasticsearch-9 (Elasticsearch 9) on ES9_PORT (19200) and ES9_TRANSPORT_PORT (19300); cassandra-4
 # (Cassandra 4.1) on CASSANDRA4_PORT (9142), CASSANDRA4_STORAGE_PORT (7100) and CASSANDRA4_JMX_PORT
 # (7299); opensearch-2 and opensearch-3 (scripts/opensearch.sh) on OS2_PORT (29200) and
-# OS2_TRANSPORT_PORT (29300), OS3_PORT (39200) and OS3_TRANSPORT_PORT (39300). Each server script's
+# OS2_TRANSPORT_PORT (29300), OS3_PORT (29202) and OS3_TRANSPORT_PORT (29302). Each server script's
 # own environment variables apply (CASSANDRA_PORT, ES_PORT, ES_TLS_PORT, SYNCED_ES_MAJOR,
 # SYNCED_CASSANDRA_VERSION, OPENSEARCH_HEAP...).
 set -euo pipefail
@@ -48,13 +48,14 @@ server_script() {
         CASSANDRA_STORAGE_PORT=${CASSANDRA4_STORAGE_PORT:-7100} CASSANDRA_JMX_PORT=${CASSANDRA4_JMX_PORT:-7299} \
         bash "$here/cassandra.sh" "$2"
       ;;
-    # OpenSearch, each major on ports of its own beside Elasticsearch.
+    # OpenSearch, each major on ports of its own beside Elasticsearch. Every port here lies below
+    # Linux's ephemeral range (32768 and up), where an outgoing connection may hold it at any moment.
     opensearch-2)
       SYNCED_OPENSEARCH_MAJOR=2 OPENSEARCH_TLS=0 OPENSEARCH_PORT=${OS2_PORT:-29200} OPENSEARCH_TRANSPORT_PORT=${OS2_TRANSPORT_PORT:-29300} \
         bash "$here/opensearch.sh" "$2"
       ;;
     opensearch-3)
-      SYNCED_OPENSEARCH_MAJOR=3 OPENSEARCH_TLS=0 OPENSEARCH_PORT=${OS3_PORT:-39200} OPENSEARCH_TRANSPORT_PORT=${OS3_TRANSPORT_PORT:-39300} \
+      SYNCED_OPENSEARCH_MAJOR=3 OPENSEARCH_TLS=0 OPENSEARCH_PORT=${OS3_PORT:-29202} OPENSEARCH_TRANSPORT_PORT=${OS3_TRANSPORT_PORT:-29302} \
         bash "$here/opensearch.sh" "$2"
       ;;
     opensearch-tls)

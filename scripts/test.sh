@@ -168,7 +168,7 @@ search_compat_run() {
 if [ "$compat_es" = 1 ]; then
   search_compat_run elasticsearch-9 "${ES9_PORT:-19200}" "$compat_start" "$compat_log" "Elasticsearch 9"
   search_compat_run opensearch-2 "${OS2_PORT:-29200}" "$opensearch2_start" "$opensearch2_log" "OpenSearch 2"
-  search_compat_run opensearch-3 "${OS3_PORT:-39200}" "$opensearch3_start" "$opensearch3_log" "OpenSearch 3"
+  search_compat_run opensearch-3 "${OS3_PORT:-29202}" "$opensearch3_start" "$opensearch3_log" "OpenSearch 3"
   # The node uses the certificates of scripts/certs.sh, whatever SYNCED_TEST_TLS_DIR says.
   SYNCED_TEST_TLS_DIR=$(bash scripts/certs.sh) compat_run "$opensearch_tls_start" "$opensearch_tls_log" \
     "OpenSearch with the security plugin" "SYNCED_TEST_OS_TLS_URL=https://127.0.0.1:${OS_TLS_PORT:-29201}" \
