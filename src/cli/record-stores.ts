@@ -88,6 +88,7 @@ export async function recordStores(
       keyspace: options.keyspace,
       layout: { layout: options.layout, index: options.index, typeField: options.typeField },
       names: options.columns,
+      columnSources: options.columnSources,
       include: options.tables,
       exclude: options.excludeTables,
       createTables: options.createTables,

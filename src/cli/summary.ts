@@ -71,7 +71,10 @@ export function renderSummary(report: ShownReport): string {
   if (report.createdTables.length > 0) lines.push(`created tables: ${report.createdTables.join(", ")}`);
   const before = report.checkpointBefore === undefined ? "none" : formatMicros(report.checkpointBefore);
   const after = report.checkpointAfter === undefined ? "none" : formatMicros(report.checkpointAfter);
-  lines.push(before === after ? `checkpoint: ${after} (unchanged)` : `checkpoint: ${before} -> ${after}`);
+  const unmoved = report.checkpointUnmoved === undefined ? "" : `: ${report.checkpointUnmoved}`;
+  lines.push(
+    before === after ? `checkpoint: ${after} (unchanged${unmoved})` : `checkpoint: ${before} -> ${after}`,
+  );
   const waiting = report.deadLettersWaiting;
   if (report.deadLettered > 0 || (waiting ?? 0) > 0) {
     const put = `${report.deadLettered} put by this run`;
@@ -105,6 +108,7 @@ export function summaryJson(report: ShownReport): Record<string, unknown> {
     checkpoint: {
       before: report.checkpointBefore === undefined ? null : formatMicros(report.checkpointBefore),
       after: report.checkpointAfter === undefined ? null : formatMicros(report.checkpointAfter),
+      ...(report.checkpointUnmoved === undefined ? {} : { unmoved: report.checkpointUnmoved }),
     },
     totals: totals(report.tables),
     deadLetters: {

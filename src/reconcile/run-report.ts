@@ -23,6 +23,8 @@ export interface RunReport {
   readonly createdTables: readonly string[];
   readonly checkpointBefore: bigint | undefined;
   readonly checkpointAfter: bigint | undefined;
+  /** Why the checkpoint stayed where it was after a run that did not fail. */
+  readonly checkpointUnmoved?: string;
   readonly deadLettered: number;
   readonly deadLetterLocation: string;
   readonly durationMs: number;

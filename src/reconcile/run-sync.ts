@@ -121,6 +121,7 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
   const timestampIndexes: string[] = [];
   const createdTables: string[] = [];
   let checkpointAfter = checkpointBefore;
+  let checkpointUnmoved: string | undefined;
   let outcome: RunOutcome;
   let failure: Error | undefined;
   try {
@@ -168,7 +169,12 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
     }
     run.signal.throwIfAborted();
     outcome = deps.deadLetters.count > 0 ? "partial" : "success";
-    if (!settings.dryRun) {
+    if (tables.length === 0) {
+      // Every selected table was skipped: the range was not covered, and the tables may be synced
+      // once their schema or the options are fixed.
+      checkpointUnmoved = "no table was synced, so the range is not covered";
+      deps.log(`the checkpoint stays: ${checkpointUnmoved}`, { skipped: skipped.length });
+    } else if (!settings.dryRun) {
       checkpointAfter = nextCheckpoint(checkpointBefore, range.begin, range.end);
       if (checkpointAfter !== undefined && checkpointAfter !== checkpointBefore) {
         await deps.state.setCheckpoint(settings.key, checkpointAfter, settings.runId);
@@ -198,6 +204,7 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
     timestampIndexes,
     checkpointBefore,
     checkpointAfter,
+    ...(checkpointUnmoved === undefined ? {} : { checkpointUnmoved }),
     deadLettered: deps.deadLetters.count,
     deadLetterLocation: deps.deadLetters.location,
     durationMs: finished.getTime() - started.getTime(),
@@ -235,6 +242,8 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
   const entries = await deps.schema.plan();
   const unknown = entries.filter((e) => e.kind === "unknown");
   if (unknown.length > 0) throw unknownTables(unknown);
+  const unknownColumn = entries.find((e) => e.kind === "unknown-column");
+  if (unknownColumn !== undefined) throw unmatchedColumn(unknownColumn);
   return { checkpointBefore, range, entries };
 }
 
@@ -251,6 +260,23 @@ export function unknownTables(unknown: readonly Extract<PlanEntry, { kind: "unkn
     undefined,
     `--tables names what does not exist: ${each.join("; ")}. Correct the name, or leave --tables out to sync every table.`,
     { details: { unknown: unknown.map((e) => e.name) } },
+  );
+}
+
+const COLUMN_OPTIONS = { id: "id-column", timestamp: "timestamp-column", tombstone: "tombstone-column" };
+
+function unmatchedColumn(entry: Extract<PlanEntry, { kind: "unknown-column" }>): ConfigError {
+  const option = COLUMN_OPTIONS[entry.column];
+  const byDefault = entry.source.kind === "default";
+  const closest = entry.closest.length > 0 ? ` (closest: ${entry.closest.join(", ")})` : "";
+  return new ConfigError(
+    option,
+    byDefault ? undefined : entry.source,
+    `no table synced here has a column '${entry.name}'${byDefault ? `, the default of --${option}` : ""}` +
+      `${closest}, so every table would be skipped. Set --${option} to the column's name` +
+      `${entry.column === "tombstone" ? ", or leave it out for tables without deletes" : ""}, or select ` +
+      "other tables with --tables.",
+    { details: { column: entry.name, closest: entry.closest } },
   );
 }
 
