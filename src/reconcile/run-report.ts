@@ -1,5 +1,6 @@
 // What one run did, for the summary table, the JSON output and the run history.
 import type { RunOutcome } from "../state/state-store.js";
+import type { WouldDeadLetter } from "./dead-letter.js";
 import type { TableStats } from "./stats.js";
 
 export interface SkippedType {
@@ -27,6 +28,8 @@ export interface RunReport {
   readonly checkpointUnmoved?: string;
   readonly deadLettered: number;
   readonly deadLetterLocation: string;
+  /** A dry run's sample of the letters it would have put (it stores none). */
+  readonly wouldDeadLetter?: readonly WouldDeadLetter[];
   readonly durationMs: number;
   readonly error?: Error;
 }

@@ -207,6 +207,7 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
     ...(checkpointUnmoved === undefined ? {} : { checkpointUnmoved }),
     deadLettered: deps.deadLetters.count,
     deadLetterLocation: deps.deadLetters.location,
+    ...(deps.deadLetters.wouldPut === undefined ? {} : { wouldDeadLetter: deps.deadLetters.wouldPut }),
     durationMs: finished.getTime() - started.getTime(),
     ...(failure ? { error: failure } : {}),
   };
