@@ -165,7 +165,7 @@ export async function stateCommand(
     const was = before === undefined ? "none" : formatMicros(before.position);
     const change =
       to === undefined
-        ? `clear the checkpoint of state key ${key} in ${state.location} (now ${was}); the next run starts from -b or the epoch`
+        ? `clear the checkpoint of state key ${key} in ${state.location} (now ${was}); the next run starts from -b or the earliest version`
         : `move the checkpoint of state key ${key} in ${state.location} from ${was} to ${formatMicros(to)}`;
     if (!flags.yes) {
       throw new UsageError(`synced state ${action} would ${change}. Add --yes to do it.`, { key });

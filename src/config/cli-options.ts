@@ -64,7 +64,8 @@ export interface CliHandlers {
 
 const STATE_HELP: Readonly<Record<StateAction, string>> = {
   set: "Move the configuration's checkpoint to --to (with --yes); the next run begins there",
-  reset: "Clear the configuration's checkpoint (with --yes); the next run begins at -b or the epoch",
+  reset:
+    "Clear the configuration's checkpoint (with --yes); the next run begins at -b or the earliest version",
 };
 
 function addStateCommands<T>(cli: Argv<T>, handlers: CliHandlers): Argv<T> {

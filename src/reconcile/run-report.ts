@@ -13,7 +13,7 @@ export interface RunReport {
   readonly key: string;
   readonly begin: bigint;
   readonly end: bigint;
-  readonly beginFrom: "option" | "checkpoint" | "epoch";
+  readonly beginFrom: "option" | "checkpoint" | "earliest";
   readonly dryRun: boolean;
   readonly outcome: RunOutcome;
   readonly tables: readonly TableStats[];

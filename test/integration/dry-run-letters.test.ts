@@ -51,7 +51,7 @@ describe("dry runs and plans store no dead letters", () => {
         letters.wouldPut?.map((l) => [l.table, l.direction, l.id]),
         [[table, "to-cassandra", id]],
       );
-      assert.match(letters.wouldPut?.[0]?.reason ?? "", /n/);
+      assert.match(letters.wouldPut[0]?.reason ?? "", /"n": 1\.5 is not a valid int/);
 
       const plan = await h.cli(["plan", ...h.argsWith({ "--state": state }), ...name, "--json"]);
       assert.equal(plan.code, EXIT.partial, plan.stderr);

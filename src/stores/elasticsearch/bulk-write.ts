@@ -15,6 +15,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { SyncedError } from "../../core/errors.js";
 import { documentId, documentTag, recordToDocument } from "./document-codec.js";
 import { toJsonText } from "./serializer.js";
+import { unwritableVersion } from "./timestamps.js";
 import type { EsToken } from "./fetch-current.js";
 
 export interface EsWriteSettings {
@@ -48,6 +49,8 @@ function operationFor(
 ): Operation | string {
   const current = write.current as CurrentRecord<EsToken> | undefined;
   const version = versionToWrite(write.record, current);
+  const unwritable = unwritableVersion(version, plan.es.timestampPrecision, plan.names.timestamp);
+  if (unwritable !== undefined) return unwritable;
   const document = toJsonText(recordToDocument(plan, write.record, version));
   const bytes = Buffer.byteLength(document);
   if (bytes > settings.maxDocumentBytes) {

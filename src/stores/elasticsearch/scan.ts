@@ -8,7 +8,7 @@ import type { TablePlan } from "../../reconcile/table-plan.js";
 import { millisecondBound } from "../../reconcile/version.js";
 import { mergeAsync } from "../../util/merge-async.js";
 import { hitToRecord } from "./document-codec.js";
-import { formatEsTimestamp } from "./timestamps.js";
+import { DATE_NANOS_MAX, DATE_NANOS_MIN, formatEsTimestamp } from "./timestamps.js";
 import type { ScanCursor, ScanView, SearchClient } from "./search-client.js";
 import { isPointInTimeLost } from "./transient-errors.js";
 
@@ -27,10 +27,6 @@ export interface EsScanSettings {
 /** How often one scan starts over after losing its point in time, before the run gives up. */
 export const POINT_IN_TIME_RESTARTS = 5;
 
-/** date_nanos holds 1970 to 2262 only. */
-const NANOS_MIN = 0n;
-const NANOS_MAX = 9_223_372_036_854_775n;
-
 function versionRange(plan: TablePlan, range: TimeRange): estypes.QueryDslQueryContainer {
   const field = plan.names.timestamp;
   if (plan.es.timestampPrecision === "millisecond") {
@@ -44,7 +40,8 @@ function versionRange(plan: TablePlan, range: TimeRange): estypes.QueryDslQueryC
       },
     };
   }
-  const clamp = (v: bigint): bigint => (v < NANOS_MIN ? NANOS_MIN : v > NANOS_MAX ? NANOS_MAX : v);
+  const clamp = (v: bigint): bigint =>
+    v < DATE_NANOS_MIN ? DATE_NANOS_MIN : v > DATE_NANOS_MAX ? DATE_NANOS_MAX : v;
   return {
     range: {
       [field]: {
