@@ -175,7 +175,15 @@ async function replay(
     const stores = await recordStores(options, clients, context);
     const outcomes = await replayLetters(
       { runId, key, holder: holderName(), leaseTtlMs: options.leaseTtlMs, maxFutureMs: options.maxFutureMs },
-      { ...stores, state, signal: context.signal, now: nowMicros },
+      {
+        ...stores,
+        state,
+        signal: context.signal,
+        now: nowMicros,
+        log: (message, fields) => {
+          context.logger.info(message, fields);
+        },
+      },
       letters,
     );
     const byId = new Map(letters.map((l) => [l.letterId, l]));
