@@ -40,6 +40,8 @@ export interface PlannedWrite {
   readonly record: SyncRecord;
   /** What the target held when it was read; absent when the target had no such record. */
   readonly current: CurrentRecord | undefined;
+  /** The version to store, decided by the engine (versionToWrite); the store writes it as given. */
+  readonly version: bigint;
 }
 
 export type WriteOutcome =

@@ -7,7 +7,7 @@
 // batches finish, which bounds memory by that number of batches.
 import { CircuitOpenError } from "./run-errors.js";
 import type { DeadLetter, DeadLetterSink } from "./dead-letter.js";
-import { decide, type Decision } from "./decide.js";
+import { decide, versionToWrite, type Decision } from "./decide.js";
 import type { ErrorBudget } from "./error-budget.js";
 import type { BadRecord, CurrentRecord, SyncRecord } from "./record.js";
 import type { PlannedWrite, RecordStore, TimeRange } from "./record-store.js";
@@ -168,7 +168,8 @@ async function reconcileBatch(
         current: held,
         decision,
       });
-      if (decision.action === "write") writes.push({ record, current: held });
+      if (decision.action === "write")
+        writes.push({ record, current: held, version: versionToWrite(record, held) });
       else if (decision.reason === "unchanged") {
         stats.unchanged++;
         if (held?.tag !== undefined) input.recordSettled?.add(record.id, held.tag);

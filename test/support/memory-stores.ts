@@ -129,7 +129,7 @@ export class MemoryRecordStore implements RecordStore {
       const held = this.records.get(w.record.id)?.writes;
       const expected = w.current?.token as number | undefined;
       if (held !== expected) return { status: "conflict" };
-      this.put(w.record);
+      this.put({ ...w.record, version: w.version });
       const writes = this.records.get(w.record.id)?.writes ?? 0;
       return this.tagged ? { status: "written", tag: { high: 1, low: writes } } : { status: "written" };
     });

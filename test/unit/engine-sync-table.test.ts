@@ -2,6 +2,7 @@
 // RecordStore contract: who wins, what is written, what is dead-lettered, and how races are retried.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { decide } from "../../src/reconcile/decide.js";
 import { ErrorBudget } from "../../src/reconcile/error-budget.js";
 import { CircuitOpenError } from "../../src/reconcile/run-errors.js";
 import { SettledRecords } from "../../src/reconcile/settled-records.js";
@@ -62,6 +63,21 @@ describe("syncTable", () => {
 
     const again = await syncTable(input());
     assert.deepEqual({ written: again.written, unchanged: again.unchanged }, { written: 0, unchanged: 2 });
+  });
+
+  it("plans the version each write stores: above the target's when winning a tie at coarser precision", async () => {
+    // A target that keeps milliseconds: 100 µs and 400 µs are the same version there.
+    const target = new MemoryRecordStore("elasticsearch", "millisecond");
+    const { source, input } = setup({ target });
+    const theirs = record(id(0), 400, { v: "theirs" });
+    const contents = Array.from({ length: 20 }, (_, v) => record(id(0), 100, { v }));
+    const winner = contents.find((r) => decide(r, { ...theirs, token: 0 }, "millisecond").action === "write");
+    assert.ok(winner !== undefined);
+    source.put(winner);
+    target.put(theirs);
+    const stats = await syncTable(input());
+    assert.equal(stats.written, 1);
+    assert.deepEqual([target.get(id(0))?.version, target.get(id(0))?.content], [401n, winner.content]);
   });
 
   it("writes nothing in a dry run, yet counts what it would write", async () => {
