@@ -11,6 +11,7 @@ import { decide, versionToWrite, type Decision } from "./decide.js";
 import type { ErrorBudget } from "./error-budget.js";
 import type { BadRecord, CurrentRecord, SyncRecord } from "./record.js";
 import type { PlannedWrite, RecordStore, TimeRange } from "./record-store.js";
+import { placeBatch } from "./range-placement.js";
 import type { Direction } from "../core/direction.js";
 import { emptyStats, type TableStats } from "./stats.js";
 import type { TablePlan } from "./table-plan.js";
@@ -75,7 +76,8 @@ export async function syncTable(input: SyncTableInput): Promise<TableStats> {
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   try {
-    for await (const batch of input.source.scan(input.plan, input.range)) {
+    for await (const scanned of input.source.scan(input.plan, input.range)) {
+      const batch = placeBatch(scanned, input.range);
       input.signal.throwIfAborted();
       if (failure) break;
       stats.scanned += batch.records.length + batch.bad.length;

@@ -94,7 +94,8 @@ export class MemoryRecordStore implements RecordStore {
     if (this.failScan) throw this.failScan;
     const inRange = [...this.records.values()]
       .map((e) => this.#tagged(e.record, e.writes))
-      .filter((r) => r.version >= range.begin && r.version < range.end)
+      // As the real stores do: with a future limit, the scan reads on past the end.
+      .filter((r) => r.version >= range.begin && (range.futureLimit !== undefined || r.version < range.end))
       .sort((a, b) => a.id.localeCompare(b.id));
     let bad = this.bad;
     for (let i = 0; i === 0 || i < inRange.length; i += this.batchSize) {

@@ -80,6 +80,23 @@ describe("syncTable", () => {
     assert.deepEqual([target.get(id(0))?.version, target.get(id(0))?.content], [401n, winner.content]);
   });
 
+  it("places what the source read past the end: dead-letters a version far in the future, leaves the rest", async () => {
+    const { source, target, letters, input } = setup({
+      range: { begin: 0n, end: 1000n, futureLimit: 5000n },
+    });
+    source.put(record(id(0), 10), record(id(1), 2000), record(id(2), 9000));
+    const stats = await syncTable(input());
+    assert.deepEqual([stats.scanned, stats.written, stats.deadLettered], [2, 1, 1]);
+    assert.deepEqual(
+      [target.get(id(0))?.version, target.get(id(1)), target.get(id(2))],
+      [10n, undefined, undefined],
+    );
+    assert.deepEqual(
+      letters.letters.map((l) => [l.id, l.reason.includes("far in the future")]),
+      [[id(2), true]],
+    );
+  });
+
   it("writes nothing in a dry run, yet counts what it would write", async () => {
     const { source, target, input } = setup({ dryRun: true });
     source.put(record(id(0), 10));

@@ -4,7 +4,7 @@
 // only where the view says that is safe; elsewhere the read starts over in a new view.
 import type { estypes } from "@elastic/elasticsearch";
 import type { BadRecord, SyncRecord } from "../../reconcile/record.js";
-import { placeInRange, type ScanBatch, type TimeRange } from "../../reconcile/record-store.js";
+import type { ScanBatch, TimeRange } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { millisecondBound } from "../../reconcile/version.js";
 import { mergeAsync } from "../../util/merge-async.js";
@@ -105,7 +105,7 @@ export async function* scanIndex(
   for (let restarts = 0; ; restarts++) {
     const view = await settings.retry(() => settings.client.openView(plan.es.index, settings.keepAlive));
     try {
-      const sources = mine.map((slice) => () => scanSlice(settings, plan, query, range, view, slice, total));
+      const sources = mine.map((slice) => () => scanSlice(settings, plan, query, view, slice, total));
       for await (const batch of mergeAsync(sources, settings.slices)) yield batch;
       return;
     } catch (error) {
@@ -133,7 +133,6 @@ async function* scanSlice(
   settings: EsScanSettings,
   plan: TablePlan,
   query: estypes.QueryDslQueryContainer,
-  range: TimeRange,
   view: ScanView,
   slice: number,
   total: number,
@@ -156,10 +155,8 @@ async function* scanSlice(
     const bad: BadRecord[] = [];
     for (const hit of hits) {
       const read = hitToRecord(plan, hit);
-      const item = "kind" in read ? read : placeInRange(read, range);
-      if (item === undefined) continue;
-      if ("kind" in item) bad.push(item);
-      else records.push(item);
+      if ("kind" in read) bad.push(read);
+      else records.push(read);
     }
     yield { records, bad };
     if (page.next === undefined) return;
