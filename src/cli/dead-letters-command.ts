@@ -8,6 +8,7 @@ import { formatMicros, nowMicros } from "../core/micros.js";
 import { UsageError } from "../core/errors.js";
 import { storedLetter, type DeadLetterStore, type StoredLetter } from "../deadletter/dead-letter-store.js";
 import { letterToJson } from "../deadletter/letter-json.js";
+import { cutReason } from "../deadletter/letter-size.js";
 import { replayLetters, type ReplayOutcome } from "../reconcile/replay.js";
 import { holderName } from "../state/lease-holder.js";
 import { openStateStore } from "../state/open-state-store.js";
@@ -197,13 +198,17 @@ function again(
   runId: string,
 ): StoredLetter | undefined {
   if (letter === undefined || outcome.status !== "failed") return undefined;
+  if (outcome.record === undefined) {
+    // The same record as stored, cut or not, under the same letter id.
+    return { ...letter, runId, at: new Date(), reason: cutReason(outcome.reason) };
+  }
   return storedLetter(letter.key, runId, new Date(), {
     table: letter.table,
     direction: letter.direction,
     from: letter.from,
     id: letter.id,
     reason: outcome.reason,
-    record: outcome.record ?? letter.record,
+    record: outcome.record,
   });
 }
 
