@@ -105,9 +105,10 @@ async function all(store: DeadLetterStore, key: string): Promise<StoredLetter[]>
 for (const backend of backends) {
   describe(`dead-letter store: ${backend.name}`, () => {
     let store: DeadLetterStore;
+    let stored: () => Promise<number>;
     let cleanup: () => Promise<void>;
     before(async () => {
-      ({ store, cleanup } = await backend.open());
+      ({ store, stored, cleanup } = await backend.open());
     });
     after(async () => {
       await store.close();
@@ -120,6 +121,12 @@ for (const backend of backends) {
       const letters = await all(store, "app");
       assert.equal(letters.length, 1);
       assert.equal(letters[0]?.reason, "the second reason");
+      assert.equal(await store.count("app"), 1);
+    });
+
+    it("holds one copy of a letter put again and again, as every run puts an unfixed record's", async () => {
+      for (let run = 0; run < 4; run++) await store.put([letter({ reason: "the second reason" })]);
+      assert.equal(await stored(), 1);
       assert.equal(await store.count("app"), 1);
     });
 
@@ -235,6 +242,41 @@ describe("dead-letter store: file", () => {
     assert.equal(found.key, "app");
     await store.remove("app", [found.letterId]);
     assert.equal(await readFile(path, "utf8"), "");
+  });
+
+  it("reads a file that earlier versions appended a letter to again and again as one letter, and compacts it", async () => {
+    const path = join(directory, "repeated.ndjson");
+    const lines = [1, 2, 3].map((run) => {
+      const json = letterToJson(letter({ reason: `run ${run}` }));
+      return `${stableStringify({ ...json, runId: `run-${run}` })}\n`;
+    });
+    await appendFile(path, lines.join(""));
+    const store = await openDeadLetterStore({ backend: "file", path }, {});
+    const listed = await all(store, "app");
+    assert.deepEqual(
+      listed.map((l) => l.reason),
+      ["run 3"],
+    );
+    assert.equal(await store.count("app"), 1);
+    await store.put([letter({ reason: "run 4" })]);
+    const text = await readFile(path, "utf8");
+    assert.equal(text.split("\n").filter((l) => l !== "").length, 1, text.slice(0, 500));
+    assert.match(text, /"reason":"run 4"/);
+  });
+
+  it("passes over a last line that a crash cut short, and the next letter puts it right", async () => {
+    const path = join(directory, "torn.ndjson");
+    const whole = `${stableStringify(letterToJson(letter()))}\n`;
+    await appendFile(path, `${whole}${whole.slice(0, 40)}`);
+    const store = await openDeadLetterStore({ backend: "file", path }, {});
+    assert.equal(await store.count("app"), 1);
+    await store.put([letter({ table: "orders" })]);
+    const lines = (await readFile(path, "utf8")).split("\n");
+    assert.equal(lines.pop(), "");
+    assert.deepEqual(
+      lines.map((l) => (JSON.parse(l) as { table: string }).table),
+      ["users", "orders"],
+    );
   });
 
   it("names the file and the line of a damaged letter", async () => {

@@ -1,7 +1,9 @@
 // What an unlucky operator meets with dead letters in each state backend: a record too large for the
 // store of letters must not stop the run (its letter keeps the key and the reason, and says what was
-// cut, and the record still replays once fixed).
+// cut, and the record still replays once fixed), and a record that every run meets again must keep
+// one letter, not one per run.
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
@@ -29,6 +31,9 @@ describe("dead letters at their limits, in each state backend", () => {
       await h.cassandra.execute(
         `CREATE TABLE ${h.keyspace}.big_${backend} (id uuid PRIMARY KEY, tmstmp timestamp, a text, b text, n int)`,
       );
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.untimed_${backend} (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+      );
     }
     // A run of another configuration creates the indices, so documents get synced's mappings.
     assert.equal((await h.run(["--name", "setup"])).code, EXIT.success);
@@ -46,6 +51,26 @@ describe("dead letters at their limits, in each state backend", () => {
     const result = await h.cli(["dead-letters", "list", ...args, "--json"]);
     assert.equal(result.code, EXIT.success, result.stderr);
     return JSON.parse(result.stdout) as { key: string; waiting: number; location: string };
+  }
+
+  /** The letters of a key as the backend holds them: lines of the file, rows, documents. */
+  async function stored(backend: Backend, key: string, location: string): Promise<number> {
+    switch (backend) {
+      case "file": {
+        const lines = (await readFile(location, "utf8")).split("\n").filter((line) => line !== "");
+        return lines.length;
+      }
+      case "cassandra": {
+        const rows = await h.cassandra.execute(
+          `SELECT COUNT(*) AS n FROM ${h.keyspace}.synced_state_dead_letters WHERE key = ?`,
+          [key],
+          { prepare: true },
+        );
+        return Number(rows.rows[0]?.get("n"));
+      }
+      case "elasticsearch":
+        return (await h.es.count({ index: `${h.index}-state-dead-letters`, query: { term: { key } } })).count;
+    }
   }
 
   for (const backend of BACKENDS) {
@@ -140,6 +165,25 @@ describe("dead letters at their limits, in each state backend", () => {
       );
       assert.equal(written.rows[0]?.get("a"), "small");
       assert.equal((await listed(args)).waiting, 0);
+    });
+
+    it(`keeps one letter in ${backend} for a record that every run meets again`, async () => {
+      const table = `untimed_${backend}`;
+      const name = `untimed-${backend}`;
+      const untimed = uuid();
+      await h.cassandra.execute(`INSERT INTO ${h.keyspace}.${table} (id, n) VALUES (?, 1)`, [untimed], {
+        prepare: true,
+      });
+      for (let run = 1; run <= 3; run++) {
+        const result = await h.run(["--name", name, "--tables", table, "--direction", "to-es"], {
+          state: h.stateIn(backend),
+        });
+        assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
+        assert.equal((result.summary["deadLetters"] as { count: number }).count, 1, `run ${run}`);
+      }
+      const { key, waiting, location } = await listed(configuration(backend, name, table));
+      assert.equal(waiting, 1);
+      assert.equal(await stored(backend, key, location), 1);
     });
   }
 });

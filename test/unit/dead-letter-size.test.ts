@@ -1,8 +1,13 @@
-// How large a letter grows: a record too large is cut to its small fields.
+// How large a letter grows, and how a letter file is read: a record too large is cut to its small
+// fields, and the file's lines are read one at a time as the bytes arrive, never the whole file.
 import assert from "node:assert/strict";
+import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { stableStringify } from "../../src/core/canonical-json.js";
 import { storedLetter } from "../../src/deadletter/dead-letter-store.js";
+import { chunksOf, linesOf, type Line } from "../../src/deadletter/file-lines.js";
 import {
   cutReason,
   cutRecord,
@@ -74,5 +79,64 @@ describe("a letter's size", () => {
     assert.deepEqual(big.record, {});
     assert.match(big.reason, /\.\.\. \(cut: the reason ran to 16385 characters\)$/);
     assert.equal(cutReason("short"), "short");
+  });
+});
+
+describe("the lines of a letter file", () => {
+  it("yields each line as soon as its newline arrives, before later bytes are read", async () => {
+    let pulled = 0;
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      for (const text of ['{"a":1}\n{"b"', ":2}\n", ...Array.from({ length: 1_000 }, () => "{}\n")]) {
+        pulled++;
+        yield await Promise.resolve(Buffer.from(text));
+      }
+    }
+    const lines = linesOf(chunks());
+    assert.deepEqual((await lines.next()).value, { number: 1, text: '{"a":1}', ended: true });
+    assert.equal(pulled, 1);
+    assert.deepEqual((await lines.next()).value, { number: 2, text: '{"b":2}', ended: true });
+    assert.equal(pulled, 2);
+    await lines.return(undefined);
+  });
+
+  it("joins a character split between chunks, counts blank lines, and flags a last line without newline", async () => {
+    const bytes = Buffer.from('é\n\n{"torn');
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      yield await Promise.resolve(bytes.subarray(0, 1));
+      yield bytes.subarray(1);
+    }
+    const all: Line[] = [];
+    for await (const line of linesOf(chunks())) all.push(line);
+    assert.deepEqual(all, [
+      { number: 1, text: "é", ended: true },
+      { number: 2, text: "", ended: true },
+      { number: 3, text: '{"torn', ended: false },
+    ]);
+  });
+
+  it("reads a file a chunk at a time, and again from its start on the same handle", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "synced-lines-"));
+    try {
+      const path = join(directory, "letters.ndjson");
+      const line = `${"x".repeat(1000)}\n`;
+      await writeFile(path, line.repeat(300));
+      const handle = await open(path);
+      try {
+        const sizes: number[] = [];
+        for await (const chunk of chunksOf(handle)) sizes.push(chunk.length);
+        assert.ok(sizes.length > 1 && Math.max(...sizes) <= 64 * 1024, String(sizes));
+        assert.equal(
+          sizes.reduce((a, b) => a + b),
+          300_300,
+        );
+        let count = 0;
+        for await (const read of linesOf(chunksOf(handle))) count += read.text.length === 1000 ? 1 : 0;
+        assert.equal(count, 300);
+      } finally {
+        await handle.close();
+      }
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });
