@@ -142,7 +142,7 @@ function stateFlags(args: Flags): StateFlags {
 
 const LETTER_HELP: Readonly<Record<LetterAction, string>> = {
   list: "List the configuration's dead letters: the records that wait to be fixed and replayed",
-  show: "Print one dead letter whole, with the record as it was read",
+  show: "Print one dead letter, with the record as it was read (a record over 256 KiB without its largest fields, named in recordCut)",
   replay:
     "Read each letter's record again at its source and sync it; a record that still fails stays, with its new reason",
   purge: "Delete dead letters for good (with --yes): named ones with --letter, or --all",

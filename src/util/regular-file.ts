@@ -16,12 +16,23 @@ export class NotAFileError extends SyncedError {
 }
 
 export async function readRegularFile(path: string): Promise<string> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const handle = await openRegularFile(path);
   try {
-    await ensureRegular(handle, path);
     return await handle.readFile("utf8");
   } finally {
     await handle.close();
+  }
+}
+
+/** Opens a regular file for reading, for a reader that reads it a piece at a time; the caller closes it. */
+export async function openRegularFile(path: string): Promise<FileHandle> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    await ensureRegular(handle, path);
+    return handle;
+  } catch (error) {
+    await handle.close();
+    throw error;
   }
 }
 
