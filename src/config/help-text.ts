@@ -4,7 +4,7 @@ export const HELP_EPILOGUE = `Precedence: flags, then SYNCED_* environment varia
 
 Times (-b, -e): ISO-8601 with Z or an offset (2015-01-01T00:00:00.123456Z, 2015-01-01T01:00:00+01:00); a date, meaning midnight UTC (2015-01-01); epoch seconds (1420070400, 1420070400.5); or an epoch with a unit, s, ms, us or ns (1420070400000ms). Times are kept to the microsecond; finer digits are dropped. A bare number is always seconds.
 
-Durations (--lag, --lease-ttl, --max-future, --connect-timeout, --state-timeout, --retry-window): whole numbers with a unit, ms, s, m, h or d, which may be combined: 1500ms, 30s, 5m, 1h30m, 2d.
+Durations (--lag, --lease-ttl, --max-future, --connect-timeout, --state-timeout, --retry-window): whole numbers with a unit, ms, s, m, h or d, which may be combined, each unit once and largest first: 1500ms, 30s, 5m, 1h30m, 2d (1h1h and 30m1h are refused as typos).
 
 Lists (--tables, --exclude-tables, --cassandra-contact-points, --es-nodes): comma separated, or the flag repeated.
 
