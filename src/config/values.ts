@@ -25,7 +25,12 @@ export function quoted(setting: Setting, text: string): string {
 /** One non-empty string. Integer numbers from a file are accepted as their digits, except for secrets. */
 export function asText(setting: Setting): string {
   const { raw } = setting;
-  if (Array.isArray(raw)) throw invalid(setting, "given more than once; give it once");
+  if (Array.isArray(raw)) {
+    // Only a repeated flag gives a list from the command line; a file's list is a value of the wrong shape.
+    if (setting.source.kind === "file")
+      throw invalid(setting, "takes one value, not a list; keep the one you mean");
+    throw invalid(setting, "given more than once; give it once");
+  }
   let text: string;
   // A secret is taken verbatim: spaces around it may be part of it.
   if (typeof raw === "string") text = setting.secret ? raw : raw.trim();

@@ -252,6 +252,24 @@ describe("loadConfig config files", () => {
     );
   });
 
+  it("refuses a list where a key takes one value, naming the file and the key", async () => {
+    const files = {
+      "k.yaml": "keyspace: [a, b]\nindex: app\n",
+      "p.json": JSON.stringify({ keyspace: "app", index: "app", cassandra: { port: [9042, 9043] } }),
+    };
+    const error = await refused(
+      load(["--config", "k.yaml"], {}, files),
+      "config file k.yaml, key keyspace: takes one value, not a list",
+    );
+    assert.equal(error.option, "keyspace");
+    assert.ok(!error.message.includes("more than once"), error.message);
+    await refused(load(["--config", "p.json"], {}, files), "key cassandra.port: takes one value, not a list");
+    await refused(
+      load([...BASE, "--batch-size", "5", "--batch-size", "6"]),
+      "flag --batch-size: given more than once",
+    );
+  });
+
   it("keeps epochs exact: whole numbers may be bare, fractions must be quoted", async () => {
     const files = {
       "a.yaml": "begin: 1420070400\n",
