@@ -10,6 +10,7 @@ import { HELP_EPILOGUE } from "./help-text.js";
 import type { Flags } from "./layers.js";
 import { OPTION_SPECS } from "./option-specs.js";
 import type { OptionSpec } from "./option-specs.js";
+import { normalizeSwitchValues, switchOf } from "./switch-values.js";
 
 export const LETTER_ACTIONS = ["list", "show", "replay", "purge"] as const;
 export type LetterAction = (typeof LETTER_ACTIONS)[number];
@@ -224,7 +225,7 @@ export function addRunOptions<T>(cli: Argv<T>): Argv<T> {
  * make parsing throw a UsageError; errors thrown by handlers pass through unchanged.
  */
 export function buildCli(argv: readonly string[], handlers: CliHandlers): Argv {
-  const cli = yargs([...argv]);
+  const cli = yargs(normalizeSwitchValues(argv, SUBCOMMAND_SWITCHES));
   return (
     cli
       .scriptName("synced")
@@ -316,6 +317,8 @@ export function buildCli(argv: readonly string[], handlers: CliHandlers): Argv {
   );
 }
 
+/** The switches that subcommands add to the run options. */
+const SUBCOMMAND_SWITCHES = ["yes", "all"];
 const NAMES = OPTION_SPECS.flatMap((spec) => [spec.flag, ...(spec.alias === undefined ? [] : [spec.alias])]);
 const HINT = "Run synced --help to see every option.";
 
@@ -341,7 +344,14 @@ function describeUnknown(name: string, argv: readonly string[]): string {
     const bare = token.replace(/^-+/, "").split("=")[0];
     return token.startsWith("-") && (bare === name || bare === `no-${name}`);
   });
-  if (!given) return `Unexpected argument "${name}": synced takes options only, such as -k app -i app.`;
+  if (!given) {
+    const after = argv[argv.indexOf(name) - 1] ?? "";
+    const option = switchOf(after, SUBCOMMAND_SWITCHES);
+    if (option !== undefined) {
+      return `Unexpected argument "${name}" after ${after}, which takes no value: give ${after} alone, or write --${option}=false.`;
+    }
+    return `Unexpected argument "${name}": synced takes options only, such as -k app -i app.`;
+  }
   const guess = didYouMean(name, NAMES);
   return `Unknown option ${dashed(name)}${guess === undefined ? "" : ` (did you mean ${dashed(guess)}?)`}.`;
 }

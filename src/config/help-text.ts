@@ -6,6 +6,8 @@ Times (-b, -e): ISO-8601 with Z or an offset (2015-01-01T00:00:00.123456Z, 2015-
 
 Durations (--lag, --lease-ttl, --max-future, --connect-timeout, --state-timeout, --retry-window): whole numbers with a unit, ms, s, m, h or d, which may be combined, each unit once and largest first: 1500ms, 30s, 5m, 1h30m, 2d (1h1h and 30m1h are refused as typos).
 
+Switches (--dry-run, --json, --quiet, ...): given alone they are on, --no-<switch> turns one off. With a value (--json=false, SYNCED_JSON, json: in the config file) they take true or false, yes or no, on or off, 1 or 0; any other value is refused.
+
 Lists (--tables, --exclude-tables, --cassandra-contact-points, --es-nodes): comma separated, or the flag repeated.
 
 Secrets: give passwords and API keys through SYNCED_CASSANDRA_PASSWORD, SYNCED_ES_PASSWORD, SYNCED_ES_API_KEY or the matching *-file options; a value on the command line is visible to other users. Between a secret and its file, the one from the higher layer wins. Secrets are never printed.
