@@ -6,6 +6,7 @@ import type { Argv } from "yargs";
 import { didYouMean } from "../core/did-you-mean.js";
 import { SyncedError, UsageError } from "../core/errors.js";
 import { parseDuration } from "./duration.js";
+import { unknownCommand, positionals } from "./command-words.js";
 import { HELP_EPILOGUE } from "./help-text.js";
 import type { Flags } from "./layers.js";
 import { OPTION_SPECS } from "./option-specs.js";
@@ -321,9 +322,26 @@ export function buildCli(argv: readonly string[], handlers: CliHandlers): Argv {
 const SUBCOMMAND_SWITCHES = ["yes", "all"];
 const NAMES = OPTION_SPECS.flatMap((spec) => [spec.flag, ...(spec.alias === undefined ? [] : [spec.alias])]);
 const HINT = "Run synced --help to see every option.";
+const ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  state: STATE_ACTIONS,
+  "dead-letters": LETTER_ACTIONS,
+};
+
+/** Words that take no value, beside the run options' switches. */
+const VALUELESS = [...SUBCOMMAND_SWITCHES, "help", "h", "version"];
 
 function usageError(message: string, argv: readonly string[], cause: Error | undefined): UsageError {
   const unknown = /^Unknown arguments?: (.*)$/.exec(message);
+  const command = unknown === null ? undefined : unknownCommand(argv, VALUELESS, ACTIONS);
+  if (command !== undefined) return new UsageError(`${command} ${HINT}`, {}, { cause });
+  if (message.startsWith("Not enough non-option arguments") && positionals(argv, VALUELESS)[1] === "show") {
+    return new UsageError(
+      "synced dead-letters show needs the id of a letter: synced dead-letters show <letter>, with the " +
+        "options of its configuration. `synced dead-letters list` with the same options prints the ids.",
+      { argument: "letter" },
+      { cause },
+    );
+  }
   if (unknown !== null) {
     const names = (unknown[1] ?? "").split(", ");
     const parts = names.map((name) => describeUnknown(name, argv));
@@ -352,7 +370,9 @@ function describeUnknown(name: string, argv: readonly string[]): string {
     }
     return `Unexpected argument "${name}": synced takes options only, such as -k app -i app.`;
   }
-  const guess = didYouMean(name, NAMES);
+  // An option of the run can be unknown where it does not belong; suggesting it back would confuse.
+  const found = didYouMean(name, NAMES);
+  const guess = found === name ? undefined : found;
   return `Unknown option ${dashed(name)}${guess === undefined ? "" : ` (did you mean ${dashed(guess)}?)`}.`;
 }
 
