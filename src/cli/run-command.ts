@@ -148,13 +148,17 @@ async function runConnected(
 
 /** A Pushgateway that cannot be reached costs the metrics of this run, not its result. */
 async function pushMetrics(metrics: RunMetrics, options: SyncOptions, key: string, context: RunContext) {
-  const url = options.pushgateway ?? "";
+  const target = options.pushgateway;
+  if (target === undefined) return;
   try {
-    await metrics.push(url, key, options.connectTimeoutMs);
+    await metrics.push(target, key, options.connectTimeoutMs);
   } catch (error) {
-    context.logger.info(`could not push the metrics to the Pushgateway ${url}; the run's result stands`, {
-      error: error instanceof Error ? error.message : String(error),
-    });
+    context.logger.info(
+      `could not push the metrics to the Pushgateway ${target.url}; the run's result stands`,
+      {
+        error: error instanceof Error ? error.message : String(error),
+      },
+    );
   }
 }
 

@@ -131,7 +131,7 @@ const DESCRIPTIONS: Record<Flag, string> = {
   quiet: "Log errors only, and no progress",
   verbose: "Log more: progress after every batch, and debug lines",
   pushgateway:
-    "A Prometheus Pushgateway URL (http or https): each run pushes its metrics there when it ends, as job synced grouped by its state key",
+    "A Prometheus Pushgateway URL (http or https): each run pushes its metrics there when it ends, as job synced grouped by its state key; https://user:password@host:9091 sends basic auth, and the password is never printed",
   "cassandra-contact-points": "Hosts, comma separated (host or host:port)",
   "cassandra-port": "Native protocol port",
   "cassandra-local-dc": "Local datacenter",

@@ -1,5 +1,6 @@
 // The fully resolved options every other module reads. Defaults are kept as the text a user would
 // type, because they go through the same parsers as user values and are shown verbatim in `--help`.
+import type { PushgatewayTarget } from "./pushgateway.js";
 import type { DirectionChoice } from "../core/direction.js";
 import type { Layout } from "../core/layout.js";
 import type { Shard } from "./shard.js";
@@ -113,8 +114,8 @@ export interface SyncOptions {
   readonly json: boolean;
   /** --quiet: errors only; --verbose: debug lines too. */
   readonly logLevel: "error" | "info" | "debug";
-  /** A Pushgateway's URL: each run pushes its metrics there when it ends. */
-  readonly pushgateway?: string;
+  /** A Pushgateway: each run pushes its metrics there when it ends. */
+  readonly pushgateway?: PushgatewayTarget;
   readonly configFile?: string;
   readonly cassandra: CassandraOptions;
   readonly elasticsearch: ElasticsearchOptions;
