@@ -12,6 +12,7 @@ import { ConfigError } from "../core/errors.js";
 import { Layers, missing } from "./layers.js";
 import type { Env, Flags } from "./layers.js";
 import { columnName, cqlName, deadLetterLocation, indexName, stateKey, stateLocation } from "./names.js";
+import { optionSources } from "./option-sources.js";
 import { OPTION_SPECS } from "./option-specs.js";
 import type { SyncOptions } from "./options.js";
 import type { Warn } from "./secrets.js";
@@ -170,6 +171,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     logLevel: quiet ? "error" : verbose ? "debug" : "info",
     ...(pushgateway === undefined ? {} : { pushgateway }),
     ...(file === undefined ? {} : { configFile: file.path }),
+    sources: optionSources(layers),
     cassandra: await cassandraOptions(layers, readFile, warn),
     elasticsearch: await elasticsearchOptions(layers, readFile, warn),
   };

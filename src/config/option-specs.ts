@@ -94,7 +94,7 @@ const DESCRIPTIONS: Record<Flag, string> = {
   keyspace: "Cassandra keyspace",
   index: "Elasticsearch index; with index-per-table, the alias over the per-table indices and their prefix",
   tables: "Only these tables (comma list or repeated); default: every table",
-  "exclude-tables": "Skip these tables (comma list or repeated)",
+  "exclude-tables": "Skip these tables (comma list or repeated); a name that is no table or type is refused",
   direction: or(DIRECTION_CHOICES),
   layout: `${or(LAYOUTS)}: one index per table, or one index with a type field`,
   "type-field": "The field that names the table, with --layout type-field",

@@ -34,11 +34,35 @@ describe("refused and stopped runs", () => {
   it("refuses --tables naming a table that does not exist, with the closest ones, and keeps no state", async () => {
     const result = await h.cli([...h.baseArgs(), "--tables", "thngs,people", "--name", "typo"]);
     assert.equal(result.code, EXIT.usage, result.stderr);
-    assert.match(result.stderr, /--tables names what does not exist: 'thngs' .*closest: things, thongs/);
+    assert.match(
+      result.stderr,
+      /flag --tables: --tables names what does not exist: 'thngs' .*closest: things, thongs/,
+    );
     const store = new FileStateStore({ directory: h.stateDir });
     assert.equal(await store.getCheckpoint("typo"), undefined);
     assert.deepEqual(await store.recentRuns("typo", 5), []);
     assert.equal((await store.acquireLease("typo", "probe", "here:1", 1000)).acquired, true);
+  });
+
+  it("refuses --exclude-tables naming a table that does not exist, as it refuses --tables, naming where it came from", async () => {
+    const fromFlag = await h.cli([...h.baseArgs(), "--exclude-tables", "thngs", "--name", "typo-excluded"]);
+    assert.equal(fromFlag.code, EXIT.usage, fromFlag.stderr);
+    assert.match(
+      fromFlag.stderr,
+      /flag --exclude-tables: --exclude-tables names what does not exist: 'thngs' .*closest: things, thongs.*remove it from --exclude-tables/,
+    );
+    const fromEnv = await h.cli([...h.baseArgs(), "--name", "typo-excluded"], {
+      SYNCED_EXCLUDE_TABLES: "people,thngs",
+    });
+    assert.equal(fromEnv.code, EXIT.usage, fromEnv.stderr);
+    assert.match(
+      fromEnv.stderr,
+      /environment variable SYNCED_EXCLUDE_TABLES: --exclude-tables names .*'thngs'/,
+    );
+    const store = new FileStateStore({ directory: h.stateDir });
+    assert.equal(await store.getCheckpoint("typo-excluded"), undefined);
+    assert.deepEqual(await store.recentRuns("typo-excluded", 5), []);
+    assert.equal((await store.acquireLease("typo-excluded", "probe", "here:1", 1000)).acquired, true);
   });
 
   it("skips an index without a timestamp mapping before creating a table for it", async () => {

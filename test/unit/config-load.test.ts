@@ -5,6 +5,7 @@ import { ConfigError } from "../../src/core/errors.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import type { SyncOptions } from "../../src/config/options.js";
 import { redactedConfig } from "../../src/config/redact.js";
+import { withOptionSource } from "../../src/config/option-sources.js";
 
 async function load(
   argv: string[],
@@ -78,6 +79,7 @@ describe("loadConfig defaults", () => {
         versioning: "optimistic",
         tls: { insecure: false },
       },
+      sources: { keyspace: { kind: "flag", flag: "--keyspace" }, index: { kind: "flag", flag: "--index" } },
     });
   });
 
@@ -371,5 +373,32 @@ describe("--pushgateway", () => {
         return true;
       });
     }
+  });
+});
+
+describe("where the options came from, for refusals found after connecting", () => {
+  it("tells such a refusal where its option was set, and leaves others as they are", async () => {
+    const options = await loadConfig({
+      flags: await parseRunFlags(["-k", "a", "-i", "b", "--tables", "t"]),
+      env: { SYNCED_EXCLUDE_TABLES: "x" },
+    });
+    const later = (option: string) =>
+      new ConfigError(option, undefined, `--${option} names what does not exist`);
+    assert.equal(
+      withOptionSource(later("exclude-tables"), options.sources).message,
+      "environment variable SYNCED_EXCLUDE_TABLES: --exclude-tables names what does not exist",
+    );
+    assert.equal(
+      withOptionSource(later("tables"), options.sources).message,
+      "flag --tables: --tables names what does not exist",
+    );
+    // A default, or an error that already says where, is left as it is.
+    assert.equal(
+      withOptionSource(later("direction"), options.sources).message,
+      "--direction names what does not exist",
+    );
+    const placed = new ConfigError("tables", { kind: "file", path: "c.yaml", key: "tables" }, "bad");
+    assert.equal(withOptionSource(placed, options.sources), placed);
+    assert.ok(!("sources" in redactedConfig(options)));
   });
 });
