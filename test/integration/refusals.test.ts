@@ -65,6 +65,54 @@ describe("refused and stopped runs", () => {
     assert.equal((await store.acquireLease("typo-excluded", "probe", "here:1", 1000)).acquired, true);
   });
 
+  it("stops at once when a consistency level asks for more replicas than the keyspace has, naming the option and the replication factor", async () => {
+    // The test keyspace has one replica. Cassandra answers THREE as unavailable, which is retried
+    // for --retry-window when a node is down, but here no retry can ever succeed.
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.replicas (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
+    );
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.replicas (id, tmstmp, v) VALUES (?, ?, 1)`,
+      [Uuid.random(), new Date(Date.now() - 5_000)],
+      { prepare: true },
+    );
+    const read = await h.cli([
+      ...h.baseArgs(),
+      ...["--tables", "replicas", "--name", "three", "--direction", "to-es"],
+      ...["--cassandra-read-consistency", "THREE", "--retry-window", "20s"],
+    ]);
+    const readOutput = `${read.stdout}\n${read.stderr}`;
+    assert.equal(read.code, EXIT.usage, readOutput);
+    assert.match(
+      readOutput,
+      /flag --cassandra-read-consistency: .*THREE needs 3 replicas, but keyspace \w+ has 1 \(SimpleStrategy, replication factor 1, on 1 node\)/,
+    );
+    assert.doesNotMatch(readOutput, /trying again|check that the nodes run/i);
+    assert.ok(read.elapsedMs < 20_000, `took ${read.elapsedMs} ms: the retry window was waited out`);
+
+    // The read run created the table's index before its first read; a document there is to be copied.
+    const id = Uuid.random().toString();
+    await h.es.index({
+      index: `${h.index}-replicas`,
+      id,
+      document: { id, tmstmp: new Date(Date.now() - 5_000).toISOString(), v: 2 },
+      refresh: true,
+    });
+    const write = await h.cli(
+      [...h.baseArgs(), ...["--tables", "replicas", "--name", "three", "--direction", "to-cassandra"]],
+      { SYNCED_CASSANDRA_WRITE_CONSISTENCY: "three", SYNCED_RETRY_WINDOW: "20s" },
+    );
+    const writeOutput = `${write.stdout}\n${write.stderr}`;
+    assert.equal(write.code, EXIT.usage, writeOutput);
+    assert.match(
+      writeOutput,
+      /environment variable SYNCED_CASSANDRA_WRITE_CONSISTENCY: .*THREE needs 3 replicas, but .*replication factor 1/,
+    );
+    assert.doesNotMatch(writeOutput, /trying again/);
+    const store = new FileStateStore({ directory: h.stateDir });
+    assert.equal(await store.getCheckpoint("three"), undefined);
+  });
+
   it("skips an index without a timestamp mapping before creating a table for it", async () => {
     await h.es.indices.create({
       index: `${h.index}-untimed`,
