@@ -332,9 +332,14 @@ const VALUELESS = [...SUBCOMMAND_SWITCHES, "help", "h", "version"];
 
 function usageError(message: string, argv: readonly string[], cause: Error | undefined): UsageError {
   const unknown = /^Unknown arguments?: (.*)$/.exec(message);
-  const command = unknown === null ? undefined : unknownCommand(argv, VALUELESS, ACTIONS);
-  if (command !== undefined) return new UsageError(`${command} ${HINT}`, {}, { cause });
-  if (message.startsWith("Not enough non-option arguments") && positionals(argv, VALUELESS)[1] === "show") {
+  const wrongWord = unknown === null ? undefined : unknownCommand(argv, VALUELESS, ACTIONS);
+  if (wrongWord !== undefined) return new UsageError(`${wrongWord} ${HINT}`, {}, { cause });
+  const [command, action] = positionals(argv, VALUELESS);
+  if (
+    message.startsWith("Not enough non-option arguments") &&
+    command === "dead-letters" &&
+    action === "show"
+  ) {
     return new UsageError(
       "synced dead-letters show needs the id of a letter: synced dead-letters show <letter>, with the " +
         "options of its configuration. `synced dead-letters list` with the same options prints the ids.",

@@ -61,7 +61,13 @@ describe("unmeetableConsistency", () => {
 
   it("finds a level that needs more replicas than there are, directly or behind NoHostAvailable", () => {
     const direct = unmeetableConsistency(unavailable(types.consistencies.three, 3, 1), one);
-    assert.deepEqual(direct, { level: "THREE", required: 3, available: 1, scope: "cluster" });
+    assert.deepEqual(direct, {
+      consistency: types.consistencies.three,
+      level: "THREE",
+      required: 3,
+      available: 1,
+      scope: "cluster",
+    });
     const wrapped = new errors.NoHostAvailableError({
       "127.0.0.1:9042": unavailable(types.consistencies.three, 3, 1),
     });
@@ -71,6 +77,7 @@ describe("unmeetableConsistency", () => {
   it("counts local levels against the local data centre's replicas", () => {
     const remote = keyspaceReplicas("app", NTS, { dc1: "3" }, nodes({ dc1: 3, dc2: 1 }), "dc2");
     assert.deepEqual(unmeetableConsistency(unavailable(types.consistencies.localOne, 1, 0), remote), {
+      consistency: types.consistencies.localOne,
       level: "LOCAL_ONE",
       required: 1,
       available: 0,

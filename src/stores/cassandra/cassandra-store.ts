@@ -70,12 +70,25 @@ export class CassandraStore implements RecordStore {
   #retry(plan: TablePlan): <T>(operation: () => Promise<T>) => Promise<T> {
     const s = this.#settings;
     const transient = (error: unknown): boolean =>
-      isTransientCassandraError(error) && unmeetableConsistency(error, this.#replicas(plan)) === undefined;
+      isTransientCassandraError(error) &&
+      this.#unmeetable(error, plan, [s.readConsistency, s.writeConsistency]) === undefined;
     return storeRetry("cassandra", transient, {
       windowMs: s.retryWindowMs,
       ...(s.onRetry ? { onRetry: s.onRetry } : {}),
       ...(s.signal ? { signal: s.signal } : {}),
     });
+  }
+
+  /**
+   * Only a level an option sets is judged: the SERIAL phase of a lightweight transaction is not the
+   * user's choice, and lowering an option would not help it.
+   */
+  #unmeetable(error: unknown, plan: TablePlan, levels: readonly number[]) {
+    const replicas = this.#replicas(plan);
+    const found = unmeetableConsistency(error, replicas);
+    return found !== undefined && replicas !== undefined && levels.includes(found.consistency)
+      ? { found, replicas }
+      : undefined;
   }
 
   #replicas(plan: TablePlan): KeyspaceReplicas | undefined {
@@ -94,10 +107,11 @@ export class CassandraStore implements RecordStore {
     option: "cassandra-read-consistency" | "cassandra-write-consistency",
     action: string,
   ): SyncedError {
-    const replicas = this.#replicas(plan);
-    const found = unmeetableConsistency(error, replicas);
-    if (found !== undefined && replicas !== undefined)
-      return unmeetableError(found, replicas, option, action, error);
+    const s = this.#settings;
+    const level = option === "cassandra-read-consistency" ? s.readConsistency : s.writeConsistency;
+    const unmeetable = this.#unmeetable(error, plan, [level]);
+    if (unmeetable !== undefined)
+      return unmeetableError(unmeetable.found, unmeetable.replicas, option, action, error);
     return cassandraFailure(error, action, this.#hosts);
   }
 

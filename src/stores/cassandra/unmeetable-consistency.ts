@@ -20,6 +20,8 @@ export interface KeyspaceReplicas {
 }
 
 export interface Unmeetable {
+  /** The level, as the driver numbers it and as the options name it. */
+  readonly consistency: number;
   readonly level: string;
   readonly required: number;
   readonly available: number;
@@ -122,7 +124,13 @@ export function unmeetableConsistency(
     const scope = LOCAL_LEVELS.has(level) ? "local" : "cluster";
     const available = scope === "local" ? replicas.local : replicas.total;
     if (required > available) {
-      return { level: LEVEL_NAMES.get(level) ?? String(level), required, available, scope };
+      return {
+        consistency: level,
+        level: LEVEL_NAMES.get(level) ?? String(level),
+        required,
+        available,
+        scope,
+      };
     }
   }
   return undefined;
