@@ -5,6 +5,7 @@ import { hideBin } from "yargs/helpers";
 import { buildCli } from "../config/cli-options.js";
 import type { Flags } from "../config/layers.js";
 import { loadConfig } from "../config/load-config.js";
+import { withOptionSource, type OptionSources } from "../config/option-sources.js";
 import type { SyncOptions } from "../config/options.js";
 import { redactedConfig } from "../config/redact.js";
 import { InterruptedError } from "../reconcile/run-errors.js";
@@ -30,6 +31,7 @@ async function main(): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   let code: number = EXIT.success;
+  let sources: OptionSources | undefined;
   const options = async (flags: Flags, selectionRequired = true): Promise<SyncOptions> => {
     const resolved = await loadConfig({
       flags,
@@ -40,6 +42,7 @@ async function main(): Promise<number> {
       },
     });
     logger.setLevel(resolved.logLevel);
+    sources = resolved.sources;
     return resolved;
   };
   const context = {
@@ -77,7 +80,9 @@ async function main(): Promise<number> {
         code = await stateCommand(action, await options(flags), state, context);
       },
     }).parseAsync();
-  } catch (error) {
+  } catch (thrown) {
+    // A refusal found after connecting (a --tables typo) says where the option was given too.
+    const error = withOptionSource(thrown, sources);
     logger.done();
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`synced: ${message}\n`);

@@ -11,20 +11,14 @@ import { didYouMean } from "../core/did-you-mean.js";
 import { ConfigError, type OptionSource } from "../core/errors.js";
 import { Layers, missing } from "./layers.js";
 import type { Env, Flags } from "./layers.js";
-import {
-  columnName,
-  cqlName,
-  deadLetterLocation,
-  indexName,
-  nodeUrl,
-  stateKey,
-  stateLocation,
-} from "./names.js";
+import { columnName, cqlName, deadLetterLocation, indexName, stateKey, stateLocation } from "./names.js";
+import { optionSources } from "./option-sources.js";
 import { OPTION_SPECS } from "./option-specs.js";
 import type { SyncOptions } from "./options.js";
 import type { Warn } from "./secrets.js";
 import { formatMicros } from "../core/micros.js";
 import { parseTimestamp } from "./time-range.js";
+import { pushgatewayTarget } from "./pushgateway.js";
 import { parseShard } from "./shard.js";
 import { asBoolean, asChoice, asInteger, asList, asNumericText, asText, invalid } from "./values.js";
 import type { Setting } from "./values.js";
@@ -141,8 +135,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
   const name = layers.read("name", stateKey);
   const shard = layers.read("shard", (s) => parseShard(s, input.env));
   const deadLetter = layers.read("dead-letter", deadLetterLocation);
-  // An http(s) URL without credentials, which would be logged with the options: as a node's.
-  const pushgateway = layers.read("pushgateway", (s) => nodeUrl(s, asText(s)));
+  const pushgateway = layers.read("pushgateway", (s) => pushgatewayTarget(s, warn));
   const quiet = flag(layers, "quiet");
   const verbose = flag(layers, "verbose");
   if (quiet && verbose) {
@@ -187,6 +180,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     logLevel: quiet ? "error" : verbose ? "debug" : "info",
     ...(pushgateway === undefined ? {} : { pushgateway }),
     ...(file === undefined ? {} : { configFile: file.path }),
+    sources: optionSources(layers),
     cassandra: await cassandraOptions(layers, readFile, warn),
     elasticsearch: await elasticsearchOptions(layers, readFile, warn),
   };
