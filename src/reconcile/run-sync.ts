@@ -67,7 +67,8 @@ export interface RunDependencies {
 }
 
 export async function runSync(settings: RunSettings, deps: RunDependencies): Promise<RunReport> {
-  const started = new Date();
+  const clock = (): Date => new Date(millisFromMicros(deps.now()));
+  const started = clock();
   const report = await withLease(
     {
       state: deps.state,
@@ -77,7 +78,7 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
       ttlMs: settings.leaseTtlMs,
       signal: deps.signal,
       log: deps.log,
-      now: () => new Date(millisFromMicros(deps.now())),
+      now: clock,
     },
     // Aborted by SIGINT/SIGTERM through deps.signal, or by losing the lease to another run.
     ({ signal }) => runHeld(settings, deps, signal, started),
@@ -162,7 +163,7 @@ async function runHeld(
     deadLettered: deps.deadLetters.count,
     deadLetterLocation: deps.deadLetters.location,
     ...(deps.deadLetters.wouldPut === undefined ? {} : { wouldDeadLetter: deps.deadLetters.wouldPut }),
-    durationMs: Date.now() - started.getTime(),
+    durationMs: millisFromMicros(deps.now()) - started.getTime(),
     ...(failure ? { error: failure } : {}),
   };
 }
