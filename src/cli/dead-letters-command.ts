@@ -14,7 +14,7 @@ import { holderName } from "../state/lease-holder.js";
 import { openStateStore } from "../state/open-state-store.js";
 import { withClientFor, withClients, type Clients } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
-import { recordStores } from "./record-stores.js";
+import { planOptions, recordStores } from "./record-stores.js";
 import { openDeadLetters, stateKeyFor, type RunContext } from "./run-command.js";
 
 export async function deadLettersCommand(
@@ -188,7 +188,14 @@ async function replay(
   try {
     const stores = await recordStores(options, clients, context);
     const outcomes = await replayLetters(
-      { runId, key, holder: holderName(), leaseTtlMs: options.leaseTtlMs, maxFutureMs: options.maxFutureMs },
+      {
+        runId,
+        key,
+        holder: holderName(),
+        leaseTtlMs: options.leaseTtlMs,
+        maxFutureMs: options.maxFutureMs,
+        plan: planOptions(options),
+      },
       {
         ...stores,
         state,

@@ -10,7 +10,8 @@ import { requestSizeLimit } from "../stores/elasticsearch/connect.js";
 import { elasticsearchFailure } from "../stores/elasticsearch/elasticsearch-errors.js";
 import { ElasticsearchStore } from "../stores/elasticsearch/elasticsearch-store.js";
 import type { ScanRestartCause } from "../stores/elasticsearch/scan.js";
-import { StoreSchemaGateway } from "../stores/schema-gateway.js";
+import { planSettings, StoreSchemaGateway, type SchemaSettings } from "../stores/schema-gateway.js";
+import type { PlanSettings } from "../reconcile/plan-tables.js";
 import { rethrowing } from "../util/rethrow.js";
 import type { Clients } from "./connections.js";
 import type { Logger } from "./logger.js";
@@ -101,17 +102,29 @@ export async function recordStores(
       },
     }),
     schema: new StoreSchemaGateway(clients.cassandra, clients.elasticsearch, {
-      keyspace: options.keyspace,
-      layout: { layout: options.layout, index: options.index, typeField: options.typeField },
-      names: options.columns,
-      columnSources: options.columnSources,
-      include: options.tables,
-      exclude: options.excludeTables,
-      createTables: options.createTables,
-      direction: options.direction,
+      ...schemaSettings(options),
       capabilities,
     }),
   };
+}
+
+function schemaSettings(options: SyncOptions): Omit<SchemaSettings, "capabilities"> {
+  return {
+    keyspace: options.keyspace,
+    layout: { layout: options.layout, index: options.index, typeField: options.typeField },
+    names: options.columns,
+  };
+}
+
+/** What the engine plans the tables with: the schema's naming, and the options' selection. */
+export function planOptions(options: SyncOptions): PlanSettings {
+  return planSettings(schemaSettings(options), {
+    columnSources: options.columnSources,
+    include: options.tables,
+    exclude: options.excludeTables,
+    createTables: options.createTables,
+    direction: options.direction,
+  });
 }
 
 /** The driver names consistency levels in camel case: LOCAL_QUORUM is `localQuorum`. */

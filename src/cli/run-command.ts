@@ -16,7 +16,7 @@ import { resolveRange } from "../reconcile/range.js";
 import { deriveStateKey, validateStateKey } from "../state/state-key.js";
 import { withClients, type Clients } from "./connections.js";
 import { exitCodeForOutcome } from "./exit-codes.js";
-import { recordStores } from "./record-stores.js";
+import { planOptions, recordStores } from "./record-stores.js";
 import type { Logger } from "./logger.js";
 import { renderSummary, summaryJson } from "./summary.js";
 import { bugReport, isBug } from "./unexpected-error.js";
@@ -102,6 +102,7 @@ async function runConnected(
     {
       runId,
       key,
+      plan: planOptions(options),
       holder: holderName(),
       begin: options.begin,
       end: options.end,

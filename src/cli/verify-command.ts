@@ -8,7 +8,7 @@ import { verify, type VerifyReport } from "../reconcile/verify.js";
 import { differences, type SideParity } from "../reconcile/verify-side.js";
 import { withClients } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
-import { recordStores } from "./record-stores.js";
+import { planOptions, recordStores } from "./record-stores.js";
 import type { RunContext } from "./run-command.js";
 
 export async function verifyCommand(
@@ -27,7 +27,12 @@ export async function verifyCommand(
   return withClients(options, async (clients) => {
     const stores = await recordStores(options, clients, context);
     const report = await verify(
-      { range: { begin: range.begin, end: range.end }, direction: options.direction, limit },
+      {
+        range: { begin: range.begin, end: range.end },
+        direction: options.direction,
+        limit,
+        plan: planOptions(options),
+      },
       {
         ...stores,
         signal: context.signal,

@@ -30,6 +30,17 @@ export interface TypeInput {
   readonly timestamp: { readonly precision: VersionPrecision } | { readonly problem: string };
 }
 
+/** The two schemas as read, which the engine plans from. */
+export interface SchemaSnapshot {
+  /** The keyword field that selects a type's documents: the type field or its keyword sub-field. */
+  readonly typeQueryField: string;
+  readonly tables: readonly TableInput[];
+  readonly types: readonly TypeInput[];
+}
+
+/** What the options say of the plan: the selection, the names, the layout. */
+export type PlanSettings = Omit<PlanInput, keyof SchemaSnapshot>;
+
 export interface PlanInput {
   readonly keyspace: string;
   readonly names: ColumnNames;

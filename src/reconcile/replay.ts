@@ -5,7 +5,8 @@ import type { Direction } from "../core/direction.js";
 import type { StateStore } from "../state/state-store.js";
 import type { DeadLetter, DeadLetterSink } from "./dead-letter.js";
 import { ErrorBudget } from "./error-budget.js";
-import type { PlanEntry } from "./plan-tables.js";
+import type { PlanEntry, PlanSettings } from "./plan-tables.js";
+import { planSchema } from "./schema-plan.js";
 import { placeInRange } from "./range-placement.js";
 import type { RecordStore } from "./record-store.js";
 import type { SyncRecord } from "./record.js";
@@ -41,6 +42,7 @@ export interface ReplaySettings {
   readonly holder: string;
   readonly leaseTtlMs: number;
   readonly maxFutureMs: number;
+  readonly plan: PlanSettings;
 }
 
 export interface ReplayDependencies {
@@ -72,7 +74,7 @@ export async function replayLetters(
       log: deps.log,
     },
     async ({ signal }) => {
-      const entries = await deps.schema.plan();
+      const entries = await planSchema(deps.schema, settings.plan);
       const futureLimit = deps.now() + microsFromMillis(settings.maxFutureMs);
       const outcomes: ReplayOutcome[] = [];
       for (const group of groups(items)) {

@@ -4,13 +4,14 @@
 // and nothing else.
 import { directionsOf, type DirectionChoice } from "../core/direction.js";
 import { formatMicros, microsFromMillis, millisFromMicros } from "../core/micros.js";
-import { ConfigError, SyncedError } from "../core/errors.js";
+import { SyncedError } from "../core/errors.js";
 import { resolveRange, type ResolvedRange } from "./range.js";
 import { nextCheckpoint } from "../state/checkpoint-rule.js";
 import type { RunOutcome, StateStore } from "../state/state-store.js";
 import type { DeadLetterSink } from "./dead-letter.js";
 import { ErrorBudget } from "./error-budget.js";
-import type { PlanEntry } from "./plan-tables.js";
+import type { PlanEntry, PlanSettings } from "./plan-tables.js";
+import { planSchema, type SchemaReader } from "./schema-plan.js";
 import type { RecordStore, TimeRange } from "./record-store.js";
 import { totals, type RunReport, type SkippedType } from "./run-report.js";
 import type { TableStats } from "./stats.js";
@@ -19,8 +20,7 @@ import { syncTable, type DecidedRecord } from "./sync-table.js";
 import { withLease } from "./with-lease.js";
 import type { TablePlan } from "./table-plan.js";
 
-export interface SchemaGateway {
-  plan(): Promise<PlanEntry[]>;
+export interface SchemaGateway extends SchemaReader {
   /** Creates the type's index (or its fields in the shared index); returns the index name. */
   createIndex(plan: TablePlan): Promise<string>;
   /** Creates a Cassandra table from the type's mapping (only with --create-tables). */
@@ -39,6 +39,8 @@ export interface SchemaGateway {
 
 export interface RunSettings {
   readonly runId: string;
+  /** The selection, names and layout the plan is made with. */
+  readonly plan: PlanSettings;
   readonly key: string;
   readonly holder: string;
   readonly begin?: bigint | undefined;
@@ -109,7 +111,7 @@ async function runHeld(
   let failure: Error | undefined;
   try {
     const scanRange = { ...range, futureLimit: deps.now() + microsFromMillis(settings.maxFutureMs) };
-    const entries = await createTables(deps.schema, planned, settings.dryRun, createdTables, skipped);
+    const entries = await createTables(deps.schema, settings, planned, createdTables, skipped);
     const budget = new ErrorBudget(settings.maxErrors);
     for (const entry of entries) {
       signal.throwIfAborted();
@@ -230,66 +232,21 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
   deps.log(`range [${formatMicros(range.begin)}, ${formatMicros(range.end)})`, {
     beginFrom: range.beginFrom,
   });
-  const entries = await deps.schema.plan();
-  const unknown = entries.filter((e) => e.kind === "unknown");
-  if (unknown.length > 0) throw unknownTables(unknown);
-  const unknownColumn = entries.find((e) => e.kind === "unknown-column");
-  if (unknownColumn !== undefined) throw unmatchedColumn(unknownColumn);
+  const entries = await planSchema(deps.schema, settings.plan);
   return { checkpointBefore, range, entries };
-}
-
-const UNKNOWN_ADVICE = {
-  tables: "Correct the name, or leave --tables out to sync every table.",
-  "exclude-tables": "Correct the name, or remove it from --exclude-tables.",
-} as const;
-
-export function unknownTables(unknown: readonly Extract<PlanEntry, { kind: "unknown" }>[]): ConfigError {
-  const options = [...new Set(unknown.map((e) => e.option))];
-  const sentences = options.map((option) => {
-    const each = unknown
-      .filter((e) => e.option === option)
-      .map(
-        (e) =>
-          `'${e.name}' is neither a table of the keyspace nor a type of the index` +
-          (e.closest.length > 0
-            ? ` (closest: ${e.closest.join(", ")})`
-            : " (the keyspace and the index hold none)"),
-      );
-    return `--${option} names what does not exist: ${each.join("; ")}. ${UNKNOWN_ADVICE[option]}`;
-  });
-  return new ConfigError(options[0] ?? "tables", undefined, sentences.join(" "), {
-    details: { unknown: unknown.map((e) => e.name) },
-  });
-}
-
-const COLUMN_OPTIONS = { id: "id-column", timestamp: "timestamp-column", tombstone: "tombstone-column" };
-
-function unmatchedColumn(entry: Extract<PlanEntry, { kind: "unknown-column" }>): ConfigError {
-  const option = COLUMN_OPTIONS[entry.column];
-  const byDefault = entry.source.kind === "default";
-  const closest = entry.closest.length > 0 ? ` (closest: ${entry.closest.join(", ")})` : "";
-  return new ConfigError(
-    option,
-    byDefault ? undefined : entry.source,
-    `no table synced here has a column '${entry.name}'${byDefault ? `, the default of --${option}` : ""}` +
-      `${closest}, so every table would be skipped. Set --${option} to the column's name` +
-      `${entry.column === "tombstone" ? ", or leave it out for tables without deletes" : ""}, or select ` +
-      "other tables with --tables.",
-    { details: { column: entry.name, closest: entry.closest } },
-  );
 }
 
 /** With --create-tables, tables are created from their indices first, then the schema is read again. */
 async function createTables(
   schema: SchemaGateway,
+  settings: RunSettings,
   entries: readonly PlanEntry[],
-  dryRun: boolean,
   createdTables: string[],
   skipped: SkippedType[],
 ): Promise<readonly PlanEntry[]> {
   const toCreate = entries.filter((e) => e.kind === "create-table");
   if (toCreate.length === 0) return entries;
-  if (dryRun) {
+  if (settings.dryRun) {
     for (const entry of toCreate)
       skipped.push({ name: entry.name, reason: "would create the table (dry run)" });
     return entries.filter((e) => e.kind !== "create-table");
@@ -309,7 +266,7 @@ async function createTables(
       });
     }
   }
-  return (await schema.plan()).filter((e) => e.kind !== "create-table");
+  return (await planSchema(schema, settings.plan)).filter((e) => e.kind !== "create-table");
 }
 
 async function recordRun(

@@ -4,7 +4,8 @@
 // delete (which no run can see) shows up.
 import { directionsOf, type DirectionChoice } from "../core/direction.js";
 import type { RecordStore, TimeRange } from "./record-store.js";
-import { unknownTables, type SchemaGateway } from "./run-sync.js";
+import type { PlanSettings } from "./plan-tables.js";
+import { planSchema, type SchemaReader } from "./schema-plan.js";
 import { differences, verifySide, type SideParity } from "./verify-side.js";
 
 export interface VerifySettings {
@@ -12,12 +13,13 @@ export interface VerifySettings {
   readonly direction: DirectionChoice;
   /** Differing ids kept per table and side. */
   readonly limit: number;
+  readonly plan: PlanSettings;
 }
 
 export interface VerifyDependencies {
   readonly cassandra: RecordStore;
   readonly elasticsearch: RecordStore;
-  readonly schema: Pick<SchemaGateway, "plan">;
+  readonly schema: SchemaReader;
   readonly signal: AbortSignal;
   /** Told when one table's side is done, for progress. */
   readonly onSide?: (parity: Readonly<SideParity>) => void;
@@ -33,9 +35,7 @@ export interface VerifyReport {
 }
 
 export async function verify(settings: VerifySettings, deps: VerifyDependencies): Promise<VerifyReport> {
-  const entries = await deps.schema.plan();
-  const unknown = entries.filter((e) => e.kind === "unknown");
-  if (unknown.length > 0) throw unknownTables(unknown);
+  const entries = await planSchema(deps.schema, settings.plan);
   const sides: SideParity[] = [];
   const skipped: { name: string; reason: string; differs: boolean }[] = [];
   for (const entry of entries) {

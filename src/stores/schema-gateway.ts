@@ -1,11 +1,10 @@
 // Reads both schemas, plans the tables, and creates what is missing: an index from a table's columns,
 // or (only with --create-tables) a table from an index's mapping.
 import type { SearchClient } from "./elasticsearch/search-client.js";
-import type { DirectionChoice } from "../core/direction.js";
 import type cassandra from "cassandra-driver";
 import { ConfigError } from "../core/errors.js";
 import { StoreError } from "./store-errors.js";
-import { planTables, type ColumnSources, type PlanEntry } from "../reconcile/plan-tables.js";
+import type { PlanSettings, SchemaSnapshot } from "../reconcile/plan-tables.js";
 import type { SchemaGateway } from "../reconcile/run-sync.js";
 import type { ColumnNames, TablePlan } from "../reconcile/table-plan.js";
 import { rethrowing } from "../util/rethrow.js";
@@ -23,22 +22,28 @@ import { cqlTypeForMapping } from "./values/es-mapping.js";
 export interface SchemaSettings {
   readonly keyspace: string;
   readonly layout: LayoutSettings;
+  /** The names a table's shape is read with: which columns are the id, the version, the tombstone. */
   readonly names: ColumnNames;
-  /** Where each column name came from (absent: the defaults, so a tombstone column is optional). */
-  readonly columnSources?: ColumnSources;
-  readonly include: readonly string[];
-  readonly exclude: readonly string[];
-  readonly createTables: boolean;
-  readonly direction: DirectionChoice;
   /** What the Cassandra cluster can do (connect.ts's clusterCapabilities). */
   readonly capabilities: CassandraCapabilities;
 }
 
-const DEFAULT_SOURCES: ColumnSources = {
-  id: { kind: "default" },
-  timestamp: { kind: "default" },
-  tombstone: { kind: "default" },
-};
+/** What a run's plan is made with, from the options: its selection, its names and its layout. */
+export function planSettings(
+  settings: Omit<SchemaSettings, "capabilities">,
+  selection: Pick<PlanSettings, "include" | "exclude" | "createTables" | "direction" | "columnSources">,
+): PlanSettings {
+  const { layout } = settings;
+  return {
+    keyspace: settings.keyspace,
+    names: settings.names,
+    layout: layout.layout,
+    typeField: layout.typeField,
+    indexFor: (table) => indexForTable(layout, table),
+    idPrefixFor: (table) => idPrefixForTable(layout, table),
+    ...selection,
+  };
+}
 
 export class StoreSchemaGateway implements SchemaGateway {
   constructor(
@@ -47,7 +52,8 @@ export class StoreSchemaGateway implements SchemaGateway {
     private readonly settings: SchemaSettings,
   ) {}
 
-  async plan(): Promise<PlanEntry[]> {
+  /** Both schemas: the keyspace's tables with their shapes, and the index's types. */
+  async read(): Promise<SchemaSnapshot> {
     const s = this.settings;
     const [keyspace, discovery] = await Promise.all([
       rethrowing(
@@ -77,22 +83,7 @@ export class StoreSchemaGateway implements SchemaGateway {
         },
       );
     }
-    return planTables({
-      keyspace: s.keyspace,
-      names: s.names,
-      columnSources: s.columnSources ?? DEFAULT_SOURCES,
-      layout: s.layout.layout,
-      typeField: s.layout.typeField,
-      typeQueryField: discovery.typeQueryField,
-      indexFor: (table) => indexForTable(s.layout, table),
-      idPrefixFor: (table) => idPrefixForTable(s.layout, table),
-      tables: keyspace.tables,
-      types: discovery.types,
-      include: s.include,
-      exclude: s.exclude,
-      createTables: s.createTables,
-      direction: s.direction,
-    });
+    return { typeQueryField: discovery.typeQueryField, tables: keyspace.tables, types: discovery.types };
   }
 
   async createIndex(plan: TablePlan): Promise<string> {

@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import type { TablePlan } from "../../src/reconcile/table-plan.js";
+import { planSchema } from "../../src/reconcile/schema-plan.js";
 import { Harness } from "../support/harness.js";
 
 const ROWS = 120;
@@ -26,7 +27,7 @@ describe("progress estimates", () => {
     );
     assert.equal((await h.run()).code, EXIT.success);
     await h.refresh();
-    const entry = (await h.schema().plan()).find((e) => e.kind === "sync");
+    const entry = (await planSchema(h.schema(), h.planSettings())).find((e) => e.kind === "sync");
     assert.ok(entry?.kind === "sync");
     plan = entry.plan;
   });

@@ -22,7 +22,8 @@ import { CassandraStore } from "../../src/stores/cassandra/cassandra-store.js";
 import { clusterCapabilities } from "../../src/stores/cassandra/connect.js";
 import { ElasticsearchStore } from "../../src/stores/elasticsearch/elasticsearch-store.js";
 import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
-import { StoreSchemaGateway } from "../../src/stores/schema-gateway.js";
+import { planSettings, StoreSchemaGateway, type SchemaSettings } from "../../src/stores/schema-gateway.js";
+import type { PlanSettings } from "../../src/reconcile/plan-tables.js";
 import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
 import { MAIN, runSynced, type CliResult } from "./cli.js";
 import { cassandraOptions, connectTestSearch, runScopedName, testServers } from "./servers.js";
@@ -182,16 +183,27 @@ export class Harness {
 
   /** The schema gateway of this world, with the command's defaults: an index per table. */
   schema(capabilities: CassandraCapabilities = this.capabilities): StoreSchemaGateway {
-    return new StoreSchemaGateway(this.cassandra, this.es, {
-      keyspace: this.keyspace,
-      layout: { layout: "index-per-table", index: this.index, typeField: "type" },
-      names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+    return new StoreSchemaGateway(this.cassandra, this.es, { ...this.#schemaSettings(), capabilities });
+  }
+
+  /** What the engine plans this world's tables with: the command's defaults, every table. */
+  planSettings(): PlanSettings {
+    const byDefault = { kind: "default" } as const;
+    return planSettings(this.#schemaSettings(), {
+      columnSources: { id: byDefault, timestamp: byDefault, tombstone: byDefault },
       include: [],
       exclude: [],
       createTables: false,
       direction: "both",
-      capabilities,
     });
+  }
+
+  #schemaSettings(): Omit<SchemaSettings, "capabilities"> {
+    return {
+      keyspace: this.keyspace,
+      layout: { layout: "index-per-table", index: this.index, typeField: "type" },
+      names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+    };
   }
 
   /**
@@ -235,6 +247,7 @@ export class Harness {
       {
         runId: cassandra.types.Uuid.random().toString(),
         key: run.key,
+        plan: this.planSettings(),
         holder: "test",
         begin: run.begin === undefined ? undefined : micros(run.begin),
         end: undefined,

@@ -2,7 +2,7 @@
 // SchemaGateway), for unit tests of the engine's orchestration. They implement the contracts, not
 // Cassandra or Elasticsearch: integration tests use the real servers.
 import type { DeadLetter, DeadLetterSink } from "../../src/reconcile/dead-letter.js";
-import type { PlanEntry } from "../../src/reconcile/plan-tables.js";
+import type { PlanSettings, SchemaSnapshot, TableInput, TypeInput } from "../../src/reconcile/plan-tables.js";
 import {
   makeRecord,
   type BadRecord,
@@ -234,16 +234,70 @@ export class MemoryStateStore implements StateStore {
   }
 }
 
-/** A schema whose plan is given; creating a table or an index is recorded, or fails as told. */
+/** A latest table of `id`, `tmstmp` and `v`, as the schema gateway reads it. */
+export function tableInput(
+  name: string,
+  options: { shape?: TableInput["shape"]; timestampIndexed?: boolean } = {},
+): TableInput {
+  return {
+    name,
+    shape: options.shape ?? {
+      supported: true,
+      shape: "latest",
+      timestampType: "timestamp",
+      hasTombstone: false,
+    },
+    content: [],
+    columns: [{ name: "id" }, { name: "tmstmp" }, { name: "v" }],
+    ...(options.timestampIndexed === undefined ? {} : { timestampIndexed: options.timestampIndexed }),
+  };
+}
+
+/** A type whose index is `app-<name>`, with a date_nanos version field. */
+export function typeInput(
+  name: string,
+  timestamp: TypeInput["timestamp"] = { precision: "microsecond" },
+): TypeInput {
+  return { name, index: `app-${name}`, timestamp };
+}
+
+/** The plan settings of keyspace and index `app`, one index per table, as the options give them. */
+export function planSettings(overrides: Partial<PlanSettings> = {}): PlanSettings {
+  const byDefault = { kind: "default" } as const;
+  return {
+    keyspace: "app",
+    names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+    columnSources: { id: byDefault, timestamp: byDefault, tombstone: byDefault },
+    layout: "index-per-table",
+    typeField: "type",
+    indexFor: (table) => `app-${table}`,
+    idPrefixFor: () => "",
+    include: [],
+    exclude: [],
+    createTables: false,
+    direction: "both",
+    ...overrides,
+  };
+}
+
+/**
+ * Both schemas, as given: tables by name (see tableInput) and the types of the index. Creating a
+ * table or an index is recorded, or fails as told; a created table is read from then on.
+ */
 export class MemorySchema implements SchemaGateway {
   readonly createdIndices: string[] = [];
   readonly createdTables: string[] = [];
   createTableError: Error | undefined;
+  readonly tables: TableInput[];
+  readonly types: TypeInput[];
 
-  constructor(public entries: PlanEntry[]) {}
+  constructor(tables: readonly (string | TableInput)[], types: readonly (string | TypeInput)[] = []) {
+    this.tables = tables.map((t) => (typeof t === "string" ? tableInput(t) : t));
+    this.types = types.map((t) => (typeof t === "string" ? typeInput(t) : t));
+  }
 
-  plan(): Promise<PlanEntry[]> {
-    return Promise.resolve(this.entries);
+  read(): Promise<SchemaSnapshot> {
+    return Promise.resolve({ typeQueryField: "type", tables: [...this.tables], types: [...this.types] });
   }
 
   createIndex(p: TablePlan): Promise<string> {
@@ -267,11 +321,7 @@ export class MemorySchema implements SchemaGateway {
   createTable(name: string): Promise<void> {
     if (this.createTableError) return Promise.reject(this.createTableError);
     this.createdTables.push(name);
-    this.entries = this.entries.map((e) =>
-      e.kind === "create-table" && e.name === name
-        ? { kind: "sync", plan: plan(name), createIndex: false }
-        : e,
-    );
+    this.tables.push(tableInput(name));
     return Promise.resolve();
   }
 }

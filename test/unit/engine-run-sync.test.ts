@@ -4,21 +4,26 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError, SyncedError } from "../../src/core/errors.js";
 import { LeaseHeldError } from "../../src/reconcile/run-errors.js";
-import type { PlanEntry } from "../../src/reconcile/plan-tables.js";
+import type { PlanSettings } from "../../src/reconcile/plan-tables.js";
 import { runSync, type RunDependencies, type RunSettings } from "../../src/reconcile/run-sync.js";
 import {
   MemoryDeadLetters,
   MemoryRecordStore,
   MemorySchema,
   MemoryStateStore,
-  plan,
+  planSettings,
   record,
+  tableInput,
 } from "../support/memory-stores.js";
 
 const ID = "aaaaaaaa-0000-4000-8000-000000000000";
 const NOW = 10_000_000n;
 
-function world(entries: PlanEntry[]): {
+/** Tables by name, each with an index unless `fresh` names it; the plan settings as given. */
+function world(
+  tables: readonly (string | ReturnType<typeof tableInput>)[],
+  options: { fresh?: readonly string[]; types?: readonly string[]; plan?: Partial<PlanSettings> } = {},
+): {
   settings: RunSettings;
   deps: RunDependencies;
   cassandra: MemoryRecordStore;
@@ -28,7 +33,9 @@ function world(entries: PlanEntry[]): {
 } {
   const cassandra = new MemoryRecordStore("cassandra");
   const elasticsearch = new MemoryRecordStore("elasticsearch");
-  const schema = new MemorySchema(entries);
+  const named = tables.map((t) => (typeof t === "string" ? t : t.name));
+  const types = options.types ?? named.filter((t) => !(options.fresh ?? []).includes(t));
+  const schema = new MemorySchema(tables, types);
   const state = new MemoryStateStore();
   return {
     cassandra,
@@ -38,6 +45,7 @@ function world(entries: PlanEntry[]): {
     settings: {
       runId: "run-1",
       key: "app.app",
+      plan: planSettings(options.plan),
       holder: "here:1",
       allowFutureEnd: false,
       lagMs: 1000,
@@ -60,15 +68,9 @@ function world(entries: PlanEntry[]): {
   };
 }
 
-const sync = (table = "things", createIndex = false): PlanEntry => ({
-  kind: "sync",
-  plan: plan(table),
-  createIndex,
-});
-
 describe("runSync", () => {
   it("syncs both directions, moves the checkpoint to the range end, records the run, and lets the lease go", async () => {
-    const w = world([sync("things", true)]);
+    const w = world(["things"], { fresh: ["things"] });
     w.cassandra.put(record(ID, 5_000));
     const report = await runSync(w.settings, w.deps);
     assert.equal(report.outcome, "success");
@@ -90,7 +92,7 @@ describe("runSync", () => {
   });
 
   it("refuses to start while another run holds the lease, and touches nothing", async () => {
-    const w = world([sync()]);
+    const w = world(["things"]);
     await w.state.acquireLease("app.app", "other", "there:2", 60_000);
     await assert.rejects(runSync(w.settings, w.deps), LeaseHeldError);
     assert.equal(w.state.checkpoints.size, 0);
@@ -99,7 +101,7 @@ describe("runSync", () => {
   });
 
   it("refuses unknown --tables before any work, releasing the lease and keeping no state", async () => {
-    const w = world([sync(), { kind: "unknown", option: "tables", name: "thngs", closest: ["things"] }]);
+    const w = world(["things"], { plan: { include: ["things", "thngs"] } });
     w.cassandra.put(record(ID, 5_000));
     await assert.rejects(runSync(w.settings, w.deps), (error: unknown) => {
       assert.ok(error instanceof ConfigError);
@@ -112,7 +114,12 @@ describe("runSync", () => {
 
   it("refuses a column option no table has before any work, naming where it was set", async () => {
     const source = { kind: "env", variable: "SYNCED_ID_COLUMN" } as const;
-    const w = world([{ kind: "unknown-column", column: "id", name: "idd", source, closest: ["id"] }, sync()]);
+    const w = world(["things"], {
+      plan: {
+        names: { id: "idd", timestamp: "tmstmp", tombstone: "deleted" },
+        columnSources: { id: source, timestamp: { kind: "default" }, tombstone: { kind: "default" } },
+      },
+    });
     w.cassandra.put(record(ID, 5_000));
     await assert.rejects(runSync(w.settings, w.deps), (error: unknown) => {
       assert.ok(error instanceof ConfigError);
@@ -125,7 +132,7 @@ describe("runSync", () => {
   });
 
   it("keeps the checkpoint where it was when every table was skipped, and says why", async () => {
-    const w = world([{ kind: "skip", name: "things", reason: "counter table" }]);
+    const w = world([tableInput("things", { shape: { supported: false, reason: "counter table" } })]);
     await w.state.setCheckpoint("app.app", 1_000n, "run-0");
     const report = await runSync(w.settings, w.deps);
     assert.equal(report.outcome, "success");
@@ -135,11 +142,7 @@ describe("runSync", () => {
   });
 
   it("refuses unknown --exclude-tables as it refuses unknown --tables, naming the option", async () => {
-    const w = world([
-      sync(),
-      { kind: "unknown", option: "exclude-tables", name: "thngs", closest: ["things"] },
-      { kind: "unknown", option: "exclude-tables", name: "zzz", closest: [] },
-    ]);
+    const w = world(["things"], { plan: { exclude: ["thngs", "zzz"] } });
     await assert.rejects(runSync(w.settings, w.deps), (error: unknown) => {
       assert.ok(error instanceof ConfigError);
       assert.equal(error.option, "exclude-tables");
@@ -153,7 +156,7 @@ describe("runSync", () => {
   });
 
   it("keeps the checkpoint where it was when a table fails, and reports the failure", async () => {
-    const w = world([sync("first"), sync("second")]);
+    const w = world(["first", "second"]);
     await w.state.setCheckpoint("app.app", 1_000n, "run-0");
     w.elasticsearch.failScan = new Error("shard failure");
     const report = await runSync(w.settings, w.deps);
@@ -168,7 +171,7 @@ describe("runSync", () => {
   });
 
   it("stops before any batch when SIGTERM came during start-up, with the checkpoint where it was", async () => {
-    const w = world([sync()]);
+    const w = world(["things"]);
     w.cassandra.put(record(ID, 5_000));
     await w.state.setCheckpoint("app.app", 1_000n, "run-0");
     const stop = new AbortController();
@@ -181,7 +184,7 @@ describe("runSync", () => {
   });
 
   it("neither moves the checkpoint nor records the run in a dry run", async () => {
-    const w = world([sync()]);
+    const w = world(["things"]);
     w.cassandra.put(record(ID, 5_000));
     const report = await runSync({ ...w.settings, dryRun: true }, w.deps);
     assert.equal(report.outcome, "success");
@@ -191,14 +194,14 @@ describe("runSync", () => {
   });
 
   it("skips a type whose table cannot be created, but stops when the store cannot be reached", async () => {
-    const entries = (): PlanEntry[] => [{ kind: "create-table", name: "odd", index: "app-odd" }];
-    const refused = world(entries());
+    const odd = { types: ["odd"], plan: { createTables: true } };
+    const refused = world([], odd);
     refused.schema.createTableError = new SyncedError("unsupported mapping for field x");
     const report = await runSync(refused.settings, refused.deps);
     assert.equal(report.outcome, "success");
     assert.match(report.skipped[0]?.reason ?? "", /cannot create the table from index app-odd: unsupported/);
 
-    const down = world(entries());
+    const down = world([], odd);
     down.schema.createTableError = new (class extends SyncedError {
       override readonly kind = "unreachable";
     })("no host answered");
@@ -208,7 +211,7 @@ describe("runSync", () => {
   });
 
   it("creates tables from their indices and syncs them in the same run", async () => {
-    const w = world([{ kind: "create-table", name: "fresh", index: "app-fresh" }]);
+    const w = world([], { types: ["fresh"], plan: { createTables: true } });
     w.elasticsearch.put(record(ID, 5_000));
     const report = await runSync(w.settings, w.deps);
     assert.deepEqual(report.createdTables, ["fresh"]);
@@ -217,24 +220,19 @@ describe("runSync", () => {
   });
 
   it("indexes the timestamp column of tables that lack it before reading them, except in a dry run", async () => {
-    const indexed = {
-      kind: "sync" as const,
-      plan: { ...plan("indexed"), timestampIndexed: true },
-      createIndex: false,
-    };
-    const w = world([sync("plain"), indexed]);
+    const w = world(["plain", tableInput("indexed", { timestampIndexed: true })]);
     const report = await runSync({ ...w.settings, createTimestampIndex: true }, w.deps);
     assert.deepEqual(w.schema.timestampIndexes, ["plain"]);
     assert.deepEqual(report.timestampIndexes, ["app.plain_tmstmp_idx"]);
 
-    const dry = world([sync("plain")]);
+    const dry = world(["plain"]);
     await runSync({ ...dry.settings, createTimestampIndex: true, dryRun: true }, dry.deps);
     assert.deepEqual(dry.schema.timestampIndexes, []);
   });
 
   it("refuses --create-timestamp-index where the server cannot hold the index, before any write", async () => {
     for (const dryRun of [false, true]) {
-      const w = world([sync("first", true), sync("second")]);
+      const w = world(["first", "second"], { fresh: ["first"] });
       w.cassandra.put(record(ID, 5_000));
       const refusal = new ConfigError("create-timestamp-index", undefined, "no storage-attached indexes");
       w.schema.timestampIndexRefusal = refusal;
@@ -245,7 +243,7 @@ describe("runSync", () => {
       assert.deepEqual([w.state.checkpoints.size, w.state.runs.length, w.state.leases.size], [0, 0, 0]);
     }
     // Without the option, the same server is no reason to refuse.
-    const w = world([sync("first", true)]);
+    const w = world(["first"], { fresh: ["first"] });
     w.schema.timestampIndexRefusal = new ConfigError("create-timestamp-index", undefined, "no SAI");
     assert.equal((await runSync(w.settings, w.deps)).outcome, "success");
   });

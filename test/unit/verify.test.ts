@@ -4,7 +4,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { verify } from "../../src/reconcile/verify.js";
-import { MemoryRecordStore, MemorySchema, plan, record } from "../support/memory-stores.js";
+import {
+  MemoryRecordStore,
+  MemorySchema,
+  planSettings,
+  record,
+  tableInput,
+} from "../support/memory-stores.js";
 
 const id = (n: number): string => `0000000${n}-0000-4000-8000-000000000000`;
 const range = { begin: 0n, end: 1000n };
@@ -30,8 +36,8 @@ const signal = new AbortController().signal;
 describe("verify", () => {
   it("counts, per side, what the other side holds: equal, missing, older, newer, a tie", async () => {
     const report = await verify(
-      { range, direction: "both", limit: 10 },
-      { ...world(), schema: new MemorySchema([{ kind: "sync", plan: plan(), createIndex: false }]), signal },
+      { range, direction: "both", limit: 10, plan: planSettings() },
+      { ...world(), schema: new MemorySchema(["things"], ["things"]), signal },
     );
     const counts = report.sides.map(({ side, scanned, equal, missing, older, newer, tie }) => ({
       side,
@@ -59,8 +65,8 @@ describe("verify", () => {
 
   it("keeps only the first differing ids, and reads only the sides the direction syncs from", async () => {
     const report = await verify(
-      { range, direction: "to-es", limit: 1 },
-      { ...world(), schema: new MemorySchema([{ kind: "sync", plan: plan(), createIndex: false }]), signal },
+      { range, direction: "to-es", limit: 1, plan: planSettings() },
+      { ...world(), schema: new MemorySchema(["things"], ["things"]), signal },
     );
     assert.deepEqual(
       report.sides.map((s) => [s.side, s.differing.length]),
@@ -72,13 +78,10 @@ describe("verify", () => {
   it("finds nothing to report where both sides agree, and counts a table without its index", async () => {
     const same = new MemoryRecordStore("cassandra").put(record(id(1), 10));
     const copy = new MemoryRecordStore("elasticsearch").put(record(id(1), 10));
-    const schema = new MemorySchema([
-      { kind: "sync", plan: plan(), createIndex: false },
-      { kind: "sync", plan: plan("unindexed"), createIndex: true },
-      { kind: "skip", name: "odd", reason: "no tmstmp column" },
-    ]);
+    const odd = tableInput("odd", { shape: { supported: false, reason: "no tmstmp column" } });
+    const schema = new MemorySchema(["things", "unindexed", odd], ["things"]);
     const report = await verify(
-      { range, direction: "both", limit: 10 },
+      { range, direction: "both", limit: 10, plan: planSettings() },
       { cassandra: same, elasticsearch: copy, schema, signal },
     );
     assert.deepEqual(
@@ -88,8 +91,8 @@ describe("verify", () => {
     assert.deepEqual(
       report.skipped.map((s) => [s.name, s.differs]),
       [
-        ["unindexed", true],
         ["odd", false],
+        ["unindexed", true],
       ],
     );
     assert.equal(report.differences, 1);

@@ -1,0 +1,64 @@
+// The plan of a run, a verify or a replay: the schemas as the gateway read them, matched by the
+// engine's own rule (plan-tables.ts), and refused when the options name what the schemas lack.
+import { ConfigError } from "../core/errors.js";
+import { planTables, type PlanEntry, type PlanSettings, type SchemaSnapshot } from "./plan-tables.js";
+
+/** What the engine needs of the schema gateway to plan: both schemas, read now. */
+export interface SchemaReader {
+  read(): Promise<SchemaSnapshot>;
+}
+
+/**
+ * The entries of the plan. Throws a ConfigError for a --tables or --exclude-tables name that is no
+ * table or type, and for a column option that no selected table has: both are typos, and a run that
+ * went on would sync nothing of what was meant.
+ */
+export async function planSchema(schema: SchemaReader, settings: PlanSettings): Promise<PlanEntry[]> {
+  const entries = planTables({ ...settings, ...(await schema.read()) });
+  const unknown = entries.filter((e) => e.kind === "unknown");
+  if (unknown.length > 0) throw unknownTables(unknown);
+  const unknownColumn = entries.find((e) => e.kind === "unknown-column");
+  if (unknownColumn !== undefined) throw unmatchedColumn(unknownColumn);
+  return entries;
+}
+
+const UNKNOWN_ADVICE = {
+  tables: "Correct the name, or leave --tables out to sync every table.",
+  "exclude-tables": "Correct the name, or remove it from --exclude-tables.",
+} as const;
+
+export function unknownTables(unknown: readonly Extract<PlanEntry, { kind: "unknown" }>[]): ConfigError {
+  const options = [...new Set(unknown.map((e) => e.option))];
+  const sentences = options.map((option) => {
+    const each = unknown
+      .filter((e) => e.option === option)
+      .map(
+        (e) =>
+          `'${e.name}' is neither a table of the keyspace nor a type of the index` +
+          (e.closest.length > 0
+            ? ` (closest: ${e.closest.join(", ")})`
+            : " (the keyspace and the index hold none)"),
+      );
+    return `--${option} names what does not exist: ${each.join("; ")}. ${UNKNOWN_ADVICE[option]}`;
+  });
+  return new ConfigError(options[0] ?? "tables", undefined, sentences.join(" "), {
+    details: { unknown: unknown.map((e) => e.name) },
+  });
+}
+
+const COLUMN_OPTIONS = { id: "id-column", timestamp: "timestamp-column", tombstone: "tombstone-column" };
+
+function unmatchedColumn(entry: Extract<PlanEntry, { kind: "unknown-column" }>): ConfigError {
+  const option = COLUMN_OPTIONS[entry.column];
+  const byDefault = entry.source.kind === "default";
+  const closest = entry.closest.length > 0 ? ` (closest: ${entry.closest.join(", ")})` : "";
+  return new ConfigError(
+    option,
+    byDefault ? undefined : entry.source,
+    `no table synced here has a column '${entry.name}'${byDefault ? `, the default of --${option}` : ""}` +
+      `${closest}, so every table would be skipped. Set --${option} to the column's name` +
+      `${entry.column === "tombstone" ? ", or leave it out for tables without deletes" : ""}, or select ` +
+      "other tables with --tables.",
+    { details: { column: entry.name, closest: entry.closest } },
+  );
+}
