@@ -10,6 +10,8 @@ Lists (--tables, --exclude-tables, --cassandra-contact-points, --es-nodes): comm
 
 Secrets: give passwords and API keys through SYNCED_CASSANDRA_PASSWORD, SYNCED_ES_PASSWORD, SYNCED_ES_API_KEY or the matching *-file options; a value on the command line is visible to other users. Between a secret and its file, the one from the higher layer wins. Secrets are never printed.
 
+Files (--config, *-password-file, --es-api-key-file, *-tls-ca, *-tls-cert, *-tls-key): read whole when synced starts, so each must be a regular file of at most 1 MiB (a symbolic link to one, as a Kubernetes Secret mount has, is fine). A FIFO, a device such as /dev/zero, a directory or a larger file is refused with exit 2.
+
 Config file (--config or SYNCED_CONFIG): YAML, or JSON when the name ends in .json or the content starts with "{". Keys are the flag names in camelCase; the cassandra-* and es-* options go in cassandra: and elasticsearch: sections without that prefix. Unknown keys are errors. Paths are relative to the working directory. For example:
   keyspace: app
   index: app

@@ -1,6 +1,5 @@
 // Merges flags, SYNCED_* environment variables, the config file and defaults into one SyncOptions,
 // and refuses to start on the first bad value, naming the option and where it came from.
-import { readFile as readFileFromDisk } from "node:fs/promises";
 import { DIRECTION_CHOICES } from "../core/direction.js";
 import { LAYOUTS } from "../core/layout.js";
 import { readConfigFile } from "./config-file.js";
@@ -20,6 +19,7 @@ import {
   stateKey,
   stateLocation,
 } from "./names.js";
+import { readOptionFileFromDisk } from "./option-file.js";
 import { OPTION_SPECS } from "./option-specs.js";
 import type { SyncOptions } from "./options.js";
 import type { Warn } from "./secrets.js";
@@ -33,7 +33,7 @@ export interface LoadConfigInput {
   /** Parsed flags keyed by long flag name, as buildCli gives them. */
   readonly flags: Flags;
   readonly env: Env;
-  /** Reads the config file and secret files; defaults to reading UTF-8 from disk. */
+  /** Reads the config file, secret and TLS files; defaults to readOptionFileFromDisk. */
   readonly readFile?: ReadFile;
   /** Told about risky but valid settings, such as a password on the command line. */
   readonly warn?: Warn;
@@ -76,7 +76,7 @@ function warnUnknownVariables(env: Env, warn: Warn): void {
 }
 
 export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
-  const readFile = input.readFile ?? ((path: string) => readFileFromDisk(path, "utf8"));
+  const readFile = input.readFile ?? readOptionFileFromDisk;
   const warn = input.warn ?? (() => undefined);
   // The file's own location can only come from the layers above it.
   const configSetting = new Layers(input.flags, input.env).find("config");

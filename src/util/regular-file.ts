@@ -9,17 +9,33 @@ import { SyncedError } from "../core/errors.js";
 export class NotAFileError extends SyncedError {
   constructor(
     readonly path: string,
-    found: string,
+    readonly found: string,
   ) {
     super(`${path} is ${found}, not a regular file`, { path, found });
   }
 }
 
-export async function readRegularFile(path: string): Promise<string> {
+/** A regular file larger than its reader takes; it is refused unread. */
+export class FileTooLargeError extends SyncedError {
+  constructor(
+    readonly path: string,
+    readonly maxBytes: number,
+  ) {
+    super(`${path} is larger than ${formatBytes(maxBytes)}`, { path, maxBytes });
+  }
+}
+
+export interface ReadLimits {
+  /** Refuse a larger file instead of reading it whole. */
+  readonly maxBytes?: number;
+}
+
+export async function readRegularFile(path: string, limits: ReadLimits = {}): Promise<string> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    await ensureRegular(handle, path);
-    return await handle.readFile("utf8");
+    const stats = await ensureRegular(handle, path);
+    if (limits.maxBytes === undefined) return await handle.readFile("utf8");
+    return await readAtMost(handle, path, stats.size, limits.maxBytes);
   } finally {
     await handle.close();
   }
@@ -44,9 +60,29 @@ export async function appendToRegularFile(path: string, text: string): Promise<v
   }
 }
 
-async function ensureRegular(handle: FileHandle, path: string): Promise<void> {
+// The size stat gives is not trusted alone: a file can grow while it is read, and files such as those
+// under /proc say 0 whatever they hold. Reading up to one byte past the bound tells.
+async function readAtMost(handle: FileHandle, path: string, size: number, maxBytes: number): Promise<string> {
+  if (size > maxBytes) throw new FileTooLargeError(path, maxBytes);
+  let buffer = Buffer.alloc(Math.min(maxBytes + 1, size + 4096));
+  let length = 0;
+  for (;;) {
+    if (length > maxBytes) throw new FileTooLargeError(path, maxBytes);
+    if (length === buffer.length) {
+      const larger = Buffer.alloc(Math.min(maxBytes + 1, buffer.length * 2));
+      buffer.copy(larger);
+      buffer = larger;
+    }
+    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+    if (bytesRead === 0) return buffer.toString("utf8", 0, length);
+    length += bytesRead;
+  }
+}
+
+async function ensureRegular(handle: FileHandle, path: string): Promise<Stats> {
   const stats = await handle.stat();
   if (!stats.isFile()) throw new NotAFileError(path, kindOf(stats));
+  return stats;
 }
 
 function kindOf(stats: Stats): string {
@@ -55,4 +91,11 @@ function kindOf(stats: Stats): string {
   if (stats.isSocket()) return "a socket";
   if (stats.isCharacterDevice() || stats.isBlockDevice()) return "a device";
   return "something else";
+}
+
+/** `1 MiB`, `64 KiB`, or bytes. */
+export function formatBytes(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
 }
