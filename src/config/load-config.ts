@@ -2,6 +2,7 @@
 // and refuses to start on the first bad value, naming the option and where it came from.
 import { DIRECTION_CHOICES } from "../core/direction.js";
 import { LAYOUTS } from "../core/layout.js";
+import { checkApartFromSynced } from "./apart-from-synced.js";
 import { readConfigFile } from "./config-file.js";
 import type { ConfigFile, ReadFile } from "./config-file.js";
 import { cassandraOptions, elasticsearchOptions } from "./connection-options.js";
@@ -133,6 +134,8 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
   const name = layers.read("name", stateKey);
   const shard = layers.read("shard", (s) => parseShard(s, input.env));
   const deadLetter = layers.read("dead-letter", deadLetterLocation);
+  const state = layers.must("state", stateLocation);
+  checkApartFromSynced(layers, index, state, deadLetter);
   // An http(s) URL without credentials, which would be logged with the options: as a node's.
   const pushgateway = layers.read("pushgateway", (s) => nodeUrl(s, asText(s)));
   const quiet = flag(layers, "quiet");
@@ -161,7 +164,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     createTables: flag(layers, "create-tables"),
     createTimestampIndex: flag(layers, "create-timestamp-index"),
     ...(name === undefined ? {} : { name }),
-    state: layers.must("state", stateLocation),
+    state,
     ...(deadLetter === undefined ? {} : { deadLetter }),
     maxErrors: layers.must("max-errors", (s) => asInteger(s, 0, Number.MAX_SAFE_INTEGER)),
     batchSize: layers.must("batch-size", count(1)),

@@ -1,30 +1,14 @@
-// Where a configuration's dead letters live: by default beside its state, in the same backend, so
-// that a deployment whose state outlives the pod keeps its rejected records too.
-import { join } from "node:path";
+// Opens the store where a configuration's dead letters live: by default beside its state, in the same
+// backend (core/state-location.ts), so that a deployment whose state outlives the pod keeps its
+// rejected records too.
 import type { SearchClient } from "../stores/elasticsearch/search-client.js";
 import type cassandra from "cassandra-driver";
-import {
-  formatDeadLetterLocation,
-  type DeadLetterLocation,
-  type StateLocation,
-} from "../core/state-location.js";
+import { formatDeadLetterLocation, type DeadLetterLocation } from "../core/state-location.js";
 import { StateError } from "../state/state-errors.js";
 import { CassandraDeadLetterStore } from "./cassandra-dead-letters.js";
 import type { DeadLetterStore } from "./dead-letter-store.js";
 import { ElasticsearchDeadLetterStore } from "./elasticsearch-dead-letters.js";
 import { FileDeadLetterStore } from "./file-dead-letters.js";
-
-/** Beside the state: `<key>.dead-letters.ndjson` in its directory, `<table>_dead_letters`, `<index>-dead-letters`. */
-export function defaultDeadLetterLocation(state: StateLocation, key: string): DeadLetterLocation {
-  switch (state.backend) {
-    case "file":
-      return { backend: "file", path: join(state.directory, `${key}.dead-letters.ndjson`) };
-    case "cassandra":
-      return { backend: "cassandra", keyspace: state.keyspace, table: `${state.table}_dead_letters` };
-    case "elasticsearch":
-      return { backend: "elasticsearch", index: `${state.index}-dead-letters` };
-  }
-}
 
 export interface DeadLetterClients {
   readonly cassandra?: cassandra.Client;

@@ -99,6 +99,14 @@ describe("settings refused before connecting", () => {
     }
   });
 
+  it("refuses a state or dead-letter index among the synced indices before connecting", async () => {
+    await refused(["--state", "es:app"], /flag --state: the state index 'app' is -i app itself/);
+    await refused(
+      ["--dead-letter", "es:app-letters"],
+      /flag --dead-letter: .*'app-letters' starts with 'app-'/,
+    );
+  });
+
   it("bounds every duration, with the largest value it takes", async () => {
     await refused(["--lease-ttl", "99999999d"], /--lease-ttl.*at most 1d/);
     await refused(["--lease-ttl", "500ms"], /--lease-ttl.*at least 1s/);
