@@ -7,7 +7,10 @@ export const EXIT = {
   success: 0,
   /** The run failed; the checkpoint did not move. */
   failure: 1,
-  /** Bad flags, environment, config file or state location; nothing was done. */
+  /**
+   * Bad flags, environment, config file or state location; nothing was done. Also a command that only
+   * looks (status, dead-letters) at a location where no run made a store: it creates none.
+   */
   usage: 2,
   /** The run finished, but dead letters are waiting, put by this run or an earlier one. */
   partial: 3,

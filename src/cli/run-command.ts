@@ -15,6 +15,7 @@ import { resolveRange } from "../reconcile/range.js";
 import { deriveStateKey, validateStateKey } from "../state/state-key.js";
 import { withClients, type Clients } from "./connections.js";
 import { exitCodeForOutcome } from "./exit-codes.js";
+import { nothingCreated } from "./nothing-there.js";
 import { recordStores } from "./record-stores.js";
 import type { Logger } from "./logger.js";
 import { renderSummary, summaryJson } from "./summary.js";
@@ -51,15 +52,20 @@ function baseStateKey(options: SyncOptions): string {
   });
 }
 
-/** Dead letters live where --dead-letter says, or beside the state. */
+/**
+ * Dead letters live where --dead-letter says, or beside the state. `create` false: only a store that
+ * exists (synced dead-letters), else a usage error naming the option.
+ */
 export async function openDeadLetters(
   options: SyncOptions,
   key: string,
   clients: Partial<Clients>,
+  create = true,
 ): Promise<DeadLetterStore> {
-  return openDeadLetterStore(options.deadLetter ?? defaultDeadLetterLocation(options.state, key), clients, {
-    timeoutMs: options.stateTimeoutMs,
-  });
+  const location = options.deadLetter ?? defaultDeadLetterLocation(options.state, key);
+  return nothingCreated(options, "dead letters", () =>
+    openDeadLetterStore(location, clients, { timeoutMs: options.stateTimeoutMs, create }),
+  );
 }
 
 export async function runCommand(options: SyncOptions, context: RunContext): Promise<number> {

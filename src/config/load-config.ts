@@ -166,6 +166,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     ...(name === undefined ? {} : { name }),
     state,
     ...(deadLetter === undefined ? {} : { deadLetter }),
+    locationSources: locationSources(layers),
     maxErrors: layers.must("max-errors", (s) => asInteger(s, 0, Number.MAX_SAFE_INTEGER)),
     batchSize: layers.must("batch-size", count(1)),
     concurrency: layers.must("concurrency", (s) => asInteger(s, 1, 1024)),
@@ -183,5 +184,13 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     ...(file === undefined ? {} : { configFile: file.path }),
     cassandra: await cassandraOptions(layers, readFile, warn),
     elasticsearch: await elasticsearchOptions(layers, readFile, warn),
+  };
+}
+
+function locationSources(layers: Layers): SyncOptions["locationSources"] {
+  const deadLetter = layers.find("dead-letter")?.source;
+  return {
+    state: layers.get("state")?.source ?? { kind: "default" },
+    ...(deadLetter === undefined ? {} : { deadLetter }),
   };
 }

@@ -4,6 +4,7 @@ import type { DirectionChoice } from "../core/direction.js";
 import type { Layout } from "../core/layout.js";
 import type { Shard } from "./shard.js";
 import type { DeadLetterLocation, StateLocation } from "../core/state-location.js";
+import type { OptionSource } from "../core/errors.js";
 
 /** `timestamp`: USING TIMESTAMP writes; `lwt`: lightweight transactions, exact but slower. */
 export const CASSANDRA_WRITE_MODES = ["timestamp", "lwt"] as const;
@@ -91,6 +92,8 @@ export interface SyncOptions {
   readonly state: StateLocation;
   /** Absent: beside the state, in the same backend. */
   readonly deadLetter?: DeadLetterLocation;
+  /** Where --state and --dead-letter came from, for messages about what is (or is not) there. */
+  readonly locationSources: { readonly state: OptionSource; readonly deadLetter?: OptionSource };
   /** The error budget: the run stops once more records than this have failed. */
   readonly maxErrors: number;
   readonly batchSize: number;

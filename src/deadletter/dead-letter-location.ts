@@ -8,6 +8,7 @@ import { StateError } from "../state/state-errors.js";
 import { CassandraDeadLetterStore } from "./cassandra-dead-letters.js";
 import type { DeadLetterStore } from "./dead-letter-store.js";
 import { ElasticsearchDeadLetterStore } from "./elasticsearch-dead-letters.js";
+import { requireDeadLetterStore } from "./existing-dead-letters.js";
 import { FileDeadLetterStore } from "./file-dead-letters.js";
 
 export interface DeadLetterClients {
@@ -15,12 +16,18 @@ export interface DeadLetterClients {
   readonly elasticsearch?: SearchClient;
 }
 
-/** Opens the store, creating its table or index when missing; closing it leaves the clients open. */
+/**
+ * Opens the store, creating its table or index when missing, unless `create` is false (commands that
+ * only look at letters): then a store that does not exist is a NoStateError and nothing is created.
+ * Closing the store leaves the clients open.
+ */
 export async function openDeadLetterStore(
   location: DeadLetterLocation,
   clients: DeadLetterClients,
-  options: { readonly timeoutMs?: number } = {},
+  options: { readonly timeoutMs?: number; readonly create?: boolean } = {},
 ): Promise<DeadLetterStore> {
+  const create = options.create ?? true;
+  if (!create) await requireDeadLetterStore(location, clients, options.timeoutMs);
   switch (location.backend) {
     case "file":
       return new FileDeadLetterStore(location.path, options.timeoutMs);
@@ -31,6 +38,7 @@ export async function openDeadLetterStore(
         location.keyspace,
         location.table,
         options.timeoutMs,
+        create,
       );
     case "elasticsearch":
       if (clients.elasticsearch === undefined) throw missingClient(location, "Elasticsearch");

@@ -51,6 +51,7 @@ describe("loadConfig defaults", () => {
       createTables: false,
       createTimestampIndex: false,
       state: { backend: "file", directory: "state/" },
+      locationSources: { state: { kind: "default" } },
       maxErrors: 100,
       batchSize: 500,
       concurrency: 4,
