@@ -15,7 +15,7 @@ import { resolveRange } from "../reconcile/range.js";
 import { deriveStateKey, validateStateKey } from "../state/state-key.js";
 import { withClients, type Clients } from "./connections.js";
 import { exitCodeForOutcome } from "./exit-codes.js";
-import { nothingCreated } from "./nothing-there.js";
+import { namingTheLocation } from "./location-errors.js";
 import { recordStores } from "./record-stores.js";
 import type { Logger } from "./logger.js";
 import { renderSummary, summaryJson } from "./summary.js";
@@ -53,8 +53,8 @@ function baseStateKey(options: SyncOptions): string {
 }
 
 /**
- * Dead letters live where --dead-letter says, or beside the state. `create` false: only a store that
- * exists (synced dead-letters), else a usage error naming the option.
+ * Dead letters live where --dead-letter says, or beside the state. A file is checked to take a letter;
+ * `create` false: only a store that exists (synced dead-letters), else a usage error naming the option.
  */
 export async function openDeadLetters(
   options: SyncOptions,
@@ -63,7 +63,7 @@ export async function openDeadLetters(
   create = true,
 ): Promise<DeadLetterStore> {
   const location = options.deadLetter ?? defaultDeadLetterLocation(options.state, key);
-  return nothingCreated(options, "dead letters", () =>
+  return namingTheLocation(options, "dead letters", () =>
     openDeadLetterStore(location, clients, { timeoutMs: options.stateTimeoutMs, create }),
   );
 }
@@ -72,7 +72,7 @@ export async function runCommand(options: SyncOptions, context: RunContext): Pro
   const runId = randomUUID();
   const key = stateKeyFor(options);
   // What can be checked without a connection is checked first, so a mistake is reported at once
-  // and nothing is touched: the range against the clock, and a state directory.
+  // and nothing is touched: the range against the clock, a state directory and a dead-letter file.
   resolveRange({
     begin: options.begin,
     end: options.end,
@@ -80,13 +80,15 @@ export async function runCommand(options: SyncOptions, context: RunContext): Pro
     now: nowMicros(),
     allowFutureEnd: options.allowFutureEnd,
   });
-  const localState =
-    options.state.backend === "file"
-      ? await openStateStore(options.state, {}, stateOptions(options))
-      : undefined;
+  const openState = (clients: Partial<Clients>): Promise<StateStore> =>
+    namingTheLocation(options, "state", () => openStateStore(options.state, clients, stateOptions(options)));
+  const localState = options.state.backend === "file" ? await openState({}) : undefined;
+  const lettersInFile =
+    (options.deadLetter ?? defaultDeadLetterLocation(options.state, key)).backend === "file";
+  const localLetters = lettersInFile ? await openDeadLetters(options, key, {}) : undefined;
   return withClients(options, async (clients) => {
-    const state = localState ?? (await openStateStore(options.state, clients, stateOptions(options)));
-    const deadLetters = await openDeadLetters(options, key, clients);
+    const state = localState ?? (await openState(clients));
+    const deadLetters = localLetters ?? (await openDeadLetters(options, key, clients));
     return runConnected(options, context, { runId, key, state, deadLetters }, clients);
   });
 }

@@ -13,7 +13,7 @@ import { openStateStore } from "../state/open-state-store.js";
 import type { Checkpoint, Lease, RunRecord, StateStore } from "../state/state-store.js";
 import { withClientFor } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
-import { nothingCreated } from "./nothing-there.js";
+import { namingTheLocation } from "./location-errors.js";
 import { stateKeyFor, type RunContext } from "./run-command.js";
 
 /**
@@ -34,7 +34,7 @@ async function withStateStore<T>(
   };
   const settings = { timeoutMs: options.stateTimeoutMs, create };
   return withClientFor(options, options.state.backend, async (clients) =>
-    open(await nothingCreated(options, "state", () => openStateStore(options.state, clients, settings))),
+    open(await namingTheLocation(options, "state", () => openStateStore(options.state, clients, settings))),
   );
 }
 

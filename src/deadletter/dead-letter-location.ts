@@ -9,6 +9,7 @@ import { CassandraDeadLetterStore } from "./cassandra-dead-letters.js";
 import type { DeadLetterStore } from "./dead-letter-store.js";
 import { ElasticsearchDeadLetterStore } from "./elasticsearch-dead-letters.js";
 import { requireDeadLetterStore } from "./existing-dead-letters.js";
+import { checkDeadLetterFile } from "./file-dead-letter-check.js";
 import { FileDeadLetterStore } from "./file-dead-letters.js";
 
 export interface DeadLetterClients {
@@ -17,9 +18,9 @@ export interface DeadLetterClients {
 }
 
 /**
- * Opens the store, creating its table or index when missing, unless `create` is false (commands that
- * only look at letters): then a store that does not exist is a NoStateError and nothing is created.
- * Closing the store leaves the clients open.
+ * Opens the store, creating its table or index when missing and checking that a file could take a
+ * letter, unless `create` is false (commands that only look at letters): then a store that does not
+ * exist is a NoStateError and nothing is created. Closing the store leaves the clients open.
  */
 export async function openDeadLetterStore(
   location: DeadLetterLocation,
@@ -30,6 +31,7 @@ export async function openDeadLetterStore(
   if (!create) await requireDeadLetterStore(location, clients, options.timeoutMs);
   switch (location.backend) {
     case "file":
+      if (create) await checkDeadLetterFile(location.path, options.timeoutMs);
       return new FileDeadLetterStore(location.path, options.timeoutMs);
     case "cassandra":
       if (clients.cassandra === undefined) throw missingClient(location, "Cassandra");

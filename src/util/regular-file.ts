@@ -81,11 +81,13 @@ async function readAtMost(handle: FileHandle, path: string, size: number, maxByt
 
 async function ensureRegular(handle: FileHandle, path: string): Promise<Stats> {
   const stats = await handle.stat();
-  if (!stats.isFile()) throw new NotAFileError(path, kindOf(stats));
+  if (!stats.isFile()) throw new NotAFileError(path, fileKind(stats));
   return stats;
 }
 
-function kindOf(stats: Stats): string {
+/** What a path that is not a regular file is, for messages: "a FIFO", "a directory", ... */
+export function fileKind(stats: Stats): string {
+  if (stats.isSymbolicLink()) return "a symbolic link";
   if (stats.isFIFO()) return "a FIFO";
   if (stats.isDirectory()) return "a directory";
   if (stats.isSocket()) return "a socket";

@@ -72,7 +72,7 @@ describe("refused and stopped runs", () => {
     );
   });
 
-  it("stops a run whose dead-letter file is a FIFO nobody reads, and names it", async () => {
+  it("refuses a run whose dead-letter file is a FIFO before it syncs anything, and names it", async () => {
     await h.cassandra.execute(
       `CREATE TABLE ${h.keyspace}.letters (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
     );
@@ -95,12 +95,14 @@ describe("refused and stopped runs", () => {
       "--dead-letter",
       fifo,
     ]);
-    assert.equal(result.code, EXIT.failure, result.stderr);
+    // Checked before connecting, as the state directory is: the run does not wait for its first letter.
+    assert.equal(result.code, EXIT.usage, result.stderr);
     assert.match(
-      result.stdout,
-      /could not write dead letters in the dead-letter store .*letters\.fifo is a FIFO, not a regular file/,
+      result.stderr,
+      /flag --dead-letter: the dead-letter file .*letters\.fifo is a FIFO, not a regular file/,
     );
     const store = new FileStateStore({ directory: h.stateDir });
     assert.equal(await store.getCheckpoint("letters"), undefined);
+    assert.deepEqual(await store.recentRuns("letters", 5), []);
   });
 });

@@ -2,7 +2,7 @@
 // refusal exits 2 with a message naming the option, where connecting first would exit 5.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -125,5 +125,22 @@ describe("settings refused before connecting", () => {
   it("refuses a state directory that cannot be created, instead of hanging", async () => {
     const stderr = await refused(["--state", "/proc/synced-test/state"], /state/);
     assert.match(stderr, /\/proc\/synced-test\/state/);
+  });
+
+  it("refuses a dead-letter file that could not take a letter before connecting", async () => {
+    const fifo = join(dir, "letters.fifo");
+    await promisify(execFile)("mkfifo", [fifo]);
+    const cannot = "flag --dead-letter: the dead-letter file";
+    await refused(["--dead-letter", "/proc/self/dl.ndjson"], new RegExp(`${cannot} /proc/self/dl\\.ndjson`));
+    await refused(["--dead-letter", dir], new RegExp(`${cannot} ${dir} is a directory, not a regular file`));
+    await refused(["--dead-letter", fifo], new RegExp(`${cannot} ${fifo} is a FIFO, not a regular file`));
+    // Beside the state, where a run's letters go unless --dead-letter says otherwise.
+    const state = join(dir, "fifo-state");
+    await mkdir(state);
+    await promisify(execFile)("mkfifo", [join(state, "fifo.dead-letters.ndjson")]);
+    await refused(
+      ["--state", state, "--name", "fifo"],
+      /flag --state: the dead-letter file .*fifo\.dead-letters\.ndjson is a FIFO, not a regular file/,
+    );
   });
 });
