@@ -7,8 +7,9 @@ import type { ReadFile } from "./config-file.js";
 /** The largest config, secret, certificate or key file synced reads; real ones are a few KiB. */
 export const MAX_OPTION_FILE_BYTES = 1024 * 1024;
 
+// Links are followed: a Kubernetes Secret or ConfigMap is mounted as links to the current version.
 export const readOptionFileFromDisk: ReadFile = (path) =>
-  readRegularFile(path, { maxBytes: MAX_OPTION_FILE_BYTES });
+  readRegularFile(path, { maxBytes: MAX_OPTION_FILE_BYTES, followLinks: true });
 
 /**
  * Why the file at `path` could not be read, and what to do, for a message that names the option;

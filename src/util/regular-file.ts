@@ -1,7 +1,9 @@
 // Reads and appends that never wait on a FIFO or a device where a regular file belongs. Such a file is
 // opened without blocking and then refused, because a blocked open holds one of Node's worker threads,
 // and even process.exit waits for those: the run would report its error and then never end.
-import { constants, open, type FileHandle } from "node:fs/promises";
+// A symbolic link is not followed either, unless the reader asks: a link planted in a state directory
+// would otherwise have synced read, or append whole records to, whatever file it points at.
+import { constants, lstat, open, type FileHandle } from "node:fs/promises";
 import type { Stats } from "node:fs";
 import { SyncedError } from "../core/errors.js";
 
@@ -28,10 +30,13 @@ export class FileTooLargeError extends SyncedError {
 export interface ReadLimits {
   /** Refuse a larger file instead of reading it whole. */
   readonly maxBytes?: number;
+  /** Follow a symbolic link, as for a file an option names; refused by default. */
+  readonly followLinks?: boolean;
 }
 
 export async function readRegularFile(path: string, limits: ReadLimits = {}): Promise<string> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const noFollow = limits.followLinks === true ? 0 : constants.O_NOFOLLOW;
+  const handle = await openFile(path, constants.O_RDONLY | constants.O_NONBLOCK | noFollow);
   try {
     const stats = await ensureRegular(handle, path);
     if (limits.maxBytes === undefined) return await handle.readFile("utf8");
@@ -41,22 +46,37 @@ export async function readRegularFile(path: string, limits: ReadLimits = {}): Pr
   }
 }
 
-/** Appends `text`, creating the file if it is missing. */
+/** Appends `text`, creating the file, readable by its owner only, if it is missing. */
 export async function appendToRegularFile(path: string, text: string): Promise<void> {
-  let handle: FileHandle;
-  try {
-    const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK;
-    handle = await open(path, flags, 0o666);
-  } catch (error) {
-    // A FIFO that nobody reads refuses a non-blocking writer.
-    if ((error as NodeJS.ErrnoException).code === "ENXIO") throw new NotAFileError(path, "a FIFO");
-    throw error;
-  }
+  const flags =
+    constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+  const handle = await openFile(path, flags, 0o600);
   try {
     await ensureRegular(handle, path);
     await handle.appendFile(text, "utf8");
   } finally {
     await handle.close();
+  }
+}
+
+async function openFile(path: string, flags: number, mode?: number): Promise<FileHandle> {
+  try {
+    return await open(path, flags, mode);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // A FIFO that nobody reads refuses a non-blocking writer.
+    if (code === "ENXIO") throw new NotAFileError(path, "a FIFO");
+    // O_NOFOLLOW refuses a link as the last part of the path; ELOOP may also mean a loop further up.
+    if (code === "ELOOP" && (await isLink(path))) throw new NotAFileError(path, "a symbolic link");
+    throw error;
+  }
+}
+
+async function isLink(path: string): Promise<boolean> {
+  try {
+    return (await lstat(path)).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 

@@ -58,7 +58,7 @@ export class FileStateStore extends LeasedStateStore implements StateStore {
       async () => {
         await makeDirectory(store.root);
         const probe = join(store.root, `.probe-${randomBytes(6).toString("hex")}.tmp`);
-        await writeFile(probe, "");
+        await writeFile(probe, "", { flag: "wx", mode: 0o600 });
         await rm(probe, { force: true });
       },
       StateSetupError,
