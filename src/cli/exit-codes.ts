@@ -1,6 +1,7 @@
 // Exit codes a CronJob or a wrapper script can act on. Documented in the README; keep them stable.
 import { SyncedError, type FailureKind } from "../core/errors.js";
 import type { RunOutcome } from "../state/state-store.js";
+import { INTERRUPTED_EXIT } from "./signals.js";
 
 export const EXIT = {
   /** Every table in every direction finished; no dead letter is waiting. */
@@ -23,7 +24,7 @@ export const EXIT = {
   /** synced verify: the two sides differ (it lists how). */
   differ: 7,
   /** Stopped by SIGINT or SIGTERM; the lease was released, the checkpoint did not move. */
-  interrupted: 130,
+  interrupted: INTERRUPTED_EXIT,
 } as const;
 
 const BY_KIND: Readonly<Record<FailureKind, number>> = {

@@ -36,4 +36,4 @@ Examples:
 Exit codes: 0 success; 1 failed (checkpoint kept); 2 bad flags, environment, config file or state location, or (status, dead-letters) no state where --state or --dead-letter points, none being created; 3 partial success (some
 records were dead-lettered); 4 another run of this configuration holds the lease; 5 a store cannot be reached or
 refused the credentials; 6 more records failed than --max-errors allows (checkpoint kept); 130 stopped by SIGINT or
-SIGTERM (lease released, checkpoint kept).`;
+SIGTERM, at any moment once synced runs (lease released, checkpoint kept).`;
