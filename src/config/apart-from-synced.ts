@@ -36,15 +36,17 @@ export function checkApartFromSynced(
       layers.get(option)?.source,
       `${what} ${why}: synced would take it for a synced table's index. ${remedy}.`,
     );
-  const elsewhere = `Choose an index other than ${index} and ${index}-*, such as es:${index}_state or es:synced-state`;
+  const elsewhere = (example: string) =>
+    `Choose an index other than ${index} and ${index}-*, such as es:${index}_${example} or es:synced-${example}`;
   if (state.backend === "elasticsearch") {
     const why = overlap(state.index, index);
-    if (why !== undefined) throw refuse("state", `the state index '${state.index}'`, why, elsewhere);
+    if (why !== undefined) throw refuse("state", `the state index '${state.index}'`, why, elsewhere("state"));
   }
   if (deadLetter?.backend === "elasticsearch") {
     const why = overlap(deadLetter.index, index);
-    if (why !== undefined)
-      throw refuse("dead-letter", `the dead-letter index '${deadLetter.index}'`, why, elsewhere);
+    if (why !== undefined) {
+      throw refuse("dead-letter", `the dead-letter index '${deadLetter.index}'`, why, elsewhere("letters"));
+    }
   }
   if (deadLetter === undefined && state.backend === "elasticsearch") {
     // The key names only a file, so any key gives the index beside the state.

@@ -33,7 +33,8 @@ Examples:
   synced -k app -i app                                Sync from the checkpoint to now minus the lag
   synced -k app -i app -b 1420070400 -e 1422748800    Sync January 2015 (the checkpoint does not move back)
 
-Exit codes: 0 success; 1 failed (checkpoint kept); 2 bad flags, environment, config file or state location, or (status, dead-letters) no state where --state or --dead-letter points, none being created; 3 partial success (some
+Exit codes: 0 success; 1 failed (checkpoint kept); 2 bad flags, environment, config file or state location (also:
+status or dead-letters where no run made a state or dead-letter store; they create none); 3 partial success (some
 records were dead-lettered); 4 another run of this configuration holds the lease; 5 a store cannot be reached or
 refused the credentials; 6 more records failed than --max-errors allows (checkpoint kept); 130 stopped by SIGINT or
 SIGTERM, at any moment once synced runs (lease released, checkpoint kept).`;

@@ -100,7 +100,7 @@ describe("option validation", () => {
 
   it("refuses a state or dead-letter index that could be one of the synced indices", async () => {
     const apart =
-      /synced would take it for a synced table's index\. Choose an index other than app and app-\*, such as es:app_state/;
+      /synced would take it for a synced table's index\. Choose an index other than app and app-\*, such as es:app_(state|letters)/;
     await refused(["--state", "es:app"], /flag --state: the state index 'app' is -i app itself/, "state");
     await refused(
       ["--state", "es:app-state"],
