@@ -87,7 +87,7 @@ done
 # runs against OpenSearch with the security plugin (the opensearch-tls node, HTTPS and the tests' login).
 COMPAT_FILES=(reconcile-both-directions concurrent-writes layouts-and-deletes values-roundtrip
   values-through-synced reconcile-precision state-contract dead-letter-contract smoke uppercase-ids verify
-  search-products)
+  search-products lost-page-answer)
 # The same for Cassandra 4.1 (the cassandra-4 node, with the default Elasticsearch): the shapes both
 # ways, conflicts, writes beside other applications (maxwritetime() and the transactions used without
 # it), every type, the state and dead letters in Cassandra, plan and verify (which read current rows

@@ -8,6 +8,7 @@ import { formatMicros, nowMicros } from "../core/micros.js";
 import { UsageError } from "../core/errors.js";
 import { storedLetter, type DeadLetterStore, type StoredLetter } from "../deadletter/dead-letter-store.js";
 import { letterToJson } from "../deadletter/letter-json.js";
+import { cutReason } from "../deadletter/letter-size.js";
 import { replayLetters, type ReplayOutcome } from "../reconcile/replay.js";
 import { holderName } from "../state/lease-holder.js";
 import { openStateStore } from "../state/open-state-store.js";
@@ -47,13 +48,26 @@ export async function deadLettersCommand(
   return withClientFor(options, (options.deadLetter ?? options.state).backend, work);
 }
 
-async function chosen(store: DeadLetterStore, key: string, flags: LetterFlags): Promise<StoredLetter[]> {
+/**
+ * The letters named by --letter, or all of them. Without `records`, each is kept without its record,
+ * so that many letters of large records do not fill the memory.
+ */
+async function chosen(
+  store: DeadLetterStore,
+  key: string,
+  flags: LetterFlags,
+  records: boolean,
+): Promise<StoredLetter[]> {
   const wanted = new Set(flags.letters);
   const out: StoredLetter[] = [];
   for await (const letter of store.list(key)) {
-    if (wanted.size === 0 || wanted.has(letter.letterId)) out.push(letter);
+    if (wanted.size === 0 || wanted.has(letter.letterId)) out.push(records ? letter : withoutRecord(letter));
   }
   return out;
+}
+
+function withoutRecord(letter: StoredLetter): StoredLetter {
+  return { ...letter, record: null };
 }
 
 async function list(
@@ -69,7 +83,7 @@ async function list(
   for await (const letter of store.list(key)) {
     if (wanted.size > 0 && !wanted.has(letter.letterId)) continue;
     waiting++;
-    if (shown.length < flags.limit) shown.push(letter);
+    if (shown.length < flags.limit) shown.push(withoutRecord(letter));
   }
   if (json) {
     const body = { key, location: store.location, waiting, letters: shown.map((l) => jsonOf(l, false)) };
@@ -102,7 +116,7 @@ async function show(
   context: RunContext,
 ): Promise<number> {
   const [id] = flags.letters;
-  const [letter] = id === undefined ? [] : await chosen(store, key, flags);
+  const [letter] = id === undefined ? [] : await chosen(store, key, flags, true);
   if (letter === undefined) {
     throw new UsageError(
       `no dead letter ${id ?? ""} of state key ${key} in ${store.location}. ` +
@@ -129,7 +143,7 @@ async function purge(
   flags: LetterFlags,
   context: RunContext,
 ): Promise<number> {
-  const letters = await chosen(store, key, flags);
+  const letters = await chosen(store, key, flags, false);
   const ids = letters.map((l) => l.letterId);
   const missing = flags.letters.filter((id) => !ids.includes(id));
   if (missing.length > 0) {
@@ -165,7 +179,7 @@ async function replay(
   clients: Clients,
   context: RunContext,
 ): Promise<number> {
-  const letters = await chosen(store, key, flags);
+  const letters = await chosen(store, key, flags, false);
   if (letters.length === 0) {
     context.stdout(`no dead letters of state key ${key} to replay in ${store.location}`);
     return EXIT.success;
@@ -176,14 +190,22 @@ async function replay(
     const stores = await recordStores(options, clients, context);
     const outcomes = await replayLetters(
       { runId, key, holder: holderName(), leaseTtlMs: options.leaseTtlMs, maxFutureMs: options.maxFutureMs },
-      { ...stores, state, signal: context.signal, now: nowMicros },
+      {
+        ...stores,
+        state,
+        signal: context.signal,
+        now: nowMicros,
+        log: (message, fields) => {
+          context.logger.info(message, fields);
+        },
+      },
       letters,
     );
     const byId = new Map(letters.map((l) => [l.letterId, l]));
     const failed = outcomes.filter((o) => o.status === "failed");
     const done = outcomes.filter((o) => o.status !== "failed").map((o) => o.letterId);
     // The new reasons first: a replay stopped between the two steps leaves letters, never loses one.
-    await store.put(failed.map((o) => again(byId.get(o.letterId), o, runId)).filter((l) => l !== undefined));
+    await store.put(await renewed(store, key, failed, byId, runId));
     await store.remove(key, done);
     context.stdout(replaySummary(outcomes, failed, byId, store.location));
     return failed.length > 0 ? EXIT.partial : EXIT.success;
@@ -192,19 +214,48 @@ async function replay(
   }
 }
 
+/**
+ * The letters of the records that failed again, with the new reasons. A failure that read no record
+ * keeps the letter's stored record, read again here for just those letters.
+ */
+async function renewed(
+  store: DeadLetterStore,
+  key: string,
+  failed: readonly ReplayOutcome[],
+  byId: ReadonlyMap<string, StoredLetter>,
+  runId: string,
+): Promise<StoredLetter[]> {
+  const unread = new Set(
+    failed.filter((o) => o.status === "failed" && o.record === undefined).map((o) => o.letterId),
+  );
+  const stored = new Map<string, StoredLetter>();
+  if (unread.size > 0) {
+    for await (const letter of store.list(key)) {
+      if (unread.has(letter.letterId)) stored.set(letter.letterId, letter);
+    }
+  }
+  return failed
+    .map((o) => again(stored.get(o.letterId) ?? byId.get(o.letterId), o, runId))
+    .filter((l) => l !== undefined);
+}
+
 function again(
   letter: StoredLetter | undefined,
   outcome: ReplayOutcome,
   runId: string,
 ): StoredLetter | undefined {
   if (letter === undefined || outcome.status !== "failed") return undefined;
+  if (outcome.record === undefined) {
+    // The same record as stored, cut or not, under the same letter id.
+    return { ...letter, runId, at: new Date(), reason: cutReason(outcome.reason) };
+  }
   return storedLetter(letter.key, runId, new Date(), {
     table: letter.table,
     direction: letter.direction,
     from: letter.from,
     id: letter.id,
     reason: outcome.reason,
-    record: outcome.record ?? letter.record,
+    record: outcome.record,
   });
 }
 

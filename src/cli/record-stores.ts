@@ -8,6 +8,7 @@ import { clusterCapabilities } from "../stores/cassandra/connect.js";
 import { requestSizeLimit } from "../stores/elasticsearch/connect.js";
 import { elasticsearchFailure } from "../stores/elasticsearch/elasticsearch-errors.js";
 import { ElasticsearchStore } from "../stores/elasticsearch/elasticsearch-store.js";
+import type { ScanRestartCause } from "../stores/elasticsearch/scan.js";
 import { StoreSchemaGateway } from "../stores/schema-gateway.js";
 import { rethrowing } from "../util/rethrow.js";
 import type { Clients } from "./connections.js";
@@ -76,18 +77,29 @@ export async function recordStores(
       maxDocumentBytes: requestLimit - 16 * 1024,
       ...(options.shard ? { shard: options.shard } : {}),
       ...shared,
-      onScanRestart: (index: string) => {
+      onScanRestart: (index: string, cause: ScanRestartCause) => {
+        const product = clients.elasticsearch.productName;
         // A point in time, or scroll contexts on OpenSearch: either is lost the same way.
-        context.logger.info(
-          `${clients.elasticsearch.productName} lost the point in time of a read (a node restarted?); reading again`,
-          { index },
-        );
+        if (cause.kind === "view lost") {
+          const message = `${product} lost the point in time of a read (a node restarted?); reading again`;
+          context.logger.info(message, { index });
+          return;
+        }
+        // Its answer may have been lost after the scroll moved past it, so it is not asked for again.
+        const message =
+          `a page of a read from ${product} failed, and a scroll page cannot be asked for again; ` +
+          "reading the index again";
+        context.logger.info(message, {
+          index,
+          error: cause.error instanceof Error ? cause.error.message.split("\n")[0] : String(cause.error),
+        });
       },
     }),
     schema: new StoreSchemaGateway(clients.cassandra, clients.elasticsearch, {
       keyspace: options.keyspace,
       layout: { layout: options.layout, index: options.index, typeField: options.typeField },
       names: options.columns,
+      columnSources: options.columnSources,
       include: options.tables,
       exclude: options.excludeTables,
       createTables: options.createTables,

@@ -7,6 +7,7 @@ import { nowMicros } from "../core/micros.js";
 import { defaultDeadLetterLocation } from "../core/state-location.js";
 import { openDeadLetterStore } from "../deadletter/dead-letter-location.js";
 import type { DeadLetterStore } from "../deadletter/dead-letter-store.js";
+import { DryRunDeadLetters } from "../deadletter/dry-run-dead-letters.js";
 import { RunDeadLetters } from "../deadletter/run-dead-letters.js";
 import { runSync } from "../reconcile/run-sync.js";
 import { openStateStore, type OpenStateStoreOptions } from "../state/open-state-store.js";
@@ -124,7 +125,9 @@ async function runConnected(
     {
       ...stores,
       state,
-      deadLetters: new RunDeadLetters(run.deadLetters, key, runId),
+      deadLetters: options.dryRun
+        ? new DryRunDeadLetters(run.deadLetters.location)
+        : new RunDeadLetters(run.deadLetters, key, runId),
       signal: context.signal,
       now: nowMicros,
       log: (message, fields) => {

@@ -7,7 +7,7 @@ import type { SyncOptions } from "../config/options.js";
 import { parseTimestamp } from "../config/time-range.js";
 import { UsageError } from "../core/errors.js";
 import { formatMicros, nowMicros } from "../core/micros.js";
-import { LeaseHeldError } from "../reconcile/run-errors.js";
+import { withLease } from "../reconcile/with-lease.js";
 import { holderName } from "../state/lease-holder.js";
 import { openStateStore } from "../state/open-state-store.js";
 import type { Checkpoint, Lease, RunRecord, StateStore } from "../state/state-store.js";
@@ -176,23 +176,30 @@ export async function stateCommand(
     const was = before === undefined ? "none" : formatMicros(before.position);
     const change =
       to === undefined
-        ? `clear the checkpoint of state key ${key} in ${state.location} (now ${was}); the next run starts from -b or the epoch`
+        ? `clear the checkpoint of state key ${key} in ${state.location} (now ${was}); the next run starts from -b or the earliest version`
         : `move the checkpoint of state key ${key} in ${state.location} from ${was} to ${formatMicros(to)}`;
     if (!flags.yes) {
       throw new UsageError(`synced state ${action} would ${change}. Add --yes to do it.`, { key });
     }
     const owner = `state-${action}-${randomUUID()}`;
-    const lease = await state.acquireLease(key, owner, holderName(), options.leaseTtlMs);
-    if (!lease.acquired) {
-      const held = lease.heldBy;
-      throw new LeaseHeldError(key, held.holder, held.owner, held.expiresAt, state.location);
-    }
-    try {
-      if (to === undefined) await state.deleteCheckpoint(key);
-      else await state.setCheckpoint(key, to, owner);
-    } finally {
-      await state.releaseLease(lease.lease);
-    }
+    await withLease(
+      {
+        state,
+        key,
+        owner,
+        holder: holderName(),
+        ttlMs: options.leaseTtlMs,
+        signal: context.signal,
+        log: (message, fields) => {
+          context.logger.info(message, fields);
+        },
+      },
+      async ({ signal }) => {
+        signal.throwIfAborted();
+        if (to === undefined) await state.deleteCheckpoint(key);
+        else await state.setCheckpoint(key, to, owner);
+      },
+    );
     context.stdout(`done: ${change.replace(/^move/, "moved").replace(/^clear/, "cleared")}`);
     return EXIT.success;
   });

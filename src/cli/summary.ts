@@ -71,16 +71,11 @@ export function renderSummary(report: ShownReport): string {
   if (report.createdTables.length > 0) lines.push(`created tables: ${report.createdTables.join(", ")}`);
   const before = report.checkpointBefore === undefined ? "none" : formatMicros(report.checkpointBefore);
   const after = report.checkpointAfter === undefined ? "none" : formatMicros(report.checkpointAfter);
-  lines.push(before === after ? `checkpoint: ${after} (unchanged)` : `checkpoint: ${before} -> ${after}`);
-  const waiting = report.deadLettersWaiting;
-  if (report.deadLettered > 0 || (waiting ?? 0) > 0) {
-    const put = `${report.deadLettered} put by this run`;
-    const all = waiting === undefined ? "" : `, ${waiting} waiting`;
-    lines.push(
-      `dead letters: ${put}${all} in ${report.deadLetterLocation}; ` +
-        "see them with synced dead-letters list, replay them once fixed with synced dead-letters replay",
-    );
-  }
+  const unmoved = report.checkpointUnmoved === undefined ? "" : `: ${report.checkpointUnmoved}`;
+  lines.push(
+    before === after ? `checkpoint: ${after} (unchanged${unmoved})` : `checkpoint: ${before} -> ${after}`,
+  );
+  lines.push(...deadLetterLines(report));
   const t = totals(report.tables);
   lines.push(
     `outcome: ${report.outcome}, ${t["written"] ?? 0} written, ${report.deadLettered} dead-lettered, ` +
@@ -88,6 +83,25 @@ export function renderSummary(report: ShownReport): string {
   );
   if (report.error) lines.push(`error: ${report.error.message}`);
   return lines.join("\n");
+}
+
+function deadLetterLines(report: ShownReport): string[] {
+  const waiting = report.deadLettersWaiting;
+  if (report.deadLettered === 0 && (waiting ?? 0) === 0) return [];
+  const all = waiting === undefined ? "" : `, ${waiting} waiting`;
+  const see =
+    "see them with synced dead-letters list, replay them once fixed with synced dead-letters replay";
+  if (!report.dryRun)
+    return [
+      `dead letters: ${report.deadLettered} put by this run${all} in ${report.deadLetterLocation}; ${see}`,
+    ];
+  const sample = report.wouldDeadLetter ?? [];
+  return [
+    `dead letters: ${report.deadLettered} would be put by a real run (a dry run stores none)${all} in ` +
+      `${report.deadLetterLocation}${(waiting ?? 0) > 0 ? `; ${see}` : ""}`,
+    ...sample.map((l) => `  would dead-letter ${l.table} ${l.direction} ${l.id ?? "(no id)"}: ${l.reason}`),
+    ...(report.deadLettered > sample.length ? [`  and ${report.deadLettered - sample.length} more`] : []),
+  ];
 }
 
 export function summaryJson(report: ShownReport): Record<string, unknown> {
@@ -105,12 +119,14 @@ export function summaryJson(report: ShownReport): Record<string, unknown> {
     checkpoint: {
       before: report.checkpointBefore === undefined ? null : formatMicros(report.checkpointBefore),
       after: report.checkpointAfter === undefined ? null : formatMicros(report.checkpointAfter),
+      ...(report.checkpointUnmoved === undefined ? {} : { unmoved: report.checkpointUnmoved }),
     },
     totals: totals(report.tables),
     deadLetters: {
       count: report.deadLettered,
       waiting: report.deadLettersWaiting ?? null,
       location: report.deadLetterLocation,
+      ...(report.wouldDeadLetter === undefined ? {} : { wouldPut: report.wouldDeadLetter }),
     },
     durationMs: Math.round(report.durationMs),
     ...(report.error ? { error: { name: report.error.name, message: report.error.message } } : {}),

@@ -64,7 +64,8 @@ export interface CliHandlers {
 
 const STATE_HELP: Readonly<Record<StateAction, string>> = {
   set: "Move the configuration's checkpoint to --to (with --yes); the next run begins there",
-  reset: "Clear the configuration's checkpoint (with --yes); the next run begins at -b or the epoch",
+  reset:
+    "Clear the configuration's checkpoint (with --yes); the next run begins at -b or the earliest version",
 };
 
 function addStateCommands<T>(cli: Argv<T>, handlers: CliHandlers): Argv<T> {
@@ -141,7 +142,7 @@ function stateFlags(args: Flags): StateFlags {
 
 const LETTER_HELP: Readonly<Record<LetterAction, string>> = {
   list: "List the configuration's dead letters: the records that wait to be fixed and replayed",
-  show: "Print one dead letter whole, with the record as it was read",
+  show: "Print one dead letter, with the record as it was read (a record over 256 KiB without its largest fields, named in recordCut)",
   replay:
     "Read each letter's record again at its source and sync it; a record that still fails stays, with its new reason",
   purge: "Delete dead letters for good (with --yes): named ones with --letter, or --all",

@@ -8,7 +8,7 @@ import type { ConfigFile, ReadFile } from "./config-file.js";
 import { cassandraOptions, elasticsearchOptions } from "./connection-options.js";
 import { formatDuration, parseDuration } from "./duration.js";
 import { didYouMean } from "../core/did-you-mean.js";
-import { ConfigError } from "../core/errors.js";
+import { ConfigError, type OptionSource } from "../core/errors.js";
 import { Layers, missing } from "./layers.js";
 import type { Env, Flags } from "./layers.js";
 import {
@@ -131,6 +131,14 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     );
   }
 
+  const source = (flag: "id-column" | "timestamp-column" | "tombstone-column"): OptionSource =>
+    layers.get(flag)?.source ?? { kind: "default" };
+  const columnSources = {
+    id: source("id-column"),
+    timestamp: source("timestamp-column"),
+    tombstone: source("tombstone-column"),
+  };
+
   const name = layers.read("name", stateKey);
   const shard = layers.read("shard", (s) => parseShard(s, input.env));
   const deadLetter = layers.read("dead-letter", deadLetterLocation);
@@ -160,6 +168,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     layout: layers.must("layout", (s) => asChoice(s, LAYOUTS)),
     typeField: layers.must("type-field", columnName),
     columns,
+    columnSources,
     dryRun: flag(layers, "dry-run"),
     createTables: flag(layers, "create-tables"),
     createTimestampIndex: flag(layers, "create-timestamp-index"),

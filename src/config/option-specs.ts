@@ -87,7 +87,8 @@ const or = (values: readonly string[]): string => values.join(" | ");
 const prefer = (flag: string): string => `Prefer the environment variable or --${flag}-file`;
 
 const DESCRIPTIONS: Record<Flag, string> = {
-  begin: "Start of the range, inclusive (see Times below); default: the checkpoint, or the epoch",
+  begin:
+    "Start of the range, inclusive (see Times below); default: the checkpoint, or the earliest version (0001-01-01)",
   end: "End of the range, exclusive; default: now minus --lag",
   lag: "How far behind now the default end stays: covers the Elasticsearch refresh interval and clock skew (at most 30d)",
   "allow-future-end": "Accept an -e after now (later writes with an earlier tmstmp would then be missed)",

@@ -1,10 +1,10 @@
 // The fully resolved options every other module reads. Defaults are kept as the text a user would
 // type, because they go through the same parsers as user values and are shown verbatim in `--help`.
 import type { DirectionChoice } from "../core/direction.js";
+import type { OptionSource } from "../core/errors.js";
 import type { Layout } from "../core/layout.js";
 import type { Shard } from "./shard.js";
 import type { DeadLetterLocation, StateLocation } from "../core/state-location.js";
-import type { OptionSource } from "../core/errors.js";
 
 /** `timestamp`: USING TIMESTAMP writes; `lwt`: lightweight transactions, exact but slower. */
 export const CASSANDRA_WRITE_MODES = ["timestamp", "lwt"] as const;
@@ -83,6 +83,12 @@ export interface SyncOptions {
   readonly layout: Layout;
   readonly typeField: string;
   readonly columns: { readonly id: string; readonly timestamp: string; readonly tombstone: string };
+  /** Where each column name came from, for the refusal of a name no table has. */
+  readonly columnSources: {
+    readonly id: OptionSource;
+    readonly timestamp: OptionSource;
+    readonly tombstone: OptionSource;
+  };
   readonly dryRun: boolean;
   readonly createTables: boolean;
   /** Index the timestamp column of every synced table that lacks it (SAI), before reading it. */

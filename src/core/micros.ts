@@ -5,6 +5,13 @@
 export const MICROS_PER_MILLI = 1000n;
 export const MICROS_PER_SECOND = 1_000_000n;
 
+/**
+ * 0001-01-01T00:00:00Z: the first instant ISO-8601 writes with four year digits, and the earliest
+ * version synced reads. A configuration's first run begins here, not at the epoch, so a record dated
+ * before 1970 is synced (or dead-lettered where a store cannot hold it), never left unseen.
+ */
+export const MIN_MICROS = -62_135_596_800_000_000n;
+
 /** 9999-12-31T23:59:59.999999Z: the last instant ISO-8601 writes with four year digits. */
 export const MAX_MICROS = 253_402_300_799_999_999n;
 

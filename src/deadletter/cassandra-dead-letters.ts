@@ -1,5 +1,8 @@
 // Dead letters in a Cassandra table, beside a Cassandra state table, so they outlive a CronJob's pod.
 // One partition per configuration, one row per letter: putting a letter again overwrites its row.
+// A letter's record is kept whole only up to MAX_RECORD_BYTES (letter-size.ts), and letters are
+// written in batches of at most BATCH_BYTES, so no write comes near a mutation's size limit
+// (max_mutation_size, half of commitlog_segment_size: 16 MiB by default).
 import cassandra from "cassandra-driver";
 import { parseJsonLossless, stableStringify } from "../core/canonical-json.js";
 import type { JsonValue } from "../core/json-value.js";
@@ -11,13 +14,20 @@ import type { DeadLetterStore, StoredLetter } from "./dead-letter-store.js";
 import { letterFromJson } from "./letter-json.js";
 
 const QUORUM = { prepare: true, consistency: cassandra.types.consistencies.localQuorum };
-const COLUMNS = "key, letter_id, at, run_id, tbl, direction, source, record_id, reason, record";
+const COLUMNS =
+  "key, letter_id, at, run_id, tbl, direction, source, record_id, reason, record, record_bytes, record_omitted";
+/** Added after the first release: a table of an earlier version gets them when it is opened. */
+const CUT_COLUMNS = { record_bytes: "int", record_omitted: "list<text>" } as const;
 /** Letters written per batch, well below the batch size that Cassandra warns about for most records. */
 const BATCH = 20;
+/** Bytes of letters per batch (one mutation of the partition): a quarter of the smallest limit seen. */
+const BATCH_BYTES = 1024 * 1024;
+/** Letters read per page: a page of letters at their largest stays a few MiB. */
+const PAGE = 50;
 /** Letters removed per statement: an IN list of clustering keys stays one partition's work. */
 const REMOVE_CHUNK = 100;
 
-function values(letter: StoredLetter): unknown[] {
+function values(letter: StoredLetter, record: string): unknown[] {
   return [
     letter.key,
     letter.letterId,
@@ -28,8 +38,30 @@ function values(letter: StoredLetter): unknown[] {
     letter.from,
     letter.id ?? null,
     letter.reason,
-    stableStringify(letter.record),
+    record,
+    letter.recordCut?.bytes ?? null,
+    letter.recordCut === undefined ? null : [...letter.recordCut.omitted],
   ];
+}
+
+/** The letters as statements, in batches that stay well within one mutation's limit. */
+function batches(insert: string, letters: readonly StoredLetter[]): { query: string; params: unknown[] }[][] {
+  const out: { query: string; params: unknown[] }[][] = [];
+  let batch: { query: string; params: unknown[] }[] = [];
+  let bytes = 0;
+  for (const letter of letters) {
+    const record = stableStringify(letter.record);
+    const size = Buffer.byteLength(record) + Buffer.byteLength(letter.reason) + 1024;
+    if (batch.length > 0 && (batch.length >= BATCH || bytes + size > BATCH_BYTES)) {
+      out.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push({ query: insert, params: values(letter, record) });
+    bytes += size;
+  }
+  if (batch.length > 0) out.push(batch);
+  return out;
 }
 
 export class CassandraDeadLetterStore implements DeadLetterStore {
@@ -43,7 +75,7 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
     private readonly timeoutMs: number,
   ) {
     this.location = `Cassandra table ${table}`;
-    this.insert = `INSERT INTO ${table} (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    this.insert = `INSERT INTO ${table} (${COLUMNS}) VALUES (${COLUMNS.split(",").fill("?").join(", ")})`;
   }
 
   /**
@@ -67,8 +99,10 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
         await client.execute(
           `CREATE TABLE IF NOT EXISTS ${name} (key text, letter_id text, at timestamp, run_id text, ` +
             "tbl text, direction text, source text, record_id text, reason text, record text, " +
+            "record_bytes int, record_omitted list<text>, " +
             "PRIMARY KEY ((key), letter_id)) WITH comment = 'synced dead letters: records waiting to be fixed and replayed'",
         );
+        await addMissingColumns(client, keyspace.toLowerCase(), table.toLowerCase(), name);
       },
       { timeoutMs, as: StateSetupError, store: "dead-letter store" },
     );
@@ -82,11 +116,7 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
       const byKey = new Map<string, StoredLetter[]>();
       for (const letter of letters) byKey.set(letter.key, [...(byKey.get(letter.key) ?? []), letter]);
       for (const group of byKey.values()) {
-        for (let i = 0; i < group.length; i += BATCH) {
-          const queries = group.slice(i, i + BATCH).map((letter) => ({
-            query: this.insert,
-            params: values(letter),
-          }));
+        for (const queries of batches(this.insert, group)) {
           await this.client.batch(queries, { ...QUORUM, logged: false, isIdempotent: true });
         }
       }
@@ -99,7 +129,7 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
       const page = await this.step("read the dead letters", () =>
         this.client.execute(`SELECT ${COLUMNS} FROM ${this.table} WHERE key = ?`, [key], {
           ...QUORUM,
-          fetchSize: 500,
+          fetchSize: PAGE,
           ...(pageState === undefined ? {} : { pageState }),
         }),
       );
@@ -158,6 +188,8 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
       }
     }
     const at: unknown = row.get("at");
+    const bytes: unknown = row.get("record_bytes");
+    const omitted: unknown = row.get("record_omitted");
     return letterFromJson(
       {
         key: row.get("key") as unknown,
@@ -170,6 +202,8 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
         id: row.get("record_id") as unknown,
         reason: row.get("reason") as unknown,
         record,
+        // Cassandra gives an empty list as null.
+        recordCut: bytes == null ? null : { bytes, omitted: omitted ?? [] },
       },
       source,
     );
@@ -180,6 +214,28 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
       timeoutMs: this.timeoutMs,
       store: "dead-letter store",
     });
+  }
+}
+
+/** Adds the columns that a table of an earlier version lacks; another run adding them first is as good. */
+async function addMissingColumns(
+  client: cassandra.Client,
+  keyspace: string,
+  table: string,
+  name: string,
+): Promise<void> {
+  const found = await client.execute(
+    "SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
+    [keyspace, table],
+    { prepare: true },
+  );
+  const present = new Set(found.rows.map((row) => row.get("column_name") as unknown));
+  const missing = Object.entries(CUT_COLUMNS).filter(([column]) => !present.has(column));
+  if (missing.length === 0) return;
+  try {
+    await client.execute(`ALTER TABLE ${name} ADD (${missing.map((c) => c.join(" ")).join(", ")})`);
+  } catch (error) {
+    if (!/conflicts with an existing column|already exist/i.test(String(error))) throw error;
   }
 }
 

@@ -1,12 +1,17 @@
 // Where rejected records wait until someone fixes and replays them, or purges them. A store keeps
-// one letter per record and configuration: a record rejected again replaces its letter with the new
-// reason, so the number of letters is the number of records waiting, not of rejections.
+// one letter per record and configuration: a record rejected again, by the next run or by a replay,
+// replaces its letter with the new reason, so the number of letters is the number of records waiting,
+// not of rejections, and a record that every run meets does not grow the store. A letter keeps its
+// record whole up to a size that every store accepts (see letter-size.ts).
 import { createHash } from "node:crypto";
 import { stableStringify } from "../core/canonical-json.js";
 import type { Direction } from "../core/direction.js";
 import type { JsonValue } from "../core/json-value.js";
 import type { DeadLetter } from "../reconcile/dead-letter.js";
 import type { StateBackend } from "../state/state-store.js";
+import { cutReason, cutRecord, type RecordCut } from "./letter-size.js";
+
+export type { RecordCut };
 
 export interface StoredLetter {
   /** The configuration's state key. */
@@ -21,8 +26,10 @@ export interface StoredLetter {
   readonly from: "cassandra" | "elasticsearch";
   readonly id: string | undefined;
   readonly reason: string;
-  /** The row or document as read, as plain JSON. */
+  /** The row or document as read, as plain JSON; without its largest fields if `recordCut` is set. */
   readonly record: JsonValue;
+  /** Set when the record was too large to keep whole: what was left out. */
+  readonly recordCut?: RecordCut;
 }
 
 export interface DeadLetterStore {
@@ -55,18 +62,23 @@ export function letterIdOf(
 }
 
 export function storedLetter(key: string, runId: string, at: Date, letter: DeadLetter): StoredLetter {
-  const record = plainJson(letter.record);
+  const whole = plainJson(letter.record);
+  // The id comes from the whole record: a letter of the same record must get the same id however
+  // it was cut.
+  const letterId = letterIdOf(letter, whole);
+  const { record, recordCut } = cutRecord(whole);
   return {
     key,
-    letterId: letterIdOf(letter, record),
+    letterId,
     at,
     runId,
     table: letter.table,
     direction: letter.direction,
     from: letter.from,
     id: letter.id,
-    reason: letter.reason,
+    reason: cutReason(letter.reason),
     record,
+    ...(recordCut === undefined ? {} : { recordCut }),
   };
 }
 

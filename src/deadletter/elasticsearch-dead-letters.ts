@@ -1,7 +1,9 @@
 // Dead letters in an Elasticsearch index, beside an Elasticsearch state index, so they outlive a
 // CronJob's pod. One document per letter (`<key>:<letter id>`): putting a letter again overwrites it.
 // Writes refresh at once, as the state index's do: letters are few, and a count or a list right after
-// a run must see them.
+// a run must see them. A letter's record is kept whole only up to MAX_RECORD_BYTES (letter-size.ts),
+// and letters are sent in requests of at most BULK_BYTES, so no request comes near the nodes'
+// http.max_content_length (100 MB by default).
 import type { estypes } from "@elastic/elasticsearch";
 import type { SearchClient } from "../stores/elasticsearch/search-client.js";
 import { parseJsonLossless, stableStringify } from "../core/canonical-json.js";
@@ -11,6 +13,11 @@ import { checkIndexName, isAlreadyExists } from "../state/elasticsearch/elastics
 import { DEFAULT_STATE_TIMEOUT_MS } from "../state/state-store.js";
 import type { DeadLetterStore, StoredLetter } from "./dead-letter-store.js";
 import { letterFromJson, letterToJson } from "./letter-json.js";
+
+/** Added after the first release: an index of an earlier version gets it when it is opened. */
+const RECORD_CUT: estypes.MappingProperty = {
+  properties: { bytes: { type: "long" }, omitted: { type: "keyword" } },
+};
 
 const MAPPINGS: estypes.MappingTypeMapping = {
   dynamic: "strict",
@@ -25,13 +32,17 @@ const MAPPINGS: estypes.MappingTypeMapping = {
     from: { type: "keyword" },
     id: { type: "keyword" },
     reason: { type: "text" },
+    recordCut: RECORD_CUT,
     // Kept as text, never searched: a record's fields would otherwise grow the mapping, and its
     // large integers would lose digits as JSON numbers.
     record: { type: "keyword", index: false, doc_values: false },
   },
 };
 
-const PAGE = 500;
+/** Letters read per request: a page of letters at their largest stays a few MiB. */
+const PAGE = 50;
+/** Bytes of letters per bulk request. */
+const BULK_BYTES = 1024 * 1024;
 
 /** Throws for the first item of a bulk response that failed, other than with the statuses allowed. */
 function failedItem(response: estypes.BulkResponse, action: "index" | "delete", allowed: number[]): void {
@@ -84,14 +95,9 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
   put(letters: readonly StoredLetter[]): Promise<void> {
     if (letters.length === 0) return Promise.resolve();
     return this.step("write dead letters", async () => {
-      const response = await this.client.bulk({
-        refresh: true,
-        operations: letters.flatMap((letter) => [
-          { index: { _index: this.index, _id: `${letter.key}:${letter.letterId}` } },
-          { ...letterToJson(letter), record: stableStringify(letter.record) },
-        ]),
-      });
-      failedItem(response, "index", []);
+      for (const operations of this.bulks(letters)) {
+        failedItem(await this.client.bulk({ refresh: true, operations }), "index", []);
+      }
     });
   }
 
@@ -112,6 +118,26 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
       if (hits.length < PAGE) return;
       after = hits[hits.length - 1]?.sort;
     }
+  }
+
+  /** The letters as bulk operations, in requests of at most BULK_BYTES (or one letter). */
+  private bulks(letters: readonly StoredLetter[]): unknown[][] {
+    const out: unknown[][] = [];
+    let operations: unknown[] = [];
+    let bytes = 0;
+    for (const letter of letters) {
+      const document = { ...letterToJson(letter), record: stableStringify(letter.record) };
+      const size = Buffer.byteLength(JSON.stringify(document)) + 256;
+      if (operations.length > 0 && bytes + size > BULK_BYTES) {
+        out.push(operations);
+        operations = [];
+        bytes = 0;
+      }
+      operations.push({ index: { _index: this.index, _id: `${letter.key}:${letter.letterId}` } }, document);
+      bytes += size;
+    }
+    if (operations.length > 0) out.push(operations);
+    return out;
   }
 
   count(key: string): Promise<number> {
@@ -167,7 +193,10 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
   }
 
   private async prepare(replicas: number | undefined): Promise<void> {
-    if (await this.client.indices.exists({ index: this.index })) return;
+    if (await this.client.indices.exists({ index: this.index })) {
+      await this.addMissingFields();
+      return;
+    }
     try {
       await this.client.indices.create({
         index: this.index,
@@ -181,6 +210,14 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
       // Another run created it first.
       if (!isAlreadyExists(error)) throw error;
     }
+  }
+
+  /** Adds what the mapping of an index of an earlier version lacks; adding it twice is harmless. */
+  private async addMissingFields(): Promise<void> {
+    const found = await this.client.indices.getMapping({ index: this.index });
+    const properties = Object.values(found)[0]?.mappings.properties ?? {};
+    if ("recordCut" in properties) return;
+    await this.client.indices.putMapping({ index: this.index, properties: { recordCut: RECORD_CUT } });
   }
 
   private step<T>(action: string, work: () => Promise<T>): Promise<T> {

@@ -1,17 +1,56 @@
 // Dead letters in a local NDJSON file, beside the state by default: one line per letter, so the file
-// can be read with any JSON tool. A letter put again is appended again, and the last line of a letter
-// id wins; removing letters rewrites the file atomically, which also drops the replaced lines.
+// can be read with any JSON tool. A new letter is appended. A letter put again (a record that every
+// run meets until it is fixed, or that a replay fails again) replaces its line: the file is copied
+// into a temporary file without the old line, the new one is added, and the copy is renamed over the
+// file, so a crash leaves the old file or the new one, never a mix. Removing letters rewrites it the
+// same way. Every operation reads the file a chunk at a time and keeps in memory only which line holds
+// which letter, never the letters, so a large file costs time, not memory.
+//
+// A file of an earlier version may hold one letter on several lines (the last one counts) and end in
+// a line that a crash cut short (passed over: the run writing it had not moved its checkpoint, so it
+// meets the record again); the next rewrite drops both.
 import { dirname } from "node:path";
+import { rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { parseJsonLossless, stableStringify } from "../core/canonical-json.js";
 import { inStateStore, CorruptStateError } from "../state/state-errors.js";
+import { isJsonObject } from "../state/state-json.js";
 import { DEFAULT_STATE_TIMEOUT_MS } from "../state/state-store.js";
-import { isNotFound, writeFileAtomically } from "../state/file/file-schema.js";
+import { isNotFound, writeTemporaryWith } from "../state/file/file-schema.js";
 import { makeDirectory } from "../util/make-directory.js";
-import { appendToRegularFile, readRegularFile } from "../util/regular-file.js";
+import { appendToRegularFile, openRegularFile } from "../util/regular-file.js";
 import type { DeadLetterStore, StoredLetter } from "./dead-letter-store.js";
+import { chunksOf, linesOf, type Line } from "./file-lines.js";
 import { letterFromJson, letterToJson } from "./letter-json.js";
 
 const REMEDY = "Fix the line or delete it; the record it names is still in its source store.";
+/** Rewrites started again because another process changed the file meanwhile, before giving up. */
+const ATTEMPTS = 5;
+/** Bytes gathered before a write to the temporary file. */
+const WRITE_CHUNK = 256 * 1024;
+
+/** One letter of one configuration. */
+interface Slot {
+  readonly key: string;
+  readonly id: string;
+}
+
+/** Where the letters of the file stand, from one pass over it. */
+interface FileIndex {
+  /** The line that holds each letter's last version, by `slotName`. */
+  readonly latest: Map<string, number>;
+  /** Some letter is on more than one line, or the file does not end in a newline. */
+  readonly untidy: boolean;
+  /** The file as it was opened, to tell whether another process changed it since; none if missing. */
+  readonly file: { readonly ino: number; readonly size: number; readonly mtimeMs: number } | undefined;
+}
+
+/** What a put or a remove does to the file, once it knows what the file holds. */
+type Change =
+  | { readonly kind: "none" }
+  | { readonly kind: "append"; readonly add: readonly StoredLetter[] }
+  | { readonly kind: "rewrite"; readonly drop: ReadonlySet<string>; readonly add: readonly StoredLetter[] };
+
+const slotName = (slot: Slot): string => `${slot.key}\n${slot.id}`;
 
 export class FileDeadLetterStore implements DeadLetterStore {
   readonly backend = "file";
@@ -27,74 +66,213 @@ export class FileDeadLetterStore implements DeadLetterStore {
   }
 
   put(letters: readonly StoredLetter[]): Promise<void> {
-    if (letters.length === 0) return Promise.resolve();
+    const first = letters[0];
+    if (first === undefined) return Promise.resolve();
     return this.step("write dead letters", async () => {
       this.#ready ??= makeDirectory(dirname(this.path));
       await this.#ready;
-      const text = letters.map((letter) => `${stableStringify(letterToJson(letter))}\n`).join("");
-      await appendToRegularFile(this.path, text);
+      // The last of one letter in the batch wins, as a later put would.
+      const fresh = new Map(letters.map((l) => [slotName({ key: l.key, id: l.letterId }), l]));
+      const add = [...fresh.values()];
+      await this.change(first.key, (index): Change => {
+        const replaces = [...fresh.keys()].some((name) => index.latest.has(name));
+        if (!replaces && !index.untidy) return { kind: "append", add };
+        return { kind: "rewrite", drop: new Set(fresh.keys()), add };
+      });
     });
   }
 
   async *list(key: string): AsyncIterable<StoredLetter> {
-    const letters = await this.step("read the dead letters", () => this.read(key));
-    yield* letters.values();
+    const handle = await this.step("read the dead letters", () => this.openForReading());
+    if (handle === undefined) return;
+    try {
+      const read = (work: () => Promise<number>): Promise<number> => this.step("read the dead letters", work);
+      const { latest } = await this.index(handle, key, read);
+      for await (const line of linesOf(chunksOf(handle, read))) {
+        const slot = this.slotOf(line, key);
+        if (slot?.key !== key || latest.get(slotName(slot)) !== line.number) continue;
+        yield this.letterOf(line, key);
+      }
+    } finally {
+      await handle.close();
+    }
   }
 
   count(key: string): Promise<number> {
-    return this.step("count the dead letters", async () => (await this.read(key)).size);
+    return this.step("count the dead letters", async () => {
+      const handle = await this.openForReading();
+      if (handle === undefined) return 0;
+      try {
+        const { latest } = await this.index(handle, key);
+        return [...latest.keys()].filter((name) => name.startsWith(`${key}\n`)).length;
+      } finally {
+        await handle.close();
+      }
+    });
   }
 
   remove(key: string, letterIds: readonly string[]): Promise<void> {
-    const gone = new Set(letterIds);
-    if (gone.size === 0) return Promise.resolve();
-    return this.step("remove dead letters", async () => {
-      const lines = await this.lines(key);
-      if (lines === undefined) return;
-      const kept = lines.filter(({ letter }) => letter.key !== key || !gone.has(letter.letterId));
-      if (kept.length === lines.length) return;
-      await writeFileAtomically(this.path, kept.map(({ text }) => `${text}\n`).join(""));
-    });
+    const drop = new Set(letterIds.map((id) => slotName({ key, id })));
+    if (drop.size === 0) return Promise.resolve();
+    return this.step("remove dead letters", () =>
+      this.change(key, (index): Change => {
+        const present = [...drop].some((name) => index.latest.has(name));
+        return present ? { kind: "rewrite", drop, add: [] } : { kind: "none" };
+      }),
+    );
   }
 
   close(): Promise<void> {
     return Promise.resolve();
   }
 
-  /** The key's letters by id, in the order each first appeared, each as last written. */
-  private async read(key: string): Promise<Map<string, StoredLetter>> {
-    const letters = new Map<string, StoredLetter>();
-    for (const { letter } of (await this.lines(key)) ?? []) {
-      if (letter.key === key) letters.set(letter.letterId, letter);
+  /**
+   * Reads where the letters stand, asks `decide` what to do, and does it. A rewrite that finds the
+   * file changed by another process (a configuration sharing the file, a hand edit) starts over, so
+   * that it never drops a line it did not see.
+   */
+  private async change(key: string, decide: (index: FileIndex) => Change): Promise<void> {
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      const handle = await this.openForReading();
+      try {
+        const index = await this.index(handle, key);
+        const change = decide(index);
+        if (change.kind === "none") return;
+        if (change.kind === "append") {
+          await appendToRegularFile(this.path, change.add.map(lineOf).join(""));
+          return;
+        }
+        const temp = await writeTemporaryWith(this.path, (out) => this.copy(handle, index, key, change, out));
+        if (await this.unchangedSince(index)) {
+          await rename(temp, this.path).catch(async (error: unknown) => {
+            await rm(temp, { force: true });
+            throw error;
+          });
+          return;
+        }
+        await rm(temp, { force: true });
+      } finally {
+        await handle?.close();
+      }
     }
-    return letters;
+    throw new Error(
+      `${this.path} kept changing while it was rewritten (${ATTEMPTS} tries); ` +
+        "check that no other program writes it, and try again",
+    );
+  }
+
+  /** The file's letters that stay, each once, then the new ones, into the temporary file `out`. */
+  private async copy(
+    handle: FileHandle | undefined,
+    index: FileIndex,
+    key: string,
+    change: Extract<Change, { kind: "rewrite" }>,
+    out: FileHandle,
+  ): Promise<void> {
+    let pending = "";
+    let position = 0;
+    const write = async (): Promise<void> => {
+      const bytes = Buffer.from(pending, "utf8");
+      pending = "";
+      for (let done = 0; done < bytes.length;) {
+        done += (await out.write(bytes, done, bytes.length - done, position + done)).bytesWritten;
+      }
+      position += bytes.length;
+    };
+    if (handle !== undefined) {
+      for await (const line of linesOf(chunksOf(handle))) {
+        const slot = this.slotOf(line, key);
+        if (slot === undefined) continue;
+        const name = slotName(slot);
+        if (change.drop.has(name) || index.latest.get(name) !== line.number) continue;
+        pending += `${line.text}\n`;
+        if (pending.length >= WRITE_CHUNK) await write();
+      }
+    }
+    for (const letter of change.add) {
+      pending += lineOf(letter);
+      if (pending.length >= WRITE_CHUNK) await write();
+    }
+    await write();
+  }
+
+  private async index(
+    handle: FileHandle | undefined,
+    key: string,
+    read?: (work: () => Promise<number>) => Promise<number>,
+  ): Promise<FileIndex> {
+    const latest = new Map<string, number>();
+    if (handle === undefined) return { latest, untidy: false, file: undefined };
+    const { ino, size, mtimeMs } = await handle.stat();
+    let untidy = false;
+    for await (const line of linesOf(chunksOf(handle, read))) {
+      if (!line.ended) untidy = true;
+      const slot = this.slotOf(line, key);
+      if (slot === undefined) continue;
+      const name = slotName(slot);
+      if (latest.has(name)) untidy = true;
+      latest.set(name, line.number);
+    }
+    return { latest, untidy, file: { ino, size, mtimeMs } };
+  }
+
+  private async unchangedSince(index: FileIndex): Promise<boolean> {
+    try {
+      const now = await stat(this.path);
+      const then = index.file;
+      return then?.ino === now.ino && then.size === now.size && then.mtimeMs === now.mtimeMs;
+    } catch (error) {
+      if (isNotFound(error)) return index.file === undefined;
+      throw error;
+    }
   }
 
   /**
-   * Every line with its letter. A line written before letters named their key belongs to `key`:
-   * such a file held the letters of one configuration.
+   * Which letter a line holds, read cheaply: its key and letter id, without the record. Undefined for
+   * a blank line and for a last line that a crash cut short. A line of an earlier version, which named
+   * no key or letter id, is read whole; it belongs to `key` (such a file held one configuration's).
    */
-  private async lines(key: string): Promise<{ text: string; letter: StoredLetter }[] | undefined> {
-    let text: string;
+  private slotOf(line: Line, key: string): Slot | undefined {
+    if (line.text.trim() === "") return undefined;
+    let value: unknown;
     try {
-      text = await readRegularFile(this.path);
+      value = JSON.parse(line.text);
+    } catch (error) {
+      if (!line.ended) return undefined;
+      throw this.corrupt(line, `it is not valid JSON (${String(error)})`);
+    }
+    if (isJsonObject(value) && typeof value["key"] === "string" && typeof value["letterId"] === "string") {
+      return { key: value["key"], id: value["letterId"] };
+    }
+    const letter = this.letterOf(line, key);
+    return { key: letter.key, id: letter.letterId };
+  }
+
+  /** The letter of a line, checked field by field, with every digit of its large integers. */
+  private letterOf(line: Line, key: string): StoredLetter {
+    let value: unknown;
+    try {
+      // An integer beyond 2^53 has at least 16 digits; a line without such a run reads the same with
+      // JSON.parse, many times faster than the lossless parser on a large record.
+      value = /\d{16}/.test(line.text) ? parseJsonLossless(line.text) : JSON.parse(line.text);
+    } catch (error) {
+      throw this.corrupt(line, `it is not valid JSON (${String(error)})`);
+    }
+    return letterFromJson(value, { location: `${this.path} line ${line.number}`, remedy: REMEDY }, key);
+  }
+
+  private corrupt(line: Line, problem: string): CorruptStateError {
+    return new CorruptStateError(`${this.path} line ${line.number}`, problem, REMEDY);
+  }
+
+  /** The file to read, or undefined while there is none: the one place this store opens it to read. */
+  private async openForReading(): Promise<FileHandle | undefined> {
+    try {
+      return await openRegularFile(this.path);
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
     }
-    const out: { text: string; letter: StoredLetter }[] = [];
-    for (const [i, line] of text.split("\n").entries()) {
-      if (line.trim() === "") continue;
-      const source = { location: `${this.path} line ${i + 1}`, remedy: REMEDY };
-      let value: unknown;
-      try {
-        value = parseJsonLossless(line);
-      } catch (error) {
-        throw new CorruptStateError(source.location, `it is not valid JSON (${String(error)})`, REMEDY);
-      }
-      out.push({ text: line, letter: letterFromJson(value, source, key) });
-    }
-    return out;
   }
 
   private step<T>(action: string, work: () => Promise<T>): Promise<T> {
@@ -103,4 +281,8 @@ export class FileDeadLetterStore implements DeadLetterStore {
       store: "dead-letter store",
     });
   }
+}
+
+function lineOf(letter: StoredLetter): string {
+  return `${stableStringify(letterToJson(letter))}\n`;
 }

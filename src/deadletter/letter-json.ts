@@ -1,10 +1,11 @@
-// The JSON shape of a letter in the file and Elasticsearch backends. Everything read back is checked
-// field by field, so a hand-edited letter that lost a field is reported instead of half-used.
+// The JSON shape of a letter in the file and Elasticsearch backends, and in `dead-letters show`.
+// Everything read back is checked field by field, so a hand-edited letter that lost a field is
+// reported instead of half-used.
 import type { Direction } from "../core/direction.js";
 import type { JsonValue } from "../core/json-value.js";
 import { CorruptStateError } from "../state/state-errors.js";
 import { FieldReader, isJsonObject, type RecordSource } from "../state/state-json.js";
-import { letterIdOf, type StoredLetter } from "./dead-letter-store.js";
+import { letterIdOf, type RecordCut, type StoredLetter } from "./dead-letter-store.js";
 
 const SIDES = ["cassandra", "elasticsearch"] as const;
 const DIRECTIONS: readonly Direction[] = ["to-es", "to-cassandra"];
@@ -20,8 +21,35 @@ export function letterToJson(letter: StoredLetter): Record<string, JsonValue> {
     from: letter.from,
     id: letter.id ?? null,
     reason: letter.reason,
+    // Before the record, so that `show` says the record is cut before printing it.
+    ...(letter.recordCut === undefined ? {} : { recordCut: recordCutToJson(letter.recordCut) }),
     record: letter.record,
   };
+}
+
+function recordCutToJson(cut: RecordCut): Record<string, JsonValue> {
+  return { bytes: cut.bytes, omitted: [...cut.omitted] };
+}
+
+/** The `recordCut` of a stored letter, checked: undefined when the letter kept its record whole. */
+function recordCutFromJson(value: unknown, source: RecordSource): RecordCut | undefined {
+  if (value == null) return undefined;
+  const bytes = isJsonObject(value) ? value["bytes"] : undefined;
+  const omitted = isJsonObject(value) ? value["omitted"] : undefined;
+  if (
+    typeof bytes !== "number" ||
+    !Number.isSafeInteger(bytes) ||
+    bytes < 0 ||
+    !Array.isArray(omitted) ||
+    !omitted.every((name) => typeof name === "string")
+  ) {
+    throw new CorruptStateError(
+      source.location,
+      "'recordCut' must be an object of 'bytes', a whole number, and 'omitted', a list of field names",
+      source.remedy,
+    );
+  }
+  return { bytes, omitted };
 }
 
 /**
@@ -36,6 +64,7 @@ export function letterFromJson(value: unknown, source: RecordSource, key?: strin
   const record = (object["record"] ?? null) as JsonValue;
   const table = f.string("table");
   const id = f.optionalString("id");
+  const recordCut = recordCutFromJson(object["recordCut"], source);
   return {
     key: key !== undefined && object["key"] == null ? key : f.string("key"),
     letterId:
@@ -48,6 +77,7 @@ export function letterFromJson(value: unknown, source: RecordSource, key?: strin
     id,
     reason: f.string("reason"),
     record,
+    ...(recordCut === undefined ? {} : { recordCut }),
   };
 }
 

@@ -1,5 +1,6 @@
 // The dead-letter sink of one run: stamps each letter with the configuration, the run and the time,
-// counts what the run stored, and stores the letters of a batch in one request. A letter still held
+// counts what the run stored, and stores the letters of a batch together (in as few requests as keep
+// each one small). A letter still held
 // when a run dies is not lost: that run's checkpoint does not move, so the next run meets the record
 // again.
 import type { DeadLetter, DeadLetterSink } from "../reconcile/dead-letter.js";

@@ -12,6 +12,9 @@ export interface DeadLetter {
   readonly record: unknown;
 }
 
+/** What a dry run shows of a letter it would have stored. */
+export type WouldDeadLetter = Pick<DeadLetter, "table" | "direction" | "id" | "reason">;
+
 export interface DeadLetterSink {
   /** May hold the letter until `flush`. */
   put(letter: DeadLetter): Promise<void>;
@@ -19,4 +22,6 @@ export interface DeadLetterSink {
   flush(): Promise<void>;
   /** How many letters this run has put. */
   readonly count: number;
+  /** Set by a dry run's sink, which stores nothing: a sample of the letters it would have put. */
+  readonly wouldPut?: readonly WouldDeadLetter[];
 }

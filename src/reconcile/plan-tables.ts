@@ -2,6 +2,7 @@
 // synced, created or skipped, and why. Pure: both schemas are read elsewhere and passed in.
 import { closestNames } from "../core/did-you-mean.js";
 import type { DirectionChoice } from "../core/direction.js";
+import type { OptionSource } from "../core/errors.js";
 import type { Layout } from "../core/layout.js";
 import type { Column, ColumnNames, TablePlan } from "./table-plan.js";
 import type { VersionPrecision } from "./version.js";
@@ -17,6 +18,8 @@ export interface TableInput {
       }
     | { readonly supported: false; readonly reason: string };
   readonly content: readonly Column[];
+  /** Every column of the table, to tell a mistyped column option from a table that lacks it. */
+  readonly columns: readonly { readonly name: string }[];
   /** Whether an index on the timestamp column serves range reads (absent: no). */
   readonly timestampIndexed?: boolean;
 }
@@ -30,6 +33,11 @@ export interface TypeInput {
 export interface PlanInput {
   readonly keyspace: string;
   readonly names: ColumnNames;
+  /**
+   * Where each column name was set. The id and timestamp columns must exist in a selected table, and
+   * so must a tombstone column the user named; a default tombstone column is optional.
+   */
+  readonly columnSources: ColumnSources;
   readonly layout: Layout;
   readonly typeField: string;
   /** The keyword field that selects a type's documents: the type field or its keyword sub-field. */
@@ -45,12 +53,22 @@ export interface PlanInput {
   readonly direction: DirectionChoice;
 }
 
+export type ColumnSources = { readonly [K in keyof ColumnNames]: OptionSource };
+
 export type PlanEntry =
   | { readonly kind: "sync"; readonly plan: TablePlan; readonly createIndex: boolean }
   | { readonly kind: "create-table"; readonly name: string; readonly index: string }
   | { readonly kind: "skip"; readonly name: string; readonly reason: string }
   /** A --tables name that is neither a table nor a type: a typo, which the run refuses. */
-  | { readonly kind: "unknown"; readonly name: string; readonly closest: readonly string[] };
+  | { readonly kind: "unknown"; readonly name: string; readonly closest: readonly string[] }
+  /** A column option that no selected table has a column for: a typo, which the run refuses. */
+  | {
+      readonly kind: "unknown-column";
+      readonly column: keyof ColumnNames;
+      readonly name: string;
+      readonly source: OptionSource;
+      readonly closest: readonly string[];
+    };
 
 export function planTables(input: PlanInput): PlanEntry[] {
   const tables = new Map(input.tables.map((t) => [t.name.toLowerCase(), t]));
@@ -59,12 +77,33 @@ export function planTables(input: PlanInput): PlanEntry[] {
   const include = new Set(input.include.map((n) => n.toLowerCase()));
   const exclude = new Set(input.exclude.map((n) => n.toLowerCase()));
   const entries: PlanEntry[] = [];
+  const selectedTables: TableInput[] = [];
   for (const key of [...names].sort()) {
     if (include.size > 0 && !include.has(key)) continue;
     if (exclude.has(key)) continue;
-    entries.push(planOne(input, tables.get(key), types.get(key), key));
+    const table = tables.get(key);
+    if (table !== undefined) selectedTables.push(table);
+    entries.push(planOne(input, table, types.get(key), key));
   }
-  return entries;
+  return [...unmatchedColumns(input, selectedTables), ...entries];
+}
+
+/**
+ * Column options that name a column no selected table has. Every table would be skipped for lacking
+ * it, and a run that syncs nothing must not pass for one that synced everything.
+ */
+function unmatchedColumns(input: PlanInput, selected: readonly TableInput[]): PlanEntry[] {
+  if (selected.length === 0) return [];
+  const unmatched: PlanEntry[] = [];
+  for (const column of ["id", "timestamp", "tombstone"] as const) {
+    const name = input.names[column];
+    const source = input.columnSources[column];
+    if (column === "tombstone" && source.kind === "default") continue;
+    if (selected.some((t) => t.columns.some((c) => c.name === name))) continue;
+    const known = [...new Set(selected.flatMap((t) => t.columns.map((c) => c.name)))].sort();
+    unmatched.push({ kind: "unknown-column", column, name, source, closest: closestNames(name, known) });
+  }
+  return unmatched;
 }
 
 function planOne(

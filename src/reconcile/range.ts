@@ -1,7 +1,7 @@
 // The range a run covers, `[begin, end)`: the options where given, else the checkpoint (or the
-// epoch) and now minus the lag. Pure, so every default and refusal is unit-tested.
+// earliest version, MIN_MICROS) and now minus the lag. Pure, so every default and refusal is unit-tested.
 import { ConfigError } from "../core/errors.js";
-import { formatMicros, microsFromMillis } from "../core/micros.js";
+import { formatMicros, microsFromMillis, MIN_MICROS } from "../core/micros.js";
 
 export interface RangeInput {
   readonly begin?: bigint | undefined;
@@ -17,22 +17,23 @@ export interface RangeInput {
 export interface ResolvedRange {
   readonly begin: bigint;
   readonly end: bigint;
-  readonly beginFrom: "option" | "checkpoint" | "epoch";
+  /** "earliest": the configuration has no checkpoint, so the run begins at the earliest version. */
+  readonly beginFrom: "option" | "checkpoint" | "earliest";
   readonly endFrom: "option" | "now-minus-lag";
 }
 
 /**
  * Fills in the defaults of `[begin, end)`: end is now minus the lag, begin is the checkpoint or the
- * epoch. Refuses an empty range, and an end after now unless `allowFutureEnd`: a run up to a future
+ * earliest version. Refuses an empty range, and an end after now unless `allowFutureEnd`: a run up to a future
  * end would move the checkpoint past records that are written later with an earlier `tmstmp`.
  */
 export function resolveRange(input: RangeInput): ResolvedRange {
   const lagMicros = microsFromMillis(input.lagMs);
   const end = input.end ?? input.now - lagMicros;
   const endFrom = input.end === undefined ? "now-minus-lag" : "option";
-  const begin = input.begin ?? input.checkpoint ?? 0n;
+  const begin = input.begin ?? input.checkpoint ?? MIN_MICROS;
   const beginFrom =
-    input.begin !== undefined ? "option" : input.checkpoint !== undefined ? "checkpoint" : "epoch";
+    input.begin !== undefined ? "option" : input.checkpoint !== undefined ? "checkpoint" : "earliest";
   if (end > input.now && input.allowFutureEnd !== true) {
     throw new ConfigError(
       "end",
@@ -68,7 +69,7 @@ function emptyRange(
         : "Wait until the lag has passed, or pass -e.");
   } else {
     reason = "begin-not-before-end";
-    message = `The begin ${b} (${beginFrom === "option" ? "-b" : "the epoch"}) is not before ${endText}. Pass a begin earlier than the end.`;
+    message = `The begin ${b} (${beginFrom === "option" ? "-b" : "the earliest version"}) is not before ${endText}. Pass a begin earlier than the end.`;
   }
   return new ConfigError("begin", undefined, message, { details: { begin: b, end: e, reason } });
 }

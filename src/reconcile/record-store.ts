@@ -1,6 +1,5 @@
 // The boundary between the engine and a store. The engine calls exactly these methods; each store
 // adapter (Cassandra, Elasticsearch) implements them and hides its driver.
-import { formatMicros } from "../core/micros.js";
 import type { BadRecord, CurrentRecord, RecordTag, SyncRecord } from "./record.js";
 import type { TablePlan } from "./table-plan.js";
 import type { VersionPrecision } from "./version.js";
@@ -17,20 +16,6 @@ export interface TimeRange {
   readonly futureLimit?: bigint;
 }
 
-/** A scanned record inside the range, a bad record if it lies beyond the future limit, or nothing. */
-export function placeInRange(record: SyncRecord, range: TimeRange): SyncRecord | BadRecord | undefined {
-  if (record.version < range.end) return record;
-  if (range.futureLimit === undefined || record.version < range.futureLimit) return undefined;
-  return {
-    kind: "bad",
-    id: record.id,
-    reason:
-      `its timestamp ${formatMicros(record.version)} is far in the future (after ${formatMicros(range.futureLimit)}), ` +
-      `so it would win every comparison until then; correct the record's timestamp`,
-    raw: record,
-  };
-}
-
 export interface ScanBatch {
   readonly records: readonly SyncRecord[];
   readonly bad: readonly BadRecord[];
@@ -40,6 +25,8 @@ export interface PlannedWrite {
   readonly record: SyncRecord;
   /** What the target held when it was read; absent when the target had no such record. */
   readonly current: CurrentRecord | undefined;
+  /** The version to store, decided by the engine (versionToWrite); the store writes it as given. */
+  readonly version: bigint;
 }
 
 export type WriteOutcome =
@@ -53,7 +40,11 @@ export type WriteOutcome =
 export interface RecordStore {
   readonly side: "cassandra" | "elasticsearch";
   versionPrecision(plan: TablePlan): VersionPrecision;
-  /** Every record with a version in the range, newest version per id, in bounded batches. */
+  /**
+   * Every record with a version in the range, newest version per id, in bounded batches. With a
+   * future limit, the scan reads on past the end and also yields the records it finds there (a
+   * versioned table: each such version); the engine places them (range-placement.ts).
+   */
   scan(plan: TablePlan, range: TimeRange): AsyncIterable<ScanBatch>;
   /** The current (newest) version of each id the store holds, whatever its version. */
   fetchCurrent(plan: TablePlan, ids: readonly string[]): Promise<Map<string, CurrentRecord | BadRecord>>;

@@ -5,13 +5,13 @@ import type { Direction } from "../core/direction.js";
 import type { StateStore } from "../state/state-store.js";
 import type { DeadLetter, DeadLetterSink } from "./dead-letter.js";
 import { ErrorBudget } from "./error-budget.js";
-import { keepLease } from "./lease-keeper.js";
 import type { PlanEntry } from "./plan-tables.js";
-import { placeInRange, type RecordStore } from "./record-store.js";
+import { placeInRange } from "./range-placement.js";
+import type { RecordStore } from "./record-store.js";
 import type { SyncRecord } from "./record.js";
-import { LeaseHeldError } from "./run-errors.js";
 import type { SchemaGateway } from "./run-sync.js";
 import { reconcileRecords } from "./sync-table.js";
+import { withLease } from "./with-lease.js";
 import { microsFromMillis } from "../core/micros.js";
 
 /** What a replay needs of one dead letter. */
@@ -50,6 +50,7 @@ export interface ReplayDependencies {
   readonly state: StateStore;
   readonly signal: AbortSignal;
   readonly now: () => bigint;
+  readonly log: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 /** Ids read from the source per request. */
@@ -60,36 +61,28 @@ export async function replayLetters(
   deps: ReplayDependencies,
   items: readonly ReplayItem[],
 ): Promise<ReplayOutcome[]> {
-  const lease = await deps.state.acquireLease(
-    settings.key,
-    settings.runId,
-    settings.holder,
-    settings.leaseTtlMs,
+  return withLease(
+    {
+      state: deps.state,
+      key: settings.key,
+      owner: settings.runId,
+      holder: settings.holder,
+      ttlMs: settings.leaseTtlMs,
+      signal: deps.signal,
+      log: deps.log,
+    },
+    async ({ signal }) => {
+      const entries = await deps.schema.plan();
+      const futureLimit = deps.now() + microsFromMillis(settings.maxFutureMs);
+      const outcomes: ReplayOutcome[] = [];
+      for (const group of groups(items)) {
+        signal.throwIfAborted();
+        outcomes.push(...(await replayGroup(group, entries, futureLimit, deps, signal)));
+      }
+      signal.throwIfAborted();
+      return outcomes;
+    },
   );
-  if (!lease.acquired) {
-    const held = lease.heldBy;
-    throw new LeaseHeldError(settings.key, held.holder, held.owner, held.expiresAt, deps.state.location);
-  }
-  const run = new AbortController();
-  const forward = (): void => {
-    run.abort(deps.signal.reason);
-  };
-  deps.signal.addEventListener("abort", forward, { once: true });
-  const keeper = keepLease(deps.state, lease.lease, settings.leaseTtlMs, run);
-  try {
-    const entries = await deps.schema.plan();
-    const futureLimit = deps.now() + microsFromMillis(settings.maxFutureMs);
-    const outcomes: ReplayOutcome[] = [];
-    for (const group of groups(items)) {
-      outcomes.push(...(await replayGroup(group, entries, futureLimit, deps, run.signal)));
-    }
-    run.signal.throwIfAborted();
-    return outcomes;
-  } finally {
-    deps.signal.removeEventListener("abort", forward);
-    await keeper.stop();
-    await deps.state.releaseLease(lease.lease).catch(() => undefined);
-  }
 }
 
 function groups(items: readonly ReplayItem[]): ReplayItem[][] {

@@ -1,5 +1,6 @@
 // What one run did, for the summary table, the JSON output and the run history.
 import type { RunOutcome } from "../state/state-store.js";
+import type { WouldDeadLetter } from "./dead-letter.js";
 import type { TableStats } from "./stats.js";
 
 export interface SkippedType {
@@ -12,7 +13,7 @@ export interface RunReport {
   readonly key: string;
   readonly begin: bigint;
   readonly end: bigint;
-  readonly beginFrom: "option" | "checkpoint" | "epoch";
+  readonly beginFrom: "option" | "checkpoint" | "earliest";
   readonly dryRun: boolean;
   readonly outcome: RunOutcome;
   readonly tables: readonly TableStats[];
@@ -23,8 +24,12 @@ export interface RunReport {
   readonly createdTables: readonly string[];
   readonly checkpointBefore: bigint | undefined;
   readonly checkpointAfter: bigint | undefined;
+  /** Why the checkpoint stayed where it was after a run that did not fail. */
+  readonly checkpointUnmoved?: string;
   readonly deadLettered: number;
   readonly deadLetterLocation: string;
+  /** A dry run's sample of the letters it would have put (it stores none). */
+  readonly wouldDeadLetter?: readonly WouldDeadLetter[];
   readonly durationMs: number;
   readonly error?: Error;
 }

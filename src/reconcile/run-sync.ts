@@ -3,21 +3,20 @@
 // Every store, the schema and the state arrive as interfaces, so this file holds the order of things
 // and nothing else.
 import { directionsOf, type DirectionChoice } from "../core/direction.js";
-import { formatMicros, microsFromMillis } from "../core/micros.js";
+import { formatMicros, microsFromMillis, millisFromMicros } from "../core/micros.js";
 import { ConfigError, SyncedError } from "../core/errors.js";
 import { resolveRange, type ResolvedRange } from "./range.js";
 import { nextCheckpoint } from "../state/checkpoint-rule.js";
 import type { RunOutcome, StateStore } from "../state/state-store.js";
 import type { DeadLetterSink } from "./dead-letter.js";
 import { ErrorBudget } from "./error-budget.js";
-import { keepLease } from "./lease-keeper.js";
 import type { PlanEntry } from "./plan-tables.js";
-import type { RecordStore } from "./record-store.js";
-import { LeaseHeldError } from "./run-errors.js";
+import type { RecordStore, TimeRange } from "./record-store.js";
 import { totals, type RunReport, type SkippedType } from "./run-report.js";
 import type { TableStats } from "./stats.js";
 import { SettledRecords } from "./settled-records.js";
 import { syncTable, type DecidedRecord } from "./sync-table.js";
+import { withLease } from "./with-lease.js";
 import type { TablePlan } from "./table-plan.js";
 
 export interface SchemaGateway {
@@ -69,58 +68,42 @@ export interface RunDependencies {
 
 export async function runSync(settings: RunSettings, deps: RunDependencies): Promise<RunReport> {
   const started = new Date();
-  const leaseResult = await deps.state.acquireLease(
-    settings.key,
-    settings.runId,
-    settings.holder,
-    settings.leaseTtlMs,
+  const report = await withLease(
+    {
+      state: deps.state,
+      key: settings.key,
+      owner: settings.runId,
+      holder: settings.holder,
+      ttlMs: settings.leaseTtlMs,
+      signal: deps.signal,
+      log: deps.log,
+      now: () => new Date(millisFromMicros(deps.now())),
+    },
+    // Aborted by SIGINT/SIGTERM through deps.signal, or by losing the lease to another run.
+    ({ signal }) => runHeld(settings, deps, signal, started),
   );
-  if (!leaseResult.acquired) {
-    const held = leaseResult.heldBy;
-    throw new LeaseHeldError(settings.key, held.holder, held.owner, held.expiresAt, deps.state.location);
-  }
-  if (leaseResult.tookOverFrom) {
-    const previous = leaseResult.tookOverFrom;
-    const expired = BigInt(previous.expiresAt.getTime()) * 1000n <= deps.now();
-    deps.log(
-      expired ? "took over an expired lease" : "took over the lease of a run that is no longer running",
-      {
-        from: previous.owner,
-        holder: previous.holder,
-      },
-    );
-  }
-  // Aborted by SIGINT/SIGTERM through deps.signal, or by losing the lease to another run.
-  const run = new AbortController();
-  const forward = (): void => {
-    run.abort(deps.signal.reason);
-  };
-  // A signal that came while the lease was being taken (start-up, a slow state store) fires no event.
-  if (deps.signal.aborted) forward();
-  else deps.signal.addEventListener("abort", forward, { once: true });
-  const keeper = keepLease(deps.state, leaseResult.lease, settings.leaseTtlMs, run);
-  const letGo = async (): Promise<void> => {
-    deps.signal.removeEventListener("abort", forward);
-    await keeper.stop();
-    await deps.state.releaseLease(leaseResult.lease).catch((error: unknown) => {
-      deps.log("could not release the lease; it expires by itself", { error: String(error) });
-    });
-  };
-  let prepared: Prepared;
-  try {
-    prepared = await prepare(settings, deps);
-  } catch (error) {
-    // Nothing was done yet: the refusal (an empty range, an unknown table) is the whole answer.
-    await letGo();
-    throw error;
-  }
-  const { checkpointBefore, range, entries: planned } = prepared;
+  // The history is written once the lease is let go: a failure to write it costs nothing else.
+  if (!settings.dryRun)
+    await recordRun(deps, report, started, new Date(started.getTime() + report.durationMs));
+  return report;
+}
+
+/** The run itself, under the lease; a failure after the plan is reported, not thrown. */
+async function runHeld(
+  settings: RunSettings,
+  deps: RunDependencies,
+  signal: AbortSignal,
+  started: Date,
+): Promise<RunReport> {
+  // A refusal here (an empty range, an unknown table) is the whole answer: nothing was done yet.
+  const { checkpointBefore, range, entries: planned } = await prepare(settings, deps);
   const tables: TableStats[] = [];
   const skipped: SkippedType[] = [];
   const createdIndices: string[] = [];
   const timestampIndexes: string[] = [];
   const createdTables: string[] = [];
   let checkpointAfter = checkpointBefore;
+  let checkpointUnmoved: string | undefined;
   let outcome: RunOutcome;
   let failure: Error | undefined;
   try {
@@ -128,62 +111,39 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
     const entries = await createTables(deps.schema, planned, settings.dryRun, createdTables, skipped);
     const budget = new ErrorBudget(settings.maxErrors);
     for (const entry of entries) {
-      run.signal.throwIfAborted();
+      signal.throwIfAborted();
       if (entry.kind === "skip") skipped.push({ name: entry.name, reason: entry.reason });
       if (entry.kind !== "sync") continue;
       if (entry.createIndex && !settings.dryRun)
         createdIndices.push(await deps.schema.createIndex(entry.plan));
       let plan = entry.plan;
       if (settings.createTimestampIndex === true && plan.timestampIndexed !== true && !settings.dryRun) {
-        timestampIndexes.push(await deps.schema.createTimestampIndex(plan, run.signal));
+        timestampIndexes.push(await deps.schema.createTimestampIndex(plan, signal));
         plan = { ...plan, timestampIndexed: true };
       }
-      // In a run in both directions, the second skips what the first left equal on both sides.
-      const settled = settings.direction === "both" ? new SettledRecords() : undefined;
-      for (const [step, direction] of directionsOf(settings.direction).entries()) {
-        // A dry run cannot read an index it has not created; there is nothing in it to copy back.
-        if (entry.createIndex && settings.dryRun && direction === "to-cassandra") continue;
-        const [source, target] =
-          direction === "to-es" ? [deps.cassandra, deps.elasticsearch] : [deps.elasticsearch, deps.cassandra];
-        const stats = await syncTable({
-          plan,
-          direction,
-          source,
-          target,
-          range: scanRange,
-          dryRun: settings.dryRun,
-          deadLetters: deps.deadLetters,
-          budget,
-          signal: run.signal,
-          ...(settled === undefined
-            ? {}
-            : step === 0
-              ? { recordSettled: settled }
-              : { skipSettled: settled }),
-          ...(deps.onProgress ? { onBatch: deps.onProgress } : {}),
-          ...(deps.onDecision ? { onDecision: deps.onDecision } : {}),
-        });
-        tables.push(stats);
-      }
+      const sync = { ...entry, plan };
+      tables.push(...(await syncDirections(settings, deps, signal, sync, scanRange, budget)));
     }
-    run.signal.throwIfAborted();
+    signal.throwIfAborted();
     outcome = deps.deadLetters.count > 0 ? "partial" : "success";
-    if (!settings.dryRun) {
+    if (tables.length === 0) {
+      // Every selected table was skipped: the range was not covered, and the tables may be synced
+      // once their schema or the options are fixed.
+      checkpointUnmoved = "no table was synced, so the range is not covered";
+      deps.log(`the checkpoint stays: ${checkpointUnmoved}`, { skipped: skipped.length });
+    } else if (!settings.dryRun) {
       checkpointAfter = nextCheckpoint(checkpointBefore, range.begin, range.end);
       if (checkpointAfter !== undefined && checkpointAfter !== checkpointBefore) {
         await deps.state.setCheckpoint(settings.key, checkpointAfter, settings.runId);
       }
     }
   } catch (error) {
-    const reason: unknown = run.signal.aborted ? run.signal.reason : error;
+    const reason: unknown = signal.aborted ? signal.reason : error;
     failure = reason instanceof Error ? reason : new Error(String(reason));
     outcome = deps.signal.aborted ? "interrupted" : "failed";
     checkpointAfter = checkpointBefore;
-  } finally {
-    await letGo();
   }
-  const finished = new Date();
-  const report: RunReport = {
+  return {
     runId: settings.runId,
     key: settings.key,
     begin: range.begin,
@@ -198,13 +158,50 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
     timestampIndexes,
     checkpointBefore,
     checkpointAfter,
+    ...(checkpointUnmoved === undefined ? {} : { checkpointUnmoved }),
     deadLettered: deps.deadLetters.count,
     deadLetterLocation: deps.deadLetters.location,
-    durationMs: finished.getTime() - started.getTime(),
+    ...(deps.deadLetters.wouldPut === undefined ? {} : { wouldDeadLetter: deps.deadLetters.wouldPut }),
+    durationMs: Date.now() - started.getTime(),
     ...(failure ? { error: failure } : {}),
   };
-  if (!settings.dryRun) await recordRun(deps, report, started, finished);
-  return report;
+}
+
+/** One table in each direction the run takes. */
+async function syncDirections(
+  settings: RunSettings,
+  deps: RunDependencies,
+  signal: AbortSignal,
+  entry: Extract<PlanEntry, { kind: "sync" }>,
+  range: TimeRange,
+  budget: ErrorBudget,
+): Promise<TableStats[]> {
+  const tables: TableStats[] = [];
+  // In a run in both directions, the second skips what the first left equal on both sides.
+  const settled = settings.direction === "both" ? new SettledRecords() : undefined;
+  for (const [step, direction] of directionsOf(settings.direction).entries()) {
+    // A dry run cannot read an index it has not created; there is nothing in it to copy back.
+    if (entry.createIndex && settings.dryRun && direction === "to-cassandra") continue;
+    const [source, target] =
+      direction === "to-es" ? [deps.cassandra, deps.elasticsearch] : [deps.elasticsearch, deps.cassandra];
+    tables.push(
+      await syncTable({
+        plan: entry.plan,
+        direction,
+        source,
+        target,
+        range,
+        dryRun: settings.dryRun,
+        deadLetters: deps.deadLetters,
+        budget,
+        signal,
+        ...(settled === undefined ? {} : step === 0 ? { recordSettled: settled } : { skipSettled: settled }),
+        ...(deps.onProgress ? { onBatch: deps.onProgress } : {}),
+        ...(deps.onDecision ? { onDecision: deps.onDecision } : {}),
+      }),
+    );
+  }
+  return tables;
 }
 
 interface Prepared {
@@ -235,6 +232,8 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
   const entries = await deps.schema.plan();
   const unknown = entries.filter((e) => e.kind === "unknown");
   if (unknown.length > 0) throw unknownTables(unknown);
+  const unknownColumn = entries.find((e) => e.kind === "unknown-column");
+  if (unknownColumn !== undefined) throw unmatchedColumn(unknownColumn);
   return { checkpointBefore, range, entries };
 }
 
@@ -251,6 +250,23 @@ export function unknownTables(unknown: readonly Extract<PlanEntry, { kind: "unkn
     undefined,
     `--tables names what does not exist: ${each.join("; ")}. Correct the name, or leave --tables out to sync every table.`,
     { details: { unknown: unknown.map((e) => e.name) } },
+  );
+}
+
+const COLUMN_OPTIONS = { id: "id-column", timestamp: "timestamp-column", tombstone: "tombstone-column" };
+
+function unmatchedColumn(entry: Extract<PlanEntry, { kind: "unknown-column" }>): ConfigError {
+  const option = COLUMN_OPTIONS[entry.column];
+  const byDefault = entry.source.kind === "default";
+  const closest = entry.closest.length > 0 ? ` (closest: ${entry.closest.join(", ")})` : "";
+  return new ConfigError(
+    option,
+    byDefault ? undefined : entry.source,
+    `no table synced here has a column '${entry.name}'${byDefault ? `, the default of --${option}` : ""}` +
+      `${closest}, so every table would be skipped. Set --${option} to the column's name` +
+      `${entry.column === "tombstone" ? ", or leave it out for tables without deletes" : ""}, or select ` +
+      "other tables with --tables.",
+    { details: { column: entry.name, closest: entry.closest } },
   );
 }
 

@@ -7,10 +7,11 @@
 // batches finish, which bounds memory by that number of batches.
 import { CircuitOpenError } from "./run-errors.js";
 import type { DeadLetter, DeadLetterSink } from "./dead-letter.js";
-import { decide, type Decision } from "./decide.js";
+import { decide, versionToWrite, type Decision } from "./decide.js";
 import type { ErrorBudget } from "./error-budget.js";
 import type { BadRecord, CurrentRecord, SyncRecord } from "./record.js";
 import type { PlannedWrite, RecordStore, TimeRange } from "./record-store.js";
+import { placeBatch } from "./range-placement.js";
 import type { Direction } from "../core/direction.js";
 import { emptyStats, type TableStats } from "./stats.js";
 import type { TablePlan } from "./table-plan.js";
@@ -75,7 +76,8 @@ export async function syncTable(input: SyncTableInput): Promise<TableStats> {
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   try {
-    for await (const batch of input.source.scan(input.plan, input.range)) {
+    for await (const scanned of input.source.scan(input.plan, input.range)) {
+      const batch = placeBatch(scanned, input.range);
       input.signal.throwIfAborted();
       if (failure) break;
       stats.scanned += batch.records.length + batch.bad.length;
@@ -168,7 +170,8 @@ async function reconcileBatch(
         current: held,
         decision,
       });
-      if (decision.action === "write") writes.push({ record, current: held });
+      if (decision.action === "write")
+        writes.push({ record, current: held, version: versionToWrite(record, held) });
       else if (decision.reason === "unchanged") {
         stats.unchanged++;
         if (held?.tag !== undefined) input.recordSettled?.add(record.id, held.tag);

@@ -3,6 +3,7 @@
 // ids are kept, so memory stays flat however large the table.
 import { sameContent } from "./record.js";
 import type { RecordStore, TimeRange } from "./record-store.js";
+import { placeBatch } from "./range-placement.js";
 import type { TablePlan } from "./table-plan.js";
 import { coarser, compareVersions } from "./version.js";
 
@@ -77,7 +78,8 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
     parity[record.difference]++;
     if (parity.differing.length < input.limit) parity.differing.push(record);
   };
-  for await (const batch of input.source.scan(input.plan, input.range)) {
+  for await (const scanned of input.source.scan(input.plan, input.range)) {
+    const batch = placeBatch(scanned, input.range);
     input.signal.throwIfAborted();
     parity.scanned += batch.records.length + batch.bad.length;
     parity.bad += batch.bad.length;

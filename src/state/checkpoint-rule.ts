@@ -1,15 +1,20 @@
 // The checkpoint says "everything before this position has been reconciled". It may only move when
 // the run just finished extends that coverage without leaving a hole, so a backfill over an old
 // range never moves it back and a range that starts past it never moves it forward.
+import { MIN_MICROS } from "../core/micros.js";
 
-/** The epoch, which is where a configuration without a checkpoint starts. */
-export const EPOCH_POSITION = 0n;
+/**
+ * The earliest version, where a configuration without a checkpoint starts: only a run that covers
+ * everything from there (a first run without -b) gives it one. A first run from the epoch (`-b 0`)
+ * leaves records dated before 1970 uncovered, so it does not.
+ */
+export const EARLIEST_POSITION = MIN_MICROS;
 
 /**
  * The checkpoint after `[begin, end)` was covered completely: `end` if the range contains the
- * current checkpoint (a missing one counts as the epoch), otherwise the current value, unchanged.
+ * current checkpoint (a missing one counts as the earliest version), otherwise the current value, unchanged.
  */
 export function nextCheckpoint(current: bigint | undefined, begin: bigint, end: bigint): bigint | undefined {
-  const position = current ?? EPOCH_POSITION;
+  const position = current ?? EARLIEST_POSITION;
   return begin <= position && position < end ? end : current;
 }

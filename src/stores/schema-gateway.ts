@@ -5,7 +5,7 @@ import type { DirectionChoice } from "../core/direction.js";
 import type cassandra from "cassandra-driver";
 import { ConfigError } from "../core/errors.js";
 import { StoreError } from "./store-errors.js";
-import { planTables, type PlanEntry } from "../reconcile/plan-tables.js";
+import { planTables, type ColumnSources, type PlanEntry } from "../reconcile/plan-tables.js";
 import type { SchemaGateway } from "../reconcile/run-sync.js";
 import type { ColumnNames, TablePlan } from "../reconcile/table-plan.js";
 import { rethrowing } from "../util/rethrow.js";
@@ -24,6 +24,8 @@ export interface SchemaSettings {
   readonly keyspace: string;
   readonly layout: LayoutSettings;
   readonly names: ColumnNames;
+  /** Where each column name came from (absent: the defaults, so a tombstone column is optional). */
+  readonly columnSources?: ColumnSources;
   readonly include: readonly string[];
   readonly exclude: readonly string[];
   readonly createTables: boolean;
@@ -31,6 +33,12 @@ export interface SchemaSettings {
   /** What the Cassandra cluster can do (connect.ts's clusterCapabilities). */
   readonly capabilities: CassandraCapabilities;
 }
+
+const DEFAULT_SOURCES: ColumnSources = {
+  id: { kind: "default" },
+  timestamp: { kind: "default" },
+  tombstone: { kind: "default" },
+};
 
 export class StoreSchemaGateway implements SchemaGateway {
   constructor(
@@ -72,6 +80,7 @@ export class StoreSchemaGateway implements SchemaGateway {
     return planTables({
       keyspace: s.keyspace,
       names: s.names,
+      columnSources: s.columnSources ?? DEFAULT_SOURCES,
       layout: s.layout.layout,
       typeField: s.layout.typeField,
       typeQueryField: discovery.typeQueryField,

@@ -35,14 +35,31 @@ export interface ReadLimits {
 }
 
 export async function readRegularFile(path: string, limits: ReadLimits = {}): Promise<string> {
-  const noFollow = limits.followLinks === true ? 0 : constants.O_NOFOLLOW;
-  const handle = await openFile(path, constants.O_RDONLY | constants.O_NONBLOCK | noFollow);
+  const handle = await openRegularFile(path, limits);
   try {
-    const stats = await ensureRegular(handle, path);
     if (limits.maxBytes === undefined) return await handle.readFile("utf8");
-    return await readAtMost(handle, path, stats.size, limits.maxBytes);
+    return await readAtMost(handle, path, (await handle.stat()).size, limits.maxBytes);
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Opens a regular file for reading, for a reader that reads it a piece at a time; the caller closes it.
+ * A symbolic link is refused unless `followLinks`.
+ */
+export async function openRegularFile(
+  path: string,
+  options: { readonly followLinks?: boolean } = {},
+): Promise<FileHandle> {
+  const noFollow = options.followLinks === true ? 0 : constants.O_NOFOLLOW;
+  const handle = await openFile(path, constants.O_RDONLY | constants.O_NONBLOCK | noFollow);
+  try {
+    await ensureRegular(handle, path);
+    return handle;
+  } catch (error) {
+    await handle.close();
+    throw error;
   }
 }
 

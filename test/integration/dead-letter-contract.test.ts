@@ -7,18 +7,27 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { openDeadLetterStore } from "../../src/deadletter/dead-letter-location.js";
+import { stableStringify } from "../../src/core/canonical-json.js";
 import {
   storedLetter,
   type DeadLetterStore,
   type StoredLetter,
 } from "../../src/deadletter/dead-letter-store.js";
+import { letterToJson } from "../../src/deadletter/letter-json.js";
 import type { DeadLetter } from "../../src/reconcile/dead-letter.js";
 import { StateSetupError } from "../../src/state/state-errors.js";
 import { cassandraOptions, connectTestSearch, runScopedName } from "../support/servers.js";
 
+interface Opened {
+  readonly store: DeadLetterStore;
+  /** How many letters the backend holds, counted where they are kept (lines, rows, documents). */
+  readonly stored: () => Promise<number>;
+  readonly cleanup: () => Promise<void>;
+}
+
 interface Backend {
   readonly name: string;
-  open(): Promise<{ store: DeadLetterStore; cleanup: () => Promise<void> }>;
+  open(): Promise<Opened>;
 }
 
 const backends: Backend[] = [
@@ -26,11 +35,10 @@ const backends: Backend[] = [
     name: "file",
     async open() {
       const directory = await mkdtemp(join(tmpdir(), "synced-letters-"));
-      const store = await openDeadLetterStore(
-        { backend: "file", path: join(directory, "letters.ndjson") },
-        {},
-      );
-      return { store, cleanup: () => rm(directory, { recursive: true, force: true }) };
+      const path = join(directory, "letters.ndjson");
+      const store = await openDeadLetterStore({ backend: "file", path }, {});
+      const stored = async () => (await readFile(path, "utf8")).split("\n").filter((l) => l !== "").length;
+      return { store, stored, cleanup: () => rm(directory, { recursive: true, force: true }) };
     },
   },
   {
@@ -46,7 +54,11 @@ const backends: Backend[] = [
         `CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
       );
       const location = { backend: "cassandra", keyspace, table: "state_dead_letters" } as const;
-      return { store: await openDeadLetterStore(location, { cassandra: client }), cleanup };
+      const stored = async () => {
+        const result = await client.execute(`SELECT COUNT(*) AS n FROM ${keyspace}.state_dead_letters`);
+        return Number(result.rows[0]?.get("n"));
+      };
+      return { store: await openDeadLetterStore(location, { cassandra: client }), stored, cleanup };
     },
   },
   {
@@ -58,8 +70,10 @@ const backends: Backend[] = [
         await client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
         await client.close();
       };
+      const stored = async () => (await client.count({ index })).count;
       return {
         store: await openDeadLetterStore({ backend: "elasticsearch", index }, { elasticsearch: client }),
+        stored,
         cleanup,
       };
     },
@@ -91,9 +105,10 @@ async function all(store: DeadLetterStore, key: string): Promise<StoredLetter[]>
 for (const backend of backends) {
   describe(`dead-letter store: ${backend.name}`, () => {
     let store: DeadLetterStore;
+    let stored: () => Promise<number>;
     let cleanup: () => Promise<void>;
     before(async () => {
-      ({ store, cleanup } = await backend.open());
+      ({ store, stored, cleanup } = await backend.open());
     });
     after(async () => {
       await store.close();
@@ -106,6 +121,12 @@ for (const backend of backends) {
       const letters = await all(store, "app");
       assert.equal(letters.length, 1);
       assert.equal(letters[0]?.reason, "the second reason");
+      assert.equal(await store.count("app"), 1);
+    });
+
+    it("holds one copy of a letter put again and again, as every run puts an unfixed record's", async () => {
+      for (let run = 0; run < 4; run++) await store.put([letter({ reason: "the second reason" })]);
+      assert.equal(await stored(), 1);
       assert.equal(await store.count("app"), 1);
     });
 
@@ -155,6 +176,42 @@ for (const backend of backends) {
       assert.equal(new Set(listed.map((l) => l.id)).size, 1_100);
       assert.equal(await store.count("many"), 1_100);
     });
+
+    it("keeps the key and reason of a record too large to store whole, and says what was cut", async () => {
+      // 6.5 MB: over the test Cassandra's mutation limit (4 MB) and its search node's request limit (6 MB).
+      const record = {
+        id: ID,
+        tmstmp: "2026-01-02T03:04:05Z",
+        a: "a".repeat(3_250_000),
+        b: "b".repeat(3_250_000),
+      };
+      const big = letter({ table: "big", reason: "too large for the target", record });
+      await store.put([big]);
+      const found = (await all(store, "app")).find((l) => l.table === "big");
+      assert.ok(found);
+      assert.equal(found.letterId, big.letterId);
+      assert.equal(found.id, ID);
+      assert.equal(found.reason, "too large for the target");
+      assert.deepEqual(found.record, { id: ID, tmstmp: "2026-01-02T03:04:05Z" });
+      assert.deepEqual(found.recordCut, { bytes: stableStringify(record).length, omitted: ["a", "b"] });
+      await store.remove("app", [found.letterId]);
+    });
+
+    it("stores many large letters at once, each under the limit but together over any one request's", async () => {
+      const large = Array.from({ length: 40 }, (_, i) =>
+        letter(
+          {
+            id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+            record: { id: String(i), body: "x".repeat(250_000) },
+          },
+          "large",
+        ),
+      );
+      await store.put(large);
+      const listed = await all(store, "large");
+      assert.equal(listed.length, 40);
+      assert.ok(listed.every((l) => l.recordCut === undefined && JSON.stringify(l.record).length > 250_000));
+    });
   });
 }
 
@@ -187,6 +244,41 @@ describe("dead-letter store: file", () => {
     assert.equal(await readFile(path, "utf8"), "");
   });
 
+  it("reads a file that earlier versions appended a letter to again and again as one letter, and compacts it", async () => {
+    const path = join(directory, "repeated.ndjson");
+    const lines = [1, 2, 3].map((run) => {
+      const json = letterToJson(letter({ reason: `run ${run}` }));
+      return `${stableStringify({ ...json, runId: `run-${run}` })}\n`;
+    });
+    await appendFile(path, lines.join(""));
+    const store = await openDeadLetterStore({ backend: "file", path }, {});
+    const listed = await all(store, "app");
+    assert.deepEqual(
+      listed.map((l) => l.reason),
+      ["run 3"],
+    );
+    assert.equal(await store.count("app"), 1);
+    await store.put([letter({ reason: "run 4" })]);
+    const text = await readFile(path, "utf8");
+    assert.equal(text.split("\n").filter((l) => l !== "").length, 1, text.slice(0, 500));
+    assert.match(text, /"reason":"run 4"/);
+  });
+
+  it("passes over a last line that a crash cut short, and the next letter puts it right", async () => {
+    const path = join(directory, "torn.ndjson");
+    const whole = `${stableStringify(letterToJson(letter()))}\n`;
+    await appendFile(path, `${whole}${whole.slice(0, 40)}`);
+    const store = await openDeadLetterStore({ backend: "file", path }, {});
+    assert.equal(await store.count("app"), 1);
+    await store.put([letter({ table: "orders" })]);
+    const lines = (await readFile(path, "utf8")).split("\n");
+    assert.equal(lines.pop(), "");
+    assert.deepEqual(
+      lines.map((l) => (JSON.parse(l) as { table: string }).table),
+      ["users", "orders"],
+    );
+  });
+
   it("names the file and the line of a damaged letter", async () => {
     const path = join(directory, "bad.ndjson");
     await appendFile(path, "{not json\n");
@@ -207,6 +299,81 @@ describe("dead-letter store: Cassandra", () => {
       });
     } finally {
       await client.shutdown();
+    }
+  });
+});
+
+/** A letter too large to keep whole, to store in a table or index of an earlier version. */
+const oversized = (): StoredLetter =>
+  letter({ reason: "too large", record: { id: ID, body: "x".repeat(5_000_000) } });
+
+describe("dead-letter store: Cassandra table of an earlier version", () => {
+  it("gets the columns that say what a letter left out, and keeps its letters", async () => {
+    const client = new cassandra.Client(cassandraOptions());
+    const keyspace = runScopedName("letters_old");
+    try {
+      await client.execute(
+        `CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
+      );
+      // The table as the first release created it.
+      await client.execute(
+        `CREATE TABLE ${keyspace}.dl (key text, letter_id text, at timestamp, run_id text, tbl text, ` +
+          "direction text, source text, record_id text, reason text, record text, PRIMARY KEY ((key), letter_id))",
+      );
+      await client.execute(
+        `INSERT INTO ${keyspace}.dl (key, letter_id, at, run_id, tbl, direction, source, record_id, reason, record) ` +
+          "VALUES ('app', 'old', '2025-05-01', 'r', 't', 'to-es', 'cassandra', null, 'old', '{\"a\":1}')",
+      );
+      const location = { backend: "cassandra", keyspace, table: "dl" } as const;
+      const store = await openDeadLetterStore(location, { cassandra: client });
+      await store.put([oversized()]);
+      const letters = await all(store, "app");
+      assert.deepEqual(
+        letters.map((l) => [l.reason, l.recordCut?.omitted]),
+        [
+          ["too large", ["body"]],
+          ["old", undefined],
+        ],
+      );
+      // Opening it again, as every run does, finds the columns there.
+      await openDeadLetterStore(location, { cassandra: client });
+    } finally {
+      await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => undefined);
+      await client.shutdown();
+    }
+  });
+});
+
+describe("dead-letter store: search index of an earlier version", () => {
+  it("gets the field that says what a letter left out, and keeps its letters", async () => {
+    const client = await connectTestSearch();
+    const [current, index] = [runScopedName("letters_new"), runScopedName("letters_old")];
+    try {
+      // The index as the first release created it: the same strict mapping, without recordCut.
+      await openDeadLetterStore({ backend: "elasticsearch", index: current }, { elasticsearch: client });
+      const mapping = Object.values(await client.indices.getMapping({ index: current }))[0]?.mappings;
+      const { recordCut, ...properties } = mapping?.properties ?? {};
+      assert.ok(recordCut, "a new index maps recordCut");
+      await client.indices.create({ index, mappings: { ...mapping, properties } });
+      await client.index({
+        index,
+        id: "app:old",
+        refresh: true,
+        document: { ...letterToJson(letter({ reason: "old", table: "old" })), record: "{}" },
+      });
+
+      const store = await openDeadLetterStore({ backend: "elasticsearch", index }, { elasticsearch: client });
+      await store.put([oversized()]);
+      const letters = await all(store, "app");
+      assert.deepEqual(letters.map((l) => [l.reason, l.recordCut?.omitted]).sort(), [
+        ["old", undefined],
+        ["too large", ["body"]],
+      ]);
+    } finally {
+      for (const name of [current, index]) {
+        await client.indices.delete({ index: name, ignore_unavailable: true }).catch(() => undefined);
+      }
+      await client.close();
     }
   });
 });

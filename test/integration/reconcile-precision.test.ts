@@ -129,7 +129,9 @@ describe("precision, ties and versioned writes", () => {
     const plan = eventsPlan(h.keyspace, h.index);
     const record = makeRecord(id, BigInt(Date.now() - 5_000) * 1000n + 7n, false, { body: "retried" });
     for (let i = 0; i < 3; i++) {
-      assert.deepEqual(await store.write(plan, [{ record, current: undefined }]), [{ status: "written" }]);
+      assert.deepEqual(await store.write(plan, [{ record, current: undefined, version: record.version }]), [
+        { status: "written" },
+      ]);
     }
     const rows = await h.cassandra.execute(`SELECT body FROM ${h.keyspace}.events WHERE id = ?`, [id], {
       prepare: true,

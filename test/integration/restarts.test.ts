@@ -134,8 +134,14 @@ describe("a server restarted in the middle of a run", () => {
       const { code, stdout, stderr } = await run.exited;
       assert.equal(code, EXIT.success, stderr);
       if (server === "elasticsearch" && movedBefore < ROWS - 200) {
-        // Far from the end of its read, which a restart cut: the read started over.
-        assert.match(stderr, new RegExp(`${h.es.productName} lost the point in time of a read`));
+        // Far from the end of its read, which a restart cut: the read started over. A scroll page that
+        // failed is not asked for again, so an OpenSearch read may start over before finding its
+        // contexts gone.
+        const product = h.es.productName;
+        assert.match(
+          stderr,
+          new RegExp(`${product} lost the point in time of a read|a page of a read from ${product} failed`),
+        );
       }
       const summary = JSON.parse(stdout) as { totals: { deadLettered: number } };
       assert.equal(summary.totals.deadLettered, 0, stdout);

@@ -28,13 +28,16 @@ describe("runs and their state", () => {
       const checkpoint = (summary: Record<string, unknown>) =>
         (summary["checkpoint"] as { after: string | null }).after;
 
-      // No checkpoint yet: a range that does not start at the epoch leaves a gap, so none is saved.
+      // No checkpoint yet: a range that does not start at the earliest version leaves a gap, so none
+      // is saved; from the epoch too, since records may be dated before 1970.
       const gap = await run(seconds("2020-02-01T00:00:00Z"), seconds("2020-03-01T00:00:00Z"));
       assert.equal(gap.code, EXIT.success, JSON.stringify(gap.summary));
       assert.equal(checkpoint(gap.summary), null);
-
       const fromEpoch = await run("0", seconds("2020-01-01T00:00:00Z"));
-      assert.equal(checkpoint(fromEpoch.summary), "2020-01-01T00:00:00.000000Z");
+      assert.equal(checkpoint(fromEpoch.summary), null);
+
+      const fromEarliest = await run("0001-01-01", seconds("2020-01-01T00:00:00Z"));
+      assert.equal(checkpoint(fromEarliest.summary), "2020-01-01T00:00:00.000000Z");
       // A backfill over an older range never moves it back.
       const backfill = await run(seconds("2019-01-01T00:00:00Z"), seconds("2019-06-01T00:00:00Z"));
       assert.equal(checkpoint(backfill.summary), "2020-01-01T00:00:00.000000Z");
@@ -54,10 +57,10 @@ describe("runs and their state", () => {
         elasticsearch: h.es,
       });
       const history = await state.recentRuns(`cp-${backend}`, 10);
-      assert.equal(history.length, 6);
+      assert.equal(history.length, 7);
       assert.deepEqual(
         history.map((r) => r.outcome),
-        Array.from({ length: 6 }, () => "success"),
+        Array.from({ length: 7 }, () => "success"),
       );
       assert.equal(history[1]?.checkpointAfter, BigInt(Date.parse("2020-05-01T00:00:00Z")) * 1000n);
       await state.close();

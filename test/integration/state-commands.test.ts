@@ -101,11 +101,11 @@ describe("synced status and synced state", () => {
       const reset = await h.cli(["state", "reset", ...runArgs, "--yes"]);
       assert.equal(reset.code, EXIT.success, reset.stderr);
       assert.equal((await status())?.checkpoint, null);
-      // The next run begins at the epoch again.
+      // The next run begins at the earliest version again.
       const again = await h.cli([...runArgs, "--json"]);
       assert.equal(again.code, EXIT.success, again.stderr);
       const range = (JSON.parse(again.stdout) as { range: { begin: string } }).range;
-      assert.equal(range.begin, "1970-01-01T00:00:00.000000Z");
+      assert.equal(range.begin, "0001-01-01T00:00:00.000000Z");
 
       // Only the store that holds the state is needed: the other may be away.
       if (backend !== "file") {

@@ -94,7 +94,8 @@ export class MemoryRecordStore implements RecordStore {
     if (this.failScan) throw this.failScan;
     const inRange = [...this.records.values()]
       .map((e) => this.#tagged(e.record, e.writes))
-      .filter((r) => r.version >= range.begin && r.version < range.end)
+      // As the real stores do: with a future limit, the scan reads on past the end.
+      .filter((r) => r.version >= range.begin && (range.futureLimit !== undefined || r.version < range.end))
       .sort((a, b) => a.id.localeCompare(b.id));
     let bad = this.bad;
     for (let i = 0; i === 0 || i < inRange.length; i += this.batchSize) {
@@ -129,7 +130,7 @@ export class MemoryRecordStore implements RecordStore {
       const held = this.records.get(w.record.id)?.writes;
       const expected = w.current?.token as number | undefined;
       if (held !== expected) return { status: "conflict" };
-      this.put(w.record);
+      this.put({ ...w.record, version: w.version });
       const writes = this.records.get(w.record.id)?.writes ?? 0;
       return this.tagged ? { status: "written", tag: { high: 1, low: writes } } : { status: "written" };
     });

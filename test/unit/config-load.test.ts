@@ -47,6 +47,11 @@ describe("loadConfig defaults", () => {
       layout: "index-per-table",
       typeField: "type",
       columns: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+      columnSources: {
+        id: { kind: "default" },
+        timestamp: { kind: "default" },
+        tombstone: { kind: "default" },
+      },
       dryRun: false,
       createTables: false,
       createTimestampIndex: false,

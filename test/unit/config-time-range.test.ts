@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError } from "../../src/core/errors.js";
-import { formatMicros } from "../../src/core/micros.js";
+import { formatMicros, MIN_MICROS } from "../../src/core/micros.js";
 import { parseTimestamp } from "../../src/config/time-range.js";
 import { resolveRange } from "../../src/reconcile/range.js";
 
@@ -144,11 +144,11 @@ describe("resolveRange", () => {
   const now = FEB_2015;
   const lagMs = 30_000;
 
-  it("defaults the end to now minus the lag and the begin to the epoch", () => {
+  it("defaults the end to now minus the lag and the begin to the earliest version, before 1970", () => {
     assert.deepEqual(resolveRange({ now, lagMs }), {
-      begin: 0n,
+      begin: MIN_MICROS,
       end: now - 30_000_000n,
-      beginFrom: "epoch",
+      beginFrom: "earliest",
       endFrom: "now-minus-lag",
     });
   });

@@ -15,10 +15,15 @@ const latest: TableInput["shape"] = {
   timestampType: "timestamp",
   hasTombstone: false,
 };
-const table = (name: string, shape: TableInput["shape"] = latest): TableInput => ({
+const table = (
+  name: string,
+  shape: TableInput["shape"] = latest,
+  columns: readonly string[] = ["id", "tmstmp", "v"],
+): TableInput => ({
   name,
   shape,
   content: [],
+  columns: columns.map((c) => ({ name: c })),
 });
 const type = (name: string, timestamp: TypeInput["timestamp"] = { precision: "millisecond" }): TypeInput => ({
   name,
@@ -26,10 +31,13 @@ const type = (name: string, timestamp: TypeInput["timestamp"] = { precision: "mi
   timestamp,
 });
 
+const byDefault = { kind: "default" } as const;
+
 function input(overrides: Partial<PlanInput>): PlanInput {
   return {
     keyspace: "app",
     names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+    columnSources: { id: byDefault, timestamp: byDefault, tombstone: byDefault },
     layout: "index-per-table",
     typeField: "type",
     typeQueryField: "type",
@@ -112,6 +120,56 @@ describe("planTables", () => {
     assert.deepEqual(
       entries.map((e) => (e.kind === "sync" ? e.plan.table : e.kind)),
       ["users"],
+    );
+  });
+
+  it("refuses a column option that no selected table has, with the closest columns", () => {
+    const flag = { kind: "flag", flag: "--timestamp-column" } as const;
+    const entries = planTables(
+      input({
+        names: { id: "id", timestamp: "tmstamp", tombstone: "deleted" },
+        columnSources: { id: byDefault, timestamp: flag, tombstone: byDefault },
+        tables: [table("users", latest, ["id", "tmstmp", "name"]), table("audit", latest, ["id", "at"])],
+      }),
+    );
+    assert.deepEqual(entries[0], {
+      kind: "unknown-column",
+      column: "timestamp",
+      name: "tmstamp",
+      source: flag,
+      closest: ["tmstmp"],
+    });
+  });
+
+  it("looks for the column in the selected tables only", () => {
+    const tables = [table("users", latest, ["id", "ts"]), table("audit", latest, ["id", "tmstmp"])];
+    const kinds = (exclude: string[]): string[] =>
+      planTables(input({ tables, exclude })).map((e) => (e.kind === "unknown-column" ? e.name : e.kind));
+    assert.deepEqual(kinds([]), ["sync", "sync"]);
+    assert.deepEqual(kinds(["audit"]), ["tmstmp", "sync"]);
+  });
+
+  it("requires a tombstone column only when the user named one", () => {
+    const named = { kind: "env", variable: "SYNCED_TOMBSTONE_COLUMN" } as const;
+    const tables = [table("users")];
+    assert.deepEqual(
+      planTables(input({ tables })).map((e) => e.kind),
+      ["sync"],
+    );
+    const entries = planTables(
+      input({ tables, columnSources: { id: byDefault, timestamp: byDefault, tombstone: named } }),
+    );
+    assert.deepEqual(
+      entries.map((e) => (e.kind === "unknown-column" ? [e.column, e.source] : e.kind)),
+      [["tombstone", named], "sync"],
+    );
+  });
+
+  it("checks no column when no table is selected (an index alone, copied into new tables)", () => {
+    const entries = planTables(input({ types: [type("events")], createTables: true }));
+    assert.deepEqual(
+      entries.map((e) => e.kind),
+      ["create-table"],
     );
   });
 });

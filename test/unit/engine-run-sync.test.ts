@@ -110,6 +110,30 @@ describe("runSync", () => {
     assert.deepEqual([w.state.checkpoints.size, w.state.runs.length, w.state.leases.size], [0, 0, 0]);
   });
 
+  it("refuses a column option no table has before any work, naming where it was set", async () => {
+    const source = { kind: "env", variable: "SYNCED_ID_COLUMN" } as const;
+    const w = world([{ kind: "unknown-column", column: "id", name: "idd", source, closest: ["id"] }, sync()]);
+    w.cassandra.put(record(ID, 5_000));
+    await assert.rejects(runSync(w.settings, w.deps), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.option, "id-column");
+      assert.match(error.message, /^environment variable SYNCED_ID_COLUMN: no table .*'idd' \(closest: id\)/);
+      return true;
+    });
+    assert.equal(w.elasticsearch.records.size, 0);
+    assert.deepEqual([w.state.checkpoints.size, w.state.runs.length, w.state.leases.size], [0, 0, 0]);
+  });
+
+  it("keeps the checkpoint where it was when every table was skipped, and says why", async () => {
+    const w = world([{ kind: "skip", name: "things", reason: "counter table" }]);
+    await w.state.setCheckpoint("app.app", 1_000n, "run-0");
+    const report = await runSync(w.settings, w.deps);
+    assert.equal(report.outcome, "success");
+    assert.equal(report.checkpointAfter, 1_000n);
+    assert.match(report.checkpointUnmoved ?? "", /no table was synced/);
+    assert.equal((await w.state.getCheckpoint("app.app"))?.position, 1_000n);
+  });
+
   it("keeps the checkpoint where it was when a table fails, and reports the failure", async () => {
     const w = world([sync("first"), sync("second")]);
     await w.state.setCheckpoint("app.app", 1_000n, "run-0");

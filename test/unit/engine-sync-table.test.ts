@@ -2,6 +2,7 @@
 // RecordStore contract: who wins, what is written, what is dead-lettered, and how races are retried.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { decide } from "../../src/reconcile/decide.js";
 import { ErrorBudget } from "../../src/reconcile/error-budget.js";
 import { CircuitOpenError } from "../../src/reconcile/run-errors.js";
 import { SettledRecords } from "../../src/reconcile/settled-records.js";
@@ -62,6 +63,38 @@ describe("syncTable", () => {
 
     const again = await syncTable(input());
     assert.deepEqual({ written: again.written, unchanged: again.unchanged }, { written: 0, unchanged: 2 });
+  });
+
+  it("plans the version each write stores: above the target's when winning a tie at coarser precision", async () => {
+    // A target that keeps milliseconds: 100 µs and 400 µs are the same version there.
+    const target = new MemoryRecordStore("elasticsearch", "millisecond");
+    const { source, input } = setup({ target });
+    const theirs = record(id(0), 400, { v: "theirs" });
+    const contents = Array.from({ length: 20 }, (_, v) => record(id(0), 100, { v }));
+    const winner = contents.find((r) => decide(r, { ...theirs, token: 0 }, "millisecond").action === "write");
+    assert.ok(winner !== undefined);
+    source.put(winner);
+    target.put(theirs);
+    const stats = await syncTable(input());
+    assert.equal(stats.written, 1);
+    assert.deepEqual([target.get(id(0))?.version, target.get(id(0))?.content], [401n, winner.content]);
+  });
+
+  it("places what the source read past the end: dead-letters a version far in the future, leaves the rest", async () => {
+    const { source, target, letters, input } = setup({
+      range: { begin: 0n, end: 1000n, futureLimit: 5000n },
+    });
+    source.put(record(id(0), 10), record(id(1), 2000), record(id(2), 9000));
+    const stats = await syncTable(input());
+    assert.deepEqual([stats.scanned, stats.written, stats.deadLettered], [2, 1, 1]);
+    assert.deepEqual(
+      [target.get(id(0))?.version, target.get(id(1)), target.get(id(2))],
+      [10n, undefined, undefined],
+    );
+    assert.deepEqual(
+      letters.letters.map((l) => [l.id, l.reason.includes("far in the future")]),
+      [[id(2), true]],
+    );
   });
 
   it("writes nothing in a dry run, yet counts what it would write", async () => {

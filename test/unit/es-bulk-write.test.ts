@@ -43,7 +43,11 @@ function fakeClient(answer: (id: string, attempt: number) => number): {
 }
 
 const ids = [1, 2, 3, 4, 5].map((n) => `0000000${n}-0000-4000-8000-000000000000`);
-const writes: PlannedWrite[] = ids.map((id) => ({ record: record(id, 10), current: undefined }));
+const writes: PlannedWrite[] = ids.map((id) => ({
+  record: record(id, 10),
+  current: undefined,
+  version: 10n,
+}));
 
 function settings(client: SearchClient, overrides: Partial<EsWriteSettings> = {}): EsWriteSettings {
   return {

@@ -3,7 +3,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { formatMicros } from "../../src/core/micros.js";
-import { formatEsTimestamp, parseEsTimestamp } from "../../src/stores/elasticsearch/timestamps.js";
+import {
+  DATE_NANOS_MAX,
+  formatEsTimestamp,
+  parseEsTimestamp,
+  unwritableVersion,
+} from "../../src/stores/elasticsearch/timestamps.js";
 
 /** A deterministic spread of microsecond instants from year 100 to 9999. */
 function instants(count: number): bigint[] {
@@ -56,5 +61,18 @@ describe("Elasticsearch timestamps", () => {
     ]) {
       assert.equal(parseEsTimestamp(text), undefined, text);
     }
+  });
+
+  it("names the versions a date_nanos field cannot hold, and lets a date field hold them", () => {
+    const before1970 = -315_619_199_877_000n; // 1960-01-01T00:00:00.123Z
+    assert.match(
+      unwritableVersion(before1970, "microsecond", "tmstmp") ?? "",
+      /1960-01-01T00:00:00\.123000Z is before 1970, which the date_nanos field tmstmp cannot hold/,
+    );
+    assert.match(unwritableVersion(DATE_NANOS_MAX + 1n, "microsecond", "ts") ?? "", /after 2262/);
+    assert.equal(unwritableVersion(-1n, "microsecond", "tmstmp") === undefined, false);
+    for (const ok of [0n, DATE_NANOS_MAX])
+      assert.equal(unwritableVersion(ok, "microsecond", "tmstmp"), undefined);
+    assert.equal(unwritableVersion(before1970, "millisecond", "tmstmp"), undefined);
   });
 });

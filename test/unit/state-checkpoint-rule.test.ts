@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { EPOCH_POSITION, nextCheckpoint } from "../../src/state/checkpoint-rule.js";
+import { MIN_MICROS } from "../../src/core/micros.js";
+import { EARLIEST_POSITION, nextCheckpoint } from "../../src/state/checkpoint-rule.js";
 
 describe("nextCheckpoint: contiguous coverage", () => {
   it("moves to the range end when the checkpoint lies inside the range", () => {
@@ -24,24 +25,20 @@ describe("nextCheckpoint: contiguous coverage", () => {
     assert.equal(nextCheckpoint(100n, 300n, 400n), 100n);
   });
 
-  it("treats a missing checkpoint as the epoch: a range from the epoch sets it", () => {
-    assert.equal(EPOCH_POSITION, 0n);
-    assert.equal(nextCheckpoint(undefined, 0n, 200n), 200n);
-    assert.equal(nextCheckpoint(undefined, -50n, 200n), 200n);
+  it("treats a missing checkpoint as the earliest version: a range from there sets it", () => {
+    assert.equal(EARLIEST_POSITION, MIN_MICROS);
+    assert.equal(nextCheckpoint(undefined, MIN_MICROS, 200n), 200n);
   });
 
-  it("leaves a missing checkpoint missing when the range leaves a gap after the epoch", () => {
-    assert.equal(nextCheckpoint(undefined, 1n, 200n), undefined);
-  });
-
-  it("leaves a missing checkpoint missing when the range ends at or before the epoch", () => {
-    assert.equal(nextCheckpoint(undefined, -100n, 0n), undefined);
-    assert.equal(nextCheckpoint(undefined, -100n, -50n), undefined);
+  it("leaves a missing checkpoint missing when the range starts later, at the epoch too", () => {
+    // Records dated before 1970 were not covered by a run from -b 0.
+    assert.equal(nextCheckpoint(undefined, 0n, 200n), undefined);
+    assert.equal(nextCheckpoint(undefined, MIN_MICROS + 1n, 200n), undefined);
   });
 
   it("does nothing for an empty range", () => {
     assert.equal(nextCheckpoint(100n, 100n, 100n), 100n);
-    assert.equal(nextCheckpoint(undefined, 0n, 0n), undefined);
+    assert.equal(nextCheckpoint(undefined, MIN_MICROS, MIN_MICROS), undefined);
   });
 
   it("keeps microsecond precision beyond 2^53", () => {

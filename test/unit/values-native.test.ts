@@ -75,6 +75,15 @@ describe("native values: canonical forms and round trips", () => {
     assert.equal(roundTrip(Buffer.from([0, 1, 2, 255, 254]), "blob"), "AAEC//4=");
   });
 
+  it("refuses text that UTF-8 cannot hold (a lone surrogate), and keeps surrogate pairs", () => {
+    assert.equal(roundTrip("emoji \u{1F600}", "text"), "emoji \u{1F600}");
+    refuses("bad\ud800x", "text", /not valid Unicode: a lone surrogate \\ud800 at character 3/);
+    refuses("\udc00", "varchar", /lone surrogate \\udc00 at character 0/);
+    refuses("tail\ud83d", "ascii", /ASCII/);
+    const list = { kind: "list", element: native("text"), frozen: false } as const;
+    assert.throws(() => decodeValue(["ok", "x\udfff"], list, "tags"), /tags\[1\].*lone surrogate/);
+  });
+
   it("dates at the ends of the CQL range, also when the driver holds a bare day count", () => {
     assert.equal(roundTrip(types.LocalDate.fromString("-2147483648"), "date"), "-5877641-06-23");
     assert.equal(roundTrip(types.LocalDate.fromString("2147483647"), "date"), "+5881580-07-11");

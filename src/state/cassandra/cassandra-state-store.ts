@@ -73,7 +73,7 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
       if (row === undefined) return undefined;
       const remedy =
         `Fix the row, or delete it (DELETE FROM ${this.table} WHERE key = '${key}' AND kind = 'checkpoint'); ` +
-        "without a checkpoint the next run starts from --begin, or from the epoch.";
+        "without a checkpoint the next run starts from --begin, or from the earliest version.";
       return new RowReader(
         row,
         `the checkpoint row of key '${key}' in table ${this.table}`,

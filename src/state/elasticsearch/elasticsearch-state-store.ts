@@ -76,7 +76,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
         const found = await this.client.get<JsonObject>({ index: this.index, id });
         const remedy =
           `Fix the document, or delete it (DELETE ${this.index}/_doc/${id}); without a checkpoint the ` +
-          "next run starts from --begin, or from the epoch.";
+          "next run starts from --begin, or from the earliest version.";
         return checkpointFromJson(found._source, {
           location: `document ${id} in index ${this.index}`,
           remedy,

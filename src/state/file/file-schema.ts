@@ -8,7 +8,7 @@
 // flushed, then renamed over the target (replace) or hard-linked to it (create only if absent). Files
 // are created readable by their owner only (0600), and none is read through a symbolic link.
 import { randomBytes, createHash } from "node:crypto";
-import { link, open, rename, rm } from "node:fs/promises";
+import { link, open, rename, rm, type FileHandle } from "node:fs/promises";
 import { readRegularFile } from "../../util/regular-file.js";
 import { dirname, join } from "node:path";
 import type { RunRecord } from "../state-store.js";
@@ -100,18 +100,32 @@ export async function createFileExclusively(path: string, text: string): Promise
   }
 }
 
-async function writeTemporary(path: string, text: string): Promise<string> {
+function writeTemporary(path: string, text: string): Promise<string> {
+  return writeTemporaryWith(path, (handle) => handle.writeFile(text, "utf8"));
+}
+
+/**
+ * A new file beside `path`, written by `write` and flushed to disk, for a writer that renames it over
+ * `path` once it is whole; its path. Removed again if `write` fails.
+ */
+export async function writeTemporaryWith(
+  path: string,
+  write: (handle: FileHandle) => Promise<void>,
+): Promise<string> {
   const temp = join(dirname(path), `.${randomBytes(6).toString("hex")}.tmp`);
   // Exclusive, so never through a link, and readable by the owner only: renamed or linked, it becomes
   // the state file, and a dead-letter file holds whole records.
   const handle = await open(temp, "wx", 0o600);
   try {
-    await handle.writeFile(text, "utf8");
+    await write(handle);
     // Without this a crash soon after the rename can leave an empty checkpoint behind.
     await handle.sync();
-  } finally {
+  } catch (error) {
     await handle.close();
+    await rm(temp, { force: true });
+    throw error;
   }
+  await handle.close();
   return temp;
 }
 

@@ -31,7 +31,7 @@ export interface FileStateStoreOptions {
 }
 
 const CHECKPOINT_REMEDY =
-  "Fix the file or delete it; without a checkpoint the next run starts from --begin, or from the epoch.";
+  "Fix the file or delete it; without a checkpoint the next run starts from --begin, or from the earliest version.";
 const RUN_REMEDY = "Delete the file; it holds the history of one past run only.";
 
 export class FileStateStore extends LeasedStateStore implements StateStore {

@@ -3,7 +3,7 @@
 // whole table anyway. A versioned table has one row per version, so each split reduces consecutive
 // rows of one id to the newest one in the range.
 import type { BadRecord, SyncRecord } from "../../reconcile/record.js";
-import { placeInRange, type ScanBatch, type TimeRange } from "../../reconcile/record-store.js";
+import type { ScanBatch, TimeRange } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { millisecondBound } from "../../reconcile/version.js";
 import { mergeAsync } from "../../util/merge-async.js";
@@ -101,12 +101,10 @@ async function* scanSplit(
     for (const row of rows) {
       // Rows the server did not filter: those before the range are skipped before being decoded.
       if (unfiltered && before(plan, row, range.begin)) continue;
-      const read = rowToRecord(plan, row);
-      const item = "kind" in read ? read : placeInRange(read, range);
-      if (item === undefined) continue;
-      if ("kind" in item) {
-        out.push(item);
-      } else if (plan.shape === "latest") {
+      const item = rowToRecord(plan, row);
+      // The newest version below the end is the record in the range. Versions past the end are read
+      // only to find those dated far in the future; they go to the engine as they are.
+      if ("kind" in item || plan.shape === "latest" || item.version >= range.end) {
         out.push(item);
       } else if (held?.id !== item.id) {
         if (held !== undefined) out.push(held);

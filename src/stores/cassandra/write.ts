@@ -17,7 +17,6 @@
 // on the timestamp read still lets a newer application write win. A row that is absent has no
 // cells to land over, and keeps the cheaper USING TIMESTAMP.
 import cassandra from "cassandra-driver";
-import { versionToWrite } from "../../reconcile/decide.js";
 import type { CurrentRecord } from "../../reconcile/record.js";
 import { millisFromMicros } from "../../core/micros.js";
 import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js";
@@ -159,7 +158,7 @@ async function writeOne(
   write: PlannedWrite,
 ): Promise<WriteOutcome> {
   const current = write.current as CurrentRecord<CassandraToken> | undefined;
-  const version = versionToWrite(write.record, current);
+  const { version } = write;
   const statement = statementFor(plan, write, version);
   if (typeof statement === "string") return { status: "rejected", reason: statement };
   const ts = writeTimestamp(version, current);

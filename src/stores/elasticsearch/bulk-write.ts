@@ -5,7 +5,6 @@
 // uses it: a document indexed with internal versioning loses to any external version.
 import type { estypes } from "@elastic/elasticsearch";
 import type { SearchClient } from "./search-client.js";
-import { versionToWrite } from "../../reconcile/decide.js";
 import type { CurrentRecord } from "../../reconcile/record.js";
 import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
@@ -15,6 +14,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { SyncedError } from "../../core/errors.js";
 import { documentId, documentTag, recordToDocument } from "./document-codec.js";
 import { toJsonText } from "./serializer.js";
+import { unwritableVersion } from "./timestamps.js";
 import type { EsToken } from "./fetch-current.js";
 
 export interface EsWriteSettings {
@@ -47,7 +47,9 @@ function operationFor(
   index: number,
 ): Operation | string {
   const current = write.current as CurrentRecord<EsToken> | undefined;
-  const version = versionToWrite(write.record, current);
+  const { version } = write;
+  const unwritable = unwritableVersion(version, plan.es.timestampPrecision, plan.names.timestamp);
+  if (unwritable !== undefined) return unwritable;
   const document = toJsonText(recordToDocument(plan, write.record, version));
   const bytes = Buffer.byteLength(document);
   if (bytes > settings.maxDocumentBytes) {

@@ -81,7 +81,8 @@ export class ElasticsearchClient implements SearchClient {
 
   async openView(index: string, keepAlive: string): Promise<ScanView> {
     const pit = await this.#client.openPointInTime({ index, keep_alive: keepAlive });
-    const view: PointInTimeView = { index, id: pit.id, keepAlive };
+    // A page is addressed by its search_after position in the point in time: asked again, it is the same.
+    const view: PointInTimeView = { index, id: pit.id, keepAlive, repeatableContinuations: true };
     return view;
   }
 

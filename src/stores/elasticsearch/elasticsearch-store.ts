@@ -14,7 +14,7 @@ import { rethrowing, rethrowingEach } from "../../util/rethrow.js";
 import { bulkWrite } from "./bulk-write.js";
 import { elasticsearchFailure } from "./elasticsearch-errors.js";
 import { countDocuments, fetchDocuments } from "./fetch-current.js";
-import { rangeQuery, scanIndex } from "./scan.js";
+import { rangeQuery, scanIndex, type ScanRestartCause } from "./scan.js";
 import { isTransientElasticsearchError } from "./transient-errors.js";
 import { storeRetry, type RetryListener } from "../../util/retry.js";
 
@@ -31,8 +31,8 @@ export interface ElasticsearchStoreSettings {
   /** How long a request that fails transiently is retried, from its first failure. */
   readonly retryWindowMs: number;
   readonly onRetry?: RetryListener;
-  /** Told when a read starts over because Elasticsearch lost its point in time. */
-  readonly onScanRestart?: (index: string) => void;
+  /** Told when a read starts over in a new view: its point in time was lost, or a page's answer. */
+  readonly onScanRestart?: (index: string, cause: ScanRestartCause) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -43,8 +43,9 @@ export class ElasticsearchStore implements RecordStore {
 
   constructor(settings: ElasticsearchStoreSettings) {
     this.#settings = settings;
-    // Every request synced makes is safe to repeat: reads, and conditional writes whose repetition
-    // answers 409 once the first one landed, which the engine reads and decides again.
+    // Every request sent through it is safe to repeat: reads, and conditional writes whose repetition
+    // answers 409 once the first one landed, which the engine reads and decides again. The next page
+    // of a scroll is not, and the scan does not send it through this (scan.ts).
     this.#retry = storeRetry("elasticsearch", isTransientElasticsearchError, {
       windowMs: settings.retryWindowMs,
       ...(settings.onRetry ? { onRetry: settings.onRetry } : {}),

@@ -1,16 +1,17 @@
 // Reads every document of a type whose version lies in [begin, end): a consistent view of the index
 // (a point in time, or scroll contexts on OpenSearch) keeps it stable while pages are read, and
-// slices let several requests page in parallel.
+// slices let several requests page in parallel. A page is asked for again after a transient failure
+// only where the view says that is safe; elsewhere the read starts over in a new view.
 import type { estypes } from "@elastic/elasticsearch";
 import type { BadRecord, SyncRecord } from "../../reconcile/record.js";
-import { placeInRange, type ScanBatch, type TimeRange } from "../../reconcile/record-store.js";
+import type { ScanBatch, TimeRange } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { millisecondBound } from "../../reconcile/version.js";
 import { mergeAsync } from "../../util/merge-async.js";
 import { hitToRecord } from "./document-codec.js";
-import { formatEsTimestamp } from "./timestamps.js";
-import type { ScanCursor, ScanView, SearchClient } from "./search-client.js";
-import { isPointInTimeLost } from "./transient-errors.js";
+import { DATE_NANOS_MAX, DATE_NANOS_MIN, formatEsTimestamp } from "./timestamps.js";
+import type { ScanCursor, ScanPage, ScanView, SearchClient } from "./search-client.js";
+import { isPointInTimeLost, isTransientElasticsearchError } from "./transient-errors.js";
 
 export interface EsScanSettings {
   readonly client: SearchClient;
@@ -20,16 +21,26 @@ export interface EsScanSettings {
   readonly shard?: { index: number; total: number };
   /** Runs one request again while it fails transiently (see util/retry.ts). */
   readonly retry: <T>(operation: () => Promise<T>) => Promise<T>;
-  /** Told when a scan starts over because its point in time was lost. */
-  readonly onRestart?: (index: string) => void;
+  /** Told when a scan starts over in a new view, and why (see ScanRestartCause). */
+  readonly onRestart?: (index: string, cause: ScanRestartCause) => void;
 }
 
-/** How often one scan starts over after losing its point in time, before the run gives up. */
+/**
+ * Why a scan starts over: its view (point in time or scroll) is gone from the cluster, or the answer
+ * to a page that cannot be asked for again was lost (`error`, transient).
+ */
+export type ScanRestartCause =
+  { readonly kind: "view lost" } | { readonly kind: "page lost"; readonly error: unknown };
+
+/** How often one scan starts over in a new view, before the run gives up. */
 export const POINT_IN_TIME_RESTARTS = 5;
 
-/** date_nanos holds 1970 to 2262 only. */
-const NANOS_MIN = 0n;
-const NANOS_MAX = 9_223_372_036_854_775n;
+/** A page that cannot be asked for again failed transiently: the cluster may have read it. */
+class PageLost extends Error {
+  constructor(readonly error: unknown) {
+    super("a page that cannot be asked for again failed; its answer may be lost", { cause: error });
+  }
+}
 
 function versionRange(plan: TablePlan, range: TimeRange): estypes.QueryDslQueryContainer {
   const field = plan.names.timestamp;
@@ -44,7 +55,8 @@ function versionRange(plan: TablePlan, range: TimeRange): estypes.QueryDslQueryC
       },
     };
   }
-  const clamp = (v: bigint): bigint => (v < NANOS_MIN ? NANOS_MIN : v > NANOS_MAX ? NANOS_MAX : v);
+  const clamp = (v: bigint): bigint =>
+    v < DATE_NANOS_MIN ? DATE_NANOS_MIN : v > DATE_NANOS_MAX ? DATE_NANOS_MAX : v;
   return {
     range: {
       [field]: {
@@ -93,15 +105,24 @@ export async function* scanIndex(
   for (let restarts = 0; ; restarts++) {
     const view = await settings.retry(() => settings.client.openView(plan.es.index, settings.keepAlive));
     try {
-      const sources = mine.map((slice) => () => scanSlice(settings, plan, query, range, view, slice, total));
+      const sources = mine.map((slice) => () => scanSlice(settings, plan, query, view, slice, total));
       for await (const batch of mergeAsync(sources, settings.slices)) yield batch;
       return;
     } catch (error) {
-      // A restart of the node that held the view loses it. Positions in one view mean nothing in
-      // another, so the scan starts over: what it reads again is equal on both sides by now and is not
-      // written twice.
-      if (!isPointInTimeLost(error) || restarts >= POINT_IN_TIME_RESTARTS) throw error;
-      settings.onRestart?.(plan.es.index);
+      // A restart of the node that held the view loses it, and a lost answer to a scroll page leaves
+      // the scroll past a page never seen. Positions in one view mean nothing in another, so the scan
+      // starts over: what it reads again is equal on both sides by now and is not written again (a
+      // record of a batch still being written may be written once more, unchanged).
+      const cause: ScanRestartCause | undefined =
+        error instanceof PageLost
+          ? { kind: "page lost", error: error.error }
+          : isPointInTimeLost(error)
+            ? { kind: "view lost" }
+            : undefined;
+      if (cause === undefined || restarts >= POINT_IN_TIME_RESTARTS) {
+        throw error instanceof PageLost ? error.error : error;
+      }
+      settings.onRestart?.(plan.es.index, cause);
     } finally {
       await settings.client.closeView(view);
     }
@@ -112,7 +133,6 @@ async function* scanSlice(
   settings: EsScanSettings,
   plan: TablePlan,
   query: estypes.QueryDslQueryContainer,
-  range: TimeRange,
   view: ScanView,
   slice: number,
   total: number,
@@ -120,27 +140,35 @@ async function* scanSlice(
   let after: ScanCursor | undefined;
   for (;;) {
     const from = after;
-    const page = await settings.retry(() =>
+    const read = (): Promise<ScanPage> =>
       settings.client.readPage(view, {
         query,
         size: settings.batchSize,
         ...(total > 1 ? { slice: { id: slice, max: total } } : {}),
         ...(from === undefined ? {} : { after: from }),
-      }),
-    );
+      });
+    const page =
+      from === undefined || view.repeatableContinuations ? await settings.retry(read) : await readOnce(read);
     const hits = page.hits;
     if (hits.length === 0) return;
     const records: SyncRecord[] = [];
     const bad: BadRecord[] = [];
     for (const hit of hits) {
       const read = hitToRecord(plan, hit);
-      const item = "kind" in read ? read : placeInRange(read, range);
-      if (item === undefined) continue;
-      if ("kind" in item) bad.push(item);
-      else records.push(item);
+      if ("kind" in read) bad.push(read);
+      else records.push(read);
     }
     yield { records, bad };
     if (page.next === undefined) return;
     after = page.next;
+  }
+}
+
+/** A page read that is not repeated: a transient failure means its answer may be lost. */
+async function readOnce(read: () => Promise<ScanPage>): Promise<ScanPage> {
+  try {
+    return await read();
+  } catch (error) {
+    throw isTransientElasticsearchError(error) ? new PageLost(error) : error;
   }
 }

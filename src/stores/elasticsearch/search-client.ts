@@ -9,6 +9,14 @@ export type SearchProduct = "elasticsearch" | "opensearch";
 /** A consistent view of one index that slices page through: a point in time, or scroll contexts. */
 export interface ScanView {
   readonly index: string;
+  /**
+   * Whether a page that continues a slice (`after` set) may be asked for again when its answer was
+   * lost (a timeout, a broken connection) after the cluster may have read it. True where the request
+   * names the page's position, so asking again answers the same hits: a point in time with
+   * search_after. False where reading moves the view on, so asking again answers the page after and
+   * the lost one is never seen: a scroll. A slice's first page may always be asked for again.
+   */
+  readonly repeatableContinuations: boolean;
 }
 
 export interface ScanPageRequest {

@@ -26,6 +26,27 @@ export function parseEsTimestamp(value: unknown): bigint | undefined {
   return BigInt(ms) * 1000n + BigInt((fraction ?? "").padEnd(6, "0").slice(0, 6));
 }
 
+/** date_nanos holds 1970 to 2262 only, in microseconds. */
+export const DATE_NANOS_MIN = 0n;
+export const DATE_NANOS_MAX = 9_223_372_036_854_775n;
+
+/**
+ * Why a version cannot be written to the timestamp field, or undefined when it can. Elasticsearch's
+ * own refusal names neither the limit nor the fix.
+ */
+export function unwritableVersion(
+  micros: bigint,
+  precision: VersionPrecision,
+  field: string,
+): string | undefined {
+  if (precision === "millisecond" || (micros >= DATE_NANOS_MIN && micros <= DATE_NANOS_MAX)) return undefined;
+  const when = micros < DATE_NANOS_MIN ? "before 1970" : "after 2262-04-11";
+  return (
+    `the version ${formatMicros(micros)} is ${when}, which the date_nanos field ${field} cannot hold; ` +
+    "map the field as date (milliseconds) in a new index to sync such records"
+  );
+}
+
 /** The text written to the timestamp field: six fraction digits for date_nanos, three for date. */
 export function formatEsTimestamp(micros: bigint, precision: VersionPrecision): string {
   return precision === "millisecond"

@@ -4,7 +4,8 @@
 // so pages would skip documents, and _id costs heap for every id of the index), and on 3.6 one such
 // read in the tests missed a document, for a reason not found. Scrolls have missed none, on 2.x or
 // 3.x, so they serve every version. A node restart loses the contexts, which the scan handles as a
-// lost point in time.
+// lost point in time. A scroll cannot be asked for the same page twice, so a continuation whose answer
+// was lost is not repeated: the view says so, and the scan starts over in a new one.
 import type { estypes } from "@elastic/elasticsearch";
 import type { ScanPage, ScanPageRequest, ScanView } from "../elasticsearch/search-client.js";
 import type { RestCall } from "./opensearch-client.js";
@@ -35,7 +36,10 @@ interface ScrollView extends ScanView {
 export function scrollViews(send: Send): ViewStrategy {
   return {
     open(index, keepAlive) {
-      const view: ScrollView = { index, keepAlive, contexts: new Map() };
+      // A continuation moves the scroll on the cluster: asked again after its answer was lost, it
+      // answers the page after. A first page only opens a context, and one whose answer was lost
+      // expires unused after keepAlive.
+      const view: ScrollView = { index, keepAlive, contexts: new Map(), repeatableContinuations: false };
       return Promise.resolve(view);
     },
     async read(view, request) {

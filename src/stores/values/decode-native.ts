@@ -16,6 +16,23 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 const SPECIAL_FLOATS: Readonly<Record<string, number>> = { NaN, Infinity, "-Infinity": -Infinity, "-0": -0 };
 const DATE_RANGE = [-(2 ** 31), 2 ** 31 - 1] as const;
 
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Cassandra keeps text as UTF-8, which cannot encode a lone surrogate: the driver would store U+FFFD
+ * instead, and the two sides would differ on every run.
+ */
+function wellFormed(text: string, path: string): string {
+  const at = text.search(LONE_SURROGATE);
+  if (at < 0) return text;
+  const unit = text.charCodeAt(at).toString(16);
+  throw new ValueError(
+    path,
+    `the text is not valid Unicode: a lone surrogate \\u${unit} at character ${at}, which UTF-8 ` +
+      "cannot hold; fix the value at its source",
+  );
+}
+
 export function decodeNative(json: unknown, name: NativeName, path: string): unknown {
   const refuse = (expected: string): never => {
     throw new ValueError(path, `${describeValue(json)} is not a valid ${name}: expected ${expected}`);
@@ -24,7 +41,7 @@ export function decodeNative(json: unknown, name: NativeName, path: string): unk
   switch (name) {
     case "text":
     case "varchar":
-      return text ?? refuse("a string");
+      return text === undefined ? refuse("a string") : wellFormed(text, path);
     case "ascii":
       return text !== undefined && /^\p{ASCII}*$/u.test(text) ? text : refuse("a string of ASCII characters");
     case "boolean":

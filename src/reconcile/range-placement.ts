@@ -1,0 +1,35 @@
+// Where a scanned record stands against the run's range: inside it, beyond it, or so far in the
+// future that it would win every comparison until then. The stores read what their queries select;
+// the engine alone decides what of it the run syncs and what it dead-letters.
+import { formatMicros } from "../core/micros.js";
+import type { ScanBatch, TimeRange } from "./record-store.js";
+import type { BadRecord, SyncRecord } from "./record.js";
+
+/** A scanned record inside the range, a bad record if it lies beyond the future limit, or nothing. */
+export function placeInRange(record: SyncRecord, range: TimeRange): SyncRecord | BadRecord | undefined {
+  if (record.version < range.end) return record;
+  if (range.futureLimit === undefined || record.version < range.futureLimit) return undefined;
+  return {
+    kind: "bad",
+    id: record.id,
+    reason:
+      `its timestamp ${formatMicros(record.version)} is far in the future (after ${formatMicros(range.futureLimit)}), ` +
+      `so it would win every comparison until then; correct the record's timestamp`,
+    raw: record,
+  };
+}
+
+/** A batch as the run sees it: records past the end left out, those past the future limit bad. */
+export function placeBatch(batch: ScanBatch, range: TimeRange): ScanBatch {
+  // Most batches lie wholly inside the range: they pass as they are, without a copy.
+  if (batch.records.every((record) => record.version < range.end)) return batch;
+  const records: SyncRecord[] = [];
+  const bad: BadRecord[] = [...batch.bad];
+  for (const record of batch.records) {
+    const placed = placeInRange(record, range);
+    if (placed === undefined) continue;
+    if ("kind" in placed) bad.push(placed);
+    else records.push(placed);
+  }
+  return { records, bad };
+}

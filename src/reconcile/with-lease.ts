@@ -1,0 +1,70 @@
+// The one scope in which work on a configuration holds its lease: a run, a replay of dead letters, a
+// change of the checkpoint. Taking the lease, keeping it, stopping on a signal and letting it go are
+// written once here, so the three cannot drift apart.
+import type { Lease, StateStore } from "../state/state-store.js";
+import { keepLease } from "./lease-keeper.js";
+import { LeaseHeldError } from "./run-errors.js";
+
+export interface LeaseScope {
+  readonly state: StateStore;
+  readonly key: string;
+  /** The run (or command) that holds the lease. */
+  readonly owner: string;
+  /** Where it runs: host and process, so a crashed holder on this host is recognised. */
+  readonly holder: string;
+  readonly ttlMs: number;
+  /** SIGINT or SIGTERM: stops the work, whether it came before the lease was taken or after. */
+  readonly signal: AbortSignal;
+  readonly log: (message: string, fields?: Record<string, unknown>) => void;
+  /** The clock that tells an expired lease taken over from one whose holder is gone. */
+  readonly now?: () => Date;
+}
+
+export interface HeldLease {
+  /** Aborted by the scope's signal, or when the lease is lost to another run. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Runs `work` while holding the configuration's lease, renewed at a third of its time to live. A
+ * lease held by another live run refuses the work with LeaseHeldError, before it starts. The lease is
+ * let go however the work ends; a release that fails is logged, never thrown over the work's own
+ * result or error, since the lease then runs out by itself.
+ */
+export async function withLease<T>(scope: LeaseScope, work: (held: HeldLease) => Promise<T>): Promise<T> {
+  const taken = await scope.state.acquireLease(scope.key, scope.owner, scope.holder, scope.ttlMs);
+  if (!taken.acquired) {
+    const held = taken.heldBy;
+    throw new LeaseHeldError(scope.key, held.holder, held.owner, held.expiresAt, scope.state.location);
+  }
+  if (taken.tookOverFrom !== undefined)
+    logTakeOver(scope, taken.tookOverFrom, (scope.now ?? (() => new Date()))());
+  const run = new AbortController();
+  const forward = (): void => {
+    run.abort(scope.signal.reason);
+  };
+  // A signal that came while the lease was being taken (start-up, a slow state store) fires no event.
+  if (scope.signal.aborted) forward();
+  else scope.signal.addEventListener("abort", forward, { once: true });
+  const keeper = keepLease(scope.state, taken.lease, scope.ttlMs, run);
+  try {
+    return await work({ signal: run.signal });
+  } finally {
+    scope.signal.removeEventListener("abort", forward);
+    await keeper.stop();
+    await scope.state.releaseLease(taken.lease).catch((error: unknown) => {
+      scope.log("could not release the lease; it expires by itself", {
+        key: scope.key,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    });
+  }
+}
+
+function logTakeOver(scope: LeaseScope, previous: Lease, now: Date): void {
+  const expired = previous.expiresAt.getTime() <= now.getTime();
+  scope.log(
+    expired ? "took over an expired lease" : "took over the lease of a run that is no longer running",
+    { from: previous.owner, holder: previous.holder },
+  );
+}

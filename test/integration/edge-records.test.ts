@@ -1,0 +1,132 @@
+// Records at the edges of what the stores hold: text that is not valid Unicode, which Cassandra's
+// UTF-8 cannot keep, and versions dated before 1970, which a range starting at the epoch never sees.
+// Each is synced or dead-lettered with its reason; none is rewritten on every run or left unseen.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { deadLetters, Harness, tableStats } from "../support/harness.js";
+
+const { Uuid } = cassandra.types;
+
+interface VerifyJson {
+  readonly sides: readonly {
+    readonly side: string;
+    readonly missing: number;
+    readonly differing: readonly { readonly id: string; readonly difference: string }[];
+  }[];
+}
+
+describe("text that is not valid Unicode", () => {
+  let h: Harness;
+  const id = Uuid.random().toString();
+  before(async () => {
+    h = await Harness.create("unicode");
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.things (id uuid PRIMARY KEY, tmstmp timestamp, name text)`,
+    );
+    assert.equal((await h.run()).code, EXIT.success);
+    const at = new Date(Date.now() - 5_000).toISOString();
+    // A lone surrogate: JSON can carry it escaped, UTF-8 cannot encode it.
+    await h.es.index({
+      index: `${h.index}-things`,
+      id,
+      document: { id, tmstmp: at, name: "bad\ud800x" },
+      refresh: true,
+    });
+  });
+  after(() => h.cleanup());
+
+  it("is dead-lettered with its reason, and never written, run after run", async () => {
+    for (const run of [1, 2]) {
+      const result = await h.run(["-b", "0", "--name", "unicode"]);
+      assert.equal(result.code, EXIT.partial, `run ${run}: ${JSON.stringify(result.summary)}`);
+      const stats = tableStats(result.summary, "things", "to-cassandra");
+      assert.deepEqual([stats["written"], stats["deadLettered"]], [0, 1], `run ${run}`);
+    }
+    const letters = await deadLetters((await h.run(["-b", "0", "--name", "unicode"])).summary);
+    assert.equal(letters.at(-1)?.id, id);
+    assert.match(
+      letters.at(-1)?.reason ?? "",
+      /"name": the text is not valid Unicode: a lone surrogate \\ud800 at character 3/,
+    );
+    const rows = await h.cassandra.execute(`SELECT id FROM ${h.keyspace}.things WHERE id = ?`, [id], {
+      prepare: true,
+    });
+    assert.equal(rows.rowLength, 0);
+  });
+});
+
+describe("versions dated before 1970", () => {
+  let h: Harness;
+  const fromCassandra = Uuid.random().toString();
+  const fromIndex = Uuid.random().toString();
+  const intoNanos = Uuid.random().toString();
+  const old = new Date("1960-01-01T00:00:00.123Z");
+
+  before(async () => {
+    h = await Harness.create("old");
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.dates (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.nanos (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    // A `date` field holds 1960; the `date_nanos` that synced maps a new index with cannot.
+    await h.es.indices.create({
+      index: `${h.index}-dates`,
+      mappings: { properties: { id: { type: "keyword" }, tmstmp: { type: "date" }, n: { type: "integer" } } },
+    });
+    const insert = (table: string, row: string, n: number) =>
+      h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, n) VALUES (?, ?, ?)`,
+        [row, old, n],
+        {
+          prepare: true,
+        },
+      );
+    await insert("dates", fromCassandra, 1);
+    await insert("nanos", intoNanos, 3);
+    await h.es.index({
+      index: `${h.index}-dates`,
+      id: fromIndex,
+      document: { id: fromIndex, tmstmp: old.toISOString(), n: 2 },
+      refresh: true,
+    });
+  });
+  after(() => h.cleanup());
+
+  it("are listed by verify without -b", async () => {
+    const result = await h.cli(["verify", ...h.baseArgs(), "--tables", "dates", "--json"]);
+    assert.equal(result.code, EXIT.differ, result.stderr);
+    const report = JSON.parse(result.stdout) as VerifyJson;
+    const ids = report.sides.flatMap((s) => s.differing.map((d) => d.id)).sort();
+    assert.deepEqual(ids, [fromCassandra, fromIndex].sort());
+  });
+
+  it("are synced by a configuration's first run, or dead-lettered where the index cannot hold them", async () => {
+    const result = await h.run(["--name", "old"]);
+    assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
+    assert.equal((result.summary["range"] as { begin: string }).begin, "0001-01-01T00:00:00.000000Z");
+    assert.equal(tableStats(result.summary, "dates", "to-es")["written"], 1);
+    assert.equal(tableStats(result.summary, "dates", "to-cassandra")["written"], 1);
+    const letters = await deadLetters(result.summary);
+    assert.deepEqual(
+      letters.map((l) => [l.table, l.id]),
+      [["nanos", intoNanos]],
+    );
+    assert.match(letters[0]?.reason ?? "", /1960-01-01T00:00:00\.123000Z.*before 1970.*date_nanos/);
+
+    const copied = await h.es.get({ index: `${h.index}-dates`, id: fromCassandra });
+    assert.equal((copied._source as { n: number }).n, 1);
+    const rows = await h.cassandra.execute(
+      `SELECT n, tmstmp FROM ${h.keyspace}.dates WHERE id = ?`,
+      [fromIndex],
+      {
+        prepare: true,
+      },
+    );
+    const row = rows.first();
+    assert.deepEqual([row.get("n"), (row.get("tmstmp") as Date).toISOString()], [2, old.toISOString()]);
+  });
+});

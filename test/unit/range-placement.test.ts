@@ -1,0 +1,43 @@
+// The engine's placement of what a store read: inside the range, past its end (left for a later run),
+// or beyond the future limit (bad, with the reason).
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { placeBatch, placeInRange } from "../../src/reconcile/range-placement.js";
+import { record } from "../support/memory-stores.js";
+
+const ID = "aaaaaaaa-0000-4000-8000-000000000000";
+
+describe("range placement", () => {
+  const range = { begin: 0n, end: 100n, futureLimit: 500n };
+
+  it("keeps a record below the end, drops one before the limit, and turns one past it bad", () => {
+    assert.deepEqual(placeInRange(record(ID, 99), range), record(ID, 99));
+    assert.equal(placeInRange(record(ID, 100), range), undefined);
+    assert.equal(placeInRange(record(ID, 499), range), undefined);
+    const bad = placeInRange(record(ID, 500), range);
+    assert.ok(bad !== undefined && "kind" in bad);
+    assert.match(bad.reason, /far in the future \(after 1970-01-01T00:00:00\.000500Z\)/);
+  });
+
+  it("drops whatever lies past the end when no future limit is set", () => {
+    assert.equal(placeInRange(record(ID, 1_000_000), { begin: 0n, end: 100n }), undefined);
+  });
+
+  it("passes a batch wholly in the range as it is, and splits one that is not", () => {
+    const inside = { records: [record(ID, 1), record(ID, 2)], bad: [] };
+    assert.equal(placeBatch(inside, range), inside);
+    const earlier = { kind: "bad", id: "x", reason: "no id", raw: {} } as const;
+    const mixed = placeBatch(
+      { records: [record(ID, 1), record(ID, 200), record(ID, 600)], bad: [earlier] },
+      range,
+    );
+    assert.deepEqual(
+      mixed.records.map((r) => r.version),
+      [1n],
+    );
+    assert.deepEqual(
+      mixed.bad.map((b) => b.id),
+      ["x", ID],
+    );
+  });
+});

@@ -1,0 +1,124 @@
+// The one lease scope of a run, a replay and a change of the checkpoint: refused while another run
+// holds the lease, stopped by a signal whenever it came, and let go however the work ended, without a
+// failed release ever hiding the work's own result or error.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { LeaseHeldError } from "../../src/reconcile/run-errors.js";
+import { withLease, type LeaseScope } from "../../src/reconcile/with-lease.js";
+import type { Lease } from "../../src/state/state-store.js";
+import { MemoryStateStore } from "../support/memory-stores.js";
+
+class ReleaseFails extends MemoryStateStore {
+  override releaseLease(): Promise<void> {
+    return Promise.reject(new Error("state store gone"));
+  }
+}
+
+function scope(state: MemoryStateStore, signal = new AbortController().signal) {
+  const logged: string[] = [];
+  const value: LeaseScope = {
+    state,
+    key: "app.app",
+    owner: "run-1",
+    holder: "here:1",
+    ttlMs: 60_000,
+    signal,
+    log: (message) => {
+      logged.push(message);
+    },
+  };
+  return { scope: value, logged };
+}
+
+describe("withLease", () => {
+  it("holds the lease while the work runs, and lets it go after", async () => {
+    const state = new MemoryStateStore();
+    const { scope: s } = scope(state);
+    const owner = await withLease(s, () => state.getLease("app.app").then((l) => l?.owner));
+    assert.equal(owner, "run-1");
+    assert.equal(state.leases.size, 0);
+  });
+
+  it("refuses the work while another live run holds the lease, and leaves that lease alone", async () => {
+    const state = new MemoryStateStore();
+    await state.acquireLease("app.app", "other-run", "there:2", 60_000);
+    const { scope: s } = scope(state);
+    let ran = false;
+    await assert.rejects(
+      withLease(s, () => {
+        ran = true;
+        return Promise.resolve();
+      }),
+      LeaseHeldError,
+    );
+    assert.equal(ran, false);
+    assert.equal(state.leases.get("app.app")?.owner, "other-run");
+  });
+
+  it("lets the lease go when the work fails, and rethrows the work's error", async () => {
+    const state = new MemoryStateStore();
+    const { scope: s } = scope(state);
+    await assert.rejects(
+      withLease(s, () => Promise.reject(new Error("table failed"))),
+      /table failed/,
+    );
+    assert.equal(state.leases.size, 0);
+  });
+
+  it("hands the work a stopped signal when the stop came before the lease was taken", async () => {
+    const stop = new AbortController();
+    stop.abort(new Error("SIGTERM"));
+    const state = new MemoryStateStore();
+    const { scope: s } = scope(state, stop.signal);
+    const seen = await withLease(s, ({ signal }) => Promise.resolve([signal.aborted, signal.reason]));
+    assert.deepEqual(seen, [true, stop.signal.reason]);
+    assert.equal(state.leases.size, 0);
+  });
+
+  it("stops the work on a signal that comes while it runs", async () => {
+    const stop = new AbortController();
+    const { scope: s } = scope(new MemoryStateStore(), stop.signal);
+    const reason = await withLease(
+      s,
+      ({ signal }) =>
+        new Promise<unknown>((resolve) => {
+          signal.addEventListener("abort", () => {
+            resolve(signal.reason);
+          });
+          stop.abort("SIGINT");
+        }),
+    );
+    assert.equal(reason, "SIGINT");
+  });
+
+  it("logs a release that fails, never putting it over the work's result or error", async () => {
+    const ok = scope(new ReleaseFails());
+    assert.equal(await withLease(ok.scope, () => Promise.resolve(42)), 42);
+    assert.deepEqual(ok.logged, ["could not release the lease; it expires by itself"]);
+
+    const failing = scope(new ReleaseFails());
+    await assert.rejects(
+      withLease(failing.scope, () => Promise.reject(new Error("checkpoint write refused"))),
+      /checkpoint write refused/,
+    );
+    assert.deepEqual(failing.logged, ["could not release the lease; it expires by itself"]);
+  });
+
+  it("says when it took over an expired lease", async () => {
+    const state = new MemoryStateStore();
+    const stale: Lease = {
+      key: "app.app",
+      owner: "crashed",
+      holder: "there:2",
+      acquiredAt: new Date(0),
+      expiresAt: new Date(1000),
+    };
+    state.acquireLease = (key, owner, holder, ttlMs) => {
+      const lease = { key, owner, holder, acquiredAt: new Date(), expiresAt: new Date(Date.now() + ttlMs) };
+      return Promise.resolve({ acquired: true, lease, tookOverFrom: stale });
+    };
+    const { scope: s, logged } = scope(state);
+    await withLease(s, () => Promise.resolve());
+    assert.deepEqual(logged, ["took over an expired lease"]);
+  });
+});
