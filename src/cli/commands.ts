@@ -4,6 +4,7 @@ import { hideBin } from "yargs/helpers";
 import { buildCli } from "../config/cli-options.js";
 import type { Flags } from "../config/layers.js";
 import { loadConfig } from "../config/load-config.js";
+import { withOptionSource, type OptionSources } from "../config/option-sources.js";
 import type { SyncOptions } from "../config/options.js";
 import { redactedConfig } from "../config/redact.js";
 import { InterruptedError } from "../reconcile/run-errors.js";
@@ -26,6 +27,7 @@ export async function main(signals: SignalControl): Promise<number> {
     controller.abort(new InterruptedError(signal));
   };
   let code: number = EXIT.success;
+  let sources: OptionSources | undefined;
   const options = async (flags: Flags, selectionRequired = true): Promise<SyncOptions> => {
     const resolved = await loadConfig({
       flags,
@@ -36,6 +38,7 @@ export async function main(signals: SignalControl): Promise<number> {
       },
     });
     logger.setLevel(resolved.logLevel);
+    sources = resolved.sources;
     // Until now a signal ended the process at once; from here the command has work to stop cleanly.
     signals.stopGracefully(onSignal);
     return resolved;
@@ -75,7 +78,9 @@ export async function main(signals: SignalControl): Promise<number> {
         code = await stateCommand(action, await options(flags), state, context);
       },
     }).parseAsync();
-  } catch (error) {
+  } catch (thrown) {
+    // A refusal found after connecting (a --tables typo) says where the option was given too.
+    const error = withOptionSource(thrown, sources);
     logger.done();
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`synced: ${message}\n`);

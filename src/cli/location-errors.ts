@@ -17,7 +17,8 @@ export async function namingTheLocation<T>(
   } catch (error) {
     if (!(error instanceof NoStateError || error instanceof StateSetupError)) throw error;
     const option = what === "dead letters" && options.deadLetter !== undefined ? "dead-letter" : "state";
-    const source = option === "state" ? options.locationSources.state : options.locationSources.deadLetter;
+    // A location the user did not set is --state's default.
+    const source = options.sources?.[option] ?? { kind: "default" };
     const beside =
       option === "state" && what === "dead letters"
         ? " (dead letters live beside the state unless --dead-letter says otherwise)"

@@ -2,6 +2,7 @@
 // them to a Pushgateway when it ends (--pushgateway), grouped by job `synced` and its state key; the
 // counters then hold that run's counts, as the Pushgateway's own guidance for batch jobs has it.
 import { Counter, Gauge, Pushgateway, Registry } from "prom-client";
+import type { PushgatewayTarget } from "../config/pushgateway.js";
 import { microsFromMillis } from "../core/micros.js";
 import type { RunReport } from "../reconcile/run-report.js";
 
@@ -74,8 +75,10 @@ export class RunMetrics {
   }
 
   /** Replaces the metrics of this configuration's group on the Pushgateway with these. */
-  async push(url: string, key: string, timeoutMs: number): Promise<void> {
-    const gateway = new Pushgateway(url, { timeout: timeoutMs }, this.registry);
+  async push(target: PushgatewayTarget, key: string, timeoutMs: number): Promise<void> {
+    // Node's request option `auth` sends it as basic auth.
+    const auth = target.auth === undefined ? {} : { auth: `${target.auth.username}:${target.auth.password}` };
+    const gateway = new Pushgateway(target.url, { timeout: timeoutMs, ...auth }, this.registry);
     await gateway.push({ jobName: "synced", groupings: { key } });
   }
 }

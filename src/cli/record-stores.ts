@@ -5,6 +5,7 @@ import type { SyncOptions } from "../config/options.js";
 import { microsFromMillis } from "../core/micros.js";
 import { CassandraStore } from "../stores/cassandra/cassandra-store.js";
 import { clusterCapabilities } from "../stores/cassandra/connect.js";
+import { readReplication } from "../stores/cassandra/unmeetable-consistency.js";
 import { requestSizeLimit } from "../stores/elasticsearch/connect.js";
 import { elasticsearchFailure } from "../stores/elasticsearch/elasticsearch-errors.js";
 import { ElasticsearchStore } from "../stores/elasticsearch/elasticsearch-store.js";
@@ -37,6 +38,8 @@ export async function recordStores(
   );
   // Read once per connection: the stores and the schema take the 4.1 paths on a 4.1 cluster.
   const capabilities = clusterCapabilities(clients.cassandra);
+  // What a consistency level is judged against: a level no retry can meet is refused at once.
+  const replication = await readReplication(clients.cassandra, options.keyspace);
   const shared = {
     signal: context.signal,
     retryWindowMs: options.retryWindowMs,
@@ -57,6 +60,8 @@ export async function recordStores(
         consistency[camel(options.cassandra.readConsistency)] ?? consistency["localQuorum"] ?? 6,
       writeConsistency:
         consistency[camel(options.cassandra.writeConsistency)] ?? consistency["localQuorum"] ?? 6,
+      ...(replication === undefined ? {} : { replication }),
+      localDc: options.cassandra.localDc,
       writes: options.cassandra.writes,
       splits: options.splits,
       concurrency: options.concurrency,

@@ -2,6 +2,7 @@
 // summary, and return the exit code.
 import { randomUUID } from "node:crypto";
 import { holderName } from "../state/lease-holder.js";
+import { withOptionSource } from "../config/option-sources.js";
 import type { SyncOptions } from "../config/options.js";
 import { nowMicros } from "../core/micros.js";
 import { defaultDeadLetterLocation } from "../core/state-location.js";
@@ -106,7 +107,7 @@ async function runConnected(
 ): Promise<number> {
   const { runId, key, state } = run;
   const stores = await recordStores(options, clients, context);
-  const report = await runSync(
+  const ran = await runSync(
     {
       runId,
       key,
@@ -139,6 +140,9 @@ async function runConnected(
       ...(context.onDecision ? { onDecision: context.onDecision } : {}),
     },
   );
+  // A run stopped by an option's value (a consistency level the keyspace cannot meet) says where it was given.
+  const report =
+    ran.error === undefined ? ran : { ...ran, error: withOptionSource(ran.error, options.sources) };
   context.logger.done();
   for (const stats of report.tables) context.logger.debug("table done", { ...stats });
   if (context.signal.aborted && report.outcome !== "interrupted") {
@@ -160,13 +164,17 @@ async function runConnected(
 
 /** A Pushgateway that cannot be reached costs the metrics of this run, not its result. */
 async function pushMetrics(metrics: RunMetrics, options: SyncOptions, key: string, context: RunContext) {
-  const url = options.pushgateway ?? "";
+  const target = options.pushgateway;
+  if (target === undefined) return;
   try {
-    await metrics.push(url, key, options.connectTimeoutMs);
+    await metrics.push(target, key, options.connectTimeoutMs);
   } catch (error) {
-    context.logger.info(`could not push the metrics to the Pushgateway ${url}; the run's result stands`, {
-      error: error instanceof Error ? error.message : String(error),
-    });
+    context.logger.info(
+      `could not push the metrics to the Pushgateway ${target.url}; the run's result stands`,
+      {
+        error: error instanceof Error ? error.message : String(error),
+      },
+    );
   }
 }
 

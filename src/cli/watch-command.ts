@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SyncOptions } from "../config/options.js";
 import { formatDuration } from "../config/duration.js";
+import { withOptionSource } from "../config/option-sources.js";
 import { SyncedError, UsageError } from "../core/errors.js";
 import { EXIT, exitCodeForError } from "./exit-codes.js";
 import { RunMetrics } from "./metrics.js";
@@ -74,8 +75,9 @@ export async function watchCommand(
 async function oneRun(options: SyncOptions, context: RunContext, metrics: RunMetrics): Promise<number> {
   try {
     return await runCommand(options, { ...context, metrics });
-  } catch (error) {
-    if (!(error instanceof SyncedError)) throw error;
+  } catch (thrown) {
+    if (!(thrown instanceof SyncedError)) throw thrown;
+    const error = withOptionSource(thrown, options.sources);
     context.logger.info(`the run failed: ${error.message}`, { kind: error.kind });
     metrics.failed(error.kind === "interrupted" ? "interrupted" : "failed");
     return exitCodeForError(error);

@@ -6,10 +6,12 @@ import type { Argv } from "yargs";
 import { didYouMean } from "../core/did-you-mean.js";
 import { SyncedError, UsageError } from "../core/errors.js";
 import { parseDuration } from "./duration.js";
+import { unknownCommand, positionals } from "./command-words.js";
 import { HELP_EPILOGUE } from "./help-text.js";
 import type { Flags } from "./layers.js";
 import { OPTION_SPECS } from "./option-specs.js";
 import type { OptionSpec } from "./option-specs.js";
+import { normalizeSwitchValues, switchOf } from "./switch-values.js";
 
 export const LETTER_ACTIONS = ["list", "show", "replay", "purge"] as const;
 export type LetterAction = (typeof LETTER_ACTIONS)[number];
@@ -225,7 +227,7 @@ export function addRunOptions<T>(cli: Argv<T>): Argv<T> {
  * make parsing throw a UsageError; errors thrown by handlers pass through unchanged.
  */
 export function buildCli(argv: readonly string[], handlers: CliHandlers): Argv {
-  const cli = yargs([...argv]);
+  const cli = yargs(normalizeSwitchValues(argv, SUBCOMMAND_SWITCHES));
   return (
     cli
       .scriptName("synced")
@@ -317,11 +319,35 @@ export function buildCli(argv: readonly string[], handlers: CliHandlers): Argv {
   );
 }
 
+/** The switches that subcommands add to the run options. */
+const SUBCOMMAND_SWITCHES = ["yes", "all"];
 const NAMES = OPTION_SPECS.flatMap((spec) => [spec.flag, ...(spec.alias === undefined ? [] : [spec.alias])]);
 const HINT = "Run synced --help to see every option.";
+const ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  state: STATE_ACTIONS,
+  "dead-letters": LETTER_ACTIONS,
+};
+
+/** Words that take no value, beside the run options' switches. */
+const VALUELESS = [...SUBCOMMAND_SWITCHES, "help", "h", "version"];
 
 function usageError(message: string, argv: readonly string[], cause: Error | undefined): UsageError {
   const unknown = /^Unknown arguments?: (.*)$/.exec(message);
+  const wrongWord = unknown === null ? undefined : unknownCommand(argv, VALUELESS, ACTIONS);
+  if (wrongWord !== undefined) return new UsageError(`${wrongWord} ${HINT}`, {}, { cause });
+  const [command, action] = positionals(argv, VALUELESS);
+  if (
+    message.startsWith("Not enough non-option arguments") &&
+    command === "dead-letters" &&
+    action === "show"
+  ) {
+    return new UsageError(
+      "synced dead-letters show needs the id of a letter: synced dead-letters show <letter>, with the " +
+        "options of its configuration. `synced dead-letters list` with the same options prints the ids.",
+      { argument: "letter" },
+      { cause },
+    );
+  }
   if (unknown !== null) {
     const names = (unknown[1] ?? "").split(", ");
     const parts = names.map((name) => describeUnknown(name, argv));
@@ -342,8 +368,17 @@ function describeUnknown(name: string, argv: readonly string[]): string {
     const bare = token.replace(/^-+/, "").split("=")[0];
     return token.startsWith("-") && (bare === name || bare === `no-${name}`);
   });
-  if (!given) return `Unexpected argument "${name}": synced takes options only, such as -k app -i app.`;
-  const guess = didYouMean(name, NAMES);
+  if (!given) {
+    const after = argv[argv.indexOf(name) - 1] ?? "";
+    const option = switchOf(after, SUBCOMMAND_SWITCHES);
+    if (option !== undefined) {
+      return `Unexpected argument "${name}" after ${after}, which takes no value: give ${after} alone, or write --${option}=false.`;
+    }
+    return `Unexpected argument "${name}": synced takes options only, such as -k app -i app.`;
+  }
+  // An option of the run can be unknown where it does not belong; suggesting it back would confuse.
+  const found = didYouMean(name, NAMES);
+  const guess = found === name ? undefined : found;
   return `Unknown option ${dashed(name)}${guess === undefined ? "" : ` (did you mean ${dashed(guess)}?)`}.`;
 }
 

@@ -14,6 +14,7 @@ import type {
   TlsOptions,
 } from "./options.js";
 import { readOptionFile, readSecret } from "./secrets.js";
+import { checkTlsFiles, type OptionFile } from "./tls-files.js";
 import type { Warn } from "./secrets.js";
 import { asBoolean, asChoice, asInteger, asList, asText, invalid } from "./values.js";
 import type { Setting } from "./values.js";
@@ -31,20 +32,21 @@ function nonEmpty(setting: Setting, items: string[]): string[] {
   return items;
 }
 
-// The files are read here only to refuse, at start-up, one that is missing or unreadable; the stores
-// read them again when they connect, so the options never hold a private key's content.
+// The files are read here only to refuse, at start-up, one that is missing, unreadable or not PEM;
+// the stores read them again when they connect, so the options never hold a private key's content.
 async function tls(
   layers: Layers,
   prefix: "cassandra-tls" | "es-tls",
   readFile: ReadFile,
 ): Promise<{ files: TlsOptions; any: boolean }> {
-  const path = async (flag: Flag): Promise<string | undefined> => {
+  const read = async (flag: Flag): Promise<OptionFile | undefined> => {
     const setting = layers.get(flag);
-    return setting === undefined ? undefined : (await readOptionFile(setting, readFile)).path;
+    return setting === undefined ? undefined : { setting, ...(await readOptionFile(setting, readFile)) };
   };
-  const ca = await path(`${prefix}-ca`);
-  const cert = await path(`${prefix}-cert`);
-  const key = await path(`${prefix}-key`);
+  const caFile = await read(`${prefix}-ca`);
+  const certFile = await read(`${prefix}-cert`);
+  const keyFile = await read(`${prefix}-key`);
+  const [ca, cert, key] = [caFile?.path, certFile?.path, keyFile?.path];
   const insecure = layers.read(`${prefix}-insecure`, asBoolean) ?? false;
   if ((cert === undefined) !== (key === undefined)) {
     throw new ConfigError(
@@ -53,6 +55,11 @@ async function tls(
       `--${prefix}-cert and --${prefix}-key go together: a client certificate needs its key.`,
     );
   }
+  checkTlsFiles(prefix, {
+    ...(caFile && { ca: caFile }),
+    ...(certFile && { cert: certFile }),
+    ...(keyFile && { key: keyFile }),
+  });
   const files: TlsOptions = {
     insecure,
     ...(ca === undefined ? {} : { ca }),

@@ -10,7 +10,9 @@ const PART = /(\d+)(ms|s|m|h|d)/g;
 
 /**
  * Parses `1500ms`, `30s`, `5m`, `1h`, `2d`, or a combination such as `1h30m`, into milliseconds.
- * `0` alone is accepted. Anything else is a ConfigError that names `option`.
+ * `0` alone is accepted. Anything else is a ConfigError that names `option`: so is a combination
+ * that gives a unit twice (`1h1h`) or a smaller unit before a larger one (`30m1h`), which is a slip
+ * of the keyboard more often than a sum anyone meant.
  */
 export function parseDuration(
   value: string,
@@ -30,12 +32,32 @@ export function parseDuration(
       { details: { value } },
     );
   }
+  checkUnitOrder(text, option, source);
   let total = 0;
   for (const [, amount, unit] of text.matchAll(PART)) total += Number(amount) * UNIT_MS[unit as Unit];
   if (!Number.isSafeInteger(total)) {
     throw new ConfigError(option, source, `"${value}" is too long a duration.`, { details: { value } });
   }
   return total;
+}
+
+const ORDER: readonly string[] = Object.keys(UNIT_MS);
+
+function checkUnitOrder(text: string, option: string, source: OptionSource): void {
+  const seen: string[] = [];
+  for (const [, , unit = ""] of text.matchAll(PART)) {
+    const previous = seen.at(-1);
+    if (previous !== undefined && ORDER.indexOf(unit) <= ORDER.indexOf(previous)) {
+      const slip = seen.includes(unit) ? `gives the unit ${unit} twice` : `gives ${previous} before ${unit}`;
+      throw new ConfigError(
+        option,
+        source,
+        `"${text}" ${slip}. Give each unit once, largest first, as in 1h30m or 1m30s500ms.`,
+        { details: { value: text } },
+      );
+    }
+    seen.push(unit);
+  }
 }
 
 /** The shortest exact form of a duration, in the syntax parseDuration reads: 300000 → `5m`. */

@@ -4,7 +4,9 @@ export const HELP_EPILOGUE = `Precedence: flags, then SYNCED_* environment varia
 
 Times (-b, -e): ISO-8601 with Z or an offset (2015-01-01T00:00:00.123456Z, 2015-01-01T01:00:00+01:00); a date, meaning midnight UTC (2015-01-01); epoch seconds (1420070400, 1420070400.5); or an epoch with a unit, s, ms, us or ns (1420070400000ms). Times are kept to the microsecond; finer digits are dropped. A bare number is always seconds.
 
-Durations (--lag, --lease-ttl, --max-future, --connect-timeout, --state-timeout, --retry-window): whole numbers with a unit, ms, s, m, h or d, which may be combined: 1500ms, 30s, 5m, 1h30m, 2d.
+Durations (--lag, --lease-ttl, --max-future, --connect-timeout, --state-timeout, --retry-window): whole numbers with a unit, ms, s, m, h or d, which may be combined, each unit once and largest first: 1500ms, 30s, 5m, 1h30m, 2d (1h1h and 30m1h are refused as typos).
+
+Switches (--dry-run, --json, --quiet, ...): given alone they are on, --no-<switch> turns one off. With a value (--json=false, SYNCED_JSON, json: in the config file) they take true or false, yes or no, on or off, 1 or 0; any other value is refused.
 
 Lists (--tables, --exclude-tables, --cassandra-contact-points, --es-nodes): comma separated, or the flag repeated.
 
@@ -33,8 +35,9 @@ Examples:
   synced -k app -i app                                Sync from the checkpoint to now minus the lag
   synced -k app -i app -b 1420070400 -e 1422748800    Sync January 2015 (the checkpoint does not move back)
 
-Exit codes: 0 success; 1 failed (checkpoint kept); 2 bad flags, environment, config file or state location (also:
-status or dead-letters where no run made a state or dead-letter store; they create none); 3 partial success (some
-records were dead-lettered); 4 another run of this configuration holds the lease; 5 a store cannot be reached or
-refused the credentials; 6 more records failed than --max-errors allows (checkpoint kept); 130 stopped by SIGINT or
-SIGTERM, at any moment once synced runs (lease released, checkpoint kept).`;
+Exit codes: 0 success; 1 failed (checkpoint kept); 2 bad flags, environment, config file or state location, or a value
+found wrong after connecting (a table name, a consistency level the keyspace cannot meet), or status or dead-letters
+where no run made a state or dead-letter store (they create none); 3 partial success (some records were
+dead-lettered); 4 another run of this configuration holds the lease; 5 a store cannot be reached or refused the
+credentials; 6 more records failed than --max-errors allows (checkpoint kept); 130 stopped by SIGINT or SIGTERM, at
+any moment once synced runs (lease released, checkpoint kept).`;

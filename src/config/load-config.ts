@@ -11,21 +11,15 @@ import { didYouMean } from "../core/did-you-mean.js";
 import { ConfigError, type OptionSource } from "../core/errors.js";
 import { Layers, missing } from "./layers.js";
 import type { Env, Flags } from "./layers.js";
-import {
-  columnName,
-  cqlName,
-  deadLetterLocation,
-  indexName,
-  nodeUrl,
-  stateKey,
-  stateLocation,
-} from "./names.js";
+import { columnName, cqlName, deadLetterLocation, indexName, stateKey, stateLocation } from "./names.js";
 import { readOptionFileFromDisk } from "./option-file.js";
+import { optionSources } from "./option-sources.js";
 import { OPTION_SPECS } from "./option-specs.js";
 import type { SyncOptions } from "./options.js";
 import type { Warn } from "./secrets.js";
 import { formatMicros } from "../core/micros.js";
 import { parseTimestamp } from "./time-range.js";
+import { pushgatewayTarget } from "./pushgateway.js";
 import { parseShard } from "./shard.js";
 import { asBoolean, asChoice, asInteger, asList, asNumericText, asText, invalid } from "./values.js";
 import type { Setting } from "./values.js";
@@ -144,8 +138,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
   const deadLetter = layers.read("dead-letter", deadLetterLocation);
   const state = layers.must("state", stateLocation);
   checkApartFromSynced(layers, index, state, deadLetter);
-  // An http(s) URL without credentials, which would be logged with the options: as a node's.
-  const pushgateway = layers.read("pushgateway", (s) => nodeUrl(s, asText(s)));
+  const pushgateway = layers.read("pushgateway", (s) => pushgatewayTarget(s, warn));
   const quiet = flag(layers, "quiet");
   const verbose = flag(layers, "verbose");
   if (quiet && verbose) {
@@ -175,7 +168,6 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     ...(name === undefined ? {} : { name }),
     state,
     ...(deadLetter === undefined ? {} : { deadLetter }),
-    locationSources: locationSources(layers),
     maxErrors: layers.must("max-errors", (s) => asInteger(s, 0, Number.MAX_SAFE_INTEGER)),
     batchSize: layers.must("batch-size", count(1)),
     concurrency: layers.must("concurrency", (s) => asInteger(s, 1, 1024)),
@@ -191,15 +183,8 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     logLevel: quiet ? "error" : verbose ? "debug" : "info",
     ...(pushgateway === undefined ? {} : { pushgateway }),
     ...(file === undefined ? {} : { configFile: file.path }),
+    sources: optionSources(layers),
     cassandra: await cassandraOptions(layers, readFile, warn),
     elasticsearch: await elasticsearchOptions(layers, readFile, warn),
-  };
-}
-
-function locationSources(layers: Layers): SyncOptions["locationSources"] {
-  const deadLetter = layers.find("dead-letter")?.source;
-  return {
-    state: layers.get("state")?.source ?? { kind: "default" },
-    ...(deadLetter === undefined ? {} : { deadLetter }),
   };
 }

@@ -95,7 +95,7 @@ const DESCRIPTIONS: Record<Flag, string> = {
   keyspace: "Cassandra keyspace",
   index: "Elasticsearch index; with index-per-table, the alias over the per-table indices and their prefix",
   tables: "Only these tables (comma list or repeated); default: every table",
-  "exclude-tables": "Skip these tables (comma list or repeated)",
+  "exclude-tables": "Skip these tables (comma list or repeated); a name that is no table or type is refused",
   direction: or(DIRECTION_CHOICES),
   layout: `${or(LAYOUTS)}: one index per table, or one index with a type field`,
   "type-field": "The field that names the table, with --layout type-field",
@@ -132,7 +132,7 @@ const DESCRIPTIONS: Record<Flag, string> = {
   quiet: "Log errors only, and no progress",
   verbose: "Log more: progress after every batch, and debug lines",
   pushgateway:
-    "A Prometheus Pushgateway URL (http or https): each run pushes its metrics there when it ends, as job synced grouped by its state key",
+    "A Prometheus Pushgateway URL (http or https): each run pushes its metrics there when it ends, as job synced grouped by its state key; https://user:password@host:9091 sends basic auth, and the password is never printed",
   "cassandra-contact-points": "Hosts, comma separated (host or host:port)",
   "cassandra-port": "Native protocol port",
   "cassandra-local-dc": "Local datacenter",

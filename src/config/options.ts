@@ -1,5 +1,7 @@
 // The fully resolved options every other module reads. Defaults are kept as the text a user would
 // type, because they go through the same parsers as user values and are shown verbatim in `--help`.
+import type { OptionSources } from "./option-sources.js";
+import type { PushgatewayTarget } from "./pushgateway.js";
 import type { DirectionChoice } from "../core/direction.js";
 import type { OptionSource } from "../core/errors.js";
 import type { Layout } from "../core/layout.js";
@@ -98,8 +100,6 @@ export interface SyncOptions {
   readonly state: StateLocation;
   /** Absent: beside the state, in the same backend. */
   readonly deadLetter?: DeadLetterLocation;
-  /** Where --state and --dead-letter came from, for messages about what is (or is not) there. */
-  readonly locationSources: { readonly state: OptionSource; readonly deadLetter?: OptionSource };
   /** The error budget: the run stops once more records than this have failed. */
   readonly maxErrors: number;
   readonly batchSize: number;
@@ -122,9 +122,11 @@ export interface SyncOptions {
   readonly json: boolean;
   /** --quiet: errors only; --verbose: debug lines too. */
   readonly logLevel: "error" | "info" | "debug";
-  /** A Pushgateway's URL: each run pushes its metrics there when it ends. */
-  readonly pushgateway?: string;
+  /** A Pushgateway: each run pushes its metrics there when it ends. */
+  readonly pushgateway?: PushgatewayTarget;
   readonly configFile?: string;
+  /** Where the options the user set came from, for refusals found after connecting; never logged. */
+  readonly sources?: OptionSources;
   readonly cassandra: CassandraOptions;
   readonly elasticsearch: ElasticsearchOptions;
 }

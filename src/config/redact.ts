@@ -9,7 +9,9 @@ export const REDACTED = "[redacted]";
 
 /** A JSON-safe copy of `options` with every secret replaced by "[redacted]". */
 export function redactedConfig(options: SyncOptions): Record<string, unknown> {
-  return redact(options) as Record<string, unknown>;
+  // Where each value came from is for messages, not for every run's log.
+  const logged = Object.fromEntries(Object.entries(options).filter(([key]) => key !== "sources"));
+  return redact(logged) as Record<string, unknown>;
 }
 
 function redact(value: unknown): unknown {

@@ -25,7 +25,12 @@ export function quoted(setting: Setting, text: string): string {
 /** One non-empty string. Integer numbers from a file are accepted as their digits, except for secrets. */
 export function asText(setting: Setting): string {
   const { raw } = setting;
-  if (Array.isArray(raw)) throw invalid(setting, "given more than once; give it once");
+  if (Array.isArray(raw)) {
+    // Only a repeated flag gives a list from the command line; a file's list is a value of the wrong shape.
+    if (setting.source.kind === "file")
+      throw invalid(setting, "takes one value, not a list; keep the one you mean");
+    throw invalid(setting, "given more than once; give it once");
+  }
   let text: string;
   // A secret is taken verbatim: spaces around it may be part of it.
   if (typeof raw === "string") text = setting.secret ? raw : raw.trim();
@@ -53,17 +58,21 @@ export function asList(setting: Setting): string[] {
 const TRUE = new Set(["true", "1", "yes", "on"]);
 const FALSE = new Set(["false", "0", "no", "off"]);
 
+/** The words a switch takes as a value, in any case: true, 1, yes, on; false, 0, no, off. */
+export function booleanWord(text: string): boolean | undefined {
+  const word = text.trim().toLowerCase();
+  return TRUE.has(word) ? true : FALSE.has(word) ? false : undefined;
+}
+
+const BOOLEAN_ADVICE = "write true or false (yes/no, on/off and 1/0 are read too)";
+
 export function asBoolean(setting: Setting): boolean {
   const { raw } = setting;
   if (typeof raw === "boolean") return raw;
-  if (typeof raw === "string") {
-    const text = raw.trim().toLowerCase();
-    if (TRUE.has(text)) return true;
-    if (FALSE.has(text)) return false;
-  }
-  if (Array.isArray(raw) && raw.every((item) => item === raw[0]))
-    return asBoolean({ ...setting, raw: raw[0] });
-  throw invalid(setting, `${JSON.stringify(raw)} is not true or false`);
+  const word = typeof raw === "string" || raw === 0 || raw === 1 ? booleanWord(String(raw)) : undefined;
+  if (word !== undefined) return word;
+  if (Array.isArray(raw)) throw invalid(setting, "takes true or false, not a list");
+  throw invalid(setting, `${JSON.stringify(raw)} is not true or false; ${BOOLEAN_ADVICE}`);
 }
 
 export function asInteger(setting: Setting, min: number, max: number): number {

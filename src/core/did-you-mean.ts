@@ -20,13 +20,19 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
  * when none is, the first `limit` candidates in their own order, so the user sees what exists.
  */
 export function closestNames(word: string, candidates: readonly string[], limit = 3): string[] {
+  const near = nearNames(word, candidates, limit);
+  return near.length > 0 ? near : candidates.slice(0, limit);
+}
+
+/** Up to `limit` candidates, closest to `word` first, that are close enough to be the intended one. */
+export function nearNames(word: string, candidates: readonly string[], limit = 3): string[] {
   const threshold = Math.max(2, Math.floor(word.length / 2));
-  const near = candidates
+  return candidates
     .map((candidate) => ({ candidate, distance: editDistance(word.toLowerCase(), candidate.toLowerCase()) }))
     .filter((c) => c.distance <= threshold)
     .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
-    .map((c) => c.candidate);
-  return (near.length > 0 ? near : candidates).slice(0, limit);
+    .map((c) => c.candidate)
+    .slice(0, limit);
 }
 
 function editDistance(a: string, b: string): number {

@@ -59,8 +59,13 @@ export type PlanEntry =
   | { readonly kind: "sync"; readonly plan: TablePlan; readonly createIndex: boolean }
   | { readonly kind: "create-table"; readonly name: string; readonly index: string }
   | { readonly kind: "skip"; readonly name: string; readonly reason: string }
-  /** A --tables name that is neither a table nor a type: a typo, which the run refuses. */
-  | { readonly kind: "unknown"; readonly name: string; readonly closest: readonly string[] }
+  /** A --tables or --exclude-tables name that is neither a table nor a type: a typo, which the run refuses. */
+  | {
+      readonly kind: "unknown";
+      readonly option: "tables" | "exclude-tables";
+      readonly name: string;
+      readonly closest: readonly string[];
+    }
   /** A column option that no selected table has a column for: a typo, which the run refuses. */
   | {
       readonly kind: "unknown-column";
@@ -85,6 +90,17 @@ export function planTables(input: PlanInput): PlanEntry[] {
     if (table !== undefined) selectedTables.push(table);
     entries.push(planOne(input, table, types.get(key), key));
   }
+  // An excluded name that matches nothing excludes nothing: most likely not what was meant.
+  for (const name of input.exclude) {
+    const key = name.toLowerCase();
+    if (!tables.has(key) && !types.has(key))
+      entries.push({
+        kind: "unknown",
+        option: "exclude-tables",
+        name,
+        closest: closestNames(name, knownNames(input)),
+      });
+  }
   return [...unmatchedColumns(input, selectedTables), ...entries];
 }
 
@@ -106,6 +122,10 @@ function unmatchedColumns(input: PlanInput, selected: readonly TableInput[]): Pl
   return unmatched;
 }
 
+function knownNames(input: PlanInput): string[] {
+  return [...new Set([...input.tables.map((t) => t.name), ...input.types.map((t) => t.name)])].sort();
+}
+
 function planOne(
   input: PlanInput,
   table: TableInput | undefined,
@@ -115,11 +135,13 @@ function planOne(
   const name = table?.name ?? type?.name ?? key;
   const skip = (reason: string): PlanEntry => ({ kind: "skip", name, reason });
   if (table === undefined && type === undefined) {
-    const known = [
-      ...new Set([...input.tables.map((t) => t.name), ...input.types.map((t) => t.name)]),
-    ].sort();
     const given = input.include.find((n) => n.toLowerCase() === key) ?? key;
-    return { kind: "unknown", name: given, closest: closestNames(given, known) };
+    return {
+      kind: "unknown",
+      option: "tables",
+      name: given,
+      closest: closestNames(given, knownNames(input)),
+    };
   }
   if (table === undefined && type !== undefined) {
     // A table created from a type whose version field is unusable could never be synced.

@@ -67,7 +67,8 @@ export interface RunDependencies {
 }
 
 export async function runSync(settings: RunSettings, deps: RunDependencies): Promise<RunReport> {
-  const started = new Date();
+  const clock = (): Date => new Date(millisFromMicros(deps.now()));
+  const started = clock();
   const report = await withLease(
     {
       state: deps.state,
@@ -77,7 +78,7 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
       ttlMs: settings.leaseTtlMs,
       signal: deps.signal,
       log: deps.log,
-      now: () => new Date(millisFromMicros(deps.now())),
+      now: clock,
     },
     // Aborted by SIGINT/SIGTERM through deps.signal, or by losing the lease to another run.
     ({ signal }) => runHeld(settings, deps, signal, started),
@@ -162,7 +163,7 @@ async function runHeld(
     deadLettered: deps.deadLetters.count,
     deadLetterLocation: deps.deadLetters.location,
     ...(deps.deadLetters.wouldPut === undefined ? {} : { wouldDeadLetter: deps.deadLetters.wouldPut }),
-    durationMs: Date.now() - started.getTime(),
+    durationMs: millisFromMicros(deps.now()) - started.getTime(),
     ...(failure ? { error: failure } : {}),
   };
 }
@@ -237,20 +238,28 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
   return { checkpointBefore, range, entries };
 }
 
+const UNKNOWN_ADVICE = {
+  tables: "Correct the name, or leave --tables out to sync every table.",
+  "exclude-tables": "Correct the name, or remove it from --exclude-tables.",
+} as const;
+
 export function unknownTables(unknown: readonly Extract<PlanEntry, { kind: "unknown" }>[]): ConfigError {
-  const each = unknown.map(
-    (e) =>
-      `'${e.name}' is neither a table of the keyspace nor a type of the index` +
-      (e.closest.length > 0
-        ? ` (closest: ${e.closest.join(", ")})`
-        : " (the keyspace and the index hold none)"),
-  );
-  return new ConfigError(
-    "tables",
-    undefined,
-    `--tables names what does not exist: ${each.join("; ")}. Correct the name, or leave --tables out to sync every table.`,
-    { details: { unknown: unknown.map((e) => e.name) } },
-  );
+  const options = [...new Set(unknown.map((e) => e.option))];
+  const sentences = options.map((option) => {
+    const each = unknown
+      .filter((e) => e.option === option)
+      .map(
+        (e) =>
+          `'${e.name}' is neither a table of the keyspace nor a type of the index` +
+          (e.closest.length > 0
+            ? ` (closest: ${e.closest.join(", ")})`
+            : " (the keyspace and the index hold none)"),
+      );
+    return `--${option} names what does not exist: ${each.join("; ")}. ${UNKNOWN_ADVICE[option]}`;
+  });
+  return new ConfigError(options[0] ?? "tables", undefined, sentences.join(" "), {
+    details: { unknown: unknown.map((e) => e.name) },
+  });
 }
 
 const COLUMN_OPTIONS = { id: "id-column", timestamp: "timestamp-column", tombstone: "tombstone-column" };

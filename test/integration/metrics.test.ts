@@ -1,6 +1,7 @@
 // Metrics pushed at the end of a run (--pushgateway), as a CronJob does: a real HTTP listener takes
 // the push where a Pushgateway would, and a parser of the exposition format reads it.
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
@@ -86,6 +87,33 @@ describe("metrics pushed to a Pushgateway", () => {
       result.stderr,
       /could not push the metrics to the Pushgateway http:\/\/127\.0\.0\.1:\d+; the run's result stands/,
     );
+  });
+
+  it("pushes with basic auth from the URL's user and password, and prints the password nowhere", async () => {
+    const secured = await pushListener();
+    try {
+      const password = `pw-${randomBytes(8).toString("hex")}`;
+      const credentials = `pusher:${password}@`;
+      const url = secured.url.replace("://", `://${credentials}`);
+      // From the environment, as a CronJob takes it from a Secret; on the command line it is warned of.
+      const fromEnv = await h.cli([...h.baseArgs(), "--name", "metrics-auth"], { SYNCED_PUSHGATEWAY: url });
+      assert.equal(fromEnv.code, EXIT.success, fromEnv.stderr);
+      const fromFlag = await h.cli([...h.baseArgs(), "--name", "metrics-auth", "--pushgateway", url]);
+      assert.equal(fromFlag.code, EXIT.success, fromFlag.stderr);
+      assert.match(fromFlag.stderr, /--pushgateway on the command line holds a password/);
+      const basic = `Basic ${Buffer.from(`pusher:${password}`).toString("base64")}`;
+      assert.deepEqual(
+        secured.pushes.map((p) => [p.path, p.authorization]),
+        [
+          ["/metrics/job/synced/key/metrics-auth", basic],
+          ["/metrics/job/synced/key/metrics-auth", basic],
+        ],
+      );
+      for (const output of [fromEnv.stdout, fromEnv.stderr, fromFlag.stdout, fromFlag.stderr])
+        assert.ok(!output.includes(password), output);
+    } finally {
+      await secured.close();
+    }
   });
 
   it("refuses a Pushgateway that is not an http URL, before doing anything", async () => {

@@ -34,11 +34,83 @@ describe("refused and stopped runs", () => {
   it("refuses --tables naming a table that does not exist, with the closest ones, and keeps no state", async () => {
     const result = await h.cli([...h.baseArgs(), "--tables", "thngs,people", "--name", "typo"]);
     assert.equal(result.code, EXIT.usage, result.stderr);
-    assert.match(result.stderr, /--tables names what does not exist: 'thngs' .*closest: things, thongs/);
+    assert.match(
+      result.stderr,
+      /flag --tables: --tables names what does not exist: 'thngs' .*closest: things, thongs/,
+    );
     const store = new FileStateStore({ directory: h.stateDir });
     assert.equal(await store.getCheckpoint("typo"), undefined);
     assert.deepEqual(await store.recentRuns("typo", 5), []);
     assert.equal((await store.acquireLease("typo", "probe", "here:1", 1000)).acquired, true);
+  });
+
+  it("refuses --exclude-tables naming a table that does not exist, as it refuses --tables, naming where it came from", async () => {
+    const fromFlag = await h.cli([...h.baseArgs(), "--exclude-tables", "thngs", "--name", "typo-excluded"]);
+    assert.equal(fromFlag.code, EXIT.usage, fromFlag.stderr);
+    assert.match(
+      fromFlag.stderr,
+      /flag --exclude-tables: --exclude-tables names what does not exist: 'thngs' .*closest: things, thongs.*remove it from --exclude-tables/,
+    );
+    const fromEnv = await h.cli([...h.baseArgs(), "--name", "typo-excluded"], {
+      SYNCED_EXCLUDE_TABLES: "people,thngs",
+    });
+    assert.equal(fromEnv.code, EXIT.usage, fromEnv.stderr);
+    assert.match(
+      fromEnv.stderr,
+      /environment variable SYNCED_EXCLUDE_TABLES: --exclude-tables names .*'thngs'/,
+    );
+    const store = new FileStateStore({ directory: h.stateDir });
+    assert.equal(await store.getCheckpoint("typo-excluded"), undefined);
+    assert.deepEqual(await store.recentRuns("typo-excluded", 5), []);
+    assert.equal((await store.acquireLease("typo-excluded", "probe", "here:1", 1000)).acquired, true);
+  });
+
+  it("stops at once when a consistency level asks for more replicas than the keyspace has, naming the option and the replication factor", async () => {
+    // The test keyspace has one replica. Cassandra answers THREE as unavailable, which is retried
+    // for --retry-window when a node is down, but here no retry can ever succeed.
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.replicas (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
+    );
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.replicas (id, tmstmp, v) VALUES (?, ?, 1)`,
+      [Uuid.random(), new Date(Date.now() - 5_000)],
+      { prepare: true },
+    );
+    const read = await h.cli([
+      ...h.baseArgs(),
+      ...["--tables", "replicas", "--name", "three", "--direction", "to-es"],
+      ...["--cassandra-read-consistency", "THREE", "--retry-window", "20s"],
+    ]);
+    const readOutput = `${read.stdout}\n${read.stderr}`;
+    assert.equal(read.code, EXIT.usage, readOutput);
+    assert.match(
+      readOutput,
+      /flag --cassandra-read-consistency: .*THREE needs 3 replicas, but keyspace \w+ has 1 \(SimpleStrategy, replication factor 1, on 1 node\)/,
+    );
+    assert.doesNotMatch(readOutput, /trying again|check that the nodes run/i);
+    assert.ok(read.elapsedMs < 20_000, `took ${read.elapsedMs} ms: the retry window was waited out`);
+
+    // The read run created the table's index before its first read; a document there is to be copied.
+    const id = Uuid.random().toString();
+    await h.es.index({
+      index: `${h.index}-replicas`,
+      id,
+      document: { id, tmstmp: new Date(Date.now() - 5_000).toISOString(), v: 2 },
+      refresh: true,
+    });
+    const write = await h.cli(
+      [...h.baseArgs(), ...["--tables", "replicas", "--name", "three", "--direction", "to-cassandra"]],
+      { SYNCED_CASSANDRA_WRITE_CONSISTENCY: "three", SYNCED_RETRY_WINDOW: "20s" },
+    );
+    const writeOutput = `${write.stdout}\n${write.stderr}`;
+    assert.equal(write.code, EXIT.usage, writeOutput);
+    assert.match(
+      writeOutput,
+      /environment variable SYNCED_CASSANDRA_WRITE_CONSISTENCY: .*THREE needs 3 replicas, but .*replication factor 1/,
+    );
+    assert.doesNotMatch(writeOutput, /trying again/);
+    const store = new FileStateStore({ directory: h.stateDir });
+    assert.equal(await store.getCheckpoint("three"), undefined);
   });
 
   it("skips an index without a timestamp mapping before creating a table for it", async () => {

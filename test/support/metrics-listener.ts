@@ -9,6 +9,8 @@ export interface Push {
   readonly method: string;
   readonly path: string;
   readonly families: readonly ParsedFamily[];
+  /** The Authorization header the push came with, if any. */
+  readonly authorization?: string;
 }
 
 export interface MetricsListener {
@@ -27,7 +29,13 @@ export async function pushListener(): Promise<MetricsListener> {
     request.on("end", () => {
       const path = request.url ?? "";
       if ((request.method === "PUT" || request.method === "POST") && path.startsWith("/metrics/job/")) {
-        pushes.push({ method: request.method, path, families: parsePrometheusTextFormat(body) });
+        const { authorization } = request.headers;
+        pushes.push({
+          method: request.method,
+          path,
+          families: parsePrometheusTextFormat(body),
+          ...(authorization === undefined ? {} : { authorization }),
+        });
         response.writeHead(200).end();
       } else response.writeHead(404).end();
     });

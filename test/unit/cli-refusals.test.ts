@@ -107,6 +107,20 @@ describe("settings refused before connecting", () => {
     );
   });
 
+  it("names a TLS file that holds no PEM certificate or key, and the option, before connecting", async () => {
+    const garbage = join(dir, "garbage.key");
+    await writeFile(garbage, "not a key\n");
+    const stderr = await refused(
+      ["--es-tls-cert", pem, "--es-tls-key", garbage],
+      /flag --es-tls-cert: .*present\.pem holds a certificate that cannot be read/,
+    );
+    assert.doesNotMatch(stderr, /cannot reach|PEM routines/);
+    await refused(
+      ["--cassandra-tls-ca", garbage],
+      /flag --cassandra-tls-ca: .*garbage\.key holds no PEM certificate/,
+    );
+  });
+
   it("bounds every duration, with the largest value it takes", async () => {
     await refused(["--lease-ttl", "99999999d"], /--lease-ttl.*at most 1d/);
     await refused(["--lease-ttl", "500ms"], /--lease-ttl.*at least 1s/);

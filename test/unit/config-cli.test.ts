@@ -118,7 +118,7 @@ describe("command line", () => {
       return true;
     });
     await assert.rejects(parseRunFlags(["--frobnicate=1"]), /Unknown option --frobnicate\./);
-    await assert.rejects(parseRunFlags(["stray"]), /Unexpected argument "stray"/);
+    await assert.rejects(parseRunFlags(["-k", "app", "stray"]), /Unexpected argument "stray"/);
     await assert.rejects(parseRunFlags(["-i", "app", "-k"]), /--keyspace needs a value/);
   });
 
@@ -223,6 +223,66 @@ describe("synced watch, plan, verify, status and state", () => {
     await assert.rejects(
       async () => buildCli(["state"], handlers).parseAsync(),
       /Name what to do with the checkpoint: set or reset/,
+    );
+  });
+});
+
+describe("unknown commands and missing arguments", () => {
+  const handlers = {
+    run: () => assert.fail("run must not run"),
+    status: () => assert.fail("status must not run"),
+    state: () => assert.fail("state must not run"),
+    deadLetters: () => assert.fail("dead-letters must not run"),
+  };
+  async function refused(argv: string[], ...patterns: RegExp[]): Promise<string> {
+    let message = "";
+    await assert.rejects(
+      async () => buildCli(argv, handlers).parseAsync(),
+      (error: unknown) => {
+        assert.ok(error instanceof UsageError, String(error));
+        message = error.message;
+        return true;
+      },
+      argv.join(" "),
+    );
+    for (const pattern of patterns) assert.match(message, pattern, argv.join(" "));
+    // A suggestion is never the very thing given, and the options of the command are not blamed.
+    assert.doesNotMatch(message, /Unknown option -k|did you mean -k\b/, message);
+    return message;
+  }
+
+  it("names an unknown action of state or dead-letters as such, with the actions there are", async () => {
+    await refused(
+      ["state", "frob", "-k", "x"],
+      /Unknown command "synced state frob": synced state takes set or reset\./,
+    );
+    await refused(
+      ["state", "-k", "x", "rest", "--yes"],
+      /Unknown command "synced state rest".*Did you mean reset\b/,
+    );
+    await refused(
+      ["dead-letters", "lst", "-k", "x"],
+      /Unknown command "synced dead-letters lst": synced dead-letters takes list, show, replay or purge\. Did you mean list\?/,
+    );
+    await refused(["-k", "x", "dead-letters", "frob"], /Unknown command "synced dead-letters frob"/);
+  });
+
+  it("names an unknown command, with the commands there are", async () => {
+    const message = await refused(
+      ["stat", "-k", "x"],
+      /Unknown command "stat"/,
+      /Did you mean state or status\?/,
+    );
+    for (const command of ["plan", "watch", "verify", "status", "state", "dead-letters"])
+      assert.ok(message.includes(command), `${command}: ${message}`);
+    await refused(["frob"], /Unknown command "frob"/);
+  });
+
+  it("says which argument synced dead-letters show lacks, and where to find one", async () => {
+    await refused(
+      ["dead-letters", "show", "-k", "x", "-i", "x"],
+      /synced dead-letters show needs the id of a letter: synced dead-letters show <letter>/,
+      /`synced dead-letters list` with the same options prints the ids/,
     );
   });
 });

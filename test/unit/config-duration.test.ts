@@ -47,6 +47,40 @@ describe("parseDuration", () => {
   });
 });
 
+describe("parseDuration of a unit given twice or out of order", () => {
+  it("refuses a repeated unit as the typo it is, instead of adding the parts", () => {
+    for (const [text, unit] of [
+      ["1h1h", "h"],
+      ["5m30s5m", "m"],
+      ["1s1ms1ms", "ms"],
+    ] as const) {
+      assert.throws(
+        () => parseDuration(text, "lag", { kind: "flag", flag: "--lag" }),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.option === "lag" &&
+          error.message.startsWith("flag --lag: ") &&
+          error.message.includes(`"${text}" gives the unit ${unit} twice`) &&
+          error.message.includes("largest first, as in 1h30m"),
+        text,
+      );
+    }
+  });
+
+  it("refuses units out of order, and keeps compound durations largest first", () => {
+    assert.throws(
+      () => parseDuration("30m1h", "retry-window", { kind: "env", variable: "SYNCED_RETRY_WINDOW" }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.message.startsWith("environment variable SYNCED_RETRY_WINDOW: ") &&
+        error.message.includes('"30m1h" gives m before h'),
+    );
+    assert.throws(() => parseDuration("500ms1s", "lag"), /gives ms before s/);
+    assert.equal(parseDuration("1d2h3m4s5ms", "lag"), 93_784_005);
+    assert.equal(parseDuration("1h30m", "lag"), 5_400_000);
+  });
+});
+
 describe("formatDuration", () => {
   it("prints the shortest exact form, which parseDuration reads back", () => {
     assert.equal(formatDuration(300_000), "5m");

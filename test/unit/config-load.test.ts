@@ -4,6 +4,8 @@ import { parseRunFlags } from "../support/flags.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import type { SyncOptions } from "../../src/config/options.js";
+import { redactedConfig } from "../../src/config/redact.js";
+import { withOptionSource } from "../../src/config/option-sources.js";
 
 async function load(
   argv: string[],
@@ -56,7 +58,6 @@ describe("loadConfig defaults", () => {
       createTables: false,
       createTimestampIndex: false,
       state: { backend: "file", directory: "state/" },
-      locationSources: { state: { kind: "default" } },
       maxErrors: 100,
       batchSize: 500,
       concurrency: 4,
@@ -83,6 +84,7 @@ describe("loadConfig defaults", () => {
         versioning: "optimistic",
         tls: { insecure: false },
       },
+      sources: { keyspace: { kind: "flag", flag: "--keyspace" }, index: { kind: "flag", flag: "--index" } },
     });
   });
 
@@ -258,6 +260,24 @@ describe("loadConfig config files", () => {
     );
   });
 
+  it("refuses a list where a key takes one value, naming the file and the key", async () => {
+    const files = {
+      "k.yaml": "keyspace: [a, b]\nindex: app\n",
+      "p.json": JSON.stringify({ keyspace: "app", index: "app", cassandra: { port: [9042, 9043] } }),
+    };
+    const error = await refused(
+      load(["--config", "k.yaml"], {}, files),
+      "config file k.yaml, key keyspace: takes one value, not a list",
+    );
+    assert.equal(error.option, "keyspace");
+    assert.ok(!error.message.includes("more than once"), error.message);
+    await refused(load(["--config", "p.json"], {}, files), "key cassandra.port: takes one value, not a list");
+    await refused(
+      load([...BASE, "--batch-size", "5", "--batch-size", "6"]),
+      "flag --batch-size: given more than once",
+    );
+  });
+
   it("keeps epochs exact: whole numbers may be bare, fractions must be quoted", async () => {
     const files = {
       "a.yaml": "begin: 1420070400\n",
@@ -303,16 +323,87 @@ describe("--quiet and --verbose", () => {
 });
 
 describe("--pushgateway", () => {
-  it("takes an http or https URL, and refuses one that holds credentials, which would be logged", async () => {
-    const load = async (url: string) =>
-      (
+  const load = async (url: string, warnings: string[] = [], env: Record<string, string> = {}) =>
+    (
+      await loadConfig({
+        flags: await parseRunFlags(["-k", "a", "-i", "b", ...(url === "" ? [] : ["--pushgateway", url])]),
+        env,
+        warn: (message) => void warnings.push(message),
+      })
+    ).pushgateway;
+
+  it("takes an http or https URL", async () => {
+    assert.deepEqual(await load("http://gateway:9091/"), { url: "http://gateway:9091" });
+    await assert.rejects(
+      load("gateway:9091"),
+      /--pushgateway: "gateway:9091" must start with http:\/\/ or https:\/\//,
+    );
+  });
+
+  it("takes credentials in the URL as basic auth, keeps them out of the URL and the logs", async () => {
+    const warnings: string[] = [];
+    const options = await load("https://pusher:s%40cret@gateway:9091/prefix", warnings);
+    assert.deepEqual(options, {
+      url: "https://gateway:9091/prefix",
+      auth: { username: "pusher", password: "s@cret" },
+    });
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? "", /--pushgateway on the command line holds a password.*SYNCED_PUSHGATEWAY/);
+    assert.doesNotMatch(warnings[0] ?? "", /s%40cret|s@cret/);
+    const logged = JSON.stringify(
+      redactedConfig(
         await loadConfig({
-          flags: await parseRunFlags(["-k", "a", "-i", "b", "--pushgateway", url]),
-          env: {},
-        })
-      ).pushgateway;
-    assert.equal(await load("http://gateway:9091/"), "http://gateway:9091");
-    await assert.rejects(load("http://user:secret@gateway:9091"), /must not hold credentials/);
-    await assert.rejects(load("gateway:9091"), /must start with http:\/\/ or https:\/\//);
+          flags: await parseRunFlags(["-k", "a", "-i", "b"]),
+          env: { SYNCED_PUSHGATEWAY: "http://pusher:hidden@gateway:9091" },
+        }),
+      ),
+    );
+    assert.ok(logged.includes("gateway:9091") && !logged.includes("hidden"), logged);
+    const quiet: string[] = [];
+    await load("", quiet, { SYNCED_PUSHGATEWAY: "http://pusher:hidden@gateway:9091" });
+    assert.deepEqual(quiet, []);
+  });
+
+  it("speaks of the Pushgateway, never of Elasticsearch, and never prints the password", async () => {
+    for (const [url, problem] of [
+      ["http://pusher:hidden@gateway:notaport", /--pushgateway: the URL is not valid/],
+      ["http://:hidden@gateway:9091", /--pushgateway: the URL gives a password without a user name/],
+      ["ftp://pusher:hidden@gateway:9091", /--pushgateway: the URL must start with http:\/\/ or https:\/\//],
+    ] as const) {
+      await assert.rejects(load(url), (error: unknown) => {
+        assert.ok(error instanceof ConfigError, String(error));
+        assert.match(error.message, problem);
+        assert.doesNotMatch(error.message, /hidden|--es-|Elasticsearch/, error.message);
+        assert.doesNotMatch(JSON.stringify(error), /hidden/);
+        return true;
+      });
+    }
+  });
+});
+
+describe("where the options came from, for refusals found after connecting", () => {
+  it("tells such a refusal where its option was set, and leaves others as they are", async () => {
+    const options = await loadConfig({
+      flags: await parseRunFlags(["-k", "a", "-i", "b", "--tables", "t"]),
+      env: { SYNCED_EXCLUDE_TABLES: "x" },
+    });
+    const later = (option: string) =>
+      new ConfigError(option, undefined, `--${option} names what does not exist`);
+    assert.equal(
+      withOptionSource(later("exclude-tables"), options.sources).message,
+      "environment variable SYNCED_EXCLUDE_TABLES: --exclude-tables names what does not exist",
+    );
+    assert.equal(
+      withOptionSource(later("tables"), options.sources).message,
+      "flag --tables: --tables names what does not exist",
+    );
+    // A default, or an error that already says where, is left as it is.
+    assert.equal(
+      withOptionSource(later("direction"), options.sources).message,
+      "--direction names what does not exist",
+    );
+    const placed = new ConfigError("tables", { kind: "file", path: "c.yaml", key: "tables" }, "bad");
+    assert.equal(withOptionSource(placed, options.sources), placed);
+    assert.ok(!("sources" in redactedConfig(options)));
   });
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { parseRunFlags } from "../support/flags.js";
+import { CERT_PEM, KEY_PEM } from "../support/pem.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { CONSISTENCY_LEVELS } from "../../src/config/options.js";
@@ -10,9 +11,11 @@ import type { SyncOptions } from "../../src/config/options.js";
 async function load(argv: string[], env: Record<string, string> = {}): Promise<SyncOptions> {
   const base = [...(argv.includes("-k") ? [] : ["-k", "app"]), ...(argv.includes("-i") ? [] : ["-i", "app"])];
   const flags = await parseRunFlags([...base, ...argv]);
-  // Certificates exist (their content is the stores' business); no other file does.
+  // Certificates exist, each holding a certificate and its key; no other file does.
   const readFile = (path: string): Promise<string> =>
-    path.endsWith(".pem") ? Promise.resolve("PEM") : Promise.reject(new Error("no such file"));
+    path.endsWith(".pem")
+      ? Promise.resolve(`${CERT_PEM}${KEY_PEM}`)
+      : Promise.reject(new Error("no such file"));
   return loadConfig({ flags, env, readFile });
 }
 

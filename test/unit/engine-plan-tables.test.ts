@@ -67,7 +67,21 @@ describe("planTables", () => {
 
   it("names a --tables entry that does not exist, with the closest names", () => {
     const entries = planTables(input({ tables: [table("users"), table("orders")], include: ["usres"] }));
-    assert.deepEqual(entries, [{ kind: "unknown", name: "usres", closest: ["users"] }]);
+    assert.deepEqual(entries, [{ kind: "unknown", option: "tables", name: "usres", closest: ["users"] }]);
+  });
+
+  it("names an --exclude-tables entry that does not exist, with the closest names", () => {
+    const entries = planTables(
+      input({
+        tables: [table("users"), table("audit")],
+        types: [type("events")],
+        exclude: ["Audit", "evnts"],
+      }),
+    );
+    assert.deepEqual(
+      entries.map((e) => (e.kind === "unknown" ? e : e.kind === "sync" ? e.plan.table : e.name)),
+      ["events", "users", { kind: "unknown", option: "exclude-tables", name: "evnts", closest: ["events"] }],
+    );
   });
 
   it("skips a type with an unusable timestamp before planning to create its table", () => {

@@ -99,7 +99,7 @@ describe("runSync", () => {
   });
 
   it("refuses unknown --tables before any work, releasing the lease and keeping no state", async () => {
-    const w = world([sync(), { kind: "unknown", name: "thngs", closest: ["things"] }]);
+    const w = world([sync(), { kind: "unknown", option: "tables", name: "thngs", closest: ["things"] }]);
     w.cassandra.put(record(ID, 5_000));
     await assert.rejects(runSync(w.settings, w.deps), (error: unknown) => {
       assert.ok(error instanceof ConfigError);
@@ -132,6 +132,24 @@ describe("runSync", () => {
     assert.equal(report.checkpointAfter, 1_000n);
     assert.match(report.checkpointUnmoved ?? "", /no table was synced/);
     assert.equal((await w.state.getCheckpoint("app.app"))?.position, 1_000n);
+  });
+
+  it("refuses unknown --exclude-tables as it refuses unknown --tables, naming the option", async () => {
+    const w = world([
+      sync(),
+      { kind: "unknown", option: "exclude-tables", name: "thngs", closest: ["things"] },
+      { kind: "unknown", option: "exclude-tables", name: "zzz", closest: [] },
+    ]);
+    await assert.rejects(runSync(w.settings, w.deps), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.option, "exclude-tables");
+      assert.match(
+        error.message,
+        /^--exclude-tables names what does not exist: 'thngs' is neither a table of the keyspace nor a type of the index \(closest: things\); 'zzz' .*\. Correct the name, or remove it from --exclude-tables\.$/,
+      );
+      return true;
+    });
+    assert.deepEqual([w.state.checkpoints.size, w.state.runs.length, w.state.leases.size], [0, 0, 0]);
   });
 
   it("keeps the checkpoint where it was when a table fails, and reports the failure", async () => {

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { buildCli, LETTER_ACTIONS, STATE_ACTIONS } from "../../src/config/cli-options.js";
+import { COMMANDS } from "../../src/config/command-words.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const DOCS = ["README.md", "ARCHITECTURE.md", "CONTRIBUTING.md", "RELIABILITY.md", "docs/USAGE.md"];
@@ -34,6 +35,8 @@ describe("commands named in messages and docs", () => {
     };
     const commands = new Set(cli.getInternalMethods().getCommandInstance().getCommands());
     assert.ok(commands.has("run"), [...commands].join(", "));
+    // The list an unknown command is answered with.
+    assert.deepEqual([...COMMANDS].sort(), [...commands].filter((c) => c !== "$0").sort());
     const files = [...(await filesUnder("src", [".ts", ".md"])), ...DOCS.map((name) => join(ROOT, name))];
     const unknown: string[] = [];
     for (const file of files) {

@@ -10,12 +10,20 @@ import type {
 } from "../../reconcile/record-store.js";
 import { cassandraPrecision, type TablePlan } from "../../reconcile/table-plan.js";
 import type { VersionPrecision } from "../../reconcile/version.js";
+import type { SyncedError } from "../../core/errors.js";
 import { nowMicros } from "../../core/micros.js";
 import { rethrowing, rethrowingEach } from "../../util/rethrow.js";
 import { storeRetry, type RetryListener } from "../../util/retry.js";
 import type { CassandraCapabilities } from "./capabilities.js";
 import { cassandraFailure, hostStates } from "./cassandra-errors.js";
 import { isTransientCassandraError } from "./transient-errors.js";
+import {
+  keyspaceReplicas,
+  unmeetableConsistency,
+  unmeetableError,
+  type KeyspaceReplicas,
+  type Replication,
+} from "./unmeetable-consistency.js";
 import { fetchCurrent } from "./fetch-current.js";
 import { scanTable } from "./scan.js";
 import { writeRecords } from "./write.js";
@@ -29,6 +37,12 @@ export interface CassandraStoreSettings {
   readonly capabilities: CassandraCapabilities;
   readonly readConsistency: number;
   readonly writeConsistency: number;
+  /**
+   * The keyspace's replication and the driver's local data centre, which LOCAL_* levels count
+   * replicas in: with both, an unavailable answer that no retry can cure is refused at once.
+   */
+  readonly replication?: Replication;
+  readonly localDc?: string;
   readonly writes: "timestamp" | "lwt";
   readonly splits: number;
   readonly concurrency: number;
@@ -46,16 +60,59 @@ export interface CassandraStoreSettings {
 export class CassandraStore implements RecordStore {
   readonly side = "cassandra";
   readonly #settings: CassandraStoreSettings;
-  readonly #retry: <T>(operation: () => Promise<T>) => Promise<T>;
   readonly #hosts = (): string[] => hostStates(this.#settings.client);
 
   constructor(settings: CassandraStoreSettings) {
     this.#settings = settings;
-    this.#retry = storeRetry("cassandra", isTransientCassandraError, {
-      windowMs: settings.retryWindowMs,
-      ...(settings.onRetry ? { onRetry: settings.onRetry } : {}),
-      ...(settings.signal ? { signal: settings.signal } : {}),
+  }
+
+  /** Transient errors retried, but not an unavailable answer that no retry can cure. */
+  #retry(plan: TablePlan): <T>(operation: () => Promise<T>) => Promise<T> {
+    const s = this.#settings;
+    const transient = (error: unknown): boolean =>
+      isTransientCassandraError(error) &&
+      this.#unmeetable(error, plan, [s.readConsistency, s.writeConsistency]) === undefined;
+    return storeRetry("cassandra", transient, {
+      windowMs: s.retryWindowMs,
+      ...(s.onRetry ? { onRetry: s.onRetry } : {}),
+      ...(s.signal ? { signal: s.signal } : {}),
     });
+  }
+
+  /**
+   * Only a level an option sets is judged: the SERIAL phase of a lightweight transaction is not the
+   * user's choice, and lowering an option would not help it.
+   */
+  #unmeetable(error: unknown, plan: TablePlan, levels: readonly number[]) {
+    const replicas = this.#replicas(plan);
+    const found = unmeetableConsistency(error, replicas);
+    return found !== undefined && replicas !== undefined && levels.includes(found.consistency)
+      ? { found, replicas }
+      : undefined;
+  }
+
+  #replicas(plan: TablePlan): KeyspaceReplicas | undefined {
+    const { client, replication, localDc } = this.#settings;
+    if (replication?.keyspace !== plan.keyspace || localDc === undefined) return undefined;
+    // Every node the driver knows, down ones included: a node that comes back adds no replica.
+    const nodes = new Map<string, number>();
+    for (const host of client.hosts.values())
+      nodes.set(host.datacenter, (nodes.get(host.datacenter) ?? 0) + 1);
+    return keyspaceReplicas(plan.keyspace, replication.strategy, replication.options, nodes, localDc);
+  }
+
+  #failure(
+    error: unknown,
+    plan: TablePlan,
+    option: "cassandra-read-consistency" | "cassandra-write-consistency",
+    action: string,
+  ): SyncedError {
+    const s = this.#settings;
+    const level = option === "cassandra-read-consistency" ? s.readConsistency : s.writeConsistency;
+    const unmeetable = this.#unmeetable(error, plan, [level]);
+    if (unmeetable !== undefined)
+      return unmeetableError(unmeetable.found, unmeetable.replicas, option, action, error);
+    return cassandraFailure(error, action, this.#hosts);
   }
 
   versionPrecision(plan: TablePlan): VersionPrecision {
@@ -71,13 +128,15 @@ export class CassandraStore implements RecordStore {
         splits: s.splits,
         concurrency: s.concurrency,
         batchSize: s.batchSize,
-        retry: this.#retry,
+        retry: this.#retry(plan),
         ...(s.shard ? { shard: s.shard } : {}),
       },
       plan,
       range,
     );
-    return rethrowingEach(scan, (error) => cassandraFailure(error, `read table ${name(plan)}`, this.#hosts));
+    return rethrowingEach(scan, (error) =>
+      this.#failure(error, plan, "cassandra-read-consistency", `read table ${name(plan)}`),
+    );
   }
 
   /**
@@ -102,11 +161,11 @@ export class CassandraStore implements RecordStore {
       consistency: s.readConsistency,
       concurrency: s.concurrency * 8,
       capabilities: s.capabilities,
-      retry: this.#retry,
+      retry: this.#retry(plan),
     };
     return rethrowing(
       () => fetchCurrent(settings, plan, ids),
-      (error) => cassandraFailure(error, `read rows of table ${name(plan)}`, this.#hosts),
+      (error) => this.#failure(error, plan, "cassandra-read-consistency", `read rows of table ${name(plan)}`),
     );
   }
 
@@ -120,11 +179,11 @@ export class CassandraStore implements RecordStore {
       mode: s.writes,
       marginMicros: s.marginMicros,
       now: s.now ?? nowMicros,
-      retry: this.#retry,
+      retry: this.#retry(plan),
     };
     return rethrowing(
       () => writeRecords(settings, plan, writes),
-      (error) => cassandraFailure(error, `write to table ${name(plan)}`, this.#hosts),
+      (error) => this.#failure(error, plan, "cassandra-write-consistency", `write to table ${name(plan)}`),
     );
   }
 }
