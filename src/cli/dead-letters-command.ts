@@ -26,7 +26,8 @@ export async function deadLettersCommand(
   const key = stateKeyFor(options);
   if (action === "purge") checkPurge(flags);
   const work = async (clients: Partial<Clients>): Promise<number> => {
-    const store = await openDeadLetters(options, key, clients);
+    // Every action works on letters a run left: none creates a store to find it empty.
+    const store = await openDeadLetters(options, key, clients, false);
     try {
       switch (action) {
         case "list":

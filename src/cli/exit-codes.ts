@@ -1,13 +1,17 @@
 // Exit codes a CronJob or a wrapper script can act on. Documented in the README; keep them stable.
 import { SyncedError, type FailureKind } from "../core/errors.js";
 import type { RunOutcome } from "../state/state-store.js";
+import { INTERRUPTED_EXIT } from "./signals.js";
 
 export const EXIT = {
   /** Every table in every direction finished; no dead letter is waiting. */
   success: 0,
   /** The run failed; the checkpoint did not move. */
   failure: 1,
-  /** Bad flags, environment, config file or state location; nothing was done. */
+  /**
+   * Bad flags, environment, config file or state location; nothing was done. Also a command that only
+   * looks (status, dead-letters) at a location where no run made a store: it creates none.
+   */
   usage: 2,
   /** The run finished, but dead letters are waiting, put by this run or an earlier one. */
   partial: 3,
@@ -20,7 +24,7 @@ export const EXIT = {
   /** synced verify: the two sides differ (it lists how). */
   differ: 7,
   /** Stopped by SIGINT or SIGTERM; the lease was released, the checkpoint did not move. */
-  interrupted: 130,
+  interrupted: INTERRUPTED_EXIT,
 } as const;
 
 const BY_KIND: Readonly<Record<FailureKind, number>> = {

@@ -1,98 +1,15 @@
 #!/usr/bin/env node
-// The synced command: parses the command line, runs the command, and turns every outcome and error
-// into a message and an exit code.
-import { hideBin } from "yargs/helpers";
-import { buildCli } from "../config/cli-options.js";
-import type { Flags } from "../config/layers.js";
-import { loadConfig } from "../config/load-config.js";
-import { withOptionSource, type OptionSources } from "../config/option-sources.js";
-import type { SyncOptions } from "../config/options.js";
-import { redactedConfig } from "../config/redact.js";
-import { InterruptedError } from "../reconcile/run-errors.js";
-import { EXIT, exitCodeForError } from "./exit-codes.js";
-import { createLogger } from "./logger.js";
-import { deadLettersCommand } from "./dead-letters-command.js";
-import { runCommand } from "./run-command.js";
-import { stateCommand, statusCommand } from "./state-command.js";
-import { verifyCommand } from "./verify-command.js";
-import { planCommand } from "./plan-command.js";
-import { watchCommand } from "./watch-command.js";
-import { bugReport, isBug } from "./unexpected-error.js";
+// The synced command's entry point. Signals are caught before anything else loads: the rest of synced
+// (drivers, clients, option parsing) takes a second or more to load on a busy machine, and a SIGTERM
+// in that time would otherwise end the process with Node's default, 143, not the documented 130.
+import { catchSignals } from "./signals.js";
 
-async function main(): Promise<number> {
-  const logger = createLogger();
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals): void => {
-    // A second signal means the user will not wait for a clean stop.
-    if (controller.signal.aborted) process.exit(EXIT.interrupted);
-    logger.info(`received ${signal}: stopping after the current batch; press again to stop at once`);
-    controller.abort(new InterruptedError(signal));
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  let code: number = EXIT.success;
-  let sources: OptionSources | undefined;
-  const options = async (flags: Flags, selectionRequired = true): Promise<SyncOptions> => {
-    const resolved = await loadConfig({
-      flags,
-      env: process.env,
-      selectionRequired,
-      warn: (message) => {
-        logger.info(message);
-      },
-    });
-    logger.setLevel(resolved.logLevel);
-    sources = resolved.sources;
-    return resolved;
-  };
-  const context = {
-    signal: controller.signal,
-    logger,
-    stdout: (text: string) => process.stdout.write(`${text}\n`),
-  };
-  try {
-    await buildCli(hideBin(process.argv), {
-      run: async (flags) => {
-        const resolved = await options(flags);
-        logger.info("starting", { options: redactedConfig(resolved) });
-        code = await runCommand(resolved, context);
-      },
-      deadLetters: async (action, flags, letters) => {
-        code = await deadLettersCommand(action, await options(flags), letters, context);
-      },
-      watch: async (flags, watch) => {
-        const resolved = await options(flags);
-        logger.info("starting", { options: redactedConfig(resolved) });
-        code = await watchCommand(resolved, watch, context);
-      },
-      plan: async (flags, sample) => {
-        const resolved = await options(flags);
-        logger.info("planning", { options: redactedConfig(resolved) });
-        code = await planCommand(resolved, sample, context);
-      },
-      verify: async (flags, limit) => {
-        code = await verifyCommand(await options(flags), limit, context);
-      },
-      status: async (flags, state) => {
-        code = await statusCommand(await options(flags, false), state, context);
-      },
-      state: async (action, flags, state) => {
-        code = await stateCommand(action, await options(flags), state, context);
-      },
-    }).parseAsync();
-  } catch (thrown) {
-    // A refusal found after connecting (a --tables typo) says where the option was given too.
-    const error = withOptionSource(thrown, sources);
-    logger.done();
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`synced: ${message}\n`);
-    if (isBug(error)) process.stderr.write(`${bugReport(error)}\n`);
-    code = exitCodeForError(error);
-  }
-  return code;
-}
-
-const code = await main();
+const signals = catchSignals();
+// `ps` and `top` show the command by its name and arguments rather than as node running a script,
+// from the moment it answers signals as documented.
+process.title = ["synced", ...process.argv.slice(2)].join(" ");
+const { main } = await import("./commands.js");
+const code = await main(signals);
 // Exit rather than wait for the event loop to drain: a request abandoned after its time limit (a
 // state store that stopped answering) would keep the process alive. Flushing the output first loses
 // nothing.

@@ -5,7 +5,8 @@ import { holderName } from "../state/lease-holder.js";
 import { withOptionSource } from "../config/option-sources.js";
 import type { SyncOptions } from "../config/options.js";
 import { nowMicros } from "../core/micros.js";
-import { defaultDeadLetterLocation, openDeadLetterStore } from "../deadletter/dead-letter-location.js";
+import { defaultDeadLetterLocation } from "../core/state-location.js";
+import { openDeadLetterStore } from "../deadletter/dead-letter-location.js";
 import type { DeadLetterStore } from "../deadletter/dead-letter-store.js";
 import { DryRunDeadLetters } from "../deadletter/dry-run-dead-letters.js";
 import { RunDeadLetters } from "../deadletter/run-dead-letters.js";
@@ -16,6 +17,7 @@ import { resolveRange } from "../reconcile/range.js";
 import { deriveStateKey, validateStateKey } from "../state/state-key.js";
 import { withClients, type Clients } from "./connections.js";
 import { exitCodeForOutcome } from "./exit-codes.js";
+import { namingTheLocation } from "./location-errors.js";
 import { planOptions, recordStores } from "./record-stores.js";
 import type { Logger } from "./logger.js";
 import { renderSummary, summaryJson } from "./summary.js";
@@ -52,22 +54,27 @@ function baseStateKey(options: SyncOptions): string {
   });
 }
 
-/** Dead letters live where --dead-letter says, or beside the state. */
+/**
+ * Dead letters live where --dead-letter says, or beside the state. A file is checked to take a letter;
+ * `create` false: only a store that exists (synced dead-letters), else a usage error naming the option.
+ */
 export async function openDeadLetters(
   options: SyncOptions,
   key: string,
   clients: Partial<Clients>,
+  create = true,
 ): Promise<DeadLetterStore> {
-  return openDeadLetterStore(options.deadLetter ?? defaultDeadLetterLocation(options.state, key), clients, {
-    timeoutMs: options.stateTimeoutMs,
-  });
+  const location = options.deadLetter ?? defaultDeadLetterLocation(options.state, key);
+  return namingTheLocation(options, "dead letters", () =>
+    openDeadLetterStore(location, clients, { timeoutMs: options.stateTimeoutMs, create }),
+  );
 }
 
 export async function runCommand(options: SyncOptions, context: RunContext): Promise<number> {
   const runId = randomUUID();
   const key = stateKeyFor(options);
   // What can be checked without a connection is checked first, so a mistake is reported at once
-  // and nothing is touched: the range against the clock, and a state directory.
+  // and nothing is touched: the range against the clock, a state directory and a dead-letter file.
   resolveRange({
     begin: options.begin,
     end: options.end,
@@ -75,13 +82,15 @@ export async function runCommand(options: SyncOptions, context: RunContext): Pro
     now: nowMicros(),
     allowFutureEnd: options.allowFutureEnd,
   });
-  const localState =
-    options.state.backend === "file"
-      ? await openStateStore(options.state, {}, stateOptions(options))
-      : undefined;
+  const openState = (clients: Partial<Clients>): Promise<StateStore> =>
+    namingTheLocation(options, "state", () => openStateStore(options.state, clients, stateOptions(options)));
+  const localState = options.state.backend === "file" ? await openState({}) : undefined;
+  const lettersInFile =
+    (options.deadLetter ?? defaultDeadLetterLocation(options.state, key)).backend === "file";
+  const localLetters = lettersInFile ? await openDeadLetters(options, key, {}) : undefined;
   return withClients(options, async (clients) => {
-    const state = localState ?? (await openStateStore(options.state, clients, stateOptions(options)));
-    const deadLetters = await openDeadLetters(options, key, clients);
+    const state = localState ?? (await openState(clients));
+    const deadLetters = localLetters ?? (await openDeadLetters(options, key, clients));
     return runConnected(options, context, { runId, key, state, deadLetters }, clients);
   });
 }

@@ -13,10 +13,18 @@ import { openStateStore } from "../state/open-state-store.js";
 import type { Checkpoint, Lease, RunRecord, StateStore } from "../state/state-store.js";
 import { withClientFor } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
+import { namingTheLocation } from "./location-errors.js";
 import { stateKeyFor, type RunContext } from "./run-command.js";
 
-/** Opens the state store of `options`, connected only to the store that holds it. */
-async function withStateStore<T>(options: SyncOptions, use: (state: StateStore) => Promise<T>): Promise<T> {
+/**
+ * Opens the state store of `options`, connected only to the store that holds it. `create` false: only
+ * a store that exists (a command that only reads), else a usage error naming --state.
+ */
+async function withStateStore<T>(
+  options: SyncOptions,
+  create: boolean,
+  use: (state: StateStore) => Promise<T>,
+): Promise<T> {
   const open = async (state: StateStore): Promise<T> => {
     try {
       return await use(state);
@@ -24,9 +32,9 @@ async function withStateStore<T>(options: SyncOptions, use: (state: StateStore) 
       await state.close();
     }
   };
-  const settings = { timeoutMs: options.stateTimeoutMs };
+  const settings = { timeoutMs: options.stateTimeoutMs, create };
   return withClientFor(options, options.state.backend, async (clients) =>
-    open(await openStateStore(options.state, clients, settings)),
+    open(await namingTheLocation(options, "state", () => openStateStore(options.state, clients, settings))),
   );
 }
 
@@ -37,13 +45,16 @@ export interface ConfigurationStatus {
   readonly runs: readonly RunRecord[];
 }
 
-/** `synced status`: every configuration of the state store, with its checkpoint, lease and runs. */
+/**
+ * `synced status`: every configuration of the state store, with its checkpoint, lease and runs. It
+ * creates nothing: where no run made the store, it says so (exit 2).
+ */
 export async function statusCommand(
   options: SyncOptions,
   flags: StateFlags,
   context: RunContext,
 ): Promise<number> {
-  return withStateStore(options, async (state) => {
+  return withStateStore(options, false, async (state) => {
     const configurations: ConfigurationStatus[] = [];
     for (const key of await state.listKeys()) {
       const [checkpoint, lease, runs] = await Promise.all([
@@ -160,7 +171,7 @@ export async function stateCommand(
 ): Promise<number> {
   const key = stateKeyFor(options);
   const to = action === "set" ? target(flags) : undefined;
-  return withStateStore(options, async (state) => {
+  return withStateStore(options, true, async (state) => {
     const before = await state.getCheckpoint(key);
     const was = before === undefined ? "none" : formatMicros(before.position);
     const change =

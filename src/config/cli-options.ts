@@ -292,7 +292,7 @@ export function buildCli(argv: readonly string[], handlers: CliHandlers): Argv {
       )
       .command(
         "status",
-        "Show the checkpoint, lease and recent runs of every configuration in the state store (--state)",
+        "Show the checkpoint, lease and recent runs of every configuration in the state store (--state); creates nothing, and exits 2 where no run made one",
         (command) =>
           addRunOptions(command).option("runs", {
             describe: "Recent runs shown per configuration [default: 3]",

@@ -7,6 +7,7 @@ import { parse as parseYaml } from "yaml";
 import { didYouMean } from "../core/did-you-mean.js";
 import { ConfigError } from "../core/errors.js";
 import type { OptionSource } from "../core/errors.js";
+import { unreadableFileProblem } from "./option-file.js";
 import { FILE_SECTIONS, OPTION_SPECS } from "./option-specs.js";
 
 export type ReadFile = (path: string) => Promise<string>;
@@ -30,8 +31,7 @@ export async function readConfigFile(
   try {
     text = await readFile(path);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError("config", source, `cannot read the config file ${path}: ${reason}`, {
+    throw new ConfigError("config", source, unreadableFileProblem(path, error, `the config file ${path}`), {
       details: { path },
       cause: error,
     });

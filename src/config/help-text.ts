@@ -12,6 +12,8 @@ Lists (--tables, --exclude-tables, --cassandra-contact-points, --es-nodes): comm
 
 Secrets: give passwords and API keys through SYNCED_CASSANDRA_PASSWORD, SYNCED_ES_PASSWORD, SYNCED_ES_API_KEY or the matching *-file options; a value on the command line is visible to other users. Between a secret and its file, the one from the higher layer wins. Secrets are never printed.
 
+Files (--config, *-password-file, --es-api-key-file, *-tls-ca, *-tls-cert, *-tls-key): read whole when synced starts, so each must be a regular file of at most 1 MiB (a symbolic link to one, as a Kubernetes Secret mount has, is fine). A FIFO, a device such as /dev/zero, a directory or a larger file is refused with exit 2.
+
 Config file (--config or SYNCED_CONFIG): YAML, or JSON when the name ends in .json or the content starts with "{". Keys are the flag names in camelCase; the cassandra-* and es-* options go in cassandra: and elasticsearch: sections without that prefix. Unknown keys are errors. Paths are relative to the working directory. For example:
   keyspace: app
   index: app
@@ -33,8 +35,9 @@ Examples:
   synced -k app -i app                                Sync from the checkpoint to now minus the lag
   synced -k app -i app -b 1420070400 -e 1422748800    Sync January 2015 (the checkpoint does not move back)
 
-Exit codes: 0 success; 1 failed (checkpoint kept); 2 bad flags, environment or config file, or a value found wrong
-after connecting (a table name, a consistency level the keyspace cannot meet); 3 partial success (some records were
+Exit codes: 0 success; 1 failed (checkpoint kept); 2 bad flags, environment, config file or state location, or a value
+found wrong after connecting (a table name, a consistency level the keyspace cannot meet), or status or dead-letters
+where no run made a state or dead-letter store (they create none); 3 partial success (some records were
 dead-lettered); 4 another run of this configuration holds the lease; 5 a store cannot be reached or refused the
-credentials; 6 more records failed than --max-errors allows (checkpoint kept); 130 stopped by SIGINT or SIGTERM (lease
-released, checkpoint kept).`;
+credentials; 6 more records failed than --max-errors allows (checkpoint kept); 130 stopped by SIGINT or SIGTERM, at
+any moment once synced runs (lease released, checkpoint kept).`;

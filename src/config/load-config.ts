@@ -1,8 +1,8 @@
 // Merges flags, SYNCED_* environment variables, the config file and defaults into one SyncOptions,
 // and refuses to start on the first bad value, naming the option and where it came from.
-import { readFile as readFileFromDisk } from "node:fs/promises";
 import { DIRECTION_CHOICES } from "../core/direction.js";
 import { LAYOUTS } from "../core/layout.js";
+import { checkApartFromSynced } from "./apart-from-synced.js";
 import { readConfigFile } from "./config-file.js";
 import type { ConfigFile, ReadFile } from "./config-file.js";
 import { cassandraOptions, elasticsearchOptions } from "./connection-options.js";
@@ -12,6 +12,7 @@ import { ConfigError, type OptionSource } from "../core/errors.js";
 import { Layers, missing } from "./layers.js";
 import type { Env, Flags } from "./layers.js";
 import { columnName, cqlName, deadLetterLocation, indexName, stateKey, stateLocation } from "./names.js";
+import { readOptionFileFromDisk } from "./option-file.js";
 import { optionSources } from "./option-sources.js";
 import { OPTION_SPECS } from "./option-specs.js";
 import type { SyncOptions } from "./options.js";
@@ -27,7 +28,7 @@ export interface LoadConfigInput {
   /** Parsed flags keyed by long flag name, as buildCli gives them. */
   readonly flags: Flags;
   readonly env: Env;
-  /** Reads the config file and secret files; defaults to reading UTF-8 from disk. */
+  /** Reads the config file, secret and TLS files; defaults to readOptionFileFromDisk. */
   readonly readFile?: ReadFile;
   /** Told about risky but valid settings, such as a password on the command line. */
   readonly warn?: Warn;
@@ -70,7 +71,7 @@ function warnUnknownVariables(env: Env, warn: Warn): void {
 }
 
 export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
-  const readFile = input.readFile ?? ((path: string) => readFileFromDisk(path, "utf8"));
+  const readFile = input.readFile ?? readOptionFileFromDisk;
   const warn = input.warn ?? (() => undefined);
   // The file's own location can only come from the layers above it.
   const configSetting = new Layers(input.flags, input.env).find("config");
@@ -135,6 +136,8 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
   const name = layers.read("name", stateKey);
   const shard = layers.read("shard", (s) => parseShard(s, input.env));
   const deadLetter = layers.read("dead-letter", deadLetterLocation);
+  const state = layers.must("state", stateLocation);
+  checkApartFromSynced(layers, index, state, deadLetter);
   const pushgateway = layers.read("pushgateway", (s) => pushgatewayTarget(s, warn));
   const quiet = flag(layers, "quiet");
   const verbose = flag(layers, "verbose");
@@ -163,7 +166,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     createTables: flag(layers, "create-tables"),
     createTimestampIndex: flag(layers, "create-timestamp-index"),
     ...(name === undefined ? {} : { name }),
-    state: layers.must("state", stateLocation),
+    state,
     ...(deadLetter === undefined ? {} : { deadLetter }),
     maxErrors: layers.must("max-errors", (s) => asInteger(s, 0, Number.MAX_SAFE_INTEGER)),
     batchSize: layers.must("batch-size", count(1)),

@@ -106,9 +106,9 @@ const DESCRIPTIONS: Record<Flag, string> = {
   "dry-run": "Compare and report, write nothing, keep the checkpoint",
   name: "The key of this configuration's checkpoint and lease; default: derived from the clusters, keyspace, index, tables, direction and layout",
   state:
-    "Where checkpoints live: a directory, cassandra:<keyspace>.<table> or elasticsearch:<index> (es:<index>)",
+    "Where checkpoints live: a directory, cassandra:<keyspace>.<table> or elasticsearch:<index> (es:<index>), an index outside the synced ones (with -i app: not app nor app-*)",
   "dead-letter":
-    "Where rejected records wait to be replayed: a file, cassandra:<keyspace>.<table> or elasticsearch:<index>; default: beside the state, in the same backend",
+    "Where rejected records wait to be replayed: a file, cassandra:<keyspace>.<table> or elasticsearch:<index> (outside the synced indices, as for --state); default: beside the state, in the same backend",
   "create-tables": "Create the Cassandra table of an index that has none",
   "create-timestamp-index":
     "Create a storage-attached index (Cassandra 5.0 and later) on each table's timestamp column, so incremental runs read only what changed",

@@ -7,6 +7,7 @@ import { rankOf } from "./layers.js";
 import type { Layers } from "./layers.js";
 import { specFor } from "./option-specs.js";
 import type { Flag } from "./option-specs.js";
+import { unreadableFileProblem } from "./option-file.js";
 import { asText, invalid } from "./values.js";
 import type { Setting } from "./values.js";
 
@@ -56,7 +57,6 @@ export async function readOptionFile(
   try {
     return { path, content: await readFile(path) };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw invalid(setting, `cannot read ${path}: ${reason}. Check the path and its permissions`);
+    throw invalid(setting, unreadableFileProblem(path, error));
   }
 }

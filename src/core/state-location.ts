@@ -1,5 +1,6 @@
 // Where the state lives, as the user writes it in --state. Parsed here, beside the naming rules, so
 // that the option layer and the state backends read it the same way.
+import { join } from "node:path";
 import { ConfigError, flagSource, type OptionSource } from "./errors.js";
 import { CQL_NAME_RULE, cqlNameProblem, indexNameProblem } from "./names.js";
 
@@ -82,6 +83,18 @@ export function parseDeadLetterLocation(
 ): DeadLetterLocation {
   const parsed = parseStateLocation(text, source, "dead-letter");
   return parsed.backend === "file" ? { backend: "file", path: parsed.directory } : parsed;
+}
+
+/** Beside the state: `<key>.dead-letters.ndjson` in its directory, `<table>_dead_letters`, `<index>-dead-letters`. */
+export function defaultDeadLetterLocation(state: StateLocation, key: string): DeadLetterLocation {
+  switch (state.backend) {
+    case "file":
+      return { backend: "file", path: join(state.directory, `${key}.dead-letters.ndjson`) };
+    case "cassandra":
+      return { backend: "cassandra", keyspace: state.keyspace, table: `${state.table}_dead_letters` };
+    case "elasticsearch":
+      return { backend: "elasticsearch", index: `${state.index}-dead-letters` };
+  }
 }
 
 export function formatDeadLetterLocation(location: DeadLetterLocation): string {

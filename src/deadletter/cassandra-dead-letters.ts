@@ -78,15 +78,20 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
     this.insert = `INSERT INTO ${table} (${COLUMNS}) VALUES (${COLUMNS.split(",").fill("?").join(", ")})`;
   }
 
-  /** Creates the table if it is missing; the keyspace must exist. The client stays the caller's. */
+  /**
+   * Creates the table if it is missing (unless `create` is false: the caller found it); the keyspace
+   * must exist. The client stays the caller's.
+   */
   static async open(
     client: cassandra.Client,
     keyspace: string,
     table: string,
     timeoutMs = DEFAULT_STATE_TIMEOUT_MS,
+    create = true,
   ): Promise<CassandraDeadLetterStore> {
     const name = `${cqlName("keyspace", keyspace)}.${cqlName("table", table)}`;
     const store = new CassandraDeadLetterStore(client, name, timeoutMs);
+    if (!create) return store;
     await inStateStore(
       "prepare the dead-letter table",
       store.location,

@@ -1,44 +1,37 @@
-// Where a configuration's dead letters live: by default beside its state, in the same backend, so
-// that a deployment whose state outlives the pod keeps its rejected records too.
-import { join } from "node:path";
+// Opens the store where a configuration's dead letters live: by default beside its state, in the same
+// backend (core/state-location.ts), so that a deployment whose state outlives the pod keeps its
+// rejected records too.
 import type { SearchClient } from "../stores/elasticsearch/search-client.js";
 import type cassandra from "cassandra-driver";
-import {
-  formatDeadLetterLocation,
-  type DeadLetterLocation,
-  type StateLocation,
-} from "../core/state-location.js";
+import { formatDeadLetterLocation, type DeadLetterLocation } from "../core/state-location.js";
 import { StateError } from "../state/state-errors.js";
 import { CassandraDeadLetterStore } from "./cassandra-dead-letters.js";
 import type { DeadLetterStore } from "./dead-letter-store.js";
 import { ElasticsearchDeadLetterStore } from "./elasticsearch-dead-letters.js";
+import { requireDeadLetterStore } from "./existing-dead-letters.js";
+import { checkDeadLetterFile } from "./file-dead-letter-check.js";
 import { FileDeadLetterStore } from "./file-dead-letters.js";
-
-/** Beside the state: `<key>.dead-letters.ndjson` in its directory, `<table>_dead_letters`, `<index>-dead-letters`. */
-export function defaultDeadLetterLocation(state: StateLocation, key: string): DeadLetterLocation {
-  switch (state.backend) {
-    case "file":
-      return { backend: "file", path: join(state.directory, `${key}.dead-letters.ndjson`) };
-    case "cassandra":
-      return { backend: "cassandra", keyspace: state.keyspace, table: `${state.table}_dead_letters` };
-    case "elasticsearch":
-      return { backend: "elasticsearch", index: `${state.index}-dead-letters` };
-  }
-}
 
 export interface DeadLetterClients {
   readonly cassandra?: cassandra.Client;
   readonly elasticsearch?: SearchClient;
 }
 
-/** Opens the store, creating its table or index when missing; closing it leaves the clients open. */
+/**
+ * Opens the store, creating its table or index when missing and checking that a file could take a
+ * letter, unless `create` is false (commands that only look at letters): then a store that does not
+ * exist is a NoStateError and nothing is created. Closing the store leaves the clients open.
+ */
 export async function openDeadLetterStore(
   location: DeadLetterLocation,
   clients: DeadLetterClients,
-  options: { readonly timeoutMs?: number } = {},
+  options: { readonly timeoutMs?: number; readonly create?: boolean } = {},
 ): Promise<DeadLetterStore> {
+  const create = options.create ?? true;
+  if (!create) await requireDeadLetterStore(location, clients, options.timeoutMs);
   switch (location.backend) {
     case "file":
+      if (create) await checkDeadLetterFile(location.path, options.timeoutMs);
       return new FileDeadLetterStore(location.path, options.timeoutMs);
     case "cassandra":
       if (clients.cassandra === undefined) throw missingClient(location, "Cassandra");
@@ -47,6 +40,7 @@ export async function openDeadLetterStore(
         location.keyspace,
         location.table,
         options.timeoutMs,
+        create,
       );
     case "elasticsearch":
       if (clients.elasticsearch === undefined) throw missingClient(location, "Elasticsearch");

@@ -23,11 +23,17 @@ export interface OpenStateStoreOptions {
   readonly replicas?: number;
   /** How long one operation may take (--state-timeout). */
   readonly timeoutMs?: number;
+  /**
+   * False for commands that only read (synced status): a location with no directory, table or index
+   * is a NoStateError, and nothing is created there.
+   */
+  readonly create?: boolean;
 }
 
 /**
- * Opens the backend, creating its directory, table or index when missing; a location that cannot be
- * used fails with a StateSetupError. Closing the store leaves the clients open.
+ * Opens the backend, creating its directory, table or index when missing (unless `create` is false);
+ * a location that cannot be used fails with a StateSetupError. Closing the store leaves the clients
+ * open.
  */
 export async function openStateStore(
   location: StateLocation,
@@ -40,7 +46,9 @@ export async function openStateStore(
   };
   switch (location.backend) {
     case "file":
-      return FileStateStore.open({ directory: location.directory, ...common });
+      return options.create === false
+        ? FileStateStore.openExisting({ directory: location.directory, ...common })
+        : FileStateStore.open({ directory: location.directory, ...common });
     case "cassandra":
       if (clients.cassandra === undefined) throw missingClient(location, "Cassandra");
       return CassandraStateStore.open(clients.cassandra, {
@@ -48,6 +56,7 @@ export async function openStateStore(
         table: location.table,
         ...common,
         ...(options.createKeyspace === undefined ? {} : { createKeyspace: options.createKeyspace }),
+        ...(options.create === undefined ? {} : { create: options.create }),
       });
     case "elasticsearch":
       if (clients.elasticsearch === undefined) throw missingClient(location, "Elasticsearch");
@@ -55,6 +64,7 @@ export async function openStateStore(
         index: location.index,
         ...common,
         ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
+        ...(options.create === undefined ? {} : { create: options.create }),
       });
   }
 }

@@ -13,6 +13,22 @@ export class StateSetupError extends StateError {
   override readonly kind = "usage";
 }
 
+/**
+ * A command that only reads found nothing at the location: no directory, table or index, which only a
+ * run creates. Nothing was created in its place, and the message says what is missing.
+ */
+export class NoStateError extends StateError {
+  override readonly kind = "usage";
+
+  constructor(
+    readonly location: string,
+    missing: string,
+    store: "state" | "dead-letter store" = "state",
+  ) {
+    super(`there is no ${store} in ${location}: ${missing}`, { location, missing });
+  }
+}
+
 /** Other runs keep changing the lease while this one tries to take it. */
 export class LeaseContendedError extends StateError {
   override readonly kind = "lease-held";

@@ -73,7 +73,7 @@ describe("dead letters in each state backend", () => {
         assert.equal(Number(rows.rows[0]?.get("n")), 2);
       }
       if (backend === "elasticsearch") {
-        const { count } = await h.es.count({ index: `${h.index}-state-dead-letters` });
+        const { count } = await h.es.count({ index: `${h.index}_state-dead-letters` });
         assert.equal(count, 2);
       }
       if (backend !== "file") {

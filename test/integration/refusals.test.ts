@@ -2,7 +2,7 @@
 // each with its exit code, a message naming what was wrong, and an unmoved checkpoint.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
@@ -144,7 +144,7 @@ describe("refused and stopped runs", () => {
     );
   });
 
-  it("stops a run whose dead-letter file is a FIFO nobody reads, and names it", async () => {
+  it("refuses a run whose dead-letter file is a FIFO before it syncs anything, and names it", async () => {
     await h.cassandra.execute(
       `CREATE TABLE ${h.keyspace}.letters (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
     );
@@ -167,12 +167,39 @@ describe("refused and stopped runs", () => {
       "--dead-letter",
       fifo,
     ]);
-    assert.equal(result.code, EXIT.failure, result.stderr);
+    // Checked before connecting, as the state directory is: the run does not wait for its first letter.
+    assert.equal(result.code, EXIT.usage, result.stderr);
     assert.match(
-      result.stdout,
-      /could not write dead letters in the dead-letter store .*letters\.fifo is a FIFO, not a regular file/,
+      result.stderr,
+      /flag --dead-letter: the dead-letter file .*letters\.fifo is a FIFO, not a regular file/,
     );
     const store = new FileStateStore({ directory: h.stateDir });
     assert.equal(await store.getCheckpoint("letters"), undefined);
+    assert.deepEqual(await store.recentRuns("letters", 5), []);
+  });
+
+  it("never appends letters to the file a link planted at the letters' place points at", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.linked (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
+    );
+    await h.es.indices.create({
+      index: `${h.index}-linked`,
+      mappings: {
+        properties: { id: { type: "keyword" }, tmstmp: { type: "date_nanos" }, v: { type: "integer" } },
+      },
+    });
+    // A document without a timestamp: a dead letter for any run that could write one.
+    const id = Uuid.random().toString();
+    await h.es.index({ index: `${h.index}-linked`, id, document: { id, v: 2 }, refresh: true });
+    const target = join(h.stateDir, "not-letters.txt");
+    await writeFile(target, "someone else's file\n");
+    await symlink(target, join(h.stateDir, "linked.dead-letters.ndjson"));
+    const result = await h.cli([...h.baseArgs(), "--tables", "linked", "--name", "linked"]);
+    assert.equal(result.code, EXIT.usage, result.stderr);
+    assert.match(
+      result.stderr,
+      /flag --state: the dead-letter file .*linked\.dead-letters\.ndjson is a symbolic link, not a regular file/,
+    );
+    assert.equal(await readFile(target, "utf8"), "someone else's file\n");
   });
 });

@@ -22,7 +22,7 @@ describe("runs and their state", () => {
   for (const backend of ["cassandra", "elasticsearch"] as const) {
     it(`keeps checkpoints and run history in ${backend}, moving only with contiguous coverage`, async () => {
       const location =
-        backend === "cassandra" ? `cassandra:${h.keyspace}.synced_state` : `es:${h.index}-state`;
+        backend === "cassandra" ? `cassandra:${h.keyspace}.synced_state` : `es:${h.index}_state`;
       const run = (b: string, e: string) =>
         h.run(["--name", `cp-${backend}`, "-b", b, "-e", e], { state: location });
       const checkpoint = (summary: Record<string, unknown>) =>

@@ -2,6 +2,8 @@
 // set|reset` moves or clears one configuration's checkpoint: only with --yes, and never while a run
 // of that configuration holds the lease. Through the real command, on the real servers.
 import assert from "node:assert/strict";
+import { access } from "node:fs/promises";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
@@ -113,4 +115,74 @@ describe("synced status and synced state", () => {
       }
     });
   }
+
+  // A mistyped --state must not leave a new directory, table or index behind for the next look to find.
+  for (const backend of BACKENDS) {
+    it(`creates nothing where ${backend} holds no state, and says so, for every command that reads`, async () => {
+      const missing = {
+        file: join(h.stateDir, "nosuch", "state"),
+        cassandra: `cassandra:${h.keyspace}.nosuch_state`,
+        elasticsearch: `es:${h.index}_nosuch`,
+      }[backend];
+      const where = {
+        file: /directory .*nosuch\/state/,
+        cassandra: new RegExp(`Cassandra table ${h.keyspace}\\.nosuch_state`),
+        elasticsearch: new RegExp(`Elasticsearch index ${h.index}_nosuch`),
+      }[backend];
+      const args = [...h.argsWith({ "--state": missing }), "--name", "nosuch"];
+      const commands = [
+        ["status", ...withoutSelection(args)],
+        ["dead-letters", "list", ...args],
+        ["dead-letters", "show", "0123456789abcdef", ...args],
+        ["dead-letters", "purge", "--all", "--yes", ...args],
+      ];
+      for (const command of commands) {
+        const result = await h.cli(command);
+        assert.equal(result.code, EXIT.usage, `${command.join(" ")}: ${result.stdout}${result.stderr}`);
+        assert.match(result.stderr, /flag --state: there is no (state|dead-letter store) in /, command[0]);
+        assert.match(result.stderr, where, command.join(" "));
+        assert.match(result.stderr, /nothing was created/);
+      }
+      if (backend === "file") {
+        await assert.rejects(access(join(h.stateDir, "nosuch")), /ENOENT/);
+      } else if (backend === "cassandra") {
+        const tables = await h.cassandra.execute(
+          "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?",
+          [h.keyspace],
+          { prepare: true },
+        );
+        const names = tables.rows.map((row) => row.get("table_name") as string);
+        assert.deepEqual(
+          names.filter((name) => name.startsWith("nosuch")),
+          [],
+        );
+      } else {
+        for (const index of [`${h.index}_nosuch`, `${h.index}_nosuch-dead-letters`]) {
+          assert.equal(await h.es.indices.exists({ index }), false, index);
+        }
+      }
+    });
+  }
+
+  it("creates no dead-letter store that --dead-letter names and no run made", async () => {
+    const cases = [
+      [join(h.stateDir, "noletters", "letters.ndjson"), /directory .*noletters/],
+      [`es:${h.index}_noletters`, new RegExp(`Elasticsearch index ${h.index}_noletters`)],
+      [`cassandra:${h.keyspace}.noletters`, new RegExp(`Cassandra table ${h.keyspace}\\.noletters`)],
+    ] as const;
+    for (const [location, where] of cases) {
+      const result = await h.cli(["dead-letters", "list", ...h.baseArgs(), "--dead-letter", location]);
+      assert.equal(result.code, EXIT.usage, result.stderr);
+      assert.match(result.stderr, /flag --dead-letter: there is no dead-letter store in /);
+      assert.match(result.stderr, where);
+    }
+    await assert.rejects(access(join(h.stateDir, "noletters")), /ENOENT/);
+    assert.equal(await h.es.indices.exists({ index: `${h.index}_noletters` }), false);
+    const table = await h.cassandra.execute(
+      "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ? AND table_name = 'noletters'",
+      [h.keyspace],
+      { prepare: true },
+    );
+    assert.equal(table.rowLength, 0);
+  });
 });

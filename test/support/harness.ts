@@ -136,7 +136,7 @@ export class Harness {
   /** Where this world keeps its state in one backend, as --state takes it. */
   stateIn(backend: "file" | "cassandra" | "elasticsearch"): string {
     if (backend === "file") return this.stateDir;
-    return backend === "cassandra" ? `cassandra:${this.keyspace}.synced_state` : `es:${this.index}-state`;
+    return backend === "cassandra" ? `cassandra:${this.keyspace}.synced_state` : `es:${this.index}_state`;
   }
 
   /**

@@ -1,9 +1,11 @@
 // Bad settings are refused before synced connects to anything: with both stores unreachable, a
 // refusal exits 2 with a message naming the option, where connecting first would exit 5.
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { runSynced } from "../support/cli.js";
@@ -32,9 +34,10 @@ describe("settings refused before connecting", () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  async function refused(args: string[], option: RegExp): Promise<string> {
+  async function refused(args: string[], option: RegExp, env: Record<string, string> = {}): Promise<string> {
     const state = args.includes("--state") ? [] : ["--state", join(dir, "state")];
-    const result = await runSynced([...UNREACHABLE, ...state, ...args]);
+    // Long enough to start on a busy machine; a refusal that waits on a file instead fails here.
+    const result = await runSynced([...UNREACHABLE, ...state, ...args], env, 30_000);
     assert.equal(result.code, EXIT.usage, `${args.join(" ")}: ${result.stderr}`);
     assert.match(result.stderr, option, args.join(" "));
     return result.stderr;
@@ -57,6 +60,51 @@ describe("settings refused before connecting", () => {
       [["--cassandra-username", "u", "--cassandra-password-file", missing], /--cassandra-password-file/],
     ];
     for (const [args, option] of cases) await refused(args, option);
+  });
+
+  it("refuses a FIFO, a device or an oversized file as a secret, TLS or config file, at once", async () => {
+    const fifo = join(dir, "secret.fifo");
+    await promisify(execFile)("mkfifo", [fifo]);
+    const big = join(dir, "big.pem");
+    await writeFile(big, "x".repeat(1024 * 1024 + 1));
+    const pointingAtFifo = join(dir, "fifo.yaml");
+    await writeFile(pointingAtFifo, `elasticsearch:\n  tlsCa: ${fifo}\n`);
+    const notRegular = "not a regular file.*give the path of a regular file";
+    const cases: [string[], RegExp, Record<string, string>?][] = [
+      [
+        ["--cassandra-username", "u", "--cassandra-password-file", fifo],
+        new RegExp(`flag --cassandra-password-file: ${fifo} is a FIFO, ${notRegular}`),
+      ],
+      [["--es-tls-ca", fifo], new RegExp(`flag --es-tls-ca: ${fifo} is a FIFO, ${notRegular}`)],
+      [["--config", fifo], new RegExp(`flag --config: .*${fifo} is a FIFO, ${notRegular}`)],
+      [
+        ["--cassandra-username", "u", "--cassandra-password-file", "/dev/zero"],
+        new RegExp(`flag --cassandra-password-file: /dev/zero is a device, ${notRegular}`),
+      ],
+      [
+        [],
+        new RegExp(`environment variable SYNCED_ES_API_KEY_FILE: ${fifo} is a FIFO, ${notRegular}`),
+        { SYNCED_ES_API_KEY_FILE: fifo },
+      ],
+      [
+        ["--config", pointingAtFifo],
+        new RegExp(`config file ${pointingAtFifo}, key elasticsearch.tlsCa: ${fifo} is a FIFO`),
+      ],
+      [["--es-tls-ca", big], /flag --es-tls-ca: .*big\.pem is larger than 1 MiB.*right file/],
+      [["--config", big], /flag --config: .*big\.pem is larger than 1 MiB.*right file/],
+    ];
+    for (const [args, message, env] of cases) {
+      const stderr = await refused(args, message, env);
+      assert.doesNotMatch(stderr, /Invalid string length/);
+    }
+  });
+
+  it("refuses a state or dead-letter index among the synced indices before connecting", async () => {
+    await refused(["--state", "es:app"], /flag --state: the state index 'app' is -i app itself/);
+    await refused(
+      ["--dead-letter", "es:app-letters"],
+      /flag --dead-letter: .*'app-letters' starts with 'app-'/,
+    );
   });
 
   it("names a TLS file that holds no PEM certificate or key, and the option, before connecting", async () => {
@@ -91,5 +139,22 @@ describe("settings refused before connecting", () => {
   it("refuses a state directory that cannot be created, instead of hanging", async () => {
     const stderr = await refused(["--state", "/proc/synced-test/state"], /state/);
     assert.match(stderr, /\/proc\/synced-test\/state/);
+  });
+
+  it("refuses a dead-letter file that could not take a letter before connecting", async () => {
+    const fifo = join(dir, "letters.fifo");
+    await promisify(execFile)("mkfifo", [fifo]);
+    const cannot = "flag --dead-letter: the dead-letter file";
+    await refused(["--dead-letter", "/proc/self/dl.ndjson"], new RegExp(`${cannot} /proc/self/dl\\.ndjson`));
+    await refused(["--dead-letter", dir], new RegExp(`${cannot} ${dir} is a directory, not a regular file`));
+    await refused(["--dead-letter", fifo], new RegExp(`${cannot} ${fifo} is a FIFO, not a regular file`));
+    // Beside the state, where a run's letters go unless --dead-letter says otherwise.
+    const state = join(dir, "fifo-state");
+    await mkdir(state);
+    await promisify(execFile)("mkfifo", [join(state, "fifo.dead-letters.ndjson")]);
+    await refused(
+      ["--state", state, "--name", "fifo"],
+      /flag --state: the dead-letter file .*fifo\.dead-letters\.ndjson is a FIFO, not a regular file/,
+    );
   });
 });

@@ -101,6 +101,42 @@ describe("option validation", () => {
     });
   });
 
+  it("refuses a state or dead-letter index that could be one of the synced indices", async () => {
+    const apart =
+      /synced would take it for a synced table's index\. Choose an index other than app and app-\*, such as es:app_(state|letters)/;
+    await refused(["--state", "es:app"], /flag --state: the state index 'app' is -i app itself/, "state");
+    await refused(
+      ["--state", "es:app-state"],
+      /flag --state: the state index 'app-state' starts with 'app-'/,
+    );
+    await refused(["--state", "es:app-state"], apart, "state");
+    await refused(["--state", "es:app", "--layout", "type-field"], apart, "state");
+    await refused(["--dead-letter", "elasticsearch:app-letters"], /flag --dead-letter: .*'app-letters'/);
+    await refused(["--state", "es:ops", "--dead-letter", "es:app"], apart, "dead-letter");
+    await assert.rejects(load([], { SYNCED_STATE: "es:app-state" }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /^environment variable SYNCED_STATE: the state index 'app-state'/);
+      return true;
+    });
+    // The dead letters beside the state index st go to st-dead-letters, a name -i st-dead would sync.
+    await refused(
+      ["-i", "st-dead", "--state", "es:st"],
+      /the dead-letter index 'st-dead-letters' beside the state index 'st' starts with 'st-dead-'.*--dead-letter/,
+      "state",
+    );
+    for (const state of ["es:app_state", "es:synced-state", "es:apps", "es:ap"]) {
+      assert.equal((await load(["--state", state])).state.backend, "elasticsearch", state);
+    }
+    assert.ok((await load(["--dead-letter", "es:app_letters"])).deadLetter);
+    // synced status reads a whole state store and names no index.
+    const status = await loadConfig({
+      flags: await parseRunFlags(["--state", "es:app-state"]),
+      env: {},
+      selectionRequired: false,
+    });
+    assert.equal(status.state.backend, "elasticsearch");
+  });
+
   it("checks numbers, durations and the range at start-up", async () => {
     await refused(["--cassandra-port", "70000"], /1 to 65535/);
     await refused(["--concurrency", "2.5"], /not a whole number/);

@@ -9,6 +9,7 @@ import {
   CorruptStateError,
   LeaseContendedError,
   LeaseLostError,
+  NoStateError,
   StateError,
   StateSetupError,
 } from "../../src/state/state-errors.js";
@@ -21,6 +22,7 @@ describe("exit codes", () => {
       [new UsageError("x"), EXIT.usage],
       [new ConfigError("lag", undefined, "x"), EXIT.usage],
       [new StateSetupError("no such keyspace"), EXIT.usage],
+      [new NoStateError("directory /x", "the directory does not exist"), EXIT.usage],
       [new StateError("x"), EXIT.failure],
       [new CorruptStateError("f", "p", "r"), EXIT.failure],
       [new LeaseLostError("k", "a", "b"), EXIT.failure],

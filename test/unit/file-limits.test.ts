@@ -8,7 +8,12 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
 import { makeDirectory } from "../../src/util/make-directory.js";
-import { appendToRegularFile, NotAFileError, readRegularFile } from "../../src/util/regular-file.js";
+import {
+  appendToRegularFile,
+  FileTooLargeError,
+  NotAFileError,
+  readRegularFile,
+} from "../../src/util/regular-file.js";
 import { withTimeLimit } from "../../src/util/time-limit.js";
 import { inStateStore, StateError, StateSetupError } from "../../src/state/state-errors.js";
 
@@ -48,6 +53,16 @@ describe("file steps with limits", () => {
     await assert.rejects(appendToRegularFile(fifo, "x"), /is a FIFO, not a regular file/);
     await assert.rejects(readRegularFile(root), /is a directory, not a regular file/);
     assert.equal(await readFile(file, "utf8"), "one\ntwo\n");
+  });
+
+  it("reads a file up to a bound and refuses a larger one unread, whatever its size says", async () => {
+    const file = join(root, "bounded.txt");
+    await writeFile(file, "é".repeat(10));
+    assert.equal(await readRegularFile(file, { maxBytes: 20 }), "é".repeat(10));
+    await assert.rejects(readRegularFile(file, { maxBytes: 19 }), FileTooLargeError);
+    // Files under /proc say they are empty and are not.
+    await assert.rejects(readRegularFile("/proc/self/maps", { maxBytes: 100 }), /larger than 100 bytes/);
+    await assert.rejects(readRegularFile("/dev/zero", { maxBytes: 100 }), /is a device, not a regular file/);
   });
 
   it("gives up on work that never settles after the limit, with the error it is told", async () => {

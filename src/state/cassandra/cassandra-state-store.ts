@@ -7,7 +7,7 @@ import type { Checkpoint, RunRecord, StateStore } from "../state-store.js";
 import { DEFAULT_RUN_HISTORY_LIMIT, DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import { CQL_NAME_RULE, cqlNameProblem } from "../../core/names.js";
 import { quoteIdentifier } from "../../core/cql-identifier.js";
-import { StateSetupError } from "../state-errors.js";
+import { NoStateError, StateSetupError } from "../state-errors.js";
 import { isValidStateKey, validateStateKey } from "../state-key.js";
 import {
   COLUMNS,
@@ -24,6 +24,8 @@ export interface CassandraStateStoreOptions {
   readonly table: string;
   /** Create a missing keyspace with SimpleStrategy and one replica: for tests and demos only. */
   readonly createKeyspace?: boolean;
+  /** False for commands that only read: a missing table is a NoStateError, and nothing is created. */
+  readonly create?: boolean;
   readonly historyLimit?: number;
   readonly timeoutMs?: number;
 }
@@ -170,7 +172,9 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
       [keyspace],
       { prepare: true },
     );
+    const create = options.create ?? true;
     if (found.rowLength === 0) {
+      if (!create) throw new NoStateError(this.location, `its keyspace ${options.keyspace} does not exist`);
       if (options.createKeyspace !== true) {
         throw new StateSetupError(
           `the keyspace ${options.keyspace} for the state table does not exist. Create it with the ` +
@@ -183,12 +187,13 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
           "WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
       );
     }
-    await this.client.execute(createTableCql(this.table));
+    if (create) await this.client.execute(createTableCql(this.table));
     const columns = await this.client.execute(
       "SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
       [keyspace, options.table.toLowerCase()],
       { prepare: true },
     );
+    if (columns.rowLength === 0) throw new NoStateError(this.location, "the table does not exist");
     const present = new Set(columns.rows.map((row) => row.get("column_name") as unknown));
     const missing = Object.keys(COLUMNS).filter((name) => !present.has(name));
     if (missing.length > 0) {

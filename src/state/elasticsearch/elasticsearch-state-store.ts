@@ -10,7 +10,7 @@ import type { Checkpoint, RunRecord, StateStore } from "../state-store.js";
 import { DEFAULT_RUN_HISTORY_LIMIT, DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import type { JsonObject } from "../state-json.js";
 import { checkpointFromJson, checkpointToJson, runFromJson, runToJson } from "../state-json.js";
-import { StateError, StateSetupError } from "../state-errors.js";
+import { NoStateError, StateError, StateSetupError } from "../state-errors.js";
 import { validateStateKey } from "../state-key.js";
 import {
   checkIndexName,
@@ -30,6 +30,8 @@ export interface ElasticsearchStateStoreOptions {
   readonly index: string;
   /** Replicas of a newly created index; the cluster's default when absent, as for any other index. */
   readonly replicas?: number;
+  /** False for commands that only read: a missing index is a NoStateError, and nothing is created. */
+  readonly create?: boolean;
   readonly historyLimit?: number;
   readonly timeoutMs?: number;
 }
@@ -59,7 +61,11 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
       options.historyLimit ?? DEFAULT_RUN_HISTORY_LIMIT,
       options.timeoutMs ?? DEFAULT_STATE_TIMEOUT_MS,
     );
-    await store.step("prepare the state index", () => store.prepare(options.replicas), StateSetupError);
+    await store.step(
+      "prepare the state index",
+      () => store.prepare(options.replicas, options.create ?? true),
+      StateSetupError,
+    );
     return store;
   }
 
@@ -178,8 +184,9 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
     return Promise.resolve();
   }
 
-  private async prepare(replicas: number | undefined): Promise<void> {
+  private async prepare(replicas: number | undefined, create: boolean): Promise<void> {
     if (!(await this.client.indices.exists({ index: this.index }))) {
+      if (!create) throw new NoStateError(this.location, "the index does not exist");
       try {
         await this.client.indices.create({
           index: this.index,

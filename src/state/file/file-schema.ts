@@ -5,7 +5,8 @@
 //   <root>/<key>/runs/<ms>-<run>.json  one finished run; names sort by finish time, then run id
 //
 // Every file is complete the moment it appears under its name: it is written to a temporary file,
-// flushed, then renamed over the target (replace) or hard-linked to it (create only if absent).
+// flushed, then renamed over the target (replace) or hard-linked to it (create only if absent). Files
+// are created readable by their owner only (0600), and none is read through a symbolic link.
 import { randomBytes, createHash } from "node:crypto";
 import { link, open, rename, rm, type FileHandle } from "node:fs/promises";
 import { readRegularFile } from "../../util/regular-file.js";
@@ -112,7 +113,9 @@ export async function writeTemporaryWith(
   write: (handle: FileHandle) => Promise<void>,
 ): Promise<string> {
   const temp = join(dirname(path), `.${randomBytes(6).toString("hex")}.tmp`);
-  const handle = await open(temp, "wx");
+  // Exclusive, so never through a link, and readable by the owner only: renamed or linked, it becomes
+  // the state file, and a dead-letter file holds whole records.
+  const handle = await open(temp, "wx", 0o600);
   try {
     await write(handle);
     // Without this a crash soon after the rename can leave an empty checkpoint behind.

@@ -8,7 +8,7 @@ import type { Checkpoint, RunRecord, StateStore } from "../state-store.js";
 import { DEFAULT_RUN_HISTORY_LIMIT, DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import { checkpointFromJson, checkpointToJson, runFromJson, runToJson } from "../state-json.js";
 import { makeDirectory } from "../../util/make-directory.js";
-import { CorruptStateError, StateSetupError } from "../state-errors.js";
+import { CorruptStateError, NoStateError, StateSetupError } from "../state-errors.js";
 import { isValidStateKey } from "../state-key.js";
 import {
   checkpointFile,
@@ -58,8 +58,28 @@ export class FileStateStore extends LeasedStateStore implements StateStore {
       async () => {
         await makeDirectory(store.root);
         const probe = join(store.root, `.probe-${randomBytes(6).toString("hex")}.tmp`);
-        await writeFile(probe, "");
+        await writeFile(probe, "", { flag: "wx", mode: 0o600 });
         await rm(probe, { force: true });
+      },
+      StateSetupError,
+    );
+    return store;
+  }
+
+  /** The store of a directory that exists, for commands that only read: nothing is created or written. */
+  static async openExisting(options: FileStateStoreOptions): Promise<FileStateStore> {
+    const store = new FileStateStore(options);
+    await store.step(
+      "find the state directory",
+      async () => {
+        let found;
+        try {
+          found = await stat(store.root);
+        } catch (error) {
+          if (isNotFound(error)) throw new NoStateError(store.location, "the directory does not exist");
+          throw error;
+        }
+        if (!found.isDirectory()) throw new StateSetupError(`${store.root} is not a directory`, {});
       },
       StateSetupError,
     );

@@ -1,0 +1,91 @@
+// The synced command, once main.ts has caught the signals: parses the command line, runs the command,
+// and turns every outcome and error into a message and an exit code.
+import { hideBin } from "yargs/helpers";
+import { buildCli } from "../config/cli-options.js";
+import type { Flags } from "../config/layers.js";
+import { loadConfig } from "../config/load-config.js";
+import { withOptionSource, type OptionSources } from "../config/option-sources.js";
+import type { SyncOptions } from "../config/options.js";
+import { redactedConfig } from "../config/redact.js";
+import { InterruptedError } from "../reconcile/run-errors.js";
+import { EXIT, exitCodeForError } from "./exit-codes.js";
+import { createLogger } from "./logger.js";
+import { deadLettersCommand } from "./dead-letters-command.js";
+import { runCommand } from "./run-command.js";
+import { stateCommand, statusCommand } from "./state-command.js";
+import { verifyCommand } from "./verify-command.js";
+import { planCommand } from "./plan-command.js";
+import { watchCommand } from "./watch-command.js";
+import type { SignalControl } from "./signals.js";
+import { bugReport, isBug } from "./unexpected-error.js";
+
+export async function main(signals: SignalControl): Promise<number> {
+  const logger = createLogger();
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    logger.info(`received ${signal}: stopping after the current batch; press again to stop at once`);
+    controller.abort(new InterruptedError(signal));
+  };
+  let code: number = EXIT.success;
+  let sources: OptionSources | undefined;
+  const options = async (flags: Flags, selectionRequired = true): Promise<SyncOptions> => {
+    const resolved = await loadConfig({
+      flags,
+      env: process.env,
+      selectionRequired,
+      warn: (message) => {
+        logger.info(message);
+      },
+    });
+    logger.setLevel(resolved.logLevel);
+    sources = resolved.sources;
+    // Until now a signal ended the process at once; from here the command has work to stop cleanly.
+    signals.stopGracefully(onSignal);
+    return resolved;
+  };
+  const context = {
+    signal: controller.signal,
+    logger,
+    stdout: (text: string) => process.stdout.write(`${text}\n`),
+  };
+  try {
+    await buildCli(hideBin(process.argv), {
+      run: async (flags) => {
+        const resolved = await options(flags);
+        logger.info("starting", { options: redactedConfig(resolved) });
+        code = await runCommand(resolved, context);
+      },
+      deadLetters: async (action, flags, letters) => {
+        code = await deadLettersCommand(action, await options(flags), letters, context);
+      },
+      watch: async (flags, watch) => {
+        const resolved = await options(flags);
+        logger.info("starting", { options: redactedConfig(resolved) });
+        code = await watchCommand(resolved, watch, context);
+      },
+      plan: async (flags, sample) => {
+        const resolved = await options(flags);
+        logger.info("planning", { options: redactedConfig(resolved) });
+        code = await planCommand(resolved, sample, context);
+      },
+      verify: async (flags, limit) => {
+        code = await verifyCommand(await options(flags), limit, context);
+      },
+      status: async (flags, state) => {
+        code = await statusCommand(await options(flags, false), state, context);
+      },
+      state: async (action, flags, state) => {
+        code = await stateCommand(action, await options(flags), state, context);
+      },
+    }).parseAsync();
+  } catch (thrown) {
+    // A refusal found after connecting (a --tables typo) says where the option was given too.
+    const error = withOptionSource(thrown, sources);
+    logger.done();
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`synced: ${message}\n`);
+    if (isBug(error)) process.stderr.write(`${bugReport(error)}\n`);
+    code = exitCodeForError(error);
+  }
+  return code;
+}

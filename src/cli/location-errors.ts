@@ -1,0 +1,33 @@
+// A state or dead-letter location that cannot be used is a usage error (exit 2) of the option that
+// named it, with where its value came from: --state, or --dead-letter for letters when it is set.
+// Commands that look at state or letters create nothing, so where no run made the store they say so
+// rather than create an empty one and report it empty.
+import type { SyncOptions } from "../config/options.js";
+import { ConfigError } from "../core/errors.js";
+import { NoStateError, StateSetupError } from "../state/state-errors.js";
+
+/** `work`'s result; a NoStateError or StateSetupError becomes a ConfigError of the location's option. */
+export async function namingTheLocation<T>(
+  options: SyncOptions,
+  what: "state" | "dead letters",
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof NoStateError || error instanceof StateSetupError)) throw error;
+    const option = what === "dead letters" && options.deadLetter !== undefined ? "dead-letter" : "state";
+    // A location the user did not set is --state's default.
+    const source = options.sources?.[option] ?? { kind: "default" };
+    const beside =
+      option === "state" && what === "dead letters"
+        ? " (dead letters live beside the state unless --dead-letter says otherwise)"
+        : "";
+    const problem =
+      error instanceof NoStateError
+        ? `${error.message}; nothing was created. Check --${option}${beside}: a run creates the store ` +
+          "there, and this command does not."
+        : error.message;
+    throw new ConfigError(option, source, problem, { cause: error });
+  }
+}

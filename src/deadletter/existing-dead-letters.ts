@@ -1,0 +1,71 @@
+// Commands that only look at dead letters (list, show, and purge or replay of what is there) must not
+// create a store to find it empty: a mistyped location would leave a new directory, table or index
+// behind. Runs create the store; these commands first check that one exists.
+import { stat } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import type { DeadLetterLocation } from "../core/state-location.js";
+import { inStateStore, NoStateError, StateSetupError } from "../state/state-errors.js";
+import { DEFAULT_STATE_TIMEOUT_MS } from "../state/state-store.js";
+import type { DeadLetterClients } from "./dead-letter-location.js";
+
+/** Fails with a NoStateError, creating nothing, unless the store at `location` exists. */
+export async function requireDeadLetterStore(
+  location: DeadLetterLocation,
+  clients: DeadLetterClients,
+  timeoutMs = DEFAULT_STATE_TIMEOUT_MS,
+): Promise<void> {
+  const where = describe(location, clients);
+  const missing = await inStateStore(
+    "find the dead-letter store",
+    where,
+    () => findMissing(location, clients),
+    { timeoutMs, as: StateSetupError, store: "dead-letter store" },
+  );
+  if (missing !== undefined) throw new NoStateError(where, missing, "dead-letter store");
+}
+
+function describe(location: DeadLetterLocation, clients: DeadLetterClients): string {
+  switch (location.backend) {
+    case "file":
+      return `file ${location.path}`;
+    case "cassandra":
+      return `Cassandra table ${location.keyspace.toLowerCase()}.${location.table.toLowerCase()}`;
+    case "elasticsearch":
+      return `${clients.elasticsearch?.productName ?? "Elasticsearch"} index ${location.index}`;
+  }
+}
+
+/** What is missing at `location`, or undefined: a file's letters wait in a directory that exists. */
+async function findMissing(
+  location: DeadLetterLocation,
+  clients: DeadLetterClients,
+): Promise<string | undefined> {
+  switch (location.backend) {
+    case "file": {
+      // The file itself appears with the first letter; its directory, the state's, with the first run.
+      const directory = dirname(resolve(location.path));
+      try {
+        return (await stat(directory)).isDirectory() ? undefined : `${directory} is not a directory`;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        return `its directory ${directory} does not exist`;
+      }
+    }
+    case "cassandra": {
+      // openDeadLetterStore refuses a location without its client.
+      if (clients.cassandra === undefined) return undefined;
+      const found = await clients.cassandra.execute(
+        "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?",
+        [location.keyspace.toLowerCase(), location.table.toLowerCase()],
+        { prepare: true },
+      );
+      return found.rowLength > 0 ? undefined : "the table does not exist";
+    }
+    case "elasticsearch": {
+      if (clients.elasticsearch === undefined) return undefined;
+      return (await clients.elasticsearch.indices.exists({ index: location.index }))
+        ? undefined
+        : "the index does not exist";
+    }
+  }
+}
