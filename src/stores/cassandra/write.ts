@@ -176,6 +176,7 @@ async function writeOne(
   // transient failure. That is safe because its condition is what was read: asked again after the
   // first one applied, the row is no longer absent, or no longer holds the timestamp read, and the
   // repeat answers "not applied". That is a conflict: the engine reads the row and finds it written.
+  // (After a tie won by content the timestamp stays, and the repeat writes the same content again.)
   const options = { prepare: true, consistency: settings.consistency };
   let cql: string;
   let params: unknown[];
