@@ -23,6 +23,8 @@ import {
   STATE_MAPPINGS,
 } from "./elasticsearch-schema.js";
 import { ElasticsearchLeases } from "./elasticsearch-lease.js";
+import { repeatTransient } from "../lease-retry.js";
+import { isTransientElasticsearchError } from "../../stores/elasticsearch/transient-errors.js";
 
 type CompositeKey = Record<string, estypes.FieldValue>;
 
@@ -46,7 +48,8 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
     timeoutMs: number,
   ) {
     const location = `${client.productName} index ${index}`;
-    super(location, new ElasticsearchLeases(client, index, location), timeoutMs);
+    const repeat = repeatTransient(isTransientElasticsearchError, timeoutMs);
+    super(location, new ElasticsearchLeases(client, index, location, repeat), timeoutMs);
   }
 
   /** Creates the index if it is missing; the client stays the caller's to close. */
