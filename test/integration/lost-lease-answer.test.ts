@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
-import type { StateLocation } from "../../src/core/state-location.js";
+import { parseStateLocation, type StateLocation } from "../../src/core/state-location.js";
 import { openStateStore } from "../../src/state/open-state-store.js";
 import type { Lease, LeaseResult, StateStore } from "../../src/state/state-store.js";
 import { connectElasticsearch } from "../../src/stores/elasticsearch/connect.js";
@@ -79,9 +79,7 @@ function httpWrite(write: LeaseWrite): (request: Omit<RelayedRequest, "lost">) =
 
 /** Where Harness.stateIn puts the state of each backend. */
 function stateLocation(h: Harness, backend: "cassandra" | "elasticsearch"): StateLocation {
-  return backend === "cassandra"
-    ? { backend, keyspace: h.keyspace, table: "synced_state" }
-    : { backend, index: `${h.index}-state` };
+  return parseStateLocation(h.stateIn(backend));
 }
 
 const backends: Backend[] = [
