@@ -2,7 +2,7 @@
 // sync. The run options find the configuration (its state key) and where its letters live, so the
 // same flags that run a configuration also reach its letters.
 import { randomUUID } from "node:crypto";
-import type { LetterAction, LetterFlags } from "../config/cli-options.js";
+import type { LetterAction, LetterFlags } from "./command-flags.js";
 import type { SyncOptions } from "../config/options.js";
 import { formatMicros, nowMicros } from "../core/micros.js";
 import { UsageError } from "../core/errors.js";

@@ -2,7 +2,7 @@
 // without running a sync. Status reads every configuration in the store; set and reset change one
 // configuration's checkpoint under its lease, so they never race a run of it.
 import { randomUUID } from "node:crypto";
-import type { StateFlags } from "../config/cli-options.js";
+import type { StateFlags } from "./command-flags.js";
 import type { SyncOptions } from "../config/options.js";
 import { parseTimestamp } from "../config/time-range.js";
 import { UsageError } from "../core/errors.js";

@@ -1,5 +1,6 @@
 // One table drives the command line, the environment names, the config file keys and `--help`, so
-// an option cannot exist in one of them and be missing from another.
+// an option cannot exist in one of them and be missing from another. A second, smaller table holds
+// the options that one command takes beside them (`verify --limit`, `watch --every`).
 import { DIRECTION_CHOICES } from "../core/direction.js";
 import { LAYOUTS } from "../core/layout.js";
 import { CASSANDRA_WRITE_MODES, DEFAULTS, ES_PRODUCTS, ES_VERSIONING_MODES } from "./options.js";
@@ -213,5 +214,109 @@ const BY_FLAG = new Map<string, OptionSpec>(OPTION_SPECS.map((spec) => [spec.fla
 export function specFor(flag: Flag): OptionSpec {
   const spec = BY_FLAG.get(flag);
   if (spec === undefined) throw new Error(`no option spec for --${flag}`);
+  return spec;
+}
+
+/** A command and, where it has them, its action: an option of `state` belongs to each of its actions. */
+export type CommandPath =
+  "plan" | "verify" | "watch" | "status" | "state" | "state set" | "dead-letters" | "dead-letters show";
+
+/**
+ * count: a whole number from 0 to MAX_COUNT (0 shows only the totals); duration: as --lag takes;
+ * value: one text; list: repeated; boolean: a switch.
+ */
+export type CommandOptionKind = "count" | "duration" | "value" | "list" | "boolean";
+
+/** The most a count option (--limit, --sample, --runs) takes. */
+export const MAX_COUNT = 1_000_000;
+
+export interface CommandOptionSpec {
+  /** Where a row names an action too, it replaces the command's row of the same flag for that action. */
+  readonly command: CommandPath;
+  /** The long flag without dashes, and its key in the parsed flags. */
+  readonly flag: string;
+  readonly group: "Plan" | "Verify" | "Watch" | "State" | "Dead letters";
+  readonly kind: CommandOptionKind;
+  readonly describe: string;
+  /** As a user would type it. */
+  readonly default?: string;
+  readonly required?: true;
+  /** What a count counts, for its messages. */
+  readonly unit?: string;
+}
+
+type CommandExtra = Pick<CommandOptionSpec, "default" | "required" | "unit">;
+
+// [command, flag, kind, extra]. Only the command line takes these: no environment variable and no
+// config file key, since each changes what one invocation shows or confirms, not what a configuration is.
+const COMMAND_TABLE = [
+  ["plan", "sample", "count", { default: "5", unit: "decisions" }],
+  ["verify", "limit", "count", { default: "20", unit: "ids" }],
+  ["watch", "every", "duration", { required: true }],
+  ["watch", "listen", "value", { default: "127.0.0.1:9464" }],
+  ["status", "runs", "count", { default: "3", unit: "runs" }],
+  ["state", "yes", "boolean", {}],
+  ["state set", "to", "value", {}],
+  ["dead-letters", "letter", "list", {}],
+  ["dead-letters show", "letter", "value", {}],
+  ["dead-letters", "limit", "count", { default: "100", unit: "letters" }],
+  ["dead-letters", "all", "boolean", {}],
+  ["dead-letters", "yes", "boolean", {}],
+] as const satisfies readonly (readonly [CommandPath, string, CommandOptionKind, CommandExtra])[];
+
+/** `plan --sample`: each row's own key, not every command with every flag. */
+type RowKey<Row> = Row extends readonly [infer C extends string, infer F extends string, ...unknown[]]
+  ? `${C} --${F}`
+  : never;
+type CommandKey = RowKey<(typeof COMMAND_TABLE)[number]>;
+
+const COMMAND_DESCRIPTIONS: Record<CommandKey, string> = {
+  "plan --sample": "Decisions shown per table, direction and reason",
+  "verify --limit": "Differing ids listed per table and side",
+  "watch --every": "Time from the end of one run to the start of the next, such as 5m (1s to 1d)",
+  "watch --listen": "host:port for /metrics and /healthz",
+  "status --runs": "Recent runs shown per configuration",
+  "state --yes": "Confirm the change",
+  "state set --to": "The new checkpoint: ISO-8601 or epoch seconds, as -b takes",
+  "dead-letters --letter": "Only this letter (repeat for more); ids come from the list",
+  "dead-letters show --letter": "The letter's id",
+  "dead-letters --limit": "list: at most this many letters are printed",
+  "dead-letters --all": "purge: every letter of the configuration",
+  "dead-letters --yes": "purge: confirm the deletion",
+};
+
+const GROUPS = {
+  plan: "Plan",
+  verify: "Verify",
+  watch: "Watch",
+  status: "State",
+  state: "State",
+  "dead-letters": "Dead letters",
+} as const satisfies Record<string, CommandOptionSpec["group"]>;
+
+export const COMMAND_OPTION_SPECS: readonly CommandOptionSpec[] = COMMAND_TABLE.map(
+  ([command, flag, kind, extra]) => ({
+    ...(extra as CommandExtra),
+    command,
+    flag,
+    group: GROUPS[command.split(" ")[0] as keyof typeof GROUPS],
+    kind,
+    describe: COMMAND_DESCRIPTIONS[`${command} --${flag}` as CommandKey],
+  }),
+);
+
+/** The options `path` takes beside the run options, in table order: its command's, its action's in their place. */
+export function commandOptionSpecs(path: CommandPath): CommandOptionSpec[] {
+  const command = path.split(" ")[0];
+  const own = COMMAND_OPTION_SPECS.filter((spec) => spec.command === path);
+  return COMMAND_OPTION_SPECS.filter(
+    (spec) => own.includes(spec) || (spec.command === command && !own.some((o) => o.flag === spec.flag)),
+  );
+}
+
+/** The spec of `flag` for `path`; an Error (a bug) when the table has none. */
+export function commandOptionSpec(path: CommandPath, flag: string): CommandOptionSpec {
+  const spec = commandOptionSpecs(path).find((s) => s.flag === flag);
+  if (spec === undefined) throw new Error(`no option spec for ${path} --${flag}`);
   return spec;
 }

@@ -2,7 +2,7 @@
 // false, `--json=maybe` would quietly do the opposite of what was meant for half the typos.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { buildCli } from "../../src/config/cli-options.js";
+import { buildCli } from "../../src/cli/command-line.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { OPTION_SPECS } from "../../src/config/option-specs.js";
 import { ConfigError } from "../../src/core/errors.js";

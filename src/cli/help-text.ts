@@ -10,6 +10,8 @@ Switches (--dry-run, --json, --quiet, ...): given alone they are on, --no-<switc
 
 Lists (--tables, --exclude-tables, --cassandra-contact-points, --es-nodes): comma separated, or the flag repeated.
 
+Counts (--limit of verify and dead-letters list, --sample of plan, --runs of status): a whole number from 0 to 1000000; at most that many are shown.
+
 Secrets: give passwords and API keys through SYNCED_CASSANDRA_PASSWORD, SYNCED_ES_PASSWORD, SYNCED_ES_API_KEY or the matching *-file options; a value on the command line is visible to other users. Between a secret and its file, the one from the higher layer wins. Secrets are never printed.
 
 Files (--config, *-password-file, --es-api-key-file, *-tls-ca, *-tls-cert, *-tls-key): read whole when synced starts, so each must be a regular file of at most 1 MiB (a symbolic link to one, as a Kubernetes Secret mount has, is fine). A FIFO, a device such as /dev/zero, a directory or a larger file is refused with exit 2.
