@@ -16,6 +16,7 @@ import { withClientFor, withClients, type Clients } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
 import { planOptions, recordStores } from "./record-stores.js";
 import { openDeadLetters, stateKeyFor, type RunContext } from "./run-command.js";
+import { textTable } from "./text-table.js";
 
 export async function deadLettersCommand(
   action: LetterAction,
@@ -94,7 +95,7 @@ async function list(
     `${waiting} dead letter${waiting === 1 ? "" : "s"} of state key ${key} in ${store.location}`,
   ];
   if (shown.length > 0) {
-    lines.push("", table([["letter", "at", "table", "direction", "id", "reason"], ...shown.map(row)]));
+    lines.push("", textTable([["letter", "at", "table", "direction", "id", "reason"], ...shown.map(row)]));
   }
   if (waiting > shown.length)
     lines.push(`... and ${waiting - shown.length} more (raise --limit to see them)`);
@@ -311,16 +312,4 @@ function row(letter: StoredLetter): string[] {
     letter.id ?? "(none)",
     reason,
   ];
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
 }
