@@ -15,7 +15,8 @@ import { openStateStore } from "../state/open-state-store.js";
 import { withClientFor, withClients, type Clients } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
 import { planOptions, recordStores } from "./record-stores.js";
-import { openDeadLetters, stateKeyFor, type RunContext } from "./run-command.js";
+import { stateKeyFor } from "../state/state-key.js";
+import { openDeadLetters, type RunContext } from "./run-command.js";
 import { textTable } from "./text-table.js";
 
 export async function deadLettersCommand(

@@ -14,7 +14,7 @@ import { runSync } from "../reconcile/run-sync.js";
 import { openStateStore, type OpenStateStoreOptions } from "../state/open-state-store.js";
 import type { StateStore } from "../state/state-store.js";
 import { resolveRange } from "../reconcile/range.js";
-import { deriveStateKey, validateStateKey } from "../state/state-key.js";
+import { stateKeyFor } from "../state/state-key.js";
 import { withClients, type Clients } from "./connections.js";
 import { exitCodeForOutcome } from "./exit-codes.js";
 import { namingTheLocation } from "./location-errors.js";
@@ -33,25 +33,6 @@ export interface RunContext {
   readonly onDecision?: (decided: DecidedRecord) => void;
   /** Where runs add their counts; a run without one pushes a fresh set (see --pushgateway). */
   readonly metrics?: RunMetrics;
-}
-
-export function stateKeyFor(options: SyncOptions): string {
-  // Each shard covers its own part of the data, so each keeps its own checkpoint, lease and history.
-  const shard = options.shard === undefined ? "" : `.shard-${options.shard.index}-of-${options.shard.total}`;
-  return validateStateKey(`${baseStateKey(options)}${shard}`);
-}
-
-function baseStateKey(options: SyncOptions): string {
-  if (options.name !== undefined) return options.name;
-  return deriveStateKey({
-    cassandraCluster: `${[...options.cassandra.contactPoints].sort().join(",")}:${options.cassandra.port}`,
-    keyspace: options.keyspace,
-    elasticsearchCluster: [...options.elasticsearch.nodes].sort().join(","),
-    index: options.index,
-    tables: options.tables,
-    direction: options.direction,
-    layout: options.layout,
-  });
 }
 
 /**

@@ -14,7 +14,8 @@ import type { Checkpoint, Lease, RunRecord, StateStore } from "../state/state-st
 import { withClientFor } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
 import { namingTheLocation } from "./location-errors.js";
-import { stateKeyFor, type RunContext } from "./run-command.js";
+import { stateKeyFor } from "../state/state-key.js";
+import type { RunContext } from "./run-command.js";
 
 /**
  * Opens the state store of `options`, connected only to the store that holds it. `create` false: only

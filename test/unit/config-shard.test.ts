@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { loadConfig } from "../../src/config/load-config.js";
 import { ConfigError } from "../../src/core/errors.js";
-import { stateKeyFor } from "../../src/cli/run-command.js";
+import { stateKeyFor } from "../../src/state/state-key.js";
 import { parseRunFlags } from "../support/flags.js";
 
 async function load(shard: string, env: Record<string, string> = {}) {
