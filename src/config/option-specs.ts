@@ -3,7 +3,7 @@
 // the options that one command takes beside them (`verify --limit`, `watch --every`).
 import { DIRECTION_CHOICES } from "../core/direction.js";
 import { LAYOUTS } from "../core/layout.js";
-import { CASSANDRA_WRITE_MODES, DEFAULTS, ES_PRODUCTS, ES_VERSIONING_MODES } from "./options.js";
+import { CASSANDRA_WRITE_MODES, ES_PRODUCTS, ES_VERSIONING_MODES } from "./options.js";
 
 export type OptionGroup = "Range" | "Selection" | "Behaviour" | "Cassandra" | "Elasticsearch" | "Output";
 /** value: one value; list: comma separated or repeated; boolean: a switch. */
@@ -11,6 +11,11 @@ export type OptionKind = "value" | "list" | "boolean";
 
 interface Extra {
   readonly alias?: string;
+  /**
+   * As a user would type it: it goes through the same parser as a user's value and is shown as it
+   * is in `--help`. An option without one is unset by default (a switch: off).
+   */
+  readonly default?: string;
   readonly required?: true;
   /** Never printed, never echoed in an error. */
   readonly secret?: true;
@@ -20,46 +25,46 @@ interface Extra {
 const TABLE = [
   ["begin", "Range", "value", { alias: "b" }],
   ["end", "Range", "value", { alias: "e" }],
-  ["lag", "Range", "value", {}],
+  ["lag", "Range", "value", { default: "30s" }],
   ["allow-future-end", "Range", "boolean", {}],
-  ["max-future", "Range", "value", {}],
+  ["max-future", "Range", "value", { default: "1h" }],
   ["keyspace", "Selection", "value", { alias: "k", required: true }],
   ["index", "Selection", "value", { alias: "i", required: true }],
   ["tables", "Selection", "list", {}],
   ["exclude-tables", "Selection", "list", {}],
-  ["direction", "Selection", "value", {}],
-  ["layout", "Selection", "value", {}],
-  ["type-field", "Selection", "value", {}],
-  ["id-column", "Selection", "value", {}],
-  ["timestamp-column", "Selection", "value", {}],
-  ["tombstone-column", "Selection", "value", {}],
+  ["direction", "Selection", "value", { default: "both" }],
+  ["layout", "Selection", "value", { default: "index-per-table" }],
+  ["type-field", "Selection", "value", { default: "type" }],
+  ["id-column", "Selection", "value", { default: "id" }],
+  ["timestamp-column", "Selection", "value", { default: "tmstmp" }],
+  ["tombstone-column", "Selection", "value", { default: "deleted" }],
   ["config", "Behaviour", "value", {}],
   ["dry-run", "Behaviour", "boolean", {}],
   ["name", "Behaviour", "value", {}],
-  ["state", "Behaviour", "value", {}],
+  ["state", "Behaviour", "value", { default: "state/" }],
   ["dead-letter", "Behaviour", "value", {}],
   ["create-tables", "Behaviour", "boolean", {}],
   ["create-timestamp-index", "Behaviour", "boolean", {}],
-  ["max-errors", "Behaviour", "value", {}],
-  ["batch-size", "Behaviour", "value", {}],
-  ["concurrency", "Behaviour", "value", {}],
-  ["splits", "Behaviour", "value", {}],
-  ["slices", "Behaviour", "value", {}],
+  ["max-errors", "Behaviour", "value", { default: "100" }],
+  ["batch-size", "Behaviour", "value", { default: "500" }],
+  ["concurrency", "Behaviour", "value", { default: "4" }],
+  ["splits", "Behaviour", "value", { default: "32" }],
+  ["slices", "Behaviour", "value", { default: "2" }],
   ["shard", "Behaviour", "value", {}],
-  ["lease-ttl", "Behaviour", "value", {}],
-  ["connect-timeout", "Behaviour", "value", {}],
-  ["state-timeout", "Behaviour", "value", {}],
-  ["retry-window", "Behaviour", "value", {}],
+  ["lease-ttl", "Behaviour", "value", { default: "1m" }],
+  ["connect-timeout", "Behaviour", "value", { default: "5s" }],
+  ["state-timeout", "Behaviour", "value", { default: "30s" }],
+  ["retry-window", "Behaviour", "value", { default: "1m" }],
   ["json", "Output", "boolean", {}],
   ["quiet", "Output", "boolean", { alias: "q" }],
   ["verbose", "Output", "boolean", { alias: "v" }],
   ["pushgateway", "Output", "value", {}],
-  ["cassandra-contact-points", "Cassandra", "list", {}],
-  ["cassandra-port", "Cassandra", "value", {}],
-  ["cassandra-local-dc", "Cassandra", "value", {}],
-  ["cassandra-read-consistency", "Cassandra", "value", {}],
-  ["cassandra-write-consistency", "Cassandra", "value", {}],
-  ["cassandra-writes", "Cassandra", "value", {}],
+  ["cassandra-contact-points", "Cassandra", "list", { default: "127.0.0.1" }],
+  ["cassandra-port", "Cassandra", "value", { default: "9042" }],
+  ["cassandra-local-dc", "Cassandra", "value", { default: "datacenter1" }],
+  ["cassandra-read-consistency", "Cassandra", "value", { default: "LOCAL_QUORUM" }],
+  ["cassandra-write-consistency", "Cassandra", "value", { default: "LOCAL_QUORUM" }],
+  ["cassandra-writes", "Cassandra", "value", { default: "timestamp" }],
   ["cassandra-username", "Cassandra", "value", {}],
   ["cassandra-password", "Cassandra", "value", { secret: true }],
   ["cassandra-password-file", "Cassandra", "value", {}],
@@ -68,9 +73,9 @@ const TABLE = [
   ["cassandra-tls-cert", "Cassandra", "value", {}],
   ["cassandra-tls-key", "Cassandra", "value", {}],
   ["cassandra-tls-insecure", "Cassandra", "boolean", {}],
-  ["es-nodes", "Elasticsearch", "list", {}],
-  ["es-product", "Elasticsearch", "value", {}],
-  ["es-versioning", "Elasticsearch", "value", {}],
+  ["es-nodes", "Elasticsearch", "list", { default: "http://127.0.0.1:9200" }],
+  ["es-product", "Elasticsearch", "value", { default: "auto" }],
+  ["es-versioning", "Elasticsearch", "value", { default: "optimistic" }],
   ["es-username", "Elasticsearch", "value", {}],
   ["es-password", "Elasticsearch", "value", { secret: true }],
   ["es-password-file", "Elasticsearch", "value", {}],
@@ -168,8 +173,6 @@ export interface OptionSpec extends Extra {
   readonly group: OptionGroup;
   readonly kind: OptionKind;
   readonly describe: string;
-  /** As a user would type it; parsed like a user's value. */
-  readonly default?: string;
   readonly env: string;
   /** Absent for --config: a file cannot name itself. */
   readonly fileKey?: string;
@@ -193,21 +196,15 @@ export function fileKeyOf(flag: string): string {
 
 export const FILE_SECTIONS = ["cassandra", "elasticsearch"] as const;
 
-const DEFAULT_TEXT: Readonly<Partial<Record<string, string>>> = DEFAULTS;
-
-export const OPTION_SPECS: readonly OptionSpec[] = TABLE.map(([flag, group, kind, extra]) => {
-  const fallback = DEFAULT_TEXT[flag];
-  return {
-    ...(extra as Extra),
-    flag,
-    group,
-    kind,
-    describe: DESCRIPTIONS[flag],
-    env: envName(flag),
-    ...(fallback === undefined ? {} : { default: fallback }),
-    ...(flag === "config" ? {} : { fileKey: fileKeyOf(flag) }),
-  };
-});
+export const OPTION_SPECS: readonly OptionSpec[] = TABLE.map(([flag, group, kind, extra]) => ({
+  ...(extra as Extra),
+  flag,
+  group,
+  kind,
+  describe: DESCRIPTIONS[flag],
+  env: envName(flag),
+  ...(flag === "config" ? {} : { fileKey: fileKeyOf(flag) }),
+}));
 
 const BY_FLAG = new Map<string, OptionSpec>(OPTION_SPECS.map((spec) => [spec.flag, spec]));
 
@@ -255,7 +252,7 @@ const COMMAND_TABLE = [
   ["watch", "every", "duration", { required: true }],
   ["watch", "listen", "value", { default: "127.0.0.1:9464" }],
   ["status", "runs", "count", { default: "3", unit: "runs" }],
-  ["state", "yes", "boolean", {}],
+  ["state", "yes", "boolean", { default: "state/" }],
   ["state set", "to", "value", {}],
   ["dead-letters", "letter", "list", {}],
   ["dead-letters show", "letter", "value", {}],
