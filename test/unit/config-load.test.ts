@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseRunFlags } from "../support/flags.js";
+import { fakeFiles } from "../support/fake-files.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import type { SyncOptions } from "../../src/config/options.js";
@@ -12,13 +13,7 @@ async function load(
   env: Record<string, string> = {},
   files: Record<string, string> = {},
 ): Promise<SyncOptions> {
-  const readFile = (path: string): Promise<string> => {
-    const text = files[path];
-    return text === undefined
-      ? Promise.reject(new Error(`ENOENT: no such file, open '${path}'`))
-      : Promise.resolve(text);
-  };
-  return loadConfig({ flags: await parseRunFlags(argv), env, readFile });
+  return loadConfig({ flags: await parseRunFlags(argv), env, readFile: fakeFiles(files) });
 }
 
 async function refused(promise: Promise<unknown>, ...expected: string[]): Promise<ConfigError> {
