@@ -6,6 +6,7 @@ import type { LetterAction, LetterFlags } from "./command-flags.js";
 import type { SyncOptions } from "../config/options.js";
 import { formatMicros, nowMicros } from "../core/micros.js";
 import { UsageError } from "../core/errors.js";
+import { newRunId } from "../core/run-id.js";
 import { storedLetter, type DeadLetterStore, type StoredLetter } from "../deadletter/dead-letter-store.js";
 import { letterToJson } from "../deadletter/letter-json.js";
 import { cutReason } from "../deadletter/letter-size.js";
@@ -186,7 +187,7 @@ async function replay(
     context.stdout(`no dead letters of state key ${key} to replay in ${store.location}`);
     return EXIT.success;
   }
-  const runId = randomUUID();
+  const runId = newRunId();
   const state = await openStateStore(options.state, clients, { timeoutMs: options.stateTimeoutMs });
   try {
     const stores = await recordStores(options, clients, context);

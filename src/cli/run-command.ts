@@ -1,10 +1,10 @@
 // `synced [run]`: resolve the options, connect to both stores and the state, run once, print the
 // summary, and return the exit code.
-import { randomUUID } from "node:crypto";
 import { holderName } from "../state/lease-holder.js";
 import { withOptionSource } from "../config/option-sources.js";
 import type { SyncOptions } from "../config/options.js";
 import { nowMicros } from "../core/micros.js";
+import { newRunId } from "../core/run-id.js";
 import { defaultDeadLetterLocation } from "../core/state-location.js";
 import { openDeadLetterStore } from "../deadletter/dead-letter-location.js";
 import type { DeadLetterStore } from "../deadletter/dead-letter-store.js";
@@ -52,7 +52,7 @@ export async function openDeadLetters(
 }
 
 export async function runCommand(options: SyncOptions, context: RunContext): Promise<number> {
-  const runId = randomUUID();
+  const runId = newRunId();
   const key = stateKeyFor(options);
   // What can be checked without a connection is checked first, so a mistake is reported at once
   // and nothing is touched: the range against the clock, a state directory and a dead-letter file.
