@@ -2,7 +2,7 @@
 
 export const HELP_EPILOGUE = `Precedence: flags, then SYNCED_* environment variables, then the config file, then defaults. Every option has an environment variable: SYNCED_ and the flag name in upper snake case (--es-nodes: SYNCED_ES_NODES). An empty variable counts as unset.
 
-Times (-b, -e): ISO-8601 with Z or an offset (2015-01-01T00:00:00.123456Z, 2015-01-01T01:00:00+01:00); a date, meaning midnight UTC (2015-01-01); epoch seconds (1420070400, 1420070400.5); or an epoch with a unit, s, ms, us or ns (1420070400000ms). Times are kept to the microsecond; finer digits are dropped. A bare number is always seconds.
+Times (-b, -e): ISO-8601 with Z or an offset (2015-01-01T00:00:00.123456Z, 2015-01-01T01:00:00+01:00); a date, meaning midnight UTC (2015-01-01); epoch seconds (1420070400, 1420070400.5); an epoch with a unit, s, ms, us or ns (1420070400000ms); or now, or now minus a duration (now-2h, now-1h30m), read once when synced starts (under watch, when the watch starts). Times are kept to the microsecond; finer digits are dropped. A bare number is always seconds.
 
 Durations (--lag, --lease-ttl, --max-future, --connect-timeout, --state-timeout, --retry-window): whole numbers with a unit, ms, s, m, h or d, which may be combined, each unit once and largest first: 1500ms, 30s, 5m, 1h30m, 2d (1h1h and 30m1h are refused as typos).
 

@@ -377,6 +377,7 @@ describe("--help", () => {
     for (const text of [
       "Precedence: flags, then SYNCED_*",
       "1420070400000ms",
+      "now-2h",
       "contactPoints:",
       "apiKeyFile:",
       "1h30m",

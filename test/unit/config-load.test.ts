@@ -7,6 +7,7 @@ import { loadConfig } from "../../src/config/load-config.js";
 import type { SyncOptions } from "../../src/config/options.js";
 import { redactedConfig } from "../../src/config/redact.js";
 import { withOptionSource } from "../../src/config/option-sources.js";
+import { nowMicros } from "../../src/core/micros.js";
 
 async function load(
   argv: string[],
@@ -87,6 +88,14 @@ describe("loadConfig defaults", () => {
     const options = await load([...BASE, "-b", "1420070400", "-e", "1422748800"]);
     assert.equal(options.begin, 1_420_070_400_000_000n);
     assert.equal(options.end, 1_422_748_800_000_000n);
+  });
+
+  it("reads both relative bounds against one clock, and refuses them in the wrong order", async () => {
+    const before = nowMicros();
+    const options = await load([...BASE, "-b", "now-2h", "-e", "now-10m"]);
+    assert.equal((options.end ?? 0n) - (options.begin ?? 0n), 6_600_000_000n);
+    assert.ok((options.end ?? 0n) >= before - 600_000_000n && (options.end ?? 0n) <= nowMicros());
+    await refused(load([...BASE, "-b", "now-10m", "-e", "now-2h"]), "-b must be earlier than -e");
   });
 
   it("requires a keyspace and an index, saying every way to give them", async () => {
