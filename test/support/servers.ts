@@ -40,14 +40,10 @@ export function testServers(env: NodeJS.ProcessEnv = process.env): TestServers {
  * the environment (serverSecrets), as the documentation tells users to pass them.
  */
 export function serverArgs(servers: TestServers = testServers()): string[] {
+  const { cassandraHost, cassandraPort, cassandraUsername } = servers;
   return [
-    ...[
-      "--cassandra-contact-points",
-      servers.cassandraHost,
-      "--cassandra-port",
-      String(servers.cassandraPort),
-    ],
-    ...["--cassandra-username", servers.cassandraUsername],
+    ...["--cassandra-contact-points", cassandraHost, "--cassandra-port", String(cassandraPort)],
+    ...["--cassandra-username", cassandraUsername],
     ...["--es-nodes", servers.elasticsearchUrl, "--es-username", servers.elasticsearchUsername],
   ];
 }

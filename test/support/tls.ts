@@ -1,5 +1,6 @@
 // What the TLS tests share: the certificates of scripts/certs.sh (which the test servers use too, in
-// SYNCED_TEST_TLS_DIR), a check that a secret appears nowhere, and a count of what a run wrote.
+// SYNCED_TEST_TLS_DIR), the one row they sync and their runs into an index of their own, a check that
+// a secret appears nowhere, and a count of what a run wrote.
 import assert from "node:assert/strict";
 import { mkdtemp } from "node:fs/promises";
 import cassandra from "cassandra-driver";
