@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Starts, stops and reports a single-node Apache Cassandra assembled from Maven Central.
 #   scripts/cassandra.sh start|stop|status
-# Environment: CASSANDRA_PORT (native, default 9042), CASSANDRA_STORAGE_PORT (default 7000),
-# CASSANDRA_JMX_PORT (local only, default 7199), CASSANDRA_HEAP (default 768M, at most 1G), CASSANDRA_START_TIMEOUT (seconds, default 180),
-# SYNCED_CASSANDRA_VERSION=4.1 to run 4.1.x instead of 5.0.x (on a JDK 17 exactly).
+# Environment: CASSANDRA_PORT (native), CASSANDRA_STORAGE_PORT and CASSANDRA_JMX_PORT (local only),
+# by default the cassandra node's of scripts/nodes.sh; CASSANDRA_HEAP (default 768M, at most 1G),
+# CASSANDRA_START_TIMEOUT (seconds, default 180), SYNCED_CASSANDRA_VERSION=4.1 to run 4.1.x instead of 5.0.x (on a JDK 17 exactly).
 # The native port accepts plain and TLS clients; TLS clients need a certificate signed by the test CA
 # in $SERVERS_DIR/certs (scripts/certs.sh).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/nodes.sh
+source "$(dirname "${BASH_SOURCE[0]}")/nodes.sh"
 
 # Each version keeps its own configuration, data, logs and pid file (4.1 cannot read 5.0's data files,
 # and 5.0 would upgrade 4.1's), so a 4.1 and a 5.0 node can run side by side on different ports. 5.0
@@ -20,9 +22,10 @@ case "${SYNCED_CASSANDRA_VERSION:-5.0}" in
   4.1) CASSANDRA_VERSION=4.1.10 SUFFIX=-4.1 JAVA_WANTED="17 exactly" MOST_JAVA=17 ;;
   *) die "SYNCED_CASSANDRA_VERSION must be 5.0 or 4.1, not '${SYNCED_CASSANDRA_VERSION}'" ;;
 esac
-NATIVE_PORT=${CASSANDRA_PORT:-9042}
-STORAGE_PORT=${CASSANDRA_STORAGE_PORT:-7000}
-JMX_PORT=${CASSANDRA_JMX_PORT:-7199}
+# Unless the caller sets them, the ports of the cassandra node of nodes.sh, whichever version runs.
+NATIVE_PORT=${CASSANDRA_PORT:-$(node_setting cassandra CASSANDRA_PORT)}
+STORAGE_PORT=${CASSANDRA_STORAGE_PORT:-$(node_setting cassandra CASSANDRA_STORAGE_PORT)}
+JMX_PORT=${CASSANDRA_JMX_PORT:-$(node_setting cassandra CASSANDRA_JMX_PORT)}
 HEAP=${CASSANDRA_HEAP:-768M}
 START_TIMEOUT=${CASSANDRA_START_TIMEOUT:-180}
 

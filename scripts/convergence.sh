@@ -7,6 +7,8 @@
 # Prints one JSON line per round and the totals; exits 1 when anything diverged or a run failed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/nodes.sh
+source scripts/nodes.sh
 
 [ -f node_modules/.package-lock.json ] || npm ci --no-audit --no-fund
 npm run --silent build
@@ -19,12 +21,12 @@ stop_started() {
 }
 trap stop_started EXIT
 if [ -z "${SYNCED_TEST_CASSANDRA:-}" ]; then
-  bash scripts/cassandra.sh status >/dev/null 2>&1 || started+=(cassandra)
-  export SYNCED_TEST_CASSANDRA=127.0.0.1:${CASSANDRA_PORT:-9042}
+  bash scripts/servers.sh status cassandra >/dev/null 2>&1 || started+=(cassandra)
+  export SYNCED_TEST_CASSANDRA=127.0.0.1:$(node_port cassandra)
 fi
 if [ -z "${SYNCED_TEST_ELASTICSEARCH:-}" ]; then
-  bash scripts/elasticsearch.sh status >/dev/null 2>&1 || started+=(elasticsearch)
-  export SYNCED_TEST_ELASTICSEARCH=http://127.0.0.1:${ES_PORT:-9200}
+  bash scripts/servers.sh status elasticsearch >/dev/null 2>&1 || started+=(elasticsearch)
+  export SYNCED_TEST_ELASTICSEARCH=http://127.0.0.1:$(node_port elasticsearch)
   export SYNCED_TEST_ES_USERNAME=${ES_USERNAME:-synced} SYNCED_TEST_ES_PASSWORD=${ES_PASSWORD:-synced-secret}
 fi
 [ ${#started[@]} -eq 0 ] || bash scripts/servers.sh start "${started[@]}"

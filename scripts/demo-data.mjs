@@ -10,6 +10,7 @@ import cassandra from "cassandra-driver";
 const { TimeUuid } = cassandra.types;
 const cql = new cassandra.Client({
   contactPoints: ["127.0.0.1"],
+  protocolOptions: { port: Number(process.env.SYNCED_CASSANDRA_PORT ?? 9042) },
   localDataCenter: "datacenter1",
   authProvider: new cassandra.auth.PlainTextAuthProvider(
     process.env.SYNCED_CASSANDRA_USERNAME ?? "cassandra",
@@ -17,7 +18,7 @@ const cql = new cassandra.Client({
   ),
 });
 const es = new Elasticsearch({
-  node: "http://127.0.0.1:9200",
+  node: process.env.SYNCED_ES_NODES ?? "http://127.0.0.1:9200",
   auth: {
     username: process.env.SYNCED_ES_USERNAME ?? "synced",
     password: process.env.SYNCED_ES_PASSWORD ?? "synced-secret",

@@ -4,6 +4,8 @@
 # writes nothing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/nodes.sh
+source scripts/nodes.sh
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
@@ -11,7 +13,10 @@ fi
 npm run --silent build
 bash scripts/servers.sh start
 
-# Both local servers require a login, as production clusters do (see CONTRIBUTING.md).
+# The servers where scripts/nodes.sh puts them; both require a login, as production clusters do (see
+# CONTRIBUTING.md).
+export SYNCED_CASSANDRA_PORT=${SYNCED_CASSANDRA_PORT:-$(node_port cassandra)}
+export SYNCED_ES_NODES=${SYNCED_ES_NODES:-http://127.0.0.1:$(node_port elasticsearch)}
 export SYNCED_CASSANDRA_USERNAME=${SYNCED_CASSANDRA_USERNAME:-cassandra}
 export SYNCED_CASSANDRA_PASSWORD=${SYNCED_CASSANDRA_PASSWORD:-cassandra}
 export SYNCED_ES_USERNAME=${SYNCED_ES_USERNAME:-${ES_USERNAME:-synced}}

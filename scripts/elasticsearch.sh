@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # Starts, stops and reports a single-node Elasticsearch from Maven Central's integ-test-zip.
 #   scripts/elasticsearch.sh start|stop|status
-# Environment: ES_PORT (HTTP, default 9200), ES_TRANSPORT_PORT (default 9300), ES_USERNAME and
-# ES_PASSWORD (the login the server requires, default synced / synced-secret), ES_HEAP (default 512m,
-# at most 1g), ES_START_TIMEOUT (seconds, default 180), SYNCED_ES_MAJOR=9 to run 9.x instead of 8.x
+# Environment: ES_PORT (HTTP) and ES_TRANSPORT_PORT, by default the elasticsearch node's of
+# scripts/nodes.sh; ES_USERNAME and ES_PASSWORD (the login the server requires, default synced /
+# synced-secret), ES_HEAP (default 512m, at most 1g), ES_START_TIMEOUT (seconds, default 180), SYNCED_ES_MAJOR=9 to run 9.x instead of 8.x
 # (needs a JDK 21 or newer). Elasticsearch refuses to run as root, so as root the server runs as the
 # unprivileged user synced-es, which this script creates.
 # ES_TLS=1 starts, stops or reports a second node instead, with HTTPS only, for the TLS tests: its own
-# config, data, logs and pid file, ES_TLS_PORT (HTTP, default 9201), ES_TLS_TRANSPORT_PORT (default
-# 9301), ES_TLS_HEAP (default 384m), the same login, and the certificates of scripts/certs.sh. It asks
-# for a client certificate and checks one that is shown, but does not require one.
+# config, data, logs and pid file, ES_TLS_PORT (HTTP) and ES_TLS_TRANSPORT_PORT (by default the
+# elasticsearch-tls node's), ES_TLS_HEAP (default 384m), the same login, and the certificates of
+# scripts/certs.sh. It asks for a client certificate and checks one that is shown, but does not require one.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=scripts/search-node.sh
 source "$(dirname "${BASH_SOURCE[0]}")/search-node.sh"
+# shellcheck source=scripts/nodes.sh
+source "$(dirname "${BASH_SOURCE[0]}")/nodes.sh"
 
 PRODUCT=elasticsearch ENV_PREFIX=ES HOME_PROPERTY=es.path.home MAJOR_VARIABLE=SYNCED_ES_MAJOR
 case "${SYNCED_ES_MAJOR:-8}" in
@@ -26,11 +28,14 @@ MAX_JAVA=""
 case "${ES_TLS:-0}" in
   0)
     TLS=0 NODE=elasticsearch SUFFIX="" SCHEME=http PORT_VARIABLE=ES_PORT
-    HTTP_PORT=${ES_PORT:-9200} TRANSPORT_PORT=${ES_TRANSPORT_PORT:-9300} HEAP=${ES_HEAP:-512m}
+    HTTP_PORT=${ES_PORT:-$(node_setting elasticsearch ES_PORT)}
+    TRANSPORT_PORT=${ES_TRANSPORT_PORT:-$(node_setting elasticsearch ES_TRANSPORT_PORT)} HEAP=${ES_HEAP:-512m}
     ;;
   1)
     TLS=1 NODE=elasticsearch-tls SUFFIX=-tls SCHEME=https PORT_VARIABLE=ES_TLS_PORT
-    HTTP_PORT=${ES_TLS_PORT:-9201} TRANSPORT_PORT=${ES_TLS_TRANSPORT_PORT:-9301} HEAP=${ES_TLS_HEAP:-384m}
+    HTTP_PORT=${ES_TLS_PORT:-$(node_setting elasticsearch-tls ES_TLS_PORT)}
+    TRANSPORT_PORT=${ES_TLS_TRANSPORT_PORT:-$(node_setting elasticsearch-tls ES_TLS_TRANSPORT_PORT)}
+    HEAP=${ES_TLS_HEAP:-384m}
     ;;
   *) die "ES_TLS must be 0 or 1, not '${ES_TLS}'" ;;
 esac

@@ -2,9 +2,9 @@
 # Starts, stops and reports a single-node OpenSearch from Maven Central's integ-test-zip.
 #   scripts/opensearch.sh start|stop|status
 # Environment: SYNCED_OPENSEARCH_MAJOR (2, the default, runs 2.19.6; 3 runs 3.6.0, which needs a JDK
-# 21 or newer), OPENSEARCH_PORT (HTTP, default 29200 for 2.x and 29202 for 3.x), OPENSEARCH_TRANSPORT_PORT
-# (default 29300 and 29302), OPENSEARCH_HEAP (default 384m), OPENSEARCH_START_TIMEOUT (seconds, default
-# 180). Each major has its own config, data, logs and pid file, so a 2.x and a 3.x node can run side
+# 21 or newer), OPENSEARCH_PORT (HTTP) and OPENSEARCH_TRANSPORT_PORT (by default those of the node
+# opensearch-2 or opensearch-3 of scripts/nodes.sh), OPENSEARCH_HEAP (default 384m),
+# OPENSEARCH_START_TIMEOUT (seconds, default 180). Each major has its own config, data, logs and pid file, so a 2.x and a 3.x node can run side
 # by side. The zip has no security plugin: plain HTTP and no login. OpenSearch refuses to run as root,
 # so as root the server runs as the unprivileged user synced-es (shared with Elasticsearch), which
 # this script creates.
@@ -13,30 +13,33 @@
 # own home), HTTPS only with the certificates of scripts/certs.sh (also between nodes, which the plugin
 # requires), client certificates asked for and checked but not required, and the login
 # OPENSEARCH_USERNAME / OPENSEARCH_PASSWORD (default synced / synced-secret, with the all_access role).
-# Its own config, data, logs and pid file, OPENSEARCH_TLS_PORT (HTTP, default 29201),
-# OPENSEARCH_TLS_TRANSPORT_PORT (default 29301) and OPENSEARCH_TLS_HEAP (default 384m). The node writes
-# its security index from the files in its config on first start; later starts keep that index, so a
+# Its own config, data, logs and pid file, OPENSEARCH_TLS_PORT (HTTP) and OPENSEARCH_TLS_TRANSPORT_PORT
+# (by default the opensearch-tls node's), and OPENSEARCH_TLS_HEAP (default 384m). The node writes its
+# security index from the files in its config on first start; later starts keep that index, so a
 # changed login takes effect after deleting the node's data folder (data-2-tls).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=scripts/search-node.sh
 source "$(dirname "${BASH_SOURCE[0]}")/search-node.sh"
+# shellcheck source=scripts/nodes.sh
+source "$(dirname "${BASH_SOURCE[0]}")/nodes.sh"
 
 PRODUCT=opensearch ENV_PREFIX=OPENSEARCH HOME_PROPERTY=opensearch.path.home MAJOR_VARIABLE=SYNCED_OPENSEARCH_MAJOR
-# Default ports per major, the same as servers.sh's opensearch-2 and opensearch-3, so that either
-# major started from this script alone takes none of Elasticsearch's ports or the other's.
 case "${SYNCED_OPENSEARCH_MAJOR:-2}" in
   # OpenSearch 2 installs the Security Manager at start, which JDK 24 removed.
-  2) VERSION=2.19.6 MIN_JAVA=17 MAX_JAVA=23 default_port=29200 default_transport_port=29300 ;;
-  3) VERSION=3.6.0 MIN_JAVA=21 MAX_JAVA="" default_port=29202 default_transport_port=29302 ;;
+  2) VERSION=2.19.6 MIN_JAVA=17 MAX_JAVA=23 ;;
+  3) VERSION=3.6.0 MIN_JAVA=21 MAX_JAVA="" ;;
   *) die "SYNCED_OPENSEARCH_MAJOR must be 2 or 3, not '${SYNCED_OPENSEARCH_MAJOR}'" ;;
 esac
+# By default each major takes the ports of its node in nodes.sh, opensearch-2 or opensearch-3, so
+# that either started from this script alone takes none of Elasticsearch's ports or the other's.
+default_node=opensearch-${VERSION%%.*}
 case "${OPENSEARCH_TLS:-0}" in
   0)
     TLS=0 SUFFIX="" SCHEME=http PORT_VARIABLE=OPENSEARCH_PORT NODE=opensearch-${VERSION%%.*}
-    HTTP_PORT=${OPENSEARCH_PORT:-$default_port}
-    TRANSPORT_PORT=${OPENSEARCH_TRANSPORT_PORT:-$default_transport_port}
+    HTTP_PORT=${OPENSEARCH_PORT:-$(node_setting "$default_node" OPENSEARCH_PORT)}
+    TRANSPORT_PORT=${OPENSEARCH_TRANSPORT_PORT:-$(node_setting "$default_node" OPENSEARCH_TRANSPORT_PORT)}
     HEAP=${OPENSEARCH_HEAP:-384m}
     ;;
   1)
@@ -44,8 +47,8 @@ case "${OPENSEARCH_TLS:-0}" in
     # The security plugin must match the server's version exactly; Maven Central has both for 2.19.4.
     VERSION=2.19.4 SECURITY_PLUGIN_VERSION=2.19.4.0
     TLS=1 SUFFIX=-tls SCHEME=https PORT_VARIABLE=OPENSEARCH_TLS_PORT NODE=opensearch-tls
-    HTTP_PORT=${OPENSEARCH_TLS_PORT:-29201}
-    TRANSPORT_PORT=${OPENSEARCH_TLS_TRANSPORT_PORT:-29301}
+    HTTP_PORT=${OPENSEARCH_TLS_PORT:-$(node_setting opensearch-tls OPENSEARCH_TLS_PORT)}
+    TRANSPORT_PORT=${OPENSEARCH_TLS_TRANSPORT_PORT:-$(node_setting opensearch-tls OPENSEARCH_TLS_TRANSPORT_PORT)}
     HEAP=${OPENSEARCH_TLS_HEAP:-384m}
     ;;
   *) die "OPENSEARCH_TLS must be 0 or 1, not '${OPENSEARCH_TLS}'" ;;

@@ -10,6 +10,8 @@
 # SYNCED_CASSANDRA_VERSION=4.1 runs every test against Cassandra 4.1 instead of 5.0 (scripts/cassandra.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/nodes.sh
+source scripts/nodes.sh
 
 tiers=("$@")
 [ ${#tiers[@]} -gt 0 ] || tiers=(unit integration)
@@ -48,23 +50,23 @@ trap 'exit 143' TERM
 if [ "$needs_servers" = 1 ]; then
   to_start=()
   if [ -z "${SYNCED_TEST_CASSANDRA:-}" ] && [ -z "${SYNCED_TEST_ES_TLS_URL:-}" ]; then
-    ES_TLS=1 bash scripts/elasticsearch.sh status >/dev/null 2>&1 || started+=(elasticsearch-tls)
+    bash scripts/servers.sh status elasticsearch-tls >/dev/null 2>&1 || started+=(elasticsearch-tls)
     to_start+=(elasticsearch-tls)
-    export SYNCED_TEST_ES_TLS_URL=https://127.0.0.1:${ES_TLS_PORT:-9201}
+    export SYNCED_TEST_ES_TLS_URL=https://127.0.0.1:$(node_port elasticsearch-tls)
     SYNCED_TEST_TLS_DIR=$(bash scripts/certs.sh)
     export SYNCED_TEST_TLS_DIR
   fi
   if [ -z "${SYNCED_TEST_CASSANDRA:-}" ]; then
     managed_cassandra=1
-    bash scripts/cassandra.sh status >/dev/null 2>&1 || started+=(cassandra)
+    bash scripts/servers.sh status cassandra >/dev/null 2>&1 || started+=(cassandra)
     to_start+=(cassandra)
-    export SYNCED_TEST_CASSANDRA=127.0.0.1:${CASSANDRA_PORT:-9042}
+    export SYNCED_TEST_CASSANDRA=127.0.0.1:$(node_port cassandra)
   fi
   if [ -z "${SYNCED_TEST_ELASTICSEARCH:-}" ]; then
     managed_es=1
-    bash scripts/elasticsearch.sh status >/dev/null 2>&1 || started+=(elasticsearch)
+    bash scripts/servers.sh status elasticsearch >/dev/null 2>&1 || started+=(elasticsearch)
     to_start+=(elasticsearch)
-    export SYNCED_TEST_ELASTICSEARCH=http://127.0.0.1:${ES_PORT:-9200}
+    export SYNCED_TEST_ELASTICSEARCH=http://127.0.0.1:$(node_port elasticsearch)
     export SYNCED_TEST_ES_USERNAME=${ES_USERNAME:-synced} SYNCED_TEST_ES_PASSWORD=${ES_PASSWORD:-synced-secret}
   fi
   [ ${#to_start[@]} -eq 0 ] || bash scripts/servers.sh start "${to_start[@]}"
@@ -172,19 +174,19 @@ search_compat_run() {
     "SYNCED_TEST_SEARCH_NODE=$node" "SYNCED_TEST_RESTARTABLE=$node" -- "${COMPAT_FILES[@]}" restarts "$@"
 }
 if [ "$compat_es" = 1 ]; then
-  search_compat_run elasticsearch-9 "${ES9_PORT:-19200}" "$compat_start" "$compat_log" "Elasticsearch 9"
-  search_compat_run opensearch-2 "${OS2_PORT:-29200}" "$opensearch2_start" "$opensearch2_log" "OpenSearch 2" \
+  search_compat_run elasticsearch-9 "$(node_port elasticsearch-9)" "$compat_start" "$compat_log" "Elasticsearch 9"
+  search_compat_run opensearch-2 "$(node_port opensearch-2)" "$opensearch2_start" "$opensearch2_log" "OpenSearch 2" \
     "${OPENSEARCH_FILES[@]}"
-  search_compat_run opensearch-3 "${OS3_PORT:-29202}" "$opensearch3_start" "$opensearch3_log" "OpenSearch 3" \
+  search_compat_run opensearch-3 "$(node_port opensearch-3)" "$opensearch3_start" "$opensearch3_log" "OpenSearch 3" \
     "${OPENSEARCH_FILES[@]}"
   # The node uses the certificates of scripts/certs.sh, whatever SYNCED_TEST_TLS_DIR says.
   SYNCED_TEST_TLS_DIR=$(bash scripts/certs.sh) compat_run "$opensearch_tls_start" "$opensearch_tls_log" \
-    "OpenSearch with the security plugin" "SYNCED_TEST_OS_TLS_URL=https://127.0.0.1:${OS_TLS_PORT:-29201}" \
+    "OpenSearch with the security plugin" "SYNCED_TEST_OS_TLS_URL=https://127.0.0.1:$(node_port opensearch-tls)" \
     -- opensearch-tls
 fi
 if [ "$compat_cassandra" = 1 ]; then
   compat_run "$cassandra_compat_start" "$cassandra_compat_log" "Cassandra 4.1" \
-    "SYNCED_TEST_CASSANDRA=127.0.0.1:${CASSANDRA4_PORT:-9142}" -- "${CASSANDRA_COMPAT_FILES[@]}"
+    "SYNCED_TEST_CASSANDRA=127.0.0.1:$(node_port cassandra-4)" -- "${CASSANDRA_COMPAT_FILES[@]}"
 fi
 bash scripts/working-tree.sh check "$tree_snapshot" || status=1
 rm -f "$tree_snapshot"

@@ -1,11 +1,11 @@
 // The synced command, once main.ts has caught the signals: parses the command line, runs the command,
 // and turns every outcome and error into a message and an exit code.
 import { hideBin } from "yargs/helpers";
-import { buildCli } from "../config/cli-options.js";
+import { buildCli } from "./command-line.js";
 import type { Flags } from "../config/layers.js";
 import { loadConfig } from "../config/load-config.js";
-import { withOptionSource, type OptionSources } from "../config/option-sources.js";
-import type { SyncOptions } from "../config/options.js";
+import { withOptionSource } from "../config/option-sources.js";
+import type { OptionSources, SyncOptions } from "../config/options.js";
 import { redactedConfig } from "../config/redact.js";
 import { InterruptedError } from "../reconcile/run-errors.js";
 import { EXIT, exitCodeForError } from "./exit-codes.js";

@@ -2,10 +2,11 @@
 // sync. The run options find the configuration (its state key) and where its letters live, so the
 // same flags that run a configuration also reach its letters.
 import { randomUUID } from "node:crypto";
-import type { LetterAction, LetterFlags } from "../config/cli-options.js";
+import type { LetterAction, LetterFlags } from "./command-flags.js";
 import type { SyncOptions } from "../config/options.js";
 import { formatMicros, nowMicros } from "../core/micros.js";
 import { UsageError } from "../core/errors.js";
+import { newRunId } from "../core/run-id.js";
 import { storedLetter, type DeadLetterStore, type StoredLetter } from "../deadletter/dead-letter-store.js";
 import { letterToJson } from "../deadletter/letter-json.js";
 import { cutReason } from "../deadletter/letter-size.js";
@@ -15,7 +16,9 @@ import { openStateStore } from "../state/open-state-store.js";
 import { withClientFor, withClients, type Clients } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
 import { planOptions, recordStores } from "./record-stores.js";
-import { openDeadLetters, stateKeyFor, type RunContext } from "./run-command.js";
+import { stateKeyFor } from "../state/state-key.js";
+import { openDeadLetters, type RunContext } from "./run-command.js";
+import { textTable } from "./text-table.js";
 
 export async function deadLettersCommand(
   action: LetterAction,
@@ -94,7 +97,7 @@ async function list(
     `${waiting} dead letter${waiting === 1 ? "" : "s"} of state key ${key} in ${store.location}`,
   ];
   if (shown.length > 0) {
-    lines.push("", table([["letter", "at", "table", "direction", "id", "reason"], ...shown.map(row)]));
+    lines.push("", textTable([["letter", "at", "table", "direction", "id", "reason"], ...shown.map(row)]));
   }
   if (waiting > shown.length)
     lines.push(`... and ${waiting - shown.length} more (raise --limit to see them)`);
@@ -184,7 +187,7 @@ async function replay(
     context.stdout(`no dead letters of state key ${key} to replay in ${store.location}`);
     return EXIT.success;
   }
-  const runId = randomUUID();
+  const runId = newRunId();
   const state = await openStateStore(options.state, clients, { timeoutMs: options.stateTimeoutMs });
   try {
     const stores = await recordStores(options, clients, context);
@@ -311,16 +314,4 @@ function row(letter: StoredLetter): string[] {
     letter.id ?? "(none)",
     reason,
   ];
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
 }

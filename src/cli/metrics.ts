@@ -2,7 +2,7 @@
 // them to a Pushgateway when it ends (--pushgateway), grouped by job `synced` and its state key; the
 // counters then hold that run's counts, as the Pushgateway's own guidance for batch jobs has it.
 import { Counter, Gauge, Histogram, Pushgateway, Registry } from "prom-client";
-import type { PushgatewayTarget } from "../config/pushgateway.js";
+import type { PushgatewayTarget } from "../config/options.js";
 import { microsFromMillis } from "../core/micros.js";
 import type { RunReport } from "../reconcile/run-report.js";
 import type { LateRecord } from "../reconcile/sync-table.js";

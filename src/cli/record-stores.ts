@@ -1,10 +1,10 @@
 // Both record stores and the schema gateway, built from the options over connected clients: what a
 // run and a replay of dead letters read and write through.
-import cassandraDriver from "cassandra-driver";
 import type { SyncOptions } from "../config/options.js";
 import { microsFromMillis } from "../core/micros.js";
 import { CassandraStore } from "../stores/cassandra/cassandra-store.js";
 import { clusterCapabilities } from "../stores/cassandra/connect.js";
+import { consistencyCode } from "../stores/cassandra/consistency.js";
 import { readReplication } from "../stores/cassandra/unmeetable-consistency.js";
 import { requestSizeLimit } from "../stores/elasticsearch/connect.js";
 import { elasticsearchFailure } from "../stores/elasticsearch/elasticsearch-errors.js";
@@ -27,7 +27,6 @@ export async function recordStores(
   clients: Clients,
   context: { readonly signal: AbortSignal; readonly logger: Logger },
 ): Promise<RecordStores> {
-  const consistency = cassandraDriver.types.consistencies as unknown as Record<string, number>;
   const requestLimit = await rethrowing(
     () => requestSizeLimit(clients.elasticsearch),
     (error) =>
@@ -57,10 +56,8 @@ export async function recordStores(
     cassandra: new CassandraStore({
       client: clients.cassandra,
       capabilities,
-      readConsistency:
-        consistency[camel(options.cassandra.readConsistency)] ?? consistency["localQuorum"] ?? 6,
-      writeConsistency:
-        consistency[camel(options.cassandra.writeConsistency)] ?? consistency["localQuorum"] ?? 6,
+      readConsistency: consistencyCode(options.cassandra.readConsistency),
+      writeConsistency: consistencyCode(options.cassandra.writeConsistency),
       ...(replication === undefined ? {} : { replication }),
       localDc: options.cassandra.localDc,
       writes: options.cassandra.writes,
@@ -125,9 +122,4 @@ export function planOptions(options: SyncOptions): PlanSettings {
     createTables: options.createTables,
     direction: options.direction,
   });
-}
-
-/** The driver names consistency levels in camel case: LOCAL_QUORUM is `localQuorum`. */
-function camel(level: string): string {
-  return level.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }

@@ -1,10 +1,10 @@
 // `synced [run]`: resolve the options, connect to both stores and the state, run once, print the
 // summary, and return the exit code.
-import { randomUUID } from "node:crypto";
 import { holderName } from "../state/lease-holder.js";
 import { withOptionSource } from "../config/option-sources.js";
 import type { SyncOptions } from "../config/options.js";
 import { formatMicros, nowMicros } from "../core/micros.js";
+import { newRunId } from "../core/run-id.js";
 import { defaultDeadLetterLocation } from "../core/state-location.js";
 import { openDeadLetterStore } from "../deadletter/dead-letter-location.js";
 import type { DeadLetterStore } from "../deadletter/dead-letter-store.js";
@@ -14,7 +14,7 @@ import { runSync } from "../reconcile/run-sync.js";
 import { openStateStore, type OpenStateStoreOptions } from "../state/open-state-store.js";
 import type { StateStore } from "../state/state-store.js";
 import { resolveRange } from "../reconcile/range.js";
-import { deriveStateKey, validateStateKey } from "../state/state-key.js";
+import { stateKeyFor } from "../state/state-key.js";
 import { withClients, type Clients } from "./connections.js";
 import { exitCodeForOutcome } from "./exit-codes.js";
 import { namingTheLocation } from "./location-errors.js";
@@ -35,25 +35,6 @@ export interface RunContext {
   readonly metrics?: RunMetrics;
 }
 
-export function stateKeyFor(options: SyncOptions): string {
-  // Each shard covers its own part of the data, so each keeps its own checkpoint, lease and history.
-  const shard = options.shard === undefined ? "" : `.shard-${options.shard.index}-of-${options.shard.total}`;
-  return validateStateKey(`${baseStateKey(options)}${shard}`);
-}
-
-function baseStateKey(options: SyncOptions): string {
-  if (options.name !== undefined) return options.name;
-  return deriveStateKey({
-    cassandraCluster: `${[...options.cassandra.contactPoints].sort().join(",")}:${options.cassandra.port}`,
-    keyspace: options.keyspace,
-    elasticsearchCluster: [...options.elasticsearch.nodes].sort().join(","),
-    index: options.index,
-    tables: options.tables,
-    direction: options.direction,
-    layout: options.layout,
-  });
-}
-
 /**
  * Dead letters live where --dead-letter says, or beside the state. A file is checked to take a letter;
  * `create` false: only a store that exists (synced dead-letters), else a usage error naming the option.
@@ -71,7 +52,7 @@ export async function openDeadLetters(
 }
 
 export async function runCommand(options: SyncOptions, context: RunContext): Promise<number> {
-  const runId = randomUUID();
+  const runId = newRunId();
   const key = stateKeyFor(options);
   // What can be checked without a connection is checked first, so a mistake is reported at once
   // and nothing is touched: the range against the clock, a state directory and a dead-letter file.

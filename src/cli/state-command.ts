@@ -1,12 +1,12 @@
 // `synced status` and `synced state set|reset`: what an operator reads and changes in a state store
 // without running a sync. Status reads every configuration in the store; set and reset change one
 // configuration's checkpoint under its lease, so they never race a run of it.
-import { randomUUID } from "node:crypto";
-import type { StateFlags } from "../config/cli-options.js";
+import type { StateFlags } from "./command-flags.js";
 import type { SyncOptions } from "../config/options.js";
 import { parseTimestamp } from "../config/time-range.js";
 import { UsageError } from "../core/errors.js";
 import { formatMicros, nowMicros } from "../core/micros.js";
+import { newRunId } from "../core/run-id.js";
 import { withLease } from "../reconcile/with-lease.js";
 import { holderName } from "../state/lease-holder.js";
 import { openStateStore } from "../state/open-state-store.js";
@@ -14,7 +14,8 @@ import type { Checkpoint, Lease, RunRecord, StateStore } from "../state/state-st
 import { withClientFor } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
 import { namingTheLocation } from "./location-errors.js";
-import { stateKeyFor, type RunContext } from "./run-command.js";
+import { stateKeyFor } from "../state/state-key.js";
+import type { RunContext } from "./run-command.js";
 
 /**
  * Opens the state store of `options`, connected only to the store that holds it. `create` false: only
@@ -181,7 +182,7 @@ export async function stateCommand(
     if (!flags.yes) {
       throw new UsageError(`synced state ${action} would ${change}. Add --yes to do it.`, { key });
     }
-    const owner = `state-${action}-${randomUUID()}`;
+    const owner = `state-${action}-${newRunId()}`;
     await withLease(
       {
         state,

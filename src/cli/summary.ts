@@ -3,6 +3,7 @@ import { formatMicros } from "../core/micros.js";
 import type { RunReport } from "../reconcile/run-report.js";
 import { totals } from "../reconcile/run-report.js";
 import { skippedCount, type TableStats } from "../reconcile/stats.js";
+import { textTable, type Align } from "./text-table.js";
 
 function rate(stats: TableStats): number {
   return stats.durationMs > 0 ? Math.round((stats.scanned * 1000) / stats.durationMs) : 0;
@@ -16,19 +17,8 @@ function why(stats: TableStats): string {
   return parts.join(", ");
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) =>
-          i <= 1 || i === row.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0),
-        )
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
-}
+/** Table and direction, the counts, then the reasons for skipping. */
+const SUMMARY_ALIGN: readonly Align[] = ["left", "left", ...Array<Align>(6).fill("right"), "left"];
 
 /** The run's report, with the dead letters of the configuration that wait after it, where counted. */
 export type ShownReport = RunReport & { readonly deadLettersWaiting?: number };
@@ -68,7 +58,7 @@ export function renderSummary(report: ShownReport): string {
     String(rate(s)),
     why(s),
   ]);
-  if (rows.length > 0) lines.push("", table([header, ...rows]));
+  if (rows.length > 0) lines.push("", textTable([header, ...rows], SUMMARY_ALIGN));
   else lines.push("", "no table was synced");
   for (const s of report.skipped) lines.push(`skipped ${s.name}: ${s.reason}`);
   if (report.createdIndices.length > 0) lines.push(`created indices: ${report.createdIndices.join(", ")}`);

@@ -10,6 +10,7 @@ import { withClients } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
 import { planOptions, recordStores } from "./record-stores.js";
 import type { RunContext } from "./run-command.js";
+import { textTable, type Align } from "./text-table.js";
 
 export async function verifyCommand(
   options: SyncOptions,
@@ -97,13 +98,9 @@ const MEANING = {
 function reportText(report: VerifyReport): string[] {
   const header = ["table", "read from", ...COLUMNS];
   const rows = report.sides.map((s) => [s.table, s.side, ...COLUMNS.map((c) => String(s[c]))]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]): string =>
-    cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ");
   const lines = [
     `verify [${formatMicros(report.range.begin)}, ${formatMicros(report.range.end)})`,
-    line(header),
-    ...rows.map(line),
+    textTable([header, ...rows], ["left", "left", ...COLUMNS.map((): Align => "right")]),
   ];
   for (const side of report.sides) {
     if (side.differing.length === 0) continue;

@@ -7,10 +7,8 @@ import { parse as parseYaml } from "yaml";
 import { didYouMean } from "../core/did-you-mean.js";
 import { ConfigError } from "../core/errors.js";
 import type { OptionSource } from "../core/errors.js";
-import { unreadableFileProblem } from "./option-file.js";
+import { unreadableFileProblem, type ReadFile } from "./option-file.js";
 import { FILE_SECTIONS, OPTION_SPECS } from "./option-specs.js";
-
-export type ReadFile = (path: string) => Promise<string>;
 
 export interface ConfigFile {
   readonly path: string;

@@ -1,6 +1,6 @@
 // The Cassandra and Elasticsearch sections. Contradictions (a user without a password, TLS files
 // for plain-http nodes) are refused here, since a store would otherwise ignore one of the two quietly.
-import type { ReadFile } from "./config-file.js";
+import type { ReadFile } from "./option-file.js";
 import { ConfigError } from "../core/errors.js";
 import type { Layers } from "./layers.js";
 import { contactPoint, nodeUrl } from "./names.js";

@@ -19,45 +19,45 @@ export function parseDuration(
   option: string,
   source: OptionSource = flagSource(option),
 ): number {
+  const ms = durationMillis(value);
+  if (typeof ms === "number") return ms;
+  throw new ConfigError(option, source, ms.problem, { details: { value } });
+}
+
+/** What parseDuration reads, or a sentence saying what is wrong with `value`, which it quotes. */
+export function durationMillis(value: string): number | { readonly problem: string } {
   const text = value.trim();
   if (text === "0") return 0;
   if (!WHOLE.test(text)) {
     const hint = /^\d+(\.\d+)?$/.test(text)
       ? `has no unit; write for example ${text}s or ${text}ms`
       : "is not a duration";
-    throw new ConfigError(
-      option,
-      source,
-      `"${value}" ${hint}. Use a whole number with a unit (ms, s, m, h, d), which may be combined: 1500ms, 30s, 5m, 1h30m, 2d.`,
-      { details: { value } },
-    );
+    return {
+      problem: `"${value}" ${hint}. Use a whole number with a unit (ms, s, m, h, d), which may be combined: 1500ms, 30s, 5m, 1h30m, 2d.`,
+    };
   }
-  checkUnitOrder(text, option, source);
+  const slip = unitSlip(text);
+  if (slip !== undefined) {
+    return { problem: `"${text}" ${slip}. Give each unit once, largest first, as in 1h30m or 1m30s500ms.` };
+  }
   let total = 0;
   for (const [, amount, unit] of text.matchAll(PART)) total += Number(amount) * UNIT_MS[unit as Unit];
-  if (!Number.isSafeInteger(total)) {
-    throw new ConfigError(option, source, `"${value}" is too long a duration.`, { details: { value } });
-  }
+  if (!Number.isSafeInteger(total)) return { problem: `"${value}" is too long a duration.` };
   return total;
 }
 
 const ORDER: readonly string[] = Object.keys(UNIT_MS);
 
-function checkUnitOrder(text: string, option: string, source: OptionSource): void {
+function unitSlip(text: string): string | undefined {
   const seen: string[] = [];
   for (const [, , unit = ""] of text.matchAll(PART)) {
     const previous = seen.at(-1);
     if (previous !== undefined && ORDER.indexOf(unit) <= ORDER.indexOf(previous)) {
-      const slip = seen.includes(unit) ? `gives the unit ${unit} twice` : `gives ${previous} before ${unit}`;
-      throw new ConfigError(
-        option,
-        source,
-        `"${text}" ${slip}. Give each unit once, largest first, as in 1h30m or 1m30s500ms.`,
-        { details: { value: text } },
-      );
+      return seen.includes(unit) ? `gives the unit ${unit} twice` : `gives ${previous} before ${unit}`;
     }
     seen.push(unit);
   }
+  return undefined;
 }
 
 /** The shortest exact form of a duration, in the syntax parseDuration reads: 300000 → `5m`. */

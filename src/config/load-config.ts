@@ -4,7 +4,7 @@ import { DIRECTION_CHOICES } from "../core/direction.js";
 import { LAYOUTS } from "../core/layout.js";
 import { checkApartFromSynced } from "./apart-from-synced.js";
 import { readConfigFile } from "./config-file.js";
-import type { ConfigFile, ReadFile } from "./config-file.js";
+import type { ConfigFile } from "./config-file.js";
 import { cassandraOptions, elasticsearchOptions } from "./connection-options.js";
 import { formatDuration, parseDuration } from "./duration.js";
 import { didYouMean } from "../core/did-you-mean.js";
@@ -12,12 +12,12 @@ import { ConfigError, type OptionSource } from "../core/errors.js";
 import { Layers, missing } from "./layers.js";
 import type { Env, Flags } from "./layers.js";
 import { columnName, cqlName, deadLetterLocation, indexName, stateKey, stateLocation } from "./names.js";
-import { readOptionFileFromDisk } from "./option-file.js";
+import { readOptionFileFromDisk, type ReadFile } from "./option-file.js";
 import { optionSources } from "./option-sources.js";
 import { OPTION_SPECS } from "./option-specs.js";
 import type { SyncOptions } from "./options.js";
 import type { Warn } from "./secrets.js";
-import { formatMicros } from "../core/micros.js";
+import { formatMicros, nowMicros } from "../core/micros.js";
 import { parseTimestamp } from "./time-range.js";
 import { pushgatewayTarget } from "./pushgateway.js";
 import { parseShard } from "./shard.js";
@@ -41,7 +41,8 @@ export interface LoadConfigInput {
 
 const MAX_COUNT = 1_000_000;
 
-const time = (s: Setting): bigint => parseTimestamp(asNumericText(s), s.flag, s.source);
+/** -b and -e: a relative time counts from `now`, the same for both. */
+const time = (now: bigint) => (s: Setting) => parseTimestamp(asNumericText(s), s.flag, s.source, now);
 /** A duration between `min` and `max` milliseconds: past the bounds a value is a typo, or breaks timers. */
 const duration = (min: number, max: number) => (s: Setting) => {
   const ms = parseDuration(asNumericText(s), s.flag, s.source);
@@ -88,8 +89,9 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
   const index = layers.read("index", (s) => indexName(s)) ?? (required ? undefined : "");
   if (index === undefined) throw missing("index");
 
-  const begin = layers.read("begin", time);
-  const end = layers.read("end", time);
+  const now = nowMicros();
+  const begin = layers.read("begin", time(now));
+  const end = layers.read("end", time(now));
   if (begin !== undefined && end !== undefined && begin >= end) {
     throw new ConfigError(
       "begin",

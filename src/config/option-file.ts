@@ -2,7 +2,9 @@
 // synced starts. Only a regular file is read: a FIFO would wait for a writer forever, a device such as
 // /dev/zero never ends, and a file far larger than any such file is a wrong path, not a secret.
 import { FileTooLargeError, formatBytes, NotAFileError, readRegularFile } from "../util/regular-file.js";
-import type { ReadFile } from "./config-file.js";
+
+/** Reads a file an option names, whole, as text. */
+export type ReadFile = (path: string) => Promise<string>;
 
 /** The largest config, secret, certificate or key file synced reads; real ones are a few KiB. */
 export const MAX_OPTION_FILE_BYTES = 1024 * 1024;

@@ -2,12 +2,9 @@
 // has connected (a --tables name that is no table, a consistency level the keyspace cannot meet), and
 // the engine and the stores that find them know the option but not where its value was given.
 import { ConfigError } from "../core/errors.js";
-import type { OptionSource } from "../core/errors.js";
 import type { Layers } from "./layers.js";
 import { OPTION_SPECS } from "./option-specs.js";
-
-/** Sources by flag name (`exclude-tables`), of the options set by a flag, a variable or the file. */
-export type OptionSources = Readonly<Record<string, OptionSource>>;
+import type { OptionSources } from "./options.js";
 
 export function optionSources(layers: Layers): OptionSources {
   return Object.fromEntries(

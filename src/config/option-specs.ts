@@ -1,8 +1,9 @@
 // One table drives the command line, the environment names, the config file keys and `--help`, so
-// an option cannot exist in one of them and be missing from another.
+// an option cannot exist in one of them and be missing from another. A second, smaller table holds
+// the options that one command takes beside them (`verify --limit`, `watch --every`).
 import { DIRECTION_CHOICES } from "../core/direction.js";
 import { LAYOUTS } from "../core/layout.js";
-import { CASSANDRA_WRITE_MODES, DEFAULTS, ES_PRODUCTS, ES_VERSIONING_MODES } from "./options.js";
+import { CASSANDRA_WRITE_MODES, ES_PRODUCTS, ES_VERSIONING_MODES } from "./options.js";
 
 export type OptionGroup = "Range" | "Selection" | "Behaviour" | "Cassandra" | "Elasticsearch" | "Output";
 /** value: one value; list: comma separated or repeated; boolean: a switch. */
@@ -10,6 +11,11 @@ export type OptionKind = "value" | "list" | "boolean";
 
 interface Extra {
   readonly alias?: string;
+  /**
+   * As a user would type it: it goes through the same parser as a user's value and is shown as it
+   * is in `--help`. An option without one is unset by default (a switch: off).
+   */
+  readonly default?: string;
   readonly required?: true;
   /** Never printed, never echoed in an error. */
   readonly secret?: true;
@@ -19,47 +25,47 @@ interface Extra {
 const TABLE = [
   ["begin", "Range", "value", { alias: "b" }],
   ["end", "Range", "value", { alias: "e" }],
-  ["lag", "Range", "value", {}],
-  ["lookback", "Range", "value", {}],
+  ["lag", "Range", "value", { default: "30s" }],
+  ["lookback", "Range", "value", { default: "10m" }],
   ["allow-future-end", "Range", "boolean", {}],
-  ["max-future", "Range", "value", {}],
+  ["max-future", "Range", "value", { default: "1h" }],
   ["keyspace", "Selection", "value", { alias: "k", required: true }],
   ["index", "Selection", "value", { alias: "i", required: true }],
   ["tables", "Selection", "list", {}],
   ["exclude-tables", "Selection", "list", {}],
-  ["direction", "Selection", "value", {}],
-  ["layout", "Selection", "value", {}],
-  ["type-field", "Selection", "value", {}],
-  ["id-column", "Selection", "value", {}],
-  ["timestamp-column", "Selection", "value", {}],
-  ["tombstone-column", "Selection", "value", {}],
+  ["direction", "Selection", "value", { default: "both" }],
+  ["layout", "Selection", "value", { default: "index-per-table" }],
+  ["type-field", "Selection", "value", { default: "type" }],
+  ["id-column", "Selection", "value", { default: "id" }],
+  ["timestamp-column", "Selection", "value", { default: "tmstmp" }],
+  ["tombstone-column", "Selection", "value", { default: "deleted" }],
   ["config", "Behaviour", "value", {}],
   ["dry-run", "Behaviour", "boolean", {}],
   ["name", "Behaviour", "value", {}],
-  ["state", "Behaviour", "value", {}],
+  ["state", "Behaviour", "value", { default: "state/" }],
   ["dead-letter", "Behaviour", "value", {}],
   ["create-tables", "Behaviour", "boolean", {}],
   ["create-timestamp-index", "Behaviour", "boolean", {}],
-  ["max-errors", "Behaviour", "value", {}],
-  ["batch-size", "Behaviour", "value", {}],
-  ["concurrency", "Behaviour", "value", {}],
-  ["splits", "Behaviour", "value", {}],
-  ["slices", "Behaviour", "value", {}],
+  ["max-errors", "Behaviour", "value", { default: "100" }],
+  ["batch-size", "Behaviour", "value", { default: "500" }],
+  ["concurrency", "Behaviour", "value", { default: "4" }],
+  ["splits", "Behaviour", "value", { default: "32" }],
+  ["slices", "Behaviour", "value", { default: "2" }],
   ["shard", "Behaviour", "value", {}],
-  ["lease-ttl", "Behaviour", "value", {}],
-  ["connect-timeout", "Behaviour", "value", {}],
-  ["state-timeout", "Behaviour", "value", {}],
-  ["retry-window", "Behaviour", "value", {}],
+  ["lease-ttl", "Behaviour", "value", { default: "1m" }],
+  ["connect-timeout", "Behaviour", "value", { default: "5s" }],
+  ["state-timeout", "Behaviour", "value", { default: "30s" }],
+  ["retry-window", "Behaviour", "value", { default: "1m" }],
   ["json", "Output", "boolean", {}],
   ["quiet", "Output", "boolean", { alias: "q" }],
   ["verbose", "Output", "boolean", { alias: "v" }],
   ["pushgateway", "Output", "value", {}],
-  ["cassandra-contact-points", "Cassandra", "list", {}],
-  ["cassandra-port", "Cassandra", "value", {}],
-  ["cassandra-local-dc", "Cassandra", "value", {}],
-  ["cassandra-read-consistency", "Cassandra", "value", {}],
-  ["cassandra-write-consistency", "Cassandra", "value", {}],
-  ["cassandra-writes", "Cassandra", "value", {}],
+  ["cassandra-contact-points", "Cassandra", "list", { default: "127.0.0.1" }],
+  ["cassandra-port", "Cassandra", "value", { default: "9042" }],
+  ["cassandra-local-dc", "Cassandra", "value", { default: "datacenter1" }],
+  ["cassandra-read-consistency", "Cassandra", "value", { default: "LOCAL_QUORUM" }],
+  ["cassandra-write-consistency", "Cassandra", "value", { default: "LOCAL_QUORUM" }],
+  ["cassandra-writes", "Cassandra", "value", { default: "timestamp" }],
   ["cassandra-username", "Cassandra", "value", {}],
   ["cassandra-password", "Cassandra", "value", { secret: true }],
   ["cassandra-password-file", "Cassandra", "value", {}],
@@ -68,9 +74,9 @@ const TABLE = [
   ["cassandra-tls-cert", "Cassandra", "value", {}],
   ["cassandra-tls-key", "Cassandra", "value", {}],
   ["cassandra-tls-insecure", "Cassandra", "boolean", {}],
-  ["es-nodes", "Elasticsearch", "list", {}],
-  ["es-product", "Elasticsearch", "value", {}],
-  ["es-versioning", "Elasticsearch", "value", {}],
+  ["es-nodes", "Elasticsearch", "list", { default: "http://127.0.0.1:9200" }],
+  ["es-product", "Elasticsearch", "value", { default: "auto" }],
+  ["es-versioning", "Elasticsearch", "value", { default: "optimistic" }],
   ["es-username", "Elasticsearch", "value", {}],
   ["es-password", "Elasticsearch", "value", { secret: true }],
   ["es-password-file", "Elasticsearch", "value", {}],
@@ -170,8 +176,6 @@ export interface OptionSpec extends Extra {
   readonly group: OptionGroup;
   readonly kind: OptionKind;
   readonly describe: string;
-  /** As a user would type it; parsed like a user's value. */
-  readonly default?: string;
   readonly env: string;
   /** Absent for --config: a file cannot name itself. */
   readonly fileKey?: string;
@@ -195,26 +199,124 @@ export function fileKeyOf(flag: string): string {
 
 export const FILE_SECTIONS = ["cassandra", "elasticsearch"] as const;
 
-const DEFAULT_TEXT: Readonly<Partial<Record<string, string>>> = DEFAULTS;
-
-export const OPTION_SPECS: readonly OptionSpec[] = TABLE.map(([flag, group, kind, extra]) => {
-  const fallback = DEFAULT_TEXT[flag];
-  return {
-    ...(extra as Extra),
-    flag,
-    group,
-    kind,
-    describe: DESCRIPTIONS[flag],
-    env: envName(flag),
-    ...(fallback === undefined ? {} : { default: fallback }),
-    ...(flag === "config" ? {} : { fileKey: fileKeyOf(flag) }),
-  };
-});
+export const OPTION_SPECS: readonly OptionSpec[] = TABLE.map(([flag, group, kind, extra]) => ({
+  ...(extra as Extra),
+  flag,
+  group,
+  kind,
+  describe: DESCRIPTIONS[flag],
+  env: envName(flag),
+  ...(flag === "config" ? {} : { fileKey: fileKeyOf(flag) }),
+}));
 
 const BY_FLAG = new Map<string, OptionSpec>(OPTION_SPECS.map((spec) => [spec.flag, spec]));
 
 export function specFor(flag: Flag): OptionSpec {
   const spec = BY_FLAG.get(flag);
   if (spec === undefined) throw new Error(`no option spec for --${flag}`);
+  return spec;
+}
+
+/** A command and, where it has them, its action: an option of `state` belongs to each of its actions. */
+export type CommandPath =
+  "plan" | "verify" | "watch" | "status" | "state" | "state set" | "dead-letters" | "dead-letters show";
+
+/**
+ * count: a whole number from 0 to MAX_COUNT (0 shows only the totals); duration: as --lag takes;
+ * value: one text; list: repeated; boolean: a switch.
+ */
+export type CommandOptionKind = "count" | "duration" | "value" | "list" | "boolean";
+
+/** The most a count option (--limit, --sample, --runs) takes. */
+export const MAX_COUNT = 1_000_000;
+
+export interface CommandOptionSpec {
+  /** Where a row names an action too, it replaces the command's row of the same flag for that action. */
+  readonly command: CommandPath;
+  /** The long flag without dashes, and its key in the parsed flags. */
+  readonly flag: string;
+  readonly group: "Plan" | "Verify" | "Watch" | "State" | "Dead letters";
+  readonly kind: CommandOptionKind;
+  readonly describe: string;
+  /** As a user would type it. */
+  readonly default?: string;
+  readonly required?: true;
+  /** What a count counts, for its messages. */
+  readonly unit?: string;
+}
+
+type CommandExtra = Pick<CommandOptionSpec, "default" | "required" | "unit">;
+
+// [command, flag, kind, extra]. Only the command line takes these: no environment variable and no
+// config file key, since each changes what one invocation shows or confirms, not what a configuration is.
+const COMMAND_TABLE = [
+  ["plan", "sample", "count", { default: "5", unit: "decisions" }],
+  ["verify", "limit", "count", { default: "20", unit: "ids" }],
+  ["watch", "every", "duration", { required: true }],
+  ["watch", "listen", "value", { default: "127.0.0.1:9464" }],
+  ["status", "runs", "count", { default: "3", unit: "runs" }],
+  ["state", "yes", "boolean", { default: "state/" }],
+  ["state set", "to", "value", {}],
+  ["dead-letters", "letter", "list", {}],
+  ["dead-letters show", "letter", "value", {}],
+  ["dead-letters", "limit", "count", { default: "100", unit: "letters" }],
+  ["dead-letters", "all", "boolean", {}],
+  ["dead-letters", "yes", "boolean", {}],
+] as const satisfies readonly (readonly [CommandPath, string, CommandOptionKind, CommandExtra])[];
+
+/** `plan --sample`: each row's own key, not every command with every flag. */
+type RowKey<Row> = Row extends readonly [infer C extends string, infer F extends string, ...unknown[]]
+  ? `${C} --${F}`
+  : never;
+type CommandKey = RowKey<(typeof COMMAND_TABLE)[number]>;
+
+const COMMAND_DESCRIPTIONS: Record<CommandKey, string> = {
+  "plan --sample": "Decisions shown per table, direction and reason",
+  "verify --limit": "Differing ids listed per table and side",
+  "watch --every": "Time from the end of one run to the start of the next, such as 5m (1s to 1d)",
+  "watch --listen": "host:port for /metrics and /healthz",
+  "status --runs": "Recent runs shown per configuration",
+  "state --yes": "Confirm the change",
+  "state set --to": "The new checkpoint: ISO-8601 or epoch seconds, as -b takes",
+  "dead-letters --letter": "Only this letter (repeat for more); ids come from the list",
+  "dead-letters show --letter": "The letter's id",
+  "dead-letters --limit": "list: at most this many letters are printed",
+  "dead-letters --all": "purge: every letter of the configuration",
+  "dead-letters --yes": "purge: confirm the deletion",
+};
+
+const GROUPS = {
+  plan: "Plan",
+  verify: "Verify",
+  watch: "Watch",
+  status: "State",
+  state: "State",
+  "dead-letters": "Dead letters",
+} as const satisfies Record<string, CommandOptionSpec["group"]>;
+
+export const COMMAND_OPTION_SPECS: readonly CommandOptionSpec[] = COMMAND_TABLE.map(
+  ([command, flag, kind, extra]) => ({
+    ...(extra as CommandExtra),
+    command,
+    flag,
+    group: GROUPS[command.split(" ")[0] as keyof typeof GROUPS],
+    kind,
+    describe: COMMAND_DESCRIPTIONS[`${command} --${flag}` as CommandKey],
+  }),
+);
+
+/** The options `path` takes beside the run options, in table order: its command's, its action's in their place. */
+export function commandOptionSpecs(path: CommandPath): CommandOptionSpec[] {
+  const command = path.split(" ")[0];
+  const own = COMMAND_OPTION_SPECS.filter((spec) => spec.command === path);
+  return COMMAND_OPTION_SPECS.filter(
+    (spec) => own.includes(spec) || (spec.command === command && !own.some((o) => o.flag === spec.flag)),
+  );
+}
+
+/** The spec of `flag` for `path`; an Error (a bug) when the table has none. */
+export function commandOptionSpec(path: CommandPath, flag: string): CommandOptionSpec {
+  const spec = commandOptionSpecs(path).find((s) => s.flag === flag);
+  if (spec === undefined) throw new Error(`no option spec for ${path} --${flag}`);
   return spec;
 }

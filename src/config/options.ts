@@ -1,11 +1,9 @@
-// The fully resolved options every other module reads. Defaults are kept as the text a user would
-// type, because they go through the same parsers as user values and are shown verbatim in `--help`.
-import type { OptionSources } from "./option-sources.js";
-import type { PushgatewayTarget } from "./pushgateway.js";
+// The fully resolved options every other module reads, and the values they take. It imports no
+// other module of config/, so that the option table and every parser can import it. Defaults live
+// in the option table (option-specs.ts), as the text a user would type.
 import type { DirectionChoice } from "../core/direction.js";
 import type { OptionSource } from "../core/errors.js";
 import type { Layout } from "../core/layout.js";
-import type { Shard } from "./shard.js";
 import type { DeadLetterLocation, StateLocation } from "../core/state-location.js";
 
 /** `timestamp`: USING TIMESTAMP writes; `lwt`: lightweight transactions, exact but slower. */
@@ -34,6 +32,23 @@ export const CONSISTENCY_LEVELS = [
   "LOCAL_ONE",
 ] as const;
 export type ConsistencyLevel = (typeof CONSISTENCY_LEVELS)[number];
+
+/** `--shard i/N`: this process does part `index` of `total`. */
+export interface Shard {
+  /** From 0 to total - 1. */
+  readonly index: number;
+  readonly total: number;
+}
+
+/** A Pushgateway, from --pushgateway. */
+export interface PushgatewayTarget {
+  /** The URL without credentials: safe to print. */
+  readonly url: string;
+  readonly auth?: { readonly username: string; readonly password: string };
+}
+
+/** Sources by flag name (`exclude-tables`), of the options set by a flag, a variable or the file. */
+export type OptionSources = Readonly<Record<string, OptionSource>>;
 
 /** File paths; the stores read them when they connect. */
 export interface TlsOptions {
@@ -132,35 +147,3 @@ export interface SyncOptions {
   readonly cassandra: CassandraOptions;
   readonly elasticsearch: ElasticsearchOptions;
 }
-
-/** Keyed by flag name. Options without an entry are unset by default (booleans: false). */
-export const DEFAULTS = {
-  direction: "both",
-  layout: "index-per-table",
-  "type-field": "type",
-  state: "state/",
-  lag: "30s",
-  lookback: "10m",
-  "id-column": "id",
-  "timestamp-column": "tmstmp",
-  "tombstone-column": "deleted",
-  "max-errors": "100",
-  "batch-size": "500",
-  concurrency: "4",
-  splits: "32",
-  slices: "2",
-  "lease-ttl": "1m",
-  "max-future": "1h",
-  "connect-timeout": "5s",
-  "state-timeout": "30s",
-  "retry-window": "1m",
-  "cassandra-contact-points": "127.0.0.1",
-  "cassandra-port": "9042",
-  "cassandra-local-dc": "datacenter1",
-  "cassandra-read-consistency": "LOCAL_QUORUM",
-  "cassandra-write-consistency": "LOCAL_QUORUM",
-  "cassandra-writes": "timestamp",
-  "es-nodes": "http://127.0.0.1:9200",
-  "es-product": "auto",
-  "es-versioning": "optimistic",
-} as const satisfies Record<string, string>;

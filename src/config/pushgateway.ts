@@ -2,15 +2,10 @@
 // front) is given as Prometheus users give it to other tools, with the user and password in the URL.
 // They are taken out of it and sent as basic auth, so the URL that logs and messages show holds
 // neither, and no message repeats a value that may hold the password.
+import type { PushgatewayTarget } from "./options.js";
 import type { Warn } from "./secrets.js";
 import { asText, invalid } from "./values.js";
 import type { Setting } from "./values.js";
-
-export interface PushgatewayTarget {
-  /** The URL without credentials: safe to print. */
-  readonly url: string;
-  readonly auth?: { readonly username: string; readonly password: string };
-}
 
 const FORM = "write it as http://host:9091, or https://user:password@host:9091 behind basic auth";
 

@@ -1,7 +1,7 @@
 // A secret can be given directly (`--es-password`) or as a file (`--es-password-file`, how Kubernetes
 // and Docker mount secrets). The two count as one setting: the layer with the higher precedence wins,
 // and both in the same layer is a contradiction rather than a guess.
-import type { ReadFile } from "./config-file.js";
+import type { ReadFile } from "./option-file.js";
 import { ConfigError, describeSource } from "../core/errors.js";
 import { rankOf } from "./layers.js";
 import type { Layers } from "./layers.js";

@@ -2,13 +2,8 @@
 // Indexed Job, say) share one backfill. Kubernetes gives each pod of an Indexed Job its index in
 // JOB_COMPLETION_INDEX, so `--shard /N` takes `i` from there and one pod spec serves every index.
 import type { Env } from "./layers.js";
+import type { Shard } from "./options.js";
 import { asText, invalid, type Setting } from "./values.js";
-
-export interface Shard {
-  /** From 0 to total - 1. */
-  readonly index: number;
-  readonly total: number;
-}
 
 const MAX_SHARDS = 1024;
 const INDEX_VARIABLE = "JOB_COMPLETION_INDEX";

@@ -3,32 +3,37 @@
 // which keep only milliseconds.
 import { ConfigError, flagSource } from "../core/errors.js";
 import type { OptionSource } from "../core/errors.js";
-import { MAX_MICROS, MICROS_PER_SECOND } from "../core/micros.js";
+import { MAX_MICROS, MICROS_PER_SECOND, MIN_MICROS, microsFromMillis, nowMicros } from "../core/micros.js";
+import { durationMillis } from "./duration.js";
 
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
 // Nanoseconds per unit. A bare number means seconds, as in the 2015 tool's examples.
 const UNIT_NANOS = { s: 1_000_000_000n, ms: 1_000_000n, us: 1000n, ns: 1n } as const;
 const EPOCH = /^(\d+)(?:\.(\d{1,9}))?(s|ms|us|ns)?$/;
+const RELATIVE = /^now\s*(?:([+-])\s*(.*))?$/i;
 
 export const ACCEPTED_TIME_FORMS = [
   "ISO-8601 with Z or an offset: 2015-01-01T00:00:00Z, 2015-01-01T01:00:00.123456+01:00",
   "a date, meaning midnight UTC: 2015-01-01",
   "epoch seconds: 1420070400 or 1420070400.5",
   "an epoch with a unit (s, ms, us, ns): 1420070400s, 1420070400000ms, 1420070400000000us, 1420070400000000000ns",
+  "now, or now minus a duration as --lag takes it: now-2h, now-1h30m, now-10m",
 ];
 
 /**
- * Parses a `-b`/`-e` value into microseconds since the epoch. Digits finer than a microsecond are
- * truncated. Throws a ConfigError that names `option`, echoes the value and lists the accepted forms.
+ * Parses a `-b`/`-e` value into microseconds since the epoch; `now` is what a relative time counts
+ * from. Digits finer than a microsecond are truncated. Throws a ConfigError that names `option`,
+ * echoes the value and lists the accepted forms.
  */
 export function parseTimestamp(
   value: string,
   option = "begin",
   source: OptionSource = flagSource(option),
+  now: bigint = nowMicros(),
 ): bigint {
   const text = value.trim();
-  const result = parseIso(text) ?? parseEpoch(text);
+  const result = parseIso(text) ?? parseEpoch(text) ?? parseRelative(text, now);
   if (typeof result === "bigint") return result;
   const problem = result ?? "is not a time synced understands";
   throw new ConfigError(
@@ -63,6 +68,18 @@ function parseIso(text: string): bigint | string | undefined {
   const seconds = BigInt(date.getTime() / 1000) + BigInt(hour * 3600 + minute * 60 + second - signed * 60);
   const micros = seconds * MICROS_PER_SECOND + BigInt((frac ?? "").padEnd(6, "0").slice(0, 6));
   return micros > MAX_MICROS ? "is after 9999-12-31" : micros;
+}
+
+function parseRelative(text: string, now: bigint): bigint | string | undefined {
+  const m = RELATIVE.exec(text);
+  if (m === null) return undefined;
+  const [, sign, duration = ""] = m;
+  if (sign === undefined) return now;
+  if (sign === "+") return "comes after now, which no range needs: take a duration from now, such as now-1h";
+  const ms = durationMillis(duration);
+  if (typeof ms !== "number") return `is not now minus a duration: ${ms.problem.replace(/\.$/, "")}`;
+  const micros = now - microsFromMillis(ms);
+  return micros < MIN_MICROS ? "is before 0001-01-01" : micros;
 }
 
 function parseEpoch(text: string): bigint | string | undefined {

@@ -17,7 +17,42 @@ export interface StateKeyParts {
   readonly layout: string;
 }
 
+/** What the key of a configuration is made of; the resolved options have these fields. */
+export interface StateKeyOptions {
+  /** --name: the key itself. */
+  readonly name?: string;
+  /** --shard: each shard covers its own part of the data. */
+  readonly shard?: { readonly index: number; readonly total: number };
+  readonly cassandra: { readonly contactPoints: readonly string[]; readonly port: number };
+  readonly keyspace: string;
+  readonly elasticsearch: { readonly nodes: readonly string[] };
+  readonly index: string;
+  readonly tables: readonly string[];
+  readonly direction: string;
+  readonly layout: string;
+}
+
 const READABLE_PART_LENGTH = 40;
+
+/** The key of a configuration: --name or one derived from it, with its shard, if any. */
+export function stateKeyFor(options: StateKeyOptions): string {
+  // Each shard covers its own part of the data, so each keeps its own checkpoint, lease and history.
+  const shard = options.shard === undefined ? "" : `.shard-${options.shard.index}-of-${options.shard.total}`;
+  return validateStateKey(`${baseStateKey(options)}${shard}`);
+}
+
+function baseStateKey(options: StateKeyOptions): string {
+  if (options.name !== undefined) return options.name;
+  return deriveStateKey({
+    cassandraCluster: `${[...options.cassandra.contactPoints].sort().join(",")}:${options.cassandra.port}`,
+    keyspace: options.keyspace,
+    elasticsearchCluster: [...options.elasticsearch.nodes].sort().join(","),
+    index: options.index,
+    tables: options.tables,
+    direction: options.direction,
+    layout: options.layout,
+  });
+}
 
 /** `<keyspace>.<index>.<hash>`, where the hash covers every part, so any change gives a new key. */
 export function deriveStateKey(parts: StateKeyParts): string {

@@ -18,7 +18,13 @@ import { ConvergenceWorld, type Side, type Table } from "../reliability/converge
 import { Oracle, describeDivergence, type Divergence } from "../reliability/oracle.js";
 import { SeededRandom, seedFrom } from "../reliability/seeded-random.js";
 import { MAIN, runSynced } from "../support/cli.js";
-import { cassandraOptions, connectTestSearch, runScopedName, testServers } from "../support/servers.js";
+import {
+  cassandraOptions,
+  connectTestSearch,
+  runScopedName,
+  serverArgs,
+  serverSecrets,
+} from "../support/servers.js";
 
 const NEW_PER_TRIAL = 500;
 const UPDATES_PER_TRIAL = 150;
@@ -40,7 +46,7 @@ describe("faults at random points of a run", () => {
     es = await connectTestSearch();
     world = new ConvergenceWorld(runScopedName("faults"), "index-per-table", cassandraClient, es);
     await world.create();
-    const setup = await runSynced(args(["-b", "0"]), secrets());
+    const setup = await runSynced(args(["-b", "0"]), serverSecrets());
     assert.equal(setup.code, EXIT.success, setup.stderr);
   });
   after(async () => {
@@ -50,28 +56,12 @@ describe("faults at random points of a run", () => {
   });
 
   function args(extra: readonly string[]): string[] {
-    const servers = testServers();
     return [
       ...world.args(),
       ...["--name", KEY, "--state", stateDir, "--json", "--lag", "0s"],
-      ...[
-        "--cassandra-contact-points",
-        servers.cassandraHost,
-        "--cassandra-port",
-        String(servers.cassandraPort),
-      ],
-      ...["--cassandra-username", servers.cassandraUsername],
-      ...["--es-nodes", servers.elasticsearchUrl, "--es-username", servers.elasticsearchUsername],
+      ...serverArgs(),
       ...extra,
     ];
-  }
-
-  function secrets(): Record<string, string> {
-    const servers = testServers();
-    return {
-      SYNCED_CASSANDRA_PASSWORD: servers.cassandraPassword,
-      SYNCED_ES_PASSWORD: servers.elasticsearchPassword,
-    };
   }
 
   /**
@@ -173,7 +163,7 @@ describe("faults at random points of a run", () => {
       const point = random.int(1, counted - 1);
       const child = spawn(process.execPath, [MAIN, ...args(["--batch-size", "20", "--concurrency", "1"])], {
         stdio: ["ignore", "pipe", "pipe"],
-        env: { PATH: process.env["PATH"] ?? "", ...secrets() },
+        env: { PATH: process.env["PATH"] ?? "", ...serverSecrets() },
       });
       const end = ended(child);
       const midRun = await reach(child, start, point);
@@ -197,7 +187,7 @@ describe("faults at random points of a run", () => {
         `seed ${seed}: the checkpoint covers records not synced`,
       );
 
-      const rerun = await runSynced(args([]), secrets());
+      const rerun = await runSynced(args([]), serverSecrets());
       assert.equal(rerun.code, EXIT.success, `seed ${seed}: ${rerun.stderr}`);
       const left = await unsynced(() => true);
       assert.deepEqual(left.map(describeDivergence).slice(0, 10), [], `seed ${seed}`);

@@ -8,16 +8,21 @@
 // (SYNCED_TEST_ES_USERNAME and SYNCED_TEST_ES_PASSWORD).
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { connectElasticsearch } from "../../src/stores/elasticsearch/connect.js";
 import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
-import type { CliResult } from "../support/cli.js";
 import { Harness } from "../support/harness.js";
-import { assertNoSecret, cert, noTlsDir, outputs, written } from "../support/tls.js";
+import {
+  assertNoSecret,
+  cert,
+  createItems,
+  noTlsDir,
+  outputs,
+  ownIndexRuns,
+  written,
+  type OwnIndexRun,
+} from "../support/tls.js";
 
 const osTlsUrl = process.env["SYNCED_TEST_OS_TLS_URL"];
 const noOsTls =
@@ -30,19 +35,13 @@ const noOsTls =
 describe("OpenSearch with the security plugin", { skip: noOsTls }, () => {
   let h: Harness;
   let os: SearchClient | undefined;
-  let runs = 0;
+  let runOwn: ReturnType<typeof ownIndexRuns>;
   const rowName = "over tls to opensearch";
 
   before(async () => {
     h = await Harness.create("os_tls");
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.items (id uuid PRIMARY KEY, tmstmp timestamp, name text)`,
-    );
-    await h.cassandra.execute(
-      `INSERT INTO ${h.keyspace}.items (id, tmstmp, name) VALUES (?, ?, ?)`,
-      [cassandra.types.Uuid.random(), new Date(Date.now() - 60_000), rowName],
-      { prepare: true },
-    );
+    runOwn = ownIndexRuns(h);
+    await createItems(h, rowName);
     // synced's own OpenSearch client, to read back what the runs wrote.
     os = await connectElasticsearch(
       {
@@ -72,21 +71,14 @@ describe("OpenSearch with the security plugin", { skip: noOsTls }, () => {
    * The real command, Cassandra to the secured OpenSearch, into an index and a state folder of its
    * own, with the login of the harness unless `env` replaces it. No output may hold a password.
    */
-  async function run(
-    extra: readonly string[],
-    env: Record<string, string> = {},
-  ): Promise<CliResult & { index: string }> {
-    runs += 1;
-    const index = `${h.index}_${runs}`;
-    const state = await mkdtemp(join(h.stateDir, "run-"));
-    const args = h.argsWith({ "-i": index, "--state": state, "--es-nodes": osTlsUrl ?? "" });
-    const result = await h.cli([...args, "--direction", "to-es", "--json", ...extra], env);
+  async function run(extra: readonly string[], env: Record<string, string> = {}): Promise<OwnIndexRun> {
+    const result = await runOwn(osTlsUrl ?? "", extra, env);
     const secrets = [h.servers.elasticsearchPassword, ...Object.values(env)].filter((s) => s !== "");
-    for (const secret of secrets) assertNoSecret(secret, outputs(`run ${runs}`, result));
-    return { ...result, index };
+    for (const secret of secrets) assertNoSecret(secret, outputs(`run into ${result.index}`, result));
+    return result;
   }
 
-  async function assertSynced(result: CliResult & { index: string }): Promise<void> {
+  async function assertSynced(result: OwnIndexRun): Promise<void> {
     assert.equal(result.code, EXIT.success, result.stderr);
     assert.ok(os);
     assert.equal(await written(os, result.index), 1);

@@ -5,7 +5,6 @@ import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { makeRecord } from "../../src/reconcile/record.js";
 import type { TablePlan } from "../../src/reconcile/table-plan.js";
-import { CassandraStore } from "../../src/stores/cassandra/cassandra-store.js";
 import { native } from "../../src/core/cql-type.js";
 import { Harness, tableStats, totalWritten } from "../support/harness.js";
 
@@ -114,18 +113,7 @@ describe("precision, ties and versioned writes", () => {
 
   it("lands a repeated write of one version on the same row, as a retry after a crash would", async () => {
     const id = Uuid.random().toString();
-    const store = new CassandraStore({
-      client: h.cassandra,
-      capabilities: h.capabilities,
-      readConsistency: cassandra.types.consistencies.one,
-      writeConsistency: cassandra.types.consistencies.one,
-      writes: "timestamp",
-      splits: 1,
-      concurrency: 1,
-      batchSize: 10,
-      marginMicros: 0n,
-      retryWindowMs: 1000,
-    });
+    const store = h.cassandraStore({ splits: 1, concurrency: 1, batchSize: 10, marginMicros: 0n });
     const plan = eventsPlan(h.keyspace, h.index);
     const record = makeRecord(id, BigInt(Date.now() - 5_000) * 1000n + 7n, false, { body: "retried" });
     for (let i = 0; i < 3; i++) {

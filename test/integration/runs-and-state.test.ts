@@ -2,6 +2,7 @@
 // time per configuration; bad command lines and unreachable stores refused with clear messages.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { version } from "uuid";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
 import { parseStateLocation } from "../../src/core/state-location.js";
@@ -58,6 +59,15 @@ describe("runs and their state", () => {
       });
       const history = await state.recentRuns(`cp-${backend}`, 10);
       assert.equal(history.length, 7);
+      // Run ids begin with the time their run started: newest first, they sort in reverse.
+      for (const run of history) assert.equal(version(run.runId), 7, run.runId);
+      assert.deepEqual(
+        history.map((r) => r.runId),
+        history
+          .map((r) => r.runId)
+          .sort()
+          .reverse(),
+      );
       assert.deepEqual(
         history.map((r) => r.outcome),
         Array.from({ length: 7 }, () => "success"),

@@ -10,11 +10,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Client as ElasticsearchClient } from "@elastic/elasticsearch";
-import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
-import { runSynced, type CliResult } from "../support/cli.js";
+import { runSynced } from "../support/cli.js";
 import { Harness } from "../support/harness.js";
-import { assertNoSecret, cert, noTlsDir, outputs, written, type Place } from "../support/tls.js";
+import {
+  assertNoSecret,
+  cert,
+  createItems,
+  noTlsDir,
+  outputs,
+  ownIndexRuns,
+  written,
+  type OwnIndexRun,
+  type Place,
+} from "../support/tls.js";
 import { firstLine } from "../../src/stores/store-errors.js";
 
 const esTlsUrl = process.env["SYNCED_TEST_ES_TLS_URL"];
@@ -46,18 +55,12 @@ async function filesUnder(dir: string): Promise<Place[]> {
 describe("TLS", { skip: noCassandraTls }, () => {
   let h: Harness;
   let tlsEs: ElasticsearchClient | undefined;
-  let runs = 0;
+  let runOwn: ReturnType<typeof ownIndexRuns>;
 
   before(async () => {
     h = await Harness.create("tls");
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.items (id uuid PRIMARY KEY, tmstmp timestamp, name text)`,
-    );
-    await h.cassandra.execute(
-      `INSERT INTO ${h.keyspace}.items (id, tmstmp, name) VALUES (?, ?, ?)`,
-      [cassandra.types.Uuid.random(), new Date(Date.now() - 60_000), "over tls"],
-      { prepare: true },
-    );
+    runOwn = ownIndexRuns(h);
+    await createItems(h, "over tls");
     if (esTlsUrl !== undefined) {
       tlsEs = new ElasticsearchClient({
         node: esTlsUrl,
@@ -79,18 +82,12 @@ describe("TLS", { skip: noCassandraTls }, () => {
    * The real command, Cassandra to Elasticsearch, into an index of its own (so each run writes the row
    * anew) and a state folder of its own, on the HTTPS node when `https`.
    */
-  async function run(
+  function run(
     https: boolean,
     extra: readonly string[],
     env: Record<string, string> = {},
-  ): Promise<CliResult & { index: string; state: string }> {
-    runs += 1;
-    const index = `${h.index}_${runs}`;
-    const state = await mkdtemp(join(h.stateDir, "run-"));
-    const replaced: Record<string, string> = { "-i": index, "--state": state };
-    if (https) replaced["--es-nodes"] = esTlsUrl ?? "";
-    const result = await h.cli([...h.argsWith(replaced), "--direction", "to-es", "--json", ...extra], env);
-    return { ...result, index, state };
+  ): Promise<OwnIndexRun> {
+    return runOwn(https ? (esTlsUrl ?? "") : undefined, extra, env);
   }
 
   describe("Cassandra", () => {

@@ -6,7 +6,6 @@ import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT, exitCodeForError } from "../../src/cli/exit-codes.js";
 import type { RecordStore } from "../../src/reconcile/record-store.js";
-import { CassandraStore } from "../../src/stores/cassandra/cassandra-store.js";
 import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
 import { Harness } from "../support/harness.js";
 import { cassandraOptions } from "../support/servers.js";
@@ -73,18 +72,7 @@ describe("stores that cannot be reached", () => {
       cassandraOptions({ protocolOptions: { port: link.port }, encoding: CASSANDRA_ENCODING }),
     );
     try {
-      const viaLink = new CassandraStore({
-        client,
-        capabilities: h.capabilities,
-        readConsistency: cassandra.types.consistencies.one,
-        writeConsistency: cassandra.types.consistencies.one,
-        writes: "timestamp",
-        splits: 1,
-        concurrency: 1,
-        batchSize: 100,
-        marginMicros: 0n,
-        retryWindowMs: 1000,
-      });
+      const viaLink = h.cassandraStore({ client, splits: 1, concurrency: 1, marginMicros: 0n });
       // The link is cut once the first batch reached Elasticsearch: the next page of the scan fails.
       const es = h.stores().elasticsearch;
       const cutAfterFirstWrite: RecordStore = {

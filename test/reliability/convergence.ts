@@ -8,7 +8,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
 import type cassandra from "cassandra-driver";
 import { MAIN, runSynced, type CliResult } from "../support/cli.js";
-import { testServers } from "../support/servers.js";
+import { serverArgs, serverSecrets } from "../support/servers.js";
 import { ConvergenceWorld, SIDES, TABLES, type Layout, type Side, type Table } from "./convergence-world.js";
 import { Oracle, type Divergence, type Value } from "./oracle.js";
 import { SeededRandom } from "./seeded-random.js";
@@ -272,24 +272,8 @@ export class ConvergenceCheck {
   }
 
   private async synced(world: ConvergenceWorld, args: readonly string[], fault?: Fault): Promise<RunResult> {
-    const servers = testServers();
-    const argv = [
-      ...world.args(),
-      ...["--state", this.options.stateDir, "--json"],
-      ...[
-        "--cassandra-contact-points",
-        servers.cassandraHost,
-        "--cassandra-port",
-        String(servers.cassandraPort),
-      ],
-      ...["--cassandra-username", servers.cassandraUsername],
-      ...["--es-nodes", servers.elasticsearchUrl, "--es-username", servers.elasticsearchUsername],
-      ...args,
-    ];
-    const env = {
-      SYNCED_CASSANDRA_PASSWORD: servers.cassandraPassword,
-      SYNCED_ES_PASSWORD: servers.elasticsearchPassword,
-    };
+    const argv = [...world.args(), ...["--state", this.options.stateDir, "--json"], ...serverArgs(), ...args];
+    const env = serverSecrets();
     if (fault === undefined) return { ...(await runSynced(argv, env)), signalled: false };
     const child = spawn(process.execPath, [MAIN, ...argv], {
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,5 +1,5 @@
 // The run command's flags and help, taken from the real command line without running anything.
-import { buildCli } from "../../src/config/cli-options.js";
+import { buildCli } from "../../src/cli/command-line.js";
 import type { Flags } from "../../src/config/layers.js";
 import { UsageError } from "../../src/core/errors.js";
 

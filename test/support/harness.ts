@@ -18,7 +18,7 @@ import { runSync } from "../../src/reconcile/run-sync.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
 import type { StateStore } from "../../src/state/state-store.js";
 import type { CassandraCapabilities } from "../../src/stores/cassandra/capabilities.js";
-import { CassandraStore } from "../../src/stores/cassandra/cassandra-store.js";
+import { CassandraStore, type CassandraStoreSettings } from "../../src/stores/cassandra/cassandra-store.js";
 import { clusterCapabilities } from "../../src/stores/cassandra/connect.js";
 import { ElasticsearchStore } from "../../src/stores/elasticsearch/elasticsearch-store.js";
 import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
@@ -26,7 +26,14 @@ import { planSettings, StoreSchemaGateway, type SchemaSettings } from "../../src
 import type { PlanSettings } from "../../src/reconcile/plan-tables.js";
 import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
 import { MAIN, runSynced, type CliResult } from "./cli.js";
-import { cassandraOptions, connectTestSearch, runScopedName, testServers } from "./servers.js";
+import {
+  cassandraOptions,
+  connectTestSearch,
+  runScopedName,
+  serverArgs,
+  serverSecrets,
+  testServers,
+} from "./servers.js";
 
 export interface EngineRun {
   readonly key: string;
@@ -116,16 +123,7 @@ export class Harness {
       this.index,
       "--state",
       state,
-      "--cassandra-contact-points",
-      this.servers.cassandraHost,
-      "--cassandra-port",
-      String(this.servers.cassandraPort),
-      "--cassandra-username",
-      this.servers.cassandraUsername,
-      "--es-nodes",
-      this.servers.elasticsearchUrl,
-      "--es-username",
-      this.servers.elasticsearchUsername,
+      ...serverArgs(this.servers),
       "--lag",
       "0s",
       "--splits",
@@ -215,18 +213,7 @@ export class Harness {
     elasticsearch: ElasticsearchStore;
   } {
     return {
-      cassandra: new CassandraStore({
-        client: this.cassandra,
-        capabilities,
-        readConsistency: cassandra.types.consistencies.one,
-        writeConsistency: cassandra.types.consistencies.one,
-        writes: "timestamp",
-        splits: 2,
-        concurrency: 2,
-        batchSize: 100,
-        marginMicros: 5_000_000n,
-        retryWindowMs: 1000,
-      }),
+      cassandra: this.cassandraStore({ capabilities }),
       elasticsearch: new ElasticsearchStore({
         client: this.es,
         versioning: "optimistic",
@@ -238,6 +225,23 @@ export class Harness {
         retryWindowMs: 1000,
       }),
     };
+  }
+
+  /** A Cassandra store over this world's client, with the tests' settings and `overrides`. */
+  cassandraStore(overrides: Partial<CassandraStoreSettings> = {}): CassandraStore {
+    return new CassandraStore({
+      client: this.cassandra,
+      capabilities: this.capabilities,
+      readConsistency: cassandra.types.consistencies.one,
+      writeConsistency: cassandra.types.consistencies.one,
+      writes: "timestamp",
+      splits: 2,
+      concurrency: 2,
+      batchSize: 100,
+      marginMicros: 5_000_000n,
+      retryWindowMs: 1000,
+      ...overrides,
+    });
   }
 
   /** Runs the engine directly on this world, with any store replaced. */
@@ -291,10 +295,7 @@ export class Harness {
 
   /** The secret goes through the environment, as the documentation tells users to pass it. */
   env(): Record<string, string> {
-    return {
-      SYNCED_CASSANDRA_PASSWORD: this.servers.cassandraPassword,
-      SYNCED_ES_PASSWORD: this.servers.elasticsearchPassword,
-    };
+    return serverSecrets(this.servers);
   }
 
   async refresh(): Promise<void> {

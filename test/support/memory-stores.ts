@@ -19,6 +19,8 @@ import type {
 import type { SchemaGateway } from "../../src/reconcile/run-sync.js";
 import type { TablePlan } from "../../src/reconcile/table-plan.js";
 import type { VersionPrecision } from "../../src/reconcile/version.js";
+import { decideOnLease, expiryAfter, newLease } from "../../src/state/lease-rule.js";
+import { LeaseLostError } from "../../src/state/state-errors.js";
 import type { Checkpoint, Lease, LeaseResult, RunRecord, StateStore } from "../../src/state/state-store.js";
 import type { JsonValue } from "../../src/core/json-value.js";
 import type { ConfigError } from "../../src/core/errors.js";
@@ -181,6 +183,10 @@ export class MemoryStateStore implements StateStore {
     return Promise.resolve();
   }
 
+  /**
+   * The backends' rule (decideOnLease), without their compare-and-set, since one test runs one thread;
+   * like theirs, a refusal of the time-to-live comes as a rejected promise.
+   */
   acquireLease(
     key: string,
     owner: string,
@@ -188,18 +194,25 @@ export class MemoryStateStore implements StateStore {
     ttlMs: number,
     now = new Date(),
   ): Promise<LeaseResult> {
-    const held = this.leases.get(key);
-    if (held && held.owner !== owner && held.expiresAt > now)
-      return Promise.resolve({ acquired: false, heldBy: held });
-    const lease = { key, owner, holder, acquiredAt: now, expiresAt: new Date(now.getTime() + ttlMs) };
-    this.leases.set(key, lease);
-    return Promise.resolve({ acquired: true, lease });
+    return Promise.resolve().then((): LeaseResult => {
+      const held = this.leases.get(key);
+      const decision = held === undefined ? "take-over" : decideOnLease(held, owner, now);
+      if (held !== undefined && decision === "refuse") return { acquired: false, heldBy: held };
+      if (held !== undefined && decision === "already-held") return { acquired: true, lease: held };
+      const lease = newLease(key, owner, holder, ttlMs, now);
+      this.leases.set(key, lease);
+      return held === undefined ? { acquired: true, lease } : { acquired: true, lease, tookOverFrom: held };
+    });
   }
 
   renewLease(lease: Lease, ttlMs: number, now = new Date()): Promise<Lease> {
-    const renewed = { ...lease, expiresAt: new Date(now.getTime() + ttlMs) };
-    this.leases.set(lease.key, renewed);
-    return Promise.resolve(renewed);
+    return Promise.resolve().then(() => {
+      const held = this.leases.get(lease.key);
+      if (held?.owner !== lease.owner) throw new LeaseLostError(lease.key, lease.owner, held?.owner);
+      const renewed = { ...held, expiresAt: expiryAfter(now, ttlMs) };
+      this.leases.set(lease.key, renewed);
+      return renewed;
+    });
   }
 
   releaseLease(lease: Lease): Promise<void> {

@@ -35,6 +35,27 @@ export function testServers(env: NodeJS.ProcessEnv = process.env): TestServers {
   };
 }
 
+/**
+ * The flags that point synced at the test servers, with their user names; the passwords go through
+ * the environment (serverSecrets), as the documentation tells users to pass them.
+ */
+export function serverArgs(servers: TestServers = testServers()): string[] {
+  const { cassandraHost, cassandraPort, cassandraUsername } = servers;
+  return [
+    ...["--cassandra-contact-points", cassandraHost, "--cassandra-port", String(cassandraPort)],
+    ...["--cassandra-username", cassandraUsername],
+    ...["--es-nodes", servers.elasticsearchUrl, "--es-username", servers.elasticsearchUsername],
+  ];
+}
+
+/** The passwords of the test servers, as synced reads them from its environment. */
+export function serverSecrets(servers: TestServers = testServers()): Record<string, string> {
+  return {
+    SYNCED_CASSANDRA_PASSWORD: servers.cassandraPassword,
+    SYNCED_ES_PASSWORD: servers.elasticsearchPassword,
+  };
+}
+
 /** A name unique to this test run, valid as a keyspace and as an index name. */
 export function runScopedName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;

@@ -3,6 +3,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import cassandra from "cassandra-driver";
+import { CONSISTENCY_LEVELS } from "../../src/config/options.js";
+import { consistencyCode, consistencyName } from "../../src/stores/cassandra/consistency.js";
 import {
   keyspaceReplicas,
   unmeetableConsistency,
@@ -95,5 +97,18 @@ describe("unmeetableConsistency", () => {
       undefined,
     );
     assert.equal(unmeetableConsistency(new Error("other"), one), undefined);
+  });
+});
+
+describe("consistency levels", () => {
+  it("are the driver's constants under the options' names, both ways", () => {
+    const byName = types.consistencies as unknown as Record<string, number>;
+    for (const level of CONSISTENCY_LEVELS) {
+      const camel = level.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+      assert.equal(consistencyCode(level), byName[camel], level);
+      assert.equal(consistencyName(consistencyCode(level)), level);
+    }
+    assert.equal(consistencyCode("LOCAL_ONE"), types.consistencies.localOne);
+    assert.equal(consistencyName(99), "99");
   });
 });

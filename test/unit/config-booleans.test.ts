@@ -2,11 +2,12 @@
 // false, `--json=maybe` would quietly do the opposite of what was meant for half the typos.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { buildCli } from "../../src/config/cli-options.js";
+import { buildCli } from "../../src/cli/command-line.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { OPTION_SPECS } from "../../src/config/option-specs.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { parseRunFlags } from "../support/flags.js";
+import { fakeFiles } from "../support/fake-files.js";
 
 const SWITCHES = OPTION_SPECS.filter((spec) => spec.kind === "boolean");
 const BASE = ["-k", "app", "-i", "app"];
@@ -106,7 +107,7 @@ describe("switches given a value", () => {
           loadConfig({
             flags: await parseRunFlags([...BASE, "--config", "c.yaml"]),
             env: {},
-            readFile: () => Promise.resolve(text),
+            readFile: fakeFiles({ "c.yaml": text }),
           }),
           refusal(`config file c.yaml, key ${key}: ${problem}`),
           `${key}: ${value}`,

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { addRunOptions, buildCli } from "../../src/config/cli-options.js";
+import { addRunOptions, buildCli } from "../../src/cli/command-line.js";
 import { parseRunFlags, renderHelp } from "../support/flags.js";
 import { ConfigError, UsageError } from "../../src/core/errors.js";
-import { OPTION_SPECS } from "../../src/config/option-specs.js";
+import { COMMAND_OPTION_SPECS, OPTION_SPECS, type CommandPath } from "../../src/config/option-specs.js";
 
 // The interface the brief and the 2015 tool promise; a spec table that lost one must fail here.
 const PROMISED = [
@@ -200,7 +200,7 @@ describe("synced watch, plan, verify, status and state", () => {
     await assert.rejects(
       async () =>
         buildCli(["verify", "--limit", "-1"], { ...handlers, verify: () => undefined }).parseAsync(),
-      /--limit must be a whole number of ids/,
+      /--limit must be a whole number of ids from 0 to 1000000; found "-1"/,
     );
     const watching = { ...handlers, watch: () => undefined };
     await assert.rejects(async () => buildCli(["watch"], watching).parseAsync(), /needs --every <duration>/);
@@ -224,6 +224,69 @@ describe("synced watch, plan, verify, status and state", () => {
       async () => buildCli(["state"], handlers).parseAsync(),
       /Name what to do with the checkpoint: set or reset/,
     );
+  });
+});
+
+describe("the counts of verify, dead-letters list, plan and status", () => {
+  const counted: unknown[] = [];
+  const handlers = {
+    run: () => assert.fail("run must not run"),
+    verify: (_flags: unknown, limit: number) => void counted.push(limit),
+    deadLetters: (_action: unknown, _flags: unknown, letters: { limit: number }) =>
+      void counted.push(letters.limit),
+    plan: (_flags: unknown, sample: number) => void counted.push(sample),
+    status: (_flags: unknown, state: { runs: number }) => void counted.push(state.runs),
+  };
+  const commands = [["verify"], ["dead-letters", "list"], ["plan"], ["status"]];
+  const flagOf = (command: string[]): string =>
+    command[0] === "plan" ? "--sample" : command[0] === "status" ? "--runs" : "--limit";
+
+  it("follow one rule: a whole number from 0 to 1000000", async () => {
+    counted.length = 0;
+    for (const command of commands) {
+      for (const value of ["0", "1000000"]) {
+        await buildCli([...command, flagOf(command), value], handlers).parseAsync();
+      }
+      for (const value of ["-1", "1000001", "1.5", "many"]) {
+        await assert.rejects(
+          async () => buildCli([...command, flagOf(command), value], handlers).parseAsync(),
+          new RegExp(
+            `: ${flagOf(command)} must be a whole number of \\w+ from 0 to 1000000; found "${value}"`,
+          ),
+          `${command.join(" ")} ${flagOf(command)} ${value}`,
+        );
+      }
+    }
+    assert.deepEqual(counted, [0, 1_000_000, 0, 1_000_000, 0, 1_000_000, 0, 1_000_000]);
+  });
+
+  it("take their defaults from the option table", async () => {
+    counted.length = 0;
+    for (const command of commands) await buildCli(command, handlers).parseAsync();
+    assert.deepEqual(counted, [20, 100, 5, 3]);
+  });
+});
+
+describe("the options of each command", () => {
+  const paths: Record<CommandPath, string[]> = {
+    plan: ["plan"],
+    verify: ["verify"],
+    watch: ["watch"],
+    status: ["status"],
+    state: ["state", "reset"],
+    "state set": ["state", "set"],
+    "dead-letters": ["dead-letters", "purge"],
+    "dead-letters show": ["dead-letters", "show"],
+  };
+
+  it("are in the help of the command, with their defaults, from the option table", async () => {
+    for (const spec of COMMAND_OPTION_SPECS) {
+      const help = await buildCli(paths[spec.command], { run: () => undefined }).getHelp();
+      const line = help.split("\n").find((l) => l.trimStart().startsWith(`--${spec.flag} `));
+      assert.ok(line?.includes(spec.describe), `${spec.command} --${spec.flag}: ${line}`);
+      if (spec.default !== undefined) assert.ok(line?.includes(`[default: ${spec.default}]`), line);
+    }
+    assert.match(await renderHelp(), /Counts \(--limit .*\): a whole number from 0 to 1000000/);
   });
 });
 
@@ -314,6 +377,7 @@ describe("--help", () => {
     for (const text of [
       "Precedence: flags, then SYNCED_*",
       "1420070400000ms",
+      "now-2h",
       "contactPoints:",
       "apiKeyFile:",
       "1h30m",

@@ -1,24 +1,20 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseRunFlags } from "../support/flags.js";
+import { fakeFiles } from "../support/fake-files.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import type { SyncOptions } from "../../src/config/options.js";
 import { redactedConfig } from "../../src/config/redact.js";
 import { withOptionSource } from "../../src/config/option-sources.js";
+import { nowMicros } from "../../src/core/micros.js";
 
 async function load(
   argv: string[],
   env: Record<string, string> = {},
   files: Record<string, string> = {},
 ): Promise<SyncOptions> {
-  const readFile = (path: string): Promise<string> => {
-    const text = files[path];
-    return text === undefined
-      ? Promise.reject(new Error(`ENOENT: no such file, open '${path}'`))
-      : Promise.resolve(text);
-  };
-  return loadConfig({ flags: await parseRunFlags(argv), env, readFile });
+  return loadConfig({ flags: await parseRunFlags(argv), env, readFile: fakeFiles(files) });
 }
 
 async function refused(promise: Promise<unknown>, ...expected: string[]): Promise<ConfigError> {
@@ -93,6 +89,14 @@ describe("loadConfig defaults", () => {
     const options = await load([...BASE, "-b", "1420070400", "-e", "1422748800"]);
     assert.equal(options.begin, 1_420_070_400_000_000n);
     assert.equal(options.end, 1_422_748_800_000_000n);
+  });
+
+  it("reads both relative bounds against one clock, and refuses them in the wrong order", async () => {
+    const before = nowMicros();
+    const options = await load([...BASE, "-b", "now-2h", "-e", "now-10m"]);
+    assert.equal((options.end ?? 0n) - (options.begin ?? 0n), 6_600_000_000n);
+    assert.ok((options.end ?? 0n) >= before - 600_000_000n && (options.end ?? 0n) <= nowMicros());
+    await refused(load([...BASE, "-b", "now-10m", "-e", "now-2h"]), "-b must be earlier than -e");
   });
 
   it("requires a keyspace and an index, saying every way to give them", async () => {

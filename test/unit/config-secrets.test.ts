@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseRunFlags } from "../support/flags.js";
+import { fakeFiles } from "../support/fake-files.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import type { SyncOptions } from "../../src/config/options.js";
@@ -14,14 +15,13 @@ async function load(
   files: Record<string, string> = {},
   warnings: string[] = [],
 ): Promise<SyncOptions> {
-  const readFile = (path: string): Promise<string> => {
-    const text = files[path];
-    return text === undefined
-      ? Promise.reject(new Error(`ENOENT: no such file, open '${path}'`))
-      : Promise.resolve(text);
-  };
   const warn = (message: string): void => void warnings.push(message);
-  return loadConfig({ flags: await parseRunFlags([...BASE, ...argv]), env, readFile, warn });
+  return loadConfig({
+    flags: await parseRunFlags([...BASE, ...argv]),
+    env,
+    readFile: fakeFiles(files),
+    warn,
+  });
 }
 
 async function refusal(promise: Promise<unknown>): Promise<ConfigError> {

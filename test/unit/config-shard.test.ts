@@ -3,12 +3,13 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { loadConfig } from "../../src/config/load-config.js";
 import { ConfigError } from "../../src/core/errors.js";
-import { stateKeyFor } from "../../src/cli/run-command.js";
+import { stateKeyFor } from "../../src/state/state-key.js";
 import { parseRunFlags } from "../support/flags.js";
+import { fakeFiles } from "../support/fake-files.js";
 
 async function load(shard: string, env: Record<string, string> = {}) {
   const flags = await parseRunFlags(["-k", "app", "-i", "app", "--shard", shard]);
-  return loadConfig({ flags, env, readFile: () => Promise.reject(new Error("no file")) });
+  return loadConfig({ flags, env, readFile: fakeFiles() });
 }
 
 describe("--shard", () => {

@@ -116,6 +116,27 @@ describe("parseTimestamp", () => {
   it("accepts 29 February in a leap year", () => {
     assert.equal(parseTimestamp("2016-02-29"), 1_456_704_000_000_000n);
   });
+
+  it("reads now, and now minus a duration as --lag takes it, against the clock it is given", () => {
+    const now = JAN_2015 + 123_456n;
+    const at = (text: string): bigint => parseTimestamp(text, "begin", { kind: "flag", flag: "-b" }, now);
+    assert.equal(at("now"), now);
+    assert.equal(at("now-2h"), now - 7_200_000_000n);
+    assert.equal(at("now-1h30m"), now - 5_400_000_000n);
+    assert.equal(at("NOW - 10m"), now - 600_000_000n);
+    assert.equal(at("now-1500ms"), now - 1_500_000n);
+    assert.ok(parseTimestamp("now-1m") < parseTimestamp("now"), "the clock by default");
+  });
+
+  it("refuses now with anything but a duration taken from it", () => {
+    rejects("now-2", "not now minus a duration", "has no unit", "now-2h");
+    rejects("now-1h1h", "not now minus a duration", "Accepted forms");
+    rejects("now+1h", "comes after now", "now-1h");
+    rejects("now-", "not now minus a duration");
+    rejects("yesterday", "now-2h");
+    rejects("now-800000d", "before 0001-01-01");
+    rejects("now-1000000000d", "too long a duration");
+  });
 });
 
 describe("formatMicros", () => {

@@ -7,6 +7,7 @@ import { loadConfig } from "../../src/config/load-config.js";
 import type { SyncOptions } from "../../src/config/options.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { parseRunFlags } from "../support/flags.js";
+import { fakeFiles } from "../support/fake-files.js";
 import { CERT_PEM, ENCRYPTED_KEY_PEM, KEY_PEM, otherKeyPem } from "../support/pem.js";
 
 const FILES: Readonly<Record<string, string>> = {
@@ -28,11 +29,7 @@ const PREFIXES = [
 
 async function load(argv: string[], env: Record<string, string> = {}): Promise<SyncOptions> {
   const flags = await parseRunFlags(["-k", "app", "-i", "app", ...argv]);
-  const readFile = (path: string): Promise<string> => {
-    const text = FILES[path];
-    return text === undefined ? Promise.reject(new Error(`ENOENT: ${path}`)) : Promise.resolve(text);
-  };
-  return loadConfig({ flags, env, readFile });
+  return loadConfig({ flags, env, readFile: fakeFiles(FILES) });
 }
 
 async function refused(promise: Promise<unknown>, option: string, ...parts: string[]): Promise<void> {

@@ -12,7 +12,7 @@ import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { parseAllDocuments } from "yaml";
-import { buildCli } from "../../src/config/cli-options.js";
+import { buildCli } from "../../src/cli/command-line.js";
 import type { Flags } from "../../src/config/layers.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { OPTION_SPECS } from "../../src/config/option-specs.js";

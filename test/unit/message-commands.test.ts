@@ -5,8 +5,9 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
-import { buildCli, LETTER_ACTIONS, STATE_ACTIONS } from "../../src/config/cli-options.js";
-import { COMMANDS } from "../../src/config/command-words.js";
+import { buildCli } from "../../src/cli/command-line.js";
+import { LETTER_ACTIONS, STATE_ACTIONS } from "../../src/cli/command-flags.js";
+import { COMMANDS } from "../../src/cli/command-words.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const DOCS = ["README.md", "ARCHITECTURE.md", "CONTRIBUTING.md", "RELIABILITY.md", "docs/USAGE.md"];

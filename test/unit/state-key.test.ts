@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { StateKeyParts } from "../../src/state/state-key.js";
-import { deriveStateKey, isValidStateKey, validateStateKey } from "../../src/state/state-key.js";
+import { deriveStateKey, isValidStateKey, stateKeyFor, validateStateKey } from "../../src/state/state-key.js";
 import { StateError } from "../../src/state/state-errors.js";
 
 const parts: StateKeyParts = {
@@ -100,5 +100,34 @@ describe("validateStateKey", () => {
       );
       assert.equal(isValidStateKey(name), false, name);
     }
+  });
+});
+
+describe("stateKeyFor", () => {
+  const options = {
+    cassandra: { contactPoints: ["cass-b", "cass-a"], port: 9042 },
+    keyspace: "app",
+    elasticsearch: { nodes: ["http://es-a:9200"] },
+    index: "app",
+    tables: ["users", "orders"],
+    direction: "both",
+    layout: "index-per-table",
+  };
+
+  it("derives the key from the clusters, in any order of their hosts, and the selection", () => {
+    assert.equal(stateKeyFor(options), deriveStateKey({ ...parts, cassandraCluster: "cass-a,cass-b:9042" }));
+    assert.equal(
+      stateKeyFor({ ...options, cassandra: { ...options.cassandra, contactPoints: ["cass-a", "cass-b"] } }),
+      stateKeyFor(options),
+    );
+  });
+
+  it("takes --name as it is, gives each shard its own key, and refuses a name no backend takes", () => {
+    assert.equal(stateKeyFor({ ...options, name: "nightly" }), "nightly");
+    assert.equal(
+      stateKeyFor({ ...options, name: "nightly", shard: { index: 1, total: 4 } }),
+      "nightly.shard-1-of-4",
+    );
+    assert.throws(() => stateKeyFor({ ...options, name: "a/b" }), StateError);
   });
 });

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { decideOnLease, expiryAfter, newLease } from "../../src/state/lease-rule.js";
-import { StateError } from "../../src/state/state-errors.js";
+import { LeaseLostError, StateError } from "../../src/state/state-errors.js";
+import { MemoryStateStore } from "../support/memory-stores.js";
 import { holderIsGone, holderName, type ThisProcess } from "../../src/state/lease-holder.js";
 
 const t0 = new Date("2024-05-01T10:00:00.000Z");
@@ -85,5 +86,33 @@ describe("newLease", () => {
     for (const ttl of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       assert.throws(() => expiryAfter(t0, ttl), StateError, String(ttl));
     }
+  });
+});
+
+// The engine's unit tests run over an in-memory state store; it must decide as the real backends do.
+describe("the in-memory state store of the engine tests", () => {
+  const later = (ms: number): Date => new Date(t0.getTime() + ms);
+
+  it("keeps its own live lease unchanged, and reports whose lease it took over", async () => {
+    const state = new MemoryStateStore();
+    const first = await state.acquireLease("k", "run-a", "host-a:1", 60_000, t0);
+    assert.ok(first.acquired);
+    assert.deepEqual(await state.acquireLease("k", "run-a", "host-a:1", 60_000, later(1000)), first);
+    assert.deepEqual(await state.acquireLease("k", "run-b", "host-b:1", 60_000, later(59_999)), {
+      acquired: false,
+      heldBy: first.lease,
+    });
+    const taken = await state.acquireLease("k", "run-b", "host-b:1", 60_000, later(60_000));
+    assert.ok(taken.acquired);
+    assert.deepEqual(taken.tookOverFrom, first.lease);
+  });
+
+  it("renews only a lease that is still its owner's, and refuses a time-to-live the rule refuses", async () => {
+    const state = new MemoryStateStore();
+    const first = await state.acquireLease("k", "run-a", "host-a:1", 60_000, t0);
+    assert.ok(first.acquired);
+    await assert.rejects(state.renewLease(first.lease, 0, t0), StateError);
+    await state.acquireLease("k", "run-b", "host-b:1", 60_000, later(60_000));
+    await assert.rejects(state.renewLease(first.lease, 60_000, later(60_001)), LeaseLostError);
   });
 });

@@ -32,6 +32,13 @@ describe("timeuuid", () => {
     assert.equal(timeuuidLowerBound(0n), "13814000-1dd2-11b2-8080-808080808080");
   });
 
+  it("reads a timeuuid of any variant, as Cassandra stores one", () => {
+    const rfc = "12345678-1234-1234-8234-123456789abc";
+    for (const variant of ["0", "c", "f"]) {
+      assert.equal(timeuuidMicros(rfc.replace("-8234-", `-${variant}234-`)), timeuuidMicros(rfc), variant);
+    }
+  });
+
   it("refuses a version outside the timeuuid range and a non-time UUID", () => {
     assert.throws(() => timeuuidLowerBound(-12_219_292_800_000_001n), /outside the range of a timeuuid/);
     assert.throws(() => timeuuidMicros("5b6962dd-3f90-4c93-8f61-eabfa4a803e2"), /not a version 1/);

@@ -112,6 +112,20 @@ describe("native values: canonical forms and round trips", () => {
     );
   });
 
+  // Cassandra stores any 128 bits in a uuid, and a timeuuid of version 1 with any variant; a check
+  // of RFC 9562's versions and variant (the uuid package's validate) would refuse rows it holds.
+  it("uuids of any version and variant, and timeuuids of any variant", () => {
+    for (const uuid of [
+      "12345678-1234-0234-1234-123456789abc",
+      "00000000-0000-0000-0000-000000000001",
+      "12345678-1234-f234-c234-123456789abc",
+    ]) {
+      assert.equal(roundTrip(types.Uuid.fromString(uuid), "uuid"), uuid);
+    }
+    const timeuuid = "12345678-1234-1234-c234-123456789abc";
+    assert.equal(roundTrip(types.TimeUuid.fromString(timeuuid), "timeuuid"), timeuuid);
+  });
+
   it("null and undefined are null both ways", () => {
     assert.equal(encodeValue(null, native("int"), "c"), null);
     assert.equal(encodeValue(undefined, native("text"), "c"), null);

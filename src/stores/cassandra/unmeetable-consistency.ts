@@ -8,6 +8,7 @@
 // (replication is a map, and the driver's parser expects an object).
 import cassandra from "cassandra-driver";
 import { ConfigError } from "../../core/errors.js";
+import { consistencyName } from "./consistency.js";
 
 export interface KeyspaceReplicas {
   readonly keyspace: string;
@@ -30,13 +31,6 @@ export interface Unmeetable {
 
 const { consistencies, responseErrorCodes } = cassandra.types;
 const UNAVAILABLE: number = responseErrorCodes.unavailableException;
-/** The driver's levels by number, named as the options take them: localQuorum is LOCAL_QUORUM. */
-const LEVEL_NAMES = new Map<number, string>(
-  Object.entries(consistencies as unknown as Record<string, number>).map(([name, value]) => [
-    value,
-    name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(),
-  ]),
-);
 const LOCAL_LEVELS = new Set<number>([
   consistencies.localOne,
   consistencies.localQuorum,
@@ -126,7 +120,7 @@ export function unmeetableConsistency(
     if (required > available) {
       return {
         consistency: level,
-        level: LEVEL_NAMES.get(level) ?? String(level),
+        level: consistencyName(level),
         required,
         available,
         scope,

@@ -2,8 +2,8 @@
 // typo would silently turn the switch off. The words the environment takes for a switch are read the
 // same way here, and anything else is refused before yargs sees it.
 import { ConfigError } from "../core/errors.js";
-import { OPTION_SPECS } from "./option-specs.js";
-import { booleanWord } from "./values.js";
+import { OPTION_SPECS } from "../config/option-specs.js";
+import { booleanWord } from "../config/values.js";
 
 /** Long names and one-letter aliases of the run options' switches, to their option name. */
 const RUN_SWITCHES = new Map<string, string>(

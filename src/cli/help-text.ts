@@ -2,13 +2,15 @@
 
 export const HELP_EPILOGUE = `Precedence: flags, then SYNCED_* environment variables, then the config file, then defaults. Every option has an environment variable: SYNCED_ and the flag name in upper snake case (--es-nodes: SYNCED_ES_NODES). An empty variable counts as unset.
 
-Times (-b, -e): ISO-8601 with Z or an offset (2015-01-01T00:00:00.123456Z, 2015-01-01T01:00:00+01:00); a date, meaning midnight UTC (2015-01-01); epoch seconds (1420070400, 1420070400.5); or an epoch with a unit, s, ms, us or ns (1420070400000ms). Times are kept to the microsecond; finer digits are dropped. A bare number is always seconds.
+Times (-b, -e): ISO-8601 with Z or an offset (2015-01-01T00:00:00.123456Z, 2015-01-01T01:00:00+01:00); a date, meaning midnight UTC (2015-01-01); epoch seconds (1420070400, 1420070400.5); an epoch with a unit, s, ms, us or ns (1420070400000ms); or now, or now minus a duration (now-2h, now-1h30m), read once when synced starts (under watch, when the watch starts). Times are kept to the microsecond; finer digits are dropped. A bare number is always seconds.
 
 Durations (--lag, --lease-ttl, --max-future, --connect-timeout, --state-timeout, --retry-window): whole numbers with a unit, ms, s, m, h or d, which may be combined, each unit once and largest first: 1500ms, 30s, 5m, 1h30m, 2d (1h1h and 30m1h are refused as typos).
 
 Switches (--dry-run, --json, --quiet, ...): given alone they are on, --no-<switch> turns one off. With a value (--json=false, SYNCED_JSON, json: in the config file) they take true or false, yes or no, on or off, 1 or 0; any other value is refused.
 
 Lists (--tables, --exclude-tables, --cassandra-contact-points, --es-nodes): comma separated, or the flag repeated.
+
+Counts (--limit of verify and dead-letters list, --sample of plan, --runs of status): a whole number from 0 to 1000000; at most that many are shown.
 
 Secrets: give passwords and API keys through SYNCED_CASSANDRA_PASSWORD, SYNCED_ES_PASSWORD, SYNCED_ES_API_KEY or the matching *-file options; a value on the command line is visible to other users. Between a secret and its file, the one from the higher layer wins. Secrets are never printed.
 

@@ -5,47 +5,31 @@ import yargs from "yargs";
 import type { Argv } from "yargs";
 import { didYouMean } from "../core/did-you-mean.js";
 import { SyncedError, UsageError } from "../core/errors.js";
-import { parseDuration } from "./duration.js";
+import type { Flags } from "../config/layers.js";
+import {
+  COMMAND_OPTION_SPECS,
+  commandOptionSpecs,
+  OPTION_SPECS,
+  type CommandOptionSpec,
+  type CommandPath,
+  type OptionSpec,
+} from "../config/option-specs.js";
+import {
+  count,
+  LETTER_ACTIONS,
+  letterFlags,
+  STATE_ACTIONS,
+  stateFlags,
+  watchFlags,
+  type LetterAction,
+  type LetterFlags,
+  type StateAction,
+  type StateFlags,
+  type WatchFlags,
+} from "./command-flags.js";
 import { unknownCommand, positionals } from "./command-words.js";
 import { HELP_EPILOGUE } from "./help-text.js";
-import type { Flags } from "./layers.js";
-import { OPTION_SPECS } from "./option-specs.js";
-import type { OptionSpec } from "./option-specs.js";
 import { normalizeSwitchValues, switchOf } from "./switch-values.js";
-
-export const LETTER_ACTIONS = ["list", "show", "replay", "purge"] as const;
-export type LetterAction = (typeof LETTER_ACTIONS)[number];
-
-/** What `synced dead-letters <action>` takes beside the run options. */
-export interface LetterFlags {
-  /** Letter ids: only these (show takes exactly one). */
-  readonly letters: readonly string[];
-  /** purge: every letter of the configuration. */
-  readonly all: boolean;
-  /** purge: the confirmation. */
-  readonly yes: boolean;
-  /** list: at most this many are printed. */
-  readonly limit: number;
-}
-
-export const STATE_ACTIONS = ["set", "reset"] as const;
-export type StateAction = (typeof STATE_ACTIONS)[number];
-
-/** What `synced status` and `synced state <action>` take beside the run options. */
-export interface StateFlags {
-  /** set: the new checkpoint, in any form -b takes. */
-  readonly to?: string;
-  /** set, reset: the confirmation. */
-  readonly yes: boolean;
-  /** status: this many recent runs per configuration. */
-  readonly runs: number;
-}
-
-/** What `synced watch` takes beside the run options. */
-export interface WatchFlags {
-  readonly everyMs: number;
-  readonly listen: { readonly host: string; readonly port: number };
-}
 
 export interface CliHandlers {
   /** Called with the parsed flags of `synced [run]`; pass them to loadConfig. */
@@ -75,71 +59,11 @@ function addStateCommands<T>(cli: Argv<T>, handlers: CliHandlers): Argv<T> {
     cli.command(
       action,
       STATE_HELP[action],
-      (command) => {
-        addRunOptions(command).option("yes", {
-          describe: "Confirm the change",
-          group: "State:",
-          type: "boolean",
-        });
-        return action === "set"
-          ? command.option("to", {
-              describe: "The new checkpoint: ISO-8601 or epoch seconds, as -b takes",
-              group: "State:",
-              requiresArg: true,
-            })
-          : command;
-      },
+      (command) => addCommandOptions(addRunOptions(command), action === "set" ? "state set" : "state"),
       (args) => handlers.state?.(action, args, stateFlags(args)),
     );
   }
   return cli.demandCommand(1, "Name what to do with the checkpoint: set or reset");
-}
-
-function watchFlags(args: Flags): WatchFlags {
-  const every = args["every"];
-  if (typeof every !== "string") {
-    throw new UsageError("synced watch needs --every <duration> once, such as --every 5m.", {
-      option: "every",
-    });
-  }
-  const everyMs = parseDuration(every, "every");
-  if (everyMs < 1000 || everyMs > 86_400_000) {
-    throw new UsageError(`--every must be from 1s to 1d; found "${every}".`, { option: "every" });
-  }
-  const given = args["listen"];
-  const listen = typeof given === "string" ? given : "127.0.0.1:9464";
-  const match = /^(?<host>.+):(?<port>\d{1,5})$/.exec(listen);
-  const port = Number(match?.groups?.["port"]);
-  if (!match?.groups || port > 65_535) {
-    throw new UsageError(`--listen must be host:port, such as 0.0.0.0:9464; found "${listen}".`, {
-      option: "listen",
-    });
-  }
-  return { everyMs, listen: { host: match.groups["host"] ?? "127.0.0.1", port } };
-}
-
-/** A count option of plan, verify and status: a whole number from 0 up to a million. */
-function wholeNumber(args: Flags, option: "limit" | "sample" | "runs", fallback: number, of: string): number {
-  const value = args[option];
-  const parsed = value === undefined ? fallback : Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 0 || parsed > 1_000_000) {
-    throw new UsageError(
-      `--${option} must be a whole number of ${of}, 0 or more; found "${String(value)}".`,
-      {
-        option,
-      },
-    );
-  }
-  return parsed;
-}
-
-function stateFlags(args: Flags): StateFlags {
-  const runs = wholeNumber(args, "runs", 3, "runs");
-  const to = args["to"];
-  if (to !== undefined && typeof to !== "string") {
-    throw new UsageError("--to takes one time; give it once.", { option: "to" });
-  }
-  return { ...(to === undefined ? {} : { to }), yes: args["yes"] === true, runs };
 }
 
 const LETTER_HELP: Readonly<Record<LetterAction, string>> = {
@@ -153,58 +77,44 @@ const LETTER_HELP: Readonly<Record<LetterAction, string>> = {
 /** The subcommands of `synced dead-letters`, each with the run options that find the configuration. */
 function addLetterCommands<T>(cli: Argv<T>, handlers: CliHandlers): Argv<T> {
   for (const action of LETTER_ACTIONS) {
+    const show = action === "show";
     cli.command(
-      action === "show" ? "show <letter>" : action,
+      show ? "show <letter>" : action,
       LETTER_HELP[action],
-      (command) =>
-        addRunOptions(command)
-          .option("letter", {
-            describe:
-              action === "show"
-                ? "The letter's id"
-                : "Only this letter (repeat for more); ids come from the list",
-            group: "Dead letters:",
-            type: "string",
-            array: action !== "show",
-          })
-          .option("limit", {
-            describe: "At most this many letters are printed [default: 100]",
-            group: "Dead letters:",
-            requiresArg: true,
-          })
-          .option("all", {
-            describe: "purge: every letter of the configuration",
-            group: "Dead letters:",
-            type: "boolean",
-          })
-          .option("yes", {
-            describe: "purge: confirm the deletion",
-            group: "Dead letters:",
-            type: "boolean",
-          }),
+      (command) => addCommandOptions(addRunOptions(command), show ? "dead-letters show" : "dead-letters"),
       (args) => handlers.deadLetters?.(action, args, letterFlags(args)),
     );
   }
   return cli.demandCommand(1, "Name what to do with the dead letters: list, show, replay or purge");
 }
 
-function letterFlags(args: Flags): LetterFlags {
-  const letter = args["letter"];
-  const letters = (Array.isArray(letter) ? letter : letter === undefined ? [] : [letter]).map(String);
-  const limit = args["limit"];
-  const parsed = limit === undefined ? 100 : Number(limit);
-  if (!Number.isSafeInteger(parsed) || parsed < 1) {
-    throw new UsageError(`--limit must be a whole number of letters, 1 or more; found "${String(limit)}".`, {
-      option: "limit",
-    });
-  }
-  return { letters, all: args["all"] === true, yes: args["yes"] === true, limit: parsed };
-}
-
 function helpText(spec: OptionSpec): string {
   const required = spec.required === true ? " Required." : "";
   const fallback = spec.default === undefined ? "" : ` [default: ${spec.default}]`;
   return `${spec.describe}.${required} [env: ${spec.env}]${fallback}`;
+}
+
+function commandHelpText(spec: CommandOptionSpec): string {
+  const required = spec.required === true ? ". Required" : "";
+  const fallback = spec.default === undefined ? "" : ` [default: ${spec.default}]`;
+  return `${spec.describe}${required}${fallback}`;
+}
+
+/** Declares the options `path` takes beside the run options, from the option table. */
+function addCommandOptions<T>(cli: Argv<T>, path: CommandPath): Argv<T> {
+  for (const spec of commandOptionSpecs(path)) {
+    cli.option(spec.flag, {
+      describe: commandHelpText(spec),
+      group: `${spec.group}:`,
+      // Every value stays text, as the run options' do; each kind is read in command-flags.ts.
+      ...(spec.kind === "boolean"
+        ? { type: "boolean" as const }
+        : spec.kind === "list"
+          ? { type: "string" as const, array: true }
+          : { requiresArg: true }),
+    });
+  }
+  return cli;
 }
 
 /** Declares every run option on `cli`; `plan`, `verify` and `watch` take the same options. */
@@ -254,51 +164,25 @@ export function buildCli(argv: readonly string[], handlers: CliHandlers): Argv {
       .command(
         "plan",
         "Show what a run would write, per table and direction, with a sample of decisions and both sides' values; writes nothing",
-        (command) =>
-          addRunOptions(command).option("sample", {
-            describe: "Decisions shown per table, direction and reason [default: 5]",
-            group: "Plan:",
-            requiresArg: true,
-          }),
-        (args) => handlers.plan?.(args, wholeNumber(args, "sample", 5, "decisions")),
+        (command) => addCommandOptions(addRunOptions(command), "plan"),
+        (args) => handlers.plan?.(args, count(args, "plan", "sample")),
       )
       .command(
         "watch",
         "Run again and again, --every apart, as a long-running process serving /metrics and /healthz; SIGTERM stops it",
-        (command) =>
-          addRunOptions(command)
-            .option("every", {
-              describe: "Time from the end of one run to the start of the next, such as 5m. Required",
-              group: "Watch:",
-              requiresArg: true,
-            })
-            .option("listen", {
-              describe: "host:port for /metrics and /healthz [default: 127.0.0.1:9464]",
-              group: "Watch:",
-              requiresArg: true,
-            }),
+        (command) => addCommandOptions(addRunOptions(command), "watch"),
         (args) => handlers.watch?.(args, watchFlags(args)),
       )
       .command(
         "verify",
         "Compare both sides over a range (everything unless -b/-e): per table and side, records equal, missing, older or newer on the other; exits 7 when they differ",
-        (command) =>
-          addRunOptions(command).option("limit", {
-            describe: "Differing ids listed per table and side [default: 20]",
-            group: "Verify:",
-            requiresArg: true,
-          }),
-        (args) => handlers.verify?.(args, wholeNumber(args, "limit", 20, "ids")),
+        (command) => addCommandOptions(addRunOptions(command), "verify"),
+        (args) => handlers.verify?.(args, count(args, "verify", "limit")),
       )
       .command(
         "status",
         "Show the checkpoint, lease and recent runs of every configuration in the state store (--state); creates nothing, and exits 2 where no run made one",
-        (command) =>
-          addRunOptions(command).option("runs", {
-            describe: "Recent runs shown per configuration [default: 3]",
-            group: "State:",
-            requiresArg: true,
-          }),
+        (command) => addCommandOptions(addRunOptions(command), "status"),
         (args) => handlers.status?.(args, stateFlags(args)),
       )
       .command(
@@ -320,7 +204,9 @@ export function buildCli(argv: readonly string[], handlers: CliHandlers): Argv {
 }
 
 /** The switches that subcommands add to the run options. */
-const SUBCOMMAND_SWITCHES = ["yes", "all"];
+const SUBCOMMAND_SWITCHES = [
+  ...new Set(COMMAND_OPTION_SPECS.filter((spec) => spec.kind === "boolean").map((spec) => spec.flag)),
+];
 const NAMES = OPTION_SPECS.flatMap((spec) => [spec.flag, ...(spec.alias === undefined ? [] : [spec.alias])]);
 const HINT = "Run synced --help to see every option.";
 const ACTIONS: Readonly<Record<string, readonly string[]>> = {

@@ -1,0 +1,97 @@
+// What each command takes beside the run options, read from the parsed flags by the rule of its kind
+// in the option table (config/option-specs.ts), so that a count means the same in every command.
+import { UsageError } from "../core/errors.js";
+import { parseDuration } from "../config/duration.js";
+import type { Flags } from "../config/layers.js";
+import { commandOptionSpec, MAX_COUNT, type CommandPath } from "../config/option-specs.js";
+
+export const LETTER_ACTIONS = ["list", "show", "replay", "purge"] as const;
+export type LetterAction = (typeof LETTER_ACTIONS)[number];
+
+/** What `synced dead-letters <action>` takes beside the run options. */
+export interface LetterFlags {
+  /** Letter ids: only these (show takes exactly one). */
+  readonly letters: readonly string[];
+  /** purge: every letter of the configuration. */
+  readonly all: boolean;
+  /** purge: the confirmation. */
+  readonly yes: boolean;
+  /** list: at most this many are printed. */
+  readonly limit: number;
+}
+
+export const STATE_ACTIONS = ["set", "reset"] as const;
+export type StateAction = (typeof STATE_ACTIONS)[number];
+
+/** What `synced status` and `synced state <action>` take beside the run options. */
+export interface StateFlags {
+  /** set: the new checkpoint, in any form -b takes. */
+  readonly to?: string;
+  /** set, reset: the confirmation. */
+  readonly yes: boolean;
+  /** status: this many recent runs per configuration. */
+  readonly runs: number;
+}
+
+/** What `synced watch` takes beside the run options. */
+export interface WatchFlags {
+  readonly everyMs: number;
+  readonly listen: { readonly host: string; readonly port: number };
+}
+
+/** A count option: a whole number from 0 to MAX_COUNT, its default where it is not given. */
+export function count(args: Flags, path: CommandPath, flag: string): number {
+  const spec = commandOptionSpec(path, flag);
+  const value = args[flag];
+  const parsed = value === undefined ? Number(spec.default) : Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 0 || parsed > MAX_COUNT) {
+    throw new UsageError(
+      `--${flag} must be a whole number of ${spec.unit ?? "items"} from 0 to ${MAX_COUNT}; found "${String(value)}".`,
+      { option: flag },
+    );
+  }
+  return parsed;
+}
+
+export function watchFlags(args: Flags): WatchFlags {
+  const every = args["every"];
+  if (typeof every !== "string") {
+    throw new UsageError("synced watch needs --every <duration> once, such as --every 5m.", {
+      option: "every",
+    });
+  }
+  const everyMs = parseDuration(every, "every");
+  if (everyMs < 1000 || everyMs > 86_400_000) {
+    throw new UsageError(`--every must be from 1s to 1d; found "${every}".`, { option: "every" });
+  }
+  const given = args["listen"];
+  const listen = typeof given === "string" ? given : (commandOptionSpec("watch", "listen").default ?? "");
+  const match = /^(?<host>.+):(?<port>\d{1,5})$/.exec(listen);
+  const port = Number(match?.groups?.["port"]);
+  if (!match?.groups || port > 65_535) {
+    throw new UsageError(`--listen must be host:port, such as 0.0.0.0:9464; found "${listen}".`, {
+      option: "listen",
+    });
+  }
+  return { everyMs, listen: { host: match.groups["host"] ?? "127.0.0.1", port } };
+}
+
+export function stateFlags(args: Flags): StateFlags {
+  const runs = count(args, "status", "runs");
+  const to = args["to"];
+  if (to !== undefined && typeof to !== "string") {
+    throw new UsageError("--to takes one time; give it once.", { option: "to" });
+  }
+  return { ...(to === undefined ? {} : { to }), yes: args["yes"] === true, runs };
+}
+
+export function letterFlags(args: Flags): LetterFlags {
+  const letter = args["letter"];
+  const letters = (Array.isArray(letter) ? letter : letter === undefined ? [] : [letter]).map(String);
+  return {
+    letters,
+    all: args["all"] === true,
+    yes: args["yes"] === true,
+    limit: count(args, "dead-letters", "limit"),
+  };
+}
