@@ -1,5 +1,5 @@
 // Connections to both stores for one command, closed when it ends, whatever happened.
-import type { SearchClient } from "../stores/elasticsearch/search-client.js";
+import type { SearchClient } from "../stores/search/search-client.js";
 import type cassandra from "cassandra-driver";
 import type { SyncOptions } from "../config/options.js";
 import { connectCassandra } from "../stores/cassandra/connect.js";

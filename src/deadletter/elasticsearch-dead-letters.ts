@@ -5,7 +5,7 @@
 // and letters are sent in requests of at most BULK_BYTES, so no request comes near the nodes'
 // http.max_content_length (100 MB by default).
 import type { estypes } from "@elastic/elasticsearch";
-import type { SearchClient } from "../stores/elasticsearch/search-client.js";
+import type { SearchClient } from "../stores/search/search-client.js";
 import { parseJsonLossless, stableStringify } from "../core/canonical-json.js";
 import type { JsonValue } from "../core/json-value.js";
 import { CorruptStateError, inStateStore, StateSetupError } from "../state/state-errors.js";

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
+import type { SearchClient } from "../../src/stores/search/search-client.js";
 import cassandra from "cassandra-driver";
 import { ConvergenceCheck } from "../reliability/convergence.js";
 import { describeDivergence } from "../reliability/oracle.js";

@@ -14,7 +14,7 @@ import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { connectElasticsearch } from "../../src/stores/elasticsearch/connect.js";
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
+import type { SearchClient } from "../../src/stores/search/search-client.js";
 import type { CliResult } from "../support/cli.js";
 import { Harness } from "../support/harness.js";
 import { assertNoSecret, cert, noTlsDir, outputs, written } from "../support/tls.js";

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { estypes } from "@elastic/elasticsearch";
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
+import type { SearchClient } from "../../src/stores/search/search-client.js";
 import cassandra from "cassandra-driver";
 import { stableStringify, type JsonValue } from "../../src/core/canonical-json.js";
 import { native, parseCqlType, type CqlType, type UdtDefinition } from "../../src/core/cql-type.js";

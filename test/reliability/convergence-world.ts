@@ -1,7 +1,7 @@
 // One keyspace and its index(es) for the convergence checker: both table shapes, one layout, the
 // writes other applications make (ordinary INSERTs and index calls, tmstmp set by the writer), and
 // what each store holds afterwards, one value per record.
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
+import type { SearchClient } from "../../src/stores/search/search-client.js";
 import cassandra from "cassandra-driver";
 import type { Value } from "./oracle.js";
 

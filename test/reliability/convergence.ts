@@ -5,7 +5,7 @@
 // winner, and a second one must find nothing left to write.
 import { spawn } from "node:child_process";
 import { setTimeout as delay } from "node:timers/promises";
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
+import type { SearchClient } from "../../src/stores/search/search-client.js";
 import type cassandra from "cassandra-driver";
 import { MAIN, runSynced, type CliResult } from "../support/cli.js";
 import { testServers } from "../support/servers.js";

@@ -20,8 +20,8 @@ import type { StateStore } from "../../src/state/state-store.js";
 import type { CassandraCapabilities } from "../../src/stores/cassandra/capabilities.js";
 import { CassandraStore } from "../../src/stores/cassandra/cassandra-store.js";
 import { clusterCapabilities } from "../../src/stores/cassandra/connect.js";
-import { ElasticsearchStore } from "../../src/stores/elasticsearch/elasticsearch-store.js";
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
+import { SearchStore } from "../../src/stores/search/search-store.js";
+import type { SearchClient } from "../../src/stores/search/search-client.js";
 import { planSettings, StoreSchemaGateway, type SchemaSettings } from "../../src/stores/schema-gateway.js";
 import type { PlanSettings } from "../../src/reconcile/plan-tables.js";
 import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
@@ -212,7 +212,7 @@ export class Harness {
    */
   stores(capabilities: CassandraCapabilities = this.capabilities): {
     cassandra: CassandraStore;
-    elasticsearch: ElasticsearchStore;
+    elasticsearch: SearchStore;
   } {
     return {
       cassandra: new CassandraStore({
@@ -227,7 +227,7 @@ export class Harness {
         marginMicros: 5_000_000n,
         retryWindowMs: 1000,
       }),
-      elasticsearch: new ElasticsearchStore({
+      elasticsearch: new SearchStore({
         client: this.es,
         versioning: "optimistic",
         slices: 1,

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import type { ClientOptions as ElasticsearchOptions } from "@elastic/elasticsearch";
 import cassandra from "cassandra-driver";
 import { connectElasticsearch } from "../../src/stores/elasticsearch/connect.js";
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
+import type { SearchClient } from "../../src/stores/search/search-client.js";
 
 export interface TestServers {
   readonly cassandraHost: string;

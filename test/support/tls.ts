@@ -2,7 +2,7 @@
 // SYNCED_TEST_TLS_DIR), a check that a secret appears nowhere, and a count of what a run wrote.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
+import type { SearchClient } from "../../src/stores/search/search-client.js";
 import type { CliResult } from "./cli.js";
 
 export const tlsDir = process.env["SYNCED_TEST_TLS_DIR"];

@@ -3,12 +3,12 @@
 // the request plan, not Elasticsearch (the integration tests write to the real server).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
+import type { SearchClient } from "../../src/stores/search/search-client.js";
 import {
   bulkWrite,
   BulkRetriesExhaustedError,
   type EsWriteSettings,
-} from "../../src/stores/elasticsearch/bulk-write.js";
+} from "../../src/stores/search/bulk-write.js";
 import type { PlannedWrite } from "../../src/reconcile/record-store.js";
 import { plan, record } from "../support/memory-stores.js";
 

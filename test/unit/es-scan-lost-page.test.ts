@@ -9,14 +9,10 @@ import type {
   ScanPageRequest,
   ScanView,
   SearchClient,
-} from "../../src/stores/elasticsearch/search-client.js";
-import {
-  POINT_IN_TIME_RESTARTS,
-  scanIndex,
-  type ScanRestartCause,
-} from "../../src/stores/elasticsearch/scan.js";
-import { formatEsTimestamp } from "../../src/stores/elasticsearch/timestamps.js";
-import { isTransientElasticsearchError } from "../../src/stores/elasticsearch/transient-errors.js";
+} from "../../src/stores/search/search-client.js";
+import { POINT_IN_TIME_RESTARTS, scanIndex, type ScanRestartCause } from "../../src/stores/search/scan.js";
+import { formatEsTimestamp } from "../../src/stores/search/timestamps.js";
+import { isTransientSearchError } from "../../src/stores/search/transient-errors.js";
 import { plan } from "../support/memory-stores.js";
 
 const ids = [1, 2, 3, 4, 5].map((n) => `0000000${n}-0000-4000-8000-000000000000`);
@@ -89,7 +85,7 @@ function retrying(counter: { retried: number }) {
       try {
         return await operation();
       } catch (error) {
-        if (attempt >= 3 || !isTransientElasticsearchError(error)) throw error;
+        if (attempt >= 3 || !isTransientSearchError(error)) throw error;
         counter.retried++;
       }
     }

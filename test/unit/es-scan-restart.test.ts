@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { errors, type Client } from "@elastic/elasticsearch";
 import { ElasticsearchClient } from "../../src/stores/elasticsearch/elasticsearch-client.js";
-import { POINT_IN_TIME_RESTARTS, scanIndex } from "../../src/stores/elasticsearch/scan.js";
-import { formatEsTimestamp } from "../../src/stores/elasticsearch/timestamps.js";
+import { POINT_IN_TIME_RESTARTS, scanIndex } from "../../src/stores/search/scan.js";
+import { formatEsTimestamp } from "../../src/stores/search/timestamps.js";
 import { plan } from "../support/memory-stores.js";
 
 function responseError(statusCode: number, type: string): errors.ResponseError {

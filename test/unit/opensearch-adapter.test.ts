@@ -5,10 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { errors as esErrors } from "@elastic/elasticsearch";
 import { errors as osErrors } from "@opensearch-project/opensearch";
-import {
-  isPointInTimeLost,
-  isTransientElasticsearchError,
-} from "../../src/stores/elasticsearch/transient-errors.js";
+import { isPointInTimeLost, isTransientSearchError } from "../../src/stores/search/transient-errors.js";
 import { forOpenSearch } from "../../src/stores/opensearch/mappings.js";
 import { restCalls, segment, splitRequest } from "../../src/stores/opensearch/opensearch-client.js";
 import { asElasticsearchError } from "../../src/stores/opensearch/opensearch-errors.js";
@@ -123,7 +120,7 @@ describe("OpenSearch errors", () => {
     assert.ok(lost instanceof esErrors.ResponseError);
     assert.equal(lost.statusCode, 404);
     assert.equal(isPointInTimeLost(lost), true);
-    assert.equal(isTransientElasticsearchError(lost), false);
+    assert.equal(isTransientSearchError(lost), false);
 
     const busy = asElasticsearchError(
       new osErrors.ResponseError({
@@ -134,11 +131,11 @@ describe("OpenSearch errors", () => {
         meta: {} as never,
       }),
     );
-    assert.equal(isTransientElasticsearchError(busy), true);
+    assert.equal(isTransientSearchError(busy), true);
 
     const refused = asElasticsearchError(new osErrors.ConnectionError("connect ECONNREFUSED 127.0.0.1:1"));
     assert.ok(refused instanceof esErrors.ConnectionError);
-    assert.equal(isTransientElasticsearchError(refused), true);
+    assert.equal(isTransientSearchError(refused), true);
     assert.ok((refused as Error).cause instanceof osErrors.ConnectionError);
   });
 

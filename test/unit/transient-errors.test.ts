@@ -3,10 +3,7 @@ import { describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import * as es from "@elastic/elasticsearch";
 import { isTransientCassandraError } from "../../src/stores/cassandra/transient-errors.js";
-import {
-  isPointInTimeLost,
-  isTransientElasticsearchError,
-} from "../../src/stores/elasticsearch/transient-errors.js";
+import { isPointInTimeLost, isTransientSearchError } from "../../src/stores/search/transient-errors.js";
 
 const { errors, types } = cassandra;
 
@@ -48,23 +45,19 @@ function esResponse(statusCode: number, type = "exception"): es.errors.ResponseE
   });
 }
 
-describe("isTransientElasticsearchError", () => {
+describe("isTransientSearchError", () => {
   it("retries unreachable, busy or restarting clusters", () => {
-    assert.equal(isTransientElasticsearchError(new es.errors.ConnectionError("connect ECONNREFUSED")), true);
-    assert.equal(isTransientElasticsearchError(new es.errors.TimeoutError("timed out")), true);
-    assert.equal(
-      isTransientElasticsearchError(new es.errors.NoLivingConnectionsError("none", {} as never)),
-      true,
-    );
-    for (const status of [429, 502, 503, 504])
-      assert.equal(isTransientElasticsearchError(esResponse(status)), true);
+    assert.equal(isTransientSearchError(new es.errors.ConnectionError("connect ECONNREFUSED")), true);
+    assert.equal(isTransientSearchError(new es.errors.TimeoutError("timed out")), true);
+    assert.equal(isTransientSearchError(new es.errors.NoLivingConnectionsError("none", {} as never)), true);
+    for (const status of [429, 502, 503, 504]) assert.equal(isTransientSearchError(esResponse(status)), true);
   });
 
   it("does not retry refusals that fail the same way every time", () => {
     for (const status of [400, 401, 403, 404, 409]) {
-      assert.equal(isTransientElasticsearchError(esResponse(status)), false);
+      assert.equal(isTransientSearchError(esResponse(status)), false);
     }
-    assert.equal(isTransientElasticsearchError(new TypeError("bad")), false);
+    assert.equal(isTransientSearchError(new TypeError("bad")), false);
   });
 
   it("tells a lost point in time from other missing things", () => {

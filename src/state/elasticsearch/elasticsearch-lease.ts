@@ -2,7 +2,7 @@
 // otherwise replaced or deleted with the if_seq_no/if_primary_term it was read with. Of several
 // contenders that read the same version exactly one succeeds; the others get 409 and read again.
 // Reads are realtime GETs, so no refresh is needed.
-import type { SearchClient } from "../../stores/elasticsearch/search-client.js";
+import type { SearchClient } from "../../stores/search/search-client.js";
 import type { Lease, LeaseResult } from "../state-store.js";
 import type { JsonObject } from "../state-json.js";
 import { leaseFromJson, leaseToJson } from "../state-json.js";

@@ -5,7 +5,7 @@
 // second per write, and an explicit refresh call would need a privilege beyond writing.
 import { LeasedStateStore } from "../leased-state-store.js";
 import type { estypes } from "@elastic/elasticsearch";
-import type { SearchClient } from "../../stores/elasticsearch/search-client.js";
+import type { SearchClient } from "../../stores/search/search-client.js";
 import type { Checkpoint, RunRecord, StateStore } from "../state-store.js";
 import { DEFAULT_RUN_HISTORY_LIMIT, DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import type { JsonObject } from "../state-json.js";

@@ -4,10 +4,10 @@ import { readFile } from "node:fs/promises";
 import { Client, errors, type ClientOptions } from "@elastic/elasticsearch";
 import type { ElasticsearchOptions } from "../../config/options.js";
 import { ConfigError } from "../../core/errors.js";
-import { connectFailure } from "./connect-failure.js";
+import { connectFailure } from "../search/connect-failure.js";
 import { connectOpenSearch } from "../opensearch/connect.js";
 import { ElasticsearchClient } from "./elasticsearch-client.js";
-import type { SearchClient } from "./search-client.js";
+import type { SearchClient } from "../search/search-client.js";
 import { LosslessSerializer } from "./serializer.js";
 
 export async function esClientOptions(options: ElasticsearchOptions): Promise<ClientOptions> {
@@ -65,15 +65,3 @@ export async function connectElasticsearch(
     throw connectFailure(error, options, connectTimeoutMs, "Elasticsearch");
   }
 }
-
-/**
- * The largest request body every node accepts (http.max_content_length). A bulk request over it is
- * refused whole, so bulk requests stay well under it and a single document that cannot fit is
- * dead-lettered instead of failing its batch.
- */
-export async function requestSizeLimit(client: SearchClient): Promise<number> {
-  return (await client.maxContentLength()) ?? DEFAULT_MAX_CONTENT_LENGTH;
-}
-
-/** The default http.max_content_length, 100 MB. */
-const DEFAULT_MAX_CONTENT_LENGTH = 100 * 1024 * 1024;

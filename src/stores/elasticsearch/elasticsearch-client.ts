@@ -1,7 +1,8 @@
 // SearchClient over the Elasticsearch client: requests pass through as they are, and a scan pages
 // through a point in time in _shard_doc order, the cheapest order that is total within one.
 import type { Client, estypes } from "@elastic/elasticsearch";
-import type { ScanPage, ScanPageRequest, ScanView, SearchClient } from "./search-client.js";
+import type { ScanPage, ScanPageRequest, ScanView, SearchClient } from "../search/search-client.js";
+import { smallest } from "../search/request-size.js";
 
 interface PointInTimeView extends ScanView {
   readonly id: string;
@@ -115,10 +116,4 @@ export class ElasticsearchClient implements SearchClient {
   close(): Promise<void> {
     return this.#client.close();
   }
-}
-
-/** The smallest positive number of those given, if any. */
-export function smallest(values: readonly unknown[]): number | undefined {
-  const limits = values.filter((v): v is number => typeof v === "number" && v > 0);
-  return limits.length === 0 ? undefined : Math.min(...limits);
 }

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { Client, errors as osErrors, type ClientOptions } from "@opensearch-project/opensearch";
 import type { ElasticsearchOptions } from "../../config/options.js";
 import { ConfigError } from "../../core/errors.js";
-import { connectFailure } from "../elasticsearch/connect-failure.js";
+import { connectFailure } from "../search/connect-failure.js";
 import { OpenSearchClient } from "./opensearch-client.js";
 import { asElasticsearchError } from "./opensearch-errors.js";
 import { OpenSearchLosslessSerializer } from "./serializer.js";

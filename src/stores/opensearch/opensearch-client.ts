@@ -10,8 +10,8 @@ import type {
   ScanPageRequest,
   ScanView,
   SearchClient,
-} from "../elasticsearch/search-client.js";
-import { smallest } from "../elasticsearch/elasticsearch-client.js";
+} from "../search/search-client.js";
+import { smallest } from "../search/request-size.js";
 import { forOpenSearch } from "./mappings.js";
 import { asElasticsearchError } from "./opensearch-errors.js";
 import { scrollViews, type ViewStrategy } from "./scan-views.js";

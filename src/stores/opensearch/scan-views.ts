@@ -7,7 +7,7 @@
 // lost point in time. A scroll cannot be asked for the same page twice, so a continuation whose answer
 // was lost is not repeated: the view says so, and the scan starts over in a new one.
 import type { estypes } from "@elastic/elasticsearch";
-import type { ScanPage, ScanPageRequest, ScanView } from "../elasticsearch/search-client.js";
+import type { ScanPage, ScanPageRequest, ScanView } from "../search/search-client.js";
 import type { RestCall } from "./opensearch-client.js";
 
 export interface ViewStrategy {

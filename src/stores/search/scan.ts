@@ -11,7 +11,7 @@ import { mergeAsync } from "../../util/merge-async.js";
 import { hitToRecord } from "./document-codec.js";
 import { DATE_NANOS_MAX, DATE_NANOS_MIN, formatEsTimestamp } from "./timestamps.js";
 import type { ScanCursor, ScanPage, ScanView, SearchClient } from "./search-client.js";
-import { isPointInTimeLost, isTransientElasticsearchError } from "./transient-errors.js";
+import { isPointInTimeLost, isTransientSearchError } from "./transient-errors.js";
 
 export interface EsScanSettings {
   readonly client: SearchClient;
@@ -169,6 +169,6 @@ async function readOnce(read: () => Promise<ScanPage>): Promise<ScanPage> {
   try {
     return await read();
   } catch (error) {
-    throw isTransientElasticsearchError(error) ? new PageLost(error) : error;
+    throw isTransientSearchError(error) ? new PageLost(error) : error;
   }
 }

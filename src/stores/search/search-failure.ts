@@ -21,7 +21,7 @@ export function responseReason(error: errors.ResponseError): string {
  * `error` as a SyncedError; `action` completes "could not ...", such as "read index app-users", and
  * `product` names what answers on the search side (the client's productName).
  */
-export function elasticsearchFailure(error: unknown, action: string, product = "Elasticsearch"): SyncedError {
+export function searchFailure(error: unknown, action: string, product = "Elasticsearch"): SyncedError {
   if (error instanceof SyncedError) return error;
   const details = { store: "elasticsearch", action };
   if (

@@ -4,7 +4,7 @@ import { errors } from "@elastic/elasticsearch";
 
 const BUSY_OR_RESTARTING: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
-export function isTransientElasticsearchError(error: unknown): boolean {
+export function isTransientSearchError(error: unknown): boolean {
   if (
     error instanceof errors.ConnectionError ||
     error instanceof errors.TimeoutError ||

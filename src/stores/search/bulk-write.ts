@@ -13,7 +13,7 @@ import { retryDelay } from "../../util/retry.js";
 import { setTimeout as delay } from "node:timers/promises";
 import { SyncedError } from "../../core/errors.js";
 import { documentId, documentTag, recordToDocument } from "./document-codec.js";
-import { toJsonText } from "./serializer.js";
+import { toJsonText } from "./json-text.js";
 import { unwritableVersion } from "./timestamps.js";
 import type { EsToken } from "./fetch-current.js";
 
