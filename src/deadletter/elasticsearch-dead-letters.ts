@@ -9,7 +9,8 @@ import type { SearchClient } from "../stores/search/search-client.js";
 import { parseJsonLossless, stableStringify } from "../core/canonical-json.js";
 import type { JsonValue } from "../core/json-value.js";
 import { CorruptStateError, inStateStore, StateSetupError } from "../state/state-errors.js";
-import { checkIndexName, isAlreadyExists } from "../state/elasticsearch/elasticsearch-schema.js";
+import { checkIndexName } from "../state/elasticsearch/elasticsearch-schema.js";
+import { isSearchError } from "../stores/search/search-error.js";
 import { DEFAULT_STATE_TIMEOUT_MS } from "../state/state-store.js";
 import type { DeadLetterStore, StoredLetter } from "./dead-letter-store.js";
 import { letterFromJson, letterToJson } from "./letter-json.js";
@@ -208,7 +209,7 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
       });
     } catch (error) {
       // Another run created it first.
-      if (!isAlreadyExists(error)) throw error;
+      if (!isSearchError(error, "already-exists")) throw error;
     }
   }
 

@@ -3,7 +3,6 @@
 // answer the page after). A fake view stands in for the cluster: this is the paging plan.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { errors } from "@elastic/elasticsearch";
 import type {
   ScanPage,
   ScanPageRequest,
@@ -13,6 +12,8 @@ import type {
 import { POINT_IN_TIME_RESTARTS, scanIndex, type ScanRestartCause } from "../../src/stores/search/scan.js";
 import { formatEsTimestamp } from "../../src/stores/search/timestamps.js";
 import { isTransientSearchError } from "../../src/stores/search/transient-errors.js";
+import type { SearchError } from "../../src/stores/search/search-error.js";
+import { answerError, noAnswerError } from "../../src/stores/search/search-error.js";
 import { plan } from "../support/memory-stores.js";
 
 const ids = [1, 2, 3, 4, 5].map((n) => `0000000${n}-0000-4000-8000-000000000000`);
@@ -112,7 +113,7 @@ async function scan(
   return seen;
 }
 
-const lostAnswer = (): errors.ConnectionError => new errors.ConnectionError("socket hang up");
+const lostAnswer = (): SearchError => noAnswerError("socket hang up", false, undefined);
 
 describe("a page whose answer was lost", () => {
   it("starts a scroll over in a new view instead of asking for the next page again", async () => {
@@ -125,7 +126,7 @@ describe("a page whose answer was lost", () => {
       restarts.map((r) => r.kind),
       ["page lost"],
     );
-    assert.ok(restarts[0]?.kind === "page lost" && restarts[0].error instanceof errors.ConnectionError);
+    assert.ok(restarts[0]?.kind === "page lost" && isTransientSearchError(restarts[0].error));
     assert.equal(counter.retried, 0);
     assert.equal(fake.opened, 2);
     assert.equal(fake.closed, 2);
@@ -152,13 +153,12 @@ describe("a page whose answer was lost", () => {
   });
 
   it("rethrows a refusal of a scroll page without starting over", async () => {
-    const refusal = new errors.ResponseError({
-      body: { error: { type: "parsing_exception" }, status: 400 },
-      statusCode: 400,
-      headers: {},
-      warnings: null,
-      meta: {} as never,
-    });
+    const refusal = answerError(
+      400,
+      { error: { type: "parsing_exception" } },
+      "parsing_exception",
+      undefined,
+    );
     const fake = fakeCluster(false, (n) => (n === 2 ? refusal : undefined));
     const restarts: ScanRestartCause[] = [];
     await assert.rejects(scan(fake.client, restarts), (error) => error === refusal);
@@ -171,7 +171,7 @@ describe("a page whose answer was lost", () => {
       request.after === undefined ? undefined : lostAnswer(),
     );
     const restarts: ScanRestartCause[] = [];
-    await assert.rejects(scan(fake.client, restarts), (error) => error instanceof errors.ConnectionError);
+    await assert.rejects(scan(fake.client, restarts), (error) => isTransientSearchError(error));
     assert.equal(restarts.length, POINT_IN_TIME_RESTARTS);
     assert.equal(fake.opened, POINT_IN_TIME_RESTARTS + 1);
     assert.equal(fake.closed, fake.opened);

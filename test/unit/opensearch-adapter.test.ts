@@ -1,14 +1,9 @@
 // The OpenSearch adapter's translations: each request of the Elasticsearch client's flat form becomes
-// the REST call OpenSearch takes, mappings name OpenSearch's types, errors become the Elasticsearch
-// client's classes. No server is involved.
+// the REST call OpenSearch takes, and mappings name OpenSearch's types. No server is involved.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { errors as esErrors } from "@elastic/elasticsearch";
-import { errors as osErrors } from "@opensearch-project/opensearch";
-import { isPointInTimeLost, isTransientSearchError } from "../../src/stores/search/transient-errors.js";
 import { forOpenSearch } from "../../src/stores/opensearch/mappings.js";
 import { restCalls, segment, splitRequest } from "../../src/stores/opensearch/opensearch-client.js";
-import { asElasticsearchError } from "../../src/stores/opensearch/opensearch-errors.js";
 
 describe("OpenSearch requests", () => {
   it("splits a flat request into URL parameters and a body", () => {
@@ -98,49 +93,5 @@ describe("OpenSearch requests", () => {
     const put = restCalls.putMapping({ index: "i", properties: { m: { type: "flattened" } } });
     assert.deepEqual(put.body, { properties: { m: { type: "flat_object" } } });
     assert.equal(forOpenSearch(undefined), undefined);
-  });
-});
-
-describe("OpenSearch errors", () => {
-  it("become the Elasticsearch client's classes, so the same rules classify them", () => {
-    const lost = asElasticsearchError(
-      new osErrors.ResponseError({
-        body: {
-          error: {
-            type: "search_phase_execution_exception",
-            root_cause: [{ type: "search_context_missing_exception" }],
-          },
-        },
-        statusCode: 404,
-        headers: {},
-        warnings: null,
-        meta: {} as never,
-      }),
-    );
-    assert.ok(lost instanceof esErrors.ResponseError);
-    assert.equal(lost.statusCode, 404);
-    assert.equal(isPointInTimeLost(lost), true);
-    assert.equal(isTransientSearchError(lost), false);
-
-    const busy = asElasticsearchError(
-      new osErrors.ResponseError({
-        body: {},
-        statusCode: 429,
-        headers: {},
-        warnings: null,
-        meta: {} as never,
-      }),
-    );
-    assert.equal(isTransientSearchError(busy), true);
-
-    const refused = asElasticsearchError(new osErrors.ConnectionError("connect ECONNREFUSED 127.0.0.1:1"));
-    assert.ok(refused instanceof esErrors.ConnectionError);
-    assert.equal(isTransientSearchError(refused), true);
-    assert.ok((refused as Error).cause instanceof osErrors.ConnectionError);
-  });
-
-  it("leaves other errors as they are", () => {
-    const other = new TypeError("no");
-    assert.equal(asElasticsearchError(other), other);
   });
 });

@@ -14,7 +14,8 @@ import {
   newLease,
 } from "../lease-rule.js";
 import { LeaseLostError } from "../state-errors.js";
-import { documentId, isConflict, isMissingDocument } from "./elasticsearch-schema.js";
+import { documentId } from "./elasticsearch-schema.js";
+import { isSearchError } from "../../stores/search/search-error.js";
 import type { LeaseProtocol } from "../leased-state-store.js";
 
 interface StoredLease {
@@ -84,7 +85,7 @@ export class ElasticsearchLeases implements LeaseProtocol {
         });
         return;
       } catch (error) {
-        if (!isConflict(error) && !isMissingDocument(error)) throw error;
+        if (!isSearchError(error, "conflict", "not-found")) throw error;
       }
     }
     throw leaseKeptChanging(lease.key, this.location);
@@ -107,7 +108,7 @@ export class ElasticsearchLeases implements LeaseProtocol {
       });
       return { lease, seqNo: found._seq_no ?? 0, primaryTerm: found._primary_term ?? 0 };
     } catch (error) {
-      if (isMissingDocument(error)) return undefined;
+      if (isSearchError(error, "not-found")) return undefined;
       throw error;
     }
   }
@@ -127,7 +128,7 @@ export class ElasticsearchLeases implements LeaseProtocol {
       });
       return true;
     } catch (error) {
-      if (isConflict(error)) return false;
+      if (isSearchError(error, "conflict")) return false;
       throw error;
     }
   }

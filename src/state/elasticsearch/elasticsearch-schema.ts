@@ -7,7 +7,6 @@
 // Positions are sent as decimal strings: the `long` mapping indexes them for queries, and the source
 // keeps the exact digits, which a JSON number past 2^53 would not.
 import { createHash } from "node:crypto";
-import { errors } from "@elastic/elasticsearch";
 import type { estypes } from "@elastic/elasticsearch";
 import type { RunRecord } from "../state-store.js";
 import { indexNameProblem } from "../../core/names.js";
@@ -66,21 +65,4 @@ export function checkIndexName(index: string): string {
     throw new StateSetupError(`'${index}' is not usable as the state index: ${problem}.`, { index });
   }
   return index;
-}
-
-/** A 404 for a document, not for the whole index, which must stay an error. */
-export function isMissingDocument(error: unknown): boolean {
-  if (!(error instanceof errors.ResponseError) || error.statusCode !== 404) return false;
-  const body = error.body as { found?: unknown; result?: unknown } | undefined;
-  return body?.found === false || body?.result === "not_found";
-}
-
-export function isConflict(error: unknown): boolean {
-  return error instanceof errors.ResponseError && error.statusCode === 409;
-}
-
-export function isAlreadyExists(error: unknown): boolean {
-  if (!(error instanceof errors.ResponseError) || error.statusCode !== 400) return false;
-  const body = error.body as { error?: { type?: unknown } } | undefined;
-  return body?.error?.type === "resource_already_exists_exception";
 }

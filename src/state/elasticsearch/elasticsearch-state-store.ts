@@ -15,14 +15,13 @@ import { validateStateKey } from "../state-key.js";
 import {
   checkIndexName,
   documentId,
-  isAlreadyExists,
-  isMissingDocument,
   kindQuery,
   NEWEST_RUN_FIRST,
   runDocumentId,
   STATE_MAPPINGS,
 } from "./elasticsearch-schema.js";
 import { ElasticsearchLeases } from "./elasticsearch-lease.js";
+import { isSearchError } from "../../stores/search/search-error.js";
 
 type CompositeKey = Record<string, estypes.FieldValue>;
 
@@ -82,7 +81,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
           remedy,
         });
       } catch (error) {
-        if (isMissingDocument(error)) return undefined;
+        if (isSearchError(error, "not-found")) return undefined;
         throw error;
       }
     });
@@ -106,7 +105,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
         const id = documentId("checkpoint", validateStateKey(key));
         await this.client.delete({ index: this.index, id, refresh: true });
       } catch (error) {
-        if (!isMissingDocument(error)) throw error;
+        if (!isSearchError(error, "not-found")) throw error;
       }
     });
   }
@@ -199,7 +198,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
         });
       } catch (error) {
         // Another run created it first.
-        if (!isAlreadyExists(error)) throw error;
+        if (!isSearchError(error, "already-exists")) throw error;
       }
     }
     const mappings = await this.client.indices.getMapping({ index: this.index });

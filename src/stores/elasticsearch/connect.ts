@@ -7,6 +7,7 @@ import { ConfigError } from "../../core/errors.js";
 import { connectFailure } from "../search/connect-failure.js";
 import { connectOpenSearch } from "../opensearch/connect.js";
 import { ElasticsearchClient } from "./elasticsearch-client.js";
+import { fromElasticsearchError } from "./elasticsearch-errors.js";
 import type { SearchClient } from "../search/search-client.js";
 import { LosslessSerializer } from "./serializer.js";
 
@@ -62,6 +63,6 @@ export async function connectElasticsearch(
         { details: { host: options.nodes.join(", ") }, cause: error },
       );
     }
-    throw connectFailure(error, options, connectTimeoutMs, "Elasticsearch");
+    throw connectFailure(fromElasticsearchError(error), options, connectTimeoutMs, "Elasticsearch");
   }
 }

@@ -3,6 +3,7 @@
 import type { Client, estypes } from "@elastic/elasticsearch";
 import type { ScanPage, ScanPageRequest, ScanView, SearchClient } from "../search/search-client.js";
 import { smallest } from "../search/request-size.js";
+import { fromElasticsearchError } from "./elasticsearch-errors.js";
 
 interface PointInTimeView extends ScanView {
   readonly id: string;
@@ -25,12 +26,12 @@ export class ElasticsearchClient implements SearchClient {
     this.#client = client;
     const indices = client.indices;
     this.indices = {
-      exists: (request) => indices.exists(request),
-      create: (request) => indices.create(request),
-      delete: (request) => indices.delete(request),
-      getMapping: (request) => indices.getMapping(request),
-      putMapping: (request) => indices.putMapping(request),
-      refresh: (request) => indices.refresh(request),
+      exists: (request) => edge(indices.exists(request)),
+      create: (request) => edge(indices.create(request)),
+      delete: (request) => edge(indices.delete(request)),
+      getMapping: (request) => edge(indices.getMapping(request)),
+      putMapping: (request) => edge(indices.putMapping(request)),
+      refresh: (request) => edge(indices.refresh(request)),
     };
   }
 
@@ -40,48 +41,48 @@ export class ElasticsearchClient implements SearchClient {
   }
 
   search<T>(request: estypes.SearchRequest): Promise<estypes.SearchResponse<T>> {
-    return this.#client.search<T>(request);
+    return edge(this.#client.search<T>(request));
   }
 
   count(request: estypes.CountRequest): Promise<estypes.CountResponse> {
-    return this.#client.count(request);
+    return edge(this.#client.count(request));
   }
 
   mget<T>(request: estypes.MgetRequest): Promise<estypes.MgetResponse<T>> {
-    return this.#client.mget<T>(request);
+    return edge(this.#client.mget<T>(request));
   }
 
   get<T>(request: estypes.GetRequest): Promise<estypes.GetResponse<T>> {
-    return this.#client.get<T>(request);
+    return edge(this.#client.get<T>(request));
   }
 
   exists(request: estypes.ExistsRequest): Promise<boolean> {
-    return this.#client.exists(request);
+    return edge(this.#client.exists(request));
   }
 
   index(request: estypes.IndexRequest): Promise<estypes.IndexResponse> {
-    return this.#client.index(request);
+    return edge(this.#client.index(request));
   }
 
   update(request: estypes.UpdateRequest): Promise<estypes.UpdateResponse> {
-    return this.#client.update(request);
+    return edge(this.#client.update(request));
   }
 
   delete(request: estypes.DeleteRequest): Promise<estypes.DeleteResponse> {
-    return this.#client.delete(request);
+    return edge(this.#client.delete(request));
   }
 
   bulk(request: estypes.BulkRequest, options?: { signal?: AbortSignal }): Promise<estypes.BulkResponse> {
-    return this.#client.bulk(request, options);
+    return edge(this.#client.bulk(request, options));
   }
 
   async maxContentLength(): Promise<number | undefined> {
-    const info = await this.#client.nodes.info({ metric: "http" });
+    const info = await edge(this.#client.nodes.info({ metric: "http" }));
     return smallest(Object.values(info.nodes).map((node) => node.http?.max_content_length_in_bytes));
   }
 
   async openView(index: string, keepAlive: string): Promise<ScanView> {
-    const pit = await this.#client.openPointInTime({ index, keep_alive: keepAlive });
+    const pit = await edge(this.#client.openPointInTime({ index, keep_alive: keepAlive }));
     // A page is addressed by its search_after position in the point in time: asked again, it is the same.
     const view: PointInTimeView = { index, id: pit.id, keepAlive, repeatableContinuations: true };
     return view;
@@ -91,17 +92,19 @@ export class ElasticsearchClient implements SearchClient {
     const pit = view as PointInTimeView;
     const position = request.after?.position as PointInTimePosition | undefined;
     const id = position?.id ?? pit.id;
-    const response = await this.#client.search<Record<string, unknown>>({
-      pit: { id, keep_alive: pit.keepAlive },
-      ...(request.slice ? { slice: { id: String(request.slice.id), max: request.slice.max } } : {}),
-      size: request.size,
-      sort: [{ _shard_doc: "asc" }],
-      query: request.query,
-      track_total_hits: false,
-      // Each record's tag, so a run in both directions can skip what its first direction settled.
-      seq_no_primary_term: true,
-      ...(position ? { search_after: position.sort } : {}),
-    });
+    const response = await edge(
+      this.#client.search<Record<string, unknown>>({
+        pit: { id, keep_alive: pit.keepAlive },
+        ...(request.slice ? { slice: { id: String(request.slice.id), max: request.slice.max } } : {}),
+        size: request.size,
+        sort: [{ _shard_doc: "asc" }],
+        query: request.query,
+        track_total_hits: false,
+        // Each record's tag, so a run in both directions can skip what its first direction settled.
+        seq_no_primary_term: true,
+        ...(position ? { search_after: position.sort } : {}),
+      }),
+    );
     const hits = response.hits.hits;
     const sort = hits.at(-1)?.sort;
     const done = hits.length < request.size || sort === undefined;
@@ -115,5 +118,14 @@ export class ElasticsearchClient implements SearchClient {
 
   close(): Promise<void> {
     return this.#client.close();
+  }
+}
+
+/** The request's answer, or its failure as a SearchError. */
+async function edge<T>(request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (error) {
+    throw fromElasticsearchError(error);
   }
 }

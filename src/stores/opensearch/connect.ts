@@ -6,7 +6,7 @@ import type { ElasticsearchOptions } from "../../config/options.js";
 import { ConfigError } from "../../core/errors.js";
 import { connectFailure } from "../search/connect-failure.js";
 import { OpenSearchClient } from "./opensearch-client.js";
-import { asElasticsearchError } from "./opensearch-errors.js";
+import { fromOpenSearchError } from "./opensearch-errors.js";
 import { OpenSearchLosslessSerializer } from "./serializer.js";
 
 export async function openSearchClientOptions(options: ElasticsearchOptions): Promise<ClientOptions> {
@@ -64,7 +64,7 @@ export async function connectOpenSearch(
     if (error instanceof osErrors.ResponseError && isElasticsearch(error.meta.headers)) {
       throw mismatch(options);
     }
-    throw connectFailure(asElasticsearchError(error), options, connectTimeoutMs, "OpenSearch");
+    throw connectFailure(fromOpenSearchError(error), options, connectTimeoutMs, "OpenSearch");
   }
   const version = info.version?.number;
   if (info.version?.distribution !== "opensearch" || version === undefined || isElasticsearch(headers)) {

@@ -1,7 +1,7 @@
 // SearchClient over the OpenSearch client. synced's requests are written in the Elasticsearch client's
 // flat form (body fields beside the URL parameters); here each is split into its REST call, sent by
 // the OpenSearch client's transport (its connection pool, login, TLS and serializer), and its errors
-// are turned into the Elasticsearch client's classes (opensearch-errors.ts).
+// are turned into SearchErrors (opensearch-errors.ts).
 import type { estypes } from "@elastic/elasticsearch";
 import type { Client } from "@opensearch-project/opensearch";
 import type {
@@ -13,7 +13,7 @@ import type {
 } from "../search/search-client.js";
 import { smallest } from "../search/request-size.js";
 import { forOpenSearch } from "./mappings.js";
-import { asElasticsearchError } from "./opensearch-errors.js";
+import { fromOpenSearchError } from "./opensearch-errors.js";
 import { scrollViews, type ViewStrategy } from "./scan-views.js";
 
 type Parameters = Record<string, unknown>;
@@ -172,7 +172,7 @@ export class OpenSearchClient implements SearchClient {
     };
   }
 
-  /** Sends one REST call; the response body, or the error as the Elasticsearch client's class. */
+  /** Sends one REST call; the response body, or the error as a SearchError. */
   async #send<T>(call: RestCall, options: RequestOptions = {}): Promise<T> {
     const { signal, ...transportOptions } = options;
     const request = this.#client.transport.request(
@@ -193,7 +193,7 @@ export class OpenSearchClient implements SearchClient {
       const response = await request;
       return response.body as T;
     } catch (error) {
-      throw asElasticsearchError(error);
+      throw fromOpenSearchError(error);
     } finally {
       signal?.removeEventListener("abort", abort);
     }

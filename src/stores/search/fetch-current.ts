@@ -5,11 +5,11 @@
 // ways (Java and JavaScript in lowercase, .NET and SQL Server often in uppercase). So each id is
 // looked up under both spellings: a document found under either is the record to update, never a
 // reason to index a second one. Mixed-case spellings are refused when scanned (document-codec.ts).
-import { errors } from "@elastic/elasticsearch";
 import type { SearchClient } from "./search-client.js";
 import type { BadRecord, CurrentRecord } from "../../reconcile/record.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { documentId, hitToRecord } from "./document-codec.js";
+import { isSearchError } from "./search-error.js";
 
 export interface EsToken {
   /** The document's `_id` as stored, which may spell the UUID in uppercase. */
@@ -48,7 +48,7 @@ export async function fetchDocuments(
     response = await client.mget({ index: plan.es.index, ids: asked.flatMap((a) => a.spellings) });
   } catch (error) {
     // A dry run plans against an index it has not created: it holds nothing yet.
-    if (isIndexMissing(error)) return found;
+    if (isSearchError(error, "index-missing")) return found;
     throw error;
   }
   const docs = response.docs as readonly MgetDoc[];
@@ -100,13 +100,7 @@ export async function countDocuments(client: SearchClient, plan: TablePlan): Pro
     });
     return response.count;
   } catch (error) {
-    if (isIndexMissing(error)) return 0;
+    if (isSearchError(error, "index-missing")) return 0;
     throw error;
   }
-}
-
-function isIndexMissing(error: unknown): boolean {
-  if (!(error instanceof errors.ResponseError)) return false;
-  const body = error.body as { error?: { type?: string } } | undefined;
-  return body?.error?.type === "index_not_found_exception";
 }

@@ -11,7 +11,7 @@ import { mergeAsync } from "../../util/merge-async.js";
 import { hitToRecord } from "./document-codec.js";
 import { DATE_NANOS_MAX, DATE_NANOS_MIN, formatEsTimestamp } from "./timestamps.js";
 import type { ScanCursor, ScanPage, ScanView, SearchClient } from "./search-client.js";
-import { isPointInTimeLost, isTransientSearchError } from "./transient-errors.js";
+import { isTransientSearchError, isViewLost } from "./transient-errors.js";
 
 export interface EsScanSettings {
   readonly client: SearchClient;
@@ -116,7 +116,7 @@ export async function* scanIndex(
       const cause: ScanRestartCause | undefined =
         error instanceof PageLost
           ? { kind: "page lost", error: error.error }
-          : isPointInTimeLost(error)
+          : isViewLost(error)
             ? { kind: "view lost" }
             : undefined;
       if (cause === undefined || restarts >= POINT_IN_TIME_RESTARTS) {

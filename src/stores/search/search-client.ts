@@ -75,7 +75,7 @@ export interface SearchClient {
 
   /** Opens a consistent view of an index, kept alive `keepAlive` (such as "5m") between pages. */
   openView(index: string, keepAlive: string): Promise<ScanView>;
-  /** One page of one slice of the view. Fails as isPointInTimeLost when the view is gone. */
+  /** One page of one slice of the view. Fails with a SearchError of kind view-lost when the view is gone. */
   readPage(view: ScanView, request: ScanPageRequest): Promise<ScanPage>;
   /** Frees what the view holds on the cluster; never fails. */
   closeView(view: ScanView): Promise<void>;
