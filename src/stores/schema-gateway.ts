@@ -131,10 +131,10 @@ export class StoreSchemaGateway implements SchemaGateway {
   async createTable(name: string, index: string): Promise<void> {
     const { keyspace, names, layout } = this.settings;
     const mapping = await rethrowing(
-      () => this.elasticsearch.indices.getMapping({ index }),
+      () => this.elasticsearch.readMappings({ index }),
       (error) => searchFailure(error, `read the mapping of index ${index}`, this.elasticsearch.productName),
     );
-    const properties = Object.values(mapping)[0]?.mappings.properties ?? {};
+    const properties = Object.values(mapping)[0] ?? {};
     const reserved = new Set([names.id, names.timestamp, names.tombstone, layout.typeField]);
     const columns: string[] = [];
     const udts: UdtType[] = [];

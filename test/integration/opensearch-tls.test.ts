@@ -14,7 +14,7 @@ import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { connectElasticsearch } from "../../src/stores/elasticsearch/connect.js";
-import type { SearchClient } from "../../src/stores/search/search-client.js";
+import { searchFixture, type SearchFixture } from "../support/search-fixture.js";
 import type { CliResult } from "../support/cli.js";
 import { Harness } from "../support/harness.js";
 import { assertNoSecret, cert, noTlsDir, outputs, written } from "../support/tls.js";
@@ -29,7 +29,7 @@ const noOsTls =
 
 describe("OpenSearch with the security plugin", { skip: noOsTls }, () => {
   let h: Harness;
-  let os: SearchClient | undefined;
+  let os: SearchFixture | undefined;
   let runs = 0;
   const rowName = "over tls to opensearch";
 
@@ -44,19 +44,21 @@ describe("OpenSearch with the security plugin", { skip: noOsTls }, () => {
       { prepare: true },
     );
     // synced's own OpenSearch client, to read back what the runs wrote.
-    os = await connectElasticsearch(
-      {
-        nodes: [osTlsUrl ?? ""],
-        product: "opensearch",
-        versioning: "optimistic",
-        auth: {
-          kind: "basic",
-          username: h.servers.elasticsearchUsername,
-          password: h.servers.elasticsearchPassword,
+    os = searchFixture(
+      await connectElasticsearch(
+        {
+          nodes: [osTlsUrl ?? ""],
+          product: "opensearch",
+          versioning: "optimistic",
+          auth: {
+            kind: "basic",
+            username: h.servers.elasticsearchUsername,
+            password: h.servers.elasticsearchPassword,
+          },
+          tls: { insecure: false, ca: cert("ca.crt") },
         },
-        tls: { insecure: false, ca: cert("ca.crt") },
-      },
-      10_000,
+        10_000,
+      ),
     );
   });
 

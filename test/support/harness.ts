@@ -22,6 +22,7 @@ import { CassandraStore } from "../../src/stores/cassandra/cassandra-store.js";
 import { clusterCapabilities } from "../../src/stores/cassandra/connect.js";
 import { SearchStore } from "../../src/stores/search/search-store.js";
 import type { SearchClient } from "../../src/stores/search/search-client.js";
+import type { SearchFixture } from "./search-fixture.js";
 import { planSettings, StoreSchemaGateway, type SchemaSettings } from "../../src/stores/schema-gateway.js";
 import type { PlanSettings } from "../../src/reconcile/plan-tables.js";
 import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
@@ -63,7 +64,8 @@ function newCassandraClient(): cassandra.Client {
 export class Harness {
   readonly servers = testServers();
   #cassandra: cassandra.Client;
-  readonly es: SearchClient;
+  /** Arranges and inspects the search side as other applications would. */
+  readonly es: SearchFixture;
   /** What the test Cassandra can do, as synced finds out (read once the session is connected). */
   #capabilities: CassandraCapabilities | undefined;
 
@@ -71,7 +73,7 @@ export class Harness {
     readonly keyspace: string,
     readonly index: string,
     readonly stateDir: string,
-    es: SearchClient,
+    es: SearchFixture,
   ) {
     this.#cassandra = newCassandraClient();
     this.es = es;
@@ -79,6 +81,11 @@ export class Harness {
 
   get cassandra(): cassandra.Client {
     return this.#cassandra;
+  }
+
+  /** synced's own client of the search side, for the code under test. */
+  get search(): SearchClient {
+    return this.es.client;
   }
 
   get capabilities(): CassandraCapabilities {
@@ -183,7 +190,7 @@ export class Harness {
 
   /** The schema gateway of this world, with the command's defaults: an index per table. */
   schema(capabilities: CassandraCapabilities = this.capabilities): StoreSchemaGateway {
-    return new StoreSchemaGateway(this.cassandra, this.es, { ...this.#schemaSettings(), capabilities });
+    return new StoreSchemaGateway(this.cassandra, this.search, { ...this.#schemaSettings(), capabilities });
   }
 
   /** What the engine plans this world's tables with: the command's defaults, every table. */
@@ -228,7 +235,7 @@ export class Harness {
         retryWindowMs: 1000,
       }),
       elasticsearch: new SearchStore({
-        client: this.es,
+        client: this.search,
         versioning: "optimistic",
         slices: 1,
         concurrency: 2,

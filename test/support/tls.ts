@@ -2,7 +2,6 @@
 // SYNCED_TEST_TLS_DIR), a check that a secret appears nowhere, and a count of what a run wrote.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { SearchClient } from "../../src/stores/search/search-client.js";
 import type { CliResult } from "./cli.js";
 
 export const tlsDir = process.env["SYNCED_TEST_TLS_DIR"];
@@ -34,11 +33,14 @@ export const outputs = (what: string, result: CliResult): Place[] => [
   { path: `${what} stderr`, text: result.stderr },
 ];
 
+/** The search fixture, or a client of the Elasticsearch client's own. */
+interface CountingClient {
+  readonly indices: { refresh(request: { index: string }): Promise<unknown> };
+  count(request: { index: string }): Promise<{ count: number }>;
+}
+
 /** How many documents the index of table `items` under `index` holds. */
-export async function written(
-  client: Pick<SearchClient, "indices" | "count">,
-  index: string,
-): Promise<number> {
+export async function written(client: CountingClient, index: string): Promise<number> {
   await client.indices.refresh({ index: `${index}-items` });
   return (await client.count({ index: `${index}-items` })).count;
 }

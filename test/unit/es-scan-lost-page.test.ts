@@ -25,6 +25,10 @@ const hits = ids.map((id, i) => ({
   _primary_term: 1,
 }));
 
+interface FakeCursor {
+  readonly position: number;
+}
+
 interface FakeView extends ScanView {
   /** Where the cluster's cursor stands: a scroll moves it with every page it reads. */
   served: number;
@@ -54,13 +58,14 @@ function fakeCluster(
         request.after === undefined
           ? 0
           : repeatableContinuations
-            ? (request.after.position as number)
+            ? (request.after as FakeCursor).position
             : fake.served;
       const page = hits.slice(from, from + 2);
       fake.served = from + page.length;
       const error = fail(state.reads.length, request);
       if (error) return Promise.reject(error);
-      return Promise.resolve({ hits: page, next: page.length === 0 ? undefined : { position: fake.served } });
+      const next: FakeCursor | undefined = page.length === 0 ? undefined : { position: fake.served };
+      return Promise.resolve({ hits: page, next });
     },
     closeView: (): Promise<void> => {
       state.closed++;

@@ -2,9 +2,8 @@
 // otherwise replaced or deleted with the if_seq_no/if_primary_term it was read with. Of several
 // contenders that read the same version exactly one succeeds; the others get 409 and read again.
 // Reads are realtime GETs, so no refresh is needed.
-import type { SearchClient } from "../../stores/search/search-client.js";
+import type { DocumentVersion, SearchClient } from "../../stores/search/search-client.js";
 import type { Lease, LeaseResult } from "../state-store.js";
-import type { JsonObject } from "../state-json.js";
 import { leaseFromJson, leaseToJson } from "../state-json.js";
 import {
   decideOnLease,
@@ -20,8 +19,7 @@ import type { LeaseProtocol } from "../leased-state-store.js";
 
 interface StoredLease {
   readonly lease: Lease;
-  readonly seqNo: number;
-  readonly primaryTerm: number;
+  readonly version: DocumentVersion;
 }
 
 type Precondition = "absent" | StoredLease;
@@ -77,11 +75,10 @@ export class ElasticsearchLeases implements LeaseProtocol {
       const current = await this.read(lease.key);
       if (current?.lease.owner !== lease.owner) return;
       try {
-        await this.client.delete({
+        await this.client.deleteDocument({
           index: this.index,
           id: documentId("lease", lease.key),
-          if_seq_no: current.seqNo,
-          if_primary_term: current.primaryTerm,
+          condition: current.version,
         });
         return;
       } catch (error) {
@@ -98,7 +95,7 @@ export class ElasticsearchLeases implements LeaseProtocol {
   private async read(key: string): Promise<StoredLease | undefined> {
     const id = documentId("lease", key);
     try {
-      const found = await this.client.get<JsonObject>({ index: this.index, id });
+      const found = await this.client.getDocument({ index: this.index, id });
       const remedy =
         "If no run of this configuration is active, delete the document: " +
         `DELETE /${this.index}/_doc/${encodeURIComponent(id)}.`;
@@ -106,7 +103,8 @@ export class ElasticsearchLeases implements LeaseProtocol {
         location: `document ${id} in index ${this.index}`,
         remedy,
       });
-      return { lease, seqNo: found._seq_no ?? 0, primaryTerm: found._primary_term ?? 0 };
+      const version = { seqNo: found._seq_no ?? 0, primaryTerm: found._primary_term ?? 0 };
+      return { lease, version };
     } catch (error) {
       if (isSearchError(error, "not-found")) return undefined;
       throw error;
@@ -115,16 +113,12 @@ export class ElasticsearchLeases implements LeaseProtocol {
 
   /** False when another writer changed the document first. */
   private async write(lease: Lease, precondition: Precondition): Promise<boolean> {
-    const condition =
-      precondition === "absent"
-        ? { op_type: "create" as const }
-        : { if_seq_no: precondition.seqNo, if_primary_term: precondition.primaryTerm };
     try {
-      await this.client.index({
+      await this.client.putDocument({
         index: this.index,
         id: documentId("lease", lease.key),
         document: { kind: "lease", ...leaseToJson(lease) },
-        ...condition,
+        condition: precondition === "absent" ? "absent" : precondition.version,
       });
       return true;
     } catch (error) {

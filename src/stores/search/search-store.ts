@@ -1,4 +1,5 @@
-// The Elasticsearch side of the engine's RecordStore boundary.
+// The search side of the engine's RecordStore boundary, Elasticsearch or OpenSearch: whichever
+// SearchClient it is given.
 import type { SearchClient } from "./search-client.js";
 import type { BadRecord, CurrentRecord } from "../../reconcile/record.js";
 import type {
@@ -14,7 +15,8 @@ import { rethrowing, rethrowingEach } from "../../util/rethrow.js";
 import { bulkWrite } from "./bulk-write.js";
 import { searchFailure } from "./search-failure.js";
 import { countDocuments, fetchDocuments } from "./fetch-current.js";
-import { rangeQuery, scanIndex, type ScanRestartCause } from "./scan.js";
+import { rangeQuery } from "./range-query.js";
+import { scanIndex, type ScanRestartCause } from "./scan.js";
 import { isTransientSearchError } from "./transient-errors.js";
 import { storeRetry, type RetryListener } from "../../util/retry.js";
 
@@ -79,10 +81,7 @@ export class SearchStore implements RecordStore {
 
   /** The documents of the range, counted by the cluster (this shard's part of them, roughly). */
   async estimate(plan: TablePlan, range: TimeRange): Promise<number | undefined> {
-    const { count } = await this.#settings.client.count({
-      index: plan.es.index,
-      query: rangeQuery(plan, range),
-    });
+    const count = await this.#settings.client.count({ index: plan.es.index, query: rangeQuery(plan, range) });
     return Math.round(count / (this.#settings.shard?.total ?? 1));
   }
 
