@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
-import { connectElasticsearch } from "../../src/stores/elasticsearch/connect.js";
+import { connectSearch } from "../../src/cli/connections.js";
 import { searchFixture, type SearchFixture } from "../support/search-fixture.js";
 import type { CliResult } from "../support/cli.js";
 import { Harness } from "../support/harness.js";
@@ -45,7 +45,7 @@ describe("OpenSearch with the security plugin", { skip: noOsTls }, () => {
     );
     // synced's own OpenSearch client, to read back what the runs wrote.
     os = searchFixture(
-      await connectElasticsearch(
+      await connectSearch(
         {
           nodes: [osTlsUrl ?? ""],
           product: "opensearch",

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import type { ClientOptions as ElasticsearchOptions } from "@elastic/elasticsearch";
 import cassandra from "cassandra-driver";
-import { connectElasticsearch } from "../../src/stores/elasticsearch/connect.js";
+import { connectSearch } from "../../src/cli/connections.js";
 import { searchFixture, type SearchFixture } from "./search-fixture.js";
 
 export interface TestServers {
@@ -71,7 +71,7 @@ export function elasticsearchOptions(extra: ElasticsearchOptions = {}): Elastics
  */
 export async function connectTestSearch(): Promise<SearchFixture> {
   const servers = testServers();
-  const client = await connectElasticsearch(
+  const client = await connectSearch(
     {
       nodes: [servers.elasticsearchUrl],
       product: "auto",

@@ -1,11 +1,9 @@
-// Opens the client for the search side from the resolved options, with the lossless serializer so
-// 64-bit integers stay exact, and checks that the cluster answers and accepts the credentials.
+// Opens the Elasticsearch client from the --es-* options, with the lossless serializer so 64-bit
+// integers stay exact, and checks that the cluster answers and accepts the credentials.
 import { readFile } from "node:fs/promises";
 import { Client, errors, type ClientOptions } from "@elastic/elasticsearch";
 import type { ElasticsearchOptions } from "../../config/options.js";
-import { ConfigError } from "../../core/errors.js";
-import { connectFailure } from "../search/connect-failure.js";
-import { connectOpenSearch } from "../opensearch/connect.js";
+import { connectFailure, ProductMismatchError } from "../search/connect-failure.js";
 import { ElasticsearchClient } from "./elasticsearch-client.js";
 import { fromElasticsearchError } from "./elasticsearch-errors.js";
 import type { SearchClient } from "../search/search-client.js";
@@ -33,16 +31,15 @@ export async function esClientOptions(options: ElasticsearchOptions): Promise<Cl
 }
 
 /**
- * A client for whatever answers at --es-nodes (Elasticsearch, or OpenSearch through its own client:
- * --es-product, or asked of the cluster), once it has answered and accepted the credentials; or a
- * ConnectionError or AuthenticationError that says what to check. A node that accepts connections
- * but never answers fails after `connectTimeoutMs`.
+ * synced's client of the Elasticsearch at --es-nodes, once it has answered and accepted the
+ * credentials; or a ConnectionError or AuthenticationError that says what to check, or a
+ * ProductMismatchError when another product answers there. A node that accepts connections but never
+ * answers fails after `connectTimeoutMs`.
  */
 export async function connectElasticsearch(
   options: ElasticsearchOptions,
   connectTimeoutMs: number,
 ): Promise<SearchClient> {
-  if (options.product === "opensearch") return connectOpenSearch(options, connectTimeoutMs);
   const client = new Client(await esClientOptions(options));
   try {
     // One quick try: retrying a refused connection only makes a wrong address slow to report.
@@ -50,18 +47,9 @@ export async function connectElasticsearch(
     return new ElasticsearchClient(client);
   } catch (error) {
     await client.close().catch(() => undefined);
-    // The Elasticsearch client refuses any other product; OpenSearch is asked again with its own.
-    if (error instanceof errors.ProductNotSupportedError && options.product === "auto") {
-      return connectOpenSearch(options, connectTimeoutMs);
-    }
+    // The client refuses any other product, before sending a request.
     if (error instanceof errors.ProductNotSupportedError) {
-      throw new ConfigError(
-        "es-product",
-        undefined,
-        `the server at ${options.nodes.join(", ")} is not Elasticsearch (--es-product elasticsearch). ` +
-          `If it runs OpenSearch, use --es-product opensearch, or auto to ask the server.`,
-        { details: { host: options.nodes.join(", ") }, cause: error },
-      );
+      throw new ProductMismatchError("Elasticsearch", options, error);
     }
     throw connectFailure(fromElasticsearchError(error), options, connectTimeoutMs, "Elasticsearch");
   }

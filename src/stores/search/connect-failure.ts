@@ -1,6 +1,7 @@
 // What a failed first request to the search side means, with the flags that fix it. Both products'
 // connections end here, their errors already SearchErrors.
 import type { ElasticsearchOptions } from "../../config/options.js";
+import { ConfigError } from "../../core/errors.js";
 import { AuthenticationError, ConnectionError, errorText, tlsAdvice, tlsProblem } from "../store-errors.js";
 import { isSearchError } from "./search-error.js";
 
@@ -65,4 +66,25 @@ export function connectFailure(
     { host: where },
     { cause: error },
   );
+}
+
+/**
+ * The server at --es-nodes runs the other product. With `--es-product auto` the command line's wiring
+ * asks the other product's adapter instead; named, it is the user's to change.
+ */
+export class ProductMismatchError extends ConfigError {
+  constructor(expected: "Elasticsearch" | "OpenSearch", options: ElasticsearchOptions, cause?: unknown) {
+    const host = options.nodes.join(", ");
+    const [flag, other, otherFlag] =
+      expected === "Elasticsearch"
+        ? ["elasticsearch", "OpenSearch", "opensearch"]
+        : ["opensearch", "Elasticsearch", "elasticsearch"];
+    super(
+      "es-product",
+      undefined,
+      `the server at ${host} is not ${expected} (--es-product ${flag}). If it runs ${other}, use ` +
+        `--es-product ${otherFlag}, or auto to ask the server.`,
+      { details: { host }, ...(cause === undefined ? {} : { cause }) },
+    );
+  }
 }
