@@ -16,7 +16,7 @@ export async function esClientOptions(options: ElasticsearchOptions): Promise<Cl
     nodes: [...options.nodes],
     Serializer: LosslessSerializer,
     // The client's own retries wait up to 4 s each, out of sight; the stores retry instead, with
-    // backoff, within --retry-window, and say so in the log (elasticsearch-store.ts).
+    // backoff, within --retry-window, and say so in the log (search/search-store.ts).
     maxRetries: 0,
     requestTimeout: 60_000,
     ...(auth?.kind === "basic" ? { auth: { username: auth.username, password: auth.password } } : {}),

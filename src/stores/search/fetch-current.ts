@@ -1,4 +1,4 @@
-// Reads what Elasticsearch holds now for a batch of ids, with the sequence number and primary term
+// Reads what the search side holds now for a batch of ids, with the sequence number and primary term
 // that make the following write conditional. mget is realtime, so it sees writes not yet refreshed.
 //
 // `_id` is case-sensitive, while a UUID is the same in either case, and applications write it both
