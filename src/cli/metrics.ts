@@ -1,10 +1,14 @@
 // Prometheus metrics of runs, named by Prometheus conventions. A run from cron or a CronJob pushes
 // them to a Pushgateway when it ends (--pushgateway), grouped by job `synced` and its state key; the
 // counters then hold that run's counts, as the Pushgateway's own guidance for batch jobs has it.
-import { Counter, Gauge, Pushgateway, Registry } from "prom-client";
+import { Counter, Gauge, Histogram, Pushgateway, Registry } from "prom-client";
 import type { PushgatewayTarget } from "../config/pushgateway.js";
 import { microsFromMillis } from "../core/micros.js";
 import type { RunReport } from "../reconcile/run-report.js";
+import type { LateRecord } from "../reconcile/sync-table.js";
+
+/** From a second to a day: --lag is seconds, --lookback minutes, a backdated import days. */
+const LATENESS_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 3 * 3600, 12 * 3600, 86400];
 
 export class RunMetrics {
   readonly registry = new Registry();
@@ -19,6 +23,17 @@ export class RunMetrics {
     "synced_records_dead_lettered_total",
     "Records put in the dead-letter store",
   );
+  readonly #late = this.#counter(
+    "synced_late_records_total",
+    "Records the look-back window found out of step: dated before a checkpoint a run had passed",
+  );
+  readonly #lateness = new Histogram({
+    name: "synced_late_record_lateness_seconds",
+    help: "How far before the checkpoint it missed each late record is dated: size --lookback above it",
+    labelNames: this.#labels,
+    buckets: LATENESS_BUCKETS,
+    registers: [this.registry],
+  });
   readonly #runs = new Counter({
     name: "synced_runs_total",
     help: "Runs by outcome (success, partial, failed, interrupted)",
@@ -56,6 +71,7 @@ export class RunMetrics {
       this.#scanned.inc(labels, stats.scanned);
       this.#conflicts.inc(labels, stats.conflicts);
       this.#deadLettered.inc(labels, stats.deadLettered);
+      if (!report.dryRun) this.#late.inc(labels, stats.late);
     }
     this.#runs.inc({ outcome: report.outcome });
     this.#duration.set(report.durationMs / 1000);
@@ -67,6 +83,14 @@ export class RunMetrics {
       this.#lag.set(Number(microsFromMillis(now.getTime()) - checkpoint) / 1e6);
     }
     if (waiting !== undefined) this.#waiting.set(waiting);
+  }
+
+  /** One late arrival, as it is found: how late it was goes into the histogram. */
+  late(record: LateRecord): void {
+    this.#lateness.observe(
+      { table: record.table, direction: record.direction },
+      Number(record.lateByMicros) / 1e6,
+    );
   }
 
   /** Counts a run that failed before it had a report (a store unreachable, a lease refused). */

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { holderName } from "../state/lease-holder.js";
 import { withOptionSource } from "../config/option-sources.js";
 import type { SyncOptions } from "../config/options.js";
-import { nowMicros } from "../core/micros.js";
+import { formatMicros, nowMicros } from "../core/micros.js";
 import { defaultDeadLetterLocation } from "../core/state-location.js";
 import { openDeadLetterStore } from "../deadletter/dead-letter-location.js";
 import type { DeadLetterStore } from "../deadletter/dead-letter-store.js";
@@ -107,6 +107,7 @@ async function runConnected(
 ): Promise<number> {
   const { runId, key, state } = run;
   const stores = await recordStores(options, clients, context);
+  const metrics = context.metrics ?? new RunMetrics();
   const ran = await runSync(
     {
       runId,
@@ -117,6 +118,7 @@ async function runConnected(
       end: options.end,
       allowFutureEnd: options.allowFutureEnd,
       lagMs: options.lagMs,
+      lookbackMs: options.lookbackMs,
       direction: options.direction,
       dryRun: options.dryRun,
       createTimestampIndex: options.createTimestampIndex,
@@ -139,6 +141,16 @@ async function runConnected(
         context.logger.progress(stats, expected);
       },
       ...(context.onDecision ? { onDecision: context.onDecision } : {}),
+      onLate: (late) => {
+        context.logger.info("a late record: dated before the checkpoint a run had passed", {
+          table: late.table,
+          direction: late.direction,
+          id: late.id,
+          version: formatMicros(late.version),
+          lateBySeconds: Number(late.lateByMicros) / 1e6,
+        });
+        if (!options.dryRun) metrics.late(late);
+      },
     },
   );
   // A run stopped by an option's value (a consistency level the keyspace cannot meet) says where it was given.
@@ -153,7 +165,6 @@ async function runConnected(
   }
   const waiting = await waitingLetters(run.deadLetters, key, context);
   await Promise.all([state.close(), run.deadLetters.close()]);
-  const metrics = context.metrics ?? new RunMetrics();
   metrics.record(report, new Date(), waiting);
   // A dry run (and synced plan) pushes nothing: it would replace the last real run's metrics.
   if (options.pushgateway !== undefined && !options.dryRun) await pushMetrics(metrics, options, key, context);

@@ -37,8 +37,12 @@ export function renderSummary(report: ShownReport): string {
   const lines: string[] = [];
   const dry = report.dryRun ? " (dry run: nothing was written)" : "";
   lines.push(`synced run ${report.runId}, state key ${report.key}${dry}`);
+  const window =
+    report.lookbackFrom === undefined
+      ? ""
+      : `, read again from ${formatMicros(report.lookbackFrom)} for late records`;
   lines.push(
-    `range [${formatMicros(report.begin)}, ${formatMicros(report.end)}) (begin from ${report.beginFrom})`,
+    `range [${formatMicros(report.begin)}, ${formatMicros(report.end)}) (begin from ${report.beginFrom}${window})`,
   );
   const header = [
     "table",
@@ -48,6 +52,7 @@ export function renderSummary(report: ShownReport): string {
     "skipped",
     "conflicts",
     "dead-lettered",
+    "late",
     "rate/s",
     "skipped because",
   ];
@@ -59,6 +64,7 @@ export function renderSummary(report: ShownReport): string {
     String(skippedCount(s)),
     String(s.conflicts),
     String(s.deadLettered),
+    String(s.late),
     String(rate(s)),
     why(s),
   ]);
@@ -108,7 +114,12 @@ export function summaryJson(report: ShownReport): Record<string, unknown> {
   return {
     runId: report.runId,
     key: report.key,
-    range: { begin: formatMicros(report.begin), end: formatMicros(report.end), beginFrom: report.beginFrom },
+    range: {
+      begin: formatMicros(report.begin),
+      end: formatMicros(report.end),
+      beginFrom: report.beginFrom,
+      ...(report.lookbackFrom === undefined ? {} : { lookbackFrom: formatMicros(report.lookbackFrom) }),
+    },
     dryRun: report.dryRun,
     outcome: report.outcome,
     tables: report.tables.map((s) => ({ ...s, skipped: skippedCount(s), ratePerSecond: rate(s) })),

@@ -155,6 +155,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     ...(end === undefined ? {} : { end }),
     allowFutureEnd: flag(layers, "allow-future-end"),
     lagMs: layers.must("lag", duration(0, 30 * DAY)),
+    lookbackMs: layers.must("lookback", duration(0, 30 * DAY)),
     tables,
     excludeTables,
     direction: layers.must("direction", (s) => asChoice(s, DIRECTION_CHOICES)),

@@ -20,6 +20,7 @@ const TABLE = [
   ["begin", "Range", "value", { alias: "b" }],
   ["end", "Range", "value", { alias: "e" }],
   ["lag", "Range", "value", {}],
+  ["lookback", "Range", "value", {}],
   ["allow-future-end", "Range", "boolean", {}],
   ["max-future", "Range", "value", {}],
   ["keyspace", "Selection", "value", { alias: "k", required: true }],
@@ -91,6 +92,8 @@ const DESCRIPTIONS: Record<Flag, string> = {
     "Start of the range, inclusive (see Times below); default: the checkpoint, or the earliest version (0001-01-01)",
   end: "End of the range, exclusive; default: now minus --lag",
   lag: "How far behind now the default end stays: covers the Elasticsearch refresh interval and clock skew (at most 30d)",
+  lookback:
+    "How far before the checkpoint each run reads again, to catch records that became visible late, dated before it; 0 turns it off (at most 30d)",
   "allow-future-end": "Accept an -e after now (later writes with an earlier tmstmp would then be missed)",
   keyspace: "Cassandra keyspace",
   index: "Elasticsearch index; with index-per-table, the alias over the per-table indices and their prefix",

@@ -78,6 +78,8 @@ export interface SyncOptions {
   readonly end?: bigint;
   readonly allowFutureEnd: boolean;
   readonly lagMs: number;
+  /** How far before the checkpoint a run reads again: records found out of step there are late. */
+  readonly lookbackMs: number;
   /** Empty: every table of the keyspace. */
   readonly tables: readonly string[];
   readonly excludeTables: readonly string[];
@@ -138,6 +140,7 @@ export const DEFAULTS = {
   "type-field": "type",
   state: "state/",
   lag: "30s",
+  lookback: "10m",
   "id-column": "id",
   "timestamp-column": "tmstmp",
   "tombstone-column": "deleted",

@@ -9,6 +9,8 @@ export interface RangeInput {
   /** This configuration's saved checkpoint, if it has one. */
   readonly checkpoint?: bigint | undefined;
   readonly lagMs: number;
+  /** How far before the checkpoint the run reads again (absent or 0: not at all). */
+  readonly lookbackMs?: number | undefined;
   /** The current time in microseconds since the epoch. */
   readonly now: bigint;
   readonly allowFutureEnd?: boolean | undefined;
@@ -20,6 +22,11 @@ export interface ResolvedRange {
   /** "earliest": the configuration has no checkpoint, so the run begins at the earliest version. */
   readonly beginFrom: "option" | "checkpoint" | "earliest";
   readonly endFrom: "option" | "now-minus-lag";
+  /**
+   * Where the look-back window begins, when the run begins at its checkpoint: `[lookbackFrom, begin)`
+   * is read again, and what is found out of step there arrived late.
+   */
+  readonly lookbackFrom?: bigint;
 }
 
 /**
@@ -45,7 +52,12 @@ export function resolveRange(input: RangeInput): ResolvedRange {
     );
   }
   if (begin >= end) throw emptyRange(begin, end, beginFrom, endFrom, input.lagMs);
-  return { begin, end, beginFrom, endFrom };
+  const lookback = microsFromMillis(input.lookbackMs ?? 0);
+  // Only a run that continues from its checkpoint looks back: -b names its range exactly, and a
+  // first run reads everything anyway.
+  if (beginFrom !== "checkpoint" || lookback === 0n) return { begin, end, beginFrom, endFrom };
+  const from = begin - lookback;
+  return { begin, end, beginFrom, endFrom, lookbackFrom: from < MIN_MICROS ? MIN_MICROS : from };
 }
 
 function emptyRange(

@@ -14,6 +14,8 @@ export interface RunReport {
   readonly begin: bigint;
   readonly end: bigint;
   readonly beginFrom: "option" | "checkpoint" | "earliest";
+  /** Where the look-back window before the checkpoint began, when the run read one. */
+  readonly lookbackFrom?: bigint;
   readonly dryRun: boolean;
   readonly outcome: RunOutcome;
   readonly tables: readonly TableStats[];
@@ -44,5 +46,6 @@ export function totals(tables: readonly TableStats[]): Record<string, number> {
     tieLost: sum((s) => s.tieLost),
     conflicts: sum((s) => s.conflicts),
     deadLettered: sum((s) => s.deadLettered),
+    late: sum((s) => s.late),
   };
 }

@@ -16,7 +16,7 @@ import type { RecordStore, TimeRange } from "./record-store.js";
 import { totals, type RunReport, type SkippedType } from "./run-report.js";
 import type { TableStats } from "./stats.js";
 import { SettledRecords } from "./settled-records.js";
-import { syncTable, type DecidedRecord } from "./sync-table.js";
+import { syncTable, type DecidedRecord, type LateRecord } from "./sync-table.js";
 import { withLease } from "./with-lease.js";
 import type { TablePlan } from "./table-plan.js";
 
@@ -47,6 +47,8 @@ export interface RunSettings {
   readonly end?: bigint | undefined;
   readonly allowFutureEnd: boolean;
   readonly lagMs: number;
+  /** How far before the checkpoint the run reads again, to find records that arrived late. */
+  readonly lookbackMs?: number;
   readonly direction: DirectionChoice;
   readonly dryRun: boolean;
   readonly createTimestampIndex?: boolean;
@@ -66,6 +68,7 @@ export interface RunDependencies {
   readonly log: (message: string, fields?: Record<string, unknown>) => void;
   readonly onProgress?: (stats: Readonly<TableStats>, expected: number | undefined) => void;
   readonly onDecision?: (decided: DecidedRecord) => void;
+  readonly onLate?: (late: LateRecord) => void;
 }
 
 export async function runSync(settings: RunSettings, deps: RunDependencies): Promise<RunReport> {
@@ -110,7 +113,11 @@ async function runHeld(
   let outcome: RunOutcome;
   let failure: Error | undefined;
   try {
-    const scanRange = { ...range, futureLimit: deps.now() + microsFromMillis(settings.maxFutureMs) };
+    const scanRange = {
+      begin: range.lookbackFrom ?? range.begin,
+      end: range.end,
+      futureLimit: deps.now() + microsFromMillis(settings.maxFutureMs),
+    };
     const entries = await createTables(deps.schema, settings, planned, createdTables, skipped);
     const budget = new ErrorBudget(settings.maxErrors);
     for (const entry of entries) {
@@ -125,7 +132,8 @@ async function runHeld(
         plan = { ...plan, timestampIndexed: true };
       }
       const sync = { ...entry, plan };
-      tables.push(...(await syncDirections(settings, deps, signal, sync, scanRange, budget)));
+      const lateBefore = range.lookbackFrom === undefined ? undefined : range.begin;
+      tables.push(...(await syncDirections(settings, deps, signal, sync, scanRange, budget, lateBefore)));
     }
     signal.throwIfAborted();
     outcome = deps.deadLetters.count > 0 ? "partial" : "success";
@@ -152,6 +160,7 @@ async function runHeld(
     begin: range.begin,
     end: range.end,
     beginFrom: range.beginFrom,
+    ...(range.lookbackFrom === undefined ? {} : { lookbackFrom: range.lookbackFrom }),
     dryRun: settings.dryRun,
     outcome,
     tables,
@@ -178,6 +187,7 @@ async function syncDirections(
   entry: Extract<PlanEntry, { kind: "sync" }>,
   range: TimeRange,
   budget: ErrorBudget,
+  lateBefore: bigint | undefined,
 ): Promise<TableStats[]> {
   const tables: TableStats[] = [];
   // In a run in both directions, the second skips what the first left equal on both sides.
@@ -201,6 +211,8 @@ async function syncDirections(
         ...(settled === undefined ? {} : step === 0 ? { recordSettled: settled } : { skipSettled: settled }),
         ...(deps.onProgress ? { onBatch: deps.onProgress } : {}),
         ...(deps.onDecision ? { onDecision: deps.onDecision } : {}),
+        ...(lateBefore === undefined ? {} : { lateBefore }),
+        ...(deps.onLate ? { onLate: deps.onLate } : {}),
       }),
     );
   }
@@ -226,11 +238,13 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
     end: settings.end,
     checkpoint: checkpointBefore,
     lagMs: settings.lagMs,
+    lookbackMs: settings.lookbackMs,
     now: deps.now(),
     allowFutureEnd: settings.allowFutureEnd,
   });
   deps.log(`range [${formatMicros(range.begin)}, ${formatMicros(range.end)})`, {
     beginFrom: range.beginFrom,
+    ...(range.lookbackFrom === undefined ? {} : { lookbackFrom: formatMicros(range.lookbackFrom) }),
   });
   const entries = await planSchema(deps.schema, settings.plan);
   return { checkpointBefore, range, entries };

@@ -15,6 +15,8 @@ export interface TableStats {
   /** Writes that met a concurrent write and were decided again. */
   conflicts: number;
   deadLettered: number;
+  /** Records the look-back window found out of step: dated before the checkpoint, seen after it. */
+  late: number;
   durationMs: number;
 }
 
@@ -29,6 +31,7 @@ export function emptyStats(table: string, direction: Direction): TableStats {
     tieLost: 0,
     conflicts: 0,
     deadLettered: 0,
+    late: 0,
     durationMs: 0,
   };
 }

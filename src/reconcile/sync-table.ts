@@ -40,6 +40,23 @@ export interface SyncTableInput {
   readonly onBatch?: (stats: Readonly<TableStats>, expected: number | undefined) => void;
   /** Told of each decision on a record read from the source (synced plan shows a sample). */
   readonly onDecision?: (decided: DecidedRecord) => void;
+  /**
+   * The checkpoint the run continues from, when it reads a look-back window before it: a record
+   * dated before it that the target lacks (or holds older) arrived after the run that passed it.
+   */
+  readonly lateBefore?: bigint;
+  /** Told of each late arrival. */
+  readonly onLate?: (late: LateRecord) => void;
+}
+
+/** A record the look-back window found out of step: dated before the checkpoint a run had passed. */
+export interface LateRecord {
+  readonly table: string;
+  readonly direction: Direction;
+  readonly id: string;
+  readonly version: bigint;
+  /** How far before the checkpoint it missed it is dated, in microseconds. */
+  readonly lateByMicros: bigint;
 }
 
 /** One record's decision, with both sides' copies: what `synced plan` shows. */
@@ -128,6 +145,17 @@ export async function reconcileRecords(
   return stats;
 }
 
+function countLate(input: SyncTableInput, stats: TableStats, record: SyncRecord, checkpoint: bigint): void {
+  stats.late++;
+  input.onLate?.({
+    table: input.plan.table,
+    direction: input.direction,
+    id: record.id,
+    version: record.version,
+    lateByMicros: checkpoint - record.version,
+  });
+}
+
 async function reconcileBatch(
   input: SyncTableInput,
   stats: TableStats,
@@ -170,9 +198,12 @@ async function reconcileBatch(
         current: held,
         decision,
       });
-      if (decision.action === "write")
+      if (decision.action === "write") {
         writes.push({ record, current: held, version: versionToWrite(record, held) });
-      else if (decision.reason === "unchanged") {
+        // Counted when first decided: a record decided again after a conflict is the same arrival.
+        if (round === 0 && input.lateBefore !== undefined && record.version < input.lateBefore)
+          countLate(input, stats, record, input.lateBefore);
+      } else if (decision.reason === "unchanged") {
         stats.unchanged++;
         if (held?.tag !== undefined) input.recordSettled?.add(record.id, held.tag);
       } else if (decision.reason === "target-newer") stats.targetNewer++;

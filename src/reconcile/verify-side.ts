@@ -1,9 +1,12 @@
 // Parity of one table, read from one side: every record of the side in the range is compared with
 // what the other side holds for its id. Read-only, a batch at a time, and only the first differing
 // ids are kept, so memory stays flat however large the table.
-import { sameContent } from "./record.js";
+import type { DeadLetterSink } from "./dead-letter.js";
+import type { ErrorBudget } from "./error-budget.js";
+import { sameContent, type SyncRecord } from "./record.js";
 import type { RecordStore, TimeRange } from "./record-store.js";
 import { placeBatch } from "./range-placement.js";
+import { reconcileRecords } from "./sync-table.js";
 import type { TablePlan } from "./table-plan.js";
 import { coarser, compareVersions } from "./version.js";
 
@@ -37,6 +40,10 @@ export interface SideParity {
   unreadable: number;
   /** Records of this side that cannot be read as records (they are a run's dead letters). */
   bad: number;
+  /** With a repair: differing records written to the other side, where this side's copy won. */
+  repaired: number;
+  /** With a repair: differing records that went to the dead letters instead. */
+  repairFailed: number;
   /** The first `limit` differing records, in the order they were read. */
   readonly differing: DifferingRecord[];
 }
@@ -49,6 +56,18 @@ export interface VerifySideInput {
   /** How many differing ids are kept for the report. */
   readonly limit: number;
   readonly signal: AbortSignal;
+  /** Absent: read only. Present: what differs is written as a run would write it. */
+  readonly repair?: RepairSettings;
+}
+
+export interface RepairSettings {
+  /**
+   * Also copy records the other side lacks. Off by default: over an old range, a record on one side
+   * only is as likely a hard delete on the other as one never copied.
+   */
+  readonly copyMissing: boolean;
+  readonly deadLetters: DeadLetterSink;
+  readonly budget: ErrorBudget;
 }
 
 export function differences(parity: SideParity): number {
@@ -68,6 +87,8 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
     tie: 0,
     unreadable: 0,
     bad: 0,
+    repaired: 0,
+    repairFailed: 0,
     differing: [],
   };
   const precision = coarser(
@@ -88,20 +109,56 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
       input.plan,
       batch.records.map((r) => r.id),
     );
+    const toRepair: SyncRecord[] = [];
     for (const record of batch.records) {
       const copy = copies.get(record.id);
       const version = record.version;
-      if (copy === undefined) differ({ id: record.id, difference: "missing", version });
-      else if ("kind" in copy) differ({ id: record.id, difference: "unreadable", version });
+      if (copy === undefined) {
+        differ({ id: record.id, difference: "missing", version });
+        if (input.repair?.copyMissing === true) toRepair.push(record);
+      } else if ("kind" in copy) differ({ id: record.id, difference: "unreadable", version });
       else {
         const order = compareVersions(record.version, copy.version, precision);
         if (order === 0 && sameContent(record, copy)) parity.equal++;
         else {
           const difference = order > 0 ? "older" : order < 0 ? "newer" : "tie";
           differ({ id: record.id, difference, version, otherVersion: copy.version });
+          // A newer copy on the other side is the other side's to write back, in its own pass.
+          if (difference !== "newer") toRepair.push(record);
         }
       }
     }
+    if (input.repair !== undefined && toRepair.length > 0)
+      await repair(input, input.repair, parity, toRepair);
   }
   return parity;
+}
+
+/**
+ * Writes the records as a run would: each decided again against what the other side holds now (a
+ * tie goes to the side the rule picks, a copy changed meanwhile is respected) and written
+ * conditionally, so a repair is safe beside the scheduled job and beside applications.
+ */
+async function repair(
+  input: VerifySideInput,
+  settings: RepairSettings,
+  parity: SideParity,
+  records: readonly SyncRecord[],
+): Promise<void> {
+  const stats = await reconcileRecords(
+    {
+      plan: input.plan,
+      direction: input.source.side === "cassandra" ? "to-es" : "to-cassandra",
+      source: input.source,
+      target: input.other,
+      range: input.range,
+      dryRun: false,
+      deadLetters: settings.deadLetters,
+      budget: settings.budget,
+      signal: input.signal,
+    },
+    records,
+  );
+  parity.repaired += stats.written;
+  parity.repairFailed += stats.deadLettered;
 }

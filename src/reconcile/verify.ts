@@ -6,7 +6,7 @@ import { directionsOf, type DirectionChoice } from "../core/direction.js";
 import type { RecordStore, TimeRange } from "./record-store.js";
 import type { PlanSettings } from "./plan-tables.js";
 import { planSchema, type SchemaReader } from "./schema-plan.js";
-import { differences, verifySide, type SideParity } from "./verify-side.js";
+import { differences, verifySide, type RepairSettings, type SideParity } from "./verify-side.js";
 
 export interface VerifySettings {
   readonly range: TimeRange;
@@ -14,6 +14,8 @@ export interface VerifySettings {
   /** Differing ids kept per table and side. */
   readonly limit: number;
   readonly plan: PlanSettings;
+  /** `synced verify --repair`: what differs is written as a run would write it. */
+  readonly repair?: RepairSettings;
 }
 
 export interface VerifyDependencies {
@@ -66,6 +68,7 @@ export async function verify(settings: VerifySettings, deps: VerifyDependencies)
         range: settings.range,
         limit: settings.limit,
         signal: deps.signal,
+        ...(settings.repair === undefined ? {} : { repair: settings.repair }),
       });
       sides.push(parity);
       deps.onSide?.(parity);

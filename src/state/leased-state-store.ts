@@ -4,11 +4,19 @@ import { inStateStore, type StepOptions } from "./state-errors.js";
 import { validateStateKey } from "./state-key.js";
 import type { Lease, LeaseResult } from "./state-store.js";
 
+/** Each call may stop repeating its requests once `signal` says the operation was given up. */
 export interface LeaseProtocol {
-  acquire(key: string, owner: string, holder: string, ttlMs: number, now: Date): Promise<LeaseResult>;
-  renew(lease: Lease, ttlMs: number, now: Date): Promise<Lease>;
-  release(lease: Lease): Promise<void>;
-  current(key: string): Promise<Lease | undefined>;
+  acquire(
+    key: string,
+    owner: string,
+    holder: string,
+    ttlMs: number,
+    now: Date,
+    signal: AbortSignal,
+  ): Promise<LeaseResult>;
+  renew(lease: Lease, ttlMs: number, now: Date, signal: AbortSignal): Promise<Lease>;
+  release(lease: Lease, signal: AbortSignal): Promise<void>;
+  current(key: string, signal: AbortSignal): Promise<Lease | undefined>;
 }
 
 export abstract class LeasedStateStore {
@@ -20,7 +28,11 @@ export abstract class LeasedStateStore {
   ) {}
 
   /** Runs one operation of this store within its time limit, with errors that name the store. */
-  protected step<T>(action: string, work: () => Promise<T>, as?: StepOptions["as"]): Promise<T> {
+  protected step<T>(
+    action: string,
+    work: (signal: AbortSignal) => Promise<T>,
+    as?: StepOptions["as"],
+  ): Promise<T> {
     return inStateStore(action, this.location, work, {
       timeoutMs: this.timeoutMs,
       ...(as === undefined ? {} : { as }),
@@ -34,20 +46,20 @@ export abstract class LeasedStateStore {
     ttlMs: number,
     now = new Date(),
   ): Promise<LeaseResult> {
-    return this.step("take the lease", () =>
-      this.leases.acquire(validateStateKey(key), owner, holder, ttlMs, now),
+    return this.step("take the lease", (signal) =>
+      this.leases.acquire(validateStateKey(key), owner, holder, ttlMs, now, signal),
     );
   }
 
   renewLease(lease: Lease, ttlMs: number, now = new Date()): Promise<Lease> {
-    return this.step("renew the lease", () => this.leases.renew(lease, ttlMs, now));
+    return this.step("renew the lease", (signal) => this.leases.renew(lease, ttlMs, now, signal));
   }
 
   releaseLease(lease: Lease): Promise<void> {
-    return this.step("release the lease", () => this.leases.release(lease));
+    return this.step("release the lease", (signal) => this.leases.release(lease, signal));
   }
 
   getLease(key: string): Promise<Lease | undefined> {
-    return this.step("read the lease", () => this.leases.current(validateStateKey(key)));
+    return this.step("read the lease", (signal) => this.leases.current(validateStateKey(key), signal));
   }
 }

@@ -75,26 +75,30 @@ export interface StepOptions {
 
 /**
  * Runs one store operation within its time limit, turning a driver or file-system error into a
- * `StateError` (or the given subclass) that says where.
+ * `StateError` (or the given subclass) that says where. `work`'s signal is aborted when the limit
+ * passes, so that requests it repeats stop being repeated once nobody waits for them.
  */
 export async function inStateStore<T>(
   action: string,
   location: string,
-  work: () => Promise<T>,
+  work: (signal: AbortSignal) => Promise<T>,
   options: StepOptions,
 ): Promise<T> {
   const as = options.as ?? StateError;
   const store = options.store ?? "state store";
-  const timedOut = (): StateError =>
-    new as(
+  const given = new AbortController();
+  const timedOut = (): StateError => {
+    given.abort();
+    return new as(
       `could not ${action} in the ${store} (${location}): it did not finish within ` +
         `${options.timeoutMs} ms. Check that the ${store} is reachable and responsive (a hung disk ` +
         "or mount, a FIFO where a file should be), or raise --state-timeout.",
       { action, location, timeoutMs: options.timeoutMs },
       { cause: undefined },
     );
+  };
   try {
-    return await withTimeLimit(work(), options.timeoutMs, timedOut);
+    return await withTimeLimit(work(given.signal), options.timeoutMs, timedOut);
   } catch (error) {
     if (error instanceof StateError) throw error;
     const reason = error instanceof Error ? error.message : String(error);

@@ -69,7 +69,7 @@ describe("dead letters at their limits, in each state backend", () => {
         return Number(rows.rows[0]?.get("n"));
       }
       case "elasticsearch":
-        return (await h.es.count({ index: `${h.index}-state-dead-letters`, query: { term: { key } } })).count;
+        return (await h.es.count({ index: `${h.index}_state-dead-letters`, query: { term: { key } } })).count;
     }
   }
 

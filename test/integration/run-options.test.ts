@@ -77,10 +77,10 @@ describe("run options", () => {
     assert.equal(result.code, EXIT.success, result.stderr);
     assert.match(
       result.stdout,
-      /table\s+direction\s+scanned\s+written\s+skipped\s+conflicts\s+dead-lettered\s+rate\/s/,
+      /table\s+direction\s+scanned\s+written\s+skipped\s+conflicts\s+dead-lettered\s+late\s+rate\/s/,
     );
-    assert.match(result.stdout, /^t\s+to-es\s+1\s+0\s+1\s+0\s+0\s+\d+\s+1 unchanged$/m);
-    assert.match(result.stdout, /^t\s+to-cassandra\s+2\s+1\s+1\s+0\s+0\s+\d+\s+1 unchanged$/m);
+    assert.match(result.stdout, /^t\s+to-es\s+1\s+0\s+1\s+0\s+0\s+0\s+\d+\s+1 unchanged$/m);
+    assert.match(result.stdout, /^t\s+to-cassandra\s+2\s+1\s+1\s+0\s+0\s+0\s+\d+\s+1 unchanged$/m);
     assert.match(result.stdout, /outcome: success, 1 written, 0 dead-lettered/);
   });
 });

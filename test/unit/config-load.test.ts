@@ -43,6 +43,7 @@ describe("loadConfig defaults", () => {
       index: "app",
       allowFutureEnd: false,
       lagMs: 30_000,
+      lookbackMs: 600_000,
       tables: [],
       excludeTables: [],
       direction: "both",

@@ -153,6 +153,25 @@ describe("resolveRange", () => {
     });
   });
 
+  it("reads a look-back window before the checkpoint, and only when the run begins there", () => {
+    const tenMinutes = 600_000_000n;
+    const looking = resolveRange({ now, lagMs, checkpoint: JAN_2015, lookbackMs: 600_000 });
+    assert.deepEqual([looking.begin, looking.lookbackFrom], [JAN_2015, JAN_2015 - tenMinutes]);
+    assert.equal(resolveRange({ now, lagMs, checkpoint: JAN_2015, lookbackMs: 0 }).lookbackFrom, undefined);
+    const explicit = resolveRange({
+      now,
+      lagMs,
+      checkpoint: JAN_2015,
+      begin: 5n,
+      end: 10n,
+      lookbackMs: 600_000,
+    });
+    assert.equal(explicit.lookbackFrom, undefined);
+    assert.equal(resolveRange({ now, lagMs, lookbackMs: 600_000 }).lookbackFrom, undefined);
+    const early = resolveRange({ now, lagMs, checkpoint: MIN_MICROS + 5n, lookbackMs: 600_000 });
+    assert.equal(early.lookbackFrom, MIN_MICROS);
+  });
+
   it("defaults the begin to the checkpoint, and lets -b override it", () => {
     assert.equal(resolveRange({ now, lagMs, checkpoint: JAN_2015 }).begin, JAN_2015);
     assert.equal(resolveRange({ now, lagMs, checkpoint: JAN_2015 }).beginFrom, "checkpoint");

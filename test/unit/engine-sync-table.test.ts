@@ -97,6 +97,19 @@ describe("syncTable", () => {
     );
   });
 
+  it("counts as late what it writes from before the checkpoint, once, and nothing equal there", async () => {
+    const late: unknown[] = [];
+    const { source, target, input } = setup({
+      lateBefore: 500n,
+      onLate: (record) => late.push([record.id, record.lateByMicros]),
+    });
+    source.put(record(id(0), 100, { v: 1 }), record(id(1), 200, { v: 2 }), record(id(2), 600, { v: 3 }));
+    target.put(record(id(1), 200, { v: 2 }));
+    const stats = await syncTable(input());
+    assert.deepEqual([stats.written, stats.late], [2, 1]);
+    assert.deepEqual(late, [[id(0), 400n]]);
+  });
+
   it("writes nothing in a dry run, yet counts what it would write", async () => {
     const { source, target, input } = setup({ dryRun: true });
     source.put(record(id(0), 10));

@@ -20,6 +20,16 @@ describe("isTransientCassandraError", () => {
     }
   });
 
+  it("retries a request whose connection broke, which the driver reports without trying another node", () => {
+    // What cassandra-driver 4.10 answers a request not marked idempotent (a lightweight transaction)
+    // whose connection closed before its answer came.
+    // Its type declares the class abstract; the driver makes instances of it.
+    const DriverError = errors.DriverError as unknown as new (message: string) => Error;
+    const closed = Object.assign(new DriverError("Socket was closed"), { isSocketError: true });
+    assert.equal(isTransientCassandraError(closed), true);
+    assert.equal(isTransientCassandraError(new DriverError("Invalid state")), false);
+  });
+
   it("does not retry what fails the same way every time", () => {
     assert.equal(
       isTransientCassandraError(new errors.ResponseError(types.responseErrorCodes.invalid, "bad")),

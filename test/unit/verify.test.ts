@@ -3,8 +3,10 @@
 // delete and an out-of-band change on the real servers.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ErrorBudget } from "../../src/reconcile/error-budget.js";
 import { verify } from "../../src/reconcile/verify.js";
 import {
+  MemoryDeadLetters,
   MemoryRecordStore,
   MemorySchema,
   planSettings,
@@ -96,5 +98,40 @@ describe("verify", () => {
       ],
     );
     assert.equal(report.differences, 1);
+  });
+
+  it("repairs what differs as a run would: the newer side wins, a tie by the rule, missing ones listed", async () => {
+    const stores = world();
+    const repair = { copyMissing: false, deadLetters: new MemoryDeadLetters(), budget: new ErrorBudget(10) };
+    const report = await verify(
+      { range, direction: "both", limit: 10, plan: planSettings(), repair },
+      { ...stores, schema: new MemorySchema(["things"], ["things"]), signal },
+    );
+    // The tie goes to whichever copy the rule picks: Cassandra's pass writes it, or Elasticsearch's.
+    const cassandraWon = stores.elasticsearch.get(id(3))?.content["n"] === 3;
+    assert.deepEqual(
+      report.sides.map((s) => [s.side, s.repaired, s.repairFailed]),
+      [
+        ["cassandra", cassandraWon ? 1 : 0, 0],
+        ["elasticsearch", cassandraWon ? 1 : 2, 0],
+      ],
+    );
+    assert.equal(stores.cassandra.get(id(2))?.version, 20n);
+    assert.deepEqual(stores.cassandra.get(id(3))?.content, stores.elasticsearch.get(id(3))?.content);
+    // On one side only: perhaps a hard delete, so listed and left alone.
+    assert.deepEqual([stores.elasticsearch.get(id(4)), stores.cassandra.get(id(5))], [undefined, undefined]);
+  });
+
+  it("copies records the other side lacks only when told to", async () => {
+    const stores = world();
+    const repair = { copyMissing: true, deadLetters: new MemoryDeadLetters(), budget: new ErrorBudget(10) };
+    await verify(
+      { range, direction: "both", limit: 10, plan: planSettings(), repair },
+      { ...stores, schema: new MemorySchema(["things"], ["things"]), signal },
+    );
+    assert.deepEqual(
+      [stores.elasticsearch.get(id(4))?.version, stores.cassandra.get(id(5))?.version],
+      [5n, 10n],
+    );
   });
 });

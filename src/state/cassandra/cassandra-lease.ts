@@ -1,7 +1,9 @@
 // The lease row changes only through lightweight transactions at SERIAL consistency, so of several
-// contenders that read the same row exactly one can replace it. A CAS write that times out may or
-// may not have applied; the next round reads the row again (a SERIAL read completes any pending
-// Paxos round) and finds out.
+// contenders that read the same row exactly one can replace it. A transaction whose answer was lost
+// (the connection broke, the coordinator timed out) may or may not have applied: it is sent again
+// while it fails transiently (lease-retry.ts). Asked again after it applied, its condition no longer
+// holds, and the round reads the row (a SERIAL read completes any pending Paxos round) and finds its
+// own lease there; a renewal, conditioned on the owner only, simply applies again.
 import cassandra from "cassandra-driver";
 import type { Lease, LeaseResult } from "../state-store.js";
 import {
@@ -14,6 +16,7 @@ import {
 import { LeaseLostError } from "../state-errors.js";
 import { RowReader, SINGLE_ITEM } from "./cassandra-schema.js";
 import type { LeaseProtocol } from "../leased-state-store.js";
+import type { RepeatRequest } from "../lease-retry.js";
 
 const { consistencies } = cassandra.types;
 const WRITE_TIMEOUT: number = cassandra.types.responseErrorCodes.writeTimeout;
@@ -30,9 +33,17 @@ export class CassandraLeases implements LeaseProtocol {
     private readonly client: cassandra.Client,
     private readonly table: string,
     private readonly location: string,
+    private readonly repeat: RepeatRequest,
   ) {}
 
-  async acquire(key: string, owner: string, holder: string, ttlMs: number, now: Date): Promise<LeaseResult> {
+  async acquire(
+    key: string,
+    owner: string,
+    holder: string,
+    ttlMs: number,
+    now: Date,
+    signal?: AbortSignal,
+  ): Promise<LeaseResult> {
     const fresh = newLease(key, owner, holder, ttlMs, now);
     let tookOverFrom: Lease | undefined;
     for (let attempt = 0; attempt < MAX_LEASE_ATTEMPTS; attempt++) {
@@ -40,9 +51,10 @@ export class CassandraLeases implements LeaseProtocol {
         `INSERT INTO ${this.table} (key, kind, item, owner, holder, acquired_at, expires_at) ` +
           "VALUES (?, 'lease', ?, ?, ?, ?, ?) IF NOT EXISTS",
         [key, SINGLE_ITEM, owner, holder, fresh.acquiredAt, fresh.expiresAt],
+        signal,
       );
       if (inserted === true) return { acquired: true, lease: fresh };
-      const existing = await this.read(key);
+      const existing = await this.read(key, signal);
       if (existing === undefined) continue;
       const decision = decideOnLease(existing, owner, now);
       if (decision === "refuse") return { acquired: false, heldBy: existing };
@@ -66,23 +78,23 @@ export class CassandraLeases implements LeaseProtocol {
           existing.owner,
           existing.expiresAt,
         ],
+        signal,
       );
       if (replaced === true) return { acquired: true, lease: fresh, tookOverFrom: existing };
     }
     throw leaseKeptChanging(key, this.location);
   }
 
-  async renew(lease: Lease, ttlMs: number, now: Date): Promise<Lease> {
+  async renew(lease: Lease, ttlMs: number, now: Date, signal?: AbortSignal): Promise<Lease> {
     const renewed: Lease = { ...lease, expiresAt: expiryAfter(now, ttlMs) };
     for (let attempt = 0; attempt < MAX_LEASE_ATTEMPTS; attempt++) {
-      const applied = await this.applied(`UPDATE ${this.table} SET expires_at = ? ${WHERE} IF owner = ?`, [
-        renewed.expiresAt,
-        lease.key,
-        SINGLE_ITEM,
-        lease.owner,
-      ]);
+      const applied = await this.applied(
+        `UPDATE ${this.table} SET expires_at = ? ${WHERE} IF owner = ?`,
+        [renewed.expiresAt, lease.key, SINGLE_ITEM, lease.owner],
+        signal,
+      );
       if (applied === true) return renewed;
-      const current = await this.read(lease.key);
+      const current = await this.read(lease.key, signal);
       if (current?.owner !== lease.owner) throw new LeaseLostError(lease.key, lease.owner, current?.owner);
       if (applied === false) continue;
       // The timed-out write may have applied after all.
@@ -91,28 +103,32 @@ export class CassandraLeases implements LeaseProtocol {
     throw leaseKeptChanging(lease.key, this.location);
   }
 
-  async release(lease: Lease): Promise<void> {
+  async release(lease: Lease, signal?: AbortSignal): Promise<void> {
     for (let attempt = 0; attempt < MAX_LEASE_ATTEMPTS; attempt++) {
-      const applied = await this.applied(`DELETE FROM ${this.table} ${WHERE} IF owner = ?`, [
-        lease.key,
-        SINGLE_ITEM,
-        lease.owner,
-      ]);
+      const applied = await this.applied(
+        `DELETE FROM ${this.table} ${WHERE} IF owner = ?`,
+        [lease.key, SINGLE_ITEM, lease.owner],
+        signal,
+      );
       if (applied !== undefined) return;
-      if ((await this.read(lease.key))?.owner !== lease.owner) return;
+      if ((await this.read(lease.key, signal))?.owner !== lease.owner) return;
     }
     throw leaseKeptChanging(lease.key, this.location);
   }
 
-  current(key: string): Promise<Lease | undefined> {
-    return this.read(key);
+  current(key: string, signal?: AbortSignal): Promise<Lease | undefined> {
+    return this.read(key, signal);
   }
 
-  private async read(key: string): Promise<Lease | undefined> {
-    const result = await this.client.execute(
-      `SELECT key, owner, holder, acquired_at, expires_at FROM ${this.table} ${WHERE}`,
-      [key, SINGLE_ITEM],
-      SERIAL_READ,
+  private async read(key: string, signal: AbortSignal | undefined): Promise<Lease | undefined> {
+    const result = await this.repeat(
+      () =>
+        this.client.execute(
+          `SELECT key, owner, holder, acquired_at, expires_at FROM ${this.table} ${WHERE}`,
+          [key, SINGLE_ITEM],
+          SERIAL_READ,
+        ),
+      signal,
     );
     const row = result.rows[0];
     if (row === undefined) return undefined;
@@ -122,10 +138,14 @@ export class CassandraLeases implements LeaseProtocol {
     return new RowReader(row, `the lease row of key '${key}' in table ${this.table}`, remedy).lease();
   }
 
-  /** Whether a lightweight transaction applied, or undefined when its outcome is unknown. */
-  private async applied(query: string, params: unknown[]): Promise<boolean | undefined> {
+  /** Whether a lightweight transaction applied, or undefined when its outcome stayed unknown. */
+  private async applied(
+    query: string,
+    params: unknown[],
+    signal: AbortSignal | undefined,
+  ): Promise<boolean | undefined> {
     try {
-      return (await this.client.execute(query, params, LWT)).wasApplied();
+      return (await this.repeat(() => this.client.execute(query, params, LWT), signal)).wasApplied();
     } catch (error) {
       if (isCasTimeout(error)) return undefined;
       throw error;

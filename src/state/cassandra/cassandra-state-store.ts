@@ -18,6 +18,8 @@ import {
   SINGLE_ITEM,
 } from "./cassandra-schema.js";
 import { CassandraLeases } from "./cassandra-lease.js";
+import { repeatTransient } from "../lease-retry.js";
+import { isTransientCassandraError } from "../../stores/cassandra/transient-errors.js";
 
 export interface CassandraStateStoreOptions {
   readonly keyspace: string;
@@ -42,7 +44,8 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
     timeoutMs: number,
   ) {
     const location = `Cassandra table ${table}`;
-    super(location, new CassandraLeases(client, table, location), timeoutMs);
+    const repeat = repeatTransient(isTransientCassandraError, timeoutMs);
+    super(location, new CassandraLeases(client, table, location, repeat), timeoutMs);
   }
 
   /** Creates the table if it is missing; the client stays the caller's to shut down. */

@@ -20,7 +20,9 @@ import {
   STATE_MAPPINGS,
 } from "./elasticsearch-schema.js";
 import { ElasticsearchLeases } from "./elasticsearch-lease.js";
+import { repeatTransient } from "../lease-retry.js";
 import { isSearchError } from "../../stores/search/search-error.js";
+import { isTransientSearchError } from "../../stores/search/transient-errors.js";
 
 type CompositeKey = Readonly<Record<string, SortValue>>;
 
@@ -44,7 +46,8 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
     timeoutMs: number,
   ) {
     const location = `${client.productName} index ${index}`;
-    super(location, new ElasticsearchLeases(client, index, location), timeoutMs);
+    const repeat = repeatTransient(isTransientSearchError, timeoutMs);
+    super(location, new ElasticsearchLeases(client, index, location, repeat), timeoutMs);
   }
 
   /** Creates the index if it is missing; the client stays the caller's to close. */

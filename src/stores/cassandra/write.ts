@@ -122,8 +122,9 @@ export async function writeRecords(
 
 /**
  * A refused statement (a mutation too large, a value the server rejects) is this record's fault and
- * goes to the dead letters; a transaction that timed out may or may not have applied, so the engine
- * reads the row again; anything transient that outlived its retries stops the run.
+ * goes to the dead letters; a transaction that still timed out when its retries ran out may or may not
+ * have applied, so the engine reads the row again; anything else transient that outlived its retries
+ * stops the run.
  */
 function outcomeOfFailure(error: unknown, plan: TablePlan, write: PlannedWrite): WriteOutcome {
   if (error instanceof cassandra.errors.ResponseError) {
@@ -171,16 +172,22 @@ async function writeOne(
     await settings.retry(() => settings.client.execute(cql, [...statement.values, ts], options));
     return { status: "written" };
   }
-  let result: cassandra.types.ResultSet;
+  // Not marked idempotent, so the driver never sends it again by itself; the retry does, after a
+  // transient failure. That is safe because its condition is what was read: asked again after the
+  // first one applied, the row is no longer absent, or no longer holds the timestamp read, and the
+  // repeat answers "not applied". That is a conflict: the engine reads the row and finds it written.
+  // (After a tie won by content the timestamp stays, and the repeat writes the same content again.)
   const options = { prepare: true, consistency: settings.consistency };
+  let cql: string;
+  let params: unknown[];
   if (current === undefined || plan.shape === "versioned") {
-    const cql = `INSERT INTO ${table} (${names.join(", ")}) VALUES (${marks}) IF NOT EXISTS`;
-    result = await settings.client.execute(cql, statement.values, options);
+    cql = `INSERT INTO ${table} (${names.join(", ")}) VALUES (${marks}) IF NOT EXISTS`;
+    params = statement.values;
   } else {
     const sets = names.slice(1).map((n) => `${n} = ?`);
-    const cql = `UPDATE ${table} SET ${sets.join(", ")} WHERE ${names[0] ?? ""} = ? IF ${ident(plan.names.timestamp)} = ?`;
-    const params = [...statement.values.slice(1), statement.values[0], current.token.timestamp];
-    result = await settings.client.execute(cql, params, options);
+    cql = `UPDATE ${table} SET ${sets.join(", ")} WHERE ${names[0] ?? ""} = ? IF ${ident(plan.names.timestamp)} = ?`;
+    params = [...statement.values.slice(1), statement.values[0], current.token.timestamp];
   }
+  const result = await settings.retry(() => settings.client.execute(cql, params, options));
   return result.wasApplied() ? { status: "written" } : { status: "conflict" };
 }
