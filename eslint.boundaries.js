@@ -1,6 +1,7 @@
 // @ts-check
 // The boundaries of ARCHITECTURE.md, held by the linter: the engine decides and never touches a driver
-// or an adapter; the shared core depends on nothing of the project; options know no store.
+// or an adapter; the shared core depends on nothing of the project; options know no store; a search
+// product's adapter and client stay in its own folder, chosen only by the command line's wiring.
 // eslint.config.js applies these; test/unit/boundaries.test.ts checks that they catch what they should.
 
 const DRIVERS = ["cassandra-driver", "cassandra-driver/*", "@elastic/*", "@opensearch-project/*"];
@@ -15,6 +16,23 @@ const IO_MODULES = [
   "node:child_process",
 ];
 
+// Each search product's adapter, from anywhere in src/ or beside it, and each product's client.
+const ELASTICSEARCH = ["**/stores/elasticsearch", "**/stores/elasticsearch/**"];
+const OPENSEARCH = ["**/stores/opensearch", "**/stores/opensearch/**"];
+const SEARCH_PRODUCTS = [...ELASTICSEARCH, ...OPENSEARCH];
+const SEARCH_CLIENTS = ["@elastic/*", "@opensearch-project/*"];
+// The same folders as their neighbours in src/stores/ name them.
+const NEIGHBOUR_PRODUCTS = [
+  "./elasticsearch",
+  "./elasticsearch/**",
+  "./opensearch",
+  "./opensearch/**",
+  "../elasticsearch",
+  "../elasticsearch/**",
+  "../opensearch",
+  "../opensearch/**",
+];
+
 /** @param {string[]} group @param {string} message */
 function restricted(group, message) {
   return { group, message };
@@ -22,6 +40,96 @@ function restricted(group, message) {
 
 /** @type {import("eslint").Linter.Config[]} */
 export const BOUNDARIES = [
+  {
+    files: ["src/state/**/*.ts", "src/deadletter/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            restricted(
+              [...SEARCH_PRODUCTS, ...SEARCH_CLIENTS],
+              "The state and the dead letters reach a search cluster only through the SearchClient of " +
+                "src/stores/search/; which product's adapter serves it is src/cli/connections.ts's choice.",
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/cli/**/*.ts"],
+    ignores: ["src/cli/connections.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            restricted(
+              [...SEARCH_PRODUCTS, ...SEARCH_CLIENTS],
+              "Only src/cli/connections.ts chooses a search product's adapter; use the SearchClient it gives.",
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: [
+      "src/stores/*.ts",
+      "src/stores/search/**/*.ts",
+      "src/stores/values/**/*.ts",
+      "src/stores/cassandra/**/*.ts",
+    ],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            restricted(
+              [...SEARCH_PRODUCTS, ...NEIGHBOUR_PRODUCTS, ...SEARCH_CLIENTS],
+              "Code shared by both search products imports neither product's adapter nor client: only " +
+                "src/stores/search/ (the SearchClient and what both products share).",
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/stores/elasticsearch/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            restricted(
+              [...OPENSEARCH, "../opensearch", "../opensearch/**", "@opensearch-project/*"],
+              "The Elasticsearch adapter imports nothing of OpenSearch's: what both products share lives " +
+                "in src/stores/search/.",
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/stores/opensearch/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            restricted(
+              [...ELASTICSEARCH, "../elasticsearch", "../elasticsearch/**", "@elastic/*"],
+              "The OpenSearch adapter imports nothing of Elasticsearch's: what both products share lives " +
+                "in src/stores/search/.",
+            ),
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ["src/reconcile/**/*.ts"],
     rules: {

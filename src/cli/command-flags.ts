@@ -33,6 +33,16 @@ export interface StateFlags {
   readonly runs: number;
 }
 
+/** What `synced verify` takes beside the run options. */
+export interface VerifyFlags {
+  /** Differing ids listed per table and side. */
+  readonly limit: number;
+  /** Write what differs as a run would (conditionally, last write wins). */
+  readonly repair: boolean;
+  /** With repair: also copy records the other side lacks. */
+  readonly copyMissing: boolean;
+}
+
 /** What `synced watch` takes beside the run options. */
 export interface WatchFlags {
   readonly everyMs: number;
@@ -74,6 +84,18 @@ export function watchFlags(args: Flags): WatchFlags {
     });
   }
   return { everyMs, listen: { host: match.groups["host"] ?? "127.0.0.1", port } };
+}
+
+export function verifyFlags(args: Flags): VerifyFlags {
+  const repair = args["repair"] === true;
+  const copyMissing = args["copy-missing"] === true;
+  if (copyMissing && !repair) {
+    // Copying is a repair; alone it would be a read-only verify that silently ignored the flag.
+    throw new UsageError("--copy-missing copies as part of a repair; give it with --repair.", {
+      option: "copy-missing",
+    });
+  }
+  return { limit: count(args, "verify", "limit"), repair, copyMissing };
 }
 
 export function stateFlags(args: Flags): StateFlags {

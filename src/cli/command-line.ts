@@ -20,11 +20,13 @@ import {
   letterFlags,
   STATE_ACTIONS,
   stateFlags,
+  verifyFlags,
   watchFlags,
   type LetterAction,
   type LetterFlags,
   type StateAction,
   type StateFlags,
+  type VerifyFlags,
   type WatchFlags,
 } from "./command-flags.js";
 import { unknownCommand, positionals } from "./command-words.js";
@@ -40,8 +42,8 @@ export interface CliHandlers {
   readonly status?: (flags: Flags, state: StateFlags) => void | Promise<void>;
   /** `synced plan`, with how many decisions to show per table, direction and reason. */
   readonly plan?: (flags: Flags, sample: number) => void | Promise<void>;
-  /** `synced verify`, with how many differing ids to list per table and side. */
-  readonly verify?: (flags: Flags, limit: number) => void | Promise<void>;
+  /** `synced verify`, with how many differing ids to list per table and side, and whether to repair. */
+  readonly verify?: (flags: Flags, verify: VerifyFlags) => void | Promise<void>;
   /** `synced watch`: the run again and again, `everyMs` apart, serving /metrics and /healthz. */
   readonly watch?: (flags: Flags, watch: WatchFlags) => void | Promise<void>;
   /** `synced state set|reset`. */
@@ -175,9 +177,9 @@ export function buildCli(argv: readonly string[], handlers: CliHandlers): Argv {
       )
       .command(
         "verify",
-        "Compare both sides over a range (everything unless -b/-e): per table and side, records equal, missing, older or newer on the other; exits 7 when they differ",
+        "Compare both sides over a range (everything unless -b/-e): per table and side, records equal, missing, older or newer on the other; exits 7 when they differ. --repair writes the winning copies as a run would",
         (command) => addCommandOptions(addRunOptions(command), "verify"),
-        (args) => handlers.verify?.(args, count(args, "verify", "limit")),
+        (args) => handlers.verify?.(args, verifyFlags(args)),
       )
       .command(
         "status",

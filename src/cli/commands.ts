@@ -68,8 +68,8 @@ export async function main(signals: SignalControl): Promise<number> {
         logger.info("planning", { options: redactedConfig(resolved) });
         code = await planCommand(resolved, sample, context);
       },
-      verify: async (flags, limit) => {
-        code = await verifyCommand(await options(flags), limit, context);
+      verify: async (flags, verify) => {
+        code = await verifyCommand(await options(flags), verify, context);
       },
       status: async (flags, state) => {
         code = await statusCommand(await options(flags, false), state, context);

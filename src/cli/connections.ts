@@ -1,13 +1,36 @@
-// Connections to both stores for one command, closed when it ends, whatever happened.
-import type { SearchClient } from "../stores/elasticsearch/search-client.js";
+// Connections to both stores for one command, closed when it ends, whatever happened. The only place
+// that chooses a search product's client: everything else is handed a SearchClient.
+import type { SearchClient } from "../stores/search/search-client.js";
 import type cassandra from "cassandra-driver";
-import type { SyncOptions } from "../config/options.js";
+import type { ElasticsearchOptions, SyncOptions } from "../config/options.js";
 import { connectCassandra } from "../stores/cassandra/connect.js";
 import { connectElasticsearch } from "../stores/elasticsearch/connect.js";
+import { connectOpenSearch } from "../stores/opensearch/connect.js";
+import { ProductMismatchError } from "../stores/search/connect-failure.js";
 
 export interface Clients {
   readonly cassandra: cassandra.Client;
   readonly elasticsearch: SearchClient;
+}
+
+/**
+ * synced's client of whatever answers at --es-nodes: the product --es-product names, or with auto
+ * Elasticsearch, and OpenSearch through its own client when the Elasticsearch client finds another
+ * product there (it asks before sending anything), so Elasticsearch users pay nothing for it.
+ */
+export async function connectSearch(
+  options: ElasticsearchOptions,
+  connectTimeoutMs: number,
+): Promise<SearchClient> {
+  if (options.product === "opensearch") return connectOpenSearch(options, connectTimeoutMs);
+  try {
+    return await connectElasticsearch(options, connectTimeoutMs);
+  } catch (error) {
+    if (error instanceof ProductMismatchError && options.product === "auto") {
+      return connectOpenSearch(options, connectTimeoutMs);
+    }
+    throw error;
+  }
 }
 
 /**
@@ -23,7 +46,7 @@ export async function withClientFor<T>(
   const clients: Partial<Clients> =
     backend === "cassandra"
       ? { cassandra: await connectCassandra(options.cassandra, options.connectTimeoutMs) }
-      : { elasticsearch: await connectElasticsearch(options.elasticsearch, options.connectTimeoutMs) };
+      : { elasticsearch: await connectSearch(options.elasticsearch, options.connectTimeoutMs) };
   try {
     return await use(clients);
   } finally {
@@ -38,7 +61,7 @@ export async function withClients<T>(
 ): Promise<T> {
   const [c, e] = await Promise.allSettled([
     connectCassandra(options.cassandra, options.connectTimeoutMs),
-    connectElasticsearch(options.elasticsearch, options.connectTimeoutMs),
+    connectSearch(options.elasticsearch, options.connectTimeoutMs),
   ]);
   try {
     if (c.status === "rejected") throw c.reason;

@@ -6,10 +6,10 @@ import { CassandraStore } from "../stores/cassandra/cassandra-store.js";
 import { clusterCapabilities } from "../stores/cassandra/connect.js";
 import { consistencyCode } from "../stores/cassandra/consistency.js";
 import { readReplication } from "../stores/cassandra/unmeetable-consistency.js";
-import { requestSizeLimit } from "../stores/elasticsearch/connect.js";
-import { elasticsearchFailure } from "../stores/elasticsearch/elasticsearch-errors.js";
-import { ElasticsearchStore } from "../stores/elasticsearch/elasticsearch-store.js";
-import type { ScanRestartCause } from "../stores/elasticsearch/scan.js";
+import { requestSizeLimit } from "../stores/search/request-size.js";
+import { searchFailure } from "../stores/search/search-failure.js";
+import { SearchStore } from "../stores/search/search-store.js";
+import type { ScanRestartCause } from "../stores/search/scan.js";
 import { planSettings, StoreSchemaGateway, type SchemaSettings } from "../stores/schema-gateway.js";
 import type { PlanSettings } from "../reconcile/plan-tables.js";
 import { rethrowing } from "../util/rethrow.js";
@@ -18,7 +18,7 @@ import type { Logger } from "./logger.js";
 
 export interface RecordStores {
   readonly cassandra: CassandraStore;
-  readonly elasticsearch: ElasticsearchStore;
+  readonly elasticsearch: SearchStore;
   readonly schema: StoreSchemaGateway;
 }
 
@@ -30,11 +30,7 @@ export async function recordStores(
   const requestLimit = await rethrowing(
     () => requestSizeLimit(clients.elasticsearch),
     (error) =>
-      elasticsearchFailure(
-        error,
-        "read the nodes' http.max_content_length",
-        clients.elasticsearch.productName,
-      ),
+      searchFailure(error, "read the nodes' http.max_content_length", clients.elasticsearch.productName),
   );
   // Read once per connection: the stores and the schema take the 4.1 paths on a 4.1 cluster.
   const capabilities = clusterCapabilities(clients.cassandra);
@@ -68,7 +64,7 @@ export async function recordStores(
       ...(options.shard ? { shard: options.shard } : {}),
       ...shared,
     }),
-    elasticsearch: new ElasticsearchStore({
+    elasticsearch: new SearchStore({
       client: clients.elasticsearch,
       versioning: options.elasticsearch.versioning,
       slices: options.slices,

@@ -252,6 +252,8 @@ type CommandExtra = Pick<CommandOptionSpec, "default" | "required" | "unit">;
 const COMMAND_TABLE = [
   ["plan", "sample", "count", { default: "5", unit: "decisions" }],
   ["verify", "limit", "count", { default: "20", unit: "ids" }],
+  ["verify", "repair", "boolean", {}],
+  ["verify", "copy-missing", "boolean", {}],
   ["watch", "every", "duration", { required: true }],
   ["watch", "listen", "value", { default: "127.0.0.1:9464" }],
   ["status", "runs", "count", { default: "3", unit: "runs" }],
@@ -273,6 +275,10 @@ type CommandKey = RowKey<(typeof COMMAND_TABLE)[number]>;
 const COMMAND_DESCRIPTIONS: Record<CommandKey, string> = {
   "plan --sample": "Decisions shown per table, direction and reason",
   "verify --limit": "Differing ids listed per table and side",
+  "verify --repair":
+    "Write each differing record as a run would: decided again on tmstmp, written conditionally; failures become dead letters",
+  "verify --copy-missing":
+    "With --repair: also copy records the other side lacks (off: one may be a hard delete there)",
   "watch --every": "Time from the end of one run to the start of the next, such as 5m (1s to 1d)",
   "watch --listen": "host:port for /metrics and /healthz",
   "status --runs": "Recent runs shown per configuration",

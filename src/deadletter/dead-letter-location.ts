@@ -1,7 +1,7 @@
 // Opens the store where a configuration's dead letters live: by default beside its state, in the same
 // backend (core/state-location.ts), so that a deployment whose state outlives the pod keeps its
 // rejected records too.
-import type { SearchClient } from "../stores/elasticsearch/search-client.js";
+import type { SearchClient } from "../stores/search/search-client.js";
 import type cassandra from "cassandra-driver";
 import { formatDeadLetterLocation, type DeadLetterLocation } from "../core/state-location.js";
 import { StateError } from "../state/state-errors.js";

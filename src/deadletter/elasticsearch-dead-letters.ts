@@ -4,22 +4,24 @@
 // a run must see them. A letter's record is kept whole only up to MAX_RECORD_BYTES (letter-size.ts),
 // and letters are sent in requests of at most BULK_BYTES, so no request comes near the nodes'
 // http.max_content_length (100 MB by default).
-import type { estypes } from "@elastic/elasticsearch";
-import type { SearchClient } from "../stores/elasticsearch/search-client.js";
+import type { BulkLine, BulkResult, SearchClient } from "../stores/search/search-client.js";
+import type { FieldMapping, IndexMapping } from "../stores/search/mapping.js";
+import type { SortValue } from "../stores/search/query.js";
 import { parseJsonLossless, stableStringify } from "../core/canonical-json.js";
 import type { JsonValue } from "../core/json-value.js";
 import { CorruptStateError, inStateStore, StateSetupError } from "../state/state-errors.js";
-import { checkIndexName, isAlreadyExists } from "../state/elasticsearch/elasticsearch-schema.js";
+import { checkIndexName } from "../state/elasticsearch/elasticsearch-schema.js";
+import { isSearchError } from "../stores/search/search-error.js";
 import { DEFAULT_STATE_TIMEOUT_MS } from "../state/state-store.js";
 import type { DeadLetterStore, StoredLetter } from "./dead-letter-store.js";
 import { letterFromJson, letterToJson } from "./letter-json.js";
 
 /** Added after the first release: an index of an earlier version gets it when it is opened. */
-const RECORD_CUT: estypes.MappingProperty = {
+const RECORD_CUT: FieldMapping = {
   properties: { bytes: { type: "long" }, omitted: { type: "keyword" } },
 };
 
-const MAPPINGS: estypes.MappingTypeMapping = {
+const MAPPINGS: IndexMapping = {
   dynamic: "strict",
   _meta: { purpose: "synced dead letters: records waiting to be fixed and replayed" },
   properties: {
@@ -45,7 +47,7 @@ const PAGE = 50;
 const BULK_BYTES = 1024 * 1024;
 
 /** Throws for the first item of a bulk response that failed, other than with the statuses allowed. */
-function failedItem(response: estypes.BulkResponse, action: "index" | "delete", allowed: number[]): void {
+function failedItem(response: BulkResult, action: "index" | "delete", allowed: number[]): void {
   for (const item of response.items) {
     const result = item[action];
     const status = result?.status ?? 500;
@@ -95,17 +97,17 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
   put(letters: readonly StoredLetter[]): Promise<void> {
     if (letters.length === 0) return Promise.resolve();
     return this.step("write dead letters", async () => {
-      for (const operations of this.bulks(letters)) {
-        failedItem(await this.client.bulk({ refresh: true, operations }), "index", []);
+      for (const lines of this.bulks(letters)) {
+        failedItem(await this.client.bulk({ refresh: true, lines }), "index", []);
       }
     });
   }
 
   async *list(key: string): AsyncIterable<StoredLetter> {
-    let after: estypes.SortResults | undefined;
+    let after: readonly SortValue[] | undefined;
     for (;;) {
       const page = await this.step("read the dead letters", () =>
-        this.client.search<Record<string, unknown>>({
+        this.client.search({
           index: this.index,
           size: PAGE,
           query: { term: { key } },
@@ -113,7 +115,7 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
           ...(after === undefined ? {} : { search_after: after }),
         }),
       );
-      const hits = page.hits.hits;
+      const hits = page.hits;
       for (const hit of hits) yield this.letter(hit._id ?? "", hit._source);
       if (hits.length < PAGE) return;
       after = hits[hits.length - 1]?.sort;
@@ -121,9 +123,9 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
   }
 
   /** The letters as bulk operations, in requests of at most BULK_BYTES (or one letter). */
-  private bulks(letters: readonly StoredLetter[]): unknown[][] {
-    const out: unknown[][] = [];
-    let operations: unknown[] = [];
+  private bulks(letters: readonly StoredLetter[]): BulkLine[][] {
+    const out: BulkLine[][] = [];
+    let operations: BulkLine[] = [];
     let bytes = 0;
     for (const letter of letters) {
       const document = { ...letterToJson(letter), record: stableStringify(letter.record) };
@@ -142,8 +144,7 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
 
   count(key: string): Promise<number> {
     return this.step("count the dead letters", async () => {
-      const result = await this.client.count({ index: this.index, query: { term: { key } } });
-      return result.count;
+      return await this.client.count({ index: this.index, query: { term: { key } } });
     });
   }
 
@@ -152,7 +153,7 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
     return this.step("remove dead letters", async () => {
       const response = await this.client.bulk({
         refresh: true,
-        operations: letterIds.map((id) => ({ delete: { _index: this.index, _id: `${key}:${id}` } })),
+        lines: letterIds.map((id) => ({ delete: { _index: this.index, _id: `${key}:${id}` } })),
       });
       const failed = response.items.find((item) => {
         const status = item.delete?.status ?? 500;
@@ -171,7 +172,7 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
     return Promise.resolve();
   }
 
-  private letter(id: string, source: Record<string, unknown> | undefined): StoredLetter {
+  private letter(id: string, source: Readonly<Record<string, unknown>> | undefined): StoredLetter {
     const where = {
       location: `document ${id} in index ${this.index}`,
       remedy: `Fix the document or delete it (DELETE ${this.index}/_doc/${id}).`,
@@ -193,31 +194,29 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
   }
 
   private async prepare(replicas: number | undefined): Promise<void> {
-    if (await this.client.indices.exists({ index: this.index })) {
+    if (await this.client.indexExists(this.index)) {
       await this.addMissingFields();
       return;
     }
     try {
-      await this.client.indices.create({
+      await this.client.createIndex({
         index: this.index,
-        settings: {
-          number_of_shards: 1,
-          ...(replicas === undefined ? {} : { number_of_replicas: replicas }),
-        },
+        shards: 1,
+        ...(replicas === undefined ? {} : { replicas }),
         mappings: MAPPINGS,
       });
     } catch (error) {
       // Another run created it first.
-      if (!isAlreadyExists(error)) throw error;
+      if (!isSearchError(error, "already-exists")) throw error;
     }
   }
 
   /** Adds what the mapping of an index of an earlier version lacks; adding it twice is harmless. */
   private async addMissingFields(): Promise<void> {
-    const found = await this.client.indices.getMapping({ index: this.index });
-    const properties = Object.values(found)[0]?.mappings.properties ?? {};
+    const found = await this.client.readMappings({ index: this.index });
+    const properties = Object.values(found)[0] ?? {};
     if ("recordCut" in properties) return;
-    await this.client.indices.putMapping({ index: this.index, properties: { recordCut: RECORD_CUT } });
+    await this.client.addFields({ index: this.index, properties: { recordCut: RECORD_CUT } });
   }
 
   private step<T>(action: string, work: () => Promise<T>): Promise<T> {

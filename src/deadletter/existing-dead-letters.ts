@@ -63,7 +63,7 @@ async function findMissing(
     }
     case "elasticsearch": {
       if (clients.elasticsearch === undefined) return undefined;
-      return (await clients.elasticsearch.indices.exists({ index: location.index }))
+      return (await clients.elasticsearch.indexExists(location.index))
         ? undefined
         : "the index does not exist";
     }

@@ -34,6 +34,12 @@ export interface VerifyReport {
   readonly skipped: readonly { readonly name: string; readonly reason: string; readonly differs: boolean }[];
   /** Differing records, plus one for each table or index that exists on one side only. */
   readonly differences: number;
+  /**
+   * With a repair: the differences it leaves for a person, a record on one side only (without
+   * copyMissing), one unreadable, or a newer copy on a side this direction does not read; plus the
+   * tables or indices on one side only. Without a repair: every difference.
+   */
+  readonly unresolved: number;
 }
 
 export async function verify(settings: VerifySettings, deps: VerifyDependencies): Promise<VerifyReport> {
@@ -74,6 +80,21 @@ export async function verify(settings: VerifySettings, deps: VerifyDependencies)
       deps.onSide?.(parity);
     }
   }
-  const total = sides.reduce((n, side) => n + differences(side), 0) + skipped.filter((s) => s.differs).length;
-  return { range: settings.range, sides, skipped, differences: total };
+  const wholes = skipped.filter((s) => s.differs).length;
+  const total = sides.reduce((n, side) => n + differences(side), 0) + wholes;
+  const repair = settings.repair;
+  const unresolved =
+    repair === undefined
+      ? total
+      : wholes + sides.reduce((n, side) => n + leftByRepair(side, repair, settings.direction), 0);
+  return { range: settings.range, sides, skipped, differences: total, unresolved };
+}
+
+/**
+ * What a repair of one side does not settle. Older copies and ties are written from this side; a
+ * newer copy is written back by the other side's pass when the direction reads both sides.
+ */
+function leftByRepair(side: SideParity, repair: RepairSettings, direction: DirectionChoice): number {
+  const newerLeft = direction === "both" ? 0 : side.newer;
+  return (repair.copyMissing ? 0 : side.missing) + side.unreadable + newerLeft;
 }

@@ -1,6 +1,6 @@
 // Where the state lives, as the user writes it, and the backend that serves it. The clients come
 // from the caller, already connected with the same settings (TLS, credentials) as the data stores.
-import type { SearchClient } from "../stores/elasticsearch/search-client.js";
+import type { SearchClient } from "../stores/search/search-client.js";
 import type cassandra from "cassandra-driver";
 import { formatStateLocation, type StateLocation } from "../core/state-location.js";
 import type { StateStore } from "./state-store.js";

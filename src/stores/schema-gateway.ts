@@ -1,6 +1,6 @@
 // Reads both schemas, plans the tables, and creates what is missing: an index from a table's columns,
 // or (only with --create-tables) a table from an index's mapping.
-import type { SearchClient } from "./elasticsearch/search-client.js";
+import type { SearchClient } from "./search/search-client.js";
 import type cassandra from "cassandra-driver";
 import { ConfigError } from "../core/errors.js";
 import { StoreError } from "./store-errors.js";
@@ -12,9 +12,9 @@ import { cassandraFailure, hostStates } from "./cassandra/cassandra-errors.js";
 import { readKeyspaceSchema } from "./cassandra/keyspace-schema.js";
 import { createTimestampIndex } from "./cassandra/timestamp-index.js";
 import { timestampIndexRefusal, type CassandraCapabilities } from "./cassandra/capabilities.js";
-import { elasticsearchFailure } from "./elasticsearch/elasticsearch-errors.js";
-import { idPrefixForTable, indexForTable, type LayoutSettings } from "./elasticsearch/index-layout.js";
-import { discoverTypes, ensureTableIndex } from "./elasticsearch/index-schema.js";
+import { searchFailure } from "./search/search-failure.js";
+import { idPrefixForTable, indexForTable, type LayoutSettings } from "./search/index-layout.js";
+import { discoverTypes, ensureTableIndex } from "./search/index-schema.js";
 import { formatCqlType, formatCreateType, type UdtType } from "../core/cql-type.js";
 import { quoteIdentifier } from "../core/cql-identifier.js";
 import { cqlTypeForMapping } from "./values/es-mapping.js";
@@ -66,11 +66,7 @@ export class StoreSchemaGateway implements SchemaGateway {
       rethrowing(
         () => discoverTypes(this.elasticsearch, s.layout, s.names.timestamp),
         (error) =>
-          elasticsearchFailure(
-            error,
-            `read the mappings of ${s.layout.index}`,
-            this.elasticsearch.productName,
-          ),
+          searchFailure(error, `read the mappings of ${s.layout.index}`, this.elasticsearch.productName),
       ),
     ]);
     if (!keyspace.exists) {
@@ -95,7 +91,7 @@ export class StoreSchemaGateway implements SchemaGateway {
         content: plan.contentColumns,
       });
     } catch (error) {
-      const failure = elasticsearchFailure(
+      const failure = searchFailure(
         error,
         `create the index ${plan.es.index} for table ${plan.table}`,
         this.elasticsearch.productName,
@@ -135,11 +131,10 @@ export class StoreSchemaGateway implements SchemaGateway {
   async createTable(name: string, index: string): Promise<void> {
     const { keyspace, names, layout } = this.settings;
     const mapping = await rethrowing(
-      () => this.elasticsearch.indices.getMapping({ index }),
-      (error) =>
-        elasticsearchFailure(error, `read the mapping of index ${index}`, this.elasticsearch.productName),
+      () => this.elasticsearch.readMappings({ index }),
+      (error) => searchFailure(error, `read the mapping of index ${index}`, this.elasticsearch.productName),
     );
-    const properties = Object.values(mapping)[0]?.mappings.properties ?? {};
+    const properties = Object.values(mapping)[0] ?? {};
     const reserved = new Set([names.id, names.timestamp, names.tombstone, layout.typeField]);
     const columns: string[] = [];
     const udts: UdtType[] = [];

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
+import type { SearchFixture } from "../support/search-fixture.js";
 import cassandra from "cassandra-driver";
 import { ConvergenceCheck } from "../reliability/convergence.js";
 import { describeDivergence } from "../reliability/oracle.js";
@@ -17,7 +17,7 @@ import { cassandraOptions, connectTestSearch, runScopedName } from "../support/s
 describe("convergence under concurrent writers", () => {
   let stateDir: string;
   let cassandraClient: cassandra.Client;
-  let es: SearchClient;
+  let es: SearchFixture;
 
   before(async () => {
     stateDir = await mkdtemp(join(tmpdir(), "convergence-state-"));

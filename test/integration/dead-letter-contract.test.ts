@@ -72,7 +72,10 @@ const backends: Backend[] = [
       };
       const stored = async () => (await client.count({ index })).count;
       return {
-        store: await openDeadLetterStore({ backend: "elasticsearch", index }, { elasticsearch: client }),
+        store: await openDeadLetterStore(
+          { backend: "elasticsearch", index },
+          { elasticsearch: client.client },
+        ),
         stored,
         cleanup,
       };
@@ -350,7 +353,10 @@ describe("dead-letter store: search index of an earlier version", () => {
     const [current, index] = [runScopedName("letters_new"), runScopedName("letters_old")];
     try {
       // The index as the first release created it: the same strict mapping, without recordCut.
-      await openDeadLetterStore({ backend: "elasticsearch", index: current }, { elasticsearch: client });
+      await openDeadLetterStore(
+        { backend: "elasticsearch", index: current },
+        { elasticsearch: client.client },
+      );
       const mapping = Object.values(await client.indices.getMapping({ index: current }))[0]?.mappings;
       const { recordCut, ...properties } = mapping?.properties ?? {};
       assert.ok(recordCut, "a new index maps recordCut");
@@ -362,7 +368,10 @@ describe("dead-letter store: search index of an earlier version", () => {
         document: { ...letterToJson(letter({ reason: "old", table: "old" })), record: "{}" },
       });
 
-      const store = await openDeadLetterStore({ backend: "elasticsearch", index }, { elasticsearch: client });
+      const store = await openDeadLetterStore(
+        { backend: "elasticsearch", index },
+        { elasticsearch: client.client },
+      );
       await store.put([oversized()]);
       const letters = await all(store, "app");
       assert.deepEqual(letters.map((l) => [l.reason, l.recordCut?.omitted]).sort(), [

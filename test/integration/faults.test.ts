@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
+import type { SearchFixture } from "../support/search-fixture.js";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
@@ -37,7 +37,7 @@ describe("faults at random points of a run", () => {
   const ids: { table: Table; id: string }[] = [];
   let stateDir: string;
   let cassandraClient: cassandra.Client;
-  let es: SearchClient;
+  let es: SearchFixture;
   let world: ConvergenceWorld;
 
   before(async () => {

@@ -1,6 +1,7 @@
 // Records that become visible dated before a checkpoint already passed (a slow writer, a skewed clock,
 // a backdated import) are caught by the next run's look-back window and counted as late; with the
-// window turned off they are not, and only a repair over their range copies them.
+// window turned off they are not, and only a repair over their range (synced verify --repair
+// --copy-missing) copies them.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
@@ -73,11 +74,43 @@ describe("late writes", () => {
     assert.ok(range.lookbackFrom !== undefined && range.lookbackFrom < range.begin, JSON.stringify(range));
   });
 
-  it("misses both with --lookback 0", async () => {
+  it("misses both with --lookback 0; verify --repair --copy-missing then copies them", async () => {
     const ids = await lateWrites("missed");
     const next = await h.run(["--tables", "missed", "--name", "missed", "--lookback", "0"]);
     assert.equal(next.code, EXIT.success, JSON.stringify(next.summary));
     assert.deepEqual(await copied("missed", ids), [false, false]);
     assert.equal((next.summary["totals"] as Record<string, number>)["late"], 0);
+
+    // A repair leaves a record on one side only alone unless asked: it may be a hard delete.
+    const alone = await verify("--repair");
+    assert.equal(alone.code, EXIT.differ, alone.stderr);
+    assert.deepEqual([alone.report.outcome, alone.report.unresolved], ["partly repaired", 2]);
+    assert.deepEqual(await copied("missed", ids), [false, false]);
+
+    const repaired = await verify("--repair", "--copy-missing");
+    assert.equal(repaired.code, EXIT.success, repaired.stderr);
+    assert.deepEqual([repaired.report.outcome, repaired.report.unresolved], ["repaired", 0]);
+    assert.deepEqual(
+      repaired.report.sides.map((s) => [s.side, s.missing, s.repaired, s.repairFailed]),
+      [
+        ["cassandra", 1, 1, 0],
+        ["elasticsearch", 1, 1, 0],
+      ],
+    );
+    assert.deepEqual(await copied("missed", ids), [true, true]);
+    await h.refresh();
+    const after = await verify();
+    assert.deepEqual([after.code, after.report.outcome], [EXIT.success, "equal"]);
   });
+
+  async function verify(...extra: string[]): Promise<{ code: number; stderr: string; report: VerifyJson }> {
+    const result = await h.cli(["verify", ...h.baseArgs(), "--tables", "missed", "--json", ...extra]);
+    return { code: result.code, stderr: result.stderr, report: JSON.parse(result.stdout) as VerifyJson };
+  }
 });
+
+interface VerifyJson {
+  outcome: string;
+  unresolved?: number;
+  sides: { side: string; missing: number; repaired: number; repairFailed: number }[];
+}

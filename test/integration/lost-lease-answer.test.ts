@@ -11,8 +11,8 @@ import { EXIT } from "../../src/cli/exit-codes.js";
 import { parseStateLocation, type StateLocation } from "../../src/core/state-location.js";
 import { openStateStore } from "../../src/state/open-state-store.js";
 import type { Lease, LeaseResult, StateStore } from "../../src/state/state-store.js";
-import { connectElasticsearch } from "../../src/stores/elasticsearch/connect.js";
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
+import { connectSearch } from "../../src/cli/connections.js";
+import type { SearchClient } from "../../src/stores/search/search-client.js";
 import { Harness } from "../support/harness.js";
 import { lostAnswerRelay, type RelayedRequest } from "../support/lost-answer.js";
 import { lostCqlAnswerRelay, type CqlRequest } from "../support/lost-cql-answer.js";
@@ -132,7 +132,7 @@ const backends: Backend[] = [
       const relay = await lostAnswerRelay(node.hostname, Number(node.port), httpWrite(write));
       const client = await searchClient(h, `http://127.0.0.1:${relay.port}`);
       const location = stateLocation(h, "elasticsearch");
-      const direct = await openStateStore(location, { elasticsearch: h.es }, { replicas: 0 });
+      const direct = await openStateStore(location, { elasticsearch: h.search }, { replicas: 0 });
       const relayed = await openStateStore(location, { elasticsearch: client });
       cleanups.push(async () => {
         await client.close();
@@ -155,7 +155,7 @@ const backends: Backend[] = [
 const cleanups: (() => Promise<void>)[] = [];
 
 function searchClient(h: Harness, url: string): Promise<SearchClient> {
-  return connectElasticsearch(
+  return connectSearch(
     {
       nodes: [url],
       product: "auto",
@@ -248,7 +248,7 @@ describe("a lease write whose answer is lost", () => {
         }
         const state = await openStateStore(stateLocation(h, backend.backend), {
           cassandra: h.cassandra,
-          elasticsearch: h.es,
+          elasticsearch: h.search,
         });
         assert.equal(await state.getLease(name), undefined, "the run left its lease behind");
         assert.notEqual(await state.getCheckpoint(name), undefined);

@@ -10,8 +10,8 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { EXIT } from "../../src/cli/exit-codes.js";
-import { connectElasticsearch } from "../../src/stores/elasticsearch/connect.js";
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
+import { connectSearch } from "../../src/cli/connections.js";
+import { searchFixture, type SearchFixture } from "../support/search-fixture.js";
 import { Harness } from "../support/harness.js";
 import {
   assertNoSecret,
@@ -34,7 +34,7 @@ const noOsTls =
 
 describe("OpenSearch with the security plugin", { skip: noOsTls }, () => {
   let h: Harness;
-  let os: SearchClient | undefined;
+  let os: SearchFixture | undefined;
   let runOwn: ReturnType<typeof ownIndexRuns>;
   const rowName = "over tls to opensearch";
 
@@ -43,19 +43,21 @@ describe("OpenSearch with the security plugin", { skip: noOsTls }, () => {
     runOwn = ownIndexRuns(h);
     await createItems(h, rowName);
     // synced's own OpenSearch client, to read back what the runs wrote.
-    os = await connectElasticsearch(
-      {
-        nodes: [osTlsUrl ?? ""],
-        product: "opensearch",
-        versioning: "optimistic",
-        auth: {
-          kind: "basic",
-          username: h.servers.elasticsearchUsername,
-          password: h.servers.elasticsearchPassword,
+    os = searchFixture(
+      await connectSearch(
+        {
+          nodes: [osTlsUrl ?? ""],
+          product: "opensearch",
+          versioning: "optimistic",
+          auth: {
+            kind: "basic",
+            username: h.servers.elasticsearchUsername,
+            password: h.servers.elasticsearchPassword,
+          },
+          tls: { insecure: false, ca: cert("ca.crt") },
         },
-        tls: { insecure: false, ca: cert("ca.crt") },
-      },
-      10_000,
+        10_000,
+      ),
     );
   });
 

@@ -55,7 +55,7 @@ describe("runs and their state", () => {
 
       const state = await openStateStore(parseStateLocation(location), {
         cassandra: h.cassandra,
-        elasticsearch: h.es,
+        elasticsearch: h.search,
       });
       const history = await state.recentRuns(`cp-${backend}`, 10);
       assert.equal(history.length, 7);

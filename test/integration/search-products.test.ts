@@ -1,12 +1,16 @@
 // Whatever answers at --es-nodes, Elasticsearch or OpenSearch: synced finds out which, refuses a
 // --es-product that names the other, and reads an index spread over several shards in parallel
 // slices with every document exactly once (a sort that is not total per point in time loses some;
-// OpenSearch is read through scroll contexts for that reason). The test command runs this
-// file against each product it starts.
+// OpenSearch is read through scroll contexts for that reason), and reads a map field's mapping back
+// as the map type whichever product holds it. The test command runs this file against each product
+// it starts.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
+import { parseCqlType } from "../../src/core/cql-type.js";
+import { MAP_FIELD_TYPE } from "../../src/stores/search/mapping.js";
+import { esMappingFor } from "../../src/stores/values/es-mapping.js";
 import { Harness, tableStats } from "../support/harness.js";
 
 const DOCUMENTS = 300;
@@ -83,5 +87,33 @@ describe("search products", () => {
     assert.equal(stats["written"], DOCUMENTS);
     const rows = await h.cassandra.execute(`SELECT count(*) FROM ${h.keyspace}.items`);
     assert.equal(Number(rows.first().get(0)), DOCUMENTS);
+  });
+
+  it("reads a map field back as the map type it was written as, on either product", async () => {
+    const tagged = `${h.index}-tagged`;
+    await h.search.createIndex({
+      index: tagged,
+      mappings: {
+        properties: {
+          id: { type: "keyword" },
+          tmstmp: { type: "date_nanos" },
+          tags: esMappingFor(parseCqlType("map<text, int>")),
+        },
+      },
+    });
+    // Stored under the product's own name for it...
+    const stored = Object.values(await h.es.indices.getMapping({ index: tagged }))[0]?.mappings.properties;
+    assert.equal(stored?.["tags"]?.type, h.es.product === "opensearch" ? "flat_object" : "flattened");
+    // ...and read back by synced as the map type, whichever product holds it.
+    const read = Object.values(await h.search.readMappings({ index: tagged }))[0];
+    assert.equal(read?.["tags"]?.type, MAP_FIELD_TYPE);
+    // So a table is not made of it for the reason that holds for a map, not for an unknown type.
+    const result = await h.run(["--tables", "tagged", "--create-tables", "--direction", "to-cassandra"]);
+    const skipped = result.summary["skipped"] as { name: string; reason: string }[];
+    assert.match(
+      skipped.find((s) => s.name === "tagged")?.reason ?? "",
+      /cannot create the table from index .*tags.*holds arbitrary JSON, which no CQL type describes/,
+      JSON.stringify(result.summary),
+    );
   });
 });

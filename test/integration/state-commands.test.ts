@@ -81,7 +81,7 @@ describe("synced status and synced state", () => {
       // A run of the configuration holds the lease: the checkpoint is not touched.
       const store = await openStateStore(parseStateLocation(state), {
         cassandra: h.cassandra,
-        elasticsearch: h.es,
+        elasticsearch: h.search,
       });
       try {
         const held = await store.acquireLease(name, "run-elsewhere", "other-host:1:1", 60_000);

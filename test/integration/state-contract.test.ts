@@ -64,7 +64,7 @@ const backends: Backend[] = [
         return {
           store: await openStateStore(
             { backend: "elasticsearch", index },
-            { elasticsearch: client },
+            { elasticsearch: client.client },
             options,
           ),
           cleanup,
@@ -379,7 +379,7 @@ describe("state store set-up", () => {
     try {
       await client.indices.create({ index, mappings: { properties: { kind: { type: "text" } } } });
       await assert.rejects(
-        openStateStore({ backend: "elasticsearch", index }, { elasticsearch: client }),
+        openStateStore({ backend: "elasticsearch", index }, { elasticsearch: client.client }),
         /is not a synced state index/,
       );
     } finally {

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { estypes } from "@elastic/elasticsearch";
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
+import type { SearchFixture } from "../support/search-fixture.js";
 import cassandra from "cassandra-driver";
 import { stableStringify, type JsonValue } from "../../src/core/canonical-json.js";
 import { native, parseCqlType, type CqlType, type UdtDefinition } from "../../src/core/cql-type.js";
@@ -74,7 +74,7 @@ async function readColumnTypes(client: cassandra.Client, keyspace: string): Prom
 async function withServers(
   run: (
     cql: cassandra.Client,
-    es: SearchClient,
+    es: SearchFixture,
     keyspace: string,
     index: string,
     values: ValueFixtures,
@@ -122,9 +122,14 @@ function encodeRow(row: cassandra.types.Row, columns: Map<string, CqlType>): Rec
   return document;
 }
 
-async function createIndex(es: SearchClient, index: string, columns: Map<string, CqlType>): Promise<void> {
+/** synced's mapping of a column, for the fixture's request: the same JSON. */
+function mappingFor(type: CqlType): estypes.MappingProperty {
+  return esMappingFor(type) as estypes.MappingProperty;
+}
+
+async function createIndex(es: SearchFixture, index: string, columns: Map<string, CqlType>): Promise<void> {
   const properties: Record<string, estypes.MappingProperty> = {};
-  for (const [name, type] of columns) properties[name] = esMappingFor(type);
+  for (const [name, type] of columns) properties[name] = mappingFor(type);
   await es.indices.create({ index, mappings: { dynamic: "strict", properties } });
 }
 
@@ -237,7 +242,7 @@ describe("values round trip between Cassandra and Elasticsearch", () => {
       assert.deepStrictEqual(document, { hi: 2n ** 63n - 1n, lo: -(2n ** 63n) });
       await es.indices.create({
         index,
-        mappings: { properties: { hi: esMappingFor(type), lo: esMappingFor(type) } },
+        mappings: { properties: { hi: mappingFor(type), lo: mappingFor(type) } },
       });
       await es.index({ index, id: "1", document, refresh: true });
       const stored = await es.get<Record<string, unknown>>({ index, id: "1" });

@@ -1,7 +1,7 @@
 // One keyspace and its index(es) for the convergence checker: both table shapes, one layout, the
 // writes other applications make (ordinary INSERTs and index calls, tmstmp set by the writer), and
 // what each store holds afterwards, one value per record.
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
+import type { SearchFixture } from "../support/search-fixture.js";
 import cassandra from "cassandra-driver";
 import type { Value } from "./oracle.js";
 
@@ -36,7 +36,7 @@ export class ConvergenceWorld {
     readonly name: string,
     readonly layout: Layout,
     private readonly cassandra: cassandra.Client,
-    private readonly es: SearchClient,
+    private readonly es: SearchFixture,
   ) {}
 
   /** The flags that point synced at this world. */

@@ -5,7 +5,7 @@
 // winner, and a second one must find nothing left to write.
 import { spawn } from "node:child_process";
 import { setTimeout as delay } from "node:timers/promises";
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
+import type { SearchFixture } from "../support/search-fixture.js";
 import type cassandra from "cassandra-driver";
 import { MAIN, runSynced, type CliResult } from "../support/cli.js";
 import { serverArgs, serverSecrets } from "../support/servers.js";
@@ -26,7 +26,7 @@ export interface ConvergenceOptions {
   /** Also stop some runs with SIGKILL or SIGTERM at a random moment, as a crash or an eviction would. */
   readonly faults?: boolean;
   readonly cassandra: cassandra.Client;
-  readonly es: SearchClient;
+  readonly es: SearchFixture;
   readonly log: (line: string) => void;
 }
 

@@ -20,8 +20,9 @@ import type { StateStore } from "../../src/state/state-store.js";
 import type { CassandraCapabilities } from "../../src/stores/cassandra/capabilities.js";
 import { CassandraStore, type CassandraStoreSettings } from "../../src/stores/cassandra/cassandra-store.js";
 import { clusterCapabilities } from "../../src/stores/cassandra/connect.js";
-import { ElasticsearchStore } from "../../src/stores/elasticsearch/elasticsearch-store.js";
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
+import { SearchStore } from "../../src/stores/search/search-store.js";
+import type { SearchClient } from "../../src/stores/search/search-client.js";
+import type { SearchFixture } from "./search-fixture.js";
 import { planSettings, StoreSchemaGateway, type SchemaSettings } from "../../src/stores/schema-gateway.js";
 import type { PlanSettings } from "../../src/reconcile/plan-tables.js";
 import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
@@ -70,7 +71,8 @@ function newCassandraClient(): cassandra.Client {
 export class Harness {
   readonly servers = testServers();
   #cassandra: cassandra.Client;
-  readonly es: SearchClient;
+  /** Arranges and inspects the search side as other applications would. */
+  readonly es: SearchFixture;
   /** What the test Cassandra can do, as synced finds out (read once the session is connected). */
   #capabilities: CassandraCapabilities | undefined;
 
@@ -78,7 +80,7 @@ export class Harness {
     readonly keyspace: string,
     readonly index: string,
     readonly stateDir: string,
-    es: SearchClient,
+    es: SearchFixture,
   ) {
     this.#cassandra = newCassandraClient();
     this.es = es;
@@ -86,6 +88,11 @@ export class Harness {
 
   get cassandra(): cassandra.Client {
     return this.#cassandra;
+  }
+
+  /** synced's own client of the search side, for the code under test. */
+  get search(): SearchClient {
+    return this.es.client;
   }
 
   get capabilities(): CassandraCapabilities {
@@ -181,7 +188,7 @@ export class Harness {
 
   /** The schema gateway of this world, with the command's defaults: an index per table. */
   schema(capabilities: CassandraCapabilities = this.capabilities): StoreSchemaGateway {
-    return new StoreSchemaGateway(this.cassandra, this.es, { ...this.#schemaSettings(), capabilities });
+    return new StoreSchemaGateway(this.cassandra, this.search, { ...this.#schemaSettings(), capabilities });
   }
 
   /** What the engine plans this world's tables with: the command's defaults, every table. */
@@ -210,12 +217,12 @@ export class Harness {
    */
   stores(capabilities: CassandraCapabilities = this.capabilities): {
     cassandra: CassandraStore;
-    elasticsearch: ElasticsearchStore;
+    elasticsearch: SearchStore;
   } {
     return {
       cassandra: this.cassandraStore({ capabilities }),
-      elasticsearch: new ElasticsearchStore({
-        client: this.es,
+      elasticsearch: new SearchStore({
+        client: this.search,
         versioning: "optimistic",
         slices: 1,
         concurrency: 2,

@@ -3,8 +3,8 @@
 import { randomBytes } from "node:crypto";
 import type { ClientOptions as ElasticsearchOptions } from "@elastic/elasticsearch";
 import cassandra from "cassandra-driver";
-import { connectElasticsearch } from "../../src/stores/elasticsearch/connect.js";
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
+import { connectSearch } from "../../src/cli/connections.js";
+import { searchFixture, type SearchFixture } from "./search-fixture.js";
 
 export interface TestServers {
   readonly cassandraHost: string;
@@ -88,11 +88,11 @@ export function elasticsearchOptions(extra: ElasticsearchOptions = {}): Elastics
 
 /**
  * synced's own client for the test search server, whichever product answers there (Elasticsearch
- * or OpenSearch), so the same tests run against each.
+ * or OpenSearch), so the same tests run against each, with the fixture that arranges data there.
  */
-export function connectTestSearch(): Promise<SearchClient> {
+export async function connectTestSearch(): Promise<SearchFixture> {
   const servers = testServers();
-  return connectElasticsearch(
+  const client = await connectSearch(
     {
       nodes: [servers.elasticsearchUrl],
       product: "auto",
@@ -106,4 +106,5 @@ export function connectTestSearch(): Promise<SearchClient> {
     },
     10_000,
   );
+  return searchFixture(client);
 }

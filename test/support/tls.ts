@@ -5,7 +5,6 @@ import assert from "node:assert/strict";
 import { mkdtemp } from "node:fs/promises";
 import cassandra from "cassandra-driver";
 import { join } from "node:path";
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
 import type { CliResult } from "./cli.js";
 import type { Harness } from "./harness.js";
 
@@ -38,11 +37,14 @@ export const outputs = (what: string, result: CliResult): Place[] => [
   { path: `${what} stderr`, text: result.stderr },
 ];
 
+/** The search fixture, or a client of the Elasticsearch client's own. */
+interface CountingClient {
+  readonly indices: { refresh(request: { index: string }): Promise<unknown> };
+  count(request: { index: string }): Promise<{ count: number }>;
+}
+
 /** How many documents the index of table `items` under `index` holds. */
-export async function written(
-  client: Pick<SearchClient, "indices" | "count">,
-  index: string,
-): Promise<number> {
+export async function written(client: CountingClient, index: string): Promise<number> {
   await client.indices.refresh({ index: `${index}-items` });
   return (await client.count({ index: `${index}-items` })).count;
 }

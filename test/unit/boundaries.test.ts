@@ -70,4 +70,71 @@ describe("architecture boundaries", () => {
     );
     assert.deepEqual(await problems("src/config/fixture.ts", 'export * from "../core/names.js";\n'), []);
   });
+
+  async function caught(file: string, from: string): Promise<string[]> {
+    return problems(file, `import x from "${from}";\nexport { x };\n`);
+  }
+
+  it("keeps the search products' adapters and clients out of the state and the dead letters", async () => {
+    for (const [file, from] of [
+      ["src/state/elasticsearch/fixture.ts", "../../stores/elasticsearch/elasticsearch-client.js"],
+      ["src/state/elasticsearch/fixture.ts", "../../stores/opensearch/opensearch-client.js"],
+      ["src/state/fixture.ts", "../stores/elasticsearch/connect.js"],
+      ["src/state/elasticsearch/fixture.ts", "@elastic/elasticsearch"],
+      ["src/deadletter/fixture.ts", "../stores/opensearch/opensearch-errors.js"],
+      ["src/deadletter/fixture.ts", "../stores/elasticsearch/elasticsearch-errors.js"],
+      ["src/deadletter/fixture.ts", "@opensearch-project/opensearch"],
+    ] as const) {
+      const found = await caught(file, from);
+      assert.equal(found.length, 1, `${file} importing ${from}: ${found.join("; ")}`);
+      assert.match(found[0] ?? "", /no-restricted-imports/);
+    }
+    for (const [file, from] of [
+      ["src/state/elasticsearch/fixture.ts", "../../stores/search/search-client.js"],
+      ["src/state/fixture.ts", "./elasticsearch/elasticsearch-state-store.js"],
+      ["src/deadletter/fixture.ts", "../state/elasticsearch/elasticsearch-schema.js"],
+      ["src/deadletter/fixture.ts", "../stores/search/search-error.js"],
+      ["src/state/cassandra/fixture.ts", "cassandra-driver"],
+    ] as const) {
+      assert.deepEqual(await caught(file, from), [], `${file} importing ${from}`);
+    }
+  });
+
+  it("lets only the command line's wiring choose a search product's client", async () => {
+    for (const [file, from] of [
+      ["src/cli/record-stores.ts", "../stores/elasticsearch/connect.js"],
+      ["src/cli/fixture.ts", "../stores/opensearch/connect.js"],
+      ["src/cli/fixture.ts", "@opensearch-project/opensearch"],
+      ["src/stores/schema-gateway.ts", "./elasticsearch/elasticsearch-client.js"],
+      ["src/stores/values/fixture.ts", "../opensearch/mappings.js"],
+    ] as const) {
+      assert.equal((await caught(file, from)).length, 1, `${file} importing ${from}`);
+    }
+    assert.deepEqual(await caught("src/cli/connections.ts", "../stores/elasticsearch/connect.js"), []);
+    assert.deepEqual(await caught("src/cli/connections.ts", "../stores/opensearch/connect.js"), []);
+    assert.deepEqual(await caught("src/cli/record-stores.ts", "../stores/search/search-store.js"), []);
+  });
+
+  it("keeps each search product's folder apart from the other's, and the shared code neutral", async () => {
+    for (const [file, from] of [
+      ["src/stores/elasticsearch/fixture.ts", "../opensearch/serializer.js"],
+      ["src/stores/elasticsearch/fixture.ts", "../../stores/opensearch/connect.js"],
+      ["src/stores/elasticsearch/fixture.ts", "@opensearch-project/opensearch"],
+      ["src/stores/opensearch/fixture.ts", "../elasticsearch/elasticsearch-client.js"],
+      ["src/stores/opensearch/fixture.ts", "@elastic/elasticsearch"],
+      ["src/stores/search/fixture.ts", "../elasticsearch/serializer.js"],
+      ["src/stores/search/fixture.ts", "../opensearch/mappings.js"],
+      ["src/stores/search/fixture.ts", "@elastic/elasticsearch"],
+    ] as const) {
+      assert.equal((await caught(file, from)).length, 1, `${file} importing ${from}`);
+    }
+    for (const [file, from] of [
+      ["src/stores/elasticsearch/fixture.ts", "../search/search-client.js"],
+      ["src/stores/elasticsearch/fixture.ts", "@elastic/elasticsearch"],
+      ["src/stores/opensearch/fixture.ts", "../search/search-error.js"],
+      ["src/stores/opensearch/fixture.ts", "@opensearch-project/opensearch"],
+    ] as const) {
+      assert.deepEqual(await caught(file, from), [], `${file} importing ${from}`);
+    }
+  });
 });

@@ -163,8 +163,8 @@ describe("synced watch, plan, verify, status and state", () => {
       state: (action: string, flags: Record<string, unknown>, state: unknown) => {
         seen.push([action, flags["keyspace"], state]);
       },
-      verify: (flags: Record<string, unknown>, limit: number) => {
-        seen.push(["verify", flags["keyspace"], limit]);
+      verify: (flags: Record<string, unknown>, verify: unknown) => {
+        seen.push(["verify", flags["keyspace"], verify]);
       },
       plan: (flags: Record<string, unknown>, sample: number) => {
         seen.push(["plan", flags["keyspace"], sample]);
@@ -175,6 +175,8 @@ describe("synced watch, plan, verify, status and state", () => {
     };
     await buildCli(["status", "--state", "s", "--runs", "5"], handlers).parseAsync();
     await buildCli(["verify", "-k", "app", "--limit", "7"], handlers).parseAsync();
+    await buildCli(["verify", "-k", "app", "--repair"], handlers).parseAsync();
+    await buildCli(["verify", "-k", "app", "--repair", "--copy-missing"], handlers).parseAsync();
     await buildCli(["plan", "-k", "app"], handlers).parseAsync();
     await buildCli(["watch", "-k", "app", "--every", "5m"], handlers).parseAsync();
     await buildCli(["watch", "--every", "1s", "--listen", "0.0.0.0:0"], handlers).parseAsync();
@@ -182,7 +184,9 @@ describe("synced watch, plan, verify, status and state", () => {
     await buildCli(["state", "reset", "-k", "app"], handlers).parseAsync();
     assert.deepEqual(seen, [
       ["status", "s", { yes: false, runs: 5 }],
-      ["verify", "app", 7],
+      ["verify", "app", { limit: 7, repair: false, copyMissing: false }],
+      ["verify", "app", { limit: 20, repair: true, copyMissing: false }],
+      ["verify", "app", { limit: 20, repair: true, copyMissing: true }],
       ["plan", "app", 5],
       ["watch", { everyMs: 300_000, listen: { host: "127.0.0.1", port: 9464 } }],
       ["watch", { everyMs: 1000, listen: { host: "0.0.0.0", port: 0 } }],
@@ -201,6 +205,11 @@ describe("synced watch, plan, verify, status and state", () => {
       async () =>
         buildCli(["verify", "--limit", "-1"], { ...handlers, verify: () => undefined }).parseAsync(),
       /--limit must be a whole number of ids from 0 to 1000000; found "-1"/,
+    );
+    await assert.rejects(
+      async () =>
+        buildCli(["verify", "--copy-missing"], { ...handlers, verify: () => undefined }).parseAsync(),
+      /--copy-missing copies as part of a repair; give it with --repair/,
     );
     const watching = { ...handlers, watch: () => undefined };
     await assert.rejects(async () => buildCli(["watch"], watching).parseAsync(), /needs --every <duration>/);
@@ -231,7 +240,7 @@ describe("the counts of verify, dead-letters list, plan and status", () => {
   const counted: unknown[] = [];
   const handlers = {
     run: () => assert.fail("run must not run"),
-    verify: (_flags: unknown, limit: number) => void counted.push(limit),
+    verify: (_flags: unknown, verify: { limit: number }) => void counted.push(verify.limit),
     deadLetters: (_action: unknown, _flags: unknown, letters: { limit: number }) =>
       void counted.push(letters.limit),
     plan: (_flags: unknown, sample: number) => void counted.push(sample),

@@ -3,12 +3,12 @@
 // the request plan, not Elasticsearch (the integration tests write to the real server).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { SearchClient } from "../../src/stores/elasticsearch/search-client.js";
+import type { BulkRequest, BulkResult, SearchClient } from "../../src/stores/search/search-client.js";
 import {
   bulkWrite,
   BulkRetriesExhaustedError,
   type EsWriteSettings,
-} from "../../src/stores/elasticsearch/bulk-write.js";
+} from "../../src/stores/search/bulk-write.js";
 import type { PlannedWrite } from "../../src/reconcile/record-store.js";
 import { plan, record } from "../support/memory-stores.js";
 
@@ -23,15 +23,16 @@ function fakeClient(answer: (id: string, attempt: number) => number): {
   let max = 0;
   const attempts = new Map<string, number>();
   const requests: string[][] = [];
-  const bulk = async ({ operations }: { operations: unknown[] }): Promise<unknown> => {
+  const bulk = async ({ lines }: BulkRequest): Promise<BulkResult> => {
     inFlight++;
     max = Math.max(max, inFlight);
-    const actions = operations.filter((_, i) => i % 2 === 0) as Action[];
+    const actions = lines.filter((_, i) => i % 2 === 0) as Action[];
     const ids = actions.map((a) => Object.values(a)[0]?._id ?? "");
     requests.push(ids);
     await new Promise((resolve) => setImmediate(resolve));
     inFlight--;
     return {
+      errors: true,
       items: ids.map((id) => {
         const attempt = (attempts.get(id) ?? 0) + 1;
         attempts.set(id, attempt);

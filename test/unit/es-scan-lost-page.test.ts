@@ -3,20 +3,17 @@
 // answer the page after). A fake view stands in for the cluster: this is the paging plan.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { errors } from "@elastic/elasticsearch";
 import type {
   ScanPage,
   ScanPageRequest,
   ScanView,
   SearchClient,
-} from "../../src/stores/elasticsearch/search-client.js";
-import {
-  POINT_IN_TIME_RESTARTS,
-  scanIndex,
-  type ScanRestartCause,
-} from "../../src/stores/elasticsearch/scan.js";
-import { formatEsTimestamp } from "../../src/stores/elasticsearch/timestamps.js";
-import { isTransientElasticsearchError } from "../../src/stores/elasticsearch/transient-errors.js";
+} from "../../src/stores/search/search-client.js";
+import { POINT_IN_TIME_RESTARTS, scanIndex, type ScanRestartCause } from "../../src/stores/search/scan.js";
+import { formatEsTimestamp } from "../../src/stores/search/timestamps.js";
+import { isTransientSearchError } from "../../src/stores/search/transient-errors.js";
+import type { SearchError } from "../../src/stores/search/search-error.js";
+import { answerError, noAnswerError } from "../../src/stores/search/search-error.js";
 import { plan } from "../support/memory-stores.js";
 
 const ids = [1, 2, 3, 4, 5].map((n) => `0000000${n}-0000-4000-8000-000000000000`);
@@ -27,6 +24,10 @@ const hits = ids.map((id, i) => ({
   _seq_no: i,
   _primary_term: 1,
 }));
+
+interface FakeCursor {
+  readonly position: number;
+}
 
 interface FakeView extends ScanView {
   /** Where the cluster's cursor stands: a scroll moves it with every page it reads. */
@@ -57,13 +58,14 @@ function fakeCluster(
         request.after === undefined
           ? 0
           : repeatableContinuations
-            ? (request.after.position as number)
+            ? (request.after as FakeCursor).position
             : fake.served;
       const page = hits.slice(from, from + 2);
       fake.served = from + page.length;
       const error = fail(state.reads.length, request);
       if (error) return Promise.reject(error);
-      return Promise.resolve({ hits: page, next: page.length === 0 ? undefined : { position: fake.served } });
+      const next: FakeCursor | undefined = page.length === 0 ? undefined : { position: fake.served };
+      return Promise.resolve({ hits: page, next });
     },
     closeView: (): Promise<void> => {
       state.closed++;
@@ -89,7 +91,7 @@ function retrying(counter: { retried: number }) {
       try {
         return await operation();
       } catch (error) {
-        if (attempt >= 3 || !isTransientElasticsearchError(error)) throw error;
+        if (attempt >= 3 || !isTransientSearchError(error)) throw error;
         counter.retried++;
       }
     }
@@ -116,7 +118,7 @@ async function scan(
   return seen;
 }
 
-const lostAnswer = (): errors.ConnectionError => new errors.ConnectionError("socket hang up");
+const lostAnswer = (): SearchError => noAnswerError("socket hang up", false, undefined);
 
 describe("a page whose answer was lost", () => {
   it("starts a scroll over in a new view instead of asking for the next page again", async () => {
@@ -129,7 +131,7 @@ describe("a page whose answer was lost", () => {
       restarts.map((r) => r.kind),
       ["page lost"],
     );
-    assert.ok(restarts[0]?.kind === "page lost" && restarts[0].error instanceof errors.ConnectionError);
+    assert.ok(restarts[0]?.kind === "page lost" && isTransientSearchError(restarts[0].error));
     assert.equal(counter.retried, 0);
     assert.equal(fake.opened, 2);
     assert.equal(fake.closed, 2);
@@ -156,13 +158,12 @@ describe("a page whose answer was lost", () => {
   });
 
   it("rethrows a refusal of a scroll page without starting over", async () => {
-    const refusal = new errors.ResponseError({
-      body: { error: { type: "parsing_exception" }, status: 400 },
-      statusCode: 400,
-      headers: {},
-      warnings: null,
-      meta: {} as never,
-    });
+    const refusal = answerError(
+      400,
+      { error: { type: "parsing_exception" } },
+      "parsing_exception",
+      undefined,
+    );
     const fake = fakeCluster(false, (n) => (n === 2 ? refusal : undefined));
     const restarts: ScanRestartCause[] = [];
     await assert.rejects(scan(fake.client, restarts), (error) => error === refusal);
@@ -175,7 +176,7 @@ describe("a page whose answer was lost", () => {
       request.after === undefined ? undefined : lostAnswer(),
     );
     const restarts: ScanRestartCause[] = [];
-    await assert.rejects(scan(fake.client, restarts), (error) => error instanceof errors.ConnectionError);
+    await assert.rejects(scan(fake.client, restarts), (error) => isTransientSearchError(error));
     assert.equal(restarts.length, POINT_IN_TIME_RESTARTS);
     assert.equal(fake.opened, POINT_IN_TIME_RESTARTS + 1);
     assert.equal(fake.closed, fake.opened);

@@ -4,8 +4,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { errors, type Client } from "@elastic/elasticsearch";
 import { ElasticsearchClient } from "../../src/stores/elasticsearch/elasticsearch-client.js";
-import { POINT_IN_TIME_RESTARTS, scanIndex } from "../../src/stores/elasticsearch/scan.js";
-import { formatEsTimestamp } from "../../src/stores/elasticsearch/timestamps.js";
+import { POINT_IN_TIME_RESTARTS, scanIndex } from "../../src/stores/search/scan.js";
+import { formatEsTimestamp } from "../../src/stores/search/timestamps.js";
+import { isSearchError } from "../../src/stores/search/search-error.js";
 import { plan } from "../support/memory-stores.js";
 
 function responseError(statusCode: number, type: string): errors.ResponseError {
@@ -87,7 +88,7 @@ describe("Elasticsearch scan after a lost point in time", () => {
 
   it("rethrows any other error without starting over", async () => {
     const fake = fakeClient((n) => (n === 2 ? responseError(400, "parsing_exception") : undefined));
-    await assert.rejects(scan(fake.client), (error) => error instanceof errors.ResponseError);
+    await assert.rejects(scan(fake.client), (error) => isSearchError(error, "refused"));
     assert.deepEqual(fake.opened, ["pit-1"]);
     assert.deepEqual(fake.closed, ["pit-1"]);
   });
@@ -95,7 +96,7 @@ describe("Elasticsearch scan after a lost point in time", () => {
   it("gives up when the point in time keeps being lost", async () => {
     const fake = fakeClient(() => pitLost());
     const restarted: string[] = [];
-    await assert.rejects(scan(fake.client, restarted), (error) => error instanceof errors.ResponseError);
+    await assert.rejects(scan(fake.client, restarted), (error) => isSearchError(error, "view-lost"));
     assert.equal(restarted.length, POINT_IN_TIME_RESTARTS);
     assert.equal(fake.opened.length, POINT_IN_TIME_RESTARTS + 1);
     assert.equal(fake.closed.length, fake.opened.length);

@@ -8,7 +8,7 @@ import {
   formatEsTimestamp,
   parseEsTimestamp,
   unwritableVersion,
-} from "../../src/stores/elasticsearch/timestamps.js";
+} from "../../src/stores/search/timestamps.js";
 
 /** A deterministic spread of microsecond instants from year 100 to 9999. */
 function instants(count: number): bigint[] {

@@ -1,46 +1,24 @@
-// The OpenSearch adapter's translations: each request of the Elasticsearch client's flat form becomes
-// the REST call OpenSearch takes, mappings name OpenSearch's types, errors become the Elasticsearch
-// client's classes. No server is involved.
+// The OpenSearch adapter's translations: each operation of synced's SearchClient becomes the REST
+// call OpenSearch takes, and mappings name OpenSearch's map type on their way out and back. No server
+// is involved (search-products.test.ts reads a mapping back from a real node).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { errors as esErrors } from "@elastic/elasticsearch";
-import { errors as osErrors } from "@opensearch-project/opensearch";
-import {
-  isPointInTimeLost,
-  isTransientElasticsearchError,
-} from "../../src/stores/elasticsearch/transient-errors.js";
-import { forOpenSearch } from "../../src/stores/opensearch/mappings.js";
-import { restCalls, segment, splitRequest } from "../../src/stores/opensearch/opensearch-client.js";
-import { asElasticsearchError } from "../../src/stores/opensearch/opensearch-errors.js";
+import { fromOpenSearch, toOpenSearch } from "../../src/stores/opensearch/mappings.js";
+import { restCalls, segment } from "../../src/stores/opensearch/rest-calls.js";
 
 describe("OpenSearch requests", () => {
-  it("splits a flat request into URL parameters and a body", () => {
-    assert.deepEqual(
-      splitRequest({ index: "a", scroll: "1m", size: 5, query: { match_all: {} } }, ["scroll"], ["index"]),
-      {
-        querystring: { scroll: "1m" },
-        body: { size: 5, query: { match_all: {} } },
-      },
-    );
-    assert.deepEqual(splitRequest({ index: "a", refresh: true }, ["refresh"], ["index"]), {
-      querystring: { refresh: true },
-    });
-  });
-
-  it("escapes ids in paths, but keeps index wildcards and lists", () => {
+  it("escapes ids in paths, but keeps index wildcards", () => {
     assert.equal(segment("a b/c?d#e"), "a%20b%2Fc%3Fd%23e");
     assert.equal(segment("app-*"), "app-*");
-    assert.equal(segment(["one", "two-*"]), "one,two-*");
   });
 
   it("sends a document as the body and its conditions as parameters", () => {
     assert.deepEqual(
-      restCalls.index({
+      restCalls.putDocument({
         index: "s",
         id: "lease:k",
         document: { kind: "lease" },
-        if_seq_no: 4,
-        if_primary_term: 1,
+        condition: { seqNo: 4, primaryTerm: 1 },
       }),
       {
         method: "PUT",
@@ -49,40 +27,56 @@ describe("OpenSearch requests", () => {
         body: { kind: "lease" },
       },
     );
-    assert.deepEqual(restCalls.delete({ index: "s", id: "x", refresh: true }), {
+    assert.deepEqual(
+      restCalls.putDocument({ index: "s", id: "c", document: {}, condition: "absent", refresh: true })
+        .querystring,
+      { op_type: "create", refresh: true },
+    );
+    assert.deepEqual(restCalls.deleteDocument({ index: "s", id: "x", refresh: true }), {
       method: "DELETE",
       path: "/s/_doc/x",
       querystring: { refresh: true },
     });
+    assert.deepEqual(restCalls.getDocument({ index: "s", id: "x" }), { method: "GET", path: "/s/_doc/x" });
   });
 
-  it("sends bulk operations as lines, and a search body beside its URL parameters", () => {
-    const bulk = restCalls.bulk({ operations: [{ index: { _index: "i", _id: "1" } }, "{}"], refresh: true });
-    assert.deepEqual(bulk, {
+  it("sends bulk lines as they are, and a search body under the index's path", () => {
+    const lines = [{ index: { _index: "i", _id: "1" } }, "{}"];
+    assert.deepEqual(restCalls.bulk({ lines, refresh: true }), {
       method: "POST",
       path: "/_bulk",
       querystring: { refresh: true },
-      bulkBody: [{ index: { _index: "i", _id: "1" } }, "{}"],
+      bulkBody: lines,
     });
-    assert.deepEqual(restCalls.search({ index: "i", size: 0, aggs: { t: { terms: { field: "type" } } } }), {
-      method: "POST",
-      path: "/i/_search",
-      querystring: {},
-      body: { size: 0, aggs: { t: { terms: { field: "type" } } } },
-    });
-    assert.deepEqual(restCalls.mget({ index: "i", ids: ["a", "b"] }), {
+    assert.equal(restCalls.bulk({ lines }).bulkBody, lines, "the lines are not copied");
+    assert.deepEqual(
+      restCalls.search({ index: "i", size: 0, aggs: { t: { terms: { field: "type", size: 5 } } } }),
+      {
+        method: "POST",
+        path: "/i/_search",
+        body: { size: 0, aggs: { t: { terms: { field: "type", size: 5 } } } },
+      },
+    );
+    assert.deepEqual(restCalls.getDocuments({ index: "i", ids: ["a", "b"] }), {
       method: "POST",
       path: "/i/_mget",
-      querystring: {},
       body: { ids: ["a", "b"] },
+    });
+    assert.deepEqual(restCalls.count({ index: "i" }), { method: "POST", path: "/i/_count" });
+    assert.deepEqual(restCalls.readMappings({ index: "app-*", pattern: true }), {
+      method: "GET",
+      path: "/app-*/_mapping",
+      querystring: { expand_wildcards: "open", allow_no_indices: true },
     });
   });
 
-  it("names flattened fields flat_object, at any depth, in new indices and added fields", () => {
-    const create = restCalls.indicesCreate({
+  it("names the map type flat_object, at any depth, in new indices and added fields", () => {
+    const create = restCalls.createIndex({
       index: "i",
-      settings: { number_of_shards: 1 },
+      shards: 1,
+      aliases: ["app"],
       mappings: {
+        dynamic: "strict",
         properties: {
           tags: { type: "flattened", ignore_above: 256, depth_limit: 30 },
           address: { properties: { extra: { type: "flattened" }, city: { type: "keyword" } } },
@@ -91,59 +85,32 @@ describe("OpenSearch requests", () => {
     });
     assert.deepEqual(create.body, {
       settings: { number_of_shards: 1 },
+      aliases: { app: {} },
       mappings: {
+        dynamic: "strict",
         properties: {
           tags: { type: "flat_object" },
           address: { properties: { extra: { type: "flat_object" }, city: { type: "keyword" } } },
         },
       },
     });
-    const put = restCalls.putMapping({ index: "i", properties: { m: { type: "flattened" } } });
+    const put = restCalls.addFields({ index: "i", properties: { m: { type: "flattened" } } });
     assert.deepEqual(put.body, { properties: { m: { type: "flat_object" } } });
-    assert.equal(forOpenSearch(undefined), undefined);
-  });
-});
-
-describe("OpenSearch errors", () => {
-  it("become the Elasticsearch client's classes, so the same rules classify them", () => {
-    const lost = asElasticsearchError(
-      new osErrors.ResponseError({
-        body: {
-          error: {
-            type: "search_phase_execution_exception",
-            root_cause: [{ type: "search_context_missing_exception" }],
-          },
-        },
-        statusCode: 404,
-        headers: {},
-        warnings: null,
-        meta: {} as never,
-      }),
-    );
-    assert.ok(lost instanceof esErrors.ResponseError);
-    assert.equal(lost.statusCode, 404);
-    assert.equal(isPointInTimeLost(lost), true);
-    assert.equal(isTransientElasticsearchError(lost), false);
-
-    const busy = asElasticsearchError(
-      new osErrors.ResponseError({
-        body: {},
-        statusCode: 429,
-        headers: {},
-        warnings: null,
-        meta: {} as never,
-      }),
-    );
-    assert.equal(isTransientElasticsearchError(busy), true);
-
-    const refused = asElasticsearchError(new osErrors.ConnectionError("connect ECONNREFUSED 127.0.0.1:1"));
-    assert.ok(refused instanceof esErrors.ConnectionError);
-    assert.equal(isTransientElasticsearchError(refused), true);
-    assert.ok((refused as Error).cause instanceof osErrors.ConnectionError);
   });
 
-  it("leaves other errors as they are", () => {
-    const other = new TypeError("no");
-    assert.equal(asElasticsearchError(other), other);
+  it("reads flat_object back as the map type, at any depth, and leaves other fields alone", () => {
+    const answered = {
+      tags: { type: "flat_object" },
+      name: { type: "text", fields: { keyword: { type: "keyword", ignore_above: 256 } } },
+      address: { properties: { extra: { type: "flat_object" }, city: { type: "keyword" } } },
+    };
+    assert.deepEqual(fromOpenSearch(answered), {
+      tags: { type: "flattened" },
+      name: answered.name,
+      address: { properties: { extra: { type: "flattened" }, city: { type: "keyword" } } },
+    });
+    assert.deepEqual(fromOpenSearch(toOpenSearch({ m: { type: "flattened" } })), {
+      m: { type: "flattened" },
+    });
   });
 });

@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import cassandra from "cassandra-driver";
-import * as es from "@elastic/elasticsearch";
 import { isTransientCassandraError } from "../../src/stores/cassandra/transient-errors.js";
-import {
-  isPointInTimeLost,
-  isTransientElasticsearchError,
-} from "../../src/stores/elasticsearch/transient-errors.js";
 
 const { errors, types } = cassandra;
 
@@ -45,41 +40,5 @@ describe("isTransientCassandraError", () => {
       false,
     );
     assert.equal(isTransientCassandraError(new TypeError("not a uuid")), false);
-  });
-});
-
-function esResponse(statusCode: number, type = "exception"): es.errors.ResponseError {
-  return new es.errors.ResponseError({
-    body: { error: { type, root_cause: [{ type }] }, status: statusCode },
-    statusCode,
-    headers: {},
-    warnings: null,
-    meta: {} as never,
-  });
-}
-
-describe("isTransientElasticsearchError", () => {
-  it("retries unreachable, busy or restarting clusters", () => {
-    assert.equal(isTransientElasticsearchError(new es.errors.ConnectionError("connect ECONNREFUSED")), true);
-    assert.equal(isTransientElasticsearchError(new es.errors.TimeoutError("timed out")), true);
-    assert.equal(
-      isTransientElasticsearchError(new es.errors.NoLivingConnectionsError("none", {} as never)),
-      true,
-    );
-    for (const status of [429, 502, 503, 504])
-      assert.equal(isTransientElasticsearchError(esResponse(status)), true);
-  });
-
-  it("does not retry refusals that fail the same way every time", () => {
-    for (const status of [400, 401, 403, 404, 409]) {
-      assert.equal(isTransientElasticsearchError(esResponse(status)), false);
-    }
-    assert.equal(isTransientElasticsearchError(new TypeError("bad")), false);
-  });
-
-  it("tells a lost point in time from other missing things", () => {
-    assert.equal(isPointInTimeLost(esResponse(404, "search_context_missing_exception")), true);
-    assert.equal(isPointInTimeLost(esResponse(404, "index_not_found_exception")), false);
-    assert.equal(isPointInTimeLost(new es.errors.ConnectionError("reset")), false);
   });
 });

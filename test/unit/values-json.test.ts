@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { errors } from "@elastic/elasticsearch";
-import { hasLongDigitRun, LosslessSerializer } from "../../src/stores/elasticsearch/serializer.js";
+import { LosslessSerializer } from "../../src/stores/elasticsearch/serializer.js";
+import { hasLongDigitRun } from "../../src/stores/search/json-text.js";
 import { canonicalEqual, parseJsonLossless, stableStringify } from "../../src/core/canonical-json.js";
 import type { JsonValue } from "../../src/core/json-value.js";
 import { makeRecord, recordDigest } from "../../src/reconcile/record.js";

@@ -4,9 +4,9 @@
 // Reads are realtime GETs, so no refresh is needed. A request whose answer was lost is sent again
 // while it fails transiently (lease-retry.ts): asked again after it landed, a write answers 409 and a
 // delete 404, and the next round reads the lease and finds its own write there, or the lease gone.
-import type { SearchClient } from "../../stores/elasticsearch/search-client.js";
+import type { DocumentVersion, SearchClient } from "../../stores/search/search-client.js";
+import { isSearchError } from "../../stores/search/search-error.js";
 import type { Lease, LeaseResult } from "../state-store.js";
-import type { JsonObject } from "../state-json.js";
 import { leaseFromJson, leaseToJson } from "../state-json.js";
 import {
   decideOnLease,
@@ -16,14 +16,13 @@ import {
   newLease,
 } from "../lease-rule.js";
 import { LeaseLostError } from "../state-errors.js";
-import { documentId, isConflict, isMissingDocument } from "./elasticsearch-schema.js";
+import { documentId } from "./elasticsearch-schema.js";
 import type { LeaseProtocol } from "../leased-state-store.js";
 import type { RepeatRequest } from "../lease-retry.js";
 
 interface StoredLease {
   readonly lease: Lease;
-  readonly seqNo: number;
-  readonly primaryTerm: number;
+  readonly version: DocumentVersion;
 }
 
 type Precondition = "absent" | StoredLease;
@@ -89,17 +88,16 @@ export class ElasticsearchLeases implements LeaseProtocol {
       try {
         await this.repeat(
           () =>
-            this.client.delete({
+            this.client.deleteDocument({
               index: this.index,
               id: documentId("lease", lease.key),
-              if_seq_no: current.seqNo,
-              if_primary_term: current.primaryTerm,
+              condition: current.version,
             }),
           signal,
         );
         return;
       } catch (error) {
-        if (!isConflict(error) && !isMissingDocument(error)) throw error;
+        if (!isSearchError(error, "conflict", "not-found")) throw error;
       }
     }
     throw leaseKeptChanging(lease.key, this.location);
@@ -112,7 +110,7 @@ export class ElasticsearchLeases implements LeaseProtocol {
   private async read(key: string, signal: AbortSignal | undefined): Promise<StoredLease | undefined> {
     const id = documentId("lease", key);
     try {
-      const found = await this.repeat(() => this.client.get<JsonObject>({ index: this.index, id }), signal);
+      const found = await this.repeat(() => this.client.getDocument({ index: this.index, id }), signal);
       const remedy =
         "If no run of this configuration is active, delete the document: " +
         `DELETE /${this.index}/_doc/${encodeURIComponent(id)}.`;
@@ -120,9 +118,10 @@ export class ElasticsearchLeases implements LeaseProtocol {
         location: `document ${id} in index ${this.index}`,
         remedy,
       });
-      return { lease, seqNo: found._seq_no ?? 0, primaryTerm: found._primary_term ?? 0 };
+      const version = { seqNo: found._seq_no ?? 0, primaryTerm: found._primary_term ?? 0 };
+      return { lease, version };
     } catch (error) {
-      if (isMissingDocument(error)) return undefined;
+      if (isSearchError(error, "not-found")) return undefined;
       throw error;
     }
   }
@@ -133,24 +132,20 @@ export class ElasticsearchLeases implements LeaseProtocol {
     precondition: Precondition,
     signal: AbortSignal | undefined,
   ): Promise<boolean> {
-    const condition =
-      precondition === "absent"
-        ? { op_type: "create" as const }
-        : { if_seq_no: precondition.seqNo, if_primary_term: precondition.primaryTerm };
     try {
       await this.repeat(
         () =>
-          this.client.index({
+          this.client.putDocument({
             index: this.index,
             id: documentId("lease", lease.key),
             document: { kind: "lease", ...leaseToJson(lease) },
-            ...condition,
+            condition: precondition === "absent" ? "absent" : precondition.version,
           }),
         signal,
       );
       return true;
     } catch (error) {
-      if (isConflict(error)) return false;
+      if (isSearchError(error, "conflict")) return false;
       throw error;
     }
   }

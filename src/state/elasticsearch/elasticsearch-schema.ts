@@ -7,15 +7,15 @@
 // Positions are sent as decimal strings: the `long` mapping indexes them for queries, and the source
 // keeps the exact digits, which a JSON number past 2^53 would not.
 import { createHash } from "node:crypto";
-import { errors } from "@elastic/elasticsearch";
-import type { estypes } from "@elastic/elasticsearch";
+import type { IndexMapping } from "../../stores/search/mapping.js";
+import type { Query, SortField } from "../../stores/search/query.js";
 import type { RunRecord } from "../state-store.js";
 import { indexNameProblem } from "../../core/names.js";
 import { StateSetupError } from "../state-errors.js";
 
 export type Kind = "checkpoint" | "lease" | "run";
 
-export const STATE_MAPPINGS: estypes.MappingTypeMapping = {
+export const STATE_MAPPINGS: IndexMapping = {
   dynamic: "strict",
   _meta: { purpose: "synced state: checkpoints, leases, run history" },
   properties: {
@@ -53,11 +53,11 @@ export function runDocumentId(run: RunRecord): string {
   return `run:${run.key}:${run.finishedAt.getTime()}:${runId}`;
 }
 
-export function kindQuery(kind: Kind, key: string): estypes.QueryDslQueryContainer {
+export function kindQuery(kind: Kind, key: string): Query {
   return { bool: { filter: [{ term: { kind } }, { term: { key } }] } };
 }
 
-export const NEWEST_RUN_FIRST: estypes.Sort = [{ finishedAt: "desc" }, { runId: "desc" }];
+export const NEWEST_RUN_FIRST: readonly SortField[] = [{ finishedAt: "desc" }, { runId: "desc" }];
 
 /** The state index name, or a StateSetupError naming what is wrong with it. */
 export function checkIndexName(index: string): string {
@@ -66,21 +66,4 @@ export function checkIndexName(index: string): string {
     throw new StateSetupError(`'${index}' is not usable as the state index: ${problem}.`, { index });
   }
   return index;
-}
-
-/** A 404 for a document, not for the whole index, which must stay an error. */
-export function isMissingDocument(error: unknown): boolean {
-  if (!(error instanceof errors.ResponseError) || error.statusCode !== 404) return false;
-  const body = error.body as { found?: unknown; result?: unknown } | undefined;
-  return body?.found === false || body?.result === "not_found";
-}
-
-export function isConflict(error: unknown): boolean {
-  return error instanceof errors.ResponseError && error.statusCode === 409;
-}
-
-export function isAlreadyExists(error: unknown): boolean {
-  if (!(error instanceof errors.ResponseError) || error.statusCode !== 400) return false;
-  const body = error.body as { error?: { type?: unknown } } | undefined;
-  return body?.error?.type === "resource_already_exists_exception";
 }

@@ -4,19 +4,16 @@
 // run, so that costs little, while waiting for the next scheduled refresh ("wait_for") adds up to a
 // second per write, and an explicit refresh call would need a privilege beyond writing.
 import { LeasedStateStore } from "../leased-state-store.js";
-import type { estypes } from "@elastic/elasticsearch";
-import type { SearchClient } from "../../stores/elasticsearch/search-client.js";
+import type { SearchClient } from "../../stores/search/search-client.js";
+import type { SortValue } from "../../stores/search/query.js";
 import type { Checkpoint, RunRecord, StateStore } from "../state-store.js";
 import { DEFAULT_RUN_HISTORY_LIMIT, DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
-import type { JsonObject } from "../state-json.js";
 import { checkpointFromJson, checkpointToJson, runFromJson, runToJson } from "../state-json.js";
 import { NoStateError, StateError, StateSetupError } from "../state-errors.js";
 import { validateStateKey } from "../state-key.js";
 import {
   checkIndexName,
   documentId,
-  isAlreadyExists,
-  isMissingDocument,
   kindQuery,
   NEWEST_RUN_FIRST,
   runDocumentId,
@@ -24,9 +21,10 @@ import {
 } from "./elasticsearch-schema.js";
 import { ElasticsearchLeases } from "./elasticsearch-lease.js";
 import { repeatTransient } from "../lease-retry.js";
-import { isTransientElasticsearchError } from "../../stores/elasticsearch/transient-errors.js";
+import { isSearchError } from "../../stores/search/search-error.js";
+import { isTransientSearchError } from "../../stores/search/transient-errors.js";
 
-type CompositeKey = Record<string, estypes.FieldValue>;
+type CompositeKey = Readonly<Record<string, SortValue>>;
 
 export interface ElasticsearchStateStoreOptions {
   readonly index: string;
@@ -48,7 +46,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
     timeoutMs: number,
   ) {
     const location = `${client.productName} index ${index}`;
-    const repeat = repeatTransient(isTransientElasticsearchError, timeoutMs);
+    const repeat = repeatTransient(isTransientSearchError, timeoutMs);
     super(location, new ElasticsearchLeases(client, index, location, repeat), timeoutMs);
   }
 
@@ -76,7 +74,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
     return this.step("read the checkpoint", async () => {
       const id = documentId("checkpoint", validateStateKey(key));
       try {
-        const found = await this.client.get<JsonObject>({ index: this.index, id });
+        const found = await this.client.getDocument({ index: this.index, id });
         const remedy =
           `Fix the document, or delete it (DELETE ${this.index}/_doc/${id}); without a checkpoint the ` +
           "next run starts from --begin, or from the earliest version.";
@@ -85,7 +83,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
           remedy,
         });
       } catch (error) {
-        if (isMissingDocument(error)) return undefined;
+        if (isSearchError(error, "not-found")) return undefined;
         throw error;
       }
     });
@@ -94,7 +92,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
   setCheckpoint(key: string, position: bigint, runId: string): Promise<void> {
     return this.step("save the checkpoint", async () => {
       const checkpoint: Checkpoint = { key: validateStateKey(key), position, updatedAt: new Date(), runId };
-      await this.client.index({
+      await this.client.putDocument({
         index: this.index,
         id: documentId("checkpoint", key),
         document: { kind: "checkpoint", ...checkpointToJson(checkpoint) },
@@ -107,9 +105,9 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
     return this.step("delete the checkpoint", async () => {
       try {
         const id = documentId("checkpoint", validateStateKey(key));
-        await this.client.delete({ index: this.index, id, refresh: true });
+        await this.client.deleteDocument({ index: this.index, id, refresh: true });
       } catch (error) {
-        if (!isMissingDocument(error)) throw error;
+        if (!isSearchError(error, "not-found")) throw error;
       }
     });
   }
@@ -117,7 +115,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
   appendRun(run: RunRecord): Promise<void> {
     return this.step("save the run history", async () => {
       validateStateKey(run.key);
-      await this.client.index({
+      await this.client.putDocument({
         index: this.index,
         id: runDocumentId(run),
         document: { kind: "run", ...runToJson(run) },
@@ -131,9 +129,9 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
         size: 1000,
         _source: false,
       });
-      if (older.hits.hits.length === 0) return;
+      if (older.hits.length === 0) return;
       await this.client.bulk({
-        operations: older.hits.hits.map((hit) => ({ delete: { _index: this.index, _id: hit._id ?? "" } })),
+        lines: older.hits.map((hit) => ({ delete: { _index: this.index, _id: hit._id ?? "" } })),
         refresh: true,
       });
     });
@@ -141,14 +139,14 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
 
   recentRuns(key: string, limit: number): Promise<RunRecord[]> {
     return this.step("read the run history", async () => {
-      const found = await this.client.search<JsonObject>({
+      const found = await this.client.search({
         index: this.index,
         query: kindQuery("run", validateStateKey(key)),
         sort: NEWEST_RUN_FIRST,
         size: Math.max(0, Math.min(limit, this.historyLimit)),
       });
       const remedy = "Delete the document; it holds the history of one past run only.";
-      return found.hits.hits.map((hit) =>
+      return found.hits.map((hit) =>
         runFromJson(hit._source, { location: `document ${hit._id ?? "?"} in index ${this.index}`, remedy }),
       );
     });
@@ -188,25 +186,23 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
   }
 
   private async prepare(replicas: number | undefined, create: boolean): Promise<void> {
-    if (!(await this.client.indices.exists({ index: this.index }))) {
+    if (!(await this.client.indexExists(this.index))) {
       if (!create) throw new NoStateError(this.location, "the index does not exist");
       try {
-        await this.client.indices.create({
+        await this.client.createIndex({
           index: this.index,
           // State is a few documents per configuration.
-          settings: {
-            number_of_shards: 1,
-            ...(replicas === undefined ? {} : { number_of_replicas: replicas }),
-          },
+          shards: 1,
+          ...(replicas === undefined ? {} : { replicas }),
           mappings: STATE_MAPPINGS,
         });
       } catch (error) {
         // Another run created it first.
-        if (!isAlreadyExists(error)) throw error;
+        if (!isSearchError(error, "already-exists")) throw error;
       }
     }
-    const mappings = await this.client.indices.getMapping({ index: this.index });
-    const properties = Object.values(mappings)[0]?.mappings.properties ?? {};
+    const mappings = await this.client.readMappings({ index: this.index });
+    const properties = Object.values(mappings)[0] ?? {};
     const kind = properties["kind"];
     const key = properties["key"];
     if (kind?.type !== "keyword" || key?.type !== "keyword") {

@@ -1,13 +1,12 @@
-// Opens the client for the search side from the resolved options, with the lossless serializer so
-// 64-bit integers stay exact, and checks that the cluster answers and accepts the credentials.
+// Opens the Elasticsearch client from the --es-* options, with the lossless serializer so 64-bit
+// integers stay exact, and checks that the cluster answers and accepts the credentials.
 import { readFile } from "node:fs/promises";
 import { Client, errors, type ClientOptions } from "@elastic/elasticsearch";
 import type { ElasticsearchOptions } from "../../config/options.js";
-import { ConfigError } from "../../core/errors.js";
-import { connectFailure } from "./connect-failure.js";
-import { connectOpenSearch } from "../opensearch/connect.js";
+import { connectFailure, ProductMismatchError } from "../search/connect-failure.js";
 import { ElasticsearchClient } from "./elasticsearch-client.js";
-import type { SearchClient } from "./search-client.js";
+import { fromElasticsearchError } from "./elasticsearch-errors.js";
+import type { SearchClient } from "../search/search-client.js";
 import { LosslessSerializer } from "./serializer.js";
 
 export async function esClientOptions(options: ElasticsearchOptions): Promise<ClientOptions> {
@@ -17,7 +16,7 @@ export async function esClientOptions(options: ElasticsearchOptions): Promise<Cl
     nodes: [...options.nodes],
     Serializer: LosslessSerializer,
     // The client's own retries wait up to 4 s each, out of sight; the stores retry instead, with
-    // backoff, within --retry-window, and say so in the log (elasticsearch-store.ts).
+    // backoff, within --retry-window, and say so in the log (search/search-store.ts).
     maxRetries: 0,
     requestTimeout: 60_000,
     ...(auth?.kind === "basic" ? { auth: { username: auth.username, password: auth.password } } : {}),
@@ -32,16 +31,15 @@ export async function esClientOptions(options: ElasticsearchOptions): Promise<Cl
 }
 
 /**
- * A client for whatever answers at --es-nodes (Elasticsearch, or OpenSearch through its own client:
- * --es-product, or asked of the cluster), once it has answered and accepted the credentials; or a
- * ConnectionError or AuthenticationError that says what to check. A node that accepts connections
- * but never answers fails after `connectTimeoutMs`.
+ * synced's client of the Elasticsearch at --es-nodes, once it has answered and accepted the
+ * credentials; or a ConnectionError or AuthenticationError that says what to check, or a
+ * ProductMismatchError when another product answers there. A node that accepts connections but never
+ * answers fails after `connectTimeoutMs`.
  */
 export async function connectElasticsearch(
   options: ElasticsearchOptions,
   connectTimeoutMs: number,
 ): Promise<SearchClient> {
-  if (options.product === "opensearch") return connectOpenSearch(options, connectTimeoutMs);
   const client = new Client(await esClientOptions(options));
   try {
     // One quick try: retrying a refused connection only makes a wrong address slow to report.
@@ -49,31 +47,10 @@ export async function connectElasticsearch(
     return new ElasticsearchClient(client);
   } catch (error) {
     await client.close().catch(() => undefined);
-    // The Elasticsearch client refuses any other product; OpenSearch is asked again with its own.
-    if (error instanceof errors.ProductNotSupportedError && options.product === "auto") {
-      return connectOpenSearch(options, connectTimeoutMs);
-    }
+    // The client refuses any other product, before sending a request.
     if (error instanceof errors.ProductNotSupportedError) {
-      throw new ConfigError(
-        "es-product",
-        undefined,
-        `the server at ${options.nodes.join(", ")} is not Elasticsearch (--es-product elasticsearch). ` +
-          `If it runs OpenSearch, use --es-product opensearch, or auto to ask the server.`,
-        { details: { host: options.nodes.join(", ") }, cause: error },
-      );
+      throw new ProductMismatchError("Elasticsearch", options, error);
     }
-    throw connectFailure(error, options, connectTimeoutMs, "Elasticsearch");
+    throw connectFailure(fromElasticsearchError(error), options, connectTimeoutMs, "Elasticsearch");
   }
 }
-
-/**
- * The largest request body every node accepts (http.max_content_length). A bulk request over it is
- * refused whole, so bulk requests stay well under it and a single document that cannot fit is
- * dead-lettered instead of failing its batch.
- */
-export async function requestSizeLimit(client: SearchClient): Promise<number> {
-  return (await client.maxContentLength()) ?? DEFAULT_MAX_CONTENT_LENGTH;
-}
-
-/** The default http.max_content_length, 100 MB. */
-const DEFAULT_MAX_CONTENT_LENGTH = 100 * 1024 * 1024;

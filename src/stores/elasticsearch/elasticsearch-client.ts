@@ -1,115 +1,226 @@
-// SearchClient over the Elasticsearch client: requests pass through as they are, and a scan pages
-// through a point in time in _shard_doc order, the cheapest order that is total within one.
+// SearchClient over the Elasticsearch client. Each operation is one call of the client, whose
+// requests take synced's queries, documents and bulk lines as they are (the same JSON), and whose
+// errors leave as SearchErrors (elasticsearch-errors.ts). A scan pages through a point in time in
+// _shard_doc order, the cheapest order that is total within one.
 import type { Client, estypes } from "@elastic/elasticsearch";
-import type { ScanPage, ScanPageRequest, ScanView, SearchClient } from "./search-client.js";
+import { conditionParameters } from "../search/conditions.js";
+import type { FieldMappings } from "../search/mapping.js";
+import type { Query } from "../search/query.js";
+import { smallest } from "../search/request-size.js";
+import type {
+  BulkRequest,
+  BulkResult,
+  CreateIndexRequest,
+  DeleteDocumentRequest,
+  DocumentRef,
+  FetchedDocument,
+  MappingsRequest,
+  PutDocumentRequest,
+  ScanPage,
+  ScanPageRequest,
+  ScanView,
+  SearchClient,
+  SearchRequest,
+  SearchResult,
+} from "../search/search-client.js";
+import { fromElasticsearchError } from "./elasticsearch-errors.js";
 
-interface PointInTimeView extends ScanView {
-  readonly id: string;
-  readonly keepAlive: string;
+class PointInTimeView implements ScanView {
+  // A page is addressed by its search_after position in the point in time: asked again, it is the same.
+  readonly repeatableContinuations = true;
+
+  constructor(
+    readonly index: string,
+    readonly id: string,
+    readonly keepAlive: string,
+  ) {}
 }
 
-interface PointInTimePosition {
-  /** The point in time id the last response gave: it may change between pages. */
-  readonly id: string;
-  readonly sort: estypes.SortResults;
+class PointInTimePosition {
+  constructor(
+    /** The point in time id the last response gave: it may change between pages. */
+    readonly id: string,
+    readonly sort: estypes.SortResults,
+  ) {}
 }
+
+/** The view as this client opened it; another client's view is a bug in the caller. */
+function pointInTime(view: ScanView): PointInTimeView {
+  if (view instanceof PointInTimeView) return view;
+  throw new TypeError(`the view of ${view.index} was not opened by the Elasticsearch client`);
+}
+
+function position(after: object | undefined): PointInTimePosition | undefined {
+  if (after === undefined || after instanceof PointInTimePosition) return after;
+  throw new TypeError("the position of a scan page was not given by the Elasticsearch client");
+}
+
+// synced's queries and mappings are the JSON the client's types describe, typed more narrowly.
+const asQuery = (query: Query): estypes.QueryDslQueryContainer => query as estypes.QueryDslQueryContainer;
+const asProperties = (properties: FieldMappings): Record<string, estypes.MappingProperty> =>
+  properties as Record<string, estypes.MappingProperty>;
 
 export class ElasticsearchClient implements SearchClient {
   readonly product = "elasticsearch";
   readonly productName = "Elasticsearch";
-  readonly indices: SearchClient["indices"];
   readonly #client: Client;
 
   constructor(client: Client) {
     this.#client = client;
-    const indices = client.indices;
-    this.indices = {
-      exists: (request) => indices.exists(request),
-      create: (request) => indices.create(request),
-      delete: (request) => indices.delete(request),
-      getMapping: (request) => indices.getMapping(request),
-      putMapping: (request) => indices.putMapping(request),
-      refresh: (request) => indices.refresh(request),
-    };
   }
 
-  /** The client underneath, for what only Elasticsearch offers (API keys in tests, say). */
+  /** The client underneath, for what only tests do (API keys, arranging data as other applications). */
   get raw(): Client {
     return this.#client;
   }
 
-  search<T>(request: estypes.SearchRequest): Promise<estypes.SearchResponse<T>> {
-    return this.#client.search<T>(request);
-  }
-
-  count(request: estypes.CountRequest): Promise<estypes.CountResponse> {
-    return this.#client.count(request);
-  }
-
-  mget<T>(request: estypes.MgetRequest): Promise<estypes.MgetResponse<T>> {
-    return this.#client.mget<T>(request);
-  }
-
-  get<T>(request: estypes.GetRequest): Promise<estypes.GetResponse<T>> {
-    return this.#client.get<T>(request);
-  }
-
-  exists(request: estypes.ExistsRequest): Promise<boolean> {
-    return this.#client.exists(request);
-  }
-
-  index(request: estypes.IndexRequest): Promise<estypes.IndexResponse> {
-    return this.#client.index(request);
-  }
-
-  update(request: estypes.UpdateRequest): Promise<estypes.UpdateResponse> {
-    return this.#client.update(request);
-  }
-
-  delete(request: estypes.DeleteRequest): Promise<estypes.DeleteResponse> {
-    return this.#client.delete(request);
-  }
-
-  bulk(request: estypes.BulkRequest, options?: { signal?: AbortSignal }): Promise<estypes.BulkResponse> {
-    return this.#client.bulk(request, options);
-  }
-
-  async maxContentLength(): Promise<number | undefined> {
-    const info = await this.#client.nodes.info({ metric: "http" });
-    return smallest(Object.values(info.nodes).map((node) => node.http?.max_content_length_in_bytes));
-  }
-
   async openView(index: string, keepAlive: string): Promise<ScanView> {
-    const pit = await this.#client.openPointInTime({ index, keep_alive: keepAlive });
-    // A page is addressed by its search_after position in the point in time: asked again, it is the same.
-    const view: PointInTimeView = { index, id: pit.id, keepAlive, repeatableContinuations: true };
-    return view;
+    const pit = await edge(this.#client.openPointInTime({ index, keep_alive: keepAlive }));
+    return new PointInTimeView(index, pit.id, keepAlive);
   }
 
   async readPage(view: ScanView, request: ScanPageRequest): Promise<ScanPage> {
-    const pit = view as PointInTimeView;
-    const position = request.after?.position as PointInTimePosition | undefined;
-    const id = position?.id ?? pit.id;
-    const response = await this.#client.search<Record<string, unknown>>({
-      pit: { id, keep_alive: pit.keepAlive },
-      ...(request.slice ? { slice: { id: String(request.slice.id), max: request.slice.max } } : {}),
-      size: request.size,
-      sort: [{ _shard_doc: "asc" }],
-      query: request.query,
-      track_total_hits: false,
-      // Each record's tag, so a run in both directions can skip what its first direction settled.
-      seq_no_primary_term: true,
-      ...(position ? { search_after: position.sort } : {}),
-    });
+    const pit = pointInTime(view);
+    const from = position(request.after);
+    const id = from?.id ?? pit.id;
+    const response = await edge(
+      this.#client.search<Record<string, unknown>>({
+        pit: { id, keep_alive: pit.keepAlive },
+        ...(request.slice ? { slice: { id: String(request.slice.id), max: request.slice.max } } : {}),
+        size: request.size,
+        sort: [{ _shard_doc: "asc" }],
+        query: asQuery(request.query),
+        track_total_hits: false,
+        // Each record's tag, so a run in both directions can skip what its first direction settled.
+        seq_no_primary_term: true,
+        ...(from ? { search_after: from.sort } : {}),
+      }),
+    );
     const hits = response.hits.hits;
     const sort = hits.at(-1)?.sort;
     const done = hits.length < request.size || sort === undefined;
-    const next: PointInTimePosition | undefined = done ? undefined : { id: response.pit_id ?? id, sort };
-    return { hits, next: next && { position: next } };
+    return { hits, next: done ? undefined : new PointInTimePosition(response.pit_id ?? id, sort) };
   }
 
   async closeView(view: ScanView): Promise<void> {
-    await this.#client.closePointInTime({ id: (view as PointInTimeView).id }).catch(() => undefined);
+    await this.#client.closePointInTime({ id: pointInTime(view).id }).catch(() => undefined);
+  }
+
+  async getDocument({ index, id }: DocumentRef): Promise<FetchedDocument> {
+    return edge(this.#client.get<Record<string, unknown>>({ index, id }));
+  }
+
+  async getDocuments(request: {
+    index: string;
+    ids: readonly string[];
+  }): Promise<readonly FetchedDocument[]> {
+    const response = await edge(
+      this.#client.mget<Record<string, unknown>>({ index: request.index, ids: request.ids as string[] }),
+    );
+    // A document that failed alone answers its _id with an error and no `found`: it reads as absent.
+    return response.docs;
+  }
+
+  async putDocument(request: PutDocumentRequest): Promise<void> {
+    await edge(
+      this.#client.index({
+        index: request.index,
+        id: request.id,
+        document: request.document,
+        ...conditionParameters(request.condition),
+        ...(request.refresh === undefined ? {} : { refresh: request.refresh }),
+      }),
+    );
+  }
+
+  async deleteDocument(request: DeleteDocumentRequest): Promise<void> {
+    await edge(
+      this.#client.delete({
+        index: request.index,
+        id: request.id,
+        ...conditionParameters(request.condition),
+        ...(request.refresh === undefined ? {} : { refresh: request.refresh }),
+      }),
+    );
+  }
+
+  bulk(request: BulkRequest): Promise<BulkResult> {
+    return edge(
+      this.#client.bulk({
+        // Documents already in JSON text are sent as they are; objects are serialized by the client.
+        operations: request.lines as estypes.BulkRequest["operations"],
+        ...(request.refresh === undefined ? {} : { refresh: request.refresh }),
+      }),
+    );
+  }
+
+  async search(request: SearchRequest): Promise<SearchResult> {
+    const { query, sort, search_after, aggs, ...rest } = request;
+    const response = await edge(
+      this.#client.search<Record<string, unknown>>({
+        ...rest,
+        ...(query === undefined ? {} : { query: asQuery(query) }),
+        ...(sort === undefined ? {} : { sort: sort as estypes.Sort }),
+        ...(search_after === undefined ? {} : { search_after: [...search_after] }),
+        ...(aggs === undefined
+          ? {}
+          : { aggs: aggs as Record<string, estypes.AggregationsAggregationContainer> }),
+      }),
+    );
+    return { hits: response.hits.hits, aggregations: response.aggregations };
+  }
+
+  async count(request: { index: string; query?: Query }): Promise<number> {
+    const query = request.query;
+    const response = await edge(
+      this.#client.count({ index: request.index, ...(query === undefined ? {} : { query: asQuery(query) }) }),
+    );
+    return response.count;
+  }
+
+  indexExists(index: string): Promise<boolean> {
+    return edge(this.#client.indices.exists({ index }));
+  }
+
+  async createIndex(request: CreateIndexRequest): Promise<void> {
+    const { shards, replicas, aliases, mappings } = request;
+    const settings = {
+      ...(shards === undefined ? {} : { number_of_shards: shards }),
+      ...(replicas === undefined ? {} : { number_of_replicas: replicas }),
+    };
+    await edge(
+      this.#client.indices.create({
+        index: request.index,
+        mappings: { ...mappings, properties: asProperties(mappings.properties) },
+        ...(shards === undefined && replicas === undefined ? {} : { settings }),
+        ...(aliases === undefined
+          ? {}
+          : { aliases: Object.fromEntries(aliases.map((alias) => [alias, {}])) }),
+      }),
+    );
+  }
+
+  async readMappings(request: MappingsRequest): Promise<Readonly<Record<string, FieldMappings>>> {
+    const response = await edge(
+      this.#client.indices.getMapping({
+        index: request.index,
+        ...(request.pattern === true ? { expand_wildcards: "open", allow_no_indices: true } : {}),
+      }),
+    );
+    return Object.fromEntries(
+      Object.entries(response).map(([index, { mappings }]) => [index, mappings.properties ?? {}]),
+    );
+  }
+
+  async addFields(request: { index: string; properties: FieldMappings }): Promise<void> {
+    await edge(
+      this.#client.indices.putMapping({ index: request.index, properties: asProperties(request.properties) }),
+    );
+  }
+
+  async maxContentLength(): Promise<number | undefined> {
+    const info = await edge(this.#client.nodes.info({ metric: "http" }));
+    return smallest(Object.values(info.nodes).map((node) => node.http?.max_content_length_in_bytes));
   }
 
   close(): Promise<void> {
@@ -117,8 +228,11 @@ export class ElasticsearchClient implements SearchClient {
   }
 }
 
-/** The smallest positive number of those given, if any. */
-export function smallest(values: readonly unknown[]): number | undefined {
-  const limits = values.filter((v): v is number => typeof v === "number" && v > 0);
-  return limits.length === 0 ? undefined : Math.min(...limits);
+/** The request's answer, or its failure as a SearchError. */
+async function edge<T>(request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (error) {
+    throw fromElasticsearchError(error);
+  }
 }

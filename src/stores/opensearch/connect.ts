@@ -4,9 +4,9 @@ import { readFile } from "node:fs/promises";
 import { Client, errors as osErrors, type ClientOptions } from "@opensearch-project/opensearch";
 import type { ElasticsearchOptions } from "../../config/options.js";
 import { ConfigError } from "../../core/errors.js";
-import { connectFailure } from "../elasticsearch/connect-failure.js";
+import { connectFailure, ProductMismatchError } from "../search/connect-failure.js";
 import { OpenSearchClient } from "./opensearch-client.js";
-import { asElasticsearchError } from "./opensearch-errors.js";
+import { fromOpenSearchError } from "./opensearch-errors.js";
 import { OpenSearchLosslessSerializer } from "./serializer.js";
 
 export async function openSearchClientOptions(options: ElasticsearchOptions): Promise<ClientOptions> {
@@ -35,6 +35,11 @@ interface RootInfo {
   readonly version?: { readonly number?: string; readonly distribution?: string };
 }
 
+/**
+ * synced's client of the OpenSearch at --es-nodes, once it has answered and accepted the
+ * credentials; or a ConnectionError or AuthenticationError that says what to check, or a
+ * ProductMismatchError when another product answers there.
+ */
 export async function connectOpenSearch(
   options: ElasticsearchOptions,
   connectTimeoutMs: number,
@@ -62,28 +67,18 @@ export async function connectOpenSearch(
     await client.close().catch(() => undefined);
     // Elasticsearch marks every answer, refusals included; a minimal one has no GET / at all.
     if (error instanceof osErrors.ResponseError && isElasticsearch(error.meta.headers)) {
-      throw mismatch(options);
+      throw new ProductMismatchError("OpenSearch", options);
     }
-    throw connectFailure(asElasticsearchError(error), options, connectTimeoutMs, "OpenSearch");
+    throw connectFailure(fromOpenSearchError(error), options, connectTimeoutMs, "OpenSearch");
   }
   const version = info.version?.number;
   if (info.version?.distribution !== "opensearch" || version === undefined || isElasticsearch(headers)) {
     await client.close().catch(() => undefined);
-    throw mismatch(options);
+    throw new ProductMismatchError("OpenSearch", options);
   }
   return new OpenSearchClient(client);
 }
 
 function isElasticsearch(headers: unknown): boolean {
   return (headers as Record<string, unknown> | undefined)?.["x-elastic-product"] === "Elasticsearch";
-}
-
-function mismatch(options: ElasticsearchOptions): ConfigError {
-  return new ConfigError(
-    "es-product",
-    undefined,
-    `the server at ${options.nodes.join(", ")} is not OpenSearch (--es-product opensearch). If it ` +
-      `runs Elasticsearch, use --es-product elasticsearch, or auto to ask the server.`,
-    { details: { host: options.nodes.join(", ") } },
-  );
 }

@@ -1,37 +1,40 @@
-// Field types that OpenSearch names differently. Elasticsearch's `flattened` (a whole JSON object as
-// one field, which synced uses for CQL maps) is `flat_object` in OpenSearch 2.7 and later, which takes
-// none of flattened's parameters (ignore_above, depth_limit).
-type Json = Record<string, unknown>;
+// Field types that OpenSearch names differently. The map type, a whole JSON object as one field, which
+// synced names `flattened` as Elasticsearch does (search/mapping.ts), is `flat_object` in OpenSearch
+// 2.7 and later, and takes none of flattened's parameters (ignore_above, depth_limit). A mapping is
+// renamed on its way to OpenSearch and back, so a map field reads back as the map type it was
+// written as, whichever product holds it.
+import { MAP_FIELD_TYPE, type FieldMapping, type FieldMappings } from "../search/mapping.js";
 
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+const FLAT_OBJECT = "flat_object";
+
+function renamed(
+  properties: FieldMappings,
+  field: (mapping: FieldMapping) => FieldMapping | undefined,
+): FieldMappings {
+  const rename = (mapping: FieldMapping): FieldMapping => {
+    const own = field(mapping);
+    if (own !== undefined) return own;
+    const { properties: children, fields } = mapping;
+    if (children === undefined && fields === undefined) return mapping;
+    return {
+      ...mapping,
+      ...(children === undefined ? {} : { properties: renamed(children, field) }),
+      ...(fields === undefined ? {} : { fields: renamed(fields, field) }),
+    };
+  };
+  return Object.fromEntries(Object.entries(properties).map(([name, mapping]) => [name, rename(mapping)]));
 }
 
-function field(mapping: Json): Json {
-  if (mapping["type"] === "flattened") return { type: "flat_object" };
-  const out: Json = { ...mapping };
-  for (const key of ["properties", "fields"]) {
-    const children = mapping[key];
-    if (isObject(children)) out[key] = properties(children);
-  }
-  return out;
-}
-
-/** `properties` of a mapping, with every field type OpenSearch knows under another name renamed. */
-export function properties(fields: Json): Json {
-  return Object.fromEntries(
-    Object.entries(fields).map(([name, mapping]) => [name, isObject(mapping) ? field(mapping) : mapping]),
+/** Field mappings as OpenSearch takes them: the map type as `flat_object`, at any depth. */
+export function toOpenSearch(properties: FieldMappings): FieldMappings {
+  return renamed(properties, (mapping) =>
+    mapping.type === MAP_FIELD_TYPE ? { type: FLAT_OBJECT } : undefined,
   );
 }
 
-/** An index creation or mapping update body, as OpenSearch takes it. */
-export function forOpenSearch(body: Json | undefined): Json | undefined {
-  if (body === undefined) return undefined;
-  const out: Json = { ...body };
-  if (isObject(body["properties"])) out["properties"] = properties(body["properties"]);
-  const mappings = body["mappings"];
-  if (isObject(mappings) && isObject(mappings["properties"])) {
-    out["mappings"] = { ...mappings, properties: properties(mappings["properties"]) };
-  }
-  return out;
+/** Field mappings OpenSearch answered, with `flat_object` read as the map type, at any depth. */
+export function fromOpenSearch(properties: FieldMappings): FieldMappings {
+  return renamed(properties, (mapping) =>
+    mapping.type === FLAT_OBJECT ? { ...mapping, type: MAP_FIELD_TYPE } : undefined,
+  );
 }

@@ -1,12 +1,17 @@
-// The OpenSearch client's JSON with 64-bit integers kept exact both ways, as the Elasticsearch side's
-// LosslessSerializer does (same writer, same reader); only the base class differs.
-import { Serializer } from "@opensearch-project/opensearch";
+// The OpenSearch client's JSON with 64-bit integers kept exact both ways (search/json-text.ts), as
+// the Elasticsearch adapter's serializer does: the same writer and reader, under this client's class.
+import { errors, Serializer } from "@opensearch-project/opensearch";
 import { parseJsonLossless } from "../../core/canonical-json.js";
-import { hasLongDigitRun, toJsonText } from "../elasticsearch/serializer.js";
+import { hasLongDigitRun, JsonTextError, toJsonText } from "../search/json-text.js";
 
 export class OpenSearchLosslessSerializer extends Serializer {
   override serialize(object: Record<string, unknown>): string {
-    return toJsonText(object);
+    try {
+      return toJsonText(object);
+    } catch (error) {
+      if (error instanceof JsonTextError) throw new errors.SerializationError(error.message, object);
+      throw error;
+    }
   }
 
   override deserialize(json: string): unknown {

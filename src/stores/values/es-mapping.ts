@@ -1,22 +1,25 @@
-// Elasticsearch 8 field mappings for CQL types, and back. A mapping must accept every canonical
-// value of encode.ts and keep `_source` exact, because values are read back from `_source`, never
-// from the index. Where a canonical value is a string the field type cannot parse ("NaN", "1E+400",
-// a varint beyond a long, a year past 9999), `ignore_malformed` leaves it out of the index only.
+// Field mappings for CQL types, and back, in the types both search products share (search/mapping.ts):
+// Elasticsearch takes them as they are, and the OpenSearch adapter renames the map type. A mapping
+// must accept every canonical value of encode.ts and keep `_source` exact, because values are read
+// back from `_source`, never from the index. Where a canonical value is a string the field type
+// cannot parse ("NaN", "1E+400", a varint beyond a long, a year past 9999), `ignore_malformed` leaves
+// it out of the index only.
 //
 // - date: `strict_date` reads the whole CQL range, expanded years included ("+5881580-07-11").
 // - timestamp: the default formats reject expanded years, so a pattern for Date#toISOString's
 //   "+275760-09-13T00:00:00.000Z" comes second.
-// - map: `flattened` (searchable by key and value, in the basic licence the test server runs).
+// - map: `flattened` (searchable by key and value, in the basic licence the test server runs;
+//   `flat_object` in OpenSearch, without flattened's parameters).
 //   Elasticsearch itself refuses a map key holding "\0" or longer than 32 KB; those rows fail with
 //   its reason. `ignore_above` keeps long values out of the index.
 // - tuple: an object with `enabled: false`: positional arrays of mixed types fit no field type.
 // - vector: a plain array of the element's field. `dense_vector` refuses NaN and infinities, which a
 //   CQL vector<float> may hold, and with `index: false` it gives no search either.
-import type { estypes } from "@elastic/elasticsearch";
 import { native, type CqlType, type NativeName, type UdtType } from "../../core/cql-type.js";
 import { fieldPath, ValueError } from "../../core/value-error.js";
+import { MAP_FIELD_TYPE, type FieldMapping } from "../search/mapping.js";
 
-type Mapping = estypes.MappingProperty;
+type Mapping = FieldMapping;
 
 const TEXT: Mapping = { type: "text", fields: { keyword: { type: "keyword", ignore_above: 256 } } };
 const KEYWORD: Mapping = { type: "keyword", ignore_above: 256 };
@@ -61,7 +64,7 @@ export function esMappingFor(type: CqlType): Mapping {
     case "map": {
       const depth = objectDepth(type);
       return {
-        type: "flattened",
+        type: MAP_FIELD_TYPE,
         ignore_above: 256,
         ...(depth > FLATTENED_DEFAULT_DEPTH ? { depth_limit: depth } : {}),
       };
@@ -171,7 +174,7 @@ function toCql(mapping: Mapping, path: string, base: string, context: Context, i
     case undefined:
       if (mapping.enabled === false) return refuse("is disabled, so its contents have no declared type");
       return objectToUdt(mapping.properties, path, base, context, refuse);
-    case "flattened":
+    case MAP_FIELD_TYPE:
       return refuse("holds arbitrary JSON, which no CQL type describes");
     default:
       return refuse("has no CQL counterpart");

@@ -1,4 +1,4 @@
-// Turns an Elasticsearch document into a record and back. A document is checked against the table's
+// Turns a search-side document into a record and back, for either product. A document is checked against the table's
 // columns as strictly as Cassandra would check a row, so a bad one is dead-lettered here with a
 // message naming the field, rather than failing later inside a batch.
 import { makeRecord, type BadRecord, type RecordTag, type SyncRecord } from "../../reconcile/record.js";
@@ -8,15 +8,9 @@ import { canonicalize } from "../values/decode.js";
 import { stableStringify } from "../../core/canonical-json.js";
 import type { JsonValue } from "../../core/json-value.js";
 import { formatEsTimestamp, parseEsTimestamp } from "./timestamps.js";
+import type { StoredDocument } from "./search-client.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export interface EsHit {
-  readonly _id?: string | undefined;
-  readonly _source?: unknown;
-  readonly _seq_no?: number | undefined;
-  readonly _primary_term?: number | undefined;
-}
 
 /** A document version's tag: it changes with every write to the document. */
 export function documentTag(primaryTerm: number, seqNo: number): RecordTag {
@@ -42,7 +36,7 @@ function knownFields(plan: TablePlan): ReadonlySet<string> {
   return known;
 }
 
-export function hitToRecord(plan: TablePlan, hit: EsHit): SyncRecord | BadRecord {
+export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | BadRecord {
   const source = (hit._source ?? {}) as Record<string, JsonValue | undefined>;
   const bad = (reason: string, id?: string): BadRecord =>
     id === undefined

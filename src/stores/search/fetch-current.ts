@@ -1,15 +1,15 @@
-// Reads what Elasticsearch holds now for a batch of ids, with the sequence number and primary term
+// Reads what the search side holds now for a batch of ids, with the sequence number and primary term
 // that make the following write conditional. mget is realtime, so it sees writes not yet refreshed.
 //
 // `_id` is case-sensitive, while a UUID is the same in either case, and applications write it both
 // ways (Java and JavaScript in lowercase, .NET and SQL Server often in uppercase). So each id is
 // looked up under both spellings: a document found under either is the record to update, never a
 // reason to index a second one. Mixed-case spellings are refused when scanned (document-codec.ts).
-import { errors } from "@elastic/elasticsearch";
-import type { SearchClient } from "./search-client.js";
+import type { FetchedDocument, SearchClient } from "./search-client.js";
 import type { BadRecord, CurrentRecord } from "../../reconcile/record.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { documentId, hitToRecord } from "./document-codec.js";
+import { isSearchError } from "./search-error.js";
 
 export interface EsToken {
   /** The document's `_id` as stored, which may spell the UUID in uppercase. */
@@ -19,14 +19,6 @@ export interface EsToken {
 }
 
 type Found = CurrentRecord<EsToken> | BadRecord;
-
-interface MgetDoc {
-  readonly _id: string;
-  readonly found?: boolean;
-  readonly _source?: unknown;
-  readonly _seq_no?: number;
-  readonly _primary_term?: number;
-}
 
 /** The spellings of an id's `_id` to look up: lowercase first, then uppercase. */
 function spellings(plan: TablePlan, id: string): string[] {
@@ -43,15 +35,14 @@ export async function fetchDocuments(
   const found = new Map<string, Found>();
   if (ids.length === 0) return found;
   const asked = ids.map((id) => ({ id, spellings: spellings(plan, id) }));
-  let response;
+  let docs;
   try {
-    response = await client.mget({ index: plan.es.index, ids: asked.flatMap((a) => a.spellings) });
+    docs = await client.getDocuments({ index: plan.es.index, ids: asked.flatMap((a) => a.spellings) });
   } catch (error) {
     // A dry run plans against an index it has not created: it holds nothing yet.
-    if (isIndexMissing(error)) return found;
+    if (isSearchError(error, "index-missing")) return found;
     throw error;
   }
-  const docs = response.docs as readonly MgetDoc[];
   let next = 0;
   for (const { id, spellings } of asked) {
     const present = docs.slice(next, next + spellings.length).filter((doc) => doc.found === true);
@@ -74,7 +65,7 @@ export async function fetchDocuments(
   return found;
 }
 
-function toCurrent(plan: TablePlan, id: string, doc: MgetDoc): Found {
+function toCurrent(plan: TablePlan, id: string, doc: FetchedDocument): Found {
   const record = hitToRecord(plan, doc);
   if ("kind" in record) return record;
   if (doc._seq_no === undefined || doc._primary_term === undefined) {
@@ -94,19 +85,12 @@ function toCurrent(plan: TablePlan, id: string, doc: MgetDoc): Found {
 export async function countDocuments(client: SearchClient, plan: TablePlan): Promise<number> {
   const type = plan.es.typeFilter;
   try {
-    const response = await client.count({
+    return await client.count({
       index: plan.es.index,
       ...(type ? { query: { term: { [type.queryField]: type.value } } } : {}),
     });
-    return response.count;
   } catch (error) {
-    if (isIndexMissing(error)) return 0;
+    if (isSearchError(error, "index-missing")) return 0;
     throw error;
   }
-}
-
-function isIndexMissing(error: unknown): boolean {
-  if (!(error instanceof errors.ResponseError)) return false;
-  const body = error.body as { error?: { type?: string } } | undefined;
-  return body?.error?.type === "index_not_found_exception";
 }

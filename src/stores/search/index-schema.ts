@@ -1,7 +1,7 @@
 // Finds the types an index (or alias) holds and creates what is missing: an index with a mapping
 // derived from the CQL schema, with `date_nanos` for the timestamp so microseconds survive.
-import type { estypes } from "@elastic/elasticsearch";
 import type { SearchClient } from "./search-client.js";
+import type { FieldMapping, FieldMappings, IndexMapping } from "./mapping.js";
 import type { Column } from "../../reconcile/table-plan.js";
 import type { VersionPrecision } from "../../reconcile/version.js";
 import { ConfigError } from "../../core/errors.js";
@@ -11,7 +11,7 @@ import { indexForTable, typeOfIndex, type LayoutSettings } from "./index-layout.
 export interface EsType {
   readonly name: string;
   readonly index: string;
-  readonly properties: Readonly<Record<string, estypes.MappingProperty>>;
+  readonly properties: FieldMappings;
   /** The timestamp field's precision, or why the type cannot be synced. */
   readonly timestamp: { readonly precision: VersionPrecision } | { readonly problem: string };
 }
@@ -20,10 +20,7 @@ export interface TimestampField {
   readonly name: string;
 }
 
-export function timestampPrecision(
-  properties: Readonly<Record<string, estypes.MappingProperty>>,
-  field: string,
-): EsType["timestamp"] {
+export function timestampPrecision(properties: FieldMappings, field: string): EsType["timestamp"] {
   const mapping = properties[field];
   if (mapping === undefined) return { problem: `field '${field}' is not mapped` };
   if (mapping.type === "date_nanos") return { precision: "microsecond" };
@@ -43,33 +40,27 @@ export async function discoverTypes(
   timestampField: string,
 ): Promise<Discovery> {
   if (layout.layout === "index-per-table") {
-    const indices = await client.indices.getMapping({
-      index: `${layout.index}-*`,
-      expand_wildcards: "open",
-      allow_no_indices: true,
-    });
+    const indices = await client.readMappings({ index: `${layout.index}-*`, pattern: true });
     const types: EsType[] = [];
-    for (const [index, { mappings }] of Object.entries(indices)) {
+    for (const [index, properties] of Object.entries(indices)) {
       const name = typeOfIndex(layout, index);
       if (name === undefined) continue;
-      const properties = mappings.properties ?? {};
       types.push({ name, index, properties, timestamp: timestampPrecision(properties, timestampField) });
     }
     return { types, typeQueryField: layout.typeField };
   }
-  const exists = await client.indices.exists({ index: layout.index });
+  const exists = await client.indexExists(layout.index);
   if (!exists) return { types: [], typeQueryField: layout.typeField };
-  const mapping = await client.indices.getMapping({ index: layout.index });
-  const properties = Object.values(mapping)[0]?.mappings.properties ?? {};
+  const mapping = await client.readMappings({ index: layout.index });
+  const properties = Object.values(mapping)[0] ?? {};
   const typeQueryField = keywordFieldFor(layout, properties);
   const response = await client.search({
     index: layout.index,
     size: 0,
     aggs: { types: { terms: { field: typeQueryField, size: 10_000 } } },
   });
-  const buckets = (response.aggregations?.["types"] as estypes.AggregationsStringTermsAggregate | undefined)
-    ?.buckets;
-  const names = Array.isArray(buckets) ? buckets.map((b) => String(b.key)) : [];
+  const terms = response.aggregations?.["types"] as { buckets?: readonly { key: unknown }[] } | undefined;
+  const names = (terms?.buckets ?? []).map((bucket) => String(bucket.key));
   const timestamp = timestampPrecision(properties, timestampField);
   const types = names.map((name) => ({ name, index: layout.index, properties, timestamp }));
   return { types, typeQueryField };
@@ -81,16 +72,13 @@ export async function discoverTypes(
  * from Elasticsearch 5/6, or written by another application). A text field alone cannot be
  * aggregated, and matching its analyzed tokens would mix types that differ only in case.
  */
-export function keywordFieldFor(
-  layout: LayoutSettings,
-  properties: Readonly<Record<string, estypes.MappingProperty>>,
-): string {
+export function keywordFieldFor(layout: LayoutSettings, properties: FieldMappings): string {
   const field = layout.typeField;
   const mapping = properties[field];
   // Not mapped yet: no document has a type, and the first table's mapping adds it as a keyword.
   if (mapping === undefined) return field;
   if (mapping.type === "keyword" || mapping.type === "constant_keyword") return field;
-  const subFields = "fields" in mapping ? (mapping.fields ?? {}) : {};
+  const subFields = mapping.fields ?? {};
   const keyword = Object.entries(subFields).find(([, sub]) => sub.type === "keyword");
   if (mapping.type === "text" && keyword !== undefined) return `${field}.${keyword[0]}`;
   throw new ConfigError(
@@ -112,8 +100,8 @@ export interface MappingColumns {
   readonly content: readonly Column[];
 }
 
-export function mappingForTable(layout: LayoutSettings, columns: MappingColumns): estypes.MappingTypeMapping {
-  const properties: Record<string, estypes.MappingProperty> = {
+export function mappingForTable(layout: LayoutSettings, columns: MappingColumns): IndexMapping {
+  const properties: Record<string, FieldMapping> = {
     [columns.id]: { type: "keyword" },
     [columns.timestamp]: { type: "date_nanos" },
     [columns.tombstone]: { type: "boolean" },
@@ -136,20 +124,20 @@ export async function ensureTableIndex(
   const index = indexForTable(layout, table);
   const mapping = mappingForTable(layout, columns);
   if (layout.layout === "index-per-table") {
-    await client.indices.create({ index, mappings: mapping, aliases: { [layout.index]: {} } });
+    await client.createIndex({ index, mappings: mapping, aliases: [layout.index] });
     return index;
   }
-  if (await client.indices.exists({ index })) {
+  if (await client.indexExists(index)) {
     // Only fields the index lacks are added. A field already mapped keeps its mapping (text with a
     // keyword sub-field, say, as dynamic mapping makes it): a mapping cannot change a field's type.
-    const current = await client.indices.getMapping({ index });
-    const mapped = Object.values(current)[0]?.mappings.properties ?? {};
+    const current = await client.readMappings({ index });
+    const mapped = Object.values(current)[0] ?? {};
     const properties = Object.fromEntries(
-      Object.entries(mapping.properties ?? {}).filter(([field]) => mapped[field] === undefined),
+      Object.entries(mapping.properties).filter(([field]) => mapped[field] === undefined),
     );
-    await client.indices.putMapping({ index, properties });
+    await client.addFields({ index, properties });
   } else {
-    await client.indices.create({ index, mappings: mapping });
+    await client.createIndex({ index, mappings: mapping });
   }
   return index;
 }

@@ -3,8 +3,7 @@
 // so a document another application indexed after our read is never overwritten (it answers 409 and
 // the engine decides again). External versioning is offered only for deployments where every writer
 // uses it: a document indexed with internal versioning loses to any external version.
-import type { estypes } from "@elastic/elasticsearch";
-import type { SearchClient } from "./search-client.js";
+import type { BulkAction, SearchClient } from "./search-client.js";
 import type { CurrentRecord } from "../../reconcile/record.js";
 import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
@@ -13,7 +12,7 @@ import { retryDelay } from "../../util/retry.js";
 import { setTimeout as delay } from "node:timers/promises";
 import { SyncedError } from "../../core/errors.js";
 import { documentId, documentTag, recordToDocument } from "./document-codec.js";
-import { toJsonText } from "./serializer.js";
+import { toJsonText } from "./json-text.js";
 import { unwritableVersion } from "./timestamps.js";
 import type { EsToken } from "./fetch-current.js";
 
@@ -34,7 +33,7 @@ export interface EsWriteSettings {
 
 interface Operation {
   readonly index: number;
-  readonly action: estypes.BulkOperationContainer;
+  readonly action: BulkAction;
   /** The document as JSON text, made once: its size is checked, then it is sent as it is. */
   readonly document: string;
   readonly bytes: number;
@@ -61,7 +60,7 @@ function operationFor(
   // An existing document is written under its own _id, whatever case it spells the UUID in.
   const id = current?.token.documentId ?? documentId(plan, write.record.id);
   const target = { _index: plan.es.index, _id: id };
-  let action: estypes.BulkOperationContainer;
+  let action: BulkAction;
   if (settings.versioning === "external") {
     if (version < 0n) return "external versioning cannot store a version before 1970";
     action = { index: { ...target, version: Number(version), version_type: "external_gte" } };
@@ -123,7 +122,7 @@ async function writeChunk(
   let firstRefusalAt: number | undefined;
   for (let attempt = 1; pending.length > 0; attempt++) {
     const body = pending.flatMap((op) => [op.action, op.document]);
-    const response = await settings.retry(() => settings.client.bulk({ operations: body }));
+    const response = await settings.retry(() => settings.client.bulk({ lines: body }));
     const throttled: Operation[] = [];
     let refusal: { status: number; reason: string | undefined } | undefined;
     for (const [j, item] of response.items.entries()) {

@@ -1,4 +1,5 @@
-// The Elasticsearch side of the engine's RecordStore boundary.
+// The search side of the engine's RecordStore boundary, Elasticsearch or OpenSearch: whichever
+// SearchClient it is given.
 import type { SearchClient } from "./search-client.js";
 import type { BadRecord, CurrentRecord } from "../../reconcile/record.js";
 import type {
@@ -12,13 +13,14 @@ import type { TablePlan } from "../../reconcile/table-plan.js";
 import type { VersionPrecision } from "../../reconcile/version.js";
 import { rethrowing, rethrowingEach } from "../../util/rethrow.js";
 import { bulkWrite } from "./bulk-write.js";
-import { elasticsearchFailure } from "./elasticsearch-errors.js";
+import { searchFailure } from "./search-failure.js";
 import { countDocuments, fetchDocuments } from "./fetch-current.js";
-import { rangeQuery, scanIndex, type ScanRestartCause } from "./scan.js";
-import { isTransientElasticsearchError } from "./transient-errors.js";
+import { rangeQuery } from "./range-query.js";
+import { scanIndex, type ScanRestartCause } from "./scan.js";
+import { isTransientSearchError } from "./transient-errors.js";
 import { storeRetry, type RetryListener } from "../../util/retry.js";
 
-export interface ElasticsearchStoreSettings {
+export interface SearchStoreSettings {
   readonly client: SearchClient;
   readonly versioning: "optimistic" | "external";
   readonly slices: number;
@@ -36,17 +38,17 @@ export interface ElasticsearchStoreSettings {
   readonly signal?: AbortSignal;
 }
 
-export class ElasticsearchStore implements RecordStore {
+export class SearchStore implements RecordStore {
   readonly side = "elasticsearch";
-  readonly #settings: ElasticsearchStoreSettings;
+  readonly #settings: SearchStoreSettings;
   readonly #retry: <T>(operation: () => Promise<T>) => Promise<T>;
 
-  constructor(settings: ElasticsearchStoreSettings) {
+  constructor(settings: SearchStoreSettings) {
     this.#settings = settings;
     // Every request sent through it is safe to repeat: reads, and conditional writes whose repetition
     // answers 409 once the first one landed, which the engine reads and decides again. The next page
     // of a scroll is not, and the scan does not send it through this (scan.ts).
-    this.#retry = storeRetry("elasticsearch", isTransientElasticsearchError, {
+    this.#retry = storeRetry("elasticsearch", isTransientSearchError, {
       windowMs: settings.retryWindowMs,
       ...(settings.onRetry ? { onRetry: settings.onRetry } : {}),
       ...(settings.signal ? { signal: settings.signal } : {}),
@@ -73,16 +75,13 @@ export class ElasticsearchStore implements RecordStore {
       range,
     );
     return rethrowingEach(scan, (error) =>
-      elasticsearchFailure(error, `read index ${plan.es.index}`, this.#settings.client.productName),
+      searchFailure(error, `read index ${plan.es.index}`, this.#settings.client.productName),
     );
   }
 
   /** The documents of the range, counted by the cluster (this shard's part of them, roughly). */
   async estimate(plan: TablePlan, range: TimeRange): Promise<number | undefined> {
-    const { count } = await this.#settings.client.count({
-      index: plan.es.index,
-      query: rangeQuery(plan, range),
-    });
+    const count = await this.#settings.client.count({ index: plan.es.index, query: rangeQuery(plan, range) });
     return Math.round(count / (this.#settings.shard?.total ?? 1));
   }
 
@@ -90,11 +89,7 @@ export class ElasticsearchStore implements RecordStore {
     return rethrowing(
       () => this.#retry(() => fetchDocuments(this.#settings.client, plan, ids)),
       (error) =>
-        elasticsearchFailure(
-          error,
-          `read documents of index ${plan.es.index}`,
-          this.#settings.client.productName,
-        ),
+        searchFailure(error, `read documents of index ${plan.es.index}`, this.#settings.client.productName),
     );
   }
 
@@ -108,7 +103,7 @@ export class ElasticsearchStore implements RecordStore {
     return rethrowing(
       () => this.#retry(() => countDocuments(this.#settings.client, plan)).then((count) => count === 0),
       (error) =>
-        elasticsearchFailure(
+        searchFailure(
           error,
           `count the documents of index ${plan.es.index}`,
           this.#settings.client.productName,
@@ -131,8 +126,7 @@ export class ElasticsearchStore implements RecordStore {
     };
     return rethrowing(
       () => bulkWrite(settings, plan, writes),
-      (error) =>
-        elasticsearchFailure(error, `write to index ${plan.es.index}`, this.#settings.client.productName),
+      (error) => searchFailure(error, `write to index ${plan.es.index}`, this.#settings.client.productName),
     );
   }
 }

@@ -1,8 +1,9 @@
 // What a failed first request to the search side means, with the flags that fix it. Both products'
-// clients end here: OpenSearch's errors arrive as the Elasticsearch client's classes.
-import { errors } from "@elastic/elasticsearch";
+// connections end here, their errors already SearchErrors.
 import type { ElasticsearchOptions } from "../../config/options.js";
+import { ConfigError } from "../../core/errors.js";
 import { AuthenticationError, ConnectionError, errorText, tlsAdvice, tlsProblem } from "../store-errors.js";
+import { isSearchError } from "./search-error.js";
 
 /** What a failed first request means, with the flags that fix it. */
 export function connectFailure(
@@ -12,7 +13,8 @@ export function connectFailure(
   product: "Elasticsearch" | "OpenSearch",
 ): Error {
   const where = options.nodes.join(", ");
-  if (error instanceof errors.ResponseError && (error.statusCode === 401 || error.statusCode === 403)) {
+  if (isSearchError(error, "credentials") && error.answer.status !== undefined) {
+    const status = error.answer.status;
     const check =
       options.auth?.kind === "api-key"
         ? "Check the API key in SYNCED_ES_API_KEY or --es-api-key-file: it must be the encoded key " +
@@ -21,13 +23,13 @@ export function connectFailure(
           ? `Check --es-username ('${options.auth.username}') with SYNCED_ES_PASSWORD or --es-password-file.`
           : "The cluster requires a login: give --es-username with SYNCED_ES_PASSWORD, or SYNCED_ES_API_KEY.";
     return new AuthenticationError(
-      `${product} at ${where} refused the credentials (${error.statusCode}). ${check}`,
-      { host: where, status: error.statusCode },
+      `${product} at ${where} refused the credentials (${status}). ${check}`,
+      { host: where, status },
       { cause: error },
     );
   }
   const reason =
-    error instanceof errors.TimeoutError
+    isSearchError(error, "transient") && error.answer.status === undefined && error.answer.timedOut
       ? `it did not answer within ${connectTimeoutMs} ms (--connect-timeout)`
       : errorText(error);
   const problem = tlsProblem(error);
@@ -64,4 +66,25 @@ export function connectFailure(
     { host: where },
     { cause: error },
   );
+}
+
+/**
+ * The server at --es-nodes runs the other product. With `--es-product auto` the command line's wiring
+ * asks the other product's adapter instead; named, it is the user's to change.
+ */
+export class ProductMismatchError extends ConfigError {
+  constructor(expected: "Elasticsearch" | "OpenSearch", options: ElasticsearchOptions, cause?: unknown) {
+    const host = options.nodes.join(", ");
+    const [flag, other, otherFlag] =
+      expected === "Elasticsearch"
+        ? ["elasticsearch", "OpenSearch", "opensearch"]
+        : ["opensearch", "Elasticsearch", "elasticsearch"];
+    super(
+      "es-product",
+      undefined,
+      `the server at ${host} is not ${expected} (--es-product ${flag}). If it runs ${other}, use ` +
+        `--es-product ${otherFlag}, or auto to ask the server.`,
+      { details: { host }, ...(cause === undefined ? {} : { cause }) },
+    );
+  }
 }

@@ -2,16 +2,15 @@
 // (a point in time, or scroll contexts on OpenSearch) keeps it stable while pages are read, and
 // slices let several requests page in parallel. A page is asked for again after a transient failure
 // only where the view says that is safe; elsewhere the read starts over in a new view.
-import type { estypes } from "@elastic/elasticsearch";
 import type { BadRecord, SyncRecord } from "../../reconcile/record.js";
 import type { ScanBatch, TimeRange } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
-import { millisecondBound } from "../../reconcile/version.js";
 import { mergeAsync } from "../../util/merge-async.js";
 import { hitToRecord } from "./document-codec.js";
-import { DATE_NANOS_MAX, DATE_NANOS_MIN, formatEsTimestamp } from "./timestamps.js";
 import type { ScanCursor, ScanPage, ScanView, SearchClient } from "./search-client.js";
-import { isPointInTimeLost, isTransientElasticsearchError } from "./transient-errors.js";
+import type { Query } from "./query.js";
+import { rangeQuery } from "./range-query.js";
+import { isTransientSearchError, isViewLost } from "./transient-errors.js";
 
 export interface EsScanSettings {
   readonly client: SearchClient;
@@ -42,55 +41,6 @@ class PageLost extends Error {
   }
 }
 
-function versionRange(plan: TablePlan, range: TimeRange): estypes.QueryDslQueryContainer {
-  const field = plan.names.timestamp;
-  if (plan.es.timestampPrecision === "millisecond") {
-    return {
-      range: {
-        [field]: {
-          gte: millisecondBound(range.begin).toString(),
-          ...(range.futureLimit === undefined ? { lt: millisecondBound(range.end).toString() } : {}),
-          format: "epoch_millis",
-        },
-      },
-    };
-  }
-  const clamp = (v: bigint): bigint =>
-    v < DATE_NANOS_MIN ? DATE_NANOS_MIN : v > DATE_NANOS_MAX ? DATE_NANOS_MAX : v;
-  return {
-    range: {
-      [field]: {
-        gte: formatEsTimestamp(clamp(range.begin), "microsecond"),
-        ...(range.futureLimit === undefined
-          ? { lt: formatEsTimestamp(clamp(range.end), "microsecond") }
-          : {}),
-        format: "strict_date_optional_time_nanos",
-      },
-    },
-  };
-}
-
-/**
- * The documents in the range and, when looking for bad records (a future limit is set), those with
- * no usable timestamp at all: no range ever selects them, so they would otherwise go unseen.
- */
-export function rangeQuery(plan: TablePlan, range: TimeRange): estypes.QueryDslQueryContainer {
-  const inRange = versionRange(plan, range);
-  const selected: estypes.QueryDslQueryContainer =
-    range.futureLimit === undefined
-      ? inRange
-      : {
-          bool: {
-            should: [inRange, { bool: { must_not: { exists: { field: plan.names.timestamp } } } }],
-            minimum_should_match: 1,
-          },
-        };
-  const filters = [selected];
-  const type = plan.es.typeFilter;
-  if (type) filters.push({ term: { [type.queryField]: type.value } });
-  return { bool: { filter: filters } };
-}
-
 export async function* scanIndex(
   settings: EsScanSettings,
   plan: TablePlan,
@@ -116,7 +66,7 @@ export async function* scanIndex(
       const cause: ScanRestartCause | undefined =
         error instanceof PageLost
           ? { kind: "page lost", error: error.error }
-          : isPointInTimeLost(error)
+          : isViewLost(error)
             ? { kind: "view lost" }
             : undefined;
       if (cause === undefined || restarts >= POINT_IN_TIME_RESTARTS) {
@@ -132,7 +82,7 @@ export async function* scanIndex(
 async function* scanSlice(
   settings: EsScanSettings,
   plan: TablePlan,
-  query: estypes.QueryDslQueryContainer,
+  query: Query,
   view: ScanView,
   slice: number,
   total: number,
@@ -169,6 +119,6 @@ async function readOnce(read: () => Promise<ScanPage>): Promise<ScanPage> {
   try {
     return await read();
   } catch (error) {
-    throw isTransientElasticsearchError(error) ? new PageLost(error) : error;
+    throw isTransientSearchError(error) ? new PageLost(error) : error;
   }
 }

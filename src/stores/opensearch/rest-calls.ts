@@ -1,0 +1,104 @@
+// Each operation of the SearchClient as the REST call OpenSearch takes: the path, the URL parameters
+// and the body. The OpenSearch client's transport sends them (its connection pool, login, TLS and
+// serializer); documents and bulk lines go in as they came.
+import { conditionParameters } from "../search/conditions.js";
+import type { FieldMappings } from "../search/mapping.js";
+import type { Query } from "../search/query.js";
+import type {
+  BulkRequest,
+  CreateIndexRequest,
+  DeleteDocumentRequest,
+  DocumentRef,
+  MappingsRequest,
+  PutDocumentRequest,
+  SearchRequest,
+} from "../search/search-client.js";
+import { toOpenSearch } from "./mappings.js";
+
+type Parameters = Record<string, unknown>;
+
+export interface RestCall {
+  readonly method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
+  readonly path: string;
+  readonly querystring?: Parameters;
+  readonly body?: Readonly<Parameters>;
+  readonly bulkBody?: readonly unknown[];
+}
+
+/** One path segment: an index name or pattern, or a document id. */
+export function segment(value: string): string {
+  // Wildcards stay readable; everything else an id may hold is escaped.
+  return encodeURIComponent(value).replace(/%2A/g, "*");
+}
+
+const refresh = (request: { readonly refresh?: boolean }): Parameters =>
+  request.refresh === undefined ? {} : { refresh: request.refresh };
+
+const document = (ref: DocumentRef): string => `/${segment(ref.index)}/_doc/${segment(ref.id)}`;
+
+export const restCalls = {
+  getDocument: (ref: DocumentRef): RestCall => ({ method: "GET", path: document(ref) }),
+  getDocuments: (request: { readonly index: string; readonly ids: readonly string[] }): RestCall => ({
+    method: "POST",
+    path: `/${segment(request.index)}/_mget`,
+    body: { ids: request.ids },
+  }),
+  putDocument: (request: PutDocumentRequest): RestCall => ({
+    method: "PUT",
+    path: document(request),
+    querystring: { ...conditionParameters(request.condition), ...refresh(request) },
+    body: request.document,
+  }),
+  deleteDocument: (request: DeleteDocumentRequest): RestCall => ({
+    method: "DELETE",
+    path: document(request),
+    querystring: { ...conditionParameters(request.condition), ...refresh(request) },
+  }),
+  bulk: (request: BulkRequest): RestCall => ({
+    method: "POST",
+    path: "/_bulk",
+    querystring: refresh(request),
+    bulkBody: request.lines,
+  }),
+  search: (request: SearchRequest): RestCall => {
+    const { index, ...body } = request;
+    return { method: "POST", path: `/${segment(index)}/_search`, body };
+  },
+  count: (request: { readonly index: string; readonly query?: Query }): RestCall => ({
+    method: "POST",
+    path: `/${segment(request.index)}/_count`,
+    ...(request.query === undefined ? {} : { body: { query: request.query } }),
+  }),
+  indexExists: (index: string): RestCall => ({ method: "HEAD", path: `/${segment(index)}` }),
+  createIndex: (request: CreateIndexRequest): RestCall => {
+    const { shards, replicas, aliases, mappings } = request;
+    const settings = {
+      ...(shards === undefined ? {} : { number_of_shards: shards }),
+      ...(replicas === undefined ? {} : { number_of_replicas: replicas }),
+    };
+    return {
+      method: "PUT",
+      path: `/${segment(request.index)}`,
+      body: {
+        ...(shards === undefined && replicas === undefined ? {} : { settings }),
+        mappings: { ...mappings, properties: toOpenSearch(mappings.properties) },
+        ...(aliases === undefined
+          ? {}
+          : { aliases: Object.fromEntries(aliases.map((alias) => [alias, {}])) }),
+      },
+    };
+  },
+  readMappings: (request: MappingsRequest): RestCall => ({
+    method: "GET",
+    path: `/${segment(request.index)}/_mapping`,
+    ...(request.pattern === true
+      ? { querystring: { expand_wildcards: "open", allow_no_indices: true } }
+      : {}),
+  }),
+  addFields: (request: { readonly index: string; readonly properties: FieldMappings }): RestCall => ({
+    method: "PUT",
+    path: `/${segment(request.index)}/_mapping`,
+    body: { properties: toOpenSearch(request.properties) },
+  }),
+  nodesHttp: (): RestCall => ({ method: "GET", path: "/_nodes/http" }),
+};

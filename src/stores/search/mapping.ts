@@ -1,0 +1,38 @@
+// Index mappings as synced writes and reads them, in the field types both products share. The one
+// type they name differently, a whole JSON object as one field (a CQL map), is `flattened` here, as
+// in Elasticsearch; the OpenSearch adapter names it `flat_object` on its way out and back
+// (stores/opensearch/mappings.ts), so a mapping read from either product reads the same.
+
+/** The map type: a whole JSON object, searchable by key and value, as one field. */
+export const MAP_FIELD_TYPE = "flattened";
+
+/** One field's mapping: what synced writes, and reads back (other parameters pass unread). */
+export interface FieldMapping {
+  /** Absent for an object with properties. */
+  readonly type?: string;
+  readonly properties?: FieldMappings;
+  /** Sub-fields, such as a text field's `keyword`. */
+  readonly fields?: FieldMappings;
+  readonly format?: string;
+  readonly enabled?: boolean;
+  readonly index?: boolean;
+  readonly doc_values?: boolean;
+  readonly ignore_above?: number;
+  readonly ignore_malformed?: boolean;
+  /** How deeply a `flattened` field's objects may nest. */
+  readonly depth_limit?: number;
+  /** A dense_vector's size and element type. */
+  readonly dims?: number;
+  readonly element_type?: string;
+}
+
+export type FieldMappings = Readonly<Record<string, FieldMapping>>;
+
+/** A new index's mapping. */
+export interface IndexMapping {
+  /** `strict` refuses documents with fields the mapping lacks. */
+  readonly dynamic?: "strict";
+  /** What the index is for, shown to whoever looks at it. */
+  readonly _meta?: Readonly<Record<string, string>>;
+  readonly properties: FieldMappings;
+}

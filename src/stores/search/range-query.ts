@@ -1,0 +1,57 @@
+// The query of a scan: the documents of a type whose version lies in the run's range, written once for
+// both products. A `date` field is compared in epoch milliseconds, a `date_nanos` field in its own
+// text form, clamped to the years it can hold (1970 to 2262).
+import type { TimeRange } from "../../reconcile/record-store.js";
+import type { TablePlan } from "../../reconcile/table-plan.js";
+import { millisecondBound } from "../../reconcile/version.js";
+import type { Query } from "./query.js";
+import { DATE_NANOS_MAX, DATE_NANOS_MIN, formatEsTimestamp } from "./timestamps.js";
+
+function versionRange(plan: TablePlan, range: TimeRange): Query {
+  const field = plan.names.timestamp;
+  if (plan.es.timestampPrecision === "millisecond") {
+    return {
+      range: {
+        [field]: {
+          gte: millisecondBound(range.begin).toString(),
+          ...(range.futureLimit === undefined ? { lt: millisecondBound(range.end).toString() } : {}),
+          format: "epoch_millis",
+        },
+      },
+    };
+  }
+  const clamp = (v: bigint): bigint =>
+    v < DATE_NANOS_MIN ? DATE_NANOS_MIN : v > DATE_NANOS_MAX ? DATE_NANOS_MAX : v;
+  return {
+    range: {
+      [field]: {
+        gte: formatEsTimestamp(clamp(range.begin), "microsecond"),
+        ...(range.futureLimit === undefined
+          ? { lt: formatEsTimestamp(clamp(range.end), "microsecond") }
+          : {}),
+        format: "strict_date_optional_time_nanos",
+      },
+    },
+  };
+}
+
+/**
+ * The documents in the range and, when looking for bad records (a future limit is set), those with
+ * no usable timestamp at all: no range ever selects them, so they would otherwise go unseen.
+ */
+export function rangeQuery(plan: TablePlan, range: TimeRange): Query {
+  const inRange = versionRange(plan, range);
+  const selected: Query =
+    range.futureLimit === undefined
+      ? inRange
+      : {
+          bool: {
+            should: [inRange, { bool: { must_not: { exists: { field: plan.names.timestamp } } } }],
+            minimum_should_match: 1,
+          },
+        };
+  const filters = [selected];
+  const type = plan.es.typeFilter;
+  if (type) filters.push({ term: { [type.queryField]: type.value } });
+  return { bool: { filter: filters } };
+}

@@ -1,0 +1,231 @@
+// The search side as synced uses it, whatever answers there: Elasticsearch 8 or 9 through its own
+// client (stores/elasticsearch/), or OpenSearch 2 or 3 through the OpenSearch client
+// (stores/opensearch/). The record store, the schema, the state and lease documents and the dead
+// letters are written once against this interface, in synced's own request and result types; an
+// adapter turns each operation into its client's call, and its client's errors into SearchErrors
+// (search-error.ts) whose kind the callers decide on.
+//
+// Queries, documents and bulk lines are typed as the REST API both products share writes them, so an
+// adapter passes them on as they are: a scan page's hits and a bulk request's documents are never
+// copied on their way through.
+import type { FieldMappings, IndexMapping } from "./mapping.js";
+import type { Query, SortField, SortValue } from "./query.js";
+
+export type SearchProduct = "elasticsearch" | "opensearch";
+
+/**
+ * A consistent view of one index that slices page through: a point in time, or scroll contexts. Only
+ * the client that opened a view can read it.
+ */
+export interface ScanView {
+  readonly index: string;
+  /**
+   * Whether a page that continues a slice (`after` set) may be asked for again when its answer was
+   * lost (a timeout, a broken connection) after the cluster may have read it. True where the request
+   * names the page's position, so asking again answers the same hits: a point in time with
+   * search_after. False where reading moves the view on, so asking again answers the page after and
+   * the lost one is never seen: a scroll. A slice's first page may always be asked for again.
+   */
+  readonly repeatableContinuations: boolean;
+}
+
+/** Where the previous page of a slice ended: opaque, and readable only by the client that answered it. */
+export type ScanCursor = object;
+
+export interface ScanPageRequest {
+  readonly query: Query;
+  readonly size: number;
+  /** This slice of `max`; undefined reads the whole view as one. */
+  readonly slice?: { readonly id: number; readonly max: number };
+  /** Where the previous page of this slice ended; undefined for the first page. */
+  readonly after?: ScanCursor;
+}
+
+/** A document as a search, a get or an mget answers it: what synced reads of it. */
+export interface StoredDocument {
+  readonly _id?: string | undefined;
+  readonly _source?: Readonly<Record<string, unknown>> | undefined;
+  /** The document's version, with `_primary_term`: what a conditional write names. */
+  readonly _seq_no?: number | undefined;
+  readonly _primary_term?: number | undefined;
+}
+
+export interface SearchHit extends StoredDocument {
+  /** The hit's sort values, where the search was sorted: what `search_after` continues from. */
+  readonly sort?: readonly SortValue[] | undefined;
+}
+
+export interface FetchedDocument extends StoredDocument {
+  readonly _id: string;
+  /** False, or absent, for an id that names no document. */
+  readonly found?: boolean | undefined;
+}
+
+export interface ScanPage {
+  readonly hits: readonly SearchHit[];
+  /** Undefined when this slice is read to its end. */
+  readonly next: ScanCursor | undefined;
+}
+
+export interface DocumentRef {
+  readonly index: string;
+  readonly id: string;
+}
+
+/** The version a conditional write expects the document to hold, as a read of it answered. */
+export interface DocumentVersion {
+  readonly seqNo: number;
+  readonly primaryTerm: number;
+}
+
+export interface PutDocumentRequest extends DocumentRef {
+  readonly document: Readonly<Record<string, unknown>>;
+  /**
+   * Written only where the document is absent, or still holds this version; otherwise the write fails
+   * as a conflict. Without one the document is written whatever it holds.
+   */
+  readonly condition?: "absent" | DocumentVersion;
+  /** Searchable as soon as this answers. */
+  readonly refresh?: boolean;
+}
+
+export interface DeleteDocumentRequest extends DocumentRef {
+  /** Deleted only while it holds this version; otherwise the delete fails as a conflict. */
+  readonly condition?: DocumentVersion;
+  readonly refresh?: boolean;
+}
+
+/** What one bulk action names. */
+export interface BulkTarget {
+  readonly _index: string;
+  readonly _id: string;
+}
+
+/**
+ * One action of a bulk request, as both products take it: `create` fails as a conflict on a document
+ * that exists; `index` writes it, on the conditions given; `delete` removes it.
+ */
+export type BulkAction =
+  | { readonly create: BulkTarget }
+  | {
+      readonly index: BulkTarget & {
+        readonly if_seq_no?: number;
+        readonly if_primary_term?: number;
+        readonly version?: number;
+        readonly version_type?: "external_gte";
+      };
+    }
+  | { readonly delete: BulkTarget };
+
+/** A bulk request's lines: each action, then for `create` and `index` its document, as JSON text or an object. */
+export type BulkLine = BulkAction | string | Readonly<Record<string, unknown>>;
+
+export interface BulkRequest {
+  readonly lines: readonly BulkLine[];
+  readonly refresh?: boolean;
+}
+
+export interface BulkItemResult {
+  readonly _id?: string | null | undefined;
+  readonly status: number;
+  readonly _seq_no?: number | undefined;
+  readonly _primary_term?: number | undefined;
+  readonly error?: { readonly type: string; readonly reason?: string | null | undefined } | undefined;
+}
+
+/** What one action of a bulk request did, under the action's name. */
+export type BulkItem = Readonly<Partial<Record<"create" | "index" | "delete", BulkItemResult>>>;
+
+export interface BulkResult {
+  readonly errors: boolean;
+  /** One per action, in the order of the request. */
+  readonly items: readonly BulkItem[];
+}
+
+/** Buckets of a field's values: the most frequent `size`, or pages of all of them in order (composite). */
+export type Aggregation =
+  | { readonly terms: { readonly field: string; readonly size: number } }
+  | {
+      readonly composite: {
+        readonly size: number;
+        readonly sources: readonly Readonly<Record<string, { readonly terms: { readonly field: string } }>>[];
+        readonly after?: Readonly<Record<string, SortValue>>;
+      };
+    };
+
+export interface SearchRequest {
+  readonly index: string;
+  readonly query?: Query;
+  readonly sort?: readonly SortField[];
+  readonly from?: number;
+  readonly size: number;
+  /** The sort values of the previous page's last hit. */
+  readonly search_after?: readonly SortValue[];
+  /** False to answer the hits' ids without their documents. */
+  readonly _source?: boolean;
+  readonly aggs?: Readonly<Record<string, Aggregation>>;
+}
+
+export interface SearchResult {
+  readonly hits: readonly SearchHit[];
+  /** Each aggregation's answer, under its name, as the cluster gave it. */
+  readonly aggregations?: Readonly<Record<string, unknown>> | undefined;
+}
+
+export interface CreateIndexRequest {
+  readonly index: string;
+  readonly mappings: IndexMapping;
+  /** The cluster's defaults where absent. */
+  readonly shards?: number;
+  readonly replicas?: number;
+  /** Further names of the index. */
+  readonly aliases?: readonly string[];
+}
+
+export interface MappingsRequest {
+  /** An index, an alias, or a pattern such as `app-*`. */
+  readonly index: string;
+  /** A pattern: open indices only, and none matching is no error. */
+  readonly pattern?: boolean;
+}
+
+export interface SearchClient {
+  readonly product: SearchProduct;
+  /** The product's name for messages: "Elasticsearch" or "OpenSearch". */
+  readonly productName: "Elasticsearch" | "OpenSearch";
+
+  /** Opens a consistent view of an index, kept alive `keepAlive` (such as "5m") between pages. */
+  openView(index: string, keepAlive: string): Promise<ScanView>;
+  /** One page of one slice of the view. Fails with a SearchError of kind view-lost when the view is gone. */
+  readPage(view: ScanView, request: ScanPageRequest): Promise<ScanPage>;
+  /** Frees what the view holds on the cluster; never fails. */
+  closeView(view: ScanView): Promise<void>;
+
+  /** The document as it is now (a realtime read); fails as not-found when there is none. */
+  getDocument(ref: DocumentRef): Promise<FetchedDocument>;
+  /** Each id's document as it is now (realtime), in the order asked; `found` is false for a missing one. */
+  getDocuments(request: {
+    readonly index: string;
+    readonly ids: readonly string[];
+  }): Promise<readonly FetchedDocument[]>;
+  putDocument(request: PutDocumentRequest): Promise<void>;
+  /** Fails as not-found when there is no such document. */
+  deleteDocument(request: DeleteDocumentRequest): Promise<void>;
+  /** Each action answers for itself in the result; the request fails only when the whole was refused. */
+  bulk(request: BulkRequest): Promise<BulkResult>;
+
+  search(request: SearchRequest): Promise<SearchResult>;
+  count(request: { readonly index: string; readonly query?: Query }): Promise<number>;
+
+  indexExists(index: string): Promise<boolean>;
+  createIndex(request: CreateIndexRequest): Promise<void>;
+  /** The field mappings of each index the request names, by index name. */
+  readMappings(request: MappingsRequest): Promise<Readonly<Record<string, FieldMappings>>>;
+  /** Maps fields an index does not have yet; a field already mapped keeps its mapping or is refused. */
+  addFields(request: { readonly index: string; readonly properties: FieldMappings }): Promise<void>;
+
+  /** The smallest http.max_content_length of the nodes, when they report one. */
+  maxContentLength(): Promise<number | undefined>;
+
+  close(): Promise<void>;
+}

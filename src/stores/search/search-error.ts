@@ -1,0 +1,111 @@
+// What went wrong on the search side, in synced's terms. Each product's adapter turns its client's
+// errors into a SearchError at its edge (stores/elasticsearch/elasticsearch-errors.ts,
+// stores/opensearch/opensearch-errors.ts); everything above it (the retry rule, a scan that starts
+// over, the state and dead-letter stores, the messages users read) decides on the kind, never on a
+// client's classes. Both products answer a refused request with the same REST body, so the kind of
+// an answer is read here, once.
+
+export type SearchErrorKind =
+  /**
+   * No answer (a connection refused or broken, a timeout, no node alive), or an answer that the
+   * cluster was too busy or restarting to give (429, 502, 503, 504): worth trying again.
+   */
+  | "transient"
+  /** The view of a scan (a point in time, scroll contexts) is gone: only a new view helps. */
+  | "view-lost"
+  /** A conditional write met another version of the document (409). */
+  | "conflict"
+  /** The login, or the user's privileges, were refused (401, 403). */
+  | "credentials"
+  /** The document named does not exist (a 404 that says so). */
+  | "not-found"
+  /** The index named does not exist. */
+  | "index-missing"
+  /** An index to be created exists already. */
+  | "already-exists"
+  /** Any other refusal: the same request fails the same way again. */
+  | "refused"
+  /** No usable answer for another reason: a body that would not parse, a request never written. */
+  | "failed";
+
+/** How the cluster answered: with a status and its own reason, or not at all. */
+export type SearchAnswer =
+  | { readonly status: number; readonly reason: string }
+  /** `timedOut` when the request's time ran out, rather than its connection failing. */
+  | { readonly status?: undefined; readonly timedOut: boolean };
+
+export class SearchError extends Error {
+  override readonly name = "SearchError";
+
+  constructor(
+    readonly kind: SearchErrorKind,
+    message: string,
+    readonly answer: SearchAnswer,
+    options: { readonly cause: unknown },
+  ) {
+    // The client's error stays the cause: a TLS failure is read from the socket error under it.
+    super(message, { cause: options.cause });
+  }
+}
+
+/** Whether `error` is a SearchError of one of `kinds`. */
+export function isSearchError(error: unknown, ...kinds: readonly SearchErrorKind[]): error is SearchError {
+  return error instanceof SearchError && kinds.includes(error.kind);
+}
+
+const BUSY_OR_RESTARTING: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
+interface ErrorBody {
+  readonly error?: { readonly type?: unknown; readonly reason?: unknown } | string;
+  readonly found?: unknown;
+  readonly result?: unknown;
+}
+
+/** The server's own reason in an error answer: `type: reason`. */
+export function answerReason(status: number, body: unknown): string {
+  const cause = (body as ErrorBody | undefined)?.error;
+  if (typeof cause === "string") return cause;
+  const type = typeof cause?.type === "string" ? cause.type : undefined;
+  const reason = typeof cause?.reason === "string" ? cause.reason : undefined;
+  if (type === undefined && reason === undefined) return `status ${status || "unknown"}`;
+  return [type, reason].filter((part) => part !== undefined).join(": ");
+}
+
+function answerKind(status: number, body: unknown): SearchErrorKind {
+  // A point in time or scroll that is gone says so somewhere in the body, often in a shard's failure
+  // under a search_phase_execution_exception, whatever the status.
+  const text = JSON.stringify(body ?? "");
+  if (text.includes("search_context_missing_exception") || text.includes("No search context found")) {
+    return "view-lost";
+  }
+  if (BUSY_OR_RESTARTING.has(status)) return "transient";
+  if (status === 401 || status === 403) return "credentials";
+  if (status === 409) return "conflict";
+  const answer = body as ErrorBody | undefined;
+  const type = typeof answer?.error === "object" ? answer.error.type : undefined;
+  if (type === "index_not_found_exception") return "index-missing";
+  // A 404 for the whole index must stay an error; only one that names a missing document is that.
+  if (status === 404 && (answer?.found === false || answer?.result === "not_found")) return "not-found";
+  if (type === "resource_already_exists_exception") return "already-exists";
+  return "refused";
+}
+
+/** The cluster answered `status` with `body` (its REST error body, the same from both products). */
+export function answerError(status: number, body: unknown, message: string, cause: unknown): SearchError {
+  return new SearchError(
+    answerKind(status, body),
+    message,
+    { status, reason: answerReason(status, body) },
+    { cause },
+  );
+}
+
+/** No answer came: the connection failed, or the request's time ran out (`timedOut`). */
+export function noAnswerError(message: string, timedOut: boolean, cause: unknown): SearchError {
+  return new SearchError("transient", message, { timedOut }, { cause });
+}
+
+/** A failure of the client itself: no usable answer, and no use asking again. */
+export function clientFailure(message: string, cause: unknown): SearchError {
+  return new SearchError("failed", message, { timedOut: false }, { cause });
+}

@@ -1,0 +1,52 @@
+// Search-side failures, turned into synced's errors with the status, the server's reason and what to
+// do. Decided on the kind and status the product's adapter gave the error (search-error.ts); the
+// clients' own messages are terse ("Response Error") or carry a whole response body.
+import { SyncedError } from "../../core/errors.js";
+import { AuthenticationError, ConnectionError, firstLine, StoreError } from "../store-errors.js";
+import { SearchError } from "./search-error.js";
+
+const AGAIN = "The run stopped without moving the checkpoint; run again once the cluster is healthy.";
+
+/**
+ * `error` as a SyncedError; `action` completes "could not ...", such as "read index app-users", and
+ * `product` names what answers on the search side (the client's productName).
+ */
+export function searchFailure(error: unknown, action: string, product = "Elasticsearch"): SyncedError {
+  if (error instanceof SyncedError) return error;
+  const details = { store: "elasticsearch", action };
+  if (!(error instanceof SearchError)) {
+    return new StoreError(`${product} could not ${action}: ${firstLine(error)}.`, details, { cause: error });
+  }
+  const { answer } = error;
+  if (answer.status === undefined) {
+    if (error.kind === "transient") {
+      return new ConnectionError(
+        `${product} could not ${action}: ${firstLine(error)}. Check that the cluster runs and is reachable ` +
+          `from here (a restart in progress, a network problem, --es-nodes). ${AGAIN}`,
+        details,
+        { cause: error },
+      );
+    }
+    return new StoreError(`${product} could not ${action}: ${firstLine(error)}.`, details, { cause: error });
+  }
+  const { status, reason } = answer;
+  if (error.kind === "credentials") {
+    return new AuthenticationError(
+      `${product} refused to ${action} (${status}, ${reason}): check the user's privileges on the index.`,
+      { ...details, status },
+      { cause: error },
+    );
+  }
+  if (status === 429 || status >= 502) {
+    return new ConnectionError(
+      `${product} could not ${action}: the cluster answered ${status} (${reason}). ${AGAIN}`,
+      { ...details, status },
+      { cause: error },
+    );
+  }
+  return new StoreError(
+    `${product} refused to ${action} (${status}, ${reason}).`,
+    { ...details, status },
+    { cause: error },
+  );
+}

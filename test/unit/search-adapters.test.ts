@@ -1,0 +1,101 @@
+// Both products' adapters under synced's SearchClient: documents pass through them without a copy
+// (the scan's pages and the bulk writes run once per record), and a view or a page position is read
+// only by the adapter that gave it. Fake clients stand in for the products' own: this is what the
+// adapters do with them, not a server.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { Client as EsClient } from "@elastic/elasticsearch";
+import type { Client as OsClient } from "@opensearch-project/opensearch";
+import { ElasticsearchClient } from "../../src/stores/elasticsearch/elasticsearch-client.js";
+import { OpenSearchClient } from "../../src/stores/opensearch/opensearch-client.js";
+import type { BulkLine, ScanView } from "../../src/stores/search/search-client.js";
+
+const query = { term: { kind: "x" } };
+const hits = [
+  { _id: "a", _source: { id: "a" }, _seq_no: 1, _primary_term: 1, sort: [1] },
+  { _id: "b", _source: { id: "b" }, _seq_no: 2, _primary_term: 1, sort: [2] },
+];
+const lines: BulkLine[] = [{ create: { _index: "i", _id: "a" } }, '{"id":"a"}'];
+
+function fakeElasticsearch(seen: { operations?: unknown; ids?: unknown }): EsClient {
+  const client = {
+    openPointInTime: () => Promise.resolve({ id: "pit" }),
+    closePointInTime: () => Promise.resolve({}),
+    search: () => Promise.resolve({ pit_id: "pit", hits: { hits } }),
+    mget: ({ ids }: { ids: unknown }) => {
+      seen.ids = ids;
+      return Promise.resolve({ docs: hits });
+    },
+    bulk: ({ operations }: { operations: unknown }) => {
+      seen.operations = operations;
+      return Promise.resolve({ errors: false, items: [] });
+    },
+  };
+  return client as unknown as EsClient;
+}
+
+function fakeOpenSearch(seen: { bulkBody?: unknown; body?: unknown }): OsClient {
+  const client = {
+    transport: {
+      request: (params: { path: string; bulkBody?: unknown; body?: unknown }) => {
+        seen.bulkBody = params.bulkBody;
+        seen.body = params.body;
+        if (params.path === "/_bulk") return Promise.resolve({ body: { errors: false, items: [] } });
+        if (params.path.endsWith("/_mget")) return Promise.resolve({ body: { docs: hits } });
+        return Promise.resolve({ body: { _scroll_id: "s1", hits: { hits } } });
+      },
+    },
+  };
+  return client as unknown as OsClient;
+}
+
+describe("the search adapters", () => {
+  it("hand a page's hits, mget's documents and bulk lines on as they are, on Elasticsearch", async () => {
+    const seen: { operations?: unknown; ids?: unknown } = {};
+    const client = new ElasticsearchClient(fakeElasticsearch(seen));
+    const view = await client.openView("i", "1m");
+    const page = await client.readPage(view, { query, size: 2 });
+    assert.equal(page.hits, hits);
+    const ids = ["a", "b"];
+    assert.equal(await client.getDocuments({ index: "i", ids }), hits);
+    assert.equal(seen.ids, ids);
+    await client.bulk({ lines });
+    assert.equal(seen.operations, lines);
+  });
+
+  it("hand a page's hits, mget's documents and bulk lines on as they are, on OpenSearch", async () => {
+    const seen: { bulkBody?: unknown; body?: unknown } = {};
+    const client = new OpenSearchClient(fakeOpenSearch(seen));
+    const view = await client.openView("i", "1m");
+    const page = await client.readPage(view, { query, size: 2 });
+    assert.equal(page.hits, hits);
+    const ids = ["a", "b"];
+    assert.equal(await client.getDocuments({ index: "i", ids }), hits);
+    assert.equal((seen.body as { ids?: unknown }).ids, ids);
+    await client.bulk({ lines });
+    assert.equal(seen.bulkBody, lines);
+  });
+
+  it("read only the views and page positions they gave", async () => {
+    const elasticsearch = new ElasticsearchClient(fakeElasticsearch({}));
+    const opensearch = new OpenSearchClient(fakeOpenSearch({}));
+    const esView = await elasticsearch.openView("i", "1m");
+    const osView = await opensearch.openView("i", "1m");
+    const forged: ScanView = { index: "i", repeatableContinuations: true };
+    for (const view of [osView, forged]) {
+      await assert.rejects(elasticsearch.readPage(view, { query, size: 2 }), TypeError);
+    }
+    for (const view of [esView, forged]) {
+      await assert.rejects(opensearch.readPage(view, { query, size: 2 }), TypeError);
+    }
+    const esNext = (await elasticsearch.readPage(esView, { query, size: 2 })).next;
+    const osNext = (await opensearch.readPage(osView, { query, size: 2 })).next;
+    assert.ok(esNext && osNext);
+    await assert.rejects(opensearch.readPage(osView, { query, size: 2, after: esNext }), TypeError);
+    await assert.rejects(elasticsearch.readPage(esView, { query, size: 2, after: osNext }), TypeError);
+    await assert.rejects(
+      elasticsearch.readPage(esView, { query, size: 2, after: { position: 1 } }),
+      TypeError,
+    );
+  });
+});

@@ -1,0 +1,126 @@
+// Each product's client errors become the same SearchError kinds at its adapter's edge, and the retry
+// rule, a scan's restart and the messages decide on those kinds. No server is involved.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import * as es from "@elastic/elasticsearch";
+import * as os from "@opensearch-project/opensearch";
+import { fromElasticsearchError } from "../../src/stores/elasticsearch/elasticsearch-errors.js";
+import { fromOpenSearchError } from "../../src/stores/opensearch/opensearch-errors.js";
+import { SearchError, type SearchErrorKind } from "../../src/stores/search/search-error.js";
+import { searchFailure } from "../../src/stores/search/search-failure.js";
+import { isTransientSearchError, isViewLost } from "../../src/stores/search/transient-errors.js";
+import { AuthenticationError, ConnectionError, StoreError } from "../../src/stores/store-errors.js";
+
+interface Product {
+  readonly name: string;
+  readonly answer: (status: number, body: unknown) => unknown;
+  readonly connection: (message: string) => unknown;
+  readonly timeout: (message: string) => unknown;
+  readonly noLivingNode: () => unknown;
+  readonly deserialization: () => unknown;
+}
+
+const elasticsearch: Product = {
+  name: "Elasticsearch",
+  answer: (statusCode, body) =>
+    fromElasticsearchError(
+      new es.errors.ResponseError({ body, statusCode, headers: {}, warnings: null, meta: {} as never }),
+    ),
+  connection: (message) => fromElasticsearchError(new es.errors.ConnectionError(message)),
+  timeout: (message) => fromElasticsearchError(new es.errors.TimeoutError(message)),
+  noLivingNode: () => fromElasticsearchError(new es.errors.NoLivingConnectionsError("none", {} as never)),
+  deserialization: () => fromElasticsearchError(new es.errors.DeserializationError("bad", "{")),
+};
+
+const opensearch: Product = {
+  name: "OpenSearch",
+  answer: (statusCode, body) =>
+    fromOpenSearchError(
+      new os.errors.ResponseError({ body, statusCode, headers: {}, warnings: null, meta: {} as never }),
+    ),
+  connection: (message) => fromOpenSearchError(new os.errors.ConnectionError(message)),
+  timeout: (message) => fromOpenSearchError(new os.errors.TimeoutError(message, {} as never)),
+  noLivingNode: () => fromOpenSearchError(new os.errors.NoLivingConnectionsError("none", {} as never)),
+  deserialization: () => fromOpenSearchError(new os.errors.DeserializationError("bad", "{")),
+};
+
+const refusal = (type: string, status: number) => ({ error: { type, reason: "why" }, status });
+
+function kind(error: unknown): SearchErrorKind | undefined {
+  return error instanceof SearchError ? error.kind : undefined;
+}
+
+for (const product of [elasticsearch, opensearch]) {
+  describe(`${product.name} client errors`, () => {
+    it("are transient when there was no answer, or the cluster was busy or restarting", () => {
+      for (const error of [
+        product.connection("connect ECONNREFUSED 127.0.0.1:1"),
+        product.timeout("timed out"),
+        product.noLivingNode(),
+        ...[429, 502, 503, 504].map((status) => product.answer(status, {})),
+      ]) {
+        assert.equal(kind(error), "transient", String(error));
+        assert.equal(isTransientSearchError(error), true);
+      }
+      const timedOut = product.timeout("timed out");
+      assert.ok(timedOut instanceof SearchError && timedOut.answer.status === undefined);
+      assert.equal(timedOut.answer.timedOut, true);
+    });
+
+    it("tell a lost view, a conflict, refused credentials and missing things apart", () => {
+      const lost = product.answer(404, {
+        error: {
+          type: "search_phase_execution_exception",
+          root_cause: [{ type: "search_context_missing_exception" }],
+        },
+      });
+      assert.equal(kind(lost), "view-lost");
+      assert.equal(isViewLost(lost), true);
+      assert.equal(isTransientSearchError(lost), false);
+      assert.equal(kind(product.answer(409, refusal("version_conflict_engine_exception", 409))), "conflict");
+      assert.equal(kind(product.answer(401, {})), "credentials");
+      assert.equal(kind(product.answer(403, refusal("security_exception", 403))), "credentials");
+      assert.equal(kind(product.answer(404, { _id: "x", found: false })), "not-found");
+      assert.equal(kind(product.answer(404, { _id: "x", result: "not_found" })), "not-found");
+      // A 404 for the whole index is not a missing document: the state store must fail on it.
+      assert.equal(kind(product.answer(404, refusal("index_not_found_exception", 404))), "index-missing");
+      assert.equal(
+        kind(product.answer(400, refusal("resource_already_exists_exception", 400))),
+        "already-exists",
+      );
+      assert.equal(kind(product.answer(400, refusal("parsing_exception", 400))), "refused");
+      assert.equal(kind(product.deserialization()), "failed");
+    });
+
+    it("keep the client's error as the cause, and leave other errors as they are", () => {
+      const refused = product.connection("connect ECONNREFUSED 127.0.0.1:1");
+      assert.ok(refused instanceof SearchError);
+      assert.ok(refused.cause instanceof Error && refused.cause.message.includes("ECONNREFUSED"));
+      const other = new TypeError("no");
+      const translate = product === elasticsearch ? fromElasticsearchError : fromOpenSearchError;
+      assert.equal(translate(other), other);
+    });
+
+    it("become messages that name the product, the status and the server's reason", () => {
+      const refusedIndex = searchFailure(
+        product.answer(400, refusal("mapper_parsing_exception", 400)),
+        "write to index a",
+        product.name,
+      );
+      assert.ok(refusedIndex instanceof StoreError);
+      assert.equal(
+        refusedIndex.message,
+        `${product.name} refused to write to index a (400, mapper_parsing_exception: why).`,
+      );
+      const busy = searchFailure(product.answer(503, {}), "read index a", product.name);
+      assert.ok(busy instanceof ConnectionError);
+      assert.match(busy.message, /the cluster answered 503 \(status 503\)/);
+      const away = searchFailure(product.connection("connect ECONNREFUSED"), "read index a", product.name);
+      assert.ok(away instanceof ConnectionError);
+      assert.match(away.message, new RegExp(`^${product.name} could not read index a: connect ECONNREFUSED`));
+      assert.ok(
+        searchFailure(product.answer(403, {}), "read index a", product.name) instanceof AuthenticationError,
+      );
+    });
+  });
+}
