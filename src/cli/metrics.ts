@@ -49,6 +49,14 @@ export class RunMetrics {
     "synced_checkpoint_lag_seconds",
     "How far the checkpoint lay behind the clock when the last run ended",
   );
+  readonly #lookback = this.#gauge(
+    "synced_lookback_seconds",
+    "The look-back window before the checkpoint each run reads again (--lookback)",
+  );
+  readonly #configuredLag = this.#gauge(
+    "synced_lag_seconds",
+    "How far behind now a run's default end stays (--lag)",
+  );
   readonly #waiting = this.#gauge(
     "synced_dead_letters_waiting",
     "Dead letters of the configuration waiting to be replayed after the last run",
@@ -83,6 +91,12 @@ export class RunMetrics {
       this.#lag.set(Number(microsFromMillis(now.getTime()) - checkpoint) / 1e6);
     }
     if (waiting !== undefined) this.#waiting.set(waiting);
+  }
+
+  /** The windows the configuration runs with, so alerts can compare lateness with them. */
+  configured(lagMs: number, lookbackMs: number): void {
+    this.#configuredLag.set(lagMs / 1000);
+    this.#lookback.set(lookbackMs / 1000);
   }
 
   /** One late arrival, as it is found: how late it was goes into the histogram. */

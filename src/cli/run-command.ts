@@ -89,6 +89,7 @@ async function runConnected(
   const { runId, key, state } = run;
   const stores = await recordStores(options, clients, context);
   const metrics = context.metrics ?? new RunMetrics();
+  metrics.configured(options.lagMs, options.lookbackMs);
   const ran = await runSync(
     {
       runId,

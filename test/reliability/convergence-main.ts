@@ -82,6 +82,7 @@ const totals = {
   failures: reports.reduce((n, r) => n + r.failures.length, 0),
   divergences: reports.reduce((n, r) => n + r.divergences.length, 0),
   writtenByRerun: reports.reduce((n, r) => n + r.writtenByRerun, 0),
+  late: reports.reduce((n, r) => n + r.late, 0),
   durationMs: reports.reduce((n, r) => n + r.durationMs, 0),
 };
 process.stdout.write(`${JSON.stringify({ totals })}\n`);

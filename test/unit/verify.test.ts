@@ -118,14 +118,29 @@ describe("verify", () => {
     );
     assert.equal(stores.cassandra.get(id(2))?.version, 20n);
     assert.deepEqual(stores.cassandra.get(id(3))?.content, stores.elasticsearch.get(id(3))?.content);
-    // On one side only: perhaps a hard delete, so listed and left alone.
+    // On one side only: perhaps a hard delete, so listed and left alone, and counted as left.
     assert.deepEqual([stores.elasticsearch.get(id(4)), stores.cassandra.get(id(5))], [undefined, undefined]);
+    assert.equal(report.unresolved, 2);
+  });
+
+  it("counts a newer copy as left when the direction does not read its side", async () => {
+    const stores = world();
+    const repair = { copyMissing: true, deadLetters: new MemoryDeadLetters(), budget: new ErrorBudget(10) };
+    const report = await verify(
+      { range, direction: "to-es", limit: 10, plan: planSettings(), repair },
+      { ...stores, schema: new MemorySchema(["things"], ["things"]), signal },
+    );
+    assert.deepEqual(
+      report.sides.map((s) => [s.side, s.newer]),
+      [["cassandra", 1]],
+    );
+    assert.equal(report.unresolved, 1);
   });
 
   it("copies records the other side lacks only when told to", async () => {
     const stores = world();
     const repair = { copyMissing: true, deadLetters: new MemoryDeadLetters(), budget: new ErrorBudget(10) };
-    await verify(
+    const report = await verify(
       { range, direction: "both", limit: 10, plan: planSettings(), repair },
       { ...stores, schema: new MemorySchema(["things"], ["things"]), signal },
     );
@@ -133,5 +148,6 @@ describe("verify", () => {
       [stores.elasticsearch.get(id(4))?.version, stores.cassandra.get(id(5))?.version],
       [5n, 10n],
     );
+    assert.equal(report.unresolved, 0);
   });
 });
