@@ -46,6 +46,8 @@ export interface VerifyFlags {
 /** What `synced watch` takes beside the run options. */
 export interface WatchFlags {
   readonly everyMs: number;
+  /** A verify with repair after a run, at most this often; absent: never. */
+  readonly verifyEveryMs?: number;
   readonly listen: { readonly host: string; readonly port: number };
 }
 
@@ -83,7 +85,31 @@ export function watchFlags(args: Flags): WatchFlags {
       option: "listen",
     });
   }
-  return { everyMs, listen: { host: match.groups["host"] ?? "127.0.0.1", port } };
+  return {
+    everyMs,
+    ...verifyEvery(args),
+    listen: { host: match.groups["host"] ?? "127.0.0.1", port },
+  };
+}
+
+const MINUTE_MS = 60_000;
+const THIRTY_DAYS_MS = 30 * 86_400_000;
+
+function verifyEvery(args: Flags): { verifyEveryMs?: number } {
+  const given = args["verify-every"];
+  if (given === undefined) return {};
+  if (typeof given !== "string") {
+    throw new UsageError("--verify-every takes one duration, such as --verify-every 1d; give it once.", {
+      option: "verify-every",
+    });
+  }
+  const verifyEveryMs = parseDuration(given, "verify-every");
+  if (verifyEveryMs < MINUTE_MS || verifyEveryMs > THIRTY_DAYS_MS) {
+    throw new UsageError(`--verify-every must be from 1m to 30d; found "${given}".`, {
+      option: "verify-every",
+    });
+  }
+  return { verifyEveryMs };
 }
 
 export function verifyFlags(args: Flags): VerifyFlags {

@@ -6,6 +6,7 @@ import type { PushgatewayTarget } from "../config/options.js";
 import { microsFromMillis } from "../core/micros.js";
 import type { RunReport } from "../reconcile/run-report.js";
 import type { LateRecord } from "../reconcile/sync-table.js";
+import type { VerifyReport } from "../reconcile/verify.js";
 
 /** From a second to a day: --lag is seconds, --lookback minutes, a backdated import days. */
 const LATENESS_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 3 * 3600, 12 * 3600, 86400];
@@ -57,6 +58,20 @@ export class RunMetrics {
     "synced_lag_seconds",
     "How far behind now a run's default end stays (--lag)",
   );
+  readonly #repaired = new Counter({
+    name: "synced_repaired_records_total",
+    help: "Records synced verify --repair wrote to the other side, by table and the side read",
+    labelNames: ["table", "side"],
+    registers: [this.registry],
+  });
+  readonly #unresolved = this.#gauge(
+    "synced_verify_unresolved",
+    "Differences the last verify left: records on one side only, unreadable ones, tables on one side",
+  );
+  readonly #lastVerify = this.#gauge(
+    "synced_last_verify_timestamp_seconds",
+    "When a verify (synced watch --verify-every) last finished, in seconds since the epoch",
+  );
   readonly #waiting = this.#gauge(
     "synced_dead_letters_waiting",
     "Dead letters of the configuration waiting to be replayed after the last run",
@@ -105,6 +120,14 @@ export class RunMetrics {
       { table: record.table, direction: record.direction },
       Number(record.lateByMicros) / 1e6,
     );
+  }
+
+  /** One finished verify with repair; `now` is when it ended. */
+  verified(report: VerifyReport, now: Date): void {
+    for (const side of report.sides)
+      this.#repaired.inc({ table: side.table, side: side.side }, side.repaired);
+    this.#unresolved.set(report.unresolved);
+    this.#lastVerify.set(now.getTime() / 1000);
   }
 
   /** Counts a run that failed before it had a report (a store unreachable, a lease refused). */

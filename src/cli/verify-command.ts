@@ -68,6 +68,7 @@ export async function verifyCommand(
       },
     ).finally(() => letters?.close());
     const repaired = repair !== undefined;
+    if (repaired) context.metrics?.verified(report, new Date());
     context.stdout(
       options.json
         ? JSON.stringify(reportJson(report, repaired), null, 2)

@@ -1,20 +1,25 @@
 // `synced watch --every <duration>`: the job as a long-running process, for those who run it as a
 // Deployment or a service rather than from cron. It runs the configuration, waits, and runs it again;
 // it serves Prometheus metrics on /metrics and its health on /healthz; SIGTERM or SIGINT stops it
-// after the current batch of a run in progress, or at once between runs.
+// after the current batch of a run in progress, or at once between runs. With --verify-every it also
+// runs synced verify --repair after a run, at most that often, for the late records no run's
+// look-back window reaches.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SyncOptions } from "../config/options.js";
 import { formatDuration } from "../config/duration.js";
 import { withOptionSource } from "../config/option-sources.js";
+import { commandOptionSpec } from "../config/option-specs.js";
 import { SyncedError, UsageError } from "../core/errors.js";
 import { EXIT, exitCodeForError } from "./exit-codes.js";
 import { RunMetrics } from "./metrics.js";
 import { runCommand, type RunContext } from "./run-command.js";
+import { verifyCommand } from "./verify-command.js";
 
 export interface WatchSettings {
   readonly everyMs: number;
+  readonly verifyEveryMs?: number;
   readonly listen: { readonly host: string; readonly port: number };
 }
 
@@ -36,6 +41,7 @@ export async function watchCommand(
 ): Promise<number> {
   const metrics = new RunMetrics();
   const health: Health = { runs: 0 };
+  let verifiedAt: number | undefined;
   const server = await serve(watch.listen, metrics, health);
   const { address, port } = server.address() as AddressInfo;
   context.logger.info(
@@ -57,6 +63,11 @@ export async function watchCommand(
       if (code === EXIT.interrupted) break;
       // A mistake in the options fails every run the same way: stop rather than fail forever.
       if (code === EXIT.usage && health.runs === 1) return code;
+      const due = watch.verifyEveryMs;
+      if (due !== undefined && (verifiedAt === undefined || performance.now() - verifiedAt >= due)) {
+        verifiedAt = performance.now();
+        if ((await oneRepair(options, context, metrics)) === EXIT.interrupted) break;
+      }
       // A signal during the wait ends it at once; the loop's condition then stops.
       await sleep(watch.everyMs, undefined, { signal: context.signal }).catch(() => undefined);
     }
@@ -80,6 +91,32 @@ async function oneRun(options: SyncOptions, context: RunContext, metrics: RunMet
     const error = withOptionSource(thrown, options.sources);
     context.logger.info(`the run failed: ${error.message}`, { kind: error.kind });
     metrics.failed(error.kind === "interrupted" ? "interrupted" : "failed");
+    return exitCodeForError(error);
+  }
+}
+
+/** Differing ids a scheduled verify lists, as `synced verify` does by default. */
+const LISTED = Number(commandOptionSpec("verify", "limit").default);
+
+/**
+ * A verify with repair over the configuration's range, as `synced verify --repair` runs it: records
+ * on one side only are listed and counted (synced_verify_unresolved), never copied, since they may be
+ * hard deletes. A failure is logged and the watch goes on, as after a failed run.
+ */
+async function oneRepair(options: SyncOptions, context: RunContext, metrics: RunMetrics): Promise<number> {
+  context.logger.info("verifying with repair (--verify-every)");
+  try {
+    return await verifyCommand(
+      options,
+      { limit: LISTED, repair: true, copyMissing: false },
+      { ...context, metrics },
+    );
+  } catch (thrown) {
+    // SIGTERM in the middle of the verify: its writes so far stand, each one conditional.
+    if (context.signal.aborted) return EXIT.interrupted;
+    if (!(thrown instanceof SyncedError)) throw thrown;
+    const error = withOptionSource(thrown, options.sources);
+    context.logger.info(`the verify failed: ${error.message}`, { kind: error.kind });
     return exitCodeForError(error);
   }
 }

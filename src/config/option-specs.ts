@@ -256,6 +256,7 @@ const COMMAND_TABLE = [
   ["verify", "copy-missing", "boolean", {}],
   ["watch", "every", "duration", { required: true }],
   ["watch", "listen", "value", { default: "127.0.0.1:9464" }],
+  ["watch", "verify-every", "duration", {}],
   ["status", "runs", "count", { default: "3", unit: "runs" }],
   ["state", "yes", "boolean", { default: "state/" }],
   ["state set", "to", "value", {}],
@@ -281,6 +282,8 @@ const COMMAND_DESCRIPTIONS: Record<CommandKey, string> = {
     "With --repair: also copy records the other side lacks (off: one may be a hard delete there)",
   "watch --every": "Time from the end of one run to the start of the next, such as 5m (1s to 1d)",
   "watch --listen": "host:port for /metrics and /healthz",
+  "watch --verify-every":
+    "Also run synced verify --repair after a run, at most this often, such as 1d (1m to 30d; off by default)",
   "status --runs": "Recent runs shown per configuration",
   "state --yes": "Confirm the change",
   "state set --to": "The new checkpoint: ISO-8601 or epoch seconds, as -b takes",

@@ -86,6 +86,49 @@ describe("synced watch", () => {
     assert.equal(await new FileStateStore({ directory: h.stateDir }).getLease("watched"), undefined);
   });
 
+  it("repairs with --verify-every what no run's look-back window reaches", async () => {
+    const id = cassandra.types.Uuid.random().toString();
+    const hour = 3_600_000;
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.things (id, tmstmp, n) VALUES (?, ?, 1)`,
+      [id, new Date(Date.now() - 2 * hour)],
+      { prepare: true },
+    );
+    const first = await h.run(["--name", "repaired"]);
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    // A change dated an hour back, long before the checkpoint and its 10-minute window.
+    await h.es.index({
+      index: `${h.index}-things`,
+      id,
+      document: { id, tmstmp: new Date(Date.now() - hour).toISOString(), n: 2 },
+      refresh: true,
+    });
+    const { run, url, kill } = await start([...h.baseArgs(), "--name", "repaired", "--verify-every", "1m"]);
+    try {
+      await until("the change repaired into Cassandra", async () => {
+        const rows = await h.cassandra.execute(`SELECT n FROM ${h.keyspace}.things WHERE id = ?`, [id], {
+          prepare: true,
+        });
+        return rows.rows[0]?.["n"] === 2 ? true : undefined;
+      });
+      const repaired = await until("the repair counted", async () => {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        const metrics = parsePrometheusTextFormat(text);
+        const count = sample(metrics, "synced_repaired_records_total", {
+          table: "things",
+          side: "elasticsearch",
+        });
+        return (count ?? 0) >= 1 ? metrics : undefined;
+      });
+      assert.equal(sample(repaired, "synced_verify_unresolved", {}), 0);
+    } finally {
+      kill();
+    }
+    const { code, stderr } = await run.exited;
+    assert.equal(code, EXIT.interrupted, stderr);
+    assert.match(stderr, /verifying with repair \(--verify-every\)/);
+  });
+
   it("says on /healthz that its runs fail, and goes on trying", async () => {
     const args = h.argsWith({ "--es-nodes": "http://127.0.0.1:1" });
     const { run, url, kill } = await start([...args, "--name", "failing", "--retry-window", "0s"]);

@@ -180,6 +180,7 @@ describe("synced watch, plan, verify, status and state", () => {
     await buildCli(["plan", "-k", "app"], handlers).parseAsync();
     await buildCli(["watch", "-k", "app", "--every", "5m"], handlers).parseAsync();
     await buildCli(["watch", "--every", "1s", "--listen", "0.0.0.0:0"], handlers).parseAsync();
+    await buildCli(["watch", "--every", "1m", "--verify-every", "1d"], handlers).parseAsync();
     await buildCli(["state", "set", "-k", "app", "--to", "2026-01-01", "--yes"], handlers).parseAsync();
     await buildCli(["state", "reset", "-k", "app"], handlers).parseAsync();
     assert.deepEqual(seen, [
@@ -190,6 +191,7 @@ describe("synced watch, plan, verify, status and state", () => {
       ["plan", "app", 5],
       ["watch", { everyMs: 300_000, listen: { host: "127.0.0.1", port: 9464 } }],
       ["watch", { everyMs: 1000, listen: { host: "0.0.0.0", port: 0 } }],
+      ["watch", { everyMs: 60_000, verifyEveryMs: 86_400_000, listen: { host: "127.0.0.1", port: 9464 } }],
       ["set", "app", { to: "2026-01-01", yes: true, runs: 3 }],
       ["reset", "app", { yes: false, runs: 3 }],
     ]);
@@ -216,6 +218,10 @@ describe("synced watch, plan, verify, status and state", () => {
     await assert.rejects(
       async () => buildCli(["watch", "--every", "100ms"], watching).parseAsync(),
       /--every must be from 1s to 1d/,
+    );
+    await assert.rejects(
+      async () => buildCli(["watch", "--every", "1m", "--verify-every", "10s"], watching).parseAsync(),
+      /--verify-every must be from 1m to 30d; found "10s"/,
     );
     await assert.rejects(
       async () => buildCli(["watch", "--every", "1m", "--listen", "9464"], watching).parseAsync(),
