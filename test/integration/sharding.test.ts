@@ -6,6 +6,7 @@ import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
 import { Harness } from "../support/harness.js";
+import { indexDocuments } from "../support/index-documents.js";
 
 const { Uuid } = cassandra.types;
 const SHARDS = 3;
@@ -36,13 +37,11 @@ async function load(h: Harness, data: ReturnType<typeof dataset>): Promise<void>
     index: `${h.index}-items`,
     mappings: { properties: { id: { type: "keyword" }, tmstmp: { type: "date" }, v: { type: "integer" } } },
   });
-  await h.es.bulk({
-    refresh: true,
-    operations: data.elasticsearch.flatMap(([id, at, v]) => [
-      { index: { _index: `${h.index}-items`, _id: id } },
-      { id, tmstmp: new Date(at).toISOString(), v },
-    ]),
-  });
+  await indexDocuments(
+    h.es,
+    `${h.index}-items`,
+    data.elasticsearch.map(([id, at, v]) => ({ id, source: { id, tmstmp: new Date(at).toISOString(), v } })),
+  );
 }
 
 async function contents(h: Harness): Promise<{ rows: string[]; docs: string[] }> {
