@@ -141,6 +141,23 @@ async function peakMemory(m: Measurements, scale: number): Promise<FigureResult>
   };
 }
 
+async function lookbackCost(m: Measurements, changed: number): Promise<FigureResult> {
+  const cost = await m.lookbackCost(changed);
+  const ratio = cost.withWindow.durationMs / cost.without.durationMs;
+  return {
+    figure: 7,
+    label: `Incremental from a checkpoint, ${fmt(changed)} changed (look-back 10m / 0)`,
+    unit: "s",
+    synced: cost.withWindow.durationMs / 1000,
+    raw: cost.without.durationMs / 1000,
+    ratio,
+    target: "<= 1.5",
+    met: ratio <= 1.5,
+    columns: "synced with the default --lookback, raw column: synced with --lookback 0",
+    details: { ...cost },
+  };
+}
+
 /** One figure; the measurements it needs are made on the way, or reused if an earlier figure made them. */
 export function measureFigure(
   figure: Figure,
@@ -160,5 +177,7 @@ export function measureFigure(
       return incrementalShare(m, Math.max(1, Math.floor(m.records / 100)));
     case 6:
       return peakMemory(m, settings.scale);
+    case 7:
+      return lookbackCost(m, settings.changed);
   }
 }

@@ -16,7 +16,7 @@ import {
 } from "./raw-loads.js";
 import { readCassandraPaged, readCassandraSplits, readElasticsearch } from "./raw-reads.js";
 import { settle } from "./settle.js";
-import { runSynced, type Direction, type SyncedResult } from "./run-synced.js";
+import { runSynced, setCheckpoint, type Direction, type SyncedResult } from "./run-synced.js";
 import {
   countDocuments,
   createTables,
@@ -69,6 +69,14 @@ export interface BulkLoad extends LoadResult {
   readonly concurrency: number;
   /** Faster settings the server refused on the full set. */
   readonly refused: readonly string[];
+}
+
+/** Figure 7: the same incremental run from a checkpoint without and with the default look-back. */
+export interface LookbackCost {
+  readonly changed: number;
+  readonly tableSize: number;
+  readonly without: SyncedResult;
+  readonly withWindow: SyncedResult;
 }
 
 export interface Incremental {
@@ -140,7 +148,12 @@ export class Measurements {
     label: string,
     tables: readonly string[],
     direction: Direction,
-    range: { readonly begin: string; readonly end?: string },
+    range: {
+      readonly begin?: string;
+      readonly end?: string;
+      readonly name?: string;
+      readonly lookback?: string;
+    },
     expectWritten: number,
     records: number,
   ): Promise<SyncedResult> {
@@ -427,6 +440,41 @@ export class Measurements {
         tableSize,
       );
       return { changed, tableSize, synced };
+    });
+  }
+
+  /**
+   * Two runs continuing from a checkpoint set just before `changed` rows get a newer tmstmp: the
+   * first with --lookback 0, the second with the default window, which then holds the first run's
+   * changes (other rows), equal on both sides by then: what the window costs a run every few minutes.
+   */
+  lookbackCost(changed: number): Promise<LookbackCost> {
+    return this.once(`lookback-${changed}`, async () => {
+      await this.syncedToElasticsearch();
+      await indexTimestamps(this.context.clients, this.context.workspace, BASE);
+      const { best } = await this.cassandraTuning();
+      const { seed } = this.context.options;
+      const round = async (lookback: string, shift: number): Promise<SyncedResult> => {
+        const name = `${this.context.workspace.name}-lookback-${lookback}`;
+        await setCheckpoint(this.context.workspace, name, new Date().toISOString(), this.context.signal);
+        const r = ++this.rounds;
+        const changes = spreadPositions(this.records, changed).map((p) =>
+          changedRecordAt(seed, (p + shift) % this.records, r, new Date()),
+        );
+        await loadCassandra(this.context.clients, this.context.workspace.name, BASE, changes, best);
+        return this.synced(
+          `the incremental run from a checkpoint, --lookback ${lookback}`,
+          [BASE],
+          "both",
+          { name, lookback },
+          changed,
+          this.records,
+        );
+      };
+      const without = await round("0", 0);
+      // Other rows than the first round's, so the window finds those still dated inside it.
+      const withWindow = await round("10m", 1);
+      return { changed, tableSize: this.records, without, withWindow };
     });
   }
 

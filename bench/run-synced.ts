@@ -18,8 +18,13 @@ export interface SyncedRun {
   readonly workspace: Workspace;
   readonly tables: readonly string[];
   readonly direction: Direction;
-  readonly begin: string;
+  /** -b; absent: the run continues from its configuration's checkpoint (see setCheckpoint). */
+  readonly begin?: string;
   readonly end?: string;
+  /** --name; absent: a name of its own, so no two runs share a checkpoint. */
+  readonly name?: string;
+  /** --lookback; absent: synced's default. */
+  readonly lookback?: string;
   /** Records the run must write; anything else means the measurement is not what it claims. */
   readonly expectWritten: number;
   readonly timeoutMs: number;
@@ -118,31 +123,59 @@ function parseSummary(stdout: string): Summary | undefined {
   return { outcome, durationMs, written, scanned };
 }
 
+/** The configuration's flags every synced command of a run takes. */
+function commonFlags(workspace: Workspace, name: string): string[] {
+  return [
+    ...["-k", workspace.name, "-i", workspace.name, "--state", workspace.stateDirectory, "--name", name],
+    ...["--cassandra-username", SERVERS.cassandraUsername, "--es-username", SERVERS.elasticsearchUsername],
+  ];
+}
+
+function childEnv(): NodeJS.ProcessEnv {
+  // synced reads every SYNCED_* variable as an option (and warns about unknown ones), so none of the
+  // caller's reach it: every run uses synced's defaults and only the flags given.
+  const inherited = Object.entries(process.env).filter(([name]) => !name.startsWith("SYNCED_"));
+  return {
+    ...Object.fromEntries(inherited),
+    SYNCED_CASSANDRA_PASSWORD: SERVERS.cassandraPassword,
+    SYNCED_ES_PASSWORD: SERVERS.elasticsearchPassword,
+  };
+}
+
+/** `synced state set`: the configuration `name` continues from `to` at its next run. */
+export async function setCheckpoint(
+  workspace: Workspace,
+  name: string,
+  to: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const args = [CLI, "state", "set", ...commonFlags(workspace, name), "--to", to, "--yes"];
+  const exit = await runChild(args, childEnv(), 60_000, signal);
+  if (exit.code !== 0) {
+    throw new Error(
+      `synced state set for ${name} exited ${exit.code ?? exit.signal ?? "?"}:\n${exit.stderr}`,
+    );
+  }
+}
+
 /** One synced run; throws with its output when it did not succeed or wrote other than expected. */
 export async function runSynced(run: SyncedRun): Promise<SyncedResult> {
   run.signal.throwIfAborted();
   runs++;
-  const name = `${run.workspace.name}-run${runs}`;
-  const rssFile = join(run.workspace.stateDirectory, `${name}.maxrss`);
+  const name = run.name ?? `${run.workspace.name}-run${runs}`;
+  const rssFile = join(run.workspace.stateDirectory, `${name}-${runs}.maxrss`);
   const args = [
     ...(run.profile === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", run.profile]),
     "--import",
     PRELOAD,
     CLI,
-    ...["-k", run.workspace.name, "-i", run.workspace.name, "--tables", run.tables.join(",")],
-    ...["--direction", run.direction, "-b", run.begin, ...(run.end ? ["-e", run.end] : []), "--lag", "0s"],
-    ...["--json", "--state", run.workspace.stateDirectory, "--name", name],
-    ...["--cassandra-username", SERVERS.cassandraUsername, "--es-username", SERVERS.elasticsearchUsername],
+    ...commonFlags(run.workspace, name),
+    ...["--tables", run.tables.join(","), "--direction", run.direction, "--lag", "0s", "--json"],
+    ...(run.begin === undefined ? [] : ["-b", run.begin]),
+    ...(run.end === undefined ? [] : ["-e", run.end]),
+    ...(run.lookback === undefined ? [] : ["--lookback", run.lookback]),
   ];
-  // synced reads every SYNCED_* variable as an option (and warns about unknown ones), so none of the
-  // caller's reach it: every run uses synced's defaults and only the flags above.
-  const inherited = Object.entries(process.env).filter(([name]) => !name.startsWith("SYNCED_"));
-  const env = {
-    ...Object.fromEntries(inherited),
-    SYNCED_CASSANDRA_PASSWORD: SERVERS.cassandraPassword,
-    SYNCED_ES_PASSWORD: SERVERS.elasticsearchPassword,
-    [RSS_FILE_VARIABLE]: rssFile,
-  };
+  const env = { ...childEnv(), [RSS_FILE_VARIABLE]: rssFile };
   const started = performance.now();
   const exit = await runChild(args, env, run.timeoutMs, run.signal);
   const wallMs = performance.now() - started;

@@ -4,6 +4,7 @@
 // differing record is written as a run writes it (decided again, conditionally), which is as safe
 // beside the job as a second run of it, and what cannot be written goes to the dead letters.
 import type { SyncOptions } from "../config/options.js";
+import { UsageError } from "../core/errors.js";
 import { formatMicros, nowMicros } from "../core/micros.js";
 import { newRunId } from "../core/run-id.js";
 import type { DeadLetterStore } from "../deadletter/dead-letter-store.js";
@@ -25,6 +26,13 @@ export async function verifyCommand(
   flags: VerifyFlags,
   context: RunContext,
 ): Promise<number> {
+  if (flags.repair && options.dryRun) {
+    throw new UsageError(
+      "--repair writes what differs, and --dry-run promises to write nothing: give one of them " +
+        "(synced verify alone lists the differences without writing).",
+      { option: "dry-run" },
+    );
+  }
   // No checkpoint: parity is a question about everything, unless -b says otherwise.
   const range = resolveRange({
     begin: options.begin,

@@ -157,4 +157,9 @@ describe("settings refused before connecting", () => {
       /flag --state: the dead-letter file .*fifo\.dead-letters\.ndjson is a FIFO, not a regular file/,
     );
   });
+
+  it("refuses verify --repair with --dry-run: one writes, the other promises not to", async () => {
+    const stderr = await refused(["verify", "--repair", "--dry-run"], /--repair writes.*--dry-run/);
+    assert.doesNotMatch(stderr, /\n\s+at /, "a refusal prints no stack trace");
+  });
 });
