@@ -2,7 +2,7 @@
 // adapter (Cassandra, Elasticsearch) implements them and hides its driver.
 import type { BadRecord, CurrentRecord, RecordTag, SyncRecord } from "./record.js";
 import type { TablePlan } from "./table-plan.js";
-import type { VersionPrecision } from "./version.js";
+import type { VersionPrecision } from "../core/version.js";
 
 /** A half-open range `[begin, end)` of versions, in microseconds since the epoch. */
 export interface TimeRange {

@@ -15,7 +15,7 @@ import { placeBatch } from "./range-placement.js";
 import type { Direction } from "../core/direction.js";
 import { emptyStats, type TableStats } from "./stats.js";
 import type { TablePlan } from "./table-plan.js";
-import { coarser, type VersionPrecision } from "./version.js";
+import { coarser, type VersionPrecision } from "../core/version.js";
 import type { SettledRecords } from "./settled-records.js";
 
 export interface SyncTableInput {

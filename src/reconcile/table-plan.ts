@@ -1,6 +1,6 @@
 // What the engine and both store adapters agree on for one table: its shape, columns and index.
 import type { CqlType } from "../core/cql-type.js";
-import type { VersionPrecision } from "./version.js";
+import type { VersionPrecision } from "../core/version.js";
 
 export interface ColumnNames {
   readonly id: string;

@@ -8,7 +8,7 @@ import type { RecordStore, TimeRange } from "./record-store.js";
 import { placeBatch } from "./range-placement.js";
 import { reconcileRecords } from "./sync-table.js";
 import type { TablePlan } from "./table-plan.js";
-import { coarser, compareVersions } from "./version.js";
+import { coarser, compareVersions } from "../core/version.js";
 
 export type Side = RecordStore["side"];
 

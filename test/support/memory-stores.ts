@@ -18,7 +18,7 @@ import type {
 } from "../../src/reconcile/record-store.js";
 import type { SchemaGateway } from "../../src/reconcile/run-sync.js";
 import type { TablePlan } from "../../src/reconcile/table-plan.js";
-import type { VersionPrecision } from "../../src/reconcile/version.js";
+import type { VersionPrecision } from "../../src/core/version.js";
 import { decideOnLease, expiryAfter, newLease } from "../../src/state/lease-rule.js";
 import { LeaseLostError } from "../../src/state/state-errors.js";
 import type { Checkpoint, Lease, LeaseResult, RunRecord, StateStore } from "../../src/state/state-store.js";

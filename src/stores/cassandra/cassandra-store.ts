@@ -9,7 +9,7 @@ import type {
   WriteOutcome,
 } from "../../reconcile/record-store.js";
 import { cassandraPrecision, type TablePlan } from "../../reconcile/table-plan.js";
-import type { VersionPrecision } from "../../reconcile/version.js";
+import type { VersionPrecision } from "../../core/version.js";
 import type { SyncedError } from "../../core/errors.js";
 import { nowMicros } from "../../core/micros.js";
 import { rethrowing, rethrowingEach } from "../../util/rethrow.js";

@@ -5,7 +5,7 @@
 import type { BadRecord, SyncRecord } from "../../reconcile/record.js";
 import type { ScanBatch, TimeRange } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
-import { millisecondBound } from "../../reconcile/version.js";
+import { millisecondBound } from "../../core/version.js";
 import { mergeAsync } from "../../util/merge-async.js";
 import { quoteIdentifier as ident } from "../../core/cql-identifier.js";
 import { tableRef } from "./cql.js";

@@ -3,7 +3,7 @@
 // message naming the field, rather than failing later inside a batch.
 import { makeRecord, type BadRecord, type RecordTag, type SyncRecord } from "../../reconcile/record.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
-import { truncate } from "../../reconcile/version.js";
+import { truncate } from "../../core/version.js";
 import { canonicalize } from "../values/decode.js";
 import { stableStringify } from "../../core/canonical-json.js";
 import type { JsonValue } from "../../core/json-value.js";
