@@ -9,7 +9,7 @@ import { CircuitOpenError } from "./run-errors.js";
 import type { DeadLetter, DeadLetterSink } from "./dead-letter.js";
 import { decide, versionToWrite, type Decision } from "./decide.js";
 import type { ErrorBudget } from "./error-budget.js";
-import type { BadRecord, CurrentRecord, SyncRecord } from "./record.js";
+import type { BadRecord, CurrentRecord, SyncRecord } from "../core/record.js";
 import type { PlannedWrite, RecordStore, TimeRange } from "./record-store.js";
 import { placeBatch } from "./range-placement.js";
 import type { Direction } from "../core/direction.js";

@@ -3,12 +3,7 @@
 // Cassandra or Elasticsearch: integration tests use the real servers.
 import type { DeadLetter, DeadLetterSink } from "../../src/reconcile/dead-letter.js";
 import type { PlanSettings, SchemaSnapshot, TableInput, TypeInput } from "../../src/reconcile/plan-tables.js";
-import {
-  makeRecord,
-  type BadRecord,
-  type CurrentRecord,
-  type SyncRecord,
-} from "../../src/reconcile/record.js";
+import { makeRecord, type BadRecord, type CurrentRecord, type SyncRecord } from "../../src/core/record.js";
 import type {
   PlannedWrite,
   RecordStore,

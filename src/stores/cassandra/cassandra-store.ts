@@ -1,6 +1,6 @@
 // The Cassandra side of the engine's RecordStore boundary.
 import type cassandra from "cassandra-driver";
-import type { BadRecord, CurrentRecord } from "../../reconcile/record.js";
+import type { BadRecord, CurrentRecord } from "../../core/record.js";
 import type {
   PlannedWrite,
   RecordStore,

@@ -1,7 +1,7 @@
 // Turns a Cassandra row into a record and a record into statement parameters, through the value
 // codec, so both stores agree on every value's canonical form.
 import type cassandra from "cassandra-driver";
-import { makeRecord, type BadRecord, type SyncRecord } from "../../reconcile/record.js";
+import { makeRecord, type BadRecord, type SyncRecord } from "../../core/record.js";
 import { microsFromMillis } from "../../core/micros.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import type { JsonValue } from "../../core/json-value.js";

@@ -1,7 +1,7 @@
 // The search side of the engine's RecordStore boundary, Elasticsearch or OpenSearch: whichever
 // SearchClient it is given.
 import type { SearchClient } from "./search-client.js";
-import type { BadRecord, CurrentRecord } from "../../reconcile/record.js";
+import type { BadRecord, CurrentRecord } from "../../core/record.js";
 import type {
   PlannedWrite,
   RecordStore,
