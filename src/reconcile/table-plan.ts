@@ -45,7 +45,3 @@ export interface TablePlan {
     readonly timestampPrecision: VersionPrecision;
   };
 }
-
-export function cassandraPrecision(plan: TablePlan): VersionPrecision {
-  return plan.timestampType === "timestamp" ? "millisecond" : "microsecond";
-}

@@ -8,7 +8,7 @@ import type {
   TimeRange,
   WriteOutcome,
 } from "../../reconcile/record-store.js";
-import { cassandraPrecision, type TablePlan } from "../../reconcile/table-plan.js";
+import type { TablePlan } from "../../reconcile/table-plan.js";
 import type { VersionPrecision } from "../../core/version.js";
 import type { SyncedError } from "../../core/errors.js";
 import { nowMicros } from "../../core/micros.js";
@@ -25,6 +25,7 @@ import {
   type Replication,
 } from "./unmeetable-consistency.js";
 import { fetchCurrent } from "./fetch-current.js";
+import { cassandraPrecision } from "./row-codec.js";
 import { scanTable } from "./scan.js";
 import { writeRecords } from "./write.js";
 

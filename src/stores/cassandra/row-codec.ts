@@ -5,8 +5,14 @@ import { makeRecord, type BadRecord, type SyncRecord } from "../../core/record.j
 import { microsFromMillis } from "../../core/micros.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import type { JsonValue } from "../../core/json-value.js";
+import type { VersionPrecision } from "../../core/version.js";
 import { encodeValue } from "../values/encode.js";
 import { timeuuidMicros } from "./timeuuid.js";
+
+/** How finely the table's timestamp column keeps a version: a `timestamp` to the millisecond. */
+export function cassandraPrecision(plan: TablePlan): VersionPrecision {
+  return plan.timestampType === "timestamp" ? "millisecond" : "microsecond";
+}
 
 export function rowVersion(plan: TablePlan, value: unknown): bigint | undefined {
   if (value === null || value === undefined) return undefined;
