@@ -5,7 +5,7 @@ import type { SyncOptions } from "../config/options.js";
 import { stableStringify } from "../core/canonical-json.js";
 import type { JsonValue } from "../core/json-value.js";
 import { formatMicros } from "../core/micros.js";
-import type { SyncRecord } from "../reconcile/record.js";
+import type { SyncRecord } from "../core/record.js";
 import type { DecidedRecord } from "../reconcile/sync-table.js";
 import { runCommand, type RunContext } from "./run-command.js";
 

@@ -1,7 +1,8 @@
 // Whether a source record is written to the target: a pure function of the two versions and contents.
 // The same rule runs in both directions, so one run always converges the two sides.
-import { recordDigest, sameContent, type CurrentRecord, type SyncRecord } from "./record.js";
-import { compareVersions, type VersionPrecision } from "./version.js";
+import type { CurrentRecord, SyncRecord } from "../core/record.js";
+import { recordDigest, sameContent } from "./record.js";
+import { compareVersions, type VersionPrecision } from "../core/version.js";
 
 export type Decision =
   | { readonly action: "write"; readonly reason: "absent" | "newer" | "tie-break" }

@@ -5,7 +5,7 @@ import type { DirectionChoice } from "../core/direction.js";
 import type { OptionSource } from "../core/errors.js";
 import type { Layout } from "../core/layout.js";
 import type { Column, ColumnNames, TablePlan } from "./table-plan.js";
-import type { VersionPrecision } from "./version.js";
+import type { VersionPrecision } from "../core/version.js";
 
 export interface TableInput {
   readonly name: string;

@@ -3,7 +3,7 @@
 // the engine alone decides what of it the run syncs and what it dead-letters.
 import { formatMicros } from "../core/micros.js";
 import type { ScanBatch, TimeRange } from "./record-store.js";
-import type { BadRecord, SyncRecord } from "./record.js";
+import type { BadRecord, SyncRecord } from "../core/record.js";
 
 /** A scanned record inside the range, a bad record if it lies beyond the future limit, or nothing. */
 export function placeInRange(record: SyncRecord, range: TimeRange): SyncRecord | BadRecord | undefined {

@@ -1,8 +1,8 @@
 // The boundary between the engine and a store. The engine calls exactly these methods; each store
 // adapter (Cassandra, Elasticsearch) implements them and hides its driver.
-import type { BadRecord, CurrentRecord, RecordTag, SyncRecord } from "./record.js";
+import type { BadRecord, CurrentRecord, RecordTag, SyncRecord } from "../core/record.js";
 import type { TablePlan } from "./table-plan.js";
-import type { VersionPrecision } from "./version.js";
+import type { VersionPrecision } from "../core/version.js";
 
 /** A half-open range `[begin, end)` of versions, in microseconds since the epoch. */
 export interface TimeRange {

@@ -1,57 +1,8 @@
-// The shape both stores translate their rows and documents into, so the engine never sees a driver type.
+// What the engine concludes from two records' contents: whether they are the same, and the digest that
+// breaks a tie between them.
 import { createHash } from "node:crypto";
 import { canonicalEqual, stableStringify } from "../core/canonical-json.js";
-import type { JsonValue } from "../core/json-value.js";
-
-/** One version of one record, as a store holds it. */
-export interface SyncRecord {
-  /** Canonical lowercase UUID. */
-  readonly id: string;
-  /** Integer microseconds since the epoch, already truncated to the store's precision. */
-  readonly version: bigint;
-  readonly deleted: boolean;
-  /** Canonical field values without the id, version and tombstone fields. */
-  readonly content: Readonly<Record<string, JsonValue>>;
-  /**
-   * The store's tag for the copy this record was read from, where the store keeps one: it changes
-   * with every write to that copy (Elasticsearch: primary term and sequence number).
-   */
-  readonly tag?: RecordTag;
-}
-
-/**
- * Two whole numbers, each exact in a double, that together change with every write to a copy
- * (Elasticsearch: the primary term and the sequence number).
- */
-export interface RecordTag {
-  readonly high: number;
-  readonly low: number;
-}
-
-/** A record as the target holds it now, with what the target needs to write over it safely. */
-export interface CurrentRecord<Token = unknown> extends SyncRecord {
-  /** Store-specific concurrency token: sequence number and primary term, or cell write times. */
-  readonly token: Token;
-}
-
-/** A source row or document that cannot become a record, kept for the dead-letter store. */
-export interface BadRecord {
-  readonly kind: "bad";
-  /** Best-effort id for the message; absent when the record has none. */
-  readonly id?: string;
-  readonly reason: string;
-  readonly raw: unknown;
-}
-
-export function makeRecord(
-  id: string,
-  version: bigint,
-  deleted: boolean,
-  content: Readonly<Record<string, JsonValue>>,
-  tag?: RecordTag,
-): SyncRecord {
-  return tag === undefined ? { id, version, deleted, content } : { id, version, deleted, content, tag };
-}
+import type { SyncRecord } from "../core/record.js";
 
 /** Whether two records hold the same thing: both deleted or both live, with the same canonical content. */
 export function sameContent(a: SyncRecord, b: SyncRecord): boolean {

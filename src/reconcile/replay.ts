@@ -9,7 +9,7 @@ import type { PlanEntry, PlanSettings } from "./plan-tables.js";
 import { planSchema } from "./schema-plan.js";
 import { placeInRange } from "./range-placement.js";
 import type { RecordStore } from "./record-store.js";
-import type { SyncRecord } from "./record.js";
+import type { SyncRecord } from "../core/record.js";
 import type { SchemaGateway } from "./run-sync.js";
 import { reconcileRecords } from "./sync-table.js";
 import { withLease } from "./with-lease.js";

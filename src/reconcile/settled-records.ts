@@ -7,7 +7,7 @@
 // 33 bytes a slot, kept at most three quarters full, up to a fixed number of entries; past it, records are
 // simply compared again. Nothing is hashed into a digest, so no two records can ever be confused,
 // and remembering one costs no allocation (a digest per record was a tenth of a rerun's CPU).
-import type { RecordTag } from "./record.js";
+import type { RecordTag } from "../core/record.js";
 
 /** Three quarters of 2^20 slots: at most 33 MiB. */
 const DEFAULT_CAPACITY = 786_432;

@@ -9,13 +9,13 @@ import { CircuitOpenError } from "./run-errors.js";
 import type { DeadLetter, DeadLetterSink } from "./dead-letter.js";
 import { decide, versionToWrite, type Decision } from "./decide.js";
 import type { ErrorBudget } from "./error-budget.js";
-import type { BadRecord, CurrentRecord, SyncRecord } from "./record.js";
+import type { BadRecord, CurrentRecord, SyncRecord } from "../core/record.js";
 import type { PlannedWrite, RecordStore, TimeRange } from "./record-store.js";
 import { placeBatch } from "./range-placement.js";
 import type { Direction } from "../core/direction.js";
 import { emptyStats, type TableStats } from "./stats.js";
 import type { TablePlan } from "./table-plan.js";
-import { coarser, type VersionPrecision } from "./version.js";
+import { coarser, type VersionPrecision } from "../core/version.js";
 import type { SettledRecords } from "./settled-records.js";
 
 export interface SyncTableInput {

@@ -1,6 +1,6 @@
 // What the engine and both store adapters agree on for one table: its shape, columns and index.
 import type { CqlType } from "../core/cql-type.js";
-import type { VersionPrecision } from "./version.js";
+import type { VersionPrecision } from "../core/version.js";
 
 export interface ColumnNames {
   readonly id: string;
@@ -44,8 +44,4 @@ export interface TablePlan {
     };
     readonly timestampPrecision: VersionPrecision;
   };
-}
-
-export function cassandraPrecision(plan: TablePlan): VersionPrecision {
-  return plan.timestampType === "timestamp" ? "millisecond" : "microsecond";
 }

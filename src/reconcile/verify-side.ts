@@ -3,12 +3,13 @@
 // ids are kept, so memory stays flat however large the table.
 import type { DeadLetterSink } from "./dead-letter.js";
 import type { ErrorBudget } from "./error-budget.js";
-import { sameContent, type SyncRecord } from "./record.js";
+import type { SyncRecord } from "../core/record.js";
+import { sameContent } from "./record.js";
 import type { RecordStore, TimeRange } from "./record-store.js";
 import { placeBatch } from "./range-placement.js";
 import { reconcileRecords } from "./sync-table.js";
 import type { TablePlan } from "./table-plan.js";
-import { coarser, compareVersions } from "./version.js";
+import { coarser, compareVersions } from "../core/version.js";
 
 export type Side = RecordStore["side"];
 

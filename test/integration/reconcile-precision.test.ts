@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
-import { makeRecord } from "../../src/reconcile/record.js";
+import { makeRecord } from "../../src/core/record.js";
 import type { TablePlan } from "../../src/reconcile/table-plan.js";
 import { native } from "../../src/core/cql-type.js";
 import { Harness, tableStats, totalWritten } from "../support/harness.js";

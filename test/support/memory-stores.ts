@@ -3,12 +3,7 @@
 // Cassandra or Elasticsearch: integration tests use the real servers.
 import type { DeadLetter, DeadLetterSink } from "../../src/reconcile/dead-letter.js";
 import type { PlanSettings, SchemaSnapshot, TableInput, TypeInput } from "../../src/reconcile/plan-tables.js";
-import {
-  makeRecord,
-  type BadRecord,
-  type CurrentRecord,
-  type SyncRecord,
-} from "../../src/reconcile/record.js";
+import { makeRecord, type BadRecord, type CurrentRecord, type SyncRecord } from "../../src/core/record.js";
 import type {
   PlannedWrite,
   RecordStore,
@@ -18,7 +13,7 @@ import type {
 } from "../../src/reconcile/record-store.js";
 import type { SchemaGateway } from "../../src/reconcile/run-sync.js";
 import type { TablePlan } from "../../src/reconcile/table-plan.js";
-import type { VersionPrecision } from "../../src/reconcile/version.js";
+import type { VersionPrecision } from "../../src/core/version.js";
 import { decideOnLease, expiryAfter, newLease } from "../../src/state/lease-rule.js";
 import { LeaseLostError } from "../../src/state/state-errors.js";
 import type { Checkpoint, Lease, LeaseResult, RunRecord, StateStore } from "../../src/state/state-store.js";

@@ -115,6 +115,41 @@ describe("architecture boundaries", () => {
     assert.deepEqual(await caught("src/cli/record-stores.ts", "../stores/search/search-store.js"), []);
   });
 
+  it("lets the adapters import the engine's types, never its code", async () => {
+    // One fixture in each folder of adapters, since each has its own block of rules.
+    const adapters = [
+      ["src/stores/fixture.ts", "../reconcile"],
+      ["src/stores/search/fixture.ts", "../../reconcile"],
+      ["src/stores/values/fixture.ts", "../../reconcile"],
+      ["src/stores/cassandra/fixture.ts", "../../reconcile"],
+      ["src/stores/elasticsearch/fixture.ts", "../../reconcile"],
+      ["src/stores/opensearch/fixture.ts", "../../reconcile"],
+      ["src/state/fixture.ts", "../reconcile"],
+      ["src/state/cassandra/fixture.ts", "../../reconcile"],
+      ["src/deadletter/fixture.ts", "../reconcile"],
+    ] as const;
+    for (const [file, engine] of adapters) {
+      for (const source of [
+        `import { recordDigest } from "${engine}/record.js";\nexport const x = recordDigest;\n`,
+        `import { decide, type Decision } from "${engine}/decide.js";\nexport const x = decide;\nexport type D = Decision;\n`,
+        `export { withLease } from "${engine}/with-lease.js";\n`,
+        `export * from "${engine}/table-plan.js";\n`,
+      ]) {
+        const found = await problems(file, source);
+        assert.equal(found.length, 1, `${file}: ${source}: ${found.join("; ")}`);
+        assert.match(found[0] ?? "", /no-restricted-imports.*engine's types/);
+      }
+      for (const source of [
+        `import type { RecordStore } from "${engine}/record-store.js";\nexport type S = RecordStore;\n`,
+        `import { type TablePlan } from "${engine}/table-plan.js";\nexport type P = TablePlan;\n`,
+        `export type { DeadLetter } from "${engine}/dead-letter.js";\n`,
+        `import { makeRecord } from "${engine.replace("reconcile", "core")}/record.js";\nexport const x = makeRecord;\n`,
+      ]) {
+        assert.deepEqual(await problems(file, source), [], `${file}: ${source}`);
+      }
+    }
+  });
+
   it("keeps each search product's folder apart from the other's, and the shared code neutral", async () => {
     for (const [file, from] of [
       ["src/stores/elasticsearch/fixture.ts", "../opensearch/serializer.js"],

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { chooseLwt, writeTimestamp } from "../../src/stores/cassandra/write.js";
-import type { CurrentRecord } from "../../src/reconcile/record.js";
+import type { CurrentRecord } from "../../src/core/record.js";
 import type { CassandraToken } from "../../src/stores/cassandra/fetch-current.js";
 
 const now = 1_000_000_000n;

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { decide, sourceWinsTie, versionToWrite } from "../../src/reconcile/decide.js";
-import { makeRecord, recordDigest, type CurrentRecord, type SyncRecord } from "../../src/reconcile/record.js";
+import { makeRecord, type CurrentRecord, type SyncRecord } from "../../src/core/record.js";
+import { recordDigest } from "../../src/reconcile/record.js";
 
 const ID = "5b6962dd-3f90-4c93-8f61-eabfa4a803e2";
 

@@ -6,7 +6,8 @@ import { LosslessSerializer } from "../../src/stores/elasticsearch/serializer.js
 import { hasLongDigitRun } from "../../src/stores/search/json-text.js";
 import { canonicalEqual, parseJsonLossless, stableStringify } from "../../src/core/canonical-json.js";
 import type { JsonValue } from "../../src/core/json-value.js";
-import { makeRecord, recordDigest } from "../../src/reconcile/record.js";
+import { makeRecord } from "../../src/core/record.js";
+import { recordDigest } from "../../src/reconcile/record.js";
 
 describe("stableStringify", () => {
   it("sorts keys at every depth, leaves out null-valued keys and keeps nulls in arrays", () => {

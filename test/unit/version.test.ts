@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ceilDiv } from "../../src/core/micros.js";
-import { coarser, compareVersions, millisecondBound, truncate } from "../../src/reconcile/version.js";
+import { coarser, compareVersions, millisecondBound, truncate } from "../../src/core/version.js";
 
 describe("version comparison", () => {
   it("compares microseconds exactly when both sides keep them", () => {

@@ -1,6 +1,6 @@
 // The Cassandra side of the engine's RecordStore boundary.
 import type cassandra from "cassandra-driver";
-import type { BadRecord, CurrentRecord } from "../../reconcile/record.js";
+import type { BadRecord, CurrentRecord } from "../../core/record.js";
 import type {
   PlannedWrite,
   RecordStore,
@@ -8,8 +8,8 @@ import type {
   TimeRange,
   WriteOutcome,
 } from "../../reconcile/record-store.js";
-import { cassandraPrecision, type TablePlan } from "../../reconcile/table-plan.js";
-import type { VersionPrecision } from "../../reconcile/version.js";
+import type { TablePlan } from "../../reconcile/table-plan.js";
+import type { VersionPrecision } from "../../core/version.js";
 import type { SyncedError } from "../../core/errors.js";
 import { nowMicros } from "../../core/micros.js";
 import { rethrowing, rethrowingEach } from "../../util/rethrow.js";
@@ -25,6 +25,7 @@ import {
   type Replication,
 } from "./unmeetable-consistency.js";
 import { fetchCurrent } from "./fetch-current.js";
+import { cassandraPrecision } from "./row-codec.js";
 import { scanTable } from "./scan.js";
 import { writeRecords } from "./write.js";
 

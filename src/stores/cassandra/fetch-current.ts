@@ -9,7 +9,7 @@
 // transaction for that row.
 import type cassandra from "cassandra-driver";
 import type { CqlType } from "../../core/cql-type.js";
-import type { BadRecord, CurrentRecord } from "../../reconcile/record.js";
+import type { BadRecord, CurrentRecord } from "../../core/record.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { mapConcurrent } from "../../util/map-concurrent.js";
 import { quoteIdentifier as ident } from "../../core/cql-identifier.js";

@@ -1,12 +1,18 @@
 // Turns a Cassandra row into a record and a record into statement parameters, through the value
 // codec, so both stores agree on every value's canonical form.
 import type cassandra from "cassandra-driver";
-import { makeRecord, type BadRecord, type SyncRecord } from "../../reconcile/record.js";
+import { makeRecord, type BadRecord, type SyncRecord } from "../../core/record.js";
 import { microsFromMillis } from "../../core/micros.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import type { JsonValue } from "../../core/json-value.js";
+import type { VersionPrecision } from "../../core/version.js";
 import { encodeValue } from "../values/encode.js";
 import { timeuuidMicros } from "./timeuuid.js";
+
+/** How finely the table's timestamp column keeps a version: a `timestamp` to the millisecond. */
+export function cassandraPrecision(plan: TablePlan): VersionPrecision {
+  return plan.timestampType === "timestamp" ? "millisecond" : "microsecond";
+}
 
 export function rowVersion(plan: TablePlan, value: unknown): bigint | undefined {
   if (value === null || value === undefined) return undefined;

@@ -2,10 +2,10 @@
 // each paged, with the version range applied by the server, or by the scan itself where it reads the
 // whole table anyway. A versioned table has one row per version, so each split reduces consecutive
 // rows of one id to the newest one in the range.
-import type { BadRecord, SyncRecord } from "../../reconcile/record.js";
+import type { BadRecord, SyncRecord } from "../../core/record.js";
 import type { ScanBatch, TimeRange } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
-import { millisecondBound } from "../../reconcile/version.js";
+import { millisecondBound } from "../../core/version.js";
 import { mergeAsync } from "../../util/merge-async.js";
 import { quoteIdentifier as ident } from "../../core/cql-identifier.js";
 import { tableRef } from "./cql.js";

@@ -17,7 +17,7 @@
 // on the timestamp read still lets a newer application write win. A row that is absent has no
 // cells to land over, and keeps the cheaper USING TIMESTAMP.
 import cassandra from "cassandra-driver";
-import type { CurrentRecord } from "../../reconcile/record.js";
+import type { CurrentRecord } from "../../core/record.js";
 import { millisFromMicros } from "../../core/micros.js";
 import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";

@@ -4,7 +4,7 @@
 // the engine decides again). External versioning is offered only for deployments where every writer
 // uses it: a document indexed with internal versioning loses to any external version.
 import type { BulkAction, SearchClient } from "./search-client.js";
-import type { CurrentRecord } from "../../reconcile/record.js";
+import type { CurrentRecord } from "../../core/record.js";
 import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { mapConcurrent } from "../../util/map-concurrent.js";

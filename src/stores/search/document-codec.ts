@@ -1,9 +1,9 @@
 // Turns a search-side document into a record and back, for either product. A document is checked against the table's
 // columns as strictly as Cassandra would check a row, so a bad one is dead-lettered here with a
 // message naming the field, rather than failing later inside a batch.
-import { makeRecord, type BadRecord, type RecordTag, type SyncRecord } from "../../reconcile/record.js";
+import { makeRecord, type BadRecord, type RecordTag, type SyncRecord } from "../../core/record.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
-import { truncate } from "../../reconcile/version.js";
+import { truncate } from "../../core/version.js";
 import { canonicalize } from "../values/decode.js";
 import { stableStringify } from "../../core/canonical-json.js";
 import type { JsonValue } from "../../core/json-value.js";

@@ -6,7 +6,7 @@
 // looked up under both spellings: a document found under either is the record to update, never a
 // reason to index a second one. Mixed-case spellings are refused when scanned (document-codec.ts).
 import type { FetchedDocument, SearchClient } from "./search-client.js";
-import type { BadRecord, CurrentRecord } from "../../reconcile/record.js";
+import type { BadRecord, CurrentRecord } from "../../core/record.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { documentId, hitToRecord } from "./document-codec.js";
 import { isSearchError } from "./search-error.js";

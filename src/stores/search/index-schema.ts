@@ -3,7 +3,7 @@
 import type { SearchClient } from "./search-client.js";
 import type { FieldMapping, FieldMappings, IndexMapping } from "./mapping.js";
 import type { Column } from "../../reconcile/table-plan.js";
-import type { VersionPrecision } from "../../reconcile/version.js";
+import type { VersionPrecision } from "../../core/version.js";
 import { ConfigError } from "../../core/errors.js";
 import { esMappingFor } from "../values/es-mapping.js";
 import { indexForTable, typeOfIndex, type LayoutSettings } from "./index-layout.js";

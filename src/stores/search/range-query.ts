@@ -3,7 +3,7 @@
 // text form, clamped to the years it can hold (1970 to 2262).
 import type { TimeRange } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
-import { millisecondBound } from "../../reconcile/version.js";
+import { millisecondBound } from "../../core/version.js";
 import type { Query } from "./query.js";
 import { DATE_NANOS_MAX, DATE_NANOS_MIN, formatEsTimestamp } from "./timestamps.js";
 

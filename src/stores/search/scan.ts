@@ -2,7 +2,7 @@
 // (a point in time, or scroll contexts on OpenSearch) keeps it stable while pages are read, and
 // slices let several requests page in parallel. A page is asked for again after a transient failure
 // only where the view says that is safe; elsewhere the read starts over in a new view.
-import type { BadRecord, SyncRecord } from "../../reconcile/record.js";
+import type { BadRecord, SyncRecord } from "../../core/record.js";
 import type { ScanBatch, TimeRange } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { mergeAsync } from "../../util/merge-async.js";

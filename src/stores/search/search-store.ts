@@ -1,7 +1,7 @@
 // The search side of the engine's RecordStore boundary, Elasticsearch or OpenSearch: whichever
 // SearchClient it is given.
 import type { SearchClient } from "./search-client.js";
-import type { BadRecord, CurrentRecord } from "../../reconcile/record.js";
+import type { BadRecord, CurrentRecord } from "../../core/record.js";
 import type {
   PlannedWrite,
   RecordStore,
@@ -10,7 +10,7 @@ import type {
   WriteOutcome,
 } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
-import type { VersionPrecision } from "../../reconcile/version.js";
+import type { VersionPrecision } from "../../core/version.js";
 import { rethrowing, rethrowingEach } from "../../util/rethrow.js";
 import { bulkWrite } from "./bulk-write.js";
 import { searchFailure } from "./search-failure.js";

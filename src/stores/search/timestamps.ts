@@ -1,7 +1,7 @@
 // Versions as Elasticsearch stores them: `date_nanos` keeps our microseconds, `date` only milliseconds.
 // Documents written by other applications may hold any ISO-8601 form or epoch milliseconds, as the
 // default date format of both field types accepts.
-import type { VersionPrecision } from "../../reconcile/version.js";
+import type { VersionPrecision } from "../../core/version.js";
 import { formatMicros, millisFromMicros } from "../../core/micros.js";
 
 const ISO =

@@ -1,7 +1,7 @@
 // Versions are compared as integer microseconds since the epoch. A side that stores less precision
 // (an Elasticsearch `date` or a Cassandra `timestamp` holds milliseconds) makes both values be
 // truncated to that precision first, so a value that made a round trip through it still compares equal.
-import { ceilDiv, floorDiv, MICROS_PER_MILLI } from "../core/micros.js";
+import { ceilDiv, floorDiv, MICROS_PER_MILLI } from "./micros.js";
 
 /** How finely a store keeps a record's version. */
 export type VersionPrecision = "millisecond" | "microsecond";
