@@ -87,12 +87,23 @@ async function oneRun(options: SyncOptions, context: RunContext, metrics: RunMet
   try {
     return await runCommand(options, { ...context, metrics });
   } catch (thrown) {
-    if (!(thrown instanceof SyncedError)) throw thrown;
-    const error = withOptionSource(thrown, options.sources);
-    context.logger.info(`the run failed: ${error.message}`, { kind: error.kind });
+    const error = expectedFailure(thrown, "run", options, context);
     metrics.failed(error.kind === "interrupted" ? "interrupted" : "failed");
     return exitCodeForError(error);
   }
+}
+
+/** A SyncedError is logged with where its option came from, for the loop to go on; anything else is a bug. */
+function expectedFailure(
+  thrown: unknown,
+  what: "run" | "verify",
+  options: SyncOptions,
+  context: RunContext,
+): SyncedError {
+  if (!(thrown instanceof SyncedError)) throw thrown;
+  const error = withOptionSource(thrown, options.sources);
+  context.logger.info(`the ${what} failed: ${error.message}`, { kind: error.kind });
+  return error;
 }
 
 /** Differing ids a scheduled verify lists, as `synced verify` does by default. */
@@ -114,10 +125,7 @@ async function oneRepair(options: SyncOptions, context: RunContext, metrics: Run
   } catch (thrown) {
     // SIGTERM in the middle of the verify: its writes so far stand, each one conditional.
     if (context.signal.aborted) return EXIT.interrupted;
-    if (!(thrown instanceof SyncedError)) throw thrown;
-    const error = withOptionSource(thrown, options.sources);
-    context.logger.info(`the verify failed: ${error.message}`, { kind: error.kind });
-    return exitCodeForError(error);
+    return exitCodeForError(expectedFailure(thrown, "verify", options, context));
   }
 }
 
