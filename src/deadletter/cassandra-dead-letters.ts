@@ -10,6 +10,7 @@ import { quoteIdentifier } from "../core/cql-identifier.js";
 import { CQL_NAME_RULE, cqlNameProblem } from "../core/names.js";
 import { CorruptStateError, inStateStore, StateSetupError } from "../state/state-errors.js";
 import { DEFAULT_STATE_TIMEOUT_MS } from "../state/state-store.js";
+import { isTransientCassandraError } from "../stores/cassandra/transient-errors.js";
 import type { DeadLetterStore, StoredLetter } from "./dead-letter-store.js";
 import { letterFromJson } from "./letter-json.js";
 
@@ -104,7 +105,7 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
         );
         await addMissingColumns(client, keyspace.toLowerCase(), table.toLowerCase(), name);
       },
-      { timeoutMs, as: StateSetupError, store: "dead-letter store" },
+      { timeoutMs, as: StateSetupError, store: "dead-letter store", transient: isTransientCassandraError },
     );
     return store;
   }
@@ -213,6 +214,8 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
     return inStateStore(action, this.location, work, {
       timeoutMs: this.timeoutMs,
       store: "dead-letter store",
+      // Letters are written and removed by id, so a repeat leaves one letter per record.
+      transient: isTransientCassandraError,
     });
   }
 }

@@ -13,6 +13,7 @@ import { CorruptStateError, inStateStore, StateSetupError } from "../state/state
 import { checkIndexName } from "../state/elasticsearch/elasticsearch-schema.js";
 import { isSearchError } from "../stores/search/search-error.js";
 import { DEFAULT_STATE_TIMEOUT_MS } from "../state/state-store.js";
+import { isTransientSearchError } from "../stores/search/transient-errors.js";
 import type { DeadLetterStore, StoredLetter } from "./dead-letter-store.js";
 import { letterFromJson, letterToJson } from "./letter-json.js";
 
@@ -89,6 +90,8 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
       {
         timeoutMs: store.timeoutMs,
         as: StateSetupError,
+        store: "dead-letter store",
+        transient: isTransientSearchError,
       },
     );
     return store;
@@ -223,6 +226,8 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
     return inStateStore(action, this.location, work, {
       timeoutMs: this.timeoutMs,
       store: "dead-letter store",
+      // Letters are written and removed by id, so a repeat leaves one letter per record.
+      transient: isTransientSearchError,
     });
   }
 }

@@ -25,9 +25,14 @@ export abstract class LeasedStateStore {
     private readonly leases: LeaseProtocol,
     /** How long one operation may take. */
     protected readonly timeoutMs: number,
+    /** The backend's transient errors, on which an operation is run again; none for files. */
+    private readonly transient?: (error: unknown) => boolean,
   ) {}
 
-  /** Runs one operation of this store within its time limit, with errors that name the store. */
+  /**
+   * Runs one operation of this store within its time limit, with errors that name the store, again
+   * while it fails transiently: every operation but the lease's is safe to repeat as a whole.
+   */
   protected step<T>(
     action: string,
     work: (signal: AbortSignal) => Promise<T>,
@@ -36,7 +41,17 @@ export abstract class LeasedStateStore {
     return inStateStore(action, this.location, work, {
       timeoutMs: this.timeoutMs,
       ...(as === undefined ? {} : { as }),
+      ...(this.transient === undefined ? {} : { transient: this.transient }),
     });
+  }
+
+  /**
+   * A lease operation, run once: its protocol repeats each of its requests itself, and decides from
+   * what it reads again, where a repeat of the whole would lose what its first round learned (whom
+   * it took the lease over from).
+   */
+  private leaseStep<T>(action: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return inStateStore(action, this.location, work, { timeoutMs: this.timeoutMs });
   }
 
   acquireLease(
@@ -46,20 +61,20 @@ export abstract class LeasedStateStore {
     ttlMs: number,
     now = new Date(),
   ): Promise<LeaseResult> {
-    return this.step("take the lease", (signal) =>
+    return this.leaseStep("take the lease", (signal) =>
       this.leases.acquire(validateStateKey(key), owner, holder, ttlMs, now, signal),
     );
   }
 
   renewLease(lease: Lease, ttlMs: number, now = new Date()): Promise<Lease> {
-    return this.step("renew the lease", (signal) => this.leases.renew(lease, ttlMs, now, signal));
+    return this.leaseStep("renew the lease", (signal) => this.leases.renew(lease, ttlMs, now, signal));
   }
 
   releaseLease(lease: Lease): Promise<void> {
-    return this.step("release the lease", (signal) => this.leases.release(lease, signal));
+    return this.leaseStep("release the lease", (signal) => this.leases.release(lease, signal));
   }
 
   getLease(key: string): Promise<Lease | undefined> {
-    return this.step("read the lease", (signal) => this.leases.current(validateStateKey(key), signal));
+    return this.leaseStep("read the lease", (signal) => this.leases.current(validateStateKey(key), signal));
   }
 }

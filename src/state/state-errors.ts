@@ -4,6 +4,7 @@
 // moving the checkpoint.
 import { SyncedError } from "../core/errors.js";
 import { withTimeLimit } from "../util/time-limit.js";
+import { repeatTransient } from "./repeat-transient.js";
 
 /** Anything that went wrong reading or writing the state store. The message says what to do next. */
 export class StateError extends SyncedError {}
@@ -71,6 +72,12 @@ export interface StepOptions {
   readonly as?: StateErrorClass;
   /** What the messages call the store: the state store, unless said otherwise. */
   readonly store?: string;
+  /**
+   * The store's transient errors, for an operation that is safe to repeat: it is run again while it
+   * fails with one, within the time limit, so that an answer lost to a broken connection or a node
+   * restarting does not fail the run.
+   */
+  readonly transient?: (error: unknown) => boolean;
 }
 
 /**
@@ -97,8 +104,13 @@ export async function inStateStore<T>(
       { cause: undefined },
     );
   };
+  const transient = options.transient;
+  const attempt =
+    transient === undefined
+      ? work(given.signal)
+      : repeatTransient(transient, options.timeoutMs)(() => work(given.signal), given.signal);
   try {
-    return await withTimeLimit(work(given.signal), options.timeoutMs, timedOut);
+    return await withTimeLimit(attempt, options.timeoutMs, timedOut);
   } catch (error) {
     if (error instanceof StateError) throw error;
     const reason = error instanceof Error ? error.message : String(error);

@@ -1,7 +1,7 @@
 // The lease row changes only through lightweight transactions at SERIAL consistency, so of several
 // contenders that read the same row exactly one can replace it. A transaction whose answer was lost
 // (the connection broke, the coordinator timed out) may or may not have applied: it is sent again
-// while it fails transiently (lease-retry.ts). Asked again after it applied, its condition no longer
+// while it fails transiently (repeat-transient.ts). Asked again after it applied, its condition no longer
 // holds, and the round reads the row (a SERIAL read completes any pending Paxos round) and finds its
 // own lease there; a renewal, conditioned on the owner only, simply applies again.
 import cassandra from "cassandra-driver";
@@ -16,7 +16,7 @@ import {
 import { LeaseLostError } from "../state-errors.js";
 import { RowReader, SINGLE_ITEM } from "./cassandra-schema.js";
 import type { LeaseProtocol } from "../leased-state-store.js";
-import type { RepeatRequest } from "../lease-retry.js";
+import type { RepeatRequest } from "../repeat-transient.js";
 
 const { consistencies } = cassandra.types;
 const WRITE_TIMEOUT: number = cassandra.types.responseErrorCodes.writeTimeout;

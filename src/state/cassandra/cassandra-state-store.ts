@@ -18,7 +18,7 @@ import {
   SINGLE_ITEM,
 } from "./cassandra-schema.js";
 import { CassandraLeases } from "./cassandra-lease.js";
-import { repeatTransient } from "../lease-retry.js";
+import { repeatTransient } from "../repeat-transient.js";
 import { isTransientCassandraError } from "../../stores/cassandra/transient-errors.js";
 
 export interface CassandraStateStoreOptions {
@@ -45,7 +45,12 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
   ) {
     const location = `Cassandra table ${table}`;
     const repeat = repeatTransient(isTransientCassandraError, timeoutMs);
-    super(location, new CassandraLeases(client, table, location, repeat), timeoutMs);
+    super(
+      location,
+      new CassandraLeases(client, table, location, repeat),
+      timeoutMs,
+      isTransientCassandraError,
+    );
   }
 
   /** Creates the table if it is missing; the client stays the caller's to shut down. */

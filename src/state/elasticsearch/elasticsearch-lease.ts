@@ -2,7 +2,7 @@
 // otherwise replaced or deleted with the if_seq_no/if_primary_term it was read with. Of several
 // contenders that read the same version exactly one succeeds; the others get 409 and read again.
 // Reads are realtime GETs, so no refresh is needed. A request whose answer was lost is sent again
-// while it fails transiently (lease-retry.ts): asked again after it landed, a write answers 409 and a
+// while it fails transiently (repeat-transient.ts): asked again after it landed, a write answers 409 and a
 // delete 404, and the next round reads the lease and finds its own write there, or the lease gone.
 import type { DocumentVersion, SearchClient } from "../../stores/search/search-client.js";
 import { isSearchError } from "../../stores/search/search-error.js";
@@ -18,7 +18,7 @@ import {
 import { LeaseLostError } from "../state-errors.js";
 import { documentId } from "./elasticsearch-schema.js";
 import type { LeaseProtocol } from "../leased-state-store.js";
-import type { RepeatRequest } from "../lease-retry.js";
+import type { RepeatRequest } from "../repeat-transient.js";
 
 interface StoredLease {
   readonly lease: Lease;

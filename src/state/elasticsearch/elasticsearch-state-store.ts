@@ -20,7 +20,7 @@ import {
   STATE_MAPPINGS,
 } from "./elasticsearch-schema.js";
 import { ElasticsearchLeases } from "./elasticsearch-lease.js";
-import { repeatTransient } from "../lease-retry.js";
+import { repeatTransient } from "../repeat-transient.js";
 import { isSearchError } from "../../stores/search/search-error.js";
 import { isTransientSearchError } from "../../stores/search/transient-errors.js";
 
@@ -47,7 +47,12 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
   ) {
     const location = `${client.productName} index ${index}`;
     const repeat = repeatTransient(isTransientSearchError, timeoutMs);
-    super(location, new ElasticsearchLeases(client, index, location, repeat), timeoutMs);
+    super(
+      location,
+      new ElasticsearchLeases(client, index, location, repeat),
+      timeoutMs,
+      isTransientSearchError,
+    );
   }
 
   /** Creates the index if it is missing; the client stays the caller's to close. */
