@@ -9,8 +9,8 @@ import { CassandraDeadLetterStore } from "./cassandra-dead-letters.js";
 import type { DeadLetterStore } from "./dead-letter-store.js";
 import { ElasticsearchDeadLetterStore } from "./elasticsearch-dead-letters.js";
 import { requireDeadLetterStore } from "./existing-dead-letters.js";
-import { checkDeadLetterFile } from "./file-dead-letter-check.js";
-import { FileDeadLetterStore } from "./file-dead-letters.js";
+import { checkDeadLetterFile } from "../state/file/file-dead-letter-check.js";
+import { FileDeadLetterStore } from "../state/file/file-dead-letters.js";
 
 export interface DeadLetterClients {
   readonly cassandra?: cassandra.Client;

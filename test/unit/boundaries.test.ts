@@ -39,7 +39,7 @@ describe("architecture boundaries", () => {
       "../stores/cassandra/cql.js",
       "../state/file/file-state-store.js",
       "../state/open-state-store.js",
-      "../deadletter/file-dead-letters.js",
+      "../deadletter/dead-letter-location.js",
       "../config/options.js",
       "../cli/logger.js",
     ]) {
