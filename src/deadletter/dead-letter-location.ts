@@ -5,7 +5,7 @@ import type { SearchClient } from "../stores/search/search-client.js";
 import type cassandra from "cassandra-driver";
 import { formatDeadLetterLocation, type DeadLetterLocation } from "../core/state-location.js";
 import { StateError } from "../state/state-errors.js";
-import { CassandraDeadLetterStore } from "./cassandra-dead-letters.js";
+import { CassandraDeadLetterStore } from "../state/cassandra/cassandra-dead-letters.js";
 import type { DeadLetterStore } from "./dead-letter-store.js";
 import { ElasticsearchDeadLetterStore } from "./elasticsearch-dead-letters.js";
 import { requireDeadLetterStore } from "./existing-dead-letters.js";
