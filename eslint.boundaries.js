@@ -2,7 +2,9 @@
 // The boundaries of ARCHITECTURE.md, held by the linter: the engine decides and never touches a driver
 // or an adapter; the adapters use the engine's types, never its code; the shared core depends on
 // nothing of the project; options know no store; a search product's adapter and client stay in its
-// own folder, chosen only by the command line's wiring.
+// own folder, chosen only by the command line's wiring; each state backend (its state store, lease,
+// schema and dead letters) stays in its own folder of src/state/, chosen only by the two files that
+// open a store by its location.
 // eslint.config.js applies these; test/unit/boundaries.test.ts checks that they catch what they should.
 
 const DRIVERS = ["cassandra-driver", "cassandra-driver/*", "@elastic/*", "@opensearch-project/*"];
@@ -56,21 +58,86 @@ const ENGINE_CODE = typesOnly(
     "engine and an adapter need belongs in src/core/.",
 );
 
-/** @type {import("eslint").Linter.Config[]} */
-export const BOUNDARIES = [
-  {
-    files: ["src/state/**/*.ts", "src/deadletter/**/*.ts"],
+// Every block of src/state/ and src/deadletter/ below holds this one too.
+const SEARCH_SEAM = restricted(
+  [...SEARCH_PRODUCTS, ...SEARCH_CLIENTS],
+  "The state and the dead letters reach a search cluster only through the SearchClient of " +
+    "src/stores/search/; which product's adapter serves it is src/cli/connections.ts's choice.",
+);
+
+// The state backends, each one folder of src/state/ holding its state store, lease, schema and dead
+// letters. What they share lives in src/state/*.ts and src/deadletter/; only two files choose a
+// backend, by the location's text, and so import them all.
+const STATE_BACKENDS = ["file", "cassandra", "elasticsearch"];
+const STATE_CHOOSERS = ["src/state/open-state-store.ts", "src/deadletter/dead-letter-location.ts"];
+
+/** A backend's folder as a file anywhere names it. @param {string} backend */
+function backendFolder(backend) {
+  return [`**/state/${backend}`, `**/state/${backend}/**`];
+}
+
+/**
+ * One backend's folder imports no other backend's folder, as a file anywhere or a sibling in
+ * src/state/ (`../file/`) names it, nor a file that chooses a backend (which imports them all).
+ * @param {string} backend @returns {import("eslint").Linter.Config}
+ */
+function stateBackendBlock(backend) {
+  const others = STATE_BACKENDS.filter((other) => other !== backend);
+  return {
+    files: [`src/state/${backend}/**/*.ts`],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",
         {
           patterns: [
-            restricted(
-              [...SEARCH_PRODUCTS, ...SEARCH_CLIENTS],
-              "The state and the dead letters reach a search cluster only through the SearchClient of " +
-                "src/stores/search/; which product's adapter serves it is src/cli/connections.ts's choice.",
-            ),
+            SEARCH_SEAM,
             ENGINE_CODE,
+            restricted(
+              [
+                ...others.flatMap((other) => [...backendFolder(other), `../${other}`, `../${other}/**`]),
+                "**/open-state-store.js",
+                "**/dead-letter-location.js",
+              ],
+              `The ${backend} backend imports nothing of another backend's folder, nor the files that ` +
+                "choose a backend: what the backends share lives in src/state/*.ts or src/deadletter/.",
+            ),
+          ],
+        },
+      ],
+    },
+  };
+}
+
+/** @type {import("eslint").Linter.Config[]} */
+export const BOUNDARIES = [
+  {
+    // What the two files that choose a backend keep; the other files of src/state/ and src/deadletter/
+    // have blocks of their own below, each holding these two patterns as well.
+    files: ["src/state/**/*.ts", "src/deadletter/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": ["error", { patterns: [SEARCH_SEAM, ENGINE_CODE] }],
+    },
+  },
+  ...STATE_BACKENDS.map(stateBackendBlock),
+  {
+    files: ["src/state/*.ts", "src/deadletter/**/*.ts"],
+    ignores: STATE_CHOOSERS,
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            SEARCH_SEAM,
+            ENGINE_CODE,
+            restricted(
+              STATE_BACKENDS.flatMap((backend) => [
+                ...backendFolder(backend),
+                `./${backend}`,
+                `./${backend}/**`,
+              ]),
+              "What every state backend shares imports no backend's folder: only " +
+                "src/state/open-state-store.ts and src/deadletter/dead-letter-location.ts choose one.",
+            ),
           ],
         },
       ],

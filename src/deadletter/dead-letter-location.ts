@@ -5,12 +5,12 @@ import type { SearchClient } from "../stores/search/search-client.js";
 import type cassandra from "cassandra-driver";
 import { formatDeadLetterLocation, type DeadLetterLocation } from "../core/state-location.js";
 import { StateError } from "../state/state-errors.js";
-import { CassandraDeadLetterStore } from "./cassandra-dead-letters.js";
+import { CassandraDeadLetterStore } from "../state/cassandra/cassandra-dead-letters.js";
 import type { DeadLetterStore } from "./dead-letter-store.js";
-import { ElasticsearchDeadLetterStore } from "./elasticsearch-dead-letters.js";
+import { ElasticsearchDeadLetterStore } from "../state/elasticsearch/elasticsearch-dead-letters.js";
 import { requireDeadLetterStore } from "./existing-dead-letters.js";
-import { checkDeadLetterFile } from "./file-dead-letter-check.js";
-import { FileDeadLetterStore } from "./file-dead-letters.js";
+import { checkDeadLetterFile } from "../state/file/file-dead-letter-check.js";
+import { FileDeadLetterStore } from "../state/file/file-dead-letters.js";
 
 export interface DeadLetterClients {
   readonly cassandra?: cassandra.Client;

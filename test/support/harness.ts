@@ -10,7 +10,7 @@ import { parseRunFlags } from "./flags.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { runCommand } from "../../src/cli/run-command.js";
 import type { Logger } from "../../src/cli/logger.js";
-import { FileDeadLetterStore } from "../../src/deadletter/file-dead-letters.js";
+import { FileDeadLetterStore } from "../../src/state/file/file-dead-letters.js";
 import { RunDeadLetters } from "../../src/deadletter/run-dead-letters.js";
 import type { RecordStore } from "../../src/reconcile/record-store.js";
 import type { RunReport } from "../../src/reconcile/run-report.js";

@@ -39,7 +39,7 @@ describe("architecture boundaries", () => {
       "../stores/cassandra/cql.js",
       "../state/file/file-state-store.js",
       "../state/open-state-store.js",
-      "../deadletter/file-dead-letters.js",
+      "../deadletter/dead-letter-location.js",
       "../config/options.js",
       "../cli/logger.js",
     ]) {
@@ -84,6 +84,11 @@ describe("architecture boundaries", () => {
       ["src/deadletter/fixture.ts", "../stores/opensearch/opensearch-errors.js"],
       ["src/deadletter/fixture.ts", "../stores/elasticsearch/elasticsearch-errors.js"],
       ["src/deadletter/fixture.ts", "@opensearch-project/opensearch"],
+      // Each block of the state and the dead letters holds this rule too.
+      ["src/state/file/fixture.ts", "../../stores/opensearch/connect.js"],
+      ["src/state/cassandra/fixture.ts", "@elastic/elasticsearch"],
+      ["src/state/open-state-store.ts", "../stores/elasticsearch/connect.js"],
+      ["src/deadletter/dead-letter-location.ts", "../stores/opensearch/connect.js"],
     ] as const) {
       const found = await caught(file, from);
       assert.equal(found.length, 1, `${file} importing ${from}: ${found.join("; ")}`);
@@ -91,10 +96,55 @@ describe("architecture boundaries", () => {
     }
     for (const [file, from] of [
       ["src/state/elasticsearch/fixture.ts", "../../stores/search/search-client.js"],
-      ["src/state/fixture.ts", "./elasticsearch/elasticsearch-state-store.js"],
-      ["src/deadletter/fixture.ts", "../state/elasticsearch/elasticsearch-schema.js"],
+      ["src/state/open-state-store.ts", "./elasticsearch/elasticsearch-state-store.js"],
+      ["src/deadletter/dead-letter-location.ts", "../state/elasticsearch/elasticsearch-dead-letters.js"],
       ["src/deadletter/fixture.ts", "../stores/search/search-error.js"],
       ["src/state/cassandra/fixture.ts", "cassandra-driver"],
+    ] as const) {
+      assert.deepEqual(await caught(file, from), [], `${file} importing ${from}`);
+    }
+  });
+
+  it("keeps each state backend in its own folder, chosen only where a store is opened by location", async () => {
+    for (const [file, from] of [
+      // A backend's folder, its state and its dead letters alike, imports no other backend's files...
+      ["src/state/file/fixture.ts", "../cassandra/cassandra-schema.js"],
+      ["src/state/file/fixture.ts", "../../state/elasticsearch/elasticsearch-schema.js"],
+      ["src/state/file/file-dead-letters.ts", "../elasticsearch/elasticsearch-dead-letters.js"],
+      ["src/state/cassandra/fixture.ts", "../file/file-schema.js"],
+      ["src/state/cassandra/cassandra-dead-letters.ts", "../elasticsearch"],
+      ["src/state/elasticsearch/fixture.ts", "../file/file-lines.js"],
+      ["src/state/elasticsearch/elasticsearch-dead-letters.ts", "../cassandra/cassandra-lease.js"],
+      // ...nor the files that choose a backend, which import every backend.
+      ["src/state/cassandra/fixture.ts", "../open-state-store.js"],
+      ["src/state/file/fixture.ts", "../../deadletter/dead-letter-location.js"],
+      // What the backends share imports none of them.
+      ["src/state/state-json.ts", "./file/file-schema.js"],
+      ["src/state/fixture.ts", "./cassandra"],
+      ["src/state/lease-rule.ts", "../state/elasticsearch/elasticsearch-lease.js"],
+      ["src/deadletter/fixture.ts", "../state/elasticsearch/elasticsearch-schema.js"],
+      ["src/deadletter/letter-json.ts", "../state/file/file-dead-letters.js"],
+      ["src/deadletter/existing-dead-letters.ts", "../state/cassandra/cassandra-dead-letters.js"],
+    ] as const) {
+      const found = await caught(file, from);
+      assert.equal(found.length, 1, `${file} importing ${from}: ${found.join("; ")}`);
+      assert.match(found[0] ?? "", /no-restricted-imports.*(backend's folder|choose a backend)/);
+    }
+    for (const [file, from] of [
+      ["src/state/file/fixture.ts", "./file-schema.js"],
+      ["src/state/file/fixture.ts", "../state-errors.js"],
+      ["src/state/file/fixture.ts", "../../deadletter/dead-letter-store.js"],
+      ["src/state/cassandra/fixture.ts", "../../deadletter/letter-json.js"],
+      ["src/state/cassandra/fixture.ts", "../../stores/cassandra/transient-errors.js"],
+      ["src/state/elasticsearch/fixture.ts", "../../stores/search/search-error.js"],
+      ["src/state/elasticsearch/fixture.ts", "../state-json.js"],
+      ["src/state/fixture.ts", "./state-errors.js"],
+      ["src/deadletter/fixture.ts", "../state/state-json.js"],
+      ["src/deadletter/fixture.ts", "./letter-json.js"],
+      ...(["file", "cassandra", "elasticsearch"] as const).flatMap((backend) => [
+        ["src/state/open-state-store.ts", `./${backend}/${backend}-state-store.js`] as const,
+        ["src/deadletter/dead-letter-location.ts", `../state/${backend}/${backend}-dead-letters.js`] as const,
+      ]),
     ] as const) {
       assert.deepEqual(await caught(file, from), [], `${file} importing ${from}`);
     }
@@ -125,8 +175,12 @@ describe("architecture boundaries", () => {
       ["src/stores/elasticsearch/fixture.ts", "../../reconcile"],
       ["src/stores/opensearch/fixture.ts", "../../reconcile"],
       ["src/state/fixture.ts", "../reconcile"],
+      ["src/state/open-state-store.ts", "../reconcile"],
+      ["src/state/file/fixture.ts", "../../reconcile"],
       ["src/state/cassandra/fixture.ts", "../../reconcile"],
+      ["src/state/elasticsearch/fixture.ts", "../../reconcile"],
       ["src/deadletter/fixture.ts", "../reconcile"],
+      ["src/deadletter/dead-letter-location.ts", "../reconcile"],
     ] as const;
     for (const [file, engine] of adapters) {
       for (const source of [

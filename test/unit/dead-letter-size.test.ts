@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { stableStringify } from "../../src/core/canonical-json.js";
 import { storedLetter } from "../../src/deadletter/dead-letter-store.js";
-import { chunksOf, linesOf, type Line } from "../../src/deadletter/file-lines.js";
+import { chunksOf, linesOf, type Line } from "../../src/state/file/file-lines.js";
 import {
   cutReason,
   cutRecord,

@@ -7,7 +7,7 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { FileDeadLetterStore } from "../../src/deadletter/file-dead-letters.js";
+import { FileDeadLetterStore } from "../../src/state/file/file-dead-letters.js";
 import { storedLetter } from "../../src/deadletter/dead-letter-store.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
 import type { RunRecord } from "../../src/state/state-store.js";

@@ -4,18 +4,18 @@
 // a run must see them. A letter's record is kept whole only up to MAX_RECORD_BYTES (letter-size.ts),
 // and letters are sent in requests of at most BULK_BYTES, so no request comes near the nodes'
 // http.max_content_length (100 MB by default).
-import type { BulkLine, BulkResult, SearchClient } from "../stores/search/search-client.js";
-import type { FieldMapping, IndexMapping } from "../stores/search/mapping.js";
-import type { SortValue } from "../stores/search/query.js";
-import { parseJsonLossless, stableStringify } from "../core/canonical-json.js";
-import type { JsonValue } from "../core/json-value.js";
-import { CorruptStateError, inStateStore, StateSetupError } from "../state/state-errors.js";
-import { checkIndexName } from "../state/elasticsearch/elasticsearch-schema.js";
-import { isSearchError } from "../stores/search/search-error.js";
-import { DEFAULT_STATE_TIMEOUT_MS } from "../state/state-store.js";
-import { isTransientSearchError } from "../stores/search/transient-errors.js";
-import type { DeadLetterStore, StoredLetter } from "./dead-letter-store.js";
-import { letterFromJson, letterToJson } from "./letter-json.js";
+import type { BulkLine, BulkResult, SearchClient } from "../../stores/search/search-client.js";
+import type { FieldMapping, IndexMapping } from "../../stores/search/mapping.js";
+import type { SortValue } from "../../stores/search/query.js";
+import { parseJsonLossless, stableStringify } from "../../core/canonical-json.js";
+import type { JsonValue } from "../../core/json-value.js";
+import { CorruptStateError, inStateStore, StateSetupError } from "../state-errors.js";
+import { checkIndexName } from "./elasticsearch-schema.js";
+import { isSearchError } from "../../stores/search/search-error.js";
+import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
+import type { DeadLetterStore, StoredLetter } from "../../deadletter/dead-letter-store.js";
+import { letterFromJson, letterToJson } from "../../deadletter/letter-json.js";
+import { isTransientSearchError } from "../../stores/search/transient-errors.js";
 
 /** Added after the first release: an index of an earlier version gets it when it is opened. */
 const RECORD_CUT: FieldMapping = {

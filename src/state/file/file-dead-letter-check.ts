@@ -5,10 +5,10 @@ import { randomBytes } from "node:crypto";
 import { lstat, open, rm } from "node:fs/promises";
 import { constants, type Stats } from "node:fs";
 import { dirname, join } from "node:path";
-import { inStateStore, StateSetupError } from "../state/state-errors.js";
-import { DEFAULT_STATE_TIMEOUT_MS } from "../state/state-store.js";
-import { makeDirectory } from "../util/make-directory.js";
-import { fileKind } from "../util/regular-file.js";
+import { inStateStore, StateSetupError } from "../state-errors.js";
+import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
+import { makeDirectory } from "../../util/make-directory.js";
+import { fileKind } from "../../util/regular-file.js";
 
 /**
  * Refuses with a StateSetupError a dead-letter file that could not take a letter: it must be a regular

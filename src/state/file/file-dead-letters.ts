@@ -11,16 +11,16 @@
 // meets the record again); the next rewrite drops both.
 import { dirname } from "node:path";
 import { rename, rm, stat, type FileHandle } from "node:fs/promises";
-import { parseJsonLossless, stableStringify } from "../core/canonical-json.js";
-import { inStateStore, CorruptStateError } from "../state/state-errors.js";
-import { isJsonObject } from "../state/state-json.js";
-import { DEFAULT_STATE_TIMEOUT_MS } from "../state/state-store.js";
-import { isNotFound, writeTemporaryWith } from "../state/file/file-schema.js";
-import { makeDirectory } from "../util/make-directory.js";
-import { appendToRegularFile, openRegularFile } from "../util/regular-file.js";
-import type { DeadLetterStore, StoredLetter } from "./dead-letter-store.js";
+import { parseJsonLossless, stableStringify } from "../../core/canonical-json.js";
+import { inStateStore, CorruptStateError } from "../state-errors.js";
+import { isJsonObject } from "../state-json.js";
+import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
+import { isNotFound, writeTemporaryWith } from "./file-schema.js";
+import { makeDirectory } from "../../util/make-directory.js";
+import { appendToRegularFile, openRegularFile } from "../../util/regular-file.js";
+import type { DeadLetterStore, StoredLetter } from "../../deadletter/dead-letter-store.js";
 import { chunksOf, linesOf, type Line } from "./file-lines.js";
-import { letterFromJson, letterToJson } from "./letter-json.js";
+import { letterFromJson, letterToJson } from "../../deadletter/letter-json.js";
 
 const REMEDY = "Fix the line or delete it; the record it names is still in its source store.";
 /** Rewrites started again because another process changed the file meanwhile, before giving up. */

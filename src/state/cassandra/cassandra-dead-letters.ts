@@ -4,15 +4,15 @@
 // written in batches of at most BATCH_BYTES, so no write comes near a mutation's size limit
 // (max_mutation_size, half of commitlog_segment_size: 16 MiB by default).
 import cassandra from "cassandra-driver";
-import { parseJsonLossless, stableStringify } from "../core/canonical-json.js";
-import type { JsonValue } from "../core/json-value.js";
-import { quoteIdentifier } from "../core/cql-identifier.js";
-import { CQL_NAME_RULE, cqlNameProblem } from "../core/names.js";
-import { CorruptStateError, inStateStore, StateSetupError } from "../state/state-errors.js";
-import { DEFAULT_STATE_TIMEOUT_MS } from "../state/state-store.js";
-import { isTransientCassandraError } from "../stores/cassandra/transient-errors.js";
-import type { DeadLetterStore, StoredLetter } from "./dead-letter-store.js";
-import { letterFromJson } from "./letter-json.js";
+import { parseJsonLossless, stableStringify } from "../../core/canonical-json.js";
+import type { JsonValue } from "../../core/json-value.js";
+import { quoteIdentifier } from "../../core/cql-identifier.js";
+import { CQL_NAME_RULE, cqlNameProblem } from "../../core/names.js";
+import { CorruptStateError, inStateStore, StateSetupError } from "../state-errors.js";
+import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
+import type { DeadLetterStore, StoredLetter } from "../../deadletter/dead-letter-store.js";
+import { letterFromJson } from "../../deadletter/letter-json.js";
+import { isTransientCassandraError } from "../../stores/cassandra/transient-errors.js";
 
 const QUORUM = { prepare: true, consistency: cassandra.types.consistencies.localQuorum };
 const COLUMNS =
