@@ -10,6 +10,11 @@ import { Harness, tableStats, totalWritten } from "../support/harness.js";
 
 const PREPARED = { prepare: true } as const;
 
+function letterOf(letters: readonly { id?: string; letterId?: string }[], id: string): string {
+  const letter = letters.find((l) => l.id === id);
+  return letter?.letterId ?? assert.fail(`no letter for ${id}`);
+}
+
 interface VerifyJson {
   readonly outcome: string;
   readonly sides: readonly { readonly side: string; readonly repaired?: number; readonly older: number }[];
@@ -157,7 +162,7 @@ describe("tables of any primary key", () => {
     assert.equal(row.rows[0]?.get("deleted"), true);
   });
 
-  it("dead-letters a document whose key fields are missing or disagree with its _id, naming why", async () => {
+  it("dead-letters a document whose key fields are missing or disagree with its _id, and replays one by its key", async () => {
     const index = `${h.index}-accounts`;
     const now = new Date().toISOString();
     await h.es.index({
@@ -169,16 +174,50 @@ describe("tables of any primary key", () => {
       index,
       id: "initech|2",
       document: { tenant: "initech", user_id: 3, tmstmp: now, name: "elsewhere" },
+    });
+    // A field with no column: a letter of a whole key, which the user fixes at the source.
+    await h.es.index({
+      index,
+      id: "initech|4",
+      document: { tenant: "initech", user_id: 4, tmstmp: now, name: "four", nickname: "4" },
       refresh: true,
     });
     const result = await h.run();
     assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
     const listed = await h.cli(["dead-letters", "list", ...h.baseArgs(), "--json"]);
-    const letters = (JSON.parse(listed.stdout) as { letters: { id?: string; reason: string }[] }).letters;
+    const letters = (
+      JSON.parse(listed.stdout) as { letters: { id?: string; letterId: string; reason: string }[] }
+    ).letters;
     const reasons = letters.map((l) => l.reason).join("\n");
     assert.match(reasons, /user_id.*no value/);
     assert.match(reasons, /_id 'initech\|2' is not the id its key fields give \('initech\|3'\)/);
+    assert.ok(
+      letters.some((l) => l.id === "initech|4"),
+      JSON.stringify(letters),
+    );
+
+    await h.es.index({
+      index,
+      id: "initech|4",
+      document: { tenant: "initech", user_id: 4, tmstmp: new Date().toISOString(), name: "four" },
+      refresh: true,
+    });
+    const replayed = await h.cli([
+      "dead-letters",
+      "replay",
+      ...h.baseArgs(),
+      "--letter",
+      letterOf(letters, "initech|4"),
+    ]);
+    assert.equal(replayed.code, EXIT.success, replayed.stdout + replayed.stderr);
+    const row = await h.cassandra.execute(
+      `SELECT name FROM ${h.keyspace}.accounts WHERE tenant = 'initech' AND user_id = 4`,
+    );
+    assert.equal(row.rows[0]?.get("name"), "four");
+    // The other two cannot be replayed by their key: the user deletes them at the source and purges.
     for (const id of ["initech|1", "initech|2"]) await h.es.delete({ index, id, refresh: true });
+    const purged = await h.cli(["dead-letters", "purge", "--all", "--yes", ...h.baseArgs()]);
+    assert.equal(purged.code, EXIT.success, purged.stderr);
   });
 
   it("verifies and repairs by key, and two shards together read every record once", async () => {
@@ -247,5 +286,20 @@ describe("tables of any primary key", () => {
       plan.decisions.some((d) => d.id === "umbrella|5" && d.direction === "to-es"),
       JSON.stringify(plan.decisions),
     );
+  });
+
+  it("reads a table added to the keyspace since the last run whole, though its rows are older than the checkpoint", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.later (k text PRIMARY KEY, tmstmp timestamp, v int)`,
+    );
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.later (k, tmstmp, v) VALUES ('old', ?, 1)`,
+      [new Date(Date.now() - 24 * 3_600_000)],
+      PREPARED,
+    );
+    const result = await h.run();
+    assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
+    assert.equal(tableStats(result.summary, "later", "to-es")["written"], 1, JSON.stringify(result.summary));
+    assert.equal(tableStats(result.summary, "later", "to-es")["late"], 0);
   });
 });
