@@ -302,4 +302,17 @@ describe("tables of any primary key", () => {
     assert.equal(tableStats(result.summary, "later", "to-es")["written"], 1, JSON.stringify(result.summary));
     assert.equal(tableStats(result.summary, "later", "to-es")["late"], 0);
   });
+
+  it("finds a composite record written late, dated before the checkpoint, in the look-back window", async () => {
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.accounts (tenant, user_id, tmstmp, name) VALUES (?, ?, ?, ?)`,
+      ["late|co", 77n, new Date(Date.now() - 120_000), "late"],
+      PREPARED,
+    );
+    const result = await h.run();
+    assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
+    assert.equal(tableStats(result.summary, "accounts", "to-es")["late"], 1, JSON.stringify(result.summary));
+    const doc = await h.es.get<Record<string, unknown>>({ index: `${h.index}-accounts`, id: "late%7Cco|77" });
+    assert.equal(doc._source?.["name"], "late");
+  });
 });
