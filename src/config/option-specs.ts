@@ -108,7 +108,8 @@ const DESCRIPTIONS: Record<Flag, string> = {
   direction: or(DIRECTION_CHOICES),
   layout: `${or(LAYOUTS)}: one index per table, or one index with a type field`,
   "type-field": "The field that names the table, with --layout type-field",
-  "id-column": "The id column and field (a UUID)",
+  "id-column":
+    "Given, sync only tables keyed by this one column (otherwise any primary key); the key of tables --create-tables makes",
   "timestamp-column": "The version column and field (timeuuid or timestamp; date or date_nanos)",
   "tombstone-column": "The deletion flag column and field",
   config: "A YAML or JSON config file (see Config file below)",

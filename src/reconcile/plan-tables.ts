@@ -6,6 +6,7 @@ import type { OptionSource } from "../core/errors.js";
 import type { Layout } from "../core/layout.js";
 import type { Column, ColumnNames, TablePlan } from "./table-plan.js";
 import type { VersionPrecision } from "../core/version.js";
+import type { TableKey } from "../core/table-key.js";
 
 export interface TableInput {
   readonly name: string;
@@ -18,6 +19,8 @@ export interface TableInput {
       }
     | { readonly supported: false; readonly reason: string };
   readonly content: readonly Column[];
+  /** The primary key without the timestamp; present when the shape is supported. */
+  readonly key?: TableKey;
   /** Every column of the table, to tell a mistyped column option from a table that lacks it. */
   readonly columns: readonly { readonly name: string }[];
   /** Whether an index on the timestamp column serves range reads (absent: no). */
@@ -125,7 +128,8 @@ function unmatchedColumns(input: PlanInput, selected: readonly TableInput[]): Pl
   for (const column of ["id", "timestamp", "tombstone"] as const) {
     const name = input.names[column];
     const source = input.columnSources[column];
-    if (column === "tombstone" && source.kind === "default") continue;
+    // The key is the primary key; an id column given explicitly picks the tables keyed by it alone.
+    if (column !== "timestamp" && source.kind === "default") continue;
     if (selected.some((t) => t.columns.some((c) => c.name === name))) continue;
     const known = [...new Set(selected.flatMap((t) => t.columns.map((c) => c.name)))].sort();
     unmatched.push({ kind: "unknown-column", column, name, source, closest: closestNames(name, known) });
@@ -164,6 +168,13 @@ function planOne(
   }
   if (table === undefined) return skip("unreachable");
   if (!table.shape.supported) return skip(table.shape.reason);
+  if (table.key === undefined) return skip("unreachable: a supported table without its key");
+  const keyNames = [...table.key.partition, ...table.key.clustering].map((c) => c.name);
+  if (input.columnSources.id.kind !== "default" && keyNames.join() !== input.names.id) {
+    return skip(
+      `its key is (${keyNames.join(", ")}), not the id column '${input.names.id}' that --id-column names`,
+    );
+  }
   if (type !== undefined && "problem" in type.timestamp)
     return skip(`index ${type.index}: ${type.timestamp.problem}`);
   if (type === undefined && input.direction === "to-cassandra") {
@@ -179,6 +190,7 @@ function planOne(
     shape: table.shape.shape,
     timestampType: table.shape.timestampType,
     names: input.names,
+    key: table.key,
     contentColumns: table.content,
     hasTombstone: table.shape.hasTombstone,
     timestampIndexed: table.timestampIndexed === true,

@@ -3,7 +3,7 @@
 // Every store, the schema and the state arrive as interfaces, so this file holds the order of things
 // and nothing else.
 import { directionsOf, type DirectionChoice } from "../core/direction.js";
-import { formatMicros, microsFromMillis, millisFromMicros } from "../core/micros.js";
+import { formatMicros, microsFromMillis, millisFromMicros, MIN_MICROS } from "../core/micros.js";
 import { SyncedError } from "../core/errors.js";
 import { resolveRange, type ResolvedRange } from "./range.js";
 import { nextCheckpoint } from "../state/checkpoint-rule.js";
@@ -132,8 +132,14 @@ async function runHeld(
         plan = { ...plan, timestampIndexed: true };
       }
       const sync = { ...entry, plan };
-      const lateBefore = range.lookbackFrom === undefined ? undefined : range.begin;
-      tables.push(...(await syncDirections(settings, deps, signal, sync, scanRange, budget, lateBefore)));
+      // A table whose index this run creates is new to this configuration (added to the keyspace since
+      // its last run, or of a key an earlier version skipped): its records may be dated before the
+      // checkpoint, where no incremental run would look, so it is read whole, as a first run would.
+      const isNew = entry.createIndex && range.beginFrom === "checkpoint";
+      if (isNew) deps.log(`table ${plan.table} is new to this configuration: read from the earliest version`);
+      const tableRange = isNew ? { ...scanRange, begin: MIN_MICROS } : scanRange;
+      const lateBefore = range.lookbackFrom === undefined || isNew ? undefined : range.begin;
+      tables.push(...(await syncDirections(settings, deps, signal, sync, tableRange, budget, lateBefore)));
     }
     signal.throwIfAborted();
     outcome = deps.deadLetters.count > 0 ? "partial" : "success";

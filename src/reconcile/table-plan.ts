@@ -1,6 +1,7 @@
 // What the engine and both store adapters agree on for one table: its shape, columns and index.
 import type { CqlType } from "../core/cql-type.js";
 import type { VersionPrecision } from "../core/version.js";
+import type { TableKey } from "../core/table-key.js";
 
 export interface ColumnNames {
   readonly id: string;
@@ -21,6 +22,8 @@ export interface TablePlan {
   readonly shape: "versioned" | "latest";
   readonly timestampType: "timeuuid" | "timestamp";
   readonly names: ColumnNames;
+  /** The columns a record is keyed by, which make its id (core/table-key.ts). */
+  readonly key: TableKey;
   /** Every column but the id, the timestamp and the tombstone. */
   readonly contentColumns: readonly Column[];
   /** Whether the table has the tombstone column; without it, deletes cannot be stored there. */

@@ -17,6 +17,7 @@ import { idPrefixForTable, indexForTable, type LayoutSettings } from "./search/i
 import { discoverTypes, ensureTableIndex } from "./search/index-schema.js";
 import { formatCqlType, formatCreateType, type UdtType } from "../core/cql-type.js";
 import { quoteIdentifier } from "../core/cql-identifier.js";
+import { keyColumns } from "../core/table-key.js";
 import { cqlTypeForMapping } from "./values/es-mapping.js";
 
 export interface SchemaSettings {
@@ -85,7 +86,7 @@ export class StoreSchemaGateway implements SchemaGateway {
   async createIndex(plan: TablePlan): Promise<string> {
     try {
       return await ensureTableIndex(this.elasticsearch, this.settings.layout, plan.table, {
-        id: plan.names.id,
+        key: keyColumns(plan.key),
         timestamp: plan.names.timestamp,
         tombstone: plan.names.tombstone,
         content: plan.contentColumns,

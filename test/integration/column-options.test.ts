@@ -21,7 +21,7 @@ describe("column options that match no table", () => {
     );
     // Both columns, but a key synced cannot use: skipped for its shape, not for the options.
     await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.named (id text PRIMARY KEY, tmstmp timestamp, v int)`,
+      `CREATE TABLE ${h.keyspace}.named (id blob PRIMARY KEY, tmstmp timestamp, v int)`,
     );
     await h.cassandra.execute(
       `INSERT INTO ${h.keyspace}.things (id, tmstmp, v) VALUES (?, toTimestamp(now()), 1)`,

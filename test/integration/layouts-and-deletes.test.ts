@@ -31,7 +31,7 @@ describe("deletes, layouts and schema", () => {
       (result.summary["skipped"] as { name: string; reason: string }[]).map((s) => [s.name, s.reason]),
     );
     assert.match(skipped["counts"] ?? "", /counter table/);
-    assert.match(skipped["plain"] ?? "", /no 'id' column/);
+    assert.match(skipped["plain"] ?? "", /no 'tmstmp' column/);
     assert.match(skipped["wide"] ?? "", /clustering columns \(tmstmp, seq\)/);
   });
 

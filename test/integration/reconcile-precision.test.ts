@@ -1,5 +1,6 @@
 // Versions compare as microseconds, truncated to the coarser side; ties converge in one run; writes to
 // a versioned table reuse one deterministic timeuuid, so reruns add no duplicate version rows.
+import { singleKey } from "../../src/core/table-key.js";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
@@ -177,6 +178,7 @@ function eventsPlan(keyspace: string, index: string): TablePlan {
     shape: "versioned",
     timestampType: "timeuuid",
     names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+    key: singleKey("id"),
     contentColumns: [{ name: "body", type: native("text") }],
     hasTombstone: false,
     es: { index: `${index}-events`, idPrefix: "", timestampPrecision: "millisecond" },

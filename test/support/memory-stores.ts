@@ -1,6 +1,7 @@
 // In-memory stores behind the engine's own interfaces (RecordStore, StateStore, DeadLetterSink,
 // SchemaGateway), for unit tests of the engine's orchestration. They implement the contracts, not
 // Cassandra or Elasticsearch: integration tests use the real servers.
+import { singleKey } from "../../src/core/table-key.js";
 import type { DeadLetter, DeadLetterSink } from "../../src/reconcile/dead-letter.js";
 import type { PlanSettings, SchemaSnapshot, TableInput, TypeInput } from "../../src/reconcile/plan-tables.js";
 import { makeRecord, type BadRecord, type CurrentRecord, type SyncRecord } from "../../src/core/record.js";
@@ -31,6 +32,7 @@ export function plan(table = "things"): TablePlan {
     shape: "latest",
     timestampType: "timestamp",
     names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+    key: singleKey("id"),
     contentColumns: [],
     hasTombstone: false,
     es: { index: `app-${table}`, idPrefix: "", timestampPrecision: "microsecond" },
@@ -256,6 +258,7 @@ export function tableInput(
       hasTombstone: false,
     },
     content: [],
+    key: singleKey("id"),
     columns: [{ name: "id" }, { name: "tmstmp" }, { name: "v" }],
     ...(options.timestampIndexed === undefined ? {} : { timestampIndexed: options.timestampIndexed }),
   };

@@ -1,3 +1,4 @@
+import { singleKey } from "../../src/core/table-key.js";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseCqlType } from "../../src/core/cql-type.js";
@@ -21,6 +22,7 @@ function latest(columns: Record<string, string>, shape: TablePlan["shape"] = "la
     shape,
     timestampType: "timestamp",
     names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+    key: singleKey("id"),
     contentColumns: Object.entries(columns).map(([name, type]) => ({
       name,
       type: parseCqlType(type, (n) => (n === "address" ? address : undefined), name),

@@ -1,6 +1,7 @@
 // How the keyspace's tables and the index's types become plans: synced, created, skipped with a
 // reason, or refused as unknown. Pure, so each rule is checked on its own.
 import assert from "node:assert/strict";
+import { singleKey } from "../../src/core/table-key.js";
 import { describe, it } from "node:test";
 import {
   planTables,
@@ -23,6 +24,7 @@ const table = (
   name,
   shape,
   content: [],
+  ...(shape.supported ? { key: singleKey("id") } : {}),
   columns: columns.map((c) => ({ name: c })),
 });
 const type = (name: string, timestamp: TypeInput["timestamp"] = { precision: "millisecond" }): TypeInput => ({

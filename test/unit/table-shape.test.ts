@@ -39,33 +39,73 @@ describe("classifyTable", () => {
     assert.deepEqual(shape.supported && shape.contentColumns, []);
   });
 
+  it("takes any key of key types: a partition key of several columns and clustering columns", () => {
+    const shape = classifyTable(
+      [
+        col("tenant", "partition_key", "text", 0),
+        col("region", "partition_key", "int", 1),
+        col("user_id", "clustering", "bigint", 0),
+        col("tmstmp", "clustering", "timeuuid", 1),
+        col("id", "regular", "text"),
+      ],
+      names,
+    );
+    assert.equal(shape.supported && shape.shape, "versioned");
+    assert.deepEqual(shape.supported && shape.partition.map((c) => c.name), ["tenant", "region"]);
+    assert.deepEqual(shape.supported && shape.clustering.map((c) => c.name), ["user_id"]);
+    // A regular column named like the default id column is content like any other.
+    assert.deepEqual(shape.supported && shape.contentColumns.map((c) => c.name), ["id"]);
+  });
+
+  it("reads a table with clustering columns and a regular timestamp as one record per row", () => {
+    const shape = classifyTable(
+      [
+        col("tenant", "partition_key", "text"),
+        col("user_id", "clustering", "bigint"),
+        col("tmstmp", "regular", "timestamp"),
+      ],
+      names,
+    );
+    assert.equal(shape.supported && shape.shape, "latest");
+    assert.deepEqual(shape.supported && shape.clustering.map((c) => c.name), ["user_id"]);
+  });
+
   const refusals: [string, SchemaColumn[], RegExp][] = [
-    ["no id", [col("key", "partition_key", "uuid"), col("tmstmp", "regular", "timeuuid")], /no 'id' column/],
     ["no tmstmp", [col("id", "partition_key", "uuid")], /no 'tmstmp' column/],
     ["a counter", [col("id", "partition_key", "uuid"), col("hits", "regular", "counter")], /counter table/],
-    ["a text id", [col("id", "partition_key", "text"), col("tmstmp", "regular", "timeuuid")], /'id' is text/],
+    [
+      "a blob key",
+      [col("id", "partition_key", "blob"), col("tmstmp", "regular", "timeuuid")],
+      /key column 'id' is blob/,
+    ],
     [
       "an int tmstmp",
       [col("id", "partition_key", "uuid"), col("tmstmp", "regular", "int")],
       /'tmstmp' is int/,
     ],
     [
-      "a composite partition key",
-      [
-        col("id", "partition_key", "uuid", 0),
-        col("day", "partition_key", "date", 1),
-        col("tmstmp", "regular", "timeuuid"),
-      ],
-      /partition key is \(id, day\)/,
+      "a tmstmp in the partition key",
+      [col("id", "partition_key", "uuid", 0), col("tmstmp", "partition_key", "timestamp", 1)],
+      /'tmstmp' is part of the partition key/,
     ],
     [
-      "other clustering columns",
+      "a tmstmp before another clustering column",
       [
         col("id", "partition_key", "uuid"),
         col("tmstmp", "clustering", "timeuuid", 0),
         col("seq", "clustering", "int", 1),
       ],
-      /clustering columns \(tmstmp, seq\)/,
+      /clustering columns \(tmstmp, seq\): 'tmstmp' must be the last/,
+    ],
+    [
+      "a static column beside clustering columns",
+      [
+        col("tenant", "partition_key", "text"),
+        col("user_id", "clustering", "int"),
+        col("plan", "static", "text"),
+        col("tmstmp", "regular", "timestamp"),
+      ],
+      /static column 'plan'/,
     ],
     [
       "a text tombstone",

@@ -14,7 +14,9 @@ import type { TablePlan } from "../../reconcile/table-plan.js";
 import { mapConcurrent } from "../../util/map-concurrent.js";
 import { quoteIdentifier as ident } from "../../core/cql-identifier.js";
 import { tableRef } from "./cql.js";
-import { rowToRecord, selectColumns } from "./row-codec.js";
+import { keyColumnNames, rowToRecord, selectColumns } from "./row-codec.js";
+import { isUuidKey } from "../../core/table-key.js";
+import { keyValues } from "../values/key-codec.js";
 import type { CassandraCapabilities } from "./capabilities.js";
 
 export interface CassandraToken {
@@ -41,19 +43,31 @@ export interface FetchSettings {
 const IDS_PER_QUERY = 20;
 
 /**
- * The newest row of one id (a versioned table), or the rows of up to IDS_PER_QUERY ids (a latest
- * table, `id IN ?`): fewer, larger requests cost the client and the coordinator less than one each.
+ * Whether a query asks for the rows of up to IDS_PER_QUERY records (`key IN ?`): a latest table keyed
+ * by one partition column. Otherwise each record has a query of its own, by every key column.
+ */
+function manyPerQuery(plan: TablePlan): boolean {
+  return plan.shape === "latest" && plan.key.partition.length === 1 && plan.key.clustering.length === 0;
+}
+
+/**
+ * The newest row of one record (a versioned table), or the rows of up to IDS_PER_QUERY records (a
+ * latest table of one key column, `id IN ?`): fewer, larger requests cost the client and the
+ * coordinator less than one each.
  */
 export function fetchQuery(plan: TablePlan, capabilities: CassandraCapabilities): string {
   const columns = selectColumns(plan).map(ident);
-  const from = `FROM ${tableRef(plan.keyspace, plan.table)} WHERE ${ident(plan.names.id)}`;
+  const key = keyColumnNames(plan).map(ident);
+  const from = `FROM ${tableRef(plan.keyspace, plan.table)} WHERE `;
+  const byKey = from + key.map((c) => `${c} = ?`).join(" AND ");
   if (plan.shape === "versioned") {
-    return `SELECT ${columns.join(", ")} ${from} = ? ORDER BY ${ident(plan.names.timestamp)} DESC LIMIT 1`;
+    return `SELECT ${columns.join(", ")} ${byKey} ORDER BY ${ident(plan.names.timestamp)} DESC LIMIT 1`;
   }
   const writetime = capabilities.maxWritetime ? "maxwritetime" : "writetime";
   const { timed } = writetimeColumns(plan, capabilities);
   const writetimes = timed.map((c, i) => `${writetime}(${ident(c)}) AS wt${i}`);
-  return `SELECT ${[...columns, ...writetimes].join(", ")} ${from} IN ?`;
+  const where = manyPerQuery(plan) ? `${from}${key[0] ?? ""} IN ?` : byKey;
+  return `SELECT ${[...columns, ...writetimes].join(", ")} ${where}`;
 }
 
 /** A latest table's regular columns whose write time the server can read, and those it cannot. */
@@ -61,7 +75,8 @@ export function writetimeColumns(
   plan: TablePlan,
   capabilities: CassandraCapabilities,
 ): { timed: string[]; untimed: string[] } {
-  const regular = selectColumns(plan).filter((c) => c !== plan.names.id);
+  const key = new Set(keyColumnNames(plan));
+  const regular = selectColumns(plan).filter((c) => !key.has(c));
   if (capabilities.maxWritetime) return { timed: regular, untimed: [] };
   const multiCell = new Set(plan.contentColumns.filter((c) => isMultiCell(c.type)).map((c) => c.name));
   return {
@@ -78,8 +93,8 @@ function isMultiCell(type: CqlType): boolean {
   );
 }
 
-function groups(ids: readonly string[], size: number): string[][] {
-  const out: string[][] = [];
+function groups<T>(ids: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
   for (let i = 0; i < ids.length; i += size) out.push(ids.slice(i, i + size));
   return out;
 }
@@ -99,11 +114,27 @@ export async function fetchCurrent(
     isIdempotent: true,
   };
   const found = new Map<string, CurrentRecord<CassandraToken> | BadRecord>();
-  const perQuery = plan.shape === "latest" ? IDS_PER_QUERY : 1;
-  const pages = await mapConcurrent(groups(ids, perQuery), settings.concurrency, (group) =>
-    settings
-      .retry(() => settings.client.execute(query, [perQuery === 1 ? group[0] : group], options))
-      .then((r) => r.rows),
+  // A uuid id binds as it is; any other key binds its columns' values, decoded from the id. An id that
+  // is no key of this table (a letter of a table whose key changed) is that record's bad record.
+  const uuid = isUuidKey(plan.key);
+  const bound: { id: string; values: unknown[] }[] = [];
+  for (const id of ids) {
+    try {
+      bound.push({ id, values: uuid ? [id] : keyValues(plan.key, id) });
+    } catch (error) {
+      found.set(id, {
+        kind: "bad",
+        id,
+        reason: error instanceof Error ? error.message : String(error),
+        raw: {},
+      });
+    }
+  }
+  const perQuery = manyPerQuery(plan) ? IDS_PER_QUERY : 1;
+  const params = (group: typeof bound): unknown[] =>
+    perQuery > 1 ? [group.map((item) => item.values[0])] : (group[0]?.values ?? []);
+  const pages = await mapConcurrent(groups(bound, perQuery), settings.concurrency, (group) =>
+    settings.retry(() => settings.client.execute(query, params(group), options)).then((r) => r.rows),
   );
   for (const row of pages.flat()) {
     const record = rowToRecord(plan, row);

@@ -3,6 +3,7 @@
 import type cassandra from "cassandra-driver";
 import type { ColumnNames, Column } from "../../reconcile/table-plan.js";
 import { parseCqlType, type UdtDefinition } from "../../core/cql-type.js";
+import type { TableKey } from "../../core/table-key.js";
 import { classifyTable, type SchemaColumn, type TableShape } from "./table-shape.js";
 
 export interface CassandraTable {
@@ -11,6 +12,8 @@ export interface CassandraTable {
   readonly shape: TableShape;
   /** Parsed content columns; empty when the shape is unsupported. */
   readonly content: readonly Column[];
+  /** The parsed primary key without the timestamp; absent when the shape is unsupported. */
+  readonly key?: TableKey;
   /** Whether a storage-attached index covers the timestamp column, so range reads need no full scan. */
   readonly timestampIndexed: boolean;
 }
@@ -101,17 +104,21 @@ export async function readKeyspaceSchema(
   for (const [name, tableColumns] of [...byTable.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     let shape = classifyTable(tableColumns, names);
     let content: Column[] = [];
+    let key: TableKey | undefined;
     if (shape.supported) {
+      const parse = (c: SchemaColumn): Column => ({
+        name: c.name,
+        type: parseCqlType(c.type, lookup, c.name),
+      });
       try {
-        content = shape.contentColumns.map((c) => ({
-          name: c.name,
-          type: parseCqlType(c.type, lookup, c.name),
-        }));
+        content = shape.contentColumns.map(parse);
+        key = { partition: shape.partition.map(parse), clustering: shape.clustering.map(parse) };
       } catch (error) {
         shape = { supported: false, reason: error instanceof Error ? error.message : String(error) };
       }
     }
-    result.push({ name, columns: tableColumns, shape, content, timestampIndexed: indexed.has(name) });
+    const timestampIndexed = indexed.has(name);
+    result.push({ name, columns: tableColumns, shape, content, ...(key ? { key } : {}), timestampIndexed });
   }
   return { exists: keyspaces.rowLength > 0, tables: result, udts };
 }

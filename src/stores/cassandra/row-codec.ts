@@ -7,6 +7,8 @@ import type { TablePlan } from "../../reconcile/table-plan.js";
 import type { JsonValue } from "../../core/json-value.js";
 import type { VersionPrecision } from "../../core/version.js";
 import { encodeValue } from "../values/encode.js";
+import { idFromRow } from "../values/key-codec.js";
+import { isUuidKey, keyColumns } from "../../core/table-key.js";
 import { timeuuidMicros } from "./timeuuid.js";
 
 /** How finely the table's timestamp column keeps a version: a `timestamp` to the millisecond. */
@@ -23,9 +25,14 @@ export function rowVersion(plan: TablePlan, value: unknown): bigint | undefined 
   return timeuuidMicros(text(value));
 }
 
-/** The columns a record is read from: id, timestamp, the tombstone if any, and the content. */
+/** The names of the key columns, in key order. */
+export function keyColumnNames(plan: TablePlan): string[] {
+  return keyColumns(plan.key).map((c) => c.name);
+}
+
+/** The columns a record is read from: the key, timestamp, the tombstone if any, and the content. */
 export function selectColumns(plan: TablePlan): string[] {
-  const names = [plan.names.id, plan.names.timestamp];
+  const names = [...keyColumnNames(plan), plan.names.timestamp];
   if (plan.hasTombstone) names.push(plan.names.tombstone);
   return [...names, ...plan.contentColumns.map((c) => c.name)];
 }
@@ -35,12 +42,21 @@ function text(value: unknown): string {
   return typeof value === "string" ? value : (value as { toString(): string }).toString();
 }
 
+/** The id of a row's record; a uuid key is read as it is, the commonest and cheapest case. */
+function rowId(plan: TablePlan, row: cassandra.types.Row): string | undefined {
+  if (isUuidKey(plan.key)) {
+    const raw: unknown = row.get(plan.key.partition[0]?.name ?? "");
+    return raw === null || raw === undefined ? undefined : text(raw).toLowerCase();
+  }
+  return idFromRow(plan.key, (column) => row.get(column));
+}
+
 /** A row as a record, or the reason it cannot be one. Null columns are left out of the content. */
 export function rowToRecord(plan: TablePlan, row: cassandra.types.Row): SyncRecord | BadRecord {
-  const rawId: unknown = row.get(plan.names.id);
-  const id = rawId === null || rawId === undefined ? undefined : text(rawId).toLowerCase();
+  let id: string | undefined;
   try {
-    if (id === undefined) return bad(undefined, `no ${plan.names.id}`, row);
+    id = rowId(plan, row);
+    if (id === undefined) return bad(undefined, `no ${keyColumnNames(plan).join(", ")}`, row);
     const version = rowVersion(plan, row.get(plan.names.timestamp));
     if (version === undefined) {
       return bad(

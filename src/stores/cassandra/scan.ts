@@ -48,7 +48,7 @@ export async function* scanTable(
   plan: TablePlan,
   range: TimeRange,
 ): AsyncGenerator<ScanBatch> {
-  const id = ident(plan.names.id);
+  const partition = plan.key.partition.map((c) => ident(c.name)).join(", ");
   const ts = ident(plan.names.timestamp);
   // A latest table may hold rows with no tmstmp at all, which no version range selects and CQL cannot
   // ask for. A run that looks for them (one reading up to now, on a table without a timestamp index,
@@ -63,7 +63,7 @@ export async function* scanTable(
   const versionFilter = wholeTable ? "" : ` AND ${ts} >= ?${upperBound} ALLOW FILTERING`;
   const query =
     `SELECT ${selectColumns(plan).map(ident).join(", ")} FROM ${tableRef(plan.keyspace, plan.table)} ` +
-    `WHERE token(${id}) > ? AND token(${id}) <= ?${versionFilter}`;
+    `WHERE token(${partition}) > ? AND token(${partition}) <= ?${versionFilter}`;
   const [lower, upper] = versionBounds(plan, range);
   const bounds = wholeTable ? [] : range.futureLimit === undefined ? [lower, upper] : [lower];
   const splits = tokenSplits(settings.splits, settings.shard);

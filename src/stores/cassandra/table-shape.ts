@@ -1,4 +1,4 @@
-// Which of the two supported shapes a table has, or why it has neither. Pure: it reads the rows of
+// Which of the two supported shapes a table has, with its key, or why it has neither. Pure: it reads the rows of
 // system_schema.columns, so a unit test can check every reason without a server.
 import type { ColumnNames } from "../../reconcile/table-plan.js";
 
@@ -16,6 +16,10 @@ export type TableShape =
       readonly shape: "versioned" | "latest";
       readonly timestampType: "timeuuid" | "timestamp";
       readonly hasTombstone: boolean;
+      /** The partition key columns, in order. */
+      readonly partition: readonly SchemaColumn[];
+      /** The clustering columns that tell records apart (not the timestamp), in order. */
+      readonly clustering: readonly SchemaColumn[];
       readonly contentColumns: readonly SchemaColumn[];
     }
   | { readonly supported: false; readonly reason: string };
@@ -26,18 +30,35 @@ function byPosition(columns: readonly SchemaColumn[], kind: SchemaColumn["kind"]
   return columns.filter((c) => c.kind === kind).sort((a, b) => a.position - b.position);
 }
 
+/** The types a key column may have: each has one canonical text, which the record id is made of. */
+export const KEY_TYPES: ReadonlySet<string> = new Set([
+  "uuid",
+  "timeuuid",
+  "text",
+  "ascii",
+  "varchar",
+  "int",
+  "bigint",
+  "smallint",
+  "tinyint",
+  "varint",
+  "date",
+  "timestamp",
+  "inet",
+]);
+
+/**
+ * A table is synced when it has a timestamp column, its key columns are of KEY_TYPES, and the
+ * timestamp is either a regular column (latest: one row per record) or the last clustering column
+ * (versioned: one row per version of a record). The key is the primary key without the timestamp.
+ */
 export function classifyTable(columns: readonly SchemaColumn[], names: ColumnNames): TableShape {
-  const id = columns.find((c) => c.name === names.id);
   const timestamp = columns.find((c) => c.name === names.timestamp);
   const tombstone = columns.find((c) => c.name === names.tombstone);
   if (columns.some((c) => c.type === "counter"))
     return unsupported("counter table: counters cannot be copied");
-  if (!id) return unsupported(`no '${names.id}' column (set --id-column if the id has another name)`);
   if (!timestamp) {
     return unsupported(`no '${names.timestamp}' column (set --timestamp-column if it has another name)`);
-  }
-  if (id.type !== "uuid" && id.type !== "timeuuid") {
-    return unsupported(`'${names.id}' is ${id.type}, not uuid`);
   }
   if (timestamp.type !== "timeuuid" && timestamp.type !== "timestamp") {
     return unsupported(`'${names.timestamp}' is ${timestamp.type}, not timeuuid or timestamp`);
@@ -46,24 +67,47 @@ export function classifyTable(columns: readonly SchemaColumn[], names: ColumnNam
     return unsupported(`tombstone column '${names.tombstone}' is ${tombstone.type}, not boolean`);
   }
   const partition = byPosition(columns, "partition_key");
-  const clustering = byPosition(columns, "clustering");
-  if (partition.length !== 1 || partition[0]?.name !== names.id) {
-    const key = partition.map((c) => c.name).join(", ");
-    return unsupported(`partition key is (${key}); synced needs exactly (${names.id})`);
+  let clustering = byPosition(columns, "clustering");
+  if (timestamp.kind === "partition_key") {
+    return unsupported(
+      `'${names.timestamp}' is part of the partition key; it must be a regular column or the last clustering column`,
+    );
   }
-  let shape: "versioned" | "latest";
-  if (clustering.length === 0) shape = "latest";
-  else if (clustering.length === 1 && clustering[0]?.name === names.timestamp) shape = "versioned";
-  else {
-    const key = clustering.map((c) => c.name).join(", ");
-    return unsupported(`clustering columns (${key}): only (${names.timestamp}) or none are supported`);
+  let shape: "versioned" | "latest" = "latest";
+  if (timestamp.kind === "clustering") {
+    if (clustering[clustering.length - 1]?.name !== names.timestamp) {
+      const key = clustering.map((c) => c.name).join(", ");
+      return unsupported(
+        `clustering columns (${key}): '${names.timestamp}' must be the last of them, so that the rows of one record are its versions`,
+      );
+    }
+    shape = "versioned";
+    clustering = clustering.slice(0, -1);
   }
-  const reserved = new Set([names.id, names.timestamp, names.tombstone]);
+  if (tombstone !== undefined && tombstone.kind !== "regular") {
+    return unsupported(`tombstone column '${names.tombstone}' is part of the primary key`);
+  }
+  const shared = columns.find((c) => c.kind === "static");
+  if (shared !== undefined && clustering.length > 0) {
+    return unsupported(
+      `static column '${shared.name}': its value is shared by every record of a partition, so one record's write would change the others`,
+    );
+  }
+  const badKey = [...partition, ...clustering].find((c) => !KEY_TYPES.has(c.type));
+  if (badKey !== undefined) {
+    return unsupported(
+      `key column '${badKey.name}' is ${badKey.type}; a record's id can be made of ${[...KEY_TYPES].join(", ")}`,
+    );
+  }
+  const reserved = new Set([...partition, ...clustering].map((c) => c.name));
+  reserved.add(names.timestamp).add(names.tombstone);
   return {
     supported: true,
     shape,
     timestampType: timestamp.type,
     hasTombstone: tombstone !== undefined,
+    partition,
+    clustering,
     contentColumns: columns.filter((c) => !reserved.has(c.name)),
   };
 }

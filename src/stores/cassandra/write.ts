@@ -23,6 +23,9 @@ import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { mapConcurrent } from "../../util/map-concurrent.js";
 import { decodeValue } from "../values/decode.js";
+import { keyValues } from "../values/key-codec.js";
+import { isUuidKey } from "../../core/table-key.js";
+import { keyColumnNames } from "./row-codec.js";
 import { quoteIdentifier as ident } from "../../core/cql-identifier.js";
 import { tableRef } from "./cql.js";
 import type { CassandraToken } from "./fetch-current.js";
@@ -42,6 +45,13 @@ export interface WriteSettings {
 interface Statement {
   readonly columns: string[];
   readonly values: unknown[];
+  /** How many of the first columns are the key. */
+  readonly keyCount: number;
+}
+
+/** The values of a record's key columns, from its id; a uuid, the commonest key, parsed directly. */
+function keyValuesOf(plan: TablePlan, id: string): unknown[] {
+  return isUuidKey(plan.key) ? [cassandra.types.Uuid.fromString(id)] : keyValues(plan.key, id);
 }
 
 /** The write time that lands above every existing cell of the row. */
@@ -64,18 +74,17 @@ function statementFor(plan: TablePlan, write: PlannedWrite, version: bigint): St
       `delete; add it with ALTER TABLE ${plan.keyspace}.${plan.table} ADD ${plan.names.tombstone} boolean`
     );
   }
-  const columns = [plan.names.id, plan.names.timestamp];
-  const values: unknown[] = [
-    cassandra.types.Uuid.fromString(record.id),
-    timestampValue(plan, version, record.id),
-  ];
-  if (plan.hasTombstone) {
-    columns.push(plan.names.tombstone);
-    values.push(record.deleted);
-  }
+  const columns = [...keyColumnNames(plan), plan.names.timestamp];
+  const keyCount = columns.length - 1;
   // A new version row needs no tombstones for its empty columns; a replaced latest row does.
   const empty = plan.shape === "versioned" ? cassandra.types.unset : null;
+  let values: unknown[];
   try {
+    values = [...keyValuesOf(plan, record.id), timestampValue(plan, version, record.id)];
+    if (plan.hasTombstone) {
+      columns.push(plan.names.tombstone);
+      values.push(record.deleted);
+    }
     for (const column of plan.contentColumns) {
       const value = record.content[column.name];
       columns.push(column.name);
@@ -86,7 +95,7 @@ function statementFor(plan: TablePlan, write: PlannedWrite, version: bigint): St
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
-  return { columns, values };
+  return { columns, values, keyCount };
 }
 
 /**
@@ -184,9 +193,17 @@ async function writeOne(
     cql = `INSERT INTO ${table} (${names.join(", ")}) VALUES (${marks}) IF NOT EXISTS`;
     params = statement.values;
   } else {
-    const sets = names.slice(1).map((n) => `${n} = ?`);
-    cql = `UPDATE ${table} SET ${sets.join(", ")} WHERE ${names[0] ?? ""} = ? IF ${ident(plan.names.timestamp)} = ?`;
-    params = [...statement.values.slice(1), statement.values[0], current.token.timestamp];
+    const { keyCount } = statement;
+    const sets = names.slice(keyCount).map((n) => `${n} = ?`);
+    const where = names.slice(0, keyCount).map((n) => `${n} = ?`);
+    cql =
+      `UPDATE ${table} SET ${sets.join(", ")} WHERE ${where.join(" AND ")} ` +
+      `IF ${ident(plan.names.timestamp)} = ?`;
+    params = [
+      ...statement.values.slice(keyCount),
+      ...statement.values.slice(0, keyCount),
+      current.token.timestamp,
+    ];
   }
   const result = await settings.retry(() => settings.client.execute(cql, params, options));
   return result.wasApplied() ? { status: "written" } : { status: "conflict" };

@@ -9,6 +9,8 @@ import { stableStringify } from "../../core/canonical-json.js";
 import type { JsonValue } from "../../core/json-value.js";
 import { formatEsTimestamp, parseEsTimestamp } from "./timestamps.js";
 import type { StoredDocument } from "./search-client.js";
+import { isUuidKey, keyColumns } from "../../core/table-key.js";
+import { idFromFields, keyFields } from "../values/key-codec.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -28,7 +30,8 @@ function knownFields(plan: TablePlan): ReadonlySet<string> {
   let known = knownByPlan.get(plan);
   if (known === undefined) {
     const { names } = plan;
-    const fields = [names.id, names.timestamp, names.tombstone, ...plan.contentColumns.map((c) => c.name)];
+    const key = keyColumns(plan.key).map((c) => c.name);
+    const fields = [...key, names.timestamp, names.tombstone, ...plan.contentColumns.map((c) => c.name)];
     if (plan.es.typeFilter) fields.push(plan.es.typeFilter.field);
     known = new Set(fields);
     knownByPlan.set(plan, known);
@@ -43,27 +46,9 @@ export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | 
       ? { kind: "bad", reason, raw: { _id: hit._id, _source: source } }
       : { kind: "bad", id, reason, raw: { _id: hit._id, _source: source } };
   const { names } = plan;
-  const spelled =
-    hit._id?.startsWith(plan.es.idPrefix) === true ? hit._id.slice(plan.es.idPrefix.length) : undefined;
-  const fromId = spelled?.toLowerCase();
-  const field = source[names.id];
-  const id = typeof field === "string" ? field.toLowerCase() : fromId;
-  if (field !== undefined && typeof field !== "string") return bad(`field '${names.id}' is not a string`);
-  if (id === undefined || !UUID.test(id)) {
-    return bad(
-      field === undefined
-        ? `no '${names.id}' field, and _id '${hit._id ?? ""}' does not hold a UUID`
-        : `'${names.id}' is '${field}', not a UUID`,
-    );
-  }
-  if (field !== undefined && fromId !== id) {
-    return bad(`field '${names.id}' (${id}) differs from the document _id '${hit._id ?? ""}'`, id);
-  }
-  // Lookups try the lowercase and the uppercase _id (fetch-current.ts); any other spelling could not
-  // be found again, and writing the record back would make a second document.
-  if (spelled !== undefined && spelled !== id && spelled !== id.toUpperCase()) {
-    return bad(`_id '${hit._id ?? ""}' spells its UUID in mixed case; reindex it under the lowercase id`, id);
-  }
+  const identified = isUuidKey(plan.key) ? uuidId(plan, hit, source) : keyId(plan, hit, source);
+  if (typeof identified !== "string") return bad(identified.reason, identified.id);
+  const id = identified;
   const rawVersion = source[names.timestamp];
   if (rawVersion === undefined || rawVersion === null) return bad(`no '${names.timestamp}' field`, id);
   const parsed = parseEsTimestamp(rawVersion);
@@ -100,15 +85,84 @@ export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | 
   }
 }
 
+interface Refusal {
+  readonly reason: string;
+  readonly id?: string;
+}
+
+/**
+ * The id of a document of a table keyed by one uuid: its key field, or, when an application left the
+ * field out, its `_id`. Either may spell the UUID in upper case.
+ */
+function uuidId(
+  plan: TablePlan,
+  hit: StoredDocument,
+  source: Record<string, JsonValue | undefined>,
+): string | Refusal {
+  const name = plan.key.partition[0]?.name ?? plan.names.id;
+  const spelled =
+    hit._id?.startsWith(plan.es.idPrefix) === true ? hit._id.slice(plan.es.idPrefix.length) : undefined;
+  const fromId = spelled?.toLowerCase();
+  const field = source[name];
+  const id = typeof field === "string" ? field.toLowerCase() : fromId;
+  if (field !== undefined && typeof field !== "string") return { reason: `field '${name}' is not a string` };
+  if (id === undefined || !UUID.test(id)) {
+    return {
+      reason:
+        field === undefined
+          ? `no '${name}' field, and _id '${hit._id ?? ""}' does not hold a UUID`
+          : `'${name}' is '${field}', not a UUID`,
+    };
+  }
+  if (field !== undefined && fromId !== id) {
+    return { reason: `field '${name}' (${id}) differs from the document _id '${hit._id ?? ""}'`, id };
+  }
+  // Lookups try the lowercase and the uppercase _id (fetch-current.ts); any other spelling could not
+  // be found again, and writing the record back would make a second document.
+  if (spelled !== undefined && spelled !== id && spelled !== id.toUpperCase()) {
+    return {
+      reason: `_id '${hit._id ?? ""}' spells its UUID in mixed case; reindex it under the lowercase id`,
+      id,
+    };
+  }
+  return id;
+}
+
+/**
+ * The id of a document of any other key: made from its key fields, never read from `_id`. The `_id`
+ * must be the one that id gives, or the record could not be found again, and writing it back would
+ * make a second document.
+ */
+function keyId(
+  plan: TablePlan,
+  hit: StoredDocument,
+  source: Record<string, JsonValue | undefined>,
+): string | Refusal {
+  let id: string;
+  try {
+    id = idFromFields(plan.key, source);
+  } catch (error) {
+    return { reason: error instanceof Error ? error.message : String(error) };
+  }
+  const expected = documentId(plan, id);
+  if (hit._id !== undefined && hit._id !== expected) {
+    return {
+      reason: `_id '${hit._id}' is not the id its key fields give ('${expected}'); reindex it under that id`,
+      id,
+    };
+  }
+  return id;
+}
+
 export function recordToDocument(
   plan: TablePlan,
   record: SyncRecord,
   version: bigint,
 ): Record<string, JsonValue> {
-  const document: Record<string, JsonValue> = {
-    [plan.names.id]: record.id,
-    [plan.names.timestamp]: formatEsTimestamp(version, plan.es.timestampPrecision),
-  };
+  const document: Record<string, JsonValue> = isUuidKey(plan.key)
+    ? { [plan.key.partition[0]?.name ?? plan.names.id]: record.id }
+    : keyFields(plan.key, record.id);
+  document[plan.names.timestamp] = formatEsTimestamp(version, plan.es.timestampPrecision);
   if (plan.es.typeFilter) document[plan.es.typeFilter.field] = plan.es.typeFilter.value;
   if (record.deleted || plan.hasTombstone) document[plan.names.tombstone] = record.deleted;
   // Assigned in place rather than spread into a new object: this runs once per record written.

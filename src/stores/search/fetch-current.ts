@@ -10,6 +10,7 @@ import type { BadRecord, CurrentRecord } from "../../core/record.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { documentId, hitToRecord } from "./document-codec.js";
 import { isSearchError } from "./search-error.js";
+import { isUuidKey } from "../../core/table-key.js";
 
 export interface EsToken {
   /** The document's `_id` as stored, which may spell the UUID in uppercase. */
@@ -23,6 +24,7 @@ type Found = CurrentRecord<EsToken> | BadRecord;
 /** The spellings of an id's `_id` to look up: lowercase first, then uppercase. */
 function spellings(plan: TablePlan, id: string): string[] {
   const lower = documentId(plan, id);
+  if (!isUuidKey(plan.key)) return [lower];
   const upper = documentId(plan, id.toUpperCase());
   return lower === upper ? [lower] : [lower, upper];
 }

@@ -94,21 +94,32 @@ export function keywordFieldFor(layout: LayoutSettings, properties: FieldMapping
 }
 
 export interface MappingColumns {
-  readonly id: string;
+  /** The key columns, which every document holds as fields (core/table-key.ts). */
+  readonly key: readonly Column[];
   readonly timestamp: string;
   readonly tombstone: string;
   readonly content: readonly Column[];
 }
 
 export function mappingForTable(layout: LayoutSettings, columns: MappingColumns): IndexMapping {
-  const properties: Record<string, FieldMapping> = {
-    [columns.id]: { type: "keyword" },
-    [columns.timestamp]: { type: "date_nanos" },
-    [columns.tombstone]: { type: "boolean" },
-  };
+  const properties: Record<string, FieldMapping> = {};
+  for (const column of columns.key) properties[column.name] = keyMapping(column);
+  properties[columns.timestamp] = { type: "date_nanos" };
+  properties[columns.tombstone] = { type: "boolean" };
   if (layout.layout === "type-field") properties[layout.typeField] = { type: "keyword" };
   for (const column of columns.content) properties[column.name] = esMappingFor(column.type);
   return { properties };
+}
+
+/**
+ * A key field is matched exactly and never cut: text keys as keyword without ignore_above (an `_id`
+ * holds at most 512 bytes anyway), uuids as keyword, the other types as their values are mapped.
+ */
+function keyMapping(column: Column): FieldMapping {
+  const type = column.type;
+  const textual =
+    type.kind === "native" && ["text", "varchar", "ascii", "uuid", "timeuuid"].includes(type.name);
+  return textual ? { type: "keyword" } : esMappingFor(type);
 }
 
 /**

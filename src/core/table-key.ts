@@ -1,0 +1,70 @@
+// A table's primary key as synced sees it, and the one text a record's key becomes: the record id,
+// which is also the document `_id` (after the type-field layout's prefix). The key is the partition
+// key columns, then the clustering columns, without the timestamp column (the last clustering column
+// of a versioned table, which holds versions of one record, not records).
+//
+// The id is reversible and has one spelling per key: each column's value in its canonical text (the
+// value codec's form: a uuid in lower case, an int in decimal, a timestamp in ISO with milliseconds),
+// and, for a key of several columns, those texts joined with `|`, where a `%` or `|` inside a value
+// is written `%25` or `%7C`. A key of one column is its value's text as is, so a table keyed by one
+// uuid keeps exactly the `_id` synced always gave it. The way back never parses `_id`: a document
+// holds each key column as a field, and the id is built from those fields.
+import type { CqlType } from "./cql-type.js";
+
+export interface KeyColumn {
+  readonly name: string;
+  readonly type: CqlType;
+}
+
+export interface TableKey {
+  /** The partition key columns, in their order. */
+  readonly partition: readonly KeyColumn[];
+  /** The clustering columns that tell records apart, in their order; the timestamp is not one. */
+  readonly clustering: readonly KeyColumn[];
+}
+
+const SEPARATOR = "|";
+
+/** Every key column, partition columns first: the order of the id's parts. */
+export function keyColumns(key: TableKey): readonly KeyColumn[] {
+  return key.clustering.length === 0 ? key.partition : [...key.partition, ...key.clustering];
+}
+
+/** The key of one uuid partition column, the shape synced began with. */
+export function singleKey(name: string, type: CqlType = { kind: "native", name: "uuid" }): TableKey {
+  return { partition: [{ name, type }], clustering: [] };
+}
+
+/** Whether the key is one uuid or timeuuid column, whose id an application may spell in upper case. */
+export function isUuidKey(key: TableKey): boolean {
+  const only = key.partition.length === 1 && key.clustering.length === 0 ? key.partition[0] : undefined;
+  return only?.type.kind === "native" && (only.type.name === "uuid" || only.type.name === "timeuuid");
+}
+
+function escapePart(text: string): string {
+  return text.replaceAll("%", "%25").replaceAll(SEPARATOR, "%7C");
+}
+
+function unescapePart(text: string): string | undefined {
+  if (/%(?!25|7C)/.test(text)) return undefined;
+  return text.replaceAll("%7C", SEPARATOR).replaceAll("%25", "%");
+}
+
+/** The id of a key whose columns' canonical texts are `parts`, in key order. */
+export function joinKey(parts: readonly string[]): string {
+  return parts.length === 1 ? (parts[0] ?? "") : parts.map(escapePart).join(SEPARATOR);
+}
+
+/** The canonical texts of an id's `count` parts, or undefined when it has another number of them. */
+export function splitKey(id: string, count: number): string[] | undefined {
+  if (count === 1) return [id];
+  const parts = id.split(SEPARATOR);
+  if (parts.length !== count) return undefined;
+  const out: string[] = [];
+  for (const part of parts) {
+    const text = unescapePart(part);
+    if (text === undefined) return undefined;
+    out.push(text);
+  }
+  return out;
+}
