@@ -65,7 +65,8 @@ export function checkSettings(
     for (const column of settings[list] ?? []) if (!has(column)) missing(column, list);
   }
   for (const { column } of settings.rename ?? []) if (!has(column)) missing(column, "rename", column);
-  if (problems.length > 0) return problems;
+  // A table synced cannot sync has no key to tell apart: it is skipped, and says why, whatever its settings.
+  if (problems.length > 0 || table.key === undefined) return problems;
 
   const always = alwaysSynced(table, context.names);
   for (const column of settings.exclude ?? []) {

@@ -198,6 +198,32 @@ describe("per-table settings in the plan", () => {
     ]);
   });
 
+  it("check only the columns of a table synced skips, which says why it is skipped", () => {
+    const blob: TableInput = {
+      name: "blobs",
+      shape: { supported: false, reason: "a blob key" },
+      content: users.content,
+      columns: users.columns,
+    };
+    const entries = planTables(
+      input(
+        [
+          { table: "blobs", exclude: ["id"], rename: [{ column: "id", field: "blob_id" }] },
+          { table: "users", rename: [{ column: "nope", field: "n" }] },
+        ],
+        { tables: [blob, users] },
+      ),
+    );
+    assert.deepEqual(
+      problems(entries).map((p) => p.key),
+      ["tables.users.rename.nope"],
+    );
+    assert.deepEqual(
+      entries.filter((e) => e.kind === "skip"),
+      [{ kind: "skip", name: "blobs", reason: "a blob key" }],
+    );
+  });
+
   it("refuse an index another synced table has", () => {
     const found = problems(planTables(input([{ table: "users", index: "app-orders" }])));
     assert.deepEqual(found, [
