@@ -16,7 +16,7 @@ Secrets: give passwords and API keys through SYNCED_CASSANDRA_PASSWORD, SYNCED_E
 
 Files (--config, *-password-file, --es-api-key-file, *-tls-ca, *-tls-cert, *-tls-key): read whole when synced starts, so each must be a regular file of at most 1 MiB (a symbolic link to one, as a Kubernetes Secret mount has, is fine). A FIFO, a device such as /dev/zero, a directory or a larger file is refused with exit 2.
 
-Config file (--config or SYNCED_CONFIG): YAML, or JSON when the name ends in .json or the content starts with "{". Keys are the flag names in camelCase; the cassandra-* and es-* options go in cassandra: and elasticsearch: sections without that prefix. Unknown keys are errors. Paths are relative to the working directory. For example:
+Config file (--config or SYNCED_CONFIG): YAML, or JSON when the name ends in .json or the content starts with "{". Keys are the flag names in camelCase; the cassandra-* and es-* options go in cassandra: and elasticsearch: sections without that prefix. Unknown keys are errors. Paths are relative to the working directory. tables: takes a list (the --tables selection) or a mapping of per-table settings, keyed by table name: index (the index or alias of the table, instead of <index>-<table>; index-per-table layout only), include or exclude (the content columns synced, or those left alone in both stores), rename (column: field, both ways); a mapping selects nothing. For example:
   keyspace: app
   index: app
   tables: [users, orders]
@@ -32,6 +32,12 @@ Config file (--config or SYNCED_CONFIG): YAML, or JSON when the name ends in .js
     nodes: [https://es-1:9200, https://es-2:9200]
     apiKeyFile: /run/secrets/es-api-key
     tlsCa: /etc/synced/es-ca.pem
+and per-table settings, with the selection from --tables:
+  tables:
+    users:
+      index: people
+      exclude: [password_hash]
+      rename: {id: user_id, email: mail}
 
 Examples:
   synced -k app -i app                                Sync from the checkpoint to now minus the lag

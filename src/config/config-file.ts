@@ -2,6 +2,8 @@
 // are the flag names in camelCase; cassandra-* and es-* options sit in `cassandra:` and
 // `elasticsearch:` sections without the prefix (see fileKeyOf). Unknown keys are errors: a misspelt
 // key silently falling back to a default is the kind of mistake a config file should not allow.
+// `tables:` is two keys in one: a list is the --tables selection, a mapping holds per-table settings
+// (table-settings.ts), which are no option and stay outside the layers.
 import { extname } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { didYouMean } from "../core/did-you-mean.js";
@@ -9,11 +11,15 @@ import { ConfigError } from "../core/errors.js";
 import type { OptionSource } from "../core/errors.js";
 import { unreadableFileProblem, type ReadFile } from "./option-file.js";
 import { FILE_SECTIONS, OPTION_SPECS } from "./option-specs.js";
+import { isMapping, parseTableSettings } from "./table-settings.js";
+import type { TableSettings } from "../core/table-settings.js";
 
 export interface ConfigFile {
   readonly path: string;
   /** Values by dotted key (`cassandra.port`); YAML nulls are left out, as if the key were absent. */
   readonly values: ReadonlyMap<string, unknown>;
+  /** The settings of `tables:` when it is a mapping; absent when it is a list or missing. */
+  readonly tables?: readonly TableSettings[];
 }
 
 const KNOWN_KEYS = new Set(
@@ -35,6 +41,11 @@ export async function readConfigFile(
     });
   }
   const document = parseDocument(path, text, source);
+  const tables = isMapping(document) ? document["tables"] : undefined;
+  if (isMapping(document) && isMapping(tables)) {
+    const rest = Object.fromEntries(Object.entries(document).filter(([key]) => key !== "tables"));
+    return { path, values: flatten(path, rest), tables: parseTableSettings(path, tables) };
+  }
   return { path, values: flatten(path, document) };
 }
 
@@ -89,8 +100,4 @@ function add(values: Map<string, unknown>, path: string, key: string, value: unk
 
 function shapeError(path: string, key: string, problem: string): ConfigError {
   return new ConfigError("config", { kind: "file", path, key }, `${problem}.`, { details: { path, key } });
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

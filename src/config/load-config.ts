@@ -21,6 +21,7 @@ import { formatMicros, nowMicros } from "../core/micros.js";
 import { parseTimestamp } from "./time-range.js";
 import { pushgatewayTarget } from "./pushgateway.js";
 import { parseShard } from "./shard.js";
+import { checkTableIndices } from "./table-indices.js";
 import { asBoolean, asChoice, asInteger, asList, asNumericText, asText, invalid } from "./values.js";
 import type { Setting } from "./values.js";
 
@@ -140,6 +141,10 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
   const deadLetter = layers.read("dead-letter", deadLetterLocation);
   const state = layers.must("state", stateLocation);
   checkApartFromSynced(layers, index, state, deadLetter);
+  const layout = layers.must("layout", (s) => asChoice(s, LAYOUTS));
+  const tableSettings = file?.tables;
+  if (tableSettings !== undefined)
+    checkTableIndices(tableSettings, { layers, layout, index, state, deadLetter });
   const pushgateway = layers.read("pushgateway", (s) => pushgatewayTarget(s, warn));
   const quiet = flag(layers, "quiet");
   const verbose = flag(layers, "verbose");
@@ -161,10 +166,11 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     tables,
     excludeTables,
     direction: layers.must("direction", (s) => asChoice(s, DIRECTION_CHOICES)),
-    layout: layers.must("layout", (s) => asChoice(s, LAYOUTS)),
+    layout,
     typeField: layers.must("type-field", columnName),
     columns,
     columnSources,
+    ...(tableSettings === undefined ? {} : { tableSettings }),
     dryRun: flag(layers, "dry-run"),
     createTables: flag(layers, "create-tables"),
     createTimestampIndex: flag(layers, "create-timestamp-index"),

@@ -5,6 +5,7 @@ import type { DirectionChoice } from "../core/direction.js";
 import type { OptionSource } from "../core/errors.js";
 import type { Layout } from "../core/layout.js";
 import type { DeadLetterLocation, StateLocation } from "../core/state-location.js";
+import type { TableSettings } from "../core/table-settings.js";
 
 /** `timestamp`: USING TIMESTAMP writes; `lwt`: lightweight transactions, exact but slower. */
 export const CASSANDRA_WRITE_MODES = ["timestamp", "lwt"] as const;
@@ -108,6 +109,8 @@ export interface SyncOptions {
     readonly timestamp: OptionSource;
     readonly tombstone: OptionSource;
   };
+  /** Per-table settings from the config file's `tables:` mapping; absent when it has none. */
+  readonly tableSettings?: readonly TableSettings[];
   readonly dryRun: boolean;
   readonly createTables: boolean;
   /** Index the timestamp column of every synced table that lacks it (SAI), before reading it. */

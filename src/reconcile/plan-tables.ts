@@ -7,6 +7,15 @@ import type { Layout } from "../core/layout.js";
 import type { Column, ColumnNames, TablePlan } from "./table-plan.js";
 import type { VersionPrecision } from "../core/version.js";
 import type { TableKey } from "../core/table-key.js";
+import type { TableSettings } from "../core/table-settings.js";
+import { settingSource } from "../core/table-settings.js";
+import {
+  applySettings,
+  checkSettings,
+  settingsByTable,
+  unknownTable,
+  type SettingProblem,
+} from "./table-settings-plan.js";
 
 export interface TableInput {
   readonly name: string;
@@ -65,6 +74,8 @@ export interface PlanInput {
   readonly exclude: readonly string[];
   readonly createTables: boolean;
   readonly direction: DirectionChoice;
+  /** The config file's per-table settings; absent: none. */
+  readonly tableSettings?: readonly TableSettings[];
 }
 
 export type ColumnSources = { readonly [K in keyof ColumnNames]: OptionSource };
@@ -87,7 +98,9 @@ export type PlanEntry =
       readonly name: string;
       readonly source: OptionSource;
       readonly closest: readonly string[];
-    };
+    }
+  /** A table's setting in the config file that the schema contradicts, which the run refuses. */
+  | ({ readonly kind: "bad-setting"; readonly name: string } & SettingProblem);
 
 export function planTables(input: PlanInput): PlanEntry[] {
   const tables = new Map(input.tables.map((t) => [t.name.toLowerCase(), t]));
@@ -95,6 +108,7 @@ export function planTables(input: PlanInput): PlanEntry[] {
   const names = new Set([...tables.keys(), ...types.keys(), ...input.include.map((n) => n.toLowerCase())]);
   const include = new Set(input.include.map((n) => n.toLowerCase()));
   const exclude = new Set(input.exclude.map((n) => n.toLowerCase()));
+  const settings = settingsByTable(input.tableSettings);
   const entries: PlanEntry[] = [];
   const selectedTables: TableInput[] = [];
   for (const key of [...names].sort()) {
@@ -102,7 +116,7 @@ export function planTables(input: PlanInput): PlanEntry[] {
     if (exclude.has(key)) continue;
     const table = tables.get(key);
     if (table !== undefined) selectedTables.push(table);
-    entries.push(planOne(input, table, types.get(key), key));
+    entries.push(planOne(input, table, types.get(key), key, settings.get(key)));
   }
   // An excluded name that matches nothing excludes nothing: most likely not what was meant.
   for (const name of input.exclude) {
@@ -115,7 +129,64 @@ export function planTables(input: PlanInput): PlanEntry[] {
         closest: closestNames(name, knownNames(input)),
       });
   }
-  return [...unmatchedColumns(input, selectedTables), ...entries];
+  return [
+    ...settingProblems(input, tables),
+    ...sharedIndices(input, entries),
+    ...unmatchedColumns(input, selectedTables),
+    ...entries,
+  ];
+}
+
+/** Every table's settings checked against its schema, selected or not: a typo is a typo either way. */
+function settingProblems(input: PlanInput, tables: ReadonlyMap<string, TableInput>): PlanEntry[] {
+  const problems: PlanEntry[] = [];
+  const context = {
+    keyspace: input.keyspace,
+    names: input.names,
+    ...(input.layout === "type-field" ? { typeField: input.typeField } : {}),
+  };
+  const tableNames = input.tables.map((t) => t.name).sort();
+  for (const settings of input.tableSettings ?? []) {
+    const table = tables.get(settings.table.toLowerCase());
+    const found =
+      table === undefined
+        ? [unknownTable(settings, input.keyspace, tableNames)]
+        : checkSettings(settings, table, context);
+    for (const problem of found) problems.push({ kind: "bad-setting", name: settings.table, ...problem });
+  }
+  return problems;
+}
+
+/**
+ * In the index-per-table layout an index holds one table: a table's `index` setting that names the
+ * index another synced table has would mix their documents.
+ */
+function sharedIndices(input: PlanInput, entries: readonly PlanEntry[]): PlanEntry[] {
+  if (input.layout !== "index-per-table") return [];
+  const settings = settingsByTable(input.tableSettings);
+  const byIndex = new Map<string, string[]>();
+  for (const entry of entries) {
+    if (entry.kind !== "sync") continue;
+    const tables = byIndex.get(entry.plan.es.index) ?? [];
+    tables.push(entry.plan.table);
+    byIndex.set(entry.plan.es.index, tables);
+  }
+  const problems: PlanEntry[] = [];
+  for (const [index, tables] of byIndex) {
+    if (tables.length < 2) continue;
+    const configured = tables.map((t) => settings.get(t.toLowerCase())).find((s) => s?.index === index);
+    if (configured === undefined) continue;
+    const others = tables.filter((t) => t.toLowerCase() !== configured.table.toLowerCase());
+    problems.push({
+      kind: "bad-setting",
+      name: configured.table,
+      source: settingSource(configured, "index"),
+      problem:
+        `'${index}' is the index of table ${others.join(", ")} too, and an index holds one table in the ` +
+        "index-per-table layout. Name another index.",
+    });
+  }
+  return problems;
 }
 
 /**
@@ -146,6 +217,7 @@ function planOne(
   table: TableInput | undefined,
   type: TypeInput | undefined,
   key: string,
+  settings: TableSettings | undefined,
 ): PlanEntry {
   const name = table?.name ?? type?.name ?? key;
   const skip = (reason: string): PlanEntry => ({ kind: "skip", name, reason });
@@ -180,7 +252,7 @@ function planOne(
   if (type === undefined && input.direction === "to-cassandra") {
     return skip(`no index for ${table.name}, so nothing to copy to Cassandra`);
   }
-  const index = type?.index ?? input.indexFor(table.name);
+  const index = type?.index ?? settings?.index ?? input.indexFor(table.name);
   // Cassandra folds unquoted names to lowercase; an index keeps the type's own spelling ("Users"),
   // in its type field and in each `_id`, and that is what selects its documents.
   const typeName = type?.name ?? table.name;
@@ -191,7 +263,7 @@ function planOne(
     timestampType: table.shape.timestampType,
     names: input.names,
     key: table.key,
-    contentColumns: table.content,
+    ...applySettings(settings, table),
     hasTombstone: table.shape.hasTombstone,
     timestampIndexed: table.timestampIndexed === true,
     es: {

@@ -1,6 +1,6 @@
 // The plan of a run, a verify or a replay: the schemas as the gateway read them, matched by the
 // engine's own rule (plan-tables.ts), and refused when the options name what the schemas lack.
-import { ConfigError } from "../core/errors.js";
+import { ConfigError, describeSource } from "../core/errors.js";
 import { planTables, type PlanEntry, type PlanSettings, type SchemaSnapshot } from "./plan-tables.js";
 
 /** What the engine needs of the schema gateway to plan: both schemas, read now. */
@@ -9,12 +9,15 @@ export interface SchemaReader {
 }
 
 /**
- * The entries of the plan. Throws a ConfigError for a --tables or --exclude-tables name that is no
- * table or type, and for a column option that no selected table has: both are typos, and a run that
- * went on would sync nothing of what was meant.
+ * The entries of the plan. Throws a ConfigError for a table's setting in the config file that the
+ * schema contradicts, a --tables or --exclude-tables name that is no table or type, and a column
+ * option that no selected table has: all are typos, and a run that went on would sync something
+ * other than what was meant.
  */
 export async function planSchema(schema: SchemaReader, settings: PlanSettings): Promise<PlanEntry[]> {
   const entries = planTables({ ...settings, ...(await schema.read()) });
+  const badSettings = entries.filter((e) => e.kind === "bad-setting");
+  if (badSettings.length > 0) throw refusedSettings(badSettings);
   const unknown = entries.filter((e) => e.kind === "unknown");
   if (unknown.length > 0) throw unknownTables(unknown);
   const unknownColumn = entries.find((e) => e.kind === "unknown-column");
@@ -60,5 +63,23 @@ function unmatchedColumn(entry: Extract<PlanEntry, { kind: "unknown-column" }>):
       `${entry.column === "tombstone" ? ", or leave it out for tables without deletes" : ""}, or select ` +
       "other tables with --tables.",
     { details: { column: entry.name, closest: entry.closest } },
+  );
+}
+
+/** Every setting the schema contradicts, each with the key of the config file to fix. */
+function refusedSettings(bad: readonly Extract<PlanEntry, { kind: "bad-setting" }>[]): ConfigError {
+  const [first] = bad;
+  const details = { tables: [...new Set(bad.map((e) => e.name))] };
+  if (first !== undefined && bad.length === 1) {
+    return new ConfigError("config", first.source, first.problem, { details });
+  }
+  const each = bad.map((e) => `${describeSource(e.source)}: ${e.problem}`);
+  return new ConfigError(
+    "config",
+    undefined,
+    `the config file's table settings do not fit the schema. ${each.join(" ")}`,
+    {
+      details,
+    },
   );
 }

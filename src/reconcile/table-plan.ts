@@ -24,8 +24,24 @@ export interface TablePlan {
   readonly names: ColumnNames;
   /** The columns a record is keyed by, which make its id (core/table-key.ts). */
   readonly key: TableKey;
-  /** Every column but the id, the timestamp and the tombstone. */
+  /**
+   * The content columns synced: every column but the key, the timestamp and the tombstone, less
+   * those the config file's `include` or `exclude` leaves out. Columns not here are never read,
+   * written or nulled in Cassandra.
+   */
   readonly contentColumns: readonly Column[];
+  /**
+   * The document field of each column whose field has another name (the config file's `rename`), by
+   * column; any other column's field has the column's name. Absent: no column is renamed.
+   */
+  readonly fields?: ReadonlyMap<string, string>;
+  /**
+   * Document fields synced does not own: read past rather than refused, and kept as they are when it
+   * writes the document. `unlisted`: every field but the synced ones (the table lists its columns in
+   * `include`); a list: the fields of the excluded columns. Absent: none, and a field that is no
+   * column's makes the document a bad record.
+   */
+  readonly foreignFields?: "unlisted" | readonly string[];
   /** Whether the table has the tombstone column; without it, deletes cannot be stored there. */
   readonly hasTombstone: boolean;
   /**

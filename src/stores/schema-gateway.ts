@@ -14,7 +14,9 @@ import { createTimestampIndex } from "./cassandra/timestamp-index.js";
 import { timestampIndexRefusal, type CassandraCapabilities } from "./cassandra/capabilities.js";
 import { searchFailure } from "./search/search-failure.js";
 import { idPrefixForTable, indexForTable, type LayoutSettings } from "./search/index-layout.js";
-import { discoverTypes, ensureTableIndex } from "./search/index-schema.js";
+import { discoverTypes, ensureTableIndex, type TableOverrides } from "./search/index-schema.js";
+import { fieldOf } from "./search/document-fields.js";
+import type { TableSettings } from "../core/table-settings.js";
 import { formatCqlType, formatCreateType, type UdtType } from "../core/cql-type.js";
 import { quoteIdentifier } from "../core/cql-identifier.js";
 import { keyColumns } from "../core/table-key.js";
@@ -27,6 +29,8 @@ export interface SchemaSettings {
   readonly names: ColumnNames;
   /** What the Cassandra cluster can do (connect.ts's clusterCapabilities). */
   readonly capabilities: CassandraCapabilities;
+  /** The config file's per-table settings; absent: none. */
+  readonly tableSettings?: readonly TableSettings[];
 }
 
 /** What a run's plan is made with, from the options: its selection, its names and its layout. */
@@ -34,7 +38,7 @@ export function planSettings(
   settings: Omit<SchemaSettings, "capabilities">,
   selection: Pick<PlanSettings, "include" | "exclude" | "createTables" | "direction" | "columnSources">,
 ): PlanSettings {
-  const { layout } = settings;
+  const { layout, tableSettings } = settings;
   return {
     keyspace: settings.keyspace,
     names: settings.names,
@@ -43,7 +47,21 @@ export function planSettings(
     indexFor: (table) => indexForTable(layout, table),
     idPrefixFor: (table) => idPrefixForTable(layout, table),
     ...selection,
+    ...(tableSettings === undefined ? {} : { tableSettings }),
   };
+}
+
+/** What the table settings change in discovering the types: their indices, their timestamp fields. */
+function tableOverrides(settings: Omit<SchemaSettings, "capabilities">): TableOverrides {
+  const indices = new Map<string, string>();
+  const timestampFields = new Map<string, string>();
+  for (const table of settings.tableSettings ?? []) {
+    const name = table.table.toLowerCase();
+    if (table.index !== undefined) indices.set(name, table.index);
+    const field = table.rename?.find((r) => r.column === settings.names.timestamp)?.field;
+    if (field !== undefined) timestampFields.set(name, field);
+  }
+  return { indices, timestampFields };
 }
 
 export class StoreSchemaGateway implements SchemaGateway {
@@ -65,7 +83,7 @@ export class StoreSchemaGateway implements SchemaGateway {
           ),
       ),
       rethrowing(
-        () => discoverTypes(this.elasticsearch, s.layout, s.names.timestamp),
+        () => discoverTypes(this.elasticsearch, s.layout, s.names.timestamp, tableOverrides(s)),
         (error) =>
           searchFailure(error, `read the mappings of ${s.layout.index}`, this.elasticsearch.productName),
       ),
@@ -85,11 +103,12 @@ export class StoreSchemaGateway implements SchemaGateway {
 
   async createIndex(plan: TablePlan): Promise<string> {
     try {
-      return await ensureTableIndex(this.elasticsearch, this.settings.layout, plan.table, {
-        key: keyColumns(plan.key),
-        timestamp: plan.names.timestamp,
-        tombstone: plan.names.tombstone,
-        content: plan.contentColumns,
+      const field = (column: string): string => fieldOf(plan, column);
+      return await ensureTableIndex(this.elasticsearch, this.settings.layout, plan.es.index, {
+        key: keyColumns(plan.key).map((c) => ({ ...c, name: field(c.name) })),
+        timestamp: field(plan.names.timestamp),
+        tombstone: field(plan.names.tombstone),
+        content: plan.contentColumns.map((c) => ({ ...c, name: field(c.name) })),
       });
     } catch (error) {
       const failure = searchFailure(

@@ -5,6 +5,7 @@
 // uses it: a document indexed with internal versioning loses to any external version.
 import type { BulkAction, SearchClient } from "./search-client.js";
 import type { CurrentRecord } from "../../core/record.js";
+import type { JsonValue } from "../../core/json-value.js";
 import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { mapConcurrent } from "../../util/map-concurrent.js";
@@ -12,6 +13,7 @@ import { retryDelay } from "../../util/retry.js";
 import { setTimeout as delay } from "node:timers/promises";
 import { SyncedError } from "../../core/errors.js";
 import { documentId, documentTag, recordToDocument } from "./document-codec.js";
+import { documentFields, setField } from "./document-fields.js";
 import { toJsonText } from "./json-text.js";
 import { unwritableVersion } from "./timestamps.js";
 import type { EsToken } from "./fetch-current.js";
@@ -47,9 +49,14 @@ function operationFor(
 ): Operation | string {
   const current = write.current as CurrentRecord<EsToken> | undefined;
   const { version } = write;
-  const unwritable = unwritableVersion(version, plan.es.timestampPrecision, plan.names.timestamp);
+  const unwritable = unwritableVersion(version, plan.es.timestampPrecision, documentFields(plan).timestamp);
   if (unwritable !== undefined) return unwritable;
-  const document = toJsonText(recordToDocument(plan, write.record, version));
+  const fields = recordToDocument(plan, write.record, version);
+  // The document replaces the one read, guarded by its sequence number: what synced does not own
+  // goes back as it was read.
+  const kept = current?.token.kept;
+  if (kept !== undefined) for (const field in kept) setField(fields, field, kept[field] as JsonValue);
+  const document = toJsonText(fields);
   const bytes = Buffer.byteLength(document);
   if (bytes > settings.maxDocumentBytes) {
     return (

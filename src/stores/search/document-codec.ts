@@ -9,8 +9,9 @@ import { stableStringify } from "../../core/canonical-json.js";
 import type { JsonValue } from "../../core/json-value.js";
 import { formatEsTimestamp, parseEsTimestamp } from "./timestamps.js";
 import type { StoredDocument } from "./search-client.js";
-import { isUuidKey, keyColumns } from "../../core/table-key.js";
+import { isUuidKey } from "../../core/table-key.js";
 import { idFromFields, keyFields } from "../values/key-codec.js";
+import { documentFields, fieldOf, setField } from "./document-fields.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -23,56 +24,45 @@ export function documentId(plan: TablePlan, id: string): string {
   return `${plan.es.idPrefix}${id}`;
 }
 
-/** The fields a document of the plan may hold, made once per plan: this runs for every document. */
-const knownByPlan = new WeakMap<TablePlan, ReadonlySet<string>>();
-
-function knownFields(plan: TablePlan): ReadonlySet<string> {
-  let known = knownByPlan.get(plan);
-  if (known === undefined) {
-    const { names } = plan;
-    const key = keyColumns(plan.key).map((c) => c.name);
-    const fields = [...key, names.timestamp, names.tombstone, ...plan.contentColumns.map((c) => c.name)];
-    if (plan.es.typeFilter) fields.push(plan.es.typeFilter.field);
-    known = new Set(fields);
-    knownByPlan.set(plan, known);
-  }
-  return known;
-}
-
 export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | BadRecord {
   const source = (hit._source ?? {}) as Record<string, JsonValue | undefined>;
   const bad = (reason: string, id?: string): BadRecord =>
     id === undefined
       ? { kind: "bad", reason, raw: { _id: hit._id, _source: source } }
       : { kind: "bad", id, reason, raw: { _id: hit._id, _source: source } };
-  const { names } = plan;
+  const fields = documentFields(plan);
   const identified = isUuidKey(plan.key) ? uuidId(plan, hit, source) : keyId(plan, hit, source);
   if (typeof identified !== "string") return bad(identified.reason, identified.id);
   const id = identified;
-  const rawVersion = source[names.timestamp];
-  if (rawVersion === undefined || rawVersion === null) return bad(`no '${names.timestamp}' field`, id);
+  const rawVersion = source[fields.timestamp];
+  if (rawVersion === undefined || rawVersion === null) return bad(`no '${fields.timestamp}' field`, id);
   const parsed = parseEsTimestamp(rawVersion);
   if (parsed === undefined)
-    return bad(`'${names.timestamp}' is ${stableStringify(rawVersion)}, not a date`, id);
-  const tombstone = source[names.tombstone];
+    return bad(`'${fields.timestamp}' is ${stableStringify(rawVersion)}, not a date`, id);
+  const tombstone = source[fields.tombstone];
   if (tombstone !== undefined && tombstone !== null && typeof tombstone !== "boolean") {
-    return bad(`tombstone field '${names.tombstone}' is not true or false`, id);
+    return bad(`tombstone field '${fields.tombstone}' is not true or false`, id);
   }
-  const known = knownFields(plan);
-  const unknown = Object.keys(source).filter((k) => !known.has(k));
+  const unknown = Object.keys(source).filter((k) => !fields.owned.has(k) && !fields.isForeign(k));
   if (unknown.length > 0) {
+    // A renamed column's own name is no field: say where its value belongs.
+    const moved = unknown.flatMap((k) => {
+      const field = plan.fields?.get(k);
+      return field === undefined ? [] : [`column ${k} is field '${field}' in this index`];
+    });
     return bad(
       `field${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")} ha${unknown.length > 1 ? "ve" : "s"} ` +
-        `no column in table ${plan.keyspace}.${plan.table}; add the column or remove the field`,
+        `no column in table ${plan.keyspace}.${plan.table}${moved.length > 0 ? ` (${moved.join("; ")})` : ""}; ` +
+        "add the column or remove the field",
       id,
     );
   }
   try {
     const content: Record<string, JsonValue> = {};
-    for (const column of plan.contentColumns) {
-      const value = source[column.name];
+    for (const { column, field } of fields.content) {
+      const value = source[field];
       if (value === undefined || value === null) continue;
-      const canonical = canonicalize(value, column.type, column.name);
+      const canonical = canonicalize(value, column.type, field);
       if (canonical !== null) content[column.name] = canonical;
     }
     const tag =
@@ -99,7 +89,7 @@ function uuidId(
   hit: StoredDocument,
   source: Record<string, JsonValue | undefined>,
 ): string | Refusal {
-  const name = plan.key.partition[0]?.name ?? plan.names.id;
+  const name = documentFields(plan).key[0] ?? plan.names.id;
   const spelled =
     hit._id?.startsWith(plan.es.idPrefix) === true ? hit._id.slice(plan.es.idPrefix.length) : undefined;
   const fromId = spelled?.toLowerCase();
@@ -140,7 +130,7 @@ function keyId(
 ): string | Refusal {
   let id: string;
   try {
-    id = idFromFields(plan.key, source);
+    id = idFromFields(plan.key, source, (column) => fieldOf(plan, column));
   } catch (error) {
     return { reason: error instanceof Error ? error.message : String(error) };
   }
@@ -159,14 +149,19 @@ export function recordToDocument(
   record: SyncRecord,
   version: bigint,
 ): Record<string, JsonValue> {
+  const fields = documentFields(plan);
   const document: Record<string, JsonValue> = isUuidKey(plan.key)
-    ? { [plan.key.partition[0]?.name ?? plan.names.id]: record.id }
-    : keyFields(plan.key, record.id);
-  document[plan.names.timestamp] = formatEsTimestamp(version, plan.es.timestampPrecision);
+    ? { [fields.key[0] ?? plan.names.id]: record.id }
+    : keyFields(plan.key, record.id, (column) => fieldOf(plan, column));
+  document[fields.timestamp] = formatEsTimestamp(version, plan.es.timestampPrecision);
   if (plan.es.typeFilter) document[plan.es.typeFilter.field] = plan.es.typeFilter.value;
-  if (record.deleted || plan.hasTombstone) document[plan.names.tombstone] = record.deleted;
+  if (record.deleted || plan.hasTombstone) document[fields.tombstone] = record.deleted;
   // Assigned in place rather than spread into a new object: this runs once per record written.
   const { content } = record;
-  for (const key in content) document[key] = content[key] as JsonValue;
+  if (plan.fields === undefined) {
+    for (const key in content) document[key] = content[key] as JsonValue;
+  } else {
+    for (const key in content) setField(document, fieldOf(plan, key), content[key] as JsonValue);
+  }
   return document;
 }

@@ -11,12 +11,16 @@ import type { TablePlan } from "../../reconcile/table-plan.js";
 import { documentId, hitToRecord } from "./document-codec.js";
 import { isSearchError } from "./search-error.js";
 import { isUuidKey } from "../../core/table-key.js";
+import type { JsonValue } from "../../core/json-value.js";
+import { foreignValues } from "./document-fields.js";
 
 export interface EsToken {
   /** The document's `_id` as stored, which may spell the UUID in uppercase. */
   readonly documentId: string;
   readonly seqNo: number;
   readonly primaryTerm: number;
+  /** The document's fields that synced does not own (TablePlan.foreignFields), written back as read. */
+  readonly kept?: Readonly<Record<string, JsonValue>>;
 }
 
 type Found = CurrentRecord<EsToken> | BadRecord;
@@ -77,9 +81,15 @@ function toCurrent(plan: TablePlan, id: string, doc: FetchedDocument): Found {
   if (record.id !== id) {
     return { kind: "bad", id, reason: `document ${doc._id} holds id ${record.id}`, raw: doc._source };
   }
+  const kept = foreignValues(plan, (doc._source ?? {}) as Readonly<Record<string, JsonValue | undefined>>);
   return {
     ...record,
-    token: { documentId: doc._id, seqNo: doc._seq_no, primaryTerm: doc._primary_term },
+    token: {
+      documentId: doc._id,
+      seqNo: doc._seq_no,
+      primaryTerm: doc._primary_term,
+      ...(kept === undefined ? {} : { kept }),
+    },
   };
 }
 

@@ -6,7 +6,8 @@ import type { Column } from "../../reconcile/table-plan.js";
 import type { VersionPrecision } from "../../core/version.js";
 import { ConfigError } from "../../core/errors.js";
 import { esMappingFor } from "../values/es-mapping.js";
-import { indexForTable, typeOfIndex, type LayoutSettings } from "./index-layout.js";
+import { typeOfIndex, type LayoutSettings } from "./index-layout.js";
+import { isSearchError } from "./search-error.js";
 
 export interface EsType {
   readonly name: string;
@@ -34,18 +35,38 @@ export interface Discovery {
   readonly typeQueryField: string;
 }
 
+/** Where the config file's settings put a table, and the field its timestamp column becomes. */
+export interface TableOverrides {
+  /** By table name in lower case: the index or alias a table's `index` setting names. */
+  readonly indices: ReadonlyMap<string, string>;
+  /** By table name in lower case: the field a `rename` setting gives the timestamp column. */
+  readonly timestampFields: ReadonlyMap<string, string>;
+}
+
+const NO_OVERRIDES: TableOverrides = { indices: new Map(), timestampFields: new Map() };
+
 export async function discoverTypes(
   client: SearchClient,
   layout: LayoutSettings,
   timestampField: string,
+  overrides: TableOverrides = NO_OVERRIDES,
 ): Promise<Discovery> {
+  const fieldOf = (type: string): string =>
+    overrides.timestampFields.get(type.toLowerCase()) ?? timestampField;
   if (layout.layout === "index-per-table") {
-    const indices = await client.readMappings({ index: `${layout.index}-*`, pattern: true });
-    const types: EsType[] = [];
+    const [indices, configured] = await Promise.all([
+      client.readMappings({ index: `${layout.index}-*`, pattern: true }),
+      configuredTypes(client, overrides.indices, fieldOf),
+    ]);
+    const claimed = new Set(configured.flatMap((c) => c.concrete));
+    const types: EsType[] = configured.map((c) => c.type);
     for (const [index, properties] of Object.entries(indices)) {
       const name = typeOfIndex(layout, index);
       if (name === undefined) continue;
-      types.push({ name, index, properties, timestamp: timestampPrecision(properties, timestampField) });
+      // An index a table's setting names is that table's, whatever its name; and a table mapped to
+      // another index has no type in `<index>-<table>`.
+      if (claimed.has(index) || overrides.indices.has(name.toLowerCase())) continue;
+      types.push({ name, index, properties, timestamp: timestampPrecision(properties, fieldOf(name)) });
     }
     return { types, typeQueryField: layout.typeField };
   }
@@ -61,9 +82,44 @@ export async function discoverTypes(
   });
   const terms = response.aggregations?.["types"] as { buckets?: readonly { key: unknown }[] } | undefined;
   const names = (terms?.buckets ?? []).map((bucket) => String(bucket.key));
-  const timestamp = timestampPrecision(properties, timestampField);
-  const types = names.map((name) => ({ name, index: layout.index, properties, timestamp }));
+  const types = names.map((name) => ({
+    name,
+    index: layout.index,
+    properties,
+    timestamp: timestampPrecision(properties, fieldOf(name)),
+  }));
   return { types, typeQueryField };
+}
+
+/**
+ * The types of the indices that tables' settings name and that exist, with the concrete indices
+ * behind each name (an alias names others).
+ */
+async function configuredTypes(
+  client: SearchClient,
+  indices: ReadonlyMap<string, string>,
+  fieldOf: (type: string) => string,
+): Promise<{ type: EsType; concrete: string[] }[]> {
+  const found = await Promise.all(
+    [...indices].map(async ([table, index]) => {
+      let mapping;
+      try {
+        mapping = await client.readMappings({ index });
+      } catch (error) {
+        if (isSearchError(error, "index-missing")) return undefined;
+        throw error;
+      }
+      const properties = Object.values(mapping)[0] ?? {};
+      const type: EsType = {
+        name: table,
+        index,
+        properties,
+        timestamp: timestampPrecision(properties, fieldOf(table)),
+      };
+      return { type, concrete: Object.keys(mapping) };
+    }),
+  );
+  return found.filter((f) => f !== undefined);
 }
 
 /**
@@ -123,16 +179,15 @@ function keyMapping(column: Column): FieldMapping {
 }
 
 /**
- * Creates the table's index (index-per-table, under the alias) or adds the table's fields to the shared
- * index (type-field). Returns the index name.
+ * Creates the table's index `index` (index-per-table, under the alias, whatever its name) or adds the
+ * table's fields to the shared index (type-field). Returns the index name.
  */
 export async function ensureTableIndex(
   client: SearchClient,
   layout: LayoutSettings,
-  table: string,
+  index: string,
   columns: MappingColumns,
 ): Promise<string> {
-  const index = indexForTable(layout, table);
   const mapping = mappingForTable(layout, columns);
   if (layout.layout === "index-per-table") {
     await client.createIndex({ index, mappings: mapping, aliases: [layout.index] });

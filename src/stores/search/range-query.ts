@@ -5,10 +5,11 @@ import type { TimeRange } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { millisecondBound } from "../../core/version.js";
 import type { Query } from "./query.js";
+import { documentFields } from "./document-fields.js";
 import { DATE_NANOS_MAX, DATE_NANOS_MIN, formatEsTimestamp } from "./timestamps.js";
 
 function versionRange(plan: TablePlan, range: TimeRange): Query {
-  const field = plan.names.timestamp;
+  const field = documentFields(plan).timestamp;
   if (plan.es.timestampPrecision === "millisecond") {
     return {
       range: {
@@ -46,7 +47,7 @@ export function rangeQuery(plan: TablePlan, range: TimeRange): Query {
       ? inRange
       : {
           bool: {
-            should: [inRange, { bool: { must_not: { exists: { field: plan.names.timestamp } } } }],
+            should: [inRange, { bool: { must_not: { exists: { field: documentFields(plan).timestamp } } } }],
             minimum_should_match: 1,
           },
         };

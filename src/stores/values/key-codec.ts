@@ -31,13 +31,18 @@ export function idFromRow(key: TableKey, get: (column: string) => unknown): stri
 
 /**
  * The id of the record a document holds, from its key fields in any form the value codec accepts;
- * a missing or invalid field throws a ValueError naming it.
+ * a missing or invalid field throws a ValueError naming it. `fieldOf` names a key column's field.
  */
-export function idFromFields(key: TableKey, source: Readonly<Record<string, unknown>>): string {
+export function idFromFields(
+  key: TableKey,
+  source: Readonly<Record<string, unknown>>,
+  fieldOf: (column: string) => string = (column) => column,
+): string {
   return joinKey(
     keyColumns(key).map((column) => {
-      const value = canonicalize(source[column.name], column.type, column.name);
-      return value === null ? missing(column) : partText(value, column);
+      const field = fieldOf(column.name);
+      const value = canonicalize(source[field], column.type, field);
+      return value === null ? missing({ ...column, name: field }) : partText(value, column);
     }),
   );
 }
@@ -58,12 +63,17 @@ export function keyValues(key: TableKey, id: string): unknown[] {
   return keyColumns(key).map((column, i) => decodeValue(texts[i], column.type, column.name));
 }
 
-/** The key fields of a document, in their canonical JSON, from its id. */
-export function keyFields(key: TableKey, id: string): Record<string, JsonValue> {
+/** The key fields of a document, in their canonical JSON, from its id; `fieldOf` names them. */
+export function keyFields(
+  key: TableKey,
+  id: string,
+  fieldOf: (column: string) => string = (column) => column,
+): Record<string, JsonValue> {
   const texts = parts(key, id);
   const fields: Record<string, JsonValue> = {};
   keyColumns(key).forEach((column, i) => {
-    fields[column.name] = canonicalize(texts[i], column.type, column.name);
+    const field = fieldOf(column.name);
+    fields[field] = canonicalize(texts[i], column.type, field);
   });
   return fields;
 }

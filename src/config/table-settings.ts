@@ -1,0 +1,151 @@
+// The config file's `tables:` mapping: per-table settings, keyed by table name. Each setting is one
+// parser in SETTINGS, so a new one is one more key there and in core/table-settings.ts. Everything a
+// file alone can show wrong is refused here, before anything connects; what needs the schema (a table
+// or column that does not exist, a rename onto another column) is the plan's to refuse.
+import { didYouMean } from "../core/did-you-mean.js";
+import { ConfigError } from "../core/errors.js";
+import { cqlNameProblem, CQL_NAME_RULE, indexNameProblem } from "../core/names.js";
+import {
+  settingSource,
+  TABLE_SETTING_NAMES,
+  type Rename,
+  type TableSettingName,
+  type TableSettings,
+} from "../core/table-settings.js";
+
+const COLUMN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+type Parsers = {
+  readonly [K in TableSettingName]-?: (value: unknown, at: Where) => NonNullable<TableSettings[K]>;
+};
+
+/** Where a value was written, to refuse it there. */
+interface Where {
+  readonly settings: TableSettings;
+  readonly path: readonly string[];
+}
+
+function refuse(at: Where, problem: string): ConfigError {
+  const source = settingSource(at.settings, ...at.path);
+  return new ConfigError("config", source, `${problem}.`, {
+    details: { table: at.settings.table, key: source.kind === "file" ? source.key : undefined },
+  });
+}
+
+const inner = (at: Where, key: string): Where => ({ settings: at.settings, path: [...at.path, key] });
+
+function columnName(at: Where, value: unknown): string {
+  if (typeof value !== "string" || !COLUMN.test(value.trim())) {
+    throw refuse(
+      at,
+      `${JSON.stringify(value)} is not a column name: a letter or underscore, then letters, digits, underscores`,
+    );
+  }
+  return value.trim();
+}
+
+/** A list of columns, or one comma separated string of them; duplicates dropped. */
+function columnList(value: unknown, at: Where): string[] {
+  const items = Array.isArray(value) ? (value as unknown[]) : [value];
+  const columns: string[] = [];
+  for (const item of items) {
+    if (typeof item !== "string") throw refuse(at, "must be a list of column names, such as [email, name]");
+    for (const part of item.split(",")) {
+      if (part.trim() === "") continue;
+      const column = columnName(at, part);
+      if (!columns.includes(column)) columns.push(column);
+    }
+  }
+  return columns;
+}
+
+const SETTINGS: Parsers = {
+  index(value, at) {
+    if (typeof value !== "string" || value.trim() === "") {
+      throw refuse(at, "must be the name of an index or alias, such as people");
+    }
+    const name = value.trim();
+    const problem = indexNameProblem(name);
+    if (problem !== undefined) throw refuse(at, `"${name}" is not a valid index name: ${problem}`);
+    return name;
+  },
+  include: columnList,
+  exclude: columnList,
+  rename(value, at) {
+    if (!isMapping(value)) throw refuse(at, "must map columns to field names, such as `email: mail`");
+    const renames: Rename[] = [];
+    for (const [key, field] of Object.entries(value)) {
+      const here = inner(at, key);
+      const column = columnName(here, key);
+      if (typeof field !== "string" || field.trim() === "") {
+        throw refuse(here, "must be the name of the field the column becomes, a non-empty string");
+      }
+      const name = field.trim();
+      // A dotted name is an object path to Elasticsearch, and _id, _source... are its own fields.
+      if (name.includes(".") || name.startsWith("_")) {
+        throw refuse(here, `"${name}" cannot be a field name: it holds a dot or starts with _`);
+      }
+      const taken = renames.find((r) => r.field === name);
+      if (taken !== undefined) {
+        throw refuse(here, `'${taken.column}' is renamed to '${name}' too; give each column its own field`);
+      }
+      renames.push({ column, field: name });
+    }
+    return renames;
+  },
+};
+
+/** The settings of every table the mapping names, in the file's order. */
+export function parseTableSettings(file: string, value: Readonly<Record<string, unknown>>): TableSettings[] {
+  const all: TableSettings[] = [];
+  for (const [table, entry] of Object.entries(value)) {
+    const at: Where = { settings: { table, file }, path: [] };
+    const problem = cqlNameProblem(table);
+    if (problem !== undefined)
+      throw refuse(at, `'${table}' is not a table name (${problem}): use ${CQL_NAME_RULE}`);
+    const twin = all.find((s) => s.table.toLowerCase() === table.toLowerCase());
+    if (twin !== undefined)
+      throw refuse(at, `table ${twin.table} has settings already; keep them under one name`);
+    if (entry === null || entry === undefined) {
+      all.push(at.settings);
+      continue;
+    }
+    if (!isMapping(entry)) throw refuse(at, "must be a mapping of settings, such as `index: people`");
+    all.push(parseEntry(at.settings, entry));
+  }
+  return all;
+}
+
+function parseEntry(base: TableSettings, entry: Readonly<Record<string, unknown>>): TableSettings {
+  const settings: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(entry)) {
+    const at: Where = { settings: base, path: [key] };
+    if (!isSettingName(key)) {
+      const guess = didYouMean(key, TABLE_SETTING_NAMES);
+      throw refuse(
+        at,
+        `not a table setting.${guess === undefined ? "" : ` Did you mean ${guess}?`} A table's settings ` +
+          `are ${TABLE_SETTING_NAMES.join(", ")}`,
+      );
+    }
+    if (value === null || value === undefined) continue;
+    settings[key] = SETTINGS[key](value, at);
+  }
+  const parsed = settings as unknown as TableSettings;
+  if (parsed.include !== undefined && parsed.exclude !== undefined) {
+    throw refuse(
+      { settings: base, path: ["exclude"] },
+      "include and exclude are both given: list the columns to sync in include, or those to leave " +
+        "alone in exclude, not both",
+    );
+  }
+  return parsed;
+}
+
+function isSettingName(key: string): key is TableSettingName {
+  return (TABLE_SETTING_NAMES as readonly string[]).includes(key);
+}
+
+export function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

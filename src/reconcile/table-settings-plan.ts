@@ -1,0 +1,164 @@
+// A table's settings from the config file (core/table-settings.ts) checked against its schema, and
+// what they make of its plan: the content columns synced, the fields they become, and the document
+// fields synced leaves alone. Pure, like the rest of the plan.
+import { closestNames } from "../core/did-you-mean.js";
+import type { OptionSource } from "../core/errors.js";
+import { keyColumns } from "../core/table-key.js";
+import { settingSource, type TableSettings } from "../core/table-settings.js";
+import type { Column, ColumnNames, TablePlan } from "./table-plan.js";
+import type { TableInput } from "./plan-tables.js";
+
+/** A setting the schema contradicts, with where it was written. */
+export interface SettingProblem {
+  readonly source: OptionSource;
+  readonly problem: string;
+}
+
+export interface SettingsContext {
+  readonly keyspace: string;
+  readonly names: ColumnNames;
+  /** The type field, in the type-field layout: a document field no column may take. */
+  readonly typeField?: string;
+}
+
+/** The settings of each table, by its name in lower case, as tables are matched. */
+export function settingsByTable(all: readonly TableSettings[] | undefined): Map<string, TableSettings> {
+  return new Map((all ?? []).map((s) => [s.table.toLowerCase(), s]));
+}
+
+/** Settings for a table the keyspace does not have. */
+export function unknownTable(
+  settings: TableSettings,
+  keyspace: string,
+  tables: readonly string[],
+): SettingProblem {
+  const closest = closestNames(settings.table, tables);
+  return {
+    source: settingSource(settings),
+    problem:
+      `keyspace ${keyspace} has no table '${settings.table}'` +
+      (closest.length > 0 ? ` (closest: ${closest.join(", ")})` : " (it has no tables)") +
+      ". Correct the name, or remove its settings.",
+  };
+}
+
+/** What the schema of `table` contradicts in its settings; empty when they fit. */
+export function checkSettings(
+  settings: TableSettings,
+  table: TableInput,
+  context: SettingsContext,
+): SettingProblem[] {
+  const problems: SettingProblem[] = [];
+  const columns = table.columns.map((c) => c.name);
+  const has = (name: string): boolean => columns.includes(name);
+  const missing = (column: string, ...path: string[]): void => {
+    const closest = closestNames(column, columns);
+    problems.push({
+      source: settingSource(settings, ...path),
+      problem:
+        `table ${context.keyspace}.${table.name} has no column '${column}'` +
+        (closest.length > 0 ? ` (closest: ${closest.join(", ")})` : "") +
+        ". Correct the name, or remove it.",
+    });
+  };
+  for (const list of ["include", "exclude"] as const) {
+    for (const column of settings[list] ?? []) if (!has(column)) missing(column, list);
+  }
+  for (const { column } of settings.rename ?? []) if (!has(column)) missing(column, "rename", column);
+  // A table synced cannot sync has no key to tell apart: it is skipped, and says why, whatever its settings.
+  if (problems.length > 0 || table.key === undefined) return problems;
+
+  const always = alwaysSynced(table, context.names);
+  for (const column of settings.exclude ?? []) {
+    const role = always.get(column);
+    if (role === undefined) continue;
+    problems.push({
+      source: settingSource(settings, "exclude"),
+      problem:
+        `'${column}' is ${role} of ${table.name}, which every record needs in both stores: key ` +
+        "columns, the timestamp and the tombstone cannot be excluded. Remove it from exclude.",
+    });
+  }
+  const synced = syncedColumns(settings, table, context.names);
+  const renamed = new Map((settings.rename ?? []).map((r) => [r.column, r.field]));
+  for (const { column, field } of settings.rename ?? []) {
+    const at = settingSource(settings, "rename", column);
+    if (!synced.has(column)) {
+      const why = settings.include !== undefined ? "not in include" : "in exclude";
+      problems.push({
+        source: at,
+        problem: `'${column}' is ${why}, so synced writes no field for it to rename. Remove the rename.`,
+      });
+    } else if (field !== column && has(field)) {
+      problems.push({
+        source: at,
+        problem:
+          `'${field}' is the name of another column of ${table.name}` +
+          (renamed.has(field) ? ` (renamed to '${renamed.get(field) ?? ""}' here)` : "") +
+          ", and a document field stands for one column. Choose another field name.",
+      });
+    } else if (field !== column && reservedFields(context).has(field)) {
+      problems.push({
+        source: at,
+        problem:
+          `'${field}' is the ${reservedFields(context).get(field) ?? ""} field of every document. ` +
+          "Choose another field name.",
+      });
+    }
+  }
+  return problems;
+}
+
+/** The columns every record has whatever the settings, with what they are, for messages. */
+function alwaysSynced(table: TableInput, names: ColumnNames): Map<string, string> {
+  const roles = new Map<string, string>();
+  for (const column of table.key === undefined ? [] : keyColumns(table.key)) {
+    roles.set(column.name, "a key column");
+  }
+  roles.set(names.timestamp, "the timestamp column");
+  roles.set(names.tombstone, "the tombstone column");
+  return roles;
+}
+
+/** The field names documents hold beside the columns': the timestamp, tombstone and type fields. */
+function reservedFields(context: SettingsContext): Map<string, string> {
+  const fields = new Map([
+    [context.names.timestamp, "timestamp"],
+    [context.names.tombstone, "tombstone"],
+  ]);
+  if (context.typeField !== undefined) fields.set(context.typeField, "type");
+  return fields;
+}
+
+/** Every column whose value synced carries: the key, timestamp, tombstone and synced content. */
+function syncedColumns(settings: TableSettings, table: TableInput, names: ColumnNames): Set<string> {
+  const synced = new Set(alwaysSynced(table, names).keys());
+  for (const column of syncedContent(settings, table.content)) synced.add(column.name);
+  return synced;
+}
+
+function syncedContent(settings: TableSettings | undefined, content: readonly Column[]): readonly Column[] {
+  const { include, exclude } = settings ?? {};
+  if (include !== undefined) return content.filter((c) => include.includes(c.name));
+  if (exclude !== undefined) return content.filter((c) => !exclude.includes(c.name));
+  return content;
+}
+
+/** What a table's settings change in its plan; a table without settings keeps its plan as it was. */
+export type SettingsPlan = Pick<TablePlan, "contentColumns" | "fields" | "foreignFields">;
+
+/** The plan's columns and fields under `settings`, which checkSettings found to fit the table. */
+export function applySettings(settings: TableSettings | undefined, table: TableInput): SettingsPlan {
+  const contentColumns = syncedContent(settings, table.content);
+  if (settings === undefined) return { contentColumns };
+  const renames = (settings.rename ?? []).filter((r) => r.field !== r.column);
+  const fields = renames.length > 0 ? new Map(renames.map((r) => [r.column, r.field])) : undefined;
+  const listed = settings.include !== undefined;
+  const excluded = table.content.filter((c) => !contentColumns.includes(c)).map((c) => c.name);
+  const foreignFields = listed ? "unlisted" : excluded.length > 0 ? excluded : undefined;
+  return {
+    contentColumns,
+    ...(fields === undefined ? {} : { fields }),
+    ...(foreignFields === undefined ? {} : { foreignFields }),
+  };
+}

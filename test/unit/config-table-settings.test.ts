@@ -1,0 +1,169 @@
+// The config file's `tables:` key: a list selects tables as --tables does, a mapping holds per-table
+// settings, and everything wrong that the file alone shows is refused before anything connects, naming
+// the file and the key path.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseRunFlags } from "../support/flags.js";
+import { fakeFiles } from "../support/fake-files.js";
+import { ConfigError } from "../../src/core/errors.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import type { SyncOptions } from "../../src/config/options.js";
+
+const BASE = ["-k", "app", "-i", "app", "--config", "/etc/s.yaml"];
+
+async function load(yaml: string, argv: string[] = BASE, path = "/etc/s.yaml"): Promise<SyncOptions> {
+  return loadConfig({ flags: await parseRunFlags(argv), env: {}, readFile: fakeFiles({ [path]: yaml }) });
+}
+
+async function refused(promise: Promise<unknown>, ...expected: (string | RegExp)[]): Promise<void> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof ConfigError, `expected a ConfigError, got ${String(caught)}`);
+  assert.equal(caught.kind, "usage");
+  for (const part of expected) {
+    if (typeof part === "string")
+      assert.ok(caught.message.includes(part), `${caught.message}\nlacks: ${part}`);
+    else assert.match(caught.message, part);
+  }
+}
+
+describe("the config file's tables key", () => {
+  it("keeps a list as the selection, with no settings", async () => {
+    const options = await load("tables: [users, orders]\n");
+    assert.deepEqual(options.tables, ["users", "orders"]);
+    assert.equal(options.tableSettings, undefined);
+  });
+
+  it("reads a mapping as per-table settings that select nothing by themselves", async () => {
+    const options = await load(
+      [
+        "tables:",
+        "  users:",
+        "    index: people",
+        "    exclude: [password_hash]",
+        "    rename:",
+        "      email: mail",
+        "      id: user_id",
+        "  orders:",
+        "    include: amount, status",
+        "  audit:",
+        "",
+      ].join("\n"),
+    );
+    assert.deepEqual(options.tables, []);
+    assert.deepEqual(options.tableSettings, [
+      {
+        table: "users",
+        file: "/etc/s.yaml",
+        index: "people",
+        exclude: ["password_hash"],
+        rename: [
+          { column: "email", field: "mail" },
+          { column: "id", field: "user_id" },
+        ],
+      },
+      { table: "orders", file: "/etc/s.yaml", include: ["amount", "status"] },
+      { table: "audit", file: "/etc/s.yaml" },
+    ]);
+  });
+
+  it("takes the same settings from a JSON file, beside a --tables selection", async () => {
+    const options = await load(
+      '{"tables": {"users": {"rename": {"email": "mail"}}}}',
+      [...BASE.slice(0, -1), "/etc/s.json", "--tables", "users"],
+      "/etc/s.json",
+    );
+    assert.deepEqual(options.tables, ["users"]);
+    assert.deepEqual(options.tableSettings, [
+      { table: "users", file: "/etc/s.json", rename: [{ column: "email", field: "mail" }] },
+    ]);
+  });
+
+  it("refuses an unknown setting with the closest one and the key path", async () => {
+    await refused(
+      load("tables:\n  users:\n    renmae:\n      email: mail\n"),
+      "config file /etc/s.yaml, key tables.users.renmae: not a table setting. Did you mean rename?",
+      "index, include, exclude, rename",
+    );
+  });
+
+  it("refuses include and exclude together", async () => {
+    await refused(
+      load("tables:\n  users:\n    include: [a]\n    exclude: [b]\n"),
+      "key tables.users.exclude: include and exclude are both given",
+    );
+  });
+
+  it("refuses two columns renamed to one field", async () => {
+    await refused(
+      load("tables:\n  users:\n    rename:\n      email: mail\n      backup_email: mail\n"),
+      "key tables.users.rename.backup_email: 'email' is renamed to 'mail' too",
+    );
+  });
+
+  it("refuses values of the wrong shape, naming the key", async () => {
+    const cases: [string, string][] = [
+      ["tables:\n  users: people\n", "key tables.users: must be a mapping of settings"],
+      [
+        "tables:\n  users:\n    rename: [email]\n",
+        "key tables.users.rename: must map columns to field names",
+      ],
+      ["tables:\n  users:\n    rename:\n      email: 3\n", "key tables.users.rename.email: must be the name"],
+      [
+        "tables:\n  users:\n    rename:\n      email: a.b\n",
+        'key tables.users.rename.email: "a.b" cannot be',
+      ],
+      [
+        "tables:\n  users:\n    rename:\n      email: _id\n",
+        'key tables.users.rename.email: "_id" cannot be',
+      ],
+      [
+        "tables:\n  users:\n    rename:\n      e-mail: mail\n",
+        'key tables.users.rename.e-mail: "e-mail" is not',
+      ],
+      ["tables:\n  users:\n    include: [1]\n", "key tables.users.include: must be a list of column names"],
+      ["tables:\n  users:\n    exclude: [a b]\n", 'key tables.users.exclude: "a b" is not a column name'],
+      [
+        "tables:\n  users:\n    index: People\n",
+        'key tables.users.index: "People" is not a valid index name',
+      ],
+      ["tables:\n  users:\n    index: [a]\n", "key tables.users.index: must be the name of an index"],
+      ["tables:\n  us-ers:\n    index: a\n", "key tables.us-ers: 'us-ers' is not a table name"],
+      ["tables:\n  users: {}\n  Users: {}\n", "key tables.Users: table users has settings already"],
+    ];
+    for (const [yaml, message] of cases) await refused(load(yaml), message);
+  });
+
+  it("refuses a table's index in the type-field layout, naming where the layout was set", async () => {
+    await refused(
+      load("tables:\n  users:\n    index: people\n", [...BASE, "--layout", "type-field"]),
+      "key tables.users.index: the type-field layout (flag --layout) keeps every table in the one index",
+      "--layout index-per-table",
+    );
+    const options = await load("tables:\n  users:\n    rename:\n      a: b\n", [
+      ...BASE,
+      "--layout",
+      "type-field",
+    ]);
+    assert.equal(options.tableSettings?.length, 1);
+  });
+
+  it("refuses an index that is -i itself, synced's state, or another table's", async () => {
+    await refused(
+      load("tables:\n  users:\n    index: app\n"),
+      "key tables.users.index: 'app' is -i app itself",
+    );
+    await refused(
+      load("tables:\n  users:\n    index: synced-state\n", [...BASE, "--state", "es:synced-state"]),
+      "'synced-state' is where synced keeps its state",
+    );
+    await refused(
+      load("tables:\n  users:\n    index: people\n  staff:\n    index: people\n"),
+      "key tables.staff.index: table users maps to index 'people' too",
+    );
+  });
+});

@@ -1,0 +1,154 @@
+// Documents of a table with settings: renamed columns are written and read under their fields (the
+// key and the timestamp too), the fields synced does not own are read past and written back as they
+// were, and a table without settings is coded as before.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { makeRecord, type SyncRecord } from "../../src/core/record.js";
+import type { TablePlan } from "../../src/reconcile/table-plan.js";
+import { hitToRecord, recordToDocument } from "../../src/stores/search/document-codec.js";
+import { foreignValues } from "../../src/stores/search/document-fields.js";
+import { bulkWrite } from "../../src/stores/search/bulk-write.js";
+import { rangeQuery } from "../../src/stores/search/range-query.js";
+import type { BulkRequest, SearchClient } from "../../src/stores/search/search-client.js";
+import { mappingForTable } from "../../src/stores/search/index-schema.js";
+
+const text = { kind: "native", name: "text" } as const;
+const ID = "7e50f03d-0000-4000-8000-000000000001";
+
+function plan(overrides: Partial<TablePlan> = {}): TablePlan {
+  return {
+    keyspace: "app",
+    table: "users",
+    shape: "latest",
+    timestampType: "timestamp",
+    names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+    key: {
+      partition: [{ name: "tenant", type: text }],
+      clustering: [{ name: "id", type: { kind: "native", name: "uuid" } }],
+    },
+    contentColumns: [
+      { name: "email", type: text },
+      { name: "name", type: text },
+    ],
+    hasTombstone: true,
+    es: { index: "people", idPrefix: "", timestampPrecision: "microsecond" },
+    ...overrides,
+  };
+}
+
+const renamed = plan({
+  fields: new Map([
+    ["id", "user_id"],
+    ["email", "mail"],
+    ["tmstmp", "updated_at"],
+  ]),
+  foreignFields: ["password_hash"],
+});
+const record: SyncRecord = makeRecord(`acme|${ID}`, 1_700_000_000_000_000n, false, {
+  email: "a@x",
+  name: "Ada",
+});
+
+describe("documents of a table with settings", () => {
+  it("are written and read back under the renamed fields, the key included", () => {
+    const document = recordToDocument(renamed, record, record.version);
+    assert.deepEqual(document, {
+      tenant: "acme",
+      user_id: ID,
+      updated_at: "2023-11-14T22:13:20.000000Z",
+      deleted: false,
+      mail: "a@x",
+      name: "Ada",
+    });
+    const back = hitToRecord(renamed, { _id: `acme|${ID}`, _source: document });
+    assert.deepEqual(back, record);
+  });
+
+  it("read past the field of an excluded column, and write it back as it was read", () => {
+    const source = { ...recordToDocument(renamed, record, record.version), password_hash: "kept" };
+    assert.deepEqual(hitToRecord(renamed, { _id: `acme|${ID}`, _source: source }), record);
+    assert.deepEqual(foreignValues(renamed, source), { password_hash: "kept" });
+    assert.equal(foreignValues(plan(), source), undefined);
+  });
+
+  it("still refuse a field that is no column's, saying where a renamed column's value belongs", () => {
+    const source = { ...recordToDocument(renamed, record, record.version), email: "old@x", nick: "A" };
+    const bad = hitToRecord(renamed, { _id: `acme|${ID}`, _source: source });
+    assert.ok("kind" in bad);
+    assert.match(
+      bad.reason,
+      /fields 'email', 'nick' have no column in table app\.users \(column email is field 'mail' in this index\)/,
+    );
+  });
+
+  it("read past every field synced does not own when the columns are listed", () => {
+    const listed = plan({ foreignFields: "unlisted" });
+    const source = { ...recordToDocument(listed, record, record.version), nick: "A", score: 3 };
+    assert.deepEqual(hitToRecord(listed, { _id: `acme|${ID}`, _source: source }), record);
+    assert.deepEqual(foreignValues(listed, source), { nick: "A", score: 3 });
+  });
+
+  it("range over the renamed timestamp field, and map the renamed fields", () => {
+    const query = JSON.stringify(rangeQuery(renamed, { begin: 0n, end: 10n }));
+    assert.match(query, /"updated_at"/);
+    assert.doesNotMatch(query, /tmstmp/);
+    const mapping = mappingForTable(
+      { layout: "index-per-table", index: "app", typeField: "type" },
+      {
+        key: [
+          { name: "tenant", type: text },
+          { name: "user_id", type: { kind: "native", name: "uuid" } },
+        ],
+        timestamp: "updated_at",
+        tombstone: "deleted",
+        content: [{ name: "mail", type: text }],
+      },
+    );
+    assert.deepEqual(Object.keys(mapping.properties).sort(), [
+      "deleted",
+      "mail",
+      "tenant",
+      "updated_at",
+      "user_id",
+    ]);
+  });
+
+  it("keep the search side's own fields when a record replaces the document", async () => {
+    const sent: string[] = [];
+    const client = {
+      bulk: ({ lines }: BulkRequest) => {
+        sent.push(...lines.filter((_, i) => i % 2 === 1).map(String));
+        return Promise.resolve({
+          errors: false,
+          items: [{ index: { status: 200, _seq_no: 2, _primary_term: 1 } }],
+        });
+      },
+    } as unknown as SearchClient;
+    const current = {
+      ...record,
+      token: { documentId: `acme|${ID}`, seqNo: 1, primaryTerm: 1, kept: { password_hash: "kept" } },
+    };
+    const outcomes = await bulkWrite(
+      {
+        client,
+        versioning: "optimistic",
+        concurrency: 1,
+        maxBulkBytes: 1 << 20,
+        maxBulkOperations: 10,
+        maxDocumentBytes: 1 << 20,
+        retry: (operation) => operation(),
+        retryWindowMs: 0,
+      },
+      renamed,
+      [{ record: { ...record, content: { email: "b@x" } }, current, version: record.version + 1n }],
+    );
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ["written"],
+    );
+    const document = JSON.parse(sent[0] ?? "{}") as Record<string, unknown>;
+    assert.equal(document["password_hash"], "kept");
+    assert.equal(document["mail"], "b@x");
+    assert.equal(document["name"], undefined);
+  });
+});
