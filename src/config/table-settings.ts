@@ -71,6 +71,12 @@ const SETTINGS: Parsers = {
   },
   include: columnList,
   exclude: columnList,
+  pipeline(value, at) {
+    if (typeof value !== "string" || value.trim() === "" || /\s/.test(value.trim())) {
+      throw refuse(at, "must be the id of an ingest pipeline, such as add-geo");
+    }
+    return value.trim();
+  },
   rename(value, at) {
     if (!isMapping(value)) throw refuse(at, "must map columns to field names, such as `email: mail`");
     const renames: Rename[] = [];

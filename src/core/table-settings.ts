@@ -21,10 +21,12 @@ export interface TableSettings {
   /** Content columns synced leaves alone in both stores. */
   readonly exclude?: readonly string[];
   readonly rename?: readonly Rename[];
+  /** The ingest pipeline the documents synced writes go through. */
+  readonly pipeline?: string;
 }
 
 /** The names a table's entry may hold: each is one key of TableSettings. */
-export const TABLE_SETTING_NAMES = ["index", "include", "exclude", "rename"] as const;
+export const TABLE_SETTING_NAMES = ["index", "include", "exclude", "rename", "pipeline"] as const;
 export type TableSettingName = (typeof TABLE_SETTING_NAMES)[number];
 
 /** Where a setting (or one column of it, `tables.users.rename.email`) was written. */

@@ -274,6 +274,7 @@ function planOne(
         : {}),
       timestampPrecision:
         type !== undefined && "precision" in type.timestamp ? type.timestamp.precision : "microsecond",
+      ...(settings?.pipeline === undefined ? {} : { pipeline: settings.pipeline }),
     },
   };
   return { kind: "sync", plan, createIndex: type === undefined };

@@ -38,7 +38,8 @@ export interface TablePlan {
   /**
    * Document fields synced does not own: read past rather than refused, and kept as they are when it
    * writes the document. `unlisted`: every field but the synced ones (the table lists its columns in
-   * `include`); a list: the fields of the excluded columns. Absent: none, and a field that is no
+   * `include`, or has a pipeline, which may add fields of its own); a list: the fields of the excluded
+   * columns. Absent: none, and a field that is no
    * column's makes the document a bad record.
    */
   readonly foreignFields?: "unlisted" | readonly string[];
@@ -62,5 +63,7 @@ export interface TablePlan {
       readonly value: string;
     };
     readonly timestampPrecision: VersionPrecision;
+    /** The ingest pipeline every document synced writes goes through (the config file's `pipeline`). */
+    readonly pipeline?: string;
   };
 }

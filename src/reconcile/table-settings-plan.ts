@@ -153,7 +153,8 @@ export function applySettings(settings: TableSettings | undefined, table: TableI
   if (settings === undefined) return { contentColumns };
   const renames = (settings.rename ?? []).filter((r) => r.field !== r.column);
   const fields = renames.length > 0 ? new Map(renames.map((r) => [r.column, r.field])) : undefined;
-  const listed = settings.include !== undefined;
+  // A pipeline may add fields of its own, which synced must neither refuse nor drop.
+  const listed = settings.include !== undefined || settings.pipeline !== undefined;
   const excluded = table.content.filter((c) => !contentColumns.includes(c)).map((c) => c.name);
   const foreignFields = listed ? "unlisted" : excluded.length > 0 ? excluded : undefined;
   return {

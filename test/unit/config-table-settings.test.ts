@@ -87,7 +87,7 @@ describe("the config file's tables key", () => {
     await refused(
       load("tables:\n  users:\n    renmae:\n      email: mail\n"),
       "config file /etc/s.yaml, key tables.users.renmae: not a table setting. Did you mean rename?",
-      "index, include, exclude, rename",
+      "index, include, exclude, rename, pipeline",
     );
   });
 
@@ -132,6 +132,14 @@ describe("the config file's tables key", () => {
         'key tables.users.index: "People" is not a valid index name',
       ],
       ["tables:\n  users:\n    index: [a]\n", "key tables.users.index: must be the name of an index"],
+      [
+        'tables:\n  users:\n    pipeline: ""\n',
+        "key tables.users.pipeline: must be the id of an ingest pipeline",
+      ],
+      [
+        "tables:\n  users:\n    pipeline: a b\n",
+        "key tables.users.pipeline: must be the id of an ingest pipeline",
+      ],
       ["tables:\n  us-ers:\n    index: a\n", "key tables.us-ers: 'us-ers' is not a table name"],
       ["tables:\n  users: {}\n  Users: {}\n", "key tables.Users: table users has settings already"],
     ];

@@ -100,6 +100,13 @@ describe("per-table settings in the plan", () => {
     assert.equal(plan.fields, undefined);
   });
 
+  it("send the documents of a table with a pipeline through it, and leave the fields it adds alone", () => {
+    const plan = planOf(planTables(input([{ table: "users", pipeline: "add-geo" }])), "users");
+    assert.equal(plan.es.pipeline, "add-geo");
+    assert.equal(plan.foreignFields, "unlisted");
+    assert.equal(plan.contentColumns, users.content);
+  });
+
   it("leave a table without settings exactly as it was planned before", () => {
     const without = planOf(planTables(input([])), "orders");
     const beside = planOf(planTables(input([{ table: "users", index: "people" }])), "orders");

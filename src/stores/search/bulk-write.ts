@@ -66,7 +66,11 @@ function operationFor(
   }
   // An existing document is written under its own _id, whatever case it spells the UUID in.
   const id = current?.token.documentId ?? documentId(plan, write.record.id);
-  const target = { _index: plan.es.index, _id: id };
+  const pipeline = plan.es.pipeline;
+  const target =
+    pipeline === undefined
+      ? { _index: plan.es.index, _id: id }
+      : { _index: plan.es.index, _id: id, pipeline };
   let action: BulkAction;
   if (settings.versioning === "external") {
     if (version < 0n) return "external versioning cannot store a version before 1970";

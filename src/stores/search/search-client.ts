@@ -106,9 +106,11 @@ export interface BulkTarget {
  * that exists; `index` writes it, on the conditions given; `delete` removes it.
  */
 export type BulkAction =
-  | { readonly create: BulkTarget }
+  | { readonly create: BulkTarget & { readonly pipeline?: string } }
   | {
       readonly index: BulkTarget & {
+        /** The ingest pipeline the document goes through. */
+        readonly pipeline?: string;
         readonly if_seq_no?: number;
         readonly if_primary_term?: number;
         readonly version?: number;

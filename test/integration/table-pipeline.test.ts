@@ -1,0 +1,135 @@
+// A table whose documents go through an ingest pipeline (the config file's `pipeline` setting), on
+// the real servers: the pipeline's own fields land in each document, are neither refused nor dropped
+// on the way back or on the next write, and the records still converge both ways.
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { Harness, tableStats, totalWritten } from "../support/harness.js";
+
+const PREPARED = { prepare: true } as const;
+
+describe("a table written through an ingest pipeline", () => {
+  let h: Harness;
+  let dir: string;
+  let config: string;
+  let pipeline: string;
+  /** What the pipeline puts in `indexed_by`. */
+  let stamp: unknown;
+  const id = cassandra.types.Uuid.random().toString();
+
+  /** A request to the search node's REST API, as an operator would make it. */
+  const rest = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const auth = `${h.servers.elasticsearchUsername}:${h.servers.elasticsearchPassword}`;
+    const response = await fetch(new URL(path, h.servers.elasticsearchUrl), {
+      method,
+      headers: {
+        "content-type": "application/json",
+        authorization: `Basic ${Buffer.from(auth).toString("base64")}`,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
+    return JSON.parse(text) as unknown;
+  };
+
+  before(async () => {
+    h = await Harness.create("pipeline");
+    dir = await mkdtemp(join(tmpdir(), "table-pipeline-"));
+    pipeline = `${h.index}_stamp`;
+    // The integ-test distributions carry few processors: Elasticsearch's only the security one.
+    const nodes = (await rest("GET", "/_nodes/ingest?filter_path=nodes.*.ingest.processors")) as {
+      nodes: Record<string, { ingest: { processors: { type: string }[] } }>;
+    };
+    const types = new Set(Object.values(nodes.nodes).flatMap((n) => n.ingest.processors.map((p) => p.type)));
+    const processor = types.has("set")
+      ? { set: { field: "indexed_by", value: "the pipeline" } }
+      : { set_security_user: { field: "indexed_by", properties: ["username"] } };
+    stamp = types.has("set") ? "the pipeline" : { username: h.servers.elasticsearchUsername };
+    await rest("PUT", `/_ingest/pipeline/${pipeline}`, {
+      description: "marks what it indexed",
+      processors: [processor],
+    });
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.notes (id uuid PRIMARY KEY, tmstmp timestamp, body text)`,
+    );
+    config = join(dir, "synced.yaml");
+    await writeFile(config, ["tables:", "  notes:", `    pipeline: ${pipeline}`, ""].join("\n"));
+  });
+  after(async () => {
+    await rest("DELETE", `/_ingest/pipeline/${pipeline}`).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+    await h.cleanup();
+  });
+
+  const run = (extra: readonly string[] = []) => h.run(["--config", config, ...extra]);
+  const document = async (): Promise<Record<string, unknown> | undefined> =>
+    (await h.es.get<Record<string, unknown>>({ index: `${h.index}-notes`, id }))._source;
+
+  it("sends each document through the pipeline, and a rerun finds nothing to write or refuse", async () => {
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.notes (id, tmstmp, body) VALUES (?, ?, 'first')`,
+      [id, new Date(Date.now() - 60_000)],
+      PREPARED,
+    );
+    const first = await run();
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    assert.equal(tableStats(first.summary, "notes", "to-es")["written"], 1);
+    const doc = await document();
+    assert.deepEqual(Object.keys(doc ?? {}).sort(), ["body", "id", "indexed_by", "tmstmp"]);
+    assert.deepEqual([doc?.["body"], doc?.["indexed_by"]], ["first", stamp]);
+
+    const rerun = await run(["-b", "0"]);
+    assert.equal(rerun.code, EXIT.success, JSON.stringify(rerun.summary));
+    assert.equal(totalWritten(rerun.summary), 0, JSON.stringify(rerun.summary));
+  });
+
+  it("copies a newer document back to Cassandra, and a newer row over the document, keeping the pipeline's field", async () => {
+    await h.es.index({
+      index: `${h.index}-notes`,
+      id,
+      document: {
+        id,
+        tmstmp: new Date(Date.now() - 30_000).toISOString(),
+        body: "edited",
+        indexed_by: stamp,
+      },
+      refresh: true,
+    });
+    const back = await run();
+    assert.equal(back.code, EXIT.success, JSON.stringify(back.summary));
+    assert.equal(
+      tableStats(back.summary, "notes", "to-cassandra")["written"],
+      1,
+      JSON.stringify(back.summary),
+    );
+    const row = await h.cassandra.execute(
+      `SELECT body FROM ${h.keyspace}.notes WHERE id = ?`,
+      [id],
+      PREPARED,
+    );
+    assert.equal(row.rows[0]?.get("body"), "edited");
+
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.notes (id, tmstmp, body) VALUES (?, ?, 'from cassandra')`,
+      [id, new Date(Date.now() - 10_000)],
+      PREPARED,
+    );
+    const forth = await run();
+    assert.equal(forth.code, EXIT.success, JSON.stringify(forth.summary));
+    const doc = await document();
+    assert.deepEqual([doc?.["body"], doc?.["indexed_by"]], ["from cassandra", stamp]);
+  });
+
+  it("refuses a pipeline setting that names no pipeline id, with exit 2 and the key to fix", async () => {
+    const bad = join(dir, "bad.yaml");
+    await writeFile(bad, ["tables:", "  notes:", '    pipeline: ""', ""].join("\n"));
+    const result = await h.cli([...h.baseArgs(), "--config", bad]);
+    assert.equal(result.code, EXIT.usage, result.stderr);
+    assert.match(result.stderr, /key tables\.notes\.pipeline: must be the id of an ingest pipeline/);
+  });
+});
