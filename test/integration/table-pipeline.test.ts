@@ -17,7 +17,8 @@ describe("a table written through an ingest pipeline", () => {
   let dir: string;
   let config: string;
   let pipeline: string;
-  /** What the pipeline puts in `indexed_by`. */
+  /** The processor that adds `indexed_by`, and what it puts there; none on a node without one. */
+  let processor: Record<string, unknown> | undefined;
   let stamp: unknown;
   const id = cassandra.types.Uuid.random().toString();
 
@@ -41,19 +42,25 @@ describe("a table written through an ingest pipeline", () => {
     h = await Harness.create("pipeline");
     dir = await mkdtemp(join(tmpdir(), "table-pipeline-"));
     pipeline = `${h.index}_stamp`;
-    // The integ-test distributions carry few processors: Elasticsearch's only the security one.
+    // The integ-test distributions carry few processors: Elasticsearch's only its security one,
+    // OpenSearch 2's none at all (its tests that need a pipeline skip there).
     const nodes = (await rest("GET", "/_nodes/ingest?filter_path=nodes.*.ingest.processors")) as {
       nodes: Record<string, { ingest: { processors: { type: string }[] } }>;
     };
     const types = new Set(Object.values(nodes.nodes).flatMap((n) => n.ingest.processors.map((p) => p.type)));
-    const processor = types.has("set")
-      ? { set: { field: "indexed_by", value: "the pipeline" } }
-      : { set_security_user: { field: "indexed_by", properties: ["username"] } };
-    stamp = types.has("set") ? "the pipeline" : { username: h.servers.elasticsearchUsername };
-    await rest("PUT", `/_ingest/pipeline/${pipeline}`, {
-      description: "marks what it indexed",
-      processors: [processor],
-    });
+    if (types.has("set")) {
+      processor = { set: { field: "indexed_by", value: "the pipeline" } };
+      stamp = "the pipeline";
+    } else if (types.has("set_security_user")) {
+      processor = { set_security_user: { field: "indexed_by", properties: ["username"] } };
+      stamp = { username: h.servers.elasticsearchUsername };
+    }
+    if (processor !== undefined) {
+      await rest("PUT", `/_ingest/pipeline/${pipeline}`, {
+        description: "marks what it indexed",
+        processors: [processor],
+      });
+    }
     await h.cassandra.execute(
       `CREATE TABLE ${h.keyspace}.notes (id uuid PRIMARY KEY, tmstmp timestamp, body text)`,
     );
@@ -61,7 +68,7 @@ describe("a table written through an ingest pipeline", () => {
     await writeFile(config, ["tables:", "  notes:", `    pipeline: ${pipeline}`, ""].join("\n"));
   });
   after(async () => {
-    await rest("DELETE", `/_ingest/pipeline/${pipeline}`).catch(() => undefined);
+    if (processor !== undefined) await rest("DELETE", `/_ingest/pipeline/${pipeline}`);
     await rm(dir, { recursive: true, force: true });
     await h.cleanup();
   });
@@ -70,7 +77,11 @@ describe("a table written through an ingest pipeline", () => {
   const document = async (): Promise<Record<string, unknown> | undefined> =>
     (await h.es.get<Record<string, unknown>>({ index: `${h.index}-notes`, id }))._source;
 
-  it("sends each document through the pipeline, and a rerun finds nothing to write or refuse", async () => {
+  it("sends each document through the pipeline, and a rerun finds nothing to write or refuse", async (t) => {
+    if (processor === undefined) {
+      t.skip("this node has no ingest processor that adds a field");
+      return;
+    }
     await h.cassandra.execute(
       `INSERT INTO ${h.keyspace}.notes (id, tmstmp, body) VALUES (?, ?, 'first')`,
       [id, new Date(Date.now() - 60_000)],
@@ -88,7 +99,11 @@ describe("a table written through an ingest pipeline", () => {
     assert.equal(totalWritten(rerun.summary), 0, JSON.stringify(rerun.summary));
   });
 
-  it("copies a newer document back to Cassandra, and a newer row over the document, keeping the pipeline's field", async () => {
+  it("copies a newer document back to Cassandra, and a newer row over the document, keeping the pipeline's field", async (t) => {
+    if (processor === undefined) {
+      t.skip("this node has no ingest processor that adds a field");
+      return;
+    }
     await h.es.index({
       index: `${h.index}-notes`,
       id,
