@@ -11,12 +11,10 @@ import { EXIT } from "../../src/cli/exit-codes.js";
 import { parseStateLocation, type StateLocation } from "../../src/core/state-location.js";
 import { openStateStore } from "../../src/state/open-state-store.js";
 import type { Lease, LeaseResult, StateStore } from "../../src/state/state-store.js";
-import { connectSearch } from "../../src/cli/connections.js";
-import type { SearchClient } from "../../src/stores/search/search-client.js";
 import { Harness } from "../support/harness.js";
 import { lostAnswerRelay, type RelayedRequest } from "../support/lost-answer.js";
 import { lostCqlAnswerRelay, type CqlRequest } from "../support/lost-cql-answer.js";
-import { cassandraOptions } from "../support/servers.js";
+import { cassandraOptions, connectTestSearchClient } from "../support/servers.js";
 
 const HOUR = 3_600_000;
 let keys = 0;
@@ -130,7 +128,7 @@ const backends: Backend[] = [
     async open(h, write) {
       const node = new URL(h.servers.elasticsearchUrl);
       const relay = await lostAnswerRelay(node.hostname, Number(node.port), httpWrite(write));
-      const client = await searchClient(h, `http://127.0.0.1:${relay.port}`);
+      const client = await connectTestSearchClient(`http://127.0.0.1:${relay.port}`);
       const location = stateLocation(h, "elasticsearch");
       const direct = await openStateStore(location, { elasticsearch: h.search }, { replicas: 0 });
       const relayed = await openStateStore(location, { elasticsearch: client });
@@ -153,23 +151,6 @@ const backends: Backend[] = [
 ];
 
 const cleanups: (() => Promise<void>)[] = [];
-
-function searchClient(h: Harness, url: string): Promise<SearchClient> {
-  return connectSearch(
-    {
-      nodes: [url],
-      product: "auto",
-      versioning: "optimistic",
-      auth: {
-        kind: "basic",
-        username: h.servers.elasticsearchUsername,
-        password: h.servers.elasticsearchPassword,
-      },
-      tls: { insecure: false },
-    },
-    10_000,
-  );
-}
 
 describe("a lease write whose answer is lost", () => {
   let h: Harness;

@@ -12,11 +12,10 @@ import { defaultDeadLetterLocation } from "../../src/core/state-location.js";
 import { openDeadLetterStore } from "../../src/deadletter/dead-letter-location.js";
 import { storedLetter } from "../../src/deadletter/dead-letter-store.js";
 import { openStateStore, type StateClients } from "../../src/state/open-state-store.js";
-import { connectSearch } from "../../src/cli/connections.js";
 import { Harness } from "../support/harness.js";
 import { lostAnswerRelay, type RelayedRequest } from "../support/lost-answer.js";
 import { lostCqlAnswerRelay, type CqlRequest } from "../support/lost-cql-answer.js";
-import { cassandraOptions } from "../support/servers.js";
+import { cassandraOptions, connectTestSearchClient } from "../support/servers.js";
 
 /** The request whose answer is lost. */
 type Lost = "open" | "checkpoint" | "dead letters";
@@ -88,20 +87,7 @@ const backends: Backend[] = [
     async relay(h, lost) {
       const node = new URL(h.servers.elasticsearchUrl);
       const relay = await lostAnswerRelay(node.hostname, Number(node.port), httpRequest(lost));
-      const client = await connectSearch(
-        {
-          nodes: [`http://127.0.0.1:${relay.port}`],
-          product: "auto",
-          versioning: "optimistic",
-          auth: {
-            kind: "basic",
-            username: h.servers.elasticsearchUsername,
-            password: h.servers.elasticsearchPassword,
-          },
-          tls: { insecure: false },
-        },
-        10_000,
-      );
+      const client = await connectTestSearchClient(`http://127.0.0.1:${relay.port}`);
       cleanups.push(async () => {
         await client.close();
         await relay.close();

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import type { ClientOptions as ElasticsearchOptions } from "@elastic/elasticsearch";
 import cassandra from "cassandra-driver";
 import { connectSearch } from "../../src/cli/connections.js";
+import type { SearchClient } from "../../src/stores/search/search-client.js";
 import { searchFixture, type SearchFixture } from "./search-fixture.js";
 
 export interface TestServers {
@@ -87,14 +88,14 @@ export function elasticsearchOptions(extra: ElasticsearchOptions = {}): Elastics
 }
 
 /**
- * synced's own client for the test search server, whichever product answers there (Elasticsearch
- * or OpenSearch), so the same tests run against each, with the fixture that arranges data there.
+ * synced's own client for the test search server, or for a relay in front of it at `url`, with the
+ * tests' login, whichever product answers there.
  */
-export async function connectTestSearch(): Promise<SearchFixture> {
+export function connectTestSearchClient(url = testServers().elasticsearchUrl): Promise<SearchClient> {
   const servers = testServers();
-  const client = await connectSearch(
+  return connectSearch(
     {
-      nodes: [servers.elasticsearchUrl],
+      nodes: [url],
       product: "auto",
       versioning: "optimistic",
       auth: {
@@ -106,5 +107,12 @@ export async function connectTestSearch(): Promise<SearchFixture> {
     },
     10_000,
   );
-  return searchFixture(client);
+}
+
+/**
+ * synced's own client for the test search server, whichever product answers there (Elasticsearch
+ * or OpenSearch), so the same tests run against each, with the fixture that arranges data there.
+ */
+export async function connectTestSearch(): Promise<SearchFixture> {
+  return searchFixture(await connectTestSearchClient());
 }
