@@ -39,8 +39,7 @@ export interface TablePlan {
    * Document fields synced does not own: read past rather than refused, and kept as they are when it
    * writes the document. `unlisted`: every field but the synced ones (the table lists its columns in
    * `include`, or has a pipeline, which may add fields of its own); a list: the fields of the excluded
-   * columns. Absent: none, and a field that is no
-   * column's makes the document a bad record.
+   * columns. Absent: none, and a field that is no column's makes the document a bad record.
    */
   readonly foreignFields?: "unlisted" | readonly string[];
   /** Whether the table has the tombstone column; without it, deletes cannot be stored there. */
