@@ -65,8 +65,16 @@ export function checkSettings(
     for (const column of settings[list] ?? []) if (!has(column)) missing(column, list);
   }
   for (const { column } of settings.rename ?? []) if (!has(column)) missing(column, "rename", column);
-  // A table synced cannot sync has no key to tell apart: it is skipped, and says why, whatever its settings.
-  if (problems.length > 0 || table.key === undefined) return problems;
+  for (const role of ["timestamp", "tombstone"] as const) {
+    const column = settings[role];
+    if (column !== undefined && !has(column)) missing(column, role);
+  }
+  for (const column of settings.id ?? []) if (!has(column)) missing(column, "id");
+  if (problems.length > 0) return problems;
+  const roles = ownRoles(settings, table, context.keyspace);
+  // A table synced cannot sync has no key to tell apart: it is skipped, and says why, whatever its
+  // settings, unless they name its key or version columns, which say it was meant to be synced.
+  if (roles.length > 0 || table.key === undefined) return roles;
 
   const always = alwaysSynced(table, context.names);
   for (const column of settings.exclude ?? []) {
@@ -107,6 +115,35 @@ export function checkSettings(
     }
   }
   return problems;
+}
+
+/**
+ * What the schema contradicts in the columns a table's settings give their roles: a table whose
+ * shape they leave unsupported, or an id that is not its key.
+ */
+function ownRoles(settings: TableSettings, table: TableInput, keyspace: string): SettingProblem[] {
+  const own = (["timestamp", "id", "tombstone"] as const).find((role) => settings[role] !== undefined);
+  if (own === undefined) return [];
+  if (!table.shape.supported) {
+    return [
+      {
+        source: settingSource(settings, own),
+        problem:
+          `${table.shape.reason}, so ${keyspace}.${table.name} cannot be synced as its settings say. ` +
+          "Correct the setting, or remove the table's settings to leave it out.",
+      },
+    ];
+  }
+  const key = table.key === undefined ? [] : keyColumns(table.key).map((c) => c.name);
+  if (settings.id === undefined || settings.id.join() === key.join()) return [];
+  return [
+    {
+      source: settingSource(settings, "id"),
+      problem:
+        `the key of ${keyspace}.${table.name} is (${key.join(", ")}), not (${settings.id.join(", ")}): ` +
+        "id lists the primary key's columns in order, without the timestamp. Correct it, or remove it.",
+    },
+  ];
 }
 
 /** The columns every record has whatever the settings, with what they are, for messages. */

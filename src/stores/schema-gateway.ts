@@ -16,7 +16,7 @@ import { searchFailure } from "./search/search-failure.js";
 import { idPrefixForTable, indexForTable, type LayoutSettings } from "./search/index-layout.js";
 import { discoverTypes, ensureTableIndex, type TableOverrides } from "./search/index-schema.js";
 import { fieldOf } from "./search/document-fields.js";
-import type { TableSettings } from "../core/table-settings.js";
+import { settingsOf, tableColumnNames, type TableSettings } from "../core/table-settings.js";
 import { formatCqlType, formatCreateType, type UdtType } from "../core/cql-type.js";
 import { quoteIdentifier } from "../core/cql-identifier.js";
 import { keyColumns } from "../core/table-key.js";
@@ -25,7 +25,10 @@ import { cqlTypeForMapping } from "./values/es-mapping.js";
 export interface SchemaSettings {
   readonly keyspace: string;
   readonly layout: LayoutSettings;
-  /** The names a table's shape is read with: which columns are the id, the version, the tombstone. */
+  /**
+   * The names a table's shape is read with: which columns are the id, the version, the tombstone,
+   * unless the table's settings name its own.
+   */
   readonly names: ColumnNames;
   /** What the Cassandra cluster can do (connect.ts's clusterCapabilities). */
   readonly capabilities: CassandraCapabilities;
@@ -58,8 +61,9 @@ function tableOverrides(settings: Omit<SchemaSettings, "capabilities">): TableOv
   for (const table of settings.tableSettings ?? []) {
     const name = table.table.toLowerCase();
     if (table.index !== undefined) indices.set(name, table.index);
-    const field = table.rename?.find((r) => r.column === settings.names.timestamp)?.field;
-    if (field !== undefined) timestampFields.set(name, field);
+    const column = tableColumnNames(settings.names, table).timestamp;
+    const field = table.rename?.find((r) => r.column === column)?.field ?? column;
+    if (field !== settings.names.timestamp) timestampFields.set(name, field);
   }
   return { indices, timestampFields };
 }
@@ -76,7 +80,10 @@ export class StoreSchemaGateway implements SchemaGateway {
     const s = this.settings;
     const [keyspace, discovery] = await Promise.all([
       rethrowing(
-        () => readKeyspaceSchema(this.cassandra, s.keyspace, s.names),
+        () =>
+          readKeyspaceSchema(this.cassandra, s.keyspace, (table) =>
+            tableColumnNames(s.names, settingsOf(s.tableSettings, table)),
+          ),
         (error) =>
           cassandraFailure(error, `read the schema of keyspace ${s.keyspace}`, () =>
             hostStates(this.cassandra),
@@ -149,7 +156,8 @@ export class StoreSchemaGateway implements SchemaGateway {
 
   /** The seed's shape: one row per version, PRIMARY KEY ((id), tmstmp) with a timeuuid, plus a tombstone. */
   async createTable(name: string, index: string): Promise<void> {
-    const { keyspace, names, layout } = this.settings;
+    const { keyspace, layout } = this.settings;
+    const names = tableColumnNames(this.settings.names, settingsOf(this.settings.tableSettings, name));
     const mapping = await rethrowing(
       () => this.elasticsearch.readMappings({ index }),
       (error) => searchFailure(error, `read the mapping of index ${index}`, this.elasticsearch.productName),

@@ -231,6 +231,88 @@ describe("per-table settings in the plan", () => {
     );
   });
 
+  it("give a table its own timestamp and tombstone columns, and check its own id against its key", () => {
+    const events: TableInput = {
+      name: "events",
+      shape: { supported: true, shape: "latest", timestampType: "timestamp", hasTombstone: true },
+      key: {
+        partition: [{ name: "account", type: text }],
+        clustering: [{ name: "event_id", type: { kind: "native", name: "bigint" } }],
+      },
+      content: [{ name: "body", type: text }],
+      columns: ["account", "event_id", "updated_at", "removed", "body"].map((name) => ({ name })),
+    };
+    const own = { table: "events", timestamp: "updated_at", tombstone: "removed" };
+    const entries = planTables(input([{ ...own, id: ["account", "event_id"] }], { tables: [events, users] }));
+    assert.deepEqual(problems(entries), []);
+    assert.deepEqual(planOf(entries, "events").names, {
+      id: "id",
+      timestamp: "updated_at",
+      tombstone: "removed",
+    });
+    // The other tables keep the flags' names.
+    assert.equal(planOf(entries, "users").names.timestamp, "tmstmp");
+
+    const wrongId = planTables(input([{ ...own, id: ["event_id"] }], { tables: [events] }));
+    assert.deepEqual(problems(wrongId), [
+      {
+        key: "tables.events.id",
+        problem:
+          "the key of app.events is (account, event_id), not (event_id): id lists the primary key's " +
+          "columns in order, without the timestamp. Correct it, or remove it.",
+      },
+    ]);
+    const missing = planTables(input([{ ...own, timestamp: "updated" }], { tables: [events] }));
+    assert.deepEqual(
+      problems(missing).map((p) => p.key),
+      ["tables.events.timestamp"],
+    );
+    assert.match(problems(missing)[0]?.problem ?? "", /no column 'updated' \(closest: updated_at\)/);
+  });
+
+  it("refuse a table its own columns leave unsupported, instead of skipping it", () => {
+    const broken: TableInput = {
+      name: "events",
+      shape: { supported: false, reason: "'body' is text, not timeuuid or timestamp" },
+      content: [],
+      columns: ["id", "body"].map((name) => ({ name })),
+    };
+    assert.deepEqual(
+      problems(planTables(input([{ table: "events", timestamp: "body" }], { tables: [broken] }))),
+      [
+        {
+          key: "tables.events.timestamp",
+          problem:
+            "'body' is text, not timeuuid or timestamp, so app.events cannot be synced as its settings say. " +
+            "Correct the setting, or remove the table's settings to leave it out.",
+        },
+      ],
+    );
+  });
+
+  it("do not ask a table with its own timestamp for the flag's column", () => {
+    const events: TableInput = {
+      ...users,
+      name: "events",
+      columns: ["id", "updated_at", "deleted", "email", "name", "password_hash"].map((name) => ({ name })),
+    };
+    const given = { kind: "flag", flag: "--timestamp-column" } as const;
+    const only = input([{ table: "events", timestamp: "updated_at" }], {
+      tables: [events],
+      columnSources: { id: { kind: "default" }, timestamp: given, tombstone: { kind: "default" } },
+    });
+    assert.deepEqual(
+      planTables(only).filter((e) => e.kind === "unknown-column"),
+      [],
+    );
+    // Beside a table that uses the flag and lacks its column, the flag is still a typo.
+    const both = planTables({ ...only, tables: [events, { ...users, columns: [{ name: "id" }] }] });
+    assert.deepEqual(
+      both.flatMap((e) => (e.kind === "unknown-column" ? [e.column] : [])),
+      ["timestamp"],
+    );
+  });
+
   it("refuse an index another synced table has", () => {
     const found = problems(planTables(input([{ table: "users", index: "app-orders" }])));
     assert.deepEqual(found, [
