@@ -27,7 +27,7 @@ describe("a table's own id, timestamp and tombstone columns", () => {
     return path;
   };
   const run = (...args: string[]) => h.run(["--config", settings, "-b", "0", ...args]);
-  const event = async (account: string, eventId: number): Promise<cassandra.types.Row | undefined> => {
+  const event = async (account: string, eventId: bigint): Promise<cassandra.types.Row | undefined> => {
     const result = await h.cassandra.execute(
       `SELECT updated_at, removed, body FROM ${h.keyspace}.events WHERE account = ? AND event_id = ?`,
       [account, eventId],
@@ -65,7 +65,7 @@ describe("a table's own id, timestamp and tombstone columns", () => {
     const written = at(300);
     await h.cassandra.execute(
       `INSERT INTO ${h.keyspace}.events (account, event_id, updated_at, body) VALUES (?, ?, ?, ?)`,
-      ["acme", 1, written, "opened"],
+      ["acme", 1n, written, "opened"],
       PREPARED,
     );
     await h.cassandra.execute(
@@ -100,7 +100,7 @@ describe("a table's own id, timestamp and tombstone columns", () => {
     });
     await h.cassandra.execute(
       `INSERT INTO ${h.keyspace}.events (account, event_id, updated_at, body) VALUES (?, ?, ?, ?)`,
-      ["acme", 2, at(30), "newest in Cassandra"],
+      ["acme", 2n, at(30), "newest in Cassandra"],
       PREPARED,
     );
     await h.es.index({
@@ -111,8 +111,8 @@ describe("a table's own id, timestamp and tombstone columns", () => {
     });
     const result = await run();
     assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
-    assert.equal((await event("acme", 1))?.get("body"), "edited");
-    assert.equal((await event("acme", 2))?.get("body"), "newest in Cassandra");
+    assert.equal((await event("acme", 1n))?.get("body"), "edited");
+    assert.equal((await event("acme", 2n))?.get("body"), "newest in Cassandra");
     const doc = await h.es.get<Record<string, unknown>>({ index: `${h.index}-events`, id: "acme|2" });
     assert.equal(doc._source?.["body"], "newest in Cassandra");
   });
@@ -126,7 +126,7 @@ describe("a table's own id, timestamp and tombstone columns", () => {
     });
     const result = await run();
     assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
-    assert.equal((await event("acme", 1))?.get("removed"), true);
+    assert.equal((await event("acme", 1n))?.get("removed"), true);
   });
 
   it("finds nothing to write when run again over the same range", async () => {
