@@ -22,6 +22,11 @@ interface VerifyJson {
   readonly sides: readonly { readonly side: string; readonly scanned: number; readonly equal: number }[];
 }
 
+interface PlanJson {
+  readonly dryRun: boolean;
+  readonly decisions: readonly { readonly direction: string; readonly id: string; readonly action: string }[];
+}
+
 describe("a table routed by a key column", () => {
   let h: Harness;
   let dir: string;
@@ -193,6 +198,17 @@ describe("a table routed by a key column", () => {
         ["cassandra", records, records],
         ["elasticsearch", records, records],
       ],
+    );
+  });
+
+  it("plans no write over the whole range, each document looked up on its tenant's shard", async () => {
+    const result = await h.cli(["plan", ...h.baseArgs(), "--config", config, "-b", "0", "--json"]);
+    assert.equal(result.code, EXIT.success, result.stdout + result.stderr);
+    const plan = JSON.parse(result.stdout) as PlanJson;
+    assert.equal(plan.dryRun, true);
+    assert.deepEqual(
+      plan.decisions.filter((d) => d.action === "write").map((d) => `${d.direction} ${d.id}`),
+      [],
     );
   });
 
