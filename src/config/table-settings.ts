@@ -85,6 +85,12 @@ const SETTINGS: Parsers = {
     }
     return value.trim();
   },
+  routing(value, at) {
+    if (typeof value !== "string") {
+      throw refuse(at, "must be the name of one of the table's key columns, such as tenant");
+    }
+    return columnName(at, value);
+  },
   rename(value, at) {
     if (!isMapping(value)) throw refuse(at, "must map columns to field names, such as `email: mail`");
     const renames: Rename[] = [];

@@ -1,6 +1,7 @@
-// What the config file's `tables:` mapping says of one table: where it lives on the search side and
-// which of its columns are synced, under which field names. The options layer parses it, the engine
-// checks it against the schema and turns it into the table's plan, and the adapters follow the plan.
+// What the config file's `tables:` mapping says of one table: where it lives on the search side (its
+// index, pipeline and routing) and which of its columns are synced, under which field names. The
+// options layer parses it, the engine checks it against the schema and turns it into the table's plan,
+// and the adapters follow the plan.
 import type { OptionSource } from "./errors.js";
 
 /** A column whose document field has another name. */
@@ -29,6 +30,8 @@ export interface TableSettings {
   readonly timestamp?: string;
   /** The table's delete marker column, instead of --tombstone-column. */
   readonly tombstone?: string;
+  /** The key column whose value routes each document to its shard. */
+  readonly routing?: string;
 }
 
 /** The names a table's entry may hold: each is one key of TableSettings. */
@@ -41,6 +44,7 @@ export const TABLE_SETTING_NAMES = [
   "exclude",
   "rename",
   "pipeline",
+  "routing",
 ] as const;
 export type TableSettingName = (typeof TABLE_SETTING_NAMES)[number];
 

@@ -280,6 +280,7 @@ function planOne(
       timestampPrecision:
         type !== undefined && "precision" in type.timestamp ? type.timestamp.precision : "microsecond",
       ...(settings?.pipeline === undefined ? {} : { pipeline: settings.pipeline }),
+      ...(settings?.routing === undefined ? {} : { routing: settings.routing }),
     },
   };
   return { kind: "sync", plan, createIndex: type === undefined };

@@ -1,6 +1,7 @@
 // A table's settings from the config file (core/table-settings.ts) checked against its schema, and
-// what they make of its plan: the content columns synced, the fields they become, and the document
-// fields synced leaves alone. Pure, like the rest of the plan.
+// what they make of its plan: the content columns synced, the fields they become, the document
+// fields synced leaves alone, and the key column that routes the documents. Pure, like the rest of
+// the plan.
 import { closestNames } from "../core/did-you-mean.js";
 import type { OptionSource } from "../core/errors.js";
 import { keyColumns } from "../core/table-key.js";
@@ -65,6 +66,16 @@ export function checkSettings(
     for (const column of settings[list] ?? []) if (!has(column)) missing(column, list);
   }
   for (const { column } of settings.rename ?? []) if (!has(column)) missing(column, "rename", column);
+  const routing = settings.routing;
+  const renamedTo = settings.rename?.find((r) => r.field === routing && r.column !== routing);
+  if (routing !== undefined && renamedTo !== undefined && !has(routing)) {
+    problems.push({
+      source: settingSource(settings, "routing"),
+      problem:
+        `'${routing}' is the field column '${renamedTo.column}' is renamed to, and routing names the ` +
+        `column. Write routing: ${renamedTo.column}.`,
+    });
+  } else if (routing !== undefined && !has(routing)) missing(routing, "routing");
   for (const role of ["timestamp", "tombstone"] as const) {
     const column = settings[role];
     if (column !== undefined && !has(column)) missing(column, role);
@@ -85,6 +96,16 @@ export function checkSettings(
       problem:
         `'${column}' is ${role} of ${table.name}, which every record needs in both stores: key ` +
         "columns, the timestamp and the tombstone cannot be excluded. Remove it from exclude.",
+    });
+  }
+  const keys = keyColumns(table.key).map((c) => c.name);
+  if (routing !== undefined && !keys.includes(routing)) {
+    problems.push({
+      source: settingSource(settings, "routing"),
+      problem:
+        `'${routing}' is not a key column of ${table.name}, whose key is (${keys.join(", ")}): a value ` +
+        "that can change between writes would move the document to another shard and leave its old " +
+        "copy behind. Route by one of the key columns.",
     });
   }
   const synced = syncedColumns(settings, table, context.names);

@@ -116,6 +116,7 @@ export class StoreSchemaGateway implements SchemaGateway {
         timestamp: field(plan.names.timestamp),
         tombstone: field(plan.names.tombstone),
         content: plan.contentColumns.map((c) => ({ ...c, name: field(c.name) })),
+        routed: plan.es.routing !== undefined,
       });
     } catch (error) {
       const failure = searchFailure(

@@ -50,6 +50,7 @@ describe("the config file's tables key", () => {
         "      id: user_id",
         "  orders:",
         "    include: amount, status",
+        "    routing: tenant",
         "  audit:",
         "",
       ].join("\n"),
@@ -66,7 +67,7 @@ describe("the config file's tables key", () => {
           { column: "id", field: "user_id" },
         ],
       },
-      { table: "orders", file: "/etc/s.yaml", include: ["amount", "status"] },
+      { table: "orders", file: "/etc/s.yaml", include: ["amount", "status"], routing: "tenant" },
       { table: "audit", file: "/etc/s.yaml" },
     ]);
   });
@@ -87,7 +88,7 @@ describe("the config file's tables key", () => {
     await refused(
       load("tables:\n  users:\n    renmae:\n      email: mail\n"),
       "config file /etc/s.yaml, key tables.users.renmae: not a table setting. Did you mean rename?",
-      "index, id, timestamp, tombstone, include, exclude, rename, pipeline",
+      "index, id, timestamp, tombstone, include, exclude, rename, pipeline, routing",
     );
   });
 
@@ -169,6 +170,15 @@ describe("the config file's tables key", () => {
         "tables:\n  users:\n    pipeline: a b\n",
         "key tables.users.pipeline: must be the id of an ingest pipeline",
       ],
+      [
+        "tables:\n  users:\n    routing: [tenant]\n",
+        "key tables.users.routing: must be the name of one of the table's key columns, such as tenant",
+      ],
+      [
+        "tables:\n  users:\n    routing: 3\n",
+        "key tables.users.routing: must be the name of one of the table's key columns",
+      ],
+      ["tables:\n  users:\n    routing: a b\n", 'key tables.users.routing: "a b" is not a column name'],
       ["tables:\n  us-ers:\n    index: a\n", "key tables.us-ers: 'us-ers' is not a table name"],
       ["tables:\n  users: {}\n  Users: {}\n", "key tables.Users: table users has settings already"],
     ];

@@ -20,6 +20,17 @@ const users: TableInput = {
   columns: ["id", "tmstmp", "deleted", "email", "name", "password_hash"].map((name) => ({ name })),
 };
 const orders: TableInput = { ...users, name: "orders" };
+/** accounts: key ((tenant), user_id), timestamp tmstmp, tombstone deleted, content name. */
+const accounts: TableInput = {
+  name: "accounts",
+  shape: users.shape,
+  key: {
+    partition: [{ name: "tenant", type: text }],
+    clustering: [{ name: "user_id", type: { kind: "native", name: "int" } }],
+  },
+  content: [{ name: "name", type: text }],
+  columns: ["tenant", "user_id", "tmstmp", "deleted", "name"].map((name) => ({ name })),
+};
 
 function input(
   tableSettings: readonly Omit<TableSettings, "file">[],
@@ -105,6 +116,53 @@ describe("per-table settings in the plan", () => {
     assert.equal(plan.es.pipeline, "add-geo");
     assert.equal(plan.foreignFields, "unlisted");
     assert.equal(plan.contentColumns, users.content);
+  });
+
+  it("route a table's documents by a key column, a partition or a clustering one, renamed or not", () => {
+    const tables = [users, accounts];
+    const renamed = planTables(
+      input([{ table: "accounts", routing: "tenant", rename: [{ column: "tenant", field: "org" }] }], {
+        tables,
+      }),
+    );
+    assert.deepEqual(problems(renamed), []);
+    assert.equal(planOf(renamed, "accounts").es.routing, "tenant");
+    assert.equal(planOf(renamed, "users").es.routing, undefined);
+    const clustering = planTables(input([{ table: "accounts", routing: "user_id" }], { tables }));
+    assert.equal(planOf(clustering, "accounts").es.routing, "user_id");
+  });
+
+  it("refuse a routing column outside the key, one the table lacks, or a renamed column's field", () => {
+    const found = (settings: Omit<TableSettings, "file">) =>
+      problems(planTables(input([settings], { tables: [users, accounts] })));
+    const outside = (column: string) => [
+      {
+        key: "tables.accounts.routing",
+        problem:
+          `'${column}' is not a key column of accounts, whose key is (tenant, user_id): a value that can ` +
+          "change between writes would move the document to another shard and leave its old copy " +
+          "behind. Route by one of the key columns.",
+      },
+    ];
+    assert.deepEqual(found({ table: "accounts", routing: "name" }), outside("name"));
+    assert.deepEqual(found({ table: "accounts", routing: "tmstmp" }), outside("tmstmp"));
+    assert.deepEqual(found({ table: "accounts", routing: "tennant" }), [
+      {
+        key: "tables.accounts.routing",
+        problem:
+          "table app.accounts has no column 'tennant' (closest: tenant). Correct the name, or remove it.",
+      },
+    ]);
+    assert.deepEqual(
+      found({ table: "users", routing: "user_id", rename: [{ column: "id", field: "user_id" }] }),
+      [
+        {
+          key: "tables.users.routing",
+          problem:
+            "'user_id' is the field column 'id' is renamed to, and routing names the column. Write routing: id.",
+        },
+      ],
+    );
   });
 
   it("leave a table without settings exactly as it was planned before", () => {
