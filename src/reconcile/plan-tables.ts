@@ -16,6 +16,7 @@ import {
   unknownTable,
   type SettingProblem,
 } from "./table-settings-plan.js";
+import { schemaDrift, typeConflicts, type MappedField, type SchemaDrift } from "./schema-drift.js";
 
 export interface TableInput {
   readonly name: string;
@@ -40,6 +41,11 @@ export interface TypeInput {
   readonly name: string;
   readonly index: string;
   readonly timestamp: { readonly precision: VersionPrecision } | { readonly problem: string };
+  /**
+   * The index's top-level fields, by name, to tell what has drifted from the table since the index was
+   * made (schema-drift.ts). Absent: not known, and nothing is judged.
+   */
+  readonly fields?: ReadonlyMap<string, MappedField>;
 }
 
 /** The two schemas as read, which the engine plans from. */
@@ -81,9 +87,20 @@ export interface PlanInput {
 export type ColumnSources = { readonly [K in keyof ColumnNames]: OptionSource };
 
 export type PlanEntry =
-  | { readonly kind: "sync"; readonly plan: TablePlan; readonly createIndex: boolean }
+  | {
+      readonly kind: "sync";
+      readonly plan: TablePlan;
+      readonly createIndex: boolean;
+      /** Present when the table and its existing index have drifted apart (a column added, a field). */
+      readonly drift?: SchemaDrift;
+    }
   | { readonly kind: "create-table"; readonly name: string; readonly index: string }
   | { readonly kind: "skip"; readonly name: string; readonly reason: string }
+  /**
+   * A synced table whose index maps a column's field with a type that no longer fits it: the run
+   * syncs the other tables, leaves the checkpoint where it was, and fails naming this one.
+   */
+  | { readonly kind: "refuse"; readonly name: string; readonly reason: string }
   /** A --tables or --exclude-tables name that is neither a table nor a type: a typo, which the run refuses. */
   | {
       readonly kind: "unknown";
@@ -283,5 +300,10 @@ function planOne(
       ...(settings?.routing === undefined ? {} : { routing: settings.routing }),
     },
   };
-  return { kind: "sync", plan, createIndex: type === undefined };
+  if (type?.fields === undefined) return { kind: "sync", plan, createIndex: type === undefined };
+  const conflicts = typeConflicts(plan, type.fields, input.layout);
+  if (conflicts !== undefined) return { kind: "refuse", name: table.name, reason: conflicts };
+  const drift = schemaDrift(plan, table.columns, type.fields);
+  const drifted = drift.newFields.length > 0 || drift.unmapped.length > 0;
+  return { kind: "sync", plan, createIndex: false, ...(drifted ? { drift } : {}) };
 }

@@ -6,7 +6,7 @@ import { ConfigError } from "../core/errors.js";
 import { StoreError } from "./store-errors.js";
 import type { PlanSettings, SchemaSnapshot } from "../reconcile/plan-tables.js";
 import type { SchemaGateway } from "../reconcile/run-sync.js";
-import type { ColumnNames, TablePlan } from "../reconcile/table-plan.js";
+import type { Column, ColumnNames, TablePlan } from "../reconcile/table-plan.js";
 import { rethrowing } from "../util/rethrow.js";
 import { cassandraFailure, hostStates } from "./cassandra/cassandra-errors.js";
 import { readKeyspaceSchema } from "./cassandra/keyspace-schema.js";
@@ -20,7 +20,10 @@ import { settingsOf, tableColumnNames, type TableSettings } from "../core/table-
 import { formatCqlType, formatCreateType, type UdtType } from "../core/cql-type.js";
 import { quoteIdentifier } from "../core/cql-identifier.js";
 import { keyColumns } from "../core/table-key.js";
-import { cqlTypeForMapping } from "./values/es-mapping.js";
+import { cqlTypeForMapping, esMappingFor } from "./values/es-mapping.js";
+import { mappedFields } from "./search/mapped-fields.js";
+import type { FieldMapping } from "./search/mapping.js";
+import type { Query } from "./search/query.js";
 
 export interface SchemaSettings {
   readonly keyspace: string;
@@ -105,7 +108,8 @@ export class StoreSchemaGateway implements SchemaGateway {
         },
       );
     }
-    return { typeQueryField: discovery.typeQueryField, tables: keyspace.tables, types: discovery.types };
+    const types = discovery.types.map((type) => ({ ...type, fields: mappedFields(type.properties) }));
+    return { typeQueryField: discovery.typeQueryField, tables: keyspace.tables, types };
   }
 
   async createIndex(plan: TablePlan): Promise<string> {
@@ -132,6 +136,54 @@ export class StoreSchemaGateway implements SchemaGateway {
         { cause: error },
       );
     }
+  }
+
+  async addFields(
+    plan: TablePlan,
+    columns: readonly Column[],
+  ): Promise<readonly { readonly field: string; readonly type: string }[]> {
+    const properties: Record<string, FieldMapping> = {};
+    for (const column of columns) properties[fieldOf(plan, column.name)] = esMappingFor(column.type);
+    await rethrowing(
+      () => this.elasticsearch.addFields({ index: plan.es.index, properties }),
+      (error) =>
+        searchFailure(error, `map new fields in index ${plan.es.index}`, this.elasticsearch.productName),
+    );
+    return Object.entries(properties).map(([field, mapping]) => ({ field, type: mapping.type ?? "object" }));
+  }
+
+  async documentsHolding(plan: TablePlan, fields: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    const type = plan.es.typeFilter;
+    const counts = await Promise.all(
+      fields.map((field) => {
+        const filter: Query[] = [{ exists: { field } }];
+        if (type) filter.push({ term: { [type.queryField]: type.value } });
+        return rethrowing(
+          () => this.elasticsearch.count({ index: plan.es.index, query: { bool: { filter } } }),
+          (error) =>
+            searchFailure(
+              error,
+              `count the documents of ${plan.table} with field ${field}`,
+              this.elasticsearch.productName,
+            ),
+        );
+      }),
+    );
+    return new Map(fields.map((field, i) => [field, counts[i] ?? 0]));
+  }
+
+  async addColumn(plan: TablePlan, column: Column): Promise<void> {
+    const q = quoteIdentifier;
+    await rethrowing(
+      () =>
+        this.cassandra.execute(
+          `ALTER TABLE ${q(plan.keyspace)}.${q(plan.table)} ADD ${q(column.name)} ${formatCqlType(column.type)}`,
+        ),
+      (error) =>
+        cassandraFailure(error, `add column ${column.name} to ${plan.keyspace}.${plan.table}`, () =>
+          hostStates(this.cassandra),
+        ),
+    );
   }
 
   checkTimestampIndexSupport(): void {
