@@ -83,7 +83,7 @@ done
   exit 1
 }
 # The compatibility runs: a representative part of the integration tier (both directions, conflicts,
-# tombstones, layouts, every type, tables of any primary key, a table's ingest pipeline and routing, the state and
+# tombstones, layouts, every type, tables of any primary key, a table's ingest pipeline and routing, schema changes, the state and
 # dead-letter backends, verify, requests repeated after
 # their answer was lost) against Elasticsearch
 # 9 (with the same 8.x client), OpenSearch 2 and OpenSearch 3 (read through scroll contexts). Only where these scripts run the servers, and not when the
