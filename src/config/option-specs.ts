@@ -129,7 +129,7 @@ const DESCRIPTIONS: Record<Flag, string> = {
   "batch-size": "Records per bulk request or write batch",
   concurrency: "Requests in flight per store",
   splits: "Token-range splits per Cassandra table",
-  slices: "Point-in-time slices per Elasticsearch index",
+  slices: "Slices of each index read in parallel",
   shard:
     "Do part i of N of the run (token ranges and index slices), with its own state key; /N takes i from JOB_COMPLETION_INDEX",
   "lease-ttl": "How long a lease lasts without renewal before another run may take it over (1s to 1d)",

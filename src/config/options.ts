@@ -128,7 +128,7 @@ export interface SyncOptions {
   readonly concurrency: number;
   /** Token-range splits per Cassandra table. */
   readonly splits: number;
-  /** Elasticsearch point-in-time slices per index. */
+  /** Slices of each index read in parallel (of a point in time, or of scrolls when sharded). */
   readonly slices: number;
   /** Absent: the whole run; present: this process's part of it. */
   readonly shard?: Shard;

@@ -115,4 +115,50 @@ describe("sharded runs", () => {
       keys.join(", "),
     );
   });
+
+  it("shares out every document of an index that grew between the shards' reads", async () => {
+    // Each shard opens its own view of the index, at its own time, and another application (or another
+    // shard's writes) adds documents in between. Shards that split the index by the documents'
+    // positions in their own view each take their part of a different split, reading some documents
+    // twice and others never.
+    const h = await Harness.create("grown");
+    try {
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.items (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
+      );
+      const index = `${h.index}-items`;
+      await h.es.indices.create({
+        index,
+        mappings: {
+          properties: { id: { type: "keyword" }, tmstmp: { type: "date" }, v: { type: "integer" } },
+        },
+      });
+      const begin = Date.now() - 3_600_000;
+      const doc = (at: number, v: number): { id: string; source: Record<string, unknown> } => {
+        const id = Uuid.random().toString();
+        return { id, source: { id, tmstmp: new Date(at).toISOString(), v } };
+      };
+      const inRange = Array.from({ length: 60 }, (_, i) => doc(begin + 1000 * (i + 1), i));
+      await indexDocuments(h.es, index, inRange);
+
+      const range = ["--direction", "to-cassandra", "-b", String(Math.floor(begin / 1000))];
+      const first = await h.run([...range, "--shard", "0/2"]);
+      assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+      // Dated before the range, so that no shard copies them: they only make the index bigger.
+      await indexDocuments(
+        h.es,
+        index,
+        Array.from({ length: 60 }, (_, i) => doc(begin - 60_000 - i, 1000 + i)),
+      );
+      const second = await h.run([...range, "--shard", "1/2"]);
+      assert.equal(second.code, EXIT.success, JSON.stringify(second.summary));
+
+      const rows = await h.cassandra.execute(`SELECT id FROM ${h.keyspace}.items`, [], { fetchSize: 1000 });
+      const copied = new Set(rows.rows.map((r) => String(r.get("id"))));
+      const missed = inRange.filter((d) => !copied.has(d.id)).map((d) => d.id);
+      assert.deepEqual(missed, [], `${missed.length} of ${inRange.length} documents were read by no shard`);
+    } finally {
+      await h.cleanup();
+    }
+  });
 });

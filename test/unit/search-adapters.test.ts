@@ -53,7 +53,7 @@ describe("the search adapters", () => {
   it("hand a page's hits, mget's documents and bulk lines on as they are, on Elasticsearch", async () => {
     const seen: { operations?: unknown; ids?: unknown } = {};
     const client = new ElasticsearchClient(fakeElasticsearch(seen));
-    const view = await client.openView("i", "1m");
+    const view = await client.openView("i", "1m", "by-view");
     const page = await client.readPage(view, { query, size: 2 });
     assert.equal(page.hits, hits);
     const ids = ["a", "b"];
@@ -76,10 +76,46 @@ describe("the search adapters", () => {
     assert.equal(seen.bulkBody, lines);
   });
 
+  it("page an Elasticsearch index split by document through sliced scrolls, and free them", async () => {
+    const calls: { name: string; params: Record<string, unknown> }[] = [];
+    const pages = [hits, []];
+    const record =
+      (name: string, answer: () => unknown) =>
+      (params: Record<string, unknown>): Promise<unknown> => {
+        calls.push({ name, params });
+        return Promise.resolve(answer());
+      };
+    const fake = {
+      openPointInTime: record("openPointInTime", () => ({ id: "pit" })),
+      search: record("search", () => ({ _scroll_id: "s1", hits: { hits: pages.shift() } })),
+      scroll: record("scroll", () => ({ _scroll_id: "s2", hits: { hits: pages.shift() } })),
+      clearScroll: record("clearScroll", () => ({})),
+    };
+    const client = new ElasticsearchClient(fake as unknown as EsClient);
+    const view = await client.openView("i", "1m", "by-document");
+    assert.equal(view.repeatableContinuations, false, "a scroll page cannot be asked for twice");
+    const first = await client.readPage(view, { query, size: 2, slice: { id: 1, max: 4 } });
+    assert.equal(first.hits, hits);
+    assert.ok(first.next);
+    const last = await client.readPage(view, { query, size: 2, slice: { id: 1, max: 4 }, after: first.next });
+    assert.deepEqual([last.hits, last.next], [[], undefined]);
+    await client.closeView(view);
+    assert.deepEqual(
+      calls.map((c) => c.name),
+      ["search", "scroll", "clearScroll"],
+    );
+    // No field named: Elasticsearch slices a scroll by a hash of _id, the same in every scroll.
+    const [opened, continued, cleared] = calls.map((c) => c.params);
+    const { slice, scroll, pit } = opened ?? {};
+    assert.deepEqual({ slice, scroll, pit }, { slice: { id: "1", max: 4 }, scroll: "1m", pit: undefined });
+    assert.deepEqual(continued, { scroll_id: "s1", scroll: "1m" });
+    assert.deepEqual(cleared, { scroll_id: ["s2"] });
+  });
+
   it("read only the views and page positions they gave", async () => {
     const elasticsearch = new ElasticsearchClient(fakeElasticsearch({}));
     const opensearch = new OpenSearchClient(fakeOpenSearch({}));
-    const esView = await elasticsearch.openView("i", "1m");
+    const esView = await elasticsearch.openView("i", "1m", "by-view");
     const osView = await opensearch.openView("i", "1m");
     const forged: ScanView = { index: "i", repeatableContinuations: true };
     for (const view of [osView, forged]) {

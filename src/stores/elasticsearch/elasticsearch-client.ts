@@ -1,7 +1,8 @@
 // SearchClient over the Elasticsearch client. Each operation is one call of the client, whose
 // requests take synced's queries, documents and bulk lines as they are (the same JSON), and whose
 // errors leave as SearchErrors (elasticsearch-errors.ts). A scan pages through a point in time in
-// _shard_doc order, the cheapest order that is total within one.
+// _shard_doc order, the cheapest order that is total within one, unless its slices must split the
+// index by document (scroll-view.ts).
 import type { Client, estypes } from "@elastic/elasticsearch";
 import { conditionParameters } from "../search/conditions.js";
 import type { FieldMappings } from "../search/mapping.js";
@@ -23,8 +24,10 @@ import type {
   SearchClient,
   SearchRequest,
   SearchResult,
+  SliceSplit,
 } from "../search/search-client.js";
 import { fromElasticsearchError } from "./elasticsearch-errors.js";
+import { clearScrolls, readScrollPage, ScrollPosition, ScrollView } from "./scroll-view.js";
 
 class PointInTimeView implements ScanView {
   // A page is addressed by its search_after position in the point in time: asked again, it is the same.
@@ -46,13 +49,14 @@ class PointInTimePosition {
 }
 
 /** The view as this client opened it; another client's view is a bug in the caller. */
-function pointInTime(view: ScanView): PointInTimeView {
-  if (view instanceof PointInTimeView) return view;
+function ownView(view: ScanView): PointInTimeView | ScrollView {
+  if (view instanceof PointInTimeView || view instanceof ScrollView) return view;
   throw new TypeError(`the view of ${view.index} was not opened by the Elasticsearch client`);
 }
 
-function position(after: object | undefined): PointInTimePosition | undefined {
-  if (after === undefined || after instanceof PointInTimePosition) return after;
+/** A position this client gave for a view of that kind. */
+function position<P>(after: object | undefined, kind: new (...args: never[]) => P): P | undefined {
+  if (after === undefined || after instanceof kind) return after;
   throw new TypeError("the position of a scan page was not given by the Elasticsearch client");
 }
 
@@ -75,14 +79,21 @@ export class ElasticsearchClient implements SearchClient {
     return this.#client;
   }
 
-  async openView(index: string, keepAlive: string): Promise<ScanView> {
+  async openView(index: string, keepAlive: string, split: SliceSplit): Promise<ScanView> {
+    // A scroll's contexts are opened by the first page of each slice.
+    if (split === "by-document") return new ScrollView(index, keepAlive);
     const pit = await edge(this.#client.openPointInTime({ index, keep_alive: keepAlive }));
     return new PointInTimeView(index, pit.id, keepAlive);
   }
 
   async readPage(view: ScanView, request: ScanPageRequest): Promise<ScanPage> {
-    const pit = pointInTime(view);
-    const from = position(request.after);
+    const own = ownView(view);
+    if (own instanceof ScrollView) {
+      const from = position(request.after, ScrollPosition);
+      return edge(readScrollPage(this.#client, own, request, from, asQuery(request.query)));
+    }
+    const pit = own;
+    const from = position(request.after, PointInTimePosition);
     const id = from?.id ?? pit.id;
     const response = await edge(
       this.#client.search<Record<string, unknown>>({
@@ -104,7 +115,12 @@ export class ElasticsearchClient implements SearchClient {
   }
 
   async closeView(view: ScanView): Promise<void> {
-    await this.#client.closePointInTime({ id: pointInTime(view).id }).catch(() => undefined);
+    const own = ownView(view);
+    const closed =
+      own instanceof ScrollView
+        ? clearScrolls(this.#client, own)
+        : this.#client.closePointInTime({ id: own.id });
+    await closed.catch(() => undefined);
   }
 
   async getDocument({ index, id }: DocumentRef): Promise<FetchedDocument> {

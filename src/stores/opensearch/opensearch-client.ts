@@ -67,6 +67,7 @@ export class OpenSearchClient implements SearchClient {
     }
   }
 
+  // Every split is by document: a scroll slices the index by a hash of each document's _id.
   openView(index: string, keepAlive: string): Promise<ScanView> {
     return this.#views.open(index, keepAlive);
   }

@@ -53,7 +53,11 @@ export async function* scanIndex(
     (i) => settings.shard === undefined || i % settings.shard.total === settings.shard.index,
   );
   for (let restarts = 0; ; restarts++) {
-    const view = await settings.retry(() => settings.client.openView(plan.es.index, settings.keepAlive));
+    // Shards open their views at different times: only a split by document shares the index out.
+    const split = settings.shard === undefined ? "by-view" : "by-document";
+    const view = await settings.retry(() =>
+      settings.client.openView(plan.es.index, settings.keepAlive, split),
+    );
     try {
       const sources = mine.map((slice) => () => scanSlice(settings, plan, query, view, slice, total));
       for await (const batch of mergeAsync(sources, settings.slices)) yield batch;

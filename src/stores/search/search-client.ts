@@ -29,6 +29,15 @@ export interface ScanView {
   readonly repeatableContinuations: boolean;
 }
 
+/**
+ * How the slices of a view split its documents. `by-view`: by where each document lies in this view,
+ * the cheapest split, and enough when one process reads every slice of one view. `by-document`: by
+ * each document's id, the same in every view whenever opened, as processes that each open their own
+ * view and read every N-th slice (`--shard`) need; a split by position moves documents from one slice
+ * to another as the index grows between the views, so some would be read twice and some never.
+ */
+export type SliceSplit = "by-view" | "by-document";
+
 /** Where the previous page of a slice ended: opaque, and readable only by the client that answered it. */
 export type ScanCursor = object;
 
@@ -214,7 +223,7 @@ export interface SearchClient {
   readonly productName: "Elasticsearch" | "OpenSearch";
 
   /** Opens a consistent view of an index, kept alive `keepAlive` (such as "5m") between pages. */
-  openView(index: string, keepAlive: string): Promise<ScanView>;
+  openView(index: string, keepAlive: string, split: SliceSplit): Promise<ScanView>;
   /** One page of one slice of the view. Fails with a SearchError of kind view-lost when the view is gone. */
   readPage(view: ScanView, request: ScanPageRequest): Promise<ScanPage>;
   /** Frees what the view holds on the cluster; never fails. */
