@@ -98,6 +98,7 @@ export async function syncTable(input: SyncTableInput): Promise<TableStats> {
       input.signal.throwIfAborted();
       if (failure) break;
       stats.scanned += batch.records.length + batch.bad.length;
+      if (scanned.read !== undefined) stats.read = (stats.read ?? 0) + scanned.read;
       const work = (async () => {
         try {
           for (const bad of batch.bad) await deadLetter(input, stats, bad.id, bad.reason, bad.raw);
