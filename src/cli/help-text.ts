@@ -16,7 +16,7 @@ Secrets: give passwords and API keys through SYNCED_CASSANDRA_PASSWORD, SYNCED_E
 
 Files (--config, *-password-file, --es-api-key-file, *-tls-ca, *-tls-cert, *-tls-key): read whole when synced starts, so each must be a regular file of at most 1 MiB (a symbolic link to one, as a Kubernetes Secret mount has, is fine). A FIFO, a device such as /dev/zero, a directory or a larger file is refused with exit 2.
 
-Config file (--config or SYNCED_CONFIG): YAML, or JSON when the name ends in .json or the content starts with "{". Keys are the flag names in camelCase; the cassandra-* and es-* options go in cassandra: and elasticsearch: sections without that prefix. Unknown keys are errors. Paths are relative to the working directory. tables: takes a list (the --tables selection) or a mapping of per-table settings, keyed by table name: index (the index or alias of the table, instead of <index>-<table>; index-per-table layout only), include or exclude (the content columns synced, or those left alone in both stores), rename (column: field, both ways), pipeline (an ingest pipeline for the documents synced writes; the fields it adds are kept); a mapping selects nothing. For example:
+Config file (--config or SYNCED_CONFIG): YAML, or JSON when the name ends in .json or the content starts with "{". Keys are the flag names in camelCase; the cassandra-* and es-* options go in cassandra: and elasticsearch: sections without that prefix. Unknown keys are errors. Paths are relative to the working directory. tables: takes a list (the --tables selection) or a mapping of per-table settings, keyed by table name: index (the index or alias of the table, instead of <index>-<table>; index-per-table layout only), timestamp and tombstone (the table's own version and delete marker columns, instead of --timestamp-column and --tombstone-column), id (its key columns, checked against its primary key), include or exclude (the content columns synced, or those left alone in both stores), rename (column: field, both ways), pipeline (an ingest pipeline for the documents synced writes; the fields it adds are kept), routing (the key column whose value routes each document to its shard, in writes and lookups by id; an index synced creates for the table requires routing); a mapping selects nothing. For example:
   keyspace: app
   index: app
   tables: [users, orders]
@@ -43,7 +43,8 @@ Examples:
   synced -k app -i app                                Sync from the checkpoint to now minus the lag
   synced -k app -i app -b 1420070400 -e 1422748800    Sync January 2015 (the checkpoint does not move back)
 
-Exit codes: 0 success; 1 failed (checkpoint kept); 2 bad flags, environment, config file or state location, or a value
+Exit codes: 0 success; 1 failed, or a table refused because a column's type no longer fits its index field while
+the other tables were synced (checkpoint kept); 2 bad flags, environment, config file or state location, or a value
 found wrong after connecting (a table name, a consistency level the keyspace cannot meet), or status or dead-letters
 where no run made a state or dead-letter store (they create none); 3 partial success (some records were
 dead-lettered); 4 another run of this configuration holds the lease; 5 a store cannot be reached or refused the

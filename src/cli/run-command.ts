@@ -104,6 +104,7 @@ async function runConnected(
       direction: options.direction,
       dryRun: options.dryRun,
       createTimestampIndex: options.createTimestampIndex,
+      createColumns: options.createColumns,
       maxErrors: options.maxErrors,
       leaseTtlMs: options.leaseTtlMs,
       maxFutureMs: options.maxFutureMs,

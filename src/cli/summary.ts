@@ -62,6 +62,8 @@ export function renderSummary(report: ShownReport): string {
   if (rows.length > 0) lines.push("", textTable([header, ...rows], SUMMARY_ALIGN));
   else lines.push("", "no table was synced");
   for (const s of report.skipped) lines.push(`skipped ${s.name}: ${s.reason}`);
+  for (const s of report.refused) lines.push(`refused ${s.name}: ${s.reason}`);
+  lines.push(...schemaLines(report));
   if (report.createdIndices.length > 0) lines.push(`created indices: ${report.createdIndices.join(", ")}`);
   if (report.timestampIndexes.length > 0)
     lines.push(`created timestamp indexes: ${report.timestampIndexes.join(", ")}`);
@@ -81,6 +83,29 @@ export function renderSummary(report: ShownReport): string {
   );
   if (report.error) lines.push(`error: ${report.error.message}`);
   return lines.join("\n");
+}
+
+/** What the run changed in the schemas, and the document fields no column holds. */
+function schemaLines(report: ShownReport): string[] {
+  const lines: string[] = [];
+  for (const s of report.tables) {
+    const fields = Object.entries(s.unmappedFields).sort(([a], [b]) => (a < b ? -1 : 1));
+    if (fields.length === 0) continue;
+    lines.push(
+      `${s.table} ${s.direction}: fields without a column: ${fields.map(([f, n]) => `${f} (${n})`).join(", ")}; ` +
+        "their documents wait in the dead letters until the columns exist",
+    );
+  }
+  if (report.addedFields.length > 0) {
+    const each = report.addedFields.map((a) => `${a.table}.${a.field} (${a.type}, index ${a.index})`);
+    lines.push(`mapped new columns' fields: ${each.join(", ")}`);
+  }
+  if (report.createdColumns.length > 0) {
+    const each = report.createdColumns.map((c) => `${c.table}.${c.column} ${c.type}`);
+    lines.push(`created columns: ${each.join(", ")}`);
+  }
+  for (const c of report.columnsNotCreated) lines.push(`no column for ${c.table}.${c.field}: ${c.reason}`);
+  return lines;
 }
 
 function deadLetterLines(report: ShownReport): string[] {
@@ -121,6 +146,10 @@ export function summaryJson(report: ShownReport): Record<string, unknown> {
       ...(s.read === undefined ? {} : { readPerInRange: readPerInRange(s) ?? null }),
     })),
     skipped: report.skipped,
+    refused: report.refused,
+    addedFields: report.addedFields,
+    createdColumns: report.createdColumns,
+    columnsNotCreated: report.columnsNotCreated,
     createdIndices: report.createdIndices,
     timestampIndexes: report.timestampIndexes,
     createdTables: report.createdTables,

@@ -55,7 +55,14 @@ const DAY = 86_400_000;
 const count = (min: number) => (s: Setting) => asInteger(s, min, MAX_COUNT);
 const tableList = (s: Setting): string[] => asList(s).map((name) => cqlName(s, name));
 type Switch =
-  "dry-run" | "create-tables" | "create-timestamp-index" | "json" | "allow-future-end" | "quiet" | "verbose";
+  | "dry-run"
+  | "create-tables"
+  | "create-columns"
+  | "create-timestamp-index"
+  | "json"
+  | "allow-future-end"
+  | "quiet"
+  | "verbose";
 const flag = (layers: Layers, name: Switch): boolean => layers.read(name, asBoolean) ?? false;
 
 const KNOWN_VARIABLES = new Set(OPTION_SPECS.map((spec) => spec.env));
@@ -173,6 +180,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     ...(tableSettings === undefined ? {} : { tableSettings }),
     dryRun: flag(layers, "dry-run"),
     createTables: flag(layers, "create-tables"),
+    createColumns: flag(layers, "create-columns"),
     createTimestampIndex: flag(layers, "create-timestamp-index"),
     ...(name === undefined ? {} : { name }),
     state,

@@ -45,6 +45,7 @@ const TABLE = [
   ["state", "Behaviour", "value", { default: "state/" }],
   ["dead-letter", "Behaviour", "value", {}],
   ["create-tables", "Behaviour", "boolean", {}],
+  ["create-columns", "Behaviour", "boolean", {}],
   ["create-timestamp-index", "Behaviour", "boolean", {}],
   ["max-errors", "Behaviour", "value", { default: "100" }],
   ["batch-size", "Behaviour", "value", { default: "500" }],
@@ -120,6 +121,8 @@ const DESCRIPTIONS: Record<Flag, string> = {
   "dead-letter":
     "Where rejected records wait to be replayed: a file, cassandra:<keyspace>.<table> or elasticsearch:<index> (outside the synced indices, as for --state); default: beside the state, in the same backend",
   "create-tables": "Create the Cassandra table of an index that has none",
+  "create-columns":
+    "Add a column to a table for each field its documents hold that no column holds, typed from the index mapping, and sync it in the same run",
   "create-timestamp-index":
     "Create a storage-attached index (Cassandra 5.0 and later) on each table's timestamp column, so incremental runs read only what changed",
   "max-errors": "Error budget: past this many failed records the run stops and the checkpoint stays",

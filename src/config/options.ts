@@ -113,6 +113,8 @@ export interface SyncOptions {
   readonly tableSettings?: readonly TableSettings[];
   readonly dryRun: boolean;
   readonly createTables: boolean;
+  /** Add a column for each document field no column holds, typed from the index mapping. */
+  readonly createColumns: boolean;
   /** Index the timestamp column of every synced table that lacks it (SAI), before reading it. */
   readonly createTimestampIndex: boolean;
   /** The state key; absent: derived from the clusters, keyspace, index, tables, direction, layout. */

@@ -69,6 +69,14 @@ const SETTINGS: Parsers = {
     if (problem !== undefined) throw refuse(at, `"${name}" is not a valid index name: ${problem}`);
     return name;
   },
+  id(value, at) {
+    const columns = columnList(value, at);
+    if (columns.length === 0)
+      throw refuse(at, "must name the table's key columns, such as [tenant, user_id]");
+    return columns;
+  },
+  timestamp: (value, at) => columnName(at, value),
+  tombstone: (value, at) => columnName(at, value),
   include: columnList,
   exclude: columnList,
   pipeline(value, at) {
@@ -76,6 +84,12 @@ const SETTINGS: Parsers = {
       throw refuse(at, "must be the id of an ingest pipeline, such as add-geo");
     }
     return value.trim();
+  },
+  routing(value, at) {
+    if (typeof value !== "string") {
+      throw refuse(at, "must be the name of one of the table's key columns, such as tenant");
+    }
+    return columnName(at, value);
   },
   rename(value, at) {
     if (!isMapping(value)) throw refuse(at, "must map columns to field names, such as `email: mail`");
@@ -138,6 +152,19 @@ function parseEntry(base: TableSettings, entry: Readonly<Record<string, unknown>
     settings[key] = SETTINGS[key](value, at);
   }
   const parsed = settings as unknown as TableSettings;
+  if (parsed.timestamp !== undefined && parsed.timestamp === parsed.tombstone) {
+    throw refuse(
+      { settings: base, path: ["tombstone"] },
+      `'${parsed.timestamp}' is the timestamp column too: a record's version and its delete marker ` +
+        "are two columns",
+    );
+  }
+  if (parsed.timestamp !== undefined && parsed.id?.includes(parsed.timestamp) === true) {
+    throw refuse(
+      { settings: base, path: ["id"] },
+      `'${parsed.timestamp}' is the timestamp column: list the key columns without it`,
+    );
+  }
   if (parsed.include !== undefined && parsed.exclude !== undefined) {
     throw refuse(
       { settings: base, path: ["exclude"] },

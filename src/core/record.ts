@@ -39,6 +39,8 @@ export interface BadRecord {
   readonly id?: string;
   readonly reason: string;
   readonly raw: unknown;
+  /** A document's fields that no column of the table holds, when that is why it is bad. */
+  readonly unmappedFields?: readonly string[];
 }
 
 export function makeRecord(

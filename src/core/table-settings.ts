@@ -1,6 +1,7 @@
-// What the config file's `tables:` mapping says of one table: where it lives on the search side and
-// which of its columns are synced, under which field names. The options layer parses it, the engine
-// checks it against the schema and turns it into the table's plan, and the adapters follow the plan.
+// What the config file's `tables:` mapping says of one table: where it lives on the search side (its
+// index, pipeline and routing) and which of its columns are synced, under which field names. The
+// options layer parses it, the engine checks it against the schema and turns it into the table's plan,
+// and the adapters follow the plan.
 import type { OptionSource } from "./errors.js";
 
 /** A column whose document field has another name. */
@@ -23,13 +24,55 @@ export interface TableSettings {
   readonly rename?: readonly Rename[];
   /** The ingest pipeline the documents synced writes go through. */
   readonly pipeline?: string;
+  /** The table's key columns, in order: checked against its primary key (instead of --id-column). */
+  readonly id?: readonly string[];
+  /** The table's version column, instead of --timestamp-column. */
+  readonly timestamp?: string;
+  /** The table's delete marker column, instead of --tombstone-column. */
+  readonly tombstone?: string;
+  /** The key column whose value routes each document to its shard. */
+  readonly routing?: string;
 }
 
 /** The names a table's entry may hold: each is one key of TableSettings. */
-export const TABLE_SETTING_NAMES = ["index", "include", "exclude", "rename", "pipeline"] as const;
+export const TABLE_SETTING_NAMES = [
+  "index",
+  "id",
+  "timestamp",
+  "tombstone",
+  "include",
+  "exclude",
+  "rename",
+  "pipeline",
+  "routing",
+] as const;
 export type TableSettingName = (typeof TABLE_SETTING_NAMES)[number];
 
 /** Where a setting (or one column of it, `tables.users.rename.email`) was written. */
 export function settingSource(settings: TableSettings, ...path: readonly string[]): OptionSource {
   return { kind: "file", path: settings.file, key: ["tables", settings.table, ...path].join(".") };
+}
+
+/** The settings of `table` among `all`, matched as Cassandra matches unquoted names. */
+export function settingsOf(
+  all: readonly TableSettings[] | undefined,
+  table: string,
+): TableSettings | undefined {
+  const name = table.toLowerCase();
+  return all?.find((s) => s.table.toLowerCase() === name);
+}
+
+/**
+ * The timestamp and tombstone columns of a table: its own where its settings name them, else the
+ * flags'. The flags' id column stays: a table's own `id` is checked against its key instead.
+ */
+export function tableColumnNames<N extends { readonly timestamp: string; readonly tombstone: string }>(
+  names: N,
+  settings: TableSettings | undefined,
+): N {
+  return {
+    ...names,
+    ...(settings?.timestamp === undefined ? {} : { timestamp: settings.timestamp }),
+    ...(settings?.tombstone === undefined ? {} : { tombstone: settings.tombstone }),
+  };
 }

@@ -8,7 +8,7 @@ import type { Column, ColumnNames, TablePlan } from "./table-plan.js";
 import type { VersionPrecision } from "../core/version.js";
 import type { TableKey } from "../core/table-key.js";
 import type { TableSettings } from "../core/table-settings.js";
-import { settingSource } from "../core/table-settings.js";
+import { settingSource, tableColumnNames } from "../core/table-settings.js";
 import {
   applySettings,
   checkSettings,
@@ -16,6 +16,7 @@ import {
   unknownTable,
   type SettingProblem,
 } from "./table-settings-plan.js";
+import { schemaDrift, typeConflicts, type MappedField, type SchemaDrift } from "./schema-drift.js";
 
 export interface TableInput {
   readonly name: string;
@@ -40,6 +41,11 @@ export interface TypeInput {
   readonly name: string;
   readonly index: string;
   readonly timestamp: { readonly precision: VersionPrecision } | { readonly problem: string };
+  /**
+   * The index's top-level fields, by name, to tell what has drifted from the table since the index was
+   * made (schema-drift.ts). Absent: not known, and nothing is judged.
+   */
+  readonly fields?: ReadonlyMap<string, MappedField>;
 }
 
 /** The two schemas as read, which the engine plans from. */
@@ -81,9 +87,20 @@ export interface PlanInput {
 export type ColumnSources = { readonly [K in keyof ColumnNames]: OptionSource };
 
 export type PlanEntry =
-  | { readonly kind: "sync"; readonly plan: TablePlan; readonly createIndex: boolean }
+  | {
+      readonly kind: "sync";
+      readonly plan: TablePlan;
+      readonly createIndex: boolean;
+      /** Present when the table and its existing index have drifted apart (a column added, a field). */
+      readonly drift?: SchemaDrift;
+    }
   | { readonly kind: "create-table"; readonly name: string; readonly index: string }
   | { readonly kind: "skip"; readonly name: string; readonly reason: string }
+  /**
+   * A synced table whose index maps a column's field with a type that no longer fits it: the run
+   * syncs the other tables, leaves the checkpoint where it was, and fails naming this one.
+   */
+  | { readonly kind: "refuse"; readonly name: string; readonly reason: string }
   /** A --tables or --exclude-tables name that is neither a table nor a type: a typo, which the run refuses. */
   | {
       readonly kind: "unknown";
@@ -140,14 +157,14 @@ export function planTables(input: PlanInput): PlanEntry[] {
 /** Every table's settings checked against its schema, selected or not: a typo is a typo either way. */
 function settingProblems(input: PlanInput, tables: ReadonlyMap<string, TableInput>): PlanEntry[] {
   const problems: PlanEntry[] = [];
-  const context = {
-    keyspace: input.keyspace,
-    names: input.names,
-    ...(input.layout === "type-field" ? { typeField: input.typeField } : {}),
-  };
   const tableNames = input.tables.map((t) => t.name).sort();
   for (const settings of input.tableSettings ?? []) {
     const table = tables.get(settings.table.toLowerCase());
+    const context = {
+      keyspace: input.keyspace,
+      names: tableColumnNames(input.names, settings),
+      ...(input.layout === "type-field" ? { typeField: input.typeField } : {}),
+    };
     const found =
       table === undefined
         ? [unknownTable(settings, input.keyspace, tableNames)]
@@ -194,15 +211,18 @@ function sharedIndices(input: PlanInput, entries: readonly PlanEntry[]): PlanEnt
  * it, and a run that syncs nothing must not pass for one that synced everything.
  */
 function unmatchedColumns(input: PlanInput, selected: readonly TableInput[]): PlanEntry[] {
-  if (selected.length === 0) return [];
+  const settings = settingsByTable(input.tableSettings);
   const unmatched: PlanEntry[] = [];
   for (const column of ["id", "timestamp", "tombstone"] as const) {
     const name = input.names[column];
     const source = input.columnSources[column];
     // The key is the primary key; an id column given explicitly picks the tables keyed by it alone.
     if (column !== "timestamp" && source.kind === "default") continue;
-    if (selected.some((t) => t.columns.some((c) => c.name === name))) continue;
-    const known = [...new Set(selected.flatMap((t) => t.columns.map((c) => c.name)))].sort();
+    // A table that names its own column in the config file does not use the flag's.
+    const using = selected.filter((t) => settings.get(t.name.toLowerCase())?.[column] === undefined);
+    if (using.length === 0) continue;
+    if (using.some((t) => t.columns.some((c) => c.name === name))) continue;
+    const known = [...new Set(using.flatMap((t) => t.columns.map((c) => c.name)))].sort();
     unmatched.push({ kind: "unknown-column", column, name, source, closest: closestNames(name, known) });
   }
   return unmatched;
@@ -242,7 +262,9 @@ function planOne(
   if (!table.shape.supported) return skip(table.shape.reason);
   if (table.key === undefined) return skip("unreachable: a supported table without its key");
   const keyNames = [...table.key.partition, ...table.key.clustering].map((c) => c.name);
-  if (input.columnSources.id.kind !== "default" && keyNames.join() !== input.names.id) {
+  // A table's own id is checked against its key with the other settings, and refused there.
+  const ownId = settings?.id !== undefined;
+  if (!ownId && input.columnSources.id.kind !== "default" && keyNames.join() !== input.names.id) {
     return skip(
       `its key is (${keyNames.join(", ")}), not the id column '${input.names.id}' that --id-column names`,
     );
@@ -261,7 +283,7 @@ function planOne(
     table: table.name,
     shape: table.shape.shape,
     timestampType: table.shape.timestampType,
-    names: input.names,
+    names: tableColumnNames(input.names, settings),
     key: table.key,
     ...applySettings(settings, table),
     hasTombstone: table.shape.hasTombstone,
@@ -275,7 +297,13 @@ function planOne(
       timestampPrecision:
         type !== undefined && "precision" in type.timestamp ? type.timestamp.precision : "microsecond",
       ...(settings?.pipeline === undefined ? {} : { pipeline: settings.pipeline }),
+      ...(settings?.routing === undefined ? {} : { routing: settings.routing }),
     },
   };
-  return { kind: "sync", plan, createIndex: type === undefined };
+  if (type?.fields === undefined) return { kind: "sync", plan, createIndex: type === undefined };
+  const conflicts = typeConflicts(plan, type.fields, input.layout);
+  if (conflicts !== undefined) return { kind: "refuse", name: table.name, reason: conflicts };
+  const drift = schemaDrift(plan, table.columns, type.fields);
+  const drifted = drift.newFields.length > 0 || drift.unmapped.length > 0;
+  return { kind: "sync", plan, createIndex: false, ...(drifted ? { drift } : {}) };
 }

@@ -111,7 +111,7 @@ async function replayGroup(
     (e) => e.kind !== "unknown" && name(e).toLowerCase() === first.table.toLowerCase(),
   );
   if (entry?.kind !== "sync") {
-    const why = entry?.kind === "skip" ? `: ${entry.reason}` : "";
+    const why = entry?.kind === "skip" || entry?.kind === "refuse" ? `: ${entry.reason}` : "";
     return failAll(`this configuration no longer syncs table ${first.table}${why}`);
   }
   if (entry.createIndex && first.direction === "to-es") await deps.schema.createIndex(entry.plan);

@@ -38,3 +38,19 @@ export class InterruptedError extends SyncedError {
     super(`stopped by ${signal}; the lease was released and the checkpoint did not move`, { signal });
   }
 }
+
+/**
+ * Tables refused because a column's field in their index no longer fits the column: the other tables
+ * were synced, but the range is not covered, so the checkpoint stays.
+ */
+export class TablesRefusedError extends SyncedError {
+  constructor(refused: readonly { readonly name: string }[]) {
+    const names = refused.map((r) => r.name);
+    super(
+      `${names.length === 1 ? "table" : "tables"} ${names.join(", ")} refused: a column's type no longer fits ` +
+        "its field in the index (the summary says which and what to do). Every other table was synced; the " +
+        "checkpoint did not move.",
+      { tables: names },
+    );
+  }
+}

@@ -8,6 +8,30 @@ export interface SkippedType {
   readonly reason: string;
 }
 
+/** A field mapped in a table's existing index for a column added to the table since. */
+export interface AddedField {
+  readonly table: string;
+  readonly index: string;
+  readonly field: string;
+  /** Its field type, as synced maps the column's CQL type. */
+  readonly type: string;
+}
+
+/** A column added to a table for a document field (--create-columns). */
+export interface CreatedColumn {
+  readonly table: string;
+  readonly column: string;
+  /** Its CQL type, derived from the field's mapping. */
+  readonly type: string;
+}
+
+/** A document field no column holds, for which --create-columns made none, and why. */
+export interface ColumnNotCreated {
+  readonly table: string;
+  readonly field: string;
+  readonly reason: string;
+}
+
 export interface RunReport {
   readonly runId: string;
   readonly key: string;
@@ -20,6 +44,11 @@ export interface RunReport {
   readonly outcome: RunOutcome;
   readonly tables: readonly TableStats[];
   readonly skipped: readonly SkippedType[];
+  /** Tables not synced because a column no longer fits its field in the index; the run failed. */
+  readonly refused: readonly SkippedType[];
+  readonly addedFields: readonly AddedField[];
+  readonly createdColumns: readonly CreatedColumn[];
+  readonly columnsNotCreated: readonly ColumnNotCreated[];
   readonly createdIndices: readonly string[];
   /** Storage-attached indexes created on Cassandra timestamp columns. */
   readonly timestampIndexes: readonly string[];

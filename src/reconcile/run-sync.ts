@@ -4,7 +4,6 @@
 // and nothing else.
 import { directionsOf, type DirectionChoice } from "../core/direction.js";
 import { formatMicros, microsFromMillis, millisFromMicros, MIN_MICROS } from "../core/micros.js";
-import { SyncedError } from "../core/errors.js";
 import { resolveRange, type ResolvedRange } from "./range.js";
 import { nextCheckpoint } from "../state/checkpoint-rule.js";
 import type { RunOutcome, StateStore } from "../state/state-store.js";
@@ -19,7 +18,15 @@ import type { TableStats } from "./stats.js";
 import { SettledRecords } from "./settled-records.js";
 import { syncTable, type DecidedRecord, type LateRecord } from "./sync-table.js";
 import { withLease } from "./with-lease.js";
-import type { TablePlan } from "./table-plan.js";
+import type { Column, TablePlan } from "./table-plan.js";
+import { TablesRefusedError } from "./run-errors.js";
+import {
+  createColumns,
+  createTables,
+  mapNewFields,
+  unmappedFieldLog,
+  type SchemaChanges,
+} from "./schema-changes.js";
 
 export interface SchemaGateway extends SchemaReader {
   /** Creates the type's index (or its fields in the shared index); returns the index name. */
@@ -36,6 +43,18 @@ export interface SchemaGateway extends SchemaReader {
    * that --create-timestamp-index is refused before the run writes anything.
    */
   checkTimestampIndexSupport(): void;
+  /**
+   * Maps the fields of `columns` (content columns of the plan) in the table's existing index, each as
+   * synced maps its column's type; returns each field with its field type.
+   */
+  addFields(
+    plan: TablePlan,
+    columns: readonly Column[],
+  ): Promise<readonly { readonly field: string; readonly type: string }[]>;
+  /** How many documents of the plan's type hold each of `fields` (only with --create-columns). */
+  documentsHolding(plan: TablePlan, fields: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  /** Adds a column to the plan's table (only with --create-columns). */
+  addColumn(plan: TablePlan, column: Column): Promise<void>;
 }
 
 export interface RunSettings {
@@ -53,6 +72,8 @@ export interface RunSettings {
   readonly direction: DirectionChoice;
   readonly dryRun: boolean;
   readonly createTimestampIndex?: boolean;
+  /** Add a column for each document field that no column holds, typed from the index mapping. */
+  readonly createColumns?: boolean;
   readonly maxErrors: number;
   readonly leaseTtlMs: number;
   readonly maxFutureMs: number;
@@ -106,6 +127,9 @@ async function runHeld(
   const { checkpointBefore, range, entries: planned } = await prepare(settings, deps);
   const tables: TableStats[] = [];
   const skipped: SkippedType[] = [];
+  const refused: SkippedType[] = [];
+  const changes: SchemaChanges = { addedFields: [], createdColumns: [], columnsNotCreated: [] };
+  const onUnmapped = unmappedFieldLog(deps.log, settings.createColumns === true);
   const createdIndices: string[] = [];
   const timestampIndexes: string[] = [];
   const createdTables: string[] = [];
@@ -119,14 +143,22 @@ async function runHeld(
       end: range.end,
       futureLimit: deps.now() + microsFromMillis(settings.maxFutureMs),
     };
-    const entries = await createTables(deps.schema, settings, planned, createdTables, skipped);
+    let entries = await createTables(deps.schema, settings, planned, createdTables, skipped);
+    if (settings.createColumns === true)
+      entries = await createColumns(deps.schema, settings, entries, changes, deps.log);
     const budget = new ErrorBudget(settings.maxErrors);
     for (const entry of entries) {
       signal.throwIfAborted();
       if (entry.kind === "skip") skipped.push({ name: entry.name, reason: entry.reason });
+      if (entry.kind === "refuse") refuse(refused, entry, deps);
       if (entry.kind !== "sync") continue;
       if (entry.createIndex && !settings.dryRun)
         createdIndices.push(await deps.schema.createIndex(entry.plan));
+      const unmappable = await mapNewFields(deps.schema, entry, settings.dryRun, changes, deps.log);
+      if (unmappable !== undefined) {
+        refuse(refused, { name: entry.plan.table, reason: unmappable }, deps);
+        continue;
+      }
       let plan = entry.plan;
       if (settings.createTimestampIndex === true && plan.timestampIndexed !== true && !settings.dryRun) {
         timestampIndexes.push(await deps.schema.createTimestampIndex(plan, signal));
@@ -140,9 +172,26 @@ async function runHeld(
       if (isNew) deps.log(`table ${plan.table} is new to this configuration: read from the earliest version`);
       const tableRange = isNew ? { ...scanRange, begin: MIN_MICROS } : scanRange;
       const lateBefore = range.lookbackFrom === undefined || isNew ? undefined : range.begin;
-      tables.push(...(await syncDirections(settings, deps, signal, sync, tableRange, budget, lateBefore)));
+      const onUnmappedField = onUnmapped(plan);
+      tables.push(
+        ...(await syncDirections(
+          settings,
+          deps,
+          signal,
+          sync,
+          tableRange,
+          budget,
+          lateBefore,
+          onUnmappedField,
+        )),
+      );
     }
     signal.throwIfAborted();
+    // The other tables are synced, but the range is not covered for these: the checkpoint stays.
+    if (refused.length > 0) {
+      checkpointUnmoved = `the range is not covered for ${refused.map((r) => r.name).join(", ")}`;
+      throw new TablesRefusedError(refused);
+    }
     outcome = deps.deadLetters.count > 0 ? "partial" : "success";
     if (tables.length === 0) {
       // Every selected table was skipped: the range was not covered, and the tables may be synced
@@ -175,6 +224,8 @@ async function runHeld(
     outcome,
     tables,
     skipped,
+    refused,
+    ...changes,
     createdIndices,
     createdTables,
     timestampIndexes,
@@ -210,6 +261,7 @@ async function syncDirections(
   range: TimeRange,
   budget: ErrorBudget,
   lateBefore: bigint | undefined,
+  onUnmappedField: (field: string) => void,
 ): Promise<TableStats[]> {
   const tables: TableStats[] = [];
   // In a run in both directions, the second skips what the first left equal on both sides.
@@ -235,10 +287,16 @@ async function syncDirections(
         ...(deps.onDecision ? { onDecision: deps.onDecision } : {}),
         ...(lateBefore === undefined ? {} : { lateBefore }),
         ...(deps.onLate ? { onLate: deps.onLate } : {}),
+        onUnmappedField,
       }),
     );
   }
   return tables;
+}
+
+function refuse(refused: SkippedType[], table: SkippedType, deps: RunDependencies): void {
+  refused.push({ name: table.name, reason: table.reason });
+  deps.log(`table ${table.name} is refused: ${table.reason}`, { table: table.name });
 }
 
 interface Prepared {
@@ -270,39 +328,6 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
   });
   const entries = await planSchema(deps.schema, settings.plan);
   return { checkpointBefore, range, entries };
-}
-
-/** With --create-tables, tables are created from their indices first, then the schema is read again. */
-async function createTables(
-  schema: SchemaGateway,
-  settings: RunSettings,
-  entries: readonly PlanEntry[],
-  createdTables: string[],
-  skipped: SkippedType[],
-): Promise<readonly PlanEntry[]> {
-  const toCreate = entries.filter((e) => e.kind === "create-table");
-  if (toCreate.length === 0) return entries;
-  if (settings.dryRun) {
-    for (const entry of toCreate)
-      skipped.push({ name: entry.name, reason: "would create the table (dry run)" });
-    return entries.filter((e) => e.kind !== "create-table");
-  }
-  for (const entry of toCreate) {
-    try {
-      await schema.createTable(entry.name, entry.index);
-      createdTables.push(entry.name);
-    } catch (error) {
-      // A mapping with no CQL counterpart, or a table Cassandra refuses, leaves that one type unsynced;
-      // an unreachable store or a bug still stops the run.
-      if (!(error instanceof SyncedError) || error.kind !== "failed") throw error;
-      const reason = error.message;
-      skipped.push({
-        name: entry.name,
-        reason: `cannot create the table from index ${entry.index}: ${reason}`,
-      });
-    }
-  }
-  return (await planSchema(schema, settings.plan)).filter((e) => e.kind !== "create-table");
 }
 
 async function recordRun(

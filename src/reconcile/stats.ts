@@ -23,6 +23,11 @@ export interface TableStats {
   deadLettered: number;
   /** Records the look-back window found out of step: dated before the checkpoint, seen after it. */
   late: number;
+  /**
+   * By document field that no column holds: how many documents read here held it (each went to the
+   * dead letters). A record without a prototype, so that any field name is a plain key.
+   */
+  readonly unmappedFields: Record<string, number>;
   durationMs: number;
 }
 
@@ -38,6 +43,7 @@ export function emptyStats(table: string, direction: Direction): TableStats {
     conflicts: 0,
     deadLettered: 0,
     late: 0,
+    unmappedFields: Object.create(null) as Record<string, number>,
     durationMs: 0,
   };
 }

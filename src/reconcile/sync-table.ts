@@ -47,6 +47,8 @@ export interface SyncTableInput {
   readonly lateBefore?: bigint;
   /** Told of each late arrival. */
   readonly onLate?: (late: LateRecord) => void;
+  /** Told of each document field that no column holds, for every document holding it. */
+  readonly onUnmappedField?: (field: string) => void;
 }
 
 /** A record the look-back window found out of step: dated before the checkpoint a run had passed. */
@@ -101,7 +103,10 @@ export async function syncTable(input: SyncTableInput): Promise<TableStats> {
       if (scanned.read !== undefined) stats.read = (stats.read ?? 0) + scanned.read;
       const work = (async () => {
         try {
-          for (const bad of batch.bad) await deadLetter(input, stats, bad.id, bad.reason, bad.raw);
+          for (const bad of batch.bad) {
+            countUnmapped(input, stats, bad);
+            await deadLetter(input, stats, bad.id, bad.reason, bad.raw);
+          }
           await reconcileBatch(input, stats, precision, unsettled(input, stats, batch.records), targetEmpty);
         } finally {
           // Also when the error budget ran out: the letters counted so far are stored.
@@ -179,6 +184,7 @@ async function reconcileBatch(
     for (const record of pending) {
       const held = current.get(record.id);
       if (isBad(held)) {
+        countUnmapped(input, stats, held);
         await deadLetter(
           input,
           stats,
@@ -256,6 +262,13 @@ function unsettled(
   const left = records.filter((r) => r.tag === undefined || !settled.has(r.id, r.tag));
   stats.unchanged += records.length - left.length;
   return left;
+}
+
+function countUnmapped(input: SyncTableInput, stats: TableStats, bad: BadRecord): void {
+  for (const field of bad.unmappedFields ?? []) {
+    stats.unmappedFields[field] = (stats.unmappedFields[field] ?? 0) + 1;
+    input.onUnmappedField?.(field);
+  }
 }
 
 function isBad(value: CurrentRecord | BadRecord | undefined): value is BadRecord {

@@ -64,5 +64,11 @@ export interface TablePlan {
     readonly timestampPrecision: VersionPrecision;
     /** The ingest pipeline every document synced writes goes through (the config file's `pipeline`). */
     readonly pipeline?: string;
+    /**
+     * The key column whose value (its canonical text, core/table-key.ts) routes every document of the
+     * table to its shard: each write and each lookup by id names it (the config file's `routing`).
+     * Absent: a document's `_id` routes it.
+     */
+    readonly routing?: string;
   };
 }

@@ -1,6 +1,7 @@
 // A table's settings from the config file (core/table-settings.ts) checked against its schema, and
-// what they make of its plan: the content columns synced, the fields they become, and the document
-// fields synced leaves alone. Pure, like the rest of the plan.
+// what they make of its plan: the content columns synced, the fields they become, the document
+// fields synced leaves alone, and the key column that routes the documents. Pure, like the rest of
+// the plan.
 import { closestNames } from "../core/did-you-mean.js";
 import type { OptionSource } from "../core/errors.js";
 import { keyColumns } from "../core/table-key.js";
@@ -65,8 +66,26 @@ export function checkSettings(
     for (const column of settings[list] ?? []) if (!has(column)) missing(column, list);
   }
   for (const { column } of settings.rename ?? []) if (!has(column)) missing(column, "rename", column);
-  // A table synced cannot sync has no key to tell apart: it is skipped, and says why, whatever its settings.
-  if (problems.length > 0 || table.key === undefined) return problems;
+  const routing = settings.routing;
+  const renamedTo = settings.rename?.find((r) => r.field === routing && r.column !== routing);
+  if (routing !== undefined && renamedTo !== undefined && !has(routing)) {
+    problems.push({
+      source: settingSource(settings, "routing"),
+      problem:
+        `'${routing}' is the field column '${renamedTo.column}' is renamed to, and routing names the ` +
+        `column. Write routing: ${renamedTo.column}.`,
+    });
+  } else if (routing !== undefined && !has(routing)) missing(routing, "routing");
+  for (const role of ["timestamp", "tombstone"] as const) {
+    const column = settings[role];
+    if (column !== undefined && !has(column)) missing(column, role);
+  }
+  for (const column of settings.id ?? []) if (!has(column)) missing(column, "id");
+  if (problems.length > 0) return problems;
+  const roles = ownRoles(settings, table, context.keyspace);
+  // A table synced cannot sync has no key to tell apart: it is skipped, and says why, whatever its
+  // settings, unless they name its key or version columns, which say it was meant to be synced.
+  if (roles.length > 0 || table.key === undefined) return roles;
 
   const always = alwaysSynced(table, context.names);
   for (const column of settings.exclude ?? []) {
@@ -77,6 +96,16 @@ export function checkSettings(
       problem:
         `'${column}' is ${role} of ${table.name}, which every record needs in both stores: key ` +
         "columns, the timestamp and the tombstone cannot be excluded. Remove it from exclude.",
+    });
+  }
+  const keys = keyColumns(table.key).map((c) => c.name);
+  if (routing !== undefined && !keys.includes(routing)) {
+    problems.push({
+      source: settingSource(settings, "routing"),
+      problem:
+        `'${routing}' is not a key column of ${table.name}, whose key is (${keys.join(", ")}): a value ` +
+        "that can change between writes would move the document to another shard and leave its old " +
+        "copy behind. Route by one of the key columns.",
     });
   }
   const synced = syncedColumns(settings, table, context.names);
@@ -107,6 +136,35 @@ export function checkSettings(
     }
   }
   return problems;
+}
+
+/**
+ * What the schema contradicts in the columns a table's settings give their roles: a table whose
+ * shape they leave unsupported, or an id that is not its key.
+ */
+function ownRoles(settings: TableSettings, table: TableInput, keyspace: string): SettingProblem[] {
+  const own = (["timestamp", "id", "tombstone"] as const).find((role) => settings[role] !== undefined);
+  if (own === undefined) return [];
+  if (!table.shape.supported) {
+    return [
+      {
+        source: settingSource(settings, own),
+        problem:
+          `${table.shape.reason}, so ${keyspace}.${table.name} cannot be synced as its settings say. ` +
+          "Correct the setting, or remove the table's settings to leave it out.",
+      },
+    ];
+  }
+  const key = table.key === undefined ? [] : keyColumns(table.key).map((c) => c.name);
+  if (settings.id === undefined || settings.id.join() === key.join()) return [];
+  return [
+    {
+      source: settingSource(settings, "id"),
+      problem:
+        `the key of ${keyspace}.${table.name} is (${key.join(", ")}), not (${settings.id.join(", ")}): ` +
+        "id lists the primary key's columns in order, without the timestamp. Correct it, or remove it.",
+    },
+  ];
 }
 
 /** The columns every record has whatever the settings, with what they are, for messages. */

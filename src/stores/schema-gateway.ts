@@ -6,7 +6,7 @@ import { ConfigError } from "../core/errors.js";
 import { StoreError } from "./store-errors.js";
 import type { PlanSettings, SchemaSnapshot } from "../reconcile/plan-tables.js";
 import type { SchemaGateway } from "../reconcile/run-sync.js";
-import type { ColumnNames, TablePlan } from "../reconcile/table-plan.js";
+import type { Column, ColumnNames, TablePlan } from "../reconcile/table-plan.js";
 import { rethrowing } from "../util/rethrow.js";
 import { cassandraFailure, hostStates } from "./cassandra/cassandra-errors.js";
 import { readKeyspaceSchema } from "./cassandra/keyspace-schema.js";
@@ -16,16 +16,22 @@ import { searchFailure } from "./search/search-failure.js";
 import { idPrefixForTable, indexForTable, type LayoutSettings } from "./search/index-layout.js";
 import { discoverTypes, ensureTableIndex, type TableOverrides } from "./search/index-schema.js";
 import { fieldOf } from "./search/document-fields.js";
-import type { TableSettings } from "../core/table-settings.js";
+import { settingsOf, tableColumnNames, type TableSettings } from "../core/table-settings.js";
 import { formatCqlType, formatCreateType, type UdtType } from "../core/cql-type.js";
 import { quoteIdentifier } from "../core/cql-identifier.js";
 import { keyColumns } from "../core/table-key.js";
-import { cqlTypeForMapping } from "./values/es-mapping.js";
+import { cqlTypeForMapping, esMappingFor } from "./values/es-mapping.js";
+import { mappedFields } from "./search/mapped-fields.js";
+import type { FieldMapping } from "./search/mapping.js";
+import type { Query } from "./search/query.js";
 
 export interface SchemaSettings {
   readonly keyspace: string;
   readonly layout: LayoutSettings;
-  /** The names a table's shape is read with: which columns are the id, the version, the tombstone. */
+  /**
+   * The names a table's shape is read with: which columns are the id, the version, the tombstone,
+   * unless the table's settings name its own.
+   */
   readonly names: ColumnNames;
   /** What the Cassandra cluster can do (connect.ts's clusterCapabilities). */
   readonly capabilities: CassandraCapabilities;
@@ -58,8 +64,9 @@ function tableOverrides(settings: Omit<SchemaSettings, "capabilities">): TableOv
   for (const table of settings.tableSettings ?? []) {
     const name = table.table.toLowerCase();
     if (table.index !== undefined) indices.set(name, table.index);
-    const field = table.rename?.find((r) => r.column === settings.names.timestamp)?.field;
-    if (field !== undefined) timestampFields.set(name, field);
+    const column = tableColumnNames(settings.names, table).timestamp;
+    const field = table.rename?.find((r) => r.column === column)?.field ?? column;
+    if (field !== settings.names.timestamp) timestampFields.set(name, field);
   }
   return { indices, timestampFields };
 }
@@ -76,7 +83,10 @@ export class StoreSchemaGateway implements SchemaGateway {
     const s = this.settings;
     const [keyspace, discovery] = await Promise.all([
       rethrowing(
-        () => readKeyspaceSchema(this.cassandra, s.keyspace, s.names),
+        () =>
+          readKeyspaceSchema(this.cassandra, s.keyspace, (table) =>
+            tableColumnNames(s.names, settingsOf(s.tableSettings, table)),
+          ),
         (error) =>
           cassandraFailure(error, `read the schema of keyspace ${s.keyspace}`, () =>
             hostStates(this.cassandra),
@@ -98,7 +108,8 @@ export class StoreSchemaGateway implements SchemaGateway {
         },
       );
     }
-    return { typeQueryField: discovery.typeQueryField, tables: keyspace.tables, types: discovery.types };
+    const types = discovery.types.map((type) => ({ ...type, fields: mappedFields(type.properties) }));
+    return { typeQueryField: discovery.typeQueryField, tables: keyspace.tables, types };
   }
 
   async createIndex(plan: TablePlan): Promise<string> {
@@ -109,6 +120,7 @@ export class StoreSchemaGateway implements SchemaGateway {
         timestamp: field(plan.names.timestamp),
         tombstone: field(plan.names.tombstone),
         content: plan.contentColumns.map((c) => ({ ...c, name: field(c.name) })),
+        routed: plan.es.routing !== undefined,
       });
     } catch (error) {
       const failure = searchFailure(
@@ -124,6 +136,54 @@ export class StoreSchemaGateway implements SchemaGateway {
         { cause: error },
       );
     }
+  }
+
+  async addFields(
+    plan: TablePlan,
+    columns: readonly Column[],
+  ): Promise<readonly { readonly field: string; readonly type: string }[]> {
+    const properties: Record<string, FieldMapping> = {};
+    for (const column of columns) properties[fieldOf(plan, column.name)] = esMappingFor(column.type);
+    await rethrowing(
+      () => this.elasticsearch.addFields({ index: plan.es.index, properties }),
+      (error) =>
+        searchFailure(error, `map new fields in index ${plan.es.index}`, this.elasticsearch.productName),
+    );
+    return Object.entries(properties).map(([field, mapping]) => ({ field, type: mapping.type ?? "object" }));
+  }
+
+  async documentsHolding(plan: TablePlan, fields: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    const type = plan.es.typeFilter;
+    const counts = await Promise.all(
+      fields.map((field) => {
+        const filter: Query[] = [{ exists: { field } }];
+        if (type) filter.push({ term: { [type.queryField]: type.value } });
+        return rethrowing(
+          () => this.elasticsearch.count({ index: plan.es.index, query: { bool: { filter } } }),
+          (error) =>
+            searchFailure(
+              error,
+              `count the documents of ${plan.table} with field ${field}`,
+              this.elasticsearch.productName,
+            ),
+        );
+      }),
+    );
+    return new Map(fields.map((field, i) => [field, counts[i] ?? 0]));
+  }
+
+  async addColumn(plan: TablePlan, column: Column): Promise<void> {
+    const q = quoteIdentifier;
+    await rethrowing(
+      () =>
+        this.cassandra.execute(
+          `ALTER TABLE ${q(plan.keyspace)}.${q(plan.table)} ADD ${q(column.name)} ${formatCqlType(column.type)}`,
+        ),
+      (error) =>
+        cassandraFailure(error, `add column ${column.name} to ${plan.keyspace}.${plan.table}`, () =>
+          hostStates(this.cassandra),
+        ),
+    );
   }
 
   checkTimestampIndexSupport(): void {
@@ -149,7 +209,8 @@ export class StoreSchemaGateway implements SchemaGateway {
 
   /** The seed's shape: one row per version, PRIMARY KEY ((id), tmstmp) with a timeuuid, plus a tombstone. */
   async createTable(name: string, index: string): Promise<void> {
-    const { keyspace, names, layout } = this.settings;
+    const { keyspace, layout } = this.settings;
+    const names = tableColumnNames(this.settings.names, settingsOf(this.settings.tableSettings, name));
     const mapping = await rethrowing(
       () => this.elasticsearch.readMappings({ index }),
       (error) => searchFailure(error, `read the mapping of index ${index}`, this.elasticsearch.productName),

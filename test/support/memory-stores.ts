@@ -13,7 +13,7 @@ import type {
   WriteOutcome,
 } from "../../src/reconcile/record-store.js";
 import type { SchemaGateway } from "../../src/reconcile/run-sync.js";
-import type { TablePlan } from "../../src/reconcile/table-plan.js";
+import type { Column, TablePlan } from "../../src/reconcile/table-plan.js";
 import type { VersionPrecision } from "../../src/core/version.js";
 import { decideOnLease, expiryAfter, newLease } from "../../src/state/lease-rule.js";
 import { LeaseLostError } from "../../src/state/state-errors.js";
@@ -336,6 +336,40 @@ export class MemorySchema implements SchemaGateway {
     if (this.createTableError) return Promise.reject(this.createTableError);
     this.createdTables.push(name);
     this.tables.push(tableInput(name));
+    return Promise.resolve();
+  }
+
+  /** Fields mapped in existing indices, as `table.field`; set addFieldsError to have them refused. */
+  readonly addedFields: string[] = [];
+  addFieldsError: Error | undefined;
+
+  addFields(p: TablePlan, columns: readonly Column[]): Promise<readonly { field: string; type: string }[]> {
+    if (this.addFieldsError) return Promise.reject(this.addFieldsError);
+    this.addedFields.push(...columns.map((c) => `${p.table}.${c.name}`));
+    return Promise.resolve(columns.map((c) => ({ field: c.name, type: "keyword" })));
+  }
+
+  /** How many documents hold each field, by `table.field`; none where absent. */
+  readonly documentsWith = new Map<string, number>();
+
+  documentsHolding(p: TablePlan, fields: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    return Promise.resolve(new Map(fields.map((f) => [f, this.documentsWith.get(`${p.table}.${f}`) ?? 0])));
+  }
+
+  /** Columns added, as `table.column`; the table is read with them from then on. */
+  readonly addedColumns: string[] = [];
+
+  addColumn(p: TablePlan, column: Column): Promise<void> {
+    this.addedColumns.push(`${p.table}.${column.name}`);
+    const at = this.tables.findIndex((t) => t.name === p.table);
+    const table = this.tables[at];
+    if (table !== undefined) {
+      this.tables[at] = {
+        ...table,
+        content: [...table.content, column],
+        columns: [...table.columns, { name: column.name }],
+      };
+    }
     return Promise.resolve();
   }
 }

@@ -54,6 +54,7 @@ describe("loadConfig defaults", () => {
       dryRun: false,
       createTables: false,
       createTimestampIndex: false,
+      createColumns: false,
       state: { backend: "file", directory: "state/" },
       maxErrors: 100,
       batchSize: 500,

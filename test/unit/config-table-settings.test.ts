@@ -50,6 +50,7 @@ describe("the config file's tables key", () => {
         "      id: user_id",
         "  orders:",
         "    include: amount, status",
+        "    routing: tenant",
         "  audit:",
         "",
       ].join("\n"),
@@ -66,7 +67,7 @@ describe("the config file's tables key", () => {
           { column: "id", field: "user_id" },
         ],
       },
-      { table: "orders", file: "/etc/s.yaml", include: ["amount", "status"] },
+      { table: "orders", file: "/etc/s.yaml", include: ["amount", "status"], routing: "tenant" },
       { table: "audit", file: "/etc/s.yaml" },
     ]);
   });
@@ -87,7 +88,33 @@ describe("the config file's tables key", () => {
     await refused(
       load("tables:\n  users:\n    renmae:\n      email: mail\n"),
       "config file /etc/s.yaml, key tables.users.renmae: not a table setting. Did you mean rename?",
-      "index, include, exclude, rename, pipeline",
+      "index, id, timestamp, tombstone, include, exclude, rename, pipeline, routing",
+    );
+  });
+
+  it("reads a table's own id, timestamp and tombstone columns", async () => {
+    const options = await load(
+      "tables:\n  events:\n    id: account, event_id\n    timestamp: updated_at\n    tombstone: removed\n",
+    );
+    assert.deepEqual(options.tableSettings, [
+      {
+        table: "events",
+        file: "/etc/s.yaml",
+        id: ["account", "event_id"],
+        timestamp: "updated_at",
+        tombstone: "removed",
+      },
+    ]);
+  });
+
+  it("refuses a timestamp that is also the tombstone or a key column", async () => {
+    await refused(
+      load("tables:\n  events:\n    timestamp: at\n    tombstone: at\n"),
+      "key tables.events.tombstone: 'at' is the timestamp column too",
+    );
+    await refused(
+      load("tables:\n  events:\n    id: [event_id, at]\n    timestamp: at\n"),
+      "key tables.events.id: 'at' is the timestamp column: list the key columns without it",
     );
   });
 
@@ -132,6 +159,9 @@ describe("the config file's tables key", () => {
         'key tables.users.index: "People" is not a valid index name',
       ],
       ["tables:\n  users:\n    index: [a]\n", "key tables.users.index: must be the name of an index"],
+      ["tables:\n  users:\n    id: []\n", "key tables.users.id: must name the table's key columns"],
+      ["tables:\n  users:\n    timestamp: [a]\n", 'key tables.users.timestamp: ["a"] is not a column name'],
+      ["tables:\n  users:\n    tombstone: 3\n", "key tables.users.tombstone: 3 is not a column name"],
       [
         'tables:\n  users:\n    pipeline: ""\n',
         "key tables.users.pipeline: must be the id of an ingest pipeline",
@@ -140,6 +170,15 @@ describe("the config file's tables key", () => {
         "tables:\n  users:\n    pipeline: a b\n",
         "key tables.users.pipeline: must be the id of an ingest pipeline",
       ],
+      [
+        "tables:\n  users:\n    routing: [tenant]\n",
+        "key tables.users.routing: must be the name of one of the table's key columns, such as tenant",
+      ],
+      [
+        "tables:\n  users:\n    routing: 3\n",
+        "key tables.users.routing: must be the name of one of the table's key columns",
+      ],
+      ["tables:\n  users:\n    routing: a b\n", 'key tables.users.routing: "a b" is not a column name'],
       ["tables:\n  us-ers:\n    index: a\n", "key tables.us-ers: 'us-ers' is not a table name"],
       ["tables:\n  users: {}\n  Users: {}\n", "key tables.Users: table users has settings already"],
     ];

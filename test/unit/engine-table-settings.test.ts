@@ -20,6 +20,17 @@ const users: TableInput = {
   columns: ["id", "tmstmp", "deleted", "email", "name", "password_hash"].map((name) => ({ name })),
 };
 const orders: TableInput = { ...users, name: "orders" };
+/** accounts: key ((tenant), user_id), timestamp tmstmp, tombstone deleted, content name. */
+const accounts: TableInput = {
+  name: "accounts",
+  shape: users.shape,
+  key: {
+    partition: [{ name: "tenant", type: text }],
+    clustering: [{ name: "user_id", type: { kind: "native", name: "int" } }],
+  },
+  content: [{ name: "name", type: text }],
+  columns: ["tenant", "user_id", "tmstmp", "deleted", "name"].map((name) => ({ name })),
+};
 
 function input(
   tableSettings: readonly Omit<TableSettings, "file">[],
@@ -105,6 +116,53 @@ describe("per-table settings in the plan", () => {
     assert.equal(plan.es.pipeline, "add-geo");
     assert.equal(plan.foreignFields, "unlisted");
     assert.equal(plan.contentColumns, users.content);
+  });
+
+  it("route a table's documents by a key column, a partition or a clustering one, renamed or not", () => {
+    const tables = [users, accounts];
+    const renamed = planTables(
+      input([{ table: "accounts", routing: "tenant", rename: [{ column: "tenant", field: "org" }] }], {
+        tables,
+      }),
+    );
+    assert.deepEqual(problems(renamed), []);
+    assert.equal(planOf(renamed, "accounts").es.routing, "tenant");
+    assert.equal(planOf(renamed, "users").es.routing, undefined);
+    const clustering = planTables(input([{ table: "accounts", routing: "user_id" }], { tables }));
+    assert.equal(planOf(clustering, "accounts").es.routing, "user_id");
+  });
+
+  it("refuse a routing column outside the key, one the table lacks, or a renamed column's field", () => {
+    const found = (settings: Omit<TableSettings, "file">) =>
+      problems(planTables(input([settings], { tables: [users, accounts] })));
+    const outside = (column: string) => [
+      {
+        key: "tables.accounts.routing",
+        problem:
+          `'${column}' is not a key column of accounts, whose key is (tenant, user_id): a value that can ` +
+          "change between writes would move the document to another shard and leave its old copy " +
+          "behind. Route by one of the key columns.",
+      },
+    ];
+    assert.deepEqual(found({ table: "accounts", routing: "name" }), outside("name"));
+    assert.deepEqual(found({ table: "accounts", routing: "tmstmp" }), outside("tmstmp"));
+    assert.deepEqual(found({ table: "accounts", routing: "tennant" }), [
+      {
+        key: "tables.accounts.routing",
+        problem:
+          "table app.accounts has no column 'tennant' (closest: tenant). Correct the name, or remove it.",
+      },
+    ]);
+    assert.deepEqual(
+      found({ table: "users", routing: "user_id", rename: [{ column: "id", field: "user_id" }] }),
+      [
+        {
+          key: "tables.users.routing",
+          problem:
+            "'user_id' is the field column 'id' is renamed to, and routing names the column. Write routing: id.",
+        },
+      ],
+    );
   });
 
   it("leave a table without settings exactly as it was planned before", () => {
@@ -228,6 +286,88 @@ describe("per-table settings in the plan", () => {
     assert.deepEqual(
       entries.filter((e) => e.kind === "skip"),
       [{ kind: "skip", name: "blobs", reason: "a blob key" }],
+    );
+  });
+
+  it("give a table its own timestamp and tombstone columns, and check its own id against its key", () => {
+    const events: TableInput = {
+      name: "events",
+      shape: { supported: true, shape: "latest", timestampType: "timestamp", hasTombstone: true },
+      key: {
+        partition: [{ name: "account", type: text }],
+        clustering: [{ name: "event_id", type: { kind: "native", name: "bigint" } }],
+      },
+      content: [{ name: "body", type: text }],
+      columns: ["account", "event_id", "updated_at", "removed", "body"].map((name) => ({ name })),
+    };
+    const own = { table: "events", timestamp: "updated_at", tombstone: "removed" };
+    const entries = planTables(input([{ ...own, id: ["account", "event_id"] }], { tables: [events, users] }));
+    assert.deepEqual(problems(entries), []);
+    assert.deepEqual(planOf(entries, "events").names, {
+      id: "id",
+      timestamp: "updated_at",
+      tombstone: "removed",
+    });
+    // The other tables keep the flags' names.
+    assert.equal(planOf(entries, "users").names.timestamp, "tmstmp");
+
+    const wrongId = planTables(input([{ ...own, id: ["event_id"] }], { tables: [events] }));
+    assert.deepEqual(problems(wrongId), [
+      {
+        key: "tables.events.id",
+        problem:
+          "the key of app.events is (account, event_id), not (event_id): id lists the primary key's " +
+          "columns in order, without the timestamp. Correct it, or remove it.",
+      },
+    ]);
+    const missing = planTables(input([{ ...own, timestamp: "updated" }], { tables: [events] }));
+    assert.deepEqual(
+      problems(missing).map((p) => p.key),
+      ["tables.events.timestamp"],
+    );
+    assert.match(problems(missing)[0]?.problem ?? "", /no column 'updated' \(closest: updated_at\)/);
+  });
+
+  it("refuse a table its own columns leave unsupported, instead of skipping it", () => {
+    const broken: TableInput = {
+      name: "events",
+      shape: { supported: false, reason: "'body' is text, not timeuuid or timestamp" },
+      content: [],
+      columns: ["id", "body"].map((name) => ({ name })),
+    };
+    assert.deepEqual(
+      problems(planTables(input([{ table: "events", timestamp: "body" }], { tables: [broken] }))),
+      [
+        {
+          key: "tables.events.timestamp",
+          problem:
+            "'body' is text, not timeuuid or timestamp, so app.events cannot be synced as its settings say. " +
+            "Correct the setting, or remove the table's settings to leave it out.",
+        },
+      ],
+    );
+  });
+
+  it("do not ask a table with its own timestamp for the flag's column", () => {
+    const events: TableInput = {
+      ...users,
+      name: "events",
+      columns: ["id", "updated_at", "deleted", "email", "name", "password_hash"].map((name) => ({ name })),
+    };
+    const given = { kind: "flag", flag: "--timestamp-column" } as const;
+    const only = input([{ table: "events", timestamp: "updated_at" }], {
+      tables: [events],
+      columnSources: { id: { kind: "default" }, timestamp: given, tombstone: { kind: "default" } },
+    });
+    assert.deepEqual(
+      planTables(only).filter((e) => e.kind === "unknown-column"),
+      [],
+    );
+    // Beside a table that uses the flag and lacks its column, the flag is still a typo.
+    const both = planTables({ ...only, tables: [events, { ...users, columns: [{ name: "id" }] }] });
+    assert.deepEqual(
+      both.flatMap((e) => (e.kind === "unknown-column" ? [e.column] : [])),
+      ["timestamp"],
     );
   });
 

@@ -38,7 +38,7 @@ function isTimestampIndex(options: ReadonlyMap<string, string> | null, column: s
 export async function readKeyspaceSchema(
   client: cassandra.Client,
   keyspace: string,
-  names: ColumnNames,
+  namesOf: (table: string) => ColumnNames,
 ): Promise<KeyspaceSchema> {
   const options = { prepare: true };
   const [keyspaces, tables, columns, types, indexes] = await Promise.all([
@@ -71,7 +71,10 @@ export async function readKeyspaceSchema(
   const indexed = new Set(
     indexes.rows
       .filter((row) =>
-        isTimestampIndex(row.get("options") as ReadonlyMap<string, string> | null, names.timestamp),
+        isTimestampIndex(
+          row.get("options") as ReadonlyMap<string, string> | null,
+          namesOf(String(row.get("table_name"))).timestamp,
+        ),
       )
       .map((row) => String(row.get("table_name"))),
   );
@@ -102,7 +105,7 @@ export async function readKeyspaceSchema(
     ks === undefined || ks === keyspace ? udts.get(name) : undefined;
   const result: CassandraTable[] = [];
   for (const [name, tableColumns] of [...byTable.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    let shape = classifyTable(tableColumns, names);
+    let shape = classifyTable(tableColumns, namesOf(name));
     let content: Column[] = [];
     let key: TableKey | undefined;
     if (shape.supported) {

@@ -14,6 +14,7 @@ import type {
   DeleteDocumentRequest,
   DocumentRef,
   FetchedDocument,
+  GetDocumentsRequest,
   MappingsRequest,
   PutDocumentRequest,
   ScanPage,
@@ -110,13 +111,15 @@ export class ElasticsearchClient implements SearchClient {
     return edge(this.#client.get<Record<string, unknown>>({ index, id }));
   }
 
-  async getDocuments(request: {
-    index: string;
-    ids: readonly string[];
-  }): Promise<readonly FetchedDocument[]> {
-    const response = await edge(
-      this.#client.mget<Record<string, unknown>>({ index: request.index, ids: request.ids as string[] }),
-    );
+  async getDocuments({ index, ids }: GetDocumentsRequest): Promise<readonly FetchedDocument[]> {
+    // Ids alone go as they are; a routed document is named with its routing value, or mget would look
+    // on the shard its id picks.
+    const named = ids.every((id) => typeof id === "string")
+      ? { ids: ids as string[] }
+      : {
+          docs: ids.map((id) => (typeof id === "string" ? { _id: id } : { _id: id.id, routing: id.routing })),
+        };
+    const response = await edge(this.#client.mget<Record<string, unknown>>({ index, ...named }));
     // A document that failed alone answers its _id with an error and no `found`: it reads as absent.
     return response.docs;
   }

@@ -13,6 +13,7 @@ import type {
   DeleteDocumentRequest,
   DocumentRef,
   FetchedDocument,
+  GetDocumentsRequest,
   MappingsRequest,
   PutDocumentRequest,
   ScanPage,
@@ -82,10 +83,7 @@ export class OpenSearchClient implements SearchClient {
     return this.#send(restCalls.getDocument(ref));
   }
 
-  async getDocuments(request: {
-    index: string;
-    ids: readonly string[];
-  }): Promise<readonly FetchedDocument[]> {
+  async getDocuments(request: GetDocumentsRequest): Promise<readonly FetchedDocument[]> {
     const response = await this.#send<{ docs: readonly FetchedDocument[] }>(restCalls.getDocuments(request));
     return response.docs;
   }

@@ -9,6 +9,7 @@ import type {
   CreateIndexRequest,
   DeleteDocumentRequest,
   DocumentRef,
+  GetDocumentsRequest,
   MappingsRequest,
   PutDocumentRequest,
   SearchRequest,
@@ -38,10 +39,16 @@ const document = (ref: DocumentRef): string => `/${segment(ref.index)}/_doc/${se
 
 export const restCalls = {
   getDocument: (ref: DocumentRef): RestCall => ({ method: "GET", path: document(ref) }),
-  getDocuments: (request: { readonly index: string; readonly ids: readonly string[] }): RestCall => ({
+  getDocuments: ({ index, ids }: GetDocumentsRequest): RestCall => ({
     method: "POST",
-    path: `/${segment(request.index)}/_mget`,
-    body: { ids: request.ids },
+    path: `/${segment(index)}/_mget`,
+    // Ids alone go as they are; a routed document is named with its routing value, or mget would
+    // look on the shard its id picks.
+    body: ids.every((id) => typeof id === "string")
+      ? { ids }
+      : {
+          docs: ids.map((id) => (typeof id === "string" ? { _id: id } : { _id: id.id, routing: id.routing })),
+        },
   }),
   putDocument: (request: PutDocumentRequest): RestCall => ({
     method: "PUT",

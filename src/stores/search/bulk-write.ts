@@ -14,6 +14,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { SyncedError } from "../../core/errors.js";
 import { documentId, documentTag, recordToDocument } from "./document-codec.js";
 import { documentFields, setField } from "./document-fields.js";
+import { documentRouting } from "./routing.js";
 import { toJsonText } from "./json-text.js";
 import { unwritableVersion } from "./timestamps.js";
 import type { EsToken } from "./fetch-current.js";
@@ -64,13 +65,17 @@ function operationFor(
       `${settings.maxDocumentBytes} bytes of document (the cluster's http.max_content_length)`
     );
   }
-  // An existing document is written under its own _id, whatever case it spells the UUID in.
+  // An existing document is written under its own _id, whatever case it spells the UUID in, and on
+  // the shard it was found on.
   const id = current?.token.documentId ?? documentId(plan, write.record.id);
+  const routing = current?.token.routing ?? documentRouting(plan, write.record.id);
   const pipeline = plan.es.pipeline;
-  const target =
-    pipeline === undefined
-      ? { _index: plan.es.index, _id: id }
-      : { _index: plan.es.index, _id: id, pipeline };
+  const target = {
+    _index: plan.es.index,
+    _id: id,
+    ...(routing === undefined ? {} : { routing }),
+    ...(pipeline === undefined ? {} : { pipeline }),
+  };
   let action: BulkAction;
   if (settings.versioning === "external") {
     if (version < 0n) return "external versioning cannot store a version before 1970";

@@ -50,12 +50,16 @@ export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | 
       const field = plan.fields?.get(k);
       return field === undefined ? [] : [`column ${k} is field '${field}' in this index`];
     });
-    return bad(
-      `field${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")} ha${unknown.length > 1 ? "ve" : "s"} ` +
-        `no column in table ${plan.keyspace}.${plan.table}${moved.length > 0 ? ` (${moved.join("; ")})` : ""}; ` +
-        "add the column or remove the field",
-      id,
-    );
+    const unmapped = unknown.filter((k) => plan.fields?.get(k) === undefined);
+    return {
+      ...bad(
+        `field${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")} ha${unknown.length > 1 ? "ve" : "s"} ` +
+          `no column in table ${plan.keyspace}.${plan.table}${moved.length > 0 ? ` (${moved.join("; ")})` : ""}; ` +
+          "add the column (or run with --create-columns) and replay this letter, or remove the field",
+        id,
+      ),
+      ...(unmapped.length > 0 ? { unmappedFields: unmapped } : {}),
+    };
   }
   try {
     const content: Record<string, JsonValue> = {};

@@ -5,7 +5,7 @@
 // ways (Java and JavaScript in lowercase, .NET and SQL Server often in uppercase). So each id is
 // looked up under both spellings: a document found under either is the record to update, never a
 // reason to index a second one. Mixed-case spellings are refused when scanned (document-codec.ts).
-import type { FetchedDocument, SearchClient } from "./search-client.js";
+import type { FetchedDocument, RoutedId, SearchClient } from "./search-client.js";
 import type { BadRecord, CurrentRecord } from "../../core/record.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { documentId, hitToRecord } from "./document-codec.js";
@@ -13,24 +13,31 @@ import { isSearchError } from "./search-error.js";
 import { isUuidKey } from "../../core/table-key.js";
 import type { JsonValue } from "../../core/json-value.js";
 import { foreignValues } from "./document-fields.js";
+import { documentRouting } from "./routing.js";
 
 export interface EsToken {
   /** The document's `_id` as stored, which may spell the UUID in uppercase. */
   readonly documentId: string;
   readonly seqNo: number;
   readonly primaryTerm: number;
+  /** The routing value the document was found under, which its write names again (TablePlan.es.routing). */
+  readonly routing?: string;
   /** The document's fields that synced does not own (TablePlan.foreignFields), written back as read. */
   readonly kept?: Readonly<Record<string, JsonValue>>;
 }
 
 type Found = CurrentRecord<EsToken> | BadRecord;
 
-/** The spellings of an id's `_id` to look up: lowercase first, then uppercase. */
-function spellings(plan: TablePlan, id: string): string[] {
-  const lower = documentId(plan, id);
-  if (!isUuidKey(plan.key)) return [lower];
-  const upper = documentId(plan, id.toUpperCase());
-  return lower === upper ? [lower] : [lower, upper];
+/**
+ * The spellings of an id's `_id` to look up, lowercase first, then uppercase; each with its routing
+ * value where the table's documents are routed (a routed uuid key spells its value as its `_id` does).
+ */
+function spellings(plan: TablePlan, id: string): (string | RoutedId)[] {
+  const texts = isUuidKey(plan.key) && id !== id.toUpperCase() ? [id, id.toUpperCase()] : [id];
+  return texts.map((text) => {
+    const routing = documentRouting(plan, text);
+    return routing === undefined ? documentId(plan, text) : { id: documentId(plan, text), routing };
+  });
 }
 
 export async function fetchDocuments(
@@ -51,27 +58,33 @@ export async function fetchDocuments(
   }
   let next = 0;
   for (const { id, spellings } of asked) {
-    const present = docs.slice(next, next + spellings.length).filter((doc) => doc.found === true);
+    const answered = docs.slice(next, next + spellings.length);
     next += spellings.length;
-    const [doc, twin] = present;
-    if (doc === undefined) continue;
+    // Each document found, with the routing value it was found under, which its write names again.
+    const present = spellings.flatMap((spelling, j) => {
+      const doc = answered[j];
+      if (doc?.found !== true) return [];
+      return [{ doc, routing: typeof spelling === "string" ? undefined : spelling.routing }];
+    });
+    const [first, twin] = present;
+    if (first === undefined) continue;
     if (twin !== undefined) {
       found.set(id, {
         kind: "bad",
         id,
         reason:
-          `two documents hold id ${id}: _id '${doc._id}' and _id '${twin._id}'; ` +
+          `two documents hold id ${id}: _id '${first.doc._id}' and _id '${twin.doc._id}'; ` +
           `delete the one that is out of date`,
-        raw: present.map((d) => ({ _id: d._id, _source: d._source })),
+        raw: present.map(({ doc }) => ({ _id: doc._id, _source: doc._source })),
       });
       continue;
     }
-    found.set(id, toCurrent(plan, id, doc));
+    found.set(id, toCurrent(plan, id, first.doc, first.routing));
   }
   return found;
 }
 
-function toCurrent(plan: TablePlan, id: string, doc: FetchedDocument): Found {
+function toCurrent(plan: TablePlan, id: string, doc: FetchedDocument, routing: string | undefined): Found {
   const record = hitToRecord(plan, doc);
   if ("kind" in record) return record;
   if (doc._seq_no === undefined || doc._primary_term === undefined) {
@@ -88,6 +101,7 @@ function toCurrent(plan: TablePlan, id: string, doc: FetchedDocument): Found {
       documentId: doc._id,
       seqNo: doc._seq_no,
       primaryTerm: doc._primary_term,
+      ...(routing === undefined ? {} : { routing }),
       ...(kept === undefined ? {} : { kept }),
     },
   };

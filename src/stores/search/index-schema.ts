@@ -155,6 +155,8 @@ export interface MappingColumns {
   readonly timestamp: string;
   readonly tombstone: string;
   readonly content: readonly Column[];
+  /** Whether a key column's value routes the table's documents (TablePlan.es.routing). */
+  readonly routed?: boolean;
 }
 
 export function mappingForTable(layout: LayoutSettings, columns: MappingColumns): IndexMapping {
@@ -164,6 +166,12 @@ export function mappingForTable(layout: LayoutSettings, columns: MappingColumns)
   properties[columns.tombstone] = { type: "boolean" };
   if (layout.layout === "type-field") properties[layout.typeField] = { type: "keyword" };
   for (const column of columns.content) properties[column.name] = esMappingFor(column.type);
+  // A write without the routing value, by synced or another application, is refused instead of landing
+  // on a shard where no lookup finds it. The type-field layout's index holds other tables too, whose
+  // documents have no routing value: it requires none.
+  if (columns.routed === true && layout.layout === "index-per-table") {
+    return { _routing: { required: true }, properties };
+  }
   return { properties };
 }
 

@@ -34,5 +34,7 @@ export interface IndexMapping {
   readonly dynamic?: "strict";
   /** What the index is for, shown to whoever looks at it. */
   readonly _meta?: Readonly<Record<string, string>>;
+  /** `required`: a write without a routing value is refused, rather than placed by its id. */
+  readonly _routing?: { readonly required: boolean };
   readonly properties: FieldMappings;
 }

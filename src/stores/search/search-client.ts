@@ -72,6 +72,21 @@ export interface DocumentRef {
   readonly id: string;
 }
 
+/**
+ * A document that a routing value placed on its shard, instead of its id: it is found, and written,
+ * only where that value points.
+ */
+export interface RoutedId {
+  readonly id: string;
+  readonly routing: string;
+}
+
+export interface GetDocumentsRequest {
+  readonly index: string;
+  /** Each document by its id, or by its id and its routing value. */
+  readonly ids: readonly (string | RoutedId)[];
+}
+
 /** The version a conditional write expects the document to hold, as a read of it answered. */
 export interface DocumentVersion {
   readonly seqNo: number;
@@ -99,6 +114,8 @@ export interface DeleteDocumentRequest extends DocumentRef {
 export interface BulkTarget {
   readonly _index: string;
   readonly _id: string;
+  /** The value that picks the document's shard; absent: its id picks it. */
+  readonly routing?: string;
 }
 
 /**
@@ -206,10 +223,7 @@ export interface SearchClient {
   /** The document as it is now (a realtime read); fails as not-found when there is none. */
   getDocument(ref: DocumentRef): Promise<FetchedDocument>;
   /** Each id's document as it is now (realtime), in the order asked; `found` is false for a missing one. */
-  getDocuments(request: {
-    readonly index: string;
-    readonly ids: readonly string[];
-  }): Promise<readonly FetchedDocument[]>;
+  getDocuments(request: GetDocumentsRequest): Promise<readonly FetchedDocument[]>;
   putDocument(request: PutDocumentRequest): Promise<void>;
   /** Fails as not-found when there is no such document. */
   deleteDocument(request: DeleteDocumentRequest): Promise<void>;

@@ -1,0 +1,169 @@
+// What a run changes in the schemas before it syncs: with --create-tables, a table for an index that
+// has none; and where a table and its index have drifted apart (schema-drift.ts), the fields of columns
+// added to the table are mapped in its index, and with --create-columns each document field that no
+// column holds becomes a column, typed from the mapping, synced in the same run. The engine decides
+// here; the schema gateway carries it out.
+import { formatCqlType } from "../core/cql-type.js";
+import { SyncedError } from "../core/errors.js";
+import type { PlanEntry, PlanSettings } from "./plan-tables.js";
+import type { AddedField, ColumnNotCreated, CreatedColumn, SkippedType } from "./run-report.js";
+import type { SchemaGateway } from "./run-sync.js";
+import { planSchema } from "./schema-plan.js";
+import type { TablePlan } from "./table-plan.js";
+
+type Log = (message: string, fields?: Record<string, unknown>) => void;
+type SyncEntry = Extract<PlanEntry, { kind: "sync" }>;
+
+/** What the run changed in the schemas, for its report. */
+export interface SchemaChanges {
+  readonly addedFields: AddedField[];
+  readonly createdColumns: CreatedColumn[];
+  readonly columnsNotCreated: ColumnNotCreated[];
+}
+
+/** The message of a failure that concerns this one table (a refusal by the store), or the error again. */
+function tableFailure(error: unknown): string {
+  if (error instanceof SyncedError && error.kind === "failed") return error.message;
+  throw error;
+}
+
+/** With --create-tables, tables are created from their indices first, then the schema is read again. */
+export async function createTables(
+  schema: SchemaGateway,
+  settings: { readonly plan: PlanSettings; readonly dryRun: boolean },
+  entries: readonly PlanEntry[],
+  createdTables: string[],
+  skipped: SkippedType[],
+): Promise<readonly PlanEntry[]> {
+  const toCreate = entries.filter((e) => e.kind === "create-table");
+  if (toCreate.length === 0) return entries;
+  if (settings.dryRun) {
+    for (const entry of toCreate)
+      skipped.push({ name: entry.name, reason: "would create the table (dry run)" });
+    return entries.filter((e) => e.kind !== "create-table");
+  }
+  for (const entry of toCreate) {
+    try {
+      await schema.createTable(entry.name, entry.index);
+      createdTables.push(entry.name);
+    } catch (error) {
+      // A mapping with no CQL counterpart, or a table Cassandra refuses, leaves that one type unsynced;
+      // an unreachable store or a bug still stops the run.
+      if (!(error instanceof SyncedError) || error.kind !== "failed") throw error;
+      const reason = error.message;
+      skipped.push({
+        name: entry.name,
+        reason: `cannot create the table from index ${entry.index}: ${reason}`,
+      });
+    }
+  }
+  return (await planSchema(schema, settings.plan)).filter((e) => e.kind !== "create-table");
+}
+
+/**
+ * Maps the fields of the columns added to the table since its index was made, each as synced maps its
+ * column's type, before any document holds one: dynamic mapping would guess instead (long for an int,
+ * text for an inet). Returns why the table cannot be synced when the index refuses the fields.
+ */
+export async function mapNewFields(
+  schema: SchemaGateway,
+  entry: SyncEntry,
+  dryRun: boolean,
+  changes: SchemaChanges,
+  log: Log,
+): Promise<string | undefined> {
+  const columns = entry.drift?.newFields ?? [];
+  if (columns.length === 0 || entry.createIndex) return undefined;
+  const { table, es } = entry.plan;
+  const names = columns.map((c) => c.name);
+  if (dryRun) {
+    log(`would map the fields of table ${table}'s new columns in index ${es.index} (dry run)`, {
+      columns: names,
+    });
+    return undefined;
+  }
+  try {
+    const added = await schema.addFields(entry.plan, columns);
+    for (const field of added) changes.addedFields.push({ table, index: es.index, ...field });
+    log(`mapped the fields of table ${table}'s new columns in index ${es.index}`, {
+      fields: added.map((a) => `${a.field} (${a.type})`),
+    });
+    return undefined;
+  } catch (error) {
+    return `index ${es.index} refused the fields of the table's new columns (${names.join(", ")}): ${tableFailure(error)}`;
+  }
+}
+
+/**
+ * With --create-columns: a column for each field the index maps, no column holds and some document
+ * of the type holds, with the CQL type its mapping gives (a field without one is reported with the
+ * reason). The schema is then read again, so the new columns are synced in this same run.
+ */
+export async function createColumns(
+  schema: SchemaGateway,
+  settings: { readonly plan: PlanSettings; readonly dryRun: boolean },
+  entries: readonly PlanEntry[],
+  changes: SchemaChanges,
+  log: Log,
+): Promise<readonly PlanEntry[]> {
+  let created = false;
+  for (const entry of entries) {
+    const candidates = entry.kind === "sync" ? (entry.drift?.unmapped ?? []) : [];
+    if (entry.kind !== "sync" || candidates.length === 0) continue;
+    const plan = entry.plan;
+    const held = await schema.documentsHolding(
+      plan,
+      candidates.map((c) => c.field),
+    );
+    for (const { field, column } of candidates) {
+      // A field only the mapping remembers, or another type's in a shared index.
+      if ((held.get(field) ?? 0) === 0) continue;
+      const notCreated = (reason: string): void => {
+        changes.columnsNotCreated.push({ table: plan.table, field, reason });
+      };
+      if ("problem" in column) {
+        notCreated(column.problem);
+        continue;
+      }
+      const type = formatCqlType(column.type);
+      if (settings.dryRun) {
+        notCreated(`would create it as ${type} (dry run)`);
+        continue;
+      }
+      try {
+        await schema.addColumn(plan, { name: field, type: column.type });
+      } catch (error) {
+        notCreated(tableFailure(error));
+        continue;
+      }
+      changes.createdColumns.push({ table: plan.table, column: field, type });
+      log(`added column ${field} ${type} to table ${plan.keyspace}.${plan.table} for its documents' field`);
+      created = true;
+    }
+  }
+  if (!created) return entries;
+  // Tables --create-tables could not make are reported already.
+  return (await planSchema(schema, settings.plan)).filter((e) => e.kind !== "create-table");
+}
+
+/** Logs each field that no column holds once per table and run, however many documents hold it. */
+export function unmappedFieldLog(
+  log: Log,
+  createColumns: boolean,
+): (plan: TablePlan) => (field: string) => void {
+  const seen = new Set<string>();
+  const advice = createColumns
+    ? "--create-columns made no column for it (the summary says why, where the index maps the field): " +
+      "add one, then replay them with synced dead-letters replay"
+    : "add the column (or run with --create-columns), then replay them with synced dead-letters replay";
+  return (plan) => (field) => {
+    const key = `${plan.table}\n${field}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    log(
+      `documents of table ${plan.table} hold field '${field}', which no column of ${plan.keyspace}.${plan.table} ` +
+        `holds: they go to the dead letters; ${advice}`,
+      { table: plan.table, field },
+    );
+  };
+}

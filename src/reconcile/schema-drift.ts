@@ -1,0 +1,97 @@
+// How a table and its index have drifted apart since the index was made: columns added to the table
+// whose fields the index does not map yet, fields the index maps that no column holds, and columns
+// whose field is mapped with a type that no longer fits them. Pure, like the rest of the plan.
+import { fieldTypeConflict } from "../core/field-compatibility.js";
+import type { Layout } from "../core/layout.js";
+import { keyColumns } from "../core/table-key.js";
+import { formatCqlType, type CqlType } from "../core/cql-type.js";
+import type { Column, TablePlan } from "./table-plan.js";
+
+/** A top-level field of an index's mapping, as the schema gateway read it. */
+export interface MappedField {
+  /** Its type in the mapping: "object" for an object with properties. */
+  readonly type: string;
+  /** The column a field of this mapping would become (--create-columns), or why there is none. */
+  readonly column: { readonly type: CqlType } | { readonly problem: string };
+}
+
+/** A field the index maps that no column of the table holds. */
+export interface UnmappedField {
+  readonly field: string;
+  readonly column: MappedField["column"];
+}
+
+export interface SchemaDrift {
+  /** Content columns whose field the index does not map yet: mapped with synced's type first. */
+  readonly newFields: readonly Column[];
+  /**
+   * Fields the index maps that are no column's and that the table's settings do not leave to others.
+   * Candidates only: a shared index maps other types' fields too, and a mapping keeps a field no
+   * document holds any more, so the documents are asked before a column is made for one.
+   */
+  readonly unmapped: readonly UnmappedField[];
+}
+
+function fieldOf(plan: TablePlan, column: string): string {
+  return plan.fields?.get(column) ?? column;
+}
+
+/**
+ * Why the table is refused: each synced column whose field the index maps with a type of another
+ * family, with what to do. Undefined when every mapped field fits.
+ */
+export function typeConflicts(
+  plan: TablePlan,
+  fields: ReadonlyMap<string, MappedField>,
+  layout: Layout,
+): string | undefined {
+  const found: string[] = [];
+  for (const column of [...keyColumns(plan.key), ...plan.contentColumns]) {
+    const field = fieldOf(plan, column.name);
+    const mapped = fields.get(field);
+    const conflict = mapped === undefined ? undefined : fieldTypeConflict(column.type, mapped.type);
+    if (mapped === undefined || conflict === undefined) continue;
+    const named = field === column.name ? `its field ${field}` : `its field '${field}'`;
+    found.push(
+      `column ${column.name} of ${plan.keyspace}.${plan.table} is ${formatCqlType(column.type)}, but index ` +
+        `${plan.es.index} maps ${named} as ${mapped.type}, and ${conflict}`,
+    );
+  }
+  if (found.length === 0) return undefined;
+  const move =
+    layout === "index-per-table"
+      ? `move the table to a new index (the config file's tables.${plan.table}.index: synced creates it ` +
+        "from the table and copies the table whole), or reindex"
+      : "reindex";
+  return (
+    `${found.join("; ")}. A mapping cannot change a field's type: ${move} ${plan.es.index} into an index ` +
+    "whose fields fit the columns, or give the columns their former types. The table is not synced " +
+    "until then, and the checkpoint stays (leave the table out with --exclude-tables to let it move)."
+  );
+}
+
+/** What has drifted between the table's columns (`columns`: every column of it) and the index's fields. */
+export function schemaDrift(
+  plan: TablePlan,
+  columns: readonly { readonly name: string }[],
+  fields: ReadonlyMap<string, MappedField>,
+): SchemaDrift {
+  const newFields = plan.contentColumns.filter((c) => !fields.has(fieldOf(plan, c.name)));
+  const foreign = plan.foreignFields;
+  // With `include` or a pipeline, every field that is no synced column's belongs to someone else.
+  if (foreign === "unlisted") return { newFields, unmapped: [] };
+  const taken = new Set([
+    ...keyColumns(plan.key).map((c) => fieldOf(plan, c.name)),
+    fieldOf(plan, plan.names.timestamp),
+    fieldOf(plan, plan.names.tombstone),
+    ...plan.contentColumns.map((c) => fieldOf(plan, c.name)),
+    ...(plan.es.typeFilter === undefined ? [] : [plan.es.typeFilter.field]),
+    ...(foreign ?? []),
+    // A renamed column's own name is no new column: the column exists, under another field.
+    ...columns.map((c) => c.name),
+  ]);
+  const unmapped = [...fields]
+    .filter(([field]) => !taken.has(field))
+    .map(([field, mapped]) => ({ field, column: mapped.column }));
+  return { newFields, unmapped };
+}

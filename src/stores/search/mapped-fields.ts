@@ -1,0 +1,31 @@
+// The top-level fields of an index's mapping as the plan judges them (reconcile/schema-drift.ts): each
+// field's type, and the column --create-columns would make of it, or why it makes none.
+import type { MappedField } from "../../reconcile/schema-drift.js";
+import { ValueError } from "../../core/value-error.js";
+import { cqlTypeForMapping } from "../values/es-mapping.js";
+import type { FieldMapping, FieldMappings } from "./mapping.js";
+
+export function mappedFields(properties: FieldMappings): ReadonlyMap<string, MappedField> {
+  const fields = new Map<string, MappedField>();
+  for (const [name, mapping] of Object.entries(properties)) {
+    fields.set(name, { type: mapping.type ?? "object", column: columnFor(mapping, name) });
+  }
+  return fields;
+}
+
+function columnFor(mapping: FieldMapping, field: string): MappedField["column"] {
+  try {
+    const { type, udts } = cqlTypeForMapping(mapping, field);
+    if (udts.length === 0) return { type };
+    // --create-tables makes user-defined types for a new table; beside the columns of an existing one,
+    // a type of the same name may already mean something else.
+    return {
+      problem:
+        `field "${field}": an ${mapping.type ?? "object"} field would need a user-defined type; create the ` +
+        "type and the column by hand",
+    };
+  } catch (error) {
+    if (error instanceof ValueError) return { problem: error.message };
+    throw error;
+  }
+}

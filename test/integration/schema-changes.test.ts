@@ -1,0 +1,310 @@
+// A schema that changes under a running job: a column added to a table is mapped with synced's own
+// field type and synced both ways from the next run (or the next cycle of `synced watch`); document
+// fields that no column holds are counted per table, and with --create-columns become columns; a
+// column whose type no longer fits its index field refuses that one table, and the others are synced.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { setTimeout as delay } from "node:timers/promises";
+import cassandra from "cassandra-driver";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { deadLetters, Harness, tableStats } from "../support/harness.js";
+import { sample } from "../support/metrics-listener.js";
+import { watch } from "../support/watch.js";
+
+const { Uuid } = cassandra.types;
+
+/** Polls `probe` until it returns a value, for at most `tries` × 100 ms. */
+async function until<T>(what: string, probe: () => Promise<T | undefined>, tries = 300): Promise<T> {
+  for (let i = 0; i < tries; i++) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    await delay(100);
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+describe("a schema that changes between runs", () => {
+  let h: Harness;
+  let begin: string;
+  before(async () => {
+    h = await Harness.create("schema");
+    begin = String(Math.floor(Date.now() / 1000) - 60);
+  });
+  after(() => h.cleanup());
+
+  /** The type the index of `table` maps `field` as. */
+  async function mappedType(table: string, field: string): Promise<string | undefined> {
+    const index = `${h.index}-${table}`;
+    const mappings = await h.es.indices.getMapping({ index });
+    return mappings[index]?.mappings.properties?.[field]?.type;
+  }
+
+  async function columnTypes(table: string): Promise<Record<string, string>> {
+    const rows = await h.cassandra.execute(
+      "SELECT column_name, type FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
+      [h.keyspace, table],
+      { prepare: true },
+    );
+    return Object.fromEntries(rows.rows.map((r) => [String(r.get("column_name")), String(r.get("type"))]));
+  }
+
+  it("maps a column added since the last run with synced's field type, and syncs it both ways", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.hosts (id uuid PRIMARY KEY, tmstmp timestamp, name text)`,
+    );
+    const args = ["-b", begin, "--tables", "hosts", "--name", "hosts"];
+    assert.equal((await h.run(args)).code, EXIT.success);
+    // Dynamic mapping would make `text` of an address and `long` of a small integer.
+    await h.cassandra.execute(`ALTER TABLE ${h.keyspace}.hosts ADD (address inet, port int)`);
+    const id = Uuid.random().toString();
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.hosts (id, tmstmp, name, address, port) VALUES (?, ?, 'db', '10.0.0.7', 5432)`,
+      [id, new Date()],
+      { prepare: true },
+    );
+    const result = await h.run(args);
+    assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
+    assert.deepEqual(
+      [await mappedType("hosts", "address"), await mappedType("hosts", "port")],
+      ["ip", "integer"],
+    );
+    const added = result.summary["addedFields"] as { table: string; field: string }[];
+    assert.deepEqual(
+      added.map((a) => `${a.table}.${a.field}`),
+      ["hosts.address", "hosts.port"],
+    );
+    const doc = await h.es.get<Record<string, unknown>>({ index: `${h.index}-hosts`, id });
+    assert.deepEqual([doc._source?.["address"], doc._source?.["port"]], ["10.0.0.7", 5432]);
+
+    const other = Uuid.random().toString();
+    await h.es.index({
+      index: `${h.index}-hosts`,
+      id: other,
+      document: { id: other, tmstmp: new Date().toISOString(), name: "web", address: "::1", port: 443 },
+      refresh: true,
+    });
+    assert.equal((await h.run(args)).code, EXIT.success);
+    const row = await h.cassandra.execute(
+      `SELECT address, port FROM ${h.keyspace}.hosts WHERE id = ?`,
+      [other],
+      { prepare: true },
+    );
+    assert.deepEqual([String(row.first().get("address")), row.first().get("port")], ["::1", 443]);
+  });
+
+  it("counts per table and field the document fields no column holds, and logs each once", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.notes (id uuid PRIMARY KEY, tmstmp timestamp, body text)`,
+    );
+    assert.equal((await h.run(["--tables", "notes", "--name", "notes"])).code, EXIT.success);
+    const at = new Date(Date.now() - 5_000).toISOString();
+    const [a, b] = [Uuid.random().toString(), Uuid.random().toString()];
+    await h.es.index({
+      index: `${h.index}-notes`,
+      id: a,
+      document: { id: a, tmstmp: at, body: "x", colour: "red", size: 3 },
+    });
+    await h.es.index({ index: `${h.index}-notes`, id: b, document: { id: b, tmstmp: at, colour: "blue" } });
+    await h.refresh();
+
+    const args = ["-b", begin, "--tables", "notes", "--name", "notes", "--direction", "to-cassandra"];
+    const result = await h.run(args);
+    // Nothing is lost: each document waits in the dead letters until its fields have columns.
+    assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
+    const stats = tableStats(result.summary, "notes", "to-cassandra");
+    assert.deepEqual(stats["unmappedFields"], { colour: 2, size: 1 });
+    assert.equal(stats["deadLettered"], 2);
+    const letters = await deadLetters(result.summary);
+    assert.match(letters.find((l) => l.id === b)?.reason ?? "", /'colour' has no column in table .*notes/);
+
+    const cli = await h.cli([...h.baseArgs(), ...args]);
+    assert.equal(cli.code, EXIT.partial, cli.stderr);
+    assert.match(cli.stdout, /notes to-cassandra: fields without a column: colour \(2\), size \(1\)/);
+    assert.equal(cli.stderr.split("field 'colour'").length - 1, 1, cli.stderr);
+    assert.equal(cli.stderr.split("field 'size'").length - 1, 1, cli.stderr);
+  });
+
+  it("with --create-columns adds a column for each such field, typed from the mapping, and syncs it in the same run", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.tags (id uuid PRIMARY KEY, tmstmp timestamp, label text)`,
+    );
+    const config = ["--tables", "tags", "--name", "tags"];
+    assert.equal((await h.run(config)).code, EXIT.success);
+    await h.es.indices.putMapping({
+      index: `${h.index}-tags`,
+      properties: { place: { type: "geo_point" } },
+    });
+    const at = new Date(Date.now() - 5_000).toISOString();
+    const [a, b] = [Uuid.random().toString(), Uuid.random().toString()];
+    await h.es.index({
+      index: `${h.index}-tags`,
+      id: a,
+      document: { id: a, tmstmp: at, label: "x", colour: "red", weight: 3, seen: true },
+    });
+    await h.es.index({
+      index: `${h.index}-tags`,
+      id: b,
+      document: { id: b, tmstmp: at, label: "y", place: "41.12,-71.34" },
+    });
+    await h.refresh();
+    const args = ["-b", begin, ...config, "--direction", "to-cassandra", "--create-columns"];
+
+    const dry = await h.run([...args, "--dry-run"]);
+    assert.equal(dry.code, EXIT.partial, JSON.stringify(dry.summary));
+    assert.deepEqual(Object.keys(await columnTypes("tags")).sort(), ["id", "label", "tmstmp"]);
+    const wouldCreate = dry.summary["columnsNotCreated"] as { field: string; reason: string }[];
+    assert.match(
+      wouldCreate.find((c) => c.field === "colour")?.reason ?? "",
+      /would create it as text \(dry run\)/,
+    );
+
+    const result = await h.run(args);
+    assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
+    assert.deepEqual(await columnTypes("tags"), {
+      id: "uuid",
+      tmstmp: "timestamp",
+      label: "text",
+      colour: "text",
+      weight: "bigint",
+      seen: "boolean",
+    });
+    const created = result.summary["createdColumns"] as { table: string; column: string; type: string }[];
+    assert.deepEqual(created.map((c) => `${c.table}.${c.column} ${c.type}`).sort(), [
+      "tags.colour text",
+      "tags.seen boolean",
+      "tags.weight bigint",
+    ]);
+    const row = await h.cassandra.execute(
+      `SELECT colour, weight, seen FROM ${h.keyspace}.tags WHERE id = ?`,
+      [a],
+      { prepare: true },
+    );
+    assert.deepEqual(
+      [row.first().get("colour"), Number(row.first().get("weight")), row.first().get("seen")],
+      ["red", 3, true],
+    );
+    // A geo_point has no CQL type: it is reported with the reason, and its document still waits.
+    const notCreated = result.summary["columnsNotCreated"] as {
+      table: string;
+      field: string;
+      reason: string;
+    }[];
+    assert.equal(notCreated.length, 1, JSON.stringify(notCreated));
+    assert.deepEqual([notCreated[0]?.table, notCreated[0]?.field], ["tags", "place"]);
+    assert.match(notCreated[0]?.reason ?? "", /geo_point has no CQL counterpart/);
+    const stats = tableStats(result.summary, "tags", "to-cassandra");
+    assert.deepEqual(stats["unmappedFields"], { place: 1 });
+    assert.deepEqual([stats["written"], stats["deadLettered"]], [1, 1]);
+  });
+
+  it("refuses a table whose column type no longer fits its index field, and syncs the other tables", async () => {
+    for (const table of ["fine", "broken"]) {
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, n bigint)`,
+      );
+    }
+    const args = ["-b", begin, "--tables", "fine,broken", "--name", "two"];
+    const first = await h.run(args);
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    // The table is made again with `n` as text; its index still maps `n` as long.
+    await h.cassandra.execute(`DROP TABLE ${h.keyspace}.broken`);
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.broken (id uuid PRIMARY KEY, tmstmp timestamp, n text)`,
+    );
+    for (const [table, n] of [
+      ["fine", 7n],
+      ["broken", "seven"],
+    ] as const) {
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, n) VALUES (?, ?, ?)`,
+        [Uuid.random().toString(), new Date(), n],
+        { prepare: true },
+      );
+    }
+    const result = await h.run(args);
+    assert.equal(result.code, EXIT.failure, JSON.stringify(result.summary));
+    assert.equal(result.summary["outcome"], "failed");
+    const refused = result.summary["refused"] as { name: string; reason: string }[];
+    assert.deepEqual(
+      refused.map((r) => r.name),
+      ["broken"],
+    );
+    assert.match(
+      refused[0]?.reason ?? "",
+      /column n of \w+\.broken is text, but index \S+-broken maps its field n as long/,
+    );
+    assert.match(refused[0]?.reason ?? "", /reindex|new index/);
+    assert.equal(tableStats(result.summary, "fine", "to-es")["written"], 1);
+    assert.equal(
+      (result.summary["tables"] as { table: string }[]).some((t) => t.table === "broken"),
+      false,
+    );
+    const checkpoint = result.summary["checkpoint"] as { before: string; after: string };
+    assert.equal(checkpoint.after, checkpoint.before);
+    assert.match((result.summary["error"] as { message: string }).message, /broken/);
+  });
+});
+
+describe("a column added while synced watch runs", () => {
+  let h: Harness;
+  before(async () => {
+    h = await Harness.create("schemawatch");
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.things (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+  });
+  after(() => h.cleanup());
+
+  it("is mapped and synced in both directions from the next cycle", async () => {
+    const child = h.spawnCli(["watch", ...h.baseArgs(), "--every", "1s", "--listen", "127.0.0.1:0"]);
+    const run = watch(child);
+    try {
+      await run.saw("/metrics and /healthz on http://");
+      const url = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.stderr())?.[1] ?? "";
+      await until("a first run", async () => {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        const runs = sample(parsePrometheusTextFormat(text), "synced_runs_total", { outcome: "success" });
+        return (runs ?? 0) >= 1 ? true : undefined;
+      });
+      await h.cassandra.execute(`ALTER TABLE ${h.keyspace}.things ADD score int`);
+      const id = Uuid.random().toString();
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.things (id, tmstmp, n, score) VALUES (?, ?, 1, 7)`,
+        [id, new Date()],
+        { prepare: true },
+      );
+      const index = `${h.index}-things`;
+      await until("the document with the new field", async () => {
+        const found = await h.es.exists({ index, id });
+        if (!found) return undefined;
+        const doc = await h.es.get<Record<string, unknown>>({ index, id });
+        return doc._source?.["score"] === 7 ? true : undefined;
+      });
+      const mappings = await h.es.indices.getMapping({ index });
+      assert.equal(mappings[index]?.mappings.properties?.["score"]?.type, "integer");
+
+      const other = Uuid.random().toString();
+      await h.es.index({
+        index,
+        id: other,
+        document: { id: other, tmstmp: new Date().toISOString(), n: 2, score: 9 },
+        refresh: true,
+      });
+      await until("the new field in Cassandra", async () => {
+        const rows = await h.cassandra.execute(
+          `SELECT score FROM ${h.keyspace}.things WHERE id = ?`,
+          [other],
+          {
+            prepare: true,
+          },
+        );
+        return rows.rows[0]?.["score"] === 9 ? true : undefined;
+      });
+    } finally {
+      child.kill("SIGTERM");
+    }
+    const { code, stderr } = await run.exited;
+    assert.equal(code, EXIT.interrupted, stderr);
+  });
+});

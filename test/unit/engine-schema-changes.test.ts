@@ -1,0 +1,316 @@
+// A table and its index that drifted apart: the plan tells new columns, fields no column holds, and
+// columns whose field type no longer fits; the run maps the new fields, creates columns on request,
+// and refuses a table that no longer fits while it syncs the others.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { native, type CqlType } from "../../src/core/cql-type.js";
+import { SyncedError } from "../../src/core/errors.js";
+import { singleKey } from "../../src/core/table-key.js";
+import {
+  planTables,
+  type PlanEntry,
+  type TableInput,
+  type TypeInput,
+} from "../../src/reconcile/plan-tables.js";
+import { runSync } from "../../src/reconcile/run-sync.js";
+import type { MappedField } from "../../src/reconcile/schema-drift.js";
+import type { TableSettings } from "../../src/core/table-settings.js";
+import { mappedFields } from "../../src/stores/search/mapped-fields.js";
+import {
+  MemoryDeadLetters,
+  MemoryRecordStore,
+  MemorySchema,
+  MemoryStateStore,
+  planSettings,
+  record,
+} from "../support/memory-stores.js";
+
+const ID = "aaaaaaaa-0000-4000-8000-000000000000";
+
+function table(name: string, content: Record<string, CqlType>): TableInput {
+  const columns = Object.entries(content).map(([column, type]) => ({ name: column, type }));
+  return {
+    name,
+    shape: { supported: true, shape: "latest", timestampType: "timestamp", hasTombstone: false },
+    content: columns,
+    key: singleKey("id"),
+    columns: [{ name: "id" }, { name: "tmstmp" }, ...columns.map((c) => ({ name: c.name }))],
+  };
+}
+
+const field = (type: string, column: CqlType | string = native("text")): MappedField => ({
+  type,
+  column: typeof column === "string" ? { problem: column } : { type: column },
+});
+
+function type(name: string, fields: Record<string, MappedField>): TypeInput {
+  const always = { id: field("keyword"), tmstmp: field("date_nanos", native("timestamp")) };
+  return {
+    name,
+    index: `app-${name}`,
+    timestamp: { precision: "microsecond" },
+    fields: new Map(Object.entries({ ...always, ...fields })),
+  };
+}
+
+function plan(tables: TableInput[], types: TypeInput[], tableSettings?: TableSettings[]): PlanEntry[] {
+  return planTables({
+    ...planSettings(tableSettings === undefined ? {} : { tableSettings }),
+    typeQueryField: "type",
+    tables,
+    types,
+  });
+}
+
+const sync = (entries: PlanEntry[], name: string): Extract<PlanEntry, { kind: "sync" }> => {
+  const found = entries.find((e) => e.kind === "sync" && e.plan.table === name);
+  assert.ok(found?.kind === "sync", JSON.stringify(entries));
+  return found;
+};
+
+describe("the plan of a table whose index drifted", () => {
+  it("lists the columns whose field the index does not map yet", () => {
+    const entries = plan(
+      [table("hosts", { name: native("text"), port: native("int") })],
+      [type("hosts", { name: field("text") })],
+    );
+    assert.deepEqual(
+      sync(entries, "hosts").drift?.newFields.map((c) => c.name),
+      ["port"],
+    );
+  });
+
+  it("lists the fields no column holds, but neither an excluded column's nor a renamed column's own name", () => {
+    const hosts = table("hosts", { name: native("text"), secret: native("text"), email: native("text") });
+    const fields = {
+      name: field("text"),
+      secret: field("keyword"),
+      email: field("keyword"),
+      mail: field("keyword"),
+      colour: field("keyword"),
+      place: field("geo_point", "no CQL counterpart"),
+    };
+    const settings: TableSettings = {
+      table: "hosts",
+      exclude: ["secret"],
+      rename: [{ column: "email", field: "mail" }],
+      file: "synced.yaml",
+    };
+    const unmapped = sync(plan([hosts], [type("hosts", fields)], [settings]), "hosts").drift?.unmapped ?? [];
+    assert.deepEqual(
+      unmapped.map((u) => u.field),
+      ["colour", "place"],
+    );
+    assert.deepEqual(unmapped[1]?.column, { problem: "no CQL counterpart" });
+  });
+
+  it("leaves every other field alone for a table with include or a pipeline", () => {
+    const hosts = table("hosts", { name: native("text") });
+    const file = "synced.yaml";
+    for (const settings of [
+      { table: "hosts", include: ["name"], file },
+      { table: "hosts", pipeline: "add-region", file },
+    ]) {
+      const entries = plan(
+        [hosts],
+        [type("hosts", { name: field("text"), region: field("keyword") })],
+        [settings],
+      );
+      assert.equal(sync(entries, "hosts").drift, undefined, JSON.stringify(settings));
+    }
+  });
+
+  it("refuses a table whose column's field is mapped with a type of another family, naming both and what to do", () => {
+    const entries = plan(
+      [table("broken", { n: native("text") }), table("fine", { n: native("int") })],
+      [
+        type("broken", { n: field("long", native("bigint")) }),
+        type("fine", { n: field("long", native("bigint")) }),
+      ],
+    );
+    const refused = entries.find((e) => e.kind === "refuse");
+    assert.ok(refused?.kind === "refuse", JSON.stringify(entries));
+    assert.equal(refused.name, "broken");
+    assert.match(
+      refused.reason,
+      /^column n of app\.broken is text, but index app-broken maps its field n as long/,
+    );
+    assert.match(refused.reason, /tables\.broken\.index/);
+    assert.match(refused.reason, /reindex app-broken/);
+    assert.equal(sync(entries, "fine").drift, undefined);
+  });
+
+  it("refuses the other way too: a numeric column over a text field", () => {
+    const entries = plan([table("t", { n: native("bigint") })], [type("t", { n: field("text") })]);
+    assert.match(
+      JSON.stringify(entries),
+      /column n of app\.t is bigint, but index app-t maps its field n as text/,
+    );
+  });
+});
+
+describe("a run over a drifted schema", () => {
+  function world(tables: TableInput[], types: TypeInput[]) {
+    const cassandra = new MemoryRecordStore("cassandra");
+    const elasticsearch = new MemoryRecordStore("elasticsearch");
+    const schema = new MemorySchema(tables, types);
+    const state = new MemoryStateStore();
+    const logged: string[] = [];
+    return {
+      cassandra,
+      schema,
+      state,
+      logged,
+      settings: {
+        runId: "run-1",
+        key: "app.app",
+        plan: planSettings(),
+        holder: "here:1",
+        allowFutureEnd: false,
+        lagMs: 1000,
+        direction: "both" as const,
+        dryRun: false,
+        maxErrors: 10,
+        leaseTtlMs: 60_000,
+        maxFutureMs: 3_600_000,
+      },
+      deps: {
+        cassandra,
+        elasticsearch,
+        schema,
+        state,
+        deadLetters: new MemoryDeadLetters(),
+        signal: new AbortController().signal,
+        now: () => 10_000_000n,
+        log: (message: string) => {
+          logged.push(message);
+        },
+      },
+    };
+  }
+
+  it("syncs the other tables, reports the refused one, fails, and keeps the checkpoint", async () => {
+    const w = world(
+      [table("broken", { n: native("text") }), table("fine", { n: native("int") })],
+      [type("broken", { n: field("long") }), type("fine", { n: field("integer") })],
+    );
+    w.cassandra.put(record(ID, 5_000));
+    await w.state.setCheckpoint("app.app", 1_000n, "earlier");
+    const report = await runSync(w.settings, w.deps);
+    assert.equal(report.outcome, "failed");
+    assert.deepEqual(
+      report.refused.map((r) => r.name),
+      ["broken"],
+    );
+    assert.deepEqual([...new Set(report.tables.map((t) => t.table))], ["fine"]);
+    assert.equal(report.checkpointAfter, 1_000n);
+    assert.ok(report.error instanceof SyncedError && report.error.kind === "failed");
+    assert.match(report.error.message, /table broken refused/);
+    assert.equal((await w.state.getCheckpoint("app.app"))?.position, 1_000n);
+  });
+
+  it("maps the new columns' fields before syncing, but not in a dry run", async () => {
+    const tables = [table("hosts", { port: native("int") })];
+    const types = [type("hosts", {})];
+    const dry = world(tables, types);
+    await runSync({ ...dry.settings, dryRun: true }, dry.deps);
+    assert.deepEqual(dry.schema.addedFields, []);
+    const w = world(tables, types);
+    const report = await runSync(w.settings, w.deps);
+    assert.deepEqual(w.schema.addedFields, ["hosts.port"]);
+    assert.deepEqual(report.addedFields, [
+      { table: "hosts", index: "app-hosts", field: "port", type: "keyword" },
+    ]);
+    assert.equal(report.outcome, "success");
+  });
+
+  it("refuses the table whose index refuses the new fields", async () => {
+    const w = world([table("hosts", { port: native("int") })], [type("hosts", {})]);
+    w.schema.addFieldsError = new SyncedError("mapper_parsing_exception");
+    const report = await runSync(w.settings, w.deps);
+    assert.equal(report.outcome, "failed");
+    assert.match(report.refused[0]?.reason ?? "", /refused the fields of the table's new columns \(port\)/);
+  });
+
+  it("with --create-columns adds a column for each field documents hold, and reports those it cannot make", async () => {
+    const fields = {
+      colour: field("keyword"),
+      weight: field("long", native("bigint")),
+      stale: field("keyword"),
+      place: field("geo_point", 'field "place": Elasticsearch field type geo_point has no CQL counterpart'),
+    };
+    const w = world([table("tags", {})], [type("tags", fields)]);
+    for (const f of ["colour", "weight", "place"]) w.schema.documentsWith.set(`tags.${f}`, 2);
+    const dry = world([table("tags", {})], [type("tags", fields)]);
+    for (const f of ["colour", "weight"]) dry.schema.documentsWith.set(`tags.${f}`, 2);
+    const dryReport = await runSync({ ...dry.settings, dryRun: true, createColumns: true }, dry.deps);
+    assert.deepEqual(dry.schema.addedColumns, []);
+    assert.deepEqual(
+      dryReport.columnsNotCreated.map((c) => c.reason),
+      ["would create it as text (dry run)", "would create it as bigint (dry run)"],
+    );
+
+    const report = await runSync({ ...w.settings, createColumns: true }, w.deps);
+    // A field only the mapping remembers gets no column.
+    assert.deepEqual(w.schema.addedColumns, ["tags.colour", "tags.weight"]);
+    assert.deepEqual(report.createdColumns, [
+      { table: "tags", column: "colour", type: "text" },
+      { table: "tags", column: "weight", type: "bigint" },
+    ]);
+    assert.deepEqual(report.columnsNotCreated, [
+      {
+        table: "tags",
+        field: "place",
+        reason: 'field "place": Elasticsearch field type geo_point has no CQL counterpart',
+      },
+    ]);
+    assert.equal(report.outcome, "success");
+  });
+
+  it("counts each unmapped field per table and direction, and logs it once", async () => {
+    const w = world([table("notes", {})], [type("notes", {})]);
+    const bad = (id: string) => ({
+      kind: "bad" as const,
+      id,
+      reason: "field 'colour' has no column",
+      raw: {},
+      unmappedFields: ["colour"],
+    });
+    const elasticsearch = new MemoryRecordStore("elasticsearch");
+    elasticsearch.bad = [bad("a"), bad("b")];
+    const report = await runSync({ ...w.settings, direction: "to-cassandra" }, { ...w.deps, elasticsearch });
+    assert.deepEqual({ ...report.tables[0]?.unmappedFields }, { colour: 2 });
+    assert.equal(w.logged.filter((l) => l.includes("field 'colour'")).length, 1, w.logged.join("\n"));
+  });
+});
+
+describe("mappedFields", () => {
+  it("derives each field's column type from its mapping, or says why there is none", () => {
+    const fields = mappedFields({
+      a: { type: "keyword" },
+      b: { type: "text" },
+      c: { type: "long" },
+      d: { type: "integer" },
+      e: { type: "double" },
+      f: { type: "boolean" },
+      g: { type: "date" },
+      h: { type: "geo_point" },
+      i: { properties: { x: { type: "long" } } },
+    });
+    const columns: Record<string, CqlType | string> = Object.fromEntries(
+      [...fields].map(([name, f]) => [name, "type" in f.column ? f.column.type : f.column.problem]),
+    );
+    assert.deepEqual(Object.fromEntries(Object.entries(columns).slice(0, 7)), {
+      a: native("text"),
+      b: native("text"),
+      c: native("bigint"),
+      d: native("int"),
+      e: native("double"),
+      f: native("boolean"),
+      g: native("timestamp"),
+    });
+    assert.match(JSON.stringify(columns["h"]), /geo_point has no CQL counterpart/);
+    assert.match(JSON.stringify(columns["i"]), /user-defined type/);
+    assert.equal(fields.get("i")?.type, "object");
+  });
+});
