@@ -10,8 +10,8 @@ import cassandra from "cassandra-driver";
 import { closeClients, connectClients } from "./clients.js";
 import { COLUMNS } from "./data.js";
 
-const [index, keyspace, table] = process.argv.slice(2);
-if (index === undefined || keyspace === undefined || table === undefined) {
+const [index = "", keyspace = "", table = ""] = process.argv.slice(2);
+if (index === "" || keyspace === "" || table === "") {
   process.stderr.write("usage: copy-to-cassandra <index> <keyspace> <table>\n");
   process.exit(2);
 }
@@ -20,42 +20,40 @@ const clients = await connectClients();
 const es = clients.elasticsearch;
 
 /** Every document's columns, in the order of the INSERT, page by page from a point in time. */
-async function* documents(pitId: string): AsyncGenerator<unknown[]> {
+async function* documents(): AsyncGenerator<unknown[]> {
+  let pit = (await es.openPointInTime({ index, keep_alive: "1m" })).id;
   let after: estypes.SortResults | undefined;
-  for (;;) {
-    const page = await es.search<Record<string, unknown>>({
-      pit: { id: pitId, keep_alive: "1m" },
-      size: 5000,
-      sort: ["_shard_doc"],
-      track_total_hits: false,
-      ...(after === undefined ? {} : { search_after: after }),
-    });
-    const hits = page.hits.hits;
-    if (hits.length === 0) return;
-    for (const hit of hits) yield COLUMNS.map((column) => hit._source?.[column] ?? null);
-    after = hits.at(-1)?.sort;
+  try {
+    for (;;) {
+      const page = await es.search<Record<string, unknown>>({
+        pit: { id: pit, keep_alive: "1m" },
+        size: 5000,
+        sort: ["_shard_doc"],
+        track_total_hits: false,
+        ...(after === undefined ? {} : { search_after: after }),
+      });
+      pit = page.pit_id ?? pit;
+      const hits = page.hits.hits;
+      if (hits.length === 0) return;
+      for (const hit of hits) yield COLUMNS.map((column) => hit._source?.[column] ?? null);
+      after = hits.at(-1)?.sort;
+    }
+  } finally {
+    await es.closePointInTime({ id: pit });
   }
 }
 
+const columns = COLUMNS.join(", ");
+const insert = `INSERT INTO ${keyspace}.${table} (${columns}) VALUES (${COLUMNS.map(() => "?").join(", ")})`;
 try {
-  const { id } = await es.openPointInTime({ index, keep_alive: "1m" });
-  try {
-    const insert = `INSERT INTO ${keyspace}.${table} (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`;
-    const result = await cassandra.concurrent.executeConcurrent(
-      clients.cassandra,
-      insert,
-      Readable.from(documents(id)),
-      {
-        // A few hundred single-row writes in flight keep one node busy; the driver's default is 100.
-        concurrencyLevel: 128,
-        raiseOnFirstError: true,
-        collectResults: false,
-      },
-    );
-    process.stdout.write(`${JSON.stringify({ count: result.totalExecuted })}\n`);
-  } finally {
-    await es.closePointInTime({ id });
-  }
+  const result = await cassandra.concurrent.executeConcurrent(
+    clients.cassandra,
+    insert,
+    Readable.from(documents()),
+    // Single-row writes are small: a hundred or so in flight keep a node busy (the driver's default is 100).
+    { concurrencyLevel: 128, raiseOnFirstError: true, collectResults: false },
+  );
+  process.stdout.write(`${JSON.stringify({ count: result.totalExecuted })}\n`);
 } catch (error) {
   process.stderr.write(`copy-to-cassandra: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;

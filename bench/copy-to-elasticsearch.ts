@@ -6,8 +6,8 @@
 import type cassandra from "cassandra-driver";
 import { closeClients, connectClients } from "./clients.js";
 
-const [keyspace, table, index] = process.argv.slice(2);
-if (keyspace === undefined || table === undefined || index === undefined) {
+const [keyspace = "", table = "", index = ""] = process.argv.slice(2);
+if (keyspace === "" || table === "" || index === "") {
   process.stderr.write("usage: copy-to-elasticsearch <keyspace> <table> <index>\n");
   process.exit(2);
 }

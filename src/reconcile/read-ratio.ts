@@ -52,11 +52,12 @@ export function readNotice(tables: readonly TableStats[]): string | undefined {
   const far = tables.filter(readFarMore);
   if (far.length === 0) return undefined;
   return (
-    `read far more than the range held: ${far.map(oneTable).join(", ")}. Without an index on its timestamp column, ` +
-    `Cassandra selects a time range only by reading every row, so each run costs what the table holds, ` +
-    `not what changed. --create-timestamp-index (Cassandra 5.0 and later) indexes that column so that runs ` +
-    `read only their range; the price: each write to the table also updates the index (a few per cent ` +
-    `of write throughput, and some disk), the first run builds it and waits, and rows without a timestamp ` +
-    `are then looked for only by runs from the epoch (-b 0). See "Large tables" in the README`
+    `read far more than the range held: ${far.map(oneTable).join(", ")}. ` +
+    `Without an index on its timestamp column, Cassandra selects a time range only by reading every ` +
+    `row, so each run costs what the table holds, not what changed. --create-timestamp-index ` +
+    `(Cassandra 5.0 and later) indexes that column so that runs read only their range; the price: each ` +
+    `write to the table also updates the index (a few per cent of write throughput, and some disk), ` +
+    `the first run builds it and waits, and rows without a timestamp are then looked for only by runs ` +
+    `from the epoch (-b 0). See "Large tables" in the README`
   );
 }
