@@ -31,8 +31,9 @@ function rate(count: number, ms: number): number {
 
 async function backfillToElasticsearch(m: Measurements): Promise<FigureResult> {
   const raw = await m.rawBulkLoad();
-  const synced = await m.syncedToElasticsearch();
+  // The script first, as in figure 2, so that neither side always reads what the other just read.
   const script = await m.copyScriptToElasticsearch();
+  const synced = await m.syncedToElasticsearch();
   const syncedRate = rate(synced.written, synced.durationMs);
   const rawRate = perSecond(raw);
   const ratio = syncedRate / rawRate;
