@@ -4,25 +4,15 @@
 // column whose type no longer fits its index field refuses that one table, and the others are synced.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { setTimeout as delay } from "node:timers/promises";
 import cassandra from "cassandra-driver";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { deadLetters, Harness, tableStats } from "../support/harness.js";
 import { sample } from "../support/metrics-listener.js";
 import { watch } from "../support/watch.js";
+import { until } from "../support/until.js";
 
 const { Uuid } = cassandra.types;
-
-/** Polls `probe` until it returns a value, for at most `tries` × 100 ms. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, tries = 300): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await delay(100);
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 describe("a schema that changes between runs", () => {
   let h: Harness;

@@ -3,7 +3,6 @@
 // SIGTERM with its lease released.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { setTimeout as delay } from "node:timers/promises";
 import cassandra from "cassandra-driver";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { EXIT } from "../../src/cli/exit-codes.js";
@@ -11,16 +10,7 @@ import { FileStateStore } from "../../src/state/file/file-state-store.js";
 import { Harness } from "../support/harness.js";
 import { sample } from "../support/metrics-listener.js";
 import { watch, type Watched } from "../support/watch.js";
-
-/** Polls `probe` until it returns a value, for at most `tries` × 100 ms. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, tries = 300): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await delay(100);
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
+import { until } from "../support/until.js";
 
 describe("synced watch", () => {
   let h: Harness;
