@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { EXIT } from "../../src/cli/exit-codes.js";
+import { assertConfigRefused } from "../support/config-refusal.js";
 import { Harness, tableStats, totalWritten } from "../support/harness.js";
 
 const PREPARED = { prepare: true } as const;
@@ -246,14 +247,9 @@ describe("a table routed by a key column", () => {
     const refused = async (value: string, message: RegExp): Promise<void> => {
       const bad = join(dir, "bad.yaml");
       await writeFile(bad, ["tables:", "  accounts:", `    routing: ${value}`, ""].join("\n"));
-      const result = await h.cli([...h.baseArgs(), "--config", bad]);
-      assert.equal(result.code, EXIT.usage, result.stderr);
-      assert.match(result.stderr, message);
+      await assertConfigRefused(h, bad, message);
     };
-    await refused(
-      "name",
-      /config file .*bad\.yaml, key tables\.accounts\.routing: 'name' is not a key column of accounts/,
-    );
+    await refused("name", /key tables\.accounts\.routing: 'name' is not a key column of accounts/);
     await refused(
       "tennant",
       /key tables\.accounts\.routing: table \S+\.accounts has no column 'tennant' \(closest: tenant\)/,

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
-import { FileStateStore } from "../../src/state/file/file-state-store.js";
+import { assertConfigRefused } from "../support/config-refusal.js";
 import { Harness, tableStats, totalWritten } from "../support/harness.js";
 
 const PREPARED = { prepare: true } as const;
@@ -267,14 +267,7 @@ describe("per-table settings of the config file", () => {
     for (const [what, lines, message] of refusals) {
       it(`refuses ${what} with exit 2 and no checkpoint`, async () => {
         const file = await config(`${what.replaceAll(/\W+/g, "-")}.yaml`, lines);
-        const key = "refused";
-        const result = await h.cli([...h.baseArgs(), "--config", file, "--name", key]);
-        assert.equal(result.code, EXIT.usage, result.stderr);
-        assert.match(
-          result.stderr,
-          new RegExp(`config file ${file.replaceAll(/[.]/g, "\\.")}, ${message.source}`),
-        );
-        assert.equal(await new FileStateStore({ directory: h.stateDir }).getCheckpoint(key), undefined);
+        await assertConfigRefused(h, file, message);
       });
     }
 
