@@ -88,6 +88,16 @@ describe("tables keyed by frozen values", () => {
       [tagged?.["tags"], tagged?.["place"], tagged?.["body"]],
       [["a", "b", "é"], { city: "Oslo", zip: 150 }, "first"],
     );
+    // The index synced creates maps a frozen key field as it maps such a column: searchable by element.
+    await h.refresh();
+    const found = await h.es.search({
+      index: `${h.index}-tagged`,
+      query: { bool: { filter: [{ term: { "tags.keyword": "é" } }, { term: { "place.zip": 150 } }] } },
+    });
+    assert.deepEqual(
+      found.hits.hits.map((hit) => hit._id),
+      [TAGGED_ID],
+    );
     const labelled = await source("labelled", LABELLED_ID);
     assert.deepEqual([labelled?.["labels"], labelled?.["v"]], [{ a: 1, b: 2 }, "two labels"]);
 

@@ -32,7 +32,6 @@ function byPosition(columns: readonly SchemaColumn[], kind: SchemaColumn["kind"]
   return columns.filter((c) => c.kind === kind).sort((a, b) => a.position - b.position);
 }
 
-
 /**
  * A table is synced when it has a timestamp column, its key columns are of key types (key-types.ts), and the
  * timestamp is either a regular column (latest: one row per record) or the last clustering column
