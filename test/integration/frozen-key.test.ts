@@ -164,6 +164,35 @@ describe("tables keyed by frozen values", () => {
     assert.equal(totalWritten(rerun.summary), 0, JSON.stringify(rerun.summary));
   });
 
+  it("keeps an empty frozen set as a key of its own, both ways", async () => {
+    const id = 'acme|[]|{"city":"Bergen","zip":5000}';
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.tagged (tenant, tags, place, tmstmp, body) ` +
+        "VALUES ('acme', {}, {city: 'Bergen', zip: 5000}, now(), 'untagged')",
+    );
+    const first = await h.run();
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    const doc = await source("tagged", id);
+    assert.deepEqual([doc?.["tags"], doc?.["body"]], [[], "untagged"]);
+
+    await h.es.index({
+      index: `${h.index}-tagged`,
+      id,
+      document: { ...doc, tmstmp: new Date().toISOString(), body: "still untagged" },
+    });
+    await h.refresh();
+    const back = await h.run();
+    assert.equal(back.code, EXIT.success, JSON.stringify(back.summary));
+    assert.equal(tableStats(back.summary, "tagged", "to-cassandra")["written"], 1);
+    const newest = await h.cassandra.execute(
+      `SELECT body FROM ${h.keyspace}.tagged WHERE tenant = 'acme' AND tags = {} ` +
+        "AND place = {city: 'Bergen', zip: 5000} ORDER BY tags DESC, place DESC, tmstmp DESC LIMIT 1",
+    );
+    assert.equal(newest.rows[0]?.get("body"), "still untagged");
+    const rerun = await h.run(["-b", "0"]);
+    assert.equal(totalWritten(rerun.summary), 0, JSON.stringify(rerun.summary));
+  });
+
   it("lets the newer side win a conflict on a frozen key, either way", async () => {
     const east = Tuple.fromArray([8, "east"]);
     await h.cassandra.execute(

@@ -103,10 +103,9 @@ export function keyValues(key: TableKey, id: string): unknown[] {
   const values = parts(key, id);
   return keyColumns(key).map((column, i) => {
     const json = values[i];
-    // An empty collection binds as one: the driver would send null for the codec's null.
-    if (isEmptyCollection(json, column.type)) {
-      return column.type.kind === "map" ? new Map() : [];
-    }
+    // cassandra-driver sends null for an empty array or Map, which no key column takes, but passes a
+    // Buffer through as the value's bytes: an empty list, set or map is its element count, 0.
+    if (isEmptyCollection(json, column.type)) return Buffer.alloc(4);
     return decodeValue(json, column.type, column.name);
   });
 }
