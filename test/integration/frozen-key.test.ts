@@ -309,6 +309,51 @@ describe("tables keyed by frozen values", () => {
     assert.equal(totalWritten(rerun.summary), 0, JSON.stringify(rerun.summary));
   });
 
+  it("dead-letters a bad document by its frozen key, replays it, and plans by frozen ids", async () => {
+    const id = 'acme|[9,"west"]';
+    await h.es.index({
+      index: `${h.index}-spots`,
+      id,
+      document: { tenant: "acme", spot: [9, "west"], tmstmp: at(5).toISOString(), name: ["not", "text"] },
+      refresh: true,
+    });
+    const result = await h.run();
+    assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
+    const listed = await h.cli(["dead-letters", "list", ...h.baseArgs(), "--json"]);
+    const letters = (JSON.parse(listed.stdout) as { letters: { id?: string; letterId: string }[] }).letters;
+    const letter = letters.find((l) => l.id === id) ?? assert.fail(JSON.stringify(letters));
+
+    await h.es.index({
+      index: `${h.index}-spots`,
+      id,
+      document: { tenant: "acme", spot: [9, "west"], tmstmp: at(4).toISOString(), name: "shed" },
+      refresh: true,
+    });
+    const replayed = await h.cli(["dead-letters", "replay", ...h.baseArgs(), "--letter", letter.letterId]);
+    assert.equal(replayed.code, EXIT.success, replayed.stdout + replayed.stderr);
+    const shed = await h.cassandra.execute(
+      `SELECT name FROM ${h.keyspace}.spots WHERE tenant = ? AND spot = ?`,
+      ["acme", Tuple.fromArray([9, "west"])],
+      PREPARED,
+    );
+    assert.equal(shed.rows[0]?.get("name"), "shed");
+
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.spots (tenant, spot, tmstmp, name) VALUES (?, ?, ?, ?)`,
+      ["acme", Tuple.fromArray([10, "south"]), new Date(), "new"],
+      PREPARED,
+    );
+    const out = await h.cli(["plan", ...h.baseArgs(), "--tables", "spots", "--json"]);
+    assert.equal(out.code, EXIT.success, out.stderr);
+    const plan = JSON.parse(out.stdout) as { decisions: { id: string; direction: string }[] };
+    assert.ok(
+      plan.decisions.some((d) => d.id === 'acme|[10,"south"]' && d.direction === "to-es"),
+      JSON.stringify(plan.decisions),
+    );
+    const synced = await h.run();
+    assert.equal(synced.code, EXIT.success, JSON.stringify(synced.summary));
+  });
+
   it("verifies both sides equal, and finds and repairs a difference by its frozen key", async () => {
     const verify = async (extra: readonly string[] = []): Promise<{ code: number; outcome: string }> => {
       const out = await h.cli(["verify", ...h.baseArgs(), "-b", "0", "--json", ...extra]);
