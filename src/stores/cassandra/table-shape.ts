@@ -33,9 +33,10 @@ function byPosition(columns: readonly SchemaColumn[], kind: SchemaColumn["kind"]
 }
 
 /**
- * A table is synced when it has a timestamp column, its key columns are of key types (key-types.ts), and the
- * timestamp is either a regular column (latest: one row per record) or the last clustering column
- * (versioned: one row per version of a record). The key is the primary key without the timestamp.
+ * A table is synced when it has a timestamp column, its key columns are of key types (key-types.ts),
+ * and the timestamp is either a regular column (latest: one row per record) or the last clustering
+ * column (versioned: one row per version of a record). The key is the primary key without the
+ * timestamp. `lookupUdt` finds the user-defined types a frozen key column may be made of.
  */
 export function classifyTable(
   columns: readonly SchemaColumn[],
