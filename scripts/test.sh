@@ -99,13 +99,12 @@ COMPAT_FILES=(reconcile-both-directions concurrent-writes layouts-and-deletes va
 OPENSEARCH_FILES=(faults convergence)
 # The same for Cassandra 4.1 (the cassandra-4 node, with the default Elasticsearch): the shapes both
 # ways, conflicts, writes beside other applications (maxwritetime() and the transactions used without
-# it), every type, tables of any primary key (the newest row of a key by ORDER BY, frozen keys), the state and
+# it), every type, tables of any primary key (the newest row of a key by ORDER BY), the state and
 # dead letters in Cassandra, plan and verify (which read current rows
 # the 4.1 way), TLS, and what differs on 4.1 (cassandra-41). timestamp-index is left out: 4.1 has no
 # storage-attached indexes, so those tests would only skip; cassandra-41 checks the refusal instead.
 CASSANDRA_COMPAT_FILES=(reconcile-both-directions concurrent-writes layouts-and-deletes values-roundtrip
-  values-through-synced reconcile-precision state-contract dead-letter-contract verify plan tls cassandra-41 any-key
-  frozen-key)
+  values-through-synced reconcile-precision state-contract dead-letter-contract verify plan tls cassandra-41 any-key)
 compat_es=0
 compat_cassandra=0
 if [ "$needs_servers" = 1 ] && [ "${SYNCED_TEST_COMPAT:-1}" != 0 ]; then
