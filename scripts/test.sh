@@ -91,7 +91,7 @@ done
 # runs against OpenSearch with the security plugin (the opensearch-tls node, HTTPS and the tests' login).
 COMPAT_FILES=(reconcile-both-directions concurrent-writes layouts-and-deletes values-roundtrip
   values-through-synced reconcile-precision state-contract dead-letter-contract smoke uppercase-ids verify
-  search-products lost-page-answer lost-search-answer lost-lease-answer lost-state-answer any-key frozen-key
+  search-products lost-page-answer lost-search-answer lost-lease-answer lost-state-answer any-key
   table-pipeline table-routing schema-changes)
 # OpenSearch only, beside those: the fault trials and the convergence check, which read and write
 # through OpenSearch's own client and its scroll reads, not the Elasticsearch client that 8 and 9 share.
