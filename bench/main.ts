@@ -1,5 +1,6 @@
-// `npm run bench`: measures synced against the raw clients on data it creates, prints one table of
-// figures with their targets, saves the results as JSON, and removes its data. Exits 0 when it
+// `npm run bench`: measures synced against the raw clients, and against the copy scripts a user would
+// write instead (the yardstick of figures 1 and 2), on data it creates; prints the figures and the
+// yardstick with their targets, saves the results as JSON, and removes its data. Exits 0 when it
 // measured, whatever the figures; 1 when a step failed, 2 for bad options.
 import { performance } from "node:perf_hooks";
 import { inspect } from "node:util";
@@ -8,6 +9,7 @@ import { measureFigure, type FigureResult } from "./figures.js";
 import { Measurements } from "./measurements.js";
 import { FIGURES, parseOptions, USAGE, UsageError, type BenchOptions } from "./options.js";
 import { detailLines, figureTable, headerLines, machine, saveResults, type Machine } from "./report.js";
+import { yardstickLines } from "./yardstick.js";
 import { createWorkspace, removeWorkspace, type Workspace } from "./workspace.js";
 
 function log(message: string): void {
@@ -76,6 +78,9 @@ async function run(options: BenchOptions): Promise<number> {
   console.log("");
   for (const line of figureTable(results)) console.log(line);
   console.log("");
+  const yardsticks = results.flatMap((r) => (r.yardstick ? [{ ...r, yardstick: r.yardstick }] : []));
+  for (const line of yardstickLines(yardsticks)) console.log(line);
+  if (yardsticks.length > 0) console.log("");
   for (const line of detailLines(details)) console.log(line);
   console.log(`wall time: ${seconds(wallMs)}`);
   await saveResults(options.out, {

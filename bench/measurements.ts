@@ -16,6 +16,7 @@ import {
 } from "./raw-loads.js";
 import { readCassandraPaged, readCassandraSplits, readElasticsearch } from "./raw-reads.js";
 import { settle } from "./settle.js";
+import { runCopyScript, type CopyScript, type ProcessRun } from "./copy-scripts.js";
 import { runSynced, setCheckpoint, type Direction, type SyncedResult } from "./run-synced.js";
 import {
   countDocuments,
@@ -42,6 +43,9 @@ const WARM_UP = 2000;
 const BASE = "r";
 const TO_CASSANDRA = "e";
 const LARGE = "big";
+/** The empty targets of the copy scripts: an index made by synced, and a table. */
+const SCRIPT_TO_ES = "ye";
+const SCRIPT_TO_CASSANDRA = "yc";
 /** Every generated record is dated from DATA_BEGIN on; the end is now (--lag 0s). */
 const FULL = { begin: DATA_BEGIN };
 /** A range with no record in it: a run over it only creates the indices it lacks. */
@@ -205,9 +209,11 @@ export class Measurements {
       const needsLarge = figures.has(4) || figures.has(6);
       const indexed = [BASE, ...(needsIndexE ? [TO_CASSANDRA, ...BULK_CONCURRENCIES.map(bulkSample)] : [])];
       if (needsLarge) indexed.push(LARGE);
+      if (figures.has(1)) indexed.push(SCRIPT_TO_ES);
       await createTables(this.context.clients, this.context.workspace, [
         ...indexed,
         ...CASSANDRA_LEVELS.map(cassandraSample),
+        ...(figures.has(2) ? [SCRIPT_TO_CASSANDRA] : []),
       ]);
       await this.synced("creating the indices", indexed, "to-es", EMPTY, 0, 0);
     });
@@ -349,6 +355,43 @@ export class Measurements {
       await dropTable(this.context.clients, this.context.workspace, TO_CASSANDRA);
       return result;
     });
+  }
+
+  /** The copy script reads the R-record table into an empty index: figure 1's yardstick. */
+  copyScriptToElasticsearch(): Promise<ProcessRun> {
+    return this.once("script-to-es", async () => {
+      await this.rawCassandraLoad();
+      const { workspace } = this.context;
+      const args = [workspace.name, BASE, this.index(SCRIPT_TO_ES)];
+      const result = await this.copyScript("copy-to-elasticsearch", args);
+      await this.refreshed(SCRIPT_TO_ES, this.records);
+      // Nothing reads it again; Elasticsearch's small heap is better spent on the next steps.
+      await deleteIndex(this.context.clients, this.index(SCRIPT_TO_ES));
+      return result;
+    });
+  }
+
+  /** The copy script reads the R-document index into an empty table: figure 2's yardstick. */
+  copyScriptToCassandra(): Promise<ProcessRun> {
+    return this.once("script-to-cassandra", async () => {
+      await this.rawBulkLoad();
+      const { workspace } = this.context;
+      const args = [this.index(TO_CASSANDRA), workspace.name, SCRIPT_TO_CASSANDRA];
+      const result = await this.copyScript("copy-to-cassandra", args);
+      await dropTable(this.context.clients, workspace, SCRIPT_TO_CASSANDRA);
+      return result;
+    });
+  }
+
+  private copyScript(script: CopyScript, args: readonly string[]): Promise<ProcessRun> {
+    return this.afterSettling(`the ${script} script`, () =>
+      runCopyScript(script, args, this.records, {
+        workspace: this.context.workspace,
+        // As bounded as a synced run of the same records.
+        timeoutMs: 120_000 + this.records * 10,
+        signal: this.context.signal,
+      }),
+    );
   }
 
   /** The plain full reads of the equal pair, both Cassandra ways, then Elasticsearch. */

@@ -6,6 +6,7 @@ import type { FigureResult, Unit } from "./figures.js";
 import type { BenchOptions } from "./options.js";
 import type { ServerVersions } from "./clients.js";
 import type { Trial, Tuning } from "./raw-loads.js";
+import { alignColumns } from "./columns.js";
 import { SETTLE_RULE } from "./settle.js";
 import { RAW_READ_SPLITS, type Details } from "./measurements.js";
 
@@ -76,13 +77,7 @@ export function figureTable(results: readonly FigureResult[]): string[] {
       r.met ? "yes" : "no",
     ]),
   ];
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length))) ?? [];
-  const lines = rows.map((row) =>
-    row
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join("  ")
-      .trimEnd(),
-  );
+  const lines = alignColumns(rows);
   for (const r of results) if (r.columns) lines.push(`  ${r.figure}: ${r.columns}`);
   return lines;
 }

@@ -1,13 +1,11 @@
 // Runs the real synced command as a user would, a child process with the flags and environment of
-// the README, and reads its JSON summary and its peak RSS. The summary's durationMs is the figure: it
-// leaves out process start and connecting, as the raw loads leave out their connection setup.
-import { spawn } from "node:child_process";
-import { readFile, rm } from "node:fs/promises";
+// the README, and reads its JSON summary, its peak RSS and its CPU time. The summary's durationMs is
+// the figure: it leaves out process start and connecting, as the raw loads leave out their connection
+// setup. The whole process's wall and CPU time are what the copy scripts are compared with
+// (yardstick.ts), as a user waits for and pays for both.
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { performance } from "node:perf_hooks";
+import { runChild, runMeasured } from "./child.js";
 import { SERVERS } from "./clients.js";
-import { RSS_FILE_VARIABLE } from "./rss-file.js";
 import type { Workspace } from "./workspace.js";
 
 export type Direction = "to-es" | "to-cassandra" | "both";
@@ -38,61 +36,15 @@ export interface SyncedResult {
   readonly written: number;
   readonly scanned: number;
   readonly maxRssKb: number;
-  /** Process start to exit, connection setup included; for reference only. */
+  /** Process start to exit, connection setup included: what the copy scripts are compared with. */
   readonly wallMs: number;
+  /** The process's CPU time, user plus system, over its whole life. */
+  readonly cpuMs: number;
 }
 
-const here = fileURLToPath(new URL(".", import.meta.url));
-/** The repository root: this file runs as dist/bench/run-synced.js. */
-export const REPO_ROOT = join(here, "..", "..");
 const CLI = join("dist", "src", "cli", "main.js");
-const PRELOAD = pathToFileURL(join(here, "rss-preload.js")).href;
-/** stderr (JSON logs) kept for an error message: the end of it says what went wrong. */
-const STDERR_TAIL = 16 * 1024;
 
 let runs = 0;
-
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runChild(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  timeoutMs: number,
-  signal: AbortSignal,
-): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr = (stderr + chunk).slice(-STDERR_TAIL);
-    });
-    // SIGTERM lets synced stop after its batch and release its lease, as it would for a user.
-    const stop = (): void => {
-      child.kill("SIGTERM");
-    };
-    const timer = setTimeout(stop, timeoutMs);
-    signal.addEventListener("abort", stop, { once: true });
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", stop);
-      reject(error);
-    });
-    child.on("close", (code, exitSignal) => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", stop);
-      resolve({ code, signal: exitSignal, stdout, stderr });
-    });
-  });
-}
 
 interface Summary {
   readonly outcome: string;
@@ -163,11 +115,8 @@ export async function runSynced(run: SyncedRun): Promise<SyncedResult> {
   run.signal.throwIfAborted();
   runs++;
   const name = run.name ?? `${run.workspace.name}-run${runs}`;
-  const rssFile = join(run.workspace.stateDirectory, `${name}-${runs}.maxrss`);
+  const usageFile = join(run.workspace.stateDirectory, `${name}-${runs}.usage.json`);
   const args = [
-    ...(run.profile === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", run.profile]),
-    "--import",
-    PRELOAD,
     CLI,
     ...commonFlags(run.workspace, name),
     ...["--tables", run.tables.join(","), "--direction", run.direction, "--lag", "0s", "--json"],
@@ -175,10 +124,8 @@ export async function runSynced(run: SyncedRun): Promise<SyncedResult> {
     ...(run.end === undefined ? [] : ["-e", run.end]),
     ...(run.lookback === undefined ? [] : ["--lookback", run.lookback]),
   ];
-  const env = { ...childEnv(), [RSS_FILE_VARIABLE]: rssFile };
-  const started = performance.now();
-  const exit = await runChild(args, env, run.timeoutMs, run.signal);
-  const wallMs = performance.now() - started;
+  const profile = run.profile === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", run.profile];
+  const exit = await runMeasured(profile, args, childEnv(), usageFile, run.timeoutMs, run.signal);
   const summary = parseSummary(exit.stdout);
   const failed = (why: string): Error =>
     new Error(
@@ -187,20 +134,19 @@ export async function runSynced(run: SyncedRun): Promise<SyncedResult> {
     );
   run.signal.throwIfAborted();
   if (!summary)
-    throw failed(wallMs >= run.timeoutMs ? `timed out after ${run.timeoutMs} ms` : "printed no summary");
+    throw failed(exit.wallMs >= run.timeoutMs ? `timed out after ${run.timeoutMs} ms` : "printed no summary");
   if (summary.outcome !== "success") throw failed(`ended with outcome '${summary.outcome}'`);
   if (exit.code !== 0) throw failed("exited with an error");
   if (summary.written !== run.expectWritten) {
     throw failed(`wrote ${summary.written} records where ${run.expectWritten} were expected`);
   }
-  const rss = Number((await readFile(rssFile, "utf8")).trim());
-  await rm(rssFile, { force: true });
-  if (!Number.isFinite(rss) || rss <= 0) throw failed("left no peak RSS");
+  if (exit.usage === undefined) throw failed("left no resource usage");
   return {
     durationMs: summary.durationMs,
     written: summary.written,
     scanned: summary.scanned,
-    maxRssKb: rss,
-    wallMs,
+    maxRssKb: exit.usage.maxRssKb,
+    wallMs: exit.wallMs,
+    cpuMs: exit.usage.cpuMs,
   };
 }

@@ -2,6 +2,7 @@
 import { formatMicros } from "../core/micros.js";
 import type { RunReport } from "../reconcile/run-report.js";
 import { totals } from "../reconcile/run-report.js";
+import { readPerInRange } from "../reconcile/read-ratio.js";
 import { skippedCount, type TableStats } from "../reconcile/stats.js";
 import { textTable, type Align } from "./text-table.js";
 
@@ -74,6 +75,7 @@ export function renderSummary(report: ShownReport): string {
     before === after ? `checkpoint: ${after} (unchanged${unmoved})` : `checkpoint: ${before} -> ${after}`,
   );
   lines.push(...deadLetterLines(report));
+  for (const notice of report.notices) lines.push(`note: ${notice}`);
   const t = totals(report.tables);
   lines.push(
     `outcome: ${report.outcome}, ${t["written"] ?? 0} written, ${report.deadLettered} dead-lettered, ` +
@@ -137,7 +139,12 @@ export function summaryJson(report: ShownReport): Record<string, unknown> {
     },
     dryRun: report.dryRun,
     outcome: report.outcome,
-    tables: report.tables.map((s) => ({ ...s, skipped: skippedCount(s), ratePerSecond: rate(s) })),
+    tables: report.tables.map((s) => ({
+      ...s,
+      skipped: skippedCount(s),
+      ratePerSecond: rate(s),
+      ...(s.read === undefined ? {} : { readPerInRange: readPerInRange(s) ?? null }),
+    })),
     skipped: report.skipped,
     refused: report.refused,
     addedFields: report.addedFields,
@@ -158,6 +165,7 @@ export function summaryJson(report: ShownReport): Record<string, unknown> {
       location: report.deadLetterLocation,
       ...(report.wouldDeadLetter === undefined ? {} : { wouldPut: report.wouldDeadLetter }),
     },
+    notices: report.notices,
     durationMs: Math.round(report.durationMs),
     ...(report.error ? { error: { name: report.error.name, message: report.error.message } } : {}),
   };

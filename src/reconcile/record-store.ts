@@ -19,6 +19,11 @@ export interface TimeRange {
 export interface ScanBatch {
   readonly records: readonly SyncRecord[];
   readonly bad: readonly BadRecord[];
+  /**
+   * Rows the store read to make this batch, where it reads rows before the range and drops them
+   * itself (a whole-table read); absent where its query selects the range. See read-ratio.ts.
+   */
+  readonly read?: number;
 }
 
 export interface PlannedWrite {

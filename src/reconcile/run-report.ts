@@ -62,6 +62,8 @@ export interface RunReport {
   /** A dry run's sample of the letters it would have put (it stores none). */
   readonly wouldDeadLetter?: readonly WouldDeadLetter[];
   readonly durationMs: number;
+  /** What the user should know of how the run went, one line each: a read far larger than its range. */
+  readonly notices: readonly string[];
   readonly error?: Error;
 }
 

@@ -13,6 +13,7 @@ import type { PlanEntry, PlanSettings } from "./plan-tables.js";
 import { planSchema, type SchemaReader } from "./schema-plan.js";
 import type { RecordStore, TimeRange } from "./record-store.js";
 import { totals, type RunReport, type SkippedType } from "./run-report.js";
+import { readFarMore, readNotice, readPerInRange } from "./read-ratio.js";
 import type { TableStats } from "./stats.js";
 import { SettledRecords } from "./settled-records.js";
 import { syncTable, type DecidedRecord, type LateRecord } from "./sync-table.js";
@@ -209,6 +210,9 @@ async function runHeld(
     outcome = deps.signal.aborted ? "interrupted" : "failed";
     checkpointAfter = checkpointBefore;
   }
+  // Once per run, for every table together, whatever the outcome: the reads happened all the same.
+  const notice = readNotice(tables);
+  if (notice !== undefined) deps.log(notice, { tables: tables.filter(readFarMore).map(readFigures) });
   return {
     runId: settings.runId,
     key: settings.key,
@@ -232,7 +236,19 @@ async function runHeld(
     deadLetterLocation: deps.deadLetters.location,
     ...(deps.deadLetters.wouldPut === undefined ? {} : { wouldDeadLetter: deps.deadLetters.wouldPut }),
     durationMs: millisFromMicros(deps.now()) - started.getTime(),
+    notices: notice === undefined ? [] : [notice],
     ...(failure ? { error: failure } : {}),
+  };
+}
+
+/** A table's read, as the log line's fields give it to collectors. */
+function readFigures(stats: TableStats): Record<string, unknown> {
+  return {
+    table: stats.table,
+    direction: stats.direction,
+    read: stats.read,
+    inRange: stats.scanned,
+    readPerInRange: readPerInRange(stats) ?? null,
   };
 }
 

@@ -4,7 +4,13 @@ import type { Direction } from "../core/direction.js";
 export interface TableStats {
   readonly table: string;
   readonly direction: Direction;
+  /** Records read in the range (and bad ones), after the engine placed what the store read. */
   scanned: number;
+  /**
+   * Rows the source read to find them, where it reads rows outside the range and drops them itself
+   * (a Cassandra table read whole); absent where the store's query selects the range.
+   */
+  read?: number;
   written: number;
   /** Records the target already had (same version and content). */
   unchanged: number;

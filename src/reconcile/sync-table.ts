@@ -100,6 +100,7 @@ export async function syncTable(input: SyncTableInput): Promise<TableStats> {
       input.signal.throwIfAborted();
       if (failure) break;
       stats.scanned += batch.records.length + batch.bad.length;
+      if (scanned.read !== undefined) stats.read = (stats.read ?? 0) + scanned.read;
       const work = (async () => {
         try {
           for (const bad of batch.bad) {

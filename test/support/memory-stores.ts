@@ -55,6 +55,8 @@ export class MemoryRecordStore implements RecordStore {
   /** Every fetchCurrent call's ids, for assertions. */
   readonly fetchCalls: string[][] = [];
   failScan: Error | undefined;
+  /** Rows each scan batch says it read, as a whole-table read does; undefined: none said. */
+  readPerBatch: number | undefined;
   /** When set, writes wait for it: a slow store. */
   writeGate: Promise<void> | undefined;
   /** Whether the store offers create-only writes into an empty table (emptyForCreates). */
@@ -98,7 +100,8 @@ export class MemoryRecordStore implements RecordStore {
       .sort((a, b) => a.id.localeCompare(b.id));
     let bad = this.bad;
     for (let i = 0; i === 0 || i < inRange.length; i += this.batchSize) {
-      yield { records: inRange.slice(i, i + this.batchSize), bad };
+      const records = inRange.slice(i, i + this.batchSize);
+      yield this.readPerBatch === undefined ? { records, bad } : { records, bad, read: this.readPerBatch };
       bad = [];
     }
   }

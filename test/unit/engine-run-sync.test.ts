@@ -247,4 +247,36 @@ describe("runSync", () => {
     w.schema.timestampIndexRefusal = new ConfigError("create-timestamp-index", undefined, "no SAI");
     assert.equal((await runSync(w.settings, w.deps)).outcome, "success");
   });
+  it("says once, in the log and the report, that tables were read far more than their range held", async () => {
+    const w = world(["things", "others"]);
+    w.cassandra.put(record(ID, 5_000));
+    w.cassandra.readPerBatch = 20_000;
+    const logged: [string, Record<string, unknown> | undefined][] = [];
+    const report = await runSync(w.settings, {
+      ...w.deps,
+      log: (message, fields) => logged.push([message, fields]),
+    });
+    const notices = logged.filter(([message]) => message.includes("--create-timestamp-index"));
+    assert.equal(notices.length, 1, JSON.stringify(logged));
+    assert.deepEqual(report.notices, [notices[0]?.[0]]);
+    // The memory store holds the record for every table: both read 20,000 rows for it.
+    assert.match(report.notices[0] ?? "", /: others \(20,000 rows read for 1 in range, 20,000×\), things \(/);
+    assert.deepEqual(
+      (notices[0]?.[1]?.["tables"] as Record<string, unknown>[]).map((t) => [
+        t["table"],
+        t["readPerInRange"],
+      ]),
+      [
+        ["others", 20_000],
+        ["things", 20_000],
+      ],
+    );
+  });
+
+  it("says nothing where no table was read far more than its range held", async () => {
+    const w = world(["things"]);
+    w.cassandra.put(record(ID, 5_000));
+    const report = await runSync(w.settings, w.deps);
+    assert.deepEqual(report.notices, []);
+  });
 });

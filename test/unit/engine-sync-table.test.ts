@@ -272,4 +272,15 @@ describe("syncTable", () => {
     assert.deepEqual(cassandra.get(id(0))?.content, { v: "changed since" });
     assert.deepEqual(cassandra.get(id(2))?.content, { v: "newer" });
   });
+  it("adds up the rows a source says it read, and leaves the count out where it says none", async () => {
+    // With a future limit the scan reads on past the end, as a run's does.
+    const { source, input } = setup({ range: { begin: 0n, end: 1000n, futureLimit: 1_000_000n } });
+    source.put(record(id(0), 10), record(id(1), 20), record(id(2), 2000));
+    const uncounted = await syncTable(input());
+    assert.equal(uncounted.read, undefined);
+    source.readPerBatch = 100;
+    const counted = await syncTable(input());
+    // Two batches of two and one (the last past the end, dropped by the engine); two records in range.
+    assert.deepEqual({ read: counted.read, scanned: counted.scanned }, { read: 200, scanned: 2 });
+  });
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { classifyTable, type SchemaColumn } from "../../src/stores/cassandra/table-shape.js";
+import type { UdtDefinition, UdtLookup } from "../../src/core/cql-type.js";
 
 const names = { id: "id", timestamp: "tmstmp", tombstone: "deleted" };
 const col = (name: string, kind: SchemaColumn["kind"], type: string, position = 0): SchemaColumn => ({
@@ -124,4 +125,68 @@ describe("classifyTable", () => {
       assert.match(shape.reason, reason);
     });
   }
+
+  describe("frozen key columns", () => {
+    const udts: Record<string, UdtDefinition> = {
+      spot: { keyspace: "ks", name: "spot", fieldNames: ["x", "y"], fieldTypes: ["int", "text"] },
+      reading: {
+        keyspace: "ks",
+        name: "reading",
+        fieldNames: ["at", "value"],
+        fieldTypes: ["date", "double"],
+      },
+      nested: { keyspace: "ks", name: "nested", fieldNames: ["inner"], fieldTypes: ["frozen<spot>"] },
+      holder: { keyspace: "ks", name: "holder", fieldNames: ["items"], fieldTypes: ["list<int>"] },
+    };
+    const lookup: UdtLookup = (name) => udts[name];
+    const keyedBy = (type: string) =>
+      classifyTable(
+        [
+          col("tenant", "partition_key", "text", 0),
+          col("spot", "clustering", type, 0),
+          col("tmstmp", "regular", "timestamp"),
+        ],
+        names,
+        lookup,
+      );
+
+    for (const type of [
+      "frozen<tuple<int, text>>",
+      "frozen<spot>",
+      "frozen<nested>",
+      "frozen<set<text>>",
+      "frozen<list<frozen<tuple<uuid, date>>>>",
+      "frozen<map<text, frozen<set<bigint>>>>",
+      "frozen<tuple<inet, frozen<spot>, varint>>",
+    ]) {
+      it(`takes a key column of ${type}`, () => {
+        const shape = keyedBy(type);
+        assert.ok(shape.supported, shape.supported ? "" : shape.reason);
+        assert.deepEqual(
+          shape.clustering.map((c) => c.type),
+          [type],
+        );
+      });
+    }
+
+    for (const [type, reason] of [
+      ["frozen<tuple<int, double>>", /key column 'spot' is frozen<tuple<int, double>>: its double .*NaN/],
+      ["frozen<set<float>>", /its float .*NaN/],
+      ["frozen<list<decimal>>", /its decimal .*1\.0 and 1\.00/],
+      ["frozen<reading>", /key column 'spot' is frozen<reading>: its double/],
+      ["frozen<map<text, blob>>", /its blob .*a record's id can be made of uuid, .*inet, and frozen/],
+      ["frozen<set<boolean>>", /its boolean/],
+      ["frozen<nowhere>", /unknown type "nowhere"/],
+      // (1, {}) and (1, null) are two keys to Cassandra, and one to the value codec.
+      ["frozen<tuple<int, frozen<set<int>>>>", /its element 1 is a set, whose empty value/],
+      ["frozen<list<frozen<tuple<int, frozen<map<int, int>>>>>>", /its element 1 is a map/],
+      ["frozen<holder>", /its field 'items' is a list/],
+    ] as const) {
+      it(`skips a table keyed by ${type}, saying why`, () => {
+        const shape = keyedBy(type);
+        if (shape.supported) assert.fail(`expected ${type} to be skipped`);
+        assert.match(shape.reason, reason);
+      });
+    }
+  });
 });

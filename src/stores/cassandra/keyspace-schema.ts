@@ -105,7 +105,7 @@ export async function readKeyspaceSchema(
     ks === undefined || ks === keyspace ? udts.get(name) : undefined;
   const result: CassandraTable[] = [];
   for (const [name, tableColumns] of [...byTable.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    let shape = classifyTable(tableColumns, namesOf(name));
+    let shape = classifyTable(tableColumns, namesOf(name), lookup);
     let content: Column[] = [];
     let key: TableKey | undefined;
     if (shape.supported) {

@@ -72,18 +72,30 @@ export async function* scanTable(
   );
   let records: SyncRecord[] = [];
   let bad: BadRecord[] = [];
+  // A whole-table read counts every row it reads, so the run can tell how much of it lay outside
+  // the range (reconcile/read-ratio.ts); a filtered read gets only what the server selected.
+  let read = 0;
+  const batch = (): ScanBatch => (wholeTable ? { records, bad, read } : { records, bad });
   for await (const page of mergeAsync(sources, settings.concurrency)) {
-    for (const item of page) {
+    read += page.read;
+    for (const item of page.items) {
       if ("kind" in item) bad.push(item);
       else records.push(item);
     }
     if (records.length + bad.length >= settings.batchSize) {
-      yield { records, bad };
+      yield batch();
       records = [];
       bad = [];
+      read = 0;
     }
   }
-  if (records.length + bad.length > 0) yield { records, bad };
+  if (records.length + bad.length > 0 || (wholeTable && read > 0)) yield batch();
+}
+
+/** What one page of a split gave: the records and bad rows to pass on, and the rows it read. */
+interface SplitPage {
+  readonly items: (SyncRecord | BadRecord)[];
+  readonly read: number;
 }
 
 async function* scanSplit(
@@ -94,7 +106,7 @@ async function* scanSplit(
   bounds: unknown[],
   range: TimeRange,
   unfiltered: boolean,
-): AsyncGenerator<(SyncRecord | BadRecord)[]> {
+): AsyncGenerator<SplitPage> {
   let held: SyncRecord | undefined;
   for await (const rows of pagedRows(settings, query, [split.start, split.end, ...bounds])) {
     const out: (SyncRecord | BadRecord)[] = [];
@@ -113,9 +125,10 @@ async function* scanSplit(
         held = item;
       }
     }
-    if (out.length > 0) yield out;
+    // A page of rows all before the range is passed on too, for its count.
+    if (out.length > 0 || rows.length > 0) yield { items: out, read: rows.length };
   }
-  if (held !== undefined) yield [held];
+  if (held !== undefined) yield { items: [held], read: 0 };
 }
 
 /** A row whose version lies before `begin`; an untimed row is not, so it reaches the dead letters. */

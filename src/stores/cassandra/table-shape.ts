@@ -1,6 +1,8 @@
 // Which of the two supported shapes a table has, with its key, or why it has neither. Pure: it reads the rows of
 // system_schema.columns, so a unit test can check every reason without a server.
 import type { ColumnNames } from "../../reconcile/table-plan.js";
+import type { UdtLookup } from "../../core/cql-type.js";
+import { keyTypeProblem } from "./key-types.js";
 
 export interface SchemaColumn {
   readonly name: string;
@@ -30,29 +32,17 @@ function byPosition(columns: readonly SchemaColumn[], kind: SchemaColumn["kind"]
   return columns.filter((c) => c.kind === kind).sort((a, b) => a.position - b.position);
 }
 
-/** The types a key column may have: each has one canonical text, which the record id is made of. */
-export const KEY_TYPES: ReadonlySet<string> = new Set([
-  "uuid",
-  "timeuuid",
-  "text",
-  "ascii",
-  "varchar",
-  "int",
-  "bigint",
-  "smallint",
-  "tinyint",
-  "varint",
-  "date",
-  "timestamp",
-  "inet",
-]);
-
 /**
- * A table is synced when it has a timestamp column, its key columns are of KEY_TYPES, and the
- * timestamp is either a regular column (latest: one row per record) or the last clustering column
- * (versioned: one row per version of a record). The key is the primary key without the timestamp.
+ * A table is synced when it has a timestamp column, its key columns are of key types (key-types.ts),
+ * and the timestamp is either a regular column (latest: one row per record) or the last clustering
+ * column (versioned: one row per version of a record). The key is the primary key without the
+ * timestamp. `lookupUdt` finds the user-defined types a frozen key column may be made of.
  */
-export function classifyTable(columns: readonly SchemaColumn[], names: ColumnNames): TableShape {
+export function classifyTable(
+  columns: readonly SchemaColumn[],
+  names: ColumnNames,
+  lookupUdt: UdtLookup = () => undefined,
+): TableShape {
   const timestamp = columns.find((c) => c.name === names.timestamp);
   const tombstone = columns.find((c) => c.name === names.tombstone);
   if (columns.some((c) => c.type === "counter"))
@@ -93,11 +83,9 @@ export function classifyTable(columns: readonly SchemaColumn[], names: ColumnNam
       `static column '${shared.name}': its value is shared by every record of a partition, so one record's write would change the others`,
     );
   }
-  const badKey = [...partition, ...clustering].find((c) => !KEY_TYPES.has(c.type));
-  if (badKey !== undefined) {
-    return unsupported(
-      `key column '${badKey.name}' is ${badKey.type}; a record's id can be made of ${[...KEY_TYPES].join(", ")}`,
-    );
+  for (const column of [...partition, ...clustering]) {
+    const problem = keyTypeProblem(column.type, lookupUdt);
+    if (problem !== undefined) return unsupported(`key column '${column.name}' is ${problem}`);
   }
   const reserved = new Set([...partition, ...clustering].map((c) => c.name));
   reserved.add(names.timestamp).add(names.tombstone);

@@ -1,18 +1,44 @@
 // The typed half of core/table-key.ts: the key values of a row or the key fields of a document make
 // the record id, and an id gives back the values to bind in CQL and the fields of a document. Every
-// part goes through the value codec, so `007` and `7` in an int key are one id, as they are one row.
+// part goes through the value codec, so `007` and `7` in an int key are one id, as they are one row,
+// and a frozen set or map is one id in whatever order its elements or keys were written.
+//
+// A frozen key value (tuple, UDT, list, set, map; cassandra/key-types.ts says which) is written as its
+// canonical JSON text: sets sorted and without duplicates, objects' keys sorted. A frozen collection
+// key column may hold an empty collection, which is a value there (the column is never null), so it
+// is `[]` or `{}` rather than the null the codec makes of an empty collection elsewhere.
 import { keyColumns, joinKey, splitKey, type KeyColumn, type TableKey } from "../../core/table-key.js";
 import type { JsonValue } from "../../core/json-value.js";
-import { formatCqlType } from "../../core/cql-type.js";
+import { parseJsonLossless, stableStringify } from "../../core/canonical-json.js";
+import { formatCqlType, type CqlType } from "../../core/cql-type.js";
 import { ValueError } from "../../core/value-error.js";
 import { encodeValue } from "./encode.js";
 import { canonicalize, decodeValue } from "./decode.js";
 
-/** The id text of one key value in its canonical JSON: a string, or an integer. */
+/** The id text of one key value in its canonical JSON: a string, an integer, or a frozen value's JSON. */
 function partText(value: JsonValue, column: KeyColumn): string {
+  if (column.type.kind !== "native") return stableStringify(value);
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "bigint") return String(value);
   throw new ValueError(column.name, `a ${formatCqlType(column.type)} cannot be part of a record's id`);
+}
+
+/** Whether `value` is an empty collection of collection type `type`, as a driver or a document has it. */
+function isEmptyCollection(value: unknown, type: CqlType): boolean {
+  if (type.kind === "list" || type.kind === "set") {
+    return (Array.isArray(value) && value.length === 0) || (value instanceof Set && value.size === 0);
+  }
+  if (type.kind !== "map") return false;
+  if (value instanceof Map) return value.size === 0;
+  return (
+    typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0
+  );
+}
+
+/** A key value in canonical JSON: `encode` gives it, except for an empty collection, kept as one. */
+function keyJson(value: unknown, type: CqlType, encode: () => JsonValue): JsonValue {
+  if (!isEmptyCollection(value, type)) return encode();
+  return type.kind === "map" ? {} : [];
 }
 
 function missing(column: KeyColumn): never {
@@ -23,7 +49,8 @@ function missing(column: KeyColumn): never {
 export function idFromRow(key: TableKey, get: (column: string) => unknown): string {
   return joinKey(
     keyColumns(key).map((column) => {
-      const value = encodeValue(get(column.name), column.type, column.name);
+      const raw = get(column.name);
+      const value = keyJson(raw, column.type, () => encodeValue(raw, column.type, column.name));
       return value === null ? missing(column) : partText(value, column);
     }),
   );
@@ -41,26 +68,46 @@ export function idFromFields(
   return joinKey(
     keyColumns(key).map((column) => {
       const field = fieldOf(column.name);
-      const value = canonicalize(source[field], column.type, field);
+      const raw = source[field];
+      const value = keyJson(raw, column.type, () => canonicalize(raw, column.type, field));
       return value === null ? missing({ ...column, name: field }) : partText(value, column);
     }),
   );
 }
 
-function parts(key: TableKey, id: string): string[] {
+/** The JSON of an id's key values, in key order: a native value's text, a frozen one's parsed JSON. */
+function parts(key: TableKey, id: string): unknown[] {
   const columns = keyColumns(key);
   const found = splitKey(id, columns.length);
   if (found === undefined) {
     const names = columns.map((c) => c.name).join(", ");
     throw new ValueError("id", `'${id}' is not the id of a key of ${columns.length} columns (${names})`);
   }
-  return found;
+  return columns.map((column, i) => {
+    const text = found[i] ?? "";
+    if (column.type.kind === "native") return text;
+    try {
+      return parseJsonLossless(text);
+    } catch (error) {
+      throw new ValueError(
+        column.name,
+        `'${text}' in id '${id}' is not the JSON of a ${formatCqlType(column.type)}`,
+        { cause: error },
+      );
+    }
+  });
 }
 
 /** The driver values of an id's key columns, in key order, to bind in a statement. */
 export function keyValues(key: TableKey, id: string): unknown[] {
-  const texts = parts(key, id);
-  return keyColumns(key).map((column, i) => decodeValue(texts[i], column.type, column.name));
+  const values = parts(key, id);
+  return keyColumns(key).map((column, i) => {
+    const json = values[i];
+    // cassandra-driver sends null for an empty array or Map, which no key column takes, but passes a
+    // Buffer through as the value's bytes: an empty list, set or map is its element count, 0.
+    if (isEmptyCollection(json, column.type)) return Buffer.alloc(4);
+    return decodeValue(json, column.type, column.name);
+  });
 }
 
 /** The key fields of a document, in their canonical JSON, from its id; `fieldOf` names them. */
@@ -69,11 +116,12 @@ export function keyFields(
   id: string,
   fieldOf: (column: string) => string = (column) => column,
 ): Record<string, JsonValue> {
-  const texts = parts(key, id);
+  const values = parts(key, id);
   const fields: Record<string, JsonValue> = {};
   keyColumns(key).forEach((column, i) => {
     const field = fieldOf(column.name);
-    fields[field] = canonicalize(texts[i], column.type, field);
+    const json = values[i];
+    fields[field] = keyJson(json, column.type, () => canonicalize(json, column.type, field));
   });
   return fields;
 }
