@@ -83,29 +83,30 @@ done
   exit 1
 }
 # The compatibility runs: a representative part of the integration tier (both directions, conflicts,
-# tombstones, layouts, every type, tables of any primary key, a table's ingest pipeline and routing,
-# schema changes, shards sharing out an index, the state and dead-letter backends, verify, requests
-# repeated after their answer was lost) against Elasticsearch 9 (with the same 8.x client),
-# OpenSearch 2 and OpenSearch 3 (read through scroll contexts). Only where these scripts run the
-# servers, and not when the default node is already 9. SYNCED_TEST_COMPAT=0 leaves them all out.
-# With them, opensearch-tls.test.ts runs against OpenSearch with the security plugin (the
-# opensearch-tls node, HTTPS and the tests' login).
+# tombstones, layouts, every type, tables of any primary key (frozen key columns too), a table's
+# ingest pipeline and routing, schema changes, shards sharing out an index, the state and
+# dead-letter backends, verify, requests repeated after their answer was lost) against
+# Elasticsearch 9 (with the same 8.x client), OpenSearch 2 and OpenSearch 3 (read through scroll
+# contexts). Only where these scripts run the servers, and not when the default node is already 9.
+# SYNCED_TEST_COMPAT=0 leaves them all out. With them, opensearch-tls.test.ts runs against
+# OpenSearch with the security plugin (the opensearch-tls node, HTTPS and the tests' login).
 COMPAT_FILES=(reconcile-both-directions concurrent-writes layouts-and-deletes values-roundtrip
   values-through-synced reconcile-precision state-contract dead-letter-contract smoke uppercase-ids verify
   search-products lost-page-answer lost-search-answer lost-lease-answer lost-state-answer any-key table-pipeline
-  table-routing schema-changes sharding)
+  frozen-key table-routing schema-changes sharding)
 # OpenSearch only, beside those: the fault trials and the convergence check, which read and write
 # through OpenSearch's own client and its scroll reads, not the Elasticsearch client that 8 and 9 share.
 # They take about 30 to 50 s each per node on the 2-core machine.
 OPENSEARCH_FILES=(faults convergence)
 # The same for Cassandra 4.1 (the cassandra-4 node, with the default Elasticsearch): the shapes both
 # ways, conflicts, writes beside other applications (maxwritetime() and the transactions used without
-# it), every type, tables of any primary key (the newest row of a key by ORDER BY), the state and
-# dead letters in Cassandra, plan and verify (which read current rows
-# the 4.1 way), TLS, and what differs on 4.1 (cassandra-41). timestamp-index is left out: 4.1 has no
+# it), every type, tables of any primary key (the newest row of a key by ORDER BY; frozen key
+# columns), the state and dead letters in Cassandra, plan and verify (which read current rows the
+# 4.1 way), TLS, and what differs on 4.1 (cassandra-41). timestamp-index is left out: 4.1 has no
 # storage-attached indexes, so those tests would only skip; cassandra-41 checks the refusal instead.
 CASSANDRA_COMPAT_FILES=(reconcile-both-directions concurrent-writes layouts-and-deletes values-roundtrip
-  values-through-synced reconcile-precision state-contract dead-letter-contract verify plan tls cassandra-41 any-key)
+  values-through-synced reconcile-precision state-contract dead-letter-contract verify plan tls cassandra-41 any-key
+  frozen-key)
 compat_es=0
 compat_cassandra=0
 if [ "$needs_servers" = 1 ] && [ "${SYNCED_TEST_COMPAT:-1}" != 0 ]; then
