@@ -43,10 +43,49 @@ export interface WriteSettings {
 }
 
 interface Statement {
-  readonly columns: string[];
+  /** A value for each column the table's statements set, in their order (`statementsOf`). */
   readonly values: unknown[];
+}
+
+/** The statements that write a table's rows, each setting its columns key first. */
+interface TableStatements {
   /** How many of the first columns are the key. */
   readonly keyCount: number;
+  readonly usingTimestamp: string;
+  readonly ifNotExists: string;
+  readonly ifTimestamp: string;
+}
+
+// A plan's columns are fixed for its run, so each statement's text is made once per table, not once
+// per record (the driver looks prepared statements up by their text).
+const statementsByPlan = new WeakMap<TablePlan, TableStatements>();
+
+function statementsOf(plan: TablePlan): TableStatements {
+  const known = statementsByPlan.get(plan);
+  if (known !== undefined) return known;
+  const table = tableRef(plan.keyspace, plan.table);
+  const columns = [
+    ...keyColumnNames(plan),
+    plan.names.timestamp,
+    ...(plan.hasTombstone ? [plan.names.tombstone] : []),
+    ...plan.contentColumns.map((column) => column.name),
+  ];
+  const keyCount = keyColumnNames(plan).length;
+  const names = columns.map(ident);
+  const marks = names.map(() => "?").join(", ");
+  const insert = `INSERT INTO ${table} (${names.join(", ")}) VALUES (${marks})`;
+  const sets = names.slice(keyCount).map((n) => `${n} = ?`);
+  const where = names.slice(0, keyCount).map((n) => `${n} = ?`);
+  const made: TableStatements = {
+    keyCount,
+    usingTimestamp: `${insert} USING TIMESTAMP ?`,
+    ifNotExists: `${insert} IF NOT EXISTS`,
+    ifTimestamp:
+      `UPDATE ${table} SET ${sets.join(", ")} WHERE ${where.join(" AND ")} ` +
+      `IF ${ident(plan.names.timestamp)} = ?`,
+  };
+  statementsByPlan.set(plan, made);
+  return made;
 }
 
 /** The values of a record's key columns, from its id; a uuid, the commonest key, parsed directly. */
@@ -74,20 +113,14 @@ function statementFor(plan: TablePlan, write: PlannedWrite, version: bigint): St
       `delete; add it with ALTER TABLE ${plan.keyspace}.${plan.table} ADD ${plan.names.tombstone} boolean`
     );
   }
-  const columns = [...keyColumnNames(plan), plan.names.timestamp];
-  const keyCount = columns.length - 1;
   // A new version row needs no tombstones for its empty columns; a replaced latest row does.
   const empty = plan.shape === "versioned" ? cassandra.types.unset : null;
   let values: unknown[];
   try {
     values = [...keyValuesOf(plan, record.id), timestampValue(plan, version, record.id)];
-    if (plan.hasTombstone) {
-      columns.push(plan.names.tombstone);
-      values.push(record.deleted);
-    }
+    if (plan.hasTombstone) values.push(record.deleted);
     for (const column of plan.contentColumns) {
       const value = record.content[column.name];
-      columns.push(column.name);
       values.push(
         value === undefined || value === null ? empty : decodeValue(value, column.type, column.name),
       );
@@ -95,7 +128,7 @@ function statementFor(plan: TablePlan, write: PlannedWrite, version: bigint): St
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
-  return { columns, values, keyCount };
+  return { values };
 }
 
 /**
@@ -119,10 +152,9 @@ export async function writeRecords(
   plan: TablePlan,
   writes: readonly PlannedWrite[],
 ): Promise<WriteOutcome[]> {
-  const table = tableRef(plan.keyspace, plan.table);
   return mapConcurrent(writes, settings.concurrency, async (write): Promise<WriteOutcome> => {
     try {
-      return await writeOne(settings, plan, table, write);
+      return await writeOne(settings, plan, write);
     } catch (error) {
       return outcomeOfFailure(error, plan, write);
     }
@@ -164,21 +196,20 @@ function outcomeOfFailure(error: unknown, plan: TablePlan, write: PlannedWrite):
 async function writeOne(
   settings: WriteSettings,
   plan: TablePlan,
-  table: string,
   write: PlannedWrite,
 ): Promise<WriteOutcome> {
   const current = write.current as CurrentRecord<CassandraToken> | undefined;
   const { version } = write;
   const statement = statementFor(plan, write, version);
   if (typeof statement === "string") return { status: "rejected", reason: statement };
+  const texts = statementsOf(plan);
   const ts = writeTimestamp(version, current);
   const useLwt = chooseLwt(settings, ts, current?.token);
-  const names = statement.columns.map(ident);
-  const marks = names.map(() => "?").join(", ");
   if (!useLwt) {
-    const cql = `INSERT INTO ${table} (${names.join(", ")}) VALUES (${marks}) USING TIMESTAMP ?`;
+    const params = statement.values;
+    params.push(ts);
     const options = { prepare: true, consistency: settings.consistency, isIdempotent: true };
-    await settings.retry(() => settings.client.execute(cql, [...statement.values, ts], options));
+    await settings.retry(() => settings.client.execute(texts.usingTimestamp, params, options));
     return { status: "written" };
   }
   // Not marked idempotent, so the driver never sends it again by itself; the retry does, after a
@@ -190,15 +221,11 @@ async function writeOne(
   let cql: string;
   let params: unknown[];
   if (current === undefined || plan.shape === "versioned") {
-    cql = `INSERT INTO ${table} (${names.join(", ")}) VALUES (${marks}) IF NOT EXISTS`;
+    cql = texts.ifNotExists;
     params = statement.values;
   } else {
-    const { keyCount } = statement;
-    const sets = names.slice(keyCount).map((n) => `${n} = ?`);
-    const where = names.slice(0, keyCount).map((n) => `${n} = ?`);
-    cql =
-      `UPDATE ${table} SET ${sets.join(", ")} WHERE ${where.join(" AND ")} ` +
-      `IF ${ident(plan.names.timestamp)} = ?`;
+    const { keyCount } = texts;
+    cql = texts.ifTimestamp;
     params = [
       ...statement.values.slice(keyCount),
       ...statement.values.slice(0, keyCount),
