@@ -50,6 +50,20 @@ export function fieldPath(path: string, field: string): string {
   return path === "" ? name : `${path}.${name}`;
 }
 
+/**
+ * `error` as thrown by the value at `path`: a ValueError of a value inside it names a path relative to
+ * that value (`[2]`, `zip`, or "" for the value itself), and gets the whole one. Converters pass ""
+ * into elements and fields and make the whole path only here, on an error: made eagerly for every
+ * element and field, paths were most of what converting a collection allocated.
+ */
+export function within(error: unknown, path: string): unknown {
+  if (!(error instanceof ValueError)) return error;
+  const inner = error.path;
+  const whole =
+    inner === "" ? path : path === "" || inner.startsWith("[") ? `${path}${inner}` : `${path}.${inner}`;
+  return new ValueError(whole, error.reason, { cause: error.cause });
+}
+
 /** The path of a list, set, tuple or vector element (`tags[2]`) or of a map entry (`attrs["k"]`). */
 export function elementPath(path: string, key: number | string): string {
   return typeof key === "number" ? `${path}[${key}]` : `${path}[${JSON.stringify(key)}]`;

@@ -146,6 +146,13 @@ describe("UDTs", () => {
     refuses({ street: "x", city: "y" }, "frozen<address>", "col.city", /address has no field "city"/);
     refuses({ zip: "abc" }, "frozen<address>", "col.zip", /not a valid int/);
     refuses([1], "frozen<address>", "col", /expected an object/);
+    // A value nested two deep is named by its whole path, made only once it is refused.
+    refuses({ k: { zip: "abc" } }, "map<text, frozen<address>>", 'col["k"].zip', /not a valid int/);
+    refuses([[1], [2, "x"]], "list<frozen<list<int>>>", "col[1][1]", /not a valid int/);
+    assert.throws(
+      () => encodeValue([[1], [2, null]], type("list<frozen<list<int>>>"), "c"),
+      (error: unknown) => error instanceof ValueError && error.path === "c[1][1]",
+    );
   });
 });
 

@@ -20,58 +20,77 @@ import { parseJsonLossless, setOwn, type JsonValue } from "../../core/canonical-
 import { formatCqlType, type CqlType } from "../../core/cql-type.js";
 import { decodeNative } from "./decode-native.js";
 import { encodeValue, mapKeyText } from "./encode.js";
-import { describeValue, elementPath, fieldPath, ValueError } from "../../core/value-error.js";
+import { describeValue, elementPath, fieldPath, ValueError, within } from "../../core/value-error.js";
 
 const { types } = cassandra;
+
+function refuse(json: unknown, type: CqlType, path: string, expected: string): never {
+  throw new ValueError(
+    path,
+    `${describeValue(json)} is not a valid ${formatCqlType(type)}: expected ${expected}`,
+  );
+}
 
 /** The driver value for `json`; null and undefined give null, as does an empty collection. */
 export function decodeValue(json: unknown, type: CqlType, path: string): unknown {
   if (json === null || json === undefined) return null;
-  const refuse = (expected: string): never => {
-    throw new ValueError(
-      path,
-      `${describeValue(json)} is not a valid ${formatCqlType(type)}: expected ${expected}`,
-    );
-  };
   switch (type.kind) {
     case "native":
       return decodeNative(json, type.name, path);
     case "list":
     case "set": {
-      const items = Array.isArray(json) ? json : isArrayEncoded(type.element) ? refuse("an array") : [json];
-      const values = items.map((item, i) => decodeElement(item, type.element, elementPath(path, i)));
+      const items = Array.isArray(json)
+        ? json
+        : isArrayEncoded(type.element)
+          ? refuse(json, type, path, "an array")
+          : [json];
+      const values = items.map((item, i) => decodeElementAt(item, type.element, path, i));
       return values.length === 0 ? null : values;
     }
     case "vector": {
       if (!Array.isArray(json) || json.length !== type.dimension)
-        return refuse(`an array of ${type.dimension}`);
-      const values = json.map((item, i) => decodeElement(item, type.element, elementPath(path, i)));
+        return refuse(json, type, path, `an array of ${type.dimension}`);
+      const values = json.map((item, i) => decodeElementAt(item, type.element, path, i));
       return new types.Vector(values, formatCqlType(type.element));
     }
     case "tuple": {
       if (!Array.isArray(json) || json.length !== type.elements.length) {
-        return refuse(`an array of ${type.elements.length} (null where a value is missing)`);
+        return refuse(
+          json,
+          type,
+          path,
+          `an array of ${type.elements.length} (null where a value is missing)`,
+        );
       }
       return types.Tuple.fromArray(
-        type.elements.map((t, i) => decodeValue(json[i], t, elementPath(path, i))),
+        type.elements.map((t, i) => {
+          try {
+            return decodeValue(json[i], t, "");
+          } catch (error) {
+            throw within(error, elementPath(path, i));
+          }
+        }),
       );
     }
     case "map": {
-      const record = plainObject(json) ?? refuse("an object");
+      const record = plainObject(json) ?? refuse(json, type, path, "an object");
       const map = new Map<unknown, unknown>();
       const seen = new Set<string>();
       for (const [keyText, item] of Object.entries(record)) {
-        const keyPath = elementPath(path, keyText);
-        const key = decodeElement(mapKey(keyText, type.key, keyPath), type.key, keyPath);
-        const canonical = mapKeyText(encodeValue(key, type.key, keyPath));
-        if (seen.has(canonical)) throw new ValueError(keyPath, `the key repeats another one: ${canonical}`);
-        seen.add(canonical);
-        map.set(key, decodeElement(item, type.value, keyPath));
+        try {
+          const key = decodeElement(mapKey(keyText, type.key, ""), type.key, "");
+          const canonical = mapKeyText(encodeValue(key, type.key, ""));
+          if (seen.has(canonical)) throw new ValueError("", `the key repeats another one: ${canonical}`);
+          seen.add(canonical);
+          map.set(key, decodeElement(item, type.value, ""));
+        } catch (error) {
+          throw within(error, elementPath(path, keyText));
+        }
       }
       return map.size === 0 ? null : map;
     }
     case "udt": {
-      const record = plainObject(json) ?? refuse(`an object with fields of ${type.name}`);
+      const record = plainObject(json) ?? refuse(json, type, path, `an object with fields of ${type.name}`);
       const names = new Set(type.fields.map((field) => field.name));
       const unknown = Object.keys(record).find((key) => !names.has(key));
       if (unknown !== undefined) {
@@ -84,10 +103,23 @@ export function decodeValue(json: unknown, type: CqlType, path: string): unknown
       const value: Record<string, unknown> = {};
       for (const field of type.fields) {
         const item = Object.hasOwn(record, field.name) ? record[field.name] : undefined;
-        setOwn(value, field.name, decodeValue(item, field.type, fieldPath(path, field.name)));
+        try {
+          setOwn(value, field.name, decodeValue(item, field.type, ""));
+        } catch (error) {
+          throw within(error, fieldPath(path, field.name));
+        }
       }
       return value;
     }
+  }
+}
+
+/** The element at `key` of the collection at `path`. */
+function decodeElementAt(json: unknown, type: CqlType, path: string, key: number): unknown {
+  try {
+    return decodeElement(json, type, "");
+  } catch (error) {
+    throw within(error, elementPath(path, key));
   }
 }
 

@@ -14,7 +14,7 @@
 import { setOwn, stableStringify, type JsonValue } from "../../core/canonical-json.js";
 import type { CqlType } from "../../core/cql-type.js";
 import { encodeNative } from "./encode-native.js";
-import { describeValue, elementPath, fieldPath, ValueError } from "../../core/value-error.js";
+import { describeValue, elementPath, fieldPath, ValueError, within } from "../../core/value-error.js";
 
 /** The canonical JSON of a value read by cassandra-driver; null and undefined give null. */
 export function encodeValue(value: unknown, type: CqlType, path: string): JsonValue {
@@ -37,65 +37,93 @@ export function mapKeyText(key: JsonValue): string {
   return typeof key === "string" ? key : typeof key === "object" ? stableStringify(key) : String(key);
 }
 
+function refuse(value: unknown, type: CqlType, path: string, expected: string): never {
+  throw new ValueError(path, `${describeValue(value)} is not a ${type.kind} value: expected ${expected}`);
+}
+
 function encodeNonNull(value: unknown, type: CqlType, path: string): JsonValue {
-  const refuse = (expected: string): never => {
-    throw new ValueError(path, `${describeValue(value)} is not a ${type.kind} value: expected ${expected}`);
-  };
   switch (type.kind) {
     case "native":
       return encodeNative(value, type.name, path);
     case "list":
-      return elementsOf(value, "an array").map((item, i) =>
-        encodeElement(item, type.element, elementPath(path, i)),
+      return elementsOf(value, type, path, "an array").map((item, i) =>
+        encodeElementAt(item, type.element, path, i),
       );
     case "set":
       return sortedUnique(
-        elementsOf(value, "an array or a Set").map((item, i) =>
-          encodeElement(item, type.element, elementPath(path, i)),
+        elementsOf(value, type, path, "an array or a Set").map((item, i) =>
+          encodeElementAt(item, type.element, path, i),
         ),
       );
     case "vector": {
-      const items = elementsOf(value, "a Vector or an array");
-      if (items.length !== type.dimension) refuse(`${type.dimension} elements`);
-      return items.map((item, i) => encodeElement(item, type.element, elementPath(path, i)));
+      const items = elementsOf(value, type, path, "a Vector or an array");
+      if (items.length !== type.dimension) refuse(value, type, path, `${type.dimension} elements`);
+      return items.map((item, i) => encodeElementAt(item, type.element, path, i));
     }
     case "tuple": {
-      const items = elementsOf(value, "a Tuple");
-      if (items.length > type.elements.length) refuse(`at most ${type.elements.length} elements`);
-      return type.elements.map((elementType, i) => encodeValue(items[i], elementType, elementPath(path, i)));
+      const items = elementsOf(value, type, path, "a Tuple");
+      if (items.length > type.elements.length) {
+        refuse(value, type, path, `at most ${type.elements.length} elements`);
+      }
+      return type.elements.map((elementType, i) => {
+        try {
+          return encodeValue(items[i], elementType, "");
+        } catch (error) {
+          throw within(error, elementPath(path, i));
+        }
+      });
     }
     case "map": {
-      const entries = entriesOf(value) ?? refuse("a Map or an object");
+      const entries = entriesOf(value) ?? refuse(value, type, path, "a Map or an object");
       const result: Record<string, JsonValue> = {};
       for (const [key, item] of entries) {
-        const keyText = mapKeyText(encodeElement(key, type.key, elementPath(path, String(key))));
-        if (Object.hasOwn(result, keyText)) refuse(`distinct keys, but ${JSON.stringify(keyText)} repeats`);
-        setOwn(result, keyText, encodeElement(item, type.value, elementPath(path, keyText)));
+        const keyText = mapKeyText(encodeElementAt(key, type.key, path, String(key)));
+        if (Object.hasOwn(result, keyText)) {
+          refuse(value, type, path, `distinct keys, but ${JSON.stringify(keyText)} repeats`);
+        }
+        setOwn(result, keyText, encodeElementAt(item, type.value, path, keyText));
       }
       return result;
     }
     case "udt": {
       if (typeof value !== "object" || Array.isArray(value) || value instanceof Map)
-        return refuse("an object");
+        return refuse(value, type, path, "an object");
       const record = value as Record<string, unknown>;
       const names = new Set(type.fields.map((field) => field.name));
       const unknown = Object.keys(record).find((key) => !names.has(key));
-      if (unknown !== undefined) refuse(`only the fields of ${type.name}, not ${JSON.stringify(unknown)}`);
+      if (unknown !== undefined) {
+        refuse(value, type, path, `only the fields of ${type.name}, not ${JSON.stringify(unknown)}`);
+      }
       const result: Record<string, JsonValue> = {};
       for (const field of type.fields) {
         const raw = Object.hasOwn(record, field.name) ? record[field.name] : undefined;
-        const item = encodeValue(raw, field.type, fieldPath(path, field.name));
+        let item: JsonValue;
+        try {
+          item = encodeValue(raw, field.type, "");
+        } catch (error) {
+          throw within(error, fieldPath(path, field.name));
+        }
         if (item !== null) setOwn(result, field.name, item);
       }
       return result;
     }
   }
-  function elementsOf(items: unknown, expected: string): unknown[] {
-    if (Array.isArray(items)) return items;
-    if (items instanceof Set || items instanceof Float32Array) return Array.from(items as Iterable<unknown>);
-    // Tuple and Vector both keep their items in `elements`.
-    const elements = (items as { elements?: unknown }).elements;
-    return Array.isArray(elements) ? elements : refuse(expected);
+}
+
+function elementsOf(items: unknown, type: CqlType, path: string, expected: string): unknown[] {
+  if (Array.isArray(items)) return items;
+  if (items instanceof Set || items instanceof Float32Array) return Array.from(items as Iterable<unknown>);
+  // Tuple and Vector both keep their items in `elements`.
+  const elements = (items as { elements?: unknown }).elements;
+  return Array.isArray(elements) ? elements : refuse(items, type, path, expected);
+}
+
+/** The element at `key` of the collection at `path`. */
+function encodeElementAt(value: unknown, type: CqlType, path: string, key: number | string): JsonValue {
+  try {
+    return encodeElement(value, type, "");
+  } catch (error) {
+    throw within(error, elementPath(path, key));
   }
 }
 
