@@ -57,15 +57,16 @@ export function storeRetry(
   isTransient: (error: unknown) => boolean,
   settings: { readonly windowMs: number; readonly onRetry?: RetryListener; readonly signal?: AbortSignal },
 ): <T>(operation: () => Promise<T>) => Promise<T> {
-  return (operation) =>
-    withRetry(operation, {
-      windowMs: settings.windowMs,
-      baseDelayMs: 200,
-      maxDelayMs: 5_000,
-      isTransient,
-      onRetry: (error, attempt, delayMs) => settings.onRetry?.(store, error, attempt, delayMs),
-      ...(settings.signal ? { signal: settings.signal } : {}),
-    });
+  // One policy for every operation: a store repeats this for each record it writes.
+  const policy: RetryPolicy = {
+    windowMs: settings.windowMs,
+    baseDelayMs: 200,
+    maxDelayMs: 5_000,
+    isTransient,
+    onRetry: (error, attempt, delayMs) => settings.onRetry?.(store, error, attempt, delayMs),
+    ...(settings.signal ? { signal: settings.signal } : {}),
+  };
+  return (operation) => withRetry(operation, policy);
 }
 
 export async function withRetry<T>(operation: () => Promise<T>, policy: RetryPolicy): Promise<T> {

@@ -152,9 +152,14 @@ export async function writeRecords(
   plan: TablePlan,
   writes: readonly PlannedWrite[],
 ): Promise<WriteOutcome[]> {
+  // The same options for every write of the batch: the driver only reads them.
+  const options: WriteOptions = {
+    idempotent: { prepare: true, consistency: settings.consistency, isIdempotent: true },
+    conditional: { prepare: true, consistency: settings.consistency },
+  };
   return mapConcurrent(writes, settings.concurrency, async (write): Promise<WriteOutcome> => {
     try {
-      return await writeOne(settings, plan, write);
+      return await writeOne(settings, options, plan, write);
     } catch (error) {
       return outcomeOfFailure(error, plan, write);
     }
@@ -193,8 +198,16 @@ function outcomeOfFailure(error: unknown, plan: TablePlan, write: PlannedWrite):
   throw error;
 }
 
+interface WriteOptions {
+  /** A write with USING TIMESTAMP: repeated, it lands the same cells at the same write time. */
+  readonly idempotent: cassandra.QueryOptions;
+  /** A lightweight transaction, which the driver must not send again by itself (see writeOne). */
+  readonly conditional: cassandra.QueryOptions;
+}
+
 async function writeOne(
   settings: WriteSettings,
+  options: WriteOptions,
   plan: TablePlan,
   write: PlannedWrite,
 ): Promise<WriteOutcome> {
@@ -208,8 +221,7 @@ async function writeOne(
   if (!useLwt) {
     const params = statement.values;
     params.push(ts);
-    const options = { prepare: true, consistency: settings.consistency, isIdempotent: true };
-    await settings.retry(() => settings.client.execute(texts.usingTimestamp, params, options));
+    await settings.retry(() => settings.client.execute(texts.usingTimestamp, params, options.idempotent));
     return { status: "written" };
   }
   // Not marked idempotent, so the driver never sends it again by itself; the retry does, after a
@@ -217,7 +229,6 @@ async function writeOne(
   // first one applied, the row is no longer absent, or no longer holds the timestamp read, and the
   // repeat answers "not applied". That is a conflict: the engine reads the row and finds it written.
   // (After a tie won by content the timestamp stays, and the repeat writes the same content again.)
-  const options = { prepare: true, consistency: settings.consistency };
   let cql: string;
   let params: unknown[];
   if (current === undefined || plan.shape === "versioned") {
@@ -232,6 +243,6 @@ async function writeOne(
       current.token.timestamp,
     ];
   }
-  const result = await settings.retry(() => settings.client.execute(cql, params, options));
+  const result = await settings.retry(() => settings.client.execute(cql, params, options.conditional));
   return result.wasApplied() ? { status: "written" } : { status: "conflict" };
 }
