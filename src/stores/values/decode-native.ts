@@ -18,13 +18,21 @@ const DATE_RANGE = [-(2 ** 31), 2 ** 31 - 1] as const;
 
 const LONE_SURROGATE = /\p{Cs}/u;
 
+declare global {
+  interface String {
+    /** ES2024, in Node 20 and later; the ES2023 lib this builds with does not type it yet. */
+    isWellFormed(): boolean;
+  }
+}
+
 /**
  * Cassandra keeps text as UTF-8, which cannot encode a lone surrogate: the driver would store U+FFFD
  * instead, and the two sides would differ on every run.
  */
 function wellFormed(text: string, path: string): string {
+  // The built-in check first: the search below is only for the message.
+  if (text.isWellFormed()) return text;
   const at = text.search(LONE_SURROGATE);
-  if (at < 0) return text;
   const unit = text.charCodeAt(at).toString(16);
   throw new ValueError(
     path,
@@ -33,22 +41,26 @@ function wellFormed(text: string, path: string): string {
   );
 }
 
+// A function of the module, not a closure made on every call: this runs for every value of every record.
+function refuse(json: unknown, name: NativeName, path: string, expected: string): never {
+  throw new ValueError(path, `${describeValue(json)} is not a valid ${name}: expected ${expected}`);
+}
+
 export function decodeNative(json: unknown, name: NativeName, path: string): unknown {
-  const refuse = (expected: string): never => {
-    throw new ValueError(path, `${describeValue(json)} is not a valid ${name}: expected ${expected}`);
-  };
   const text = typeof json === "string" ? json : undefined;
   switch (name) {
     case "text":
     case "varchar":
-      return text === undefined ? refuse("a string") : wellFormed(text, path);
+      return text === undefined ? refuse(json, name, path, "a string") : wellFormed(text, path);
     case "ascii":
-      return text !== undefined && /^\p{ASCII}*$/u.test(text) ? text : refuse("a string of ASCII characters");
+      return text !== undefined && /^\p{ASCII}*$/u.test(text)
+        ? text
+        : refuse(json, name, path, "a string of ASCII characters");
     case "boolean":
       if (typeof json === "boolean") return json;
       return text === "true" || text === "false"
         ? text === "true"
-        : refuse('true or false (or "true", "false")');
+        : refuse(json, name, path, 'true or false (or "true", "false")');
     case "tinyint":
     case "smallint":
     case "int":
@@ -57,36 +69,52 @@ export function decodeNative(json: unknown, name: NativeName, path: string): unk
       const [min, max] = INTEGER_RANGES[name];
       const integer = integerFrom(json);
       if (integer === undefined || integer < min || integer > max)
-        refuse(`an integer between ${min} and ${max}`);
+        refuse(json, name, path, `an integer between ${min} and ${max}`);
       return name === "bigint" || name === "counter" ? integer : Number(integer);
     }
     case "varint":
-      return integerFrom(json) ?? refuse("an integer (a number up to ±2^53, an integer literal or a string)");
+      return (
+        integerFrom(json) ??
+        refuse(json, name, path, "an integer (a number up to ±2^53, an integer literal or a string)")
+      );
     case "decimal": {
       const source = typeof json === "number" || typeof json === "bigint" ? String(json) : text;
       const decimal = source === undefined ? "syntax" : parseDecimalText(source);
-      if (decimal === "syntax") return refuse("a finite decimal number or numeric string");
-      if (decimal === "scale") return refuse("an exponent whose scale fits 32 bits");
+      if (decimal === "syntax") return refuse(json, name, path, "a finite decimal number or numeric string");
+      if (decimal === "scale") return refuse(json, name, path, "an exponent whose scale fits 32 bits");
       const scale = Buffer.alloc(4);
       scale.writeInt32BE(decimal.scale);
       return types.BigDecimal.fromBuffer(Buffer.concat([scale, twosComplementFromBigint(decimal.unscaled)]));
     }
     case "float": {
       const value =
-        floatingFrom(json) ?? refuse('a number, a numeric string, "NaN", "Infinity" or "-Infinity"');
+        floatingFrom(json) ??
+        refuse(json, name, path, 'a number, a numeric string, "NaN", "Infinity" or "-Infinity"');
       const single = Math.fround(value);
-      if (Number.isFinite(value) && !Number.isFinite(single)) refuse("a magnitude up to 3.4028235e38");
-      if (value !== 0 && single === 0) refuse("a magnitude of at least 1.4e-45 (it would become 0)");
+      if (Number.isFinite(value) && !Number.isFinite(single))
+        refuse(json, name, path, "a magnitude up to 3.4028235e38");
+      if (value !== 0 && single === 0)
+        refuse(json, name, path, "a magnitude of at least 1.4e-45 (it would become 0)");
       return single;
     }
     case "double":
-      return floatingFrom(json) ?? refuse('a number, a numeric string, "NaN", "Infinity" or "-Infinity"');
+      return (
+        floatingFrom(json) ??
+        refuse(json, name, path, 'a number, a numeric string, "NaN", "Infinity" or "-Infinity"')
+      );
     case "blob":
-      return text !== undefined && BASE64.test(text) ? Buffer.from(text, "base64") : refuse("base64 text");
+      return text !== undefined && BASE64.test(text)
+        ? Buffer.from(text, "base64")
+        : refuse(json, name, path, "base64 text");
     case "date": {
       const days = text === undefined ? undefined : (parseDate(text) ?? midnightDays(text));
       if (days === undefined || days < DATE_RANGE[0] || days > DATE_RANGE[1]) {
-        return refuse("an ISO date (YYYY-MM-DD or ±YYYYYY-MM-DD) within years -5877641 to 5881580");
+        return refuse(
+          json,
+          name,
+          path,
+          "an ISO date (YYYY-MM-DD or ±YYYYYY-MM-DD) within years -5877641 to 5881580",
+        );
       }
       const bytes = Buffer.alloc(4);
       bytes.writeUInt32BE(days + 2 ** 31);
@@ -95,32 +123,40 @@ export function decodeNative(json: unknown, name: NativeName, path: string): unk
     case "time": {
       const nanos = text === undefined ? undefined : parseTime(text);
       return nanos === undefined
-        ? refuse("a time of day HH:MM[:SS[.fffffffff]]")
+        ? refuse(json, name, path, "a time of day HH:MM[:SS[.fffffffff]]")
         : new types.LocalTime(longFrom(nanos));
     }
     case "timestamp": {
       const millis = epochMillisFrom(json) ?? (text === undefined ? undefined : parseTimestamp(text));
       if (millis === undefined || Math.abs(millis) > MAX_DATE_MS) {
-        return refuse("an ISO date-time or epoch milliseconds within ±8.64e15 ms (years -271821 to 275760)");
+        return refuse(
+          json,
+          name,
+          path,
+          "an ISO date-time or epoch milliseconds within ±8.64e15 ms (years -271821 to 275760)",
+        );
       }
       return new Date(millis);
     }
     case "uuid":
     case "timeuuid": {
       if (text === undefined || !UUID_TEXT.test(text))
-        return refuse("a UUID such as 123e4567-e89b-12d3-a456-426614174000");
+        return refuse(json, name, path, "a UUID such as 123e4567-e89b-12d3-a456-426614174000");
       if (name === "uuid") return types.Uuid.fromString(text.toLowerCase());
       return text.charAt(14) === "1"
         ? types.TimeUuid.fromString(text.toLowerCase())
-        : refuse("a version 1 UUID");
+        : refuse(json, name, path, "a version 1 UUID");
     }
     case "inet": {
       const bytes = text === undefined ? undefined : parseInet(text);
-      return bytes === undefined ? refuse("an IPv4 or IPv6 address") : new types.InetAddress(bytes);
+      return bytes === undefined
+        ? refuse(json, name, path, "an IPv4 or IPv6 address")
+        : new types.InetAddress(bytes);
     }
     case "duration": {
       const parts = text === undefined ? undefined : parseDuration(text);
-      if (parts === undefined) return refuse('a duration such as "1y2mo3d4h5m6s7ms8us9ns" or "P1DT2H"');
+      if (parts === undefined)
+        return refuse(json, name, path, 'a duration such as "1y2mo3d4h5m6s7ms8us9ns" or "P1DT2H"');
       return new types.Duration(Number(parts.months), Number(parts.days), longFrom(parts.nanos));
     }
   }

@@ -22,31 +22,33 @@ export function encodeFloating(value: number): number | string {
   return Object.is(value, -0) ? "-0" : value;
 }
 
+// A function of the module, not a closure made on every call: this runs for every value of every record.
+function refuse(value: unknown, name: NativeName, path: string, expected: string): never {
+  throw new ValueError(path, `${describeValue(value)} is not a ${name} value: expected ${expected}`);
+}
+
 export function encodeNative(value: unknown, name: NativeName, path: string): JsonValue {
-  const refuse = (expected: string): never => {
-    throw new ValueError(path, `${describeValue(value)} is not a ${name} value: expected ${expected}`);
-  };
   switch (name) {
     case "ascii":
     case "text":
     case "varchar":
-      return typeof value === "string" ? value : refuse("a string");
+      return typeof value === "string" ? value : refuse(value, name, path, "a string");
     case "boolean":
-      return typeof value === "boolean" ? value : refuse("a boolean");
+      return typeof value === "boolean" ? value : refuse(value, name, path, "a boolean");
     case "tinyint":
     case "smallint":
     case "int":
     case "bigint":
     case "counter": {
-      const integer = integerOf(value) ?? refuse("an integer");
+      const integer = integerOf(value) ?? refuse(value, name, path, "an integer");
       const [min, max] = INTEGER_RANGES[name];
-      if (integer < min || integer > max) refuse(`an integer between ${min} and ${max}`);
+      if (integer < min || integer > max) refuse(value, name, path, `an integer between ${min} and ${max}`);
       return name === "bigint" || name === "counter" ? integer : Number(integer);
     }
     case "varint":
-      return (integerOf(value) ?? refuse("a bigint or an Integer")).toString();
+      return (integerOf(value) ?? refuse(value, name, path, "a bigint or an Integer")).toString();
     case "decimal": {
-      if (!(value instanceof types.BigDecimal)) return refuse("a BigDecimal");
+      if (!(value instanceof types.BigDecimal)) return refuse(value, name, path, "a BigDecimal");
       const bytes = types.BigDecimal.toBuffer(value);
       return formatDecimal({
         unscaled: bigintFromTwosComplement(bytes.subarray(4)),
@@ -56,22 +58,26 @@ export function encodeNative(value: unknown, name: NativeName, path: string): Js
     case "float":
       return typeof value === "number"
         ? encodeFloating(shortestFloat32(Math.fround(value)))
-        : refuse("a number");
+        : refuse(value, name, path, "a number");
     case "double":
-      return typeof value === "number" ? encodeFloating(value) : refuse("a number");
+      return typeof value === "number" ? encodeFloating(value) : refuse(value, name, path, "a number");
     case "blob":
-      return value instanceof Uint8Array ? Buffer.from(value).toString("base64") : refuse("a Buffer");
+      return value instanceof Uint8Array
+        ? Buffer.from(value).toString("base64")
+        : refuse(value, name, path, "a Buffer");
     case "date":
-      if (!(value instanceof types.LocalDate)) return refuse("a LocalDate");
+      if (!(value instanceof types.LocalDate)) return refuse(value, name, path, "a LocalDate");
       // toBuffer holds the day count even where the driver's year/month/day fields are NaN.
       return formatDate(value.toBuffer().readUInt32BE(0) - DATE_CENTER);
     case "time": {
-      if (!(value instanceof types.LocalTime)) return refuse("a LocalTime");
+      if (!(value instanceof types.LocalTime)) return refuse(value, name, path, "a LocalTime");
       const nanos = BigInt(value.getTotalNanoseconds().toString());
-      return nanos >= 0n && nanos < NANOS_PER_DAY ? formatTime(nanos) : refuse("a time of day");
+      return nanos >= 0n && nanos < NANOS_PER_DAY
+        ? formatTime(nanos)
+        : refuse(value, name, path, "a time of day");
     }
     case "timestamp":
-      if (!(value instanceof Date)) return refuse("a Date");
+      if (!(value instanceof Date)) return refuse(value, name, path, "a Date");
       if (Number.isNaN(value.getTime())) {
         throw new ValueError(
           path,
@@ -83,15 +89,18 @@ export function encodeNative(value: unknown, name: NativeName, path: string): Js
     case "uuid":
     case "timeuuid": {
       const text = value instanceof types.Uuid || typeof value === "string" ? value.toString() : "";
-      return UUID_TEXT.test(text) ? text.toLowerCase() : refuse("a Uuid");
+      return UUID_TEXT.test(text) ? text.toLowerCase() : refuse(value, name, path, "a Uuid");
     }
     case "inet":
       return (
         (value instanceof types.InetAddress ? formatInet(value.getBuffer()) : undefined) ??
-        refuse("an InetAddress")
+        refuse(value, name, path, "an InetAddress")
       );
     case "duration":
-      return encodeDuration(value) ?? refuse("a Duration with months, days and nanoseconds of one sign");
+      return (
+        encodeDuration(value) ??
+        refuse(value, name, path, "a Duration with months, days and nanoseconds of one sign")
+      );
   }
 }
 
