@@ -20,7 +20,7 @@ import type { Warn } from "./secrets.js";
 import { formatMicros, nowMicros } from "../core/micros.js";
 import { parseTimestamp } from "./time-range.js";
 import { pushgatewayTarget } from "./pushgateway.js";
-import { parseShard } from "./shard.js";
+import { parseShard, parseSlices } from "./shard.js";
 import { checkTableIndices } from "./table-indices.js";
 import { asBoolean, asChoice, asInteger, asList, asNumericText, asText, invalid } from "./values.js";
 import type { Setting } from "./values.js";
@@ -189,7 +189,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     batchSize: layers.must("batch-size", count(1)),
     concurrency: layers.must("concurrency", (s) => asInteger(s, 1, 1024)),
     splits: layers.must("splits", count(1)),
-    slices: layers.must("slices", (s) => asInteger(s, 1, 1024)),
+    slices: layers.must("slices", (s) => parseSlices(s, shard)),
     ...(shard === undefined ? {} : { shard }),
     leaseTtlMs: layers.must("lease-ttl", duration(1000, DAY)),
     maxFutureMs: layers.must("max-future", duration(0, 3650 * DAY)),

@@ -3,9 +3,14 @@
 // JOB_COMPLETION_INDEX, so `--shard /N` takes `i` from there and one pod spec serves every index.
 import type { Env } from "./layers.js";
 import type { Shard } from "./options.js";
-import { asText, invalid, type Setting } from "./values.js";
+import { asInteger, asText, invalid, type Setting } from "./values.js";
 
 const MAX_SHARDS = 1024;
+/**
+ * The slices one index may be read in through scrolls: Elasticsearch's and OpenSearch's default
+ * `index.max_slices_per_scroll`. A sharded run reads `--slices` slices of each index per shard.
+ */
+export const MAX_SCROLL_SLICES = 1024;
 const INDEX_VARIABLE = "JOB_COMPLETION_INDEX";
 
 export function parseShard(setting: Setting, env: Env): Shard {
@@ -39,4 +44,21 @@ export function parseShard(setting: Setting, env: Env): Shard {
     );
   }
   return { index, total };
+}
+
+/**
+ * `--slices`, which a sharded run multiplies by the number of shards: each shard reads its share of
+ * `slices × N` scroll slices, and a cluster refuses more than MAX_SCROLL_SLICES, which it would say
+ * only once the run had started.
+ */
+export function parseSlices(setting: Setting, shard: Shard | undefined): number {
+  const slices = asInteger(setting, 1, MAX_SCROLL_SLICES);
+  if (shard === undefined || slices * shard.total <= MAX_SCROLL_SLICES) return slices;
+  const fits = Math.floor(MAX_SCROLL_SLICES / shard.total);
+  throw invalid(
+    setting,
+    `--slices ${slices} with --shard ${shard.index}/${shard.total} reads each index in ` +
+      `${slices * shard.total} scroll slices, more than the ${MAX_SCROLL_SLICES} a search cluster allows ` +
+      `(index.max_slices_per_scroll): give --slices ${fits} or fewer, or fewer shards`,
+  );
 }

@@ -7,8 +7,8 @@ import { stateKeyFor } from "../../src/state/state-key.js";
 import { parseRunFlags } from "../support/flags.js";
 import { fakeFiles } from "../support/fake-files.js";
 
-async function load(shard: string, env: Record<string, string> = {}) {
-  const flags = await parseRunFlags(["-k", "app", "-i", "app", "--shard", shard]);
+async function load(shard: string, env: Record<string, string> = {}, more: string[] = []) {
+  const flags = await parseRunFlags(["-k", "app", "-i", "app", "--shard", shard, ...more]);
   return loadConfig({ flags, env, readFile: fakeFiles() });
 }
 
@@ -32,6 +32,28 @@ describe("--shard", () => {
     await refused("0/0", /has 0 shards/);
     await refused("/4", /JOB_COMPLETION_INDEX is not set/);
     await refused("/4", /JOB_COMPLETION_INDEX is "x", not a number/, { JOB_COMPLETION_INDEX: "x" });
+  });
+
+  it("refuses more scroll slices of an index than a search cluster allows, saying what fits", async () => {
+    assert.equal((await load("0/512")).slices, 2);
+    assert.equal((await load("0/8", {}, ["--slices", "128"])).slices, 128);
+    const refused = (shard: string, more: string[], pattern: RegExp) =>
+      assert.rejects(load(shard, {}, more), (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, pattern);
+        return true;
+      });
+    // The default --slices 2 with 1,000 shards.
+    await refused(
+      "0/1000",
+      [],
+      /--slices 2 with --shard 0\/1000 .* 2000 scroll slices.* give --slices 1 or fewer/,
+    );
+    await refused(
+      "3/8",
+      ["--slices", "129"],
+      /1032 scroll slices, more than the 1024.* give --slices 128 or fewer/,
+    );
   });
 
   it("gives each shard its own state key", async () => {
