@@ -69,19 +69,34 @@ export function storeRetry(
   return (operation) => withRetry(operation, policy);
 }
 
-export async function withRetry<T>(operation: () => Promise<T>, policy: RetryPolicy): Promise<T> {
+export function withRetry<T>(operation: () => Promise<T>, policy: RetryPolicy): Promise<T> {
+  // The first try without an async frame of its own: most operations succeed at once, and a store
+  // runs one per record it writes.
+  let first: Promise<T>;
+  try {
+    first = operation();
+  } catch (error) {
+    return retryAfter(error, operation, policy);
+  }
+  return first.catch((error: unknown) => retryAfter(error, operation, policy));
+}
+
+/** The tries after the first, which failed with `error`. */
+async function retryAfter<T>(error: unknown, operation: () => Promise<T>, policy: RetryPolicy): Promise<T> {
   const now = policy.now ?? Date.now;
-  let firstFailureAt: number | undefined;
+  const firstFailureAt = now();
+  let failure = error;
+  let at = firstFailureAt;
   for (let attempt = 1; ; attempt++) {
+    const wait = retryDelay(failure, attempt, firstFailureAt, at, policy);
+    if (wait === undefined) throw failure;
+    policy.onRetry?.(failure, attempt, wait);
+    await delay(wait, undefined, policy.signal ? { signal: policy.signal } : undefined);
     try {
       return await operation();
-    } catch (error) {
-      const at = now();
-      firstFailureAt ??= at;
-      const wait = retryDelay(error, attempt, firstFailureAt, at, policy);
-      if (wait === undefined) throw error;
-      policy.onRetry?.(error, attempt, wait);
-      await delay(wait, undefined, policy.signal ? { signal: policy.signal } : undefined);
+    } catch (next) {
+      failure = next;
+      at = now();
     }
   }
 }

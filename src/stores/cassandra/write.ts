@@ -147,7 +147,7 @@ export function chooseLwt(
   return settings.mode === "lwt" || current?.partialWritetime === true || ts >= now - settings.marginMicros;
 }
 
-export async function writeRecords(
+export function writeRecords(
   settings: WriteSettings,
   plan: TablePlan,
   writes: readonly PlannedWrite[],
@@ -157,14 +157,20 @@ export async function writeRecords(
     idempotent: { prepare: true, consistency: settings.consistency, isIdempotent: true },
     conditional: { prepare: true, consistency: settings.consistency },
   };
-  return mapConcurrent(writes, settings.concurrency, async (write): Promise<WriteOutcome> => {
+  // Promise chains rather than async functions: a write is the innermost loop of a run toward
+  // Cassandra, and each async frame costs every record its own allocations and a turn of the queue.
+  return mapConcurrent(writes, settings.concurrency, (write) => {
+    const failed = (error: unknown): WriteOutcome => outcomeOfFailure(error, plan, write);
     try {
-      return await writeOne(settings, options, plan, write);
+      return writeOne(settings, options, plan, write).catch(failed);
     } catch (error) {
-      return outcomeOfFailure(error, plan, write);
+      return Promise.resolve(failed(error));
     }
   });
 }
+
+const WRITTEN: WriteOutcome = Object.freeze({ status: "written" });
+const CONFLICT: WriteOutcome = Object.freeze({ status: "conflict" });
 
 /**
  * A refused statement (a mutation too large, a value the server rejects) is this record's fault and
@@ -205,7 +211,7 @@ interface WriteOptions {
   readonly conditional: cassandra.QueryOptions;
 }
 
-async function writeOne(
+function writeOne(
   settings: WriteSettings,
   options: WriteOptions,
   plan: TablePlan,
@@ -214,15 +220,16 @@ async function writeOne(
   const current = write.current as CurrentRecord<CassandraToken> | undefined;
   const { version } = write;
   const statement = statementFor(plan, write, version);
-  if (typeof statement === "string") return { status: "rejected", reason: statement };
+  if (typeof statement === "string") return Promise.resolve({ status: "rejected", reason: statement });
   const texts = statementsOf(plan);
   const ts = writeTimestamp(version, current);
   const useLwt = chooseLwt(settings, ts, current?.token);
   if (!useLwt) {
     const params = statement.values;
     params.push(ts);
-    await settings.retry(() => settings.client.execute(texts.usingTimestamp, params, options.idempotent));
-    return { status: "written" };
+    return settings
+      .retry(() => settings.client.execute(texts.usingTimestamp, params, options.idempotent))
+      .then(() => WRITTEN);
   }
   // Not marked idempotent, so the driver never sends it again by itself; the retry does, after a
   // transient failure. That is safe because its condition is what was read: asked again after the
@@ -243,6 +250,7 @@ async function writeOne(
       current.token.timestamp,
     ];
   }
-  const result = await settings.retry(() => settings.client.execute(cql, params, options.conditional));
-  return result.wasApplied() ? { status: "written" } : { status: "conflict" };
+  return settings
+    .retry(() => settings.client.execute(cql, params, options.conditional))
+    .then((result) => (result.wasApplied() ? WRITTEN : CONFLICT));
 }
