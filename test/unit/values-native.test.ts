@@ -38,6 +38,27 @@ describe("native values: canonical forms and round trips", () => {
     assert.equal(roundTrip(42n, "counter"), 42n);
   });
 
+  it("small integers read as numbers at both ends of each range, -0 as 0, and bigint still as bigint", () => {
+    for (const [name, min, max] of [
+      ["tinyint", -128, 127],
+      ["smallint", -32768, 32767],
+      ["int", -2147483648, 2147483647],
+    ] as const) {
+      for (const value of [min, max]) {
+        assert.equal(decodeValue(value, native(name), "c"), value, `${value} as ${name}`);
+        assert.equal(encodeValue(value, native(name), "c"), value, `${value} as ${name}`);
+      }
+      refuses(min - 1, name, /not a valid/);
+      refuses(max + 1, name, /not a valid/);
+      assert.throws(() => encodeValue(max + 1, native(name), "c"), ValueError);
+      assert.ok(Object.is(decodeValue(-0, native(name), "c"), 0), `-0 as ${name}`);
+      assert.ok(Object.is(encodeValue(-0, native(name), "c"), 0), `-0 as ${name}`);
+    }
+    assert.equal(decodeValue(7, native("bigint"), "c"), 7n);
+    assert.equal(encodeValue(7, native("bigint"), "c"), 7n);
+    assert.equal((decodeValue(-0, native("timestamp"), "c") as Date).getTime(), 0);
+  });
+
   it("varint and decimal beyond double precision, as exact strings", () => {
     assert.equal(roundTrip(123456789012345678901234567890n, "varint"), "123456789012345678901234567890");
     assert.equal(

@@ -6,7 +6,13 @@ import type { NativeName } from "../../core/cql-type.js";
 import { parseDuration } from "./duration.js";
 import { UUID_TEXT } from "./encode-native.js";
 import { parseInet } from "./inet.js";
-import { INTEGER_RANGES, parseDecimalText, parseIntegerText, twosComplementFromBigint } from "./numbers.js";
+import {
+  fitsSmallInteger,
+  INTEGER_RANGES,
+  parseDecimalText,
+  parseIntegerText,
+  twosComplementFromBigint,
+} from "./numbers.js";
 import { MAX_DATE_MS, MS_PER_DAY, parseDate, parseTime, parseTimestamp } from "./temporal.js";
 import { describeValue, ValueError } from "../../core/value-error.js";
 
@@ -15,6 +21,7 @@ const FLOAT_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const SPECIAL_FLOATS: Readonly<Record<string, number>> = { NaN, Infinity, "-Infinity": -Infinity, "-0": -0 };
 const DATE_RANGE = [-(2 ** 31), 2 ** 31 - 1] as const;
+const MAX_SAFE = 2n ** 53n;
 
 const LONE_SURROGATE = /\p{Cs}/u;
 
@@ -66,6 +73,10 @@ export function decodeNative(json: unknown, name: NativeName, path: string): unk
     case "int":
     case "bigint":
     case "counter": {
+      // The common case, a JSON number in range, without a bigint made for every value.
+      // (-0 is read as 0, as the general path reads it.)
+      if (typeof json === "number" && name !== "bigint" && name !== "counter" && fitsSmallInteger(json, name))
+        return json === 0 ? 0 : json;
       const [min, max] = INTEGER_RANGES[name];
       const integer = integerFrom(json);
       if (integer === undefined || integer < min || integer > max)
@@ -185,8 +196,9 @@ function floatingFrom(json: unknown): number | undefined {
 }
 
 function epochMillisFrom(json: unknown): number | undefined {
+  if (typeof json === "number") return Number.isSafeInteger(json) ? json : undefined;
   const integer = integerFrom(json);
-  return integer === undefined || integer > 2n ** 53n || integer < -(2n ** 53n) ? undefined : Number(integer);
+  return integer === undefined || integer > MAX_SAFE || integer < -MAX_SAFE ? undefined : Number(integer);
 }
 
 // Applications often write a date as a timestamp at midnight UTC; any other time would be lost.

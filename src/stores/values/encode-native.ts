@@ -6,7 +6,13 @@ import type { JsonValue } from "../../core/canonical-json.js";
 import type { NativeName } from "../../core/cql-type.js";
 import { formatDuration } from "./duration.js";
 import { formatInet } from "./inet.js";
-import { bigintFromTwosComplement, formatDecimal, INTEGER_RANGES, shortestFloat32 } from "./numbers.js";
+import {
+  bigintFromTwosComplement,
+  fitsSmallInteger,
+  formatDecimal,
+  INTEGER_RANGES,
+  shortestFloat32,
+} from "./numbers.js";
 import { formatDate, formatTime, NANOS_PER_DAY } from "./temporal.js";
 import { describeValue, ValueError } from "../../core/value-error.js";
 
@@ -40,6 +46,14 @@ export function encodeNative(value: unknown, name: NativeName, path: string): Js
     case "int":
     case "bigint":
     case "counter": {
+      // The common case, a number in range, without a bigint made for every value.
+      if (
+        typeof value === "number" &&
+        name !== "bigint" &&
+        name !== "counter" &&
+        fitsSmallInteger(value, name)
+      )
+        return value === 0 ? 0 : value;
       const integer = integerOf(value) ?? refuse(value, name, path, "an integer");
       const [min, max] = INTEGER_RANGES[name];
       if (integer < min || integer > max) refuse(value, name, path, `an integer between ${min} and ${max}`);

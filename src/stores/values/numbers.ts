@@ -10,6 +10,24 @@ export const INTEGER_RANGES = {
   counter: [-(2n ** 63n), 2n ** 63n - 1n],
 } as const satisfies Record<string, readonly [bigint, bigint]>;
 
+/** The integer types whose values are JavaScript numbers. */
+export type SmallIntegerName = "tinyint" | "smallint" | "int";
+
+const SMALL_RANGES: Readonly<Record<SmallIntegerName, readonly [number, number]>> = {
+  tinyint: [Number(INTEGER_RANGES.tinyint[0]), Number(INTEGER_RANGES.tinyint[1])],
+  smallint: [Number(INTEGER_RANGES.smallint[0]), Number(INTEGER_RANGES.smallint[1])],
+  int: [Number(INTEGER_RANGES.int[0]), Number(INTEGER_RANGES.int[1])],
+};
+
+/**
+ * Whether `value` is an integer of the type's range, checked as a number: the common case of every
+ * such value read, without the bigint the general path makes.
+ */
+export function fitsSmallInteger(value: number, name: SmallIntegerName): boolean {
+  const [min, max] = SMALL_RANGES[name];
+  return Number.isInteger(value) && value >= min && value <= max;
+}
+
 const INTEGER_TEXT = /^[+-]?\d+$/;
 // JSON's number grammar, plus a leading "+" and the forms Java's BigDecimal reads ("1.", ".5").
 const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
