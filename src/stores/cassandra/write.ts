@@ -16,6 +16,10 @@
 // lightweight transaction, whose ballot is above every cell written before it and whose condition
 // on the timestamp read still lets a newer application write win. A row that is absent has no
 // cells to land over, and keeps the cheaper USING TIMESTAMP.
+//
+// Writes with USING TIMESTAMP go in small unlogged batches of rows on one replica set
+// (write-batches.ts); each row keeps its own write time, so a batch lands what its rows would alone.
+// Transactions are written one by one: Cassandra takes no condition across partitions.
 import cassandra from "cassandra-driver";
 import type { CurrentRecord } from "../../core/record.js";
 import { millisFromMicros } from "../../core/micros.js";
@@ -30,6 +34,7 @@ import { quoteIdentifier as ident } from "../../core/cql-identifier.js";
 import { tableRef } from "./cql.js";
 import type { CassandraToken } from "./fetch-current.js";
 import { deterministicTimeuuid } from "./timeuuid.js";
+import { approximateRowSize, chunkBySize, replicaSetOf } from "./write-batches.js";
 
 export interface WriteSettings {
   readonly client: cassandra.Client;
@@ -147,7 +152,7 @@ export function chooseLwt(
   return settings.mode === "lwt" || current?.partialWritetime === true || ts >= now - settings.marginMicros;
 }
 
-export function writeRecords(
+export async function writeRecords(
   settings: WriteSettings,
   plan: TablePlan,
   writes: readonly PlannedWrite[],
@@ -156,21 +161,119 @@ export function writeRecords(
   const options: WriteOptions = {
     idempotent: { prepare: true, consistency: settings.consistency, isIdempotent: true },
     conditional: { prepare: true, consistency: settings.consistency },
+    batch: { prepare: true, consistency: settings.consistency, isIdempotent: true, logged: false },
   };
-  // Promise chains rather than async functions: a write is the innermost loop of a run toward
+  const texts = statementsOf(plan);
+  const outcomes = new Array<WriteOutcome>(writes.length);
+  // Promise chains rather than async functions below: a write is the innermost loop of a run toward
   // Cassandra, and each async frame costs every record its own allocations and a turn of the queue.
-  return mapConcurrent(writes, settings.concurrency, (write) => {
-    const failed = (error: unknown): WriteOutcome => outcomeOfFailure(error, plan, write);
-    try {
-      return writeOne(settings, options, plan, write).catch(failed);
-    } catch (error) {
-      return Promise.resolve(failed(error));
+  const units: (() => Promise<void>)[] = [];
+  const timestamped = new Map<string, Timestamped[]>();
+  writes.forEach((write, index) => {
+    const settle = (outcome: WriteOutcome): void => {
+      outcomes[index] = outcome;
+    };
+    const failed = (error: unknown): void => {
+      settle(outcomeOfFailure(error, plan, write));
+    };
+    const statement = statementFor(plan, write, write.version);
+    if (typeof statement === "string") {
+      settle({ status: "rejected", reason: statement });
+      return;
     }
+    const current = write.current as CurrentRecord<CassandraToken> | undefined;
+    const ts = writeTimestamp(write.version, current);
+    if (chooseLwt(settings, ts, current?.token)) {
+      units.push(() =>
+        writeConditional(settings, options, texts, plan, statement, current).then(settle, failed),
+      );
+      return;
+    }
+    const params = statement.values;
+    params.push(ts);
+    const row: Timestamped = { params, settle, failed };
+    const replicas = replicaSetOf(settings.client, plan.keyspace, plan.key, params);
+    const group = replicas === undefined ? undefined : timestamped.get(replicas);
+    if (replicas === undefined) units.push(() => writeTimestamped(settings, options, texts, row));
+    else if (group === undefined) timestamped.set(replicas, [row]);
+    else group.push(row);
   });
+  for (const rows of timestamped.values()) {
+    for (const chunk of chunkBySize(rows, sizeOfRow)) {
+      const [only] = chunk;
+      units.push(
+        chunk.length === 1 && only !== undefined
+          ? () => writeTimestamped(settings, options, texts, only)
+          : () => writeBatch(settings, options, texts, chunk),
+      );
+    }
+  }
+  await mapConcurrent(units, settings.concurrency, (unit) => unit());
+  return outcomes;
+}
+
+/** A write with USING TIMESTAMP, and where its outcome goes. */
+interface Timestamped {
+  /** The statement's values, the write time last. */
+  readonly params: unknown[];
+  readonly settle: (outcome: WriteOutcome) => void;
+  readonly failed: (error: unknown) => void;
+}
+
+function sizeOfRow(row: Timestamped): number {
+  return approximateRowSize(row.params);
+}
+
+function writeTimestamped(
+  settings: WriteSettings,
+  options: WriteOptions,
+  texts: TableStatements,
+  row: Timestamped,
+): Promise<void> {
+  return settings
+    .retry(() => settings.client.execute(texts.usingTimestamp, row.params, options.idempotent))
+    .then(() => {
+      row.settle(WRITTEN);
+    }, row.failed);
+}
+
+/**
+ * Rows of one replica set in one unlogged batch, each with its own write time. A batch the node
+ * refuses (a value it rejects, or more than it takes at once) is written again row by row, so that
+ * only the rows at fault are rejected, each with its own reason.
+ */
+function writeBatch(
+  settings: WriteSettings,
+  options: WriteOptions,
+  texts: TableStatements,
+  rows: readonly Timestamped[],
+): Promise<void> {
+  const queries = rows.map((row) => ({ query: texts.usingTimestamp, params: row.params }));
+  return settings
+    .retry(() => settings.client.batch(queries, options.batch))
+    .then(
+      () => {
+        for (const row of rows) row.settle(WRITTEN);
+      },
+      (error: unknown) => {
+        if (!isRowFault(error)) throw error;
+        return Promise.all(rows.map((row) => writeTimestamped(settings, options, texts, row))).then(
+          () => undefined,
+        );
+      },
+    );
 }
 
 const WRITTEN: WriteOutcome = Object.freeze({ status: "written" });
 const CONFLICT: WriteOutcome = Object.freeze({ status: "conflict" });
+
+/** Whether the failure is a row's own (see outcomeOfFailure), not the node's or the network's. */
+function isRowFault(error: unknown): boolean {
+  if (error instanceof TypeError) return true;
+  if (!(error instanceof cassandra.errors.ResponseError)) return false;
+  const codes = cassandra.types.responseErrorCodes as unknown as Record<string, number>;
+  return error.code === codes["invalid"] || error.code === codes["serverError"];
+}
 
 /**
  * A refused statement (a mutation too large, a value the server rejects) is this record's fault and
@@ -207,30 +310,20 @@ function outcomeOfFailure(error: unknown, plan: TablePlan, write: PlannedWrite):
 interface WriteOptions {
   /** A write with USING TIMESTAMP: repeated, it lands the same cells at the same write time. */
   readonly idempotent: cassandra.QueryOptions;
-  /** A lightweight transaction, which the driver must not send again by itself (see writeOne). */
+  /** A lightweight transaction, which the driver must not send again by itself (see writeConditional). */
   readonly conditional: cassandra.QueryOptions;
+  /** An unlogged batch of writes with USING TIMESTAMP, as idempotent as its rows. */
+  readonly batch: cassandra.QueryOptions;
 }
 
-function writeOne(
+function writeConditional(
   settings: WriteSettings,
   options: WriteOptions,
+  texts: TableStatements,
   plan: TablePlan,
-  write: PlannedWrite,
+  statement: Statement,
+  current: CurrentRecord<CassandraToken> | undefined,
 ): Promise<WriteOutcome> {
-  const current = write.current as CurrentRecord<CassandraToken> | undefined;
-  const { version } = write;
-  const statement = statementFor(plan, write, version);
-  if (typeof statement === "string") return Promise.resolve({ status: "rejected", reason: statement });
-  const texts = statementsOf(plan);
-  const ts = writeTimestamp(version, current);
-  const useLwt = chooseLwt(settings, ts, current?.token);
-  if (!useLwt) {
-    const params = statement.values;
-    params.push(ts);
-    return settings
-      .retry(() => settings.client.execute(texts.usingTimestamp, params, options.idempotent))
-      .then(() => WRITTEN);
-  }
   // Not marked idempotent, so the driver never sends it again by itself; the retry does, after a
   // transient failure. That is safe because its condition is what was read: asked again after the
   // first one applied, the row is no longer absent, or no longer holds the timestamp read, and the
