@@ -106,7 +106,7 @@ OPENSEARCH_FILES=(faults convergence)
 # storage-attached indexes, so those tests would only skip; cassandra-41 checks the refusal instead.
 CASSANDRA_COMPAT_FILES=(reconcile-both-directions concurrent-writes layouts-and-deletes values-roundtrip
   values-through-synced reconcile-precision state-contract dead-letter-contract verify plan tls cassandra-41 any-key
-  frozen-key)
+  frozen-key write-batches)
 compat_es=0
 compat_cassandra=0
 if [ "$needs_servers" = 1 ] && [ "${SYNCED_TEST_COMPAT:-1}" != 0 ]; then
