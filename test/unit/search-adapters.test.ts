@@ -17,7 +17,7 @@ const hits = [
 ];
 const lines: BulkLine[] = [{ create: { _index: "i", _id: "a" } }, '{"id":"a"}'];
 
-function fakeElasticsearch(seen: { operations?: unknown; ids?: unknown }): EsClient {
+function fakeElasticsearch(seen: { operations?: unknown; ids?: unknown; filterPath?: unknown }): EsClient {
   const client = {
     openPointInTime: () => Promise.resolve({ id: "pit" }),
     closePointInTime: () => Promise.resolve({}),
@@ -26,8 +26,9 @@ function fakeElasticsearch(seen: { operations?: unknown; ids?: unknown }): EsCli
       seen.ids = ids;
       return Promise.resolve({ docs: hits });
     },
-    bulk: ({ operations }: { operations: unknown }) => {
+    bulk: ({ operations, filter_path }: { operations: unknown; filter_path?: unknown }) => {
       seen.operations = operations;
+      seen.filterPath = filter_path;
       return Promise.resolve({ errors: false, items: [] });
     },
   };
@@ -51,7 +52,7 @@ function fakeOpenSearch(seen: { bulkBody?: unknown; body?: unknown }): OsClient 
 
 describe("the search adapters", () => {
   it("hand a page's hits, mget's documents and bulk lines on as they are, on Elasticsearch", async () => {
-    const seen: { operations?: unknown; ids?: unknown } = {};
+    const seen: { operations?: unknown; ids?: unknown; filterPath?: unknown } = {};
     const client = new ElasticsearchClient(fakeElasticsearch(seen));
     const view = await client.openView("i", "1m", "by-view");
     const page = await client.readPage(view, { query, size: 2 });
@@ -61,6 +62,11 @@ describe("the search adapters", () => {
     assert.equal(seen.ids, ids);
     await client.bulk({ lines });
     assert.equal(seen.operations, lines);
+    assert.equal(
+      seen.filterPath,
+      "errors,items.*._id,items.*.status,items.*._seq_no,items.*._primary_term,items.*.error",
+      "only what synced reads of the answer",
+    );
   });
 
   it("hand a page's hits, mget's documents and bulk lines on as they are, on OpenSearch", async () => {

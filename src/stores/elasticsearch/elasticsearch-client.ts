@@ -26,6 +26,7 @@ import type {
   SearchResult,
   SliceSplit,
 } from "../search/search-client.js";
+import { BULK_RESULT_FIELDS } from "../search/search-client.js";
 import { fromElasticsearchError } from "./elasticsearch-errors.js";
 import { clearScrolls, readScrollPage, ScrollPosition, ScrollView } from "./scroll-view.js";
 
@@ -168,6 +169,7 @@ export class ElasticsearchClient implements SearchClient {
       this.#client.bulk({
         // Documents already in JSON text are sent as they are; objects are serialized by the client.
         operations: request.lines as estypes.BulkRequest["operations"],
+        filter_path: BULK_RESULT_FIELDS,
         ...(request.refresh === undefined ? {} : { refresh: request.refresh }),
       }),
     );

@@ -4,15 +4,16 @@
 import { conditionParameters } from "../search/conditions.js";
 import type { FieldMappings } from "../search/mapping.js";
 import type { Query } from "../search/query.js";
-import type {
-  BulkRequest,
-  CreateIndexRequest,
-  DeleteDocumentRequest,
-  DocumentRef,
-  GetDocumentsRequest,
-  MappingsRequest,
-  PutDocumentRequest,
-  SearchRequest,
+import {
+  BULK_RESULT_FIELDS,
+  type BulkRequest,
+  type CreateIndexRequest,
+  type DeleteDocumentRequest,
+  type DocumentRef,
+  type GetDocumentsRequest,
+  type MappingsRequest,
+  type PutDocumentRequest,
+  type SearchRequest,
 } from "../search/search-client.js";
 import { toOpenSearch } from "./mappings.js";
 
@@ -64,7 +65,7 @@ export const restCalls = {
   bulk: (request: BulkRequest): RestCall => ({
     method: "POST",
     path: "/_bulk",
-    querystring: refresh(request),
+    querystring: { filter_path: BULK_RESULT_FIELDS, ...refresh(request) },
     bulkBody: request.lines,
   }),
   search: (request: SearchRequest): RestCall => {
