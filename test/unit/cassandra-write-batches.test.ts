@@ -12,9 +12,10 @@ import {
   approximateRowSize,
   BATCH_BYTES,
   BATCH_ROWS,
-  chunkBySize,
   routingKey,
 } from "../../src/stores/cassandra/write-batches.js";
+import { chunkBySize } from "../../src/util/chunk-by-size.js";
+import { plan as planOf } from "../support/memory-stores.js";
 import { writeRecords, type WriteSettings } from "../../src/stores/cassandra/write.js";
 
 const { Uuid } = cassandra.types;
@@ -22,20 +23,21 @@ const { Uuid } = cassandra.types;
 describe("unlogged batches of writes", () => {
   it("splits rows at the row limit and at the byte limit, keeping their order", () => {
     const rows = Array.from({ length: 25 }, (_, i) => i);
-    const byCount = chunkBySize(rows, () => 1);
+    const limits = { maxBytes: BATCH_BYTES, maxCount: BATCH_ROWS };
+    const byCount = chunkBySize(rows, () => 1, limits);
     assert.deepEqual(
       byCount.map((chunk) => chunk.length),
       [BATCH_ROWS, BATCH_ROWS, 25 - 2 * BATCH_ROWS],
     );
     assert.deepEqual(byCount.flat(), rows);
-    const bySize = chunkBySize(rows.slice(0, 6), () => BATCH_BYTES / 2 - 1);
+    const bySize = chunkBySize(rows.slice(0, 6), () => BATCH_BYTES / 2 - 1, limits);
     assert.deepEqual(
       bySize.map((chunk) => chunk.length),
       [2, 2, 2],
     );
     // A row larger than a batch on its own is a batch of one, never dropped.
     assert.deepEqual(
-      chunkBySize([1, 2, 3], (n) => (n === 2 ? BATCH_BYTES * 3 : 10)),
+      chunkBySize([1, 2, 3], (n) => (n === 2 ? BATCH_BYTES * 3 : 10), limits),
       [[1], [2], [3]],
     );
   });
@@ -70,16 +72,7 @@ describe("unlogged batches of writes", () => {
 });
 
 /** A plan of a latest table keyed by one uuid, with one text column. */
-const plan = {
-  keyspace: "ks",
-  table: "t",
-  shape: "latest",
-  timestampType: "timestamp",
-  names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
-  key: singleKey("id"),
-  contentColumns: [{ name: "a", type: native("text") }],
-  hasTombstone: false,
-} as unknown as TablePlan;
+const plan: TablePlan = { ...planOf("t"), contentColumns: [{ name: "a", type: native("text") }] };
 
 function write(text: string): PlannedWrite {
   const id = Uuid.random().toString();

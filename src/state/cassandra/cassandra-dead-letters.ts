@@ -13,6 +13,7 @@ import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import type { DeadLetterStore, StoredLetter } from "../../deadletter/dead-letter-store.js";
 import { letterFromJson } from "../../deadletter/letter-json.js";
 import { isTransientCassandraError } from "../../stores/cassandra/transient-errors.js";
+import { chunkBySize } from "../../util/chunk-by-size.js";
 
 const QUORUM = { prepare: true, consistency: cassandra.types.consistencies.localQuorum };
 const COLUMNS =
@@ -47,22 +48,14 @@ function values(letter: StoredLetter, record: string): unknown[] {
 
 /** The letters as statements, in batches that stay well within one mutation's limit. */
 function batches(insert: string, letters: readonly StoredLetter[]): { query: string; params: unknown[] }[][] {
-  const out: { query: string; params: unknown[] }[][] = [];
-  let batch: { query: string; params: unknown[] }[] = [];
-  let bytes = 0;
-  for (const letter of letters) {
+  const sized = letters.map((letter) => {
     const record = stableStringify(letter.record);
     const size = Buffer.byteLength(record) + Buffer.byteLength(letter.reason) + 1024;
-    if (batch.length > 0 && (batch.length >= BATCH || bytes + size > BATCH_BYTES)) {
-      out.push(batch);
-      batch = [];
-      bytes = 0;
-    }
-    batch.push({ query: insert, params: values(letter, record) });
-    bytes += size;
-  }
-  if (batch.length > 0) out.push(batch);
-  return out;
+    return { statement: { query: insert, params: values(letter, record) }, size };
+  });
+  return chunkBySize(sized, (item) => item.size, { maxBytes: BATCH_BYTES, maxCount: BATCH }).map((batch) =>
+    batch.map((item) => item.statement),
+  );
 }
 
 export class CassandraDeadLetterStore implements DeadLetterStore {

@@ -16,6 +16,7 @@ import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import type { DeadLetterStore, StoredLetter } from "../../deadletter/dead-letter-store.js";
 import { letterFromJson, letterToJson } from "../../deadletter/letter-json.js";
 import { isTransientSearchError } from "../../stores/search/transient-errors.js";
+import { chunkBySize } from "../../util/chunk-by-size.js";
 
 /** Added after the first release: an index of an earlier version gets it when it is opened. */
 const RECORD_CUT: FieldMapping = {
@@ -127,22 +128,14 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
 
   /** The letters as bulk operations, in requests of at most BULK_BYTES (or one letter). */
   private bulks(letters: readonly StoredLetter[]): BulkLine[][] {
-    const out: BulkLine[][] = [];
-    let operations: BulkLine[] = [];
-    let bytes = 0;
-    for (const letter of letters) {
+    const sized = letters.map((letter) => {
       const document = { ...letterToJson(letter), record: stableStringify(letter.record) };
-      const size = Buffer.byteLength(JSON.stringify(document)) + 256;
-      if (operations.length > 0 && bytes + size > BULK_BYTES) {
-        out.push(operations);
-        operations = [];
-        bytes = 0;
-      }
-      operations.push({ index: { _index: this.index, _id: `${letter.key}:${letter.letterId}` } }, document);
-      bytes += size;
-    }
-    if (operations.length > 0) out.push(operations);
-    return out;
+      const action = { index: { _index: this.index, _id: `${letter.key}:${letter.letterId}` } };
+      return { lines: [action, document], size: Buffer.byteLength(JSON.stringify(document)) + 256 };
+    });
+    return chunkBySize(sized, (item) => item.size, { maxBytes: BULK_BYTES }).map((bulk) =>
+      bulk.flatMap((item) => item.lines),
+    );
   }
 
   count(key: string): Promise<number> {

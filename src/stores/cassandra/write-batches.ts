@@ -136,30 +136,3 @@ export function replicaSetOf(
   }
   return name;
 }
-
-/**
- * Splits rows into batches of at most `maxRows` rows and about `maxBytes` bytes, in their order; a
- * row over `maxBytes` on its own is a batch of one.
- */
-export function chunkBySize<T>(
-  rows: readonly T[],
-  sizeOf: (row: T) => number,
-  maxRows = BATCH_ROWS,
-  maxBytes = BATCH_BYTES,
-): T[][] {
-  const chunks: T[][] = [];
-  let chunk: T[] = [];
-  let bytes = 0;
-  for (const row of rows) {
-    const size = sizeOf(row);
-    if (chunk.length > 0 && (chunk.length >= maxRows || bytes + size > maxBytes)) {
-      chunks.push(chunk);
-      chunk = [];
-      bytes = 0;
-    }
-    chunk.push(row);
-    bytes += size;
-  }
-  if (chunk.length > 0) chunks.push(chunk);
-  return chunks;
-}

@@ -34,7 +34,8 @@ import { quoteIdentifier as ident } from "../../core/cql-identifier.js";
 import { tableRef } from "./cql.js";
 import type { CassandraToken } from "./fetch-current.js";
 import { deterministicTimeuuid } from "./timeuuid.js";
-import { approximateRowSize, chunkBySize, replicaSetOf } from "./write-batches.js";
+import { chunkBySize } from "../../util/chunk-by-size.js";
+import { approximateRowSize, BATCH_BYTES, BATCH_ROWS, replicaSetOf } from "./write-batches.js";
 
 export interface WriteSettings {
   readonly client: cassandra.Client;
@@ -199,7 +200,7 @@ export async function writeRecords(
     else group.push(row);
   });
   for (const rows of timestamped.values()) {
-    for (const chunk of chunkBySize(rows, sizeOfRow)) {
+    for (const chunk of chunkBySize(rows, sizeOfRow, { maxBytes: BATCH_BYTES, maxCount: BATCH_ROWS })) {
       const [only] = chunk;
       units.push(
         chunk.length === 1 && only !== undefined
@@ -267,12 +268,18 @@ function writeBatch(
 const WRITTEN: WriteOutcome = Object.freeze({ status: "written" });
 const CONFLICT: WriteOutcome = Object.freeze({ status: "conflict" });
 
-/** Whether the failure is a row's own (see outcomeOfFailure), not the node's or the network's. */
-function isRowFault(error: unknown): boolean {
+const ERROR_CODES = cassandra.types.responseErrorCodes as unknown as Record<string, number>;
+
+/**
+ * Whether the failure is a row's own: a value the driver cannot encode, or a statement the node
+ * refuses. Not the node's or the network's, which outlived their retries.
+ */
+function isRowFault(error: unknown): error is TypeError | cassandra.errors.ResponseError {
   if (error instanceof TypeError) return true;
-  if (!(error instanceof cassandra.errors.ResponseError)) return false;
-  const codes = cassandra.types.responseErrorCodes as unknown as Record<string, number>;
-  return error.code === codes["invalid"] || error.code === codes["serverError"];
+  return (
+    error instanceof cassandra.errors.ResponseError &&
+    (error.code === ERROR_CODES["invalid"] || error.code === ERROR_CODES["serverError"])
+  );
 }
 
 /**
@@ -282,29 +289,27 @@ function isRowFault(error: unknown): boolean {
  * stops the run.
  */
 function outcomeOfFailure(error: unknown, plan: TablePlan, write: PlannedWrite): WriteOutcome {
-  if (error instanceof cassandra.errors.ResponseError) {
-    const codes = cassandra.types.responseErrorCodes as unknown as Record<string, number>;
-    const code: number = error.code;
-    if (code === codes["writeTimeout"] && String((error as { writeType?: unknown }).writeType) === "CAS") {
-      return { status: "conflict" };
-    }
-    if (code === codes["invalid"] || code === codes["serverError"]) {
-      const hint = /oversized mutation/i.test(error.message)
-        ? "the record is too large for one Cassandra mutation (see max_mutation_size_in_kb): "
-        : "";
-      return {
-        status: "rejected",
-        reason: `Cassandra refused the row for ${plan.table}: ${hint}${error.message}`,
-      };
-    }
+  if (
+    error instanceof cassandra.errors.ResponseError &&
+    error.code === ERROR_CODES["writeTimeout"] &&
+    String((error as { writeType?: unknown }).writeType) === "CAS"
+  ) {
+    return { status: "conflict" };
   }
+  if (!isRowFault(error)) throw error;
   if (error instanceof TypeError) {
     return {
       status: "rejected",
       reason: `a value of ${write.record.id} does not fit its column: ${error.message}`,
     };
   }
-  throw error;
+  const hint = /oversized mutation/i.test(error.message)
+    ? "the record is too large for one Cassandra mutation (see max_mutation_size_in_kb): "
+    : "";
+  return {
+    status: "rejected",
+    reason: `Cassandra refused the row for ${plan.table}: ${hint}${error.message}`,
+  };
 }
 
 interface WriteOptions {

@@ -8,6 +8,7 @@ import type { CurrentRecord } from "../../core/record.js";
 import type { JsonValue } from "../../core/json-value.js";
 import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
+import { chunkBySize } from "../../util/chunk-by-size.js";
 import { mapConcurrent } from "../../util/map-concurrent.js";
 import { retryDelay } from "../../util/retry.js";
 import { setTimeout as delay } from "node:timers/promises";
@@ -90,23 +91,6 @@ function operationFor(
   return { index, action, document, bytes };
 }
 
-function chunks(operations: readonly Operation[], maxBytes: number, maxCount: number): Operation[][] {
-  const out: Operation[][] = [];
-  let chunk: Operation[] = [];
-  let bytes = 0;
-  for (const op of operations) {
-    if (chunk.length > 0 && (bytes + op.bytes > maxBytes || chunk.length >= maxCount)) {
-      out.push(chunk);
-      chunk = [];
-      bytes = 0;
-    }
-    chunk.push(op);
-    bytes += op.bytes;
-  }
-  if (chunk.length > 0) out.push(chunk);
-  return out;
-}
-
 export async function bulkWrite(
   settings: EsWriteSettings,
   plan: TablePlan,
@@ -120,7 +104,10 @@ export async function bulkWrite(
     else operations.push(op);
   }
   await mapConcurrent(
-    chunks(operations, settings.maxBulkBytes, settings.maxBulkOperations),
+    chunkBySize(operations, (op) => op.bytes, {
+      maxBytes: settings.maxBulkBytes,
+      maxCount: settings.maxBulkOperations,
+    }),
     settings.concurrency,
     (chunk) => writeChunk(settings, plan, chunk, outcomes),
   );
