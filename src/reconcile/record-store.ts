@@ -24,6 +24,20 @@ export interface ScanBatch {
    * itself (a whole-table read); absent where its query selects the range. See read-ratio.ts.
    */
   readonly read?: number;
+  /**
+   * Records the store left out of `records` because `settled` (see `scan`) holds each with the tag
+   * its copy still carries: counted as read and unchanged, never decided again.
+   */
+  readonly settled?: number;
+}
+
+/**
+ * What the first direction of a run in both left equal on both sides: each id with the tag the second
+ * side's copy carried then (settled-records.ts).
+ */
+export interface SettledView {
+  readonly size: number;
+  has(id: string, tag: RecordTag): boolean;
 }
 
 export interface PlannedWrite {
@@ -49,8 +63,12 @@ export interface RecordStore {
    * Every record with a version in the range, newest version per id, in bounded batches. With a
    * future limit, the scan reads on past the end and also yields the records it finds there (a
    * versioned table: each such version); the engine places them (range-placement.ts).
+   *
+   * With `settled`, a store that keeps tags may leave out the records it holds unchanged since, and
+   * count them in `ScanBatch.settled`: it need not read their contents at all. One that does not may
+   * ignore it; the engine leaves them out as well.
    */
-  scan(plan: TablePlan, range: TimeRange): AsyncIterable<ScanBatch>;
+  scan(plan: TablePlan, range: TimeRange, settled?: SettledView): AsyncIterable<ScanBatch>;
   /** The current (newest) version of each id the store holds, whatever its version. */
   fetchCurrent(plan: TablePlan, ids: readonly string[]): Promise<Map<string, CurrentRecord | BadRecord>>;
   /** Writes each record only where it still wins; outcomes are in the order of `writes`. */

@@ -95,11 +95,12 @@ export async function syncTable(input: SyncTableInput): Promise<TableStats> {
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   try {
-    for await (const scanned of input.source.scan(input.plan, input.range)) {
+    for await (const scanned of input.source.scan(input.plan, input.range, input.skipSettled)) {
       const batch = placeBatch(scanned, input.range);
       input.signal.throwIfAborted();
       if (failure) break;
-      stats.scanned += batch.records.length + batch.bad.length;
+      stats.scanned += batch.records.length + batch.bad.length + (scanned.settled ?? 0);
+      stats.unchanged += scanned.settled ?? 0;
       if (scanned.read !== undefined) stats.read = (stats.read ?? 0) + scanned.read;
       const work = (async () => {
         try {

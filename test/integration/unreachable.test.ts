@@ -78,7 +78,7 @@ describe("stores that cannot be reached", () => {
       const cutAfterFirstWrite: RecordStore = {
         side: es.side,
         versionPrecision: (plan) => es.versionPrecision(plan),
-        scan: (plan, range) => es.scan(plan, range),
+        scan: (plan, range, settled) => es.scan(plan, range, settled),
         fetchCurrent: (plan, ids) => es.fetchCurrent(plan, ids),
         write: async (plan, writes) => {
           const outcomes = await es.write(plan, writes);

@@ -213,16 +213,20 @@ export class Harness {
 
   /**
    * The real stores, as the command builds them, for tests that wrap one to act between its calls.
-   * `capabilities` of an older release (capabilitiesOf(["4.1.10"])) take that release's paths here.
+   * `capabilities` of an older release (capabilitiesOf(["4.1.10"])) take that release's paths here;
+   * `search`: the client the search store talks through, to watch what it asks.
    */
-  stores(capabilities: CassandraCapabilities = this.capabilities): {
+  stores(
+    capabilities: CassandraCapabilities = this.capabilities,
+    search: SearchClient = this.search,
+  ): {
     cassandra: CassandraStore;
     elasticsearch: SearchStore;
   } {
     return {
       cassandra: this.cassandraStore({ capabilities }),
       elasticsearch: new SearchStore({
-        client: this.search,
+        client: search,
         versioning: "optimistic",
         slices: 1,
         concurrency: 2,

@@ -8,7 +8,7 @@ export function interpose(store: RecordStore, between: () => Promise<void>): Rec
   return {
     side: store.side,
     versionPrecision: (plan) => store.versionPrecision(plan),
-    scan: (plan, range) => store.scan(plan, range),
+    scan: (plan, range, settled) => store.scan(plan, range, settled),
     fetchCurrent: async (plan, ids) => {
       const current = await store.fetchCurrent(plan, ids);
       if (!done && ids.length > 0) {

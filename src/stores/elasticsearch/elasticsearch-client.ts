@@ -106,6 +106,7 @@ export class ElasticsearchClient implements SearchClient {
         track_total_hits: false,
         // Each record's tag, so a run in both directions can skip what its first direction settled.
         seq_no_primary_term: true,
+        ...(request.withoutSource === true ? { _source: false } : {}),
         ...(from ? { search_after: from.sort } : {}),
       }),
     );

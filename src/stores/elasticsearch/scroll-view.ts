@@ -39,6 +39,7 @@ export async function readScrollPage(
           query,
           // Each record's tag, so a run in both directions can skip what its first direction settled.
           seq_no_primary_term: true,
+          ...(request.withoutSource === true ? { _source: false } : {}),
         })
       : await client.scroll<Record<string, unknown>>({ scroll_id: from.scrollId, scroll: view.keepAlive });
   const next = response._scroll_id;

@@ -73,7 +73,14 @@ export function scrollViews(send: Send): ViewStrategy {
               path: `/${encodeURIComponent(index)}/_search`,
               querystring: { scroll: keepAlive },
               // A scroll counts its hits on the first page only; it refuses track_total_hits: false.
-              body: { ...slice(request), size: request.size, sort: ["_doc"], query: request.query, ...TAGS },
+              body: {
+                ...slice(request),
+                size: request.size,
+                sort: ["_doc"],
+                query: request.query,
+                ...TAGS,
+                ...(request.withoutSource === true ? { _source: false } : {}),
+              },
             })
           : await send<ScrollAnswer>({
               method: "POST",

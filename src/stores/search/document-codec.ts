@@ -24,6 +24,17 @@ export function documentId(plan: TablePlan, id: string): string {
   return `${plan.es.idPrefix}${id}`;
 }
 
+/**
+ * The record id a uuid-keyed document's `_id` names, without reading its source: undefined where the
+ * `_id` is not this table's, or spells its UUID in anything but one case (hitToRecord then says why).
+ */
+export function uuidFromDocumentId(plan: TablePlan, documentId: string): string | undefined {
+  if (!documentId.startsWith(plan.es.idPrefix)) return undefined;
+  const spelled = documentId.slice(plan.es.idPrefix.length);
+  const id = spelled.toLowerCase();
+  return UUID.test(id) && (spelled === id || spelled === id.toUpperCase()) ? id : undefined;
+}
+
 export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | BadRecord {
   const source = (hit._source ?? {}) as Record<string, JsonValue | undefined>;
   const bad = (reason: string, id?: string): BadRecord =>

@@ -3,11 +3,11 @@
 // slices let several requests page in parallel. A page is asked for again after a transient failure
 // only where the view says that is safe; elsewhere the read starts over in a new view.
 import type { BadRecord, SyncRecord } from "../../core/record.js";
-import type { ScanBatch, TimeRange } from "../../reconcile/record-store.js";
+import type { ScanBatch, SettledView, TimeRange } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { mergeAsync } from "../../util/merge-async.js";
-import { hitToRecord } from "./document-codec.js";
-import type { ScanCursor, ScanPage, ScanView, SearchClient } from "./search-client.js";
+import { documentTag, hitToRecord, uuidFromDocumentId } from "./document-codec.js";
+import type { RoutedId, ScanCursor, ScanPage, ScanView, SearchClient, SearchHit } from "./search-client.js";
 import type { Query } from "./query.js";
 import { rangeQuery } from "./range-query.js";
 import { isTransientSearchError, isViewLost } from "./transient-errors.js";
@@ -41,10 +41,16 @@ class PageLost extends Error {
   }
 }
 
+/**
+ * `settled`: read each page without sources, leave out the documents it holds with their tag, and
+ * fetch the others whole by id (see `settledPage`). Only for tables keyed by one uuid, whose `_id`
+ * names the record.
+ */
 export async function* scanIndex(
   settings: EsScanSettings,
   plan: TablePlan,
   range: TimeRange,
+  settled?: SettledView,
 ): AsyncGenerator<ScanBatch> {
   // With a future limit the query reads on past the end, to find documents dated far ahead.
   const query = rangeQuery(plan, range);
@@ -59,7 +65,9 @@ export async function* scanIndex(
       settings.client.openView(plan.es.index, settings.keepAlive, split),
     );
     try {
-      const sources = mine.map((slice) => () => scanSlice(settings, plan, query, view, slice, total));
+      const sources = mine.map(
+        (slice) => () => scanSlice(settings, plan, query, view, { slice, total, settled }),
+      );
       for await (const batch of mergeAsync(sources, settings.slices)) yield batch;
       return;
     } catch (error) {
@@ -83,13 +91,18 @@ export async function* scanIndex(
   }
 }
 
+interface SliceOf {
+  readonly slice: number;
+  readonly total: number;
+  readonly settled: SettledView | undefined;
+}
+
 async function* scanSlice(
   settings: EsScanSettings,
   plan: TablePlan,
   query: Query,
   view: ScanView,
-  slice: number,
-  total: number,
+  { slice, total, settled }: SliceOf,
 ): AsyncGenerator<ScanBatch> {
   let after: ScanCursor | undefined;
   for (;;) {
@@ -100,22 +113,61 @@ async function* scanSlice(
         size: settings.batchSize,
         ...(total > 1 ? { slice: { id: slice, max: total } } : {}),
         ...(from === undefined ? {} : { after: from }),
+        ...(settled === undefined ? {} : { withoutSource: true }),
       });
     const page =
       from === undefined || view.repeatableContinuations ? await settings.retry(read) : await readOnce(read);
     const hits = page.hits;
     if (hits.length === 0) return;
-    const records: SyncRecord[] = [];
-    const bad: BadRecord[] = [];
-    for (const hit of hits) {
-      const read = hitToRecord(plan, hit);
-      if ("kind" in read) bad.push(read);
-      else records.push(read);
-    }
-    yield { records, bad };
+    yield settled === undefined ? wholePage(plan, hits) : await settledPage(settings, plan, hits, settled);
     if (page.next === undefined) return;
     after = page.next;
   }
+}
+
+function wholePage(plan: TablePlan, hits: readonly SearchHit[]): ScanBatch {
+  const records: SyncRecord[] = [];
+  const bad: BadRecord[] = [];
+  for (const hit of hits) {
+    const read = hitToRecord(plan, hit);
+    if ("kind" in read) bad.push(read);
+    else records.push(read);
+  }
+  return { records, bad };
+}
+
+/**
+ * A page read without sources: the documents `settled` holds with the tag they still carry are
+ * counted and left out, and the others are fetched whole by id. The fetch is realtime where the page
+ * is a view of the past, so a document written since is read as it is now: as a later read of it
+ * would, and the engine places it in the range again. One deleted since is read as absent.
+ */
+async function settledPage(
+  settings: EsScanSettings,
+  plan: TablePlan,
+  hits: readonly SearchHit[],
+  settled: SettledView,
+): Promise<ScanBatch> {
+  const unsettled: (string | RoutedId)[] = [];
+  let skipped = 0;
+  for (const hit of hits) {
+    const id = hit._id === undefined ? undefined : uuidFromDocumentId(plan, hit._id);
+    const tagged = hit._seq_no !== undefined && hit._primary_term !== undefined;
+    if (id !== undefined && tagged && settled.has(id, documentTag(hit._primary_term, hit._seq_no))) {
+      skipped++;
+    } else if (hit._id !== undefined) {
+      unsettled.push(hit._routing === undefined ? hit._id : { id: hit._id, routing: hit._routing });
+    }
+  }
+  const documents =
+    unsettled.length === 0
+      ? []
+      : await settings.retry(() => settings.client.getDocuments({ index: plan.es.index, ids: unsettled }));
+  const whole = wholePage(
+    plan,
+    documents.filter((document) => document.found === true),
+  );
+  return { ...whole, settled: skipped };
 }
 
 /** A page read that is not repeated: a transient failure means its answer may be lost. */

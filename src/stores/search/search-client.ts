@@ -48,6 +48,11 @@ export interface ScanPageRequest {
   readonly slice?: { readonly id: number; readonly max: number };
   /** Where the previous page of this slice ended; undefined for the first page. */
   readonly after?: ScanCursor;
+  /**
+   * Hits without their `_source`: only the `_id`, routing and tag of each. Where a view keeps the
+   * settings of its first page (a scroll), the first page's choice holds for the whole slice.
+   */
+  readonly withoutSource?: boolean;
 }
 
 /** A document as a search, a get or an mget answers it: what synced reads of it. */
@@ -60,6 +65,8 @@ export interface StoredDocument {
 }
 
 export interface SearchHit extends StoredDocument {
+  /** The routing value the document was indexed with, where it was given one. */
+  readonly _routing?: string | undefined;
   /** The hit's sort values, where the search was sorted: what `search_after` continues from. */
   readonly sort?: readonly SortValue[] | undefined;
 }

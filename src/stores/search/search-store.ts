@@ -6,6 +6,7 @@ import type {
   PlannedWrite,
   RecordStore,
   ScanBatch,
+  SettledView,
   TimeRange,
   WriteOutcome,
 } from "../../reconcile/record-store.js";
@@ -19,6 +20,7 @@ import { rangeQuery } from "./range-query.js";
 import { scanIndex, type ScanRestartCause } from "./scan.js";
 import { isTransientSearchError } from "./transient-errors.js";
 import { storeRetry, type RetryListener } from "../../util/retry.js";
+import { isUuidKey } from "../../core/table-key.js";
 
 export interface SearchStoreSettings {
   readonly client: SearchClient;
@@ -59,9 +61,20 @@ export class SearchStore implements RecordStore {
     return plan.es.timestampPrecision;
   }
 
-  scan(plan: TablePlan, range: TimeRange): AsyncIterable<ScanBatch> {
+  scan(plan: TablePlan, range: TimeRange, settled?: SettledView): AsyncIterable<ScanBatch> {
+    return rethrowingEach(this.#scan(plan, range, settled), (error) =>
+      searchFailure(error, `read index ${plan.es.index}`, this.#settings.client.productName),
+    );
+  }
+
+  async *#scan(
+    plan: TablePlan,
+    range: TimeRange,
+    settled: SettledView | undefined,
+  ): AsyncGenerator<ScanBatch> {
     const s = this.#settings;
-    const scan = scanIndex(
+    const light = settled !== undefined && (await this.#readsLight(plan, range, settled));
+    yield* scanIndex(
       {
         client: s.client,
         slices: s.slices,
@@ -73,10 +86,21 @@ export class SearchStore implements RecordStore {
       },
       plan,
       range,
+      light ? settled : undefined,
     );
-    return rethrowingEach(scan, (error) =>
-      searchFailure(error, `read index ${plan.es.index}`, this.#settings.client.productName),
-    );
+  }
+
+  /**
+   * Whether the second direction of a run reads the range without sources, and fetches whole only the
+   * documents its first direction did not settle. That pays where nearly all were settled, as in a
+   * rerun: a page without sources costs the cluster about half a whole one, and synced far less, but
+   * a fetch by id costs more than reading the document in a page. Only a table keyed by one uuid has
+   * settled records, named by `_id` alone. Without a count, the range is read whole.
+   */
+  async #readsLight(plan: TablePlan, range: TimeRange, settled: SettledView): Promise<boolean> {
+    if (settled.size === 0 || !isUuidKey(plan.key)) return false;
+    const documents = await this.estimate(plan, range).catch(() => undefined);
+    return documents !== undefined && settled.size * 4 >= documents * 3;
   }
 
   /** The documents of the range, counted by the cluster (this shard's part of them, roughly). */
