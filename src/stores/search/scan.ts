@@ -7,7 +7,16 @@ import type { ScanBatch, SettledView, TimeRange } from "../../reconcile/record-s
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { mergeAsync } from "../../util/merge-async.js";
 import { documentTag, hitToRecord, uuidFromDocumentId } from "./document-codec.js";
-import type { RoutedId, ScanCursor, ScanPage, ScanView, SearchClient, SearchHit } from "./search-client.js";
+import type {
+  FetchedDocument,
+  RoutedId,
+  ScanCursor,
+  ScanPage,
+  ScanView,
+  SearchClient,
+  SearchHit,
+} from "./search-client.js";
+import { SearchError } from "./search-error.js";
 import type { Query } from "./query.js";
 import { rangeQuery } from "./range-query.js";
 import { isTransientSearchError, isViewLost } from "./transient-errors.js";
@@ -160,14 +169,35 @@ async function settledPage(
     }
   }
   const documents =
-    unsettled.length === 0
-      ? []
-      : await settings.retry(() => settings.client.getDocuments({ index: plan.es.index, ids: unsettled }));
+    unsettled.length === 0 ? [] : await settings.retry(() => fetchWhole(settings.client, plan, unsettled));
   const whole = wholePage(
     plan,
     documents.filter((document) => document.found === true),
   );
   return { ...whole, settled: skipped };
+}
+
+/**
+ * The documents named, each found or not. One that failed alone (its shard was not ready) says
+ * neither; here, unlike a lookup before a write, reading it as absent would lose the record from the
+ * run, so the fetch fails as transient and is asked again.
+ */
+async function fetchWhole(
+  client: SearchClient,
+  plan: TablePlan,
+  ids: readonly (string | RoutedId)[],
+): Promise<readonly FetchedDocument[]> {
+  const documents = await client.getDocuments({ index: plan.es.index, ids });
+  const failed = documents.find((document) => document.found === undefined);
+  if (failed !== undefined) {
+    throw new SearchError(
+      "transient",
+      `the fetch of document ${failed._id} from index ${plan.es.index} failed on its shard`,
+      { timedOut: false },
+      { cause: failed },
+    );
+  }
+  return documents;
 }
 
 /** A page read that is not repeated: a transient failure means its answer may be lost. */
