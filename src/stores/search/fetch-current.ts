@@ -28,16 +28,15 @@ export interface EsToken {
 
 type Found = CurrentRecord<EsToken> | BadRecord;
 
-/**
- * The spellings of an id's `_id` to look up, lowercase first, then uppercase; each with its routing
- * value where the table's documents are routed (a routed uuid key spells its value as its `_id` does).
- */
-function spellings(plan: TablePlan, id: string): (string | RoutedId)[] {
-  const texts = isUuidKey(plan.key) && id !== id.toUpperCase() ? [id, id.toUpperCase()] : [id];
-  return texts.map((text) => {
-    const routing = documentRouting(plan, text);
-    return routing === undefined ? documentId(plan, text) : { id: documentId(plan, text), routing };
-  });
+/** An `_id` to look up, with its routing value where the table's documents are routed. */
+function named(plan: TablePlan, text: string): string | RoutedId {
+  const routing = documentRouting(plan, text);
+  return routing === undefined ? documentId(plan, text) : { id: documentId(plan, text), routing };
+}
+
+/** The routing value a lookup named, which the write of the document found names again. */
+function routingOf(name: string | RoutedId | undefined): string | undefined {
+  return typeof name === "object" ? name.routing : undefined;
 }
 
 export async function fetchDocuments(
@@ -47,39 +46,45 @@ export async function fetchDocuments(
 ): Promise<Map<string, Found>> {
   const found = new Map<string, Found>();
   if (ids.length === 0) return found;
-  const asked = ids.map((id) => ({ id, spellings: spellings(plan, id) }));
+  // Each id's spellings in a row, lowercase first, then uppercase where it differs (a routed uuid key
+  // spells its routing value as its `_id` does). Built in one flat list, as this runs for every
+  // record a run compares.
+  const uuid = isUuidKey(plan.key);
+  const names: (string | RoutedId)[] = [];
+  for (const id of ids) {
+    names.push(named(plan, id));
+    const upper = uuid ? id.toUpperCase() : id;
+    if (upper !== id) names.push(named(plan, upper));
+  }
   let docs;
   try {
-    docs = await client.getDocuments({ index: plan.es.index, ids: asked.flatMap((a) => a.spellings) });
+    docs = await client.getDocuments({ index: plan.es.index, ids: names });
   } catch (error) {
     // A dry run plans against an index it has not created: it holds nothing yet.
     if (isSearchError(error, "index-missing")) return found;
     throw error;
   }
   let next = 0;
-  for (const { id, spellings } of asked) {
-    const answered = docs.slice(next, next + spellings.length);
-    next += spellings.length;
-    // Each document found, with the routing value it was found under, which its write names again.
-    const present = spellings.flatMap((spelling, j) => {
-      const doc = answered[j];
-      if (doc?.found !== true) return [];
-      return [{ doc, routing: typeof spelling === "string" ? undefined : spelling.routing }];
-    });
-    const [first, twin] = present;
-    if (first === undefined) continue;
-    if (twin !== undefined) {
+  for (const id of ids) {
+    const twoSpellings = uuid && id.toUpperCase() !== id;
+    const at = next;
+    next += twoSpellings ? 2 : 1;
+    const lower = docs[at]?.found === true ? docs[at] : undefined;
+    const upper = twoSpellings && docs[at + 1]?.found === true ? docs[at + 1] : undefined;
+    if (lower !== undefined && upper !== undefined) {
       found.set(id, {
         kind: "bad",
         id,
         reason:
-          `two documents hold id ${id}: _id '${first.doc._id}' and _id '${twin.doc._id}'; ` +
+          `two documents hold id ${id}: _id '${lower._id}' and _id '${upper._id}'; ` +
           `delete the one that is out of date`,
-        raw: present.map(({ doc }) => ({ _id: doc._id, _source: doc._source })),
+        raw: [lower, upper].map((doc) => ({ _id: doc._id, _source: doc._source })),
       });
-      continue;
+    } else if (lower !== undefined) {
+      found.set(id, toCurrent(plan, id, lower, routingOf(names[at])));
+    } else if (upper !== undefined) {
+      found.set(id, toCurrent(plan, id, upper, routingOf(names[at + 1])));
     }
-    found.set(id, toCurrent(plan, id, first.doc, first.routing));
   }
   return found;
 }
