@@ -2,11 +2,15 @@
 // settled nearly every document, and fetches whole only the others: it must still see every document
 // written since, and every document only the search side holds, as a whole read would.
 import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import type { RecordStore } from "../../src/reconcile/record-store.js";
 import type { ScanPageRequest, SearchClient } from "../../src/stores/search/search-client.js";
-import { Harness } from "../support/harness.js";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { Harness, tableStats } from "../support/harness.js";
 
 const { Uuid } = cassandra.types;
 
@@ -74,8 +78,8 @@ describe("the second direction's read of what the first settled", () => {
     await h.es.index({ index: index(), id, document: { id, tmstmp: at.toISOString(), body }, refresh: true });
   }
 
-  async function bodyOf(id: string): Promise<unknown> {
-    const rows = await h.cassandra.execute(`SELECT body FROM ${h.keyspace}.${table} WHERE id = ?`, [id], {
+  async function bodyOf(id: string, from = table): Promise<unknown> {
+    const rows = await h.cassandra.execute(`SELECT body FROM ${h.keyspace}.${from} WHERE id = ?`, [id], {
       prepare: true,
     });
     return rows.rowLength === 0 ? undefined : rows.first().get("body");
@@ -145,5 +149,65 @@ describe("the second direction's read of what the first settled", () => {
     assert.ok(pages.length > 0);
     assert.ok(pages.every((p) => p.request.withoutSource === undefined));
     for (const id of searchOnly) assert.equal(await bodyOf(id), "only in the index");
+  });
+  it("fetches the documents it did not settle on the shard their routing value picks", async () => {
+    // Created here, not before the suite: the runs above plan every table without the config file.
+    const routed = `${h.index}-routed`;
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.routed (id uuid PRIMARY KEY, tmstmp timestamp, body text)`,
+    );
+    // Three shards, and no write or lookup without a routing value: a fetch by id that left out the
+    // document's routing would be refused, not answered from another shard.
+    await h.es.indices.create({
+      index: routed,
+      settings: { number_of_shards: 3, number_of_replicas: 0 },
+      mappings: {
+        _routing: { required: true },
+        properties: { id: { type: "keyword" }, tmstmp: { type: "date_nanos" }, body: { type: "keyword" } },
+      },
+    });
+    const dir = await mkdtemp(join(tmpdir(), "settled-reads-"));
+    try {
+      const config = join(dir, "synced.yaml");
+      await writeFile(config, ["tables:", "  routed:", "    routing: id", ""].join("\n"));
+      const at = new Date(Date.now() - 60_000);
+      for (let i = 0; i < 6; i++) {
+        await h.cassandra.execute(
+          `INSERT INTO ${h.keyspace}.routed (id, tmstmp, body) VALUES (?, ?, 'from cassandra')`,
+          [Uuid.random().toString(), at],
+          { prepare: true },
+        );
+      }
+      const args = ["--config", config, "-b", begin.toISOString()];
+      const first = await h.run(args);
+      assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+      assert.equal(tableStats(first.summary, "routed", "to-es")["written"], 6);
+      // Searchable, as a second later they would be: the run reads the index as of its last refresh.
+      await h.refresh();
+      const searchOnly = Uuid.random().toString();
+      await h.es.index({
+        index: routed,
+        id: searchOnly,
+        routing: searchOnly,
+        document: { id: searchOnly, tmstmp: at.toISOString(), body: "only in the index" },
+        refresh: true,
+      });
+
+      // Six of seven settled by the first direction: the second reads without sources.
+      const second = await h.run(args);
+      assert.equal(second.code, EXIT.success, JSON.stringify(second.summary));
+      const toCassandra = tableStats(second.summary, "routed", "to-cassandra");
+      assert.deepEqual(
+        {
+          scanned: toCassandra["scanned"],
+          unchanged: toCassandra["unchanged"],
+          written: toCassandra["written"],
+        },
+        { scanned: 7, unchanged: 6, written: 1 },
+      );
+      assert.equal(await bodyOf(searchOnly, "routed"), "only in the index");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
