@@ -66,6 +66,9 @@ export async function verifyCommand(
       {
         ...stores,
         signal: context.signal,
+        log: (message, fields) => {
+          context.logger.info(message, fields);
+        },
         onSide: (parity) => {
           context.logger.info(`verified ${parity.table} from ${parity.side}`, {
             scanned: parity.scanned,

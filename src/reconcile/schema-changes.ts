@@ -66,7 +66,7 @@ export async function createTables(
  * text for an inet). Returns why the table cannot be synced when the index refuses the fields.
  */
 export async function mapNewFields(
-  schema: SchemaGateway,
+  schema: Pick<SchemaGateway, "addFields">,
   entry: SyncEntry,
   dryRun: boolean,
   changes: SchemaChanges,

@@ -6,6 +6,8 @@ import { directionsOf, type DirectionChoice } from "../core/direction.js";
 import type { RecordStore, TimeRange } from "./record-store.js";
 import type { PlanSettings } from "./plan-tables.js";
 import { planSchema, type SchemaReader } from "./schema-plan.js";
+import type { SchemaGateway } from "./run-sync.js";
+import { mapNewFields } from "./schema-changes.js";
 import { differences, verifySide, type RepairSettings, type SideParity } from "./verify-side.js";
 
 export interface VerifySettings {
@@ -21,10 +23,13 @@ export interface VerifySettings {
 export interface VerifyDependencies {
   readonly cassandra: RecordStore;
   readonly elasticsearch: RecordStore;
-  readonly schema: SchemaReader;
+  /** Reads the schema; maps the fields of new columns before a repair writes documents holding them. */
+  readonly schema: SchemaReader & Pick<SchemaGateway, "addFields">;
   readonly signal: AbortSignal;
   /** Told when one table's side is done, for progress. */
   readonly onSide?: (parity: Readonly<SideParity>) => void;
+  /** Told of what a repair changed in the schema (the fields it mapped). */
+  readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 export interface VerifyReport {
@@ -41,6 +46,9 @@ export interface VerifyReport {
    */
   readonly unresolved: number;
 }
+
+/** Where mapNewFields records what it added; a verify reports it only in its log. */
+const NO_CHANGES = () => ({ addedFields: [], createdColumns: [], columnsNotCreated: [] });
 
 export async function verify(settings: VerifySettings, deps: VerifyDependencies): Promise<VerifyReport> {
   const entries = await planSchema(deps.schema, settings.plan);
@@ -64,6 +72,18 @@ export async function verify(settings: VerifySettings, deps: VerifyDependencies)
         reason: `the table has no index ${entry.plan.es.index} in Elasticsearch yet (a run creates it)`,
         differs: true,
       });
+      continue;
+    }
+    // A repair writes documents as a run does: a column added since the index was made gets its field
+    // mapped first, with synced's type, or the first document holding it would have the cluster guess
+    // one (text for an inet), and no later run could sync the column.
+    const writesDocuments =
+      settings.repair !== undefined && directionsOf(settings.direction).includes("to-es");
+    const unmappable = writesDocuments
+      ? await mapNewFields(deps.schema, entry, false, NO_CHANGES(), deps.log ?? (() => undefined))
+      : undefined;
+    if (unmappable !== undefined) {
+      skipped.push({ name: entry.plan.table, reason: unmappable, differs: true });
       continue;
     }
     for (const direction of directionsOf(settings.direction)) {

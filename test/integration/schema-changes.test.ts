@@ -83,6 +83,64 @@ describe("a schema that changes between runs", () => {
     assert.deepEqual([String(row.first().get("address")), row.first().get("port")], ["::1", 443]);
   });
 
+  it("maps a column added since the last run before verify --repair writes it", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.probes (id uuid PRIMARY KEY, tmstmp timestamp, name text)`,
+    );
+    const args = ["-b", begin, "--tables", "probes", "--name", "probes"];
+    const id = Uuid.random().toString();
+    const insert = `INSERT INTO ${h.keyspace}.probes (id, tmstmp, name) VALUES (?, ?, 'probe')`;
+    await h.cassandra.execute(insert, [id, new Date(Date.now() - 30_000)], { prepare: true });
+    assert.equal((await h.run(args)).code, EXIT.success);
+    await h.cassandra.execute(`ALTER TABLE ${h.keyspace}.probes ADD address inet`);
+    await h.cassandra.execute(
+      `UPDATE ${h.keyspace}.probes SET tmstmp = ?, address = '10.0.0.9' WHERE id = ?`,
+      [new Date(), id],
+      { prepare: true },
+    );
+
+    const repair = await h.cli(["verify", ...h.baseArgs(), "--json", "--repair", ...args]);
+    assert.equal(repair.code, EXIT.success, repair.stdout + repair.stderr);
+    assert.equal(await mappedType("probes", "address"), "ip");
+    const doc = await h.es.get<Record<string, unknown>>({ index: `${h.index}-probes`, id });
+    assert.equal(doc._source?.["address"], "10.0.0.9");
+  });
+
+  it("maps a column added since a record was dead-lettered before its replay writes it", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.meters (id uuid PRIMARY KEY, tmstmp timestamp, name text)`,
+    );
+    const index = `${h.index}-meters`;
+    // Read-only for the first run: its document is refused and dead-lettered.
+    await h.es.indices.create({
+      index,
+      settings: { "index.blocks.write": true, number_of_replicas: 0 },
+      mappings: {
+        properties: { id: { type: "keyword" }, tmstmp: { type: "date_nanos" }, name: { type: "text" } },
+      },
+    });
+    const args = ["--tables", "meters", "--name", "meters"];
+    const id = Uuid.random().toString();
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.meters (id, tmstmp, name) VALUES (?, ?, 'meter')`,
+      [id, new Date(Date.now() - 30_000)],
+      { prepare: true },
+    );
+    const refused = await h.run(["-b", begin, "--direction", "to-es", ...args]);
+    assert.equal(refused.code, EXIT.partial, JSON.stringify(refused.summary));
+    await h.es.indices.putSettings({ index, settings: { "index.blocks.write": false } });
+    await h.cassandra.execute(`ALTER TABLE ${h.keyspace}.meters ADD address inet`);
+    await h.cassandra.execute(`UPDATE ${h.keyspace}.meters SET address = '10.0.0.8' WHERE id = ?`, [id], {
+      prepare: true,
+    });
+
+    const replayed = await h.cli(["dead-letters", "replay", ...h.baseArgs(), ...args]);
+    assert.equal(replayed.code, EXIT.success, replayed.stdout + replayed.stderr);
+    assert.equal(await mappedType("meters", "address"), "ip");
+    const doc = await h.es.get<Record<string, unknown>>({ index, id });
+    assert.equal(doc._source?.["address"], "10.0.0.8");
+  });
+
   it("counts per table and field the document fields no column holds, and logs each once", async () => {
     await h.cassandra.execute(
       `CREATE TABLE ${h.keyspace}.notes (id uuid PRIMARY KEY, tmstmp timestamp, body text)`,

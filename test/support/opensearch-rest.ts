@@ -142,6 +142,11 @@ export const restCalls = {
       path: `/${segment(r.index)}/_mapping`,
       ...splitRequest(r, ["timeout", "write_index_only", ...WILDCARDS], ["index"]),
     }),
+  putSettings: (r: estypes.IndicesPutSettingsRequest): RestCall => ({
+    method: "PUT",
+    path: `/${segment(r.index ?? "_all")}/_settings`,
+    ...(r.settings === undefined ? {} : { body: r.settings }),
+  }),
   refresh: (r: estypes.IndicesRefreshRequest): RestCall => ({
     method: "POST",
     path: r.index === undefined ? "/_refresh" : `/${segment(r.index)}/_refresh`,

@@ -31,6 +31,7 @@ export interface SearchFixture {
     delete(request: estypes.IndicesDeleteRequest): Promise<estypes.IndicesDeleteResponse>;
     getMapping(request: estypes.IndicesGetMappingRequest): Promise<estypes.IndicesGetMappingResponse>;
     putMapping(request: estypes.IndicesPutMappingRequest): Promise<estypes.IndicesPutMappingResponse>;
+    putSettings(request: estypes.IndicesPutSettingsRequest): Promise<estypes.IndicesPutSettingsResponse>;
     refresh(request: estypes.IndicesRefreshRequest): Promise<estypes.IndicesRefreshResponse>;
   };
   /** Closes synced's client, and with it the connection. */
@@ -64,6 +65,7 @@ function elasticsearchFixture(client: SearchClient, raw: ElasticsearchRaw): Sear
       delete: (request) => raw.indices.delete(request),
       getMapping: (request) => raw.indices.getMapping(request),
       putMapping: (request) => raw.indices.putMapping(request),
+      putSettings: (request) => raw.indices.putSettings(request),
       refresh: (request) => raw.indices.refresh(request),
     },
     close: () => client.close(),
@@ -101,6 +103,7 @@ function openSearchFixture(client: SearchClient, raw: OpenSearchRaw): SearchFixt
       delete: (request) => send(restCalls.indicesDelete(request)),
       getMapping: (request) => send(restCalls.getMapping(request)),
       putMapping: (request) => send(restCalls.putMapping(request)),
+      putSettings: (request) => send(restCalls.putSettings(request)),
       refresh: (request) => send(restCalls.refresh(request)),
     },
     close: () => client.close(),
