@@ -42,6 +42,8 @@ export async function watchCommand(
   // Loaded here, not with the command line: prom-client costs every single run about 50 ms of CPU.
   const metrics = new (await import("./metrics.js")).RunMetrics();
   const health: Health = { runs: 0 };
+  // A table read far more than its range held is told of in the first cycle that does it, not in all.
+  const cycles: RunContext = { ...context, readNoticesGiven: new Set<string>() };
   let verifiedAt: number | undefined;
   const server = await serve(watch.listen, metrics, health);
   const { address, port } = server.address() as AddressInfo;
@@ -54,7 +56,7 @@ export async function watchCommand(
   );
   try {
     while (!context.signal.aborted) {
-      const code = await oneRun(options, context, metrics);
+      const code = await oneRun(options, cycles, metrics);
       const now = new Date().toISOString();
       health.runs++;
       health.lastExit = code;

@@ -91,6 +91,11 @@ export interface RunDependencies {
   readonly onProgress?: (stats: Readonly<TableStats>, expected: number | undefined) => void;
   readonly onDecision?: (decided: DecidedRecord) => void;
   readonly onLate?: (late: LateRecord) => void;
+  /**
+   * The tables whose read notice (read-ratio.ts) this process has given, kept across the runs of
+   * `synced watch`: each is told of once, and a run adds those it told of.
+   */
+  readonly readNoticesGiven?: Set<string>;
 }
 
 export async function runSync(settings: RunSettings, deps: RunDependencies): Promise<RunReport> {
@@ -210,9 +215,12 @@ async function runHeld(
     outcome = deps.signal.aborted ? "interrupted" : "failed";
     checkpointAfter = checkpointBefore;
   }
-  // Once per run, for every table together, whatever the outcome: the reads happened all the same.
-  const notice = readNotice(tables);
-  if (notice !== undefined) deps.log(notice, { tables: tables.filter(readFarMore).map(readFigures) });
+  // Once per run, for every table together, whatever the outcome: the reads happened all the same. A
+  // process that runs again and again (watch) says it once for each table, not every cycle.
+  const far = tables.filter((t) => readFarMore(t) && deps.readNoticesGiven?.has(t.table) !== true);
+  const notice = readNotice(far);
+  if (notice !== undefined) deps.log(notice, { tables: far.map(readFigures) });
+  for (const t of far) deps.readNoticesGiven?.add(t.table);
   return {
     runId: settings.runId,
     key: settings.key,

@@ -273,6 +273,31 @@ describe("runSync", () => {
     );
   });
 
+  it("says it once for each table in a process that runs again and again (watch)", async () => {
+    const given = new Set<string>();
+    const run = async (tables: string[]) => {
+      const w = world(tables);
+      w.cassandra.put(record(ID, 5_000));
+      w.cassandra.readPerBatch = 20_000;
+      const logged: string[] = [];
+      const report = await runSync(w.settings, {
+        ...w.deps,
+        readNoticesGiven: given,
+        log: (message) => logged.push(message),
+      });
+      return { report, notices: logged.filter((message) => message.includes("--create-timestamp-index")) };
+    };
+    const first = await run(["things"]);
+    assert.equal(first.notices.length, 1);
+    const again = await run(["things"]);
+    assert.deepEqual([again.notices, again.report.notices], [[], []]);
+    // A table told of for the first time is told of, and only it.
+    const more = await run(["things", "others"]);
+    assert.equal(more.notices.length, 1);
+    assert.match(more.notices[0] ?? "", /: others \(/);
+    assert.doesNotMatch(more.notices[0] ?? "", /things/);
+  });
+
   it("says nothing where no table was read far more than its range held", async () => {
     const w = world(["things"]);
     w.cassandra.put(record(ID, 5_000));
