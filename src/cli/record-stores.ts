@@ -57,6 +57,7 @@ export async function recordStores(
       ...(replication === undefined ? {} : { replication }),
       localDc: options.cassandra.localDc,
       writes: options.cassandra.writes,
+      batchBytes: options.cassandra.batchBytes,
       splits: options.splits,
       concurrency: options.concurrency,
       batchSize: options.batchSize,

@@ -106,6 +106,8 @@ export async function cassandraOptions(
       consistency(["SERIAL", "LOCAL_SERIAL"], "writes"),
     ),
     writes: layers.must("cassandra-writes", (s) => asChoice(s, CASSANDRA_WRITE_MODES)),
+    // Below the 50 KiB at which Cassandra refuses a batch (batch_size_fail_threshold).
+    batchBytes: layers.must("cassandra-batch-bytes", (s) => asInteger(s, 0, 50 * 1024 - 1)),
     ...(username !== undefined && password !== undefined && { auth: { username, password } }),
     ...(tlsOn && { tls: tlsSettings.files }),
   };

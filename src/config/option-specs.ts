@@ -67,6 +67,7 @@ const TABLE = [
   ["cassandra-read-consistency", "Cassandra", "value", { default: "LOCAL_QUORUM" }],
   ["cassandra-write-consistency", "Cassandra", "value", { default: "LOCAL_QUORUM" }],
   ["cassandra-writes", "Cassandra", "value", { default: "timestamp" }],
+  ["cassandra-batch-bytes", "Cassandra", "value", { default: "4096" }],
   ["cassandra-username", "Cassandra", "value", {}],
   ["cassandra-password", "Cassandra", "value", { secret: true }],
   ["cassandra-password-file", "Cassandra", "value", {}],
@@ -152,6 +153,8 @@ const DESCRIPTIONS: Record<Flag, string> = {
   "cassandra-read-consistency": "Read consistency level (ONE, LOCAL_ONE, QUORUM, LOCAL_QUORUM, ALL, ...)",
   "cassandra-write-consistency": "Write consistency level",
   "cassandra-writes": `${or(CASSANDRA_WRITE_MODES)}: USING TIMESTAMP, or lightweight transactions (exact, slower)`,
+  "cassandra-batch-bytes":
+    "About how many bytes of rows (of one replica set) go in one unlogged batch; 0 writes each row alone",
   "cassandra-username": "User name",
   "cassandra-password": `Password. ${prefer("cassandra-password")}`,
   "cassandra-password-file": "A file holding the password",

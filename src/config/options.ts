@@ -67,6 +67,8 @@ export interface CassandraOptions {
   readonly readConsistency: ConsistencyLevel;
   readonly writeConsistency: ConsistencyLevel;
   readonly writes: CassandraWriteMode;
+  /** About how many bytes of rows one unlogged batch of USING TIMESTAMP writes holds; 0: none. */
+  readonly batchBytes: number;
   readonly auth?: { readonly username: string; readonly password: string };
   /** Absent: plaintext. */
   readonly tls?: TlsOptions;

@@ -72,6 +72,44 @@ describe("writes to Cassandra in unlogged batches", () => {
     }
   });
 
+  it("writes each row alone with --cassandra-batch-bytes 0, at the same write times", async () => {
+    const index = `${h.index}-docs`;
+    const base = Date.now() - 1_800_000;
+    const documents = Array.from({ length: 12 }, (_, i) => ({
+      id: Uuid.random().toString(),
+      tmstmp: new Date(base + i * 1_000).toISOString(),
+      a: `alone ${i}`,
+      n: i,
+      tags: ["alone"],
+    }));
+    for (const document of documents) await h.es.index({ index, id: document.id, document });
+    await h.refresh();
+
+    const batch = mock.method(cassandra.Client.prototype, "batch");
+    let run;
+    try {
+      run = await h.run([
+        ...["--tables", "docs", "--direction", "to-cassandra", "--cassandra-batch-bytes", "0"],
+        ...["-b", new Date(base - 1).toISOString()],
+      ]);
+    } finally {
+      batch.mock.restore();
+    }
+    assert.equal(run.code, EXIT.success, JSON.stringify(run.summary));
+    assert.equal(batch.mock.callCount(), 0, "no batch was sent");
+    const rows = await h.cassandra.execute(
+      `SELECT id, a, WRITETIME(a) AS written FROM ${h.keyspace}.docs WHERE id IN ?`,
+      [documents.map((d) => d.id)],
+      { prepare: true },
+    );
+    assert.equal(rows.rowLength, documents.length);
+    const byId = new Map(rows.rows.map((row) => [String(row.get("id")), row]));
+    for (const document of documents) {
+      assert.equal(byId.get(document.id)?.get("a"), document.a);
+      assert.equal(byId.get(document.id)?.get("written"), BigInt(Date.parse(document.tmstmp)) * 1000n);
+    }
+  });
+
   it("finds a row's replicas from the token Cassandra gives its partition key, for each key type it batches", async () => {
     const values: Record<string, unknown> = {
       text: "tenant-é",

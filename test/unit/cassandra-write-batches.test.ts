@@ -126,6 +126,20 @@ describe("writing rows in batches", () => {
     );
   });
 
+  it("writes each row alone with a batch size of 0 (--cassandra-batch-bytes 0)", async () => {
+    const writes = Array.from({ length: 5 }, (_, i) => write(`row ${i}`));
+    const batched = fakeClient(false);
+    await writeRecords({ ...settings(batched.client), batchBytes: BATCH_BYTES }, plan, writes);
+    assert.deepEqual(batched.calls, ["batch of 5"]);
+    const alone = fakeClient(false);
+    const outcomes = await writeRecords({ ...settings(alone.client), batchBytes: 0 }, plan, writes);
+    assert.deepEqual(alone.calls, ["row", "row", "row", "row", "row"]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      writes.map(() => "written"),
+    );
+  });
+
   it("writes the rows of a refused batch one by one, rejecting only the one at fault", async () => {
     const { client, calls } = fakeClient(true);
     const writes = [write("fine"), write("bad"), write("also fine")];

@@ -75,6 +75,7 @@ describe("loadConfig defaults", () => {
         readConsistency: "LOCAL_QUORUM",
         writeConsistency: "LOCAL_QUORUM",
         writes: "timestamp",
+        batchBytes: 4096,
       },
       elasticsearch: {
         nodes: ["http://127.0.0.1:9200"],
@@ -108,7 +109,7 @@ describe("loadConfig defaults", () => {
 });
 
 describe("loadConfig precedence: flags, then environment, then file, then defaults", () => {
-  const file = { "/etc/synced.yaml": "batchSize: 30\ncassandra:\n  port: 9043\n" };
+  const file = { "/etc/synced.yaml": "batchSize: 30\ncassandra:\n  port: 9043\n  batchBytes: 1024\n" };
   const env = { SYNCED_CONFIG: "/etc/synced.yaml", SYNCED_BATCH_SIZE: "20", SYNCED_CASSANDRA_PORT: "9044" };
 
   it("a flag beats the environment", async () => {
@@ -127,6 +128,7 @@ describe("loadConfig precedence: flags, then environment, then file, then defaul
     const options = await load(BASE, { SYNCED_CONFIG: "/etc/synced.yaml" }, file);
     assert.equal(options.batchSize, 30);
     assert.equal(options.cassandra.port, 9043);
+    assert.equal(options.cassandra.batchBytes, 1024);
     assert.equal(options.configFile, "/etc/synced.yaml");
   });
 

@@ -147,6 +147,10 @@ describe("option validation", () => {
       /begin 2015-02-01T00:00:00\.000000Z is not before the end 2015-01-01/,
     );
     assert.equal((await load(["--max-errors", "0"])).maxErrors, 0);
+    // Cassandra refuses a batch of 50 KiB (batch_size_fail_threshold); 0 sends each row alone.
+    await refused(["--cassandra-batch-bytes", "51200"], /"51200" is not a whole number from 0 to 51199/);
+    assert.equal((await load(["--cassandra-batch-bytes", "0"])).cassandra.batchBytes, 0);
+    assert.equal((await load([], { SYNCED_CASSANDRA_BATCH_BYTES: "2048" })).cassandra.batchBytes, 2048);
   });
 
   it("checks node URLs and hosts", async () => {

@@ -45,6 +45,8 @@ export interface CassandraStoreSettings {
   readonly replication?: Replication;
   readonly localDc?: string;
   readonly writes: "timestamp" | "lwt";
+  /** About how many bytes of rows one unlogged batch holds; 0 writes each row alone (write-batches.ts). */
+  readonly batchBytes?: number;
   readonly splits: number;
   readonly concurrency: number;
   readonly batchSize: number;
@@ -180,6 +182,7 @@ export class CassandraStore implements RecordStore {
       // 64 beat 32.
       concurrency: s.concurrency * 16,
       mode: s.writes,
+      ...(s.batchBytes === undefined ? {} : { batchBytes: s.batchBytes }),
       marginMicros: s.marginMicros,
       now: s.now ?? nowMicros,
       retry: this.#retry(plan),

@@ -46,6 +46,8 @@ export interface WriteSettings {
   readonly marginMicros: bigint;
   readonly now: () => bigint;
   readonly retry: <T>(operation: () => Promise<T>) => Promise<T>;
+  /** About how many bytes of rows one unlogged batch holds (write-batches.ts); 0: each row alone. */
+  readonly batchBytes?: number;
 }
 
 interface Statement {
@@ -200,7 +202,8 @@ export async function writeRecords(
     else group.push(row);
   });
   for (const rows of timestamped.values()) {
-    for (const chunk of chunkBySize(rows, sizeOfRow, { maxBytes: BATCH_BYTES, maxCount: BATCH_ROWS })) {
+    const maxBytes = settings.batchBytes ?? BATCH_BYTES;
+    for (const chunk of chunkBySize(rows, sizeOfRow, { maxBytes, maxCount: BATCH_ROWS })) {
       const [only] = chunk;
       units.push(
         chunk.length === 1 && only !== undefined
