@@ -7,7 +7,7 @@ import type { DeadLetter, DeadLetterSink } from "./dead-letter.js";
 import { ErrorBudget } from "./error-budget.js";
 import type { PlanEntry, PlanSettings } from "./plan-tables.js";
 import { planSchema } from "./schema-plan.js";
-import { mapNewFields } from "./schema-changes.js";
+import { mapNewFields, noSchemaChanges } from "./schema-changes.js";
 import { placeInRange } from "./range-placement.js";
 import type { RecordStore } from "./record-store.js";
 import type { SyncRecord } from "../core/record.js";
@@ -119,8 +119,7 @@ async function replayGroup(
   if (first.direction === "to-es") {
     // As a run does before it writes: a column added since the index was made gets synced's type for
     // its field, rather than the one the cluster would guess from the first document holding it.
-    const changes = { addedFields: [], createdColumns: [], columnsNotCreated: [] };
-    const unmappable = await mapNewFields(deps.schema, entry, false, changes, deps.log);
+    const unmappable = await mapNewFields(deps.schema, entry, false, noSchemaChanges(), deps.log);
     if (unmappable !== undefined) return failAll(unmappable);
   }
   const [source, target] =

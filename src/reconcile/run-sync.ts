@@ -24,6 +24,7 @@ import {
   createColumns,
   createTables,
   mapNewFields,
+  noSchemaChanges,
   unmappedFieldLog,
   type SchemaChanges,
 } from "./schema-changes.js";
@@ -133,7 +134,7 @@ async function runHeld(
   const tables: TableStats[] = [];
   const skipped: SkippedType[] = [];
   const refused: SkippedType[] = [];
-  const changes: SchemaChanges = { addedFields: [], createdColumns: [], columnsNotCreated: [] };
+  const changes: SchemaChanges = noSchemaChanges();
   const onUnmapped = unmappedFieldLog(deps.log, settings.createColumns === true);
   const createdIndices: string[] = [];
   const timestampIndexes: string[] = [];

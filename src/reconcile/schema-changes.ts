@@ -21,6 +21,11 @@ export interface SchemaChanges {
   readonly columnsNotCreated: ColumnNotCreated[];
 }
 
+/** Nothing changed yet: where a run, a repair or a replay gathers what it changes. */
+export function noSchemaChanges(): SchemaChanges {
+  return { addedFields: [], createdColumns: [], columnsNotCreated: [] };
+}
+
 /** The message of a failure that concerns this one table (a refusal by the store), or the error again. */
 function tableFailure(error: unknown): string {
   if (error instanceof SyncedError && error.kind === "failed") return error.message;

@@ -7,7 +7,7 @@ import type { RecordStore, TimeRange } from "./record-store.js";
 import type { PlanSettings } from "./plan-tables.js";
 import { planSchema, type SchemaReader } from "./schema-plan.js";
 import type { SchemaGateway } from "./run-sync.js";
-import { mapNewFields } from "./schema-changes.js";
+import { mapNewFields, noSchemaChanges } from "./schema-changes.js";
 import { differences, verifySide, type RepairSettings, type SideParity } from "./verify-side.js";
 
 export interface VerifySettings {
@@ -47,9 +47,6 @@ export interface VerifyReport {
   readonly unresolved: number;
 }
 
-/** Where mapNewFields records what it added; a verify reports it only in its log. */
-const NO_CHANGES = () => ({ addedFields: [], createdColumns: [], columnsNotCreated: [] });
-
 export async function verify(settings: VerifySettings, deps: VerifyDependencies): Promise<VerifyReport> {
   const entries = await planSchema(deps.schema, settings.plan);
   const sides: SideParity[] = [];
@@ -76,11 +73,11 @@ export async function verify(settings: VerifySettings, deps: VerifyDependencies)
     }
     // A repair writes documents as a run does: a column added since the index was made gets its field
     // mapped first, with synced's type, or the first document holding it would have the cluster guess
-    // one (text for an inet), and no later run could sync the column.
+    // one (text for an inet), which the index then keeps for good. What it maps is only logged.
     const writesDocuments =
       settings.repair !== undefined && directionsOf(settings.direction).includes("to-es");
     const unmappable = writesDocuments
-      ? await mapNewFields(deps.schema, entry, false, NO_CHANGES(), deps.log ?? (() => undefined))
+      ? await mapNewFields(deps.schema, entry, false, noSchemaChanges(), deps.log ?? (() => undefined))
       : undefined;
     if (unmappable !== undefined) {
       skipped.push({ name: entry.plan.table, reason: unmappable, differs: true });
