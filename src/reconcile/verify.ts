@@ -50,6 +50,7 @@ export interface VerifyReport {
 export async function verify(settings: VerifySettings, deps: VerifyDependencies): Promise<VerifyReport> {
   const entries = await planSchema(deps.schema, settings.plan);
   const sides: SideParity[] = [];
+  const writesDocuments = settings.repair !== undefined && directionsOf(settings.direction).includes("to-es");
   const skipped: { name: string; reason: string; differs: boolean }[] = [];
   for (const entry of entries) {
     if (entry.kind === "skip") skipped.push({ name: entry.name, reason: entry.reason, differs: false });
@@ -74,8 +75,6 @@ export async function verify(settings: VerifySettings, deps: VerifyDependencies)
     // A repair writes documents as a run does: a column added since the index was made gets its field
     // mapped first, with synced's type, or the first document holding it would have the cluster guess
     // one (text for an inet), which the index then keeps for good. What it maps is only logged.
-    const writesDocuments =
-      settings.repair !== undefined && directionsOf(settings.direction).includes("to-es");
     const unmappable = writesDocuments
       ? await mapNewFields(deps.schema, entry, false, noSchemaChanges(), deps.log ?? (() => undefined))
       : undefined;

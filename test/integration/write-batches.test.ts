@@ -22,6 +22,20 @@ describe("writes to Cassandra in unlogged batches", () => {
   });
   after(() => h.cleanup());
 
+  /** A run toward Cassandra of the documents dated from `base` on, with the size of each batch it sent. */
+  async function copyToCassandra(base: number, flags: readonly string[]) {
+    const batch = mock.method(cassandra.Client.prototype, "batch");
+    try {
+      const run = await h.run([
+        ...["--tables", "docs", "--direction", "to-cassandra", ...flags],
+        ...["-b", new Date(base - 1).toISOString()],
+      ]);
+      return { run, batches: batch.mock.calls.map((call) => (call.arguments[0] as unknown[]).length) };
+    } finally {
+      batch.mock.restore();
+    }
+  }
+
   it("writes each row of a batch at its own write time, as it would alone", async () => {
     const index = `${h.index}-docs`;
     const base = Date.now() - 3_600_000;
@@ -37,23 +51,10 @@ describe("writes to Cassandra in unlogged batches", () => {
     for (const document of documents) await h.es.index({ index, id: document.id, document });
     await h.refresh();
 
-    const batch = mock.method(cassandra.Client.prototype, "batch");
-    let run;
-    try {
-      run = await h.run([
-        "--tables",
-        "docs",
-        "--direction",
-        "to-cassandra",
-        "-b",
-        new Date(base - 1).toISOString(),
-      ]);
-    } finally {
-      batch.mock.restore();
-    }
+    const { run, batches } = await copyToCassandra(base, []);
     assert.equal(run.code, EXIT.success, JSON.stringify(run.summary));
-    const batched = batch.mock.calls.reduce((n, call) => n + (call.arguments[0] as unknown[]).length, 0);
-    assert.ok(batch.mock.callCount() >= 5, `${batch.mock.callCount()} batches`);
+    const batched = batches.reduce((n, size) => n + size, 0);
+    assert.ok(batches.length >= 5, `${batches.length} batches`);
     assert.equal(batched, documents.length, "every row went in a batch");
 
     const rows = await h.cassandra.execute(
@@ -85,18 +86,9 @@ describe("writes to Cassandra in unlogged batches", () => {
     for (const document of documents) await h.es.index({ index, id: document.id, document });
     await h.refresh();
 
-    const batch = mock.method(cassandra.Client.prototype, "batch");
-    let run;
-    try {
-      run = await h.run([
-        ...["--tables", "docs", "--direction", "to-cassandra", "--cassandra-batch-bytes", "0"],
-        ...["-b", new Date(base - 1).toISOString()],
-      ]);
-    } finally {
-      batch.mock.restore();
-    }
+    const { run, batches } = await copyToCassandra(base, ["--cassandra-batch-bytes", "0"]);
     assert.equal(run.code, EXIT.success, JSON.stringify(run.summary));
-    assert.equal(batch.mock.callCount(), 0, "no batch was sent");
+    assert.equal(batches.length, 0, "no batch was sent");
     const rows = await h.cassandra.execute(
       `SELECT id, a, WRITETIME(a) AS written FROM ${h.keyspace}.docs WHERE id IN ?`,
       [documents.map((d) => d.id)],

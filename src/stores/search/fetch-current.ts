@@ -51,11 +51,15 @@ export async function fetchDocuments(
   // record a run compares.
   const uuid = isUuidKey(plan.key);
   const names: (string | RoutedId)[] = [];
+  /** Where each id's names start in `names`; the next id's start ends them. */
+  const starts: number[] = [];
   for (const id of ids) {
+    starts.push(names.length);
     names.push(named(plan, id));
     const upper = uuid ? id.toUpperCase() : id;
     if (upper !== id) names.push(named(plan, upper));
   }
+  starts.push(names.length);
   let docs;
   try {
     docs = await client.getDocuments({ index: plan.es.index, ids: names });
@@ -64,11 +68,9 @@ export async function fetchDocuments(
     if (isSearchError(error, "index-missing")) return found;
     throw error;
   }
-  let next = 0;
-  for (const id of ids) {
-    const twoSpellings = uuid && id.toUpperCase() !== id;
-    const at = next;
-    next += twoSpellings ? 2 : 1;
+  for (const [i, id] of ids.entries()) {
+    const at = starts[i] ?? 0;
+    const twoSpellings = (starts[i + 1] ?? 0) - at === 2;
     const lower = docs[at]?.found === true ? docs[at] : undefined;
     const upper = twoSpellings && docs[at + 1]?.found === true ? docs[at + 1] : undefined;
     if (lower !== undefined && upper !== undefined) {
