@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts, stops and reports a single-node Apache Cassandra assembled from Maven Central.
 #   scripts/cassandra.sh start|stop|status
+#   scripts/cassandra.sh nodetool <command> [<argument>...]   (nodetool against the running node, over JMX)
 # Environment: CASSANDRA_PORT (native), CASSANDRA_STORAGE_PORT and CASSANDRA_JMX_PORT (local only),
 # by default the cassandra node's of scripts/nodes.sh; CASSANDRA_HEAP (default 768M, at most 1G),
 # CASSANDRA_START_TIMEOUT (seconds, default 180), SYNCED_CASSANDRA_VERSION=4.1 to run 4.1.x instead of 5.0.x (on a JDK 17 exactly).
@@ -149,9 +150,27 @@ status() {
   fi
 }
 
+# Runs nodetool from the node's own jars against its JMX port (local only): what a test needs of the
+# node beyond CQL, such as `flush` and `refreshsizeestimates` before it reads system.size_estimates.
+# Its output goes to stdout; the tool's own logging, which is debug on the console without a
+# configuration, only when it fails.
+run_nodetool() {
+  local java_home output status=0 flags=()
+  live_pid "$PID_FILE" "$MARKER" >/dev/null || die "Cassandra $CASSANDRA_VERSION is not running; start it first"
+  java_home=$(ensure_java17 "$MOST_JAVA") || die "no Java $JAVA_WANTED found"
+  # The module flags the server runs with: the tool loads the same classes.
+  mapfile -t flags < <(grep -E '^--add-(exports|opens)' "$REPO_ROOT/scripts/cassandra/jvm17.options")
+  output=$("$java_home/bin/java" -Xmx128m "${flags[@]}" -Dcassandra.logdir="$LOG_DIR" \
+    -cp "$CONF_DIR:$LIB_DIR/*" -Dlogback.configurationFile="file://$REPO_ROOT/scripts/cassandra/logback-tools.xml" \
+    org.apache.cassandra.tools.NodeTool -h 127.0.0.1 -p "$JMX_PORT" "$@" 2>&1) || status=$?
+  [ -z "$output" ] || printf '%s\n' "$output"
+  [ "$status" = 0 ] || die "nodetool $* failed (exit $status); its output is above"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) die "usage: scripts/cassandra.sh start|stop|status" ;;
+  nodetool) run_nodetool "${@:2}" ;;
+  *) die "usage: scripts/cassandra.sh start|stop|status|nodetool <command> [<argument>...]" ;;
 esac

@@ -2,6 +2,7 @@
 # Starts, stops or reports the test servers: Cassandra and Elasticsearch unless named (stop also stops
 # the HTTPS node and the compatibility nodes).
 #   scripts/servers.sh start|stop|status [NAME]...
+#   scripts/servers.sh nodetool CASSANDRA_NAME COMMAND [ARGUMENT]...   (nodetool against a running node)
 # NAME: a node of scripts/nodes.sh, which gives each its script, version and ports: cassandra,
 # elasticsearch, elasticsearch-tls, elasticsearch-9, cassandra-4, opensearch-2, opensearch-3 or
 # opensearch-tls. elasticsearch-tls is the HTTPS node for the TLS tests; opensearch-tls is its
@@ -14,6 +15,17 @@ here=$(dirname "${BASH_SOURCE[0]}")
 # shellcheck source=scripts/nodes.sh
 source "$here/nodes.sh"
 action=${1:-}
+
+if [ "$action" = nodetool ]; then
+  name=${2:-}
+  if ! node_words "$name" >/dev/null 2>&1 || [ "$(node_script "$name")" != cassandra ] || [ $# -lt 3 ]; then
+    echo "[servers] usage: scripts/servers.sh nodetool cassandra|cassandra-4 COMMAND [ARGUMENT]..." >&2
+    exit 1
+  fi
+  mapfile -t environment < <(node_environment "$name")
+  exec env "${environment[@]}" bash "$here/cassandra.sh" nodetool "${@:3}"
+fi
+
 servers=("${@:2}")
 if [ ${#servers[@]} -eq 0 ]; then
   servers=(cassandra elasticsearch)
@@ -59,7 +71,8 @@ case $action in
     exit $failed
     ;;
   *)
-    echo "[servers] usage: scripts/servers.sh start|stop|status [NAME]... (NAME: one of $known)" >&2
+    echo "[servers] usage: scripts/servers.sh start|stop|status [NAME]... (NAME: one of $known)," \
+      "or scripts/servers.sh nodetool cassandra|cassandra-4 COMMAND [ARGUMENT]..." >&2
     exit 1
     ;;
 esac

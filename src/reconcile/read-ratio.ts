@@ -3,10 +3,12 @@
 // the table holds, not what changed, and a user sees it only as a slow run. The run says so, once,
 // with the measured ratio and the option that fixes it.
 //
-// Only reads a store counts are judged (TableStats.read): the Cassandra scan of a whole table, which
-// drops what lies outside the range itself. The search side's query selects the range in the index,
-// so it reads what the range holds; a versioned Cassandra table without the index is filtered by the
-// server (ALLOW FILTERING), which reads every row too, but tells no one how many.
+// Only reads a store reports are judged (TableStats.read): the Cassandra scan of a whole table, which
+// drops what lies outside the range itself and counts what it read, and the scan of a versioned table
+// without the index, which the server filters (ALLOW FILTERING). The server reads every row for that
+// too, but tells no one how many, so the store reports Cassandra's estimate of the table's partitions
+// (TableStats.readEstimated), each one id and one row or more. The search side's query selects the
+// range in the index, so it reads what the range holds.
 import type { TableStats } from "./stats.js";
 
 /**
@@ -39,9 +41,12 @@ const count = (n: number): string => n.toLocaleString("en-US");
 
 function oneTable(stats: TableStats): string {
   const read = stats.read ?? 0;
-  if (stats.scanned === 0) return `${stats.table} (${count(read)} rows read, none in range)`;
-  const times = Math.round(read / stats.scanned);
-  return `${stats.table} (${count(read)} rows read for ${count(stats.scanned)} in range, ${count(times)}×)`;
+  const estimated = stats.readEstimated === true;
+  const what = estimated ? `about ${count(read)} partitions read` : `${count(read)} rows read`;
+  const source = estimated ? ", by Cassandra's size estimate" : "";
+  if (stats.scanned === 0) return `${stats.table} (${what}, none in range${source})`;
+  const times = `${estimated ? "about " : ""}${count(Math.round(read / stats.scanned))}×`;
+  return `${stats.table} (${what} for ${count(stats.scanned)} in range, ${times}${source})`;
 }
 
 /**

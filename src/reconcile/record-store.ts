@@ -25,6 +25,11 @@ export interface ScanBatch {
    */
   readonly read?: number;
   /**
+   * `read` is the store's estimate of what its server read, not a count: the server filtered every
+   * row of the table for the range, and told no one how many it read.
+   */
+  readonly readEstimated?: boolean;
+  /**
    * Records the store left out of `records` because `settled` (see `scan`) holds each with the tag
    * its copy still carries: counted as read and unchanged, never decided again.
    */

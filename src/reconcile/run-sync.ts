@@ -256,6 +256,7 @@ function readFigures(stats: TableStats): Record<string, unknown> {
     table: stats.table,
     direction: stats.direction,
     read: stats.read,
+    ...(stats.readEstimated === true ? { readEstimated: true } : {}),
     inRange: stats.scanned,
     readPerInRange: readPerInRange(stats) ?? null,
   };

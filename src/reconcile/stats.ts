@@ -11,6 +11,8 @@ export interface TableStats {
    * (a Cassandra table read whole); absent where the store's query selects the range.
    */
   read?: number;
+  /** `read` is the store's estimate of the rows its server read and filtered, not a count. */
+  readEstimated?: boolean;
   written: number;
   /** Records the target already had (same version and content). */
   unchanged: number;

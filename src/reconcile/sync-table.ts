@@ -102,6 +102,7 @@ export async function syncTable(input: SyncTableInput): Promise<TableStats> {
       stats.scanned += batch.records.length + batch.bad.length + (scanned.settled ?? 0);
       stats.unchanged += scanned.settled ?? 0;
       if (scanned.read !== undefined) stats.read = (stats.read ?? 0) + scanned.read;
+      if (scanned.readEstimated === true) stats.readEstimated = true;
       const work = (async () => {
         try {
           for (const bad of batch.bad) {

@@ -52,6 +52,23 @@ describe("the read-ratio rule", () => {
     assert.match(notice, /each write to the table also updates the index/);
     assert.match(notice, /rows without a timestamp are then looked for only by runs from the epoch/);
   });
+
+  it("says where the figure is Cassandra's estimate of the partitions, not a count", () => {
+    const estimated = (table: string, read: number, scanned: number): TableStats => ({
+      ...stats(table, read, scanned),
+      readEstimated: true,
+    });
+    const notice = readNotice([estimated("versions", 10_240, 3), estimated("quiet", 20_000, 0)]);
+    assert.ok(notice !== undefined);
+    assert.match(
+      notice,
+      /versions \(about 10,240 partitions read for 3 in range, about 3,413×, by Cassandra's size estimate\)/,
+    );
+    assert.match(
+      notice,
+      /quiet \(about 20,000 partitions read, none in range, by Cassandra's size estimate\)/,
+    );
+  });
 });
 
 describe("the notice in the summary", () => {

@@ -27,6 +27,7 @@ import {
 import { fetchCurrent } from "./fetch-current.js";
 import { cassandraPrecision } from "./row-codec.js";
 import { scanTable } from "./scan.js";
+import { estimatePartitions } from "./size-estimates.js";
 import { writeRecords } from "./write.js";
 
 export interface CassandraStoreSettings {
@@ -148,13 +149,8 @@ export class CassandraStore implements RecordStore {
    */
   async estimate(plan: TablePlan, range: TimeRange): Promise<number | undefined> {
     if (range.begin > 0n) return undefined;
-    const result = await this.#settings.client.execute(
-      "SELECT partitions_count FROM system.size_estimates WHERE keyspace_name = ? AND table_name = ?",
-      [plan.keyspace, plan.table],
-      { prepare: true },
-    );
-    const partitions = result.rows.reduce((n, row) => n + Number(row.get("partitions_count") ?? 0), 0);
-    return partitions > 0 ? Math.round(partitions / (this.#settings.shard?.total ?? 1)) : undefined;
+    const partitions = await estimatePartitions(this.#settings.client, plan.keyspace, plan.table);
+    return partitions === undefined ? undefined : Math.round(partitions / (this.#settings.shard?.total ?? 1));
   }
 
   fetchCurrent(plan: TablePlan, ids: readonly string[]): Promise<Map<string, CurrentRecord | BadRecord>> {
