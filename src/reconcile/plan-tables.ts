@@ -17,6 +17,7 @@ import {
   type SettingProblem,
 } from "./table-settings-plan.js";
 import { schemaDrift, typeConflicts, type MappedField, type SchemaDrift } from "./schema-drift.js";
+import { unusableFields } from "./field-names.js";
 
 export interface TableInput {
   readonly name: string;
@@ -97,7 +98,8 @@ export type PlanEntry =
   | { readonly kind: "create-table"; readonly name: string; readonly index: string }
   | { readonly kind: "skip"; readonly name: string; readonly reason: string }
   /**
-   * A synced table whose index maps a column's field with a type that no longer fits it: the run
+   * A table that cannot be synced as it is: its index maps a column's field with a type that no
+   * longer fits it, or a column's field is a name no document may hold (field-names.ts). The run
    * syncs the other tables, leaves the checkpoint where it was, and fails naming this one.
    */
   | { readonly kind: "refuse"; readonly name: string; readonly reason: string }
@@ -300,6 +302,8 @@ function planOne(
       ...(settings?.routing === undefined ? {} : { routing: settings.routing }),
     },
   };
+  const unusable = unusableFields(plan);
+  if (unusable !== undefined) return { kind: "refuse", name: table.name, reason: unusable };
   if (type?.fields === undefined) return { kind: "sync", plan, createIndex: type === undefined };
   const conflicts = typeConflicts(plan, type.fields, input.layout);
   if (conflicts !== undefined) return { kind: "refuse", name: table.name, reason: conflicts };

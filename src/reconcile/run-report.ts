@@ -44,7 +44,10 @@ export interface RunReport {
   readonly outcome: RunOutcome;
   readonly tables: readonly TableStats[];
   readonly skipped: readonly SkippedType[];
-  /** Tables not synced because a column no longer fits its field in the index; the run failed. */
+  /**
+   * Tables not synced because a column no longer fits its field in the index, or its field is a name
+   * no document may hold; the run failed.
+   */
   readonly refused: readonly SkippedType[];
   readonly addedFields: readonly AddedField[];
   readonly createdColumns: readonly CreatedColumn[];

@@ -188,4 +188,31 @@ describe("planTables", () => {
       ["create-table"],
     );
   });
+
+  it("refuses a table whose columns' fields no document can hold, naming each, and plans the others", () => {
+    const text = { kind: "native", name: "text" } as const;
+    const named = (name: string, content: readonly string[]): TableInput => ({
+      ...table(name, latest, ["id", "tmstmp", ...content]),
+      content: content.map((c) => ({ name: c, type: text })),
+    });
+    const entries = planTables(
+      input({
+        tables: [
+          named("odd", ["_source", "a", "a.b", "b..c", "plain"]),
+          // A dotted field alone is an object path Elasticsearch maps; so are two under one object.
+          named("fine", ["a.b", "a.c"]),
+        ],
+      }),
+    );
+    const odd = entries.find((e) => e.kind === "refuse");
+    assert.ok(odd?.kind === "refuse");
+    assert.equal(odd.name, "odd");
+    assert.match(odd.reason, /column _source: its field '_source' starts with _/);
+    assert.match(odd.reason, /column a\.b: its field 'a\.b' is an object path into field 'a' of column a/);
+    assert.match(odd.reason, /column b\.\.c: its field 'b\.\.c' has an empty or blank part/);
+    assert.doesNotMatch(odd.reason, /column plain/);
+    assert.match(odd.reason, /tables\.odd\.rename: \{<column>: <field>\}/);
+    const fine = entries.find((e) => e.kind === "sync");
+    assert.equal(fine?.kind === "sync" ? fine.plan.table : undefined, "fine");
+  });
 });
