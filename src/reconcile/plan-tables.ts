@@ -47,6 +47,11 @@ export interface TypeInput {
    * made (schema-drift.ts). Absent: not known, and nothing is judged.
    */
   readonly fields?: ReadonlyMap<string, MappedField>;
+  /**
+   * Why the table cannot be synced with this index as it is (an alias over several indices), with
+   * what to do: the table is refused, and the checkpoint stays.
+   */
+  readonly refusal?: string;
 }
 
 /** The two schemas as read, which the engine plans from. */
@@ -99,7 +104,8 @@ export type PlanEntry =
   | { readonly kind: "skip"; readonly name: string; readonly reason: string }
   /**
    * A table that cannot be synced as it is: its index maps a column's field with a type that no
-   * longer fits it, or a column's field is a name no document may hold (field-names.ts). The run
+   * longer fits it, a column's field is a name no document may hold (field-names.ts), or the index
+   * cannot hold the table (TypeInput.refusal). The run
    * syncs the other tables, leaves the checkpoint where it was, and fails naming this one.
    */
   | { readonly kind: "refuse"; readonly name: string; readonly reason: string }
@@ -252,6 +258,7 @@ function planOne(
       closest: closestNames(given, knownNames(input)),
     };
   }
+  if (type?.refusal !== undefined) return { kind: "refuse", name, reason: type.refusal };
   if (table === undefined && type !== undefined) {
     // A table created from a type whose version field is unusable could never be synced.
     if ("problem" in type.timestamp) return skip(`index ${type.index}: ${type.timestamp.problem}`);

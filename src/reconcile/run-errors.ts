@@ -40,17 +40,17 @@ export class InterruptedError extends SyncedError {
 }
 
 /**
- * Tables refused because a column's field in their index no longer fits the column, or a column's
- * field is a name no document may hold: the other tables were synced, but the range is not covered,
- * so the checkpoint stays.
+ * Tables refused because a column's field in their index no longer fits the column, a column's field
+ * is a name no document may hold, or the index is an alias over several: the other tables were
+ * synced, but the range is not covered, so the checkpoint stays.
  */
 export class TablesRefusedError extends SyncedError {
   constructor(refused: readonly { readonly name: string }[]) {
     const names = refused.map((r) => r.name);
     super(
-      `${names.length === 1 ? "table" : "tables"} ${names.join(", ")} refused: a column cannot be written to ` +
-        "its field in the index as it is (the summary says which and what to do). Every other table was " +
-        "synced; the checkpoint did not move.",
+      `${names.length === 1 ? "table" : "tables"} ${names.join(", ")} refused: cannot be synced as ` +
+        `${names.length === 1 ? "it is" : "they are"} (a column's type or field name, or the index; the summary ` +
+        "says which and what to do). Every other table was synced; the checkpoint did not move.",
       { tables: names },
     );
   }

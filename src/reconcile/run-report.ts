@@ -45,8 +45,8 @@ export interface RunReport {
   readonly tables: readonly TableStats[];
   readonly skipped: readonly SkippedType[];
   /**
-   * Tables not synced because a column no longer fits its field in the index, or its field is a name
-   * no document may hold; the run failed.
+   * Tables not synced because a column no longer fits its field in the index, its field is a name no
+   * document may hold, or the index cannot hold the table; the run failed.
    */
   readonly refused: readonly SkippedType[];
   readonly addedFields: readonly AddedField[];

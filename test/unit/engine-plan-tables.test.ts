@@ -215,4 +215,12 @@ describe("planTables", () => {
     const fine = entries.find((e) => e.kind === "sync");
     assert.equal(fine?.kind === "sync" ? fine.plan.table : undefined, "fine");
   });
+
+  it("refuses a table whose index cannot take it, for the reason the index gave", () => {
+    const rollover = { ...type("events"), refusal: "app-events is an alias over 2 indices" };
+    const entries = planTables(input({ tables: [table("events")], types: [rollover] }));
+    assert.deepEqual(entries, [
+      { kind: "refuse", name: "events", reason: "app-events is an alias over 2 indices" },
+    ]);
+  });
 });

@@ -72,6 +72,11 @@ describe("OpenSearch requests", () => {
       path: "/app-*/_mapping",
       querystring: { expand_wildcards: "open", allow_no_indices: true },
     });
+    assert.deepEqual(restCalls.readAliases("app-*"), {
+      method: "GET",
+      path: "/_alias/app-*",
+      querystring: { expand_wildcards: "open" },
+    });
   });
 
   it("names the map type flat_object, at any depth, in new indices and added fields", () => {

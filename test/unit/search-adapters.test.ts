@@ -8,7 +8,7 @@ import type { Client as EsClient } from "@elastic/elasticsearch";
 import type { Client as OsClient } from "@opensearch-project/opensearch";
 import { ElasticsearchClient } from "../../src/stores/elasticsearch/elasticsearch-client.js";
 import { OpenSearchClient } from "../../src/stores/opensearch/opensearch-client.js";
-import type { BulkLine, ScanView } from "../../src/stores/search/search-client.js";
+import { indicesByAlias, type BulkLine, type ScanView } from "../../src/stores/search/search-client.js";
 
 const query = { term: { kind: "x" } };
 const hits = [
@@ -51,6 +51,21 @@ function fakeOpenSearch(seen: { bulkBody?: unknown; body?: unknown }): OsClient 
 }
 
 describe("the search adapters", () => {
+  it("turn an alias answer around: each alias with the indices it names, in name order", () => {
+    const answer = {
+      "app-events-2026-02": { aliases: { "app-events": {} } },
+      "app-events-2026-01": { aliases: { "app-events": {}, "app-january": {} } },
+      "app-users-v2": { aliases: { "app-users": {} } },
+      "app-lonely": { aliases: {} },
+      "app-plain": {},
+    };
+    assert.deepEqual(indicesByAlias(answer), {
+      "app-events": ["app-events-2026-01", "app-events-2026-02"],
+      "app-january": ["app-events-2026-01"],
+      "app-users": ["app-users-v2"],
+    });
+  });
+
   it("hand a page's hits, mget's documents and bulk lines on as they are, on Elasticsearch", async () => {
     const seen: { operations?: unknown; ids?: unknown; filterPath?: unknown } = {};
     const client = new ElasticsearchClient(fakeElasticsearch(seen));

@@ -26,7 +26,7 @@ import type {
   SearchResult,
   SliceSplit,
 } from "../search/search-client.js";
-import { BULK_RESULT_FIELDS } from "../search/search-client.js";
+import { BULK_RESULT_FIELDS, indicesByAlias } from "../search/search-client.js";
 import { fromElasticsearchError } from "./elasticsearch-errors.js";
 import { clearScrolls, readScrollPage, ScrollPosition, ScrollView } from "./scroll-view.js";
 
@@ -231,6 +231,12 @@ export class ElasticsearchClient implements SearchClient {
     );
     return Object.fromEntries(
       Object.entries(response).map(([index, { mappings }]) => [index, mappings.properties ?? {}]),
+    );
+  }
+
+  async readAliases(pattern: string): Promise<Readonly<Record<string, readonly string[]>>> {
+    return indicesByAlias(
+      await edge(this.#client.indices.getAlias({ name: pattern, expand_wildcards: "open" })),
     );
   }
 

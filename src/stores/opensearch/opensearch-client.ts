@@ -23,6 +23,7 @@ import type {
   SearchRequest,
   SearchResult,
 } from "../search/search-client.js";
+import { indicesByAlias } from "../search/search-client.js";
 import { fromOpenSearch } from "./mappings.js";
 import { fromOpenSearchError } from "./opensearch-errors.js";
 import { restCalls, type RestCall } from "./rest-calls.js";
@@ -131,6 +132,12 @@ export class OpenSearchClient implements SearchClient {
         index,
         fromOpenSearch(mappings.properties ?? {}),
       ]),
+    );
+  }
+
+  async readAliases(pattern: string): Promise<Readonly<Record<string, readonly string[]>>> {
+    return indicesByAlias(
+      await this.#send<Record<string, { aliases?: Record<string, unknown> }>>(restCalls.readAliases(pattern)),
     );
   }
 

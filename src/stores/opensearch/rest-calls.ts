@@ -103,6 +103,11 @@ export const restCalls = {
       ? { querystring: { expand_wildcards: "open", allow_no_indices: true } }
       : {}),
   }),
+  readAliases: (pattern: string): RestCall => ({
+    method: "GET",
+    path: `/_alias/${segment(pattern)}`,
+    querystring: { expand_wildcards: "open" },
+  }),
   addFields: (request: { readonly index: string; readonly properties: FieldMappings }): RestCall => ({
     method: "PUT",
     path: `/${segment(request.index)}/_mapping`,

@@ -15,6 +15,8 @@ export interface EsType {
   readonly properties: FieldMappings;
   /** The timestamp field's precision, or why the type cannot be synced. */
   readonly timestamp: { readonly precision: VersionPrecision } | { readonly problem: string };
+  /** Why the table cannot be synced with this index until the user changes it (TypeInput.refusal). */
+  readonly refusal?: string;
 }
 
 export interface TimestampField {
@@ -54,12 +56,31 @@ export async function discoverTypes(
   const fieldOf = (type: string): string =>
     overrides.timestampFields.get(type.toLowerCase()) ?? timestampField;
   if (layout.layout === "index-per-table") {
-    const [indices, configured] = await Promise.all([
+    const [indices, aliases, configured] = await Promise.all([
       client.readMappings({ index: `${layout.index}-*`, pattern: true }),
+      client.readAliases(`${layout.index}-*`),
       configuredTypes(client, overrides.indices, fieldOf),
     ]);
     const claimed = new Set(configured.flatMap((c) => c.concrete));
     const types: EsType[] = configured.map((c) => c.type);
+    // An alias with a table's index name is that table's index, as Elasticsearch users make one
+    // (`<index>-users` over a reindexed `<index>-users-v2`), and the indices behind it are no types
+    // of their own.
+    for (const [alias, behind] of Object.entries(aliases)) {
+      const name = typeOfIndex(layout, alias);
+      if (name === undefined || overrides.indices.has(name.toLowerCase())) continue;
+      for (const index of behind) claimed.add(index);
+      const properties = indices[behind[0] ?? ""] ?? {};
+      const refusal = behind.length > 1 ? aliasRefusal(name, alias, behind) : undefined;
+      const timestamp = timestampPrecision(properties, fieldOf(name));
+      types.push({
+        name,
+        index: alias,
+        properties,
+        timestamp,
+        ...(refusal === undefined ? {} : { refusal }),
+      });
+    }
     for (const [index, properties] of Object.entries(indices)) {
       const name = typeOfIndex(layout, index);
       if (name === undefined) continue;
@@ -110,16 +131,33 @@ async function configuredTypes(
         throw error;
       }
       const properties = Object.values(mapping)[0] ?? {};
+      const concrete = Object.keys(mapping).sort();
+      const refusal = concrete.length > 1 ? aliasRefusal(table, index, concrete) : undefined;
       const type: EsType = {
         name: table,
         index,
         properties,
         timestamp: timestampPrecision(properties, fieldOf(table)),
+        ...(refusal === undefined ? {} : { refusal }),
       };
-      return { type, concrete: Object.keys(mapping) };
+      return { type, concrete };
     }),
   );
   return found.filter((f) => f !== undefined);
+}
+
+/**
+ * Why a table cannot live in an alias over several indices (a rollover alias, an index per month):
+ * a lookup by id and a conditional write each name one index, and the document may be in any of them.
+ */
+function aliasRefusal(table: string, alias: string, indices: readonly string[]): string {
+  return (
+    `${alias} is an alias over ${indices.length} indices (${indices.join(", ")}): synced looks each ` +
+    "document up by id and writes it back conditionally in one index per table, which an alias over " +
+    `several cannot take. Give the table an index of its own (the config file's tables.${table}.index), ` +
+    "or point the alias at one index. The table is not synced until then, and the checkpoint stays " +
+    "(leave the table out with --exclude-tables to let it move)."
+  );
 }
 
 /**

@@ -182,6 +182,18 @@ export interface BulkResult {
  * each item (its index, version, result and shard counts) is neither sent nor parsed: the answer to
  * a thousand `create` actions is half the text.
  */
+/** `GET _alias/<pattern>`'s answer, by index, turned around: the indices each alias names. */
+export function indicesByAlias(
+  answer: Readonly<Record<string, { readonly aliases?: Readonly<Record<string, unknown>> }>>,
+): Record<string, string[]> {
+  const byAlias: Record<string, string[]> = {};
+  for (const [index, { aliases }] of Object.entries(answer)) {
+    for (const alias of Object.keys(aliases ?? {})) (byAlias[alias] ??= []).push(index);
+  }
+  for (const indices of Object.values(byAlias)) indices.sort();
+  return byAlias;
+}
+
 export const BULK_RESULT_FIELDS = [
   "errors",
   ...["_id", "status", "_seq_no", "_primary_term", "error"].map((field) => `items.*.${field}`),
@@ -263,6 +275,11 @@ export interface SearchClient {
   createIndex(request: CreateIndexRequest): Promise<void>;
   /** The field mappings of each index the request names, by index name. */
   readMappings(request: MappingsRequest): Promise<Readonly<Record<string, FieldMappings>>>;
+  /**
+   * Every alias whose name matches the wildcard `pattern`, with the open indices it names, in name
+   * order. None matching is an empty answer.
+   */
+  readAliases(pattern: string): Promise<Readonly<Record<string, readonly string[]>>>;
   /** Maps fields an index does not have yet; a field already mapped keeps its mapping or is refused. */
   addFields(request: { readonly index: string; readonly properties: FieldMappings }): Promise<void>;
 

@@ -1,0 +1,91 @@
+// A table's index that is an alias, as Elasticsearch users make one: `<index>-users` moved to a
+// reindexed `<index>-users-v2` without downtime, or a rollover alias over an index per month. Tried as
+// an operator would: synced took the alias for a missing index, tried to create it, and the whole run
+// failed with a hint about the layout. Now an alias over one index is that table's index, used as it
+// is, and an alias over several is refused for that table alone, with what to do.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { Harness, tableStats } from "../support/harness.js";
+
+const PREPARED = { prepare: true } as const;
+
+describe("a table's index that is an alias", () => {
+  let h: Harness;
+  const id = cassandra.types.Uuid.random().toString();
+  const written = new Date(Date.now() - 60_000);
+
+  before(async () => {
+    h = await Harness.create("aliases");
+    for (const table of ["users", "events", "plain"]) {
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+      );
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, n) VALUES (?, ?, ?)`,
+        [id, written, 1],
+        PREPARED,
+      );
+    }
+    const mappings = { properties: { id: { type: "keyword" }, tmstmp: { type: "date_nanos" } } } as const;
+    // users was reindexed into -v2, and its name is now an alias of that index.
+    await h.es.indices.create({
+      index: `${h.index}-users-v2`,
+      mappings,
+      aliases: { [`${h.index}-users`]: {} },
+    });
+    // events rolls over: one alias over an index per month.
+    for (const month of ["2026-01", "2026-02"]) {
+      await h.es.indices.create({
+        index: `${h.index}-events-${month}`,
+        mappings,
+        aliases: { [`${h.index}-events`]: {} },
+      });
+    }
+  });
+  after(() => h.cleanup());
+
+  it("uses an alias over one index as the table's index, and refuses one over several alone", async () => {
+    const { code, summary } = await h.run(["-b", "0"]);
+    assert.equal(code, EXIT.failure, JSON.stringify(summary));
+    // users went into the index behind its alias; nothing was created under the alias's name.
+    assert.equal(tableStats(summary, "users", "to-es")["written"], 1);
+    const doc = await h.es.get<Record<string, unknown>>({ index: `${h.index}-users-v2`, id });
+    assert.equal(doc._source?.["n"], 1);
+    assert.deepEqual(summary["createdIndices"], [`${h.index}-plain`]);
+    // The index behind the alias is the table's, not a type of its own.
+    const skipped = summary["skipped"] as { name: string }[];
+    assert.deepEqual(
+      skipped.map((s) => s.name),
+      [],
+    );
+    const refused = summary["refused"] as { name: string; reason: string }[];
+    assert.deepEqual(
+      refused.map((r) => r.name),
+      ["events"],
+    );
+    assert.match(
+      refused[0]?.reason ?? "",
+      new RegExp(
+        `${h.index}-events is an alias over 2 indices \\(${h.index}-events-2026-01, ${h.index}-events-2026-02\\)`,
+      ),
+    );
+    assert.match(refused[0]?.reason ?? "", /tables\.events\.index/);
+    assert.equal(tableStats(summary, "plain", "to-es")["written"], 1);
+  });
+
+  it("reads the table's documents back through the alias", async () => {
+    await h.es.update({
+      index: `${h.index}-users-v2`,
+      id,
+      doc: { n: 2, tmstmp: new Date(written.getTime() + 1000).toISOString() },
+      refresh: true,
+    });
+    const { code, summary } = await h.run(["-b", "0", "--tables", "users"]);
+    assert.equal(code, EXIT.success, JSON.stringify(summary));
+    assert.equal(tableStats(summary, "users", "to-cassandra")["written"], 1);
+    const row = await h.cassandra.execute(`SELECT n FROM ${h.keyspace}.users WHERE id = ?`, [id], PREPARED);
+    assert.equal(row.rows[0]?.get("n"), 2);
+  });
+});
