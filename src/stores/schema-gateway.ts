@@ -13,6 +13,7 @@ import { readKeyspaceSchema } from "./cassandra/keyspace-schema.js";
 import { createTimestampIndex } from "./cassandra/timestamp-index.js";
 import { timestampIndexRefusal, type CassandraCapabilities } from "./cassandra/capabilities.js";
 import { searchFailure } from "./search/search-failure.js";
+import { SearchError } from "./search/search-error.js";
 import { idPrefixForTable, indexForTable, type LayoutSettings } from "./search/index-layout.js";
 import { discoverTypes, ensureTableIndex, type TableOverrides } from "./search/index-schema.js";
 import { fieldOf } from "./search/document-fields.js";
@@ -128,7 +129,15 @@ export class StoreSchemaGateway implements SchemaGateway {
         `create the index ${plan.es.index} for table ${plan.table}`,
         this.elasticsearch.productName,
       );
-      if (failure.kind !== "failed" || this.settings.layout.layout !== "index-per-table") throw failure;
+      // Only an alias that cannot be made points at the layout: -i names an index that exists, such as
+      // one migrated from Elasticsearch 5/6, which cannot also be the alias over every table's index.
+      const aliasTaken =
+        error instanceof SearchError &&
+        error.answer.status !== undefined &&
+        error.answer.reason.startsWith("invalid_alias_name_exception");
+      if (failure.kind !== "failed" || this.settings.layout.layout !== "index-per-table" || !aliasTaken) {
+        throw failure;
+      }
       throw new StoreError(
         `${failure.message} If an index named ${this.settings.layout.index} already exists (an index from ` +
           `Elasticsearch 5/6), use --layout type-field, or pick another -i.`,

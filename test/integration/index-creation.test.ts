@@ -1,0 +1,54 @@
+// When the cluster refuses to create a table's index, the message says why in the cluster's words, and
+// points at the layout only when that is the cause: `-i` naming an index that exists (one migrated
+// from Elasticsearch 5/6), which cannot also be the alias over every table's index. Tried as an
+// operator would, a table too wide for the index's field limit got the layout hint too.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { Harness } from "../support/harness.js";
+
+/** Past Elasticsearch's default limit of 1,000 fields an index maps. */
+const WIDE = 1_001;
+
+describe("an index the cluster refuses to create", () => {
+  let h: Harness;
+
+  before(async () => {
+    h = await Harness.create("indexcreate");
+  });
+  after(() => h.cleanup());
+
+  /** The error of a run that failed. */
+  const failure = (summary: Record<string, unknown>): string =>
+    (summary["error"] as { message?: string } | undefined)?.message ?? JSON.stringify(summary);
+
+  it("says to use the type-field layout when -i names an index that exists", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.users (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    // The index -i names (not a -i alias) as an old multi-type index would be; removed after, so
+    // that the other test can create its alias.
+    await h.es.indices.create({ index: h.index, mappings: { properties: { type: { type: "keyword" } } } });
+    try {
+      const { code, summary } = await h.run(["-b", "0", "--tables", "users"]);
+      assert.equal(code, EXIT.failure);
+      assert.match(failure(summary), /invalid_alias_name_exception/);
+      assert.match(failure(summary), new RegExp(`If an index named ${h.index} already exists`));
+      assert.match(failure(summary), /--layout type-field/);
+    } finally {
+      await h.es.indices.delete({ index: h.index });
+    }
+  });
+
+  it("gives the cluster's reason alone for any other refusal", async () => {
+    const columns = Array.from({ length: WIDE }, (_, i) => `c${i} int`).join(", ");
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.wide (id uuid PRIMARY KEY, tmstmp timestamp, ${columns})`,
+    );
+    const { code, summary } = await h.run(["-b", "0", "--tables", "wide"]);
+    assert.equal(code, EXIT.failure);
+    assert.match(failure(summary), /create the index .*-wide for table wide/);
+    assert.match(failure(summary), /Limit of total fields \[1000\]/);
+    assert.doesNotMatch(failure(summary), /--layout type-field/);
+  });
+});
