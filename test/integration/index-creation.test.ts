@@ -1,7 +1,9 @@
 // When the cluster refuses to create a table's index, the message says why in the cluster's words, and
 // points at the layout only when that is the cause: `-i` naming an index that exists (one migrated
 // from Elasticsearch 5/6), which cannot also be the alias over every table's index. Tried as an
-// operator would, a table too wide for the index's field limit got the layout hint too.
+// operator would, a table too wide for the index's field limit got the layout hint too, and a table
+// whose index was closed for maintenance was taken for a table without one: synced tried to create
+// it, and the whole run failed on "already exists".
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { EXIT } from "../../src/cli/exit-codes.js";
@@ -50,5 +52,31 @@ describe("an index the cluster refuses to create", () => {
     assert.match(failure(summary), /create the index .*-wide for table wide/);
     assert.match(failure(summary), /Limit of total fields \[1000\]/);
     assert.doesNotMatch(failure(summary), /--layout type-field/);
+  });
+
+  it("refuses a table whose index is closed, without creating it, and syncs the others", async () => {
+    for (const table of ["shut", "open"]) {
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+      );
+    }
+    const first = await h.run(["-b", "0", "--tables", "shut,open"]);
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    await h.es.indices.close({ index: `${h.index}-shut` });
+    const { code, summary } = await h.run(["-b", "0", "--tables", "shut,open"]);
+    assert.equal(code, EXIT.failure, JSON.stringify(summary));
+    const refused = summary["refused"] as { name: string; reason: string }[];
+    assert.deepEqual(
+      refused.map((r) => r.name),
+      ["shut"],
+    );
+    assert.match(refused[0]?.reason ?? "", new RegExp(`index ${h.index}-shut is closed`));
+    assert.match(refused[0]?.reason ?? "", new RegExp(`POST ${h.index}-shut/_open`));
+    assert.deepEqual(summary["createdIndices"], []);
+    const tables = summary["tables"] as { table: string }[];
+    assert.ok(
+      tables.some((t) => t.table === "open"),
+      JSON.stringify(tables),
+    );
   });
 });

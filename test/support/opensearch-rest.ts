@@ -147,6 +147,10 @@ export const restCalls = {
     path: `/${segment(r.index ?? "_all")}/_settings`,
     ...(r.settings === undefined ? {} : { body: r.settings }),
   }),
+  close: (r: estypes.IndicesCloseRequest): RestCall => ({
+    method: "POST",
+    path: `/${segment(String(r.index))}/_close`,
+  }),
   refresh: (r: estypes.IndicesRefreshRequest): RestCall => ({
     method: "POST",
     path: r.index === undefined ? "/_refresh" : `/${segment(r.index)}/_refresh`,

@@ -33,6 +33,7 @@ export interface SearchFixture {
     putMapping(request: estypes.IndicesPutMappingRequest): Promise<estypes.IndicesPutMappingResponse>;
     putSettings(request: estypes.IndicesPutSettingsRequest): Promise<estypes.IndicesPutSettingsResponse>;
     refresh(request: estypes.IndicesRefreshRequest): Promise<estypes.IndicesRefreshResponse>;
+    close(request: estypes.IndicesCloseRequest): Promise<estypes.IndicesCloseResponse>;
   };
   /** Closes synced's client, and with it the connection. */
   close(): Promise<void>;
@@ -67,6 +68,7 @@ function elasticsearchFixture(client: SearchClient, raw: ElasticsearchRaw): Sear
       putMapping: (request) => raw.indices.putMapping(request),
       putSettings: (request) => raw.indices.putSettings(request),
       refresh: (request) => raw.indices.refresh(request),
+      close: (request) => raw.indices.close(request),
     },
     close: () => client.close(),
   };
@@ -105,6 +107,7 @@ function openSearchFixture(client: SearchClient, raw: OpenSearchRaw): SearchFixt
       putMapping: (request) => send(restCalls.putMapping(request)),
       putSettings: (request) => send(restCalls.putSettings(request)),
       refresh: (request) => send(restCalls.refresh(request)),
+      close: (request) => send(restCalls.close(request)),
     },
     close: () => client.close(),
   };

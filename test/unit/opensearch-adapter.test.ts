@@ -72,6 +72,11 @@ describe("OpenSearch requests", () => {
       path: "/app-*/_mapping",
       querystring: { expand_wildcards: "open", allow_no_indices: true },
     });
+    assert.deepEqual(restCalls.closedIndices("app-*"), {
+      method: "GET",
+      path: "/app-*/_mapping",
+      querystring: { expand_wildcards: "closed", allow_no_indices: true },
+    });
     assert.deepEqual(restCalls.readAliases("app-*"), {
       method: "GET",
       path: "/_alias/app-*",

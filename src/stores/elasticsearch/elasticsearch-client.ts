@@ -240,6 +240,11 @@ export class ElasticsearchClient implements SearchClient {
     );
   }
 
+  async closedIndices(pattern: string): Promise<readonly string[]> {
+    const closed = { index: pattern, expand_wildcards: "closed", allow_no_indices: true } as const;
+    return Object.keys(await edge(this.#client.indices.getMapping(closed)));
+  }
+
   async addFields(request: { index: string; properties: FieldMappings }): Promise<void> {
     await edge(
       this.#client.indices.putMapping({ index: request.index, properties: asProperties(request.properties) }),

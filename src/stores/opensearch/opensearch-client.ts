@@ -141,6 +141,10 @@ export class OpenSearchClient implements SearchClient {
     );
   }
 
+  async closedIndices(pattern: string): Promise<readonly string[]> {
+    return Object.keys(await this.#send<Record<string, unknown>>(restCalls.closedIndices(pattern)));
+  }
+
   async addFields(request: { index: string; properties: FieldMappings }): Promise<void> {
     await this.#send(restCalls.addFields(request));
   }

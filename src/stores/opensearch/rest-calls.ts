@@ -103,6 +103,11 @@ export const restCalls = {
       ? { querystring: { expand_wildcards: "open", allow_no_indices: true } }
       : {}),
   }),
+  closedIndices: (pattern: string): RestCall => ({
+    method: "GET",
+    path: `/${segment(pattern)}/_mapping`,
+    querystring: { expand_wildcards: "closed", allow_no_indices: true },
+  }),
   readAliases: (pattern: string): RestCall => ({
     method: "GET",
     path: `/_alias/${segment(pattern)}`,

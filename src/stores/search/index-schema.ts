@@ -56,9 +56,10 @@ export async function discoverTypes(
   const fieldOf = (type: string): string =>
     overrides.timestampFields.get(type.toLowerCase()) ?? timestampField;
   if (layout.layout === "index-per-table") {
-    const [indices, aliases, configured] = await Promise.all([
+    const [indices, aliases, closed, configured] = await Promise.all([
       client.readMappings({ index: `${layout.index}-*`, pattern: true }),
       client.readAliases(`${layout.index}-*`),
+      client.closedIndices(`${layout.index}-*`),
       configuredTypes(client, overrides.indices, fieldOf),
     ]);
     const claimed = new Set(configured.flatMap((c) => c.concrete));
@@ -80,6 +81,17 @@ export async function discoverTypes(
         timestamp,
         ...(refusal === undefined ? {} : { refusal }),
       });
+    }
+    // A closed index (for maintenance, say) is still the table's: it is refused, not created anew.
+    for (const index of closed) {
+      const name = typeOfIndex(layout, index);
+      if (name === undefined || claimed.has(index) || overrides.indices.has(name.toLowerCase())) continue;
+      claimed.add(index);
+      const refusal =
+        `index ${index} is closed, so it can be neither read nor written: open it (POST ${index}/_open), ` +
+        "and the next run syncs the table. Until then the checkpoint stays (leave the table out with " +
+        "--exclude-tables to let it move).";
+      types.push({ name, index, properties: {}, timestamp: timestampPrecision({}, fieldOf(name)), refusal });
     }
     for (const [index, properties] of Object.entries(indices)) {
       const name = typeOfIndex(layout, index);

@@ -280,6 +280,8 @@ export interface SearchClient {
    * order. None matching is an empty answer.
    */
   readAliases(pattern: string): Promise<Readonly<Record<string, readonly string[]>>>;
+  /** The closed indices whose names match the wildcard `pattern`. */
+  closedIndices(pattern: string): Promise<readonly string[]>;
   /** Maps fields an index does not have yet; a field already mapped keeps its mapping or is refused. */
   addFields(request: { readonly index: string; readonly properties: FieldMappings }): Promise<void>;
 
