@@ -1,6 +1,6 @@
 // `synced watch` as a long-running process: it runs again and again, serves /metrics (read with a
-// parser of the exposition format) and /healthz, reports a failing store on /healthz, and stops on
-// SIGTERM with its lease released.
+// parser of the exposition format) and /healthz, reports a failing store on /healthz, names a table it
+// reads far more than its range held in one cycle only, and stops on SIGTERM with its lease released.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
@@ -132,5 +132,36 @@ describe("synced watch", () => {
       kill();
     }
     assert.equal((await run.exited).code, EXIT.interrupted);
+  });
+
+  it("names a table it reads far more than its range held once, not in every cycle", async () => {
+    // Past the notice's minimum of 10,000 rows read, all dated before the range every cycle reads.
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.wide (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    const old = new Date("2024-01-01T00:00:00.000Z").getTime();
+    const rows = Array.from({ length: 10_000 }, (_, i) => [
+      cassandra.types.Uuid.random(),
+      new Date(old + i),
+      i,
+    ]);
+    await cassandra.concurrent.executeConcurrent(
+      h.cassandra,
+      `INSERT INTO ${h.keyspace}.wide (id, tmstmp, n) VALUES (?, ?, ?)`,
+      rows,
+      { concurrencyLevel: 64 },
+    );
+    const args = [...h.baseArgs(), "--name", "wide", "--tables", "wide", "--direction", "to-es"];
+    const { run, url, kill } = await start([...args, "-b", "2025-01-01", "--lookback", "0"]);
+    try {
+      await until("three runs", async () => ((await runs(url, "success")) >= 3 ? true : undefined));
+    } finally {
+      kill();
+    }
+    const { code, stderr } = await run.exited;
+    assert.equal(code, EXIT.interrupted, stderr);
+    const notices = stderr.split("\n").filter((line) => line.includes("read far more than the range held"));
+    assert.equal(notices.length, 1, notices.join("\n"));
+    assert.match(notices[0] ?? "", /wide \(10,000 rows read, none in range\)/);
   });
 });
