@@ -140,7 +140,12 @@ async function writeChunk(
             : documentTag(result._primary_term, result._seq_no);
         outcomes[op.index] = tag === undefined ? { status: "written" } : { status: "written", tag };
       } else if (status === 409) outcomes[op.index] = { status: "conflict" };
-      else if (status === 429 || status >= 500) {
+      // A block on the index (a write block during a migration, a read-only index) refuses every item
+      // alike: the index is blocked, not the records, so none is dead-lettered for it. (The flood-stage
+      // block answers 429 instead, and is waited out below.)
+      else if (result.error?.type === "cluster_block_exception" && status !== 429) {
+        throw new IndexBlockedError(plan, result.error.reason ?? undefined);
+      } else if (status === 429 || status >= 500) {
         refusal ??= { status, reason: result.error?.reason ?? undefined };
         throttled.push(op);
       } else {
@@ -174,6 +179,20 @@ async function writeChunk(
       }
       await delay(wait, undefined, settings.signal ? { signal: settings.signal } : undefined);
     }
+  }
+}
+
+/** The index refuses every write (a block): the run stops and keeps its checkpoint, with no letter. */
+export class IndexBlockedError extends SyncedError {
+  constructor(plan: TablePlan, reason: string | undefined) {
+    super(
+      `index ${plan.es.index} is blocked for writes (cluster_block_exception` +
+        `${reason === undefined ? "" : `: ${reason}`}): the index is blocked, not the records, so none was ` +
+        "dead-lettered for it. Lift the block once the index may be written again (for a write block, " +
+        `PUT ${plan.es.index}/_settings {"index.blocks.write": null}; for a read-only one, ` +
+        '"index.blocks.read_only": null) and run again. The run stopped without moving the checkpoint.',
+      { index: plan.es.index, table: plan.table },
+    );
   }
 }
 
