@@ -48,10 +48,17 @@ export interface TypeInput {
    */
   readonly fields?: ReadonlyMap<string, MappedField>;
   /**
-   * Why the table cannot be synced with this index as it is (an alias over several indices), with
-   * what to do: the table is refused, and the checkpoint stays.
+   * Why the table cannot be synced with this index as it is (an alias over several indices, a closed
+   * index), with what to do: the table is refused, and the checkpoint stays. Only a table's type has
+   * one: without a table of its name, the type is left out.
    */
   readonly refusal?: string;
+  /**
+   * The indices behind `index` when it is an alias named as a table's index. Where the table exists,
+   * the alias is its index and the indices behind it are no types of their own; an alias that no
+   * table is named by (one grouping indices, say) is left out.
+   */
+  readonly aliasOf?: readonly string[];
 }
 
 /** The two schemas as read, which the engine plans from. */
@@ -127,8 +134,9 @@ export type PlanEntry =
   /** A table's setting in the config file that the schema contradicts, which the run refuses. */
   | ({ readonly kind: "bad-setting"; readonly name: string } & SettingProblem);
 
-export function planTables(input: PlanInput): PlanEntry[] {
-  const tables = new Map(input.tables.map((t) => [t.name.toLowerCase(), t]));
+export function planTables(given: PlanInput): PlanEntry[] {
+  const tables = new Map(given.tables.map((t) => [t.name.toLowerCase(), t]));
+  const input = { ...given, types: typesOfTables(given.types, tables) };
   const types = new Map(input.types.map((t) => [t.name.toLowerCase(), t]));
   const names = new Set([...tables.keys(), ...types.keys(), ...input.include.map((n) => n.toLowerCase())]);
   const include = new Set(input.include.map((n) => n.toLowerCase()));
@@ -160,6 +168,20 @@ export function planTables(input: PlanInput): PlanEntry[] {
     ...unmatchedColumns(input, selectedTables),
     ...entries,
   ];
+}
+
+/**
+ * The types to plan with: an alias named as a table's index replaces the indices behind it where that
+ * table exists, and a type that only refuses a table is kept only for one (TypeInput).
+ */
+function typesOfTables(types: readonly TypeInput[], tables: ReadonlyMap<string, TableInput>): TypeInput[] {
+  const ofTable = (type: TypeInput): boolean => tables.has(type.name.toLowerCase());
+  const behind = new Set(
+    types.filter((t) => t.aliasOf !== undefined && ofTable(t)).flatMap((t) => t.aliasOf ?? []),
+  );
+  return types.filter((type) =>
+    type.aliasOf !== undefined || type.refusal !== undefined ? ofTable(type) : !behind.has(type.index),
+  );
 }
 
 /** Every table's settings checked against its schema, selected or not: a typo is a typo either way. */

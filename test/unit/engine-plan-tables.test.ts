@@ -223,4 +223,32 @@ describe("planTables", () => {
       { kind: "refuse", name: "events", reason: "app-events is an alias over 2 indices" },
     ]);
   });
+
+  it("takes an alias named as a table's index for that table, and the index behind it for no type", () => {
+    const alias = { ...type("users"), aliasOf: ["app-users-v2"] };
+    const behind = { ...type("users-v2"), index: "app-users-v2" };
+    const entries = planTables(input({ tables: [table("users")], types: [alias, behind] }));
+    assert.deepEqual(
+      entries.map((e) => (e.kind === "sync" ? [e.plan.table, e.plan.es.index, e.createIndex] : e.kind)),
+      [["users", "app-users", false]],
+    );
+  });
+
+  it("leaves out an alias no table is named by, and what only refuses a missing table", () => {
+    const grouping = { ...type("all"), aliasOf: ["app-orders", "app-users"], refusal: "an alias over 2" };
+    const closed = { ...type("old"), refusal: "index app-old is closed" };
+    const entries = planTables(
+      input({
+        tables: [table("users"), table("orders")],
+        types: [grouping, closed, type("users"), type("orders")],
+      }),
+    );
+    assert.deepEqual(
+      entries.map((e) => (e.kind === "sync" ? [e.plan.table, e.plan.es.index] : [e.kind])),
+      [
+        ["orders", "app-orders"],
+        ["users", "app-users"],
+      ],
+    );
+  });
 });

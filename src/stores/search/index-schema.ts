@@ -17,6 +17,8 @@ export interface EsType {
   readonly timestamp: { readonly precision: VersionPrecision } | { readonly problem: string };
   /** Why the table cannot be synced with this index until the user changes it (TypeInput.refusal). */
   readonly refusal?: string;
+  /** The indices behind `index` when it is an alias (TypeInput.aliasOf). */
+  readonly aliasOf?: readonly string[];
 }
 
 export interface TimestampField {
@@ -64,13 +66,12 @@ export async function discoverTypes(
     ]);
     const claimed = new Set(configured.flatMap((c) => c.concrete));
     const types: EsType[] = configured.map((c) => c.type);
-    // An alias with a table's index name is that table's index, as Elasticsearch users make one
-    // (`<index>-users` over a reindexed `<index>-users-v2`), and the indices behind it are no types
-    // of their own.
+    // An alias with a table's index name may be that table's index, as Elasticsearch users make one
+    // (`<index>-users` over a reindexed `<index>-users-v2`). Only the plan knows the tables, and
+    // decides (TypeInput.aliasOf): an alias may as well group tables' indices.
     for (const [alias, behind] of Object.entries(aliases)) {
       const name = typeOfIndex(layout, alias);
       if (name === undefined || overrides.indices.has(name.toLowerCase())) continue;
-      for (const index of behind) claimed.add(index);
       const properties = indices[behind[0] ?? ""] ?? {};
       const refusal = behind.length > 1 ? aliasRefusal(name, alias, behind) : undefined;
       const timestamp = timestampPrecision(properties, fieldOf(name));
@@ -79,14 +80,15 @@ export async function discoverTypes(
         index: alias,
         properties,
         timestamp,
+        aliasOf: behind,
         ...(refusal === undefined ? {} : { refusal }),
       });
     }
-    // A closed index (for maintenance, say) is still the table's: it is refused, not created anew.
+    // A closed index (for maintenance, say) is still its table's: the table is refused, and its index
+    // not created anew.
     for (const index of closed) {
       const name = typeOfIndex(layout, index);
       if (name === undefined || claimed.has(index) || overrides.indices.has(name.toLowerCase())) continue;
-      claimed.add(index);
       const refusal =
         `index ${index} is closed, so it can be neither read nor written: open it (POST ${index}/_open), ` +
         "and the next run syncs the table. Until then the checkpoint stays (leave the table out with " +
