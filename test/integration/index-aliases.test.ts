@@ -5,6 +5,9 @@
 // is, and an alias over several is refused for that table alone, with what to do. An alias no table
 // is named by (one grouping indices for searches) is left alone.
 import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
@@ -89,5 +92,24 @@ describe("a table's index that is an alias", () => {
     assert.equal(tableStats(summary, "users", "to-cassandra")["written"], 1);
     const row = await h.cassandra.execute(`SELECT n FROM ${h.keyspace}.users WHERE id = ?`, [id], PREPARED);
     assert.equal(row.rows[0]?.get("n"), 2);
+  });
+
+  it("refuses a table whose index setting names an alias over several indices", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "index-aliases-"));
+    try {
+      const settings = join(dir, "synced.yaml");
+      await writeFile(settings, `tables:\n  plain:\n    index: ${h.index}-everything\n`);
+      const { code, summary } = await h.run(["--config", settings, "-b", "0", "--tables", "plain"]);
+      assert.equal(code, EXIT.failure, JSON.stringify(summary));
+      const refused = summary["refused"] as { name: string; reason: string }[];
+      assert.deepEqual(
+        refused.map((r) => r.name),
+        ["plain"],
+      );
+      assert.match(refused[0]?.reason ?? "", new RegExp(`${h.index}-everything is an alias over 2 indices`));
+      assert.match(refused[0]?.reason ?? "", /Name one index in the config file's tables\.plain\.index/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -146,7 +146,7 @@ async function configuredTypes(
       }
       const properties = Object.values(mapping)[0] ?? {};
       const concrete = Object.keys(mapping).sort();
-      const refusal = concrete.length > 1 ? aliasRefusal(table, index, concrete) : undefined;
+      const refusal = concrete.length > 1 ? aliasRefusal(table, index, concrete, true) : undefined;
       const type: EsType = {
         name: table,
         index,
@@ -164,13 +164,15 @@ async function configuredTypes(
  * Why a table cannot live in an alias over several indices (a rollover alias, an index per month):
  * a lookup by id and a conditional write each name one index, and the document may be in any of them.
  */
-function aliasRefusal(table: string, alias: string, indices: readonly string[]): string {
+function aliasRefusal(table: string, alias: string, indices: readonly string[], configured = false): string {
+  const setting = `the config file's tables.${table}.index`;
+  const fix = configured ? `Name one index in ${setting}` : `Give the table an index of its own (${setting})`;
   return (
     `${alias} is an alias over ${indices.length} indices (${indices.join(", ")}): synced looks each ` +
     "document up by id and writes it back conditionally in one index per table, which an alias over " +
-    `several cannot take. Give the table an index of its own (the config file's tables.${table}.index), ` +
-    "or point the alias at one index. The table is not synced until then, and the checkpoint stays " +
-    "(leave the table out with --exclude-tables to let it move)."
+    `several cannot take. ${fix}, or point the alias at one ` +
+    "index. The table is not synced until then, and the checkpoint stays (leave the table out with " +
+    "--exclude-tables to let it move)."
   );
 }
 
