@@ -77,6 +77,11 @@ describe("OpenSearch requests", () => {
       path: "/app-*/_mapping",
       querystring: { expand_wildcards: "closed", allow_no_indices: true },
     });
+    assert.deepEqual(restCalls.sourcelessIndices("app-*"), {
+      method: "GET",
+      path: "/app-*/_mapping",
+      querystring: { expand_wildcards: "open", allow_no_indices: true, filter_path: "*.mappings._source" },
+    });
     assert.deepEqual(restCalls.readAliases("app-*"), {
       method: "GET",
       path: "/_alias/app-*",

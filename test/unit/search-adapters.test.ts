@@ -8,7 +8,12 @@ import type { Client as EsClient } from "@elastic/elasticsearch";
 import type { Client as OsClient } from "@opensearch-project/opensearch";
 import { ElasticsearchClient } from "../../src/stores/elasticsearch/elasticsearch-client.js";
 import { OpenSearchClient } from "../../src/stores/opensearch/opensearch-client.js";
-import { indicesByAlias, type BulkLine, type ScanView } from "../../src/stores/search/search-client.js";
+import {
+  indicesByAlias,
+  withoutSource,
+  type BulkLine,
+  type ScanView,
+} from "../../src/stores/search/search-client.js";
 
 const query = { term: { kind: "x" } };
 const hits = [
@@ -51,6 +56,17 @@ function fakeOpenSearch(seen: { bulkBody?: unknown; body?: unknown }): OsClient 
 }
 
 describe("the search adapters", () => {
+  it("read the indices that keep no _source from a mapping answer filtered to it", () => {
+    const answer = {
+      "app-lean": { mappings: { _source: { enabled: false } } },
+      "app-kept": { mappings: { _source: { enabled: true } } },
+      "app-filtered": { mappings: { _source: { enabled: undefined } } },
+      "app-a-lean": { mappings: { _source: { enabled: false } } },
+    };
+    assert.deepEqual(withoutSource(answer), ["app-a-lean", "app-lean"]);
+    assert.deepEqual(withoutSource({}), []);
+  });
+
   it("turn an alias answer around: each alias with the indices it names, in name order", () => {
     const answer = {
       "app-events-2026-02": { aliases: { "app-events": {} } },

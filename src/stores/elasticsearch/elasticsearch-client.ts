@@ -26,7 +26,7 @@ import type {
   SearchResult,
   SliceSplit,
 } from "../search/search-client.js";
-import { BULK_RESULT_FIELDS, indicesByAlias } from "../search/search-client.js";
+import { BULK_RESULT_FIELDS, indicesByAlias, withoutSource } from "../search/search-client.js";
 import { fromElasticsearchError } from "./elasticsearch-errors.js";
 import { clearScrolls, readScrollPage, ScrollPosition, ScrollView } from "./scroll-view.js";
 
@@ -243,6 +243,16 @@ export class ElasticsearchClient implements SearchClient {
   async closedIndices(pattern: string): Promise<readonly string[]> {
     const closed = { index: pattern, expand_wildcards: "closed", allow_no_indices: true } as const;
     return Object.keys(await edge(this.#client.indices.getMapping(closed)));
+  }
+
+  async sourcelessIndices(pattern: string): Promise<readonly string[]> {
+    const request = {
+      index: pattern,
+      expand_wildcards: "open",
+      allow_no_indices: true,
+      filter_path: "*.mappings._source",
+    } as const;
+    return withoutSource(await edge(this.#client.indices.getMapping(request)));
   }
 
   async addFields(request: { index: string; properties: FieldMappings }): Promise<void> {

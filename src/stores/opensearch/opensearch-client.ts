@@ -23,7 +23,7 @@ import type {
   SearchRequest,
   SearchResult,
 } from "../search/search-client.js";
-import { indicesByAlias } from "../search/search-client.js";
+import { indicesByAlias, withoutSource } from "../search/search-client.js";
 import { fromOpenSearch } from "./mappings.js";
 import { fromOpenSearchError } from "./opensearch-errors.js";
 import { restCalls, type RestCall } from "./rest-calls.js";
@@ -143,6 +143,14 @@ export class OpenSearchClient implements SearchClient {
 
   async closedIndices(pattern: string): Promise<readonly string[]> {
     return Object.keys(await this.#send<Record<string, unknown>>(restCalls.closedIndices(pattern)));
+  }
+
+  async sourcelessIndices(pattern: string): Promise<readonly string[]> {
+    return withoutSource(
+      await this.#send<Record<string, { mappings?: { _source?: { enabled?: unknown } } }>>(
+        restCalls.sourcelessIndices(pattern),
+      ),
+    );
   }
 
   async addFields(request: { index: string; properties: FieldMappings }): Promise<void> {

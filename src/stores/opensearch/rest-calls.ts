@@ -108,6 +108,11 @@ export const restCalls = {
     path: `/${segment(pattern)}/_mapping`,
     querystring: { expand_wildcards: "closed", allow_no_indices: true },
   }),
+  sourcelessIndices: (pattern: string): RestCall => ({
+    method: "GET",
+    path: `/${segment(pattern)}/_mapping`,
+    querystring: { expand_wildcards: "open", allow_no_indices: true, filter_path: "*.mappings._source" },
+  }),
   readAliases: (pattern: string): RestCall => ({
     method: "GET",
     path: `/_alias/${segment(pattern)}`,

@@ -58,12 +58,17 @@ export async function discoverTypes(
   const fieldOf = (type: string): string =>
     overrides.timestampFields.get(type.toLowerCase()) ?? timestampField;
   if (layout.layout === "index-per-table") {
-    const [indices, aliases, closed, configured] = await Promise.all([
+    const [indices, aliases, closed, sourceless, configured] = await Promise.all([
       client.readMappings({ index: `${layout.index}-*`, pattern: true }),
       client.readAliases(`${layout.index}-*`),
       client.closedIndices(`${layout.index}-*`),
+      client.sourcelessIndices(`${layout.index}-*`),
       configuredTypes(client, overrides.indices, fieldOf),
     ]);
+    const noSource = (table: string, behind: readonly string[]): string | undefined => {
+      const index = behind.find((i) => sourceless.includes(i));
+      return index === undefined ? undefined : sourceRefusal(table, index);
+    };
     const claimed = new Set(configured.flatMap((c) => c.concrete));
     const types: EsType[] = configured.map((c) => c.type);
     // An alias with a table's index name may be that table's index, as Elasticsearch users make one
@@ -73,7 +78,7 @@ export async function discoverTypes(
       const name = typeOfIndex(layout, alias);
       if (name === undefined || overrides.indices.has(name.toLowerCase())) continue;
       const properties = indices[behind[0] ?? ""] ?? {};
-      const refusal = behind.length > 1 ? aliasRefusal(name, alias, behind) : undefined;
+      const refusal = behind.length > 1 ? aliasRefusal(name, alias, behind) : noSource(name, behind);
       const timestamp = timestampPrecision(properties, fieldOf(name));
       types.push({
         name,
@@ -101,13 +106,18 @@ export async function discoverTypes(
       // An index a table's setting names is that table's, whatever its name; and a table mapped to
       // another index has no type in `<index>-<table>`.
       if (claimed.has(index) || overrides.indices.has(name.toLowerCase())) continue;
-      types.push({ name, index, properties, timestamp: timestampPrecision(properties, fieldOf(name)) });
+      const refusal = noSource(name, [index]);
+      const timestamp = timestampPrecision(properties, fieldOf(name));
+      types.push({ name, index, properties, timestamp, ...(refusal === undefined ? {} : { refusal }) });
     }
     return { types, typeQueryField: layout.typeField };
   }
   const exists = await client.indexExists(layout.index);
   if (!exists) return { types: [], typeQueryField: layout.typeField };
-  const mapping = await client.readMappings({ index: layout.index });
+  const [mapping, sourceless] = await Promise.all([
+    client.readMappings({ index: layout.index }),
+    client.sourcelessIndices(layout.index),
+  ]);
   const properties = Object.values(mapping)[0] ?? {};
   const typeQueryField = keywordFieldFor(layout, properties);
   const response = await client.search({
@@ -122,6 +132,7 @@ export async function discoverTypes(
     index: layout.index,
     properties,
     timestamp: timestampPrecision(properties, fieldOf(name)),
+    ...(sourceless[0] === undefined ? {} : { refusal: sourceRefusal(name, sourceless[0]) }),
   }));
   return { types, typeQueryField };
 }
@@ -138,15 +149,24 @@ async function configuredTypes(
   const found = await Promise.all(
     [...indices].map(async ([table, index]) => {
       let mapping;
+      let sourceless;
       try {
-        mapping = await client.readMappings({ index });
+        [mapping, sourceless] = await Promise.all([
+          client.readMappings({ index }),
+          client.sourcelessIndices(index),
+        ]);
       } catch (error) {
         if (isSearchError(error, "index-missing")) return undefined;
         throw error;
       }
       const properties = Object.values(mapping)[0] ?? {};
       const concrete = Object.keys(mapping).sort();
-      const refusal = concrete.length > 1 ? aliasRefusal(table, index, concrete, true) : undefined;
+      const refusal =
+        concrete.length > 1
+          ? aliasRefusal(table, index, concrete, true)
+          : sourceless[0] === undefined
+            ? undefined
+            : sourceRefusal(table, sourceless[0]);
       const type: EsType = {
         name: table,
         index,
@@ -173,6 +193,20 @@ function aliasRefusal(table: string, alias: string, indices: readonly string[], 
     `several cannot take. ${fix}, or point the alias at one ` +
     "index. The table is not synced until then, and the checkpoint stays (leave the table out with " +
     "--exclude-tables to let it move)."
+  );
+}
+
+/**
+ * Why a table cannot live in an index that keeps no `_source` (made so to save disk): its documents
+ * cannot be read back, to compare them or to copy them, and cannot be reindexed either.
+ */
+function sourceRefusal(table: string, index: string): string {
+  return (
+    `index ${index} keeps no _source (its mapping has "_source": {"enabled": false}), so synced cannot ` +
+    "read its documents back, to compare them or to copy them to Cassandra, and no reindex can recover " +
+    `them. Give the table a new index (the config file's tables.${table}.index: synced creates it with ` +
+    "_source and copies the table whole). The table is not synced until then, and the checkpoint stays " +
+    "(leave the table out with --exclude-tables to let it move)."
   );
 }
 

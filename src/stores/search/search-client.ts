@@ -182,6 +182,18 @@ export interface BulkResult {
  * each item (its index, version, result and shard counts) is neither sent nor parsed: the answer to
  * a thousand `create` actions is half the text.
  */
+/** `GET <pattern>/_mapping`'s answer filtered to `_source`: the indices whose `_source` is disabled. */
+export function withoutSource(
+  answer: Readonly<
+    Record<string, { readonly mappings?: { readonly _source?: { readonly enabled?: unknown } } }>
+  >,
+): string[] {
+  return Object.entries(answer)
+    .filter(([, { mappings }]) => mappings?._source?.enabled === false)
+    .map(([index]) => index)
+    .sort();
+}
+
 /** `GET _alias/<pattern>`'s answer, by index, turned around: the indices each alias names. */
 export function indicesByAlias(
   answer: Readonly<Record<string, { readonly aliases?: Readonly<Record<string, unknown>> }>>,
@@ -282,6 +294,8 @@ export interface SearchClient {
   readAliases(pattern: string): Promise<Readonly<Record<string, readonly string[]>>>;
   /** The closed indices whose names match the wildcard `pattern`. */
   closedIndices(pattern: string): Promise<readonly string[]>;
+  /** The open indices `pattern` names (a name or a wildcard pattern) whose mapping keeps no `_source`. */
+  sourcelessIndices(pattern: string): Promise<readonly string[]>;
   /** Maps fields an index does not have yet; a field already mapped keeps its mapping or is refused. */
   addFields(request: { readonly index: string; readonly properties: FieldMappings }): Promise<void>;
 
