@@ -9,16 +9,13 @@
 // Such a table is refused before its index is made, naming each column and the fix: otherwise the
 // cluster refuses the index and the whole run fails, or refuses every document.
 import { keyColumns } from "../core/table-key.js";
+import { fieldOf } from "../core/column-field.js";
 import type { TablePlan } from "./table-plan.js";
 
 interface Field {
   readonly field: string;
   /** What writes it: a column, or the type field of the type-field layout. */
   readonly owner: string;
-}
-
-function fieldOf(plan: TablePlan, column: string): string {
-  return plan.fields?.get(column) ?? column;
 }
 
 function fields(plan: TablePlan): Field[] {

@@ -5,6 +5,7 @@ import { fieldTypeConflict } from "../core/field-compatibility.js";
 import type { Layout } from "../core/layout.js";
 import { keyColumns } from "../core/table-key.js";
 import { formatCqlType, type CqlType } from "../core/cql-type.js";
+import { fieldOf } from "../core/column-field.js";
 import type { Column, TablePlan } from "./table-plan.js";
 
 /** A top-level field of an index's mapping, as the schema gateway read it. */
@@ -30,10 +31,6 @@ export interface SchemaDrift {
    * document holds any more, so the documents are asked before a column is made for one.
    */
   readonly unmapped: readonly UnmappedField[];
-}
-
-function fieldOf(plan: TablePlan, column: string): string {
-  return plan.fields?.get(column) ?? column;
 }
 
 /**

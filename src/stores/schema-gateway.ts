@@ -16,7 +16,7 @@ import { searchFailure } from "./search/search-failure.js";
 import { SearchError } from "./search/search-error.js";
 import { idPrefixForTable, indexForTable, type LayoutSettings } from "./search/index-layout.js";
 import { discoverTypes, ensureTableIndex, type TableOverrides } from "./search/index-schema.js";
-import { fieldOf } from "./search/document-fields.js";
+import { fieldOf } from "../core/column-field.js";
 import { settingsOf, tableColumnNames, type TableSettings } from "../core/table-settings.js";
 import { formatCqlType, formatCreateType, type UdtType } from "../core/cql-type.js";
 import { quoteIdentifier } from "../core/cql-identifier.js";

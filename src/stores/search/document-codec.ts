@@ -11,7 +11,8 @@ import { formatEsTimestamp, parseEsTimestamp } from "./timestamps.js";
 import type { StoredDocument } from "./search-client.js";
 import { isUuidKey } from "../../core/table-key.js";
 import { idFromFields, keyFields } from "../values/key-codec.js";
-import { documentFields, fieldOf, setField } from "./document-fields.js";
+import { documentFields, setField } from "./document-fields.js";
+import { fieldOf } from "../../core/column-field.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -4,6 +4,7 @@
 import type { JsonValue } from "../../core/json-value.js";
 import { keyColumns } from "../../core/table-key.js";
 import type { Column, TablePlan } from "../../reconcile/table-plan.js";
+import { fieldOf } from "../../core/column-field.js";
 
 export interface DocumentFields {
   readonly timestamp: string;
@@ -15,11 +16,6 @@ export interface DocumentFields {
   readonly owned: ReadonlySet<string>;
   /** Whether a field that synced does not own is left alone rather than refused. */
   readonly isForeign: (field: string) => boolean;
-}
-
-/** A column's field in the plan's documents. */
-export function fieldOf(plan: TablePlan, column: string): string {
-  return plan.fields?.get(column) ?? column;
 }
 
 const byPlan = new WeakMap<TablePlan, DocumentFields>();
