@@ -77,7 +77,7 @@ describe("OpenSearch requests", () => {
       path: "/app-*/_mapping",
       querystring: { expand_wildcards: "closed", allow_no_indices: true },
     });
-    assert.deepEqual(restCalls.sourcelessIndices("app-*"), {
+    assert.deepEqual(restCalls.sourceGaps("app-*"), {
       method: "GET",
       path: "/app-*/_mapping",
       querystring: { expand_wildcards: "open", allow_no_indices: true, filter_path: "*.mappings._source" },

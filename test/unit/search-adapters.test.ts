@@ -10,7 +10,7 @@ import { ElasticsearchClient } from "../../src/stores/elasticsearch/elasticsearc
 import { OpenSearchClient } from "../../src/stores/opensearch/opensearch-client.js";
 import {
   indicesByAlias,
-  withoutSource,
+  sourceGaps,
   type BulkLine,
   type ScanView,
 } from "../../src/stores/search/search-client.js";
@@ -56,15 +56,22 @@ function fakeOpenSearch(seen: { bulkBody?: unknown; body?: unknown }): OsClient 
 }
 
 describe("the search adapters", () => {
-  it("read the indices that keep no _source from a mapping answer filtered to it", () => {
+  it("read the indices that do not keep _source whole from a mapping answer filtered to it", () => {
     const answer = {
       "app-lean": { mappings: { _source: { enabled: false } } },
       "app-kept": { mappings: { _source: { enabled: true } } },
-      "app-filtered": { mappings: { _source: { enabled: undefined } } },
+      "app-default": { mappings: {} },
+      "app-trimmed": { mappings: { _source: { excludes: ["bio", "blob.*"] } } },
+      "app-picked": { mappings: { _source: { includes: ["id"], excludes: [] } } },
       "app-a-lean": { mappings: { _source: { enabled: false } } },
     };
-    assert.deepEqual(withoutSource(answer), ["app-a-lean", "app-lean"]);
-    assert.deepEqual(withoutSource({}), []);
+    assert.deepEqual(sourceGaps(answer), [
+      { index: "app-a-lean", disabled: true, includes: [], excludes: [] },
+      { index: "app-lean", disabled: true, includes: [], excludes: [] },
+      { index: "app-picked", disabled: false, includes: ["id"], excludes: [] },
+      { index: "app-trimmed", disabled: false, includes: [], excludes: ["bio", "blob.*"] },
+    ]);
+    assert.deepEqual(sourceGaps({}), []);
   });
 
   it("turn an alias answer around: each alias with the indices it names, in name order", () => {

@@ -24,9 +24,10 @@ import type {
   SearchClient,
   SearchRequest,
   SearchResult,
+  SourceGap,
   SliceSplit,
 } from "../search/search-client.js";
-import { BULK_RESULT_FIELDS, indicesByAlias, withoutSource } from "../search/search-client.js";
+import { BULK_RESULT_FIELDS, indicesByAlias, sourceGaps } from "../search/search-client.js";
 import { fromElasticsearchError } from "./elasticsearch-errors.js";
 import { clearScrolls, readScrollPage, ScrollPosition, ScrollView } from "./scroll-view.js";
 
@@ -245,14 +246,14 @@ export class ElasticsearchClient implements SearchClient {
     return Object.keys(await edge(this.#client.indices.getMapping(closed)));
   }
 
-  async sourcelessIndices(pattern: string): Promise<readonly string[]> {
+  async sourceGaps(pattern: string): Promise<readonly SourceGap[]> {
     const request = {
       index: pattern,
       expand_wildcards: "open",
       allow_no_indices: true,
       filter_path: "*.mappings._source",
     } as const;
-    return withoutSource(await edge(this.#client.indices.getMapping(request)));
+    return sourceGaps(await edge(this.#client.indices.getMapping(request)));
   }
 
   async addFields(request: { index: string; properties: FieldMappings }): Promise<void> {

@@ -22,8 +22,9 @@ import type {
   SearchClient,
   SearchRequest,
   SearchResult,
+  SourceGap,
 } from "../search/search-client.js";
-import { indicesByAlias, withoutSource } from "../search/search-client.js";
+import { indicesByAlias, sourceGaps } from "../search/search-client.js";
 import { fromOpenSearch } from "./mappings.js";
 import { fromOpenSearchError } from "./opensearch-errors.js";
 import { restCalls, type RestCall } from "./rest-calls.js";
@@ -145,12 +146,8 @@ export class OpenSearchClient implements SearchClient {
     return Object.keys(await this.#send<Record<string, unknown>>(restCalls.closedIndices(pattern)));
   }
 
-  async sourcelessIndices(pattern: string): Promise<readonly string[]> {
-    return withoutSource(
-      await this.#send<Record<string, { mappings?: { _source?: { enabled?: unknown } } }>>(
-        restCalls.sourcelessIndices(pattern),
-      ),
-    );
+  async sourceGaps(pattern: string): Promise<readonly SourceGap[]> {
+    return sourceGaps(await this.#send<Parameters<typeof sourceGaps>[0]>(restCalls.sourceGaps(pattern)));
   }
 
   async addFields(request: { index: string; properties: FieldMappings }): Promise<void> {

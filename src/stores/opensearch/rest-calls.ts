@@ -108,7 +108,7 @@ export const restCalls = {
     path: `/${segment(pattern)}/_mapping`,
     querystring: { expand_wildcards: "closed", allow_no_indices: true },
   }),
-  sourcelessIndices: (pattern: string): RestCall => ({
+  sourceGaps: (pattern: string): RestCall => ({
     method: "GET",
     path: `/${segment(pattern)}/_mapping`,
     querystring: { expand_wildcards: "open", allow_no_indices: true, filter_path: "*.mappings._source" },

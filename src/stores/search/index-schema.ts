@@ -1,6 +1,6 @@
 // Finds the types an index (or alias) holds and creates what is missing: an index with a mapping
 // derived from the CQL schema, with `date_nanos` for the timestamp so microseconds survive.
-import type { SearchClient } from "./search-client.js";
+import type { SearchClient, SourceGap } from "./search-client.js";
 import type { FieldMapping, FieldMappings, IndexMapping } from "./mapping.js";
 import type { Column } from "../../reconcile/table-plan.js";
 import type { VersionPrecision } from "../../core/version.js";
@@ -58,16 +58,16 @@ export async function discoverTypes(
   const fieldOf = (type: string): string =>
     overrides.timestampFields.get(type.toLowerCase()) ?? timestampField;
   if (layout.layout === "index-per-table") {
-    const [indices, aliases, closed, sourceless, configured] = await Promise.all([
+    const [indices, aliases, closed, gaps, configured] = await Promise.all([
       client.readMappings({ index: `${layout.index}-*`, pattern: true }),
       client.readAliases(`${layout.index}-*`),
       client.closedIndices(`${layout.index}-*`),
-      client.sourcelessIndices(`${layout.index}-*`),
+      client.sourceGaps(`${layout.index}-*`),
       configuredTypes(client, overrides.indices, fieldOf),
     ]);
     const noSource = (table: string, behind: readonly string[]): string | undefined => {
-      const index = behind.find((i) => sourceless.includes(i));
-      return index === undefined ? undefined : sourceRefusal(table, index);
+      const gap = gaps.find((g) => behind.includes(g.index));
+      return gap === undefined ? undefined : sourceRefusal(table, gap);
     };
     const claimed = new Set(configured.flatMap((c) => c.concrete));
     const types: EsType[] = configured.map((c) => c.type);
@@ -114,9 +114,9 @@ export async function discoverTypes(
   }
   const exists = await client.indexExists(layout.index);
   if (!exists) return { types: [], typeQueryField: layout.typeField };
-  const [mapping, sourceless] = await Promise.all([
+  const [mapping, gaps] = await Promise.all([
     client.readMappings({ index: layout.index }),
-    client.sourcelessIndices(layout.index),
+    client.sourceGaps(layout.index),
   ]);
   const properties = Object.values(mapping)[0] ?? {};
   const typeQueryField = keywordFieldFor(layout, properties);
@@ -132,7 +132,7 @@ export async function discoverTypes(
     index: layout.index,
     properties,
     timestamp: timestampPrecision(properties, fieldOf(name)),
-    ...(sourceless[0] === undefined ? {} : { refusal: sourceRefusal(name, sourceless[0]) }),
+    ...(gaps[0] === undefined ? {} : { refusal: sourceRefusal(name, gaps[0]) }),
   }));
   return { types, typeQueryField };
 }
@@ -149,12 +149,9 @@ async function configuredTypes(
   const found = await Promise.all(
     [...indices].map(async ([table, index]) => {
       let mapping;
-      let sourceless;
+      let gaps;
       try {
-        [mapping, sourceless] = await Promise.all([
-          client.readMappings({ index }),
-          client.sourcelessIndices(index),
-        ]);
+        [mapping, gaps] = await Promise.all([client.readMappings({ index }), client.sourceGaps(index)]);
       } catch (error) {
         if (isSearchError(error, "index-missing")) return undefined;
         throw error;
@@ -164,9 +161,9 @@ async function configuredTypes(
       const refusal =
         concrete.length > 1
           ? aliasRefusal(table, index, concrete, true)
-          : sourceless[0] === undefined
+          : gaps[0] === undefined
             ? undefined
-            : sourceRefusal(table, sourceless[0]);
+            : sourceRefusal(table, gaps[0]);
       const type: EsType = {
         name: table,
         index,
@@ -197,16 +194,28 @@ function aliasRefusal(table: string, alias: string, indices: readonly string[], 
 }
 
 /**
- * Why a table cannot live in an index that keeps no `_source` (made so to save disk): its documents
- * cannot be read back, to compare them or to copy them, and cannot be reindexed either.
+ * Why a table cannot live in an index that does not keep `_source` whole (made so to save disk):
+ * synced reads documents back from it, to compare them and to copy them to Cassandra. With nothing
+ * kept, no document can be read; with fields left out, every document reads as differing from its
+ * row at the same version, and the tie-break would either rewrite it on every run or clear the column
+ * in the row. Neither can be mended in place, as no reindex recovers what `_source` never kept.
  */
-function sourceRefusal(table: string, index: string): string {
+function sourceRefusal(table: string, gap: SourceGap): string {
+  const quoted = (patterns: readonly string[]): string => patterns.map((p) => JSON.stringify(p)).join(", ");
+  const limits = [
+    ...(gap.includes.length > 0 ? [`"includes": [${quoted(gap.includes)}]`] : []),
+    ...(gap.excludes.length > 0 ? [`"excludes": [${quoted(gap.excludes)}]`] : []),
+  ];
+  const what = gap.disabled
+    ? `keeps no _source (its mapping has "_source": {"enabled": false}), so synced cannot read its ` +
+      "documents back, to compare them or to copy them to Cassandra, and no reindex can recover them"
+    : `leaves fields out of _source (its mapping has "_source": {${limits.join(", ")}}), so its ` +
+      "documents read back without them: each would differ from its row on every run, and a run could " +
+      "clear those columns in Cassandra, or drop such fields from documents another application wrote";
   return (
-    `index ${index} keeps no _source (its mapping has "_source": {"enabled": false}), so synced cannot ` +
-    "read its documents back, to compare them or to copy them to Cassandra, and no reindex can recover " +
-    `them. Give the table a new index (the config file's tables.${table}.index: synced creates it with ` +
-    "_source and copies the table whole). The table is not synced until then, and the checkpoint stays " +
-    "(leave the table out with --exclude-tables to let it move)."
+    `index ${gap.index} ${what}. Give the table a new index (the config file's tables.${table}.index: ` +
+    "synced creates it with _source whole and copies the table into it). The table is not synced until " +
+    "then, and the checkpoint stays (leave the table out with --exclude-tables to let it move)."
   );
 }
 

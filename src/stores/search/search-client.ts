@@ -182,16 +182,43 @@ export interface BulkResult {
  * each item (its index, version, result and shard counts) is neither sent nor parsed: the answer to
  * a thousand `create` actions is half the text.
  */
-/** `GET <pattern>/_mapping`'s answer filtered to `_source`: the indices whose `_source` is disabled. */
-export function withoutSource(
-  answer: Readonly<
-    Record<string, { readonly mappings?: { readonly _source?: { readonly enabled?: unknown } } }>
-  >,
-): string[] {
+/**
+ * An index whose `_source` does not keep each document whole, as its mapping says: synced reads
+ * documents back from `_source`, to compare them and to copy them to Cassandra.
+ */
+export interface SourceGap {
+  readonly index: string;
+  /** `"enabled": false`: nothing of a document can be read back. */
+  readonly disabled: boolean;
+  /** The `includes` patterns: only fields they match are kept (empty: no such limit). */
+  readonly includes: readonly string[];
+  /** The `excludes` patterns: fields they match are left out. */
+  readonly excludes: readonly string[];
+}
+
+interface SourceMapping {
+  readonly enabled?: unknown;
+  readonly includes?: unknown;
+  readonly excludes?: unknown;
+}
+
+function patterns(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
+}
+
+/** `GET <pattern>/_mapping`'s answer filtered to `_source`: the indices that do not keep it whole. */
+export function sourceGaps(
+  answer: Readonly<Record<string, { readonly mappings?: { readonly _source?: SourceMapping } }>>,
+): SourceGap[] {
   return Object.entries(answer)
-    .filter(([, { mappings }]) => mappings?._source?.enabled === false)
-    .map(([index]) => index)
-    .sort();
+    .map(([index, { mappings }]) => ({
+      index,
+      disabled: mappings?._source?.enabled === false,
+      includes: patterns(mappings?._source?.includes),
+      excludes: patterns(mappings?._source?.excludes),
+    }))
+    .filter((gap) => gap.disabled || gap.includes.length > 0 || gap.excludes.length > 0)
+    .sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0));
 }
 
 /** `GET _alias/<pattern>`'s answer, by index, turned around: the indices each alias names. */
@@ -294,8 +321,11 @@ export interface SearchClient {
   readAliases(pattern: string): Promise<Readonly<Record<string, readonly string[]>>>;
   /** The closed indices whose names match the wildcard `pattern`. */
   closedIndices(pattern: string): Promise<readonly string[]>;
-  /** The open indices `pattern` names (a name or a wildcard pattern) whose mapping keeps no `_source`. */
-  sourcelessIndices(pattern: string): Promise<readonly string[]>;
+  /**
+   * The open indices `pattern` names (a name or a wildcard pattern) whose mapping does not keep
+   * `_source` whole: disabled, or with fields left out.
+   */
+  sourceGaps(pattern: string): Promise<readonly SourceGap[]>;
   /** Maps fields an index does not have yet; a field already mapped keeps its mapping or is refused. */
   addFields(request: { readonly index: string; readonly properties: FieldMappings }): Promise<void>;
 
