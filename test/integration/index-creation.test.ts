@@ -5,6 +5,9 @@
 // whose index was closed for maintenance was taken for a table without one: synced tried to create
 // it, and the whole run failed on "already exists".
 import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { Harness } from "../support/harness.js";
@@ -78,5 +81,62 @@ describe("an index the cluster refuses to create", () => {
       tables.some((t) => t.table === "open"),
       JSON.stringify(tables),
     );
+  });
+
+  // A table's `index` setting names its index whatever its name, so the closed index is not one the
+  // layout's pattern finds; tried as an operator would, the run failed on the cluster's
+  // index_closed_exception instead of refusing the table.
+  it("refuses a table whose index setting names a closed index, or an alias over one", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.named (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.aliased (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    for (const table of ["named", "aliased"]) {
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, n) VALUES (uuid(), toTimestamp(now()), 1)`,
+      );
+    }
+    const shut = `${h.index}-elsewhere`;
+    await h.es.indices.create({
+      index: shut,
+      aliases: { [`${h.index}-pointer`]: {} },
+      mappings: {
+        properties: { id: { type: "keyword" }, tmstmp: { type: "date_nanos" }, n: { type: "integer" } },
+      },
+    });
+    await h.es.indices.close({ index: shut });
+    const dir = await mkdtemp(join(tmpdir(), "index-creation-"));
+    try {
+      const settings = join(dir, "synced.yaml");
+      await writeFile(
+        settings,
+        `tables:\n  named:\n    index: ${shut}\n  aliased:\n    index: ${h.index}-pointer\n`,
+      );
+      const { code, summary } = await h.run([
+        "--config",
+        settings,
+        "-b",
+        "0",
+        "--tables",
+        "named,aliased,open",
+      ]);
+      assert.equal(code, EXIT.failure, JSON.stringify(summary));
+      const refused = summary["refused"] as { name: string; reason: string }[];
+      assert.deepEqual(refused.map((r) => r.name).sort(), ["aliased", "named"]);
+      for (const { reason } of refused) {
+        assert.match(reason, new RegExp(`index ${shut} is closed`));
+        assert.match(reason, new RegExp(`POST ${shut}/_open`));
+      }
+      assert.deepEqual(summary["createdIndices"], []);
+      const tables = summary["tables"] as { table: string }[];
+      assert.ok(
+        tables.some((t) => t.table === "open"),
+        JSON.stringify(tables),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -94,10 +94,7 @@ export async function discoverTypes(
     for (const index of closed) {
       const name = typeOfIndex(layout, index);
       if (name === undefined || claimed.has(index) || overrides.indices.has(name.toLowerCase())) continue;
-      const refusal =
-        `index ${index} is closed, so it can be neither read nor written: open it (POST ${index}/_open), ` +
-        "and the next run syncs the table. Until then the checkpoint stays (leave the table out with " +
-        "--exclude-tables to let it move).";
+      const refusal = closedRefusal(index);
       types.push({ name, index, properties: {}, timestamp: timestampPrecision({}, fieldOf(name)), refusal });
     }
     for (const [index, properties] of Object.entries(indices)) {
@@ -150,20 +147,30 @@ async function configuredTypes(
     [...indices].map(async ([table, index]) => {
       let mapping;
       let gaps;
+      let near;
       try {
-        [mapping, gaps] = await Promise.all([client.readMappings({ index }), client.sourceGaps(index)]);
+        // A name alone reads as closed whatever its state (wildcards alone are expanded by state), so
+        // the closed indices are those of a pattern from the name, among the ones it names.
+        [mapping, gaps, near] = await Promise.all([
+          client.readMappings({ index }),
+          client.sourceGaps(index),
+          client.closedIndices(`${index}*`),
+        ]);
       } catch (error) {
         if (isSearchError(error, "index-missing")) return undefined;
         throw error;
       }
       const properties = Object.values(mapping)[0] ?? {};
       const concrete = Object.keys(mapping).sort();
+      const closed = concrete.find((i) => near.includes(i));
       const refusal =
         concrete.length > 1
           ? aliasRefusal(table, index, concrete, true)
-          : gaps[0] === undefined
-            ? undefined
-            : sourceRefusal(table, gaps[0]);
+          : closed !== undefined
+            ? closedRefusal(closed)
+            : gaps[0] === undefined
+              ? undefined
+              : sourceRefusal(table, gaps[0]);
       const type: EsType = {
         name: table,
         index,
@@ -175,6 +182,15 @@ async function configuredTypes(
     }),
   );
   return found.filter((f) => f !== undefined);
+}
+
+/** Why a table whose index is closed (for maintenance, say) is not synced, and how it will be. */
+function closedRefusal(index: string): string {
+  return (
+    `index ${index} is closed, so it can be neither read nor written: open it (POST ${index}/_open), ` +
+    "and the next run syncs the table. Until then the checkpoint stays (leave the table out with " +
+    "--exclude-tables to let it move)."
+  );
 }
 
 /**
