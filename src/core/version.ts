@@ -6,6 +6,14 @@ import { ceilDiv, floorDiv, MICROS_PER_MILLI } from "./micros.js";
 /** How finely a store keeps a record's version. */
 export type VersionPrecision = "millisecond" | "microsecond";
 
+/**
+ * What an index's mapping of the timestamp field gives: the precision of its versions, or why it
+ * gives none, with the field and its mapped type (absent: not mapped at all).
+ */
+export type TimestampMapping =
+  | { readonly precision: VersionPrecision }
+  | { readonly problem: string; readonly field: string; readonly mappedAs?: string };
+
 export function coarser(a: VersionPrecision, b: VersionPrecision): VersionPrecision {
   return a === "millisecond" || b === "millisecond" ? "millisecond" : "microsecond";
 }

@@ -5,7 +5,7 @@ import type { DirectionChoice } from "../core/direction.js";
 import type { OptionSource } from "../core/errors.js";
 import type { Layout } from "../core/layout.js";
 import type { Column, ColumnNames, TablePlan } from "./table-plan.js";
-import type { VersionPrecision } from "../core/version.js";
+import type { TimestampMapping } from "../core/version.js";
 import type { TableKey } from "../core/table-key.js";
 import type { TableSettings } from "../core/table-settings.js";
 import { settingSource, tableColumnNames } from "../core/table-settings.js";
@@ -41,7 +41,7 @@ export interface TableInput {
 export interface TypeInput {
   readonly name: string;
   readonly index: string;
-  readonly timestamp: { readonly precision: VersionPrecision } | { readonly problem: string };
+  readonly timestamp: TimestampMapping;
   /**
    * The index's top-level fields, by name, to tell what has drifted from the table since the index was
    * made (schema-drift.ts). Absent: not known, and nothing is judged.
@@ -300,8 +300,9 @@ function planOne(
       `its key is (${keyNames.join(", ")}), not the id column '${input.names.id}' that --id-column names`,
     );
   }
+  // Skipped, the table would let the checkpoint move past its rows, which no later run reads again.
   if (type !== undefined && "problem" in type.timestamp)
-    return skip(`index ${type.index}: ${type.timestamp.problem}`);
+    return { kind: "refuse", name, reason: timestampRefusal(table.name, type.index, type.timestamp) };
   if (type === undefined && input.direction === "to-cassandra") {
     return skip(`no index for ${table.name}, so nothing to copy to Cassandra`);
   }
@@ -339,4 +340,34 @@ function planOne(
   const drift = schemaDrift(plan, table.columns, type.fields);
   const drifted = drift.newFields.length > 0 || drift.unmapped.length > 0;
   return { kind: "sync", plan, createIndex: false, ...(drifted ? { drift } : {}) };
+}
+
+/**
+ * Why a table whose index cannot give versions is refused, and what mends it: a field not mapped yet
+ * can be mapped (the documents that already hold it indexed again), one mapped as another type
+ * cannot be changed, so the table needs a new index.
+ */
+function timestampRefusal(
+  table: string,
+  index: string,
+  timestamp: { readonly field: string; readonly mappedAs?: string },
+): string {
+  const { field, mappedAs } = timestamp;
+  const newIndex =
+    `give the table a new index (the config file's tables.${table}.index: synced creates it and ` +
+    "copies the table into it)";
+  const fix =
+    mappedAs === undefined
+      ? `map the field (PUT ${index}/_mapping {"properties": {"${field}": {"type": "date_nanos"}}}, then ` +
+        `POST ${index}/_update_by_query if documents already hold it), or ${newIndex}`
+      : `a mapped field's type cannot change, so ${newIndex}`;
+  const what =
+    mappedAs === undefined
+      ? `maps no field '${field}'`
+      : `maps field '${field}' as ${mappedAs}, not date or date_nanos`;
+  return (
+    `index ${index} ${what}, which each document's version is read from and each run's range is ` +
+    `searched on. To sync the table, ${fix}. The table is not synced until then, and the checkpoint ` +
+    "stays (leave the table out with --exclude-tables to let it move)."
+  );
 }

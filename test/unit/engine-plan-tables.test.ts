@@ -87,11 +87,39 @@ describe("planTables", () => {
   });
 
   it("skips a type with an unusable timestamp before planning to create its table", () => {
-    const untimed = type("events", { problem: "field 'tmstmp' is not mapped" });
+    const untimed = type("events", { problem: "field 'tmstmp' is not mapped", field: "tmstmp" });
     const entries = planTables(input({ types: [untimed], createTables: true }));
     assert.deepEqual(entries, [
       { kind: "skip", name: "events", reason: "index app-events: field 'tmstmp' is not mapped" },
     ]);
+  });
+
+  it("refuses a table whose index cannot give versions, with the mapping that mends it", () => {
+    const entries = planTables(
+      input({
+        tables: [table("users"), table("events")],
+        types: [
+          type("users", { problem: "field 'tmstmp' is not mapped", field: "tmstmp" }),
+          type("events", { problem: "not a date", field: "tmstmp", mappedAs: "keyword" }),
+        ],
+      }),
+    );
+    assert.deepEqual(
+      entries.map((e) => e.kind),
+      ["refuse", "refuse"],
+    );
+    const reasons = entries.map((e) => (e.kind === "refuse" ? e.reason : ""));
+    assert.match(
+      reasons[0] ?? "",
+      /^index app-events maps field 'tmstmp' as keyword, not date or date_nanos/,
+    );
+    assert.match(reasons[0] ?? "", /tables\.events\.index/);
+    assert.doesNotMatch(reasons[0] ?? "", /_mapping/);
+    assert.match(reasons[1] ?? "", /^index app-users maps no field 'tmstmp'/);
+    assert.match(
+      reasons[1] ?? "",
+      /PUT app-users\/_mapping \{"properties": \{"tmstmp": \{"type": "date_nanos"\}\}\}/,
+    );
   });
 
   it("creates a table for a type only with --create-tables", () => {

@@ -3,7 +3,7 @@
 import type { SearchClient, SourceGap } from "./search-client.js";
 import type { FieldMapping, FieldMappings, IndexMapping } from "./mapping.js";
 import type { Column } from "../../reconcile/table-plan.js";
-import type { VersionPrecision } from "../../core/version.js";
+import type { TimestampMapping } from "../../core/version.js";
 import { ConfigError } from "../../core/errors.js";
 import { esMappingFor } from "../values/es-mapping.js";
 import { typeOfIndex, type LayoutSettings } from "./index-layout.js";
@@ -14,7 +14,7 @@ export interface EsType {
   readonly index: string;
   readonly properties: FieldMappings;
   /** The timestamp field's precision, or why the type cannot be synced. */
-  readonly timestamp: { readonly precision: VersionPrecision } | { readonly problem: string };
+  readonly timestamp: TimestampMapping;
   /** Why the table cannot be synced with this index until the user changes it (TypeInput.refusal). */
   readonly refusal?: string;
   /** The indices behind `index` when it is an alias (TypeInput.aliasOf). */
@@ -27,10 +27,11 @@ export interface TimestampField {
 
 export function timestampPrecision(properties: FieldMappings, field: string): EsType["timestamp"] {
   const mapping = properties[field];
-  if (mapping === undefined) return { problem: `field '${field}' is not mapped` };
+  if (mapping === undefined) return { problem: `field '${field}' is not mapped`, field };
   if (mapping.type === "date_nanos") return { precision: "microsecond" };
   if (mapping.type === "date") return { precision: "millisecond" };
-  return { problem: `field '${field}' is mapped as ${mapping.type ?? "object"}, not date or date_nanos` };
+  const mappedAs = mapping.type ?? "object";
+  return { problem: `field '${field}' is mapped as ${mappedAs}, not date or date_nanos`, field, mappedAs };
 }
 
 export interface Discovery {
