@@ -84,7 +84,7 @@ done
 }
 # The compatibility runs: a representative part of the integration tier (both directions, conflicts,
 # tombstones, layouts, every type, tables of any primary key (frozen key columns too), a table's
-# ingest pipeline and routing, indices behind aliases, closed, refused or without _source, schema
+# ingest pipeline and routing, indices behind aliases, closed, refused or without a whole _source, schema
 # changes, shards sharing out an index, the state and dead-letter backends, verify, requests repeated
 # after their answer was lost) against Elasticsearch 9 (with the same 8.x client), OpenSearch 2 and
 # OpenSearch 3 (read through scroll contexts). Only where these scripts run the servers, and not when
