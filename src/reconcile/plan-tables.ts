@@ -174,13 +174,42 @@ export function planTables(given: PlanInput): PlanEntry[] {
  * The types to plan with: an alias named as a table's index replaces the indices behind it where that
  * table exists, and a type that only refuses a table is kept only for one (TypeInput).
  */
-function typesOfTables(types: readonly TypeInput[], tables: ReadonlyMap<string, TableInput>): TypeInput[] {
+function typesOfTables(given: readonly TypeInput[], tables: ReadonlyMap<string, TableInput>): TypeInput[] {
   const ofTable = (type: TypeInput): boolean => tables.has(type.name.toLowerCase());
+  // An alias named like one table over another table's own index (one made for searches) would mix
+  // the two tables' documents: the alias's table is refused, and the index stays its own table's.
+  const owners = new Map(
+    given.filter((t) => t.aliasOf === undefined && ofTable(t)).map((t) => [t.index, t.name]),
+  );
+  const clashes = new Set<TypeInput>();
+  const types = given.map((type) => {
+    if (type.aliasOf === undefined || type.refusal !== undefined || !ofTable(type)) return type;
+    const index = type.aliasOf.find((i) => {
+      const owner = owners.get(i);
+      return owner !== undefined && owner.toLowerCase() !== type.name.toLowerCase();
+    });
+    if (index === undefined) return type;
+    const refused = { ...type, refusal: aliasClash(type.name, type.index, index, owners.get(index) ?? "") };
+    clashes.add(refused);
+    return refused;
+  });
   const behind = new Set(
-    types.filter((t) => t.aliasOf !== undefined && ofTable(t)).flatMap((t) => t.aliasOf ?? []),
+    types
+      .filter((t) => t.aliasOf !== undefined && ofTable(t) && !clashes.has(t))
+      .flatMap((t) => t.aliasOf ?? []),
   );
   return types.filter((type) =>
     type.aliasOf !== undefined || type.refusal !== undefined ? ofTable(type) : !behind.has(type.index),
+  );
+}
+
+function aliasClash(table: string, alias: string, index: string, owner: string): string {
+  return (
+    `${alias} is an alias of ${index}, the index of table ${owner}: two tables cannot share an index, ` +
+    `as ${table}'s rows would go into it and ${owner}'s documents into table ${table}. Give table ` +
+    `${table} an index of its own (the config file's tables.${table}.index), or name the alias for ` +
+    "no table. The table is not synced until then, and the checkpoint stays (leave the table out with " +
+    "--exclude-tables to let it move)."
   );
 }
 

@@ -113,3 +113,49 @@ describe("a table's index that is an alias", () => {
     }
   });
 });
+
+// An alias named like one table (`<index>-current`) over another table's own index (`<index>-people`),
+// made for searches: tried as an operator would, synced took the alias for table current's index and
+// the index behind it for no table's, so it refused people (its index could not be created anew) and
+// wrote current's rows into people's index, where the next run would copy people's documents into
+// table current. Now table current is refused, naming both, and people is synced.
+describe("an alias named like one table over another table's index", () => {
+  let h: Harness;
+
+  before(async () => {
+    h = await Harness.create("aliasclash");
+    for (const table of ["people", "current"]) {
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+      );
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, n) VALUES (?, ?, 1)`,
+        [cassandra.types.Uuid.random(), new Date(Date.now() - 60_000)],
+        PREPARED,
+      );
+    }
+    await h.es.indices.create({
+      index: `${h.index}-people`,
+      mappings: { properties: { id: { type: "keyword" }, tmstmp: { type: "date_nanos" } } },
+      aliases: { [`${h.index}-current`]: {} },
+    });
+  });
+  after(() => h.cleanup());
+
+  it("refuses the table the alias is named like, and syncs the one whose index it is", async () => {
+    const { code, summary } = await h.run(["-b", "0"]);
+    assert.equal(code, EXIT.failure, JSON.stringify(summary));
+    const refused = summary["refused"] as { name: string; reason: string }[];
+    assert.deepEqual(
+      refused.map((r) => r.name),
+      ["current"],
+    );
+    assert.match(
+      refused[0]?.reason ?? "",
+      new RegExp(`${h.index}-current is an alias of ${h.index}-people, the index of table people`),
+    );
+    assert.equal(tableStats(summary, "people", "to-es")["written"], 1);
+    await h.es.indices.refresh({ index: `${h.index}-people` });
+    assert.equal((await h.es.count({ index: `${h.index}-people` })).count, 1);
+  });
+});

@@ -262,6 +262,25 @@ describe("planTables", () => {
     );
   });
 
+  it("refuses a table whose alias is another table's index, and keeps that index for its own table", () => {
+    const alias = { ...type("current"), aliasOf: ["app-people"] };
+    const entries = planTables(
+      input({ tables: [table("current"), table("people")], types: [alias, type("people")] }),
+    );
+    assert.deepEqual(
+      entries.map((e) =>
+        e.kind === "sync" ? [e.plan.table, e.plan.es.index, e.createIndex] : [e.kind, e.name],
+      ),
+      [
+        ["refuse", "current"],
+        ["people", "app-people", false],
+      ],
+    );
+    const refusal = entries[0]?.kind === "refuse" ? entries[0].reason : "";
+    assert.match(refusal, /^app-current is an alias of app-people, the index of table people/);
+    assert.match(refusal, /tables\.current\.index/);
+  });
+
   it("leaves out an alias no table is named by, and what only refuses a missing table", () => {
     const grouping = { ...type("all"), aliasOf: ["app-orders", "app-users"], refusal: "an alias over 2" };
     const closed = { ...type("old"), refusal: "index app-old is closed" };
