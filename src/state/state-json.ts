@@ -19,16 +19,19 @@ export function checkpointToJson(checkpoint: Checkpoint): JsonObject {
     position: checkpoint.position.toString(),
     updatedAt: checkpoint.updatedAt.toISOString(),
     runId: checkpoint.runId,
+    ...(checkpoint.covers === undefined ? {} : { covers: [...checkpoint.covers] }),
   };
 }
 
 export function checkpointFromJson(value: unknown, source: RecordSource): Checkpoint {
   const f = new FieldReader(value, source);
+  const covers = f.optionalStrings("covers");
   return {
     key: f.string("key"),
     position: f.integer("position"),
     updatedAt: f.date("updatedAt"),
     runId: f.string("runId"),
+    ...(covers === undefined ? {} : { covers }),
   };
 }
 
@@ -111,6 +114,15 @@ export class FieldReader {
 
   optionalString(name: string): string | undefined {
     return this.object[name] == null ? undefined : this.string(name);
+  }
+
+  optionalStrings(name: string): string[] | undefined {
+    const value = this.object[name];
+    if (value == null) return undefined;
+    if (!Array.isArray(value) || value.some((item) => typeof item !== "string")) {
+      this.fail(`'${name}' must be a list of strings, found ${describe(value)}`);
+    }
+    return value as string[];
   }
 
   integer(name: string): bigint {

@@ -11,6 +11,14 @@ export interface Checkpoint {
   readonly updatedAt: Date;
   /** The run that saved it. */
   readonly runId: string;
+  /**
+   * What the position covers from the earliest version on: `<table>:<direction>` for each table and
+   * direction the runs that moved it read without a gap. A table or direction not listed (one left
+   * out by --exclude-tables for a while, or a direction not synced until now) is read from the
+   * earliest version by the next run, as a first run reads it. Absent: everything, as for a
+   * checkpoint an earlier version of synced saved or one `synced state set` placed.
+   */
+  readonly covers?: readonly string[];
 }
 
 /** The right of one run to work on one key until `expiresAt`. */
@@ -64,8 +72,11 @@ export interface StateStore {
   readonly location: string;
 
   getCheckpoint(key: string): Promise<Checkpoint | undefined>;
-  /** Unconditional: the engine decides with `nextCheckpoint` whether to move it. */
-  setCheckpoint(key: string, position: bigint, runId: string): Promise<void>;
+  /**
+   * Unconditional: the engine decides with `nextCheckpoint` whether to move it. `covers` absent
+   * saves a checkpoint that covers everything (Checkpoint.covers).
+   */
+  setCheckpoint(key: string, position: bigint, runId: string, covers?: readonly string[]): Promise<void>;
   /** Removes the checkpoint, so the next run starts from --begin; the run history stays. Absent is fine. */
   deleteCheckpoint(key: string): Promise<void>;
 

@@ -8,12 +8,15 @@ import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
+import type { estypes } from "@elastic/elasticsearch";
 import type { Lease, RunRecord, StateStore } from "../../src/state/state-store.js";
 import { openStateStore } from "../../src/state/open-state-store.js";
 import { CorruptStateError, LeaseLostError, StateError } from "../../src/state/state-errors.js";
 import { cassandraOptions, connectTestSearch, runScopedName } from "../support/servers.js";
 import { holderName, thisProcess } from "../../src/state/lease-holder.js";
 import { spawnSync } from "node:child_process";
+import { COLUMNS } from "../../src/state/cassandra/cassandra-schema.js";
+import { STATE_MAPPINGS } from "../../src/state/elasticsearch/elasticsearch-schema.js";
 
 const HISTORY_LIMIT = 4;
 
@@ -150,6 +153,23 @@ for (const backend of backends) {
       assert.equal((await store().getCheckpoint(key))?.position, 5n);
       await store().deleteCheckpoint(key);
       assert.equal(await store().getCheckpoint(key), undefined);
+      await store().deleteCheckpoint(key);
+    });
+
+    it("keeps what a checkpoint covers: a list, an empty one, or nothing for everything", async () => {
+      const key = freshKey("covers");
+      await store().setCheckpoint(key, 7n, "run-1", ["orders:to-es", "users:to-cassandra", "users:to-es"]);
+      assert.deepEqual((await store().getCheckpoint(key))?.covers, [
+        "orders:to-es",
+        "users:to-cassandra",
+        "users:to-es",
+      ]);
+      await store().setCheckpoint(key, 8n, "run-2", []);
+      assert.deepEqual((await store().getCheckpoint(key))?.covers, []);
+      await store().setCheckpoint(key, 9n, "state-set");
+      const everything = await store().getCheckpoint(key);
+      assert.equal(everything?.position, 9n);
+      assert.equal(everything.covers, undefined);
       await store().deleteCheckpoint(key);
     });
 
@@ -382,6 +402,75 @@ describe("state store set-up", () => {
         openStateStore({ backend: "elasticsearch", index }, { elasticsearch: client.client }),
         /is not a synced state index/,
       );
+    } finally {
+      await client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
+      await client.close();
+    }
+  });
+
+  it("adds what a checkpoint covers to a Cassandra state table of an earlier version, keeping its checkpoint", async () => {
+    const client = cassandraClient();
+    const keyspace = runScopedName("state_old");
+    try {
+      await client.execute(
+        `CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
+      );
+      // The table as the releases before `covers` created it.
+      const columns = Object.entries(COLUMNS).filter(([name]) => name !== "covers");
+      await client.execute(
+        `CREATE TABLE ${keyspace}.st (${columns.map((c) => c.join(" ")).join(", ")}, ` +
+          "PRIMARY KEY ((key, kind), item)) WITH CLUSTERING ORDER BY (item DESC)",
+      );
+      await client.execute(
+        `INSERT INTO ${keyspace}.st (key, kind, item, position, updated_at, run_id) ` +
+          "VALUES ('app', 'checkpoint', '', 42, '2026-01-01', 'old')",
+      );
+      const location = { backend: "cassandra", keyspace, table: "st" } as const;
+      const store = await openStateStore(location, { cassandra: client });
+      const old = await store.getCheckpoint("app");
+      assert.equal(old?.position, 42n);
+      assert.equal(old.covers, undefined);
+      await store.setCheckpoint("app", 43n, "new", ["users:to-es"]);
+      assert.deepEqual((await store.getCheckpoint("app"))?.covers, ["users:to-es"]);
+    } finally {
+      await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => undefined);
+      await client.shutdown();
+    }
+  });
+
+  it("adds what a checkpoint covers to a state index of an earlier version, keeping its checkpoint", async () => {
+    const client = await connectTestSearch();
+    const index = runScopedName("state_old");
+    try {
+      // The index as the releases before `covers` created it: the same strict mapping, without it.
+      const { covers, ...properties } = STATE_MAPPINGS.properties;
+      assert.ok(covers, "a new state index maps covers");
+      await client.indices.create({
+        index,
+        settings: { number_of_replicas: 0 },
+        mappings: { ...STATE_MAPPINGS, properties } as estypes.MappingTypeMapping,
+      });
+      await client.index({
+        index,
+        id: "checkpoint:app",
+        refresh: true,
+        document: {
+          kind: "checkpoint",
+          key: "app",
+          position: "42",
+          updatedAt: "2026-01-01T00:00:00Z",
+          runId: "old",
+        },
+      });
+      const store = await openStateStore(
+        { backend: "elasticsearch", index },
+        { elasticsearch: client.client },
+      );
+      const old = await store.getCheckpoint("app");
+      assert.equal(old?.position, 42n);
+      assert.equal(old.covers, undefined);
+      await store.setCheckpoint("app", 43n, "new", ["users:to-es"]);
+      assert.deepEqual((await store.getCheckpoint("app"))?.covers, ["users:to-es"]);
     } finally {
       await client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
       await client.close();

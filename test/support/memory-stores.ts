@@ -173,8 +173,8 @@ export class MemoryStateStore implements StateStore {
     return Promise.resolve(this.checkpoints.get(key));
   }
 
-  setCheckpoint(key: string, position: bigint, runId: string): Promise<void> {
-    this.checkpoints.set(key, { key, position, runId, updatedAt: new Date() });
+  setCheckpoint(key: string, position: bigint, runId: string, covers?: readonly string[]): Promise<void> {
+    this.checkpoints.set(key, { key, position, runId, updatedAt: new Date(), ...(covers ? { covers } : {}) });
     return Promise.resolve();
   }
 

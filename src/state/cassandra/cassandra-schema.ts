@@ -18,6 +18,7 @@ export const COLUMNS = {
   position: "bigint",
   updated_at: "timestamp",
   run_id: "text",
+  covers: "set<text>",
   owner: "text",
   holder: "text",
   acquired_at: "timestamp",
@@ -33,6 +34,16 @@ export const COLUMNS = {
   counts: "map<text, double>",
   message: "text",
 } as const;
+
+/**
+ * An empty set is no value in Cassandra, so a checkpoint that covers nothing would read back as one
+ * that covers everything (Checkpoint.covers). Every saved set holds this item too, which no
+ * `<table>:<direction>` is, and it is left out when read.
+ */
+export const COVERS_MARK = "";
+
+/** Columns added after the first version: a table without them is one of an earlier version. */
+export const ADDED_COLUMNS: readonly (keyof typeof COLUMNS)[] = ["covers"];
 
 export function createTableCql(table: string): string {
   const columns = Object.entries(COLUMNS).map(([name, type]) => `${name} ${type}`);
@@ -84,7 +95,17 @@ export class RowReader {
       position: this.bigint("position"),
       updatedAt: this.date("updated_at"),
       runId: this.text("run_id"),
+      ...this.covers(),
     };
+  }
+
+  private covers(): { covers?: string[] } {
+    const value: unknown = this.row.get("covers");
+    if (value == null) return {};
+    if (!Array.isArray(value) || value.some((item) => typeof item !== "string")) {
+      this.fail("covers", "is not a set of text");
+    }
+    return { covers: (value as string[]).filter((item) => item !== COVERS_MARK).sort() };
   }
 
   lease(): Lease {

@@ -10,7 +10,9 @@ import { quoteIdentifier } from "../../core/cql-identifier.js";
 import { NoStateError, StateSetupError } from "../state-errors.js";
 import { isValidStateKey, validateStateKey } from "../state-key.js";
 import {
+  ADDED_COLUMNS,
   COLUMNS,
+  COVERS_MARK,
   createTableCql,
   INSERT_RUN_COLUMNS,
   RowReader,
@@ -72,7 +74,7 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
   getCheckpoint(key: string): Promise<Checkpoint | undefined> {
     return this.step("read the checkpoint", async () => {
       const result = await this.client.execute(
-        `SELECT key, position, updated_at, run_id FROM ${this.table} ` +
+        `SELECT key, position, updated_at, run_id, covers FROM ${this.table} ` +
           "WHERE key = ? AND kind = 'checkpoint' AND item = ?",
         [validateStateKey(key), SINGLE_ITEM],
         QUORUM,
@@ -90,12 +92,19 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
     });
   }
 
-  setCheckpoint(key: string, position: bigint, runId: string): Promise<void> {
+  setCheckpoint(key: string, position: bigint, runId: string, covers?: readonly string[]): Promise<void> {
     return this.step("save the checkpoint", async () => {
       await this.client.execute(
-        `INSERT INTO ${this.table} (key, kind, item, position, updated_at, run_id) ` +
-          "VALUES (?, 'checkpoint', ?, ?, ?, ?)",
-        [validateStateKey(key), SINGLE_ITEM, position.toString(), new Date(), runId],
+        `INSERT INTO ${this.table} (key, kind, item, position, updated_at, run_id, covers) ` +
+          "VALUES (?, 'checkpoint', ?, ?, ?, ?, ?)",
+        [
+          validateStateKey(key),
+          SINGLE_ITEM,
+          position.toString(),
+          new Date(),
+          runId,
+          covers === undefined ? null : [COVERS_MARK, ...covers],
+        ],
         QUORUM,
       );
     });
@@ -203,13 +212,25 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
     );
     if (columns.rowLength === 0) throw new NoStateError(this.location, "the table does not exist");
     const present = new Set(columns.rows.map((row) => row.get("column_name") as unknown));
-    const missing = Object.keys(COLUMNS).filter((name) => !present.has(name));
+    const added = (name: string): boolean => (ADDED_COLUMNS as readonly string[]).includes(name);
+    const missing = Object.keys(COLUMNS).filter((name) => !present.has(name) && !added(name));
     if (missing.length > 0) {
       throw new StateSetupError(
         `the table ${this.table} exists but is not a synced state table (it lacks ${missing.join(", ")}). ` +
           "Choose another table name in the state location.",
         { table: this.table, missing },
       );
+    }
+    // A state table of an earlier version lacks the columns added since. Another run adding them
+    // first is as good.
+    const lacking = ADDED_COLUMNS.filter((name) => !present.has(name));
+    if (lacking.length === 0 || !create) return;
+    try {
+      await this.client.execute(
+        `ALTER TABLE ${this.table} ADD (${lacking.map((name) => `${name} ${COLUMNS[name]}`).join(", ")})`,
+      );
+    } catch (error) {
+      if (!/conflicts with an existing column|already exist/i.test(String(error))) throw error;
     }
   }
 }

@@ -1,6 +1,6 @@
 // One index holds every key's state as three kinds of documents, with fixed ids:
 //
-//   checkpoint:<key>                    {kind: "checkpoint", key, position, updatedAt, runId}
+//   checkpoint:<key>                    {kind: "checkpoint", key, position, updatedAt, runId, covers}
 //   lease:<key>                         {kind: "lease", key, owner, holder, acquiredAt, expiresAt}
 //   run:<key>:<finished ms>:<run id>    {kind: "run", key, runId, begin, end, startedAt, ...}
 //
@@ -24,6 +24,7 @@ export const STATE_MAPPINGS: IndexMapping = {
     position: { type: "long" },
     updatedAt: { type: "date" },
     runId: { type: "keyword" },
+    covers: { type: "keyword" },
     owner: { type: "keyword" },
     holder: { type: "keyword" },
     acquiredAt: { type: "date" },

@@ -94,9 +94,15 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
     });
   }
 
-  setCheckpoint(key: string, position: bigint, runId: string): Promise<void> {
+  setCheckpoint(key: string, position: bigint, runId: string, covers?: readonly string[]): Promise<void> {
     return this.step("save the checkpoint", async () => {
-      const checkpoint: Checkpoint = { key: validateStateKey(key), position, updatedAt: new Date(), runId };
+      const checkpoint: Checkpoint = {
+        key: validateStateKey(key),
+        position,
+        updatedAt: new Date(),
+        runId,
+        ...(covers === undefined ? {} : { covers }),
+      };
       await this.client.putDocument({
         index: this.index,
         id: documentId("checkpoint", key),
@@ -216,6 +222,11 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
           "kind and key). Choose another index name in the state location.",
         { index: this.index },
       );
+    }
+    // A state index of an earlier version lacks the fields added since; its mapping is strict.
+    const missing = Object.entries(STATE_MAPPINGS.properties).filter(([field]) => !(field in properties));
+    if (missing.length > 0 && create) {
+      await this.client.addFields({ index: this.index, properties: Object.fromEntries(missing) });
     }
   }
 }

@@ -99,10 +99,16 @@ export class FileStateStore extends LeasedStateStore implements StateStore {
     });
   }
 
-  setCheckpoint(key: string, position: bigint, runId: string): Promise<void> {
+  setCheckpoint(key: string, position: bigint, runId: string, covers?: readonly string[]): Promise<void> {
     return this.step("save the checkpoint", async () => {
       await makeDirectory(keyDirectory(this.root, key));
-      const checkpoint: Checkpoint = { key, position, updatedAt: new Date(), runId };
+      const checkpoint: Checkpoint = {
+        key,
+        position,
+        updatedAt: new Date(),
+        runId,
+        ...(covers === undefined ? {} : { covers }),
+      };
       await writeFileAtomically(checkpointFile(this.root, key), toFileText(checkpointToJson(checkpoint)));
     });
   }
