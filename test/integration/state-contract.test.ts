@@ -16,6 +16,7 @@ import { cassandraOptions, connectTestSearch, runScopedName } from "../support/s
 import { holderName, thisProcess } from "../../src/state/lease-holder.js";
 import { spawnSync } from "node:child_process";
 import { COLUMNS } from "../../src/state/cassandra/cassandra-schema.js";
+import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
 import { STATE_MAPPINGS } from "../../src/state/elasticsearch/elasticsearch-schema.js";
 
 const HISTORY_LIMIT = 4;
@@ -80,8 +81,9 @@ const backends: Backend[] = [
   },
 ];
 
+/** A client as synced makes one (stores/cassandra/connect.ts), with the encoding the state is read in. */
 function cassandraClient(): cassandra.Client {
-  return new cassandra.Client(cassandraOptions());
+  return new cassandra.Client({ ...cassandraOptions(), encoding: CASSANDRA_ENCODING });
 }
 
 const suffix = randomBytes(3).toString("hex");

@@ -102,10 +102,13 @@ export class RowReader {
   private covers(): { covers?: string[] } {
     const value: unknown = this.row.get("covers");
     if (value == null) return {};
-    if (!Array.isArray(value) || value.some((item) => typeof item !== "string")) {
+    // An array, or a Set where the client is told to decode sets so (synced's own client is).
+    const items: unknown[] =
+      value instanceof Set ? [...(value as Set<unknown>)] : Array.isArray(value) ? value : [];
+    if (items.length === 0 || items.some((item) => typeof item !== "string")) {
       this.fail("covers", "is not a set of text");
     }
-    return { covers: (value as string[]).filter((item) => item !== COVERS_MARK).sort() };
+    return { covers: (items as string[]).filter((item) => item !== COVERS_MARK).sort() };
   }
 
   lease(): Lease {
@@ -124,8 +127,11 @@ export class RowReader {
     const before = this.optional("checkpoint_before", () => this.bigint("checkpoint_before"));
     const after = this.optional("checkpoint_after", () => this.bigint("checkpoint_after"));
     const message = this.optional("message", () => this.text("message"));
-    const counts: unknown = this.row.get("counts") ?? {};
-    if (typeof counts !== "object" || counts === null) this.fail("counts", "is not a map");
+    const read: unknown = this.row.get("counts") ?? {};
+    if (typeof read !== "object" || read === null) this.fail("counts", "is not a map");
+    // A Map where the client is told to decode maps so, as synced's own client is: spread as an
+    // object, it would be empty.
+    const counts = read instanceof Map ? Object.fromEntries(read as Map<string, number>) : read;
     return {
       runId: this.text("run_id"),
       key: this.text("key"),
