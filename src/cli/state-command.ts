@@ -115,6 +115,8 @@ function statusJson(state: StateStore, configurations: readonly ConfigurationSta
               position: formatMicros(c.checkpoint.position),
               updatedAt: c.checkpoint.updatedAt.toISOString(),
               runId: c.checkpoint.runId,
+              // null: everything, as a checkpoint of an earlier version or one `state set` placed.
+              covers: c.checkpoint.covers ?? null,
             },
       lease: leaseJson(c.lease, now),
       runs: c.runs.map(runJson),
@@ -151,6 +153,9 @@ function statusText(state: StateStore, configurations: readonly ConfigurationSta
       "",
       c.key,
       `  checkpoint  ${c.checkpoint === undefined ? "none" : `${formatMicros(c.checkpoint.position)} (saved ${c.checkpoint.updatedAt.toISOString()})`}`,
+      ...(c.checkpoint?.covers === undefined
+        ? []
+        : [`  covers      ${c.checkpoint.covers.length === 0 ? "nothing" : c.checkpoint.covers.join(", ")}`]),
       `  lease       ${describeLease(c.lease, now)}`,
       ...(c.runs.length === 0
         ? ["  runs        none"]
@@ -198,7 +203,8 @@ export async function stateCommand(
       async ({ signal }) => {
         signal.throwIfAborted();
         if (to === undefined) await state.deleteCheckpoint(key);
-        else await state.setCheckpoint(key, to, owner);
+        // Moved, it covers what it covered: a table left out until now is still read whole.
+        else await state.setCheckpoint(key, to, owner, before?.covers);
       },
     );
     context.stdout(`done: ${change.replace(/^move/, "moved").replace(/^clear/, "cleared")}`);

@@ -2,7 +2,7 @@
 // tables, reconcile each in each direction, and move the checkpoint only when every table finished.
 // Every store, the schema and the state arrive as interfaces, so this file holds the order of things
 // and nothing else.
-import { directionsOf, type DirectionChoice } from "../core/direction.js";
+import { directionsOf, type Direction, type DirectionChoice } from "../core/direction.js";
 import { formatMicros, microsFromMillis, millisFromMicros, MIN_MICROS } from "../core/micros.js";
 import { resolveRange, type ResolvedRange } from "./range.js";
 import { nextCheckpoint } from "../state/checkpoint-rule.js";
@@ -130,7 +130,7 @@ async function runHeld(
   started: Date,
 ): Promise<RunReport> {
   // A refusal here (an empty range, an unknown table) is the whole answer: nothing was done yet.
-  const { checkpointBefore, range, entries: planned } = await prepare(settings, deps);
+  const { checkpointBefore, coveredBefore, range, entries: planned } = await prepare(settings, deps);
   const tables: TableStats[] = [];
   const skipped: SkippedType[] = [];
   const refused: SkippedType[] = [];
@@ -141,6 +141,8 @@ async function runHeld(
   const createdTables: string[] = [];
   let checkpointAfter = checkpointBefore;
   let checkpointUnmoved: string | undefined;
+  /** What the checkpoint covers once this run moves it (Checkpoint.covers). */
+  const covers: string[] = [];
   let outcome: RunOutcome;
   let failure: Error | undefined;
   try {
@@ -172,25 +174,35 @@ async function runHeld(
       }
       const sync = { ...entry, plan };
       // A table whose index this run creates is new to this configuration (added to the keyspace since
-      // its last run, or of a key an earlier version skipped): its records may be dated before the
-      // checkpoint, where no incremental run would look, so it is read whole, as a first run would.
-      const isNew = entry.createIndex && range.beginFrom === "checkpoint";
-      if (isNew) deps.log(`table ${plan.table} is new to this configuration: read from the earliest version`);
-      const tableRange = isNew ? { ...scanRange, begin: MIN_MICROS } : scanRange;
-      const lateBefore = range.lookbackFrom === undefined || isNew ? undefined : range.begin;
+      // its last run, or of a key an earlier version skipped), and one the checkpoint does not cover
+      // was left out of the runs that moved it (--exclude-tables, or a direction added since): its
+      // records may be dated before the checkpoint, where no incremental run would look, so it is
+      // read whole, as a first run would.
+      const whole = (direction: Direction): boolean =>
+        range.beginFrom === "checkpoint" &&
+        (entry.createIndex || !coveredBefore(coverItem(plan.table, direction)));
+      const reading = (direction: Direction): DirectionReading => {
+        if (whole(direction)) {
+          const why = entry.createIndex
+            ? "is new to this configuration"
+            : "was left out of the runs that moved this configuration's checkpoint";
+          deps.log(`table ${plan.table} (${direction}) ${why}: read from the earliest version`, {
+            table: plan.table,
+            direction,
+          });
+        }
+        const tableRange = whole(direction) ? { ...scanRange, begin: MIN_MICROS } : scanRange;
+        const lateBefore = range.lookbackFrom === undefined || whole(direction) ? undefined : range.begin;
+        return { range: tableRange, ...(lateBefore === undefined ? {} : { lateBefore }) };
+      };
       const onUnmappedField = onUnmapped(plan);
-      tables.push(
-        ...(await syncDirections(
-          settings,
-          deps,
-          signal,
-          sync,
-          tableRange,
-          budget,
-          lateBefore,
-          onUnmappedField,
-        )),
-      );
+      const synced = await syncDirections(settings, deps, signal, sync, reading, budget, onUnmappedField);
+      tables.push(...synced);
+      for (const stats of synced) {
+        const item = coverItem(plan.table, stats.direction);
+        const fromEarliest = whole(stats.direction) || scanRange.begin <= MIN_MICROS;
+        if (fromEarliest || coveredBefore(item)) covers.push(item);
+      }
     }
     signal.throwIfAborted();
     // The other tables are synced, but the range is not covered for these: the checkpoint stays.
@@ -207,7 +219,7 @@ async function runHeld(
     } else if (!settings.dryRun) {
       checkpointAfter = nextCheckpoint(checkpointBefore, range.begin, range.end);
       if (checkpointAfter !== undefined && checkpointAfter !== checkpointBefore) {
-        await deps.state.setCheckpoint(settings.key, checkpointAfter, settings.runId);
+        await deps.state.setCheckpoint(settings.key, checkpointAfter, settings.runId, covers.sort());
       }
     }
   } catch (error) {
@@ -268,9 +280,8 @@ async function syncDirections(
   deps: RunDependencies,
   signal: AbortSignal,
   entry: Extract<PlanEntry, { kind: "sync" }>,
-  range: TimeRange,
+  reading: (direction: Direction) => DirectionReading,
   budget: ErrorBudget,
-  lateBefore: bigint | undefined,
   onUnmappedField: (field: string) => void,
 ): Promise<TableStats[]> {
   const tables: TableStats[] = [];
@@ -281,6 +292,7 @@ async function syncDirections(
     if (entry.createIndex && settings.dryRun && direction === "to-cassandra") continue;
     const [source, target] =
       direction === "to-es" ? [deps.cassandra, deps.elasticsearch] : [deps.elasticsearch, deps.cassandra];
+    const { range, lateBefore } = reading(direction);
     tables.push(
       await syncTable({
         plan: entry.plan,
@@ -309,8 +321,21 @@ function refuse(refused: SkippedType[], table: SkippedType, deps: RunDependencie
   deps.log(`table ${table.name} is refused: ${table.reason}`, { table: table.name });
 }
 
+/** The range one direction of one table is read over, and where its late records begin. */
+interface DirectionReading {
+  readonly range: TimeRange;
+  readonly lateBefore?: bigint;
+}
+
+/** How a table and direction is named in what a checkpoint covers (Checkpoint.covers). */
+function coverItem(table: string, direction: Direction): string {
+  return `${table}:${direction}`;
+}
+
 interface Prepared {
   readonly checkpointBefore: bigint | undefined;
+  /** Whether the checkpoint covers a table and direction: none without one, all when it does not say. */
+  readonly coveredBefore: (item: string) => boolean;
   readonly range: ResolvedRange;
   readonly entries: readonly PlanEntry[];
 }
@@ -322,7 +347,11 @@ interface Prepared {
 async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Prepared> {
   // Found out here, not at the first table's index: earlier tables would have been synced by then.
   if (settings.createTimestampIndex === true) deps.schema.checkTimestampIndexSupport();
-  const checkpointBefore = (await deps.state.getCheckpoint(settings.key))?.position;
+  const checkpoint = await deps.state.getCheckpoint(settings.key);
+  const checkpointBefore = checkpoint?.position;
+  const covered = checkpoint?.covers === undefined ? undefined : new Set(checkpoint.covers);
+  const coveredBefore = (item: string): boolean =>
+    checkpoint !== undefined && (covered === undefined || covered.has(item));
   const range = resolveRange({
     begin: settings.begin,
     end: settings.end,
@@ -337,7 +366,7 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
     ...(range.lookbackFrom === undefined ? {} : { lookbackFrom: formatMicros(range.lookbackFrom) }),
   });
   const entries = await planSchema(deps.schema, settings.plan);
-  return { checkpointBefore, range, entries };
+  return { checkpointBefore, coveredBefore, range, entries };
 }
 
 async function recordRun(

@@ -131,6 +131,40 @@ describe("runSync", () => {
     assert.deepEqual([w.state.checkpoints.size, w.state.runs.length, w.state.leases.size], [0, 0, 0]);
   });
 
+  it("reads a table and direction the checkpoint does not cover from the earliest version", async () => {
+    const uncovered = world(["back"]);
+    uncovered.cassandra.put(record(ID, 1_000));
+    uncovered.elasticsearch.put(record("bbbbbbbb-0000-4000-8000-000000000000", 2_000));
+    await uncovered.state.setCheckpoint("app.app", 5_000_000n, "run-0", ["back:to-es", "kept:to-es"]);
+    const report = await runSync(uncovered.settings, uncovered.deps);
+    assert.deepEqual(
+      report.tables.map((t) => [t.direction, t.scanned, t.written]),
+      [
+        ["to-es", 0, 0],
+        ["to-cassandra", 1, 1],
+      ],
+    );
+    // What the moved checkpoint covers: the table's two directions, and not a table this run left out.
+    const saved = await uncovered.state.getCheckpoint("app.app");
+    assert.equal(saved?.position, NOW - 1_000_000n);
+    assert.deepEqual(saved.covers, ["back:to-cassandra", "back:to-es"]);
+
+    // A checkpoint that says nothing covers everything, as one an earlier version saved.
+    const legacy = world(["back"]);
+    legacy.cassandra.put(record(ID, 1_000));
+    legacy.elasticsearch.put(record("bbbbbbbb-0000-4000-8000-000000000000", 2_000));
+    await legacy.state.setCheckpoint("app.app", 5_000_000n, "run-0");
+    const incremental = await runSync(legacy.settings, legacy.deps);
+    assert.deepEqual(
+      incremental.tables.map((t) => t.scanned),
+      [0, 0],
+    );
+    assert.deepEqual((await legacy.state.getCheckpoint("app.app"))?.covers, [
+      "back:to-cassandra",
+      "back:to-es",
+    ]);
+  });
+
   it("keeps the checkpoint where it was when every table was skipped, and says why", async () => {
     const w = world([tableInput("things", { shape: { supported: false, reason: "counter table" } })]);
     await w.state.setCheckpoint("app.app", 1_000n, "run-0");
