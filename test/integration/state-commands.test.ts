@@ -17,7 +17,11 @@ interface StatusJson {
   readonly state: { readonly backend: string; readonly location: string };
   readonly configurations: readonly {
     readonly key: string;
-    readonly checkpoint: { readonly position: string; readonly runId: string } | null;
+    readonly checkpoint: {
+      readonly position: string;
+      readonly runId: string;
+      readonly covers: readonly string[] | null;
+    } | null;
     readonly lease: { readonly owner: string; readonly live: boolean } | null;
     readonly runs: readonly { readonly outcome: string; readonly range: { readonly end: string } }[];
   }[];
@@ -59,6 +63,7 @@ describe("synced status and synced state", () => {
       const shown = await status();
       assert.ok(shown, "status lists the configuration");
       assert.equal(shown.checkpoint?.position, saved);
+      assert.deepEqual(shown.checkpoint.covers, ["things:to-cassandra", "things:to-es"]);
       assert.equal(shown.lease, null);
       assert.deepEqual(
         shown.runs.map((r) => [r.outcome, r.range.end]),
@@ -66,6 +71,7 @@ describe("synced status and synced state", () => {
       );
       const text = await h.cli(["status", ...storeArgs]);
       assert.match(text.stdout, new RegExp(`^${name}\\n  checkpoint  ${saved.replace(/\./g, "\\.")}`, "m"));
+      assert.match(text.stdout, /^ {2}covers {6}things:to-cassandra, things:to-es$/m);
 
       // Without --yes nothing changes, and the message says what would.
       const to = "2026-01-01T00:00:00.000000Z";
@@ -76,7 +82,10 @@ describe("synced status and synced state", () => {
 
       const set = await h.cli(["state", "set", ...runArgs, "--to", to, "--yes"]);
       assert.equal(set.code, EXIT.success, set.stderr);
-      assert.equal((await status())?.checkpoint?.position, to);
+      // Moved by hand, it covers what it covered.
+      const moved = (await status())?.checkpoint;
+      assert.equal(moved?.position, to);
+      assert.deepEqual(moved.covers, ["things:to-cassandra", "things:to-es"]);
 
       // A run of the configuration holds the lease: the checkpoint is not touched.
       const store = await openStateStore(parseStateLocation(state), {
