@@ -67,6 +67,8 @@ export interface SchemaSnapshot {
   readonly typeQueryField: string;
   readonly tables: readonly TableInput[];
   readonly types: readonly TypeInput[];
+  /** PlanInput.indexRefusal. */
+  readonly indexRefusal?: string;
 }
 
 /** What the options say of the plan: the selection, the names, the layout. */
@@ -89,6 +91,11 @@ export interface PlanInput {
   readonly idPrefixFor: (table: string) => string;
   readonly tables: readonly TableInput[];
   readonly types: readonly TypeInput[];
+  /**
+   * Why no table can be synced in the one index of the type-field layout (its `_source` is not
+   * whole), whether it holds documents of that table yet or not; absent: none.
+   */
+  readonly indexRefusal?: string;
   readonly include: readonly string[];
   readonly exclude: readonly string[];
   readonly createTables: boolean;
@@ -310,6 +317,7 @@ function planOne(
     };
   }
   if (type?.refusal !== undefined) return { kind: "refuse", name, reason: type.refusal };
+  if (input.indexRefusal !== undefined) return { kind: "refuse", name, reason: input.indexRefusal };
   if (table === undefined && type !== undefined) {
     // A table created from a type whose version field is unusable could never be synced.
     if ("problem" in type.timestamp) return skip(`index ${type.index}: ${type.timestamp.problem}`);

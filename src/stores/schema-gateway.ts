@@ -110,7 +110,12 @@ export class StoreSchemaGateway implements SchemaGateway {
       );
     }
     const types = discovery.types.map((type) => ({ ...type, fields: mappedFields(type.properties) }));
-    return { typeQueryField: discovery.typeQueryField, tables: keyspace.tables, types };
+    return {
+      typeQueryField: discovery.typeQueryField,
+      tables: keyspace.tables,
+      types,
+      ...(discovery.refusal === undefined ? {} : { indexRefusal: discovery.refusal }),
+    };
   }
 
   async createIndex(plan: TablePlan): Promise<string> {

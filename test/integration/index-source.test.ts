@@ -107,3 +107,55 @@ describe("an index whose _source leaves fields out", () => {
     }
   });
 });
+
+// The same in the type-field layout, where every table shares the one index `-i` names: a gap in its
+// `_source` is every table's, whether the index holds documents of that table yet or not.
+describe("a shared index (type-field layout) whose _source leaves fields out", () => {
+  let h: Harness;
+
+  before(async () => {
+    h = await Harness.create("sharedsource");
+    for (const table of ["pets", "birds"]) {
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, name text)`,
+      );
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, name) VALUES (?, ?, 'rex')`,
+        [cassandra.types.Uuid.random(), new Date(Date.now() - 60_000)],
+        { prepare: true },
+      );
+    }
+    await h.es.indices.create({
+      index: h.index,
+      mappings: {
+        _source: { excludes: ["name"] },
+        properties: {
+          type: { type: "keyword" },
+          id: { type: "keyword" },
+          tmstmp: { type: "date_nanos" },
+          name: { type: "text" },
+        },
+      },
+    });
+    const id = cassandra.types.Uuid.random().toString();
+    await h.es.index({
+      index: h.index,
+      id: `pets-${id}`,
+      document: { type: "pets", id, tmstmp: new Date(Date.now() - 60_000).toISOString(), name: "tom" },
+      refresh: true,
+    });
+  });
+  after(() => h.cleanup());
+
+  it("refuses every table, with documents in the index or not, and writes nothing", async () => {
+    const { code, summary } = await h.run(["--layout", "type-field", "-b", "0"]);
+    assert.equal(code, EXIT.failure, JSON.stringify(summary));
+    const refused = summary["refused"] as { name: string; reason: string }[];
+    assert.deepEqual(refused.map((r) => r.name).sort(), ["birds", "pets"]);
+    for (const { reason } of refused) {
+      assert.match(reason, new RegExp(`index ${h.index} leaves fields out of _source`));
+    }
+    await h.es.indices.refresh({ index: h.index });
+    assert.equal((await h.es.count({ index: h.index })).count, 1);
+  });
+});

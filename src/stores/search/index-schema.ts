@@ -36,6 +36,8 @@ export function timestampPrecision(properties: FieldMappings, field: string): Es
 
 export interface Discovery {
   readonly types: readonly EsType[];
+  /** Why no table can live in the type-field layout's one index, whatever its types (PlanInput.indexRefusal). */
+  readonly refusal?: string;
   /** The field to filter and aggregate the type field on (type-field layout). */
   readonly typeQueryField: string;
 }
@@ -125,14 +127,15 @@ export async function discoverTypes(
   });
   const terms = response.aggregations?.["types"] as { buckets?: readonly { key: unknown }[] } | undefined;
   const names = (terms?.buckets ?? []).map((bucket) => String(bucket.key));
+  const refusal = gaps[0] === undefined ? undefined : sourceRefusal(undefined, gaps[0]);
   const types = names.map((name) => ({
     name,
     index: layout.index,
     properties,
     timestamp: timestampPrecision(properties, fieldOf(name)),
-    ...(gaps[0] === undefined ? {} : { refusal: sourceRefusal(name, gaps[0]) }),
+    ...(refusal === undefined ? {} : { refusal }),
   }));
-  return { types, typeQueryField };
+  return { types, typeQueryField, ...(refusal === undefined ? {} : { refusal }) };
 }
 
 /**
@@ -217,7 +220,7 @@ function aliasRefusal(table: string, alias: string, indices: readonly string[], 
  * row at the same version, and the tie-break would either rewrite it on every run or clear the column
  * in the row. Neither can be mended in place, as no reindex recovers what `_source` never kept.
  */
-function sourceRefusal(table: string, gap: SourceGap): string {
+function sourceRefusal(table: string | undefined, gap: SourceGap): string {
   const quoted = (patterns: readonly string[]): string => patterns.map((p) => JSON.stringify(p)).join(", ");
   const limits = [
     ...(gap.includes.length > 0 ? [`"includes": [${quoted(gap.includes)}]`] : []),
@@ -229,11 +232,15 @@ function sourceRefusal(table: string, gap: SourceGap): string {
     : `leaves fields out of _source (its mapping has "_source": {${limits.join(", ")}}), so its ` +
       "documents read back without them: each would differ from its row on every run, and a run could " +
       "clear those columns in Cassandra, or drop such fields from documents another application wrote";
-  return (
-    `index ${gap.index} ${what}. Give the table a new index (the config file's tables.${table}.index: ` +
-    "synced creates it with _source whole and copies the table into it). The table is not synced until " +
-    "then, and the checkpoint stays (leave the table out with --exclude-tables to let it move)."
-  );
+  // In the type-field layout every table shares the index, and -i names another.
+  const fix =
+    table === undefined
+      ? "Give the tables a new index (-i naming one that does not exist: synced creates it with _source " +
+        "whole and copies the tables into it). No table is synced until then, and the checkpoint stays."
+      : `Give the table a new index (the config file's tables.${table}.index: synced creates it with ` +
+        "_source whole and copies the table into it). The table is not synced until then, and the " +
+        "checkpoint stays (leave the table out with --exclude-tables to let it move).";
+  return `index ${gap.index} ${what}. ${fix}`;
 }
 
 /**
