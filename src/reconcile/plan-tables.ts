@@ -18,6 +18,7 @@ import {
 } from "./table-settings-plan.js";
 import { schemaDrift, typeConflicts, type MappedField, type SchemaDrift } from "./schema-drift.js";
 import { unusableFields } from "./field-names.js";
+import { aliasClash, timestampRefusal } from "./plan-refusals.js";
 
 export interface TableInput {
   readonly name: string;
@@ -210,16 +211,6 @@ function typesOfTables(given: readonly TypeInput[], tables: ReadonlyMap<string, 
   );
 }
 
-function aliasClash(table: string, alias: string, index: string, owner: string): string {
-  return (
-    `${alias} is an alias of ${index}, the index of table ${owner}: two tables cannot share an index, ` +
-    `as ${table}'s rows would go into it and ${owner}'s documents into table ${table}. Give table ` +
-    `${table} an index of its own (the config file's tables.${table}.index), or name the alias for ` +
-    "no table. The table is not synced until then, and the checkpoint stays (leave the table out with " +
-    "--exclude-tables to let it move)."
-  );
-}
-
 /** Every table's settings checked against its schema, selected or not: a typo is a typo either way. */
 function settingProblems(input: PlanInput, tables: ReadonlyMap<string, TableInput>): PlanEntry[] {
   const problems: PlanEntry[] = [];
@@ -339,7 +330,11 @@ function planOne(
   }
   // Skipped, the table would let the checkpoint move past its rows, which no later run reads again.
   if (type !== undefined && "problem" in type.timestamp)
-    return { kind: "refuse", name, reason: timestampRefusal(table.name, type.index, type.timestamp) };
+    return {
+      kind: "refuse",
+      name,
+      reason: timestampRefusal(table.name, type.index, type.timestamp, input.layout === "type-field"),
+    };
   if (type === undefined && input.direction === "to-cassandra") {
     return skip(`no index for ${table.name}, so nothing to copy to Cassandra`);
   }
@@ -377,34 +372,4 @@ function planOne(
   const drift = schemaDrift(plan, table.columns, type.fields);
   const drifted = drift.newFields.length > 0 || drift.unmapped.length > 0;
   return { kind: "sync", plan, createIndex: false, ...(drifted ? { drift } : {}) };
-}
-
-/**
- * Why a table whose index cannot give versions is refused, and what mends it: a field not mapped yet
- * can be mapped (the documents that already hold it indexed again), one mapped as another type
- * cannot be changed, so the table needs a new index.
- */
-function timestampRefusal(
-  table: string,
-  index: string,
-  timestamp: { readonly field: string; readonly mappedAs?: string },
-): string {
-  const { field, mappedAs } = timestamp;
-  const newIndex =
-    `give the table a new index (the config file's tables.${table}.index: synced creates it and ` +
-    "copies the table into it)";
-  const fix =
-    mappedAs === undefined
-      ? `map the field (PUT ${index}/_mapping {"properties": {"${field}": {"type": "date_nanos"}}}, then ` +
-        `POST ${index}/_update_by_query if documents already hold it), or ${newIndex}`
-      : `a mapped field's type cannot change, so ${newIndex}`;
-  const what =
-    mappedAs === undefined
-      ? `maps no field '${field}'`
-      : `maps field '${field}' as ${mappedAs}, not date or date_nanos`;
-  return (
-    `index ${index} ${what}, which each document's version is read from and each run's range is ` +
-    `searched on. To sync the table, ${fix}. The table is not synced until then, and the checkpoint ` +
-    "stays (leave the table out with --exclude-tables to let it move)."
-  );
 }

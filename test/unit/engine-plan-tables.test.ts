@@ -122,6 +122,18 @@ describe("planTables", () => {
     );
   });
 
+  it("names -i, not a table's index setting, when the shared index of the type-field layout cannot give versions", () => {
+    const worded = {
+      ...type("events", { problem: "not a date", field: "tmstmp", mappedAs: "long" }),
+      index: "app",
+    };
+    const entries = planTables(input({ layout: "type-field", tables: [table("events")], types: [worded] }));
+    const reason = entries[0]?.kind === "refuse" ? entries[0].reason : "";
+    assert.match(reason, /^index app maps field 'tmstmp' as long/);
+    assert.match(reason, /give the tables a new index \(-i naming one that does not exist/);
+    assert.doesNotMatch(reason, /tables\.events\.index/);
+  });
+
   it("creates a table for a type only with --create-tables", () => {
     assert.equal(planTables(input({ types: [type("events")] }))[0]?.kind, "skip");
     assert.deepEqual(planTables(input({ types: [type("events")], createTables: true })), [

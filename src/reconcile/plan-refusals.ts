@@ -1,0 +1,47 @@
+// Refusals the plan decides, each with what the user can do: an alias named like one table over
+// another table's own index, and an index that cannot give versions.
+
+/** An alias named like `table` over the own index of table `owner`: their documents would mix. */
+export function aliasClash(table: string, alias: string, index: string, owner: string): string {
+  return (
+    `${alias} is an alias of ${index}, the index of table ${owner}: two tables cannot share an index, ` +
+    `as ${table}'s rows would go into it and ${owner}'s documents into table ${table}. Give table ` +
+    `${table} an index of its own (the config file's tables.${table}.index), or name the alias for ` +
+    "no table. The table is not synced until then, and the checkpoint stays (leave the table out with " +
+    "--exclude-tables to let it move)."
+  );
+}
+
+/**
+ * Why a table whose index cannot give versions is refused, and what mends it: a field not mapped yet
+ * can be mapped (the documents that already hold it indexed again), one mapped as another type
+ * cannot be changed, so the table needs a new index.
+ */
+export function timestampRefusal(
+  table: string,
+  index: string,
+  timestamp: { readonly field: string; readonly mappedAs?: string },
+  shared: boolean,
+): string {
+  const { field, mappedAs } = timestamp;
+  // In the type-field layout every table shares the index, and -i names another.
+  const newIndex = shared
+    ? "give the tables a new index (-i naming one that does not exist: synced creates it and copies " +
+      "the tables into it)"
+    : `give the table a new index (the config file's tables.${table}.index: synced creates it and ` +
+      "copies the table into it)";
+  const fix =
+    mappedAs === undefined
+      ? `map the field (PUT ${index}/_mapping {"properties": {"${field}": {"type": "date_nanos"}}}, then ` +
+        `POST ${index}/_update_by_query if documents already hold it), or ${newIndex}`
+      : `a mapped field's type cannot change, so ${newIndex}`;
+  const what =
+    mappedAs === undefined
+      ? `maps no field '${field}'`
+      : `maps field '${field}' as ${mappedAs}, not date or date_nanos`;
+  return (
+    `index ${index} ${what}, which each document's version is read from and each run's range is ` +
+    `searched on. To sync the table, ${fix}. The table is not synced until then, and the checkpoint ` +
+    "stays (leave the table out with --exclude-tables to let it move)."
+  );
+}
