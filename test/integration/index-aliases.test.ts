@@ -124,16 +124,7 @@ describe("an alias named like one table over another table's index", () => {
 
   before(async () => {
     h = await Harness.create("aliasclash");
-    for (const table of ["people", "current"]) {
-      await h.cassandra.execute(
-        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
-      );
-      await h.cassandra.execute(
-        `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, n) VALUES (?, ?, 1)`,
-        [cassandra.types.Uuid.random(), new Date(Date.now() - 60_000)],
-        PREPARED,
-      );
-    }
+    for (const table of ["people", "current"]) await h.tableWithRow(table);
     await h.es.indices.create({
       index: `${h.index}-people`,
       mappings: { properties: { id: { type: "keyword" }, tmstmp: { type: "date_nanos" } } },

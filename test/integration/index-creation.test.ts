@@ -87,17 +87,7 @@ describe("an index the cluster refuses to create", () => {
   // layout's pattern finds; tried as an operator would, the run failed on the cluster's
   // index_closed_exception instead of refusing the table.
   it("refuses a table whose index setting names a closed index, or an alias over one", async () => {
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.named (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
-    );
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.aliased (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
-    );
-    for (const table of ["named", "aliased"]) {
-      await h.cassandra.execute(
-        `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, n) VALUES (uuid(), toTimestamp(now()), 1)`,
-      );
-    }
+    for (const table of ["named", "aliased"]) await h.tableWithRow(table);
     const shut = `${h.index}-elsewhere`;
     await h.es.indices.create({
       index: shut,

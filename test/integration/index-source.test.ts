@@ -13,16 +13,7 @@ describe("an index that keeps no _source", () => {
 
   before(async () => {
     h = await Harness.create("nosource");
-    for (const table of ["lean", "plain"]) {
-      await h.cassandra.execute(
-        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
-      );
-      await h.cassandra.execute(
-        `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, n) VALUES (?, ?, 1)`,
-        [cassandra.types.Uuid.random(), new Date(Date.now() - 60_000)],
-        { prepare: true },
-      );
-    }
+    for (const table of ["lean", "plain"]) await h.tableWithRow(table);
     await h.es.indices.create({
       index: `${h.index}-lean`,
       mappings: {
@@ -61,16 +52,8 @@ describe("an index whose _source leaves fields out", () => {
 
   before(async () => {
     h = await Harness.create("partsource");
-    for (const table of ["trimmed", "picked", "plain"]) {
-      await h.cassandra.execute(
-        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, n int, bio text)`,
-      );
-      await h.cassandra.execute(
-        `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, n, bio) VALUES (?, ?, 1, 'long text')`,
-        [cassandra.types.Uuid.random(), new Date(Date.now() - 60_000)],
-        { prepare: true },
-      );
-    }
+    for (const table of ["trimmed", "picked", "plain"])
+      await h.tableWithRow(table, "bio", "text", "long text");
     const properties = {
       id: { type: "keyword" },
       tmstmp: { type: "date_nanos" },
@@ -115,16 +98,7 @@ describe("a shared index (type-field layout) whose _source leaves fields out", (
 
   before(async () => {
     h = await Harness.create("sharedsource");
-    for (const table of ["pets", "birds"]) {
-      await h.cassandra.execute(
-        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, name text)`,
-      );
-      await h.cassandra.execute(
-        `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, name) VALUES (?, ?, 'rex')`,
-        [cassandra.types.Uuid.random(), new Date(Date.now() - 60_000)],
-        { prepare: true },
-      );
-    }
+    for (const table of ["pets", "birds"]) await h.tableWithRow(table, "name", "text", "rex");
     await h.es.indices.create({
       index: h.index,
       mappings: {

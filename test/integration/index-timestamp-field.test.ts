@@ -5,7 +5,6 @@
 // covered them again. Now the table is refused (exit 1, the checkpoint stays) with what to do.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
 import { Harness, tableStats } from "../support/harness.js";
@@ -15,16 +14,7 @@ describe("a table whose index cannot give versions", () => {
 
   before(async () => {
     h = await Harness.create("indextime");
-    for (const table of ["bare", "worded", "plain"]) {
-      await h.cassandra.execute(
-        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
-      );
-      await h.cassandra.execute(
-        `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, n) VALUES (?, ?, 1)`,
-        [cassandra.types.Uuid.random(), new Date(Date.now() - 60_000)],
-        { prepare: true },
-      );
-    }
+    for (const table of ["bare", "worded", "plain"]) await h.tableWithRow(table);
     await h.es.indices.create({ index: `${h.index}-bare`, settings: { number_of_replicas: 0 } });
     await h.es.indices.create({
       index: `${h.index}-worded`,

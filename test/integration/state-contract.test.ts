@@ -384,6 +384,18 @@ for (const backend of backends) {
   });
 }
 
+/**
+ * A store opened on a table or index of an earlier version, holding checkpoint 42 of key `app`: it
+ * reads that checkpoint as covering everything, and saves what a new one covers.
+ */
+async function keepsCheckpointAndCovers(store: StateStore): Promise<void> {
+  const old = await store.getCheckpoint("app");
+  assert.equal(old?.position, 42n);
+  assert.equal(old.covers, undefined);
+  await store.setCheckpoint("app", 43n, "new", ["users:to-es"]);
+  assert.deepEqual((await store.getCheckpoint("app"))?.covers, ["users:to-es"]);
+}
+
 describe("state store set-up", () => {
   it("refuses a missing Cassandra keyspace unless asked to create it", async () => {
     const client = cassandraClient();
@@ -429,11 +441,7 @@ describe("state store set-up", () => {
       );
       const location = { backend: "cassandra", keyspace, table: "st" } as const;
       const store = await openStateStore(location, { cassandra: client });
-      const old = await store.getCheckpoint("app");
-      assert.equal(old?.position, 42n);
-      assert.equal(old.covers, undefined);
-      await store.setCheckpoint("app", 43n, "new", ["users:to-es"]);
-      assert.deepEqual((await store.getCheckpoint("app"))?.covers, ["users:to-es"]);
+      await keepsCheckpointAndCovers(store);
     } finally {
       await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => undefined);
       await client.shutdown();
@@ -468,11 +476,7 @@ describe("state store set-up", () => {
         { backend: "elasticsearch", index },
         { elasticsearch: client.client },
       );
-      const old = await store.getCheckpoint("app");
-      assert.equal(old?.position, 42n);
-      assert.equal(old.covers, undefined);
-      await store.setCheckpoint("app", 43n, "new", ["users:to-es"]);
-      assert.deepEqual((await store.getCheckpoint("app"))?.covers, ["users:to-es"]);
+      await keepsCheckpointAndCovers(store);
     } finally {
       await client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
       await client.close();

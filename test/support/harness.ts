@@ -309,6 +309,23 @@ export class Harness {
     return serverSecrets(this.servers);
   }
 
+  /**
+   * A latest table `(id uuid PRIMARY KEY, tmstmp timestamp, <column> <type>)` holding one row written a
+   * minute ago with `value` in that column, as many tests of refusals start from. Returns the row's id.
+   */
+  async tableWithRow(table: string, column = "n", type = "int", value: unknown = 1): Promise<string> {
+    await this.cassandra.execute(
+      `CREATE TABLE ${this.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, ${column} ${type})`,
+    );
+    const id = cassandra.types.Uuid.random().toString();
+    await this.cassandra.execute(
+      `INSERT INTO ${this.keyspace}.${table} (id, tmstmp, ${column}) VALUES (?, ?, ?)`,
+      [id, new Date(Date.now() - 60_000), value],
+      { prepare: true },
+    );
+    return id;
+  }
+
   async refresh(): Promise<void> {
     await this.es.indices.refresh({ index: `${this.index}*` });
   }
