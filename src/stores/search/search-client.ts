@@ -178,11 +178,6 @@ export interface BulkResult {
 }
 
 /**
- * The `filter_path` of a bulk request: the fields of BulkResult and nothing else, so that the rest of
- * each item (its index, version, result and shard counts) is neither sent nor parsed: the answer to
- * a thousand `create` actions is half the text.
- */
-/**
  * An index whose `_source` does not keep each document whole, as its mapping says: synced reads
  * documents back from `_source`, to compare them and to copy them to Cassandra.
  */
@@ -233,6 +228,11 @@ export function indicesByAlias(
   return byAlias;
 }
 
+/**
+ * The `filter_path` of a bulk request: the fields of BulkResult and nothing else, so that the rest of
+ * each item (its index, version, result and shard counts) is neither sent nor parsed: the answer to
+ * a thousand `create` actions is half the text.
+ */
 export const BULK_RESULT_FIELDS = [
   "errors",
   ...["_id", "status", "_seq_no", "_primary_term", "error"].map((field) => `items.*.${field}`),
