@@ -60,6 +60,12 @@ export interface TypeInput {
    * table is named by (one grouping indices, say) is left out.
    */
   readonly aliasOf?: readonly string[];
+  /**
+   * The index holds no document; asked only of one that maps no timestamp field. Such an index, made
+   * ahead with its settings only (shards, analyzers), is given the table's mapping as synced gives an
+   * index it creates, instead of refusing the table.
+   */
+  readonly empty?: boolean;
 }
 
 /** The two schemas as read, which the engine plans from. */
@@ -329,7 +335,10 @@ function planOne(
     );
   }
   // Skipped, the table would let the checkpoint move past its rows, which no later run reads again.
-  if (type !== undefined && "problem" in type.timestamp)
+  // An empty index made ahead with its settings only is mapped as synced maps one it creates.
+  const madeAhead =
+    type?.empty === true && "problem" in type.timestamp && type.timestamp.mappedAs === undefined;
+  if (type !== undefined && "problem" in type.timestamp && !madeAhead)
     return {
       kind: "refuse",
       name,
@@ -366,9 +375,11 @@ function planOne(
   };
   const unusable = unusableFields(plan);
   if (unusable !== undefined) return { kind: "refuse", name: table.name, reason: unusable };
-  if (type?.fields === undefined) return { kind: "sync", plan, createIndex: type === undefined };
+  if (type?.fields === undefined) return { kind: "sync", plan, createIndex: type === undefined || madeAhead };
   const conflicts = typeConflicts(plan, type.fields, input.layout);
   if (conflicts !== undefined) return { kind: "refuse", name: table.name, reason: conflicts };
+  // Like an index the run creates: its fields are mapped first, and the table is read whole.
+  if (madeAhead) return { kind: "sync", plan, createIndex: true };
   const drift = schemaDrift(plan, table.columns, type.fields);
   const drifted = drift.newFields.length > 0 || drift.unmapped.length > 0;
   return { kind: "sync", plan, createIndex: false, ...(drifted ? { drift } : {}) };

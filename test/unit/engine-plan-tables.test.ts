@@ -122,6 +122,27 @@ describe("planTables", () => {
     );
   });
 
+  it("maps an empty index made ahead with its settings only as one it creates, and refuses one that holds documents", () => {
+    const unmapped = { problem: "field 'tmstmp' is not mapped", field: "tmstmp" } as const;
+    const entries = planTables(
+      input({
+        tables: [table("users"), table("orders")],
+        types: [{ ...type("users", unmapped), empty: true }, type("orders", unmapped)],
+      }),
+    );
+    assert.deepEqual(
+      entries.map((e) =>
+        e.kind === "sync"
+          ? [e.plan.table, e.plan.es.index, e.createIndex, e.plan.es.timestampPrecision]
+          : [e.kind, e.name],
+      ),
+      [
+        ["refuse", "orders"],
+        ["users", "app-users", true, "microsecond"],
+      ],
+    );
+  });
+
   it("names -i, not a table's index setting, when the shared index of the type-field layout cannot give versions", () => {
     const worded = {
       ...type("events", { problem: "not a date", field: "tmstmp", mappedAs: "long" }),

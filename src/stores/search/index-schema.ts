@@ -20,6 +20,8 @@ export interface EsType {
   readonly refusal?: string;
   /** The indices behind `index` when it is an alias (TypeInput.aliasOf). */
   readonly aliasOf?: readonly string[];
+  /** TypeInput.empty. */
+  readonly empty?: boolean;
 }
 
 export interface TimestampField {
@@ -111,6 +113,16 @@ export async function discoverTypes(
       const timestamp = timestampPrecision(properties, fieldOf(name));
       types.push({ name, index, properties, timestamp, ...(refusal === undefined ? {} : { refusal }) });
     }
+    // An index that maps no timestamp field may be one made ahead with its settings only (shards,
+    // analyzers), which the plan maps as synced maps an index it creates, if nothing is in it yet.
+    await Promise.all(
+      types.map(async (type, i) => {
+        if (type.aliasOf !== undefined || type.refusal !== undefined) return;
+        if (!("problem" in type.timestamp) || "mappedAs" in type.timestamp) return;
+        const documents = await client.count({ index: type.index });
+        if (documents === 0) types[i] = { ...type, empty: true };
+      }),
+    );
     return { types, typeQueryField: layout.typeField };
   }
   const exists = await client.indexExists(layout.index);
@@ -265,20 +277,29 @@ export async function ensureTableIndex(
 ): Promise<string> {
   const mapping = mappingForTable(layout, columns);
   if (layout.layout === "index-per-table") {
-    await client.createIndex({ index, mappings: mapping, aliases: [layout.index] });
+    try {
+      await client.createIndex({ index, mappings: mapping, aliases: [layout.index] });
+    } catch (error) {
+      // Made ahead with its settings only and empty (TypeInput.empty), or by another run just now.
+      if (!isSearchError(error, "already-exists")) throw error;
+      await addMissingFields(client, index, mapping.properties);
+    }
     return index;
   }
-  if (await client.indexExists(index)) {
-    // Only fields the index lacks are added. A field already mapped keeps its mapping (text with a
-    // keyword sub-field, say, as dynamic mapping makes it): a mapping cannot change a field's type.
-    const current = await client.readMappings({ index });
-    const mapped = Object.values(current)[0] ?? {};
-    const properties = Object.fromEntries(
-      Object.entries(mapping.properties).filter(([field]) => mapped[field] === undefined),
-    );
-    await client.addFields({ index, properties });
-  } else {
-    await client.createIndex({ index, mappings: mapping });
-  }
+  if (await client.indexExists(index)) await addMissingFields(client, index, mapping.properties);
+  else await client.createIndex({ index, mappings: mapping });
   return index;
+}
+
+/**
+ * Maps the fields an existing index lacks. A field already mapped keeps its mapping (text with a
+ * keyword sub-field, say, as dynamic mapping makes it): a mapping cannot change a field's type.
+ */
+async function addMissingFields(client: SearchClient, index: string, wanted: FieldMappings): Promise<void> {
+  const current = await client.readMappings({ index });
+  const mapped = Object.values(current)[0] ?? {};
+  const properties = Object.fromEntries(
+    Object.entries(wanted).filter(([field]) => mapped[field] === undefined),
+  );
+  await client.addFields({ index, properties });
 }
