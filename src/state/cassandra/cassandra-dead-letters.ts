@@ -3,6 +3,7 @@
 // A letter's record is kept whole only up to MAX_RECORD_BYTES (letter-size.ts), and letters are
 // written in batches of at most BATCH_BYTES, so no write comes near a mutation's size limit
 // (max_mutation_size, half of commitlog_segment_size: 16 MiB by default).
+import { addColumns } from "./add-columns.js";
 import cassandra from "cassandra-driver";
 import { parseJsonLossless, stableStringify } from "../../core/canonical-json.js";
 import type { JsonValue } from "../../core/json-value.js";
@@ -226,13 +227,11 @@ async function addMissingColumns(
     { prepare: true },
   );
   const present = new Set(found.rows.map((row) => row.get("column_name") as unknown));
-  const missing = Object.entries(CUT_COLUMNS).filter(([column]) => !present.has(column));
-  if (missing.length === 0) return;
-  try {
-    await client.execute(`ALTER TABLE ${name} ADD (${missing.map((c) => c.join(" ")).join(", ")})`);
-  } catch (error) {
-    if (!/conflicts with an existing column|already exist/i.test(String(error))) throw error;
-  }
+  await addColumns(
+    client,
+    name,
+    Object.entries(CUT_COLUMNS).filter(([column]) => !present.has(column)),
+  );
 }
 
 /** Folded to lower case as cqlsh folds an unquoted name, then quoted where CQL needs it. */

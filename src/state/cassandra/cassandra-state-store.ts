@@ -1,6 +1,7 @@
 // State in a Cassandra table, for runs whose filesystem does not last, such as a CronJob's pod.
 // Checkpoints and runs are written at LOCAL_QUORUM, so that a later run reading at LOCAL_QUORUM
 // sees them whichever replica answers.
+import { addColumns } from "./add-columns.js";
 import { LeasedStateStore } from "../leased-state-store.js";
 import cassandra from "cassandra-driver";
 import type { Checkpoint, RunRecord, StateStore } from "../state-store.js";
@@ -223,15 +224,13 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
     }
     // A state table of an earlier version lacks the columns added since. Another run adding them
     // first is as good.
+    if (!create) return;
     const lacking = ADDED_COLUMNS.filter((name) => !present.has(name));
-    if (lacking.length === 0 || !create) return;
-    try {
-      await this.client.execute(
-        `ALTER TABLE ${this.table} ADD (${lacking.map((name) => `${name} ${COLUMNS[name]}`).join(", ")})`,
-      );
-    } catch (error) {
-      if (!/conflicts with an existing column|already exist/i.test(String(error))) throw error;
-    }
+    await addColumns(
+      this.client,
+      this.table,
+      lacking.map((name) => [name, COLUMNS[name]] as const),
+    );
   }
 }
 

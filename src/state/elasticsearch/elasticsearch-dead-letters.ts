@@ -5,7 +5,7 @@
 // and letters are sent in requests of at most BULK_BYTES, so no request comes near the nodes'
 // http.max_content_length (100 MB by default).
 import type { BulkLine, BulkResult, SearchClient } from "../../stores/search/search-client.js";
-import type { FieldMapping, IndexMapping } from "../../stores/search/mapping.js";
+import { missingFields, type FieldMapping, type IndexMapping } from "../../stores/search/mapping.js";
 import type { SortValue } from "../../stores/search/query.js";
 import { parseJsonLossless, stableStringify } from "../../core/canonical-json.js";
 import type { JsonValue } from "../../core/json-value.js";
@@ -211,8 +211,9 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
   private async addMissingFields(): Promise<void> {
     const found = await this.client.readMappings({ index: this.index });
     const properties = Object.values(found)[0] ?? {};
-    if ("recordCut" in properties) return;
-    await this.client.addFields({ index: this.index, properties: { recordCut: RECORD_CUT } });
+    const missing = missingFields({ recordCut: RECORD_CUT }, properties);
+    if (Object.keys(missing).length > 0)
+      await this.client.addFields({ index: this.index, properties: missing });
   }
 
   private step<T>(action: string, work: () => Promise<T>): Promise<T> {

@@ -3,6 +3,7 @@
 // refresh the index at once: it holds a few documents per configuration and sees a few writes per
 // run, so that costs little, while waiting for the next scheduled refresh ("wait_for") adds up to a
 // second per write, and an explicit refresh call would need a privilege beyond writing.
+import { missingFields } from "../../stores/search/mapping.js";
 import { LeasedStateStore } from "../leased-state-store.js";
 import type { SearchClient } from "../../stores/search/search-client.js";
 import type { SortValue } from "../../stores/search/query.js";
@@ -224,9 +225,9 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
       );
     }
     // A state index of an earlier version lacks the fields added since; its mapping is strict.
-    const missing = Object.entries(STATE_MAPPINGS.properties).filter(([field]) => !(field in properties));
-    if (missing.length > 0 && create) {
-      await this.client.addFields({ index: this.index, properties: Object.fromEntries(missing) });
+    const missing = missingFields(STATE_MAPPINGS.properties, properties);
+    if (Object.keys(missing).length > 0 && create) {
+      await this.client.addFields({ index: this.index, properties: missing });
     }
   }
 }

@@ -2,7 +2,7 @@
 // derived from the CQL schema, with `date_nanos` for the timestamp so microseconds survive.
 import type { SearchClient } from "./search-client.js";
 import { aliasRefusal, closedRefusal, sourceRefusal } from "./index-refusals.js";
-import type { FieldMapping, FieldMappings, IndexMapping } from "./mapping.js";
+import { missingFields, type FieldMapping, type FieldMappings, type IndexMapping } from "./mapping.js";
 import type { Column } from "../../reconcile/table-plan.js";
 import type { TimestampMapping } from "../../core/version.js";
 import { ConfigError } from "../../core/errors.js";
@@ -298,8 +298,5 @@ export async function ensureTableIndex(
 async function addMissingFields(client: SearchClient, index: string, wanted: FieldMappings): Promise<void> {
   const current = await client.readMappings({ index });
   const mapped = Object.values(current)[0] ?? {};
-  const properties = Object.fromEntries(
-    Object.entries(wanted).filter(([field]) => mapped[field] === undefined),
-  );
-  await client.addFields({ index, properties });
+  await client.addFields({ index, properties: missingFields(wanted, mapped) });
 }

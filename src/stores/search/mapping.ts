@@ -28,6 +28,11 @@ export interface FieldMapping {
 
 export type FieldMappings = Readonly<Record<string, FieldMapping>>;
 
+/** The fields of `wanted` that `mapped` lacks: what to add to an index of an earlier mapping. */
+export function missingFields(wanted: FieldMappings, mapped: FieldMappings): FieldMappings {
+  return Object.fromEntries(Object.entries(wanted).filter(([field]) => mapped[field] === undefined));
+}
+
 /** A new index's mapping. */
 export interface IndexMapping {
   /** `strict` refuses documents with fields the mapping lacks. */
