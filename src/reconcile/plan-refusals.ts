@@ -1,5 +1,22 @@
-// Refusals the plan decides, each with what the user can do: an alias named like one table over
-// another table's own index, and an index that cannot give versions.
+// Refusals the plan decides, each with what the user can do: tables whose names differ only in case,
+// an alias named like one table over another table's own index, and an index that cannot give
+// versions.
+
+/**
+ * Tables whose names differ only in case (one made with a quoted name): synced knows a table by its
+ * name in lowercase, as its index is named, so it could only mix them.
+ */
+export function caseTwins(keyspace: string, names: readonly string[]): string {
+  const listed = [...names].sort();
+  const all = `${listed.slice(0, -1).join(", ")} and ${listed.at(-1) ?? ""}`;
+  const lower = (listed[0] ?? "").toLowerCase();
+  return (
+    `tables ${all} differ only in case, and synced knows a table by its name in lowercase (its ` +
+    "index, its settings in the config file, --tables and --exclude-tables), so it would mix their " +
+    `records. To sync one, copy it into a table of ${keyspace} with a name of its own. Neither is ` +
+    `synced, and the checkpoint stays (leave them out with --exclude-tables ${lower} to let it move).`
+  );
+}
 
 /** An alias named like `table` over the own index of table `owner`: their documents would mix. */
 export function aliasClash(table: string, alias: string, index: string, owner: string): string {

@@ -18,7 +18,7 @@ import {
 } from "./table-settings-plan.js";
 import { schemaDrift, typeConflicts, type MappedField, type SchemaDrift } from "./schema-drift.js";
 import { unusableFields } from "./field-names.js";
-import { aliasClash, timestampRefusal } from "./plan-refusals.js";
+import { aliasClash, caseTwins, timestampRefusal } from "./plan-refusals.js";
 
 export interface TableInput {
   readonly name: string;
@@ -149,10 +149,18 @@ export type PlanEntry =
   | ({ readonly kind: "bad-setting"; readonly name: string } & SettingProblem);
 
 export function planTables(given: PlanInput): PlanEntry[] {
-  const tables = new Map(given.tables.map((t) => [t.name.toLowerCase(), t]));
+  const twins = caseTwinNames(given.tables);
+  const tables = new Map(
+    given.tables.filter((t) => !twins.has(t.name.toLowerCase())).map((t) => [t.name.toLowerCase(), t]),
+  );
   const input = { ...given, types: typesOfTables(given.types, tables) };
   const types = new Map(input.types.map((t) => [t.name.toLowerCase(), t]));
-  const names = new Set([...tables.keys(), ...types.keys(), ...input.include.map((n) => n.toLowerCase())]);
+  const names = new Set([
+    ...tables.keys(),
+    ...twins.keys(),
+    ...types.keys(),
+    ...input.include.map((n) => n.toLowerCase()),
+  ]);
   const include = new Set(input.include.map((n) => n.toLowerCase()));
   const exclude = new Set(input.exclude.map((n) => n.toLowerCase()));
   const settings = settingsByTable(input.tableSettings);
@@ -161,6 +169,12 @@ export function planTables(given: PlanInput): PlanEntry[] {
   for (const key of [...names].sort()) {
     if (include.size > 0 && !include.has(key)) continue;
     if (exclude.has(key)) continue;
+    const twinNames = twins.get(key);
+    if (twinNames !== undefined) {
+      const reason = caseTwins(input.keyspace, twinNames);
+      for (const name of twinNames) entries.push({ kind: "refuse", name, reason });
+      continue;
+    }
     const table = tables.get(key);
     if (table !== undefined) selectedTables.push(table);
     entries.push(planOne(input, table, types.get(key), key, settings.get(key)));
@@ -168,7 +182,7 @@ export function planTables(given: PlanInput): PlanEntry[] {
   // An excluded name that matches nothing excludes nothing: most likely not what was meant.
   for (const name of input.exclude) {
     const key = name.toLowerCase();
-    if (!tables.has(key) && !types.has(key))
+    if (!tables.has(key) && !types.has(key) && !twins.has(key))
       entries.push({
         kind: "unknown",
         option: "exclude-tables",
@@ -177,11 +191,21 @@ export function planTables(given: PlanInput): PlanEntry[] {
       });
   }
   return [
-    ...settingProblems(input, tables),
+    ...settingProblems(input, tables, twins),
     ...sharedIndices(input, entries),
     ...unmatchedColumns(input, selectedTables),
     ...entries,
   ];
+}
+
+/** The names of tables that differ only in case, by their lowercase name. */
+function caseTwinNames(tables: readonly TableInput[]): Map<string, string[]> {
+  const byKey = new Map<string, string[]>();
+  for (const { name } of tables)
+    byKey.set(name.toLowerCase(), [...(byKey.get(name.toLowerCase()) ?? []), name]);
+  return new Map(
+    [...byKey].filter(([, names]) => names.length > 1).map(([key, names]) => [key, names.sort()]),
+  );
 }
 
 /**
@@ -218,10 +242,16 @@ function typesOfTables(given: readonly TypeInput[], tables: ReadonlyMap<string, 
 }
 
 /** Every table's settings checked against its schema, selected or not: a typo is a typo either way. */
-function settingProblems(input: PlanInput, tables: ReadonlyMap<string, TableInput>): PlanEntry[] {
+function settingProblems(
+  input: PlanInput,
+  tables: ReadonlyMap<string, TableInput>,
+  twins: ReadonlyMap<string, readonly string[]>,
+): PlanEntry[] {
   const problems: PlanEntry[] = [];
   const tableNames = input.tables.map((t) => t.name).sort();
   for (const settings of input.tableSettings ?? []) {
+    // Settings of tables that differ only in case cannot say which they are for; both are refused.
+    if (twins.has(settings.table.toLowerCase())) continue;
     const table = tables.get(settings.table.toLowerCase());
     const context = {
       keyspace: input.keyspace,

@@ -200,6 +200,29 @@ describe("planTables", () => {
     );
   });
 
+  it("refuses tables whose names differ only in case, even with an index or settings of that name", () => {
+    const twins = [table("Users"), table("users"), table("orders")];
+    const entries = planTables(
+      input({
+        tables: twins,
+        types: [type("users")],
+        tableSettings: [{ file: "/etc/synced.yaml", table: "users", index: "app-people" }],
+      }),
+    );
+    assert.deepEqual(
+      entries.map((e) => (e.kind === "sync" ? e.plan.table : `${e.kind} ${e.name}`)),
+      ["orders", "refuse Users", "refuse users"],
+    );
+    const reason = entries.find((e) => e.kind === "refuse")?.reason ?? "";
+    assert.match(reason, /tables Users and users differ only in case/);
+    assert.match(reason, /--exclude-tables users to let it move/);
+    const excluded = planTables(input({ tables: twins, exclude: ["users"] }));
+    assert.deepEqual(
+      excluded.map((e) => (e.kind === "sync" ? e.plan.table : e.kind)),
+      ["orders"],
+    );
+  });
+
   it("refuses a column option that no selected table has, with the closest columns", () => {
     const flag = { kind: "flag", flag: "--timestamp-column" } as const;
     const entries = planTables(
