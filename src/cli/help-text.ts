@@ -45,10 +45,10 @@ Examples:
 
 Exit codes: 0 success; 1 failed, or a table refused because a column's type no longer fits its index field, its
 field is a name no document may hold (_source, a.b beside a), its index is closed, an alias over several, or
-without its whole _source or a date field for tmstmp, or its name differs only in case from another table's, while
-the other tables were synced (checkpoint kept); 2 bad flags, environment, config file or state location, or a value
-found wrong after connecting (a table name, a consistency level the keyspace cannot meet), or status or
-dead-letters where no run made a state or dead-letter store (they create none); 3 partial success (some records
-were dead-lettered); 4 another run of this configuration holds the lease; 5 a store cannot be reached or refused
-the credentials; 6 more records failed than --max-errors allows (checkpoint kept); 130 stopped by SIGINT or
-SIGTERM, at any moment once synced runs (lease released, checkpoint kept).`;
+without its whole _source or a date field for tmstmp in a format it reads, or its name differs only in case from
+another table's, while the other tables were synced (checkpoint kept); 2 bad flags, environment, config file or
+state location, or a value found wrong after connecting (a table name, a consistency level the keyspace cannot
+meet), or status or dead-letters where no run made a state or dead-letter store (they create none); 3 partial
+success (some records were dead-lettered); 4 another run of this configuration holds the lease; 5 a store cannot be
+reached or refused the credentials; 6 more records failed than --max-errors allows (checkpoint kept); 130 stopped
+by SIGINT or SIGTERM, at any moment once synced runs (lease released, checkpoint kept).`;

@@ -12,7 +12,13 @@ export type VersionPrecision = "millisecond" | "microsecond";
  */
 export type TimestampMapping =
   | { readonly precision: VersionPrecision }
-  | { readonly problem: string; readonly field: string; readonly mappedAs?: string };
+  | {
+      readonly problem: string;
+      readonly field: string;
+      readonly mappedAs?: string;
+      /** The date format of a date field whose values synced cannot read or write (see index-schema.ts). */
+      readonly format?: string;
+    };
 
 export function coarser(a: VersionPrecision, b: VersionPrecision): VersionPrecision {
   return a === "millisecond" || b === "millisecond" ? "millisecond" : "microsecond";

@@ -37,10 +37,10 @@ export function aliasClash(table: string, alias: string, index: string, owner: s
 export function timestampRefusal(
   table: string,
   index: string,
-  timestamp: { readonly field: string; readonly mappedAs?: string },
+  timestamp: { readonly field: string; readonly mappedAs?: string; readonly format?: string },
   shared: boolean,
 ): string {
-  const { field, mappedAs } = timestamp;
+  const { field, mappedAs, format } = timestamp;
   // In the type-field layout every table shares the index, and -i names another.
   const newIndex = shared
     ? "give the tables a new index (-i naming one that does not exist: synced creates it and copies " +
@@ -48,14 +48,19 @@ export function timestampRefusal(
     : `give the table a new index (the config file's tables.${table}.index: synced creates it and ` +
       "copies the table into it)";
   const fix =
-    mappedAs === undefined
-      ? `map the field (PUT ${index}/_mapping {"properties": {"${field}": {"type": "date_nanos"}}}, then ` +
-        `POST ${index}/_update_by_query if documents already hold it), or ${newIndex}`
-      : `a mapped field's type cannot change, so ${newIndex}`;
+    format !== undefined
+      ? `a mapped field's format cannot change, so ${newIndex}`
+      : mappedAs === undefined
+        ? `map the field (PUT ${index}/_mapping {"properties": {"${field}": {"type": "date_nanos"}}}, then ` +
+          `POST ${index}/_update_by_query if documents already hold it), or ${newIndex}`
+        : `a mapped field's type cannot change, so ${newIndex}`;
   const what =
-    mappedAs === undefined
-      ? `maps no field '${field}'`
-      : `maps field '${field}' as ${mappedAs}, not date or date_nanos`;
+    format !== undefined
+      ? `maps field '${field}' as ${mappedAs ?? "date"} with format '${format}', whose values synced ` +
+        "cannot read as versions (it reads ISO-8601 text and epoch milliseconds, and writes the text)"
+      : mappedAs === undefined
+        ? `maps no field '${field}'`
+        : `maps field '${field}' as ${mappedAs}, not date or date_nanos`;
   return (
     `index ${index} ${what}, which each document's version is read from and each run's range is ` +
     `searched on. To sync the table, ${fix}. The table is not synced until then, and the checkpoint ` +

@@ -64,3 +64,56 @@ describe("a table whose index maps no date field for its timestamp", () => {
     assert.deepEqual(properties["bio"], { type: "text", analyzer: "folded" });
   });
 });
+
+// A timestamp field with a date format of its own: `epoch_second` makes a document's number a count
+// of seconds, which synced read as milliseconds. Tried as an operator would, a document an
+// application wrote a minute ago read as a version of January 1970, so the run took the older row for
+// the newer: it dead-lettered the row's write (Elasticsearch refused its text in that field), never
+// copied the document to Cassandra ("older than target"), and moved the checkpoint; every run did the
+// same. Now such a table is refused, naming the format; the default formats, spelled out, are synced
+// as before.
+describe("a table whose index maps its timestamp with a format of its own", () => {
+  let h: Harness;
+  let id: string;
+
+  before(async () => {
+    h = await Harness.create("timeformat");
+    id = await h.tableWithRow("seconds", "n", "int", 1);
+    await h.tableWithRow("spelled", "n", "int", 1);
+    await h.es.indices.create({
+      index: `${h.index}-seconds`,
+      mappings: { properties: { tmstmp: { type: "date", format: "epoch_second" }, n: { type: "integer" } } },
+    });
+    // Newer than the row (written a minute ago), as an application writes it in this index.
+    const now = Math.floor(Date.now() / 1000);
+    await h.es.index({ index: `${h.index}-seconds`, id, document: { id, tmstmp: now, n: 2 }, refresh: true });
+    await h.es.indices.create({
+      index: `${h.index}-spelled`,
+      mappings: {
+        properties: {
+          tmstmp: { type: "date_nanos", format: "strict_date_optional_time_nanos||epoch_millis" },
+        },
+      },
+    });
+  });
+  after(() => h.cleanup());
+
+  it("refuses a format whose values synced cannot read as versions, and keeps the document", async () => {
+    const { code, summary } = await h.run(["--name", "formats"]);
+    assert.equal(code, EXIT.failure, JSON.stringify(summary));
+    const refused = summary["refused"] as { name: string; reason: string }[];
+    assert.deepEqual(
+      refused.map((r) => r.name),
+      ["seconds"],
+    );
+    assert.match(refused[0]?.reason ?? "", /maps field 'tmstmp' as date with format 'epoch_second'/);
+    assert.equal(tableStats(summary, "spelled", "to-es")["written"], 1);
+    const doc = await h.es.get<Record<string, unknown>>({ index: `${h.index}-seconds`, id });
+    assert.equal(doc._source?.["n"], 2, "the application's newer document is kept");
+    const row = await h.cassandra.execute(`SELECT n FROM ${h.keyspace}.seconds WHERE id = ?`, [id], {
+      prepare: true,
+    });
+    assert.equal(row.first().get("n"), 1);
+    assert.equal(await new FileStateStore({ directory: h.stateDir }).getCheckpoint("formats"), undefined);
+  });
+});

@@ -28,9 +28,38 @@ export interface TimestampField {
   readonly name: string;
 }
 
+/**
+ * The date formats whose values synced reads as versions exactly (ISO-8601 text and epoch
+ * milliseconds). Another (`epoch_second`, `yyyyMMdd`) would have a document's number or digits read
+ * as milliseconds, or its text not at all.
+ */
+const READABLE_FORMATS = new Set([
+  "strict_date_optional_time",
+  "date_optional_time",
+  "strict_date_optional_time_nanos",
+  "epoch_millis",
+]);
+
+/** Whether every value a date field of `format` holds is one synced reads, and its writes one it takes. */
+function readableFormat(format: string | undefined): boolean {
+  if (format === undefined) return true;
+  const formats = format.split("||").map((f) => f.trim());
+  // synced writes ISO-8601 text, which a field of epoch formats alone refuses.
+  return formats.every((f) => READABLE_FORMATS.has(f)) && formats.some((f) => f !== "epoch_millis");
+}
+
 export function timestampPrecision(properties: FieldMappings, field: string): EsType["timestamp"] {
   const mapping = properties[field];
   if (mapping === undefined) return { problem: `field '${field}' is not mapped`, field };
+  if ((mapping.type === "date" || mapping.type === "date_nanos") && !readableFormat(mapping.format)) {
+    const format = mapping.format ?? "";
+    return {
+      problem: `field '${field}' is mapped as ${mapping.type} with format '${format}', whose values synced cannot read as versions`,
+      field,
+      mappedAs: mapping.type,
+      format,
+    };
+  }
   if (mapping.type === "date_nanos") return { precision: "microsecond" };
   if (mapping.type === "date") return { precision: "millisecond" };
   const mappedAs = mapping.type ?? "object";
