@@ -14,6 +14,8 @@ export interface MappedField {
   readonly type: string;
   /** The column a field of this mapping would become (--create-columns), or why there is none. */
   readonly column: { readonly type: CqlType } | { readonly problem: string };
+  /** A date field's format whose values synced cannot read exactly (stores/search/date-formats.ts). */
+  readonly unreadableFormat?: string;
 }
 
 /** A field the index maps that no column of the table holds. */
@@ -47,12 +49,18 @@ export function typeConflicts(
     const field = fieldOf(plan, column.name);
     const mapped = fields.get(field);
     const conflict = mapped === undefined ? undefined : fieldTypeConflict(column.type, mapped.type);
-    if (mapped === undefined || conflict === undefined) continue;
     const named = field === column.name ? `its field ${field}` : `its field '${field}'`;
-    found.push(
-      `column ${column.name} of ${plan.keyspace}.${plan.table} is ${formatCqlType(column.type)}, but index ` +
-        `${plan.es.index} maps ${named} as ${mapped.type}, and ${conflict}`,
-    );
+    const described = `column ${column.name} of ${plan.keyspace}.${plan.table} is ${formatCqlType(column.type)}`;
+    if (mapped !== undefined && conflict !== undefined) {
+      found.push(`${described}, but index ${plan.es.index} maps ${named} as ${mapped.type}, and ${conflict}`);
+    } else if (mapped?.unreadableFormat !== undefined && isTimestamp(column.type)) {
+      // A number in seconds would be read as milliseconds, and written to the row as a time in 1970.
+      found.push(
+        `${described}, but index ${plan.es.index} maps ${named} as ${mapped.type} with format ` +
+          `'${mapped.unreadableFormat}', whose values synced cannot read as timestamps (it reads ISO-8601 ` +
+          "text and epoch milliseconds)",
+      );
+    }
   }
   if (found.length === 0) return undefined;
   const move =
@@ -61,10 +69,15 @@ export function typeConflicts(
         "from the table and copies the table whole), or reindex"
       : "reindex";
   return (
-    `${found.join("; ")}. A mapping cannot change a field's type: ${move} ${plan.es.index} into an index ` +
-    "whose fields fit the columns, or give the columns their former types. The table is not synced " +
-    "until then, and the checkpoint stays (leave the table out with --exclude-tables to let it move)."
+    `${found.join("; ")}. A mapping cannot change a field's type or format: ${move} ${plan.es.index} ` +
+    "into an index whose fields fit the columns, or give the columns their former types. The table is " +
+    "not synced until then, and the checkpoint stays (leave the table out with --exclude-tables to let " +
+    "it move)."
   );
+}
+
+function isTimestamp(type: CqlType): boolean {
+  return type.kind === "native" && type.name === "timestamp";
 }
 
 /** What has drifted between the table's columns (`columns`: every column of it) and the index's fields. */

@@ -117,3 +117,45 @@ describe("a table whose index maps its timestamp with a format of its own", () =
     assert.equal(await new FileStateStore({ directory: h.stateDir }).getCheckpoint("formats"), undefined);
   });
 });
+
+// The same for a timestamp column's own field: `seen` mapped with format `epoch_second`, where an
+// application writes seconds. Each such value would be read as milliseconds and written to the row as
+// a time in January 1970.
+describe("a timestamp column whose field has a format of its own", () => {
+  let h: Harness;
+  let id: string;
+
+  before(async () => {
+    h = await Harness.create("seenformat");
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.visits (id uuid PRIMARY KEY, tmstmp timestamp, seen timestamp)`,
+    );
+    await h.es.indices.create({
+      index: `${h.index}-visits`,
+      mappings: {
+        properties: {
+          id: { type: "keyword" },
+          tmstmp: { type: "date_nanos" },
+          seen: { type: "date", format: "epoch_second" },
+        },
+      },
+    });
+    id = "6a1f0a52-5d0c-4a8e-9c53-0d1b7e0c2a11";
+    const document = { id, tmstmp: new Date(Date.now() - 60_000).toISOString(), seen: 1_714_564_800 };
+    await h.es.index({ index: `${h.index}-visits`, id, document, refresh: true });
+  });
+  after(() => h.cleanup());
+
+  it("refuses the table, naming the field's format, and writes no row", async () => {
+    const { code, summary } = await h.run(["--name", "seen"]);
+    assert.equal(code, EXIT.failure, JSON.stringify(summary));
+    const refused = summary["refused"] as { name: string; reason: string }[];
+    assert.deepEqual(
+      refused.map((r) => r.name),
+      ["visits"],
+    );
+    assert.match(refused[0]?.reason ?? "", /seen as date with format 'epoch_second'/);
+    const rows = await h.cassandra.execute(`SELECT seen FROM ${h.keyspace}.visits`);
+    assert.equal(rows.rowLength, 0);
+  });
+});

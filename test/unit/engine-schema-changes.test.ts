@@ -140,6 +140,37 @@ describe("the plan of a table whose index drifted", () => {
     assert.equal(sync(entries, "fine").drift, undefined);
   });
 
+  it("refuses a timestamp column whose date field has a format synced cannot read, and no other column", () => {
+    const seconds = { ...field("date", native("timestamp")), unreadableFormat: "epoch_second" };
+    const entries = plan(
+      [table("visits", { seen: native("timestamp") }), table("days", { day: native("date") })],
+      [type("visits", { seen: seconds }), type("days", { day: { ...seconds, type: "date" } })],
+    );
+    assert.deepEqual(
+      entries.map((e) =>
+        e.kind === "sync" ? `sync ${e.plan.table}` : `${e.kind} ${"name" in e ? e.name : ""}`,
+      ),
+      ["sync days", "refuse visits"],
+    );
+    assert.match(
+      JSON.stringify(entries),
+      /column seen of app\.visits is timestamp, but index app-visits maps its field seen as date with format 'epoch_second'/,
+    );
+    const formats = mappedFields({
+      a: { type: "date", format: "epoch_second" },
+      b: { type: "date_nanos", format: "strict_date_optional_time_nanos||epoch_millis" },
+      c: { type: "keyword", format: "anything" },
+    });
+    assert.deepEqual(
+      [...formats].map(([name, f]) => [name, f.unreadableFormat]),
+      [
+        ["a", "epoch_second"],
+        ["b", undefined],
+        ["c", undefined],
+      ],
+    );
+  });
+
   it("refuses the other way too: a numeric column over a text field", () => {
     const entries = plan([table("t", { n: native("bigint") })], [type("t", { n: field("text") })]);
     assert.match(

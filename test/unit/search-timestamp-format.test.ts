@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { timestampPrecision } from "../../src/stores/search/index-schema.js";
 import { timestampRefusal } from "../../src/reconcile/plan-refusals.js";
+import { TIMESTAMP_FORMAT } from "../../src/stores/values/es-mapping.js";
 
 const field = (type: string, format?: string): ReturnType<typeof timestampPrecision> =>
   timestampPrecision({ tmstmp: { type, ...(format === undefined ? {} : { format }) } }, "tmstmp");
@@ -18,6 +19,8 @@ describe("the timestamp field's date format", () => {
       precision: "millisecond",
     });
     assert.deepEqual(field("date", "date_optional_time"), { precision: "millisecond" });
+    // The format of the timestamp fields synced maps itself.
+    assert.deepEqual(field("date", TIMESTAMP_FORMAT), { precision: "millisecond" });
   });
 
   it("cannot give versions where a value could be seconds, other digits, or not ISO-8601 text", () => {

@@ -5,6 +5,7 @@ import { aliasRefusal, closedRefusal, sourceRefusal } from "./index-refusals.js"
 import { missingFields, type FieldMapping, type FieldMappings, type IndexMapping } from "./mapping.js";
 import type { Column } from "../../reconcile/table-plan.js";
 import type { TimestampMapping } from "../../core/version.js";
+import { unreadableDateFormat } from "./date-formats.js";
 import { ConfigError } from "../../core/errors.js";
 import { esMappingFor } from "../values/es-mapping.js";
 import { typeOfIndex, type LayoutSettings } from "./index-layout.js";
@@ -28,35 +29,17 @@ export interface TimestampField {
   readonly name: string;
 }
 
-/**
- * The date formats whose values synced reads as versions exactly (ISO-8601 text and epoch
- * milliseconds). Another (`epoch_second`, `yyyyMMdd`) would have a document's number or digits read
- * as milliseconds, or its text not at all.
- */
-const READABLE_FORMATS = new Set([
-  "strict_date_optional_time",
-  "date_optional_time",
-  "strict_date_optional_time_nanos",
-  "epoch_millis",
-]);
-
-/** Whether every value a date field of `format` holds is one synced reads, and its writes one it takes. */
-function readableFormat(format: string | undefined): boolean {
-  if (format === undefined) return true;
-  const formats = format.split("||").map((f) => f.trim());
-  // synced writes ISO-8601 text, which a field of epoch formats alone refuses.
-  return formats.every((f) => READABLE_FORMATS.has(f)) && formats.some((f) => f !== "epoch_millis");
-}
-
 export function timestampPrecision(properties: FieldMappings, field: string): EsType["timestamp"] {
   const mapping = properties[field];
   if (mapping === undefined) return { problem: `field '${field}' is not mapped`, field };
-  if ((mapping.type === "date" || mapping.type === "date_nanos") && !readableFormat(mapping.format)) {
-    const format = mapping.format ?? "";
+  const format = unreadableDateFormat(mapping);
+  if (format !== undefined) {
+    // Only a date or date_nanos field has a format that is unreadable.
+    const mappedAs = mapping.type ?? "date";
     return {
-      problem: `field '${field}' is mapped as ${mapping.type} with format '${format}', whose values synced cannot read as versions`,
+      problem: `field '${field}' is mapped as ${mappedAs} with format '${format}', whose values synced cannot read as versions`,
       field,
-      mappedAs: mapping.type,
+      mappedAs,
       format,
     };
   }

@@ -4,11 +4,17 @@ import type { MappedField } from "../../reconcile/schema-drift.js";
 import { ValueError } from "../../core/value-error.js";
 import { cqlTypeForMapping } from "../values/es-mapping.js";
 import type { FieldMapping, FieldMappings } from "./mapping.js";
+import { unreadableDateFormat } from "./date-formats.js";
 
 export function mappedFields(properties: FieldMappings): ReadonlyMap<string, MappedField> {
   const fields = new Map<string, MappedField>();
   for (const [name, mapping] of Object.entries(properties)) {
-    fields.set(name, { type: mapping.type ?? "object", column: columnFor(mapping, name) });
+    const format = unreadableDateFormat(mapping);
+    fields.set(name, {
+      type: mapping.type ?? "object",
+      column: columnFor(mapping, name),
+      ...(format === undefined ? {} : { unreadableFormat: format }),
+    });
   }
   return fields;
 }

@@ -1,0 +1,32 @@
+// The date formats whose values synced reads exactly: ISO-8601 text and epoch milliseconds. A date
+// field of another format (`epoch_second`, `yyyyMMdd`, a pattern of its own) may hold numbers or
+// digits that synced would read as milliseconds, or text it cannot read at all.
+import type { FieldMapping } from "./mapping.js";
+import { DATE_FORMAT, TIMESTAMP_FORMAT } from "../values/es-mapping.js";
+
+/** The formats that take the date-time text synced writes (ISO-8601, with `Z` or an offset). */
+const DATE_TIME_FORMATS = new Set([
+  "strict_date_optional_time",
+  "date_optional_time",
+  "strict_date_optional_time_nanos",
+  // synced's own timestamp fields also take ISO-8601 with an offset.
+  ...formatsOf(TIMESTAMP_FORMAT).filter((f) => f !== "epoch_millis"),
+]);
+
+/** Those, epoch milliseconds, and a date alone (synced's own date fields). */
+const READABLE_FORMATS = new Set([...DATE_TIME_FORMATS, "epoch_millis", ...formatsOf(DATE_FORMAT)]);
+
+function formatsOf(format: string): string[] {
+  return format.split("||").map((f) => f.trim());
+}
+
+/** The format of a date field whose values synced cannot read exactly, or undefined for any other field. */
+export function unreadableDateFormat(mapping: FieldMapping): string | undefined {
+  if (mapping.type !== "date" && mapping.type !== "date_nanos") return undefined;
+  if (mapping.format === undefined) return undefined;
+  const formats = formatsOf(mapping.format);
+  // synced writes date-time text, which a field of epoch formats or dates alone refuses.
+  const readable =
+    formats.every((f) => READABLE_FORMATS.has(f)) && formats.some((f) => DATE_TIME_FORMATS.has(f));
+  return readable ? undefined : mapping.format;
+}
