@@ -16,7 +16,7 @@ export type TimestampMapping =
       readonly problem: string;
       readonly field: string;
       readonly mappedAs?: string;
-      /** The date format of a date field whose values synced cannot read or write (see index-schema.ts). */
+      /** The date format of a date field whose values synced cannot read or write (stores/search/date-formats.ts). */
       readonly format?: string;
     };
 
