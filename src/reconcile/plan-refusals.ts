@@ -29,41 +29,62 @@ export function aliasClash(table: string, alias: string, index: string, owner: s
   );
 }
 
+/** The timestamp field as the index maps it, when it cannot give versions (TimestampMapping). */
+interface UnusableTimestamp {
+  readonly field: string;
+  readonly mappedAs?: string;
+  readonly format?: string;
+}
+
 /**
  * Why a table whose index cannot give versions is refused, and what mends it: a field not mapped yet
- * can be mapped (the documents that already hold it indexed again), one mapped as another type
- * cannot be changed, so the table needs a new index.
+ * can be mapped (the documents that already hold it indexed again), one mapped as another type or
+ * with a date format synced cannot read cannot be changed, so the table needs a new index.
  */
 export function timestampRefusal(
   table: string,
   index: string,
-  timestamp: { readonly field: string; readonly mappedAs?: string; readonly format?: string },
+  timestamp: UnusableTimestamp,
   shared: boolean,
 ): string {
-  const { field, mappedAs, format } = timestamp;
   // In the type-field layout every table shares the index, and -i names another.
   const newIndex = shared
     ? "give the tables a new index (-i naming one that does not exist: synced creates it and copies " +
       "the tables into it)"
     : `give the table a new index (the config file's tables.${table}.index: synced creates it and ` +
       "copies the table into it)";
-  const fix =
-    format !== undefined
-      ? `a mapped field's format cannot change, so ${newIndex}`
-      : mappedAs === undefined
-        ? `map the field (PUT ${index}/_mapping {"properties": {"${field}": {"type": "date_nanos"}}}, then ` +
-          `POST ${index}/_update_by_query if documents already hold it), or ${newIndex}`
-        : `a mapped field's type cannot change, so ${newIndex}`;
-  const what =
-    format !== undefined
-      ? `maps field '${field}' as ${mappedAs ?? "date"} with format '${format}', whose values synced ` +
-        "cannot read as versions (it reads ISO-8601 text and epoch milliseconds, and writes the text)"
-      : mappedAs === undefined
-        ? `maps no field '${field}'`
-        : `maps field '${field}' as ${mappedAs}, not date or date_nanos`;
+  const { what, fix } = timestampProblem(index, timestamp, newIndex);
   return (
     `index ${index} ${what}, which each document's version is read from and each run's range is ` +
     `searched on. To sync the table, ${fix}. The table is not synced until then, and the checkpoint ` +
     "stays (leave the table out with --exclude-tables to let it move)."
   );
+}
+
+/** What is wrong with the timestamp field, and what mends it: a field not mapped yet can be mapped. */
+function timestampProblem(
+  index: string,
+  { field, mappedAs, format }: UnusableTimestamp,
+  newIndex: string,
+): { what: string; fix: string } {
+  if (format !== undefined) {
+    return {
+      what:
+        `maps field '${field}' as ${mappedAs ?? "date"} with format '${format}', whose values synced ` +
+        "cannot read as versions (it reads ISO-8601 text and epoch milliseconds, and writes the text)",
+      fix: `a mapped field's format cannot change, so ${newIndex}`,
+    };
+  }
+  if (mappedAs !== undefined) {
+    return {
+      what: `maps field '${field}' as ${mappedAs}, not date or date_nanos`,
+      fix: `a mapped field's type cannot change, so ${newIndex}`,
+    };
+  }
+  return {
+    what: `maps no field '${field}'`,
+    fix:
+      `map the field (PUT ${index}/_mapping {"properties": {"${field}": {"type": "date_nanos"}}}, then ` +
+      `POST ${index}/_update_by_query if documents already hold it), or ${newIndex}`,
+  };
 }
