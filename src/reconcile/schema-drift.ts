@@ -14,8 +14,17 @@ export interface MappedField {
   readonly type: string;
   /** The column a field of this mapping would become (--create-columns), or why there is none. */
   readonly column: { readonly type: CqlType } | { readonly problem: string };
-  /** A date field's format whose values synced cannot read exactly (stores/search/date-formats.ts). */
-  readonly unreadableFormat?: string;
+  /**
+   * Its date fields, or those of its objects, whose format synced cannot read exactly
+   * (stores/search/date-formats.ts), by their path below it: "" for the field itself, "arrived" for
+   * a property of an object (a user-defined type's field).
+   */
+  readonly unreadableFormats?: ReadonlyMap<string, UnreadableFormat>;
+}
+
+export interface UnreadableFormat {
+  readonly type: string;
+  readonly format: string;
 }
 
 /** A field the index maps that no column of the table holds. */
@@ -53,13 +62,18 @@ export function typeConflicts(
     const described = `column ${column.name} of ${plan.keyspace}.${plan.table} is ${formatCqlType(column.type)}`;
     if (mapped !== undefined && conflict !== undefined) {
       found.push(`${described}, but index ${plan.es.index} maps ${named} as ${mapped.type}, and ${conflict}`);
-    } else if (mapped?.unreadableFormat !== undefined && isTimestamp(column.type)) {
+    } else if (mapped?.unreadableFormats !== undefined) {
       // A number in seconds would be read as milliseconds, and written to the row as a time in 1970.
-      found.push(
-        `${described}, but index ${plan.es.index} maps ${named} as ${mapped.type} with format ` +
-          `'${mapped.unreadableFormat}', whose values synced cannot read as timestamps (it reads ISO-8601 ` +
-          "text and epoch milliseconds)",
-      );
+      for (const path of timestampPaths(column.type)) {
+        const date = mapped.unreadableFormats.get(path);
+        if (date === undefined) continue;
+        const sub = path === "" ? named : `its field ${field}.${path}`;
+        found.push(
+          `${described}, but index ${plan.es.index} maps ${sub} as ${date.type} with format ` +
+            `'${date.format}', whose values synced cannot read as timestamps (it reads ISO-8601 ` +
+            "text and epoch milliseconds)",
+        );
+      }
     }
   }
   if (found.length === 0) return undefined;
@@ -76,8 +90,25 @@ export function typeConflicts(
   );
 }
 
-function isTimestamp(type: CqlType): boolean {
-  return type.kind === "native" && type.name === "timestamp";
+/**
+ * Where a column of `type` keeps timestamps in its document, by path below its field: the field
+ * itself for a timestamp or a list of them, a property for a user-defined type's field. A map's or a
+ * tuple's values are kept in fields of no date type, so none are there.
+ */
+function timestampPaths(type: CqlType, path = ""): string[] {
+  switch (type.kind) {
+    case "native":
+      return type.name === "timestamp" ? [path] : [];
+    case "list":
+    case "set":
+    case "vector":
+      return timestampPaths(type.element, path);
+    case "udt":
+      return type.fields.flatMap((f) => timestampPaths(f.type, path === "" ? f.name : `${path}.${f.name}`));
+    case "map":
+    case "tuple":
+      return [];
+  }
 }
 
 /** What has drifted between the table's columns (`columns`: every column of it) and the index's fields. */

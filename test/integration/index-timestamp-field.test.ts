@@ -159,3 +159,55 @@ describe("a timestamp column whose field has a format of its own", () => {
     assert.equal(rows.rowLength, 0);
   });
 });
+
+describe("timestamps inside a list or a user-defined type whose fields have a format of their own", () => {
+  let h: Harness;
+
+  before(async () => {
+    h = await Harness.create("nestedformat");
+    await h.cassandra.execute(`CREATE TYPE ${h.keyspace}.stay (place text, arrived timestamp)`);
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.trips (id uuid PRIMARY KEY, tmstmp timestamp, ` +
+        "seen list<timestamp>, stays list<frozen<stay>>)",
+    );
+    await h.es.indices.create({
+      index: `${h.index}-trips`,
+      mappings: {
+        properties: {
+          id: { type: "keyword" },
+          tmstmp: { type: "date_nanos" },
+          seen: { type: "date", format: "epoch_second" },
+          stays: {
+            properties: {
+              place: { type: "keyword" },
+              arrived: { type: "date", format: "epoch_second" },
+            },
+          },
+        },
+      },
+    });
+    const id = "0f3c1d9a-7b2e-4c61-8a55-2e9d4b7c6a10";
+    const document = {
+      id,
+      tmstmp: new Date(Date.now() - 60_000).toISOString(),
+      seen: [1_714_564_800],
+      stays: [{ place: "Lyon", arrived: 1_714_564_800 }],
+    };
+    await h.es.index({ index: `${h.index}-trips`, id, document, refresh: true });
+  });
+  after(() => h.cleanup());
+
+  it("refuses the table, naming each field and its format, and writes no row", async () => {
+    const { code, summary } = await h.run(["--name", "nested"]);
+    assert.equal(code, EXIT.failure, JSON.stringify(summary));
+    const refused = summary["refused"] as { name: string; reason: string }[];
+    assert.deepEqual(
+      refused.map((r) => r.name),
+      ["trips"],
+    );
+    assert.match(refused[0]?.reason ?? "", /seen as date with format 'epoch_second'/);
+    assert.match(refused[0]?.reason ?? "", /stays\.arrived as date with format 'epoch_second'/);
+    const rows = await h.cassandra.execute(`SELECT seen FROM ${h.keyspace}.trips`);
+    assert.equal(rows.rowLength, 0);
+  });
+});

@@ -141,7 +141,8 @@ describe("the plan of a table whose index drifted", () => {
   });
 
   it("refuses a timestamp column whose date field has a format synced cannot read, and no other column", () => {
-    const seconds = { ...field("date", native("timestamp")), unreadableFormat: "epoch_second" };
+    const unreadable = new Map([["", { type: "date", format: "epoch_second" }]]);
+    const seconds = { ...field("date", native("timestamp")), unreadableFormats: unreadable };
     const entries = plan(
       [table("visits", { seen: native("timestamp") }), table("days", { day: native("date") })],
       [type("visits", { seen: seconds }), type("days", { day: { ...seconds, type: "date" } })],
@@ -160,15 +161,57 @@ describe("the plan of a table whose index drifted", () => {
       a: { type: "date", format: "epoch_second" },
       b: { type: "date_nanos", format: "strict_date_optional_time_nanos||epoch_millis" },
       c: { type: "keyword", format: "anything" },
+      d: { properties: { at: { type: "date", format: "yyyyMMdd" }, on: { type: "date" } } },
     });
     assert.deepEqual(
-      [...formats].map(([name, f]) => [name, f.unreadableFormat]),
+      [...formats].map(([name, f]) => [name, f.unreadableFormats && Object.fromEntries(f.unreadableFormats)]),
       [
-        ["a", "epoch_second"],
+        ["a", { "": { type: "date", format: "epoch_second" } }],
         ["b", undefined],
         ["c", undefined],
+        ["d", { at: { type: "date", format: "yyyyMMdd" } }],
       ],
     );
+  });
+
+  it("refuses timestamps in a list or a user-defined type's field whose date format synced cannot read", () => {
+    const stay: CqlType = {
+      kind: "udt",
+      keyspace: "app",
+      name: "stay",
+      frozen: true,
+      fields: [
+        { name: "place", type: native("text") },
+        { name: "arrived", type: native("timestamp") },
+      ],
+    };
+    const seconds = { type: "date", format: "epoch_second" };
+    const entries = plan(
+      [
+        table("trips", {
+          seen: { kind: "list", element: native("timestamp"), frozen: false },
+          stays: { kind: "list", element: stay, frozen: false },
+        }),
+      ],
+      [
+        type("trips", {
+          seen: { ...field("date"), unreadableFormats: new Map([["", seconds]]) },
+          stays: { ...field("object"), unreadableFormats: new Map([["arrived", seconds]]) },
+        }),
+      ],
+    );
+    const reason = JSON.stringify(entries);
+    assert.match(
+      reason,
+      /column seen of app\.trips is list<timestamp>, but index app-trips maps its field seen as date/,
+    );
+    assert.match(reason, /maps its field stays\.arrived as date with format 'epoch_second'/);
+    // The same formats under a text list or a UDT field of another type are none of synced's concern.
+    const fine = plan(
+      [table("trips", { seen: { kind: "list", element: native("text"), frozen: false } })],
+      [type("trips", { seen: { ...field("keyword"), unreadableFormats: new Map([["", seconds]]) } })],
+    );
+    assert.equal(fine[0]?.kind, "sync");
   });
 
   it("refuses the other way too: a numeric column over a text field", () => {

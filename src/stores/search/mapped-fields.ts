@@ -1,6 +1,6 @@
 // The top-level fields of an index's mapping as the plan judges them (reconcile/schema-drift.ts): each
 // field's type, and the column --create-columns would make of it, or why it makes none.
-import type { MappedField } from "../../reconcile/schema-drift.js";
+import type { MappedField, UnreadableFormat } from "../../reconcile/schema-drift.js";
 import { ValueError } from "../../core/value-error.js";
 import { cqlTypeForMapping } from "../values/es-mapping.js";
 import type { FieldMapping, FieldMappings } from "./mapping.js";
@@ -9,14 +9,28 @@ import { unreadableDateFormat } from "./date-formats.js";
 export function mappedFields(properties: FieldMappings): ReadonlyMap<string, MappedField> {
   const fields = new Map<string, MappedField>();
   for (const [name, mapping] of Object.entries(properties)) {
-    const format = unreadableDateFormat(mapping);
+    const formats = unreadableFormats(mapping);
     fields.set(name, {
       type: mapping.type ?? "object",
       column: columnFor(mapping, name),
-      ...(format === undefined ? {} : { unreadableFormat: format }),
+      ...(formats.size === 0 ? {} : { unreadableFormats: formats }),
     });
   }
   return fields;
+}
+
+/** The date fields at or below `mapping` whose format synced cannot read, by their path below it. */
+function unreadableFormats(
+  mapping: FieldMapping,
+  path = "",
+  found = new Map<string, UnreadableFormat>(),
+): Map<string, UnreadableFormat> {
+  const format = unreadableDateFormat(mapping);
+  if (format !== undefined) found.set(path, { type: mapping.type ?? "date", format });
+  for (const [name, property] of Object.entries(mapping.properties ?? {})) {
+    unreadableFormats(property, path === "" ? name : `${path}.${name}`, found);
+  }
+  return found;
 }
 
 function columnFor(mapping: FieldMapping, field: string): MappedField["column"] {
