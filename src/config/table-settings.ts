@@ -13,8 +13,6 @@ import {
   type TableSettings,
 } from "../core/table-settings.js";
 
-const COLUMN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 type Parsers = {
   readonly [K in TableSettingName]-?: (value: unknown, at: Where) => NonNullable<TableSettings[K]>;
 };
@@ -34,14 +32,25 @@ function refuse(at: Where, problem: string): ConfigError {
 
 const inner = (at: Where, key: string): Where => ({ settings: at.settings, path: [...at.path, key] });
 
+/**
+ * A column as Cassandra lists it. A quoted name may hold any character (`"e-mail"`, `"Last Name"`),
+ * so any name is taken; one written in CQL's own quotes has them taken off, so a name copied from a
+ * CREATE TABLE statement works too.
+ */
 function columnName(at: Where, value: unknown): string {
-  if (typeof value !== "string" || !COLUMN.test(value.trim())) {
+  const text = typeof value === "string" ? unquoted(value.trim()) : "";
+  if (text === "") {
     throw refuse(
       at,
-      `${JSON.stringify(value)} is not a column name: a letter or underscore, then letters, digits, underscores`,
+      `${JSON.stringify(value)} is not a column name: give the column's name as Cassandra lists it`,
     );
   }
-  return value.trim();
+  return text;
+}
+
+function unquoted(name: string): string {
+  const quoted = name.length >= 2 && name.startsWith('"') && name.endsWith('"');
+  return quoted ? name.slice(1, -1).replaceAll('""', '"') : name;
 }
 
 /** A list of columns, or one comma separated string of them; duplicates dropped. */
@@ -50,13 +59,29 @@ function columnList(value: unknown, at: Where): string[] {
   const columns: string[] = [];
   for (const item of items) {
     if (typeof item !== "string") throw refuse(at, "must be a list of column names, such as [email, name]");
-    for (const part of item.split(",")) {
+    for (const part of splitNames(item)) {
       if (part.trim() === "") continue;
       const column = columnName(at, part);
       if (!columns.includes(column)) columns.push(column);
     }
   }
   return columns;
+}
+
+/** `a, "b,c"` → `a`, `"b,c"`: a comma inside CQL's quotes is part of the name. */
+function splitNames(text: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '"') quoted = !quoted;
+    else if (text[i] === "," && !quoted) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
 }
 
 const SETTINGS: Parsers = {

@@ -112,3 +112,51 @@ describe("columns whose names cannot be fields as they are", () => {
     assert.equal(row.rows[0]?.get("_source"), "changed");
   });
 });
+
+describe("columns with quoted names that the config file names", () => {
+  let h: Harness;
+  let dir: string;
+  const id = cassandra.types.Uuid.random().toString();
+  const written = new Date(Date.now() - 60_000);
+
+  before(async () => {
+    h = await Harness.create("quotednames");
+    dir = await mkdtemp(join(tmpdir(), "quoted-names-"));
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.people (id uuid PRIMARY KEY, tmstmp timestamp, ` +
+        `"e-mail" text, "Last Name" text, "a b" text)`,
+    );
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.people (id, tmstmp, "e-mail", "Last Name", "a b") VALUES (?, ?, ?, ?, ?)`,
+      [id, written, "ada@example.com", "Lovelace", "secret"],
+      PREPARED,
+    );
+  });
+  after(async () => {
+    await h.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("renames and leaves out those columns, named as Cassandra lists them or in CQL's quotes", async () => {
+    const settings = join(dir, "synced.yaml");
+    await writeFile(
+      settings,
+      [
+        "tables:",
+        "  people:",
+        "    exclude: [a b]",
+        "    rename:",
+        "      e-mail: mail",
+        `      '"Last Name"': last_name`,
+        "",
+      ].join("\n"),
+    );
+    const { code, summary } = await h.run(["--config", settings, "-b", "0", "--direction", "to-es"]);
+    assert.equal(code, EXIT.success, JSON.stringify(summary));
+    const doc = (await h.es.get<Record<string, unknown>>({ index: `${h.index}-people`, id }))._source ?? {};
+    assert.equal(doc["mail"], "ada@example.com");
+    assert.equal(doc["last_name"], "Lovelace");
+    assert.equal(doc["a b"], undefined);
+    assert.equal(doc["e-mail"], undefined);
+  });
+});

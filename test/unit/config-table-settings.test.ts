@@ -72,6 +72,36 @@ describe("the config file's tables key", () => {
     ]);
   });
 
+  it("takes columns whose quoted names hold other characters, as Cassandra lists them or in CQL's quotes", async () => {
+    const options = await load(
+      [
+        "tables:",
+        "  users:",
+        "    exclude: [a b, 'x.y', '\"a,b\"']",
+        "    timestamp: last-modified",
+        "    rename:",
+        "      e-mail: mail",
+        '      \'"Full ""Name"""\': full_name',
+        "  orders:",
+        "    include: '\"Net €\", status'",
+        "",
+      ].join("\n"),
+    );
+    assert.deepEqual(options.tableSettings, [
+      {
+        table: "users",
+        file: "/etc/s.yaml",
+        exclude: ["a b", "x.y", "a,b"],
+        timestamp: "last-modified",
+        rename: [
+          { column: "e-mail", field: "mail" },
+          { column: 'Full "Name"', field: "full_name" },
+        ],
+      },
+      { table: "orders", file: "/etc/s.yaml", include: ["Net €", "status"] },
+    ]);
+  });
+
   it("takes the same settings from a JSON file, beside a --tables selection", async () => {
     const options = await load(
       '{"tables": {"users": {"rename": {"email": "mail"}}}}',
@@ -149,11 +179,14 @@ describe("the config file's tables key", () => {
         'key tables.users.rename.email: "_id" cannot be',
       ],
       [
-        "tables:\n  users:\n    rename:\n      e-mail: mail\n",
-        'key tables.users.rename.e-mail: "e-mail" is not',
+        'tables:\n  users:\n    rename:\n      "": mail\n',
+        'key tables.users.rename.: "" is not a column name',
       ],
       ["tables:\n  users:\n    include: [1]\n", "key tables.users.include: must be a list of column names"],
-      ["tables:\n  users:\n    exclude: [a b]\n", 'key tables.users.exclude: "a b" is not a column name'],
+      [
+        "tables:\n  users:\n    exclude: ['\"\"']\n",
+        'key tables.users.exclude: "\\"\\"" is not a column name',
+      ],
       [
         "tables:\n  users:\n    index: People\n",
         'key tables.users.index: "People" is not a valid index name',
@@ -178,7 +211,7 @@ describe("the config file's tables key", () => {
         "tables:\n  users:\n    routing: 3\n",
         "key tables.users.routing: must be the name of one of the table's key columns",
       ],
-      ["tables:\n  users:\n    routing: a b\n", 'key tables.users.routing: "a b" is not a column name'],
+      ["tables:\n  users:\n    routing: '  '\n", 'key tables.users.routing: "  " is not a column name'],
       ["tables:\n  us-ers:\n    index: a\n", "key tables.us-ers: 'us-ers' is not a table name"],
       ["tables:\n  users: {}\n  Users: {}\n", "key tables.Users: table users has settings already"],
     ];
