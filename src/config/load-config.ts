@@ -11,7 +11,15 @@ import { didYouMean } from "../core/did-you-mean.js";
 import { ConfigError, type OptionSource } from "../core/errors.js";
 import { Layers, missing } from "./layers.js";
 import type { Env, Flags } from "./layers.js";
-import { columnName, cqlName, deadLetterLocation, indexName, stateKey, stateLocation } from "./names.js";
+import {
+  columnName,
+  cqlName,
+  deadLetterLocation,
+  fieldName,
+  indexName,
+  stateKey,
+  stateLocation,
+} from "./names.js";
 import { readOptionFileFromDisk, type ReadFile } from "./option-file.js";
 import { optionSources } from "./option-sources.js";
 import { OPTION_SPECS } from "./option-specs.js";
@@ -174,7 +182,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     excludeTables,
     direction: layers.must("direction", (s) => asChoice(s, DIRECTION_CHOICES)),
     layout,
-    typeField: layers.must("type-field", columnName),
+    typeField: layers.must("type-field", fieldName),
     columns,
     columnSources,
     ...(tableSettings === undefined ? {} : { tableSettings }),

@@ -1,5 +1,6 @@
 // Names are checked at start-up against each store's rules, so that a typo fails before any
 // connection is opened rather than as a server error halfway through a run.
+import { unquoteIdentifier } from "../core/cql-identifier.js";
 import {
   CQL_NAME_RULE,
   cqlNameProblem,
@@ -17,7 +18,7 @@ import {
 import { asText, invalid, quoted } from "./values.js";
 import type { Setting } from "./values.js";
 
-const COLUMN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A Cassandra keyspace or table name. */
 export function cqlName(setting: Setting, text = asText(setting)): string {
@@ -28,14 +29,26 @@ export function cqlName(setting: Setting, text = asText(setting)): string {
   return text;
 }
 
-export function columnName(setting: Setting): string {
+/** A field of the documents (`--type-field`): a plain name, as it is also written in queries. */
+export function fieldName(setting: Setting): string {
   const text = asText(setting);
-  if (!COLUMN.test(text)) {
+  if (!FIELD.test(text)) {
     throw invalid(
       setting,
-      `"${text}" is not a column name: a letter or underscore, then letters, digits, underscores`,
+      `"${text}" is not a field name: a letter or underscore, then letters, digits, underscores`,
     );
   }
+  return text;
+}
+
+/**
+ * A column as Cassandra lists it: a quoted name may hold any character (`last-modified`), and one
+ * written in CQL's quotes has them taken off, as in the config file's table settings.
+ */
+export function columnName(setting: Setting): string {
+  const text = unquoteIdentifier(asText(setting).trim());
+  if (text === "")
+    throw invalid(setting, `"${asText(setting)}" is not a column name: give the column's name`);
   return text;
 }
 

@@ -2,6 +2,7 @@
 // parser in SETTINGS, so a new one is one more key there and in core/table-settings.ts. Everything a
 // file alone can show wrong is refused here, before anything connects; what needs the schema (a table
 // or column that does not exist, a rename onto another column) is the plan's to refuse.
+import { unquoteIdentifier } from "../core/cql-identifier.js";
 import { didYouMean } from "../core/did-you-mean.js";
 import { ConfigError } from "../core/errors.js";
 import { cqlNameProblem, CQL_NAME_RULE, indexNameProblem } from "../core/names.js";
@@ -38,7 +39,7 @@ const inner = (at: Where, key: string): Where => ({ settings: at.settings, path:
  * CREATE TABLE statement works too.
  */
 function columnName(at: Where, value: unknown): string {
-  const text = typeof value === "string" ? unquoted(value.trim()) : "";
+  const text = typeof value === "string" ? unquoteIdentifier(value.trim()) : "";
   if (text === "") {
     throw refuse(
       at,
@@ -46,11 +47,6 @@ function columnName(at: Where, value: unknown): string {
     );
   }
   return text;
-}
-
-function unquoted(name: string): string {
-  const quoted = name.length >= 2 && name.startsWith('"') && name.endsWith('"');
-  return quoted ? name.slice(1, -1).replaceAll('""', '"') : name;
 }
 
 /** A list of columns, or one comma separated string of them; duplicates dropped. */

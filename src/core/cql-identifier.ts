@@ -16,3 +16,9 @@ export function quoteIdentifier(name: string): string {
   if (/^[a-z][a-z0-9_]*$/.test(name) && !RESERVED.has(name)) return name;
   return `"${name.replaceAll('"', '""')}"`;
 }
+
+/** A name as Cassandra lists it from one that may be written in CQL's quotes: `"Last Name"` → Last Name. */
+export function unquoteIdentifier(name: string): string {
+  const quoted = name.length >= 2 && name.startsWith('"') && name.endsWith('"');
+  return quoted ? name.slice(1, -1).replaceAll('""', '"') : name;
+}

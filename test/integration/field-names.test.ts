@@ -131,13 +131,21 @@ describe("columns with quoted names that the config file names", () => {
       [id, written, "ada@example.com", "Lovelace", "secret"],
       PREPARED,
     );
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.visits (id uuid PRIMARY KEY, "last-modified" timestamp, page text)`,
+    );
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.visits (id, "last-modified", page) VALUES (?, ?, ?)`,
+      [id, written, "/home"],
+      PREPARED,
+    );
   });
   after(async () => {
     await h.cleanup();
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("renames and leaves out those columns, named as Cassandra lists them or in CQL's quotes", async () => {
+  it("renames and leaves out those columns, or reads versions from one, named as Cassandra lists them or in CQL's quotes", async () => {
     const settings = join(dir, "synced.yaml");
     await writeFile(
       settings,
@@ -148,6 +156,8 @@ describe("columns with quoted names that the config file names", () => {
         "    rename:",
         "      e-mail: mail",
         `      '"Last Name"': last_name`,
+        "  visits:",
+        "    timestamp: last-modified",
         "",
       ].join("\n"),
     );
@@ -158,5 +168,9 @@ describe("columns with quoted names that the config file names", () => {
     assert.equal(doc["last_name"], "Lovelace");
     assert.equal(doc["a b"], undefined);
     assert.equal(doc["e-mail"], undefined);
+    // A table whose version column has a quoted name is read on it, and its field keeps the name.
+    const visit = (await h.es.get<Record<string, unknown>>({ index: `${h.index}-visits`, id }))._source ?? {};
+    assert.equal(visit["page"], "/home");
+    assert.equal(Date.parse(String(visit["last-modified"])), written.getTime());
   });
 });

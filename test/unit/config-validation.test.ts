@@ -66,7 +66,11 @@ describe("option validation", () => {
     await refused(["-i", "_app"], /starts with/);
     await refused(["--tables", "users,bad table"], /"bad table" is not a Cassandra name/, "tables");
     await refused(["--name", "../etc"], /not a valid name/, "name");
-    await refused(["--id-column", "1id"], /not a column name/);
+    await refused(["--type-field", "1type"], /not a field name/);
+    await refused(["--id-column", '""'], /not a column name/);
+    // A column made with a quoted name is named as Cassandra lists it, or in CQL's quotes.
+    const quoted = await load(["--timestamp-column", '"last-modified"', "--tombstone-column", "1gone"]);
+    assert.deepEqual(quoted.columns, { id: "id", timestamp: "last-modified", tombstone: "1gone" });
     await refused(["--timestamp-column", "id"], /three different columns/);
   });
 
