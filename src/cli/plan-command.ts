@@ -55,6 +55,8 @@ const BECAUSE = {
   "target-newer": "the target is newer",
   "tie-lost": "same version, other content: the target wins the tie",
   unchanged: "both are equal",
+  expired:
+    "the target's rows expire (default_time_to_live), and a row of this version would have expired already",
 } as const;
 
 function copyJson(side: string, record: SyncRecord | undefined): unknown {

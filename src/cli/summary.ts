@@ -15,6 +15,7 @@ function why(stats: TableStats): string {
   if (stats.unchanged > 0) parts.push(`${stats.unchanged} unchanged`);
   if (stats.targetNewer > 0) parts.push(`${stats.targetNewer} older than target`);
   if (stats.tieLost > 0) parts.push(`${stats.tieLost} lost tie`);
+  if (stats.expired > 0) parts.push(`${stats.expired} expired`);
   return parts.join(", ");
 }
 

@@ -110,6 +110,7 @@ function sideJson(side: SideParity, repaired: boolean): unknown {
     newer: side.newer,
     tie: side.tie,
     unreadable: side.unreadable,
+    expired: side.expired,
     bad: side.bad,
     ...(repaired ? { repaired: side.repaired, repairFailed: side.repairFailed } : {}),
     differing: side.differing.map((d) => ({
@@ -137,7 +138,7 @@ function outcome(report: VerifyReport, repaired: boolean): string {
   return repaired ? (report.unresolved === 0 ? "repaired" : "partly repaired") : "different";
 }
 
-const COLUMNS = ["scanned", "equal", "missing", "older", "newer", "tie", "unreadable"] as const;
+const COLUMNS = ["scanned", "equal", "missing", "older", "newer", "tie", "unreadable", "expired"] as const;
 const REPAIR_COLUMNS = ["repaired", "repairFailed"] as const;
 
 /** What each difference means, read from `side` and looked up on `other`. */

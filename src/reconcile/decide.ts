@@ -6,7 +6,9 @@ import { compareVersions, type VersionPrecision } from "../core/version.js";
 
 export type Decision =
   | { readonly action: "write"; readonly reason: "absent" | "newer" | "tie-break" }
-  | { readonly action: "skip"; readonly reason: "unchanged" | "target-newer" | "tie-lost" };
+  | { readonly action: "skip"; readonly reason: "unchanged" | "target-newer" | "tie-lost" }
+  /** Decided by the engine, not here: the target would hold it as expired already (record-store.ts). */
+  | { readonly action: "skip"; readonly reason: "expired" };
 
 /**
  * Equal versions with different content are a tie. A tombstone beats a live record (a delete is the

@@ -37,6 +37,8 @@ export interface TableInput {
   readonly columns: readonly { readonly name: string }[];
   /** Whether an index on the timestamp column serves range reads (absent: no). */
   readonly timestampIndexed?: boolean;
+  /** The table's default_time_to_live in seconds (absent or 0: its rows do not expire by default). */
+  readonly defaultTtlSeconds?: number;
 }
 
 export interface TypeInput {
@@ -391,6 +393,7 @@ function planOne(
     ...applySettings(settings, table),
     hasTombstone: table.shape.hasTombstone,
     timestampIndexed: table.timestampIndexed === true,
+    ...((table.defaultTtlSeconds ?? 0) > 0 ? { defaultTtlSeconds: table.defaultTtlSeconds } : {}),
     es: {
       index,
       idPrefix: input.idPrefixFor(typeName),

@@ -89,4 +89,10 @@ export interface RecordStore {
    * store cannot tell cheaply. Never relied on for anything else.
    */
   estimate?(plan: TablePlan, range: TimeRange): Promise<number | undefined>;
+  /**
+   * True when a record of this version, written here now, would already have expired (a Cassandra
+   * table's default_time_to_live counts from the write): the engine writes it not, so that a copy of
+   * a row that expired does not come back. Absent: nothing expires.
+   */
+  expired?(plan: TablePlan, version: bigint): boolean;
 }

@@ -78,6 +78,7 @@ export function totals(tables: readonly TableStats[]): Record<string, number> {
     unchanged: sum((s) => s.unchanged),
     targetNewer: sum((s) => s.targetNewer),
     tieLost: sum((s) => s.tieLost),
+    expired: sum((s) => s.expired),
     conflicts: sum((s) => s.conflicts),
     deadLettered: sum((s) => s.deadLettered),
     late: sum((s) => s.late),

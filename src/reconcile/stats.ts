@@ -20,6 +20,8 @@ export interface TableStats {
   targetNewer: number;
   /** Ties that the target won by the deterministic rule. */
   tieLost: number;
+  /** Records the target would hold as expired already (its rows' default time to live), not written. */
+  expired: number;
   /** Writes that met a concurrent write and were decided again. */
   conflicts: number;
   deadLettered: number;
@@ -42,6 +44,7 @@ export function emptyStats(table: string, direction: Direction): TableStats {
     unchanged: 0,
     targetNewer: 0,
     tieLost: 0,
+    expired: 0,
     conflicts: 0,
     deadLettered: 0,
     late: 0,
@@ -51,5 +54,5 @@ export function emptyStats(table: string, direction: Direction): TableStats {
 }
 
 export function skippedCount(stats: TableStats): number {
-  return stats.unchanged + stats.targetNewer + stats.tieLost;
+  return stats.unchanged + stats.targetNewer + stats.tieLost + stats.expired;
 }

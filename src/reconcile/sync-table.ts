@@ -171,7 +171,7 @@ async function reconcileBatch(
   records: readonly SyncRecord[],
   targetEmpty: boolean,
 ): Promise<void> {
-  let pending = records;
+  let pending = unexpired(input, stats, records);
   const rounds = input.conflictRounds ?? 3;
   for (let round = 0; pending.length > 0; round++) {
     input.signal.throwIfAborted();
@@ -251,6 +251,37 @@ async function reconcileBatch(
     }
     pending = conflicted;
   }
+}
+
+/**
+ * The records the target would keep: where its records expire (a Cassandra table's default time to
+ * live), one that would have expired there already is not written, so that a copy of a row that
+ * expired does not bring it back.
+ */
+function unexpired(
+  input: SyncTableInput,
+  stats: TableStats,
+  records: readonly SyncRecord[],
+): readonly SyncRecord[] {
+  const { target, plan } = input;
+  if (target.expired === undefined) return records;
+  const left: SyncRecord[] = [];
+  for (const record of records) {
+    if (!target.expired(plan, record.version)) {
+      left.push(record);
+      continue;
+    }
+    stats.expired++;
+    const decision = { action: "skip", reason: "expired" } as const;
+    input.onDecision?.({
+      table: plan.table,
+      direction: input.direction,
+      record,
+      current: undefined,
+      decision,
+    });
+  }
+  return left;
 }
 
 /** The records still to compare: those the first direction of this run did not already settle. */

@@ -49,6 +49,12 @@ export interface TablePlan {
    * what changed instead of a scan of the whole table.
    */
   readonly timestampIndexed?: boolean;
+  /**
+   * The Cassandra table's default_time_to_live, in seconds, when it has one: a row lives that long
+   * after it is written, so a record older than that would have expired there already, and one
+   * written there expires when a row written at its version would (absent: rows do not expire).
+   */
+  readonly defaultTtlSeconds?: number;
   readonly es: {
     readonly index: string;
     /** Prepended to the record id to form `_id` (the type-field layout shares one index). */

@@ -39,6 +39,11 @@ export interface SideParity {
   newer: number;
   tie: number;
   unreadable: number;
+  /**
+   * Records without a copy on the other side that a copy there would have expired by now (a Cassandra
+   * table's default time to live): what expiry took, not a difference.
+   */
+  expired: number;
   /** Records of this side that cannot be read as records (they are a run's dead letters). */
   bad: number;
   /** With a repair: differing records written to the other side, where this side's copy won. */
@@ -87,6 +92,7 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
     newer: 0,
     tie: 0,
     unreadable: 0,
+    expired: 0,
     bad: 0,
     repaired: 0,
     repairFailed: 0,
@@ -114,7 +120,8 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
     for (const record of batch.records) {
       const copy = copies.get(record.id);
       const version = record.version;
-      if (copy === undefined) {
+      if (copy === undefined && input.other.expired?.(input.plan, version) === true) parity.expired++;
+      else if (copy === undefined) {
         differ({ id: record.id, difference: "missing", version });
         if (input.repair?.copyMissing === true) toRepair.push(record);
       } else if ("kind" in copy) differ({ id: record.id, difference: "unreadable", version });

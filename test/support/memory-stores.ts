@@ -63,6 +63,12 @@ export class MemoryRecordStore implements RecordStore {
   createsWhenEmpty = false;
   /** Whether records carry a tag that changes with each write (as Elasticsearch documents do). */
   tagged = false;
+  /** Set: records of a version before this would have expired here (a table's default TTL). */
+  expiredBefore: bigint | undefined;
+
+  expired(_plan: TablePlan, version: bigint): boolean {
+    return this.expiredBefore !== undefined && version < this.expiredBefore;
+  }
 
   constructor(
     readonly side: "cassandra" | "elasticsearch",

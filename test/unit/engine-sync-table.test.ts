@@ -46,6 +46,24 @@ function setup(overrides: Partial<SyncTableInput> = {}): {
 }
 
 describe("syncTable", () => {
+  it("writes no record the target would hold as expired already, and counts it", async () => {
+    const decisions: string[] = [];
+    const { source, target, input } = setup({
+      onDecision: (d) => decisions.push(`${d.record.id.slice(0, 1)} ${d.decision.reason}`),
+    });
+    target.expiredBefore = 15n;
+    source.put(record(id(0), 10, { v: 1 }), record(id(1), 20, { v: 2 }));
+    const stats = await syncTable(input());
+    assert.deepEqual(
+      { scanned: stats.scanned, written: stats.written, expired: stats.expired },
+      { scanned: 2, written: 1, expired: 1 },
+    );
+    assert.equal(target.get(id(0)), undefined);
+    assert.deepEqual(target.get(id(1))?.content, { v: 2 });
+    assert.deepEqual(target.fetchCalls, [[id(1)]], "an expired record is not looked up either");
+    assert.deepEqual(decisions.sort(), ["a expired", "b absent"]);
+  });
+
   it("writes what is absent or older in the target, and counts what it leaves", async () => {
     const { source, target, input } = setup();
     source.put(record(id(0), 10, { v: 1 }), record(id(1), 20, { v: 2 }), record(id(2), 30, { v: 3 }));

@@ -27,6 +27,7 @@ import {
 import { fetchCurrent } from "./fetch-current.js";
 import { cassandraPrecision } from "./row-codec.js";
 import { scanTable } from "./scan.js";
+import { secondsToLive } from "./row-expiry.js";
 import { estimatePartitions } from "./size-estimates.js";
 import { writeRecords } from "./write.js";
 
@@ -166,6 +167,10 @@ export class CassandraStore implements RecordStore {
       () => fetchCurrent(settings, plan, ids),
       (error) => this.#failure(error, plan, "cassandra-read-consistency", `read rows of table ${name(plan)}`),
     );
+  }
+
+  expired(plan: TablePlan, version: bigint): boolean {
+    return secondsToLive(plan, version, this.#settings.now ?? nowMicros) === 0;
   }
 
   write(plan: TablePlan, writes: readonly PlannedWrite[]): Promise<WriteOutcome[]> {

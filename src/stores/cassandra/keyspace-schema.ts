@@ -16,6 +16,8 @@ export interface CassandraTable {
   readonly key?: TableKey;
   /** Whether a storage-attached index covers the timestamp column, so range reads need no full scan. */
   readonly timestampIndexed: boolean;
+  /** The table's `default_time_to_live` in seconds: 0 when its rows do not expire by default. */
+  readonly defaultTtlSeconds: number;
 }
 
 export interface KeyspaceSchema {
@@ -48,7 +50,7 @@ export async function readKeyspaceSchema(
       options,
     ),
     client.execute(
-      "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?",
+      "SELECT table_name, default_time_to_live FROM system_schema.tables WHERE keyspace_name = ?",
       [keyspace],
       options,
     ),
@@ -89,7 +91,11 @@ export async function readKeyspaceSchema(
     });
   }
   const byTable = new Map<string, SchemaColumn[]>();
-  for (const row of tables.rows) byTable.set(String(row.get("table_name")), []);
+  const ttls = new Map<string, number>();
+  for (const row of tables.rows) {
+    byTable.set(String(row.get("table_name")), []);
+    ttls.set(String(row.get("table_name")), Number(row.get("default_time_to_live") ?? 0));
+  }
   for (const row of columns.rows) {
     const list = byTable.get(String(row.get("table_name")));
     const kind = String(row.get("kind"));
@@ -121,7 +127,16 @@ export async function readKeyspaceSchema(
       }
     }
     const timestampIndexed = indexed.has(name);
-    result.push({ name, columns: tableColumns, shape, content, ...(key ? { key } : {}), timestampIndexed });
+    const defaultTtlSeconds = ttls.get(name) ?? 0;
+    result.push({
+      name,
+      columns: tableColumns,
+      shape,
+      content,
+      ...(key ? { key } : {}),
+      timestampIndexed,
+      defaultTtlSeconds,
+    });
   }
   return { exists: keyspaces.rowLength > 0, tables: result, udts };
 }

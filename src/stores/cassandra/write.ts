@@ -33,6 +33,7 @@ import { keyColumnNames } from "./row-codec.js";
 import { quoteIdentifier as ident } from "../../core/cql-identifier.js";
 import { tableRef } from "./cql.js";
 import type { CassandraToken } from "./fetch-current.js";
+import { secondsToLive } from "./row-expiry.js";
 import { deterministicTimeuuid } from "./timeuuid.js";
 import { chunkBySize } from "../../util/chunk-by-size.js";
 import { approximateRowSize, BATCH_BYTES, BATCH_ROWS, replicaSetOf } from "./write-batches.js";
@@ -84,12 +85,15 @@ function statementsOf(plan: TablePlan): TableStatements {
   const insert = `INSERT INTO ${table} (${names.join(", ")}) VALUES (${marks})`;
   const sets = names.slice(keyCount).map((n) => `${n} = ?`);
   const where = names.slice(0, keyCount).map((n) => `${n} = ?`);
+  // A table whose rows expire gets each row's time to live as the last value (row-expiry.ts); an
+  // UPDATE takes it before its SET, so first.
+  const expires = plan.defaultTtlSeconds !== undefined;
   const made: TableStatements = {
     keyCount,
-    usingTimestamp: `${insert} USING TIMESTAMP ?`,
-    ifNotExists: `${insert} IF NOT EXISTS`,
+    usingTimestamp: `${insert} USING TIMESTAMP ?${expires ? " AND TTL ?" : ""}`,
+    ifNotExists: `${insert} IF NOT EXISTS${expires ? " USING TTL ?" : ""}`,
     ifTimestamp:
-      `UPDATE ${table} SET ${sets.join(", ")} WHERE ${where.join(" AND ")} ` +
+      `UPDATE ${table}${expires ? " USING TTL ?" : ""} SET ${sets.join(", ")} WHERE ${where.join(" AND ")} ` +
       `IF ${ident(plan.names.timestamp)} = ?`,
   };
   statementsByPlan.set(plan, made);
@@ -186,14 +190,18 @@ export async function writeRecords(
     }
     const current = write.current as CurrentRecord<CassandraToken> | undefined;
     const ts = writeTimestamp(write.version, current);
+    // At least a second: the engine leaves out records with none left, but the clock moved since.
+    const ttl = secondsToLive(plan, write.version, settings.now);
+    const ttlValue = ttl === undefined ? undefined : Math.max(1, ttl);
     if (chooseLwt(settings, ts, current?.token)) {
       units.push(() =>
-        writeConditional(settings, options, texts, plan, statement, current).then(settle, failed),
+        writeConditional(settings, options, texts, plan, statement, current, ttlValue).then(settle, failed),
       );
       return;
     }
     const params = statement.values;
     params.push(ts);
+    if (ttlValue !== undefined) params.push(ttlValue);
     const row: Timestamped = { params, settle, failed };
     const replicas = replicaSetOf(settings.client, plan.keyspace, plan.key, params);
     const group = replicas === undefined ? undefined : timestamped.get(replicas);
@@ -331,6 +339,7 @@ function writeConditional(
   plan: TablePlan,
   statement: Statement,
   current: CurrentRecord<CassandraToken> | undefined,
+  ttl: number | undefined,
 ): Promise<WriteOutcome> {
   // Not marked idempotent, so the driver never sends it again by itself; the retry does, after a
   // transient failure. That is safe because its condition is what was read: asked again after the
@@ -339,13 +348,15 @@ function writeConditional(
   // (After a tie won by content the timestamp stays, and the repeat writes the same content again.)
   let cql: string;
   let params: unknown[];
+  const expiry = ttl === undefined ? [] : [ttl];
   if (current === undefined || plan.shape === "versioned") {
     cql = texts.ifNotExists;
-    params = statement.values;
+    params = [...statement.values, ...expiry];
   } else {
     const { keyCount } = texts;
     cql = texts.ifTimestamp;
     params = [
+      ...expiry,
       ...statement.values.slice(keyCount),
       ...statement.values.slice(0, keyCount),
       current.token.timestamp,

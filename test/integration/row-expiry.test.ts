@@ -1,0 +1,121 @@
+// A table whose rows expire (`default_time_to_live`) beside an index whose documents do not. Tried as
+// an operator would, a run from the earliest version copied the document of a row that had expired
+// back into Cassandra, where it lived a whole new TTL: Cassandra counts a TTL from the write, not
+// from the version. Now a document older than the TTL is not written (counted as expired, and not a
+// difference to verify), and one that is written expires when a row of its version would, whichever
+// way it is written.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { Harness, tableStats } from "../support/harness.js";
+
+const TTL = 3600;
+const PREPARED = { prepare: true } as const;
+
+interface VerifySide {
+  readonly side: string;
+  readonly missing: number;
+  readonly expired: number;
+}
+
+describe("a table whose rows expire by default", () => {
+  let h: Harness;
+  const now = Date.now();
+  /** Half the TTL ago: a row of that version has half of it left, where a new write gets all of it. */
+  const halfway = now - (TTL / 2) * 1000;
+  const expired = cassandra.types.Uuid.random().toString();
+  const half = cassandra.types.Uuid.random().toString();
+  const absent = cassandra.types.Uuid.random().toString();
+  const replaced = cassandra.types.Uuid.random().toString();
+
+  before(async () => {
+    h = await Harness.create("rowexpiry");
+    for (const table of ["sessions", "visits"]) {
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, who text) ` +
+          `WITH default_time_to_live = ${TTL}`,
+      );
+      await h.es.indices.create({
+        index: `${h.index}-${table}`,
+        mappings: {
+          properties: { id: { type: "keyword" }, tmstmp: { type: "date_nanos" }, who: { type: "keyword" } },
+        },
+      });
+    }
+    // A row an application wrote a minute before the document that replaces it below.
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.visits (id, tmstmp, who) VALUES (?, ?, ?)`,
+      [replaced, new Date(halfway - 60_000), "before"],
+      PREPARED,
+    );
+    const documents: [string, string, number, string][] = [
+      // Its row expired an hour ago.
+      ["sessions", expired, now - 2 * TTL * 1000, "gone"],
+      // Written with USING TIMESTAMP.
+      ["sessions", half, halfway, "half"],
+      // Written with lightweight transactions (--cassandra-writes lwt): as absent, and over a row.
+      ["visits", absent, halfway, "new"],
+      ["visits", replaced, halfway, "after"],
+    ];
+    for (const [table, id, at, who] of documents) {
+      const document = { id, tmstmp: new Date(at).toISOString(), who };
+      await h.es.index({ index: `${h.index}-${table}`, id, document, refresh: true });
+    }
+  });
+  after(() => h.cleanup());
+
+  async function row(table: string, id: string): Promise<{ who: string; ttl: number } | undefined> {
+    const rows = await h.cassandra.execute(
+      `SELECT who, TTL(who) AS ttl FROM ${h.keyspace}.${table} WHERE id = ?`,
+      [id],
+      PREPARED,
+    );
+    const found = rows.rows[0];
+    return found === undefined ? undefined : { who: String(found.get("who")), ttl: Number(found.get("ttl")) };
+  }
+
+  /** What a row of the version half the TTL ago has left, give or take the test's own time. */
+  function assertHalfLeft(ttl: number | undefined, what: string): void {
+    assert.ok(ttl !== undefined && ttl > TTL / 2 - 120 && ttl <= TTL / 2, `${what}: TTL ${String(ttl)}`);
+  }
+
+  it("writes no document older than the TTL, and the others to expire when a row of their version would", async () => {
+    const { code, summary } = await h.run([
+      "--name",
+      "expiry",
+      "--direction",
+      "to-cassandra",
+      "--tables",
+      "sessions",
+    ]);
+    assert.equal(code, EXIT.success, JSON.stringify(summary));
+    const stats = tableStats(summary, "sessions", "to-cassandra");
+    assert.equal(stats["written"], 1, JSON.stringify(stats));
+    assert.equal(stats["expired"], 1, JSON.stringify(stats));
+    assert.equal(await row("sessions", expired), undefined, "the expired document stays out");
+    assertHalfLeft((await row("sessions", half))?.ttl, "written with USING TIMESTAMP");
+  });
+
+  it("gives the same time to live to writes made as lightweight transactions", async () => {
+    const { code, summary } = await h.run([
+      ...["--name", "expiry-lwt", "--direction", "to-cassandra", "--tables", "visits"],
+      ...["--cassandra-writes", "lwt"],
+    ]);
+    assert.equal(code, EXIT.success, JSON.stringify(summary));
+    assert.equal(tableStats(summary, "visits", "to-cassandra")["written"], 2);
+    assertHalfLeft((await row("visits", absent))?.ttl, "written if not exists");
+    const updated = await row("visits", replaced);
+    assert.equal(updated?.who, "after");
+    assertHalfLeft(updated.ttl, "updated if the row's timestamp held");
+  });
+
+  it("is counted as expired by verify, not as missing", async () => {
+    const result = await h.cli(["verify", ...h.baseArgs(), "-b", "0", "--tables", "sessions", "--json"]);
+    assert.equal(result.code, EXIT.success, result.stdout);
+    const report = JSON.parse(result.stdout) as { sides: VerifySide[] };
+    const fromIndex = report.sides.find((s) => s.side === "elasticsearch");
+    assert.equal(fromIndex?.expired, 1, result.stdout);
+    assert.equal(fromIndex.missing, 0, result.stdout);
+  });
+});
