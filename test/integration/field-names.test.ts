@@ -173,4 +173,12 @@ describe("columns with quoted names that the config file names", () => {
     assert.equal(visit["page"], "/home");
     assert.equal(Date.parse(String(visit["last-modified"])), written.getTime());
   });
+
+  it("reads versions from a quoted column named by --timestamp-column, in CQL's quotes", async () => {
+    await h.es.indices.delete({ index: `${h.index}-visits` });
+    const args = ["--name", "quoted-option", "-b", "0", "--direction", "to-es", "--tables", "visits"];
+    const { code, summary } = await h.run([...args, "--timestamp-column", '"last-modified"']);
+    assert.equal(code, EXIT.success, JSON.stringify(summary));
+    assert.equal(tableStats(summary, "visits", "to-es")["written"], 1);
+  });
 });

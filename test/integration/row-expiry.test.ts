@@ -80,6 +80,26 @@ describe("a table whose rows expire by default", () => {
     assert.ok(ttl !== undefined && ttl > TTL / 2 - 120 && ttl <= TTL / 2, `${what}: TTL ${String(ttl)}`);
   }
 
+  it("is shown by synced plan as expired, not as a write", async () => {
+    const args = [
+      "plan",
+      ...h.baseArgs(),
+      "--name",
+      "expiry-plan",
+      "-b",
+      "0",
+      "--tables",
+      "sessions",
+      "--json",
+    ];
+    const result = await h.cli(args);
+    assert.equal(result.code, EXIT.success, result.stderr);
+    const plan = JSON.parse(result.stdout) as { decisions: { id: string; action: string; reason: string }[] };
+    const decision = plan.decisions.find((d) => d.id === expired);
+    assert.deepEqual([decision?.action, decision?.reason], ["skip", "expired"]);
+    assert.equal(await row("sessions", expired), undefined);
+  });
+
   it("writes no document older than the TTL, and the others to expire when a row of their version would", async () => {
     const { code, summary } = await h.run([
       "--name",

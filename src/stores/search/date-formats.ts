@@ -2,6 +2,7 @@
 // field of another format (`epoch_second`, `yyyyMMdd`, a pattern of its own) may hold numbers or
 // digits that synced would read as milliseconds, or text it cannot read at all.
 import type { FieldMapping } from "./mapping.js";
+import type { UnreadableFormat } from "../../reconcile/schema-drift.js";
 import { DATE_FORMAT, TIMESTAMP_FORMAT } from "../values/es-mapping.js";
 
 /** The formats that take the date-time text synced writes (ISO-8601, with `Z` or an offset). */
@@ -20,13 +21,13 @@ function formatsOf(format: string): string[] {
   return format.split("||").map((f) => f.trim());
 }
 
-/** The format of a date field whose values synced cannot read exactly, or undefined for any other field. */
-export function unreadableDateFormat(mapping: FieldMapping): string | undefined {
-  if (mapping.type !== "date" && mapping.type !== "date_nanos") return undefined;
-  if (mapping.format === undefined) return undefined;
-  const formats = formatsOf(mapping.format);
+/** A date field's type and format when synced cannot read its values exactly; undefined for any other field. */
+export function unreadableDateFormat(mapping: FieldMapping): UnreadableFormat | undefined {
+  const { type, format } = mapping;
+  if ((type !== "date" && type !== "date_nanos") || format === undefined) return undefined;
+  const formats = formatsOf(format);
   // synced writes date-time text, which a field of epoch formats or dates alone refuses.
   const readable =
     formats.every((f) => READABLE_FORMATS.has(f)) && formats.some((f) => DATE_TIME_FORMATS.has(f));
-  return readable ? undefined : mapping.format;
+  return readable ? undefined : { type, format };
 }

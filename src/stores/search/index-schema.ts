@@ -32,10 +32,9 @@ export interface TimestampField {
 export function timestampPrecision(properties: FieldMappings, field: string): EsType["timestamp"] {
   const mapping = properties[field];
   if (mapping === undefined) return { problem: `field '${field}' is not mapped`, field };
-  const format = unreadableDateFormat(mapping);
-  if (format !== undefined) {
-    // Only a date or date_nanos field has a format that is unreadable.
-    const mappedAs = mapping.type ?? "date";
+  const unreadable = unreadableDateFormat(mapping);
+  if (unreadable !== undefined) {
+    const { type: mappedAs, format } = unreadable;
     return {
       problem: `field '${field}' is mapped as ${mappedAs} with format '${format}', whose values synced cannot read as versions`,
       field,

@@ -25,8 +25,8 @@ function unreadableFormats(
   path = "",
   found = new Map<string, UnreadableFormat>(),
 ): Map<string, UnreadableFormat> {
-  const format = unreadableDateFormat(mapping);
-  if (format !== undefined) found.set(path, { type: mapping.type ?? "date", format });
+  const unreadable = unreadableDateFormat(mapping);
+  if (unreadable !== undefined) found.set(path, unreadable);
   for (const [name, property] of Object.entries(mapping.properties ?? {})) {
     unreadableFormats(property, path === "" ? name : `${path}.${name}`, found);
   }
