@@ -148,7 +148,27 @@ bash scripts/working-tree.sh snapshot "$tree_snapshot"
 status=0
 # One file at a time: the integration tests share two small servers on a 2-core machine.
 # A hung test fails after five minutes instead of holding CI until its own limit.
-node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec "${files[@]}" || status=$?
+# Each run's failures are printed again at the very end (recap_failures), where the end of a CI log
+# shows them: the compatibility runs come after the main one and would push its failures out of view.
+failure_recap=$(mktemp)
+#   run_tests <label> <command>...
+run_tests() {
+  local label=$1 output code=0
+  shift
+  output=$(mktemp)
+  "$@" | tee "$output" || code=$?
+  if [ "$code" != 0 ]; then
+    {
+      echo "[test] $label: exit $code"
+      # The spec reporter ends a run with its failing tests and their errors; a long list is cut.
+      sed -n '/^✖ failing tests:/,$p' "$output" | head -n 120
+    } >>"$failure_recap"
+  fi
+  rm -f "$output"
+  return "$code"
+}
+run_tests "the test tiers (${tiers[*]})" \
+  node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec "${files[@]}" || status=$?
 # Runs integration files by name against a compatibility node, once it has started:
 #   compat_run <start pid> <start log> <label> <VARIABLE=value>... -- <name>...
 compat_run() {
@@ -163,8 +183,8 @@ compat_run() {
   if wait "$start"; then
     for name in "$@"; do files+=("dist/test/integration/$name.test.js"); done
     echo "[test] compatibility: ${#files[@]} integration test files against $label"
-    env "${variables[@]}" node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec "${files[@]}" ||
-      status=1
+    run_tests "the compatibility run against $label" env "${variables[@]}" \
+      node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec "${files[@]}" || status=1
   else
     cat "$log" >&2
     echo "[test] error: $label did not start for the compatibility run; its output is above" >&2
@@ -197,4 +217,9 @@ if [ "$compat_cassandra" = 1 ]; then
 fi
 bash scripts/working-tree.sh check "$tree_snapshot" || status=1
 rm -f "$tree_snapshot"
+if [ -s "$failure_recap" ]; then
+  echo "[test] the failures of every run, again (each run's whole output is above):"
+  cat "$failure_recap"
+fi
+rm -f "$failure_recap"
 exit "$status"
