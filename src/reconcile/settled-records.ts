@@ -34,7 +34,7 @@ export class SettledRecords {
   add(id: string, tag: RecordTag): boolean {
     if (!parseId(id)) return false;
     if (this.#size > 0) {
-      const held = this.#find();
+      const held = this.#findParsed();
       // Settled again with a newer copy: only the latest tag can still match.
       if (this.#taken[held] === 1) {
         this.#setTag(held, tag);
@@ -43,7 +43,7 @@ export class SettledRecords {
     }
     if (this.#size >= this.capacity) return false;
     if ((this.#size + 1) * 4 > this.#taken.length * 3) this.#grow();
-    const slot = this.#find();
+    const slot = this.#findParsed();
     this.#ids.set(words, slot * 4);
     this.#setTag(slot, tag);
     this.#taken[slot] = 1;
@@ -54,7 +54,7 @@ export class SettledRecords {
   /** Whether `id` was settled and its copy still carries `tag`. */
   has(id: string, tag: RecordTag): boolean {
     if (this.#size === 0 || !parseId(id)) return false;
-    const slot = this.#find();
+    const slot = this.#findParsed();
     return (
       this.#taken[slot] === 1 && this.#tags[slot * 2] === tag.high && this.#tags[slot * 2 + 1] === tag.low
     );
@@ -65,11 +65,15 @@ export class SettledRecords {
     this.#tags[slot * 2 + 1] = tag.low;
   }
 
-  /** The slot holding the id in `words`, or the empty slot where it belongs (never full). */
-  #find(): number {
+  /** The slot of the id `parseId` left in `words`. */
+  #findParsed(): number {
+    return this.#find(words[0] ?? 0, words[1] ?? 0, words[2] ?? 0, words[3] ?? 0);
+  }
+
+  /** The slot holding the id of these four words, or the empty slot where it belongs (never full). */
+  #find(a: number, b: number, c: number, d: number): number {
     const ids = this.#ids;
     const mask = this.#taken.length - 1;
-    const [a = 0, b = 0, c = 0, d = 0] = words;
     for (let slot = mix(a, b, c, d) & mask; ; slot = (slot + 1) & mask) {
       if (this.#taken[slot] === 0) return slot;
       const at = slot * 4;
@@ -83,11 +87,13 @@ export class SettledRecords {
     this.#ids = new Uint32Array(slots * 4);
     this.#tags = new Float64Array(slots * 2);
     this.#taken = new Uint8Array(slots);
+    // Moved from the old arrays as they are: `words` still holds the id being added, which a growth
+    // that parsed into it would have replaced with the last one moved (and lost).
     for (let old = 0; old < taken.length; old++) {
       if (taken[old] !== 1) continue;
-      words.set(ids.subarray(old * 4, old * 4 + 4));
-      const slot = this.#find();
-      this.#ids.set(words, slot * 4);
+      const at = old * 4;
+      const slot = this.#find(ids[at] ?? 0, ids[at + 1] ?? 0, ids[at + 2] ?? 0, ids[at + 3] ?? 0);
+      this.#ids.set(ids.subarray(at, at + 4), slot * 4);
       this.#tags[slot * 2] = tags[old * 2] ?? 0;
       this.#tags[slot * 2 + 1] = tags[old * 2 + 1] ?? 0;
       this.#taken[slot] = 1;

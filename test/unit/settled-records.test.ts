@@ -56,8 +56,22 @@ describe("SettledRecords", () => {
     for (let n = 0; n < 20_000; n++) settled.add(id(n), tag(n));
     settled.add(id(7), tag(7));
     assert.equal(settled.size, 20_000);
-    for (let n = 0; n < 20_000; n += 997) assert.equal(settled.has(id(n), tag(n)), true);
+    // Every one: the entries added as the table grows (the 769th, the 1,537th, ...) included.
+    const lost = Array.from({ length: 20_000 }, (_, n) => n).filter((n) => !settled.has(id(n), tag(n)));
+    assert.deepEqual(lost, []);
     assert.equal(settled.has(id(20_001), tag(20_001)), false);
+  });
+
+  it("never knows an id with the tag of another, as it grows", () => {
+    const settled = new SettledRecords();
+    const count = 1_600; // past two growths
+    for (let n = 0; n < count; n++) settled.add(id(n), tag(n));
+    const mixed: string[] = [];
+    for (let n = 0; n < count; n++) {
+      for (let m = 0; m < count; m++)
+        if (m !== n && settled.has(id(n), tag(m))) mixed.push(`${n} with ${m}'s tag`);
+    }
+    assert.deepEqual(mixed, []);
   });
 
   it("stops remembering at its capacity, so memory stays bounded", () => {
