@@ -4,6 +4,7 @@
 // or column that does not exist, a rename onto another column) is the plan's to refuse.
 import { unquoteIdentifier } from "../core/cql-identifier.js";
 import { didYouMean } from "../core/did-you-mean.js";
+import { durationMillis } from "./duration.js";
 import { ConfigError } from "../core/errors.js";
 import { cqlNameProblem, CQL_NAME_RULE, indexNameProblem } from "../core/names.js";
 import {
@@ -13,6 +14,9 @@ import {
   type TableSettingName,
   type TableSettings,
 } from "../core/table-settings.js";
+
+/** Cassandra's longest time to live, 20 years (630,720,000 seconds). */
+const MAX_TTL_MS = 630_720_000_000;
 
 type Parsers = {
   readonly [K in TableSettingName]-?: (value: unknown, at: Where) => NonNullable<TableSettings[K]>;
@@ -111,6 +115,18 @@ const SETTINGS: Parsers = {
       throw refuse(at, "must be the name of one of the table's key columns, such as tenant");
     }
     return columnName(at, value);
+  },
+  ttl(value, at) {
+    const advice =
+      "give how long a row lives after its version, in whole seconds from 1s to Cassandra's longest, " +
+      "7300d, such as 30d or 12h";
+    if (typeof value !== "string") throw refuse(at, `${JSON.stringify(value)} is not a duration: ${advice}`);
+    const ms = durationMillis(value);
+    if (typeof ms !== "number") throw refuse(at, ms.problem.replace(/\.$/, ""));
+    if (ms < 1000 || ms % 1000 !== 0 || ms > MAX_TTL_MS) {
+      throw refuse(at, `"${value.trim()}" is not a time to live Cassandra takes: ${advice}`);
+    }
+    return ms / 1000;
   },
   rename(value, at) {
     if (!isMapping(value)) throw refuse(at, "must map columns to field names, such as `email: mail`");

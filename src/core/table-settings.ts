@@ -32,6 +32,11 @@ export interface TableSettings {
   readonly tombstone?: string;
   /** The key column whose value routes each document to its shard. */
   readonly routing?: string;
+  /**
+   * How long the table's rows live after their version, in seconds: what its application gives each
+   * write with USING TTL, instead of the table's default_time_to_live.
+   */
+  readonly ttl?: number;
 }
 
 /** The names a table's entry may hold: each is one key of TableSettings. */
@@ -45,6 +50,7 @@ export const TABLE_SETTING_NAMES = [
   "rename",
   "pipeline",
   "routing",
+  "ttl",
 ] as const;
 export type TableSettingName = (typeof TABLE_SETTING_NAMES)[number];
 

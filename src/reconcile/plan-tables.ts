@@ -393,7 +393,7 @@ function planOne(
     ...applySettings(settings, table),
     hasTombstone: table.shape.hasTombstone,
     timestampIndexed: table.timestampIndexed === true,
-    ...((table.defaultTtlSeconds ?? 0) > 0 ? { defaultTtlSeconds: table.defaultTtlSeconds } : {}),
+    ...ttlOf(settings, table),
     es: {
       index,
       idPrefix: input.idPrefixFor(typeName),
@@ -416,4 +416,13 @@ function planOne(
   const drift = schemaDrift(plan, table.columns, type.fields);
   const drifted = drift.newFields.length > 0 || drift.unmapped.length > 0;
   return { kind: "sync", plan, createIndex: false, ...(drifted ? { drift } : {}) };
+}
+
+/**
+ * How long the table's rows live after their version: its settings' `ttl` (what its application
+ * gives each write), else its default_time_to_live; nothing for rows that do not expire.
+ */
+function ttlOf(settings: TableSettings | undefined, table: TableInput): { defaultTtlSeconds?: number } {
+  const seconds = settings?.ttl ?? table.defaultTtlSeconds ?? 0;
+  return seconds > 0 ? { defaultTtlSeconds: seconds } : {};
 }

@@ -5,6 +5,9 @@
 // difference to verify), and one that is written expires when a row of its version would, whichever
 // way it is written.
 import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
@@ -137,5 +140,56 @@ describe("a table whose rows expire by default", () => {
     const fromIndex = report.sides.find((s) => s.side === "elasticsearch");
     assert.equal(fromIndex?.expired, 1, result.stdout);
     assert.equal(fromIndex.missing, 0, result.stdout);
+  });
+});
+
+// An application that gives each write its own TTL (INSERT ... USING TTL) leaves nothing in the
+// schema: before the `ttl` table setting, such a table's expired rows came back from their documents
+// for good, as rows that never expire.
+describe("a table whose application writes rows with a time to live", () => {
+  let h: Harness;
+  let dir: string;
+  const now = Date.now();
+  const expired = cassandra.types.Uuid.random().toString();
+  const half = cassandra.types.Uuid.random().toString();
+
+  before(async () => {
+    h = await Harness.create("writettl");
+    dir = await mkdtemp(join(tmpdir(), "synced-writettl-"));
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.tokens (id uuid PRIMARY KEY, tmstmp timestamp, who text)`,
+    );
+    const documents: [string, number][] = [
+      [expired, now - 2 * TTL * 1000],
+      [half, now - (TTL / 2) * 1000],
+    ];
+    for (const [id, at] of documents) {
+      const document = { id, tmstmp: new Date(at).toISOString(), who: "app" };
+      await h.es.index({ index: `${h.index}-tokens`, id, document, refresh: true });
+    }
+  });
+  after(async () => {
+    await h.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("takes the table's ttl setting as its time to live", async () => {
+    const settings = join(dir, "synced.yaml");
+    await writeFile(settings, `tables:\n  tokens:\n    ttl: ${TTL}s\n`);
+    const { code, summary } = await h.run([
+      ...["--config", settings, "--name", "write-ttl", "-b", "0"],
+      ...["--direction", "to-cassandra", "--tables", "tokens"],
+    ]);
+    assert.equal(code, EXIT.success, JSON.stringify(summary));
+    const stats = tableStats(summary, "tokens", "to-cassandra");
+    assert.deepEqual([stats["written"], stats["expired"]], [1, 1], JSON.stringify(stats));
+    const rows = await h.cassandra.execute(`SELECT id, TTL(who) AS ttl FROM ${h.keyspace}.tokens`);
+    assert.deepEqual(
+      rows.rows.map((r) => String(r.get("id"))),
+      [half],
+      "the expired document stays out",
+    );
+    const ttl = Number(rows.rows[0]?.get("ttl"));
+    assert.ok(ttl > TTL / 2 - 120 && ttl <= TTL / 2, `TTL ${ttl}`);
   });
 });

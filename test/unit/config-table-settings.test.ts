@@ -118,7 +118,37 @@ describe("the config file's tables key", () => {
     await refused(
       load("tables:\n  users:\n    renmae:\n      email: mail\n"),
       "config file /etc/s.yaml, key tables.users.renmae: not a table setting. Did you mean rename?",
-      "index, id, timestamp, tombstone, include, exclude, rename, pipeline, routing",
+      "index, id, timestamp, tombstone, include, exclude, rename, pipeline, routing, ttl",
+    );
+  });
+
+  it("reads a table's time to live as whole seconds", async () => {
+    const options = await load("tables:\n  sessions:\n    ttl: 1d12h\n  tokens:\n    ttl: 90s\n");
+    assert.deepEqual(options.tableSettings, [
+      { table: "sessions", file: "/etc/s.yaml", ttl: 129_600 },
+      { table: "tokens", file: "/etc/s.yaml", ttl: 90 },
+    ]);
+  });
+
+  it("refuses a time to live without a unit, under a second, in parts of one, or past Cassandra's longest", async () => {
+    const cases: [string, string][] = [
+      ["3600", 'key tables.sessions.ttl: "3600" has no unit; write for example 3600s or 3600ms'],
+      ["0", 'key tables.sessions.ttl: "0" is not a time to live Cassandra takes'],
+      ["500ms", 'key tables.sessions.ttl: "500ms" is not a time to live Cassandra takes'],
+      ["1s500ms", 'key tables.sessions.ttl: "1s500ms" is not a time to live Cassandra takes'],
+      ["7301d", 'key tables.sessions.ttl: "7301d" is not a time to live Cassandra takes'],
+      ["soon", 'key tables.sessions.ttl: "soon" is not a duration. Use a whole number with a unit'],
+    ];
+    for (const [ttl, message] of cases) {
+      // What is no duration says how to write one; a duration Cassandra cannot take, which ones it can.
+      const advice = message.includes("time to live")
+        ? "from 1s to Cassandra's longest, 7300d"
+        : "Use a whole number";
+      await refused(load(`tables:\n  sessions:\n    ttl: '${ttl}'\n`), message, advice);
+    }
+    await refused(
+      load("tables:\n  sessions:\n    ttl: 3600\n"),
+      "key tables.sessions.ttl: 3600 is not a duration",
     );
   });
 

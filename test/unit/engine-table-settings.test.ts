@@ -70,6 +70,24 @@ function problems(entries: ReturnType<typeof planTables>): { key: string; proble
 }
 
 describe("per-table settings in the plan", () => {
+  it("give a table the time to live its setting names, in place of its default_time_to_live", () => {
+    const expiring = { ...orders, defaultTtlSeconds: 600 };
+    const entries = planTables(
+      input(
+        [
+          { table: "users", ttl: 3600 },
+          { table: "orders", ttl: 60 },
+        ],
+        { tables: [users, expiring] },
+      ),
+    );
+    assert.equal(planOf(entries, "users").defaultTtlSeconds, 3600);
+    assert.equal(planOf(entries, "orders").defaultTtlSeconds, 60);
+    const own = planTables(input([], { tables: [users, expiring] }));
+    assert.equal(planOf(own, "orders").defaultTtlSeconds, 600);
+    assert.equal(planOf(own, "users").defaultTtlSeconds, undefined);
+  });
+
   it("give the table its index, its synced columns and its field names", () => {
     const entries = planTables(
       input([
