@@ -148,7 +148,7 @@ bash scripts/working-tree.sh snapshot "$tree_snapshot"
 status=0
 # One file at a time: the integration tests share two small servers on a 2-core machine.
 # A hung test fails after five minutes instead of holding CI until its own limit.
-# Each run's failures are printed again at the very end (recap_failures), where the end of a CI log
+# Each run's failures are printed again at the very end (failure_recap), where the end of a CI log
 # shows them: the compatibility runs come after the main one and would push its failures out of view.
 failure_recap=$(mktemp)
 #   run_tests <label> <command>...
