@@ -56,7 +56,8 @@ const BECAUSE = {
   "tie-lost": "same version, other content: the target wins the tie",
   unchanged: "both are equal",
   expired:
-    "the target's rows expire (default_time_to_live), and a row of this version would have expired already",
+    "the target's rows expire (default_time_to_live, or the table's ttl setting), and a row of this " +
+    "version would have expired already",
 } as const;
 
 function copyJson(side: string, record: SyncRecord | undefined): unknown {

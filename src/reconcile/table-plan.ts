@@ -50,9 +50,10 @@ export interface TablePlan {
    */
   readonly timestampIndexed?: boolean;
   /**
-   * The Cassandra table's default_time_to_live, in seconds, when it has one: a row lives that long
-   * after it is written, so a record older than that would have expired there already, and one
-   * written there expires when a row written at its version would (absent: rows do not expire).
+   * How long a row of the Cassandra table lives, in seconds, when its rows expire: the table's `ttl`
+   * setting, else its default_time_to_live. A record older than that would have expired there
+   * already, and one written there expires when a row written at its version would (absent: rows do
+   * not expire).
    */
   readonly defaultTtlSeconds?: number;
   readonly es: {
