@@ -5,14 +5,14 @@
 // The search side is the servers.sh node SYNCED_TEST_SEARCH_NODE names (elasticsearch by default), so
 // the compatibility runs restart their OpenSearch node the same way.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { Harness } from "../support/harness.js";
-import { watch } from "../support/watch.js";
+import { watch, type Watched } from "../support/watch.js";
 
 const ROWS = 2000;
 const SCRIPTS = fileURLToPath(new URL("../../../scripts/", import.meta.url));
@@ -39,6 +39,26 @@ function serverScript(server: Server, action: "stop" | "start"): Promise<void> {
       else resolve();
     });
   });
+}
+
+/** How long the run may take to retry once its server is gone: its first retry comes at once. */
+const SAW_RETRY_MS = 90_000;
+/** How long the run may take to finish once its server is back: its retries wait 5 s at most. */
+const FINISH_MS = 90_000;
+
+/** The run's exit, or a failure with what it printed once `ms` pass (it is killed then). */
+async function exitedWithin(
+  run: Watched,
+  child: ChildProcess,
+  ms: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const late = delay(ms, undefined, { ref: false }).then(() => {
+    child.kill("SIGKILL");
+    throw new Error(
+      `the run did not finish within ${ms} ms of its server's restart; it printed:\n${run.stderr()}`,
+    );
+  });
+  return Promise.race([run.exited, late]);
 }
 
 function skipReason(server: Server): string | false {
@@ -128,16 +148,21 @@ describe("a server restarted in the middle of a run", () => {
       try {
         const stopped = performance.now();
         await serverScript(server, "stop");
-        await run.saw(`${server} failed transiently; trying again`);
+        // Bounded, as every wait here: a run that neither retries nor exits fails the test with what
+        // it printed, and the server is started again for the tests that follow.
+        await run.saw(`${server} failed transiently; trying again`, SAW_RETRY_MS);
         await serverScript(server, "start");
         started = true;
         const away = Math.round((performance.now() - stopped) / 1000);
         t.diagnostic(`${name} stopped after ${movedBefore} of ${ROWS} records moved, away for ${away} s`);
       } finally {
-        if (!started) await serverScript(server, "start");
+        if (!started) {
+          child.kill("SIGKILL");
+          await serverScript(server, "start");
+        }
         if (server === "cassandra") await h.reopenCassandra();
       }
-      const { code, stdout, stderr } = await run.exited;
+      const { code, stdout, stderr } = await exitedWithin(run, child, FINISH_MS);
       assert.equal(code, EXIT.success, stderr);
       if (server === "elasticsearch" && movedBefore < ROWS - 200) {
         // Far from the end of its read, which a restart cut: the read started over. A scroll page that

@@ -3,8 +3,11 @@
 import type { ChildProcess } from "node:child_process";
 
 export interface Watched {
-  /** Resolves once stderr holds `text`, or rejects if the run exits first. */
-  readonly saw: (text: string) => Promise<void>;
+  /**
+   * Resolves once stderr holds `text`; rejects if the run exits first or, given `withinMs`, if that
+   * long passes first (with what the run printed, so that a hung run says where it hangs).
+   */
+  readonly saw: (text: string, withinMs?: number) => Promise<void>;
   readonly exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
   /** What the run printed on stderr so far. */
   readonly stderr: () => string;
@@ -14,11 +17,13 @@ export interface Watched {
 export function watch(child: ChildProcess): Watched {
   let stdout = "";
   let stderr = "";
-  const waiting: { text: string; resolve: () => void; reject: (e: Error) => void }[] = [];
+  const waiting: { text: string; resolve: () => void; reject: (e: Error) => void; timer?: NodeJS.Timeout }[] =
+    [];
   const check = (): void => {
     for (const w of [...waiting]) {
       if (stderr.includes(w.text)) {
         waiting.splice(waiting.indexOf(w), 1);
+        clearTimeout(w.timer);
         w.resolve();
       }
     }
@@ -33,15 +38,23 @@ export function watch(child: ChildProcess): Watched {
   const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     child.on("close", (code) => {
       for (const w of waiting.splice(0)) {
+        clearTimeout(w.timer);
         w.reject(new Error(`synced exited (${String(code)}) before printing '${w.text}':\n${stderr}`));
       }
       resolve({ code, stdout, stderr });
     });
   });
   return {
-    saw: (text) =>
+    saw: (text, withinMs) =>
       new Promise<void>((resolve, reject) => {
-        waiting.push({ text, resolve, reject });
+        const w: (typeof waiting)[number] = { text, resolve, reject };
+        if (withinMs !== undefined) {
+          w.timer = setTimeout(() => {
+            waiting.splice(waiting.indexOf(w), 1);
+            reject(new Error(`synced did not print '${text}' within ${withinMs} ms; it printed:\n${stderr}`));
+          }, withinMs);
+        }
+        waiting.push(w);
         check();
       }),
     exited,
