@@ -30,7 +30,7 @@ const hits = ids.map((id, i) => ({
   sort: [i],
 }));
 
-/** Pages of two hits; `fail(n)` may throw instead of answering the n-th search. */
+/** Pages of what each search asks for; `fail(n)` may throw instead of answering the n-th search. */
 function fakeClient(fail: (search: number) => Error | undefined): {
   client: Client;
   opened: string[];
@@ -49,11 +49,11 @@ function fakeClient(fail: (search: number) => Error | undefined): {
       closed.push(id);
       return Promise.resolve({});
     },
-    search: ({ search_after }: { search_after?: number[] }) => {
+    search: ({ size, search_after }: { size: number; search_after?: number[] }) => {
       const error = fail(++searches);
       if (error) return Promise.reject(error);
       const from = search_after === undefined ? 0 : (search_after[0] ?? 0) + 1;
-      return Promise.resolve({ hits: { hits: hits.slice(from, from + 2) } });
+      return Promise.resolve({ hits: { hits: hits.slice(from, from + size) } });
     },
   };
   return { client: client as unknown as Client, opened, closed };
@@ -65,7 +65,8 @@ async function scan(client: Client, restarted: string[] = []): Promise<string[]>
   const settings = {
     client: new ElasticsearchClient(client),
     slices: 1,
-    batchSize: 2,
+    // Pages of four (scan.ts, pageSize): the index's five documents take two.
+    batchSize: 1,
     keepAlive: "1m",
     retry: <T>(operation: () => Promise<T>) => operation(),
     onRestart: (index: string) => restarted.push(index),
@@ -83,7 +84,7 @@ describe("Elasticsearch scan after a lost point in time", () => {
     assert.deepEqual(fake.opened, ["pit-1", "pit-2"]);
     assert.deepEqual(fake.closed, ["pit-1", "pit-2"]);
     // The first page is read twice: once before the loss and once after.
-    assert.deepEqual(seen, [...ids.slice(0, 2), ...ids]);
+    assert.deepEqual(seen, [...ids.slice(0, 4), ...ids]);
   });
 
   it("rethrows any other error without starting over", async () => {

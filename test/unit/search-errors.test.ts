@@ -92,6 +92,46 @@ for (const product of [elasticsearch, opensearch]) {
       assert.equal(kind(product.deserialization()), "failed");
     });
 
+    it("read the most documents a page may ask for from a refusal of a larger page", () => {
+      const shardFailure = (reason: string) => {
+        const cause = { type: "illegal_argument_exception", reason };
+        return {
+          error: {
+            root_cause: [cause],
+            type: "search_phase_execution_exception",
+            failed_shards: [{ reason: cause }],
+          },
+          status: 400,
+        };
+      };
+      const search = product.answer(
+        400,
+        shardFailure(
+          "Result window is too large, from + size must be less than or equal to: [1000] but was [2000]. " +
+            "This limit can be set by changing the [index.max_result_window] index level setting.",
+        ),
+      );
+      const scroll = product.answer(
+        400,
+        shardFailure(
+          "Batch size is too large, size must be less than or equal to: [300] but was [2000]. Scroll batch " +
+            "sizes cost as much memory as result windows so they are controlled by the " +
+            "[index.max_result_window] index level setting.",
+        ),
+      );
+      const other = product.answer(
+        400,
+        shardFailure("[size] must be less than or equal to: [10] but was [20] for index.max_docvalue_fields"),
+      );
+      const windowOf = (error: unknown) =>
+        error instanceof SearchError && error.answer.status !== undefined ? error.answer.resultWindow : NaN;
+      assert.equal(kind(search), "refused");
+      assert.equal(windowOf(search), 1000);
+      assert.equal(windowOf(scroll), 300);
+      assert.equal(windowOf(other), undefined);
+      assert.equal(windowOf(product.answer(400, refusal("parsing_exception", 400))), undefined);
+    });
+
     it("keep the client's error as the cause, and leave other errors as they are", () => {
       const refused = product.connection("connect ECONNREFUSED 127.0.0.1:1");
       assert.ok(refused instanceof SearchError);

@@ -16,7 +16,7 @@ import type {
   SearchClient,
   SearchHit,
 } from "./search-client.js";
-import { SearchError } from "./search-error.js";
+import { isSearchError, SearchError } from "./search-error.js";
 import type { Query } from "./query.js";
 import { rangeQuery } from "./range-query.js";
 import { isTransientSearchError, isViewLost } from "./transient-errors.js";
@@ -39,6 +39,15 @@ export interface EsScanSettings {
  */
 export type ScanRestartCause =
   { readonly kind: "view lost" } | { readonly kind: "page lost"; readonly error: unknown };
+
+/**
+ * Documents a page asks for: four batches, passed on to the engine a batch at a time. A page request
+ * costs the cluster about as much whatever its size, so larger pages cut its share of a read by
+ * half (BENCHMARKS.md); within the default `index.max_result_window`, which a page may not pass.
+ */
+export function pageSize(batchSize: number): number {
+  return Math.min(batchSize * 4, 10_000);
+}
 
 /** How often one scan starts over in a new view, before the run gives up. */
 export const POINT_IN_TIME_RESTARTS = 5;
@@ -114,24 +123,46 @@ async function* scanSlice(
   { slice, total, settled }: SliceOf,
 ): AsyncGenerator<ScanBatch> {
   let after: ScanCursor | undefined;
+  let size = pageSize(settings.batchSize);
   for (;;) {
     const from = after;
     const read = (): Promise<ScanPage> =>
       settings.client.readPage(view, {
         query,
-        size: settings.batchSize,
+        size,
         ...(total > 1 ? { slice: { id: slice, max: total } } : {}),
         ...(from === undefined ? {} : { after: from }),
         ...(settled === undefined ? {} : { withoutSource: true }),
       });
-    const page =
-      from === undefined || view.repeatableContinuations ? await settings.retry(read) : await readOnce(read);
+    let page: ScanPage;
+    try {
+      page =
+        from === undefined || view.repeatableContinuations
+          ? await settings.retry(read)
+          : await readOnce(read);
+    } catch (error) {
+      // An index whose administrator lowered index.max_result_window refuses the page size at the
+      // first page, which changed nothing (a refused scroll opens no context): asked again within it.
+      const window = from === undefined ? resultWindowOf(error) : undefined;
+      if (window === undefined || window >= size) throw error;
+      size = window;
+      continue;
+    }
     const hits = page.hits;
     if (hits.length === 0) return;
-    yield settled === undefined ? wholePage(plan, hits) : await settledPage(settings, plan, hits, settled);
+    for (let at = 0; at < hits.length; at += settings.batchSize) {
+      const part = hits.slice(at, at + settings.batchSize);
+      yield settled === undefined ? wholePage(plan, part) : await settledPage(settings, plan, part, settled);
+    }
     if (page.next === undefined) return;
     after = page.next;
   }
+}
+
+function resultWindowOf(error: unknown): number | undefined {
+  return isSearchError(error, "refused") && error.answer.status !== undefined
+    ? error.answer.resultWindow
+    : undefined;
 }
 
 function wholePage(plan: TablePlan, hits: readonly SearchHit[]): ScanBatch {

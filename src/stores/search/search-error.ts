@@ -30,7 +30,15 @@ export type SearchErrorKind =
 
 /** How the cluster answered: with a status and its own reason, or not at all. */
 export type SearchAnswer =
-  | { readonly status: number; readonly reason: string }
+  | {
+      readonly status: number;
+      readonly reason: string;
+      /**
+       * A page that asked for more documents than the index's `index.max_result_window` allows was
+       * refused: the most it allows, as the refusal says.
+       */
+      readonly resultWindow?: number;
+    }
   /** `timedOut` when the request's time ran out, rather than its connection failing. */
   | { readonly status?: undefined; readonly timedOut: boolean };
 
@@ -90,12 +98,25 @@ function answerKind(status: number, body: unknown): SearchErrorKind {
   return "refused";
 }
 
+// Both products word it so, for a search ("Result window is too large, from + size must be less than
+// or equal to: [1000] but was [2000]. ... [index.max_result_window] ...") and for a scroll ("Batch size
+// is too large, size must be less than or equal to: ..."), usually only in a shard's failure.
+const RESULT_WINDOW = /less than or equal to: \[(\d+)\] but was \[\d+\][^"]*index\.max_result_window/;
+
+function resultWindow(status: number, body: unknown): number | undefined {
+  if (status !== 400) return undefined;
+  const found = RESULT_WINDOW.exec(JSON.stringify(body ?? ""));
+  const limit = found === null ? NaN : Number(found[1]);
+  return Number.isSafeInteger(limit) && limit > 0 ? limit : undefined;
+}
+
 /** The cluster answered `status` with `body` (its REST error body, the same from both products). */
 export function answerError(status: number, body: unknown, message: string, cause: unknown): SearchError {
+  const window = resultWindow(status, body);
   return new SearchError(
     answerKind(status, body),
     message,
-    { status, reason: answerReason(status, body) },
+    { status, reason: answerReason(status, body), ...(window === undefined ? {} : { resultWindow: window }) },
     { cause },
   );
 }

@@ -1,0 +1,75 @@
+// A read of an index asks for pages of four batches (scan.ts, pageSize), at most 10,000 documents:
+// the most an index allows unless its administrator lowered index.max_result_window, in which case
+// the pages keep within it. Against the real search node: Elasticsearch reads through a point in
+// time, OpenSearch through scroll contexts, and each words its refusal its own way.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { Harness, tableStats } from "../support/harness.js";
+
+describe("the pages of a read from an index", () => {
+  let h: Harness;
+
+  before(async () => {
+    h = await Harness.create("window");
+  });
+  after(() => h.cleanup());
+
+  /** A table and its index holding `count` documents that another application wrote. */
+  async function documents(
+    table: string,
+    count: number,
+    settings: Record<string, unknown> = {},
+  ): Promise<void> {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
+    );
+    const index = `${h.index}-${table}`;
+    await h.es.indices.create({
+      index,
+      settings: { number_of_replicas: 0, ...settings },
+      mappings: {
+        properties: { id: { type: "keyword" }, tmstmp: { type: "date_nanos" }, v: { type: "integer" } },
+      },
+    });
+    const at = new Date(Date.now() - 60_000).toISOString();
+    const operations = Array.from({ length: count }, (_, v) => {
+      const id = cassandra.types.Uuid.random().toString();
+      return [{ index: { _index: index, _id: id } }, { id, tmstmp: at, v }];
+    }).flat();
+    const bulk = await h.es.bulk({ operations, refresh: true });
+    assert.equal(bulk.errors, false);
+  }
+
+  async function rows(table: string): Promise<number> {
+    const result = await h.cassandra.execute(`SELECT count(*) AS n FROM ${h.keyspace}.${table}`);
+    return Number(result.first()["n"]);
+  }
+
+  async function toCassandra(table: string, batchSize: number): Promise<void> {
+    const run = await h.run([
+      "--tables",
+      table,
+      "--direction",
+      "to-cassandra",
+      "--batch-size",
+      String(batchSize),
+    ]);
+    assert.equal(run.code, EXIT.success, JSON.stringify(run.summary));
+    assert.equal(tableStats(run.summary, table, "to-cassandra")["written"], await rows(table));
+  }
+
+  it("keeps within an index.max_result_window its administrator lowered", async () => {
+    // Pages of four batches would be 800 documents, more than the index allows.
+    await documents("narrow", 700, { "index.max_result_window": 300 });
+    await toCassandra("narrow", 200);
+    assert.equal(await rows("narrow"), 700);
+  });
+
+  it("reads with a batch larger than the most a page may hold", async () => {
+    await documents("wide", 300);
+    await toCassandra("wide", 20_000);
+    assert.equal(await rows("wide"), 300);
+  });
+});
