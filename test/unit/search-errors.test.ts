@@ -152,6 +152,23 @@ for (const product of [elasticsearch, opensearch]) {
         refusedIndex.message,
         `${product.name} refused to write to index a (400, mapper_parsing_exception: why).`,
       );
+      // A read refused on its shards says why only in its root cause.
+      const refusedRead = searchFailure(
+        product.answer(400, {
+          error: {
+            root_cause: [{ type: "query_shard_exception", reason: "failed to create query" }],
+            type: "search_phase_execution_exception",
+            reason: "all shards failed",
+          },
+        }),
+        "read index a",
+        product.name,
+      );
+      assert.equal(
+        refusedRead.message,
+        `${product.name} refused to read index a (400, search_phase_execution_exception: all shards ` +
+          "failed; query_shard_exception: failed to create query).",
+      );
       const busy = searchFailure(product.answer(503, {}), "read index a", product.name);
       assert.ok(busy instanceof ConnectionError);
       assert.match(busy.message, /the cluster answered 503 \(status 503\)/);

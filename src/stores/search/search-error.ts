@@ -63,20 +63,38 @@ export function isSearchError(error: unknown, ...kinds: readonly SearchErrorKind
 
 const BUSY_OR_RESTARTING: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
+interface ErrorCause {
+  readonly type?: unknown;
+  readonly reason?: unknown;
+}
+
 interface ErrorBody {
-  readonly error?: { readonly type?: unknown; readonly reason?: unknown } | string;
+  readonly error?: (ErrorCause & { readonly root_cause?: unknown }) | string;
   readonly found?: unknown;
   readonly result?: unknown;
 }
 
-/** The server's own reason in an error answer: `type: reason`. */
+/** `type: reason`, or either alone. */
+function causeText(cause: ErrorCause | undefined): string | undefined {
+  const type = typeof cause?.type === "string" ? cause.type : undefined;
+  const reason = typeof cause?.reason === "string" ? cause.reason : undefined;
+  if (type === undefined && reason === undefined) return undefined;
+  return [type, reason].filter((part) => part !== undefined).join(": ");
+}
+
+/**
+ * The server's own reason in an error answer: `type: reason`, then its first root cause where that
+ * says more. A search that failed on its shards says only "all shards failed" at the top; why is in
+ * the root cause.
+ */
 export function answerReason(status: number, body: unknown): string {
   const cause = (body as ErrorBody | undefined)?.error;
   if (typeof cause === "string") return cause;
-  const type = typeof cause?.type === "string" ? cause.type : undefined;
-  const reason = typeof cause?.reason === "string" ? cause.reason : undefined;
-  if (type === undefined && reason === undefined) return `status ${status || "unknown"}`;
-  return [type, reason].filter((part) => part !== undefined).join(": ");
+  const top = causeText(cause);
+  if (top === undefined) return `status ${status || "unknown"}`;
+  const roots: unknown = cause?.root_cause;
+  const root = Array.isArray(roots) ? causeText(roots[0] as ErrorCause | undefined) : undefined;
+  return root === undefined || root === top ? top : `${top}; ${root}`;
 }
 
 function answerKind(status: number, body: unknown): SearchErrorKind {
