@@ -8,17 +8,11 @@ import { errors, type Client } from "@elastic/elasticsearch";
 import { ElasticsearchClient } from "../../src/stores/elasticsearch/elasticsearch-client.js";
 import { pageSize, scanIndex } from "../../src/stores/search/scan.js";
 import { isSearchError } from "../../src/stores/search/search-error.js";
-import { formatEsTimestamp } from "../../src/stores/search/timestamps.js";
 import { plan } from "../support/memory-stores.js";
+import { scanHits } from "../support/scan-hits.js";
 
 const ids = Array.from({ length: 25 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`);
-const hits = ids.map((id, i) => ({
-  _id: id,
-  _source: { id, tmstmp: formatEsTimestamp(1_700_000_000_000_000n + BigInt(i), "microsecond") },
-  _seq_no: i,
-  _primary_term: 1,
-  sort: [i],
-}));
+const hits = scanHits(ids);
 
 /** Elasticsearch's refusal of a page larger than the index allows, as a shard's failure under it. */
 function windowRefusal(limit: number, asked: number): errors.ResponseError {

@@ -5,9 +5,9 @@ import { describe, it } from "node:test";
 import { errors, type Client } from "@elastic/elasticsearch";
 import { ElasticsearchClient } from "../../src/stores/elasticsearch/elasticsearch-client.js";
 import { POINT_IN_TIME_RESTARTS, scanIndex } from "../../src/stores/search/scan.js";
-import { formatEsTimestamp } from "../../src/stores/search/timestamps.js";
 import { isSearchError } from "../../src/stores/search/search-error.js";
 import { plan } from "../support/memory-stores.js";
+import { scanHits } from "../support/scan-hits.js";
 
 function responseError(statusCode: number, type: string): errors.ResponseError {
   return new errors.ResponseError({
@@ -22,13 +22,7 @@ function responseError(statusCode: number, type: string): errors.ResponseError {
 const pitLost = (): errors.ResponseError => responseError(404, "search_context_missing_exception");
 
 const ids = [1, 2, 3, 4, 5].map((n) => `0000000${n}-0000-4000-8000-000000000000`);
-const hits = ids.map((id, i) => ({
-  _id: id,
-  _source: { id, tmstmp: formatEsTimestamp(1_700_000_000_000_000n + BigInt(i), "microsecond") },
-  _seq_no: i,
-  _primary_term: 1,
-  sort: [i],
-}));
+const hits = scanHits(ids);
 
 /** Pages of what each search asks for; `fail(n)` may throw instead of answering the n-th search. */
 function fakeClient(fail: (search: number) => Error | undefined): {
