@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
+import { SearchError } from "../../src/stores/search/search-error.js";
+import { searchFailure } from "../../src/stores/search/search-failure.js";
 import { Harness, tableStats } from "../support/harness.js";
 
 describe("the pages of a read from an index", () => {
@@ -65,6 +67,28 @@ describe("the pages of a read from an index", () => {
     await documents("narrow", 700, { "index.max_result_window": 300 });
     await toCassandra("narrow", 200);
     assert.equal(await rows("narrow"), 700);
+  });
+
+  it("reads the limit and the root cause from the node's own refusal of a larger page", async () => {
+    // The refusal as this product words it, for its kind of view: what the fallback above reads, and
+    // what a user reads when a search fails on its shards.
+    await documents("refused", 1);
+    const index = `${h.index}-refused`;
+    const view = await h.search.openView(index, "1m", "by-view");
+    try {
+      const page = h.search.readPage(view, { query: { exists: { field: "id" } }, size: 20_000 });
+      await assert.rejects(page, (error: unknown) => {
+        assert.ok(error instanceof SearchError && error.answer.status === 400, String(error));
+        assert.equal(error.answer.resultWindow, 10_000);
+        assert.match(
+          searchFailure(error, `read index ${index}`, h.search.productName).message,
+          /all shards failed; illegal_argument_exception: (Result window|Batch size) is too large/,
+        );
+        return true;
+      });
+    } finally {
+      await h.search.closeView(view);
+    }
   });
 
   it("reads with a batch larger than the most a page may hold", async () => {

@@ -97,10 +97,10 @@ export function answerReason(status: number, body: unknown): string {
   return root === undefined || root === top ? top : `${top}; ${root}`;
 }
 
-function answerKind(status: number, body: unknown): SearchErrorKind {
+/** `text`: the body as JSON, searched for what a shard's failure says deep inside it. */
+function answerKind(status: number, body: unknown, text: string): SearchErrorKind {
   // A point in time or scroll that is gone says so somewhere in the body, often in a shard's failure
   // under a search_phase_execution_exception, whatever the status.
-  const text = JSON.stringify(body ?? "");
   if (text.includes("search_context_missing_exception") || text.includes("No search context found")) {
     return "view-lost";
   }
@@ -121,18 +121,19 @@ function answerKind(status: number, body: unknown): SearchErrorKind {
 // is too large, size must be less than or equal to: ..."), usually only in a shard's failure.
 const RESULT_WINDOW = /less than or equal to: \[(\d+)\] but was \[\d+\][^"]*index\.max_result_window/;
 
-function resultWindow(status: number, body: unknown): number | undefined {
+function resultWindow(status: number, text: string): number | undefined {
   if (status !== 400) return undefined;
-  const found = RESULT_WINDOW.exec(JSON.stringify(body ?? ""));
+  const found = RESULT_WINDOW.exec(text);
   const limit = found === null ? NaN : Number(found[1]);
   return Number.isSafeInteger(limit) && limit > 0 ? limit : undefined;
 }
 
 /** The cluster answered `status` with `body` (its REST error body, the same from both products). */
 export function answerError(status: number, body: unknown, message: string, cause: unknown): SearchError {
-  const window = resultWindow(status, body);
+  const text = JSON.stringify(body ?? "");
+  const window = resultWindow(status, text);
   return new SearchError(
-    answerKind(status, body),
+    answerKind(status, body, text),
     message,
     { status, reason: answerReason(status, body), ...(window === undefined ? {} : { resultWindow: window }) },
     { cause },
