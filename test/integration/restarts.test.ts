@@ -141,6 +141,10 @@ describe("a server restarted in the middle of a run", () => {
         await delay(20);
         movedBefore = await moved();
       }
+      // Held still while its server stops, so that the restart lands in the middle of the run: a stop
+      // takes seconds on a busy machine, and a run left going could finish within them, with nothing
+      // left to ride through.
+      child.kill("SIGSTOP");
       assert.equal(child.exitCode, null, "the run ended before the restart could happen");
       let started = false;
       // See Harness.reopenCassandra: this session must not live through the restart.
@@ -148,6 +152,7 @@ describe("a server restarted in the middle of a run", () => {
       try {
         const stopped = performance.now();
         await serverScript(server, "stop");
+        child.kill("SIGCONT");
         // Bounded, as every wait here: a run that neither retries nor exits fails the test with what
         // it printed, and the server is started again for the tests that follow.
         await run.saw(`${server} failed transiently; trying again`, SAW_RETRY_MS);

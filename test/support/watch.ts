@@ -35,11 +35,16 @@ export function watch(child: ChildProcess): Watched {
     stderr += chunk.toString();
     check();
   });
+  // Set once the run has exited: a wait begun after that is answered at once, not at its bound.
+  let closed: { code: number | null } | undefined;
+  const unseen = (text: string, code: number | null): Error =>
+    new Error(`synced exited (${String(code)}) before printing '${text}':\n${stderr}`);
   const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     child.on("close", (code) => {
+      closed = { code };
       for (const w of waiting.splice(0)) {
         clearTimeout(w.timer);
-        w.reject(new Error(`synced exited (${String(code)}) before printing '${w.text}':\n${stderr}`));
+        w.reject(unseen(w.text, code));
       }
       resolve({ code, stdout, stderr });
     });
@@ -47,6 +52,11 @@ export function watch(child: ChildProcess): Watched {
   return {
     saw: (text, withinMs) =>
       new Promise<void>((resolve, reject) => {
+        if (closed !== undefined) {
+          if (stderr.includes(text)) resolve();
+          else reject(unseen(text, closed.code));
+          return;
+        }
         const w: (typeof waiting)[number] = { text, resolve, reject };
         if (withinMs !== undefined) {
           w.timer = setTimeout(() => {
