@@ -85,6 +85,14 @@ export async function recordStores(
           context.logger.info(message, { index });
           return;
         }
+        // A scroll keeps the page size it began with, and the index was set to refuse it meanwhile.
+        if (cause.kind === "window lowered") {
+          const message =
+            `${product} refused the page size of a read (its index.max_result_window was lowered to ` +
+            `${cause.window}); reading the index again in pages of ${cause.window}`;
+          context.logger.info(message, { index });
+          return;
+        }
         // Its answer may have been lost after the scroll moved past it, so it is not asked for again.
         const message =
           `a page of a read from ${product} failed, and a scroll page cannot be asked for again; ` +

@@ -1,14 +1,16 @@
 // A read of an index asks for pages of four batches (scan.ts, pageSize), at most 10,000 documents:
 // the most an index allows unless its administrator lowered index.max_result_window, in which case
-// the pages keep within it. Against the real search node: Elasticsearch reads through a point in
+// the pages keep within it, also when it is lowered during a read. Against the real search node: Elasticsearch reads through a point in
 // time, OpenSearch through scroll contexts, and each words its refusal its own way.
 import assert from "node:assert/strict";
+import { setTimeout as delay } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { SearchError } from "../../src/stores/search/search-error.js";
 import { searchFailure } from "../../src/stores/search/search-failure.js";
 import { Harness, tableStats } from "../support/harness.js";
+import { watch } from "../support/watch.js";
 
 describe("the pages of a read from an index", () => {
   let h: Harness;
@@ -67,6 +69,37 @@ describe("the pages of a read from an index", () => {
     await documents("narrow", 700, { "index.max_result_window": 300 });
     await toCassandra("narrow", 200);
     assert.equal(await rows("narrow"), 700);
+  });
+
+  it("keeps within an index.max_result_window lowered in the middle of a read", async () => {
+    await documents("lowered", 2000);
+    // Pages of 80 documents, two slices: far from the end of the read when the first rows arrive.
+    const child = h.spawnCli([
+      ...h.baseArgs(),
+      ...["--tables", "lowered", "--direction", "to-cassandra", "--json"],
+      ...["--batch-size", "20", "--concurrency", "1"],
+    ]);
+    const run = watch(child);
+    while ((await rows("lowered")) === 0 && child.exitCode === null) await delay(20);
+    // Held still while the setting changes, so that it changes between two pages of one read.
+    child.kill("SIGSTOP");
+    try {
+      assert.equal(child.exitCode, null, "the run ended before the setting could change");
+      await h.es.indices.putSettings({
+        index: `${h.index}-lowered`,
+        settings: { "index.max_result_window": 50 },
+      });
+    } finally {
+      child.kill("SIGCONT");
+    }
+    const { code, stdout, stderr } = await run.exited;
+    assert.equal(code, EXIT.success, `${stdout}\n${stderr}`);
+    assert.equal(await rows("lowered"), 2000);
+    // A point in time asks for the refused page again, smaller; a scroll (OpenSearch's reads) keeps
+    // the size of its first page, so the read starts over in a new one, and says so.
+    const restarted = /refused the page size of a read \(its index.max_result_window was lowered to 50\)/;
+    if (h.search.productName === "OpenSearch") assert.match(stderr, restarted);
+    else assert.doesNotMatch(stderr, restarted);
   });
 
   it("reads the limit and the root cause from the node's own refusal of a larger page", async () => {

@@ -171,6 +171,35 @@ describe("a page whose answer was lost", () => {
     assert.equal(fake.opened, 1);
   });
 
+  it("starts a scroll over in smaller pages when its page size is refused in the middle of a read", async () => {
+    // OpenSearch's words, once an administrator lowered index.max_result_window below the page size.
+    const reason =
+      "Batch size is too large, size must be less than or equal to: [1] but was [8]. Scroll batch " +
+      "sizes cost as much memory as result windows so they are controlled by the " +
+      "[index.max_result_window] index level setting.";
+    const body = {
+      error: {
+        root_cause: [{ type: "illegal_argument_exception", reason }],
+        type: "search_phase_execution_exception",
+        reason: "all shards failed",
+      },
+      status: 400,
+    };
+    const refusal = answerError(400, body, "search_phase_execution_exception", undefined);
+    const fake = fakeCluster(false, (n) => (n === 2 ? refusal : undefined));
+    const restarts: ScanRestartCause[] = [];
+    const seen = await scan(fake.client, restarts);
+    assert.deepEqual(seen, [...ids.slice(0, 2), ...ids]);
+    assert.deepEqual(restarts, [{ kind: "window lowered", window: 1 }]);
+    // Pages of four batches of 2 until the refusal, then a new scroll asking for the size allowed.
+    assert.deepEqual(
+      fake.reads.map((read) => read.size),
+      [8, 8, 1, 1, 1, 1],
+    );
+    assert.equal(fake.opened, 2);
+    assert.equal(fake.closed, 2);
+  });
+
   it("gives up with the failure itself when scroll answers keep being lost", async () => {
     const fake = fakeCluster(false, (_n, request) =>
       request.after === undefined ? undefined : lostAnswer(),

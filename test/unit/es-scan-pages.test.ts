@@ -38,15 +38,22 @@ function windowRefusal(limit: number, asked: number): errors.ResponseError {
   });
 }
 
-/** Pages of what each search asks for, refusing any larger than `window`; records the sizes asked. */
-function fakeClient(window = Infinity): { client: Client; sizes: number[] } {
+/**
+ * Pages of what each search asks for, refusing any larger than the window (`window`, or what it gives
+ * for the number of searches before this one); records the sizes asked.
+ */
+function fakeClient(window: number | ((searches: number) => number) = Infinity): {
+  client: Client;
+  sizes: number[];
+} {
   const sizes: number[] = [];
   const client = {
     openPointInTime: () => Promise.resolve({ id: "pit" }),
     closePointInTime: () => Promise.resolve({}),
     search: ({ size, search_after }: { size: number; search_after?: number[] }) => {
+      const limit = typeof window === "number" ? window : window(sizes.length);
       sizes.push(size);
-      if (size > window) return Promise.reject(windowRefusal(window, size));
+      if (size > limit) return Promise.reject(windowRefusal(limit, size));
       const from = search_after === undefined ? 0 : (search_after[0] ?? 0) + 1;
       return Promise.resolve({ hits: { hits: hits.slice(from, from + size) } });
     },
@@ -96,6 +103,16 @@ describe("the pages of a read from Elasticsearch", () => {
     // The refused page, then five full pages of 5 and an empty one.
     assert.deepEqual(fake.sizes, [12, 5, 5, 5, 5, 5, 5]);
     assert.deepEqual(batches, [3, 2, 3, 2, 3, 2, 3, 2, 3, 2]);
+    assert.deepEqual(seen, ids);
+  });
+
+  it("asks a later page again within a window lowered in the middle of the read", async () => {
+    // A point in time checks the setting at every page: lowered after the first page was read.
+    const fake = fakeClient((searches) => (searches === 0 ? Infinity : 5));
+    const { batches, seen } = await scan(fake.client, 3);
+    // A page of 12, the next refused, then pages of 5 from where the read was.
+    assert.deepEqual(fake.sizes, [12, 12, 5, 5, 5]);
+    assert.deepEqual(batches, [3, 3, 3, 3, 3, 2, 3, 2, 3]);
     assert.deepEqual(seen, ids);
   });
 

@@ -34,11 +34,15 @@ export interface EsScanSettings {
 }
 
 /**
- * Why a scan starts over: its view (point in time or scroll) is gone from the cluster, or the answer
- * to a page that cannot be asked for again was lost (`error`, transient).
+ * Why a scan starts over: its view (point in time or scroll) is gone from the cluster, the answer to
+ * a page that cannot be asked for again was lost (`error`, transient), or the index refused the page
+ * size of a scroll, whose pages keep the size of its first, once an administrator lowered
+ * `index.max_result_window` to `window` during the read.
  */
 export type ScanRestartCause =
-  { readonly kind: "view lost" } | { readonly kind: "page lost"; readonly error: unknown };
+  | { readonly kind: "view lost" }
+  | { readonly kind: "page lost"; readonly error: unknown }
+  | { readonly kind: "window lowered"; readonly window: number };
 
 /**
  * Documents a page asks for: four batches, passed on to the engine a batch at a time. A page request
@@ -59,6 +63,16 @@ class PageLost extends Error {
   }
 }
 
+/** A scroll page refused for its size: the scroll cannot ask for smaller pages, a new one can. */
+class WindowLowered extends Error {
+  constructor(
+    readonly window: number,
+    readonly error: unknown,
+  ) {
+    super(`the index now allows pages of at most ${window} documents`, { cause: error });
+  }
+}
+
 /**
  * `settled`: read each page without sources, leave out the documents it holds with their tag, and
  * fetch the others whole by id (see `settledPage`). Only for tables keyed by one uuid, whose `_id`
@@ -76,6 +90,7 @@ export async function* scanIndex(
   const mine = Array.from({ length: total }, (_, i) => i).filter(
     (i) => settings.shard === undefined || i % settings.shard.total === settings.shard.index,
   );
+  let size = pageSize(settings.batchSize);
   for (let restarts = 0; ; restarts++) {
     // Shards open their views at different times: only a split by document shares the index out.
     const split = settings.shard === undefined ? "by-view" : "by-document";
@@ -84,7 +99,7 @@ export async function* scanIndex(
     );
     try {
       const sources = mine.map(
-        (slice) => () => scanSlice(settings, plan, query, view, { slice, total, settled }),
+        (slice) => () => scanSlice(settings, plan, query, view, { slice, total, settled, size }),
       );
       for await (const batch of mergeAsync(sources, settings.slices)) yield batch;
       return;
@@ -96,12 +111,15 @@ export async function* scanIndex(
       const cause: ScanRestartCause | undefined =
         error instanceof PageLost
           ? { kind: "page lost", error: error.error }
-          : isViewLost(error)
-            ? { kind: "view lost" }
-            : undefined;
+          : error instanceof WindowLowered
+            ? { kind: "window lowered", window: error.window }
+            : isViewLost(error)
+              ? { kind: "view lost" }
+              : undefined;
       if (cause === undefined || restarts >= POINT_IN_TIME_RESTARTS) {
-        throw error instanceof PageLost ? error.error : error;
+        throw error instanceof PageLost || error instanceof WindowLowered ? error.error : error;
       }
+      if (cause.kind === "window lowered") size = cause.window;
       settings.onRestart?.(plan.es.index, cause);
     } finally {
       await settings.client.closeView(view);
@@ -113,6 +131,8 @@ interface SliceOf {
   readonly slice: number;
   readonly total: number;
   readonly settled: SettledView | undefined;
+  /** Documents a page asks for, unless the index allows fewer. */
+  readonly size: number;
 }
 
 async function* scanSlice(
@@ -120,10 +140,10 @@ async function* scanSlice(
   plan: TablePlan,
   query: Query,
   view: ScanView,
-  { slice, total, settled }: SliceOf,
+  { slice, total, settled, size: pageLimit }: SliceOf,
 ): AsyncGenerator<ScanBatch> {
   let after: ScanCursor | undefined;
-  let size = pageSize(settings.batchSize);
+  let size = pageLimit;
   for (;;) {
     const from = after;
     const read = (): Promise<ScanPage> =>
@@ -141,10 +161,14 @@ async function* scanSlice(
           ? await settings.retry(read)
           : await readOnce(read);
     } catch (error) {
-      // An index whose administrator lowered index.max_result_window refuses the page size at the
-      // first page, which changed nothing (a refused scroll opens no context): asked again within it.
-      const window = from === undefined ? resultWindowOf(error) : undefined;
+      // An index whose administrator lowered index.max_result_window refuses the page size, at the
+      // first page or, lowered during the read, at the next: both products check it at every page. A
+      // refused page changed nothing (a refused first page of a scroll opens no context), so a first
+      // page, or any page of a point in time, is asked again within the limit; a scroll's pages keep
+      // the size of its first, so the read starts over in a new one.
+      const window = resultWindowOf(error);
       if (window === undefined || window >= size) throw error;
+      if (from !== undefined && !view.repeatableContinuations) throw new WindowLowered(window, error);
       size = window;
       continue;
     }
