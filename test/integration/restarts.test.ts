@@ -130,6 +130,9 @@ describe("a server restarted in the middle of a run", () => {
         ...h.baseArgs(),
         ...["--tables", `${fromCassandra},${fromEs}`, "--direction", "both", "-b", "0", "--json"],
         ...["--batch-size", "20", "--concurrency", "1", "--retry-window", "180s"],
+        // Held still while a server stops (below), the run renews no lease meanwhile: one that
+        // outlives the longest stop keeps the hold from costing the run its lease.
+        ...["--lease-ttl", "5m"],
       ]);
       const run = watch(child);
       // Stopped while records move through the server under test: its reads (a table read from it)
