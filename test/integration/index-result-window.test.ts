@@ -1,7 +1,8 @@
 // A read of an index asks for pages of four batches (scan.ts, pageSize), at most 10,000 documents:
 // the most an index allows unless its administrator lowered index.max_result_window, in which case
-// the pages keep within it, also when it is lowered during a read. Against the real search node: Elasticsearch reads through a point in
-// time, OpenSearch through scroll contexts, and each words its refusal its own way.
+// the pages keep within it, also when it is lowered during a read. Against the real search node:
+// Elasticsearch reads through a point in time, OpenSearch through scroll contexts, and each words
+// its refusal its own way.
 import assert from "node:assert/strict";
 import { setTimeout as delay } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
