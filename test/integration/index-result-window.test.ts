@@ -72,36 +72,44 @@ describe("the pages of a read from an index", () => {
     assert.equal(await rows("narrow"), 700);
   });
 
-  it("keeps within an index.max_result_window lowered in the middle of a read", async () => {
-    await documents("lowered", 2000);
-    // Pages of 80 documents, two slices: far from the end of the read when the first rows arrive.
-    const child = h.spawnCli([
-      ...h.baseArgs(),
-      ...["--tables", "lowered", "--direction", "to-cassandra", "--json"],
-      ...["--batch-size", "20", "--concurrency", "1"],
-    ]);
-    const run = watch(child);
-    while ((await rows("lowered")) === 0 && child.exitCode === null) await delay(20);
-    // Held still while the setting changes, so that it changes between two pages of one read.
-    child.kill("SIGSTOP");
-    try {
-      assert.equal(child.exitCode, null, "the run ended before the setting could change");
-      await h.es.indices.putSettings({
-        index: `${h.index}-lowered`,
-        settings: { "index.max_result_window": 50 },
-      });
-    } finally {
-      child.kill("SIGCONT");
-    }
-    const { code, stdout, stderr } = await run.exited;
-    assert.equal(code, EXIT.success, `${stdout}\n${stderr}`);
-    assert.equal(await rows("lowered"), 2000);
-    // A point in time asks for the refused page again, smaller; a scroll (OpenSearch's reads) keeps
-    // the size of its first page, so the read starts over in a new one, and says so.
-    const restarted = /refused the page size of a read \(its index.max_result_window was lowered to 50\)/;
-    if (h.search.productName === "OpenSearch") assert.match(stderr, restarted);
-    else assert.doesNotMatch(stderr, restarted);
-  });
+  // A sharded run reads through scroll contexts on Elasticsearch too (scroll-view.ts).
+  for (const [table, way, sharded] of [
+    ["lowered", "", false],
+    ["lowered_sharded", ", by a sharded run", true],
+  ] as const) {
+    it(`keeps within an index.max_result_window lowered in the middle of a read${way}`, async () => {
+      await documents(table, 2000);
+      // Pages of 80 documents, two slices: far from the end of the read when the first rows arrive.
+      const child = h.spawnCli([
+        ...h.baseArgs(),
+        ...["--tables", table, "--direction", "to-cassandra", "--json"],
+        ...["--batch-size", "20", "--concurrency", "1"],
+        ...(sharded ? ["--shard", "0/1"] : []),
+      ]);
+      const run = watch(child);
+      while ((await rows(table)) === 0 && child.exitCode === null) await delay(20);
+      // Held still while the setting changes, so that it changes between two pages of one read.
+      child.kill("SIGSTOP");
+      try {
+        assert.equal(child.exitCode, null, "the run ended before the setting could change");
+        await h.es.indices.putSettings({
+          index: `${h.index}-${table}`,
+          settings: { "index.max_result_window": 50 },
+        });
+      } finally {
+        child.kill("SIGCONT");
+      }
+      const { code, stdout, stderr } = await run.exited;
+      assert.equal(code, EXIT.success, `${stdout}\n${stderr}`);
+      assert.equal(await rows(table), 2000);
+      // A point in time asks for the refused page again, smaller; a scroll (OpenSearch's reads, and a
+      // sharded run's) keeps the size of its first page, so the read starts over in a new one, and
+      // says so.
+      const restarted = /refused the page size of a read \(its index.max_result_window was lowered to 50\)/;
+      if (sharded || h.search.productName === "OpenSearch") assert.match(stderr, restarted);
+      else assert.doesNotMatch(stderr, restarted);
+    });
+  }
 
   it("reads the limit and the root cause from the node's own refusal of a larger page", async () => {
     // The refusal as this product words it, for its kind of view: what the fallback above reads, and
