@@ -15,6 +15,11 @@ export interface Logger {
   /** After each batch; `expected`: about how many records the table's scan reads, when known. */
   progress(stats: Readonly<TableStats>, expected?: number): void;
   done(): void;
+  /**
+   * The run's last line (run-end-line.ts), for log collectors. A terminal shows none: the summary
+   * printed right below it says the same.
+   */
+  end(level: "info" | "error", message: string, fields: Record<string, unknown>): void;
   /** --quiet (errors only, no progress) or --verbose (debug lines too). */
   setLevel(level: LogLevel): void;
 }
@@ -136,6 +141,9 @@ export function createLogger(
       }
     },
     done: clear,
+    end(lvl, message, fields) {
+      if (!tty) log[lvl](fields, message);
+    },
     setLevel(next) {
       level = next;
       log.level = next;

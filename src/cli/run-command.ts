@@ -22,6 +22,7 @@ import { planOptions, recordStores } from "./record-stores.js";
 import type { Logger } from "./logger.js";
 import { renderSummary, summaryJson } from "./summary.js";
 import { bugReport, isBug } from "./unexpected-error.js";
+import { runEndLine } from "./run-end-line.js";
 import type { DecidedRecord } from "../reconcile/sync-table.js";
 import type { RunMetrics } from "./metrics.js";
 
@@ -165,7 +166,10 @@ async function runConnected(
   const shown = { ...report, ...(waiting === undefined ? {} : { deadLettersWaiting: waiting }) };
   context.stdout(options.json ? JSON.stringify(summaryJson(shown), null, 2) : renderSummary(shown));
   if (report.error !== undefined && isBug(report.error)) context.logger.error(bugReport(report.error));
-  return exitCodeForOutcome(report.outcome, report.error, waiting ?? report.deadLettered);
+  const code = exitCodeForOutcome(report.outcome, report.error, waiting ?? report.deadLettered);
+  const end = runEndLine(shown, code);
+  if (end !== undefined) context.logger.end(end.level, end.message, end.fields);
+  return code;
 }
 
 /** A Pushgateway that cannot be reached costs the metrics of this run, not its result. */

@@ -152,6 +152,36 @@ describe("bad records", () => {
     assert.equal(after?.position, before?.position);
   });
 
+  it("ends its log with one line saying why it failed, at error level, with the exit code", async () => {
+    const end = String(Math.floor(Date.now() / 1000));
+    const result = await h.cli([...h.baseArgs(), "-b", begin, "-e", end, "--max-errors", "2", "--quiet"]);
+    assert.equal(result.code, EXIT.circuitOpen, result.stderr);
+    // A collector reads stderr one JSON object per line; --quiet keeps error lines only.
+    const lines = result.stderr
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const failed = lines.filter((line) => line["level"] === "error");
+    assert.equal(failed.length, 1, result.stderr);
+    const [line] = failed;
+    assert.ok(line);
+    assert.match(String(line["message"]), /^run failed: more than 2 records failed/);
+    assert.equal(line["exitCode"], EXIT.circuitOpen);
+    assert.equal(line["outcome"], "failed");
+  });
+
+  it("ends a finished run's log with its outcome and exit code", async () => {
+    const result = await h.cli([...h.baseArgs(), "-b", begin]);
+    assert.equal(result.code, EXIT.partial, result.stderr);
+    const last = JSON.parse(result.stderr.trimEnd().split("\n").at(-1) ?? "") as Record<string, unknown>;
+    assert.equal(last["level"], "info");
+    assert.match(
+      String(last["message"]),
+      /^run finished: partial, \d+ written, \d+ dead-lettered, \d+ dead letters waiting$/,
+    );
+    assert.equal(last["exitCode"], EXIT.partial);
+  });
+
   it("keeps the dead letters as NDJSON beside the state, one file per configuration", async () => {
     const store = new FileStateStore({ directory: h.stateDir });
     const key = (await store.listKeys())[0] ?? "";

@@ -61,6 +61,7 @@ const quietLogger: Logger = {
   debug: () => undefined,
   progress: () => undefined,
   done: () => undefined,
+  end: () => undefined,
   setLevel: () => undefined,
 };
 

@@ -94,6 +94,19 @@ describe("logger", () => {
     );
   });
 
+  it("ends a run with a line for collectors, and none on a terminal, where the summary says it", () => {
+    const collected = capture(false);
+    createLogger(collected.stream).end("error", "run failed: why", { exitCode: 6 });
+    const line = JSON.parse(collected.text()) as Record<string, unknown>;
+    assert.deepEqual(
+      { level: line["level"], message: line["message"], exitCode: line["exitCode"] },
+      { level: "error", message: "run failed: why", exitCode: 6 },
+    );
+    const terminal = capture(true);
+    createLogger(terminal.stream).end("error", "run failed: why", { exitCode: 6 });
+    assert.equal(terminal.text(), "");
+  });
+
   it("shows a percentage and the time left where the source estimated the total", () => {
     const stats = { ...emptyStats("things", "to-es"), scanned: 1200, written: 300 };
     assert.equal(

@@ -1,0 +1,51 @@
+// The last log line of a run: its outcome, exit code and counts in one line, for whoever reads the
+// logs rather than the summary on stdout (a CronJob's log collector, an alert on error lines, a
+// multi-line `--json` summary that a line-based collector cannot parse). A failed run's line is an
+// error with the reason, so `--quiet`, which keeps errors only, keeps it too.
+import { formatMicros } from "../core/micros.js";
+import { totals } from "../reconcile/run-report.js";
+import type { ShownReport } from "./summary.js";
+import { isBug } from "./unexpected-error.js";
+
+export interface RunEndLine {
+  readonly level: "info" | "error";
+  readonly message: string;
+  readonly fields: Record<string, unknown>;
+}
+
+/** The line, or undefined for a bug, whose report (with its stack) is then the run's error line. */
+export function runEndLine(report: ShownReport, exitCode: number): RunEndLine | undefined {
+  if (report.error !== undefined && isBug(report.error)) return undefined;
+  const written = totals(report.tables)["written"] ?? 0;
+  const waiting = report.deadLettersWaiting;
+  const fields = {
+    runId: report.runId,
+    key: report.key,
+    outcome: report.outcome,
+    exitCode,
+    written,
+    deadLettered: report.deadLettered,
+    ...(waiting === undefined ? {} : { deadLettersWaiting: waiting }),
+    durationMs: Math.round(report.durationMs),
+    checkpoint: report.checkpointAfter === undefined ? null : formatMicros(report.checkpointAfter),
+  };
+  const run = report.dryRun ? "dry run" : "run";
+  const wrote = `${written} ${report.dryRun ? "would be written" : "written"}`;
+  if (report.outcome === "failed") {
+    const why = report.error?.message ?? "the summary says why";
+    return { level: "error", message: `${run} failed: ${why}`, fields };
+  }
+  if (report.outcome === "interrupted") {
+    return {
+      level: "info",
+      message: `${run} stopped by a signal: ${wrote}; the checkpoint did not move`,
+      fields,
+    };
+  }
+  const letters = waiting === undefined || waiting === 0 ? "" : `, ${waiting} dead letters waiting`;
+  return {
+    level: "info",
+    message: `${run} finished: ${report.outcome}, ${wrote}, ${report.deadLettered} dead-lettered${letters}`,
+    fields,
+  };
+}
