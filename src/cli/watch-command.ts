@@ -105,7 +105,11 @@ function expectedFailure(
 ): SyncedError {
   if (!(thrown instanceof SyncedError)) throw thrown;
   const error = withOptionSource(thrown, options.sources);
-  context.logger.info(`the ${what} failed: ${error.message}`, { kind: error.kind });
+  // An error line, as a failed run's last line is (run-end-line.ts): --quiet keeps it, alerts count it.
+  context.logger.error(`${what} failed: ${error.message}`, {
+    kind: error.kind,
+    exitCode: exitCodeForError(error),
+  });
   return error;
 }
 

@@ -131,7 +131,22 @@ describe("synced watch", () => {
     } finally {
       kill();
     }
-    assert.equal((await run.exited).code, EXIT.interrupted);
+    const { code, stderr } = await run.exited;
+    assert.equal(code, EXIT.interrupted);
+    // Each failed cycle says why in an error line, which an alert on the log's errors counts.
+    const failures = stderr
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line["level"] === "error");
+    assert.ok(failures.length >= 2, stderr);
+    for (const line of failures) {
+      assert.match(
+        String(line["message"]),
+        /^run failed: cannot reach Elasticsearch at http:\/\/127\.0\.0\.1:1/,
+      );
+      assert.equal(line["exitCode"], EXIT.unreachable);
+    }
   });
 
   it("names a table it reads far more than its range held once, not in every cycle", async () => {
