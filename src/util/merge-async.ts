@@ -5,7 +5,8 @@ export async function* mergeAsync<T>(
   sources: readonly (() => AsyncIterable<T>)[],
   concurrency: number,
 ): AsyncGenerator<T> {
-  const queue: { item: T; taken: () => void }[] = [];
+  /** Items waiting for the consumer; `taken(false)` releases a producer because the merge stopped. */
+  const queue: { item: T; taken: (goOn: boolean) => void }[] = [];
   let wake: (() => void) | undefined;
   let failure: { error: unknown } | undefined;
   let running = 0;
@@ -21,10 +22,13 @@ export async function* mergeAsync<T>(
     try {
       for await (const item of source()) {
         if (stopped) return;
-        await new Promise<void>((taken) => {
+        const goOn = await new Promise<boolean>((taken) => {
           queue.push({ item, taken });
           notify();
         });
+        // Released because the merge stopped (a source failed, or the consumer left): asking the
+        // source for its next item would read a page (and retry it) for a read that is over.
+        if (!goOn) return;
       }
     } catch (error) {
       failure ??= { error };
@@ -50,7 +54,7 @@ export async function* mergeAsync<T>(
       if (failure !== undefined) throw failure.error;
       const head = queue.shift();
       if (head !== undefined) {
-        head.taken();
+        head.taken(true);
         yield head.item;
         continue;
       }
@@ -59,6 +63,6 @@ export async function* mergeAsync<T>(
     }
   } finally {
     stopped = true;
-    for (const pending of queue.splice(0)) pending.taken();
+    for (const pending of queue.splice(0)) pending.taken(false);
   }
 }

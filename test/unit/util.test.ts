@@ -126,4 +126,35 @@ describe("mergeAsync", () => {
       for await (const item of mergeAsync([broken], 1)) assert.equal(item, "ok");
     }, /split failed/);
   });
+
+  it("asks the other sources for nothing more once one failed, and closes them", async () => {
+    // Each item stands for a page read from a store: one asked for after the merge stopped is a request
+    // (and its retries) for a read that is already over.
+    let produced = 0;
+    let taken = 0;
+    let close = (): void => undefined;
+    const closed = new Promise<void>((resolve) => (close = resolve));
+    async function* pages(): AsyncGenerator<string> {
+      try {
+        for (let i = 0; i < 100; i++) {
+          await Promise.resolve();
+          produced++;
+          yield `page${i}`;
+        }
+      } finally {
+        close();
+      }
+    }
+    async function* failing(): AsyncGenerator<string> {
+      for (let tick = 0; tick < 5; tick++) await Promise.resolve();
+      yield* [];
+      throw new Error("slice failed");
+    }
+    await assert.rejects(async () => {
+      for await (const item of mergeAsync([pages, failing], 2)) if (item.startsWith("page")) taken++;
+    }, /slice failed/);
+    await closed;
+    // The one item waiting to be taken when the merge stopped is the only one not taken.
+    assert.equal(produced - taken, 1, `${produced} produced, ${taken} taken`);
+  });
 });
