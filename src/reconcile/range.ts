@@ -27,6 +27,12 @@ export interface ResolvedRange {
    * is read again, and what is found out of step there arrived late.
    */
   readonly lookbackFrom?: bigint;
+  /**
+   * A run continuing from its checkpoint finds it at or past now minus the lag (the lag was raised
+   * since the last run, or the clock set back): nothing new is in range yet, and `end` lies at or
+   * before `begin`. Not a mistake in the options, so not refused: the run has nothing to do.
+   */
+  readonly caughtUp?: true;
 }
 
 /**
@@ -51,7 +57,12 @@ export function resolveRange(input: RangeInput): ResolvedRange {
       { details: { end: formatMicros(end), now: formatMicros(input.now) } },
     );
   }
-  if (begin >= end) throw emptyRange(begin, end, beginFrom, endFrom, input.lagMs);
+  if (begin >= end) {
+    if (beginFrom === "checkpoint" && endFrom === "now-minus-lag") {
+      return { begin, end, beginFrom, endFrom, caughtUp: true };
+    }
+    throw emptyRange(begin, end, beginFrom, endFrom, input.lagMs);
+  }
   const lookback = microsFromMillis(input.lookbackMs ?? 0);
   // Only a run that continues from its checkpoint looks back: -b names its range exactly, and a
   // first run reads everything anyway.
@@ -72,13 +83,12 @@ function emptyRange(
   const endText = endFrom === "option" ? `the end ${e} (-e)` : `the end ${e} (now minus the ${lagMs} ms lag)`;
   let message: string;
   let reason: string;
+  // A checkpoint past an end the clock gives is caught up (resolveRange); only -e gets here.
   if (beginFrom === "checkpoint") {
     reason = "checkpoint-past-end";
     message =
       `The checkpoint ${b} is already at or past ${endText}: there is nothing new to sync. ` +
-      (endFrom === "option"
-        ? "Pass -b to sync an earlier range (a backfill does not move the checkpoint back)."
-        : "Wait until the lag has passed, or pass -e.");
+      "Pass -b to sync an earlier range (a backfill does not move the checkpoint back).";
   } else {
     reason = "begin-not-before-end";
     message = `The begin ${b} (${beginFrom === "option" ? "-b" : "the earliest version"}) is not before ${endText}. Pass a begin earlier than the end.`;

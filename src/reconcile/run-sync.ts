@@ -214,7 +214,10 @@ async function runHeld(
     if (tables.length === 0) {
       // Every selected table was skipped: the range was not covered, and the tables may be synced
       // once their schema or the options are fixed.
-      checkpointUnmoved = "no table was synced, so the range is not covered";
+      checkpointUnmoved =
+        range.caughtUp === true
+          ? `nothing new to sync until now minus the lag (${formatMicros(range.end)}) passes the checkpoint`
+          : "no table was synced, so the range is not covered";
       deps.log(`the checkpoint stays: ${checkpointUnmoved}`, { skipped: skipped.length });
     } else if (!settings.dryRun) {
       checkpointAfter = nextCheckpoint(checkpointBefore, range.begin, range.end);
@@ -365,7 +368,8 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
     beginFrom: range.beginFrom,
     ...(range.lookbackFrom === undefined ? {} : { lookbackFrom: formatMicros(range.lookbackFrom) }),
   });
-  const entries = await planSchema(deps.schema, settings.plan);
+  // Caught up: nothing is in range, so no table is planned or read, and the checkpoint stays.
+  const entries = range.caughtUp === true ? [] : await planSchema(deps.schema, settings.plan);
   return { checkpointBefore, coveredBefore, range, entries };
 }
 

@@ -109,6 +109,23 @@ describe("runs and their state", () => {
     assert.match(result.stdout, /range \[2015-01-01T00:00:00\.000000Z, 2015-02-01T00:00:00\.000000Z\)/);
   });
 
+  it("succeeds with nothing to do when its checkpoint is past now minus a larger --lag", async () => {
+    // Tried as an operator would: the lag raised from 0s to an hour between two runs (or the clock set
+    // back). Nothing new is in range yet; that is no mistake in the flags, and no reason to fail a
+    // CronJob or end a watch.
+    const first = await h.run(["--name", "caught-up"]);
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    const checkpoint = (first.summary["checkpoint"] as { after: string | null }).after;
+    assert.notEqual(checkpoint, null);
+    const next = await h.cli([...h.argsWith({ "--lag": "1h" }), "--name", "caught-up", "--json"]);
+    assert.equal(next.code, EXIT.success, next.stderr);
+    const summary = JSON.parse(next.stdout) as Record<string, unknown>;
+    assert.deepEqual(summary["tables"], []);
+    const after = summary["checkpoint"] as { before: string; after: string; unmoved?: string };
+    assert.deepEqual([after.before, after.after], [checkpoint, checkpoint]);
+    assert.match(after.unmoved ?? "", /nothing new to sync until .*now minus the lag/);
+  });
+
   it("refuses bad ranges and flags with exit code 2 and a message naming the option", async () => {
     const bad = await h.cli([...h.baseArgs(), "-b", "yesterday"]);
     assert.equal(bad.code, EXIT.usage);
