@@ -137,9 +137,14 @@ function describeRun(run: RunRecord): string {
     ...(written === undefined ? [] : [`${written} written`]),
     ...(letters ? [`${letters} dead-lettered`] : []),
   ];
+  // A run that found its checkpoint past now minus the lag read nothing (range.ts, caughtUp).
+  const range =
+    run.end <= run.begin
+      ? `nothing new: the checkpoint ${formatMicros(run.begin)} was past now minus the lag (${formatMicros(run.end)})`
+      : `[${formatMicros(run.begin)}, ${formatMicros(run.end)})`;
   return (
     `${run.finishedAt.toISOString()}  ${run.outcome.padEnd(11)} ` +
-    `[${formatMicros(run.begin)}, ${formatMicros(run.end)}) in ${(run.durationMs / 1000).toFixed(1)} s` +
+    `${range} in ${(run.durationMs / 1000).toFixed(1)} s` +
     (counts.length > 0 ? `, ${counts.join(", ")}` : "") +
     (run.message === undefined ? "" : ` - ${run.message}`)
   );

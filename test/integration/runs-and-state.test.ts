@@ -7,7 +7,7 @@ import { EXIT } from "../../src/cli/exit-codes.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
 import { parseStateLocation } from "../../src/core/state-location.js";
 import { openStateStore } from "../../src/state/open-state-store.js";
-import { Harness } from "../support/harness.js";
+import { Harness, withoutSelection } from "../support/harness.js";
 
 const seconds = (iso: string): string => String(Date.parse(iso) / 1000);
 
@@ -124,6 +124,13 @@ describe("runs and their state", () => {
     const after = summary["checkpoint"] as { before: string; after: string; unmoved?: string };
     assert.deepEqual([after.before, after.after], [checkpoint, checkpoint]);
     assert.match(after.unmoved ?? "", /nothing new to sync until .*now minus the lag/);
+    const status = await h.cli(["status", ...withoutSelection(h.baseArgs())]);
+    assert.equal(status.code, EXIT.success, status.stderr);
+    const escaped = (checkpoint ?? "").replace(/\./g, "\\.");
+    assert.match(
+      status.stdout,
+      new RegExp(`success +nothing new: the checkpoint ${escaped} was past now minus the lag \\(`),
+    );
   });
 
   it("refuses bad ranges and flags with exit code 2 and a message naming the option", async () => {
