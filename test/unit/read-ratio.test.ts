@@ -11,7 +11,7 @@ import {
 } from "../../src/reconcile/read-ratio.js";
 import { emptyStats, type TableStats } from "../../src/reconcile/stats.js";
 import { renderSummary, summaryJson } from "../../src/cli/summary.js";
-import type { RunReport } from "../../src/reconcile/run-report.js";
+import { runReport } from "../support/run-report.js";
 
 function stats(table: string, read: number | undefined, scanned: number): TableStats {
   const s = { ...emptyStats(table, "to-es"), scanned };
@@ -73,30 +73,10 @@ describe("the read-ratio rule", () => {
 
 describe("the notice in the summary", () => {
   const far = stats("events", 10_003, 3);
-  const report: RunReport = {
-    runId: "r",
-    key: "k",
-    begin: 0n,
-    end: 1_000_000n,
-    beginFrom: "option",
-    dryRun: false,
-    outcome: "success",
+  const report = runReport({
     tables: [far, { ...stats("events", undefined, 3), direction: "to-cassandra" }],
-    skipped: [],
-    refused: [],
-    addedFields: [],
-    createdColumns: [],
-    columnsNotCreated: [],
-    createdIndices: [],
-    timestampIndexes: [],
-    createdTables: [],
-    checkpointBefore: undefined,
-    checkpointAfter: undefined,
-    deadLettered: 0,
-    deadLetterLocation: "/tmp/letters",
-    durationMs: 10,
     notices: [readNotice([far]) ?? ""],
-  };
+  });
 
   it("prints the notice once, as a note, in the text summary", () => {
     const notes = renderSummary(report)

@@ -6,35 +6,20 @@ import { runEndLine } from "../../src/cli/run-end-line.js";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { CircuitOpenError } from "../../src/reconcile/run-errors.js";
 import { emptyStats } from "../../src/reconcile/stats.js";
-import type { RunReport } from "../../src/reconcile/run-report.js";
+import { runReport } from "../support/run-report.js";
 
-const report: RunReport = {
+const report = runReport({
   runId: "01a2",
   key: "app.app",
-  begin: 0n,
-  end: 1_000_000n,
   beginFrom: "checkpoint",
-  dryRun: false,
-  outcome: "success",
   tables: [
     { ...emptyStats("users", "to-es"), scanned: 12, written: 5 },
     { ...emptyStats("users", "to-cassandra"), scanned: 4, written: 2 },
   ],
-  skipped: [],
-  refused: [],
-  addedFields: [],
-  createdColumns: [],
-  columnsNotCreated: [],
-  createdIndices: [],
-  timestampIndexes: [],
-  createdTables: [],
   checkpointBefore: 0n,
   checkpointAfter: 1_000_000n,
-  deadLettered: 0,
-  deadLetterLocation: "/tmp/letters",
   durationMs: 1234.5,
-  notices: [],
-};
+});
 
 describe("the line that ends a run's log", () => {
   it("says a run finished, with what it did, at info level", () => {
