@@ -213,7 +213,7 @@ async function runHeld(
     outcome = deps.deadLetters.count > 0 ? "partial" : "success";
     if (tables.length === 0) {
       // Every selected table was skipped: the range was not covered, and the tables may be synced
-      // once their schema or the options are fixed.
+      // once their schema or the options are fixed. Or the run was caught up: it had no range.
       checkpointUnmoved =
         range.caughtUp === true
           ? `nothing new to sync until now minus the lag (${formatMicros(range.end)}) passes the checkpoint`
