@@ -71,6 +71,17 @@ export function resolveRange(input: RangeInput): ResolvedRange {
   return { begin, end, beginFrom, endFrom, lookbackFrom: from < MIN_MICROS ? MIN_MICROS : from };
 }
 
+/** Why a caught-up run read nothing, as its summary and its log say. */
+export function caughtUpReason(range: ResolvedRange, now: bigint): string {
+  const wait = `nothing new to sync until now minus the lag (${formatMicros(range.end)}) passes the checkpoint`;
+  // A checkpoint is set no later than now minus the lag; one ahead of the clock itself means the
+  // clock went back since, or a run with --allow-future-end moved it: worth a look, not a failure.
+  return range.begin > now
+    ? `${wait}, which is ahead of this host's clock (${formatMicros(now)}): check the clock, or whether ` +
+        "a run with --allow-future-end moved the checkpoint"
+    : wait;
+}
+
 function emptyRange(
   begin: bigint,
   end: bigint,

@@ -4,7 +4,7 @@
 // and nothing else.
 import { directionsOf, type Direction, type DirectionChoice } from "../core/direction.js";
 import { formatMicros, microsFromMillis, millisFromMicros, MIN_MICROS } from "../core/micros.js";
-import { resolveRange, type ResolvedRange } from "./range.js";
+import { caughtUpReason, resolveRange, type ResolvedRange } from "./range.js";
 import { nextCheckpoint } from "../state/checkpoint-rule.js";
 import type { RunOutcome, StateStore } from "../state/state-store.js";
 import type { DeadLetterSink } from "./dead-letter.js";
@@ -216,7 +216,7 @@ async function runHeld(
       // once their schema or the options are fixed. Or the run was caught up: it had no range.
       checkpointUnmoved =
         range.caughtUp === true
-          ? `nothing new to sync until now minus the lag (${formatMicros(range.end)}) passes the checkpoint`
+          ? caughtUpReason(range, deps.now())
           : "no table was synced, so the range is not covered";
       deps.log(`the checkpoint stays: ${checkpointUnmoved}`, { skipped: skipped.length });
     } else if (!settings.dryRun) {

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { ConfigError } from "../../src/core/errors.js";
 import { formatMicros, MIN_MICROS } from "../../src/core/micros.js";
 import { parseTimestamp } from "../../src/config/time-range.js";
-import { resolveRange } from "../../src/reconcile/range.js";
+import { caughtUpReason, resolveRange } from "../../src/reconcile/range.js";
 
 const JAN_2015 = 1_420_070_400_000_000n; // 2015-01-01T00:00:00Z, the seed's example begin
 const FEB_2015 = 1_422_748_800_000_000n;
@@ -214,6 +214,17 @@ describe("resolveRange", () => {
       );
     }
     assert.equal(resolveRange({ now, lagMs, checkpoint: end - 1n }).caughtUp, undefined);
+  });
+
+  it("says until when a caught-up run has nothing new, and asks about the clock when the checkpoint is ahead of it", () => {
+    const end = now - 30_000_000n;
+    const waiting = caughtUpReason(resolveRange({ now, lagMs, checkpoint: end + 1n }), now);
+    assert.equal(
+      waiting,
+      `nothing new to sync until now minus the lag (${formatMicros(end)}) passes the checkpoint`,
+    );
+    const ahead = caughtUpReason(resolveRange({ now, lagMs, checkpoint: now + 1n }), now);
+    assert.match(ahead, /ahead of this host's clock .*check the clock.*--allow-future-end/);
   });
 
   it("refuses a checkpoint at or past an end given with -e, naming both and saying what to do", () => {
