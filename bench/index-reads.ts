@@ -11,6 +11,7 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Client } from "@elastic/elasticsearch";
 import { closeClients, connectClients } from "./clients.js";
+import { readPointInTime } from "./raw-reads.js";
 
 /** Ids a lookup asks for at once, and lookups in flight: what a run's first direction sends. */
 const BATCH = 500;
@@ -32,43 +33,17 @@ async function clusterCpuMs(client: Client): Promise<number> {
   return Object.values(stats.nodes).reduce((sum, node) => sum + (node.process?.cpu?.total_in_millis ?? 0), 0);
 }
 
-/** The ids of every document, in one point-in-time scan without sources. */
+/** The ids of every document, in one point-in-time read without sources. */
 async function allIds(client: Client, index: string): Promise<string[]> {
   const ids: string[] = [];
-  await scan(client, index, 5000, { _source: false }, (hit) => ids.push(hit._id ?? ""));
+  const expected = (await client.count({ index })).count;
+  await readPointInTime(client, index, {
+    size: 5000,
+    expected,
+    source: false,
+    each: (hit) => ids.push(hit._id ?? ""),
+  });
   return ids;
-}
-
-async function scan(
-  client: Client,
-  index: string,
-  size: number,
-  request: { _source?: boolean },
-  each: (hit: { _id?: string | undefined }) => void,
-): Promise<number> {
-  const { id } = await client.openPointInTime({ index, keep_alive: "1m" });
-  let after: (string | number | null)[] | undefined;
-  let count = 0;
-  try {
-    // Bounded by the index's size: each page moves past the last one.
-    for (;;) {
-      const page = await client.search({
-        pit: { id, keep_alive: "1m" },
-        size,
-        sort: ["_shard_doc"],
-        seq_no_primary_term: true,
-        ...request,
-        ...(after === undefined ? {} : { search_after: after }),
-      });
-      const hits = page.hits.hits;
-      if (hits.length === 0) return count;
-      for (const hit of hits) each(hit);
-      count += hits.length;
-      after = hits[hits.length - 1]?.sort as (string | number | null)[];
-    }
-  } finally {
-    await client.closePointInTime({ id });
-  }
 }
 
 /** Looks every id up, BATCH at a time, IN_FLIGHT at once; counts the documents found. */
@@ -133,11 +108,12 @@ const READS: readonly Read[] = [
   },
   {
     label: "point in time, pages of 5,000, with sources",
-    run: (client, index) => scan(client, index, 5000, {}, () => undefined),
+    run: (client, index, ids) => readPointInTime(client, index, { size: 5000, expected: ids.length }),
   },
   {
     label: "point in time, pages of 2,000, without sources",
-    run: (client, index) => scan(client, index, 2000, { _source: false }, () => undefined),
+    run: (client, index, ids) =>
+      readPointInTime(client, index, { size: 2000, expected: ids.length, source: false }),
   },
 ];
 

@@ -133,6 +133,22 @@ describe("runs and their state", () => {
     );
   });
 
+  it("asks to check the clock when a checkpoint it finds caught up is ahead of the clock itself", async () => {
+    // A one-off run with --allow-future-end moved the checkpoint an hour ahead (as a clock set back
+    // would leave it): the runs after it have nothing new until then, and say why that is odd.
+    const ahead = new Date(Date.now() + 3_600_000).toISOString();
+    const future = await h.run(["--name", "ahead", "-b", "0001-01-01", "-e", ahead, "--allow-future-end"]);
+    assert.equal(future.code, EXIT.success, JSON.stringify(future.summary));
+    const next = await h.run(["--name", "ahead"]);
+    assert.equal(next.code, EXIT.success, JSON.stringify(next.summary));
+    const checkpoint = next.summary["checkpoint"] as { before: string; after: string; unmoved?: string };
+    assert.equal(checkpoint.after, checkpoint.before);
+    assert.match(
+      checkpoint.unmoved ?? "",
+      /ahead of this host's clock .*check the clock.*--allow-future-end/,
+    );
+  });
+
   it("refuses bad ranges and flags with exit code 2 and a message naming the option", async () => {
     const bad = await h.cli([...h.baseArgs(), "-b", "yesterday"]);
     assert.equal(bad.code, EXIT.usage);
