@@ -124,7 +124,16 @@ export type PlanEntry =
       readonly drift?: SchemaDrift;
     }
   | { readonly kind: "create-table"; readonly name: string; readonly index: string }
-  | { readonly kind: "skip"; readonly name: string; readonly reason: string }
+  | {
+      readonly kind: "skip";
+      readonly name: string;
+      readonly reason: string;
+      /**
+       * Skipped only while its other side is missing (an index without a table, a table without an
+       * index when copying to Cassandra): something that appears later, as in an empty keyspace.
+       */
+      readonly waitsForOtherSide?: true;
+    }
   /**
    * A table that cannot be synced as it is: its index maps a column's field with a type that no
    * longer fits it, a column's field is a name no document may hold (field-names.ts), or the index
@@ -335,7 +344,8 @@ function planOne(
   settings: TableSettings | undefined,
 ): PlanEntry {
   const name = table?.name ?? type?.name ?? key;
-  const skip = (reason: string): PlanEntry => ({ kind: "skip", name, reason });
+  const skip = (reason: string, waits = false): PlanEntry =>
+    waits ? { kind: "skip", name, reason, waitsForOtherSide: true } : { kind: "skip", name, reason };
   if (table === undefined && type === undefined) {
     const given = input.include.find((n) => n.toLowerCase() === key) ?? key;
     return {
@@ -353,6 +363,7 @@ function planOne(
     if (input.createTables) return { kind: "create-table", name: type.name, index: type.index };
     return skip(
       `no table ${input.keyspace}.${type.name} in Cassandra; pass --create-tables to create it from the index`,
+      true,
     );
   }
   if (table === undefined) return skip("unreachable");
@@ -377,7 +388,7 @@ function planOne(
       reason: timestampRefusal(table.name, type.index, type.timestamp, input.layout === "type-field"),
     };
   if (type === undefined && input.direction === "to-cassandra") {
-    return skip(`no index for ${table.name}, so nothing to copy to Cassandra`);
+    return skip(`no index for ${table.name}, so nothing to copy to Cassandra`, true);
   }
   const index = type?.index ?? settings?.index ?? input.indexFor(table.name);
   // Cassandra folds unquoted names to lowercase; an index keeps the type's own spelling ("Users"),

@@ -10,7 +10,7 @@ import type { RunOutcome, StateStore } from "../state/state-store.js";
 import type { DeadLetterSink } from "./dead-letter.js";
 import { ErrorBudget } from "./error-budget.js";
 import type { PlanEntry, PlanSettings } from "./plan-tables.js";
-import { planSchema, type SchemaReader } from "./schema-plan.js";
+import { planSchema, refuseNothingSyncable, type SchemaReader } from "./schema-plan.js";
 import type { RecordStore, TimeRange } from "./record-store.js";
 import { totals, type RunReport, type SkippedType } from "./run-report.js";
 import { readFarMore, readNotice, readPerInRange } from "./read-ratio.js";
@@ -370,6 +370,7 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
   });
   // Caught up: nothing is in range, so no table is planned or read, and the checkpoint stays.
   const entries = range.caughtUp === true ? [] : await planSchema(deps.schema, settings.plan);
+  refuseNothingSyncable(entries, "run");
   return { checkpointBefore, coveredBefore, range, entries };
 }
 

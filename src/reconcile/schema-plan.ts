@@ -25,6 +25,30 @@ export async function planSchema(schema: SchemaReader, settings: PlanSettings): 
   return entries;
 }
 
+/**
+ * Refuses a plan in which no selected table can be synced as it stands (its shape, or a column option
+ * that skips it), which would otherwise end "successfully" having copied nothing, run after run. A
+ * plan that is empty, or whose tables only wait for their other side to exist, is not refused.
+ */
+export function refuseNothingSyncable(entries: readonly PlanEntry[], command: "run" | "verify"): void {
+  const skipped: Extract<PlanEntry, { kind: "skip" }>[] = [];
+  for (const entry of entries) {
+    if (entry.kind !== "skip") return;
+    skipped.push(entry);
+  }
+  if (skipped.every((e) => e.waitsForOtherSide === true)) return;
+  const each = [...skipped].sort((a, b) => (a.name < b.name ? -1 : 1)).map((e) => `${e.name}: ${e.reason}`);
+  const would = command === "run" ? "the run would copy" : "verify would compare";
+  throw new ConfigError(
+    "tables",
+    undefined,
+    `no selected table can be synced, so ${would} nothing: ${each.join("; ")}. Change the tables' ` +
+      "schema, name their columns with --timestamp-column, --id-column or --tombstone-column (or a " +
+      "table's settings in the config file), or select other tables with --tables.",
+    { details: { skipped: skipped.map((e) => ({ name: e.name, reason: e.reason })) } },
+  );
+}
+
 const UNKNOWN_ADVICE = {
   tables: "Correct the name, or leave --tables out to sync every table.",
   "exclude-tables": "Correct the name, or remove it from --exclude-tables.",

@@ -5,7 +5,7 @@
 import { directionsOf, type DirectionChoice } from "../core/direction.js";
 import type { RecordStore, TimeRange } from "./record-store.js";
 import type { PlanSettings } from "./plan-tables.js";
-import { planSchema, type SchemaReader } from "./schema-plan.js";
+import { planSchema, refuseNothingSyncable, type SchemaReader } from "./schema-plan.js";
 import type { SchemaGateway } from "./run-sync.js";
 import { mapNewFields, noSchemaChanges } from "./schema-changes.js";
 import { differences, verifySide, type RepairSettings, type SideParity } from "./verify-side.js";
@@ -49,6 +49,7 @@ export interface VerifyReport {
 
 export async function verify(settings: VerifySettings, deps: VerifyDependencies): Promise<VerifyReport> {
   const entries = await planSchema(deps.schema, settings.plan);
+  refuseNothingSyncable(entries, "verify");
   const sides: SideParity[] = [];
   const writesDocuments = settings.repair !== undefined && directionsOf(settings.direction).includes("to-es");
   const skipped: { name: string; reason: string; differs: boolean }[] = [];

@@ -1,5 +1,6 @@
-// A column option that names no column of the selected tables is a typo, and a run that syncs no
-// table covers nothing: neither may move the checkpoint past rows the next correct run must copy.
+// A column option that names no column of the selected tables is a typo, and a run in which no
+// selected table can be synced would copy nothing: both are refused before the checkpoint could move
+// past rows the next correct run must copy.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
@@ -58,18 +59,15 @@ describe("column options that match no table", () => {
     assert.match(result.stderr, /environment variable SYNCED_TIMESTAMP_COLUMN: no table .*'tmstamp'/);
   });
 
-  it("does not move the checkpoint of a run in which every selected table was skipped", async () => {
-    const result = await h.run(["--tables", "named", "--name", "all-skipped"]);
-    assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
-    const skipped = result.summary["skipped"] as { name: string; reason: string }[];
-    assert.deepEqual(
-      skipped.map((s) => s.name),
-      ["named"],
+  it("refuses with exit 2 a run in which no selected table can be synced, naming each and why", async () => {
+    const result = await h.cli([...h.baseArgs(), "--tables", "named", "--name", "all-skipped"]);
+    assert.equal(result.code, EXIT.usage, result.stderr);
+    assert.match(
+      result.stderr,
+      /synced: flag --tables: no selected table can be synced, so the run would copy nothing: named: .*blob.*\. /,
     );
-    const checkpoint = result.summary["checkpoint"] as Record<string, unknown>;
-    assert.equal(checkpoint["after"], null, JSON.stringify(result.summary));
-    assert.match(String(checkpoint["unmoved"]), /no table was synced/);
     assert.equal(await state.getCheckpoint("all-skipped"), undefined);
+    assert.deepEqual(await state.recentRuns("all-skipped", 5), []);
   });
 
   it("moves the checkpoint once a table is synced with the right options", async () => {

@@ -165,11 +165,35 @@ describe("runSync", () => {
     ]);
   });
 
-  it("keeps the checkpoint where it was when every table was skipped, and says why", async () => {
-    const w = world([tableInput("things", { shape: { supported: false, reason: "counter table" } })]);
+  it("refuses a run in which no selected table can be synced, naming each table with its reason", async () => {
+    const w = world([
+      tableInput("things", { shape: { supported: false, reason: "counter table" } }),
+      tableInput("stamps", {
+        shape: { supported: false, reason: "'tmstmp' is bigint, not timeuuid or timestamp" },
+      }),
+    ]);
+    await w.state.setCheckpoint("app.app", 1_000n, "run-0");
+    await assert.rejects(runSync(w.settings, w.deps), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.option, "tables");
+      assert.match(
+        error.message,
+        /^no selected table can be synced, so the run would copy nothing: stamps: 'tmstmp' is bigint, not timeuuid or timestamp; things: counter table\. /,
+      );
+      assert.match(error.message, /--timestamp-column/);
+      return true;
+    });
+    assert.equal((await w.state.getCheckpoint("app.app"))?.position, 1_000n);
+    assert.deepEqual(await w.state.recentRuns("app.app", 5), []);
+  });
+
+  it("keeps the checkpoint and succeeds when every table only waits for its other side to exist", async () => {
+    const w = world(["things"], { types: [], plan: { direction: "to-cassandra" } });
+    w.settings = { ...w.settings, direction: "to-cassandra" };
     await w.state.setCheckpoint("app.app", 1_000n, "run-0");
     const report = await runSync(w.settings, w.deps);
     assert.equal(report.outcome, "success");
+    assert.match(report.skipped[0]?.reason ?? "", /no index for things/);
     assert.equal(report.checkpointAfter, 1_000n);
     assert.match(report.checkpointUnmoved ?? "", /no table was synced/);
     assert.equal((await w.state.getCheckpoint("app.app"))?.position, 1_000n);

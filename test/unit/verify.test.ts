@@ -3,6 +3,7 @@
 // delete and an out-of-band change on the real servers.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ConfigError } from "../../src/core/errors.js";
 import { ErrorBudget } from "../../src/reconcile/error-budget.js";
 import { verify } from "../../src/reconcile/verify.js";
 import {
@@ -98,6 +99,22 @@ describe("verify", () => {
       ],
     );
     assert.equal(report.differences, 1);
+  });
+
+  it("refuses to call the sides the same when no selected table can be compared", async () => {
+    const odd = tableInput("odd", { shape: { supported: false, reason: "counter table" } });
+    const schema = new MemorySchema([odd], []);
+    await assert.rejects(
+      verify({ range, direction: "both", limit: 10, plan: planSettings() }, { ...world(), schema, signal }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(
+          error.message,
+          /^no selected table can be synced, so verify would compare nothing: odd: counter table\. /,
+        );
+        return true;
+      },
+    );
   });
 
   it("repairs what differs as a run would: the newer side wins, a tie by the rule, missing ones listed", async () => {
