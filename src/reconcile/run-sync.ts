@@ -196,8 +196,16 @@ async function runHeld(
         return { range: tableRange, ...(lateBefore === undefined ? {} : { lateBefore }) };
       };
       const onUnmappedField = onUnmapped(plan);
-      const synced = await syncDirections(settings, deps, signal, sync, reading, budget, onUnmappedField);
-      tables.push(...synced);
+      const synced = await syncDirections(
+        settings,
+        deps,
+        signal,
+        sync,
+        reading,
+        budget,
+        onUnmappedField,
+        (t) => tables.push(t),
+      );
       for (const stats of synced) {
         const item = coverItem(plan.table, stats.direction);
         const fromEarliest = whole(stats.direction) || scanRange.begin <= MIN_MICROS;
@@ -277,7 +285,10 @@ function readFigures(stats: TableStats): Record<string, unknown> {
   };
 }
 
-/** One table in each direction the run takes. */
+/**
+ * One table in each direction the run takes; the finished ones are returned. `onStart` is given each
+ * direction's statistics as it starts, so that a run that fails reports what it did until then.
+ */
 async function syncDirections(
   settings: RunSettings,
   deps: RunDependencies,
@@ -286,6 +297,7 @@ async function syncDirections(
   reading: (direction: Direction) => DirectionReading,
   budget: ErrorBudget,
   onUnmappedField: (field: string) => void,
+  onStart: (stats: TableStats) => void,
 ): Promise<TableStats[]> {
   const tables: TableStats[] = [];
   // In a run in both directions, the second skips what the first left equal on both sides.
@@ -313,6 +325,7 @@ async function syncDirections(
         ...(lateBefore === undefined ? {} : { lateBefore }),
         ...(deps.onLate ? { onLate: deps.onLate } : {}),
         onUnmappedField,
+        onStart,
       }),
     );
   }

@@ -36,6 +36,11 @@ export interface SyncTableInput {
   readonly recordSettled?: SettledRecords;
   /** The second direction: skips each record the first one settled, if its copy is unchanged since. */
   readonly skipSettled?: SettledRecords;
+  /**
+   * Given the table's statistics as it starts, which the engine then keeps counting: a run that fails
+   * part way still reports what this table did until then.
+   */
+  readonly onStart?: (stats: Readonly<TableStats>) => void;
   /** After each batch; `expected`: about how many records the scan reads, when the source can tell. */
   readonly onBatch?: (stats: Readonly<TableStats>, expected: number | undefined) => void;
   /** Told of each decision on a record read from the source (synced plan shows a sample). */
@@ -73,6 +78,7 @@ export interface DecidedRecord {
 export async function syncTable(input: SyncTableInput): Promise<TableStats> {
   const started = performance.now();
   const stats = emptyStats(input.plan.table, input.direction);
+  input.onStart?.(stats);
   const precision = coarser(
     input.source.versionPrecision(input.plan),
     input.target.versionPrecision(input.plan),

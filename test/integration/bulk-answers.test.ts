@@ -3,12 +3,17 @@
 // record is dead-lettered with the reason the search node gave. An index blocked for writes refuses
 // every item too, but that is the index, not the records: tried as an operator would, such a run
 // dead-lettered a hundred records before its error budget stopped it. It now stops at once, naming
-// the block, with no letter.
+// the block, with no letter; so does a run whose index is deleted or closed under it.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { Harness } from "../support/harness.js";
+import { makeRecord } from "../../src/core/record.js";
+import { native } from "../../src/core/cql-type.js";
+import { singleKey } from "../../src/core/table-key.js";
+import { IndexGoneError } from "../../src/stores/search/bulk-write.js";
+import type { TablePlan } from "../../src/reconcile/table-plan.js";
 
 const { Uuid } = cassandra.types;
 
@@ -92,4 +97,35 @@ describe("a bulk item the index refuses", () => {
     const deadLetters = run.summary["deadLetters"] as { count: number };
     assert.equal(deadLetters.count, 0);
   });
+
+  it("stops the writes to an index closed during the run, without a letter", async () => {
+    const index = `${h.index}-shut`;
+    await h.es.indices.create({ index, settings: { number_of_replicas: 0 } });
+    await h.es.indices.close({ index });
+    const record = makeRecord(Uuid.random().toString(), BigInt(Date.now()) * 1000n, false, { body: "kept" });
+    const write = h
+      .stores()
+      .elasticsearch.write(shutPlan(h.keyspace, index), [
+        { record, current: undefined, version: record.version },
+      ]);
+    await assert.rejects(write, (error: unknown) => {
+      assert.ok(error instanceof IndexGoneError, String(error));
+      assert.match(error.message, new RegExp(`index ${index} was closed during the run`));
+      return true;
+    });
+  });
 });
+
+function shutPlan(keyspace: string, index: string): TablePlan {
+  return {
+    keyspace,
+    table: "shut",
+    shape: "latest",
+    timestampType: "timestamp",
+    names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+    key: singleKey("id"),
+    contentColumns: [{ name: "body", type: native("text") }],
+    hasTombstone: false,
+    es: { index, idPrefix: "", timestampPrecision: "millisecond" },
+  };
+}

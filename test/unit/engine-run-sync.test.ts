@@ -216,16 +216,46 @@ describe("runSync", () => {
   it("keeps the checkpoint where it was when a table fails, and reports the failure", async () => {
     const w = world(["first", "second"]);
     await w.state.setCheckpoint("app.app", 1_000n, "run-0");
+    w.cassandra.put(record(ID, 2_000_000));
     w.elasticsearch.failScan = new Error("shard failure");
     const report = await runSync(w.settings, w.deps);
     assert.equal(report.outcome, "failed");
     assert.match(report.error?.message ?? "", /shard failure/);
+    // The direction finished before the failure is reported with its counts, and the one that failed.
+    assert.deepEqual(
+      report.tables.map((t) => [t.table, t.direction, t.written]),
+      [
+        ["first", "to-es", 1],
+        ["first", "to-cassandra", 0],
+      ],
+    );
     assert.equal((await w.state.getCheckpoint("app.app"))?.position, 1_000n);
     assert.deepEqual(
       w.state.runs.map((r) => [r.outcome, r.checkpointAfter]),
       [["failed", 1_000n]],
     );
     assert.equal(w.state.leases.size, 0);
+  });
+
+  it("reports what a failed run did before it failed: finished directions and the failed one's counts", async () => {
+    const w = world(["first", "second"]);
+    const ids = [1, 2, 3, 4, 5].map((n) => `aaaaaaaa-0000-4000-8000-00000000000${n}`);
+    w.cassandra.put(...ids.map((id) => record(id, 1_000)));
+    w.elasticsearch.refuse.set(ids[4] ?? "", "mapper_parsing_exception");
+    w.settings = { ...w.settings, maxErrors: 0 };
+    const report = await runSync(w.settings, w.deps);
+    assert.equal(report.outcome, "failed");
+    assert.match(report.error?.message ?? "", /more than 0 records failed/);
+    assert.deepEqual(
+      report.tables.map((t) => [t.table, t.direction, t.scanned, t.written, t.deadLettered]),
+      [["first", "to-es", 5, 4, 1]],
+    );
+    assert.ok((report.tables[0]?.durationMs ?? 0) > 0);
+    // The run history counts them too.
+    assert.deepEqual(
+      w.state.runs.map((r) => [r.counts["written"], r.counts["deadLettered"]]),
+      [[4, 1]],
+    );
   });
 
   it("stops before any batch when SIGTERM came during start-up, with the checkpoint where it was", async () => {

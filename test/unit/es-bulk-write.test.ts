@@ -7,6 +7,7 @@ import type { BulkRequest, BulkResult, SearchClient } from "../../src/stores/sea
 import {
   bulkWrite,
   BulkRetriesExhaustedError,
+  IndexGoneError,
   type EsWriteSettings,
 } from "../../src/stores/search/bulk-write.js";
 import type { PlannedWrite } from "../../src/reconcile/record-store.js";
@@ -14,7 +15,10 @@ import { plan, record } from "../support/memory-stores.js";
 
 type Action = Record<string, { _id: string }>;
 
-function fakeClient(answer: (id: string, attempt: number) => number): {
+/** An item's answer: its status, and the error Elasticsearch gives with it. */
+type Answer = number | { status: number; error: { type: string; reason: string } };
+
+function fakeClient(answer: (id: string, attempt: number) => Answer): {
   client: SearchClient;
   maxInFlight: () => number;
   requests: string[][];
@@ -36,7 +40,8 @@ function fakeClient(answer: (id: string, attempt: number) => number): {
       items: ids.map((id) => {
         const attempt = (attempts.get(id) ?? 0) + 1;
         attempts.set(id, attempt);
-        return { create: { status: answer(id, attempt) } };
+        const given = answer(id, attempt);
+        return { create: typeof given === "number" ? { status: given } : given };
       }),
     };
   };
@@ -101,5 +106,25 @@ describe("bulkWrite", () => {
     // Tried again for the whole window, not past it (a timer may fire a little late).
     assert.ok(alwaysBusy.requests.length >= 3, String(alwaysBusy.requests.length));
     assert.ok(Date.now() - started >= 600);
+  });
+
+  it("stops, with no record refused, when the index was deleted or closed during the run", async () => {
+    for (const [type, said] of [
+      ["index_not_found_exception", /index app-things no longer exists: it was deleted during the run/],
+      ["index_closed_exception", /index app-things was closed during the run/],
+    ] as const) {
+      const gone = fakeClient((id) =>
+        id === ids[1]
+          ? { status: type === "index_closed_exception" ? 400 : 404, error: { type, reason: "gone" } }
+          : 201,
+      );
+      await assert.rejects(bulkWrite(settings(gone.client), plan(), writes.slice(0, 2)), (error: unknown) => {
+        assert.ok(error instanceof IndexGoneError);
+        assert.match(error.message, said);
+        assert.match(error.message, /no record was dead-lettered/);
+        assert.match(error.message, /checkpoint/);
+        return true;
+      });
+    }
   });
 });

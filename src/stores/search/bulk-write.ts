@@ -145,6 +145,10 @@ async function writeChunk(
       // block answers 429 instead, and is waited out below.)
       else if (result.error?.type === "cluster_block_exception" && status !== 429) {
         throw new IndexBlockedError(plan, result.error.reason ?? undefined);
+      } else if (result.error?.type === "index_not_found_exception") {
+        throw new IndexGoneError(plan, "deleted");
+      } else if (result.error?.type === "index_closed_exception") {
+        throw new IndexGoneError(plan, "closed");
       } else if (status === 429 || status >= 500) {
         refusal ??= { status, reason: result.error?.reason ?? undefined };
         throttled.push(op);
@@ -192,6 +196,32 @@ export class IndexBlockedError extends SyncedError {
         `PUT ${plan.es.index}/_settings {"index.blocks.write": null}; for a read-only one, ` +
         '"index.blocks.read_only": null) and run again. The run stopped without moving the checkpoint.',
       { index: plan.es.index, table: plan.table },
+    );
+  }
+}
+
+/**
+ * The index went away under the run (deleted or closed by someone else): again the index, not the
+ * records, so the run stops with no letter. Tried as an operator would: deleting an index while a run
+ * wrote to it dead-lettered a hundred records, each "refused", and stopped on the error budget.
+ */
+export class IndexGoneError extends SyncedError {
+  constructor(plan: TablePlan, how: "deleted" | "closed") {
+    const index = plan.es.index;
+    const what =
+      how === "deleted"
+        ? `index ${index} no longer exists: it was deleted during the run`
+        : `index ${index} was closed during the run`;
+    const next =
+      how === "deleted"
+        ? "Elasticsearch may already have made it again from a later write, with field types it guessed " +
+          `(unless action.auto_create_index forbids that): if GET ${index}/_mapping shows such guesses ` +
+          "(text with a keyword subfield for every string), delete the index; the next run creates it " +
+          "with synced's mapping and copies the table whole."
+        : `Open it (POST ${index}/_open) and run again.`;
+    super(
+      `${what}, so no record was dead-lettered for it. The run stopped without moving the checkpoint. ${next}`,
+      { index, table: plan.table, how },
     );
   }
 }
