@@ -29,6 +29,7 @@ import { cassandraPrecision } from "./row-codec.js";
 import { scanTable } from "./scan.js";
 import { secondsToLive } from "./row-expiry.js";
 import { estimatePartitions } from "./size-estimates.js";
+import { isUnpreparedOnly, tableChange, TableChangedError } from "./table-changes.js";
 import { writeRecords } from "./write.js";
 
 export interface CassandraStoreSettings {
@@ -66,6 +67,10 @@ export class CassandraStore implements RecordStore {
   readonly side = "cassandra";
   readonly #settings: CassandraStoreSettings;
   readonly #hosts = (): string[] => hostStates(this.#settings.client);
+  /** Tables found altered under the run (table-changes.ts), by keyspace and name: what changed. */
+  readonly #changed = new Map<string, string>();
+  /** The look at a table's schema in flight, one at a time per table. */
+  readonly #looking = new Set<string>();
 
   constructor(settings: CassandraStoreSettings) {
     this.#settings = settings;
@@ -74,14 +79,39 @@ export class CassandraStore implements RecordStore {
   /** Transient errors retried, but not an unavailable answer that no retry can cure. */
   #retry(plan: TablePlan): <T>(operation: () => Promise<T>) => Promise<T> {
     const s = this.#settings;
-    const transient = (error: unknown): boolean =>
-      isTransientCassandraError(error) &&
-      this.#unmeetable(error, plan, [s.readConsistency, s.writeConsistency]) === undefined;
+    const transient = (error: unknown): boolean => {
+      // Retried only until a look at the table finds it altered: then no retry can cure it.
+      if (isUnpreparedOnly(error)) return !this.#altered(plan);
+      return (
+        isTransientCassandraError(error) &&
+        this.#unmeetable(error, plan, [s.readConsistency, s.writeConsistency]) === undefined
+      );
+    };
     return storeRetry("cassandra", transient, {
       windowMs: s.retryWindowMs,
       ...(s.onRetry ? { onRetry: s.onRetry } : {}),
       ...(s.signal ? { signal: s.signal } : {}),
     });
+  }
+
+  /**
+   * Whether the table is known to have been altered under the run; if not known yet, looks at its
+   * schema (a statement that cannot be prepared again may also be a node that went away meanwhile).
+   */
+  #altered(plan: TablePlan): boolean {
+    const key = `${plan.keyspace}.${plan.table}`;
+    if (this.#changed.has(key)) return true;
+    if (!this.#looking.has(key)) {
+      this.#looking.add(key);
+      tableChange(this.#settings.client, plan)
+        .then((change) => {
+          if (change !== undefined) this.#changed.set(key, change);
+        })
+        // A look that fails says nothing: the retries go on, and the next unprepared answer looks again.
+        .catch(() => undefined)
+        .finally(() => this.#looking.delete(key));
+    }
+    return false;
   }
 
   /**
@@ -114,6 +144,9 @@ export class CassandraStore implements RecordStore {
   ): SyncedError {
     const s = this.#settings;
     const level = option === "cassandra-read-consistency" ? s.readConsistency : s.writeConsistency;
+    const change = this.#changed.get(`${plan.keyspace}.${plan.table}`);
+    if (change !== undefined && isUnpreparedOnly(error))
+      return new TableChangedError(plan, change, action, error);
     const unmeetable = this.#unmeetable(error, plan, [level]);
     if (unmeetable !== undefined)
       return unmeetableError(unmeetable.found, unmeetable.replicas, option, action, error);

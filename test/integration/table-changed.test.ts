@@ -1,0 +1,72 @@
+// A table altered while a run works on it. Cassandra then drops the statements prepared for the
+// table, and the driver prepares them again; when the statement no longer fits the table (a column it
+// names was dropped), preparing fails and every read and write answers "unprepared". Tried as an
+// operator would, dropping a column during a run made it retry for the whole --retry-window and then
+// fail with exit 5, "no host answered ... check that the nodes run", though the cluster was healthy.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { makeRecord } from "../../src/core/record.js";
+import { native } from "../../src/core/cql-type.js";
+import { singleKey } from "../../src/core/table-key.js";
+import { SyncedError } from "../../src/core/errors.js";
+import type { TablePlan } from "../../src/reconcile/table-plan.js";
+import { Harness } from "../support/harness.js";
+
+const { Uuid } = cassandra.types;
+
+describe("a table altered during a run", () => {
+  let h: Harness;
+
+  before(async () => {
+    h = await Harness.create("altered");
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.things (id uuid PRIMARY KEY, tmstmp timestamp, body text, note text)`,
+    );
+  });
+  after(() => h.cleanup());
+
+  it("stops at once, naming the column dropped, rather than waiting out the retry window", async () => {
+    const plan = thingsPlan(h.keyspace, h.index);
+    const store = h.cassandraStore({ retryWindowMs: 60_000 });
+    const write = (body: string): Promise<unknown> => {
+      const record = makeRecord(Uuid.random().toString(), BigInt(Date.now()) * 1000n, false, {
+        body,
+        note: "n",
+      });
+      return store.write(plan, [{ record, current: undefined, version: record.version }]);
+    };
+    // Prepared and run once, as a run's first batch would.
+    assert.deepEqual(await write("first"), [{ status: "written" }]);
+    await h.cassandra.execute(`ALTER TABLE ${h.keyspace}.things DROP note`);
+
+    const started = Date.now();
+    await assert.rejects(write("second"), (error: unknown) => {
+      assert.ok(error instanceof SyncedError, String(error));
+      assert.equal(error.kind, "failed");
+      assert.match(error.message, new RegExp(`table ${h.keyspace}\\.things changed during the run`));
+      assert.match(error.message, /column note was dropped/);
+      assert.match(error.message, /checkpoint/);
+      return true;
+    });
+    // Well within the minute of retries it used to wait.
+    assert.ok(Date.now() - started < 30_000, `${Date.now() - started} ms`);
+  });
+});
+
+function thingsPlan(keyspace: string, index: string): TablePlan {
+  return {
+    keyspace,
+    table: "things",
+    shape: "latest",
+    timestampType: "timestamp",
+    names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+    key: singleKey("id"),
+    contentColumns: [
+      { name: "body", type: native("text") },
+      { name: "note", type: native("text") },
+    ],
+    hasTombstone: false,
+    es: { index: `${index}-things`, idPrefix: "", timestampPrecision: "millisecond" },
+  };
+}
