@@ -160,7 +160,9 @@ function statusText(state: StateStore, configurations: readonly ConfigurationSta
       `  checkpoint  ${c.checkpoint === undefined ? "none" : `${formatMicros(c.checkpoint.position)} (saved ${c.checkpoint.updatedAt.toISOString()})`}`,
       ...(c.checkpoint?.covers === undefined
         ? []
-        : [`  covers      ${c.checkpoint.covers.length === 0 ? "nothing" : c.checkpoint.covers.join(", ")}`]),
+        : [
+            `  covers      ${c.checkpoint.covers.length === 0 ? "nothing" : coveredTables(c.checkpoint.covers)}`,
+          ]),
       `  lease       ${describeLease(c.lease, now)}`,
       ...(c.runs.length === 0
         ? ["  runs        none"]
@@ -231,4 +233,9 @@ function target(flags: StateFlags): bigint {
     );
   }
   return to;
+}
+
+/** What a checkpoint covers, for a person: each table and direction, without its index's uuid. */
+function coveredTables(covers: readonly string[]): string {
+  return [...new Set(covers.map((item) => item.replace(/@.*/, "")))].join(", ");
 }

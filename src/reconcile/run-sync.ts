@@ -10,6 +10,7 @@ import type { RunOutcome, StateStore } from "../state/state-store.js";
 import type { DeadLetterSink } from "./dead-letter.js";
 import { ErrorBudget } from "./error-budget.js";
 import type { PlanEntry, PlanSettings } from "./plan-tables.js";
+import { coverageOf, coverItem, type Coverage } from "./coverage.js";
 import { planSchema, refuseNothingSyncable, type SchemaReader } from "./schema-plan.js";
 import type { RecordStore, TimeRange } from "./record-store.js";
 import { totals, type RunReport, type SkippedType } from "./run-report.js";
@@ -56,6 +57,11 @@ export interface SchemaGateway extends SchemaReader {
   documentsHolding(plan: TablePlan, fields: readonly string[]): Promise<ReadonlyMap<string, number>>;
   /** Adds a column to the plan's table (only with --create-columns). */
   addColumn(plan: TablePlan, column: Column): Promise<void>;
+  /**
+   * What tells the plan's index from one made again under its name (its uuid, or those of the indices
+   * behind its alias); undefined where it does not exist, or the store cannot tell.
+   */
+  indexIdentity?(plan: TablePlan): Promise<string | undefined>;
 }
 
 export interface RunSettings {
@@ -130,7 +136,7 @@ async function runHeld(
   started: Date,
 ): Promise<RunReport> {
   // A refusal here (an empty range, an unknown table) is the whole answer: nothing was done yet.
-  const { checkpointBefore, coveredBefore, range, entries: planned } = await prepare(settings, deps);
+  const { checkpointBefore, coverage, range, entries: planned } = await prepare(settings, deps);
   const tables: TableStats[] = [];
   const skipped: SkippedType[] = [];
   const refused: SkippedType[] = [];
@@ -173,19 +179,26 @@ async function runHeld(
         plan = { ...plan, timestampIndexed: true };
       }
       const sync = { ...entry, plan };
+      // Read before the first write: an index made again under its name during the run is not covered.
+      const identity =
+        settings.dryRun && entry.createIndex ? undefined : await deps.schema.indexIdentity?.(plan);
+      const covered = (direction: Direction): Coverage => coverage(plan.table, direction, identity);
       // A table whose index this run creates is new to this configuration (added to the keyspace since
-      // its last run, or of a key an earlier version skipped), and one the checkpoint does not cover
-      // was left out of the runs that moved it (--exclude-tables, or a direction added since): its
-      // records may be dated before the checkpoint, where no incremental run would look, so it is
-      // read whole, as a first run would.
+      // its last run, or of a key an earlier version skipped), one the checkpoint does not cover was
+      // left out of the runs that moved it (--exclude-tables, or a direction added since), and one
+      // whose index is not the one they synced has an index that lacks what they copied: its records
+      // may be dated before the checkpoint, where no incremental run would look, so it is read whole,
+      // as a first run would.
       const whole = (direction: Direction): boolean =>
-        range.beginFrom === "checkpoint" &&
-        (entry.createIndex || !coveredBefore(coverItem(plan.table, direction)));
+        range.beginFrom === "checkpoint" && (entry.createIndex || covered(direction) !== "covered");
       const reading = (direction: Direction): DirectionReading => {
         if (whole(direction)) {
           const why = entry.createIndex
             ? "is new to this configuration"
-            : "was left out of the runs that moved this configuration's checkpoint";
+            : covered(direction) === "other index"
+              ? `has an index that is not the one the runs that moved this configuration's checkpoint ` +
+                `synced (${plan.es.index} was deleted and made again, restored or swapped since)`
+              : "was left out of the runs that moved this configuration's checkpoint";
           deps.log(`table ${plan.table} (${direction}) ${why}: read from the earliest version`, {
             table: plan.table,
             direction,
@@ -207,9 +220,9 @@ async function runHeld(
         (t) => tables.push(t),
       );
       for (const stats of synced) {
-        const item = coverItem(plan.table, stats.direction);
         const fromEarliest = whole(stats.direction) || scanRange.begin <= MIN_MICROS;
-        if (fromEarliest || coveredBefore(item)) covers.push(item);
+        if (fromEarliest || covered(stats.direction) === "covered")
+          covers.push(coverItem(plan.table, stats.direction, identity));
       }
     }
     signal.throwIfAborted();
@@ -343,15 +356,10 @@ interface DirectionReading {
   readonly lateBefore?: bigint;
 }
 
-/** How a table and direction is named in what a checkpoint covers (Checkpoint.covers). */
-function coverItem(table: string, direction: Direction): string {
-  return `${table}:${direction}`;
-}
-
 interface Prepared {
   readonly checkpointBefore: bigint | undefined;
-  /** Whether the checkpoint covers a table and direction: none without one, all when it does not say. */
-  readonly coveredBefore: (item: string) => boolean;
+  /** How the checkpoint covers a table and direction, synced with an index (coverage.ts). */
+  readonly coverage: ReturnType<typeof coverageOf>;
   readonly range: ResolvedRange;
   readonly entries: readonly PlanEntry[];
 }
@@ -365,9 +373,7 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
   if (settings.createTimestampIndex === true) deps.schema.checkTimestampIndexSupport();
   const checkpoint = await deps.state.getCheckpoint(settings.key);
   const checkpointBefore = checkpoint?.position;
-  const covered = checkpoint?.covers === undefined ? undefined : new Set(checkpoint.covers);
-  const coveredBefore = (item: string): boolean =>
-    checkpoint !== undefined && (covered === undefined || covered.has(item));
+  const coverage = coverageOf(checkpoint);
   const range = resolveRange({
     begin: settings.begin,
     end: settings.end,
@@ -384,7 +390,7 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
   // Caught up: nothing is in range, so no table is planned or read, and the checkpoint stays.
   const entries = range.caughtUp === true ? [] : await planSchema(deps.schema, settings.plan);
   refuseNothingSyncable(entries, "run");
-  return { checkpointBefore, coveredBefore, range, entries };
+  return { checkpointBefore, coverage, range, entries };
 }
 
 async function recordRun(

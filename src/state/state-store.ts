@@ -12,8 +12,9 @@ export interface Checkpoint {
   /** The run that saved it. */
   readonly runId: string;
   /**
-   * What the position covers from the earliest version on: `<table>:<direction>` for each table and
-   * direction the runs that moved it read without a gap. A table or direction not listed (one left
+   * What the position covers from the earliest version on: `<table>:<direction>@<index uuid>` (or
+   * `<table>:<direction>`, any index) for each table and direction the runs that moved it read
+   * without a gap (reconcile/coverage.ts). A table or direction not listed (one left
    * out by --exclude-tables for a while, or a direction not synced until now) is read from the
    * earliest version by the next run, as a first run reads it. Absent: everything, as for a
    * checkpoint an earlier version of synced saved or one `synced state set` placed.

@@ -13,7 +13,7 @@ import { readKeyspaceSchema } from "./cassandra/keyspace-schema.js";
 import { createTimestampIndex } from "./cassandra/timestamp-index.js";
 import { timestampIndexRefusal, type CassandraCapabilities } from "./cassandra/capabilities.js";
 import { searchFailure } from "./search/search-failure.js";
-import { SearchError } from "./search/search-error.js";
+import { isSearchError, SearchError } from "./search/search-error.js";
 import { idPrefixForTable, indexForTable, type LayoutSettings } from "./search/index-layout.js";
 import { discoverTypes, ensureTableIndex, type TableOverrides } from "./search/index-schema.js";
 import { fieldOf } from "../core/column-field.js";
@@ -150,6 +150,19 @@ export class StoreSchemaGateway implements SchemaGateway {
         { cause: error },
       );
     }
+  }
+
+  async indexIdentity(plan: TablePlan): Promise<string | undefined> {
+    const index = plan.es.index;
+    let uuids: Readonly<Record<string, string>>;
+    try {
+      uuids = await this.elasticsearch.indexUuids(index);
+    } catch (error) {
+      if (isSearchError(error, "index-missing")) return undefined;
+      throw searchFailure(error, `read the settings of index ${index}`, this.elasticsearch.productName);
+    }
+    const names = Object.keys(uuids).sort();
+    return names.length === 0 ? undefined : names.map((name) => uuids[name]).join("+");
   }
 
   async addFields(

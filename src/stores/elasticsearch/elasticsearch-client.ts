@@ -27,7 +27,7 @@ import type {
   SourceGap,
   SliceSplit,
 } from "../search/search-client.js";
-import { BULK_RESULT_FIELDS, indicesByAlias, sourceGaps } from "../search/search-client.js";
+import { BULK_RESULT_FIELDS, indicesByAlias, sourceGaps, uuidsOf } from "../search/search-client.js";
 import { fromElasticsearchError } from "./elasticsearch-errors.js";
 import { clearScrolls, readScrollPage, ScrollPosition, ScrollView } from "./scroll-view.js";
 
@@ -244,6 +244,11 @@ export class ElasticsearchClient implements SearchClient {
   async closedIndices(pattern: string): Promise<readonly string[]> {
     const closed = { index: pattern, expand_wildcards: "closed", allow_no_indices: true } as const;
     return Object.keys(await edge(this.#client.indices.getMapping(closed)));
+  }
+
+  async indexUuids(index: string): Promise<Readonly<Record<string, string>>> {
+    const request = { index, name: "index.uuid", flat_settings: true } as const;
+    return uuidsOf(await edge(this.#client.indices.getSettings(request)));
   }
 
   async sourceGaps(pattern: string): Promise<readonly SourceGap[]> {

@@ -24,7 +24,7 @@ import type {
   SearchResult,
   SourceGap,
 } from "../search/search-client.js";
-import { indicesByAlias, sourceGaps } from "../search/search-client.js";
+import { indicesByAlias, sourceGaps, uuidsOf } from "../search/search-client.js";
 import { fromOpenSearch } from "./mappings.js";
 import { fromOpenSearchError } from "./opensearch-errors.js";
 import { restCalls, type RestCall } from "./rest-calls.js";
@@ -144,6 +144,10 @@ export class OpenSearchClient implements SearchClient {
 
   async closedIndices(pattern: string): Promise<readonly string[]> {
     return Object.keys(await this.#send<Record<string, unknown>>(restCalls.closedIndices(pattern)));
+  }
+
+  async indexUuids(index: string): Promise<Readonly<Record<string, string>>> {
+    return uuidsOf(await this.#send<Parameters<typeof uuidsOf>[0]>(restCalls.indexUuids(index)));
   }
 
   async sourceGaps(pattern: string): Promise<readonly SourceGap[]> {

@@ -108,6 +108,11 @@ export const restCalls = {
     path: `/${segment(pattern)}/_mapping`,
     querystring: { expand_wildcards: "closed", allow_no_indices: true },
   }),
+  indexUuids: (index: string): RestCall => ({
+    method: "GET",
+    path: `/${segment(index)}/_settings/index.uuid`,
+    querystring: { flat_settings: true },
+  }),
   sourceGaps: (pattern: string): RestCall => ({
     method: "GET",
     path: `/${segment(pattern)}/_mapping`,

@@ -322,6 +322,11 @@ export interface SearchClient {
   /** The closed indices whose names match the wildcard `pattern`. */
   closedIndices(pattern: string): Promise<readonly string[]>;
   /**
+   * The `index.uuid` of each index `index` names (itself, or the indices behind an alias): a name
+   * deleted and made again has a new one. Fails as index-missing where it names none.
+   */
+  indexUuids(index: string): Promise<Readonly<Record<string, string>>>;
+  /**
    * The open indices `pattern` names (a name or a wildcard pattern) whose mapping does not keep
    * `_source` whole: disabled, or with fields left out.
    */
@@ -333,4 +338,16 @@ export interface SearchClient {
   maxContentLength(): Promise<number | undefined>;
 
   close(): Promise<void>;
+}
+
+/** `GET <index>/_settings/index.uuid?flat_settings`'s answer: each index's uuid. */
+export function uuidsOf(
+  answer: Readonly<Record<string, { readonly settings?: Readonly<Record<string, unknown>> }>>,
+): Record<string, string> {
+  const uuids: Record<string, string> = {};
+  for (const [index, { settings }] of Object.entries(answer)) {
+    const uuid = settings?.["index.uuid"];
+    if (typeof uuid === "string") uuids[index] = uuid;
+  }
+  return uuids;
 }
