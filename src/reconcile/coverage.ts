@@ -1,9 +1,9 @@
 // What a checkpoint covers (Checkpoint.covers): each table and direction that the runs moving it
 // synced without a gap from the earliest version on, as `<table>:<direction>@<index identity>`. The
 // identity is the index's uuid (gateway's indexIdentity): an index deleted and made again under the
-// same name (by an application's write, by Elasticsearch from a run's own writes, or by hand), or
-// restored from a snapshot, or swapped behind its alias, is another index, which holds nothing of what
-// was dated before the checkpoint, so the table is not covered there.
+// same name (by hand, by an application's write, by Elasticsearch from a run's own writes, or by a
+// restore from a snapshot), or swapped behind its alias, is another index, which may lack what was
+// dated before the checkpoint, so the table is not covered there.
 import type { Direction } from "../core/direction.js";
 import type { Checkpoint } from "../state/state-store.js";
 

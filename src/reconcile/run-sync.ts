@@ -197,7 +197,7 @@ async function runHeld(
             ? "is new to this configuration"
             : covered(direction) === "other index"
               ? `has an index that is not the one the runs that moved this configuration's checkpoint ` +
-                `synced (${plan.es.index} was deleted and made again, restored or swapped since)`
+                `synced (${plan.es.index} was deleted and made again, or swapped behind its alias, since)`
               : "was left out of the runs that moved this configuration's checkpoint";
           deps.log(`table ${plan.table} (${direction}) ${why}: read from the earliest version`, {
             table: plan.table,

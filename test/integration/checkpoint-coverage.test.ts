@@ -102,7 +102,7 @@ describe("what a checkpoint covers", () => {
 
   // Tried as an operator would: an index deleted (to be rebuilt, or while a run wrote to it) and made
   // again before the next run, by an application's write or by Elasticsearch from a run's own writes,
-  // or restored from an older snapshot. The next run saw an index of the table's name and read from
+  // or by a restore from an older snapshot. The next run saw an index of the table's name and read from
   // the checkpoint on, so the new index never received what was dated before it.
   it("reads a table whole when its index was made again since the checkpoint's runs", async () => {
     const old = await insert("remade", 3);
