@@ -422,6 +422,34 @@ describe("state store set-up", () => {
     }
   });
 
+  // Tried as an operator would: the state index deleted while a run worked, whose checkpoint write
+  // then made it again with field types Elasticsearch guessed. The next run was told to choose
+  // another index name, which would have thrown the configuration's state away.
+  it("tells a state index that Elasticsearch made again from a write, and says to delete it", async () => {
+    const client = await connectTestSearch();
+    const index = runScopedName("guessed");
+    try {
+      await client.index({
+        index,
+        id: "checkpoint:app",
+        document: { kind: "checkpoint", key: "app", position: "1000", runId: "r" },
+        refresh: true,
+      });
+      await assert.rejects(
+        openStateStore({ backend: "elasticsearch", index }, { elasticsearch: client.client }),
+        (error: unknown) => {
+          assert.match(String(error), new RegExp(`the index ${index} holds synced state with field types`));
+          assert.match(String(error), new RegExp(`DELETE ${index}`));
+          assert.doesNotMatch(String(error), /Choose another index name/);
+          return true;
+        },
+      );
+    } finally {
+      await client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
+      await client.close();
+    }
+  });
+
   it("adds what a checkpoint covers to a Cassandra state table of an earlier version, keeping its checkpoint", async () => {
     const client = cassandraClient();
     const keyspace = runScopedName("state_old");
