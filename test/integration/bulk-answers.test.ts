@@ -10,10 +10,8 @@ import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { Harness } from "../support/harness.js";
 import { makeRecord } from "../../src/core/record.js";
-import { native } from "../../src/core/cql-type.js";
-import { singleKey } from "../../src/core/table-key.js";
 import { IndexGoneError } from "../../src/stores/search/bulk-write.js";
-import type { TablePlan } from "../../src/reconcile/table-plan.js";
+import { handPlan } from "../support/table-plan.js";
 
 const { Uuid } = cassandra.types;
 
@@ -103,11 +101,10 @@ describe("a bulk item the index refuses", () => {
     await h.es.indices.create({ index, settings: { number_of_replicas: 0 } });
     await h.es.indices.close({ index });
     const record = makeRecord(Uuid.random().toString(), BigInt(Date.now()) * 1000n, false, { body: "kept" });
+    const plan = handPlan({ keyspace: h.keyspace, table: "shut", index, columns: { body: "text" } });
     const write = h
       .stores()
-      .elasticsearch.write(shutPlan(h.keyspace, index), [
-        { record, current: undefined, version: record.version },
-      ]);
+      .elasticsearch.write(plan, [{ record, current: undefined, version: record.version }]);
     await assert.rejects(write, (error: unknown) => {
       assert.ok(error instanceof IndexGoneError, String(error));
       assert.match(error.message, new RegExp(`index ${index} was closed during the run`));
@@ -115,17 +112,3 @@ describe("a bulk item the index refuses", () => {
     });
   });
 });
-
-function shutPlan(keyspace: string, index: string): TablePlan {
-  return {
-    keyspace,
-    table: "shut",
-    shape: "latest",
-    timestampType: "timestamp",
-    names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
-    key: singleKey("id"),
-    contentColumns: [{ name: "body", type: native("text") }],
-    hasTombstone: false,
-    es: { index, idPrefix: "", timestampPrecision: "millisecond" },
-  };
-}

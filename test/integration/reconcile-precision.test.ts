@@ -1,13 +1,11 @@
 // Versions compare as microseconds, truncated to the coarser side; ties converge in one run; writes to
 // a versioned table reuse one deterministic timeuuid, so reruns add no duplicate version rows.
-import { singleKey } from "../../src/core/table-key.js";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { makeRecord } from "../../src/core/record.js";
-import type { TablePlan } from "../../src/reconcile/table-plan.js";
-import { native } from "../../src/core/cql-type.js";
 import { Harness, tableStats, totalWritten } from "../support/harness.js";
+import { handPlan } from "../support/table-plan.js";
 
 const { Uuid, TimeUuid } = cassandra.types;
 
@@ -115,7 +113,14 @@ describe("precision, ties and versioned writes", () => {
   it("lands a repeated write of one version on the same row, as a retry after a crash would", async () => {
     const id = Uuid.random().toString();
     const store = h.cassandraStore({ splits: 1, concurrency: 1, batchSize: 10, marginMicros: 0n });
-    const plan = eventsPlan(h.keyspace, h.index);
+    const plan = handPlan({
+      keyspace: h.keyspace,
+      table: "events",
+      index: `${h.index}-events`,
+      columns: { body: "text" },
+      shape: "versioned",
+      timestampType: "timeuuid",
+    });
     const record = makeRecord(id, BigInt(Date.now() - 5_000) * 1000n + 7n, false, { body: "retried" });
     for (let i = 0; i < 3; i++) {
       assert.deepEqual(await store.write(plan, [{ record, current: undefined, version: record.version }]), [
@@ -170,17 +175,3 @@ describe("the range's begin on a table synced reads whole", () => {
     }
   });
 });
-
-function eventsPlan(keyspace: string, index: string): TablePlan {
-  return {
-    keyspace,
-    table: "events",
-    shape: "versioned",
-    timestampType: "timeuuid",
-    names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
-    key: singleKey("id"),
-    contentColumns: [{ name: "body", type: native("text") }],
-    hasTombstone: false,
-    es: { index: `${index}-events`, idPrefix: "", timestampPrecision: "millisecond" },
-  };
-}

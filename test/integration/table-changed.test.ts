@@ -7,11 +7,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { makeRecord } from "../../src/core/record.js";
-import { native } from "../../src/core/cql-type.js";
-import { singleKey } from "../../src/core/table-key.js";
 import { SyncedError } from "../../src/core/errors.js";
-import type { TablePlan } from "../../src/reconcile/table-plan.js";
 import { Harness } from "../support/harness.js";
+import { handPlan } from "../support/table-plan.js";
 
 const { Uuid } = cassandra.types;
 
@@ -27,7 +25,12 @@ describe("a table altered during a run", () => {
   after(() => h.cleanup());
 
   it("stops at once, naming the column dropped, rather than waiting out the retry window", async () => {
-    const plan = thingsPlan(h.keyspace, h.index);
+    const plan = handPlan({
+      keyspace: h.keyspace,
+      table: "things",
+      index: `${h.index}-things`,
+      columns: { body: "text", note: "text" },
+    });
     const store = h.cassandraStore({ retryWindowMs: 60_000 });
     const write = (body: string): Promise<unknown> => {
       const record = makeRecord(Uuid.random().toString(), BigInt(Date.now()) * 1000n, false, {
@@ -53,20 +56,3 @@ describe("a table altered during a run", () => {
     assert.ok(Date.now() - started < 30_000, `${Date.now() - started} ms`);
   });
 });
-
-function thingsPlan(keyspace: string, index: string): TablePlan {
-  return {
-    keyspace,
-    table: "things",
-    shape: "latest",
-    timestampType: "timestamp",
-    names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
-    key: singleKey("id"),
-    contentColumns: [
-      { name: "body", type: native("text") },
-      { name: "note", type: native("text") },
-    ],
-    hasTombstone: false,
-    es: { index: `${index}-things`, idPrefix: "", timestampPrecision: "millisecond" },
-  };
-}
