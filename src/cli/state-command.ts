@@ -15,6 +15,7 @@ import { withClientFor } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
 import { namingTheLocation } from "./location-errors.js";
 import { stateKeyFor } from "../state/state-key.js";
+import { coveredTable } from "../reconcile/coverage.js";
 import type { RunContext } from "./run-command.js";
 
 /**
@@ -237,5 +238,5 @@ function target(flags: StateFlags): bigint {
 
 /** What a checkpoint covers, for a person: each table and direction, without its index's uuid. */
 function coveredTables(covers: readonly string[]): string {
-  return [...new Set(covers.map((item) => item.replace(/@.*/, "")))].join(", ");
+  return [...new Set(covers.map(coveredTable))].join(", ");
 }

@@ -15,6 +15,12 @@ export function coverItem(table: string, direction: Direction, identity?: string
   return identity === undefined ? item : `${item}@${identity}`;
 }
 
+/** The table and direction of an item, without its index's identity: what a person reads. */
+export function coveredTable(item: string): string {
+  const at = item.indexOf("@");
+  return at < 0 ? item : item.slice(0, at);
+}
+
 /** How `checkpoint` covers a table and direction whose index is `identity` now. */
 export function coverageOf(
   checkpoint: Checkpoint | undefined,

@@ -31,12 +31,8 @@ export async function planSchema(schema: SchemaReader, settings: PlanSettings): 
  * plan that is empty, or whose tables only wait for their other side to exist, is not refused.
  */
 export function refuseNothingSyncable(entries: readonly PlanEntry[], command: "run" | "verify"): void {
-  const skipped: Extract<PlanEntry, { kind: "skip" }>[] = [];
-  for (const entry of entries) {
-    if (entry.kind !== "skip") return;
-    skipped.push(entry);
-  }
-  if (skipped.every((e) => e.waitsForOtherSide === true)) return;
+  const skipped = entries.filter((e): e is Extract<PlanEntry, { kind: "skip" }> => e.kind === "skip");
+  if (skipped.length < entries.length || skipped.every((e) => e.waitsForOtherSide === true)) return;
   const each = [...skipped].sort((a, b) => (a.name < b.name ? -1 : 1)).map((e) => `${e.name}: ${e.reason}`);
   const would = command === "run" ? "the run would copy" : "verify would compare";
   throw new ConfigError(

@@ -148,6 +148,19 @@ describe("bad records", () => {
     assert.equal(result.code, EXIT.circuitOpen, JSON.stringify(result.summary));
     assert.equal(result.summary["outcome"], "failed");
     assert.match((result.summary["error"] as { message: string }).message, /more than 2 records failed/);
+    // The failed run reports what it did until it failed: the direction finished, and the one stopped.
+    const tables = result.summary["tables"] as { table: string; direction: string; deadLettered: number }[];
+    assert.deepEqual(
+      tables.filter((t) => t.table === "things").map((t) => t.direction),
+      ["to-es", "to-cassandra"],
+    );
+    // Every letter the run put is counted against the table and direction that put it.
+    const letters = (result.summary["deadLetters"] as { count: number }).count;
+    assert.ok(letters > 2, String(letters));
+    assert.equal(
+      tables.reduce((sum, t) => sum + t.deadLettered, 0),
+      letters,
+    );
     const after = await store.getCheckpoint(key);
     assert.equal(after?.position, before?.position);
   });

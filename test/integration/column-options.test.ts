@@ -68,6 +68,14 @@ describe("column options that match no table", () => {
     );
     assert.equal(await state.getCheckpoint("all-skipped"), undefined);
     assert.deepEqual(await state.recentRuns("all-skipped", 5), []);
+
+    // Nor does synced verify call two sides the same when it compared nothing.
+    const verified = await h.cli(["verify", ...h.baseArgs(), "--tables", "named"]);
+    assert.equal(verified.code, EXIT.usage, verified.stderr);
+    assert.match(
+      verified.stderr,
+      /no selected table can be synced, so verify would compare nothing: named: /,
+    );
   });
 
   it("moves the checkpoint once a table is synced with the right options", async () => {

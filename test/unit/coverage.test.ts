@@ -2,7 +2,7 @@
 // with, so that an index made again under its name is read whole.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { coverageOf, coverItem } from "../../src/reconcile/coverage.js";
+import { coveredTable, coverageOf, coverItem } from "../../src/reconcile/coverage.js";
 import type { Checkpoint } from "../../src/state/state-store.js";
 
 function checkpoint(covers?: readonly string[]): Checkpoint {
@@ -19,6 +19,8 @@ describe("coverage", () => {
   it("names an item by table, direction and, where known, the index's identity", () => {
     assert.equal(coverItem("users", "to-es"), "users:to-es");
     assert.equal(coverItem("users", "to-es", "u1"), "users:to-es@u1");
+    assert.equal(coveredTable(coverItem("users", "to-es", "u1")), "users:to-es");
+    assert.equal(coveredTable("users:to-es"), "users:to-es");
   });
 
   it("covers a table only in the index it was synced with", () => {
