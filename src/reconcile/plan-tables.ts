@@ -39,6 +39,8 @@ export interface TableInput {
   readonly timestampIndexed?: boolean;
   /** The table's default_time_to_live in seconds (absent or 0: its rows do not expire by default). */
   readonly defaultTtlSeconds?: number;
+  /** The table's id (TablePlan.tableId); absent: not known. */
+  readonly id?: string;
 }
 
 export interface TypeInput {
@@ -405,6 +407,7 @@ function planOne(
     hasTombstone: table.shape.hasTombstone,
     timestampIndexed: table.timestampIndexed === true,
     ...ttlOf(settings, table),
+    ...(table.id ? { tableId: table.id } : {}),
     es: {
       index,
       idPrefix: input.idPrefixFor(typeName),

@@ -180,25 +180,22 @@ async function runHeld(
       }
       const sync = { ...entry, plan };
       // Read before the first write: an index made again under its name during the run is not covered.
-      const identity =
-        settings.dryRun && entry.createIndex ? undefined : await deps.schema.indexIdentity?.(plan);
+      const identity = {
+        index: settings.dryRun && entry.createIndex ? undefined : await deps.schema.indexIdentity?.(plan),
+        table: plan.tableId,
+      };
       const covered = (direction: Direction): Coverage => coverage(plan.table, direction, identity);
       // A table whose index this run creates is new to this configuration (added to the keyspace since
       // its last run, or of a key an earlier version skipped), one the checkpoint does not cover was
       // left out of the runs that moved it (--exclude-tables, or a direction added since), and one
-      // whose index is not the one they synced has an index that lacks what they copied: its records
-      // may be dated before the checkpoint, where no incremental run would look, so it is read whole,
-      // as a first run would.
+      // whose index or table is not the one they synced (made again under its name) may lack what they
+      // copied or hold what they never saw: its records may be dated before the checkpoint, where no
+      // incremental run would look, so it is read whole, as a first run would.
       const whole = (direction: Direction): boolean =>
         range.beginFrom === "checkpoint" && (entry.createIndex || covered(direction) !== "covered");
       const reading = (direction: Direction): DirectionReading => {
         if (whole(direction)) {
-          const why = entry.createIndex
-            ? "is new to this configuration"
-            : covered(direction) === "other index"
-              ? `has an index that is not the one the runs that moved this configuration's checkpoint ` +
-                `synced (${plan.es.index} was deleted and made again, or swapped behind its alias, since)`
-              : "was left out of the runs that moved this configuration's checkpoint";
+          const why = wholeReason(entry, covered(direction));
           deps.log(`table ${plan.table} (${direction}) ${why}: read from the earliest version`, {
             table: plan.table,
             direction,
@@ -345,6 +342,24 @@ async function syncDirections(
   return tables;
 }
 
+/** Why a direction of a table is read from the earliest version, for the log. */
+function wholeReason(
+  entry: { readonly createIndex: boolean; readonly plan: TablePlan },
+  coverage: Coverage,
+): string {
+  const ran = "the runs that moved this configuration's checkpoint";
+  const { plan } = entry;
+  if (entry.createIndex) return "is new to this configuration";
+  if (coverage === "other index")
+    return (
+      `has an index that is not the one ${ran} synced ` +
+      `(${plan.es.index} was deleted and made again, or swapped behind its alias, since)`
+    );
+  if (coverage === "other table")
+    return `is not the table ${ran} synced (${plan.keyspace}.${plan.table} was dropped and created again since)`;
+  return `was left out of ${ran}`;
+}
+
 function refuse(refused: SkippedType[], table: SkippedType, deps: RunDependencies): void {
   refused.push({ name: table.name, reason: table.reason });
   deps.log(`table ${table.name} is refused: ${table.reason}`, { table: table.name });
@@ -358,7 +373,7 @@ interface DirectionReading {
 
 interface Prepared {
   readonly checkpointBefore: bigint | undefined;
-  /** How the checkpoint covers a table and direction, synced with an index (coverage.ts). */
+  /** How the checkpoint covers a table and direction, synced between two sides (coverage.ts). */
   readonly coverage: ReturnType<typeof coverageOf>;
   readonly range: ResolvedRange;
   readonly entries: readonly PlanEntry[];

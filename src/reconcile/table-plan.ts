@@ -56,6 +56,11 @@ export interface TablePlan {
    * not expire).
    */
   readonly defaultTtlSeconds?: number;
+  /**
+   * The Cassandra table's id, which tells it from a table dropped and created again under its name
+   * (coverage.ts); absent: not known.
+   */
+  readonly tableId?: string;
   readonly es: {
     readonly index: string;
     /** Prepended to the record id to form `_id` (the type-field layout shares one index). */

@@ -63,10 +63,11 @@ describe("synced status and synced state", () => {
       const shown = await status();
       assert.ok(shown, "status lists the configuration");
       assert.equal(shown.checkpoint?.position, saved);
-      // Each table and direction with the uuid of the index it was synced with; status shows the tables.
+      // Each table and direction with the uuid of the index and the id of the table it was synced
+      // between; status shows the tables.
       const covers = shown.checkpoint.covers ?? [];
       assert.deepEqual(
-        covers.map((item) => item.replace(/@[\w-]+$/, "")),
+        covers.map((item) => item.replace(/@[\w-]+\/[\w-]+$/, "")),
         ["things:to-cassandra", "things:to-es"],
       );
       assert.equal(new Set(covers.map((item) => item.split("@")[1])).size, 1);

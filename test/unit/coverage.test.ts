@@ -1,5 +1,5 @@
-// What a checkpoint covers: each table and direction, with the identity of the index it was synced
-// with, so that an index made again under its name is read whole.
+// What a checkpoint covers: each table and direction, with the identities of the index and the table
+// it was synced between, so that either made again under its name is read whole.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { coveredTable, coverageOf, coverItem } from "../../src/reconcile/coverage.js";
@@ -16,25 +16,42 @@ function checkpoint(covers?: readonly string[]): Checkpoint {
 }
 
 describe("coverage", () => {
-  it("names an item by table, direction and, where known, the index's identity", () => {
+  it("names an item by table, direction and, where known, the sides' identities", () => {
     assert.equal(coverItem("users", "to-es"), "users:to-es");
-    assert.equal(coverItem("users", "to-es", "u1"), "users:to-es@u1");
-    assert.equal(coveredTable(coverItem("users", "to-es", "u1")), "users:to-es");
+    assert.equal(coverItem("users", "to-es", { index: "u1" }), "users:to-es@u1");
+    assert.equal(coverItem("users", "to-es", { index: "u1", table: "t1" }), "users:to-es@u1/t1");
+    assert.equal(coverItem("users", "to-es", { table: "t1" }), "users:to-es@/t1");
+    assert.equal(coveredTable(coverItem("users", "to-es", { index: "u1", table: "t1" })), "users:to-es");
     assert.equal(coveredTable("users:to-es"), "users:to-es");
   });
 
-  it("covers a table only in the index it was synced with", () => {
-    const coverage = coverageOf(checkpoint(["users:to-es@u1", "users:to-cassandra@u1"]));
-    assert.equal(coverage("users", "to-es", "u1"), "covered");
-    assert.equal(coverage("users", "to-cassandra", "u2"), "other index");
-    assert.equal(coverage("orders", "to-es", "u1"), "not covered");
-    // Where the index cannot be told now (a dry run before it exists), what was synced stands.
-    assert.equal(coverage("users", "to-es", undefined), "covered");
+  it("reads the table of a quoted name that holds the separators", () => {
+    const item = coverItem("a:to-es@b", "to-cassandra", { index: "u1", table: "t1" });
+    assert.equal(coveredTable(item), "a:to-es@b:to-cassandra");
+    const coverage = coverageOf(checkpoint([item]));
+    assert.equal(coverage("a:to-es@b", "to-cassandra", { index: "u1", table: "t1" }), "covered");
+    assert.equal(coverage("a:to-es@b", "to-cassandra", { index: "u1", table: "t2" }), "other table");
+    assert.equal(coverage("a", "to-es", { index: "u1", table: "t1" }), "not covered");
   });
 
-  it("keeps what earlier versions saved: an item without identity, or no list at all, covers any index", () => {
-    assert.equal(coverageOf(checkpoint(["users:to-es"]))("users", "to-es", "u9"), "covered");
-    assert.equal(coverageOf(checkpoint())("users", "to-es", "u9"), "covered");
-    assert.equal(coverageOf(undefined)("users", "to-es", "u1"), "not covered");
+  it("covers a table only between the index and the table it was synced between", () => {
+    const coverage = coverageOf(checkpoint(["users:to-es@u1/t1", "users:to-cassandra@u1/t1"]));
+    assert.equal(coverage("users", "to-es", { index: "u1", table: "t1" }), "covered");
+    assert.equal(coverage("users", "to-cassandra", { index: "u2", table: "t1" }), "other index");
+    assert.equal(coverage("users", "to-cassandra", { index: "u1", table: "t2" }), "other table");
+    assert.equal(coverage("users", "to-es", { index: "u2", table: "t2" }), "other index");
+    assert.equal(coverage("orders", "to-es", { index: "u1", table: "t1" }), "not covered");
+    // Where a side cannot be told now (a dry run before the index exists), what was synced stands.
+    assert.equal(coverage("users", "to-es", { table: "t1" }), "covered");
+    assert.equal(coverage("users", "to-es", {}), "covered");
+  });
+
+  it("keeps what earlier versions saved: a part not recorded covers any index or table", () => {
+    assert.equal(coverageOf(checkpoint(["users:to-es"]))("users", "to-es", { index: "u9" }), "covered");
+    assert.equal(coverageOf(checkpoint())("users", "to-es", { index: "u9", table: "t9" }), "covered");
+    const indexOnly = coverageOf(checkpoint(["users:to-es@u1"]));
+    assert.equal(indexOnly("users", "to-es", { index: "u1", table: "t9" }), "covered");
+    assert.equal(indexOnly("users", "to-es", { index: "u2", table: "t9" }), "other index");
+    assert.equal(coverageOf(undefined)("users", "to-es", { index: "u1" }), "not covered");
   });
 });

@@ -18,6 +18,8 @@ export interface CassandraTable {
   readonly timestampIndexed: boolean;
   /** The table's `default_time_to_live` in seconds: 0 when its rows do not expire by default. */
   readonly defaultTtlSeconds: number;
+  /** The table's id, which a table dropped and created again under its name does not keep. */
+  readonly id: string;
 }
 
 export interface KeyspaceSchema {
@@ -50,7 +52,7 @@ export async function readKeyspaceSchema(
       options,
     ),
     client.execute(
-      "SELECT table_name, default_time_to_live FROM system_schema.tables WHERE keyspace_name = ?",
+      "SELECT table_name, default_time_to_live, id FROM system_schema.tables WHERE keyspace_name = ?",
       [keyspace],
       options,
     ),
@@ -92,9 +94,12 @@ export async function readKeyspaceSchema(
   }
   const byTable = new Map<string, SchemaColumn[]>();
   const ttls = new Map<string, number>();
+  const ids = new Map<string, string>();
   for (const row of tables.rows) {
-    byTable.set(String(row.get("table_name")), []);
-    ttls.set(String(row.get("table_name")), Number(row.get("default_time_to_live") ?? 0));
+    const name = String(row.get("table_name"));
+    byTable.set(name, []);
+    ttls.set(name, Number(row.get("default_time_to_live") ?? 0));
+    ids.set(name, String(row.get("id")));
   }
   for (const row of columns.rows) {
     const list = byTable.get(String(row.get("table_name")));
@@ -136,6 +141,7 @@ export async function readKeyspaceSchema(
       ...(key ? { key } : {}),
       timestampIndexed,
       defaultTtlSeconds,
+      id: ids.get(name) ?? "",
     });
   }
   return { exists: keyspaces.rowLength > 0, tables: result, udts };
