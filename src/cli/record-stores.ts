@@ -15,6 +15,7 @@ import type { PlanSettings } from "../reconcile/plan-tables.js";
 import { rethrowing } from "../util/rethrow.js";
 import type { Clients } from "./connections.js";
 import type { Logger } from "./logger.js";
+import { retryLog } from "./retry-log.js";
 
 export interface RecordStores {
   readonly cassandra: CassandraStore;
@@ -39,14 +40,7 @@ export async function recordStores(
   const shared = {
     signal: context.signal,
     retryWindowMs: options.retryWindowMs,
-    onRetry: (store: string, error: unknown, attempt: number, delayMs: number) => {
-      context.logger.info(`${store} failed transiently; trying again`, {
-        store,
-        attempt,
-        delayMs,
-        error: error instanceof Error ? error.message.split("\n")[0] : String(error),
-      });
-    },
+    onRetry: retryLog(context.logger),
   };
   return {
     cassandra: new CassandraStore({

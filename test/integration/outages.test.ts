@@ -96,6 +96,12 @@ describe("a store that goes away during a run", () => {
       assert.match(summary.error.message, new RegExp(`ECONNREFUSED 127\\.0\\.0\\.1:${outage.port}`));
       // Past the two-second window; not after the client's own slower retries.
       assert.ok((summary as unknown as { durationMs: number }).durationMs < 15_000, stdout);
+      // Every request in flight retried several times within the window: one line says so, not one a
+      // retry (each is at --verbose).
+      const retryLines = stderr
+        .split("\n")
+        .filter((line) => line.includes("failed transiently; trying again"));
+      assert.equal(retryLines.length, 1, stderr);
       const state = new FileStateStore({ directory: h.stateDir });
       assert.equal(await state.getCheckpoint("gone"), undefined);
     } finally {
