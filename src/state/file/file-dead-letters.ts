@@ -56,6 +56,12 @@ export class FileDeadLetterStore implements DeadLetterStore {
   readonly backend = "file";
   readonly location: string;
   #ready: Promise<unknown> | undefined;
+  /**
+   * The change in progress: changes of one process go one at a time. A run's batches put their letters
+   * at once, and an append goes to the file in pieces, so another's landed between them (torn lines);
+   * a rewrite would also start over for each append it met.
+   */
+  #changing: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly path: string,
@@ -131,7 +137,13 @@ export class FileDeadLetterStore implements DeadLetterStore {
    * file changed by another process (a configuration sharing the file, a hand edit) starts over, so
    * that it never drops a line it did not see.
    */
-  private async change(key: string, decide: (index: FileIndex) => Change): Promise<void> {
+  private change(key: string, decide: (index: FileIndex) => Change): Promise<void> {
+    const done = this.#changing.then(() => this.changeAlone(key, decide));
+    this.#changing = done.catch(() => undefined);
+    return done;
+  }
+
+  private async changeAlone(key: string, decide: (index: FileIndex) => Change): Promise<void> {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const handle = await this.openForReading();
       try {
