@@ -16,7 +16,7 @@ export interface LetterFlags {
   readonly all: boolean;
   /** purge: the confirmation. */
   readonly yes: boolean;
-  /** list: at most this many are printed. */
+  /** list, replay: at most this many letters are printed. */
   readonly limit: number;
 }
 

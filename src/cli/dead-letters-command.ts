@@ -38,7 +38,7 @@ export async function deadLettersCommand(
         case "show":
           return await show(store, key, flags, context);
         case "purge":
-          return await purge(store, key, flags, context);
+          return await purge(store, key, flags, options.dryRun, context);
         case "replay":
           return await replay(store, key, flags, options, clients as Clients, context);
       }
@@ -66,7 +66,24 @@ async function chosen(
   for await (const letter of store.list(key)) {
     if (wanted.size === 0 || wanted.has(letter.letterId)) out.push(records ? letter : withoutRecord(letter));
   }
+  refuseMissing(flags, new Set(out.map((l) => l.letterId)), key, store);
   return out;
+}
+
+/** A --letter that names no letter of this configuration: most likely other options than the run's. */
+function refuseMissing(
+  flags: LetterFlags,
+  found: ReadonlySet<string>,
+  key: string,
+  store: DeadLetterStore,
+): void {
+  const missing = flags.letters.filter((id) => !found.has(id));
+  if (missing.length === 0) return;
+  throw new UsageError(
+    `no dead letter ${missing.join(", ")} of state key ${key} in ${store.location}; nothing was done. ` +
+      "List the letters with synced dead-letters list and the options of the run that stored them.",
+    { missing, key },
+  );
 }
 
 function withoutRecord(letter: StoredLetter): StoredLetter {
@@ -83,11 +100,14 @@ async function list(
   const shown: StoredLetter[] = [];
   let waiting = 0;
   const wanted = new Set(flags.letters);
+  const found = new Set<string>();
   for await (const letter of store.list(key)) {
     if (wanted.size > 0 && !wanted.has(letter.letterId)) continue;
     waiting++;
+    if (wanted.size > 0) found.add(letter.letterId);
     if (shown.length < flags.limit) shown.push(withoutRecord(letter));
   }
+  refuseMissing(flags, found, key, store);
   if (json) {
     const body = { key, location: store.location, waiting, letters: shown.map((l) => jsonOf(l, false)) };
     context.stdout(prettyJson(body));
@@ -144,20 +164,20 @@ async function purge(
   store: DeadLetterStore,
   key: string,
   flags: LetterFlags,
+  dryRun: boolean,
   context: RunContext,
 ): Promise<number> {
   const letters = await chosen(store, key, flags, false);
   const ids = letters.map((l) => l.letterId);
-  const missing = flags.letters.filter((id) => !ids.includes(id));
-  if (missing.length > 0) {
-    throw new UsageError(
-      `no dead letter ${missing.join(", ")} of state key ${key} in ${store.location}; nothing was purged. ` +
-        "List the letters with synced dead-letters list and the same options.",
-      { missing },
-    );
-  }
   if (ids.length === 0) {
     context.stdout(`no dead letters of state key ${key} to purge in ${store.location}`);
+    return EXIT.success;
+  }
+  const counted = `${ids.length} dead letter${ids.length === 1 ? "" : "s"}`;
+  if (dryRun) {
+    context.stdout(
+      `would purge ${counted} of state key ${key} from ${store.location} (dry run: nothing was purged)`,
+    );
     return EXIT.success;
   }
   if (!flags.yes) {
@@ -182,15 +202,11 @@ async function replay(
   clients: Clients,
   context: RunContext,
 ): Promise<number> {
-  const letters = await chosen(store, key, flags, false);
-  if (letters.length === 0) {
-    context.stdout(`no dead letters of state key ${key} to replay in ${store.location}`);
-    return EXIT.success;
-  }
   const runId = newRunId();
   const state = await openStateStore(options.state, clients, { timeoutMs: options.stateTimeoutMs });
   try {
     const stores = await recordStores(options, clients, context);
+    let letters: StoredLetter[] = [];
     const outcomes = await replayLetters(
       {
         runId,
@@ -199,6 +215,8 @@ async function replay(
         leaseTtlMs: options.leaseTtlMs,
         maxFutureMs: options.maxFutureMs,
         plan: planOptions(options),
+        dryRun: options.dryRun,
+        createColumns: options.createColumns,
       },
       {
         ...stores,
@@ -209,16 +227,26 @@ async function replay(
           context.logger.info(message, fields);
         },
       },
-      letters,
+      {
+        chosen: async () => (letters = await chosen(store, key, flags, false)),
+        settle: async (settled) => {
+          const byId = new Map(letters.map((l) => [l.letterId, l]));
+          const failed = settled.filter((o) => o.status === "failed");
+          // The new reasons first: a replay stopped between the two steps leaves letters, never loses one.
+          await store.put(await renewed(store, key, failed, byId, runId));
+          await store.remove(
+            key,
+            settled.filter((o) => o.status !== "failed").map((o) => o.letterId),
+          );
+        },
+      },
     );
-    const byId = new Map(letters.map((l) => [l.letterId, l]));
-    const failed = outcomes.filter((o) => o.status === "failed");
-    const done = outcomes.filter((o) => o.status !== "failed").map((o) => o.letterId);
-    // The new reasons first: a replay stopped between the two steps leaves letters, never loses one.
-    await store.put(await renewed(store, key, failed, byId, runId));
-    await store.remove(key, done);
-    context.stdout(replaySummary(outcomes, failed, byId, store.location));
-    return failed.length > 0 ? EXIT.partial : EXIT.success;
+    if (letters.length === 0) {
+      context.stdout(`no dead letters of state key ${key} to replay in ${store.location}`);
+      return EXIT.success;
+    }
+    context.stdout(replaySummary(outcomes, letters, store.location, flags.limit, options.dryRun));
+    return outcomes.some((o) => o.status === "failed") ? EXIT.partial : EXIT.success;
   } finally {
     await state.close();
   }
@@ -271,21 +299,29 @@ function again(
 
 function replaySummary(
   outcomes: readonly ReplayOutcome[],
-  failed: readonly ReplayOutcome[],
-  byId: ReadonlyMap<string, StoredLetter>,
+  letters: readonly StoredLetter[],
   location: string,
+  limit: number,
+  dryRun: boolean,
 ): string {
+  const byId = new Map(letters.map((l) => [l.letterId, l]));
   const replayed = outcomes.filter((o) => o.status === "replayed").length;
   const gone = outcomes.filter((o) => o.status === "gone").length;
+  const failed = outcomes.filter((o) => o.status === "failed");
   const lines = [
-    `replayed ${replayed} (written, or the target already held it or something newer), ` +
-      `${gone} gone from their source, ${failed.length} failed again and wait in ${location}`,
+    dryRun
+      ? `would replay ${replayed} (to be written, or the target already holds it or something newer), ` +
+        `${gone} gone from their source, ${failed.length} would fail again; dry run: nothing was ` +
+        `written, and every letter still waits in ${location}`
+      : `replayed ${replayed} (written, or the target already held it or something newer), ` +
+        `${gone} gone from their source, ${failed.length} failed again and wait in ${location}`,
   ];
-  for (const outcome of failed) {
+  for (const outcome of failed.slice(0, limit)) {
     const letter = byId.get(outcome.letterId);
-    const reason = outcome.status === "failed" ? outcome.reason : "";
-    lines.push(`  ${outcome.letterId} ${letter?.table ?? ""} ${letter?.id ?? "(no id)"}: ${reason}`);
+    lines.push(`  ${outcome.letterId} ${letter?.table ?? ""} ${letter?.id ?? "(no id)"}: ${outcome.reason}`);
   }
+  if (failed.length > limit)
+    lines.push(`  ... and ${failed.length - limit} more (raise --limit to see them)`);
   return lines.join("\n");
 }
 

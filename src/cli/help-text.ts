@@ -10,7 +10,7 @@ Switches (--dry-run, --json, --quiet, ...): given alone they are on, --no-<switc
 
 Lists (--tables, --exclude-tables, --cassandra-contact-points, --es-nodes): comma separated, or the flag repeated.
 
-Counts (--limit of verify and dead-letters list, --sample of plan, --runs of status): a whole number from 0 to 1000000; at most that many are shown.
+Counts (--limit of verify and dead-letters list and replay, --sample of plan, --runs of status): a whole number from 0 to 1000000; at most that many are shown.
 
 Secrets: give passwords and API keys through SYNCED_CASSANDRA_PASSWORD, SYNCED_ES_PASSWORD, SYNCED_ES_API_KEY or the matching *-file options; a value on the command line is visible to other users. Between a secret and its file, the one from the higher layer wins. Secrets are never printed.
 

@@ -296,7 +296,8 @@ const COMMAND_DESCRIPTIONS: Record<CommandKey, string> = {
   "state set --to": "The new checkpoint: ISO-8601 or epoch seconds, as -b takes",
   "dead-letters --letter": "Only this letter (repeat for more); ids come from the list",
   "dead-letters show --letter": "The letter's id",
-  "dead-letters --limit": "list: at most this many letters are printed",
+  "dead-letters --limit":
+    "list, replay: at most this many letters are printed (replay: of those that failed again)",
   "dead-letters --all": "purge: every letter of the configuration",
   "dead-letters --yes": "purge: confirm the deletion",
 };

@@ -1,13 +1,15 @@
 // Replays dead letters: each record is read again at its source, where the user fixed it, and goes
-// through the same decision and write as in a run. The replay holds the configuration's lease, so it
-// never races a run of it, and leaves the checkpoint alone: a letter names one record, not a range.
+// through the same decision and write as in a run. The replay holds the configuration's lease from
+// reading the letters to settling them, so it never races a run of it (whose letter for a record met
+// again would otherwise be removed as replayed), and leaves the checkpoint alone: a letter names one
+// record, not a range. A dry run decides the same and writes nothing, letters included.
 import type { Direction } from "../core/direction.js";
 import type { StateStore } from "../state/state-store.js";
 import type { DeadLetter, DeadLetterSink } from "./dead-letter.js";
 import { ErrorBudget } from "./error-budget.js";
 import type { PlanEntry, PlanSettings } from "./plan-tables.js";
 import { planSchema } from "./schema-plan.js";
-import { mapNewFields, noSchemaChanges } from "./schema-changes.js";
+import { createColumns, mapNewFields, noSchemaChanges } from "./schema-changes.js";
 import { placeInRange } from "./range-placement.js";
 import type { RecordStore } from "./record-store.js";
 import type { SyncRecord } from "../core/record.js";
@@ -44,6 +46,17 @@ export interface ReplaySettings {
   readonly leaseTtlMs: number;
   readonly maxFutureMs: number;
   readonly plan: PlanSettings;
+  /** Decide, and write nothing: neither records nor letters. */
+  readonly dryRun: boolean;
+  /** As a run's --create-columns: a column for a field the index maps and the table lacks. */
+  readonly createColumns: boolean;
+}
+
+/** The letters a replay works on, read and settled while it holds the lease. */
+export interface ReplayLetters {
+  chosen(): Promise<readonly ReplayItem[]>;
+  /** Not called in a dry run, nor when the replay stops before its end. */
+  settle(outcomes: readonly ReplayOutcome[]): Promise<void>;
 }
 
 export interface ReplayDependencies {
@@ -62,7 +75,7 @@ const CHUNK = 500;
 export async function replayLetters(
   settings: ReplaySettings,
   deps: ReplayDependencies,
-  items: readonly ReplayItem[],
+  letters: ReplayLetters,
 ): Promise<ReplayOutcome[]> {
   return withLease(
     {
@@ -75,14 +88,19 @@ export async function replayLetters(
       log: deps.log,
     },
     async ({ signal }) => {
-      const entries = await planSchema(deps.schema, settings.plan);
+      const items = await letters.chosen();
+      if (items.length === 0) return [];
+      let entries: readonly PlanEntry[] = await planSchema(deps.schema, settings.plan);
+      if (settings.createColumns)
+        entries = await createColumns(deps.schema, settings, entries, noSchemaChanges(), deps.log);
       const futureLimit = deps.now() + microsFromMillis(settings.maxFutureMs);
       const outcomes: ReplayOutcome[] = [];
       for (const group of groups(items)) {
         signal.throwIfAborted();
-        outcomes.push(...(await replayGroup(group, entries, futureLimit, deps, signal)));
+        outcomes.push(...(await replayGroup(group, entries, futureLimit, settings.dryRun, deps, signal)));
       }
       signal.throwIfAborted();
+      if (!settings.dryRun) await letters.settle(outcomes);
       return outcomes;
     },
   );
@@ -101,6 +119,7 @@ async function replayGroup(
   group: readonly ReplayItem[],
   entries: readonly PlanEntry[],
   futureLimit: bigint,
+  dryRun: boolean,
   deps: ReplayDependencies,
   signal: AbortSignal,
 ): Promise<ReplayOutcome[]> {
@@ -115,11 +134,15 @@ async function replayGroup(
     const why = entry?.kind === "skip" || entry?.kind === "refuse" ? `: ${entry.reason}` : "";
     return failAll(`this configuration no longer syncs table ${first.table}${why}`);
   }
-  if (entry.createIndex && first.direction === "to-es") await deps.schema.createIndex(entry.plan);
+  if (entry.createIndex && first.direction === "to-es") {
+    // The index is gone: a dry run reads no target, where every record would be written.
+    if (dryRun) return group.map((item) => ({ letterId: item.letterId, status: "replayed" }));
+    await deps.schema.createIndex(entry.plan);
+  }
   if (first.direction === "to-es") {
     // As a run does before it writes: a column added since the index was made gets synced's type for
     // its field, rather than the one the cluster would guess from the first document holding it.
-    const unmappable = await mapNewFields(deps.schema, entry, false, noSchemaChanges(), deps.log);
+    const unmappable = await mapNewFields(deps.schema, entry, dryRun, noSchemaChanges(), deps.log);
     if (unmappable !== undefined) return failAll(unmappable);
   }
   const [source, target] =
@@ -177,7 +200,7 @@ async function replayGroup(
         source,
         target,
         range: { begin: 0n, end: futureLimit },
-        dryRun: false,
+        dryRun,
         deadLetters: again,
         budget: new ErrorBudget(Number.MAX_SAFE_INTEGER),
         signal,

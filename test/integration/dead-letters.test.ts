@@ -127,6 +127,30 @@ describe("dead letters in each state backend", () => {
 
       // The user fixes one record at its source; the other stays broken.
       await h.es.index({ index, id: notAnInt, document: { id: notAnInt, tmstmp: at, n: 2 }, refresh: true });
+      if (backend === "file") {
+        // Tried as a new user would: --dry-run, which the dead-letters commands list, wrote the records
+        // and removed their letters; a letter id of another configuration listed nothing, exit 0.
+        const dry = await h.cli(["dead-letters", "replay", ...args, "--dry-run"]);
+        assert.equal(dry.code, EXIT.partial, dry.stdout + dry.stderr);
+        assert.match(dry.stdout, /^would replay 1 .* 1 would fail again; dry run: nothing was written/);
+        const unwritten = await h.cassandra.execute(
+          `SELECT n FROM ${h.keyspace}.${table} WHERE id = ?`,
+          [notAnInt],
+          {
+            prepare: true,
+          },
+        );
+        assert.equal(unwritten.rowLength, 0);
+        const purgeDry = await h.cli(["dead-letters", "purge", ...args, "--all", "--dry-run"]);
+        assert.equal(purgeDry.code, EXIT.success, purgeDry.stderr);
+        assert.match(purgeDry.stdout, /^would purge 2 dead letters .*nothing was purged/);
+        assert.equal((await list()).waiting, 2);
+        for (const action of ["list", "replay"]) {
+          const unknown = await h.cli(["dead-letters", action, ...args, "--letter", "0123456789abcdef"]);
+          assert.equal(unknown.code, EXIT.usage, unknown.stdout + unknown.stderr);
+          assert.match(unknown.stderr, /no dead letter 0123456789abcdef of state key .*nothing was done/);
+        }
+      }
       const replayed = await h.cli(["dead-letters", "replay", ...args]);
       assert.equal(replayed.code, EXIT.partial, replayed.stdout + replayed.stderr);
       assert.match(replayed.stdout, /replayed 1 .* 0 gone from their source, 1 failed again/);
