@@ -79,6 +79,12 @@ export interface RecordStore {
   /** Writes each record only where it still wins; outcomes are in the order of `writes`. */
   write(plan: TablePlan, writes: readonly PlannedWrite[]): Promise<WriteOutcome[]>;
   /**
+   * Why `write` would refuse this write without sending it (`rejected`), undefined where it would send
+   * it: a dry run, which sends nothing, reports these as the letters the run would put. Absent: the
+   * store refuses nothing before sending.
+   */
+  refusal?(plan: TablePlan, write: PlannedWrite): string | undefined;
+  /**
    * True when the store holds no record of the plan's type now, and a write planned as absent can
    * only create: one that meets a record written meanwhile answers `conflict` rather than overwrite it.
    * The engine then skips reading the target before the first write. Absent: always read first.

@@ -225,7 +225,12 @@ async function reconcileBatch(
       else stats.tieLost++;
     }
     if (input.dryRun) {
-      stats.written += writes.length;
+      // What the store would refuse unsent is what the run would dead-letter.
+      for (const write of writes) {
+        const refusal = input.target.refusal?.(input.plan, write);
+        if (refusal === undefined) stats.written++;
+        else await deadLetter(input, stats, write.record.id, refusal, write.record);
+      }
       return;
     }
     const outcomes = await input.target.write(input.plan, writes);

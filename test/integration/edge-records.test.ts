@@ -130,3 +130,44 @@ describe("versions dated before 1970", () => {
     assert.deepEqual([row.get("n"), (row.get("tmstmp") as Date).toISOString()], [2, old.toISOString()]);
   });
 });
+
+// Tried as an operator would: a text key of 600 bytes, which Elasticsearch refuses as an _id (512
+// at most). The bulk request holding it was refused whole: the run failed with exit 1, wrote none of
+// the batch, left the tables after it unsynced, and failed the same way every run after; a dry run
+// said it would write it.
+describe("a key too long for an _id", () => {
+  let h: Harness;
+  const long = "L".repeat(600);
+  before(async () => {
+    h = await Harness.create("longkey");
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.keys (id text PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    const at = new Date(Date.now() - 5_000);
+    for (const id of [long, "short-1", "short-2"]) {
+      await h.cassandra.execute(`INSERT INTO ${h.keyspace}.keys (id, tmstmp, n) VALUES (?, ?, 1)`, [id, at], {
+        prepare: true,
+      });
+    }
+  });
+  after(() => h.cleanup());
+
+  it("is dead-lettered alone with its reason, in a dry run too, and the rest is written", async () => {
+    const dry = await h.run(["--name", "dry", "--dry-run"]);
+    assert.equal(dry.code, EXIT.partial, JSON.stringify(dry.summary));
+    assert.equal(tableStats(dry.summary, "keys", "to-es")["written"], 2);
+    assert.equal(tableStats(dry.summary, "keys", "to-es")["deadLettered"], 1);
+
+    const result = await h.run();
+    assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
+    assert.equal(tableStats(result.summary, "keys", "to-es")["written"], 2);
+    const letters = await deadLetters(result.summary);
+    assert.deepEqual(
+      letters.map((l) => [l.table, l.id]),
+      [["keys", long]],
+    );
+    assert.match(letters[0]?.reason ?? "", /its _id is 600 bytes, over the 512 Elasticsearch allows/);
+    await h.refresh();
+    assert.equal((await h.es.count({ index: `${h.index}-keys` })).count, 2);
+  });
+});

@@ -51,6 +51,17 @@ function operationFor(
 ): Operation | string {
   const current = write.current as CurrentRecord<EsToken> | undefined;
   const { version } = write;
+  // An existing document is written under its own _id, whatever case it spells the UUID in, and on
+  // the shard it was found on.
+  const id = current?.token.documentId ?? documentId(plan, write.record.id);
+  // Elasticsearch refuses the whole bulk request over one such _id, so it is refused here, alone.
+  const idBytes = Buffer.byteLength(id);
+  if (idBytes > MAX_ID_BYTES) {
+    return (
+      `its _id is ${idBytes} bytes, over the ${MAX_ID_BYTES} Elasticsearch allows, so no document can ` +
+      "hold this record: shorten its key at the source, or leave the table out with --exclude-tables"
+    );
+  }
   const unwritable = unwritableVersion(version, plan.es.timestampPrecision, documentFields(plan).timestamp);
   if (unwritable !== undefined) return unwritable;
   const fields = recordToDocument(plan, write.record, version);
@@ -66,9 +77,6 @@ function operationFor(
       `${settings.maxDocumentBytes} bytes of document (the cluster's http.max_content_length)`
     );
   }
-  // An existing document is written under its own _id, whatever case it spells the UUID in, and on
-  // the shard it was found on.
-  const id = current?.token.documentId ?? documentId(plan, write.record.id);
   const routing = current?.token.routing ?? documentRouting(plan, write.record.id);
   const pipeline = plan.es.pipeline;
   const target = {
@@ -89,6 +97,19 @@ function operationFor(
     };
   }
   return { index, action, document, bytes };
+}
+
+/** The longest `_id` Elasticsearch and OpenSearch take, in bytes of UTF-8. */
+const MAX_ID_BYTES = 512;
+
+/** Why the store would refuse `write` before sending it; undefined: it would send it. */
+export function writeRefusal(
+  settings: EsWriteSettings,
+  plan: TablePlan,
+  write: PlannedWrite,
+): string | undefined {
+  const op = operationFor(settings, plan, write, 0);
+  return typeof op === "string" ? op : undefined;
 }
 
 export async function bulkWrite(

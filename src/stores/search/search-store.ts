@@ -13,7 +13,7 @@ import type {
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import type { VersionPrecision } from "../../core/version.js";
 import { rethrowing, rethrowingEach } from "../../util/rethrow.js";
-import { bulkWrite } from "./bulk-write.js";
+import { bulkWrite, writeRefusal, type EsWriteSettings } from "./bulk-write.js";
 import { searchFailure } from "./search-failure.js";
 import { countDocuments, fetchDocuments } from "./fetch-current.js";
 import { rangeQuery } from "./range-query.js";
@@ -136,8 +136,20 @@ export class SearchStore implements RecordStore {
   }
 
   write(plan: TablePlan, writes: readonly PlannedWrite[]): Promise<WriteOutcome[]> {
+    const settings = this.#writeSettings();
+    return rethrowing(
+      () => bulkWrite(settings, plan, writes),
+      (error) => searchFailure(error, `write to index ${plan.es.index}`, this.#settings.client.productName),
+    );
+  }
+
+  refusal(plan: TablePlan, write: PlannedWrite): string | undefined {
+    return writeRefusal(this.#writeSettings(), plan, write);
+  }
+
+  #writeSettings(): EsWriteSettings {
     const s = this.#settings;
-    const settings = {
+    return {
       client: s.client,
       versioning: s.versioning,
       concurrency: s.concurrency,
@@ -148,9 +160,5 @@ export class SearchStore implements RecordStore {
       retryWindowMs: s.retryWindowMs,
       ...(s.signal ? { signal: s.signal } : {}),
     };
-    return rethrowing(
-      () => bulkWrite(settings, plan, writes),
-      (error) => searchFailure(error, `write to index ${plan.es.index}`, this.#settings.client.productName),
-    );
   }
 }
