@@ -15,6 +15,7 @@ import {
   settingsByTable,
   unknownTable,
   type SettingProblem,
+  type SettingsPlan,
 } from "./table-settings-plan.js";
 import { schemaDrift, typeConflicts, type MappedField, type SchemaDrift } from "./schema-drift.js";
 import { unusableFields } from "./field-names.js";
@@ -41,6 +42,11 @@ export interface TableInput {
   readonly defaultTtlSeconds?: number;
   /** The table's id (TablePlan.tableId); absent: not known. */
   readonly id?: string;
+  /**
+   * Columns dropped from the table: documents synced before still hold their fields, which are read
+   * past and kept as they are (TablePlan.foreignFields), not refused as fields of no column.
+   */
+  readonly droppedColumns?: readonly string[];
 }
 
 export interface TypeInput {
@@ -403,7 +409,7 @@ function planOne(
     timestampType: table.shape.timestampType,
     names: tableColumnNames(input.names, settings),
     key: table.key,
-    ...applySettings(settings, table),
+    ...withDroppedColumns(applySettings(settings, table), table),
     hasTombstone: table.shape.hasTombstone,
     timestampIndexed: table.timestampIndexed === true,
     ...ttlOf(settings, table),
@@ -436,6 +442,14 @@ function planOne(
  * How long the table's rows live after their version: its settings' `ttl` (what its application
  * gives each write), else its default_time_to_live; nothing for rows that do not expire.
  */
+/** The settings' plan with the fields of the table's dropped columns left to others as well. */
+function withDroppedColumns(planned: SettingsPlan, table: TableInput): SettingsPlan {
+  const dropped = table.droppedColumns ?? [];
+  const foreign = planned.foreignFields;
+  if (dropped.length === 0 || foreign === "unlisted") return planned;
+  return { ...planned, foreignFields: [...(foreign ?? []), ...dropped] };
+}
+
 function ttlOf(settings: TableSettings | undefined, table: TableInput): { defaultTtlSeconds?: number } {
   const seconds = settings?.ttl ?? table.defaultTtlSeconds ?? 0;
   return seconds > 0 ? { defaultTtlSeconds: seconds } : {};

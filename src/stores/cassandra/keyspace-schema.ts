@@ -20,6 +20,8 @@ export interface CassandraTable {
   readonly defaultTtlSeconds: number;
   /** The table's id, which a table dropped and created again under its name does not keep. */
   readonly id: string;
+  /** Columns dropped from the table (and not added again): their fields may linger in documents. */
+  readonly droppedColumns: readonly string[];
 }
 
 export interface KeyspaceSchema {
@@ -45,7 +47,7 @@ export async function readKeyspaceSchema(
   namesOf: (table: string) => ColumnNames,
 ): Promise<KeyspaceSchema> {
   const options = { prepare: true };
-  const [keyspaces, tables, columns, types, indexes] = await Promise.all([
+  const [keyspaces, tables, columns, types, indexes, dropped] = await Promise.all([
     client.execute(
       "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?",
       [keyspace],
@@ -68,6 +70,11 @@ export async function readKeyspaceSchema(
     ),
     client.execute(
       "SELECT table_name, options FROM system_schema.indexes WHERE keyspace_name = ?",
+      [keyspace],
+      options,
+    ),
+    client.execute(
+      "SELECT table_name, column_name FROM system_schema.dropped_columns WHERE keyspace_name = ?",
       [keyspace],
       options,
     ),
@@ -132,6 +139,11 @@ export async function readKeyspaceSchema(
       }
     }
     const timestampIndexed = indexed.has(name);
+    const current = new Set(tableColumns.map((c) => c.name));
+    const droppedColumns = dropped.rows
+      .filter((row) => String(row.get("table_name")) === name)
+      .map((row) => String(row.get("column_name")))
+      .filter((column) => !current.has(column));
     const defaultTtlSeconds = ttls.get(name) ?? 0;
     result.push({
       name,
@@ -142,6 +154,7 @@ export async function readKeyspaceSchema(
       timestampIndexed,
       defaultTtlSeconds,
       id: ids.get(name) ?? "",
+      droppedColumns,
     });
   }
   return { exists: keyspaces.rowLength > 0, tables: result, udts };
