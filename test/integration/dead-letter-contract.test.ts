@@ -385,6 +385,68 @@ describe("dead-letter store: Cassandra table of an earlier version", () => {
       await client.shutdown();
     }
   });
+
+  // Tried as an operator would, just after upgrading synced: `dead-letters list` failed on the columns
+  // a run would have added ("Undefined column name record_bytes ... check that the store is reachable").
+  it("is read by the dead-letters commands before any run, the columns added as a run adds them", async () => {
+    const client = new cassandra.Client(cassandraOptions());
+    const keyspace = runScopedName("letters_first");
+    try {
+      await client.execute(
+        `CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
+      );
+      await client.execute(
+        `CREATE TABLE ${keyspace}.dl (key text, letter_id text, at timestamp, run_id text, tbl text, ` +
+          "direction text, source text, record_id text, reason text, record text, PRIMARY KEY ((key), letter_id))",
+      );
+      await client.execute(
+        `INSERT INTO ${keyspace}.dl (key, letter_id, at, run_id, tbl, direction, source, record_id, reason, record) ` +
+          "VALUES ('app', 'old', '2025-05-01', 'r', 't', 'to-es', 'cassandra', null, 'old', '{\"a\":1}')",
+      );
+      const location = { backend: "cassandra", keyspace, table: "dl" } as const;
+      const store = await openDeadLetterStore(location, { cassandra: client }, { create: false });
+      assert.deepEqual(
+        (await all(store, "app")).map((l) => l.reason),
+        ["old"],
+      );
+    } finally {
+      await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => undefined);
+      await client.shutdown();
+    }
+  });
+});
+
+// Tried as an operator would: --dead-letter cassandra:<a table of the synced keyspace> added synced's
+// columns to that table, then failed on the first letter. --state refused the same table untouched.
+describe("dead-letter store: a Cassandra table that holds something else", () => {
+  it("is refused, and left as it was", async () => {
+    const client = new cassandra.Client(cassandraOptions());
+    const keyspace = runScopedName("letters_taken");
+    try {
+      await client.execute(
+        `CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
+      );
+      await client.execute(`CREATE TABLE ${keyspace}.gadgets (id uuid PRIMARY KEY, tmstmp timestamp, n int)`);
+      const location = { backend: "cassandra", keyspace, table: "gadgets" } as const;
+      await assert.rejects(
+        openDeadLetterStore(location, { cassandra: client }),
+        (error: unknown) =>
+          error instanceof StateSetupError &&
+          /exists but is not a synced dead-letter table \(it lacks key, letter_id, .*Choose another table/.test(
+            error.message,
+          ),
+      );
+      const columns = await client.execute(
+        "SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = 'gadgets'",
+        [keyspace],
+        { prepare: true },
+      );
+      assert.deepEqual(columns.rows.map((r) => String(r.get("column_name"))).sort(), ["id", "n", "tmstmp"]);
+    } finally {
+      await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => undefined);
+      await client.shutdown();
+    }
+  });
 });
 
 describe("dead-letter store: search index of an earlier version", () => {

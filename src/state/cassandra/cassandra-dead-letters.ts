@@ -86,17 +86,20 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
   ): Promise<CassandraDeadLetterStore> {
     const name = `${cqlName("keyspace", keyspace)}.${cqlName("table", table)}`;
     const store = new CassandraDeadLetterStore(client, name, timeoutMs);
-    if (!create) return store;
     await inStateStore(
       "prepare the dead-letter table",
       store.location,
       async () => {
-        await client.execute(
-          `CREATE TABLE IF NOT EXISTS ${name} (key text, letter_id text, at timestamp, run_id text, ` +
-            "tbl text, direction text, source text, record_id text, reason text, record text, " +
-            "record_bytes int, record_omitted list<text>, " +
-            "PRIMARY KEY ((key), letter_id)) WITH comment = 'synced dead letters: records waiting to be fixed and replayed'",
-        );
+        if (create) {
+          await client.execute(
+            `CREATE TABLE IF NOT EXISTS ${name} (key text, letter_id text, at timestamp, run_id text, ` +
+              "tbl text, direction text, source text, record_id text, reason text, record text, " +
+              "record_bytes int, record_omitted list<text>, " +
+              "PRIMARY KEY ((key), letter_id)) WITH comment = 'synced dead letters: records waiting to be fixed and replayed'",
+          );
+        }
+        // Also before a command that only reads: the letters of a table of an earlier version are read
+        // with the columns added since.
         await addMissingColumns(client, keyspace.toLowerCase(), table.toLowerCase(), name);
       },
       { timeoutMs, as: StateSetupError, store: "dead-letter store", transient: isTransientCassandraError },
@@ -227,6 +230,15 @@ async function addMissingColumns(
     { prepare: true },
   );
   const present = new Set(found.rows.map((row) => row.get("column_name") as unknown));
+  // A table of something else (one of the synced keyspace's, say) is not altered to hold letters.
+  const missing = COLUMNS.split(", ").filter((c) => !present.has(c) && !(c in CUT_COLUMNS));
+  if (missing.length > 0) {
+    throw new StateSetupError(
+      `the table ${name} exists but is not a synced dead-letter table (it lacks ${missing.join(", ")}). ` +
+        "Choose another table for --dead-letter.",
+      { table: name, missing },
+    );
+  }
   await addColumns(
     client,
     name,
