@@ -488,3 +488,61 @@ describe("dead-letter store: search index of an earlier version", () => {
     }
   });
 });
+
+// Tried as an unlucky operator would: the letter index deleted while a run wrote letters. The search
+// cluster made it again from the run's next letters, with the field types it guesses (text with a
+// keyword sub-field), and none of those letters could be counted, listed or replayed any more: the
+// run said "0 waiting" and the next ones succeeded over them. An index that holds something else
+// (the state index, named by mistake) took letters it could never list.
+describe("dead-letter store: a search index made by the cluster, or holding something else", () => {
+  it("reads and counts the letters of an index whose field types the cluster guessed", async () => {
+    const client = await connectTestSearch();
+    const index = runScopedName("letters_guessed");
+    try {
+      const first = await openDeadLetterStore(
+        { backend: "elasticsearch", index },
+        { elasticsearch: client.client },
+      );
+      await client.indices.delete({ index });
+      // The next letters make the index again, as the run's did.
+      await first.put([letter({}, "app"), letter({ table: "orders" }, "app"), letter({}, "other")]);
+      const mapping = await client.indices.getMapping({ index });
+      assert.equal(mapping[index]?.mappings.properties?.["key"]?.type, "text");
+
+      const store = await openDeadLetterStore(
+        { backend: "elasticsearch", index },
+        { elasticsearch: client.client },
+        { create: false },
+      );
+      assert.equal(await store.count("app"), 2);
+      const listed = await all(store, "app");
+      assert.deepEqual(listed.map((l) => l.table).sort(), ["orders", "users"]);
+      await store.remove("app", [listed[0]?.letterId ?? ""]);
+      await client.indices.refresh({ index });
+      assert.equal(await store.count("app"), 1);
+      assert.equal(await store.count("other"), 1);
+    } finally {
+      await client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
+      await client.close();
+    }
+  });
+
+  it("refuses an index that holds something else", async () => {
+    const client = await connectTestSearch();
+    const index = runScopedName("letters_other");
+    try {
+      await client.indices.create({ index, mappings: { properties: { key: { type: "keyword" } } } });
+      await assert.rejects(
+        openDeadLetterStore({ backend: "elasticsearch", index }, { elasticsearch: client.client }),
+        (error: unknown) =>
+          error instanceof StateSetupError &&
+          /exists but is not a synced dead-letter index .*Choose another index for --dead-letter/.test(
+            error.message,
+          ),
+      );
+    } finally {
+      await client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
+      await client.close();
+    }
+  });
+});

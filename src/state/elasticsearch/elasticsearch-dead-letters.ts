@@ -5,7 +5,12 @@
 // and letters are sent in requests of at most BULK_BYTES, so no request comes near the nodes'
 // http.max_content_length (100 MB by default).
 import type { BulkLine, BulkResult, SearchClient } from "../../stores/search/search-client.js";
-import { missingFields, type FieldMapping, type IndexMapping } from "../../stores/search/mapping.js";
+import {
+  missingFields,
+  type FieldMapping,
+  type FieldMappings,
+  type IndexMapping,
+} from "../../stores/search/mapping.js";
 import type { SortValue } from "../../stores/search/query.js";
 import { parseJsonLossless, stableStringify } from "../../core/canonical-json.js";
 import type { JsonValue } from "../../core/json-value.js";
@@ -61,9 +66,23 @@ function failedItem(response: BulkResult, action: "index" | "delete", allowed: n
   }
 }
 
+/** The keyword field to find `field` by: itself, or the sub-field dynamic mapping gives a string. */
+function keywordOf(field: string, properties: FieldMappings): string | undefined {
+  const mapped = properties[field];
+  if (mapped?.type === "keyword") return field;
+  const guessed = mapped?.type === "text" && mapped.fields?.["keyword"]?.type === "keyword";
+  return guessed ? `${field}.keyword` : undefined;
+}
+
 export class ElasticsearchDeadLetterStore implements DeadLetterStore {
   readonly backend = "elasticsearch";
   readonly location: string;
+  /**
+   * The fields letters are found and ordered by: synced's keyword fields, or their keyword sub-fields
+   * in an index the cluster made again with the types it guesses (deleted while a run wrote letters,
+   * then made from the run's next ones), whose letters are read as they are.
+   */
+  #by = { key: "key", letterId: "letterId" };
 
   private constructor(
     private readonly client: SearchClient,
@@ -114,8 +133,8 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
         this.client.search({
           index: this.index,
           size: PAGE,
-          query: { term: { key } },
-          sort: [{ letterId: "asc" }],
+          query: { term: { [this.#by.key]: key } },
+          sort: [{ [this.#by.letterId]: "asc" }],
           ...(after === undefined ? {} : { search_after: after }),
         }),
       );
@@ -140,7 +159,7 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
 
   count(key: string): Promise<number> {
     return this.step("count the dead letters", async () => {
-      return await this.client.count({ index: this.index, query: { term: { key } } });
+      return await this.client.count({ index: this.index, query: { term: { [this.#by.key]: key } } });
     });
   }
 
@@ -191,7 +210,7 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
 
   private async prepare(replicas: number | undefined): Promise<void> {
     if (await this.client.indexExists(this.index)) {
-      await this.addMissingFields();
+      await this.readMapping();
       return;
     }
     try {
@@ -207,10 +226,22 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
     }
   }
 
-  /** Adds what the mapping of an index of an earlier version lacks; adding it twice is harmless. */
-  private async addMissingFields(): Promise<void> {
+  /**
+   * Finds the fields letters are found by, refusing an index that holds something else, and adds what
+   * the mapping of an index of an earlier version lacks (adding it twice is harmless).
+   */
+  private async readMapping(): Promise<void> {
     const found = await this.client.readMappings({ index: this.index });
     const properties = Object.values(found)[0] ?? {};
+    const [key, letterId] = [keywordOf("key", properties), keywordOf("letterId", properties)];
+    if (key === undefined || letterId === undefined) {
+      throw new StateSetupError(
+        `the index ${this.index} exists but is not a synced dead-letter index (its mapping lacks the ` +
+          "keyword fields key and letterId). Choose another index for --dead-letter.",
+        { index: this.index },
+      );
+    }
+    this.#by = { key, letterId };
     const missing = missingFields({ recordCut: RECORD_CUT }, properties);
     if (Object.keys(missing).length > 0)
       await this.client.addFields({ index: this.index, properties: missing });
