@@ -23,6 +23,12 @@ export interface ResolvedRange {
   readonly beginFrom: "option" | "checkpoint" | "earliest";
   readonly endFrom: "option" | "now-minus-lag";
   /**
+   * How far the checkpoint may move: `end`, or now minus the lag for an end after now
+   * (--allow-future-end). A checkpoint ahead of the clock would leave behind it, for good, what is
+   * written later with an earlier `tmstmp`, and every later run would have nothing to do until then.
+   */
+  readonly checkpointEnd: bigint;
+  /**
    * Where the look-back window begins, when the run begins at its checkpoint: `[lookbackFrom, begin)`
    * is read again, and what is found out of step there arrived late.
    */
@@ -57,28 +63,37 @@ export function resolveRange(input: RangeInput): ResolvedRange {
       { details: { end: formatMicros(end), now: formatMicros(input.now) } },
     );
   }
+  const checkpointEnd = end > input.now ? input.now - lagMicros : end;
   if (begin >= end) {
     if (beginFrom === "checkpoint" && endFrom === "now-minus-lag") {
-      return { begin, end, beginFrom, endFrom, caughtUp: true };
+      return { begin, end, beginFrom, endFrom, checkpointEnd, caughtUp: true };
     }
     throw emptyRange(begin, end, beginFrom, endFrom, input.lagMs);
   }
   const lookback = microsFromMillis(input.lookbackMs ?? 0);
   // Only a run that continues from its checkpoint looks back: -b names its range exactly, and a
   // first run reads everything anyway.
-  if (beginFrom !== "checkpoint" || lookback === 0n) return { begin, end, beginFrom, endFrom };
+  if (beginFrom !== "checkpoint" || lookback === 0n) return { begin, end, beginFrom, endFrom, checkpointEnd };
   const from = begin - lookback;
-  return { begin, end, beginFrom, endFrom, lookbackFrom: from < MIN_MICROS ? MIN_MICROS : from };
+  return {
+    begin,
+    end,
+    beginFrom,
+    endFrom,
+    checkpointEnd,
+    lookbackFrom: from < MIN_MICROS ? MIN_MICROS : from,
+  };
 }
 
 /** Why a caught-up run read nothing, as its summary and its log say. */
 export function caughtUpReason(range: ResolvedRange, now: bigint): string {
   const wait = `nothing new to sync until now minus the lag (${formatMicros(range.end)}) passes the checkpoint`;
   // A checkpoint is set no later than now minus the lag; one ahead of the clock itself means the
-  // clock went back since, or a run with --allow-future-end moved it: worth a look, not a failure.
+  // clock went back since (or an earlier version's --allow-future-end run moved it): worth a look, not
+  // a failure.
   return range.begin > now
-    ? `${wait}, which is ahead of this host's clock (${formatMicros(now)}): check the clock, or whether ` +
-        "a run with --allow-future-end moved the checkpoint"
+    ? `${wait}, which is ahead of this host's clock (${formatMicros(now)}): check the clock, or move ` +
+        "the checkpoint back with synced state set --to"
     : wait;
 }
 

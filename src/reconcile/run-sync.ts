@@ -238,7 +238,13 @@ async function runHeld(
           : "no table was synced, so the range is not covered";
       deps.log(`the checkpoint stays: ${checkpointUnmoved}`, { skipped: skipped.length });
     } else if (!settings.dryRun) {
-      checkpointAfter = nextCheckpoint(checkpointBefore, range.begin, range.end);
+      if (range.checkpointEnd < range.end)
+        deps.log(
+          `the checkpoint moves to now minus the lag (${formatMicros(range.checkpointEnd)}), not to the ` +
+            `end after now (${formatMicros(range.end)}): what is written later with an earlier tmstmp ` +
+            "would otherwise sit behind it for good",
+        );
+      checkpointAfter = nextCheckpoint(checkpointBefore, range.begin, range.checkpointEnd);
       if (checkpointAfter !== undefined && checkpointAfter !== checkpointBefore) {
         await deps.state.setCheckpoint(settings.key, checkpointAfter, settings.runId, covers.sort());
       }

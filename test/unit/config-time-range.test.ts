@@ -171,6 +171,7 @@ describe("resolveRange", () => {
       end: now - 30_000_000n,
       beginFrom: "earliest",
       endFrom: "now-minus-lag",
+      checkpointEnd: now - 30_000_000n,
     });
   });
 
@@ -224,7 +225,10 @@ describe("resolveRange", () => {
       `nothing new to sync until now minus the lag (${formatMicros(end)}) passes the checkpoint`,
     );
     const ahead = caughtUpReason(resolveRange({ now, lagMs, checkpoint: now + 1n }), now);
-    assert.match(ahead, /ahead of this host's clock .*check the clock.*--allow-future-end/);
+    assert.match(
+      ahead,
+      /ahead of this host's clock .*check the clock, or move the checkpoint back with synced state set --to/,
+    );
   });
 
   it("refuses a checkpoint at or past an end given with -e, naming both and saying what to do", () => {
@@ -252,7 +256,9 @@ describe("resolveRange", () => {
       () => resolveRange({ now, lagMs, end: now + 1n }),
       (error: unknown) => error instanceof ConfigError && error.message.includes("--allow-future-end"),
     );
-    assert.equal(resolveRange({ now, lagMs, end: now + 1n, allowFutureEnd: true }).end, now + 1n);
-    assert.equal(resolveRange({ now, lagMs, end: now }).end, now);
+    const future = resolveRange({ now, lagMs, end: now + 1n, allowFutureEnd: true });
+    assert.deepEqual([future.end, future.checkpointEnd], [now + 1n, now - 30_000_000n]);
+    const atNow = resolveRange({ now, lagMs, end: now });
+    assert.deepEqual([atNow.end, atNow.checkpointEnd], [now, now]);
   });
 });
