@@ -52,19 +52,19 @@ export async function deadLettersCommand(
 }
 
 /**
- * The letters named by --letter, or all of them. Without `records`, each is kept without its record,
+ * The letters named by --letter, or all of them, each as `keep` keeps it: most callers drop its record,
  * so that many letters of large records do not fill the memory.
  */
-async function chosen(
+async function chosen<T extends { readonly letterId: string }>(
   store: DeadLetterStore,
   key: string,
   flags: LetterFlags,
-  records: boolean,
-): Promise<StoredLetter[]> {
+  keep: (letter: StoredLetter) => T,
+): Promise<T[]> {
   const wanted = new Set(flags.letters);
-  const out: StoredLetter[] = [];
+  const out: T[] = [];
   for await (const letter of store.list(key)) {
-    if (wanted.size === 0 || wanted.has(letter.letterId)) out.push(records ? letter : withoutRecord(letter));
+    if (wanted.size === 0 || wanted.has(letter.letterId)) out.push(keep(letter));
   }
   refuseMissing(flags, new Set(out.map((l) => l.letterId)), key, store);
   return out;
@@ -86,8 +86,22 @@ function refuseMissing(
   );
 }
 
-function withoutRecord(letter: StoredLetter): StoredLetter {
+function withoutRecord<T extends StoredLetter>(letter: T): T {
   return { ...letter, record: null };
+}
+
+/** The `_id` of the document a letter's record was read from, where it kept one. */
+function readFrom(letter: StoredLetter): { readFrom?: string } {
+  const record = letter.record;
+  if (
+    letter.from !== "elasticsearch" ||
+    record === null ||
+    typeof record !== "object" ||
+    Array.isArray(record)
+  )
+    return {};
+  const id = record["_id"];
+  return typeof id === "string" ? { readFrom: id } : {};
 }
 
 async function list(
@@ -139,7 +153,7 @@ async function show(
   context: RunContext,
 ): Promise<number> {
   const [id] = flags.letters;
-  const [letter] = id === undefined ? [] : await chosen(store, key, flags, true);
+  const [letter] = id === undefined ? [] : await chosen(store, key, flags, (l) => l);
   if (letter === undefined) {
     throw new UsageError(
       `no dead letter ${id ?? ""} of state key ${key} in ${store.location}. ` +
@@ -167,7 +181,7 @@ async function purge(
   dryRun: boolean,
   context: RunContext,
 ): Promise<number> {
-  const letters = await chosen(store, key, flags, false);
+  const letters = await chosen(store, key, flags, withoutRecord);
   const ids = letters.map((l) => l.letterId);
   if (ids.length === 0) {
     context.stdout(`no dead letters of state key ${key} to purge in ${store.location}`);
@@ -228,7 +242,11 @@ async function replay(
         },
       },
       {
-        chosen: async () => (letters = await chosen(store, key, flags, false)),
+        chosen: async () => {
+          // Each without its record, but for the _id it was read from.
+          letters = await chosen(store, key, flags, (l) => ({ ...withoutRecord(l), ...readFrom(l) }));
+          return letters;
+        },
         settle: async (settled) => {
           const byId = new Map(letters.map((l) => [l.letterId, l]));
           const failed = settled.filter((o) => o.status === "failed");

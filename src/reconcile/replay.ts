@@ -8,6 +8,7 @@ import type { StateStore } from "../state/state-store.js";
 import type { DeadLetter, DeadLetterSink } from "./dead-letter.js";
 import { ErrorBudget } from "./error-budget.js";
 import type { PlanEntry, PlanSettings } from "./plan-tables.js";
+import type { TablePlan } from "./table-plan.js";
 import { planSchema } from "./schema-plan.js";
 import { createColumns, mapNewFields, noSchemaChanges } from "./schema-changes.js";
 import { placeInRange } from "./range-placement.js";
@@ -24,6 +25,11 @@ export interface ReplayItem {
   readonly table: string;
   readonly direction: Direction;
   readonly id: string | undefined;
+  /**
+   * The `_id` of the document the record was read from, where the letter kept it: a document whose
+   * `_id` is not the one its key fields give is not found by its id, yet still exists.
+   */
+  readonly readFrom?: string;
 }
 
 export type ReplayOutcome =
@@ -170,6 +176,17 @@ async function replayGroup(
     const letterOf = new Map<string, string>();
     for (const item of chunk) {
       const held = found.get(item.id);
+      if (held === undefined && misplaced(item, entry.plan)) {
+        outcomes.push({
+          letterId: item.letterId,
+          status: "failed",
+          reason:
+            `the document it was read from has _id '${item.readFrom}', not the id its key fields give ` +
+            `('${entry.plan.es.idPrefix}${item.id}'), so it is not found by its id: reindex it under that ` +
+            "id and replay this letter, or delete it and purge this letter",
+        });
+        continue;
+      }
       if (held === undefined) {
         outcomes.push({ letterId: item.letterId, status: "gone" });
         continue;
@@ -218,6 +235,14 @@ async function replayGroup(
     }
   }
   return outcomes;
+}
+
+/** A record read from a document under an `_id` its id does not give, which lookups by id miss. */
+function misplaced(item: ReplayItem, plan: TablePlan): boolean {
+  if (item.readFrom === undefined || item.direction !== "to-cassandra") return false;
+  const expected = `${plan.es.idPrefix}${item.id ?? ""}`;
+  // Lookups try a UUID's lowercase and uppercase spellings.
+  return item.readFrom !== expected && item.readFrom !== expected.toUpperCase();
 }
 
 function name(entry: Exclude<PlanEntry, { kind: "unknown" }>): string {

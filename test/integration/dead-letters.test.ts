@@ -196,4 +196,33 @@ describe("dead letters in each state backend", () => {
       assert.equal(clean.code, EXIT.success, JSON.stringify(clean.summary));
     });
   }
+
+  // Tried as an operator would: an application indexed a document under an _id other than its id
+  // field. The run dead-lettered it; the replay looked it up by its id, did not find it, and removed
+  // the letter as "gone from its source" while the document stayed, never synced.
+  it("keeps the letter of a document whose _id is not its id, which a lookup by id does not find", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.misplaced (id uuid PRIMARY KEY, tmstmp timestamp, n int, deleted boolean)`,
+    );
+    const name = ["--name", "misplaced", "--tables", "misplaced"];
+    assert.equal((await h.run(name)).code, EXIT.success);
+    const [under, field] = [Uuid.random().toString(), Uuid.random().toString()];
+    const at = new Date(Date.now() - 5_000).toISOString();
+    await h.es.index({
+      index: `${h.index}-misplaced`,
+      id: under,
+      document: { id: field, tmstmp: at, n: 1 },
+      refresh: true,
+    });
+    const run = await h.run([...name, "--direction", "to-cassandra"]);
+    assert.equal(run.code, EXIT.partial, JSON.stringify(run.summary));
+
+    const args = [...h.baseArgs(), ...name];
+    const replayed = await h.cli(["dead-letters", "replay", ...args]);
+    assert.equal(replayed.code, EXIT.partial, replayed.stdout + replayed.stderr);
+    assert.match(replayed.stdout, /replayed 0 .* 0 gone from their source, 1 failed again/);
+    assert.match(replayed.stdout, new RegExp(`has _id '${under}', not the id its key fields give`));
+    const listed = await h.cli(["dead-letters", "list", ...args, "--json"]);
+    assert.equal((JSON.parse(listed.stdout) as { waiting: number }).waiting, 1, listed.stdout);
+  });
 });
