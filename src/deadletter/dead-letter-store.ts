@@ -8,6 +8,7 @@ import { stableStringify } from "../core/canonical-json.js";
 import type { Direction } from "../core/direction.js";
 import type { JsonValue } from "../core/json-value.js";
 import type { DeadLetter } from "../reconcile/dead-letter.js";
+import { isJsonObject } from "../state/state-json.js";
 import type { StateBackend } from "../state/state-store.js";
 import { cutReason, cutRecord, type RecordCut } from "./letter-size.js";
 
@@ -48,15 +49,18 @@ export interface DeadLetterStore {
 }
 
 /**
- * One id per record: table, direction and record id, or the record's content when it has no id
- * (an unparseable row or document has nothing better to be known by).
+ * One id per record: table, direction and record id; without one, the `_id` of the document it was
+ * read from, which stays as the document changes; else the record's content (an unparseable row has
+ * nothing better to be known by).
  */
 export function letterIdOf(
   letter: Pick<DeadLetter, "table" | "direction" | "id">,
   record: JsonValue,
 ): string {
   const hash = createHash("sha256").update(`${letter.table}\n${letter.direction}\n`);
+  const documentId = isJsonObject(record) ? record["_id"] : undefined;
   if (letter.id !== undefined) hash.update(`id\n${letter.id}`);
+  else if (typeof documentId === "string") hash.update(`_id\n${documentId}`);
   else hash.update(`record\n${stableStringify(record)}`);
   return hash.digest("hex").slice(0, 32);
 }
