@@ -2,6 +2,7 @@
 // run and a replay of dead letters read and write through.
 import type { SyncOptions } from "../config/options.js";
 import { microsFromMillis } from "../core/micros.js";
+import { defaultDeadLetterLocation } from "../core/state-location.js";
 import { CassandraStore } from "../stores/cassandra/cassandra-store.js";
 import { clusterCapabilities } from "../stores/cassandra/connect.js";
 import { consistencyCode } from "../stores/cassandra/consistency.js";
@@ -114,11 +115,21 @@ function schemaSettings(options: SyncOptions): Omit<SchemaSettings, "capabilitie
 }
 
 /** What the engine plans the tables with: the schema's naming, and the options' selection. */
+/** The state's and the dead letters' tables that live in the synced keyspace, in lower case. */
+function ownTables(options: SyncOptions): string[] {
+  const keyspace = options.keyspace.toLowerCase();
+  const letters = options.deadLetter ?? defaultDeadLetterLocation(options.state, "any");
+  return [options.state, letters].flatMap((l) =>
+    l.backend === "cassandra" && l.keyspace.toLowerCase() === keyspace ? [l.table.toLowerCase()] : [],
+  );
+}
+
 export function planOptions(options: SyncOptions): PlanSettings {
   return planSettings(schemaSettings(options), {
     columnSources: options.columnSources,
     include: options.tables,
     exclude: options.excludeTables,
+    ownTables: ownTables(options),
     createTables: options.createTables,
     direction: options.direction,
   });

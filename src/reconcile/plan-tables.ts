@@ -115,6 +115,11 @@ export interface PlanInput {
   readonly indexRefusal?: string;
   readonly include: readonly string[];
   readonly exclude: readonly string[];
+  /**
+   * Tables that hold synced's own state or dead letters in the synced keyspace, in lower case: not
+   * the keyspace's data, so left out as if they were not there. Absent: none.
+   */
+  readonly ownTables?: readonly string[];
   readonly createTables: boolean;
   readonly direction: DirectionChoice;
   /** The config file's per-table settings; absent: none. */
@@ -167,7 +172,9 @@ export type PlanEntry =
   /** A table's setting in the config file that the schema contradicts, which the run refuses. */
   | ({ readonly kind: "bad-setting"; readonly name: string } & SettingProblem);
 
-export function planTables(given: PlanInput): PlanEntry[] {
+export function planTables(planned: PlanInput): PlanEntry[] {
+  const own = new Set(planned.ownTables ?? []);
+  const given = { ...planned, tables: planned.tables.filter((t) => !own.has(t.name.toLowerCase())) };
   const twins = caseTwinNames(given.tables);
   const tables = new Map(
     given.tables.filter((t) => !twins.has(t.name.toLowerCase())).map((t) => [t.name.toLowerCase(), t]),

@@ -43,7 +43,10 @@ export interface SchemaSettings {
 /** What a run's plan is made with, from the options: its selection, its names and its layout. */
 export function planSettings(
   settings: Omit<SchemaSettings, "capabilities">,
-  selection: Pick<PlanSettings, "include" | "exclude" | "createTables" | "direction" | "columnSources">,
+  selection: Pick<
+    PlanSettings,
+    "include" | "exclude" | "ownTables" | "createTables" | "direction" | "columnSources"
+  >,
 ): PlanSettings {
   const { layout, tableSettings } = settings;
   return {

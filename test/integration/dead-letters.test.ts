@@ -197,6 +197,20 @@ describe("dead letters in each state backend", () => {
     });
   }
 
+  // Tried as an operator would: the state in a table of the synced keyspace (the one keyspace a
+  // deployment may be granted). Its tables were planned as the keyspace's own: each run listed the
+  // state and dead-letter tables as skipped, and a typo in --tables was offered their columns.
+  it("leaves the state's own tables in the synced keyspace out of the tables it syncs", async () => {
+    const result = await h.run(["--name", "own-tables"], { state: h.stateIn("cassandra") });
+    assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
+    const skipped = (result.summary["skipped"] as { name: string }[]).map((s) => s.name);
+    assert.deepEqual(
+      skipped.filter((name) => name.startsWith("synced_state")),
+      [],
+      JSON.stringify(skipped),
+    );
+  });
+
   // Tried as an operator would: an application indexed a document under an _id other than its id
   // field. The run dead-lettered it; the replay looked it up by its id, did not find it, and removed
   // the letter as "gone from its source" while the document stayed, never synced.
