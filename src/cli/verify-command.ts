@@ -138,7 +138,17 @@ function outcome(report: VerifyReport, repaired: boolean): string {
   return repaired ? (report.unresolved === 0 ? "repaired" : "partly repaired") : "different";
 }
 
-const COLUMNS = ["scanned", "equal", "missing", "older", "newer", "tie", "unreadable", "expired"] as const;
+const COLUMNS = [
+  "scanned",
+  "equal",
+  "missing",
+  "older",
+  "newer",
+  "tie",
+  "unreadable",
+  "expired",
+  "bad",
+] as const;
 const REPAIR_COLUMNS = ["repaired", "repairFailed"] as const;
 
 /** What each difference means, read from `side` and looked up on `other`. */
@@ -170,6 +180,12 @@ function reportText(report: VerifyReport, repaired: boolean): string[] {
       lines.push(`  ${d.id}  ${MEANING[d.difference]} ${side.other} (${versions})`);
     }
     if (more > 0) lines.push(`  ... and ${more} more (--limit shows more)`);
+  }
+  if (report.sides.some((side) => side.bad > 0)) {
+    lines.push(
+      "bad: documents or rows that cannot be read as records; a run dead-letters them, and " +
+        "synced dead-letters list shows them",
+    );
   }
   for (const s of report.skipped) lines.push(`skipped ${s.name}: ${s.reason}`);
   lines.push(repaired ? repairLine(report) : verdictLine(report));
