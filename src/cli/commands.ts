@@ -29,15 +29,26 @@ export async function main(signals: SignalControl): Promise<number> {
   let code: number = EXIT.success;
   let sources: OptionSources | undefined;
   const options = async (flags: Flags, selectionRequired = true): Promise<SyncOptions> => {
-    const resolved = await loadConfig({
-      flags,
-      env: process.env,
-      selectionRequired,
-      warn: (message) => {
-        logger.info(message);
-      },
-    });
+    // Notices about the settings wait for the log level they are read with (--quiet keeps them out),
+    // or, when the settings are refused, come before the refusal.
+    const notices: string[] = [];
+    const notify = (): void => {
+      for (const message of notices.splice(0)) logger.info(message);
+    };
+    let resolved: SyncOptions;
+    try {
+      resolved = await loadConfig({
+        flags,
+        env: process.env,
+        selectionRequired,
+        warn: (message) => notices.push(message),
+      });
+    } catch (error) {
+      notify();
+      throw error;
+    }
     logger.setLevel(resolved.logLevel);
+    notify();
     sources = resolved.sources;
     // Until now a signal ended the process at once; from here the command has work to stop cleanly.
     signals.stopGracefully(onSignal);

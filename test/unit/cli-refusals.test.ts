@@ -163,3 +163,25 @@ describe("settings refused before connecting", () => {
     assert.doesNotMatch(stderr, /\n\s+at /, "a refusal prints no stack trace");
   });
 });
+
+// Tried as an operator would: --quiet promises errors only, and a misspelt variable's notice was
+// printed all the same, since it came before the log level was read.
+describe("notices about the settings", () => {
+  it("follow the log level: --quiet keeps them out, the default shows them", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "notices-"));
+    try {
+      const args = ["status", "--state", dir];
+      const shown = await runSynced(args, { SYNCED_LAGG: "1m" }, 30_000);
+      assert.equal(shown.code, EXIT.success, shown.stderr);
+      assert.match(
+        shown.stderr,
+        /SYNCED_LAGG is not a synced variable and is ignored; did you mean SYNCED_LAG\?/,
+      );
+      const quiet = await runSynced([...args, "--quiet"], { SYNCED_LAGG: "1m" }, 30_000);
+      assert.equal(quiet.code, EXIT.success, quiet.stderr);
+      assert.doesNotMatch(quiet.stderr, /SYNCED_LAGG/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
