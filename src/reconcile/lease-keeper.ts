@@ -17,6 +17,8 @@ export function keepLease(
   const every = Math.max(1000, Math.floor(ttlMs / 3));
   let current = lease;
   let renewing: Promise<void> | undefined;
+  /** When the timer last ran: a turn far later than its interval means this process was stalled. */
+  let lastTurn = now();
   /** Whether the lease ends before the next turn could renew it. */
   const runsOut = (): boolean => now() + every >= current.expiresAt.getTime();
   const stopRun = (reason: unknown): void => {
@@ -24,10 +26,13 @@ export function keepLease(
     run.abort(reason);
   };
   const timer = setInterval(() => {
+    const stalledMs = now() - lastTurn;
+    lastTurn = now();
     if (renewing !== undefined) {
       // A renewal still waiting on the store is not doubled up, but the run stops before its lease
-      // could lapse under it.
-      if (runsOut()) stopRun(unrenewed(current));
+      // could lapse under it. When the turns themselves came late, the wait was this process's own
+      // (paused, swapped out, starved of CPU), not the store's.
+      if (runsOut()) stopRun(stalledMs > 2 * every ? stalled(current, stalledMs) : unrenewed(current));
       return;
     }
     renewing = state
@@ -50,6 +55,16 @@ export function keepLease(
       await renewing;
     },
   };
+}
+
+function stalled(lease: Lease, stalledMs: number): StateError {
+  return new StateError(
+    `the lease on state key '${lease.key}' ran out at ${lease.expiresAt.toISOString()} while this ` +
+      `process was stalled for ${Math.round(stalledMs / 1000)} s (paused, swapped out or starved of CPU), ` +
+      "so another run may hold it now. The run stopped without moving the checkpoint; run again, and " +
+      "give --lease-ttl room for such stalls if they recur.",
+    { key: lease.key, owner: lease.owner, expiresAt: lease.expiresAt.toISOString(), stalledMs },
+  );
 }
 
 function unrenewed(lease: Lease): StateError {

@@ -123,4 +123,27 @@ describe("keepLease", () => {
     answer?.(renewals.renewed(lease));
     await keeper.stop();
   });
+
+  // Tried as an operator would: a run paused (SIGSTOP) past its lease stopped saying that the state
+  // store did not answer, when its own process had not run.
+  it("says the process stalled when the lease ran out between two late turns", async () => {
+    const keeper = keep();
+    let answer: ((l: Lease) => void) | undefined;
+    renewals.answer = () =>
+      new Promise<Lease>((resolve) => {
+        answer = resolve;
+      });
+    await advance(20_000);
+    assert.equal(renewals.calls, 1);
+    // Paused for 70 s: the timer's next turn comes 90 s after the start, past the lease's end.
+    renewals.clock += 70_000;
+    await advance(20_000);
+    assert.ok(run.signal.reason instanceof StateError);
+    assert.match(
+      (run.signal.reason as Error).message,
+      /ran out at 1970-01-01T00:01:00\.000Z while this process was stalled for 90 s/,
+    );
+    answer?.(renewals.renewed(lease));
+    await keeper.stop();
+  });
 });
