@@ -11,6 +11,8 @@ import type { DeadLetterStore } from "../deadletter/dead-letter-store.js";
 import { DryRunDeadLetters } from "../deadletter/dry-run-dead-letters.js";
 import { RunDeadLetters } from "../deadletter/run-dead-letters.js";
 import { runSync } from "../reconcile/run-sync.js";
+import { clockAheadOfCassandra } from "../stores/cassandra/clock-skew.js";
+import { ConfigError } from "../core/errors.js";
 import { openStateStore, type OpenStateStoreOptions } from "../state/open-state-store.js";
 import type { StateStore } from "../state/state-store.js";
 import { resolveRange } from "../reconcile/range.js";
@@ -79,6 +81,29 @@ export async function runCommand(options: SyncOptions, context: RunContext): Pro
   });
 }
 
+const CLOCK_SLACK_MS = 1000;
+
+/**
+ * Refuses a run whose end, now minus the lag by this host's clock, Cassandra's clock has not reached:
+ * its checkpoint would pass times the writers have not reached, and what they write until then would
+ * land behind it for good. A host that runs behind only delays the checkpoint.
+ */
+async function refuseClockAhead(clients: Clients, lagMs: number): Promise<void> {
+  const aheadMs = await clockAheadOfCassandra(clients.cassandra, Date.now);
+  // A second for what the reading itself cannot tell apart: the request's time, a timeuuid's
+  // millisecond, the clocks' own steps.
+  if (aheadMs <= lagMs + CLOCK_SLACK_MS) return;
+  throw new ConfigError(
+    "lag",
+    undefined,
+    `this host's clock is ${(aheadMs / 1000).toFixed(1)} s ahead of Cassandra's, more than the ` +
+      `${lagMs / 1000} s lag: the range would end, and the checkpoint move, past the time the writers ` +
+      "have reached, and what they write until then would fall behind it for good. Set this host's " +
+      "clock right (NTP), or raise --lag above the difference; nothing was done.",
+    { details: { aheadMs: Math.round(aheadMs), lagMs } },
+  );
+}
+
 function stateOptions(options: SyncOptions): OpenStateStoreOptions {
   return { timeoutMs: options.stateTimeoutMs };
 }
@@ -90,6 +115,7 @@ async function runConnected(
   clients: Clients,
 ): Promise<number> {
   const { runId, key, state } = run;
+  if (options.end === undefined) await refuseClockAhead(clients, options.lagMs);
   const stores = await recordStores(options, clients, context);
   // Made only where something reads them (watch, or a push): loading prom-client costs a run about
   // 50 ms of CPU.

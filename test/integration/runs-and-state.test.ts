@@ -1,6 +1,9 @@
 // Checkpoints per configuration in each state backend, moved only by contiguous coverage; one run at a
 // time per configuration; bad command lines and unreachable stores refused with clear messages.
 import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { version } from "uuid";
 import { EXIT } from "../../src/cli/exit-codes.js";
@@ -145,6 +148,38 @@ describe("runs and their state", () => {
     const next = await h.run(["--name", "future"]);
     assert.equal(next.code, EXIT.success, JSON.stringify(next.summary));
     assert.equal((next.summary["checkpoint"] as { unmoved?: string }).unmoved, undefined);
+  });
+
+  // Tried as an operator would: a host whose clock ran two hours fast moved the checkpoint two hours
+  // ahead without a word; what the writers wrote in those two hours fell behind it for good.
+  it("refuses to run on a host whose clock is ahead of Cassandra's by more than the lag", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "clock-"));
+    try {
+      const fast = join(dir, "fast-clock.mjs");
+      // Date.now and new Date() two hours ahead, as a host whose clock runs fast gives them.
+      await writeFile(
+        fast,
+        "const ahead = 7_200_000; const real = Date.now; const RealDate = Date;\n" +
+          "Date.now = () => real() + ahead;\n" +
+          "globalThis.Date = class extends RealDate { constructor(...a) { super(...(a.length ? a : [real() + ahead])); } };\n" +
+          "globalThis.Date.now = Date.now;\n",
+      );
+      const refused = await h.cli([...h.baseArgs(), "--name", "fast"], { NODE_OPTIONS: `--import ${fast}` });
+      assert.equal(refused.code, EXIT.usage, refused.stderr);
+      assert.match(
+        refused.stderr,
+        /flag --lag: this host's clock is 7\d{3}\.\d s ahead of Cassandra's, more than the 0 s lag/,
+      );
+      const store = new FileStateStore({ directory: h.stateDir });
+      assert.equal(await store.getCheckpoint("fast"), undefined);
+      // More lag than the difference runs.
+      const lagging = await h.cli([...h.argsWith({ "--lag": "3h" }), "--name", "fast"], {
+        NODE_OPTIONS: `--import ${fast}`,
+      });
+      assert.equal(lagging.code, EXIT.success, lagging.stderr);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("asks to check the clock when a checkpoint it finds caught up is ahead of the clock itself", async () => {
