@@ -88,8 +88,17 @@ const CLOCK_SLACK_MS = 1000;
  * its checkpoint would pass times the writers have not reached, and what they write until then would
  * land behind it for good. A host that runs behind only delays the checkpoint.
  */
-async function refuseClockAhead(clients: Clients, lagMs: number): Promise<void> {
-  const aheadMs = await clockAheadOfCassandra(clients.cassandra, Date.now);
+async function refuseClockAhead(clients: Clients, lagMs: number, logger: Logger): Promise<void> {
+  let aheadMs: number;
+  try {
+    aheadMs = await clockAheadOfCassandra(clients.cassandra, Date.now);
+  } catch (error) {
+    // A node restarting now fails the run's own reads soon enough, where they are retried.
+    logger.info("could not read Cassandra's clock to compare it with this host's; going on", {
+      error: error instanceof Error ? error.message.split("\n")[0] : String(error),
+    });
+    return;
+  }
   // A second for what the reading itself cannot tell apart: the request's time, a timeuuid's
   // millisecond, the clocks' own steps.
   if (aheadMs <= lagMs + CLOCK_SLACK_MS) return;
@@ -115,7 +124,7 @@ async function runConnected(
   clients: Clients,
 ): Promise<number> {
   const { runId, key, state } = run;
-  if (options.end === undefined) await refuseClockAhead(clients, options.lagMs);
+  if (options.end === undefined) await refuseClockAhead(clients, options.lagMs, context.logger);
   const stores = await recordStores(options, clients, context);
   // Made only where something reads them (watch, or a push): loading prom-client costs a run about
   // 50 ms of CPU.
