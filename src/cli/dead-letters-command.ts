@@ -181,8 +181,11 @@ async function purge(
   dryRun: boolean,
   context: RunContext,
 ): Promise<number> {
-  const letters = await chosen(store, key, flags, withoutRecord);
-  const ids = letters.map((l) => l.letterId);
+  // By id alone: a letter damaged so that it cannot be read whole can still be purged.
+  const wanted = new Set(flags.letters);
+  const ids: string[] = [];
+  for await (const id of store.ids(key)) if (wanted.size === 0 || wanted.has(id)) ids.push(id);
+  refuseMissing(flags, new Set(ids), key, store);
   if (ids.length === 0) {
     context.stdout(`no dead letters of state key ${key} to purge in ${store.location}`);
     return EXIT.success;

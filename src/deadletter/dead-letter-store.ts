@@ -41,6 +41,11 @@ export interface DeadLetterStore {
   put(letters: readonly StoredLetter[]): Promise<void>;
   /** Every letter of the key, in a stable order; streamed, so a long list keeps memory flat. */
   list(key: string): AsyncIterable<StoredLetter>;
+  /**
+   * The ids of the key's letters, read without the letters: what a purge needs, also where a letter
+   * was damaged (by hand, by an earlier version) so that it cannot be read whole.
+   */
+  ids(key: string): AsyncIterable<string>;
   /** Removes these letters of the key; ids that are not there are ignored. */
   remove(key: string, letterIds: readonly string[]): Promise<void>;
   /** How many letters of the key are waiting. */

@@ -156,6 +156,14 @@ for (const backend of backends) {
       assert.equal(ids.size, 4);
     });
 
+    it("gives the ids of one configuration's letters without reading them", async () => {
+      const ids: string[] = [];
+      for await (const id of store.ids("app")) ids.push(id);
+      assert.deepEqual(ids.sort(), (await all(store, "app")).map((l) => l.letterId).sort());
+      assert.equal(ids.length, 4);
+      for await (const id of store.ids("nobody")) assert.fail(`no letter expected, found ${id}`);
+    });
+
     it("removes the named letters of one configuration only", async () => {
       const letters = await all(store, "app");
       const gone = letters.filter((l) => l.table === "orders" || l.id === undefined).map((l) => l.letterId);
@@ -346,27 +354,44 @@ describe("dead-letter store: Cassandra", () => {
   });
 });
 
+/** Runs `work` with a client and a keyspace of its own, dropped afterwards. */
+async function inKeyspace(
+  name: string,
+  work: (client: cassandra.Client, keyspace: string) => Promise<void>,
+): Promise<void> {
+  const client = new cassandra.Client(cassandraOptions());
+  const keyspace = runScopedName(name);
+  try {
+    await client.execute(
+      `CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
+    );
+    await work(client, keyspace);
+  } finally {
+    await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => undefined);
+    await client.shutdown();
+  }
+}
+
 /** A letter too large to keep whole, to store in a table or index of an earlier version. */
 const oversized = (): StoredLetter =>
   letter({ reason: "too large", record: { id: ID, body: "x".repeat(5_000_000) } });
 
+/** The table `dl` as the first release created it, holding one letter with the reason "old". */
+async function firstReleaseTable(client: cassandra.Client, keyspace: string): Promise<void> {
+  await client.execute(
+    `CREATE TABLE ${keyspace}.dl (key text, letter_id text, at timestamp, run_id text, tbl text, ` +
+      "direction text, source text, record_id text, reason text, record text, PRIMARY KEY ((key), letter_id))",
+  );
+  await client.execute(
+    `INSERT INTO ${keyspace}.dl (key, letter_id, at, run_id, tbl, direction, source, record_id, reason, record) ` +
+      "VALUES ('app', 'old', '2025-05-01', 'r', 't', 'to-es', 'cassandra', null, 'old', '{\"a\":1}')",
+  );
+}
+
 describe("dead-letter store: Cassandra table of an earlier version", () => {
   it("gets the columns that say what a letter left out, and keeps its letters", async () => {
-    const client = new cassandra.Client(cassandraOptions());
-    const keyspace = runScopedName("letters_old");
-    try {
-      await client.execute(
-        `CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
-      );
-      // The table as the first release created it.
-      await client.execute(
-        `CREATE TABLE ${keyspace}.dl (key text, letter_id text, at timestamp, run_id text, tbl text, ` +
-          "direction text, source text, record_id text, reason text, record text, PRIMARY KEY ((key), letter_id))",
-      );
-      await client.execute(
-        `INSERT INTO ${keyspace}.dl (key, letter_id, at, run_id, tbl, direction, source, record_id, reason, record) ` +
-          "VALUES ('app', 'old', '2025-05-01', 'r', 't', 'to-es', 'cassandra', null, 'old', '{\"a\":1}')",
-      );
+    await inKeyspace("letters_old", async (client, keyspace) => {
+      await firstReleaseTable(client, keyspace);
       const location = { backend: "cassandra", keyspace, table: "dl" } as const;
       const store = await openDeadLetterStore(location, { cassandra: client });
       await store.put([oversized()]);
@@ -380,39 +405,42 @@ describe("dead-letter store: Cassandra table of an earlier version", () => {
       );
       // Opening it again, as every run does, finds the columns there.
       await openDeadLetterStore(location, { cassandra: client });
-    } finally {
-      await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => undefined);
-      await client.shutdown();
-    }
+    });
   });
 
   // Tried as an operator would, just after upgrading synced: `dead-letters list` failed on the columns
   // a run would have added ("Undefined column name record_bytes ... check that the store is reachable").
   it("is read by the dead-letters commands before any run, the columns added as a run adds them", async () => {
-    const client = new cassandra.Client(cassandraOptions());
-    const keyspace = runScopedName("letters_first");
-    try {
-      await client.execute(
-        `CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
-      );
-      await client.execute(
-        `CREATE TABLE ${keyspace}.dl (key text, letter_id text, at timestamp, run_id text, tbl text, ` +
-          "direction text, source text, record_id text, reason text, record text, PRIMARY KEY ((key), letter_id))",
-      );
-      await client.execute(
-        `INSERT INTO ${keyspace}.dl (key, letter_id, at, run_id, tbl, direction, source, record_id, reason, record) ` +
-          "VALUES ('app', 'old', '2025-05-01', 'r', 't', 'to-es', 'cassandra', null, 'old', '{\"a\":1}')",
-      );
+    await inKeyspace("letters_first", async (client, keyspace) => {
+      await firstReleaseTable(client, keyspace);
       const location = { backend: "cassandra", keyspace, table: "dl" } as const;
       const store = await openDeadLetterStore(location, { cassandra: client }, { create: false });
       assert.deepEqual(
         (await all(store, "app")).map((l) => l.reason),
         ["old"],
       );
-    } finally {
-      await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => undefined);
-      await client.shutdown();
-    }
+    });
+  });
+});
+
+// Tried as an operator would: a letter row damaged (its reason null, after a column was dropped and
+// added again) made every dead-letters command fail, purge too, whose message named that very purge.
+describe("dead-letter store: a damaged Cassandra letter", () => {
+  it("cannot be listed, but its id is read and it is purged", async () => {
+    await inKeyspace("letters_damaged", async (client, keyspace) => {
+      const location = { backend: "cassandra", keyspace, table: "dl" } as const;
+      const store = await openDeadLetterStore(location, { cassandra: client });
+      await store.put([letter()]);
+      await client.execute(`UPDATE ${keyspace}.dl SET reason = null WHERE key = 'app' AND letter_id = ?`, [
+        letter().letterId,
+      ]);
+      await assert.rejects(all(store, "app"), /'reason' must be a string/);
+      const ids: string[] = [];
+      for await (const id of store.ids("app")) ids.push(id);
+      assert.deepEqual(ids, [letter().letterId]);
+      await store.remove("app", ids);
+      assert.equal(await store.count("app"), 0);
+    });
   });
 });
 
@@ -420,12 +448,7 @@ describe("dead-letter store: Cassandra table of an earlier version", () => {
 // columns to that table, then failed on the first letter. --state refused the same table untouched.
 describe("dead-letter store: a Cassandra table that holds something else", () => {
   it("is refused, and left as it was", async () => {
-    const client = new cassandra.Client(cassandraOptions());
-    const keyspace = runScopedName("letters_taken");
-    try {
-      await client.execute(
-        `CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
-      );
+    await inKeyspace("letters_taken", async (client, keyspace) => {
       await client.execute(`CREATE TABLE ${keyspace}.gadgets (id uuid PRIMARY KEY, tmstmp timestamp, n int)`);
       const location = { backend: "cassandra", keyspace, table: "gadgets" } as const;
       await assert.rejects(
@@ -442,10 +465,7 @@ describe("dead-letter store: a Cassandra table that holds something else", () =>
         { prepare: true },
       );
       assert.deepEqual(columns.rows.map((r) => String(r.get("column_name"))).sort(), ["id", "n", "tmstmp"]);
-    } finally {
-      await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => undefined);
-      await client.shutdown();
-    }
+    });
   });
 });
 

@@ -14,6 +14,16 @@ class Renewals {
   calls = 0;
   answer: (lease: Lease) => Promise<Lease> = (lease) => Promise.resolve(this.renewed(lease));
 
+  /** Renewals answer only when the returned function is called. */
+  unanswered(): (lease: Lease) => void {
+    let answer: ((lease: Lease) => void) | undefined;
+    this.answer = () =>
+      new Promise<Lease>((resolve) => {
+        answer = resolve;
+      });
+    return (lease) => answer?.(lease);
+  }
+
   renewed(lease: Lease): Lease {
     return { ...lease, expiresAt: new Date(this.clock + TTL) };
   }
@@ -109,18 +119,14 @@ describe("keepLease", () => {
 
   it("stops the run before the lease lapses when a renewal never answers", async () => {
     const keeper = keep();
-    let answer: ((l: Lease) => void) | undefined;
-    renewals.answer = () =>
-      new Promise<Lease>((resolve) => {
-        answer = resolve;
-      });
+    const answer = renewals.unanswered();
     await advance(20_000);
     assert.equal(run.signal.aborted, false);
     await advance(20_000);
     assert.equal(renewals.calls, 1);
     assert.ok(run.signal.reason instanceof StateError);
     assert.match((run.signal.reason as Error).message, /could not be renewed before it runs out/);
-    answer?.(renewals.renewed(lease));
+    answer(renewals.renewed(lease));
     await keeper.stop();
   });
 
@@ -128,11 +134,7 @@ describe("keepLease", () => {
   // store did not answer, when its own process had not run.
   it("says the process stalled when the lease ran out between two late turns", async () => {
     const keeper = keep();
-    let answer: ((l: Lease) => void) | undefined;
-    renewals.answer = () =>
-      new Promise<Lease>((resolve) => {
-        answer = resolve;
-      });
+    const answer = renewals.unanswered();
     await advance(20_000);
     assert.equal(renewals.calls, 1);
     // Paused for 70 s: the timer's next turn comes 90 s after the start, past the lease's end.
@@ -143,7 +145,7 @@ describe("keepLease", () => {
       (run.signal.reason as Error).message,
       /ran out at 1970-01-01T00:01:00\.000Z while this process was stalled for 90 s/,
     );
-    answer?.(renewals.renewed(lease));
+    answer(renewals.renewed(lease));
     await keeper.stop();
   });
 });

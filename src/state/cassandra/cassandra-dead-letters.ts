@@ -27,6 +27,8 @@ const BATCH = 20;
 const BATCH_BYTES = 1024 * 1024;
 /** Letters read per page: a page of letters at their largest stays a few MiB. */
 const PAGE = 50;
+/** Letter ids read per page: small, whatever the letters hold. */
+const ID_PAGE = 1000;
 /** Letters removed per statement: an IN list of clustering keys stays one partition's work. */
 const REMOVE_CHUNK = 100;
 
@@ -133,6 +135,22 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
       );
       for (const row of page.rows) yield this.letter(row);
       // The driver gives null, not undefined, after the last page.
+      const next: unknown = page.pageState;
+      pageState = typeof next === "string" && next !== "" ? next : undefined;
+    } while (pageState !== undefined);
+  }
+
+  async *ids(key: string): AsyncIterable<string> {
+    let pageState: string | undefined;
+    do {
+      const page = await this.step("read the dead letters' ids", () =>
+        this.client.execute(`SELECT letter_id FROM ${this.table} WHERE key = ?`, [key], {
+          ...QUORUM,
+          fetchSize: ID_PAGE,
+          ...(pageState === undefined ? {} : { pageState }),
+        }),
+      );
+      for (const row of page.rows) yield String(row.get("letter_id"));
       const next: unknown = page.pageState;
       pageState = typeof next === "string" && next !== "" ? next : undefined;
     } while (pageState !== undefined);

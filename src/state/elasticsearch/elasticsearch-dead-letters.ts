@@ -4,7 +4,7 @@
 // a run must see them. A letter's record is kept whole only up to MAX_RECORD_BYTES (letter-size.ts),
 // and letters are sent in requests of at most BULK_BYTES, so no request comes near the nodes'
 // http.max_content_length (100 MB by default).
-import type { BulkLine, BulkResult, SearchClient } from "../../stores/search/search-client.js";
+import type { BulkLine, BulkResult, SearchClient, SearchHit } from "../../stores/search/search-client.js";
 import {
   missingFields,
   type FieldMapping,
@@ -50,6 +50,8 @@ const MAPPINGS: IndexMapping = {
 
 /** Letters read per request: a page of letters at their largest stays a few MiB. */
 const PAGE = 50;
+/** Letter ids read per request: small, whatever the letters hold. */
+const ID_PAGE = 1000;
 /** Bytes of letters per bulk request. */
 const BULK_BYTES = 1024 * 1024;
 
@@ -127,21 +129,31 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
   }
 
   async *list(key: string): AsyncIterable<StoredLetter> {
+    for await (const hit of this.hits(key, PAGE, true)) yield this.letter(hit._id ?? "", hit._source);
+  }
+
+  async *ids(key: string): AsyncIterable<string> {
+    // Each letter's _id is `<key>:<letter id>`.
+    for await (const hit of this.hits(key, ID_PAGE, false)) yield (hit._id ?? "").slice(key.length + 1);
+  }
+
+  /** The key's letter documents in letter id order, a page of `size` at a time, with or without sources. */
+  private async *hits(key: string, size: number, sources: boolean): AsyncIterable<SearchHit> {
     let after: readonly SortValue[] | undefined;
     for (;;) {
       const page = await this.step("read the dead letters", () =>
         this.client.search({
           index: this.index,
-          size: PAGE,
+          size,
+          ...(sources ? {} : { _source: false }),
           query: { term: { [this.#by.key]: key } },
           sort: [{ [this.#by.letterId]: "asc" }],
           ...(after === undefined ? {} : { search_after: after }),
         }),
       );
-      const hits = page.hits;
-      for (const hit of hits) yield this.letter(hit._id ?? "", hit._source);
-      if (hits.length < PAGE) return;
-      after = hits[hits.length - 1]?.sort;
+      yield* page.hits;
+      if (page.hits.length < size) return;
+      after = page.hits[page.hits.length - 1]?.sort;
     }
   }
 

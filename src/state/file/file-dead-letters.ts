@@ -104,6 +104,19 @@ export class FileDeadLetterStore implements DeadLetterStore {
     }
   }
 
+  async *ids(key: string): AsyncIterable<string> {
+    const handle = await this.step("read the dead letters", () => this.openForReading());
+    if (handle === undefined) return;
+    try {
+      const read = (work: () => Promise<number>): Promise<number> => this.step("read the dead letters", work);
+      const { latest } = await this.index(handle, key, read);
+      const prefix = `${key}\n`;
+      for (const name of latest.keys()) if (name.startsWith(prefix)) yield name.slice(prefix.length);
+    } finally {
+      await handle.close();
+    }
+  }
+
   count(key: string): Promise<number> {
     return this.step("count the dead letters", async () => {
       const handle = await this.openForReading();
