@@ -17,6 +17,7 @@ import { withClientFor, withClients, type Clients } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
 import { planOptions, recordStores } from "./record-stores.js";
 import { stateKeyFor } from "../state/state-key.js";
+import { isJsonObject } from "../state/state-json.js";
 import { openDeadLetters, type RunContext } from "./run-command.js";
 import { textTable } from "./text-table.js";
 
@@ -92,15 +93,8 @@ function withoutRecord<T extends StoredLetter>(letter: T): T {
 
 /** The `_id` of the document a letter's record was read from, where it kept one. */
 function readFrom(letter: StoredLetter): { readFrom?: string } {
-  const record = letter.record;
-  if (
-    letter.from !== "elasticsearch" ||
-    record === null ||
-    typeof record !== "object" ||
-    Array.isArray(record)
-  )
-    return {};
-  const id = record["_id"];
+  const id =
+    letter.from === "elasticsearch" && isJsonObject(letter.record) ? letter.record["_id"] : undefined;
   return typeof id === "string" ? { readFrom: id } : {};
 }
 
@@ -198,11 +192,9 @@ async function purge(
     return EXIT.success;
   }
   if (!flags.yes) {
-    throw new UsageError(
-      `purging deletes ${ids.length} dead letter${ids.length === 1 ? "" : "s"} for good; nothing was purged. ` +
-        "Add --yes to confirm.",
-      { count: ids.length },
-    );
+    throw new UsageError(`purging deletes ${counted} for good; nothing was purged. Add --yes to confirm.`, {
+      count: ids.length,
+    });
   }
   await store.remove(key, ids);
   context.stdout(
