@@ -95,7 +95,13 @@ export async function mapNewFields(
     });
     return undefined;
   } catch (error) {
-    return `index ${es.index} refused the fields of the table's new columns (${names.join(", ")}): ${tableFailure(error)}`;
+    const failure = tableFailure(error).replace(/\.?$/, ".");
+    // The one refusal with a setting to change rather than a column to fix.
+    const advice = /limit of total fields/i.test(failure)
+      ? ` Raise the index's index.mapping.total_fields.limit (PUT ${es.index}/_settings), or leave ` +
+        "columns out with the table's exclude setting in the config file."
+      : "";
+    return `index ${es.index} refused the fields of the table's new columns (${names.join(", ")}): ${failure}${advice}`;
   }
 }
 

@@ -306,6 +306,20 @@ describe("a run over a drifted schema", () => {
     assert.match(report.refused[0]?.reason ?? "", /refused the fields of the table's new columns \(port\)/);
   });
 
+  // Tried as an operator would: an index at its field limit refused the new column's field, and the
+  // message gave the cluster's words only.
+  it("says which setting to raise when the index is at its limit of fields", async () => {
+    const w = world([table("hosts", { port: native("int") })], [type("hosts", {})]);
+    w.schema.addFieldsError = new SyncedError(
+      "illegal_argument_exception: Limit of total fields [3] has been exceeded",
+    );
+    const report = await runSync(w.settings, w.deps);
+    assert.match(
+      report.refused[0]?.reason ?? "",
+      /Limit of total fields \[3\] has been exceeded\. Raise the index's index\.mapping\.total_fields\.limit \(PUT app-hosts\/_settings\)/,
+    );
+  });
+
   it("with --create-columns adds a column for each field documents hold, and reports those it cannot make", async () => {
     const fields = {
       colour: field("keyword"),
