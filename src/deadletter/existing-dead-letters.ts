@@ -45,11 +45,13 @@ async function findMissing(
       // The file itself appears with the first letter; its directory, the state's, with the first run.
       const directory = dirname(resolve(location.path));
       try {
-        return (await stat(directory)).isDirectory() ? undefined : `${directory} is not a directory`;
+        if (!(await stat(directory)).isDirectory()) return `${directory} is not a directory`;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
         return `its directory ${directory} does not exist`;
       }
+      const file = await stat(location.path).catch(() => undefined);
+      return file?.isDirectory() === true ? `${location.path} is a directory, not a file` : undefined;
     }
     case "cassandra": {
       // openDeadLetterStore refuses a location without its client.

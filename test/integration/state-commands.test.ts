@@ -183,6 +183,8 @@ describe("synced status and synced state", () => {
   it("creates no dead-letter store that --dead-letter names and no run made", async () => {
     const cases = [
       [join(h.stateDir, "noletters", "letters.ndjson"), /directory .*noletters/],
+      // A directory where the file should be, as a run refuses it (it answered exit 1 here).
+      [h.stateDir, /is a directory, not a file/],
       [`es:${h.index}_noletters`, new RegExp(`Elasticsearch index ${h.index}_noletters`)],
       [`cassandra:${h.keyspace}.noletters`, new RegExp(`Cassandra table ${h.keyspace}\\.noletters`)],
     ] as const;
