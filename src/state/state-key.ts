@@ -54,6 +54,17 @@ function baseStateKey(options: StateKeyOptions): string {
   });
 }
 
+/**
+ * The keys of other configurations of the same keyspace and index among `keys`, when `key` is one
+ * derived from the options: another spelling of the same clusters (a contact point with its port, a
+ * node by name), another --tables or --direction. Empty for a --name key.
+ */
+export function siblingKeys(key: string, keys: readonly string[], keyspace: string, index: string): string[] {
+  const prefix = `${readable(keyspace)}.${readable(index)}.`;
+  if (!key.startsWith(prefix)) return [];
+  return keys.filter((k) => k !== key && k.startsWith(prefix));
+}
+
 /** `<keyspace>.<index>.<hash>`, where the hash covers every part, so any change gives a new key. */
 export function deriveStateKey(parts: StateKeyParts): string {
   const tables = [...new Set(parts.tables ?? [])].sort();

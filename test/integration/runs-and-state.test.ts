@@ -182,6 +182,26 @@ describe("runs and their state", () => {
     }
   });
 
+  // Tried as an operator would: the contact point given with its port (or a node by name, --tables in
+  // other case) made another key, so the run read every table again from the earliest version, under
+  // a lease of its own, without a word.
+  it("says when a configuration without a checkpoint has siblings under other spellings of its options", async () => {
+    const first = await h.cli(h.argsWith({ "--cassandra-contact-points": h.servers.cassandraHost }));
+    assert.equal(first.code, EXIT.success, first.stderr);
+    const respelt = await h.cli(
+      h.argsWith({
+        "--cassandra-contact-points": `${h.servers.cassandraHost}:${h.servers.cassandraPort}`,
+      }),
+    );
+    assert.equal(respelt.code, EXIT.success, respelt.stderr);
+    assert.match(
+      respelt.stderr,
+      /no checkpoint under this configuration's key \S+, but the state holds .* for the same keyspace and index.*Give --name/,
+    );
+    const again = await h.cli(h.argsWith({ "--cassandra-contact-points": h.servers.cassandraHost }));
+    assert.doesNotMatch(again.stderr, /no checkpoint under this configuration's key/);
+  });
+
   it("asks to check the clock when a checkpoint it finds caught up is ahead of the clock itself", async () => {
     // The checkpoint an hour ahead, as a host whose clock ran fast, then was set back, left it: the runs
     // after it have nothing new until then, and say why that is odd.

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { StateKeyParts } from "../../src/state/state-key.js";
-import { deriveStateKey, isValidStateKey, stateKeyFor, validateStateKey } from "../../src/state/state-key.js";
+import {
+  deriveStateKey,
+  isValidStateKey,
+  siblingKeys,
+  stateKeyFor,
+  validateStateKey,
+} from "../../src/state/state-key.js";
 import { StateError } from "../../src/state/state-errors.js";
 
 const parts: StateKeyParts = {
@@ -129,5 +135,23 @@ describe("stateKeyFor", () => {
       "nightly.shard-1-of-4",
     );
     assert.throws(() => stateKeyFor({ ...options, name: "a/b" }), StateError);
+  });
+});
+
+describe("siblingKeys", () => {
+  it("finds the other derived keys of the same keyspace and index, not a --name key's", () => {
+    const keys = [
+      "app.app.11111111",
+      "app.app.22222222",
+      "app.app.22222222.shard-0-of-2",
+      "app.other.33333333",
+      "mine",
+    ];
+    assert.deepEqual(siblingKeys("app.app.11111111", keys, "app", "app"), [
+      "app.app.22222222",
+      "app.app.22222222.shard-0-of-2",
+    ]);
+    assert.deepEqual(siblingKeys("mine", keys, "app", "app"), []);
+    assert.deepEqual(siblingKeys("app.app.11111111", ["app.app.11111111"], "app", "app"), []);
   });
 });
