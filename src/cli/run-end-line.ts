@@ -25,6 +25,7 @@ export function runEndLine(report: ShownReport, exitCode: number): RunEndLine | 
     exitCode,
     written,
     deadLettered: report.deadLettered,
+    ...(report.lettersSettled === 0 ? {} : { deadLettersSettled: report.lettersSettled }),
     ...(waiting === undefined ? {} : { deadLettersWaiting: waiting }),
     durationMs: Math.round(report.durationMs),
     checkpoint: report.checkpointAfter === undefined ? null : formatMicros(report.checkpointAfter),

@@ -111,8 +111,9 @@ function schemaLines(report: ShownReport): string[] {
 
 function deadLetterLines(report: ShownReport): string[] {
   const waiting = report.deadLettersWaiting;
-  if (report.deadLettered === 0 && (waiting ?? 0) === 0) return [];
-  const all = waiting === undefined ? "" : `, ${waiting} waiting`;
+  if (report.deadLettered === 0 && report.lettersSettled === 0 && (waiting ?? 0) === 0) return [];
+  const settled = report.lettersSettled > 0 ? `, ${report.lettersSettled} settled` : "";
+  const all = `${settled}${waiting === undefined ? "" : `, ${waiting} waiting`}`;
   const see =
     "see them with synced dead-letters list, replay them once fixed with synced dead-letters replay";
   if (!report.dryRun)
@@ -162,6 +163,7 @@ export function summaryJson(report: ShownReport): Record<string, unknown> {
     totals: totals(report.tables),
     deadLetters: {
       count: report.deadLettered,
+      settled: report.lettersSettled,
       waiting: report.deadLettersWaiting ?? null,
       location: report.deadLetterLocation,
       ...(report.wouldDeadLetter === undefined ? {} : { wouldPut: report.wouldDeadLetter }),

@@ -11,3 +11,7 @@ export type Direction = Exclude<DirectionChoice, "both">;
 export function directionsOf(choice: DirectionChoice): Direction[] {
   return choice === "both" ? ["to-es", "to-cassandra"] : [choice];
 }
+
+export function otherDirection(direction: Direction): Direction {
+  return direction === "to-es" ? "to-cassandra" : "to-es";
+}

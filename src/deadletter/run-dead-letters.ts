@@ -3,37 +3,98 @@
 // each one small). A letter still held
 // when a run dies is not lost: that run's checkpoint does not move, so the next run meets the record
 // again.
+//
+// It also settles the letters of earlier runs whose records this run reconciled: a record fixed at its
+// source and written by the next run leaves its letter nothing to do, and a letter left waiting makes
+// every run exit 3 until someone replays it.
+import type { Direction } from "../core/direction.js";
 import type { DeadLetter, DeadLetterSink } from "../reconcile/dead-letter.js";
-import { storedLetter, type DeadLetterStore, type StoredLetter } from "./dead-letter-store.js";
+import { letterIdOf, storedLetter, type DeadLetterStore, type StoredLetter } from "./dead-letter-store.js";
+
+/**
+ * The most waiting letters a run learns the ids of (about 100 bytes each held): beyond it, a run
+ * settles none, and `synced dead-letters replay` does.
+ */
+export const MOST_LETTERS_SETTLED_BY_RUNS = 100_000;
+
+type Log = (message: string, fields?: Record<string, unknown>) => void;
 
 export class RunDeadLetters implements DeadLetterSink {
   #count = 0;
   #held: StoredLetter[] = [];
+  /** The ids of the letters that waited as the run began, and are not settled yet. */
+  #waiting = new Set<string>();
+  #settling: string[] = [];
+  #settled = 0;
 
   constructor(
     private readonly store: DeadLetterStore,
     private readonly key: string,
     private readonly runId: string,
     private readonly now: () => Date = () => new Date(),
+    private readonly most = MOST_LETTERS_SETTLED_BY_RUNS,
   ) {}
 
   get count(): number {
     return this.#count;
   }
 
+  get settled(): number {
+    return this.#settled;
+  }
+
   get location(): string {
     return this.store.location;
   }
 
+  /** A store that cannot list its letters costs this run their settling, not its result. */
+  async prepare(log: Log): Promise<void> {
+    const waiting = new Set<string>();
+    try {
+      for await (const id of this.store.ids(this.key)) {
+        waiting.add(id);
+        if (waiting.size > this.most) {
+          log(
+            `more than ${this.most} dead letters wait: this run settles none of them as it writes ` +
+              "their records; synced dead-letters replay does",
+            { location: this.store.location },
+          );
+          return;
+        }
+      }
+    } catch (error) {
+      log("could not list the dead letters waiting; this run settles none of them", {
+        location: this.store.location,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return;
+    }
+    this.#waiting = waiting;
+  }
+
+  settle(table: string, direction: Direction, id: string): void {
+    if (this.#waiting.size === 0) return;
+    const letterId = letterIdOf({ table, direction, id }, null);
+    if (this.#waiting.delete(letterId)) this.#settling.push(letterId);
+  }
+
   put(letter: DeadLetter): Promise<void> {
-    this.#held.push(storedLetter(this.key, this.runId, this.now(), letter));
+    const stored = storedLetter(this.key, this.runId, this.now(), letter);
+    // Met again and failed again: its letter is this run's now, and stays.
+    this.#waiting.delete(stored.letterId);
+    this.#held.push(stored);
     return Promise.resolve();
   }
 
   async flush(): Promise<void> {
     const letters = this.#held;
+    const settling = this.#settling;
     this.#held = [];
+    this.#settling = [];
     await this.store.put(letters);
     this.#count += letters.length;
+    if (settling.length === 0) return;
+    await this.store.remove(this.key, settling);
+    this.#settled += settling.length;
   }
 }

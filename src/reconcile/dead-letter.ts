@@ -24,4 +24,17 @@ export interface DeadLetterSink {
   readonly count: number;
   /** Set by a dry run's sink, which stores nothing: a sample of the letters it would have put. */
   readonly wouldPut?: readonly WouldDeadLetter[];
+  /**
+   * Learns which letters of earlier runs wait, once the run holds its lease (a replay cannot settle
+   * them meanwhile). Absent where the run settles none (a dry run). What stops it is logged, not thrown.
+   */
+  prepare?(log: (message: string, fields?: Record<string, unknown>) => void): Promise<void>;
+  /**
+   * Told of each record the run reconciled in this direction (written, or already held or bettered
+   * by the target): a letter waiting for it is settled, as a replay would settle it, at the next
+   * `flush`. Otherwise the fixed record's letter waits, and every run exits 3, until a replay.
+   */
+  settle?(table: string, direction: Direction, id: string): void;
+  /** How many letters of earlier runs this run settled. */
+  readonly settled?: number;
 }

@@ -61,6 +61,8 @@ export interface RunReport {
   /** Why the checkpoint stayed where it was after a run that did not fail. */
   readonly checkpointUnmoved?: string;
   readonly deadLettered: number;
+  /** Letters of earlier runs whose records this run reconciled, and removed. */
+  readonly lettersSettled: number;
   readonly deadLetterLocation: string;
   /** A dry run's sample of the letters it would have put (it stores none). */
   readonly wouldDeadLetter?: readonly WouldDeadLetter[];

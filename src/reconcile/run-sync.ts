@@ -161,6 +161,7 @@ async function runHeld(
     if (settings.createColumns === true)
       entries = await createColumns(deps.schema, settings, entries, changes, deps.log);
     const budget = new ErrorBudget(settings.maxErrors);
+    if (entries.some((e) => e.kind === "sync")) await deps.deadLetters.prepare?.(deps.log);
     for (const entry of entries) {
       signal.throwIfAborted();
       if (entry.kind === "skip") skipped.push({ name: entry.name, reason: entry.reason });
@@ -281,6 +282,7 @@ async function runHeld(
     checkpointAfter,
     ...(checkpointUnmoved === undefined ? {} : { checkpointUnmoved }),
     deadLettered: deps.deadLetters.count,
+    lettersSettled: deps.deadLetters.settled ?? 0,
     deadLetterLocation: deps.deadLetters.location,
     ...(deps.deadLetters.wouldPut === undefined ? {} : { wouldDeadLetter: deps.deadLetters.wouldPut }),
     durationMs: millisFromMicros(deps.now()) - started.getTime(),

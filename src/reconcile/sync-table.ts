@@ -12,7 +12,7 @@ import type { ErrorBudget } from "./error-budget.js";
 import type { BadRecord, CurrentRecord, SyncRecord } from "../core/record.js";
 import type { PlannedWrite, RecordStore, TimeRange } from "./record-store.js";
 import { placeBatch } from "./range-placement.js";
-import type { Direction } from "../core/direction.js";
+import { otherDirection, type Direction } from "../core/direction.js";
 import { emptyStats, type TableStats } from "./stats.js";
 import type { TablePlan } from "./table-plan.js";
 import { coarser, type VersionPrecision } from "../core/version.js";
@@ -221,8 +221,12 @@ async function reconcileBatch(
       } else if (decision.reason === "unchanged") {
         stats.unchanged++;
         if (held?.tag !== undefined) input.recordSettled?.add(record.id, held.tag);
-      } else if (decision.reason === "target-newer") stats.targetNewer++;
-      else stats.tieLost++;
+        settleLetters(input, record.id, "both");
+      } else {
+        if (decision.reason === "target-newer") stats.targetNewer++;
+        else stats.tieLost++;
+        settleLetters(input, record.id, "this");
+      }
     }
     if (input.dryRun) {
       // What the store would refuse unsent is what the run would dead-letter.
@@ -241,6 +245,7 @@ async function reconcileBatch(
       if (outcome.status === "written") {
         stats.written++;
         if (outcome.tag !== undefined) input.recordSettled?.add(write.record.id, outcome.tag);
+        settleLetters(input, write.record.id, "both");
       } else if (outcome.status === "rejected") {
         await deadLetter(input, stats, write.record.id, outcome.reason, write.record);
       } else {
@@ -308,6 +313,18 @@ function unsettled(
   const left = records.filter((r) => r.tag === undefined || !settled.has(r.id, r.tag));
   stats.unchanged += records.length - left.length;
   return left;
+}
+
+/**
+ * A record this run reconciled leaves its waiting letter nothing to do. One now equal on both sides
+ * (written, or found so) leaves none in either direction; one the target holds newer, or wins the tie
+ * of, settles this direction's only: the target's copy may still have to go the other way.
+ */
+function settleLetters(input: SyncTableInput, id: string, directions: "this" | "both"): void {
+  const sink = input.deadLetters;
+  if (sink.settle === undefined) return;
+  sink.settle(input.plan.table, input.direction, id);
+  if (directions === "both") sink.settle(input.plan.table, otherDirection(input.direction), id);
 }
 
 function countUnmapped(input: SyncTableInput, stats: TableStats, bad: BadRecord): void {

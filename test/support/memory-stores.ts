@@ -2,6 +2,7 @@
 // SchemaGateway), for unit tests of the engine's orchestration. They implement the contracts, not
 // Cassandra or Elasticsearch: integration tests use the real servers.
 import { singleKey } from "../../src/core/table-key.js";
+import type { Direction } from "../../src/core/direction.js";
 import type { DeadLetter, DeadLetterSink } from "../../src/reconcile/dead-letter.js";
 import type { PlanSettings, SchemaSnapshot, TableInput, TypeInput } from "../../src/reconcile/plan-tables.js";
 import { makeRecord, type BadRecord, type CurrentRecord, type SyncRecord } from "../../src/core/record.js";
@@ -150,7 +151,13 @@ export class MemoryRecordStore implements RecordStore {
 export class MemoryDeadLetters implements DeadLetterSink {
   readonly letters: DeadLetter[] = [];
   readonly location = "memory";
+  /** What the engine said it reconciled, as "<direction> <id>": whose letters a run settles. */
+  readonly settledRecords: string[] = [];
   #held: DeadLetter[] = [];
+
+  settle(_table: string, direction: Direction, id: string): void {
+    this.settledRecords.push(`${direction} ${id}`);
+  }
 
   get count(): number {
     return this.letters.length + this.#held.length;

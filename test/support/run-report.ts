@@ -23,6 +23,7 @@ export function runReport(given: Partial<RunReport> = {}): RunReport {
     checkpointBefore: undefined,
     checkpointAfter: undefined,
     deadLettered: 0,
+    lettersSettled: 0,
     deadLetterLocation: "/tmp/letters",
     durationMs: 10,
     notices: [],

@@ -64,6 +64,30 @@ describe("syncTable", () => {
     assert.deepEqual(decisions.sort(), ["a expired", "b absent"]);
   });
 
+  it("tells the letters which records it reconciled: equal ones in both directions, the rest in this", async () => {
+    const { source, target, letters, input } = setup();
+    source.put(
+      record(id(0), 10, { v: 1 }), // absent: written, equal on both sides after
+      record(id(1), 20, { v: 2 }), // equal already
+      record(id(2), 30, { v: 3 }), // older than the target's: its copy may go the other way
+      record(id(3), 40, { v: 4 }), // refused: fails again
+    );
+    target.put(record(id(1), 20, { v: 2 }), record(id(2), 50, { v: 9 }));
+    target.refuse.set(id(3), "no");
+    await syncTable(input());
+    assert.deepEqual(letters.settledRecords.sort(), [
+      `to-cassandra ${id(0)}`,
+      `to-cassandra ${id(1)}`,
+      `to-es ${id(0)}`,
+      `to-es ${id(1)}`,
+      `to-es ${id(2)}`,
+    ]);
+    assert.deepEqual(
+      letters.letters.map((l) => l.id),
+      [id(3)],
+    );
+  });
+
   it("writes what is absent or older in the target, and counts what it leaves", async () => {
     const { source, target, input } = setup();
     source.put(record(id(0), 10, { v: 1 }), record(id(1), 20, { v: 2 }), record(id(2), 30, { v: 3 }));
