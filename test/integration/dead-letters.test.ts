@@ -288,6 +288,39 @@ describe("dead letters in each state backend", () => {
     assert.match(third.stdout, /dead letters: 0 put by this run, 1 settled, 0 waiting/);
   });
 
+  // The letter of a document holding a field that no column holds says to replay it with
+  // --create-columns: the replay adds the column, as a run with the flag would, and writes the record.
+  it("replays with --create-columns: the column is made, the record written, the letter gone", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.grown (id uuid PRIMARY KEY, tmstmp timestamp, n int, deleted boolean)`,
+    );
+    const name = ["--name", "grown", "--tables", "grown", "--direction", "to-cassandra"];
+    assert.equal((await h.run(name)).code, EXIT.success);
+    const id = Uuid.random().toString();
+    await h.es.index({
+      index: `${h.index}-grown`,
+      id,
+      document: { id, tmstmp: new Date().toISOString(), n: 1, colour: "teal" },
+      refresh: true,
+    });
+    const run = await h.run(name);
+    assert.equal(run.code, EXIT.partial, JSON.stringify(run.summary));
+    const args = [...h.baseArgs(), ...name];
+    const listed = await h.cli(["dead-letters", "list", ...args, "--json"]);
+    const [letter] = (JSON.parse(listed.stdout) as { letters: ListedLetter[] }).letters;
+    assert.match(letter?.reason ?? "", /field 'colour' has no column .*--create-columns/);
+
+    const replayed = await h.cli(["dead-letters", "replay", ...args, "--create-columns"]);
+    assert.equal(replayed.code, EXIT.success, replayed.stdout + replayed.stderr);
+    assert.match(replayed.stdout, /replayed 1 /);
+    const row = await h.cassandra.execute(`SELECT colour FROM ${h.keyspace}.grown WHERE id = ?`, [id], {
+      prepare: true,
+    });
+    assert.equal(row.rows[0]?.get("colour"), "teal");
+    const left = await h.cli(["dead-letters", "list", ...args, "--json"]);
+    assert.equal((JSON.parse(left.stdout) as { waiting: number }).waiting, 0, left.stdout);
+  });
+
   // Tried as an operator would: a document whose id field holds no UUID has no record id, and its
   // letter was known by its content, so every update of the document added one more letter.
   it("keeps one letter for a document without a usable id, however often it changes", async () => {
