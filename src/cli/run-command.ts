@@ -81,31 +81,6 @@ export async function runCommand(options: SyncOptions, context: RunContext): Pro
   });
 }
 
-/**
- * Says so when a configuration without a checkpoint has siblings: the key is made from the options as
- * spelled, so a contact point given with its port, a node by name or a --tables in other case starts a
- * configuration of its own, which reads everything again, under a lease of its own.
- */
-async function noticeSiblings(
-  state: StateStore,
-  key: string,
-  options: SyncOptions,
-  logger: Logger,
-): Promise<void> {
-  if (options.name !== undefined || options.begin !== undefined) return;
-  if ((await state.getCheckpoint(key)) !== undefined) return;
-  const siblings = siblingKeys(key, await state.listKeys(), options.keyspace, options.index);
-  if (siblings.length === 0) return;
-  logger.info(
-    `no checkpoint under this configuration's key ${key}, but the state holds ${siblings.join(", ")} ` +
-      "for the same keyspace and index. The key is made from the options as given (contact points, " +
-      "nodes, --tables, --direction, --layout): if only their spelling changed, this run reads every " +
-      "table from the earliest version, and runs of either spelling do not exclude each other. Give " +
-      "--name to keep one key (synced state set can place its checkpoint).",
-    { key, siblings },
-  );
-}
-
 const CLOCK_SLACK_MS = 1000;
 
 /**
@@ -150,7 +125,6 @@ async function runConnected(
 ): Promise<number> {
   const { runId, key, state } = run;
   if (options.end === undefined) await refuseClockAhead(clients, options.lagMs, context.logger);
-  await noticeSiblings(state, key, options, context.logger);
   const stores = await recordStores(options, clients, context);
   // Made only where something reads them (watch, or a push): loading prom-client costs a run about
   // 50 ms of CPU.
@@ -185,6 +159,13 @@ async function runConnected(
       deadLetters: options.dryRun
         ? new DryRunDeadLetters(run.deadLetters.location)
         : new RunDeadLetters(run.deadLetters, key, runId),
+      // A derived key only: a --name is the user's own, and keeps its key however the options are spelt.
+      ...(options.name === undefined
+        ? {
+            siblingKeys: async () =>
+              siblingKeys(key, await state.listKeys(), options.keyspace, options.index),
+          }
+        : {}),
       signal: context.signal,
       now: nowMicros,
       log: (message, fields) => {

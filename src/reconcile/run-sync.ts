@@ -103,6 +103,11 @@ export interface RunDependencies {
    * `synced watch`: each is told of once, and a run adds those it told of.
    */
   readonly readNoticesGiven?: Set<string>;
+  /**
+   * The other keys of the state for the same keyspace and index, where the key is derived from the
+   * options: a first run under a key beside them says so (see siblingNotice).
+   */
+  readonly siblingKeys?: () => Promise<readonly string[]>;
 }
 
 export async function runSync(settings: RunSettings, deps: RunDependencies): Promise<RunReport> {
@@ -396,6 +401,7 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
   if (settings.createTimestampIndex === true) deps.schema.checkTimestampIndexSupport();
   const checkpoint = await deps.state.getCheckpoint(settings.key);
   const checkpointBefore = checkpoint?.position;
+  if (checkpoint === undefined && settings.begin === undefined) await siblingNotice(settings.key, deps);
   const coverage = coverageOf(checkpoint);
   const range = resolveRange({
     begin: settings.begin,
@@ -414,6 +420,24 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
   const entries = range.caughtUp === true ? [] : await planSchema(deps.schema, settings.plan);
   refuseNothingSyncable(entries, "run");
   return { checkpointBefore, coverage, range, entries };
+}
+
+/**
+ * The key is made from the options as spelled, so a contact point given with its port, a node by name
+ * or a --tables in other case starts a configuration of its own, which reads everything again, under a
+ * lease of its own. A first run beside keys of the same keyspace and index says so.
+ */
+async function siblingNotice(key: string, deps: RunDependencies): Promise<void> {
+  const siblings = (await deps.siblingKeys?.()) ?? [];
+  if (siblings.length === 0) return;
+  deps.log(
+    `no checkpoint under this configuration's key ${key}, but the state holds ${siblings.join(", ")} ` +
+      "for the same keyspace and index. The key is made from the options as given (contact points, " +
+      "nodes, --tables, --direction, --layout): if only their spelling changed, this run reads every " +
+      "table from the earliest version, and runs of either spelling do not exclude each other. Give " +
+      "--name to keep one key (synced state set can place its checkpoint).",
+    { key, siblings },
+  );
 }
 
 async function recordRun(

@@ -91,6 +91,29 @@ describe("runSync", () => {
     assert.equal(w.state.leases.size, 0);
   });
 
+  it("says, on a first run under a derived key, which sibling keys the state holds", async () => {
+    const logged: string[] = [];
+    const run = async (checkpoint: boolean, begin?: bigint): Promise<void> => {
+      const w = world(["users"]);
+      if (checkpoint) await w.state.setCheckpoint("app.app", 1_000n, "run-0");
+      const deps = {
+        ...w.deps,
+        siblingKeys: () => Promise.resolve(["app.app.9042"]),
+        log: (message: string) => logged.push(message),
+      };
+      await runSync({ ...w.settings, ...(begin === undefined ? {} : { begin }) }, deps);
+    };
+    await run(false);
+    assert.equal(logged.filter((m) => /but the state holds app\.app\.9042/.test(m)).length, 1);
+    logged.length = 0;
+    await run(true);
+    await run(false, 0n); // a backfill reads the range it is given, whatever the checkpoint
+    assert.deepEqual(
+      logged.filter((m) => m.includes("app.app.9042")),
+      [],
+    );
+  });
+
   it("refuses to start while another run holds the lease, and touches nothing", async () => {
     const w = world(["things"]);
     await w.state.acquireLease("app.app", "other", "there:2", 60_000);
