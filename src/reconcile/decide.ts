@@ -1,7 +1,7 @@
 // Whether a source record is written to the target: a pure function of the two versions and contents.
 // The same rule runs in both directions, so one run always converges the two sides.
 import type { CurrentRecord, SyncRecord } from "../core/record.js";
-import { recordDigest, sameContent } from "./record.js";
+import { fullerContent, recordDigest, sameContent } from "./record.js";
 import { compareVersions, type VersionPrecision } from "../core/version.js";
 
 export type Decision =
@@ -12,11 +12,16 @@ export type Decision =
 
 /**
  * Equal versions with different content are a tie. A tombstone beats a live record (a delete is the
- * later intent when both claim the same instant); otherwise the larger content digest wins. Both
- * sides compute the same winner, whichever direction runs.
+ * later intent when both claim the same instant). A copy that holds every value of the other and more
+ * wins next: the two do not disagree, one lacks what was never copied to it (a column synced since,
+ * through `include` or one added to the table and filled in place), and the other winning would write
+ * nulls over those values. Otherwise the larger content digest wins. Both sides compute the same
+ * winner, whichever direction runs.
  */
 export function sourceWinsTie(source: SyncRecord, target: SyncRecord): boolean {
   if (source.deleted !== target.deleted) return source.deleted;
+  const fuller = fullerContent(source, target);
+  if (fuller !== 0) return fuller > 0;
   return recordDigest(source) > recordDigest(target);
 }
 

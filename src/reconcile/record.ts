@@ -2,6 +2,7 @@
 // breaks a tie between them.
 import { createHash } from "node:crypto";
 import { canonicalEqual, stableStringify } from "../core/canonical-json.js";
+import type { JsonValue } from "../core/json-value.js";
 import type { SyncRecord } from "../core/record.js";
 
 /** Whether two records hold the same thing: both deleted or both live, with the same canonical content. */
@@ -18,4 +19,22 @@ export function recordDigest(record: SyncRecord): string {
     .update(record.deleted ? "deleted\n" : "live\n")
     .update(stableStringify(record.content))
     .digest("hex");
+}
+
+/**
+ * 1 where `a` holds every value `b` holds and more, -1 the other way round, else 0 (the same values,
+ * or a value the two disagree on). A field without a value (null, or no field) holds none.
+ */
+export function fullerContent(a: SyncRecord, b: SyncRecord): -1 | 0 | 1 {
+  let aMore = false;
+  let bMore = false;
+  const value = (record: SyncRecord, field: string): JsonValue => record.content[field] ?? null;
+  for (const field of new Set([...Object.keys(a.content), ...Object.keys(b.content)])) {
+    const [va, vb] = [value(a, field), value(b, field)];
+    if (va === null && vb === null) continue;
+    if (vb === null) aMore = true;
+    else if (va === null) bMore = true;
+    else if (!canonicalEqual(va, vb)) return 0;
+  }
+  return aMore === bMore ? 0 : aMore ? 1 : -1;
 }

@@ -215,6 +215,39 @@ describe("per-table settings of the config file", () => {
     assert.equal(totalWritten(again.summary), 0, JSON.stringify(again.summary));
   });
 
+  // Tried as an operator would: a column added to `include` was in no document yet, so each row and
+  // its document had the same tmstmp and differed in that column alone, a tie; where the document's
+  // digest won, the run wrote its missing field over the row as null, exit 0, and the value was gone.
+  it("copies a column newly included into the documents, and never nulls it in the rows", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.notes (id int PRIMARY KEY, tmstmp timestamp, deleted boolean, a int, note text)`,
+    );
+    const written = at(60);
+    const ids = Array.from({ length: 20 }, (_, i) => i + 1);
+    for (const i of ids)
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.notes (id, tmstmp, deleted, a, note) VALUES (?, ?, false, ?, ?)`,
+        [i, written, i, `note ${i}`],
+        PREPARED,
+      );
+    const narrow = await config("narrow.yaml", ["tables:", "  notes:", "    include: [a]"]);
+    const wide = await config("wide.yaml", ["tables:", "  notes:", "    include: [a, note]"]);
+    const first = await h.run(["--config", narrow, "--tables", "notes"]);
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    assert.equal(totalWritten(first.summary), ids.length);
+    await h.refresh();
+
+    const second = await h.run(["--config", wide, "--tables", "notes", "-b", "0"]);
+    assert.equal(second.code, EXIT.success, JSON.stringify(second.summary));
+    const rows = await h.cassandra.execute(`SELECT id, note FROM ${h.keyspace}.notes`);
+    const nulled = rows.rows.filter((r) => r.get("note") === null).map((r) => r.get("id") as number);
+    assert.deepEqual(nulled, [], "rows whose note the run nulled");
+    await h.refresh();
+    const { hits } = await h.es.search<{ note?: string }>({ index: `${h.index}-notes`, size: 100 });
+    const lacking = hits.hits.filter((hit) => hit._source?.note === undefined).map((hit) => hit._id);
+    assert.deepEqual(lacking, [], "documents without the note");
+  });
+
   it("verifies both sides equal through the settings", async () => {
     const out = await h.cli(["verify", ...h.baseArgs(), "--config", settings, "-b", "0", "--json"]);
     assert.equal(out.code, EXIT.success, out.stderr + out.stdout);

@@ -70,6 +70,27 @@ describe("decide", () => {
     );
   });
 
+  it("lets a tie go to the copy that holds every value of the other and more, from either side", () => {
+    // A column synced since the document was written: the row holds it, the document never had it.
+    const row = makeRecord(ID, 7n, false, { a: 1, note: "kept" });
+    const documents = [makeRecord(ID, 7n, false, { a: 1 }), makeRecord(ID, 7n, false, { a: 1, note: null })];
+    for (const doc of documents) {
+      assert.equal(sourceWinsTie(row, doc), true, JSON.stringify(doc.content));
+      assert.equal(sourceWinsTie(doc, row), false, JSON.stringify(doc.content));
+      assert.equal(decide(doc, { ...row, token: undefined }, "microsecond").reason, "tie-lost");
+    }
+    // Where the copies disagree on a value they both hold, the digest decides as before, however many
+    // values either holds.
+    const [low, high] = [
+      makeRecord(ID, 7n, false, { a: 1, note: "x", extra: 3 }),
+      makeRecord(ID, 7n, false, { a: 2, note: "x" }),
+    ].sort((x, y) => (recordDigest(x) < recordDigest(y) ? -1 : 1)) as [SyncRecord, SyncRecord];
+    assert.equal(sourceWinsTie(high, low), true);
+    assert.equal(sourceWinsTie(low, high), false);
+    // A tombstone still beats a fuller live copy.
+    assert.equal(sourceWinsTie(makeRecord(ID, 7n, true, {}), row), true);
+  });
+
   it("lets a tombstone win a tie against a live record, from either side", () => {
     assert.equal(sourceWinsTie(record(7n, "a", true), record(7n, "z")), true);
     assert.equal(sourceWinsTie(record(7n, "z"), record(7n, "a", true)), false);

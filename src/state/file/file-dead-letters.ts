@@ -89,29 +89,36 @@ export class FileDeadLetterStore implements DeadLetterStore {
   }
 
   async *list(key: string): AsyncIterable<StoredLetter> {
-    const handle = await this.step("read the dead letters", () => this.openForReading());
-    if (handle === undefined) return;
-    try {
-      const read = (work: () => Promise<number>): Promise<number> => this.step("read the dead letters", work);
-      const { latest } = await this.index(handle, key, read);
+    for await (const { handle, latest, read } of this.indexed(key)) {
       for await (const line of linesOf(chunksOf(handle, read))) {
         const slot = this.slotOf(line, key);
         if (slot?.key !== key || latest.get(slotName(slot)) !== line.number) continue;
         yield this.letterOf(line, key);
       }
-    } finally {
-      await handle.close();
     }
   }
 
   async *ids(key: string): AsyncIterable<string> {
+    const prefix = `${key}\n`;
+    for await (const { latest } of this.indexed(key))
+      for (const name of latest.keys()) if (name.startsWith(prefix)) yield name.slice(prefix.length);
+  }
+
+  /**
+   * The file open for reading, with the line of each letter's latest copy, once; nothing where there is
+   * no file. The file stays open, so read as one, until the caller's loop ends.
+   */
+  private async *indexed(key: string): AsyncIterable<{
+    handle: FileHandle;
+    latest: ReadonlyMap<string, number>;
+    read: (work: () => Promise<number>) => Promise<number>;
+  }> {
     const handle = await this.step("read the dead letters", () => this.openForReading());
     if (handle === undefined) return;
     try {
       const read = (work: () => Promise<number>): Promise<number> => this.step("read the dead letters", work);
       const { latest } = await this.index(handle, key, read);
-      const prefix = `${key}\n`;
-      for (const name of latest.keys()) if (name.startsWith(prefix)) yield name.slice(prefix.length);
+      yield { handle, latest, read };
     } finally {
       await handle.close();
     }
