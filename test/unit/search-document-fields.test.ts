@@ -81,6 +81,31 @@ describe("documents of a table with settings", () => {
     );
   });
 
+  it("refuse a field a rename changed since, saying to move its values rather than make it a column", () => {
+    // Written while email was renamed to mail; the settings now rename it to email_addr.
+    const source = recordToDocument(renamed, record, record.version);
+    const now = plan({
+      fields: new Map([
+        ["id", "user_id"],
+        ["email", "email_addr"],
+        ["tmstmp", "updated_at"],
+      ]),
+    });
+    const bad = hitToRecord(now, { _id: `acme|${ID}`, _source: source });
+    assert.ok("kind" in bad);
+    assert.match(
+      bad.reason,
+      /field 'mail' has no column .*if it was the field of a column renamed since \(the document lacks 'email_addr' \(column email\)\), move its values to the new field/,
+    );
+    // A field that is simply new gets the usual advice.
+    const plain = hitToRecord(renamed, { _id: `acme|${ID}`, _source: { ...source, nick: "A" } });
+    assert.ok("kind" in plain);
+    assert.match(
+      plain.reason,
+      /has no column in table app\.users; add the column \(or run with --create-columns\)/,
+    );
+  });
+
   it("read past every field synced does not own when the columns are listed", () => {
     const listed = plan({ foreignFields: "unlisted" });
     const source = { ...recordToDocument(listed, record, record.version), nick: "A", score: 3 };

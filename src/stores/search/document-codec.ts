@@ -63,11 +63,22 @@ export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | 
       return field === undefined ? [] : [`column ${k} is field '${field}' in this index`];
     });
     const unmapped = unknown.filter((k) => plan.fields?.get(k) === undefined);
+    // A rename changed in the settings since the document was written: it holds the old field and
+    // lacks the new one. A column of the old name would hold the values apart from the column's own.
+    const renamedAway = [...(plan.fields ?? [])]
+      .filter(([, field]) => source[field] === undefined)
+      .map(([column, field]) => `'${field}' (column ${column})`);
+    const advice =
+      unmapped.length > 0 && renamedAway.length > 0
+        ? `if it was the field of a column renamed since (the document lacks ${renamedAway.join(", ")}), ` +
+          "move its values to the new field in the index (an _update_by_query) and replay this letter; " +
+          "else add the column (or run with --create-columns) and replay this letter, or remove the field"
+        : "add the column (or run with --create-columns) and replay this letter, or remove the field";
     return {
       ...bad(
         `field${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")} ha${unknown.length > 1 ? "ve" : "s"} ` +
           `no column in table ${plan.keyspace}.${plan.table}${moved.length > 0 ? ` (${moved.join("; ")})` : ""}; ` +
-          "add the column (or run with --create-columns) and replay this letter, or remove the field",
+          advice,
         id,
       ),
       ...(unmapped.length > 0 ? { unmappedFields: unmapped } : {}),
