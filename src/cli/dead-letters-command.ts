@@ -20,6 +20,7 @@ import { stateKeyFor } from "../state/state-key.js";
 import { isJsonObject } from "../state/state-json.js";
 import { openDeadLetters, type RunContext } from "./run-command.js";
 import { textTable } from "./text-table.js";
+import { cutText } from "../util/cut-text.js";
 
 export async function deadLettersCommand(
   action: LetterAction,
@@ -354,7 +355,7 @@ function prettyJson(value: unknown): string {
 }
 
 function row(letter: StoredLetter): string[] {
-  const reason = letter.reason.length > 80 ? `${letter.reason.slice(0, 77)}...` : letter.reason;
+  const reason = cutText(letter.reason, 80);
   return [
     letter.letterId,
     formatMicros(BigInt(letter.at.getTime()) * 1000n),

@@ -6,6 +6,7 @@
 // source by its id, and `show` prints the cut.
 import { setOwn, stableStringify } from "../core/canonical-json.js";
 import type { JsonValue } from "../core/json-value.js";
+import { textPrefix } from "../util/cut-text.js";
 
 /** The largest record, as compact JSON in UTF-8, that a letter keeps whole: 256 KiB. */
 export const MAX_RECORD_BYTES = 256 * 1024;
@@ -73,7 +74,7 @@ function isObject(value: JsonValue): value is Record<string, JsonValue> {
 
 export function cutReason(reason: string): string {
   if (reason.length <= MAX_REASON_CHARS) return reason;
-  return `${reason.slice(0, MAX_REASON_CHARS)}... (cut: the reason ran to ${reason.length} characters)`;
+  return `${textPrefix(reason, MAX_REASON_CHARS)}... (cut: the reason ran to ${reason.length} characters)`;
 }
 
 function jsonBytes(value: JsonValue): number {

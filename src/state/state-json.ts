@@ -4,6 +4,7 @@
 import type { Checkpoint, Lease, RunOutcome, RunRecord } from "./state-store.js";
 import { RUN_OUTCOMES } from "./state-store.js";
 import { CorruptStateError } from "./state-errors.js";
+import { cutText } from "../util/cut-text.js";
 
 export type JsonObject = Record<string, unknown>;
 
@@ -184,5 +185,5 @@ export function isJsonObject(value: unknown): value is JsonObject {
 function describe(value: unknown): string {
   if (value === undefined) return "nothing";
   const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return cutText(text, 60);
 }

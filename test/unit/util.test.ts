@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { mapConcurrent } from "../../src/util/map-concurrent.js";
 import { mergeAsync } from "../../src/util/merge-async.js";
 import { backoffDelay, retryDelay, withRetry } from "../../src/util/retry.js";
+import { cutText, textPrefix } from "../../src/util/cut-text.js";
 
 describe("withRetry", () => {
   const policy = { windowMs: 200, baseDelayMs: 1, maxDelayMs: 2 };
@@ -156,5 +157,19 @@ describe("mergeAsync", () => {
     await closed;
     // The one item waiting to be taken when the merge stopped is the only one not taken.
     assert.equal(produced - taken, 1, `${produced} produced, ${taken} taken`);
+  });
+});
+
+// Tried as a new user would: a letter's reason naming an emoji key, cut for the list, printed a
+// replacement character where the cut split the emoji's two halves.
+describe("cutText", () => {
+  it("never cuts a character of two UTF-16 units in half", () => {
+    const text = `${"a".repeat(6)}😀tail`;
+    assert.equal(textPrefix(text, 7), "aaaaaa");
+    assert.equal(textPrefix(text, 8), "aaaaaa😀");
+    assert.equal(cutText(text, 10), "aaaaaa...");
+    assert.equal(cutText("short", 10), "short");
+    for (let n = 1; n < text.length; n++)
+      assert.ok(!/[\ud800-\udbff]$/.test(textPrefix(text, n)), `a half character at ${n}`);
   });
 });
