@@ -2,6 +2,7 @@
 // and refuses to start on the first bad value, naming the option and where it came from.
 import { DIRECTION_CHOICES } from "../core/direction.js";
 import { LAYOUTS } from "../core/layout.js";
+import { unquoteIdentifier } from "../core/cql-identifier.js";
 import { checkApartFromSynced } from "./apart-from-synced.js";
 import { readConfigFile } from "./config-file.js";
 import type { ConfigFile } from "./config-file.js";
@@ -61,7 +62,8 @@ const duration = (min: number, max: number) => (s: Setting) => {
 };
 const DAY = 86_400_000;
 const count = (min: number) => (s: Setting) => asInteger(s, min, MAX_COUNT);
-const tableList = (s: Setting): string[] => asList(s).map((name) => cqlName(s, name));
+// A table made with a quoted name may be given in CQL's quotes, as columns are.
+const tableList = (s: Setting): string[] => asList(s).map((name) => cqlName(s, unquoteIdentifier(name)));
 type Switch =
   | "dry-run"
   | "create-tables"

@@ -72,6 +72,9 @@ describe("option validation", () => {
     const quoted = await load(["--timestamp-column", '"last-modified"', "--tombstone-column", "1gone"]);
     assert.deepEqual(quoted.columns, { id: "id", timestamp: "last-modified", tombstone: "1gone" });
     await refused(["--timestamp-column", "id"], /three different columns/);
+    // Tried as a new user would: a table made with a quoted name, given in CQL's quotes, was refused.
+    assert.deepEqual((await load(["--tables", '"UserEvents",users'])).tables, ["UserEvents", "users"]);
+    await refused(["--tables", '"user events"'], /"user events" is not a Cassandra name/, "tables");
   });
 
   it("reads lists from commas, repeats and the environment", async () => {
