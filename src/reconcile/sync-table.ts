@@ -159,7 +159,14 @@ export async function reconcileRecords(
   return stats;
 }
 
-function countLate(input: SyncTableInput, stats: TableStats, record: SyncRecord, checkpoint: bigint): void {
+/**
+ * A record written from before the checkpoint a run had passed arrived late. Counted as it is written,
+ * once (a record is written once, after any conflicts): one the target refuses waits as a dead letter,
+ * and is counted as that by every run that meets it again.
+ */
+function lateIfSo(input: SyncTableInput, stats: TableStats, record: SyncRecord): void {
+  const checkpoint = input.lateBefore;
+  if (checkpoint === undefined || record.version >= checkpoint) return;
   stats.late++;
   input.onLate?.({
     table: input.plan.table,
@@ -215,9 +222,6 @@ async function reconcileBatch(
       });
       if (decision.action === "write") {
         writes.push({ record, current: held, version: versionToWrite(record, held) });
-        // Counted when first decided: a record decided again after a conflict is the same arrival.
-        if (round === 0 && input.lateBefore !== undefined && record.version < input.lateBefore)
-          countLate(input, stats, record, input.lateBefore);
       } else if (decision.reason === "unchanged") {
         stats.unchanged++;
         if (held?.tag !== undefined) input.recordSettled?.add(record.id, held.tag);
@@ -232,8 +236,10 @@ async function reconcileBatch(
       // What the store would refuse unsent is what the run would dead-letter.
       for (const write of writes) {
         const refusal = input.target.refusal?.(input.plan, write);
-        if (refusal === undefined) stats.written++;
-        else await deadLetter(input, stats, write.record.id, refusal, write.record);
+        if (refusal === undefined) {
+          stats.written++;
+          lateIfSo(input, stats, write.record);
+        } else await deadLetter(input, stats, write.record.id, refusal, write.record);
       }
       return;
     }
@@ -244,6 +250,7 @@ async function reconcileBatch(
       if (outcome === undefined) throw new Error(`the ${input.target.side} store returned too few outcomes`);
       if (outcome.status === "written") {
         stats.written++;
+        lateIfSo(input, stats, write.record);
         if (outcome.tag !== undefined) input.recordSettled?.add(write.record.id, outcome.tag);
         settleLetters(input, write.record.id, "both");
       } else if (outcome.status === "rejected") {

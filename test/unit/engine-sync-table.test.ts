@@ -152,6 +152,26 @@ describe("syncTable", () => {
     assert.deepEqual(late, [[id(0), 400n]]);
   });
 
+  // Tried as an operator would: a record the target refuses, in the look-back window, was counted
+  // late by every run that met it again (and so was every late-record metric and log line), though
+  // none wrote it: it waits as a dead letter, which is what the runs count it as.
+  it("counts as late only what it writes, not what the target refuses", async () => {
+    const late: unknown[] = [];
+    const { source, target, letters, input } = setup({
+      lateBefore: 500n,
+      onLate: (record) => late.push(record.id),
+    });
+    source.put(record(id(0), 100, { v: 1 }), record(id(1), 200, { v: 2 }));
+    target.refuse.set(id(1), "no");
+    const stats = await syncTable(input());
+    assert.deepEqual([stats.written, stats.late, stats.deadLettered], [1, 1, 1]);
+    assert.deepEqual(late, [id(0)]);
+    assert.deepEqual(
+      letters.letters.map((l) => l.id),
+      [id(1)],
+    );
+  });
+
   it("writes nothing in a dry run, yet counts what it would write", async () => {
     const { source, target, input } = setup({ dryRun: true });
     source.put(record(id(0), 10));
