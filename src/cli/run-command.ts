@@ -36,8 +36,8 @@ export interface RunContext {
   readonly onDecision?: (decided: DecidedRecord) => void;
   /** Where runs add their counts; a run without one pushes a fresh set (see --pushgateway). */
   readonly metrics?: RunMetrics;
-  /** The tables told of reading far more than their range held, across the runs of `synced watch`. */
-  readonly readNoticesGiven?: Set<string>;
+  /** The notices given (a table reading far more than its range held...), across the runs of `synced watch`. */
+  readonly noticesGiven?: Set<string>;
 }
 
 /**
@@ -175,7 +175,7 @@ async function runConnected(
         context.logger.progress(stats, expected);
       },
       ...(context.onDecision ? { onDecision: context.onDecision } : {}),
-      ...(context.readNoticesGiven ? { readNoticesGiven: context.readNoticesGiven } : {}),
+      ...(context.noticesGiven ? { noticesGiven: context.noticesGiven } : {}),
       onLate: (late) => {
         context.logger.info("a late record: dated before the checkpoint a run had passed", {
           table: late.table,

@@ -43,7 +43,7 @@ export async function watchCommand(
   const metrics = new (await import("./metrics.js")).RunMetrics();
   const health: Health = { runs: 0 };
   // A table read far more than its range held is told of in the first cycle that does it, not in all.
-  const cycles: RunContext = { ...context, readNoticesGiven: new Set<string>() };
+  const cycles: RunContext = { ...context, noticesGiven: new Set<string>() };
   let verifiedAt: number | undefined;
   const server = await serve(watch.listen, metrics, health);
   const { address, port } = server.address() as AddressInfo;

@@ -86,6 +86,11 @@ export interface SchemaSnapshot {
   readonly types: readonly TypeInput[];
   /** PlanInput.indexRefusal. */
   readonly indexRefusal?: string;
+  /**
+   * Indices the alias over every table's index (`-i`) names, though no table lives in them: one a
+   * table's `index` setting moved it from, say. Searches through the alias find their documents too.
+   */
+  readonly strayIndices?: readonly string[];
 }
 
 /** What the options say of the plan: the selection, the names, the layout. */

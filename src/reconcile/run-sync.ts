@@ -99,10 +99,10 @@ export interface RunDependencies {
   readonly onDecision?: (decided: DecidedRecord) => void;
   readonly onLate?: (late: LateRecord) => void;
   /**
-   * The tables whose read notice (read-ratio.ts) this process has given, kept across the runs of
-   * `synced watch`: each is told of once, and a run adds those it told of.
+   * The notices this process has given, kept across the runs of `synced watch`, so that each is given
+   * once: a table's read notice (read-ratio.ts) by `read:<table>`, the others by their text.
    */
-  readonly readNoticesGiven?: Set<string>;
+  readonly noticesGiven?: Set<string>;
   /**
    * The other keys of the state for the same keyspace and index, where the key is derived from the
    * options: a first run under a key beside them says so (see siblingNotice).
@@ -263,10 +263,10 @@ async function runHeld(
   }
   // Once per run, for every table together, whatever the outcome: the reads happened all the same. A
   // process that runs again and again (watch) says it once for each table, not every cycle.
-  const far = tables.filter((t) => readFarMore(t) && deps.readNoticesGiven?.has(t.table) !== true);
+  const far = tables.filter((t) => readFarMore(t) && deps.noticesGiven?.has(`read:${t.table}`) !== true);
   const notice = readNotice(far);
   if (notice !== undefined) deps.log(notice, { tables: far.map(readFigures) });
-  for (const t of far) deps.readNoticesGiven?.add(t.table);
+  for (const t of far) deps.noticesGiven?.add(`read:${t.table}`);
   return {
     runId: settings.runId,
     key: settings.key,
@@ -417,7 +417,15 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
     ...(range.lookbackFrom === undefined ? {} : { lookbackFrom: formatMicros(range.lookbackFrom) }),
   });
   // Caught up: nothing is in range, so no table is planned or read, and the checkpoint stays.
-  const entries = range.caughtUp === true ? [] : await planSchema(deps.schema, settings.plan);
+  const entries =
+    range.caughtUp === true
+      ? []
+      : await planSchema(deps.schema, settings.plan, (notice) => {
+          // A process that runs again and again (watch) says it once.
+          if (deps.noticesGiven?.has(notice) === true) return;
+          deps.noticesGiven?.add(notice);
+          deps.log(notice);
+        });
   refuseNothingSyncable(entries, "run");
   return { checkpointBefore, coverage, range, entries };
 }

@@ -14,8 +14,14 @@ export interface SchemaReader {
  * option that no selected table has: all are typos, and a run that went on would sync something
  * other than what was meant.
  */
-export async function planSchema(schema: SchemaReader, settings: PlanSettings): Promise<PlanEntry[]> {
-  const entries = planTables({ ...settings, ...(await schema.read()) });
+export async function planSchema(
+  schema: SchemaReader,
+  settings: PlanSettings,
+  onNotice?: (notice: string) => void,
+): Promise<PlanEntry[]> {
+  const snapshot = await schema.read();
+  if (onNotice !== undefined) for (const notice of schemaNotices(snapshot)) onNotice(notice);
+  const entries = planTables({ ...settings, ...snapshot });
   const badSettings = entries.filter((e) => e.kind === "bad-setting");
   if (badSettings.length > 0) throw refusedSettings(badSettings);
   const unknown = entries.filter((e) => e.kind === "unknown");
@@ -23,6 +29,18 @@ export async function planSchema(schema: SchemaReader, settings: PlanSettings): 
   const unknownColumn = entries.find((e) => e.kind === "unknown-column");
   if (unknownColumn !== undefined) throw unmatchedColumn(unknownColumn);
   return entries;
+}
+
+/** What the user should know of the schemas that changes no plan. */
+function schemaNotices(snapshot: SchemaSnapshot): string[] {
+  const strays = snapshot.strayIndices ?? [];
+  if (strays.length === 0) return [];
+  return [
+    `the alias over the tables' indices also names ${strays.join(", ")}, where no table of this ` +
+      "configuration lives: searches through the alias find those documents too, beside the tables' " +
+      "own. If a table's index setting moved it from there, take each out of the alias (POST _aliases " +
+      "with a remove action), or delete it once its documents are not needed.",
+  ];
 }
 
 /**

@@ -118,6 +118,7 @@ export class StoreSchemaGateway implements SchemaGateway {
       tables: keyspace.tables,
       types,
       ...(discovery.refusal === undefined ? {} : { indexRefusal: discovery.refusal }),
+      ...(discovery.strayIndices === undefined ? {} : { strayIndices: discovery.strayIndices }),
     };
   }
 

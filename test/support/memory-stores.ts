@@ -323,8 +323,16 @@ export class MemorySchema implements SchemaGateway {
     this.types = types.map((t) => (typeof t === "string" ? typeInput(t) : t));
   }
 
+  /** SchemaSnapshot.strayIndices. */
+  strayIndices: readonly string[] = [];
+
   read(): Promise<SchemaSnapshot> {
-    return Promise.resolve({ typeQueryField: "type", tables: [...this.tables], types: [...this.types] });
+    return Promise.resolve({
+      typeQueryField: "type",
+      tables: [...this.tables],
+      types: [...this.types],
+      ...(this.strayIndices.length > 0 ? { strayIndices: this.strayIndices } : {}),
+    });
   }
 
   createIndex(p: TablePlan): Promise<string> {

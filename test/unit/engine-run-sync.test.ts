@@ -384,6 +384,19 @@ describe("runSync", () => {
     );
   });
 
+  it("says once, also in a process that runs again and again, that the alias names a stray index", async () => {
+    const given = new Set<string>();
+    const logged: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const w = world(["things"]);
+      w.schema.strayIndices = ["app_old_things"];
+      await runSync(w.settings, { ...w.deps, noticesGiven: given, log: (message) => logged.push(message) });
+    }
+    const notices = logged.filter((m) => m.includes("the alias over the tables' indices also names"));
+    assert.equal(notices.length, 1, logged.join("\n"));
+    assert.match(notices[0] ?? "", /names app_old_things, where no table of this configuration lives/);
+  });
+
   it("says it once for each table in a process that runs again and again (watch)", async () => {
     const given = new Set<string>();
     const run = async (tables: string[]) => {
@@ -393,7 +406,7 @@ describe("runSync", () => {
       const logged: string[] = [];
       const report = await runSync(w.settings, {
         ...w.deps,
-        readNoticesGiven: given,
+        noticesGiven: given,
         log: (message) => logged.push(message),
       });
       return { report, notices: logged.filter((message) => message.includes("--create-timestamp-index")) };

@@ -50,6 +50,8 @@ export function timestampPrecision(properties: FieldMappings, field: string): Es
 
 export interface Discovery {
   readonly types: readonly EsType[];
+  /** SchemaSnapshot.strayIndices. */
+  readonly strayIndices?: readonly string[];
   /** Why no table can live in the type-field layout's one index, whatever its types (PlanInput.indexRefusal). */
   readonly refusal?: string;
   /** The field to filter and aggregate the type field on (type-field layout). */
@@ -77,7 +79,8 @@ export async function discoverTypes(
   if (layout.layout === "index-per-table") {
     const [indices, aliases, closed, gaps, configured] = await Promise.all([
       client.readMappings({ index: `${layout.index}-*`, pattern: true }),
-      client.readAliases(`${layout.index}-*`),
+      // The tables' aliases, and the one over them all (`-i`), in one request.
+      client.readAliases(`${layout.index}*`),
       client.closedIndices(`${layout.index}-*`),
       client.sourceGaps(`${layout.index}-*`),
       configuredTypes(client, overrides.indices, fieldOf),
@@ -134,7 +137,13 @@ export async function discoverTypes(
         if (documents === 0) types[i] = { ...type, empty: true };
       }),
     );
-    return { types, typeQueryField: layout.typeField };
+    const held = new Set([...claimed, ...types.flatMap((t) => [t.index, ...(t.aliasOf ?? [])])]);
+    const strays = (aliases[layout.index] ?? []).filter((index) => !held.has(index)).sort();
+    return {
+      types,
+      typeQueryField: layout.typeField,
+      ...(strays.length > 0 ? { strayIndices: strays } : {}),
+    };
   }
   const exists = await client.indexExists(layout.index);
   if (!exists) return { types: [], typeQueryField: layout.typeField };
