@@ -238,6 +238,13 @@ describe("dead letters in each state backend", () => {
     assert.match(replayed.stdout, new RegExp(`has _id '${under}', not the id its key fields give`));
     const listed = await h.cli(["dead-letters", "list", ...args, "--json"]);
     assert.equal((JSON.parse(listed.stdout) as { waiting: number }).waiting, 1, listed.stdout);
+
+    // The user deletes the document and purges every letter of the configuration.
+    const purged = await h.cli(["dead-letters", "purge", ...args, "--all", "--yes"]);
+    assert.equal(purged.code, EXIT.success, purged.stdout + purged.stderr);
+    assert.match(purged.stdout, /^purged 1 dead letter/);
+    const none = await h.cli(["dead-letters", "list", ...args, "--json"]);
+    assert.equal((JSON.parse(none.stdout) as { waiting: number }).waiting, 0, none.stdout);
   });
 
   // Tried as an operator would: the user fixed a record at its source, and the next run wrote it;
