@@ -37,6 +37,12 @@ export function decide(
   if (sameContent(source, target)) {
     return { action: "skip", reason: "unchanged" };
   }
+  // Equal at the coarser precision, with other content. The coarser copy's version holds nothing below
+  // its unit: a finer copy dated later within it is later in its own store, and writing the coarser
+  // copy over it would replace a newer write there. Only versions equal in full are a tie.
+  const exact = compareVersions(source.version, target.version, "microsecond");
+  if (exact !== 0)
+    return exact > 0 ? { action: "write", reason: "tie-break" } : { action: "skip", reason: "tie-lost" };
   return sourceWinsTie(source, target)
     ? { action: "write", reason: "tie-break" }
     : { action: "skip", reason: "tie-lost" };

@@ -70,6 +70,25 @@ describe("decide", () => {
     );
   });
 
+  // Tried as an operator would: a document rewritten 500 microseconds after the one a run copied into
+  // a millisecond column met the row as a tie; where the row's digest won, the run wrote the older
+  // content over the newer document, stamped a microsecond above it.
+  it("lets a copy dated later at its own finer precision win over the coarser copy of that unit", () => {
+    const row = makeRecord(ID, 1_000_000n, false, { v: "first" }); // .123 in a millisecond column
+    const doc = makeRecord(ID, 1_000_900n, false, { v: "second" }); // .123900 in a date_nanos field
+    assert.deepEqual(decide(row, { ...doc, token: undefined }, "millisecond"), {
+      action: "skip",
+      reason: "tie-lost",
+    });
+    assert.deepEqual(decide(doc, { ...row, token: undefined }, "millisecond"), {
+      action: "write",
+      reason: "tie-break",
+    });
+    // The same content is a copy, however its versions differ below the millisecond.
+    const copy = makeRecord(ID, 1_000_400n, false, { v: "first" });
+    assert.equal(decide(copy, { ...row, token: undefined }, "millisecond").reason, "unchanged");
+  });
+
   it("lets a tie go to the copy that holds every value of the other and more, from either side", () => {
     // A column synced since the document was written: the row holds it, the document never had it.
     const row = makeRecord(ID, 7n, false, { a: 1, note: "kept" });

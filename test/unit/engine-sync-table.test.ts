@@ -108,18 +108,28 @@ describe("syncTable", () => {
   });
 
   it("plans the version each write stores: above the target's when winning a tie at coarser precision", async () => {
-    // A target that keeps milliseconds: 100 µs and 400 µs are the same version there.
-    const target = new MemoryRecordStore("elasticsearch", "millisecond");
-    const { source, input } = setup({ target });
-    const theirs = record(id(0), 400, { v: "theirs" });
-    const contents = Array.from({ length: 20 }, (_, v) => record(id(0), 100, { v }));
+    // A source that keeps milliseconds, and a finer target holding the same version to the microsecond.
+    const source = new MemoryRecordStore("cassandra", "millisecond");
+    const { target, input } = setup({ source, range: { begin: 0n, end: 5000n } });
+    const theirs = record(id(0), 1000, { v: "theirs" });
+    const contents = Array.from({ length: 20 }, (_, v) => record(id(0), 1000, { v }));
     const winner = contents.find((r) => decide(r, { ...theirs, token: 0 }, "millisecond").action === "write");
     assert.ok(winner !== undefined);
     source.put(winner);
     target.put(theirs);
     const stats = await syncTable(input());
     assert.equal(stats.written, 1);
-    assert.deepEqual([target.get(id(0))?.version, target.get(id(0))?.content], [401n, winner.content]);
+    assert.deepEqual([target.get(id(0))?.version, target.get(id(0))?.content], [1001n, winner.content]);
+  });
+
+  it("writes no coarser copy over a finer one dated later within its millisecond", async () => {
+    const source = new MemoryRecordStore("cassandra", "millisecond");
+    const { target, input } = setup({ source, range: { begin: 0n, end: 5000n } });
+    source.put(record(id(0), 1000, { v: "older" }));
+    target.put(record(id(0), 1400, { v: "newer" }));
+    const stats = await syncTable(input());
+    assert.deepEqual([stats.written, stats.tieLost], [0, 1]);
+    assert.deepEqual(target.get(id(0))?.content, { v: "newer" });
   });
 
   it("places what the source read past the end: dead-letters a version far in the future, leaves the rest", async () => {
