@@ -42,7 +42,10 @@ export function keepLease(
           current = renewed;
         },
         (error: unknown) => {
-          if (error instanceof LeaseLostError || runsOut()) stopRun(error);
+          // Taken over while this process did not run: say so, rather than that the store lost it.
+          if (error instanceof LeaseLostError && stalledMs > 2 * every)
+            stopRun(stalled(current, stalledMs, error.details["currentOwner"]));
+          else if (error instanceof LeaseLostError || runsOut()) stopRun(error);
         },
       )
       .finally(() => {
@@ -57,11 +60,13 @@ export function keepLease(
   };
 }
 
-function stalled(lease: Lease, stalledMs: number): StateError {
+function stalled(lease: Lease, stalledMs: number, holder?: unknown): StateError {
+  const now =
+    typeof holder === "string" ? `and run ${holder} holds it now` : "so another run may hold it now";
   return new StateError(
     `the lease on state key '${lease.key}' ran out at ${lease.expiresAt.toISOString()} while this ` +
       `process was stalled for ${Math.round(stalledMs / 1000)} s (paused, swapped out or starved of CPU), ` +
-      "so another run may hold it now. The run stopped without moving the checkpoint; run again, and " +
+      `${now}. The run stopped without moving the checkpoint; run again, and ` +
       "give --lease-ttl room for such stalls if they recur.",
     { key: lease.key, owner: lease.owner, expiresAt: lease.expiresAt.toISOString(), stalledMs },
   );

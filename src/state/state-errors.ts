@@ -53,7 +53,8 @@ export class LeaseLostError extends StateError {
     const now = currentOwner === undefined ? "nobody holds it now" : `run ${currentOwner} holds it now`;
     super(
       `the lease on state key '${key}' is no longer held by run ${owner}: ${now}. ` +
-        "Stop this run without moving the checkpoint; renew leases well before they expire.",
+        "The run stopped without moving the checkpoint; if runs keep losing their lease, give " +
+        "--lease-ttl more room.",
       { key, owner, currentOwner },
     );
   }

@@ -148,4 +148,20 @@ describe("keepLease", () => {
     answer(renewals.renewed(lease));
     await keeper.stop();
   });
+
+  // Tried as an operator would: a run paused past its lease, whose next renewal found another run
+  // holding it, stopped advising to "renew leases well before they expire".
+  it("says the process stalled when it finds its lease taken over after a late turn", async () => {
+    const keeper = keep();
+    // Paused for 70 s before the first turn: another run took the lease meanwhile.
+    renewals.clock += 70_000;
+    renewals.answer = () => Promise.reject(new LeaseLostError("k", "run-a", "run-b"));
+    await advance(20_000);
+    assert.ok(run.signal.reason instanceof StateError);
+    assert.match(
+      (run.signal.reason as Error).message,
+      /ran out at 1970-01-01T00:01:00\.000Z while this process was stalled for 90 s .*run run-b holds it now/,
+    );
+    await keeper.stop();
+  });
 });
