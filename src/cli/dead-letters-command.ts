@@ -7,7 +7,12 @@ import type { SyncOptions } from "../config/options.js";
 import { formatMicros, nowMicros } from "../core/micros.js";
 import { UsageError } from "../core/errors.js";
 import { newRunId } from "../core/run-id.js";
-import { storedLetter, type DeadLetterStore, type StoredLetter } from "../deadletter/dead-letter-store.js";
+import {
+  letterReadFrom,
+  storedLetter,
+  type DeadLetterStore,
+  type StoredLetter,
+} from "../deadletter/dead-letter-store.js";
 import { letterToJson } from "../deadletter/letter-json.js";
 import { cutReason } from "../deadletter/letter-size.js";
 import { replayLetters, type ReplayOutcome } from "../reconcile/replay.js";
@@ -17,7 +22,6 @@ import { withClientFor, withClients, type Clients } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
 import { planOptions, recordStores } from "./record-stores.js";
 import { stateKeyFor } from "../state/state-key.js";
-import { isJsonObject } from "../state/state-json.js";
 import { openDeadLetters, type RunContext } from "./run-command.js";
 import { textTable } from "./text-table.js";
 import { cutText } from "../util/cut-text.js";
@@ -94,9 +98,8 @@ function withoutRecord<T extends StoredLetter>(letter: T): T {
 
 /** The `_id` of the document a letter's record was read from, where it kept one. */
 function readFrom(letter: StoredLetter): { readFrom?: string } {
-  const id =
-    letter.from === "elasticsearch" && isJsonObject(letter.record) ? letter.record["_id"] : undefined;
-  return typeof id === "string" ? { readFrom: id } : {};
+  const id = letterReadFrom(letter);
+  return id === undefined ? {} : { readFrom: id };
 }
 
 async function list(

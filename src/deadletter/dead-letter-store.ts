@@ -70,6 +70,16 @@ export function letterIdOf(
   return hash.digest("hex").slice(0, 32);
 }
 
+/**
+ * The `_id` of the document a letter's record was read from, where the letter kept it (a document that
+ * could not be read as a record): one that is not its key's own is found by no lookup by id.
+ */
+export function letterReadFrom(letter: Pick<StoredLetter, "from" | "record">): string | undefined {
+  const id =
+    letter.from === "elasticsearch" && isJsonObject(letter.record) ? letter.record["_id"] : undefined;
+  return typeof id === "string" ? id : undefined;
+}
+
 export function storedLetter(key: string, runId: string, at: Date, letter: DeadLetter): StoredLetter {
   const whole = plainJson(letter.record);
   // The id comes from the whole record: a letter of the same record must get the same id however

@@ -9,21 +9,30 @@
 // every run exit 3 until someone replays it.
 import type { Direction } from "../core/direction.js";
 import type { DeadLetter, DeadLetterSink } from "../reconcile/dead-letter.js";
-import { letterIdOf, storedLetter, type DeadLetterStore, type StoredLetter } from "./dead-letter-store.js";
+import {
+  letterIdOf,
+  letterReadFrom,
+  storedLetter,
+  type DeadLetterStore,
+  type StoredLetter,
+} from "./dead-letter-store.js";
 
 /**
- * The most waiting letters a run learns the ids of (about 100 bytes each held): beyond it, a run
- * settles none, and `synced dead-letters replay` does.
+ * The most waiting letters a run reads as it starts (each is read whole, and about 150 bytes of it
+ * held): beyond it, a run settles none, and `synced dead-letters replay` does.
  */
-export const MOST_LETTERS_SETTLED_BY_RUNS = 100_000;
+export const MOST_LETTERS_SETTLED_BY_RUNS = 10_000;
 
 type Log = (message: string, fields?: Record<string, unknown>) => void;
 
 export class RunDeadLetters implements DeadLetterSink {
   #count = 0;
   #held: StoredLetter[] = [];
-  /** The ids of the letters that waited as the run began, and are not settled yet. */
-  #waiting = new Set<string>();
+  /**
+   * The letters that waited as the run began, and are not settled yet, by id: with the `_id` of the
+   * document each was read from, where it kept one.
+   */
+  #waiting = new Map<string, string | undefined>();
   #settling: string[] = [];
   #settled = 0;
 
@@ -49,10 +58,10 @@ export class RunDeadLetters implements DeadLetterSink {
 
   /** A store that cannot list its letters costs this run their settling, not its result. */
   async prepare(log: Log): Promise<void> {
-    const waiting = new Set<string>();
+    const waiting = new Map<string, string | undefined>();
     try {
-      for await (const id of this.store.ids(this.key)) {
-        waiting.add(id);
+      for await (const letter of this.store.list(this.key)) {
+        waiting.set(letter.letterId, letterReadFrom(letter));
         if (waiting.size > this.most) {
           log(
             `more than ${this.most} dead letters wait: this run settles none of them as it writes ` +
@@ -72,10 +81,16 @@ export class RunDeadLetters implements DeadLetterSink {
     this.#waiting = waiting;
   }
 
-  settle(table: string, direction: Direction, id: string): void {
+  settle(table: string, direction: Direction, id: string, documentId: string): void {
     if (this.#waiting.size === 0) return;
     const letterId = letterIdOf({ table, direction, id }, null);
-    if (this.#waiting.delete(letterId)) this.#settling.push(letterId);
+    if (!this.#waiting.has(letterId)) return;
+    // A letter of a document under another _id than the record's own names a document this run did
+    // not read: it stays, as a replay keeps it (a lookup by id tries a UUID in either case).
+    const readFrom = this.#waiting.get(letterId);
+    if (readFrom !== undefined && readFrom !== documentId && readFrom !== documentId.toUpperCase()) return;
+    this.#waiting.delete(letterId);
+    this.#settling.push(letterId);
   }
 
   put(letter: DeadLetter): Promise<void> {

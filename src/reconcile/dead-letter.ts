@@ -33,8 +33,10 @@ export interface DeadLetterSink {
    * Told of each record the run reconciled in this direction (written, or already held or bettered
    * by the target): a letter waiting for it is settled, as a replay would settle it, at the next
    * `flush`. Otherwise the fixed record's letter waits, and every run exits 3, until a replay.
+   * `documentId`: the `_id` of the record's document, which a letter of a document read under another
+   * `_id` does not name.
    */
-  settle?(table: string, direction: Direction, id: string): void;
+  settle?(table: string, direction: Direction, id: string, documentId: string): void;
   /** How many letters of earlier runs this run settled. */
   readonly settled?: number;
 }

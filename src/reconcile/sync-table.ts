@@ -330,8 +330,9 @@ function unsettled(
 function settleLetters(input: SyncTableInput, id: string, directions: "this" | "both"): void {
   const sink = input.deadLetters;
   if (sink.settle === undefined) return;
-  sink.settle(input.plan.table, input.direction, id);
-  if (directions === "both") sink.settle(input.plan.table, otherDirection(input.direction), id);
+  const documentId = `${input.plan.es.idPrefix}${id}`;
+  sink.settle(input.plan.table, input.direction, id, documentId);
+  if (directions === "both") sink.settle(input.plan.table, otherDirection(input.direction), id, documentId);
 }
 
 function countUnmapped(input: SyncTableInput, stats: TableStats, bad: BadRecord): void {

@@ -239,6 +239,21 @@ describe("dead letters in each state backend", () => {
     const listed = await h.cli(["dead-letters", "list", ...args, "--json"]);
     assert.equal((JSON.parse(listed.stdout) as { waiting: number }).waiting, 1, listed.stdout);
 
+    // A row of the key, newer, is written as a document of its own: the one the letter names is still
+    // unsynced, so a run keeps its letter as the replay did.
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.misplaced (id, tmstmp, n, deleted) VALUES (?, ?, 2, false)`,
+      [field, new Date()],
+      { prepare: true },
+    );
+    const wrote = await h.run(name);
+    assert.equal(wrote.code, EXIT.partial, JSON.stringify(wrote.summary));
+    assert.deepEqual(wrote.summary["deadLetters"], {
+      ...(wrote.summary["deadLetters"] as object),
+      settled: 0,
+      waiting: 1,
+    });
+
     // The user deletes the document and purges every letter of the configuration.
     const purged = await h.cli(["dead-letters", "purge", ...args, "--all", "--yes"]);
     assert.equal(purged.code, EXIT.success, purged.stdout + purged.stderr);

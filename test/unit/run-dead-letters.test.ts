@@ -42,17 +42,39 @@ describe("RunDeadLetters", () => {
     const logged: string[] = [];
     const run = new RunDeadLetters(store, "k", "run-2");
     await run.prepare((message) => logged.push(message));
-    run.settle("things", "to-es", "a");
-    run.settle("things", "to-es", "z"); // no letter waits for it
-    run.settle("other", "to-es", "b"); // another table's record of that id
+    run.settle("things", "to-es", "a", "a");
+    run.settle("things", "to-es", "z", "z"); // no letter waits for it
+    run.settle("other", "to-es", "b", "b"); // another table's record of that id
     await run.put(letter("c"));
-    run.settle("things", "to-es", "c"); // failed again in this run: its letter stays
+    run.settle("things", "to-es", "c", "c"); // failed again in this run: its letter stays
     assert.deepEqual(await waitingIds(store), ["to-cassandra a", "to-es a", "to-es b", "to-es c"]);
     await run.flush();
     assert.deepEqual(await waitingIds(store), ["to-cassandra a", "to-es b", "to-es c"]);
     assert.equal(run.settled, 1);
     assert.equal(run.count, 1);
     assert.deepEqual(logged, []);
+  });
+
+  // Tried as an operator would: a document indexed under an _id other than its key's was dead-lettered;
+  // a run then wrote the key's row as a document of its own, and removed that letter, though the
+  // document it named was never synced.
+  it("keeps the letter of a document read under another _id than the record's own", async () => {
+    const store = new FileDeadLetterStore(join(dir, "misplaced.jsonl"));
+    const earlier = new RunDeadLetters(store, "k", "run-1");
+    const fromDocument = (id: string, documentId: string): DeadLetter => ({
+      ...letter(id, "to-cassandra"),
+      record: { _id: documentId, _source: { id } },
+    });
+    await earlier.put(fromDocument("g1", "wrong1"));
+    await earlier.put(fromDocument("g2", "g2"));
+    await earlier.flush();
+    const run = new RunDeadLetters(store, "k", "run-2");
+    await run.prepare(() => undefined);
+    run.settle("things", "to-cassandra", "g1", "g1");
+    run.settle("things", "to-cassandra", "g2", "g2");
+    await run.flush();
+    assert.deepEqual(await waitingIds(store), ["to-cassandra g1"]);
+    assert.equal(run.settled, 1);
   });
 
   it("settles none where more letters wait than a run learns the ids of, and says so", async () => {
@@ -63,7 +85,7 @@ describe("RunDeadLetters", () => {
     const logged: string[] = [];
     const run = new RunDeadLetters(store, "k", "run-2", () => new Date(), 2);
     await run.prepare((message) => logged.push(message));
-    run.settle("things", "to-es", "a");
+    run.settle("things", "to-es", "a", "a");
     await run.flush();
     assert.equal(run.settled, 0);
     assert.equal((await waitingIds(store)).length, 3);
@@ -76,7 +98,7 @@ describe("RunDeadLetters", () => {
     const logged: string[] = [];
     const run = new RunDeadLetters(store, "k", "run-2");
     await run.prepare((message) => logged.push(message));
-    run.settle("things", "to-es", "a");
+    run.settle("things", "to-es", "a", "a");
     assert.equal(run.settled, 0);
     assert.match(logged.join("\n"), /could not list the dead letters waiting; this run settles none/);
   });
