@@ -74,8 +74,8 @@ describe("OpenSearch requests", () => {
     });
     assert.deepEqual(restCalls.closedIndices("app-*"), {
       method: "GET",
-      path: "/app-*/_mapping",
-      querystring: { expand_wildcards: "closed", allow_no_indices: true },
+      path: "/_resolve/index/app-*",
+      querystring: { expand_wildcards: "all" },
     });
     assert.deepEqual(restCalls.sourceGaps("app-*"), {
       method: "GET",

@@ -27,7 +27,13 @@ import type {
   SourceGap,
   SliceSplit,
 } from "../search/search-client.js";
-import { BULK_RESULT_FIELDS, indicesByAlias, sourceGaps, uuidsOf } from "../search/search-client.js";
+import {
+  BULK_RESULT_FIELDS,
+  closedOf,
+  indicesByAlias,
+  sourceGaps,
+  uuidsOf,
+} from "../search/search-client.js";
 import { fromElasticsearchError } from "./elasticsearch-errors.js";
 import { clearScrolls, readScrollPage, ScrollPosition, ScrollView } from "./scroll-view.js";
 
@@ -241,9 +247,8 @@ export class ElasticsearchClient implements SearchClient {
     );
   }
 
-  async closedIndices(pattern: string): Promise<readonly string[]> {
-    const closed = { index: pattern, expand_wildcards: "closed", allow_no_indices: true } as const;
-    return Object.keys(await edge(this.#client.indices.getMapping(closed)));
+  async closedIndices(names: string): Promise<readonly string[]> {
+    return closedOf(await edge(this.#client.indices.resolveIndex({ name: names, expand_wildcards: "all" })));
   }
 
   async indexUuids(index: string): Promise<Readonly<Record<string, string>>> {

@@ -24,7 +24,7 @@ import type {
   SearchResult,
   SourceGap,
 } from "../search/search-client.js";
-import { indicesByAlias, sourceGaps, uuidsOf } from "../search/search-client.js";
+import { closedOf, indicesByAlias, sourceGaps, uuidsOf } from "../search/search-client.js";
 import { fromOpenSearch } from "./mappings.js";
 import { fromOpenSearchError } from "./opensearch-errors.js";
 import { restCalls, type RestCall } from "./rest-calls.js";
@@ -142,8 +142,8 @@ export class OpenSearchClient implements SearchClient {
     );
   }
 
-  async closedIndices(pattern: string): Promise<readonly string[]> {
-    return Object.keys(await this.#send<Record<string, unknown>>(restCalls.closedIndices(pattern)));
+  async closedIndices(names: string): Promise<readonly string[]> {
+    return closedOf(await this.#send<Parameters<typeof closedOf>[0]>(restCalls.closedIndices(names)));
   }
 
   async indexUuids(index: string): Promise<Readonly<Record<string, string>>> {

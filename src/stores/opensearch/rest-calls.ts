@@ -103,10 +103,10 @@ export const restCalls = {
       ? { querystring: { expand_wildcards: "open", allow_no_indices: true } }
       : {}),
   }),
-  closedIndices: (pattern: string): RestCall => ({
+  closedIndices: (names: string): RestCall => ({
     method: "GET",
-    path: `/${segment(pattern)}/_mapping`,
-    querystring: { expand_wildcards: "closed", allow_no_indices: true },
+    path: `/_resolve/index/${segment(names)}`,
+    querystring: { expand_wildcards: "all" },
   }),
   indexUuids: (index: string): RestCall => ({
     method: "GET",

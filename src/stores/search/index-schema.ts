@@ -184,22 +184,19 @@ async function configuredTypes(
     [...indices].map(async ([table, index]) => {
       let mapping;
       let gaps;
-      let near;
+      let closedOnes;
       try {
-        // A name alone reads as closed whatever its state (wildcards alone are expanded by state), so
-        // the closed indices are those of a pattern from the name, among the ones it names.
-        [mapping, gaps, near] = await Promise.all([
-          client.readMappings({ index }),
-          client.sourceGaps(index),
-          client.closedIndices(`${index}*`),
-        ]);
+        [mapping, gaps] = await Promise.all([client.readMappings({ index }), client.sourceGaps(index)]);
+        // By the concrete names: an alias (the setting may name one) has no state of its own.
+        const names = Object.keys(mapping);
+        closedOnes = names.length === 0 ? [] : await client.closedIndices(names.join(","));
       } catch (error) {
         if (isSearchError(error, "index-missing")) return undefined;
         throw error;
       }
       const properties = Object.values(mapping)[0] ?? {};
       const concrete = Object.keys(mapping).sort();
-      const closed = concrete.find((i) => near.includes(i));
+      const closed = concrete.find((i) => closedOnes.includes(i));
       const refusal =
         concrete.length > 1
           ? aliasRefusal(table, index, concrete, true)

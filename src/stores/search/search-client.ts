@@ -228,6 +228,13 @@ export function indicesByAlias(
   return byAlias;
 }
 
+/** `GET _resolve/index/<names>`'s answer: the indices it lists as closed. */
+export function closedOf(answer: {
+  readonly indices?: readonly { readonly name: string; readonly attributes?: readonly string[] }[];
+}): string[] {
+  return (answer.indices ?? []).filter((i) => i.attributes?.includes("closed") === true).map((i) => i.name);
+}
+
 /**
  * The `filter_path` of a bulk request: the fields of BulkResult and nothing else, so that the rest of
  * each item (its index, version, result and shard counts) is neither sent nor parsed: the answer to
@@ -319,8 +326,11 @@ export interface SearchClient {
    * order. None matching is an empty answer.
    */
   readAliases(pattern: string): Promise<Readonly<Record<string, readonly string[]>>>;
-  /** The closed indices whose names match the wildcard `pattern`. */
-  closedIndices(pattern: string): Promise<readonly string[]>;
+  /**
+   * The closed indices among those `names` (names and wildcards, comma-separated) name by their own
+   * names. An alias a wildcard matches adds none: it would name its indices whatever their state.
+   */
+  closedIndices(names: string): Promise<readonly string[]>;
   /**
    * The `index.uuid` of each index `index` names (itself, or the indices behind an alias): a name
    * deleted and made again has a new one. Fails as index-missing where it names none.
