@@ -264,51 +264,62 @@ describe("dead letters in each state backend", () => {
 
   // Tried as an operator would: the user fixed a record at its source, and the next run wrote it;
   // its letter stayed, so every later run exited 3 until a replay found the record already held.
-  it("settles the letter of a record a later run writes, as a replay would", async () => {
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.fixed (id uuid PRIMARY KEY, tmstmp timestamp, n int, deleted boolean)`,
-    );
-    const name = ["--name", "fixed", "--tables", "fixed", "--direction", "to-cassandra"];
-    assert.equal((await h.run(name)).code, EXIT.success);
-    const index = `${h.index}-fixed`;
-    const [mended, broken] = [Uuid.random().toString(), Uuid.random().toString()];
-    const at = new Date(Date.now() - 10_000).toISOString();
-    for (const id of [mended, broken]) await h.es.index({ index, id, document: { id, tmstmp: at, n: 1.5 } });
-    await h.refresh();
-    const first = await h.run(name);
-    assert.equal(first.code, EXIT.partial, JSON.stringify(first.summary));
-    assert.equal((first.summary["deadLetters"] as { waiting: number }).waiting, 2);
+  for (const backend of BACKENDS) {
+    it(`settles the letter of a record a later run writes, as a replay would, in ${backend}`, async () => {
+      const table = `fixed_${backend}`;
+      const state = h.stateIn(backend);
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, n int, deleted boolean)`,
+      );
+      const name = ["--name", `fixed-${backend}`, "--tables", table, "--direction", "to-cassandra"];
+      assert.equal((await h.run(name, { state })).code, EXIT.success);
+      const index = `${h.index}-${table}`;
+      const [mended, broken] = [Uuid.random().toString(), Uuid.random().toString()];
+      const at = new Date(Date.now() - 10_000).toISOString();
+      for (const id of [mended, broken])
+        await h.es.index({ index, id, document: { id, tmstmp: at, n: 1.5 } });
+      await h.refresh();
+      const first = await h.run(name, { state });
+      assert.equal(first.code, EXIT.partial, JSON.stringify(first.summary));
+      assert.equal((first.summary["deadLetters"] as { waiting: number }).waiting, 2);
 
-    // Dated after the first run's checkpoint, as an edit made now is.
-    const later = new Date().toISOString();
-    await h.es.index({ index, id: mended, document: { id: mended, tmstmp: later, n: 2 }, refresh: true });
-    // Without a look-back window, the run meets the mended record and not the broken one.
-    const second = await h.run([...name, "--lookback", "0"]);
-    assert.equal(second.code, EXIT.partial, JSON.stringify(second.summary));
-    assert.deepEqual(second.summary["deadLetters"], {
-      ...(second.summary["deadLetters"] as object),
-      count: 0,
-      settled: 1,
-      waiting: 1,
-    });
-    const row = await h.cassandra.execute(`SELECT n FROM ${h.keyspace}.fixed WHERE id = ?`, [mended], {
-      prepare: true,
-    });
-    assert.equal(row.rows[0]?.get("n"), 2);
-    const listed = await h.cli(["dead-letters", "list", ...h.baseArgs(), ...name, "--json"]);
-    const letters = (JSON.parse(listed.stdout) as { letters: ListedLetter[] }).letters;
-    assert.deepEqual(
-      letters.map((l) => l.id),
-      [broken],
-    );
+      // Dated after the first run's checkpoint, as an edit made now is.
+      const later = new Date().toISOString();
+      await h.es.index({ index, id: mended, document: { id: mended, tmstmp: later, n: 2 }, refresh: true });
+      // Without a look-back window, the run meets the mended record and not the broken one.
+      const second = await h.run([...name, "--lookback", "0"], { state });
+      assert.equal(second.code, EXIT.partial, JSON.stringify(second.summary));
+      assert.deepEqual(second.summary["deadLetters"], {
+        ...(second.summary["deadLetters"] as object),
+        count: 0,
+        settled: 1,
+        waiting: 1,
+      });
+      const row = await h.cassandra.execute(`SELECT n FROM ${h.keyspace}.${table} WHERE id = ?`, [mended], {
+        prepare: true,
+      });
+      assert.equal(row.rows[0]?.get("n"), 2);
+      const listed = await h.cli([
+        "dead-letters",
+        "list",
+        ...h.argsWith({ "--state": state }),
+        ...name,
+        "--json",
+      ]);
+      const letters = (JSON.parse(listed.stdout) as { letters: ListedLetter[] }).letters;
+      assert.deepEqual(
+        letters.map((l) => l.id),
+        [broken],
+      );
 
-    // The broken one, mended too, is the last: the run that writes it exits 0.
-    const last = new Date().toISOString();
-    await h.es.index({ index, id: broken, document: { id: broken, tmstmp: last, n: 3 }, refresh: true });
-    const third = await h.cli([...h.baseArgs(), ...name]);
-    assert.equal(third.code, EXIT.success, third.stdout + third.stderr);
-    assert.match(third.stdout, /dead letters: 0 put by this run, 1 settled, 0 waiting/);
-  });
+      // The broken one, mended too, is the last: the run that writes it exits 0.
+      const last = new Date().toISOString();
+      await h.es.index({ index, id: broken, document: { id: broken, tmstmp: last, n: 3 }, refresh: true });
+      const third = await h.cli([...h.argsWith({ "--state": state }), ...name]);
+      assert.equal(third.code, EXIT.success, third.stdout + third.stderr);
+      assert.match(third.stdout, /dead letters: 0 put by this run, 1 settled, 0 waiting/);
+    });
+  }
 
   // The letter of a document holding a field that no column holds says to replay it with
   // --create-columns: the replay adds the column, as a run with the flag would, and writes the record.
