@@ -1,6 +1,6 @@
 // A run's dead-letter sink settles the letters of earlier runs whose records the run reconciled, and
 // only those: a record met again that fails again keeps its (new) letter, and a store holding more
-// letters than a run will learn the ids of is left to `synced dead-letters replay`.
+// letters than a run reads as it starts is left to `synced dead-letters replay`.
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -77,7 +77,7 @@ describe("RunDeadLetters", () => {
     assert.equal(run.settled, 1);
   });
 
-  it("settles none where more letters wait than a run learns the ids of, and says so", async () => {
+  it("settles none where more letters wait than a run reads, and says so", async () => {
     const store = new FileDeadLetterStore(join(dir, "many.jsonl"));
     const earlier = new RunDeadLetters(store, "k", "run-1");
     for (const id of ["a", "b", "c"]) await earlier.put(letter(id));
