@@ -5,3 +5,14 @@
 export function fieldOf(plan: { readonly fields?: ReadonlyMap<string, string> }, column: string): string {
   return plan.fields?.get(column) ?? column;
 }
+
+/**
+ * The objects a dotted field is held in, by their dotted names (`a` and `a.b` for `a.b.c`): the
+ * cluster takes a field `a.b` as the property `b` of an object `a`, in mappings and in documents.
+ */
+export function objectsAbove(field: string): string[] {
+  const found: string[] = [];
+  for (let dot = field.indexOf("."); dot > 0; dot = field.indexOf(".", dot + 1))
+    found.push(field.slice(0, dot));
+  return found;
+}

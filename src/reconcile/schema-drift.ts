@@ -5,10 +5,10 @@ import { fieldTypeConflict } from "../core/field-compatibility.js";
 import type { Layout } from "../core/layout.js";
 import { keyColumns } from "../core/table-key.js";
 import { formatCqlType, type CqlType } from "../core/cql-type.js";
-import { fieldOf } from "../core/column-field.js";
+import { fieldOf, objectsAbove } from "../core/column-field.js";
 import type { Column, TablePlan } from "./table-plan.js";
 
-/** A top-level field of an index's mapping, as the schema gateway read it. */
+/** A field of an index's mapping, as the schema gateway read it. */
 export interface MappedField {
   /** Its type in the mapping: "object" for an object with properties. */
   readonly type: string;
@@ -20,6 +20,8 @@ export interface MappedField {
    * a property of an object (a user-defined type's field).
    */
   readonly unreadableFormats?: ReadonlyMap<string, UnreadableFormat>;
+  /** A property of an object (`a.b`), which only a column of that dotted name holds. */
+  readonly nested?: true;
 }
 
 export interface UnreadableFormat {
@@ -131,8 +133,10 @@ export function schemaDrift(
     // A renamed column's own name is no new column: the column exists, under another field.
     ...columns.map((c) => c.name),
   ]);
+  // An object that holds a dotted column's field (`a` of `a.b`) is no field of its own.
+  const holders = new Set([...taken].flatMap(objectsAbove));
   const unmapped = [...fields]
-    .filter(([field]) => !taken.has(field))
+    .filter(([field, mapped]) => mapped.nested !== true && !taken.has(field) && !holders.has(field))
     .map(([field, mapped]) => ({ field, column: mapped.column }));
   return { newFields, unmapped };
 }

@@ -182,3 +182,142 @@ describe("columns with quoted names that the config file names", () => {
     assert.equal(tableStats(summary, "visits", "to-es")["written"], 1);
   });
 });
+
+// A column named `meta.source` is the field `source` of the object `meta` to the cluster, which takes
+// `{"meta.source": ...}` and `{"meta": {"source": ...}}` as the same document. Tried as an operator
+// would: synced wrote the first, an application the second, and each of the application's documents
+// was dead-lettered as holding a field of no column; every run mapped the column's field again; and
+// with the version in such a column, the table was refused as its field not mapped.
+describe("columns whose names hold a dot", () => {
+  let h: Harness;
+  let dir: string;
+  const fromRow = cassandra.types.Uuid.random().toString();
+  const fromApp = cassandra.types.Uuid.random().toString();
+  const written = new Date(Date.now() - 60_000);
+
+  before(async () => {
+    h = await Harness.create("dottednames");
+    dir = await mkdtemp(join(tmpdir(), "dotted-names-"));
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.notes (id uuid PRIMARY KEY, tmstmp timestamp, "meta.source" text, n int)`,
+    );
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.stamped (id uuid PRIMARY KEY, "meta.updated" timestamp, n int)`,
+    );
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.notes (id, tmstmp, "meta.source", n) VALUES (?, ?, ?, ?)`,
+      [fromRow, written, "row", 1],
+      PREPARED,
+    );
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.stamped (id, "meta.updated", n) VALUES (?, ?, ?)`,
+      [fromRow, written, 1],
+      PREPARED,
+    );
+  });
+  after(async () => {
+    await h.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const row = async (table: string, id: string) =>
+    (await h.cassandra.execute(`SELECT * FROM ${h.keyspace}.${table} WHERE id = ?`, [id], PREPARED)).rows[0];
+
+  it("reads a dotted column's field from a document that holds it as an object", async () => {
+    const first = await h.run(["-b", "0", "--tables", "notes"]);
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    assert.deepEqual(first.summary["addedFields"], []);
+
+    await h.es.index({
+      index: `${h.index}-notes`,
+      id: fromApp,
+      document: { id: fromApp, tmstmp: written.toISOString(), meta: { source: "app" }, n: 2 },
+      refresh: true,
+    });
+    const second = await h.run(["-b", "0", "--tables", "notes"]);
+    assert.equal(second.code, EXIT.success, JSON.stringify(second.summary));
+    // The field is mapped: a second run maps nothing again.
+    assert.deepEqual(second.summary["addedFields"], []);
+    assert.equal(tableStats(second.summary, "notes", "to-cassandra")["written"], 1);
+    assert.equal((await row("notes", fromApp))?.get("meta.source"), "app");
+
+    // A newer row reaches the document, and the field is held once, whatever shape it had.
+    await h.cassandra.execute(
+      `UPDATE ${h.keyspace}.notes SET "meta.source" = ?, tmstmp = ? WHERE id = ?`,
+      ["changed", new Date(written.getTime() + 1000), fromApp],
+      PREPARED,
+    );
+    const third = await h.run(["-b", "0", "--tables", "notes"]);
+    assert.equal(third.code, EXIT.success, JSON.stringify(third.summary));
+    assert.equal(tableStats(third.summary, "notes", "to-es")["written"], 1);
+    await h.refresh();
+    const found = await h.es.search({
+      index: `${h.index}-notes`,
+      query: { term: { "meta.source": "changed" } },
+    });
+    assert.deepEqual(
+      found.hits.hits.map((hit) => hit._id),
+      [fromApp],
+    );
+    // The object that holds the column's field is no field of a column to make.
+    const again = await h.run(["-b", "0", "--tables", "notes", "--create-columns"]);
+    assert.equal(again.code, EXIT.success, JSON.stringify(again.summary));
+    assert.deepEqual(again.summary["columnsNotCreated"], []);
+    assert.deepEqual(again.summary["createdColumns"], []);
+    assert.equal(tableStats(again.summary, "notes", "to-es")["written"], 0);
+    assert.equal(tableStats(again.summary, "notes", "to-cassandra")["written"], 0);
+  });
+
+  it("keeps what else an application's object holds beside a dotted column's field", async () => {
+    const settings = join(dir, "synced.yaml");
+    await writeFile(settings, ["tables:", "  notes:", '    include: ["meta.source", n]', ""].join("\n"));
+    await h.es.index({
+      index: `${h.index}-notes`,
+      id: fromApp,
+      document: {
+        id: fromApp,
+        tmstmp: new Date(written.getTime() + 2000).toISOString(),
+        meta: { source: "app again", owner: "ada" },
+        n: 3,
+      },
+      refresh: true,
+    });
+    const back = await h.run(["--config", settings, "-b", "0", "--tables", "notes"]);
+    assert.equal(back.code, EXIT.success, JSON.stringify(back.summary));
+    assert.equal((await row("notes", fromApp))?.get("meta.source"), "app again");
+
+    await h.cassandra.execute(
+      `UPDATE ${h.keyspace}.notes SET "meta.source" = ?, tmstmp = ? WHERE id = ?`,
+      ["from the row", new Date(written.getTime() + 3000), fromApp],
+      PREPARED,
+    );
+    const out = await h.run(["--config", settings, "-b", "0", "--tables", "notes"]);
+    assert.equal(out.code, EXIT.success, JSON.stringify(out.summary));
+    const doc = (await h.es.get<Record<string, unknown>>({ index: `${h.index}-notes`, id: fromApp }))._source;
+    const meta = doc?.["meta"] as Record<string, unknown> | undefined;
+    assert.equal(meta?.["owner"], "ada");
+    // The column's value is held once: not also left inside the object as it was.
+    assert.equal(meta["source"], undefined);
+    assert.equal(doc?.["meta.source"], "from the row");
+  });
+
+  it("reads versions from a dotted column's field", async () => {
+    const stamped = ["--tables", "stamped", "--timestamp-column", "meta.updated"];
+    const first = await h.run(["-b", "0", ...stamped]);
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    const second = await h.run(["-b", "0", ...stamped]);
+    assert.equal(second.code, EXIT.success, JSON.stringify(second.summary));
+    assert.deepEqual(second.summary["refused"] ?? [], []);
+    assert.equal(tableStats(second.summary, "stamped", "to-es")["written"], 0);
+
+    await h.es.index({
+      index: `${h.index}-stamped`,
+      id: fromApp,
+      document: { id: fromApp, meta: { updated: written.toISOString() }, n: 4 },
+      refresh: true,
+    });
+    const third = await h.run(["-b", "0", ...stamped]);
+    assert.equal(third.code, EXIT.success, JSON.stringify(third.summary));
+    assert.equal((await row("stamped", fromApp))?.get("n"), 4);
+  });
+});

@@ -170,6 +170,9 @@ describe("the plan of a table whose index drifted", () => {
         ["b", undefined],
         ["c", undefined],
         ["d", { at: { type: "date", format: "yyyyMMdd" } }],
+        // An object's properties by their dotted names too, as a column named `d.at` is mapped.
+        ["d.at", { "": { type: "date", format: "yyyyMMdd" } }],
+        ["d.on", undefined],
       ],
     );
   });

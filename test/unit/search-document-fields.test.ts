@@ -177,3 +177,47 @@ describe("documents of a table with settings", () => {
     assert.equal(document["name"], undefined);
   });
 });
+
+describe("documents of a table with a dotted column", () => {
+  // `meta.source` is the property `source` of the object `meta` to the cluster.
+  const dotted = plan({
+    contentColumns: [
+      { name: "meta.source", type: text },
+      { name: "name", type: text },
+    ],
+  });
+  const kept = plan({ ...dotted, foreignFields: "unlisted" });
+  const base = { tenant: "acme", id: ID, tmstmp: "2023-11-14T22:13:20.000000Z", deleted: false };
+  const expected = makeRecord(`acme|${ID}`, 1_700_000_000_000_000n, false, { "meta.source": "app" });
+
+  it("reads the column from the field by its dotted name or inside its object, alike", () => {
+    for (const source of [
+      { ...base, "meta.source": "app" },
+      { ...base, meta: { source: "app" } },
+    ]) {
+      assert.deepEqual(hitToRecord(dotted, { _id: `acme|${ID}`, _source: source }), expected);
+    }
+  });
+
+  it("refuses a field given in both shapes, and names what else the object holds by its path", () => {
+    const twice = hitToRecord(dotted, {
+      _id: `acme|${ID}`,
+      _source: { ...base, "meta.source": "a", meta: { source: "b" } },
+    });
+    assert.ok("kind" in twice);
+    assert.match(twice.reason, /field 'meta\.source' given twice/);
+    const other = hitToRecord(dotted, {
+      _id: `acme|${ID}`,
+      _source: { ...base, meta: { source: "app", owner: "ada" } },
+    });
+    assert.ok("kind" in other);
+    assert.match(other.reason, /field 'meta\.owner' has no column/);
+  });
+
+  it("keeps what else the object holds, in its shape, without the column's field", () => {
+    const source = { ...base, meta: { source: "app", owner: "ada" }, top: 1 };
+    assert.deepEqual(hitToRecord(kept, { _id: `acme|${ID}`, _source: source }), expected);
+    assert.deepEqual(foreignValues(kept, source), { meta: { owner: "ada" }, top: 1 });
+    assert.deepEqual(foreignValues(kept, { ...base, meta: { source: "app" } }), undefined);
+  });
+});

@@ -11,7 +11,7 @@ import { formatEsTimestamp, parseEsTimestamp } from "./timestamps.js";
 import type { StoredDocument } from "./search-client.js";
 import { isUuidKey } from "../../core/table-key.js";
 import { idFromFields, keyFields } from "../values/key-codec.js";
-import { documentFields, setField } from "./document-fields.js";
+import { documentFields, liftOwnedFields, setField, unknownFields } from "./document-fields.js";
 import { fieldOf } from "../../core/column-field.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -37,12 +37,14 @@ export function uuidFromDocumentId(plan: TablePlan, documentId: string): string 
 }
 
 export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | BadRecord {
-  const source = (hit._source ?? {}) as Record<string, JsonValue | undefined>;
+  const read = (hit._source ?? {}) as Record<string, JsonValue | undefined>;
   const bad = (reason: string, id?: string): BadRecord =>
     id === undefined
-      ? { kind: "bad", reason, raw: { _id: hit._id, _source: source } }
-      : { kind: "bad", id, reason, raw: { _id: hit._id, _source: source } };
+      ? { kind: "bad", reason, raw: { _id: hit._id, _source: read } }
+      : { kind: "bad", id, reason, raw: { _id: hit._id, _source: read } };
   const fields = documentFields(plan);
+  const source = liftOwnedFields(fields, read);
+  if (typeof source === "string") return bad(source);
   const identified = isUuidKey(plan.key) ? uuidId(plan, hit, source) : keyId(plan, hit, source);
   if (typeof identified !== "string") return bad(identified.reason, identified.id);
   const id = identified;
@@ -55,7 +57,7 @@ export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | 
   if (tombstone !== undefined && tombstone !== null && typeof tombstone !== "boolean") {
     return bad(`tombstone field '${fields.tombstone}' is not true or false`, id);
   }
-  const unknown = Object.keys(source).filter((k) => !fields.owned.has(k) && !fields.isForeign(k));
+  const unknown = unknownFields(fields, source);
   if (unknown.length > 0) {
     // A renamed column's own name is no field: say where its value belongs.
     const moved = unknown.flatMap((k) => {

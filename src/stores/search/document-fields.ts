@@ -4,7 +4,7 @@
 import type { JsonValue } from "../../core/json-value.js";
 import { keyColumns } from "../../core/table-key.js";
 import type { Column, TablePlan } from "../../reconcile/table-plan.js";
-import { fieldOf } from "../../core/column-field.js";
+import { fieldOf, objectsAbove } from "../../core/column-field.js";
 
 export interface DocumentFields {
   readonly timestamp: string;
@@ -16,6 +16,8 @@ export interface DocumentFields {
   readonly owned: ReadonlySet<string>;
   /** Whether a field that synced does not own is left alone rather than refused. */
   readonly isForeign: (field: string) => boolean;
+  /** The objects that hold an owned field with dots in its name (`a` for `a.b`), by dotted name. */
+  readonly objects: ReadonlySet<string>;
 }
 
 const byPlan = new WeakMap<TablePlan, DocumentFields>();
@@ -42,26 +44,128 @@ function makeFields(plan: TablePlan): DocumentFields {
     foreign === "unlisted"
       ? (field: string) => !owned.has(field)
       : (field: string) => listed?.has(field) === true && !owned.has(field);
-  return { timestamp, tombstone, key, content, owned, isForeign };
+  const objects = new Set([...owned].flatMap(objectsAbove));
+  return { timestamp, tombstone, key, content, owned, isForeign, objects };
 }
 
 /**
  * The fields of a stored document that synced does not own, to write back with it unchanged;
  * undefined when the table has none or the document holds none.
  */
-export function foreignValues(
-  plan: TablePlan,
-  source: Readonly<Record<string, JsonValue | undefined>>,
-): Record<string, JsonValue> | undefined {
+export function foreignValues(plan: TablePlan, source: Source): Record<string, JsonValue> | undefined {
   if (plan.foreignFields === undefined) return undefined;
-  const { isForeign } = documentFields(plan);
+  const fields = documentFields(plan);
+  const lifted = liftOwnedFields(fields, source);
+  if (typeof lifted === "string") return undefined;
   let kept: Record<string, JsonValue> | undefined;
-  for (const [field, value] of Object.entries(source)) {
-    if (value === undefined || !isForeign(field)) continue;
-    kept ??= {};
-    setField(kept, field, value);
+  for (const [field, value] of Object.entries(lifted)) {
+    const foreign = holdsOwned(fields, field, value)
+      ? foreignWithin(fields, field, value)
+      : fields.isForeign(field)
+        ? value
+        : undefined;
+    if (foreign !== undefined) setField((kept ??= {}), field, foreign);
   }
   return kept;
+}
+
+/** The fields of a document that are neither synced's nor left to others: refused. */
+export function unknownFields(fields: DocumentFields, source: Source): string[] {
+  const unknown: string[] = [];
+  for (const field in source) {
+    const value = source[field];
+    if (holdsOwned(fields, field, value)) unknownWithin(fields, field, value, unknown);
+    else if (!fields.owned.has(field) && !fields.isForeign(field)) unknown.push(field);
+  }
+  return unknown;
+}
+
+type Source = Readonly<Record<string, JsonValue | undefined>>;
+type JsonObject = Readonly<Record<string, JsonValue>>;
+
+/**
+ * The document with each owned field that an object holds (`{"a": {"b": 1}}`, the field `a.b`)
+ * lifted to its dotted name (`{"a.b": 1}`, as synced writes it; the cluster takes both as one), and
+ * what else the object holds left in it; why not, when a field is given in both shapes. The document
+ * itself when it holds no such object.
+ */
+export function liftOwnedFields(fields: DocumentFields, source: Source): Source | string {
+  if (fields.objects.size === 0) return source;
+  const objects = Object.keys(source).filter((field) => holdsOwned(fields, field, source[field]));
+  if (objects.length === 0) return source;
+  const lifted: Record<string, JsonValue> = {};
+  for (const field in source) {
+    if (!objects.includes(field)) setField(lifted, field, source[field] as JsonValue);
+  }
+  const twice: string[] = [];
+  for (const field of objects) {
+    const rest = liftWithin(fields, field, source[field] as JsonObject, lifted, twice);
+    if (rest !== undefined) setField(lifted, field, rest);
+  }
+  if (twice.length > 0) {
+    return `${twice.map((f) => `field '${f}'`).join(", ")} given twice, by that name and inside an object; keep one`;
+  }
+  return lifted;
+}
+
+function holdsOwned(
+  fields: DocumentFields,
+  field: string,
+  value: JsonValue | undefined,
+): value is JsonObject {
+  return fields.objects.size > 0 && fields.objects.has(field) && isObject(value);
+}
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Lifts the owned fields below `object` into `lifted`; returns what else it holds, if anything. */
+function liftWithin(
+  fields: DocumentFields,
+  path: string,
+  object: JsonObject,
+  lifted: Record<string, JsonValue>,
+  twice: string[],
+): JsonObject | undefined {
+  let rest: Record<string, JsonValue> | undefined;
+  for (const name in object) {
+    const field = `${path}.${name}`;
+    const value = object[name] as JsonValue;
+    if (fields.owned.has(field)) {
+      if (lifted[field] !== undefined) twice.push(field);
+      setField(lifted, field, value);
+      continue;
+    }
+    const inner = holdsOwned(fields, field, value) ? liftWithin(fields, field, value, lifted, twice) : value;
+    if (inner !== undefined) setField((rest ??= {}), name, inner);
+  }
+  return rest;
+}
+
+/** What of `object` (below the owned fields' objects) is left to others, in its own shape. */
+function foreignWithin(fields: DocumentFields, path: string, object: JsonObject): JsonObject | undefined {
+  let kept: Record<string, JsonValue> | undefined;
+  for (const name in object) {
+    const field = `${path}.${name}`;
+    const value = object[name] as JsonValue;
+    const inner = holdsOwned(fields, field, value)
+      ? foreignWithin(fields, field, value)
+      : fields.isForeign(field)
+        ? value
+        : undefined;
+    if (inner !== undefined) setField((kept ??= {}), name, inner);
+  }
+  return kept;
+}
+
+function unknownWithin(fields: DocumentFields, path: string, object: JsonObject, unknown: string[]): void {
+  for (const name in object) {
+    const field = `${path}.${name}`;
+    const value = object[name];
+    if (holdsOwned(fields, field, value)) unknownWithin(fields, field, value, unknown);
+    else if (!fields.owned.has(field) && !fields.isForeign(field)) unknown.push(field);
+  }
 }
 
 /** Sets a field, even one named `__proto__`, which a plain assignment would take for the prototype. */

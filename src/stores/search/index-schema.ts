@@ -2,7 +2,13 @@
 // derived from the CQL schema, with `date_nanos` for the timestamp so microseconds survive.
 import type { SearchClient } from "./search-client.js";
 import { aliasRefusal, closedRefusal, sourceRefusal } from "./index-refusals.js";
-import { missingFields, type FieldMapping, type FieldMappings, type IndexMapping } from "./mapping.js";
+import {
+  mappingAt,
+  missingFields,
+  type FieldMapping,
+  type FieldMappings,
+  type IndexMapping,
+} from "./mapping.js";
 import type { Column } from "../../reconcile/table-plan.js";
 import type { TimestampMapping } from "../../core/version.js";
 import { unreadableDateFormat } from "./date-formats.js";
@@ -30,7 +36,7 @@ export interface TimestampField {
 }
 
 export function timestampPrecision(properties: FieldMappings, field: string): EsType["timestamp"] {
-  const mapping = properties[field];
+  const mapping = mappingAt(properties, field);
   if (mapping === undefined) return { problem: `field '${field}' is not mapped`, field };
   const unreadable = unreadableDateFormat(mapping);
   if (unreadable !== undefined) {
@@ -226,7 +232,7 @@ async function configuredTypes(
  */
 export function keywordFieldFor(layout: LayoutSettings, properties: FieldMappings): string {
   const field = layout.typeField;
-  const mapping = properties[field];
+  const mapping = mappingAt(properties, field);
   // Not mapped yet: no document has a type, and the first table's mapping adds it as a keyword.
   if (mapping === undefined) return field;
   if (mapping.type === "keyword" || mapping.type === "constant_keyword") return field;

@@ -1,20 +1,30 @@
-// The top-level fields of an index's mapping as the plan judges them (reconcile/schema-drift.ts): each
-// field's type, and the column --create-columns would make of it, or why it makes none.
+// The fields of an index's mapping as the plan judges them (reconcile/schema-drift.ts): each field's
+// type, and the column --create-columns would make of it, or why it makes none; the properties of an
+// object too, by their dotted names, as a column named `a.b` is mapped.
 import type { MappedField, UnreadableFormat } from "../../reconcile/schema-drift.js";
 import { ValueError } from "../../core/value-error.js";
 import { cqlTypeForMapping } from "../values/es-mapping.js";
 import type { FieldMapping, FieldMappings } from "./mapping.js";
 import { unreadableDateFormat } from "./date-formats.js";
 
-export function mappedFields(properties: FieldMappings): ReadonlyMap<string, MappedField> {
-  const fields = new Map<string, MappedField>();
+export function mappedFields(
+  properties: FieldMappings,
+  within?: string,
+  fields = new Map<string, MappedField>(),
+): ReadonlyMap<string, MappedField> {
   for (const [name, mapping] of Object.entries(properties)) {
+    const field = within === undefined ? name : `${within}.${name}`;
     const formats = unreadableFormats(mapping);
-    fields.set(name, {
+    fields.set(field, {
       type: mapping.type ?? "object",
-      column: columnFor(mapping, name),
+      column: columnFor(mapping, field),
       ...(formats.size === 0 ? {} : { unreadableFormats: formats }),
+      ...(within === undefined ? {} : { nested: true }),
     });
+    // A column named `a.b` is the property `b` of the object `a` to the cluster.
+    if (mapping.type === undefined && mapping.properties !== undefined) {
+      mappedFields(mapping.properties, field, fields);
+    }
   }
   return fields;
 }

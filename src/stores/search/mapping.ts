@@ -28,9 +28,26 @@ export interface FieldMapping {
 
 export type FieldMappings = Readonly<Record<string, FieldMapping>>;
 
+/**
+ * A field's mapping by its name, dots and all: the cluster maps a field `a.b` as the property `b` of
+ * an object `a` (unless that object keeps dotted names whole, `subobjects: false`).
+ */
+export function mappingAt(properties: FieldMappings, field: string): FieldMapping | undefined {
+  const whole = properties[field];
+  if (whole !== undefined) return whole;
+  for (let dot = field.indexOf("."); dot > 0; dot = field.indexOf(".", dot + 1)) {
+    const inner = properties[field.slice(0, dot)]?.properties;
+    const found = inner === undefined ? undefined : mappingAt(inner, field.slice(dot + 1));
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** The fields of `wanted` that `mapped` lacks: what to add to an index of an earlier mapping. */
 export function missingFields(wanted: FieldMappings, mapped: FieldMappings): FieldMappings {
-  return Object.fromEntries(Object.entries(wanted).filter(([field]) => mapped[field] === undefined));
+  return Object.fromEntries(
+    Object.entries(wanted).filter(([field]) => mappingAt(mapped, field) === undefined),
+  );
 }
 
 /** A new index's mapping. */
