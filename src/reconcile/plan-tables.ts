@@ -76,6 +76,11 @@ export interface TypeInput {
    * index it creates, instead of refusing the table.
    */
   readonly empty?: boolean;
+  /**
+   * The indices a table's `index` setting names, by their own names: the index, or the indices behind
+   * the alias it names. Absent for a table without one.
+   */
+  readonly concrete?: readonly string[];
 }
 
 /** The two schemas as read, which the engine plans from. */
@@ -300,31 +305,43 @@ function settingProblems(
 
 /**
  * In the index-per-table layout an index holds one table: a table's `index` setting that names the
- * index another synced table has would mix their documents.
+ * index another synced table has, or an alias over it, or the index another table of the keyspace has
+ * by its name (`<index>-<table>`, synced or not: excluded, or in another configuration), would mix
+ * their documents.
  */
 function sharedIndices(input: PlanInput, entries: readonly PlanEntry[]): PlanEntry[] {
   if (input.layout !== "index-per-table") return [];
   const settings = settingsByTable(input.tableSettings);
-  const byIndex = new Map<string, string[]>();
+  const concrete = new Map(input.types.map((t) => [t.name.toLowerCase(), t.concrete]));
+  const holders = new Map<string, Set<string>>();
+  const hold = (index: string, table: string): void => {
+    holders.set(index, (holders.get(index) ?? new Set()).add(table));
+  };
+  for (const table of input.tables) hold(input.indexFor(table.name), table.name);
   for (const entry of entries) {
     if (entry.kind !== "sync") continue;
-    const tables = byIndex.get(entry.plan.es.index) ?? [];
-    tables.push(entry.plan.table);
-    byIndex.set(entry.plan.es.index, tables);
+    const { table, es } = entry.plan;
+    for (const index of concrete.get(table.toLowerCase()) ?? [es.index]) hold(index, table);
   }
   const problems: PlanEntry[] = [];
-  for (const [index, tables] of byIndex) {
-    if (tables.length < 2) continue;
-    const configured = tables.map((t) => settings.get(t.toLowerCase())).find((s) => s?.index === index);
-    if (configured === undefined) continue;
-    const others = tables.filter((t) => t.toLowerCase() !== configured.table.toLowerCase());
+  for (const entry of entries) {
+    if (entry.kind !== "sync") continue;
+    const configured = settings.get(entry.plan.table.toLowerCase());
+    if (configured?.index === undefined) continue;
+    const behind = concrete.get(configured.table.toLowerCase()) ?? [configured.index];
+    const others = new Set(
+      behind.flatMap((index) => [...(holders.get(index) ?? [])]).filter((t) => t !== entry.plan.table),
+    );
+    if (others.size === 0) continue;
+    const named = configured.index;
+    const alias = behind.length === 1 && behind[0] === named ? "" : ` (an alias over ${behind.join(", ")})`;
     problems.push({
       kind: "bad-setting",
       name: configured.table,
       source: settingSource(configured, "index"),
       problem:
-        `'${index}' is the index of table ${others.join(", ")} too, and an index holds one table in the ` +
-        "index-per-table layout. Name another index.",
+        `'${named}'${alias} is the index of table ${[...others].sort().join(", ")} too, and an index holds one ` +
+        "table in the index-per-table layout. Name another index.",
     });
   }
   return problems;

@@ -173,3 +173,54 @@ describe("an alias named like one table over another table's index", () => {
     assert.equal((await h.es.count({ index: `${h.index}-people` })).count, 1);
   });
 });
+
+// A table's `index` setting naming an alias over another table's index, or that table's own index
+// (`<index>-<table>`) while it is excluded from the run: tried as an operator would, the run wrote one
+// table's rows over the other's documents and copied the other's documents into the first table,
+// exit 0. An index holds one table: such a setting is refused, and nothing is written.
+describe("a table's index setting that names another table's index", () => {
+  let h: Harness;
+  let dir: string;
+  let settings: string;
+
+  before(async () => {
+    h = await Harness.create("indexclash");
+    dir = await mkdtemp(join(tmpdir(), "index-clash-"));
+    settings = join(dir, "synced.yaml");
+    for (const table of ["a", "b"]) await h.tableWithRow(table);
+    const first = await h.run(["-b", "0", "--tables", "b"]);
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    await h.es.indices.putAlias({ index: `${h.index}-b`, name: `${h.index}_view` });
+  });
+  after(async () => {
+    await h.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const refusedAs = async (index: string, args: readonly string[], pattern: RegExp): Promise<void> => {
+    await writeFile(settings, `tables:\n  a:\n    index: ${index}\n`);
+    const { code, stderr } = await h.cli([...h.baseArgs(), "--config", settings, "-b", "0", ...args]);
+    assert.equal(code, EXIT.usage, stderr);
+    assert.match(stderr, pattern);
+    await h.refresh();
+    assert.equal((await h.es.count({ index: `${h.index}-b` })).count, 1);
+    const rows = await h.cassandra.execute(`SELECT id FROM ${h.keyspace}.a`);
+    assert.equal(rows.rowLength, 1);
+  };
+
+  it("refuses an alias over a synced table's index", async () => {
+    await refusedAs(
+      `${h.index}_view`,
+      [],
+      new RegExp(`'${h.index}_view' \\(an alias over ${h.index}-b\\) is the index of table b too`),
+    );
+  });
+
+  it("refuses the index another table has by its name, while that table is excluded", async () => {
+    await refusedAs(
+      `${h.index}-b`,
+      ["--exclude-tables", "b"],
+      new RegExp(`'${h.index}-b' is the index of table b too`),
+    );
+  });
+});

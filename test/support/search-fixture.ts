@@ -34,6 +34,7 @@ export interface SearchFixture {
     putSettings(request: estypes.IndicesPutSettingsRequest): Promise<estypes.IndicesPutSettingsResponse>;
     refresh(request: estypes.IndicesRefreshRequest): Promise<estypes.IndicesRefreshResponse>;
     close(request: estypes.IndicesCloseRequest): Promise<estypes.IndicesCloseResponse>;
+    putAlias(request: { index: string; name: string }): Promise<unknown>;
   };
   /** Closes synced's client, and with it the connection. */
   close(): Promise<void>;
@@ -69,6 +70,7 @@ function elasticsearchFixture(client: SearchClient, raw: ElasticsearchRaw): Sear
       putSettings: (request) => raw.indices.putSettings(request),
       refresh: (request) => raw.indices.refresh(request),
       close: (request) => raw.indices.close(request),
+      putAlias: (request) => raw.indices.putAlias(request),
     },
     close: () => client.close(),
   };
@@ -108,6 +110,8 @@ function openSearchFixture(client: SearchClient, raw: OpenSearchRaw): SearchFixt
       putSettings: (request) => send(restCalls.putSettings(request)),
       refresh: (request) => send(restCalls.refresh(request)),
       close: (request) => send(restCalls.close(request)),
+      putAlias: ({ index, name }) =>
+        send({ method: "PUT", path: `/${encodeURIComponent(index)}/_alias/${encodeURIComponent(name)}` }),
     },
     close: () => client.close(),
   };

@@ -29,6 +29,8 @@ export interface EsType {
   readonly aliasOf?: readonly string[];
   /** TypeInput.empty. */
   readonly empty?: boolean;
+  /** TypeInput.concrete. */
+  readonly concrete?: readonly string[];
 }
 
 export interface TimestampField {
@@ -216,6 +218,7 @@ async function configuredTypes(
         index,
         properties,
         timestamp: timestampPrecision(properties, fieldOf(table)),
+        concrete,
         ...(refusal === undefined ? {} : { refusal }),
       };
       return { type, concrete };
