@@ -176,14 +176,20 @@ async function replayGroup(
     const letterOf = new Map<string, string>();
     for (const item of chunk) {
       const held = found.get(item.id);
-      if (held === undefined && misplaced(item, entry.plan)) {
+      // The lookup by id reads another document than the letter's, or none: the letter's stays unsynced.
+      if (misplaced(item, entry.plan)) {
+        const fix =
+          held === undefined
+            ? "so it is not found by its id: reindex it under that id and replay this letter, or delete it " +
+              "and purge this letter"
+            : "and a document under that id exists as well, which a replay reads instead: keep the newer " +
+              "of the two under that id, delete the other, and purge this letter";
         outcomes.push({
           letterId: item.letterId,
           status: "failed",
           reason:
             `the document it was read from has _id '${item.readFrom}', not the id its key fields give ` +
-            `('${entry.plan.es.idPrefix}${item.id}'), so it is not found by its id: reindex it under that ` +
-            "id and replay this letter, or delete it and purge this letter",
+            `('${entry.plan.es.idPrefix}${item.id}'), ${fix}`,
         });
         continue;
       }

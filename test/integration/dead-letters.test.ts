@@ -254,6 +254,15 @@ describe("dead letters in each state backend", () => {
       waiting: 1,
     });
 
+    // A replay now finds a document under the key's own _id, but not the one the letter names, which
+    // stays unsynced: the letter stays too (a replay removed it as replayed, and verify then agreed).
+    const again = await h.cli(["dead-letters", "replay", ...args]);
+    assert.equal(again.code, EXIT.partial, again.stdout + again.stderr);
+    assert.match(again.stdout, /replayed 0 .* 1 failed again/);
+    assert.match(again.stdout, /a document under that id exists as well/);
+    const kept = await h.cli(["dead-letters", "list", ...args, "--json"]);
+    assert.equal((JSON.parse(kept.stdout) as { waiting: number }).waiting, 1, kept.stdout);
+
     // The user deletes the document and purges every letter of the configuration.
     const purged = await h.cli(["dead-letters", "purge", ...args, "--all", "--yes"]);
     assert.equal(purged.code, EXIT.success, purged.stdout + purged.stderr);
