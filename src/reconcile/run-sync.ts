@@ -20,7 +20,7 @@ import { SettledRecords } from "./settled-records.js";
 import { syncTable, type DecidedRecord, type LateRecord } from "./sync-table.js";
 import { withLease } from "./with-lease.js";
 import type { Column, TablePlan } from "./table-plan.js";
-import { TablesRefusedError } from "./run-errors.js";
+import { IndexReplacedError, TablesRefusedError } from "./run-errors.js";
 import {
   createColumns,
   createTables,
@@ -222,6 +222,12 @@ async function runHeld(
         onUnmappedField,
         (t) => tables.push(t),
       );
+      // Writes into an index made again during the run succeed (Elasticsearch makes it from the first
+      // write that finds none), so only its identity tells that the records written before are gone.
+      if (identity.index !== undefined && !settings.dryRun) {
+        const after = await deps.schema.indexIdentity?.(plan);
+        if (after !== identity.index) throw new IndexReplacedError(plan.table, plan.es.index);
+      }
       for (const stats of synced) {
         const fromEarliest = whole(stats.direction) || scanRange.begin <= MIN_MICROS;
         if (fromEarliest || covered(stats.direction) === "covered")

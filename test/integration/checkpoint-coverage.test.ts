@@ -10,6 +10,7 @@ import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
 import { Harness, tableStats } from "../support/harness.js";
+import { interpose } from "../support/interpose.js";
 
 const PREPARED = { prepare: true } as const;
 const HOUR = 3_600_000;
@@ -164,5 +165,53 @@ describe("what a checkpoint covers", () => {
       PREPARED,
     );
     assert.equal(row.rows[0]?.get("n"), 1);
+  });
+});
+
+// Tried as an operator would: an index deleted while a run wrote to it. Elasticsearch made it again
+// from the run's next writes, with field types it guessed, the records written before were gone with
+// the first, and the run reported every record written, exit 0, and moved its checkpoint. A run now
+// reads the index's identity again after a table's writes, and stops where it changed.
+describe("an index deleted while a run writes to it", () => {
+  let h: Harness;
+
+  before(async () => {
+    h = await Harness.create("swapped");
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.swapped (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+  });
+  after(() => h.cleanup());
+
+  it("stops without moving the checkpoint, saying the index was made again", async () => {
+    const ids = Array.from({ length: 5 }, () => cassandra.types.Uuid.random().toString());
+    const write = async (at: Date, n: number): Promise<void> => {
+      for (const id of ids) {
+        await h.cassandra.execute(
+          `INSERT INTO ${h.keyspace}.swapped (id, tmstmp, n) VALUES (?, ?, ?)`,
+          [id, at, n],
+          PREPARED,
+        );
+      }
+    };
+    await write(new Date(Date.now() - HOUR), 1);
+    const first = await h.runEngine({ key: "swapped", begin: new Date(Date.now() - 2 * HOUR) });
+    assert.equal(first.outcome, "success", first.error?.message);
+    const state = new FileStateStore({ directory: h.stateDir });
+    const before = await state.getCheckpoint("swapped");
+
+    await write(new Date(Date.now() - 1000), 2);
+    const index = `${h.index}-swapped`;
+    const { elasticsearch } = h.stores();
+    const second = await h.runEngine({
+      key: "swapped",
+      elasticsearch: interpose(elasticsearch, async () => {
+        await h.es.indices.delete({ index });
+      }),
+    });
+    assert.equal(second.outcome, "failed", JSON.stringify(second.tables));
+    assert.match(second.error?.message ?? "", new RegExp(`index ${index} is not the one this run began`));
+    assert.match(second.error?.message ?? "", /guessed/);
+    assert.deepEqual(await state.getCheckpoint("swapped"), before);
   });
 });
