@@ -100,6 +100,8 @@ function copyText(record: SyncRecord | undefined): string {
 }
 
 function decisionsText(shown: readonly DecidedRecord[], sample: number): string[] {
+  // With --sample 0 nothing is shown, whatever would change: the table above says what would.
+  if (sample === 0) return [];
   if (shown.length === 0) return ["No record would change, and none is newer on its target."];
   const lines = [`Sample of the decisions (up to ${sample} per table, direction and reason):`];
   for (const decided of shown) {

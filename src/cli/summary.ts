@@ -78,8 +78,12 @@ export function renderSummary(report: ShownReport): string {
   lines.push(...deadLetterLines(report));
   for (const notice of report.notices) lines.push(`note: ${notice}`);
   const t = totals(report.tables);
+  // A dry run writes nothing and stores no letter: its counts are what a real run would do.
+  const [written, lettered] = report.dryRun
+    ? ["would be written", "would be dead-lettered"]
+    : ["written", "dead-lettered"];
   lines.push(
-    `outcome: ${report.outcome}, ${t["written"] ?? 0} written, ${report.deadLettered} dead-lettered, ` +
+    `outcome: ${report.outcome}, ${t["written"] ?? 0} ${written}, ${report.deadLettered} ${lettered}, ` +
       `in ${(report.durationMs / 1000).toFixed(1)}s`,
   );
   if (report.error) lines.push(`error: ${report.error.message}`);

@@ -89,5 +89,11 @@ describe("synced plan", () => {
       text.stdout,
       new RegExp(`things to-es ${fresh}: would write, the target has no such record`),
     );
+    // Tried as a new user would: the last line said "2 written" of a plan that writes nothing, and
+    // --sample 0 ended with "No record would change" beside a table of records that would.
+    assert.match(text.stdout, /outcome: \w+, [1-9]\d* would be written, \d+ would be dead-lettered/);
+    const unsampled = await h.cli(["plan", ...h.baseArgs(), "--name", "plan", "-b", "0", "--sample", "0"]);
+    assert.match(unsampled.stdout, /[1-9]\d* would be written/);
+    assert.doesNotMatch(unsampled.stdout, /No record would change/);
   });
 });
