@@ -45,6 +45,13 @@ export function silentPort(): Promise<Listener> {
   );
 }
 
+/** A loopback port that nothing listens on, as a node that is down: one the system gave and took back. */
+export async function closedPort(): Promise<number> {
+  const listener = await listen(net.createServer(), new Set());
+  await listener.close();
+  return listener.port;
+}
+
 /** Relays every connection to `host:port`; `close` cuts them all and refuses new ones. */
 export function relay(host: string, port: number): Promise<Listener> {
   return relayOn(host, port, 0);

@@ -5,6 +5,7 @@ import { Client, errors, type ClientOptions } from "@elastic/elasticsearch";
 import type { ElasticsearchOptions } from "../../config/options.js";
 import { connectFailure, ProductMismatchError } from "../search/connect-failure.js";
 import { ElasticsearchClient } from "./elasticsearch-client.js";
+import { FailoverTransport } from "./failover-transport.js";
 import { fromElasticsearchError } from "./elasticsearch-errors.js";
 import type { SearchClient } from "../search/search-client.js";
 import { LosslessSerializer } from "./serializer.js";
@@ -18,6 +19,8 @@ export async function esClientOptions(options: ElasticsearchOptions): Promise<Cl
     // The client's own retries wait up to 4 s each, out of sight; the stores retry instead, with
     // backoff, within --retry-window, and say so in the log (search/search-store.ts).
     maxRetries: 0,
+    // But a node that is down is passed over at once, for the next listed node.
+    Transport: FailoverTransport,
     requestTimeout: 60_000,
     ...(auth?.kind === "basic" ? { auth: { username: auth.username, password: auth.password } } : {}),
     ...(auth?.kind === "api-key" ? { auth: { apiKey: auth.apiKey } } : {}),

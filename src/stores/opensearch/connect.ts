@@ -5,6 +5,7 @@ import { Client, errors as osErrors, type ClientOptions } from "@opensearch-proj
 import type { ElasticsearchOptions } from "../../config/options.js";
 import { ConfigError } from "../../core/errors.js";
 import { connectFailure, ProductMismatchError } from "../search/connect-failure.js";
+import { FailoverTransport } from "./failover-transport.js";
 import { OpenSearchClient } from "./opensearch-client.js";
 import { fromOpenSearchError } from "./opensearch-errors.js";
 import { OpenSearchLosslessSerializer } from "./serializer.js";
@@ -18,8 +19,10 @@ export async function openSearchClientOptions(options: ElasticsearchOptions): Pr
     // Elasticsearch client reads it so too (its protection is off by default); the same data must
     // read the same from both products.
     disablePrototypePoisoningProtection: true,
-    // As for Elasticsearch: the stores retry within --retry-window, in sight, instead of the client.
+    // As for Elasticsearch: the stores retry within --retry-window, in sight, instead of the client,
+    // and a node that is down is passed over at once, for the next listed node.
     maxRetries: 0,
+    Transport: FailoverTransport,
     requestTimeout: 60_000,
     ...(auth?.kind === "basic" ? { auth: { username: auth.username, password: auth.password } } : {}),
     ssl: {
