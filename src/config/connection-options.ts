@@ -1,7 +1,7 @@
 // The Cassandra and Elasticsearch sections. Contradictions (a user without a password, TLS files
 // for plain-http nodes) are refused here, since a store would otherwise ignore one of the two quietly.
 import type { ReadFile } from "./option-file.js";
-import { ConfigError } from "../core/errors.js";
+import { ConfigError, describeSource } from "../core/errors.js";
 import type { Layers } from "./layers.js";
 import { contactPoint, nodeUrl } from "./names.js";
 import type { Flag } from "./option-specs.js";
@@ -69,10 +69,47 @@ async function tls(
   return { files, any: ca !== undefined || cert !== undefined || insecure };
 }
 
+/**
+ * Why a user name or a password alone is refused, naming where the one given came from (an exported
+ * password is easy to forget); undefined when the store is not used (`used` false: status over a
+ * state directory needs neither store), and a lone half is then left unused.
+ */
+function loneCredential(
+  layers: Layers,
+  store: "Cassandra" | "Elasticsearch",
+  flags: { readonly username: Flag; readonly password: Flag; readonly passwordFile: Flag },
+  username: string | undefined,
+  used: boolean,
+): ConfigError | undefined {
+  if (!used) return undefined;
+  const given = layers.find(flags.username) ?? layers.find(flags.password) ?? layers.find(flags.passwordFile);
+  const password = `${store === "Elasticsearch" ? "an" : "a"} ${store} password`;
+  const what = username === undefined ? password : `--${flags.username}`;
+  const missing = username === undefined ? `--${flags.username}` : password;
+  return new ConfigError(
+    username === undefined ? flags.username : flags.password,
+    undefined,
+    `${what} is set (${describeSource(given?.source ?? { kind: "default" })}) but ${missing} is not; ` +
+      `--${flags.username} and ${password} go together: set both or neither.`,
+  );
+}
+
+const CASSANDRA_LOGIN = {
+  username: "cassandra-username",
+  password: "cassandra-password",
+  passwordFile: "cassandra-password-file",
+} as const;
+const ES_LOGIN = {
+  username: "es-username",
+  password: "es-password",
+  passwordFile: "es-password-file",
+} as const;
+
 export async function cassandraOptions(
   layers: Layers,
   readFile: ReadFile,
   warn: Warn,
+  used = true,
 ): Promise<CassandraOptions> {
   const contactPoints = layers.must("cassandra-contact-points", (s) =>
     nonEmpty(
@@ -83,12 +120,8 @@ export async function cassandraOptions(
   const username = layers.read("cassandra-username", asText);
   const password = await readSecret(layers, "cassandra-password", "cassandra-password-file", readFile, warn);
   if ((username === undefined) !== (password === undefined)) {
-    const flag = username === undefined ? "cassandra-username" : "cassandra-password";
-    throw new ConfigError(
-      flag,
-      undefined,
-      "--cassandra-username and a Cassandra password go together; set both or neither.",
-    );
+    const lone = loneCredential(layers, "Cassandra", CASSANDRA_LOGIN, username, used);
+    if (lone !== undefined) throw lone;
   }
   const tlsSettings = await tls(layers, "cassandra-tls", readFile);
   const tlsFlag = layers.find("cassandra-tls");
@@ -117,6 +150,7 @@ export async function elasticsearchOptions(
   layers: Layers,
   readFile: ReadFile,
   warn: Warn,
+  used = true,
 ): Promise<ElasticsearchOptions> {
   const nodes = layers.must("es-nodes", (s) =>
     nonEmpty(
@@ -140,12 +174,8 @@ export async function elasticsearchOptions(
   } else if (username !== undefined && password !== undefined) {
     auth = { kind: "basic", username, password };
   } else if (username !== undefined || password !== undefined) {
-    const flag = username === undefined ? "es-username" : "es-password";
-    throw new ConfigError(
-      flag,
-      undefined,
-      "--es-username and an Elasticsearch password go together; set both or neither.",
-    );
+    const lone = loneCredential(layers, "Elasticsearch", ES_LOGIN, username, used);
+    if (lone !== undefined) throw lone;
   }
   const tlsSettings = await tls(layers, "es-tls", readFile);
   const files = tlsSettings.files;

@@ -163,6 +163,9 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
   if (tableSettings !== undefined)
     checkTableIndices(tableSettings, { layers, layout, index, state, deadLetter });
   const pushgateway = layers.read("pushgateway", (s) => pushgatewayTarget(s, warn));
+  // `synced status` connects only to the store that holds the state (or the dead letters).
+  const uses = (backend: "cassandra" | "elasticsearch"): boolean =>
+    input.selectionRequired !== false || state.backend === backend || deadLetter?.backend === backend;
   const quiet = flag(layers, "quiet");
   const verbose = flag(layers, "verbose");
   if (quiet && verbose) {
@@ -211,7 +214,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<SyncOptions> {
     ...(pushgateway === undefined ? {} : { pushgateway }),
     ...(file === undefined ? {} : { configFile: file.path }),
     sources: optionSources(layers),
-    cassandra: await cassandraOptions(layers, readFile, warn),
-    elasticsearch: await elasticsearchOptions(layers, readFile, warn),
+    cassandra: await cassandraOptions(layers, readFile, warn, uses("cassandra")),
+    elasticsearch: await elasticsearchOptions(layers, readFile, warn, uses("elasticsearch")),
   };
 }

@@ -195,3 +195,35 @@ describe("option validation", () => {
     );
   });
 });
+
+// Tried as a new user would: with both passwords exported, as the README's examples do, `synced status`
+// over a state directory was refused for want of user names for stores it never contacts, and the
+// refusal did not say the password came from the environment.
+describe("a user name or a password given alone", () => {
+  const env = { SYNCED_CASSANDRA_PASSWORD: "secret", SYNCED_ES_PASSWORD: "secret" };
+
+  it("is refused for a store the command uses, naming where the given half came from", async () => {
+    await assert.rejects(load([], env), (error: unknown) => {
+      assert.ok(error instanceof ConfigError, String(error));
+      assert.match(
+        error.message,
+        /a Cassandra password is set \(environment variable SYNCED_CASSANDRA_PASSWORD\) but --cassandra-username is not/,
+      );
+      return true;
+    });
+    await refused(
+      ["--es-username", "ada"],
+      /--es-username is set \(.*\) but an Elasticsearch password is not/,
+    );
+  });
+
+  it("is left unused by status over a state directory, and refused over a state in that store", async () => {
+    const status = async (argv: string[]): Promise<SyncOptions> =>
+      loadConfig({ flags: await parseRunFlags(argv), env, selectionRequired: false });
+    const options = await status(["--state", "/var/lib/synced"]);
+    assert.equal(options.cassandra.auth, undefined);
+    assert.equal(options.elasticsearch.auth, undefined);
+    await assert.rejects(status(["--state", "cassandra:ops.synced_state"]), /--cassandra-username is not/);
+    await assert.rejects(status(["--state", "es:synced-state"]), /--es-username is not/);
+  });
+});
