@@ -35,10 +35,56 @@ export function singleKey(name: string, type: CqlType = { kind: "native", name: 
   return { partition: [{ name, type }], clustering: [] };
 }
 
+/** Whether a column holds a UUID, which is one value in either case. */
+function holdsUuid(column: KeyColumn | undefined): boolean {
+  return column?.type.kind === "native" && (column.type.name === "uuid" || column.type.name === "timeuuid");
+}
+
 /** Whether the key is one uuid or timeuuid column, whose id an application may spell in upper case. */
 export function isUuidKey(key: TableKey): boolean {
-  const only = key.partition.length === 1 && key.clustering.length === 0 ? key.partition[0] : undefined;
-  return only?.type.kind === "native" && (only.type.name === "uuid" || only.type.name === "timeuuid");
+  return key.partition.length === 1 && key.clustering.length === 0 && holdsUuid(key.partition[0]);
+}
+
+/**
+ * Where an id's parts are spelled as a UUID, which an application may spell in upper case: the
+ * positions of the key's uuid and timeuuid columns, and how many parts the id has.
+ */
+export interface UuidParts {
+  readonly at: readonly number[];
+  readonly count: number;
+}
+
+export function uuidParts(key: TableKey): UuidParts {
+  const columns = keyColumns(key);
+  return { at: columns.flatMap((column, i) => (holdsUuid(column) ? [i] : [])), count: columns.length };
+}
+
+/**
+ * The id with its UUID parts respelled by `spell`, its other parts as they are. A UUID holds no `%`
+ * or `|`, so its part reads the same escaped or not. An id of another number of parts is returned as
+ * it is: it is no id of this key.
+ */
+export function respellUuids(id: string, uuids: UuidParts, spell: (uuid: string) => string): string {
+  if (uuids.at.length === 0) return id;
+  if (uuids.count === 1) return spell(id);
+  const parts = id.split(SEPARATOR);
+  if (parts.length !== uuids.count) return id;
+  for (const i of uuids.at) parts[i] = spell(parts[i] ?? "");
+  return parts.join(SEPARATOR);
+}
+
+/** The id with its UUIDs in upper case, as applications often write them (.NET, SQL Server). */
+export function upperUuids(id: string, uuids: UuidParts): string {
+  return respellUuids(id, uuids, (uuid) => uuid.toUpperCase());
+}
+
+/**
+ * The spellings of record `id` that a lookup by id tries: the id, then, where it differs, the id with
+ * its UUIDs in upper case. A document held under any other spelling is found by no lookup.
+ */
+export function idSpellings(key: TableKey, id: string): readonly string[] {
+  const upper = upperUuids(id, uuidParts(key));
+  return upper === id ? [id] : [id, upper];
 }
 
 function escapePart(text: string): string {

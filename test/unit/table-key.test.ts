@@ -2,7 +2,15 @@
 // began with. Pure: the rows are plain lookups and the documents plain objects.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { joinKey, singleKey, splitKey, type TableKey } from "../../src/core/table-key.js";
+import {
+  idSpellings,
+  joinKey,
+  respellUuids,
+  singleKey,
+  splitKey,
+  uuidParts,
+  type TableKey,
+} from "../../src/core/table-key.js";
 import type { NativeName } from "../../src/core/cql-type.js";
 import { idFromFields, idFromRow, keyFields, keyValues } from "../../src/stores/values/key-codec.js";
 import cassandra from "cassandra-driver";
@@ -206,5 +214,41 @@ describe("the id of a record keyed by frozen values", () => {
   it("refuses an id whose frozen part is not the JSON of its type, naming the column", () => {
     assert.throws(() => keyValues(key, 'acme|[7,"x"]|not json|{"city":"Oslo"}|{"a":1}'), /tags.*JSON/);
     assert.throws(() => keyValues(key, 'acme|[7]|["a"]|{"city":"Oslo"}|{"a":1}'), /spot/);
+  });
+});
+
+describe("the spellings of an id a lookup tries", () => {
+  const uid = "7e50f03d-1111-2222-3333-44445555abcd";
+  const at = "4e7b7890-f148-11f1-a190-af20ab4c3ebb";
+  const visits: TableKey = {
+    partition: [column("tenant", "text")],
+    clustering: [column("uid", "uuid"), column("n", "int"), column("at", "timeuuid")],
+  };
+
+  it("spells the uuid and timeuuid parts in upper case, and every other part as it is", () => {
+    const id = joinKey(["Acme|abc", uid, "7", at]);
+    assert.deepEqual(idSpellings(visits, id), [id, `Acme%7Cabc|${uid.toUpperCase()}|7|${at.toUpperCase()}`]);
+  });
+
+  it("spells a key of one uuid in upper case whole, as it always was", () => {
+    assert.deepEqual(idSpellings(singleKey("id"), uid), [uid, uid.toUpperCase()]);
+    assert.deepEqual(idSpellings(singleKey("id", native("timeuuid")), at), [at, at.toUpperCase()]);
+  });
+
+  it("gives one spelling for a key without uuid columns, or a uuid without letters", () => {
+    const key: TableKey = { partition: [column("tenant", "text")], clustering: [column("n", "int")] };
+    assert.deepEqual(idSpellings(key, "acme|7"), ["acme|7"]);
+    assert.deepEqual(idSpellings(singleKey("id", native("text")), "abc"), ["abc"]);
+    const digits = "12345678-1111-2222-3333-444455556666";
+    assert.deepEqual(idSpellings(visits, `acme|${digits}|7|${digits}`), [`acme|${digits}|7|${digits}`]);
+  });
+
+  it("respells only the UUIDs of an id of the key's own number of parts", () => {
+    const lower = (text: string): string => text.toLowerCase();
+    const uuids = uuidParts(visits);
+    assert.deepEqual(uuids, { at: [1, 3], count: 4 });
+    const mixed = `Acme|${uid.toUpperCase()}|7|${at}`;
+    assert.equal(respellUuids(mixed, uuids, lower), `Acme|${uid}|7|${at}`);
+    assert.equal(respellUuids("A|B", uuids, lower), "A|B");
   });
 });

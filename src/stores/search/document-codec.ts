@@ -9,7 +9,7 @@ import { stableStringify } from "../../core/canonical-json.js";
 import type { JsonValue } from "../../core/json-value.js";
 import { formatEsTimestamp, parseEsTimestamp } from "./timestamps.js";
 import type { StoredDocument } from "./search-client.js";
-import { isUuidKey } from "../../core/table-key.js";
+import { isUuidKey, respellUuids, upperUuids, uuidParts, type TableKey } from "../../core/table-key.js";
 import { idFromFields, keyFields } from "../values/key-codec.js";
 import { documentFields, liftOwnedFields, setField, unknownFields } from "./document-fields.js";
 import { fieldOf } from "../../core/column-field.js";
@@ -24,6 +24,8 @@ export function documentTag(primaryTerm: number, seqNo: number): RecordTag {
 export function documentId(plan: TablePlan, id: string): string {
   return `${plan.es.idPrefix}${id}`;
 }
+
+const lower = (text: string): string => text.toLowerCase();
 
 /**
  * The record id a uuid-keyed document's `_id` names, without reading its source: undefined where the
@@ -149,8 +151,8 @@ function uuidId(
 
 /**
  * The id of a document of any other key: made from its key fields, never read from `_id`. The `_id`
- * must be the one that id gives, or the record could not be found again, and writing it back would
- * make a second document.
+ * must be the one that id gives, or that with its UUIDs in upper case, or the record could not be
+ * found again, and writing it back would make a second document.
  */
 function keyId(
   plan: TablePlan,
@@ -164,13 +166,32 @@ function keyId(
     return { reason: error instanceof Error ? error.message : String(error) };
   }
   const expected = documentId(plan, id);
-  if (hit._id !== undefined && hit._id !== expected) {
+  if (hit._id === undefined || hit._id === expected) return id;
+  const spelled = hit._id.startsWith(plan.es.idPrefix) ? hit._id.slice(plan.es.idPrefix.length) : undefined;
+  const uuids = spelled === undefined ? undefined : uuidCase(plan.key, id, spelled);
+  if (uuids === "upper") return id;
+  if (uuids !== undefined) {
     return {
-      reason: `_id '${hit._id}' is not the id its key fields give ('${expected}'); reindex it under that id`,
+      reason: `_id '${hit._id}' spells its ${uuids} in mixed case; reindex it under '${expected}'`,
       id,
     };
   }
-  return id;
+  return {
+    reason: `_id '${hit._id}' is not the id its key fields give ('${expected}'); reindex it under that id`,
+    id,
+  };
+}
+
+/**
+ * How `spelled` differs from record `id`, where it differs only in the case of its UUIDs: "upper",
+ * all of them in upper case, which lookups try too (fetch-current.ts), or what it spells in mixed
+ * case, which no lookup finds, so that writing the record back would make a second document.
+ */
+function uuidCase(key: TableKey, id: string, spelled: string): "upper" | "UUID" | "UUIDs" | undefined {
+  const uuids = uuidParts(key);
+  if (uuids.at.length === 0 || respellUuids(spelled, uuids, lower) !== id) return undefined;
+  if (spelled === upperUuids(id, uuids)) return "upper";
+  return uuids.at.length > 1 ? "UUIDs" : "UUID";
 }
 
 export function recordToDocument(

@@ -2,15 +2,16 @@
 // that make the following write conditional. mget is realtime, so it sees writes not yet refreshed.
 //
 // `_id` is case-sensitive, while a UUID is the same in either case, and applications write it both
-// ways (Java and JavaScript in lowercase, .NET and SQL Server often in uppercase). So each id is
-// looked up under both spellings: a document found under either is the record to update, never a
-// reason to index a second one. Mixed-case spellings are refused when scanned (document-codec.ts).
+// ways (Java and JavaScript in lowercase, .NET and SQL Server often in uppercase). So the id of a key
+// with uuid or timeuuid columns is looked up under both spellings, its UUIDs all in lower case and
+// all in upper case: a document found under either is the record to update, never a reason to index
+// a second one. Mixed-case spellings are refused when scanned (document-codec.ts).
 import type { FetchedDocument, RoutedId, SearchClient } from "./search-client.js";
 import type { BadRecord, CurrentRecord } from "../../core/record.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { documentId, hitToRecord } from "./document-codec.js";
 import { isSearchError } from "./search-error.js";
-import { isUuidKey } from "../../core/table-key.js";
+import { upperUuids, uuidParts } from "../../core/table-key.js";
 import type { JsonValue } from "../../core/json-value.js";
 import { foreignValues } from "./document-fields.js";
 import { documentRouting } from "./routing.js";
@@ -46,17 +47,17 @@ export async function fetchDocuments(
 ): Promise<Map<string, Found>> {
   const found = new Map<string, Found>();
   if (ids.length === 0) return found;
-  // Each id's spellings in a row, lowercase first, then uppercase where it differs (a routed uuid key
-  // spells its routing value as its `_id` does). Built in one flat list, as this runs for every
-  // record a run compares.
-  const uuid = isUuidKey(plan.key);
+  // Each id's spellings in a row, lowercase first, then uppercase where it differs (a routing value
+  // taken from a uuid column is spelled as the `_id` spells it). Built in one flat list, as this runs
+  // for every record a run compares; a key without uuid columns asks one `_id` per id.
+  const uuids = uuidParts(plan.key);
   const names: (string | RoutedId)[] = [];
   /** Where each id's names start in `names`; the next id's start ends them. */
   const starts: number[] = [];
   for (const id of ids) {
     starts.push(names.length);
     names.push(named(plan, id));
-    const upper = uuid ? id.toUpperCase() : id;
+    const upper = upperUuids(id, uuids);
     if (upper !== id) names.push(named(plan, upper));
   }
   starts.push(names.length);
