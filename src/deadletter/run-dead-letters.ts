@@ -81,14 +81,14 @@ export class RunDeadLetters implements DeadLetterSink {
     this.#waiting = waiting;
   }
 
-  settle(table: string, direction: Direction, id: string, documentId: string): void {
+  settle(table: string, direction: Direction, id: string, documentIds: () => readonly string[]): void {
     if (this.#waiting.size === 0) return;
     const letterId = letterIdOf({ table, direction, id }, null);
     if (!this.#waiting.has(letterId)) return;
     // A letter of a document under another _id than the record's own names a document this run did
-    // not read: it stays, as a replay keeps it (a lookup by id tries a UUID in either case).
+    // not read: it stays, as a replay keeps it (a lookup by id tries its UUIDs in either case).
     const readFrom = this.#waiting.get(letterId);
-    if (readFrom !== undefined && readFrom !== documentId && readFrom !== documentId.toUpperCase()) return;
+    if (readFrom !== undefined && !documentIds().includes(readFrom)) return;
     this.#waiting.delete(letterId);
     this.#settling.push(letterId);
   }

@@ -33,10 +33,11 @@ export interface DeadLetterSink {
    * Told of each record the run reconciled in this direction (written, or already held or bettered
    * by the target): a letter waiting for it is settled, as a replay would settle it, at the next
    * `flush`. Otherwise the fixed record's letter waits, and every run exits 3, until a replay.
-   * `documentId`: the `_id` of the record's document, which a letter of a document read under another
-   * `_id` does not name.
+   * `documentIds` gives the `_id`s a lookup finds the record's document under (its UUIDs in either
+   * case), none of which a letter of a document read under another `_id` names; it is asked only of
+   * such a letter, as this runs for every record reconciled.
    */
-  settle?(table: string, direction: Direction, id: string, documentId: string): void;
+  settle?(table: string, direction: Direction, id: string, documentIds: () => readonly string[]): void;
   /** How many letters of earlier runs this run settled. */
   readonly settled?: number;
 }

@@ -18,6 +18,7 @@ import type { SchemaGateway } from "./run-sync.js";
 import { reconcileRecords } from "./sync-table.js";
 import { withLease } from "./with-lease.js";
 import { microsFromMillis } from "../core/micros.js";
+import { idSpellings } from "../core/table-key.js";
 
 /** What a replay needs of one dead letter. */
 export interface ReplayItem {
@@ -246,9 +247,9 @@ async function replayGroup(
 /** A record read from a document under an `_id` its id does not give, which lookups by id miss. */
 function misplaced(item: ReplayItem, plan: TablePlan): boolean {
   if (item.readFrom === undefined || item.direction !== "to-cassandra") return false;
-  const expected = `${plan.es.idPrefix}${item.id ?? ""}`;
-  // Lookups try a UUID's lowercase and uppercase spellings.
-  return item.readFrom !== expected && item.readFrom !== expected.toUpperCase();
+  return !idSpellings(plan.key, item.id ?? "").some(
+    (spelled) => `${plan.es.idPrefix}${spelled}` === item.readFrom,
+  );
 }
 
 function name(entry: Exclude<PlanEntry, { kind: "unknown" }>): string {

@@ -16,6 +16,7 @@ import { otherDirection, type Direction } from "../core/direction.js";
 import { emptyStats, type TableStats } from "./stats.js";
 import type { TablePlan } from "./table-plan.js";
 import { coarser, type VersionPrecision } from "../core/version.js";
+import { idSpellings } from "../core/table-key.js";
 import type { SettledRecords } from "./settled-records.js";
 
 export interface SyncTableInput {
@@ -330,9 +331,10 @@ function unsettled(
 function settleLetters(input: SyncTableInput, id: string, directions: "this" | "both"): void {
   const sink = input.deadLetters;
   if (sink.settle === undefined) return;
-  const documentId = `${input.plan.es.idPrefix}${id}`;
-  sink.settle(input.plan.table, input.direction, id, documentId);
-  if (directions === "both") sink.settle(input.plan.table, otherDirection(input.direction), id, documentId);
+  const documentIds = (): string[] =>
+    idSpellings(input.plan.key, id).map((spelled) => `${input.plan.es.idPrefix}${spelled}`);
+  sink.settle(input.plan.table, input.direction, id, documentIds);
+  if (directions === "both") sink.settle(input.plan.table, otherDirection(input.direction), id, documentIds);
 }
 
 function countUnmapped(input: SyncTableInput, stats: TableStats, bad: BadRecord): void {

@@ -218,6 +218,21 @@ describe("uppercase uuids in a key of several columns", () => {
     assert.deepEqual(await documents(key.uid), [{ _id: key.upper, name: "lovelace" }]);
   });
 
+  it("settles the letter of the uppercase document once an application fixes it", async () => {
+    const key = newKey();
+    // No tmstmp: the document cannot be compared, and is dead-lettered.
+    await indexDocument(key.upper, key.uid.toUpperCase(), key.at.toUpperCase(), "grace");
+    const lettered = await h.run(["-b", "0"]);
+    assert.equal(lettered.code, EXIT.partial, JSON.stringify(lettered.summary));
+
+    await indexDocument(key.upper, key.uid.toUpperCase(), key.at.toUpperCase(), "grace", new Date(hourAgo));
+    const fixed = await h.run(["-b", "0"]);
+    assert.equal(fixed.code, EXIT.success, JSON.stringify(fixed.summary));
+    assert.equal((fixed.summary["deadLetters"] as Record<string, unknown>)["settled"], 1);
+    assert.equal((await row(key.uid, key.at))?.get("name"), "grace");
+    assert.deepEqual(await documents(key.uid), [{ _id: key.upper, name: "grace" }]);
+  });
+
   it("dead-letters a key held by both spellings, and adds no third document", async () => {
     const key = newKey();
     await indexDocument(key.lower, key.uid, key.at, "one", new Date(hourAgo));

@@ -42,11 +42,11 @@ describe("RunDeadLetters", () => {
     const logged: string[] = [];
     const run = new RunDeadLetters(store, "k", "run-2");
     await run.prepare((message) => logged.push(message));
-    run.settle("things", "to-es", "a", "a");
-    run.settle("things", "to-es", "z", "z"); // no letter waits for it
-    run.settle("other", "to-es", "b", "b"); // another table's record of that id
+    run.settle("things", "to-es", "a", () => ["a"]);
+    run.settle("things", "to-es", "z", () => ["z"]); // no letter waits for it
+    run.settle("other", "to-es", "b", () => ["b"]); // another table's record of that id
     await run.put(letter("c"));
-    run.settle("things", "to-es", "c", "c"); // failed again in this run: its letter stays
+    run.settle("things", "to-es", "c", () => ["c"]); // failed again in this run: its letter stays
     assert.deepEqual(await waitingIds(store), ["to-cassandra a", "to-es a", "to-es b", "to-es c"]);
     await run.flush();
     assert.deepEqual(await waitingIds(store), ["to-cassandra a", "to-es b", "to-es c"]);
@@ -70,8 +70,8 @@ describe("RunDeadLetters", () => {
     await earlier.flush();
     const run = new RunDeadLetters(store, "k", "run-2");
     await run.prepare(() => undefined);
-    run.settle("things", "to-cassandra", "g1", "g1");
-    run.settle("things", "to-cassandra", "g2", "g2");
+    run.settle("things", "to-cassandra", "g1", () => ["g1"]);
+    run.settle("things", "to-cassandra", "g2", () => ["g2"]);
     await run.flush();
     assert.deepEqual(await waitingIds(store), ["to-cassandra g1"]);
     assert.equal(run.settled, 1);
@@ -85,7 +85,7 @@ describe("RunDeadLetters", () => {
     const logged: string[] = [];
     const run = new RunDeadLetters(store, "k", "run-2", () => new Date(), 2);
     await run.prepare((message) => logged.push(message));
-    run.settle("things", "to-es", "a", "a");
+    run.settle("things", "to-es", "a", () => ["a"]);
     await run.flush();
     assert.equal(run.settled, 0);
     assert.equal((await waitingIds(store)).length, 3);
@@ -98,7 +98,7 @@ describe("RunDeadLetters", () => {
     const logged: string[] = [];
     const run = new RunDeadLetters(store, "k", "run-2");
     await run.prepare((message) => logged.push(message));
-    run.settle("things", "to-es", "a", "a");
+    run.settle("things", "to-es", "a", () => ["a"]);
     assert.equal(run.settled, 0);
     assert.match(logged.join("\n"), /could not list the dead letters waiting; this run settles none/);
   });
