@@ -6,6 +6,7 @@ import { parseJsonLossless, stableStringify } from "../../src/core/canonical-jso
 import { parseCqlType, type CqlType, type UdtDefinition } from "../../src/core/cql-type.js";
 import { canonicalize, decodeValue } from "../../src/stores/values/decode.js";
 import { encodeValue } from "../../src/stores/values/encode.js";
+import { isEmptyCollectionBytes } from "../../src/stores/values/empty-collection.js";
 import { ValueError } from "../../src/core/value-error.js";
 
 const { types } = cassandra;
@@ -43,11 +44,28 @@ describe("collections", () => {
     assert.deepEqual(roundTrip([NaN, 1.5, -Infinity], "set<double>"), ["-Infinity", "NaN", 1.5]);
   });
 
-  it("treats an empty collection as null", () => {
+  it("treats an empty non-frozen collection as null", () => {
     assert.equal(encodeValue([], type("list<int>"), "c"), null);
     assert.equal(encodeValue(new Map(), type("map<text, int>"), "c"), null);
     assert.equal(decodeValue([], type("set<text>"), "c"), null);
     assert.equal(decodeValue({}, type("map<int, int>"), "c"), null);
+    assert.equal(canonicalize([], type("list<int>")), null);
+  });
+
+  it("keeps an empty frozen collection as a value, bound as its bytes", () => {
+    assert.deepEqual(encodeValue([], type("frozen<list<int>>"), "c"), []);
+    assert.deepEqual(encodeValue(new Set(), type("frozen<set<text>>"), "c"), []);
+    assert.deepEqual(encodeValue(new Map(), type("frozen<map<text, int>>"), "c"), {});
+    for (const [json, text] of [
+      [[], "frozen<list<int>>"],
+      [[], "frozen<set<text>>"],
+      [{}, "frozen<map<int, int>>"],
+    ] as const) {
+      const bound = decodeValue(json, type(text), "c");
+      assert.ok(isEmptyCollectionBytes(bound), text);
+      assert.deepEqual(encodeValue(bound, type(text), "c"), json, text);
+      assert.deepEqual(canonicalize(json, type(text)), json, text);
+    }
   });
 
   it("keys maps by the canonical string of the key, and turns it back", () => {
@@ -111,7 +129,9 @@ describe("tuples", () => {
     const text = "frozen<tuple<int, text, frozen<list<int>>>>";
     assert.deepEqual(roundTrip(types.Tuple.fromArray([1, null, [2]]), text), [1, null, [2]]);
     assert.deepEqual(roundTrip(types.Tuple.fromArray([null, null, null]), text), [null, null, null]);
-    assert.deepEqual(roundTrip(types.Tuple.fromArray([null, "a", []]), text), [null, "a", null]);
+    // An element is frozen: an empty list there is a value, apart from null.
+    assert.deepEqual(roundTrip(types.Tuple.fromArray([null, "a", []]), text), [null, "a", []]);
+    assert.deepEqual(canonicalize([1, null, []], type(text)), [1, null, []]);
   });
 
   it("refuse the wrong arity", () => {
@@ -140,6 +160,13 @@ describe("UDTs", () => {
   it("are empty objects when frozen with all fields null, and null otherwise", () => {
     assert.deepEqual(encodeValue({ street: null }, type("frozen<address>"), "c"), {});
     assert.equal(encodeValue({ street: null }, type("address"), "c"), null);
+  });
+
+  it("keep a field holding an empty collection, frozen or not", () => {
+    for (const text of ["frozen<address>", "address"]) {
+      assert.deepEqual(encodeValue({ tags: [] }, type(text), "c"), { tags: [] }, text);
+      assert.deepEqual(canonicalize({ tags: [] }, type(text)), { tags: [] }, text);
+    }
   });
 
   it("refuse unknown fields and wrongly typed fields", () => {

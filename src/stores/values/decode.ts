@@ -19,6 +19,7 @@ import cassandra from "cassandra-driver";
 import { parseJsonLossless, setOwn, type JsonValue } from "../../core/canonical-json.js";
 import { formatCqlType, type CqlType } from "../../core/cql-type.js";
 import { decodeNative } from "./decode-native.js";
+import { emptyCollectionBytes, isEmptyCollectionBytes, keepsEmpty } from "./empty-collection.js";
 import { encodeValue, mapKeyText } from "./encode.js";
 import { describeValue, elementPath, fieldPath, ValueError, within } from "../../core/value-error.js";
 
@@ -31,8 +32,16 @@ function refuse(json: unknown, type: CqlType, path: string, expected: string): n
   );
 }
 
-/** The driver value for `json`; null and undefined give null, as does an empty collection. */
+/**
+ * The driver value for a column's `json`; null and undefined give null, as does an empty non-frozen
+ * collection. An empty frozen one gives its bytes, which the driver writes as they are.
+ */
 export function decodeValue(json: unknown, type: CqlType, path: string): unknown {
+  return decodeWithin(json, type, path, false);
+}
+
+/** The driver value for `json`, `nested` inside another value (a tuple's element, a UDT's field). */
+function decodeWithin(json: unknown, type: CqlType, path: string, nested: boolean): unknown {
   if (json === null || json === undefined) return null;
   switch (type.kind) {
     case "native":
@@ -45,7 +54,7 @@ export function decodeValue(json: unknown, type: CqlType, path: string): unknown
           ? refuse(json, type, path, "an array")
           : [json];
       const values = items.map((item, i) => decodeElementAt(item, type.element, path, i));
-      return values.length === 0 ? null : values;
+      return values.length === 0 ? emptyOf(type, nested) : values;
     }
     case "vector": {
       if (!Array.isArray(json) || json.length !== type.dimension)
@@ -65,7 +74,7 @@ export function decodeValue(json: unknown, type: CqlType, path: string): unknown
       return types.Tuple.fromArray(
         type.elements.map((t, i) => {
           try {
-            return decodeValue(json[i], t, "");
+            return decodeWithin(json[i], t, "", true);
           } catch (error) {
             throw within(error, elementPath(path, i));
           }
@@ -87,7 +96,7 @@ export function decodeValue(json: unknown, type: CqlType, path: string): unknown
           throw within(error, elementPath(path, keyText));
         }
       }
-      return map.size === 0 ? null : map;
+      return map.size === 0 ? emptyOf(type, nested) : map;
     }
     case "udt": {
       const record = plainObject(json) ?? refuse(json, type, path, `an object with fields of ${type.name}`);
@@ -104,7 +113,7 @@ export function decodeValue(json: unknown, type: CqlType, path: string): unknown
       for (const field of type.fields) {
         const item = Object.hasOwn(record, field.name) ? record[field.name] : undefined;
         try {
-          setOwn(value, field.name, decodeValue(item, field.type, ""));
+          setOwn(value, field.name, decodeWithin(item, field.type, "", true));
         } catch (error) {
           throw within(error, fieldPath(path, field.name));
         }
@@ -112,6 +121,11 @@ export function decodeValue(json: unknown, type: CqlType, path: string): unknown
       return value;
     }
   }
+}
+
+/** The driver value of an empty collection of `type`: null where Cassandra keeps no empty one. */
+function emptyOf(type: CqlType, nested: boolean): unknown {
+  return keepsEmpty(type, nested) ? emptyCollectionBytes() : null;
 }
 
 /** The element at `key` of the collection at `path`. */
@@ -130,8 +144,8 @@ export function canonicalize(json: unknown, type: CqlType, path = ""): JsonValue
 
 function decodeElement(json: unknown, type: CqlType, path: string): unknown {
   if (json === null || json === undefined) throw new ValueError(path, "a collection cannot hold null");
-  const value = decodeValue(json, type, path);
-  if (value === null) {
+  const value = decodeWithin(json, type, path, true);
+  if (value === null || (isCollection(type) && isEmptyCollectionBytes(value))) {
     throw new ValueError(
       path,
       "an empty collection inside a collection is refused: the driver cannot write it",
@@ -148,6 +162,10 @@ function mapKey(keyText: string, type: CqlType, path: string): unknown {
   } catch (error) {
     throw new ValueError(path, `a ${formatCqlType(type)} key must be written as JSON`, { cause: error });
   }
+}
+
+function isCollection(type: CqlType): boolean {
+  return type.kind === "list" || type.kind === "set" || type.kind === "map";
 }
 
 function isArrayEncoded(type: CqlType): boolean {

@@ -10,23 +10,30 @@
 // list, vector: array. set: array, sorted (numbers by value, the rest by their JSON) and without
 // duplicates, so the order a writer chose does not matter. map: object keyed by the key's canonical
 // form as a string (a collection, tuple or UDT key by its stable JSON). tuple: array with nulls.
-// UDT: object by field name, null fields left out. An empty collection is null, as in Cassandra.
+// UDT: object by field name, null fields left out. An empty non-frozen collection is null, as in
+// Cassandra; an empty frozen one, which Cassandra keeps apart from null, is `[]` or `{}`.
 import { setOwn, stableStringify, type JsonValue } from "../../core/canonical-json.js";
 import type { CqlType } from "../../core/cql-type.js";
+import { isEmptyCollectionBytes, keepsEmpty } from "./empty-collection.js";
 import { encodeNative } from "./encode-native.js";
 import { describeValue, elementPath, fieldPath, ValueError, within } from "../../core/value-error.js";
 
-/** The canonical JSON of a value read by cassandra-driver; null and undefined give null. */
+/** The canonical JSON of a column's value read by cassandra-driver; null and undefined give null. */
 export function encodeValue(value: unknown, type: CqlType, path: string): JsonValue {
-  if (value === null || value === undefined) return null;
-  const encoded = encodeNonNull(value, type, path);
-  return isEmpty(encoded, type) ? null : encoded;
+  return encodeWithin(value, type, path, false);
 }
 
-// Cassandra keeps no empty collection apart from null, nor a non-frozen UDT whose fields are all null.
+/** The canonical JSON of a value, `nested` inside another one (a tuple's element, a UDT's field). */
+function encodeWithin(value: unknown, type: CqlType, path: string, nested: boolean): JsonValue {
+  if (value === null || value === undefined) return null;
+  const encoded = encodeNonNull(value, type, path);
+  return isEmpty(encoded, type) && !keepsEmpty(type, nested) ? null : encoded;
+}
+
+/** Whether `encoded` is an empty collection, or a UDT whose fields are all null. */
 function isEmpty(encoded: JsonValue, type: CqlType): boolean {
   if (type.kind === "list" || type.kind === "set") return Array.isArray(encoded) && encoded.length === 0;
-  if (type.kind === "map" || (type.kind === "udt" && !type.frozen)) {
+  if (type.kind === "map" || type.kind === "udt") {
     return typeof encoded === "object" && encoded !== null && Object.keys(encoded).length === 0;
   }
   return false;
@@ -46,10 +53,12 @@ function encodeNonNull(value: unknown, type: CqlType, path: string): JsonValue {
     case "native":
       return encodeNative(value, type.name, path);
     case "list":
+      if (isEmptyCollectionBytes(value)) return [];
       return elementsOf(value, type, path, "an array").map((item, i) =>
         encodeElementAt(item, type.element, path, i),
       );
     case "set":
+      if (isEmptyCollectionBytes(value)) return [];
       return sortedUnique(
         elementsOf(value, type, path, "an array or a Set").map((item, i) =>
           encodeElementAt(item, type.element, path, i),
@@ -67,13 +76,14 @@ function encodeNonNull(value: unknown, type: CqlType, path: string): JsonValue {
       }
       return type.elements.map((elementType, i) => {
         try {
-          return encodeValue(items[i], elementType, "");
+          return encodeWithin(items[i], elementType, "", true);
         } catch (error) {
           throw within(error, elementPath(path, i));
         }
       });
     }
     case "map": {
+      if (isEmptyCollectionBytes(value)) return {};
       const entries = entriesOf(value) ?? refuse(value, type, path, "a Map or an object");
       const result: Record<string, JsonValue> = {};
       for (const [key, item] of entries) {
@@ -99,7 +109,7 @@ function encodeNonNull(value: unknown, type: CqlType, path: string): JsonValue {
         const raw = Object.hasOwn(record, field.name) ? record[field.name] : undefined;
         let item: JsonValue;
         try {
-          item = encodeValue(raw, field.type, "");
+          item = encodeWithin(raw, field.type, "", true);
         } catch (error) {
           throw within(error, fieldPath(path, field.name));
         }

@@ -5,12 +5,11 @@
 //
 // A frozen key value (tuple, UDT, list, set, map; cassandra/key-types.ts says which) is written as its
 // canonical JSON text: sets sorted and without duplicates, objects' keys sorted. A frozen collection
-// key column may hold an empty collection, which is a value there (the column is never null), so it
-// is `[]` or `{}` rather than the null the codec makes of an empty collection elsewhere.
+// key column may hold an empty collection, which is a value there as in any frozen column: `[]` or `{}`.
 import { keyColumns, joinKey, splitKey, type KeyColumn, type TableKey } from "../../core/table-key.js";
 import type { JsonValue } from "../../core/json-value.js";
 import { parseJsonLossless, stableStringify } from "../../core/canonical-json.js";
-import { formatCqlType, type CqlType } from "../../core/cql-type.js";
+import { formatCqlType } from "../../core/cql-type.js";
 import { ValueError } from "../../core/value-error.js";
 import { encodeValue } from "./encode.js";
 import { canonicalize, decodeValue } from "./decode.js";
@@ -23,24 +22,6 @@ function partText(value: JsonValue, column: KeyColumn): string {
   throw new ValueError(column.name, `a ${formatCqlType(column.type)} cannot be part of a record's id`);
 }
 
-/** Whether `value` is an empty collection of collection type `type`, as a driver or a document has it. */
-function isEmptyCollection(value: unknown, type: CqlType): boolean {
-  if (type.kind === "list" || type.kind === "set") {
-    return (Array.isArray(value) && value.length === 0) || (value instanceof Set && value.size === 0);
-  }
-  if (type.kind !== "map") return false;
-  if (value instanceof Map) return value.size === 0;
-  return (
-    typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0
-  );
-}
-
-/** A key value in canonical JSON: `encode` gives it, except for an empty collection, kept as one. */
-function keyJson(value: unknown, type: CqlType, encode: () => JsonValue): JsonValue {
-  if (!isEmptyCollection(value, type)) return encode();
-  return type.kind === "map" ? {} : [];
-}
-
 function missing(column: KeyColumn): never {
   throw new ValueError(column.name, "no value: every key column must have one");
 }
@@ -50,7 +31,7 @@ export function idFromRow(key: TableKey, get: (column: string) => unknown): stri
   return joinKey(
     keyColumns(key).map((column) => {
       const raw = get(column.name);
-      const value = keyJson(raw, column.type, () => encodeValue(raw, column.type, column.name));
+      const value = encodeValue(raw, column.type, column.name);
       return value === null ? missing(column) : partText(value, column);
     }),
   );
@@ -69,7 +50,7 @@ export function idFromFields(
     keyColumns(key).map((column) => {
       const field = fieldOf(column.name);
       const raw = source[field];
-      const value = keyJson(raw, column.type, () => canonicalize(raw, column.type, field));
+      const value = canonicalize(raw, column.type, field);
       return value === null ? missing({ ...column, name: field }) : partText(value, column);
     }),
   );
@@ -101,13 +82,7 @@ function parts(key: TableKey, id: string): unknown[] {
 /** The driver values of an id's key columns, in key order, to bind in a statement. */
 export function keyValues(key: TableKey, id: string): unknown[] {
   const values = parts(key, id);
-  return keyColumns(key).map((column, i) => {
-    const json = values[i];
-    // cassandra-driver sends null for an empty array or Map, which no key column takes, but passes a
-    // Buffer through as the value's bytes: an empty list, set or map is its element count, 0.
-    if (isEmptyCollection(json, column.type)) return Buffer.alloc(4);
-    return decodeValue(json, column.type, column.name);
-  });
+  return keyColumns(key).map((column, i) => decodeValue(values[i], column.type, column.name));
 }
 
 /** The key fields of a document, in their canonical JSON, from its id; `fieldOf` names them. */
@@ -120,8 +95,7 @@ export function keyFields(
   const fields: Record<string, JsonValue> = {};
   keyColumns(key).forEach((column, i) => {
     const field = fieldOf(column.name);
-    const json = values[i];
-    fields[field] = keyJson(json, column.type, () => canonicalize(json, column.type, field));
+    fields[field] = canonicalize(values[i], column.type, field);
   });
   return fields;
 }

@@ -1,0 +1,153 @@
+// An empty frozen collection is a value of its own in Cassandra, apart from null, unlike an empty
+// non-frozen one. On the real servers: it is written into the document as `[]` or `{}`, comes back
+// from a document edited elsewhere as the empty value rather than null, and `synced verify` tells it
+// from a missing field. Inside a frozen tuple or user-defined type too.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { Harness, tableStats, totalWritten } from "../support/harness.js";
+
+const PREPARED = { prepare: true } as const;
+const { Uuid } = cassandra.types;
+
+interface VerifyJson {
+  readonly outcome: string;
+  readonly sides: readonly {
+    readonly side: string;
+    readonly differing: readonly { readonly id: string }[];
+  }[];
+}
+
+/** The columns that hold an empty value, as Cassandra's own JSON gives them, and as the document should. */
+const EMPTIES = {
+  nums: [],
+  scores: {},
+  tags: [],
+  spot: [1, []],
+  box: { items: [], name: "crate" },
+  blank: {},
+  // A field of a non-frozen user-defined type is frozen, and is a cell of its own.
+  openbox: { items: [] },
+};
+const COLUMNS = Object.keys(EMPTIES).join(", ");
+/** The same in a row, as Cassandra's JSON gives it: a user-defined type with every field named. */
+const ROW = {
+  ...EMPTIES,
+  blank: { items: null, name: null },
+  openbox: { items: [], name: null },
+  loose: null,
+};
+
+describe("empty frozen collections", () => {
+  let h: Harness;
+  const fromCassandra = Uuid.random().toString();
+  const fromSearch = Uuid.random().toString();
+  const at = (secondsAgo: number): Date => new Date(Date.now() - secondsAgo * 1000);
+  const index = (): string => `${h.index}-shelves`;
+  const source = async (id: string): Promise<Record<string, unknown>> =>
+    (await h.es.get<Record<string, unknown>>({ index: index(), id }))._source ?? {};
+  /** The row as Cassandra's own JSON: an empty frozen collection `[]` or `{}`, a null one null. */
+  const row = async (id: string): Promise<Record<string, unknown>> => {
+    const result = await h.cassandra.execute(
+      `SELECT JSON ${COLUMNS}, loose, note FROM ${h.keyspace}.shelves WHERE id = ?`,
+      [id],
+      PREPARED,
+    );
+    return JSON.parse(String(result.rows[0]?.get("[json]"))) as Record<string, unknown>;
+  };
+  const verify = async (): Promise<{ code: number; report: VerifyJson }> => {
+    const result = await h.cli(["verify", ...h.baseArgs(), "--json"]);
+    return { code: result.code, report: JSON.parse(result.stdout) as VerifyJson };
+  };
+
+  before(async () => {
+    h = await Harness.create("frozenempty");
+    await h.cassandra.execute(`CREATE TYPE ${h.keyspace}.crate (name text, items frozen<list<int>>)`);
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.shelves (id uuid PRIMARY KEY, tmstmp timestamp, note text, ` +
+        "nums frozen<list<int>>, scores frozen<map<text, int>>, tags frozen<set<text>>, " +
+        "spot frozen<tuple<int, frozen<list<int>>>>, box frozen<crate>, blank frozen<crate>, openbox crate, loose list<int>)",
+    );
+  });
+  after(() => h.cleanup());
+
+  it("writes an empty frozen collection into the document, and back into Cassandra after an edit", async () => {
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.shelves (id, tmstmp, note, ${COLUMNS}, loose) ` +
+        "VALUES (?, ?, 'first', [], {}, {}, (1, []), {name: 'crate', items: []}, {name: null}, {items: []}, [])",
+      [fromCassandra, at(120)],
+      PREPARED,
+    );
+    const first = await h.run();
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    const doc = await source(fromCassandra);
+    assert.deepEqual(
+      Object.fromEntries(Object.keys(EMPTIES).map((column) => [column, doc[column]])),
+      EMPTIES,
+      JSON.stringify(doc),
+    );
+    // An empty non-frozen list is no value in Cassandra: the document has no field.
+    assert.equal(Object.hasOwn(doc, "loose"), false, JSON.stringify(doc));
+
+    // Another application edits one field of the document, newer than the row.
+    await h.es.index({
+      index: index(),
+      id: fromCassandra,
+      document: { ...doc, note: "edited", tmstmp: at(5).toISOString() },
+      refresh: true,
+    });
+    const back = await h.run();
+    assert.equal(back.code, EXIT.success, JSON.stringify(back.summary));
+    assert.equal(tableStats(back.summary, "shelves", "to-cassandra")["written"], 1);
+    assert.deepEqual(await row(fromCassandra), { ...ROW, note: "edited" });
+
+    const rerun = await h.run(["-b", "0"]);
+    assert.equal(rerun.code, EXIT.success, JSON.stringify(rerun.summary));
+    assert.equal(totalWritten(rerun.summary), 0, JSON.stringify(rerun.summary));
+  });
+
+  it("writes a document's empty frozen collections into Cassandra as empty, and its empty list as null", async () => {
+    await h.es.index({
+      index: index(),
+      id: fromSearch,
+      document: { id: fromSearch, tmstmp: at(30).toISOString(), note: "from search", ...EMPTIES, loose: [] },
+      refresh: true,
+    });
+    const result = await h.run();
+    assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
+    assert.equal(tableStats(result.summary, "shelves", "to-cassandra")["written"], 1);
+    assert.deepEqual(await row(fromSearch), { ...ROW, note: "from search" });
+
+    const rerun = await h.run(["-b", "0"]);
+    assert.equal(rerun.code, EXIT.success, JSON.stringify(rerun.summary));
+    assert.equal(totalWritten(rerun.summary), 0, JSON.stringify(rerun.summary));
+  });
+
+  it("tells an empty frozen collection from a missing field in verify", async () => {
+    await h.refresh();
+    const equal = await verify();
+    assert.equal(equal.code, EXIT.success, JSON.stringify(equal.report));
+
+    // The same version without the empty list: a copy that lost a value, not the same record.
+    const doc = await source(fromCassandra);
+    delete doc["nums"];
+    await h.es.index({ index: index(), id: fromCassandra, document: doc, refresh: true });
+    const differ = await verify();
+    assert.equal(differ.code, EXIT.differ, JSON.stringify(differ.report));
+    assert.deepEqual(
+      differ.report.sides.map((side) => [side.side, side.differing.map((d) => d.id)]),
+      [
+        ["cassandra", [fromCassandra]],
+        ["elasticsearch", [fromCassandra]],
+      ],
+    );
+
+    // The row holds the value the copy lacks, so a run copies it over rather than nulling the row.
+    const run = await h.run(["-b", "0"]);
+    assert.equal(run.code, EXIT.success, JSON.stringify(run.summary));
+    assert.equal(tableStats(run.summary, "shelves", "to-es")["written"], 1, JSON.stringify(run.summary));
+    assert.deepEqual((await source(fromCassandra))["nums"], []);
+    assert.deepEqual((await row(fromCassandra))["nums"], []);
+  });
+});
