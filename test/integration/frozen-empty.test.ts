@@ -1,7 +1,8 @@
 // An empty frozen collection is a value of its own in Cassandra, apart from null, unlike an empty
 // non-frozen one. On the real servers: it is written into the document as `[]` or `{}`, comes back
 // from a document edited elsewhere as the empty value rather than null, and `synced verify` tells it
-// from a missing field. Inside a frozen tuple or user-defined type too.
+// from a missing field. Inside a frozen tuple or user-defined type too, and in a key, where (1, {})
+// and (1, null) are two records.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
@@ -149,5 +150,82 @@ describe("empty frozen collections", () => {
     assert.equal(tableStats(run.summary, "shelves", "to-es")["written"], 1, JSON.stringify(run.summary));
     assert.deepEqual((await source(fromCassandra))["nums"], []);
     assert.deepEqual((await row(fromCassandra))["nums"], []);
+  });
+});
+
+describe("keys holding an empty frozen collection", () => {
+  let h: Harness;
+  const ids = ["acme|[1,[]]", "acme|[1,null]", "acme|[1,[2]]"];
+  /** Each row's key and body, as Cassandra's own JSON gives them. */
+  const bodies = async (): Promise<string[]> => {
+    const rows = await h.cassandra.execute(
+      `SELECT JSON spot, body FROM ${h.keyspace}.spots WHERE tenant = 'acme'`,
+    );
+    return rows.rows
+      .map((r) => JSON.parse(String(r.get("[json]"))) as { spot: unknown; body: string })
+      .map((r) => `${JSON.stringify(r.spot)} ${r.body}`)
+      .sort();
+  };
+
+  before(async () => {
+    h = await Harness.create("emptykey");
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.spots (tenant text, spot frozen<tuple<int, frozen<set<int>>>>, ` +
+        "tmstmp timestamp, body text, PRIMARY KEY ((tenant), spot))",
+    );
+  });
+  after(() => h.cleanup());
+
+  it("keeps (1, {}) and (1, null) apart as two records, both ways", async () => {
+    const old = new Date(Date.now() - 60_000);
+    for (const [spot, body] of [
+      ["(1, {})", "empty"],
+      ["(1, null)", "none"],
+      ["(1, {2})", "two"],
+    ]) {
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.spots (tenant, spot, tmstmp, body) VALUES ('acme', ${spot}, ?, ?)`,
+        [old, body],
+        PREPARED,
+      );
+    }
+    const first = await h.run();
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    assert.equal(tableStats(first.summary, "spots", "to-es")["written"], 3, JSON.stringify(first.summary));
+    const docs = await Promise.all(
+      ids.map(
+        async (id) => (await h.es.get<Record<string, unknown>>({ index: `${h.index}-spots`, id }))._source,
+      ),
+    );
+    assert.deepEqual(
+      docs.map((doc) => [doc?.["spot"], doc?.["body"]]),
+      [
+        [[1, []], "empty"],
+        [[1, null], "none"],
+        [[1, [2]], "two"],
+      ],
+    );
+
+    // Each document edited elsewhere lands on its own row.
+    for (const [i, id] of ids.entries()) {
+      await h.es.index({
+        index: `${h.index}-spots`,
+        id,
+        document: { ...docs[i], body: `edited ${i}`, tmstmp: new Date(Date.now() - 5_000).toISOString() },
+      });
+    }
+    await h.refresh();
+    const back = await h.run();
+    assert.equal(back.code, EXIT.success, JSON.stringify(back.summary));
+    assert.equal(
+      tableStats(back.summary, "spots", "to-cassandra")["written"],
+      3,
+      JSON.stringify(back.summary),
+    );
+    assert.deepEqual(await bodies(), ["[1,[2]] edited 2", "[1,[]] edited 0", "[1,null] edited 1"]);
+
+    const rerun = await h.run(["-b", "0"]);
+    assert.equal(rerun.code, EXIT.success, JSON.stringify(rerun.summary));
+    assert.equal(totalWritten(rerun.summary), 0, JSON.stringify(rerun.summary));
   });
 });

@@ -158,6 +158,10 @@ describe("classifyTable", () => {
       "frozen<list<frozen<tuple<uuid, date>>>>",
       "frozen<map<text, frozen<set<bigint>>>>",
       "frozen<tuple<inet, frozen<spot>, varint>>",
+      // (1, {}) and (1, null) are two keys to Cassandra, and two texts to the value codec.
+      "frozen<tuple<int, frozen<set<int>>>>",
+      "frozen<list<frozen<tuple<int, frozen<map<int, int>>>>>>",
+      "frozen<holder>",
     ]) {
       it(`takes a key column of ${type}`, () => {
         const shape = keyedBy(type);
@@ -177,10 +181,7 @@ describe("classifyTable", () => {
       ["frozen<map<text, blob>>", /its blob .*a record's id can be made of uuid, .*inet, and frozen/],
       ["frozen<set<boolean>>", /its boolean/],
       ["frozen<nowhere>", /unknown type "nowhere"/],
-      // (1, {}) and (1, null) are two keys to Cassandra, and one to the value codec.
-      ["frozen<tuple<int, frozen<set<int>>>>", /its element 1 is a set, whose empty value/],
-      ["frozen<list<frozen<tuple<int, frozen<map<int, int>>>>>>", /its element 1 is a map/],
-      ["frozen<holder>", /its field 'items' is a list/],
+      ["frozen<tuple<int, frozen<set<double>>>>", /its double .*NaN/],
     ] as const) {
       it(`skips a table keyed by ${type}, saying why`, () => {
         const shape = keyedBy(type);

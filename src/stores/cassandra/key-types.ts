@@ -66,24 +66,18 @@ function problemInside(type: CqlType): string | undefined {
     case "map":
       return problemInside(type.key) ?? problemInside(type.value);
     case "tuple":
-      return firstProblem(type.elements.map((element, i) => [`element ${i}`, element]));
+      return firstProblem(type.elements);
     case "udt":
-      return firstProblem(type.fields.map((field) => [`field '${field.name}'`, field.type]));
+      return firstProblem(type.fields.map((field) => field.type));
   }
 }
 
 /**
- * A tuple's elements and a UDT's fields may be null, and Cassandra keeps an empty collection there
- * apart from null, while both read as null (encode.ts): one text for two keys.
+ * The first member type with a problem. A tuple's element or a UDT's field may be a collection: its
+ * empty value and null are two keys to Cassandra, and two texts (`[]` and `null`) to the value codec.
  */
-function firstProblem(members: readonly (readonly [string, CqlType])[]): string | undefined {
-  for (const [name, type] of members) {
-    if (type.kind === "list" || type.kind === "set" || type.kind === "map") {
-      return (
-        `its ${name} is a ${type.kind}, whose empty value Cassandra keeps apart from null while synced ` +
-        "reads both as null; a key may hold collections of tuples and user-defined types, not the reverse"
-      );
-    }
+function firstProblem(members: readonly CqlType[]): string | undefined {
+  for (const type of members) {
     const problem = problemInside(type);
     if (problem !== undefined) return problem;
   }
