@@ -80,4 +80,31 @@ describe("dry runs and plans store no dead letters", () => {
       );
     });
   }
+
+  // Tried as a careful operator would: a delete for a table without a tombstone column. The plan and
+  // the dry run said it would be written, exit 0; the real run dead-lettered it, exit 3.
+  it("counts a delete for a table without a tombstone column as the run does", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.tombless (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    const name = ["--name", "tombless", "--tables", "tombless", "--direction", "to-cassandra"];
+    assert.equal((await h.run(name)).code, EXIT.success);
+    const id = Uuid.random().toString();
+    const at = new Date(Date.now() - 5_000).toISOString();
+    await h.es.index({
+      index: `${h.index}-tombless`,
+      id,
+      document: { id, tmstmp: at, n: 1, deleted: true },
+      refresh: true,
+    });
+    const reason = /has no tombstone column 'deleted' to store this delete/;
+    const dry = await h.run([...name, "--dry-run"]);
+    assert.equal(dry.code, EXIT.partial, JSON.stringify(dry.summary));
+    assert.match((dry.summary["deadLetters"] as LetterSummary).wouldPut?.[0]?.reason ?? "", reason);
+    const plan = await h.cli(["plan", ...h.baseArgs(), ...name, "--json"]);
+    assert.equal(plan.code, EXIT.partial, plan.stderr);
+    const real = await h.run(name);
+    assert.equal(real.code, EXIT.partial, JSON.stringify(real.summary));
+    assert.equal((real.summary["deadLetters"] as LetterSummary).count, 1);
+  });
 });

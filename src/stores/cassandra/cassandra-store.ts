@@ -30,7 +30,7 @@ import { scanTable } from "./scan.js";
 import { secondsToLive } from "./row-expiry.js";
 import { estimatePartitions } from "./size-estimates.js";
 import { isUnpreparedOnly, tableChange, TableChangedError } from "./table-changes.js";
-import { writeRecords } from "./write.js";
+import { writeRecords, writeRefusal } from "./write.js";
 
 export interface CassandraStoreSettings {
   readonly client: cassandra.Client;
@@ -204,6 +204,10 @@ export class CassandraStore implements RecordStore {
 
   expired(plan: TablePlan, version: bigint): boolean {
     return secondsToLive(plan, version, this.#settings.now ?? nowMicros) === 0;
+  }
+
+  refusal(plan: TablePlan, write: PlannedWrite): string | undefined {
+    return writeRefusal(plan, write);
   }
 
   write(plan: TablePlan, writes: readonly PlannedWrite[]): Promise<WriteOutcome[]> {

@@ -117,6 +117,12 @@ function timestampValue(plan: TablePlan, version: bigint, id: string): unknown {
     : cassandra.types.TimeUuid.fromString(deterministicTimeuuid(version, plan.table, id));
 }
 
+/** Why `writeRecords` would refuse this write without sending it; undefined where it would send it. */
+export function writeRefusal(plan: TablePlan, write: PlannedWrite): string | undefined {
+  const statement = statementFor(plan, write, write.version);
+  return typeof statement === "string" ? statement : undefined;
+}
+
 function statementFor(plan: TablePlan, write: PlannedWrite, version: bigint): Statement | string {
   const { record } = write;
   if (record.deleted && !plan.hasTombstone) {
