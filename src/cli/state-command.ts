@@ -188,12 +188,13 @@ export async function stateCommand(
   return withStateStore(options, true, async (state) => {
     const before = await state.getCheckpoint(key);
     const was = before === undefined ? "none" : formatMicros(before.position);
-    const change =
+    // "now" before the change, "was" after it: the value cleared is no longer the checkpoint.
+    const change = (tense: "now" | "was"): string =>
       to === undefined
-        ? `clear the checkpoint of state key ${key} in ${state.location} (now ${was}); the next run starts from -b or the earliest version`
+        ? `clear the checkpoint of state key ${key} in ${state.location} (${tense === "now" ? "now" : "it was"} ${was}); the next run starts from -b or the earliest version`
         : `move the checkpoint of state key ${key} in ${state.location} from ${was} to ${formatMicros(to)}`;
     if (!flags.yes) {
-      throw new UsageError(`synced state ${action} would ${change}. Add --yes to do it.`, { key });
+      throw new UsageError(`synced state ${action} would ${change("now")}. Add --yes to do it.`, { key });
     }
     const owner = `state-${action}-${newRunId()}`;
     await withLease(
@@ -215,7 +216,11 @@ export async function stateCommand(
         else await state.setCheckpoint(key, to, owner, before?.covers);
       },
     );
-    context.stdout(`done: ${change.replace(/^move/, "moved").replace(/^clear/, "cleared")}`);
+    context.stdout(
+      `done: ${change("was")
+        .replace(/^move/, "moved")
+        .replace(/^clear/, "cleared")}`,
+    );
     return EXIT.success;
   });
 }

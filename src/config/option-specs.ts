@@ -265,7 +265,7 @@ const COMMAND_TABLE = [
   ["watch", "listen", "value", { default: "127.0.0.1:9464" }],
   ["watch", "verify-every", "duration", {}],
   ["status", "runs", "count", { default: "3", unit: "runs" }],
-  ["state", "yes", "boolean", { default: "state/" }],
+  ["state", "yes", "boolean", {}],
   ["state set", "to", "value", {}],
   ["dead-letters", "letter", "list", {}],
   ["dead-letters show", "letter", "value", {}],

@@ -116,6 +116,8 @@ describe("synced status and synced state", () => {
 
       const reset = await h.cli(["state", "reset", ...runArgs, "--yes"]);
       assert.equal(reset.code, EXIT.success, reset.stderr);
+      // The value cleared is the one it was, not the checkpoint now.
+      assert.match(reset.stdout, /^done: cleared the checkpoint of state key .* \(it was \d{4}-/);
       assert.equal((await status())?.checkpoint, null);
       // The next run begins at the earliest version again.
       const again = await h.cli([...runArgs, "--json"]);

@@ -300,6 +300,8 @@ describe("the options of each command", () => {
       const line = help.split("\n").find((l) => l.trimStart().startsWith(`--${spec.flag} `));
       assert.ok(line?.includes(spec.describe), `${spec.command} --${spec.flag}: ${line}`);
       if (spec.default !== undefined) assert.ok(line?.includes(`[default: ${spec.default}]`), line);
+      // A switch is off unless given: `state --yes` once showed the default of --state.
+      if (spec.kind === "boolean") assert.equal(spec.default, undefined, `${spec.command} --${spec.flag}`);
     }
     assert.match(await renderHelp(), /Counts \(--limit .*\): a whole number from 0 to 1000000/);
   });
