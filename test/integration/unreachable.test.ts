@@ -60,6 +60,17 @@ describe("stores that cannot be reached", () => {
     assert.ok(result.elapsedMs < WELL_WITHIN_MS, `took ${result.elapsedMs} ms`);
   });
 
+  // Tried as a new user would: a --cassandra-local-dc no host is in was reported as Cassandra out of
+  // reach (exit 5), with advice about contact points and ports.
+  it("refuses a --cassandra-local-dc that no host of the cluster is in, naming those there are", async () => {
+    const result = await h.cli([...h.baseArgs(), "--cassandra-local-dc", "nowhere"]);
+    assert.equal(result.code, EXIT.usage, result.stderr);
+    assert.match(
+      result.stderr,
+      /--cassandra-local-dc is 'nowhere', but Cassandra at .* has hosts in data center/,
+    );
+  });
+
   it("names the hosts and their errors when Cassandra goes away mid-run", async () => {
     const at = new Date(Date.now() - 60_000);
     const insert = `INSERT INTO ${h.keyspace}.t (id, tmstmp, v) VALUES (uuid(), ?, ?)`;

@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import cassandra from "cassandra-driver";
 import type { CassandraOptions } from "../../config/options.js";
 import { AuthenticationError, ConnectionError, errorText, tlsAdvice, tlsProblem } from "../store-errors.js";
+import { ConfigError } from "../../core/errors.js";
 import { withTimeLimit } from "../../util/time-limit.js";
 import { CASSANDRA_ENCODING } from "../values/driver-options.js";
 import { capabilitiesOf, type CassandraCapabilities } from "./capabilities.js";
@@ -83,6 +84,17 @@ export async function connectCassandra(
         { cause: error },
       );
     }
+    // The driver reached the cluster and names its data centers: the option is wrong, not the address.
+    const elsewhere = inner.map((e) => LOCAL_DC.exec(errorText(e))).find((m) => m !== null);
+    if (elsewhere) {
+      throw new ConfigError(
+        "cassandra-local-dc",
+        undefined,
+        `--cassandra-local-dc is '${elsewhere[1] ?? ""}', but Cassandra at ${where} has hosts in data ` +
+          `center${(elsewhere[2] ?? "").includes(",") ? "s" : ""} ${elsewhere[2] ?? ""} only: give one of those.`,
+        { cause: error },
+      );
+    }
     const problem = inner.map(tlsProblem).find((p) => p !== undefined);
     if (problem !== undefined) {
       throw new ConnectionError(
@@ -106,6 +118,9 @@ export async function connectCassandra(
     );
   }
 }
+
+/** cassandra-driver's words for a --cassandra-local-dc that no host of the cluster is in. */
+const LOCAL_DC = /localDataCenter was configured as '(.*)', but only found hosts in data centers: \[(.*)\]/;
 
 function describe(byHost: readonly [string, unknown][]): string {
   return byHost.length === 0
