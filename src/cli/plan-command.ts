@@ -6,6 +6,7 @@ import { stableStringify } from "../core/canonical-json.js";
 import type { JsonValue } from "../core/json-value.js";
 import { formatMicros } from "../core/micros.js";
 import type { SyncRecord } from "../core/record.js";
+import { NumberLiteral } from "../core/number-literal.js";
 import type { DecidedRecord } from "../reconcile/sync-table.js";
 import { runCommand, type RunContext } from "./run-command.js";
 
@@ -71,9 +72,9 @@ function copyJson(side: string, record: SyncRecord | undefined): unknown {
   };
 }
 
-/** JSON for --json: a big integer becomes its digits as a string, so no digit is lost. */
+/** JSON for --json: a big integer (or a number no double holds) becomes its digits as a string, so no digit is lost. */
 function plain(value: JsonValue): unknown {
-  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "bigint" || value instanceof NumberLiteral) return value.toString();
   if (Array.isArray(value)) return value.map(plain);
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));

@@ -3,6 +3,7 @@
 // and is written as a plain JSON number literal.
 import { parse } from "lossless-json";
 import type { JsonValue } from "./json-value.js";
+import { NumberLiteral, readNumberLiteral } from "./number-literal.js";
 
 export type { JsonValue };
 
@@ -22,6 +23,7 @@ export function stableStringify(value: JsonValue | undefined): string {
     case "boolean":
       return JSON.stringify(value);
   }
+  if (value instanceof NumberLiteral) return value.text;
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
   const entries = Object.keys(value)
     .sort()
@@ -40,6 +42,10 @@ export function canonicalEqual(a: JsonValue | undefined, b: JsonValue | undefine
   if (a === b) return true;
   if (a === null || a === undefined || b === null || b === undefined) {
     return (a === null || a === undefined) && (b === null || b === undefined);
+  }
+  if (a instanceof NumberLiteral || b instanceof NumberLiteral) {
+    const text = numericText(a);
+    return text !== undefined && text === numericText(b);
   }
   switch (typeof a) {
     case "number":
@@ -67,16 +73,20 @@ export function canonicalEqual(a: JsonValue | undefined, b: JsonValue | undefine
   return present === 0;
 }
 
+/** The digits stableStringify prints for a number, or undefined for any other value. */
+function numericText(value: JsonValue): string | undefined {
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  return value instanceof NumberLiteral ? value.text : undefined;
+}
+
 /**
- * JSON.parse, except that integer literals beyond ±2^53 come back as exact `bigint`s. Duplicate keys
- * keep the last value, as JSON.parse does.
+ * JSON.parse, except that integer literals beyond ±2^53 come back as exact `bigint`s, and other
+ * literals a double would change as NumberLiterals. Duplicate keys keep the last value, as JSON.parse
+ * does.
  */
 export function parseJsonLossless(text: string): unknown {
   return parse(text, null, {
-    parseNumber: (literal) => {
-      const number = Number(literal);
-      return /^-?\d+$/.test(literal) && !Number.isSafeInteger(number) ? BigInt(literal) : number;
-    },
+    parseNumber: readNumberLiteral,
     onDuplicateKey: ({ newValue }) => newValue,
   });
 }

@@ -1,6 +1,7 @@
 // A value that cannot cross between the stores exactly. The path names the column and the position
 // inside it (`tags[2]`, `address.zip`, `attrs["k"]`), so the dead-letter entry says where to look.
 import { SyncedError } from "./errors.js";
+import { NumberLiteral } from "./number-literal.js";
 
 /** A value that does not fit its CQL type, or that a driver cannot represent. */
 export class ValueError extends SyncedError {
@@ -18,10 +19,8 @@ const MAX_SHOWN = 60;
 /** A short, safe rendering of a value for error messages: strings quoted and cut, objects by class. */
 export function describeValue(value: unknown): string {
   switch (typeof value) {
-    case "string": {
-      const shown = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}…` : value;
-      return JSON.stringify(shown);
-    }
+    case "string":
+      return JSON.stringify(cut(value));
     case "number":
       return Object.is(value, -0) ? "-0" : String(value);
     case "bigint":
@@ -32,11 +31,17 @@ export function describeValue(value: unknown): string {
       return "undefined";
     case "object":
       if (value === null) return "null";
+      // A number as the document writes it: the value it stands for, not a double near it.
+      if (value instanceof NumberLiteral) return cut(value.text);
       if (Array.isArray(value)) return `an array of ${value.length}`;
       return `a ${className(value)}`;
     default:
       return `a ${typeof value}`;
   }
+}
+
+function cut(text: string): string {
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
 }
 
 function className(value: object): string {

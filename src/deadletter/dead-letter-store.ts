@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { stableStringify } from "../core/canonical-json.js";
 import type { Direction } from "../core/direction.js";
 import type { JsonValue } from "../core/json-value.js";
+import { NumberLiteral } from "../core/number-literal.js";
 import type { DeadLetter } from "../reconcile/dead-letter.js";
 import { isJsonObject } from "../state/state-json.js";
 import type { StateBackend } from "../state/state-store.js";
@@ -106,6 +107,7 @@ export function plainJson(value: unknown): JsonValue {
   if (value === null || value === undefined) return null;
   if (typeof value === "bigint" || typeof value === "string" || typeof value === "boolean") return value;
   if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
+  if (value instanceof NumberLiteral) return value;
   if (Buffer.isBuffer(value)) return value.toString("base64");
   if (Array.isArray(value)) return value.map(plainJson);
   if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), plainJson(v)]));

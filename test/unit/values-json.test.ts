@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { errors } from "@elastic/elasticsearch";
 import { LosslessSerializer } from "../../src/stores/elasticsearch/serializer.js";
-import { hasLongDigitRun } from "../../src/stores/search/json-text.js";
+import { hasLongNumberRun } from "../../src/core/number-literal.js";
 import { canonicalEqual, parseJsonLossless, stableStringify } from "../../src/core/canonical-json.js";
 import type { JsonValue } from "../../src/core/json-value.js";
 import { makeRecord } from "../../src/core/record.js";
@@ -132,7 +132,7 @@ describe("LosslessSerializer", () => {
     assert.throws(() => serializer.serialize(circular), errors.SerializationError);
   });
 
-  it("finds a run of 16 digits wherever it lies, as a regular expression would", () => {
+  it("finds a run of 16 digits and dots wherever it lies, as a regular expression would", () => {
     let state = 7;
     const next = (n: number): number => {
       state = (Math.imul(state, 1103515245) + 12345) >>> 0;
@@ -140,12 +140,14 @@ describe("LosslessSerializer", () => {
     };
     for (let trial = 0; trial < 20_000; trial++) {
       // Digits, mostly, so that runs of every length near 16 turn up at every alignment.
-      const text = Array.from({ length: next(70) }, () => (next(8) === 0 ? "x" : String(next(10)))).join("");
-      assert.equal(hasLongDigitRun(text), /\d{16}/.test(text), text);
+      const char = (): string => (next(8) === 0 ? "x" : next(12) === 0 ? "." : String(next(10)));
+      const text = Array.from({ length: next(70) }, char).join("");
+      assert.equal(hasLongNumberRun(text), /[\d.]{16}/.test(text), text);
     }
-    assert.equal(hasLongDigitRun("1".repeat(16)), true);
-    assert.equal(hasLongDigitRun("1".repeat(15)), false);
-    assert.equal(hasLongDigitRun(`${"1".repeat(15)}x${"1".repeat(15)}`), false);
+    assert.equal(hasLongNumberRun("1".repeat(16)), true);
+    assert.equal(hasLongNumberRun("1".repeat(15)), false);
+    assert.equal(hasLongNumberRun("1234567890.12345"), true);
+    assert.equal(hasLongNumberRun(`${"1".repeat(15)}x${"1".repeat(15)}`), false);
   });
 
   it("keeps the prototype-poisoning protection on the slow path", () => {

@@ -1,9 +1,11 @@
 // JSON for the Elasticsearch client that keeps 64-bit integers exact both ways (search/json-text.ts):
-// a bigint is written as a number literal, and a response integer beyond ±2^53 is read as a bigint.
+// a bigint is written as a number literal, and a response integer beyond ±2^53 is read as a bigint,
+// another number a double would change as its literal (core/number-literal.ts).
 // Pass the class as `new Client({ Serializer: LosslessSerializer })`.
 import { errors, Serializer } from "@elastic/elasticsearch";
 import { parseJsonLossless } from "../../core/canonical-json.js";
-import { hasLongDigitRun, JsonTextError, toJsonText } from "../search/json-text.js";
+import { mayHoldInexactNumber } from "../../core/number-literal.js";
+import { JsonTextError, toJsonText } from "../search/json-text.js";
 
 type SerializerOptions = NonNullable<ConstructorParameters<typeof Serializer>[0]>;
 
@@ -30,7 +32,7 @@ export class LosslessSerializer extends Serializer {
   // The type parameter is the base class's signature, kept so callers see no difference.
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
   override deserialize<T = unknown>(json: string): T {
-    if (!hasLongDigitRun(json)) return super.deserialize<T>(json);
+    if (!mayHoldInexactNumber(json)) return super.deserialize<T>(json);
     // The built-in parse first rejects prototype-poisoning keys when that protection is on.
     if (this.guardPrototypes) super.deserialize(json);
     try {

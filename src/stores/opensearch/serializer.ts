@@ -2,7 +2,8 @@
 // the Elasticsearch adapter's serializer does: the same writer and reader, under this client's class.
 import { errors, Serializer } from "@opensearch-project/opensearch";
 import { parseJsonLossless } from "../../core/canonical-json.js";
-import { hasLongDigitRun, JsonTextError, toJsonText } from "../search/json-text.js";
+import { mayHoldInexactNumber } from "../../core/number-literal.js";
+import { JsonTextError, toJsonText } from "../search/json-text.js";
 
 export class OpenSearchLosslessSerializer extends Serializer {
   override serialize(object: Record<string, unknown>): string {
@@ -16,8 +17,8 @@ export class OpenSearchLosslessSerializer extends Serializer {
 
   override deserialize(json: string): unknown {
     // The base class also guards against prototype poisoning; the lossless reader is used only when a
-    // number could be beyond 2^53, after that guard has seen the text.
+    // number could change as a double, after that guard has seen the text.
     const parsed: unknown = super.deserialize(json);
-    return hasLongDigitRun(json) ? parseJsonLossless(json) : parsed;
+    return mayHoldInexactNumber(json) ? parseJsonLossless(json) : parsed;
   }
 }

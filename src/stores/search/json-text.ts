@@ -1,5 +1,6 @@
 // JSON text that keeps 64-bit integers exact both ways, for whichever client sends it: a bigint is
-// written as a number literal, and text that may hold an integer beyond ±2^53 is read losslessly.
+// written as a number literal, and text that may hold a number a double would change is read
+// losslessly (core/number-literal.ts).
 // Each product's serializer (stores/*/serializer.ts) uses these and wraps their errors as its
 // client's own.
 //
@@ -8,33 +9,6 @@
 // to get subtly wrong, and lossless-json is small, has no dependencies and lets us choose how each
 // literal becomes a value. Both paths fall back to the built-in JSON only when it is exact.
 import { stringify } from "lossless-json";
-
-// No integer of 15 digits or fewer can pass 2^53 (16 digits), so text without a run of 16 digits
-// is read exactly by JSON.parse. Long digit runs inside strings only cost the slow path.
-const LONG_RUN = 16;
-
-/**
- * Whether the text holds LONG_RUN digits in a row. Any such run covers exactly one position of every
- * LONG_RUN, so only those are looked at, and the digits around a hit measured: a quarter of the time
- * of a regular expression that tries every position, on every response read.
- */
-export function hasLongDigitRun(text: string): boolean {
-  const isDigit = (at: number): boolean => {
-    const code = text.charCodeAt(at);
-    return code >= 48 && code <= 57;
-  };
-  for (let at = LONG_RUN - 1; at < text.length; at += LONG_RUN) {
-    if (!isDigit(at)) continue;
-    let first = at;
-    while (first > 0 && isDigit(first - 1)) first--;
-    let last = at;
-    while (last + 1 < text.length && isDigit(last + 1)) last++;
-    if (last - first + 1 >= LONG_RUN) return true;
-    // The next run starts past `last`; a probe every LONG_RUN from here still meets any long one.
-    at = last;
-  }
-  return false;
-}
 
 /** An object that cannot be written as JSON (a cycle, say); serializers rethrow it as their own. */
 export class JsonTextError extends Error {

@@ -3,6 +3,7 @@
 // values suit a Client created with CASSANDRA_ENCODING: bigint, counter and varint come back as bigint.
 import cassandra from "cassandra-driver";
 import type { NativeName } from "../../core/cql-type.js";
+import { NumberLiteral } from "../../core/number-literal.js";
 import { parseDuration } from "./duration.js";
 import { UUID_TEXT } from "./encode-native.js";
 import { parseInet } from "./inet.js";
@@ -89,7 +90,11 @@ export function decodeNative(json: unknown, name: NativeName, path: string): unk
         refuse(json, name, path, "an integer (a number up to ±2^53, an integer literal or a string)")
       );
     case "decimal": {
-      const source = typeof json === "number" || typeof json === "bigint" ? String(json) : text;
+      const source =
+        typeof json === "number" || typeof json === "bigint" || json instanceof NumberLiteral
+          ? String(json)
+          : text;
+      if (json === Infinity || json === -Infinity) beyondDouble(name, path);
       const decimal = source === undefined ? "syntax" : parseDecimalText(source);
       if (decimal === "syntax") return refuse(json, name, path, "a finite decimal number or numeric string");
       if (decimal === "scale") return refuse(json, name, path, "an exponent whose scale fits 32 bits");
@@ -99,7 +104,7 @@ export function decodeNative(json: unknown, name: NativeName, path: string): unk
     }
     case "float": {
       const value =
-        floatingFrom(json) ??
+        floatingFrom(json, name, path) ??
         refuse(json, name, path, 'a number, a numeric string, "NaN", "Infinity" or "-Infinity"');
       const single = Math.fround(value);
       if (Number.isFinite(value) && !Number.isFinite(single))
@@ -110,7 +115,7 @@ export function decodeNative(json: unknown, name: NativeName, path: string): unk
     }
     case "double":
       return (
-        floatingFrom(json) ??
+        floatingFrom(json, name, path) ??
         refuse(json, name, path, 'a number, a numeric string, "NaN", "Infinity" or "-Infinity"')
       );
     case "blob":
@@ -181,12 +186,62 @@ function longFrom(value: bigint): cassandra.types.Long {
 // (a safe integer, a bigint from the lossless parser, or digits in a string) are taken as integers.
 function integerFrom(json: unknown): bigint | undefined {
   if (typeof json === "bigint") return json;
+  if (json instanceof NumberLiteral) return integerOfLiteral(json);
   if (typeof json === "number") return Number.isSafeInteger(json) ? BigInt(json) : undefined;
   return typeof json === "string" ? parseIntegerText(json) : undefined;
 }
 
-function floatingFrom(json: unknown): number | undefined {
-  if (typeof json === "number") return json;
+// An integer written with an exponent, such as 1.2345678901234567891e30, as far as this many digits:
+// beyond them, the exponent alone could make a number too large to build.
+const MAX_LITERAL_SCALE = 1000;
+
+function integerOfLiteral(literal: NumberLiteral): bigint | undefined {
+  const decimal = parseDecimalText(literal.text);
+  if (typeof decimal === "string" || Math.abs(decimal.scale) > MAX_LITERAL_SCALE) return undefined;
+  if (decimal.scale <= 0) return decimal.unscaled * 10n ** BigInt(-decimal.scale);
+  const factor = 10n ** BigInt(decimal.scale);
+  return decimal.unscaled % factor === 0n ? decimal.unscaled / factor : undefined;
+}
+
+const FLOATING_LIMITS = {
+  float: { max: "3.4028235e38", min: "1.4e-45" },
+  double: { max: "1.7976931348623157e308", min: "4.9e-324" },
+} as const;
+
+// A literal a double would change: its value rounded, or refused where rounding would make it
+// another number altogether (an infinity, or 0).
+function floatingOfLiteral(literal: NumberLiteral, name: "float" | "double", path: string): number {
+  const value = Number(literal.text);
+  const limits = FLOATING_LIMITS[name];
+  if (!Number.isFinite(value))
+    refuse(literal, name, path, `a magnitude up to ${limits.max} (a decimal column holds it exactly)`);
+  if (value === 0) {
+    refuse(
+      literal,
+      name,
+      path,
+      `a magnitude of at least ${limits.min}, as it would become 0 (a decimal column holds it exactly)`,
+    );
+  }
+  return value;
+}
+
+// JSON has no infinities: a number read as one was written beyond the double's range, and no JSON
+// reader kept its digits (synced writes an infinite double as the string "Infinity").
+function beyondDouble(name: "float" | "double" | "decimal", path: string): never {
+  const keep =
+    name === "decimal"
+      ? 'write it as a string, such as "1e400", and the decimal column holds it exactly'
+      : 'a decimal column holds it exactly when written as a string, such as "1e400"';
+  throw new ValueError(
+    path,
+    `a number beyond ±1.7976931348623157e308 is not a valid ${name}: it reads as Infinity; ${keep}`,
+  );
+}
+
+function floatingFrom(json: unknown, name: "float" | "double", path: string): number | undefined {
+  if (typeof json === "number") return Number.isFinite(json) ? json : beyondDouble(name, path);
+  if (json instanceof NumberLiteral) return floatingOfLiteral(json, name, path);
   if (typeof json === "bigint") return Number.isFinite(Number(json)) ? Number(json) : undefined;
   if (typeof json !== "string") return undefined;
   const special = Object.hasOwn(SPECIAL_FLOATS, json) ? SPECIAL_FLOATS[json] : undefined;
