@@ -6,6 +6,7 @@ import type { LetterAction, LetterFlags } from "./command-flags.js";
 import type { SyncOptions } from "../config/options.js";
 import { formatMicros, nowMicros } from "../core/micros.js";
 import { UsageError } from "../core/errors.js";
+import { NumberLiteral } from "../core/number-literal.js";
 import { newRunId } from "../core/run-id.js";
 import {
   letterReadFrom,
@@ -347,14 +348,22 @@ function jsonOf(letter: StoredLetter, withRecord: boolean): Record<string, unkno
   return withRecord ? json : { ...json, record: undefined };
 }
 
-/** A marker no record holds, for integers beyond 2^53 that JSON.stringify cannot print. */
+/** A marker no record holds, for numbers JSON.stringify cannot print exactly. */
 const BIG = `synced-integer-${randomUUID()}:`;
 
-/** Indented JSON in which every integer keeps its digits, also past 2^53. */
+/** Indented JSON in which every number keeps its digits: integers past 2^53, and those no double holds. */
 function prettyJson(value: unknown): string {
-  const text = JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? `${BIG}${v}` : v), 2);
+  const text = JSON.stringify(value, exactNumbers, 2);
   // The marker holds letters, digits and dashes only, so it needs no escaping in a pattern.
-  return text.replace(new RegExp(`"${BIG}(-?\\d+)"`, "g"), "$1");
+  return text.replace(new RegExp(`"${BIG}([-+.\\deE]+)"`, "g"), "$1");
+}
+
+function exactNumbers(this: unknown, key: string, value: unknown): unknown {
+  // The value has been through toJSON already, which makes a NumberLiteral a double: its holder keeps
+  // the literal.
+  const held = (this as Record<string, unknown>)[key];
+  if (held instanceof NumberLiteral) return `${BIG}${held.text}`;
+  return typeof value === "bigint" ? `${BIG}${value}` : value;
 }
 
 function row(letter: StoredLetter): string[] {
