@@ -59,4 +59,10 @@ describe("number literals a double would change", () => {
       /not a valid float: it reads as Infinity/,
     );
   });
+
+  it("is a number, not an object, to a map or a user-defined type", () => {
+    const literal = new NumberLiteral("12345678901234567.891");
+    const map = { kind: "map", key: native("text"), value: native("text"), frozen: false } as const;
+    assert.throws(() => canonicalize(literal, map, "tags"), /not a valid map/);
+  });
 });

@@ -2,6 +2,7 @@
 // file renames it to), and the fields synced does not own, which it reads past and keeps as they are.
 // Made once per plan: the codec asks for them for every document.
 import type { JsonValue } from "../../core/json-value.js";
+import { NumberLiteral } from "../../core/number-literal.js";
 import { keyColumns } from "../../core/table-key.js";
 import type { Column, TablePlan } from "../../reconcile/table-plan.js";
 import { fieldOf, objectsAbove } from "../../core/column-field.js";
@@ -117,7 +118,10 @@ function holdsOwned(
 }
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  // A number a double would change is an object in memory, and a number in its document.
+  return (
+    typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof NumberLiteral)
+  );
 }
 
 /** Lifts the owned fields below `object` into `lifted`; returns what else it holds, if anything. */

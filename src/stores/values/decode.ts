@@ -18,6 +18,7 @@
 import cassandra from "cassandra-driver";
 import { parseJsonLossless, setOwn, type JsonValue } from "../../core/canonical-json.js";
 import { formatCqlType, type CqlType } from "../../core/cql-type.js";
+import { NumberLiteral } from "../../core/number-literal.js";
 import { decodeNative } from "./decode-native.js";
 import { emptyCollectionBytes, isEmptyCollectionBytes, keepsEmpty } from "./empty-collection.js";
 import { encodeValue, mapKeyText } from "./encode.js";
@@ -173,7 +174,12 @@ function isArrayEncoded(type: CqlType): boolean {
 }
 
 function plainObject(json: unknown): Record<string, unknown> | undefined {
-  return typeof json === "object" && json !== null && !Array.isArray(json) && !(json instanceof Map)
+  // A number a double would change is an object in memory, and a number in its document.
+  return typeof json === "object" &&
+    json !== null &&
+    !Array.isArray(json) &&
+    !(json instanceof Map) &&
+    !(json instanceof NumberLiteral)
     ? (json as Record<string, unknown>)
     : undefined;
 }
