@@ -127,4 +127,33 @@ describe("bulkWrite", () => {
       });
     }
   });
+
+  // Tried as an operator would: an index closed while a run wrote to it answered with the block of a
+  // close in progress, and the run advised lifting a write block.
+  it("takes the block of a close in progress for a closed index, and the flood stage for full disks", async () => {
+    const closing = fakeClient(() => ({
+      status: 400,
+      error: {
+        type: "cluster_block_exception",
+        reason: "index [app-things] blocked by: [FORBIDDEN/4/index preparing to close];",
+      },
+    }));
+    await assert.rejects(
+      bulkWrite(settings(closing.client), plan(), writes.slice(0, 1)),
+      (error: unknown) =>
+        error instanceof IndexGoneError && /was closed during the run.*_open/.test(error.message),
+    );
+    const full = fakeClient(() => ({
+      status: 429,
+      error: {
+        type: "cluster_block_exception",
+        reason:
+          "index [app-things] blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage watermark, index has read-only-allow-delete block];",
+      },
+    }));
+    await assert.rejects(
+      bulkWrite(settings(full.client, { retryWindowMs: 0 }), plan(), writes.slice(0, 1)),
+      (error: unknown) => error instanceof BulkRetriesExhaustedError && /free disk space/.test(error.message),
+    );
+  });
 });

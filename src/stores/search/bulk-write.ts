@@ -165,6 +165,8 @@ async function writeChunk(
       // alike: the index is blocked, not the records, so none is dead-lettered for it. (The flood-stage
       // block answers 429 instead, and is waited out below.)
       else if (result.error?.type === "cluster_block_exception" && status !== 429) {
+        // A close in progress blocks writes too ("index preparing to close"): the fix is to open it.
+        if (CLOSING.test(result.error.reason ?? "")) throw new IndexGoneError(plan, "closed");
         throw new IndexBlockedError(plan, result.error.reason ?? undefined);
       } else if (result.error?.type === "index_not_found_exception") {
         throw new IndexGoneError(plan, "deleted");
@@ -256,12 +258,24 @@ export class BulkRetriesExhaustedError extends SyncedError {
     windowMs: number,
     reason: string | undefined,
   ) {
+    // The flood-stage block answers 429 too, but no lower load lifts it: only disk space does.
+    const cause = FLOOD_STAGE.test(reason ?? "")
+      ? "a node's disk passed its flood-stage watermark, so the index is read-only until space is " +
+        "freed (Elasticsearch lifts the block itself once the disk is below the high watermark). The " +
+        "run stopped without moving the checkpoint; free disk space or add nodes, then run again."
+      : "the cluster is overloaded or failing. The run stopped without moving the checkpoint; run again " +
+        "when the cluster is healthy, or lower --concurrency and --batch-size.";
     super(
       `Elasticsearch answered ${status} for writes to ${plan.es.index} ${attempts} times over ` +
         `${Math.round(windowMs / 1000)} s (--retry-window)` +
-        `${reason === undefined ? "" : ` (${reason})`}; the cluster is overloaded or failing. The run stopped ` +
-        `without moving the checkpoint; run again when the cluster is healthy, or lower --concurrency and --batch-size.`,
+        `${reason === undefined ? "" : ` (${reason})`}; ${cause}`,
       { index: plan.es.index, table: plan.table, status, attempts, windowMs },
     );
   }
 }
+
+/** The block of an index being closed, in the cluster's words. */
+const CLOSING = /index preparing to close|index closed/i;
+
+/** The flood-stage disk block, in the words of Elasticsearch and OpenSearch. */
+const FLOOD_STAGE = /read_only_allow_delete|flood[- ]stage/i;
