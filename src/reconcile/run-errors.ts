@@ -45,12 +45,14 @@ export class InterruptedError extends SyncedError {
  * synced, but the range is not covered, so the checkpoint stays.
  */
 export class TablesRefusedError extends SyncedError {
-  constructor(refused: readonly { readonly name: string }[]) {
+  /** `others`: whether any other table was synced in this run. */
+  constructor(refused: readonly { readonly name: string }[], others: boolean) {
     const names = refused.map((r) => r.name);
     super(
       `${names.length === 1 ? "table" : "tables"} ${names.join(", ")} refused: cannot be synced as ` +
         `${names.length === 1 ? "it is" : "they are"} (a column's type or field name, or the index; the summary ` +
-        "says which and what to do). Every other table was synced; the checkpoint did not move.",
+        `says which and what to do). ${others ? "Every other table was synced" : "No other table was synced"}; ` +
+        "the checkpoint did not move.",
       { tables: names },
     );
   }

@@ -283,7 +283,13 @@ describe("a run over a drifted schema", () => {
     assert.equal(report.checkpointAfter, 1_000n);
     assert.ok(report.error instanceof SyncedError && report.error.kind === "failed");
     assert.match(report.error.message, /table broken refused/);
+    assert.match(report.error.message, /Every other table was synced/);
     assert.equal((await w.state.getCheckpoint("app.app"))?.position, 1_000n);
+
+    // Tried as an operator would: with the refused table alone selected, it said the others were synced.
+    const alone = world([table("broken", { n: native("text") })], [type("broken", { n: field("long") })]);
+    const refusedAlone = await runSync(alone.settings, alone.deps);
+    assert.match(refusedAlone.error?.message ?? "", /No other table was synced/);
   });
 
   it("maps the new columns' fields before syncing, but not in a dry run", async () => {
