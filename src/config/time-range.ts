@@ -86,6 +86,8 @@ function parseEpoch(text: string): bigint | string | undefined {
   const m = EPOCH.exec(text);
   if (m === null) return undefined;
   const [, whole = "", frac = "", unit] = m;
+  const misread = unit === undefined && frac === "" ? calendarLike(whole) : undefined;
+  if (misread !== undefined) return misread;
   const scaled = BigInt(whole) * 1_000_000_000n + BigInt(frac.padEnd(9, "0"));
   // scaled is in billionths of the unit; a microsecond is 1000 ns.
   const micros = (scaled * UNIT_NANOS[(unit ?? "s") as keyof typeof UNIT_NANOS]) / 1_000_000_000_000n;
@@ -93,4 +95,20 @@ function parseEpoch(text: string): bigint | string | undefined {
   if (unit !== undefined || frac !== "") return "is after 9999-12-31";
   const guess = whole.length >= 19 ? "ns" : whole.length >= 16 ? "us" : "ms";
   return `is after 9999-12-31 as epoch seconds; if it is in ${guess === "us" ? "microseconds" : guess === "ns" ? "nanoseconds" : "milliseconds"}, write ${whole}${guess}`;
+}
+
+/**
+ * Why bare digits that read as a year (2015) or a date (20150101) are refused: as epoch seconds they
+ * are a time in 1970, which a backfill of 2015 would run over without a word. `2015s` says seconds.
+ */
+function calendarLike(whole: string): string | undefined {
+  const year = /^(19|2\d)\d\d$/.test(whole);
+  const compact = /^(19|2\d)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/.exec(whole);
+  if (!year && compact === null) return undefined;
+  const date = year ? `${whole}-01-01` : `${whole.slice(0, 4)}-${whole.slice(4, 6)}-${whole.slice(6)}`;
+  const at = new Date(Number(whole) * 1000).toISOString();
+  return (
+    `reads as epoch seconds, ${at}, a time in 1970; for ${year ? "the year" : "that date"} write ${date}, ` +
+    `or ${whole}s if seconds are meant`
+  );
 }

@@ -111,6 +111,16 @@ describe("parseTimestamp", () => {
     rejects("1420070400000000", "1420070400000000us");
     rejects("999999999999999999999999ns", "after 9999-12-31");
     rejects("253402300800", "after 9999-12-31");
+    // Tried as a new user would: -b 2015 -e 2016 was one second in 1970, and the run said success.
+    rejects(
+      "2015",
+      "reads as epoch seconds, 1970-01-01T00:33:35.000Z",
+      "for the year write 2015-01-01",
+      "2015s",
+    );
+    rejects("20150301", "for that date write 2015-03-01", "20150301s");
+    assert.equal(parseTimestamp("2015s"), 2015_000_000n);
+    assert.equal(parseTimestamp("1850"), 1850_000_000n);
   });
 
   it("accepts 29 February in a leap year", () => {
