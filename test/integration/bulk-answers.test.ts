@@ -10,7 +10,7 @@ import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { Harness } from "../support/harness.js";
 import { makeRecord } from "../../src/core/record.js";
-import { IndexGoneError } from "../../src/stores/search/bulk-write.js";
+import { IndexGoneError } from "../../src/stores/search/index-gone.js";
 import { handPlan } from "../support/table-plan.js";
 
 const { Uuid } = cassandra.types;

@@ -7,9 +7,9 @@ import type { BulkRequest, BulkResult, SearchClient } from "../../src/stores/sea
 import {
   bulkWrite,
   BulkRetriesExhaustedError,
-  IndexGoneError,
   type EsWriteSettings,
 } from "../../src/stores/search/bulk-write.js";
+import { IndexGoneError } from "../../src/stores/search/index-gone.js";
 import type { PlannedWrite } from "../../src/reconcile/record-store.js";
 import { plan, record } from "../support/memory-stores.js";
 

@@ -19,6 +19,7 @@ import { documentRouting } from "./routing.js";
 import { toJsonText } from "./json-text.js";
 import { unwritableVersion } from "./timestamps.js";
 import type { EsToken } from "./fetch-current.js";
+import { IndexGoneError } from "./index-gone.js";
 
 export interface EsWriteSettings {
   readonly client: SearchClient;
@@ -219,32 +220,6 @@ export class IndexBlockedError extends SyncedError {
         `PUT ${plan.es.index}/_settings {"index.blocks.write": null}; for a read-only one, ` +
         '"index.blocks.read_only": null) and run again. The run stopped without moving the checkpoint.',
       { index: plan.es.index, table: plan.table },
-    );
-  }
-}
-
-/**
- * The index went away under the run (deleted or closed by someone else): again the index, not the
- * records, so the run stops with no letter. Tried as an operator would: deleting an index while a run
- * wrote to it dead-lettered a hundred records, each "refused", and stopped on the error budget.
- */
-export class IndexGoneError extends SyncedError {
-  constructor(plan: TablePlan, how: "deleted" | "closed") {
-    const index = plan.es.index;
-    const what =
-      how === "deleted"
-        ? `index ${index} no longer exists: it was deleted during the run`
-        : `index ${index} was closed during the run`;
-    const next =
-      how === "deleted"
-        ? "Elasticsearch may already have made it again from a later write, with field types it guessed " +
-          `(unless action.auto_create_index forbids that): if GET ${index}/_mapping shows such guesses ` +
-          "(text with a keyword subfield for every string), delete the index; the next run creates it " +
-          "with synced's mapping and copies the table whole."
-        : `Open it (POST ${index}/_open) and run again.`;
-    super(
-      `${what}, so no record was dead-lettered for it. The run stopped without moving the checkpoint. ${next}`,
-      { index, table: plan.table, how },
     );
   }
 }

@@ -17,6 +17,7 @@ import type {
   SearchHit,
 } from "./search-client.js";
 import { isSearchError, SearchError } from "./search-error.js";
+import { IndexGoneError, readingIndex, stillExists } from "./index-gone.js";
 import type { Query } from "./query.js";
 import { rangeQuery } from "./range-query.js";
 import { isTransientSearchError, isViewLost } from "./transient-errors.js";
@@ -95,7 +96,9 @@ export async function* scanIndex(
     // Shards open their views at different times: only a split by document shares the index out.
     const split = settings.shard === undefined ? "by-view" : "by-document";
     const view = await settings.retry(() =>
-      settings.client.openView(plan.es.index, settings.keepAlive, split),
+      readingIndex(settings.client, plan, () =>
+        settings.client.openView(plan.es.index, settings.keepAlive, split),
+      ),
     );
     try {
       const sources = mine.map(
@@ -147,13 +150,15 @@ async function* scanSlice(
   for (;;) {
     const from = after;
     const read = (): Promise<ScanPage> =>
-      settings.client.readPage(view, {
-        query,
-        size,
-        ...(total > 1 ? { slice: { id: slice, max: total } } : {}),
-        ...(from === undefined ? {} : { after: from }),
-        ...(settled === undefined ? {} : { withoutSource: true }),
-      });
+      readingIndex(settings.client, plan, () =>
+        settings.client.readPage(view, {
+          query,
+          size,
+          ...(total > 1 ? { slice: { id: slice, max: total } } : {}),
+          ...(from === undefined ? {} : { after: from }),
+          ...(settled === undefined ? {} : { withoutSource: true }),
+        }),
+      );
     let page: ScanPage;
     try {
       page =
@@ -235,7 +240,7 @@ async function settledPage(
 /**
  * The documents named, each found or not. One that failed alone (its shard was not ready) says
  * neither; here, unlike a lookup before a write, reading it as absent would lose the record from the
- * run, so the fetch fails as transient and is asked again.
+ * run, so the fetch fails as transient and is asked again, unless the index is gone.
  */
 async function fetchWhole(
   client: SearchClient,
@@ -245,6 +250,7 @@ async function fetchWhole(
   const documents = await client.getDocuments({ index: plan.es.index, ids });
   const failed = documents.find((document) => document.found === undefined);
   if (failed !== undefined) {
+    if (!(await stillExists(client, plan.es.index))) throw new IndexGoneError(plan, "deleted", "read");
     throw new SearchError(
       "transient",
       `the fetch of document ${failed._id} from index ${plan.es.index} failed on its shard`,
