@@ -129,7 +129,10 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
         const order = compareVersions(record.version, copy.version, precision);
         if (order === 0 && sameContent(record, copy)) parity.equal++;
         else {
-          const difference = order > 0 ? "older" : order < 0 ? "newer" : "tie";
+          // Equal only at the coarser precision is no tie: the finer copy dated later within the unit
+          // is the later write, as a run decides it (decide.ts).
+          const exact = order === 0 ? compareVersions(record.version, copy.version, "microsecond") : order;
+          const difference = exact > 0 ? "older" : exact < 0 ? "newer" : "tie";
           differ({ id: record.id, difference, version, otherVersion: copy.version });
           // A newer copy on the other side is the other side's to write back, in its own pass.
           if (difference !== "newer") toRepair.push(record);

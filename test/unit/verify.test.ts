@@ -66,6 +66,24 @@ describe("verify", () => {
     assert.equal(report.differences, 6);
   });
 
+  // Tried as a new user would: a millisecond row at .123 beside a document at .123900 with other
+  // content was listed as a tie, where a run lets the document win as the later write.
+  it("tells a copy later within the coarser unit from a tie, as a run does", async () => {
+    const cassandra = new MemoryRecordStore("cassandra", "millisecond").put(record(id(1), 123_000, { n: 1 }));
+    const elasticsearch = new MemoryRecordStore("elasticsearch").put(record(id(1), 123_900, { n: 2 }));
+    const report = await verify(
+      { range: { begin: 0n, end: 1_000_000n }, direction: "both", limit: 10, plan: planSettings() },
+      { cassandra, elasticsearch, schema: new MemorySchema(["things"], ["things"]), signal },
+    );
+    assert.deepEqual(
+      report.sides.map((s) => [s.side, s.differing.map((d) => d.difference)]),
+      [
+        ["cassandra", ["newer"]],
+        ["elasticsearch", ["older"]],
+      ],
+    );
+  });
+
   it("keeps only the first differing ids, and reads only the sides the direction syncs from", async () => {
     const report = await verify(
       { range, direction: "to-es", limit: 1, plan: planSettings() },
