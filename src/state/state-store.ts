@@ -99,7 +99,11 @@ export interface StateStore {
   appendRun(run: RunRecord): Promise<void>;
   /** Newest first by `finishedAt`, then by run id; at most `limit` and at most the store's limit. */
   recentRuns(key: string, limit: number): Promise<RunRecord[]>;
-  /** Keys that have a checkpoint or a run history, sorted. */
+  /**
+   * Keys that have a checkpoint, a run history or a lease held or expired, sorted: a first run still
+   * at work, or killed before it saved anything, leaves only its lease. A released lease is left out
+   * (two backends delete it), as it keeps no run out and holds nothing to show.
+   */
   listKeys(): Promise<string[]>;
 
   close(): Promise<void>;

@@ -215,17 +215,28 @@ for (const backend of backends) {
       assert.deepEqual(await store().recentRuns(freshKey("no-runs"), 5), []);
     });
 
-    it("lists the keys that have a checkpoint or runs, sorted", async () => {
+    it("lists the keys that have a checkpoint, runs or a lease held or expired, sorted", async () => {
       const withCheckpoint = freshKey("list-b");
       const withRuns = freshKey("list-a");
-      const leaseOnly = freshKey("list-c");
+      // A first run still at work, or killed before it saved anything: its lease is all there is.
+      const leaseHeld = freshKey("list-c");
+      const leaseExpired = freshKey("list-d");
+      const leaseReleased = freshKey("list-e");
+      await store().releaseLease(acquiredLease(await store().acquireLease(leaseReleased, "r", "h", 60_000)));
       await store().setCheckpoint(withCheckpoint, 1n, "r");
       await store().appendRun(runRecord(withRuns, "r", 1000));
-      acquiredLease(await store().acquireLease(leaseOnly, "r", "h", 60_000));
+      acquiredLease(await store().acquireLease(leaseExpired, "r", "h", 1_000, new Date(Date.now() - 60_000)));
+      // Last, so that no later write makes it visible: the listing must see a lease at once.
+      const held = acquiredLease(await store().acquireLease(leaseHeld, "r", "h", 60_000));
       const keys = await store().listKeys();
-      assert.ok(keys.includes(withCheckpoint) && keys.includes(withRuns), keys.join(", "));
-      assert.ok(!keys.includes(leaseOnly));
+      for (const key of [withCheckpoint, withRuns, leaseHeld, leaseExpired]) {
+        assert.ok(keys.includes(key), `${key} is missing from ${keys.join(", ")}`);
+      }
+      // A released lease is no state: such a key has nothing to show but a free lease.
+      assert.ok(!keys.includes(leaseReleased), keys.join(", "));
       assert.deepEqual(keys, [...keys].sort());
+      await store().releaseLease(held);
+      assert.ok(!(await store().listKeys()).includes(leaseHeld), "a lease released just now is still listed");
     });
 
     it("refuses a second owner while the lease is live, naming the holder", async () => {
@@ -379,6 +390,20 @@ for (const backend of backends) {
         await assert.rejects(store().getCheckpoint(key), /'position' must be a whole number/);
         await store().deleteCheckpoint(key);
         assert.equal(await store().getCheckpoint(key), undefined);
+      });
+
+      it("lists a key whose only lease file is corrupt, so that reading its lease names the file", async () => {
+        const key = freshKey("corrupt-lease");
+        const directory = join(opened?.directory ?? "", key, "lease");
+        await mkdir(directory, { recursive: true });
+        const file = join(directory, "1.json");
+        await writeFile(file, "");
+        assert.ok((await store().listKeys()).includes(key));
+        await assert.rejects(store().getLease(key), (error: unknown) => {
+          assert.ok(error instanceof CorruptStateError);
+          assert.ok(error.message.includes(file), error.message);
+          return true;
+        });
       });
     }
   });

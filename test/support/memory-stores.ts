@@ -252,7 +252,8 @@ export class MemoryStateStore implements StateStore {
   }
 
   listKeys(): Promise<string[]> {
-    return Promise.resolve([...new Set([...this.checkpoints.keys(), ...this.runs.map((r) => r.key)])].sort());
+    const keys = [...this.checkpoints.keys(), ...this.runs.map((r) => r.key), ...this.leases.keys()];
+    return Promise.resolve([...new Set(keys)].sort());
   }
 
   close(): Promise<void> {

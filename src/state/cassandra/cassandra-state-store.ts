@@ -162,6 +162,10 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
     });
   }
 
+  /**
+   * A lease partition counts: it is all that a first run still at work, or killed before it saved
+   * anything, leaves. Releasing deletes the row, so a released lease lists nothing.
+   */
   listKeys(): Promise<string[]> {
     return this.step("list the state keys", async () => {
       const keys = new Set<string>();
@@ -171,8 +175,7 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
       });
       for await (const row of result) {
         const key: unknown = row.get("key");
-        const kind: unknown = row.get("kind");
-        if (typeof key === "string" && isValidStateKey(key) && kind !== "lease") keys.add(key);
+        if (typeof key === "string" && isValidStateKey(key)) keys.add(key);
       }
       return [...keys].sort();
     });

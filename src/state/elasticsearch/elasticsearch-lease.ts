@@ -1,9 +1,11 @@
 // The lease document changes only conditionally: created with op_type=create when absent, and
 // otherwise replaced or deleted with the if_seq_no/if_primary_term it was read with. Of several
 // contenders that read the same version exactly one succeeds; the others get 409 and read again.
-// Reads are realtime GETs, so no refresh is needed. A request whose answer was lost is sent again
-// while it fails transiently (repeat-transient.ts): asked again after it landed, a write answers 409 and a
-// delete 404, and the next round reads the lease and finds its own write there, or the lease gone.
+// Reads are realtime GETs, so they need no refresh; but the key list is searched (listKeys), so a
+// lease that comes or goes is made searchable at once, as a checkpoint is. A request whose answer
+// was lost is sent again while it fails transiently (repeat-transient.ts): asked again after it
+// landed, a write answers 409 and a delete 404, and the next round reads the lease and finds its
+// own write there, or the lease gone.
 import type { DocumentVersion, SearchClient } from "../../stores/search/search-client.js";
 import { isSearchError } from "../../stores/search/search-error.js";
 import type { Lease, LeaseResult } from "../state-store.js";
@@ -92,6 +94,7 @@ export class ElasticsearchLeases implements LeaseProtocol {
               index: this.index,
               id: documentId("lease", lease.key),
               condition: current.version,
+              refresh: true,
             }),
           signal,
         );
@@ -140,6 +143,8 @@ export class ElasticsearchLeases implements LeaseProtocol {
             id: documentId("lease", lease.key),
             document: { kind: "lease", ...leaseToJson(lease) },
             condition: precondition === "absent" ? "absent" : precondition.version,
+            // A renewal or a take-over leaves the key listed as it was.
+            refresh: precondition === "absent",
           }),
         signal,
       );

@@ -164,6 +164,10 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
     });
   }
 
+  /**
+   * A lease counts: it is all that a first run still at work, or killed before it saved anything,
+   * leaves. Releasing deletes it, so a released lease lists nothing.
+   */
   listKeys(): Promise<string[]> {
     return this.step("list the state keys", async () => {
       const keys: string[] = [];
@@ -173,7 +177,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
         const found = await this.client.search({
           index: this.index,
           size: 0,
-          query: { terms: { kind: ["checkpoint", "run"] } },
+          query: { terms: { kind: ["checkpoint", "lease", "run"] } },
           aggs: {
             keys: {
               composite: {

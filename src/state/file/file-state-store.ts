@@ -38,15 +38,14 @@ export class FileStateStore extends LeasedStateStore implements StateStore {
   readonly backend = "file";
   private readonly root: string;
   private readonly historyLimit: number;
+  private readonly fileLeases: FileLeases;
 
   constructor(options: FileStateStoreOptions) {
     const root = resolve(options.directory);
-    super(
-      `directory ${root}`,
-      new FileLeases(root, `directory ${root}`),
-      options.timeoutMs ?? DEFAULT_STATE_TIMEOUT_MS,
-    );
+    const leases = new FileLeases(root, `directory ${root}`);
+    super(`directory ${root}`, leases, options.timeoutMs ?? DEFAULT_STATE_TIMEOUT_MS);
     this.root = root;
+    this.fileLeases = leases;
     this.historyLimit = options.historyLimit ?? DEFAULT_RUN_HISTORY_LIMIT;
   }
 
@@ -153,9 +152,9 @@ export class FileStateStore extends LeasedStateStore implements StateStore {
       }
       const keys: string[] = [];
       for (const entry of entries) {
-        if (!entry.isDirectory() || !isValidStateKey(entry.name)) continue;
-        const hasCheckpoint = await exists(checkpointFile(this.root, entry.name));
-        if (hasCheckpoint || (await this.runFileNames(entry.name)).length > 0) keys.push(entry.name);
+        if (entry.isDirectory() && isValidStateKey(entry.name) && (await this.holdsState(entry.name))) {
+          keys.push(entry.name);
+        }
       }
       return keys.sort();
     });
@@ -164,6 +163,26 @@ export class FileStateStore extends LeasedStateStore implements StateStore {
   close(): Promise<void> {
     // Nothing stays open between calls.
     return Promise.resolve();
+  }
+
+  private async holdsState(key: string): Promise<boolean> {
+    if (await exists(checkpointFile(this.root, key))) return true;
+    if ((await this.runFileNames(key)).length > 0) return true;
+    return this.holdsLease(key);
+  }
+
+  /**
+   * A held or expired lease: what a first run that is still at work, or was killed before it saved
+   * anything, leaves. A released one is no state, as in the other backends, which delete it.
+   */
+  private async holdsLease(key: string): Promise<boolean> {
+    try {
+      return (await this.fileLeases.current(key)) !== undefined;
+    } catch (error) {
+      // Listed, so that status names the file to fix rather than hide what may keep runs out.
+      if (error instanceof CorruptStateError) return true;
+      throw error;
+    }
   }
 
   /** Newest first. */
