@@ -134,6 +134,73 @@ describe("synced status and synced state", () => {
     });
   }
 
+  // A first run of a new configuration that is slow, or was killed before it saved anything, leaves
+  // only its lease: status shows it, as the run it keeps out says.
+  for (const backend of BACKENDS) {
+    it(`shows a configuration whose only state is a lease in ${backend}`, async () => {
+      const state = h.stateIn(backend);
+      const name = `statecmd-leased-${backend}`;
+      const runArgs = [...h.argsWith({ "--state": state }), "--name", name];
+      const storeArgs = withoutSelection(runArgs);
+      const store = await openStateStore(parseStateLocation(state), {
+        cassandra: h.cassandra,
+        elasticsearch: h.search,
+      });
+      try {
+        const held = await store.acquireLease(name, "run-first", "other-host:1:1", 600_000);
+        assert.ok(held.acquired);
+        const refused = await h.cli([...runArgs, "--json"]);
+        assert.equal(refused.code, EXIT.leaseHeld, refused.stderr);
+        assert.match(refused.stderr, /run run-first on other-host:1:1 holds the lease/);
+
+        const json = await h.cli(["status", ...storeArgs, "--json"]);
+        assert.equal(json.code, EXIT.success, json.stderr);
+        const shown = (JSON.parse(json.stdout) as StatusJson).configurations.find((c) => c.key === name);
+        assert.ok(shown, `status lists ${name}: ${json.stdout}`);
+        assert.deepEqual(
+          {
+            checkpoint: shown.checkpoint,
+            owner: shown.lease?.owner,
+            live: shown.lease?.live,
+            runs: shown.runs,
+          },
+          { checkpoint: null, owner: "run-first", live: true, runs: [] },
+        );
+        const text = await h.cli(["status", ...storeArgs]);
+        assert.match(
+          text.stdout,
+          new RegExp(
+            `^${name}\n  checkpoint  none\n  lease       held: run run-first on other-host:1:1 until `,
+            "m",
+          ),
+        );
+
+        // Killed, its lease runs out: still shown, as expired, until the next run takes it over.
+        await store.releaseLease(held.lease);
+        const stale = await store.acquireLease(
+          name,
+          "run-killed",
+          "other-host:2:1",
+          1_000,
+          new Date(Date.now() - 60_000),
+        );
+        assert.ok(stale.acquired);
+        const expired = await h.cli(["status", ...storeArgs]);
+        assert.match(
+          expired.stdout,
+          new RegExp(`^${name}\n  checkpoint  none\n  lease       expired: run run-killed `, "m"),
+        );
+        await store.releaseLease(stale.lease);
+      } finally {
+        await store.close();
+      }
+      // Released, nothing is left of it to show.
+      const gone = await h.cli(["status", ...storeArgs, "--json"]);
+      assert.equal(gone.code, EXIT.success, gone.stderr);
+      assert.ok(!(JSON.parse(gone.stdout) as StatusJson).configurations.some((c) => c.key === name));
+    });
+  }
+
   // A mistyped --state must not leave a new directory, table or index behind for the next look to find.
   for (const backend of BACKENDS) {
     it(`creates nothing where ${backend} holds no state, and says so, for every command that reads`, async () => {
