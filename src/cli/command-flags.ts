@@ -35,7 +35,7 @@ export interface StateFlags {
 
 /** What `synced verify` takes beside the run options. */
 export interface VerifyFlags {
-  /** Differing ids listed per table and side. */
+  /** Differing ids listed per table and side, and as many bad records. */
   readonly limit: number;
   /** Write what differs as a run would (conditionally, last write wins). */
   readonly repair: boolean;

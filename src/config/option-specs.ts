@@ -282,7 +282,7 @@ type CommandKey = RowKey<(typeof COMMAND_TABLE)[number]>;
 
 const COMMAND_DESCRIPTIONS: Record<CommandKey, string> = {
   "plan --sample": "Decisions shown per table, direction and reason",
-  "verify --limit": "Differing ids listed per table and side",
+  "verify --limit": "Differing ids, and bad records, listed per table and side",
   "verify --repair":
     "Write each differing record as a run would: decided again on tmstmp, written conditionally; failures become dead letters",
   "verify --copy-missing":

@@ -41,6 +41,10 @@ export interface BadRecord {
   readonly raw: unknown;
   /** A document's fields that no column of the table holds, when that is why it is bad. */
   readonly unmappedFields?: readonly string[];
+  /** Its version, where its timestamp could be read: where a backfill must begin to meet it again. */
+  readonly version?: bigint;
+  /** The `_id` of the document it was read from: an operator finds (or deletes) it by that. */
+  readonly documentId?: string;
 }
 
 export function makeRecord(

@@ -16,6 +16,7 @@ export function placeInRange(record: SyncRecord, range: TimeRange): SyncRecord |
       `its timestamp ${formatMicros(record.version)} is far in the future (after ${formatMicros(range.futureLimit)}), ` +
       `so it would win every comparison until then; correct the record's timestamp`,
     raw: record,
+    version: record.version,
   };
 }
 

@@ -3,7 +3,7 @@
 // ids are kept, so memory stays flat however large the table.
 import type { DeadLetterSink } from "./dead-letter.js";
 import type { ErrorBudget } from "./error-budget.js";
-import type { SyncRecord } from "../core/record.js";
+import type { BadRecord, SyncRecord } from "../core/record.js";
 import { sameContent } from "./record.js";
 import type { RecordStore, TimeRange } from "./record-store.js";
 import { placeBatch } from "./range-placement.js";
@@ -26,6 +26,17 @@ export interface DifferingRecord {
   readonly otherVersion?: bigint;
 }
 
+/** A record of the side read that cannot be read as a record, as verify lists it. */
+export interface BadSample {
+  /** The record's id, where it has one. */
+  readonly id?: string;
+  /** The `_id` of the document it was read from. */
+  readonly documentId?: string;
+  readonly reason: string;
+  /** Its version, where its timestamp could be read. */
+  readonly version?: bigint;
+}
+
 export interface SideParity {
   readonly table: string;
   /** Where the records were read. */
@@ -44,8 +55,18 @@ export interface SideParity {
    * table's default time to live): what expiry took, not a difference.
    */
   expired: number;
-  /** Records of this side that cannot be read as records (they are a run's dead letters). */
+  /**
+   * Records of this side that cannot be read as records: a run dead-letters each as it reads it, so
+   * one behind the checkpoint waits for a backfill. A difference, since the sides cannot agree on it.
+   */
   bad: number;
+  /** The first `limit` of them, in the order they were read. */
+  readonly badRecords: BadSample[];
+  /**
+   * Where a backfill must begin to read every one of them again: the earliest version among them,
+   * or the range's beginning where one has no version that could be read.
+   */
+  badSince?: bigint;
   /** With a repair: differing records written to the other side, where this side's copy won. */
   repaired: number;
   /** With a repair: differing records that went to the dead letters instead. */
@@ -77,7 +98,7 @@ export interface RepairSettings {
 }
 
 export function differences(parity: SideParity): number {
-  return parity.missing + parity.older + parity.newer + parity.tie + parity.unreadable;
+  return parity.missing + parity.older + parity.newer + parity.tie + parity.unreadable + parity.bad;
 }
 
 export async function verifySide(input: VerifySideInput): Promise<SideParity> {
@@ -94,6 +115,7 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
     unreadable: 0,
     expired: 0,
     bad: 0,
+    badRecords: [],
     repaired: 0,
     repairFailed: 0,
     differing: [],
@@ -110,7 +132,7 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
     const batch = placeBatch(scanned, input.range);
     input.signal.throwIfAborted();
     parity.scanned += batch.records.length + batch.bad.length;
-    parity.bad += batch.bad.length;
+    for (const bad of batch.bad) countBad(parity, bad, input);
     if (batch.records.length === 0) continue;
     const copies = await input.other.fetchCurrent(
       input.plan,
@@ -143,6 +165,22 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
       await repair(input, input.repair, parity, toRepair);
   }
   return parity;
+}
+
+/** Counts a record that is no record, keeps it while fewer than `limit` are kept, and dates it. */
+function countBad(parity: SideParity, bad: BadRecord, input: VerifySideInput): void {
+  parity.bad++;
+  if (parity.badRecords.length < input.limit) {
+    parity.badRecords.push({
+      ...(bad.id === undefined ? {} : { id: bad.id }),
+      ...(bad.documentId === undefined ? {} : { documentId: bad.documentId }),
+      reason: bad.reason,
+      ...(bad.version === undefined ? {} : { version: bad.version }),
+    });
+  }
+  // The scan found it in the range, so a backfill from the range's beginning meets it again.
+  const since = bad.version ?? input.range.begin;
+  if (parity.badSince === undefined || since < parity.badSince) parity.badSince = since;
 }
 
 /**

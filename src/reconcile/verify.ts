@@ -13,7 +13,7 @@ import { differences, verifySide, type RepairSettings, type SideParity } from ".
 export interface VerifySettings {
   readonly range: TimeRange;
   readonly direction: DirectionChoice;
-  /** Differing ids kept per table and side. */
+  /** Differing ids kept per table and side, and as many bad records. */
   readonly limit: number;
   readonly plan: PlanSettings;
   /** `synced verify --repair`: what differs is written as a run would write it. */
@@ -41,7 +41,7 @@ export interface VerifyReport {
   readonly differences: number;
   /**
    * With a repair: the differences it leaves for a person, a record on one side only (without
-   * copyMissing), one unreadable, or a newer copy on a side this direction does not read; plus the
+   * copyMissing), one unreadable on either side, or a newer copy on a side this direction does not read; plus the
    * tables or indices on one side only. Without a repair: every difference.
    */
   readonly unresolved: number;
@@ -115,5 +115,5 @@ export async function verify(settings: VerifySettings, deps: VerifyDependencies)
  */
 function leftByRepair(side: SideParity, repair: RepairSettings, direction: DirectionChoice): number {
   const newerLeft = direction === "both" ? 0 : side.newer;
-  return (repair.copyMissing ? 0 : side.missing) + side.unreadable + newerLeft;
+  return (repair.copyMissing ? 0 : side.missing) + side.unreadable + side.bad + newerLeft;
 }

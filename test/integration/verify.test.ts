@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
-import { Harness } from "../support/harness.js";
+import { deadLetters, Harness } from "../support/harness.js";
 
 interface VerifyJson {
   readonly outcome: string;
@@ -15,8 +15,20 @@ interface VerifyJson {
     readonly equal: number;
     readonly missing: number;
     readonly tie: number;
+    readonly bad: number;
     readonly differing: readonly { readonly id: string; readonly difference: string }[];
+    readonly badRecords: readonly BadJson[];
   }[];
+  readonly backfillFrom?: string;
+}
+
+const order = (a: string | undefined, b: string | undefined): number => (a ?? "").localeCompare(b ?? "");
+
+interface BadJson {
+  readonly id?: string;
+  readonly documentId?: string;
+  readonly reason: string;
+  readonly version?: string;
 }
 
 const ROWS = 30;
@@ -122,9 +134,73 @@ describe("synced verify", () => {
           .map((name, i) => [name, row.trim().split(/ {2,}/)[i]]),
       );
       assert.equal(cells.get("bad"), "1", text.stdout);
-      assert.match(text.stdout, /bad: documents .* cannot be read as records/);
+      assert.match(text.stdout, /bad: records that cannot be read as records/);
     } finally {
       await h.es.delete({ index, id, refresh: true });
+    }
+  });
+
+  // Tried as an operator would: documents dated behind the checkpoint that synced cannot read were
+  // counted but never named, the hint sent to a dead-letters list no incremental run fills, and
+  // verify and verify --repair --copy-missing exited 0 with them still in the index.
+  it("names the records it cannot read, says how to dead-letter them, and exits 7", async () => {
+    // A table of its own: the differences planted above stay in things.
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.marks (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    const only = ["--tables", "marks"];
+    assert.equal((await h.run(only)).code, EXIT.success);
+    const index = `${h.index}-marks`;
+    const day = 86_400_000;
+    const planted = [3, 2].map((days) => ({
+      documentId: cassandra.types.Uuid.random().toString(),
+      id: cassandra.types.Uuid.random().toString(),
+      tmstmp: new Date(Date.now() - days * day).toISOString(),
+    }));
+    for (const p of planted) {
+      await h.es.index({ index, id: p.documentId, document: { id: p.id, tmstmp: p.tmstmp, n: 1 } });
+    }
+    await h.refresh();
+    const earliest = planted[0]?.tmstmp ?? "";
+    try {
+      const { code, report } = await verify(only);
+      assert.equal(code, EXIT.differ);
+      assert.equal(report.outcome, "different");
+      const fromEs = report.sides.find((s) => s.side === "elasticsearch");
+      assert.ok(fromEs !== undefined);
+      assert.equal(fromEs.bad, 2);
+      assert.deepEqual(
+        fromEs.badRecords.map((b) => [b.documentId, b.id, b.version]).sort((a, b) => order(a[2], b[2])),
+        planted.map((p) => [p.documentId, p.id, p.tmstmp.replace("Z", "000Z")]),
+      );
+      for (const b of fromEs.badRecords) assert.match(b.reason, /differs from the document _id/);
+      assert.equal(report.backfillFrom, earliest.replace("Z", "000Z"));
+
+      // --limit bounds the list as it bounds the differing ids.
+      const limited = await verify([...only, "--limit", "1"]);
+      const listed = limited.report.sides.find((s) => s.side === "elasticsearch");
+      assert.deepEqual([listed?.bad, listed?.badRecords.length], [2, 1]);
+
+      const text = await h.cli(["verify", ...h.baseArgs(), ...only, "--limit", "1"]);
+      assert.equal(text.code, EXIT.differ);
+      const either = planted.map((p) => p.documentId).join("|");
+      assert.match(text.stdout, new RegExp(`(${either})  cannot be read: field 'id'`));
+      assert.match(text.stdout, /\.\.\. and 1 more bad \(--limit shows more\)/);
+      assert.doesNotMatch(text.stdout, /both sides agree/);
+      const hint = /-b (\S+) -e now/.exec(text.stdout);
+      assert.ok(hint?.[1] !== undefined, text.stdout);
+
+      const repair = await h.cli(["verify", ...h.baseArgs(), ...only, "--repair", "--copy-missing"]);
+      assert.equal(repair.code, EXIT.differ, repair.stdout);
+
+      // An incremental run does not meet them; the backfill the hint gives dead-letters both.
+      assert.equal((await h.run(only)).code, EXIT.success);
+      const backfill = await h.run([...only, "-b", hint[1], "-e", "now"]);
+      assert.equal(backfill.code, EXIT.partial);
+      const letters = await deadLetters(backfill.summary);
+      assert.deepEqual(new Set(letters.map((l) => l.id)), new Set(planted.map((p) => p.id)));
+    } finally {
+      for (const p of planted) await h.es.delete({ index, id: p.documentId, refresh: true });
     }
   });
 });

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError } from "../../src/core/errors.js";
+import type { BadRecord } from "../../src/core/record.js";
 import { ErrorBudget } from "../../src/reconcile/error-budget.js";
 import { verify } from "../../src/reconcile/verify.js";
 import {
@@ -184,5 +185,57 @@ describe("verify", () => {
       [5n, 10n],
     );
     assert.equal(report.unresolved, 0);
+  });
+
+  it("lists the records it cannot read up to the limit, dates them, and counts them as left", async () => {
+    const stores = world();
+    const bad = (n: number, version?: bigint): BadRecord => ({
+      kind: "bad",
+      id: id(n),
+      documentId: `doc-${n}`,
+      reason: `reason ${n}`,
+      raw: {},
+      ...(version === undefined ? {} : { version }),
+    });
+    stores.elasticsearch.bad = [bad(6, 300n), bad(7, 200n), bad(8, 400n)];
+    const repair = { copyMissing: true, deadLetters: new MemoryDeadLetters(), budget: new ErrorBudget(10) };
+    const report = await verify(
+      {
+        range: { begin: 100n, end: 1000n },
+        direction: "to-cassandra",
+        limit: 2,
+        plan: planSettings(),
+        repair,
+      },
+      { ...stores, schema: new MemorySchema(["things"], ["things"]), signal },
+    );
+    const [side] = report.sides;
+    assert.ok(side !== undefined);
+    assert.deepEqual(
+      [side.bad, side.badRecords, side.badSince],
+      [
+        3,
+        [
+          { id: id(6), documentId: "doc-6", reason: "reason 6", version: 300n },
+          { id: id(7), documentId: "doc-7", reason: "reason 7", version: 200n },
+        ],
+        200n,
+      ],
+    );
+    // A repair cannot write them: they are left for a person.
+    assert.equal(report.unresolved, 3);
+
+    // One without a version that could be read: a backfill from the range's beginning meets it.
+    const undated = world();
+    undated.elasticsearch.bad = [bad(6, 300n), bad(9)];
+    const plain = await verify(
+      { range: { begin: 100n, end: 1000n }, direction: "to-cassandra", limit: 10, plan: planSettings() },
+      { ...undated, schema: new MemorySchema(["things"], ["things"]), signal },
+    );
+    assert.deepEqual(
+      plain.sides.map((s) => [s.bad, s.badSince]),
+      [[2, 100n]],
+    );
+    assert.equal(plain.differences, 2);
   });
 });

@@ -56,10 +56,11 @@ export function rowToRecord(plan: TablePlan, row: cassandra.types.Row): SyncReco
   let id: string | undefined;
   try {
     id = rowId(plan, row);
-    if (id === undefined) return bad(undefined, `no ${keyColumnNames(plan).join(", ")}`, row);
+    if (id === undefined) return bad(plan, undefined, `no ${keyColumnNames(plan).join(", ")}`, row);
     const version = rowVersion(plan, row.get(plan.names.timestamp));
     if (version === undefined) {
       return bad(
+        plan,
         id,
         `no ${plan.names.timestamp}: a row without a version cannot be compared; set its ${plan.names.timestamp}`,
         row,
@@ -73,12 +74,28 @@ export function rowToRecord(plan: TablePlan, row: cassandra.types.Row): SyncReco
     }
     return makeRecord(id, version, deleted, content);
   } catch (error) {
-    return bad(id, error instanceof Error ? error.message : String(error), row);
+    return bad(plan, id, error instanceof Error ? error.message : String(error), row);
   }
 }
 
-function bad(id: string | undefined, reason: string, row: cassandra.types.Row): BadRecord {
+function bad(plan: TablePlan, id: string | undefined, reason: string, row: cassandra.types.Row): BadRecord {
   const raw: Record<string, unknown> = {};
   for (const key of row.keys()) raw[key] = row.get(key) as unknown;
-  return id === undefined ? { kind: "bad", reason, raw } : { kind: "bad", id, reason, raw };
+  const version = badVersion(plan, row);
+  return {
+    kind: "bad",
+    ...(id === undefined ? {} : { id }),
+    reason,
+    raw,
+    ...(version === undefined ? {} : { version }),
+  };
+}
+
+/** The version of a row that is no record, where its timestamp column still reads as one. */
+function badVersion(plan: TablePlan, row: cassandra.types.Row): bigint | undefined {
+  try {
+    return rowVersion(plan, row.get(plan.names.timestamp));
+  } catch {
+    return undefined;
+  }
 }

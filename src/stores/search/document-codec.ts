@@ -11,7 +11,13 @@ import { formatEsTimestamp, parseEsTimestamp } from "./timestamps.js";
 import type { StoredDocument } from "./search-client.js";
 import { isUuidKey, respellUuids, upperUuids, uuidParts, type TableKey } from "../../core/table-key.js";
 import { idFromFields, keyFields } from "../values/key-codec.js";
-import { documentFields, liftOwnedFields, setField, unknownFields } from "./document-fields.js";
+import {
+  documentFields,
+  liftOwnedFields,
+  setField,
+  unknownFields,
+  type DocumentFields,
+} from "./document-fields.js";
 import { fieldOf } from "../../core/column-field.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -40,11 +46,18 @@ export function uuidFromDocumentId(plan: TablePlan, documentId: string): string 
 
 export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | BadRecord {
   const read = (hit._source ?? {}) as Record<string, JsonValue | undefined>;
-  const bad = (reason: string, id?: string): BadRecord =>
-    id === undefined
-      ? { kind: "bad", reason, raw: { _id: hit._id, _source: read } }
-      : { kind: "bad", id, reason, raw: { _id: hit._id, _source: read } };
   const fields = documentFields(plan);
+  const bad = (reason: string, id?: string): BadRecord => {
+    const version = badVersion(plan, fields, read);
+    return {
+      kind: "bad",
+      ...(id === undefined ? {} : { id }),
+      reason,
+      raw: { _id: hit._id, _source: read },
+      ...(version === undefined ? {} : { version }),
+      ...(hit._id === undefined ? {} : { documentId: hit._id }),
+    };
+  };
   const source = liftOwnedFields(fields, read);
   if (typeof source === "string") return bad(source);
   const identified = isUuidKey(plan.key) ? uuidId(plan, hit, source) : keyId(plan, hit, source);
@@ -104,6 +117,18 @@ export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | 
   } catch (error) {
     return bad(error instanceof Error ? error.message : String(error), id);
   }
+}
+
+/** The version of a document that is no record, where its timestamp field still reads as one. */
+function badVersion(
+  plan: TablePlan,
+  fields: DocumentFields,
+  read: Record<string, JsonValue | undefined>,
+): bigint | undefined {
+  const source = liftOwnedFields(fields, read);
+  if (typeof source === "string") return undefined;
+  const parsed = parseEsTimestamp(source[fields.timestamp]);
+  return parsed === undefined ? undefined : truncate(parsed, plan.es.timestampPrecision);
 }
 
 interface Refusal {

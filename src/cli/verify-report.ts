@@ -1,0 +1,178 @@
+// What `synced verify` prints: a table of counts per table and side, the first differing records and
+// the first that cannot be read as records, and a last line saying what to do; or the same as JSON.
+import { formatMicros } from "../core/micros.js";
+import type { VerifyReport } from "../reconcile/verify.js";
+import { differences, type BadSample, type SideParity } from "../reconcile/verify-side.js";
+import { textTable, type Align } from "./text-table.js";
+
+function badJson(bad: BadSample): unknown {
+  return {
+    ...(bad.id === undefined ? {} : { id: bad.id }),
+    ...(bad.documentId === undefined ? {} : { documentId: bad.documentId }),
+    reason: bad.reason,
+    ...(bad.version === undefined ? {} : { version: formatMicros(bad.version) }),
+  };
+}
+
+function sideJson(side: SideParity, repaired: boolean): unknown {
+  return {
+    table: side.table,
+    side: side.side,
+    other: side.other,
+    scanned: side.scanned,
+    equal: side.equal,
+    missing: side.missing,
+    older: side.older,
+    newer: side.newer,
+    tie: side.tie,
+    unreadable: side.unreadable,
+    expired: side.expired,
+    bad: side.bad,
+    ...(repaired ? { repaired: side.repaired, repairFailed: side.repairFailed } : {}),
+    differing: side.differing.map((d) => ({
+      id: d.id,
+      difference: d.difference,
+      version: formatMicros(d.version),
+      ...(d.otherVersion === undefined ? {} : { otherVersion: formatMicros(d.otherVersion) }),
+    })),
+    badRecords: side.badRecords.map(badJson),
+  };
+}
+
+/**
+ * Where a backfill must begin to read again every record verify could not read, on any side: a run
+ * dead-letters such a record only as it reads it, so one behind the checkpoint waits for a backfill.
+ */
+function backfillFrom(report: VerifyReport): bigint | undefined {
+  let since: bigint | undefined;
+  for (const side of report.sides) {
+    if (side.badSince !== undefined && (since === undefined || side.badSince < since)) since = side.badSince;
+  }
+  return since;
+}
+
+export function reportJson(report: VerifyReport, repaired: boolean): unknown {
+  const since = backfillFrom(report);
+  return {
+    range: { begin: formatMicros(report.range.begin), end: formatMicros(report.range.end) },
+    outcome: outcome(report, repaired),
+    differences: report.differences,
+    ...(repaired ? { unresolved: report.unresolved } : {}),
+    sides: report.sides.map((side) => sideJson(side, repaired)),
+    skipped: report.skipped,
+    ...(since === undefined ? {} : { backfillFrom: formatMicros(since) }),
+  };
+}
+
+function outcome(report: VerifyReport, repaired: boolean): string {
+  if (report.differences === 0) return "equal";
+  return repaired ? (report.unresolved === 0 ? "repaired" : "partly repaired") : "different";
+}
+
+const COLUMNS = [
+  "scanned",
+  "equal",
+  "missing",
+  "older",
+  "newer",
+  "tie",
+  "unreadable",
+  "expired",
+  "bad",
+] as const;
+const REPAIR_COLUMNS = ["repaired", "repairFailed"] as const;
+
+/** What each difference means, read from `side` and looked up on `other`. */
+const MEANING = {
+  missing: "not on",
+  older: "older on",
+  newer: "newer on",
+  tie: "same version, other content on",
+  unreadable: "unreadable on",
+} as const;
+
+export function reportText(report: VerifyReport, repaired: boolean): string[] {
+  const columns = repaired ? [...COLUMNS, ...REPAIR_COLUMNS] : COLUMNS;
+  const header = ["table", "read from", ...columns.map((c) => (c === "repairFailed" ? "dead-lettered" : c))];
+  const rows = report.sides.map((s) => [s.table, s.side, ...columns.map((c) => String(s[c]))]);
+  const lines = [
+    `verify [${formatMicros(report.range.begin)}, ${formatMicros(report.range.end)})`,
+    textTable([header, ...rows], ["left", "left", ...columns.map((): Align => "right")]),
+  ];
+  for (const side of report.sides) {
+    if (side.differing.length === 0 && side.badRecords.length === 0) continue;
+    lines.push("", `${side.table}, read from ${side.side}:`, ...differingLines(side), ...badLines(side));
+  }
+  const since = backfillFrom(report);
+  if (since !== undefined) lines.push(badAdvice(since));
+  for (const s of report.skipped) lines.push(`skipped ${s.name}: ${s.reason}`);
+  lines.push(repaired ? repairLine(report) : verdictLine(report));
+  return lines;
+}
+
+function differingLines(side: SideParity): string[] {
+  const lines = side.differing.map((d) => {
+    const versions =
+      d.otherVersion === undefined
+        ? formatMicros(d.version)
+        : `${formatMicros(d.version)} vs ${formatMicros(d.otherVersion)}`;
+    return `  ${d.id}  ${MEANING[d.difference]} ${side.other} (${versions})`;
+  });
+  const more = differences(side) - side.bad - side.differing.length;
+  if (more > 0) lines.push(`  ... and ${more} more (--limit shows more)`);
+  return lines;
+}
+
+/** A document by its `_id`, which is what finds it in the index; a row by its id. */
+function badLines(side: SideParity): string[] {
+  const lines = side.badRecords.map((b) => {
+    const version = b.version === undefined ? "" : ` (${formatMicros(b.version)})`;
+    return `  ${b.documentId ?? b.id ?? "(no id)"}  cannot be read: ${b.reason}${version}`;
+  });
+  const more = side.bad - side.badRecords.length;
+  if (more > 0) lines.push(`  ... and ${more} more bad (--limit shows more)`);
+  return lines;
+}
+
+function badAdvice(since: bigint): string {
+  return (
+    "bad: records that cannot be read as records; a run dead-letters one only as it reads it, so one " +
+    "dated behind the checkpoint is met by no incremental run: a backfill over their dates " +
+    `(synced -b ${formatMicros(since)} -e now, with the run's other options) dead-letters them with ` +
+    "the reason, which synced dead-letters list then shows; or fix or delete them at the source"
+  );
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function verdictLine(report: VerifyReport): string {
+  if (report.differences === 0) return "both sides agree";
+  const bad = report.sides.reduce((n, s) => n + s.bad, 0);
+  const counted = `${plural(report.differences, "difference")} (each side counts what it read)`;
+  if (bad === report.differences) {
+    return `${counted}: records that cannot be read as records, which only a person settles (see bad above)`;
+  }
+  return (
+    `${counted}; ` +
+    "a run makes the sides agree where tmstmp decides, and synced verify --repair writes what differs " +
+    "in this range; a record missing on one side may be a hard delete, which no run sees"
+  );
+}
+
+function repairLine(report: VerifyReport): string {
+  if (report.differences === 0) return "both sides agree; nothing to repair";
+  const written = report.sides.reduce((n, s) => n + s.repaired, 0);
+  const failed = report.sides.reduce((n, s) => n + s.repairFailed, 0);
+  const parts = [`${plural(report.differences, "difference")} found, ${plural(written, "record")} written`];
+  if (failed > 0)
+    parts.push(`${plural(failed, "record")} dead-lettered (synced dead-letters list shows them)`);
+  if (report.unresolved > 0) {
+    parts.push(
+      `${plural(report.unresolved, "difference")} left: records on one side only (--copy-missing copies ` +
+        "them, unless they are hard deletes), unreadable ones, bad ones, and tables on one side only",
+    );
+  }
+  return parts.join("; ");
+}
