@@ -171,7 +171,8 @@ function repairLine(report: VerifyReport): string {
   if (report.unresolved > 0) {
     parts.push(
       `${plural(report.unresolved, "difference")} left: records on one side only (--copy-missing copies ` +
-        "them, unless they are hard deletes), unreadable ones, bad ones, and tables on one side only",
+        "them, unless they are hard deletes), newer copies on the side --direction does not write " +
+        "from, unreadable ones, bad ones, and tables on one side only",
     );
   }
   return parts.join("; ");
