@@ -49,8 +49,10 @@ export function decide(
 }
 
 /**
- * The version to store for a winner: its own, or just above the target's when it won a tie against a
- * target version that is equal only at the coarser precision, so the target's newest is the winner.
+ * The version to store for a winner: its own, or one microsecond above the target's where the two are
+ * equal in full (a tie `decide` gave to the source). Written at the same version, a versioned table
+ * would hold two rows of that instant and its newest would be whichever timeuuid sorts higher, not the
+ * winner; one microsecond above makes the winner the newest on every layout.
  */
 export function versionToWrite(
   record: { version: bigint },

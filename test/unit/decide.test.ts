@@ -115,7 +115,8 @@ describe("decide", () => {
     assert.equal(sourceWinsTie(record(7n, "z"), record(7n, "a", true)), false);
   });
 
-  it("writes a tie winner just above the target's finer version, so it becomes the newest there", () => {
+  it("writes a tie winner one microsecond above the version it tied with, so it is the newest there", () => {
+    assert.equal(versionToWrite(record(1_000_700n, "a"), current(1_000_700n, "b")), 1_000_701n);
     assert.equal(versionToWrite(record(1_000_000n, "a"), current(1_000_700n, "b")), 1_000_701n);
     assert.equal(versionToWrite(record(2_000_000n, "a"), current(1_000_700n, "b")), 2_000_000n);
     assert.equal(versionToWrite(record(2_000_000n, "a"), undefined), 2_000_000n);
