@@ -2,6 +2,9 @@
 // column exactly as written, even where a double cannot hold it, and verify compares it exactly; a
 // double column that cannot hold it refuses it, naming the number as the document holds it.
 import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { deadLetters, Harness, tableStats } from "../support/harness.js";
@@ -130,5 +133,68 @@ describe("numbers written as JSON numbers in documents", () => {
       [["long"], ["long"]],
       JSON.stringify(rounded),
     );
+  });
+});
+
+describe("numbers a double cannot hold in fields synced does not own", () => {
+  let h: Harness;
+  let dir: string;
+  let settings: string;
+  // Fields of no column, which synced keeps as the document holds them when it writes it again.
+  const FOREIGN_FIELDS = [
+    '"exact":12345678901234567.891',
+    '"tiny":-1.0000000000000001e-330',
+    '"list":[98765432109876543210.5,2.5]',
+    '"plain":0.5',
+  ];
+
+  /** The document's _source as the cluster returns it, every digit as written. */
+  const sourceText = async (): Promise<string> => {
+    const auth = `${h.servers.elasticsearchUsername}:${h.servers.elasticsearchPassword}`;
+    const response = await fetch(new URL(`${h.index}-kept/_source/k`, h.servers.elasticsearchUrl), {
+      headers: { authorization: `Basic ${Buffer.from(auth).toString("base64")}` },
+    });
+    const text = await response.text();
+    assert.ok(response.ok, `${response.status} ${text}`);
+    return text;
+  };
+
+  before(async () => {
+    h = await Harness.create("exactforeign");
+    dir = await mkdtemp(join(tmpdir(), "exact-foreign-"));
+    settings = join(dir, "synced.yaml");
+    // Listing the columns to sync leaves every other field of the documents to other applications.
+    await writeFile(settings, "tables:\n  kept:\n    include: [note]\n");
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.kept (id text PRIMARY KEY, tmstmp timestamp, note text)`,
+    );
+    assert.equal((await h.run(["--config", settings])).code, EXIT.success);
+    const at = new Date(Date.now() - 60_000).toISOString();
+    const bulk = await h.es.bulk({
+      operations: [
+        { index: { _index: `${h.index}-kept`, _id: "k" } },
+        `{"id":"k","tmstmp":"${at}","note":"first",${FOREIGN_FIELDS.join(",")}}`,
+      ],
+      refresh: true,
+    });
+    assert.equal(bulk.errors, false, JSON.stringify(bulk.items));
+  });
+  after(async () => {
+    await h.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("writes them back as the document held them when the row changes", async () => {
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.kept (id, tmstmp, note) VALUES ('k', ?, 'second')`,
+      [new Date(Date.now() - 5_000)],
+      { prepare: true },
+    );
+    const result = await h.run(["--config", settings, "-b", "0"]);
+    assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
+    assert.equal(tableStats(result.summary, "kept", "to-es")["written"], 1);
+    const text = await sourceText();
+    assert.match(text, /"note":"second"/);
+    for (const field of FOREIGN_FIELDS) assert.ok(text.includes(field), `${field} in ${text}`);
   });
 });

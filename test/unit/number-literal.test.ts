@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { parseJsonLossless, stableStringify } from "../../src/core/canonical-json.js";
 import { native } from "../../src/core/cql-type.js";
 import { NumberLiteral, readNumberLiteral } from "../../src/core/number-literal.js";
+import { toJsonText } from "../../src/stores/search/json-text.js";
 import { canonicalize } from "../../src/stores/values/decode.js";
 
 describe("number literals a double would change", () => {
@@ -10,6 +11,13 @@ describe("number literals a double would change", () => {
     for (const literal of ["0.1", "1.50", "1e3", "-2.5E-7", "1e400", "-1e-400", "123456789012345.6"]) {
       assert.deepEqual(readNumberLiteral(literal), JSON.parse(literal), literal);
     }
+  });
+
+  it("writes a literal back as it was read, in a body of other values too", () => {
+    const text =
+      '{"exact":12345678901234567.891,"list":[-1.0000000000000001e-330,2.5],"n":12345678901234567890}';
+    assert.equal(toJsonText(parseJsonLossless(text) as Record<string, unknown>), text);
+    assert.equal(toJsonText({ a: 0.5, b: "c" }), '{"a":0.5,"b":"c"}');
   });
 
   it("reads a double's own digits as the double, and other long literals as written", () => {
