@@ -23,7 +23,7 @@ export const EXIT = {
   circuitOpen: 6,
   /** synced verify: the two sides differ (it lists how). */
   differ: 7,
-  /** Stopped by SIGINT or SIGTERM; the lease was released, the checkpoint did not move. */
+  /** Stopped by SIGINT or SIGTERM; the checkpoint did not move, the lease was let go where the store answered. */
   interrupted: INTERRUPTED_EXIT,
 } as const;
 

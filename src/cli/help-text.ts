@@ -51,4 +51,4 @@ state location, or a value found wrong after connecting (a table name, a consist
 meet), or status or dead-letters where no run made a state or dead-letter store (they create none); 3 partial
 success (some records were dead-lettered); 4 another run of this configuration holds the lease; 5 a store cannot be
 reached or refused the credentials; 6 more records failed than --max-errors allows (checkpoint kept); 130 stopped
-by SIGINT or SIGTERM, at any moment once synced runs (lease released, checkpoint kept).`;
+by SIGINT or SIGTERM, at any moment once synced runs (checkpoint kept; the lease released, or the time it runs out given).`;

@@ -13,7 +13,7 @@ export function keepLease(
   ttlMs: number,
   run: AbortController,
   now: () => number = Date.now,
-): { stop: () => Promise<void> } {
+): { stop: () => Promise<Lease> } {
   const every = Math.max(1000, Math.floor(ttlMs / 3));
   let current = lease;
   let renewing: Promise<void> | undefined;
@@ -53,9 +53,11 @@ export function keepLease(
       });
   }, every);
   return {
+    /** Stops renewing; resolves to the lease as last renewed, whose end stands if it is not released. */
     stop: async () => {
       clearInterval(timer);
       await renewing;
+      return current;
     },
   };
 }

@@ -1,6 +1,7 @@
 // Errors that end a run early. Each says why and what the user can do about it.
 import { SyncedError } from "../core/errors.js";
 import type { Direction } from "../core/direction.js";
+import { leaseEndWords, type LeaseEnd } from "./lease-end.js";
 
 /** The error budget is spent: too many records failed, so the run stops and the checkpoint stays. */
 export class CircuitOpenError extends SyncedError {
@@ -30,12 +31,28 @@ export class LeaseHeldError extends SyncedError {
   }
 }
 
-/** The run was stopped by SIGINT or SIGTERM. */
+/**
+ * The run was stopped by SIGINT or SIGTERM. Made when the signal comes, before the lease is let go, so
+ * it names the lease only once `afterLease` is told what became of it.
+ */
 export class InterruptedError extends SyncedError {
   override readonly kind = "interrupted";
 
-  constructor(signal: string) {
-    super(`stopped by ${signal}; the lease was released and the checkpoint did not move`, { signal });
+  constructor(
+    readonly signalName: string,
+    lease?: LeaseEnd,
+  ) {
+    const released = lease === undefined ? "" : `; ${leaseEndWords(lease)}`;
+    super(`stopped by ${signalName}; the checkpoint did not move${released}`, {
+      signal: signalName,
+      ...(lease === undefined ? {} : { leaseReleased: lease.released }),
+      ...(lease === undefined || lease.released ? {} : { leaseExpiresAt: lease.expiresAt.toISOString() }),
+    });
+  }
+
+  /** The same stop, saying what became of the lease. */
+  afterLease(lease: LeaseEnd): InterruptedError {
+    return new InterruptedError(this.signalName, lease);
   }
 }
 

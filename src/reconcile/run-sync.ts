@@ -18,9 +18,9 @@ import { readFarMore, readNotice, readPerInRange } from "./read-ratio.js";
 import type { TableStats } from "./stats.js";
 import { SettledRecords } from "./settled-records.js";
 import { syncTable, type DecidedRecord, type LateRecord } from "./sync-table.js";
-import { withLease } from "./with-lease.js";
+import { withLeaseEnd } from "./with-lease.js";
 import type { Column, TablePlan } from "./table-plan.js";
-import { IndexReplacedError, TablesRefusedError } from "./run-errors.js";
+import { IndexReplacedError, InterruptedError, TablesRefusedError } from "./run-errors.js";
 import {
   createColumns,
   createTables,
@@ -113,7 +113,7 @@ export interface RunDependencies {
 export async function runSync(settings: RunSettings, deps: RunDependencies): Promise<RunReport> {
   const clock = (): Date => new Date(millisFromMicros(deps.now()));
   const started = clock();
-  const report = await withLease(
+  const { value: held, end } = await withLeaseEnd(
     {
       state: deps.state,
       key: settings.key,
@@ -127,6 +127,9 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
     // Aborted by SIGINT/SIGTERM through deps.signal, or by losing the lease to another run.
     ({ signal }) => runHeld(settings, deps, signal, started),
   );
+  // The stop's message was made when the signal came: only now is it known whether the lease went.
+  const report =
+    held.error instanceof InterruptedError ? { ...held, error: held.error.afterLease(end) } : held;
   // The history is written once the lease is let go: a failure to write it costs nothing else.
   if (!settings.dryRun)
     await recordRun(deps, report, started, new Date(started.getTime() + report.durationMs));

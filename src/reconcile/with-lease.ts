@@ -3,7 +3,8 @@
 // written once here, so the three cannot drift apart.
 import type { Lease, StateStore } from "../state/state-store.js";
 import { keepLease } from "./lease-keeper.js";
-import { LeaseHeldError } from "./run-errors.js";
+import type { LeaseEnd } from "./lease-end.js";
+import { InterruptedError, LeaseHeldError } from "./run-errors.js";
 
 export interface LeaseScope {
   readonly state: StateStore;
@@ -29,9 +30,17 @@ export interface HeldLease {
  * Runs `work` while holding the configuration's lease, renewed at a third of its time to live. A
  * lease held by another live run refuses the work with LeaseHeldError, before it starts. The lease is
  * let go however the work ends; a release that fails is logged, never thrown over the work's own
- * result or error, since the lease then runs out by itself.
+ * result or error, since the lease then runs out by itself. A stop by a signal is thrown saying which.
  */
 export async function withLease<T>(scope: LeaseScope, work: (held: HeldLease) => Promise<T>): Promise<T> {
+  return (await withLeaseEnd(scope, work)).value;
+}
+
+/** withLease, with what became of the lease, for work that reports its stop rather than throwing it. */
+export async function withLeaseEnd<T>(
+  scope: LeaseScope,
+  work: (held: HeldLease) => Promise<T>,
+): Promise<{ value: T; end: LeaseEnd }> {
   const taken = await scope.state.acquireLease(scope.key, scope.owner, scope.holder, scope.ttlMs);
   if (!taken.acquired) {
     const held = taken.heldBy;
@@ -47,17 +56,32 @@ export async function withLease<T>(scope: LeaseScope, work: (held: HeldLease) =>
   if (scope.signal.aborted) forward();
   else scope.signal.addEventListener("abort", forward, { once: true });
   const keeper = keepLease(scope.state, taken.lease, scope.ttlMs, run);
-  try {
-    return await work({ signal: run.signal });
-  } finally {
+  const letGo = async (): Promise<LeaseEnd> => {
     scope.signal.removeEventListener("abort", forward);
-    await keeper.stop();
-    await scope.state.releaseLease(taken.lease).catch((error: unknown) => {
-      scope.log("could not release the lease; it expires by itself", {
-        key: scope.key,
-        error: error instanceof Error ? error.message : String(error),
-      });
+    return release(scope, await keeper.stop());
+  };
+  let value: T;
+  try {
+    value = await work({ signal: run.signal });
+  } catch (error) {
+    const end = await letGo();
+    throw error instanceof InterruptedError ? error.afterLease(end) : error;
+  }
+  return { value, end: await letGo() };
+}
+
+async function release(scope: LeaseScope, lease: Lease): Promise<LeaseEnd> {
+  try {
+    await scope.state.releaseLease(lease);
+    return { released: true };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    scope.log("could not release the lease; it expires by itself", {
+      key: scope.key,
+      error: reason,
+      expiresAt: lease.expiresAt.toISOString(),
     });
+    return { released: false, expiresAt: lease.expiresAt, reason };
   }
 }
 

@@ -3,10 +3,13 @@
 // and an unmoved checkpoint. Each store is reached through a relay the test cuts and restores; the
 // servers behind it are the real ones.
 import assert from "node:assert/strict";
+import type { ChildProcess } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
+import { parseStateLocation } from "../../src/core/state-location.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
+import { openStateStore } from "../../src/state/open-state-store.js";
 import { Harness } from "../support/harness.js";
 import { outageRelay, type Outage } from "../support/tcp.js";
 import { watch, type Watched } from "../support/watch.js";
@@ -18,7 +21,7 @@ describe("a store that goes away during a run", () => {
 
   before(async () => {
     h = await Harness.create("outage");
-    for (const table of ["viaes", "viacass", "gone"]) {
+    for (const table of ["viaes", "viacass", "gone", "stopped"]) {
       await h.cassandra.execute(
         `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
       );
@@ -31,18 +34,25 @@ describe("a store that goes away during a run", () => {
   after(() => h.cleanup());
 
   /** A slow run of one table to Elasticsearch, one store reached through `outage`. */
-  function slowRun(table: string, store: "es" | "cassandra", outage: Outage, window: string): Watched {
+  function slowRun(
+    table: string,
+    store: "es" | "cassandra",
+    outage: Outage,
+    window: string,
+    state = h.stateDir,
+    more: readonly string[] = [],
+  ): Watched & { child: ChildProcess } {
     const args =
       store === "es"
-        ? h.argsWith({ "--es-nodes": `http://127.0.0.1:${outage.port}` })
-        : h.argsWith({ "--cassandra-port": String(outage.port) });
-    return watch(
-      h.spawnCli([
-        ...args,
-        ...["--tables", table, "--direction", "to-es", "--name", table, "--json"],
-        ...["--batch-size", "20", "--concurrency", "1", "--retry-window", window],
-      ]),
-    );
+        ? h.argsWith({ "--es-nodes": `http://127.0.0.1:${outage.port}`, "--state": state })
+        : h.argsWith({ "--cassandra-port": String(outage.port), "--state": state });
+    const child = h.spawnCli([
+      ...args,
+      ...["--tables", table, "--direction", "to-es", "--name", table, "--json"],
+      ...["--batch-size", "20", "--concurrency", "1", "--retry-window", window],
+      ...more,
+    ]);
+    return { ...watch(child), child };
   }
 
   function esRelay(): Promise<Outage> {
@@ -104,6 +114,35 @@ describe("a store that goes away during a run", () => {
       assert.equal(retryLines.length, 1, stderr);
       const state = new FileStateStore({ directory: h.stateDir });
       assert.equal(await state.getCheckpoint("gone"), undefined);
+    } finally {
+      await outage.close();
+    }
+  });
+
+  it("says after SIGTERM when the lease runs out, not that it was released, when the state store is gone", async () => {
+    const outage = await esRelay();
+    const location = h.stateIn("elasticsearch");
+    try {
+      const run = slowRun("stopped", "es", outage, "60s", location, ["--state-timeout", "3s"]);
+      await run.saw('"progress"');
+      await outage.cut();
+      await run.saw("failed transiently; trying again");
+      run.child.kill("SIGTERM");
+      const { code, stderr, stdout } = await run.exited;
+      assert.equal(code, EXIT.interrupted, stderr);
+      const message = (JSON.parse(stdout) as { error: { message: string } }).error.message;
+      assert.doesNotMatch(message, /the lease was released/);
+      const state = await openStateStore(parseStateLocation(location), {
+        cassandra: h.cassandra,
+        elasticsearch: h.search,
+      });
+      const lease = await state.getLease("stopped");
+      assert.ok(lease, "the lease the run could not release is still stored");
+      assert.match(
+        message,
+        new RegExp(`the lease could not be released and runs out at ${lease.expiresAt.toISOString()}`),
+      );
+      assert.equal(await state.getCheckpoint("stopped"), undefined);
     } finally {
       await outage.close();
     }

@@ -66,7 +66,7 @@ describe("keepLease", () => {
     for (let i = 0; i < 5; i++) await Promise.resolve();
   }
 
-  function keep(): { stop: () => Promise<void> } {
+  function keep(): { stop: () => Promise<Lease> } {
     return keepLease(renewals.store(), lease, TTL, run, () => renewals.clock);
   }
 

@@ -3,7 +3,7 @@
 // failed release ever hiding the work's own result or error.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { LeaseHeldError } from "../../src/reconcile/run-errors.js";
+import { InterruptedError, LeaseHeldError } from "../../src/reconcile/run-errors.js";
 import { withLease, type LeaseScope } from "../../src/reconcile/with-lease.js";
 import type { Lease } from "../../src/state/state-store.js";
 import { MemoryStateStore } from "../support/memory-stores.js";
@@ -102,6 +102,33 @@ describe("withLease", () => {
       /checkpoint write refused/,
     );
     assert.deepEqual(failing.logged, ["could not release the lease; it expires by itself"]);
+  });
+
+  it("says a stop by a signal released the lease only once it did, and otherwise when it runs out", async () => {
+    const stopped = (state: MemoryStateStore) => {
+      const stop = new AbortController();
+      stop.abort(new InterruptedError("SIGTERM"));
+      return withLease(scope(state, stop.signal).scope, ({ signal }) => {
+        signal.throwIfAborted();
+        return Promise.resolve();
+      });
+    };
+    await assert.rejects(stopped(new MemoryStateStore()), (error: Error) => {
+      assert.equal(error.message, "stopped by SIGTERM; the checkpoint did not move; the lease was released");
+      return true;
+    });
+    const kept = new ReleaseFails();
+    await assert.rejects(stopped(kept), (error: Error) => {
+      const lease = kept.leases.get("app.app");
+      assert.ok(lease);
+      assert.equal(
+        error.message,
+        "stopped by SIGTERM; the checkpoint did not move; the lease could not be released and runs out at " +
+          `${lease.expiresAt.toISOString()}: until then a run of this configuration on another host or in ` +
+          "another container is refused with exit 4. The release failed: state store gone",
+      );
+      return true;
+    });
   });
 
   it("says when it took over an expired lease", async () => {
