@@ -175,8 +175,11 @@ async function runHeld(
       if (entry.kind === "skip") skipped.push({ name: entry.name, reason: entry.reason });
       if (entry.kind === "refuse") refuse(refused, entry, deps);
       if (entry.kind !== "sync") continue;
-      if (entry.createIndex && !settings.dryRun)
-        createdIndices.push(await deps.schema.createIndex(entry.plan));
+      if (entry.createIndex && !settings.dryRun) {
+        // In the type-field layout every table's type goes into one index: it is listed once.
+        const index = await deps.schema.createIndex(entry.plan);
+        if (!createdIndices.includes(index)) createdIndices.push(index);
+      }
       const unmappable = await mapNewFields(deps.schema, entry, settings.dryRun, changes, deps.log);
       if (unmappable !== undefined) {
         refuse(refused, { name: entry.plan.table, reason: unmappable }, deps);

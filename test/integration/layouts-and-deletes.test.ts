@@ -163,6 +163,8 @@ describe("the type-field layout", () => {
     );
     const first = await h.run(["--layout", "type-field"]);
     assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    // Both tables' types went into one index: it was created once.
+    assert.deepEqual(first.summary["createdIndices"], [h.index]);
     const doc = await h.es.get<Record<string, unknown>>({ index: h.index, id: `cats-${cat}` });
     assert.deepEqual(
       { type: doc._source?.["type"], name: doc._source?.["name"], id: doc._source?.["id"] },
