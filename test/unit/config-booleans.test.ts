@@ -65,6 +65,35 @@ describe("switches given a value", () => {
     });
   });
 
+  it("refuses a value after a space for every switch alike, naming the forms that give one", async () => {
+    // yargs took `--json false` as false while `--json no` was a stray word: neither is a value now.
+    for (const spec of SWITCHES) {
+      const names = [
+        `--${spec.flag}`,
+        `--no-${spec.flag}`,
+        ...(spec.alias === undefined ? [] : [`-${spec.alias}`]),
+      ];
+      for (const flag of names) {
+        for (const word of ["false", "true", "no", "yes", "0", "1", "off", "on", "FALSE"]) {
+          await assert.rejects(
+            parseRunFlags([...BASE, flag, word]),
+            refusal(
+              `flag ${flag}: "${word}" after a space is not its value`,
+              `--${spec.flag}=false`,
+              "true/false, yes/no, on/off or 1/0",
+            ),
+            `${flag} ${word}`,
+          );
+        }
+      }
+    }
+    const handlers = { run: () => assert.fail("run must not run"), state: () => undefined };
+    await assert.rejects(
+      async () => buildCli(["state", "reset", ...BASE, "--yes", "false"], handlers).parseAsync(),
+      refusal('flag --yes: "false" after a space is not its value', "--yes=false"),
+    );
+  });
+
   it("refuses --yes=<not a boolean> and --all=<not a boolean> of the subcommands", async () => {
     const handlers = {
       run: () => assert.fail("run must not run"),
