@@ -28,7 +28,39 @@ export async function planSchema(
   if (unknown.length > 0) throw unknownTables(unknown);
   const unknownColumn = entries.find((e) => e.kind === "unknown-column");
   if (unknownColumn !== undefined) throw unmatchedColumn(unknownColumn);
+  refuseEveryTableExcluded(entries, settings, snapshot);
   return entries;
+}
+
+/** The table an entry is about, for entries about one table: synced, skipped, refused or made. */
+function tableOf(entry: PlanEntry): string | undefined {
+  if (entry.kind === "sync") return entry.plan.table;
+  return entry.kind === "skip" || entry.kind === "refuse" || entry.kind === "create-table"
+    ? entry.name
+    : undefined;
+}
+
+/**
+ * --exclude-tables that leaves no table or type would end every run "successfully" having copied
+ * nothing, as a scheduled job would, run after run: a list meant for a few tables that grew, or the
+ * wrong variable in a deployment.
+ */
+function refuseEveryTableExcluded(
+  entries: readonly PlanEntry[],
+  settings: PlanSettings,
+  snapshot: SchemaSnapshot,
+): void {
+  if (settings.exclude.length === 0 || entries.some((e) => tableOf(e) !== undefined)) return;
+  const excluded = planTables({ ...settings, ...snapshot, exclude: [] }).flatMap((e) => tableOf(e) ?? []);
+  if (excluded.length === 0) return;
+  throw new ConfigError(
+    "exclude-tables",
+    undefined,
+    "--exclude-tables leaves out every table of the keyspace and type of the index " +
+      `(${[...new Set(excluded)].sort().join(", ")}), so a run would copy nothing, run after run. ` +
+      "Remove the tables to sync from --exclude-tables, or select them with --tables.",
+    { details: { excluded } },
+  );
 }
 
 /** What the user should know of the schemas that changes no plan. */

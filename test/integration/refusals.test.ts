@@ -70,6 +70,21 @@ describe("refused and stopped runs", () => {
     assert.equal((await store.acquireLease("typo-excluded", "probe", "here:1", 1000)).acquired, true);
   });
 
+  // Tried as an operator would: excluding every table ended "no table was synced", exit 0, so a
+  // scheduled job succeeded run after run while copying nothing.
+  it("refuses --exclude-tables leaving out every table, naming them, and keeps no state", async () => {
+    const every = "things,thongs,people";
+    const result = await h.cli([...h.baseArgs(), "--exclude-tables", every, "--name", "all-excluded"]);
+    assert.equal(result.code, EXIT.usage, result.stderr);
+    assert.match(
+      result.stderr,
+      /flag --exclude-tables: --exclude-tables leaves out every table of the keyspace and type of the index \(people, things, thongs\), so a run would copy nothing/,
+    );
+    const store = new FileStateStore({ directory: h.stateDir });
+    assert.equal(await store.getCheckpoint("all-excluded"), undefined);
+    assert.deepEqual(await store.recentRuns("all-excluded", 5), []);
+  });
+
   it("stops at once when a consistency level asks for more replicas than the keyspace has, naming the option and the replication factor", async () => {
     // The test keyspace has one replica. Cassandra answers THREE as unavailable, which is retried
     // for --retry-window when a node is down, but here no retry can ever succeed.
