@@ -224,6 +224,8 @@ describe("Kubernetes manifests in deploy/", () => {
       );
       assert.deepEqual(warnings, [], `${file}: every SYNCED_* variable is an option`);
       assert.notEqual(options.state.backend, "file", `${file}: state outlives the pod`);
+      // A derived key follows the options as spelled: a contact point renamed would start over.
+      assert.ok(options.name, `${file}: --name keeps the configuration's key`);
       assert.equal(options.deadLetter, undefined, `${file}: dead letters beside the state`);
       const secretNames = OPTION_SPECS.filter((spec) => spec.secret === true).map((spec) => spec.env);
       const literal = (container.env ?? []).filter((v) => v.valueFrom === undefined).map((v) => v.name);
@@ -287,5 +289,8 @@ describe("Kubernetes manifests in deploy/", () => {
     assert.deepEqual(ports, [port]);
     assert.equal(at(container, "readinessProbe", "httpGet", "path"), "/healthz");
     assert.equal(at(deployment, "spec", "replicas"), 1, "one process per configuration");
+    const cronJob = (await optionsOf(synced(only(await manifests(), "CronJob")))).options;
+    const watched = (await optionsOf(container)).options;
+    assert.equal(watched.name, cronJob.name, "the CronJob's configuration, under the same lease");
   });
 });
