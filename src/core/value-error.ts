@@ -34,7 +34,7 @@ export function describeValue(value: unknown): string {
       // A number as the document writes it: the value it stands for, not a double near it.
       if (value instanceof NumberLiteral) return cut(value.text);
       if (Array.isArray(value)) return `an array of ${value.length}`;
-      return `a ${className(value)}`;
+      return className(value);
     default:
       return `a ${typeof value}`;
   }
@@ -44,9 +44,11 @@ function cut(text: string): string {
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
 }
 
+/** "an object" for a plain one (JSON's objects), else its class with its article ("a Date"). */
 function className(value: object): string {
   const prototype = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
-  return prototype?.constructor?.name ?? "null-prototype object";
+  const name = prototype?.constructor?.name;
+  return name === undefined || name === "Object" ? "an object" : `a ${name}`;
 }
 
 /** The path of a UDT field: `address.zip`. */

@@ -188,6 +188,11 @@ describe("native values: forms other applications write", () => {
 });
 
 describe("native values: refusals name the field and the reason", () => {
+  it("calls an object an object, with its article", () => {
+    refuses({ a: 1 }, "text", /an object is not a valid text/);
+    refuses(new Date(0), "text", /a Date is not a valid text/);
+  });
+
   it("refuses integers out of range or not integral", () => {
     refuses("abc", "int", /"abc" is not a valid int: expected an integer between -2147483648 and 2147483647/);
     refuses(2147483648, "int", /not a valid int/);
