@@ -229,3 +229,82 @@ describe("keys holding an empty frozen collection", () => {
     assert.equal(totalWritten(rerun.summary), 0, JSON.stringify(rerun.summary));
   });
 });
+
+describe("empty frozen collections inside a collection", () => {
+  let h: Harness;
+  const fromCassandra = Uuid.random().toString();
+  const fromSearch = Uuid.random().toString();
+  /** Each column's empty value nested in a collection: a map's value and key, a list's, a set's, a tuple's. */
+  const NESTED = {
+    lists: { a: [], b: [1] },
+    stacks: [[], [2]],
+    // A set sorted by its elements' JSON, as every set is.
+    bags: [{ x: 1 }, {}],
+    names: { "[]": "none", "[3]": "three" },
+    pair: [1, [[]]],
+  };
+  const COLUMNS = Object.keys(NESTED).join(", ");
+  const index = (): string => `${h.index}-nests`;
+  const source = async (id: string): Promise<Record<string, unknown>> =>
+    (await h.es.get<Record<string, unknown>>({ index: index(), id }))._source ?? {};
+  const row = async (id: string): Promise<Record<string, unknown>> => {
+    const result = await h.cassandra.execute(
+      `SELECT JSON ${COLUMNS} FROM ${h.keyspace}.nests WHERE id = ?`,
+      [id],
+      PREPARED,
+    );
+    return JSON.parse(String(result.rows[0]?.get("[json]"))) as Record<string, unknown>;
+  };
+
+  before(async () => {
+    h = await Harness.create("nestempty");
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.nests (id uuid PRIMARY KEY, tmstmp timestamp, note text, ` +
+        "lists map<text, frozen<list<int>>>, stacks list<frozen<list<int>>>, " +
+        "bags set<frozen<map<text, int>>>, names map<frozen<list<int>>, text>, " +
+        "pair frozen<tuple<int, frozen<list<frozen<list<int>>>>>>)",
+    );
+  });
+  after(() => h.cleanup());
+
+  it("copies a row's empty collections nested in collections into the document", async () => {
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.nests (id, tmstmp, note, ${COLUMNS}) VALUES (?, ?, 'row', ` +
+        "{'a': [], 'b': [1]}, [[], [2]], {{}, {'x': 1}}, {[]: 'none', [3]: 'three'}, (1, [[]]))",
+      [fromCassandra, new Date(Date.now() - 60_000)],
+      PREPARED,
+    );
+    const run = await h.run();
+    assert.equal(run.code, EXIT.success, JSON.stringify(run.summary));
+    assert.equal(tableStats(run.summary, "nests", "to-es")["written"], 1, JSON.stringify(run.summary));
+    const doc = await source(fromCassandra);
+    assert.deepEqual(Object.fromEntries(Object.keys(NESTED).map((c) => [c, doc[c]])), NESTED);
+  });
+
+  it("writes a document's empty collections nested in collections into Cassandra", async () => {
+    await h.es.index({
+      index: index(),
+      id: fromSearch,
+      document: {
+        id: fromSearch,
+        tmstmp: new Date(Date.now() - 30_000).toISOString(),
+        note: "doc",
+        ...NESTED,
+      },
+      refresh: true,
+    });
+    const run = await h.run();
+    assert.equal(run.code, EXIT.success, JSON.stringify(run.summary));
+    assert.equal(tableStats(run.summary, "nests", "to-cassandra")["written"], 1, JSON.stringify(run.summary));
+    assert.deepEqual(await row(fromSearch), await row(fromCassandra));
+  });
+
+  it("finds both sides equal in verify, and a rerun writes nothing", async () => {
+    await h.refresh();
+    const verify = await h.cli(["verify", ...h.baseArgs(), "--json"]);
+    assert.equal(verify.code, EXIT.success, verify.stdout);
+    const rerun = await h.run(["-b", "0"]);
+    assert.equal(rerun.code, EXIT.success, JSON.stringify(rerun.summary));
+    assert.equal(totalWritten(rerun.summary), 0, JSON.stringify(rerun.summary));
+  });
+});

@@ -108,10 +108,26 @@ describe("collections", () => {
     ]);
   });
 
-  it("refuses nulls, empty collections and repeated keys inside collections", () => {
+  it("keeps an empty collection inside a collection, as the bytes of an empty value", () => {
+    const decoded = decodeValue({ a: [], b: [1] }, type("map<text, frozen<list<int>>>"), "col") as Map<
+      string,
+      unknown
+    >;
+    assert.equal(isEmptyCollectionBytes(decoded.get("a")), true);
+    assert.deepEqual(canonicalize({ a: [], b: [1] }, type("map<text, frozen<list<int>>>")), {
+      a: [],
+      b: [1],
+    });
+    assert.deepEqual(canonicalize([{ x: 1 }, {}], type("set<frozen<map<text, int>>>")), [{ x: 1 }, {}]);
+    assert.deepEqual(canonicalize({ "[]": "none" }, type("map<frozen<list<int>>, text>")), { "[]": "none" });
+    assert.deepEqual(roundTrip(new Map([["a", []]]), "map<text, frozen<list<int>>>"), { a: [] });
+    assert.deepEqual(roundTrip([[], [2]], "list<frozen<list<int>>>"), [[], [2]]);
+  });
+
+  it("refuses nulls and repeated keys inside collections", () => {
     refuses([1, null], "list<int>", "col[1]", /cannot hold null/);
     refuses({ a: null }, "map<text, int>", 'col["a"]', /cannot hold null/);
-    refuses({ a: [] }, "map<text, frozen<list<int>>>", 'col["a"]', /empty collection inside a collection/);
+    refuses({ "[]": 1, "[ ]": 2 }, "map<frozen<list<int>>, int>", 'col["[ ]"]', /repeats/);
     refuses({ "1": 1, "01": 2 }, "map<int, int>", 'col["01"]', /repeats/);
     refuses({ x: 1 }, "map<int, int>", 'col["x"]', /not a valid int/);
     refuses(["a", 1], "list<text>", "col[1]", /expected a string/);

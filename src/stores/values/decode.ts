@@ -13,14 +13,14 @@
 // - list, set: a single value where the element is not itself an array, as Elasticsearch treats
 //   `x` and `[x]` alike.
 // Refused: numbers for time, date, uuid or inet; text for non-string types other than the above;
-// unknown UDT fields; wrong tuple arity or vector dimension; nulls or empty collections inside a
-// collection; map keys that repeat once normalized ("1" and "01" for an int key).
+// unknown UDT fields; wrong tuple arity or vector dimension; nulls inside a collection; map keys that
+// repeat once normalized ("1" and "01" for an int key).
 import cassandra from "cassandra-driver";
 import { parseJsonLossless, setOwn, type JsonValue } from "../../core/canonical-json.js";
 import { formatCqlType, type CqlType } from "../../core/cql-type.js";
 import { NumberLiteral } from "../../core/number-literal.js";
 import { decodeNative } from "./decode-native.js";
-import { emptyCollectionBytes, isEmptyCollectionBytes, keepsEmpty } from "./empty-collection.js";
+import { emptyCollectionBytes, keepsEmpty } from "./empty-collection.js";
 import { encodeValue, mapKeyText } from "./encode.js";
 import { describeValue, elementPath, fieldPath, ValueError, within } from "../../core/value-error.js";
 
@@ -143,16 +143,11 @@ export function canonicalize(json: unknown, type: CqlType, path = ""): JsonValue
   return encodeValue(decodeValue(json, type, path), type, path);
 }
 
+// An empty collection in a collection is frozen: decodeWithin gives its bytes, which the driver
+// writes as they are at any depth, as it does for a column.
 function decodeElement(json: unknown, type: CqlType, path: string): unknown {
   if (json === null || json === undefined) throw new ValueError(path, "a collection cannot hold null");
-  const value = decodeWithin(json, type, path, true);
-  if (value === null || (isCollection(type) && isEmptyCollectionBytes(value))) {
-    throw new ValueError(
-      path,
-      "an empty collection inside a collection is refused: the driver cannot write it",
-    );
-  }
-  return value;
+  return decodeWithin(json, type, path, true);
 }
 
 // Keys of collection, tuple, UDT or vector type are written as their stable JSON (see mapKeyText).
@@ -163,10 +158,6 @@ function mapKey(keyText: string, type: CqlType, path: string): unknown {
   } catch (error) {
     throw new ValueError(path, `a ${formatCqlType(type)} key must be written as JSON`, { cause: error });
   }
-}
-
-function isCollection(type: CqlType): boolean {
-  return type.kind === "list" || type.kind === "set" || type.kind === "map";
 }
 
 function isArrayEncoded(type: CqlType): boolean {

@@ -137,17 +137,11 @@ function encodeElementAt(value: unknown, type: CqlType, path: string, key: numbe
   }
 }
 
-// Inside a collection, Cassandra allows neither nulls nor, through this driver, empty collections.
+// Inside a collection, Cassandra allows no nulls. An empty collection there is frozen, a value of its
+// own, which the driver reads as an empty array or Map.
 function encodeElement(value: unknown, type: CqlType, path: string): JsonValue {
   if (value === null || value === undefined) throw new ValueError(path, "a collection cannot hold null");
-  const encoded = encodeNonNull(value, type, path);
-  if (isEmpty(encoded, type) && type.kind !== "udt") {
-    throw new ValueError(
-      path,
-      "an empty collection inside a collection is refused: the driver cannot write it",
-    );
-  }
-  return encoded;
+  return encodeNonNull(value, type, path);
 }
 
 function entriesOf(value: unknown): [unknown, unknown][] | undefined {
