@@ -80,11 +80,21 @@ export function upperUuids(id: string, uuids: UuidParts): string {
 
 /**
  * The spellings of record `id` that a lookup by id tries: the id, then, where it differs, the id with
- * its UUIDs in upper case. A document held under any other spelling is found by no lookup.
+ * its UUIDs in upper case (`otherSpelling`). A document held under any other spelling is found by no
+ * lookup.
  */
 export function idSpellings(key: TableKey, id: string): readonly string[] {
-  const upper = upperUuids(id, uuidParts(key));
-  return upper === id ? [id] : [id, upper];
+  const other = otherSpelling(id, uuidParts(key));
+  return other === undefined ? [id] : [id, other];
+}
+
+/**
+ * The spelling a lookup by id tries after `id` itself, or undefined when there is none. The lookup of a
+ * batch calls this once per id with the key's `uuidParts` computed once, so it allocates no list per id.
+ */
+export function otherSpelling(id: string, uuids: UuidParts): string | undefined {
+  const upper = upperUuids(id, uuids);
+  return upper === id ? undefined : upper;
 }
 
 function escapePart(text: string): string {

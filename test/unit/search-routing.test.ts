@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Client as EsClient } from "@elastic/elasticsearch";
 import { makeRecord } from "../../src/core/record.js";
-import { singleKey } from "../../src/core/table-key.js";
+import { idSpellings, singleKey } from "../../src/core/table-key.js";
 import type { PlannedWrite } from "../../src/reconcile/record-store.js";
 import type { TablePlan } from "../../src/reconcile/table-plan.js";
 import { ElasticsearchClient } from "../../src/stores/elasticsearch/elasticsearch-client.js";
@@ -138,6 +138,28 @@ describe("a routed table's documents", () => {
     const current = found.get(UUID);
     assert.ok(current !== undefined && !("kind" in current), "a current document");
     assert.deepEqual(current.token, { documentId: upper, seqNo: 4, primaryTerm: 1, routing: upper });
+  });
+
+  it("of any key are looked up under the spellings idSpellings gives, in its order", async () => {
+    const key = {
+      partition: [{ name: "tenant", type: text }],
+      clustering: [{ name: "visit", type: { kind: "native", name: "timeuuid" } } as const],
+    };
+    const ids = [`acme|${UUID}`, "acme|not-a-uuid-part", "no separator"];
+    const fake = fakeClient(() => false);
+    await fetchDocuments(fake.client, plan(undefined, { key }), ids);
+    const asked = fake.asked[0]?.ids;
+    assert.deepEqual(
+      asked,
+      ids.flatMap((id) => idSpellings(key, id)),
+    );
+    assert.deepEqual(asked, [
+      `acme|${UUID}`,
+      `acme|${UUID.toUpperCase()}`,
+      "acme|not-a-uuid-part",
+      "acme|NOT-A-UUID-PART",
+      "no separator",
+    ]);
   });
 
   it("are created with their routing value, and written back on the shard they were found on", async () => {

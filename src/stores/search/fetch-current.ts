@@ -11,7 +11,7 @@ import type { BadRecord, CurrentRecord } from "../../core/record.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { documentId, hitToRecord } from "./document-codec.js";
 import { isSearchError } from "./search-error.js";
-import { upperUuids, uuidParts } from "../../core/table-key.js";
+import { otherSpelling, uuidParts } from "../../core/table-key.js";
 import type { JsonValue } from "../../core/json-value.js";
 import { foreignValues } from "./document-fields.js";
 import { documentRouting } from "./routing.js";
@@ -47,9 +47,9 @@ export async function fetchDocuments(
 ): Promise<Map<string, Found>> {
   const found = new Map<string, Found>();
   if (ids.length === 0) return found;
-  // Each id's spellings in a row, lowercase first, then uppercase where it differs (a routing value
-  // taken from a uuid column is spelled as the `_id` spells it). Built in one flat list, as this runs
-  // for every record a run compares; a key without uuid columns asks one `_id` per id.
+  // Each id's spellings in a row, as `idSpellings` gives them (a routing value taken from a uuid column
+  // is spelled as the `_id` spells it). Built in one flat list, as this runs for every record a run
+  // compares; a key without uuid columns asks one `_id` per id.
   const uuids = uuidParts(plan.key);
   const names: (string | RoutedId)[] = [];
   /** Where each id's names start in `names`; the next id's start ends them. */
@@ -57,8 +57,8 @@ export async function fetchDocuments(
   for (const id of ids) {
     starts.push(names.length);
     names.push(named(plan, id));
-    const upper = upperUuids(id, uuids);
-    if (upper !== id) names.push(named(plan, upper));
+    const other = otherSpelling(id, uuids);
+    if (other !== undefined) names.push(named(plan, other));
   }
   starts.push(names.length);
   let docs;
