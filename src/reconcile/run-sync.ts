@@ -230,7 +230,10 @@ async function runHeld(
       );
       // Writes into an index made again during the run succeed (Elasticsearch makes it from the first
       // write that finds none), so only its identity tells that the records written before are gone.
-      if (identity.index !== undefined && !settings.dryRun) {
+      // Where the run wrote nothing into the index, it lost nothing there, and the next run's coverage
+      // still tells the index apart by the identity read before.
+      const wroteToIndex = synced.some((stats) => stats.direction === "to-es" && stats.written > 0);
+      if (identity.index !== undefined && !settings.dryRun && wroteToIndex) {
         const after = await deps.schema.indexIdentity?.(plan);
         if (after !== identity.index) throw new IndexReplacedError(plan.table, plan.es.index);
       }

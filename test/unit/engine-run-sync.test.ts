@@ -429,3 +429,51 @@ describe("runSync", () => {
     assert.deepEqual(report.notices, []);
   });
 });
+
+describe("the index's identity after a table's writes", () => {
+  /** A world whose schema answers the index's identity, counting how often it is asked. */
+  function counted(direction: RunSettings["direction"]): {
+    w: ReturnType<typeof world>;
+    asked: () => number;
+  } {
+    const w = world(["things"]);
+    let asked = 0;
+    Object.assign(w.schema, {
+      indexIdentity: (): Promise<string> => {
+        asked++;
+        return Promise.resolve("index-uuid");
+      },
+    });
+    return { w: { ...w, settings: { ...w.settings, direction } }, asked: () => asked };
+  }
+
+  it("is read again after a run wrote into the index", async () => {
+    const { w, asked } = counted("both");
+    w.cassandra.put(record(ID, 5_000));
+    const report = await runSync(w.settings, w.deps);
+    assert.equal(report.outcome, "success");
+    assert.equal(asked(), 2);
+  });
+
+  it("is not read again after a run that wrote nothing into the index", async () => {
+    const back = counted("to-cassandra");
+    back.w.elasticsearch.put(record(ID, 5_000));
+    const report = await runSync(back.w.settings, back.w.deps);
+    assert.deepEqual(
+      report.tables.map((t) => [t.direction, t.written]),
+      [["to-cassandra", 1]],
+    );
+    assert.equal(back.asked(), 1);
+
+    const unchanged = counted("both");
+    unchanged.w.cassandra.put(record(ID, 5_000));
+    unchanged.w.elasticsearch.put(record(ID, 5_000));
+    const same = await runSync(unchanged.w.settings, unchanged.w.deps);
+    assert.equal(same.outcome, "success");
+    assert.equal(
+      same.tables.reduce((n, t) => n + t.written, 0),
+      0,
+    );
+    assert.equal(unchanged.asked(), 1);
+  });
+});
