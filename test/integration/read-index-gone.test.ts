@@ -9,6 +9,7 @@ import cassandra from "cassandra-driver";
 import { EXIT, exitCodeForError } from "../../src/cli/exit-codes.js";
 import type { RecordStore, ScanBatch } from "../../src/reconcile/record-store.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
+import type { SearchClient } from "../../src/stores/search/search-client.js";
 import { SearchStore } from "../../src/stores/search/search-store.js";
 import { Harness } from "../support/harness.js";
 import { indexDocuments } from "../support/index-documents.js";
@@ -28,9 +29,13 @@ describe("an index that goes away while a run reads it", () => {
   after(() => h.cleanup());
 
   /** A search store as a run builds it, with the default retry window, its retries counted. */
-  function searchStore(retries: unknown[], retryWindowMs = 60_000): SearchStore {
+  function searchStore(
+    retries: unknown[],
+    retryWindowMs = 60_000,
+    client: SearchClient = h.search,
+  ): SearchStore {
     return new SearchStore({
-      client: h.search,
+      client,
       versioning: "optimistic",
       slices: 1,
       concurrency: 1,
@@ -125,6 +130,8 @@ describe("an index that goes away while a run reads it", () => {
     assert.equal(exitCodeForError(report.error), EXIT.failure);
     assert.deepEqual(retries, []);
     assert.deepEqual(await new FileStateStore({ directory: h.stateDir }).getCheckpoint("closed"), checkpoint);
+    // A closed index refuses the later runs of the keyspace's tables; a deleted one is made again.
+    await h.es.indices.delete({ index });
   });
 
   it("keeps retrying an index that exists but whose shards are unavailable", async () => {
@@ -148,5 +155,65 @@ describe("an index that goes away while a run reads it", () => {
       return true;
     });
     assert.ok(retries.length > 1, `retried ${retries.length} times`);
+    // Its shards answer 503 to any later read of the keyspace's indices.
+    await h.es.indices.delete({ index });
   });
+
+  /** synced's client, with `act` done once, right before its first lookup of documents by id. */
+  function beforeFirstLookup(act: () => Promise<void>): SearchClient {
+    let done = false;
+    return new Proxy(h.search, {
+      get(target, name) {
+        if (name === "getDocuments") {
+          return async (request: Parameters<SearchClient["getDocuments"]>[0]) => {
+            if (!done) {
+              done = true;
+              await act();
+            }
+            return target.getDocuments(request);
+          };
+        }
+        const value: unknown = Reflect.get(target, name, target);
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  }
+
+  for (const [how, act] of [
+    ["deleted", (index: string) => h.es.indices.delete({ index })],
+    ["closed", (index: string) => h.es.indices.close({ index })],
+  ] as const) {
+    it(`stops at once when the index is ${how} before the documents of a page are fetched by id`, async () => {
+      const table = `fetch${how}`;
+      const { index } = await indexWithDocuments(table);
+      const plan = handPlan({ keyspace: h.keyspace, table, index, columns: { n: "int" } });
+      const retries: unknown[] = [];
+      const client = beforeFirstLookup(async () => {
+        await act(index);
+      });
+      // A view of what the first direction settled, as large as the index (so the pages are read
+      // without sources) but holding none of these: each page's documents are fetched by id.
+      const settled = { size: DOCUMENTS, has: () => false };
+      const read = async (): Promise<void> => {
+        for await (const batch of searchStore(retries, 60_000, client).scan(
+          plan,
+          { begin: 0n, end: BigInt(Date.now() + HOUR) * 1000n },
+          settled,
+        )) {
+          assert.fail(`read a batch of ${batch.records.length} from an index that is ${how}`);
+        }
+      };
+      await assert.rejects(read(), (error: Error) => {
+        assert.match(error.message, new RegExp(`index ${index} (no longer exists|was closed)`));
+        assert.match(
+          error.message,
+          how === "deleted" ? /deleted while the run read it/ : new RegExp(`POST ${index}/_open`),
+        );
+        assert.equal(exitCodeForError(error), EXIT.failure, error.message);
+        return true;
+      });
+      assert.deepEqual(retries, []);
+      if (how === "closed") await h.es.indices.delete({ index });
+    });
+  }
 });

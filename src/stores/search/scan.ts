@@ -240,7 +240,8 @@ async function settledPage(
 /**
  * The documents named, each found or not. One that failed alone (its shard was not ready) says
  * neither; here, unlike a lookup before a write, reading it as absent would lose the record from the
- * run, so the fetch fails as transient and is asked again, unless the index is gone.
+ * run, so the fetch fails as transient and is asked again, unless the index is gone (deleted, or
+ * closed, which fails every lookup alone).
  */
 async function fetchWhole(
   client: SearchClient,
@@ -250,6 +251,8 @@ async function fetchWhole(
   const documents = await client.getDocuments({ index: plan.es.index, ids });
   const failed = documents.find((document) => document.found === undefined);
   if (failed !== undefined) {
+    // A closed index fails each lookup alone, and would be asked again for the whole retry window.
+    if (failed.error?.type === "index_closed_exception") throw new IndexGoneError(plan, "closed", "read");
     if (!(await stillExists(client, plan.es.index))) throw new IndexGoneError(plan, "deleted", "read");
     throw new SearchError(
       "transient",

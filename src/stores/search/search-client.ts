@@ -75,6 +75,8 @@ export interface FetchedDocument extends StoredDocument {
   readonly _id: string;
   /** False, or absent, for an id that names no document. */
   readonly found?: boolean | undefined;
+  /** Why the lookup of this document failed alone, as the server says (no `found` then). */
+  readonly error?: { readonly type?: string | undefined } | undefined;
 }
 
 export interface ScanPage {
