@@ -16,7 +16,7 @@ export interface LetterFlags {
   readonly all: boolean;
   /** purge: the confirmation. */
   readonly yes: boolean;
-  /** list, replay: at most this many letters are printed. */
+  /** list, replay: at most this many letters are printed (0 for the others, which print none). */
   readonly limit: number;
 }
 
@@ -133,13 +133,14 @@ export function stateFlags(args: Flags): StateFlags {
   return { ...(to === undefined ? {} : { to }), yes: args["yes"] === true, runs };
 }
 
-export function letterFlags(args: Flags): LetterFlags {
+export function letterFlags(action: LetterAction, args: Flags): LetterFlags {
   const letter = args["letter"];
   const letters = (Array.isArray(letter) ? letter : letter === undefined ? [] : [letter]).map(String);
   return {
     letters,
     all: args["all"] === true,
     yes: args["yes"] === true,
-    limit: count(args, "dead-letters", "limit"),
+    // Only list and replay print letters; the others take no --limit.
+    limit: action === "list" || action === "replay" ? count(args, `dead-letters ${action}`, "limit") : 0,
   };
 }

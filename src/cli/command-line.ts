@@ -29,7 +29,7 @@ import {
   type VerifyFlags,
   type WatchFlags,
 } from "./command-flags.js";
-import { unknownCommand, positionals } from "./command-words.js";
+import { COMMANDS, unknownCommand, positionals } from "./command-words.js";
 import { HELP_EPILOGUE } from "./help-text.js";
 import { normalizeSwitchValues, switchOf } from "./switch-values.js";
 
@@ -83,8 +83,8 @@ function addLetterCommands<T>(cli: Argv<T>, handlers: CliHandlers): Argv<T> {
     cli.command(
       show ? "show <letter>" : action,
       LETTER_HELP[action],
-      (command) => addCommandOptions(addRunOptions(command), show ? "dead-letters show" : "dead-letters"),
-      (args) => handlers.deadLetters?.(action, args, letterFlags(args)),
+      (command) => addCommandOptions(addRunOptions(command), `dead-letters ${action}`),
+      (args) => handlers.deadLetters?.(action, args, letterFlags(action, args)),
     );
   }
   return cli.demandCommand(1, "Name what to do with the dead letters: list, show, replay or purge");
@@ -210,7 +210,6 @@ const SUBCOMMAND_SWITCHES = [
   ...new Set(COMMAND_OPTION_SPECS.filter((spec) => spec.kind === "boolean").map((spec) => spec.flag)),
 ];
 const NAMES = OPTION_SPECS.flatMap((spec) => [spec.flag, ...(spec.alias === undefined ? [] : [spec.alias])]);
-const HINT = "Run synced --help to see every option.";
 const ACTIONS: Readonly<Record<string, readonly string[]>> = {
   state: STATE_ACTIONS,
   "dead-letters": LETTER_ACTIONS,
@@ -219,10 +218,22 @@ const ACTIONS: Readonly<Record<string, readonly string[]>> = {
 /** Words that take no value, beside the run options' switches. */
 const VALUELESS = [...SUBCOMMAND_SWITCHES, "help", "h", "version"];
 
+/** Where the options of the command on `argv` are listed: each command's help lists its own. */
+function helpHint(argv: readonly string[]): string {
+  const [command, action] = positionals(argv, VALUELESS);
+  const words: string[] = [];
+  if (command !== undefined && command !== "run" && (COMMANDS as readonly string[]).includes(command)) {
+    words.push(command);
+    if (action !== undefined && ACTIONS[command]?.includes(action) === true) words.push(action);
+  }
+  return `Run ${["synced", ...words, "--help"].join(" ")} to see every option.`;
+}
+
 function usageError(message: string, argv: readonly string[], cause: Error | undefined): UsageError {
+  const hint = helpHint(argv);
   const unknown = /^Unknown arguments?: (.*)$/.exec(message);
   const wrongWord = unknown === null ? undefined : unknownCommand(argv, VALUELESS, ACTIONS);
-  if (wrongWord !== undefined) return new UsageError(`${wrongWord} ${HINT}`, {}, { cause });
+  if (wrongWord !== undefined) return new UsageError(`${wrongWord} ${hint}`, {}, { cause });
   const [command, action] = positionals(argv, VALUELESS);
   if (
     message.startsWith("Not enough non-option arguments") &&
@@ -239,16 +250,16 @@ function usageError(message: string, argv: readonly string[], cause: Error | und
   if (unknown !== null) {
     const names = (unknown[1] ?? "").split(", ");
     const parts = names.map((name) => describeUnknown(name, argv));
-    return new UsageError(`${parts.join(" ")} ${HINT}`, { arguments: names }, { cause });
+    return new UsageError(`${parts.join(" ")} ${hint}`, { arguments: names }, { cause });
   }
   const noValue = /^Not enough arguments following: (.*)$/.exec(message);
   if (noValue !== null) {
     const name = noValue[1] ?? "";
     const spec = OPTION_SPECS.find((s) => s.flag === name || s.alias === name);
     const flag = spec === undefined ? dashed(name) : `--${spec.flag}`;
-    return new UsageError(`${flag} needs a value. ${HINT}`, { option: spec?.flag ?? name }, { cause });
+    return new UsageError(`${flag} needs a value. ${hint}`, { option: spec?.flag ?? name }, { cause });
   }
-  return new UsageError(`${message}. ${HINT}`, {}, { cause });
+  return new UsageError(`${message}. ${hint}`, {}, { cause });
 }
 
 function describeUnknown(name: string, argv: readonly string[]): string {

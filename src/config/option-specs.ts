@@ -226,7 +226,16 @@ export function specFor(flag: Flag): OptionSpec {
 
 /** A command and, where it has them, its action: an option of `state` belongs to each of its actions. */
 export type CommandPath =
-  "plan" | "verify" | "watch" | "status" | "state" | "state set" | "dead-letters" | "dead-letters show";
+  | "plan"
+  | "verify"
+  | "watch"
+  | "status"
+  | "state"
+  | "state set"
+  | "dead-letters list"
+  | "dead-letters show"
+  | "dead-letters replay"
+  | "dead-letters purge";
 
 /**
  * count: a whole number from 0 to MAX_COUNT (0 shows only the totals); duration: as --lag takes;
@@ -267,11 +276,14 @@ const COMMAND_TABLE = [
   ["status", "runs", "count", { default: "3", unit: "runs" }],
   ["state", "yes", "boolean", {}],
   ["state set", "to", "value", {}],
-  ["dead-letters", "letter", "list", {}],
-  ["dead-letters show", "letter", "value", {}],
-  ["dead-letters", "limit", "count", { default: "100", unit: "letters" }],
-  ["dead-letters", "all", "boolean", {}],
-  ["dead-letters", "yes", "boolean", {}],
+  // Each action its own: show takes the letter as its argument, and nothing else.
+  ["dead-letters list", "letter", "list", {}],
+  ["dead-letters list", "limit", "count", { default: "100", unit: "letters" }],
+  ["dead-letters replay", "letter", "list", {}],
+  ["dead-letters replay", "limit", "count", { default: "100", unit: "letters" }],
+  ["dead-letters purge", "letter", "list", {}],
+  ["dead-letters purge", "all", "boolean", {}],
+  ["dead-letters purge", "yes", "boolean", {}],
 ] as const satisfies readonly (readonly [CommandPath, string, CommandOptionKind, CommandExtra])[];
 
 /** `plan --sample`: each row's own key, not every command with every flag. */
@@ -294,12 +306,13 @@ const COMMAND_DESCRIPTIONS: Record<CommandKey, string> = {
   "status --runs": "Recent runs shown per configuration",
   "state --yes": "Confirm the change",
   "state set --to": "The new checkpoint: ISO-8601 or epoch seconds, as -b takes",
-  "dead-letters --letter": "Only this letter (repeat for more); ids come from the list",
-  "dead-letters show --letter": "The letter's id",
-  "dead-letters --limit":
-    "list, replay: at most this many letters are printed (replay: of those that failed again)",
-  "dead-letters --all": "purge: every letter of the configuration",
-  "dead-letters --yes": "purge: confirm the deletion",
+  "dead-letters list --letter": "Only this letter (repeat for more); ids come from the list",
+  "dead-letters list --limit": "At most this many letters are printed",
+  "dead-letters replay --letter": "Only this letter (repeat for more); ids come from the list",
+  "dead-letters replay --limit": "At most this many of the letters that failed again are printed",
+  "dead-letters purge --letter": "Only this letter (repeat for more); ids come from the list",
+  "dead-letters purge --all": "Every letter of the configuration",
+  "dead-letters purge --yes": "Confirm the deletion",
 };
 
 const GROUPS = {

@@ -290,8 +290,10 @@ describe("the options of each command", () => {
     status: ["status"],
     state: ["state", "reset"],
     "state set": ["state", "set"],
-    "dead-letters": ["dead-letters", "purge"],
+    "dead-letters list": ["dead-letters", "list"],
     "dead-letters show": ["dead-letters", "show"],
+    "dead-letters replay": ["dead-letters", "replay"],
+    "dead-letters purge": ["dead-letters", "purge"],
   };
 
   it("are in the help of the command, with their defaults, from the option table", async () => {
@@ -304,6 +306,63 @@ describe("the options of each command", () => {
       if (spec.kind === "boolean") assert.equal(spec.default, undefined, `${spec.command} --${spec.flag}`);
     }
     assert.match(await renderHelp(), /Counts \(--limit .*\): a whole number from 0 to 1000000/);
+  });
+
+  it("are the only ones beside the run options in the help of the command", async () => {
+    for (const [path, argv] of Object.entries(paths)) {
+      const help = await buildCli(argv, { run: () => undefined }).getHelp();
+      const own = COMMAND_OPTION_SPECS.filter(
+        (spec) => spec.command === path || path.startsWith(`${spec.command} `),
+      );
+      const listed = COMMAND_OPTION_SPECS.map((spec) => spec.flag).filter((flag) =>
+        help.split("\n").some((l) => l.trimStart().startsWith(`--${flag} `)),
+      );
+      const runFlags = new Set<string>(OPTION_SPECS.map((spec) => spec.flag));
+      assert.deepEqual(
+        [...new Set(listed.filter((flag) => !runFlags.has(flag)))].sort(),
+        [...new Set(own.map((spec) => spec.flag))].sort(),
+        path,
+      );
+    }
+    // show takes the letter as its argument, and nothing that purges or limits.
+    const show = await buildCli(["dead-letters", "show"], { run: () => undefined }).getHelp();
+    assert.doesNotMatch(show, /^\s+--(letter|all|yes|limit) /m);
+  });
+
+  it("are named, when one is unknown, by the help of that command", async () => {
+    const commands = [
+      [[], "synced --help"],
+      [["run"], "synced --help"],
+      [["plan"], "synced plan --help"],
+      [["watch"], "synced watch --help"],
+      [["verify"], "synced verify --help"],
+      [["status"], "synced status --help"],
+      [["state", "set"], "synced state set --help"],
+      [["state", "reset"], "synced state reset --help"],
+      [["dead-letters", "list"], "synced dead-letters list --help"],
+      [["dead-letters", "show", "0123"], "synced dead-letters show --help"],
+      [["dead-letters", "replay"], "synced dead-letters replay --help"],
+      [["dead-letters", "purge"], "synced dead-letters purge --help"],
+    ] as const;
+    for (const [words, hint] of commands) {
+      for (const argv of [
+        [...words, "--bogus", "-k", "app"],
+        [...words, "-k", "app", "--everyy", "5m"],
+      ]) {
+        await assert.rejects(
+          async () => buildCli(argv, { run: () => undefined }).parseAsync(),
+          (error: unknown) => {
+            assert.ok(error instanceof UsageError, String(error));
+            assert.match(error.message, /Unknown option --(bogus|everyy)/, argv.join(" "));
+            assert.ok(
+              error.message.endsWith(`Run ${hint} to see every option.`),
+              `${argv.join(" ")}: ${error.message}`,
+            );
+            return true;
+          },
+        );
+      }
+    }
   });
 });
 
