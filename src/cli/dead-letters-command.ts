@@ -24,6 +24,7 @@ import { EXIT } from "./exit-codes.js";
 import { planOptions, recordStores } from "./record-stores.js";
 import { stateKeyFor } from "../state/state-key.js";
 import { openDeadLetters, type RunContext } from "./run-command.js";
+import { lettersElsewhereText, otherKeysWithLetters } from "./letter-keys.js";
 import { textTable } from "./text-table.js";
 import { cutText } from "../util/cut-text.js";
 
@@ -41,11 +42,11 @@ export async function deadLettersCommand(
     try {
       switch (action) {
         case "list":
-          return await list(store, key, flags, options.json, context);
+          return await list(store, key, flags, options, clients, context);
         case "show":
           return await show(store, key, flags, context);
         case "purge":
-          return await purge(store, key, flags, options.dryRun, context);
+          return await purge(store, key, flags, options, clients, context);
         case "replay":
           return await replay(store, key, flags, options, clients as Clients, context);
       }
@@ -103,11 +104,24 @@ function readFrom(letter: StoredLetter): { readFrom?: string } {
   return id === undefined ? {} : { readFrom: id };
 }
 
+/** Where none of this key's letters were found, the keys that hold some; empty when --letter names them. */
+async function elsewhere(
+  found: number,
+  key: string,
+  flags: LetterFlags,
+  options: SyncOptions,
+  clients: Partial<Clients>,
+): Promise<string[]> {
+  if (found > 0 || flags.letters.length > 0) return [];
+  return otherKeysWithLetters(key, options, clients);
+}
+
 async function list(
   store: DeadLetterStore,
   key: string,
   flags: LetterFlags,
-  json: boolean,
+  options: SyncOptions,
+  clients: Partial<Clients>,
   context: RunContext,
 ): Promise<number> {
   const shown: StoredLetter[] = [];
@@ -121,8 +135,15 @@ async function list(
     if (shown.length < flags.limit) shown.push(withoutRecord(letter));
   }
   refuseMissing(flags, found, key, store);
-  if (json) {
-    const body = { key, location: store.location, waiting, letters: shown.map((l) => jsonOf(l, false)) };
+  const others = await elsewhere(waiting, key, flags, options, clients);
+  if (options.json) {
+    const body = {
+      key,
+      location: store.location,
+      waiting,
+      letters: shown.map((l) => jsonOf(l, false)),
+      ...(waiting === 0 ? { otherKeysWithLetters: others } : {}),
+    };
     context.stdout(prettyJson(body));
     return EXIT.success;
   }
@@ -141,7 +162,7 @@ async function list(
         "synced dead-letters replay syncs them.",
     );
   }
-  context.stdout(lines.join("\n"));
+  context.stdout(lines.join("\n") + lettersElsewhereText(others));
   return EXIT.success;
 }
 
@@ -177,7 +198,8 @@ async function purge(
   store: DeadLetterStore,
   key: string,
   flags: LetterFlags,
-  dryRun: boolean,
+  options: SyncOptions,
+  clients: Partial<Clients>,
   context: RunContext,
 ): Promise<number> {
   // By id alone: a letter damaged so that it cannot be read whole can still be purged.
@@ -185,26 +207,36 @@ async function purge(
   const ids: string[] = [];
   for await (const id of store.ids(key)) if (wanted.size === 0 || wanted.has(id)) ids.push(id);
   refuseMissing(flags, new Set(ids), key, store);
-  if (ids.length === 0) {
-    context.stdout(`no dead letters of state key ${key} to purge in ${store.location}`);
-    return EXIT.success;
-  }
+  const { dryRun } = options;
   const counted = `${ids.length} dead letter${ids.length === 1 ? "" : "s"}`;
-  if (dryRun) {
-    context.stdout(
-      `would purge ${counted} of state key ${key} from ${store.location} (dry run: nothing was purged)`,
-    );
-    return EXIT.success;
-  }
-  if (!flags.yes) {
+  if (ids.length > 0 && !dryRun && !flags.yes) {
     throw new UsageError(`purging deletes ${counted} for good; nothing was purged. Add --yes to confirm.`, {
       count: ids.length,
     });
   }
-  await store.remove(key, ids);
-  context.stdout(
-    `purged ${ids.length} dead letter${ids.length === 1 ? "" : "s"} of state key ${key} from ${store.location}`,
-  );
+  if (ids.length > 0 && !dryRun) await store.remove(key, ids);
+  const others = await elsewhere(ids.length, key, flags, options, clients);
+  if (options.json) {
+    const body = {
+      key,
+      location: store.location,
+      dryRun,
+      purged: dryRun ? 0 : ids.length,
+      matched: ids.length,
+      ...(ids.length === 0 ? { otherKeysWithLetters: others } : {}),
+    };
+    context.stdout(prettyJson(body));
+  } else if (ids.length === 0) {
+    context.stdout(
+      `no dead letters of state key ${key} to purge in ${store.location}${lettersElsewhereText(others)}`,
+    );
+  } else if (dryRun) {
+    context.stdout(
+      `would purge ${counted} of state key ${key} from ${store.location} (dry run: nothing was purged)`,
+    );
+  } else {
+    context.stdout(`purged ${counted} of state key ${key} from ${store.location}`);
+  }
   return EXIT.success;
 }
 
@@ -259,11 +291,17 @@ async function replay(
         },
       },
     );
-    if (letters.length === 0) {
-      context.stdout(`no dead letters of state key ${key} to replay in ${store.location}`);
-      return EXIT.success;
+    const others = await elsewhere(letters.length, key, flags, options, clients);
+    if (options.json) {
+      const body = replayJson(outcomes, letters, key, store.location, flags.limit, options.dryRun);
+      context.stdout(prettyJson(letters.length === 0 ? { ...body, otherKeysWithLetters: others } : body));
+    } else if (letters.length === 0) {
+      context.stdout(
+        `no dead letters of state key ${key} to replay in ${store.location}${lettersElsewhereText(others)}`,
+      );
+    } else {
+      context.stdout(replaySummary(outcomes, letters, store.location, flags.limit, options.dryRun));
     }
-    context.stdout(replaySummary(outcomes, letters, store.location, flags.limit, options.dryRun));
     return outcomes.some((o) => o.status === "failed") ? EXIT.partial : EXIT.success;
   } finally {
     await state.close();
@@ -341,6 +379,32 @@ function replaySummary(
   if (failed.length > limit)
     lines.push(`  ... and ${failed.length - limit} more (raise --limit to see them)`);
   return lines.join("\n");
+}
+
+/** What `replay --json` prints: the counts of the text, and the letters that failed again (--limit of them). */
+function replayJson(
+  outcomes: readonly ReplayOutcome[],
+  letters: readonly StoredLetter[],
+  key: string,
+  location: string,
+  limit: number,
+  dryRun: boolean,
+): Record<string, unknown> {
+  const byId = new Map(letters.map((l) => [l.letterId, l]));
+  const failed = outcomes.filter((o) => o.status === "failed");
+  return {
+    key,
+    location,
+    dryRun,
+    letters: letters.length,
+    replayed: outcomes.filter((o) => o.status === "replayed").length,
+    gone: outcomes.filter((o) => o.status === "gone").length,
+    failed: failed.length,
+    failedLetters: failed.slice(0, limit).map((o) => {
+      const letter = byId.get(o.letterId);
+      return { letterId: o.letterId, table: letter?.table ?? null, id: letter?.id ?? null, reason: o.reason };
+    }),
+  };
 }
 
 function jsonOf(letter: StoredLetter, withRecord: boolean): Record<string, unknown> {

@@ -14,6 +14,7 @@ import type { Checkpoint, Lease, RunRecord, StateStore } from "../state/state-st
 import { withClientFor } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
 import { namingTheLocation } from "./location-errors.js";
+import { nearestKeys, otherKeysText } from "./nearest-keys.js";
 import { stateKeyFor } from "../state/state-key.js";
 import { coveredTable } from "../reconcile/coverage.js";
 import type { RunContext } from "./run-command.js";
@@ -188,13 +189,25 @@ export async function stateCommand(
   return withStateStore(options, true, async (state) => {
     const before = await state.getCheckpoint(key);
     const was = before === undefined ? "none" : formatMicros(before.position);
+    // A key without a checkpoint is most often a mistyped one: say so, and name the keys there are.
+    const nearest = before === undefined ? nearestKeys(key, await state.listKeys(), options) : [];
+    const unsaved =
+      before === undefined && to !== undefined
+        ? `. No run of ${key} has saved a checkpoint: its first run will begin at ${formatMicros(to)}.` +
+          otherKeysText(nearest, state.location)
+        : "";
     // "now" before the change, "was" after it: the value cleared is no longer the checkpoint.
     const change = (tense: "now" | "was"): string =>
       to === undefined
         ? `clear the checkpoint of state key ${key} in ${state.location} (${tense === "now" ? "now" : "it was"} ${was}); the next run starts from -b or the earliest version`
-        : `move the checkpoint of state key ${key} in ${state.location} from ${was} to ${formatMicros(to)}`;
+        : `move the checkpoint of state key ${key} in ${state.location} from ${was} to ${formatMicros(to)}${unsaved}`;
     if (!flags.yes) {
-      throw new UsageError(`synced state ${action} would ${change("now")}. Add --yes to do it.`, { key });
+      throw new UsageError(
+        `synced state ${action} would ${change("now")}${unsaved === "" ? "." : ""} Add --yes to do it.`,
+        {
+          key,
+        },
+      );
     }
     const owner = `state-${action}-${newRunId()}`;
     await withLease(
@@ -217,12 +230,36 @@ export async function stateCommand(
       },
     );
     context.stdout(
-      `done: ${change("was")
-        .replace(/^move/, "moved")
-        .replace(/^clear/, "cleared")}`,
+      options.json
+        ? JSON.stringify(stateChangeJson(action, key, state, before, to, nearest), null, 2)
+        : `done: ${change("was")
+            .replace(/^move/, "moved")
+            .replace(/^clear/, "cleared")}`,
     );
     return EXIT.success;
   });
+}
+
+/** What `state set|reset --json` prints: the checkpoint before and after, as a run's summary has them. */
+function stateChangeJson(
+  action: "set" | "reset",
+  key: string,
+  state: StateStore,
+  before: Checkpoint | undefined,
+  to: bigint | undefined,
+  nearest: readonly string[],
+): unknown {
+  return {
+    action,
+    key,
+    state: { backend: state.backend, location: state.location },
+    checkpoint: {
+      before: before === undefined ? null : formatMicros(before.position),
+      after: to === undefined ? null : formatMicros(to),
+    },
+    // No run of this key saved a checkpoint: maybe another key was meant.
+    ...(before === undefined ? { nearestKeys: nearest } : {}),
+  };
 }
 
 function target(flags: StateFlags): bigint {
