@@ -146,6 +146,17 @@ export async function cassandraOptions(
   };
 }
 
+/**
+ * An API key goes into the Authorization header as it is, which takes printable ASCII only: a key
+ * pasted with a line break, a space or beside its id failed every request as a node out of reach.
+ */
+function apiKeyProblem(key: string): string | undefined {
+  return /^[\x21-\x7e]+$/.test(key)
+    ? undefined
+    : "holds a space, a line break or a character beyond ASCII, which cannot go in an HTTP header: give " +
+        "the key's encoded form alone (the `encoded` field Elasticsearch returned when it made the key).";
+}
+
 export async function elasticsearchOptions(
   layers: Layers,
   readFile: ReadFile,
@@ -160,7 +171,7 @@ export async function elasticsearchOptions(
   );
   const username = layers.read("es-username", asText);
   const password = await readSecret(layers, "es-password", "es-password-file", readFile, warn);
-  const apiKey = await readSecret(layers, "es-api-key", "es-api-key-file", readFile, warn);
+  const apiKey = await readSecret(layers, "es-api-key", "es-api-key-file", readFile, warn, apiKeyProblem);
   let auth: EsAuth | undefined;
   if (apiKey !== undefined) {
     if (username !== undefined || password !== undefined) {

@@ -13,12 +13,17 @@ import type { Setting } from "./values.js";
 
 export type Warn = (message: string) => void;
 
+/**
+ * The secret, from the option or its file, whichever layer ranks higher. `problem` names what is wrong
+ * with a secret of this kind, if anything; the refusal names where it came from, never the secret.
+ */
 export async function readSecret(
   layers: Layers,
   valueFlag: Flag,
   fileFlag: Flag,
   readFile: ReadFile,
   warn: Warn,
+  problem: (secret: string) => string | undefined = () => undefined,
 ): Promise<string | undefined> {
   const direct = layers.find(valueFlag);
   const viaFile = layers.find(fileFlag);
@@ -39,12 +44,17 @@ export async function readSecret(
           `prefer ${specFor(valueFlag).env} or --${fileFlag}.`,
       );
     }
-    return asText(direct);
+    const secret = asText(direct);
+    const wrong = problem(secret);
+    if (wrong !== undefined) throw invalid(direct, wrong);
+    return secret;
   }
   const { path, content } = await readOptionFile(viaFile, readFile);
   // `echo secret > file` leaves a newline that is not part of the secret.
   const secret = content.replace(/[\r\n]+$/, "");
   if (secret === "") throw invalid(viaFile, `the file ${path} is empty`);
+  const wrong = problem(secret);
+  if (wrong !== undefined) throw invalid(viaFile, `the file ${path} ${wrong}`);
   return secret;
 }
 

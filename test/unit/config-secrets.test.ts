@@ -121,6 +121,23 @@ describe("secrets", () => {
     assert.ok(!JSON.stringify({ message: url.message, details: url.details }).includes("hunter2"));
   });
 
+  // Tried as a new user would: a key pasted with its line break, or beside its id, failed every
+  // request with "invalid authorization header", reported as Elasticsearch out of reach (exit 5).
+  it("refuses an API key that no HTTP header can carry, naming where it came from, not the key", async () => {
+    for (const key of ["a2V5\nc2Vjb25k", "id a2V5", "a2V5é"]) {
+      const refused = await refusal(load([], { SYNCED_ES_API_KEY: key }));
+      assert.match(refused.message, /environment variable SYNCED_ES_API_KEY: .*cannot go in an HTTP header/);
+      assert.ok(!refused.message.includes("a2V5"), refused.message);
+    }
+    const fromFile = await refusal(
+      load([], { SYNCED_ES_API_KEY_FILE: "/run/key" }, { "/run/key": "a\tb\n" }),
+    );
+    assert.match(
+      fromFile.message,
+      /environment variable SYNCED_ES_API_KEY_FILE: .*cannot go in an HTTP header/,
+    );
+  });
+
   it("refuses half of a credential pair, and two ways to authenticate", async () => {
     assert.match((await refusal(load(["--es-username", "e"]))).message, /set both or neither/);
     assert.match(
