@@ -137,7 +137,9 @@ export function createLogger(
       } else if (level === "debug" || now() - lastJsonProgress >= 10_000) {
         // A log line per batch would drown a collector; one every ten seconds shows a long run moving.
         lastJsonProgress = now();
-        log.info({ ...stats, ...(expected === undefined ? {} : { expected }) }, "progress");
+        // The table's durationMs is set when it ends: here it is the time since its first progress.
+        const durationMs = now() - began;
+        log.info({ ...stats, durationMs, ...(expected === undefined ? {} : { expected }) }, "progress");
       }
     },
     done: clear,

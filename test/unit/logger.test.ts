@@ -81,6 +81,13 @@ describe("logger", () => {
     logger.setLevel("debug");
     logger.progress(stats);
     assert.equal(out.text().trim().split("\n").length, 3);
+    // The time since the table's first progress, not the table's duration, which is set at its end.
+    const durations = out
+      .text()
+      .trim()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { durationMs: number }).durationMs);
+    assert.deepEqual(durations, [0, 10_000, 10_000]);
   });
 
   it("rewrites one progress line on a terminal and clears it before the next message", () => {
