@@ -88,7 +88,8 @@ export function watchFlags(args: Flags): WatchFlags {
   return {
     everyMs,
     ...verifyEvery(args),
-    listen: { host: match.groups["host"] ?? "127.0.0.1", port },
+    // `[::1]:9464`, as URLs write an IPv6 address: the address is what is inside the brackets.
+    listen: { host: (match.groups["host"] ?? "127.0.0.1").replace(/^\[(.*)\]$/, "$1"), port },
   };
 }
 

@@ -139,8 +139,9 @@ async function oneRepair(options: SyncOptions, context: RunContext, metrics: Run
 function serve(listen: WatchSettings["listen"], metrics: RunMetrics, health: Health): Promise<Server> {
   const server = createServer((request, response) => {
     const path = (request.url ?? "").split("?")[0];
-    if (request.method !== "GET") {
-      response.writeHead(405, { allow: "GET" }).end();
+    // HEAD as GET: Node leaves out the body, and probes that ask with HEAD get the status.
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      response.writeHead(405, { allow: "GET, HEAD" }).end();
     } else if (path === "/metrics") {
       metrics.registry
         .metrics()

@@ -67,6 +67,11 @@ describe("synced watch", () => {
       const health = await fetch(`${url}/healthz`);
       assert.equal(health.status, 200);
       assert.equal(((await health.json()) as { status: string }).status, "ok");
+      // A probe or a load balancer that asks with HEAD gets the same answer, without the body.
+      const head = await fetch(`${url}/metrics`, { method: "HEAD" });
+      assert.equal(head.status, 200);
+      assert.equal((await fetch(`${url}/healthz`, { method: "HEAD" })).status, 200);
+      assert.equal((await fetch(`${url}/metrics`, { method: "POST" })).headers.get("allow"), "GET, HEAD");
     } finally {
       kill();
     }

@@ -181,6 +181,8 @@ describe("synced watch, plan, verify, status and state", () => {
     await buildCli(["watch", "-k", "app", "--every", "5m"], handlers).parseAsync();
     await buildCli(["watch", "--every", "1s", "--listen", "0.0.0.0:0"], handlers).parseAsync();
     await buildCli(["watch", "--every", "1m", "--verify-every", "1d"], handlers).parseAsync();
+    // An IPv6 address in brackets, as URLs write it, names the address without them.
+    await buildCli(["watch", "--every", "1s", "--listen", "[::1]:9464"], handlers).parseAsync();
     await buildCli(["state", "set", "-k", "app", "--to", "2026-01-01", "--yes"], handlers).parseAsync();
     await buildCli(["state", "reset", "-k", "app"], handlers).parseAsync();
     assert.deepEqual(seen, [
@@ -192,6 +194,7 @@ describe("synced watch, plan, verify, status and state", () => {
       ["watch", { everyMs: 300_000, listen: { host: "127.0.0.1", port: 9464 } }],
       ["watch", { everyMs: 1000, listen: { host: "0.0.0.0", port: 0 } }],
       ["watch", { everyMs: 60_000, verifyEveryMs: 86_400_000, listen: { host: "127.0.0.1", port: 9464 } }],
+      ["watch", { everyMs: 1000, listen: { host: "::1", port: 9464 } }],
       ["set", "app", { to: "2026-01-01", yes: true, runs: 3 }],
       ["reset", "app", { yes: false, runs: 3 }],
     ]);
