@@ -4,6 +4,7 @@
 import { parse } from "lossless-json";
 import type { JsonValue } from "./json-value.js";
 import { NumberLiteral, readNumberLiteral } from "./number-literal.js";
+import { ownValue } from "./own-value.js";
 
 export type { JsonValue };
 
@@ -67,7 +68,7 @@ export function canonicalEqual(a: JsonValue | undefined, b: JsonValue | undefine
     const item = a[key];
     if (item === null || item === undefined) continue;
     present++;
-    if (!canonicalEqual(item, b[key])) return false;
+    if (!canonicalEqual(item, ownValue(b, key))) return false;
   }
   for (const key in b) if (b[key] !== null && b[key] !== undefined) present--;
   return present === 0;

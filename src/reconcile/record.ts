@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { canonicalEqual, stableStringify } from "../core/canonical-json.js";
 import type { JsonValue } from "../core/json-value.js";
 import type { SyncRecord } from "../core/record.js";
+import { ownValue } from "../core/own-value.js";
 
 /** Whether two records hold the same thing: both deleted or both live, with the same canonical content. */
 export function sameContent(a: SyncRecord, b: SyncRecord): boolean {
@@ -28,7 +29,7 @@ export function recordDigest(record: SyncRecord): string {
 export function fullerContent(a: SyncRecord, b: SyncRecord): -1 | 0 | 1 {
   let aMore = false;
   let bMore = false;
-  const value = (record: SyncRecord, field: string): JsonValue => record.content[field] ?? null;
+  const value = (record: SyncRecord, field: string): JsonValue => ownValue(record.content, field) ?? null;
   for (const field of new Set([...Object.keys(a.content), ...Object.keys(b.content)])) {
     const [va, vb] = [value(a, field), value(b, field)];
     if (va === null && vb === null) continue;

@@ -18,6 +18,7 @@ import { keyColumnNames, rowToRecord, selectColumns } from "./row-codec.js";
 import { isUuidKey } from "../../core/table-key.js";
 import { keyValues } from "../values/key-codec.js";
 import type { CassandraCapabilities } from "./capabilities.js";
+import { cell, cellNames } from "./row-cells.js";
 
 export interface CassandraToken {
   /** The newest cell write time of the row, in microseconds; undefined when no cell is live. */
@@ -144,7 +145,7 @@ export async function fetchCurrent(
     }
     found.set(record.id, {
       ...record,
-      token: { writetime: maxWritetime(row), partialWritetime, timestamp: row.get(plan.names.timestamp) },
+      token: { writetime: maxWritetime(row), partialWritetime, timestamp: cell(row, plan.names.timestamp) },
     });
   }
   return found;
@@ -152,9 +153,9 @@ export async function fetchCurrent(
 
 function maxWritetime(row: cassandra.types.Row): bigint | undefined {
   let max: bigint | undefined;
-  for (const key of row.keys()) {
+  for (const key of cellNames(row)) {
     if (!/^wt\d+$/.test(key)) continue;
-    const value: unknown = row.get(key);
+    const value = cell(row, key);
     if (value === null || value === undefined) continue;
     // bigint with the project's driver encoding; a Long's toString is exact too.
     const micros = typeof value === "bigint" ? value : BigInt((value as { toString(): string }).toString());

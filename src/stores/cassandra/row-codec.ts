@@ -10,6 +10,7 @@ import { encodeValue } from "../values/encode.js";
 import { idFromRow } from "../values/key-codec.js";
 import { isUuidKey, keyColumns } from "../../core/table-key.js";
 import { timeuuidMicros } from "./timeuuid.js";
+import { cell, cellNames } from "./row-cells.js";
 
 /** How finely the table's timestamp column keeps a version: a `timestamp` to the millisecond. */
 export function cassandraPrecision(plan: TablePlan): VersionPrecision {
@@ -45,10 +46,10 @@ function text(value: unknown): string {
 /** The id of a row's record; a uuid key is read as it is, the commonest and cheapest case. */
 function rowId(plan: TablePlan, row: cassandra.types.Row): string | undefined {
   if (isUuidKey(plan.key)) {
-    const raw: unknown = row.get(plan.key.partition[0]?.name ?? "");
+    const raw: unknown = cell(row, plan.key.partition[0]?.name ?? "");
     return raw === null || raw === undefined ? undefined : text(raw).toLowerCase();
   }
-  return idFromRow(plan.key, (column) => row.get(column));
+  return idFromRow(plan.key, (column) => cell(row, column));
 }
 
 /** A row as a record, or the reason it cannot be one. Null columns are left out of the content. */
@@ -57,7 +58,7 @@ export function rowToRecord(plan: TablePlan, row: cassandra.types.Row): SyncReco
   try {
     id = rowId(plan, row);
     if (id === undefined) return bad(plan, undefined, `no ${keyColumnNames(plan).join(", ")}`, row);
-    const version = rowVersion(plan, row.get(plan.names.timestamp));
+    const version = rowVersion(plan, cell(row, plan.names.timestamp));
     if (version === undefined) {
       return bad(
         plan,
@@ -66,10 +67,10 @@ export function rowToRecord(plan: TablePlan, row: cassandra.types.Row): SyncReco
         row,
       );
     }
-    const deleted = plan.hasTombstone && row.get(plan.names.tombstone) === true;
+    const deleted = plan.hasTombstone && cell(row, plan.names.tombstone) === true;
     const content: Record<string, JsonValue> = {};
     for (const column of plan.contentColumns) {
-      const value = encodeValue(row.get(column.name), column.type, column.name);
+      const value = encodeValue(cell(row, column.name), column.type, column.name);
       if (value !== null) content[column.name] = value;
     }
     return makeRecord(id, version, deleted, content);
@@ -79,8 +80,9 @@ export function rowToRecord(plan: TablePlan, row: cassandra.types.Row): SyncReco
 }
 
 function bad(plan: TablePlan, id: string | undefined, reason: string, row: cassandra.types.Row): BadRecord {
-  const raw: Record<string, unknown> = {};
-  for (const key of row.keys()) raw[key] = row.get(key) as unknown;
+  // Without a prototype, a column named `__proto__` is kept as a cell like any other.
+  const raw = Object.create(null) as Record<string, unknown>;
+  for (const key of cellNames(row)) raw[key] = cell(row, key);
   const version = badVersion(plan, row);
   return {
     kind: "bad",
@@ -94,7 +96,7 @@ function bad(plan: TablePlan, id: string | undefined, reason: string, row: cassa
 /** The version of a row that is no record, where its timestamp column still reads as one. */
 function badVersion(plan: TablePlan, row: cassandra.types.Row): bigint | undefined {
   try {
-    return rowVersion(plan, row.get(plan.names.timestamp));
+    return rowVersion(plan, cell(row, plan.names.timestamp));
   } catch {
     return undefined;
   }

@@ -15,6 +15,7 @@ import { pagedRows, type PageSettings } from "./paged-rows.js";
 import { timeuuidLowerBound } from "./timeuuid.js";
 import { tokenSplits, type TokenSplit } from "./token-splits.js";
 import { estimatePartitions } from "./size-estimates.js";
+import { cell } from "./row-cells.js";
 
 export interface ScanSettings extends PageSettings {
   readonly splits: number;
@@ -145,6 +146,6 @@ async function* scanSplit(
 
 /** A row whose version lies before `begin`; an untimed row is not, so it reaches the dead letters. */
 function before(plan: TablePlan, row: cassandra.types.Row, begin: bigint): boolean {
-  const version = rowVersion(plan, row.get(plan.names.timestamp));
+  const version = rowVersion(plan, cell(row, plan.names.timestamp));
   return version !== undefined && version < begin;
 }

@@ -37,6 +37,7 @@ import { secondsToLive } from "./row-expiry.js";
 import { deterministicTimeuuid } from "./timeuuid.js";
 import { chunkBySize } from "../../util/chunk-by-size.js";
 import { approximateRowSize, BATCH_BYTES, BATCH_ROWS, replicaSetOf } from "./write-batches.js";
+import { ownValue } from "../../core/own-value.js";
 
 export interface WriteSettings {
   readonly client: cassandra.Client;
@@ -138,7 +139,7 @@ function statementFor(plan: TablePlan, write: PlannedWrite, version: bigint): St
     values = [...keyValuesOf(plan, record.id), timestampValue(plan, version, record.id)];
     if (plan.hasTombstone) values.push(record.deleted);
     for (const column of plan.contentColumns) {
-      const value = record.content[column.name];
+      const value = ownValue(record.content, column.name);
       values.push(
         value === undefined || value === null ? empty : decodeValue(value, column.type, column.name),
       );

@@ -19,6 +19,7 @@ import {
   type DocumentFields,
 } from "./document-fields.js";
 import { fieldOf } from "../../core/column-field.js";
+import { ownValue } from "../../core/own-value.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -63,12 +64,12 @@ export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | 
   const identified = isUuidKey(plan.key) ? uuidId(plan, hit, source) : keyId(plan, hit, source);
   if (typeof identified !== "string") return bad(identified.reason, identified.id);
   const id = identified;
-  const rawVersion = source[fields.timestamp];
+  const rawVersion = ownValue(source, fields.timestamp);
   if (rawVersion === undefined || rawVersion === null) return bad(`no '${fields.timestamp}' field`, id);
   const parsed = parseEsTimestamp(rawVersion);
   if (parsed === undefined)
     return bad(`'${fields.timestamp}' is ${stableStringify(rawVersion)}, not a date`, id);
-  const tombstone = source[fields.tombstone];
+  const tombstone = ownValue(source, fields.tombstone);
   if (tombstone !== undefined && tombstone !== null && typeof tombstone !== "boolean") {
     return bad(`tombstone field '${fields.tombstone}' is not true or false`, id);
   }
@@ -83,7 +84,7 @@ export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | 
     // A rename changed in the settings since the document was written: it holds the old field and
     // lacks the new one. A column of the old name would hold the values apart from the column's own.
     const renamedAway = [...(plan.fields ?? [])]
-      .filter(([, field]) => source[field] === undefined)
+      .filter(([, field]) => ownValue(source, field) === undefined)
       .map(([column, field]) => `'${field}' (column ${column})`);
     const advice =
       unmapped.length > 0 && renamedAway.length > 0
@@ -104,7 +105,7 @@ export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | 
   try {
     const content: Record<string, JsonValue> = {};
     for (const { column, field } of fields.content) {
-      const value = source[field];
+      const value = ownValue(source, field);
       if (value === undefined || value === null) continue;
       const canonical = canonicalize(value, column.type, field);
       if (canonical !== null) content[column.name] = canonical;
@@ -127,7 +128,7 @@ function badVersion(
 ): bigint | undefined {
   const source = liftOwnedFields(fields, read);
   if (typeof source === "string") return undefined;
-  const parsed = parseEsTimestamp(source[fields.timestamp]);
+  const parsed = parseEsTimestamp(ownValue(source, fields.timestamp));
   return parsed === undefined ? undefined : truncate(parsed, plan.es.timestampPrecision);
 }
 
@@ -149,7 +150,7 @@ function uuidId(
   const spelled =
     hit._id?.startsWith(plan.es.idPrefix) === true ? hit._id.slice(plan.es.idPrefix.length) : undefined;
   const fromId = spelled?.toLowerCase();
-  const field = source[name];
+  const field = ownValue(source, name);
   const id = typeof field === "string" ? field.toLowerCase() : fromId;
   if (field !== undefined && typeof field !== "string") return { reason: `field '${name}' is not a string` };
   if (id === undefined || !UUID.test(id)) {

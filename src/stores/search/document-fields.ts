@@ -137,7 +137,7 @@ function liftWithin(
     const field = `${path}.${name}`;
     const value = object[name] as JsonValue;
     if (fields.owned.has(field)) {
-      if (lifted[field] !== undefined) twice.push(field);
+      if (Object.hasOwn(lifted, field)) twice.push(field);
       setField(lifted, field, value);
       continue;
     }

@@ -3,6 +3,8 @@
 // in Elasticsearch; the OpenSearch adapter names it `flat_object` on its way out and back
 // (stores/opensearch/mappings.ts), so a mapping read from either product reads the same.
 
+import { ownValue } from "../../core/own-value.js";
+
 /** The map type: a whole JSON object, searchable by key and value, as one field. */
 export const MAP_FIELD_TYPE = "flattened";
 
@@ -33,10 +35,10 @@ export type FieldMappings = Readonly<Record<string, FieldMapping>>;
  * an object `a` (unless that object keeps dotted names whole, `subobjects: false`).
  */
 export function mappingAt(properties: FieldMappings, field: string): FieldMapping | undefined {
-  const whole = properties[field];
+  const whole = ownValue(properties, field);
   if (whole !== undefined) return whole;
   for (let dot = field.indexOf("."); dot > 0; dot = field.indexOf(".", dot + 1)) {
-    const inner = properties[field.slice(0, dot)]?.properties;
+    const inner = ownValue(properties, field.slice(0, dot))?.properties;
     const found = inner === undefined ? undefined : mappingAt(inner, field.slice(dot + 1));
     if (found !== undefined) return found;
   }

@@ -13,6 +13,7 @@ import { formatCqlType } from "../../core/cql-type.js";
 import { ValueError } from "../../core/value-error.js";
 import { encodeValue } from "./encode.js";
 import { canonicalize, decodeValue } from "./decode.js";
+import { ownValue } from "../../core/own-value.js";
 
 /** The id text of one key value in its canonical JSON: a string, an integer, or a frozen value's JSON. */
 function partText(value: JsonValue, column: KeyColumn): string {
@@ -49,7 +50,7 @@ export function idFromFields(
   return joinKey(
     keyColumns(key).map((column) => {
       const field = fieldOf(column.name);
-      const raw = source[field];
+      const raw = ownValue(source, field);
       const value = canonicalize(raw, column.type, field);
       return value === null ? missing({ ...column, name: field }) : partText(value, column);
     }),
