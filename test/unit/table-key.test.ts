@@ -88,6 +88,19 @@ describe("the id of a record, from a row or a document", () => {
     assert.throws(() => idFromRow(composite, (name) => (name === "region" ? null : row[name])), /region/);
   });
 
+  it("refuses a document whose one partition key field is empty, as Cassandra does, and no other", () => {
+    const single: TableKey = { partition: [column("a", "text")], clustering: [column("b", "text")] };
+    assert.throws(() => idFromFields(single, { a: "", b: "x" }), /field "a": .*no empty partition key/);
+    assert.equal(idFromFields(single, { a: "x", b: "" }), "x|");
+    const pair: TableKey = { partition: [column("a", "text"), column("c", "ascii")], clustering: [] };
+    assert.equal(idFromFields(pair, { a: "", c: "" }), "|");
+  });
+
+  it("reads a key field a document holds itself, not one every object inherits", () => {
+    const named: TableKey = { partition: [column("constructor", "text")], clustering: [] };
+    assert.throws(() => idFromFields(named, {}), /field "constructor": no value/);
+  });
+
   it("refuses an id that is not one of the key's", () => {
     assert.throws(() => keyValues(composite, "acme|7"), /not the id of a key of 4 columns/);
   });

@@ -52,8 +52,22 @@ export function idFromFields(
       const field = fieldOf(column.name);
       const raw = ownValue(source, field);
       const value = canonicalize(raw, column.type, field);
-      return value === null ? missing({ ...column, name: field }) : partText(value, column);
+      if (value === null) return missing({ ...column, name: field });
+      if (value === "" && key.partition.length === 1 && column === key.partition[0]) emptyPartition(field);
+      return partText(value, column);
     }),
+  );
+}
+
+/**
+ * Cassandra refuses a row whose serialized partition key is empty ("Key may not be empty"): one text,
+ * varchar or ascii column holding nothing. A key of several columns is serialized with each part's
+ * length, so it is never empty, whatever its parts hold.
+ */
+function emptyPartition(field: string): never {
+  throw new ValueError(
+    field,
+    "an empty text: Cassandra takes no empty partition key; give the field a value",
   );
 }
 
