@@ -10,12 +10,15 @@
 // cluster refuses the index and the whole run fails, or refuses every document.
 import { keyColumns } from "../core/table-key.js";
 import { fieldOf } from "../core/column-field.js";
+import { quoteIdentifier } from "../core/cql-identifier.js";
 import type { TablePlan } from "./table-plan.js";
 
 interface Field {
   readonly field: string;
   /** What writes it: a column, or the type field of the type-field layout. */
   readonly owner: string;
+  /** The column that writes it, if one does. */
+  readonly column?: string;
 }
 
 function fields(plan: TablePlan): Field[] {
@@ -25,7 +28,7 @@ function fields(plan: TablePlan): Field[] {
     ...(plan.hasTombstone ? [plan.names.tombstone] : []),
     ...plan.contentColumns.map((c) => c.name),
   ];
-  const all = columns.map((column) => ({ field: fieldOf(plan, column), owner: `column ${column}` }));
+  const all = columns.map((column) => ({ field: fieldOf(plan, column), owner: `column ${column}`, column }));
   const type = plan.es.typeFilter;
   return type === undefined ? all : [...all, { field: type.field, owner: "the type field" }];
 }
@@ -57,16 +60,36 @@ function problem(one: Field, all: readonly Field[]): string | undefined {
  */
 export function unusableFields(plan: TablePlan): string | undefined {
   const all = fields(plan);
-  const found: string[] = [];
+  const found: { readonly one: Field; readonly why: string }[] = [];
   for (const one of all) {
     const why = problem(one, all);
-    if (why !== undefined) found.push(`${one.owner}: ${why}`);
+    if (why !== undefined) found.push({ one, why });
   }
   if (found.length === 0) return undefined;
   return (
-    `${found.join("; ")}. Give such a column a field of another name in the config file ` +
-    `(tables.${plan.table}.rename: {<column>: <field>}), or rename the column in Cassandra. The table ` +
-    "is not synced until then, and the checkpoint stays (leave the table out with --exclude-tables to " +
-    "let it move)."
+    `${found.map((f) => `${f.one.owner}: ${f.why}`).join("; ")}. Give such a column a field of another ` +
+    `name in the config file (tables.${plan.table}.rename: {<column>: <field>}, a field that does not ` +
+    `start with _ and is no object path into another)${dropAdvice(
+      plan,
+      found.map((f) => f.one),
+    )}. The ` +
+    "table is not synced until then, and the checkpoint stays (leave the table out with --exclude-tables " +
+    "to let it move)."
+  );
+}
+
+/**
+ * The other fix in Cassandra, for a column outside the primary key and other than the version: dropping
+ * it. CQL renames only primary-key columns, and a key column cannot be dropped.
+ */
+function dropAdvice(plan: TablePlan, found: readonly Field[]): string {
+  // Without its version column a table is no longer synced at all.
+  const key = new Set([...keyColumns(plan.key).map((c) => c.name), plan.names.timestamp]);
+  const droppable = found.flatMap((f) => (f.column === undefined || key.has(f.column) ? [] : [f.column]));
+  const first = droppable[0];
+  if (first === undefined) return "";
+  return (
+    `, or drop the column if its values can go (ALTER TABLE ${quoteIdentifier(plan.keyspace)}.` +
+    `${quoteIdentifier(plan.table)} DROP ${quoteIdentifier(first)})`
   );
 }

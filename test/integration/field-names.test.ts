@@ -63,6 +63,9 @@ describe("columns whose names cannot be fields as they are", () => {
     const [meta, paths] = refused;
     assert.match(meta?.reason ?? "", /column _source: its field '_source' starts with _/);
     assert.match(meta?.reason ?? "", /tables\.meta\.rename/);
+    // CQL renames only primary-key columns: the fix for a column outside the key is to drop it.
+    assert.doesNotMatch(meta?.reason ?? "", /rename the column in Cassandra/);
+    assert.match(meta?.reason ?? "", /ALTER TABLE \w+\.meta DROP "_source"/);
     assert.match(
       paths?.reason ?? "",
       /column a\.b: its field 'a\.b' is an object path into field 'a' of column a/,
