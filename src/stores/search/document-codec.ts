@@ -20,6 +20,7 @@ import {
 } from "./document-fields.js";
 import { fieldOf } from "../../core/column-field.js";
 import { ownValue } from "../../core/own-value.js";
+import { fieldAdvice } from "../../core/field-advice.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -90,8 +91,8 @@ export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | 
       unmapped.length > 0 && renamedAway.length > 0
         ? `if it was the field of a column renamed since (the document lacks ${renamedAway.join(", ")}), ` +
           "move its values to the new field in the index (an _update_by_query) and replay this letter; " +
-          "else add the column (or run with --create-columns) and replay this letter, or remove the field"
-        : "add the column (or run with --create-columns) and replay this letter, or remove the field";
+          `else ${fieldAdvice(unmapped, source)}`
+        : fieldAdvice(unmapped, source);
     return {
       ...bad(
         `field${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")} ha${unknown.length > 1 ? "ve" : "s"} ` +

@@ -44,6 +44,15 @@ function unreadableFormats(
 }
 
 function columnFor(mapping: FieldMapping, field: string): MappedField["column"] {
+  // A column's field may not start with _ (reconcile/field-names.ts): such a column would refuse its
+  // table on every run until it was dropped.
+  if (field.startsWith("_")) {
+    return {
+      problem:
+        `field "${field}" starts with _, as the index's own fields do, and no column's field may: move its ` +
+        "values to a field of another name (an _update_by_query), or remove it",
+    };
+  }
   try {
     const { type, udts } = cqlTypeForMapping(mapping, field);
     if (udts.length === 0) return { type };

@@ -1,0 +1,87 @@
+// Columns and tables synced creates (--create-columns, --create-tables) are ones it can then sync.
+// Tried as a new user would: --create-columns made a column for a field starting with _, and the same
+// run refused the table for good; --create-tables keyed a table on uuid and timeuuid whatever the
+// index held, so a keyword id of '1' sent every document to the dead letters.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { deadLetters, Harness, tableStats } from "../support/harness.js";
+
+describe("columns and tables synced creates", () => {
+  let h: Harness;
+  let begin: string;
+  before(async () => {
+    h = await Harness.create("created");
+    begin = String(Math.floor(Date.now() / 1000) - 60);
+  });
+  after(() => h.cleanup());
+
+  async function columnTypes(table: string): Promise<Record<string, string>> {
+    const rows = await h.cassandra.execute(
+      "SELECT column_name, type FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
+      [h.keyspace, table],
+      { prepare: true },
+    );
+    return Object.fromEntries(rows.rows.map((r) => [String(r.get("column_name")), String(r.get("type"))]));
+  }
+
+  it("makes no column for a field starting with _, says why, and the table stays synced", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.under (id text PRIMARY KEY, tmstmp timestamp, v text)`,
+    );
+    const config = ["-b", begin, "--tables", "under", "--name", "under"];
+    assert.equal((await h.run(config)).code, EXIT.success);
+    const at = new Date(Date.now() - 5_000).toISOString();
+    const index = `${h.index}-under`;
+    await h.es.index({ index, id: "u1", document: { id: "u1", tmstmp: at, v: "x", _foo: "bar" } });
+    await h.es.index({ index, id: "u2", document: { id: "u2", tmstmp: at, v: "y", colour: "red" } });
+    await h.refresh();
+
+    const created = await h.run([...config, "--direction", "to-cassandra", "--create-columns"]);
+    assert.equal(created.code, EXIT.partial, JSON.stringify(created.summary));
+    assert.deepEqual(Object.keys(await columnTypes("under")).sort(), ["colour", "id", "tmstmp", "v"]);
+    const notCreated = created.summary["columnsNotCreated"] as { field: string; reason: string }[];
+    assert.deepEqual(
+      notCreated.map((c) => c.field),
+      ["_foo"],
+    );
+    assert.match(notCreated[0]?.reason ?? "", /starts with _/);
+    assert.deepEqual(tableStats(created.summary, "under", "to-cassandra")["unmappedFields"], { _foo: 1 });
+    const letter = (await deadLetters(created.summary)).find((l) => l.id === "u1");
+    assert.match(letter?.reason ?? "", /'_foo' has no column/);
+    // No column can hold it: the advice is to move its values, not to run with --create-columns.
+    assert.doesNotMatch(letter?.reason ?? "", /--create-columns/);
+    assert.match(letter?.reason ?? "", /_update_by_query/);
+
+    for (const flags of [["--create-columns"], []]) {
+      const again = await h.run([...config, ...flags]);
+      assert.equal(again.code, EXIT.partial, JSON.stringify(again.summary));
+      assert.deepEqual(again.summary["refused"], [], JSON.stringify(again.summary));
+    }
+  });
+
+  it("advises creating the column by hand for an object field, which --create-columns does not make", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.objs (id text PRIMARY KEY, tmstmp timestamp, v text)`,
+    );
+    const config = ["-b", begin, "--tables", "objs", "--name", "objs"];
+    assert.equal((await h.run(config)).code, EXIT.success);
+    const at = new Date(Date.now() - 5_000).toISOString();
+    const index = `${h.index}-objs`;
+    await h.es.index({ index, id: "o1", document: { id: "o1", tmstmp: at, address: { city: "Lyon" } } });
+    await h.es.index({ index, id: "o2", document: { id: "o2", tmstmp: at, "place.zip": 69001 } });
+    await h.refresh();
+    const result = await h.run([...config, "--direction", "to-cassandra"]);
+    assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
+    const letters = await deadLetters(result.summary);
+    for (const [id, field] of [
+      ["o1", "address"],
+      ["o2", "place.zip"],
+    ] as const) {
+      const reason = letters.find((l) => l.id === id)?.reason ?? "";
+      assert.match(reason, new RegExp(`'${field.replace(".", "\\.")}' has no column`));
+      assert.doesNotMatch(reason, /or run with --create-columns/, reason);
+      assert.match(reason, /by hand/, reason);
+    }
+  });
+});
