@@ -11,6 +11,7 @@ import { rethrowing } from "../util/rethrow.js";
 import { cassandraFailure, hostStates } from "./cassandra/cassandra-errors.js";
 import { readKeyspaceSchema } from "./cassandra/keyspace-schema.js";
 import { createTimestampIndex } from "./cassandra/timestamp-index.js";
+import { createdKey } from "./cassandra/created-key.js";
 import { timestampIndexRefusal, type CassandraCapabilities } from "./cassandra/capabilities.js";
 import { searchFailure } from "./search/search-failure.js";
 import { isSearchError, SearchError } from "./search/search-error.js";
@@ -238,7 +239,7 @@ export class StoreSchemaGateway implements SchemaGateway {
     );
   }
 
-  /** The seed's shape: one row per version, PRIMARY KEY ((id), tmstmp) with a timeuuid, plus a tombstone. */
+  /** One row per version, PRIMARY KEY ((id), tmstmp) typed from the mapping (created-key.ts), plus a tombstone. */
   async createTable(name: string, index: string): Promise<void> {
     const { keyspace, layout } = this.settings;
     const names = tableColumnNames(this.settings.names, settingsOf(this.settings.tableSettings, name));
@@ -257,10 +258,11 @@ export class StoreSchemaGateway implements SchemaGateway {
       udts.push(...converted.udts);
       columns.push(`${quoteIdentifier(field)} ${formatCqlType(converted.type)}`);
     }
+    const key = createdKey(properties, names);
     const q = quoteIdentifier;
     const statements = [
       ...udts.map(formatCreateType),
-      `CREATE TABLE IF NOT EXISTS ${q(keyspace)}.${q(name)} (${q(names.id)} uuid, ${q(names.timestamp)} timeuuid, ` +
+      `CREATE TABLE IF NOT EXISTS ${q(keyspace)}.${q(name)} (${q(names.id)} ${key.id}, ${q(names.timestamp)} ${key.timestamp}, ` +
         `${q(names.tombstone)} boolean, ${columns.map((c) => `${c}, `).join("")}` +
         `PRIMARY KEY ((${q(names.id)}), ${q(names.timestamp)}))`,
     ];

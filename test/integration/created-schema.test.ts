@@ -84,4 +84,24 @@ describe("columns and tables synced creates", () => {
       assert.match(reason, /by hand/, reason);
     }
   });
+
+  it("keys a table --create-tables makes on the types of the index's id and tmstmp fields", async () => {
+    const index = `${h.index}-events`;
+    await h.es.indices.create({
+      index,
+      mappings: {
+        properties: { id: { type: "keyword" }, tmstmp: { type: "date" }, v: { type: "keyword" } },
+      },
+    });
+    const at = new Date(Date.now() - 5_000).toISOString();
+    await h.es.index({ index, id: "1", document: { id: "1", tmstmp: at, v: "one" }, refresh: true });
+    const result = await h.run(["-b", begin, "--tables", "events", "--name", "events", "--create-tables"]);
+    assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
+    assert.deepEqual(result.summary["createdTables"], ["events"]);
+    const types = await columnTypes("events");
+    assert.deepEqual([types["id"], types["tmstmp"]], ["text", "timestamp"]);
+    assert.equal(tableStats(result.summary, "events", "to-cassandra")["written"], 1);
+    const row = await h.cassandra.execute(`SELECT v FROM ${h.keyspace}.events WHERE id = '1'`);
+    assert.equal(row.first().get("v"), "one");
+  });
 });

@@ -1,0 +1,34 @@
+// The key of a table --create-tables makes from an index: `PRIMARY KEY ((id), tmstmp)`, typed so that
+// every document of the index fits it. A keyword id of '1' under a uuid column, or a date version
+// under a timeuuid one chosen whatever the mapping said, sent every document to the dead letters.
+import { ValueError } from "../../core/value-error.js";
+import type { FieldMapping, FieldMappings } from "../search/mapping.js";
+import { cqlTypeForMapping } from "../values/es-mapping.js";
+import { KEY_TYPES } from "./key-types.js";
+
+export interface CreatedKey {
+  readonly id: string;
+  readonly timestamp: string;
+}
+
+/** The CQL types of the id and version columns of a table made from an index with these fields. */
+export function createdKey(properties: FieldMappings, names: { id: string; timestamp: string }): CreatedKey {
+  return { id: idType(properties[names.id], names.id), timestamp: versionType(properties[names.timestamp]) };
+}
+
+function idType(mapping: FieldMapping | undefined, field: string): string {
+  // Without an id field a document is known by its _id, which a uuid key reads.
+  if (mapping === undefined) return "uuid";
+  const { type } = cqlTypeForMapping(mapping, field);
+  if (type.kind === "native" && KEY_TYPES.has(type.name)) return type.name;
+  throw new ValueError(
+    field,
+    `the index maps it as ${mapping.type ?? "an object"}, which cannot key a table (a key is one of ` +
+      `${[...KEY_TYPES].join(", ")}); create the table by hand with a key its documents fit`,
+  );
+}
+
+// A date_nanos version keeps its microseconds in a timeuuid; a date holds milliseconds, as a timestamp.
+function versionType(mapping: FieldMapping | undefined): string {
+  return mapping?.type === "date" ? "timestamp" : "timeuuid";
+}
