@@ -124,7 +124,7 @@ async function list(
   clients: Partial<Clients>,
   context: RunContext,
 ): Promise<number> {
-  const shown: StoredLetter[] = [];
+  const shown: Listed[] = [];
   let waiting = 0;
   const wanted = new Set(flags.letters);
   const found = new Set<string>();
@@ -132,7 +132,7 @@ async function list(
     if (wanted.size > 0 && !wanted.has(letter.letterId)) continue;
     waiting++;
     if (wanted.size > 0) found.add(letter.letterId);
-    if (shown.length < flags.limit) shown.push(withoutRecord(letter));
+    if (shown.length < flags.limit) shown.push({ ...withoutRecord(letter), ...readFrom(letter) });
   }
   refuseMissing(flags, found, key, store);
   const others = await elsewhere(waiting, key, flags, options, clients);
@@ -141,7 +141,7 @@ async function list(
       key,
       location: store.location,
       waiting,
-      letters: shown.map((l) => jsonOf(l, false)),
+      letters: shown.map(listedJson),
       ...(waiting === 0 ? { otherKeysWithLetters: others } : {}),
     };
     context.stdout(prettyJson(body));
@@ -430,14 +430,25 @@ function exactNumbers(this: unknown, key: string, value: unknown): unknown {
   return typeof value === "bigint" ? `${BIG}${value}` : value;
 }
 
-function row(letter: StoredLetter): string[] {
+/** A letter as listed: without its record, but for the `_id` it was read from. */
+type Listed = StoredLetter & { readonly readFrom?: string };
+
+function listedJson(letter: Listed): Record<string, unknown> {
+  return {
+    ...jsonOf(letter, false),
+    ...(letter.readFrom === undefined ? {} : { readFrom: letter.readFrom }),
+  };
+}
+
+function row(letter: Listed): string[] {
   const reason = cutText(letter.reason, 80);
   return [
     letter.letterId,
     formatMicros(BigInt(letter.at.getTime()) * 1000n),
     letter.table,
     letter.direction,
-    letter.id ?? "(none)",
+    // A record without an id (a document whose key fields give none) is known by its _id.
+    letter.id ?? (letter.readFrom === undefined ? "(none)" : `_id ${letter.readFrom}`),
     reason,
   ];
 }

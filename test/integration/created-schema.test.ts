@@ -104,4 +104,31 @@ describe("columns and tables synced creates", () => {
     const row = await h.cassandra.execute(`SELECT v FROM ${h.keyspace}.events WHERE id = '1'`);
     assert.equal(row.first().get("v"), "one");
   });
+
+  it("names the _id of a document whose id is no UUID in the letters' list, with the fix", async () => {
+    await h.cassandra.execute(`CREATE TABLE ${h.keyspace}.uuids (id uuid PRIMARY KEY, tmstmp timestamp)`);
+    const config = ["--tables", "uuids", "--name", "uuids"];
+    assert.equal((await h.run(["-b", begin, ...config])).code, EXIT.success);
+    const at = new Date(Date.now() - 5_000).toISOString();
+    await h.es.index({
+      index: `${h.index}-uuids`,
+      id: "7",
+      document: { id: "7", tmstmp: at },
+      refresh: true,
+    });
+    const result = await h.run(["-b", begin, ...config, "--direction", "to-cassandra"]);
+    assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
+    const listed = await h.cli(["dead-letters", "list", ...h.baseArgs(), ...config]);
+    assert.equal(listed.code, EXIT.success, listed.stderr);
+    assert.match(listed.stdout, /_id 7/, listed.stdout);
+    assert.match(listed.stdout, /not a UUID/, listed.stdout);
+    const json = await h.cli(["dead-letters", "list", ...h.baseArgs(), ...config, "--json"]);
+    const letters = (JSON.parse(json.stdout) as { letters: { readFrom?: string }[] }).letters;
+    assert.deepEqual(
+      letters.map((l) => l.readFrom),
+      ["7"],
+    );
+    const letter = (await deadLetters(result.summary)).find((l) => l.reason.includes("not a UUID"));
+    assert.match(letter?.reason ?? "", /column id of \S+\.uuids is uuid/, letter?.reason);
+  });
 });

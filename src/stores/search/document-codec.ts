@@ -20,6 +20,7 @@ import {
 } from "./document-fields.js";
 import { fieldOf } from "../../core/column-field.js";
 import { ownValue } from "../../core/own-value.js";
+import { formatCqlType, native } from "../../core/cql-type.js";
 import { fieldAdvice } from "../../core/field-advice.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -155,11 +156,16 @@ function uuidId(
   const id = typeof field === "string" ? field.toLowerCase() : fromId;
   if (field !== undefined && typeof field !== "string") return { reason: `field '${name}' is not a string` };
   if (id === undefined || !UUID.test(id)) {
+    const column = plan.key.partition[0]?.name ?? name;
+    const fix =
+      `column ${column} of ${plan.keyspace}.${plan.table} is ${formatCqlType(plan.key.partition[0]?.type ?? native("uuid"))}: ` +
+      "give the document a UUID (its _id and its field alike) and replay this letter, or sync these " +
+      "documents to a table keyed on text";
     return {
       reason:
         field === undefined
-          ? `no '${name}' field, and _id '${hit._id ?? ""}' does not hold a UUID`
-          : `'${name}' is '${field}', not a UUID`,
+          ? `no '${name}' field, and _id '${hit._id ?? ""}' does not hold a UUID; ${fix}`
+          : `'${name}' is '${field}', not a UUID; ${fix}`,
     };
   }
   if (field !== undefined && fromId !== id) {
