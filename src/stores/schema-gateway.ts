@@ -11,7 +11,7 @@ import { rethrowing } from "../util/rethrow.js";
 import { cassandraFailure, hostStates } from "./cassandra/cassandra-errors.js";
 import { readKeyspaceSchema } from "./cassandra/keyspace-schema.js";
 import { createTimestampIndex } from "./cassandra/timestamp-index.js";
-import { createdKey } from "./cassandra/created-key.js";
+import { createdKey, isKeyword, UUID_TERM } from "./cassandra/created-key.js";
 import { timestampIndexRefusal, type CassandraCapabilities } from "./cassandra/capabilities.js";
 import { searchFailure } from "./search/search-failure.js";
 import { isSearchError, SearchError } from "./search/search-error.js";
@@ -24,7 +24,7 @@ import { quoteIdentifier } from "../core/cql-identifier.js";
 import { keyColumns } from "../core/table-key.js";
 import { cqlTypeForMapping, esMappingFor } from "./values/es-mapping.js";
 import { mappedFields } from "./search/mapped-fields.js";
-import type { FieldMapping } from "./search/mapping.js";
+import type { FieldMapping, FieldMappings } from "./search/mapping.js";
 import type { Query } from "./search/query.js";
 
 export interface SchemaSettings {
@@ -239,6 +239,20 @@ export class StoreSchemaGateway implements SchemaGateway {
     );
   }
 
+  /** Whether no document of the index holds a keyword id that is not a UUID (an empty one holds none). */
+  async #allIdsUuids(index: string, field: string, properties: FieldMappings): Promise<boolean> {
+    if (!isKeyword(properties[field])) return false;
+    const others = await rethrowing(
+      () =>
+        this.elasticsearch.count({
+          index,
+          query: { bool: { filter: [{ exists: { field } }], must_not: { regexp: { [field]: UUID_TERM } } } },
+        }),
+      (error) => searchFailure(error, `count the ids of index ${index}`, this.elasticsearch.productName),
+    );
+    return others === 0;
+  }
+
   /** One row per version, PRIMARY KEY ((id), tmstmp) typed from the mapping (created-key.ts), plus a tombstone. */
   async createTable(name: string, index: string): Promise<void> {
     const { keyspace, layout } = this.settings;
@@ -258,7 +272,7 @@ export class StoreSchemaGateway implements SchemaGateway {
       udts.push(...converted.udts);
       columns.push(`${quoteIdentifier(field)} ${formatCqlType(converted.type)}`);
     }
-    const key = createdKey(properties, names);
+    const key = createdKey(properties, names, await this.#allIdsUuids(index, names.id, properties));
     const q = quoteIdentifier;
     const statements = [
       ...udts.map(formatCreateType),

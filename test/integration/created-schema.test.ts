@@ -105,6 +105,25 @@ describe("columns and tables synced creates", () => {
     assert.equal(row.first().get("v"), "one");
   });
 
+  // An index synced made for a uuid-keyed table maps its ids as keyword: made again from that index
+  // after the table was dropped, the table is keyed on uuid as it was, not on text.
+  it("keys a table on uuid where every id its index holds is a UUID", async () => {
+    const index = `${h.index}-people`;
+    await h.es.indices.create({
+      index,
+      mappings: { properties: { id: { type: "keyword" }, tmstmp: { type: "date_nanos" } } },
+    });
+    const at = new Date(Date.now() - 5_000).toISOString();
+    const ids = ["6d1f1f0e-8a43-4d6c-9a43-1b2c3d4e5f60", "7E50F03D-1B7C-4B2A-8A43-0C1D2E3F4A5B"];
+    for (const id of ids) await h.es.index({ index, id, document: { id, tmstmp: at } });
+    await h.refresh();
+    const result = await h.run(["-b", begin, "--tables", "people", "--name", "people", "--create-tables"]);
+    assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
+    const types = await columnTypes("people");
+    assert.deepEqual([types["id"], types["tmstmp"]], ["uuid", "timeuuid"]);
+    assert.equal(tableStats(result.summary, "people", "to-cassandra")["written"], 2);
+  });
+
   it("names the _id of a document whose id is no UUID in the letters' list, with the fix", async () => {
     await h.cassandra.execute(`CREATE TABLE ${h.keyspace}.uuids (id uuid PRIMARY KEY, tmstmp timestamp)`);
     const config = ["--tables", "uuids", "--name", "uuids"];

@@ -11,10 +11,30 @@ export interface CreatedKey {
   readonly timestamp: string;
 }
 
-/** The CQL types of the id and version columns of a table made from an index with these fields. */
-export function createdKey(properties: FieldMappings, names: { id: string; timestamp: string }): CreatedKey {
-  return { id: idType(properties[names.id], names.id), timestamp: versionType(properties[names.timestamp]) };
+/**
+ * The CQL types of the id and version columns of a table made from an index with these fields.
+ * `allUuids` says whether every id the index holds is a UUID: a keyword id then keys on uuid, as the
+ * table an index synced made from had it.
+ */
+export function createdKey(
+  properties: FieldMappings,
+  names: { id: string; timestamp: string },
+  allUuids: boolean,
+): CreatedKey {
+  const id = idType(properties[names.id], names.id);
+  return {
+    id: id === "text" && isKeyword(properties[names.id]) && allUuids ? "uuid" : id,
+    timestamp: versionType(properties[names.timestamp]),
+  };
 }
+
+/** Whether the field is mapped as a keyword, where a uuid column's values go. */
+export function isKeyword(mapping: FieldMapping | undefined): boolean {
+  return mapping?.type === "keyword";
+}
+
+/** A UUID in either case, in Lucene's regular expressions, which match the whole term. */
+export const UUID_TERM = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 
 function idType(mapping: FieldMapping | undefined, field: string): string {
   // Without an id field a document is known by its _id, which a uuid key reads.

@@ -27,7 +27,9 @@ export type Query =
   | { readonly term: Readonly<Record<string, FieldValue>> }
   | { readonly terms: Readonly<Record<string, readonly FieldValue[]>> }
   | { readonly range: Readonly<Record<string, RangeBounds>> }
-  | { readonly exists: { readonly field: string } };
+  | { readonly exists: { readonly field: string } }
+  /** Terms that match a regular expression in Lucene's syntax, over the whole term. */
+  | { readonly regexp: Readonly<Record<string, string>> };
 
 /** One sort key: a field, or `_shard_doc` (the order of a point in time), and its direction. */
 export type SortField = Readonly<Record<string, "asc" | "desc">>;
