@@ -2,7 +2,7 @@
 // summary, and return the exit code.
 import { holderName } from "../state/lease-holder.js";
 import { withOptionSource } from "../config/option-sources.js";
-import type { SyncOptions } from "../config/options.js";
+import type { Shard, SyncOptions } from "../config/options.js";
 import { formatMicros, nowMicros } from "../core/micros.js";
 import { newRunId } from "../core/run-id.js";
 import { defaultDeadLetterLocation } from "../core/state-location.js";
@@ -14,7 +14,7 @@ import { runSync } from "../reconcile/run-sync.js";
 import { clockAheadOfCassandra } from "../stores/cassandra/clock-skew.js";
 import { ConfigError } from "../core/errors.js";
 import { openStateStore, type OpenStateStoreOptions } from "../state/open-state-store.js";
-import type { StateStore } from "../state/state-store.js";
+import type { Checkpoint, StateStore } from "../state/state-store.js";
 import { resolveRange } from "../reconcile/range.js";
 import { siblingKeys, stateKeyFor } from "../state/state-key.js";
 import { withClients, type Clients } from "./connections.js";
@@ -152,6 +152,9 @@ async function runConnected(
       maxErrors: options.maxErrors,
       leaseTtlMs: options.leaseTtlMs,
       maxFutureMs: options.maxFutureMs,
+      ...(options.shard === undefined
+        ? {}
+        : { partition: { splits: options.splits, slices: options.slices } }),
     },
     {
       ...stores,
@@ -166,6 +169,7 @@ async function runConnected(
               siblingKeys(key, await state.listKeys(), options.keyspace, options.index),
           }
         : {}),
+      ...shardSiblings(state, options),
       signal: context.signal,
       now: nowMicros,
       log: (message, fields) => {
@@ -245,4 +249,28 @@ async function waitingLetters(
     });
     return undefined;
   }
+}
+
+/** A sharded run reads its sibling shards' checkpoints, in case its partition changed. */
+function shardSiblings(
+  state: StateStore,
+  options: SyncOptions,
+): { shardSiblings?: () => Promise<(Checkpoint | undefined)[]> } {
+  const shard = options.shard;
+  if (shard === undefined) return {};
+  return { shardSiblings: () => siblingShardCheckpoints(state, options, shard) };
+}
+
+/** The checkpoints of the configuration's other shards, undefined where one has none. */
+function siblingShardCheckpoints(
+  state: StateStore,
+  options: SyncOptions,
+  shard: Shard,
+): Promise<(Checkpoint | undefined)[]> {
+  const others = Array.from({ length: shard.total }, (_, index) => index).filter((i) => i !== shard.index);
+  return Promise.all(
+    others.map((index) =>
+      state.getCheckpoint(stateKeyFor({ ...options, shard: { index, total: shard.total } })),
+    ),
+  );
 }

@@ -16,6 +16,7 @@ import { EXIT } from "./exit-codes.js";
 import { namingTheLocation } from "./location-errors.js";
 import { nearestKeys, otherKeysText } from "./nearest-keys.js";
 import { stateKeyFor } from "../state/state-key.js";
+import { describePartitionItem, isPartitionItem } from "../reconcile/shard-partition.js";
 import { coveredTable } from "../reconcile/coverage.js";
 import type { RunContext } from "./run-command.js";
 
@@ -162,9 +163,7 @@ function statusText(state: StateStore, configurations: readonly ConfigurationSta
       `  checkpoint  ${c.checkpoint === undefined ? "none" : `${formatMicros(c.checkpoint.position)} (saved ${c.checkpoint.updatedAt.toISOString()})`}`,
       ...(c.checkpoint?.covers === undefined
         ? []
-        : [
-            `  covers      ${c.checkpoint.covers.length === 0 ? "nothing" : coveredTables(c.checkpoint.covers)}`,
-          ]),
+        : [`  covers      ${coveredTables(c.checkpoint.covers)}`, ...partitionLine(c.checkpoint.covers)]),
       `  lease       ${describeLease(c.lease, now)}`,
       ...(c.runs.length === 0
         ? ["  runs        none"]
@@ -280,5 +279,12 @@ function target(flags: StateFlags): bigint {
 
 /** What a checkpoint covers, for a person: each table and direction, without its index's uuid. */
 function coveredTables(covers: readonly string[]): string {
-  return [...new Set(covers.map(coveredTable))].join(", ");
+  const tables = covers.filter((item) => !isPartitionItem(item));
+  return tables.length === 0 ? "nothing" : [...new Set(tables.map(coveredTable))].join(", ");
+}
+
+/** A shard's partition, as its checkpoint records it (reconcile/shard-partition.ts). */
+function partitionLine(covers: readonly string[]): string[] {
+  const item = covers.find(isPartitionItem);
+  return item === undefined ? [] : [`  partition   ${describePartitionItem(item)}`];
 }

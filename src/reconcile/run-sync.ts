@@ -6,7 +6,8 @@ import { directionsOf, type Direction, type DirectionChoice } from "../core/dire
 import { formatMicros, microsFromMillis, millisFromMicros, MIN_MICROS } from "../core/micros.js";
 import { caughtUpReason, resolveRange, type ResolvedRange } from "./range.js";
 import { nextCheckpoint } from "../state/checkpoint-rule.js";
-import type { RunOutcome, StateStore } from "../state/state-store.js";
+import type { Checkpoint, RunOutcome, StateStore } from "../state/state-store.js";
+import { partitionItem, shardStart, type Partition } from "./shard-partition.js";
 import type { DeadLetterSink } from "./dead-letter.js";
 import { ErrorBudget } from "./error-budget.js";
 import type { PlanEntry, PlanSettings } from "./plan-tables.js";
@@ -84,6 +85,8 @@ export interface RunSettings {
   readonly maxErrors: number;
   readonly leaseTtlMs: number;
   readonly maxFutureMs: number;
+  /** A sharded run's partition: what decides which records the shard reads (shard-partition.ts). */
+  readonly partition?: Partition;
 }
 
 export interface RunDependencies {
@@ -108,6 +111,8 @@ export interface RunDependencies {
    * options: a first run under a key beside them says so (see siblingNotice).
    */
   readonly siblingKeys?: () => Promise<readonly string[]>;
+  /** A sharded run: the checkpoints of the configuration's other shards, undefined where one has none. */
+  readonly shardSiblings?: () => Promise<readonly (Checkpoint | undefined)[]>;
 }
 
 export async function runSync(settings: RunSettings, deps: RunDependencies): Promise<RunReport> {
@@ -144,7 +149,8 @@ async function runHeld(
   started: Date,
 ): Promise<RunReport> {
   // A refusal here (an empty range, an unknown table) is the whole answer: nothing was done yet.
-  const { checkpointBefore, coverage, range, entries: planned } = await prepare(settings, deps);
+  const prepared = await prepare(settings, deps);
+  const { checkpointBefore, coverage, range, entries: planned } = prepared;
   const tables: TableStats[] = [];
   const skipped: SkippedType[] = [];
   const refused: SkippedType[] = [];
@@ -156,7 +162,8 @@ async function runHeld(
   let checkpointAfter = checkpointBefore;
   let checkpointUnmoved: string | undefined;
   /** What the checkpoint covers once this run moves it (Checkpoint.covers). */
-  const covers: string[] = [];
+  const covers: string[] =
+    settings.partition === undefined ? [] : [partitionItem(settings.partition, prepared.ring)];
   let outcome: RunOutcome;
   let failure: Error | undefined;
   try {
@@ -265,7 +272,9 @@ async function runHeld(
             `end after now (${formatMicros(range.end)}): what is written later with an earlier tmstmp ` +
             "would otherwise sit behind it for good",
         );
-      checkpointAfter = nextCheckpoint(checkpointBefore, range.begin, range.checkpointEnd);
+      const moved = nextCheckpoint(prepared.continueFrom, range.begin, range.checkpointEnd);
+      // Unmoved, the saved checkpoint stays as it was, even where the run continued from before it.
+      checkpointAfter = moved === prepared.continueFrom ? checkpointBefore : moved;
       if (checkpointAfter !== undefined && checkpointAfter !== checkpointBefore) {
         await deps.state.setCheckpoint(settings.key, checkpointAfter, settings.runId, covers.sort());
       }
@@ -281,6 +290,7 @@ async function runHeld(
   const far = tables.filter((t) => readFarMore(t) && deps.noticesGiven?.has(`read:${t.table}`) !== true);
   const notice = readNotice(far);
   if (notice !== undefined) deps.log(notice, { tables: far.map(readFigures) });
+  const notices = [prepared.partitionNotice, notice].filter((n) => n !== undefined);
   for (const t of far) deps.noticesGiven?.add(`read:${t.table}`);
   return {
     runId: settings.runId,
@@ -306,7 +316,7 @@ async function runHeld(
     deadLetterLocation: deps.deadLetters.location,
     ...(deps.deadLetters.wouldPut === undefined ? {} : { wouldDeadLetter: deps.deadLetters.wouldPut }),
     durationMs: millisFromMicros(deps.now()) - started.getTime(),
-    notices: notice === undefined ? [] : [notice],
+    notices,
     ...(failure ? { error: failure } : {}),
   };
 }
@@ -400,7 +410,16 @@ interface DirectionReading {
 }
 
 interface Prepared {
+  /** The checkpoint saved under the key. */
   readonly checkpointBefore: bigint | undefined;
+  /**
+   * Where the run continues from: the checkpoint, or for a shard whose partition changed, where every
+   * range was covered (undefined: the earliest version).
+   */
+  readonly continueFrom: bigint | undefined;
+  /** A sharded run: how far every range is known covered, recorded with its checkpoint. */
+  readonly ring?: bigint | undefined;
+  readonly partitionNotice?: string | undefined;
   /** How the checkpoint covers a table and direction, synced between two sides (coverage.ts). */
   readonly coverage: ReturnType<typeof coverageOf>;
   readonly range: ResolvedRange;
@@ -414,14 +433,16 @@ interface Prepared {
 async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Prepared> {
   // Found out here, not at the first table's index: earlier tables would have been synced by then.
   if (settings.createTimestampIndex === true) deps.schema.checkTimestampIndexSupport();
-  const checkpoint = await deps.state.getCheckpoint(settings.key);
-  const checkpointBefore = checkpoint?.position;
-  if (checkpoint === undefined && settings.begin === undefined) await siblingNotice(settings.key, deps);
+  const saved = await deps.state.getCheckpoint(settings.key);
+  const start = await startOf(settings, deps, saved);
+  const checkpoint = start.checkpoint;
+  if (start.notice !== undefined) deps.log(start.notice, { key: settings.key });
+  if (saved === undefined && settings.begin === undefined) await siblingNotice(settings.key, deps);
   const coverage = coverageOf(checkpoint);
   const range = resolveRange({
     begin: settings.begin,
     end: settings.end,
-    checkpoint: checkpointBefore,
+    checkpoint: checkpoint?.position,
     lagMs: settings.lagMs,
     lookbackMs: settings.lookbackMs,
     now: deps.now(),
@@ -442,7 +463,25 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
           deps.log(notice);
         });
   refuseNothingSyncable(entries, "run");
-  return { checkpointBefore, coverage, range, entries };
+  return {
+    checkpointBefore: saved?.position,
+    continueFrom: checkpoint?.position,
+    ring: start.ring,
+    partitionNotice: start.notice,
+    coverage,
+    range,
+    entries,
+  };
+}
+
+/** The checkpoint a run continues from: its own, unless a sharded run's partition changed since. */
+async function startOf(
+  settings: RunSettings,
+  deps: RunDependencies,
+  saved: Checkpoint | undefined,
+): Promise<{ checkpoint: Checkpoint | undefined; ring?: bigint | undefined; notice?: string }> {
+  if (settings.partition === undefined || deps.shardSiblings === undefined) return { checkpoint: saved };
+  return shardStart(saved, await deps.shardSiblings(), settings.partition);
 }
 
 /**

@@ -163,9 +163,12 @@ export class Harness {
   /** Runs synced in this process with --json and returns the exit code and the parsed summary. */
   async run(
     args: readonly string[] = [],
-    world: { state?: string; keyspace?: string } = {},
+    world: { state?: string; keyspace?: string; replaced?: Record<string, string> } = {},
   ): Promise<RunResult> {
-    const flags = await parseRunFlags([...this.baseArgs(world.state, world.keyspace), "--json", ...args]);
+    const base = this.baseArgs(world.state, world.keyspace).map(
+      (arg, i, all) => world.replaced?.[all[i - 1] ?? ""] ?? arg,
+    );
+    const flags = await parseRunFlags([...base, "--json", ...args]);
     const env = this.env();
     const options = await loadConfig({ flags, env });
     let out = "";
