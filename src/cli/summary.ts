@@ -1,4 +1,5 @@
 // The end-of-run summary: a table for people, the same data as JSON for machines.
+import { shardOfKey } from "../state/state-key.js";
 import { formatMicros } from "../core/micros.js";
 import type { RunReport } from "../reconcile/run-report.js";
 import { totals } from "../reconcile/run-report.js";
@@ -118,8 +119,12 @@ function deadLetterLines(report: ShownReport): string[] {
   if (report.deadLettered === 0 && report.lettersSettled === 0 && (waiting ?? 0) === 0) return [];
   const settled = report.lettersSettled > 0 ? `, ${report.lettersSettled} settled` : "";
   const all = `${settled}${waiting === undefined ? "" : `, ${waiting} waiting`}`;
+  // A shard's letters are under its own key: without its --shard, list shows none of them.
+  const shard = shardOfKey(report.key);
+  const flag = shard === undefined ? "" : ` --shard ${shard}`;
   const see =
-    "see them with synced dead-letters list, replay them once fixed with synced dead-letters replay";
+    `see them with synced dead-letters list${flag}, replay them once fixed with synced dead-letters ` +
+    `replay${flag}`;
   if (!report.dryRun)
     return [
       `dead letters: ${report.deadLettered} put by this run${all} in ${report.deadLetterLocation}; ${see}`,

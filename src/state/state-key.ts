@@ -41,6 +41,12 @@ export function stateKeyFor(options: StateKeyOptions): string {
   return validateStateKey(`${baseStateKey(options)}${shard}`);
 }
 
+/** The `--shard i/N` a key was made with, as it is given on the command line; undefined if none. */
+export function shardOfKey(key: string): string | undefined {
+  const match = /\.shard-(\d+)-of-(\d+)$/.exec(key);
+  return match === null ? undefined : `${match[1]}/${match[2]}`;
+}
+
 function baseStateKey(options: StateKeyOptions): string {
   if (options.name !== undefined) return options.name;
   return deriveStateKey({
