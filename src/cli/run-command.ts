@@ -3,7 +3,7 @@
 import { holderName } from "../state/lease-holder.js";
 import { withOptionSource } from "../config/option-sources.js";
 import type { Shard, SyncOptions } from "../config/options.js";
-import { formatMicros, nowMicros } from "../core/micros.js";
+import { nowMicros } from "../core/micros.js";
 import { newRunId } from "../core/run-id.js";
 import { defaultDeadLetterLocation } from "../core/state-location.js";
 import { openDeadLetterStore } from "../deadletter/dead-letter-location.js";
@@ -19,6 +19,7 @@ import { resolveRange } from "../reconcile/range.js";
 import { siblingKeys, stateKeyFor } from "../state/state-key.js";
 import { withClients, type Clients } from "./connections.js";
 import { exitCodeForOutcome } from "./exit-codes.js";
+import { LateLog } from "./late-log.js";
 import { namingTheLocation } from "./location-errors.js";
 import { planOptions, recordStores } from "./record-stores.js";
 import type { Logger } from "./logger.js";
@@ -134,6 +135,7 @@ async function runConnected(
       ? new (await import("./metrics.js")).RunMetrics()
       : undefined);
   metrics?.configured(options.lagMs, options.lookbackMs);
+  const lateLog = new LateLog(context.logger);
   const ran = await runSync(
     {
       runId,
@@ -181,13 +183,7 @@ async function runConnected(
       ...(context.onDecision ? { onDecision: context.onDecision } : {}),
       ...(context.noticesGiven ? { noticesGiven: context.noticesGiven } : {}),
       onLate: (late) => {
-        context.logger.info("a late record: dated before the checkpoint a run had passed", {
-          table: late.table,
-          direction: late.direction,
-          id: late.id,
-          version: formatMicros(late.version),
-          lateBySeconds: Number(late.lateByMicros) / 1e6,
-        });
+        lateLog.record(late);
         if (!options.dryRun) metrics?.late(late);
       },
     },
@@ -195,6 +191,7 @@ async function runConnected(
   // A run stopped by an option's value (a consistency level the keyspace cannot meet) says where it was given.
   const report =
     ran.error === undefined ? ran : { ...ran, error: withOptionSource(ran.error, options.sources) };
+  lateLog.finish();
   context.logger.done();
   for (const stats of report.tables) context.logger.debug("table done", { ...stats });
   if (context.signal.aborted && report.outcome !== "interrupted") {

@@ -1,5 +1,6 @@
 // The end-of-run summary: a table for people, the same data as JSON for machines.
 import { shardOfKey } from "../state/state-key.js";
+import { LATE_LINES_PER_TABLE } from "./late-log.js";
 import { formatMicros } from "../core/micros.js";
 import type { RunReport } from "../reconcile/run-report.js";
 import { totals } from "../reconcile/run-report.js";
@@ -63,6 +64,8 @@ export function renderSummary(report: ShownReport): string {
   ]);
   if (rows.length > 0) lines.push("", textTable([header, ...rows], SUMMARY_ALIGN));
   else lines.push("", "no table was synced");
+  const late = report.tables.reduce((n, s) => n + s.late, 0);
+  if (late > 0) lines.push(lateLine(late));
   for (const s of report.skipped) lines.push(`skipped ${s.name}: ${s.reason}`);
   for (const s of report.refused) lines.push(`refused ${s.name}: ${s.reason}`);
   lines.push(...schemaLines(report));
@@ -89,6 +92,15 @@ export function renderSummary(report: ShownReport): string {
   );
   if (report.error) lines.push(`error: ${report.error.message}`);
   return lines.join("\n");
+}
+
+/** The late column says what the run knows: an absent copy may never have arrived, or have been removed. */
+function lateLine(late: number): string {
+  return (
+    `late: ${late} record${late === 1 ? "" : "s"} dated before the checkpoint a run had passed and ` +
+    "absent or older on the target: they arrived late, or their copies were removed (by hand, or with " +
+    `an index deleted); the log names the first ${LATE_LINES_PER_TABLE} of each table`
+  );
 }
 
 /** What the run changed in the schemas, and the document fields no column holds. */

@@ -21,6 +21,7 @@ import { EXIT } from "./exit-codes.js";
 import { planOptions, recordStores } from "./record-stores.js";
 import { openDeadLetters, type RunContext } from "./run-command.js";
 import { reportJson, reportText } from "./verify-report.js";
+import { runWindow } from "./verify-window.js";
 
 export async function verifyCommand(
   options: SyncOptions,
@@ -45,6 +46,7 @@ export async function verifyCommand(
   return withClients(options, async (clients) => {
     const stores = await recordStores(options, clients, context);
     const key = stateKeyFor(options);
+    const window = await runWindow(options, key, clients);
     const letters: DeadLetterStore | undefined = flags.repair
       ? await openDeadLetters(options, key, clients)
       : undefined;
@@ -63,6 +65,7 @@ export async function verifyCommand(
         limit: flags.limit,
         plan: planOptions(options),
         ...(repair === undefined ? {} : { repair }),
+        ...(window === undefined ? {} : { window }),
       },
       {
         ...stores,

@@ -61,7 +61,39 @@ export function reportJson(report: VerifyReport, repaired: boolean): unknown {
     sides: report.sides.map((side) => sideJson(side, repaired)),
     skipped: report.skipped,
     ...(since === undefined ? {} : { backfillFrom: formatMicros(since) }),
+    run: runJson(report),
   };
+}
+
+/** What the configuration's next run fixes of the differences, and what it leaves, as counted. */
+function runJson(report: VerifyReport): unknown {
+  const { fixes, leaves, since } = byNextRun(report);
+  if (report.window === undefined) return { checkpoint: null, fixes, leaves };
+  return {
+    checkpoint: formatMicros(report.window.checkpoint),
+    lookbackFrom: formatMicros(report.window.lookbackFrom),
+    fixes,
+    leaves,
+    ...(since === undefined ? {} : { backfillFrom: formatMicros(since) }),
+  };
+}
+
+/**
+ * Differences the next run reads (dated at or after its checkpoint minus its look-back, or any, for a
+ * table it reads from the earliest version) and those it does not, with the earliest date of these.
+ * Bad records have their own advice, and a table on one side only is no record's.
+ */
+function byNextRun(report: VerifyReport): { fixes: number; leaves: number; since?: bigint } {
+  let fixes = 0;
+  let leaves = 0;
+  let since: bigint | undefined;
+  for (const side of report.sides) {
+    fixes += differences(side) - side.bad - side.beforeReach;
+    leaves += side.beforeReach;
+    const at = side.beforeReachSince;
+    if (at !== undefined && (since === undefined || at < since)) since = at;
+  }
+  return { fixes, leaves, ...(since === undefined ? {} : { since }) };
 }
 
 function outcome(report: VerifyReport, repaired: boolean): string {
@@ -106,7 +138,7 @@ export function reportText(report: VerifyReport, repaired: boolean): string[] {
   const since = backfillFrom(report);
   if (since !== undefined) lines.push(badAdvice(since));
   for (const s of report.skipped) lines.push(`skipped ${s.name}: ${s.reason}`);
-  lines.push(repaired ? repairLine(report) : verdictLine(report));
+  lines.push(...(repaired ? [repairLine(report)] : verdictLines(report)));
   return lines;
 }
 
@@ -147,18 +179,50 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-function verdictLine(report: VerifyReport): string {
-  if (report.differences === 0) return "both sides agree";
+function verdictLines(report: VerifyReport): string[] {
+  if (report.differences === 0) return ["both sides agree"];
   const bad = report.sides.reduce((n, s) => n + s.bad, 0);
   const counted = `${plural(report.differences, "difference")} (each side counts what it read)`;
   if (bad === report.differences) {
-    return `${counted}: records that cannot be read as records, which only a person settles (see bad above)`;
+    return [
+      `${counted}: records that cannot be read as records, which only a person settles (see bad above)`,
+    ];
   }
-  return (
-    `${counted}; ` +
-    "a run makes the sides agree where tmstmp decides, and synced verify --repair writes what differs " +
-    "in this range; a record missing on one side may be a hard delete, which no run sees"
-  );
+  return [`${counted}; synced verify --repair writes what differs in this range`, ...nextRunLines(report)];
+}
+
+/** Which differences the configuration's next run makes agree, and the command for those it never reads. */
+function nextRunLines(report: VerifyReport): string[] {
+  const { fixes, leaves, since } = byNextRun(report);
+  const window = report.window;
+  if (window === undefined) {
+    return [
+      "no run of this configuration has saved a checkpoint: its next run reads everything and makes " +
+        "the sides agree where tmstmp decides, copying a record found on one side only (a hard delete " +
+        "there comes back)",
+    ];
+  }
+  const from = formatMicros(window.lookbackFrom);
+  const lines: string[] = [];
+  if (fixes > 0) {
+    lines.push(
+      `${plural(fixes, "difference")} dated from ${from} on: the next run of this configuration reads ` +
+        `them (its checkpoint ${formatMicros(window.checkpoint)} minus --lookback) and makes the sides ` +
+        "agree where tmstmp decides, copying a record found on one side only",
+    );
+  }
+  if (leaves > 0 && since !== undefined) {
+    const range = `-b ${formatMicros(since)} -e ${from}`;
+    lines.push(
+      `${plural(leaves, "difference")} dated before ${from}: no incremental run reads them (a late ` +
+        "record older than the look-back window, such as from a writer whose clock runs behind, or a " +
+        `hard delete); a backfill over their dates (synced ${range}, with the run's other options) ` +
+        `copies them as a run does, and synced verify --repair --copy-missing ${range} does so without ` +
+        "moving the checkpoint; either brings back a hard delete, so leave out --copy-missing where one " +
+        "side only may be a delete",
+    );
+  }
+  return lines;
 }
 
 function repairLine(report: VerifyReport): string {

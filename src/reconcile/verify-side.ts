@@ -73,6 +73,13 @@ export interface SideParity {
   repairFailed: number;
   /** The first `limit` differing records, in the order they were read. */
   readonly differing: DifferingRecord[];
+  /**
+   * Differences whose newer copy is dated before `reach` (VerifySideInput): no incremental run of the
+   * configuration reads them. Bad records are counted apart, in `bad`.
+   */
+  beforeReach: number;
+  /** The earliest date among them, where a backfill that copies them must begin. */
+  beforeReachSince?: bigint;
 }
 
 export interface VerifySideInput {
@@ -85,6 +92,11 @@ export interface VerifySideInput {
   readonly signal: AbortSignal;
   /** Absent: read only. Present: what differs is written as a run would write it. */
   readonly repair?: RepairSettings;
+  /**
+   * The earliest version the configuration's next incremental run reads of this table and direction
+   * (its checkpoint minus its look-back); absent: that run reads everything.
+   */
+  readonly reach?: bigint;
 }
 
 export interface RepairSettings {
@@ -119,6 +131,7 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
     repaired: 0,
     repairFailed: 0,
     differing: [],
+    beforeReach: 0,
   };
   const precision = coarser(
     input.source.versionPrecision(input.plan),
@@ -127,6 +140,7 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
   const differ = (record: DifferingRecord): void => {
     parity[record.difference]++;
     if (parity.differing.length < input.limit) parity.differing.push(record);
+    beyondReach(parity, record, input.reach);
   };
   for await (const scanned of input.source.scan(input.plan, input.range)) {
     const batch = placeBatch(scanned, input.range);
@@ -165,6 +179,16 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
       await repair(input, input.repair, parity, toRepair);
   }
   return parity;
+}
+
+/** Counts a difference no incremental run reads: a run reads the newer copy only where it is dated in its range. */
+function beyondReach(parity: SideParity, record: DifferingRecord, reach: bigint | undefined): void {
+  const other = record.otherVersion ?? record.version;
+  const dated = other > record.version ? other : record.version;
+  if (reach === undefined || dated >= reach) return;
+  parity.beforeReach++;
+  if (parity.beforeReachSince === undefined || dated < parity.beforeReachSince)
+    parity.beforeReachSince = dated;
 }
 
 /** Counts a record that is no record, keeps it while fewer than `limit` are kept, and dates it. */

@@ -2,7 +2,7 @@
 // from, without writing anything or touching the state. Where a run would make both sides agree,
 // verify says whether they do, and which records do not: a record missing on one side is how a hard
 // delete (which no run can see) shows up.
-import { directionsOf, type DirectionChoice } from "../core/direction.js";
+import { directionsOf, type Direction, type DirectionChoice } from "../core/direction.js";
 import type { RecordStore, TimeRange } from "./record-store.js";
 import type { PlanSettings } from "./plan-tables.js";
 import { planSchema, refuseNothingSyncable, type SchemaReader } from "./schema-plan.js";
@@ -18,6 +18,16 @@ export interface VerifySettings {
   readonly plan: PlanSettings;
   /** `synced verify --repair`: what differs is written as a run would write it. */
   readonly repair?: RepairSettings;
+  /** What the configuration's next run reads; absent: it has no checkpoint, and reads everything. */
+  readonly window?: RunWindow;
+}
+
+/** Where the configuration's next incremental run begins to read: its checkpoint minus its look-back. */
+export interface RunWindow {
+  readonly checkpoint: bigint;
+  readonly lookbackFrom: bigint;
+  /** Whether the checkpoint covers a table and direction: one it does not is read from the earliest version. */
+  readonly covers: (table: string, direction: Direction) => boolean;
 }
 
 export interface VerifyDependencies {
@@ -45,6 +55,7 @@ export interface VerifyReport {
    * tables or indices on one side only. Without a repair: every difference.
    */
   readonly unresolved: number;
+  readonly window?: RunWindow;
 }
 
 export async function verify(settings: VerifySettings, deps: VerifyDependencies): Promise<VerifyReport> {
@@ -94,6 +105,7 @@ export async function verify(settings: VerifySettings, deps: VerifyDependencies)
         limit: settings.limit,
         signal: deps.signal,
         ...(settings.repair === undefined ? {} : { repair: settings.repair }),
+        ...reachOf(settings.window, entry.plan.table, direction),
       });
       sides.push(parity);
       deps.onSide?.(parity);
@@ -106,7 +118,18 @@ export async function verify(settings: VerifySettings, deps: VerifyDependencies)
     repair === undefined
       ? total
       : wholes + sides.reduce((n, side) => n + leftByRepair(side, repair, settings.direction), 0);
-  return { range: settings.range, sides, skipped, differences: total, unresolved };
+  return {
+    range: settings.range,
+    sides,
+    skipped,
+    differences: total,
+    unresolved,
+    ...(settings.window === undefined ? {} : { window: settings.window }),
+  };
+}
+
+function reachOf(window: RunWindow | undefined, table: string, direction: Direction): { reach?: bigint } {
+  return window?.covers(table, direction) === true ? { reach: window.lookbackFrom } : {};
 }
 
 /**

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
+import { formatMicros } from "../../src/core/micros.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
 import { Harness, tableStats } from "../support/harness.js";
 
@@ -19,7 +20,7 @@ describe("late writes", () => {
   before(async () => {
     h = await Harness.create("late");
     state = new FileStateStore({ directory: h.stateDir });
-    for (const table of ["caught", "missed"]) {
+    for (const table of ["caught", "missed", "outside", "many"]) {
       await h.cassandra.execute(
         `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
       );
@@ -103,6 +104,91 @@ describe("late writes", () => {
     assert.deepEqual([after.code, after.report.outcome], [EXIT.success, "equal"]);
   });
 
+  it("verify says which differences the next run fixes and which only a backfill does, and how", async () => {
+    const name = ["--tables", "outside", "--name", "outside"];
+    const first = await h.run(name);
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    const checkpoint = (await state.getCheckpoint("outside"))?.position;
+    assert.ok(checkpoint !== undefined);
+    const inside = await insertRow("outside", new Date(Number(checkpoint / 1000n) - FIVE_MINUTES));
+    const slowClock = new Date(Number(checkpoint / 1000n) - 12 * FIVE_MINUTES);
+    const outside = await insertRow("outside", slowClock);
+    const from = formatMicros(checkpoint - 600_000_000n);
+    const since = formatMicros(BigInt(slowClock.getTime()) * 1000n);
+
+    const before = await h.cli(["verify", ...h.baseArgs(), ...name, "--json"]);
+    const report = JSON.parse(before.stdout) as VerifyJson;
+    assert.deepEqual(report.run, {
+      checkpoint: formatMicros(checkpoint),
+      lookbackFrom: from,
+      fixes: 1,
+      leaves: 1,
+      backfillFrom: since,
+    });
+    const text = await h.cli(["verify", ...h.baseArgs(), ...name]);
+    const closing = text.stdout.trimEnd().split("\n").slice(-2).join("\n");
+    assert.match(
+      closing,
+      new RegExp(`1 difference dated from ${from} on: the next run of this configuration`),
+    );
+    assert.match(closing, new RegExp(`1 difference dated before ${from}: no incremental run reads`));
+    assert.match(closing, new RegExp(`synced -b ${since} -e ${from}`));
+    assert.doesNotMatch(text.stdout, /a run makes the sides agree where tmstmp decides/);
+
+    assert.equal((await h.run(name)).code, EXIT.success);
+    await h.refresh();
+    assert.ok(await h.es.exists({ index: `${h.index}-outside`, id: inside }));
+    assert.equal(await h.es.exists({ index: `${h.index}-outside`, id: outside }), false);
+    const left = JSON.parse(
+      (await h.cli(["verify", ...h.baseArgs(), ...name, "--json"])).stdout,
+    ) as VerifyJson;
+    assert.deepEqual([left.differences, left.run?.fixes, left.run?.leaves], [1, 0, 1]);
+
+    // The backfill it names copies the record.
+    const backfill = await h.run([...name, "-b", since, "-e", from]);
+    assert.equal(backfill.code, EXIT.success, JSON.stringify(backfill.summary));
+    await h.refresh();
+    assert.ok(await h.es.exists({ index: `${h.index}-outside`, id: outside }));
+  });
+
+  it("logs what it knows of a late record, whose copy may have been removed, one line each up to 20 per table", async () => {
+    const name = ["--tables", "many", "--name", "many", "--direction", "to-es"];
+    const synced = await insertRow("many", new Date(Date.now() - 60_000));
+    assert.equal((await h.run(name)).code, EXIT.success);
+    const checkpoint = (await state.getCheckpoint("many"))?.position;
+    assert.ok(checkpoint !== undefined);
+    // A copy deleted by hand looks to the run like a record that never arrived.
+    await h.es.delete({ index: `${h.index}-many`, id: synced, refresh: true });
+    for (let i = 0; i < 25; i++) await insertRow("many", new Date(Number(checkpoint / 1000n) - FIVE_MINUTES));
+
+    const result = await h.cli([...h.baseArgs(), ...name, "--json"]);
+    assert.equal(result.code, EXIT.success, result.stderr);
+    const summary = JSON.parse(result.stdout) as Record<string, unknown>;
+    assert.equal(tableStats(summary, "many", "to-es")["late"], 26);
+    const lines = result.stderr.split("\n");
+    const each = lines.filter((l) =>
+      l.includes(
+        "dated before the checkpoint a run had passed and absent or older on the target: it arrived late, or its copy was removed",
+      ),
+    );
+    assert.equal(each.length, 20, result.stderr);
+    const rest = lines.filter((l) => l.includes("6 more late records"));
+    assert.equal(rest.length, 1, result.stderr);
+    assert.doesNotMatch(result.stderr, /a late record: dated before the checkpoint a run had passed"/);
+  });
+
+  async function insertRow(table: string, at: Date): Promise<string> {
+    const id = Uuid.random().toString();
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, n) VALUES (?, ?, 1)`,
+      [id, at],
+      {
+        prepare: true,
+      },
+    );
+    return id;
+  }
+
   async function verify(...extra: string[]): Promise<{ code: number; stderr: string; report: VerifyJson }> {
     const result = await h.cli(["verify", ...h.baseArgs(), "--tables", "missed", "--json", ...extra]);
     return { code: result.code, stderr: result.stderr, report: JSON.parse(result.stdout) as VerifyJson };
@@ -111,6 +197,8 @@ describe("late writes", () => {
 
 interface VerifyJson {
   outcome: string;
+  differences: number;
+  run?: { checkpoint: string; lookbackFrom: string; fixes: number; leaves: number; backfillFrom?: string };
   unresolved?: number;
   sides: { side: string; missing: number; repaired: number; repairFailed: number }[];
 }
