@@ -75,7 +75,13 @@ function parseRelative(text: string, now: bigint): bigint | string | undefined {
   if (m === null) return undefined;
   const [, sign, duration = ""] = m;
   if (sign === undefined) return now;
-  if (sign === "+") return "comes after now, which no range needs: take a duration from now, such as now-1h";
+  if (sign === "+") {
+    return (
+      "comes after now: a time after now is taken only by -e with --allow-future-end, and as a date and " +
+      "time (such as 2030-01-01T00:00:00Z), not as now plus a duration; otherwise take a duration from " +
+      "now, such as now-1h"
+    );
+  }
   const ms = durationMillis(duration);
   if (typeof ms !== "number") return `is not now minus a duration: ${ms.problem.replace(/\.$/, "")}`;
   const micros = now - microsFromMillis(ms);

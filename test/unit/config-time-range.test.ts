@@ -141,7 +141,8 @@ describe("parseTimestamp", () => {
   it("refuses now with anything but a duration taken from it", () => {
     rejects("now-2", "not now minus a duration", "has no unit", "now-2h");
     rejects("now-1h1h", "not now minus a duration", "Accepted forms");
-    rejects("now+1h", "comes after now", "now-1h");
+    // A future end is given as a time with --allow-future-end; the message says so.
+    rejects("now+1h", "comes after now", "-e with --allow-future-end", "as a date and time", "now-1h");
     rejects("now-", "not now minus a duration");
     rejects("yesterday", "now-2h");
     rejects("now-800000d", "before 0001-01-01");
