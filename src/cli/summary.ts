@@ -87,11 +87,21 @@ export function renderSummary(report: ShownReport): string {
     ? ["would be written", "would be dead-lettered"]
     : ["written", "dead-lettered"];
   lines.push(
-    `outcome: ${report.outcome}, ${t["written"] ?? 0} ${written}, ${report.deadLettered} ${lettered}, ` +
+    `outcome: ${report.outcome}${earlierLetters(report)}, ${t["written"] ?? 0} ${written}, ${report.deadLettered} ${lettered}, ` +
       `in ${(report.durationMs / 1000).toFixed(1)}s`,
   );
   if (report.error) lines.push(`error: ${report.error.message}`);
   return lines.join("\n");
+}
+
+/**
+ * A run that succeeded while letters of earlier runs wait exits 3 (exitCodeForOutcome): said beside its
+ * outcome, which is its own (success: it stored none), so the line and the exit code agree.
+ */
+function earlierLetters(report: ShownReport): string {
+  const waiting = report.deadLettersWaiting ?? 0;
+  if (report.outcome !== "success" || waiting === 0) return "";
+  return ` (exit 3: ${waiting} dead letter${waiting === 1 ? "" : "s"} of earlier runs wait)`;
 }
 
 /** The late column says what the run knows: an absent copy may never have arrived, or have been removed. */
