@@ -387,6 +387,13 @@ function wholeReason(
 ): string {
   const ran = "the runs that moved this configuration's checkpoint";
   const { plan } = entry;
+  // A table the checkpoint covers whose index is missing was synced into one deleted since (the index
+  // this run made is then another than the one recorded).
+  if (entry.createIndex && coverage !== "not covered")
+    return (
+      `has no index ${plan.es.index}, which ${ran} synced it to: it was deleted since, and this run ` +
+      "makes it again"
+    );
   if (entry.createIndex) return "is new to this configuration";
   if (coverage === "other index")
     return (

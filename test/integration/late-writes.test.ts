@@ -20,7 +20,7 @@ describe("late writes", () => {
   before(async () => {
     h = await Harness.create("late");
     state = new FileStateStore({ directory: h.stateDir });
-    for (const table of ["caught", "missed", "outside", "many"]) {
+    for (const table of ["caught", "missed", "outside", "many", "gone"]) {
       await h.cassandra.execute(
         `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
       );
@@ -175,6 +175,20 @@ describe("late writes", () => {
     const rest = lines.filter((l) => l.includes("6 more late records"));
     assert.equal(rest.length, 1, result.stderr);
     assert.doesNotMatch(result.stderr, /a late record: dated before the checkpoint a run had passed"/);
+  });
+
+  it("says an index deleted between runs was not found and is made again, not that the table is new", async () => {
+    const name = ["--tables", "gone", "--name", "gone", "--direction", "to-es"];
+    await insertRow("gone", new Date(Date.now() - 60_000));
+    assert.equal((await h.run(name)).code, EXIT.success);
+    await h.es.indices.delete({ index: `${h.index}-gone` });
+    const result = await h.cli([...h.baseArgs(), ...name]);
+    assert.equal(result.code, EXIT.success, result.stderr);
+    assert.match(
+      result.stderr,
+      /table gone \(to-es\) has no index \S+-gone, which the runs that moved this configuration's checkpoint synced it to: it was deleted since, and this run makes it again: read from the earliest version/,
+    );
+    assert.doesNotMatch(result.stderr, /is new to this configuration/);
   });
 
   async function insertRow(table: string, at: Date): Promise<string> {
