@@ -95,7 +95,7 @@ COMPAT_FILES=(reconcile-both-directions concurrent-writes layouts-and-deletes va
   values-through-synced reconcile-precision state-contract dead-letter-contract smoke uppercase-ids verify
   search-products lost-page-answer lost-search-answer lost-lease-answer lost-state-answer any-key table-pipeline
   frozen-key table-routing schema-changes sharding bulk-answers settled-reads index-aliases index-creation
-  index-source index-result-window checkpoint-coverage read-index-gone down-node exact-numbers)
+  index-source index-result-window checkpoint-coverage read-index-gone down-node exact-numbers created-schema)
 # OpenSearch only, beside those: the fault trials and the convergence check, which read and write
 # through OpenSearch's own client and its scroll reads, not the Elasticsearch client that 8 and 9 share.
 # They take about 30 to 50 s each per node on the 2-core machine.
