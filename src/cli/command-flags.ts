@@ -3,7 +3,7 @@
 import { UsageError } from "../core/errors.js";
 import { parseDuration } from "../config/duration.js";
 import type { Flags } from "../config/layers.js";
-import { commandOptionSpec, MAX_COUNT, type CommandPath } from "../config/option-specs.js";
+import { commandOptionSpec, MAX_COUNT, OPTION_SPECS, type CommandPath } from "../config/option-specs.js";
 
 export const LETTER_ACTIONS = ["list", "show", "replay", "purge"] as const;
 export type LetterAction = (typeof LETTER_ACTIONS)[number];
@@ -123,6 +123,26 @@ export function verifyFlags(args: Flags): VerifyFlags {
     });
   }
   return { limit: count(args, "verify", "limit"), repair, copyMissing };
+}
+
+/** The run options that choose a configuration or its range, which select nothing in `synced status`. */
+const SELECTING = new Set(["keyspace", "index", "name", "tables", "exclude-tables", "direction", "layout"]);
+SELECTING.add("shard").add("begin").add("end");
+
+/**
+ * What to tell of the run options given to `synced status` that would select a configuration or a
+ * range: status shows every configuration of the state store, and taking them in silence let an
+ * operator believe the list was one configuration's. Not refused: the same options as the runs' are
+ * often passed to every command.
+ */
+export function ignoredSelection(args: Flags): string | undefined {
+  const given = OPTION_SPECS.filter((spec) => SELECTING.has(spec.flag) && args[spec.flag] !== undefined);
+  if (given.length === 0) return undefined;
+  const names = given.map((spec) => `--${spec.flag}`);
+  return (
+    `synced status shows every configuration of the state store, whatever ${names.join(", ")} ` +
+    "select in a run: look for the configuration by its key in the list."
+  );
 }
 
 export function stateFlags(args: Flags): StateFlags {

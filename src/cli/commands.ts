@@ -1,6 +1,7 @@
 // The synced command, once main.ts has caught the signals: parses the command line, runs the command,
 // and turns every outcome and error into a message and an exit code.
 import { hideBin } from "yargs/helpers";
+import { ignoredSelection } from "./command-flags.js";
 import { buildCli } from "./command-line.js";
 import type { Flags } from "../config/layers.js";
 import { loadConfig } from "../config/load-config.js";
@@ -83,7 +84,10 @@ export async function main(signals: SignalControl): Promise<number> {
         code = await verifyCommand(await options(flags), verify, context);
       },
       status: async (flags, state) => {
-        code = await statusCommand(await options(flags, false), state, context);
+        const resolved = await options(flags, false);
+        const ignored = ignoredSelection(flags);
+        if (ignored !== undefined) logger.info(ignored);
+        code = await statusCommand(resolved, state, context);
       },
       state: async (action, flags, state) => {
         code = await stateCommand(action, await options(flags), state, context);

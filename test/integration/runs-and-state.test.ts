@@ -134,6 +134,15 @@ describe("runs and their state", () => {
       status.stdout,
       new RegExp(`success +nothing new: the checkpoint ${escaped} was past now minus the lag \\(`),
     );
+    assert.doesNotMatch(status.stderr, /shows every configuration/);
+    // Tried as an operator would: -k and --shard were taken in silence, as if they chose what is shown.
+    const selected = await h.cli(["status", ...h.baseArgs(), "--shard", "0/4"]);
+    assert.equal(selected.code, EXIT.success, selected.stderr);
+    assert.match(
+      selected.stderr,
+      /synced status shows every configuration of the state store, whatever --keyspace, --index, --shard select in a run/,
+    );
+    assert.equal(selected.stdout, status.stdout);
   });
 
   // Tried as an operator would: a one-off run with --allow-future-end (as its help offers) moved the
