@@ -16,15 +16,6 @@ describe("columns and tables synced creates", () => {
   });
   after(() => h.cleanup());
 
-  async function columnTypes(table: string): Promise<Record<string, string>> {
-    const rows = await h.cassandra.execute(
-      "SELECT column_name, type FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
-      [h.keyspace, table],
-      { prepare: true },
-    );
-    return Object.fromEntries(rows.rows.map((r) => [String(r.get("column_name")), String(r.get("type"))]));
-  }
-
   it("makes no column for a field starting with _, says why, and the table stays synced", async () => {
     await h.cassandra.execute(
       `CREATE TABLE ${h.keyspace}.under (id text PRIMARY KEY, tmstmp timestamp, v text)`,
@@ -39,7 +30,7 @@ describe("columns and tables synced creates", () => {
 
     const created = await h.run([...config, "--direction", "to-cassandra", "--create-columns"]);
     assert.equal(created.code, EXIT.partial, JSON.stringify(created.summary));
-    assert.deepEqual(Object.keys(await columnTypes("under")).sort(), ["colour", "id", "tmstmp", "v"]);
+    assert.deepEqual(Object.keys(await h.columnTypes("under")).sort(), ["colour", "id", "tmstmp", "v"]);
     const notCreated = created.summary["columnsNotCreated"] as { field: string; reason: string }[];
     assert.deepEqual(
       notCreated.map((c) => c.field),
@@ -98,7 +89,7 @@ describe("columns and tables synced creates", () => {
     const result = await h.run(["-b", begin, "--tables", "events", "--name", "events", "--create-tables"]);
     assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
     assert.deepEqual(result.summary["createdTables"], ["events"]);
-    const types = await columnTypes("events");
+    const types = await h.columnTypes("events");
     assert.deepEqual([types["id"], types["tmstmp"]], ["text", "timestamp"]);
     assert.equal(tableStats(result.summary, "events", "to-cassandra")["written"], 1);
     const row = await h.cassandra.execute(`SELECT v FROM ${h.keyspace}.events WHERE id = '1'`);
@@ -119,7 +110,7 @@ describe("columns and tables synced creates", () => {
     await h.refresh();
     const result = await h.run(["-b", begin, "--tables", "people", "--name", "people", "--create-tables"]);
     assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
-    const types = await columnTypes("people");
+    const types = await h.columnTypes("people");
     assert.deepEqual([types["id"], types["tmstmp"]], ["uuid", "timeuuid"]);
     assert.equal(tableStats(result.summary, "people", "to-cassandra")["written"], 2);
   });

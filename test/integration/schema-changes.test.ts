@@ -30,15 +30,6 @@ describe("a schema that changes between runs", () => {
     return mappings[index]?.mappings.properties?.[field]?.type;
   }
 
-  async function columnTypes(table: string): Promise<Record<string, string>> {
-    const rows = await h.cassandra.execute(
-      "SELECT column_name, type FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
-      [h.keyspace, table],
-      { prepare: true },
-    );
-    return Object.fromEntries(rows.rows.map((r) => [String(r.get("column_name")), String(r.get("type"))]));
-  }
-
   it("maps a column added since the last run with synced's field type, and syncs it both ways", async () => {
     await h.cassandra.execute(
       `CREATE TABLE ${h.keyspace}.hosts (id uuid PRIMARY KEY, tmstmp timestamp, name text)`,
@@ -203,7 +194,7 @@ describe("a schema that changes between runs", () => {
 
     const dry = await h.run([...args, "--dry-run"]);
     assert.equal(dry.code, EXIT.partial, JSON.stringify(dry.summary));
-    assert.deepEqual(Object.keys(await columnTypes("tags")).sort(), ["id", "label", "tmstmp"]);
+    assert.deepEqual(Object.keys(await h.columnTypes("tags")).sort(), ["id", "label", "tmstmp"]);
     const wouldCreate = dry.summary["columnsNotCreated"] as { field: string; reason: string }[];
     assert.match(
       wouldCreate.find((c) => c.field === "colour")?.reason ?? "",
@@ -212,7 +203,7 @@ describe("a schema that changes between runs", () => {
 
     const result = await h.run(args);
     assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
-    assert.deepEqual(await columnTypes("tags"), {
+    assert.deepEqual(await h.columnTypes("tags"), {
       id: "uuid",
       tmstmp: "timestamp",
       label: "text",

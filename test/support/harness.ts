@@ -330,6 +330,16 @@ export class Harness {
     return id;
   }
 
+  /** Each column of `table` in the test keyspace, by name, with its CQL type as Cassandra writes it. */
+  async columnTypes(table: string): Promise<Record<string, string>> {
+    const rows = await this.cassandra.execute(
+      "SELECT column_name, type FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
+      [this.keyspace, table],
+      { prepare: true },
+    );
+    return Object.fromEntries(rows.rows.map((r) => [String(r.get("column_name")), String(r.get("type"))]));
+  }
+
   async refresh(): Promise<void> {
     await this.es.indices.refresh({ index: `${this.index}*` });
   }
