@@ -114,8 +114,10 @@ export function plainJson(value: unknown): JsonValue {
   if (value instanceof Set) return [...value].map(plainJson);
   if (value instanceof Date) return value.toISOString();
   if (typeof value === "object") {
-    // Driver values (Uuid, LocalDate, InetAddress...) print their canonical text.
-    if (Object.getPrototypeOf(value) !== Object.prototype)
+    // Driver values (Uuid, LocalDate, InetAddress...) print their canonical text. An object without a
+    // prototype is data: a row's cells, copied so that a column may be named `constructor`.
+    const prototype: unknown = Object.getPrototypeOf(value);
+    if (prototype !== Object.prototype && prototype !== null)
       return (value as { toString(): string }).toString();
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainJson(v)]));
   }
