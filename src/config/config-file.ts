@@ -25,6 +25,10 @@ const KNOWN_KEYS = new Set(
   OPTION_SPECS.flatMap((spec) => (spec.fileKey === undefined ? [] : [spec.fileKey])),
 );
 
+// A key worth naming back: a name, or a section's dotted name. Any other is shown to nobody, since
+// the file may be no config at all and its first line a secret.
+const OPTION_NAME = /^[A-Za-z][\w-]{0,63}(\.[A-Za-z][\w-]{0,63})?$/;
+
 export async function readConfigFile(
   path: string,
   source: OptionSource,
@@ -66,7 +70,7 @@ function parseDocument(
   try {
     return json ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = json ? jsonProblem(error, text) : yamlProblem(error);
     throw new ConfigError(
       "config",
       source,
@@ -77,6 +81,34 @@ function parseDocument(
       },
     );
   }
+}
+
+// A parser's message may quote the lines around the mistake, and a config file may hold a password
+// (or the file given may be none, /etc/shadow): the message keeps what went wrong and where, never
+// what the file says.
+function jsonProblem(error: unknown, text: string): string {
+  const message = error instanceof Error ? error.message : "";
+  const what = message.replace(/\s*(\(line \d+ column \d+\)|in JSON at position \d+|at position \d+)/g, "");
+  const said = what === "" || what.includes('"') ? "an unexpected character" : lowerFirst(what);
+  const position = /at position (\d+)/.exec(message);
+  return position === null ? said : `${said} at ${lineAndColumn(text, Number(position[1]))}`;
+}
+
+function yamlProblem(error: unknown): string {
+  const message = error instanceof Error ? (error.message.split("\n")[0] ?? "") : "";
+  const what = message.replace(/ at line \d+, column \d+:?$/, "").split(": ")[0] ?? "";
+  const place = (error as { linePos?: readonly { line: number; col: number }[] }).linePos?.[0];
+  const said = what === "" ? "a syntax error" : lowerFirst(what);
+  return place === undefined ? said : `${said} at line ${place.line}, column ${place.col}`;
+}
+
+function lineAndColumn(text: string, position: number): string {
+  const before = text.slice(0, position).split("\n");
+  return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 function flatten(path: string, document: unknown): Map<string, unknown> {
@@ -97,6 +129,14 @@ function flatten(path: string, document: unknown): Map<string, unknown> {
 }
 
 function add(values: Map<string, unknown>, path: string, key: string, value: unknown): void {
+  if (!KNOWN_KEYS.has(key) && !OPTION_NAME.test(key)) {
+    throw shapeError(
+      path,
+      "(not shown)",
+      "is no synced option, nor shaped like one: is this a synced config file? " +
+        'The keys are listed under "Config file" in --help',
+    );
+  }
   if (!KNOWN_KEYS.has(key)) {
     const guess = didYouMean(key, KNOWN_KEYS);
     const hint = guess === undefined ? "" : ` Did you mean ${guess}?`;

@@ -246,6 +246,23 @@ describe("loadConfig config files", () => {
     await refused(load([...BASE, "--config", "c.yaml"], {}, files), "key config", "not a synced option");
   });
 
+  it("never echoes what a file that is no config holds, nor the lines around a syntax error", async () => {
+    const files = {
+      shadow: "root:$6$salt$hash:19000:0:99999:7:::\n",
+      "broken.yaml": "cassandra:\n  password: hunter2\n  port: [1,\n",
+      "broken.json": '{"cassandra": {"password": "hunter2"}, hunter3}',
+      "token.json": "hunter2",
+    };
+    const shadow = await refused(load([...BASE, "--config", "shadow"], {}, files), "is no synced option");
+    assert.doesNotMatch(shadow.message, /root|salt|hash/);
+    const yaml = await refused(load([...BASE, "--config", "broken.yaml"], {}, files), "at line 4, column 1");
+    assert.doesNotMatch(yaml.message, /hunter2|port/);
+    const json = await refused(load([...BASE, "--config", "broken.json"], {}, files), "at line 1, column 40");
+    assert.doesNotMatch(json.message, /hunter/);
+    const token = await refused(load([...BASE, "--config", "token.json"], {}, files), "not valid JSON");
+    assert.doesNotMatch(token.message, /hunter/);
+  });
+
   it("refuses malformed files, and files that are not there", async () => {
     const files = {
       "bad.yaml": "a: [1,\n",
