@@ -15,8 +15,8 @@ import { withClientFor } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
 import { namingTheLocation } from "./location-errors.js";
 import { nearestKeys, otherKeysText } from "./nearest-keys.js";
-import { stateKeyFor } from "../state/state-key.js";
-import { describePartitionItem, isPartitionItem } from "../reconcile/shard-partition.js";
+import { otherShardCounts, stateKeyFor } from "../state/state-key.js";
+import { describePartitionItem, describeSharding, isPartitionItem } from "../reconcile/shard-partition.js";
 import { coveredTable } from "../reconcile/coverage.js";
 import type { RunContext } from "./run-command.js";
 
@@ -195,10 +195,11 @@ export async function stateCommand(
         ? `. No run of ${key} has saved a checkpoint: its first run will begin at ${formatMicros(to)}.` +
           otherKeysText(nearest, state.location)
         : "";
+    const next = to === undefined ? await nextStart(state, key) : "";
     // "now" before the change, "was" after it: the value cleared is no longer the checkpoint.
     const change = (tense: "now" | "was"): string =>
       to === undefined
-        ? `clear the checkpoint of state key ${key} in ${state.location} (${tense === "now" ? "now" : "it was"} ${was}); the next run starts from -b or the earliest version`
+        ? `clear the checkpoint of state key ${key} in ${state.location} (${tense === "now" ? "now" : "it was"} ${was}); ${next}`
         : `move the checkpoint of state key ${key} in ${state.location} from ${was} to ${formatMicros(to)}${unsaved}`;
     if (!flags.yes) {
       throw new UsageError(
@@ -237,6 +238,20 @@ export async function stateCommand(
     );
     return EXIT.success;
   });
+}
+
+/**
+ * Where the next run begins once the checkpoint is cleared. A run with no checkpoint of its own takes
+ * up where the configuration's runs under another shard count covered every range, if there are any.
+ */
+async function nextStart(state: StateStore, key: string): Promise<string> {
+  const counts = otherShardCounts(key, await state.listKeys());
+  if (counts.size === 0) return "the next run starts from -b or the earliest version";
+  const others = [...counts.keys()].map(describeSharding).join(" and ");
+  return (
+    `the next run starts from -b, or else where this configuration's checkpoints under ${others} ` +
+    "cover every range (as a run without a checkpoint does), or the earliest version"
+  );
 }
 
 /** What `state set|reset --json` prints: the checkpoint before and after, as a run's summary has them. */

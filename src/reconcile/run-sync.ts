@@ -7,7 +7,13 @@ import { formatMicros, microsFromMillis, millisFromMicros, MIN_MICROS } from "..
 import { caughtUpReason, resolveRange, type ResolvedRange } from "./range.js";
 import { nextCheckpoint } from "../state/checkpoint-rule.js";
 import type { Checkpoint, RunOutcome, StateStore } from "../state/state-store.js";
-import { partitionItem, shardStart, type Partition } from "./shard-partition.js";
+import {
+  carriedStart,
+  partitionItem,
+  shardStart,
+  type OtherSharding,
+  type Partition,
+} from "./shard-partition.js";
 import type { DeadLetterSink } from "./dead-letter.js";
 import { ErrorBudget } from "./error-budget.js";
 import type { PlanEntry, PlanSettings } from "./plan-tables.js";
@@ -113,6 +119,11 @@ export interface RunDependencies {
   readonly siblingKeys?: () => Promise<readonly string[]>;
   /** A sharded run: the checkpoints of the configuration's other shards, undefined where one has none. */
   readonly shardSiblings?: () => Promise<readonly (Checkpoint | undefined)[]>;
+  /**
+   * The configuration's checkpoints under other shard counts (or without --shard), asked only by a
+   * run with no checkpoint of its own: it begins where one of those covered every range.
+   */
+  readonly otherShardings?: () => Promise<readonly OtherSharding[]>;
 }
 
 export async function runSync(settings: RunSettings, deps: RunDependencies): Promise<RunReport> {
@@ -487,8 +498,13 @@ async function startOf(
   deps: RunDependencies,
   saved: Checkpoint | undefined,
 ): Promise<{ checkpoint: Checkpoint | undefined; ring?: bigint | undefined; notice?: string }> {
-  if (settings.partition === undefined || deps.shardSiblings === undefined) return { checkpoint: saved };
-  return shardStart(saved, await deps.shardSiblings(), settings.partition);
+  const start =
+    settings.partition === undefined || deps.shardSiblings === undefined
+      ? { checkpoint: saved }
+      : shardStart(saved, await deps.shardSiblings(), settings.partition);
+  if (start.checkpoint !== undefined || settings.begin !== undefined || deps.otherShardings === undefined)
+    return start;
+  return carriedStart(settings.key, await deps.otherShardings()) ?? start;
 }
 
 /**

@@ -127,3 +127,51 @@ function commonCovers(all: readonly (Checkpoint | undefined)[]): string[] | unde
   }
   return common;
 }
+
+/** The configuration's checkpoints under another shard count; `total` undefined: its unsharded key. */
+export interface OtherSharding {
+  readonly total: number | undefined;
+  /** One a shard, undefined where that shard has none. */
+  readonly checkpoints: readonly (Checkpoint | undefined)[];
+}
+
+/**
+ * Where a run with no checkpoint of its own begins when the configuration ran under another shard
+ * count (or without --shard): from the furthest point up to which one such count covered every range,
+ * since a record before it was read whichever shard holds it now. Undefined when there is none.
+ */
+export function carriedStart(key: string, others: readonly OtherSharding[]): ShardStart | undefined {
+  if (others.length === 0) return undefined;
+  let best: { position: bigint; from: OtherSharding } | undefined;
+  for (const other of others) {
+    // Each checkpoint's own partition decides; one recording none was made under the same as its siblings.
+    const position = ringCovered(other.checkpoints, { splits: 0, slices: 0 });
+    if (position !== undefined && (best === undefined || position > best.position))
+      best = { position, from: other };
+  }
+  const counts = others.map((o) => describeSharding(o.total)).join(" and ");
+  if (best === undefined) {
+    const notice =
+      `no checkpoint under this key, and the configuration's checkpoints under ${counts} do not cover ` +
+      "every range (a shard of theirs has none): it reads from the earliest version";
+    return { checkpoint: undefined, ring: undefined, notice };
+  }
+  const saved = best.from.checkpoints.filter((c) => c !== undefined);
+  const latest = saved.reduce((a, b) => (b.updatedAt > a.updatedAt ? b : a));
+  const covers = commonCovers(saved);
+  const moved: Checkpoint = {
+    key,
+    position: best.position,
+    updatedAt: latest.updatedAt,
+    runId: latest.runId,
+  };
+  const notice =
+    `no checkpoint under this key, but the configuration's checkpoints under ${describeSharding(best.from.total)} ` +
+    `cover every range up to ${formatMicros(best.position)}: it reads from there`;
+  return { checkpoint: covers === undefined ? moved : { ...moved, covers }, ring: best.position, notice };
+}
+
+/** A shard count for a person: `--shard i/4`, or `no --shard` for the unsharded key. */
+export function describeSharding(total: number | undefined): string {
+  return total === undefined ? "no --shard" : `--shard i/${total}`;
+}

@@ -42,8 +42,10 @@ export function stateKeyFor(options: StateKeyOptions): string {
 }
 
 /** The `--shard i/N` a key was made with, as it is given on the command line; undefined if none. */
+const SHARD_SUFFIX = /\.shard-(\d+)-of-(\d+)$/;
+
 export function shardOfKey(key: string): string | undefined {
-  const match = /\.shard-(\d+)-of-(\d+)$/.exec(key);
+  const match = SHARD_SUFFIX.exec(key);
   return match === null ? undefined : `${match[1]}/${match[2]}`;
 }
 
@@ -68,7 +70,35 @@ function baseStateKey(options: StateKeyOptions): string {
 export function siblingKeys(key: string, keys: readonly string[], keyspace: string, index: string): string[] {
   const prefix = `${readable(keyspace)}.${readable(index)}.`;
   if (!key.startsWith(prefix)) return [];
-  return keys.filter((k) => k !== key && k.startsWith(prefix));
+  // The same configuration's other shards, of this count or another, are no other spelling of it.
+  const base = unshardedKey(key);
+  return keys.filter((k) => k.startsWith(prefix) && unshardedKey(k) !== base);
+}
+
+/** A key without its shard: the configuration's key. */
+export function unshardedKey(key: string): string {
+  return key.replace(SHARD_SUFFIX, "");
+}
+
+/**
+ * The other shard counts `keys` hold of `key`'s configuration, each with the keys of all its shards in
+ * order; `undefined` stands for the configuration's unsharded key, where that is present and not `key`.
+ */
+export function otherShardCounts(key: string, keys: readonly string[]): Map<number | undefined, string[]> {
+  const base = unshardedKey(key);
+  const own = SHARD_SUFFIX.exec(key)?.[2];
+  const counts = new Map<number | undefined, string[]>();
+  if (own !== undefined && keys.includes(base)) counts.set(undefined, [base]);
+  for (const k of keys) {
+    const match = SHARD_SUFFIX.exec(k);
+    if (match === null || k.slice(0, match.index) !== base || match[2] === own) continue;
+    const total = Number(match[2]);
+    counts.set(
+      total,
+      Array.from({ length: total }, (_, i) => `${base}.shard-${i}-of-${total}`),
+    );
+  }
+  return counts;
 }
 
 /** `<keyspace>.<index>.<hash>`, where the hash covers every part, so any change gives a new key. */

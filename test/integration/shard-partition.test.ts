@@ -1,6 +1,7 @@
 // A sharded configuration whose --splits or --slices change between runs: each shard's part of the
 // data moves, so a shard whose checkpoint is further ahead than another's takes over ranges that were
-// covered only as far as the other's. No record may be left behind.
+// covered only as far as the other's. No record may be left behind. And a change of the shard count
+// starts the new shards where every shard of the old count had covered its ranges, not over.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
@@ -59,6 +60,46 @@ describe("sharded runs whose partition changes", () => {
     const copied = new Set(docs.hits.hits.map((hit) => hit._id));
     const missed = [...early, ...middle].filter((row) => !copied.has(row.id)).length;
     assert.equal(missed, 0, `${missed} of ${early.length + middle.length} rows were never copied`);
+  });
+
+  it("starts a new shard count where every shard of the old one had covered its ranges", async () => {
+    await h.cassandra.execute(`CREATE TABLE ${h.keyspace}.scaled (id uuid PRIMARY KEY, tmstmp timestamp)`);
+    const start = Date.now() - 30 * MINUTE;
+    const all = [...dated(100, start), ...dated(200, start + 10 * MINUTE)];
+    const insert = `INSERT INTO ${h.keyspace}.scaled (id, tmstmp) VALUES (?, ?)`;
+    for (const row of all) await h.cassandra.execute(insert, [row.id, new Date(row.at)], { prepare: true });
+    const x1 = start + 5 * MINUTE;
+    const x2 = start + 20 * MINUTE;
+    const x3 = x2 + MINUTE;
+    const run = async (args: string[]): Promise<{ begin: string; beginFrom: string; notices: string }> => {
+      const common = ["--direction", "to-es", "--tables", "scaled", "--name", "scaled", ...NO_LOOKBACK];
+      const { code, summary } = await h.run([...common, ...args]);
+      assert.equal(code, EXIT.success, JSON.stringify(summary));
+      const range = summary["range"] as { begin: string; beginFrom: string };
+      return { ...range, notices: ((summary["notices"] as string[] | undefined) ?? []).join("\n") };
+    };
+    // Two shards to x1, then shard 0 alone to x2: every range is covered to x1.
+    await run(["--shard", "0/2", "-e", iso(x1)]);
+    await run(["--shard", "1/2", "-e", iso(x1)]);
+    await run(["--shard", "0/2", "-e", iso(x2)]);
+    // The operator scales to three processes.
+    const first = await run(["--shard", "0/3", "-e", iso(x3)]);
+    assert.equal(first.begin, `${iso(x1).slice(0, -1)}000Z`);
+    assert.match(first.notices, /--shard i\/2 cover every range up to/);
+    for (const shard of ["1/3", "2/3"]) await run(["--shard", shard, "-e", iso(x3)]);
+    // And back to one process: it starts where the three left off.
+    const single = await run(["-e", iso(x3 + MINUTE)]);
+    assert.equal(single.begin, `${iso(x3).slice(0, -1)}000Z`);
+    // Clearing one key's checkpoint says where its next run would begin, as the other counts stand.
+    const reset = await h.cli(["state", "reset", ...h.baseArgs(), "--name", "scaled", "--shard", "0/3"]);
+    assert.equal(reset.code, EXIT.usage, reset.stderr);
+    assert.match(reset.stderr, /checkpoints under no --shard and --shard i\/2 cover every range/);
+
+    await h.refresh();
+    const docs = await h.es.search({ index: `${h.index}-scaled`, size: 1000, _source: false });
+    const copied = new Set(docs.hits.hits.map((hit) => hit._id));
+    const missed = all.filter((row) => !copied.has(row.id)).length;
+    assert.equal(missed, 0, `${missed} of ${all.length} rows were never copied`);
   });
 
   it("copies every document when --slices changes while one shard lags", async () => {

@@ -1,7 +1,12 @@
 // Where a shard continues from when its partition (--splits, --slices) changed since its checkpoint.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { describePartitionItem, partitionItem, shardStart } from "../../src/reconcile/shard-partition.js";
+import {
+  carriedStart,
+  describePartitionItem,
+  partitionItem,
+  shardStart,
+} from "../../src/reconcile/shard-partition.js";
 import type { Checkpoint } from "../../src/state/state-store.js";
 
 const A = { splits: 32, slices: 2 };
@@ -53,5 +58,31 @@ describe("shardStart", () => {
 
   it("says what an item records", () => {
     assert.equal(describePartitionItem(partitionItem(B, undefined)), "--splits 7 --slices 2");
+  });
+});
+
+describe("carriedStart", () => {
+  it("begins where every shard of another count covered its ranges, the furthest such count", () => {
+    const start = carriedStart("k.shard-0-of-3", [
+      { total: 2, checkpoints: [under(300n, A), under(100n, A)] },
+      { total: undefined, checkpoints: [checkpoint(50n, ["t:to-es"])] },
+    ]);
+    assert.equal(start?.checkpoint?.position, 100n);
+    assert.equal(start.checkpoint.key, "k.shard-0-of-3");
+    assert.deepEqual(start.checkpoint.covers, ["t:to-es"]);
+    assert.equal(start.ring, 100n);
+    assert.match(start.notice ?? "", /under --shard i\/2 cover every range up to/);
+  });
+
+  it("takes a recorded ring further than the earliest checkpoint", () => {
+    const start = carriedStart("k", [{ total: 2, checkpoints: [under(300n, B, 250n), under(100n, A)] }]);
+    assert.equal(start?.checkpoint?.position, 250n);
+  });
+
+  it("reads from the earliest version where a shard of the other count has no checkpoint", () => {
+    const start = carriedStart("k", [{ total: 2, checkpoints: [under(300n, A), undefined] }]);
+    assert.equal(start?.checkpoint, undefined);
+    assert.match(start?.notice ?? "", /do not cover every range .* earliest version/);
+    assert.equal(carriedStart("k", []), undefined);
   });
 });

@@ -4,6 +4,7 @@ import type { StateKeyParts } from "../../src/state/state-key.js";
 import {
   deriveStateKey,
   isValidStateKey,
+  otherShardCounts,
   siblingKeys,
   stateKeyFor,
   validateStateKey,
@@ -153,5 +154,32 @@ describe("siblingKeys", () => {
     ]);
     assert.deepEqual(siblingKeys("mine", keys, "app", "app"), []);
     assert.deepEqual(siblingKeys("app.app.11111111", ["app.app.11111111"], "app", "app"), []);
+  });
+
+  it("leaves out the same configuration's shards, of any count", () => {
+    const keys = ["app.app.1111.shard-0-of-2", "app.app.1111.shard-1-of-4", "app.app.1111", "app.app.2222"];
+    assert.deepEqual(siblingKeys("app.app.1111.shard-0-of-3", keys, "app", "app"), ["app.app.2222"]);
+  });
+});
+
+describe("otherShardCounts", () => {
+  it("lists the configuration's other shard counts with all their shards' keys, and its unsharded key", () => {
+    const keys = [
+      "a.shard-1-of-2",
+      "a",
+      "ab.shard-0-of-3",
+      "a.shard-0-of-4",
+      "a.shard-2-of-3",
+      "b.shard-0-of-2",
+    ];
+    assert.deepEqual(
+      [...otherShardCounts("a.shard-0-of-3", keys)],
+      [
+        [undefined, ["a"]],
+        [2, ["a.shard-0-of-2", "a.shard-1-of-2"]],
+        [4, ["a.shard-0-of-4", "a.shard-1-of-4", "a.shard-2-of-4", "a.shard-3-of-4"]],
+      ],
+    );
+    assert.deepEqual([...otherShardCounts("a", keys).keys()], [2, 4, 3]);
   });
 });
