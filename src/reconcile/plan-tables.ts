@@ -4,7 +4,7 @@ import { closestNames } from "../core/did-you-mean.js";
 import type { DirectionChoice } from "../core/direction.js";
 import type { OptionSource } from "../core/errors.js";
 import type { Layout } from "../core/layout.js";
-import type { Column, ColumnNames, TablePlan } from "./table-plan.js";
+import type { Column, ColumnNames, TablePlan, TypeFilter } from "./table-plan.js";
 import type { TimestampMapping } from "../core/version.js";
 import type { TableKey } from "../core/table-key.js";
 import type { TableSettings } from "../core/table-settings.js";
@@ -146,7 +146,13 @@ export type PlanEntry =
       /** Present when the table and its existing index have drifted apart (a column added, a field). */
       readonly drift?: SchemaDrift;
     }
-  | { readonly kind: "create-table"; readonly name: string; readonly index: string }
+  | {
+      readonly kind: "create-table";
+      readonly name: string;
+      readonly index: string;
+      /** In the type-field layout: what selects the type's documents, whose ids key the table. */
+      readonly typeFilter?: TypeFilter;
+    }
   | {
       readonly kind: "skip";
       readonly name: string;
@@ -397,7 +403,15 @@ function planOne(
   if (table === undefined && type !== undefined) {
     // A table created from a type whose version field is unusable could never be synced.
     if ("problem" in type.timestamp) return skip(`index ${type.index}: ${type.timestamp.problem}`);
-    if (input.createTables) return { kind: "create-table", name: type.name, index: type.index };
+    if (input.createTables) {
+      const typeFilter = { field: input.typeField, queryField: input.typeQueryField, value: type.name };
+      return {
+        kind: "create-table",
+        name: type.name,
+        index: type.index,
+        ...(input.layout === "type-field" ? { typeFilter } : {}),
+      };
+    }
     return skip(
       `no table ${input.keyspace}.${type.name} in Cassandra; pass --create-tables to create it from the index`,
       true,

@@ -26,7 +26,7 @@ import type { TableStats } from "./stats.js";
 import { SettledRecords } from "./settled-records.js";
 import { syncTable, type DecidedRecord, type LateRecord } from "./sync-table.js";
 import { withLeaseEnd } from "./with-lease.js";
-import type { Column, TablePlan } from "./table-plan.js";
+import type { Column, TablePlan, TypeFilter } from "./table-plan.js";
 import { IndexReplacedError, InterruptedError, TablesRefusedError } from "./run-errors.js";
 import {
   createColumns,
@@ -41,7 +41,7 @@ export interface SchemaGateway extends SchemaReader {
   /** Creates the type's index (or its fields in the shared index); returns the index name. */
   createIndex(plan: TablePlan): Promise<string>;
   /** Creates a Cassandra table from the type's mapping (only with --create-tables). */
-  createTable(name: string, index: string): Promise<void>;
+  createTable(name: string, index: string, typeFilter?: TypeFilter): Promise<void>;
   /**
    * Indexes the table's timestamp column and returns once the index answers queries (only with
    * --create-timestamp-index); returns the index's name.

@@ -50,7 +50,7 @@ export async function createTables(
   }
   for (const entry of toCreate) {
     try {
-      await schema.createTable(entry.name, entry.index);
+      await schema.createTable(entry.name, entry.index, entry.typeFilter);
       createdTables.push(entry.name);
     } catch (error) {
       // A mapping with no CQL counterpart, or a table Cassandra refuses, leaves that one type unsynced;

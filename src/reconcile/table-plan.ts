@@ -14,6 +14,15 @@ export interface Column {
   readonly type: CqlType;
 }
 
+/** The field and value that select one type's documents in an index the type-field layout shares. */
+export interface TypeFilter {
+  /** The field documents hold the type name in. */
+  readonly field: string;
+  /** The keyword field to match the value on: `field`, or its keyword sub-field. */
+  readonly queryField: string;
+  readonly value: string;
+}
+
 export interface TablePlan {
   readonly keyspace: string;
   /** The Cassandra table, which is also the Elasticsearch type name. */
@@ -66,13 +75,7 @@ export interface TablePlan {
     /** Prepended to the record id to form `_id` (the type-field layout shares one index). */
     readonly idPrefix: string;
     /** Present in the type-field layout: the field and value that select this type's documents. */
-    readonly typeFilter?: {
-      /** The field documents hold the type name in. */
-      readonly field: string;
-      /** The keyword field to match the value on: `field`, or its keyword sub-field. */
-      readonly queryField: string;
-      readonly value: string;
-    };
+    readonly typeFilter?: TypeFilter;
     readonly timestampPrecision: VersionPrecision;
     /** The ingest pipeline every document synced writes goes through (the config file's `pipeline`). */
     readonly pipeline?: string;

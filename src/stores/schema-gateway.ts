@@ -6,7 +6,7 @@ import { ConfigError } from "../core/errors.js";
 import { StoreError } from "./store-errors.js";
 import type { PlanSettings, SchemaSnapshot } from "../reconcile/plan-tables.js";
 import type { SchemaGateway } from "../reconcile/run-sync.js";
-import type { Column, ColumnNames, TablePlan } from "../reconcile/table-plan.js";
+import type { Column, ColumnNames, TablePlan, TypeFilter } from "../reconcile/table-plan.js";
 import { rethrowing } from "../util/rethrow.js";
 import { cassandraFailure, hostStates } from "./cassandra/cassandra-errors.js";
 import { readKeyspaceSchema } from "./cassandra/keyspace-schema.js";
@@ -239,14 +239,24 @@ export class StoreSchemaGateway implements SchemaGateway {
     );
   }
 
-  /** Whether no document of the index holds a keyword id that is not a UUID (an empty one holds none). */
-  async #allIdsUuids(index: string, field: string, properties: FieldMappings): Promise<boolean> {
+  /**
+   * Whether no document of the index (of the type, in an index types share) holds a keyword id that
+   * is not a UUID (an empty one holds none).
+   */
+  async #allIdsUuids(
+    index: string,
+    field: string,
+    properties: FieldMappings,
+    type: TypeFilter | undefined,
+  ): Promise<boolean> {
     if (!isKeyword(properties[field])) return false;
+    const filter: Query[] = [{ exists: { field } }];
+    if (type !== undefined) filter.push({ term: { [type.queryField]: type.value } });
     const others = await rethrowing(
       () =>
         this.elasticsearch.count({
           index,
-          query: { bool: { filter: [{ exists: { field } }], must_not: { regexp: { [field]: UUID_TERM } } } },
+          query: { bool: { filter, must_not: { regexp: { [field]: UUID_TERM } } } },
         }),
       (error) => searchFailure(error, `count the ids of index ${index}`, this.elasticsearch.productName),
     );
@@ -254,7 +264,7 @@ export class StoreSchemaGateway implements SchemaGateway {
   }
 
   /** One row per version, PRIMARY KEY ((id), tmstmp) typed from the mapping (created-key.ts), plus a tombstone. */
-  async createTable(name: string, index: string): Promise<void> {
+  async createTable(name: string, index: string, type?: TypeFilter): Promise<void> {
     const { keyspace, layout } = this.settings;
     const names = tableColumnNames(this.settings.names, settingsOf(this.settings.tableSettings, name));
     const mapping = await rethrowing(
@@ -272,7 +282,7 @@ export class StoreSchemaGateway implements SchemaGateway {
       udts.push(...converted.udts);
       columns.push(`${quoteIdentifier(field)} ${formatCqlType(converted.type)}`);
     }
-    const key = createdKey(properties, names, await this.#allIdsUuids(index, names.id, properties));
+    const key = createdKey(properties, names, await this.#allIdsUuids(index, names.id, properties, type));
     const q = quoteIdentifier;
     const statements = [
       ...udts.map(formatCreateType),

@@ -142,3 +142,35 @@ describe("columns and tables synced creates", () => {
     assert.match(letter?.reason ?? "", /column id of \S+\.uuids is uuid/, letter?.reason);
   });
 });
+
+// In an index of several types, each table is keyed on what its own documents hold: a type with ids
+// such as '1' beside one of UUIDs made both tables text-keyed.
+describe("tables --create-tables makes from an index of several types", () => {
+  let h: Harness;
+  before(async () => {
+    h = await Harness.create("createdtf");
+  });
+  after(() => h.cleanup());
+
+  it("keys each type's table on uuid or text by the ids of its own documents", async () => {
+    await h.es.indices.create({
+      index: h.index,
+      mappings: {
+        properties: { type: { type: "keyword" }, id: { type: "keyword" }, tmstmp: { type: "date" } },
+      },
+    });
+    const at = new Date(Date.now() - 5_000).toISOString();
+    const docs = [
+      { type: "people", id: "6d1f1f0e-8a43-4d6c-9a43-1b2c3d4e5f60" },
+      { type: "orders", id: "1" },
+    ];
+    for (const doc of docs)
+      await h.es.index({ index: h.index, id: `${doc.type}-${doc.id}`, document: { ...doc, tmstmp: at } });
+    await h.refresh();
+    const begin = String(Math.floor(Date.now() / 1000) - 60);
+    const result = await h.run(["--layout", "type-field", "-b", begin, "--create-tables"]);
+    assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
+    assert.equal((await h.columnTypes("people"))["id"], "uuid");
+    assert.equal((await h.columnTypes("orders"))["id"], "text");
+  });
+});
