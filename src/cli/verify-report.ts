@@ -67,13 +67,14 @@ export function reportJson(report: VerifyReport, repaired: boolean): unknown {
 
 /** What the configuration's next run fixes of the differences, and what it leaves, as counted. */
 function runJson(report: VerifyReport): unknown {
-  const { fixes, leaves, since } = byNextRun(report);
-  if (report.window === undefined) return { checkpoint: null, fixes, leaves };
+  const { fixes, leaves, since, notCopied } = byNextRun(report);
+  if (report.window === undefined) return { checkpoint: null, fixes, leaves, notCopied };
   return {
     checkpoint: formatMicros(report.window.checkpoint),
     lookbackFrom: formatMicros(report.window.lookbackFrom),
     fixes,
     leaves,
+    notCopied,
     ...(since === undefined ? {} : { backfillFrom: formatMicros(since) }),
   };
 }
@@ -81,19 +82,40 @@ function runJson(report: VerifyReport): unknown {
 /**
  * Differences the next run reads (dated at or after its checkpoint minus its look-back, or any, for a
  * table it reads from the earliest version) and those it does not, with the earliest date of these.
- * Bad records have their own advice, and a table on one side only is no record's.
+ * Bad records have their own advice, and a table on one side only is no record's. A copy newer on the
+ * side a one-way configuration does not copy from is no run's to write back (`notCopied`).
  */
-function byNextRun(report: VerifyReport): { fixes: number; leaves: number; since?: bigint } {
+function byNextRun(report: VerifyReport): {
+  fixes: number;
+  leaves: number;
+  since?: bigint;
+  notCopied: number;
+} {
   let fixes = 0;
   let leaves = 0;
+  let notCopied = 0;
   let since: bigint | undefined;
   for (const side of report.sides) {
-    fixes += differences(side) - side.bad - side.beforeReach;
+    fixes += differences(side) - side.bad - side.beforeReach - side.notCopied;
     leaves += side.beforeReach;
+    notCopied += side.notCopied;
     const at = side.beforeReachSince;
     if (at !== undefined && (since === undefined || at < since)) since = at;
   }
-  return { fixes, leaves, ...(since === undefined ? {} : { since }) };
+  return { fixes, leaves, notCopied, ...(since === undefined ? {} : { since }) };
+}
+
+/** The line for copies newer on the side a one-way configuration only writes to, if any. */
+function notCopiedLines(report: VerifyReport, notCopied: number): string[] {
+  const side = report.sides.find((s) => s.notCopied > 0);
+  if (side === undefined) return [];
+  const direction = side.side === "cassandra" ? "to-es" : "to-cassandra";
+  return [
+    `${plural(notCopied, "difference")} newer on ${side.other} than on ${side.side}: this configuration ` +
+      `copies only from ${side.side} (--direction ${direction}) and a run keeps the newer copy, so no ` +
+      "run or repair of it writes them back; where the newer copies are right, a run with --direction " +
+      "both copies them, and where they are not, write the record again at its source",
+  ];
 }
 
 function outcome(report: VerifyReport, repaired: boolean): string {
@@ -193,13 +215,14 @@ function verdictLines(report: VerifyReport): string[] {
 
 /** Which differences the configuration's next run makes agree, and the command for those it never reads. */
 function nextRunLines(report: VerifyReport): string[] {
-  const { fixes, leaves, since } = byNextRun(report);
+  const { fixes, leaves, since, notCopied } = byNextRun(report);
   const window = report.window;
   if (window === undefined) {
     return [
       "no run of this configuration has saved a checkpoint: its next run reads everything and makes " +
         "the sides agree where tmstmp decides, copying a record found on one side only (a hard delete " +
         "there comes back)",
+      ...notCopiedLines(report, notCopied),
     ];
   }
   const from = formatMicros(window.lookbackFrom);
@@ -222,6 +245,7 @@ function nextRunLines(report: VerifyReport): string[] {
         "side only may be a delete",
     );
   }
+  lines.push(...notCopiedLines(report, notCopied));
   return lines;
 }
 

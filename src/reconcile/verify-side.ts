@@ -80,6 +80,11 @@ export interface SideParity {
   beforeReach: number;
   /** The earliest date among them, where a backfill that copies them must begin. */
   beforeReachSince?: bigint;
+  /**
+   * Differences newer on the other side, where the configuration copies only from this side: a run
+   * keeps the newer copy, and none copies it back. Counted here, not in `beforeReach`.
+   */
+  notCopied: number;
 }
 
 export interface VerifySideInput {
@@ -97,6 +102,8 @@ export interface VerifySideInput {
    * (its checkpoint minus its look-back); absent: that run reads everything.
    */
   readonly reach?: bigint;
+  /** Whether the configuration also copies from the other side to this one (--direction both). */
+  readonly copiesBack: boolean;
 }
 
 export interface RepairSettings {
@@ -132,6 +139,7 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
     repairFailed: 0,
     differing: [],
     beforeReach: 0,
+    notCopied: 0,
   };
   const precision = coarser(
     input.source.versionPrecision(input.plan),
@@ -140,7 +148,8 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
   const differ = (record: DifferingRecord): void => {
     parity[record.difference]++;
     if (parity.differing.length < input.limit) parity.differing.push(record);
-    beyondReach(parity, record, input.reach);
+    if (record.difference === "newer" && !input.copiesBack) parity.notCopied++;
+    else beyondReach(parity, record, input.reach);
   };
   for await (const scanned of input.source.scan(input.plan, input.range)) {
     const batch = placeBatch(scanned, input.range);

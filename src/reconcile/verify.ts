@@ -106,6 +106,7 @@ export async function verify(settings: VerifySettings, deps: VerifyDependencies)
         signal: deps.signal,
         ...(settings.repair === undefined ? {} : { repair: settings.repair }),
         ...reachOf(settings.window, entry.plan.table, direction),
+        copiesBack: settings.direction === "both",
       });
       sides.push(parity);
       deps.onSide?.(parity);
