@@ -6,6 +6,7 @@
 // Field types synced does not know (geo_point, dense_vector...) are not judged: their records
 // succeed or go to the dead letters one by one, as before.
 import type { CqlType, NativeName } from "./cql-type.js";
+import { ownValue } from "./own-value.js";
 
 export type FieldFamily = "text" | "number" | "boolean" | "date" | "binary" | "ip" | "object";
 
@@ -87,7 +88,7 @@ const WHAT_FITS: Readonly<Record<FieldFamily, string>> = {
 
 /** The family of an index field's type; undefined for a type synced does not judge. */
 export function fieldFamily(fieldType: string): FieldFamily | undefined {
-  return Object.hasOwn(FIELD_FAMILIES, fieldType) ? FIELD_FAMILIES[fieldType] : undefined;
+  return ownValue(FIELD_FAMILIES, fieldType);
 }
 
 /** A collection's or vector's values are its elements': a document holds them as an array. */

@@ -3,12 +3,13 @@
 // that name (Row.get, and Row.keys, which calls hasOwnProperty), and a name a row lacks, such as
 // `constructor`, would read what every object inherits.
 import type cassandra from "cassandra-driver";
+import { ownValue } from "../../core/own-value.js";
 
 type Cells = Readonly<Record<string, unknown>>;
 
 /** The value of `column` in `row`; undefined when the row has no such column. */
 export function cell(row: cassandra.types.Row, column: string): unknown {
-  return Object.hasOwn(row, column) ? (row as unknown as Cells)[column] : undefined;
+  return ownValue(row as unknown as Cells, column);
 }
 
 /** The names of the columns `row` holds, in the order of the result. */

@@ -16,6 +16,7 @@ import {
 } from "./numbers.js";
 import { MAX_DATE_MS, MS_PER_DAY, parseDate, parseTime, parseTimestamp } from "./temporal.js";
 import { describeValue, ValueError } from "../../core/value-error.js";
+import { ownValue } from "../../core/own-value.js";
 
 const { types } = cassandra;
 const FLOAT_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -244,7 +245,7 @@ function floatingFrom(json: unknown, name: "float" | "double", path: string): nu
   if (json instanceof NumberLiteral) return floatingOfLiteral(json, name, path);
   if (typeof json === "bigint") return Number.isFinite(Number(json)) ? Number(json) : undefined;
   if (typeof json !== "string") return undefined;
-  const special = Object.hasOwn(SPECIAL_FLOATS, json) ? SPECIAL_FLOATS[json] : undefined;
+  const special = ownValue(SPECIAL_FLOATS, json);
   if (special !== undefined) return special;
   const value = FLOAT_TEXT.test(json) ? Number(json) : undefined;
   return value !== undefined && Number.isFinite(value) ? value : undefined;

@@ -23,6 +23,7 @@ import { decodeNative } from "./decode-native.js";
 import { emptyCollectionBytes, keepsEmpty } from "./empty-collection.js";
 import { encodeValue, mapKeyText } from "./encode.js";
 import { describeValue, elementPath, fieldPath, ValueError, within } from "../../core/value-error.js";
+import { ownValue } from "../../core/own-value.js";
 
 const { types } = cassandra;
 
@@ -112,7 +113,7 @@ function decodeWithin(json: unknown, type: CqlType, path: string, nested: boolea
       // Every field is set, to null when absent, so the driver never sends "unset" inside a UDT.
       const value: Record<string, unknown> = {};
       for (const field of type.fields) {
-        const item = Object.hasOwn(record, field.name) ? record[field.name] : undefined;
+        const item = ownValue(record, field.name);
         try {
           setOwn(value, field.name, decodeWithin(item, field.type, "", true));
         } catch (error) {

@@ -17,6 +17,7 @@ import type { CqlType } from "../../core/cql-type.js";
 import { isEmptyCollectionBytes, keepsEmpty } from "./empty-collection.js";
 import { encodeNative } from "./encode-native.js";
 import { describeValue, elementPath, fieldPath, ValueError, within } from "../../core/value-error.js";
+import { ownValue } from "../../core/own-value.js";
 
 /** The canonical JSON of a column's value read by cassandra-driver; null and undefined give null. */
 export function encodeValue(value: unknown, type: CqlType, path: string): JsonValue {
@@ -106,7 +107,7 @@ function encodeNonNull(value: unknown, type: CqlType, path: string): JsonValue {
       }
       const result: Record<string, JsonValue> = {};
       for (const field of type.fields) {
-        const raw = Object.hasOwn(record, field.name) ? record[field.name] : undefined;
+        const raw = ownValue(record, field.name);
         let item: JsonValue;
         try {
           item = encodeWithin(raw, field.type, "", true);

@@ -18,6 +18,7 @@
 import { native, type CqlType, type NativeName, type UdtType } from "../../core/cql-type.js";
 import { fieldPath, ValueError } from "../../core/value-error.js";
 import { MAP_FIELD_TYPE, type FieldMapping } from "../search/mapping.js";
+import { ownValue } from "../../core/own-value.js";
 
 type Mapping = FieldMapping;
 
@@ -149,7 +150,7 @@ function toCql(mapping: Mapping, path: string, base: string, context: Context, i
   const refuse = (reason: string): never => {
     throw new ValueError(path, `Elasticsearch field type ${fieldType} ${reason}`);
   };
-  const simple = Object.hasOwn(CQL_FOR_FIELD, fieldType) ? CQL_FOR_FIELD[fieldType] : undefined;
+  const simple = ownValue(CQL_FOR_FIELD, fieldType);
   if (simple !== undefined) return native(simple);
   switch (mapping.type) {
     case "date":
