@@ -157,7 +157,7 @@ async function runConnected(
       maxFutureMs: options.maxFutureMs,
       ...(options.shard === undefined
         ? {}
-        : { partition: { splits: options.splits, slices: options.slices } }),
+        : { partition: { splits: options.splits, slices: options.slices }, shards: options.shard.total }),
     },
     {
       ...stores,

@@ -2,6 +2,7 @@
 // tables, reconcile each in each direction, and move the checkpoint only when every table finished.
 // Every store, the schema and the state arrive as interfaces, so this file holds the order of things
 // and nothing else.
+import { refuseTooManySlices } from "./scroll-slices.js";
 import { directionsOf, type Direction, type DirectionChoice } from "../core/direction.js";
 import { formatMicros, microsFromMillis, millisFromMicros, MIN_MICROS } from "../core/micros.js";
 import { caughtUpReason, resolveRange, type ResolvedRange } from "./range.js";
@@ -53,6 +54,11 @@ export interface SchemaGateway extends SchemaReader {
    */
   checkTimestampIndexSupport(): void;
   /**
+   * The `index.max_slices_per_scroll` of each of `indices` that sets one (the smallest of an alias's
+   * indices); an index without it allows 1,024.
+   */
+  scrollSliceLimits(indices: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  /**
    * Maps the fields of `columns` (content columns of the plan) in the table's existing index, each as
    * synced maps its column's type; returns each field with its field type.
    */
@@ -93,6 +99,8 @@ export interface RunSettings {
   readonly maxFutureMs: number;
   /** A sharded run's partition: what decides which records the shard reads (shard-partition.ts). */
   readonly partition?: Partition;
+  /** A sharded run: how many shards there are (--shard i/N), which read an index in slices × N. */
+  readonly shards?: number;
 }
 
 export interface RunDependencies {
@@ -481,6 +489,8 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
           deps.log(notice);
         });
   refuseNothingSyncable(entries, "run");
+  if (settings.partition !== undefined && settings.shards !== undefined && settings.direction !== "to-es")
+    await refuseTooManySlices(deps.schema, entries, settings.partition.slices, settings.shards);
   return {
     checkpointBefore: saved?.position,
     continueFrom: checkpoint?.position,

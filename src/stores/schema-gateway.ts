@@ -157,11 +157,27 @@ export class StoreSchemaGateway implements SchemaGateway {
     }
   }
 
+  async scrollSliceLimits(indices: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    const limits = new Map<string, number>();
+    await Promise.all(
+      indices.map(async (index) => {
+        const values = await rethrowing(
+          () => this.elasticsearch.readSetting(index, "index.max_slices_per_scroll"),
+          (error) =>
+            searchFailure(error, `read the settings of index ${index}`, this.elasticsearch.productName),
+        );
+        const set = Object.values(values).map(Number).filter(Number.isInteger);
+        if (set.length > 0) limits.set(index, Math.min(...set));
+      }),
+    );
+    return limits;
+  }
+
   async indexIdentity(plan: TablePlan): Promise<string | undefined> {
     const index = plan.es.index;
     let uuids: Readonly<Record<string, string>>;
     try {
-      uuids = await this.elasticsearch.indexUuids(index);
+      uuids = await this.elasticsearch.readSetting(index, "index.uuid");
     } catch (error) {
       if (isSearchError(error, "index-missing")) return undefined;
       throw searchFailure(error, `read the settings of index ${index}`, this.elasticsearch.productName);

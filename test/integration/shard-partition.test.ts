@@ -102,6 +102,29 @@ describe("sharded runs whose partition changes", () => {
     assert.equal(missed, 0, `${missed} of ${all.length} rows were never copied`);
   });
 
+  it("refuses a sharded run before it writes where an index allows fewer scroll slices than it reads", async () => {
+    const index = `${h.index}-narrow`;
+    await h.cassandra.execute(`CREATE TABLE ${h.keyspace}.narrow (id uuid PRIMARY KEY, tmstmp timestamp)`);
+    await h.cassandra.execute(`INSERT INTO ${h.keyspace}.narrow (id, tmstmp) VALUES (?, ?)`, [
+      Uuid.random(),
+      new Date(Date.now() - MINUTE),
+    ]);
+    await h.es.indices.create({
+      index,
+      settings: { "index.max_slices_per_scroll": 2 },
+      mappings: { properties: { id: { type: "keyword" }, tmstmp: { type: "date" } } },
+    });
+    const { code, stderr } = await h.cli([
+      ...h.baseArgs(),
+      ...["--tables", "narrow", "--shard", "0/2", "--slices", "2"],
+    ]);
+    assert.equal(code, EXIT.usage, stderr);
+    assert.match(stderr, /index .*-narrow allows 2 scroll slices \(index\.max_slices_per_scroll\)/);
+    assert.match(stderr, /give --slices 1/);
+    await h.refresh();
+    assert.equal((await h.es.count({ index })).count, 0);
+  });
+
   it("copies every document when --slices changes while one shard lags", async () => {
     const index = `${h.index}-docs`;
     await h.cassandra.execute(`CREATE TABLE ${h.keyspace}.docs (id uuid PRIMARY KEY, tmstmp timestamp)`);

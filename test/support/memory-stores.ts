@@ -349,6 +349,15 @@ export class MemorySchema implements SchemaGateway {
     if (this.timestampIndexRefusal) throw this.timestampIndexRefusal;
   }
 
+  /** The index.max_slices_per_scroll of the indices that set one. */
+  readonly sliceLimits = new Map<string, number>();
+
+  scrollSliceLimits(indices: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    return Promise.resolve(
+      new Map(indices.flatMap((i) => (this.sliceLimits.has(i) ? [[i, this.sliceLimits.get(i) ?? 0]] : []))),
+    );
+  }
+
   createTimestampIndex(p: TablePlan): Promise<string> {
     this.timestampIndexes.push(p.table);
     return Promise.resolve(`${p.keyspace}.${p.table}_tmstmp_idx`);

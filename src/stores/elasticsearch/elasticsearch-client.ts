@@ -32,7 +32,7 @@ import {
   closedOf,
   indicesByAlias,
   sourceGaps,
-  uuidsOf,
+  settingOf,
 } from "../search/search-client.js";
 import { fromElasticsearchError } from "./elasticsearch-errors.js";
 import { clearScrolls, readScrollPage, ScrollPosition, ScrollView } from "./scroll-view.js";
@@ -251,9 +251,9 @@ export class ElasticsearchClient implements SearchClient {
     return closedOf(await edge(this.#client.indices.resolveIndex({ name: names, expand_wildcards: "all" })));
   }
 
-  async indexUuids(index: string): Promise<Readonly<Record<string, string>>> {
-    const request = { index, name: "index.uuid", flat_settings: true } as const;
-    return uuidsOf(await edge(this.#client.indices.getSettings(request)));
+  async readSetting(index: string, name: string): Promise<Readonly<Record<string, string>>> {
+    const request = { index, name, flat_settings: true } as const;
+    return settingOf(await edge(this.#client.indices.getSettings(request)), name);
   }
 
   async sourceGaps(pattern: string): Promise<readonly SourceGap[]> {

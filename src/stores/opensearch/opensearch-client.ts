@@ -24,7 +24,7 @@ import type {
   SearchResult,
   SourceGap,
 } from "../search/search-client.js";
-import { closedOf, indicesByAlias, sourceGaps, uuidsOf } from "../search/search-client.js";
+import { closedOf, indicesByAlias, settingOf, sourceGaps } from "../search/search-client.js";
 import { fromOpenSearch } from "./mappings.js";
 import { fromOpenSearchError } from "./opensearch-errors.js";
 import { restCalls, type RestCall } from "./rest-calls.js";
@@ -146,8 +146,11 @@ export class OpenSearchClient implements SearchClient {
     return closedOf(await this.#send<Parameters<typeof closedOf>[0]>(restCalls.closedIndices(names)));
   }
 
-  async indexUuids(index: string): Promise<Readonly<Record<string, string>>> {
-    return uuidsOf(await this.#send<Parameters<typeof uuidsOf>[0]>(restCalls.indexUuids(index)));
+  async readSetting(index: string, name: string): Promise<Readonly<Record<string, string>>> {
+    return settingOf(
+      await this.#send<Parameters<typeof settingOf>[0]>(restCalls.readSetting(index, name)),
+      name,
+    );
   }
 
   async sourceGaps(pattern: string): Promise<readonly SourceGap[]> {

@@ -108,9 +108,9 @@ export const restCalls = {
     path: `/_resolve/index/${segment(names)}`,
     querystring: { expand_wildcards: "all" },
   }),
-  indexUuids: (index: string): RestCall => ({
+  readSetting: (index: string, name: string): RestCall => ({
     method: "GET",
-    path: `/${segment(index)}/_settings/index.uuid`,
+    path: `/${segment(index)}/_settings/${segment(name)}`,
     querystring: { flat_settings: true },
   }),
   sourceGaps: (pattern: string): RestCall => ({

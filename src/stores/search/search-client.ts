@@ -10,6 +10,7 @@
 // copied on their way through.
 import type { FieldMappings, IndexMapping } from "./mapping.js";
 import type { Query, SortField, SortValue } from "./query.js";
+import { ownValue } from "../../core/own-value.js";
 
 export type SearchProduct = "elasticsearch" | "opensearch";
 
@@ -334,10 +335,11 @@ export interface SearchClient {
    */
   closedIndices(names: string): Promise<readonly string[]>;
   /**
-   * The `index.uuid` of each index `index` names (itself, or the indices behind an alias): a name
-   * deleted and made again has a new one. Fails as index-missing where it names none.
+   * The value of the index setting `name` (such as `index.uuid`, which a name deleted and made again
+   * changes) of each index `index` names (names, wildcards or an alias, comma-separated), for those
+   * where it is set. Fails as index-missing where it names none.
    */
-  indexUuids(index: string): Promise<Readonly<Record<string, string>>>;
+  readSetting(index: string, name: string): Promise<Readonly<Record<string, string>>>;
   /**
    * The open indices `pattern` names (a name or a wildcard pattern) whose mapping does not keep
    * `_source` whole: disabled, or with fields left out.
@@ -353,13 +355,14 @@ export interface SearchClient {
 }
 
 /** `GET <index>/_settings/index.uuid?flat_settings`'s answer: each index's uuid. */
-export function uuidsOf(
+export function settingOf(
   answer: Readonly<Record<string, { readonly settings?: Readonly<Record<string, unknown>> }>>,
+  name: string,
 ): Record<string, string> {
-  const uuids: Record<string, string> = {};
+  const values: Record<string, string> = {};
   for (const [index, { settings }] of Object.entries(answer)) {
-    const uuid = settings?.["index.uuid"];
-    if (typeof uuid === "string") uuids[index] = uuid;
+    const value = settings === undefined ? undefined : ownValue(settings, name);
+    if (typeof value === "string") values[index] = value;
   }
-  return uuids;
+  return values;
 }
