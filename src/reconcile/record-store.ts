@@ -101,4 +101,10 @@ export interface RecordStore {
    * a row that expired does not come back. Absent: nothing expires.
    */
   expired?(plan: TablePlan, version: bigint): boolean;
+  /**
+   * Of these document `_id`s of the plan's index, those a document holds now (a realtime read): a
+   * replay asks whether a document read under an `_id` its key does not give is still there. Absent:
+   * a store of rows, which has no such ids.
+   */
+  documentsHeld?(plan: TablePlan, documentIds: readonly string[]): Promise<ReadonlySet<string>>;
 }

@@ -175,16 +175,18 @@ async function replayGroup(
     );
     const records: SyncRecord[] = [];
     const letterOf = new Map<string, string>();
+    const stillMisplaced = await misplacedHeld(source, entry.plan, chunk);
     for (const item of chunk) {
       const held = found.get(item.id);
       // The lookup by id reads another document than the letter's, or none: the letter's stays unsynced.
-      if (misplaced(item, entry.plan)) {
+      // Once that document is gone (reindexed under its id, or deleted), the record is read by its id.
+      if (item.readFrom !== undefined && stillMisplaced.has(item.readFrom)) {
         const fix =
           held === undefined
             ? "so it is not found by its id: reindex it under that id and replay this letter, or delete it " +
               "and purge this letter"
             : "and a document under that id exists as well, which a replay reads instead: keep the newer " +
-              "of the two under that id, delete the other, and purge this letter";
+              "of the two under that id, delete the other, and replay this letter";
         outcomes.push({
           letterId: item.letterId,
           status: "failed",
@@ -242,6 +244,19 @@ async function replayGroup(
     }
   }
   return outcomes;
+}
+
+/** The `_id`s of the chunk's misplaced documents (see misplaced) that a document still holds. */
+async function misplacedHeld(
+  source: RecordStore,
+  plan: TablePlan,
+  chunk: readonly ReplayItem[],
+): Promise<ReadonlySet<string>> {
+  const ids = chunk.flatMap((item) =>
+    item.readFrom !== undefined && misplaced(item, plan) ? [item.readFrom] : [],
+  );
+  if (ids.length === 0) return new Set();
+  return source.documentsHeld === undefined ? new Set(ids) : source.documentsHeld(plan, ids);
 }
 
 /** A record read from a document under an `_id` its id does not give, which lookups by id miss. */

@@ -109,6 +109,21 @@ export class SearchStore implements RecordStore {
     return Math.round(count / (this.#settings.shard?.total ?? 1));
   }
 
+  documentsHeld(plan: TablePlan, documentIds: readonly string[]): Promise<ReadonlySet<string>> {
+    return rethrowing(
+      () =>
+        this.#retry(async () => {
+          const docs = await this.#settings.client.getDocuments({ index: plan.es.index, ids: documentIds });
+          // One that failed alone is not known gone: it counts as held.
+          return new Set(
+            docs.filter((doc) => doc.found === true || doc.error !== undefined).map((doc) => doc._id),
+          );
+        }),
+      (error) =>
+        searchFailure(error, `read documents of index ${plan.es.index}`, this.#settings.client.productName),
+    );
+  }
+
   fetchCurrent(plan: TablePlan, ids: readonly string[]): Promise<Map<string, CurrentRecord | BadRecord>> {
     return rethrowing(
       () => this.#retry(() => fetchDocuments(this.#settings.client, plan, ids)),
