@@ -142,7 +142,11 @@ export function createLogger(
         log.info({ ...stats, durationMs, ...(expected === undefined ? {} : { expected }) }, "progress");
       }
     },
-    done: clear,
+    done() {
+      clear();
+      // A process that runs again and again (watch) starts each run's tables afresh.
+      startedAt.clear();
+    },
     end(lvl, message, fields) {
       if (!tty) log[lvl](fields, message);
     },

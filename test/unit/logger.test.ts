@@ -90,6 +90,28 @@ describe("logger", () => {
     assert.deepEqual(durations, [0, 10_000, 10_000]);
   });
 
+  // Tried as an operator of synced watch would: one logger serves every run of the process, and a
+  // table's progress counted from its first progress in the first run (76 s in a run of 0.8 s).
+  it("counts a table's progress from its start in this run, not in an earlier run of the process", () => {
+    let now = 100_000;
+    const out = capture(false);
+    const logger = createLogger(out.stream, () => now);
+    logger.setLevel("debug");
+    const stats = emptyStats("things", "to-es");
+    logger.progress(stats);
+    logger.done();
+    now += 60_000;
+    logger.progress(stats);
+    now += 500;
+    logger.progress(stats);
+    const durations = out
+      .text()
+      .trim()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { durationMs: number }).durationMs);
+    assert.deepEqual(durations, [0, 0, 500]);
+  });
+
   it("rewrites one progress line on a terminal and clears it before the next message", () => {
     const out = capture(true);
     const logger = createLogger(out.stream);
