@@ -20,12 +20,20 @@ export function placeInRange(record: SyncRecord, range: TimeRange): SyncRecord |
   };
 }
 
-/** A batch as the run sees it: records past the end left out, those past the future limit bad. */
+/**
+ * A batch as the run sees it: records past the end left out, those past the future limit bad, and a
+ * bad record dated between the two left to the run whose range holds it (a backfill of an old month
+ * is no place for a letter of today's).
+ */
 export function placeBatch(batch: ScanBatch, range: TimeRange): ScanBatch {
+  const beyond = (bad: BadRecord): boolean =>
+    bad.version !== undefined &&
+    bad.version >= range.end &&
+    (range.futureLimit === undefined || bad.version < range.futureLimit);
   // Most batches lie wholly inside the range: they pass as they are, without a copy.
-  if (batch.records.every((record) => record.version < range.end)) return batch;
+  if (batch.records.every((record) => record.version < range.end) && !batch.bad.some(beyond)) return batch;
   const records: SyncRecord[] = [];
-  const bad: BadRecord[] = [...batch.bad];
+  const bad: BadRecord[] = batch.bad.filter((b) => !beyond(b));
   for (const record of batch.records) {
     const placed = placeInRange(record, range);
     if (placed === undefined) continue;

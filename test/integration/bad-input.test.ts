@@ -202,3 +202,46 @@ describe("bad records", () => {
     assert.ok(text.split("\n").filter(Boolean).length >= 7);
   });
 });
+
+describe("bad records outside a backfill's range", () => {
+  // Tried as a new user would: a backfill of January 2015 read every document from 2015 to now, and
+  // dead-lettered a bad one dated today. It reads its range, and what no range selects: documents
+  // dated far ahead and those without a tmstmp, which only a run's search finds.
+  let h: Harness;
+  before(async () => {
+    h = await Harness.create("backfill");
+  });
+  after(() => h.cleanup());
+
+  it("backfills an old range without reading, or dead-lettering, what lies between its end and the future limit", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.archive (id uuid PRIMARY KEY, tmstmp timestamp, n int, deleted boolean)`,
+    );
+    assert.equal((await h.run(["--tables", "archive"])).code, EXIT.success);
+    const [old, today, ahead, untimed] = [
+      Uuid.random().toString(),
+      Uuid.random().toString(),
+      Uuid.random().toString(),
+      Uuid.random().toString(),
+    ];
+    const docs: [string, Record<string, unknown>][] = [
+      [old, { id: old, tmstmp: "2015-01-10T00:00:00Z", n: 1 }],
+      [today, { id: today, tmstmp: new Date(Date.now() - 5_000).toISOString(), n: 1.5 }],
+      [ahead, { id: ahead, tmstmp: "2200-01-01T00:00:00Z", n: 3 }],
+      [untimed, { id: untimed, n: 4 }],
+    ];
+    for (const [id, document] of docs) await h.es.index({ index: `${h.index}-archive`, id, document });
+    await h.refresh();
+    const backfill = ["--tables", "archive", "--direction", "to-cassandra", "--name", "archive"];
+    const result = await h.run([...backfill, "-b", "2015-01-01T00:00:00Z", "-e", "2015-02-01T00:00:00Z"]);
+    assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
+    const stats = tableStats(result.summary, "archive", "to-cassandra");
+    assert.deepEqual([stats["scanned"], stats["written"], stats["deadLettered"]], [3, 1, 2]);
+    const lettered = (await deadLetters(result.summary)).map((l) => l.id);
+    assert.deepEqual(
+      [ahead, untimed].filter((id) => !lettered.includes(id)),
+      [],
+    );
+    assert.equal(lettered.includes(today), false, "a bad record dated after the range was dead-lettered");
+  });
+});

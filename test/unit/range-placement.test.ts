@@ -40,4 +40,26 @@ describe("range placement", () => {
       ["x", ID],
     );
   });
+
+  it("leaves a bad record dated between the end and the future limit to the run whose range holds it", () => {
+    const bad = (id: string, version?: bigint) =>
+      ({
+        kind: "bad",
+        id,
+        reason: "unreadable",
+        raw: {},
+        ...(version === undefined ? {} : { version }),
+      }) as const;
+    const placed = placeBatch(
+      {
+        records: [record(ID, 1)],
+        bad: [bad("in", 50n), bad("after", 200n), bad("ahead", 600n), bad("undated")],
+      },
+      range,
+    );
+    assert.deepEqual(
+      placed.bad.map((b) => b.id),
+      ["in", "ahead", "undated"],
+    );
+  });
 });

@@ -8,14 +8,15 @@ import type { Query } from "./query.js";
 import { documentFields } from "./document-fields.js";
 import { DATE_NANOS_MAX, DATE_NANOS_MIN, formatEsTimestamp } from "./timestamps.js";
 
-function versionRange(plan: TablePlan, range: TimeRange): Query {
+/** The documents dated in [from, to); `to` undefined: from `from` on. */
+function versionRange(plan: TablePlan, from: bigint, to: bigint | undefined): Query {
   const field = documentFields(plan).timestamp;
   if (plan.es.timestampPrecision === "millisecond") {
     return {
       range: {
         [field]: {
-          gte: millisecondBound(range.begin).toString(),
-          ...(range.futureLimit === undefined ? { lt: millisecondBound(range.end).toString() } : {}),
+          gte: millisecondBound(from).toString(),
+          ...(to === undefined ? {} : { lt: millisecondBound(to).toString() }),
           format: "epoch_millis",
         },
       },
@@ -26,10 +27,8 @@ function versionRange(plan: TablePlan, range: TimeRange): Query {
   return {
     range: {
       [field]: {
-        gte: formatEsTimestamp(clamp(range.begin), "microsecond"),
-        ...(range.futureLimit === undefined
-          ? { lt: formatEsTimestamp(clamp(range.end), "microsecond") }
-          : {}),
+        gte: formatEsTimestamp(clamp(from), "microsecond"),
+        ...(to === undefined ? {} : { lt: formatEsTimestamp(clamp(to), "microsecond") }),
         format: "strict_date_optional_time_nanos",
       },
     },
@@ -37,17 +36,23 @@ function versionRange(plan: TablePlan, range: TimeRange): Query {
 }
 
 /**
- * The documents in the range and, when looking for bad records (a future limit is set), those with
- * no usable timestamp at all: no range ever selects them, so they would otherwise go unseen.
+ * The documents in the range and, when looking for bad records (a future limit is set), those dated
+ * past the limit and those with no usable timestamp at all: no range ever selects them, so they would
+ * otherwise go unseen. What lies between the end and the limit is no record of this run's: a
+ * backfill of an old month reads that month, not every document since.
  */
 export function rangeQuery(plan: TablePlan, range: TimeRange): Query {
-  const inRange = versionRange(plan, range);
+  const inRange = versionRange(plan, range.begin, range.end);
   const selected: Query =
     range.futureLimit === undefined
       ? inRange
       : {
           bool: {
-            should: [inRange, { bool: { must_not: { exists: { field: documentFields(plan).timestamp } } } }],
+            should: [
+              inRange,
+              versionRange(plan, range.futureLimit, undefined),
+              { bool: { must_not: { exists: { field: documentFields(plan).timestamp } } } },
+            ],
             minimum_should_match: 1,
           },
         };
