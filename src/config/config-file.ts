@@ -5,6 +5,7 @@
 // `tables:` is two keys in one: a list is the --tables selection, a mapping holds per-table settings
 // (table-settings.ts), which are no option and stay outside the layers.
 import { extname } from "node:path";
+import type { parseDocument as ParseYamlDocument } from "yaml";
 import { didYouMean } from "../core/did-you-mean.js";
 import { ConfigError } from "../core/errors.js";
 import type { OptionSource } from "../core/errors.js";
@@ -44,7 +45,7 @@ export async function readConfigFile(
     });
   }
   // Loaded only for a YAML file: the parser costs every other run about 40 ms of CPU to load.
-  const parseYaml = isJson(path, text) ? undefined : (await import("yaml")).parse;
+  const parseYaml = isJson(path, text) ? undefined : strictYaml(await import("yaml"));
   const document = parseDocument(path, text, source, parseYaml);
   const tables = isMapping(document) ? document["tables"] : undefined;
   if (isMapping(document) && isMapping(tables)) {
@@ -57,6 +58,20 @@ export async function readConfigFile(
 function isJson(path: string, text: string): boolean {
   const ext = extname(path).toLowerCase();
   return ext === ".json" || (ext !== ".yaml" && ext !== ".yml" && text.trimStart().startsWith("{"));
+}
+
+/**
+ * The YAML parser, refusing what it would only warn of: a warning goes to the process's stderr with
+ * the lines around it (which may hold a password), and an unknown tag (`!!js/function`) is no value a
+ * config file means.
+ */
+function strictYaml(yaml: { parseDocument: typeof ParseYamlDocument }): (text: string) => unknown {
+  return (text) => {
+    const document = yaml.parseDocument(text, { logLevel: "silent" });
+    const problem = document.errors[0] ?? document.warnings[0];
+    if (problem !== undefined) throw problem;
+    return document.toJS() as unknown;
+  };
 }
 
 /** `parseYaml`: the YAML parser, for a file that is not JSON. */

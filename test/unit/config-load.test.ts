@@ -263,6 +263,26 @@ describe("loadConfig config files", () => {
     assert.doesNotMatch(token.message, /hunter/);
   });
 
+  it("refuses a YAML tag it does not know, which the parser would only warn of on stderr", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning.message);
+    };
+    process.on("warning", onWarning);
+    try {
+      const files = { "tag.yaml": 'batchSize: !!js/function "function () {}"\n' };
+      await refused(
+        load([...BASE, "--config", "tag.yaml"], {}, files),
+        "unresolved tag at line 1, column 12",
+      );
+      // A warning is emitted on the next tick: give it one before looking.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    assert.deepEqual(warnings, []);
+  });
+
   it("refuses malformed files, and files that are not there", async () => {
     const files = {
       "bad.yaml": "a: [1,\n",
