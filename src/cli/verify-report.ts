@@ -190,7 +190,8 @@ function badLines(side: SideParity): string[] {
 
 function badAdvice(since: bigint): string {
   return (
-    "bad: records that cannot be read as records; a run dead-letters one only as it reads it, so one " +
+    "bad: records that cannot be read as records, or that the other side cannot hold (each with its " +
+    "reason above); a run dead-letters one only as it reads it, so one " +
     "dated behind the checkpoint is met by no incremental run: a backfill over their dates " +
     `(synced -b ${formatMicros(since)} -e now, with the run's other options) dead-letters them with ` +
     "the reason, which synced dead-letters list then shows; or fix or delete them at the source"
@@ -207,7 +208,7 @@ function verdictLines(report: VerifyReport): string[] {
   const counted = `${plural(report.differences, "difference")} (each side counts what it read)`;
   if (bad === report.differences) {
     return [
-      `${counted}: records that cannot be read as records, which only a person settles (see bad above)`,
+      `${counted}: records that cannot be read as records or held by the other side, which only a person settles (see bad above)`,
     ];
   }
   return [`${counted}; synced verify --repair writes what differs in this range`, ...nextRunLines(report)];

@@ -165,7 +165,9 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
     for (const record of batch.records) {
       const copy = copies.get(record.id);
       const version = record.version;
+      const cannot = copy === undefined ? cannotHold(input, record) : undefined;
       if (copy === undefined && input.other.expired?.(input.plan, version) === true) parity.expired++;
+      else if (cannot !== undefined) countBad(parity, cannot, input);
       else if (copy === undefined) {
         differ({ id: record.id, difference: "missing", version });
         if (input.repair?.copyMissing === true) toRepair.push(record);
@@ -188,6 +190,16 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
       await repair(input, input.repair, parity, toRepair);
   }
   return parity;
+}
+
+/**
+ * A record the other side would refuse to hold (a version before 1970 in a date_nanos field): no run
+ * or repair copies it, so it is a record only a person settles, with the reason a run's letter gives.
+ */
+function cannotHold(input: VerifySideInput, record: SyncRecord): BadRecord | undefined {
+  const reason = input.other.refusal?.(input.plan, { record, current: undefined, version: record.version });
+  if (reason === undefined) return undefined;
+  return { kind: "bad", id: record.id, reason, raw: record, version: record.version };
 }
 
 /** Counts a difference no incremental run reads: a run reads the newer copy only where it is dated in its range. */

@@ -12,7 +12,10 @@ const { Uuid } = cassandra.types;
 interface VerifyJson {
   readonly sides: readonly {
     readonly side: string;
+    readonly table: string;
     readonly missing: number;
+    readonly bad: number;
+    readonly badRecords: readonly { readonly reason: string }[];
     readonly differing: readonly { readonly id: string; readonly difference: string }[];
   }[];
 }
@@ -128,6 +131,16 @@ describe("versions dated before 1970", () => {
     );
     const row = rows.first();
     assert.deepEqual([row.get("n"), (row.get("tmstmp") as Date).toISOString()], [2, old.toISOString()]);
+  });
+
+  // Tried as a new user would: verify listed the row as missing from the index and advised a backfill
+  // or --repair --copy-missing, which only put the same letter again.
+  it("are listed by verify as records the index cannot hold, with the letter's reason, not as missing", async () => {
+    const result = await h.cli(["verify", ...h.baseArgs(), "--name", "old", "--tables", "nanos", "--json"]);
+    assert.equal(result.code, EXIT.differ, result.stderr);
+    const side = (JSON.parse(result.stdout) as VerifyJson).sides.find((s) => s.side === "cassandra");
+    assert.deepEqual([side?.missing, side?.bad], [0, 1]);
+    assert.match(side?.badRecords[0]?.reason ?? "", /before 1970.*date_nanos/);
   });
 });
 
