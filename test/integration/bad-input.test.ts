@@ -244,4 +244,35 @@ describe("bad records outside a backfill's range", () => {
     );
     assert.equal(lettered.includes(today), false, "a bad record dated after the range was dead-lettered");
   });
+
+  // A backfill reads a versioned table's range, and apart from the future limit on: a version dated
+  // far ahead is still found, in a pass of its own.
+  it("finds a version dated far ahead in a backfill of an old range of a versioned table", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.history (id uuid, tmstmp timestamp, n int, PRIMARY KEY ((id), tmstmp))`,
+    );
+    const [old, ahead] = [Uuid.random().toString(), Uuid.random().toString()];
+    const versions: [string, string][] = [
+      [old, "2015-01-10T00:00:00Z"],
+      [old, new Date(Date.now() - 60_000).toISOString()],
+      [ahead, "2015-01-20T00:00:00Z"],
+      [ahead, "2200-01-01T00:00:00Z"],
+    ];
+    for (const [id, at] of versions) {
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.history (id, tmstmp, n) VALUES (?, ?, 1)`,
+        [id, new Date(at)],
+        {
+          prepare: true,
+        },
+      );
+    }
+    const backfill = ["--tables", "history", "--direction", "to-es", "--name", "history"];
+    const result = await h.run([...backfill, "-b", "2015-01-01T00:00:00Z", "-e", "2015-02-01T00:00:00Z"]);
+    assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
+    const stats = tableStats(result.summary, "history", "to-es");
+    assert.deepEqual([stats["written"], stats["deadLettered"]], [2, 1]);
+    const letters = await deadLetters(result.summary);
+    assert.match(letters.find((l) => l.id === ahead)?.reason ?? "", /far in the future/);
+  });
 });

@@ -28,6 +28,13 @@ const TIMEUUID_MIN_MICROS = -12_219_292_800_000_000n;
 const TIMEUUID_MAX_MICROS = 2n ** 60n / 10n - 12_219_292_800_000_000n - 1n;
 const DATE_LIMIT_MS = 8_640_000_000_000_000n;
 
+/**
+ * How far behind the future limit a scan's end may lie for the scan to read on past it in one pass:
+ * an incremental run's is --lag plus --max-future behind (30 s and 1 h by default); a day more than
+ * --max-future's own default allows larger settings of either.
+ */
+const READ_ON_MAX_MICROS = 25n * 3_600_000_000n;
+
 function clamp(value: bigint, low: bigint, high: bigint): bigint {
   return value < low ? low : value > high ? high : value;
 }
@@ -60,17 +67,27 @@ export async function* scanTable(
     plan.shape === "latest" &&
     range.futureLimit !== undefined &&
     (plan.timestampIndexed !== true || range.begin <= 0n);
-  // With a future limit the scan reads on past the end, to find records dated far ahead.
-  const upperBound = range.futureLimit === undefined ? ` AND ${ts} < ?` : "";
-  const versionFilter = wholeTable ? "" : ` AND ${ts} >= ?${upperBound} ALLOW FILTERING`;
-  const query =
+  // With a future limit the scan also looks for records dated far ahead. An incremental run's end lies
+  // within --lag and --max-future of that limit, and it reads on past its end in one pass. A backfill's
+  // end lies far behind: reading on would read every version since, so it reads its range, and apart
+  // from the limit on, in a second pass over the splits.
+  const readOn = range.futureLimit !== undefined && range.futureLimit - range.end <= READ_ON_MAX_MICROS;
+  const select =
     `SELECT ${selectColumns(plan).map(ident).join(", ")} FROM ${tableRef(plan.keyspace, plan.table)} ` +
-    `WHERE token(${partition}) > ? AND token(${partition}) <= ?${versionFilter}`;
+    `WHERE token(${partition}) > ? AND token(${partition}) <= ?`;
   const [lower, upper] = versionBounds(plan, range);
-  const bounds = wholeTable ? [] : range.futureLimit === undefined ? [lower, upper] : [lower];
+  const passes: { query: string; bounds: unknown[] }[] = wholeTable
+    ? [{ query: select, bounds: [] }]
+    : readOn
+      ? [{ query: `${select} AND ${ts} >= ? ALLOW FILTERING`, bounds: [lower] }]
+      : [{ query: `${select} AND ${ts} >= ? AND ${ts} < ? ALLOW FILTERING`, bounds: [lower, upper] }];
+  if (!wholeTable && !readOn && range.futureLimit !== undefined) {
+    const [ahead] = versionBounds(plan, { begin: range.futureLimit, end: range.futureLimit });
+    passes.push({ query: `${select} AND ${ts} >= ? ALLOW FILTERING`, bounds: [ahead] });
+  }
   const splits = tokenSplits(settings.splits, settings.shard);
-  const sources = splits.map(
-    (split) => () => scanSplit(settings, plan, query, split, bounds, range, wholeTable),
+  const sources = passes.flatMap(({ query, bounds }) =>
+    splits.map((split) => () => scanSplit(settings, plan, query, split, bounds, range, wholeTable)),
   );
   let records: SyncRecord[] = [];
   let bad: BadRecord[] = [];
