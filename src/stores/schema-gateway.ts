@@ -113,7 +113,11 @@ export class StoreSchemaGateway implements SchemaGateway {
         },
       );
     }
-    const types = discovery.types.map((type) => ({ ...type, fields: mappedFields(type.properties) }));
+    const product = this.elasticsearch.productName;
+    const types = discovery.types.map((type) => ({
+      ...type,
+      fields: mappedFields(type.properties, product),
+    }));
     return {
       typeQueryField: discovery.typeQueryField,
       tables: keyspace.tables,
@@ -294,11 +298,16 @@ export class StoreSchemaGateway implements SchemaGateway {
     for (const [field, property] of Object.entries(properties)) {
       if (reserved.has(field) && !(layout.layout === "index-per-table" && field === layout.typeField))
         continue;
-      const converted = cqlTypeForMapping(property, field, keyspace);
+      const converted = cqlTypeForMapping(property, field, keyspace, this.elasticsearch.productName);
       udts.push(...converted.udts);
       columns.push(`${quoteIdentifier(field)} ${formatCqlType(converted.type)}`);
     }
-    const key = createdKey(properties, names, await this.#allIdsUuids(index, names.id, properties, type));
+    const key = createdKey(
+      properties,
+      names,
+      await this.#allIdsUuids(index, names.id, properties, type),
+      this.elasticsearch.productName,
+    );
     const q = quoteIdentifier;
     const statements = [
       ...udts.map(formatCreateType),

@@ -157,12 +157,15 @@ describe("the plan of a table whose index drifted", () => {
       JSON.stringify(entries),
       /column seen of app\.visits is timestamp, but index app-visits maps its field seen as date with format 'epoch_second'/,
     );
-    const formats = mappedFields({
-      a: { type: "date", format: "epoch_second" },
-      b: { type: "date_nanos", format: "strict_date_optional_time_nanos||epoch_millis" },
-      c: { type: "keyword", format: "anything" },
-      d: { properties: { at: { type: "date", format: "yyyyMMdd" }, on: { type: "date" } } },
-    });
+    const formats = mappedFields(
+      {
+        a: { type: "date", format: "epoch_second" },
+        b: { type: "date_nanos", format: "strict_date_optional_time_nanos||epoch_millis" },
+        c: { type: "keyword", format: "anything" },
+        d: { properties: { at: { type: "date", format: "yyyyMMdd" }, on: { type: "date" } } },
+      },
+      "Elasticsearch",
+    );
     assert.deepEqual(
       [...formats].map(([name, f]) => [name, f.unreadableFormats && Object.fromEntries(f.unreadableFormats)]),
       [
@@ -383,17 +386,20 @@ describe("a run over a drifted schema", () => {
 
 describe("mappedFields", () => {
   it("derives each field's column type from its mapping, or says why there is none", () => {
-    const fields = mappedFields({
-      a: { type: "keyword" },
-      b: { type: "text" },
-      c: { type: "long" },
-      d: { type: "integer" },
-      e: { type: "double" },
-      f: { type: "boolean" },
-      g: { type: "date" },
-      h: { type: "geo_point" },
-      i: { properties: { x: { type: "long" } } },
-    });
+    const fields = mappedFields(
+      {
+        a: { type: "keyword" },
+        b: { type: "text" },
+        c: { type: "long" },
+        d: { type: "integer" },
+        e: { type: "double" },
+        f: { type: "boolean" },
+        g: { type: "date" },
+        h: { type: "geo_point" },
+        i: { properties: { x: { type: "long" } } },
+      },
+      "Elasticsearch",
+    );
     const columns: Record<string, CqlType | string> = Object.fromEntries(
       [...fields].map(([name, f]) => [name, "type" in f.column ? f.column.type : f.column.problem]),
     );
@@ -409,5 +415,22 @@ describe("mappedFields", () => {
     assert.match(JSON.stringify(columns["h"]), /geo_point has no CQL counterpart/);
     assert.match(JSON.stringify(columns["i"]), /user-defined type/);
     assert.equal(fields.get("i")?.type, "object");
+  });
+
+  it("names the map type and the product as the user's cluster does", () => {
+    // The OpenSearch adapter reads flat_object as the map type (flattened), at any depth.
+    const mapping = { m: { type: "flattened" }, o: { properties: { n: { type: "flattened" } } } };
+    const problem = (field: { column: { type: CqlType } | { problem: string } } | undefined): string =>
+      field !== undefined && "problem" in field.column ? field.column.problem : "";
+    const open = mappedFields(mapping, "OpenSearch");
+    assert.equal(open.get("m")?.type, "flat_object");
+    assert.equal(open.get("o.n")?.type, "flat_object");
+    assert.match(
+      problem(open.get("m")),
+      /^field "m": OpenSearch field type flat_object holds arbitrary JSON/,
+    );
+    const elastic = mappedFields(mapping, "Elasticsearch");
+    assert.equal(elastic.get("m")?.type, "flattened");
+    assert.match(problem(elastic.get("m")), /^field "m": Elasticsearch field type flattened holds/);
   });
 });

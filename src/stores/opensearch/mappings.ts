@@ -3,9 +3,12 @@
 // 2.7 and later, and takes none of flattened's parameters (ignore_above, depth_limit). A mapping is
 // renamed on its way to OpenSearch and back, so a map field reads back as the map type it was
 // written as, whichever product holds it.
-import { MAP_FIELD_TYPE, type FieldMapping, type FieldMappings } from "../search/mapping.js";
-
-const FLAT_OBJECT = "flat_object";
+import {
+  MAP_FIELD_TYPE,
+  OPENSEARCH_MAP_FIELD_TYPE as FLAT_OBJECT,
+  type FieldMapping,
+  type FieldMappings,
+} from "../search/mapping.js";
 
 function renamed(
   properties: FieldMappings,

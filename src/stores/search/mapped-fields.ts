@@ -1,14 +1,21 @@
 // The fields of an index's mapping as the plan judges them (reconcile/schema-drift.ts): each field's
 // type, and the column --create-columns would make of it, or why it makes none; the properties of an
-// object too, by their dotted names, as a column named `a.b` is mapped.
+// object too, by their dotted names, as a column named `a.b` is mapped. Types are named as the product
+// names them (`flat_object` on OpenSearch), since messages show them to whoever mapped the field.
 import type { MappedField, UnreadableFormat } from "../../reconcile/schema-drift.js";
 import { ValueError } from "../../core/value-error.js";
 import { cqlTypeForMapping } from "../values/es-mapping.js";
-import type { FieldMapping, FieldMappings } from "./mapping.js";
+import {
+  productFieldType,
+  type FieldMapping,
+  type FieldMappings,
+  type SearchProductName,
+} from "./mapping.js";
 import { unreadableDateFormat } from "./date-formats.js";
 
 export function mappedFields(
   properties: FieldMappings,
+  product: SearchProductName,
   within?: string,
   fields = new Map<string, MappedField>(),
 ): ReadonlyMap<string, MappedField> {
@@ -16,14 +23,14 @@ export function mappedFields(
     const field = within === undefined ? name : `${within}.${name}`;
     const formats = unreadableFormats(mapping);
     fields.set(field, {
-      type: mapping.type ?? "object",
-      column: columnFor(mapping, field),
+      type: mapping.type === undefined ? "object" : productFieldType(product, mapping.type),
+      column: columnFor(mapping, field, product),
       ...(formats.size === 0 ? {} : { unreadableFormats: formats }),
       ...(within === undefined ? {} : { nested: true }),
     });
     // A column named `a.b` is the property `b` of the object `a` to the cluster.
     if (mapping.type === undefined && mapping.properties !== undefined) {
-      mappedFields(mapping.properties, field, fields);
+      mappedFields(mapping.properties, product, field, fields);
     }
   }
   return fields;
@@ -43,7 +50,7 @@ function unreadableFormats(
   return found;
 }
 
-function columnFor(mapping: FieldMapping, field: string): MappedField["column"] {
+function columnFor(mapping: FieldMapping, field: string, product: SearchProductName): MappedField["column"] {
   // A column's field may not start with _ (reconcile/field-names.ts): such a column would refuse its
   // table on every run until it was dropped.
   if (field.startsWith("_")) {
@@ -54,7 +61,7 @@ function columnFor(mapping: FieldMapping, field: string): MappedField["column"] 
     };
   }
   try {
-    const { type, udts } = cqlTypeForMapping(mapping, field);
+    const { type, udts } = cqlTypeForMapping(mapping, field, "", product);
     if (udts.length === 0) return { type };
     // --create-tables makes user-defined types for a new table; beside the columns of an existing one,
     // a type of the same name may already mean something else.

@@ -8,6 +8,20 @@ import { ownValue } from "../../core/own-value.js";
 /** The map type: a whole JSON object, searchable by key and value, as one field. */
 export const MAP_FIELD_TYPE = "flattened";
 
+/** The map type as OpenSearch names it (2.7 and later). */
+export const OPENSEARCH_MAP_FIELD_TYPE = "flat_object";
+
+/** What messages call the search product. */
+export type SearchProductName = "Elasticsearch" | "OpenSearch";
+
+/**
+ * A field type as `product` names it, for messages: the user mapped a map field as OpenSearch's
+ * flat_object, which synced reads as the map type, and OpenSearch has no flattened type to look up.
+ */
+export function productFieldType(product: SearchProductName, type: string): string {
+  return product === "OpenSearch" && type === MAP_FIELD_TYPE ? OPENSEARCH_MAP_FIELD_TYPE : type;
+}
+
 /** One field's mapping: what synced writes, and reads back (other parameters pass unread). */
 export interface FieldMapping {
   /** Absent for an object with properties. */

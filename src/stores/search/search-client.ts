@@ -8,7 +8,7 @@
 // Queries, documents and bulk lines are typed as the REST API both products share writes them, so an
 // adapter passes them on as they are: a scan page's hits and a bulk request's documents are never
 // copied on their way through.
-import type { FieldMappings, IndexMapping } from "./mapping.js";
+import type { FieldMappings, IndexMapping, SearchProductName } from "./mapping.js";
 import type { Query, SortField, SortValue } from "./query.js";
 import { ownValue } from "../../core/own-value.js";
 
@@ -298,7 +298,7 @@ export interface MappingsRequest {
 export interface SearchClient {
   readonly product: SearchProduct;
   /** The product's name for messages: "Elasticsearch" or "OpenSearch". */
-  readonly productName: "Elasticsearch" | "OpenSearch";
+  readonly productName: SearchProductName;
 
   /** Opens a consistent view of an index, kept alive `keepAlive` (such as "5m") between pages. */
   openView(index: string, keepAlive: string, split: SliceSplit): Promise<ScanView>;

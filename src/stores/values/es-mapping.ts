@@ -17,7 +17,12 @@
 //   CQL vector<float> may hold, and with `index: false` it gives no search either.
 import { native, type CqlType, type NativeName, type UdtType } from "../../core/cql-type.js";
 import { fieldPath, ValueError } from "../../core/value-error.js";
-import { MAP_FIELD_TYPE, type FieldMapping } from "../search/mapping.js";
+import {
+  MAP_FIELD_TYPE,
+  productFieldType,
+  type FieldMapping,
+  type SearchProductName,
+} from "../search/mapping.js";
 import { ownValue } from "../../core/own-value.js";
 
 type Mapping = FieldMapping;
@@ -130,6 +135,7 @@ export interface CqlTypeFromMapping {
 
 interface Context {
   readonly keyspace: string;
+  readonly product: SearchProductName;
   readonly udts: UdtType[];
 }
 
@@ -137,10 +143,15 @@ interface Context {
  * The CQL type for a field mapping, for creating a table from an index. An object becomes a frozen UDT
  * named after `path` ("address.geo" → "address_geo") in `keyspace`; `nested` a list of them. Fields
  * with no exact CQL counterpart (flattened, disabled objects, geo and range types...) are refused
- * with a ValueError that says why.
+ * with a ValueError that says why, naming the field type as `product` does.
  */
-export function cqlTypeForMapping(mapping: Mapping, path: string, keyspace = ""): CqlTypeFromMapping {
-  const context = { keyspace, udts: [] };
+export function cqlTypeForMapping(
+  mapping: Mapping,
+  path: string,
+  keyspace = "",
+  product: SearchProductName = "Elasticsearch",
+): CqlTypeFromMapping {
+  const context = { keyspace, product, udts: [] };
   const type = toCql(mapping, path, path, context, false);
   return { type, udts: context.udts };
 }
@@ -148,7 +159,8 @@ export function cqlTypeForMapping(mapping: Mapping, path: string, keyspace = "")
 function toCql(mapping: Mapping, path: string, base: string, context: Context, inUdt: boolean): CqlType {
   const fieldType = mapping.type ?? "object";
   const refuse = (reason: string): never => {
-    throw new ValueError(path, `Elasticsearch field type ${fieldType} ${reason}`);
+    const named = productFieldType(context.product, fieldType);
+    throw new ValueError(path, `${context.product} field type ${named} ${reason}`);
   };
   const simple = ownValue(CQL_FOR_FIELD, fieldType);
   if (simple !== undefined) return native(simple);
