@@ -478,7 +478,16 @@ function planOne(
   if (madeAhead) return { kind: "sync", plan, createIndex: true };
   const drift = schemaDrift(plan, table.columns, type.fields);
   const drifted = drift.newFields.length > 0 || drift.unmapped.length > 0;
-  return { kind: "sync", plan, createIndex: false, ...(drifted ? { drift } : {}) };
+  const withFields: TablePlan =
+    drift.unmapped.length === 0
+      ? plan
+      : {
+          ...plan,
+          fieldsWithoutColumn: new Map(
+            drift.unmapped.map((u) => [u.field, { type: u.type, creatable: "type" in u.column }]),
+          ),
+        };
+  return { kind: "sync", plan: withFields, createIndex: false, ...(drifted ? { drift } : {}) };
 }
 
 /**

@@ -8,7 +8,7 @@ import { SyncedError } from "../core/errors.js";
 import type { PlanEntry, PlanSettings } from "./plan-tables.js";
 import type { AddedField, ColumnNotCreated, CreatedColumn, SkippedType } from "./run-report.js";
 import type { SchemaGateway } from "./run-sync.js";
-import { adviceByName } from "../core/field-advice.js";
+import { adviceForLetters } from "../core/field-advice.js";
 import { planSchema } from "./schema-plan.js";
 import type { TablePlan } from "./table-plan.js";
 
@@ -174,7 +174,7 @@ export function unmappedFieldLog(
     seen.add(key);
     log(
       `documents of table ${plan.table} hold field '${field}', which no column of ${plan.keyspace}.${plan.table} ` +
-        `holds: they go to the dead letters; ${adviceByName(field) ?? advice}`,
+        `holds: they go to the dead letters; ${adviceForLetters(field, plan.fieldsWithoutColumn?.get(field)) ?? advice}`,
       { table: plan.table, field },
     );
   };

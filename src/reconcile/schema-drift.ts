@@ -32,6 +32,8 @@ export interface UnreadableFormat {
 /** A field the index maps that no column of the table holds. */
 export interface UnmappedField {
   readonly field: string;
+  /** Its type in the mapping, as MappedField's. */
+  readonly type: string;
   readonly column: MappedField["column"];
 }
 
@@ -137,6 +139,6 @@ export function schemaDrift(
   const holders = new Set([...taken].flatMap(objectsAbove));
   const unmapped = [...fields]
     .filter(([field, mapped]) => mapped.nested !== true && !taken.has(field) && !holders.has(field))
-    .map(([field, mapped]) => ({ field, column: mapped.column }));
+    .map(([field, mapped]) => ({ field, type: mapped.type, column: mapped.column }));
   return { newFields, unmapped };
 }

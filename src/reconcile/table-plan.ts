@@ -2,6 +2,7 @@
 import type { CqlType } from "../core/cql-type.js";
 import type { VersionPrecision } from "../core/version.js";
 import type { TableKey } from "../core/table-key.js";
+import type { FieldMappedAs } from "../core/field-advice.js";
 
 export interface ColumnNames {
   readonly id: string;
@@ -51,6 +52,11 @@ export interface TablePlan {
    * columns. Absent: none, and a field that is no column's makes the document a bad record.
    */
   readonly foreignFields?: "unlisted" | readonly string[];
+  /**
+   * The fields the index maps that no column holds, by field, with what the mapping says of each: the
+   * advice a document holding one gets follows it. Absent: none, or the mapping is not known.
+   */
+  readonly fieldsWithoutColumn?: ReadonlyMap<string, FieldMappedAs>;
   /** Whether the table has the tombstone column; without it, deletes cannot be stored there. */
   readonly hasTombstone: boolean;
   /**

@@ -240,6 +240,73 @@ describe("a schema that changes between runs", () => {
     assert.deepEqual([stats["written"], stats["deadLettered"]], [1, 1]);
   });
 
+  it("advises for a field without a column what fits its mapping, and --create-columns only where it makes one", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.prefs (id uuid PRIMARY KEY, tmstmp timestamp, label text)`,
+    );
+    const config = ["--tables", "prefs", "--name", "prefs"];
+    assert.equal((await h.run(config)).code, EXIT.success);
+    // The map type as the product names it: OpenSearch has no flattened type.
+    const mapType = h.es.product === "opensearch" ? "flat_object" : "flattened";
+    await h.es.indices.putMapping({
+      index: `${h.index}-prefs`,
+      properties: { settings: { type: mapType }, place: { type: "geo_point" } } as never,
+    });
+    const at = new Date(Date.now() - 5_000).toISOString();
+    const [a, b] = [Uuid.random().toString(), Uuid.random().toString()];
+    await h.es.index({
+      index: `${h.index}-prefs`,
+      id: a,
+      document: { id: a, tmstmp: at, label: "x", settings: { theme: "dark" } },
+    });
+    await h.es.index({
+      index: `${h.index}-prefs`,
+      id: b,
+      document: { id: b, tmstmp: at, label: "y", place: { lat: 41.12, lon: -71.34 } },
+    });
+    await h.refresh();
+    const args = ["-b", begin, ...config, "--direction", "to-cassandra"];
+
+    const cli = await h.cli([...h.baseArgs(), ...args]);
+    assert.equal(cli.code, EXIT.partial, cli.stdout + cli.stderr);
+    const logOf = (field: string): string =>
+      cli.stderr.split("\n").find((line) => line.includes(`field '${field}'`)) ?? "";
+    // --create-columns makes neither column: the log does not send the user there.
+    assert.match(logOf("settings"), new RegExp(`${mapType} field.*map<text, text>`), cli.stderr);
+    assert.match(logOf("place"), /geo_point field.*include/, cli.stderr);
+    for (const field of ["settings", "place"])
+      assert.doesNotMatch(logOf(field), /run with --create-columns/, logOf(field));
+
+    const result = await h.run([...args, "--create-columns"]);
+    assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
+    const notCreated = result.summary["columnsNotCreated"] as { field: string; reason: string }[];
+    assert.match(
+      notCreated.find((c) => c.field === "settings")?.reason ?? "",
+      new RegExp(`^field "settings": ${h.es.productName} field type ${mapType} holds arbitrary JSON`),
+    );
+    assert.match(
+      notCreated.find((c) => c.field === "place")?.reason ?? "",
+      new RegExp(`^field "place": ${h.es.productName} field type geo_point has no CQL counterpart`),
+    );
+    const letters = await deadLetters(result.summary);
+    const reasonOf = (id: string): string => letters.find((l) => l.id === id)?.reason ?? "";
+    assert.match(reasonOf(a), new RegExp(`a ${mapType} field.*map<text, text>`), reasonOf(a));
+    assert.doesNotMatch(reasonOf(a), /user-defined type/, reasonOf(a));
+    assert.match(reasonOf(b), /a geo_point field.*include/, reasonOf(b));
+    assert.doesNotMatch(reasonOf(b), /--create-columns\)|user-defined type/, reasonOf(b));
+
+    // Followed as an operator would: the map column the letter names syncs the document.
+    await h.cassandra.execute(`ALTER TABLE ${h.keyspace}.prefs ADD settings map<text, text>`);
+    const replay = await h.cli(["dead-letters", "replay", ...h.baseArgs(), ...config]);
+    assert.match(replay.stdout, /^replayed 1 /, replay.stdout + replay.stderr);
+    const row = await h.cassandra.execute(`SELECT settings FROM ${h.keyspace}.prefs WHERE id = ?`, [a], {
+      prepare: true,
+    });
+    assert.deepEqual(Object.fromEntries(row.first().get("settings") as Map<string, string>), {
+      theme: "dark",
+    });
+  });
+
   it("refuses a table whose column type no longer fits its index field, and syncs the other tables", async () => {
     for (const table of ["fine", "broken"]) {
       await h.cassandra.execute(

@@ -92,8 +92,8 @@ export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | 
       unmapped.length > 0 && renamedAway.length > 0
         ? `if it was the field of a column renamed since (the document lacks ${renamedAway.join(", ")}), ` +
           "move its values to the new field in the index (an _update_by_query) and replay this letter; " +
-          `else ${fieldAdvice(unmapped, source)}`
-        : fieldAdvice(unmapped, source);
+          `else ${fieldAdvice(unmapped, source, plan.fieldsWithoutColumn)}`
+        : fieldAdvice(unmapped, source, plan.fieldsWithoutColumn);
     return {
       ...bad(
         `field${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")} ha${unknown.length > 1 ? "ve" : "s"} ` +
