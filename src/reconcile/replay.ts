@@ -8,7 +8,7 @@ import type { StateStore } from "../state/state-store.js";
 import type { DeadLetter, DeadLetterSink } from "./dead-letter.js";
 import { ErrorBudget } from "./error-budget.js";
 import type { PlanEntry, PlanSettings } from "./plan-tables.js";
-import type { TablePlan } from "./table-plan.js";
+import type { Column, TablePlan } from "./table-plan.js";
 import { planSchema } from "./schema-plan.js";
 import { createColumns, mapNewFields, noSchemaChanges } from "./schema-changes.js";
 import { placeInRange } from "./range-placement.js";
@@ -98,13 +98,16 @@ export async function replayLetters(
       const items = await letters.chosen();
       if (items.length === 0) return [];
       let entries: readonly PlanEntry[] = await planSchema(deps.schema, settings.plan);
+      // Filled only in a dry run, which creates no column.
+      const planned = new Map<string, Column[]>();
       if (settings.createColumns)
-        entries = await createColumns(deps.schema, settings, entries, noSchemaChanges(), deps.log);
+        entries = await createColumns(deps.schema, settings, entries, noSchemaChanges(), deps.log, planned);
       const futureLimit = deps.now() + microsFromMillis(settings.maxFutureMs);
       const outcomes: ReplayOutcome[] = [];
       for (const group of groups(items)) {
         signal.throwIfAborted();
-        outcomes.push(...(await replayGroup(group, entries, futureLimit, settings.dryRun, deps, signal)));
+        const replay = { entries, planned, futureLimit, dryRun: settings.dryRun };
+        outcomes.push(...(await replayGroup(group, replay, deps, signal)));
       }
       signal.throwIfAborted();
       if (!settings.dryRun) await letters.settle(outcomes);
@@ -122,11 +125,18 @@ function groups(items: readonly ReplayItem[]): ReplayItem[][] {
   return [...byTable.values()];
 }
 
+/** What every group of a replay is replayed with. */
+interface GroupReplay {
+  readonly entries: readonly PlanEntry[];
+  /** The columns a dry run with --create-columns would create, by table. */
+  readonly planned: ReadonlyMap<string, readonly Column[]>;
+  readonly futureLimit: bigint;
+  readonly dryRun: boolean;
+}
+
 async function replayGroup(
   group: readonly ReplayItem[],
-  entries: readonly PlanEntry[],
-  futureLimit: bigint,
-  dryRun: boolean,
+  { entries, planned, futureLimit, dryRun }: GroupReplay,
   deps: ReplayDependencies,
   signal: AbortSignal,
 ): Promise<ReplayOutcome[]> {
@@ -154,6 +164,11 @@ async function replayGroup(
   }
   const [source, target] =
     first.direction === "to-es" ? [deps.cassandra, deps.elasticsearch] : [deps.elasticsearch, deps.cassandra];
+  // A dry run reads each document as the columns it would create hold it, as the replay after them
+  // would: its letter is replayed, or fails again on a value its new column cannot take. The target
+  // is read as it is, without them.
+  const readPlan =
+    first.direction === "to-cassandra" ? withColumns(entry.plan, planned.get(entry.plan.table)) : entry.plan;
   const outcomes: ReplayOutcome[] = [];
   const withId = group.filter((item): item is ReplayItem & { id: string } => item.id !== undefined);
   for (const item of group) {
@@ -170,7 +185,7 @@ async function replayGroup(
     signal.throwIfAborted();
     const chunk = withId.slice(i, i + CHUNK);
     const found = await source.fetchCurrent(
-      entry.plan,
+      readPlan,
       chunk.map((item) => item.id),
     );
     const records: SyncRecord[] = [];
@@ -244,6 +259,18 @@ async function replayGroup(
     }
   }
   return outcomes;
+}
+
+/** The plan with `columns` added to its content, as if they had been created; the plan when none. */
+function withColumns(plan: TablePlan, columns: readonly Column[] | undefined): TablePlan {
+  if (columns === undefined || columns.length === 0) return plan;
+  const names = new Set(columns.map((c) => c.name));
+  const left = [...(plan.fieldsWithoutColumn ?? [])].filter(([field]) => !names.has(field));
+  return {
+    ...plan,
+    contentColumns: [...plan.contentColumns, ...columns],
+    fieldsWithoutColumn: new Map(left),
+  };
 }
 
 /** The `_id`s of the chunk's misplaced documents (see misplaced) that a document still holds. */

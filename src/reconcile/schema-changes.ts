@@ -10,7 +10,7 @@ import type { AddedField, ColumnNotCreated, CreatedColumn, SkippedType } from ".
 import type { SchemaGateway } from "./run-sync.js";
 import { adviceForLetters } from "../core/field-advice.js";
 import { planSchema } from "./schema-plan.js";
-import type { TablePlan } from "./table-plan.js";
+import type { Column, TablePlan } from "./table-plan.js";
 
 type Log = (message: string, fields?: Record<string, unknown>) => void;
 type SyncEntry = Extract<PlanEntry, { kind: "sync" }>;
@@ -109,7 +109,8 @@ export async function mapNewFields(
 /**
  * With --create-columns: a column for each field the index maps, no column holds and some document
  * of the type holds, with the CQL type its mapping gives (a field without one is reported with the
- * reason). The schema is then read again, so the new columns are synced in this same run.
+ * reason). The schema is then read again, so the new columns are synced in this same run. A dry run
+ * creates none, and gathers in `planned` (by table) the columns it would create.
  */
 export async function createColumns(
   schema: SchemaGateway,
@@ -117,6 +118,7 @@ export async function createColumns(
   entries: readonly PlanEntry[],
   changes: SchemaChanges,
   log: Log,
+  planned?: Map<string, Column[]>,
 ): Promise<readonly PlanEntry[]> {
   let created = false;
   for (const entry of entries) {
@@ -140,6 +142,11 @@ export async function createColumns(
       const type = formatCqlType(column.type);
       if (settings.dryRun) {
         notCreated(`would create it as ${type} (dry run)`);
+        planned?.set(plan.table, [...(planned.get(plan.table) ?? []), { name: field, type: column.type }]);
+        log(
+          `would add column ${field} ${type} to table ${plan.keyspace}.${plan.table} for its documents' ` +
+            "field (dry run)",
+        );
         continue;
       }
       try {

@@ -307,6 +307,37 @@ describe("a schema that changes between runs", () => {
     });
   });
 
+  it("replay --dry-run --create-columns says the column would be created and the letter replayed", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.paints (id uuid PRIMARY KEY, tmstmp timestamp, label text)`,
+    );
+    const config = ["--tables", "paints", "--name", "paints"];
+    assert.equal((await h.run(config)).code, EXIT.success);
+    const id = Uuid.random().toString();
+    await h.es.index({
+      index: `${h.index}-paints`,
+      id,
+      document: { id, tmstmp: new Date(Date.now() - 5_000).toISOString(), label: "x", colour: "red" },
+      refresh: true,
+    });
+    assert.equal((await h.run(["-b", begin, ...config])).code, EXIT.partial);
+    const replay = ["dead-letters", "replay", ...h.baseArgs(), ...config, "--create-columns"];
+
+    const dry = await h.cli([...replay, "--dry-run"]);
+    assert.equal(dry.code, EXIT.success, dry.stdout + dry.stderr);
+    assert.match(dry.stdout, /^would replay 1 .* 0 would fail again/, dry.stdout);
+    assert.match(dry.stderr, /would add column colour text to table .*paints/, dry.stderr);
+    assert.deepEqual(Object.keys(await h.columnTypes("paints")).sort(), ["id", "label", "tmstmp"]);
+
+    const real = await h.cli(replay);
+    assert.equal(real.code, EXIT.success, real.stdout + real.stderr);
+    assert.match(real.stdout, /^replayed 1 .* 0 failed again/, real.stdout);
+    const row = await h.cassandra.execute(`SELECT colour FROM ${h.keyspace}.paints WHERE id = ?`, [id], {
+      prepare: true,
+    });
+    assert.equal(row.first().get("colour"), "red");
+  });
+
   it("refuses a table whose column type no longer fits its index field, and syncs the other tables", async () => {
     for (const table of ["fine", "broken"]) {
       await h.cassandra.execute(
