@@ -162,6 +162,8 @@ export type PlanEntry =
        * index when copying to Cassandra): something that appears later, as in an empty keyspace.
        */
       readonly waitsForOtherSide?: true;
+      /** A type whose table --create-tables cannot make from its index: the reason says why. */
+      readonly tableNotCreated?: true;
     }
   /**
    * A table that cannot be synced as it is: its index maps a column's field with a type that no

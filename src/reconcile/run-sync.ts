@@ -33,6 +33,7 @@ import {
   createColumns,
   createTables,
   mapNewFields,
+  skipUncreatableTables,
   noSchemaChanges,
   unmappedFieldLog,
   type SchemaChanges,
@@ -43,6 +44,12 @@ export interface SchemaGateway extends SchemaReader {
   createIndex(plan: TablePlan): Promise<string>;
   /** Creates a Cassandra table from the type's mapping (only with --create-tables). */
   createTable(name: string, index: string, typeFilter?: TypeFilter): Promise<void>;
+  /**
+   * Why createTable could not make a table from the index's mapping (a field no CQL type on this
+   * cluster holds, an id no key can be), or undefined where it could: what a dry run says, and what
+   * a run skips before it creates anything. Cassandra may still refuse the statement itself.
+   */
+  tableRefusal(name: string, index: string, typeFilter?: TypeFilter): Promise<string | undefined>;
   /**
    * Indexes the table's timestamp column and returns once the index answers queries (only with
    * --create-timestamp-index); returns the index's name.
@@ -479,7 +486,7 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
     ...(range.lookbackFrom === undefined ? {} : { lookbackFrom: formatMicros(range.lookbackFrom) }),
   });
   // Caught up: nothing is in range, so no table is planned or read, and the checkpoint stays.
-  const entries =
+  const planned =
     range.caughtUp === true
       ? []
       : await planSchema(deps.schema, settings.plan, (notice) => {
@@ -488,6 +495,8 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
           deps.noticesGiven?.add(notice);
           deps.log(notice);
         });
+  // Before the refusal below: a selection of tables --create-tables cannot make copies nothing either.
+  const entries = await skipUncreatableTables(deps.schema, planned);
   refuseNothingSyncable(entries, "run");
   if (settings.partition !== undefined && settings.shards !== undefined && settings.direction !== "to-es")
     await refuseTooManySlices(deps.schema, entries, settings.partition.slices, settings.shards);

@@ -9,7 +9,7 @@ import type { PlanEntry, PlanSettings } from "./plan-tables.js";
 import type { AddedField, ColumnNotCreated, CreatedColumn, SkippedType } from "./run-report.js";
 import type { SchemaGateway } from "./run-sync.js";
 import { adviceForLetters } from "../core/field-advice.js";
-import { planSchema } from "./schema-plan.js";
+import { planSchema, refuseNothingSyncable } from "./schema-plan.js";
 import type { Column, TablePlan } from "./table-plan.js";
 
 type Log = (message: string, fields?: Record<string, unknown>) => void;
@@ -33,7 +33,47 @@ function tableFailure(error: unknown): string {
   throw error;
 }
 
-/** With --create-tables, tables are created from their indices first, then the schema is read again. */
+type SkipEntry = Extract<PlanEntry, { kind: "skip" }>;
+
+/** A type whose table --create-tables could not make, for the summary and the refusal. */
+function notCreated(name: string, index: string, reason: string): SkipEntry {
+  return {
+    kind: "skip",
+    name,
+    reason: `cannot create the table from index ${index}: ${reason}`,
+    tableNotCreated: true,
+  };
+}
+
+/**
+ * With --create-tables, each type whose mapping cannot become a table (schema.tableRefusal) is skipped
+ * with the reason before anything is created, so that a dry run says what the run would, and a
+ * selection of such types alone is refused as one that can copy nothing.
+ */
+export async function skipUncreatableTables(
+  schema: Pick<SchemaGateway, "tableRefusal">,
+  entries: readonly PlanEntry[],
+): Promise<PlanEntry[]> {
+  const checked: PlanEntry[] = [];
+  for (const entry of entries) {
+    const refusal =
+      entry.kind === "create-table"
+        ? await schema.tableRefusal(entry.name, entry.index, entry.typeFilter)
+        : undefined;
+    checked.push(
+      refusal === undefined || entry.kind !== "create-table"
+        ? entry
+        : notCreated(entry.name, entry.index, refusal),
+    );
+  }
+  return checked;
+}
+
+/**
+ * With --create-tables, tables are created from their indices first, then the schema is read again.
+ * Where Cassandra refuses every table the selection needed, the run is refused as one that can copy
+ * nothing (refuseNothingSyncable), as it would be had the mapping told it beforehand.
+ */
 export async function createTables(
   schema: SchemaGateway,
   settings: { readonly plan: PlanSettings; readonly dryRun: boolean },
@@ -44,26 +84,33 @@ export async function createTables(
   const toCreate = entries.filter((e) => e.kind === "create-table");
   if (toCreate.length === 0) return entries;
   if (settings.dryRun) {
+    // Those whose mapping cannot become a table are skipped already, with the run's reason.
     for (const entry of toCreate)
       skipped.push({ name: entry.name, reason: "would create the table (dry run)" });
     return entries.filter((e) => e.kind !== "create-table");
   }
+  // Read again below, the types whose table is still missing are these, with their reasons.
+  const missing = new Map<string, SkipEntry>();
+  for (const entry of entries)
+    if (entry.kind === "skip" && entry.tableNotCreated) missing.set(entry.name, entry);
   for (const entry of toCreate) {
     try {
       await schema.createTable(entry.name, entry.index, entry.typeFilter);
       createdTables.push(entry.name);
     } catch (error) {
-      // A mapping with no CQL counterpart, or a table Cassandra refuses, leaves that one type unsynced;
-      // an unreachable store or a bug still stops the run.
+      // A table Cassandra refuses leaves that one type unsynced; an unreachable store or a bug still
+      // stops the run.
       if (!(error instanceof SyncedError) || error.kind !== "failed") throw error;
-      const reason = error.message;
-      skipped.push({
-        name: entry.name,
-        reason: `cannot create the table from index ${entry.index}: ${reason}`,
-      });
+      missing.set(entry.name, notCreated(entry.name, entry.index, error.message));
     }
   }
-  return (await planSchema(schema, settings.plan)).filter((e) => e.kind !== "create-table");
+  const replanned = (await planSchema(schema, settings.plan)).flatMap((e) => {
+    if (e.kind !== "create-table") return [e];
+    const reason = missing.get(e.name);
+    return reason === undefined ? [] : [reason];
+  });
+  if (createdTables.length < toCreate.length) refuseNothingSyncable(replanned, "run");
+  return replanned;
 }
 
 /**

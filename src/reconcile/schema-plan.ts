@@ -85,14 +85,29 @@ export function refuseNothingSyncable(entries: readonly PlanEntry[], command: "r
   if (skipped.length < entries.length || skipped.every((e) => e.waitsForOtherSide === true)) return;
   const each = [...skipped].sort((a, b) => (a.name < b.name ? -1 : 1)).map((e) => `${e.name}: ${e.reason}`);
   const would = command === "run" ? "the run would copy" : "verify would compare";
+  // A table that does not exist has no schema or columns to name: it can only be made otherwise.
+  const advice = [
+    ...(skipped.some((e) => e.tableNotCreated !== true)
+      ? [
+          "change the tables' schema, name their columns with --timestamp-column, --id-column or " +
+            "--tombstone-column (or a table's settings in the config file)",
+        ]
+      : []),
+    ...(skipped.some((e) => e.tableNotCreated === true)
+      ? ["create by hand the tables --create-tables cannot make, as each reason says"]
+      : []),
+  ];
   throw new ConfigError(
     "tables",
     undefined,
-    `no selected table can be synced, so ${would} nothing: ${each.join("; ")}. Change the tables' ` +
-      "schema, name their columns with --timestamp-column, --id-column or --tombstone-column (or a " +
-      "table's settings in the config file), or select other tables with --tables.",
+    `no selected table can be synced, so ${would} nothing: ${each.join("; ")}. ` +
+      `${capitalized(advice.join("; "))}, or select other tables with --tables.`,
     { details: { skipped: skipped.map((e) => ({ name: e.name, reason: e.reason })) } },
   );
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 const UNKNOWN_ADVICE = {

@@ -13,6 +13,7 @@ import { readKeyspaceSchema } from "./cassandra/keyspace-schema.js";
 import { createTimestampIndex } from "./cassandra/timestamp-index.js";
 import { createdKey, isKeyword, UUID_TERM } from "./cassandra/created-key.js";
 import { timestampIndexRefusal, type CassandraCapabilities } from "./cassandra/capabilities.js";
+import { ValueError } from "../core/value-error.js";
 import { searchFailure } from "./search/search-failure.js";
 import { isSearchError, SearchError } from "./search/search-error.js";
 import { idPrefixForTable, indexForTable, type LayoutSettings } from "./search/index-layout.js";
@@ -285,6 +286,31 @@ export class StoreSchemaGateway implements SchemaGateway {
 
   /** One row per version, PRIMARY KEY ((id), tmstmp) typed from the mapping (created-key.ts), plus a tombstone. */
   async createTable(name: string, index: string, type?: TypeFilter): Promise<void> {
+    const { keyspace } = this.settings;
+    for (const statement of await this.#tableStatements(name, index, type)) {
+      await rethrowing(
+        () => this.cassandra.execute(statement),
+        (error) =>
+          cassandraFailure(error, `create table ${keyspace}.${name}`, () => hostStates(this.cassandra)),
+      );
+    }
+  }
+
+  async tableRefusal(name: string, index: string, type?: TypeFilter): Promise<string | undefined> {
+    try {
+      await this.#tableStatements(name, index, type);
+      return undefined;
+    } catch (error) {
+      if (error instanceof ValueError) return error.message;
+      throw error;
+    }
+  }
+
+  /**
+   * The statements that make the table (its user-defined types first), or a ValueError naming the
+   * field no column of this cluster can hold.
+   */
+  async #tableStatements(name: string, index: string, type?: TypeFilter): Promise<string[]> {
     const { keyspace, layout } = this.settings;
     const names = tableColumnNames(this.settings.names, settingsOf(this.settings.tableSettings, name));
     const mapping = await rethrowing(
@@ -309,18 +335,11 @@ export class StoreSchemaGateway implements SchemaGateway {
       this.elasticsearch.productName,
     );
     const q = quoteIdentifier;
-    const statements = [
+    return [
       ...udts.map(formatCreateType),
       `CREATE TABLE IF NOT EXISTS ${q(keyspace)}.${q(name)} (${q(names.id)} ${key.id}, ${q(names.timestamp)} ${key.timestamp}, ` +
         `${q(names.tombstone)} boolean, ${columns.map((c) => `${c}, `).join("")}` +
         `PRIMARY KEY ((${q(names.id)}), ${q(names.timestamp)}))`,
     ];
-    for (const statement of statements) {
-      await rethrowing(
-        () => this.cassandra.execute(statement),
-        (error) =>
-          cassandraFailure(error, `create table ${keyspace}.${name}`, () => hostStates(this.cassandra)),
-      );
-    }
   }
 }

@@ -5,6 +5,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { EXIT } from "../../src/cli/exit-codes.js";
+import { parseCqlType } from "../../src/core/cql-type.js";
+import { FileStateStore } from "../../src/state/file/file-state-store.js";
+import { esMappingFor } from "../../src/stores/values/es-mapping.js";
 import { deadLetters, Harness, tableStats } from "../support/harness.js";
 
 describe("columns and tables synced creates", () => {
@@ -172,5 +175,69 @@ describe("tables --create-tables makes from an index of several types", () => {
     assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
     assert.equal((await h.columnTypes("people"))["id"], "uuid");
     assert.equal((await h.columnTypes("orders"))["id"], "text");
+  });
+});
+
+// A map field (flattened, or OpenSearch's flat_object) holds arbitrary JSON, which no CQL type
+// describes: tried as an operator would, `plan --create-tables` said "would create the table (dry
+// run)" where the run then skipped it, and a selection of such indices alone ended every run with
+// exit 0, outcome success, having synced nothing.
+describe("indices --create-tables cannot make a table from", () => {
+  let h: Harness;
+  let state: FileStateStore;
+  const begin = String(Math.floor(Date.now() / 1000) - 60);
+  before(async () => {
+    h = await Harness.create("uncreatable");
+    state = new FileStateStore({ directory: h.stateDir });
+    const at = new Date(Date.now() - 5_000).toISOString();
+    for (const [name, extra] of [
+      ["flat", { meta: esMappingFor(parseCqlType("map<text, text>")) }],
+      ["fine", { v: { type: "keyword" } }],
+    ] as const) {
+      const index = `${h.index}-${name}`;
+      await h.search.createIndex({
+        index,
+        mappings: { properties: { id: { type: "keyword" }, tmstmp: { type: "date_nanos" }, ...extra } },
+      });
+      const doc = name === "flat" ? { meta: { a: "b" } } : { v: "x" };
+      await h.es.index({ index, id: `${name}1`, document: { id: `${name}1`, tmstmp: at, ...doc } });
+    }
+    await h.refresh();
+  });
+  after(() => h.cleanup());
+
+  const flatReason = /^cannot create the table from index \S+-flat: field "meta": .*holds arbitrary JSON/;
+
+  it("says in a plan the reason the run gives, and that it would create the others", async () => {
+    const args = [...h.baseArgs(), "-b", begin, "--tables", "flat,fine", "--create-tables", "--json"];
+    const plan = await h.cli(["plan", ...args, "--name", "plan-both"]);
+    assert.equal(plan.code, EXIT.success, plan.stderr);
+    const planned = (JSON.parse(plan.stdout) as { skipped: { name: string; reason: string }[] }).skipped;
+    assert.match(planned.find((s) => s.name === "flat")?.reason ?? "", flatReason, plan.stdout);
+    assert.equal(planned.find((s) => s.name === "fine")?.reason, "would create the table (dry run)");
+    assert.deepEqual(await h.columnTypes("fine"), {});
+
+    const run = await h.run(["-b", begin, "--tables", "flat,fine", "--create-tables", "--name", "run-both"]);
+    assert.equal(run.code, EXIT.success, JSON.stringify(run.summary));
+    assert.deepEqual(run.summary["createdTables"], ["fine"]);
+    const skipped = run.summary["skipped"] as { name: string; reason: string }[];
+    assert.deepEqual(skipped, [planned.find((s) => s.name === "flat")]);
+    assert.equal(tableStats(run.summary, "fine", "to-cassandra")["written"], 1);
+  });
+
+  it("refuses with exit 2, plan and run alike, a selection of such indices alone, run after run", async () => {
+    const args = [...h.baseArgs(), "-b", begin, "--tables", "flat", "--create-tables", "--name", "flat"];
+    for (const command of [["plan"], [], []]) {
+      const result = await h.cli([...command, ...args]);
+      assert.equal(result.code, EXIT.usage, `${command.join("")}: ${result.stderr}`);
+      assert.match(
+        result.stderr,
+        /no selected table can be synced, so the run would copy nothing: flat: cannot create the table from index \S+-flat: field "meta": .*holds arbitrary JSON.*Create by hand the tables --create-tables cannot make/,
+      );
+      assert.doesNotMatch(result.stderr, /--timestamp-column/);
+    }
+    assert.deepEqual(await h.columnTypes("flat"), {});
+    assert.equal(await state.getCheckpoint("flat"), undefined);
+    assert.deepEqual(await state.recentRuns("flat", 5), []);
   });
 });

@@ -117,7 +117,8 @@ describe("deletes, layouts and schema", () => {
         properties: { id: { type: "keyword" }, tmstmp: { type: "date_nanos" }, at: { type: "geo_point" } },
       },
     });
-    const refused = await h.run(["-b", begin, "--tables", "places", "--create-tables"]);
+    const refused = await h.run(["-b", begin, "--tables", "places,orders", "--create-tables"]);
+    assert.equal(refused.code, EXIT.success, JSON.stringify(refused.summary));
     const reasons = refused.summary["skipped"] as { name: string; reason: string }[];
     assert.match(
       reasons.find((s) => s.name === "places")?.reason ?? "",

@@ -20,7 +20,7 @@ import { decideOnLease, expiryAfter, newLease } from "../../src/state/lease-rule
 import { LeaseLostError } from "../../src/state/state-errors.js";
 import type { Checkpoint, Lease, LeaseResult, RunRecord, StateStore } from "../../src/state/state-store.js";
 import type { JsonValue } from "../../src/core/json-value.js";
-import type { ConfigError } from "../../src/core/errors.js";
+import { SyncedError, type ConfigError } from "../../src/core/errors.js";
 
 export function record(id: string, version: number, content: Record<string, JsonValue> = {}): SyncRecord {
   return makeRecord(id, BigInt(version), false, content);
@@ -363,7 +363,16 @@ export class MemorySchema implements SchemaGateway {
     return Promise.resolve(`${p.keyspace}.${p.table}_tmstmp_idx`);
   }
 
+  /** Why a table cannot be made from a type's mapping, by the type's name (tableRefusal). */
+  readonly tableRefusals = new Map<string, string>();
+
+  tableRefusal(name: string): Promise<string | undefined> {
+    return Promise.resolve(this.tableRefusals.get(name));
+  }
+
   createTable(name: string): Promise<void> {
+    const refusal = this.tableRefusals.get(name);
+    if (refusal !== undefined) return Promise.reject(new SyncedError(refusal));
     if (this.createTableError) return Promise.reject(this.createTableError);
     this.createdTables.push(name);
     this.tables.push(tableInput(name));

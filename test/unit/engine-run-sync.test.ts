@@ -304,12 +304,12 @@ describe("runSync", () => {
     assert.deepEqual([w.state.checkpoints.size, w.state.runs.length], [0, 0]);
   });
 
-  it("skips a type whose table cannot be created, but stops when the store cannot be reached", async () => {
-    const odd = { types: ["odd"], plan: { createTables: true } };
-    const refused = world([], odd);
+  it("skips a type whose table Cassandra refuses, but stops when the store cannot be reached", async () => {
+    const odd = { types: ["odd", "things"], plan: { createTables: true } };
+    const refused = world(["things"], odd);
     refused.schema.createTableError = new SyncedError("unsupported mapping for field x");
     const report = await runSync(refused.settings, refused.deps);
-    assert.equal(report.outcome, "success");
+    assert.equal(report.outcome, "success", report.error?.message);
     assert.match(report.skipped[0]?.reason ?? "", /cannot create the table from index app-odd: unsupported/);
 
     const down = world([], odd);
@@ -319,6 +319,52 @@ describe("runSync", () => {
     const failed = await runSync(down.settings, down.deps);
     assert.equal(failed.outcome, "failed");
     assert.match(failed.error?.message ?? "", /no host answered/);
+  });
+
+  // Exit 0 run after run, as a CronJob would see it, while the index was never synced.
+  it("fails as refused when Cassandra refuses every table the selection needed", async () => {
+    const w = world([], { types: ["odd"], plan: { createTables: true } });
+    w.schema.createTableError = new SyncedError("unsupported mapping for field x");
+    const report = await runSync(w.settings, w.deps);
+    assert.equal(report.outcome, "failed");
+    assert.ok(report.error instanceof ConfigError, String(report.error));
+    assert.match(
+      report.error.message,
+      /no selected table can be synced.*odd: cannot create the table from index app-odd: unsupported.*Create by hand/,
+    );
+    assert.equal(w.state.checkpoints.size, 0);
+  });
+
+  it("says in a dry run why a table cannot be made from its index, as the run does", async () => {
+    for (const dryRun of [true, false]) {
+      const w = world(["things"], { types: ["odd", "things"], plan: { createTables: true } });
+      w.schema.tableRefusals.set("odd", 'field "meta": holds arbitrary JSON');
+      const report = await runSync({ ...w.settings, dryRun }, w.deps);
+      assert.equal(report.outcome, "success", report.error?.message);
+      assert.deepEqual(w.schema.createdTables, [], String(dryRun));
+      assert.deepEqual(report.skipped, [
+        {
+          name: "odd",
+          reason: 'cannot create the table from index app-odd: field "meta": holds arbitrary JSON',
+        },
+      ]);
+    }
+  });
+
+  it("refuses, dry or not, a selection of tables no mapping can make, before creating anything", async () => {
+    for (const dryRun of [true, false]) {
+      const w = world([], { types: ["odd"], plan: { createTables: true } });
+      w.schema.tableRefusals.set("odd", 'field "meta": holds arbitrary JSON');
+      await assert.rejects(runSync({ ...w.settings, dryRun }, w.deps), (error: unknown) => {
+        assert.ok(error instanceof ConfigError, String(error));
+        assert.equal(error.kind, "usage");
+        assert.match(error.message, /no selected table can be synced/);
+        assert.match(error.message, /odd: cannot create the table from index app-odd: field "meta"/);
+        assert.doesNotMatch(error.message, /--timestamp-column/);
+        return true;
+      });
+      assert.deepEqual([w.schema.createdTables, w.state.runs], [[], []]);
+    }
   });
 
   it("creates tables from their indices and syncs them in the same run", async () => {
