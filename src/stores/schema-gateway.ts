@@ -5,6 +5,7 @@ import type cassandra from "cassandra-driver";
 import { ConfigError } from "../core/errors.js";
 import { StoreError } from "./store-errors.js";
 import type { PlanSettings, SchemaSnapshot } from "../reconcile/plan-tables.js";
+import type { MappedField } from "../reconcile/schema-drift.js";
 import type { SchemaGateway } from "../reconcile/run-sync.js";
 import type { Column, ColumnNames, TablePlan, TypeFilter } from "../reconcile/table-plan.js";
 import { rethrowing } from "../util/rethrow.js";
@@ -12,7 +13,11 @@ import { cassandraFailure, hostStates } from "./cassandra/cassandra-errors.js";
 import { readKeyspaceSchema } from "./cassandra/keyspace-schema.js";
 import { createTimestampIndex } from "./cassandra/timestamp-index.js";
 import { createdKey, isKeyword, UUID_TERM } from "./cassandra/created-key.js";
-import { timestampIndexRefusal, type CassandraCapabilities } from "./cassandra/capabilities.js";
+import {
+  columnTypeRefusal,
+  timestampIndexRefusal,
+  type CassandraCapabilities,
+} from "./cassandra/capabilities.js";
 import { ValueError } from "../core/value-error.js";
 import { searchFailure } from "./search/search-failure.js";
 import { isSearchError, SearchError } from "./search/search-error.js";
@@ -117,7 +122,7 @@ export class StoreSchemaGateway implements SchemaGateway {
     const product = this.elasticsearch.productName;
     const types = discovery.types.map((type) => ({
       ...type,
-      fields: mappedFields(type.properties, product),
+      fields: this.#onThisCluster(mappedFields(type.properties, product)),
     }));
     return {
       typeQueryField: discovery.typeQueryField,
@@ -126,6 +131,26 @@ export class StoreSchemaGateway implements SchemaGateway {
       ...(discovery.refusal === undefined ? {} : { indexRefusal: discovery.refusal }),
       ...(discovery.strayIndices === undefined ? {} : { strayIndices: discovery.strayIndices }),
     };
+  }
+
+  /**
+   * The fields with the column --create-columns would make of each, less those this cluster cannot
+   * hold (a vector before Cassandra 5.0), which get the reason and what to do instead.
+   */
+  #onThisCluster(fields: ReadonlyMap<string, MappedField>): ReadonlyMap<string, MappedField> {
+    const { capabilities } = this.settings;
+    return new Map(
+      [...fields].map(([field, mapped]) => {
+        if (!("type" in mapped.column)) return [field, mapped];
+        const refusal = columnTypeRefusal(capabilities, field, mapped.type, mapped.column.type);
+        if (refusal === undefined) return [field, mapped];
+        const problem =
+          `${refusal}. Create the column by hand, as another type that holds the field's values (such ` +
+          "as list<float>), or list the table's other columns in its include setting in the config " +
+          "file, so that synced leaves the field alone";
+        return [field, { ...mapped, column: { problem } }];
+      }),
+    );
   }
 
   async createIndex(plan: TablePlan): Promise<string> {
@@ -311,7 +336,7 @@ export class StoreSchemaGateway implements SchemaGateway {
    * field no column of this cluster can hold.
    */
   async #tableStatements(name: string, index: string, type?: TypeFilter): Promise<string[]> {
-    const { keyspace, layout } = this.settings;
+    const { keyspace, layout, capabilities } = this.settings;
     const names = tableColumnNames(this.settings.names, settingsOf(this.settings.tableSettings, name));
     const mapping = await rethrowing(
       () => this.elasticsearch.readMappings({ index }),
@@ -325,6 +350,14 @@ export class StoreSchemaGateway implements SchemaGateway {
       if (reserved.has(field) && !(layout.layout === "index-per-table" && field === layout.typeField))
         continue;
       const converted = cqlTypeForMapping(property, field, keyspace, this.elasticsearch.productName);
+      const refusal = columnTypeRefusal(capabilities, field, property.type ?? "object", converted.type);
+      if (refusal !== undefined) {
+        throw new ValueError(
+          "",
+          `${refusal}. Create the table by hand, with a column of another type that holds the field's ` +
+            "values (such as list<float>)",
+        );
+      }
       udts.push(...converted.udts);
       columns.push(`${quoteIdentifier(field)} ${formatCqlType(converted.type)}`);
     }

@@ -181,3 +181,104 @@ describe("--create-timestamp-index without storage-attached indexes", () => {
     assert.equal(tableStats(run.summary, "events", "to-es")["written"], 1);
   });
 });
+
+// Cassandra 4.1 has no vector type: --create-tables and --create-columns sent `vector<float, 3>` for a
+// dense_vector field, and passed on Cassandra's "mismatched input '<'", which named no release.
+describe("a dense_vector field without the vector type", () => {
+  let h: Harness;
+  let index: string;
+
+  before(async () => {
+    h = await Harness.create("c41vec");
+    index = `${h.index}-vecs`;
+    // OpenSearch has no dense_vector (its vectors are knn_vector): the tests below skip there.
+    if (h.es.product === "opensearch") return;
+    await h.es.indices.create({
+      index,
+      mappings: {
+        properties: {
+          id: { type: "keyword" },
+          tmstmp: { type: "date_nanos" },
+          emb: { type: "dense_vector", dims: 3 },
+          label: { type: "keyword" },
+        },
+      },
+    });
+    const at = new Date(Date.now() - 60_000).toISOString();
+    await h.es.index({
+      index,
+      id: "a1",
+      document: { id: "a1", tmstmp: at, emb: [0.1, 0.2, 0.3], label: "x" },
+      refresh: true,
+    });
+  });
+  after(() => h.cleanup());
+
+  const release = /this cluster runs Cassandra 4\.1\.10/;
+  const field = /field "emb" \(dense_vector\) would be a column of type vector<float, 3>/;
+
+  it("makes no table from the index, and says why and what to do instead", async (t) => {
+    if (h.es.product === "opensearch") {
+      t.skip("dense_vector is Elasticsearch's");
+      return;
+    }
+    const refusal = (await h.schema(CASSANDRA_41).tableRefusal("vecs", index)) ?? "";
+    assert.match(refusal, field);
+    assert.match(refusal, release);
+    assert.match(refusal, /Create the table by hand, with a column of another type .*list<float>/);
+    // The only table selected, the run is refused before it creates anything.
+    await assert.rejects(
+      h.runEngine({ key: "c41vec-t", capabilities: CASSANDRA_41, createTables: true }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError, String(error));
+        assert.match(error.message, /vecs: cannot create the table from index \S+-vecs: field "emb"/);
+        assert.match(error.message, release);
+        return true;
+      },
+    );
+    assert.deepEqual(await h.columnTypes("vecs"), {});
+    // Where the server has the type, the table can be made.
+    assert.equal(
+      await h.schema().tableRefusal("vecs", index),
+      h.capabilities.vectorType ? undefined : refusal.replace("4.1.10", h.capabilities.release),
+    );
+  });
+
+  it("makes no column for the field, and says why and what to do instead", async (t) => {
+    if (h.es.product === "opensearch") {
+      t.skip("dense_vector is Elasticsearch's");
+      return;
+    }
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.vecs (id text PRIMARY KEY, label text, deleted boolean, tmstmp timestamp)`,
+    );
+    for (const [label, capabilities] of [...variants(h)].reverse()) {
+      const report = await h.runEngine({
+        key: "c41vec-c",
+        capabilities,
+        createColumns: true,
+        begin: new Date(0),
+      });
+      if (capabilities.vectorType) {
+        assert.deepEqual(report.columnsNotCreated, [], label);
+        assert.equal((await h.columnTypes("vecs"))["emb"], "vector<float, 3>", label);
+        continue;
+      }
+      assert.deepEqual(
+        report.columnsNotCreated.map((c) => c.field),
+        ["emb"],
+        label,
+      );
+      const reason = report.columnsNotCreated[0]?.reason ?? "";
+      assert.match(reason, field, label);
+      assert.match(reason, new RegExp(`Cassandra ${capabilities.release.replaceAll(".", "\\.")}`), label);
+      assert.match(
+        reason,
+        /Create the column by hand, as another type .*list<float>.*include setting/,
+        label,
+      );
+      assert.doesNotMatch(reason, /mismatched input/, label);
+      assert.equal((await h.columnTypes("vecs"))["emb"], undefined, label);
+    }
+  });
+});

@@ -44,6 +44,8 @@ export interface EngineRun {
   readonly state?: StateStore;
   readonly leaseTtlMs?: number;
   readonly createTimestampIndex?: boolean;
+  readonly createTables?: boolean;
+  readonly createColumns?: boolean;
   /** Another release's capabilities for the default Cassandra store and the schema (see stores()). */
   readonly capabilities?: CassandraCapabilities;
 }
@@ -266,7 +268,7 @@ export class Harness {
       {
         runId: cassandra.types.Uuid.random().toString(),
         key: run.key,
-        plan: this.planSettings(),
+        plan: { ...this.planSettings(), createTables: run.createTables === true },
         holder: "test",
         begin: run.begin === undefined ? undefined : micros(run.begin),
         end: undefined,
@@ -275,6 +277,7 @@ export class Harness {
         direction: "both",
         dryRun: false,
         ...(run.createTimestampIndex === undefined ? {} : { createTimestampIndex: run.createTimestampIndex }),
+        ...(run.createColumns === undefined ? {} : { createColumns: run.createColumns }),
         maxErrors: 10,
         leaseTtlMs: run.leaseTtlMs ?? 60_000,
         maxFutureMs: 3_600_000,
