@@ -103,11 +103,16 @@ export function tlsAdvice(problem: TlsProblem, context: TlsAdviceContext): strin
         `server only, skip the check with --${prefix}-insecure.`
       );
     case "wrong-name":
-      return (
-        `${store}'s certificate does not name the host synced connected to. Use in ${context.hostsFlag} a ` +
-        `host name or address that the certificate lists, or, against a test server only, ` +
-        `--${prefix}-insecure.`
-      );
+      // The driver dials addresses; a name is known only for the nodes a contact point resolved to.
+      return store === "Cassandra"
+        ? `A Cassandra node's certificate must list the host name given in --cassandra-contact-points ` +
+            `that resolved to the node's address, or that IP address itself; a node found through the ` +
+            `cluster's peers is known by its IP address only. Give in --cassandra-contact-points a name ` +
+            `the certificate lists, have the certificate list the node's IP address, or, against a test ` +
+            `server only, use --cassandra-tls-insecure.`
+        : `${store}'s certificate does not name the host synced connected to. Use in ${context.hostsFlag} a ` +
+            `host name or address that the certificate lists, or, against a test server only, ` +
+            `--${prefix}-insecure.`;
     case "expired":
       return `${store}'s certificate has expired or is not valid yet: renew it, and check the clocks of both machines.`;
     case "client-certificate-required":

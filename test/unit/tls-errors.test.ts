@@ -80,6 +80,12 @@ describe("tlsAdvice", () => {
 
   it("points a name mismatch at the host flag, and plain ports at the plain way to connect", () => {
     assert.match(tlsAdvice("wrong-name", cassandra), /--cassandra-contact-points/);
+    // The driver dials addresses: the advice says what a Cassandra node's certificate is checked against.
+    assert.match(
+      tlsAdvice("wrong-name", cassandra),
+      /host name given in --cassandra-contact-points that resolved to the node's address, or that IP address itself/,
+    );
+    assert.match(tlsAdvice("wrong-name", es), /^Elasticsearch's certificate does not name the host/);
     assert.match(tlsAdvice("not-tls", cassandra), /without --cassandra-tls/);
     assert.match(tlsAdvice("not-tls", es), /http:\/\/ URL in --es-nodes/);
     assert.match(tlsAdvice("expired", es), /has expired or is not valid yet/);

@@ -8,6 +8,7 @@ import { ConfigError } from "../../core/errors.js";
 import { withTimeLimit } from "../../util/time-limit.js";
 import { CASSANDRA_ENCODING } from "../values/driver-options.js";
 import { capabilitiesOf, type CassandraCapabilities } from "./capabilities.js";
+import { namesByAddress, nodeIdentityCheck, resolveAll } from "./node-identity.js";
 
 export async function clientOptions(
   options: CassandraOptions,
@@ -37,6 +38,10 @@ export async function clientOptions(
       ? {
           sslOptions: {
             rejectUnauthorized: !tls.insecure,
+            // The driver dials addresses: a node is checked against the contact point that led to it.
+            checkServerIdentity: nodeIdentityCheck(
+              await namesByAddress(options.contactPoints, resolveAll, connectTimeoutMs),
+            ),
             ...(tls.ca ? { ca: [await readFile(tls.ca)] } : {}),
             ...(tls.cert ? { cert: await readFile(tls.cert) } : {}),
             ...(tls.key ? { key: await readFile(tls.key) } : {}),
