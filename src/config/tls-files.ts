@@ -68,17 +68,35 @@ function privateKey(file: OptionFile, certFlag: string): KeyObject {
   }
 }
 
+/** `2020-02-01 00:00:00 UTC`: the date a certificate's validity ends, as a message gives it. */
+function utc(date: Date): string {
+  return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
 /**
  * Refuses a CA, certificate or key file of `--<prefix>-*` that does not hold what the option takes,
- * and a key that is not the certificate's.
+ * a key that is not the certificate's, and a client certificate that expired before `now`.
  */
 export function checkTlsFiles(
   prefix: string,
   files: { readonly ca?: OptionFile; readonly cert?: OptionFile; readonly key?: OptionFile },
+  now: Date = new Date(),
 ): void {
   if (files.ca !== undefined) certificates(files.ca);
   if (files.cert === undefined || files.key === undefined) return;
   const [leaf] = certificates(files.cert);
+  // A server that asks for the certificate refuses it in the handshake, where that read as a store
+  // that cannot be reached. One that asks for none has no use for it either. A CA that expired is
+  // left to the server: a bundle may hold an old one beside its successor.
+  const validTo = leaf === undefined ? undefined : new Date(leaf.validTo);
+  if (validTo !== undefined && validTo.getTime() < now.getTime()) {
+    throw invalid(
+      files.cert.setting,
+      `${files.cert.path} holds a client certificate that expired on ${utc(validTo)}. Renew it and ` +
+        `give the new one with its key; if the server asks for no client certificate, leave out ` +
+        `--${prefix}-cert and --${prefix}-key`,
+    );
+  }
   const key = privateKey(files.key, `${prefix}-cert`);
   if (leaf !== undefined && !leaf.checkPrivateKey(key)) {
     throw invalid(

@@ -33,6 +33,8 @@ export type TlsProblem =
   | "client-certificate-required"
   /** The server refused the client certificate it was given, or the handshake. */
   | "client-certificate-refused"
+  /** The server refused the client certificate as outside its validity period. */
+  | "client-certificate-expired"
   /** The port does not speak TLS. */
   | "not-tls";
 
@@ -57,10 +59,14 @@ const TLS_PROBLEMS: readonly (readonly [TlsProblem, RegExp, RegExp])[] = [
   ],
   [
     "client-certificate-refused",
-    /^ERR_SSL_(SSLV3_ALERT_BAD_CERTIFICATE|TLSV1_ALERT_UNKNOWN_CA|SSLV3_ALERT_CERTIFICATE_UNKNOWN|SSLV3_ALERT_UNSUPPORTED_CERTIFICATE|SSLV3_ALERT_ILLEGAL_PARAMETER)$/,
-    // Java servers answer a client certificate that may not sign (a CA's, say) with illegal parameter.
-    /alert (bad certificate|unknown ca|certificate unknown|unsupported certificate|illegal parameter)/i,
+    /^ERR_SSL_(SSLV3_ALERT_BAD_CERTIFICATE|TLSV1_ALERT_UNKNOWN_CA|SSLV3_ALERT_CERTIFICATE_UNKNOWN|SSLV3_ALERT_UNSUPPORTED_CERTIFICATE|SSLV3_ALERT_ILLEGAL_PARAMETER|SSLV3_ALERT_CERTIFICATE_REVOKED|TLSV1_ALERT_INTERNAL_ERROR)$/,
+    // Java servers answer a client certificate that may not sign (a CA's, say) with illegal parameter,
+    // and one their trust manager rejects (another CA's, one for servers only) with internal error.
+    /alert (bad certificate|unknown ca|certificate unknown|unsupported certificate|illegal parameter|certificate revoked|internal error)/i,
   ],
+  // An alert is the server's word on the certificate it was shown, the client's; "certificate has
+  // expired" above is the client's word on the server's.
+  ["client-certificate-expired", /^ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED$/, /alert certificate expired/i],
   [
     "not-tls",
     /^ERR_SSL_(WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST)$/,
@@ -126,6 +132,12 @@ export function tlsAdvice(problem: TlsProblem, context: TlsAdviceContext): strin
             `(--${prefix}-cert and --${prefix}-key), and the server's TLS settings.`
         : `${store} refused the client certificate (--${prefix}-cert ${context.cert}): use one signed by ` +
             `a CA the server trusts and meant for client authentication.`;
+    case "client-certificate-expired":
+      return context.cert === undefined
+        ? `${store} refused the TLS handshake, saying a certificate has expired: check the server's TLS ` +
+            `settings and the clocks of both machines.`
+        : `${store} refused the client certificate (--${prefix}-cert ${context.cert}) as expired or not ` +
+            `valid yet: renew it, and check the clocks of both machines.`;
     case "not-tls":
       return (
         `${store} did not answer in TLS on that port: check that the server has TLS enabled there, or ` +

@@ -24,7 +24,9 @@ import {
   type OwnIndexRun,
   type Place,
 } from "../support/tls.js";
-import { firstLine } from "../../src/stores/store-errors.js";
+import { connectCassandra } from "../../src/stores/cassandra/connect.js";
+import { ConnectionError, firstLine } from "../../src/stores/store-errors.js";
+import { CertificateMaker, type IssuedCertificate } from "../support/make-certs.js";
 
 const esTlsUrl = process.env["SYNCED_TEST_ES_TLS_URL"];
 const noCassandraTls = noTlsDir;
@@ -117,6 +119,104 @@ describe("TLS", { skip: noCassandraTls }, () => {
         /not signed by a CA that synced trusts \(--cassandra-tls-ca .*wrong-ca\.crt\)/,
       );
       assert.match(result.stderr, /--cassandra-tls-insecure/);
+    });
+
+    describe("client certificates the server refuses", () => {
+      let maker: CertificateMaker;
+      let ownCa: CertificateMaker;
+      let expired: IssuedCertificate;
+      let untrusted: IssuedCertificate;
+      const clientAuth = [
+        "keyUsage=critical,digitalSignature,keyEncipherment",
+        "extendedKeyUsage=clientAuth",
+      ];
+
+      before(async () => {
+        maker = await CertificateMaker.create({ cert: cert("ca.crt"), key: cert("ca.key") });
+        expired = await maker.issue("expired", {
+          cn: "expired-client",
+          extensions: clientAuth,
+          startDate: "20200101000000Z",
+          endDate: "20200201000000Z",
+        });
+        ownCa = await CertificateMaker.create();
+        untrusted = await ownCa.issue("untrusted", { cn: "untrusted-client", extensions: clientAuth });
+      });
+      after(async () => {
+        await maker.remove();
+        await ownCa.remove();
+      });
+
+      // Cassandra answers these with alerts (internal error, certificate expired) that read as a
+      // server that cannot be reached, not as a refused certificate.
+      const refusedPairs: readonly [string, () => readonly [string, string]][] = [
+        ["one from a CA it does not trust", () => [untrusted.cert, untrusted.key]],
+        ["one meant for servers only", () => [cert("server.crt"), cert("server.key")]],
+      ];
+      for (const [what, pair] of refusedPairs) {
+        it(`names --cassandra-tls-cert for ${what}: exit 5`, async () => {
+          const [certFile, keyFile] = pair();
+          const result = await run(false, [
+            ...["--cassandra-tls-ca", cert("ca.crt")],
+            ...["--cassandra-tls-cert", certFile, "--cassandra-tls-key", keyFile],
+          ]);
+          assert.equal(result.code, EXIT.unreachable, result.stderr);
+          assert.ok(
+            result.stderr.includes(
+              `Cassandra refused the client certificate (--cassandra-tls-cert ${certFile})`,
+            ),
+            result.stderr,
+          );
+          assert.doesNotMatch(result.stderr, /cannot reach Cassandra/);
+        });
+      }
+
+      it("refuses an expired one at start: exit 2, the file and the date", async () => {
+        const result = await run(false, [
+          ...["--cassandra-tls-ca", cert("ca.crt")],
+          ...["--cassandra-tls-cert", expired.cert, "--cassandra-tls-key", expired.key],
+        ]);
+        assert.equal(result.code, EXIT.usage, result.stderr);
+        assert.ok(
+          result.stderr.includes(
+            `flag --cassandra-tls-cert: ${expired.cert} holds a client certificate that expired on 2020-02-01 00:00:00 UTC`,
+          ),
+          result.stderr,
+        );
+      });
+
+      it("says the server refused an expired one as expired, not that it cannot be reached", async () => {
+        // Past the start-up check only when the clocks disagree: connected to directly here.
+        const { cassandraHost, cassandraPort, cassandraUsername, cassandraPassword } = h.servers;
+        const error = await connectCassandra(
+          {
+            contactPoints: [cassandraHost],
+            port: cassandraPort,
+            localDc: "datacenter1",
+            readConsistency: "LOCAL_QUORUM",
+            writeConsistency: "LOCAL_QUORUM",
+            writes: "timestamp",
+            batchBytes: 0,
+            auth: { username: cassandraUsername, password: cassandraPassword },
+            tls: { ca: cert("ca.crt"), cert: expired.cert, key: expired.key, insecure: false },
+          },
+          10_000,
+        ).then(
+          async (client) => {
+            await client.shutdown();
+            return assert.fail("Cassandra took an expired client certificate");
+          },
+          (e: unknown) => e,
+        );
+        assert.ok(error instanceof ConnectionError, String(error));
+        assert.equal(error.details["tls"], "client-certificate-expired", error.message);
+        assert.ok(
+          error.message.includes(
+            `Cassandra refused the client certificate (--cassandra-tls-cert ${expired.cert}) as expired`,
+          ),
+          error.message,
+        );
+      });
     });
 
     it("says the server requires a client certificate when none is given", async () => {

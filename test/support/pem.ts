@@ -38,3 +38,26 @@ export function otherKeyPem(): string {
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   return privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 }
+
+/**
+ * A client certificate that expired on 2020-02-01 (valid from 2020-01-01, CN=synced-test-expired,
+ * self-signed, clientAuth), and its key.
+ */
+export const EXPIRED_CERT_PEM = `-----BEGIN CERTIFICATE-----
+MIIBbjCCAROgAwIBAgICEAAwCgYIKoZIzj0EAwIwHjEcMBoGA1UEAwwTc3luY2Vk
+LXRlc3QtZXhwaXJlZDAeFw0yMDAxMDEwMDAwMDBaFw0yMDAyMDEwMDAwMDBaMB4x
+HDAaBgNVBAMME3N5bmNlZC10ZXN0LWV4cGlyZWQwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAASPDm0uS+0aAqpTeqYERTA4pBx8yoV4q3gwATkC9TY7wPLPBGlQFjwj
+84wDvRSC/U4HJmLHNTsGamvDB7z4NM29o0EwPzAJBgNVHRMEAjAAMBMGA1UdJQQM
+MAoGCCsGAQUFBwMCMB0GA1UdDgQWBBTuVCAly+ciZiq0GkpCO3uCEhJWZjAKBggq
+hkjOPQQDAgNJADBGAiEAslF80pl5X0TYIqoLA4UIZEYmYm5nYgvntfoX9y1QuBYC
+IQCfmazY+2BT0mIaD8D75lsHjDm06zRr5FMDR7ZoEFaG+g==
+-----END CERTIFICATE-----
+`;
+
+export const EXPIRED_KEY_PEM = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgS9JKCEtq5FdlVdZ4
+Nyt5gOL1Lmb7bMQvY8UJkMKcsWKhRANCAASPDm0uS+0aAqpTeqYERTA4pBx8yoV4
+q3gwATkC9TY7wPLPBGlQFjwj84wDvRSC/U4HJmLHNTsGamvDB7z4NM29
+-----END PRIVATE KEY-----
+`;

@@ -8,7 +8,14 @@ import type { SyncOptions } from "../../src/config/options.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { parseRunFlags } from "../support/flags.js";
 import { fakeFiles } from "../support/fake-files.js";
-import { CERT_PEM, ENCRYPTED_KEY_PEM, KEY_PEM, otherKeyPem } from "../support/pem.js";
+import {
+  CERT_PEM,
+  ENCRYPTED_KEY_PEM,
+  EXPIRED_CERT_PEM,
+  EXPIRED_KEY_PEM,
+  KEY_PEM,
+  otherKeyPem,
+} from "../support/pem.js";
 
 const FILES: Readonly<Record<string, string>> = {
   "/tls/ca.pem": CERT_PEM,
@@ -19,6 +26,8 @@ const FILES: Readonly<Record<string, string>> = {
   "/tls/garbage": "garbage\n",
   "/tls/encrypted.key": ENCRYPTED_KEY_PEM,
   "/tls/other.key": otherKeyPem(),
+  "/tls/expired.crt": EXPIRED_CERT_PEM,
+  "/tls/expired.key": EXPIRED_KEY_PEM,
   "/tls/truncated.crt": CERT_PEM.slice(0, 120) + "\n-----END CERTIFICATE-----\n",
 };
 
@@ -108,6 +117,18 @@ describe("TLS files checked when the options are read", () => {
         `${prefix}-key`,
         `the key in /tls/other.key is not the key of the certificate in /tls/client.crt (--${prefix}-cert)`,
       );
+    });
+
+    it(`--${prefix}-cert: refuses a client certificate that has expired, with its date`, async () => {
+      // A server refuses it in the handshake, where it read as a store that cannot be reached.
+      await refused(
+        load([...base, `--${prefix}-cert`, "/tls/expired.crt", `--${prefix}-key`, "/tls/expired.key"]),
+        `${prefix}-cert`,
+        `flag --${prefix}-cert: /tls/expired.crt holds a client certificate that expired on 2020-02-01 00:00:00 UTC`,
+        "Renew it",
+      );
+      // An expired CA is the server's to judge: a bundle may keep an old one beside its successor.
+      await load([...base, `--${prefix}-ca`, "/tls/expired.crt"]);
     });
   }
 

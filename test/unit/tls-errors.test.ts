@@ -27,6 +27,22 @@ describe("tlsProblem", () => {
     assert.equal(tlsProblem(coded("ERR_SSL_WRONG_VERSION_NUMBER", "x")), "not-tls");
   });
 
+  it("tells a server's alert about the client certificate from a server certificate that expired", () => {
+    // The server's alerts name the certificate it was shown: the client's.
+    assert.equal(
+      tlsProblem(coded("ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED", "x")),
+      "client-certificate-expired",
+    );
+    assert.equal(
+      tlsProblem(new Error("127.0.0.1:9042: sslv3 alert certificate expired")),
+      "client-certificate-expired",
+    );
+    assert.equal(tlsProblem(new Error("certificate has expired")), "expired");
+    // Java servers (Cassandra) answer a client certificate their trust manager rejects so.
+    assert.equal(tlsProblem(coded("ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR", "x")), "client-certificate-refused");
+    assert.equal(tlsProblem(new Error("tlsv1 alert internal error")), "client-certificate-refused");
+  });
+
   it("recognises a problem by the message alone, also in a cause", () => {
     assert.equal(tlsProblem(new Error("unable to verify the first certificate")), "untrusted");
     assert.equal(
@@ -76,6 +92,13 @@ describe("tlsAdvice", () => {
       /refused the client certificate \(--es-tls-cert \/c\.pem\)/,
     );
     assert.match(tlsAdvice("client-certificate-refused", es), /refused the TLS handshake/);
+    const expired = tlsAdvice("client-certificate-expired", { ...cassandra, cert: "/c.pem" });
+    assert.match(
+      expired,
+      /^Cassandra refused the client certificate \(--cassandra-tls-cert \/c\.pem\) as expired/,
+    );
+    assert.match(expired, /clocks/);
+    assert.doesNotMatch(tlsAdvice("expired", cassandra), /client/);
   });
 
   it("points a name mismatch at the host flag, and plain ports at the plain way to connect", () => {
