@@ -141,7 +141,8 @@ export async function cassandraOptions(
     writes: layers.must("cassandra-writes", (s) => asChoice(s, CASSANDRA_WRITE_MODES)),
     // Below the 50 KiB at which Cassandra refuses a batch (batch_size_fail_threshold).
     batchBytes: layers.must("cassandra-batch-bytes", (s) => asInteger(s, 0, 50 * 1024 - 1)),
-    ...(username !== undefined && password !== undefined && { auth: { username, password } }),
+    ...(username !== undefined &&
+      password !== undefined && { auth: { username, password: password.secret, from: password.from } }),
     ...(tlsOn && { tls: tlsSettings.files }),
   };
 }
@@ -181,9 +182,9 @@ export async function elasticsearchOptions(
         "an Elasticsearch API key and a user name or password are both set; use one way to authenticate.",
       );
     }
-    auth = { kind: "api-key", apiKey };
+    auth = { kind: "api-key", apiKey: apiKey.secret, from: apiKey.from };
   } else if (username !== undefined && password !== undefined) {
-    auth = { kind: "basic", username, password };
+    auth = { kind: "basic", username, password: password.secret, from: password.from };
   } else if (username !== undefined || password !== undefined) {
     const lone = loneCredential(layers, "Elasticsearch", ES_LOGIN, username, used);
     if (lone !== undefined) throw lone;

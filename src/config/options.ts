@@ -4,6 +4,7 @@
 import type { DirectionChoice } from "../core/direction.js";
 import type { OptionSource } from "../core/errors.js";
 import type { Layout } from "../core/layout.js";
+import type { SecretOrigin } from "../core/secret-origin.js";
 import type { DeadLetterLocation, StateLocation } from "../core/state-location.js";
 import type { TableSettings } from "../core/table-settings.js";
 
@@ -69,14 +70,24 @@ export interface CassandraOptions {
   readonly writes: CassandraWriteMode;
   /** About how many bytes of rows one unlogged batch of USING TIMESTAMP writes holds; 0: none. */
   readonly batchBytes: number;
-  readonly auth?: { readonly username: string; readonly password: string };
+  /** `from`: where the password came from, for the message if Cassandra refuses it. */
+  readonly auth?: { readonly username: string; readonly password: string; readonly from?: SecretOrigin };
   /** Absent: plaintext. */
   readonly tls?: TlsOptions;
 }
 
+/**
+ * `from`: where the password or key came from, for the message if the cluster refuses it; absent
+ * when a caller builds the options itself rather than from flags, variables or a config file.
+ */
 export type EsAuth =
-  | { readonly kind: "basic"; readonly username: string; readonly password: string }
-  | { readonly kind: "api-key"; readonly apiKey: string };
+  | {
+      readonly kind: "basic";
+      readonly username: string;
+      readonly password: string;
+      readonly from?: SecretOrigin;
+    }
+  | { readonly kind: "api-key"; readonly apiKey: string; readonly from?: SecretOrigin };
 
 export interface ElasticsearchOptions {
   readonly nodes: readonly string[];

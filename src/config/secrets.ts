@@ -3,6 +3,7 @@
 // and both in the same layer is a contradiction rather than a guess.
 import type { ReadFile } from "./option-file.js";
 import { ConfigError, describeSource } from "../core/errors.js";
+import type { SecretOrigin } from "../core/secret-origin.js";
 import { rankOf } from "./layers.js";
 import type { Layers } from "./layers.js";
 import { specFor } from "./option-specs.js";
@@ -12,6 +13,12 @@ import { asText, invalid } from "./values.js";
 import type { Setting } from "./values.js";
 
 export type Warn = (message: string) => void;
+
+/** A secret and where it came from, for a store's refusal of it to name. */
+export interface Secret {
+  readonly secret: string;
+  readonly from: SecretOrigin;
+}
 
 /**
  * The secret, from the option or its file, whichever layer ranks higher. `problem` names what is wrong
@@ -24,7 +31,7 @@ export async function readSecret(
   readFile: ReadFile,
   warn: Warn,
   problem: (secret: string) => string | undefined = () => undefined,
-): Promise<string | undefined> {
+): Promise<Secret | undefined> {
   const direct = layers.find(valueFlag);
   const viaFile = layers.find(fileFlag);
   if (direct !== undefined && viaFile !== undefined && rankOf(direct.source) === rankOf(viaFile.source)) {
@@ -47,7 +54,7 @@ export async function readSecret(
     const secret = asText(direct);
     const wrong = problem(secret);
     if (wrong !== undefined) throw invalid(direct, wrong);
-    return secret;
+    return { secret, from: { source: direct.source } };
   }
   const { path, content } = await readOptionFile(viaFile, readFile);
   // `echo secret > file` leaves a newline that is not part of the secret.
@@ -55,7 +62,7 @@ export async function readSecret(
   if (secret === "") throw invalid(viaFile, `the file ${path} is empty`);
   const wrong = problem(secret);
   if (wrong !== undefined) throw invalid(viaFile, `the file ${path} ${wrong}`);
-  return secret;
+  return { secret, from: { source: viaFile.source, file: path } };
 }
 
 /** Reads the file an option names, or fails naming the option, the path and why. */

@@ -105,7 +105,10 @@ describe("OpenSearch with the security plugin", { skip: noOsTls }, () => {
       result.stderr.includes(`OpenSearch at ${osTlsUrl} refused the credentials (401)`),
       result.stderr,
     );
-    assert.match(result.stderr, /Check --es-username \('synced'\) with SYNCED_ES_PASSWORD/);
+    assert.match(
+      result.stderr,
+      /Check --es-username \('synced'\) and the password from environment variable SYNCED_ES_PASSWORD/,
+    );
   });
 
   it("refuses a server certificate from another CA: exit 5, the host and what to do", async () => {

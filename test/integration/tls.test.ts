@@ -307,7 +307,7 @@ describe("TLS", { skip: noCassandraTls }, () => {
       });
       assert.equal(result.code, EXIT.unreachable, result.stderr);
       assert.match(result.stderr, /Elasticsearch at https:\S+ refused the credentials \(401\)/);
-      assert.match(result.stderr, /Check the API key in SYNCED_ES_API_KEY or --es-api-key-file/);
+      assert.match(result.stderr, /Check the API key from environment variable SYNCED_ES_API_KEY: /);
       assertNoSecret(apiKey, outputs("api key run", result));
     });
 

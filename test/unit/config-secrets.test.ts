@@ -42,8 +42,16 @@ describe("secrets", () => {
       { SYNCED_ES_API_KEY_FILE: "/run/key" },
       files,
     );
-    assert.deepEqual(options.cassandra.auth, { username: "synced", password: "s3cret" });
-    assert.deepEqual(options.elasticsearch.auth, { kind: "api-key", apiKey: "a2V5" });
+    assert.deepEqual(options.cassandra.auth, {
+      username: "synced",
+      password: "s3cret",
+      from: { source: { kind: "flag", flag: "--cassandra-password-file" }, file: "/run/cass" },
+    });
+    assert.deepEqual(options.elasticsearch.auth, {
+      kind: "api-key",
+      apiKey: "a2V5",
+      from: { source: { kind: "env", variable: "SYNCED_ES_API_KEY_FILE" }, file: "/run/key" },
+    });
   });
 
   it("reads them from the environment and from the config file", async () => {
@@ -56,6 +64,7 @@ describe("secrets", () => {
       kind: "basic",
       username: "elastic",
       password: "from-file",
+      from: { source: { kind: "file", path: "c.yaml", key: "elasticsearch.passwordFile" }, file: "/run/es" },
     });
     // The environment's password outranks the file's password file: they count as one setting.
     const fromEnv = await load(["--config", "c.yaml"], { SYNCED_ES_PASSWORD: "from-env" }, files);
@@ -63,6 +72,7 @@ describe("secrets", () => {
       kind: "basic",
       username: "elastic",
       password: "from-env",
+      from: { source: { kind: "env", variable: "SYNCED_ES_PASSWORD" } },
     });
   });
 
@@ -99,7 +109,12 @@ describe("secrets", () => {
 
   it("keeps spaces around a secret given directly", async () => {
     const options = await load([], { SYNCED_ES_USERNAME: "e", SYNCED_ES_PASSWORD: " pass word " });
-    assert.deepEqual(options.elasticsearch.auth, { kind: "basic", username: "e", password: " pass word " });
+    assert.deepEqual(options.elasticsearch.auth, {
+      kind: "basic",
+      username: "e",
+      password: " pass word ",
+      from: { source: { kind: "env", variable: "SYNCED_ES_PASSWORD" } },
+    });
   });
 
   it("warns about a misspelt SYNCED_ variable", async () => {
@@ -176,7 +191,12 @@ describe("redactedConfig", () => {
     assert.equal(redacted["begin"], "2015-01-01T00:00:00.000001Z");
     assert.deepEqual(redacted["cassandra"], {
       ...withPasswords.cassandra,
-      auth: { username: "synced", password: "[redacted]" },
+      // Where the password came from is kept: it names an option, never the secret.
+      auth: {
+        username: "synced",
+        password: "[redacted]",
+        from: { source: { kind: "flag", flag: "--cassandra-password" } },
+      },
     });
     // The options themselves are left intact for the stores.
     assert.equal(withPasswords.cassandra.auth?.password, "cass-pw-1");

@@ -5,6 +5,7 @@ import cassandra from "cassandra-driver";
 import type { CassandraOptions } from "../../config/options.js";
 import { AuthenticationError, ConnectionError, errorText, tlsAdvice, tlsProblem } from "../store-errors.js";
 import { ConfigError } from "../../core/errors.js";
+import { describeSecret } from "../../core/secret-origin.js";
 import { withTimeLimit } from "../../util/time-limit.js";
 import { CASSANDRA_ENCODING } from "../values/driver-options.js";
 import { capabilitiesOf, type CassandraCapabilities } from "./capabilities.js";
@@ -82,9 +83,14 @@ export async function connectCassandra(
         : [[where, error]];
     const inner = byHost.map(([, e]) => e);
     if (inner.some((e) => e instanceof cassandra.errors.AuthenticationError)) {
+      const auth = options.auth;
+      const password =
+        auth?.from === undefined
+          ? "SYNCED_CASSANDRA_PASSWORD (or --cassandra-password-file)"
+          : describeSecret("password", auth.from);
       throw new AuthenticationError(
-        `Cassandra at ${where} refused the credentials${options.auth ? ` of user '${options.auth.username}'` : ""}: ` +
-          `${describe(byHost)}. Check --cassandra-username and SYNCED_CASSANDRA_PASSWORD (or --cassandra-password-file).`,
+        `Cassandra at ${where} refused the credentials${auth ? ` of user '${auth.username}'` : ""}: ` +
+          `${describe(byHost)}. Check --cassandra-username and ${password}.`,
         { host: where },
         { cause: error },
       );

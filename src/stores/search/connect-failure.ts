@@ -2,6 +2,7 @@
 // connections end here, their errors already SearchErrors.
 import type { ElasticsearchOptions } from "../../config/options.js";
 import { ConfigError } from "../../core/errors.js";
+import { describeSecret } from "../../core/secret-origin.js";
 import { AuthenticationError, ConnectionError, errorText, tlsAdvice, tlsProblem } from "../store-errors.js";
 import { isSearchError } from "./search-error.js";
 
@@ -15,12 +16,18 @@ export function connectFailure(
   const where = options.nodes.join(", ");
   if (isSearchError(error, "credentials") && error.answer.status !== undefined) {
     const status = error.answer.status;
+    const auth = options.auth;
+    // Named by where it came from: with a variable and a file both in play, the higher layer's was sent.
+    const secret = (what: "password" | "API key", otherwise: string): string =>
+      auth?.from === undefined ? otherwise : describeSecret(what, auth.from);
     const check =
-      options.auth?.kind === "api-key"
-        ? "Check the API key in SYNCED_ES_API_KEY or --es-api-key-file: it must be the encoded key " +
-          "Elasticsearch returned when it was created (base64 of id:api_key), not expired or invalidated."
-        : options.auth?.kind === "basic"
-          ? `Check --es-username ('${options.auth.username}') with SYNCED_ES_PASSWORD or --es-password-file.`
+      auth?.kind === "api-key"
+        ? `Check ${secret("API key", "the API key in SYNCED_ES_API_KEY or --es-api-key-file")}: it must be ` +
+          "the encoded key Elasticsearch returned when it was created (base64 of id:api_key), not expired " +
+          "or invalidated."
+        : auth?.kind === "basic"
+          ? `Check --es-username ('${auth.username}') and ` +
+            `${secret("password", "SYNCED_ES_PASSWORD or --es-password-file")}.`
           : "The cluster requires a login: give --es-username with SYNCED_ES_PASSWORD, or SYNCED_ES_API_KEY.";
     return new AuthenticationError(
       `${product} at ${where} refused the credentials (${status}). ${check}`,
