@@ -5,7 +5,7 @@ import type cassandra from "cassandra-driver";
 import type { ElasticsearchOptions, SyncOptions } from "../config/options.js";
 import { connectCassandra } from "../stores/cassandra/connect.js";
 import { connectElasticsearch } from "../stores/elasticsearch/connect.js";
-import { ProductMismatchError } from "../stores/search/connect-failure.js";
+import { neitherProduct, ProductMismatchError } from "../stores/search/connect-failure.js";
 
 export interface Clients {
   readonly cassandra: cassandra.Client;
@@ -29,9 +29,13 @@ export async function connectSearch(
   try {
     return await connectElasticsearch(options, connectTimeoutMs);
   } catch (error) {
-    if (error instanceof ProductMismatchError && options.product === "auto") {
-      return connectOpenSearch();
-    }
+    if (!(error instanceof ProductMismatchError) || options.product !== "auto") throw error;
+  }
+  try {
+    return await connectOpenSearch();
+  } catch (error) {
+    // The user named no product: one that neither adapter knows is a wrong address, not a wrong flag.
+    if (error instanceof ProductMismatchError) throw neitherProduct(options, error);
     throw error;
   }
 }

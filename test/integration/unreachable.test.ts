@@ -2,6 +2,8 @@
 // service behind a port, and a Cassandra that goes away in the middle of a run. Each ends with exit
 // code 5 and a message naming the store, the host and what to check, within the limits set.
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT, exitCodeForError } from "../../src/cli/exit-codes.js";
@@ -58,6 +60,35 @@ describe("stores that cannot be reached", () => {
     assert.equal(result.code, EXIT.unreachable, result.stderr);
     assert.match(result.stderr, new RegExp(`Cassandra at 127\\.0\\.0\\.1:${esPort}`));
     assert.ok(result.elapsedMs < WELL_WITHIN_MS, `took ${result.elapsedMs} ms`);
+  });
+
+  // Tried as an operator would: a web page at --es-nodes (a wrong port, a proxy's landing page) was
+  // reported as "not OpenSearch (--es-product opensearch)", exit 2, naming a flag never given.
+  it("reports a web server at --es-nodes, neither Elasticsearch nor OpenSearch, as out of reach", async () => {
+    const page = createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "text/html" });
+      response.end("<html>hello</html>");
+    });
+    await new Promise<void>((resolve) => page.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
+      const result = await h.cli([...h.argsWith({ "--es-nodes": url }), "--connect-timeout", "2s"]);
+      assert.equal(result.code, EXIT.unreachable, result.stderr);
+      assert.ok(
+        result.stderr.includes(`the server at ${url} is neither Elasticsearch nor OpenSearch`),
+        result.stderr,
+      );
+      assert.match(result.stderr, /it answered GET \/ with 200 \(text\/html\)/);
+      assert.match(result.stderr, /Check --es-nodes \(the HTTP port, 9200 unless configured otherwise\)/);
+      assert.doesNotMatch(result.stderr, /--es-product/);
+    } finally {
+      page.closeAllConnections();
+      await new Promise<void>((resolve) =>
+        page.close(() => {
+          resolve();
+        }),
+      );
+    }
   });
 
   // Tried as a new user would: a --cassandra-local-dc no host is in was reported as Cassandra out of

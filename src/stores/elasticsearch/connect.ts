@@ -52,7 +52,7 @@ export async function connectElasticsearch(
     await client.close().catch(() => undefined);
     // The client refuses any other product, before sending a request.
     if (error instanceof errors.ProductNotSupportedError) {
-      throw new ProductMismatchError("Elasticsearch", options, error);
+      throw new ProductMismatchError("Elasticsearch", options, { cause: error });
     }
     throw connectFailure(fromElasticsearchError(error), options, connectTimeoutMs, "Elasticsearch");
   }

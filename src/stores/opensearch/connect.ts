@@ -57,29 +57,56 @@ export async function connectOpenSearch(
     );
   }
   const client = new Client(await openSearchClientOptions(options));
-  let info: RootInfo;
+  let info: RootInfo | string | null | undefined;
   let headers: unknown;
+  let status: number | null | undefined;
   try {
     const response = await client.transport.request(
       { method: "GET", path: "/" },
       { maxRetries: 0, requestTimeout: connectTimeoutMs },
     );
-    info = response.body as RootInfo;
+    info = response.body as RootInfo | string | null | undefined;
     headers = response.headers;
+    status = response.statusCode;
   } catch (error) {
     await client.close().catch(() => undefined);
     // Elasticsearch marks every answer, refusals included; a minimal one has no GET / at all.
     if (error instanceof osErrors.ResponseError && isElasticsearch(error.meta.headers)) {
-      throw new ProductMismatchError("OpenSearch", options);
+      throw new ProductMismatchError("OpenSearch", options, {
+        answered: answerOf(error.meta.statusCode, error.meta.headers),
+      });
     }
     throw connectFailure(fromOpenSearchError(error), options, connectTimeoutMs, "OpenSearch");
   }
-  const version = info.version?.number;
-  if (info.version?.distribution !== "opensearch" || version === undefined || isElasticsearch(headers)) {
+  const root = typeof info === "object" && info !== null ? info.version : undefined;
+  if (root?.distribution !== "opensearch" || root.number === undefined || isElasticsearch(headers)) {
     await client.close().catch(() => undefined);
-    throw new ProductMismatchError("OpenSearch", options);
+    throw new ProductMismatchError("OpenSearch", options, { answered: answerOf(status, headers, root) });
   }
   return new OpenSearchClient(client);
+}
+
+/**
+ * What a server that is not OpenSearch answered to GET /, briefly: `GET / with 200 (text/html)`, and
+ * the version it gave, if any. Never the body, which may be anything.
+ */
+function answerOf(
+  status: number | null | undefined,
+  headers: unknown,
+  version?: RootInfo["version"],
+): string {
+  const type = (headers as Record<string, unknown> | undefined)?.["content-type"];
+  const media = typeof type === "string" ? ` (${short(type.split(";")[0] ?? "")})` : "";
+  const number = typeof version?.number === "string" ? `, version ${short(version.number)}` : "";
+  const of =
+    number !== "" && typeof version?.distribution === "string" ? ` of ${short(version.distribution)}` : "";
+  return `GET / with ${status ?? "no status"}${media}${number}${of}`;
+}
+
+/** A server's word, trimmed to what fits in a message. */
+function short(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.length <= 40 ? trimmed : `${trimmed.slice(0, 40)}…`;
 }
 
 function isElasticsearch(headers: unknown): boolean {

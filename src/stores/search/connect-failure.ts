@@ -77,10 +77,17 @@ export function connectFailure(
 
 /**
  * The server at --es-nodes runs the other product. With `--es-product auto` the command line's wiring
- * asks the other product's adapter instead; named, it is the user's to change.
+ * asks the other product's adapter instead; named, it is the user's to change. `answered` says briefly
+ * what the server answered, when that is known.
  */
 export class ProductMismatchError extends ConfigError {
-  constructor(expected: "Elasticsearch" | "OpenSearch", options: ElasticsearchOptions, cause?: unknown) {
+  readonly answered: string | undefined;
+
+  constructor(
+    expected: "Elasticsearch" | "OpenSearch",
+    options: ElasticsearchOptions,
+    extra: { cause?: unknown; answered?: string } = {},
+  ) {
     const host = options.nodes.join(", ");
     const [flag, other, otherFlag] =
       expected === "Elasticsearch"
@@ -91,7 +98,26 @@ export class ProductMismatchError extends ConfigError {
       undefined,
       `the server at ${host} is not ${expected} (--es-product ${flag}). If it runs ${other}, use ` +
         `--es-product ${otherFlag}, or auto to ask the server.`,
-      { details: { host }, ...(cause === undefined ? {} : { cause }) },
+      { details: { host }, ...(extra.cause === undefined ? {} : { cause: extra.cause }) },
     );
+    this.answered = extra.answered;
   }
+}
+
+/**
+ * Under `--es-product auto`, neither product's adapter recognised the server: --es-nodes leads to
+ * another service (a proxy's page, a wrong port), which is a store out of reach, not a flag to change.
+ */
+export function neitherProduct(
+  options: ElasticsearchOptions,
+  mismatch: ProductMismatchError,
+): ConnectionError {
+  const host = options.nodes.join(", ");
+  const answered = mismatch.answered === undefined ? "" : `: it answered ${mismatch.answered}`;
+  return new ConnectionError(
+    `the server at ${host} is neither Elasticsearch nor OpenSearch${answered}. Check --es-nodes (the HTTP ` +
+      `port, 9200 unless configured otherwise): it must lead to a node of the cluster, not another service.`,
+    { host, ...(mismatch.answered === undefined ? {} : { answered: mismatch.answered }) },
+    { cause: mismatch },
+  );
 }
