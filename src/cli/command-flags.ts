@@ -3,6 +3,7 @@
 import { UsageError } from "../core/errors.js";
 import { parseDuration } from "../config/duration.js";
 import type { Flags } from "../config/layers.js";
+import type { SyncOptions } from "../config/options.js";
 import { commandOptionSpec, MAX_COUNT, OPTION_SPECS, type CommandPath } from "../config/option-specs.js";
 
 export const LETTER_ACTIONS = ["list", "show", "replay", "purge"] as const;
@@ -142,6 +143,24 @@ export function ignoredSelection(args: Flags): string | undefined {
   return (
     `synced status shows every configuration of the state store, whatever ${names.join(", ")} ` +
     "select in a run: look for the configuration by its key in the list."
+  );
+}
+
+/**
+ * What to tell of the options that create schema in a run, given to `synced verify`, which compares
+ * the tables and indices as they stand and creates none: taken in silence, --create-timestamp-index
+ * looked done. Not refused, as for status: a job's options are often given to verify as they are.
+ */
+export function ignoredCreation(options: SyncOptions): string | undefined {
+  const given = [
+    options.createTables ? "--create-tables" : undefined,
+    options.createColumns ? "--create-columns" : undefined,
+    options.createTimestampIndex ? "--create-timestamp-index" : undefined,
+  ].filter((flag) => flag !== undefined);
+  if (given.length === 0) return undefined;
+  return (
+    `synced verify creates nothing, whatever ${given.join(", ")} ask of a run: it compares the tables ` +
+    "and indices as they stand (a run of synced or synced watch creates what they ask for)."
   );
 }
 

@@ -1,7 +1,7 @@
 // The synced command, once main.ts has caught the signals: parses the command line, runs the command,
 // and turns every outcome and error into a message and an exit code.
 import { hideBin } from "yargs/helpers";
-import { ignoredSelection } from "./command-flags.js";
+import { ignoredCreation, ignoredSelection } from "./command-flags.js";
 import { buildCli } from "./command-line.js";
 import type { Flags } from "../config/layers.js";
 import { loadConfig } from "../config/load-config.js";
@@ -81,7 +81,10 @@ export async function main(signals: SignalControl): Promise<number> {
         code = await planCommand(resolved, sample, context);
       },
       verify: async (flags, verify) => {
-        code = await verifyCommand(await options(flags), verify, context);
+        const resolved = await options(flags);
+        const ignored = ignoredCreation(resolved);
+        if (ignored !== undefined) logger.info(ignored);
+        code = await verifyCommand(resolved, verify, context);
       },
       status: async (flags, state) => {
         const resolved = await options(flags, false);

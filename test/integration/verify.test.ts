@@ -77,6 +77,28 @@ describe("synced verify", () => {
     );
   });
 
+  // Tried as an operator would: verify took --create-timestamp-index in silence (exit 0), though it
+  // creates no index, as if it had been done.
+  it("says it creates nothing when given an option that creates schema in a run", async () => {
+    const plain = await h.cli(["verify", ...h.baseArgs()]);
+    assert.equal(plain.code, EXIT.success, plain.stderr);
+    assert.doesNotMatch(plain.stderr, /creates nothing/);
+    const given = await h.cli(["verify", ...h.baseArgs(), "--create-timestamp-index"], {
+      SYNCED_CREATE_TABLES: "true",
+    });
+    assert.equal(given.code, EXIT.success, given.stderr);
+    assert.match(
+      given.stderr,
+      /synced verify creates nothing, whatever --create-tables, --create-timestamp-index ask of a run: it compares the tables and indices as they stand/,
+    );
+    const indexes = await h.cassandra.execute(
+      "SELECT index_name FROM system_schema.indexes WHERE keyspace_name = ?",
+      [h.keyspace],
+      { prepare: true },
+    );
+    assert.equal(indexes.rowLength, 0);
+  });
+
   it("finds a hard delete and an out-of-band change, naming the ids", async () => {
     const [deleted, changed] = ids;
     assert.ok(deleted !== undefined && changed !== undefined);
