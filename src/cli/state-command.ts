@@ -19,6 +19,7 @@ import { otherShardCounts, stateKeyFor } from "../state/state-key.js";
 import { describePartitionItem, describeSharding, isPartitionItem } from "../reconcile/shard-partition.js";
 import { coveredTable } from "../reconcile/coverage.js";
 import type { RunContext } from "./run-command.js";
+import { commandOwner, ownerWords } from "../reconcile/lease-owner.js";
 
 /**
  * Opens the state store of `options`, connected only to the store that holds it. `create` false: only
@@ -130,7 +131,7 @@ function statusJson(state: StateStore, configurations: readonly ConfigurationSta
 function describeLease(lease: Lease | undefined, now: Date): string {
   if (lease === undefined) return "free";
   const state = lease.expiresAt > now ? "held" : "expired";
-  return `${state}: run ${lease.owner} on ${lease.holder} until ${lease.expiresAt.toISOString()}`;
+  return `${state}: ${ownerWords(lease.owner)} on ${lease.holder} until ${lease.expiresAt.toISOString()}`;
 }
 
 function describeRun(run: RunRecord): string {
@@ -209,7 +210,7 @@ export async function stateCommand(
         },
       );
     }
-    const owner = `state-${action}-${newRunId()}`;
+    const owner = commandOwner(`state ${action}`, newRunId());
     await withLease(
       {
         state,

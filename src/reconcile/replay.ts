@@ -19,6 +19,7 @@ import { reconcileRecords } from "./sync-table.js";
 import { withLease } from "./with-lease.js";
 import { microsFromMillis } from "../core/micros.js";
 import { idSpellings } from "../core/table-key.js";
+import { commandOwner } from "./lease-owner.js";
 
 /** What a replay needs of one dead letter. */
 export interface ReplayItem {
@@ -88,7 +89,8 @@ export async function replayLetters(
     {
       state: deps.state,
       key: settings.key,
-      owner: settings.runId,
+      // Named as a replay: it records no run, so a run it keeps out must not send the user looking for one.
+      owner: commandOwner("dead-letters replay", settings.runId),
       holder: settings.holder,
       ttlMs: settings.leaseTtlMs,
       signal: deps.signal,

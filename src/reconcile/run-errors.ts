@@ -2,6 +2,7 @@
 import { SyncedError } from "../core/errors.js";
 import type { Direction } from "../core/direction.js";
 import { leaseEndWords, type LeaseEnd } from "./lease-end.js";
+import { ownerWords, ownerWork } from "./lease-owner.js";
 
 /** The error budget is spent: too many records failed, so the run stops and the checkpoint stays. */
 export class CircuitOpenError extends SyncedError {
@@ -17,13 +18,14 @@ export class CircuitOpenError extends SyncedError {
   }
 }
 
-/** Another run of the same configuration holds the lease. */
+/** Another run of the same configuration, a replay or a change of its checkpoint holds the lease. */
 export class LeaseHeldError extends SyncedError {
   override readonly kind = "lease-held";
 
   constructor(key: string, holder: string, owner: string, expiresAt: Date, location: string) {
     super(
-      `another run of this configuration (state key '${key}') is in progress: run ${owner} on ${holder} holds ` +
+      `${ownerWork(owner)} of this configuration (state key '${key}') is in progress: ${ownerWords(owner)} on ` +
+        `${holder} holds ` +
         `the lease in ${location} until ${expiresAt.toISOString()}. Wait for it to finish; if it died, its ` +
         `lease expires then and the next run takes it over.`,
       { key, holder, owner, expiresAt: expiresAt.toISOString(), location },

@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { parseStateLocation } from "../../src/core/state-location.js";
+import { commandOwner } from "../../src/reconcile/lease-owner.js";
 import { openStateStore } from "../../src/state/open-state-store.js";
 import { Harness, withoutSelection } from "../support/harness.js";
 
@@ -200,6 +201,38 @@ describe("synced status and synced state", () => {
       assert.ok(!(JSON.parse(gone.stdout) as StatusJson).configurations.some((c) => c.key === name));
     });
   }
+
+  // Seen under load: a run kept out by a replay was told "run <id> ... holds the lease", and no such run
+  // was in synced status, since a replay (like a change of the checkpoint) records none.
+  it("names a replay or a state command that holds the lease, in the refusal and in status", async () => {
+    const name = "statecmd-held-by-command";
+    const runArgs = [...h.baseArgs(), "--name", name];
+    const store = await openStateStore(parseStateLocation(h.stateDir), {});
+    try {
+      for (const command of ["dead-letters replay", "state set"] as const) {
+        const id = `id-${command.length}`;
+        const held = await store.acquireLease(name, commandOwner(command, id), "other-host:1:1", 600_000);
+        assert.ok(held.acquired);
+        const refused = await h.cli(runArgs);
+        assert.equal(refused.code, EXIT.leaseHeld, refused.stderr);
+        assert.ok(
+          refused.stderr.includes(
+            `synced: a ${command} of this configuration (state key '${name}') is in progress: ` +
+              `${command} ${id} on other-host:1:1 holds the lease`,
+          ),
+          refused.stderr,
+        );
+        const status = await h.cli(["status", ...withoutSelection(runArgs)]);
+        assert.match(
+          status.stdout,
+          new RegExp(`^  lease       held: ${command} ${id} on other-host:1:1 until `, "m"),
+        );
+        await store.releaseLease(held.lease);
+      }
+    } finally {
+      await store.close();
+    }
+  });
 
   // A mistyped --state must not leave a new directory, table or index behind for the next look to find.
   for (const backend of BACKENDS) {
