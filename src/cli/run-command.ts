@@ -11,13 +11,13 @@ import type { DeadLetterStore } from "../deadletter/dead-letter-store.js";
 import { DryRunDeadLetters } from "../deadletter/dry-run-dead-letters.js";
 import { RunDeadLetters } from "../deadletter/run-dead-letters.js";
 import { runSync } from "../reconcile/run-sync.js";
-import type { OtherSharding } from "../reconcile/shard-partition.js";
 import { clockAheadOfCassandra } from "../stores/cassandra/clock-skew.js";
 import { ConfigError } from "../core/errors.js";
 import { openStateStore, type OpenStateStoreOptions } from "../state/open-state-store.js";
 import type { Checkpoint, StateStore } from "../state/state-store.js";
 import { resolveRange } from "../reconcile/range.js";
-import { otherShardCounts, siblingKeys, stateKeyFor } from "../state/state-key.js";
+import { siblingKeys, stateKeyFor } from "../state/state-key.js";
+import { otherShardings } from "./other-shardings.js";
 import { withClients, type Clients } from "./connections.js";
 import { exitCodeForOutcome } from "./exit-codes.js";
 import { LateLog } from "./late-log.js";
@@ -258,17 +258,6 @@ function shardSiblings(
   const shard = options.shard;
   if (shard === undefined) return {};
   return { shardSiblings: () => siblingShardCheckpoints(state, options, shard) };
-}
-
-/** The configuration's checkpoints under every shard count but this run's (and unsharded, if not it). */
-async function otherShardings(state: StateStore, key: string): Promise<OtherSharding[]> {
-  const counts = otherShardCounts(key, await state.listKeys());
-  return Promise.all(
-    [...counts].map(async ([count, keys]) => ({
-      total: count,
-      checkpoints: await Promise.all(keys.map((k) => state.getCheckpoint(k))),
-    })),
-  );
 }
 
 /** The checkpoints of the configuration's other shards, undefined where one has none. */

@@ -4,11 +4,13 @@
 import type { SyncOptions } from "../config/options.js";
 import { microsFromMillis, MIN_MICROS } from "../core/micros.js";
 import { coverageOf } from "../reconcile/coverage.js";
+import { carriedStart } from "../reconcile/shard-partition.js";
 import type { RunWindow } from "../reconcile/verify.js";
 import { openStateStore } from "../state/open-state-store.js";
 import { NoStateError } from "../state/state-errors.js";
 import type { Clients } from "./connections.js";
 import { namingTheLocation } from "./location-errors.js";
+import { otherShardings } from "./other-shardings.js";
 
 export async function runWindow(
   options: SyncOptions,
@@ -28,7 +30,9 @@ export async function runWindow(
   });
   if (state === undefined) return undefined;
   try {
-    const checkpoint = await state.getCheckpoint(key);
+    // A key of a new shard count begins where the configuration's runs under another covered every range.
+    const checkpoint =
+      (await state.getCheckpoint(key)) ?? carriedStart(key, await otherShardings(state, key))?.checkpoint;
     if (checkpoint === undefined) return undefined;
     const from = checkpoint.position - microsFromMillis(options.lookbackMs);
     const coverage = coverageOf(checkpoint);
