@@ -28,13 +28,21 @@ export async function runCopyScript(
   script: CopyScript,
   args: readonly string[],
   expected: number,
-  context: { readonly workspace: Workspace; readonly timeoutMs: number; readonly signal: AbortSignal },
+  context: {
+    readonly workspace: Workspace;
+    readonly timeoutMs: number;
+    readonly signal: AbortSignal;
+    /** A directory for a CPU profile of the script, or undefined for none. */
+    readonly profile?: string | undefined;
+  },
 ): Promise<ProcessRun> {
   context.signal.throwIfAborted();
   const usageFile = join(context.workspace.stateDirectory, `${script}-${++runs}.usage.json`);
   const file = join("dist", "bench", `${script}.js`);
+  // Profiled as synced's runs are, so that the two profiles can be read side by side.
+  const profile = context.profile === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", context.profile];
   const exit = await runMeasured(
-    [],
+    profile,
     [file, ...args],
     process.env,
     usageFile,

@@ -390,6 +390,7 @@ export class Measurements {
         // As bounded as a synced run of the same records.
         timeoutMs: 120_000 + this.records * 10,
         signal: this.context.signal,
+        profile: this.context.options.profile,
       }),
     );
   }

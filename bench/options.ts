@@ -27,7 +27,7 @@ export const USAGE = `npm run bench -- [options]
   --only LIST   run only these figures, e.g. 1,3 (default 1,2,3,4,5,6,7)
   --keep        keep the bench keyspace and indices
   --out FILE    write the results as JSON here (default: a dated file under the temp directory)
-  --profile DIR write a CPU profile of every synced run into DIR (node --cpu-prof)
+  --profile DIR write a CPU profile of every synced run and copy script into DIR (node --cpu-prof)
   --help        this text`;
 
 export class UsageError extends Error {}
