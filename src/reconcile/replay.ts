@@ -10,7 +10,7 @@ import { ErrorBudget } from "./error-budget.js";
 import type { PlanEntry, PlanSettings } from "./plan-tables.js";
 import type { Column, TablePlan } from "./table-plan.js";
 import { planSchema } from "./schema-plan.js";
-import { createColumns, mapNewFields, noSchemaChanges } from "./schema-changes.js";
+import { createColumns, mapNewFields, noSchemaChanges, withColumns } from "./schema-changes.js";
 import { placeInRange } from "./range-placement.js";
 import type { RecordStore } from "./record-store.js";
 import type { SyncRecord } from "../core/record.js";
@@ -261,18 +261,6 @@ async function replayGroup(
     }
   }
   return outcomes;
-}
-
-/** The plan with `columns` added to its content, as if they had been created; the plan when none. */
-function withColumns(plan: TablePlan, columns: readonly Column[] | undefined): TablePlan {
-  if (columns === undefined || columns.length === 0) return plan;
-  const names = new Set(columns.map((c) => c.name));
-  const left = [...(plan.fieldsWithoutColumn ?? [])].filter(([field]) => !names.has(field));
-  return {
-    ...plan,
-    contentColumns: [...plan.contentColumns, ...columns],
-    fieldsWithoutColumn: new Map(left),
-  };
 }
 
 /** The `_id`s of the chunk's misplaced documents (see misplaced) that a document still holds. */

@@ -36,6 +36,7 @@ import {
   skipUncreatableTables,
   noSchemaChanges,
   unmappedFieldLog,
+  withColumns,
   type SchemaChanges,
 } from "./schema-changes.js";
 
@@ -199,8 +200,10 @@ async function runHeld(
       futureLimit: deps.now() + microsFromMillis(settings.maxFutureMs),
     };
     let entries = await createTables(deps.schema, settings, planned, createdTables, skipped);
+    // Filled only in a dry run, which creates no column.
+    const plannedColumns = new Map<string, Column[]>();
     if (settings.createColumns === true)
-      entries = await createColumns(deps.schema, settings, entries, changes, deps.log);
+      entries = await createColumns(deps.schema, settings, entries, changes, deps.log, plannedColumns);
     const budget = new ErrorBudget(settings.maxErrors);
     if (entries.some((e) => e.kind === "sync")) await deps.deadLetters.prepare?.(deps.log);
     for (const entry of entries) {
@@ -260,6 +263,7 @@ async function runHeld(
         budget,
         onUnmappedField,
         (t) => tables.push(t),
+        plannedColumns.get(plan.table),
       );
       // Writes into an index made again during the run succeed (Elasticsearch makes it from the first
       // write that finds none), so only its identity tells that the records written before are gone.
@@ -372,6 +376,7 @@ async function syncDirections(
   budget: ErrorBudget,
   onUnmappedField: (field: string) => void,
   onStart: (stats: TableStats) => void,
+  plannedColumns: readonly Column[] | undefined,
 ): Promise<TableStats[]> {
   const tables: TableStats[] = [];
   // In a run in both directions, the second skips what the first left equal on both sides.
@@ -385,6 +390,9 @@ async function syncDirections(
     tables.push(
       await syncTable({
         plan: entry.plan,
+        ...(direction === "to-cassandra" && plannedColumns !== undefined
+          ? { sourcePlan: withColumns(entry.plan, plannedColumns) }
+          : {}),
         direction,
         source,
         target,

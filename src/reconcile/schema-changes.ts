@@ -212,6 +212,18 @@ export async function createColumns(
   return (await planSchema(schema, settings.plan)).filter((e) => e.kind !== "create-table");
 }
 
+/** The plan with `columns` added to its content, as if they had been created; the plan when none. */
+export function withColumns(plan: TablePlan, columns: readonly Column[] | undefined): TablePlan {
+  if (columns === undefined || columns.length === 0) return plan;
+  const names = new Set(columns.map((c) => c.name));
+  const left = [...(plan.fieldsWithoutColumn ?? [])].filter(([field]) => !names.has(field));
+  return {
+    ...plan,
+    contentColumns: [...plan.contentColumns, ...columns],
+    fieldsWithoutColumn: new Map(left),
+  };
+}
+
 /** Logs each field that no column holds once per table and run, however many documents hold it. */
 export function unmappedFieldLog(
   log: Log,

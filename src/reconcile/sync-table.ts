@@ -21,6 +21,11 @@ import type { SettledRecords } from "./settled-records.js";
 
 export interface SyncTableInput {
   readonly plan: TablePlan;
+  /**
+   * The plan the source is read with, when it differs: a dry run with --create-columns reads each
+   * document as the columns it would create hold it, as the run after them would.
+   */
+  readonly sourcePlan?: TablePlan;
   readonly direction: Direction;
   readonly source: RecordStore;
   readonly target: RecordStore;
@@ -92,7 +97,7 @@ export async function syncTable(input: SyncTableInput): Promise<TableStats> {
   // Only for the progress display: asked beside the scan, never waited for, and its failure ignored.
   let expected: number | undefined;
   if (input.onBatch && input.source.estimate) {
-    input.source.estimate(input.plan, input.range).then(
+    input.source.estimate(input.sourcePlan ?? input.plan, input.range).then(
       (n) => {
         expected = n;
       },
@@ -102,7 +107,8 @@ export async function syncTable(input: SyncTableInput): Promise<TableStats> {
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   try {
-    for await (const scanned of input.source.scan(input.plan, input.range, input.skipSettled)) {
+    const scan = input.source.scan(input.sourcePlan ?? input.plan, input.range, input.skipSettled);
+    for await (const scanned of scan) {
       const batch = placeBatch(scanned, input.range);
       input.signal.throwIfAborted();
       if (failure) break;
