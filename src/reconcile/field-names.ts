@@ -5,7 +5,9 @@
 //   that holds one (`_primary_term` is even taken once, and breaks the index for every later write);
 // - a field that is an object path into another one (`a.b` beside `a`): a mapping holds a value or
 //   an object under one name, not both;
-// - a field with an empty or blank part between its dots, which the cluster refuses.
+// - a field with an empty or blank part between its dots, which the cluster refuses;
+// - in the type-field layout, the type field itself: the column's value would take the place of the
+//   table's name there, and file the document under a type named after that value.
 // Such a table is refused before its index is made, naming each column and the fix: otherwise the
 // cluster refuses the index and the whole run fails, or refuses every document.
 import { keyColumns } from "../core/table-key.js";
@@ -35,6 +37,12 @@ function fields(plan: TablePlan): Field[] {
 
 function problem(one: Field, all: readonly Field[]): string | undefined {
   const { field } = one;
+  if (one.column !== undefined && all.some((other) => other.column === undefined && other.field === field)) {
+    return (
+      `its field '${field}' is the type field, which holds the table's name in every document of the ` +
+      "type-field layout to tell the tables apart (another field name for it: --type-field)"
+    );
+  }
   if (field.startsWith("_")) {
     return (
       `its field '${field}' starts with _, as the index's own fields do (_id, _source, _routing...), ` +
@@ -69,7 +77,9 @@ export function unusableFields(plan: TablePlan): string | undefined {
   return (
     `${found.map((f) => `${f.one.owner}: ${f.why}`).join("; ")}. Give such a column a field of another ` +
     `name in the config file (tables.${plan.table}.rename: {<column>: <field>}, a field that does not ` +
-    `start with _ and is no object path into another)${dropAdvice(
+    `start with _ and is no object path into another${
+      plan.es.typeFilter === undefined ? "" : ", nor the type field"
+    })${dropAdvice(
       plan,
       found.map((f) => f.one),
     )}. The ` +

@@ -324,3 +324,77 @@ describe("columns whose names hold a dot", () => {
     assert.equal((await row("stamped", fromApp))?.get("n"), 4);
   });
 });
+
+// In the type-field layout every document holds the table's name in the type field (`type`). Tried
+// as an operator would, with a table whose own column is called `type`: the column's value took the
+// type field's place, so the row's document was filed under a type named after its value, a run read
+// it back as a table that does not exist, and the table's own type never saw it. Now such a table is
+// refused, naming the column and the fixes, and a rename in the config file syncs it.
+describe("a column named like the type field", () => {
+  let h: Harness;
+  let dir: string;
+  const id = cassandra.types.Uuid.random().toString();
+  const written = new Date(Date.now() - 60_000);
+
+  before(async () => {
+    h = await Harness.create("typecolumn");
+    dir = await mkdtemp(join(tmpdir(), "type-column-"));
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.plain (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.things (id uuid PRIMARY KEY, tmstmp timestamp, type text)`,
+    );
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.plain (id, tmstmp, n) VALUES (?, ?, ?)`,
+      [id, written, 1],
+      PREPARED,
+    );
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.things (id, tmstmp, type) VALUES (?, ?, ?)`,
+      [id, written, "gadget"],
+      PREPARED,
+    );
+  });
+  after(async () => {
+    await h.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const typeField = ["--layout", "type-field"];
+  const typesInIndex = async (): Promise<string[]> => {
+    await h.refresh();
+    const found = await h.es.search<Record<string, unknown>>({ index: h.index, size: 10 });
+    return found.hits.hits.map((hit) => String(hit._source?.["type"])).sort();
+  };
+
+  it("refuses the table, naming the column and the fixes, and syncs the others", async () => {
+    const { code, summary } = await h.run([...typeField, "-b", "0"]);
+    assert.equal(code, EXIT.failure, JSON.stringify(summary));
+    assert.equal(tableStats(summary, "plain", "to-es")["written"], 1);
+    const refused = summary["refused"] as { name: string; reason: string }[];
+    assert.deepEqual(
+      refused.map((r) => r.name),
+      ["things"],
+    );
+    assert.match(refused[0]?.reason ?? "", /column type: its field 'type' is the type field/);
+    assert.match(refused[0]?.reason ?? "", /tables\.things\.rename/);
+    assert.match(refused[0]?.reason ?? "", /--type-field/);
+    // No document was filed under a type named after the column's value.
+    assert.deepEqual(await typesInIndex(), ["plain"]);
+  });
+
+  it("syncs the table both ways once the config file renames the column", async () => {
+    const settings = join(dir, "synced.yaml");
+    await writeFile(settings, ["tables:", "  things:", "    rename: {type: kind}", ""].join("\n"));
+    const first = await h.run(["--config", settings, ...typeField, "-b", "0"]);
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    assert.deepEqual(await typesInIndex(), ["plain", "things"]);
+    const doc = await h.es.get<Record<string, unknown>>({ index: h.index, id: `things-${id}` });
+    assert.equal(doc._source?.["kind"], "gadget");
+    const again = await h.run(["--config", settings, ...typeField, "-b", "0"]);
+    assert.equal(again.code, EXIT.success, JSON.stringify(again.summary));
+    assert.equal(tableStats(again.summary, "things", "to-es")["written"], 0);
+    assert.equal(tableStats(again.summary, "things", "to-cassandra")["written"], 0);
+  });
+});
