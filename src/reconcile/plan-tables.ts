@@ -20,6 +20,7 @@ import {
 import { schemaDrift, typeConflicts, type MappedField, type SchemaDrift } from "./schema-drift.js";
 import { unusableFields } from "./field-names.js";
 import { aliasClash, caseTwins, timestampRefusal } from "./plan-refusals.js";
+import { sharedFieldClashes } from "./shared-index-fields.js";
 
 export interface TableInput {
   readonly name: string;
@@ -91,6 +92,8 @@ export interface SchemaSnapshot {
   readonly types: readonly TypeInput[];
   /** PlanInput.indexRefusal. */
   readonly indexRefusal?: string;
+  /** PlanInput.sharedFields. */
+  readonly sharedFields?: ReadonlyMap<string, MappedField>;
   /**
    * Indices the alias over every table's index (`-i`) names, though no table lives in them: one a
    * table's `index` setting moved it from, say. Searches through the alias find their documents too.
@@ -123,6 +126,12 @@ export interface PlanInput {
    * whole), whether it holds documents of that table yet or not; absent: none.
    */
   readonly indexRefusal?: string;
+  /**
+   * The fields the type-field layout's one index maps, whichever type's documents hold them: a table
+   * with no document there yet is judged against them too (shared-index-fields.ts). Absent: the
+   * index does not exist yet, or another layout.
+   */
+  readonly sharedFields?: ReadonlyMap<string, MappedField>;
   readonly include: readonly string[];
   readonly exclude: readonly string[];
   /**
@@ -238,7 +247,7 @@ export function planTables(planned: PlanInput): PlanEntry[] {
     ...settingProblems(input, tables, twins),
     ...sharedIndices(input, entries),
     ...unmatchedColumns(input, selectedTables),
-    ...entries,
+    ...(input.layout === "type-field" ? sharedFieldClashes(entries, input.sharedFields) : entries),
   ];
 }
 

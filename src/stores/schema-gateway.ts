@@ -129,6 +129,9 @@ export class StoreSchemaGateway implements SchemaGateway {
       tables: keyspace.tables,
       types,
       ...(discovery.refusal === undefined ? {} : { indexRefusal: discovery.refusal }),
+      ...(discovery.sharedProperties === undefined
+        ? {}
+        : { sharedFields: this.#onThisCluster(mappedFields(discovery.sharedProperties, product)) }),
       ...(discovery.strayIndices === undefined ? {} : { strayIndices: discovery.strayIndices }),
     };
   }

@@ -3,8 +3,10 @@
 import assert from "node:assert/strict";
 import { singleKey } from "../../src/core/table-key.js";
 import { describe, it } from "node:test";
+import type { MappedField } from "../../src/reconcile/schema-drift.js";
 import {
   planTables,
+  type PlanEntry,
   type PlanInput,
   type TableInput,
   type TypeInput,
@@ -153,6 +155,96 @@ describe("planTables", () => {
     assert.match(reason, /^index app maps field 'tmstmp' as long/);
     assert.match(reason, /give the tables a new index \(-i naming one that does not exist/);
     assert.doesNotMatch(reason, /tables\.events\.index/);
+  });
+
+  describe("in the type-field layout's one index, which maps a field once for every table", () => {
+    const native = (name: "uuid" | "int" | "text" | "decimal") => ({ kind: "native", name }) as const;
+    const keyed = (
+      name: string,
+      id: ReturnType<typeof native>,
+      content: Readonly<Record<string, ReturnType<typeof native>>> = {},
+    ): TableInput => ({
+      ...table(name, latest, ["id", "tmstmp", ...Object.keys(content)]),
+      key: singleKey("id", id),
+      content: Object.entries(content).map(([c, type]) => ({ name: c, type })),
+    });
+    const shared = (overrides: Partial<PlanInput>): PlanInput =>
+      input({
+        layout: "type-field",
+        indexFor: () => "app",
+        idPrefixFor: (name) => `${name}-`,
+        ...overrides,
+      });
+    const outcome = (entries: readonly PlanEntry[]) =>
+      entries.map((e) =>
+        e.kind === "refuse" ? ["refuse", e.name] : [e.kind, "plan" in e ? e.plan.table : ""],
+      );
+    const mapped = (type: string): MappedField => ({ type, column: { problem: "not asked" } });
+
+    it("refuses a table whose column's field another table, planned before it, maps with a type of another family", () => {
+      const entries = planTables(
+        shared({
+          tables: [keyed("users", native("uuid"), { n: native("text") }), keyed("orders", native("int"))],
+        }),
+      );
+      assert.deepEqual(outcome(entries), [
+        ["sync", "orders"],
+        ["refuse", "users"],
+      ]);
+      const reason = entries[1]?.kind === "refuse" ? entries[1].reason : "";
+      assert.match(
+        reason,
+        /column id of app\.users is uuid, but table orders, synced into the same index app, maps field id as int/,
+      );
+      assert.match(reason, /tables\.users\.rename: \{<column>: <field>\} or tables\.orders\.rename/);
+      assert.doesNotMatch(reason, /column n/);
+    });
+
+    it("judges a table whose type has no document yet against the fields the index maps", () => {
+      const entries = planTables(
+        shared({
+          tables: [keyed("users", native("uuid")), keyed("orders", native("int"), { note: native("text") })],
+          sharedFields: new Map([
+            ["id", mapped("keyword")],
+            ["note", mapped("long")],
+          ]),
+        }),
+      );
+      assert.deepEqual(outcome(entries), [
+        ["refuse", "orders"],
+        ["sync", "users"],
+      ]);
+      const reason = entries[0]?.kind === "refuse" ? entries[0].reason : "";
+      assert.match(reason, /column id of app\.orders is int, but index app maps field id as keyword/);
+      assert.match(reason, /column note of app\.orders is text, but index app maps field note as long/);
+    });
+
+    it("takes the types one field holds alike where they fit each other, and a renamed field apart", () => {
+      const entries = planTables(
+        shared({
+          tables: [
+            keyed("a", native("text"), { n: native("text") }),
+            keyed("b", native("uuid"), { n: native("decimal") }),
+            keyed("c", native("int"), { n: native("text") }),
+          ],
+          tableSettings: [{ table: "c", file: "synced.yaml", rename: [{ column: "id", field: "c_id" }] }],
+        }),
+      );
+      assert.deepEqual(
+        outcome(entries).map(([kind]) => kind),
+        ["sync", "sync", "sync"],
+      );
+    });
+
+    it("leaves the index-per-table layout alone, where each table has an index of its own", () => {
+      const entries = planTables(
+        input({ tables: [keyed("users", native("uuid")), keyed("orders", native("int"))] }),
+      );
+      assert.deepEqual(
+        outcome(entries).map(([kind]) => kind),
+        ["sync", "sync"],
+      );
+    });
   });
 
   it("creates a table for a type only with --create-tables", () => {

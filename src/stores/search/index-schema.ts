@@ -64,6 +64,8 @@ export interface Discovery {
   readonly refusal?: string;
   /** The field to filter and aggregate the type field on (type-field layout). */
   readonly typeQueryField: string;
+  /** The mapping of the type-field layout's one index, where it exists (PlanInput.sharedFields). */
+  readonly sharedProperties?: FieldMappings;
 }
 
 /** Where the config file's settings put a table, and the field its timestamp column becomes. */
@@ -176,7 +178,12 @@ export async function discoverTypes(
     timestamp: timestampPrecision(properties, fieldOf(name)),
     ...(refusal === undefined ? {} : { refusal }),
   }));
-  return { types, typeQueryField, ...(refusal === undefined ? {} : { refusal }) };
+  return {
+    types,
+    typeQueryField,
+    sharedProperties: properties,
+    ...(refusal === undefined ? {} : { refusal }),
+  };
 }
 
 /**

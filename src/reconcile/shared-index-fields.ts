@@ -1,0 +1,186 @@
+// In the type-field layout every table's documents live in one index, whose mapping holds each field
+// once for all of them. Two tables with a column of one name and types of different families (`id`
+// a uuid in one table and an int in another, as tables keyed `id` often are) cannot both be held: the
+// first table to map the field decides its type, and every document of the other is refused by the
+// cluster, run after run, or lands in a field that hands back values its column cannot take. A table
+// whose type has no document in the index yet was never judged against the fields the index maps
+// either, since only its documents name its type there.
+//
+// The run maps the tables' fields in the order of the plan, so the tables are judged in that order:
+// the index's own mapping first, then each table's fields as it would map them. A table whose field
+// does not fit what is mapped before it is refused, naming the table or index that holds the field
+// and the fix, and maps nothing; the next run judges it the same way against the index then made.
+import {
+  columnFamily,
+  fieldFamily,
+  fieldTypeConflict,
+  type FieldFamily,
+} from "../core/field-compatibility.js";
+import { formatCqlType, type CqlType } from "../core/cql-type.js";
+import { fieldOf, objectsAbove } from "../core/column-field.js";
+import { keyColumns } from "../core/table-key.js";
+import type { PlanEntry } from "./plan-tables.js";
+import type { MappedField } from "./schema-drift.js";
+import type { TablePlan } from "./table-plan.js";
+
+/** A field a table's documents hold, with the column type that writes it. */
+interface TableField {
+  readonly field: string;
+  readonly column: string;
+  readonly type: CqlType;
+  /**
+   * The version or the delete marker, which an index synced makes maps as a date and a boolean (the
+   * marker whether the table has the column or not). Such a field is held against the tables after
+   * it, but not judged itself, as no table's is in an index of its own: the version field was judged
+   * by its mapping already, and a marker a table lacks is written by none of its documents.
+   */
+  readonly role?: "version" | "tombstone";
+}
+
+/** A field already mapped, or mapped by a table planned before. */
+interface HeldField {
+  /** Its type in the mapping, or the type synced maps for the column that holds it. */
+  readonly type: string;
+  /** The table planned before that holds it; absent: the index maps it already. */
+  readonly table?: { readonly name: string; readonly field: TableField };
+}
+
+// The field type synced maps for a column of each family (stores/values/es-mapping.ts), as far as
+// fieldTypeConflict judges it: by family.
+const FIELD_OF_FAMILY: Readonly<Record<FieldFamily, string>> = {
+  text: "keyword",
+  number: "long",
+  boolean: "boolean",
+  date: "date_nanos",
+  binary: "binary",
+  ip: "ip",
+  object: "object",
+};
+
+const TIMESTAMP: CqlType = { kind: "native", name: "timestamp" };
+const BOOLEAN: CqlType = { kind: "native", name: "boolean" };
+
+function tableFields(plan: TablePlan): TableField[] {
+  const of = (column: string, type: CqlType, role?: TableField["role"]): TableField => ({
+    field: fieldOf(plan, column),
+    column,
+    type,
+    ...(role === undefined ? {} : { role }),
+  });
+  return [
+    ...keyColumns(plan.key).map((c) => of(c.name, c.type)),
+    of(plan.names.timestamp, TIMESTAMP, "version"),
+    of(plan.names.tombstone, BOOLEAN, "tombstone"),
+    ...plan.contentColumns.map((c) => of(c.name, c.type)),
+  ];
+}
+
+/**
+ * Why `one` cannot be held beside the fields held so far, and the held field in the way; undefined
+ * when it can.
+ */
+function clash(
+  plan: TablePlan,
+  one: TableField,
+  held: ReadonlyMap<string, HeldField>,
+): { readonly why: string; readonly against: HeldField } | undefined {
+  const column = `column ${one.column} of ${plan.keyspace}.${plan.table} is ${formatCqlType(one.type)}`;
+  const field = one.field === one.column ? `field ${one.field}` : `field '${one.field}'`;
+  const same = held.get(one.field);
+  if (same !== undefined) {
+    const conflict = fieldTypeConflict(one.type, same.type);
+    if (conflict === undefined) return undefined;
+    return {
+      why: `${column}, but ${holder(plan, same)} ${field} as ${holdsAs(same)}, and ${conflict}`,
+      against: same,
+    };
+  }
+  // A value and an object cannot share a name: `a.b` is the property b of an object a.
+  for (const outer of objectsAbove(one.field)) {
+    const above = held.get(outer);
+    const family = above === undefined ? undefined : fieldFamily(above.type);
+    if (above !== undefined && family !== undefined && family !== "object")
+      return {
+        why:
+          `${column}, and its ${field} is an object path into field ${outer}, which ` +
+          `${holder(plan, above)} as ${holdsAs(above)}`,
+        against: above,
+      };
+  }
+  if (columnFamily(one.type) !== "object") {
+    const inner = [...held].find(([name]) => name.startsWith(`${one.field}.`));
+    if (inner !== undefined) {
+      const [name, below] = inner;
+      return {
+        why: `${column}, but ${holder(plan, below)} field ${name}, an object path into its ${field}`,
+        against: below,
+      };
+    }
+  }
+  return undefined;
+}
+
+function holder(plan: TablePlan, held: HeldField): string {
+  return held.table === undefined
+    ? `index ${plan.es.index} maps`
+    : `table ${held.table.name}, synced into the same index ${plan.es.index}, maps`;
+}
+
+function holdsAs(held: HeldField): string {
+  if (held.table === undefined) return held.type;
+  const { field } = held.table;
+  const what =
+    field.role === "version"
+      ? "its version"
+      : field.role === "tombstone"
+        ? "its delete marker"
+        : `column ${field.column}`;
+  return `${formatCqlType(field.type)} (${what})`;
+}
+
+function refusal(plan: TablePlan, found: readonly string[], others: readonly string[]): string {
+  const rename = [plan.table, ...others].map((t) => `tables.${t}.rename: {<column>: <field>}`).join(" or ");
+  return (
+    `${found.join("; ")}. The one index of the type-field layout maps a field once for all its tables: ` +
+    `give one of the columns a field of another name in the config file (${rename}), or sync the ` +
+    "tables into indices of their own (--layout index-per-table). The table is not synced until then, " +
+    "and the checkpoint stays (leave the table out with --exclude-tables to let it move)."
+  );
+}
+
+/**
+ * The entries with each synced table whose fields the shared index cannot hold beside those mapped
+ * before it refused (type-field layout only; others are returned as they are). `mapped`: the fields
+ * the index maps already; absent: the index does not exist yet.
+ */
+export function sharedFieldClashes(
+  entries: readonly PlanEntry[],
+  mapped: ReadonlyMap<string, MappedField> | undefined,
+): PlanEntry[] {
+  const held = new Map<string, HeldField>([...(mapped ?? [])].map(([field, m]) => [field, { type: m.type }]));
+  return entries.map((entry) => {
+    if (entry.kind !== "sync" || entry.plan.es.typeFilter === undefined) return entry;
+    const { plan } = entry;
+    const fields = tableFields(plan);
+    const found: string[] = [];
+    const others = new Set<string>();
+    for (const one of fields) {
+      if (one.role !== undefined) continue;
+      const clashing = clash(plan, one, held);
+      if (clashing === undefined) continue;
+      found.push(clashing.why);
+      const owner = clashing.against.table?.name;
+      if (owner !== undefined) others.add(owner);
+    }
+    if (found.length > 0)
+      return { kind: "refuse", name: plan.table, reason: refusal(plan, found, [...others]) };
+    for (const one of fields) {
+      if (!held.has(one.field))
+        held.set(one.field, {
+          type: FIELD_OF_FAMILY[columnFamily(one.type)],
+          table: { name: plan.table, field: one },
+        });
+    }
+    return entry;
+  });
+}

@@ -1,0 +1,97 @@
+// In the type-field layout every table's documents share one index, whose mapping holds each field
+// once. Tried as a team bringing its tables would, with `users` keyed by an `id uuid` and `orders`
+// by an `id int`: the first run made the index with `orders` and mapped `id` as integer, and every
+// `users` document was refused by the cluster and dead-lettered, on that run and every later one,
+// since a table whose type had no document in the index was never judged against its mapping. Now
+// the table is refused before anything of it is written, naming the table that holds the field and
+// the fix, the same on every run, and a rename in the config file syncs it.
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { Harness, tableStats } from "../support/harness.js";
+
+const PREPARED = { prepare: true } as const;
+
+describe("tables whose columns of one name differ in type, in the type-field layout", () => {
+  let h: Harness;
+  let dir: string;
+  const userId = cassandra.types.Uuid.random().toString();
+  const written = new Date(Date.now() - 60_000);
+  const typeField = ["--layout", "type-field", "-b", "0"];
+
+  before(async () => {
+    h = await Harness.create("sharedfields");
+    dir = await mkdtemp(join(tmpdir(), "shared-fields-"));
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.users (id uuid PRIMARY KEY, tmstmp timestamp, name text)`,
+    );
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.orders (id int PRIMARY KEY, tmstmp timestamp, total int)`,
+    );
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.users (id, tmstmp, name) VALUES (?, ?, ?)`,
+      [userId, written, "ada"],
+      PREPARED,
+    );
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.orders (id, tmstmp, total) VALUES (?, ?, ?)`,
+      [7, written, 12],
+      PREPARED,
+    );
+  });
+  after(async () => {
+    await h.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const refusedUsers = (summary: Record<string, unknown>): string => {
+    const refused = (summary["refused"] ?? []) as { name: string; reason: string }[];
+    assert.deepEqual(
+      refused.map((r) => r.name),
+      ["users"],
+      JSON.stringify(summary),
+    );
+    return refused[0]?.reason ?? "";
+  };
+
+  it("refuses the table that does not fit the field, names the one that holds it, and dead-letters nothing", async () => {
+    const first = await h.run(typeField);
+    assert.equal(first.code, EXIT.failure, JSON.stringify(first.summary));
+    assert.equal(tableStats(first.summary, "orders", "to-es")["written"], 1);
+    const reason = refusedUsers(first.summary);
+    assert.match(
+      reason,
+      /column id of \w+\.users is uuid, but table orders, synced into the same index \S+, maps field id as int/,
+    );
+    assert.match(reason, /tables\.users\.rename: \{<column>: <field>\} or tables\.orders\.rename/);
+    assert.equal((first.summary["deadLetters"] as { count: number }).count, 0);
+
+    // The index is made now, with `id` an integer: the next run judges users against it the same way.
+    const second = await h.run(typeField);
+    assert.equal(second.code, EXIT.failure, JSON.stringify(second.summary));
+    assert.match(
+      refusedUsers(second.summary),
+      /column id of \w+\.users is uuid, but index \S+ maps field id as integer/,
+    );
+    assert.equal((second.summary["deadLetters"] as { count: number }).count, 0);
+  });
+
+  it("syncs the table both ways once the config file gives its column a field of another name", async () => {
+    const settings = join(dir, "synced.yaml");
+    await writeFile(settings, ["tables:", "  users:", "    rename: {id: user_id}", ""].join("\n"));
+    const first = await h.run(["--config", settings, ...typeField]);
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    assert.equal(tableStats(first.summary, "users", "to-es")["written"], 1);
+    const doc = await h.es.get<Record<string, unknown>>({ index: h.index, id: `users-${userId}` });
+    assert.equal(doc._source?.["user_id"], userId);
+    const again = await h.run(["--config", settings, ...typeField]);
+    assert.equal(again.code, EXIT.success, JSON.stringify(again.summary));
+    for (const table of ["users", "orders"])
+      for (const direction of ["to-es", "to-cassandra"])
+        assert.equal(tableStats(again.summary, table, direction)["written"], 0, `${table} ${direction}`);
+  });
+});
