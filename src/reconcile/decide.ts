@@ -49,14 +49,20 @@ export function decide(
 }
 
 /**
- * The version to store for a winner: its own, or one microsecond above the target's where the two are
- * equal in full (a tie `decide` gave to the source). Written at the same version, a versioned table
- * would hold two rows of that instant and its newest would be whichever timeuuid sorts higher, not the
- * winner; one microsecond above makes the winner the newest on every layout.
+ * The version to store for a winner: its own, or, where the two are equal in full (a tie `decide` gave
+ * to the source) and the target keeps a row per version, one microsecond above the target's. Written
+ * at the same version, a versioned table would hold two rows of that instant and its newest would be
+ * whichever timeuuid sorts higher, not the winner; one microsecond above makes the winner its newest.
+ * A target of one copy per record (an index, a latest table) is written at the version itself: one
+ * microsecond above, a copy that keeps microseconds on the other side would be older than it, and the
+ * next run would copy that version back (in a versioned table, a second row of the same content).
  */
 export function versionToWrite(
   record: { version: bigint },
   current: { version: bigint } | undefined,
+  rowPerVersion: boolean,
 ): bigint {
-  return current !== undefined && current.version >= record.version ? current.version + 1n : record.version;
+  if (current === undefined || current.version < record.version) return record.version;
+  if (current.version === record.version && !rowPerVersion) return record.version;
+  return current.version + 1n;
 }

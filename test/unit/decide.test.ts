@@ -115,10 +115,17 @@ describe("decide", () => {
     assert.equal(sourceWinsTie(record(7n, "z"), record(7n, "a", true)), false);
   });
 
-  it("writes a tie winner one microsecond above the version it tied with, so it is the newest there", () => {
-    assert.equal(versionToWrite(record(1_000_700n, "a"), current(1_000_700n, "b")), 1_000_701n);
-    assert.equal(versionToWrite(record(1_000_000n, "a"), current(1_000_700n, "b")), 1_000_701n);
-    assert.equal(versionToWrite(record(2_000_000n, "a"), current(1_000_700n, "b")), 2_000_000n);
-    assert.equal(versionToWrite(record(2_000_000n, "a"), undefined), 2_000_000n);
+  it("writes a tie winner one microsecond above the version it tied with where the target keeps a row per version", () => {
+    assert.equal(versionToWrite(record(1_000_700n, "a"), current(1_000_700n, "b"), true), 1_000_701n);
+    assert.equal(versionToWrite(record(1_000_000n, "a"), current(1_000_700n, "b"), true), 1_000_701n);
+    assert.equal(versionToWrite(record(2_000_000n, "a"), current(1_000_700n, "b"), true), 2_000_000n);
+    assert.equal(versionToWrite(record(2_000_000n, "a"), undefined, true), 2_000_000n);
+  });
+
+  it("writes a tie winner at the version it tied with where the target keeps one copy per record", () => {
+    assert.equal(versionToWrite(record(1_000_700n, "a"), current(1_000_700n, "b"), false), 1_000_700n);
+    assert.equal(versionToWrite(record(1_000_000n, "a"), current(1_000_700n, "b"), false), 1_000_701n);
+    assert.equal(versionToWrite(record(2_000_000n, "a"), current(1_000_700n, "b"), false), 2_000_000n);
+    assert.equal(versionToWrite(record(2_000_000n, "a"), undefined, false), 2_000_000n);
   });
 });

@@ -107,13 +107,34 @@ describe("syncTable", () => {
     assert.deepEqual({ written: again.written, unchanged: again.unchanged }, { written: 0, unchanged: 2 });
   });
 
-  it("plans the version each write stores: above the target's when winning a tie at coarser precision", async () => {
+  it("plans the version each write stores: the tied version itself in a target of one copy per record", async () => {
     // A source that keeps milliseconds, and a finer target holding the same version to the microsecond.
     const source = new MemoryRecordStore("cassandra", "millisecond");
     const { target, input } = setup({ source, range: { begin: 0n, end: 5000n } });
     const theirs = record(id(0), 1000, { v: "theirs" });
     const contents = Array.from({ length: 20 }, (_, v) => record(id(0), 1000, { v }));
     const winner = contents.find((r) => decide(r, { ...theirs, token: 0 }, "millisecond").action === "write");
+    assert.ok(winner !== undefined);
+    source.put(winner);
+    target.put(theirs);
+    const stats = await syncTable(input());
+    assert.equal(stats.written, 1);
+    assert.deepEqual([target.get(id(0))?.version, target.get(id(0))?.content], [1000n, winner.content]);
+  });
+
+  it("plans the version each write stores: one above the tied version in a table of a row per version", async () => {
+    const source = new MemoryRecordStore("elasticsearch");
+    const target = new MemoryRecordStore("cassandra");
+    const { input } = setup({
+      source,
+      target,
+      direction: "to-cassandra",
+      plan: { ...plan(), shape: "versioned" },
+      range: { begin: 0n, end: 5000n },
+    });
+    const theirs = record(id(0), 1000, { v: "theirs" });
+    const contents = Array.from({ length: 20 }, (_, v) => record(id(0), 1000, { v }));
+    const winner = contents.find((r) => decide(r, { ...theirs, token: 0 }, "microsecond").action === "write");
     assert.ok(winner !== undefined);
     source.put(winner);
     target.put(theirs);
@@ -160,6 +181,21 @@ describe("syncTable", () => {
     const stats = await syncTable(input());
     assert.deepEqual([stats.written, stats.late], [2, 1]);
     assert.deepEqual(late, [[id(0), 400n]]);
+  });
+
+  it("counts as late no write whose content the target held already, older only in its version", async () => {
+    const late: unknown[] = [];
+    const { source, target, input } = setup({
+      lateBefore: 500n,
+      onLate: (record) => late.push(record.id),
+    });
+    // id(0): the same content one microsecond newer, as a tie's winner comes back; id(1): new content.
+    source.put(record(id(0), 201, { v: 1 }), record(id(1), 300, { v: 3 }));
+    target.put(record(id(0), 200, { v: 1 }), record(id(1), 200, { v: 2 }));
+    const stats = await syncTable(input());
+    assert.deepEqual([stats.written, stats.late], [2, 1]);
+    assert.deepEqual(late, [id(1)]);
+    assert.equal(target.get(id(0))?.version, 201n);
   });
 
   // Tried as an operator would: a record the target refuses, in the look-back window, was counted

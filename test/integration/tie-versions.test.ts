@@ -1,0 +1,114 @@
+// A tie (the same version in full, other content) between a versioned table whose timeuuid keeps
+// microseconds and an index that keeps them too: one run settles it, and the runs after it write
+// nothing more, add no second row of the same content, and count nothing as late.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import cassandra from "cassandra-driver";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { Harness, tableStats, totalWritten } from "../support/harness.js";
+
+const { Uuid, TimeUuid } = cassandra.types;
+
+describe("ties between microsecond copies", () => {
+  let h: Harness;
+  /** Each test's own table and configuration, so that what one leaves cannot count in another. */
+  const name = (table: string): string[] => ["--tables", table, "--name", table];
+
+  before(async () => {
+    h = await Harness.create("ties");
+    for (const table of ["row_wins", "doc_wins"]) {
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.${table} (id uuid, tmstmp timeuuid, body text, note text, PRIMARY KEY ((id), tmstmp))`,
+      );
+      // The first run creates the index (date_nanos) and a checkpoint for the runs below to continue from.
+      const first = await h.run(name(table));
+      assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    }
+  });
+  after(() => h.cleanup());
+
+  /** A row and a document of one record at the same instant; `fuller` holds a note the other lacks. */
+  async function tie(
+    table: string,
+    fuller: "cassandra" | "elasticsearch",
+  ): Promise<{ id: string; at: Date }> {
+    const id = Uuid.random().toString();
+    const at = new Date();
+    const note = (side: string) => (side === fuller ? "kept" : null);
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, body, note) VALUES (?, ?, 'same', ?)`,
+      [id, TimeUuid.fromDate(at, 0), note("cassandra")],
+      { prepare: true },
+    );
+    await h.es.index({
+      index: `${h.index}-${table}`,
+      id,
+      document: { id, tmstmp: at.toISOString(), body: "same", note: note("elasticsearch") },
+      refresh: true,
+    });
+    return { id, at };
+  }
+
+  async function rows(table: string, id: string): Promise<{ at: string; note: unknown }[]> {
+    const result = await h.cassandra.execute(
+      `SELECT tmstmp, note FROM ${h.keyspace}.${table} WHERE id = ?`,
+      [id],
+      { prepare: true },
+    );
+    return result.rows.map((r) => ({
+      at: (r.get("tmstmp") as cassandra.types.TimeUuid).getDate().toISOString(),
+      note: r.get("note") as unknown,
+    }));
+  }
+
+  async function document(table: string, id: string): Promise<Record<string, unknown> | undefined> {
+    const got = await h.es.get<Record<string, unknown>>({ index: `${h.index}-${table}`, id });
+    return got._source;
+  }
+
+  // Tried as an operator would: a column filled in place in a versioned table made every record a tie
+  // the row won; the run wrote each document 1 µs above the row's version, and the next run copied
+  // that version back as a second row of the same content, counting each record as arrived late.
+  it("writes the row that wins into the index at the version it tied with, and nothing after", async () => {
+    const { id, at } = await tie("row_wins", "cassandra");
+    const settled = await h.run(name("row_wins"));
+    assert.equal(settled.code, EXIT.success, JSON.stringify(settled.summary));
+    assert.equal(tableStats(settled.summary, "row_wins", "to-es")["written"], 1);
+    const doc = await document("row_wins", id);
+    assert.deepEqual([doc?.["tmstmp"], doc?.["note"]], [at.toISOString().replace("Z", "000Z"), "kept"]);
+
+    await h.refresh();
+    const next = await h.run(name("row_wins"));
+    assert.equal(next.code, EXIT.success, JSON.stringify(next.summary));
+    assert.deepEqual(
+      [totalWritten(next.summary), (next.summary["totals"] as Record<string, number>)["late"]],
+      [0, 0],
+      JSON.stringify(next.summary),
+    );
+    assert.deepEqual(await rows("row_wins", id), [{ at: at.toISOString(), note: "kept" }]);
+  });
+
+  it("counts the copy of a tie's version into the index as no late record", async () => {
+    const { id } = await tie("doc_wins", "elasticsearch");
+    const settled = await h.run(name("doc_wins"));
+    assert.equal(settled.code, EXIT.success, JSON.stringify(settled.summary));
+    assert.equal(tableStats(settled.summary, "doc_wins", "to-cassandra")["written"], 1);
+    // The winner is a row of its own, one microsecond above the row it tied with, so it is the newest.
+    assert.deepEqual(
+      (await rows("doc_wins", id)).map((r) => r.note),
+      [null, "kept"],
+    );
+
+    // The next run brings the index's copy up to that version: the same content, which arrived
+    // nowhere late.
+    await h.refresh();
+    const next = await h.run(name("doc_wins"));
+    assert.equal(next.code, EXIT.success, JSON.stringify(next.summary));
+    assert.equal((next.summary["totals"] as Record<string, number>)["late"], 0, JSON.stringify(next.summary));
+    await h.refresh();
+    const last = await h.run(name("doc_wins"));
+    assert.equal(totalWritten(last.summary), 0, JSON.stringify(last.summary));
+    assert.equal((await rows("doc_wins", id)).length, 2);
+    assert.equal((await document("doc_wins", id))?.["note"], "kept");
+  });
+});
