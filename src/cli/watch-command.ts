@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SyncOptions } from "../config/options.js";
-import { formatDuration } from "../config/duration.js";
+import { formatDuration } from "../core/duration-text.js";
 import { withOptionSource } from "../config/option-sources.js";
 import { commandOptionSpec } from "../config/option-specs.js";
 import { SyncedError, UsageError } from "../core/errors.js";

@@ -2,9 +2,8 @@
 // by a factor of a thousand is worse than asking.
 import { ConfigError, flagSource } from "../core/errors.js";
 import type { OptionSource } from "../core/errors.js";
+import { UNIT_MS, type Unit } from "../core/duration-text.js";
 
-const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 } as const;
-type Unit = keyof typeof UNIT_MS;
 const WHOLE = /^(?:\d+(?:ms|s|m|h|d))+$/;
 const PART = /(\d+)(ms|s|m|h|d)/g;
 
@@ -58,19 +57,4 @@ function unitSlip(text: string): string | undefined {
     seen.push(unit);
   }
   return undefined;
-}
-
-/** The shortest exact form of a duration, in the syntax parseDuration reads: 300000 → `5m`. */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return "0";
-  let rest = ms;
-  let text = "";
-  for (const unit of Object.keys(UNIT_MS) as Unit[]) {
-    const size = UNIT_MS[unit];
-    if (rest >= size) {
-      text += `${Math.floor(rest / size)}${unit}`;
-      rest %= size;
-    }
-  }
-  return text;
 }

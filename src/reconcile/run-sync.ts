@@ -3,6 +3,7 @@
 // Every store, the schema and the state arrive as interfaces, so this file holds the order of things
 // and nothing else.
 import { refuseTooManySlices } from "./scroll-slices.js";
+import { refreshNotice } from "./refresh-notice.js";
 import { directionsOf, type Direction, type DirectionChoice } from "../core/direction.js";
 import { formatMicros, microsFromMillis, millisFromMicros, MIN_MICROS } from "../core/micros.js";
 import { caughtUpReason, resolveRange, type ResolvedRange } from "./range.js";
@@ -66,6 +67,11 @@ export interface SchemaGateway extends SchemaReader {
    * indices); an index without it allows 1,024.
    */
   scrollSliceLimits(indices: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  /**
+   * The index.refresh_interval of each of `indices` that sets one, in milliseconds, or "off" for -1;
+   * an index that keeps the default (1 s, or a refresh at each search once idle) is left out.
+   */
+  refreshIntervals(indices: readonly string[]): Promise<ReadonlyMap<string, number | "off">>;
   /**
    * Maps the fields of `columns` (content columns of the plan) in the table's existing index, each as
    * synced maps its column's type; returns each field with its field type.
@@ -320,7 +326,7 @@ async function runHeld(
   const far = tables.filter((t) => readFarMore(t) && deps.noticesGiven?.has(`read:${t.table}`) !== true);
   const notice = readNotice(far);
   if (notice !== undefined) deps.log(notice, { tables: far.map(readFigures) });
-  const notices = [prepared.partitionNotice, notice].filter((n) => n !== undefined);
+  const notices = [prepared.partitionNotice, prepared.refreshNotice, notice].filter((n) => n !== undefined);
   for (const t of far) deps.noticesGiven?.add(`read:${t.table}`);
   return {
     runId: settings.runId,
@@ -461,6 +467,8 @@ interface Prepared {
   /** A sharded run: how far every range is known covered, recorded with its checkpoint. */
   readonly ring?: bigint | undefined;
   readonly partitionNotice?: string | undefined;
+  /** An index read that refreshes less often than --lag covers (refresh-notice.ts). */
+  readonly refreshNotice?: string;
   /** How the checkpoint covers a table and direction, synced between two sides (coverage.ts). */
   readonly coverage: ReturnType<typeof coverageOf>;
   readonly range: ResolvedRange;
@@ -508,11 +516,26 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
   refuseNothingSyncable(entries, "run");
   if (settings.partition !== undefined && settings.shards !== undefined && settings.direction !== "to-es")
     await refuseTooManySlices(deps.schema, entries, settings.partition.slices, settings.shards);
+  // Only a range that ends --lag before now can pass what an index has not made searchable yet.
+  const refresh =
+    range.endFrom === "now-minus-lag" && settings.direction !== "to-es"
+      ? await refreshNotice(deps.schema, entries, {
+          lagMs: settings.lagMs,
+          lookbackMs: settings.lookbackMs ?? 0,
+        })
+      : undefined;
+  // A process that runs again and again (watch) says it once.
+  const refreshSaid = refresh !== undefined && deps.noticesGiven?.has(refresh) === true;
+  if (refresh !== undefined && !refreshSaid) {
+    deps.noticesGiven?.add(refresh);
+    deps.log(refresh);
+  }
   return {
     checkpointBefore: saved?.position,
     continueFrom: checkpoint?.position,
     ring: start.ring,
     partitionNotice: start.notice,
+    ...(refresh === undefined || refreshSaid ? {} : { refreshNotice: refresh }),
     coverage,
     range,
     entries,

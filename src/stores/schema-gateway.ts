@@ -32,6 +32,7 @@ import { cqlTypeForMapping, esMappingFor } from "./values/es-mapping.js";
 import { mappedFields } from "./search/mapped-fields.js";
 import type { FieldMapping, FieldMappings } from "./search/mapping.js";
 import type { Query } from "./search/query.js";
+import { durationMillis } from "../config/duration.js";
 
 export interface SchemaSettings {
   readonly keyspace: string;
@@ -206,6 +207,27 @@ export class StoreSchemaGateway implements SchemaGateway {
     return limits;
   }
 
+  async refreshIntervals(indices: readonly string[]): Promise<ReadonlyMap<string, number | "off">> {
+    const intervals = new Map<string, number | "off">();
+    await Promise.all(
+      indices.map(async (index) => {
+        const values = await rethrowing(
+          () => this.elasticsearch.readSetting(index, "index.refresh_interval"),
+          (error) =>
+            searchFailure(error, `read the settings of index ${index}`, this.elasticsearch.productName),
+        );
+        // Behind an alias, the index that refreshes least often is the one a read may miss documents of.
+        for (const value of Object.values(values)) {
+          const interval = refreshInterval(value);
+          const known = intervals.get(index);
+          if (interval === undefined || known === "off") continue;
+          if (interval === "off" || known === undefined || interval > known) intervals.set(index, interval);
+        }
+      }),
+    );
+    return intervals;
+  }
+
   async indexIdentity(plan: TablePlan): Promise<string | undefined> {
     const index = plan.es.index;
     let uuids: Readonly<Record<string, string>>;
@@ -378,4 +400,11 @@ export class StoreSchemaGateway implements SchemaGateway {
         `PRIMARY KEY ((${q(names.id)}), ${q(names.timestamp)}))`,
     ];
   }
+}
+
+/** An index.refresh_interval in milliseconds, "off" for a negative one; undefined: not one synced reads. */
+function refreshInterval(value: string): number | "off" | undefined {
+  if (value.trim().startsWith("-")) return "off";
+  const ms = durationMillis(value);
+  return typeof ms === "number" ? ms : undefined;
 }

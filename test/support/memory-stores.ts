@@ -358,6 +358,20 @@ export class MemorySchema implements SchemaGateway {
     );
   }
 
+  /** The index.refresh_interval of the indices that set one. */
+  readonly refreshSettings = new Map<string, number | "off">();
+
+  refreshIntervals(indices: readonly string[]): Promise<ReadonlyMap<string, number | "off">> {
+    return Promise.resolve(
+      new Map(
+        indices.flatMap((i) => {
+          const interval = this.refreshSettings.get(i);
+          return interval === undefined ? [] : [[i, interval] as const];
+        }),
+      ),
+    );
+  }
+
   createTimestampIndex(p: TablePlan): Promise<string> {
     this.timestampIndexes.push(p.table);
     return Promise.resolve(`${p.keyspace}.${p.table}_tmstmp_idx`);

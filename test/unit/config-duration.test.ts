@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { formatDuration, parseDuration } from "../../src/config/duration.js";
+import { parseDuration } from "../../src/config/duration.js";
+import { formatDuration } from "../../src/core/duration-text.js";
 import { ConfigError } from "../../src/core/errors.js";
 
 describe("parseDuration", () => {
