@@ -138,7 +138,7 @@ async function* scanSplit(
   unfiltered: boolean,
 ): AsyncGenerator<SplitPage> {
   let held: SyncRecord | undefined;
-  for await (const rows of pagedRows(settings, query, [split.start, split.end, ...bounds])) {
+  const take = (rows: readonly cassandra.types.Row[]): SplitPage => {
     const out: (SyncRecord | BadRecord)[] = [];
     for (const row of rows) {
       // Rows the server did not filter: those before the range are skipped before being decoded.
@@ -155,8 +155,11 @@ async function* scanSplit(
         held = item;
       }
     }
+    return { items: out, read: rows.length };
+  };
+  for await (const page of pagedRows(settings, query, [split.start, split.end, ...bounds], take)) {
     // A page of rows all before the range is passed on too, for its count.
-    if (out.length > 0 || rows.length > 0) yield { items: out, read: rows.length };
+    if (page.items.length > 0 || page.read > 0) yield page;
   }
   if (held !== undefined) yield { items: [held], read: 0 };
 }
