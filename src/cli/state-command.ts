@@ -137,8 +137,12 @@ function describeLease(lease: Lease | undefined, now: Date): string {
 function describeRun(run: RunRecord): string {
   const written = run.counts["written"];
   const letters = run.counts["deadLettered"];
+  // Late records are among those written: shown beside them, as the summary's late column is, so that
+  // records arriving after their checkpoint are seen here too, not only in --json.
+  const late = run.counts["late"];
   const counts = [
     ...(written === undefined ? [] : [`${written} written`]),
+    ...(late ? [`${late} late`] : []),
     ...(letters ? [`${letters} dead-lettered`] : []),
   ];
   // A run that found its checkpoint past now minus the lag read nothing (range.ts, caughtUp).

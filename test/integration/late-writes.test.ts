@@ -8,7 +8,7 @@ import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { formatMicros } from "../../src/core/micros.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
-import { Harness, tableStats } from "../support/harness.js";
+import { Harness, tableStats, withoutSelection } from "../support/harness.js";
 
 const { Uuid } = cassandra.types;
 const FIVE_MINUTES = 5 * 60_000;
@@ -73,6 +73,11 @@ describe("late writes", () => {
     assert.equal((next.summary["totals"] as Record<string, number>)["late"], 2);
     const range = next.summary["range"] as { lookbackFrom?: string; begin: string };
     assert.ok(range.lookbackFrom !== undefined && range.lookbackFrom < range.begin, JSON.stringify(range));
+    // Tried as an operator would: status showed the run as "2 written" and only --json had its late count.
+    const status = await h.cli(["status", ...withoutSelection(h.baseArgs())]);
+    assert.equal(status.code, EXIT.success, status.stderr);
+    const block = status.stdout.split("\n\n").find((b) => b.startsWith("caught\n")) ?? "";
+    assert.match(block, /^ {2}runs {8}\S+ {2}success +\[.*\) in [\d.]+ s, 2 written, 2 late$/m, block);
   });
 
   it("misses both with --lookback 0; verify --repair --copy-missing then copies them", async () => {
