@@ -82,15 +82,31 @@ export class RunDeadLetters implements DeadLetterSink {
   }
 
   settle(table: string, direction: Direction, id: string, documentIds: () => readonly string[]): void {
-    if (this.#waiting.size === 0) return;
+    const letterId = this.#waitingFor(table, direction, id, documentIds);
+    if (letterId === undefined) return;
+    this.#waiting.delete(letterId);
+    this.#settling.push(letterId);
+  }
+
+  waits(table: string, direction: Direction, id: string, documentIds: () => readonly string[]): boolean {
+    return this.#waitingFor(table, direction, id, documentIds) !== undefined;
+  }
+
+  /** The id of the letter of an earlier run that waits for the record, if one does. */
+  #waitingFor(
+    table: string,
+    direction: Direction,
+    id: string,
+    documentIds: () => readonly string[],
+  ): string | undefined {
+    if (this.#waiting.size === 0) return undefined;
     const letterId = letterIdOf({ table, direction, id }, null);
-    if (!this.#waiting.has(letterId)) return;
+    if (!this.#waiting.has(letterId)) return undefined;
     // A letter of a document under another _id than the record's own names a document this run did
     // not read: it stays, as a replay keeps it (a lookup by id tries its UUIDs in either case).
     const readFrom = this.#waiting.get(letterId);
-    if (readFrom !== undefined && !documentIds().includes(readFrom)) return;
-    this.#waiting.delete(letterId);
-    this.#settling.push(letterId);
+    if (readFrom !== undefined && !documentIds().includes(readFrom)) return undefined;
+    return letterId;
   }
 
   put(letter: DeadLetter): Promise<void> {

@@ -38,6 +38,12 @@ export interface DeadLetterSink {
    * such a letter, as this runs for every record reconciled.
    */
   settle?(table: string, direction: Direction, id: string, documentIds: () => readonly string[]): void;
+  /**
+   * Whether a letter of an earlier run waits for the record in this direction (and `settle` would
+   * settle it): a run met the record and could not write it, so the run that writes it now does not
+   * count it as late. Absent, or false for every record, where the run knows of no letters waiting.
+   */
+  waits?(table: string, direction: Direction, id: string, documentIds: () => readonly string[]): boolean;
   /** How many letters of earlier runs this run settled. */
   readonly settled?: number;
 }

@@ -185,6 +185,10 @@ function lateIfSo(input: SyncTableInput, stats: TableStats, write: PlannedWrite)
   // winner written into a versioned table one microsecond above the row it tied with, which the next
   // run copies back into the index; counted, it would read as a record that arrived late.
   if (current !== undefined && sameContent(record, current)) return;
+  // A record whose letter waits was met by the run that passed it, which could not write it
+  // (concurrent writes kept winning the race, the target refused it): it did not come late.
+  const ids = (): string[] => documentIds(input, record.id);
+  if (input.deadLetters.waits?.(input.plan.table, input.direction, record.id, ids) === true) return;
   stats.late++;
   input.onLate?.({
     table: input.plan.table,
@@ -349,10 +353,14 @@ function unsettled(
 function settleLetters(input: SyncTableInput, id: string, directions: "this" | "both"): void {
   const sink = input.deadLetters;
   if (sink.settle === undefined) return;
-  const documentIds = (): string[] =>
-    idSpellings(input.plan.key, id).map((spelled) => `${input.plan.es.idPrefix}${spelled}`);
-  sink.settle(input.plan.table, input.direction, id, documentIds);
-  if (directions === "both") sink.settle(input.plan.table, otherDirection(input.direction), id, documentIds);
+  const ids = (): string[] => documentIds(input, id);
+  sink.settle(input.plan.table, input.direction, id, ids);
+  if (directions === "both") sink.settle(input.plan.table, otherDirection(input.direction), id, ids);
+}
+
+/** The `_id`s a lookup finds the record's document under: its UUIDs in either case. */
+function documentIds(input: SyncTableInput, id: string): string[] {
+  return idSpellings(input.plan.key, id).map((spelled) => `${input.plan.es.idPrefix}${spelled}`);
 }
 
 function countUnmapped(input: SyncTableInput, stats: TableStats, bad: BadRecord): void {

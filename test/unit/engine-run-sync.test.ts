@@ -1,11 +1,16 @@
 // One run of the engine over in-memory stores: the lease, the range, the plan, and a checkpoint that
 // moves only when every table finished.
 import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { ConfigError, SyncedError } from "../../src/core/errors.js";
 import { LeaseHeldError } from "../../src/reconcile/run-errors.js";
 import type { PlanSettings } from "../../src/reconcile/plan-tables.js";
 import { runSync, type RunDependencies, type RunSettings } from "../../src/reconcile/run-sync.js";
+import { RunDeadLetters } from "../../src/deadletter/run-dead-letters.js";
+import { FileDeadLetterStore } from "../../src/state/file/file-dead-letters.js";
 import {
   MemoryDeadLetters,
   MemoryRecordStore,
@@ -466,6 +471,59 @@ describe("runSync", () => {
     assert.equal(more.notices.length, 1);
     assert.match(more.notices[0] ?? "", /: others \(/);
     assert.doesNotMatch(more.notices[0] ?? "", /things/);
+  });
+
+  // Tried as an operator would: a record a run met but could not write (concurrent writes kept winning
+  // the race, or a refusal that passed) waited as a dead letter, and the next run's look-back window, which wrote it, counted it
+  // as late, logged it as "arrived late" and put it in the lateness histogram. It did not arrive late.
+  it("counts as late no record whose letter from an earlier run waited, and still counts one that came late", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "synced-late-letters-"));
+    try {
+      const w = world(["things"]);
+      const store = new FileDeadLetterStore(join(dir, "letters.ndjson"));
+      const raced = ID;
+      const late = "bbbbbbbb-0000-4000-8000-000000000000";
+      const refused = "cccccccc-0000-4000-8000-000000000000";
+      w.cassandra.put(record(raced, 5_000_000, { v: "row" }), record(refused, 6_000_000, { v: "busy" }));
+      w.elasticsearch.refuse.set(refused, "429 Too Many Requests: es_rejected_execution_exception");
+      w.elasticsearch.put(record(raced, 1_000, { v: "app" }));
+      // An application writes the document again between each read and write of the first run.
+      w.elasticsearch.beforeWrite = (es) => es.put(record(raced, 1_000, { v: "app" }));
+      const first = await runSync(w.settings, {
+        ...w.deps,
+        deadLetters: new RunDeadLetters(store, w.settings.key, "run-1"),
+      });
+      assert.equal(first.outcome, "partial");
+      assert.deepEqual(first.tables.find((t) => t.direction === "to-es")?.deadLettered, 2);
+      const checkpoint = (await w.state.getCheckpoint(w.settings.key))?.position;
+      assert.equal(checkpoint, NOW - 1_000_000n);
+
+      w.elasticsearch.beforeWrite = undefined;
+      w.elasticsearch.refuse.clear();
+      // Dated before the checkpoint, and visible only now: it did arrive late.
+      w.cassandra.put(record(late, 8_000_000, { v: "late" }));
+      const lateSeen: string[] = [];
+      const second = await runSync(
+        { ...w.settings, runId: "run-2", lookbackMs: 600_000 },
+        {
+          ...w.deps,
+          deadLetters: new RunDeadLetters(store, w.settings.key, "run-2"),
+          now: () => NOW + 2_000_000n,
+          onLate: (record) => lateSeen.push(record.id),
+        },
+      );
+      assert.equal(second.outcome, "success");
+      const toEs = second.tables.find((t) => t.direction === "to-es");
+      assert.deepEqual([toEs?.written, toEs?.late], [3, 1]);
+      assert.deepEqual(lateSeen, [late]);
+      assert.deepEqual(w.elasticsearch.get(raced)?.content, { v: "row" });
+      assert.deepEqual(w.elasticsearch.get(refused)?.content, { v: "busy" });
+      const waiting: unknown[] = [];
+      for await (const letter of store.list(w.settings.key)) waiting.push(letter.id);
+      assert.deepEqual(waiting, []);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("says nothing where no table was read far more than its range held", async () => {
