@@ -2,7 +2,7 @@
 // The same rule runs in both directions, so one run always converges the two sides.
 import type { CurrentRecord, SyncRecord } from "../core/record.js";
 import { fullerContent, recordDigest, sameContent } from "./record.js";
-import { compareVersions, type VersionPrecision } from "../core/version.js";
+import { compareVersions, truncate, type VersionPrecision } from "../core/version.js";
 
 export type Decision =
   | { readonly action: "write"; readonly reason: "absent" | "newer" | "tie-break" }
@@ -49,20 +49,30 @@ export function decide(
 }
 
 /**
- * The version to store for a winner: its own, or, where the two are equal in full (a tie `decide` gave
- * to the source) and the target keeps a row per version, one microsecond above the target's. Written
- * at the same version, a versioned table would hold two rows of that instant and its newest would be
- * whichever timeuuid sorts higher, not the winner; one microsecond above makes the winner its newest.
+ * The version to store for a winner: its own, or, where the target keeps a row per version and the
+ * winner's version falls on the row it beat at that table's precision (a tie `decide` gave to the
+ * source, or a copy dated later within the millisecond of a table of milliseconds), one unit of that
+ * precision above the row's. Written on the same row, a microsecond table would hold two rows of that
+ * instant and its newest would be whichever timeuuid sorts higher, not the winner; a table of
+ * milliseconds would be written over the row it beat, with a write time below the application's
+ * own, so the winner would never land. One unit above makes the winner the newest row.
  * A target of one copy per record (an index, a latest table) is written at the version itself: one
  * microsecond above, a copy that keeps microseconds on the other side would be older than it, and the
  * next run would copy that version back (in a versioned table, a second row of the same content).
+ *
+ * `rowPrecision`: the precision a target that keeps a row per version stores versions in, undefined
+ * for a target of one copy per record.
  */
 export function versionToWrite(
   record: { version: bigint },
   current: { version: bigint } | undefined,
-  rowPerVersion: boolean,
+  rowPrecision: VersionPrecision | undefined,
 ): bigint {
-  if (current === undefined || current.version < record.version) return record.version;
-  if (current.version === record.version && !rowPerVersion) return record.version;
-  return current.version + 1n;
+  if (current === undefined) return record.version;
+  if (rowPrecision === undefined) {
+    return current.version <= record.version ? record.version : current.version + 1n;
+  }
+  const held = truncate(current.version, rowPrecision);
+  if (truncate(record.version, rowPrecision) > held) return record.version;
+  return held + (rowPrecision === "millisecond" ? 1000n : 1n);
 }

@@ -167,9 +167,14 @@ export async function reconcileRecords(
   return stats;
 }
 
-/** Whether the target keeps a row per version of a record: a versioned Cassandra table. */
-function rowPerVersion(input: SyncTableInput): boolean {
-  return input.target.side === "cassandra" && input.plan.shape === "versioned";
+/**
+ * The precision the target stores a row's version in, where it keeps a row per version of a record (a
+ * versioned Cassandra table: microseconds in a timeuuid, milliseconds in a timestamp); undefined for a
+ * target of one copy per record.
+ */
+function rowPrecision(input: SyncTableInput): VersionPrecision | undefined {
+  if (input.target.side !== "cassandra" || input.plan.shape !== "versioned") return undefined;
+  return input.target.versionPrecision(input.plan);
 }
 
 /**
@@ -243,7 +248,7 @@ async function reconcileBatch(
         decision,
       });
       if (decision.action === "write") {
-        const version = versionToWrite(record, held, rowPerVersion(input));
+        const version = versionToWrite(record, held, rowPrecision(input));
         writes.push({ record, current: held, version });
       } else if (decision.reason === "unchanged") {
         stats.unchanged++;

@@ -1,6 +1,7 @@
 // A tie (the same version in full, other content) between a versioned table whose timeuuid keeps
 // microseconds and an index that keeps them too: one run settles it, and the runs after it write
-// nothing more, add no second row of the same content, and count nothing as late.
+// nothing more, add no second row of the same content, and count nothing as late. In a versioned table
+// of milliseconds, a document that wins against a row of its millisecond becomes a row of the next.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
@@ -24,6 +25,12 @@ describe("ties between microsecond copies", () => {
       const first = await h.run(name(table));
       assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
     }
+    // A versioned table of milliseconds, whose index keeps microseconds.
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.ms_rows (id uuid, tmstmp timestamp, body text, note text, PRIMARY KEY ((id), tmstmp))`,
+    );
+    const first = await h.run(name("ms_rows"));
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
   });
   after(() => h.cleanup());
 
@@ -110,5 +117,68 @@ describe("ties between microsecond copies", () => {
     assert.equal(totalWritten(last.summary), 0, JSON.stringify(last.summary));
     assert.equal((await rows("doc_wins", id)).length, 2);
     assert.equal((await document("doc_wins", id))?.["note"], "kept");
+  });
+
+  // Tried as an operator would: in a versioned table whose tmstmp is a timestamp, one microsecond above
+  // the row a document tied with (or a document later within the row's millisecond) is that same row.
+  // The winner was written over it with its version as the write time, below that of the
+  // application's insert, so it never landed: every run wrote it again, reported it written, and the
+  // table kept the row's content and never the document's.
+  it("writes a document that wins against a row of its millisecond as a row of the next millisecond", async () => {
+    const cases = [
+      { id: Uuid.random().toString(), micros: "000" }, // the same version in full: the fuller copy wins
+      { id: Uuid.random().toString(), micros: "300" }, // later within the millisecond: the document wins
+    ];
+    // Dated a minute back, as a row written earlier and filled in place since would be.
+    const at = new Date(Date.now() - 60_000);
+    for (const { id, micros } of cases) {
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.ms_rows (id, tmstmp, body, note) VALUES (?, ?, 'same', null)`,
+        [id, at],
+        { prepare: true },
+      );
+      await h.es.index({
+        index: `${h.index}-ms_rows`,
+        id,
+        document: { id, tmstmp: at.toISOString().replace("Z", `${micros}Z`), body: "same", note: "kept" },
+        refresh: true,
+      });
+    }
+    const backfill = [...name("ms_rows"), "-b", new Date(at.getTime() - 1000).toISOString()];
+    const settled = await h.run(backfill);
+    assert.equal(settled.code, EXIT.success, JSON.stringify(settled.summary));
+    assert.equal(tableStats(settled.summary, "ms_rows", "to-cassandra")["written"], 2);
+    const next = new Date(at.getTime() + 1).toISOString();
+    for (const { id } of cases) {
+      const held = await h.cassandra.execute(
+        `SELECT tmstmp, note FROM ${h.keyspace}.ms_rows WHERE id = ?`,
+        [id],
+        { prepare: true },
+      );
+      assert.deepEqual(
+        held.rows.map((r) => [(r.get("tmstmp") as Date).toISOString(), r.get("note") as unknown]),
+        [
+          [at.toISOString(), null],
+          [next, "kept"],
+        ],
+      );
+    }
+
+    // The next run brings the documents up to that version, and the one after writes nothing.
+    await h.refresh();
+    const copied = await h.run(backfill);
+    assert.equal(copied.code, EXIT.success, JSON.stringify(copied.summary));
+    assert.deepEqual(
+      [tableStats(copied.summary, "ms_rows", "to-es")["written"], totalWritten(copied.summary)],
+      [2, 2],
+      JSON.stringify(copied.summary),
+    );
+    await h.refresh();
+    const last = await h.run(backfill);
+    assert.equal(totalWritten(last.summary), 0, JSON.stringify(last.summary));
+    for (const { id } of cases) {
+      const doc = await document("ms_rows", id);
+      assert.deepEqual([doc?.["tmstmp"], doc?.["note"]], [next.replace("Z", "000Z"), "kept"]);
+    }
   });
 });

@@ -116,16 +116,43 @@ describe("decide", () => {
   });
 
   it("writes a tie winner one microsecond above the version it tied with where the target keeps a row per version", () => {
-    assert.equal(versionToWrite(record(1_000_700n, "a"), current(1_000_700n, "b"), true), 1_000_701n);
-    assert.equal(versionToWrite(record(1_000_000n, "a"), current(1_000_700n, "b"), true), 1_000_701n);
-    assert.equal(versionToWrite(record(2_000_000n, "a"), current(1_000_700n, "b"), true), 2_000_000n);
-    assert.equal(versionToWrite(record(2_000_000n, "a"), undefined, true), 2_000_000n);
+    assert.equal(
+      versionToWrite(record(1_000_700n, "a"), current(1_000_700n, "b"), "microsecond"),
+      1_000_701n,
+    );
+    assert.equal(
+      versionToWrite(record(1_000_000n, "a"), current(1_000_700n, "b"), "microsecond"),
+      1_000_701n,
+    );
+    assert.equal(
+      versionToWrite(record(2_000_000n, "a"), current(1_000_700n, "b"), "microsecond"),
+      2_000_000n,
+    );
+    assert.equal(versionToWrite(record(2_000_000n, "a"), undefined, "microsecond"), 2_000_000n);
+  });
+
+  // In a table of milliseconds one microsecond above is the same row: written over it, below the
+  // application's write time, the winner never landed.
+  it("writes a winner that falls on the row it beat one millisecond above it where the table keeps milliseconds", () => {
+    assert.equal(
+      versionToWrite(record(1_000_000n, "a"), current(1_000_000n, "b"), "millisecond"),
+      1_001_000n,
+    );
+    assert.equal(
+      versionToWrite(record(1_000_300n, "a"), current(1_000_000n, "b"), "millisecond"),
+      1_001_000n,
+    );
+    assert.equal(
+      versionToWrite(record(1_001_300n, "a"), current(1_000_000n, "b"), "millisecond"),
+      1_001_300n,
+    );
+    assert.equal(versionToWrite(record(1_000_300n, "a"), undefined, "millisecond"), 1_000_300n);
   });
 
   it("writes a tie winner at the version it tied with where the target keeps one copy per record", () => {
-    assert.equal(versionToWrite(record(1_000_700n, "a"), current(1_000_700n, "b"), false), 1_000_700n);
-    assert.equal(versionToWrite(record(1_000_000n, "a"), current(1_000_700n, "b"), false), 1_000_701n);
-    assert.equal(versionToWrite(record(2_000_000n, "a"), current(1_000_700n, "b"), false), 2_000_000n);
-    assert.equal(versionToWrite(record(2_000_000n, "a"), undefined, false), 2_000_000n);
+    assert.equal(versionToWrite(record(1_000_700n, "a"), current(1_000_700n, "b"), undefined), 1_000_700n);
+    assert.equal(versionToWrite(record(1_000_000n, "a"), current(1_000_700n, "b"), undefined), 1_000_701n);
+    assert.equal(versionToWrite(record(2_000_000n, "a"), current(1_000_700n, "b"), undefined), 2_000_000n);
+    assert.equal(versionToWrite(record(2_000_000n, "a"), undefined, undefined), 2_000_000n);
   });
 });
