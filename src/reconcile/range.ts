@@ -64,13 +64,17 @@ export function resolveRange(input: RangeInput): ResolvedRange {
     );
   }
   const checkpointEnd = end > input.now ? input.now - lagMicros : end;
+  const lookback = microsFromMillis(input.lookbackMs ?? 0);
   if (begin >= end) {
     if (beginFrom === "checkpoint" && endFrom === "now-minus-lag") {
+      // What the writers write from now on is dated before such a checkpoint. Once the clock passes
+      // it, the next run reads back only as far as the look-back window: a checkpoint further ahead
+      // than that leaves what is written until then behind it for good, so it is no caught-up run.
+      if (begin - input.now > lookback) throw checkpointAheadOfClock(begin, input.now, input.lagMs, lookback);
       return { begin, end, beginFrom, endFrom, checkpointEnd, caughtUp: true };
     }
     throw emptyRange(begin, end, beginFrom, endFrom, input.lagMs);
   }
-  const lookback = microsFromMillis(input.lookbackMs ?? 0);
   // Only a run that continues from its checkpoint looks back: -b names its range exactly, and a
   // first run reads everything anyway.
   if (beginFrom !== "checkpoint" || lookback === 0n) return { begin, end, beginFrom, endFrom, checkpointEnd };
@@ -89,12 +93,41 @@ export function resolveRange(input: RangeInput): ResolvedRange {
 export function caughtUpReason(range: ResolvedRange, now: bigint): string {
   const wait = `nothing new to sync until now minus the lag (${formatMicros(range.end)}) passes the checkpoint`;
   // A checkpoint is set no later than now minus the lag; one ahead of the clock itself means the
-  // clock went back since (or an earlier version's --allow-future-end run moved it): worth a look, not
-  // a failure.
+  // clock went back since (or an earlier version's --allow-future-end run moved it): worth a look, and
+  // no failure while the look-back window reaches back over what is written until the clock passes it
+  // (resolveRange refuses one further ahead).
   return range.begin > now
     ? `${wait}, which is ahead of this host's clock (${formatMicros(now)}): check the clock, or move ` +
         "the checkpoint back with synced state set --to"
     : wait;
+}
+
+function checkpointAheadOfClock(
+  checkpoint: bigint,
+  now: bigint,
+  lagMs: number,
+  lookback: bigint,
+): ConfigError {
+  const seconds = (micros: bigint): string => `${(Number(micros) / 1_000_000).toFixed(1)} s`;
+  // As state set --to takes it, which reads durations as --lag does.
+  const lag = lagMs === 0 ? "now" : `now-${lagMs % 1000 === 0 ? `${lagMs / 1000}s` : `${lagMs}ms`}`;
+  return new ConfigError(
+    "lookback",
+    undefined,
+    `The checkpoint ${formatMicros(checkpoint)} is ${seconds(checkpoint - now)} ahead of this host's clock ` +
+      `(${formatMicros(now)}), more than the look-back window (--lookback, ${seconds(lookback)}): what is ` +
+      "written until the clock reaches it is dated before it, and no run would read it. If this host's " +
+      `clock is right, move the checkpoint back to now minus the lag (synced state set --to ${lag} --yes` +
+      ", with this run's options; what is read again and already in step is not written again); if it " +
+      "is behind, set it right (NTP). Nothing was done.",
+    {
+      details: {
+        checkpoint: formatMicros(checkpoint),
+        now: formatMicros(now),
+        reason: "checkpoint-ahead-of-clock",
+      },
+    },
+  );
 }
 
 function emptyRange(

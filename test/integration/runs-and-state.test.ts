@@ -212,10 +212,11 @@ describe("runs and their state", () => {
   });
 
   it("asks to check the clock when a checkpoint it finds caught up is ahead of the clock itself", async () => {
-    // The checkpoint an hour ahead, as a host whose clock ran fast, then was set back, left it: the runs
-    // after it have nothing new until then, and say why that is odd.
+    // The checkpoint a minute ahead, as a host whose clock ran fast, then was set back, left it: the
+    // runs after it have nothing new until then, and say why that is odd. The look-back window (10
+    // minutes) reaches back over what is written meanwhile, so nothing is left behind.
     const store = new FileStateStore({ directory: h.stateDir });
-    await store.setCheckpoint("ahead", BigInt(Date.now() + 3_600_000) * 1000n, "run-ahead", []);
+    await store.setCheckpoint("ahead", BigInt(Date.now() + 60_000) * 1000n, "run-ahead", []);
     const next = await h.run(["--name", "ahead"]);
     assert.equal(next.code, EXIT.success, JSON.stringify(next.summary));
     const checkpoint = next.summary["checkpoint"] as { before: string; after: string; unmoved?: string };
@@ -224,6 +225,43 @@ describe("runs and their state", () => {
       checkpoint.unmoved ?? "",
       /ahead of this host's clock .*check the clock, or move the checkpoint back with synced state set --to/,
     );
+  });
+
+  // Tried as an operator would: the checkpoint a day ahead, as a host whose clock ran fast and was set
+  // back left it. Every run from cron succeeded with nothing to do (exit 0, an info line, the success
+  // metrics pushed), while what the writers wrote that day was dated before the checkpoint and before
+  // the look-back window, where no run would ever read it.
+  it("refuses a checkpoint ahead of the clock by more than the look-back window, and runs once it is moved back", async () => {
+    const store = new FileStateStore({ directory: h.stateDir });
+    const ahead = BigInt(Date.now() + 86_400_000) * 1000n;
+    await store.setCheckpoint("day-ahead", ahead, "run-ahead", []);
+    const id = "5a1c0b6e-3f0d-4a52-9d36-0c8b8f4e9a01";
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.t (id, tmstmp, v) VALUES (?, ?, 1)`,
+      [id, new Date()],
+      {
+        prepare: true,
+      },
+    );
+    const refused = await h.cli([...h.baseArgs(), "--name", "day-ahead", "--json"]);
+    assert.equal(refused.code, EXIT.usage, refused.stderr);
+    assert.equal(refused.stdout, "");
+    assert.match(
+      refused.stderr,
+      /synced: The checkpoint \S+ is 86\d{3}\.\d s ahead of this host's clock \(\S+\), more than the look-back window \(--lookback, 600\.0 s\): what is written until the clock reaches it is dated before it, and no run would read it\./,
+    );
+    assert.match(refused.stderr, /synced state set --to now --yes, with this run's options/);
+    assert.equal((await store.getCheckpoint("day-ahead"))?.position, ahead);
+    assert.equal(await store.getLease("day-ahead"), undefined);
+
+    // Moved back as the message says, the next run copies what was written meanwhile.
+    const set = await h.cli(["state", "set", ...h.baseArgs(), "--name", "day-ahead", "--to", "now", "--yes"]);
+    assert.equal(set.code, EXIT.success, set.stderr);
+    // The record is dated before the checkpoint set to now: the look-back window reads it again.
+    const next = await h.run(["--name", "day-ahead"]);
+    assert.equal(next.code, EXIT.success, JSON.stringify(next.summary));
+    const doc = await h.es.get<Record<string, unknown>>({ index: `${h.index}-t`, id });
+    assert.equal(doc._source?.["v"], 1);
   });
 
   it("refuses bad ranges and flags with exit code 2 and a message naming the option", async () => {

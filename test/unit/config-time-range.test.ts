@@ -235,11 +235,44 @@ describe("resolveRange", () => {
       waiting,
       `nothing new to sync until now minus the lag (${formatMicros(end)}) passes the checkpoint`,
     );
-    const ahead = caughtUpReason(resolveRange({ now, lagMs, checkpoint: now + 1n }), now);
+    const ahead = caughtUpReason(
+      resolveRange({ now, lagMs, checkpoint: now + 1n, lookbackMs: 600_000 }),
+      now,
+    );
     assert.match(
       ahead,
       /ahead of this host's clock .*check the clock, or move the checkpoint back with synced state set --to/,
     );
+  });
+
+  // Tried as an operator would: a checkpoint a day ahead of the clock (a host whose clock ran fast,
+  // set back since) made every run succeed with nothing to do, exit 0; what the writers wrote that day
+  // was dated before the checkpoint and earlier than the look-back window, and no run ever read it.
+  it("refuses a checkpoint ahead of the clock by more than the look-back window, saying what it would leave behind", () => {
+    const lookbackMs = 600_000;
+    const day = 86_400_000_000n;
+    for (const [checkpoint, lookback] of [
+      [now + day, lookbackMs],
+      [now + 600_000_001n, lookbackMs],
+      [now + 1n, 0],
+    ] as const) {
+      assert.throws(
+        () => resolveRange({ now, lagMs, checkpoint, lookbackMs: lookback }),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.option === "lookback" &&
+          error.details["reason"] === "checkpoint-ahead-of-clock" &&
+          error.message.includes(formatMicros(checkpoint)) &&
+          error.message.includes(formatMicros(now)) &&
+          error.message.includes("no run would read it") &&
+          error.message.includes("synced state set --to now-30s --yes") &&
+          error.message.includes("Nothing was done."),
+      );
+    }
+    // Within the window, what is written from now on is read again once the clock passes it.
+    for (const checkpoint of [now + 1n, now + 600_000_000n]) {
+      assert.equal(resolveRange({ now, lagMs, checkpoint, lookbackMs }).caughtUp, true);
+    }
   });
 
   it("refuses a checkpoint at or past an end given with -e, naming both and saying what to do", () => {
