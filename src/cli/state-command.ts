@@ -8,7 +8,7 @@ import { UsageError } from "../core/errors.js";
 import { formatMicros, nowMicros } from "../core/micros.js";
 import { newRunId } from "../core/run-id.js";
 import { withLease } from "../reconcile/with-lease.js";
-import { holderName } from "../state/lease-holder.js";
+import { holderIsGone, holderName } from "../state/lease-holder.js";
 import { openStateStore } from "../state/open-state-store.js";
 import type { Checkpoint, Lease, RunRecord, StateStore } from "../state/state-store.js";
 import { withClientFor } from "./connections.js";
@@ -87,6 +87,7 @@ function leaseJson(lease: Lease | undefined, now: Date): unknown {
     acquiredAt: lease.acquiredAt.toISOString(),
     expiresAt: lease.expiresAt.toISOString(),
     live: lease.expiresAt > now,
+    holderGone: holderIsGone(lease.holder),
   };
 }
 
@@ -130,8 +131,16 @@ function statusJson(state: StateStore, configurations: readonly ConfigurationSta
 
 function describeLease(lease: Lease | undefined, now: Date): string {
   if (lease === undefined) return "free";
-  const state = lease.expiresAt > now ? "held" : "expired";
-  return `${state}: ${ownerWords(lease.owner)} on ${lease.holder} until ${lease.expiresAt.toISOString()}`;
+  const live = lease.expiresAt > now;
+  const text = `${live ? "held" : "expired"}: ${ownerWords(lease.owner)} on ${lease.holder} until ${lease.expiresAt.toISOString()}`;
+  // A run killed on this host (kill -9, out of memory) leaves its lease held until it expires, but the
+  // next run here takes it over at once (lease-rule.ts): say so, rather than show a run at work.
+  if (!live || !holderIsGone(lease.holder)) return text;
+  const pid = /:(\d+):[^:]*$/.exec(lease.holder)?.[1] ?? "";
+  return (
+    `${text}, but its process is gone (no process of this host has pid ${pid}): ` +
+    "the next run here takes it over at once"
+  );
 }
 
 function describeRun(run: RunRecord): string {

@@ -356,6 +356,24 @@ describe("runs and their state", () => {
     child.kill("SIGKILL");
     assert.equal(await exited, "SIGKILL");
     assert.equal(await store.getCheckpoint("killed"), undefined);
+    // Tried as an operator would: synced status said the lease was held until a minute later, as if
+    // the run were still at work, and its --json said the same (live), where the next run takes it at once.
+    const status = await h.cli(["status", ...withoutSelection(h.baseArgs())]);
+    assert.equal(status.code, EXIT.success, status.stderr);
+    assert.match(
+      status.stdout,
+      /^killed\n(?:.*\n)*? {2}lease {7}held: run \S+ on \S+ until \S+, but its process is gone \(no process of this host has pid \d+\): the next run here takes it over at once$/m,
+    );
+    const json = await h.cli(["status", ...withoutSelection(h.baseArgs()), "--json"]);
+    const shown = (
+      JSON.parse(json.stdout) as {
+        configurations: { key: string; lease: { live: boolean; holderGone: boolean } | null }[];
+      }
+    ).configurations.find((c) => c.key === "killed");
+    assert.deepEqual(shown?.lease && { live: shown.lease.live, holderGone: shown.lease.holderGone }, {
+      live: true,
+      holderGone: true,
+    });
     const next = await h.cli(args);
     assert.equal(next.code, EXIT.success, next.stderr);
     // Its lease had a minute left: it was taken over because its holder is gone, not because it expired.
