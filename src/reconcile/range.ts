@@ -3,6 +3,8 @@
 import { ConfigError } from "../core/errors.js";
 import { formatMicros, microsFromMillis, MIN_MICROS } from "../core/micros.js";
 
+const CLOCK_SLACK = 1_000_000n;
+
 export interface RangeInput {
   readonly begin?: bigint | undefined;
   readonly end?: bigint | undefined;
@@ -70,7 +72,10 @@ export function resolveRange(input: RangeInput): ResolvedRange {
       // What the writers write from now on is dated before such a checkpoint. Once the clock passes
       // it, the next run reads back only as far as the look-back window: a checkpoint further ahead
       // than that leaves what is written until then behind it for good, so it is no caught-up run.
-      if (begin - input.now > lookback) throw checkpointAheadOfClock(begin, input.now, input.lagMs, lookback);
+      // A second for the clocks of two hosts, which never agree to the millisecond (as the check of
+      // this host's clock against Cassandra's allows it).
+      if (begin - input.now > lookback + CLOCK_SLACK)
+        throw checkpointAheadOfClock(begin, input.now, input.lagMs, lookback);
       return { begin, end, beginFrom, endFrom, checkpointEnd, caughtUp: true };
     }
     throw emptyRange(begin, end, beginFrom, endFrom, input.lagMs);
