@@ -11,6 +11,7 @@ import type { DeadLetterStore } from "../deadletter/dead-letter-store.js";
 import { DryRunDeadLetters } from "../deadletter/dry-run-dead-letters.js";
 import { RunDeadLetters } from "../deadletter/run-dead-letters.js";
 import { runSync } from "../reconcile/run-sync.js";
+import { InterruptedError } from "../reconcile/run-errors.js";
 import { clockAheadOfCassandra } from "../stores/cassandra/clock-skew.js";
 import { ConfigError } from "../core/errors.js";
 import { openStateStore, type OpenStateStoreOptions } from "../state/open-state-store.js";
@@ -196,7 +197,8 @@ async function runConnected(
   lateLog.finish();
   context.logger.done();
   for (const stats of report.tables) context.logger.debug("table done", { ...stats });
-  if (context.signal.aborted && report.outcome !== "interrupted") {
+  const signalledBefore = context.signal.aborted;
+  if (signalledBefore && report.outcome !== "interrupted") {
     // The signal came after the last batch: every record of the range was written, so the run
     // finished as it would have without it.
     context.logger.info("the signal came after the last batch; the run finished and kept its result");
@@ -206,7 +208,8 @@ async function runConnected(
   metrics?.record(report, new Date(), waiting);
   // A dry run (and synced plan) pushes nothing: it would replace the last real run's metrics.
   if (metrics !== undefined && options.pushgateway !== undefined && !options.dryRun) {
-    await pushMetrics(metrics, options, key, context);
+    // A signal that came before the push has been answered: the push of the stopped run goes ahead.
+    await pushMetrics(metrics, options, key, context, signalledBefore ? undefined : context.signal);
   }
   const shown = { ...report, ...(waiting === undefined ? {} : { deadLettersWaiting: waiting }) };
   context.stdout(options.json ? JSON.stringify(summaryJson(shown), null, 2) : renderSummary(shown));
@@ -217,12 +220,32 @@ async function runConnected(
   return code;
 }
 
-/** A Pushgateway that cannot be reached costs the metrics of this run, not its result. */
-async function pushMetrics(metrics: RunMetrics, options: SyncOptions, key: string, context: RunContext) {
+/**
+ * A Pushgateway that cannot be reached costs the metrics of this run, not its result. A signal while
+ * the push waits (`stop`) ends the wait at once: the run's result is saved already, and a Pushgateway
+ * that does not answer would otherwise hold the process for --connect-timeout.
+ */
+async function pushMetrics(
+  metrics: RunMetrics,
+  options: SyncOptions,
+  key: string,
+  context: RunContext,
+  stop: AbortSignal | undefined,
+) {
   const target = options.pushgateway;
   if (target === undefined) return;
+  const stopped = stop === undefined ? undefined : signalled(stop);
   try {
-    await metrics.push(target, key, options.connectTimeoutMs);
+    const pushed = metrics.push(target, key, options.connectTimeoutMs);
+    const how = await (stopped === undefined ? pushed : Promise.race([pushed, stopped.promise]));
+    if (how === "stopped") {
+      // The push is left behind: the process ends without waiting for it.
+      pushed.catch(() => undefined);
+      context.logger.info(
+        `received ${signalName(stop)} while pushing the metrics to the Pushgateway ${target.url}: they ` +
+          "were not pushed; the run had finished, and its result stands",
+      );
+    }
   } catch (error) {
     context.logger.info(
       `could not push the metrics to the Pushgateway ${target.url}; the run's result stands`,
@@ -230,7 +253,33 @@ async function pushMetrics(metrics: RunMetrics, options: SyncOptions, key: strin
         error: error instanceof Error ? error.message : String(error),
       },
     );
+  } finally {
+    // watch's runs share one signal: each push stops listening to it.
+    stopped?.dispose();
   }
+}
+
+/** Settles with "stopped" once `signal` aborts; dispose() stops listening. */
+function signalled(signal: AbortSignal): { promise: Promise<"stopped">; dispose: () => void } {
+  let listener: () => void = () => undefined;
+  const promise = new Promise<"stopped">((resolve) => {
+    listener = () => {
+      resolve("stopped");
+    };
+    signal.addEventListener("abort", listener, { once: true });
+  });
+  return {
+    promise,
+    dispose: () => {
+      signal.removeEventListener("abort", listener);
+    },
+  };
+}
+
+/** The signal an abort came from (commands.ts aborts with an InterruptedError naming it). */
+function signalName(signal: AbortSignal | undefined): string {
+  const reason: unknown = signal?.reason;
+  return reason instanceof InterruptedError ? reason.signalName : "a signal";
 }
 
 /** Letters of earlier runs still wait as well; a store that cannot count them now does not fail the run. */

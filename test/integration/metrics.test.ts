@@ -2,9 +2,11 @@
 // the push where a Pushgateway would, and a parser of the exposition format reads it.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
+import { FileStateStore } from "../../src/state/file/file-state-store.js";
 import { Harness } from "../support/harness.js";
 import { pushListener, sample, type MetricsListener } from "../support/metrics-listener.js";
 
@@ -87,6 +89,57 @@ describe("metrics pushed to a Pushgateway", () => {
       result.stderr,
       /could not push the metrics to the Pushgateway http:\/\/127\.0\.0\.1:\d+; the run's result stands/,
     );
+  });
+
+  // Tried as an operator would: Kubernetes sent SIGTERM while a run pushed to a Pushgateway that took
+  // the connection and never answered. The run waited out --connect-timeout without a word about the
+  // signal, where the README says the log tells that a signal after the last batch came too late.
+  it("stops waiting for a Pushgateway that does not answer at SIGTERM, keeping the run's result and saying so", async () => {
+    let connected: () => void = () => undefined;
+    const reached = new Promise<void>((resolve) => {
+      connected = resolve;
+    });
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      connected();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const child = h.spawnCli([
+        ...h.baseArgs(),
+        "--name",
+        "metrics-stopped",
+        "--pushgateway",
+        `http://127.0.0.1:${port}`,
+        "--connect-timeout",
+        "20s",
+      ]);
+      let stderr = "";
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+      await reached;
+      const signalled = Date.now();
+      child.kill("SIGTERM");
+      assert.equal(await exited, EXIT.success, stderr);
+      assert.ok(Date.now() - signalled < 5_000, `it ended ${Date.now() - signalled} ms after the signal`);
+      assert.match(
+        stderr,
+        /received SIGTERM while pushing the metrics to the Pushgateway http:\/\/127\.0\.0\.1:\d+: they were not pushed; the run had finished, and its result stands/,
+      );
+      const store = new FileStateStore({ directory: h.stateDir });
+      assert.notEqual(await store.getCheckpoint("metrics-stopped"), undefined);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) =>
+        silent.close(() => {
+          resolve();
+        }),
+      );
+    }
   });
 
   it("pushes with basic auth from the URL's user and password, and prints the password nowhere", async () => {
