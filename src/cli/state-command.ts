@@ -16,6 +16,7 @@ import { EXIT } from "./exit-codes.js";
 import { namingTheLocation } from "./location-errors.js";
 import { nearestKeys, otherKeysText } from "./nearest-keys.js";
 import { otherShardCounts, stateKeyFor } from "../state/state-key.js";
+import { CorruptStateError } from "../state/state-errors.js";
 import { describePartitionItem, describeSharding, isPartitionItem } from "../reconcile/shard-partition.js";
 import { coveredTable } from "../reconcile/coverage.js";
 import type { RunContext } from "./run-command.js";
@@ -48,6 +49,8 @@ export interface ConfigurationStatus {
   readonly checkpoint: Checkpoint | undefined;
   readonly lease: Lease | undefined;
   readonly runs: readonly RunRecord[];
+  /** What part of its state could not be read (corrupt), and why, naming the file or row. */
+  readonly problems: readonly StateProblem[];
 }
 
 /**
@@ -62,12 +65,15 @@ export async function statusCommand(
   return withStateStore(options, false, async (state) => {
     const configurations: ConfigurationStatus[] = [];
     for (const key of await state.listKeys()) {
+      // A configuration whose state is corrupt is shown with its problem beside the others, so that
+      // one bad file does not hide every job from a script that reads status.
+      const problems: StateProblem[] = [];
       const [checkpoint, lease, runs] = await Promise.all([
-        state.getCheckpoint(key),
-        state.getLease(key),
-        state.recentRuns(key, flags.runs),
+        readable("checkpoint", state.getCheckpoint(key), problems),
+        readable("lease", state.getLease(key), problems),
+        readable("runs", state.recentRuns(key, flags.runs), problems),
       ]);
-      configurations.push({ key, checkpoint, lease, runs });
+      configurations.push({ key, checkpoint, lease, runs: runs ?? [], problems });
     }
     const now = new Date();
     context.stdout(
@@ -75,9 +81,41 @@ export async function statusCommand(
         ? JSON.stringify(statusJson(state, configurations, now), null, 2)
         : statusText(state, configurations, now).join("\n"),
     );
-    return EXIT.success;
+    const unread = configurations.filter((c) => c.problems.length > 0).map((c) => c.key);
+    if (unread.length === 0) return EXIT.success;
+    const count = unread.length;
+    context.logger.error(
+      `${count} configuration${count === 1 ? "" : "s"} of the state store could not be read ` +
+        `(${unread.join(", ")}): status shows what it could read of ${count === 1 ? "it" : "them"}, ` +
+        "and each problem with the file or row to fix",
+    );
+    return EXIT.failure;
   });
 }
+
+/** What `read` gives, or undefined with the problem noted where the state it reads is corrupt. */
+async function readable<T>(
+  part: StateProblem["part"],
+  read: Promise<T>,
+  problems: StateProblem[],
+): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (!(error instanceof CorruptStateError)) throw error;
+    problems.push({ part, message: error.message });
+    return undefined;
+  }
+}
+
+/** A part of a configuration's state that could not be read: not shown as absent (none, free). */
+interface StateProblem {
+  readonly part: "checkpoint" | "lease" | "runs";
+  readonly message: string;
+}
+
+const unreadable = (c: ConfigurationStatus, part: StateProblem["part"]): boolean =>
+  c.problems.some((p) => p.part === part);
 
 function leaseJson(lease: Lease | undefined, now: Date): unknown {
   if (lease === undefined) return null;
@@ -125,6 +163,7 @@ function statusJson(state: StateStore, configurations: readonly ConfigurationSta
             },
       lease: leaseJson(c.lease, now),
       runs: c.runs.map(runJson),
+      ...(c.problems.length === 0 ? {} : { problems: c.problems }),
     })),
   };
 }
@@ -167,6 +206,8 @@ function describeRun(run: RunRecord): string {
   );
 }
 
+const UNREAD = "unreadable (above)";
+
 function statusText(state: StateStore, configurations: readonly ConfigurationStatus[], now: Date): string[] {
   const count = configurations.length;
   const lines = [`${count} configuration${count === 1 ? "" : "s"} in ${state.location} (${state.backend})`];
@@ -174,14 +215,17 @@ function statusText(state: StateStore, configurations: readonly ConfigurationSta
     lines.push(
       "",
       c.key,
-      `  checkpoint  ${c.checkpoint === undefined ? "none" : `${formatMicros(c.checkpoint.position)} (saved ${c.checkpoint.updatedAt.toISOString()})`}`,
+      ...c.problems.map((problem) => `  unreadable  ${problem.message}`),
+      `  checkpoint  ${unreadable(c, "checkpoint") ? UNREAD : c.checkpoint === undefined ? "none" : `${formatMicros(c.checkpoint.position)} (saved ${c.checkpoint.updatedAt.toISOString()})`}`,
       ...(c.checkpoint?.covers === undefined
         ? []
         : [`  covers      ${coveredTables(c.checkpoint.covers)}`, ...partitionLine(c.checkpoint.covers)]),
-      `  lease       ${describeLease(c.lease, now)}`,
-      ...(c.runs.length === 0
-        ? ["  runs        none"]
-        : c.runs.map((run, i) => `  ${i === 0 ? "runs" : "    "}        ${describeRun(run)}`)),
+      `  lease       ${unreadable(c, "lease") ? UNREAD : describeLease(c.lease, now)}`,
+      ...(unreadable(c, "runs")
+        ? [`  runs        ${UNREAD}`]
+        : c.runs.length === 0
+          ? ["  runs        none"]
+          : c.runs.map((run, i) => `  ${i === 0 ? "runs" : "    "}        ${describeRun(run)}`)),
     );
   }
   return lines;

@@ -2,7 +2,7 @@
 // set|reset` moves or clears one configuration's checkpoint: only with --yes, and never while a run
 // of that configuration holds the lease. Through the real command, on the real servers.
 import assert from "node:assert/strict";
-import { access } from "node:fs/promises";
+import { access, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
@@ -281,6 +281,56 @@ describe("synced status and synced state", () => {
       }
     });
   }
+
+  // Tried as an operator would: one configuration's checkpoint file cut short (a disk that filled, a
+  // hand edit) made synced status fail with exit 1 and print nothing for any configuration, so a
+  // script that watched every job through status --json went blind to all of them.
+  it("shows every configuration when one of them cannot be read, naming its file, and exits 1", async () => {
+    const dir = join(h.stateDir, "status-one-corrupt");
+    const args = [...h.argsWith({ "--state": dir })];
+    for (const name of ["good-job", "broken-job"]) {
+      const run = await h.cli([...args, "--name", name]);
+      assert.equal(run.code, EXIT.success, run.stderr);
+    }
+    const broken = join(dir, "broken-job", "checkpoint.json");
+    await writeFile(broken, '{"version":1,');
+    const storeArgs = withoutSelection(args);
+
+    const text = await h.cli(["status", ...storeArgs]);
+    assert.equal(text.code, EXIT.failure, text.stderr);
+    assert.match(text.stdout, /^good-job\n {2}checkpoint {2}\d{4}-/m);
+    assert.match(
+      text.stdout,
+      new RegExp(
+        `^broken-job\\n {2}unreadable  corrupt state in ${broken.replace(/[.]/g, "\\.")}: it is not valid JSON`,
+        "m",
+      ),
+    );
+    // What could be read of it is shown too, and what could not is not shown as none.
+    assert.match(
+      text.stdout,
+      /^broken-job\n(?:.*\n)*? {2}checkpoint {2}unreadable \(above\)\n {2}lease {7}free$/m,
+    );
+    assert.match(text.stderr, /1 configuration of the state store could not be read \(broken-job\)/);
+
+    const json = await h.cli(["status", ...storeArgs, "--json"]);
+    assert.equal(json.code, EXIT.failure, json.stderr);
+    const parsed = JSON.parse(json.stdout) as {
+      configurations: { key: string; checkpoint: unknown; problems?: { part: string; message: string }[] }[];
+    };
+    const byKey = new Map(parsed.configurations.map((c) => [c.key, c]));
+    assert.notEqual(byKey.get("good-job")?.checkpoint, null);
+    assert.equal(byKey.get("good-job")?.problems, undefined);
+    assert.equal(byKey.get("broken-job")?.checkpoint, null);
+    assert.deepEqual(
+      byKey.get("broken-job")?.problems?.map((p) => p.part),
+      ["checkpoint"],
+    );
+    assert.match(
+      byKey.get("broken-job")?.problems?.[0]?.message ?? "",
+      /corrupt state in .*checkpoint\.json/,
+    );
+  });
 
   it("creates no dead-letter store that --dead-letter names and no run made", async () => {
     const cases = [
