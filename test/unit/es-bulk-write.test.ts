@@ -12,6 +12,7 @@ import {
 import { IndexGoneError } from "../../src/stores/search/index-gone.js";
 import type { PlannedWrite } from "../../src/reconcile/record-store.js";
 import { plan, record } from "../support/memory-stores.js";
+import { bulkLines } from "../support/bulk-lines.js";
 
 type Action = Record<string, { _id: string }>;
 
@@ -30,7 +31,7 @@ function fakeClient(answer: (id: string, attempt: number) => Answer): {
   const bulk = async ({ lines }: BulkRequest): Promise<BulkResult> => {
     inFlight++;
     max = Math.max(max, inFlight);
-    const actions = lines.filter((_, i) => i % 2 === 0) as Action[];
+    const actions = bulkLines(lines).filter((_, i) => i % 2 === 0) as Action[];
     const ids = actions.map((a) => Object.values(a)[0]?._id ?? "");
     requests.push(ids);
     await new Promise((resolve) => setImmediate(resolve));

@@ -11,6 +11,7 @@ import { bulkWrite } from "../../src/stores/search/bulk-write.js";
 import { rangeQuery } from "../../src/stores/search/range-query.js";
 import type { BulkRequest, SearchClient } from "../../src/stores/search/search-client.js";
 import { mappingForTable } from "../../src/stores/search/index-schema.js";
+import { bulkLines } from "../support/bulk-lines.js";
 
 const text = { kind: "native", name: "text" } as const;
 const ID = "7e50f03d-0000-4000-8000-000000000001";
@@ -142,7 +143,11 @@ describe("documents of a table with settings", () => {
     const sent: string[] = [];
     const client = {
       bulk: ({ lines }: BulkRequest) => {
-        sent.push(...lines.filter((_, i) => i % 2 === 1).map(String));
+        sent.push(
+          ...bulkLines(lines)
+            .filter((_, i) => i % 2 === 1)
+            .map(String),
+        );
         return Promise.resolve({
           errors: false,
           items: [{ index: { status: 200, _seq_no: 2, _primary_term: 1 } }],

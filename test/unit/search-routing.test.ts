@@ -16,6 +16,7 @@ import { bulkWrite } from "../../src/stores/search/bulk-write.js";
 import { fetchDocuments } from "../../src/stores/search/fetch-current.js";
 import { mappingForTable } from "../../src/stores/search/index-schema.js";
 import { documentRouting } from "../../src/stores/search/routing.js";
+import { bulkLines } from "../support/bulk-lines.js";
 import type {
   BulkLine,
   BulkRequest,
@@ -79,10 +80,11 @@ function fakeClient(found: (id: string) => boolean): {
       );
     },
     bulk: (request: BulkRequest) => {
-      lines.push(...request.lines);
+      const sent = bulkLines(request.lines);
+      lines.push(...sent);
       return Promise.resolve({
         errors: false,
-        items: request.lines.filter((_, i) => i % 2 === 0).map(() => ({ index: { status: 201 } })),
+        items: sent.filter((_, i) => i % 2 === 0).map(() => ({ index: { status: 201 } })),
       });
     },
   };

@@ -24,7 +24,7 @@ export interface RestCall {
   readonly path: string;
   readonly querystring?: Parameters;
   readonly body?: Readonly<Parameters>;
-  readonly bulkBody?: readonly unknown[];
+  readonly bulkBody?: readonly unknown[] | string;
 }
 
 /** One path segment: an index name or pattern, or a document id. */

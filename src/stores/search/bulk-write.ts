@@ -119,49 +119,93 @@ export async function bulkWrite(
   writes: readonly PlannedWrite[],
 ): Promise<WriteOutcome[]> {
   const outcomes = new Array<WriteOutcome>(writes.length);
+  await mapConcurrent(bulkBodies(settings, plan, writes, outcomes), settings.concurrency, (body) =>
+    writeChunk(settings, plan, body, outcomes),
+  );
+  return outcomes;
+}
+
+/**
+ * A bulk request's body as its NDJSON text, made once. The operations' actions and documents are let
+ * go as soon as it is made: they would otherwise stay alive while the request is in flight, and the
+ * collector would copy them at every scavenge, where one text of a whole request is not copied.
+ */
+interface BulkBody {
+  readonly text: string;
+  /** The index among the writes of each operation, in the order of the text. */
+  readonly writes: readonly number[];
+  /** Where each operation's lines end in the text; the next one's begin there. */
+  readonly ends: readonly number[];
+}
+
+/** The bodies of the requests that write `writes`; a write refused before sending gets its outcome. */
+function bulkBodies(
+  settings: EsWriteSettings,
+  plan: TablePlan,
+  writes: readonly PlannedWrite[],
+  outcomes: WriteOutcome[],
+): BulkBody[] {
   const operations: Operation[] = [];
   for (const [i, write] of writes.entries()) {
     const op = operationFor(settings, plan, write, i);
     if (typeof op === "string") outcomes[i] = { status: "rejected", reason: op };
     else operations.push(op);
   }
-  await mapConcurrent(
-    chunkBySize(operations, (op) => op.bytes, {
-      maxBytes: settings.maxBulkBytes,
-      maxCount: settings.maxBulkOperations,
-    }),
-    settings.concurrency,
-    (chunk) => writeChunk(settings, plan, chunk, outcomes),
-  );
-  return outcomes;
+  const limits = { maxBytes: settings.maxBulkBytes, maxCount: settings.maxBulkOperations };
+  return chunkBySize(operations, (op) => op.bytes, limits).map((chunk) => {
+    const lines: string[] = [];
+    const ends: number[] = [];
+    let end = 0;
+    for (const op of chunk) {
+      const text = `${JSON.stringify(op.action)}\n${op.document}\n`;
+      lines.push(text);
+      end += text.length;
+      ends.push(end);
+    }
+    return { text: lines.join(""), writes: chunk.map((op) => op.index), ends };
+  });
 }
 
-/** Sends one chunk, retrying the items answered as overloaded; fills in `outcomes` by write index. */
+/** The body of those of `body`'s operations at `positions` (in its order). */
+function bodyOf(body: BulkBody, positions: readonly number[]): BulkBody {
+  const lines: string[] = [];
+  const ends: number[] = [];
+  let end = 0;
+  for (const j of positions) {
+    const text = body.text.slice(body.ends[j - 1] ?? 0, body.ends[j]);
+    lines.push(text);
+    end += text.length;
+    ends.push(end);
+  }
+  return { text: lines.join(""), writes: positions.map((j) => body.writes[j] ?? -1), ends };
+}
+
+/** Sends one body, retrying the items answered as overloaded; fills in `outcomes` by write index. */
 async function writeChunk(
   settings: EsWriteSettings,
   plan: TablePlan,
-  chunk: readonly Operation[],
+  body: BulkBody,
   outcomes: WriteOutcome[],
 ): Promise<void> {
-  let pending = chunk;
+  let pending = body;
   let firstRefusalAt: number | undefined;
-  for (let attempt = 1; pending.length > 0; attempt++) {
-    const body = pending.flatMap((op) => [op.action, op.document]);
-    const response = await settings.retry(() => settings.client.bulk({ lines: body }));
-    const throttled: Operation[] = [];
+  for (let attempt = 1; pending.writes.length > 0; attempt++) {
+    const text = pending.text;
+    const response = await settings.retry(() => settings.client.bulk({ lines: text }));
+    const throttled: number[] = [];
     let refusal: { status: number; reason: string | undefined } | undefined;
     for (const [j, item] of response.items.entries()) {
-      const op = pending[j];
+      const index = pending.writes[j];
       const result = Object.values(item)[0];
-      if (op === undefined || result === undefined) continue;
+      if (index === undefined || result === undefined) continue;
       const status = result.status;
       if (status >= 200 && status < 300) {
         const tag =
           result._seq_no === undefined || result._primary_term === undefined
             ? undefined
             : documentTag(result._primary_term, result._seq_no);
-        outcomes[op.index] = tag === undefined ? { status: "written" } : { status: "written", tag };
-      } else if (status === 409) outcomes[op.index] = { status: "conflict" };
+        outcomes[index] = tag === undefined ? { status: "written" } : { status: "written", tag };
+      } else if (status === 409) outcomes[index] = { status: "conflict" };
       // A block on the index (a write block during a migration, a read-only index) refuses every item
       // alike: the index is blocked, not the records, so none is dead-lettered for it. (The flood-stage
       // block answers 429 instead, and is waited out below.)
@@ -175,18 +219,18 @@ async function writeChunk(
         throw new IndexGoneError(plan, "closed");
       } else if (status === 429 || status >= 500) {
         refusal ??= { status, reason: result.error?.reason ?? undefined };
-        throttled.push(op);
+        throttled.push(j);
       } else {
         const reason = result.error
           ? `${result.error.type}: ${result.error.reason ?? ""}`
           : `status ${status}`;
-        outcomes[op.index] = {
+        outcomes[index] = {
           status: "rejected",
           reason: `Elasticsearch refused the document (${reason})`,
         };
       }
     }
-    pending = throttled;
+    pending = bodyOf(pending, throttled);
     if (refusal !== undefined) {
       const now = Date.now();
       firstRefusalAt ??= now;

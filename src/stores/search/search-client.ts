@@ -159,7 +159,8 @@ export type BulkAction =
 export type BulkLine = BulkAction | string | Readonly<Record<string, unknown>>;
 
 export interface BulkRequest {
-  readonly lines: readonly BulkLine[];
+  /** The lines, or the whole body as NDJSON text (every line ending in a newline), sent as it is. */
+  readonly lines: readonly BulkLine[] | string;
   readonly refresh?: boolean;
 }
 
