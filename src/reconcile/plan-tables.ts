@@ -151,7 +151,14 @@ export type PlanEntry =
   | {
       readonly kind: "sync";
       readonly plan: TablePlan;
+      /** The run makes the table's index, or maps the table's fields in it, before its first write. */
       readonly createIndex: boolean;
+      /**
+       * With createIndex, in the type-field layout: the one index exists already, and only the table's
+       * type has no document in it yet. The run maps the table's fields there and creates no index, and
+       * the checkpoint's coverage tells whether the table is new (see run-sync.ts, `whole`).
+       */
+      readonly sharedIndexExists?: true;
       /** Present when the table and its existing index have drifted apart (a column added, a field). */
       readonly drift?: SchemaDrift;
     }
@@ -198,6 +205,14 @@ export type PlanEntry =
     }
   /** A table's setting in the config file that the schema contradicts, which the run refuses. */
   | ({ readonly kind: "bad-setting"; readonly name: string } & SettingProblem);
+
+/**
+ * Whether the entry's index exists before the run: one the run does not create, or the type-field
+ * layout's one index, where the table's type has no document yet.
+ */
+export function indexExistsBefore(entry: Extract<PlanEntry, { kind: "sync" }>): boolean {
+  return !entry.createIndex || entry.sharedIndexExists === true;
+}
 
 export function planTables(planned: PlanInput): PlanEntry[] {
   const own = new Set(planned.ownTables ?? []);
@@ -482,7 +497,15 @@ function planOne(
   };
   const unusable = unusableFields(plan);
   if (unusable !== undefined) return { kind: "refuse", name: table.name, reason: unusable };
-  if (type?.fields === undefined) return { kind: "sync", plan, createIndex: type === undefined || madeAhead };
+  if (type?.fields === undefined) {
+    const shared = type === undefined && input.layout === "type-field" && input.sharedFields !== undefined;
+    return {
+      kind: "sync",
+      plan,
+      createIndex: type === undefined || madeAhead,
+      ...(shared ? { sharedIndexExists: true } : {}),
+    };
+  }
   const conflicts = typeConflicts(plan, type.fields, input.layout);
   if (conflicts !== undefined) return { kind: "refuse", name: table.name, reason: conflicts };
   // Like an index the run creates: its fields are mapped first, and the table is read whole.

@@ -5,7 +5,7 @@
 // the index refreshes less often than --lag and --lookback together: then no incremental run reads
 // it, and only verify lists it. The run asks each index it reads, and says so.
 import { formatDuration } from "../core/duration-text.js";
-import type { PlanEntry } from "./plan-tables.js";
+import { indexExistsBefore, type PlanEntry } from "./plan-tables.js";
 import type { SchemaGateway } from "./run-sync.js";
 
 /** A notice naming each index that refreshes less often than the lag covers; undefined: none. */
@@ -15,7 +15,7 @@ export async function refreshNotice(
   window: { readonly lagMs: number; readonly lookbackMs: number },
 ): Promise<string | undefined> {
   const indices = [
-    ...new Set(entries.flatMap((e) => (e.kind === "sync" && !e.createIndex ? [e.plan.es.index] : []))),
+    ...new Set(entries.flatMap((e) => (e.kind === "sync" && indexExistsBefore(e) ? [e.plan.es.index] : []))),
   ];
   if (indices.length === 0) return undefined;
   const intervals = await schema.refreshIntervals(indices);

@@ -18,7 +18,7 @@ import {
 } from "./shard-partition.js";
 import type { DeadLetterSink } from "./dead-letter.js";
 import { ErrorBudget } from "./error-budget.js";
-import type { PlanEntry, PlanSettings } from "./plan-tables.js";
+import { indexExistsBefore, type PlanEntry, type PlanSettings } from "./plan-tables.js";
 import { coverageOf, coverItem, type Coverage } from "./coverage.js";
 import { planSchema, refuseNothingSyncable, type SchemaReader } from "./schema-plan.js";
 import type { RecordStore, TimeRange } from "./record-store.js";
@@ -218,9 +218,10 @@ async function runHeld(
       if (entry.kind === "refuse") refuse(refused, entry, deps);
       if (entry.kind !== "sync") continue;
       if (entry.createIndex && !settings.dryRun) {
-        // In the type-field layout every table's type goes into one index: it is listed once.
+        // In the type-field layout every table's type goes into one index: it is listed once, and not
+        // at all where it exists already and only a table's type has no document there yet.
         const index = await deps.schema.createIndex(entry.plan);
-        if (!createdIndices.includes(index)) createdIndices.push(index);
+        if (!indexExistsBefore(entry) && !createdIndices.includes(index)) createdIndices.push(index);
       }
       const unmappable = await mapNewFields(deps.schema, entry, settings.dryRun, changes, deps.log);
       if (unmappable !== undefined) {
@@ -235,7 +236,8 @@ async function runHeld(
       const sync = { ...entry, plan };
       // Read before the first write: an index made again under its name during the run is not covered.
       const identity = {
-        index: settings.dryRun && entry.createIndex ? undefined : await deps.schema.indexIdentity?.(plan),
+        index:
+          settings.dryRun && !indexExistsBefore(entry) ? undefined : await deps.schema.indexIdentity?.(plan),
         table: plan.tableId,
       };
       const covered = (direction: Direction): Coverage => coverage(plan.table, direction, identity);
@@ -244,12 +246,18 @@ async function runHeld(
       // left out of the runs that moved it (--exclude-tables, or a direction added since), and one
       // whose index or table is not the one they synced (made again under its name) may lack what they
       // copied or hold what they never saw: its records may be dated before the checkpoint, where no
-      // incremental run would look, so it is read whole, as a first run would.
+      // incremental run would look, so it is read whole, as a first run would. A table whose type has no
+      // document in the type-field layout's index yet is one of these only as its coverage tells: one
+      // an earlier run synced there while it was empty is covered like any other. A checkpoint that
+      // does not say what it covers cannot tell such a table from a new one, so it is read whole.
       const whole = (direction: Direction): boolean =>
-        range.beginFrom === "checkpoint" && (entry.createIndex || covered(direction) !== "covered");
+        range.beginFrom === "checkpoint" &&
+        (!indexExistsBefore(entry) ||
+          (entry.sharedIndexExists === true && !prepared.coverageRecorded) ||
+          covered(direction) !== "covered");
       const reading = (direction: Direction): DirectionReading => {
         if (whole(direction)) {
-          const why = wholeReason(entry, covered(direction));
+          const why = wholeReason(entry, covered(direction), prepared.coverageRecorded);
           deps.log(`table ${plan.table} (${direction}) ${why}: read from the earliest version`, {
             table: plan.table,
             direction,
@@ -389,7 +397,7 @@ async function syncDirections(
   const settled = settings.direction === "both" ? new SettledRecords() : undefined;
   for (const [step, direction] of directionsOf(settings.direction).entries()) {
     // A dry run cannot read an index it has not created; there is nothing in it to copy back.
-    if (entry.createIndex && settings.dryRun && direction === "to-cassandra") continue;
+    if (!indexExistsBefore(entry) && settings.dryRun && direction === "to-cassandra") continue;
     const [source, target] =
       direction === "to-es" ? [deps.cassandra, deps.elasticsearch] : [deps.elasticsearch, deps.cassandra];
     const { range, lateBefore } = reading(direction);
@@ -422,19 +430,28 @@ async function syncDirections(
 
 /** Why a direction of a table is read from the earliest version, for the log. */
 function wholeReason(
-  entry: { readonly createIndex: boolean; readonly plan: TablePlan },
+  entry: Extract<PlanEntry, { kind: "sync" }>,
   coverage: Coverage,
+  coverageRecorded: boolean,
 ): string {
   const ran = "the runs that moved this configuration's checkpoint";
   const { plan } = entry;
+  if (entry.sharedIndexExists === true) {
+    if (coverage === "covered" && !coverageRecorded)
+      return (
+        `has no document in index ${plan.es.index} yet, and this configuration's checkpoint does not ` +
+        "record the tables it covers (saved by an earlier version of synced, or placed by synced state set)"
+      );
+    if (coverage === "not covered") return "is new to this configuration";
+  }
   // A table the checkpoint covers whose index is missing was synced into one deleted since (the index
   // this run made is then another than the one recorded).
-  if (entry.createIndex && coverage !== "not covered")
+  if (!indexExistsBefore(entry) && coverage !== "not covered")
     return (
       `has no index ${plan.es.index}, which ${ran} synced it to: it was deleted since, and this run ` +
       "makes it again"
     );
-  if (entry.createIndex) return "is new to this configuration";
+  if (!indexExistsBefore(entry)) return "is new to this configuration";
   if (coverage === "other index")
     return (
       `has an index that is not the one ${ran} synced ` +
@@ -471,6 +488,8 @@ interface Prepared {
   readonly refreshNotice?: string;
   /** How the checkpoint covers a table and direction, synced between two sides (coverage.ts). */
   readonly coverage: ReturnType<typeof coverageOf>;
+  /** Whether the checkpoint lists what it covers: one an earlier version or state set saved does not. */
+  readonly coverageRecorded: boolean;
   readonly range: ResolvedRange;
   readonly entries: readonly PlanEntry[];
 }
@@ -537,6 +556,7 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
     partitionNotice: start.notice,
     ...(refresh === undefined || refreshSaid ? {} : { refreshNotice: refresh }),
     coverage,
+    coverageRecorded: checkpoint?.covers !== undefined,
     range,
     entries,
   };

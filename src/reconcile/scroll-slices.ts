@@ -2,7 +2,7 @@
 // 1,024 every cluster allows (index.max_slices_per_scroll). The cluster says so only at the first
 // page, after the tables before it were synced; the run asks first, and is refused before it writes.
 import { ConfigError } from "../core/errors.js";
-import type { PlanEntry } from "./plan-tables.js";
+import { indexExistsBefore, type PlanEntry } from "./plan-tables.js";
 import type { SchemaGateway } from "./run-sync.js";
 
 export async function refuseTooManySlices(
@@ -12,7 +12,7 @@ export async function refuseTooManySlices(
   shards: number,
 ): Promise<void> {
   const indices = [
-    ...new Set(entries.flatMap((e) => (e.kind === "sync" && !e.createIndex ? [e.plan.es.index] : []))),
+    ...new Set(entries.flatMap((e) => (e.kind === "sync" && indexExistsBefore(e) ? [e.plan.es.index] : []))),
   ];
   if (indices.length === 0) return;
   const total = slices * shards;

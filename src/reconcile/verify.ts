@@ -4,7 +4,7 @@
 // delete (which no run can see) shows up.
 import { directionsOf, type Direction, type DirectionChoice } from "../core/direction.js";
 import type { RecordStore, TimeRange } from "./record-store.js";
-import type { PlanSettings } from "./plan-tables.js";
+import { indexExistsBefore, type PlanSettings } from "./plan-tables.js";
 import { planSchema, refuseNothingSyncable, type SchemaReader } from "./schema-plan.js";
 import type { SchemaGateway } from "./run-sync.js";
 import { mapNewFields, noSchemaChanges } from "./schema-changes.js";
@@ -33,8 +33,11 @@ export interface RunWindow {
 export interface VerifyDependencies {
   readonly cassandra: RecordStore;
   readonly elasticsearch: RecordStore;
-  /** Reads the schema; maps the fields of new columns before a repair writes documents holding them. */
-  readonly schema: SchemaReader & Pick<SchemaGateway, "addFields">;
+  /**
+   * Reads the schema; maps the fields of new columns, or of a table whose type has no document in the
+   * type-field layout's index yet, before a repair writes documents holding them.
+   */
+  readonly schema: SchemaReader & Pick<SchemaGateway, "addFields" | "createIndex">;
   readonly signal: AbortSignal;
   /** Told when one table's side is done, for progress. */
   readonly onSide?: (parity: Readonly<SideParity>) => void;
@@ -76,7 +79,7 @@ export async function verify(settings: VerifySettings, deps: VerifyDependencies)
       });
     }
     if (entry.kind !== "sync") continue;
-    if (entry.createIndex) {
+    if (!indexExistsBefore(entry)) {
       skipped.push({
         name: entry.plan.table,
         reason: `the table has no index ${entry.plan.es.index} in Elasticsearch yet (a run creates it)`,
@@ -87,6 +90,9 @@ export async function verify(settings: VerifySettings, deps: VerifyDependencies)
     // A repair writes documents as a run does: a column added since the index was made gets its field
     // mapped first, with synced's type, or the first document holding it would have the cluster guess
     // one (text for an inet), which the index then keeps for good. What it maps is only logged.
+    // A table whose type has no document in the type-field layout's index yet is compared like any
+    // other (an empty table agrees with no documents); a repair maps all its fields there first.
+    if (writesDocuments && entry.createIndex) await deps.schema.createIndex(entry.plan);
     const unmappable = writesDocuments
       ? await mapNewFields(deps.schema, entry, false, noSchemaChanges(), deps.log ?? (() => undefined))
       : undefined;

@@ -14,6 +14,7 @@ import type {
   WriteOutcome,
 } from "../../src/reconcile/record-store.js";
 import type { SchemaGateway } from "../../src/reconcile/run-sync.js";
+import type { MappedField } from "../../src/reconcile/schema-drift.js";
 import type { Column, TablePlan } from "../../src/reconcile/table-plan.js";
 import type { VersionPrecision } from "../../src/core/version.js";
 import { decideOnLease, expiryAfter, newLease } from "../../src/state/lease-rule.js";
@@ -327,12 +328,16 @@ export class MemorySchema implements SchemaGateway {
   /** SchemaSnapshot.strayIndices. */
   strayIndices: readonly string[] = [];
 
+  /** The type-field layout's one index, where it exists, and what it maps (SchemaSnapshot.sharedFields). */
+  sharedIndex: { readonly name: string; readonly fields: ReadonlyMap<string, MappedField> } | undefined;
+
   read(): Promise<SchemaSnapshot> {
     return Promise.resolve({
       typeQueryField: "type",
       tables: [...this.tables],
       types: [...this.types],
       ...(this.strayIndices.length > 0 ? { strayIndices: this.strayIndices } : {}),
+      ...(this.sharedIndex === undefined ? {} : { sharedFields: this.sharedIndex.fields }),
     });
   }
 

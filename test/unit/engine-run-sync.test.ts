@@ -193,6 +193,83 @@ describe("runSync", () => {
     ]);
   });
 
+  // In the type-field layout every table lives in one index: a table whose type has no document in it
+  // yet (an empty table, say) made each run list the index as created, and read the table from the
+  // earliest version, saying that its index had been deleted since.
+  describe("a table whose type has no document in the type-field layout's index", () => {
+    const shared = (): ReturnType<typeof world> => {
+      const w = world(["quiet"], { types: [], plan: { layout: "type-field", indexFor: () => "app" } });
+      w.schema.sharedIndex = { name: "app", fields: new Map() };
+      w.cassandra.put(record(ID, 1_000));
+      return w;
+    };
+    const logged = (w: ReturnType<typeof world>): string[] => {
+      const lines: string[] = [];
+      w.deps = { ...w.deps, log: (message) => lines.push(message) };
+      return lines;
+    };
+
+    it("is read from the checkpoint on where the checkpoint covers it, and the index is not listed as created", async () => {
+      const w = shared();
+      const lines = logged(w);
+      await w.state.setCheckpoint("app.app", 5_000_000n, "run-0", ["quiet:to-cassandra", "quiet:to-es"]);
+      const report = await runSync(w.settings, w.deps);
+      assert.deepEqual(report.createdIndices, []);
+      assert.deepEqual(
+        report.tables.map((t) => [t.direction, t.scanned]),
+        [
+          ["to-es", 0],
+          ["to-cassandra", 0],
+        ],
+      );
+      assert.deepEqual(
+        lines.filter((l) => l.includes("earliest version")),
+        [],
+      );
+    });
+
+    it("is read from the earliest version where the checkpoint does not cover it, as a table new to the configuration", async () => {
+      const w = shared();
+      const lines = logged(w);
+      await w.state.setCheckpoint("app.app", 5_000_000n, "run-0", ["other:to-cassandra", "other:to-es"]);
+      const report = await runSync(w.settings, w.deps);
+      assert.deepEqual(report.createdIndices, []);
+      assert.equal(report.tables.find((t) => t.direction === "to-es")?.written, 1);
+      assert.ok(
+        lines.includes("table quiet (to-es) is new to this configuration: read from the earliest version"),
+        lines.join("\n"),
+      );
+      assert.deepEqual((await w.state.getCheckpoint("app.app"))?.covers, [
+        "quiet:to-cassandra",
+        "quiet:to-es",
+      ]);
+    });
+
+    it("is read from the earliest version under a checkpoint that does not say what it covers", async () => {
+      const w = shared();
+      const lines = logged(w);
+      await w.state.setCheckpoint("app.app", 5_000_000n, "run-0");
+      const report = await runSync(w.settings, w.deps);
+      assert.equal(report.tables.find((t) => t.direction === "to-es")?.written, 1);
+      assert.ok(
+        lines.some((l) =>
+          l.startsWith(
+            "table quiet (to-es) has no document in index app yet, and this configuration's checkpoint " +
+              "does not record the tables it covers",
+          ),
+        ),
+        lines.join("\n"),
+      );
+    });
+
+    it("lists the index as created on the run that makes it", async () => {
+      const w = shared();
+      w.schema.sharedIndex = undefined;
+      const report = await runSync(w.settings, w.deps);
+      assert.deepEqual(report.createdIndices, ["app"]);
+    });
+  });
+
   it("refuses a run in which no selected table can be synced, naming each table with its reason", async () => {
     const w = world([
       tableInput("things", { shape: { supported: false, reason: "counter table" } }),
