@@ -21,6 +21,7 @@ import { schemaDrift, typeConflicts, type MappedField, type SchemaDrift } from "
 import { unusableFields } from "./field-names.js";
 import { aliasClash, caseTwins, timestampRefusal } from "./plan-refusals.js";
 import { sharedFieldClashes } from "./shared-index-fields.js";
+import { fieldHolders, type FieldHolders } from "./field-holders.js";
 
 export interface TableInput {
   readonly name: string;
@@ -234,6 +235,11 @@ export function planTables(planned: PlanInput): PlanEntry[] {
   const settings = settingsByTable(input.tableSettings);
   const entries: PlanEntry[] = [];
   const selectedTables: TableInput[] = [];
+  // Every table of the keyspace writes into the type-field layout's one index, selected or not.
+  const holders =
+    input.layout === "type-field"
+      ? fieldHolders([...tables.values()], (name) => settings.get(name.toLowerCase()))
+      : undefined;
   for (const key of [...names].sort()) {
     if (include.size > 0 && !include.has(key)) continue;
     if (exclude.has(key)) continue;
@@ -245,7 +251,7 @@ export function planTables(planned: PlanInput): PlanEntry[] {
     }
     const table = tables.get(key);
     if (table !== undefined) selectedTables.push(table);
-    entries.push(planOne(input, table, types.get(key), key, settings.get(key)));
+    entries.push(planOne(input, table, types.get(key), key, settings.get(key), holders));
   }
   // An excluded name that matches nothing excludes nothing: most likely not what was meant.
   for (const name of input.exclude) {
@@ -411,6 +417,7 @@ function planOne(
   type: TypeInput | undefined,
   key: string,
   settings: TableSettings | undefined,
+  holders?: FieldHolders,
 ): PlanEntry {
   const name = table?.name ?? type?.name ?? key;
   const skip = (reason: string, waits = false): PlanEntry =>
@@ -506,7 +513,7 @@ function planOne(
       ...(shared ? { sharedIndexExists: true } : {}),
     };
   }
-  const conflicts = typeConflicts(plan, type.fields, input.layout);
+  const conflicts = typeConflicts(plan, type.fields, input.layout, holders);
   if (conflicts !== undefined) return { kind: "refuse", name: table.name, reason: conflicts };
   // Like an index the run creates: its fields are mapped first, and the table is read whole.
   if (madeAhead) return { kind: "sync", plan, createIndex: true };

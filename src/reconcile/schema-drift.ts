@@ -7,6 +7,7 @@ import { keyColumns } from "../core/table-key.js";
 import { formatCqlType, type CqlType } from "../core/cql-type.js";
 import { fieldOf, objectsAbove } from "../core/column-field.js";
 import type { Column, TablePlan } from "./table-plan.js";
+import { describeHolders, type FieldHolders } from "./field-holders.js";
 
 /** A field of an index's mapping, as the schema gateway read it. */
 export interface MappedField {
@@ -50,14 +51,19 @@ export interface SchemaDrift {
 
 /**
  * Why the table is refused: each synced column whose field the index maps with a type of another
- * family, with what to do. Undefined when every mapped field fits.
+ * family, with what to do. Undefined when every mapped field fits. `holders`, in the type-field
+ * layout: the other tables' columns a field stands for, whose fix is a field of another name, not a
+ * column's former type.
  */
 export function typeConflicts(
   plan: TablePlan,
   fields: ReadonlyMap<string, MappedField>,
   layout: Layout,
+  holders?: FieldHolders,
 ): string | undefined {
   const found: string[] = [];
+  /** The columns whose field other tables' columns hold, as the mapping was made from theirs. */
+  const shared: string[] = [];
   for (const column of [...keyColumns(plan.key), ...plan.contentColumns]) {
     const field = fieldOf(plan, column.name);
     const mapped = fields.get(field);
@@ -65,7 +71,12 @@ export function typeConflicts(
     const named = field === column.name ? `its field ${field}` : `its field '${field}'`;
     const described = `column ${column.name} of ${plan.keyspace}.${plan.table} is ${formatCqlType(column.type)}`;
     if (mapped !== undefined && conflict !== undefined) {
-      found.push(`${described}, but index ${plan.es.index} maps ${named} as ${mapped.type}, and ${conflict}`);
+      const others = holders?.(plan.table, field, mapped.type) ?? [];
+      if (others.length > 0) shared.push(column.name);
+      const held = others.length === 0 ? "" : `, as ${describeHolders(others)} holds it`;
+      found.push(
+        `${described}, but index ${plan.es.index} maps ${named} as ${mapped.type}${held}, and ${conflict}`,
+      );
     } else if (mapped?.unreadableFormats !== undefined) {
       // A number in seconds would be read as milliseconds, and written to the row as a time in 1970.
       for (const path of timestampPaths(column.type)) {
@@ -81,6 +92,7 @@ export function typeConflicts(
     }
   }
   if (found.length === 0) return undefined;
+  if (shared.length > 0) return sharedFieldAdvice(plan, found, shared);
   const move =
     layout === "index-per-table"
       ? `move the table to a new index (the config file's tables.${plan.table}.index: synced creates it ` +
@@ -91,6 +103,25 @@ export function typeConflicts(
     "into an index whose fields fit the columns, or give the columns their former types. The table is " +
     "not synced until then, and the checkpoint stays (leave the table out with --exclude-tables to let " +
     "it move)."
+  );
+}
+
+/**
+ * Columns that share their fields with other tables' columns in the type-field layout's one index,
+ * which was mapped from theirs: no column's type changed, and no reindex gives one field two types.
+ * The mapping stays as it is, so only a field of another name for this table's columns fits it.
+ */
+function sharedFieldAdvice(plan: TablePlan, found: readonly string[], columns: readonly string[]): string {
+  const rename = `tables.${plan.table}.rename: {${columns.map((c) => `${c}: <field>`).join(", ")}}`;
+  const give = columns.length === 1 ? "column a field of another name" : "columns fields of other names";
+  return (
+    `${found.join("; ")}. The one index of the type-field layout maps a field once for all its tables, ` +
+    `as the first to map it did: give the table's ${give} in the config file (${rename}), and move ` +
+    `the field in the documents of ${plan.table} that the index holds (with _update_by_query or a ` +
+    "reindex: a run dead-letters each one not moved yet, and synced dead-letters replay syncs it once " +
+    "moved), or sync the tables into indices of their own (--layout index-per-table, with an -i that " +
+    "names no index yet). The table is not synced until then, and the checkpoint stays (leave the " +
+    "table out with --exclude-tables to let it move)."
   );
 }
 

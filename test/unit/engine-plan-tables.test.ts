@@ -236,6 +236,68 @@ describe("planTables", () => {
       );
     });
 
+    // An index made before the tables were judged against each other holds documents of both: the
+    // refusal came from the check of a column whose type changed, and told to give the columns their
+    // former types, though none had changed.
+    describe("where both tables already have documents in the index", () => {
+      const typed = (name: string): TypeInput => ({
+        name,
+        index: "app",
+        timestamp: { precision: "microsecond" },
+        fields: new Map([
+          ["id", mapped("keyword")],
+          ["tmstmp", mapped("date_nanos")],
+          ["v", mapped("text")],
+        ]),
+      });
+      const refusal = (entries: readonly PlanEntry[], name: string): string => {
+        const entry = entries.find((e) => e.kind === "refuse" && e.name === name);
+        return entry?.kind === "refuse" ? entry.reason : "";
+      };
+
+      it("names the table whose column the field fits, and the renames and layout that fix it", () => {
+        const entries = planTables(
+          shared({
+            tables: [
+              keyed("kinds", native("uuid"), { v: native("text") }),
+              keyed("paths", native("uuid"), { v: native("int") }),
+            ],
+            types: [typed("kinds"), typed("paths")],
+          }),
+        );
+        assert.deepEqual(outcome(entries), [
+          ["sync", "kinds"],
+          ["refuse", "paths"],
+        ]);
+        const reason = refusal(entries, "paths");
+        assert.match(
+          reason,
+          /^column v of app\.paths is int, but index app maps its field v as text, as column v of table kinds \(text\) holds it, and /,
+        );
+        // The field keeps its mapping: only a field of another name for paths's column fits it.
+        assert.match(reason, /\(tables\.paths\.rename: \{v: <field>\}\)/);
+        assert.doesNotMatch(reason, /tables\.kinds/);
+        assert.match(reason, /--layout index-per-table/);
+        assert.doesNotMatch(reason, /former types/);
+      });
+
+      it("still says to give a column its former type where no other table's column fits the field", () => {
+        const entries = planTables(
+          shared({
+            tables: [
+              keyed("kinds", native("uuid"), { w: native("text") }),
+              keyed("paths", native("uuid"), { v: native("int") }),
+            ],
+            types: [typed("kinds"), typed("paths")],
+          }),
+        );
+        const reason = refusal(entries, "paths");
+        assert.match(reason, /column v of app\.paths is int, but index app maps its field v as text/);
+        assert.match(reason, /give the columns their former types/);
+        assert.doesNotMatch(reason, /rename/);
+      });
+    });
+
     it("leaves the index-per-table layout alone, where each table has an index of its own", () => {
       const entries = planTables(
         input({ tables: [keyed("users", native("uuid")), keyed("orders", native("int"))] }),
