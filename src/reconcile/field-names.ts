@@ -90,16 +90,20 @@ export function unusableFields(plan: TablePlan): string | undefined {
 
 /**
  * The other fix in Cassandra, for a column outside the primary key and other than the version: dropping
- * it. CQL renames only primary-key columns, and a key column cannot be dropped.
+ * it. CQL renames only primary-key columns, and a key column cannot be dropped. Every such column is
+ * named in one statement: advice that names one leaves the table refused again for the next.
  */
 function dropAdvice(plan: TablePlan, found: readonly Field[]): string {
   // Without its version column a table is no longer synced at all.
   const key = new Set([...keyColumns(plan.key).map((c) => c.name), plan.names.timestamp]);
-  const droppable = found.flatMap((f) => (f.column === undefined || key.has(f.column) ? [] : [f.column]));
-  const first = droppable[0];
-  if (first === undefined) return "";
+  const droppable = [
+    ...new Set(found.flatMap((f) => (f.column === undefined || key.has(f.column) ? [] : [f.column]))),
+  ].map(quoteIdentifier);
+  if (droppable.length === 0) return "";
+  const columns = droppable.length === 1 ? droppable.join() : `(${droppable.join(", ")})`;
+  const them = droppable.length === 1 ? "the column if its values" : "the columns if their values";
   return (
-    `, or drop the column if its values can go (ALTER TABLE ${quoteIdentifier(plan.keyspace)}.` +
-    `${quoteIdentifier(plan.table)} DROP ${quoteIdentifier(first)})`
+    `, or drop ${them} can go (ALTER TABLE ${quoteIdentifier(plan.keyspace)}.` +
+    `${quoteIdentifier(plan.table)} DROP ${columns})`
   );
 }
