@@ -67,3 +67,77 @@ describe("columns named as members of every object", () => {
     assert.equal(verify.code, EXIT.success, verify.stdout + verify.stderr);
   });
 });
+
+// A user-defined type's field named `__proto__`, tried as an attacker would: the driver decoded a UDT
+// into a plain object by assignment, which `__proto__` does not take, so the field's value never
+// reached the index, and two keys of a frozen UDT that differ only there were one `_id`.
+describe("a user-defined type with a field named __proto__", () => {
+  let h: Harness;
+
+  before(async () => {
+    h = await Harness.create("protofield");
+    await h.cassandra.execute(`CREATE TYPE ${h.keyspace}.inner_t (n int)`);
+    await h.cassandra.execute(
+      `CREATE TYPE ${h.keyspace}.odd ("__proto__" text, "constructor" int, inner frozen<inner_t>, ok text)`,
+    );
+    await h.cassandra.execute(`CREATE TYPE ${h.keyspace}.nest ("__proto__" frozen<inner_t>, ok text)`);
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.held (id text PRIMARY KEY, tmstmp timestamp, e frozen<odd>, n nest)`,
+    );
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.keyed (k frozen<odd> PRIMARY KEY, tmstmp timestamp, name text)`,
+    );
+    const written = new Date(Date.now() - 60_000);
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.held (id, tmstmp, e, n) VALUES (?, ?, ?, ?)`,
+      // A computed key makes an own property; a literal `__proto__:` would set the prototype instead.
+      [
+        "r1",
+        written,
+        { ["__proto__"]: "p", constructor: 3, inner: { n: 1 }, ok: "k" },
+        { ["__proto__"]: { n: 7 }, ok: "o" },
+      ],
+      PREPARED,
+    );
+    for (const [proto, name] of [
+      ["a", "first"],
+      ["b", "second"],
+    ] as const) {
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.keyed (k, tmstmp, name) VALUES ({"__proto__": '${proto}', ok: 'same'}, ?, ?)`,
+        [written, name],
+        PREPARED,
+      );
+    }
+  });
+  after(() => h.cleanup());
+
+  it("copies the field's value into the index, and keeps keys apart by it", async () => {
+    const first = await h.run(["-b", "0"]);
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    assert.equal(tableStats(first.summary, "keyed", "to-es")["written"], 2);
+    await h.refresh();
+
+    const held = await h.es.get({ index: `${h.index}-held`, id: "r1" });
+    const source = held._source as { e?: object; n?: object };
+    assert.deepEqual(Object.entries(source.e ?? {}), [
+      ["__proto__", "p"],
+      ["constructor", 3],
+      ["inner", { n: 1 }],
+      ["ok", "k"],
+    ]);
+    assert.deepEqual(Object.entries(source.n ?? {}), [
+      ["__proto__", { n: 7 }],
+      ["ok", "o"],
+    ]);
+    const ids = await h.es.search({ index: `${h.index}-keyed`, query: { match_all: {} } });
+    const names = ids.hits.hits.map((hit) => [hit._id, (hit._source as { name: string }).name]).sort();
+    assert.deepEqual(names, [
+      ['{"__proto__":"a","ok":"same"}', "first"],
+      ['{"__proto__":"b","ok":"same"}', "second"],
+    ]);
+
+    const verify = await h.cli(["verify", ...h.baseArgs(), "-b", "0"]);
+    assert.equal(verify.code, EXIT.success, verify.stdout + verify.stderr);
+  });
+});

@@ -6,7 +6,12 @@
 // - set: Set, so a set reads as one; arrays are still accepted when binding.
 // - useBigIntAsLong, useBigIntAsVarint: bigint, counter and varint are exact JS bigints both ways,
 //   the same type the engine uses for microsecond versions (also for `USING TIMESTAMP ?`).
+// Beside them, a user-defined type is decoded with each field an own property, a field named
+// `__proto__` too (own-udt-fields.ts): whoever builds a client with these options gets that as well.
 import type { ClientOptions } from "cassandra-driver";
+import { decodeUdtFieldsAsOwn } from "./own-udt-fields.js";
+
+decodeUdtFieldsAsOwn();
 
 export const CASSANDRA_ENCODING = {
   map: Map,
