@@ -8,6 +8,7 @@ import { extname } from "node:path";
 import type { parseDocument as ParseYamlDocument } from "yaml";
 import { didYouMean } from "../core/did-you-mean.js";
 import { ConfigError } from "../core/errors.js";
+import { jsonSyntaxProblem } from "../core/json-syntax.js";
 import type { OptionSource } from "../core/errors.js";
 import { unreadableFileProblem, type ReadFile } from "./option-file.js";
 import { FILE_SECTIONS, OPTION_SPECS } from "./option-specs.js";
@@ -85,7 +86,7 @@ function parseDocument(
   try {
     return json ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    const reason = json ? jsonProblem(error, text) : yamlProblem(error);
+    const reason = json ? jsonSyntaxProblem(error, text) : yamlProblem(error);
     throw new ConfigError(
       "config",
       source,
@@ -98,28 +99,12 @@ function parseDocument(
   }
 }
 
-// A parser's message may quote the lines around the mistake, and a config file may hold a password
-// (or the file given may be none, /etc/shadow): the message keeps what went wrong and where, never
-// what the file says.
-function jsonProblem(error: unknown, text: string): string {
-  const message = error instanceof Error ? error.message : "";
-  const what = message.replace(/\s*(\(line \d+ column \d+\)|in JSON at position \d+|at position \d+)/g, "");
-  const said = what === "" || what.includes('"') ? "an unexpected character" : lowerFirst(what);
-  const position = /at position (\d+)/.exec(message);
-  return position === null ? said : `${said} at ${lineAndColumn(text, Number(position[1]))}`;
-}
-
 function yamlProblem(error: unknown): string {
   const message = error instanceof Error ? (error.message.split("\n")[0] ?? "") : "";
   const what = message.replace(/ at line \d+, column \d+:?$/, "").split(": ")[0] ?? "";
   const place = (error as { linePos?: readonly { line: number; col: number }[] }).linePos?.[0];
   const said = what === "" ? "a syntax error" : lowerFirst(what);
   return place === undefined ? said : `${said} at line ${place.line}, column ${place.col}`;
-}
-
-function lineAndColumn(text: string, position: number): string {
-  const before = text.slice(0, position).split("\n");
-  return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
 }
 
 function lowerFirst(text: string): string {

@@ -130,4 +130,25 @@ describe("files in the state directory", () => {
     assert.equal(await readFile(target, "utf8"), TARGET_TEXT);
     assert.equal((await lstat(target)).mode & 0o777, 0o644);
   });
+
+  it("never quotes what a letters or checkpoint file that is not JSON holds, as it may be a secret", async () => {
+    // A dead-letter option pointed at a password file, say: the parser's message quotes the text.
+    const directory = join(root, "not-json");
+    await mkdir(join(directory, "app"), { recursive: true });
+    const path = join(directory, "secret.txt");
+    await writeFile(path, "hunter2-password\n", { mode: 0o600 });
+    const letters = new FileDeadLetterStore(path);
+    await assert.rejects(letters.count("app"), (error: unknown) => {
+      assert.match(String(error), /secret\.txt line 1: it is not valid JSON/);
+      assert.doesNotMatch(String(error), /hunter2/);
+      return true;
+    });
+    await writeFile(join(directory, "app", "checkpoint.json"), '{"position": hunter2}\n', { mode: 0o600 });
+    const state = await FileStateStore.open({ directory });
+    await assert.rejects(state.getCheckpoint("app"), (error: unknown) => {
+      assert.match(String(error), /checkpoint\.json: it is not valid JSON \(an unexpected character\)/);
+      assert.doesNotMatch(String(error), /hunter2/);
+      return true;
+    });
+  });
 });

@@ -12,6 +12,7 @@
 import { dirname } from "node:path";
 import { rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { parseJsonLossless, stableStringify } from "../../core/canonical-json.js";
+import { jsonSyntaxProblem } from "../../core/json-syntax.js";
 import { mayHoldInexactNumber } from "../../core/number-literal.js";
 import { inStateStore, CorruptStateError } from "../state-errors.js";
 import { isJsonObject } from "../state-json.js";
@@ -272,7 +273,7 @@ export class FileDeadLetterStore implements DeadLetterStore {
       value = JSON.parse(line.text);
     } catch (error) {
       if (!line.ended) return undefined;
-      throw this.corrupt(line, `it is not valid JSON (${String(error)})`);
+      throw this.corrupt(line, `it is not valid JSON (${jsonSyntaxProblem(error, line.text, "line")})`);
     }
     if (isJsonObject(value) && typeof value["key"] === "string" && typeof value["letterId"] === "string") {
       return { key: value["key"], id: value["letterId"] };
@@ -289,7 +290,7 @@ export class FileDeadLetterStore implements DeadLetterStore {
       // faster than the lossless parser on a large record.
       value = mayHoldInexactNumber(line.text) ? parseJsonLossless(line.text) : JSON.parse(line.text);
     } catch (error) {
-      throw this.corrupt(line, `it is not valid JSON (${String(error)})`);
+      throw this.corrupt(line, `it is not valid JSON (${jsonSyntaxProblem(error, line.text, "line")})`);
     }
     return letterFromJson(value, { location: `${this.path} line ${line.number}`, remedy: REMEDY }, key);
   }

@@ -14,6 +14,7 @@ import { dirname, join } from "node:path";
 import type { RunRecord } from "../state-store.js";
 import type { RecordSource } from "../state-json.js";
 import { CorruptStateError } from "../state-errors.js";
+import { jsonSyntaxProblem } from "../../core/json-syntax.js";
 import { validateStateKey } from "../state-key.js";
 
 export const FILE_FORMAT_VERSION = 1;
@@ -62,7 +63,8 @@ export async function readJsonFile(path: string, remedy: string): Promise<unknow
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const problem = text.trim() === "" ? "the file is empty" : `it is not valid JSON (${String(error)})`;
+    const problem =
+      text.trim() === "" ? "the file is empty" : `it is not valid JSON (${jsonSyntaxProblem(error, text)})`;
     throw new CorruptStateError(source.location, problem, remedy, { cause: error });
   }
   const version = (value as { version?: unknown } | null)?.version;
