@@ -201,6 +201,29 @@ describe("refused and stopped runs", () => {
     assert.deepEqual(await store.recentRuns("letters", 5), []);
   });
 
+  it("refuses a dead-letter file that holds something else before connecting, and leaves it alone", async () => {
+    // Tried as an attacker would: a --dead-letter given a system file passed the check, as synced may
+    // append to it, and the run connected, took the lease and stopped at reading its "letters", with
+    // exit 1 and the advice to delete the line (of /etc/passwd, say).
+    const other = join(h.stateDir, "passwd");
+    const text = "root:x:0:0:root:/root:/bin/bash\n";
+    await writeFile(other, text, { mode: 0o600 });
+    for (const path of [other, "/proc/self/status"]) {
+      const result = await h.cli([...h.baseArgs(), "--name", "elsewhere", "--dead-letter", path]);
+      assert.equal(result.code, EXIT.usage, result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `flag --dead-letter: the dead-letter file ${path} holds something other than dead letters`,
+        ),
+      );
+      assert.doesNotMatch(result.stdout + result.stderr, /root:x|Name:/);
+    }
+    assert.equal(await readFile(other, "utf8"), text);
+    const store = new FileStateStore({ directory: h.stateDir });
+    assert.deepEqual(await store.recentRuns("elsewhere", 5), []);
+  });
+
   it("never appends letters to the file a link planted at the letters' place points at", async () => {
     await h.cassandra.execute(
       `CREATE TABLE ${h.keyspace}.linked (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,

@@ -22,6 +22,13 @@ export async function checkDeadLetterFile(path: string, timeoutMs = DEFAULT_STAT
         "location, or move what is there out of the way.",
       { path },
     );
+  const othersFile = (): StateSetupError =>
+    new StateSetupError(
+      `the dead-letter file ${path} holds something other than dead letters (it does not begin with a ` +
+        "JSON object), and synced adds letters only to a file of letters. Give the letters a file of " +
+        "their own (--dead-letter).",
+      { path },
+    );
   await inStateStore(
     "prepare the dead-letter file",
     `file ${path}`,
@@ -40,9 +47,30 @@ export async function checkDeadLetterFile(path: string, timeoutMs = DEFAULT_STAT
         throw refuse(`cannot be written: ${error instanceof Error ? error.message : String(error)}`);
       });
       await handle.close();
+      // A file of letters is lines of JSON objects. One that begins otherwise (a system file, a
+      // secret, /proc/self/status) is someone else's: synced would append letters to it, then stop
+      // at reading it. It is refused here, before anything connects, and left as it is.
+      if (!(await beginsAsLetters(path))) throw othersFile();
     },
     { timeoutMs, as: StateSetupError, store: "dead-letter store" },
   );
+}
+
+/** Bytes read to find the file's first character other than white space. */
+const FIRST_BYTES = 4096;
+
+/** Whether the file is empty, or its first character after white space opens a JSON object. */
+async function beginsAsLetters(path: string): Promise<boolean> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  try {
+    const buffer = Buffer.alloc(FIRST_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, FIRST_BYTES, 0);
+    const first = buffer.subarray(0, bytesRead).toString("latin1").trimStart();
+    // A file of only white space this far is taken for one of letters: blank lines are read past.
+    return first === "" || first.startsWith("{");
+  } finally {
+    await handle.close();
+  }
 }
 
 async function statOrNothing(path: string): Promise<Stats | undefined> {
