@@ -19,6 +19,7 @@ import { planCommand } from "./plan-command.js";
 import { watchCommand } from "./watch-command.js";
 import type { SignalControl } from "./signals.js";
 import { bugReport, isBug } from "./unexpected-error.js";
+import { visibleText } from "./visible-text.js";
 
 export async function main(signals: SignalControl): Promise<number> {
   const logger = createLogger();
@@ -58,7 +59,7 @@ export async function main(signals: SignalControl): Promise<number> {
   const context = {
     signal: controller.signal,
     logger,
-    stdout: (text: string) => process.stdout.write(`${text}\n`),
+    stdout: (text: string) => process.stdout.write(`${visibleText(text)}\n`),
   };
   try {
     await buildCli(hideBin(process.argv), {
@@ -101,7 +102,7 @@ export async function main(signals: SignalControl): Promise<number> {
     const error = withOptionSource(thrown, sources);
     logger.done();
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`synced: ${message}\n`);
+    process.stderr.write(`synced: ${visibleText(message)}\n`);
     if (isBug(error)) process.stderr.write(`${bugReport(error)}\n`);
     code = exitCodeForError(error);
   }

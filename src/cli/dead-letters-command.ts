@@ -27,6 +27,7 @@ import { openDeadLetters, type RunContext } from "./run-command.js";
 import { lettersElsewhereText, otherKeysWithLetters } from "./letter-keys.js";
 import { textTable } from "./text-table.js";
 import { cutText } from "../util/cut-text.js";
+import { visibleInLine } from "./visible-text.js";
 
 export async function deadLettersCommand(
   action: LetterAction,
@@ -374,7 +375,11 @@ function replaySummary(
   ];
   for (const outcome of failed.slice(0, limit)) {
     const letter = byId.get(outcome.letterId);
-    lines.push(`  ${outcome.letterId} ${letter?.table ?? ""} ${letter?.id ?? "(no id)"}: ${outcome.reason}`);
+    lines.push(
+      visibleInLine(
+        `  ${outcome.letterId} ${letter?.table ?? ""} ${letter?.id ?? "(no id)"}: ${outcome.reason}`,
+      ),
+    );
   }
   if (failed.length > limit)
     lines.push(`  ... and ${failed.length - limit} more (raise --limit to see them)`);

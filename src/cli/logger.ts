@@ -5,6 +5,7 @@
 import { pino, type DestinationStream, type Level } from "pino";
 import { REDACTED } from "../config/redact.js";
 import type { TableStats } from "../reconcile/stats.js";
+import { visibleText } from "./visible-text.js";
 
 export type LogLevel = "error" | "info" | "debug";
 
@@ -50,7 +51,7 @@ function terminalLines(stream: NodeJS.WritableStream, beforeLine: () => void): D
         .join(" ");
       const prefix = level === "error" ? "error: " : "";
       beforeLine();
-      stream.write(`${prefix}${String(message)}${extra === "" ? "" : ` (${extra})`}\n`);
+      stream.write(visibleText(`${prefix}${String(message)}${extra === "" ? "" : ` (${extra})`}`) + "\n");
     },
   };
 }

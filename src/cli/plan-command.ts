@@ -9,6 +9,7 @@ import type { SyncRecord } from "../core/record.js";
 import { NumberLiteral } from "../core/number-literal.js";
 import type { DecidedRecord } from "../reconcile/sync-table.js";
 import { runCommand, type RunContext } from "./run-command.js";
+import { visibleInLine } from "./visible-text.js";
 
 export async function planCommand(
   options: SyncOptions,
@@ -111,9 +112,11 @@ function decisionsText(shown: readonly DecidedRecord[], sample: number): string[
     const verb = decided.decision.action === "write" ? "would write" : "would skip";
     lines.push(
       "",
-      `${decided.table} ${decided.direction} ${decided.record.id}: ${verb}, ${BECAUSE[decided.decision.reason]}`,
-      `  ${from.padEnd(width)}  ${copyText(decided.record)}`,
-      `  ${to.padEnd(width)}  ${copyText(decided.current)}`,
+      visibleInLine(
+        `${decided.table} ${decided.direction} ${decided.record.id}: ${verb}, ${BECAUSE[decided.decision.reason]}`,
+      ),
+      visibleInLine(`  ${from.padEnd(width)}  ${copyText(decided.record)}`),
+      visibleInLine(`  ${to.padEnd(width)}  ${copyText(decided.current)}`),
     );
   }
   return lines;

@@ -7,6 +7,7 @@ import { totals } from "../reconcile/run-report.js";
 import { readPerInRange } from "../reconcile/read-ratio.js";
 import { skippedCount, type TableStats } from "../reconcile/stats.js";
 import { textTable, type Align } from "./text-table.js";
+import { visibleInLine } from "./visible-text.js";
 
 function rate(stats: TableStats): number {
   return stats.durationMs > 0 ? Math.round((stats.scanned * 1000) / stats.durationMs) : 0;
@@ -155,7 +156,9 @@ function deadLetterLines(report: ShownReport): string[] {
   return [
     `dead letters: ${report.deadLettered} would be put by a real run (a dry run stores none)${all} in ` +
       `${report.deadLetterLocation}${(waiting ?? 0) > 0 ? `; ${see}` : ""}`,
-    ...sample.map((l) => `  would dead-letter ${l.table} ${l.direction} ${l.id ?? "(no id)"}: ${l.reason}`),
+    ...sample.map((l) =>
+      visibleInLine(`  would dead-letter ${l.table} ${l.direction} ${l.id ?? "(no id)"}: ${l.reason}`),
+    ),
     ...(report.deadLettered > sample.length ? [`  and ${report.deadLettered - sample.length} more`] : []),
   ];
 }

@@ -4,6 +4,7 @@ import { formatMicros } from "../core/micros.js";
 import type { VerifyReport } from "../reconcile/verify.js";
 import { differences, type BadSample, type SideParity } from "../reconcile/verify-side.js";
 import { textTable, type Align } from "./text-table.js";
+import { visibleInLine } from "./visible-text.js";
 
 function badJson(bad: BadSample): unknown {
   return {
@@ -170,7 +171,7 @@ function differingLines(side: SideParity): string[] {
       d.otherVersion === undefined
         ? formatMicros(d.version)
         : `${formatMicros(d.version)} vs ${formatMicros(d.otherVersion)}`;
-    return `  ${d.id}  ${MEANING[d.difference]} ${side.other} (${versions})`;
+    return visibleInLine(`  ${d.id}  ${MEANING[d.difference]} ${side.other} (${versions})`);
   });
   const more = differences(side) - side.bad - side.differing.length;
   if (more > 0) lines.push(`  ... and ${more} more (--limit shows more)`);
@@ -181,7 +182,7 @@ function differingLines(side: SideParity): string[] {
 function badLines(side: SideParity): string[] {
   const lines = side.badRecords.map((b) => {
     const version = b.version === undefined ? "" : ` (${formatMicros(b.version)})`;
-    return `  ${b.documentId ?? b.id ?? "(no id)"}  cannot be read: ${b.reason}${version}`;
+    return visibleInLine(`  ${b.documentId ?? b.id ?? "(no id)"}  cannot be read: ${b.reason}${version}`);
   });
   const more = side.bad - side.badRecords.length;
   if (more > 0) lines.push(`  ... and ${more} more bad (--limit shows more)`);

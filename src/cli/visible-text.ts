@@ -1,0 +1,32 @@
+// Text for a terminal that shows what data holds rather than obeys it. Ids, reasons and values come
+// from records other applications wrote; a control character among them (an escape sequence, a
+// carriage return) would recolour, erase or rewrite lines of the operator's terminal, so that a
+// document could hide its own letter or print a line synced never wrote. Each is shown as the JSON
+// escape of its code (`\u001b`): the same text in a JSON object printed to stdout, where it is the
+// escape JSON.stringify writes for it anyway.
+
+/** C0 controls but the tab (and the line feed, unless `newline`), DEL, and the C1 controls (U+009B starts a sequence too). */
+export function isControl(code: number, newline: boolean): boolean {
+  if (code === 0x09) return false;
+  if (code === 0x0a) return newline;
+  return code < 0x20 || (code >= 0x7f && code <= 0x9f);
+}
+
+function shown(text: string, newline: boolean): string {
+  let result = "";
+  for (const character of text) {
+    const code = character.codePointAt(0) ?? 0;
+    result += isControl(code, newline) ? `\\u${code.toString(16).padStart(4, "0")}` : character;
+  }
+  return result;
+}
+
+/** `text` with every control character shown as its escape; line feeds and tabs kept as they are. */
+export function visibleText(text: string): string {
+  return shown(text, false);
+}
+
+/** One cell or field of a line: a line feed in it is shown as its escape too, so it starts no line. */
+export function visibleInLine(text: string): string {
+  return shown(text, true);
+}
