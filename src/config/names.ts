@@ -29,13 +29,22 @@ export function cqlName(setting: Setting, text = asText(setting)): string {
   return text;
 }
 
-/** A field of the documents (`--type-field`): a plain name, as it is also written in queries. */
+/**
+ * A field of the documents (`--type-field`): a plain name, as it is also written in queries, that
+ * starts with a letter.
+ */
 export function fieldName(setting: Setting): string {
   const text = asText(setting);
   if (!FIELD.test(text)) {
+    throw invalid(setting, `"${text}" is not a field name: a letter, then letters, digits, underscores`);
+  }
+  // Every document holds this field, and the search side refuses a document or mapping with a field
+  // of its own names (_id, _source, _routing, and more with each release), as for a column's field.
+  if (text.startsWith("_")) {
     throw invalid(
       setting,
-      `"${text}" is not a field name: a letter or underscore, then letters, digits, underscores`,
+      `"${text}" starts with _, which Elasticsearch and OpenSearch keep for their own fields: ` +
+        "give the type field a name that starts with a letter, such as type or kind",
     );
   }
   return text;

@@ -67,6 +67,16 @@ describe("option validation", () => {
     await refused(["--tables", "users,bad table"], /"bad table" is not a Cassandra name/, "tables");
     await refused(["--name", "../etc"], /not a valid name/, "name");
     await refused(["--type-field", "1type"], /not a field name/);
+    // Tried as an attacker would: a name the search side keeps for itself passed, and the run failed
+    // after connecting with the cluster's advice to enable fielddata on _id, and exit 1.
+    for (const reserved of ["_id", "_source", "_type", "_routing"]) {
+      await refused(
+        ["--type-field", reserved],
+        /starts with _, which Elasticsearch and OpenSearch keep/,
+        "type-field",
+      );
+    }
+    assert.equal((await load(["--type-field", "kind_"])).typeField, "kind_");
     await refused(["--id-column", '""'], /not a column name/);
     // A column made with a quoted name is named as Cassandra lists it, or in CQL's quotes.
     const quoted = await load(["--timestamp-column", '"last-modified"', "--tombstone-column", "1gone"]);
