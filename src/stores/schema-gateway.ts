@@ -193,39 +193,39 @@ export class StoreSchemaGateway implements SchemaGateway {
 
   async scrollSliceLimits(indices: readonly string[]): Promise<ReadonlyMap<string, number>> {
     const limits = new Map<string, number>();
-    await Promise.all(
-      indices.map(async (index) => {
-        const values = await rethrowing(
-          () => this.elasticsearch.readSetting(index, "index.max_slices_per_scroll"),
-          (error) =>
-            searchFailure(error, `read the settings of index ${index}`, this.elasticsearch.productName),
-        );
-        const set = Object.values(values).map(Number).filter(Number.isInteger);
-        if (set.length > 0) limits.set(index, Math.min(...set));
-      }),
-    );
+    for (const [index, values] of await this.#settings(indices, "index.max_slices_per_scroll")) {
+      const set = values.map(Number).filter(Number.isInteger);
+      if (set.length > 0) limits.set(index, Math.min(...set));
+    }
     return limits;
   }
 
   async refreshIntervals(indices: readonly string[]): Promise<ReadonlyMap<string, number | "off">> {
     const intervals = new Map<string, number | "off">();
-    await Promise.all(
+    for (const [index, values] of await this.#settings(indices, "index.refresh_interval")) {
+      // Behind an alias, the index that refreshes least often is the one a read may miss documents of.
+      for (const interval of values.map(refreshInterval)) {
+        const known = intervals.get(index);
+        if (interval === undefined || known === "off") continue;
+        if (interval === "off" || known === undefined || interval > known) intervals.set(index, interval);
+      }
+    }
+    return intervals;
+  }
+
+  /** The setting `name` of each of `indices` (each index behind an alias its own value), where set. */
+  async #settings(indices: readonly string[], name: string): Promise<Map<string, string[]>> {
+    const read = await Promise.all(
       indices.map(async (index) => {
         const values = await rethrowing(
-          () => this.elasticsearch.readSetting(index, "index.refresh_interval"),
+          () => this.elasticsearch.readSetting(index, name),
           (error) =>
             searchFailure(error, `read the settings of index ${index}`, this.elasticsearch.productName),
         );
-        // Behind an alias, the index that refreshes least often is the one a read may miss documents of.
-        for (const value of Object.values(values)) {
-          const interval = refreshInterval(value);
-          const known = intervals.get(index);
-          if (interval === undefined || known === "off") continue;
-          if (interval === "off" || known === undefined || interval > known) intervals.set(index, interval);
-        }
+        return [index, Object.values(values)] as const;
       }),
     );
-    return intervals;
+    return new Map(read.map(([index, values]) => [index, [...values]]));
   }
 
   async indexIdentity(plan: TablePlan): Promise<string | undefined> {
