@@ -92,7 +92,7 @@ export function fieldFamily(fieldType: string): FieldFamily | undefined {
 }
 
 /** A collection's or vector's values are its elements': a document holds them as an array. */
-function innermost(type: CqlType): CqlType {
+export function innermost(type: CqlType): CqlType {
   return type.kind === "list" || type.kind === "set" || type.kind === "vector"
     ? innermost(type.element)
     : type;

@@ -6,6 +6,11 @@
 // whose type has no document in the index yet was never judged against the fields the index maps
 // either, since only its documents name its type there.
 //
+// A column of a user-defined type is an object in the mapping, and each field of the type a property
+// of it, by its dotted name (`addr.zip`): another table's column named `addr.zip`, or its own type's
+// field `zip` in a column `addr`, holds the same field, so the fields below a column's own are judged
+// too, as the mapping holds them.
+//
 // The run maps the tables' fields in the order of the plan, so the tables are judged in that order:
 // the index's own mapping first, then each table's fields as it would map them. A table whose field
 // does not fit what is mapped before it is refused, naming the table or index that holds the field
@@ -14,6 +19,7 @@ import {
   columnFamily,
   fieldFamily,
   fieldTypeConflict,
+  innermost,
   type FieldFamily,
 } from "../core/field-compatibility.js";
 import { formatCqlType, type CqlType } from "../core/cql-type.js";
@@ -27,7 +33,10 @@ import type { TablePlan } from "./table-plan.js";
 interface TableField {
   readonly field: string;
   readonly column: string;
+  /** The type of the values the field holds: the column's, or its type's field's (`within`). */
   readonly type: CqlType;
+  /** A property of the column's object: the path of its type's field (`zip`), and the column's type. */
+  readonly within?: { readonly path: string; readonly columnType: CqlType };
   /**
    * The version or the delete marker, which an index synced makes maps as a date and a boolean (the
    * marker whether the table has the column or not). Such a field is held against the tables after
@@ -60,19 +69,44 @@ const FIELD_OF_FAMILY: Readonly<Record<FieldFamily, string>> = {
 const TIMESTAMP: CqlType = { kind: "native", name: "timestamp" };
 const BOOLEAN: CqlType = { kind: "native", name: "boolean" };
 
-function tableFields(plan: TablePlan): TableField[] {
-  const of = (column: string, type: CqlType, role?: TableField["role"]): TableField => ({
-    field: fieldOf(plan, column),
-    column,
-    type,
-    ...(role === undefined ? {} : { role }),
-  });
+/** Each column's fields: its own, then those of its user-defined type's fields, as the mapping holds them. */
+function tableFields(plan: TablePlan): TableField[][] {
+  const of = (column: string, type: CqlType, role?: TableField["role"]): TableField[] => {
+    const own: TableField = {
+      field: fieldOf(plan, column),
+      column,
+      type,
+      ...(role === undefined ? {} : { role }),
+    };
+    return [own, ...propertiesOf(own, type)];
+  };
   return [
     ...keyColumns(plan.key).map((c) => of(c.name, c.type)),
     of(plan.names.timestamp, TIMESTAMP, "version"),
     of(plan.names.tombstone, BOOLEAN, "tombstone"),
     ...plan.contentColumns.map((c) => of(c.name, c.type)),
   ];
+}
+
+/**
+ * The properties a field of `type` is mapped with (stores/values/es-mapping.ts): a user-defined
+ * type's fields, through its lists and sets, and theirs in turn.
+ */
+function propertiesOf(above: TableField, type: CqlType): TableField[] {
+  const inner = innermost(type);
+  if (inner.kind !== "udt") return [];
+  return inner.fields.flatMap((f) => {
+    const one: TableField = {
+      field: `${above.field}.${f.name}`,
+      column: above.column,
+      type: f.type,
+      within: {
+        path: above.within === undefined ? f.name : `${above.within.path}.${f.name}`,
+        columnType: above.within?.columnType ?? above.type,
+      },
+    };
+    return [one, ...propertiesOf(one, f.type)];
+  });
 }
 
 /**
@@ -84,8 +118,12 @@ function clash(
   one: TableField,
   held: ReadonlyMap<string, HeldField>,
 ): { readonly why: string; readonly against: HeldField } | undefined {
-  const column = `column ${one.column} of ${plan.keyspace}.${plan.table} is ${formatCqlType(one.type)}`;
   const field = one.field === one.column ? `field ${one.field}` : `field '${one.field}'`;
+  const column =
+    one.within === undefined
+      ? `column ${one.column} of ${plan.keyspace}.${plan.table} is ${formatCqlType(one.type)}`
+      : `column ${one.column} of ${plan.keyspace}.${plan.table} is ${formatCqlType(one.within.columnType)}, ` +
+        `whose field ${one.within.path} (${formatCqlType(one.type)}) is ${field}`;
   const same = held.get(one.field);
   if (same !== undefined) {
     const conflict = fieldTypeConflict(one.type, same.type);
@@ -134,7 +172,9 @@ function holdsAs(held: HeldField): string {
       ? "its version"
       : field.role === "tombstone"
         ? "its delete marker"
-        : `column ${field.column}`;
+        : field.within !== undefined
+          ? `field ${field.within.path} of its column ${field.column}`
+          : `column ${field.column}`;
   return `${formatCqlType(field.type)} (${what})`;
 }
 
@@ -161,20 +201,24 @@ export function sharedFieldClashes(
   return entries.map((entry) => {
     if (entry.kind !== "sync" || entry.plan.es.typeFilter === undefined) return entry;
     const { plan } = entry;
-    const fields = tableFields(plan);
+    const columns = tableFields(plan);
     const found: string[] = [];
     const others = new Set<string>();
-    for (const one of fields) {
-      if (one.role !== undefined) continue;
-      const clashing = clash(plan, one, held);
-      if (clashing === undefined) continue;
-      found.push(clashing.why);
-      const owner = clashing.against.table?.name;
-      if (owner !== undefined) others.add(owner);
+    for (const fields of columns) {
+      // The first field of a column that does not fit says why; its properties below would repeat it.
+      for (const one of fields) {
+        if (one.role !== undefined) continue;
+        const clashing = clash(plan, one, held);
+        if (clashing === undefined) continue;
+        found.push(clashing.why);
+        const owner = clashing.against.table?.name;
+        if (owner !== undefined) others.add(owner);
+        break;
+      }
     }
     if (found.length > 0)
       return { kind: "refuse", name: plan.table, reason: refusal(plan, found, [...others]) };
-    for (const one of fields) {
+    for (const one of columns.flat()) {
       if (!held.has(one.field))
         held.set(one.field, {
           type: FIELD_OF_FAMILY[columnFamily(one.type)],

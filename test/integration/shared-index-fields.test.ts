@@ -178,3 +178,59 @@ describe("a shared index that already holds documents of two tables whose column
     assert.equal(doc._source?.["path_v"], 5);
   });
 });
+
+// A column of a user-defined type is an object in the mapping, and its type's fields the object's
+// properties. Tried as an operator would, with `people` holding an `addr` of a type whose `zip` is an
+// int, and `shops` a column named "addr.zip" holding text: only the columns' own fields were judged
+// against each other, so the index mapped `addr.zip` as an integer from people, and every shops
+// document was refused by the cluster and dead-lettered, run after run. Now shops is refused before
+// anything of it is written, naming people, the field and the fix.
+describe("a column named like a field of another table's user-defined type, in the type-field layout", () => {
+  let h: Harness;
+  const written = new Date(Date.now() - 60_000);
+  const typeField = ["--layout", "type-field", "-b", "0"];
+
+  before(async () => {
+    h = await Harness.create("sharedbelow");
+    await h.cassandra.execute(`CREATE TYPE ${h.keyspace}.address (zip int, street text)`);
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.people (id uuid PRIMARY KEY, tmstmp timestamp, addr frozen<address>)`,
+    );
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.shops (id uuid PRIMARY KEY, tmstmp timestamp, "addr.zip" text)`,
+    );
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.people (id, tmstmp, addr) VALUES (?, ?, {zip: 75001, street: 'rue'})`,
+      [cassandra.types.Uuid.random(), written],
+      PREPARED,
+    );
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.shops (id, tmstmp, "addr.zip") VALUES (?, ?, ?)`,
+      [cassandra.types.Uuid.random(), written, "SW1A"],
+      PREPARED,
+    );
+  });
+  after(async () => {
+    await h.cleanup();
+  });
+
+  it("refuses the table whose column does not fit the property, naming both tables and the field, on every run", async () => {
+    for (const expected of [
+      /column addr\.zip of \w+\.shops is text, but table people, synced into the same index \S+, maps field addr\.zip as int \(field zip of its column addr\)/,
+      // The index is made now, with people's mapping: the next run judges shops against it.
+      /column addr\.zip of \w+\.shops is text, but index \S+ maps field addr\.zip as integer/,
+    ]) {
+      const run = await h.run(typeField);
+      assert.equal(run.code, EXIT.failure, JSON.stringify(run.summary));
+      const refused = (run.summary["refused"] ?? []) as { name: string; reason: string }[];
+      assert.deepEqual(
+        refused.map((r) => r.name),
+        ["shops"],
+      );
+      assert.match(refused[0]?.reason ?? "", expected);
+      assert.match(refused[0]?.reason ?? "", /tables\.shops\.rename: \{<column>: <field>\}/);
+      assert.equal((run.summary["deadLetters"] as { count: number }).count, 0);
+    }
+    assert.equal(tableStats((await h.run(typeField)).summary, "people", "to-es")["written"], 0);
+  });
+});

@@ -298,6 +298,138 @@ describe("planTables", () => {
       });
     });
 
+    // A user-defined type's column is an object in the mapping, its fields the object's properties
+    // (`addr.zip`): the fields one level down are the index's fields as much as the columns' own.
+    describe("below a column's own field, in the shape the mapping gives it", () => {
+      const address = (zip: "int" | "text") =>
+        ({
+          kind: "udt",
+          keyspace: "app",
+          name: "address",
+          fields: [
+            { name: "zip", type: native(zip) },
+            { name: "street", type: native("text") },
+          ],
+          frozen: true,
+        }) as const;
+      const withColumns = (name: string, content: TableInput["content"]): TableInput => ({
+        ...table(name, latest, ["id", "tmstmp", ...content.map((c) => c.name)]),
+        key: singleKey("id", native("uuid")),
+        content,
+      });
+      const refusal = (entries: readonly PlanEntry[], name: string): string => {
+        const entry = entries.find((e) => e.kind === "refuse" && e.name === name);
+        return entry?.kind === "refuse" ? entry.reason : "";
+      };
+
+      it("refuses a column named like a field of another table's user-defined type, of another family", () => {
+        const entries = planTables(
+          shared({
+            tables: [
+              withColumns("people", [{ name: "addr", type: address("int") }]),
+              withColumns("shops", [{ name: "addr.zip", type: native("text") }]),
+            ],
+          }),
+        );
+        assert.deepEqual(outcome(entries), [
+          ["sync", "people"],
+          ["refuse", "shops"],
+        ]);
+        assert.match(
+          refusal(entries, "shops"),
+          /column addr\.zip of app\.shops is text, but table people, synced into the same index app, maps field addr\.zip as int \(field zip of its column addr\), and a column of that type needs a text or keyword field/,
+        );
+        assert.match(
+          refusal(entries, "shops"),
+          /tables\.shops\.rename: \{<column>: <field>\} or tables\.people\.rename/,
+        );
+      });
+
+      it("refuses a user-defined type whose field another table's type, or its column, maps otherwise", () => {
+        const entries = planTables(
+          shared({
+            tables: [
+              withColumns("clients", [{ name: "addr", type: address("text") }]),
+              withColumns("people", [{ name: "addr", type: address("int") }]),
+            ],
+          }),
+        );
+        assert.deepEqual(outcome(entries), [
+          ["sync", "clients"],
+          ["refuse", "people"],
+        ]);
+        assert.match(
+          refusal(entries, "people"),
+          /column addr of app\.people is frozen<address>, whose field zip \(int\) is field 'addr\.zip', but table clients, synced into the same index app, maps field 'addr\.zip' as text \(field zip of its column addr\)/,
+        );
+        const dotted = planTables(
+          shared({
+            tables: [
+              withColumns("alpha", [{ name: "addr.zip", type: native("text") }]),
+              withColumns("people", [{ name: "addr", type: address("int") }]),
+            ],
+          }),
+        );
+        assert.deepEqual(outcome(dotted), [
+          ["sync", "alpha"],
+          ["refuse", "people"],
+        ]);
+        assert.match(
+          refusal(dotted, "people"),
+          /column addr of app\.people is frozen<address>, whose field zip \(int\) is field 'addr\.zip', but table alpha, synced into the same index app, maps field 'addr\.zip' as text \(column addr\.zip\)/,
+        );
+        // One sentence for the column, however many of its fields clash.
+        const both = planTables(
+          shared({
+            tables: [
+              withColumns("alpha", [
+                { name: "addr.zip", type: native("text") },
+                { name: "addr.street", type: native("int") },
+              ]),
+              withColumns("people", [{ name: "addr", type: address("int") }]),
+            ],
+          }),
+        );
+        assert.equal(refusal(both, "people").split("column addr of").length, 2);
+      });
+
+      it("judges the fields of a user-defined type against the properties the index maps", () => {
+        const entries = planTables(
+          shared({
+            tables: [withColumns("people", [{ name: "addr", type: address("int") }])],
+            sharedFields: new Map([
+              ["addr", mapped("object")],
+              ["addr.zip", { ...mapped("keyword"), nested: true }],
+            ]),
+          }),
+        );
+        assert.match(
+          refusal(entries, "people"),
+          /column addr of app\.people is frozen<address>, whose field zip \(int\) is field 'addr\.zip', but index app maps field 'addr\.zip' as keyword/,
+        );
+      });
+
+      it("syncs tables whose types map the same fields alike, and a type's fields the index maps already", () => {
+        const entries = planTables(
+          shared({
+            tables: [
+              withColumns("clients", [{ name: "addr", type: address("int") }]),
+              withColumns("people", [{ name: "addr", type: address("int") }]),
+              withColumns("shops", [{ name: "addr.street", type: native("text") }]),
+            ],
+            sharedFields: new Map([
+              ["addr", mapped("object")],
+              ["addr.zip", { ...mapped("integer"), nested: true }],
+            ]),
+          }),
+        );
+        assert.deepEqual(
+          outcome(entries).map(([kind]) => kind),
+          ["sync", "sync", "sync"],
+        );
+      });
+    });
+
     it("leaves the index-per-table layout alone, where each table has an index of its own", () => {
       const entries = planTables(
         input({ tables: [keyed("users", native("uuid")), keyed("orders", native("int"))] }),
