@@ -19,6 +19,7 @@ import {
 } from "./table-settings-plan.js";
 import { schemaDrift, typeConflicts, type MappedField, type SchemaDrift } from "./schema-drift.js";
 import { unusableFields } from "./field-names.js";
+import { fieldOf } from "../core/column-field.js";
 import { aliasClash, caseTwins, timestampRefusal } from "./plan-refusals.js";
 import { sharedFieldClashes } from "./shared-index-fields.js";
 import { fieldHolders, type FieldHolders } from "./field-holders.js";
@@ -95,6 +96,8 @@ export interface SchemaSnapshot {
   readonly indexRefusal?: string;
   /** PlanInput.sharedFields. */
   readonly sharedFields?: ReadonlyMap<string, MappedField>;
+  /** PlanInput.sharedTimestamps. */
+  readonly sharedTimestamps?: ReadonlyMap<string, TimestampMapping>;
   /**
    * Indices the alias over every table's index (`-i`) names, though no table lives in them: one a
    * table's `index` setting moved it from, say. Searches through the alias find their documents too.
@@ -133,6 +136,12 @@ export interface PlanInput {
    * index does not exist yet, or another layout.
    */
   readonly sharedFields?: ReadonlyMap<string, MappedField>;
+  /**
+   * What the type-field layout's one index maps each tables' version field as, by the field's name
+   * (the timestamp column's, or its rename's): the precision a table whose type has no document there
+   * yet is synced at, as a type's own mapping gives it. Absent: as sharedFields.
+   */
+  readonly sharedTimestamps?: ReadonlyMap<string, TimestampMapping>;
   readonly include: readonly string[];
   readonly exclude: readonly string[];
   /**
@@ -478,14 +487,19 @@ function planOne(
   // Cassandra folds unquoted names to lowercase; an index keeps the type's own spelling ("Users"),
   // in its type field and in each `_id`, and that is what selects its documents.
   const typeName = type?.name ?? table.name;
+  const names = tableColumnNames(input.names, settings);
+  const planned = withDroppedColumns(applySettings(settings, table), table);
+  const shared = type === undefined ? sharedTimestamp(input, fieldOf(planned, names.timestamp)) : undefined;
+  if (shared !== undefined && "problem" in shared)
+    return { kind: "refuse", name, reason: timestampRefusal(table.name, index, shared, true) };
   const plan: TablePlan = {
     keyspace: input.keyspace,
     table: table.name,
     shape: table.shape.shape,
     timestampType: table.shape.timestampType,
-    names: tableColumnNames(input.names, settings),
+    names,
     key: table.key,
-    ...withDroppedColumns(applySettings(settings, table), table),
+    ...planned,
     hasTombstone: table.shape.hasTombstone,
     timestampIndexed: table.timestampIndexed === true,
     ...ttlOf(settings, table),
@@ -497,7 +511,9 @@ function planOne(
         ? { typeFilter: { field: input.typeField, queryField: input.typeQueryField, value: typeName } }
         : {}),
       timestampPrecision:
-        type !== undefined && "precision" in type.timestamp ? type.timestamp.precision : "microsecond",
+        type !== undefined && "precision" in type.timestamp
+          ? type.timestamp.precision
+          : (shared?.precision ?? "microsecond"),
       ...(settings?.pipeline === undefined ? {} : { pipeline: settings.pipeline }),
       ...(settings?.routing === undefined ? {} : { routing: settings.routing }),
     },
@@ -529,6 +545,19 @@ function planOne(
           ),
         };
   return { kind: "sync", plan: withFields, createIndex: false, ...(drifted ? { drift } : {}) };
+}
+
+/**
+ * What the type-field layout's one index maps a table's version field as, where its type has no
+ * document there yet: the index's mapping decides the precision as it does for a type with documents,
+ * and a field mapped as anything but a date refuses the table alike. Undefined: another layout, no
+ * index yet, or the field not mapped yet, which the run maps as it maps an index it creates.
+ */
+function sharedTimestamp(input: PlanInput, field: string): TimestampMapping | undefined {
+  if (input.layout !== "type-field") return undefined;
+  const mapped = input.sharedTimestamps?.get(field);
+  if (mapped === undefined || ("problem" in mapped && mapped.mappedAs === undefined)) return undefined;
+  return mapped;
 }
 
 /**

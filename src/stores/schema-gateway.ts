@@ -22,7 +22,12 @@ import { ValueError } from "../core/value-error.js";
 import { searchFailure } from "./search/search-failure.js";
 import { isSearchError, SearchError } from "./search/search-error.js";
 import { idPrefixForTable, indexForTable, type LayoutSettings } from "./search/index-layout.js";
-import { discoverTypes, ensureTableIndex, type TableOverrides } from "./search/index-schema.js";
+import {
+  discoverTypes,
+  ensureTableIndex,
+  timestampPrecision,
+  type TableOverrides,
+} from "./search/index-schema.js";
 import { fieldOf } from "../core/column-field.js";
 import { settingsOf, tableColumnNames, type TableSettings } from "../core/table-settings.js";
 import { formatCqlType, formatCreateType, type UdtType } from "../core/cql-type.js";
@@ -93,6 +98,7 @@ export class StoreSchemaGateway implements SchemaGateway {
   /** Both schemas: the keyspace's tables with their shapes, and the index's types. */
   async read(): Promise<SchemaSnapshot> {
     const s = this.settings;
+    const overrides = tableOverrides(s);
     const [keyspace, discovery] = await Promise.all([
       rethrowing(
         () =>
@@ -105,7 +111,7 @@ export class StoreSchemaGateway implements SchemaGateway {
           ),
       ),
       rethrowing(
-        () => discoverTypes(this.elasticsearch, s.layout, s.names.timestamp, tableOverrides(s)),
+        () => discoverTypes(this.elasticsearch, s.layout, s.names.timestamp, overrides),
         (error) =>
           searchFailure(error, `read the mappings of ${s.layout.index}`, this.elasticsearch.productName),
       ),
@@ -121,6 +127,9 @@ export class StoreSchemaGateway implements SchemaGateway {
       );
     }
     const product = this.elasticsearch.productName;
+    const shared = discovery.sharedProperties;
+    // Every version field a table may have there: the timestamp column's, and each table's rename of it.
+    const timestampFields = new Set([s.names.timestamp, ...overrides.timestampFields.values()]);
     const types = discovery.types.map((type) => ({
       ...type,
       fields: this.#onThisCluster(mappedFields(type.properties, product)),
@@ -130,9 +139,14 @@ export class StoreSchemaGateway implements SchemaGateway {
       tables: keyspace.tables,
       types,
       ...(discovery.refusal === undefined ? {} : { indexRefusal: discovery.refusal }),
-      ...(discovery.sharedProperties === undefined
+      ...(shared === undefined
         ? {}
-        : { sharedFields: this.#onThisCluster(mappedFields(discovery.sharedProperties, product)) }),
+        : {
+            sharedFields: this.#onThisCluster(mappedFields(shared, product)),
+            sharedTimestamps: new Map(
+              [...timestampFields].map((field) => [field, timestampPrecision(shared, field)]),
+            ),
+          }),
       ...(discovery.strayIndices === undefined ? {} : { strayIndices: discovery.strayIndices }),
     };
   }

@@ -74,3 +74,55 @@ describe("a table whose type has no document in the type-field layout's index", 
     assert.doesNotMatch(third.stderr, /table quiet \(to-es\)[^"]*earliest version/);
   });
 });
+
+// An index migrated from Elasticsearch 5/6 maps the version field as `date`, in milliseconds. Tried as
+// a team adding a table to such an index would: a table whose type had no document there yet was
+// planned as if the run made the index, at microseconds, so its rows dated before 1970 were
+// dead-lettered as too early for a date_nanos field the index does not have, and the others written
+// with six fraction digits. Now the index's own mapping decides, as for a type with documents.
+describe("a table whose type has no document yet in a type-field index that maps its version as date", () => {
+  let h: Harness;
+  const ordersId = cassandra.types.Uuid.random().toString();
+  const userId = cassandra.types.Uuid.random().toString();
+
+  before(async () => {
+    h = await Harness.create("typelessdate");
+    for (const table of ["users", "orders"])
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
+      );
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.orders (id, tmstmp, v) VALUES (?, ?, 1)`,
+      [ordersId, new Date("1965-03-01T10:00:00.000Z")],
+      PREPARED,
+    );
+    await h.es.indices.create({
+      index: h.index,
+      mappings: {
+        properties: {
+          type: { type: "keyword" },
+          id: { type: "keyword" },
+          tmstmp: { type: "date" },
+          v: { type: "integer" },
+        },
+      },
+    });
+    await h.es.index({
+      index: h.index,
+      id: `users-${userId}`,
+      document: { type: "users", id: userId, tmstmp: "2024-01-01T00:00:00.000Z", v: 2 },
+      refresh: true,
+    });
+  });
+  after(() => h.cleanup());
+
+  it("writes its rows at the index's milliseconds, those before 1970 too", async () => {
+    const result = await h.cli([...h.baseArgs(), "--layout", "type-field", "--json"]);
+    assert.equal(result.code, EXIT.success, result.stdout + result.stderr);
+    const summary = JSON.parse(result.stdout) as Record<string, unknown>;
+    assert.equal(tableStats(summary, "orders", "to-es")["written"], 1, JSON.stringify(summary));
+    assert.equal((summary["deadLetters"] as { count: number }).count, 0);
+    const doc = await h.es.get<Record<string, unknown>>({ index: h.index, id: `orders-${ordersId}` });
+    assert.equal(doc._source?.["tmstmp"], "1965-03-01T10:00:00.000Z");
+  });
+});

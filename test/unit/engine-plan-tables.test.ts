@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { singleKey } from "../../src/core/table-key.js";
 import { describe, it } from "node:test";
 import type { MappedField } from "../../src/reconcile/schema-drift.js";
+import type { TimestampMapping } from "../../src/core/version.js";
 import {
   planTables,
   type PlanEntry,
@@ -428,6 +429,27 @@ describe("planTables", () => {
           ["sync", "sync", "sync"],
         );
       });
+    });
+
+    it("syncs a table whose type has no document yet at the precision the index maps its version field with", () => {
+      const at = (tmstmp: TimestampMapping) =>
+        planTables(
+          shared({
+            tables: [keyed("users", native("uuid"))],
+            sharedFields: new Map([["tmstmp", mapped("date")]]),
+            sharedTimestamps: new Map([["tmstmp", tmstmp]]),
+          }),
+        )[0];
+      const millis = at({ precision: "millisecond" });
+      assert.equal(millis?.kind === "sync" ? millis.plan.es.timestampPrecision : millis?.kind, "millisecond");
+      const unmapped = at({ problem: "field 'tmstmp' is not mapped", field: "tmstmp" });
+      assert.equal(
+        unmapped?.kind === "sync" ? unmapped.plan.es.timestampPrecision : unmapped?.kind,
+        "microsecond",
+      );
+      const long = at({ problem: "not a date", field: "tmstmp", mappedAs: "long" });
+      assert.equal(long?.kind, "refuse");
+      assert.match(long.reason, /^index app maps field 'tmstmp' as long, not date or date_nanos/);
     });
 
     it("leaves the index-per-table layout alone, where each table has an index of its own", () => {
