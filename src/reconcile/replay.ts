@@ -7,7 +7,7 @@ import type { Direction } from "../core/direction.js";
 import type { StateStore } from "../state/state-store.js";
 import type { DeadLetter, DeadLetterSink } from "./dead-letter.js";
 import { ErrorBudget } from "./error-budget.js";
-import type { PlanEntry, PlanSettings } from "./plan-tables.js";
+import { indexExistsBefore, type PlanEntry, type PlanSettings } from "./plan-tables.js";
 import type { Column, TablePlan } from "./table-plan.js";
 import { planSchema } from "./schema-plan.js";
 import { createColumns, mapNewFields, noSchemaChanges, withColumns } from "./schema-changes.js";
@@ -154,9 +154,12 @@ async function replayGroup(
     return failAll(`this configuration no longer syncs table ${first.table}${why}`);
   }
   if (entry.createIndex && first.direction === "to-es") {
-    // The index is gone: a dry run reads no target, where every record would be written.
-    if (dryRun) return group.map((item) => ({ letterId: item.letterId, status: "replayed" }));
-    await deps.schema.createIndex(entry.plan);
+    // The index is gone: a dry run reads no target, where every record would be written. The
+    // type-field layout's one index, where the table's type has no document yet, is there to read
+    // like any other, and a replay only adds the table's fields to it.
+    if (dryRun && !indexExistsBefore(entry))
+      return group.map((item) => ({ letterId: item.letterId, status: "replayed" }));
+    if (!dryRun) await deps.schema.createIndex(entry.plan);
   }
   if (first.direction === "to-es") {
     // As a run does before it writes: a column added since the index was made gets synced's type for

@@ -126,3 +126,47 @@ describe("a table whose type has no document yet in a type-field index that maps
     assert.equal(doc._source?.["tmstmp"], "1965-03-01T10:00:00.000Z");
   });
 });
+
+// A dry replay decides what a replay would, without writing. Tried as an operator would, with a table
+// whose only row is dated too far in the future, so its type has no document in the shared index:
+// `dead-letters replay --dry-run` took the index for one the replay would create, and promised to
+// replay the letter without reading the row, while the replay itself failed it again. Now the dry
+// replay sees the index and decides as the replay does.
+describe("a dry replay of a table whose type has no document in the type-field layout's index", () => {
+  let h: Harness;
+  const args = (): string[] => [...h.baseArgs(), "--layout", "type-field"];
+
+  before(async () => {
+    h = await Harness.create("typelessreplay");
+    for (const table of ["users", "orders"])
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
+      );
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.users (id, tmstmp, v) VALUES (?, ?, 1)`,
+      [cassandra.types.Uuid.random(), HOURS_AGO_3()],
+      PREPARED,
+    );
+    // Past --max-future (1h by default): the run dead-letters it.
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.orders (id, tmstmp, v) VALUES (?, ?, 1)`,
+      [cassandra.types.Uuid.random(), new Date(Date.now() + 3 * 3_600_000)],
+      PREPARED,
+    );
+    const run = await h.cli([...args(), "--json"]);
+    assert.equal(run.code, EXIT.partial, run.stdout + run.stderr);
+  });
+  after(() => h.cleanup());
+
+  it("reads the row and fails the letter again, as the replay does", async () => {
+    const counts = async (extra: readonly string[]): Promise<Record<string, unknown>> => {
+      const replay = await h.cli(["dead-letters", "replay", ...args(), "--json", ...extra]);
+      assert.equal(replay.code, EXIT.partial, replay.stdout + replay.stderr);
+      const { replayed, gone, failed } = JSON.parse(replay.stdout) as Record<string, unknown>;
+      return { replayed, gone, failed };
+    };
+    const dry = await counts(["--dry-run"]);
+    assert.deepEqual(dry, { replayed: 0, gone: 0, failed: 1 });
+    assert.deepEqual(await counts([]), dry);
+  });
+});
