@@ -86,9 +86,10 @@ export interface SchemaGateway extends SchemaReader {
   addColumn(plan: TablePlan, column: Column): Promise<void>;
   /**
    * What tells the plan's index from one made again under its name (its uuid, or those of the indices
-   * behind its alias); undefined where it does not exist, or the store cannot tell.
+   * behind its alias); undefined where it does not exist, or the store cannot tell. Read once per run
+   * with the index's other settings, unless `fresh`: read now, as after the table's writes.
    */
-  indexIdentity?(plan: TablePlan): Promise<string | undefined>;
+  indexIdentity?(plan: TablePlan, fresh?: boolean): Promise<string | undefined>;
 }
 
 export interface RunSettings {
@@ -285,7 +286,7 @@ async function runHeld(
       // still tells the index apart by the identity read before.
       const wroteToIndex = synced.some((stats) => stats.direction === "to-es" && stats.written > 0);
       if (identity.index !== undefined && !settings.dryRun && wroteToIndex) {
-        const after = await deps.schema.indexIdentity?.(plan);
+        const after = await deps.schema.indexIdentity?.(plan, true);
         if (after !== identity.index) throw new IndexReplacedError(plan.table, plan.es.index);
       }
       for (const stats of synced) {

@@ -36,6 +36,7 @@ import { keyColumns } from "../core/table-key.js";
 import { cqlTypeForMapping, esMappingFor } from "./values/es-mapping.js";
 import { mappedFields } from "./search/mapped-fields.js";
 import type { FieldMapping, FieldMappings } from "./search/mapping.js";
+import type { IndexSettings } from "./search/search-client.js";
 import type { Query } from "./search/query.js";
 import { durationMillis } from "../config/duration.js";
 
@@ -88,7 +89,22 @@ function tableOverrides(settings: Omit<SchemaSettings, "capabilities">): TableOv
   return { indices, timestampFields };
 }
 
+/**
+ * The index settings a run reads, asked for together: a run needs an index's refresh interval (and,
+ * sharded, its scroll-slice limit) before it syncs, and its uuid before its first write.
+ */
+const RUN_SETTINGS = ["index.uuid", "index.refresh_interval", "index.max_slices_per_scroll"] as const;
+
+/** The statements that make a table, or the ValueError saying why none can be made. */
+type TableStatements = { readonly statements: string[] } | { readonly refusal: ValueError };
+
+/** Made for one run (record-stores.ts): what it caches is read once per run, and again by the next. */
 export class StoreSchemaGateway implements SchemaGateway {
+  /** RUN_SETTINGS of each index, by the name asked with; a read that failed is not kept. */
+  readonly #settingsRead = new Map<string, Promise<IndexSettings>>();
+  /** What #tableStatements made of an index's mapping, for the check and the creation alike. */
+  readonly #tablesMade = new Map<string, Promise<TableStatements>>();
+
   constructor(
     private readonly cassandra: cassandra.Client,
     private readonly elasticsearch: SearchClient,
@@ -231,28 +247,43 @@ export class StoreSchemaGateway implements SchemaGateway {
   async #settings(indices: readonly string[], name: string): Promise<Map<string, string[]>> {
     const read = await Promise.all(
       indices.map(async (index) => {
-        const values = await rethrowing(
-          () => this.elasticsearch.readSetting(index, name),
+        const settings = await rethrowing(
+          () => this.#runSettings(index),
           (error) =>
             searchFailure(error, `read the settings of index ${index}`, this.elasticsearch.productName),
         );
-        return [index, Object.values(values)] as const;
+        return [index, Object.values(settings).flatMap((s) => s[name] ?? [])] as const;
       }),
     );
-    return new Map(read.map(([index, values]) => [index, [...values]]));
+    return new Map(read);
   }
 
-  async indexIdentity(plan: TablePlan): Promise<string | undefined> {
+  /** RUN_SETTINGS of the indices `index` names, read once per run, or again where `fresh`. */
+  #runSettings(index: string, fresh = false): Promise<IndexSettings> {
+    const known = this.#settingsRead.get(index);
+    if (known !== undefined && !fresh) return known;
+    const read = this.elasticsearch.readSettings(index, RUN_SETTINGS);
+    this.#settingsRead.set(index, read);
+    // An index missing now may be made later in the run, and a failed read is asked again.
+    read.catch(() => {
+      if (this.#settingsRead.get(index) === read) this.#settingsRead.delete(index);
+    });
+    return read;
+  }
+
+  async indexIdentity(plan: TablePlan, fresh = false): Promise<string | undefined> {
     const index = plan.es.index;
-    let uuids: Readonly<Record<string, string>>;
+    let settings: IndexSettings;
     try {
-      uuids = await this.elasticsearch.readSetting(index, "index.uuid");
+      settings = await this.#runSettings(index, fresh);
     } catch (error) {
       if (isSearchError(error, "index-missing")) return undefined;
       throw searchFailure(error, `read the settings of index ${index}`, this.elasticsearch.productName);
     }
-    const names = Object.keys(uuids).sort();
-    return names.length === 0 ? undefined : names.map((name) => uuids[name]).join("+");
+    const uuids = Object.keys(settings)
+      .sort()
+      .flatMap((name) => settings[name]?.["index.uuid"] ?? []);
+    return uuids.length === 0 ? undefined : uuids.join("+");
   }
 
   async addFields(
@@ -351,7 +382,9 @@ export class StoreSchemaGateway implements SchemaGateway {
   /** One row per version, PRIMARY KEY ((id), tmstmp) typed from the mapping (created-key.ts), plus a tombstone. */
   async createTable(name: string, index: string, type?: TypeFilter): Promise<void> {
     const { keyspace } = this.settings;
-    for (const statement of await this.#tableStatements(name, index, type)) {
+    const made = await this.#tableStatementsOnce(name, index, type);
+    if ("refusal" in made) throw made.refusal;
+    for (const statement of made.statements) {
       await rethrowing(
         () => this.cassandra.execute(statement),
         (error) =>
@@ -361,13 +394,31 @@ export class StoreSchemaGateway implements SchemaGateway {
   }
 
   async tableRefusal(name: string, index: string, type?: TypeFilter): Promise<string | undefined> {
-    try {
-      await this.#tableStatements(name, index, type);
-      return undefined;
-    } catch (error) {
-      if (error instanceof ValueError) return error.message;
-      throw error;
-    }
+    const made = await this.#tableStatementsOnce(name, index, type);
+    return "refusal" in made ? made.refusal.message : undefined;
+  }
+
+  /**
+   * #tableStatements, made once per run for a table: the run checks every table it would create
+   * before it creates any, and creates each from the mapping it checked.
+   */
+  #tableStatementsOnce(name: string, index: string, type?: TypeFilter): Promise<TableStatements> {
+    const key = JSON.stringify([name, index, type?.value ?? null]);
+    const known = this.#tablesMade.get(key);
+    if (known !== undefined) return known;
+    const made = this.#tableStatements(name, index, type).then(
+      (statements): TableStatements => ({ statements }),
+      (error: unknown): TableStatements => {
+        if (error instanceof ValueError) return { refusal: error };
+        throw error;
+      },
+    );
+    this.#tablesMade.set(key, made);
+    // A failure of the cluster is asked again; a refusal stands for the run.
+    made.catch(() => {
+      if (this.#tablesMade.get(key) === made) this.#tablesMade.delete(key);
+    });
+    return made;
   }
 
   /**

@@ -16,6 +16,7 @@ import type {
   DocumentRef,
   FetchedDocument,
   GetDocumentsRequest,
+  IndexSettings,
   MappingsRequest,
   PutDocumentRequest,
   ScanPage,
@@ -32,7 +33,7 @@ import {
   closedOf,
   indicesByAlias,
   sourceGaps,
-  settingOf,
+  settingsOf,
 } from "../search/search-client.js";
 import { fromElasticsearchError } from "./elasticsearch-errors.js";
 import { clearScrolls, readScrollPage, ScrollPosition, ScrollView } from "./scroll-view.js";
@@ -251,9 +252,9 @@ export class ElasticsearchClient implements SearchClient {
     return closedOf(await edge(this.#client.indices.resolveIndex({ name: names, expand_wildcards: "all" })));
   }
 
-  async readSetting(index: string, name: string): Promise<Readonly<Record<string, string>>> {
-    const request = { index, name, flat_settings: true } as const;
-    return settingOf(await edge(this.#client.indices.getSettings(request)), name);
+  async readSettings(index: string, names: readonly string[]): Promise<IndexSettings> {
+    const request = { index, name: [...names], flat_settings: true };
+    return settingsOf(await edge(this.#client.indices.getSettings(request)), names);
   }
 
   async sourceGaps(pattern: string): Promise<readonly SourceGap[]> {

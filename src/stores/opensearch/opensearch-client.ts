@@ -14,6 +14,7 @@ import type {
   DocumentRef,
   FetchedDocument,
   GetDocumentsRequest,
+  IndexSettings,
   MappingsRequest,
   PutDocumentRequest,
   ScanPage,
@@ -24,7 +25,7 @@ import type {
   SearchResult,
   SourceGap,
 } from "../search/search-client.js";
-import { closedOf, indicesByAlias, settingOf, sourceGaps } from "../search/search-client.js";
+import { closedOf, indicesByAlias, settingsOf, sourceGaps } from "../search/search-client.js";
 import { fromOpenSearch } from "./mappings.js";
 import { fromOpenSearchError } from "./opensearch-errors.js";
 import { restCalls, type RestCall } from "./rest-calls.js";
@@ -146,10 +147,10 @@ export class OpenSearchClient implements SearchClient {
     return closedOf(await this.#send<Parameters<typeof closedOf>[0]>(restCalls.closedIndices(names)));
   }
 
-  async readSetting(index: string, name: string): Promise<Readonly<Record<string, string>>> {
-    return settingOf(
-      await this.#send<Parameters<typeof settingOf>[0]>(restCalls.readSetting(index, name)),
-      name,
+  async readSettings(index: string, names: readonly string[]): Promise<IndexSettings> {
+    return settingsOf(
+      await this.#send<Parameters<typeof settingsOf>[0]>(restCalls.readSettings(index, names)),
+      names,
     );
   }
 

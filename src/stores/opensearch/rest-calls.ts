@@ -108,9 +108,9 @@ export const restCalls = {
     path: `/_resolve/index/${segment(names)}`,
     querystring: { expand_wildcards: "all" },
   }),
-  readSetting: (index: string, name: string): RestCall => ({
+  readSettings: (index: string, names: readonly string[]): RestCall => ({
     method: "GET",
-    path: `/${segment(index)}/_settings/${segment(name)}`,
+    path: `/${segment(index)}/_settings/${names.map(segment).join(",")}`,
     querystring: { flat_settings: true },
   }),
   sourceGaps: (pattern: string): RestCall => ({

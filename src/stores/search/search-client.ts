@@ -336,11 +336,12 @@ export interface SearchClient {
    */
   closedIndices(names: string): Promise<readonly string[]>;
   /**
-   * The value of the index setting `name` (such as `index.uuid`, which a name deleted and made again
-   * changes) of each index `index` names (names, wildcards or an alias, comma-separated), for those
-   * where it is set. Fails as index-missing where it names none.
+   * The values of the index settings `names` (such as `index.uuid`, which a name deleted and made
+   * again changes) of each index `index` names (names, wildcards or an alias, comma-separated), by
+   * index and setting, those set only: one request for them all. Fails as index-missing where it
+   * names none.
    */
-  readSetting(index: string, name: string): Promise<Readonly<Record<string, string>>>;
+  readSettings(index: string, names: readonly string[]): Promise<IndexSettings>;
   /**
    * The open indices `pattern` names (a name or a wildcard pattern) whose mapping does not keep
    * `_source` whole: disabled, or with fields left out.
@@ -355,15 +356,22 @@ export interface SearchClient {
   close(): Promise<void>;
 }
 
-/** `GET <index>/_settings/index.uuid?flat_settings`'s answer: each index's uuid. */
-export function settingOf(
+/** Index settings by index, then by setting name (`index.uuid`), as readSettings answers them. */
+export type IndexSettings = Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+/** `GET <index>/_settings/index.uuid,index.refresh_interval?flat_settings`'s answer: each index's values. */
+export function settingsOf(
   answer: Readonly<Record<string, { readonly settings?: Readonly<Record<string, unknown>> }>>,
-  name: string,
-): Record<string, string> {
-  const values: Record<string, string> = {};
+  names: readonly string[],
+): IndexSettings {
+  const found: Record<string, Record<string, string>> = {};
   for (const [index, { settings }] of Object.entries(answer)) {
-    const value = settings === undefined ? undefined : ownValue(settings, name);
-    if (typeof value === "string") values[index] = value;
+    const values: Record<string, string> = {};
+    for (const name of names) {
+      const value = settings === undefined ? undefined : ownValue(settings, name);
+      if (typeof value === "string") values[name] = value;
+    }
+    found[index] = values;
   }
-  return values;
+  return found;
 }

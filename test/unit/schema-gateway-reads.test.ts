@@ -1,0 +1,92 @@
+// What the schema gateway asks the search cluster in one run: each index's settings once, whichever
+// of them the run needs (its uuid, its refresh interval, its scroll-slice limit), and the mapping a
+// table --create-tables makes is read from once, for the check and for the statements alike. The
+// cluster here is a fake that counts the requests; the answers are those of Elasticsearch 8.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type cassandra from "cassandra-driver";
+import { StoreSchemaGateway } from "../../src/stores/schema-gateway.js";
+import type { SearchClient } from "../../src/stores/search/search-client.js";
+import { handPlan } from "../support/table-plan.js";
+
+const SETTINGS: Readonly<Record<string, string>> = {
+  "index.uuid": "u-1",
+  "index.refresh_interval": "30s",
+  "index.max_slices_per_scroll": "8",
+};
+
+/** A cluster of one index `app-users`, counting each request by its kind. */
+function countingCluster(): { client: SearchClient; requests: Map<string, number> } {
+  const requests = new Map<string, number>();
+  const count = (kind: string): void => {
+    requests.set(kind, (requests.get(kind) ?? 0) + 1);
+  };
+  const client = {
+    productName: "Elasticsearch",
+    // The settings synced names, of each index: one request whatever their number.
+    readSettings: (_index: string, names: readonly string[]) => {
+      count("settings");
+      return Promise.resolve({
+        "app-users": Object.fromEntries(names.flatMap((n) => (n in SETTINGS ? [[n, SETTINGS[n]]] : []))),
+      });
+    },
+    readMappings: () => {
+      count("mapping");
+      return Promise.resolve({
+        "app-users": {
+          id: { type: "keyword" },
+          tmstmp: { type: "date" },
+          name: { type: "text" },
+        },
+      });
+    },
+    count: () => {
+      count("count");
+      return Promise.resolve(0);
+    },
+  } as unknown as SearchClient;
+  return { client, requests };
+}
+
+function gateway(client: SearchClient): { schema: StoreSchemaGateway; statements: string[] } {
+  const statements: string[] = [];
+  const session = {
+    execute: (query: string) => {
+      statements.push(query);
+      return Promise.resolve({});
+    },
+  } as unknown as cassandra.Client;
+  const schema = new StoreSchemaGateway(session, client, {
+    keyspace: "app",
+    layout: { layout: "index-per-table", index: "app", typeField: "type" },
+    names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+    capabilities: { release: "5.0.4", maxWritetime: true, storageAttachedIndexes: true, vectorType: true },
+  });
+  return { schema, statements };
+}
+
+describe("the schema gateway's reads of a run", () => {
+  it("reads an index's settings in one request, for its refresh interval, its slice limit and its identity", async () => {
+    const { client, requests } = countingCluster();
+    const { schema } = gateway(client);
+    const plan = handPlan({ keyspace: "app", table: "users", index: "app-users", columns: {} });
+    assert.deepEqual(await schema.refreshIntervals(["app-users"]), new Map([["app-users", 30_000]]));
+    assert.deepEqual(await schema.scrollSliceLimits(["app-users"]), new Map([["app-users", 8]]));
+    assert.equal(await schema.indexIdentity(plan), "u-1");
+    assert.equal(requests.get("settings"), 1);
+    // After the table's writes the run asks again: an index made anew meanwhile has another uuid.
+    assert.equal(await schema.indexIdentity(plan, true), "u-1");
+    assert.equal(requests.get("settings"), 2);
+  });
+
+  it("reads the mapping of a table --create-tables makes once, for its check and its statements", async () => {
+    const { client, requests } = countingCluster();
+    const { schema, statements } = gateway(client);
+    assert.equal(await schema.tableRefusal("users", "app-users"), undefined);
+    await schema.createTable("users", "app-users");
+    assert.equal(requests.get("mapping"), 1);
+    assert.equal(requests.get("count"), 1);
+    assert.equal(statements.length, 1);
+    assert.match(statements[0] ?? "", /^CREATE TABLE IF NOT EXISTS app\.users \(id uuid, tmstmp timestamp/);
+  });
+});
