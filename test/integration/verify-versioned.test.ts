@@ -5,21 +5,10 @@ import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { Harness } from "../support/harness.js";
+import type { VerifyJson } from "../support/verify-json.js";
 
 const { Uuid, TimeUuid } = cassandra.types;
 const HOUR = 3_600_000;
-
-interface VerifyJson {
-  readonly outcome: string;
-  readonly differences: number;
-  readonly sides: readonly {
-    readonly side: string;
-    readonly scanned: number;
-    readonly equal: number;
-    readonly newer: number;
-    readonly differing: readonly { readonly id: string; readonly difference: string }[];
-  }[];
-}
 
 describe("verify of a versioned table over an older range", () => {
   let h: Harness;

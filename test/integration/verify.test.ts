@@ -5,31 +5,9 @@ import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { deadLetters, Harness } from "../support/harness.js";
-
-interface VerifyJson {
-  readonly outcome: string;
-  readonly differences: number;
-  readonly sides: readonly {
-    readonly side: string;
-    readonly scanned: number;
-    readonly equal: number;
-    readonly missing: number;
-    readonly tie: number;
-    readonly bad: number;
-    readonly differing: readonly { readonly id: string; readonly difference: string }[];
-    readonly badRecords: readonly BadJson[];
-  }[];
-  readonly backfillFrom?: string;
-}
+import type { VerifyJson } from "../support/verify-json.js";
 
 const order = (a: string | undefined, b: string | undefined): number => (a ?? "").localeCompare(b ?? "");
-
-interface BadJson {
-  readonly id?: string;
-  readonly documentId?: string;
-  readonly reason: string;
-  readonly version?: string;
-}
 
 const ROWS = 30;
 
