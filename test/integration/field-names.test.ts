@@ -5,51 +5,38 @@
 // table alone is refused with the columns and the fix, the others are synced, and renaming a field
 // in the config file syncs it both ways.
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
-import { Harness, tableStats } from "../support/harness.js";
+import { tableStats, type Harness } from "../support/harness.js";
+import { tableWorld, type TableWorld } from "../support/table-world.js";
 
 const PREPARED = { prepare: true } as const;
 
 describe("columns whose names cannot be fields as they are", () => {
+  let world: TableWorld;
   let h: Harness;
-  let dir: string;
   const id = cassandra.types.Uuid.random().toString();
   const written = new Date(Date.now() - 60_000);
 
   before(async () => {
-    h = await Harness.create("fieldnames");
-    dir = await mkdtemp(join(tmpdir(), "field-names-"));
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.plain (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
-    );
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.meta (id uuid PRIMARY KEY, tmstmp timestamp, "_source" text, n int)`,
-    );
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.paths (id uuid PRIMARY KEY, tmstmp timestamp, a text, "a.b" int)`,
-    );
-    for (const [table, columns, values] of [
-      ["plain", "n", [1]],
-      ["meta", `"_source", n`, ["kept", 2]],
-      ["paths", `a, "a.b"`, ["top", 3]],
-    ] as const) {
-      const marks = values.map(() => "?").join(", ");
-      await h.cassandra.execute(
-        `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, ${columns}) VALUES (?, ?, ${marks})`,
-        [id, written, ...values],
-        PREPARED,
-      );
-    }
+    const keyed = "id uuid PRIMARY KEY, tmstmp timestamp";
+    world = await tableWorld("fieldnames", [
+      { name: "plain", columns: `${keyed}, n int`, rows: [{ id, tmstmp: written, n: 1 }] },
+      {
+        name: "meta",
+        columns: `${keyed}, "_source" text, n int`,
+        rows: [{ id, tmstmp: written, '"_source"': "kept", n: 2 }],
+      },
+      {
+        name: "paths",
+        columns: `${keyed}, a text, "a.b" int`,
+        rows: [{ id, tmstmp: written, a: "top", '"a.b"': 3 }],
+      },
+    ]);
+    h = world.h;
   });
-  after(async () => {
-    await h.cleanup();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => world.cleanup());
 
   it("refuses those tables alone, naming the columns and the fix, and syncs the others", async () => {
     const { code, summary } = await h.run(["-b", "0"]);
@@ -77,18 +64,13 @@ describe("columns whose names cannot be fields as they are", () => {
   });
 
   it("syncs them both ways once the config file renames those fields", async () => {
-    const settings = join(dir, "synced.yaml");
-    await writeFile(
-      settings,
-      [
-        "tables:",
-        "  meta:",
-        "    rename: {_source: source_text}",
-        "  paths:",
-        "    rename: {a: a_text}",
-        "",
-      ].join("\n"),
-    );
+    const settings = await world.config([
+      "tables:",
+      "  meta:",
+      "    rename: {_source: source_text}",
+      "  paths:",
+      "    rename: {a: a_text}",
+    ]);
     const first = await h.run(["--config", settings, "-b", "0", "--direction", "to-es"]);
     assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
     const doc = async (table: string): Promise<Record<string, unknown>> =>
@@ -117,53 +99,47 @@ describe("columns whose names cannot be fields as they are", () => {
 });
 
 describe("columns with quoted names that the config file names", () => {
+  let world: TableWorld;
   let h: Harness;
-  let dir: string;
   const id = cassandra.types.Uuid.random().toString();
   const written = new Date(Date.now() - 60_000);
 
   before(async () => {
-    h = await Harness.create("quotednames");
-    dir = await mkdtemp(join(tmpdir(), "quoted-names-"));
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.people (id uuid PRIMARY KEY, tmstmp timestamp, ` +
-        `"e-mail" text, "Last Name" text, "a b" text)`,
-    );
-    await h.cassandra.execute(
-      `INSERT INTO ${h.keyspace}.people (id, tmstmp, "e-mail", "Last Name", "a b") VALUES (?, ?, ?, ?, ?)`,
-      [id, written, "ada@example.com", "Lovelace", "secret"],
-      PREPARED,
-    );
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.visits (id uuid PRIMARY KEY, "last-modified" timestamp, page text)`,
-    );
-    await h.cassandra.execute(
-      `INSERT INTO ${h.keyspace}.visits (id, "last-modified", page) VALUES (?, ?, ?)`,
-      [id, written, "/home"],
-      PREPARED,
-    );
+    world = await tableWorld("quotednames", [
+      {
+        name: "people",
+        columns: 'id uuid PRIMARY KEY, tmstmp timestamp, "e-mail" text, "Last Name" text, "a b" text',
+        rows: [
+          {
+            id,
+            tmstmp: written,
+            '"e-mail"': "ada@example.com",
+            '"Last Name"': "Lovelace",
+            '"a b"': "secret",
+          },
+        ],
+      },
+      {
+        name: "visits",
+        columns: 'id uuid PRIMARY KEY, "last-modified" timestamp, page text',
+        rows: [{ id, '"last-modified"': written, page: "/home" }],
+      },
+    ]);
+    h = world.h;
   });
-  after(async () => {
-    await h.cleanup();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => world.cleanup());
 
   it("renames and leaves out those columns, or reads versions from one, named as Cassandra lists them or in CQL's quotes", async () => {
-    const settings = join(dir, "synced.yaml");
-    await writeFile(
-      settings,
-      [
-        "tables:",
-        "  people:",
-        "    exclude: [a b]",
-        "    rename:",
-        "      e-mail: mail",
-        `      '"Last Name"': last_name`,
-        "  visits:",
-        "    timestamp: last-modified",
-        "",
-      ].join("\n"),
-    );
+    const settings = await world.config([
+      "tables:",
+      "  people:",
+      "    exclude: [a b]",
+      "    rename:",
+      "      e-mail: mail",
+      `      '"Last Name"': last_name`,
+      "  visits:",
+      "    timestamp: last-modified",
+    ]);
     const { code, summary } = await h.run(["--config", settings, "-b", "0", "--direction", "to-es"]);
     assert.equal(code, EXIT.success, JSON.stringify(summary));
     const doc = (await h.es.get<Record<string, unknown>>({ index: `${h.index}-people`, id }))._source ?? {};
@@ -192,36 +168,28 @@ describe("columns with quoted names that the config file names", () => {
 // was dead-lettered as holding a field of no column; every run mapped the column's field again; and
 // with the version in such a column, the table was refused as its field not mapped.
 describe("columns whose names hold a dot", () => {
+  let world: TableWorld;
   let h: Harness;
-  let dir: string;
   const fromRow = cassandra.types.Uuid.random().toString();
   const fromApp = cassandra.types.Uuid.random().toString();
   const written = new Date(Date.now() - 60_000);
 
   before(async () => {
-    h = await Harness.create("dottednames");
-    dir = await mkdtemp(join(tmpdir(), "dotted-names-"));
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.notes (id uuid PRIMARY KEY, tmstmp timestamp, "meta.source" text, n int)`,
-    );
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.stamped (id uuid PRIMARY KEY, "meta.updated" timestamp, n int)`,
-    );
-    await h.cassandra.execute(
-      `INSERT INTO ${h.keyspace}.notes (id, tmstmp, "meta.source", n) VALUES (?, ?, ?, ?)`,
-      [fromRow, written, "row", 1],
-      PREPARED,
-    );
-    await h.cassandra.execute(
-      `INSERT INTO ${h.keyspace}.stamped (id, "meta.updated", n) VALUES (?, ?, ?)`,
-      [fromRow, written, 1],
-      PREPARED,
-    );
+    world = await tableWorld("dottednames", [
+      {
+        name: "notes",
+        columns: 'id uuid PRIMARY KEY, tmstmp timestamp, "meta.source" text, n int',
+        rows: [{ id: fromRow, tmstmp: written, '"meta.source"': "row", n: 1 }],
+      },
+      {
+        name: "stamped",
+        columns: 'id uuid PRIMARY KEY, "meta.updated" timestamp, n int',
+        rows: [{ id: fromRow, '"meta.updated"': written, n: 1 }],
+      },
+    ]);
+    h = world.h;
   });
-  after(async () => {
-    await h.cleanup();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => world.cleanup());
 
   const row = async (table: string, id: string) =>
     (await h.cassandra.execute(`SELECT * FROM ${h.keyspace}.${table} WHERE id = ?`, [id], PREPARED)).rows[0];
@@ -272,8 +240,7 @@ describe("columns whose names hold a dot", () => {
   });
 
   it("keeps what else an application's object holds beside a dotted column's field", async () => {
-    const settings = join(dir, "synced.yaml");
-    await writeFile(settings, ["tables:", "  notes:", '    include: ["meta.source", n]', ""].join("\n"));
+    const settings = await world.config(["tables:", "  notes:", '    include: ["meta.source", n]']);
     await h.es.index({
       index: `${h.index}-notes`,
       id: fromApp,
@@ -331,35 +298,27 @@ describe("columns whose names hold a dot", () => {
 // it back as a table that does not exist, and the table's own type never saw it. Now such a table is
 // refused, naming the column and the fixes, and a rename in the config file syncs it.
 describe("a column named like the type field", () => {
+  let world: TableWorld;
   let h: Harness;
-  let dir: string;
   const id = cassandra.types.Uuid.random().toString();
   const written = new Date(Date.now() - 60_000);
 
   before(async () => {
-    h = await Harness.create("typecolumn");
-    dir = await mkdtemp(join(tmpdir(), "type-column-"));
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.plain (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
-    );
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.things (id uuid PRIMARY KEY, tmstmp timestamp, type text)`,
-    );
-    await h.cassandra.execute(
-      `INSERT INTO ${h.keyspace}.plain (id, tmstmp, n) VALUES (?, ?, ?)`,
-      [id, written, 1],
-      PREPARED,
-    );
-    await h.cassandra.execute(
-      `INSERT INTO ${h.keyspace}.things (id, tmstmp, type) VALUES (?, ?, ?)`,
-      [id, written, "gadget"],
-      PREPARED,
-    );
+    world = await tableWorld("typecolumn", [
+      {
+        name: "plain",
+        columns: "id uuid PRIMARY KEY, tmstmp timestamp, n int",
+        rows: [{ id, tmstmp: written, n: 1 }],
+      },
+      {
+        name: "things",
+        columns: "id uuid PRIMARY KEY, tmstmp timestamp, type text",
+        rows: [{ id, tmstmp: written, type: "gadget" }],
+      },
+    ]);
+    h = world.h;
   });
-  after(async () => {
-    await h.cleanup();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => world.cleanup());
 
   const typeField = ["--layout", "type-field"];
   const typesInIndex = async (): Promise<string[]> => {
@@ -385,8 +344,7 @@ describe("a column named like the type field", () => {
   });
 
   it("syncs the table both ways once the config file renames the column", async () => {
-    const settings = join(dir, "synced.yaml");
-    await writeFile(settings, ["tables:", "  things:", "    rename: {type: kind}", ""].join("\n"));
+    const settings = await world.config(["tables:", "  things:", "    rename: {type: kind}"]);
     const first = await h.run(["--config", settings, ...typeField, "-b", "0"]);
     assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
     assert.deepEqual(await typesInIndex(), ["plain", "things"]);

@@ -6,47 +6,37 @@
 // the table is refused before anything of it is written, naming the table that holds the field and
 // the fix, the same on every run, and a rename in the config file syncs it.
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
-import { Harness, tableStats } from "../support/harness.js";
+import { tableStats, type Harness } from "../support/harness.js";
+import { tableWorld, type TableWorld } from "../support/table-world.js";
 
 const PREPARED = { prepare: true } as const;
 
 describe("tables whose columns of one name differ in type, in the type-field layout", () => {
+  let world: TableWorld;
   let h: Harness;
-  let dir: string;
   const userId = cassandra.types.Uuid.random().toString();
   const written = new Date(Date.now() - 60_000);
   const typeField = ["--layout", "type-field", "-b", "0"];
 
   before(async () => {
-    h = await Harness.create("sharedfields");
-    dir = await mkdtemp(join(tmpdir(), "shared-fields-"));
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.users (id uuid PRIMARY KEY, tmstmp timestamp, name text)`,
-    );
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.orders (id int PRIMARY KEY, tmstmp timestamp, total int)`,
-    );
-    await h.cassandra.execute(
-      `INSERT INTO ${h.keyspace}.users (id, tmstmp, name) VALUES (?, ?, ?)`,
-      [userId, written, "ada"],
-      PREPARED,
-    );
-    await h.cassandra.execute(
-      `INSERT INTO ${h.keyspace}.orders (id, tmstmp, total) VALUES (?, ?, ?)`,
-      [7, written, 12],
-      PREPARED,
-    );
+    world = await tableWorld("sharedfields", [
+      {
+        name: "users",
+        columns: "id uuid PRIMARY KEY, tmstmp timestamp, name text",
+        rows: [{ id: userId, tmstmp: written, name: "ada" }],
+      },
+      {
+        name: "orders",
+        columns: "id int PRIMARY KEY, tmstmp timestamp, total int",
+        rows: [{ id: 7, tmstmp: written, total: 12 }],
+      },
+    ]);
+    h = world.h;
   });
-  after(async () => {
-    await h.cleanup();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => world.cleanup());
 
   const refusedUsers = (summary: Record<string, unknown>): string => {
     const refused = (summary["refused"] ?? []) as { name: string; reason: string }[];
@@ -81,8 +71,7 @@ describe("tables whose columns of one name differ in type, in the type-field lay
   });
 
   it("syncs the table both ways once the config file gives its column a field of another name", async () => {
-    const settings = join(dir, "synced.yaml");
-    await writeFile(settings, ["tables:", "  users:", "    rename: {id: user_id}", ""].join("\n"));
+    const settings = await world.config(["tables:", "  users:", "    rename: {id: user_id}"]);
     const first = await h.run(["--config", settings, ...typeField]);
     assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
     assert.equal(tableStats(first.summary, "users", "to-es")["written"], 1);
@@ -102,8 +91,8 @@ describe("tables whose columns of one name differ in type, in the type-field lay
 // former types, though none had changed. Now it names the table the field fits and the rename that
 // fixes it, and the rename, with the documents' field moved, syncs the table.
 describe("a shared index that already holds documents of two tables whose columns of one name differ in type", () => {
+  let world: TableWorld;
   let h: Harness;
-  let dir: string;
   const pathId = cassandra.types.Uuid.random().toString();
   const written = new Date(Date.now() - 60_000);
   const typeField = ["--layout", "type-field", "-b", "0"];
@@ -116,32 +105,24 @@ describe("a shared index that already holds documents of two tables whose column
     });
 
   before(async () => {
-    h = await Harness.create("sharedheld");
-    dir = await mkdtemp(join(tmpdir(), "shared-held-"));
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.kinds (id uuid PRIMARY KEY, tmstmp timestamp, v text)`,
-    );
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.paths (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
-    );
-    await h.cassandra.execute(
-      `INSERT INTO ${h.keyspace}.kinds (id, tmstmp, v) VALUES (?, ?, ?)`,
-      [cassandra.types.Uuid.random(), written, "red"],
-      PREPARED,
-    );
-    await h.cassandra.execute(
-      `INSERT INTO ${h.keyspace}.paths (id, tmstmp, v) VALUES (?, ?, ?)`,
-      [pathId, written, 5],
-      PREPARED,
-    );
+    world = await tableWorld("sharedheld", [
+      {
+        name: "kinds",
+        columns: "id uuid PRIMARY KEY, tmstmp timestamp, v text",
+        rows: [{ id: cassandra.types.Uuid.random(), tmstmp: written, v: "red" }],
+      },
+      {
+        name: "paths",
+        columns: "id uuid PRIMARY KEY, tmstmp timestamp, v int",
+        rows: [{ id: pathId, tmstmp: written, v: 5 }],
+      },
+    ]);
+    h = world.h;
     const made = await h.run(["--tables", "kinds", ...typeField]);
     assert.equal(made.code, EXIT.success, JSON.stringify(made.summary));
     await pathDocument({ v: 5 });
   });
-  after(async () => {
-    await h.cleanup();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => world.cleanup());
 
   it("names the table whose column the field fits and the rename, not a former type", async () => {
     const refused = await h.run(typeField);
@@ -161,8 +142,7 @@ describe("a shared index that already holds documents of two tables whose column
   });
 
   it("syncs the table once its column has a field of another name, and its documents hold that field", async () => {
-    const settings = join(dir, "synced.yaml");
-    await writeFile(settings, ["tables:", "  paths:", "    rename: {v: path_v}", ""].join("\n"));
+    const settings = await world.config(["tables:", "  paths:", "    rename: {v: path_v}"]);
     // As _update_by_query would, which the test cluster lacks: the document's field moved.
     await pathDocument({ path_v: 5 });
     const run = await h.run(["--config", settings, ...typeField]);
@@ -186,33 +166,32 @@ describe("a shared index that already holds documents of two tables whose column
 // document was refused by the cluster and dead-lettered, run after run. Now shops is refused before
 // anything of it is written, naming people, the field and the fix.
 describe("a column named like a field of another table's user-defined type, in the type-field layout", () => {
+  let world: TableWorld;
   let h: Harness;
   const written = new Date(Date.now() - 60_000);
   const typeField = ["--layout", "type-field", "-b", "0"];
 
   before(async () => {
-    h = await Harness.create("sharedbelow");
-    await h.cassandra.execute(`CREATE TYPE ${h.keyspace}.address (zip int, street text)`);
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.people (id uuid PRIMARY KEY, tmstmp timestamp, addr frozen<address>)`,
+    const id = (): cassandra.types.Uuid => cassandra.types.Uuid.random();
+    world = await tableWorld(
+      "sharedbelow",
+      [
+        {
+          name: "people",
+          columns: "id uuid PRIMARY KEY, tmstmp timestamp, addr frozen<address>",
+          rows: [{ id: id(), tmstmp: written, addr: { zip: 75001, street: "rue" } }],
+        },
+        {
+          name: "shops",
+          columns: 'id uuid PRIMARY KEY, tmstmp timestamp, "addr.zip" text',
+          rows: [{ id: id(), tmstmp: written, '"addr.zip"': "SW1A" }],
+        },
+      ],
+      ["address (zip int, street text)"],
     );
-    await h.cassandra.execute(
-      `CREATE TABLE ${h.keyspace}.shops (id uuid PRIMARY KEY, tmstmp timestamp, "addr.zip" text)`,
-    );
-    await h.cassandra.execute(
-      `INSERT INTO ${h.keyspace}.people (id, tmstmp, addr) VALUES (?, ?, {zip: 75001, street: 'rue'})`,
-      [cassandra.types.Uuid.random(), written],
-      PREPARED,
-    );
-    await h.cassandra.execute(
-      `INSERT INTO ${h.keyspace}.shops (id, tmstmp, "addr.zip") VALUES (?, ?, ?)`,
-      [cassandra.types.Uuid.random(), written, "SW1A"],
-      PREPARED,
-    );
+    h = world.h;
   });
-  after(async () => {
-    await h.cleanup();
-  });
+  after(() => world.cleanup());
 
   it("refuses the table whose column does not fit the property, naming both tables and the field, on every run", async () => {
     for (const expected of [
