@@ -3,6 +3,7 @@
 // multi-line `--json` summary that a line-based collector cannot parse). A failed run's line is an
 // error with the reason, so `--quiet`, which keeps errors only, keeps it too.
 import { formatMicros } from "../core/micros.js";
+import { leaseEndWords } from "../reconcile/lease-end.js";
 import { totals } from "../reconcile/run-report.js";
 import type { ShownReport } from "./summary.js";
 import { isBug } from "./unexpected-error.js";
@@ -29,12 +30,15 @@ export function runEndLine(report: ShownReport, exitCode: number): RunEndLine | 
     ...(waiting === undefined ? {} : { deadLettersWaiting: waiting }),
     durationMs: Math.round(report.durationMs),
     checkpoint: report.checkpointAfter === undefined ? null : formatMicros(report.checkpointAfter),
+    ...(report.leaseLeft === undefined ? {} : { leaseExpiresAt: report.leaseLeft.expiresAt.toISOString() }),
   };
+  const left = leaseLeftWords(report);
+  const lease = left === undefined ? "" : `; ${left}`;
   const run = report.dryRun ? "dry run" : "run";
   const wrote = `${written} ${report.dryRun ? "would be written" : "written"}`;
   if (report.outcome === "failed") {
     const why = report.error?.message ?? "the summary says why";
-    return { level: "error", message: `${run} failed: ${why}`, fields };
+    return { level: "error", message: `${run} failed: ${why}${lease}`, fields };
   }
   if (report.outcome === "interrupted") {
     return {
@@ -46,7 +50,17 @@ export function runEndLine(report: ShownReport, exitCode: number): RunEndLine | 
   const letters = waiting === undefined || waiting === 0 ? "" : `, ${waiting} dead letters waiting`;
   return {
     level: "info",
-    message: `${run} finished: ${report.outcome}, ${wrote}, ${report.deadLettered} dead-lettered${letters}`,
+    message: `${run} finished: ${report.outcome}, ${wrote}, ${report.deadLettered} dead-lettered${letters}${lease}`,
     fields,
   };
+}
+
+/**
+ * A lease the state store did not take back, as a clause: the next run elsewhere waits for it, so the
+ * line that ends the run says so. A stop by a signal says it in its own error already.
+ */
+export function leaseLeftWords(report: ShownReport): string | undefined {
+  const left = report.leaseLeft;
+  if (left === undefined || report.outcome === "interrupted") return undefined;
+  return leaseEndWords({ released: false, ...left });
 }

@@ -6,6 +6,7 @@ import type { RunReport } from "../reconcile/run-report.js";
 import { totals } from "../reconcile/run-report.js";
 import { readPerInRange } from "../reconcile/read-ratio.js";
 import { skippedCount, type TableStats } from "../reconcile/stats.js";
+import { leaseLeftWords } from "./run-end-line.js";
 import { textTable, type Align } from "./text-table.js";
 import { visibleInLine } from "./visible-text.js";
 
@@ -92,6 +93,8 @@ export function renderSummary(report: ShownReport): string {
       `in ${(report.durationMs / 1000).toFixed(1)}s`,
   );
   if (report.error) lines.push(`error: ${report.error.message}`);
+  const lease = leaseLeftWords(report);
+  if (lease !== undefined) lines.push(`lease: ${lease}`);
   return lines.join("\n");
 }
 
@@ -205,5 +208,14 @@ export function summaryJson(report: ShownReport): Record<string, unknown> {
     notices: report.notices,
     durationMs: Math.round(report.durationMs),
     ...(report.error ? { error: { name: report.error.name, message: report.error.message } } : {}),
+    ...(report.leaseLeft === undefined
+      ? {}
+      : {
+          lease: {
+            released: false,
+            expiresAt: report.leaseLeft.expiresAt.toISOString(),
+            reason: report.leaseLeft.reason,
+          },
+        }),
   };
 }

@@ -70,6 +70,11 @@ export interface RunReport {
   /** What the user should know of how the run went, one line each: a read far larger than its range. */
   readonly notices: readonly string[];
   readonly error?: Error;
+  /**
+   * The lease the state store did not take back as the run ended: it stays held until it runs out, and
+   * the operator has to know why the next run elsewhere waits. A stop by a signal says so in its error.
+   */
+  readonly leaseLeft?: { readonly expiresAt: Date; readonly reason: string };
 }
 
 export function totals(tables: readonly TableStats[]): Record<string, number> {

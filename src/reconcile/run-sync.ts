@@ -167,8 +167,11 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
     ({ signal }) => runHeld(settings, deps, signal, started),
   );
   // The stop's message was made when the signal came: only now is it known whether the lease went.
-  const report =
+  const stopped =
     held.error instanceof InterruptedError ? { ...held, error: held.error.afterLease(end) } : held;
+  const report: RunReport = end.released
+    ? stopped
+    : { ...stopped, leaseLeft: { expiresAt: end.expiresAt, reason: end.reason } };
   // The history is written once the lease is let go: a failure to write it costs nothing else.
   if (!settings.dryRun)
     await recordRun(deps, report, started, new Date(started.getTime() + report.durationMs));

@@ -21,7 +21,7 @@ describe("a store that goes away during a run", () => {
 
   before(async () => {
     h = await Harness.create("outage");
-    for (const table of ["viaes", "viacass", "gone", "stopped"]) {
+    for (const table of ["viaes", "viacass", "gone", "left", "stopped"]) {
       await h.cassandra.execute(
         `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
       );
@@ -114,6 +114,37 @@ describe("a store that goes away during a run", () => {
       assert.equal(retryLines.length, 1, stderr);
       const state = new FileStateStore({ directory: h.stateDir });
       assert.equal(await state.getCheckpoint("gone"), undefined);
+    } finally {
+      await outage.close();
+    }
+  });
+
+  it("says a failed run left its lease held, and until when, when the state store is gone too", async () => {
+    const outage = await esRelay();
+    const location = h.stateIn("elasticsearch");
+    try {
+      const run = slowRun("left", "es", outage, "2s", location, ["--state-timeout", "3s"]);
+      await run.saw('"progress"');
+      await outage.cut();
+      const { code, stderr, stdout } = await run.exited;
+      assert.equal(code, EXIT.unreachable, stderr);
+      const summary = JSON.parse(stdout) as { lease?: { released: boolean; expiresAt: string } };
+      const state = await openStateStore(parseStateLocation(location), {
+        cassandra: h.cassandra,
+        elasticsearch: h.search,
+      });
+      const lease = await state.getLease("left");
+      assert.ok(lease, "the lease the run could not release is still stored");
+      assert.deepEqual(
+        { released: summary.lease?.released, expiresAt: summary.lease?.expiresAt },
+        { released: false, expiresAt: lease.expiresAt.toISOString() },
+      );
+      const failed = stderr.split("\n").find((line) => line.includes("run failed: "));
+      assert.ok(failed, stderr);
+      assert.match(
+        failed,
+        new RegExp(`the lease could not be released and runs out at ${lease.expiresAt.toISOString()}`),
+      );
     } finally {
       await outage.close();
     }

@@ -342,6 +342,25 @@ describe("runSync", () => {
     assert.equal(w.state.leases.size, 0);
   });
 
+  it("says a failed run left its lease held where the state store did not take the release", async () => {
+    const w = world(["first"]);
+    const state = new (class extends MemoryStateStore {
+      override releaseLease(): Promise<void> {
+        return Promise.reject(new Error("state store gone"));
+      }
+    })();
+    w.elasticsearch.failScan = new Error("shard failure");
+    const report = await runSync(w.settings, { ...w.deps, state });
+    assert.equal(report.outcome, "failed");
+    const held = await state.getLease("app.app");
+    assert.ok(held, "the lease is still stored");
+    assert.deepEqual(report.leaseLeft, { expiresAt: held.expiresAt, reason: "state store gone" });
+    // A run whose release the state store took says nothing of the lease.
+    const released = world(["first"]);
+    released.elasticsearch.failScan = new Error("shard failure");
+    assert.equal((await runSync(released.settings, released.deps)).leaseLeft, undefined);
+  });
+
   it("reports what a failed run did before it failed: finished directions and the failed one's counts", async () => {
     const w = world(["first", "second"]);
     const ids = [1, 2, 3, 4, 5].map((n) => `aaaaaaaa-0000-4000-8000-00000000000${n}`);

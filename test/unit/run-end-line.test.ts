@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { runEndLine } from "../../src/cli/run-end-line.js";
+import { renderSummary, summaryJson } from "../../src/cli/summary.js";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { CircuitOpenError } from "../../src/reconcile/run-errors.js";
 import { emptyStats } from "../../src/reconcile/stats.js";
@@ -62,6 +63,31 @@ describe("the line that ends a run's log", () => {
     assert.equal(line.fields["exitCode"], EXIT.circuitOpen);
     assert.equal(line.fields["outcome"], "failed");
     assert.equal(line.fields["checkpoint"], "1970-01-01T00:00:00.000000Z");
+  });
+
+  it("says a failed run left its lease held, and until when, where the state store did not take the release", () => {
+    const error = new CircuitOpenError(2, "users", "to-es");
+    const expiresAt = new Date("2026-01-01T00:01:00.000Z");
+    const leaseLeft = { expiresAt, reason: "connect ECONNREFUSED 127.0.0.1:9200" };
+    const line = runEndLine({ ...report, outcome: "failed", error, leaseLeft }, EXIT.circuitOpen);
+    assert.ok(line);
+    assert.equal(line.level, "error");
+    assert.match(
+      line.message,
+      /; the lease could not be released and runs out at 2026-01-01T00:01:00\.000Z: until then a run of this configuration on another host or in another container is refused with exit 4/,
+    );
+    assert.equal(line.fields["leaseExpiresAt"], "2026-01-01T00:01:00.000Z");
+    const summary = renderSummary({ ...report, outcome: "failed", error, leaseLeft });
+    assert.match(
+      summary,
+      /^lease: the lease could not be released and runs out at 2026-01-01T00:01:00\.000Z/m,
+    );
+    assert.deepEqual(summaryJson({ ...report, outcome: "failed", error, leaseLeft })["lease"], {
+      released: false,
+      expiresAt: "2026-01-01T00:01:00.000Z",
+      reason: "connect ECONNREFUSED 127.0.0.1:9200",
+    });
+    assert.doesNotMatch(renderSummary({ ...report, outcome: "failed", error }), /^lease:/m);
   });
 
   it("says a run stopped by a signal kept its checkpoint, at info level", () => {
