@@ -34,6 +34,8 @@ export class RunDeadLetters implements DeadLetterSink {
    */
   #waiting = new Map<string, string | undefined>();
   #settling: string[] = [];
+  /** Letters a failed flush did not store, by table and direction. */
+  #unstored = new Map<string, number>();
   #settled = 0;
 
   constructor(
@@ -109,6 +111,13 @@ export class RunDeadLetters implements DeadLetterSink {
     return letterId;
   }
 
+  takeUnstored(table: string, direction: Direction): number {
+    const name = unstoredName(table, direction);
+    const count = this.#unstored.get(name) ?? 0;
+    this.#unstored.delete(name);
+    return count;
+  }
+
   put(letter: DeadLetter): Promise<void> {
     const stored = storedLetter(this.key, this.runId, this.now(), letter);
     // Met again and failed again: its letter is this run's now, and stays.
@@ -122,10 +131,20 @@ export class RunDeadLetters implements DeadLetterSink {
     const settling = this.#settling;
     this.#held = [];
     this.#settling = [];
-    await this.store.put(letters);
+    try {
+      await this.store.put(letters);
+    } catch (error) {
+      for (const letter of letters) {
+        const name = unstoredName(letter.table, letter.direction);
+        this.#unstored.set(name, (this.#unstored.get(name) ?? 0) + 1);
+      }
+      throw error;
+    }
     this.#count += letters.length;
     if (settling.length === 0) return;
     await this.store.remove(this.key, settling);
     this.#settled += settling.length;
   }
 }
+
+const unstoredName = (table: string, direction: Direction): string => `${table}\n${direction}`;

@@ -22,6 +22,11 @@ export interface DeadLetterSink {
   flush(): Promise<void>;
   /** How many letters this run has put. */
   readonly count: number;
+  /**
+   * How many letters of the table and direction a failed `flush` did not store, once: the table's
+   * count is of letters stored, and such a failure fails the run. Absent where every put is stored.
+   */
+  takeUnstored?(table: string, direction: Direction): number;
   /** Set by a dry run's sink, which stores nothing: a sample of the letters it would have put. */
   readonly wouldPut?: readonly WouldDeadLetter[];
   /**

@@ -141,6 +141,7 @@ export async function syncTable(input: SyncTableInput): Promise<TableStats> {
   } finally {
     // A scan that failed still lets the batches in flight finish: their writes are not abandoned.
     await Promise.all(inFlight);
+    stats.deadLettered -= unstored(input);
     stats.durationMs = performance.now() - started;
   }
   return stats;
@@ -162,9 +163,18 @@ export async function reconcileRecords(
   try {
     await reconcileBatch(input, stats, precision, records, false);
   } finally {
-    await input.deadLetters.flush();
+    try {
+      await input.deadLetters.flush();
+    } finally {
+      stats.deadLettered -= unstored(input);
+    }
   }
   return stats;
+}
+
+/** The letters counted as put that the dead-letter store failed to take: the count is of those stored. */
+function unstored(input: SyncTableInput): number {
+  return input.deadLetters.takeUnstored?.(input.plan.table, input.direction) ?? 0;
 }
 
 /**

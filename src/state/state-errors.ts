@@ -115,11 +115,37 @@ export async function inStateStore<T>(
   } catch (error) {
     if (error instanceof StateError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
+    const full = fullStore(error);
+    if (full !== undefined) {
+      throw new as(
+        `could not ${action} in the ${store} (${location}): it is full: ${full} (${reason}). ` +
+          `Make room (or raise the limit), or choose another place with ${store === "dead-letter store" ? "--dead-letter" : "--state"}, and run again.`,
+        { action, location },
+        { cause: error },
+      );
+    }
     throw new as(
       `could not ${action} in the ${store} (${location}): ${reason}. ` +
         `Check that the ${store} is reachable and writable, or choose another location.`,
       { action, location },
       { cause: error },
     );
+  }
+}
+
+/**
+ * Why a file of the store cannot grow, for the errors that say so: room is what is missing, not the
+ * store, so the advice to check that it is reachable would send the operator the wrong way.
+ */
+function fullStore(error: unknown): string | undefined {
+  switch ((error as NodeJS.ErrnoException | undefined)?.code) {
+    case "EFBIG":
+      return "the file is as large as this process may make a file (ulimit -f)";
+    case "ENOSPC":
+      return "no space is left on its file system";
+    case "EDQUOT":
+      return "the user's disk quota is used up";
+    default:
+      return undefined;
   }
 }

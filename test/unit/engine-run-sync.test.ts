@@ -361,6 +361,28 @@ describe("runSync", () => {
     assert.equal((await runSync(released.settings, released.deps)).leaseLeft, undefined);
   });
 
+  // Tried as an operator would: a letters file that could not grow (a file size limit) failed the run,
+  // whose table still showed the record as dead-lettered though no letter was stored.
+  it("counts as dead-lettered only the letters stored, when the dead-letter store fails to take them", async () => {
+    const w = world(["first"]);
+    const ids = [1, 2].map((n) => `aaaaaaaa-0000-4000-8000-00000000000${n}`);
+    w.cassandra.put(...ids.map((id) => record(id, 1_000)));
+    w.elasticsearch.refuse.set(ids[1] ?? "", "mapper_parsing_exception");
+    const full = Object.assign(new Error("EFBIG: file too large, write"), { code: "EFBIG" });
+    const store = new FileDeadLetterStore("/nonexistent/letters.ndjson");
+    store.put = () => Promise.reject(full);
+    const report = await runSync(w.settings, {
+      ...w.deps,
+      deadLetters: new RunDeadLetters(store, w.settings.key, "run-1"),
+    });
+    assert.equal(report.outcome, "failed");
+    assert.equal(report.deadLettered, 0);
+    assert.deepEqual(
+      report.tables.map((t) => [t.table, t.direction, t.written, t.deadLettered]),
+      [["first", "to-es", 1, 0]],
+    );
+  });
+
   it("reports what a failed run did before it failed: finished directions and the failed one's counts", async () => {
     const w = world(["first", "second"]);
     const ids = [1, 2, 3, 4, 5].map((n) => `aaaaaaaa-0000-4000-8000-00000000000${n}`);

@@ -96,4 +96,35 @@ describe("file steps with limits", () => {
       (error) => error instanceof StateSetupError && error.message.includes("EACCES"),
     );
   });
+
+  it("says a store's file or disk is full, and what to do, rather than to check that it is reachable", async () => {
+    for (const [code, said] of [
+      ["EFBIG", /it is full: the file is as large as this process may make a file \(ulimit -f\)/],
+      ["ENOSPC", /it is full: no space is left on its file system/],
+      ["EDQUOT", /it is full: the user's disk quota is used up/],
+    ] as const) {
+      const full = (): Promise<void> =>
+        Promise.reject(Object.assign(new Error(`${code}: no room, write`), { code }));
+      await assert.rejects(
+        inStateStore("write dead letters", "file /x/l.ndjson", full, {
+          timeoutMs: 1000,
+          store: "dead-letter store",
+        }),
+        (error) => {
+          assert.ok(error instanceof StateError);
+          assert.match(
+            error.message,
+            /^could not write dead letters in the dead-letter store \(file \/x\/l\.ndjson\): /,
+          );
+          assert.match(error.message, said);
+          assert.match(
+            error.message,
+            /Make room \(or raise the limit\), or choose another place with --dead-letter, and run again\.$/,
+          );
+          assert.doesNotMatch(error.message, /reachable/);
+          return true;
+        },
+      );
+    }
+  });
 });
