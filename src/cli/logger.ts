@@ -11,6 +11,8 @@ export type LogLevel = "error" | "info" | "debug";
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
+  /** Something went wrong that costs the run nothing of its data, but someone has to look at. */
+  warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
   debug(message: string, fields?: Record<string, unknown>): void;
   /** After each batch; `expected`: about how many records the table's scan reads, when known. */
@@ -49,7 +51,7 @@ function terminalLines(stream: NodeJS.WritableStream, beforeLine: () => void): D
       const extra = Object.entries(fields)
         .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
         .join(" ");
-      const prefix = level === "error" ? "error: " : "";
+      const prefix = level === "error" ? "error: " : level === "warn" ? "warning: " : "";
       beforeLine();
       stream.write(visibleText(`${prefix}${String(message)}${extra === "" ? "" : ` (${extra})`}`) + "\n");
     },
@@ -124,6 +126,7 @@ export function createLogger(
     };
   return {
     info: at("info"),
+    warn: at("warn"),
     error: at("error"),
     debug: at("debug"),
     progress(stats, expected) {

@@ -247,11 +247,13 @@ async function pushMetrics(
       );
     }
   } catch (error) {
-    context.logger.info(
-      `could not push the metrics to the Pushgateway ${target.url}; the run's result stands`,
-      {
-        error: error instanceof Error ? error.message : String(error),
-      },
+    // A warning, not an error: the run's data is synced and its exit code says so; only the metrics
+    // are lost, and an alert on them (a run that did not report) is what the operator will see.
+    context.logger.warn(
+      `could not push the metrics to the Pushgateway ${target.url}: this run's metrics are lost, and its ` +
+        "result stands; check that a Pushgateway runs at that address and answers this host within " +
+        "--connect-timeout, and the login in the URL if it asks for one",
+      { error: error instanceof Error ? error.message : String(error) },
     );
   } finally {
     // watch's runs share one signal: each push stops listening to it.

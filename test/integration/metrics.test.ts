@@ -85,10 +85,19 @@ describe("metrics pushed to a Pushgateway", () => {
     await closed.close();
     const result = await h.cli([...h.baseArgs(), "--name", "metrics-gone", "--pushgateway", closed.url]);
     assert.equal(result.code, EXIT.success, result.stderr);
+    // A warning: the run's data is fine, its metrics are lost, and someone has to look at the gateway.
+    const line = result.stderr
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as { level: string; message: string; error?: string })
+      .find((l) => l.message.includes("Pushgateway"));
+    assert.ok(line, result.stderr);
+    assert.equal(line.level, "warn");
     assert.match(
-      result.stderr,
-      /could not push the metrics to the Pushgateway http:\/\/127\.0\.0\.1:\d+; the run's result stands/,
+      line.message,
+      /^could not push the metrics to the Pushgateway http:\/\/127\.0\.0\.1:\d+: this run's metrics are lost, and its result stands; check that a Pushgateway runs at that address and answers this host within --connect-timeout, and the login in the URL if it asks for one$/,
     );
+    assert.match(line.error ?? "", /ECONNREFUSED/);
   });
 
   // Tried as an operator would: Kubernetes sent SIGTERM while a run pushed to a Pushgateway that took

@@ -59,6 +59,7 @@ export interface RunResult {
 
 const quietLogger: Logger = {
   info: () => undefined,
+  warn: () => undefined,
   error: () => undefined,
   debug: () => undefined,
   progress: () => undefined,

@@ -36,6 +36,24 @@ describe("logger", () => {
     );
   });
 
+  it("writes a warning at level warn for collectors, and marks it on a terminal; --quiet leaves it out", () => {
+    const json = capture(false);
+    createLogger(json.stream).warn("metrics lost", { error: "ECONNREFUSED" });
+    const line = JSON.parse(json.text()) as Record<string, unknown>;
+    assert.deepEqual(
+      [line["level"], line["message"], line["error"]],
+      ["warn", "metrics lost", "ECONNREFUSED"],
+    );
+    const text = capture(true);
+    createLogger(text.stream).warn("metrics lost");
+    assert.equal(text.text(), "warning: metrics lost\n");
+    const quiet = capture(false);
+    const logger = createLogger(quiet.stream);
+    logger.setLevel("error");
+    logger.warn("metrics lost");
+    assert.equal(quiet.text(), "");
+  });
+
   it("redacts passwords and API keys wherever a line carries them, as JSON and as text", () => {
     for (const tty of [false, true]) {
       const out = capture(tty);
