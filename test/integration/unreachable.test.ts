@@ -11,7 +11,7 @@ import type { RecordStore } from "../../src/reconcile/record-store.js";
 import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
 import { Harness } from "../support/harness.js";
 import { cassandraOptions } from "../support/servers.js";
-import { relay, silentPort } from "../support/tcp.js";
+import { closedPort, relay, silentPort } from "../support/tcp.js";
 
 // Generous next to the one-second limits used here, tight next to the minute the drivers wait alone.
 const WELL_WITHIN_MS = 15_000;
@@ -89,6 +89,27 @@ describe("stores that cannot be reached", () => {
         }),
       );
     }
+  });
+
+  // Tried as an operator would: a contact point given with its own port was shown with the default
+  // port appended (127.0.0.1:9:9042), as if the port given had been ignored.
+  it("shows a contact point with its own port as given, and one without with --cassandra-port", async () => {
+    const port = await closedPort();
+    const given = await h.cli([
+      ...h.argsWith({ "--cassandra-contact-points": `127.0.0.1:${port}` }),
+      "--connect-timeout",
+      "2s",
+    ]);
+    assert.equal(given.code, EXIT.unreachable, given.stderr);
+    assert.match(given.stderr, new RegExp(`cannot reach Cassandra at 127\\.0\\.0\\.1:${port}: `));
+    assert.doesNotMatch(given.stderr, new RegExp(`127\\.0\\.0\\.1:${port}:\\d`));
+    const bare = await h.cli([
+      ...h.argsWith({ "--cassandra-contact-points": "127.0.0.1", "--cassandra-port": String(port) }),
+      "--connect-timeout",
+      "2s",
+    ]);
+    assert.equal(bare.code, EXIT.unreachable, bare.stderr);
+    assert.match(bare.stderr, new RegExp(`cannot reach Cassandra at 127\\.0\\.0\\.1:${port}: `));
   });
 
   // Tried as a new user would: a --cassandra-local-dc no host is in was reported as Cassandra out of

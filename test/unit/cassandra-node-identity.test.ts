@@ -15,6 +15,7 @@ import { connect, createServer, type PeerCertificate, type Server } from "node:t
 import type { CassandraOptions } from "../../src/config/options.js";
 import { clientOptions, connectCassandra } from "../../src/stores/cassandra/connect.js";
 import {
+  contactPointAddress,
   contactPointHost,
   namesByAddress,
   nodeIdentityCheck,
@@ -31,6 +32,17 @@ const serverCert = (names: string) => ({
 
 /** The certificate as Node hands it to checkServerIdentity. */
 const peer = (issued: IssuedCertificate): PeerCertificate => new X509Certificate(issued.pem).toLegacyObject();
+
+describe("a contact point as messages show it", () => {
+  it("keeps the port it was given, and adds --cassandra-port where it has none", () => {
+    assert.equal(contactPointAddress("127.0.0.1:9", 9042), "127.0.0.1:9");
+    assert.equal(contactPointAddress("db.example:9142", 9042), "db.example:9142");
+    assert.equal(contactPointAddress("[::1]:9142", 9042), "[::1]:9142");
+    assert.equal(contactPointAddress("127.0.0.1", 9042), "127.0.0.1:9042");
+    assert.equal(contactPointAddress("db.example", 9142), "db.example:9142");
+    assert.equal(contactPointAddress("::1", 9042), "[::1]:9042");
+  });
+});
 
 describe("Cassandra node identity", { skip }, () => {
   let maker: CertificateMaker;

@@ -9,7 +9,7 @@ import { describeSecret } from "../../core/secret-origin.js";
 import { withTimeLimit } from "../../util/time-limit.js";
 import { CASSANDRA_ENCODING } from "../values/driver-options.js";
 import { capabilitiesOf, type CassandraCapabilities } from "./capabilities.js";
-import { namesByAddress, nodeIdentityCheck, resolveAll } from "./node-identity.js";
+import { contactPointAddress, namesByAddress, nodeIdentityCheck, resolveAll } from "./node-identity.js";
 
 export async function clientOptions(
   options: CassandraOptions,
@@ -62,7 +62,7 @@ export async function connectCassandra(
   connectTimeoutMs: number,
 ): Promise<cassandra.Client> {
   const client = new cassandra.Client(await clientOptions(options, connectTimeoutMs));
-  const where = options.contactPoints.map((h) => `${h}:${options.port}`).join(", ");
+  const where = options.contactPoints.map((point) => contactPointAddress(point, options.port)).join(", ");
   const silent = (): ConnectionError =>
     new ConnectionError(
       `Cassandra at ${where} did not answer within ${connectTimeoutMs} ms (--connect-timeout). Check that ` +

@@ -21,6 +21,16 @@ export function contactPointHost(contactPoint: string): string {
 }
 
 /**
+ * A contact point as the driver dials it, for messages: one given with its own port keeps it (the
+ * driver uses that port, not --cassandra-port), one without gets `port`; an IPv6 address is bracketed.
+ */
+export function contactPointAddress(contactPoint: string, port: number): string {
+  const host = contactPointHost(contactPoint);
+  if (host !== contactPoint) return contactPoint;
+  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
  * Every address a name resolves to. The driver asks DNS first and the system's resolver (hosts file
  * included) when DNS has none; both are asked here, so an address the driver dials is not missed.
  */
