@@ -19,6 +19,7 @@ import { cutReason } from "../deadletter/letter-size.js";
 import { replayLetters, type ReplayOutcome } from "../reconcile/replay.js";
 import { holderName } from "../state/lease-holder.js";
 import { openStateStore } from "../state/open-state-store.js";
+import { refuseKeyPlace } from "./location-errors.js";
 import { withClientFor, withClients, type Clients } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
 import { planOptions, recordStores } from "./record-stores.js";
@@ -250,6 +251,7 @@ async function replay(
   context: RunContext,
 ): Promise<number> {
   const runId = newRunId();
+  await refuseKeyPlace(options, key);
   const state = await openStateStore(options.state, clients, { timeoutMs: options.stateTimeoutMs });
   try {
     const stores = await recordStores(options, clients, context);

@@ -4,6 +4,8 @@
 // rather than create an empty one and report it empty.
 import type { SyncOptions } from "../config/options.js";
 import { ConfigError } from "../core/errors.js";
+import { resolve } from "node:path";
+import { keyPlaceProblem } from "../state/file/file-key-place.js";
 import { NoStateError, StateSetupError } from "../state/state-errors.js";
 
 /** `work`'s result; a NoStateError or StateSetupError becomes a ConfigError of the location's option. */
@@ -30,4 +32,21 @@ export async function namingTheLocation<T>(
         : error.message;
     throw new ConfigError(option, source, problem, { cause: error });
   }
+}
+
+/**
+ * Refuses, before anything connects, a state name whose place in a state directory is taken by a file
+ * (another configuration's letters, say): a usage error of --name, or of --state for a derived name.
+ */
+export async function refuseKeyPlace(options: SyncOptions, key: string): Promise<void> {
+  if (options.state.backend !== "file") return;
+  const root = resolve(options.state.directory);
+  const problem = await keyPlaceProblem(root, key);
+  if (problem === undefined) return;
+  const option = options.name === undefined ? "state" : "name";
+  throw new ConfigError(
+    option,
+    options.sources?.[option] ?? { kind: "default" },
+    `the state name '${key}' cannot be used in the state directory ${root}: ${problem}; choose another --name`,
+  );
 }

@@ -22,7 +22,7 @@ import { otherShardings } from "./other-shardings.js";
 import { withClients, type Clients } from "./connections.js";
 import { exitCodeForOutcome } from "./exit-codes.js";
 import { LateLog } from "./late-log.js";
-import { namingTheLocation } from "./location-errors.js";
+import { namingTheLocation, refuseKeyPlace } from "./location-errors.js";
 import { planOptions, recordStores } from "./record-stores.js";
 import type { Logger } from "./logger.js";
 import { renderSummary, summaryJson } from "./summary.js";
@@ -74,6 +74,7 @@ export async function runCommand(options: SyncOptions, context: RunContext): Pro
   const openState = (clients: Partial<Clients>): Promise<StateStore> =>
     namingTheLocation(options, "state", () => openStateStore(options.state, clients, stateOptions(options)));
   const localState = options.state.backend === "file" ? await openState({}) : undefined;
+  await refuseKeyPlace(options, key);
   const lettersInFile =
     (options.deadLetter ?? defaultDeadLetterLocation(options.state, key)).backend === "file";
   const localLetters = lettersInFile ? await openDeadLetters(options, key, {}) : undefined;

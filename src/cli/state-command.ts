@@ -13,7 +13,7 @@ import { openStateStore } from "../state/open-state-store.js";
 import type { Checkpoint, Lease, RunRecord, StateStore } from "../state/state-store.js";
 import { withClientFor } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
-import { namingTheLocation } from "./location-errors.js";
+import { namingTheLocation, refuseKeyPlace } from "./location-errors.js";
 import { nearestKeys, otherKeysText } from "./nearest-keys.js";
 import { otherShardCounts, stateKeyFor } from "../state/state-key.js";
 import { CorruptStateError } from "../state/state-errors.js";
@@ -243,6 +243,7 @@ export async function stateCommand(
 ): Promise<number> {
   const key = stateKeyFor(options);
   const to = action === "set" ? target(flags) : undefined;
+  await refuseKeyPlace(options, key);
   return withStateStore(options, true, async (state) => {
     const before = await state.getCheckpoint(key);
     const was = before === undefined ? "none" : formatMicros(before.position);

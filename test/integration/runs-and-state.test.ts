@@ -276,6 +276,36 @@ describe("runs and their state", () => {
     assert.match(unknown.stderr, /Unknown option --tabels \(did you mean --tables\?\)/);
   });
 
+  // Tried as an operator would: a --name spelt as another configuration's letters file made a path
+  // through that file, and the run stopped at its lease with exit 1 and a raw ENOTDIR.
+  it("refuses with exit 2, before connecting, a --name whose place in the state directory a file holds", async () => {
+    const letters = join(h.stateDir, "other.dead-letters.ndjson");
+    await writeFile(letters, "");
+    const byFile = await h.cli([
+      ...h.argsWith({ "--es-nodes": "http://127.0.0.1:1" }),
+      "--name",
+      "other.dead-letters.ndjson",
+    ]);
+    assert.equal(byFile.code, EXIT.usage, byFile.stderr);
+    assert.match(
+      byFile.stderr,
+      new RegExp(
+        `--name: the state name 'other\\.dead-letters\\.ndjson' cannot be used in the state directory ` +
+          `${h.stateDir.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: ${letters.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} is a regular file \\(the dead-letter file of the state name 'other'\\), where this name keeps its checkpoint, lease and runs; choose another --name`,
+      ),
+    );
+    assert.doesNotMatch(byFile.stderr, /ENOTDIR/);
+    // Where no file is there yet, the name would still take the place of that configuration's letters.
+    await rm(letters);
+    const beside = await h.cli([
+      ...h.argsWith({ "--es-nodes": "http://127.0.0.1:1" }),
+      "--name",
+      "other.dead-letters.ndjson",
+    ]);
+    assert.equal(beside.code, EXIT.usage, beside.stderr);
+    assert.match(beside.stderr, /would take the place of the dead-letter file of the state name 'other'/);
+  });
+
   it("says which store cannot be reached, with exit code 5", async () => {
     const cassandraDown = await h.cli(h.argsWith({ "--cassandra-port": "1" }));
     assert.equal(cassandraDown.code, EXIT.unreachable);
