@@ -1,5 +1,6 @@
 // Reads both schemas, plans the tables, and creates what is missing: an index from a table's columns,
 // or (only with --create-tables) a table from an index's mapping.
+import { keyspaceNames, missingKeyspaceMessage } from "./cassandra/missing-keyspace.js";
 import type { SearchClient } from "./search/search-client.js";
 import type cassandra from "cassandra-driver";
 import { ConfigError } from "../core/errors.js";
@@ -136,7 +137,7 @@ export class StoreSchemaGateway implements SchemaGateway {
       throw new ConfigError(
         "keyspace",
         undefined,
-        `keyspace '${s.keyspace}' does not exist in Cassandra; check -k`,
+        missingKeyspaceMessage(s.keyspace, await keyspaceNames(this.cassandra)),
         {
           details: { keyspace: s.keyspace },
         },

@@ -70,6 +70,22 @@ describe("refused and stopped runs", () => {
     assert.equal((await store.acquireLease("typo-excluded", "probe", "here:1", 1000)).acquired, true);
   });
 
+  // Tried as an operator would: -k given in upper case, as unquoted CQL accepts it, was said not to
+  // exist, with no word of the keyspace of that name in lower case.
+  it("names the keyspace that differs only in case from a -k that does not exist", async () => {
+    const upper = h.keyspace.toUpperCase();
+    const result = await h.cli([...h.baseArgs(h.stateDir, upper), "--name", "upper-keyspace"]);
+    assert.equal(result.code, EXIT.usage, result.stderr);
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `flag --keyspace: keyspace '${upper}' does not exist in Cassandra, but '${h.keyspace}' does: ` +
+          `Cassandra folds names written without double quotes to lower case, and -k takes the name as ` +
+          `Cassandra stores it; give -k ${h.keyspace}`,
+      ),
+    );
+  });
+
   // Tried as an operator would: excluding every table ended "no table was synced", exit 0, so a
   // scheduled job succeeded run after run while copying nothing.
   it("refuses --exclude-tables leaving out every table, naming them, and keeps no state", async () => {
