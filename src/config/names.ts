@@ -4,7 +4,7 @@ import { unquoteIdentifier } from "../core/cql-identifier.js";
 import {
   CQL_NAME_RULE,
   cqlNameProblem,
-  indexNameProblem,
+  recordIndexNameProblem,
   MAX_CQL_NAME_LENGTH,
   STATE_KEY_RULE,
   stateKeyProblem,
@@ -63,7 +63,7 @@ export function columnName(setting: Setting): string {
 
 /** An index name with room for the `-<table>` that the index-per-table layout appends to it. */
 export function indexName(setting: Setting, text = asText(setting)): string {
-  const problem = indexNameProblem(text, 1 + MAX_CQL_NAME_LENGTH);
+  const problem = recordIndexNameProblem(text, 1 + MAX_CQL_NAME_LENGTH);
   if (problem !== undefined)
     throw invalid(setting, `"${text}" is not a valid Elasticsearch index name: ${problem}`);
   return text;

@@ -6,7 +6,7 @@ import { unquoteIdentifier } from "../core/cql-identifier.js";
 import { didYouMean } from "../core/did-you-mean.js";
 import { durationMillis } from "./duration.js";
 import { ConfigError } from "../core/errors.js";
-import { cqlNameProblem, CQL_NAME_RULE, indexNameProblem } from "../core/names.js";
+import { cqlNameProblem, CQL_NAME_RULE, recordIndexNameProblem } from "../core/names.js";
 import {
   settingSource,
   TABLE_SETTING_NAMES,
@@ -90,7 +90,7 @@ const SETTINGS: Parsers = {
       throw refuse(at, "must be the name of an index or alias, such as people");
     }
     const name = value.trim();
-    const problem = indexNameProblem(name);
+    const problem = recordIndexNameProblem(name);
     if (problem !== undefined) throw refuse(at, `"${name}" is not a valid index name: ${problem}`);
     return name;
   },

@@ -34,6 +34,24 @@ export function indexNameProblem(name: string, reservedBytes = 0): string | unde
   return undefined;
 }
 
+/**
+ * An index synced writes an application's records into (-i, a table's `index:`): a valid name that
+ * does not start with '.', which both products keep for hidden and system indices. They still make
+ * such an index for another name, with a deprecation warning in a response header no run shows, and
+ * their next major version refuses it.
+ */
+export function recordIndexNameProblem(name: string, reservedBytes = 0): string | undefined {
+  const problem = indexNameProblem(name, reservedBytes);
+  if (problem !== undefined) return problem;
+  if (name.startsWith("."))
+    return (
+      "it starts with '.', which Elasticsearch and OpenSearch keep for hidden and system indices " +
+      "(deprecated for others, and refused by their next major version); give a name that starts with " +
+      "a letter or digit"
+    );
+  return undefined;
+}
+
 // Windows refuses these as file names whatever the extension.
 const RESERVED_FILE_NAME = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
 

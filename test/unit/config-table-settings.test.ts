@@ -221,6 +221,10 @@ describe("the config file's tables key", () => {
         "tables:\n  users:\n    index: People\n",
         'key tables.users.index: "People" is not a valid index name',
       ],
+      [
+        "tables:\n  users:\n    index: .people\n",
+        "key tables.users.index: \".people\" is not a valid index name: it starts with '.', which Elasticsearch",
+      ],
       ["tables:\n  users:\n    index: [a]\n", "key tables.users.index: must be the name of an index"],
       ["tables:\n  users:\n    id: []\n", "key tables.users.id: must name the table's key columns"],
       ["tables:\n  users:\n    timestamp: [a]\n", 'key tables.users.timestamp: ["a"] is not a column name'],

@@ -64,6 +64,13 @@ describe("option validation", () => {
     await refused(["-i", "App"], /upper-case/, "index");
     await refused(["-i", "a,b"], /contains one of/);
     await refused(["-i", "_app"], /starts with/);
+    // Tried as an operator would: -i .x passed, and the run made indices that Elasticsearch and
+    // OpenSearch keep for hidden and system ones, with a deprecation warning the run never showed.
+    await refused(
+      ["-i", ".app"],
+      /"\.app" is not a valid Elasticsearch index name: it starts with '\.', which Elasticsearch and OpenSearch keep for hidden and system indices \(deprecated for others, and refused by their next major version\); give a name that starts with a letter or digit/,
+      "index",
+    );
     await refused(["--tables", "users,bad table"], /"bad table" is not a Cassandra name/, "tables");
     await refused(["--name", "../etc"], /not a valid name/, "name");
     await refused(["--type-field", "1type"], /not a field name/);
