@@ -240,6 +240,38 @@ describe("refused and stopped runs", () => {
     assert.deepEqual(await store.recentRuns("elsewhere", 5), []);
   });
 
+  // Tried as an operator would: the JSON-lines log of another program given as --dead-letter passed
+  // the check, as its first line opened a JSON object, and the run would have added letters to it.
+  it("refuses a JSON-lines file of another program as the dead-letter file, and leaves it alone", async () => {
+    const other = join(h.stateDir, "app-log.ndjson");
+    const text = '{"level":"info","msg":"started","secret":"s3cret-value"}\n{"level":"info","msg":"done"}\n';
+    await writeFile(other, text, { mode: 0o600 });
+    const result = await h.cli([...h.baseArgs(), "--name", "json-lines", "--dead-letter", other]);
+    assert.equal(result.code, EXIT.usage, result.stderr);
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `flag --dead-letter: the dead-letter file ${other.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} holds something ` +
+          "other than dead letters \\(its first line is JSON, but not a dead letter\\)",
+      ),
+    );
+    assert.doesNotMatch(result.stdout + result.stderr, /s3cret-value/);
+    assert.equal(await readFile(other, "utf8"), text);
+    const store = new FileStateStore({ directory: h.stateDir });
+    assert.deepEqual(await store.recentRuns("json-lines", 5), []);
+    // A file of letters passes, as does one whose only line a crash cut short.
+    const letters = join(h.stateDir, "cut.dead-letters.ndjson");
+    await writeFile(
+      letters,
+      '{"at":"2026-01-01T00:00:00.000Z","direction":"to-es","from":"cassandra","id":null,"key":',
+      {
+        mode: 0o600,
+      },
+    );
+    const cut = await h.cli([...h.baseArgs(), "--name", "cut", "--dead-letter", letters]);
+    assert.notEqual(cut.code, EXIT.usage, cut.stderr);
+  });
+
   it("never appends letters to the file a link planted at the letters' place points at", async () => {
     await h.cassandra.execute(
       `CREATE TABLE ${h.keyspace}.linked (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,

@@ -9,6 +9,7 @@ import { inStateStore, StateSetupError } from "../state-errors.js";
 import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import { makeDirectory } from "../../util/make-directory.js";
 import { fileKind } from "../../util/regular-file.js";
+import { letterFromJson } from "../../deadletter/letter-json.js";
 
 /**
  * Refuses with a StateSetupError a dead-letter file that could not take a letter: it must be a regular
@@ -22,11 +23,10 @@ export async function checkDeadLetterFile(path: string, timeoutMs = DEFAULT_STAT
         "location, or move what is there out of the way.",
       { path },
     );
-  const othersFile = (): StateSetupError =>
+  const othersFile = (why: string): StateSetupError =>
     new StateSetupError(
-      `the dead-letter file ${path} holds something other than dead letters (it does not begin with a ` +
-        "JSON object), and synced adds letters only to a file of letters. Give the letters a file of " +
-        "their own (--dead-letter).",
+      `the dead-letter file ${path} holds something other than dead letters (${why}), and synced adds ` +
+        "letters only to a file of letters. Give the letters a file of their own (--dead-letter).",
       { path },
     );
   await inStateStore(
@@ -50,26 +50,74 @@ export async function checkDeadLetterFile(path: string, timeoutMs = DEFAULT_STAT
       // A file of letters is lines of JSON objects. One that begins otherwise (a system file, a
       // secret, /proc/self/status) is someone else's: synced would append letters to it, then stop
       // at reading it. It is refused here, before anything connects, and left as it is.
-      if (!(await beginsAsLetters(path))) throw othersFile();
+      const other = await notLetters(path);
+      if (other !== undefined) throw othersFile(other);
     },
     { timeoutMs, as: StateSetupError, store: "dead-letter store" },
   );
 }
 
-/** Bytes read to find the file's first character other than white space. */
-const FIRST_BYTES = 4096;
+/** Bytes read at a time to find the file's first line. */
+const CHUNK_BYTES = 64 * 1024;
+/**
+ * The longest first line read to tell whether it is a letter: a letter keeps at most 256 KiB of its
+ * record. A longer one beginning as a JSON object is taken for a letter of an earlier version, which
+ * kept records whole.
+ */
+const FIRST_LINE_LIMIT = 4 * 1024 * 1024;
 
-/** Whether the file is empty, or its first character after white space opens a JSON object. */
-async function beginsAsLetters(path: string): Promise<boolean> {
+/**
+ * Why the file is not one of letters, or undefined where it may be: empty, or its first line other
+ * than white space a letter (or a damaged one, which the run then names by its line). A first line
+ * that a crash cut short (the file's only one, never ended) need only open a JSON object: the
+ * letters' reader passes over it. What the file holds is never put in the answer, as it may be a
+ * secret.
+ */
+async function notLetters(path: string): Promise<string | undefined> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   try {
-    const buffer = Buffer.alloc(FIRST_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, FIRST_BYTES, 0);
-    const first = buffer.subarray(0, bytesRead).toString("latin1").trimStart();
-    // A file of only white space this far is taken for one of letters: blank lines are read past.
-    return first === "" || first.startsWith("{");
+    let text = "";
+    for (let position = 0; position < FIRST_LINE_LIMIT;) {
+      const buffer = Buffer.alloc(CHUNK_BYTES);
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      // Byte for byte: a character cut between two reads cannot change where the line ends or whether
+      // it parses, as JSON syntax is ASCII.
+      text += buffer.subarray(0, bytesRead).toString("latin1");
+      const start = text.search(/\S/);
+      if (start < 0) continue;
+      if (text.charAt(start) !== "{") return "it does not begin with a JSON object";
+      const end = text.indexOf("\n", start);
+      if (end >= 0)
+        return isLetterLine(text.slice(start, end))
+          ? undefined
+          : "its first line is JSON, but not a dead letter";
+    }
+    // Only white space, a first line cut short, or one longer than a letter now is.
+    return undefined;
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Whether a line may be a letter: JSON holding a letter's fields, or a line that is not JSON at all, a
+ * letter damaged by hand, say, which the letters' reader names by its line with what to do.
+ */
+function isLetterLine(line: string): boolean {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return true;
+  }
+  try {
+    // A letter of an earlier version named no key: any key stands in for it.
+    letterFromJson(value, { location: "the first line", remedy: "" }, "key");
+    return true;
+  } catch {
+    return false;
   }
 }
 
