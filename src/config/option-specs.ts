@@ -98,7 +98,7 @@ const prefer = (flag: string): string => `Prefer the environment variable or --$
 const DESCRIPTIONS: Record<Flag, string> = {
   begin:
     "Start of the range, inclusive (see Times below); default: the checkpoint, or the earliest version (0001-01-01)",
-  end: "End of the range, exclusive; default: now minus --lag",
+  end: "End of the range, exclusive; default: now minus --lag. The checkpoint moves no further than now minus --lag, whatever the end",
   lag: "How far behind now the default end stays: covers the Elasticsearch refresh interval and clock skew (at most 30d)",
   lookback:
     "How far before the checkpoint each run reads again, to catch records that became visible late, dated before it; 0 turns it off (at most 30d)",

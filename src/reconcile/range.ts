@@ -25,9 +25,11 @@ export interface ResolvedRange {
   readonly beginFrom: "option" | "checkpoint" | "earliest";
   readonly endFrom: "option" | "now-minus-lag";
   /**
-   * How far the checkpoint may move: `end`, or now minus the lag for an end after now
-   * (--allow-future-end). A checkpoint ahead of the clock would leave behind it, for good, what is
-   * written later with an earlier `tmstmp`, and every later run would have nothing to do until then.
+   * How far the checkpoint may move: `end`, or now minus the lag for an end after it (`-e now`, or
+   * after now with --allow-future-end). What is dated within the lag may not be visible to the read
+   * yet (a write in flight, an index not yet refreshed): a checkpoint past now minus the lag would
+   * leave it behind for good once the look-back window is past it, and a checkpoint ahead of the
+   * clock every record written until then with an earlier `tmstmp`.
    */
   readonly checkpointEnd: bigint;
   /**
@@ -65,7 +67,7 @@ export function resolveRange(input: RangeInput): ResolvedRange {
       { details: { end: formatMicros(end), now: formatMicros(input.now) } },
     );
   }
-  const checkpointEnd = end > input.now ? input.now - lagMicros : end;
+  const checkpointEnd = end > input.now - lagMicros ? input.now - lagMicros : end;
   const lookback = microsFromMillis(input.lookbackMs ?? 0);
   if (begin >= end) {
     if (beginFrom === "checkpoint" && endFrom === "now-minus-lag") {

@@ -314,13 +314,13 @@ async function runHeld(
           : "no table was synced, so the range is not covered";
       deps.log(`the checkpoint stays: ${checkpointUnmoved}`, { skipped: skipped.length });
     } else if (!settings.dryRun) {
-      if (range.checkpointEnd < range.end)
+      const moved = nextCheckpoint(prepared.continueFrom, range.begin, range.checkpointEnd);
+      if (range.checkpointEnd < range.end && moved !== prepared.continueFrom)
         deps.log(
           `the checkpoint moves to now minus the lag (${formatMicros(range.checkpointEnd)}), not to the ` +
-            `end after now (${formatMicros(range.end)}): what is written later with an earlier tmstmp ` +
+            `end (${formatMicros(range.end)}): what is dated within the lag may not be visible yet, and ` +
             "would otherwise sit behind it for good",
         );
-      const moved = nextCheckpoint(prepared.continueFrom, range.begin, range.checkpointEnd);
       // Unmoved, the saved checkpoint stays as it was, even where the run continued from before it.
       checkpointAfter = moved === prepared.continueFrom ? checkpointBefore : moved;
       if (checkpointAfter !== undefined && checkpointAfter !== checkpointBefore) {

@@ -305,6 +305,18 @@ describe("resolveRange", () => {
     const future = resolveRange({ now, lagMs, end: now + 1n, allowFutureEnd: true });
     assert.deepEqual([future.end, future.checkpointEnd], [now + 1n, now - 30_000_000n]);
     const atNow = resolveRange({ now, lagMs, end: now });
-    assert.deepEqual([atNow.end, atNow.checkpointEnd], [now, now]);
+    assert.deepEqual([atNow.end, atNow.checkpointEnd], [now, now - 30_000_000n]);
+  });
+
+  // Tried as an operator would: runs with -e now and --lookback 0 moved the checkpoint to now, so a
+  // record dated within the lag before that end and not yet visible to the read was seen by no run.
+  it("moves the checkpoint no further than now minus the lag, whatever the end", () => {
+    const lag = 30_000_000n;
+    const within = resolveRange({ now, lagMs, checkpoint: now - 3_600_000_000n, end: now - 10_000_000n });
+    assert.deepEqual([within.end, within.checkpointEnd], [now - 10_000_000n, now - lag]);
+    const before = resolveRange({ now, lagMs, checkpoint: now - 3_600_000_000n, end: now - lag - 1n });
+    assert.deepEqual([before.end, before.checkpointEnd], [now - lag - 1n, now - lag - 1n]);
+    const noLag = resolveRange({ now, lagMs: 0, end: now });
+    assert.deepEqual([noLag.end, noLag.checkpointEnd], [now, now]);
   });
 });
