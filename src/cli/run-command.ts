@@ -165,7 +165,7 @@ async function runConnected(
       ...stores,
       state,
       deadLetters: options.dryRun
-        ? new DryRunDeadLetters(run.deadLetters.location)
+        ? new DryRunDeadLetters(run.deadLetters.location, { letters: run.deadLetters, key })
         : new RunDeadLetters(run.deadLetters, key, runId),
       // A derived key only: a --name is the user's own, and keeps its key however the options are spelt.
       ...(options.name === undefined

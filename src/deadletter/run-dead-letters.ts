@@ -9,30 +9,18 @@
 // every run exit 3 until someone replays it.
 import type { Direction } from "../core/direction.js";
 import type { DeadLetter, DeadLetterSink } from "../reconcile/dead-letter.js";
-import {
-  letterIdOf,
-  letterReadFrom,
-  storedLetter,
-  type DeadLetterStore,
-  type StoredLetter,
-} from "./dead-letter-store.js";
+import { storedLetter, type DeadLetterStore, type StoredLetter } from "./dead-letter-store.js";
+import { MOST_LETTERS_SETTLED_BY_RUNS, WaitingLetters } from "./waiting-letters.js";
 
-/**
- * The most waiting letters a run reads as it starts (each is read whole, and about 150 bytes of it
- * held): beyond it, a run settles none, and `synced dead-letters replay` does.
- */
-export const MOST_LETTERS_SETTLED_BY_RUNS = 10_000;
+export { MOST_LETTERS_SETTLED_BY_RUNS } from "./waiting-letters.js";
 
 type Log = (message: string, fields?: Record<string, unknown>) => void;
 
 export class RunDeadLetters implements DeadLetterSink {
   #count = 0;
   #held: StoredLetter[] = [];
-  /**
-   * The letters that waited as the run began, and are not settled yet, by id: with the `_id` of the
-   * document each was read from, where it kept one.
-   */
-  #waiting = new Map<string, string | undefined>();
+  /** The letters that waited as the run began, and are not settled yet. */
+  readonly #waiting: WaitingLetters;
   #settling: string[] = [];
   /** Letters a failed flush did not store, by table and direction. */
   #unstored = new Map<string, number>();
@@ -44,7 +32,9 @@ export class RunDeadLetters implements DeadLetterSink {
     private readonly runId: string,
     private readonly now: () => Date = () => new Date(),
     private readonly most = MOST_LETTERS_SETTLED_BY_RUNS,
-  ) {}
+  ) {
+    this.#waiting = new WaitingLetters(store, key, most);
+  }
 
   get count(): number {
     return this.#count;
@@ -60,55 +50,29 @@ export class RunDeadLetters implements DeadLetterSink {
 
   /** A store that cannot list its letters costs this run their settling, not its result. */
   async prepare(log: Log): Promise<void> {
-    const waiting = new Map<string, string | undefined>();
-    try {
-      for await (const letter of this.store.list(this.key)) {
-        waiting.set(letter.letterId, letterReadFrom(letter));
-        if (waiting.size > this.most) {
-          log(
-            `more than ${this.most} dead letters wait: this run settles none of them as it writes ` +
-              "their records; synced dead-letters replay does",
-            { location: this.store.location },
-          );
-          return;
-        }
-      }
-    } catch (error) {
+    const unread = await this.#waiting.read();
+    if (unread?.kind === "too-many")
+      log(
+        `more than ${this.most} dead letters wait: this run settles none of them as it writes ` +
+          "their records; synced dead-letters replay does",
+        { location: this.store.location },
+      );
+    if (unread?.kind === "failed")
       log("could not list the dead letters waiting; this run settles none of them", {
         location: this.store.location,
-        error: error instanceof Error ? error.message : String(error),
+        error: unread.error,
       });
-      return;
-    }
-    this.#waiting = waiting;
   }
 
   settle(table: string, direction: Direction, id: string, documentIds: () => readonly string[]): void {
-    const letterId = this.#waitingFor(table, direction, id, documentIds);
+    const letterId = this.#waiting.find(table, direction, id, documentIds);
     if (letterId === undefined) return;
-    this.#waiting.delete(letterId);
+    this.#waiting.forget(letterId);
     this.#settling.push(letterId);
   }
 
   waits(table: string, direction: Direction, id: string, documentIds: () => readonly string[]): boolean {
-    return this.#waitingFor(table, direction, id, documentIds) !== undefined;
-  }
-
-  /** The id of the letter of an earlier run that waits for the record, if one does. */
-  #waitingFor(
-    table: string,
-    direction: Direction,
-    id: string,
-    documentIds: () => readonly string[],
-  ): string | undefined {
-    if (this.#waiting.size === 0) return undefined;
-    const letterId = letterIdOf({ table, direction, id }, null);
-    if (!this.#waiting.has(letterId)) return undefined;
-    // A letter of a document under another _id than the record's own names a document this run did
-    // not read: it stays, as a replay keeps it (a lookup by id tries its UUIDs in either case).
-    const readFrom = this.#waiting.get(letterId);
-    if (readFrom !== undefined && !documentIds().includes(readFrom)) return undefined;
-    return letterId;
+    return this.#waiting.find(table, direction, id, documentIds) !== undefined;
   }
 
   takeUnstored(table: string, direction: Direction): number {
@@ -121,7 +85,7 @@ export class RunDeadLetters implements DeadLetterSink {
   put(letter: DeadLetter): Promise<void> {
     const stored = storedLetter(this.key, this.runId, this.now(), letter);
     // Met again and failed again: its letter is this run's now, and stays.
-    this.#waiting.delete(stored.letterId);
+    this.#waiting.forget(stored.letterId);
     this.#held.push(stored);
     return Promise.resolve();
   }

@@ -31,7 +31,8 @@ export interface DeadLetterSink {
   readonly wouldPut?: readonly WouldDeadLetter[];
   /**
    * Learns which letters of earlier runs wait, once the run holds its lease (a replay cannot settle
-   * them meanwhile). Absent where the run settles none (a dry run). What stops it is logged, not thrown.
+   * them meanwhile); a dry run's sink reads them too, to count late what the real run would, and
+   * settles none. What stops it is logged, not thrown.
    */
   prepare?(log: (message: string, fields?: Record<string, unknown>) => void): Promise<void>;
   /**

@@ -277,6 +277,8 @@ async function reconcileBatch(
         if (refusal === undefined) {
           stats.written++;
           lateIfSo(input, stats, write);
+          // A dry run's sink settles only in memory, so later records are counted as the run would.
+          settleLetters(input, write.record.id, "both");
         } else await deadLetter(input, stats, write.record.id, refusal, write.record);
       }
       return;
