@@ -18,6 +18,7 @@ import { inStateStore, CorruptStateError } from "../state-errors.js";
 import { isJsonObject } from "../state-json.js";
 import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import { isNotFound, writeTemporaryWith } from "./file-schema.js";
+import { takeFileLock, type HeldLock } from "./file-lock.js";
 import { makeDirectory } from "../../util/make-directory.js";
 import { appendToRegularFile, openRegularFile } from "../../util/regular-file.js";
 import type { DeadLetterStore, StoredLetter } from "../../deadletter/dead-letter-store.js";
@@ -54,6 +55,14 @@ type Change =
 
 const slotName = (slot: Slot): string => `${slot.key}\n${slot.id}`;
 
+/** Where a test acts between the steps of a change, as another process sharing the file would. */
+export interface FileChangeHooks {
+  /** A rewrite found the file unchanged and is about to rename its copy over it. */
+  readonly beforeRename?: () => Promise<void>;
+  /** The change found the lock held by another, and waits for it; once per wait. */
+  readonly lockBusy?: () => void;
+}
+
 export class FileDeadLetterStore implements DeadLetterStore {
   readonly backend = "file";
   readonly location: string;
@@ -69,6 +78,7 @@ export class FileDeadLetterStore implements DeadLetterStore {
     readonly path: string,
     /** How long one operation may take (--state-timeout). */
     private readonly timeoutMs = DEFAULT_STATE_TIMEOUT_MS,
+    private readonly hooks: FileChangeHooks = {},
   ) {
     this.location = path;
   }
@@ -76,17 +86,13 @@ export class FileDeadLetterStore implements DeadLetterStore {
   put(letters: readonly StoredLetter[]): Promise<void> {
     const first = letters[0];
     if (first === undefined) return Promise.resolve();
-    return this.step("write dead letters", async () => {
-      this.#ready ??= makeDirectory(dirname(this.path));
-      await this.#ready;
-      // The last of one letter in the batch wins, as a later put would.
-      const fresh = new Map(letters.map((l) => [slotName({ key: l.key, id: l.letterId }), l]));
-      const add = [...fresh.values()];
-      await this.change(first.key, (index): Change => {
-        const replaces = [...fresh.keys()].some((name) => index.latest.has(name));
-        if (!replaces && !index.untidy) return { kind: "append", add };
-        return { kind: "rewrite", drop: new Set(fresh.keys()), add };
-      });
+    // The last of one letter in the batch wins, as a later put would.
+    const fresh = new Map(letters.map((l) => [slotName({ key: l.key, id: l.letterId }), l]));
+    const add = [...fresh.values()];
+    return this.change("write dead letters", first.key, "make", (index): Change => {
+      const replaces = [...fresh.keys()].some((name) => index.latest.has(name));
+      if (!replaces && !index.untidy) return { kind: "append", add };
+      return { kind: "rewrite", drop: new Set(fresh.keys()), add };
     });
   }
 
@@ -142,12 +148,10 @@ export class FileDeadLetterStore implements DeadLetterStore {
   remove(key: string, letterIds: readonly string[]): Promise<void> {
     const drop = new Set(letterIds.map((id) => slotName({ key, id })));
     if (drop.size === 0) return Promise.resolve();
-    return this.step("remove dead letters", () =>
-      this.change(key, (index): Change => {
-        const present = [...drop].some((name) => index.latest.has(name));
-        return present ? { kind: "rewrite", drop, add: [] } : { kind: "none" };
-      }),
-    );
+    return this.change("remove dead letters", key, "as-is", (index): Change => {
+      const present = [...drop].some((name) => index.latest.has(name));
+      return present ? { kind: "rewrite", drop, add: [] } : { kind: "none" };
+    });
   }
 
   close(): Promise<void> {
@@ -155,14 +159,62 @@ export class FileDeadLetterStore implements DeadLetterStore {
   }
 
   /**
-   * Reads where the letters stand, asks `decide` what to do, and does it. A rewrite that finds the
-   * file changed by another process (a configuration sharing the file, a hand edit) starts over, so
-   * that it never drops a line it did not see.
+   * Reads where the letters stand, asks `decide` what to do, and does it, holding the file's lock
+   * throughout (`file-lock.ts`): another synced sharing the file waits, so that neither renames a copy
+   * over what the other appended or rewrote after the copy was made. A rewrite that still finds the
+   * file changed (by a program that takes no lock, a hand edit) starts over, so that it never drops a
+   * line it did not see. `directory`: "make" the file's directory where it is missing, or leave it
+   * "as-is", where a missing one holds no letters to change.
    */
-  private change(key: string, decide: (index: FileIndex) => Change): Promise<void> {
-    const done = this.#changing.then(() => this.changeAlone(key, decide));
+  private change(
+    action: string,
+    key: string,
+    directory: "make" | "as-is",
+    decide: (index: FileIndex) => Change,
+  ): Promise<void> {
+    const done = this.#changing.then(() => this.changeLocked(action, key, directory, decide));
     this.#changing = done.catch(() => undefined);
     return done;
+  }
+
+  private async changeLocked(
+    action: string,
+    key: string,
+    directory: "make" | "as-is",
+    decide: (index: FileIndex) => Change,
+  ): Promise<void> {
+    if (directory === "make")
+      await this.step(action, async () => {
+        this.#ready ??= makeDirectory(dirname(this.path));
+        await this.#ready;
+      });
+    const lock = await this.takeLock(action, directory);
+    if (lock === undefined) return;
+    // Let go once the change has ended, even one the time limit stopped waiting for: until then it may
+    // still rename its copy over the file.
+    await this.step(action, () => this.changeAlone(key, decide).finally(() => lock.release()));
+  }
+
+  /** The file's lock; undefined where its directory is missing and left as it is (no letters there). */
+  private async takeLock(action: string, directory: "make" | "as-is"): Promise<HeldLock | undefined> {
+    const taking = takeFileLock(this.path, {
+      waitMs: this.timeoutMs,
+      ...(this.hooks.lockBusy === undefined ? {} : { onBusy: this.hooks.lockBusy }),
+    }).catch((error: unknown) => {
+      if (directory === "as-is" && isNotFound(error)) return undefined;
+      throw error;
+    });
+    try {
+      // The wait has its own limit and message; this one is for a hung disk or mount.
+      return await inStateStore(action, `file ${this.path}`, () => taking, {
+        timeoutMs: 2 * this.timeoutMs,
+        store: "dead-letter store",
+      });
+    } catch (error) {
+      // A lock taken after the time limit stopped waiting is let go at once.
+      void taking.then((lock) => lock?.release()).catch(() => undefined);
+      throw error;
+    }
   }
 
   private async changeAlone(key: string, decide: (index: FileIndex) => Change): Promise<void> {
@@ -178,6 +230,7 @@ export class FileDeadLetterStore implements DeadLetterStore {
         }
         const temp = await writeTemporaryWith(this.path, (out) => this.copy(handle, index, key, change, out));
         if (await this.unchangedSince(index)) {
+          await this.hooks.beforeRename?.();
           await rename(temp, this.path).catch(async (error: unknown) => {
             await rm(temp, { force: true });
             throw error;

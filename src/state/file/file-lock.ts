@@ -1,0 +1,123 @@
+// A lock file beside a file that several processes change (a --dead-letter file two configurations
+// share), held from the read that decides a change until the change is in place. A rewrite renames its
+// copy over the file: without the lock, what another process appended or renamed over it between the
+// rewrite's check that the file had not changed and its rename went with the old file.
+//
+// The lock is `<file>.lock`, made whole in one step (a link to a written temporary file, so no process
+// ever sees it empty), naming its holder as a lease does. A holder of this host that is gone for
+// certain (killed while it held the lock) is taken over at once; any other is waited for, a bounded
+// time, and then named in the error, with what to do.
+import { randomBytes } from "node:crypto";
+import { link, rename, rm } from "node:fs/promises";
+import { setTimeout as delay } from "node:timers/promises";
+import { holderIsGone, holderName, thisProcess, type ThisProcess } from "../lease-holder.js";
+import { readRegularFile } from "../../util/regular-file.js";
+import { createFileExclusively, isNotFound } from "./file-schema.js";
+
+/** The longest pause between two tries: a change of a small file takes a few milliseconds. */
+const MOST_PAUSE_MS = 50;
+/** A lock holds a holder's name and a token; a larger file at its place is none of synced's. */
+const MOST_LOCK_BYTES = 4096;
+/** What a holder's name looks like (`host:pid` or `host:pid:namespace`); anything else is not shown. */
+const HOLDER = /^[A-Za-z0-9._-]{1,253}:\d{1,10}(?::pidns\d{1,20})?$/;
+
+export interface LockWait {
+  /** How long to wait for a holder that is alive, or may be. */
+  readonly waitMs: number;
+  /** Told once per wait that the lock is held by another. */
+  readonly onBusy?: () => void;
+  readonly me?: ThisProcess;
+}
+
+/** A lock this process holds; `release` removes it unless someone took it over meanwhile. */
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+export function lockPathOf(path: string): string {
+  return `${path}.lock`;
+}
+
+/**
+ * Takes the lock of `path`, waiting up to `wait.waitMs` for another holder to let it go. Fails with
+ * an error naming the lock file and its holder when the wait is over; with ENOENT where the file's
+ * directory does not exist.
+ */
+export async function takeFileLock(path: string, wait: LockWait): Promise<HeldLock> {
+  const lock = lockPathOf(path);
+  const me = wait.me ?? thisProcess();
+  // Unique to this taking, so that a release never removes a lock that another took since.
+  const text = `${holderName(me)}\n${randomBytes(8).toString("hex")}\n`;
+  const deadline = Date.now() + wait.waitMs;
+  let pause = 1;
+  let told = false;
+  for (;;) {
+    if (await createFileExclusively(lock, text)) return { release: () => release(lock, text) };
+    const held = await readLock(lock);
+    if (held === undefined) continue;
+    const holder = held.split("\n")[0] ?? "";
+    if (holderIsGone(holder, me)) {
+      await takeOver(lock, held);
+      continue;
+    }
+    if (!told) {
+      told = true;
+      wait.onBusy?.();
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) throw lockHeld(lock, holder, wait.waitMs);
+    await delay(Math.min(pause, left));
+    pause = Math.min(pause * 2, MOST_PAUSE_MS);
+  }
+}
+
+async function readLock(lock: string): Promise<string | undefined> {
+  try {
+    // Never through a link planted at its place, nor more than a lock holds.
+    return await readRegularFile(lock, { maxBytes: MOST_LOCK_BYTES });
+  } catch (error) {
+    // Let go between the try and the read.
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+async function release(lock: string, text: string): Promise<void> {
+  // Taken over only if this process was judged gone, which it is not while it runs; checked all the same.
+  if ((await readLock(lock)) === text) await rm(lock, { force: true });
+}
+
+/**
+ * Removes the lock of a holder that is gone. Two processes may find it so at once: the lock is moved
+ * aside first, and one that another process took meanwhile is put back, so neither removes the other's.
+ */
+async function takeOver(lock: string, stale: string): Promise<void> {
+  const aside = `${lock}.${randomBytes(6).toString("hex")}.gone`;
+  try {
+    await rename(lock, aside);
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw error;
+  }
+  try {
+    if ((await readRegularFile(aside, { maxBytes: MOST_LOCK_BYTES })) === stale) return;
+    await link(aside, lock).catch((error: unknown) => {
+      // A third process took the lock between the move and the check, and both it and the holder
+      // put aside believe they hold it. That needs a holder killed while it held the lock and three
+      // processes at that very moment; the third's lock is left in place.
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    });
+  } finally {
+    await rm(aside, { force: true });
+  }
+}
+
+function lockHeld(lock: string, holder: string, waitMs: number): Error {
+  // The file may be none of synced's: what it holds is shown only where it reads as a holder's name.
+  const by = HOLDER.test(holder) ? holder : "something that names no synced process";
+  return new Error(
+    `${lock} is held by ${by} and was not let go within ${waitMs} ms ` +
+      "(another synced writing the same dead-letter file, or one that was stopped on another host or " +
+      `container while it held it); if no synced process writes this file, delete ${lock}`,
+  );
+}

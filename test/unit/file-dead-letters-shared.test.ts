@@ -1,0 +1,148 @@
+// Two processes given one --dead-letter file: a rewrite (a letter put again, letters settled) copies
+// the file and renames the copy over it. What another process appended or rewrote between the check
+// that the file had not changed and the rename must not be lost with the old file.
+import assert from "node:assert/strict";
+import { mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { after, before, describe, it } from "node:test";
+import { storedLetter, type StoredLetter } from "../../src/deadletter/dead-letter-store.js";
+import { FileDeadLetterStore } from "../../src/state/file/file-dead-letters.js";
+import { holderName, thisProcess } from "../../src/state/lease-holder.js";
+
+function letter(key: string, id: string, reason = "bad"): StoredLetter {
+  return storedLetter(key, "run-1", new Date(0), {
+    table: "things",
+    direction: "to-es",
+    from: "cassandra",
+    id,
+    reason,
+    record: { id },
+  });
+}
+
+async function ids(store: FileDeadLetterStore, key: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const l of store.list(key)) found.push(`${l.id ?? ""}:${l.reason}`);
+  return found.sort();
+}
+
+describe("one dead-letter file shared by two processes", () => {
+  let root: string;
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), "synced-shared-letters-"));
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  /**
+   * Store `a` rewrites the file; between its check and its rename, store `b` (another process) makes
+   * `change`. The hook lets the rename go on once `b` has finished, or waits for `a`'s lock.
+   */
+  async function race(
+    name: string,
+    change: (b: FileDeadLetterStore) => Promise<void>,
+  ): Promise<{ a: FileDeadLetterStore; path: string }> {
+    const path = join(root, `${name}.ndjson`);
+    let busy = (): void => undefined;
+    const waits = new Promise<void>((resolve) => {
+      busy = resolve;
+    });
+    const b = new FileDeadLetterStore(path, 5000, {
+      lockBusy: () => {
+        busy();
+      },
+    });
+    let other: Promise<void> | undefined;
+    const a = new FileDeadLetterStore(path, 5000, {
+      beforeRename: async () => {
+        if (other !== undefined) return;
+        other = change(b);
+        await Promise.race([other, waits]);
+      },
+    });
+    await a.put([letter("one", "a1"), letter("one", "a2")]);
+    // Put again with a new reason: a rewrite.
+    await a.put([letter("one", "a1", "again")]);
+    assert.ok(other !== undefined);
+    await other;
+    return { a, path };
+  }
+
+  it("keeps a letter another process appended while the file was rewritten", async () => {
+    const { a } = await race("append", (b) => b.put([letter("two", "b1")]));
+    assert.deepEqual(await ids(a, "one"), ["a1:again", "a2:bad"]);
+    assert.deepEqual(await ids(a, "two"), ["b1:bad"]);
+  });
+
+  it("keeps what another process's rewrite changed while the file was rewritten", async () => {
+    const { a } = await race("rewrite", async (b) => {
+      await b.put([letter("one", "a2", "replaced")]);
+    });
+    assert.deepEqual(await ids(a, "one"), ["a1:again", "a2:replaced"]);
+  });
+
+  it("leaves no lock file behind", async () => {
+    const path = join(root, "tidy.ndjson");
+    const store = new FileDeadLetterStore(path);
+    await store.put([letter("one", "a1")]);
+    await store.put([letter("one", "a1", "again")]);
+    await store.remove("one", [letter("one", "a1").letterId]);
+    assert.deepEqual(await readdir(root).then((names) => names.filter((n) => n.startsWith("tidy"))), [
+      "tidy.ndjson",
+    ]);
+  });
+
+  it("never reads through a link planted at the lock, nor shows what a file there holds", async () => {
+    const secret = join(root, "secret.txt");
+    await writeFile(secret, "hunter2-password\n", { mode: 0o600 });
+    const linked = join(root, "linked.ndjson");
+    await symlink(secret, `${linked}.lock`);
+    await assert.rejects(
+      new FileDeadLetterStore(linked, 300).put([letter("one", "a1")]),
+      (error: unknown) => {
+        assert.match(String(error), /linked\.ndjson\.lock is a symbolic link/);
+        assert.doesNotMatch(String(error), /hunter2/);
+        return true;
+      },
+    );
+    const planted = join(root, "planted.ndjson");
+    await writeFile(`${planted}.lock`, "hunter2-password\n");
+    await assert.rejects(
+      new FileDeadLetterStore(planted, 300).put([letter("one", "a1")]),
+      (error: unknown) => {
+        assert.match(
+          String(error),
+          /planted\.ndjson\.lock is held by something that names no synced process/,
+        );
+        assert.doesNotMatch(String(error), /hunter2/);
+        return true;
+      },
+    );
+  });
+
+  it("takes over the lock of a process of this host that is gone, and waits a bounded time for one alive", async () => {
+    const path = join(root, "stale.ndjson");
+    await writeFile(path, "");
+    // Held by this very process under another host's name: alive as far as anyone can tell.
+    await writeFile(`${path}.lock`, "elsewhere:1:pidns1\n");
+    const store = new FileDeadLetterStore(path, 300);
+    await assert.rejects(store.put([letter("one", "a1")]), (error: unknown) => {
+      assert.match(String(error), /stale\.ndjson\.lock is held by elsewhere:1:pidns1/);
+      assert.match(String(error), /delete .*stale\.ndjson\.lock/);
+      return true;
+    });
+    assert.deepEqual(await ids(store, "one"), []);
+
+    // Held by a process of this host that has ended (killed while it held it): taken over at once.
+    const ended = spawnSync(process.execPath, ["-e", ""]).pid;
+    const me = thisProcess();
+    if (me.namespace === undefined) return;
+    await writeFile(`${path}.lock`, `${holderName({ ...me, pid: ended })}\n`);
+    await store.put([letter("one", "a1")]);
+    assert.deepEqual(await ids(store, "one"), ["a1:bad"]);
+    assert.deepEqual(await readdir(root).then((names) => names.filter((n) => n.startsWith("stale"))), [
+      "stale.ndjson",
+    ]);
+  });
+});
