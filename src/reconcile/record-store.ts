@@ -51,6 +51,12 @@ export interface PlannedWrite {
   readonly current: CurrentRecord | undefined;
   /** The version to store, decided by the engine (versionToWrite); the store writes it as given. */
   readonly version: bigint;
+  /**
+   * A tie's winner in a table of a row per version, written at the version it tied with
+   * (writesAboveTie): the store makes it a row that sorts above every other row of that version, so
+   * it is the newest, or, where it cannot, one unit of its precision above.
+   */
+  readonly aboveTie?: true;
 }
 
 export type WriteOutcome =

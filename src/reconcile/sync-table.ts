@@ -7,7 +7,7 @@
 // batches finish, which bounds memory by that number of batches.
 import { CircuitOpenError } from "./run-errors.js";
 import type { DeadLetter, DeadLetterSink } from "./dead-letter.js";
-import { decide, versionToWrite, type Decision } from "./decide.js";
+import { decide, versionToWrite, writesAboveTie, type Decision } from "./decide.js";
 import type { ErrorBudget } from "./error-budget.js";
 import type { BadRecord, CurrentRecord, SyncRecord } from "../core/record.js";
 import type { PlannedWrite, RecordStore, TimeRange } from "./record-store.js";
@@ -197,8 +197,9 @@ function lateIfSo(input: SyncTableInput, stats: TableStats, write: PlannedWrite)
   const checkpoint = input.lateBefore;
   if (checkpoint === undefined || record.version >= checkpoint) return;
   // A target that held this content already lacked nothing: only the version moves. So does a tie's
-  // winner written into a versioned table one microsecond above the row it tied with, which the next
-  // run copies back into the index; counted, it would read as a record that arrived late.
+  // winner written into a versioned table one unit above the row it tied with (a table of milliseconds,
+  // or a second tie won at one version), which the next run copies back into the index; counted, it
+  // would read as a record that arrived late.
   if (current !== undefined && sameContent(record, current)) return;
   // A record whose letter waits was met by the run that passed it, which could not write it
   // (concurrent writes kept winning the race, the target refused it): it did not come late.
@@ -258,8 +259,12 @@ async function reconcileBatch(
         decision,
       });
       if (decision.action === "write") {
-        const version = versionToWrite(record, held, rowPrecision(input));
-        writes.push({ record, current: held, version });
+        const precision = rowPrecision(input);
+        if (writesAboveTie(record, held, precision)) {
+          writes.push({ record, current: held, version: record.version, aboveTie: true });
+        } else {
+          writes.push({ record, current: held, version: versionToWrite(record, held, precision) });
+        }
       } else if (decision.reason === "unchanged") {
         stats.unchanged++;
         if (held?.tag !== undefined) input.recordSettled?.add(record.id, held.tag);

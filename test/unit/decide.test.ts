@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { decide, sourceWinsTie, versionToWrite } from "../../src/reconcile/decide.js";
+import { decide, sourceWinsTie, versionToWrite, writesAboveTie } from "../../src/reconcile/decide.js";
 import { makeRecord, type CurrentRecord, type SyncRecord } from "../../src/core/record.js";
 import { recordDigest } from "../../src/reconcile/record.js";
 
@@ -115,7 +115,16 @@ describe("decide", () => {
     assert.equal(sourceWinsTie(record(7n, "z"), record(7n, "a", true)), false);
   });
 
-  it("writes a tie winner one microsecond above the version it tied with where the target keeps a row per version", () => {
+  it("writes a tie winner at the version it tied with, above the row it beat, in a table of timeuuids", () => {
+    assert.equal(writesAboveTie(record(1_000_700n, "a"), current(1_000_700n, "b"), "microsecond"), true);
+    // Not a tie, a table of milliseconds, a target of one copy per record, or no row yet: no.
+    assert.equal(writesAboveTie(record(1_000_701n, "a"), current(1_000_700n, "b"), "microsecond"), false);
+    assert.equal(writesAboveTie(record(1_000_000n, "a"), current(1_000_000n, "b"), "millisecond"), false);
+    assert.equal(writesAboveTie(record(1_000_700n, "a"), current(1_000_700n, "b"), undefined), false);
+    assert.equal(writesAboveTie(record(1_000_700n, "a"), undefined, "microsecond"), false);
+  });
+
+  it("writes a winner one microsecond above the version it tied with where the target keeps a row per version", () => {
     assert.equal(
       versionToWrite(record(1_000_700n, "a"), current(1_000_700n, "b"), "microsecond"),
       1_000_701n,

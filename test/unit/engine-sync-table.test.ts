@@ -7,6 +7,7 @@ import { ErrorBudget } from "../../src/reconcile/error-budget.js";
 import { CircuitOpenError } from "../../src/reconcile/run-errors.js";
 import { SettledRecords } from "../../src/reconcile/settled-records.js";
 import { syncTable, type SyncTableInput } from "../../src/reconcile/sync-table.js";
+import type { PlannedWrite } from "../../src/reconcile/record-store.js";
 import { MemoryDeadLetters, MemoryRecordStore, plan, record } from "../support/memory-stores.js";
 
 async function waitFor(condition: () => boolean): Promise<void> {
@@ -122,7 +123,7 @@ describe("syncTable", () => {
     assert.deepEqual([target.get(id(0))?.version, target.get(id(0))?.content], [1000n, winner.content]);
   });
 
-  it("plans the version each write stores: one above the tied version in a table of a row per version", async () => {
+  it("plans the version each write stores: the tied version, above the row it beat, in a table of timeuuids", async () => {
     const source = new MemoryRecordStore("elasticsearch");
     const target = new MemoryRecordStore("cassandra");
     const { input } = setup({
@@ -138,9 +139,19 @@ describe("syncTable", () => {
     assert.ok(winner !== undefined);
     source.put(winner);
     target.put(theirs);
+    const planned: PlannedWrite[] = [];
+    const write = target.write.bind(target);
+    target.write = (p, writes) => {
+      planned.push(...writes);
+      return write(p, writes);
+    };
     const stats = await syncTable(input());
     assert.equal(stats.written, 1);
-    assert.deepEqual([target.get(id(0))?.version, target.get(id(0))?.content], [1001n, winner.content]);
+    assert.deepEqual(
+      planned.map((w) => [w.version, w.aboveTie]),
+      [[1000n, true]],
+    );
+    assert.deepEqual([target.get(id(0))?.version, target.get(id(0))?.content], [1000n, winner.content]);
   });
 
   it("writes no coarser copy over a finer one dated later within its millisecond", async () => {

@@ -3,12 +3,38 @@ import { describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { floorDiv } from "../../src/core/micros.js";
 import {
+  compareTimeuuids,
   deterministicTimeuuid,
   timeuuidLowerBound,
   timeuuidMicros,
+  topTimeuuid,
 } from "../../src/stores/cassandra/timeuuid.js";
 
 describe("timeuuid", () => {
+  it("makes the top timeuuid of a microsecond, above every other of it and below the next", () => {
+    const date = new Date("2024-05-01T10:20:30.123Z");
+    const micros = BigInt(date.getTime()) * 1000n + 456n;
+    const top = topTimeuuid(micros);
+    assert.equal(timeuuidMicros(top), micros);
+    const others = [
+      cassandra.types.TimeUuid.fromDate(date, 4560).toString(),
+      cassandra.types.TimeUuid.fromDate(
+        date,
+        4569,
+        Buffer.alloc(6, 0x7f),
+        Buffer.from([0x7f, 0x7e]),
+      ).toString(),
+      deterministicTimeuuid(micros, "t", "id"),
+      timeuuidLowerBound(micros),
+    ];
+    for (const other of others) {
+      assert.equal(compareTimeuuids(top, other), 1, other);
+      assert.equal(compareTimeuuids(other, top), -1, other);
+    }
+    assert.equal(compareTimeuuids(top, top), 0);
+    assert.equal(compareTimeuuids(top, timeuuidLowerBound(micros + 1n)), -1);
+  });
+
   it("reads the version of a driver-made timeuuid to the microsecond", () => {
     const date = new Date("2024-05-01T10:20:30.123Z");
     const uuid = cassandra.types.TimeUuid.fromDate(date, 4560).toString();

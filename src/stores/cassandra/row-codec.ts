@@ -38,6 +38,11 @@ export function selectColumns(plan: TablePlan): string[] {
   return [...names, ...plan.contentColumns.map((c) => c.name)];
 }
 
+/** A timeuuid cell as text (its canonical form); undefined for a null or missing cell. */
+export function timeuuidText(value: unknown): string | undefined {
+  return value === null || value === undefined ? undefined : text(value);
+}
+
 /** Uuid, TimeUuid and friends print their canonical form. */
 function text(value: unknown): string {
   return typeof value === "string" ? value : (value as { toString(): string }).toString();

@@ -10,9 +10,9 @@ import { mergeAsync } from "../../util/merge-async.js";
 import { quoteIdentifier as ident } from "../../core/cql-identifier.js";
 import { tableRef } from "./cql.js";
 import type cassandra from "cassandra-driver";
-import { rowToRecord, rowVersion, selectColumns } from "./row-codec.js";
+import { rowToRecord, rowVersion, selectColumns, timeuuidText } from "./row-codec.js";
 import { pagedRows, type PageSettings } from "./paged-rows.js";
-import { timeuuidLowerBound } from "./timeuuid.js";
+import { compareTimeuuids, timeuuidLowerBound } from "./timeuuid.js";
 import { tokenSplits, type TokenSplit } from "./token-splits.js";
 import { estimatePartitions } from "./size-estimates.js";
 import { cell } from "./row-cells.js";
@@ -138,6 +138,8 @@ async function* scanSplit(
   unfiltered: boolean,
 ): AsyncGenerator<SplitPage> {
   let held: SyncRecord | undefined;
+  /** The timestamp cell of the held record's row, to order rows of one version. */
+  let heldStamp: unknown;
   const take = (rows: readonly cassandra.types.Row[]): SplitPage => {
     const out: (SyncRecord | BadRecord)[] = [];
     for (const row of rows) {
@@ -151,8 +153,10 @@ async function* scanSplit(
       } else if (held?.id !== item.id) {
         if (held !== undefined) out.push(held);
         held = item;
-      } else if (item.version > held.version) {
+        heldStamp = cell(row, plan.names.timestamp);
+      } else if (item.version > held.version || newerOfVersion(plan, row, item, held, heldStamp)) {
         held = item;
+        heldStamp = cell(row, plan.names.timestamp);
       }
     }
     return { items: out, read: rows.length };
@@ -162,6 +166,25 @@ async function* scanSplit(
     if (page.items.length > 0 || page.read > 0) yield page;
   }
   if (held !== undefined) yield { items: [held], read: 0 };
+}
+
+/**
+ * Whether `row` is a later row of the held record's microsecond, in timeuuid order: the newest row, as
+ * a read of the record (ORDER BY ... DESC LIMIT 1) finds it, whatever the table's clustering order. A
+ * tie's winner is written so (`topTimeuuid`), above the row it beat.
+ */
+function newerOfVersion(
+  plan: TablePlan,
+  row: cassandra.types.Row,
+  item: SyncRecord,
+  held: SyncRecord,
+  heldStamp: unknown,
+): boolean {
+  if (plan.timestampType !== "timeuuid" || item.version !== held.version) return false;
+  const stamp = timeuuidText(cell(row, plan.names.timestamp));
+  const heldText = timeuuidText(heldStamp);
+  if (stamp === undefined || heldText === undefined) return false;
+  return compareTimeuuids(stamp, heldText) > 0;
 }
 
 /** A row whose version lies before `begin`; an untimed row is not, so it reaches the dead letters. */

@@ -7,6 +7,8 @@ import { floorDiv } from "../../core/micros.js";
 const GREGORIAN_OFFSET = 0x01b21dd213814000n;
 /** The smallest last-8-bytes under signed-byte order, as Cassandra's minTimeuuid() uses. */
 const MIN_LSB = Buffer.alloc(8, 0x80);
+/** The largest last-8-bytes under signed-byte order. */
+const MAX_LSB = Buffer.alloc(8, 0x7f);
 
 function ticksFromMicros(micros: bigint): bigint {
   const ticks = micros * 10n + GREGORIAN_OFFSET;
@@ -59,4 +61,31 @@ export function timeuuidMicros(uuid: string): bigint {
   const high = BigInt(`0x${hex.slice(13, 16)}`);
   const ticks = (high << 48n) | (mid << 32n) | low;
   return floorDiv(ticks - GREGORIAN_OFFSET, 10n);
+}
+
+/**
+ * The largest timeuuid that still carries `micros`: its last 100-nanosecond tick, and the largest last
+ * 8 bytes. A tie's winner written here is a row of the version it tied with that sorts above every
+ * other row of that microsecond (the application's included), so it is the newest row, and the copy it
+ * won over in the index is at its version already. Where a row holds this very timeuuid (a tie won
+ * here before), the winner goes one microsecond above instead (`write.ts`).
+ */
+export function topTimeuuid(micros: bigint): string {
+  return build(ticksFromMicros(micros) + 9n, MAX_LSB);
+}
+
+/** Cassandra's order of timeuuids: by timestamp, then by the last 8 bytes as signed bytes. */
+export function compareTimeuuids(a: string, b: string): number {
+  const [x, y] = [Buffer.from(a.replace(/-/g, ""), "hex"), Buffer.from(b.replace(/-/g, ""), "hex")];
+  const ticks = (u: Buffer): bigint =>
+    (BigInt(u.readUInt16BE(6) & 0x0fff) << 48n) |
+    (BigInt(u.readUInt16BE(4)) << 32n) |
+    BigInt(u.readUInt32BE(0));
+  const [tx, ty] = [ticks(x), ticks(y)];
+  if (tx !== ty) return tx < ty ? -1 : 1;
+  for (let i = 8; i < 16; i++) {
+    const d = x.readInt8(i) - y.readInt8(i);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
 }

@@ -29,12 +29,12 @@ import { mapConcurrent } from "../../util/map-concurrent.js";
 import { decodeValue } from "../values/decode.js";
 import { keyValues } from "../values/key-codec.js";
 import { isUuidKey } from "../../core/table-key.js";
-import { keyColumnNames } from "./row-codec.js";
+import { keyColumnNames, timeuuidText } from "./row-codec.js";
 import { quoteIdentifier as ident } from "../../core/cql-identifier.js";
 import { tableRef } from "./cql.js";
 import type { CassandraToken } from "./fetch-current.js";
 import { secondsToLive } from "./row-expiry.js";
-import { deterministicTimeuuid } from "./timeuuid.js";
+import { deterministicTimeuuid, topTimeuuid } from "./timeuuid.js";
 import { chunkBySize } from "../../util/chunk-by-size.js";
 import { approximateRowSize, BATCH_BYTES, BATCH_ROWS, replicaSetOf } from "./write-batches.js";
 import { ownValue } from "../../core/own-value.js";
@@ -112,10 +112,19 @@ export function writeTimestamp(version: bigint, current: CurrentRecord<Cassandra
   return above > version ? above : version;
 }
 
-function timestampValue(plan: TablePlan, version: bigint, id: string): unknown {
-  return plan.timestampType === "timestamp"
-    ? new Date(millisFromMicros(version))
-    : cassandra.types.TimeUuid.fromString(deterministicTimeuuid(version, plan.table, id));
+function timestampValue(plan: TablePlan, write: PlannedWrite, version: bigint): unknown {
+  if (plan.timestampType === "timestamp") return new Date(millisFromMicros(version));
+  const id = write.record.id;
+  if (write.aboveTie !== true) {
+    return cassandra.types.TimeUuid.fromString(deterministicTimeuuid(version, plan.table, id));
+  }
+  // Above every row of the version; where a tie was won here at this version before, that row holds
+  // the top timeuuid already, and a write onto it would not land above its cells: one microsecond up.
+  const top = topTimeuuid(version);
+  const held = timeuuidText((write.current as CurrentRecord<CassandraToken> | undefined)?.token.timestamp);
+  return held?.toLowerCase() === top
+    ? cassandra.types.TimeUuid.fromString(deterministicTimeuuid(version + 1n, plan.table, id))
+    : cassandra.types.TimeUuid.fromString(top);
 }
 
 /** Why `writeRecords` would refuse this write without sending it; undefined where it would send it. */
@@ -136,7 +145,7 @@ function statementFor(plan: TablePlan, write: PlannedWrite, version: bigint): St
   const empty = plan.shape === "versioned" ? cassandra.types.unset : null;
   let values: unknown[];
   try {
-    values = [...keyValuesOf(plan, record.id), timestampValue(plan, version, record.id)];
+    values = [...keyValuesOf(plan, record.id), timestampValue(plan, write, version)];
     if (plan.hasTombstone) values.push(record.deleted);
     for (const column of plan.contentColumns) {
       const value = ownValue(record.content, column.name);
