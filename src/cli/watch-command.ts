@@ -11,7 +11,7 @@ import type { SyncOptions } from "../config/options.js";
 import { formatDuration } from "../core/duration-text.js";
 import { withOptionSource } from "../config/option-sources.js";
 import { commandOptionSpec } from "../config/option-specs.js";
-import { SyncedError, UsageError } from "../core/errors.js";
+import { ConfigError, SyncedError, UsageError } from "../core/errors.js";
 import { EXIT, exitCodeForError } from "./exit-codes.js";
 import type { RunMetrics } from "./metrics.js";
 import { runCommand, type RunContext } from "./run-command.js";
@@ -39,6 +39,7 @@ export async function watchCommand(
   watch: WatchSettings,
   context: RunContext,
 ): Promise<number> {
+  refuseFixedEnd(options);
   // Loaded here, not with the command line: prom-client costs every single run about 50 ms of CPU.
   const metrics = new (await import("./metrics.js")).RunMetrics();
   const health: Health = { runs: 0 };
@@ -83,6 +84,25 @@ export async function watchCommand(
       }),
     );
   }
+}
+
+/**
+ * -e is read once, when the watch starts, so every run would end at the same time: the first moves the
+ * checkpoint there, and every later one fails as having nothing new to sync, which kept /healthz
+ * failing until stopped (and a restarted watch failing its first run).
+ */
+function refuseFixedEnd(options: SyncOptions): void {
+  if (options.end === undefined) return;
+  throw withOptionSource(
+    new ConfigError(
+      "end",
+      undefined,
+      "-e sets one end for every run of synced watch, read when it starts: after its first run there " +
+        "would be nothing new, and every later run would fail. synced watch ends each run at now minus " +
+        "--lag; leave -e out, or run synced -e <time> once (from cron) for a range that ends at a time.",
+    ),
+    options.sources,
+  );
 }
 
 /** One run; an expected failure is logged and counted, and the loop goes on. */

@@ -154,6 +154,36 @@ describe("synced watch", () => {
     }
   });
 
+  it("refuses -e before its first run: every run would end at the same time, and all but the first fail", async () => {
+    const child = h.spawnCli([
+      "watch",
+      ...h.baseArgs(),
+      "--name",
+      "ended",
+      "-e",
+      "now",
+      "--every",
+      "1s",
+      "--listen",
+      "127.0.0.1:0",
+    ]);
+    const run = watch(child);
+    // Bounded: a watch that accepted -e would run until stopped, and is stopped after its second run.
+    const ended = await Promise.race([
+      run.exited,
+      run.saw("is already at or past the end").then(
+        () => undefined,
+        () => run.exited,
+      ),
+    ]);
+    if (ended === undefined) child.kill("SIGTERM");
+    const { code, stderr } = await run.exited;
+    assert.equal(code, EXIT.usage, stderr);
+    assert.match(stderr, /-e .*synced watch ends each run at now minus --lag/);
+    // Refused before anything was read: no run, so no checkpoint.
+    assert.equal(await new FileStateStore({ directory: h.stateDir }).getCheckpoint("ended"), undefined);
+  });
+
   it("names a table it reads far more than its range held once, not in every cycle", async () => {
     // Past the notice's minimum of 10,000 rows read, all dated before the range every cycle reads.
     await h.cassandra.execute(
