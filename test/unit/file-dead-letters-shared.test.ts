@@ -2,7 +2,7 @@
 // the file and renames the copy over it. What another process appended or rewrote between the check
 // that the file had not changed and the rename must not be lost with the old file.
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { lstat, lutimes, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -10,6 +10,8 @@ import { after, before, describe, it } from "node:test";
 import { storedLetter, type StoredLetter } from "../../src/deadletter/dead-letter-store.js";
 import { FileDeadLetterStore } from "../../src/state/file/file-dead-letters.js";
 import { holderName, thisProcess } from "../../src/state/lease-holder.js";
+import { LOCK_STALE_MS, takeFileLock } from "../../src/state/file/file-lock.js";
+import { until } from "../support/until.js";
 
 function letter(key: string, id: string, reason = "bad"): StoredLetter {
   return storedLetter(key, "run-1", new Date(0), {
@@ -144,5 +146,38 @@ describe("one dead-letter file shared by two processes", () => {
     assert.deepEqual(await readdir(root).then((names) => names.filter((n) => n.startsWith("stale"))), [
       "stale.ndjson",
     ]);
+  });
+
+  it("takes over a lock that another host or container left and no longer renews", async () => {
+    // A CronJob's pod killed while it held the lock: the next pod has another host name and pid
+    // namespace, and cannot tell whether that holder lives. Before, every later run failed at its
+    // first letter after waiting, until someone deleted the lock by hand.
+    const path = join(root, "left.ndjson");
+    await writeFile(path, "");
+    await writeFile(`${path}.lock`, "old-pod:1:pidns1\ntoken\n");
+    const past = new Date(Date.now() - LOCK_STALE_MS - 1000);
+    await lutimes(`${path}.lock`, past, past);
+    const store = new FileDeadLetterStore(path, 300);
+    await store.put([letter("one", "a1")]);
+    assert.deepEqual(await ids(store, "one"), ["a1:bad"]);
+    assert.deepEqual(await readdir(root).then((names) => names.filter((n) => n.startsWith("left"))), [
+      "left.ndjson",
+    ]);
+  });
+
+  it("renews the lock while it holds it, so that a live holder is never taken for gone", async () => {
+    const path = join(root, "renewed.ndjson");
+    const lock = await takeFileLock(path, { waitMs: 300, renewMs: 10 });
+    try {
+      const past = new Date(Date.now() - LOCK_STALE_MS - 1000);
+      await lutimes(`${path}.lock`, past, past);
+      await until("the lock renewed", async () => {
+        const age = Date.now() - (await lstat(`${path}.lock`)).mtimeMs;
+        return age < LOCK_STALE_MS ? true : undefined;
+      });
+    } finally {
+      await lock.release();
+    }
+    assert.equal(await lstat(`${path}.lock`).catch(() => undefined), undefined);
   });
 });

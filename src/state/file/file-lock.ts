@@ -4,16 +4,25 @@
 // rewrite's check that the file had not changed and its rename went with the old file.
 //
 // The lock is `<file>.lock`, made whole in one step (a link to a written temporary file, so no process
-// ever sees it empty), naming its holder as a lease does. A holder of this host that is gone for
-// certain (killed while it held the lock) is taken over at once; any other is waited for, a bounded
-// time, and then named in the error, with what to do.
+// ever sees it empty), naming its holder as a lease does. Its holder renews it (its modification time)
+// while it holds it. A holder of this host that is gone for certain (killed while it held the lock) is
+// taken over at once, and so is a lock not renewed for LOCK_STALE_MS (a holder on another host or in
+// another container, such as a CronJob's pod killed mid-change, which no process can tell alive or
+// gone); any other is waited for, a bounded time, and then named in the error, with what to do.
 import { randomBytes } from "node:crypto";
-import { link, rename, rm } from "node:fs/promises";
+import { link, lstat, lutimes, rename, rm } from "node:fs/promises";
 import { setTimeout as delay } from "node:timers/promises";
 import { holderIsGone, holderName, thisProcess, type ThisProcess } from "../lease-holder.js";
 import { readRegularFile } from "../../util/regular-file.js";
 import { createFileExclusively, isNotFound } from "./file-schema.js";
 
+/**
+ * How long a lock may go unrenewed before it is taken for its holder's: a holder renews it every
+ * RENEW_MS, so only a holder gone (or stalled far longer than any change of the file takes) leaves it
+ * this old.
+ */
+export const LOCK_STALE_MS = 30_000;
+const RENEW_MS = 5_000;
 /** The longest pause between two tries: a change of a small file takes a few milliseconds. */
 const MOST_PAUSE_MS = 50;
 /** A lock holds a holder's name and a token; a larger file at its place is none of synced's. */
@@ -27,6 +36,8 @@ export interface LockWait {
   /** Told once per wait that the lock is held by another. */
   readonly onBusy?: () => void;
   readonly me?: ThisProcess;
+  /** How often the holder renews the lock; RENEW_MS unless a test says otherwise. */
+  readonly renewMs?: number;
 }
 
 /** A lock this process holds; `release` removes it unless someone took it over meanwhile. */
@@ -52,12 +63,12 @@ export async function takeFileLock(path: string, wait: LockWait): Promise<HeldLo
   let pause = 1;
   let told = false;
   for (;;) {
-    if (await createFileExclusively(lock, text)) return { release: () => release(lock, text) };
-    const held = await readLock(lock);
-    if (held === undefined) continue;
-    const holder = held.split("\n")[0] ?? "";
-    if (holderIsGone(holder, me)) {
-      await takeOver(lock, held);
+    if (await createFileExclusively(lock, text)) return held(lock, text, wait.renewMs ?? RENEW_MS);
+    const found = await readLock(lock);
+    if (found === undefined) continue;
+    const holder = found.split("\n")[0] ?? "";
+    if (holderIsGone(holder, me) || (await unrenewed(lock))) {
+      await takeOver(lock, found);
       continue;
     }
     if (!told) {
@@ -78,6 +89,33 @@ async function readLock(lock: string): Promise<string | undefined> {
   } catch (error) {
     // Let go between the try and the read.
     if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** The lock taken, renewed until it is let go. */
+function held(lock: string, text: string, renewMs: number): HeldLock {
+  const renew = setInterval(() => {
+    const now = new Date();
+    // Never through a link planted at its place; a lock gone or taken over is not this process's.
+    void lutimes(lock, now, now).catch(() => undefined);
+  }, renewMs);
+  // A lock held must not keep the process alive on its own.
+  renew.unref();
+  return {
+    release: () => {
+      clearInterval(renew);
+      return release(lock, text);
+    },
+  };
+}
+
+/** Whether the lock has gone unrenewed for LOCK_STALE_MS; a lock let go meanwhile is not. */
+async function unrenewed(lock: string): Promise<boolean> {
+  try {
+    return Date.now() - (await lstat(lock)).mtimeMs > LOCK_STALE_MS;
+  } catch (error) {
+    if (isNotFound(error)) return false;
     throw error;
   }
 }
@@ -117,7 +155,7 @@ function lockHeld(lock: string, holder: string, waitMs: number): Error {
   const by = HOLDER.test(holder) ? holder : "something that names no synced process";
   return new Error(
     `${lock} is held by ${by} and was not let go within ${waitMs} ms ` +
-      "(another synced writing the same dead-letter file, or one that was stopped on another host or " +
-      `container while it held it); if no synced process writes this file, delete ${lock}`,
+      "(another synced writing the same dead-letter file; a lock its holder stopped renewing is taken " +
+      `over once ${LOCK_STALE_MS / 1000} s old); if no synced process writes this file, delete ${lock}`,
   );
 }
