@@ -23,6 +23,8 @@ export interface MappedField {
   readonly unreadableFormats?: ReadonlyMap<string, UnreadableFormat>;
   /** A property of an object (`a.b`), which only a column of that dotted name holds. */
   readonly nested?: true;
+  /** An object mapped with `enabled: false`, kept in `_source` only: the cluster takes any value there. */
+  readonly disabled?: true;
 }
 
 export interface UnreadableFormat {

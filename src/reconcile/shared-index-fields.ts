@@ -11,6 +11,14 @@
 // field `zip` in a column `addr`, holds the same field, so the fields below a column's own are judged
 // too, as the mapping holds them.
 //
+// Maps, user-defined types and tuples are all objects in the mapping, of different shapes: a map's
+// flattened field, a type's object of properties, a tuple's object kept in _source only (enabled:
+// false). A tuple's value is an array of values, which both other shapes refuse once it holds one that
+// is not null, so a tuple on a field mapped either way, or one with properties below it, is refused too. The others are left to share a field, as the
+// cluster takes them: a flattened field or an object kept in _source takes any object, and an object
+// of properties takes a map's keys as new properties, as far as their values fit them (a key named as
+// a type's field, holding what that field's type refuses, is dead-lettered as before).
+//
 // The run maps the tables' fields in the order of the plan, so the tables are judged in that order:
 // the index's own mapping first, then each table's fields as it would map them. A table whose field
 // does not fit what is mapped before it is refused, naming the table or index that holds the field
@@ -50,6 +58,8 @@ interface TableField {
 interface HeldField {
   /** Its type in the mapping, or the type synced maps for the column that holds it. */
   readonly type: string;
+  /** An object kept in _source only (enabled: false), as a tuple's is: it takes any value. */
+  readonly disabled?: true;
   /** The table planned before that holds it; absent: the index maps it already. */
   readonly table?: { readonly name: string; readonly field: TableField };
 }
@@ -126,7 +136,7 @@ function clash(
         `whose field ${one.within.path} (${formatCqlType(one.type)}) is ${field}`;
   const same = held.get(one.field);
   if (same !== undefined) {
-    const conflict = fieldTypeConflict(one.type, same.type);
+    const conflict = fieldTypeConflict(one.type, same.type) ?? tupleConflict(one.type, same);
     if (conflict === undefined) return undefined;
     return {
       why: `${column}, but ${holder(plan, same)} ${field} as ${holdsAs(same)}, and ${conflict}`,
@@ -145,7 +155,7 @@ function clash(
         against: above,
       };
   }
-  if (columnFamily(one.type) !== "object") {
+  if (columnFamily(one.type) !== "object" || innermost(one.type).kind === "tuple") {
     const inner = [...held].find(([name]) => name.startsWith(`${one.field}.`));
     if (inner !== undefined) {
       const [name, below] = inner;
@@ -156,6 +166,16 @@ function clash(
     }
   }
   return undefined;
+}
+
+/** Why a tuple's values, arrays of values, cannot go into an object field `held`; undefined when they can. */
+function tupleConflict(type: CqlType, held: HeldField): string | undefined {
+  if (innermost(type).kind !== "tuple" || held.disabled === true) return undefined;
+  if (fieldFamily(held.type) !== "object") return undefined;
+  return (
+    "a tuple's values, arrays of values, fit only an object field with enabled: false, which the " +
+    "cluster keeps in _source without reading it"
+  );
 }
 
 function holder(plan: TablePlan, held: HeldField): string {
@@ -197,7 +217,12 @@ export function sharedFieldClashes(
   entries: readonly PlanEntry[],
   mapped: ReadonlyMap<string, MappedField> | undefined,
 ): PlanEntry[] {
-  const held = new Map<string, HeldField>([...(mapped ?? [])].map(([field, m]) => [field, { type: m.type }]));
+  const held = new Map<string, HeldField>(
+    [...(mapped ?? [])].map(([field, m]) => [
+      field,
+      { type: m.type, ...(m.disabled ? { disabled: true } : {}) },
+    ]),
+  );
   return entries.map((entry) => {
     if (entry.kind !== "sync" || entry.plan.es.typeFilter === undefined) return entry;
     const { plan } = entry;
@@ -222,6 +247,7 @@ export function sharedFieldClashes(
       if (!held.has(one.field))
         held.set(one.field, {
           type: FIELD_OF_FAMILY[columnFamily(one.type)],
+          ...(innermost(one.type).kind === "tuple" ? { disabled: true } : {}),
           table: { name: plan.table, field: one },
         });
     }

@@ -213,3 +213,115 @@ describe("a column named like a field of another table's user-defined type, in t
     assert.equal(tableStats((await h.run(typeField)).summary, "people", "to-es")["written"], 0);
   });
 });
+
+// A tuple's value is an array of values, which a map's flattened field and an object whose contents
+// are mapped both refuse, and only an object kept in _source (enabled: false) takes. Tried as an
+// operator would, with `addresses` holding `m` of a user-defined type and `pairs` a tuple `m`: the
+// index mapped `m` as the type's object, and every pairs document was refused by the cluster ("tried
+// to parse field [null] as object, but found a concrete value") and dead-lettered, run after run. Now
+// pairs is refused before anything of it is written. A map after the type is left to sync: its keys
+// become new properties of the object, which takes them as far as their values fit.
+describe("a tuple column on the field another table maps as a user-defined type, in the type-field layout", () => {
+  let world: TableWorld;
+  let h: Harness;
+  const labelId = cassandra.types.Uuid.random().toString();
+  const written = new Date(Date.now() - 60_000);
+  const typeField = ["--layout", "type-field", "-b", "0"];
+
+  before(async () => {
+    const id = (): cassandra.types.Uuid => cassandra.types.Uuid.random();
+    world = await tableWorld(
+      "sharedtuple",
+      [
+        {
+          name: "addresses",
+          columns: "id uuid PRIMARY KEY, tmstmp timestamp, m frozen<address>",
+          rows: [{ id: id(), tmstmp: written, m: { zip: 75001, street: "rue" } }],
+        },
+        {
+          name: "labels",
+          columns: "id uuid PRIMARY KEY, tmstmp timestamp, m map<text, text>",
+          rows: [{ id: labelId, tmstmp: written, m: { colour: "red" } }],
+        },
+        {
+          name: "pairs",
+          columns: "id uuid PRIMARY KEY, tmstmp timestamp, m frozen<tuple<int, text>>",
+          rows: [{ id: id(), tmstmp: written, m: new cassandra.types.Tuple(1, "one") }],
+        },
+      ],
+      ["address (zip int, street text)"],
+    );
+    h = world.h;
+  });
+  after(() => world.cleanup());
+
+  it("refuses the tuple's table on every run, names the table or index holding the field, and dead-letters nothing", async () => {
+    for (const expected of [
+      /column m of \w+\.pairs is frozen<tuple<int, text>>, but table addresses, synced into the same index \S+, maps field m as frozen<address> \(column m\), and a tuple's values, arrays of values, fit only an object field with enabled: false/,
+      // The index is made now, with addresses' object: the next run judges pairs against it.
+      /column m of \w+\.pairs is frozen<tuple<int, text>>, but index \S+ maps field m as object, and a tuple's values/,
+    ]) {
+      const run = await h.run(typeField);
+      assert.equal(run.code, EXIT.failure, JSON.stringify(run.summary));
+      const refused = (run.summary["refused"] ?? []) as { name: string; reason: string }[];
+      assert.deepEqual(
+        refused.map((r) => r.name),
+        ["pairs"],
+      );
+      assert.match(refused[0]?.reason ?? "", expected);
+      assert.match(refused[0]?.reason ?? "", /tables\.pairs\.rename: \{<column>: <field>\}/);
+      assert.equal((run.summary["deadLetters"] as { count: number }).count, 0);
+    }
+    // The map after the type is synced: its key is a new property of the object.
+    const label = await h.es.get<Record<string, unknown>>({ index: h.index, id: `labels-${labelId}` });
+    assert.deepEqual(label._source?.["m"], { colour: "red" });
+  });
+});
+
+// Where the cluster takes every value, the tables are left to share the field: a tuple's object kept
+// in _source takes a map's and a type's, and a map's flattened field takes a type's objects.
+describe("maps, user-defined types and tuples on one field where the cluster takes their values", () => {
+  let world: TableWorld;
+  let h: Harness;
+  const written = new Date(Date.now() - 60_000);
+  const typeField = ["--layout", "type-field", "-b", "0"];
+
+  before(async () => {
+    const id = (): cassandra.types.Uuid => cassandra.types.Uuid.random();
+    world = await tableWorld(
+      "sharedkept",
+      [
+        {
+          name: "alpha",
+          columns: "id uuid PRIMARY KEY, tmstmp timestamp, m frozen<tuple<int, text>>, n map<text, text>",
+          rows: [{ id: id(), tmstmp: written, m: new cassandra.types.Tuple(1, "one"), n: { zip: "SW1A" } }],
+        },
+        {
+          name: "beta",
+          columns: "id uuid PRIMARY KEY, tmstmp timestamp, m map<text, text>, n frozen<address>",
+          rows: [{ id: id(), tmstmp: written, m: { zip: "SW1A" }, n: { zip: 75001, street: "rue" } }],
+        },
+        {
+          name: "gamma",
+          columns: "id uuid PRIMARY KEY, tmstmp timestamp, m frozen<address>",
+          rows: [{ id: id(), tmstmp: written, m: { zip: 75001, street: "rue" } }],
+        },
+      ],
+      ["address (zip int, street text)"],
+    );
+    h = world.h;
+  });
+  after(() => world.cleanup());
+
+  it("syncs every table, with nothing refused or dead-lettered, and the next run has nothing to write", async () => {
+    const first = await h.run(typeField);
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    assert.equal((first.summary["deadLetters"] as { count: number }).count, 0);
+    for (const table of ["alpha", "beta", "gamma"])
+      assert.equal(tableStats(first.summary, table, "to-es")["written"], 1, table);
+    const again = await h.run(typeField);
+    assert.equal(again.code, EXIT.success, JSON.stringify(again.summary));
+    for (const table of ["alpha", "beta", "gamma"])
+      assert.equal(tableStats(again.summary, table, "to-es")["written"], 0, table);
+  });
+});

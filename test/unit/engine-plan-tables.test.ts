@@ -429,6 +429,118 @@ describe("planTables", () => {
           ["sync", "sync", "sync"],
         );
       });
+
+      // A tuple's value is an array of values, which only an object kept in _source (enabled: false)
+      // takes: a map's flattened field and an object whose contents are mapped refuse it.
+      const pair = { kind: "tuple", elements: [native("int"), native("text")] } as const;
+      const labels = { kind: "map", key: native("text"), value: native("text"), frozen: false } as const;
+
+      it("refuses a tuple column whose field another table maps as a map or a user-defined type", () => {
+        const afterType = planTables(
+          shared({
+            tables: [
+              withColumns("clients", [{ name: "addr", type: address("int") }]),
+              withColumns("pairs", [{ name: "addr", type: pair }]),
+            ],
+          }),
+        );
+        assert.deepEqual(outcome(afterType), [
+          ["sync", "clients"],
+          ["refuse", "pairs"],
+        ]);
+        assert.match(
+          refusal(afterType, "pairs"),
+          /column addr of app\.pairs is frozen<tuple<int, text>>, but table clients, synced into the same index app, maps field addr as frozen<address> \(column addr\), and a tuple's values, arrays of values, fit only an object field with enabled: false/,
+        );
+        assert.match(
+          refusal(afterType, "pairs"),
+          /tables\.pairs\.rename: \{<column>: <field>\} or tables\.clients\.rename/,
+        );
+        const afterMap = planTables(
+          shared({
+            tables: [
+              withColumns("labels", [{ name: "addr", type: labels }]),
+              withColumns("pairs", [{ name: "addr", type: pair }]),
+            ],
+          }),
+        );
+        assert.match(
+          refusal(afterMap, "pairs"),
+          /but table labels, synced into the same index app, maps field addr as map<text, text> \(column addr\), and a tuple's values/,
+        );
+        // A column named addr.zip makes addr an object with properties as well.
+        const afterDotted = planTables(
+          shared({
+            tables: [
+              withColumns("alpha", [{ name: "addr.zip", type: native("text") }]),
+              withColumns("pairs", [{ name: "addr", type: pair }]),
+            ],
+          }),
+        );
+        assert.match(
+          refusal(afterDotted, "pairs"),
+          /column addr of app\.pairs is frozen<tuple<int, text>>, but table alpha, synced into the same index app, maps field addr\.zip, an object path into its field addr/,
+        );
+      });
+
+      it("refuses a tuple column whose field the index maps as flattened or as an object with properties", () => {
+        for (const [type, properties] of [
+          ["flattened", false],
+          ["object", true],
+          ["nested", true],
+        ] as const) {
+          const entries = planTables(
+            shared({
+              tables: [withColumns("pairs", [{ name: "addr", type: pair }])],
+              sharedFields: new Map([
+                ["addr", mapped(type)],
+                ...(properties
+                  ? [["addr.zip", { ...mapped("integer"), nested: true as const }] as const]
+                  : []),
+              ]),
+            }),
+          );
+          assert.match(
+            refusal(entries, "pairs"),
+            new RegExp(
+              `column addr of app\\.pairs is frozen<tuple<int, text>>, but index app maps field addr as ${type}, and a tuple's values`,
+            ),
+          );
+        }
+      });
+
+      it("syncs a map, a user-defined type and a tuple on one field wherever the cluster takes their values", () => {
+        // A flattened field takes a type's objects; an object kept in _source takes anything; an object
+        // with properties takes a map's keys as new properties, as far as their values fit them. The
+        // tables are planned by name: t1 maps the field first.
+        const columns = { map: labels, type: address("int"), tuple: pair } as const;
+        for (const order of [
+          ["map", "type"],
+          ["type", "map"],
+          ["tuple", "map", "type"],
+          ["tuple", "type"],
+        ] as const) {
+          const entries = planTables(
+            shared({
+              tables: order.map((kind, i) =>
+                withColumns(`t${i + 1}`, [{ name: "addr", type: columns[kind] }]),
+              ),
+            }),
+          );
+          assert.deepEqual(
+            outcome(entries).map(([kind]) => kind),
+            order.map(() => "sync"),
+            order.join(", "),
+          );
+        }
+        const kept = planTables(
+          shared({
+            tables: [withColumns("pairs", [{ name: "addr", type: pair }])],
+            sharedFields: new Map([["addr", { ...mapped("object"), disabled: true }]]),
+          }),
+        );
+        assert.deepEqual(outcome(kept), [["sync", "pairs"]]);
+      });
     });
 
     it("syncs a table whose type has no document yet at the precision the index maps its version field with", () => {
