@@ -7,17 +7,13 @@ import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { Harness, tableStats, totalWritten } from "../support/harness.js";
+import type { VerifyJson } from "../support/verify-json.js";
 
 const PREPARED = { prepare: true } as const;
 
 function letterOf(letters: readonly { id?: string; letterId?: string }[], id: string): string {
   const letter = letters.find((l) => l.id === id);
   return letter?.letterId ?? assert.fail(`no letter for ${id}`);
-}
-
-interface VerifyJson {
-  readonly outcome: string;
-  readonly sides: readonly { readonly side: string; readonly repaired?: number; readonly older: number }[];
 }
 
 describe("tables of any primary key", () => {

@@ -6,19 +6,9 @@ import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { deadLetters, Harness, tableStats } from "../support/harness.js";
+import type { VerifyJson } from "../support/verify-json.js";
 
 const { Uuid } = cassandra.types;
-
-interface VerifyJson {
-  readonly sides: readonly {
-    readonly side: string;
-    readonly table: string;
-    readonly missing: number;
-    readonly bad: number;
-    readonly badRecords: readonly { readonly reason: string }[];
-    readonly differing: readonly { readonly id: string; readonly difference: string }[];
-  }[];
-}
 
 describe("text that is not valid Unicode", () => {
   let h: Harness;

@@ -8,14 +8,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { deadLetters, Harness, tableStats } from "../support/harness.js";
-
-interface VerifyJson {
-  readonly differences: number;
-  readonly sides: readonly {
-    readonly differing: readonly { readonly id: string }[];
-    readonly badRecords: readonly { readonly id?: string }[];
-  }[];
-}
+import type { VerifyJson } from "../support/verify-json.js";
 
 // Each document's JSON as the application sends it: the numbers are literals no double holds exactly.
 const DOCUMENTS: Readonly<Record<string, string>> = {

@@ -12,16 +12,11 @@ import { after, before, describe, it } from "node:test";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { assertConfigRefused } from "../support/config-refusal.js";
 import { Harness, tableStats, totalWritten } from "../support/harness.js";
+import type { VerifyJson } from "../support/verify-json.js";
 
 const PREPARED = { prepare: true } as const;
 const TENANTS = ["acme", "globex", "initech", "umbrella", "hooli", "stark"];
 const USERS = [1, 2, 3];
-
-interface VerifyJson {
-  readonly outcome: string;
-  readonly differences: number;
-  readonly sides: readonly { readonly side: string; readonly scanned: number; readonly equal: number }[];
-}
 
 interface PlanJson {
   readonly dryRun: boolean;
