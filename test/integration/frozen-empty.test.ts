@@ -8,17 +8,10 @@ import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { Harness, tableStats, totalWritten } from "../support/harness.js";
+import type { VerifyJson } from "../support/verify-json.js";
 
 const PREPARED = { prepare: true } as const;
 const { Uuid } = cassandra.types;
-
-interface VerifyJson {
-  readonly outcome: string;
-  readonly sides: readonly {
-    readonly side: string;
-    readonly differing: readonly { readonly id: string }[];
-  }[];
-}
 
 /** The columns that hold an empty value, as Cassandra's own JSON gives them, and as the document should. */
 const EMPTIES = {

@@ -9,6 +9,7 @@ import { EXIT } from "../../src/cli/exit-codes.js";
 import { formatMicros } from "../../src/core/micros.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
 import { Harness, tableStats, withoutSelection } from "../support/harness.js";
+import type { VerifyJson } from "../support/verify-json.js";
 
 const { Uuid } = cassandra.types;
 const FIVE_MINUTES = 5 * 60_000;
@@ -184,7 +185,7 @@ describe("late writes", () => {
     const left = JSON.parse(
       (await h.cli(["verify", ...h.baseArgs(), ...name, "--json"])).stdout,
     ) as VerifyJson;
-    assert.deepEqual([left.differences, left.run?.fixes, left.run?.leaves], [1, 0, 1]);
+    assert.deepEqual([left.differences, left.run.fixes, left.run.leaves], [1, 0, 1]);
 
     // The backfill it names copies the record.
     const backfill = await h.run([...name, "-b", since, "-e", from]);
@@ -256,7 +257,7 @@ describe("late writes", () => {
     const check = async (): Promise<VerifyJson> =>
       JSON.parse((await h.cli(["verify", ...h.baseArgs(), ...name, "--json"])).stdout) as VerifyJson;
     const before = await check();
-    assert.deepEqual([before.differences, before.run?.fixes, before.run?.notCopied], [1, 0, 1]);
+    assert.deepEqual([before.differences, before.run.fixes, before.run.notCopied], [1, 0, 1]);
     const text = await h.cli(["verify", ...h.baseArgs(), ...name]);
     assert.match(
       text.stdout,
@@ -265,7 +266,7 @@ describe("late writes", () => {
     assert.doesNotMatch(text.stdout, /the next run of this configuration reads/);
     // As said: the run keeps the newer copy.
     assert.equal((await h.run(name)).code, EXIT.success);
-    assert.deepEqual((await check()).run?.notCopied, 1);
+    assert.deepEqual((await check()).run.notCopied, 1);
   });
 
   async function verify(...extra: string[]): Promise<{ code: number; stderr: string; report: VerifyJson }> {
@@ -273,18 +274,3 @@ describe("late writes", () => {
     return { code: result.code, stderr: result.stderr, report: JSON.parse(result.stdout) as VerifyJson };
   }
 });
-
-interface VerifyJson {
-  outcome: string;
-  differences: number;
-  run?: {
-    checkpoint: string;
-    lookbackFrom: string;
-    fixes: number;
-    leaves: number;
-    notCopied: number;
-    backfillFrom?: string;
-  };
-  unresolved?: number;
-  sides: { side: string; missing: number; repaired: number; repairFailed: number }[];
-}

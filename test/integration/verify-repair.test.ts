@@ -5,20 +5,7 @@ import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { Harness } from "../support/harness.js";
-
-interface SideJson {
-  readonly side: string;
-  readonly scanned: number;
-  readonly older: number;
-  readonly repaired: number;
-  readonly repairFailed: number;
-}
-
-interface VerifyJson {
-  readonly outcome: string;
-  readonly unresolved?: number;
-  readonly sides: readonly SideJson[];
-}
+import type { VerifyJson } from "../support/verify-json.js";
 
 const ROWS = 30;
 const SHARDS = 3;
@@ -61,7 +48,7 @@ describe("synced verify --repair over shards", () => {
       const fromCassandra = report.sides.find((s) => s.side === "cassandra");
       assert.ok(fromCassandra !== undefined, JSON.stringify(report));
       assert.equal(fromCassandra.repaired, fromCassandra.older, JSON.stringify(report));
-      repaired.push(fromCassandra.repaired);
+      repaired.push(fromCassandra.older);
     }
     assert.ok(
       repaired.every((n) => n > 0),

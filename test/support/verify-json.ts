@@ -34,6 +34,17 @@ export interface VerifySideJson {
   readonly badRecords: readonly BadJson[];
 }
 
+/** What the configuration's next run fixes of the differences, and what it leaves (runJson). */
+export interface VerifyRunJson {
+  /** null where the configuration has no checkpoint yet; lookbackFrom and backfillFrom are absent then. */
+  readonly checkpoint: string | null;
+  readonly lookbackFrom?: string;
+  readonly fixes: number;
+  readonly leaves: number;
+  readonly notCopied: number;
+  readonly backfillFrom?: string;
+}
+
 export interface VerifyJson {
   readonly range: { readonly begin: string; readonly end: string };
   readonly outcome: string;
@@ -42,4 +53,5 @@ export interface VerifyJson {
   readonly unresolved?: number;
   readonly sides: readonly VerifySideJson[];
   readonly backfillFrom?: string;
+  readonly run: VerifyRunJson;
 }
