@@ -275,6 +275,9 @@ async function replay(
         log: (message, fields) => {
           context.logger.info(message, fields);
         },
+        warn: (message, fields) => {
+          context.logger.warn(message, fields);
+        },
       },
       {
         chosen: async () => {

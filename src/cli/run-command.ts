@@ -20,6 +20,7 @@ import { resolveRange } from "../reconcile/range.js";
 import { siblingKeys, stateKeyFor } from "../state/state-key.js";
 import { otherShardings } from "./other-shardings.js";
 import { withClients, type Clients } from "./connections.js";
+import { countWaitingLetters } from "./count-waiting.js";
 import { exitCodeForOutcome } from "./exit-codes.js";
 import { LateLog } from "./late-log.js";
 import { namingTheLocation, refuseKeyPlace } from "./location-errors.js";
@@ -181,6 +182,9 @@ async function runConnected(
       log: (message, fields) => {
         context.logger.info(message, fields);
       },
+      warn: (message, fields) => {
+        context.logger.warn(message, fields);
+      },
       onProgress: (stats, expected) => {
         context.logger.progress(stats, expected);
       },
@@ -204,7 +208,7 @@ async function runConnected(
     // finished as it would have without it.
     context.logger.info("the signal came after the last batch; the run finished and kept its result");
   }
-  const waiting = await waitingLetters(run.deadLetters, key, context);
+  const waiting = await countWaitingLetters(run.deadLetters, key, context.logger);
   await Promise.all([state.close(), run.deadLetters.close()]);
   metrics?.record(report, new Date(), waiting);
   // A dry run (and synced plan) pushes nothing: it would replace the last real run's metrics.
@@ -283,23 +287,6 @@ function signalled(signal: AbortSignal): { promise: Promise<"stopped">; dispose:
 function signalName(signal: AbortSignal | undefined): string {
   const reason: unknown = signal?.reason;
   return reason instanceof InterruptedError ? reason.signalName : "a signal";
-}
-
-/** Letters of earlier runs still wait as well; a store that cannot count them now does not fail the run. */
-async function waitingLetters(
-  store: DeadLetterStore,
-  key: string,
-  context: RunContext,
-): Promise<number | undefined> {
-  try {
-    return await store.count(key);
-  } catch (error) {
-    context.logger.info("could not count the dead letters waiting", {
-      location: store.location,
-      error: error instanceof Error ? error.message : String(error),
-    });
-    return undefined;
-  }
 }
 
 /** A sharded run reads its sibling shards' checkpoints, in case its partition changed. */

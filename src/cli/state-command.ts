@@ -280,6 +280,9 @@ export async function stateCommand(
         log: (message, fields) => {
           context.logger.info(message, fields);
         },
+        warn: (message, fields) => {
+          context.logger.warn(message, fields);
+        },
       },
       async ({ signal }) => {
         signal.throwIfAborted();

@@ -75,6 +75,8 @@ export interface ReplayDependencies {
   readonly signal: AbortSignal;
   readonly now: () => bigint;
   readonly log: (message: string, fields?: Record<string, unknown>) => void;
+  /** A lease the state store did not take back (with-lease.ts): someone may have to look at it. */
+  readonly warn: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 /** Ids read from the source per request. */
@@ -95,6 +97,7 @@ export async function replayLetters(
       ttlMs: settings.leaseTtlMs,
       signal: deps.signal,
       log: deps.log,
+      warn: deps.warn,
     },
     async ({ signal }) => {
       const items = await letters.chosen();

@@ -127,6 +127,8 @@ export interface RunDependencies {
   readonly signal: AbortSignal;
   readonly now: () => bigint;
   readonly log: (message: string, fields?: Record<string, unknown>) => void;
+  /** A lease the state store did not take back (with-lease.ts): someone may have to look at it. */
+  readonly warn: (message: string, fields?: Record<string, unknown>) => void;
   readonly onProgress?: (stats: Readonly<TableStats>, expected: number | undefined) => void;
   readonly onDecision?: (decided: DecidedRecord) => void;
   readonly onLate?: (late: LateRecord) => void;
@@ -161,6 +163,7 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
       ttlMs: settings.leaseTtlMs,
       signal: deps.signal,
       log: deps.log,
+      warn: deps.warn,
       now: clock,
     },
     // Aborted by SIGINT/SIGTERM through deps.signal, or by losing the lease to another run.

@@ -17,6 +17,8 @@ export interface LeaseScope {
   /** SIGINT or SIGTERM: stops the work, whether it came before the lease was taken or after. */
   readonly signal: AbortSignal;
   readonly log: (message: string, fields?: Record<string, unknown>) => void;
+  /** What someone may have to look at, though the work itself is not harmed: a lease left held. */
+  readonly warn: (message: string, fields?: Record<string, unknown>) => void;
   /** The clock that tells an expired lease taken over from one whose holder is gone. */
   readonly now?: () => Date;
 }
@@ -29,7 +31,7 @@ export interface HeldLease {
 /**
  * Runs `work` while holding the configuration's lease, renewed at a third of its time to live. A
  * lease held by another live run refuses the work with LeaseHeldError, before it starts. The lease is
- * let go however the work ends; a release that fails is logged, never thrown over the work's own
+ * let go however the work ends; a release that fails is a warning, never thrown over the work's own
  * result or error, since the lease then runs out by itself. A stop by a signal is thrown saying which.
  */
 export async function withLease<T>(scope: LeaseScope, work: (held: HeldLease) => Promise<T>): Promise<T> {
@@ -76,11 +78,16 @@ async function release(scope: LeaseScope, lease: Lease): Promise<LeaseEnd> {
     return { released: true };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    scope.log("could not release the lease; it expires by itself", {
-      key: scope.key,
-      error: reason,
-      expiresAt: lease.expiresAt.toISOString(),
-    });
+    const expiresAt = lease.expiresAt.toISOString();
+    // A warning: nothing of the work is lost, but the configuration is blocked elsewhere until then (a
+    // process on this host takes over at once a lease whose holder is gone).
+    scope.warn(
+      `could not release the lease of state key ${scope.key} in ${scope.state.location}: it runs out by ` +
+        `itself at ${expiresAt}, and until then a run of this configuration on another host or in ` +
+        "another container is refused with exit 4; check that this host reaches the state store and " +
+        "that it takes writes",
+      { key: scope.key, error: reason, expiresAt },
+    );
     return { released: false, expiresAt: lease.expiresAt, reason };
   }
 }

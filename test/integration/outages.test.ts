@@ -145,6 +145,16 @@ describe("a store that goes away during a run", () => {
         failed,
         new RegExp(`the lease could not be released and runs out at ${lease.expiresAt.toISOString()}`),
       );
+      // A warning as the release fails, for an alert on warnings: until when, and what to check.
+      const warning = stderr
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as { level: string; message: string; expiresAt?: string })
+        .find((l) => l.message.startsWith("could not release the lease"));
+      assert.ok(warning, stderr);
+      assert.equal(warning.level, "warn");
+      assert.equal(warning.expiresAt, lease.expiresAt.toISOString());
+      assert.match(warning.message, /check that this host reaches the state store/);
     } finally {
       await outage.close();
     }

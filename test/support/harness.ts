@@ -296,6 +296,7 @@ export class Harness {
         signal: new AbortController().signal,
         now: () => micros(new Date()),
         log: () => undefined,
+        warn: () => undefined,
       },
     );
   }

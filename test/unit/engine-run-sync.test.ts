@@ -69,6 +69,7 @@ function world(
       signal: new AbortController().signal,
       now: () => NOW,
       log: () => undefined,
+      warn: () => undefined,
     },
   };
 }

@@ -265,6 +265,7 @@ describe("a run over a drifted schema", () => {
         log: (message: string) => {
           logged.push(message);
         },
+        warn: () => undefined,
       },
     };
   }

@@ -58,14 +58,15 @@ describe("lease owners", () => {
         signal,
         now: () => 0n,
         log: () => undefined,
+        warn: () => undefined,
       },
       {
         // Called while the replay holds the lease: a run of the configuration starts now.
         chosen: async () => {
           const run = { state, key: KEY, owner: "0192run", holder: "there:3:4", ttlMs: 60_000, signal };
-          refusal = await withLease({ ...run, log: () => undefined }, () => Promise.resolve()).catch(
-            (error: unknown) => error,
-          );
+          refusal = await withLease({ ...run, log: () => undefined, warn: () => undefined }, () =>
+            Promise.resolve(),
+          ).catch((error: unknown) => error);
           return [];
         },
         settle: () => Promise.resolve(),

@@ -16,6 +16,7 @@ class ReleaseFails extends MemoryStateStore {
 
 function scope(state: MemoryStateStore, signal = new AbortController().signal) {
   const logged: string[] = [];
+  const warned: { message: string; fields?: Record<string, unknown> }[] = [];
   const value: LeaseScope = {
     state,
     key: "app.app",
@@ -26,8 +27,11 @@ function scope(state: MemoryStateStore, signal = new AbortController().signal) {
     log: (message) => {
       logged.push(message);
     },
+    warn: (message, fields) => {
+      warned.push({ message, ...(fields === undefined ? {} : { fields }) });
+    },
   };
-  return { scope: value, logged };
+  return { scope: value, logged, warned };
 }
 
 describe("withLease", () => {
@@ -91,17 +95,33 @@ describe("withLease", () => {
     assert.equal(reason, "SIGINT");
   });
 
-  it("logs a release that fails, never putting it over the work's result or error", async () => {
-    const ok = scope(new ReleaseFails());
+  it("warns of a release that fails, with until when and what to check, never over the work's result or error", async () => {
+    const state = new ReleaseFails();
+    const ok = scope(state);
     assert.equal(await withLease(ok.scope, () => Promise.resolve(42)), 42);
-    assert.deepEqual(ok.logged, ["could not release the lease; it expires by itself"]);
+    const lease = state.leases.get("app.app");
+    assert.ok(lease, "the lease is still stored");
+    const expiresAt = lease.expiresAt.toISOString();
+    // A warning: the next run elsewhere is refused until then, which someone may have to look at.
+    assert.deepEqual(ok.logged, []);
+    assert.deepEqual(ok.warned, [
+      {
+        message:
+          `could not release the lease of state key app.app in ${state.location}: it runs out by itself ` +
+          `at ${expiresAt}, and until then a run of this configuration on another host or in another ` +
+          "container is refused with exit 4; check that this host reaches the state store and that it " +
+          "takes writes",
+        fields: { key: "app.app", error: "state store gone", expiresAt },
+      },
+    ]);
 
     const failing = scope(new ReleaseFails());
     await assert.rejects(
       withLease(failing.scope, () => Promise.reject(new Error("checkpoint write refused"))),
       /checkpoint write refused/,
     );
-    assert.deepEqual(failing.logged, ["could not release the lease; it expires by itself"]);
+    assert.equal(failing.warned.length, 1);
+    assert.deepEqual(failing.logged, []);
   });
 
   it("says a stop by a signal released the lease only once it did, and otherwise when it runs out", async () => {
