@@ -1,5 +1,6 @@
 // What became of a lease when the work under it ended: a stop by a signal says so, and a released
 // lease is only claimed once the state store took the release.
+import type { SyncedError } from "../core/errors.js";
 
 /** Released, or left in the state store to run out at `expiresAt` because the release failed. */
 export type LeaseEnd =
@@ -14,4 +15,33 @@ export function leaseEndWords(end: LeaseEnd): string {
     "this configuration on another host or in another container is refused with exit 4. The release " +
     `failed: ${end.reason}`
   );
+}
+
+/**
+ * `error`, thrown by the work under a lease the state store did not take back, saying so and until
+ * when: a refusal before anything was done (a --tables name that is no table) is all a run says, and
+ * the next run elsewhere is refused until then. A copy of the same class with the same fields, so its
+ * exit code, and where its option was given, stay what they were.
+ */
+export function withLeaseLeft<E extends SyncedError>(
+  error: E,
+  end: Extract<LeaseEnd, { released: false }>,
+): E {
+  const words = leaseEndWords(end);
+  // A message that ends a sentence gets another; one that does not, a clause.
+  const message = /[.!?]$/.test(error.message)
+    ? `${error.message} ${words.charAt(0).toUpperCase()}${words.slice(1)}`
+    : `${error.message}; ${words}`;
+  const told = Object.create(
+    Object.getPrototypeOf(error) as object,
+    Object.getOwnPropertyDescriptors(error),
+  ) as E;
+  Object.defineProperty(told, "message", { value: message, writable: true, configurable: true });
+  Object.defineProperty(told, "details", {
+    value: { ...error.details, leaseExpiresAt: end.expiresAt.toISOString() },
+    writable: true,
+    configurable: true,
+    enumerable: true,
+  });
+  return told;
 }

@@ -3,7 +3,8 @@
 // written once here, so the three cannot drift apart.
 import type { Lease, StateStore } from "../state/state-store.js";
 import { keepLease } from "./lease-keeper.js";
-import type { LeaseEnd } from "./lease-end.js";
+import { SyncedError } from "../core/errors.js";
+import { withLeaseLeft, type LeaseEnd } from "./lease-end.js";
 import { InterruptedError, LeaseHeldError } from "./run-errors.js";
 
 export interface LeaseScope {
@@ -32,7 +33,8 @@ export interface HeldLease {
  * Runs `work` while holding the configuration's lease, renewed at a third of its time to live. A
  * lease held by another live run refuses the work with LeaseHeldError, before it starts. The lease is
  * let go however the work ends; a release that fails is a warning, never thrown over the work's own
- * result or error, since the lease then runs out by itself. A stop by a signal is thrown saying which.
+ * result or error, since the lease then runs out by itself; a SyncedError the work throws then says
+ * until when the lease is held. A stop by a signal is thrown saying which.
  */
 export async function withLease<T>(scope: LeaseScope, work: (held: HeldLease) => Promise<T>): Promise<T> {
   return (await withLeaseEnd(scope, work)).value;
@@ -67,7 +69,9 @@ export async function withLeaseEnd<T>(
     value = await work({ signal: run.signal });
   } catch (error) {
     const end = await letGo();
-    throw error instanceof InterruptedError ? error.afterLease(end) : error;
+    if (error instanceof InterruptedError) throw error.afterLease(end);
+    // A refusal or failure is all the work says: it names a lease left held, as a failed run's summary does.
+    throw end.released || !(error instanceof SyncedError) ? error : withLeaseLeft(error, end);
   }
   return { value, end: await letGo() };
 }

@@ -141,6 +141,31 @@ describe("runSync", () => {
     assert.deepEqual([w.state.checkpoints.size, w.state.runs.length, w.state.leases.size], [0, 0, 0]);
   });
 
+  it("says a refusal before any work left the lease held, and until when, where the release failed", async () => {
+    const w = world(["things"], { plan: { include: ["things", "thngs"] } });
+    const state = new (class extends MemoryStateStore {
+      override releaseLease(): Promise<void> {
+        return Promise.reject(new Error("state store gone"));
+      }
+    })();
+    await assert.rejects(runSync(w.settings, { ...w.deps, state }), (error: unknown) => {
+      const held = state.leases.get("app.app");
+      assert.ok(held, "the lease is still stored");
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /'thngs' is neither a table .* \(closest: things\)/);
+      assert.ok(
+        error.message.includes(
+          `Correct the name, or leave --tables out to sync every table. The lease could not be released and ` +
+            `runs out at ${held.expiresAt.toISOString()}: until then a ` +
+            "run of this configuration on another host or in another container is refused with exit 4",
+        ),
+        error.message,
+      );
+      assert.equal(error.details["leaseExpiresAt"], held.expiresAt.toISOString());
+      return true;
+    });
+  });
+
   it("refuses a column option no table has before any work, naming where it was set", async () => {
     const source = { kind: "env", variable: "SYNCED_ID_COLUMN" } as const;
     const w = world(["things"], {

@@ -3,6 +3,7 @@
 // failed release ever hiding the work's own result or error.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ConfigError, flagSource } from "../../src/core/errors.js";
 import { InterruptedError, LeaseHeldError } from "../../src/reconcile/run-errors.js";
 import { withLease, type LeaseScope } from "../../src/reconcile/with-lease.js";
 import type { Lease } from "../../src/state/state-store.js";
@@ -122,6 +123,49 @@ describe("withLease", () => {
     );
     assert.equal(failing.warned.length, 1);
     assert.deepEqual(failing.logged, []);
+  });
+
+  it("says a refusal of the work left the lease held, and until when, where the release failed", async () => {
+    const refusal = (): ConfigError =>
+      new ConfigError(
+        "tables",
+        flagSource("tables"),
+        "'thngs' is neither a table nor a type; nothing was done.",
+        {
+          details: { name: "thngs" },
+        },
+      );
+    const kept = new ReleaseFails();
+    await assert.rejects(
+      withLease(scope(kept).scope, () => Promise.reject(refusal())),
+      (error: unknown) => {
+        const lease = kept.leases.get("app.app");
+        assert.ok(lease);
+        // The same refusal, with its exit code and option, and the lease's end.
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.kind, "usage");
+        assert.equal(error.option, "tables");
+        assert.equal(
+          error.message,
+          "flag --tables: 'thngs' is neither a table nor a type; nothing was done. The lease could not be " +
+            `released and runs out at ${lease.expiresAt.toISOString()}: until then a run of this configuration ` +
+            "on another host or in another container is refused with exit 4. The release failed: state store gone",
+        );
+        assert.deepEqual(error.details, {
+          option: "tables",
+          source: "flag --tables",
+          name: "thngs",
+          leaseExpiresAt: lease.expiresAt.toISOString(),
+        });
+        return true;
+      },
+    );
+    // A lease released leaves the refusal as it was.
+    const thrown = refusal();
+    await assert.rejects(
+      withLease(scope(new MemoryStateStore()).scope, () => Promise.reject(thrown)),
+      (error: unknown) => error === thrown,
+    );
   });
 
   it("says a stop by a signal released the lease only once it did, and otherwise when it runs out", async () => {
