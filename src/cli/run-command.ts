@@ -21,6 +21,7 @@ import { siblingKeys, stateKeyFor } from "../state/state-key.js";
 import { otherShardings } from "./other-shardings.js";
 import { withClients, type Clients } from "./connections.js";
 import { countWaitingLetters } from "./count-waiting.js";
+import { pushFailureText } from "./push-failure.js";
 import { exitCodeForOutcome } from "./exit-codes.js";
 import { LateLog } from "./late-log.js";
 import { namingTheLocation, refuseKeyPlace } from "./location-errors.js";
@@ -258,7 +259,7 @@ async function pushMetrics(
       `could not push the metrics to the Pushgateway ${target.url}: this run's metrics are lost, and its ` +
         "result stands; check that a Pushgateway runs at that address and answers this host within " +
         "--connect-timeout, and the login in the URL if it asks for one",
-      { error: error instanceof Error ? error.message : String(error) },
+      { error: pushFailureText(error) },
     );
   } finally {
     // watch's runs share one signal: each push stops listening to it.

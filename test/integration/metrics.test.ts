@@ -2,6 +2,7 @@
 // the push where a Pushgateway would, and a parser of the exposition format reads it.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { createServer as createHttpServer } from "node:http";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
@@ -98,6 +99,41 @@ describe("metrics pushed to a Pushgateway", () => {
       /^could not push the metrics to the Pushgateway http:\/\/127\.0\.0\.1:\d+: this run's metrics are lost, and its result stands; check that a Pushgateway runs at that address and answers this host within --connect-timeout, and the login in the URL if it asks for one$/,
     );
     assert.match(line.error ?? "", /ECONNREFUSED/);
+  });
+
+  // Tried as an operator would: a proxy before the Pushgateway refused the PUT with its HTML page,
+  // every line of which went into the warning's error field.
+  it("says the status of a push the gateway refused, with a short excerpt of its page on one line", async () => {
+    const page =
+      "<html>\r\n<head><title>501 Not Implemented</title></head>\r\n<body>\r\n" +
+      "<center><h1>501 Not Implemented</h1></center>\r\n<hr><center>nginx</center>\r\n" +
+      `<!-- ${"padding ".repeat(500)} -->\r\n</body>\r\n</html>\r\n`;
+    const proxy = createHttpServer((request, response) => {
+      request.resume();
+      request.on("end", () => response.writeHead(501, { "content-type": "text/html" }).end(page));
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const port = (proxy.address() as AddressInfo).port;
+    try {
+      const result = await h.cli([
+        ...h.baseArgs(),
+        ...["--name", "metrics-refused", "--pushgateway", `http://127.0.0.1:${port}`],
+      ]);
+      assert.equal(result.code, EXIT.success, result.stderr);
+      const line = result.stderr
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as { level: string; message: string; error?: string })
+        .find((l) => l.message.includes("Pushgateway"));
+      assert.ok(line, result.stderr);
+      assert.equal(line.level, "warn");
+      assert.equal(
+        line.error,
+        "the Pushgateway answered with status 501: 501 Not Implemented 501 Not Implemented nginx",
+      );
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   // Tried as an operator would: Kubernetes sent SIGTERM while a run pushed to a Pushgateway that took
