@@ -105,6 +105,11 @@ export class StoreSchemaGateway implements SchemaGateway {
   readonly #settingsRead = new Map<string, Promise<IndexSettings>>();
   /** What #tableStatements made of an index's mapping, for the check and the creation alike. */
   readonly #tablesMade = new Map<string, Promise<TableStatements>>();
+  /**
+   * The mapping of each index the run's plan was made from, by the name its type has there: a table
+   * --create-tables makes is made from the mapping the plan saw, not one read again.
+   */
+  readonly #mappingsRead = new Map<string, FieldMappings>();
 
   constructor(
     private readonly cassandra: cassandra.Client,
@@ -143,6 +148,11 @@ export class StoreSchemaGateway implements SchemaGateway {
         },
       );
     }
+    // Only a type refused nothing (a closed index's mapping is not read) and not behind an alias (its
+    // first index's mapping is read only where that index's name matches the tables' pattern).
+    for (const type of discovery.types)
+      if (type.refusal === undefined && type.aliasOf === undefined)
+        this.#mappingsRead.set(type.index, type.properties);
     const product = this.elasticsearch.productName;
     const shared = discovery.sharedProperties;
     // Every version field a table may have there: the timestamp column's, and each table's rename of it.
@@ -422,6 +432,15 @@ export class StoreSchemaGateway implements SchemaGateway {
     return made;
   }
 
+  /** The mapping of `index` (of its first index, where it is an alias), as the cluster has it now. */
+  async #readMapping(index: string): Promise<FieldMappings> {
+    const mapping = await rethrowing(
+      () => this.elasticsearch.readMappings({ index }),
+      (error) => searchFailure(error, `read the mapping of index ${index}`, this.elasticsearch.productName),
+    );
+    return Object.values(mapping)[0] ?? {};
+  }
+
   /**
    * The statements that make the table (its user-defined types first), or a ValueError naming the
    * field no column of this cluster can hold.
@@ -429,11 +448,7 @@ export class StoreSchemaGateway implements SchemaGateway {
   async #tableStatements(name: string, index: string, type?: TypeFilter): Promise<string[]> {
     const { keyspace, layout, capabilities } = this.settings;
     const names = tableColumnNames(this.settings.names, settingsOf(this.settings.tableSettings, name));
-    const mapping = await rethrowing(
-      () => this.elasticsearch.readMappings({ index }),
-      (error) => searchFailure(error, `read the mapping of index ${index}`, this.elasticsearch.productName),
-    );
-    const properties = Object.values(mapping)[0] ?? {};
+    const properties = this.#mappingsRead.get(index) ?? (await this.#readMapping(index));
     const reserved = new Set([names.id, names.timestamp, names.tombstone, layout.typeField]);
     const columns: string[] = [];
     const udts: UdtType[] = [];

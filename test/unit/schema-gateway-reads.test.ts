@@ -1,7 +1,8 @@
 // What the schema gateway asks the search cluster in one run: each index's settings once, whichever
 // of them the run needs (its uuid, its refresh interval, its scroll-slice limit), and the mapping a
-// table --create-tables makes is read from once, for the check and for the statements alike. The
-// cluster here is a fake that counts the requests; the answers are those of Elasticsearch 8.
+// table --create-tables makes is read from once, for the check and for the statements alike, and not
+// again where the run read it to make its plan. The cluster here is a fake that counts the requests;
+// the answers are those of Elasticsearch 8.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type cassandra from "cassandra-driver";
@@ -44,6 +45,9 @@ function countingCluster(): { client: SearchClient; requests: Map<string, number
       count("count");
       return Promise.resolve(0);
     },
+    readAliases: () => Promise.resolve({}),
+    closedIndices: () => Promise.resolve([]),
+    sourceGaps: () => Promise.resolve([]),
   } as unknown as SearchClient;
   return { client, requests };
 }
@@ -52,6 +56,11 @@ function gateway(client: SearchClient): { schema: StoreSchemaGateway; statements
   const statements: string[] = [];
   const session = {
     execute: (query: string) => {
+      // The keyspace's schema (keyspace-schema.ts): the keyspace exists, with no table yet.
+      if (query.includes("system_schema.")) {
+        const rows = query.includes("system_schema.keyspaces") ? [{ get: () => "app" }] : [];
+        return Promise.resolve({ rows, rowLength: rows.length });
+      }
       statements.push(query);
       return Promise.resolve({});
     },
@@ -87,6 +96,21 @@ describe("the schema gateway's reads of a run", () => {
     assert.equal(requests.get("mapping"), 1);
     assert.equal(requests.get("count"), 1);
     assert.equal(statements.length, 1);
+    assert.match(statements[0] ?? "", /^CREATE TABLE IF NOT EXISTS app\.users \(id uuid, tmstmp timestamp/);
+  });
+
+  it("makes a table --create-tables makes from the mapping the plan was made from, not one read again", async () => {
+    const { client, requests } = countingCluster();
+    const { schema, statements } = gateway(client);
+    const snapshot = await schema.read();
+    assert.deepEqual(
+      snapshot.types.map((t) => t.name),
+      ["users"],
+    );
+    assert.equal(requests.get("mapping"), 1);
+    assert.equal(await schema.tableRefusal("users", "app-users"), undefined);
+    await schema.createTable("users", "app-users");
+    assert.equal(requests.get("mapping"), 1);
     assert.match(statements[0] ?? "", /^CREATE TABLE IF NOT EXISTS app\.users \(id uuid, tmstmp timestamp/);
   });
 });
