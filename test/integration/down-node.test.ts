@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { Harness, withoutSelection } from "../support/harness.js";
-import { closedPort } from "../support/tcp.js";
+import { closedPorts } from "../support/tcp.js";
 
 // Generous next to a refused connection, tight next to the minute a request may take.
 const WELL_WITHIN_MS = 15_000;
@@ -14,12 +14,14 @@ const WELL_WITHIN_MS = 15_000;
 describe("one node of --es-nodes down", () => {
   let h: Harness;
   let down: string;
+  /** A second node down, not the same port as `down`. */
+  let other: string;
   let rowId: string;
 
   before(async () => {
     h = await Harness.create("downnode");
     rowId = await h.tableWithRow("things");
-    down = `http://127.0.0.1:${await closedPort()}`;
+    [down, other] = (await closedPorts(2)).map((port) => `http://127.0.0.1:${port}`) as [string, string];
   });
   after(() => h.cleanup());
 
@@ -50,7 +52,6 @@ describe("one node of --es-nodes down", () => {
   }
 
   it("stops at once with exit code 5 when every listed node is down", async () => {
-    const other = `http://127.0.0.1:${await closedPort()}`;
     const args = h.argsWith({ "--es-nodes": `${down},${other}` });
     const result = await h.cli(args);
     assert.equal(result.code, EXIT.unreachable, result.stderr);

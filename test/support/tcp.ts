@@ -47,9 +47,22 @@ export function silentPort(): Promise<Listener> {
 
 /** A loopback port that nothing listens on, as a node that is down: one the system gave and took back. */
 export async function closedPort(): Promise<number> {
-  const listener = await listen(net.createServer(), new Set());
-  await listener.close();
-  return listener.port;
+  const [port] = await closedPorts(1);
+  if (port === undefined) throw new Error("no TCP port");
+  return port;
+}
+
+/**
+ * `count` different loopback ports that nothing listens on. Held all at once before they are given
+ * back: one taken and given back at a time, the system may give the same port again, and two nodes
+ * "down" were one, which the clients refuse as a duplicate.
+ */
+export async function closedPorts(count: number): Promise<number[]> {
+  const listeners = await Promise.all(
+    Array.from({ length: count }, () => listen(net.createServer(), new Set())),
+  );
+  await Promise.all(listeners.map((listener) => listener.close()));
+  return listeners.map((listener) => listener.port);
 }
 
 /** Relays every connection to `host:port`; `close` cuts them all and refuses new ones. */

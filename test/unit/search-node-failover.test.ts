@@ -13,7 +13,7 @@ import type { ElasticsearchOptions } from "../../src/config/options.js";
 import { esClientOptions } from "../../src/stores/elasticsearch/connect.js";
 import { openSearchClientOptions } from "../../src/stores/opensearch/connect.js";
 import { nodeNotConnected, sendToLiveNode } from "../../src/stores/search/node-failover.js";
-import { closedPort } from "../support/tcp.js";
+import { closedPorts } from "../support/tcp.js";
 
 /** Answers as both products do to GET /, and closes the connection on POST /drop without answering. */
 function standIn(seen: string[]) {
@@ -68,11 +68,13 @@ describe("one node of --es-nodes down, in the clients", () => {
   const server = standIn(seen);
   let live: string;
   let down: string;
+  /** A second node down, not the same port as `down`. */
+  let other: string;
 
   before(async () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     live = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    down = `http://127.0.0.1:${await closedPort()}`;
+    [down, other] = (await closedPorts(2)).map((port) => `http://127.0.0.1:${port}`) as [string, string];
   });
   after(
     () =>
@@ -109,7 +111,6 @@ describe("one node of --es-nodes down, in the clients", () => {
     });
 
     it(`${product.name}: every node down fails with the last refusal`, async () => {
-      const other = `http://127.0.0.1:${await closedPort()}`;
       const client = await product.client([down, other]);
       try {
         await assert.rejects(client.get("/"), { name: "ConnectionError", message: /ECONNREFUSED/ });
