@@ -49,6 +49,20 @@ export function decide(
 }
 
 /**
+ * Whether a winner goes into a versioned table of microseconds (a timeuuid) as a row of the very
+ * version it tied with, placed above the row it beat (`PlannedWrite.aboveTie`), rather than one
+ * microsecond above it: the copy it won over (an index's, which keeps microseconds) is at that version
+ * already, so the run leaves both sides at the same version and the next writes nothing.
+ */
+export function writesAboveTie(
+  record: { version: bigint },
+  current: { version: bigint } | undefined,
+  rowPrecision: VersionPrecision | undefined,
+): boolean {
+  return rowPrecision === "microsecond" && record.version === current?.version;
+}
+
+/**
  * The version to store for a winner: its own, or, where the target keeps a row per version and the
  * winner's version falls on the row it beat at that table's precision (a tie `decide` gave to the
  * source, or a copy dated later within the millisecond of a table of milliseconds), one unit of that
@@ -64,20 +78,6 @@ export function decide(
  * `rowPrecision`: the precision a target that keeps a row per version stores versions in, undefined
  * for a target of one copy per record.
  */
-/**
- * Whether a winner goes into a versioned table of microseconds (a timeuuid) as a row of the very
- * version it tied with, placed above the row it beat (`PlannedWrite.aboveTie`), rather than one
- * microsecond above it: the copy it won over (an index's, which keeps microseconds) is at that version
- * already, so the run leaves both sides at the same version and the next writes nothing.
- */
-export function writesAboveTie(
-  record: { version: bigint },
-  current: { version: bigint } | undefined,
-  rowPrecision: VersionPrecision | undefined,
-): boolean {
-  return rowPrecision === "microsecond" && record.version === current?.version;
-}
-
 export function versionToWrite(
   record: { version: bigint },
   current: { version: bigint } | undefined,
