@@ -87,11 +87,7 @@ describe("metrics pushed to a Pushgateway", () => {
     const result = await h.cli([...h.baseArgs(), "--name", "metrics-gone", "--pushgateway", closed.url]);
     assert.equal(result.code, EXIT.success, result.stderr);
     // A warning: the run's data is fine, its metrics are lost, and someone has to look at the gateway.
-    const line = result.stderr
-      .split("\n")
-      .filter((l) => l.startsWith("{"))
-      .map((l) => JSON.parse(l) as { level: string; message: string; error?: string })
-      .find((l) => l.message.includes("Pushgateway"));
+    const line = pushgatewayLine(result.stderr);
     assert.ok(line, result.stderr);
     assert.equal(line.level, "warn");
     assert.match(
@@ -120,11 +116,7 @@ describe("metrics pushed to a Pushgateway", () => {
         ...["--name", "metrics-refused", "--pushgateway", `http://127.0.0.1:${port}`],
       ]);
       assert.equal(result.code, EXIT.success, result.stderr);
-      const line = result.stderr
-        .split("\n")
-        .filter((l) => l.startsWith("{"))
-        .map((l) => JSON.parse(l) as { level: string; message: string; error?: string })
-        .find((l) => l.message.includes("Pushgateway"));
+      const line = pushgatewayLine(result.stderr);
       assert.ok(line, result.stderr);
       assert.equal(line.level, "warn");
       assert.equal(
@@ -220,3 +212,12 @@ describe("metrics pushed to a Pushgateway", () => {
     assert.match(result.stderr, /--pushgateway.*"pushgateway:9091" must start with http:\/\/ or https:\/\//);
   });
 });
+
+/** The log line that tells of the push to the Pushgateway, from a run's JSON log. */
+function pushgatewayLine(stderr: string): { level: string; message: string; error?: string } | undefined {
+  return stderr
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as { level: string; message: string; error?: string })
+    .find((l) => l.message.includes("Pushgateway"));
+}

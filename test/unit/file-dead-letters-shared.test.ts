@@ -30,6 +30,12 @@ async function ids(store: FileDeadLetterStore, key: string): Promise<string[]> {
   return found.sort();
 }
 
+/** Dates the lock as one its holder stopped renewing a second longer ago than the takeover waits for. */
+async function leftUnrenewed(lock: string): Promise<void> {
+  const past = new Date(Date.now() - LOCK_STALE_MS - 1000);
+  await lutimes(lock, past, past);
+}
+
 describe("one dead-letter file shared by two processes", () => {
   let root: string;
   before(async () => {
@@ -155,8 +161,7 @@ describe("one dead-letter file shared by two processes", () => {
     const path = join(root, "left.ndjson");
     await writeFile(path, "");
     await writeFile(`${path}.lock`, "old-pod:1:pidns1\ntoken\n");
-    const past = new Date(Date.now() - LOCK_STALE_MS - 1000);
-    await lutimes(`${path}.lock`, past, past);
+    await leftUnrenewed(`${path}.lock`);
     const store = new FileDeadLetterStore(path, 300);
     await store.put([letter("one", "a1")]);
     assert.deepEqual(await ids(store, "one"), ["a1:bad"]);
@@ -169,8 +174,7 @@ describe("one dead-letter file shared by two processes", () => {
     const path = join(root, "renewed.ndjson");
     const lock = await takeFileLock(path, { waitMs: 300, renewMs: 10 });
     try {
-      const past = new Date(Date.now() - LOCK_STALE_MS - 1000);
-      await lutimes(`${path}.lock`, past, past);
+      await leftUnrenewed(`${path}.lock`);
       await until("the lock renewed", async () => {
         const age = Date.now() - (await lstat(`${path}.lock`)).mtimeMs;
         return age < LOCK_STALE_MS ? true : undefined;
