@@ -4,7 +4,9 @@
 // keyword sub-field, and both sync fine. Only a field of another family refuses the column's values
 // or hands back values the column cannot take (a long field and a text column, or the other way).
 // Field types synced does not know (geo_point, dense_vector...) are not judged: their records
-// succeed or go to the dead letters one by one, as before.
+// succeed or go to the dead letters one by one, as before. Within the object family one shape is
+// judged too: a tuple's value is an array of values, which an object field refuses unless it is kept
+// in _source only (enabled: false, as synced maps a tuple), so every document would be refused.
 import type { CqlType, NativeName } from "./cql-type.js";
 import { ownValue } from "./own-value.js";
 
@@ -115,4 +117,29 @@ export function fieldTypeConflict(column: CqlType, fieldType: string): string | 
   const inner = innermost(column);
   if (field === "text" && inner.kind === "native" && STRING_VALUED.has(inner.name)) return undefined;
   return `a column of that type needs ${WHAT_FITS[needed]}`;
+}
+
+/** A field as the mapping holds it: its type, and whether it is an object kept in `_source` only. */
+export interface FieldShape {
+  readonly type: string;
+  /** An object mapped with `enabled: false`: the cluster takes any value there without reading it. */
+  readonly disabled?: true;
+}
+
+/**
+ * Why `field` no longer fits a column of `column`'s type, as fieldTypeConflict says it; a tuple's
+ * values, arrays of values, fit only an object kept in `_source` (every other object field, flattened
+ * and nested too, refuses an array of values). Undefined when it fits or is not judged.
+ */
+export function mappedFieldConflict(column: CqlType, field: FieldShape): string | undefined {
+  return fieldTypeConflict(column, field.type) ?? tupleConflict(column, field);
+}
+
+function tupleConflict(column: CqlType, field: FieldShape): string | undefined {
+  if (innermost(column).kind !== "tuple" || field.disabled === true) return undefined;
+  if (fieldFamily(field.type) !== "object") return undefined;
+  return (
+    "a tuple's values, arrays of values, fit only an object field with enabled: false, which the " +
+    "cluster keeps in _source without reading it"
+  );
 }

@@ -1,7 +1,7 @@
 // How a table and its index have drifted apart since the index was made: columns added to the table
 // whose fields the index does not map yet, fields the index maps that no column holds, and columns
 // whose field is mapped with a type that no longer fits them. Pure, like the rest of the plan.
-import { fieldTypeConflict } from "../core/field-compatibility.js";
+import { mappedFieldConflict } from "../core/field-compatibility.js";
 import type { Layout } from "../core/layout.js";
 import { keyColumns } from "../core/table-key.js";
 import { formatCqlType, type CqlType } from "../core/cql-type.js";
@@ -69,7 +69,7 @@ export function typeConflicts(
   for (const column of [...keyColumns(plan.key), ...plan.contentColumns]) {
     const field = fieldOf(plan, column.name);
     const mapped = fields.get(field);
-    const conflict = mapped === undefined ? undefined : fieldTypeConflict(column.type, mapped.type);
+    const conflict = mapped === undefined ? undefined : mappedFieldConflict(column.type, mapped);
     const named = field === column.name ? `its field ${field}` : `its field '${field}'`;
     const described = `column ${column.name} of ${plan.keyspace}.${plan.table} is ${formatCqlType(column.type)}`;
     if (mapped !== undefined && conflict !== undefined) {

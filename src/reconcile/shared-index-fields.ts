@@ -26,8 +26,8 @@
 import {
   columnFamily,
   fieldFamily,
-  fieldTypeConflict,
   innermost,
+  mappedFieldConflict,
   type FieldFamily,
 } from "../core/field-compatibility.js";
 import { formatCqlType, type CqlType } from "../core/cql-type.js";
@@ -136,7 +136,7 @@ function clash(
         `whose field ${one.within.path} (${formatCqlType(one.type)}) is ${field}`;
   const same = held.get(one.field);
   if (same !== undefined) {
-    const conflict = fieldTypeConflict(one.type, same.type) ?? tupleConflict(one.type, same);
+    const conflict = mappedFieldConflict(one.type, same);
     if (conflict === undefined) return undefined;
     return {
       why: `${column}, but ${holder(plan, same)} ${field} as ${holdsAs(same)}, and ${conflict}`,
@@ -166,16 +166,6 @@ function clash(
     }
   }
   return undefined;
-}
-
-/** Why a tuple's values, arrays of values, cannot go into an object field `held`; undefined when they can. */
-function tupleConflict(type: CqlType, held: HeldField): string | undefined {
-  if (innermost(type).kind !== "tuple" || held.disabled === true) return undefined;
-  if (fieldFamily(held.type) !== "object") return undefined;
-  return (
-    "a tuple's values, arrays of values, fit only an object field with enabled: false, which the " +
-    "cluster keeps in _source without reading it"
-  );
 }
 
 function holder(plan: TablePlan, held: HeldField): string {

@@ -421,6 +421,60 @@ describe("a schema that changes between runs", () => {
     assert.equal(checkpoint.after, checkpoint.before);
     assert.match((result.summary["error"] as { message: string }).message, /broken/);
   });
+
+  // Tried as an operator would, with an index made beforehand mapping a tuple's field as an object of
+  // properties: the run started, and the cluster refused every document of the table ("tried to parse
+  // field [null] as object, but found a concrete value"), dead-lettered run after run. An object kept
+  // in _source (enabled: false), as synced maps a tuple, takes a user-defined type's objects as well.
+  it("refuses a tuple column whose field an index made beforehand maps as an object of properties", async () => {
+    await h.cassandra.execute(`CREATE TYPE ${h.keyspace}.spot (x int, y int)`);
+    for (const [table, column] of [
+      ["pairs", "frozen<tuple<int, text>>"],
+      ["spots", "frozen<spot>"],
+    ] as const) {
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, m ${column})`,
+      );
+    }
+    const made = { id: { type: "keyword" }, tmstmp: { type: "date_nanos" } } as const;
+    await h.es.indices.create({
+      index: `${h.index}-pairs`,
+      mappings: {
+        properties: {
+          ...made,
+          m: { properties: { first: { type: "integer" }, second: { type: "keyword" } } },
+        },
+      },
+    });
+    await h.es.indices.create({
+      index: `${h.index}-spots`,
+      mappings: { properties: { ...made, m: { type: "object", enabled: false } } },
+    });
+    for (const [table, m] of [
+      ["pairs", new cassandra.types.Tuple(1, "one")],
+      ["spots", { x: 1, y: 2 }],
+    ] as const) {
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, m) VALUES (?, ?, ?)`,
+        [Uuid.random(), new Date(Date.now() - 30_000), m],
+        { prepare: true },
+      );
+    }
+    const result = await h.run(["-b", begin, "--tables", "pairs,spots", "--name", "tuples"]);
+    assert.equal(result.code, EXIT.failure, JSON.stringify(result.summary));
+    const refused = result.summary["refused"] as { name: string; reason: string }[];
+    assert.deepEqual(
+      refused.map((r) => r.name),
+      ["pairs"],
+    );
+    assert.match(
+      refused[0]?.reason ?? "",
+      /column m of \w+\.pairs is frozen<tuple<int, text>>, but index \S+-pairs maps its field m as object, and a tuple's values, arrays of values, fit only an object field with enabled: false/,
+    );
+    assert.match(refused[0]?.reason ?? "", /tables\.pairs\.index/);
+    assert.equal((result.summary["deadLetters"] as { count: number }).count, 0);
+    assert.equal(tableStats(result.summary, "spots", "to-es")["written"], 1);
+  });
 });
 
 // Tried as an operator would: a column dropped from a synced table. Every document still held its

@@ -220,6 +220,38 @@ describe("the plan of a table whose index drifted", () => {
     assert.equal(fine[0]?.kind, "sync");
   });
 
+  // A tuple's value is an array of values, which only an object kept in _source (enabled: false)
+  // takes: an index made beforehand with the field as another object refused every document.
+  it("refuses a tuple column whose field is mapped as an object the cluster reads, and not as one kept in _source", () => {
+    const pair: CqlType = { kind: "tuple", elements: [native("int"), native("text")] };
+    for (const mappedAs of ["object", "nested", "flattened"]) {
+      const entries = plan([table("t", { m: pair })], [type("t", { m: field(mappedAs, "not asked") })]);
+      const refused = entries.find((e) => e.kind === "refuse");
+      assert.ok(refused?.kind === "refuse", `${mappedAs}: ${JSON.stringify(entries)}`);
+      assert.match(
+        refused.reason,
+        new RegExp(
+          `^column m of app\\.t is frozen<tuple<int, text>>, but index app-t maps its field m as ${mappedAs}, ` +
+            "and a tuple's values, arrays of values, fit only an object field with enabled: false",
+        ),
+      );
+      assert.match(refused.reason, /tables\.t\.index/);
+    }
+    // An object kept in _source takes a tuple's arrays and a user-defined type's objects alike.
+    const address: CqlType = {
+      kind: "udt",
+      keyspace: "app",
+      name: "address",
+      frozen: true,
+      fields: [{ name: "zip", type: native("int") }],
+    };
+    const kept = { ...field("object", "not asked"), disabled: true as const };
+    for (const column of [pair, address]) {
+      const entries = plan([table("t", { m: column })], [type("t", { m: kept })]);
+      assert.equal(entries[0]?.kind, "sync", JSON.stringify(entries));
+    }
+  });
+
   it("refuses the other way too: a numeric column over a text field", () => {
     const entries = plan([table("t", { n: native("bigint") })], [type("t", { n: field("text") })]);
     assert.match(
