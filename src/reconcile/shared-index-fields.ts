@@ -14,10 +14,12 @@
 // Maps, user-defined types and tuples are all objects in the mapping, of different shapes: a map's
 // flattened field, a type's object of properties, a tuple's object kept in _source only (enabled:
 // false). A tuple's value is an array of values, which both other shapes refuse once it holds one that
-// is not null, so a tuple on a field mapped either way, or one with properties below it, is refused too. The others are left to share a field, as the
-// cluster takes them: a flattened field or an object kept in _source takes any object, and an object
-// of properties takes a map's keys as new properties, as far as their values fit them (a key named as
-// a type's field, holding what that field's type refuses, is dead-lettered as before).
+// is not null, so a tuple on a field mapped either way, or one with properties below it, is refused
+// too. A flattened field or an object kept in _source takes any object, so a type may follow a map
+// and either may follow a tuple. An object of properties takes a map's keys as new properties, so a
+// key named as one of them puts one of the map's values there: a map is refused where a property
+// below its field (a type's field, or a key an earlier document made one) is of a type that refuses
+// the map's values, as each document holding that key would be refused by the cluster, run after run.
 //
 // The run maps the tables' fields in the order of the plan, so the tables are judged in that order:
 // the index's own mapping first, then each table's fields as it would map them. A table whose field
@@ -137,7 +139,8 @@ function clash(
   const same = held.get(one.field);
   if (same !== undefined) {
     const conflict = mappedFieldConflict(one.type, same);
-    if (conflict === undefined) return undefined;
+    if (conflict === undefined)
+      return takesProperties(same) ? mapKeyClash(plan, one, column, held) : undefined;
     return {
       why: `${column}, but ${holder(plan, same)} ${field} as ${holdsAs(same)}, and ${conflict}`,
       against: same,
@@ -164,6 +167,51 @@ function clash(
         against: below,
       };
     }
+  }
+  return undefined;
+}
+
+/** An object whose contents the cluster maps, which takes a map's keys as new properties. */
+function takesProperties(held: HeldField): boolean {
+  return held.disabled !== true && (held.type === "object" || held.type === "nested");
+}
+
+/**
+ * Why a map column `one` cannot write its keys into the object at its field: a property below it
+ * that a key of that name would put one of the map's values in, and whose type refuses them (a map of
+ * maps, one level down for each). Undefined when every property takes them.
+ */
+function mapKeyClash(
+  plan: TablePlan,
+  one: TableField,
+  column: string,
+  held: ReadonlyMap<string, HeldField>,
+  at: string = one.field,
+  type: CqlType = one.type,
+): { readonly why: string; readonly against: HeldField } | undefined {
+  const map = innermost(type);
+  if (map.kind !== "map") return undefined;
+  for (const [name, below] of held) {
+    if (!name.startsWith(`${at}.`)) continue;
+    const key = name.slice(at.length + 1).split(".")[0] ?? "";
+    const property = `${at}.${key}`;
+    // A property only deeper down in the names held (a column `a.b.c`) is an object to the cluster.
+    const mappedAs = held.get(property) ?? { type: "object" };
+    if (mappedFieldConflict(map.value, mappedAs) === undefined) {
+      const deeper = takesProperties(mappedAs)
+        ? mapKeyClash(plan, one, column, held, property, map.value)
+        : undefined;
+      if (deeper !== undefined) return deeper;
+      continue;
+    }
+    const where = name === property ? "a property" : `below the property ${key}`;
+    return {
+      why:
+        `${column}, but ${holder(plan, below)} field ${name} as ${holdsAs(below)}, ${where} of the ` +
+        `object at field ${at}: the cluster adds each key of a map there as a property, and refuses a ` +
+        `document whose key ${key} holds a ${formatCqlType(map.value)} value`,
+      against: below,
+    };
   }
   return undefined;
 }
@@ -236,7 +284,8 @@ export function sharedFieldClashes(
     for (const one of columns.flat()) {
       if (!held.has(one.field))
         held.set(one.field, {
-          type: FIELD_OF_FAMILY[columnFamily(one.type)],
+          // A map's flattened field takes any object: no property is mapped below it.
+          type: innermost(one.type).kind === "map" ? "flattened" : FIELD_OF_FAMILY[columnFamily(one.type)],
           ...(innermost(one.type).kind === "tuple" ? { disabled: true } : {}),
           table: { name: plan.table, field: one },
         });

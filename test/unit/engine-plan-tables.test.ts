@@ -511,14 +511,16 @@ describe("planTables", () => {
 
       it("syncs a map, a user-defined type and a tuple on one field wherever the cluster takes their values", () => {
         // A flattened field takes a type's objects; an object kept in _source takes anything; an object
-        // with properties takes a map's keys as new properties, as far as their values fit them. The
-        // tables are planned by name: t1 maps the field first.
-        const columns = { map: labels, type: address("int"), tuple: pair } as const;
+        // with properties takes a map's keys as new properties, where each fits the map's values (the
+        // fields of address("text") are text). The tables are planned by name: t1 maps the field first.
+        const columns = { map: labels, type: address("text"), tuple: pair, intType: address("int") } as const;
         for (const order of [
           ["map", "type"],
           ["type", "map"],
           ["tuple", "map", "type"],
           ["tuple", "type"],
+          // The first map made the field flattened: the type's properties are never mapped.
+          ["map", "intType", "map"],
         ] as const) {
           const entries = planTables(
             shared({
@@ -540,6 +542,70 @@ describe("planTables", () => {
           }),
         );
         assert.deepEqual(outcome(kept), [["sync", "pairs"]]);
+      });
+
+      // A map's keys become properties of an object with properties, so a key named as a type's field
+      // puts one of the map's values in that field: where its type refuses them, each such document
+      // was refused by the cluster and dead-lettered, run after run.
+      it("refuses a map column on the field another table or the index maps as an object whose properties refuse its values", () => {
+        const afterType = planTables(
+          shared({
+            tables: [
+              withColumns("clients", [{ name: "addr", type: address("int") }]),
+              withColumns("labels", [{ name: "addr", type: labels }]),
+            ],
+          }),
+        );
+        assert.deepEqual(outcome(afterType), [
+          ["sync", "clients"],
+          ["refuse", "labels"],
+        ]);
+        assert.match(
+          refusal(afterType, "labels"),
+          /column addr of app\.labels is map<text, text>, but table clients, synced into the same index app, maps field addr\.zip as int \(field zip of its column addr\), a property of the object at field addr: the cluster adds each key of a map there as a property, and refuses a document whose key zip holds a text value/,
+        );
+        assert.match(
+          refusal(afterType, "labels"),
+          /tables\.labels\.rename: \{<column>: <field>\} or tables\.clients\.rename/,
+        );
+        const againstIndex = (property: string) =>
+          planTables(
+            shared({
+              tables: [withColumns("labels", [{ name: "addr", type: labels }])],
+              sharedFields: new Map([
+                ["addr", mapped("object")],
+                ["addr.street", { ...mapped("text"), nested: true as const }],
+                ["addr.zip", { ...mapped(property), nested: true as const }],
+              ]),
+            }),
+          );
+        assert.match(
+          refusal(againstIndex("integer"), "labels"),
+          /column addr of app\.labels is map<text, text>, but index app maps field addr\.zip as integer, a property of the object at field addr/,
+        );
+        // An object whose properties all take the map's values (as dynamic mapping made them from
+        // the map's own keys, in an index migrated from Elasticsearch 5/6) is left to sync.
+        assert.deepEqual(outcome(againstIndex("keyword")), [["sync", "labels"]]);
+        // Deeper down, a map of maps puts its inner keys into the properties of a type's field.
+        const nested = planTables(
+          shared({
+            tables: [
+              withColumns("clients", [
+                {
+                  name: "info",
+                  type: { ...address("int"), name: "info", fields: [{ name: "home", type: address("int") }] },
+                },
+              ]),
+              withColumns("labels", [
+                { name: "info", type: { kind: "map", key: native("text"), value: labels, frozen: false } },
+              ]),
+            ],
+          }),
+        );
+        assert.match(
+          refusal(nested, "labels"),
+          /maps field info\.home\.zip as int \(field home\.zip of its column info\), a property of the object at field info\.home/,
+        );
       });
     });
 
