@@ -11,6 +11,8 @@ import type { VerifyReport } from "../reconcile/verify.js";
 /** From a second to a day: --lag is seconds, --lookback minutes, a backdated import days. */
 const LATENESS_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 3 * 3600, 12 * 3600, 86400];
 
+const WAITING = "synced_dead_letters_waiting";
+
 export class RunMetrics {
   readonly registry = new Registry();
   readonly #labels = ["table", "direction"] as const;
@@ -72,10 +74,13 @@ export class RunMetrics {
     "synced_last_verify_timestamp_seconds",
     "When a verify (synced watch --verify-every) last finished, in seconds since the epoch",
   );
-  readonly #waiting = this.#gauge(
-    "synced_dead_letters_waiting",
-    "Dead letters of the configuration waiting to be replayed after the last run",
-  );
+  // Registered only while it holds a count: prom-client exports a gauge never set as 0, and a count
+  // that failed must not tell an alert on it that nothing waits.
+  readonly #waiting = new Gauge({
+    name: WAITING,
+    help: "Dead letters of the configuration waiting to be replayed after the last run",
+    registers: [],
+  });
 
   #counter(name: string, help: string): Counter<"table" | "direction"> {
     return new Counter({ name, help, labelNames: this.#labels, registers: [this.registry] });
@@ -105,7 +110,18 @@ export class RunMetrics {
     if (checkpoint !== undefined) {
       this.#lag.set(Number(microsFromMillis(now.getTime()) - checkpoint) / 1e6);
     }
-    if (waiting !== undefined) this.#waiting.set(waiting);
+    this.#waitingCount(waiting);
+  }
+
+  /** The series of waiting letters, or none where the store could not count them. */
+  #waitingCount(waiting: number | undefined): void {
+    const registered = this.registry.getSingleMetric(WAITING) !== undefined;
+    if (waiting === undefined) {
+      if (registered) this.registry.removeSingleMetric(WAITING);
+      return;
+    }
+    this.#waiting.set(waiting);
+    if (!registered) this.registry.registerMetric(this.#waiting);
   }
 
   /** The windows the configuration runs with, so alerts can compare lateness with them. */

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { RunMetrics } from "../../src/cli/metrics.js";
+import { runReport } from "../support/run-report.js";
 
 const MONITORING = fileURLToPath(new URL("../../../deploy/monitoring/", import.meta.url));
 
@@ -36,8 +37,11 @@ function namesIn(expressions: readonly string[]): Set<string> {
   return new Set(expressions.flatMap((expr) => expr.match(/\bsynced_[a-z_]+/g) ?? []));
 }
 
+/** Every metric a run's push holds, the count of waiting letters included. */
 async function exported(): Promise<Map<string, string>> {
-  const metrics = await new RunMetrics().registry.getMetricsAsJSON();
+  const counted = new RunMetrics();
+  counted.record(runReport(), new Date(), 0);
+  const metrics = await counted.registry.getMetricsAsJSON();
   return new Map(metrics.map((metric) => [metric.name, String(metric.type)]));
 }
 
@@ -88,5 +92,37 @@ describe("dashboard and alert rules", () => {
       "synced_lookback_seconds",
     ])
       assert.ok(watched.has(name), name);
+  });
+});
+
+// Tried as an operator would: the dead-letter store could not be counted as the run ended, and the
+// push still said synced_dead_letters_waiting 0 (prom-client exports a gauge never set as 0), so the
+// alert on letters waiting saw none.
+describe("the count of waiting dead letters", () => {
+  const waitingLine = async (metrics: RunMetrics): Promise<string | undefined> =>
+    (await metrics.registry.metrics())
+      .split("\n")
+      .find((line) => line.startsWith("synced_dead_letters_waiting "));
+
+  it("is exported as counted, 0 included", async () => {
+    const metrics = new RunMetrics();
+    metrics.record(runReport(), new Date(), 0);
+    assert.equal(await waitingLine(metrics), "synced_dead_letters_waiting 0");
+    metrics.record(runReport(), new Date(), 4);
+    assert.equal(await waitingLine(metrics), "synced_dead_letters_waiting 4");
+  });
+
+  it("is left out where it could not be counted, or before any run counted it", async () => {
+    const metrics = new RunMetrics();
+    assert.equal(await waitingLine(metrics), undefined);
+    metrics.record(runReport(), new Date(), undefined);
+    assert.equal(await waitingLine(metrics), undefined);
+    // A watch's later run that cannot count drops the earlier run's count rather than repeat it.
+    metrics.record(runReport(), new Date(), 3);
+    metrics.record(runReport(), new Date(), undefined);
+    assert.equal(await waitingLine(metrics), undefined);
+    assert.doesNotMatch(await metrics.registry.metrics(), /synced_dead_letters_waiting/);
+    // The rest of the run's metrics are there.
+    assert.match(await metrics.registry.metrics(), /^synced_runs_total\{outcome="success"\} 3$/m);
   });
 });
