@@ -70,12 +70,23 @@ export class ConfigError extends SyncedError {
   ) {
     const where = source === undefined ? undefined : describeSource(source);
     super(
-      where === undefined ? problem : `${where}: ${problem}`,
+      where === undefined || beginsWithFlag(problem, source) ? problem : `${where}: ${problem}`,
       { option, ...(where === undefined ? {} : { source: where }), ...extra.details },
       "cause" in extra ? { cause: extra.cause } : undefined,
     );
     this.option = option;
   }
+}
+
+/**
+ * Whether `problem` opens with the very flag `source` names ("--tables names what does not exist"):
+ * "flag --tables: " before it would name the option twice. A value from the environment or a config
+ * file keeps the prefix, which says where it was given.
+ */
+function beginsWithFlag(problem: string, source: OptionSource | undefined): boolean {
+  if (source?.kind !== "flag" || !problem.startsWith(source.flag)) return false;
+  const next = problem.charAt(source.flag.length);
+  return next === "" || !/[\w=-]/.test(next);
 }
 
 /** The command line itself is malformed: an unknown flag, a missing value, a stray argument. */

@@ -41,7 +41,7 @@ describe("refused and stopped runs", () => {
     assert.equal(result.code, EXIT.usage, result.stderr);
     assert.match(
       result.stderr,
-      /flag --tables: --tables names what does not exist: 'thngs' .*closest: things, thongs/,
+      /synced: --tables names what does not exist: 'thngs' .*closest: things, thongs/,
     );
     const store = new FileStateStore({ directory: h.stateDir });
     assert.equal(await store.getCheckpoint("typo"), undefined);
@@ -54,7 +54,7 @@ describe("refused and stopped runs", () => {
     assert.equal(fromFlag.code, EXIT.usage, fromFlag.stderr);
     assert.match(
       fromFlag.stderr,
-      /flag --exclude-tables: --exclude-tables names what does not exist: 'thngs' .*closest: things, thongs.*remove it from --exclude-tables/,
+      /synced: --exclude-tables names what does not exist: 'thngs' .*closest: things, thongs.*remove it from --exclude-tables/,
     );
     const fromEnv = await h.cli([...h.baseArgs(), "--name", "typo-excluded"], {
       SYNCED_EXCLUDE_TABLES: "people,thngs",
@@ -94,7 +94,7 @@ describe("refused and stopped runs", () => {
     assert.equal(result.code, EXIT.usage, result.stderr);
     assert.match(
       result.stderr,
-      /flag --exclude-tables: --exclude-tables leaves out every table of the keyspace and type of the index \(people, things, thongs\), so a run would copy nothing/,
+      /synced: --exclude-tables leaves out every table of the keyspace and type of the index \(people, things, thongs\), so a run would copy nothing/,
     );
     const store = new FileStateStore({ directory: h.stateDir });
     assert.equal(await store.getCheckpoint("all-excluded"), undefined);

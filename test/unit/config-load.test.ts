@@ -440,7 +440,7 @@ describe("where the options came from, for refusals found after connecting", () 
     );
     assert.equal(
       withOptionSource(later("tables"), options.sources).message,
-      "flag --tables: --tables names what does not exist",
+      "--tables names what does not exist",
     );
     // A default, or an error that already says where, is left as it is.
     assert.equal(
