@@ -2,7 +2,7 @@
 // the file and renames the copy over it. What another process appended or rewrote between the check
 // that the file had not changed and the rename must not be lost with the old file.
 import assert from "node:assert/strict";
-import { lstat, lutimes, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { lstat, lutimes, mkdtemp, open, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -167,6 +167,47 @@ describe("one dead-letter file shared by two processes", () => {
     assert.deepEqual(await ids(store, "one"), ["a1:bad"]);
     assert.deepEqual(await readdir(root).then((names) => names.filter((n) => n.startsWith("left"))), [
       "left.ndjson",
+    ]);
+  });
+
+  // The exclusive create is the lock: what the file holds is read only by processes of this machine,
+  // which see it whole without a flush. Each letter written to the file took the lock, so each put
+  // waited for a flush to disk of a file that is removed a moment later.
+  it("takes the lock without flushing it to disk", async () => {
+    const path = join(root, "unflushed.ndjson");
+    const probe = await open(path, "w");
+    const handles = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
+    await probe.close();
+    const sync = handles.sync;
+    let flushes = 0;
+    handles.sync = function (this: unknown) {
+      flushes++;
+      return sync.call(this);
+    };
+    try {
+      const lock = await takeFileLock(path, { waitMs: 300 });
+      await lock.release();
+    } finally {
+      handles.sync = sync;
+    }
+    assert.equal(flushes, 0);
+    assert.equal(await lstat(`${path}.lock`).catch(() => undefined), undefined);
+  });
+
+  it("takes over an empty lock no longer renewed, as a machine that stopped before writing it leaves", async () => {
+    const path = join(root, "empty.ndjson");
+    await writeFile(path, "");
+    await writeFile(`${path}.lock`, "");
+    const store = new FileDeadLetterStore(path, 300);
+    await assert.rejects(
+      store.put([letter("one", "a1")]),
+      /empty\.ndjson\.lock is held by something that names no synced process/,
+    );
+    await leftUnrenewed(`${path}.lock`);
+    await store.put([letter("one", "a1")]);
+    assert.deepEqual(await ids(store, "one"), ["a1:bad"]);
+    assert.deepEqual(await readdir(root).then((names) => names.filter((n) => n.startsWith("empty"))), [
+      "empty.ndjson",
     ]);
   });
 

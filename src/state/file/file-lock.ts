@@ -63,7 +63,10 @@ export async function takeFileLock(path: string, wait: LockWait): Promise<HeldLo
   let pause = 1;
   let told = false;
   for (;;) {
-    if (await createFileExclusively(lock, text)) return held(lock, text, wait.renewMs ?? RENEW_MS);
+    // Unflushed: the exclusive create is the lock. Its text is read only on this machine, which sees
+    // it whole; a lock a crash left empty names no holder and is taken over once unrenewed.
+    if (await createFileExclusively(lock, text, { flush: false }))
+      return held(lock, text, wait.renewMs ?? RENEW_MS);
     const found = await readLock(lock);
     if (found === undefined) continue;
     const holder = found.split("\n")[0] ?? "";

@@ -78,7 +78,7 @@ export async function readJsonFile(path: string, remedy: string): Promise<unknow
 
 /** Replaces `path` atomically, so a reader sees the old content or the new, never a mix. */
 export async function writeFileAtomically(path: string, text: string): Promise<void> {
-  const temp = await writeTemporary(path, text);
+  const temp = await writeTemporary(path, text, true);
   try {
     await rename(temp, path);
   } catch (error) {
@@ -87,9 +87,16 @@ export async function writeFileAtomically(path: string, text: string): Promise<v
   }
 }
 
-/** Creates `path` with `text` only if nothing is there yet; false if something was. */
-export async function createFileExclusively(path: string, text: string): Promise<boolean> {
-  const temp = await writeTemporary(path, text);
+/**
+ * Creates `path` with `text` only if nothing is there yet; false if something was. `flush: false`
+ * leaves the text unflushed, for a file whose creation is all that matters after a crash (a lock).
+ */
+export async function createFileExclusively(
+  path: string,
+  text: string,
+  { flush = true }: { readonly flush?: boolean } = {},
+): Promise<boolean> {
+  const temp = await writeTemporary(path, text, flush);
   try {
     // link, unlike open with `wx`, never shows other processes a file whose content is not written yet.
     await link(temp, path);
@@ -102,8 +109,8 @@ export async function createFileExclusively(path: string, text: string): Promise
   }
 }
 
-function writeTemporary(path: string, text: string): Promise<string> {
-  return writeTemporaryWith(path, (handle) => handle.writeFile(text, "utf8"));
+function writeTemporary(path: string, text: string, flush: boolean): Promise<string> {
+  return writeTemporaryWith(path, (handle) => handle.writeFile(text, "utf8"), flush);
 }
 
 /**
@@ -113,6 +120,7 @@ function writeTemporary(path: string, text: string): Promise<string> {
 export async function writeTemporaryWith(
   path: string,
   write: (handle: FileHandle) => Promise<void>,
+  flush = true,
 ): Promise<string> {
   const temp = join(dirname(path), `.${randomBytes(6).toString("hex")}.tmp`);
   // Exclusive, so never through a link, and readable by the owner only: renamed or linked, it becomes
@@ -121,7 +129,7 @@ export async function writeTemporaryWith(
   try {
     await write(handle);
     // Without this a crash soon after the rename can leave an empty checkpoint behind.
-    await handle.sync();
+    if (flush) await handle.sync();
   } catch (error) {
     await handle.close();
     await rm(temp, { force: true });
