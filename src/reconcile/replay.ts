@@ -156,14 +156,12 @@ async function replayGroup(
     const why = entry?.kind === "skip" || entry?.kind === "refuse" ? `: ${entry.reason}` : "";
     return failAll(`this configuration no longer syncs table ${first.table}${why}`);
   }
-  if (entry.createIndex && first.direction === "to-es") {
-    // The index is gone: a dry run reads no target, where every record would be written. The
-    // type-field layout's one index, where the table's type has no document yet, is there to read
-    // like any other, and a replay only adds the table's fields to it.
-    if (dryRun && !indexExistsBefore(entry))
-      return group.map((item) => ({ letterId: item.letterId, status: "replayed" }));
-    if (!dryRun) await deps.schema.createIndex(entry.plan);
-  }
+  // The index is gone: a replay makes it again, empty, and a dry run, which makes none, reads the
+  // records from their source as the replay would and decides them against no document. The
+  // type-field layout's one index, where the table's type has no document yet, is there to read like
+  // any other, and a replay only adds the table's fields to it.
+  const noIndex = entry.createIndex && first.direction === "to-es" && !indexExistsBefore(entry);
+  if (entry.createIndex && first.direction === "to-es" && !dryRun) await deps.schema.createIndex(entry.plan);
   if (first.direction === "to-es") {
     // As a run does before it writes: a column added since the index was made gets synced's type for
     // its field, rather than the one the cluster would guess from the first document holding it.
@@ -255,6 +253,7 @@ async function replayGroup(
         signal,
       },
       records,
+      dryRun && noIndex,
     );
     for (const record of records) {
       const letterId = letterOf.get(record.id) ?? "";

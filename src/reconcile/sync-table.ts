@@ -154,6 +154,8 @@ export async function syncTable(input: SyncTableInput): Promise<TableStats> {
 export async function reconcileRecords(
   input: SyncTableInput,
   records: readonly SyncRecord[],
+  /** The target holds nothing of the table (a dry run's index yet to be made): it is not read. */
+  targetEmpty = false,
 ): Promise<TableStats> {
   const stats = emptyStats(input.plan.table, input.direction);
   const precision = coarser(
@@ -161,7 +163,7 @@ export async function reconcileRecords(
     input.target.versionPrecision(input.plan),
   );
   try {
-    await reconcileBatch(input, stats, precision, records, false);
+    await reconcileBatch(input, stats, precision, records, targetEmpty);
   } finally {
     try {
       await input.deadLetters.flush();

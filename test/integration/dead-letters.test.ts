@@ -367,6 +367,55 @@ describe("dead letters in each state backend", () => {
     assert.equal((JSON.parse(left.stdout) as { waiting: number }).waiting, 0, left.stdout);
   });
 
+  // Tried as an operator would: with the letters' index deleted, replay --dry-run said every letter
+  // would be replayed, reading nothing, where the replay makes the index again, reads each record
+  // from its source, and finds one gone and one still refused.
+  it("says in a dry run what a replay would do with letters whose index is gone", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.unindexed (id uuid PRIMARY KEY, tmstmp timestamp, n int, deleted boolean)`,
+    );
+    const name = ["--name", "unindexed", "--tables", "unindexed", "--direction", "to-es"];
+    const [mended, gone, ahead] = [
+      Uuid.random().toString(),
+      Uuid.random().toString(),
+      Uuid.random().toString(),
+    ];
+    // Beyond --max-future (1 h): dead-lettered by the run, and by a replay until it is mended.
+    const far = new Date(Date.now() + 2 * 86_400_000);
+    for (const id of [mended, gone, ahead]) {
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.unindexed (id, tmstmp, n, deleted) VALUES (?, ?, 1, false)`,
+        [id, far],
+        { prepare: true },
+      );
+    }
+    const run = await h.run(name);
+    assert.equal(run.code, EXIT.partial, JSON.stringify(run.summary));
+    assert.equal((run.summary["deadLetters"] as { waiting: number }).waiting, 3);
+    await h.cassandra.execute(
+      `UPDATE ${h.keyspace}.unindexed SET tmstmp = ? WHERE id = ?`,
+      [new Date(), mended],
+      {
+        prepare: true,
+      },
+    );
+    await h.cassandra.execute(`DELETE FROM ${h.keyspace}.unindexed WHERE id = ?`, [gone], { prepare: true });
+    const index = `${h.index}-unindexed`;
+    await h.es.indices.delete({ index });
+
+    const args = [...h.baseArgs(), ...name];
+    const dry = await h.cli(["dead-letters", "replay", ...args, "--dry-run"]);
+    assert.equal(dry.code, EXIT.partial, dry.stdout + dry.stderr);
+    assert.match(dry.stdout, /^would replay 1 .*, 1 gone from their source, 1 would fail again; dry run/);
+    assert.match(dry.stdout, new RegExp(`${ahead}: its timestamp .* is far in the future`));
+    assert.equal(await h.es.indices.exists({ index }), false);
+    // What the replay then does.
+    const replayed = await h.cli(["dead-letters", "replay", ...args]);
+    assert.equal(replayed.code, EXIT.partial, replayed.stdout + replayed.stderr);
+    assert.match(replayed.stdout, /^replayed 1 .*, 1 gone from their source, 1 failed again/);
+    assert.equal(await h.es.exists({ index, id: mended }), true);
+  });
+
   // Tried as an operator would: a document whose id field holds no UUID has no record id, and its
   // letter was known by its content, so every update of the document added one more letter.
   it("keeps one letter for a document without a usable id, however often it changes", async () => {
