@@ -74,7 +74,8 @@ export async function verifyCommand(
           context.logger.info(message, fields);
         },
         onSide: (parity) => {
-          context.logger.info(`verified ${parity.table} from ${parity.side}`, {
+          const from = parity.side === "cassandra" ? stores.cassandra : stores.elasticsearch;
+          context.logger.info(`verified ${parity.table} from ${from.name.toLowerCase()}`, {
             scanned: parity.scanned,
             differences: differences(parity),
             ...(repair === undefined ? {} : { repaired: parity.repaired, repairFailed: parity.repairFailed }),

@@ -111,9 +111,10 @@ function notCopiedLines(report: VerifyReport, notCopied: number): string[] {
   const side = report.sides.find((s) => s.notCopied > 0);
   if (side === undefined) return [];
   const direction = side.side === "cassandra" ? "to-es" : "to-cassandra";
+  const [read, other] = [sideName(report, side.side), sideName(report, side.other)];
   return [
-    `${plural(notCopied, "difference")} newer on ${side.other} than on ${side.side}: this configuration ` +
-      `copies only from ${side.side} (--direction ${direction}) and a run keeps the newer copy, so no ` +
+    `${plural(notCopied, "difference")} newer on ${other} than on ${read}: this configuration ` +
+      `copies only from ${read} (--direction ${direction}) and a run keeps the newer copy, so no ` +
       "run or repair of it writes them back; where the newer copies are right, a run with --direction " +
       "both copies them, and where they are not, write the record again at its source",
   ];
@@ -149,14 +150,23 @@ const MEANING = {
 export function reportText(report: VerifyReport, repaired: boolean): string[] {
   const columns = repaired ? [...COLUMNS, ...REPAIR_COLUMNS] : COLUMNS;
   const header = ["table", "read from", ...columns.map((c) => (c === "repairFailed" ? "dead-lettered" : c))];
-  const rows = report.sides.map((s) => [s.table, s.side, ...columns.map((c) => String(s[c]))]);
+  const rows = report.sides.map((s) => [
+    s.table,
+    sideName(report, s.side),
+    ...columns.map((c) => String(s[c])),
+  ]);
   const lines = [
     `verify [${formatMicros(report.range.begin)}, ${formatMicros(report.range.end)})`,
     textTable([header, ...rows], ["left", "left", ...columns.map((): Align => "right")]),
   ];
   for (const side of report.sides) {
     if (side.differing.length === 0 && side.badRecords.length === 0) continue;
-    lines.push("", `${side.table}, read from ${side.side}:`, ...differingLines(side), ...badLines(side));
+    lines.push(
+      "",
+      `${side.table}, read from ${sideName(report, side.side)}:`,
+      ...differingLines(side, sideName(report, side.other)),
+      ...badLines(side),
+    );
   }
   const since = backfillFrom(report);
   if (since !== undefined) lines.push(badAdvice(since));
@@ -165,13 +175,18 @@ export function reportText(report: VerifyReport, repaired: boolean): string[] {
   return lines;
 }
 
-function differingLines(side: SideParity): string[] {
+/** A side as the text names it: the search side by its product (opensearch), the JSON by its side. */
+function sideName(report: VerifyReport, side: SideParity["side"]): string {
+  return report.sideNames?.[side] ?? side;
+}
+
+function differingLines(side: SideParity, other: string): string[] {
   const lines = side.differing.map((d) => {
     const versions =
       d.otherVersion === undefined
         ? formatMicros(d.version)
         : `${formatMicros(d.version)} vs ${formatMicros(d.otherVersion)}`;
-    return visibleInLine(`  ${d.id}  ${MEANING[d.difference]} ${side.other} (${versions})`);
+    return visibleInLine(`  ${d.id}  ${MEANING[d.difference]} ${other} (${versions})`);
   });
   const more = differences(side) - side.bad - side.differing.length;
   if (more > 0) lines.push(`  ... and ${more} more (--limit shows more)`);

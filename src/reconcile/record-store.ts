@@ -68,7 +68,10 @@ export type WriteOutcome =
   | { readonly status: "rejected"; readonly reason: string };
 
 export interface RecordStore {
+  /** Which side it is; the same name whatever product holds the search side (JSON, metric labels). */
   readonly side: "cassandra" | "elasticsearch";
+  /** What the user reads in messages: Cassandra, Elasticsearch or OpenSearch. */
+  readonly name: string;
   versionPrecision(plan: TablePlan): VersionPrecision;
   /**
    * Every record with a version in the range, newest version per id, in bounded batches. With a

@@ -244,7 +244,7 @@ async function reconcileBatch(
           input,
           stats,
           record.id,
-          `the ${input.target.side} record is unreadable: ${held.reason}`,
+          `the ${input.target.name} record is unreadable: ${held.reason}`,
           {
             source: record,
             target: held.raw,
@@ -294,7 +294,7 @@ async function reconcileBatch(
     const conflicted: SyncRecord[] = [];
     for (const [i, write] of writes.entries()) {
       const outcome = outcomes[i];
-      if (outcome === undefined) throw new Error(`the ${input.target.side} store returned too few outcomes`);
+      if (outcome === undefined) throw new Error(`the ${input.target.name} store returned too few outcomes`);
       if (outcome.status === "written") {
         stats.written++;
         lateIfSo(input, stats, write);
@@ -313,7 +313,7 @@ async function reconcileBatch(
           input,
           stats,
           record.id,
-          `concurrent writes to this record in ${input.target.side} kept winning the race ${rounds} times; rerun to retry`,
+          `concurrent writes to this record in ${input.target.name} kept winning the race ${rounds} times; rerun to retry`,
           record,
         );
       }

@@ -59,6 +59,8 @@ export interface VerifyReport {
    */
   readonly unresolved: number;
   readonly window?: RunWindow;
+  /** Each side as the text report names it: the search side by the product that holds it. */
+  readonly sideNames?: Readonly<Record<SideParity["side"], string>>;
 }
 
 export async function verify(settings: VerifySettings, deps: VerifyDependencies): Promise<VerifyReport> {
@@ -82,7 +84,7 @@ export async function verify(settings: VerifySettings, deps: VerifyDependencies)
     if (!indexExistsBefore(entry)) {
       skipped.push({
         name: entry.plan.table,
-        reason: `the table has no index ${entry.plan.es.index} in Elasticsearch yet (a run creates it)`,
+        reason: `the table has no index ${entry.plan.es.index} in ${deps.elasticsearch.name} yet (a run creates it)`,
         differs: true,
       });
       continue;
@@ -132,6 +134,7 @@ export async function verify(settings: VerifySettings, deps: VerifyDependencies)
     differences: total,
     unresolved,
     ...(settings.window === undefined ? {} : { window: settings.window }),
+    sideNames: { cassandra: "cassandra", elasticsearch: deps.elasticsearch.name.toLowerCase() },
   };
 }
 

@@ -52,6 +52,7 @@ describe("an index that goes away while a run reads it", () => {
     let done = false;
     return {
       side: store.side,
+      name: store.name,
       versionPrecision: (plan) => store.versionPrecision(plan),
       scan: (plan, range, settled) =>
         (async function* (): AsyncGenerator<ScanBatch> {

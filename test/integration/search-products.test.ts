@@ -53,6 +53,52 @@ describe("search products", () => {
     assert.equal(Number(rows.first().get(0)), 0);
   });
 
+  // Tried as an operator would, against OpenSearch: a letter's reason, verify's table and log, and
+  // a dead letter's reason said "elasticsearch". The side keeps that name where scripts read it (the
+  // letter's `from`, verify --json), and the text names the product.
+  it("names the product that holds the search side in what a user reads", async () => {
+    const product = h.es.productName;
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.named (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    const args = [...h.baseArgs(), "--name", "named", "--tables", "named"];
+    assert.equal((await h.cli(args)).code, EXIT.success);
+    const named = `${h.index}-named`;
+    const id = cassandra.types.Uuid.random().toString();
+    // The index keeps 1.5 in the source of its integer field, which no int column reads.
+    await h.es.index({
+      index: named,
+      id,
+      document: { id, tmstmp: new Date(Date.now() - 50_000).toISOString(), n: 1.5 },
+      refresh: true,
+    });
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.named (id, tmstmp, n) VALUES (?, ?, 2)`,
+      [id, new Date(Date.now() - 40_000)],
+      { prepare: true },
+    );
+    const run = await h.cli([...args, "--direction", "to-es"]);
+    assert.equal(run.code, EXIT.partial, run.stdout + run.stderr);
+    const listed = await h.cli(["dead-letters", "list", ...args, "--json"]);
+    const [letter] = (JSON.parse(listed.stdout) as { letters: { reason: string; from: string }[] }).letters;
+    assert.match(letter?.reason ?? "", new RegExp(`^the ${product} record is unreadable: `));
+    assert.equal(letter?.from, "cassandra");
+
+    const verified = await h.cli(["verify", ...args]);
+    assert.equal(verified.code, EXIT.differ, verified.stdout + verified.stderr);
+    const lower = product.toLowerCase();
+    assert.match(verified.stdout, new RegExp(`^named +${lower} +1 `, "m"));
+    assert.match(verified.stdout, new RegExp(`^named, read from ${lower}:`, "m"));
+    assert.match(verified.stderr, new RegExp(`"message":"verified named from ${lower}"`));
+    const json = await h.cli(["verify", ...args, "--json"]);
+    const sides = (JSON.parse(json.stdout) as { sides: { side: string }[] }).sides.map((s) => s.side);
+    assert.deepEqual(sides.sort(), ["cassandra", "elasticsearch"]);
+    if (product === "OpenSearch") assert.doesNotMatch(verified.stdout + verified.stderr, /elasticsearch/i);
+    // The other tests run over every table of the keyspace.
+    await h.cassandra.execute(`DROP TABLE ${h.keyspace}.named`);
+    await h.es.indices.delete({ index: named });
+  });
+
   it("refuses an Elasticsearch API key for OpenSearch, saying to log in instead", async (t) => {
     if (h.es.product !== "opensearch") {
       t.skip("an Elasticsearch server: tls.test.ts tests its API keys");

@@ -90,6 +90,7 @@ describe("the second direction's read of what the first settled", () => {
     const store = h.stores(undefined, watched.client).elasticsearch;
     const elasticsearch: RecordStore = {
       side: store.side,
+      name: store.name,
       versionPrecision: (plan) => store.versionPrecision(plan),
       scan: (plan, range, settled) =>
         (async function* () {

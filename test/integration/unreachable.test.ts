@@ -140,6 +140,7 @@ describe("stores that cannot be reached", () => {
       const es = h.stores().elasticsearch;
       const cutAfterFirstWrite: RecordStore = {
         side: es.side,
+        name: es.name,
         versionPrecision: (plan) => es.versionPrecision(plan),
         scan: (plan, range, settled) => es.scan(plan, range, settled),
         fetchCurrent: (plan, ids) => es.fetchCurrent(plan, ids),

@@ -7,6 +7,7 @@ export function interpose(store: RecordStore, between: () => Promise<void>): Rec
   let done = false;
   return {
     side: store.side,
+    name: store.name,
     versionPrecision: (plan) => store.versionPrecision(plan),
     scan: (plan, range, settled) => store.scan(plan, range, settled),
     fetchCurrent: async (plan, ids) => {

@@ -78,6 +78,10 @@ export class MemoryRecordStore implements RecordStore {
     private readonly batchSize = 2,
   ) {}
 
+  get name(): string {
+    return this.side === "cassandra" ? "Cassandra" : "Elasticsearch";
+  }
+
   put(...records: SyncRecord[]): this {
     for (const r of records) {
       const writes = (this.records.get(r.id)?.writes ?? 0) + 1;

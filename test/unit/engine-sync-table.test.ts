@@ -250,7 +250,7 @@ describe("syncTable", () => {
       letters.letters.map((l) => [l.id, l.reason]),
       [
         [id(4), "no tmstmp"],
-        [id(1), "the elasticsearch record is unreadable: not a UUID"],
+        [id(1), "the Elasticsearch record is unreadable: not a UUID"],
         [id(2), "too large"],
       ],
     );

@@ -175,6 +175,13 @@ for (const product of [elasticsearch, opensearch]) {
       const away = searchFailure(product.connection("connect ECONNREFUSED"), "read index a", product.name);
       assert.ok(away instanceof ConnectionError);
       assert.match(away.message, new RegExp(`^${product.name} could not read index a: connect ECONNREFUSED`));
+      // The logged fields name the product too; `store` keeps the side's one name, which scripts match.
+      assert.deepEqual(busy.details, {
+        store: "elasticsearch",
+        product: product.name,
+        action: "read index a",
+        status: 503,
+      });
       assert.ok(
         searchFailure(product.answer(403, {}), "read index a", product.name) instanceof AuthenticationError,
       );

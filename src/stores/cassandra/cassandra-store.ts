@@ -65,6 +65,7 @@ export interface CassandraStoreSettings {
 
 export class CassandraStore implements RecordStore {
   readonly side = "cassandra";
+  readonly name = "Cassandra";
   readonly #settings: CassandraStoreSettings;
   readonly #hosts = (): string[] => hostStates(this.#settings.client);
   /** Tables found altered under the run (table-changes.ts), by keyspace and name: what changed. */

@@ -59,7 +59,7 @@ function operationFor(
   const idBytes = Buffer.byteLength(id);
   if (idBytes > MAX_ID_BYTES) {
     return (
-      `its _id is ${idBytes} bytes, over the ${MAX_ID_BYTES} Elasticsearch allows, so no document can ` +
+      `its _id is ${idBytes} bytes, over the ${MAX_ID_BYTES} ${settings.client.productName} allows, so no document can ` +
       "hold this record: shorten its key at the source, or leave the table out with --exclude-tables"
     );
   }
@@ -74,7 +74,7 @@ function operationFor(
   const bytes = Buffer.byteLength(document);
   if (bytes > settings.maxDocumentBytes) {
     return (
-      `document is ${bytes} bytes, too large for Elasticsearch: a request may hold at most ` +
+      `document is ${bytes} bytes, too large for ${settings.client.productName}: a request may hold at most ` +
       `${settings.maxDocumentBytes} bytes of document (the cluster's http.max_content_length)`
     );
   }
@@ -226,7 +226,7 @@ async function writeChunk(
           : `status ${status}`;
         outcomes[index] = {
           status: "rejected",
-          reason: `Elasticsearch refused the document (${reason})`,
+          reason: `${settings.client.productName} refused the document (${reason})`,
         };
       }
     }
@@ -242,6 +242,7 @@ async function writeChunk(
       });
       if (wait === undefined) {
         throw new BulkRetriesExhaustedError(
+          settings.client.productName,
           plan,
           refusal.status,
           attempt,
@@ -271,6 +272,7 @@ export class IndexBlockedError extends SyncedError {
 /** Elasticsearch kept refusing items as overloaded or failing; the run stops and keeps its checkpoint. */
 export class BulkRetriesExhaustedError extends SyncedError {
   constructor(
+    product: string,
     plan: TablePlan,
     status: number,
     attempts: number,
@@ -280,12 +282,12 @@ export class BulkRetriesExhaustedError extends SyncedError {
     // The flood-stage block answers 429 too, but no lower load lifts it: only disk space does.
     const cause = FLOOD_STAGE.test(reason ?? "")
       ? "a node's disk passed its flood-stage watermark, so the index is read-only until space is " +
-        "freed (Elasticsearch lifts the block itself once the disk is below the high watermark). The " +
+        `freed (${product} lifts the block itself once the disk is below the high watermark). The ` +
         "run stopped without moving the checkpoint; free disk space or add nodes, then run again."
       : "the cluster is overloaded or failing. The run stopped without moving the checkpoint; run again " +
         "when the cluster is healthy, or lower --concurrency and --batch-size.";
     super(
-      `Elasticsearch answered ${status} for writes to ${plan.es.index} ${attempts} times over ` +
+      `${product} answered ${status} for writes to ${plan.es.index} ${attempts} times over ` +
         `${Math.round(windowMs / 1000)} s (--retry-window)` +
         `${reason === undefined ? "" : ` (${reason})`}; ${cause}`,
       { index: plan.es.index, table: plan.table, status, attempts, windowMs },

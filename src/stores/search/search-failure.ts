@@ -13,7 +13,8 @@ const AGAIN = "The run stopped without moving the checkpoint; run again once the
  */
 export function searchFailure(error: unknown, action: string, product = "Elasticsearch"): SyncedError {
   if (error instanceof SyncedError) return error;
-  const details = { store: "elasticsearch", action };
+  // `store` keeps the side's one name, which scripts match whatever product holds it; `product` says which.
+  const details = { store: "elasticsearch", product, action };
   if (!(error instanceof SearchError)) {
     return new StoreError(`${product} could not ${action}: ${firstLine(error)}.`, details, { cause: error });
   }

@@ -43,6 +43,10 @@ export interface SearchStoreSettings {
 export class SearchStore implements RecordStore {
   readonly side = "elasticsearch";
   readonly #settings: SearchStoreSettings;
+
+  get name(): string {
+    return this.#settings.client.productName;
+  }
   readonly #retry: <T>(operation: () => Promise<T>) => Promise<T>;
 
   constructor(settings: SearchStoreSettings) {
