@@ -8,6 +8,7 @@ import { formatCqlType, type CqlType } from "../core/cql-type.js";
 import { fieldOf, objectsAbove } from "../core/column-field.js";
 import type { Column, TablePlan } from "./table-plan.js";
 import { describeHolders, type FieldHolders } from "./field-holders.js";
+import { fieldsBelowClashes } from "./shared-index-fields.js";
 
 /** A field of an index's mapping, as the schema gateway read it. */
 export interface MappedField {
@@ -64,6 +65,9 @@ export function typeConflicts(
   holders?: FieldHolders,
 ): string | undefined {
   const found: string[] = [];
+  // The type-field layout judges the fields below a column in its one index with the other tables'
+  // (shared-index-fields.ts), with advice of its own.
+  const below = layout === "index-per-table" ? fieldsBelowClashes(plan, fields) : undefined;
   /** The columns whose field other tables' columns hold, as the mapping was made from theirs. */
   const shared: string[] = [];
   for (const column of [...keyColumns(plan.key), ...plan.contentColumns]) {
@@ -79,7 +83,11 @@ export function typeConflicts(
       found.push(
         `${described}, but index ${plan.es.index} maps ${named} as ${mapped.type}${held}, and ${conflict}`,
       );
-    } else if (mapped?.unreadableFormats !== undefined) {
+      continue;
+    }
+    const clash = below?.get(column.name);
+    if (clash !== undefined) found.push(clash);
+    if (mapped?.unreadableFormats !== undefined) {
       // A number in seconds would be read as milliseconds, and written to the row as a time in 1970.
       for (const path of timestampPaths(column.type)) {
         const date = mapped.unreadableFormats.get(path);

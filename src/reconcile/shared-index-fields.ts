@@ -255,12 +255,7 @@ export function sharedFieldClashes(
   entries: readonly PlanEntry[],
   mapped: ReadonlyMap<string, MappedField> | undefined,
 ): PlanEntry[] {
-  const held = new Map<string, HeldField>(
-    [...(mapped ?? [])].map(([field, m]) => [
-      field,
-      { type: m.type, ...(m.disabled ? { disabled: true } : {}) },
-    ]),
-  );
+  const held = heldByIndex(mapped ?? new Map());
   return entries.map((entry) => {
     if (entry.kind !== "sync" || entry.plan.es.typeFilter === undefined) return entry;
     const { plan } = entry;
@@ -292,4 +287,37 @@ export function sharedFieldClashes(
     }
     return entry;
   });
+}
+
+/** The fields an index maps, held by it. */
+function heldByIndex(mapped: ReadonlyMap<string, MappedField>): Map<string, HeldField> {
+  return new Map(
+    [...mapped].map(([field, m]) => [field, { type: m.type, ...(m.disabled ? { disabled: true } : {}) }]),
+  );
+}
+
+/**
+ * Why each column of a table with an index of its own does not fit the index's mapping below its own
+ * field, by column name: a user-defined type's field whose property is mapped with a type of another
+ * family, or a map's key naming a property whose type refuses the map's values. The cluster refuses
+ * each such document, as it does in the type-field layout's one index, so the same judgement holds.
+ * The column's own field is judged by typeConflicts (schema-drift.ts); a column whose own field does
+ * not fit is named here too, for that reason only.
+ */
+export function fieldsBelowClashes(
+  plan: TablePlan,
+  mapped: ReadonlyMap<string, MappedField>,
+): ReadonlyMap<string, string> {
+  const held = heldByIndex(mapped);
+  const found = new Map<string, string>();
+  for (const fields of tableFields(plan)) {
+    for (const one of fields) {
+      if (one.role !== undefined) continue;
+      const clashing = clash(plan, one, held);
+      if (clashing === undefined) continue;
+      found.set(one.column, clashing.why);
+      break;
+    }
+  }
+  return found;
 }

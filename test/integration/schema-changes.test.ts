@@ -475,6 +475,57 @@ describe("a schema that changes between runs", () => {
     assert.equal((result.summary["deadLetters"] as { count: number }).count, 0);
     assert.equal(tableStats(result.summary, "spots", "to-es")["written"], 1);
   });
+
+  // Tried as an operator would, with indices made beforehand: a user-defined type's int field zip
+  // under a property mapped boolean, and a map's key zip over a property mapped integer. The cluster
+  // refused each document (failed to parse field [m.zip]), dead-lettered run after run.
+  it("refuses a column whose fields below its own an index made beforehand maps with types that refuse them", async () => {
+    await h.cassandra.execute(`CREATE TYPE ${h.keyspace}.place (zip int, street text)`);
+    for (const [table, column, zip] of [
+      ["places", "frozen<place>", "boolean"],
+      ["labels", "map<text, text>", "integer"],
+    ] as const) {
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, m ${column})`,
+      );
+      await h.es.indices.create({
+        index: `${h.index}-${table}`,
+        mappings: {
+          properties: {
+            id: { type: "keyword" },
+            tmstmp: { type: "date_nanos" },
+            m: { properties: { zip: { type: zip } } },
+          },
+        },
+      });
+    }
+    for (const [table, m] of [
+      ["places", { zip: 1000, street: "Rue Haute" }],
+      ["labels", { zip: "SW1A" }],
+    ] as const) {
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, m) VALUES (?, ?, ?)`,
+        [Uuid.random(), new Date(Date.now() - 30_000), m],
+        { prepare: true },
+      );
+    }
+    const result = await h.run(["-b", begin, "--tables", "places,labels", "--name", "below"]);
+    assert.equal(result.code, EXIT.failure, JSON.stringify(result.summary));
+    const refused = new Map(
+      (result.summary["refused"] as { name: string; reason: string }[]).map((r) => [r.name, r.reason]),
+    );
+    assert.deepEqual([...refused.keys()].sort(), ["labels", "places"]);
+    assert.match(
+      refused.get("places") ?? "",
+      /column m of \w+\.places is frozen<place>, whose field zip \(int\) is field 'm\.zip', but index \S+-places maps field 'm\.zip' as boolean/,
+    );
+    assert.match(
+      refused.get("labels") ?? "",
+      /column m of \w+\.labels is map<text, text>, but index \S+-labels maps field m\.zip as integer, a property of the object at field m/,
+    );
+    assert.match(refused.get("labels") ?? "", /tables\.labels\.index/);
+    assert.equal((result.summary["deadLetters"] as { count: number }).count, 0);
+  });
 });
 
 // Tried as an operator would: a column dropped from a synced table. Every document still held its

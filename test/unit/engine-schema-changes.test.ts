@@ -252,6 +252,57 @@ describe("the plan of a table whose index drifted", () => {
     }
   });
 
+  // Tried as an operator would, with an index made beforehand: a user-defined type's int field zip
+  // under a property mapped boolean had every document dead-lettered, and a map whose key zip lands on
+  // a property mapped integer each document holding that key, run after run. The fields below a column
+  // are judged as the type-field layout judges them in its one index.
+  it("refuses a column whose fields below its own do not fit the properties the index maps there", () => {
+    const address: CqlType = {
+      kind: "udt",
+      keyspace: "app",
+      name: "address",
+      frozen: true,
+      fields: [
+        { name: "zip", type: native("int") },
+        { name: "street", type: native("text") },
+      ],
+    };
+    const labels: CqlType = { kind: "map", key: native("text"), value: native("text"), frozen: false };
+    const mapped = (zip: string): ReadonlyMap<string, MappedField> =>
+      mappedFields(
+        {
+          id: { type: "keyword" },
+          tmstmp: { type: "date_nanos" },
+          m: { properties: { zip: { type: zip } } },
+        },
+        "Elasticsearch",
+      );
+    const refusalOf = (column: CqlType, zip: string): string => {
+      const entries = plan([table("t", { m: column })], [{ ...type("t", {}), fields: mapped(zip) }]);
+      const refused = entries.find((e) => e.kind === "refuse");
+      assert.ok(refused?.kind === "refuse", `${zip}: ${JSON.stringify(entries)}`);
+      assert.match(refused.reason, /A mapping cannot change a field's type or format: move the table/);
+      assert.match(refused.reason, /tables\.t\.index/);
+      return refused.reason;
+    };
+    assert.match(
+      refusalOf(address, "boolean"),
+      /^column m of app\.t is frozen<address>, whose field zip \(int\) is field 'm\.zip', but index app-t maps field 'm\.zip' as boolean, and a column of that type needs a numeric field/,
+    );
+    assert.match(
+      refusalOf(labels, "integer"),
+      /^column m of app\.t is map<text, text>, but index app-t maps field m\.zip as integer, a property of the object at field m: the cluster adds each key of a map there as a property, and refuses a document whose key zip holds a text value/,
+    );
+    // Properties that take the values below them are synced as before.
+    for (const [column, zip] of [
+      [address, "long"],
+      [labels, "keyword"],
+    ] as const) {
+      const entries = plan([table("t", { m: column })], [{ ...type("t", {}), fields: mapped(zip) }]);
+      assert.equal(entries[0]?.kind, "sync", JSON.stringify(entries));
+    }
+  });
+
   it("refuses the other way too: a numeric column over a text field", () => {
     const entries = plan([table("t", { n: native("bigint") })], [type("t", { n: field("text") })]);
     assert.match(
