@@ -110,9 +110,9 @@ export function typeConflicts(
       : "reindex";
   return (
     `${found.join("; ")}. A mapping cannot change a field's type or format: ${move} ${plan.es.index} ` +
-    "into an index whose fields fit the columns, or give the columns their former types. The table is " +
-    "not synced until then, and the checkpoint stays (leave the table out with --exclude-tables to let " +
-    "it move)."
+    "into an index whose fields fit the columns, or give the columns types that fit the fields (their " +
+    "former types, where a column's type changed). The table is not synced until then, and the " +
+    "checkpoint stays (leave the table out with --exclude-tables to let it move)."
   );
 }
 

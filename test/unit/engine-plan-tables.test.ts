@@ -294,7 +294,10 @@ describe("planTables", () => {
         );
         const reason = refusal(entries, "paths");
         assert.match(reason, /column v of app\.paths is int, but index app maps its field v as text/);
-        assert.match(reason, /give the columns their former types/);
+        assert.match(
+          reason,
+          /give the columns types that fit the fields \(their former types, where a column's type changed\)/,
+        );
         assert.doesNotMatch(reason, /rename/);
       });
     });
