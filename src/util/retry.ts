@@ -4,8 +4,17 @@
 // are transient is the caller's decision, a pure function of the error.
 import { setTimeout as delay } from "node:timers/promises";
 
+/**
+ * The store a retry is for: its side, the name scripts match in log fields, and the name a user reads,
+ * the product that answers there (OpenSearch on the elasticsearch side, say).
+ */
+export interface RetrySource {
+  readonly side: string;
+  readonly name: string;
+}
+
 /** Told of each retry, so that the run can say why it waits: the store, the error, the try, the wait. */
-export type RetryListener = (store: string, error: unknown, attempt: number, delayMs: number) => void;
+export type RetryListener = (store: RetrySource, error: unknown, attempt: number, delayMs: number) => void;
 
 export interface RetryPolicy {
   /** How long after an operation's first failure it may still be tried again. */
@@ -50,10 +59,10 @@ export function retryDelay(
 
 /**
  * A store adapter's retry: its transient errors retried within `windowMs`, backing off from 0.2 s to
- * 5 s, each retry reported to `onRetry` under the store's name.
+ * 5 s, each retry reported to `onRetry` with the store it is for.
  */
 export function storeRetry(
-  store: string,
+  store: RetrySource,
   isTransient: (error: unknown) => boolean,
   settings: { readonly windowMs: number; readonly onRetry?: RetryListener; readonly signal?: AbortSignal },
 ): <T>(operation: () => Promise<T>) => Promise<T> {

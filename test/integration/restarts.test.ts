@@ -27,6 +27,12 @@ function node(server: Server): string {
   return server === "cassandra" ? "cassandra" : SEARCH_NODE;
 }
 
+/** What the run's retry line names: the product behind the side. */
+function product(server: Server): string {
+  if (server === "cassandra") return "Cassandra";
+  return SEARCH_NODE.startsWith("opensearch") ? "OpenSearch" : "Elasticsearch";
+}
+
 /** Runs scripts/servers.sh stop|start on the node, with the test command's environment (ports, heap). */
 function serverScript(server: Server, action: "stop" | "start"): Promise<void> {
   const args = [`${SCRIPTS}servers.sh`, action, node(server)];
@@ -158,7 +164,7 @@ describe("a server restarted in the middle of a run", () => {
         child.kill("SIGCONT");
         // Bounded, as every wait here: a run that neither retries nor exits fails the test with what
         // it printed, and the server is started again for the tests that follow.
-        await run.saw(`${server} failed transiently; trying again`, SAW_RETRY_MS);
+        await run.saw(`${product(server)} failed transiently; trying again`, SAW_RETRY_MS);
         await serverScript(server, "start");
         started = true;
         const away = Math.round((performance.now() - stopped) / 1000);

@@ -21,6 +21,9 @@ function recorder(): {
   };
 }
 
+const CASSANDRA = { side: "cassandra", name: "Cassandra" };
+const ELASTICSEARCH = { side: "elasticsearch", name: "Elasticsearch" };
+
 describe("retry log", () => {
   it("logs a store's first retry, then one line an interval counting the retries between", () => {
     const { lines, logger } = recorder();
@@ -28,7 +31,7 @@ describe("retry log", () => {
     const retried = retryLog(logger, () => clock);
     const outage = new Error("connection refused\nat somewhere");
     for (let i = 0; i < 50; i++) {
-      retried("cassandra", outage, 1, 200);
+      retried(CASSANDRA, outage, 1, 200);
       clock += 100;
     }
     // 50 retries within 5 s: the first logged, the other 49 at debug level only.
@@ -37,7 +40,7 @@ describe("retry log", () => {
       [
         {
           level: "info",
-          message: "cassandra failed transiently; trying again",
+          message: "Cassandra failed transiently; trying again",
           fields: { store: "cassandra", attempt: 1, delayMs: 200, error: "connection refused" },
         },
       ],
@@ -45,10 +48,10 @@ describe("retry log", () => {
     assert.equal(lines.filter((l) => l.level === "debug").length, 49);
     // The interval since the first line has passed: the next is logged, with the count between.
     assert.equal(clock - 1_000, RETRY_LINE_INTERVAL_MS);
-    retried("cassandra", outage, 3, 800);
+    retried(CASSANDRA, outage, 3, 800);
     assert.deepEqual(lines.at(-1), {
       level: "info",
-      message: "cassandra failed transiently; trying again",
+      message: "Cassandra failed transiently; trying again",
       fields: {
         store: "cassandra",
         attempt: 3,
@@ -62,9 +65,9 @@ describe("retry log", () => {
   it("keeps each store's lines apart", () => {
     const { lines, logger } = recorder();
     const retried = retryLog(logger, () => 0);
-    retried("cassandra", new Error("a"), 1, 200);
-    retried("elasticsearch", new Error("b"), 1, 200);
-    retried("cassandra", new Error("a"), 2, 400);
+    retried(CASSANDRA, new Error("a"), 1, 200);
+    retried(ELASTICSEARCH, new Error("b"), 1, 200);
+    retried(CASSANDRA, new Error("a"), 2, 400);
     assert.deepEqual(
       lines.map((l) => [l.level, l.fields["store"]]),
       [
@@ -73,5 +76,18 @@ describe("retry log", () => {
         ["debug", "cassandra"],
       ],
     );
+  });
+
+  it("names the product that failed, and keeps the side's name in the store field", () => {
+    const { lines, logger } = recorder();
+    const retried = retryLog(logger, () => 0);
+    retried({ side: "elasticsearch", name: "OpenSearch" }, new Error("503"), 1, 200);
+    assert.deepEqual(lines, [
+      {
+        level: "info",
+        message: "OpenSearch failed transiently; trying again",
+        fields: { store: "elasticsearch", attempt: 1, delayMs: 200, error: "503" },
+      },
+    ]);
   });
 });

@@ -88,7 +88,7 @@ export class CassandraStore implements RecordStore {
         this.#unmeetable(error, plan, [s.readConsistency, s.writeConsistency]) === undefined
       );
     };
-    return storeRetry("cassandra", transient, {
+    return storeRetry(this, transient, {
       windowMs: s.retryWindowMs,
       ...(s.onRetry ? { onRetry: s.onRetry } : {}),
       ...(s.signal ? { signal: s.signal } : {}),

@@ -54,7 +54,7 @@ export class SearchStore implements RecordStore {
     // Every request sent through it is safe to repeat: reads, and conditional writes whose repetition
     // answers 409 once the first one landed, which the engine reads and decides again. The next page
     // of a scroll is not, and the scan does not send it through this (scan.ts).
-    this.#retry = storeRetry("elasticsearch", isTransientSearchError, {
+    this.#retry = storeRetry(this, isTransientSearchError, {
       windowMs: settings.retryWindowMs,
       ...(settings.onRetry ? { onRetry: settings.onRetry } : {}),
       ...(settings.signal ? { signal: settings.signal } : {}),
