@@ -79,14 +79,15 @@ export class TablesRefusedError extends SyncedError {
 
 /**
  * A table's index is not the one the run read before its first write: deleted during the run, and made
- * again, most likely by Elasticsearch from the run's own later writes (conditional writes into an index
- * made that way still succeed). What was written before went with the first index.
+ * again, most likely by the cluster from the run's own later writes (conditional writes into an index
+ * made that way still succeed). What was written before went with the first index. `product`: the
+ * cluster's name, Elasticsearch or OpenSearch.
  */
 export class IndexReplacedError extends SyncedError {
-  constructor(table: string, index: string) {
+  constructor(table: string, index: string, product: string) {
     super(
       `index ${index} is not the one this run began writing table ${table} to: it was deleted during the ` +
-        "run, and made again (by Elasticsearch from a later write, with field types it guessed, unless " +
+        `run, and made again (by ${product} from a later write, with field types it guessed, unless ` +
         "action.auto_create_index forbids that; or by someone else). What the run wrote before went with " +
         `it. The run stopped without moving the checkpoint. If GET ${index}/_mapping shows such guesses ` +
         "(text with a keyword subfield for every string), delete the index; the next run creates it with " +

@@ -293,7 +293,8 @@ async function runHeld(
       const wroteToIndex = synced.some((stats) => stats.direction === "to-es" && stats.written > 0);
       if (identity.index !== undefined && !settings.dryRun && wroteToIndex) {
         const after = await deps.schema.indexIdentity?.(plan, true);
-        if (after !== identity.index) throw new IndexReplacedError(plan.table, plan.es.index);
+        if (after !== identity.index)
+          throw new IndexReplacedError(plan.table, plan.es.index, deps.elasticsearch.name);
       }
       for (const stats of synced) {
         const fromEarliest = whole(stats.direction) || scanRange.begin <= MIN_MICROS;

@@ -463,7 +463,12 @@ describe("state store set-up", () => {
       await assert.rejects(
         openStateStore({ backend: "elasticsearch", index }, { elasticsearch: client.client }),
         (error: unknown) => {
-          assert.match(String(error), new RegExp(`the index ${index} holds synced state with field types`));
+          assert.match(
+            String(error),
+            new RegExp(
+              `the index ${index} holds synced state with field types ${client.productName} guessed`,
+            ),
+          );
           assert.match(String(error), new RegExp(`DELETE ${index}`));
           assert.doesNotMatch(String(error), /Choose another index name/);
           return true;

@@ -223,11 +223,11 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
     const key = properties["key"];
     if (kind?.type !== "keyword" || key?.type !== "keyword") {
       // Dynamic mapping's way with a string (text, with a keyword subfield): synced's own documents,
-      // written after the index was deleted under a run, which Elasticsearch then made again.
+      // written after the index was deleted under a run, which the cluster then made again.
       const guessed = [kind, key].every((f) => f?.type === "text" && f.fields?.["keyword"] !== undefined);
       if (guessed) {
         throw new StateError(
-          `the index ${this.index} holds synced state with field types Elasticsearch guessed: it was ` +
+          `the index ${this.index} holds synced state with field types ${this.client.productName} guessed: it was ` +
             "deleted while a run worked, and made again from that run's write (unless " +
             `action.auto_create_index forbids it). Delete it (DELETE ${this.index}): the next run makes ` +
             "it anew, without a checkpoint, so it reads every table from the earliest version.",

@@ -211,12 +211,13 @@ async function writeChunk(
       // block answers 429 instead, and is waited out below.)
       else if (result.error?.type === "cluster_block_exception" && status !== 429) {
         // A close in progress blocks writes too ("index preparing to close"): the fix is to open it.
-        if (CLOSING.test(result.error.reason ?? "")) throw new IndexGoneError(plan, "closed");
+        if (CLOSING.test(result.error.reason ?? ""))
+          throw new IndexGoneError(plan, "closed", settings.client.productName);
         throw new IndexBlockedError(plan, result.error.reason ?? undefined);
       } else if (result.error?.type === "index_not_found_exception") {
-        throw new IndexGoneError(plan, "deleted");
+        throw new IndexGoneError(plan, "deleted", settings.client.productName);
       } else if (result.error?.type === "index_closed_exception") {
-        throw new IndexGoneError(plan, "closed");
+        throw new IndexGoneError(plan, "closed", settings.client.productName);
       } else if (status === 429 || status >= 500) {
         refusal ??= { status, reason: result.error?.reason ?? undefined };
         throttled.push(j);

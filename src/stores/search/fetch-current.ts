@@ -84,19 +84,25 @@ export async function fetchDocuments(
         raw: [lower, upper].map((doc) => ({ _id: doc._id, _source: doc._source })),
       });
     } else if (lower !== undefined) {
-      found.set(id, toCurrent(plan, id, lower, routingOf(names[at])));
+      found.set(id, toCurrent(client, plan, id, lower, routingOf(names[at])));
     } else if (upper !== undefined) {
-      found.set(id, toCurrent(plan, id, upper, routingOf(names[at + 1])));
+      found.set(id, toCurrent(client, plan, id, upper, routingOf(names[at + 1])));
     }
   }
   return found;
 }
 
-function toCurrent(plan: TablePlan, id: string, doc: FetchedDocument, routing: string | undefined): Found {
+function toCurrent(
+  client: SearchClient,
+  plan: TablePlan,
+  id: string,
+  doc: FetchedDocument,
+  routing: string | undefined,
+): Found {
   const record = hitToRecord(plan, doc);
   if ("kind" in record) return record;
   if (doc._seq_no === undefined || doc._primary_term === undefined) {
-    throw new Error(`Elasticsearch returned ${doc._id} without _seq_no and _primary_term`);
+    throw new Error(`${client.productName} returned ${doc._id} without _seq_no and _primary_term`);
   }
   // A document whose id field disagrees with the id asked for is the id's record in name only.
   if (record.id !== id) {

@@ -5,6 +5,7 @@
 // whether the index still exists.
 import { SyncedError } from "../../core/errors.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
+import type { SearchProductName } from "./mapping.js";
 import type { SearchClient } from "./search-client.js";
 import { isSearchError } from "./search-error.js";
 
@@ -17,7 +18,13 @@ export type IndexGone = "deleted" | "closed";
  * --retry-window, and ended with exit 5.
  */
 export class IndexGoneError extends SyncedError {
-  constructor(plan: TablePlan, how: IndexGone, during: "write" | "read" = "write") {
+  /** `product`: the cluster's, which the next step names. */
+  constructor(
+    plan: TablePlan,
+    how: IndexGone,
+    product: SearchProductName,
+    during: "write" | "read" = "write",
+  ) {
     const index = plan.es.index;
     const when = during === "write" ? "during the run" : "while the run read it";
     const what =
@@ -26,23 +33,28 @@ export class IndexGoneError extends SyncedError {
         : `index ${index} was closed ${when}`;
     const unlettered = during === "write" ? ", so no record was dead-lettered for it" : "";
     super(
-      `${what}${unlettered}. The run stopped without moving the checkpoint. ${nextStep(index, how, during)}`,
+      `${what}${unlettered}. The run stopped without moving the checkpoint. ${nextStep(index, how, product, during)}`,
       { index, table: plan.table, how, during },
     );
   }
 }
 
-function nextStep(index: string, how: IndexGone, during: "write" | "read"): string {
+function nextStep(
+  index: string,
+  how: IndexGone,
+  product: SearchProductName,
+  during: "write" | "read",
+): string {
   if (how === "closed") return `Open it (POST ${index}/_open) and run again.`;
   if (during === "read") {
     return (
       "If it was deleted by mistake, restore it (from a snapshot) before the next run: a run that finds " +
-      "no index makes it again, empty, with synced's mapping, and one that syncs toward Elasticsearch " +
-      "copies the table into it whole."
+      "no index makes it again, empty, with synced's mapping, and one that syncs toward " +
+      `${product} copies the table into it whole.`
     );
   }
   return (
-    "Elasticsearch may already have made it again from a later write, with field types it guessed " +
+    `${product} may already have made it again from a later write, with field types it guessed ` +
     `(unless action.auto_create_index forbids that): if GET ${index}/_mapping shows such guesses ` +
     "(text with a keyword subfield for every string), delete the index; the next run creates it " +
     "with synced's mapping and copies the table whole."
@@ -62,7 +74,7 @@ export async function readingIndex<T>(
     return await read();
   } catch (error) {
     const gone = await goneFrom(client, plan, error);
-    throw gone === undefined ? error : new IndexGoneError(plan, gone, "read");
+    throw gone === undefined ? error : new IndexGoneError(plan, gone, client.productName, "read");
   }
 }
 

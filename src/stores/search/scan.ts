@@ -252,8 +252,10 @@ async function fetchWhole(
   const failed = documents.find((document) => document.found === undefined);
   if (failed !== undefined) {
     // A closed index fails each lookup alone, and would be asked again for the whole retry window.
-    if (failed.error?.type === "index_closed_exception") throw new IndexGoneError(plan, "closed", "read");
-    if (!(await stillExists(client, plan.es.index))) throw new IndexGoneError(plan, "deleted", "read");
+    if (failed.error?.type === "index_closed_exception")
+      throw new IndexGoneError(plan, "closed", client.productName, "read");
+    if (!(await stillExists(client, plan.es.index)))
+      throw new IndexGoneError(plan, "deleted", client.productName, "read");
     throw new SearchError(
       "transient",
       `the fetch of document ${failed._id} from index ${plan.es.index} failed on its shard`,
