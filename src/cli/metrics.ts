@@ -11,8 +11,6 @@ import type { VerifyReport } from "../reconcile/verify.js";
 /** From a second to a day: --lag is seconds, --lookback minutes, a backdated import days. */
 const LATENESS_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 3 * 3600, 12 * 3600, 86400];
 
-const WAITING = "synced_dead_letters_waiting";
-
 export class RunMetrics {
   readonly registry = new Registry();
   readonly #labels = ["table", "direction"] as const;
@@ -74,20 +72,17 @@ export class RunMetrics {
     "synced_last_verify_timestamp_seconds",
     "When a verify (synced watch --verify-every) last finished, in seconds since the epoch",
   );
-  // Registered only while it holds a count: prom-client exports a gauge never set as 0, and a count
-  // that failed must not tell an alert on it that nothing waits.
-  readonly #waiting = new Gauge({
-    name: WAITING,
-    help: "Dead letters of the configuration waiting to be replayed after the last run",
-    registers: [],
-  });
+  readonly #waiting = this.#gauge(
+    "synced_dead_letters_waiting",
+    "Dead letters of the configuration waiting to be replayed after the last run",
+  );
 
   #counter(name: string, help: string): Counter<"table" | "direction"> {
     return new Counter({ name, help, labelNames: this.#labels, registers: [this.registry] });
   }
 
-  #gauge(name: string, help: string): Gauge {
-    return new Gauge({ name, help, registers: [this.registry] });
+  #gauge(name: string, help: string): SetGauge {
+    return new SetGauge(this.registry, name, help);
   }
 
   /** Adds one run's counts; `now` is when it ended. */
@@ -102,6 +97,7 @@ export class RunMetrics {
       if (!report.dryRun) this.#late.inc(labels, stats.late);
     }
     this.#runs.inc({ outcome: report.outcome });
+    // A gauge a run does not set keeps what an earlier run of a watch set: a last success stays.
     this.#duration.set(report.durationMs / 1000);
     if (report.outcome === "success" || report.outcome === "partial") {
       this.#lastSuccess.set(now.getTime() / 1000);
@@ -110,18 +106,9 @@ export class RunMetrics {
     if (checkpoint !== undefined) {
       this.#lag.set(Number(microsFromMillis(now.getTime()) - checkpoint) / 1e6);
     }
-    this.#waitingCount(waiting);
-  }
-
-  /** The series of waiting letters, or none where the store could not count them. */
-  #waitingCount(waiting: number | undefined): void {
-    const registered = this.registry.getSingleMetric(WAITING) !== undefined;
-    if (waiting === undefined) {
-      if (registered) this.registry.removeSingleMetric(WAITING);
-      return;
-    }
+    // None where the store could not count them: a count that failed must not tell an alert on it
+    // that nothing waits, nor repeat an earlier run's count.
     this.#waiting.set(waiting);
-    if (!registered) this.registry.registerMetric(this.#waiting);
   }
 
   /** The windows the configuration runs with, so alerts can compare lateness with them. */
@@ -157,5 +144,32 @@ export class RunMetrics {
     const auth = target.auth === undefined ? {} : { auth: `${target.auth.username}:${target.auth.password}` };
     const gateway = new Pushgateway(target.url, { timeout: timeoutMs, ...auth }, this.registry);
     await gateway.push({ jobName: "synced", groupings: { key } });
+  }
+}
+
+/**
+ * A gauge without labels, exported only while it holds a value: prom-client exports a gauge never set
+ * as 0, which says 1970 for a time, all well for a count of problems, and nothing waiting for letters
+ * no one counted, before anything measured them. Set to undefined, it is left out again.
+ */
+class SetGauge {
+  readonly #registry: Registry;
+  readonly #name: string;
+  readonly #gauge: Gauge;
+
+  constructor(registry: Registry, name: string, help: string) {
+    this.#registry = registry;
+    this.#name = name;
+    this.#gauge = new Gauge({ name, help, registers: [] });
+  }
+
+  set(value: number | undefined): void {
+    const registered = this.#registry.getSingleMetric(this.#name) !== undefined;
+    if (value === undefined) {
+      if (registered) this.#registry.removeSingleMetric(this.#name);
+      return;
+    }
+    this.#gauge.set(value);
+    if (!registered) this.#registry.registerMetric(this.#gauge);
   }
 }

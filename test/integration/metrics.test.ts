@@ -63,6 +63,10 @@ describe("metrics pushed to a Pushgateway", () => {
     const lag = sample(push.families, "synced_checkpoint_lag_seconds") ?? -1;
     assert.ok(lag >= 0 && lag < 60, String(lag));
     assert.equal(push.families.find((f) => f.name === "synced_records_scanned_total")?.type, "COUNTER");
+    // A run verifies nothing: the gauges of a verify are left out, not pushed as 0.
+    const names = push.families.map((f) => f.name);
+    assert.ok(!names.includes("synced_verify_unresolved"), names.join(", "));
+    assert.ok(!names.includes("synced_last_verify_timestamp_seconds"), names.join(", "));
   });
 
   it("pushes nothing from a dry run or a plan, which would replace the last real run's metrics", async () => {

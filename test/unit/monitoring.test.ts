@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { RunMetrics } from "../../src/cli/metrics.js";
+import type { VerifyReport } from "../../src/reconcile/verify.js";
 import { runReport } from "../support/run-report.js";
 
 const MONITORING = fileURLToPath(new URL("../../../deploy/monitoring/", import.meta.url));
@@ -37,10 +38,17 @@ function namesIn(expressions: readonly string[]): Set<string> {
   return new Set(expressions.flatMap((expr) => expr.match(/\bsynced_[a-z_]+/g) ?? []));
 }
 
-/** Every metric a run's push holds, the count of waiting letters included. */
+/** A repair's report that left `unresolved` differences. */
+function verifyReport(unresolved: number): VerifyReport {
+  return { range: { begin: 0n, end: 1n }, sides: [], skipped: [], differences: unresolved, unresolved };
+}
+
+/** Every metric synced exports: a watch's after a run that moved the checkpoint and a repair. */
 async function exported(): Promise<Map<string, string>> {
   const counted = new RunMetrics();
-  counted.record(runReport(), new Date(), 0);
+  counted.configured(30_000, 600_000);
+  counted.record(runReport({ checkpointAfter: 1_000_000n }), new Date(), 0);
+  counted.verified(verifyReport(0), new Date());
   const metrics = await counted.registry.getMetricsAsJSON();
   return new Map(metrics.map((metric) => [metric.name, String(metric.type)]));
 }
@@ -92,6 +100,14 @@ describe("dashboard and alert rules", () => {
       "synced_lookback_seconds",
     ])
       assert.ok(watched.has(name), name);
+    // A configuration none of whose runs succeeded exports no time of success to compare with time():
+    // a rule looks for runs without one.
+    const missing =
+      /\bunless\b.*\bsynced_last_success_timestamp_seconds\b|absent\(synced_last_success_timestamp_seconds/;
+    assert.ok(
+      rules.some((rule) => missing.test(String(rule.expr))),
+      "no rule fires where runs set no synced_last_success_timestamp_seconds",
+    );
   });
 });
 
@@ -124,5 +140,46 @@ describe("the count of waiting dead letters", () => {
     assert.doesNotMatch(await metrics.registry.metrics(), /synced_dead_letters_waiting/);
     // The rest of the run's metrics are there.
     assert.match(await metrics.registry.metrics(), /^synced_runs_total\{outcome="success"\} 3$/m);
+  });
+});
+
+// Tried as an operator would: a watch's /metrics before its first run said synced_last_success_timestamp_seconds
+// 0 (1970) and synced_verify_unresolved 0 (all well) though no run or verify had set them, as
+// prom-client exports a gauge never set as 0.
+describe("gauges nothing set", () => {
+  const gauges = async (metrics: RunMetrics): Promise<Record<string, number | undefined>> => {
+    const families = await metrics.registry.getMetricsAsJSON();
+    return Object.fromEntries(
+      families.filter((f) => String(f.type) === "gauge").map((f) => [f.name, f.values[0]?.value]),
+    );
+  };
+
+  it("are left out of a watch's metrics before its first run", async () => {
+    assert.deepEqual(await gauges(new RunMetrics()), {});
+  });
+
+  it("are left out of a run's push where the run did not set them", async () => {
+    const metrics = new RunMetrics();
+    metrics.configured(30_000, 600_000);
+    // Failed, with no checkpoint: no success to date, no lag to measure, and no verify in a run.
+    metrics.record(runReport({ outcome: "failed" }), new Date(1_000_000), 2);
+    assert.deepEqual(await gauges(metrics), {
+      synced_lag_seconds: 30,
+      synced_lookback_seconds: 600,
+      synced_run_duration_seconds: 0.01,
+      synced_dead_letters_waiting: 2,
+    });
+    metrics.record(runReport({ checkpointAfter: 500_000_000n }), new Date(1_000_000), 2);
+    metrics.verified(verifyReport(3), new Date(2_000_000));
+    assert.deepEqual(await gauges(metrics), {
+      synced_lag_seconds: 30,
+      synced_lookback_seconds: 600,
+      synced_run_duration_seconds: 0.01,
+      synced_dead_letters_waiting: 2,
+      synced_last_success_timestamp_seconds: 1000,
+      synced_checkpoint_lag_seconds: 500,
+      synced_verify_unresolved: 3,
+      synced_last_verify_timestamp_seconds: 2000,
+    });
   });
 });
