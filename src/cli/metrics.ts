@@ -77,6 +77,9 @@ export class RunMetrics {
     "Dead letters of the configuration waiting to be replayed after the last run",
   );
 
+  /** When the last success set into `#lastSuccess` was, in milliseconds since the epoch. */
+  #lastSuccessAt: number | undefined;
+
   #counter(name: string, help: string): Counter<"table" | "direction"> {
     return new Counter({ name, help, labelNames: this.#labels, registers: [this.registry] });
   }
@@ -85,8 +88,11 @@ export class RunMetrics {
     return new SetGauge(this.registry, name, help);
   }
 
-  /** Adds one run's counts; `now` is when it ended. */
-  record(report: RunReport, now: Date, waiting: number | undefined): void {
+  /**
+   * Adds one run's counts; `now` is when it ended. `lastSuccess`: for a run that did not finish its
+   * range, when an earlier one last did (from the state store), which its push must carry on.
+   */
+  record(report: RunReport, now: Date, waiting: number | undefined, lastSuccess?: Date): void {
     for (const stats of report.tables) {
       const labels = { table: stats.table, direction: stats.direction };
       // A dry run writes nothing, so it adds nothing to what was written.
@@ -99,8 +105,11 @@ export class RunMetrics {
     this.#runs.inc({ outcome: report.outcome });
     // A gauge a run does not set keeps what an earlier run of a watch set: a last success stays.
     this.#duration.set(report.durationMs / 1000);
-    if (report.outcome === "success" || report.outcome === "partial") {
-      this.#lastSuccess.set(now.getTime() / 1000);
+    // A watch's own last success may be newer than the history's, where that run's record was lost.
+    const success = report.outcome === "success" || report.outcome === "partial" ? now : lastSuccess;
+    if (success !== undefined && success.getTime() > (this.#lastSuccessAt ?? 0)) {
+      this.#lastSuccessAt = success.getTime();
+      this.#lastSuccess.set(success.getTime() / 1000);
     }
     const checkpoint = report.checkpointAfter ?? report.checkpointBefore;
     if (checkpoint !== undefined) {

@@ -21,6 +21,7 @@ import { siblingKeys, stateKeyFor } from "../state/state-key.js";
 import { otherShardings } from "./other-shardings.js";
 import { withClients, type Clients } from "./connections.js";
 import { countWaitingLetters } from "./count-waiting.js";
+import { lastSuccessAt } from "./last-success.js";
 import { pushFailureText } from "./push-failure.js";
 import { exitCodeForOutcome } from "./exit-codes.js";
 import { LateLog } from "./late-log.js";
@@ -210,8 +211,11 @@ async function runConnected(
     context.logger.info("the signal came after the last batch; the run finished and kept its result");
   }
   const waiting = await countWaitingLetters(run.deadLetters, key, context.logger);
+  const finished = report.outcome === "success" || report.outcome === "partial";
+  const since =
+    metrics === undefined || finished ? undefined : await lastSuccessAt(state, key, context.logger);
   await Promise.all([state.close(), run.deadLetters.close()]);
-  metrics?.record(report, new Date(), waiting);
+  metrics?.record(report, new Date(), waiting, since);
   // A dry run (and synced plan) pushes nothing: it would replace the last real run's metrics.
   if (metrics !== undefined && options.pushgateway !== undefined && !options.dryRun) {
     // A signal that came before the push has been answered: the push of the stopped run goes ahead.

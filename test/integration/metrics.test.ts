@@ -69,6 +69,33 @@ describe("metrics pushed to a Pushgateway", () => {
     assert.ok(!names.includes("synced_last_verify_timestamp_seconds"), names.join(", "));
   });
 
+  // Tried as an operator would: a CronJob's run failed once, and its push replaced the group without a
+  // time of success, so the dashboard showed no data where the last success was minutes before.
+  it("pushes the time of the last success from the state store when a run fails", async () => {
+    const [earlier] = await new FileStateStore({ directory: h.stateDir }).recentRuns("metrics-run", 1);
+    assert.equal(earlier?.outcome, "success", "the first test's run succeeded");
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.things (id, tmstmp, n) VALUES (?, ?, ?)`,
+      [cassandra.types.Uuid.random(), new Date(Date.now() - 5_000), 8],
+      { prepare: true },
+    );
+    const blocked = { index: `${h.index}-things`, settings: { "index.blocks.write": true } };
+    await h.es.indices.putSettings(blocked);
+    try {
+      const result = await h.cli([...h.baseArgs(), "--name", "metrics-run", "--pushgateway", gateway.url]);
+      assert.equal(result.code, EXIT.failure, result.stderr);
+    } finally {
+      await h.es.indices.putSettings({ ...blocked, settings: { "index.blocks.write": null } });
+    }
+    const push = gateway.pushes.at(-1);
+    assert.ok(push !== undefined);
+    assert.equal(sample(push.families, "synced_runs_total", { outcome: "failed" }), 1);
+    assert.equal(
+      sample(push.families, "synced_last_success_timestamp_seconds"),
+      earlier.finishedAt.getTime() / 1000,
+    );
+  });
+
   it("pushes nothing from a dry run or a plan, which would replace the last real run's metrics", async () => {
     const before = gateway.pushes.length;
     for (const command of [["--dry-run"], ["plan"]]) {

@@ -6,7 +6,9 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
+import { lastSuccessAt } from "../../src/cli/last-success.js";
 import { RunMetrics } from "../../src/cli/metrics.js";
+import type { RunOutcome, RunRecord } from "../../src/state/state-store.js";
 import type { VerifyReport } from "../../src/reconcile/verify.js";
 import { runReport } from "../support/run-report.js";
 
@@ -181,5 +183,49 @@ describe("gauges nothing set", () => {
       synced_verify_unresolved: 3,
       synced_last_verify_timestamp_seconds: 2000,
     });
+  });
+
+  it("carry a failed run's last success from the state store, and keep one a watch saw", async () => {
+    const pushed = new RunMetrics();
+    pushed.record(runReport({ outcome: "failed" }), new Date(9_000_000), 0, new Date(4_000_000));
+    assert.equal((await gauges(pushed))["synced_last_success_timestamp_seconds"], 4000);
+    // A watch whose history could not be read keeps the success it saw itself.
+    const watched = new RunMetrics();
+    watched.record(runReport(), new Date(5_000_000), 0);
+    watched.record(runReport({ outcome: "failed" }), new Date(6_000_000), 0, undefined);
+    assert.equal((await gauges(watched))["synced_last_success_timestamp_seconds"], 5000);
+    // Nor does a history that lost that run's record take it back to an older one.
+    watched.record(runReport({ outcome: "failed" }), new Date(7_000_000), 0, new Date(3_000_000));
+    assert.equal((await gauges(watched))["synced_last_success_timestamp_seconds"], 5000);
+  });
+});
+
+describe("the last success of a run that did not finish its range", () => {
+  const run = (outcome: RunOutcome, finishedAt: number): RunRecord => ({
+    runId: `run-${finishedAt}`,
+    key: "k",
+    begin: 0n,
+    end: 1n,
+    startedAt: new Date(finishedAt - 10),
+    finishedAt: new Date(finishedAt),
+    durationMs: 10,
+    outcome,
+    counts: {},
+  });
+  const quiet = { debug: () => undefined };
+
+  it("is the newest run of the history that finished its range, partial included", async () => {
+    const history = [run("failed", 400), run("interrupted", 300), run("partial", 200), run("success", 100)];
+    const state = { recentRuns: () => Promise.resolve(history) };
+    assert.deepEqual(await lastSuccessAt(state, "k", quiet), new Date(200));
+  });
+
+  it("is unknown where no run of the history finished, or the history cannot be read", async () => {
+    const failedOnly = { recentRuns: () => Promise.resolve([run("failed", 400)]) };
+    assert.equal(await lastSuccessAt(failedOnly, "k", quiet), undefined);
+    const unreadable = { recentRuns: () => Promise.reject(new Error("ECONNREFUSED")) };
+    const lines: string[] = [];
+    assert.equal(await lastSuccessAt(unreadable, "k", { debug: (m) => lines.push(m) }), undefined);
+    assert.equal(lines.length, 1);
   });
 });
