@@ -2,7 +2,7 @@
 // replaces the configuration's last one on the Pushgateway, so without it the time of success would
 // go missing at the first failed run, and a dashboard would show no data where the last success was
 // minutes ago. The state store's history of runs holds it.
-import { DEFAULT_RUN_HISTORY_LIMIT, type StateStore } from "../state/state-store.js";
+import { DEFAULT_RUN_HISTORY_LIMIT, finishedRange, type StateStore } from "../state/state-store.js";
 import type { Logger } from "./logger.js";
 
 /**
@@ -17,7 +17,7 @@ export async function lastSuccessAt(
 ): Promise<Date | undefined> {
   try {
     const runs = await state.recentRuns(key, DEFAULT_RUN_HISTORY_LIMIT);
-    return runs.find((run) => run.outcome === "success" || run.outcome === "partial")?.finishedAt;
+    return runs.find((run) => finishedRange(run.outcome))?.finishedAt;
   } catch (error) {
     // The run's own result and its warnings already say what is wrong with the state store.
     logger.debug("could not read the runs before this one for the time of the last success", {

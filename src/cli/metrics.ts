@@ -7,6 +7,7 @@ import { microsFromMillis } from "../core/micros.js";
 import type { RunReport } from "../reconcile/run-report.js";
 import type { LateRecord } from "../reconcile/sync-table.js";
 import type { VerifyReport } from "../reconcile/verify.js";
+import { finishedRange } from "../state/state-store.js";
 
 /** From a second to a day: --lag is seconds, --lookback minutes, a backdated import days. */
 const LATENESS_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 3 * 3600, 12 * 3600, 86400];
@@ -106,7 +107,7 @@ export class RunMetrics {
     // A gauge a run does not set keeps what an earlier run of a watch set: a last success stays.
     this.#duration.set(report.durationMs / 1000);
     // A watch's own last success may be newer than the history's, where that run's record was lost.
-    const success = report.outcome === "success" || report.outcome === "partial" ? now : lastSuccess;
+    const success = finishedRange(report.outcome) ? now : lastSuccess;
     if (success !== undefined && success.getTime() > (this.#lastSuccessAt ?? 0)) {
       this.#lastSuccessAt = success.getTime();
       this.#lastSuccess.set(success.getTime() / 1000);

@@ -15,7 +15,7 @@ import { InterruptedError } from "../reconcile/run-errors.js";
 import { clockAheadOfCassandra } from "../stores/cassandra/clock-skew.js";
 import { ConfigError } from "../core/errors.js";
 import { openStateStore, type OpenStateStoreOptions } from "../state/open-state-store.js";
-import type { Checkpoint, StateStore } from "../state/state-store.js";
+import { finishedRange, type Checkpoint, type StateStore } from "../state/state-store.js";
 import { resolveRange } from "../reconcile/range.js";
 import { siblingKeys, stateKeyFor } from "../state/state-key.js";
 import { otherShardings } from "./other-shardings.js";
@@ -211,9 +211,10 @@ async function runConnected(
     context.logger.info("the signal came after the last batch; the run finished and kept its result");
   }
   const waiting = await countWaitingLetters(run.deadLetters, key, context.logger);
-  const finished = report.outcome === "success" || report.outcome === "partial";
   const since =
-    metrics === undefined || finished ? undefined : await lastSuccessAt(state, key, context.logger);
+    metrics === undefined || finishedRange(report.outcome)
+      ? undefined
+      : await lastSuccessAt(state, key, context.logger);
   await Promise.all([state.close(), run.deadLetters.close()]);
   metrics?.record(report, new Date(), waiting, since);
   // A dry run (and synced plan) pushes nothing: it would replace the last real run's metrics.

@@ -160,8 +160,9 @@ async function replayGroup(
   // records from their source as the replay would and decides them against no document. The
   // type-field layout's one index, where the table's type has no document yet, is there to read like
   // any other, and a replay only adds the table's fields to it.
-  const noIndex = entry.createIndex && first.direction === "to-es" && !indexExistsBefore(entry);
-  if (entry.createIndex && first.direction === "to-es" && !dryRun) await deps.schema.createIndex(entry.plan);
+  const makesIndex = entry.createIndex && first.direction === "to-es";
+  const noIndex = makesIndex && !indexExistsBefore(entry);
+  if (makesIndex && !dryRun) await deps.schema.createIndex(entry.plan);
   if (first.direction === "to-es") {
     // As a run does before it writes: a column added since the index was made gets synced's type for
     // its field, rather than the one the cluster would guess from the first document holding it.

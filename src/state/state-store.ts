@@ -39,6 +39,11 @@ export type LeaseResult =
 
 export type RunOutcome = "success" | "partial" | "failed" | "interrupted";
 
+/** Whether a run of this outcome finished its range: a success, or one whose bad records wait as letters. */
+export function finishedRange(outcome: RunOutcome): boolean {
+  return outcome === "success" || outcome === "partial";
+}
+
 export interface RunRecord {
   readonly runId: string;
   readonly key: string;
