@@ -5,6 +5,17 @@ import { formatMicros } from "../core/micros.js";
 import type { ScanBatch, TimeRange } from "./record-store.js";
 import type { BadRecord, SyncRecord } from "../core/record.js";
 
+/**
+ * The range a run's scans read: `[begin, end)` with the future limit, and an end after that limit (an
+ * -e days ahead with --allow-future-end) brought back to it. Past the limit a record is dead-lettered
+ * whatever the end, as every incremental run dead-letters it: copied, it would win every comparison
+ * until its date. A versioned table's scan keeps the newest row below the end, so the end is cut
+ * rather than the placement alone: a row beyond the limit must not hide the record's row before it.
+ */
+export function scanRangeOf(begin: bigint, end: bigint, futureLimit: bigint): Required<TimeRange> {
+  return { begin, end: end > futureLimit ? futureLimit : end, futureLimit };
+}
+
 /** A scanned record inside the range, a bad record if it lies beyond the future limit, or nothing. */
 export function placeInRange(record: SyncRecord, range: TimeRange): SyncRecord | BadRecord | undefined {
   if (record.version < range.end) return record;

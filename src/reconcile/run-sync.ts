@@ -8,6 +8,7 @@ import { directionsOf, type Direction, type DirectionChoice } from "../core/dire
 import { formatMicros, microsFromMillis, millisFromMicros, MIN_MICROS } from "../core/micros.js";
 import { caughtUpReason, resolveRange, type ResolvedRange } from "./range.js";
 import { nextCheckpoint } from "../state/checkpoint-rule.js";
+import { scanRangeOf } from "./range-placement.js";
 import type { Checkpoint, RunOutcome, StateStore } from "../state/state-store.js";
 import {
   carriedStart,
@@ -207,11 +208,11 @@ async function runHeld(
   let outcome: RunOutcome;
   let failure: Error | undefined;
   try {
-    const scanRange = {
-      begin: range.lookbackFrom ?? range.begin,
-      end: range.end,
-      futureLimit: deps.now() + microsFromMillis(settings.maxFutureMs),
-    };
+    const scanRange = scanRangeOf(
+      range.lookbackFrom ?? range.begin,
+      range.end,
+      deps.now() + microsFromMillis(settings.maxFutureMs),
+    );
     let entries = await createTables(deps.schema, settings, planned, createdTables, skipped);
     // Filled only in a dry run, which creates no column.
     const plannedColumns = new Map<string, Column[]>();

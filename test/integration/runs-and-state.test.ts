@@ -10,7 +10,7 @@ import { EXIT } from "../../src/cli/exit-codes.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
 import { parseStateLocation } from "../../src/core/state-location.js";
 import { openStateStore } from "../../src/state/open-state-store.js";
-import { Harness, withoutSelection } from "../support/harness.js";
+import { deadLetters, Harness, withoutSelection } from "../support/harness.js";
 
 const seconds = (iso: string): string => String(Date.parse(iso) / 1000);
 
@@ -157,6 +157,30 @@ describe("runs and their state", () => {
     const next = await h.run(["--name", "future"]);
     assert.equal(next.code, EXIT.success, JSON.stringify(next.summary));
     assert.equal((next.summary["checkpoint"] as { unmoved?: string }).unmoved, undefined);
+  });
+
+  // Tried as an operator would: a backfill with -e a few days ahead and --allow-future-end copied a row
+  // dated two days ahead into the index, where it won every comparison until then, though the
+  // incremental runs dead-letter it as more than --max-future ahead.
+  it("dead-letters a record more than --max-future ahead whatever end after now a run is given", async () => {
+    const id = "0ff0ff00-0000-4000-8000-00000000a4ea";
+    const dated = new Date(Date.now() + 2 * 86_400_000);
+    await h.cassandra.execute(`INSERT INTO ${h.keyspace}.t (id, tmstmp, v) VALUES (?, ?, 1)`, [id, dated], {
+      prepare: true,
+    });
+    try {
+      const ahead = new Date(Date.now() + 3 * 86_400_000).toISOString();
+      const run = await h.run(["--name", "far-ahead", "-b", "now-1h", "-e", ahead, "--allow-future-end"]);
+      assert.equal(run.code, EXIT.partial, JSON.stringify(run.summary));
+      const letters = (await deadLetters(run.summary)).filter((letter) => letter.id === id);
+      assert.equal(letters.length, 1, JSON.stringify(letters));
+      assert.match(letters[0]?.reason ?? "", /is far in the future/);
+      await h.refresh();
+      assert.equal(await h.es.exists({ index: `${h.index}-t`, id }), false);
+    } finally {
+      await h.cassandra.execute(`DELETE FROM ${h.keyspace}.t WHERE id = ?`, [id], { prepare: true });
+      await h.es.delete({ index: `${h.index}-t`, id, refresh: true }).catch(() => undefined);
+    }
   });
 
   // Tried as an operator would: a host whose clock ran two hours fast moved the checkpoint two hours

@@ -2,7 +2,7 @@
 // or beyond the future limit (bad, with the reason).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { placeBatch, placeInRange } from "../../src/reconcile/range-placement.js";
+import { placeBatch, placeInRange, scanRangeOf } from "../../src/reconcile/range-placement.js";
 import { record } from "../support/memory-stores.js";
 
 const ID = "aaaaaaaa-0000-4000-8000-000000000000";
@@ -60,6 +60,18 @@ describe("range placement", () => {
     assert.deepEqual(
       placed.bad.map((b) => b.id),
       ["in", "ahead", "undated"],
+    );
+  });
+
+  it("cuts an end past the future limit back to it, so what lies beyond is bad whatever the end", () => {
+    assert.deepEqual(scanRangeOf(0n, 100n, 500n), range);
+    const cut = scanRangeOf(0n, 10_000n, 500n);
+    assert.deepEqual(cut, { begin: 0n, end: 500n, futureLimit: 500n });
+    assert.deepEqual(placeInRange(record(ID, 499), cut), record(ID, 499));
+    const bad = placeInRange(record(ID, 9_999), cut);
+    assert.ok(
+      bad !== undefined && "kind" in bad,
+      JSON.stringify(bad, (_, v: unknown) => String(v)),
     );
   });
 });
