@@ -67,7 +67,10 @@ function parseIso(text: string): bigint | string | undefined {
   const signed = sign === "-" ? -offsetMinutes : offsetMinutes;
   const seconds = BigInt(date.getTime() / 1000) + BigInt(hour * 3600 + minute * 60 + second - signed * 60);
   const micros = seconds * MICROS_PER_SECOND + BigInt((frac ?? "").padEnd(6, "0").slice(0, 6));
-  return micros > MAX_MICROS ? "is after 9999-12-31" : micros;
+  if (micros > MAX_MICROS) return "is after 9999-12-31";
+  // Before the earliest version synced reads no record can lie, and a year before 1 prints as -000001,
+  // which no option reads back.
+  return micros < MIN_MICROS ? "is before 0001-01-01, the earliest version synced reads" : micros;
 }
 
 function parseRelative(text: string, now: bigint): bigint | string | undefined {

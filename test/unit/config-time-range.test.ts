@@ -111,6 +111,12 @@ describe("parseTimestamp", () => {
     rejects("1420070400000000", "1420070400000000us");
     rejects("999999999999999999999999ns", "after 9999-12-31");
     rejects("253402300800", "after 9999-12-31");
+    // Tried as an operator would: year 0 and an offset that reaches back before the earliest version
+    // were taken, and printed as -000001-12-31T23:00:00.000000Z, a time no option reads back.
+    rejects("0000-12-31", "before 0001-01-01");
+    rejects("0001-01-01T00:00:00+01:00", "before 0001-01-01");
+    assert.equal(parseTimestamp("0001-01-01T00:00:00Z"), MIN_MICROS);
+    assert.equal(parseTimestamp("0001-01-01T00:30:00+00:30"), MIN_MICROS);
     // Tried as a new user would: -b 2015 -e 2016 was one second in 1970, and the run said success.
     rejects(
       "2015",
