@@ -33,7 +33,7 @@ export function parseTimestamp(
   now: bigint = nowMicros(),
 ): bigint {
   const text = value.trim();
-  const result = parseIso(text) ?? parseEpoch(text) ?? parseRelative(text, now);
+  const result = parseIso(text) ?? parseEpoch(text) ?? parseRelative(text, now, option);
   if (typeof result === "bigint") return result;
   const problem = result ?? "is not a time synced understands";
   throw new ConfigError(
@@ -73,12 +73,15 @@ function parseIso(text: string): bigint | string | undefined {
   return micros < MIN_MICROS ? "is before 0001-01-01, the earliest version synced reads" : micros;
 }
 
-function parseRelative(text: string, now: bigint): bigint | string | undefined {
+function parseRelative(text: string, now: bigint, option: string): bigint | string | undefined {
   const m = RELATIVE.exec(text);
   if (m === null) return undefined;
   const [, sign, duration = ""] = m;
   if (sign === undefined) return now;
   if (sign === "+") {
+    // synced state set takes no time after now at all, in any form: naming -e's form would send the
+    // reader to a date that is refused next.
+    if (option === "to") return "comes after now: --to takes a time before now, such as now-1h";
     return (
       "comes after now: a time after now is taken only by -e with --allow-future-end, and as a date and " +
       "time (such as 2030-01-01T00:00:00Z), not as now plus a duration; otherwise take a duration from " +

@@ -149,6 +149,17 @@ describe("parseTimestamp", () => {
     rejects("now-1h1h", "not now minus a duration", "Accepted forms");
     // A future end is given as a time with --allow-future-end; the message says so.
     rejects("now+1h", "comes after now", "-e with --allow-future-end", "as a date and time", "now-1h");
+    // Tried as an operator would: state set --to now+1h was told to give a date and time after now,
+    // which state set refuses next.
+    assert.throws(
+      () => parseTimestamp("now+1h", "to"),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /comes after now: --to takes a time before now, such as now-1h/);
+        assert.doesNotMatch(error.message, /--allow-future-end|2030/);
+        return true;
+      },
+    );
     rejects("now-", "not now minus a duration");
     rejects("yesterday", "now-2h");
     rejects("now-800000d", "before 0001-01-01");
