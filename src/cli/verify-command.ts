@@ -6,12 +6,13 @@
 // written goes to the dead letters.
 import type { SyncOptions } from "../config/options.js";
 import { UsageError } from "../core/errors.js";
-import { nowMicros } from "../core/micros.js";
+import { microsFromMillis, nowMicros } from "../core/micros.js";
 import { newRunId } from "../core/run-id.js";
 import type { DeadLetterStore } from "../deadletter/dead-letter-store.js";
 import { RunDeadLetters } from "../deadletter/run-dead-letters.js";
 import { ErrorBudget } from "../reconcile/error-budget.js";
 import { resolveRange } from "../reconcile/range.js";
+import { scanRangeOf } from "../reconcile/range-placement.js";
 import { verify, type VerifyReport } from "../reconcile/verify.js";
 import { differences, type RepairSettings } from "../reconcile/verify-side.js";
 import { stateKeyFor } from "../state/state-key.js";
@@ -36,13 +37,17 @@ export async function verifyCommand(
     );
   }
   // No checkpoint: parity is a question about everything, unless -b says otherwise.
+  const now = nowMicros();
   const range = resolveRange({
     begin: options.begin,
     end: options.end,
     lagMs: options.lagMs,
-    now: nowMicros(),
+    now,
     allowFutureEnd: options.allowFutureEnd,
   });
+  // As a run reads it: a record without a version and one dated past --max-future lie in no range, and
+  // every run dead-letters them; left out, they were on one side only while verify said both agree.
+  const scanned = scanRangeOf(range.begin, range.end, now + microsFromMillis(options.maxFutureMs));
   return withClients(options, async (clients) => {
     const stores = await recordStores(options, clients, context);
     const key = stateKeyFor(options);
@@ -60,7 +65,7 @@ export async function verifyCommand(
           };
     const report = await verify(
       {
-        range: { begin: range.begin, end: range.end },
+        range: scanned,
         direction: options.direction,
         limit: flags.limit,
         plan: planOptions(options),

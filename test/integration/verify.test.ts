@@ -205,4 +205,41 @@ describe("synced verify", () => {
       for (const p of planted) await h.es.delete({ index, id: p.documentId, refresh: true });
     }
   });
+
+  // Tried as an operator would, to be sure a backfill left nothing behind: a row without a tmstmp and
+  // a document dated two days ahead, which every run dead-letters, were on one side only, and verify
+  // said both sides agree, exit 0.
+  it("counts a record without a version and one dated past --max-future as bad, and exits 7", async () => {
+    const untimed = cassandra.types.Uuid.random().toString();
+    const ahead = cassandra.types.Uuid.random().toString();
+    const index = `${h.index}-things`;
+    await h.cassandra.execute(`INSERT INTO ${h.keyspace}.things (id, n) VALUES (?, 1)`, [untimed], {
+      prepare: true,
+    });
+    const tmstmp = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    await h.es.index({ index, id: ahead, document: { id: ahead, tmstmp, n: 2 }, refresh: true });
+    try {
+      const { code, report } = await verify(["--tables", "things"]);
+      assert.equal(code, EXIT.differ, JSON.stringify(report));
+      const bad = (side: string) => report.sides.find((s) => s.side === side)?.badRecords ?? [];
+      assert.deepEqual(
+        bad("cassandra").map((b) => b.id),
+        [untimed],
+      );
+      assert.match(bad("cassandra")[0]?.reason ?? "", /no tmstmp/);
+      assert.deepEqual(
+        bad("elasticsearch").map((b) => b.id),
+        [ahead],
+      );
+      assert.match(bad("elasticsearch")[0]?.reason ?? "", /far in the future/);
+      // Every run meets both, so no backfill is asked for one dated ahead; the row without a version
+      // is met by a backfill from the range's beginning, as by any run.
+      assert.equal(report.backfillFrom, "0001-01-01T00:00:00.000000Z");
+    } finally {
+      await h.cassandra.execute(`DELETE FROM ${h.keyspace}.things WHERE id = ?`, [untimed], {
+        prepare: true,
+      });
+      await h.es.delete({ index, id: ahead, refresh: true });
+    }
+  });
 });
