@@ -16,6 +16,8 @@ export interface RangeInput {
   /** The current time in microseconds since the epoch. */
   readonly now: bigint;
   readonly allowFutureEnd?: boolean | undefined;
+  /** false for verify, which never moves a checkpoint: a refusal then says what an end after now means to it. */
+  readonly movesCheckpoint?: boolean;
 }
 
 export interface ResolvedRange {
@@ -58,12 +60,16 @@ export function resolveRange(input: RangeInput): ResolvedRange {
   const beginFrom =
     input.begin !== undefined ? "option" : input.checkpoint !== undefined ? "checkpoint" : "earliest";
   if (end > input.now && input.allowFutureEnd !== true) {
+    const why =
+      input.movesCheckpoint === false
+        ? "Verify moves no checkpoint, but takes such an end only when asked: pass --allow-future-end " +
+          "to compare up to it, or leave -e out to compare up to now minus --lag."
+        : "Records written later with an earlier tmstmp would then sit behind the checkpoint and never " +
+          "be synced. Leave -e out to sync up to now minus --lag, or pass --allow-future-end for a one-off run.";
     throw new ConfigError(
       "end",
       undefined,
-      `The end ${formatMicros(end)} (-e) is after now (${formatMicros(input.now)}). Records written later ` +
-        `with an earlier tmstmp would then sit behind the checkpoint and never be synced. Leave -e out to ` +
-        `sync up to now minus --lag, or pass --allow-future-end for a one-off run.`,
+      `The end ${formatMicros(end)} (-e) is after now (${formatMicros(input.now)}). ${why}`,
       { details: { end: formatMicros(end), now: formatMicros(input.now) } },
     );
   }

@@ -325,6 +325,19 @@ describe("resolveRange", () => {
     assert.deepEqual([atNow.end, atNow.checkpointEnd], [now, now - 30_000_000n]);
   });
 
+  // Tried as an operator would: verify -e 2030-01-01T00:00:00Z was refused because records written later
+  // would sit behind the checkpoint, which verify never moves.
+  it("refuses verify's end after now for what verify compares, not for a checkpoint", () => {
+    assert.throws(
+      () => resolveRange({ now, lagMs, end: now + 1n, movesCheckpoint: false }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.message.includes("Verify moves no checkpoint, but takes such an end only when asked") &&
+        error.message.includes("--allow-future-end") &&
+        !error.message.includes("behind the checkpoint"),
+    );
+  });
+
   // Tried as an operator would: runs with -e now and --lookback 0 moved the checkpoint to now, so a
   // record dated within the lag before that end and not yet visible to the read was seen by no run.
   it("moves the checkpoint no further than now minus the lag, whatever the end", () => {
