@@ -102,7 +102,8 @@ const DESCRIPTIONS: Record<Flag, string> = {
   lag: "How far behind now the default end stays: covers the Elasticsearch refresh interval and clock skew (at most 30d)",
   lookback:
     "How far before the checkpoint each run reads again, to catch records that became visible late, dated before it; 0 turns it off (at most 30d)",
-  "allow-future-end": "Accept an -e after now; the checkpoint still moves no further than now minus --lag",
+  "allow-future-end":
+    "Accept an -e after now; the checkpoint still moves no further than now minus --lag, and what is dated more than --max-future ahead is still dead-lettered",
   keyspace: "Cassandra keyspace",
   index: "Elasticsearch index; with index-per-table, the alias over the per-table indices and their prefix",
   tables: "Only these tables (comma list or repeated); default: every table",
