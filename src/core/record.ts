@@ -45,6 +45,11 @@ export interface BadRecord {
   readonly version?: bigint;
   /** The `_id` of the document it was read from: an operator finds (or deletes) it by that. */
   readonly documentId?: string;
+  /**
+   * It has no version at all (no tmstmp): no range holds it, and every run meets it, as each looks for
+   * such records beyond its range, so no backfill is needed to meet it again.
+   */
+  readonly undated?: true;
 }
 
 export function makeRecord(

@@ -263,9 +263,9 @@ function countBad(parity: SideParity, bad: BadRecord, input: VerifySideInput): v
       ...(bad.version === undefined ? {} : { version: bad.version }),
     });
   }
-  // Dated past the range's end, it lies beyond the future limit, where every run meets it: no backfill
-  // is needed to read it again.
-  if (bad.version !== undefined && bad.version >= input.range.end) return;
+  // Undated, or dated past the range's end (beyond the future limit), it is met by every run: no
+  // backfill is needed to read it again.
+  if (bad.undated === true || (bad.version !== undefined && bad.version >= input.range.end)) return;
   // The scan found it in the range, so a backfill from the range's beginning meets it again.
   const since = bad.version ?? input.range.begin;
   if (parity.badSince === undefined || since < parity.badSince) parity.badSince = since;

@@ -65,12 +65,8 @@ export function rowToRecord(plan: TablePlan, row: cassandra.types.Row): SyncReco
     if (id === undefined) return bad(plan, undefined, `no ${keyColumnNames(plan).join(", ")}`, row);
     const version = rowVersion(plan, cell(row, plan.names.timestamp));
     if (version === undefined) {
-      return bad(
-        plan,
-        id,
-        `no ${plan.names.timestamp}: a row without a version cannot be compared; set its ${plan.names.timestamp}`,
-        row,
-      );
+      const reason = `no ${plan.names.timestamp}: a row without a version cannot be compared; set its ${plan.names.timestamp}`;
+      return { ...bad(plan, id, reason, row), undated: true };
     }
     const deleted = plan.hasTombstone && cell(row, plan.names.tombstone) === true;
     const content: Record<string, JsonValue> = {};

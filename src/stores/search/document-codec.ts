@@ -67,7 +67,8 @@ export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | 
   if (typeof identified !== "string") return bad(identified.reason, identified.id);
   const id = identified;
   const rawVersion = ownValue(source, fields.timestamp);
-  if (rawVersion === undefined || rawVersion === null) return bad(`no '${fields.timestamp}' field`, id);
+  if (rawVersion === undefined || rawVersion === null)
+    return { ...bad(`no '${fields.timestamp}' field`, id), undated: true };
   const parsed = parseEsTimestamp(rawVersion);
   if (parsed === undefined)
     return bad(`'${fields.timestamp}' is ${stableStringify(rawVersion)}, not a date`, id);
