@@ -57,7 +57,21 @@ export interface SchemaGateway extends SchemaReader {
    * Indexes the table's timestamp column and returns once the index answers queries (only with
    * --create-timestamp-index); returns the index's name.
    */
-  createTimestampIndex(plan: TablePlan, signal: AbortSignal): Promise<string>;
+  createTimestampIndex(
+    plan: TablePlan,
+    signal: AbortSignal,
+    log?: (message: string) => void,
+  ): Promise<string>;
+  /**
+   * Returns once the storage-attached indexes on the table's timestamp column answer queries, waiting
+   * where one is still being built (Cassandra refuses reads through it until then); returns those it
+   * waited for.
+   */
+  awaitTimestampIndex(
+    plan: TablePlan,
+    signal: AbortSignal,
+    log: (message: string) => void,
+  ): Promise<string[]>;
   /**
    * Throws a ConfigError when the server cannot hold a timestamp index (Cassandra before 5.0), so
    * that --create-timestamp-index is refused before the run writes anything.
@@ -238,8 +252,12 @@ async function runHeld(
       }
       let plan = entry.plan;
       if (settings.createTimestampIndex === true && plan.timestampIndexed !== true && !settings.dryRun) {
-        timestampIndexes.push(await deps.schema.createTimestampIndex(plan, signal));
+        timestampIndexes.push(await deps.schema.createTimestampIndex(plan, signal, deps.log));
         plan = { ...plan, timestampIndexed: true };
+      } else if (plan.timestampIndexed === true) {
+        // An index that exists may still be building: a run stopped while it built it, or one made by
+        // hand. Reading through it now would fail the run, as every run after would until it is built.
+        await deps.schema.awaitTimestampIndex(plan, signal, deps.log);
       }
       const sync = { ...entry, plan };
       // Read before the first write: an index made again under its name during the run is not covered.

@@ -37,7 +37,7 @@ export interface VerifyDependencies {
    * Reads the schema; maps the fields of new columns, or of a table whose type has no document in the
    * type-field layout's index yet, before a repair writes documents holding them.
    */
-  readonly schema: SchemaReader & Pick<SchemaGateway, "addFields" | "createIndex">;
+  readonly schema: SchemaReader & Pick<SchemaGateway, "addFields" | "createIndex" | "awaitTimestampIndex">;
   readonly signal: AbortSignal;
   /** Told when one table's side is done, for progress. */
   readonly onSide?: (parity: Readonly<SideParity>) => void;
@@ -102,6 +102,10 @@ export async function verify(settings: VerifySettings, deps: VerifyDependencies)
       skipped.push({ name: entry.plan.table, reason: unmappable, differs: true });
       continue;
     }
+    // Cassandra refuses reads through a timestamp index that is still being built (a run stopped
+    // while it built it): wait for it, as a run does.
+    if (entry.plan.timestampIndexed === true)
+      await deps.schema.awaitTimestampIndex(entry.plan, deps.signal, deps.log ?? (() => undefined));
     for (const direction of directionsOf(settings.direction)) {
       const [source, other] =
         direction === "to-es" ? [deps.cassandra, deps.elasticsearch] : [deps.elasticsearch, deps.cassandra];

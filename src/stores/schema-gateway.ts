@@ -12,7 +12,7 @@ import type { Column, ColumnNames, TablePlan, TypeFilter } from "../reconcile/ta
 import { rethrowing } from "../util/rethrow.js";
 import { cassandraFailure, hostStates } from "./cassandra/cassandra-errors.js";
 import { readKeyspaceSchema } from "./cassandra/keyspace-schema.js";
-import { createTimestampIndex } from "./cassandra/timestamp-index.js";
+import { awaitTimestampIndex, createTimestampIndex } from "./cassandra/timestamp-index.js";
 import { createdKey, isKeyword, UUID_TERM } from "./cassandra/created-key.js";
 import {
   columnTypeRefusal,
@@ -354,9 +354,29 @@ export class StoreSchemaGateway implements SchemaGateway {
     }
   }
 
-  createTimestampIndex(plan: TablePlan, signal: AbortSignal): Promise<string> {
+  awaitTimestampIndex(
+    plan: TablePlan,
+    signal: AbortSignal,
+    log: (message: string) => void,
+  ): Promise<string[]> {
     return rethrowing(
-      () => createTimestampIndex(this.cassandra, plan, signal),
+      () => awaitTimestampIndex(this.cassandra, plan, signal, log),
+      (error) =>
+        cassandraFailure(
+          error,
+          `wait for the index on the ${plan.names.timestamp} column of ${plan.keyspace}.${plan.table}`,
+          () => hostStates(this.cassandra),
+        ),
+    );
+  }
+
+  createTimestampIndex(
+    plan: TablePlan,
+    signal: AbortSignal,
+    log?: (message: string) => void,
+  ): Promise<string> {
+    return rethrowing(
+      () => createTimestampIndex(this.cassandra, plan, signal, log),
       (error) =>
         cassandraFailure(
           error,

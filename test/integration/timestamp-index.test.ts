@@ -10,6 +10,9 @@ import { Harness, tableStats } from "../support/harness.js";
 
 const { TimeUuid, Uuid } = cassandra.types;
 
+/** Rows of the table whose index a run finds building. */
+const BUILDING_ROWS = 40_000;
+
 describe("the timestamp index", () => {
   let h: Harness;
 
@@ -99,5 +102,41 @@ describe("the timestamp index", () => {
       letters.some((line) => line.includes(untimed) && line.includes("no tmstmp")),
       letters.join("\n"),
     );
+  });
+
+  it("waits for a timestamp index that is still being built, as a run stopped while building it leaves it", async (t) => {
+    if (withoutIndexes(t)) return;
+    // Enough rows that the build takes a moment after CREATE INDEX answers (a second or more here).
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.building (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
+    );
+    const old = new Date(Date.now() - 2 * 86_400_000);
+    const rows = Array.from({ length: BUILDING_ROWS }, (_, i) => [Uuid.random(), old, i]);
+    await cassandra.concurrent.executeConcurrent(
+      h.cassandra,
+      `INSERT INTO ${h.keyspace}.building (id, tmstmp, v) VALUES (?, ?, ?)`,
+      rows,
+      { concurrencyLevel: 32 },
+    );
+    // The tables' indices exist already, so that the run goes straight to reading.
+    const since = new Date(Date.now() - 3_600_000);
+    const before = await h.runEngine({ key: "building", begin: since });
+    assert.equal(before.outcome, "success", before.error?.message);
+    // What a run with --create-timestamp-index killed during its wait leaves: the index, building.
+    await h.cassandra.execute(
+      `CREATE CUSTOM INDEX building_tmstmp_idx ON ${h.keyspace}.building (tmstmp) USING 'StorageAttachedIndex'`,
+    );
+    const state = await h.cassandra.execute(
+      "SELECT is_queryable FROM system_views.sai_column_indexes WHERE keyspace_name = ? AND index_name = ?",
+      [h.keyspace, "building_tmstmp_idx"],
+      { prepare: true },
+    );
+    assert.equal(state.rows[0]?.get("is_queryable"), false, "the index was built before the run began");
+    // A range that begins after the epoch is read through the index.
+    const report = await h.runEngine({ key: "building", begin: since });
+    assert.equal(report.error?.message, undefined);
+    assert.equal(report.outcome, "success");
+    const read = report.tables.find((r) => r.table === "building" && r.direction === "to-es");
+    assert.equal(read?.scanned, 0);
   });
 });

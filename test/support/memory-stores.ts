@@ -381,6 +381,16 @@ export class MemorySchema implements SchemaGateway {
     );
   }
 
+  /** Tables whose timestamp index exists and is still being built; awaitTimestampIndex waits them out. */
+  readonly buildingTimestampIndexes = new Set<string>();
+  readonly awaitedTimestampIndexes: string[] = [];
+
+  awaitTimestampIndex(p: TablePlan): Promise<string[]> {
+    if (!this.buildingTimestampIndexes.delete(p.table)) return Promise.resolve([]);
+    this.awaitedTimestampIndexes.push(p.table);
+    return Promise.resolve([`${p.keyspace}.${p.table}_tmstmp_idx`]);
+  }
+
   createTimestampIndex(p: TablePlan): Promise<string> {
     this.timestampIndexes.push(p.table);
     return Promise.resolve(`${p.keyspace}.${p.table}_tmstmp_idx`);

@@ -536,6 +536,16 @@ describe("runSync", () => {
     assert.deepEqual(dry.schema.timestampIndexes, []);
   });
 
+  it("waits for the timestamp index of an indexed table to answer before reading it, also in a dry run", async () => {
+    for (const dryRun of [false, true]) {
+      const w = world(["plain", tableInput("indexed", { timestampIndexed: true })]);
+      w.schema.buildingTimestampIndexes.add("indexed");
+      await runSync({ ...w.settings, dryRun }, w.deps);
+      assert.deepEqual(w.schema.awaitedTimestampIndexes, ["indexed"]);
+      assert.deepEqual(w.schema.timestampIndexes, []);
+    }
+  });
+
   it("refuses --create-timestamp-index where the server cannot hold the index, before any write", async () => {
     for (const dryRun of [false, true]) {
       const w = world(["first", "second"], { fresh: ["first"] });

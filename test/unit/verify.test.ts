@@ -38,6 +38,17 @@ function world(): { cassandra: MemoryRecordStore; elasticsearch: MemoryRecordSto
 const signal = new AbortController().signal;
 
 describe("verify", () => {
+  it("waits for a timestamp index still being built before it reads the table through it", async () => {
+    const schema = new MemorySchema([tableInput("things", { timestampIndexed: true })], ["things"]);
+    schema.buildingTimestampIndexes.add("things");
+    const report = await verify(
+      { range, direction: "both", limit: 10, plan: planSettings() },
+      { ...world(), schema, signal },
+    );
+    assert.deepEqual(schema.awaitedTimestampIndexes, ["things"]);
+    assert.equal(report.sides.length, 2);
+  });
+
   it("counts, per side, what the other side holds: equal, missing, older, newer, a tie", async () => {
     const report = await verify(
       { range, direction: "both", limit: 10, plan: planSettings() },

@@ -33,7 +33,7 @@ export interface KeyspaceSchema {
 const KINDS = new Set(["partition_key", "clustering", "regular", "static"]);
 
 /** A storage-attached index on the timestamp column itself (its target is the column, maybe quoted). */
-function isTimestampIndex(options: ReadonlyMap<string, string> | null, column: string): boolean {
+export function isTimestampIndex(options: ReadonlyMap<string, string> | null, column: string): boolean {
   // A map column: the client reads maps as Map (values/driver-options.ts).
   const className = options?.get("class_name") ?? "";
   const target = options?.get("target") ?? "";

@@ -8,6 +8,7 @@ import { quoteIdentifier } from "../../core/cql-identifier.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { StoreError } from "../store-errors.js";
 import { tableRef } from "./cql.js";
+import { isTimestampIndex } from "./keyspace-schema.js";
 
 const POLL_MS = 500;
 /** Building an index on a very large table can take hours; past a day something is wrong. */
@@ -29,27 +30,87 @@ export async function createTimestampIndex(
     `CREATE CUSTOM INDEX IF NOT EXISTS ${quoteIdentifier(name)} ON ${tableRef(plan.keyspace, plan.table)} ` +
       `(${quoteIdentifier(plan.names.timestamp)}) USING 'StorageAttachedIndex'`,
   );
+  await untilQueryable(client, plan, [name], signal, log);
+  return `${plan.keyspace}.${name}`;
+}
+
+/**
+ * Waits until the storage-attached indexes on the table's timestamp column answer queries, where one
+ * is still being built: Cassandra refuses every read of the range through an index that builds (as
+ * a bare "Server failure during read query"), also with ALLOW FILTERING. A run stopped while its
+ * --create-timestamp-index built the index leaves it building, and so does one created by hand on a
+ * large table. Returns the indexes it waited for (keyspace.name), none where every one answered.
+ */
+export async function awaitTimestampIndex(
+  client: cassandra.Client,
+  plan: TablePlan,
+  signal: AbortSignal,
+  log: (message: string) => void,
+): Promise<string[]> {
+  const indexes = await client.execute(
+    "SELECT index_name, options FROM system_schema.indexes WHERE keyspace_name = ? AND table_name = ?",
+    [plan.keyspace, plan.table],
+    { prepare: true },
+  );
+  const names = indexes.rows
+    .filter((row) =>
+      isTimestampIndex(row.get("options") as ReadonlyMap<string, string> | null, plan.names.timestamp),
+    )
+    .map((row) => String(row.get("index_name")));
+  const building = (await queryable(client, plan.keyspace, names)).filter((n) => !n.queryable);
+  if (building.length === 0) return [];
+  const waited = building.map((n) => n.name);
+  log(
+    `the index ${waited.map((n) => `${plan.keyspace}.${n}`).join(", ")} on ${plan.keyspace}.${plan.table}'s ` +
+      `${plan.names.timestamp} is still being built, and Cassandra refuses reads through it until it is ` +
+      "(a run stopped while --create-timestamp-index built it leaves it so): waiting for it",
+  );
+  await untilQueryable(client, plan, waited, signal, log);
+  return waited.map((n) => `${plan.keyspace}.${n}`);
+}
+
+/** Whether each named index of the keyspace answers queries (one this node does not list does not). */
+async function queryable(
+  client: cassandra.Client,
+  keyspace: string,
+  names: readonly string[],
+): Promise<{ name: string; queryable: boolean }[]> {
+  if (names.length === 0) return [];
+  const result = await client.execute(
+    "SELECT index_name, is_queryable FROM system_views.sai_column_indexes WHERE keyspace_name = ?",
+    [keyspace],
+    { prepare: true },
+  );
+  return names.map((name) => ({
+    name,
+    queryable: result.rows.find((r) => String(r.get("index_name")) === name)?.get("is_queryable") === true,
+  }));
+}
+
+async function untilQueryable(
+  client: cassandra.Client,
+  plan: TablePlan,
+  names: readonly string[],
+  signal: AbortSignal,
+  log: (message: string) => void,
+): Promise<void> {
   const started = Date.now();
   let logged = started;
+  const label = names.map((n) => `${plan.keyspace}.${n}`).join(", ");
   // Queries are refused while an index builds; the run reads the table only once it answers.
   for (;;) {
-    const result = await client.execute(
-      "SELECT index_name, is_queryable FROM system_views.sai_column_indexes WHERE keyspace_name = ?",
-      [plan.keyspace],
-      { prepare: true },
-    );
-    const row = result.rows.find((r) => String(r.get("index_name")) === name);
-    if (row?.get("is_queryable") === true) return `${plan.keyspace}.${name}`;
+    const states = await queryable(client, plan.keyspace, names);
+    if (states.every((s) => s.queryable)) return;
     if (Date.now() - started > BUILD_LIMIT_MS) {
       throw new StoreError(
-        `the index ${plan.keyspace}.${name} on ${plan.names.timestamp} was still building after a day; ` +
+        `the index ${label} on ${plan.names.timestamp} was still building after a day; ` +
           `check it with nodetool and run again once it is queryable`,
-        { keyspace: plan.keyspace, index: name },
+        { keyspace: plan.keyspace, index: names.join(", ") },
       );
     }
     if (Date.now() - logged > 30_000) {
       logged = Date.now();
-      log(`waiting for the index ${plan.keyspace}.${name} to finish building`);
+      log(`waiting for the index ${label} to finish building`);
     }
     await delay(POLL_MS, undefined, { signal });
   }
