@@ -98,7 +98,9 @@ async function retryAfter<T>(error: unknown, operation: () => Promise<T>, policy
   let at = firstFailureAt;
   for (let attempt = 1; ; attempt++) {
     const wait = retryDelay(failure, attempt, firstFailureAt, at, policy);
-    if (wait === undefined) throw failure;
+    // Once the command is stopping there is no wait to make, and its connections are being closed:
+    // the failure is most likely that, and a retry's line would report an outage that is none.
+    if (wait === undefined || policy.signal?.aborted === true) throw failure;
     policy.onRetry?.(failure, attempt, wait);
     await delay(wait, undefined, policy.signal ? { signal: policy.signal } : undefined);
     try {

@@ -36,6 +36,25 @@ describe("withRetry", () => {
     await assert.rejects(withRetry(failing, { ...policy, isTransient: () => false }), /busy/);
     assert.equal(calls, 1);
   });
+
+  it("neither retries nor reports a retry once the command is stopping", async () => {
+    // A stopped command closes its connections, and what was in flight fails with "Socket was closed":
+    // a line saying the store failed transiently would send the operator looking for an outage.
+    const stop = new AbortController();
+    stop.abort(new Error("stopped by SIGTERM"));
+    const retries: number[] = [];
+    let calls = 0;
+    const failing = () => {
+      calls++;
+      return Promise.reject(new Error("Socket was closed"));
+    };
+    const policy = { windowMs: 200, baseDelayMs: 1, maxDelayMs: 2, isTransient: () => true };
+    await assert.rejects(
+      withRetry(failing, { ...policy, signal: stop.signal, onRetry: (_e, attempt) => retries.push(attempt) }),
+      /Socket was closed/,
+    );
+    assert.deepEqual({ calls, retries }, { calls: 1, retries: [] });
+  });
 });
 
 describe("retryDelay", () => {
