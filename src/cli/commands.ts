@@ -9,6 +9,7 @@ import { withOptionSource } from "../config/option-sources.js";
 import type { OptionSources, SyncOptions } from "../config/options.js";
 import { redactedConfig } from "../config/redact.js";
 import { InterruptedError } from "../reconcile/run-errors.js";
+import { lettersStop, RUN_STOP, verifyStop } from "./stop-words.js";
 import { EXIT, exitCodeForError } from "./exit-codes.js";
 import { createLogger } from "./logger.js";
 import { deadLettersCommand } from "./dead-letters-command.js";
@@ -24,9 +25,11 @@ import { visibleText } from "./visible-text.js";
 export async function main(signals: SignalControl): Promise<number> {
   const logger = createLogger();
   const controller = new AbortController();
+  /** What the command leaves when a signal stops it, for its message (stop-words.ts). */
+  let kept = RUN_STOP;
   const onSignal = (signal: NodeJS.Signals): void => {
     logger.info(`received ${signal}: stopping after the current batch; press again to stop at once`);
-    controller.abort(new InterruptedError(signal));
+    controller.abort(new InterruptedError(signal, undefined, kept));
   };
   let code: number = EXIT.success;
   let sources: OptionSources | undefined;
@@ -69,6 +72,7 @@ export async function main(signals: SignalControl): Promise<number> {
         code = await runCommand(resolved, context);
       },
       deadLetters: async (action, flags, letters) => {
+        kept = lettersStop(action);
         code = await deadLettersCommand(action, await options(flags), letters, context);
       },
       watch: async (flags, watch) => {
@@ -82,6 +86,7 @@ export async function main(signals: SignalControl): Promise<number> {
         code = await planCommand(resolved, sample, context);
       },
       verify: async (flags, verify) => {
+        kept = verifyStop(verify.repair);
         const resolved = await options(flags);
         const ignored = ignoredCreation(resolved);
         if (ignored !== undefined) logger.info(ignored);

@@ -43,9 +43,11 @@ export class InterruptedError extends SyncedError {
   constructor(
     readonly signalName: string,
     lease?: LeaseEnd,
+    /** What the stopped command leaves: a run its checkpoint, a replay its letters. */
+    readonly kept = "the checkpoint did not move",
   ) {
     const released = lease === undefined ? "" : `; ${leaseEndWords(lease)}`;
-    super(`stopped by ${signalName}; the checkpoint did not move${released}`, {
+    super(`stopped by ${signalName}; ${kept}${released}`, {
       signal: signalName,
       ...(lease === undefined ? {} : { leaseReleased: lease.released }),
       ...(lease === undefined || lease.released ? {} : { leaseExpiresAt: lease.expiresAt.toISOString() }),
@@ -54,7 +56,7 @@ export class InterruptedError extends SyncedError {
 
   /** The same stop, saying what became of the lease. */
   afterLease(lease: LeaseEnd): InterruptedError {
-    return new InterruptedError(this.signalName, lease);
+    return new InterruptedError(this.signalName, lease, this.kept);
   }
 }
 

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError, flagSource } from "../../src/core/errors.js";
+import { lettersStop, verifyStop } from "../../src/cli/stop-words.js";
 import { InterruptedError, LeaseHeldError } from "../../src/reconcile/run-errors.js";
 import { withLease, type LeaseScope } from "../../src/reconcile/with-lease.js";
 import type { Lease } from "../../src/state/state-store.js";
@@ -165,6 +166,31 @@ describe("withLease", () => {
     await assert.rejects(
       withLease(scope(new MemoryStateStore()).scope, () => Promise.reject(thrown)),
       (error: unknown) => error === thrown,
+    );
+  });
+
+  it("says what a stopped replay or verify leaves, not that a checkpoint it never moves did not move", async () => {
+    const stop = new AbortController();
+    stop.abort(new InterruptedError("SIGTERM", undefined, lettersStop("replay")));
+    const replay = withLease(scope(new MemoryStateStore(), stop.signal).scope, ({ signal }) => {
+      signal.throwIfAborted();
+      return Promise.resolve();
+    });
+    await assert.rejects(replay, (error: Error) => {
+      assert.equal(
+        error.message,
+        "stopped by SIGTERM; every letter still waits: replay again (a record already written is then " +
+          "found equal, and its letter removed); the lease was released",
+      );
+      return true;
+    });
+    assert.match(
+      new InterruptedError("SIGINT", undefined, verifyStop(true)).message,
+      /verify --repair again/,
+    );
+    assert.doesNotMatch(
+      new InterruptedError("SIGINT", undefined, verifyStop(false)).message,
+      /checkpoint did not/,
     );
   });
 

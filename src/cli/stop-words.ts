@@ -1,0 +1,21 @@
+// What a command stopped by SIGINT or SIGTERM leaves, for its last message: a run keeps its
+// checkpoint, but a replay or a verify has none to keep, and their users need to hear what stays
+// and what to do instead.
+import type { LetterAction } from "./command-flags.js";
+
+/** The default, a run's (and a watch's, a plan's, a state command's). */
+export const RUN_STOP = "the checkpoint did not move";
+
+export function verifyStop(repair: boolean): string {
+  return repair
+    ? "verify leaves the checkpoint alone, and what the repair wrote stays: verify --repair again settles the rest"
+    : "verify writes nothing and leaves the checkpoint alone";
+}
+
+export function lettersStop(action: LetterAction): string {
+  // A replay settles its letters once every record is replayed; until then each one waits.
+  if (action === "replay")
+    return "every letter still waits: replay again (a record already written is then found equal, and its letter removed)";
+  if (action === "purge") return "some letters may be purged already: purge again to purge the rest";
+  return "nothing was changed";
+}
