@@ -67,7 +67,8 @@ export async function awaitTimestampIndex(
     if (error instanceof cassandra.errors.ResponseError && REFUSALS.has(error.code)) return [];
     throw error;
   });
-  const building = states.filter((n) => !n.queryable);
+  // Only an index the node lists as not queryable is waited for: one it does not list is left to the read.
+  const building = states.filter((n) => n.queryable === false);
   if (building.length === 0) return [];
   const waited = building.map((n) => n.name);
   log(
@@ -79,22 +80,22 @@ export async function awaitTimestampIndex(
   return waited.map((n) => `${plan.keyspace}.${n}`);
 }
 
-/** Whether each named index of the keyspace answers queries (one this node does not list does not). */
+/** Whether each named index of the keyspace answers queries; undefined where this node lists it not. */
 async function queryable(
   client: cassandra.Client,
   keyspace: string,
   names: readonly string[],
-): Promise<{ name: string; queryable: boolean }[]> {
+): Promise<{ name: string; queryable: boolean | undefined }[]> {
   if (names.length === 0) return [];
   const result = await client.execute(
     "SELECT index_name, is_queryable FROM system_views.sai_column_indexes WHERE keyspace_name = ?",
     [keyspace],
     { prepare: true },
   );
-  return names.map((name) => ({
-    name,
-    queryable: result.rows.find((r) => String(r.get("index_name")) === name)?.get("is_queryable") === true,
-  }));
+  return names.map((name) => {
+    const row = result.rows.find((r) => String(r.get("index_name")) === name);
+    return { name, queryable: row === undefined ? undefined : row.get("is_queryable") === true };
+  });
 }
 
 async function untilQueryable(
@@ -110,7 +111,8 @@ async function untilQueryable(
   // Queries are refused while an index builds; the run reads the table only once it answers.
   for (;;) {
     const states = await queryable(client, plan.keyspace, names);
-    if (states.every((s) => s.queryable)) return;
+    // One just created may not be listed yet: it is waited for as one that builds.
+    if (states.every((s) => s.queryable === true)) return;
     if (Date.now() - started > BUILD_LIMIT_MS) {
       throw new StoreError(
         `the index ${label} on ${plan.names.timestamp} was still building after a day; ` +
