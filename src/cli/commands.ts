@@ -9,7 +9,7 @@ import { withOptionSource } from "../config/option-sources.js";
 import type { OptionSources, SyncOptions } from "../config/options.js";
 import { redactedConfig } from "../config/redact.js";
 import { InterruptedError } from "../reconcile/run-errors.js";
-import { lettersStop, RUN_STOP, verifyStop } from "./stop-words.js";
+import { lettersStop, PLAN_STOP, RUN_STOP, verifyStop } from "./stop-words.js";
 import { EXIT, exitCodeForError } from "./exit-codes.js";
 import { createLogger } from "./logger.js";
 import { deadLettersCommand } from "./dead-letters-command.js";
@@ -81,6 +81,7 @@ export async function main(signals: SignalControl): Promise<number> {
         code = await watchCommand(resolved, watch, context);
       },
       plan: async (flags, sample) => {
+        kept = PLAN_STOP;
         const resolved = await options(flags);
         logger.info("planning", { options: redactedConfig(resolved) });
         code = await planCommand(resolved, sample, context);

@@ -3,8 +3,11 @@
 // and what to do instead.
 import type { LetterAction } from "./command-flags.js";
 
-/** The default, a run's (and a watch's, a plan's, a state command's). */
+/** The default, a run's (and a watch's, a state command's). */
 export const RUN_STOP = "the checkpoint did not move";
+
+/** A plan reads as a dry run does, under the lease, and writes nothing. */
+export const PLAN_STOP = "plan writes nothing and leaves the checkpoint alone";
 
 export function verifyStop(repair: boolean): string {
   return repair
