@@ -53,6 +53,24 @@ describe("Elasticsearch timestamps", () => {
     }
   });
 
+  it("reads epoch milliseconds with a fraction, as a date or date_nanos field takes them", () => {
+    // An application may write them so; the index takes them, so a run must not dead-letter them.
+    for (const [value, micros] of [
+      ["1740787199999.999", 1_740_787_199_999_999n],
+      ["1740787199999.5", 1_740_787_199_999_500n],
+      ["0.001", 1n],
+      ["1740787199999.9999999", 1_740_787_199_999_999n],
+      ["-1.5", -1500n],
+      ["-0.0005", -1n],
+      [1_740_787_199_999.999, 1_740_787_199_999_999n],
+      [1.5, 1500n],
+      [-1.5, -1500n],
+    ] as const) {
+      assert.equal(parseEsTimestamp(value), micros, String(value));
+    }
+    for (const text of ["1.", ".5", "1.2.3", "1e3"]) assert.equal(parseEsTimestamp(text), undefined, text);
+  });
+
   it("refuses what is not a timestamp", () => {
     for (const text of [
       "2024-13-01T00:00:00.000000Z",

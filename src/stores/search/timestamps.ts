@@ -10,13 +10,17 @@ const ISO =
 /** Microseconds since the epoch, or undefined when the value is not a timestamp. */
 export function parseEsTimestamp(value: unknown): bigint | undefined {
   if (typeof value === "number") {
-    return Number.isFinite(value) ? BigInt(Math.floor(value * 1000)) : undefined;
+    if (!Number.isFinite(value)) return undefined;
+    if (Number.isInteger(value)) return BigInt(value) * 1000n;
+    // Read from its shortest text: 1740787199999.999 * 1000 is 1740787199999998.8 in floating point.
+    return epochMillis(String(value)) ?? BigInt(Math.floor(value * 1000));
   }
   if (typeof value === "bigint") return value * 1000n;
   if (typeof value !== "string") return undefined;
   const written = parseWritten(value);
   if (written !== undefined) return written;
-  if (/^-?\d+$/.test(value)) return BigInt(value) * 1000n;
+  const millis = epochMillis(value);
+  if (millis !== undefined) return millis;
   const m = ISO.exec(value);
   if (m === null) return undefined;
   const [, date = "", time, fraction, zone] = m;
@@ -24,6 +28,22 @@ export function parseEsTimestamp(value: unknown): bigint | undefined {
   const ms = Date.parse(time === undefined ? `${date}T00:00:00${zoneText}` : `${date}T${time}${zoneText}`);
   if (Number.isNaN(ms)) return undefined;
   return BigInt(ms) * 1000n + BigInt((fraction ?? "").padEnd(6, "0").slice(0, 6));
+}
+
+const EPOCH_MILLIS = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+/**
+ * Epoch milliseconds, with a fraction as a date or date_nanos field takes them ("1740787199999.999"),
+ * to the microsecond: digits below it are dropped toward the past, as every other form's are.
+ */
+function epochMillis(text: string): bigint | undefined {
+  const m = EPOCH_MILLIS.exec(text);
+  if (m === null) return undefined;
+  const [, sign, whole = "", fraction = ""] = m;
+  const magnitude = BigInt(whole) * 1000n + BigInt(fraction.padEnd(3, "0").slice(0, 3));
+  if (sign !== "-") return magnitude;
+  const below = /[1-9]/.test(fraction.slice(3)) ? 1n : 0n;
+  return -magnitude - below;
 }
 
 /** date_nanos holds 1970 to 2262 only, in microseconds. */
