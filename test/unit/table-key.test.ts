@@ -13,6 +13,7 @@ import {
 } from "../../src/core/table-key.js";
 import type { NativeName } from "../../src/core/cql-type.js";
 import { idFromFields, idFromRow, keyFields, keyValues } from "../../src/stores/values/key-codec.js";
+import { CqlMap } from "../../src/stores/values/cql-map.js";
 import cassandra from "cassandra-driver";
 
 const native = (name: NativeName) => ({ kind: "native", name }) as const;
@@ -186,7 +187,7 @@ describe("the id of a record keyed by frozen values", () => {
     assert.deepEqual(place, { city: "Oslo", zip: 150 });
     assert.deepEqual(
       counts,
-      new Map([
+      new CqlMap([
         ["a", 1n],
         ["b", 9007199254740993n],
       ]),

@@ -6,6 +6,8 @@ import { parseJsonLossless, stableStringify } from "../../src/core/canonical-jso
 import { parseCqlType, type CqlType, type UdtDefinition } from "../../src/core/cql-type.js";
 import { canonicalize, decodeValue } from "../../src/stores/values/decode.js";
 import { encodeValue } from "../../src/stores/values/encode.js";
+import { CqlMap } from "../../src/stores/values/cql-map.js";
+import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
 import { isEmptyCollectionBytes } from "../../src/stores/values/empty-collection.js";
 import { ValueError } from "../../src/core/value-error.js";
 
@@ -93,7 +95,7 @@ describe("collections", () => {
     });
     assert.deepEqual(roundTrip(new Map([["__proto__", 1]]), "map<text, int>"), JSON.parse('{"__proto__":1}'));
     const decoded = decodeValue({ "1": 2 }, type("map<int, bigint>"), "c");
-    assert.deepEqual(decoded, new Map([[1, 2n]]));
+    assert.deepEqual(decoded, new CqlMap([[1, 2n]]));
   });
 
   it("nests collections inside collections", () => {
@@ -137,6 +139,58 @@ describe("collections", () => {
   it("accepts a single value for a list of scalars, as Elasticsearch does", () => {
     assert.deepEqual(canonicalize("x", type("list<text>")), ["x"]);
     refuses(5, "list<frozen<list<int>>>", "col", /expected an array/);
+  });
+});
+
+describe("-0.0 beside 0.0 in a set or as a map key", () => {
+  // Cassandra holds them as two elements or keys; a JS Set or Map takes them for one, and keeps 0.
+  const { dataTypes } = types;
+  const setOfDoubles = { code: dataTypes.set, info: { code: dataTypes.double } } as const;
+  const mapOfFloats = {
+    code: dataTypes.map,
+    info: [{ code: dataTypes.float }, { code: dataTypes.text }],
+  } as const;
+  // The driver's own encoder, which its typings leave out: the one a Client with these options uses.
+  const { Encoder } = cassandra as unknown as {
+    Encoder: new (
+      version: number,
+      options: object,
+    ) => { encode(value: unknown, info: object): Buffer; decode(bytes: Buffer, info: object): unknown };
+  };
+  const driver = new Encoder(4, { encoding: CASSANDRA_ENCODING });
+  /** The driver value bound for a document's field, written as bytes and read back as a row's. */
+  function throughCassandra(json: unknown, text: string, info: object): unknown {
+    const bound = decodeValue(json, type(text), "col");
+    return driver.decode(driver.encode(bound, info), info);
+  }
+
+  it("reads both from a row, and writes them both back", () => {
+    const read = throughCassandra(["-0", 0, 1.5], "set<double>", setOfDoubles);
+    assert.deepEqual(encodeValue(read, type("set<double>"), "col"), ["-0", 0, 1.5]);
+    const keys = throughCassandra({ "-0": "minus zero", "0": "zero" }, "map<float, text>", mapOfFloats);
+    assert.deepEqual(encodeValue(keys, type("map<float, text>"), "col"), { "-0": "minus zero", "0": "zero" });
+    const alone = throughCassandra({ "-0": "minus zero" }, "map<float, text>", mapOfFloats);
+    assert.deepEqual(encodeValue(alone, type("map<float, text>"), "col"), { "-0": "minus zero" });
+  });
+
+  it("keeps a -0 key apart in every way a Map is read", () => {
+    const map = new CqlMap<number, string>([
+      [0, "zero"],
+      [-0, "minus zero"],
+    ]);
+    assert.equal(map.size, 2);
+    assert.equal(map.get(-0), "minus zero");
+    assert.equal(map.get(0), "zero");
+    assert.ok(map instanceof Map);
+    assert.deepEqual(
+      [...map.keys()].map((key) => Object.is(key, -0)),
+      [true, false],
+    );
+    const seen: string[] = [];
+    map.forEach((value) => seen.push(value));
+    assert.deepEqual(seen, ["minus zero", "zero"]);
+    assert.equal(map.delete(-0), true);
+    assert.deepEqual([...map], [[0, "zero"]]);
   });
 });
 

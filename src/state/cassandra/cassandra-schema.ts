@@ -102,7 +102,7 @@ export class RowReader {
   private covers(): { covers?: string[] } {
     const value: unknown = this.row.get("covers");
     if (value == null) return {};
-    // An array, or a Set where the client is told to decode sets so (synced's own client is).
+    // An array (synced's own client reads a set so: cql-set.ts), or a Set where a client decodes sets so.
     const items: unknown[] =
       value instanceof Set ? [...(value as Set<unknown>)] : Array.isArray(value) ? value : [];
     if (items.length === 0 || items.some((item) => typeof item !== "string")) {

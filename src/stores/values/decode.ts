@@ -19,6 +19,7 @@ import cassandra from "cassandra-driver";
 import { parseJsonLossless, setOwn, type JsonValue } from "../../core/canonical-json.js";
 import { formatCqlType, type CqlType } from "../../core/cql-type.js";
 import { NumberLiteral } from "../../core/number-literal.js";
+import { CqlMap } from "./cql-map.js";
 import { decodeNative } from "./decode-native.js";
 import { emptyCollectionBytes, keepsEmpty } from "./empty-collection.js";
 import { encodeValue, mapKeyText } from "./encode.js";
@@ -85,7 +86,8 @@ function decodeWithin(json: unknown, type: CqlType, path: string, nested: boolea
     }
     case "map": {
       const record = plainObject(json) ?? refuse(json, type, path, "an object");
-      const map = new Map<unknown, unknown>();
+      // A CqlMap binds the float or double keys -0 and 0 as two, as the document holds them.
+      const map = new CqlMap<unknown, unknown>();
       const seen = new Set<string>();
       for (const [keyText, item] of Object.entries(record)) {
         try {
