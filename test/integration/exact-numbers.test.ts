@@ -20,6 +20,8 @@ const DOCUMENTS: Readonly<Record<string, string>> = {
   // Without 16 digits, such a number is read as JSON.parse reads it: Infinity.
   short: '"amount":1e400',
   integral: '"n":1.2345678901234567891e30',
+  // Two decimals of one value, which a set of Cassandra holds once: which one is not synced's to say.
+  merged: '"amounts":["1000","1E+3"]',
 };
 
 describe("numbers written as JSON numbers in documents", () => {
@@ -30,7 +32,7 @@ describe("numbers written as JSON numbers in documents", () => {
     h = await Harness.create("exactnum");
     table = `${h.keyspace}.amounts`;
     await h.cassandra.execute(
-      `CREATE TABLE ${table} (id text PRIMARY KEY, tmstmp timestamp, amount decimal, n varint, d double)`,
+      `CREATE TABLE ${table} (id text PRIMARY KEY, tmstmp timestamp, amount decimal, n varint, d double, amounts set<decimal>)`,
     );
     assert.equal((await h.run()).code, EXIT.success);
     const at = new Date(Date.now() - 5_000).toISOString();
@@ -79,6 +81,11 @@ describe("numbers written as JSON numbers in documents", () => {
       letters.map((letter) => [letter.id, letter.reason.replace(/^.*?field "/, 'field "')]).sort(),
       [
         [
+          "merged",
+          'field "amounts[1]": 1E+3 is the same element as 1000 to Cassandra, which compares decimals by ' +
+            "value and keeps one of them: write it once",
+        ],
+        [
           "overflow",
           'field "d": 1.0000000000000000e400 is not a valid double: expected a magnitude up to ' +
             "1.7976931348623157e308 (a decimal column holds it exactly)",
@@ -101,6 +108,8 @@ describe("numbers written as JSON numbers in documents", () => {
     );
     const result = await h.run();
     assert.equal(tableStats(result.summary, "amounts", "to-es")["written"], 1);
+    // Nothing read from the index is written again: each document is in the table or a letter.
+    assert.equal(tableStats(result.summary, "amounts", "to-cassandra")["written"], 0);
     await h.refresh();
     const found = await h.es.get<Record<string, unknown>>({ index: `${h.index}-amounts`, id: "fromrow" });
     assert.equal(found._source?.["amount"], "98765432109876543.210");
@@ -114,7 +123,7 @@ describe("numbers written as JSON numbers in documents", () => {
       equal.sides.map((side) => [side.differing.length, side.badRecords.map((b) => b.id).sort()]),
       [
         [0, []],
-        [0, ["overflow", "short"]],
+        [0, ["merged", "overflow", "short"]],
       ],
       JSON.stringify(equal),
     );

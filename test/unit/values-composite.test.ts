@@ -136,6 +136,22 @@ describe("collections", () => {
     refuses({ "[1": 1 }, "map<frozen<list<int>>, int>", 'col["[1"]', /written as JSON/);
   });
 
+  it("refuses decimals of one value in a set or as map keys, which Cassandra holds once", () => {
+    const once = /is the same (element|key) as .* to Cassandra, which compares decimals by value/;
+    refuses(["1000", "1E+3"], "set<decimal>", "col[1]", /1E\+3 is the same element as 1000 /);
+    refuses(["1.0", "2", "1.00"], "frozen<set<decimal>>", "col[2]", once);
+    refuses(["-0.00", "0"], "set<decimal>", "col[1]", once);
+    refuses([["1.0"], ["1.00"]], "set<frozen<list<decimal>>>", "col[1]", once);
+    refuses({ "1.0": "a", "1.00": "b" }, "map<decimal, text>", 'col["1.00"]', /1.00 is the same key as 1.0 /);
+    refuses({ '["1.0"]': 1, '["1.00"]': 2 }, "map<frozen<set<decimal>>, int>", 'col["[\\"1.00\\"]"]', once);
+    // The same decimal twice is one element, as any repeated element is; a list keeps both.
+    assert.deepEqual(canonicalize(["1.0", "1.0", "1.00E+1"], type("set<decimal>")), ["1.0", "10.0"]);
+    assert.deepEqual(canonicalize(["1.0", "1.00"], type("list<decimal>")), ["1.0", "1.00"]);
+    assert.deepEqual(canonicalize({ "1.0": ["1.0", "1.00"] }, type("map<decimal, frozen<list<decimal>>>")), {
+      "1.0": ["1.0", "1.00"],
+    });
+  });
+
   it("accepts a single value for a list of scalars, as Elasticsearch does", () => {
     assert.deepEqual(canonicalize("x", type("list<text>")), ["x"]);
     refuses(5, "list<frozen<list<int>>>", "col", /expected an array/);

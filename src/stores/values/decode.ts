@@ -14,11 +14,13 @@
 //   `x` and `[x]` alike.
 // Refused: numbers for time, date, uuid or inet; text for non-string types other than the above;
 // unknown UDT fields; wrong tuple arity or vector dimension; nulls inside a collection; map keys that
-// repeat once normalized ("1" and "01" for an int key).
+// repeat once normalized ("1" and "01" for an int key), and set elements or map keys that Cassandra
+// takes for one though they differ (decimals of one value: "1.0" and "1.00").
 import cassandra from "cassandra-driver";
 import { parseJsonLossless, setOwn, type JsonValue } from "../../core/canonical-json.js";
 import { formatCqlType, type CqlType } from "../../core/cql-type.js";
 import { NumberLiteral } from "../../core/number-literal.js";
+import { cassandraIdentity, holdsDecimal } from "./cassandra-equality.js";
 import { CqlMap } from "./cql-map.js";
 import { decodeNative } from "./decode-native.js";
 import { emptyCollectionBytes, keepsEmpty } from "./empty-collection.js";
@@ -57,6 +59,7 @@ function decodeWithin(json: unknown, type: CqlType, path: string, nested: boolea
           ? refuse(json, type, path, "an array")
           : [json];
       const values = items.map((item, i) => decodeElementAt(item, type.element, path, i));
+      if (type.kind === "set") refuseElementsCassandraMerges(values, type.element, path);
       return values.length === 0 ? emptyOf(type, nested) : values;
     }
     case "vector": {
@@ -88,13 +91,19 @@ function decodeWithin(json: unknown, type: CqlType, path: string, nested: boolea
       const record = plainObject(json) ?? refuse(json, type, path, "an object");
       // A CqlMap binds the float or double keys -0 and 0 as two, as the document holds them.
       const map = new CqlMap<unknown, unknown>();
-      const seen = new Set<string>();
+      // Keys are told apart as Cassandra tells them apart: decimals by value (cassandra-equality.ts).
+      const byValue = holdsDecimal(type.key);
+      const seen = new Map<string, string>();
       for (const [keyText, item] of Object.entries(record)) {
         try {
           const key = decodeElement(mapKey(keyText, type.key, ""), type.key, "");
-          const canonical = mapKeyText(encodeValue(key, type.key, ""));
-          if (seen.has(canonical)) throw new ValueError("", `the key repeats another one: ${canonical}`);
-          seen.add(canonical);
+          const encoded = encodeValue(key, type.key, "");
+          const canonical = mapKeyText(encoded);
+          const identity = byValue ? cassandraIdentity(encoded, type.key) : canonical;
+          const other = seen.get(identity);
+          if (other === canonical) throw new ValueError("", `the key repeats another one: ${canonical}`);
+          if (other !== undefined) throw new ValueError("", sameToCassandra(canonical, other, "key"));
+          seen.set(identity, canonical);
           map.set(key, decodeElement(item, type.value, ""));
         } catch (error) {
           throw within(error, elementPath(path, keyText));
@@ -125,6 +134,33 @@ function decodeWithin(json: unknown, type: CqlType, path: string, nested: boolea
       return value;
     }
   }
+}
+
+/**
+ * Refuses a set whose elements Cassandra would keep one of although they differ (decimals of one
+ * value and other scales: "1.0" and "1.00"), since which one it keeps is not the document's to say.
+ * Elements that are the same value written alike ("1" and "01" of an int) are one element, as before.
+ */
+function refuseElementsCassandraMerges(values: unknown[], element: CqlType, path: string): void {
+  if (values.length < 2 || !holdsDecimal(element)) return;
+  const seen = new Map<string, string>();
+  values.forEach((value, i) => {
+    const encoded = encodeValue(value, element, "");
+    const canonical = mapKeyText(encoded);
+    const identity = cassandraIdentity(encoded, element);
+    const other = seen.get(identity);
+    if (other !== undefined && other !== canonical) {
+      throw new ValueError(elementPath(path, i), sameToCassandra(canonical, other, "element"));
+    }
+    seen.set(identity, canonical);
+  });
+}
+
+function sameToCassandra(canonical: string, other: string, what: "key" | "element"): string {
+  return (
+    `${canonical} is the same ${what} as ${other} to Cassandra, which compares decimals by value ` +
+    `and keeps one of them: write it once`
+  );
 }
 
 /** The driver value of an empty collection of `type`: null where Cassandra keeps no empty one. */
