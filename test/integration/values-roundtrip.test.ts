@@ -43,6 +43,13 @@ const OTHER_FORMS: [string, unknown, unknown][] = [
   ["c_duration", "P1DT2H", types.Duration.fromString("1d2h")],
   ["c_float", "0.1", Math.fround(0.1)],
   ["c_time", "01:02", types.LocalTime.fromString("01:02:00")],
+  // An IPv4-mapped address held in a list, set or map, which Cassandra keeps as the IPv4 one.
+  ["c_inet_set", ["::ffff:1.2.3.4", "10.0.0.1"], [inet("::ffff:1.2.3.4"), inet("10.0.0.1")]],
+  [
+    "c_inet_map",
+    { "::FFFF:1.2.3.4": "::ffff:5.6.7.8" },
+    mapOf(inet("::ffff:1.2.3.4"), inet("::ffff:5.6.7.8")),
+  ],
 ];
 
 async function readColumnTypes(client: cassandra.Client, keyspace: string): Promise<Map<string, CqlType>> {

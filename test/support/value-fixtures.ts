@@ -18,7 +18,8 @@ const COLUMNS = `c_ascii ascii, c_bigint bigint, c_blob blob, c_boolean boolean,
   c_frozen_set frozen<set<uuid>>, c_frozen_map frozen<map<int, text>>, c_nested map<text, frozen<list<int>>>,
   c_keyed map<frozen<tuple<int, text>>, boolean>, c_uuid_map map<uuid, decimal>,
   c_tuple tuple<int, text, frozen<list<int>>>, c_udt address, c_frozen_udt frozen<address>,
-  c_udt_list list<frozen<address>>, c_zero_set set<double>, c_zero_map map<float, text>`;
+  c_udt_list list<frozen<address>>, c_zero_set set<double>, c_zero_map map<float, text>,
+  c_inet_set set<inet>, c_inet_map map<inet, inet>`;
 const VECTOR_COLUMNS = "c_vector vector<float, 3>, c_text_vector vector<text, 2>";
 
 const uuid = (text: string) => types.Uuid.fromString(text);
@@ -84,6 +85,8 @@ const FIXTURES: Fixture[] = [
   // -0.0 and 0.0, two elements and two keys to Cassandra, are one to a JS Set or Map.
   ["c_zero_set", [-0, 0, 1.5], [-0], null],
   ["c_zero_map", mapOf(-0, "minus zero", 0, "zero"), mapOf(-0, "minus zero"), null],
+  ["c_inet_set", [inet("10.0.0.1"), inet("2001:db8::1")], null, null],
+  ["c_inet_map", mapOf(inet("10.0.0.1"), inet("2001:db8::1")), null, null],
   ["c_vector", floats(0.1, NaN, -0), floats(Infinity, -Infinity, 1e-45), null],
   ["c_text_vector", new types.Vector(["a", "b"], "text"), null, null],
 ];

@@ -152,6 +152,22 @@ describe("collections", () => {
     });
   });
 
+  it("reads an IPv4-mapped address in a list, set or map as the IPv4 one Cassandra keeps there", () => {
+    assert.deepEqual(canonicalize(["::ffff:1.2.3.4"], type("list<inet>")), ["1.2.3.4"]);
+    assert.deepEqual(canonicalize(["::FFFF:1.2.3.4", "1.2.3.4"], type("set<inet>")), ["1.2.3.4"]);
+    assert.deepEqual(canonicalize(["::ffff:1.2.3.4"], type("frozen<set<inet>>")), ["1.2.3.4"]);
+    assert.deepEqual(canonicalize({ "::ffff:1.2.3.4": "::ffff:5.6.7.8" }, type("map<inet, inet>")), {
+      "1.2.3.4": "5.6.7.8",
+    });
+    refuses({ "1.2.3.4": 1, "::ffff:1.2.3.4": 2 }, "map<inet, int>", 'col["::ffff:1.2.3.4"]', /repeats/);
+    // A column, a tuple's element and a UDT's field keep the 16 bytes, and so does Cassandra.
+    assert.equal(canonicalize("::ffff:1.2.3.4", type("inet")), "::ffff:1.2.3.4");
+    assert.deepEqual(canonicalize([["::ffff:1.2.3.4"]], type("list<frozen<tuple<inet>>>")), [
+      ["::ffff:1.2.3.4"],
+    ]);
+    assert.deepEqual(canonicalize(["::1"], type("list<inet>")), ["::1"]);
+  });
+
   it("accepts a single value for a list of scalars, as Elasticsearch does", () => {
     assert.deepEqual(canonicalize("x", type("list<text>")), ["x"]);
     refuses(5, "list<frozen<list<int>>>", "col", /expected an array/);

@@ -12,6 +12,8 @@
 // - duration: ISO 8601 (`P1Y2M3DT4H5M6S`, `P2W`) as well as the unit syntax.
 // - list, set: a single value where the element is not itself an array, as Elasticsearch treats
 //   `x` and `[x]` alike.
+// - inet directly in a list, set or map: an IPv4-mapped address ("::ffff:1.2.3.4") is the IPv4 one
+//   ("1.2.3.4"), which is what Cassandra keeps there.
 // Refused: numbers for time, date, uuid or inet; text for non-string types other than the above;
 // unknown UDT fields; wrong tuple arity or vector dimension; nulls inside a collection; map keys that
 // repeat once normalized ("1" and "01" for an int key), and set elements or map keys that Cassandra
@@ -23,6 +25,7 @@ import { NumberLiteral } from "../../core/number-literal.js";
 import { cassandraIdentity, holdsDecimal } from "./cassandra-equality.js";
 import { CqlMap } from "./cql-map.js";
 import { decodeNative } from "./decode-native.js";
+import { inetInCollection } from "./inet.js";
 import { emptyCollectionBytes, keepsEmpty } from "./empty-collection.js";
 import { encodeValue, mapKeyText } from "./encode.js";
 import { describeValue, elementPath, fieldPath, ValueError, within } from "../../core/value-error.js";
@@ -58,7 +61,7 @@ function decodeWithin(json: unknown, type: CqlType, path: string, nested: boolea
         : isArrayEncoded(type.element)
           ? refuse(json, type, path, "an array")
           : [json];
-      const values = items.map((item, i) => decodeElementAt(item, type.element, path, i));
+      const values = items.map((item, i) => asCollectionHolds(decodeElementAt(item, type.element, path, i)));
       if (type.kind === "set") refuseElementsCassandraMerges(values, type.element, path);
       return values.length === 0 ? emptyOf(type, nested) : values;
     }
@@ -96,7 +99,7 @@ function decodeWithin(json: unknown, type: CqlType, path: string, nested: boolea
       const seen = new Map<string, string>();
       for (const [keyText, item] of Object.entries(record)) {
         try {
-          const key = decodeElement(mapKey(keyText, type.key, ""), type.key, "");
+          const key = asCollectionHolds(decodeElement(mapKey(keyText, type.key, ""), type.key, ""));
           const encoded = encodeValue(key, type.key, "");
           const canonical = mapKeyText(encoded);
           const identity = byValue ? cassandraIdentity(encoded, type.key) : canonical;
@@ -104,7 +107,7 @@ function decodeWithin(json: unknown, type: CqlType, path: string, nested: boolea
           if (other === canonical) throw new ValueError("", `the key repeats another one: ${canonical}`);
           if (other !== undefined) throw new ValueError("", sameToCassandra(canonical, other, "key"));
           seen.set(identity, canonical);
-          map.set(key, decodeElement(item, type.value, ""));
+          map.set(key, asCollectionHolds(decodeElement(item, type.value, "")));
         } catch (error) {
           throw within(error, elementPath(path, keyText));
         }
@@ -161,6 +164,18 @@ function sameToCassandra(canonical: string, other: string, what: "key" | "elemen
     `${canonical} is the same ${what} as ${other} to Cassandra, which compares decimals by value ` +
     `and keeps one of them: write it once`
   );
+}
+
+/**
+ * A list's or set's element, or a map's key or value, as Cassandra keeps it: an IPv4-mapped inet as
+ * its IPv4 bytes (inet.ts), so that a document's "::ffff:1.2.3.4" there is compared as the row holds
+ * it ("1.2.3.4") rather than written again on every run.
+ */
+function asCollectionHolds(value: unknown): unknown {
+  if (!(value instanceof types.InetAddress)) return value;
+  const given = value.getBuffer();
+  const bytes = inetInCollection(given);
+  return bytes === given ? value : new types.InetAddress(bytes);
 }
 
 /** The driver value of an empty collection of `type`: null where Cassandra keeps no empty one. */

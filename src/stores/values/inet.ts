@@ -45,3 +45,14 @@ export function formatInet(bytes: Uint8Array): string | undefined {
   const after = hex.slice(bestStart + bestLength).join(":");
   return `${before}::${after}`;
 }
+
+const V4_MAPPED_PREFIX = Buffer.from("00000000000000000000ffff", "hex");
+
+/**
+ * The bytes Cassandra keeps for an address held directly in a list, set or map: an IPv4-mapped IPv6
+ * address (::ffff:1.2.3.4) becomes its 4 IPv4 bytes there, as Java's InetAddress reads it, while a
+ * column, a tuple's element, a UDT's field or a vector's element keeps the 16 bytes it was given.
+ */
+export function inetInCollection(bytes: Buffer): Buffer {
+  return bytes.length === 16 && bytes.subarray(0, 12).equals(V4_MAPPED_PREFIX) ? bytes.subarray(12) : bytes;
+}
