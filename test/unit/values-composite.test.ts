@@ -160,6 +160,12 @@ describe("collections", () => {
       "1.2.3.4": "5.6.7.8",
     });
     refuses({ "1.2.3.4": 1, "::ffff:1.2.3.4": 2 }, "map<inet, int>", 'col["::ffff:1.2.3.4"]', /repeats/);
+    // A row holding the 16 bytes in a collection all the same (a CQL literal) is copied so too.
+    const mapped = types.InetAddress.fromString("::ffff:1.2.3.4");
+    assert.deepEqual(encodeValue([mapped, types.InetAddress.fromString("1.2.3.4")], type("set<inet>"), "c"), [
+      "1.2.3.4",
+    ]);
+    assert.deepEqual(encodeValue(new Map([[1, mapped]]), type("map<int, inet>"), "c"), { "1": "1.2.3.4" });
     // A column, a tuple's element and a UDT's field keep the 16 bytes, and so does Cassandra.
     assert.equal(canonicalize("::ffff:1.2.3.4", type("inet")), "::ffff:1.2.3.4");
     assert.deepEqual(canonicalize([["::ffff:1.2.3.4"]], type("list<frozen<tuple<inet>>>")), [

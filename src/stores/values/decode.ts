@@ -25,7 +25,7 @@ import { NumberLiteral } from "../../core/number-literal.js";
 import { cassandraIdentity, holdsDecimal } from "./cassandra-equality.js";
 import { CqlMap } from "./cql-map.js";
 import { decodeNative } from "./decode-native.js";
-import { inetInCollection } from "./inet.js";
+import { asCollectionHolds } from "./inet.js";
 import { emptyCollectionBytes, keepsEmpty } from "./empty-collection.js";
 import { encodeValue, mapKeyText } from "./encode.js";
 import { describeValue, elementPath, fieldPath, ValueError, within } from "../../core/value-error.js";
@@ -164,18 +164,6 @@ function sameToCassandra(canonical: string, other: string, what: "key" | "elemen
     `${canonical} is the same ${what} as ${other} to Cassandra, which compares decimals by value ` +
     `and keeps one of them: write it once`
   );
-}
-
-/**
- * A list's or set's element, or a map's key or value, as Cassandra keeps it: an IPv4-mapped inet as
- * its IPv4 bytes (inet.ts), so that a document's "::ffff:1.2.3.4" there is compared as the row holds
- * it ("1.2.3.4") rather than written again on every run.
- */
-function asCollectionHolds(value: unknown): unknown {
-  if (!(value instanceof types.InetAddress)) return value;
-  const given = value.getBuffer();
-  const bytes = inetInCollection(given);
-  return bytes === given ? value : new types.InetAddress(bytes);
 }
 
 /** The driver value of an empty collection of `type`: null where Cassandra keeps no empty one. */

@@ -16,6 +16,7 @@ import { setOwn, stableStringify, type JsonValue } from "../../core/canonical-js
 import type { CqlType } from "../../core/cql-type.js";
 import { isEmptyCollectionBytes, keepsEmpty } from "./empty-collection.js";
 import { encodeNative } from "./encode-native.js";
+import { asCollectionHolds } from "./inet.js";
 import { describeValue, elementPath, fieldPath, ValueError, within } from "../../core/value-error.js";
 import { ownValue } from "../../core/own-value.js";
 
@@ -56,13 +57,13 @@ function encodeNonNull(value: unknown, type: CqlType, path: string): JsonValue {
     case "list":
       if (isEmptyCollectionBytes(value)) return [];
       return elementsOf(value, type, path, "an array").map((item, i) =>
-        encodeElementAt(item, type.element, path, i),
+        encodeElementAt(asCollectionHolds(item), type.element, path, i),
       );
     case "set":
       if (isEmptyCollectionBytes(value)) return [];
       return sortedUnique(
         elementsOf(value, type, path, "an array or a Set").map((item, i) =>
-          encodeElementAt(item, type.element, path, i),
+          encodeElementAt(asCollectionHolds(item), type.element, path, i),
         ),
       );
     case "vector": {
@@ -88,11 +89,11 @@ function encodeNonNull(value: unknown, type: CqlType, path: string): JsonValue {
       const entries = entriesOf(value) ?? refuse(value, type, path, "a Map or an object");
       const result: Record<string, JsonValue> = {};
       for (const [key, item] of entries) {
-        const keyText = mapKeyText(encodeElementAt(key, type.key, path, String(key)));
+        const keyText = mapKeyText(encodeElementAt(asCollectionHolds(key), type.key, path, String(key)));
         if (Object.hasOwn(result, keyText)) {
           refuse(value, type, path, `distinct keys, but ${JSON.stringify(keyText)} repeats`);
         }
-        setOwn(result, keyText, encodeElementAt(item, type.value, path, keyText));
+        setOwn(result, keyText, encodeElementAt(asCollectionHolds(item), type.value, path, keyText));
       }
       return result;
     }

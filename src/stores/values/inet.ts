@@ -2,6 +2,9 @@
 // toString can pick the wrong run of zeros to compress, so both directions are done here: Node's
 // `net` validates, and IPv6 is printed in the RFC 5952 form that Elasticsearch's `ip` field reads.
 import { isIPv4, isIPv6 } from "node:net";
+import cassandra from "cassandra-driver";
+
+const { types } = cassandra;
 
 /** The address bytes of IPv4 or IPv6 text (no zone index), or undefined. */
 export function parseInet(text: string): Buffer | undefined {
@@ -49,10 +52,17 @@ export function formatInet(bytes: Uint8Array): string | undefined {
 const V4_MAPPED_PREFIX = Buffer.from("00000000000000000000ffff", "hex");
 
 /**
- * The bytes Cassandra keeps for an address held directly in a list, set or map: an IPv4-mapped IPv6
- * address (::ffff:1.2.3.4) becomes its 4 IPv4 bytes there, as Java's InetAddress reads it, while a
- * column, a tuple's element, a UDT's field or a vector's element keeps the 16 bytes it was given.
+ * A list's or set's element, or a map's key or value, as Cassandra keeps it: an IPv4-mapped IPv6
+ * address (::ffff:1.2.3.4) bound there becomes its 4 IPv4 bytes, as Java's InetAddress reads it,
+ * while a column, a tuple's element, a UDT's field or a vector's element keeps the 16 bytes it was
+ * given. Both directions compare such an element as the IPv4 one: a document's "::ffff:1.2.3.4" is
+ * the row's copy, and a row that holds the 16 bytes in a collection all the same (written as a CQL
+ * literal, blobAsInet(0x...ffff01020304)) is copied as the IPv4 one, which is all a write can keep.
  */
-export function inetInCollection(bytes: Buffer): Buffer {
-  return bytes.length === 16 && bytes.subarray(0, 12).equals(V4_MAPPED_PREFIX) ? bytes.subarray(12) : bytes;
+export function asCollectionHolds(value: unknown): unknown {
+  if (!(value instanceof types.InetAddress)) return value;
+  const bytes = value.getBuffer();
+  return bytes.length === 16 && bytes.subarray(0, 12).equals(V4_MAPPED_PREFIX)
+    ? new types.InetAddress(bytes.subarray(12))
+    : value;
 }
