@@ -20,6 +20,8 @@ import { ownValue } from "../../core/own-value.js";
 
 const { types } = cassandra;
 const FLOAT_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// Padded, of the standard alphabet: what Elasticsearch's own parser of a binary field takes where it
+// reads the value (a stored field), so that synced reads no document another index would refuse.
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const SPECIAL_FLOATS: Readonly<Record<string, number>> = { NaN, Infinity, "-Infinity": -Infinity, "-0": -0 };
 const DATE_RANGE = [-(2 ** 31), 2 ** 31 - 1] as const;
@@ -122,7 +124,7 @@ export function decodeNative(json: unknown, name: NativeName, path: string): unk
     case "blob":
       return text !== undefined && BASE64.test(text)
         ? Buffer.from(text, "base64")
-        : refuse(json, name, path, "base64 text");
+        : refuse(json, name, path, "base64 text of A-Z, a-z, 0-9, + and /, with its = padding");
     case "date": {
       const days = text === undefined ? undefined : (parseDate(text) ?? midnightDays(text));
       if (days === undefined || days < DATE_RANGE[0] || days > DATE_RANGE[1]) {
