@@ -9,7 +9,7 @@ import { withOptionSource } from "../config/option-sources.js";
 import type { OptionSources, SyncOptions } from "../config/options.js";
 import { redactedConfig } from "../config/redact.js";
 import { InterruptedError } from "../reconcile/run-errors.js";
-import { lettersStop, PLAN_STOP, RUN_STOP, verifyStop } from "./stop-words.js";
+import { lettersStop, PLAN_STOP, RUN_STOP, runStop, verifyStop } from "./stop-words.js";
 import { EXIT, exitCodeForError } from "./exit-codes.js";
 import { createLogger } from "./logger.js";
 import { deadLettersCommand } from "./dead-letters-command.js";
@@ -68,6 +68,8 @@ export async function main(signals: SignalControl): Promise<number> {
     await buildCli(hideBin(process.argv), {
       run: async (flags) => {
         const resolved = await options(flags);
+        // A dry run has no checkpoint to keep (the signal is caught once options() has returned).
+        kept = runStop(resolved.dryRun);
         logger.info("starting", { options: redactedConfig(resolved) });
         code = await runCommand(resolved, context);
       },
@@ -77,6 +79,8 @@ export async function main(signals: SignalControl): Promise<number> {
       },
       watch: async (flags, watch) => {
         const resolved = await options(flags);
+        // A dry run has no checkpoint to keep (the signal is caught once options() has returned).
+        kept = runStop(resolved.dryRun);
         logger.info("starting", { options: redactedConfig(resolved) });
         code = await watchCommand(resolved, watch, context);
       },

@@ -6,6 +6,7 @@ import { formatMicros } from "../core/micros.js";
 import { leaseEndWords } from "../reconcile/lease-end.js";
 import { totals } from "../reconcile/run-report.js";
 import type { ShownReport } from "./summary.js";
+import { runStop } from "./stop-words.js";
 import { isBug } from "./unexpected-error.js";
 
 export interface RunEndLine {
@@ -43,7 +44,7 @@ export function runEndLine(report: ShownReport, exitCode: number): RunEndLine | 
   if (report.outcome === "interrupted") {
     return {
       level: "info",
-      message: `${run} stopped by a signal: ${wrote}; the checkpoint did not move`,
+      message: `${run} stopped by a signal: ${wrote}; ${runStop(report.dryRun)}`,
       fields,
     };
   }

@@ -6,6 +6,14 @@ import type { LetterAction } from "./command-flags.js";
 /** The default, a run's (and a watch's, a state command's). */
 export const RUN_STOP = "the checkpoint did not move";
 
+/** A dry run (`--dry-run` on run or watch) compares and writes nothing, so it has no checkpoint to keep. */
+export const DRY_RUN_STOP = "a dry run writes nothing and leaves the checkpoint alone";
+
+/** What a run or a dry run leaves: the stop message and the run's last log line say the same. */
+export function runStop(dryRun: boolean): string {
+  return dryRun ? DRY_RUN_STOP : RUN_STOP;
+}
+
 /** A plan reads as a dry run does, under the lease, and writes nothing. */
 export const PLAN_STOP = "plan writes nothing and leaves the checkpoint alone";
 

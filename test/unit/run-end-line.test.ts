@@ -97,6 +97,18 @@ describe("the line that ends a run's log", () => {
     assert.equal(line.message, "run stopped by a signal: 7 written; the checkpoint did not move");
   });
 
+  it("says a dry run (and so a plan) stopped by a signal wrote nothing and left the checkpoint alone", () => {
+    const stopped = { ...report, dryRun: true, outcome: "interrupted" as const, checkpointAfter: 0n };
+    const line = runEndLine(stopped, EXIT.interrupted);
+    assert.ok(line);
+    assert.equal(line.level, "info");
+    assert.equal(
+      line.message,
+      "dry run stopped by a signal: 7 would be written; a dry run writes nothing and leaves the checkpoint alone",
+    );
+    assert.doesNotMatch(line.message, /did not move/);
+  });
+
   it("leaves a bug to its own report, which is the run's one error line", () => {
     const line = runEndLine({ ...report, outcome: "failed", error: new TypeError("x is undefined") }, 1);
     assert.equal(line, undefined);

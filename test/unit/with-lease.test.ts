@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError, flagSource } from "../../src/core/errors.js";
-import { lettersStop, PLAN_STOP, verifyStop } from "../../src/cli/stop-words.js";
+import { lettersStop, PLAN_STOP, runStop, verifyStop } from "../../src/cli/stop-words.js";
 import { InterruptedError, LeaseHeldError } from "../../src/reconcile/run-errors.js";
 import { withLease, type LeaseScope } from "../../src/reconcile/with-lease.js";
 import type { Lease } from "../../src/state/state-store.js";
@@ -193,6 +193,14 @@ describe("withLease", () => {
       /checkpoint did not/,
     );
     assert.doesNotMatch(new InterruptedError("SIGINT", undefined, PLAN_STOP).message, /checkpoint did not/);
+    assert.doesNotMatch(
+      new InterruptedError("SIGINT", undefined, runStop(true)).message,
+      /checkpoint did not/,
+    );
+    assert.match(
+      new InterruptedError("SIGINT", undefined, runStop(false)).message,
+      /checkpoint did not move/,
+    );
   });
 
   it("says a stop by a signal released the lease only once it did, and otherwise when it runs out", async () => {
