@@ -19,6 +19,7 @@ import { isJsonObject } from "../state-json.js";
 import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import { isNotFound, writeTemporaryWith } from "./file-schema.js";
 import { takeFileLock, type HeldLock } from "./file-lock.js";
+import { removeLeftovers } from "./file-leftovers.js";
 import { makeDirectory } from "../../util/make-directory.js";
 import { appendToRegularFile, openRegularFile } from "../../util/regular-file.js";
 import type { DeadLetterStore, StoredLetter } from "../../deadletter/dead-letter-store.js";
@@ -73,6 +74,8 @@ export class FileDeadLetterStore implements DeadLetterStore {
    * a rewrite would also start over for each append it met.
    */
   #changing: Promise<unknown> = Promise.resolve();
+  /** Whether this store has looked for copies a killed process left beside the file (file-leftovers.ts). */
+  #tidied = false;
 
   constructor(
     readonly path: string,
@@ -192,7 +195,22 @@ export class FileDeadLetterStore implements DeadLetterStore {
     if (lock === undefined) return;
     // Let go once the change has ended, even one the time limit stopped waiting for: until then it may
     // still rename its copy over the file.
+    await this.tidyOnce();
     await this.step(action, () => this.changeAlone(key, decide).finally(() => lock.release()));
+  }
+
+  /**
+   * Removes the copies a process killed mid-rewrite left beside the file, once per store, under the
+   * lock: no writer of this file is then between its copy and its rename. Copies of other files in
+   * the directory are removed only once old (file-leftovers.ts). One that cannot be removed costs
+   * disk space, not the change (never fails, so the lock is let go below): the next store tries again.
+   */
+  private async tidyOnce(): Promise<void> {
+    if (this.#tidied) return;
+    this.#tidied = true;
+    await this.step("remove leftover copies", () => removeLeftovers(dirname(this.path))).catch(
+      () => undefined,
+    );
   }
 
   /** The file's lock; undefined where its directory is missing and left as it is (no letters there). */

@@ -14,6 +14,7 @@ import {
   checkpointFile,
   isNotFound,
   keyDirectory,
+  leaseDirectory,
   readJsonFile,
   RUN_FILE,
   runFileName,
@@ -22,6 +23,7 @@ import {
   writeFileAtomically,
 } from "./file-schema.js";
 import { FileLeases } from "./file-lease.js";
+import { removeLeftovers } from "./file-leftovers.js";
 
 export interface FileStateStoreOptions {
   /** The state directory; `open` creates it, the constructor leaves that to the first write. */
@@ -39,6 +41,8 @@ export class FileStateStore extends LeasedStateStore implements StateStore {
   private readonly root: string;
   private readonly historyLimit: number;
   private readonly fileLeases: FileLeases;
+  /** The keys whose directories this store has looked for leftover copies in (file-leftovers.ts). */
+  private readonly tidied = new Set<string>();
 
   constructor(options: FileStateStoreOptions) {
     const root = resolve(options.directory);
@@ -98,8 +102,13 @@ export class FileStateStore extends LeasedStateStore implements StateStore {
     });
   }
 
-  setCheckpoint(key: string, position: bigint, runId: string, covers?: readonly string[]): Promise<void> {
-    return this.step("save the checkpoint", async () => {
+  async setCheckpoint(
+    key: string,
+    position: bigint,
+    runId: string,
+    covers?: readonly string[],
+  ): Promise<void> {
+    await this.step("save the checkpoint", async () => {
       await makeDirectory(keyDirectory(this.root, key));
       const checkpoint: Checkpoint = {
         key,
@@ -110,6 +119,22 @@ export class FileStateStore extends LeasedStateStore implements StateStore {
       };
       await writeFileAtomically(checkpointFile(this.root, key), toFileText(checkpointToJson(checkpoint)));
     });
+    await this.tidyOnce(key);
+  }
+
+  /**
+   * Removes the copies a process killed mid-write left beside the key's checkpoint, lease and run
+   * history, once per key and store: by the time a checkpoint is saved, under the lease. Only old
+   * ones go (file-leftovers.ts). One that cannot be removed costs disk space, not the checkpoint,
+   * which is saved already.
+   */
+  private async tidyOnce(key: string): Promise<void> {
+    if (this.tidied.has(key)) return;
+    this.tidied.add(key);
+    const directories = [keyDirectory, leaseDirectory, runsDirectory].map((place) => place(this.root, key));
+    await this.step("remove leftover copies", async () => {
+      for (const directory of directories) await removeLeftovers(directory);
+    }).catch(() => undefined);
   }
 
   deleteCheckpoint(key: string): Promise<void> {
