@@ -9,6 +9,7 @@ import type { RecordStore, TimeRange } from "./record-store.js";
 import { placeBatch } from "./range-placement.js";
 import { reconcileRecords } from "./sync-table.js";
 import type { TablePlan } from "./table-plan.js";
+import { formatMicros } from "../core/micros.js";
 import { coarser, compareVersions, type VersionPrecision } from "../core/version.js";
 
 export type Side = RecordStore["side"];
@@ -194,7 +195,9 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
     // side holds it too, and the differing version was only the newest within the range.
     const held = await sourceHoldsCopy(input, precision, newer);
     for (const [record, copy] of newer) {
+      const beyond = pastFutureLimit(input, record, copy);
       if (held.has(record.id)) parity.equal++;
+      else if (beyond !== undefined) countBad(parity, beyond, input);
       else
         differ({ id: record.id, difference: "newer", version: record.version, otherVersion: copy.version });
     }
@@ -240,6 +243,32 @@ function cannotHold(input: VerifySideInput, record: SyncRecord): BadRecord | und
   const reason = input.other.refusal?.(input.plan, { record, current: undefined, version: record.version });
   if (reason === undefined) return undefined;
   return { kind: "bad", id: record.id, reason, raw: record, version: record.version };
+}
+
+/**
+ * A record whose copy on the other side is dated past the future limit: no run makes the two agree,
+ * since every run that reads that side dead-letters the copy as far in the future, and none writes
+ * this record over the newer copy. Counted as a "newer" difference, verify said the next run makes
+ * the sides agree. Dated as the copy, past the range's end, so no backfill is asked for: every run
+ * meets that copy.
+ */
+function pastFutureLimit(
+  input: VerifySideInput,
+  record: SyncRecord,
+  copy: CurrentRecord,
+): BadRecord | undefined {
+  const limit = input.range.futureLimit;
+  if (limit === undefined || copy.version < limit) return undefined;
+  const other = input.other.name.toLowerCase();
+  return {
+    kind: "bad",
+    id: record.id,
+    reason:
+      `its copy on ${other} is dated past --max-future (after ${formatMicros(limit)}): a run reading ` +
+      `${other} dead-letters that copy, and none writes this record over it; correct that copy's timestamp`,
+    raw: record,
+    version: copy.version,
+  };
 }
 
 /** Counts a difference no incremental run reads: a run reads the newer copy only where it is dated in its range. */

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError } from "../../src/core/errors.js";
 import type { BadRecord } from "../../src/core/record.js";
+import { reportText } from "../../src/cli/verify-report.js";
 import { ErrorBudget } from "../../src/reconcile/error-budget.js";
 import { verify } from "../../src/reconcile/verify.js";
 import {
@@ -196,6 +197,38 @@ describe("verify", () => {
       [5n, 10n],
     );
     assert.equal(report.unresolved, 0);
+  });
+
+  // Tried as an operator would: a document whose row is dated past --max-future was listed as newer on
+  // cassandra, among the differences the next run makes agree, while every run dead-letters that row.
+  it("counts a record whose copy is dated past the future limit as bad, as the run leaves it", async () => {
+    const cassandra = new MemoryRecordStore("cassandra").put(record(id(1), 2_000, { n: 2 }));
+    const elasticsearch = new MemoryRecordStore("elasticsearch").put(record(id(1), 10, { n: 1 }));
+    const window = { checkpoint: 900n, lookbackFrom: 800n, covers: () => true };
+    const report = await verify(
+      {
+        range: { begin: 0n, end: 1000n, futureLimit: 1500n },
+        direction: "both",
+        limit: 10,
+        plan: planSettings(),
+        window,
+      },
+      { cassandra, elasticsearch, schema: new MemorySchema(["things"], ["things"]), signal },
+    );
+    assert.deepEqual(
+      report.sides.map((s) => [s.side, s.newer, s.bad, s.badSince]),
+      [
+        ["cassandra", 0, 1, undefined],
+        ["elasticsearch", 0, 1, undefined],
+      ],
+    );
+    const [bad] = report.sides[1]?.badRecords ?? [];
+    assert.ok(bad !== undefined);
+    assert.equal(bad.id, id(1));
+    assert.match(bad.reason, /copy on cassandra .*past --max-future.* dead-letters/);
+    const text = reportText(report, false).join("\n");
+    assert.doesNotMatch(text, /next run/);
+    assert.match(text, /only a person settles/);
   });
 
   it("lists the records it cannot read up to the limit, dates them, and counts them as left", async () => {
