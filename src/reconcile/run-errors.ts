@@ -18,20 +18,37 @@ export class CircuitOpenError extends SyncedError {
   }
 }
 
-/** Another run of the same configuration, a replay or a change of its checkpoint holds the lease. */
+/**
+ * Another run of the same configuration, a replay or a change of its checkpoint holds the lease.
+ * `backfill`: the work kept out is a run given -b, which need not wait: the lease, checkpoint and
+ * letters are the name's, so under a --name of its own it runs beside the job and moves none of them.
+ */
 export class LeaseHeldError extends SyncedError {
   override readonly kind = "lease-held";
 
-  constructor(key: string, holder: string, owner: string, expiresAt: Date, location: string) {
+  constructor(
+    key: string,
+    holder: string,
+    owner: string,
+    expiresAt: Date,
+    location: string,
+    backfill = false,
+  ) {
     super(
       `${ownerWork(owner)} of this configuration (state key '${key}') is in progress: ${ownerWords(owner)} on ` +
         `${holder} holds ` +
         `the lease in ${location} until ${expiresAt.toISOString()}. Wait for it to finish; if it died, its ` +
-        `lease expires then and the next run takes it over.`,
+        `lease expires then and the next run takes it over.` +
+        (backfill ? BESIDE : ""),
       { key, holder, owner, expiresAt: expiresAt.toISOString(), location },
     );
   }
 }
+
+const BESIDE =
+  " Or, as a backfill (-b) can run beside it under a --name of its own, give this one another --name: " +
+  "it then takes a lease of its own and moves no checkpoint of this configuration, and its dead letters " +
+  "wait under that name (synced dead-letters list --name <that name> shows them).";
 
 /**
  * The run was stopped by SIGINT or SIGTERM. Made when the signal comes, before the lease is let go, so

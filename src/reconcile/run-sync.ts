@@ -180,6 +180,7 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
       log: deps.log,
       warn: deps.warn,
       now: clock,
+      backfill: settings.begin !== undefined,
     },
     // Aborted by SIGINT/SIGTERM through deps.signal, or by losing the lease to another run.
     ({ signal }) => runHeld(settings, deps, signal, started),

@@ -22,6 +22,8 @@ export interface LeaseScope {
   readonly warn: (message: string, fields?: Record<string, unknown>) => void;
   /** The clock that tells an expired lease taken over from one whose holder is gone. */
   readonly now?: () => Date;
+  /** Whether the work is a run given -b: kept out by the lease, it is told how to run beside. */
+  readonly backfill?: boolean;
 }
 
 export interface HeldLease {
@@ -48,7 +50,8 @@ export async function withLeaseEnd<T>(
   const taken = await scope.state.acquireLease(scope.key, scope.owner, scope.holder, scope.ttlMs);
   if (!taken.acquired) {
     const held = taken.heldBy;
-    throw new LeaseHeldError(scope.key, held.holder, held.owner, held.expiresAt, scope.state.location);
+    const { holder, owner, expiresAt } = held;
+    throw new LeaseHeldError(scope.key, holder, owner, expiresAt, scope.state.location, scope.backfill);
   }
   if (taken.tookOverFrom !== undefined)
     logTakeOver(scope, taken.tookOverFrom, (scope.now ?? (() => new Date()))());

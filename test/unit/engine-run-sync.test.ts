@@ -129,6 +129,32 @@ describe("runSync", () => {
     assert.equal(w.state.leases.get("app.app")?.owner, "other");
   });
 
+  // Tried as an operator would: a backfill given the job's own --name while the job ran was told only
+  // to wait, though under a name of its own it runs beside the job.
+  it("tells a backfill kept out by the lease that it can run beside under a --name of its own", async () => {
+    const w = world(["things"]);
+    await w.state.acquireLease("app.app", "other", "there:2", 60_000);
+    const refusal = async (begin?: bigint): Promise<string> => {
+      const error: unknown = await runSync(
+        { ...w.settings, ...(begin === undefined ? {} : { begin }) },
+        w.deps,
+      ).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof LeaseHeldError, String(error));
+      return error.message;
+    };
+    const backfill = await refusal(1_000n);
+    assert.match(backfill, /Wait for it to finish/);
+    assert.match(
+      backfill,
+      /a backfill \(-b\) can run beside it under a --name of its own, give this one another --name/,
+    );
+    assert.match(backfill, /synced dead-letters list --name/);
+    assert.doesNotMatch(await refusal(), /--name/);
+  });
+
   it("refuses unknown --tables before any work, releasing the lease and keeping no state", async () => {
     const w = world(["things"], { plan: { include: ["things", "thngs"] } });
     w.cassandra.put(record(ID, 5_000));
