@@ -74,8 +74,10 @@ export async function main(signals: SignalControl): Promise<number> {
         code = await runCommand(resolved, context);
       },
       deadLetters: async (action, flags, letters) => {
-        kept = lettersStop(action);
-        code = await deadLettersCommand(action, await options(flags), letters, context);
+        const resolved = await options(flags);
+        // A dry run changes no letter (the signal is caught once options() has returned).
+        kept = lettersStop(action, resolved.dryRun);
+        code = await deadLettersCommand(action, resolved, letters, context);
       },
       watch: async (flags, watch) => {
         const resolved = await options(flags);

@@ -23,7 +23,9 @@ export function verifyStop(repair: boolean): string {
     : "verify writes nothing and leaves the checkpoint alone";
 }
 
-export function lettersStop(action: LetterAction): string {
+export function lettersStop(action: LetterAction, dryRun: boolean): string {
+  // A dry run reads and counts, and removes no letter: replaying or purging "again" would mislead.
+  if (dryRun && (action === "replay" || action === "purge")) return "a dry run changes no letter";
   // A replay settles its letters once every record is replayed; until then each one waits.
   if (action === "replay")
     return "every letter still waits: replay again (a record already written is then found equal, and its letter removed)";

@@ -171,7 +171,7 @@ describe("withLease", () => {
 
   it("says what a stopped replay or verify leaves, not that a checkpoint it never moves did not move", async () => {
     const stop = new AbortController();
-    stop.abort(new InterruptedError("SIGTERM", undefined, lettersStop("replay")));
+    stop.abort(new InterruptedError("SIGTERM", undefined, lettersStop("replay", false)));
     const replay = withLease(scope(new MemoryStateStore(), stop.signal).scope, ({ signal }) => {
       signal.throwIfAborted();
       return Promise.resolve();
@@ -201,6 +201,13 @@ describe("withLease", () => {
       new InterruptedError("SIGINT", undefined, runStop(false)).message,
       /checkpoint did not move/,
     );
+    // A dry run of a letters action changes nothing, so there is nothing to do again.
+    for (const action of ["replay", "purge"] as const) {
+      const dry = new InterruptedError("SIGINT", undefined, lettersStop(action, true)).message;
+      assert.match(dry, /a dry run changes no letter/, action);
+      assert.doesNotMatch(dry, /again|already/, action);
+    }
+    assert.match(lettersStop("purge", false), /purge again/);
   });
 
   it("says a stop by a signal released the lease only once it did, and otherwise when it runs out", async () => {
