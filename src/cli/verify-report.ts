@@ -193,11 +193,14 @@ function differingLines(side: SideParity, other: string): string[] {
   return lines;
 }
 
-/** A document by its `_id`, which is what finds it in the index; a row by its id. */
+/**
+ * A document by its `_id`, which is what finds it in the index; a row by its id. "bad", not "cannot be
+ * read": some can be, and what is wrong is that the other side cannot hold them, which the reason says.
+ */
 function badLines(side: SideParity): string[] {
   const lines = side.badRecords.map((b) => {
     const version = b.version === undefined ? "" : ` (${formatMicros(b.version)})`;
-    return visibleInLine(`  ${b.documentId ?? b.id ?? "(no id)"}  cannot be read: ${b.reason}${version}`);
+    return visibleInLine(`  ${b.documentId ?? b.id ?? "(no id)"}  bad: ${b.reason}${version}`);
   });
   const more = side.bad - side.badRecords.length;
   if (more > 0) lines.push(`  ... and ${more} more bad (--limit shows more)`);

@@ -186,7 +186,7 @@ describe("synced verify", () => {
       const text = await h.cli(["verify", ...h.baseArgs(), ...only, "--limit", "1"]);
       assert.equal(text.code, EXIT.differ);
       const either = planted.map((p) => p.documentId).join("|");
-      assert.match(text.stdout, new RegExp(`(${either})  cannot be read: field 'id'`));
+      assert.match(text.stdout, new RegExp(`(${either})  bad: field 'id'`));
       assert.match(text.stdout, /\.\.\. and 1 more bad \(--limit shows more\)/);
       assert.doesNotMatch(text.stdout, /both sides agree/);
       const hint = /-b (\S+) -e now/.exec(text.stdout);

@@ -229,6 +229,9 @@ describe("verify", () => {
     const text = reportText(report, false).join("\n");
     assert.doesNotMatch(text, /next run/);
     assert.match(text, /only a person settles/);
+    // It can be read; what is wrong is its copy, which the line's reason names.
+    assert.doesNotMatch(text, /cannot be read:/);
+    assert.match(text, new RegExp(`${id(1)}  bad: its copy on cassandra`));
   });
 
   it("lists the records it cannot read up to the limit, dates them, and counts them as left", async () => {
