@@ -1,15 +1,19 @@
 // What a checkpoint covers (Checkpoint.covers): each table and direction that the runs moving it
-// synced without a gap from the earliest version on, as `<table>:<direction>@<index>/<table id>`.
+// synced without a gap from the earliest version on, as
+// `<table>:<direction>@<index>/<table id>/<column choice>`.
 // `<index>` is the index's uuid (gateway's indexIdentity) and `<table id>` the Cassandra table's
 // (TablePlan.tableId). An index deleted and made again under the same name (by hand, by an
 // application's write, by Elasticsearch from a run's own writes, or by a restore from a snapshot), or
 // swapped behind its alias, is another index, and a table dropped and created again under its name
 // is another table: either may lack what was dated before the checkpoint, or hold what the other side
-// never received, so the table is not covered there.
+// never received, so the table is not covered there. `<column choice>` is the digest of the columns
+// the table's settings chose and the fields they named (column-choice.ts): under other settings every
+// document may lack a column newly included, or hold a field under a name no longer synced, however
+// old its record, so the table is not covered either.
 import type { Direction } from "../core/direction.js";
 import type { Checkpoint } from "../state/state-store.js";
 
-export type Coverage = "covered" | "not covered" | "other index" | "other table";
+export type Coverage = "covered" | "not covered" | "other index" | "other table" | "other columns";
 
 /** What tells the two sides a table was synced between from others made under their names. */
 export interface SidesIdentity {
@@ -17,11 +21,15 @@ export interface SidesIdentity {
   readonly index?: string | undefined;
   /** The Cassandra table's id; absent: not known. */
   readonly table?: string | undefined;
+  /** The digest of the settings' column choice (TablePlan.columnChoice); absent: not known. */
+  readonly columns?: string | undefined;
 }
 
 /** The item a checkpoint records for a table and direction synced between the sides `identity`. */
 export function coverItem(table: string, direction: Direction, identity: SidesIdentity = {}): string {
   const item = `${table}:${direction}`;
+  if (identity.columns !== undefined)
+    return `${item}@${identity.index ?? ""}/${identity.table ?? ""}/${identity.columns}`;
   if (identity.table !== undefined) return `${item}@${identity.index ?? ""}/${identity.table}`;
   return identity.index === undefined ? item : `${item}@${identity.index}`;
 }
@@ -37,8 +45,8 @@ export function coveredTable(item: string): string {
 
 /** The identity an item records: an empty or absent part (recorded by an earlier version) is unknown. */
 function recordedIdentity(item: string): SidesIdentity {
-  const [index = "", table = ""] = (ITEM.exec(item)?.[2] ?? "").split("/");
-  return { ...(index ? { index } : {}), ...(table ? { table } : {}) };
+  const [index = "", table = "", columns = ""] = (ITEM.exec(item)?.[2] ?? "").split("/");
+  return { ...(index ? { index } : {}), ...(table ? { table } : {}), ...(columns ? { columns } : {}) };
 }
 
 /** Whether two identities of one side differ; one that is not known is taken for the same. */
@@ -62,7 +70,9 @@ export function coverageOf(
         ? "other index"
         : differ(r.table, identity.table)
           ? "other table"
-          : "covered",
+          : differ(r.columns, identity.columns)
+            ? "other columns"
+            : "covered",
     );
     return changed.includes("covered") ? "covered" : (changed[0] ?? "not covered");
   };

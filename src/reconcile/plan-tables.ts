@@ -9,6 +9,7 @@ import type { TimestampMapping } from "../core/version.js";
 import type { TableKey } from "../core/table-key.js";
 import type { TableSettings } from "../core/table-settings.js";
 import { settingSource, tableColumnNames } from "../core/table-settings.js";
+import { columnChoice } from "./column-choice.js";
 import {
   applySettings,
   checkSettings,
@@ -504,6 +505,7 @@ function planOne(
     timestampIndexed: table.timestampIndexed === true,
     ...ttlOf(settings, table),
     ...(table.id ? { tableId: table.id } : {}),
+    columnChoice: columnChoice(settings, names),
     es: {
       index,
       idPrefix: input.idPrefixFor(typeName),

@@ -266,6 +266,7 @@ async function runHeld(
         index:
           settings.dryRun && !indexExistsBefore(entry) ? undefined : await deps.schema.indexIdentity?.(plan),
         table: plan.tableId,
+        columns: plan.columnChoice,
       };
       const covered = (direction: Direction): Coverage => coverage(plan.table, direction, identity);
       // A table whose index this run creates is new to this configuration (added to the keyspace since
@@ -487,6 +488,13 @@ function wholeReason(
     );
   if (coverage === "other table")
     return `is not the table ${ran} synced (${plan.keyspace}.${plan.table} was dropped and created again since)`;
+  // Its records older than the checkpoint were copied under the former settings: a column newly
+  // included reaches their documents, and a renamed field is found, only when they are read again.
+  if (coverage === "other columns")
+    return (
+      `is synced with other columns or fields than ${ran} (its include, exclude, rename, timestamp or ` +
+      "tombstone setting, or --timestamp-column or --tombstone-column, changed since)"
+    );
   return `was left out of ${ran}`;
 }
 

@@ -76,6 +76,11 @@ export interface TablePlan {
    * (coverage.ts); absent: not known.
    */
   readonly tableId?: string;
+  /**
+   * The digest of how the table's settings choose and name its columns (column-choice.ts), which
+   * tells a table synced under other settings from the one the checkpoint covers; absent: not known.
+   */
+  readonly columnChoice?: string;
   readonly es: {
     readonly index: string;
     /** Prepended to the record id to form `_id` (the type-field layout shares one index). */

@@ -5,6 +5,9 @@
 // time it was left out was never synced. Now a checkpoint records what it covers, and a table or
 // direction it does not cover is read from the earliest version, as a first run reads it.
 import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
@@ -165,6 +168,50 @@ describe("what a checkpoint covers", () => {
       PREPARED,
     );
     assert.equal(row.rows[0]?.get("n"), 1);
+  });
+
+  // Tried as an operator would: a column excluded in the config file for weeks, then taken back into
+  // the sync. The next run read from the checkpoint on, so only records changed since got the column:
+  // every older document lacked it for good, and the run did not say so.
+  it("reads a table whole when its settings include a column they left out before", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.widened (id uuid PRIMARY KEY, tmstmp timestamp, n int, note text)`,
+    );
+    const old = cassandra.types.Uuid.random().toString();
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.widened (id, tmstmp, n, note) VALUES (?, ?, 1, 'kept apart')`,
+      [old, new Date(Date.now() - 3 * HOUR)],
+      PREPARED,
+    );
+    const dir = await mkdtemp(join(tmpdir(), "coverage-settings-"));
+    const excluding = join(dir, "excluding.yaml");
+    await writeFile(excluding, "tables:\n  widened:\n    exclude: [note]\n");
+    const args = ["--name", "widen", "--tables", "widened"];
+    try {
+      const first = await h.run([...args, "--config", excluding, "-e", twoHoursAgo()]);
+      assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+      const index = `${h.index}-widened`;
+      await h.refresh();
+      assert.equal((await h.es.get<{ note?: string }>({ index, id: old }))._source?.note, undefined);
+
+      const next = await h.cli([...h.baseArgs(), "--json", ...args]);
+      assert.equal(next.code, EXIT.success, next.stderr);
+      const summary = JSON.parse(next.stdout) as Record<string, unknown>;
+      assert.equal(tableStats(summary, "widened", "to-es")["written"], 1, next.stdout);
+      assert.match(
+        next.stderr,
+        /table widened \(to-es\) is synced with other columns or fields than the runs .*read from the earliest version/,
+      );
+      const doc = await h.es.get<{ note?: string }>({ index, id: old });
+      assert.equal(doc._source?.note, "kept apart");
+
+      // The checkpoint now covers the table under these settings: the next run reads only its range.
+      const again = await h.run(args);
+      assert.equal(again.code, EXIT.success, JSON.stringify(again.summary));
+      assert.equal(tableStats(again.summary, "widened", "to-es")["scanned"], 0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

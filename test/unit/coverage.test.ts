@@ -21,6 +21,11 @@ describe("coverage", () => {
     assert.equal(coverItem("users", "to-es", { index: "u1" }), "users:to-es@u1");
     assert.equal(coverItem("users", "to-es", { index: "u1", table: "t1" }), "users:to-es@u1/t1");
     assert.equal(coverItem("users", "to-es", { table: "t1" }), "users:to-es@/t1");
+    assert.equal(
+      coverItem("users", "to-es", { index: "u1", table: "t1", columns: "c1" }),
+      "users:to-es@u1/t1/c1",
+    );
+    assert.equal(coverItem("users", "to-es", { columns: "c1" }), "users:to-es@//c1");
     assert.equal(coveredTable(coverItem("users", "to-es", { index: "u1", table: "t1" })), "users:to-es");
     assert.equal(coveredTable("users:to-es"), "users:to-es");
   });
@@ -53,5 +58,19 @@ describe("coverage", () => {
     assert.equal(indexOnly("users", "to-es", { index: "u1", table: "t9" }), "covered");
     assert.equal(indexOnly("users", "to-es", { index: "u2", table: "t9" }), "other index");
     assert.equal(coverageOf(undefined)("users", "to-es", { index: "u1" }), "not covered");
+  });
+
+  // Tried as an operator would: a column taken back into the sync by the config file reached only the
+  // documents of records changed since, as the checkpoint covered the table under other settings.
+  it("covers a table only under the column choice it was synced with", () => {
+    const coverage = coverageOf(checkpoint(["users:to-es@u1/t1/c1"]));
+    assert.equal(coverage("users", "to-es", { index: "u1", table: "t1", columns: "c1" }), "covered");
+    assert.equal(coverage("users", "to-es", { index: "u1", table: "t1", columns: "c2" }), "other columns");
+    // Another index or table says more than other settings do.
+    assert.equal(coverage("users", "to-es", { index: "u2", table: "t1", columns: "c2" }), "other index");
+    assert.equal(coverage("users", "to-es", { index: "u1", table: "t1" }), "covered");
+    // A checkpoint saved before the column choice was recorded covers the table under any settings.
+    const before = coverageOf(checkpoint(["users:to-es@u1/t1"]));
+    assert.equal(before("users", "to-es", { index: "u1", table: "t1", columns: "c2" }), "covered");
   });
 });

@@ -10,6 +10,7 @@ import { LeaseHeldError } from "../../src/reconcile/run-errors.js";
 import type { PlanSettings } from "../../src/reconcile/plan-tables.js";
 import { runSync, type RunDependencies, type RunSettings } from "../../src/reconcile/run-sync.js";
 import { RunDeadLetters } from "../../src/deadletter/run-dead-letters.js";
+import { columnChoice } from "../../src/reconcile/column-choice.js";
 import { FileDeadLetterStore } from "../../src/state/file/file-dead-letters.js";
 import {
   MemoryDeadLetters,
@@ -20,6 +21,9 @@ import {
   record,
   tableInput,
 } from "../support/memory-stores.js";
+
+/** What the checkpoint records of the columns of a table without settings (column-choice.ts). */
+const CHOICE = columnChoice(undefined, { timestamp: "tmstmp", tombstone: "deleted" });
 
 const ID = "aaaaaaaa-0000-4000-8000-000000000000";
 const NOW = 10_000_000n;
@@ -227,7 +231,7 @@ describe("runSync", () => {
     // What the moved checkpoint covers: the table's two directions, and not a table this run left out.
     const saved = await uncovered.state.getCheckpoint("app.app");
     assert.equal(saved?.position, NOW - 1_000_000n);
-    assert.deepEqual(saved.covers, ["back:to-cassandra", "back:to-es"]);
+    assert.deepEqual(saved.covers, [`back:to-cassandra@//${CHOICE}`, `back:to-es@//${CHOICE}`]);
 
     // A checkpoint that says nothing covers everything, as one an earlier version saved.
     const legacy = world(["back"]);
@@ -240,8 +244,8 @@ describe("runSync", () => {
       [0, 0],
     );
     assert.deepEqual((await legacy.state.getCheckpoint("app.app"))?.covers, [
-      "back:to-cassandra",
-      "back:to-es",
+      `back:to-cassandra@//${CHOICE}`,
+      `back:to-es@//${CHOICE}`,
     ]);
   });
 
@@ -292,8 +296,8 @@ describe("runSync", () => {
         lines.join("\n"),
       );
       assert.deepEqual((await w.state.getCheckpoint("app.app"))?.covers, [
-        "quiet:to-cassandra",
-        "quiet:to-es",
+        `quiet:to-cassandra@//${CHOICE}`,
+        `quiet:to-es@//${CHOICE}`,
       ]);
     });
 
