@@ -224,3 +224,38 @@ describe("a table's index setting that names another table's index", () => {
     );
   });
 });
+
+// Tried as an operator would: a configuration synced for weeks in the index-per-table layout, then run
+// with --layout type-field and the same -i, which is the alias the first layout kept over its tables'
+// indices. The run took the alias for the one shared index, wrote every record to it, had each write
+// refused by the cluster (no write index), dead-lettered every record and moved the checkpoint. Now
+// every table is refused, naming the alias and what to do, and nothing is written or dead-lettered.
+describe("the type-field layout's index that is an alias over several", () => {
+  let h: Harness;
+
+  before(async () => {
+    h = await Harness.create("layoutalias");
+    for (const table of ["users", "orders"]) await h.tableWithRow(table);
+  });
+  after(() => h.cleanup());
+
+  it("refuses every table rather than dead-letter each record", async () => {
+    const first = await h.run(["--name", "moved", "-b", "0"]);
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    const behind = Object.keys(await h.es.indices.getMapping({ index: h.index })).sort();
+    assert.deepEqual(behind, [`${h.index}-orders`, `${h.index}-users`]);
+
+    const { code, summary } = await h.run(["--name", "moved", "--layout", "type-field"]);
+    assert.equal(code, EXIT.failure, JSON.stringify(summary));
+    const refused = summary["refused"] as { name: string; reason: string }[];
+    assert.deepEqual(refused.map((r) => r.name).sort(), ["orders", "users"]);
+    for (const { reason } of refused) {
+      assert.match(reason, new RegExp(`^${h.index} is an alias over 2 indices \\(${behind.join(", ")}\\)`));
+      assert.match(reason, /Give -i an index of its own/);
+    }
+    const totals = summary["totals"] as { written: number; deadLettered: number };
+    assert.deepEqual([totals.written, totals.deadLettered], [0, 0], JSON.stringify(summary));
+    const checkpoint = summary["checkpoint"] as { before: string; after: string };
+    assert.equal(checkpoint.after, checkpoint.before);
+  });
+});

@@ -33,6 +33,23 @@ export function aliasRefusal(
 }
 
 /**
+ * Why no table can live in the type-field layout's index when `-i` names an alias over several
+ * indices: most often the alias the index-per-table layout keeps over its tables' indices, met when a
+ * configuration's --layout is changed and its -i kept. Every write to such an alias is refused by
+ * the cluster (it has no write index), and a lookup by id may find a document in any of them.
+ */
+export function sharedAliasRefusal(alias: string, indices: readonly string[]): string {
+  return (
+    `${alias} is an alias over ${indices.length} indices (${indices.join(", ")}), such as the ` +
+    "index-per-table layout keeps over its tables' indices: the type-field layout keeps every table " +
+    "in the one index -i names, where synced looks each document up by id and writes it back " +
+    "conditionally, which an alias over several cannot take. Give -i an index of its own (one that " +
+    "does not exist yet: synced creates it and copies the tables into it), or point the alias at one " +
+    "index. No table is synced until then, and the checkpoint stays."
+  );
+}
+
+/**
  * Why a table cannot live in an index that does not keep `_source` whole (made so to save disk):
  * synced reads documents back from it, to compare them and to copy them to Cassandra. With nothing
  * kept, no document can be read; with fields left out, every document reads as differing from its

@@ -1,7 +1,7 @@
 // Finds the types an index (or alias) holds and creates what is missing: an index with a mapping
 // derived from the CQL schema, with `date_nanos` for the timestamp so microseconds survive.
 import type { SearchClient } from "./search-client.js";
-import { aliasRefusal, closedRefusal, sourceRefusal } from "./index-refusals.js";
+import { aliasRefusal, closedRefusal, sharedAliasRefusal, sourceRefusal } from "./index-refusals.js";
 import {
   mappingAt,
   missingFields,
@@ -170,7 +170,15 @@ export async function discoverTypes(
   });
   const terms = response.aggregations?.["types"] as { buckets?: readonly { key: unknown }[] } | undefined;
   const names = (terms?.buckets ?? []).map((bucket) => String(bucket.key));
-  const refusal = gaps[0] === undefined ? undefined : sourceRefusal(undefined, gaps[0]);
+  // An alias over several indices (the one over an index-per-table layout's indices, when --layout
+  // changed and -i stayed) takes no write: each record would be refused by the cluster.
+  const behind = Object.keys(mapping).sort();
+  const refusal =
+    behind.length > 1
+      ? sharedAliasRefusal(layout.index, behind)
+      : gaps[0] === undefined
+        ? undefined
+        : sourceRefusal(undefined, gaps[0]);
   const types = names.map((name) => ({
     name,
     index: layout.index,
