@@ -473,18 +473,19 @@ function wholeReason(
       );
     if (coverage === "not covered") return "is new to this configuration";
   }
-  // A table the checkpoint covers whose index is missing was synced into one deleted since (the index
-  // this run made is then another than the one recorded).
+  // A table the checkpoint covers whose index is missing was synced into another: one deleted since
+  // under this name, or the one its `index` setting or -i named before (the checkpoint records an
+  // index by its uuid, not its name, so the two cannot be told apart).
   if (!indexExistsBefore(entry) && coverage !== "not covered")
     return (
-      `has no index ${plan.es.index}, which ${ran} synced it to: it was deleted since, and this run ` +
-      "makes it again"
+      `has no index ${plan.es.index}, and ${ran} synced it to another (one of that name deleted since, ` +
+      `or the one its index setting or -i named before): this run makes ${plan.es.index}`
     );
   if (!indexExistsBefore(entry)) return "is new to this configuration";
   if (coverage === "other index")
     return (
-      `has an index that is not the one ${ran} synced ` +
-      `(${plan.es.index} was deleted and made again, or swapped behind its alias, since)`
+      `has an index that is not the one ${ran} synced (${plan.es.index} was deleted and made again, ` +
+      "or swapped behind its alias, since, or the table's index setting or -i named another index)"
     );
   if (coverage === "other table")
     return `is not the table ${ran} synced (${plan.keyspace}.${plan.table} was dropped and created again since)`;

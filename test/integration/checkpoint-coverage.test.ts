@@ -213,6 +213,33 @@ describe("what a checkpoint covers", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  // Tried as an operator would: a table moved to a new index by its index setting. The run read it
+  // whole, as it should, but said its index had been deleted since and was made again.
+  it("says a table moved by its index setting was synced to another index, not that its index was deleted", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.moved (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    const old = await insert("moved", 3);
+    const dir = await mkdtemp(join(tmpdir(), "coverage-moved-"));
+    const moving = join(dir, "moving.yaml");
+    await writeFile(moving, `tables:\n  moved:\n    index: ${h.index}-elsewhere\n`);
+    const args = ["--name", "move", "--tables", "moved"];
+    try {
+      const first = await h.run([...args, "-e", twoHoursAgo()]);
+      assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+      const next = await h.cli([...h.baseArgs(), ...args, "--config", moving]);
+      assert.equal(next.code, EXIT.success, next.stderr);
+      assert.match(
+        next.stderr,
+        /table moved \(to-es\) has no index \S+-elsewhere, and the runs that moved this configuration's checkpoint synced it to another \(.*or the one its index setting or -i named before\)/,
+      );
+      assert.doesNotMatch(next.stderr, /it was deleted since/);
+      assert.equal((await h.es.get({ index: `${h.index}-elsewhere`, id: old })).found, true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 // Tried as an operator would: an index deleted while a run wrote to it. Elasticsearch made it again
