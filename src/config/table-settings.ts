@@ -202,6 +202,15 @@ function parseEntry(base: TableSettings, entry: Readonly<Record<string, unknown>
       `'${parsed.timestamp}' is the timestamp column: list the key columns without it`,
     );
   }
+  // An empty include most often stands for "no include" (a template's empty list): taken as given it
+  // would sync the key, version and delete columns alone and leave every other field as it is.
+  if (parsed.include?.length === 0) {
+    throw refuse(
+      { settings: base, path: ["include"] },
+      "lists no column, which would sync only the key, timestamp and tombstone columns: list the " +
+        "columns to sync, or leave include out to sync every column",
+    );
+  }
   if (parsed.include !== undefined && parsed.exclude !== undefined) {
     throw refuse(
       { settings: base, path: ["exclude"] },

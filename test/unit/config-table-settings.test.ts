@@ -185,6 +185,15 @@ describe("the config file's tables key", () => {
     );
   });
 
+  it("refuses an include that lists no column, which would sync no column but the key and version", async () => {
+    for (const empty of ["[]", '""', "[' ', ',']"]) {
+      await refused(
+        load(`tables:\n  users:\n    include: ${empty}\n`),
+        "key tables.users.include: lists no column",
+      );
+    }
+  });
+
   it("refuses two columns renamed to one field", async () => {
     await refused(
       load("tables:\n  users:\n    rename:\n      email: mail\n      backup_email: mail\n"),
