@@ -2,9 +2,10 @@
 // checkpoint, but a replay or a verify has none to keep, and their users need to hear what stays
 // and what to do instead.
 import type { LetterAction } from "./command-flags.js";
+import { RUN_STOP } from "../reconcile/run-errors.js";
 
-/** The default, a run's (and a watch's, a state command's). */
-export const RUN_STOP = "the checkpoint did not move";
+// The default, a run's (and a watch's, a state command's), as the stop itself says it.
+export { RUN_STOP };
 
 /** A dry run (`--dry-run` on run or watch) compares and writes nothing, so it has no checkpoint to keep. */
 export const DRY_RUN_STOP = "a dry run writes nothing and leaves the checkpoint alone";

@@ -54,6 +54,9 @@ const BESIDE =
  * The run was stopped by SIGINT or SIGTERM. Made when the signal comes, before the lease is let go, so
  * it names the lease only once `afterLease` is told what became of it.
  */
+/** What a stopped run leaves, unless its command says otherwise (cli/stop-words.ts). */
+export const RUN_STOP = "the checkpoint did not move";
+
 export class InterruptedError extends SyncedError {
   override readonly kind = "interrupted";
 
@@ -61,7 +64,7 @@ export class InterruptedError extends SyncedError {
     readonly signalName: string,
     lease?: LeaseEnd,
     /** What the stopped command leaves: a run its checkpoint, a replay its letters. */
-    readonly kept = "the checkpoint did not move",
+    readonly kept = RUN_STOP,
   ) {
     const released = lease === undefined ? "" : `; ${leaseEndWords(lease)}`;
     super(`stopped by ${signalName}; ${kept}${released}`, {
