@@ -42,6 +42,8 @@ export interface TableInput {
   readonly columns: readonly { readonly name: string }[];
   /** Whether an index on the timestamp column serves range reads (absent: no). */
   readonly timestampIndexed?: boolean;
+  /** The names of the indexes on the timestamp column (absent: none known). */
+  readonly timestampIndexes?: readonly string[];
   /** The table's default_time_to_live in seconds (absent or 0: its rows do not expire by default). */
   readonly defaultTtlSeconds?: number;
   /** The table's id (TablePlan.tableId); absent: not known. */
@@ -503,6 +505,7 @@ function planOne(
     ...planned,
     hasTombstone: table.shape.hasTombstone,
     timestampIndexed: table.timestampIndexed === true,
+    ...(table.timestampIndexes ? { timestampIndexes: table.timestampIndexes } : {}),
     ...ttlOf(settings, table),
     ...(table.id ? { tableId: table.id } : {}),
     columnChoice: columnChoice(settings, names),

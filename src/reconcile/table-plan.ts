@@ -64,6 +64,8 @@ export interface TablePlan {
    * what changed instead of a scan of the whole table.
    */
   readonly timestampIndexed?: boolean;
+  /** The names of those indexes, as the keyspace's schema listed them when the run was planned. */
+  readonly timestampIndexes?: readonly string[];
   /**
    * How long a row of the Cassandra table lives, in seconds, when its rows expire: the table's `ttl`
    * setting, else its default_time_to_live. A record older than that would have expired there

@@ -16,6 +16,8 @@ export interface CassandraTable {
   readonly key?: TableKey;
   /** Whether a storage-attached index covers the timestamp column, so range reads need no full scan. */
   readonly timestampIndexed: boolean;
+  /** The names of those indexes, which a run checks are built before reading through them. */
+  readonly timestampIndexes: readonly string[];
   /** The table's `default_time_to_live` in seconds: 0 when its rows do not expire by default. */
   readonly defaultTtlSeconds: number;
   /** The table's id, which a table dropped and created again under its name does not keep. */
@@ -69,7 +71,7 @@ export async function readKeyspaceSchema(
       options,
     ),
     client.execute(
-      "SELECT table_name, options FROM system_schema.indexes WHERE keyspace_name = ?",
+      "SELECT table_name, index_name, options FROM system_schema.indexes WHERE keyspace_name = ?",
       [keyspace],
       options,
     ),
@@ -79,16 +81,13 @@ export async function readKeyspaceSchema(
       options,
     ),
   ]);
-  const indexed = new Set(
-    indexes.rows
-      .filter((row) =>
-        isTimestampIndex(
-          row.get("options") as ReadonlyMap<string, string> | null,
-          namesOf(String(row.get("table_name"))).timestamp,
-        ),
-      )
-      .map((row) => String(row.get("table_name"))),
-  );
+  const indexed = new Map<string, string[]>();
+  for (const row of indexes.rows) {
+    const table = String(row.get("table_name"));
+    const options = row.get("options") as ReadonlyMap<string, string> | null;
+    if (!isTimestampIndex(options, namesOf(table).timestamp)) continue;
+    indexed.set(table, [...(indexed.get(table) ?? []), String(row.get("index_name"))]);
+  }
   const udts = new Map<string, UdtDefinition>();
   for (const row of types.rows) {
     const name = String(row.get("type_name"));
@@ -138,7 +137,7 @@ export async function readKeyspaceSchema(
         shape = { supported: false, reason: error instanceof Error ? error.message : String(error) };
       }
     }
-    const timestampIndexed = indexed.has(name);
+    const timestampIndexes = indexed.get(name) ?? [];
     const current = new Set(tableColumns.map((c) => c.name));
     const droppedColumns = dropped.rows
       .filter((row) => String(row.get("table_name")) === name)
@@ -151,7 +150,8 @@ export async function readKeyspaceSchema(
       shape,
       content,
       ...(key ? { key } : {}),
-      timestampIndexed,
+      timestampIndexed: timestampIndexes.length > 0,
+      timestampIndexes,
       defaultTtlSeconds,
       id: ids.get(name) ?? "",
       droppedColumns,

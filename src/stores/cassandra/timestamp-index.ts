@@ -8,7 +8,6 @@ import { quoteIdentifier } from "../../core/cql-identifier.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { StoreError } from "../store-errors.js";
 import { tableRef } from "./cql.js";
-import { isTimestampIndex } from "./keyspace-schema.js";
 
 const POLL_MS = 500;
 /** Answers that say the role may not read the index's state, or the node has no such view. */
@@ -52,16 +51,8 @@ export async function awaitTimestampIndex(
   signal: AbortSignal,
   log: (message: string) => void,
 ): Promise<string[]> {
-  const indexes = await client.execute(
-    "SELECT index_name, options FROM system_schema.indexes WHERE keyspace_name = ? AND table_name = ?",
-    [plan.keyspace, plan.table],
-    { prepare: true },
-  );
-  const names = indexes.rows
-    .filter((row) =>
-      isTimestampIndex(row.get("options") as ReadonlyMap<string, string> | null, plan.names.timestamp),
-    )
-    .map((row) => String(row.get("index_name")));
+  // The names come with the plan, from the keyspace's schema read at its start.
+  const names = plan.timestampIndexes ?? [];
   // A role that may not read system_views cannot tell: the read goes on as it did before this check.
   const states = await queryable(client, plan.keyspace, names).catch((error: unknown) => {
     if (error instanceof cassandra.errors.ResponseError && REFUSALS.has(error.code)) return [];
