@@ -7,21 +7,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
-import { storedLetter, type StoredLetter } from "../../src/deadletter/dead-letter-store.js";
+import type { StoredLetter } from "../../src/deadletter/dead-letter-store.js";
 import { FileDeadLetterStore } from "../../src/state/file/file-dead-letters.js";
 import { holderName, thisProcess } from "../../src/state/lease-holder.js";
 import { LOCK_STALE_MS, takeFileLock } from "../../src/state/file/file-lock.js";
+import { thingsLetter } from "../support/letters.js";
 import { until } from "../support/until.js";
 
 function letter(key: string, id: string, reason = "bad"): StoredLetter {
-  return storedLetter(key, "run-1", new Date(0), {
-    table: "things",
-    direction: "to-es",
-    from: "cassandra",
-    id,
-    reason,
-    record: { id },
-  });
+  return thingsLetter(key, id, { reason });
 }
 
 async function ids(store: FileDeadLetterStore, key: string): Promise<string[]> {

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { FileDeadLetterStore } from "../../src/state/file/file-dead-letters.js";
-import { storedLetter } from "../../src/deadletter/dead-letter-store.js";
+import { thingsLetter } from "../support/letters.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
 import type { RunRecord } from "../../src/state/state-store.js";
 import { appendToRegularFile, NotAFileError, readRegularFile } from "../../src/util/regular-file.js";
@@ -26,14 +26,7 @@ async function modesUnder(directory: string): Promise<Map<string, number>> {
 }
 
 function letter(key: string, id: string) {
-  return storedLetter(key, "run-1", new Date(0), {
-    table: "things",
-    direction: "to-es",
-    from: "cassandra",
-    id,
-    reason: "bad",
-    record: { id, secret: "whole record" },
-  });
+  return thingsLetter(key, id, { fields: { secret: "whole record" } });
 }
 
 function run(key: string): RunRecord {
