@@ -7,21 +7,10 @@ import { mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { storedLetter } from "../../src/deadletter/dead-letter-store.js";
 import { FileDeadLetterStore } from "../../src/state/file/file-dead-letters.js";
 import { LEFTOVER_AGE_MS } from "../../src/state/file/file-leftovers.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
-
-function letter(key: string, id: string) {
-  return storedLetter(key, "run-1", new Date(0), {
-    table: "things",
-    direction: "to-es",
-    from: "cassandra",
-    id,
-    reason: "bad",
-    record: { id },
-  });
-}
+import { thingsLetter as letter } from "../support/letters.js";
 
 /** A temporary file of synced's naming, last written `ageMs` ago. */
 async function temporary(directory: string, hex: string, ageMs: number): Promise<string> {
@@ -48,6 +37,7 @@ describe("temporary files a killed process left", () => {
     const store = new FileDeadLetterStore(path);
     await store.put([letter("app.app", "a")]);
     await temporary(directory, "0123456789ab", OLD);
+    await temporary(directory, "probe-ba9876543210", OLD);
     // Another configuration's letters in the same directory, being rewritten right now.
     await temporary(directory, "ba9876543210", 1000);
     // Not of synced's naming, or not a file synced wrote.
@@ -76,8 +66,12 @@ describe("temporary files a killed process left", () => {
     await temporary(join(key, "lease"), "0123456789ac", OLD);
     await temporary(join(key, "runs"), "0123456789ad", OLD);
     await temporary(key, "ba9876543210", 1000);
+    // The start-up check's probe, left by a kill between making it and removing it.
+    await temporary(directory, "probe-0123456789ae", OLD);
+    await temporary(directory, "probe-0123456789af", 1000);
     const next = await FileStateStore.open({ directory });
     await next.setCheckpoint("app.app", 2n, "run-1");
+    assert.deepEqual((await readdir(directory)).sort(), [".probe-0123456789af.tmp", "app.app"]);
     assert.deepEqual((await readdir(key)).sort(), [`.ba9876543210.tmp`, "checkpoint.json", "lease", "runs"]);
     assert.deepEqual(await readdir(join(key, "lease")), []);
     assert.deepEqual(await readdir(join(key, "runs")), []);

@@ -12,8 +12,11 @@ import { isNotFound } from "./file-schema.js";
 /** How long a temporary file must have gone unwritten to be a leftover: far beyond any write. */
 export const LEFTOVER_AGE_MS = 60 * 60_000;
 
-/** The name `writeTemporaryWith` gives its files, and no other. */
-const TEMPORARY = /^\.[0-9a-f]{12}\.tmp$/;
+/**
+ * The names `writeTemporaryWith` gives its files, and the start-up checks their empty probes that a
+ * directory takes a new file (`.probe-<hex>.tmp`), which a kill between making and removing leaves.
+ */
+const TEMPORARY = /^\.(?:probe-)?[0-9a-f]{12}\.tmp$/;
 
 /**
  * Removes the leftovers in `directory`; a missing directory has none. A leftover another process

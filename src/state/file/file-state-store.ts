@@ -124,14 +124,19 @@ export class FileStateStore extends LeasedStateStore implements StateStore {
 
   /**
    * Removes the copies a process killed mid-write left beside the key's checkpoint, lease and run
-   * history, once per key and store: by the time a checkpoint is saved, under the lease. Only old
+   * history, and the start-up check's probes in the state directory, once per key and store: by the time a checkpoint is saved, under the lease. Only old
    * ones go (file-leftovers.ts). One that cannot be removed costs disk space, not the checkpoint,
    * which is saved already.
    */
   private async tidyOnce(key: string): Promise<void> {
     if (this.tidied.has(key)) return;
+    // The state directory itself holds only the start-up check's probes, looked for once per store.
+    const root = this.tidied.size === 0 ? [this.root] : [];
     this.tidied.add(key);
-    const directories = [keyDirectory, leaseDirectory, runsDirectory].map((place) => place(this.root, key));
+    const directories = [
+      ...root,
+      ...[keyDirectory, leaseDirectory, runsDirectory].map((place) => place(this.root, key)),
+    ];
     await this.step("remove leftover copies", async () => {
       for (const directory of directories) await removeLeftovers(directory);
     }).catch(() => undefined);
