@@ -245,18 +245,24 @@ function cannotHold(input: VerifySideInput, record: SyncRecord): BadRecord | und
   return { kind: "bad", id: record.id, reason, raw: record, version: record.version };
 }
 
+/** A record verify counts as bad, which may be one every run meets whatever its own date. */
+type CountedBad = BadRecord & {
+  /** Every run meets it (its copy is dated past the future limit): no backfill is asked for. */
+  readonly metByEveryRun?: true;
+};
+
 /**
  * A record whose copy on the other side is dated past the future limit: no run makes the two agree,
  * since every run that reads that side dead-letters the copy as far in the future, and none writes
  * this record over the newer copy. Counted as a "newer" difference, verify said the next run makes
- * the sides agree. Dated as the copy, past the range's end, so no backfill is asked for: every run
- * meets that copy.
+ * the sides agree. It keeps its own date, as every bad record listed does; no backfill is asked for,
+ * since every run meets that copy.
  */
 function pastFutureLimit(
   input: VerifySideInput,
   record: SyncRecord,
   copy: CurrentRecord,
-): BadRecord | undefined {
+): CountedBad | undefined {
   const limit = input.range.futureLimit;
   if (limit === undefined || copy.version < limit) return undefined;
   const other = input.other.name.toLowerCase();
@@ -267,7 +273,8 @@ function pastFutureLimit(
       `its copy on ${other} is dated past --max-future (after ${formatMicros(limit)}): a run reading ` +
       `${other} dead-letters that copy, and none writes this record over it; correct that copy's timestamp`,
     raw: record,
-    version: copy.version,
+    version: record.version,
+    metByEveryRun: true,
   };
 }
 
@@ -282,7 +289,7 @@ function beyondReach(parity: SideParity, record: DifferingRecord, reach: bigint 
 }
 
 /** Counts a record that is no record, keeps it while fewer than `limit` are kept, and dates it. */
-function countBad(parity: SideParity, bad: BadRecord, input: VerifySideInput): void {
+function countBad(parity: SideParity, bad: CountedBad, input: VerifySideInput): void {
   parity.bad++;
   if (parity.badRecords.length < input.limit) {
     parity.badRecords.push({
@@ -292,9 +299,10 @@ function countBad(parity: SideParity, bad: BadRecord, input: VerifySideInput): v
       ...(bad.version === undefined ? {} : { version: bad.version }),
     });
   }
-  // Undated, or dated past the range's end (beyond the future limit), it is met by every run: no
-  // backfill is needed to read it again.
-  if (bad.undated === true || (bad.version !== undefined && bad.version >= input.range.end)) return;
+  // Undated, dated past the range's end (beyond the future limit), or with such a copy, it is met by
+  // every run: no backfill is needed to read it again.
+  if (bad.undated === true || bad.metByEveryRun === true) return;
+  if (bad.version !== undefined && bad.version >= input.range.end) return;
   // The scan found it in the range, so a backfill from the range's beginning meets it again.
   const since = bad.version ?? input.range.begin;
   if (parity.badSince === undefined || since < parity.badSince) parity.badSince = since;

@@ -225,6 +225,8 @@ describe("verify", () => {
     const [bad] = report.sides[1]?.badRecords ?? [];
     assert.ok(bad !== undefined);
     assert.equal(bad.id, id(1));
+    // Its own date, as every bad record listed has, not its copy's.
+    assert.equal(bad.version, 10n);
     assert.match(bad.reason, /copy on cassandra .*past --max-future.* dead-letters/);
     const text = reportText(report, false).join("\n");
     assert.doesNotMatch(text, /next run/);
