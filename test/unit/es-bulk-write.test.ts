@@ -9,6 +9,7 @@ import {
   BulkRetriesExhaustedError,
   type EsWriteSettings,
 } from "../../src/stores/search/bulk-write.js";
+import { WriteRefusedError } from "../../src/stores/search/refused-privilege.js";
 import { IndexGoneError } from "../../src/stores/search/index-gone.js";
 import type { PlannedWrite } from "../../src/reconcile/record-store.js";
 import { plan, record } from "../support/memory-stores.js";
@@ -126,6 +127,45 @@ describe("bulkWrite", () => {
         assert.match(error.message, /checkpoint/);
         return true;
       });
+    }
+  });
+
+  // Tried as an operator would: a role with write on some of the indices only. Each write to the
+  // others was answered 403 in the bulk response, taken for a bad record and dead-lettered, and the
+  // checkpoint moved past records that only wanted a privilege granted.
+  it("stops, with no record refused, when the user may not write to the index (401, 403 on an item)", async () => {
+    for (const status of [403, 401]) {
+      const refused = fakeClient((id) =>
+        id === ids[1]
+          ? {
+              status,
+              error: {
+                type: "security_exception",
+                reason:
+                  "action [indices:data/write/bulk[s]] is unauthorized for user [app] with effective roles [app] on " +
+                  "indices [app-things], this action is granted by the index privileges [create_doc,create,delete,index,write,all]",
+              },
+            }
+          : 201,
+      );
+      await assert.rejects(
+        bulkWrite(settings(refused.client), plan(), writes.slice(0, 2)),
+        (error: unknown) => {
+          assert.ok(error instanceof WriteRefusedError, String(error));
+          assert.equal(error.kind, "unreachable");
+          assert.match(
+            error.message,
+            new RegExp(`refused writes to index app-things \\(${status}, security_exception: `),
+          );
+          assert.match(
+            error.message,
+            /granted by the index privileges \[create_doc,create,delete,index,write,all\]/,
+          );
+          assert.match(error.message, /no record was dead-lettered/);
+          assert.match(error.message, /without moving the checkpoint/);
+          return true;
+        },
+      );
     }
   });
 

@@ -20,6 +20,7 @@ import { toJsonText } from "./json-text.js";
 import { unwritableVersion } from "./timestamps.js";
 import type { EsToken } from "./fetch-current.js";
 import { IndexGoneError } from "./index-gone.js";
+import { WriteRefusedError } from "./refused-privilege.js";
 
 export interface EsWriteSettings {
   readonly client: SearchClient;
@@ -218,6 +219,13 @@ async function writeChunk(
         throw new IndexGoneError(plan, "deleted", settings.client.productName);
       } else if (result.error?.type === "index_closed_exception") {
         throw new IndexGoneError(plan, "closed", settings.client.productName);
+      } else if (status === 401 || status === 403) {
+        // A role without write on this index (one it was never granted, a pattern that misses it)
+        // refuses every item alike: the user is refused, not the records, so none is dead-lettered.
+        const reason = result.error
+          ? `${result.error.type}: ${result.error.reason ?? ""}`
+          : `status ${status}`;
+        throw new WriteRefusedError(settings.client.productName, plan.es.index, plan.table, status, reason);
       } else if (status === 429 || status >= 500) {
         refusal ??= { status, reason: result.error?.reason ?? undefined };
         throttled.push(j);
