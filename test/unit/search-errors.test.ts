@@ -7,6 +7,8 @@ import * as os from "@opensearch-project/opensearch";
 import { fromElasticsearchError } from "../../src/stores/elasticsearch/elasticsearch-errors.js";
 import { fromOpenSearchError } from "../../src/stores/opensearch/opensearch-errors.js";
 import { SearchError, type SearchErrorKind } from "../../src/stores/search/search-error.js";
+import type { ElasticsearchOptions } from "../../src/config/options.js";
+import { connectFailure } from "../../src/stores/search/connect-failure.js";
 import { searchFailure } from "../../src/stores/search/search-failure.js";
 import { isTransientSearchError, isViewLost } from "../../src/stores/search/transient-errors.js";
 import { AuthenticationError, ConnectionError, StoreError } from "../../src/stores/store-errors.js";
@@ -184,6 +186,55 @@ for (const product of [elasticsearch, opensearch]) {
       });
       assert.ok(
         searchFailure(product.answer(403, {}), "read index a", product.name) instanceof AuthenticationError,
+      );
+    });
+
+    // Tried as an operator would, with a role of index privileges only: a 403 said to check the
+    // password, which was right, and an index privilege where the cluster's was missing.
+    it("tell a privilege refused (403) from a login refused (401), with what to do", () => {
+      const unauthorized =
+        "action [cluster:monitor/nodes/info] is unauthorized for user [app] with effective roles [app], " +
+        "this action is granted by the cluster privileges [monitor,manage,all]";
+      const body = { error: { type: "security_exception", reason: unauthorized }, status: 403 };
+      const privilege = searchFailure(product.answer(403, body), "read the nodes' settings", product.name);
+      assert.ok(privilege instanceof AuthenticationError);
+      assert.equal(
+        privilege.message,
+        `${product.name} refused to read the nodes' settings (403, security_exception: ${unauthorized}): ` +
+          "the login was accepted, but its role lacks a privilege this needs: grant it " +
+          '(see "Privileges" in the README for what each command needs).',
+      );
+      assert.doesNotMatch(privilege.message, /on the index/);
+      const login = searchFailure(product.answer(401, {}), "read index a", product.name);
+      assert.match(login.message, /\(401, status 401\): the login was refused: check --es-username/);
+
+      const options = (auth: ElasticsearchOptions["auth"]): ElasticsearchOptions => ({
+        nodes: ["http://es:9200"],
+        product: "auto",
+        versioning: "optimistic",
+        ...(auth === undefined ? {} : { auth }),
+        tls: { insecure: false },
+      });
+      const user = options({ kind: "basic", username: "app", password: "secret" });
+      const health = { error: { type: "security_exception", reason: "action [cluster:monitor/health]" } };
+      const refused = connectFailure(product.answer(403, health), user, 5000, "Elasticsearch");
+      assert.ok(refused instanceof AuthenticationError);
+      assert.equal(
+        refused.message,
+        "Elasticsearch at http://es:9200 accepted the login of user 'app' but refused it the cluster's " +
+          "health, which every command asks first (403, security_exception: action [cluster:monitor/health]): " +
+          "give the user's role the cluster privilege monitor " +
+          '(see "Privileges" in the README for what each command needs).',
+      );
+      assert.doesNotMatch(refused.message, /password/);
+      const key = options({ kind: "api-key", apiKey: "secret" });
+      assert.match(
+        connectFailure(product.answer(403, health), key, 5000, "Elasticsearch").message,
+        /accepted the API key but refused it .* give the API key's role the cluster privilege monitor/,
+      );
+      assert.match(
+        connectFailure(product.answer(401, {}), user, 5000, "Elasticsearch").message,
+        /refused the credentials \(401\)\. Check --es-username \('app'\)/,
       );
     });
   });

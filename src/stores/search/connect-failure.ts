@@ -4,6 +4,7 @@ import type { ElasticsearchOptions } from "../../config/options.js";
 import { ConfigError } from "../../core/errors.js";
 import { describeSecret } from "../../core/secret-origin.js";
 import { AuthenticationError, ConnectionError, errorText, tlsAdvice, tlsProblem } from "../store-errors.js";
+import { PRIVILEGES_SECTION } from "./refused-privilege.js";
 import { isSearchError } from "./search-error.js";
 
 /** What a failed first request means, with the flags that fix it. */
@@ -14,6 +15,9 @@ export function connectFailure(
   product: "Elasticsearch" | "OpenSearch",
 ): Error {
   const where = options.nodes.join(", ");
+  if (isSearchError(error, "credentials") && error.answer.status === 403) {
+    return refusedProbe(error.answer.reason, options, product, { cause: error });
+  }
   if (isSearchError(error, "credentials") && error.answer.status !== undefined) {
     const status = error.answer.status;
     const auth = options.auth;
@@ -119,5 +123,44 @@ export function neitherProduct(
       `port, 9200 unless configured otherwise): it must lead to a node of the cluster, not another service.`,
     { host, ...(mismatch.answered === undefined ? {} : { answered: mismatch.answered }) },
     { cause: mismatch },
+  );
+}
+
+/**
+ * What each product's first request (connect.ts) asks of the cluster, and the privilege that grants
+ * it: a role of index privileges alone, as a deployment may give synced, is refused it.
+ */
+const PROBES = {
+  Elasticsearch: { request: "the cluster's health", privilege: "the cluster privilege monitor" },
+  OpenSearch: {
+    request: "its root (GET /)",
+    privilege: "the cluster permission cluster:monitor/main (the action group cluster_monitor holds it)",
+  },
+} as const;
+
+/**
+ * A 403 to the first request: the login was good (a bad one answers 401), so the password or key is
+ * not what to check, but the privilege of the role behind it.
+ */
+function refusedProbe(
+  reason: string,
+  options: ElasticsearchOptions,
+  product: "Elasticsearch" | "OpenSearch",
+  errorOptions: { cause: unknown },
+): AuthenticationError {
+  const where = options.nodes.join(", ");
+  const auth = options.auth;
+  const who =
+    auth?.kind === "api-key"
+      ? { login: "the API key", role: "the API key's role" }
+      : auth?.kind === "basic"
+        ? { login: `the login of user '${auth.username}'`, role: "the user's role" }
+        : { login: "the request", role: "the anonymous user's role" };
+  const probe = PROBES[product];
+  return new AuthenticationError(
+    `${product} at ${where} accepted ${who.login} but refused it ${probe.request}, which every command ` +
+      `asks first (403, ${reason}): give ${who.role} ${probe.privilege} (${PRIVILEGES_SECTION}).`,
+    { host: where, status: 403 },
+    errorOptions,
   );
 }

@@ -3,6 +3,7 @@
 // clients' own messages are terse ("Response Error") or carry a whole response body.
 import { SyncedError } from "../../core/errors.js";
 import { AuthenticationError, ConnectionError, firstLine, StoreError } from "../store-errors.js";
+import { refusalAdvice } from "./refused-privilege.js";
 import { SearchError } from "./search-error.js";
 
 const AGAIN = "The run stopped without moving the checkpoint; run again once the cluster is healthy.";
@@ -33,7 +34,7 @@ export function searchFailure(error: unknown, action: string, product = "Elastic
   const { status, reason } = answer;
   if (error.kind === "credentials") {
     return new AuthenticationError(
-      `${product} refused to ${action} (${status}, ${reason}): check the user's privileges on the index.`,
+      `${product} refused to ${action} (${status}, ${reason}): ${refusalAdvice(status)}.`,
       { ...details, status },
       { cause: error },
     );
