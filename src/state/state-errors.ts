@@ -4,6 +4,7 @@
 // moving the checkpoint.
 import { SyncedError } from "../core/errors.js";
 import { withTimeLimit } from "../util/time-limit.js";
+import { privilegeRefusal } from "./refused-privilege.js";
 import { repeatTransient } from "./repeat-transient.js";
 
 /** Anything that went wrong reading or writing the state store. The message says what to do next. */
@@ -28,6 +29,14 @@ export class NoStateError extends StateError {
   ) {
     super(`there is no ${store} in ${location}: ${missing}`, { location, missing });
   }
+}
+
+/**
+ * The store refused the login a privilege it needs (or the login itself) after synced connected: as
+ * with the data stores, exit 5, whatever the step, since neither the location nor the state is wrong.
+ */
+export class StatePrivilegeError extends StateError {
+  override readonly kind = "unreachable";
 }
 
 /** Other runs keep changing the lease while this one tries to take it. */
@@ -114,6 +123,14 @@ export async function inStateStore<T>(
     return await withTimeLimit(attempt, options.timeoutMs, timedOut);
   } catch (error) {
     if (error instanceof StateError) throw error;
+    const refused = privilegeRefusal(error);
+    if (refused !== undefined) {
+      throw new StatePrivilegeError(
+        `could not ${action} in the ${store} (${location}): ${refused}.`,
+        { action, location },
+        { cause: error },
+      );
+    }
     const reason = error instanceof Error ? error.message : String(error);
     const full = fullStore(error);
     if (full !== undefined) {

@@ -1,0 +1,22 @@
+// A state or dead-letter store that refused synced's login a privilege, as both backends answer it:
+// the search side with 401 or 403, Cassandra with its Unauthorized error. Neither is a store out of
+// reach nor a location to change: the role behind the login needs a privilege granted.
+import cassandra from "cassandra-driver";
+import { PRIVILEGES_SECTION, refusalAdvice } from "../stores/search/refused-privilege.js";
+import { isSearchError } from "../stores/search/search-error.js";
+
+const UNAUTHORIZED: number = cassandra.types.responseErrorCodes.unauthorized;
+
+/** What the store said and what to grant, when `error` is a refused privilege or login; else undefined. */
+export function privilegeRefusal(error: unknown): string | undefined {
+  if (isSearchError(error, "credentials") && error.answer.status !== undefined) {
+    const { status, reason } = error.answer;
+    // A HEAD request (does the index exist?) is refused with no body, so with no reason of its own.
+    const answered = reason === `status ${status}` ? `${status}` : `${status} (${reason})`;
+    return `it answered ${answered}: ${refusalAdvice(status)}`;
+  }
+  if (error instanceof cassandra.errors.ResponseError && error.code === UNAUTHORIZED) {
+    return `Cassandra refused it (${error.message}): grant the role the permission named (${PRIVILEGES_SECTION})`;
+  }
+  return undefined;
+}
