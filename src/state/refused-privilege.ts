@@ -2,7 +2,8 @@
 // the search side with 401 or 403, Cassandra with its Unauthorized error. Neither is a store out of
 // reach nor a location to change: the role behind the login needs a privilege granted.
 import cassandra from "cassandra-driver";
-import { PRIVILEGES_SECTION, refusalAdvice } from "../stores/search/refused-privilege.js";
+import { refusalAdvice } from "../stores/search/refused-privilege.js";
+import { PRIVILEGES_SECTION } from "../stores/store-errors.js";
 import { isSearchError } from "../stores/search/search-error.js";
 
 const UNAUTHORIZED: number = cassandra.types.responseErrorCodes.unauthorized;

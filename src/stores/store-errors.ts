@@ -12,6 +12,9 @@ export class AuthenticationError extends SyncedError {
   override readonly kind = "unreachable";
 }
 
+/** Where the README lists the privileges each command needs, for messages about a refused one. */
+export const PRIVILEGES_SECTION = 'see "Privileges" in the README for what each command needs';
+
 /** A store answered, but refused or failed an operation that retrying will not fix. */
 export class StoreError extends SyncedError {}
 

@@ -3,8 +3,16 @@
 // taken from NoHostAvailableError.innerErrors, which the driver keys by host.
 import cassandra from "cassandra-driver";
 import { SyncedError } from "../../core/errors.js";
-import { ConnectionError, firstLine, StoreError } from "../store-errors.js";
+import {
+  AuthenticationError,
+  ConnectionError,
+  firstLine,
+  PRIVILEGES_SECTION,
+  StoreError,
+} from "../store-errors.js";
 import { UNAVAILABLE_CODES } from "./transient-errors.js";
+
+const UNAUTHORIZED: number = cassandra.types.responseErrorCodes.unauthorized;
 
 const AGAIN = "The run stopped without moving the checkpoint; run again once the cluster is healthy.";
 
@@ -48,6 +56,16 @@ export function cassandraFailure(
     return new ConnectionError(
       `Cassandra could not ${action}: ${firstLine(error)}. Too few replicas answered; check the nodes' ` +
         `health, or lower --cassandra-read-consistency / --cassandra-write-consistency. ${AGAIN}`,
+      { store: "cassandra", action, code: error.code },
+      { cause: error },
+    );
+  }
+  // A role without a permission this needs (SELECT, MODIFY, ALTER, CREATE): the login is good, and
+  // nothing changes until the permission is granted, as with the search side's 403.
+  if (error instanceof cassandra.errors.ResponseError && error.code === UNAUTHORIZED) {
+    return new AuthenticationError(
+      `Cassandra refused to ${action} (${firstLine(error)}): grant the role the permission named ` +
+        `(${PRIVILEGES_SECTION}).`,
       { store: "cassandra", action, code: error.code },
       { cause: error },
     );

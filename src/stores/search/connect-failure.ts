@@ -3,8 +3,14 @@
 import type { ElasticsearchOptions } from "../../config/options.js";
 import { ConfigError } from "../../core/errors.js";
 import { describeSecret } from "../../core/secret-origin.js";
-import { AuthenticationError, ConnectionError, errorText, tlsAdvice, tlsProblem } from "../store-errors.js";
-import { PRIVILEGES_SECTION } from "./refused-privilege.js";
+import {
+  AuthenticationError,
+  ConnectionError,
+  errorText,
+  PRIVILEGES_SECTION,
+  tlsAdvice,
+  tlsProblem,
+} from "../store-errors.js";
 import { isSearchError } from "./search-error.js";
 
 /** What a failed first request means, with the flags that fix it. */

@@ -2,10 +2,7 @@
 // after synced had connected. The cluster's reason says which action and, on Elasticsearch, which
 // privileges grant it; synced adds what that means for the run and where the privileges each command
 // needs are listed.
-import { AuthenticationError } from "../store-errors.js";
-
-/** Where the README lists the privileges each command needs. */
-export const PRIVILEGES_SECTION = 'see "Privileges" in the README for what each command needs';
+import { AuthenticationError, PRIVILEGES_SECTION } from "../store-errors.js";
 
 /** What a refusal with `status` asks of the user, after the cluster's own reason. */
 export function refusalAdvice(status: number): string {

@@ -1,11 +1,12 @@
-// A state or dead-letter store that refuses synced's login a privilege says so, with the store's
-// reason and what to grant, and exits 5 as the data stores' refusals do. Tried as an operator would,
+// A store that refuses synced's login a privilege says so, with the store's reason and what to grant,
+// and exits 5, on the data side as on the state side. Tried as an operator would,
 // with a role that could read the state index but not see its settings: the run said only
 // "could not prepare the state index ...: ." with nothing after the colon, and exit 2.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { exitCodeForError } from "../../src/cli/exit-codes.js";
+import { cassandraFailure } from "../../src/stores/cassandra/cassandra-errors.js";
 import { answerError } from "../../src/stores/search/search-error.js";
 import { inStateStore, StateSetupError } from "../../src/state/state-errors.js";
 
@@ -82,5 +83,24 @@ describe("a state store that refuses a privilege", () => {
         return true;
       },
     );
+  });
+});
+
+// Tried as an operator would, with a role granted SELECT but not MODIFY on the keyspace: the run
+// stopped with Cassandra's words and exit 1, where the search side's refusal of a privilege exits 5.
+describe("Cassandra refusing a privilege on a table", () => {
+  it("says what was refused and what to grant, with exit 5", () => {
+    const refused = new cassandra.errors.ResponseError(
+      cassandra.types.responseErrorCodes.unauthorized,
+      "User app has no MODIFY permission on <table app.things> or any of its parents",
+    );
+    const error = cassandraFailure(refused, "write to table app.things");
+    assert.equal(
+      error.message,
+      "Cassandra refused to write to table app.things (User app has no MODIFY permission on <table " +
+        "app.things> or any of its parents): grant the role the permission named " +
+        '(see "Privileges" in the README for what each command needs).',
+    );
+    assert.equal(exitCodeForError(error), 5);
   });
 });
