@@ -17,7 +17,7 @@ export const EXIT = {
   partial: 3,
   /** Another run of the same configuration holds the lease; nothing was done. */
   leaseHeld: 4,
-  /** A store could not be reached or refused the credentials; the checkpoint did not move. */
+  /** A store could not be reached or refused the credentials or a privilege; the checkpoint did not move. */
   unreachable: 5,
   /** More records failed than --max-errors allows; the run stopped, the checkpoint did not move. */
   circuitOpen: 6,

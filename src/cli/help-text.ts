@@ -50,5 +50,5 @@ another table's, while the other tables were synced (checkpoint kept); 2 bad fla
 state location, or a value found wrong after connecting (a table name, a consistency level the keyspace cannot
 meet), or status or dead-letters where no run made a state or dead-letter store (they create none); 3 partial
 success (some records were dead-lettered); 4 another run of this configuration holds the lease; 5 a store cannot be
-reached or refused the credentials; 6 more records failed than --max-errors allows (checkpoint kept); 130 stopped
+reached or refused the credentials or a privilege; 6 more records failed than --max-errors allows (checkpoint kept); 130 stopped
 by SIGINT or SIGTERM, at any moment once synced runs (checkpoint kept; the lease released, or the time it runs out given).`;

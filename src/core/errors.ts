@@ -6,7 +6,7 @@
  * What went wrong, as far as the caller of synced is concerned; each kind has its own exit code.
  * - failed: the run could not finish; the checkpoint did not move.
  * - usage: bad flags, environment, config file or state location; nothing was done.
- * - unreachable: a store could not be reached, or refused the credentials.
+ * - unreachable: a store could not be reached, or refused the credentials or a privilege.
  * - lease-held: another run of the configuration holds the lease; nothing was done.
  * - circuit-open: more records failed than the error budget allows.
  * - interrupted: stopped by a signal.
