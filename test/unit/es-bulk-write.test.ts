@@ -162,7 +162,7 @@ describe("bulkWrite", () => {
             /granted by the index privileges \[create_doc,create,delete,index,write,all\]/,
           );
           assert.match(error.message, /no record was dead-lettered/);
-          assert.match(error.message, /without moving the checkpoint/);
+          assert.match(error.message, /the checkpoint did not move/);
           return true;
         },
       );

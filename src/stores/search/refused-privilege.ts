@@ -20,8 +20,8 @@ export class WriteRefusedError extends AuthenticationError {
   constructor(product: string, index: string, table: string, status: number, reason: string) {
     super(
       `${product} refused writes to index ${index} (${status}, ${reason}): ${refusalAdvice(status)}. ` +
-        "The user, not the records, was refused, so no record was dead-lettered for it; the run stopped " +
-        "without moving the checkpoint, and the next run once it may write there writes them.",
+        "The user, not the records, was refused: no record was dead-lettered for it, and the checkpoint " +
+        "did not move. Run again once the role may write there.",
       { store: "elasticsearch", product, index, table, status },
     );
   }
