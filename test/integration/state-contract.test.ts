@@ -498,6 +498,12 @@ describe("state store set-up", () => {
           "VALUES ('app', 'checkpoint', '', 42, '2026-01-01', 'old')",
       );
       const location = { backend: "cassandra", keyspace, table: "st" } as const;
+      // Tried as an operator would after an upgrade: synced status and verify, which create nothing,
+      // read the table before any run added the column; they failed on it with exit 1.
+      const reader = await openStateStore(location, { cassandra: client }, { create: false });
+      const read = await reader.getCheckpoint("app");
+      assert.equal(read?.position, 42n);
+      assert.equal(read.covers, undefined);
       const store = await openStateStore(location, { cassandra: client });
       await keepsCheckpointAndCovers(store);
     } finally {

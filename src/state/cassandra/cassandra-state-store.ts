@@ -39,6 +39,12 @@ const QUORUM = { prepare: true, consistency: cassandra.types.consistencies.local
 
 export class CassandraStateStore extends LeasedStateStore implements StateStore {
   readonly backend = "cassandra";
+  /**
+   * Whether the table has `covers`. A table of an earlier version gets it when a run opens it; a
+   * command that creates nothing (status, verify) reads its checkpoints without it, as covering
+   * everything, which is what they are to the run that adds it.
+   */
+  private hasCovers = true;
 
   private constructor(
     private readonly client: cassandra.Client,
@@ -75,7 +81,7 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
   getCheckpoint(key: string): Promise<Checkpoint | undefined> {
     return this.step("read the checkpoint", async () => {
       const result = await this.client.execute(
-        `SELECT key, position, updated_at, run_id, covers FROM ${this.table} ` +
+        `SELECT key, position, updated_at, run_id${this.hasCovers ? ", covers" : ""} FROM ${this.table} ` +
           "WHERE key = ? AND kind = 'checkpoint' AND item = ?",
         [validateStateKey(key), SINGLE_ITEM],
         QUORUM,
@@ -227,8 +233,11 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
     }
     // A state table of an earlier version lacks the columns added since. Another run adding them
     // first is as good.
-    if (!create) return;
     const lacking = ADDED_COLUMNS.filter((name) => !present.has(name));
+    if (!create) {
+      this.hasCovers = !lacking.includes("covers");
+      return;
+    }
     await addColumns(
       this.client,
       this.table,
