@@ -49,6 +49,17 @@ function recordedIdentity(item: string): SidesIdentity {
   return { ...(index ? { index } : {}), ...(table ? { table } : {}), ...(columns ? { columns } : {}) };
 }
 
+/**
+ * Whether a checkpoint records how the settings chose and named each table's columns: one saved by a
+ * version of synced before it did, or by such a version after a rollback, or placed by `synced state
+ * set` where there was none, does not, and its tables are taken as synced under the settings of now.
+ */
+export function recordsColumnChoice(checkpoint: Checkpoint): boolean {
+  const tables = (checkpoint.covers ?? []).filter((item) => ITEM.test(item));
+  if (checkpoint.covers === undefined) return false;
+  return tables.length === 0 || tables.some((item) => recordedIdentity(item).columns !== undefined);
+}
+
 /** Whether two identities of one side differ; one that is not known is taken for the same. */
 const differ = (a: string | undefined, b: string | undefined): boolean =>
   a !== undefined && b !== undefined && a !== b;

@@ -20,7 +20,7 @@ import {
 import type { DeadLetterSink } from "./dead-letter.js";
 import { ErrorBudget } from "./error-budget.js";
 import { indexExistsBefore, type PlanEntry, type PlanSettings } from "./plan-tables.js";
-import { coverageOf, coverItem, type Coverage } from "./coverage.js";
+import { coverageOf, coverItem, recordsColumnChoice, type Coverage } from "./coverage.js";
 import { planSchema, refuseNothingSyncable, type SchemaReader } from "./schema-plan.js";
 import type { RecordStore, TimeRange } from "./record-store.js";
 import { totals, type RunReport, type SkippedType } from "./run-report.js";
@@ -363,7 +363,9 @@ async function runHeld(
   const far = tables.filter((t) => readFarMore(t) && deps.noticesGiven?.has(`read:${t.table}`) !== true);
   const notice = readNotice(far);
   if (notice !== undefined) deps.log(notice, { tables: far.map(readFigures) });
-  const notices = [prepared.partitionNotice, prepared.refreshNotice, notice].filter((n) => n !== undefined);
+  const notices = [prepared.partitionNotice, prepared.columnsNotice, prepared.refreshNotice, notice].filter(
+    (n) => n !== undefined,
+  );
   for (const t of far) deps.noticesGiven?.add(`read:${t.table}`);
   return {
     runId: settings.runId,
@@ -457,6 +459,14 @@ async function syncDirections(
   return tables;
 }
 
+const COLUMNS_UNRECORDED =
+  "this configuration's checkpoint does not record how the tables' settings chose and named their " +
+  "columns (saved by an earlier version of synced, or placed by synced state set): this run takes " +
+  "them as unchanged and records them. If include, exclude, rename, timestamp or tombstone (or " +
+  "--timestamp-column, --tombstone-column) changed for a table since the checkpoint's last run, its " +
+  "documents dated before the checkpoint still hold the former columns: read it from the earliest " +
+  "version once (synced -b 0001-01-01T00:00:00Z --tables <table>, with the run's other options)";
+
 /** Why a direction of a table is read from the earliest version, for the log. */
 function wholeReason(
   entry: Extract<PlanEntry, { kind: "sync" }>,
@@ -521,6 +531,8 @@ interface Prepared {
   /** A sharded run: how far every range is known covered, recorded with its checkpoint. */
   readonly ring?: bigint | undefined;
   readonly partitionNotice?: string | undefined;
+  /** The checkpoint does not record the columns' settings (COLUMNS_UNRECORDED). */
+  readonly columnsNotice?: string;
   /** An index read that refreshes less often than --lag covers (refresh-notice.ts). */
   readonly refreshNotice?: string;
   /** How the checkpoint covers a table and direction, synced between two sides (coverage.ts). */
@@ -557,6 +569,19 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
     beginFrom: range.beginFrom,
     ...(range.lookbackFrom === undefined ? {} : { lookbackFrom: formatMicros(range.lookbackFrom) }),
   });
+  // The first run that moves the checkpoint records them; until then a setting changed in the same
+  // deploy goes unseen. A process that runs again and again (watch) says it once.
+  const columnsNotice =
+    range.beginFrom === "checkpoint" &&
+    checkpoint !== undefined &&
+    !recordsColumnChoice(checkpoint) &&
+    deps.noticesGiven?.has(COLUMNS_UNRECORDED) !== true
+      ? COLUMNS_UNRECORDED
+      : undefined;
+  if (columnsNotice !== undefined) {
+    deps.noticesGiven?.add(columnsNotice);
+    deps.log(columnsNotice, { key: settings.key });
+  }
   // Caught up: nothing is in range, so no table is planned or read, and the checkpoint stays.
   const planned =
     range.caughtUp === true
@@ -591,6 +616,7 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
     continueFrom: checkpoint?.position,
     ring: start.ring,
     partitionNotice: start.notice,
+    ...(columnsNotice === undefined ? {} : { columnsNotice }),
     ...(refresh === undefined || refreshSaid ? {} : { refreshNotice: refresh }),
     coverage,
     coverageRecorded: checkpoint?.covers !== undefined,

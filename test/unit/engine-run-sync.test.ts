@@ -249,6 +249,22 @@ describe("runSync", () => {
     ]);
   });
 
+  // Tried as an operator would: a checkpoint saved by a version of synced that did not record the
+  // columns' settings (before the upgrade, or by a rollback to it) was taken for settings unchanged
+  // without a word, so an include widened in the same deploy never reached the older documents.
+  it("says once that a checkpoint of an earlier version does not record the columns' settings", async () => {
+    for (const covers of [undefined, ["back:to-cassandra@u/t", "back:to-es@u/t"]]) {
+      const w = world(["back"]);
+      await w.state.setCheckpoint("app.app", 5_000_000n, "run-0", covers);
+      const first = await runSync(w.settings, w.deps);
+      assert.equal(first.notices.length, 1, JSON.stringify(first.notices));
+      assert.match(first.notices[0] ?? "", /does not record how the tables' settings chose and named/);
+      assert.match(first.notices[0] ?? "", /-b 0001-01-01T00:00:00Z --tables <table>/);
+      const next = await runSync({ ...w.settings, runId: "run-2" }, w.deps);
+      assert.deepEqual(next.notices, [], "the first run recorded them");
+    }
+  });
+
   // In the type-field layout every table lives in one index: a table whose type has no document in it
   // yet (an empty table, say) made each run list the index as created, and read the table from the
   // earliest version, saying that its index had been deleted since.
@@ -268,7 +284,10 @@ describe("runSync", () => {
     it("is read from the checkpoint on where the checkpoint covers it, and the index is not listed as created", async () => {
       const w = shared();
       const lines = logged(w);
-      await w.state.setCheckpoint("app.app", 5_000_000n, "run-0", ["quiet:to-cassandra", "quiet:to-es"]);
+      await w.state.setCheckpoint("app.app", 5_000_000n, "run-0", [
+        `quiet:to-cassandra@//${CHOICE}`,
+        `quiet:to-es@//${CHOICE}`,
+      ]);
       const report = await runSync(w.settings, w.deps);
       assert.deepEqual(report.createdIndices, []);
       assert.deepEqual(
