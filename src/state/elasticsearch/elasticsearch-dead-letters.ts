@@ -23,9 +23,18 @@ import { letterFromJson, letterToJson } from "../../deadletter/letter-json.js";
 import { isTransientSearchError } from "../../stores/search/transient-errors.js";
 import { chunkBySize } from "../../util/chunk-by-size.js";
 
+/**
+ * A keyword that may hold long values: a record's id (a text key of 40,000 bytes, dead-lettered for
+ * its _id) or a path a letter left out (a map key). Lucene refuses a whole document with a term over
+ * 32,766 bytes of UTF-8, so such a letter failed the run; at 4 bytes a character, 8,191 characters
+ * always fit. A longer value is kept in the letter's source and only left out of the index: letters
+ * are never searched by these fields.
+ */
+const LONG_KEYWORD: FieldMapping = { type: "keyword", ignore_above: 8191 };
+
 /** Added after the first release: an index of an earlier version gets it when it is opened. */
 const RECORD_CUT: FieldMapping = {
-  properties: { bytes: { type: "long" }, omitted: { type: "keyword" } },
+  properties: { bytes: { type: "long" }, omitted: LONG_KEYWORD },
 };
 
 const MAPPINGS: IndexMapping = {
@@ -39,7 +48,7 @@ const MAPPINGS: IndexMapping = {
     table: { type: "keyword" },
     direction: { type: "keyword" },
     from: { type: "keyword" },
-    id: { type: "keyword" },
+    id: LONG_KEYWORD,
     reason: { type: "text" },
     recordCut: RECORD_CUT,
     // Kept as text, never searched: a record's fields would otherwise grow the mapping, and its
@@ -66,6 +75,21 @@ function failedItem(response: BulkResult, action: "index" | "delete", allowed: n
       );
     }
   }
+}
+
+/**
+ * The long-valued keywords that an index of an earlier version maps without ignore_above, mapped
+ * again with it (a keyword's ignore_above may change), so that its letters of long ids are stored.
+ */
+function unboundedLongKeywords(properties: FieldMappings): FieldMappings {
+  const unbounded = (mapped: FieldMapping | undefined): boolean =>
+    mapped?.type === "keyword" && mapped.ignore_above === undefined;
+  return {
+    ...(unbounded(properties["id"]) ? { id: LONG_KEYWORD } : {}),
+    ...(unbounded(properties["recordCut"]?.properties?.["omitted"])
+      ? { recordCut: { properties: { omitted: LONG_KEYWORD } } }
+      : {}),
+  };
 }
 
 /** The keyword field to find `field` by: itself, or the sub-field dynamic mapping gives a string. */
@@ -254,7 +278,10 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
       );
     }
     this.#by = { key, letterId };
-    const missing = missingFields({ recordCut: RECORD_CUT }, properties);
+    const missing = {
+      ...missingFields({ recordCut: RECORD_CUT }, properties),
+      ...unboundedLongKeywords(properties),
+    };
     if (Object.keys(missing).length > 0)
       await this.client.addFields({ index: this.index, properties: missing });
   }
