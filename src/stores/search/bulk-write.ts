@@ -9,6 +9,7 @@ import type { JsonValue } from "../../core/json-value.js";
 import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { chunkBySize } from "../../util/chunk-by-size.js";
+import { refusedDocumentReason } from "./refused-document.js";
 import { mapConcurrent } from "../../util/map-concurrent.js";
 import { retryDelay } from "../../util/retry.js";
 import { setTimeout as delay } from "node:timers/promises";
@@ -230,12 +231,9 @@ async function writeChunk(
         refusal ??= { status, reason: result.error?.reason ?? undefined };
         throttled.push(j);
       } else {
-        const reason = result.error
-          ? `${result.error.type}: ${result.error.reason ?? ""}`
-          : `status ${status}`;
         outcomes[index] = {
           status: "rejected",
-          reason: `${settings.client.productName} refused the document (${reason})`,
+          reason: refusedDocumentReason(settings.client.productName, plan.es.index, status, result.error),
         };
       }
     }

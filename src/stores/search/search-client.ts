@@ -11,6 +11,7 @@
 import type { FieldMappings, IndexMapping, SearchProductName } from "./mapping.js";
 import type { Query, SortField, SortValue } from "./query.js";
 import { ownValue } from "../../core/own-value.js";
+import type { ItemError } from "./refused-document.js";
 
 export type SearchProduct = "elasticsearch" | "opensearch";
 
@@ -169,7 +170,7 @@ export interface BulkItemResult {
   readonly status: number;
   readonly _seq_no?: number | undefined;
   readonly _primary_term?: number | undefined;
-  readonly error?: { readonly type: string; readonly reason?: string | null | undefined } | undefined;
+  readonly error?: ItemError | undefined;
 }
 
 /** What one action of a bulk request did, under the action's name. */
