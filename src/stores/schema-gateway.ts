@@ -22,6 +22,7 @@ import {
 import { ValueError } from "../core/value-error.js";
 import { searchFailure } from "./search/search-failure.js";
 import { isSearchError, SearchError } from "./search/search-error.js";
+import { mappingLimitAdvice } from "./search/mapping-limits.js";
 import { idPrefixForTable, indexForTable, type LayoutSettings } from "./search/index-layout.js";
 import {
   discoverTypes,
@@ -220,6 +221,19 @@ export class StoreSchemaGateway implements SchemaGateway {
         error instanceof SearchError &&
         error.answer.status !== undefined &&
         error.answer.reason.startsWith("invalid_alias_name_exception");
+      const limitAdvice =
+        error instanceof SearchError && error.answer.status !== undefined
+          ? mappingLimitAdvice(error.answer.reason, plan.es.index, plan.table)
+          : undefined;
+      if (failure.kind === "failed" && limitAdvice !== undefined) {
+        throw new StoreError(
+          `${failure.message} ${limitAdvice}`,
+          { table: plan.table, index: plan.es.index },
+          {
+            cause: error,
+          },
+        );
+      }
       if (failure.kind !== "failed" || this.settings.layout.layout !== "index-per-table" || !aliasTaken) {
         throw failure;
       }
