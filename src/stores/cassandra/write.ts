@@ -36,6 +36,7 @@ import type { CassandraToken } from "./fetch-current.js";
 import { secondsToLive } from "./row-expiry.js";
 import { deterministicTimeuuid, topTimeuuid } from "./timeuuid.js";
 import { chunkBySize } from "../../util/chunk-by-size.js";
+import { refusedRowReason } from "./refused-row.js";
 import { approximateRowSize, BATCH_BYTES, BATCH_ROWS, replicaSetOf } from "./write-batches.js";
 import { ownValue } from "../../core/own-value.js";
 
@@ -330,13 +331,7 @@ function outcomeOfFailure(error: unknown, plan: TablePlan, write: PlannedWrite):
       reason: `a value of ${write.record.id} does not fit its column: ${error.message}`,
     };
   }
-  const hint = /oversized mutation/i.test(error.message)
-    ? "the record is too large for one Cassandra mutation (see max_mutation_size_in_kb): "
-    : "";
-  return {
-    status: "rejected",
-    reason: `Cassandra refused the row for ${plan.table}: ${hint}${error.message}`,
-  };
+  return { status: "rejected", reason: refusedRowReason(plan.table, error.message) };
 }
 
 interface WriteOptions {
