@@ -382,7 +382,7 @@ function replaySummary(
     const letter = byId.get(outcome.letterId);
     lines.push(
       visibleInLine(
-        `  ${outcome.letterId} ${letter?.table ?? ""} ${letter?.id ?? "(no id)"}: ${outcome.reason}`,
+        `  ${outcome.letterId} ${letter?.table ?? ""} ${cutText(letter?.id ?? "(no id)", ID_CHARS)}: ${outcome.reason}`,
       ),
     );
   }
@@ -450,6 +450,9 @@ function listedJson(letter: Listed): Record<string, unknown> {
   };
 }
 
+/** The most of a record's id that a line of text shows. */
+const ID_CHARS = 64;
+
 function row(letter: Listed): string[] {
   const reason = cutText(letter.reason, 80);
   return [
@@ -457,8 +460,9 @@ function row(letter: Listed): string[] {
     formatMicros(BigInt(letter.at.getTime()) * 1000n),
     letter.table,
     letter.direction,
-    // A record without an id (a document whose key fields give none) is known by its _id.
-    letter.id ?? (letter.readFrom === undefined ? "(none)" : `_id ${letter.readFrom}`),
+    // A record without an id (a document whose key fields give none) is known by its _id. A long text
+    // key (tens of kilobytes) is cut as the reason is: `show` prints it whole.
+    cutText(letter.id ?? (letter.readFrom === undefined ? "(none)" : `_id ${letter.readFrom}`), ID_CHARS),
     reason,
   ];
 }
