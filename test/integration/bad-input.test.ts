@@ -107,7 +107,11 @@ describe("bad records", () => {
     const stats = tableStats(result.summary, "parts", "to-es");
     assert.deepEqual({ written: stats["written"], dead: stats["deadLettered"] }, { written: 1, dead: 1 });
     const letter = (await deadLetters(result.summary)).find((l) => l.id === big);
-    assert.match(letter?.reason ?? "", /too large for Elasticsearch.*http\.max_content_length/);
+    // The limit, and what to do about it.
+    assert.match(
+      letter?.reason ?? "",
+      /too large for (Elasticsearch|OpenSearch).*http\.max_content_length\)\. Shorten it at its source, or raise/,
+    );
   });
 
   it("dead-letters a Cassandra row without a tmstmp, which no range selects", async () => {

@@ -77,7 +77,8 @@ function operationFor(
   if (bytes > settings.maxDocumentBytes) {
     return (
       `document is ${bytes} bytes, too large for ${settings.client.productName}: a request may hold at most ` +
-      `${settings.maxDocumentBytes} bytes of document (the cluster's http.max_content_length)`
+      `${settings.maxDocumentBytes} bytes of document (the cluster's http.max_content_length). Shorten it at ` +
+      "its source, or raise http.max_content_length on every node; then replay the letter"
     );
   }
   const routing = current?.token.routing ?? documentRouting(plan, write.record.id);
