@@ -6,6 +6,7 @@ import { refuseTooManySlices } from "./scroll-slices.js";
 import { refreshNotice } from "./refresh-notice.js";
 import { directionsOf, type Direction, type DirectionChoice } from "../core/direction.js";
 import { formatMicros, microsFromMillis, millisFromMicros, MIN_MICROS } from "../core/micros.js";
+import { TableIndexRefusedError } from "../core/table-index-refusal.js";
 import { caughtUpReason, resolveRange, type ResolvedRange } from "./range.js";
 import { nextCheckpoint } from "../state/checkpoint-rule.js";
 import { scanRangeOf } from "./range-placement.js";
@@ -243,7 +244,13 @@ async function runHeld(
       if (entry.createIndex && !settings.dryRun) {
         // In the type-field layout every table's type goes into one index: it is listed once, and not
         // at all where it exists already and only a table's type has no document there yet.
-        const index = await deps.schema.createIndex(entry.plan);
+        const index = await refusingTable(
+          deps.schema.createIndex(entry.plan),
+          entry.plan.table,
+          refused,
+          deps,
+        );
+        if (index === undefined) continue;
         if (!indexExistsBefore(entry) && !createdIndices.includes(index)) createdIndices.push(index);
       }
       const unmappable = await mapNewFields(deps.schema, entry, settings.dryRun, changes, deps.log);
@@ -296,17 +303,23 @@ async function runHeld(
         return { range: tableRange, ...(lateBefore === undefined ? {} : { lateBefore }) };
       };
       const onUnmappedField = onUnmapped(plan);
-      const synced = await syncDirections(
-        settings,
+      const synced = await refusingTable(
+        syncDirections(
+          settings,
+          deps,
+          signal,
+          sync,
+          reading,
+          budget,
+          onUnmappedField,
+          (t) => tables.push(t),
+          plannedColumns.get(plan.table),
+        ),
+        plan.table,
+        refused,
         deps,
-        signal,
-        sync,
-        reading,
-        budget,
-        onUnmappedField,
-        (t) => tables.push(t),
-        plannedColumns.get(plan.table),
       );
+      if (synced === undefined) continue;
       // Writes into an index made again during the run succeed (Elasticsearch makes it from the first
       // write that finds none), so only its identity tells that the records written before are gone.
       // Where the run wrote nothing into the index, it lost nothing there, and the next run's coverage
@@ -512,6 +525,26 @@ function wholeReason(
 function refuse(refused: SkippedType[], table: SkippedType, deps: RunDependencies): void {
   refused.push({ name: table.name, reason: table.reason });
   deps.log(`table ${table.name} is refused: ${table.reason}`, { table: table.name });
+}
+
+/**
+ * What `work` on one table gives, or undefined where the cluster refuses the table's index (it will
+ * not create it, or the index is blocked for writes): the table is refused and the run goes on to the
+ * others. Any other failure still stops the run.
+ */
+async function refusingTable<T>(
+  work: Promise<T>,
+  table: string,
+  refused: SkippedType[],
+  deps: RunDependencies,
+): Promise<T | undefined> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof TableIndexRefusedError)) throw error;
+    refuse(refused, { name: table, reason: error.reason }, deps);
+    return undefined;
+  }
 }
 
 /** The range one direction of one table is read over, and where its late records begin. */

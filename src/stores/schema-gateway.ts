@@ -5,6 +5,7 @@ import type { SearchClient } from "./search/search-client.js";
 import type cassandra from "cassandra-driver";
 import { ConfigError } from "../core/errors.js";
 import { StoreError } from "./store-errors.js";
+import { indexNotCreated } from "./search/index-not-created.js";
 import type { PlanSettings, SchemaSnapshot } from "../reconcile/plan-tables.js";
 import type { MappedField } from "../reconcile/schema-drift.js";
 import type { SchemaGateway } from "../reconcile/run-sync.js";
@@ -22,7 +23,6 @@ import {
 import { ValueError } from "../core/value-error.js";
 import { searchFailure } from "./search/search-failure.js";
 import { isSearchError, SearchError } from "./search/search-error.js";
-import { mappingLimitAdvice } from "./search/mapping-limits.js";
 import { idPrefixForTable, indexForTable, type LayoutSettings } from "./search/index-layout.js";
 import {
   discoverTypes,
@@ -221,20 +221,12 @@ export class StoreSchemaGateway implements SchemaGateway {
         error instanceof SearchError &&
         error.answer.status !== undefined &&
         error.answer.reason.startsWith("invalid_alias_name_exception");
-      const limitAdvice =
-        error instanceof SearchError && error.answer.status !== undefined
-          ? mappingLimitAdvice(error.answer.reason, plan.es.index, plan.table)
-          : undefined;
-      if (failure.kind === "failed" && limitAdvice !== undefined) {
-        throw new StoreError(
-          `${failure.message} ${limitAdvice}`,
-          { table: plan.table, index: plan.es.index },
-          {
-            cause: error,
-          },
-        );
-      }
-      if (failure.kind !== "failed" || this.settings.layout.layout !== "index-per-table" || !aliasTaken) {
+      if (failure.kind !== "failed") throw failure;
+      if (this.settings.layout.layout !== "index-per-table" || !aliasTaken) {
+        // A refusal of this one index (the cluster's shard limit, a template that makes data streams
+        // only, a setting it refuses) leaves the other tables to sync.
+        if (error instanceof SearchError && error.answer.status === 400)
+          throw indexNotCreated(plan, failure.message, error.answer.reason);
         throw failure;
       }
       throw new StoreError(

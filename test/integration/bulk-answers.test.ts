@@ -2,8 +2,9 @@
 // the real server, an item the index refuses must still come back with its status and error: the
 // record is dead-lettered with the reason the search node gave. An index blocked for writes refuses
 // every item too, but that is the index, not the records: tried as an operator would, such a run
-// dead-lettered a hundred records before its error budget stopped it. It now stops at once, naming
-// the block, with no letter; so does a run whose index is deleted or closed under it.
+// dead-lettered a hundred records before its error budget stopped it. It now refuses that table at
+// once, naming the block, with no letter, and syncs the others; a run whose index is deleted or closed
+// under it stops.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
@@ -71,12 +72,17 @@ describe("a bulk item the index refuses", () => {
     );
   });
 
-  it("stops the run on an index blocked for writes, without a letter: the index is blocked, not the records", async () => {
+  it("refuses a table whose index is blocked for writes, without a letter, and syncs the others", async () => {
     await h.cassandra.execute(
       `CREATE TABLE ${h.keyspace}.frozen (id uuid PRIMARY KEY, tmstmp timestamp, body text)`,
     );
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.later (id uuid PRIMARY KEY, tmstmp timestamp, body text)`,
+    );
     const at = new Date(Date.now() - 5_000);
     for (let i = 0; i < 3; i++) await insert("frozen", Uuid.random().toString(), "kept", at);
+    const later = Uuid.random().toString();
+    await insert("later", later, "kept", at);
     // An index an operator made read-only, during a migration say: every write to it is refused (403).
     await h.es.indices.create({
       index: `${h.index}-frozen`,
@@ -86,15 +92,55 @@ describe("a bulk item the index refuses", () => {
       },
     });
     const name = "blocked";
-    const run = await h.run(["--name", name, "--tables", "frozen", "--direction", "to-es"]);
+    const run = await h.run(["--name", name, "--tables", "frozen,later", "--direction", "to-es"]);
     assert.equal(run.code, EXIT.failure, JSON.stringify(run.summary));
     const message = (run.summary["error"] as { message?: string } | undefined)?.message ?? "";
-    assert.match(message, new RegExp(`index ${h.index}-frozen is blocked`));
-    assert.match(message, /cluster_block_exception/);
-    assert.match(message, /index\.blocks\.write/);
-    assert.match(message, /checkpoint/);
+    assert.match(message, /table frozen refused.*Every other table was synced; the checkpoint did not move/);
+    const refused = run.summary["refused"] as { name: string; reason: string }[];
+    assert.deepEqual(
+      refused.map((r) => r.name),
+      ["frozen"],
+    );
+    const reason = refused[0]?.reason ?? "";
+    assert.match(reason, new RegExp(`index ${h.index}-frozen is blocked`));
+    assert.match(reason, /cluster_block_exception/);
+    assert.match(reason, /index\.blocks\.write/);
+    // The table after it is synced all the same: one blocked index no longer holds up the keyspace.
+    assert.equal(await h.es.exists({ index: `${h.index}-later`, id: later }), true);
     const deadLetters = run.summary["deadLetters"] as { count: number };
     assert.equal(deadLetters.count, 0);
+  });
+
+  // Tried as an operator would with a keyspace of many tables: the cluster refused to create one
+  // table's index (its shard limit reached, or a template that makes data streams only), and the run
+  // stopped there, so no table after it was ever synced.
+  it("refuses a table whose index the cluster will not create, and syncs the others", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.streamed (id uuid PRIMARY KEY, tmstmp timestamp, body text)`,
+    );
+    await insert("streamed", Uuid.random().toString(), "kept", new Date(Date.now() - 5_000));
+    const template = `${h.index}-streamed-template`;
+    await h.es.indices.putDataStreamTemplate({ name: template, pattern: `${h.index}-streamed` });
+    try {
+      const run = await h.run(["--name", "uncreated", "--tables", "notes,streamed", "--direction", "to-es"]);
+      assert.equal(run.code, EXIT.failure, JSON.stringify(run.summary));
+      const refused = run.summary["refused"] as { name: string; reason: string }[];
+      assert.deepEqual(
+        refused.map((r) => r.name),
+        ["streamed"],
+      );
+      assert.match(
+        refused[0]?.reason ?? "",
+        new RegExp(`refused to create the index ${h.index}-streamed .*Check the index templates that match`),
+      );
+      const tables = run.summary["tables"] as { table: string }[];
+      assert.ok(
+        tables.some((t) => t.table === "notes"),
+        JSON.stringify(tables),
+      );
+    } finally {
+      await h.es.indices.deleteIndexTemplate({ name: template });
+    }
   });
 
   it("stops the writes to an index closed during the run, without a letter", async () => {

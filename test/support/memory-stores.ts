@@ -134,8 +134,13 @@ export class MemoryRecordStore implements RecordStore {
     return Promise.resolve(this.createsWhenEmpty && this.records.size === 0);
   }
 
-  async write(_plan: TablePlan, writes: readonly PlannedWrite[]): Promise<WriteOutcome[]> {
+  /** Tables whose every write fails with the error given (an index blocked for writes). */
+  readonly blockedTables = new Map<string, Error>();
+
+  async write(plan: TablePlan, writes: readonly PlannedWrite[]): Promise<WriteOutcome[]> {
     await this.writeGate;
+    const blocked = this.blockedTables.get(plan.table);
+    if (blocked) throw blocked;
     this.beforeWrite?.(this);
     this.writeCalls.push(writes.map((w) => w.record));
     const outcomes = writes.map((w): WriteOutcome => {
@@ -345,7 +350,12 @@ export class MemorySchema implements SchemaGateway {
     });
   }
 
+  /** Tables whose index the cluster will not create, with the error it fails with. */
+  readonly indexRefusals = new Map<string, Error>();
+
   createIndex(p: TablePlan): Promise<string> {
+    const refusal = this.indexRefusals.get(p.table);
+    if (refusal) return Promise.reject(refusal);
     this.createdIndices.push(p.es.index);
     return Promise.resolve(p.es.index);
   }

@@ -35,6 +35,9 @@ export interface SearchFixture {
     refresh(request: estypes.IndicesRefreshRequest): Promise<estypes.IndicesRefreshResponse>;
     close(request: estypes.IndicesCloseRequest): Promise<estypes.IndicesCloseResponse>;
     putAlias(request: { index: string; name: string }): Promise<unknown>;
+    /** An index template that makes every index matching `pattern` a data stream's only. */
+    putDataStreamTemplate(request: { name: string; pattern: string }): Promise<unknown>;
+    deleteIndexTemplate(request: { name: string }): Promise<unknown>;
   };
   /** Closes synced's client, and with it the connection. */
   close(): Promise<void>;
@@ -71,6 +74,9 @@ function elasticsearchFixture(client: SearchClient, raw: ElasticsearchRaw): Sear
       refresh: (request) => raw.indices.refresh(request),
       close: (request) => raw.indices.close(request),
       putAlias: (request) => raw.indices.putAlias(request),
+      putDataStreamTemplate: ({ name, pattern }) =>
+        raw.indices.putIndexTemplate({ name, index_patterns: [pattern], priority: 500, data_stream: {} }),
+      deleteIndexTemplate: ({ name }) => raw.indices.deleteIndexTemplate({ name }),
     },
     close: () => client.close(),
   };
@@ -112,6 +118,14 @@ function openSearchFixture(client: SearchClient, raw: OpenSearchRaw): SearchFixt
       close: (request) => send(restCalls.close(request)),
       putAlias: ({ index, name }) =>
         send({ method: "PUT", path: `/${encodeURIComponent(index)}/_alias/${encodeURIComponent(name)}` }),
+      putDataStreamTemplate: ({ name, pattern }) =>
+        send({
+          method: "PUT",
+          path: `/_index_template/${encodeURIComponent(name)}`,
+          body: { index_patterns: [pattern], priority: 500, data_stream: {} },
+        }),
+      deleteIndexTemplate: ({ name }) =>
+        send({ method: "DELETE", path: `/_index_template/${encodeURIComponent(name)}` }),
     },
     close: () => client.close(),
   };

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { ConfigError, SyncedError } from "../../src/core/errors.js";
-import { LeaseHeldError } from "../../src/reconcile/run-errors.js";
+import { LeaseHeldError, TablesRefusedError } from "../../src/reconcile/run-errors.js";
+import { TableIndexRefusedError } from "../../src/core/table-index-refusal.js";
 import type { PlanSettings } from "../../src/reconcile/plan-tables.js";
 import { runSync, type RunDependencies, type RunSettings } from "../../src/reconcile/run-sync.js";
 import { RunDeadLetters } from "../../src/deadletter/run-dead-letters.js";
@@ -517,6 +518,43 @@ describe("runSync", () => {
     const failed = await runSync(down.settings, down.deps);
     assert.equal(failed.outcome, "failed");
     assert.match(failed.error?.message ?? "", /no host answered/);
+  });
+
+  // Tried as an operator would, with a keyspace of many tables: the cluster's shard limit refused one
+  // table's index, or one index was blocked for writes, and the run stopped there, run after run, so
+  // every table after it was never synced.
+  it("refuses a table whose index the cluster will not create or write, and syncs the others", async () => {
+    const w = world(["first", "refused", "blocked", "last"], { fresh: ["first", "refused", "last"] });
+    w.cassandra.put(record(ID, 5_000));
+    w.schema.indexRefusals.set(
+      "refused",
+      new TableIndexRefusedError("refused", "the cluster holds its maximum of shards.", "The run stopped."),
+    );
+    w.elasticsearch.blockedTables.set(
+      "blocked",
+      new TableIndexRefusedError("blocked", "index app-blocked is blocked for writes.", "The run stopped."),
+    );
+    const report = await runSync(w.settings, w.deps);
+    assert.equal(report.outcome, "failed");
+    assert.ok(report.error instanceof TablesRefusedError, String(report.error));
+    assert.match(report.error.message, /tables blocked, refused refused.*Every other table was synced/);
+    assert.deepEqual(report.refused, [
+      { name: "blocked", reason: "index app-blocked is blocked for writes." },
+      { name: "refused", reason: "the cluster holds its maximum of shards." },
+    ]);
+    assert.deepEqual(w.schema.createdIndices, ["app-first", "app-last"]);
+    assert.deepEqual(
+      report.tables.map((t) => [t.table, t.direction, t.scanned, t.written]),
+      [
+        ["blocked", "to-es", 1, 0],
+        ["first", "to-es", 1, 1],
+        ["first", "to-cassandra", 1, 0],
+        ["last", "to-es", 1, 0],
+        ["last", "to-cassandra", 1, 0],
+      ],
+    );
+    assert.equal(w.state.checkpoints.size, 0);
+    assert.equal(w.state.leases.size, 0);
   });
 
   // Exit 0 run after run, as a CronJob would see it, while the index was never synced.

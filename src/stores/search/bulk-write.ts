@@ -14,6 +14,7 @@ import { mapConcurrent } from "../../util/map-concurrent.js";
 import { retryDelay } from "../../util/retry.js";
 import { setTimeout as delay } from "node:timers/promises";
 import { SyncedError } from "../../core/errors.js";
+import { TableIndexRefusedError } from "../../core/table-index-refusal.js";
 import { documentId, documentTag, recordToDocument } from "./document-codec.js";
 import { documentFields, setField } from "./document-fields.js";
 import { documentRouting } from "./routing.js";
@@ -263,16 +264,21 @@ async function writeChunk(
   }
 }
 
-/** The index refuses every write (a block): the run stops and keeps its checkpoint, with no letter. */
-export class IndexBlockedError extends SyncedError {
+/**
+ * The index refuses every write (a block), with no letter: its table is refused and the others are
+ * synced (the engine's choice), or where this stops the run, it keeps its checkpoint.
+ */
+export class IndexBlockedError extends TableIndexRefusedError {
   constructor(plan: TablePlan, reason: string | undefined) {
     super(
+      plan.table,
       `index ${plan.es.index} is blocked for writes (cluster_block_exception` +
         `${reason === undefined ? "" : `: ${reason}`}): the index is blocked, not the records, so none was ` +
         "dead-lettered for it. Lift the block once the index may be written again (for a write block, " +
         `PUT ${plan.es.index}/_settings {"index.blocks.write": null}; for a read-only one, ` +
-        '"index.blocks.read_only": null) and run again. The run stopped without moving the checkpoint.',
-      { index: plan.es.index, table: plan.table },
+        '"index.blocks.read_only": null) and run again.',
+      "The run stopped without moving the checkpoint.",
+      { index: plan.es.index },
     );
   }
 }
