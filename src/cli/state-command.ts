@@ -18,7 +18,7 @@ import { nearestKeys, otherKeysText } from "./nearest-keys.js";
 import { otherShardCounts, stateKeyFor } from "../state/state-key.js";
 import { CorruptStateError } from "../state/state-errors.js";
 import { describePartitionItem, describeSharding, isPartitionItem } from "../reconcile/shard-partition.js";
-import { coveredTable } from "../reconcile/coverage.js";
+import { coveredTablesText } from "./covered-tables.js";
 import type { RunContext } from "./run-command.js";
 import { commandOwner, ownerWords } from "../reconcile/lease-owner.js";
 
@@ -219,7 +219,7 @@ function statusText(state: StateStore, configurations: readonly ConfigurationSta
       `  checkpoint  ${unreadable(c, "checkpoint") ? UNREAD : c.checkpoint === undefined ? "none" : `${formatMicros(c.checkpoint.position)} (saved ${c.checkpoint.updatedAt.toISOString()})`}`,
       ...(c.checkpoint?.covers === undefined
         ? []
-        : [`  covers      ${coveredTables(c.checkpoint.covers)}`, ...partitionLine(c.checkpoint.covers)]),
+        : [`  covers      ${coveredTablesText(c.checkpoint.covers)}`, ...partitionLine(c.checkpoint.covers)]),
       `  lease       ${unreadable(c, "lease") ? UNREAD : describeLease(c.lease, now)}`,
       ...(unreadable(c, "runs")
         ? [`  runs        ${UNREAD}`]
@@ -352,12 +352,6 @@ function target(flags: StateFlags): bigint {
     );
   }
   return to;
-}
-
-/** What a checkpoint covers, for a person: each table and direction, without its index's uuid. */
-function coveredTables(covers: readonly string[]): string {
-  const tables = covers.filter((item) => !isPartitionItem(item));
-  return tables.length === 0 ? "nothing" : [...new Set(tables.map(coveredTable))].join(", ");
 }
 
 /** A shard's partition, as its checkpoint records it (reconcile/shard-partition.ts). */
