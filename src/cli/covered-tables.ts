@@ -6,15 +6,24 @@ import { isPartitionItem } from "../reconcile/shard-partition.js";
 
 /** The tables a checkpoint covers, without their indices' uuids: "a, b (both directions); c (to-es)". */
 export function coveredTablesText(covers: readonly string[]): string {
-  const directions = new Map<string, Set<string>>();
+  const pairs: [string, string][] = [];
   for (const item of covers) {
     if (isPartitionItem(item)) continue;
     const covered = coveredTable(item);
     const cut = covered.lastIndexOf(":");
-    const [table, direction] = cut < 0 ? [covered, ""] : [covered.slice(0, cut), covered.slice(cut + 1)];
-    directions.set(table, (directions.get(table) ?? new Set()).add(direction));
+    pairs.push(cut < 0 ? [covered, ""] : [covered.slice(0, cut), covered.slice(cut + 1)]);
   }
-  if (directions.size === 0) return "nothing";
+  return pairs.length === 0 ? "nothing" : tablesByDirection(pairs);
+}
+
+/** Names in the order a person reads them: t2 before t10. */
+const byName = (a: string, b: string): number => a.localeCompare(b, "en", { numeric: true });
+
+/** Tables named once each, grouped by their directions: "a, b (both directions); c (to-es)". */
+export function tablesByDirection(pairs: Iterable<readonly [table: string, direction: string]>): string {
+  const directions = new Map<string, Set<string>>();
+  for (const [table, direction] of pairs)
+    directions.set(table, (directions.get(table) ?? new Set()).add(direction));
   const groups = new Map<string, string[]>();
   for (const [table, set] of directions) {
     const label =
@@ -24,6 +33,6 @@ export function coveredTablesText(covers: readonly string[]): string {
   const order = (label: string): number => (label === "both directions" ? 0 : 1);
   return [...groups]
     .sort(([a], [b]) => order(a) - order(b) || a.localeCompare(b))
-    .map(([label, tables]) => `${tables.sort().join(", ")} (${label})`)
+    .map(([label, tables]) => `${tables.sort(byName).join(", ")} (${label})`)
     .join("; ");
 }
