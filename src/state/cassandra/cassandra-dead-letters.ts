@@ -4,6 +4,7 @@
 // written in batches of at most BATCH_BYTES, so no write comes near a mutation's size limit
 // (max_mutation_size, half of commitlog_segment_size: 16 MiB by default).
 import { addColumns } from "./add-columns.js";
+import { columnsCreatingTable, tableColumns } from "./existing-table.js";
 import cassandra from "cassandra-driver";
 import { parseJsonLossless, stableStringify } from "../../core/canonical-json.js";
 import type { JsonValue } from "../../core/json-value.js";
@@ -92,17 +93,13 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
       "prepare the dead-letter table",
       store.location,
       async () => {
-        if (create) {
-          await client.execute(
-            `CREATE TABLE IF NOT EXISTS ${name} (key text, letter_id text, at timestamp, run_id text, ` +
-              "tbl text, direction text, source text, record_id text, reason text, record text, " +
-              "record_bytes int, record_omitted list<text>, " +
-              "PRIMARY KEY ((key), letter_id)) WITH comment = 'synced dead letters: records waiting to be fixed and replayed'",
-          );
-        }
+        const [ks, tbl] = [keyspace.toLowerCase(), table.toLowerCase()];
+        const present = create
+          ? await columnsCreatingTable(client, ks, tbl, createTableCql(name))
+          : await tableColumns(client, ks, tbl);
         // Also before a command that only reads: the letters of a table of an earlier version are read
         // with the columns added since.
-        await addMissingColumns(client, keyspace.toLowerCase(), table.toLowerCase(), name);
+        await addMissingColumns(client, present, name);
       },
       { timeoutMs, as: StateSetupError, store: "dead-letter store", transient: isTransientCassandraError },
     );
@@ -238,16 +235,9 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
 /** Adds the columns that a table of an earlier version lacks; another run adding them first is as good. */
 async function addMissingColumns(
   client: cassandra.Client,
-  keyspace: string,
-  table: string,
+  present: ReadonlySet<string>,
   name: string,
 ): Promise<void> {
-  const found = await client.execute(
-    "SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
-    [keyspace, table],
-    { prepare: true },
-  );
-  const present = new Set(found.rows.map((row) => row.get("column_name") as unknown));
   // A table of something else (one of the synced keyspace's, say) is not altered to hold letters.
   const missing = COLUMNS.split(", ").filter((c) => !present.has(c) && !(c in CUT_COLUMNS));
   if (missing.length > 0) {
@@ -261,6 +251,15 @@ async function addMissingColumns(
     client,
     name,
     Object.entries(CUT_COLUMNS).filter(([column]) => !present.has(column)),
+  );
+}
+
+function createTableCql(name: string): string {
+  return (
+    `CREATE TABLE IF NOT EXISTS ${name} (key text, letter_id text, at timestamp, run_id text, ` +
+    "tbl text, direction text, source text, record_id text, reason text, record text, " +
+    "record_bytes int, record_omitted list<text>, " +
+    "PRIMARY KEY ((key), letter_id)) WITH comment = 'synced dead letters: records waiting to be fixed and replayed'"
   );
 }
 

@@ -2,6 +2,7 @@
 // Checkpoints and runs are written at LOCAL_QUORUM, so that a later run reading at LOCAL_QUORUM
 // sees them whichever replica answers.
 import { addColumns } from "./add-columns.js";
+import { columnsCreatingTable, tableColumns } from "./existing-table.js";
 import { LeasedStateStore } from "../leased-state-store.js";
 import cassandra from "cassandra-driver";
 import type { Checkpoint, RunRecord, StateStore } from "../state-store.js";
@@ -214,14 +215,11 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
           "WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
       );
     }
-    if (create) await this.client.execute(createTableCql(this.table));
-    const columns = await this.client.execute(
-      "SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
-      [keyspace, options.table.toLowerCase()],
-      { prepare: true },
-    );
-    if (columns.rowLength === 0) throw new NoStateError(this.location, "the table does not exist");
-    const present = new Set(columns.rows.map((row) => row.get("column_name") as unknown));
+    const table = options.table.toLowerCase();
+    const present = create
+      ? await columnsCreatingTable(this.client, keyspace, table, createTableCql(this.table))
+      : await tableColumns(this.client, keyspace, table);
+    if (present.size === 0) throw new NoStateError(this.location, "the table does not exist");
     const added = (name: string): boolean => (ADDED_COLUMNS as readonly string[]).includes(name);
     const missing = Object.keys(COLUMNS).filter((name) => !present.has(name) && !added(name));
     if (missing.length > 0) {
