@@ -160,6 +160,7 @@ async function runConnected(
       maxErrors: options.maxErrors,
       leaseTtlMs: options.leaseTtlMs,
       maxFutureMs: options.maxFutureMs,
+      batchSize: options.batchSize,
       ...(options.shard === undefined
         ? {}
         : { partition: { splits: options.splits, slices: options.slices }, shards: options.shard.total }),

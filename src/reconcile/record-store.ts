@@ -1,6 +1,7 @@
 // The boundary between the engine and a store. The engine calls exactly these methods; each store
 // adapter (Cassandra, Elasticsearch) implements them and hides its driver.
 import type { BadRecord, CurrentRecord, RecordTag, SyncRecord } from "../core/record.js";
+import type { TableSize } from "./batch-budget.js";
 import type { TablePlan } from "./table-plan.js";
 import type { VersionPrecision } from "../core/version.js";
 
@@ -104,6 +105,11 @@ export interface RecordStore {
    * store cannot tell cheaply. Never relied on for anything else.
    */
   estimate?(plan: TablePlan, range: TimeRange): Promise<number | undefined>;
+  /**
+   * The mean size of the table's records in bytes and how many there are, by the store's own
+   * statistics, for the batch size (batch-budget.ts); undefined when it has none yet.
+   */
+  tableSize?(plan: TablePlan): Promise<TableSize | undefined>;
   /**
    * True when a record of this version, written here now, would already have expired (a Cassandra
    * table's default_time_to_live counts from the write): the engine writes it not, so that a copy of

@@ -23,6 +23,7 @@ import { ErrorBudget } from "./error-budget.js";
 import { indexExistsBefore, type PlanEntry, type PlanSettings } from "./plan-tables.js";
 import { coverageOf, coverItem, recordsColumnChoice, type Coverage } from "./coverage.js";
 import { planSchema, refuseNothingSyncable, type SchemaReader } from "./schema-plan.js";
+import { sizedPlan } from "./batch-budget.js";
 import type { RecordStore, TimeRange } from "./record-store.js";
 import { totals, type RunReport, type SkippedType } from "./run-report.js";
 import { readFarMore, readNotice, readPerInRange } from "./read-ratio.js";
@@ -132,6 +133,11 @@ export interface RunSettings {
   readonly partition?: Partition;
   /** A sharded run: how many shards there are (--shard i/N), which read an index in slices × N. */
   readonly shards?: number;
+  /**
+   * --batch-size: a table whose rows the stores estimate large gets fewer per batch (batch-budget.ts).
+   * Absent: every table's batch is the stores' own.
+   */
+  readonly batchSize?: number;
 }
 
 export interface RunDependencies {
@@ -267,6 +273,10 @@ async function runHeld(
         // hand. Reading through it now would fail the run, as every run after would until it is built.
         await deps.schema.awaitTimestampIndex(plan, signal, deps.log);
       }
+      // An index this run made holds nothing to tell of yet.
+      const sizing = indexExistsBefore(entry) ? [deps.cassandra, deps.elasticsearch] : [deps.cassandra];
+      if (settings.batchSize !== undefined)
+        plan = await sizedPlan(plan, sizing, settings.batchSize, deps.log);
       const sync = { ...entry, plan };
       // Read before the first write: an index made again under its name during the run is not covered.
       const identity = {

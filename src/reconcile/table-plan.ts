@@ -83,6 +83,13 @@ export interface TablePlan {
    * tells a table synced under other settings from the one the checkpoint covers; absent: not known.
    */
   readonly columnChoice?: string;
+  /**
+   * About how many bytes one record of the table takes, by the stores' own statistics (the larger of
+   * the two); absent: neither could tell, and a read measures the rows it gets (batch-budget.ts).
+   */
+  readonly rowBytes?: number;
+  /** Records per batch, page and write request where rows are large: below --batch-size. */
+  readonly batchSize?: number;
   readonly es: {
     readonly index: string;
     /** Prepended to the record id to form `_id` (the type-field layout shares one index). */

@@ -2,10 +2,14 @@
 // the documents of the range; Cassandra's size estimates stand for whole-table reads only.
 import assert from "node:assert/strict";
 import { after, before, describe, it, type TestContext } from "node:test";
+import { randomBytes } from "node:crypto";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import type { TablePlan } from "../../src/reconcile/table-plan.js";
 import { planSchema } from "../../src/reconcile/schema-plan.js";
+import type { ScanBatch } from "../../src/reconcile/record-store.js";
+import { sizedPlan } from "../../src/reconcile/batch-budget.js";
+import { BATCH_BYTES } from "../../src/core/batch-bytes.js";
 import { Harness } from "../support/harness.js";
 import { refreshSizeEstimates, skippedWithoutNodetool } from "../support/nodetool.js";
 
@@ -56,5 +60,82 @@ describe("progress estimates", () => {
     const whole = await store.estimate(plan, { begin: 0n, end: BigInt(Date.now()) * 1000n });
     // From the SSTable's key count: near the rows written, not exact.
     assert.ok(whole !== undefined && whole >= ROWS * 0.8 && whole <= ROWS * 1.25, String(whole));
+  });
+});
+
+describe("a table of large rows", () => {
+  const LARGE = 12;
+  const BLOB = 1024 * 1024;
+  let h: Harness;
+  let plan: TablePlan;
+  const at = Date.now() - 5_000;
+  before(async () => {
+    h = await Harness.create("estbig");
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.blobs (id uuid PRIMARY KEY, tmstmp timestamp, data blob)`,
+    );
+    for (let i = 0; i < LARGE; i++) {
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.blobs (id, tmstmp, data) VALUES (?, ?, ?)`,
+        [cassandra.types.Uuid.random(), new Date(at), randomBytes(BLOB)],
+        { prepare: true },
+      );
+    }
+    const entry = (await planSchema(h.schema(), h.planSettings())).find((e) => e.kind === "sync");
+    assert.ok(entry?.kind === "sync");
+    plan = entry.plan;
+  });
+  after(() => h.cleanup());
+
+  /** The records of each batch a scan of the whole table yields. */
+  async function batchSizes(scan: AsyncIterable<ScanBatch>): Promise<number[]> {
+    const sizes: number[] = [];
+    for await (const batch of scan) if (batch.records.length > 0) sizes.push(batch.records.length);
+    return sizes;
+  }
+
+  it("reads a table without an estimate in batches of its rows' bytes, not of --batch-size rows", async () => {
+    // All in memtables: the node has no estimate of it, so the pages' rows tell their size.
+    const scan = h.cassandraStore().scan(plan, { begin: 0n, end: BigInt(Date.now()) * 1000n });
+    const sizes = await batchSizes(scan);
+    assert.equal(
+      sizes.reduce((a, b) => a + b, 0),
+      LARGE,
+    );
+    assert.ok(sizes.length > 1 && Math.max(...sizes) <= BATCH_BYTES / BLOB, sizes.join(","));
+  });
+
+  it("lowers the batch by Cassandra's estimate, once the node has one", async (t: TestContext) => {
+    if (skippedWithoutNodetool(t)) return;
+    await refreshSizeEstimates(h.keyspace, "blobs");
+    const size = await h.cassandraStore().tableSize(plan);
+    assert.ok(
+      size !== undefined && size.rowBytes >= BLOB && size.rowBytes < BLOB * 1.1,
+      JSON.stringify(size),
+    );
+    const logged: string[] = [];
+    const sized = await sizedPlan(plan, [h.cassandraStore()], 500, (m) => logged.push(m));
+    assert.ok(
+      sized.batchSize !== undefined && sized.batchSize <= BATCH_BYTES / BLOB,
+      String(sized.batchSize),
+    );
+    assert.equal(logged.length, 1);
+  });
+
+  it("lowers the batch by the index's statistics, and reads the index a lowered batch at a time", async () => {
+    assert.equal((await h.run(["--direction", "to-es"])).code, EXIT.success);
+    await h.refresh();
+    const { elasticsearch } = h.stores();
+    const size = await elasticsearch.tableSize(plan);
+    // Random bytes, as base64 in the source: about 4/3 of the blob on disk, counted three times over.
+    assert.ok(size?.rows === LARGE && size.rowBytes >= 3 * BLOB, JSON.stringify(size));
+    const sized = await sizedPlan(plan, [elasticsearch], 100, () => undefined);
+    assert.ok(sized.batchSize !== undefined && sized.batchSize <= 2, String(sized.batchSize));
+    const sizes = await batchSizes(elasticsearch.scan(sized, { begin: 0n, end: BigInt(Date.now()) * 1000n }));
+    assert.equal(
+      sizes.reduce((a, b) => a + b, 0),
+      LARGE,
+    );
+    assert.ok(Math.max(...sizes) <= sized.batchSize, sizes.join(","));
   });
 });

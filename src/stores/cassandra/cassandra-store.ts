@@ -9,6 +9,7 @@ import type {
   WriteOutcome,
 } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
+import type { TableSize } from "../../reconcile/batch-budget.js";
 import type { VersionPrecision } from "../../core/version.js";
 import type { SyncedError } from "../../core/errors.js";
 import { nowMicros } from "../../core/micros.js";
@@ -28,7 +29,7 @@ import { fetchCurrent } from "./fetch-current.js";
 import { cassandraPrecision } from "./row-codec.js";
 import { scanTable } from "./scan.js";
 import { secondsToLive } from "./row-expiry.js";
-import { estimatePartitions } from "./size-estimates.js";
+import { estimatePartitions, estimatePartitionSize } from "./size-estimates.js";
 import { isUnpreparedOnly, tableChange, TableChangedError } from "./table-changes.js";
 import { writeRecords, writeRefusal } from "./write.js";
 
@@ -166,7 +167,7 @@ export class CassandraStore implements RecordStore {
         consistency: s.readConsistency,
         splits: s.splits,
         concurrency: s.concurrency,
-        batchSize: s.batchSize,
+        batchSize: Math.min(plan.batchSize ?? s.batchSize, s.batchSize),
         retry: this.#retry(plan),
         ...(s.shard ? { shard: s.shard } : {}),
       },
@@ -186,6 +187,15 @@ export class CassandraStore implements RecordStore {
     if (range.begin > 0n) return undefined;
     const partitions = await estimatePartitions(this.#settings.client, plan.keyspace, plan.table);
     return partitions === undefined ? undefined : Math.round(partitions / (this.#settings.shard?.total ?? 1));
+  }
+
+  /**
+   * The mean size of the table's partitions, a record each, by Cassandra's estimate. A versioned
+   * table's partition holds every version of its record, so its mean tells nothing of one row: none.
+   */
+  async tableSize(plan: TablePlan): Promise<TableSize | undefined> {
+    if (plan.shape !== "latest") return undefined;
+    return estimatePartitionSize(this.#settings.client, plan.keyspace, plan.table);
   }
 
   fetchCurrent(plan: TablePlan, ids: readonly string[]): Promise<Map<string, CurrentRecord | BadRecord>> {

@@ -4,8 +4,10 @@ import type cassandra from "cassandra-driver";
 export interface PageSettings {
   readonly client: cassandra.Client;
   readonly consistency: number;
-  /** Rows per page. */
+  /** Rows per page, unless `pageRows` says. */
   readonly batchSize: number;
+  /** Rows the next page asks for, where pages are sized by their rows' bytes (row-sizing.ts). */
+  readonly pageRows?: () => number;
   readonly retry: <T>(operation: () => Promise<T>) => Promise<T>;
 }
 
@@ -40,7 +42,7 @@ async function readPage<T>(
 ): Promise<{ readonly taken: T; readonly pageState: string | undefined }> {
   const options: cassandra.QueryOptions = {
     prepare: true,
-    fetchSize: settings.batchSize,
+    fetchSize: settings.pageRows?.() ?? settings.batchSize,
     consistency: settings.consistency,
     isIdempotent: true,
     ...(pageState === undefined ? {} : { pageState }),

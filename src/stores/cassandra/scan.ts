@@ -16,6 +16,8 @@ import { compareTimeuuids, timeuuidLowerBound } from "./timeuuid.js";
 import { tokenSplits, type TokenSplit } from "./token-splits.js";
 import { estimatePartitions } from "./size-estimates.js";
 import { cell } from "./row-cells.js";
+import { RowSizing } from "./row-sizing.js";
+import { BATCH_BYTES } from "../../core/batch-bytes.js";
 
 export interface ScanSettings extends PageSettings {
   readonly splits: number;
@@ -86,26 +88,33 @@ export async function* scanTable(
     passes.push({ query: `${select} AND ${ts} >= ? ALLOW FILTERING`, bounds: [ahead] });
   }
   const splits = tokenSplits(settings.splits, settings.shard);
+  const sizing = new RowSizing(settings.batchSize, plan.rowBytes);
+  const sized = { ...settings, pageRows: () => sizing.pageRows() };
   const sources = passes.flatMap(({ query, bounds }) =>
-    splits.map((split) => () => scanSplit(settings, plan, query, split, bounds, range, wholeTable)),
+    splits.map((split) => () => scanSplit(sized, sizing, plan, query, split, bounds, range, wholeTable)),
   );
   let records: SyncRecord[] = [];
   let bad: BadRecord[] = [];
   // A whole-table read counts every row it reads, so the run can tell how much of it lay outside
   // the range (reconcile/read-ratio.ts); a filtered read gets only what the server selected.
   let read = 0;
+  // The bytes of the rows batched, as the pages' sizing tells them: large rows make a batch of fewer.
+  let bytes = 0;
   const batch = (): ScanBatch => (wholeTable ? { records, bad, read } : { records, bad });
   for await (const page of mergeAsync(sources, settings.concurrency)) {
     read += page.read;
+    const itemBytes = page.items.length === 0 ? 0 : page.bytes / page.items.length;
     for (const item of page.items) {
       if ("kind" in item) bad.push(item);
       else records.push(item);
-    }
-    if (records.length + bad.length >= settings.batchSize) {
-      yield batch();
-      records = [];
-      bad = [];
-      read = 0;
+      bytes += itemBytes;
+      if (records.length + bad.length >= settings.batchSize || bytes >= BATCH_BYTES) {
+        yield batch();
+        records = [];
+        bad = [];
+        read = 0;
+        bytes = 0;
+      }
     }
   }
   if (records.length + bad.length > 0 || (wholeTable && read > 0)) yield batch();
@@ -126,10 +135,13 @@ export async function* scanTable(
 interface SplitPage {
   readonly items: (SyncRecord | BadRecord)[];
   readonly read: number;
+  /** About how many bytes the rows read took (row-sizing.ts). */
+  readonly bytes: number;
 }
 
 async function* scanSplit(
   settings: ScanSettings,
+  sizing: RowSizing,
   plan: TablePlan,
   query: string,
   split: TokenSplit,
@@ -142,6 +154,7 @@ async function* scanSplit(
   let heldStamp: unknown;
   const take = (rows: readonly cassandra.types.Row[]): SplitPage => {
     const out: (SyncRecord | BadRecord)[] = [];
+    const bytes = sizing.observe(rows);
     for (const row of rows) {
       // Rows the server did not filter: those before the range are skipped before being decoded.
       if (unfiltered && before(plan, row, range.begin)) continue;
@@ -159,13 +172,18 @@ async function* scanSplit(
         heldStamp = cell(row, plan.names.timestamp);
       }
     }
-    return { items: out, read: rows.length };
+    // Rows skipped before the range take no room in a batch.
+    return {
+      items: out,
+      read: rows.length,
+      bytes: rows.length === 0 ? 0 : (bytes * out.length) / rows.length,
+    };
   };
   for await (const page of pagedRows(settings, query, [split.start, split.end, ...bounds], take)) {
     // A page of rows all before the range is passed on too, for its count.
     if (page.items.length > 0 || page.read > 0) yield page;
   }
-  if (held !== undefined) yield { items: [held], read: 0 };
+  if (held !== undefined) yield { items: [held], read: 0, bytes: 0 };
 }
 
 /**

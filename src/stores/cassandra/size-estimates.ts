@@ -61,3 +61,31 @@ export async function estimatePartitions(
     })),
   );
 }
+
+/**
+ * The mean size of the table's partitions in bytes and how many there are, from the same estimates:
+ * each range's mean weighted by its partitions. Undefined when the node has none yet.
+ */
+export async function estimatePartitionSize(
+  client: cassandra.Client,
+  keyspace: string,
+  table: string,
+): Promise<{ readonly rowBytes: number; readonly rows: number } | undefined> {
+  const result = await client.execute(
+    "SELECT range_start, range_end, partitions_count, mean_partition_size FROM system.size_estimates " +
+      "WHERE keyspace_name = ? AND table_name = ?",
+    [keyspace, table],
+    { prepare: true },
+  );
+  const ranges = result.rows.map((row) => ({
+    start: String(row.get("range_start")),
+    end: String(row.get("range_end")),
+    partitions: Number(row.get("partitions_count") ?? 0),
+    mean: Number(row.get("mean_partition_size") ?? 0),
+  }));
+  const partitions = ranges.reduce((n, r) => n + r.partitions, 0);
+  const rows = ringPartitions(ranges);
+  if (partitions <= 0 || rows === undefined) return undefined;
+  const bytes = ranges.reduce((n, r) => n + r.mean * r.partitions, 0);
+  return bytes > 0 ? { rowBytes: bytes / partitions, rows } : undefined;
+}

@@ -273,6 +273,15 @@ export class ElasticsearchClient implements SearchClient {
     );
   }
 
+  async storeSize(index: string): Promise<{ readonly bytes: number; readonly documents: number }> {
+    const stats = await edge(this.#client.indices.stats({ index, metric: ["docs", "store"] }));
+    const primaries = stats._all.primaries;
+    // The documents' own size where the node gives it: the store's is cached for
+    // index.store.stats_refresh_interval (10 s), and an index just written still reads as empty.
+    const bytes = primaries?.docs?.total_size_in_bytes ?? primaries?.store?.size_in_bytes ?? 0;
+    return { bytes, documents: primaries?.docs?.count ?? 0 };
+  }
+
   async maxContentLength(): Promise<number | undefined> {
     const info = await edge(this.#client.nodes.info({ metric: "http" }));
     return smallest(Object.values(info.nodes).map((node) => node.http?.max_content_length_in_bytes));

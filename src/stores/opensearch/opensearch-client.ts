@@ -162,6 +162,12 @@ export class OpenSearchClient implements SearchClient {
     await this.#send(restCalls.addFields(request));
   }
 
+  async storeSize(index: string): Promise<{ readonly bytes: number; readonly documents: number }> {
+    const stats = await this.#send<StoreStats>(restCalls.storeStats(index));
+    const primaries = stats._all?.primaries;
+    return { bytes: primaries?.store?.size_in_bytes ?? 0, documents: primaries?.docs?.count ?? 0 };
+  }
+
   async maxContentLength(): Promise<number | undefined> {
     const info = await this.#send<NodesInfo>(restCalls.nodesHttp());
     return smallest(Object.values(info.nodes).map((node) => node.http?.max_content_length_in_bytes));
@@ -170,4 +176,14 @@ export class OpenSearchClient implements SearchClient {
   close(): Promise<void> {
     return this.#client.close();
   }
+}
+
+/** The part of an index's statistics storeSize reads. */
+interface StoreStats {
+  readonly _all?: {
+    readonly primaries?: {
+      readonly store?: { readonly size_in_bytes?: number };
+      readonly docs?: { readonly count?: number };
+    };
+  };
 }

@@ -129,4 +129,5 @@ export const restCalls = {
     body: { properties: toOpenSearch(request.properties) },
   }),
   nodesHttp: (): RestCall => ({ method: "GET", path: "/_nodes/http" }),
+  storeStats: (index: string): RestCall => ({ method: "GET", path: `/${segment(index)}/_stats/docs,store` }),
 };

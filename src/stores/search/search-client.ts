@@ -351,6 +351,13 @@ export interface SearchClient {
   /** Maps fields an index does not have yet; a field already mapped keeps its mapping or is refused. */
   addFields(request: { readonly index: string; readonly properties: FieldMappings }): Promise<void>;
 
+  /**
+   * What the index's primary shards hold on disk, in bytes, and their documents (nested ones
+   * counted too), from its statistics; absent: the client cannot tell. The node may answer a size
+   * up to index.store.stats_refresh_interval (10 s) old.
+   */
+  storeSize?(index: string): Promise<{ readonly bytes: number; readonly documents: number }>;
+
   /** The smallest http.max_content_length of the nodes, when they report one. */
   maxContentLength(): Promise<number | undefined>;
 

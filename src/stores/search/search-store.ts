@@ -11,6 +11,7 @@ import type {
   WriteOutcome,
 } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
+import type { TableSize } from "../../reconcile/batch-budget.js";
 import type { VersionPrecision } from "../../core/version.js";
 import { rethrowing, rethrowingEach } from "../../util/rethrow.js";
 import { bulkWrite, writeRefusal, type EsWriteSettings } from "./bulk-write.js";
@@ -38,6 +39,17 @@ export interface SearchStoreSettings {
   /** Told when a read starts over in a new view: its point in time was lost, or a page's answer. */
   readonly onScanRestart?: (index: string, cause: ScanRestartCause) => void;
   readonly signal?: AbortSignal;
+}
+
+/**
+ * How many times a document's bytes on disk it takes as read: the stored source is compressed, and a
+ * page's JSON is parsed into strings and objects (measured in BENCHMARKS.md).
+ */
+export const STORED_TO_READ = 3;
+
+/** Records per batch for the table: --batch-size, or less where its documents are large. */
+function batchOf(plan: TablePlan, batchSize: number): number {
+  return Math.min(plan.batchSize ?? batchSize, batchSize);
 }
 
 export class SearchStore implements RecordStore {
@@ -82,7 +94,7 @@ export class SearchStore implements RecordStore {
       {
         client: s.client,
         slices: s.slices,
-        batchSize: s.batchSize,
+        batchSize: batchOf(plan, s.batchSize),
         keepAlive: "5m",
         retry: this.#retry,
         ...(s.onScanRestart ? { onRestart: s.onScanRestart } : {}),
@@ -111,6 +123,16 @@ export class SearchStore implements RecordStore {
   async estimate(plan: TablePlan, range: TimeRange): Promise<number | undefined> {
     const count = await this.#settings.client.count({ index: plan.es.index, query: rangeQuery(plan, range) });
     return Math.round(count / (this.#settings.shard?.total ?? 1));
+  }
+
+  /**
+   * The mean size of the index's documents, from what its primaries hold on disk: compressed there,
+   * so counted STORED_TO_READ times over. In the type-field layout every type shares the figure.
+   */
+  async tableSize(plan: TablePlan): Promise<TableSize | undefined> {
+    const size = await this.#settings.client.storeSize?.(plan.es.index);
+    if (size === undefined || size.documents <= 0 || size.bytes <= 0) return undefined;
+    return { rowBytes: (size.bytes / size.documents) * STORED_TO_READ, rows: size.documents };
   }
 
   documentsHeld(plan: TablePlan, documentIds: readonly string[]): Promise<ReadonlySet<string>> {
@@ -155,7 +177,7 @@ export class SearchStore implements RecordStore {
   }
 
   write(plan: TablePlan, writes: readonly PlannedWrite[]): Promise<WriteOutcome[]> {
-    const settings = this.#writeSettings();
+    const settings = this.#writeSettings(plan);
     return rethrowing(
       () => bulkWrite(settings, plan, writes),
       (error) => searchFailure(error, `write to index ${plan.es.index}`, this.#settings.client.productName),
@@ -163,17 +185,17 @@ export class SearchStore implements RecordStore {
   }
 
   refusal(plan: TablePlan, write: PlannedWrite): string | undefined {
-    return writeRefusal(this.#writeSettings(), plan, write);
+    return writeRefusal(this.#writeSettings(plan), plan, write);
   }
 
-  #writeSettings(): EsWriteSettings {
+  #writeSettings(plan: TablePlan): EsWriteSettings {
     const s = this.#settings;
     return {
       client: s.client,
       versioning: s.versioning,
       concurrency: s.concurrency,
       maxBulkBytes: s.maxBulkBytes,
-      maxBulkOperations: s.batchSize,
+      maxBulkOperations: batchOf(plan, s.batchSize),
       maxDocumentBytes: s.maxDocumentBytes,
       retry: this.#retry,
       retryWindowMs: s.retryWindowMs,
