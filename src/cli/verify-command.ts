@@ -70,6 +70,7 @@ export async function verifyCommand(
         direction: options.direction,
         limit: flags.limit,
         plan: planOptions(options),
+        batchSize: options.batchSize,
         ...(repair === undefined ? {} : { repair }),
         ...(window === undefined ? {} : { window }),
       },

@@ -4,6 +4,7 @@
 // delete (which no run can see) shows up.
 import { directionsOf, type Direction, type DirectionChoice } from "../core/direction.js";
 import type { RecordStore, TimeRange } from "./record-store.js";
+import { sizedPlan } from "./batch-budget.js";
 import { indexExistsBefore, type PlanSettings } from "./plan-tables.js";
 import { planSchema, refuseNothingSyncable, type SchemaReader } from "./schema-plan.js";
 import type { SchemaGateway } from "./run-sync.js";
@@ -20,6 +21,8 @@ export interface VerifySettings {
   readonly repair?: RepairSettings;
   /** What the configuration's next run reads; absent: it has no checkpoint, and reads everything. */
   readonly window?: RunWindow;
+  /** --batch-size: a table of large rows gets fewer per batch, as in a run (batch-budget.ts). */
+  readonly batchSize?: number;
 }
 
 /** Where the configuration's next incremental run begins to read: its checkpoint minus its look-back. */
@@ -106,11 +109,20 @@ export async function verify(settings: VerifySettings, deps: VerifyDependencies)
     // while it built it): wait for it, as a run does.
     if (entry.plan.timestampIndexed === true)
       await deps.schema.awaitTimestampIndex(entry.plan, deps.signal, deps.log ?? (() => undefined));
+    const plan =
+      settings.batchSize === undefined
+        ? entry.plan
+        : await sizedPlan(
+            entry.plan,
+            [deps.cassandra, deps.elasticsearch],
+            settings.batchSize,
+            deps.log ?? (() => undefined),
+          );
     for (const direction of directionsOf(settings.direction)) {
       const [source, other] =
         direction === "to-es" ? [deps.cassandra, deps.elasticsearch] : [deps.elasticsearch, deps.cassandra];
       const parity = await verifySide({
-        plan: entry.plan,
+        plan,
         source,
         other,
         range: settings.range,
