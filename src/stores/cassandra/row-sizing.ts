@@ -22,7 +22,9 @@ function sample(rows: readonly cassandra.types.Row[]): cassandra.types.Row[] {
 /** About how many bytes the row's values hold. */
 export function rowSize(row: cassandra.types.Row): number {
   let size = 0;
-  for (const value of row.values()) size += 8 + approximateSize(value);
+  // Its own properties, not row.values(): that calls the row's hasOwnProperty, which a column named
+  // so (a table may have one) hides.
+  for (const value of Object.values(row)) size += 8 + approximateSize(value);
   return size;
 }
 
