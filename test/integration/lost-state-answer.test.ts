@@ -25,6 +25,8 @@ interface Relayed {
   readonly clients: StateClients;
   /** How many requests of that kind were sent. */
   readonly sent: () => number;
+  /** Whether the answer to one of them was lost. */
+  readonly lost: () => boolean;
 }
 
 interface Backend {
@@ -78,7 +80,11 @@ const backends: Backend[] = [
         await client.shutdown();
         await relay.close();
       });
-      return { clients: { cassandra: client }, sent: () => relay.requests.filter(cqlRequest(lost)).length };
+      return {
+        clients: { cassandra: client },
+        sent: () => relay.requests.filter(cqlRequest(lost)).length,
+        lost: () => relay.requests.some((request) => request.lost),
+      };
     },
   },
   {
@@ -95,6 +101,7 @@ const backends: Backend[] = [
       return {
         clients: { elasticsearch: client },
         sent: () => relay.requests.filter(httpRequest(lost)).length,
+        lost: () => relay.requests.some((request) => request.lost),
       };
     },
   },
@@ -118,9 +125,12 @@ describe("a state or dead-letter request whose answer is lost", () => {
       const location = () => parseStateLocation(h.stateIn(backend.backend));
 
       it("opens the state store: the repeat finds what the first request made or read", async () => {
-        const { clients, sent } = await backend.relay(h, "open");
+        const { clients, sent, lost } = await backend.relay(h, "open");
         const state = await openStateStore(location(), clients, { createKeyspace: true, replicas: 0 });
-        assert.ok(sent() >= 2, `the request was not sent again (${sent()} sent)`);
+        // The open was repeated: on Cassandra the repeat finds the table the lost CREATE made, and
+        // creates nothing (a role may lack CREATE once the tables exist); the search node reads again.
+        assert.ok(lost(), `no answer was lost (${sent()} sent)`);
+        if (backend.backend === "elasticsearch") assert.ok(sent() >= 2, `not sent again (${sent()} sent)`);
         await state.setCheckpoint("lost.open", 42n, "run-1");
         const again = await openStateStore(location(), direct);
         assert.equal((await again.getCheckpoint("lost.open"))?.position, 42n);
