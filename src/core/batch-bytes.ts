@@ -9,3 +9,12 @@ export function batchFor(batchSize: number, rowBytes: number | undefined): numbe
   if (rowBytes === undefined || !(rowBytes > 0)) return batchSize;
   return Math.min(batchSize, Math.max(1, Math.floor(BATCH_BYTES / rowBytes)));
 }
+
+/**
+ * Records per batch for a table: the store's --batch-size, or the plan's lower figure where its rows
+ * are large. The plan's figure was sized against the larger of the two stores' settings, so it is
+ * bounded by this store's own again.
+ */
+export function plannedBatch(planned: number | undefined, batchSize: number): number {
+  return Math.min(planned ?? batchSize, batchSize);
+}

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import cassandra from "cassandra-driver";
-import { BATCH_BYTES, batchFor } from "../../src/core/batch-bytes.js";
+import { BATCH_BYTES, batchFor, plannedBatch } from "../../src/core/batch-bytes.js";
 import { sizedPlan, type TableSize } from "../../src/reconcile/batch-budget.js";
 import type { RecordStore } from "../../src/reconcile/record-store.js";
 import { FIRST_PAGE_ROWS, RowSizing } from "../../src/stores/cassandra/row-sizing.js";
@@ -40,6 +40,12 @@ describe("a table's batch from its rows' size", () => {
     assert.equal(batchFor(500, 100_000), Math.floor(BATCH_BYTES / 100_000));
     assert.equal(batchFor(500, 50 * MB), 1);
     assert.equal(batchFor(2, 2 * MB), 2);
+  });
+
+  it("takes the plan's lowered batch in each store, bounded by that store's own --batch-size", () => {
+    assert.equal(plannedBatch(undefined, 500), 500);
+    assert.equal(plannedBatch(4, 500), 4);
+    assert.equal(plannedBatch(400, 100), 100);
   });
 
   it("lowers the batch of a table of large rows by the larger estimate, saying so once", async () => {

@@ -32,6 +32,7 @@ import { secondsToLive } from "./row-expiry.js";
 import { estimatePartitions, estimatePartitionSize } from "./size-estimates.js";
 import { isUnpreparedOnly, tableChange, TableChangedError } from "./table-changes.js";
 import { writeRecords, writeRefusal } from "./write.js";
+import { plannedBatch } from "../../core/batch-bytes.js";
 
 export interface CassandraStoreSettings {
   readonly client: cassandra.Client;
@@ -167,7 +168,7 @@ export class CassandraStore implements RecordStore {
         consistency: s.readConsistency,
         splits: s.splits,
         concurrency: s.concurrency,
-        batchSize: Math.min(plan.batchSize ?? s.batchSize, s.batchSize),
+        batchSize: plannedBatch(plan.batchSize, s.batchSize),
         retry: this.#retry(plan),
         ...(s.shard ? { shard: s.shard } : {}),
       },

@@ -22,6 +22,7 @@ import { scanIndex, type ScanRestartCause } from "./scan.js";
 import { isTransientSearchError } from "./transient-errors.js";
 import { storeRetry, type RetryListener } from "../../util/retry.js";
 import { isUuidKey } from "../../core/table-key.js";
+import { plannedBatch } from "../../core/batch-bytes.js";
 
 export interface SearchStoreSettings {
   readonly client: SearchClient;
@@ -46,11 +47,6 @@ export interface SearchStoreSettings {
  * page's JSON is parsed into strings and objects (measured in BENCHMARKS.md).
  */
 export const STORED_TO_READ = 3;
-
-/** Records per batch for the table: --batch-size, or less where its documents are large. */
-function batchOf(plan: TablePlan, batchSize: number): number {
-  return Math.min(plan.batchSize ?? batchSize, batchSize);
-}
 
 export class SearchStore implements RecordStore {
   readonly side = "elasticsearch";
@@ -94,7 +90,7 @@ export class SearchStore implements RecordStore {
       {
         client: s.client,
         slices: s.slices,
-        batchSize: batchOf(plan, s.batchSize),
+        batchSize: plannedBatch(plan.batchSize, s.batchSize),
         keepAlive: "5m",
         retry: this.#retry,
         ...(s.onScanRestart ? { onRestart: s.onScanRestart } : {}),
@@ -195,7 +191,7 @@ export class SearchStore implements RecordStore {
       versioning: s.versioning,
       concurrency: s.concurrency,
       maxBulkBytes: s.maxBulkBytes,
-      maxBulkOperations: batchOf(plan, s.batchSize),
+      maxBulkOperations: plannedBatch(plan.batchSize, s.batchSize),
       maxDocumentBytes: s.maxDocumentBytes,
       retry: this.#retry,
       retryWindowMs: s.retryWindowMs,
