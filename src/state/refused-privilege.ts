@@ -1,12 +1,10 @@
 // A state or dead-letter store that refused synced's login a privilege, as both backends answer it:
 // the search side with 401 or 403, Cassandra with its Unauthorized error. Neither is a store out of
 // reach nor a location to change: the role behind the login needs a privilege granted.
-import cassandra from "cassandra-driver";
 import { refusalAdvice } from "../stores/search/refused-privilege.js";
 import { PRIVILEGES_SECTION } from "../stores/store-errors.js";
 import { isSearchError } from "../stores/search/search-error.js";
-
-const UNAUTHORIZED: number = cassandra.types.responseErrorCodes.unauthorized;
+import { isUnauthorized } from "../stores/cassandra/cassandra-errors.js";
 
 /** What the store said and what to grant, when `error` is a refused privilege or login; else undefined. */
 export function privilegeRefusal(error: unknown): string | undefined {
@@ -16,7 +14,7 @@ export function privilegeRefusal(error: unknown): string | undefined {
     const answered = reason === `status ${status}` ? `${status}` : `${status} (${reason})`;
     return `it answered ${answered}: ${refusalAdvice(status)}`;
   }
-  if (error instanceof cassandra.errors.ResponseError && error.code === UNAUTHORIZED) {
+  if (isUnauthorized(error)) {
     return `Cassandra refused it (${error.message}): grant the role the permission named (${PRIVILEGES_SECTION})`;
   }
   return undefined;

@@ -14,6 +14,11 @@ import { UNAVAILABLE_CODES } from "./transient-errors.js";
 
 const UNAUTHORIZED: number = cassandra.types.responseErrorCodes.unauthorized;
 
+/** Cassandra's answer to a role without a permission the statement needs: the login itself is good. */
+export function isUnauthorized(error: unknown): error is cassandra.errors.ResponseError {
+  return error instanceof cassandra.errors.ResponseError && error.code === UNAUTHORIZED;
+}
+
 const AGAIN = "The run stopped without moving the checkpoint; run again once the cluster is healthy.";
 
 /** What the client knows of its hosts, for a failure where none was even tried. */
@@ -62,7 +67,7 @@ export function cassandraFailure(
   }
   // A role without a permission this needs (SELECT, MODIFY, ALTER, CREATE): the login is good, and
   // nothing changes until the permission is granted, as with the search side's 403.
-  if (error instanceof cassandra.errors.ResponseError && error.code === UNAUTHORIZED) {
+  if (isUnauthorized(error)) {
     return new AuthenticationError(
       `Cassandra refused to ${action} (${firstLine(error)}): grant the role the permission named ` +
         `(${PRIVILEGES_SECTION}).`,

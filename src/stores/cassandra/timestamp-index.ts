@@ -7,14 +7,11 @@ import { setTimeout as delay } from "node:timers/promises";
 import { quoteIdentifier } from "../../core/cql-identifier.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { StoreError } from "../store-errors.js";
+import { isUnauthorized } from "./cassandra-errors.js";
 import { tableRef } from "./cql.js";
 
 const POLL_MS = 500;
-/** Answers that say the role may not read the index's state, or the node has no such view. */
-const REFUSALS: ReadonlySet<number> = new Set([
-  cassandra.types.responseErrorCodes.unauthorized,
-  cassandra.types.responseErrorCodes.invalid,
-]);
+const INVALID: number = cassandra.types.responseErrorCodes.invalid;
 /** Building an index on a very large table can take hours; past a day something is wrong. */
 const BUILD_LIMIT_MS = 86_400_000;
 
@@ -55,7 +52,13 @@ export async function awaitTimestampIndex(
   const names = plan.timestampIndexes ?? [];
   // A role that may not read system_views cannot tell: the read goes on as it did before this check.
   const states = await queryable(client, plan.keyspace, names).catch((error: unknown) => {
-    if (error instanceof cassandra.errors.ResponseError && REFUSALS.has(error.code)) return [];
+    // Refused: the role may not read the index's state; invalid: the node has no such view.
+    if (
+      isUnauthorized(error) ||
+      (error instanceof cassandra.errors.ResponseError && error.code === INVALID)
+    ) {
+      return [];
+    }
     throw error;
   });
   // Only an index the node lists as not queryable is waited for: one it does not list is left to the read.
