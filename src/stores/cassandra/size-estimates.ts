@@ -41,25 +41,38 @@ export function ringPartitions(ranges: readonly TokenRangeEstimate[]): number | 
   return Math.round((sum * Number(RING)) / Number(covered));
 }
 
+interface RangeEstimate extends TokenRangeEstimate {
+  /** The mean size in bytes of the range's partitions. */
+  readonly mean: number;
+}
+
+/** The node's estimates of each of its token ranges of the table. */
+async function rangeEstimates(
+  client: cassandra.Client,
+  keyspace: string,
+  table: string,
+): Promise<RangeEstimate[]> {
+  const result = await client.execute(
+    "SELECT range_start, range_end, partitions_count, mean_partition_size FROM system.size_estimates " +
+      "WHERE keyspace_name = ? AND table_name = ?",
+    [keyspace, table],
+    { prepare: true },
+  );
+  return result.rows.map((row) => ({
+    start: String(row.get("range_start")),
+    end: String(row.get("range_end")),
+    partitions: Number(row.get("partitions_count") ?? 0),
+    mean: Number(row.get("mean_partition_size") ?? 0),
+  }));
+}
+
 /** The table's partitions by Cassandra's estimate, or undefined when it has none yet. */
 export async function estimatePartitions(
   client: cassandra.Client,
   keyspace: string,
   table: string,
 ): Promise<number | undefined> {
-  const result = await client.execute(
-    "SELECT range_start, range_end, partitions_count FROM system.size_estimates " +
-      "WHERE keyspace_name = ? AND table_name = ?",
-    [keyspace, table],
-    { prepare: true },
-  );
-  return ringPartitions(
-    result.rows.map((row) => ({
-      start: String(row.get("range_start")),
-      end: String(row.get("range_end")),
-      partitions: Number(row.get("partitions_count") ?? 0),
-    })),
-  );
+  return ringPartitions(await rangeEstimates(client, keyspace, table));
 }
 
 /**
@@ -71,18 +84,7 @@ export async function estimatePartitionSize(
   keyspace: string,
   table: string,
 ): Promise<{ readonly rowBytes: number; readonly rows: number } | undefined> {
-  const result = await client.execute(
-    "SELECT range_start, range_end, partitions_count, mean_partition_size FROM system.size_estimates " +
-      "WHERE keyspace_name = ? AND table_name = ?",
-    [keyspace, table],
-    { prepare: true },
-  );
-  const ranges = result.rows.map((row) => ({
-    start: String(row.get("range_start")),
-    end: String(row.get("range_end")),
-    partitions: Number(row.get("partitions_count") ?? 0),
-    mean: Number(row.get("mean_partition_size") ?? 0),
-  }));
+  const ranges = await rangeEstimates(client, keyspace, table);
   const partitions = ranges.reduce((n, r) => n + r.partitions, 0);
   const rows = ringPartitions(ranges);
   if (partitions <= 0 || rows === undefined) return undefined;
