@@ -6,7 +6,8 @@ import { refuseTooManySlices } from "./scroll-slices.js";
 import { refreshNotice } from "./refresh-notice.js";
 import { directionsOf, type Direction, type DirectionChoice } from "../core/direction.js";
 import { formatMicros, microsFromMillis, millisFromMicros, MIN_MICROS } from "../core/micros.js";
-import { TableIndexRefusedError } from "../core/table-index-refusal.js";
+import { refuse, refusingTable } from "./table-refusals.js";
+import { COLUMNS_UNRECORDED, wholeReason } from "./whole-reads.js";
 import { caughtUpReason, resolveRange, type ResolvedRange } from "./range.js";
 import { nextCheckpoint } from "../state/checkpoint-rule.js";
 import { scanRangeOf } from "./range-placement.js";
@@ -245,7 +246,7 @@ async function runHeld(
     for (const entry of entries) {
       signal.throwIfAborted();
       if (entry.kind === "skip") skipped.push({ name: entry.name, reason: entry.reason });
-      if (entry.kind === "refuse") refuse(refused, entry, deps);
+      if (entry.kind === "refuse") refuse(refused, entry, deps.log);
       if (entry.kind !== "sync") continue;
       if (entry.createIndex && !settings.dryRun) {
         // In the type-field layout every table's type goes into one index: it is listed once, and not
@@ -254,14 +255,14 @@ async function runHeld(
           deps.schema.createIndex(entry.plan),
           entry.plan.table,
           refused,
-          deps,
+          deps.log,
         );
         if (index === undefined) continue;
         if (!indexExistsBefore(entry) && !createdIndices.includes(index)) createdIndices.push(index);
       }
       const unmappable = await mapNewFields(deps.schema, entry, settings.dryRun, changes, deps.log);
       if (unmappable !== undefined) {
-        refuse(refused, { name: entry.plan.table, reason: unmappable }, deps);
+        refuse(refused, { name: entry.plan.table, reason: unmappable }, deps.log);
         continue;
       }
       let plan = entry.plan;
@@ -327,7 +328,7 @@ async function runHeld(
         ),
         plan.table,
         refused,
-        deps,
+        deps.log,
       );
       if (synced === undefined) continue;
       // Writes into an index made again during the run succeed (Elasticsearch makes it from the first
@@ -480,81 +481,6 @@ async function syncDirections(
     );
   }
   return tables;
-}
-
-const COLUMNS_UNRECORDED =
-  "this configuration's checkpoint does not record how the tables' settings chose and named their " +
-  "columns (saved by an earlier version of synced, or placed by synced state set): this run takes " +
-  "them as unchanged and records them. If include, exclude, rename, timestamp or tombstone (or " +
-  "--timestamp-column, --tombstone-column) changed for a table since the checkpoint's last run, its " +
-  "documents dated before the checkpoint still hold the former columns: read it from the earliest " +
-  "version once (synced -b 0001-01-01T00:00:00Z --tables <table>, with the run's other options)";
-
-/** Why a direction of a table is read from the earliest version, for the log. */
-function wholeReason(
-  entry: Extract<PlanEntry, { kind: "sync" }>,
-  coverage: Coverage,
-  coverageRecorded: boolean,
-): string {
-  const ran = "the runs that moved this configuration's checkpoint";
-  const { plan } = entry;
-  if (entry.sharedIndexExists === true) {
-    if (coverage === "covered" && !coverageRecorded)
-      return (
-        `has no document in index ${plan.es.index} yet, and this configuration's checkpoint does not ` +
-        "record the tables it covers (saved by an earlier version of synced, or placed by synced state set)"
-      );
-    if (coverage === "not covered") return "is new to this configuration";
-  }
-  // A table the checkpoint covers whose index is missing was synced into another: one deleted since
-  // under this name, or the one its `index` setting or -i named before (the checkpoint records an
-  // index by its uuid, not its name, so the two cannot be told apart).
-  if (!indexExistsBefore(entry) && coverage !== "not covered")
-    return (
-      `has no index ${plan.es.index}, and ${ran} synced it to another (one of that name deleted since, ` +
-      `or the one its index setting or -i named before): this run makes ${plan.es.index}`
-    );
-  if (!indexExistsBefore(entry)) return "is new to this configuration";
-  if (coverage === "other index")
-    return (
-      `has an index that is not the one ${ran} synced (${plan.es.index} was deleted and made again, ` +
-      "or swapped behind its alias, since, or the table's index setting or -i named another index)"
-    );
-  if (coverage === "other table")
-    return `is not the table ${ran} synced (${plan.keyspace}.${plan.table} was dropped and created again since)`;
-  // Its records older than the checkpoint were copied under the former settings: a column newly
-  // included reaches their documents, and a renamed field is found, only when they are read again.
-  if (coverage === "other columns")
-    return (
-      `is synced with other columns or fields than ${ran} (its include, exclude, rename, timestamp or ` +
-      "tombstone setting, or --timestamp-column or --tombstone-column, changed since)"
-    );
-  return `was left out of ${ran}`;
-}
-
-function refuse(refused: SkippedType[], table: SkippedType, deps: RunDependencies): void {
-  refused.push({ name: table.name, reason: table.reason });
-  deps.log(`table ${table.name} is refused: ${table.reason}`, { table: table.name });
-}
-
-/**
- * What `work` on one table gives, or undefined where the cluster refuses the table's index (it will
- * not create it, or the index is blocked for writes): the table is refused and the run goes on to the
- * others. Any other failure still stops the run.
- */
-async function refusingTable<T>(
-  work: Promise<T>,
-  table: string,
-  refused: SkippedType[],
-  deps: RunDependencies,
-): Promise<T | undefined> {
-  try {
-    return await work;
-  } catch (error) {
-    if (!(error instanceof TableIndexRefusedError)) throw error;
-    refuse(refused, { name: table, reason: error.reason }, deps);
-    return undefined;
-  }
 }
 
 /** The range one direction of one table is read over, and where its late records begin. */
