@@ -55,8 +55,8 @@ function recordedIdentity(item: string): SidesIdentity {
  * set` where there was none, does not, and its tables are taken as synced under the settings of now.
  */
 export function recordsColumnChoice(checkpoint: Checkpoint): boolean {
-  const tables = (checkpoint.covers ?? []).filter((item) => ITEM.test(item));
   if (checkpoint.covers === undefined) return false;
+  const tables = checkpoint.covers.filter((item) => ITEM.test(item));
   return tables.length === 0 || tables.some((item) => recordedIdentity(item).columns !== undefined);
 }
 
