@@ -16,6 +16,7 @@ import type {
 import type { SchemaGateway } from "../../src/reconcile/run-sync.js";
 import type { MappedField } from "../../src/reconcile/schema-drift.js";
 import type { Column, TablePlan } from "../../src/reconcile/table-plan.js";
+import type { TableSize } from "../../src/reconcile/batch-budget.js";
 import type { VersionPrecision } from "../../src/core/version.js";
 import { decideOnLease, expiryAfter, newLease } from "../../src/state/lease-rule.js";
 import { LeaseLostError } from "../../src/state/state-errors.js";
@@ -65,6 +66,10 @@ export class MemoryRecordStore implements RecordStore {
   createsWhenEmpty = false;
   /** Whether records carry a tag that changes with each write (as Elasticsearch documents do). */
   tagged = false;
+  /** What tableSize answers: the size the store tells of its records (batch-budget.ts). */
+  size: TableSize | undefined;
+  /** The plan of every scan, for assertions. */
+  readonly scannedPlans: TablePlan[] = [];
   /** Set: records of a version before this would have expired here (a table's default TTL). */
   expiredBefore: bigint | undefined;
 
@@ -102,7 +107,12 @@ export class MemoryRecordStore implements RecordStore {
     return this.precision;
   }
 
-  async *scan(_plan: TablePlan, range: TimeRange): AsyncIterable<ScanBatch> {
+  tableSize(): Promise<TableSize | undefined> {
+    return Promise.resolve(this.size);
+  }
+
+  async *scan(plan: TablePlan, range: TimeRange): AsyncIterable<ScanBatch> {
+    this.scannedPlans.push(plan);
     await Promise.resolve();
     if (this.failScan) throw this.failScan;
     const inRange = [...this.records.values()]

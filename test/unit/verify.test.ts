@@ -50,6 +50,26 @@ describe("verify", () => {
     assert.equal(report.sides.length, 2);
   });
 
+  it("reads a table of large rows in the lowered batches a run takes, and says so once", async () => {
+    const stores = world();
+    stores.elasticsearch.size = { rowBytes: 2 * 1024 * 1024, rows: 100 };
+    const logged: string[] = [];
+    await verify(
+      { range, direction: "both", limit: 10, plan: planSettings(), batchSize: 500 },
+      {
+        ...stores,
+        schema: new MemorySchema(["things"], ["things"]),
+        signal,
+        log: (message) => logged.push(message),
+      },
+    );
+    const batches = [...stores.cassandra.scannedPlans, ...stores.elasticsearch.scannedPlans].map(
+      (p) => p.batchSize,
+    );
+    assert.deepEqual(batches, [4, 4]);
+    assert.equal(logged.filter((m) => m.includes("4 at a time instead of --batch-size 500")).length, 1);
+  });
+
   it("counts, per side, what the other side holds: equal, missing, older, newer, a tie", async () => {
     const report = await verify(
       { range, direction: "both", limit: 10, plan: planSettings() },
