@@ -65,6 +65,48 @@ EOF
     run_as_server_user env ES_JAVA_HOME="$1" ES_PATH_CONF="$CONF_DIR" \
       "$HOME_DIR/bin/elasticsearch-users" passwd "$USERNAME" -p "$PASSWORD" >/dev/null ||
     die "could not create the Elasticsearch user $USERNAME"
+  least_privileged_users
+}
+
+# Users whose roles hold only what README's "Privileges" lists, for -i least_<name> and --state
+# es:leaststate_<name>, and two that each lack one privilege of it: the tests run synced under them. File
+# roles, since this distribution cannot keep native ones; each user takes the superuser's password
+# hash (bcrypt salts its hash, which names no user), so no tool is started for them.
+least_privileged_users() {
+  local hash user
+  cat >"$CONF_DIR/roles.yml" <<EOF
+synced_least:
+  cluster: [monitor]
+  indices:
+    - names: ["least_*"]
+      privileges: [read, view_index_metadata, write, create_index, manage]
+    - names: ["/leaststate_[a-z0-9_]+/", "/leaststate_[a-z0-9_]+-dead-letters/"]
+      privileges: [read, view_index_metadata, write, create_index]
+synced_least_reader:
+  cluster: [monitor]
+  indices:
+    - names: ["least_*"]
+      privileges: [read, view_index_metadata]
+    - names: ["/leaststate_[a-z0-9_]+/", "/leaststate_[a-z0-9_]+-dead-letters/"]
+      privileges: [read, view_index_metadata, write, create_index]
+synced_least_no_letters:
+  cluster: [monitor]
+  indices:
+    - names: ["least_*"]
+      privileges: [read, view_index_metadata, write, create_index, manage]
+    - names: ["/leaststate_[a-z0-9_]+/"]
+      privileges: [read, view_index_metadata, write, create_index]
+    - names: ["/leaststate_[a-z0-9_]+-dead-letters/"]
+      privileges: [read, view_index_metadata]
+EOF
+  hash=$(grep "^$USERNAME:" "$CONF_DIR/users" | cut -d: -f2-) || die "no password hash for $USERNAME in $CONF_DIR/users"
+  sed -i '/^synced-least/d' "$CONF_DIR/users"
+  for user in synced-least synced-least-reader synced-least-no-letters; do
+    printf '%s:%s\n' "$user" "$hash" >>"$CONF_DIR/users"
+  done
+  printf '%s\n' "superuser:$USERNAME" "synced_least:synced-least" "synced_least_reader:synced-least-reader" \
+    "synced_least_no_letters:synced-least-no-letters" >"$CONF_DIR/users_roles"
+  own_node_files
 }
 
 # Plain HTTP keeps the test clients of the main node simple; the TLS node serves HTTPS only.

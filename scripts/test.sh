@@ -68,6 +68,8 @@ if [ "$needs_servers" = 1 ]; then
     to_start+=(elasticsearch)
     export SYNCED_TEST_ELASTICSEARCH=http://127.0.0.1:$(node_port elasticsearch)
     export SYNCED_TEST_ES_USERNAME=${ES_USERNAME:-synced} SYNCED_TEST_ES_PASSWORD=${ES_PASSWORD:-synced-secret}
+    # The node scripts/elasticsearch.sh starts has users of least privileges (least-privileges.test.ts).
+    export SYNCED_TEST_ES_LEAST_USERS=1
   fi
   [ ${#to_start[@]} -eq 0 ] || bash scripts/servers.sh start "${to_start[@]}"
   # The servers these scripts run, which test/integration/restarts.test.ts may stop and start again.

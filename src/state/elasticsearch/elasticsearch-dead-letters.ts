@@ -18,6 +18,7 @@ import { CorruptStateError, inStateStore, StateSetupError } from "../state-error
 import { checkIndexName } from "./elasticsearch-schema.js";
 import { isSearchError } from "../../stores/search/search-error.js";
 import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
+import { RefusedItemError } from "../refused-privilege.js";
 import type { DeadLetterStore, StoredLetter } from "../../deadletter/dead-letter-store.js";
 import { letterFromJson, letterToJson } from "../../deadletter/letter-json.js";
 import { isTransientSearchError } from "../../stores/search/transient-errors.js";
@@ -69,6 +70,7 @@ function failedItem(response: BulkResult, action: "index" | "delete", allowed: n
   for (const item of response.items) {
     const result = item[action];
     const status = result?.status ?? 500;
+    if (status === 401 || status === 403) throw new RefusedItemError(status, result?.error?.reason ?? "");
     if (status >= 300 && !allowed.includes(status)) {
       throw new Error(
         `${action} of ${String(result?._id)} answered ${status}: ${JSON.stringify(result?.error)}`,
