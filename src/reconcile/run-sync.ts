@@ -206,6 +206,15 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
 }
 
 /** The run itself, under the lease; a failure after the plan is reported, not thrown. */
+/** deps.log, but a process that runs again and again (watch) says each of these lines once. */
+function logOnce(deps: RunDependencies): (message: string, fields?: Record<string, unknown>) => void {
+  return (message, fields) => {
+    if (deps.noticesGiven?.has(message) === true) return;
+    deps.noticesGiven?.add(message);
+    deps.log(message, fields);
+  };
+}
+
 async function runHeld(
   settings: RunSettings,
   deps: RunDependencies,
@@ -277,7 +286,7 @@ async function runHeld(
       // An index this run made holds nothing to tell of yet.
       const sizing = indexExistsBefore(entry) ? [deps.cassandra, deps.elasticsearch] : [deps.cassandra];
       if (settings.batchSize !== undefined)
-        plan = await sizedPlan(plan, sizing, settings.batchSize, deps.log);
+        plan = await sizedPlan(plan, sizing, settings.batchSize, logOnce(deps));
       const sync = { ...entry, plan };
       // Read before the first write: an index made again under its name during the run is not covered.
       const identity = {
@@ -552,15 +561,7 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
     deps.log(columnsNotice, { key: settings.key });
   }
   // Caught up: nothing is in range, so no table is planned or read, and the checkpoint stays.
-  const planned =
-    range.caughtUp === true
-      ? []
-      : await planSchema(deps.schema, settings.plan, (notice) => {
-          // A process that runs again and again (watch) says it once.
-          if (deps.noticesGiven?.has(notice) === true) return;
-          deps.noticesGiven?.add(notice);
-          deps.log(notice);
-        });
+  const planned = range.caughtUp === true ? [] : await planSchema(deps.schema, settings.plan, logOnce(deps));
   // Before the refusal below: a selection of tables --create-tables cannot make copies nothing either.
   const entries = await skipUncreatableTables(deps.schema, planned);
   refuseNothingSyncable(entries, "run");

@@ -689,6 +689,26 @@ describe("runSync", () => {
     assert.match(notices[0] ?? "", /names app_old_things, where no table of this configuration lives/);
   });
 
+  it("says once in a process that runs again and again (watch) that a table's large rows lower its batch", async () => {
+    const given = new Set<string>();
+    const logged: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const w = world(["things"]);
+      w.cassandra.size = { rowBytes: 2 * 1024 * 1024, rows: 100 };
+      const report = await runSync(
+        { ...w.settings, batchSize: 500 },
+        { ...w.deps, noticesGiven: given, log: (message) => logged.push(message) },
+      );
+      assert.deepEqual(
+        w.cassandra.scannedPlans.map((p) => p.batchSize),
+        [4],
+        `run ${i + 1}: ${report.outcome} ${report.error?.message ?? ""}`,
+      );
+    }
+    const lines = logged.filter((m) => m.includes("at a time instead of --batch-size 500"));
+    assert.equal(lines.length, 1, logged.join("\n"));
+  });
+
   it("says it once for each table in a process that runs again and again (watch)", async () => {
     const given = new Set<string>();
     const run = async (tables: string[]) => {
