@@ -72,9 +72,14 @@ export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | 
   const parsed = parseEsTimestamp(rawVersion);
   if (parsed === undefined)
     return bad(`'${fields.timestamp}' is ${stableStringify(rawVersion)}, not a date`, id);
-  const tombstone = ownValue(source, fields.tombstone);
-  if (tombstone !== undefined && tombstone !== null && typeof tombstone !== "boolean") {
-    return bad(`tombstone field '${fields.tombstone}' is not true or false`, id);
+  const tombstone = deletedFlag(ownValue(source, fields.tombstone));
+  if (tombstone === undefined) {
+    const held = stableStringify(ownValue(source, fields.tombstone) ?? null);
+    return bad(
+      `tombstone field '${fields.tombstone}' is ${held}, not true or false (or "true", "false"): ` +
+        "set it to true for a deleted record, false or nothing for a live one",
+      id,
+    );
   }
   const unknown = unknownFields(fields, source);
   if (unknown.length > 0) {
@@ -117,10 +122,20 @@ export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | 
       hit._seq_no === undefined || hit._primary_term === undefined
         ? undefined
         : documentTag(hit._primary_term, hit._seq_no);
-    return makeRecord(id, truncate(parsed, plan.es.timestampPrecision), tombstone === true, content, tag);
+    return makeRecord(id, truncate(parsed, plan.es.timestampPrecision), tombstone, content, tag);
   } catch (error) {
     return bad(error instanceof Error ? error.message : String(error), id);
   }
+}
+
+/**
+ * A document's delete flag, as Elasticsearch indexes a boolean field and as a boolean column's field
+ * is read (decode-native.ts): the strings "true" and "false" too, which an application may send and
+ * the index then finds as deleted. Missing or null is a live record; undefined: no flag at all.
+ */
+function deletedFlag(value: JsonValue | undefined): boolean | undefined {
+  if (value === undefined || value === null || value === false || value === "false") return false;
+  return value === true || value === "true" ? true : undefined;
 }
 
 /** The version of a document that is no record, where its timestamp field still reads as one. */
