@@ -35,6 +35,8 @@ function sideJson(side: SideParity, repaired: boolean): unknown {
       difference: d.difference,
       version: formatMicros(d.version),
       ...(d.otherVersion === undefined ? {} : { otherVersion: formatMicros(d.otherVersion) }),
+      ...(d.deleted === true ? { deleted: true } : {}),
+      ...(d.otherDeleted === true ? { otherDeleted: true } : {}),
     })),
     badRecords: side.badRecords.map(badJson),
   };
@@ -182,10 +184,12 @@ function sideName(report: VerifyReport, side: SideParity["side"]): string {
 
 function differingLines(side: SideParity, other: string): string[] {
   const lines = side.differing.map((d) => {
+    // A delete is marked as synced plan marks it: one the other side lacks is no lost record.
+    const version = `${formatMicros(d.version)}${d.deleted === true ? " deleted" : ""}`;
     const versions =
       d.otherVersion === undefined
-        ? formatMicros(d.version)
-        : `${formatMicros(d.version)} vs ${formatMicros(d.otherVersion)}`;
+        ? version
+        : `${version} vs ${formatMicros(d.otherVersion)}${d.otherDeleted === true ? " deleted" : ""}`;
     return visibleInLine(`  ${d.id}  ${MEANING[d.difference]} ${other} (${versions})`);
   });
   const more = differences(side) - side.bad - side.differing.length;
@@ -251,7 +255,8 @@ function nextRunLines(report: VerifyReport): string[] {
     lines.push(
       `${plural(fixes, "difference")} dated from ${from} on: the next run of this configuration reads ` +
         `them (its checkpoint ${formatMicros(window.checkpoint)} minus --lookback) and makes the sides ` +
-        "agree where tmstmp decides, copying a record found on one side only",
+        "agree where tmstmp decides, copying a record found on one side only" +
+        (report.sides.some((s) => s.missing > 0) ? " (a hard delete there comes back)" : ""),
     );
   }
   if (leaves > 0 && since !== undefined) {

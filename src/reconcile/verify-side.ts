@@ -25,6 +25,21 @@ export interface DifferingRecord {
   readonly difference: Difference;
   readonly version: bigint;
   readonly otherVersion?: bigint;
+  /** The record read is a delete: one the other side lacks is a delete it never received or purged. */
+  readonly deleted?: true;
+  /** The copy on the other side is a delete. */
+  readonly otherDeleted?: true;
+}
+
+/** The delete marks of a differing record and of its copy, as DifferingRecord keeps them. */
+function deleteMarks(
+  record: SyncRecord,
+  copy?: SyncRecord,
+): Pick<DifferingRecord, "deleted" | "otherDeleted"> {
+  return {
+    ...(record.deleted ? { deleted: true } : {}),
+    ...(copy?.deleted === true ? { otherDeleted: true } : {}),
+  };
 }
 
 /** A record of the side read that cannot be read as a record, as verify lists it. */
@@ -172,9 +187,10 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
       if (copy === undefined && input.other.expired?.(input.plan, version) === true) parity.expired++;
       else if (cannot !== undefined) countBad(parity, cannot, input);
       else if (copy === undefined) {
-        differ({ id: record.id, difference: "missing", version });
+        differ({ id: record.id, difference: "missing", version, ...deleteMarks(record) });
         if (input.repair?.copyMissing === true) toRepair.push(record);
-      } else if ("kind" in copy) differ({ id: record.id, difference: "unreadable", version });
+      } else if ("kind" in copy)
+        differ({ id: record.id, difference: "unreadable", version, ...deleteMarks(record) });
       else {
         const order = compareVersions(record.version, copy.version, precision);
         if (order === 0 && sameContent(record, copy)) parity.equal++;
@@ -185,7 +201,13 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
           const difference = exact > 0 ? "older" : exact < 0 ? "newer" : "tie";
           if (difference === "newer") newer.push([record, copy]);
           else {
-            differ({ id: record.id, difference, version, otherVersion: copy.version });
+            differ({
+              id: record.id,
+              difference,
+              version,
+              otherVersion: copy.version,
+              ...deleteMarks(record, copy),
+            });
             toRepair.push(record);
           }
         }
@@ -199,7 +221,13 @@ export async function verifySide(input: VerifySideInput): Promise<SideParity> {
       if (held.has(record.id)) parity.equal++;
       else if (beyond !== undefined) countBad(parity, beyond, input);
       else
-        differ({ id: record.id, difference: "newer", version: record.version, otherVersion: copy.version });
+        differ({
+          id: record.id,
+          difference: "newer",
+          version: record.version,
+          otherVersion: copy.version,
+          ...deleteMarks(record, copy),
+        });
     }
     if (input.repair !== undefined && toRepair.length > 0)
       await repair(input, input.repair, parity, toRepair);

@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError } from "../../src/core/errors.js";
-import type { BadRecord } from "../../src/core/record.js";
-import { reportText } from "../../src/cli/verify-report.js";
+import type { BadRecord, SyncRecord } from "../../src/core/record.js";
+import { reportJson, reportText } from "../../src/cli/verify-report.js";
 import { ErrorBudget } from "../../src/reconcile/error-budget.js";
 import { verify } from "../../src/reconcile/verify.js";
 import {
@@ -254,6 +254,36 @@ describe("verify", () => {
     // It can be read; what is wrong is its copy, which the line's reason names.
     assert.doesNotMatch(text, /cannot be read:/);
     assert.match(text, new RegExp(`${id(1)}  bad: its copy on cassandra`));
+  });
+
+  // Tried as an operator whose applications delete records would: a delete on one side only was
+  // listed as a record like any other, and the line for differences the next run reads said it makes
+  // the sides agree without saying that a record hard-deleted on one side comes back from the other.
+  it("marks deletes among the differences, and says a hard delete comes back", async () => {
+    const deleted = (n: number, version: number): SyncRecord => ({
+      ...record(id(n), version),
+      deleted: true,
+    });
+    const cassandra = new MemoryRecordStore("cassandra").put(deleted(1, 900), record(id(2), 900, { n: 2 }));
+    const elasticsearch = new MemoryRecordStore("elasticsearch").put(
+      record(id(2), 850, { n: 2 }),
+      deleted(3, 950),
+    );
+    const window = { checkpoint: 900n, lookbackFrom: 800n, covers: () => true };
+    const report = await verify(
+      { range, direction: "both", limit: 10, plan: planSettings(), window },
+      { cassandra, elasticsearch, schema: new MemorySchema(["things"], ["things"]), signal },
+    );
+    const text = reportText(report, false).join("\n");
+    assert.match(
+      text,
+      new RegExp(`${id(1)}  not on elasticsearch \\(1970-01-01T00:00:00.000900Z deleted\\)`),
+    );
+    assert.match(text, new RegExp(`${id(2)}  older on elasticsearch \\(\\S+ vs \\S+\\)`));
+    assert.match(text, new RegExp(`${id(3)}  not on cassandra \\(\\S+ deleted\\)`));
+    assert.match(text, /copying a record found on one side only \(a hard delete there comes back\)/);
+    const json = JSON.stringify(reportJson(report, false));
+    assert.match(json, new RegExp(`"id":"${id(1)}","difference":"missing","version":"[^"]+","deleted":true`));
   });
 
   it("lists the records it cannot read up to the limit, dates them, and counts them as left", async () => {
