@@ -320,7 +320,11 @@ async function runHeld(
         }
         const tableRange = whole(direction) ? { ...scanRange, begin: MIN_MICROS } : scanRange;
         const lateBefore = range.lookbackFrom === undefined || whole(direction) ? undefined : range.begin;
-        return { range: tableRange, ...(lateBefore === undefined ? {} : { lateBefore }) };
+        return {
+          range: tableRange,
+          ...(lateBefore === undefined ? {} : { lateBefore }),
+          ...(range.endFrom === "option" ? { endsBehind: true } : {}),
+        };
       };
       const onUnmappedField = onUnmapped(plan);
       const synced = await refusingTable(
@@ -464,7 +468,7 @@ async function syncDirections(
     if (!indexExistsBefore(entry) && settings.dryRun && direction === "to-cassandra") continue;
     const [source, target] =
       direction === "to-es" ? [deps.cassandra, deps.elasticsearch] : [deps.elasticsearch, deps.cassandra];
-    const { range, lateBefore } = reading(direction);
+    const { range, lateBefore, endsBehind } = reading(direction);
     tables.push(
       await syncTable({
         plan: entry.plan,
@@ -483,6 +487,7 @@ async function syncDirections(
         ...(deps.onProgress ? { onBatch: deps.onProgress } : {}),
         ...(deps.onDecision ? { onDecision: deps.onDecision } : {}),
         ...(lateBefore === undefined ? {} : { lateBefore }),
+        ...(endsBehind === true ? { endsBehind } : {}),
         ...(deps.onLate ? { onLate: deps.onLate } : {}),
         onUnmappedField,
         onStart,
@@ -496,6 +501,8 @@ async function syncDirections(
 interface DirectionReading {
   readonly range: TimeRange;
   readonly lateBefore?: bigint;
+  /** The range ends at an -e given, behind now: see SyncTableInput.endsBehind. */
+  readonly endsBehind?: boolean;
 }
 
 interface Prepared {

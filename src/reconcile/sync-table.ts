@@ -19,6 +19,7 @@ import type { TablePlan } from "./table-plan.js";
 import { coarser, type VersionPrecision } from "../core/version.js";
 import { idSpellings } from "../core/table-key.js";
 import type { SettledRecords } from "./settled-records.js";
+import { keepsVersions, newestOfSource } from "./newest-of-source.js";
 
 export interface SyncTableInput {
   readonly plan: TablePlan;
@@ -61,6 +62,11 @@ export interface SyncTableInput {
   readonly onLate?: (late: LateRecord) => void;
   /** Told of each document field that no column holds, for every document holding it. */
   readonly onUnmappedField?: (field: string) => void;
+  /**
+   * The range ends behind now (an -e given, a repair): a versioned table may hold rows past its end
+   * that no incremental run reads, so a record is written as its newest row (newest-of-source.ts).
+   */
+  readonly endsBehind?: boolean;
 }
 
 /** A record the look-back window found out of step: dated before the checkpoint a run had passed. */
@@ -235,6 +241,15 @@ async function reconcileBatch(
             input.plan,
             pending.map((r) => r.id),
           );
+    if (round === 0 && input.endsBehind === true && keepsVersions(input)) {
+      // The same ids: what the target holds of each stands.
+      pending = await newestOfSource(
+        { ...input, plan: input.sourcePlan ?? input.plan },
+        pending,
+        current,
+        precision,
+      );
+    }
     const writes: PlannedWrite[] = [];
     for (const record of pending) {
       const held = current.get(record.id);

@@ -354,6 +354,8 @@ async function repair(
       source: input.source,
       target: input.other,
       range: input.range,
+      // Over a range, the newest row of a versioned table may lie past it: a repair writes that one.
+      endsBehind: true,
       dryRun: false,
       deadLetters: settings.deadLetters,
       budget: settings.budget,

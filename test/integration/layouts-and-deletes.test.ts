@@ -83,6 +83,39 @@ describe("deletes, layouts and schema", () => {
     );
   });
 
+  // Tried as an operator whose applications delete records would: a backfill over a month before a
+  // record's delete, of a versioned table whose index had dropped the record's document (purged after
+  // its delete), wrote the record's older live row back into the index, and no later run read the delete.
+  it("writes a record's newest row in a backfill whose range ends before it, so a delete stays a delete", async () => {
+    const id = Uuid.random().toString();
+    const created = new Date(Date.now() - 2 * 3_600_000);
+    const removed = new Date(Date.now() - 3_600_000);
+    const insert = `INSERT INTO ${h.keyspace}.notes (id, tmstmp, text, deleted) VALUES (?, ?, ?, ?)`;
+    for (const [at, deleted] of [
+      [created, false],
+      [removed, true],
+    ] as const) {
+      await h.cassandra.execute(insert, [id, cassandra.types.TimeUuid.fromDate(at), "hello", deleted], {
+        prepare: true,
+      });
+    }
+    const seconds = (date: Date, by: number): string => String(Math.floor(date.getTime() / 1000) + by);
+    const result = await h.run([
+      "-b",
+      seconds(created, -60),
+      "-e",
+      seconds(created, 60),
+      "--tables",
+      "notes",
+    ]);
+    assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
+    const doc = await h.es.get<Record<string, unknown>>({ index: `${h.index}-notes`, id });
+    assert.deepEqual(
+      { deleted: doc._source?.["deleted"], tmstmp: doc._source?.["tmstmp"] },
+      { deleted: true, tmstmp: `${removed.toISOString().slice(0, -1)}000Z` },
+    );
+  });
+
   it("skips an index without a table, and creates the table from the mapping with --create-tables", async () => {
     const id = Uuid.random().toString();
     await h.es.indices.create({
