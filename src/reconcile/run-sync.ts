@@ -310,6 +310,11 @@ async function runHeld(
         (!indexExistsBefore(entry) ||
           (entry.sharedIndexExists === true && !prepared.coverageRecorded) ||
           covered(direction) !== "covered");
+      // A range that ends behind the checkpoint: a row past its end that the look-back does not reach
+      // is read by no incremental run. Otherwise the next run reads such rows, and a backfill in chunks
+      // of a first load pays no second read per record written.
+      const endsBehind =
+        range.endFrom === "option" && checkpointBefore !== undefined && range.end < checkpointBefore;
       const reading = (direction: Direction): DirectionReading => {
         if (whole(direction)) {
           const why = wholeReason(entry, covered(direction), prepared.coverageRecorded);
@@ -323,7 +328,7 @@ async function runHeld(
         return {
           range: tableRange,
           ...(lateBefore === undefined ? {} : { lateBefore }),
-          ...(range.endFrom === "option" ? { endsBehind: true } : {}),
+          ...(endsBehind ? { endsBehind } : {}),
         };
       };
       const onUnmappedField = onUnmapped(plan);
