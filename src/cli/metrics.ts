@@ -80,6 +80,8 @@ export class RunMetrics {
 
   /** When the last success set into `#lastSuccess` was, in milliseconds since the epoch. */
   #lastSuccessAt: number | undefined;
+  /** The checkpoint the last report held, which a run that fails before its report leaves where it is. */
+  #checkpoint: bigint | undefined;
 
   #counter(name: string, help: string): Counter<"table" | "direction"> {
     return new Counter({ name, help, labelNames: this.#labels, registers: [this.registry] });
@@ -114,6 +116,7 @@ export class RunMetrics {
     }
     const checkpoint = report.checkpointAfter ?? report.checkpointBefore;
     if (checkpoint !== undefined) {
+      this.#checkpoint = checkpoint;
       this.#lag.set(Number(microsFromMillis(now.getTime()) - checkpoint) / 1e6);
     }
     // None where the store could not count them: a count that failed must not tell an alert on it
@@ -143,9 +146,16 @@ export class RunMetrics {
     this.#lastVerify.set(now.getTime() / 1000);
   }
 
-  /** Counts a run that failed before it had a report (a store unreachable, a lease refused). */
-  failed(outcome: "failed" | "interrupted"): void {
+  /**
+   * Counts a run that failed before it had a report (a store unreachable, a lease refused); `now` is
+   * when it ended. The checkpoint did not move, so its lag grows: kept at the last report's, it said a
+   * few seconds through an outage of hours, and an alert on it never fired.
+   */
+  failed(outcome: "failed" | "interrupted", now: Date): void {
     this.#runs.inc({ outcome });
+    if (this.#checkpoint !== undefined) {
+      this.#lag.set(Number(microsFromMillis(now.getTime()) - this.#checkpoint) / 1e6);
+    }
   }
 
   /** Replaces the metrics of this configuration's group on the Pushgateway with these. */

@@ -111,7 +111,7 @@ async function oneRun(options: SyncOptions, context: RunContext, metrics: RunMet
     return await runCommand(options, { ...context, metrics });
   } catch (thrown) {
     const error = expectedFailure(thrown, "run", options, context);
-    metrics.failed(error.kind === "interrupted" ? "interrupted" : "failed");
+    metrics.failed(error.kind === "interrupted" ? "interrupted" : "failed", new Date());
     return exitCodeForError(error);
   }
 }
