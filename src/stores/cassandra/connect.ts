@@ -10,6 +10,7 @@ import { withTimeLimit } from "../../util/time-limit.js";
 import { CASSANDRA_ENCODING } from "../values/driver-options.js";
 import { capabilitiesOf, type CassandraCapabilities } from "./capabilities.js";
 import { contactPointAddress, namesByAddress, nodeIdentityCheck, resolveAll } from "./node-identity.js";
+import { REQUEST_TIMEOUT_MS } from "../../core/request-timeout.js";
 
 export async function clientOptions(
   options: CassandraOptions,
@@ -21,7 +22,7 @@ export async function clientOptions(
     localDataCenter: options.localDc,
     protocolOptions: { port: options.port },
     encoding: CASSANDRA_ENCODING,
-    socketOptions: { connectTimeout: connectTimeoutMs, readTimeout: 60_000 },
+    socketOptions: { connectTimeout: connectTimeoutMs, readTimeout: REQUEST_TIMEOUT_MS },
     // A node that went down is tried again within seconds, not the driver's default of up to ten
     // minutes, so a run that waits out a restart (--retry-window) finds it as soon as it is back.
     policies: {

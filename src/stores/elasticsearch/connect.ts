@@ -9,6 +9,7 @@ import { FailoverTransport } from "./failover-transport.js";
 import { fromElasticsearchError } from "./elasticsearch-errors.js";
 import type { SearchClient } from "../search/search-client.js";
 import { LosslessSerializer } from "./serializer.js";
+import { REQUEST_TIMEOUT_MS } from "../../core/request-timeout.js";
 
 export async function esClientOptions(options: ElasticsearchOptions): Promise<ClientOptions> {
   const auth = options.auth;
@@ -21,7 +22,7 @@ export async function esClientOptions(options: ElasticsearchOptions): Promise<Cl
     maxRetries: 0,
     // But a node that is down is passed over at once, for the next listed node.
     Transport: FailoverTransport,
-    requestTimeout: 60_000,
+    requestTimeout: REQUEST_TIMEOUT_MS,
     ...(auth?.kind === "basic" ? { auth: { username: auth.username, password: auth.password } } : {}),
     ...(auth?.kind === "api-key" ? { auth: { apiKey: auth.apiKey } } : {}),
     tls: {

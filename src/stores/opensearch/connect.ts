@@ -9,6 +9,7 @@ import { FailoverTransport } from "./failover-transport.js";
 import { OpenSearchClient } from "./opensearch-client.js";
 import { fromOpenSearchError } from "./opensearch-errors.js";
 import { OpenSearchLosslessSerializer } from "./serializer.js";
+import { REQUEST_TIMEOUT_MS } from "../../core/request-timeout.js";
 
 export async function openSearchClientOptions(options: ElasticsearchOptions): Promise<ClientOptions> {
   const { auth, tls } = options;
@@ -23,7 +24,7 @@ export async function openSearchClientOptions(options: ElasticsearchOptions): Pr
     // and a node that is down is passed over at once, for the next listed node.
     maxRetries: 0,
     Transport: FailoverTransport,
-    requestTimeout: 60_000,
+    requestTimeout: REQUEST_TIMEOUT_MS,
     ...(auth?.kind === "basic" ? { auth: { username: auth.username, password: auth.password } } : {}),
     ssl: {
       rejectUnauthorized: !tls.insecure,
