@@ -63,14 +63,22 @@ export async function openRegularFile(
   }
 }
 
-/** Appends `text`, creating the file, readable by its owner only, if it is missing. */
-export async function appendToRegularFile(path: string, text: string): Promise<void> {
+/**
+ * Appends `text`, creating the file, readable by its owner only, if it is missing. `flush`: on disk
+ * before this returns, for a file whose lines must outlive the machine stopping.
+ */
+export async function appendToRegularFile(
+  path: string,
+  text: string,
+  { flush = false }: { readonly flush?: boolean } = {},
+): Promise<void> {
   const flags =
     constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK | constants.O_NOFOLLOW;
   const handle = await openFile(path, flags, 0o600);
   try {
     await ensureRegular(handle, path);
     await handle.appendFile(text, "utf8");
+    if (flush) await handle.sync();
   } finally {
     await handle.close();
   }

@@ -17,7 +17,7 @@ import { mayHoldInexactNumber } from "../../core/number-literal.js";
 import { inStateStore, CorruptStateError } from "../state-errors.js";
 import { isJsonObject } from "../state-json.js";
 import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
-import { isNotFound, writeTemporaryWith } from "./file-schema.js";
+import { flushDirectory, isNotFound, writeTemporaryWith } from "./file-schema.js";
 import { takeFileLock, type HeldLock } from "./file-lock.js";
 import { removeLeftovers } from "./file-leftovers.js";
 import { makeDirectory } from "../../util/make-directory.js";
@@ -242,8 +242,11 @@ export class FileDeadLetterStore implements DeadLetterStore {
         const index = await this.index(handle, key);
         const change = decide(index);
         if (change.kind === "none") return;
+        // Flushed, as the rename below is: the checkpoint that passes these records is flushed next,
+        // and a machine that stopped in between kept it without the letters.
         if (change.kind === "append") {
-          await appendToRegularFile(this.path, change.add.map(lineOf).join(""));
+          await appendToRegularFile(this.path, change.add.map(lineOf).join(""), { flush: true });
+          if (index.file === undefined) await flushDirectory(dirname(this.path));
           return;
         }
         const temp = await writeTemporaryWith(this.path, (out) => this.copy(handle, index, key, change, out));
@@ -253,6 +256,7 @@ export class FileDeadLetterStore implements DeadLetterStore {
             await rm(temp, { force: true });
             throw error;
           });
+          await flushDirectory(dirname(this.path));
           return;
         }
         await rm(temp, { force: true });

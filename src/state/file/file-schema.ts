@@ -8,6 +8,7 @@
 // flushed, then renamed over the target (replace) or hard-linked to it (create only if absent). Files
 // are created readable by their owner only (0600), and none is read through a symbolic link.
 import { randomBytes, createHash } from "node:crypto";
+import { constants } from "node:fs";
 import { link, open, rename, rm, type FileHandle } from "node:fs/promises";
 import { readRegularFile } from "../../util/regular-file.js";
 import { dirname, join } from "node:path";
@@ -137,6 +138,22 @@ export async function writeTemporaryWith(
   }
   await handle.close();
   return temp;
+}
+
+/**
+ * Flushes `directory`'s entries to disk: a file created, linked or renamed there is otherwise on disk
+ * only once the file system gets to it, and a machine that stops first may come back without it. A file
+ * system that cannot flush a directory (EINVAL) keeps its entries by other means.
+ */
+export async function flushDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    await handle.sync();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EINVAL") throw error;
+  } finally {
+    await handle.close();
+  }
 }
 
 export function isNotFound(error: unknown): boolean {
