@@ -245,12 +245,21 @@ export async function stateCommand(
   const to = action === "set" ? target(flags) : undefined;
   await refuseKeyPlace(options, key);
   return withStateStore(options, true, async (state) => {
-    const before = await state.getCheckpoint(key);
-    const was = before === undefined ? "none" : formatMicros(before.position);
+    // A checkpoint that cannot be read is what these commands are for: they replace or clear it.
+    const problems: StateProblem[] = [];
+    const before = await readable("checkpoint", state.getCheckpoint(key), problems);
+    const unreadable = problems[0]?.message;
+    const was =
+      unreadable !== undefined
+        ? `an unreadable checkpoint (${unreadable})`
+        : before === undefined
+          ? "none"
+          : formatMicros(before.position);
     // A key without a checkpoint is most often a mistyped one: say so, and name the keys there are.
-    const nearest = before === undefined ? nearestKeys(key, await state.listKeys(), options) : [];
+    const unsavedKey = before === undefined && unreadable === undefined;
+    const nearest = unsavedKey ? nearestKeys(key, await state.listKeys(), options) : [];
     const unsaved =
-      before === undefined && to !== undefined
+      unsavedKey && to !== undefined
         ? `. No run of ${key} has saved a checkpoint: its first run will begin at ${formatMicros(to)}.` +
           otherKeysText(nearest, state.location)
         : "";
@@ -293,7 +302,7 @@ export async function stateCommand(
     );
     context.stdout(
       options.json
-        ? JSON.stringify(stateChangeJson(action, key, state, before, to, nearest), null, 2)
+        ? JSON.stringify(stateChangeJson(action, key, state, { before, unreadable }, to, nearest), null, 2)
         : `done: ${change("was")
             .replace(/^move/, "moved")
             .replace(/^clear/, "cleared")}`,
@@ -321,7 +330,10 @@ function stateChangeJson(
   action: "set" | "reset",
   key: string,
   state: StateStore,
-  before: Checkpoint | undefined,
+  {
+    before,
+    unreadable,
+  }: { readonly before: Checkpoint | undefined; readonly unreadable: string | undefined },
   to: bigint | undefined,
   nearest: readonly string[],
 ): unknown {
@@ -331,10 +343,12 @@ function stateChangeJson(
     state: { backend: state.backend, location: state.location },
     checkpoint: {
       before: before === undefined ? null : formatMicros(before.position),
+      // What was in its place, replaced or cleared, that could not be read as a checkpoint.
+      ...(unreadable === undefined ? {} : { unreadable }),
       after: to === undefined ? null : formatMicros(to),
     },
     // No run of this key saved a checkpoint: maybe another key was meant.
-    ...(before === undefined ? { nearestKeys: nearest } : {}),
+    ...(before === undefined && unreadable === undefined ? { nearestKeys: nearest } : {}),
   };
 }
 

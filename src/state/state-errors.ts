@@ -56,6 +56,15 @@ export class CorruptStateError extends StateError {
   }
 }
 
+/**
+ * The end of every unreadable checkpoint's remedy, after how to fix or remove it by hand: the commands
+ * that place or clear it, which replace what they cannot read.
+ */
+export const CHECKPOINT_WAY_OUT =
+  "Or place it again with synced state set --to <time> --yes and this run's options (synced status " +
+  "shows where the last runs ended), or clear it with synced state reset --yes; without a checkpoint " +
+  "the next run starts from --begin, or from the earliest version.";
+
 /** The lease is no longer held by the caller: it was released, or taken over after it expired. */
 export class LeaseLostError extends StateError {
   constructor(key: string, owner: string, currentOwner: string | undefined) {

@@ -330,6 +330,27 @@ describe("synced status and synced state", () => {
       byKey.get("broken-job")?.problems?.[0]?.message ?? "",
       /corrupt state in .*checkpoint\.json/,
     );
+
+    // The commands that place and clear a checkpoint are the way out of one that cannot be read: they
+    // refused it with the same error as the run did.
+    const jobArgs = [...args, "--name", "broken-job"];
+    const refused = await h.cli(jobArgs);
+    assert.equal(refused.code, EXIT.failure, refused.stderr);
+    assert.match(refused.stderr, /synced state set --to <time> --yes/);
+    const to = "2026-01-01T00:00:00.000000Z";
+    const set = await h.cli(["state", "set", ...jobArgs, "--to", to, "--yes"]);
+    assert.equal(set.code, EXIT.success, set.stderr);
+    assert.match(set.stdout, new RegExp(`from an unreadable checkpoint \\(corrupt state in .*\\) to ${to}`));
+    const placed = JSON.parse((await h.cli(["status", ...storeArgs, "--json"])).stdout) as StatusJson;
+    assert.equal(placed.configurations.find((c) => c.key === "broken-job")?.checkpoint?.position, to);
+
+    await writeFile(broken, "");
+    const reset = await h.cli(["state", "reset", ...jobArgs, "--yes", "--json"]);
+    assert.equal(reset.code, EXIT.success, reset.stderr);
+    const cleared = JSON.parse(reset.stdout) as { checkpoint: { before: unknown; unreadable?: string } };
+    assert.equal(cleared.checkpoint.before, null);
+    assert.match(cleared.checkpoint.unreadable ?? "", /the file is empty/);
+    await assert.rejects(access(broken));
   });
 
   it("creates no dead-letter store that --dead-letter names and no run made", async () => {

@@ -382,7 +382,8 @@ for (const backend of backends) {
           assert.ok(error instanceof CorruptStateError);
           assert.ok(error.message.includes(file), error.message);
           assert.match(error.message, /not valid JSON/);
-          assert.match(error.message, /Fix the file or delete it; without a checkpoint the next run starts/);
+          assert.match(error.message, /Fix the file or delete it\. Or place it again with synced state set/);
+          assert.match(error.message, /without a checkpoint the next run starts/);
           assert.ok(error.cause instanceof SyntaxError);
           return true;
         });

@@ -9,7 +9,7 @@ import type { Checkpoint, RunRecord, StateStore } from "../state-store.js";
 import { DEFAULT_RUN_HISTORY_LIMIT, DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import { CQL_NAME_RULE, cqlNameProblem } from "../../core/names.js";
 import { quoteIdentifier } from "../../core/cql-identifier.js";
-import { NoStateError, StateSetupError } from "../state-errors.js";
+import { CHECKPOINT_WAY_OUT, NoStateError, StateSetupError } from "../state-errors.js";
 import { isValidStateKey, validateStateKey } from "../state-key.js";
 import {
   ADDED_COLUMNS,
@@ -90,8 +90,8 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
       const row = result.rows[0];
       if (row === undefined) return undefined;
       const remedy =
-        `Fix the row, or delete it (DELETE FROM ${this.table} WHERE key = '${key}' AND kind = 'checkpoint'); ` +
-        "without a checkpoint the next run starts from --begin, or from the earliest version.";
+        `Fix the row, or delete it (DELETE FROM ${this.table} WHERE key = '${key}' AND kind = 'checkpoint'). ` +
+        CHECKPOINT_WAY_OUT;
       return new RowReader(
         row,
         `the checkpoint row of key '${key}' in table ${this.table}`,

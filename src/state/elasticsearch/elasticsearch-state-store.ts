@@ -10,7 +10,7 @@ import type { SortValue } from "../../stores/search/query.js";
 import type { Checkpoint, RunRecord, StateStore } from "../state-store.js";
 import { DEFAULT_RUN_HISTORY_LIMIT, DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import { checkpointFromJson, checkpointToJson, runFromJson, runToJson } from "../state-json.js";
-import { NoStateError, StateError, StateSetupError } from "../state-errors.js";
+import { CHECKPOINT_WAY_OUT, NoStateError, StateError, StateSetupError } from "../state-errors.js";
 import { validateStateKey } from "../state-key.js";
 import {
   checkIndexName,
@@ -81,9 +81,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
       const id = documentId("checkpoint", validateStateKey(key));
       try {
         const found = await this.client.getDocument({ index: this.index, id });
-        const remedy =
-          `Fix the document, or delete it (DELETE ${this.index}/_doc/${id}); without a checkpoint the ` +
-          "next run starts from --begin, or from the earliest version.";
+        const remedy = `Fix the document, or delete it (DELETE ${this.index}/_doc/${id}). ${CHECKPOINT_WAY_OUT}`;
         return checkpointFromJson(found._source, {
           location: `document ${id} in index ${this.index}`,
           remedy,

@@ -8,7 +8,7 @@ import type { Checkpoint, RunRecord, StateStore } from "../state-store.js";
 import { DEFAULT_RUN_HISTORY_LIMIT, DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import { checkpointFromJson, checkpointToJson, runFromJson, runToJson } from "../state-json.js";
 import { makeDirectory } from "../../util/make-directory.js";
-import { CorruptStateError, NoStateError, StateSetupError } from "../state-errors.js";
+import { CHECKPOINT_WAY_OUT, CorruptStateError, NoStateError, StateSetupError } from "../state-errors.js";
 import { isValidStateKey } from "../state-key.js";
 import {
   checkpointFile,
@@ -32,8 +32,7 @@ export interface FileStateStoreOptions {
   readonly timeoutMs?: number;
 }
 
-const CHECKPOINT_REMEDY =
-  "Fix the file or delete it; without a checkpoint the next run starts from --begin, or from the earliest version.";
+const CHECKPOINT_REMEDY = `Fix the file or delete it. ${CHECKPOINT_WAY_OUT}`;
 const RUN_REMEDY = "Delete the file; it holds the history of one past run only.";
 
 export class FileStateStore extends LeasedStateStore implements StateStore {
