@@ -40,7 +40,9 @@ export async function deadLettersCommand(
   if (action === "purge") checkPurge(flags);
   const work = async (clients: Partial<Clients>): Promise<number> => {
     // Every action works on letters a run left: none creates a store to find it empty.
-    const store = await openDeadLetters(options, key, clients, false);
+    const store = await openDeadLetters(options, key, clients, false, (message) => {
+      context.logger.info(message);
+    });
     try {
       switch (action) {
         case "list":

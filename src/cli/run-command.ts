@@ -55,10 +55,15 @@ export async function openDeadLetters(
   key: string,
   clients: Partial<Clients>,
   create = true,
+  log?: (message: string) => void,
 ): Promise<DeadLetterStore> {
   const location = options.deadLetter ?? defaultDeadLetterLocation(options.state, key);
   return namingTheLocation(options, "dead letters", () =>
-    openDeadLetterStore(location, clients, { timeoutMs: options.stateTimeoutMs, create }),
+    openDeadLetterStore(location, clients, {
+      timeoutMs: options.stateTimeoutMs,
+      create,
+      ...(log === undefined ? {} : { onLockWait: log }),
+    }),
   );
 }
 
@@ -80,10 +85,13 @@ export async function runCommand(options: SyncOptions, context: RunContext): Pro
   await refuseKeyPlace(options, key);
   const lettersInFile =
     (options.deadLetter ?? defaultDeadLetterLocation(options.state, key)).backend === "file";
-  const localLetters = lettersInFile ? await openDeadLetters(options, key, {}) : undefined;
+  const lockWait = (message: string): void => {
+    context.logger.info(message);
+  };
+  const localLetters = lettersInFile ? await openDeadLetters(options, key, {}, true, lockWait) : undefined;
   return withClients(options, async (clients) => {
     const state = localState ?? (await openState(clients));
-    const deadLetters = localLetters ?? (await openDeadLetters(options, key, clients));
+    const deadLetters = localLetters ?? (await openDeadLetters(options, key, clients, true, lockWait));
     return runConnected(options, context, { runId, key, state, deadLetters }, clients);
   });
 }

@@ -54,7 +54,9 @@ export async function verifyCommand(
     const key = stateKeyFor(options);
     const window = await runWindow(options, key, clients);
     const letters: DeadLetterStore | undefined = flags.repair
-      ? await openDeadLetters(options, key, clients)
+      ? await openDeadLetters(options, key, clients, true, (message) => {
+          context.logger.info(message);
+        })
       : undefined;
     const repair: RepairSettings | undefined =
       letters === undefined

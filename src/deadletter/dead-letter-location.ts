@@ -25,14 +25,23 @@ export interface DeadLetterClients {
 export async function openDeadLetterStore(
   location: DeadLetterLocation,
   clients: DeadLetterClients,
-  options: { readonly timeoutMs?: number; readonly create?: boolean } = {},
+  options: {
+    readonly timeoutMs?: number;
+    readonly create?: boolean;
+    /** Told when a change of a letters file waits for another process's lock, and why. */
+    readonly onLockWait?: (message: string) => void;
+  } = {},
 ): Promise<DeadLetterStore> {
   const create = options.create ?? true;
   if (!create) await requireDeadLetterStore(location, clients, options.timeoutMs);
   switch (location.backend) {
     case "file":
       if (create) await checkDeadLetterFile(location.path, options.timeoutMs);
-      return new FileDeadLetterStore(location.path, options.timeoutMs);
+      return new FileDeadLetterStore(
+        location.path,
+        options.timeoutMs,
+        options.onLockWait === undefined ? {} : { lockBusy: options.onLockWait },
+      );
     case "cassandra":
       if (clients.cassandra === undefined) throw missingClient(location, "Cassandra");
       return CassandraDeadLetterStore.open(

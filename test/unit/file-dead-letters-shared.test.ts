@@ -164,6 +164,23 @@ describe("one dead-letter file shared by two processes", () => {
     ]);
   });
 
+  // Tried as an operator would: a pod killed while it changed the letters file left its lock, and the
+  // next pod's run stood still for up to half a minute without a word until the lock went stale.
+  it("says what it waits for when another host or container holds the lock", async () => {
+    const path = join(root, "told.ndjson");
+    await writeFile(path, "");
+    await writeFile(`${path}.lock`, "old-pod:7:pidns1\ntoken\n");
+    const past = new Date(Date.now() - LOCK_STALE_MS + 300);
+    await lutimes(`${path}.lock`, past, past);
+    const told: string[] = [];
+    const store = new FileDeadLetterStore(path, 5000, { lockBusy: (message) => told.push(message) });
+    await store.put([letter("one", "a1")]);
+    assert.deepEqual(await ids(store, "one"), ["a1:bad"]);
+    assert.equal(told.length, 1);
+    assert.match(told[0] ?? "", /waiting up to 5 s for .*told\.ndjson\.lock, held by old-pod:7:pidns1/);
+    assert.match(told[0] ?? "", /taken over once it has gone unrenewed for 30 s/);
+  });
+
   // The exclusive create is the lock: what the file holds is read only by processes of this machine,
   // which see it whole without a flush. Each letter written to the file took the lock, so each put
   // waited for a flush to disk of a file that is removed a moment later.

@@ -56,12 +56,15 @@ type Change =
 
 const slotName = (slot: Slot): string => `${slot.key}\n${slot.id}`;
 
-/** Where a test acts between the steps of a change, as another process sharing the file would. */
+/**
+ * Where a test acts between the steps of a change, as another process sharing the file would, and
+ * where a run is told that a change waits for the lock.
+ */
 export interface FileChangeHooks {
   /** A rewrite found the file unchanged and is about to rename its copy over it. */
   readonly beforeRename?: () => Promise<void>;
-  /** The change found the lock held by another, and waits for it; once per wait. */
-  readonly lockBusy?: () => void;
+  /** The change found the lock held by another, and waits for it; once per wait, saying what it waits for. */
+  readonly lockBusy?: (message: string) => void;
 }
 
 export class FileDeadLetterStore implements DeadLetterStore {

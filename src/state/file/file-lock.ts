@@ -33,8 +33,8 @@ const HOLDER = /^[A-Za-z0-9._-]{1,253}:\d{1,10}(?::pidns\d{1,20})?$/;
 export interface LockWait {
   /** How long to wait for a holder that is alive, or may be. */
   readonly waitMs: number;
-  /** Told once per wait that the lock is held by another. */
-  readonly onBusy?: () => void;
+  /** Told once per wait that the lock is held by another, with what it waits for (lockWaitText). */
+  readonly onBusy?: (message: string) => void;
   readonly me?: ThisProcess;
   /** How often the holder renews the lock; RENEW_MS unless a test says otherwise. */
   readonly renewMs?: number;
@@ -76,7 +76,7 @@ export async function takeFileLock(path: string, wait: LockWait): Promise<HeldLo
     }
     if (!told) {
       told = true;
-      wait.onBusy?.();
+      wait.onBusy?.(lockWaitText(lock, holder, wait.waitMs));
     }
     const left = deadline - Date.now();
     if (left <= 0) throw lockHeld(lock, holder, wait.waitMs);
@@ -153,9 +153,24 @@ async function takeOver(lock: string, stale: string): Promise<void> {
   }
 }
 
+// The file may be none of synced's: what it holds is shown only where it reads as a holder's name.
+const holderText = (holder: string): string =>
+  HOLDER.test(holder) ? holder : "something that names no synced process";
+
+/**
+ * What a change waiting for the lock tells its log: a holder in another pod killed mid-change leaves
+ * the lock until it is stale, and the run would otherwise stand still without a word until then.
+ */
+function lockWaitText(lock: string, holder: string, waitMs: number): string {
+  return (
+    `waiting up to ${Math.ceil(waitMs / 1000)} s for ${lock}, held by ${holderText(holder)}: another ` +
+    "synced writing the same dead-letter file, or one killed while it did, whose lock is taken over " +
+    `once it has gone unrenewed for ${LOCK_STALE_MS / 1000} s`
+  );
+}
+
 function lockHeld(lock: string, holder: string, waitMs: number): Error {
-  // The file may be none of synced's: what it holds is shown only where it reads as a holder's name.
-  const by = HOLDER.test(holder) ? holder : "something that names no synced process";
+  const by = holderText(holder);
   return new Error(
     `${lock} is held by ${by} and was not let go within ${waitMs} ms ` +
       "(another synced writing the same dead-letter file; a lock its holder stopped renewing is taken " +
