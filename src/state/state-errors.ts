@@ -150,12 +150,47 @@ export async function inStateStore<T>(
         { cause: error },
       );
     }
+    const unwritable = unwritableStore(error);
+    if (unwritable !== undefined) {
+      throw new as(
+        `could not ${action} in the ${store} (${location}): ${unwritable.why} (${reason}). ` +
+          `${unwritable.todo}, or choose another place with ${store === "dead-letter store" ? "--dead-letter" : "--state"}, and run again.`,
+        { action, location },
+        { cause: error },
+      );
+    }
     throw new as(
       `could not ${action} in the ${store} (${location}): ${reason}. ` +
         `Check that the ${store} is reachable and writable, or choose another location.`,
       { action, location },
       { cause: error },
     );
+  }
+}
+
+/**
+ * Why a file of the store cannot be written at all, and what to do: the store is there, so the
+ * advice to check that it is reachable would send the operator the wrong way too.
+ */
+function unwritableStore(error: unknown): { why: string; todo: string } | undefined {
+  switch ((error as NodeJS.ErrnoException | undefined)?.code) {
+    case "EROFS":
+      return {
+        why: "its file system is mounted read-only",
+        todo:
+          "Mount it read-write (one the kernel made read-only after I/O errors needs checking first; " +
+          "the checkpoint did not move)",
+      };
+    case "EACCES":
+    case "EPERM":
+      return {
+        why: `the user synced runs as (uid ${process.getuid?.() ?? "?"}) may not write there`,
+        todo:
+          "Give that user write access to the directory (in Kubernetes, the pod's securityContext " +
+          "fsGroup on the volume)",
+      };
+    default:
+      return undefined;
   }
 }
 

@@ -127,4 +127,41 @@ describe("file steps with limits", () => {
       );
     }
   });
+
+  // Tried as an operator would: a volume the kernel remounted read-only after I/O errors, or a
+  // directory the user synced runs as may not write (a pod without fsGroup), was told to check that
+  // the store is reachable, which it was.
+  it("says a store's file system is read-only, or not the user's to write, and what to do", async () => {
+    for (const [code, said, todo] of [
+      [
+        "EROFS",
+        /: its file system is mounted read-only \(EROFS/,
+        /Mount it read-write .*or choose another place with --state/,
+      ],
+      [
+        "EACCES",
+        /: the user synced runs as \(uid \d+\) may not write there \(EACCES/,
+        /Give that user write access .*fsGroup.*or choose another place with --state/,
+      ],
+      [
+        "EPERM",
+        /: the user synced runs as \(uid \d+\) may not write there \(EPERM/,
+        /Give that user write access/,
+      ],
+    ] as const) {
+      const refused = (): Promise<void> =>
+        Promise.reject(Object.assign(new Error(`${code}: refused, open '/x/.1.tmp'`), { code }));
+      await assert.rejects(
+        inStateStore("save the checkpoint", "directory /x", refused, { timeoutMs: 1000 }),
+        (error) => {
+          assert.ok(error instanceof StateError);
+          assert.match(error.message, /^could not save the checkpoint in the state store \(directory \/x\)/);
+          assert.match(error.message, said);
+          assert.match(error.message, todo);
+          assert.doesNotMatch(error.message, /reachable/);
+          return true;
+        },
+      );
+    }
+  });
 });
