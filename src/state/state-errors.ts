@@ -6,6 +6,7 @@ import { SyncedError } from "../core/errors.js";
 import { withTimeLimit } from "../util/time-limit.js";
 import { privilegeRefusal } from "./refused-privilege.js";
 import { repeatTransient } from "./repeat-transient.js";
+import { FLOOD_STAGE } from "../stores/search/transient-errors.js";
 
 /** Anything that went wrong reading or writing the state store. The message says what to do next. */
 export class StateError extends SyncedError {}
@@ -207,6 +208,10 @@ function fullStore(error: unknown): string | undefined {
     case "EDQUOT":
       return "the user's disk quota is used up";
     default:
-      return undefined;
+      // A search cluster's disk past its flood-stage watermark (its own words): the index takes no write.
+      return error instanceof Error && FLOOD_STAGE.test(error.message)
+        ? "a node's disk passed its flood-stage watermark, so the index is read-only until space is " +
+            "freed (the cluster lifts the block itself once the disk is below the high watermark)"
+        : undefined;
   }
 }

@@ -448,6 +448,38 @@ describe("state store set-up", () => {
     }
   });
 
+  // Tried as an operator would: a cluster whose disk passed its flood-stage watermark blocks the state
+  // index for writes and answers 429, which was repeated as a busy cluster for all of --state-timeout
+  // and then reported as a store that did not answer in time ("a hung disk or mount").
+  it("says a state index blocked by a full disk is full, at once, and what to do", async () => {
+    const client = await connectTestSearch();
+    const index = runScopedName("flood");
+    try {
+      const store = await openStateStore(
+        { backend: "elasticsearch", index },
+        { elasticsearch: client.client },
+        { timeoutMs: 20_000 },
+      );
+      await client.indices.putSettings({ index, settings: { "index.blocks.read_only_allow_delete": true } });
+      const started = Date.now();
+      await assert.rejects(store.acquireLease("app", "run-1", holderName(), 60_000), (error: unknown) => {
+        assert.ok(error instanceof StateError);
+        assert.match(error.message, /could not take the lease in the state store .*: it is full: /);
+        assert.match(error.message, /flood-stage watermark/);
+        assert.match(error.message, /Make room .*or choose another place with --state/);
+        return true;
+      });
+      assert.ok(Date.now() - started < 10_000, `it took ${Date.now() - started} ms`);
+      await store.close();
+    } finally {
+      await client.indices
+        .putSettings({ index, settings: { "index.blocks.read_only_allow_delete": null } })
+        .catch(() => undefined);
+      await client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
+      await client.close();
+    }
+  });
+
   // Tried as an operator would: the state index deleted while a run worked, whose checkpoint write
   // then made it again with field types Elasticsearch guessed. The next run was told to choose
   // another index name, which would have thrown the configuration's state away.

@@ -21,7 +21,7 @@ import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import { RefusedItemError } from "../refused-privilege.js";
 import type { DeadLetterStore, StoredLetter } from "../../deadletter/dead-letter-store.js";
 import { letterFromJson, letterToJson } from "../../deadletter/letter-json.js";
-import { isTransientSearchError } from "../../stores/search/transient-errors.js";
+import { isTransientStateSearchError } from "../../stores/search/transient-errors.js";
 import { chunkBySize } from "../../util/chunk-by-size.js";
 
 /**
@@ -139,7 +139,7 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
         timeoutMs: store.timeoutMs,
         as: StateSetupError,
         store: "dead-letter store",
-        transient: isTransientSearchError,
+        transient: isTransientStateSearchError,
       },
     );
     return store;
@@ -293,7 +293,7 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
       timeoutMs: this.timeoutMs,
       store: "dead-letter store",
       // Letters are written and removed by id, so a repeat leaves one letter per record.
-      transient: isTransientSearchError,
+      transient: isTransientStateSearchError,
     });
   }
 }

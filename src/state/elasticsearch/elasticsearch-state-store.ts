@@ -23,7 +23,7 @@ import {
 import { ElasticsearchLeases } from "./elasticsearch-lease.js";
 import { repeatTransient } from "../repeat-transient.js";
 import { isSearchError } from "../../stores/search/search-error.js";
-import { isTransientSearchError } from "../../stores/search/transient-errors.js";
+import { isTransientStateSearchError } from "../../stores/search/transient-errors.js";
 
 type CompositeKey = Readonly<Record<string, SortValue>>;
 
@@ -47,12 +47,12 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
     timeoutMs: number,
   ) {
     const location = `${client.productName} index ${index}`;
-    const repeat = repeatTransient(isTransientSearchError, timeoutMs);
+    const repeat = repeatTransient(isTransientStateSearchError, timeoutMs);
     super(
       location,
       new ElasticsearchLeases(client, index, location, repeat),
       timeoutMs,
-      isTransientSearchError,
+      isTransientStateSearchError,
     );
   }
 

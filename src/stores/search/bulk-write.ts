@@ -23,6 +23,7 @@ import { unwritableVersion } from "./timestamps.js";
 import type { EsToken } from "./fetch-current.js";
 import { IndexGoneError } from "./index-gone.js";
 import { WriteRefusedError } from "./refused-privilege.js";
+import { FLOOD_STAGE } from "./transient-errors.js";
 
 export interface EsWriteSettings {
   readonly client: SearchClient;
@@ -311,6 +312,3 @@ export class BulkRetriesExhaustedError extends SyncedError {
 
 /** The block of an index being closed, in the cluster's words. */
 const CLOSING = /index preparing to close|index closed/i;
-
-/** The flood-stage disk block, in the words of Elasticsearch and OpenSearch. */
-const FLOOD_STAGE = /read_only_allow_delete|flood[- ]stage/i;

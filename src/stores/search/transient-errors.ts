@@ -7,6 +7,25 @@ export function isTransientSearchError(error: unknown): boolean {
   return isSearchError(error, "transient");
 }
 
+/** The flood-stage disk block, in the words of Elasticsearch and OpenSearch. */
+export const FLOOD_STAGE = /read_only_allow_delete|flood[- ]stage/i;
+
+/**
+ * Whether the cluster refused a write because a node's disk passed its flood-stage watermark. It
+ * answers 429, as a busy cluster does, but only disk space lifts the block, not time.
+ */
+export function isFloodStageBlock(error: unknown): boolean {
+  return isSearchError(error, "transient") && error.answer.status === 429 && FLOOD_STAGE.test(error.message);
+}
+
+/**
+ * The transient errors of the state and dead-letter stores, whose operations wait at most
+ * --state-timeout: a flood-stage block outlasts that, so it fails at once and says the disk is full.
+ */
+export function isTransientStateSearchError(error: unknown): boolean {
+  return isTransientSearchError(error) && !isFloodStageBlock(error);
+}
+
 /**
  * Whether a read failed because its view is gone: the node that held the point in time or the scroll
  * contexts restarted, or they expired. Trying the same page again fails the same way; a new view is
