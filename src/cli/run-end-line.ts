@@ -3,7 +3,7 @@
 // multi-line `--json` summary that a line-based collector cannot parse). A failed run's line is an
 // error with the reason, so `--quiet`, which keeps errors only, keeps it too.
 import { formatMicros } from "../core/micros.js";
-import { leaseEndWords } from "../reconcile/lease-end.js";
+import { followedBy, leaseEndWords } from "../reconcile/lease-end.js";
 import { totals } from "../reconcile/run-report.js";
 import type { ShownReport } from "./summary.js";
 import { runStop } from "./stop-words.js";
@@ -34,12 +34,12 @@ export function runEndLine(report: ShownReport, exitCode: number): RunEndLine | 
     ...(report.leaseLeft === undefined ? {} : { leaseExpiresAt: report.leaseLeft.expiresAt.toISOString() }),
   };
   const left = leaseLeftWords(report);
-  const lease = left === undefined ? "" : `; ${left}`;
+  const withLease = (text: string): string => (left === undefined ? text : followedBy(text, left));
   const run = report.dryRun ? "dry run" : "run";
   const wrote = `${written} ${report.dryRun ? "would be written" : "written"}`;
   if (report.outcome === "failed") {
     const why = report.error?.message ?? "the summary says why";
-    return { level: "error", message: `${run} failed: ${why}${lease}`, fields };
+    return { level: "error", message: withLease(`${run} failed: ${why}`), fields };
   }
   if (report.outcome === "interrupted") {
     return {
@@ -51,7 +51,9 @@ export function runEndLine(report: ShownReport, exitCode: number): RunEndLine | 
   const letters = waiting === undefined || waiting === 0 ? "" : `, ${waiting} dead letters waiting`;
   return {
     level: "info",
-    message: `${run} finished: ${report.outcome}, ${wrote}, ${report.deadLettered} dead-lettered${letters}${lease}`,
+    message: withLease(
+      `${run} finished: ${report.outcome}, ${wrote}, ${report.deadLettered} dead-lettered${letters}`,
+    ),
     fields,
   };
 }

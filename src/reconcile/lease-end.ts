@@ -17,6 +17,13 @@ export function leaseEndWords(end: LeaseEnd): string {
   );
 }
 
+/** `words` after `text`: a new sentence where `text` ends one, else a clause. */
+export function followedBy(text: string, words: string): string {
+  return /[.!?]$/.test(text)
+    ? `${text} ${words.charAt(0).toUpperCase()}${words.slice(1)}`
+    : `${text}; ${words}`;
+}
+
 /**
  * `error`, thrown by the work under a lease the state store did not take back, saying so and until
  * when: a refusal before anything was done (a --tables name that is no table) is all a run says, and
@@ -27,11 +34,7 @@ export function withLeaseLeft<E extends SyncedError>(
   error: E,
   end: Extract<LeaseEnd, { released: false }>,
 ): E {
-  const words = leaseEndWords(end);
-  // A message that ends a sentence gets another; one that does not, a clause.
-  const message = /[.!?]$/.test(error.message)
-    ? `${error.message} ${words.charAt(0).toUpperCase()}${words.slice(1)}`
-    : `${error.message}; ${words}`;
+  const message = followedBy(error.message, leaseEndWords(end));
   const told = Object.create(
     Object.getPrototypeOf(error) as object,
     Object.getOwnPropertyDescriptors(error),

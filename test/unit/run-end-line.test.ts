@@ -74,8 +74,10 @@ describe("the line that ends a run's log", () => {
     assert.equal(line.level, "error");
     assert.match(
       line.message,
-      /; the lease could not be released and runs out at 2026-01-01T00:01:00\.000Z: until then a run of this configuration on another host or in another container is refused with exit 4/,
+      /\. The lease could not be released and runs out at 2026-01-01T00:01:00\.000Z: until then a run of this configuration on another host or in another container is refused with exit 4/,
     );
+    // A sentence ended is followed by another, not by a clause after its full stop.
+    assert.doesNotMatch(line.message, /\.;/);
     assert.equal(line.fields["leaseExpiresAt"], "2026-01-01T00:01:00.000Z");
     const summary = renderSummary({ ...report, outcome: "failed", error, leaseLeft });
     assert.match(
