@@ -16,6 +16,7 @@ import {
 } from "../../src/util/regular-file.js";
 import { withTimeLimit } from "../../src/util/time-limit.js";
 import { inStateStore, StateError, StateSetupError } from "../../src/state/state-errors.js";
+import { checkDeadLetterFile } from "../../src/state/file/file-dead-letter-check.js";
 
 const run = promisify(execFile);
 
@@ -126,6 +127,22 @@ describe("file steps with limits", () => {
         },
       );
     }
+  });
+
+  // Tried as an operator would: a --dead-letter file in a place no file can be made was told to
+  // "move what is there out of the way", where nothing was. sysfs refuses a new file even to root.
+  it("says a dead-letter file's place may not be written, and what to do, before the run connects", async () => {
+    await assert.rejects(checkDeadLetterFile("/sys/synced-letters.ndjson", 2000), (error: unknown) => {
+      assert.ok(error instanceof StateSetupError);
+      assert.match(
+        error.message,
+        /\(file \/sys\/synced-letters\.ndjson\): the user synced runs as \(uid \d+\)/,
+      );
+      assert.match(error.message, /may not write there \(EACCES/);
+      assert.match(error.message, /choose another place with --dead-letter/);
+      assert.doesNotMatch(error.message, /out of the way/);
+      return true;
+    });
   });
 
   // Tried as an operator would: a volume the kernel remounted read-only after I/O errors, or a

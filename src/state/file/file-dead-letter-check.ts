@@ -36,7 +36,7 @@ export async function checkDeadLetterFile(path: string, timeoutMs = DEFAULT_STAT
       const found = await statOrNothing(path);
       if (found === undefined) {
         await probeDirectory(dirname(path)).catch((error: unknown) => {
-          throw refuse(`cannot be created: ${error instanceof Error ? error.message : String(error)}`);
+          throw unwritable(error) ? error : refuse(`cannot be created: ${messageOf(error)}`);
         });
         return;
       }
@@ -44,7 +44,7 @@ export async function checkDeadLetterFile(path: string, timeoutMs = DEFAULT_STAT
       // Opened as a letter is appended, without blocking and without following a link, then closed.
       const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_NONBLOCK | constants.O_NOFOLLOW;
       const handle = await open(path, flags).catch((error: unknown) => {
-        throw refuse(`cannot be written: ${error instanceof Error ? error.message : String(error)}`);
+        throw unwritable(error) ? error : refuse(`cannot be written: ${messageOf(error)}`);
       });
       await handle.close();
       // A file of letters is lines of JSON objects. One that begins otherwise (a system file, a
@@ -56,6 +56,16 @@ export async function checkDeadLetterFile(path: string, timeoutMs = DEFAULT_STAT
     { timeoutMs, as: StateSetupError, store: "dead-letter store" },
   );
 }
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * A place on a read-only file system or one this user may not write: left to inStateStore, which names
+ * the cause and what to do (a mount, a permission, an fsGroup), where "move what is there out of the
+ * way" would send the operator the wrong way.
+ */
+const unwritable = (error: unknown): boolean =>
+  ["EROFS", "EACCES", "EPERM"].includes((error as NodeJS.ErrnoException | undefined)?.code ?? "");
 
 /** Bytes read at a time to find the file's first line. */
 const CHUNK_BYTES = 64 * 1024;
