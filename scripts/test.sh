@@ -109,11 +109,12 @@ OPENSEARCH3_FILES=(convergence)
 # ways, conflicts, writes beside other applications (maxwritetime() and the transactions used without
 # it), every type, tables of any primary key (the newest row of a key by ORDER BY; frozen key
 # columns), the state and dead letters in Cassandra, plan and verify (which read current rows the
-# 4.1 way), TLS, and what differs on 4.1 (cassandra-41). timestamp-index is left out: 4.1 has no
+# 4.1 way), TLS, what differs on 4.1 (cassandra-41), and roles of README's grants on a node that
+# checks permissions, which only this node does (cassandra-permissions). timestamp-index is left out: 4.1 has no
 # storage-attached indexes, so those tests would only skip; cassandra-41 checks the refusal instead.
 CASSANDRA_COMPAT_FILES=(reconcile-both-directions concurrent-writes layouts-and-deletes values-roundtrip
   values-through-synced reconcile-precision state-contract dead-letter-contract verify plan tls cassandra-41 any-key
-  frozen-key write-batches table-changed)
+  frozen-key write-batches table-changed cassandra-permissions)
 compat_es=0
 compat_cassandra=0
 if [ "$needs_servers" = 1 ] && [ "${SYNCED_TEST_COMPAT:-1}" != 0 ]; then
@@ -218,7 +219,8 @@ if [ "$compat_es" = 1 ]; then
 fi
 if [ "$compat_cassandra" = 1 ]; then
   compat_run "$cassandra_compat_start" "$cassandra_compat_log" "Cassandra 4.1" \
-    "SYNCED_TEST_CASSANDRA=127.0.0.1:$(node_port cassandra-4)" -- "${CASSANDRA_COMPAT_FILES[@]}"
+    "SYNCED_TEST_CASSANDRA=127.0.0.1:$(node_port cassandra-4)" "SYNCED_TEST_CASSANDRA_AUTHORIZER=1" \
+    -- "${CASSANDRA_COMPAT_FILES[@]}"
 fi
 bash scripts/working-tree.sh check "$tree_snapshot" || status=1
 rm -f "$tree_snapshot"

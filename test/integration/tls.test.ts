@@ -346,6 +346,11 @@ describe("TLS", { skip: noCassandraTls }, () => {
       await h.cassandra.execute(
         `CREATE ROLE ${role} WITH PASSWORD = '${cassandraPassword}' AND LOGIN = true`,
       );
+      // A node that checks permissions (the 4.1 node) lets a new role do nothing until granted.
+      if (process.env["SYNCED_TEST_CASSANDRA_AUTHORIZER"] === "1") {
+        for (const permission of ["SELECT", "MODIFY"])
+          await h.cassandra.execute(`GRANT ${permission} ON KEYSPACE ${h.keyspace} TO ${role}`);
+      }
     });
     after(async () => {
       await h.cassandra.execute(`DROP ROLE IF EXISTS ${role}`);
