@@ -8,6 +8,7 @@ import { SyncedError, UsageError } from "../core/errors.js";
 import type { Flags } from "../config/layers.js";
 import {
   COMMAND_OPTION_SPECS,
+  COMMAND_RANGE_DESCRIPTIONS,
   commandOptionSpecs,
   OPTION_SPECS,
   type CommandOptionSpec,
@@ -90,10 +91,10 @@ function addLetterCommands<T>(cli: Argv<T>, handlers: CliHandlers): Argv<T> {
   return cli.demandCommand(1, "Name what to do with the dead letters: list, show, replay or purge");
 }
 
-function helpText(spec: OptionSpec): string {
+function helpText(spec: OptionSpec, describe = spec.describe): string {
   const required = spec.required === true ? " Required." : "";
   const fallback = spec.default === undefined ? "" : ` [default: ${spec.default}]`;
-  return `${spec.describe}.${required} [env: ${spec.env}]${fallback}`;
+  return `${describe}.${required} [env: ${spec.env}]${fallback}`;
 }
 
 function commandHelpText(spec: CommandOptionSpec): string {
@@ -119,11 +120,15 @@ function addCommandOptions<T>(cli: Argv<T>, path: CommandPath): Argv<T> {
   return cli;
 }
 
-/** Declares every run option on `cli`; `plan`, `verify` and `watch` take the same options. */
-export function addRunOptions<T>(cli: Argv<T>): Argv<T> {
+/**
+ * Declares every run option on `cli`; `plan`, `verify` and `watch` take the same options, described
+ * as `command` takes them where its range is not a run's.
+ */
+export function addRunOptions<T>(cli: Argv<T>, command?: string): Argv<T> {
+  const own = command === undefined ? undefined : COMMAND_RANGE_DESCRIPTIONS[command];
   for (const spec of OPTION_SPECS) {
     cli.option(spec.flag, {
-      describe: helpText(spec),
+      describe: helpText(spec, own?.[spec.flag]),
       group: `${spec.group}:`,
       ...(spec.alias === undefined ? {} : { alias: spec.alias }),
       // No `string` type: with number parsing off every value stays text, and help stays uncluttered.
@@ -172,13 +177,13 @@ export function buildCli(argv: readonly string[], handlers: CliHandlers): Argv {
       .command(
         "watch",
         "Run again and again, --every apart, as a long-running process serving /metrics and /healthz; SIGTERM stops it",
-        (command) => addCommandOptions(addRunOptions(command), "watch"),
+        (command) => addCommandOptions(addRunOptions(command, "watch"), "watch"),
         (args) => handlers.watch?.(args, watchFlags(args)),
       )
       .command(
         "verify",
         "Compare both sides over a range (everything unless -b/-e): per table and side, records equal, missing, older or newer on the other; exits 7 when they differ. --repair writes the winning copies as a run would",
-        (command) => addCommandOptions(addRunOptions(command), "verify"),
+        (command) => addCommandOptions(addRunOptions(command, "verify"), "verify"),
         (args) => handlers.verify?.(args, verifyFlags(args)),
       )
       .command(

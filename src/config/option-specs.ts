@@ -178,6 +178,19 @@ const DESCRIPTIONS: Record<Flag, string> = {
   "es-tls-insecure": "Do not verify the server certificate",
 };
 
+/**
+ * What a run option means in a command whose range is not a run's, for that command's help: verify
+ * reads everything unless told otherwise, and watch ends every run at now minus --lag.
+ */
+export const COMMAND_RANGE_DESCRIPTIONS: Readonly<Partial<Record<string, Partial<Record<Flag, string>>>>> = {
+  verify: {
+    begin:
+      "Start of the range, inclusive (see Times below); default: the earliest version (0001-01-01), so verify compares everything",
+    end: "End of the range, exclusive; default: now minus --lag. Verify moves no checkpoint",
+  },
+  watch: { end: "synced watch refuses -e: each of its runs ends at now minus --lag" },
+};
+
 export interface OptionSpec extends Extra {
   /** The long flag without dashes; also the option's key in the object of parsed flags. */
   readonly flag: Flag;

@@ -312,6 +312,19 @@ describe("the options of each command", () => {
     assert.match(await renderHelp(), /Counts \(--limit .*\): a whole number from 0 to 1000000/);
   });
 
+  it("say where the range begins and ends where a command's range is not a run's", async () => {
+    const line = async (argv: string[], flag: string): Promise<string> =>
+      (await buildCli(argv, { run: () => undefined }).getHelp())
+        .split("\n")
+        .find((l) => l.includes(`--${flag} `)) ?? "";
+    const verifyBegin = await line(["verify"], "begin");
+    assert.match(verifyBegin, /default: the earliest version/);
+    assert.doesNotMatch(verifyBegin, /checkpoint/);
+    assert.match(await line(["watch"], "end"), /refuses -e/);
+    assert.match(await line([], "begin"), /default: the checkpoint/);
+    assert.match(await line(["plan"], "begin"), /default: the checkpoint/);
+  });
+
   it("are the only ones beside the run options in the help of the command", async () => {
     for (const [path, argv] of Object.entries(paths)) {
       const help = await buildCli(argv, { run: () => undefined }).getHelp();
