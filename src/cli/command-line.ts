@@ -91,8 +91,10 @@ function addLetterCommands<T>(cli: Argv<T>, handlers: CliHandlers): Argv<T> {
   return cli.demandCommand(1, "Name what to do with the dead letters: list, show, replay or purge");
 }
 
-function helpText(spec: OptionSpec, describe = spec.describe): string {
-  const required = spec.required === true ? " Required." : "";
+/** `own`: the command's description of the option, in place of the run's. */
+function helpText(spec: OptionSpec, own?: string): string {
+  const describe = own ?? spec.describe;
+  const required = spec.required === true && own === undefined ? " Required." : "";
   const fallback = spec.default === undefined ? "" : ` [default: ${spec.default}]`;
   return `${describe}.${required} [env: ${spec.env}]${fallback}`;
 }
@@ -189,7 +191,7 @@ export function buildCli(argv: readonly string[], handlers: CliHandlers): Argv {
       .command(
         "status",
         "Show the checkpoint, lease and recent runs of every configuration in the state store (--state); creates nothing, and exits 2 where no run made one",
-        (command) => addCommandOptions(addRunOptions(command), "status"),
+        (command) => addCommandOptions(addRunOptions(command, "status"), "status"),
         (args) => handlers.status?.(args, stateFlags(args)),
       )
       .command(

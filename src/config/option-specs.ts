@@ -179,8 +179,10 @@ const DESCRIPTIONS: Record<Flag, string> = {
 };
 
 /**
- * What a run option means in a command whose range is not a run's, for that command's help: verify
- * reads everything unless told otherwise, and watch ends every run at now minus --lag.
+ * What a run option means in a command that takes it otherwise than a run, for that command's help,
+ * in place of the whole description (a required option is not required there): verify reads
+ * everything unless told otherwise, watch ends every run at now minus --lag, and status shows every
+ * configuration of the state store.
  */
 export const COMMAND_RANGE_DESCRIPTIONS: Readonly<Partial<Record<string, Partial<Record<Flag, string>>>>> = {
   verify: {
@@ -189,6 +191,10 @@ export const COMMAND_RANGE_DESCRIPTIONS: Readonly<Partial<Record<string, Partial
     end: "End of the range, exclusive; default: now minus --lag. Verify moves no checkpoint",
   },
   watch: { end: "synced watch refuses -e: each of its runs ends at now minus --lag" },
+  status: {
+    keyspace: "Cassandra keyspace. Not needed: synced status shows every configuration of the state store",
+    index: "Elasticsearch index. Not needed: synced status shows every configuration of the state store",
+  },
 };
 
 export interface OptionSpec extends Extra {

@@ -312,7 +312,7 @@ describe("the options of each command", () => {
     assert.match(await renderHelp(), /Counts \(--limit .*\): a whole number from 0 to 1000000/);
   });
 
-  it("say where the range begins and ends where a command's range is not a run's", async () => {
+  it("say where the range begins and ends, and what is required, where a command is not a run", async () => {
     const line = async (argv: string[], flag: string): Promise<string> =>
       (await buildCli(argv, { run: () => undefined }).getHelp())
         .split("\n")
@@ -323,6 +323,11 @@ describe("the options of each command", () => {
     assert.match(await line(["watch"], "end"), /refuses -e/);
     assert.match(await line([], "begin"), /default: the checkpoint/);
     assert.match(await line(["plan"], "begin"), /default: the checkpoint/);
+    // status shows every configuration of the store: it needs neither, as it says when given them.
+    for (const flag of ["keyspace", "index"]) {
+      assert.doesNotMatch(await line(["status"], flag), /Required/, flag);
+      assert.match(await line(["verify"], flag), /Required/, flag);
+    }
   });
 
   it("are the only ones beside the run options in the help of the command", async () => {
