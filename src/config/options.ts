@@ -101,7 +101,7 @@ export interface ElasticsearchOptions {
 export interface SyncOptions {
   readonly keyspace: string;
   readonly index: string;
-  /** Microseconds since the epoch; absent: the checkpoint, or the epoch. */
+  /** Microseconds since the epoch; absent: the checkpoint, or the earliest version (0001-01-01). */
   readonly begin?: bigint;
   /** Microseconds since the epoch; absent: now minus the lag. */
   readonly end?: bigint;
