@@ -25,10 +25,14 @@ export async function namingTheLocation<T>(
       option === "state" && what === "dead letters"
         ? " (dead letters live beside the state unless --dead-letter says otherwise)"
         : "";
+    // A run makes the state's tables, never their keyspace.
+    const next =
+      error instanceof NoStateError && !error.runMakesIt
+        ? ", or create the keyspace with the replication your cluster needs: a run then creates the store in it."
+        : ": a run creates the store there, and this command does not.";
     const problem =
       error instanceof NoStateError
-        ? `${error.message}; nothing was created. Check --${option}${beside}: a run creates the store ` +
-          "there, and this command does not."
+        ? `${error.message}; nothing was created. Check --${option}${beside}${next}`
         : error.message;
     throw new ConfigError(option, source, problem, { cause: error });
   }

@@ -21,7 +21,9 @@ export async function requireDeadLetterStore(
     () => findMissing(location, clients),
     { timeoutMs, as: StateSetupError, store: "dead-letter store" },
   );
-  if (missing !== undefined) throw new NoStateError(where, missing, "dead-letter store");
+  if (missing === undefined) return;
+  const text = typeof missing === "string" ? missing : missing.keyspace;
+  throw new NoStateError(where, text, "dead-letter store", typeof missing === "string");
 }
 
 function describe(location: DeadLetterLocation, clients: DeadLetterClients): string {
@@ -35,11 +37,14 @@ function describe(location: DeadLetterLocation, clients: DeadLetterClients): str
   }
 }
 
-/** What is missing at `location`, or undefined: a file's letters wait in a directory that exists. */
+/**
+ * What is missing at `location`, or undefined: a file's letters wait in a directory that exists. A
+ * missing keyspace is told apart, since a run makes the table but not its keyspace.
+ */
 async function findMissing(
   location: DeadLetterLocation,
   clients: DeadLetterClients,
-): Promise<string | undefined> {
+): Promise<string | { readonly keyspace: string } | undefined> {
   switch (location.backend) {
     case "file": {
       // The file itself appears with the first letter; its directory, the state's, with the first run.
@@ -61,7 +66,15 @@ async function findMissing(
         [location.keyspace.toLowerCase(), location.table.toLowerCase()],
         { prepare: true },
       );
-      return found.rowLength > 0 ? undefined : "the table does not exist";
+      if (found.rowLength > 0) return undefined;
+      const keyspace = await clients.cassandra.execute(
+        "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?",
+        [location.keyspace.toLowerCase()],
+        { prepare: true },
+      );
+      return keyspace.rowLength > 0
+        ? "the table does not exist"
+        : { keyspace: `its keyspace ${location.keyspace} does not exist` };
     }
     case "elasticsearch": {
       if (clients.elasticsearch === undefined) return undefined;

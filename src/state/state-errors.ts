@@ -23,10 +23,12 @@ export class StateSetupError extends StateError {
 export class NoStateError extends StateError {
   override readonly kind = "usage";
 
+  /** `runMakesIt`: false where a run would refuse the location too (a keyspace it does not create). */
   constructor(
     readonly location: string,
     missing: string,
     store: "state" | "dead-letter store" = "state",
+    readonly runMakesIt = true,
   ) {
     super(`there is no ${store} in ${location}: ${missing}`, { location, missing });
   }

@@ -261,6 +261,30 @@ describe("synced status and synced state", () => {
         assert.match(result.stderr, where, command.join(" "));
         assert.match(result.stderr, /nothing was created/);
       }
+      if (backend === "cassandra") {
+        // A keyspace no run makes: the message says to create it, not that a run would.
+        const keyspace = `${h.keyspace}_nosuchks`;
+        const inKeyspace = h.argsWith({ "--state": `cassandra:${keyspace}.state` });
+        for (const command of [
+          ["status", ...withoutSelection(inKeyspace)],
+          ["dead-letters", "list", ...inKeyspace],
+        ]) {
+          const result = await h.cli(command);
+          assert.equal(result.code, EXIT.usage, result.stderr);
+          assert.match(
+            result.stderr,
+            new RegExp(`its keyspace ${keyspace} does not exist; nothing was created`),
+          );
+          assert.match(result.stderr, /create the keyspace with the replication your cluster needs/);
+          assert.doesNotMatch(result.stderr, /a run creates the store there/);
+        }
+        const found = await h.cassandra.execute(
+          "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?",
+          [keyspace],
+          { prepare: true },
+        );
+        assert.equal(found.rowLength, 0);
+      }
       if (backend === "file") {
         await assert.rejects(access(join(h.stateDir, "nosuch")), /ENOENT/);
       } else if (backend === "cassandra") {

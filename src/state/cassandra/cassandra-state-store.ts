@@ -202,7 +202,10 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
     );
     const create = options.create ?? true;
     if (found.rowLength === 0) {
-      if (!create) throw new NoStateError(this.location, `its keyspace ${options.keyspace} does not exist`);
+      if (!create) {
+        const missing = `its keyspace ${options.keyspace} does not exist`;
+        throw new NoStateError(this.location, missing, "state", false);
+      }
       if (options.createKeyspace !== true) {
         throw new StateSetupError(
           `the keyspace ${options.keyspace} for the state table does not exist. Create it with the ` +
