@@ -24,7 +24,7 @@ import {
 } from "./names.js";
 import { readOptionFileFromDisk, type ReadFile } from "./option-file.js";
 import { optionSources } from "./option-sources.js";
-import { OPTION_SPECS } from "./option-specs.js";
+import { COMMAND_OPTION_SPECS, envName, OPTION_SPECS } from "./option-specs.js";
 import type { SyncOptions } from "./options.js";
 import type { Warn } from "./secrets.js";
 import { formatMicros, nowMicros } from "../core/micros.js";
@@ -78,15 +78,30 @@ const flag = (layers: Layers, name: Switch): boolean => layers.read(name, asBool
 
 const KNOWN_VARIABLES = new Set(OPTION_SPECS.map((spec) => spec.env));
 
+/** SYNCED_EVERY and the like: named after an option of one command, which only its flag sets. */
+const FLAG_ONLY = new Map<string, { flag: string; commands: string[] }>();
+for (const spec of COMMAND_OPTION_SPECS) {
+  const entry = FLAG_ONLY.get(envName(spec.flag)) ?? { flag: spec.flag, commands: [] };
+  const command = `synced ${spec.command}`;
+  if (!entry.commands.includes(command)) entry.commands.push(command);
+  FLAG_ONLY.set(envName(spec.flag), entry);
+}
+
 // A misspelt variable would otherwise be ignored without a trace. SYNCED_TEST_* belong to the tests.
 function warnUnknownVariables(env: Env, warn: Warn): void {
   for (const variable of Object.keys(env)) {
     if (!variable.startsWith("SYNCED_") || variable.startsWith("SYNCED_TEST_")) continue;
     if (KNOWN_VARIABLES.has(variable)) continue;
-    const guess = didYouMean(variable, KNOWN_VARIABLES);
-    warn(
-      `${variable} is not a synced variable and is ignored${guess === undefined ? "" : `; did you mean ${guess}?`}`,
-    );
+    const flagOnly = FLAG_ONLY.get(variable);
+    // Guessing another variable for it (SYNCED_YES: SYNCED_END?) would mislead.
+    const guess = flagOnly === undefined ? didYouMean(variable, KNOWN_VARIABLES) : undefined;
+    const hint =
+      flagOnly !== undefined
+        ? `: --${flagOnly.flag} (${flagOnly.commands.join(", ")}) is a flag only`
+        : guess === undefined
+          ? ""
+          : `; did you mean ${guess}?`;
+    warn(`${variable} is not a synced variable and is ignored${hint}`);
   }
 }
 

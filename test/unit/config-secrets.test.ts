@@ -125,6 +125,16 @@ describe("secrets", () => {
     ]);
   });
 
+  it("says of a variable named after an option of one command that only the flag sets it", async () => {
+    const warnings: string[] = [];
+    await load([], { SYNCED_YES: "1", SYNCED_EVERY: "1m", SYNCED_COPY_MISSING: "true" }, {}, warnings);
+    assert.deepEqual(warnings, [
+      "SYNCED_YES is not a synced variable and is ignored: --yes (synced state, synced dead-letters purge) is a flag only",
+      "SYNCED_EVERY is not a synced variable and is ignored: --every (synced watch) is a flag only",
+      "SYNCED_COPY_MISSING is not a synced variable and is ignored: --copy-missing (synced verify) is a flag only",
+    ]);
+  });
+
   it("never echoes a secret in an error", async () => {
     const number = await refusal(
       load(["--config", "c.yaml"], {}, { "c.yaml": "cassandra:\n  password: 123456\n" }),
