@@ -142,7 +142,7 @@ export function ignoredSelection(args: Flags): string | undefined {
   const names = given.map((spec) => `--${spec.flag}`);
   return (
     `synced status shows every configuration of the state store, whatever ${names.join(", ")} ` +
-    "select in a run: look for the configuration by its key in the list."
+    `${names.length === 1 ? "selects" : "select"} in a run: look for the configuration by its key in the list.`
   );
 }
 
@@ -158,9 +158,10 @@ export function ignoredCreation(options: SyncOptions): string | undefined {
     options.createTimestampIndex ? "--create-timestamp-index" : undefined,
   ].filter((flag) => flag !== undefined);
   if (given.length === 0) return undefined;
+  const [asks, they] = given.length === 1 ? ["asks", "it asks"] : ["ask", "they ask"];
   return (
-    `synced verify creates nothing, whatever ${given.join(", ")} ask of a run: it compares the tables ` +
-    "and indices as they stand (a run of synced or synced watch creates what they ask for)."
+    `synced verify creates nothing, whatever ${given.join(", ")} ${asks} of a run: it compares the tables ` +
+    `and indices as they stand (a run of synced or synced watch creates what ${they} for).`
   );
 }
 

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { addRunOptions, buildCli } from "../../src/cli/command-line.js";
+import { ignoredCreation, ignoredSelection } from "../../src/cli/command-flags.js";
+import type { SyncOptions } from "../../src/config/options.js";
 import { parseRunFlags, renderHelp } from "../support/flags.js";
 import { ConfigError, UsageError } from "../../src/core/errors.js";
 import { COMMAND_OPTION_SPECS, OPTION_SPECS, type CommandPath } from "../../src/config/option-specs.js";
@@ -385,6 +387,20 @@ describe("the options of each command", () => {
         );
       }
     }
+  });
+});
+
+describe("the options a command takes and does not act on", () => {
+  it("are named in a sentence that agrees with how many were given", () => {
+    assert.match(ignoredSelection({ keyspace: "app" }) ?? "", /whatever --keyspace selects in a run/);
+    assert.match(ignoredSelection({ keyspace: "app", index: "app" }) ?? "", /--keyspace, --index select in/);
+    const creating = (flags: Partial<SyncOptions>): string | undefined =>
+      ignoredCreation(flags as SyncOptions);
+    assert.match(creating({ createTimestampIndex: true }) ?? "", /--create-timestamp-index asks of a run/);
+    assert.match(
+      creating({ createTables: true, createColumns: true }) ?? "",
+      /--create-columns ask of a run/,
+    );
   });
 });
 
