@@ -233,7 +233,8 @@ function statusText(state: StateStore, configurations: readonly ConfigurationSta
 
 /**
  * `synced state set --to <time>` and `synced state reset`: moves or clears the checkpoint of the
- * configuration the run options name. Without --yes it says what it would do and does nothing.
+ * configuration the run options name. Without --yes, or with --dry-run, it says what it would do and
+ * does nothing (exit 2, or 0 for a dry run, which asked for no more).
  */
 export async function stateCommand(
   action: "set" | "reset",
@@ -244,7 +245,8 @@ export async function stateCommand(
   const key = stateKeyFor(options);
   const to = action === "set" ? target(flags) : undefined;
   await refuseKeyPlace(options, key);
-  return withStateStore(options, true, async (state) => {
+  // A dry run creates no store either: it writes nothing, as --help says of --dry-run.
+  return withStateStore(options, !options.dryRun, async (state) => {
     // A checkpoint that cannot be read is what these commands are for: they replace or clear it.
     const problems: StateProblem[] = [];
     const before = await readable("checkpoint", state.getCheckpoint(key), problems);
@@ -269,6 +271,18 @@ export async function stateCommand(
       to === undefined
         ? `clear the checkpoint of state key ${key} in ${state.location} (${tense === "now" ? "now" : "it was"} ${was}); ${next}`
         : `move the checkpoint of state key ${key} in ${state.location} from ${was} to ${formatMicros(to)}${unsaved}`;
+    if (options.dryRun) {
+      context.stdout(
+        options.json
+          ? JSON.stringify(
+              stateChangeJson(action, key, state, { before, unreadable }, to, nearest, true),
+              null,
+              2,
+            )
+          : `would ${change("now")}${unsaved === "" ? "." : ""} (dry run: nothing was changed)`,
+      );
+      return EXIT.success;
+    }
     if (!flags.yes) {
       throw new UsageError(
         `synced state ${action} would ${change("now")}${unsaved === "" ? "." : ""} Add --yes to do it.`,
@@ -302,7 +316,11 @@ export async function stateCommand(
     );
     context.stdout(
       options.json
-        ? JSON.stringify(stateChangeJson(action, key, state, { before, unreadable }, to, nearest), null, 2)
+        ? JSON.stringify(
+            stateChangeJson(action, key, state, { before, unreadable }, to, nearest, false),
+            null,
+            2,
+          )
         : `done: ${change("was")
             .replace(/^move/, "moved")
             .replace(/^clear/, "cleared")}`,
@@ -336,10 +354,12 @@ function stateChangeJson(
   }: { readonly before: Checkpoint | undefined; readonly unreadable: string | undefined },
   to: bigint | undefined,
   nearest: readonly string[],
+  dryRun: boolean,
 ): unknown {
   return {
     action,
     key,
+    dryRun,
     state: { backend: state.backend, location: state.location },
     checkpoint: {
       before: before === undefined ? null : formatMicros(before.position),

@@ -88,6 +88,21 @@ describe("synced status and synced state", () => {
       assert.match(unconfirmed.stderr, new RegExp(`from ${saved.replace(/\./g, "\\.")} to ${to}.*Add --yes`));
       assert.equal((await status())?.checkpoint?.position, saved);
 
+      // --dry-run, which --help says writes nothing and keeps the checkpoint, does so with --yes too.
+      for (const action of [["set", "--to", to], ["reset"]]) {
+        const dry = await h.cli(["state", ...action, ...runArgs, "--yes", "--dry-run"]);
+        assert.equal(dry.code, EXIT.success, dry.stderr);
+        assert.match(
+          dry.stdout,
+          /^would (move|clear) the checkpoint of state key .*dry run: nothing was changed/,
+        );
+        assert.equal((await status())?.checkpoint?.position, saved);
+      }
+      const dryJson = await h.cli(["state", "set", ...runArgs, "--to", to, "--dry-run", "--json"]);
+      assert.equal(dryJson.code, EXIT.success, dryJson.stderr);
+      assert.equal((JSON.parse(dryJson.stdout) as { dryRun: boolean }).dryRun, true);
+      assert.equal((await status())?.checkpoint?.position, saved);
+
       const set = await h.cli(["state", "set", ...runArgs, "--to", to, "--yes"]);
       assert.equal(set.code, EXIT.success, set.stderr);
       // Moved by hand, it covers what it covered.
