@@ -61,6 +61,8 @@ if [ "$needs_servers" = 1 ]; then
     bash scripts/servers.sh status cassandra >/dev/null 2>&1 || started+=(cassandra)
     to_start+=(cassandra)
     export SYNCED_TEST_CASSANDRA=127.0.0.1:$(node_port cassandra)
+    # A 4.1 node of these scripts checks permissions (scripts/cassandra.sh).
+    [ "${SYNCED_CASSANDRA_VERSION:-5.0}" != 4.1 ] || export SYNCED_TEST_CASSANDRA_AUTHORIZER=1
   fi
   if [ -z "${SYNCED_TEST_ELASTICSEARCH:-}" ]; then
     managed_es=1
