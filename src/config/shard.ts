@@ -37,6 +37,14 @@ export function parseShard(setting: Setting, env: Env): Shard {
     );
   }
   const index = Number(indexText);
+  if (index >= total && given === "") {
+    // Kubernetes gives indices up to the Job's completions: a pod past N means the Job and N disagree.
+    throw invalid(
+      setting,
+      `"${text}" leaves the index out, and ${INDEX_VARIABLE} is ${index}, not below the number of ` +
+        `shards ${total}: the Job's completions and parallelism must be the N of --shard /N (${total})`,
+    );
+  }
   if (index >= total) {
     throw invalid(
       setting,

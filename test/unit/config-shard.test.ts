@@ -32,6 +32,12 @@ describe("--shard", () => {
     await refused("0/0", /has 0 shards/);
     await refused("/4", /JOB_COMPLETION_INDEX is not set/);
     await refused("/4", /JOB_COMPLETION_INDEX is "x", not a number/, { JOB_COMPLETION_INDEX: "x" });
+    // A Job with more completions than the N of --shard /N: the index came from Kubernetes, not the flag.
+    await refused(
+      "/4",
+      /JOB_COMPLETION_INDEX is 5, not below the number of shards 4: the Job.s completions and parallelism must be the N of --shard \/N \(4\)/,
+      { JOB_COMPLETION_INDEX: "5" },
+    );
   });
 
   it("refuses more scroll slices of an index than a search cluster allows, saying what fits", async () => {
