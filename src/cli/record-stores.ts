@@ -7,6 +7,8 @@ import { CassandraStore } from "../stores/cassandra/cassandra-store.js";
 import { clusterCapabilities } from "../stores/cassandra/connect.js";
 import { consistencyCode } from "../stores/cassandra/consistency.js";
 import { readReplication } from "../stores/cassandra/unmeetable-consistency.js";
+import { cassandraFailure } from "../stores/cassandra/cassandra-errors.js";
+import { readTokenRing } from "../stores/cassandra/token-splits.js";
 import { requestSizeLimit } from "../stores/search/request-size.js";
 import { searchFailure } from "../stores/search/search-failure.js";
 import { SearchStore } from "../stores/search/search-store.js";
@@ -38,6 +40,11 @@ export async function recordStores(
   const capabilities = clusterCapabilities(clients.cassandra);
   // What a consistency level is judged against: a level no retry can meet is refused at once.
   const replication = await readReplication(clients.cassandra, options.keyspace);
+  // Where a table's splits lie: read as Murmur3's, another partitioner's ring would be left out.
+  const ring = await rethrowing(
+    () => readTokenRing(clients.cassandra),
+    (error) => cassandraFailure(error, "read the cluster's partitioner"),
+  );
   const shared = {
     signal: context.signal,
     retryWindowMs: options.retryWindowMs,
@@ -54,6 +61,7 @@ export async function recordStores(
       writes: options.cassandra.writes,
       batchBytes: options.cassandra.batchBytes,
       splits: options.splits,
+      ring,
       concurrency: options.concurrency,
       batchSize: options.batchSize,
       marginMicros: microsFromMillis(options.lagMs),

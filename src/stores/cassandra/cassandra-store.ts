@@ -28,6 +28,7 @@ import {
 import { fetchCurrent } from "./fetch-current.js";
 import { cassandraPrecision } from "./row-codec.js";
 import { scanTable } from "./scan.js";
+import type { TokenRing } from "./token-splits.js";
 import { secondsToLive } from "./row-expiry.js";
 import { estimatePartitions, estimatePartitionSize } from "./size-estimates.js";
 import { isUnpreparedOnly, tableChange, TableChangedError } from "./table-changes.js";
@@ -53,6 +54,8 @@ export interface CassandraStoreSettings {
   /** About how many bytes of rows one unlogged batch holds; 0 writes each row alone (write-batches.ts). */
   readonly batchBytes?: number;
   readonly splits: number;
+  /** The cluster's token ring (token-splits.ts readTokenRing); Murmur3's when not given. */
+  readonly ring?: TokenRing;
   readonly concurrency: number;
   readonly batchSize: number;
   /** Write times this close to now use a lightweight transaction instead (see write.ts). */
@@ -167,6 +170,7 @@ export class CassandraStore implements RecordStore {
         client: s.client,
         consistency: s.readConsistency,
         splits: s.splits,
+        ...(s.ring ? { ring: s.ring } : {}),
         concurrency: s.concurrency,
         batchSize: plannedBatch(plan.batchSize, s.batchSize),
         retry: this.#retry(plan),

@@ -13,7 +13,7 @@ import type cassandra from "cassandra-driver";
 import { rowToRecord, rowVersion, selectColumns, timeuuidText } from "./row-codec.js";
 import { pagedRows, type PageSettings } from "./paged-rows.js";
 import { compareTimeuuids, timeuuidLowerBound } from "./timeuuid.js";
-import { tokenSplits, type TokenSplit } from "./token-splits.js";
+import { tokenSplits, type TokenRing, type TokenSplit } from "./token-splits.js";
 import { estimatePartitions } from "./size-estimates.js";
 import { cell } from "./row-cells.js";
 import { RowSizing } from "./row-sizing.js";
@@ -21,6 +21,7 @@ import { BATCH_BYTES } from "../../core/batch-bytes.js";
 
 export interface ScanSettings extends PageSettings {
   readonly splits: number;
+  readonly ring?: TokenRing;
   readonly concurrency: number;
   readonly shard?: { index: number; total: number };
 }
@@ -87,7 +88,7 @@ export async function* scanTable(
     const [ahead] = versionBounds(plan, { begin: range.futureLimit, end: range.futureLimit });
     passes.push({ query: `${select} AND ${ts} >= ? ALLOW FILTERING`, bounds: [ahead] });
   }
-  const splits = tokenSplits(settings.splits, settings.shard);
+  const splits = tokenSplits(settings.splits, settings.shard, settings.ring);
   const sizing = new RowSizing(settings.batchSize, plan.rowBytes);
   const sized = { ...settings, pageRows: () => sizing.pageRows() };
   const sources = passes.flatMap(({ query, bounds }) =>
