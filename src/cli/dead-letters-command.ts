@@ -166,7 +166,7 @@ async function list(
         "synced dead-letters replay syncs them.",
     );
   }
-  context.stdout(lines.join("\n") + lettersElsewhereText(others));
+  context.stdout(lines.join("\n") + lettersElsewhereText(others, key));
   return EXIT.success;
 }
 
@@ -232,7 +232,7 @@ async function purge(
     context.stdout(prettyJson(body));
   } else if (ids.length === 0) {
     context.stdout(
-      `no dead letters of state key ${key} to purge in ${store.location}${lettersElsewhereText(others)}`,
+      `no dead letters of state key ${key} to purge in ${store.location}${lettersElsewhereText(others, key)}`,
     );
   } else if (dryRun) {
     context.stdout(
@@ -305,7 +305,7 @@ async function replay(
       context.stdout(prettyJson(letters.length === 0 ? { ...body, otherKeysWithLetters: others } : body));
     } else if (letters.length === 0) {
       context.stdout(
-        `no dead letters of state key ${key} to replay in ${store.location}${lettersElsewhereText(others)}`,
+        `no dead letters of state key ${key} to replay in ${store.location}${lettersElsewhereText(others, key)}`,
       );
     } else {
       context.stdout(replaySummary(outcomes, letters, store.location, flags.limit, options.dryRun));

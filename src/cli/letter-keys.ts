@@ -3,6 +3,7 @@
 import type { SyncOptions } from "../config/options.js";
 import { SyncedError } from "../core/errors.js";
 import { openStateStore } from "../state/open-state-store.js";
+import { shardOfKey, unshardedKey } from "../state/state-key.js";
 import type { Clients } from "./connections.js";
 import { nearestKeys } from "./nearest-keys.js";
 import { openDeadLetters } from "./run-command.js";
@@ -66,10 +67,16 @@ async function lettersOf(key: string, options: SyncOptions, clients: Partial<Cli
 }
 
 /** For a message: the keys that hold letters, and what to check; else nothing. */
-export function lettersElsewhereText(keys: readonly string[]): string {
+export function lettersElsewhereText(keys: readonly string[], key: string): string {
   if (keys.length === 0) return "";
+  // A key of this configuration under another shard count is reached by --shard alone.
+  const named = keys.map((k) => {
+    if (unshardedKey(k) !== unshardedKey(key)) return k;
+    const shard = shardOfKey(k);
+    return `${k} (${shard === undefined ? "no --shard" : `--shard ${shard}`})`;
+  });
   return (
-    `\nLetters wait under other state keys: ${keys.join(", ")}. ` +
+    `\nLetters wait under other state keys: ${named.join(", ")}. ` +
     "Give the options of the run that stored them (--name, --tables, ...)."
   );
 }
