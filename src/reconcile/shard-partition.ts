@@ -149,11 +149,17 @@ export function carriedStart(key: string, others: readonly OtherSharding[]): Sha
     if (position !== undefined && (best === undefined || position > best.position))
       best = { position, from: other };
   }
-  const counts = others.map((o) => describeSharding(o.total)).join(" and ");
   if (best === undefined) {
+    const why = others
+      .map((o) =>
+        o.total === undefined
+          ? "the key without --shard has no checkpoint"
+          : `under ${describeSharding(o.total)} a shard has none`,
+      )
+      .join("; ");
     const notice =
-      `no checkpoint under this key, and the configuration's checkpoints under ${counts} do not cover ` +
-      "every range (a shard of theirs has none): it reads from the earliest version";
+      "no checkpoint under this key, and the configuration's keys under other shard counts do not " +
+      `cover every range (${why}): it reads from the earliest version`;
     return { checkpoint: undefined, ring: undefined, notice };
   }
   const saved = best.from.checkpoints.filter((c) => c !== undefined);

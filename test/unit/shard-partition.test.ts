@@ -85,4 +85,11 @@ describe("carriedStart", () => {
     assert.match(start?.notice ?? "", /do not cover every range .* earliest version/);
     assert.equal(carriedStart("k", []), undefined);
   });
+
+  it("says of the unsharded key that it has no checkpoint, not that a shard of it has none", () => {
+    const start = carriedStart("k.shard-0-of-2", [{ total: undefined, checkpoints: [undefined] }]);
+    assert.equal(start?.checkpoint, undefined);
+    assert.doesNotMatch(start?.notice ?? "", /a shard of/);
+    assert.match(start?.notice ?? "", /the key without --shard has no checkpoint/);
+  });
 });
