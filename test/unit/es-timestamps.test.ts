@@ -71,6 +71,32 @@ describe("Elasticsearch timestamps", () => {
     for (const text of ["1.", ".5", "1.2.3", "1e3"]) assert.equal(parseEsTimestamp(text), undefined, text);
   });
 
+  it("reads the shorter forms and comma fractions an index takes, as the index reads them", () => {
+    // strict_date_optional_time comes before epoch_millis in the default format and in synced's own,
+    // so the index reads four digits as a year, not as milliseconds of 1970 (tried against
+    // Elasticsearch 8: "2026" and 2026 both index as 2026-01-01T00:00:00.000Z).
+    const newYear = 1_767_225_600_000_000n; // 2026-01-01T00:00:00Z
+    const hour = 3_600_000_000n;
+    for (const [value, micros] of [
+      ["2026", newYear],
+      [2026, newYear],
+      ["1969", -31_536_000_000_000n],
+      ["2026-01", newYear],
+      ["2026-01-01T10", newYear + 10n * hour],
+      ["2026-01-01T10Z", newYear + 10n * hour],
+      ["2026-01-01T10+05:30", newYear + 10n * hour - 5n * hour - 1_800_000_000n],
+      ["2026-01-01T00:00:00,5Z", newYear + 500_000n],
+      ["2026-01-01T10:11:12,123456Z", newYear + 10n * hour + 672_123_456n],
+      ["2026-01-01T10:11:12.5+0530", newYear + 10n * hour + 672_500_000n - 5n * hour - 1_800_000_000n],
+    ] as const) {
+      assert.equal(parseEsTimestamp(value), micros, String(value));
+    }
+    // Fewer or more digits than a year are epoch milliseconds, as the index reads them.
+    assert.equal(parseEsTimestamp("202"), 202_000n);
+    assert.equal(parseEsTimestamp(20260), 20_260_000n);
+    assert.equal(parseEsTimestamp(2026.5), 2_026_500n);
+  });
+
   it("refuses what is not a timestamp", () => {
     for (const text of [
       "2024-13-01T00:00:00.000000Z",

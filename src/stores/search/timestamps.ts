@@ -4,13 +4,18 @@
 import type { VersionPrecision } from "../../core/version.js";
 import { formatMicros, millisFromMicros } from "../../core/micros.js";
 
+// What strict_date_optional_time takes: a year, a month or a date, then an hour, minutes, seconds and
+// a fraction after a point or a comma, each optional after the one before.
 const ISO =
-  /^(\d{4,}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+  /^(\d{4,})(?:-(\d{2})(?:-(\d{2})(?:[Tt ](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+/** Four digits alone, which the index's date-time format reads as a year before epoch_millis sees them. */
+const YEAR = /^\d{4}$/;
 
 /** Microseconds since the epoch, or undefined when the value is not a timestamp. */
 export function parseEsTimestamp(value: unknown): bigint | undefined {
   if (typeof value === "number") {
     if (!Number.isFinite(value)) return undefined;
+    if (YEAR.test(String(value))) return parseIso(String(value));
     if (Number.isInteger(value)) return BigInt(value) * 1000n;
     // Read from its shortest text: 1740787199999.999 * 1000 is 1740787199999998.8 in floating point.
     return epochMillis(String(value)) ?? BigInt(Math.floor(value * 1000));
@@ -19,13 +24,22 @@ export function parseEsTimestamp(value: unknown): bigint | undefined {
   if (typeof value !== "string") return undefined;
   const written = parseWritten(value);
   if (written !== undefined) return written;
-  const millis = epochMillis(value);
-  if (millis !== undefined) return millis;
+  if (YEAR.test(value)) return parseIso(value);
+  return epochMillis(value) ?? parseIso(value);
+}
+
+function parseIso(value: string): bigint | undefined {
   const m = ISO.exec(value);
   if (m === null) return undefined;
-  const [, date = "", time, fraction, zone] = m;
-  const zoneText = zone === undefined || zone === "z" ? "Z" : zone;
-  const ms = Date.parse(time === undefined ? `${date}T00:00:00${zoneText}` : `${date}T${time}${zoneText}`);
+  const [, year = "", month = "01", day = "01", hour = "00", minute = "00", second = "00", fraction, zone] =
+    m;
+  // Date.parse takes a year past 9999 only in the expanded form, +YYYYYY.
+  const yearText = year.length > 4 ? `+${year.padStart(6, "0")}` : year;
+  const zoneText =
+    zone === undefined || zone === "z" || zone === "Z"
+      ? "Z"
+      : `${zone.slice(0, 3)}:${zone.slice(3).replace(":", "").padEnd(2, "0")}`;
+  const ms = Date.parse(`${yearText}-${month}-${day}T${hour}:${minute}:${second}${zoneText}`);
   if (Number.isNaN(ms)) return undefined;
   return BigInt(ms) * 1000n + BigInt((fraction ?? "").padEnd(6, "0").slice(0, 6));
 }
