@@ -180,6 +180,10 @@ describe("native values: forms other applications write", () => {
     assert.equal(canonicalize("2024-01-01T08:00:00.500999Z", native("timestamp")), expected);
     assert.equal(canonicalize(Date.UTC(2024, 0, 1, 8, 0, 0, 500), native("timestamp")), expected);
     assert.equal(canonicalize(String(Date.UTC(2024, 0, 1, 8, 0, 0, 500)), native("timestamp")), expected);
+    // Four digits alone are a year to the date field (its date-time format comes before epoch_millis).
+    assert.equal(canonicalize("2026", native("timestamp")), "2026-01-01T00:00:00.000Z");
+    assert.equal(canonicalize(2026, native("timestamp")), "2026-01-01T00:00:00.000Z");
+    assert.equal(canonicalize(20260, native("timestamp")), "1970-01-01T00:00:20.260Z");
     assert.equal(canonicalize("2024-03-05T00:00:00Z", native("date")), "2024-03-05");
     assert.equal(canonicalize("01:02", native("time")), "01:02:00.000000000");
     assert.equal(canonicalize("P1DT2H", native("duration")), "1d2h");

@@ -146,7 +146,8 @@ export function decodeNative(json: unknown, name: NativeName, path: string): unk
         : new types.LocalTime(longFrom(nanos));
     }
     case "timestamp": {
-      const millis = epochMillisFrom(json) ?? (text === undefined ? undefined : parseTimestamp(text));
+      const millis =
+        yearAlone(json) ?? epochMillisFrom(json) ?? (text === undefined ? undefined : parseTimestamp(text));
       if (millis === undefined || Math.abs(millis) > MAX_DATE_MS) {
         return refuse(
           json,
@@ -251,6 +252,15 @@ function floatingFrom(json: unknown, name: "float" | "double", path: string): nu
   if (special !== undefined) return special;
   const value = FLOAT_TEXT.test(json) ? Number(json) : undefined;
   return value !== undefined && Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * Four digits alone, as text or a number, are a year: the date field's date-time format comes before
+ * epoch_millis (in the default format and in synced's own), so the index reads 2026 as 2026-01-01.
+ */
+function yearAlone(json: unknown): number | undefined {
+  const text = typeof json === "number" || typeof json === "string" ? String(json) : "";
+  return /^\d{4}$/.test(text) ? parseTimestamp(`${text}-01-01`) : undefined;
 }
 
 function epochMillisFrom(json: unknown): number | undefined {
