@@ -2,6 +2,7 @@
 // earliest version, MIN_MICROS) and now minus the lag. Pure, so every default and refusal is unit-tested.
 import { ConfigError } from "../core/errors.js";
 import { formatMicros, microsFromMillis, MIN_MICROS } from "../core/micros.js";
+import { formatDuration } from "../core/duration-text.js";
 
 const CLOCK_SLACK = 1_000_000n;
 
@@ -152,7 +153,8 @@ function emptyRange(
 ): ConfigError {
   const b = formatMicros(begin);
   const e = formatMicros(end);
-  const endText = endFrom === "option" ? `the end ${e} (-e)` : `the end ${e} (now minus the ${lagMs} ms lag)`;
+  const endText =
+    endFrom === "option" ? `the end ${e} (-e)` : `the end ${e} (now minus --lag, ${formatDuration(lagMs)})`;
   let message: string;
   let reason: string;
   // A checkpoint past an end the clock gives is caught up (resolveRange); only -e gets here.
