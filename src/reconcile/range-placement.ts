@@ -24,8 +24,9 @@ export function placeInRange(record: SyncRecord, range: TimeRange): SyncRecord |
     kind: "bad",
     id: record.id,
     reason:
-      `its timestamp ${formatMicros(record.version)} is far in the future (after ${formatMicros(range.futureLimit)}), ` +
-      `so it would win every comparison until then; correct the record's timestamp`,
+      `its timestamp ${formatMicros(record.version)} is far in the future (more than --max-future after the ` +
+      `clock of this run: after ${formatMicros(range.futureLimit)}), so it would win every comparison until ` +
+      "then; correct the record's timestamp, or raise --max-future where such dates are meant",
     raw: record,
     version: record.version,
   };

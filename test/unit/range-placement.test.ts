@@ -16,7 +16,12 @@ describe("range placement", () => {
     assert.equal(placeInRange(record(ID, 499), range), undefined);
     const bad = placeInRange(record(ID, 500), range);
     assert.ok(bad !== undefined && "kind" in bad);
-    assert.match(bad.reason, /far in the future \(after 1970-01-01T00:00:00\.000500Z\)/);
+    assert.match(
+      bad.reason,
+      /far in the future \(more than --max-future after the clock of this run: after 1970-01-01T00:00:00\.000500Z\)/,
+    );
+    // The operator whose dates are meant to lie ahead is told which option lets them in.
+    assert.match(bad.reason, /or raise --max-future where such dates are meant$/);
   });
 
   it("drops whatever lies past the end when no future limit is set", () => {
