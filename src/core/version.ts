@@ -11,7 +11,11 @@ export type VersionPrecision = "millisecond" | "microsecond";
  * gives none, with the field and its mapped type (absent: not mapped at all).
  */
 export type TimestampMapping =
-  | { readonly precision: VersionPrecision }
+  | {
+      readonly precision: VersionPrecision;
+      /** The field's format lists epoch_millis before its date-time format, so four digits are milliseconds. */
+      readonly digitsAsMillis?: true;
+    }
   | {
       readonly problem: string;
       readonly field: string;

@@ -519,6 +519,9 @@ function planOne(
         type !== undefined && "precision" in type.timestamp
           ? type.timestamp.precision
           : (shared?.precision ?? "microsecond"),
+      ...((type !== undefined && "precision" in type.timestamp ? type.timestamp : shared)?.digitsAsMillis
+        ? { digitsAsMillis: true }
+        : {}),
       ...(settings?.pipeline === undefined ? {} : { pipeline: settings.pipeline }),
       ...(settings?.routing === undefined ? {} : { routing: settings.routing }),
     },

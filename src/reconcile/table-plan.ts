@@ -97,6 +97,8 @@ export interface TablePlan {
     /** Present in the type-field layout: the field and value that select this type's documents. */
     readonly typeFilter?: TypeFilter;
     readonly timestampPrecision: VersionPrecision;
+    /** The timestamp field reads four digits alone as epoch milliseconds, not as a year. */
+    readonly digitsAsMillis?: true;
     /** The ingest pipeline every document synced writes goes through (the config file's `pipeline`). */
     readonly pipeline?: string;
     /**

@@ -5,6 +5,7 @@ import { describe, it } from "node:test";
 import { timestampPrecision } from "../../src/stores/search/index-schema.js";
 import { timestampRefusal } from "../../src/reconcile/plan-refusals.js";
 import { TIMESTAMP_FORMAT } from "../../src/stores/values/es-mapping.js";
+import { parseEsTimestamp } from "../../src/stores/search/timestamps.js";
 
 const field = (type: string, format?: string): ReturnType<typeof timestampPrecision> =>
   timestampPrecision({ tmstmp: { type, ...(format === undefined ? {} : { format }) } }, "tmstmp");
@@ -21,6 +22,17 @@ describe("the timestamp field's date format", () => {
     assert.deepEqual(field("date", "date_optional_time"), { precision: "millisecond" });
     // The format of the timestamp fields synced maps itself.
     assert.deepEqual(field("date", TIMESTAMP_FORMAT), { precision: "millisecond" });
+  });
+
+  it("reads four digits as milliseconds where epoch_millis comes before the date-time format", () => {
+    // As the index does: under this order it holds "2026" as 1970-01-01T00:00:02.026Z.
+    assert.deepEqual(field("date", "epoch_millis||strict_date_optional_time"), {
+      precision: "millisecond",
+      digitsAsMillis: true,
+    });
+    assert.equal(parseEsTimestamp("2026", true), 2_026_000n);
+    assert.equal(parseEsTimestamp(2026, true), 2_026_000n);
+    assert.equal(parseEsTimestamp("2026-01", true), 1_767_225_600_000_000n);
   });
 
   it("cannot give versions where a value could be seconds, other digits, or not ISO-8601 text", () => {

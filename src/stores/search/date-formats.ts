@@ -21,6 +21,17 @@ function formatsOf(format: string): string[] {
   return format.split("||").map((f) => f.trim());
 }
 
+/**
+ * Whether the field reads four digits alone as epoch milliseconds: its format lists epoch_millis
+ * before any date-time format, which would read them as a year (the default order does that).
+ */
+export function digitsAsMillis(mapping: FieldMapping): boolean {
+  if (mapping.format === undefined) return false;
+  const formats = formatsOf(mapping.format);
+  const millis = formats.indexOf("epoch_millis");
+  return millis >= 0 && formats.slice(0, millis).every((f) => !DATE_TIME_FORMATS.has(f));
+}
+
 /** A date field's type and format when synced cannot read its values exactly; undefined for any other field. */
 export function unreadableDateFormat(mapping: FieldMapping): UnreadableFormat | undefined {
   const { type, format } = mapping;

@@ -69,7 +69,7 @@ export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | 
   const rawVersion = ownValue(source, fields.timestamp);
   if (rawVersion === undefined || rawVersion === null)
     return { ...bad(`no '${fields.timestamp}' field`, id), undated: true };
-  const parsed = parseEsTimestamp(rawVersion);
+  const parsed = parseEsTimestamp(rawVersion, plan.es.digitsAsMillis === true);
   if (parsed === undefined)
     return bad(`'${fields.timestamp}' is ${stableStringify(rawVersion)}, not a date`, id);
   const tombstone = deletedFlag(ownValue(source, fields.tombstone));
@@ -146,7 +146,7 @@ function badVersion(
 ): bigint | undefined {
   const source = liftOwnedFields(fields, read);
   if (typeof source === "string") return undefined;
-  const parsed = parseEsTimestamp(ownValue(source, fields.timestamp));
+  const parsed = parseEsTimestamp(ownValue(source, fields.timestamp), plan.es.digitsAsMillis === true);
   return parsed === undefined ? undefined : truncate(parsed, plan.es.timestampPrecision);
 }
 

@@ -11,7 +11,7 @@ import {
 } from "./mapping.js";
 import type { Column } from "../../reconcile/table-plan.js";
 import type { TimestampMapping } from "../../core/version.js";
-import { unreadableDateFormat } from "./date-formats.js";
+import { digitsAsMillis, unreadableDateFormat } from "./date-formats.js";
 import { ConfigError } from "../../core/errors.js";
 import { esMappingFor } from "../values/es-mapping.js";
 import { typeOfIndex, type LayoutSettings } from "./index-layout.js";
@@ -50,8 +50,9 @@ export function timestampPrecision(properties: FieldMappings, field: string): Es
       format,
     };
   }
-  if (mapping.type === "date_nanos") return { precision: "microsecond" };
-  if (mapping.type === "date") return { precision: "millisecond" };
+  const digits = digitsAsMillis(mapping) ? { digitsAsMillis: true as const } : {};
+  if (mapping.type === "date_nanos") return { precision: "microsecond", ...digits };
+  if (mapping.type === "date") return { precision: "millisecond", ...digits };
   const mappedAs = mapping.type ?? "object";
   return { problem: `field '${field}' is mapped as ${mappedAs}, not date or date_nanos`, field, mappedAs };
 }

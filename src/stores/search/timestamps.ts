@@ -11,11 +11,14 @@ const ISO =
 /** Four digits alone, which the index's date-time format reads as a year before epoch_millis sees them. */
 const YEAR = /^\d{4}$/;
 
-/** Microseconds since the epoch, or undefined when the value is not a timestamp. */
-export function parseEsTimestamp(value: unknown): bigint | undefined {
+/**
+ * Microseconds since the epoch, or undefined when the value is not a timestamp. Four digits alone are
+ * a year, unless the field's format reads them as milliseconds (`digitsAsMillis`).
+ */
+export function parseEsTimestamp(value: unknown, digitsAsMillis = false): bigint | undefined {
   if (typeof value === "number") {
     if (!Number.isFinite(value)) return undefined;
-    if (YEAR.test(String(value))) return parseIso(String(value));
+    if (!digitsAsMillis && YEAR.test(String(value))) return parseIso(String(value));
     if (Number.isInteger(value)) return BigInt(value) * 1000n;
     // Read from its shortest text: 1740787199999.999 * 1000 is 1740787199999998.8 in floating point.
     return epochMillis(String(value)) ?? BigInt(Math.floor(value * 1000));
@@ -24,7 +27,7 @@ export function parseEsTimestamp(value: unknown): bigint | undefined {
   if (typeof value !== "string") return undefined;
   const written = parseWritten(value);
   if (written !== undefined) return written;
-  if (YEAR.test(value)) return parseIso(value);
+  if (!digitsAsMillis && YEAR.test(value)) return parseIso(value);
   return epochMillis(value) ?? parseIso(value);
 }
 
