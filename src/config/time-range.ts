@@ -10,7 +10,7 @@ const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
 // Nanoseconds per unit. A bare number means seconds, as in the 2015 tool's examples.
 const UNIT_NANOS = { s: 1_000_000_000n, ms: 1_000_000n, us: 1000n, ns: 1n } as const;
-const EPOCH = /^(\d+)(?:\.(\d{1,9}))?(s|ms|us|ns)?$/;
+const EPOCH = /^(\d+)(?:\.(\d+))?(s|ms|us|ns)?$/;
 const RELATIVE = /^now\s*(?:([+-])\s*(.*))?$/i;
 
 export const ACCEPTED_TIME_FORMS = [
@@ -98,6 +98,7 @@ function parseEpoch(text: string): bigint | string | undefined {
   const m = EPOCH.exec(text);
   if (m === null) return undefined;
   const [, whole = "", frac = "", unit] = m;
+  if (frac.length > 9) return "has more than 9 fraction digits";
   const misread = unit === undefined && frac === "" ? calendarLike(whole) : undefined;
   if (misread !== undefined) return misread;
   const scaled = BigInt(whole) * 1_000_000_000n + BigInt(frac.padEnd(9, "0"));

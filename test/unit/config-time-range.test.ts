@@ -106,6 +106,7 @@ describe("parseTimestamp", () => {
     rejects("2015-13-01", "not a calendar date");
     rejects("2015-01-01T24:00:00Z", "not a time of day");
     rejects("2015-01-01T00:00:00.1234567891Z", "more than 9 fraction digits");
+    rejects("1420070400.1234567891", "more than 9 fraction digits");
     rejects("2015-01-01T00:00:00+25:00", "offset");
     rejects("1420070400000", "1420070400000ms");
     rejects("1420070400000000", "1420070400000000us");
