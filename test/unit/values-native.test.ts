@@ -184,6 +184,10 @@ describe("native values: forms other applications write", () => {
     assert.equal(canonicalize("2026", native("timestamp")), "2026-01-01T00:00:00.000Z");
     assert.equal(canonicalize(2026, native("timestamp")), "2026-01-01T00:00:00.000Z");
     assert.equal(canonicalize(20260, native("timestamp")), "1970-01-01T00:00:20.260Z");
+    // A month, or an hour without minutes, as the date field takes them.
+    assert.equal(canonicalize("2026-02", native("timestamp")), "2026-02-01T00:00:00.000Z");
+    assert.equal(canonicalize("2026-02-03T10", native("timestamp")), "2026-02-03T10:00:00.000Z");
+    assert.equal(canonicalize("2026-02-03T10+01:00", native("timestamp")), "2026-02-03T09:00:00.000Z");
     assert.equal(canonicalize("2024-03-05T00:00:00Z", native("date")), "2024-03-05");
     assert.equal(canonicalize("01:02", native("time")), "01:02:00.000000000");
     assert.equal(canonicalize("P1DT2H", native("duration")), "1d2h");

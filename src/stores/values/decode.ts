@@ -6,9 +6,9 @@
 // - integers (tinyint to bigint, varint): numbers up to ±2^53, exact integer literals, digit strings.
 // - decimal: any JSON number or numeric string, "1.5e3" included; float, double: numeric strings.
 // - boolean: the strings "true" and "false", which Elasticsearch itself accepts.
-// - timestamp: ISO 8601 with any fraction (truncated to milliseconds) and any offset, a date alone
-//   (midnight UTC), or epoch milliseconds as a number or a digit string; four digits alone are a year,
-//   as the date field reads them.
+// - timestamp: ISO 8601 with any fraction (truncated to milliseconds) and any offset, a date or a month
+//   alone (midnight UTC), an hour without minutes, or epoch milliseconds as a number or a digit string;
+//   four digits alone are a year, as the date field reads them.
 // - date: an ISO date-time at exactly midnight UTC.
 // - duration: ISO 8601 (`P1Y2M3DT4H5M6S`, `P2W`) as well as the unit syntax.
 // - list, set: a single value where the element is not itself an array, as Elasticsearch treats

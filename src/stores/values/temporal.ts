@@ -50,8 +50,9 @@ export function formatDate(days: number): string {
 
 const DATE = String.raw`([+-]\d{4,9}|\d{4})-(\d{2})-(\d{2})`;
 const DATE_ONLY = new RegExp(`^${DATE}$`);
+// A month alone, or an hour without minutes, as strict_date_optional_time takes them.
 const DATE_TIME = new RegExp(
-  String.raw`^${DATE}(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$`,
+  String.raw`^([+-]\d{4,9}|\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?)?$`,
 );
 
 /** Days since the epoch of an ISO date, or undefined when the text is not a real calendar date. */
@@ -75,7 +76,7 @@ function civilDays(yearText = "", monthText = "", dayText = ""): number | undefi
 export function parseTimestamp(text: string): number | undefined {
   const match = DATE_TIME.exec(text);
   if (!match) return undefined;
-  const [, y, mo, d, h = "0", mi = "0", s = "0", fraction = "", offset = "Z"] = match;
+  const [, y, mo, d = "01", h = "0", mi = "0", s = "0", fraction = "", offset = "Z"] = match;
   const days = civilDays(y, mo, d);
   const [hours, minutes, seconds] = [Number(h), Number(mi), Number(s)];
   if (days === undefined || hours > 23 || minutes > 59 || seconds > 59) return undefined;
