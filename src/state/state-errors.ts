@@ -171,6 +171,11 @@ export async function inStateStore<T>(
   }
 }
 
+/** Whether `error` says a file of the store cannot be written at all (see unwritableStore). */
+export function isUnwritable(error: unknown): boolean {
+  return unwritableStore(error) !== undefined;
+}
+
 /**
  * Why a file of the store cannot be written at all, and what to do: the store is there, so the
  * advice to check that it is reachable would send the operator the wrong way too.

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { lstat, open, rm } from "node:fs/promises";
 import { constants, type Stats } from "node:fs";
 import { dirname, join } from "node:path";
-import { inStateStore, StateSetupError } from "../state-errors.js";
+import { inStateStore, isUnwritable, StateSetupError } from "../state-errors.js";
 import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import { makeDirectory } from "../../util/make-directory.js";
 import { fileKind } from "../../util/regular-file.js";
@@ -35,8 +35,10 @@ export async function checkDeadLetterFile(path: string, timeoutMs = DEFAULT_STAT
     async () => {
       const found = await statOrNothing(path);
       if (found === undefined) {
+        // A read-only place, or one this user may not write, is left to inStateStore, which names the
+        // cause and what to do; "move what is there out of the way" would send the operator astray.
         await probeDirectory(dirname(path)).catch((error: unknown) => {
-          throw unwritable(error) ? error : refuse(`cannot be created: ${messageOf(error)}`);
+          throw isUnwritable(error) ? error : refuse(`cannot be created: ${messageOf(error)}`);
         });
         return;
       }
@@ -44,7 +46,7 @@ export async function checkDeadLetterFile(path: string, timeoutMs = DEFAULT_STAT
       // Opened as a letter is appended, without blocking and without following a link, then closed.
       const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_NONBLOCK | constants.O_NOFOLLOW;
       const handle = await open(path, flags).catch((error: unknown) => {
-        throw unwritable(error) ? error : refuse(`cannot be written: ${messageOf(error)}`);
+        throw isUnwritable(error) ? error : refuse(`cannot be written: ${messageOf(error)}`);
       });
       await handle.close();
       // A file of letters is lines of JSON objects. One that begins otherwise (a system file, a
@@ -58,14 +60,6 @@ export async function checkDeadLetterFile(path: string, timeoutMs = DEFAULT_STAT
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/**
- * A place on a read-only file system or one this user may not write: left to inStateStore, which names
- * the cause and what to do (a mount, a permission, an fsGroup), where "move what is there out of the
- * way" would send the operator the wrong way.
- */
-const unwritable = (error: unknown): boolean =>
-  ["EROFS", "EACCES", "EPERM"].includes((error as NodeJS.ErrnoException | undefined)?.code ?? "");
 
 /** Bytes read at a time to find the file's first line. */
 const CHUNK_BYTES = 64 * 1024;
