@@ -4,7 +4,8 @@
 #   scripts/cassandra.sh nodetool <command> [<argument>...]   (nodetool against the running node, over JMX)
 # Environment: CASSANDRA_PORT (native), CASSANDRA_STORAGE_PORT and CASSANDRA_JMX_PORT (local only),
 # by default the cassandra node's of scripts/nodes.sh; CASSANDRA_HEAP (default 768M, at most 1G),
-# CASSANDRA_START_TIMEOUT (seconds, default 180), SYNCED_CASSANDRA_VERSION=4.1 to run 4.1.x instead of 5.0.x (on a JDK 17 exactly).
+# CASSANDRA_START_TIMEOUT (seconds, default 180), SYNCED_CASSANDRA_VERSION=4.1 to run 4.1.x instead of 5.0.x (on a JDK 17 exactly),
+# CASSANDRA_PARTITIONER (Murmur3Partitioner, the default, or RandomPartitioner).
 # The native port accepts plain and TLS clients; TLS clients need a certificate signed by the test CA
 # in $SERVERS_DIR/certs (scripts/certs.sh).
 set -euo pipefail
@@ -28,12 +29,19 @@ NATIVE_PORT=${CASSANDRA_PORT:-$(node_setting cassandra CASSANDRA_PORT)}
 STORAGE_PORT=${CASSANDRA_STORAGE_PORT:-$(node_setting cassandra CASSANDRA_STORAGE_PORT)}
 JMX_PORT=${CASSANDRA_JMX_PORT:-$(node_setting cassandra CASSANDRA_JMX_PORT)}
 HEAP=${CASSANDRA_HEAP:-768M}
+PARTITIONER=${CASSANDRA_PARTITIONER:-Murmur3Partitioner}
+case $PARTITIONER in
+  Murmur3Partitioner | RandomPartitioner) ;;
+  *) die "CASSANDRA_PARTITIONER must be Murmur3Partitioner or RandomPartitioner, not '$PARTITIONER'" ;;
+esac
 START_TIMEOUT=${CASSANDRA_START_TIMEOUT:-180}
 
 HOME_DIR=$SERVERS_DIR/cassandra
 LIB_DIR=$HOME_DIR/lib-$CASSANDRA_VERSION
 CONF_DIR=$HOME_DIR/conf$SUFFIX
 DATA_DIR=$HOME_DIR/data$SUFFIX
+# A node never starts on the data of another partitioner: another's data has a folder of its own.
+[ "$PARTITIONER" = Murmur3Partitioner ] || DATA_DIR=$DATA_DIR-$PARTITIONER
 LOG_DIR=$HOME_DIR/logs$SUFFIX
 PID_FILE=$HOME_DIR/cassandra$SUFFIX.pid
 # Unique to our server's command line, so a recycled pid is never mistaken for it.
@@ -72,6 +80,7 @@ configure() {
     -e "s|__STORE_PASSWORD__|$(cat "$certs_dir/store-password")|g" \
     -e "s|__STORAGE_PORT__|$STORAGE_PORT|g" \
     -e "s|__DATA_DIR__|$DATA_DIR|g" \
+    -e "s|^partitioner: .*|partitioner: org.apache.cassandra.dht.$PARTITIONER|" \
     "$REPO_ROOT/scripts/cassandra/cassandra.yaml" >"$CONF_DIR/cassandra.yaml"
   cp "$REPO_ROOT/scripts/cassandra/logback.xml" "$CONF_DIR/logback.xml"
 }

@@ -114,9 +114,11 @@ OPENSEARCH3_FILES=(convergence)
 # 4.1 way), TLS, what differs on 4.1 (cassandra-41), and roles of README's grants on a node that
 # checks permissions, which only this node does (cassandra-permissions). timestamp-index is left out: 4.1 has no
 # storage-attached indexes, so those tests would only skip; cassandra-41 checks the refusal instead.
+# The node partitions with RandomPartitioner (scripts/nodes.sh), so each of these runs also reads and
+# splits that ring, shards (sharding) included.
 CASSANDRA_COMPAT_FILES=(reconcile-both-directions concurrent-writes layouts-and-deletes values-roundtrip
   values-through-synced reconcile-precision state-contract dead-letter-contract verify plan tls cassandra-41 any-key
-  frozen-key write-batches table-changed cassandra-permissions)
+  frozen-key write-batches table-changed cassandra-permissions sharding)
 compat_es=0
 compat_cassandra=0
 if [ "$needs_servers" = 1 ] && [ "${SYNCED_TEST_COMPAT:-1}" != 0 ]; then
