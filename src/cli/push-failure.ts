@@ -3,6 +3,7 @@
 // error after the status, and the log line would carry every line of it. The status is kept, with a
 // short excerpt of the answer's text on one line and without control characters.
 import { cutText } from "../util/cut-text.js";
+import { htmlText } from "../util/html-text.js";
 import { visibleInLine } from "./visible-text.js";
 
 /** The most UTF-16 units of the answer's text kept: enough for a title, "501 Not Implemented". */
@@ -17,20 +18,8 @@ export function pushFailureText(error: unknown): string {
   const answered = /^push failed with status (\d+), ([\s\S]*)$/.exec(message);
   if (answered === null) return oneLine(message, MESSAGE_MOST);
   const [, status = "", body = ""] = answered;
-  const excerpt = oneLine(textOf(body), ANSWER_EXCERPT);
+  const excerpt = oneLine(htmlText(body), ANSWER_EXCERPT);
   return `the Pushgateway answered with status ${status}${excerpt === "" ? "" : `: ${excerpt}`}`;
-}
-
-/** An HTML page's text without its markup, scripts and styles; any other answer as it is. */
-function textOf(body: string): string {
-  if (!/^\s*</.test(body)) return body;
-  return body
-    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, " ")
-    .replace(/<[^>]*>/g, " ")
-    .replace(/&nbsp;/g, " ")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
 }
 
 /** `text` on one line (its white space runs made one space), cut to `most`, each control escaped. */

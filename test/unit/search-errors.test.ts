@@ -189,6 +189,48 @@ for (const product of [elasticsearch, opensearch]) {
       );
     });
 
+    // Tried as an operator would behind nginx: its pages were logged as "<html>" by each retry, and the
+    // failure said "the cluster answered 502 (status 502)", of a cluster that never saw the request.
+    it("say that a proxy in front of the cluster answered with an HTML page, and what it said", () => {
+      const page = (status: number, title: string): string =>
+        `<html>\r\n<head><title>${status} ${title}</title></head>\r\n<body>\r\n<center><h1>${status} ${title}</h1></center>\r\n<hr><center>nginx/1.25.3</center>\r\n</body>\r\n</html>\r\n`;
+      const gateway = product.answer(502, page(502, "Bad Gateway"));
+      assert.equal(kind(gateway), "transient");
+      assert.ok(gateway instanceof Error);
+      assert.equal(
+        gateway.message,
+        "502 Bad Gateway (an HTML page from a proxy or load balancer in front of the cluster)",
+      );
+      const failed = searchFailure(gateway, "write to index a", product.name);
+      assert.ok(failed instanceof ConnectionError);
+      assert.match(
+        failed.message,
+        new RegExp(
+          `^${product.name} could not write to index a: 502 Bad Gateway, an HTML page from a proxy or load ` +
+            "balancer in front of the cluster\\. Check that proxy",
+        ),
+      );
+      const tooLarge = searchFailure(
+        product.answer(413, page(413, "Request Entity Too Large")),
+        "read index a",
+        product.name,
+      );
+      assert.ok(tooLarge instanceof StoreError);
+      assert.match(tooLarge.message, /413 Request Entity Too Large, an HTML page from a proxy/);
+      assert.match(tooLarge.message, /client_max_body_size/);
+      assert.doesNotMatch(tooLarge.message, /<|\r|\n/);
+      // A text answer that is no page is said on one line, cut.
+      const text = product.answer(
+        503,
+        "upstream connect error or disconnect/reset before headers.\nreset reason: overflow",
+      );
+      assert.ok(text instanceof SearchError && text.answer.status === 503);
+      assert.equal(
+        text.answer.reason,
+        "upstream connect error or disconnect/reset before headers. reset reason: overflow",
+      );
+    });
+
     // Tried as an operator would, with a role of index privileges only: a 403 said to check the
     // password, which was right, and an index privilege where the cluster's was missing.
     it("tell a privilege refused (403) from a login refused (401), with what to do", () => {

@@ -5,6 +5,9 @@
 // client's classes. Both products answer a refused request with the same REST body, so the kind of
 // an answer is read here, once.
 
+import { cutText } from "../../util/cut-text.js";
+import { htmlText, isHtmlPage } from "../../util/html-text.js";
+
 export type SearchErrorKind =
   /**
    * No answer (a connection refused or broken, a timeout, no node alive), or an answer that the
@@ -38,6 +41,8 @@ export type SearchAnswer =
        * refused: the most it allows, as the refusal says.
        */
       readonly resultWindow?: number;
+      /** The answer was an HTML page: something in front of the cluster answered, not the cluster. */
+      readonly page?: boolean;
     }
   /** `timedOut` when the request's time ran out, rather than its connection failing. */
   | { readonly status?: undefined; readonly timedOut: boolean };
@@ -88,6 +93,7 @@ function causeText(cause: ErrorCause | undefined): string | undefined {
  * the root cause.
  */
 export function answerReason(status: number, body: unknown): string {
+  if (typeof body === "string") return textAnswerReason(status, body);
   const cause = (body as ErrorBody | undefined)?.error;
   if (typeof cause === "string") return cause;
   const top = causeText(cause);
@@ -95,6 +101,26 @@ export function answerReason(status: number, body: unknown): string {
   const roots: unknown = cause?.root_cause;
   const root = Array.isArray(roots) ? causeText(roots[0] as ErrorCause | undefined) : undefined;
   return root === undefined || root === top ? top : `${top}; ${root}`;
+}
+
+/** Who answered with an HTML page, as messages say it. */
+export const FROM_PAGE = "an HTML page from a proxy or load balancer in front of the cluster";
+
+/** `reason`, led by `status` unless it is already, as a page's title is ("502 Bad Gateway"). */
+export function withStatus(status: number, reason: string): string {
+  return reason.startsWith(`${status} `) ? reason : `${status} ${reason}`;
+}
+
+/** The most of a page's or a text answer's words kept: enough for a title, "502 Bad Gateway". */
+const TEXT_EXCERPT = 120;
+
+/** What an answer that is text says: an HTML page's title, or its words, on one line. */
+function textAnswerReason(status: number, body: string): string {
+  const title = /<title[^>]*>([\s\S]*?)<\/title\s*>/i.exec(body)?.[1];
+  const words = (title !== undefined && title.trim() !== "" ? htmlText(title) : htmlText(body))
+    .replace(/\s+/g, " ")
+    .trim();
+  return words === "" ? `status ${status || "unknown"}` : cutText(words, TEXT_EXCERPT);
 }
 
 /** `text`: the body as JSON, searched for what a shard's failure says deep inside it. */
@@ -132,10 +158,20 @@ function resultWindow(status: number, text: string): number | undefined {
 export function answerError(status: number, body: unknown, message: string, cause: unknown): SearchError {
   const text = JSON.stringify(body ?? "");
   const window = resultWindow(status, text);
+  const reason = answerReason(status, body);
+  // The cluster answers in JSON; an HTML page is a proxy's, a load balancer's or an ingress's (nginx's
+  // "502 Bad Gateway"), and the client makes its message of the whole page, which a log line would
+  // carry line by line.
+  const page = typeof body === "string" && isHtmlPage(body);
   return new SearchError(
     answerKind(status, body, text),
-    message,
-    { status, reason: answerReason(status, body), ...(window === undefined ? {} : { resultWindow: window }) },
+    page ? `${withStatus(status, reason)} (${FROM_PAGE})` : message,
+    {
+      status,
+      reason,
+      ...(window === undefined ? {} : { resultWindow: window }),
+      ...(page ? { page } : {}),
+    },
     { cause },
   );
 }

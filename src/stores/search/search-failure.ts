@@ -4,7 +4,7 @@
 import { SyncedError } from "../../core/errors.js";
 import { AuthenticationError, ConnectionError, firstLine, StoreError } from "../store-errors.js";
 import { refusalAdvice } from "./refused-privilege.js";
-import { SearchError } from "./search-error.js";
+import { FROM_PAGE, SearchError, withStatus } from "./search-error.js";
 
 const AGAIN = "The run stopped without moving the checkpoint; run again once the cluster is healthy.";
 
@@ -32,6 +32,7 @@ export function searchFailure(error: unknown, action: string, product = "Elastic
     return new StoreError(`${product} could not ${action}: ${firstLine(error)}.`, details, { cause: error });
   }
   const { status, reason } = answer;
+  if (answer.page === true) return pageFailure(error, action, product, details, status, reason);
   if (error.kind === "credentials") {
     return new AuthenticationError(
       `${product} refused to ${action} (${status}, ${reason}): ${refusalAdvice(status)}.`,
@@ -48,6 +49,48 @@ export function searchFailure(error: unknown, action: string, product = "Elastic
   }
   return new StoreError(
     `${product} refused to ${action} (${status}, ${reason}).`,
+    { ...details, status },
+    { cause: error },
+  );
+}
+
+/**
+ * Something in front of the cluster answered with an HTML page: the cluster may never have seen the
+ * request, so its words are not the cluster's. A 413 is that proxy's limit on request bodies.
+ */
+function pageFailure(
+  error: SearchError,
+  action: string,
+  product: string,
+  details: Record<string, unknown>,
+  status: number,
+  reason: string,
+): SyncedError {
+  const said = `${product} could not ${action}: ${withStatus(status, reason)}, ${FROM_PAGE}`;
+  if (error.kind === "transient") {
+    return new ConnectionError(
+      `${said}. Check that proxy and the nodes behind it. ${AGAIN}`,
+      { ...details, status },
+      {
+        cause: error,
+      },
+    );
+  }
+  if (error.kind === "credentials") {
+    return new AuthenticationError(
+      `${said}: it refused the request before the cluster saw it.`,
+      { ...details, status },
+      {
+        cause: error,
+      },
+    );
+  }
+  const advice =
+    status === 413
+      ? "The request was larger than that proxy accepts: raise its limit on request bodies (nginx: client_max_body_size) to at least the nodes' http.max_content_length."
+      : "Check that proxy's configuration and logs.";
+  return new StoreError(
+    `${said}. ${advice} The run stopped without moving the checkpoint.`,
     { ...details, status },
     { cause: error },
   );
