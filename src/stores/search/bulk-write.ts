@@ -24,6 +24,7 @@ import type { EsToken } from "./fetch-current.js";
 import { IndexGoneError } from "./index-gone.js";
 import { WriteRefusedError } from "./refused-privilege.js";
 import { FLOOD_STAGE } from "./transient-errors.js";
+import { FROM_PAGE, isSearchError, type SearchError, withStatus } from "./search-error.js";
 
 export interface EsWriteSettings {
   readonly client: SearchClient;
@@ -196,7 +197,14 @@ async function writeChunk(
   let firstRefusalAt: number | undefined;
   for (let attempt = 1; pending.writes.length > 0; attempt++) {
     const text = pending.text;
-    const response = await settings.retry(() => settings.client.bulk({ lines: text }));
+    let response;
+    try {
+      response = await settings.retry(() => settings.client.bulk({ lines: text }));
+    } catch (error) {
+      if (!isSearchError(error, "refused") || error.answer.status !== 413) throw error;
+      await writeTooLarge(settings, plan, pending, outcomes, error);
+      return;
+    }
     const throttled: number[] = [];
     let refusal: { status: number; reason: string | undefined } | undefined;
     for (const [j, item] of response.items.entries()) {
@@ -263,6 +271,41 @@ async function writeChunk(
       await delay(wait, undefined, settings.signal ? { signal: settings.signal } : undefined);
     }
   }
+}
+
+/**
+ * A request refused whole as too large (413: a proxy's limit on request bodies, such as nginx's
+ * client_max_body_size of 1 MiB, or the nodes' http.max_content_length): its halves are sent, one
+ * after the other, and a document refused alone is dead-lettered with the limit it met. Nothing in a
+ * refused request was written, so sending its operations again repeats nothing.
+ */
+async function writeTooLarge(
+  settings: EsWriteSettings,
+  plan: TablePlan,
+  body: BulkBody,
+  outcomes: WriteOutcome[],
+  error: SearchError,
+): Promise<void> {
+  const count = body.writes.length;
+  if (count > 1) {
+    const positions = Array.from({ length: count }, (_, j) => j);
+    const half = Math.ceil(count / 2);
+    await writeChunk(settings, plan, bodyOf(body, positions.slice(0, half)), outcomes);
+    await writeChunk(settings, plan, bodyOf(body, positions.slice(half)), outcomes);
+    return;
+  }
+  const index = body.writes[0];
+  if (index === undefined) return;
+  const { answer } = error;
+  const said = answer.status === undefined ? "413" : withStatus(answer.status, answer.reason);
+  const from = answer.status !== undefined && answer.page === true ? FROM_PAGE : settings.client.productName;
+  outcomes[index] = {
+    status: "rejected",
+    reason:
+      `${said} (${from}) to a request holding only this document, ${Buffer.byteLength(body.text)} bytes: ` +
+      "raise the limit on request bodies (a proxy's, such as nginx's client_max_body_size, or the nodes' " +
+      "http.max_content_length), or shorten the record at its source; then replay the letter",
+  };
 }
 
 /**
