@@ -4,6 +4,7 @@
 // adapters do with them, not a server.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import * as es from "@elastic/elasticsearch";
 import type { Client as EsClient } from "@elastic/elasticsearch";
 import type { Client as OsClient } from "@opensearch-project/opensearch";
 import { ElasticsearchClient } from "../../src/stores/elasticsearch/elasticsearch-client.js";
@@ -14,6 +15,7 @@ import {
   type BulkLine,
   type ScanView,
 } from "../../src/stores/search/search-client.js";
+import { SearchError } from "../../src/stores/search/search-error.js";
 
 const query = { term: { kind: "x" } };
 const hits = [
@@ -176,6 +178,40 @@ describe("the search adapters", () => {
     await assert.rejects(
       elasticsearch.readPage(esView, { query, size: 2, after: { position: 1 } }),
       TypeError,
+    );
+  });
+});
+
+// Tried as an operator would, with a proxy in front of the nodes answering 200 with its own page: on
+// OpenSearch the run failed with "Cannot read properties of undefined (reading 'entries')", and on
+// Elasticsearch it said the server was not Elasticsearch.
+describe("an answer of text where the cluster answers JSON", () => {
+  const page = "<html><head><title>Down for maintenance</title></head><body><h1>Back soon</h1></body></html>";
+  const said =
+    "the answer (200) was an HTML page from a proxy or load balancer in front of the cluster, not the " +
+    "cluster's JSON: Down for maintenance";
+
+  it("is a failure that says a proxy in front of the cluster answered, on both products", async () => {
+    const opensearch = new OpenSearchClient({
+      transport: { request: () => Promise.resolve({ statusCode: 200, body: page }) },
+    } as unknown as OsClient);
+    await assert.rejects(
+      opensearch.bulk({ lines }),
+      (error: unknown) => error instanceof SearchError && error.kind === "failed" && error.message === said,
+    );
+    // The Elasticsearch client refuses the answer by its headers, before it reads the body.
+    const meta = { statusCode: 200, headers: { "content-type": "text/html" }, warnings: null, meta: {} };
+    const elasticsearch = new ElasticsearchClient({
+      bulk: () => Promise.reject(new es.errors.ProductNotSupportedError("Elasticsearch", meta as never)),
+    } as unknown as EsClient);
+    await assert.rejects(
+      elasticsearch.bulk({ lines }),
+      (error: unknown) =>
+        error instanceof SearchError &&
+        error.kind === "failed" &&
+        error.message ===
+          "the answer (200, text/html) did not come from Elasticsearch, which names itself in a header of " +
+            "every answer: a proxy or load balancer in front of the cluster answered",
     );
   });
 });

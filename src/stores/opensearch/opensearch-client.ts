@@ -28,6 +28,7 @@ import type {
 import { closedOf, indicesByAlias, settingsOf, sourceGaps } from "../search/search-client.js";
 import { fromOpenSearch } from "./mappings.js";
 import { fromOpenSearchError } from "./opensearch-errors.js";
+import { textAnswerFailure } from "../search/search-error.js";
 import { restCalls, type RestCall } from "./rest-calls.js";
 import { scrollViews, type ViewStrategy } from "./scan-views.js";
 
@@ -64,6 +65,10 @@ export class OpenSearchClient implements SearchClient {
         // The transport only reads the lines; synced's stay as they are.
         ...(call.bulkBody ? { bulkBody: call.bulkBody as Record<string, unknown>[] } : {}),
       });
+      // Every call synced makes is answered in JSON (a HEAD with a boolean); text is someone else's.
+      if (typeof response.body === "string") {
+        throw textAnswerFailure(response.statusCode ?? 0, response.body, undefined);
+      }
       return response.body as T;
     } catch (error) {
       throw fromOpenSearchError(error);

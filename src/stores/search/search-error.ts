@@ -181,6 +181,19 @@ export function noAnswerError(message: string, timedOut: boolean, cause: unknown
   return new SearchError("transient", message, { timedOut }, { cause });
 }
 
+/**
+ * A request answered `status` with a body of text where the cluster answers JSON: a proxy's page, or
+ * a server that is not the cluster. Its words, on one line, rather than the client's failure to read
+ * them.
+ */
+export function textAnswerFailure(status: number, body: string, cause: unknown): SearchError {
+  const from = isHtmlPage(body) ? FROM_PAGE : "text";
+  return clientFailure(
+    `the answer (${status}) was ${from}, not the cluster's JSON: ${textAnswerReason(status, body)}`,
+    cause,
+  );
+}
+
 /** A failure of the client itself: no usable answer, and no use asking again. */
 export function clientFailure(message: string, cause: unknown): SearchError {
   return new SearchError("failed", message, { timedOut: false }, { cause });
