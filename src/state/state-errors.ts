@@ -7,6 +7,7 @@ import { withTimeLimit } from "../util/time-limit.js";
 import { privilegeRefusal } from "./refused-privilege.js";
 import { repeatTransient } from "./repeat-transient.js";
 import { FLOOD_STAGE } from "../stores/search/transient-errors.js";
+import { FROM_PAGE, isSearchError, withStatus } from "../stores/search/search-error.js";
 
 /** Anything that went wrong reading or writing the state store. The message says what to do next. */
 export class StateError extends SyncedError {}
@@ -149,6 +150,18 @@ export async function inStateStore<T>(
       throw new as(
         `could not ${action} in the ${store} (${location}): it is full: ${full} (${reason}). ` +
           `Make room (or raise the limit), or choose another place with ${store === "dead-letter store" ? "--dead-letter" : "--state"}, and run again.`,
+        { action, location },
+        { cause: error },
+      );
+    }
+    if (isSearchError(error, "refused") && error.answer.status === 413) {
+      const { status, reason } = error.answer;
+      const from = error.answer.page === true ? `, ${FROM_PAGE}` : "";
+      throw new as(
+        `could not ${action} in the ${store} (${location}): the request was refused as too large: ` +
+          `${withStatus(status, reason)}${from}. Raise the limit on request bodies (a proxy's, such as ` +
+          "nginx's client_max_body_size, or the nodes' http.max_content_length), or choose another place " +
+          `with ${store === "dead-letter store" ? "--dead-letter" : "--state"}, and run again.`,
         { action, location },
         { cause: error },
       );
