@@ -13,6 +13,7 @@ import { Harness } from "../support/harness.js";
 import { makeRecord } from "../../src/core/record.js";
 import { IndexGoneError } from "../../src/stores/search/index-gone.js";
 import { handPlan } from "../support/table-plan.js";
+import { bodyLimitRelay } from "../support/body-limit-relay.js";
 
 const { Uuid } = cassandra.types;
 
@@ -69,6 +70,46 @@ describe("a bulk item the index refuses", () => {
       letters[0]?.reason ?? "",
       /refused the document: its field body holds a value( of 40000 bytes,)? over the 32766 bytes .*ignore_above.*shorten the value at its source/,
       letters[0]?.reason,
+    );
+  });
+
+  // A proxy in front of the nodes with a limit on bodies (nginx's client_max_body_size) refuses a whole
+  // bulk request as too large. The run failed at once (exit 1), and so would every later one.
+  it("sends a bulk request refused as too large again in halves, and dead-letters a document refused alone", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.sized (id uuid PRIMARY KEY, tmstmp timestamp, body text)`,
+    );
+    const at = new Date(Date.now() - 5_000);
+    const small = Array.from({ length: 6 }, () => Uuid.random().toString());
+    for (const id of small) await insert("sized", id, "s", at);
+    const large = Uuid.random().toString();
+    await insert("sized", large, "x".repeat(3_000), at);
+    const node = new URL(h.servers.elasticsearchUrl);
+    const relay = await bodyLimitRelay(node.hostname, Number(node.port), 2_000);
+    const name = "sized";
+    try {
+      const run = await h.cli([
+        ...h.argsWith({ "--es-nodes": `http://127.0.0.1:${relay.port}` }),
+        ...["--name", name, "--tables", "sized", "--direction", "to-es", "--json"],
+      ]);
+      assert.equal(run.code, EXIT.partial, `${run.stderr}\n${run.stdout}`);
+      assert.ok(relay.refused() > 1, `refused ${relay.refused()}`);
+    } finally {
+      await relay.close();
+    }
+    const index = `${h.index}-sized`;
+    await h.es.indices.refresh({ index });
+    const found = await h.es.search({ index, size: 20 });
+    assert.deepEqual(found.hits.hits.map((hit) => hit._id).sort(), [...small].sort());
+    const listed = await h.cli(["dead-letters", "list", ...h.baseArgs(), "--name", name, "--json"]);
+    const letters = (JSON.parse(listed.stdout) as { letters: ListedLetter[] }).letters;
+    assert.deepEqual(
+      letters.map((letter) => letter.id),
+      [large],
+    );
+    assert.match(
+      letters[0]?.reason ?? "",
+      /^413 Request Entity Too Large \(an HTML page from a proxy .*client_max_body_size/,
     );
   });
 
