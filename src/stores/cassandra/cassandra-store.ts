@@ -22,6 +22,7 @@ import {
   keyspaceReplicas,
   unmeetableConsistency,
   unmeetableError,
+  unmeetableTransactionError,
   type KeyspaceReplicas,
   type Replication,
 } from "./unmeetable-consistency.js";
@@ -88,10 +89,7 @@ export class CassandraStore implements RecordStore {
     const transient = (error: unknown): boolean => {
       // Retried only until a look at the table finds it altered: then no retry can cure it.
       if (isUnpreparedOnly(error)) return !this.#altered(plan);
-      return (
-        isTransientCassandraError(error) &&
-        this.#unmeetable(error, plan, [s.readConsistency, s.writeConsistency]) === undefined
-      );
+      return isTransientCassandraError(error) && this.#unmeetable(error, plan) === undefined;
     };
     return storeRetry(this, transient, {
       windowMs: s.retryWindowMs,
@@ -121,15 +119,13 @@ export class CassandraStore implements RecordStore {
   }
 
   /**
-   * Only a level an option sets is judged: the SERIAL phase of a lightweight transaction is not the
-   * user's choice, and lowering an option would not help it.
+   * Any level is judged, the Paxos round of a lightweight transaction too (Cassandra names its level
+   * QUORUM): no retry meets a level the keyspace's replicas cannot.
    */
-  #unmeetable(error: unknown, plan: TablePlan, levels: readonly number[]) {
+  #unmeetable(error: unknown, plan: TablePlan) {
     const replicas = this.#replicas(plan);
     const found = unmeetableConsistency(error, replicas);
-    return found !== undefined && replicas !== undefined && levels.includes(found.consistency)
-      ? { found, replicas }
-      : undefined;
+    return found !== undefined && replicas !== undefined ? { found, replicas } : undefined;
   }
 
   #replicas(plan: TablePlan): KeyspaceReplicas | undefined {
@@ -153,9 +149,13 @@ export class CassandraStore implements RecordStore {
     const change = this.#changed.get(`${plan.keyspace}.${plan.table}`);
     if (change !== undefined && isUnpreparedOnly(error))
       return new TableChangedError(plan, change, action, error);
-    const unmeetable = this.#unmeetable(error, plan, [level]);
+    const unmeetable = this.#unmeetable(error, plan);
+    // Only the option's own level is the option's fault: another is a lightweight transaction's round,
+    // which lowering the option would not help.
     if (unmeetable !== undefined)
-      return unmeetableError(unmeetable.found, unmeetable.replicas, option, action, error);
+      return unmeetable.found.consistency === level
+        ? unmeetableError(unmeetable.found, unmeetable.replicas, option, action, error)
+        : unmeetableTransactionError(unmeetable.found, unmeetable.replicas, action, error);
     return cassandraFailure(error, action, this.#hosts);
   }
 

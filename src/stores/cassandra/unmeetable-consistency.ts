@@ -7,7 +7,7 @@
 // system_schema, not from the driver's metadata, which misses it with the encoding synced uses
 // (replication is a map, and the driver's parser expects an object).
 import cassandra from "cassandra-driver";
-import { ConfigError } from "../../core/errors.js";
+import { ConfigError, SyncedError } from "../../core/errors.js";
 import { consistencyName } from "./consistency.js";
 
 export interface KeyspaceReplicas {
@@ -150,5 +150,30 @@ export function unmeetableError(
       `needs a majority of the replicas, LOCAL_ONE one of them), or give the keyspace more replicas ` +
       `(ALTER KEYSPACE ... WITH replication) and the cluster the nodes to hold them.`,
     { details: { level: found.level, required: found.required, replicas: found.available }, cause },
+  );
+}
+
+/**
+ * The refusal of a lightweight transaction whose Paxos round no retry can meet: it needs a majority of
+ * all the row's replicas whatever the options say, so only the keyspace's replication (or more nodes)
+ * can make it work; exit 1, as the flags are not at fault.
+ */
+export function unmeetableTransactionError(
+  found: Unmeetable,
+  replicas: KeyspaceReplicas,
+  action: string,
+  cause: unknown,
+): SyncedError {
+  const has = found.available === 0 ? "none" : String(found.available);
+  return new SyncedError(
+    `Cassandra cannot ${action} with a lightweight transaction: its Paxos round needs ${found.required} ` +
+      `replicas (a majority of the row's replicas${found.scope === "local" ? " in the local data centre" : ""}, ` +
+      `as ${found.level}), but keyspace ${replicas.keyspace} has ${has} (${replicas.replication}), so no ` +
+      "retry can succeed. synced writes a row with one where its write time is within --lag of now, " +
+      "and every row with --cassandra-writes lwt. Give the keyspace no more replicas than the cluster " +
+      "has nodes to hold (ALTER KEYSPACE ... WITH replication), or add the nodes. The run stopped " +
+      "without moving the checkpoint.",
+    { level: found.level, required: found.required, replicas: found.available },
+    { cause },
   );
 }
