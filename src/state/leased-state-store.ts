@@ -27,6 +27,8 @@ export abstract class LeasedStateStore {
     protected readonly timeoutMs: number,
     /** The backend's transient errors, on which an operation is run again; none for files. */
     private readonly transient?: (error: unknown) => boolean,
+    /** Why the store cannot be used as configured, where a failure shows it. */
+    private readonly unusable?: StepOptions["unusable"],
   ) {}
 
   /**
@@ -42,6 +44,7 @@ export abstract class LeasedStateStore {
       timeoutMs: this.timeoutMs,
       ...(as === undefined ? {} : { as }),
       ...(this.transient === undefined ? {} : { transient: this.transient }),
+      ...(this.unusable === undefined ? {} : { unusable: this.unusable }),
     });
   }
 
@@ -51,7 +54,10 @@ export abstract class LeasedStateStore {
    * it took the lease over from).
    */
   private leaseStep<T>(action: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return inStateStore(action, this.location, work, { timeoutMs: this.timeoutMs });
+    return inStateStore(action, this.location, work, {
+      timeoutMs: this.timeoutMs,
+      ...(this.unusable === undefined ? {} : { unusable: this.unusable }),
+    });
   }
 
   acquireLease(

@@ -101,6 +101,11 @@ export interface StepOptions {
    * restarting does not fail the run.
    */
   readonly transient?: (error: unknown) => boolean;
+  /**
+   * Why the store cannot be used as configured, where a failure shows it (a Cassandra keyspace with
+   * fewer replicas than a consistency level needs): never repeated, and a StateSetupError.
+   */
+  readonly unusable?: (error: unknown) => string | undefined;
 }
 
 /**
@@ -127,7 +132,11 @@ export async function inStateStore<T>(
       { cause: undefined },
     );
   };
-  const transient = options.transient;
+  const { unusable } = options;
+  const transient =
+    options.transient === undefined || unusable === undefined
+      ? options.transient
+      : (error: unknown): boolean => options.transient?.(error) === true && unusable(error) === undefined;
   const attempt =
     transient === undefined
       ? work(given.signal)
@@ -136,6 +145,14 @@ export async function inStateStore<T>(
     return await withTimeLimit(attempt, options.timeoutMs, timedOut);
   } catch (error) {
     if (error instanceof StateError) throw error;
+    const why = unusable?.(error);
+    if (why !== undefined) {
+      throw new StateSetupError(
+        `could not ${action} in the ${store} (${location}): ${why}`,
+        { action, location },
+        { cause: error },
+      );
+    }
     const refused = privilegeRefusal(error);
     if (refused !== undefined) {
       throw new StatePrivilegeError(

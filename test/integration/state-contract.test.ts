@@ -11,6 +11,7 @@ import cassandra from "cassandra-driver";
 import type { estypes } from "@elastic/elasticsearch";
 import type { Lease, RunRecord, StateStore } from "../../src/state/state-store.js";
 import { openStateStore } from "../../src/state/open-state-store.js";
+import { CassandraDeadLetterStore } from "../../src/state/cassandra/cassandra-dead-letters.js";
 import { CorruptStateError, LeaseLostError, StateError } from "../../src/state/state-errors.js";
 import { cassandraOptions, connectTestSearch, runScopedName } from "../support/servers.js";
 import { holderName, thisProcess } from "../../src/state/lease-holder.js";
@@ -429,6 +430,47 @@ describe("state store set-up", () => {
       const location = { backend: "cassandra", keyspace: runScopedName("absent"), table: "t" } as const;
       await assert.rejects(openStateStore(location, { cassandra: client }), /does not exist\. Create it/);
     } finally {
+      await client.shutdown();
+    }
+  });
+
+  // Tried as an operator would: the state keyspace given more replicas than the cluster has nodes.
+  // The lease's lightweight transactions and the checkpoints' LOCAL_QUORUM were answered "unavailable"
+  // and repeated for the whole --state-timeout, then reported as a hung disk or mount.
+  it("says at once that a Cassandra state keyspace has fewer replicas than its lease needs", async () => {
+    const client = cassandraClient();
+    const keyspace = runScopedName("replicas");
+    try {
+      await client.execute(
+        `CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 2}`,
+      );
+      const location = { backend: "cassandra", keyspace, table: "synced_state" } as const;
+      const store = await openStateStore(location, { cassandra: client }, { timeoutMs: 60_000 });
+      const started = Date.now();
+      await assert.rejects(store.acquireLease(freshKey("replicas"), "r1", "h", 60_000), (error: unknown) => {
+        assert.ok(error instanceof StateError, String(error));
+        assert.equal(error.kind, "usage");
+        assert.match(error.message, /could not take the lease in the state store/);
+        assert.match(error.message, /replication factor 2, on 1 node/);
+        assert.match(error.message, /no retry can succeed/);
+        assert.match(error.message, /ALTER KEYSPACE/);
+        assert.doesNotMatch(error.message, /hung disk/);
+        return true;
+      });
+      const letters = await CassandraDeadLetterStore.open(client, keyspace, "letters", 60_000);
+      await assert.rejects(
+        async () => {
+          for await (const letter of letters.list(freshKey("replicas"))) assert.fail(String(letter.id));
+        },
+        (error: unknown) => {
+          assert.ok(error instanceof StateError, String(error));
+          assert.match(error.message, /dead-letter store .*no retry can succeed.*--dead-letter/);
+          return true;
+        },
+      );
+      assert.ok(Date.now() - started < 30_000, `${Date.now() - started} ms`);
+    } finally {
+      await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => undefined);
       await client.shutdown();
     }
   });

@@ -15,6 +15,7 @@ import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import type { DeadLetterStore, StoredLetter } from "../../deadletter/dead-letter-store.js";
 import { letterFromJson } from "../../deadletter/letter-json.js";
 import { isTransientCassandraError } from "../../stores/cassandra/transient-errors.js";
+import { StateReplicas } from "./state-replicas.js";
 import { chunkBySize } from "../../util/chunk-by-size.js";
 
 const QUORUM = { prepare: true, consistency: cassandra.types.consistencies.localQuorum };
@@ -66,6 +67,7 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
   readonly backend = "cassandra";
   readonly location: string;
   private readonly insert: string;
+  private readonly replicas: StateReplicas;
 
   private constructor(
     private readonly client: cassandra.Client,
@@ -73,6 +75,7 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
     private readonly timeoutMs: number,
   ) {
     this.location = `Cassandra table ${table}`;
+    this.replicas = new StateReplicas(client, "dead letters");
     this.insert = `INSERT INTO ${table} (${COLUMNS}) VALUES (${COLUMNS.split(",").fill("?").join(", ")})`;
   }
 
@@ -103,6 +106,7 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
       },
       { timeoutMs, as: StateSetupError, store: "dead-letter store", transient: isTransientCassandraError },
     );
+    await store.replicas.read(keyspace.toLowerCase());
     return store;
   }
 
@@ -228,6 +232,7 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
       store: "dead-letter store",
       // Letters are written and removed by id, so a repeat leaves one letter per record.
       transient: isTransientCassandraError,
+      unusable: this.replicas.unusable,
     });
   }
 }

@@ -22,6 +22,7 @@ import {
   SINGLE_ITEM,
 } from "./cassandra-schema.js";
 import { CassandraLeases } from "./cassandra-lease.js";
+import { StateReplicas } from "./state-replicas.js";
 import { repeatTransient } from "../repeat-transient.js";
 import { isTransientCassandraError } from "../../stores/cassandra/transient-errors.js";
 
@@ -54,14 +55,21 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
     timeoutMs: number,
   ) {
     const location = `Cassandra table ${table}`;
-    const repeat = repeatTransient(isTransientCassandraError, timeoutMs);
+    const replicas = new StateReplicas(client);
+    const transient = (error: unknown): boolean =>
+      isTransientCassandraError(error) && replicas.unusable(error) === undefined;
+    const repeat = repeatTransient(transient, timeoutMs);
     super(
       location,
       new CassandraLeases(client, table, location, repeat),
       timeoutMs,
       isTransientCassandraError,
+      replicas.unusable,
     );
+    this.replicas = replicas;
   }
+
+  private readonly replicas: StateReplicas;
 
   /** Creates the table if it is missing; the client stays the caller's to shut down. */
   static async open(
@@ -76,6 +84,7 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
       options.timeoutMs ?? DEFAULT_STATE_TIMEOUT_MS,
     );
     await store.step("prepare the state table", () => store.prepare(options), StateSetupError);
+    await store.replicas.read(options.keyspace.toLowerCase());
     return store;
   }
 
