@@ -82,6 +82,31 @@ describe("documents of a table with settings", () => {
     );
   });
 
+  // Tried as an operator would: ALTER TABLE ... RENAME of a clustering column left every document
+  // the index held letter after letter saying only that the key column had no value.
+  it("refuse a document without a key column's field, naming the fields no column holds as its former name", () => {
+    const int = { kind: "native", name: "int" } as const;
+    const events = plan({
+      key: { partition: [{ name: "tenant", type: text }], clustering: [{ name: "n", type: int }] },
+    });
+    const source = {
+      tenant: "acme",
+      seq: 1,
+      tmstmp: "2023-11-14T22:13:20.000000Z",
+      deleted: false,
+      name: "Ada",
+    };
+    const bad = hitToRecord(events, { _id: "acme|1", _source: source });
+    assert.ok("kind" in bad);
+    assert.match(bad.reason, /^field "n": no value: every key column must have one/);
+    assert.match(
+      bad.reason,
+      /the document holds 'seq', which no column holds: if key column n was renamed from it \(ALTER TABLE \.\.\. RENAME\), give the column that field in the table's settings \(rename: \{n: seq\}\)/,
+    );
+    // Not a field for --create-columns to make a column of.
+    assert.equal("unmappedFields" in bad ? bad.unmappedFields : undefined, undefined);
+  });
+
   it("refuse a field a rename changed since, saying to move its values rather than make it a column", () => {
     // Written while email was renamed to mail; the settings now rename it to email_addr.
     const source = recordToDocument(renamed, record, record.version);

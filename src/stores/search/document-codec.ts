@@ -10,7 +10,8 @@ import type { JsonValue } from "../../core/json-value.js";
 import { formatEsTimestamp, parseEsTimestamp } from "./timestamps.js";
 import type { StoredDocument } from "./search-client.js";
 import { isUuidKey, respellUuids, upperUuids, uuidParts, type TableKey } from "../../core/table-key.js";
-import { idFromFields, keyFields } from "../values/key-codec.js";
+import { idFromFields, keyFields, NO_KEY_VALUE } from "../values/key-codec.js";
+import { ValueError } from "../../core/value-error.js";
 import {
   documentFields,
   liftOwnedFields,
@@ -64,7 +65,15 @@ export function hitToRecord(plan: TablePlan, hit: StoredDocument): SyncRecord | 
   const source = liftOwnedFields(fields, read);
   if (typeof source === "string") return bad(source);
   const identified = isUuidKey(plan.key) ? uuidId(plan, hit, source) : keyId(plan, hit, source);
-  if (typeof identified !== "string") return bad(identified.reason, identified.id);
+  if (typeof identified !== "string") {
+    const former = identified.keyless === undefined ? undefined : formerKeyFields(plan, fields, source);
+    // Not counted as fields without a column: --create-columns would add the former name as a column.
+    const advice =
+      identified.keyless === undefined || former === undefined
+        ? ""
+        : renamedKeyAdvice(identified.keyless, former);
+    return bad(identified.reason + advice, identified.id);
+  }
   const id = identified;
   const rawVersion = ownValue(source, fields.timestamp);
   if (rawVersion === undefined || rawVersion === null)
@@ -153,6 +162,33 @@ function badVersion(
 interface Refusal {
   readonly reason: string;
   readonly id?: string;
+  /** A key column whose field, under the column's own name, the document lacks. */
+  readonly keyless?: string;
+}
+
+/**
+ * The fields a document without a key column's field holds that no column does: Cassandra renames
+ * only key columns (ALTER TABLE ... RENAME), so one of them may be the column's former name, which
+ * every document written before the rename holds. Undefined where there is none.
+ */
+function formerKeyFields(
+  plan: TablePlan,
+  fields: DocumentFields,
+  source: Readonly<Record<string, JsonValue | undefined>>,
+): string[] | undefined {
+  const unknown = unknownFields(fields, source).filter((field) => plan.fields?.get(field) === undefined);
+  return unknown.length === 0 ? undefined : unknown;
+}
+
+function renamedKeyAdvice(column: string, former: readonly string[]): string {
+  const named = former.map((field) => `'${field}'`).join(", ");
+  const [first] = former;
+  return (
+    `; the document holds ${named}, which no column holds: if key column ${column} was renamed from ` +
+    `${former.length > 1 ? "one of them" : "it"} (ALTER TABLE ... RENAME), give the column that field in ` +
+    `the table's settings (rename: {${column}: ${first ?? column}}) in the config file, or move the ` +
+    `values to field '${column}' in the index (an _update_by_query), and replay this letter`
+  );
 }
 
 /**
@@ -212,7 +248,12 @@ function keyId(
   try {
     id = idFromFields(plan.key, source, (column) => fieldOf(plan, column));
   } catch (error) {
-    return { reason: error instanceof Error ? error.message : String(error) };
+    const reason = error instanceof Error ? error.message : String(error);
+    const keyless =
+      error instanceof ValueError && error.reason === NO_KEY_VALUE && fieldOf(plan, error.path) === error.path
+        ? error.path
+        : undefined;
+    return keyless === undefined ? { reason } : { reason, keyless };
   }
   const expected = documentId(plan, id);
   if (hit._id === undefined || hit._id === expected) return id;

@@ -23,8 +23,11 @@ function partText(value: JsonValue, column: KeyColumn): string {
   throw new ValueError(column.name, `a ${formatCqlType(column.type)} cannot be part of a record's id`);
 }
 
+/** The reason of a key column without a value, which a caller may explain further. */
+export const NO_KEY_VALUE = "no value: every key column must have one";
+
 function missing(column: KeyColumn): never {
-  throw new ValueError(column.name, "no value: every key column must have one");
+  throw new ValueError(column.name, NO_KEY_VALUE);
 }
 
 /** The id of the record a row holds, from its key columns as cassandra-driver read them. */
