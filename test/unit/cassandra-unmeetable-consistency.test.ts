@@ -8,6 +8,7 @@ import { consistencyCode, consistencyName } from "../../src/stores/cassandra/con
 import {
   keyspaceReplicas,
   unmeetableConsistency,
+  unmeetableError,
 } from "../../src/stores/cassandra/unmeetable-consistency.js";
 
 const { errors, types } = cassandra;
@@ -34,12 +35,14 @@ describe("keyspaceReplicas", () => {
       replication: "SimpleStrategy, replication factor 3, on 1 node",
       total: 1,
       local: 1,
+      asked: { total: 3, local: 3 },
     });
     assert.deepEqual(keyspaceReplicas("app", NTS, { dc1: "3", dc2: "2" }, nodes({ dc1: 3, dc2: 1 }), "dc2"), {
       keyspace: "app",
       replication: "NetworkTopologyStrategy, dc1: 3, dc2: 2",
       total: 4,
       local: 1,
+      asked: { total: 5, local: 2 },
     });
     assert.equal(keyspaceReplicas("app", NTS, { dc1: "3" }, nodes({ dc1: 3, dc2: 3 }), "dc2")?.local, 0);
   });
@@ -97,6 +100,48 @@ describe("unmeetableConsistency", () => {
       undefined,
     );
     assert.equal(unmeetableConsistency(new Error("other"), one), undefined);
+  });
+});
+
+describe("unmeetableError", () => {
+  // Tried as an operator would: a keyspace raised to two replicas on one node was told to get more
+  // replicas, which it had asked for already.
+  it("advises more nodes or fewer replicas where the replication asks for enough on too few nodes", () => {
+    const raised = keyspaceReplicas("app", NTS, { dc1: "2" }, nodes({ dc1: 1 }), "dc1");
+    assert.ok(raised);
+    const found = unmeetableConsistency(unavailable(types.consistencies.localQuorum, 2, 1), raised);
+    assert.ok(found);
+    const message = unmeetableError(
+      found,
+      raised,
+      "cassandra-read-consistency",
+      "read table app.t",
+      null,
+    ).message;
+    assert.match(message, /keyspace app has 1 there \(NetworkTopologyStrategy, dc1: 2\)/);
+    assert.match(
+      message,
+      /give the cluster the nodes the keyspace's 2 replicas need, or give the keyspace no more replicas than its nodes can hold/,
+    );
+    assert.doesNotMatch(message, /give the keyspace more replicas/);
+  });
+
+  it("advises more replicas where the replication asks for too few", () => {
+    const one = keyspaceReplicas("app", SIMPLE, { replication_factor: "1" }, nodes({ dc1: 3 }), "dc1");
+    assert.ok(one);
+    const found = unmeetableConsistency(unavailable(types.consistencies.three, 3, 1), one);
+    assert.ok(found);
+    const message = unmeetableError(
+      found,
+      one,
+      "cassandra-write-consistency",
+      "write to table app.t",
+      null,
+    ).message;
+    assert.match(
+      message,
+      /give the keyspace more replicas \(ALTER KEYSPACE \.\.\. WITH replication\) and the cluster the nodes/,
+    );
   });
 });
 

@@ -18,6 +18,8 @@ export interface KeyspaceReplicas {
   readonly total: number;
   /** The most of them in the local data centre, which LOCAL_* levels count. */
   readonly local: number;
+  /** The replicas the replication asks for, in all and locally, before the nodes cap them. */
+  readonly asked: { readonly total: number; readonly local: number };
 }
 
 export interface Unmeetable {
@@ -84,6 +86,7 @@ export function keyspaceReplicas(
       replication: `${short}, replication factor ${rf}, on ${nodes} node${nodes === 1 ? "" : "s"}`,
       total: Math.min(rf, nodes),
       local: Math.min(rf, nodesByDc.get(localDc) ?? 0),
+      asked: { total: rf, local: nodesByDc.has(localDc) ? rf : 0 },
     };
   }
   if (short === "NetworkTopologyStrategy") {
@@ -94,6 +97,10 @@ export function keyspaceReplicas(
       replication: [short, ...dcs.map(([dc, rf]) => `${dc}: ${rf}`)].join(", "),
       total: dcs.reduce((sum, [dc]) => sum + inDc(dc), 0),
       local: inDc(localDc),
+      asked: {
+        total: dcs.reduce((sum, [dc]) => sum + factor(options[dc]), 0),
+        local: factor(options[localDc]),
+      },
     };
   }
   return undefined;
@@ -141,14 +148,22 @@ export function unmeetableError(
   const local = found.scope === "local";
   const needs = `${found.required} replica${found.required === 1 ? "" : "s"}`;
   const has = found.available === 0 ? "none" : String(found.available);
+  const asked = local ? replicas.asked.local : replicas.asked.total;
+  // A replication that asks for enough replicas on too few nodes (one raised before the nodes came):
+  // more replicas would not help, fewer or more nodes would.
+  const remedy =
+    asked >= found.required
+      ? `, or give the cluster the nodes the keyspace's ${asked} replicas need, or give the keyspace ` +
+        "no more replicas than its nodes can hold (ALTER KEYSPACE ... WITH replication)."
+      : ", or give the keyspace more replicas (ALTER KEYSPACE ... WITH replication) and the cluster the " +
+        "nodes to hold them.";
   return new ConfigError(
     option,
     undefined,
     `Cassandra cannot ${action} at ${found.level}: ${found.level} needs ${needs}` +
       `${local ? " in the local data centre (--cassandra-local-dc)" : ""}, but keyspace ` +
       `${replicas.keyspace} has ${has}${local ? " there" : ""} (${replicas.replication}), so no retry can succeed. Choose a lower --${option} (LOCAL_QUORUM ` +
-      `needs a majority of the replicas, LOCAL_ONE one of them), or give the keyspace more replicas ` +
-      `(ALTER KEYSPACE ... WITH replication) and the cluster the nodes to hold them.`,
+      `needs a majority of the replicas, LOCAL_ONE one of them)${remedy}`,
     { details: { level: found.level, required: found.required, replicas: found.available }, cause },
   );
 }
