@@ -28,7 +28,10 @@ export async function main(signals: SignalControl): Promise<number> {
   /** What the command leaves when a signal stops it, for its message (stop-words.ts). */
   let kept = RUN_STOP;
   const onSignal = (signal: NodeJS.Signals): void => {
-    logger.info(`received ${signal}: stopping after the current batch; press again to stop at once`);
+    // The reads and writes of records in flight end now; the lease is still let go (record-stores.ts).
+    logger.info(
+      `received ${signal}: stopping, giving up the reads and writes in flight; press again to stop at once`,
+    );
     controller.abort(new InterruptedError(signal, undefined, kept));
   };
   let code: number = EXIT.success;

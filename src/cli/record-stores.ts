@@ -1,5 +1,6 @@
 // Both record stores and the schema gateway, built from the options over connected clients: what a
 // run and a replay of dead letters read and write through.
+import { setMaxListeners } from "node:events";
 import type { SyncOptions } from "../config/options.js";
 import { microsFromMillis } from "../core/micros.js";
 import { defaultDeadLetterLocation } from "../core/state-location.js";
@@ -9,6 +10,7 @@ import { consistencyCode } from "../stores/cassandra/consistency.js";
 import { readReplication } from "../stores/cassandra/unmeetable-consistency.js";
 import { cassandraFailure } from "../stores/cassandra/cassandra-errors.js";
 import { readTokenRing } from "../stores/cassandra/token-splits.js";
+import { stoppedBy } from "../stores/cassandra/stopped-client.js";
 import { requestSizeLimit } from "../stores/search/request-size.js";
 import { searchFailure } from "../stores/search/search-failure.js";
 import { SearchStore } from "../stores/search/search-store.js";
@@ -31,6 +33,15 @@ export async function recordStores(
   clients: Clients,
   context: { readonly signal: AbortSignal; readonly logger: Logger },
 ): Promise<RecordStores> {
+  // A signal ends the reads and writes of records in flight, so a store that stopped answering holds
+  // a stopped run no longer than the stop takes. The state and its lease keep the clients themselves,
+  // and so does the schema: a run stopped while it plans finishes planning and reports its stop.
+  const records: Clients = {
+    cassandra: stoppedBy(clients.cassandra, context.signal),
+    elasticsearch: clients.elasticsearch.stoppedBy(context.signal),
+  };
+  // Each request in flight listens to it, many at once at a high --concurrency.
+  setMaxListeners(0, context.signal);
   const requestLimit = await rethrowing(
     () => requestSizeLimit(clients.elasticsearch),
     (error) =>
@@ -52,7 +63,7 @@ export async function recordStores(
   };
   return {
     cassandra: new CassandraStore({
-      client: clients.cassandra,
+      client: records.cassandra,
       capabilities,
       readConsistency: consistencyCode(options.cassandra.readConsistency),
       writeConsistency: consistencyCode(options.cassandra.writeConsistency),
@@ -69,7 +80,7 @@ export async function recordStores(
       ...shared,
     }),
     elasticsearch: new SearchStore({
-      client: clients.elasticsearch,
+      client: records.elasticsearch,
       versioning: options.elasticsearch.versioning,
       slices: options.slices,
       concurrency: options.concurrency,

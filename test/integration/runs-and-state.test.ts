@@ -10,7 +10,9 @@ import { EXIT } from "../../src/cli/exit-codes.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
 import { parseStateLocation } from "../../src/core/state-location.js";
 import { openStateStore } from "../../src/state/open-state-store.js";
+import { STACK_FRAME } from "../support/cli.js";
 import { deadLetters, Harness, withoutSelection } from "../support/harness.js";
+import { stallingRelay } from "../support/tcp.js";
 
 const seconds = (iso: string): string => String(Date.parse(iso) / 1000);
 
@@ -20,6 +22,9 @@ describe("runs and their state", () => {
   before(async () => {
     h = await Harness.create("runs");
     await h.cassandra.execute(`CREATE TABLE ${h.keyspace}.t (id uuid PRIMARY KEY, tmstmp timestamp, v int)`);
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.hung (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
+    );
   });
   after(() => h.cleanup());
 
@@ -390,6 +395,63 @@ describe("runs and their state", () => {
     assert.equal(last.outcome, "interrupted");
     assert.match(last.message ?? "", /SIGTERM/);
   });
+
+  // Tried as an operator whose CronJob pods get SIGTERM, then SIGKILL after the grace period, would: a
+  // store that keeps the connection but stops answering held a stopped run until the request timed
+  // out a minute later, so the pod was killed first and its lease stayed held.
+  for (const hung of ["search", "cassandra"] as const) {
+    it(`stops within seconds on SIGTERM while ${hung === "search" ? "the search store" : "Cassandra"} does not answer a request`, async () => {
+      const name = `hung-${hung}`;
+      await h.cassandra.execute(
+        `CREATE TABLE IF NOT EXISTS ${h.keyspace}.hung (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
+      );
+      const insert = `INSERT INTO ${h.keyspace}.hung (id, tmstmp, v) VALUES (uuid(), ?, ?)`;
+      for (let i = 0; i < 3; i++)
+        await h.cassandra.execute(insert, [new Date(Date.now() - 60_000), i], { prepare: true });
+      const search = new URL(h.servers.elasticsearchUrl);
+      const relay =
+        hung === "search"
+          ? await stallingRelay(search.hostname, Number(search.port), "POST /_bulk")
+          : await stallingRelay(h.servers.cassandraHost, h.servers.cassandraPort, "token(");
+      const replaced =
+        hung === "search"
+          ? { "--es-nodes": `${search.protocol}//${search.hostname}:${relay.port}` }
+          : { "--cassandra-port": String(relay.port) };
+      try {
+        const child = h.spawnCli([
+          ...h.argsWith(replaced),
+          "--name",
+          name,
+          "--tables",
+          "hung",
+          "--direction",
+          "to-es",
+        ]);
+        let stderr = "";
+        child.stderr?.on("data", (chunk: Buffer) => {
+          stderr += chunk.toString();
+        });
+        const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+        const first = await Promise.race([relay.stalled.then(() => "stalled"), exited]);
+        assert.equal(first, "stalled", `synced ended before the store stopped answering:\n${stderr}`);
+        const signalled = performance.now();
+        child.kill("SIGTERM");
+        assert.equal(await exited, EXIT.interrupted, stderr);
+        const tookMs = performance.now() - signalled;
+        assert.ok(tookMs < 10_000, `the stop took ${Math.round(tookMs)} ms:\n${stderr}`);
+        assert.doesNotMatch(stderr, STACK_FRAME);
+        const store = new FileStateStore({ directory: h.stateDir });
+        assert.equal(await store.getCheckpoint(name), undefined);
+        const next = await store.acquireLease(name, "probe", "here:1", 1000);
+        assert.ok(next.acquired && next.tookOverFrom === undefined, "the lease was released");
+        await store.releaseLease(next.lease);
+        const [last] = await store.recentRuns(name, 1);
+        assert.equal(last?.outcome, "interrupted");
+      } finally {
+        await relay.close();
+      }
+    });
+  }
 
   it("lets the next run on this host in at once after a run was killed with SIGKILL", async () => {
     const store = new FileStateStore({ directory: h.stateDir });

@@ -121,3 +121,46 @@ export async function outageRelay(host: string, port: number): Promise<Outage> {
     },
   };
 }
+
+export interface StallingRelay extends Listener {
+  /** Settles once a connection sent the marker and the relay stopped forwarding. */
+  readonly stalled: Promise<void>;
+}
+
+/**
+ * Relays every connection to `host:port` until one sends bytes holding `marker` (an HTTP request
+ * line, a CQL statement's text): from then on it forwards nothing either way, on any connection, and
+ * keeps them all open, as a server that hangs and never answers. The request holding the marker is
+ * not forwarded either. A client that closes its connection still sees it closed.
+ */
+export function stallingRelay(host: string, port: number, marker: string): Promise<StallingRelay> {
+  const sockets = new Set<net.Socket>();
+  let stall: () => void = () => undefined;
+  const stalled = new Promise<void>((resolve) => {
+    stall = resolve;
+  });
+  let hung = false;
+  const listening = listen(
+    net.createServer((client) => {
+      const upstream = net.connect(port, host);
+      sockets.add(upstream);
+      upstream.on("close", () => sockets.delete(upstream));
+      client.on("data", (chunk: Buffer) => {
+        if (!hung && chunk.includes(marker)) {
+          hung = true;
+          stall();
+        }
+        if (!hung) upstream.write(chunk);
+      });
+      upstream.on("data", (chunk: Buffer) => {
+        if (!hung) client.write(chunk);
+      });
+      client.on("error", () => upstream.destroy());
+      upstream.on("error", () => client.destroy());
+      client.on("close", () => upstream.destroy());
+      upstream.on("close", () => client.destroy());
+    }),
+    sockets,
+  );
+  return listening.then((listener) => ({ ...listener, stalled }));
+}

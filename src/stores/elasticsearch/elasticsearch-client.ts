@@ -78,9 +78,20 @@ export class ElasticsearchClient implements SearchClient {
   readonly product = "elasticsearch";
   readonly productName = "Elasticsearch";
   readonly #client: Client;
+  /** Each request's options: the signal that ends it, for the client stoppedBy made. */
+  readonly #options: { readonly signal?: AbortSignal };
 
-  constructor(client: Client) {
+  constructor(client: Client, signal?: AbortSignal) {
     this.#client = client;
+    this.#options = signal === undefined ? {} : { signal };
+  }
+
+  stoppedBy(signal: AbortSignal): SearchClient {
+    return new ElasticsearchClient(this.#client, signal);
+  }
+
+  #edge<T>(request: Promise<T>): Promise<T> {
+    return edge(request, this.#options.signal);
   }
 
   /** The client underneath, for what only tests do (API keys, arranging data as other applications). */
@@ -91,7 +102,9 @@ export class ElasticsearchClient implements SearchClient {
   async openView(index: string, keepAlive: string, split: SliceSplit): Promise<ScanView> {
     // A scroll's contexts are opened by the first page of each slice.
     if (split === "by-document") return new ScrollView(index, keepAlive);
-    const pit = await edge(this.#client.openPointInTime({ index, keep_alive: keepAlive }));
+    const pit = await this.#edge(
+      this.#client.openPointInTime({ index, keep_alive: keepAlive }, this.#options),
+    );
     return new PointInTimeView(index, pit.id, keepAlive);
   }
 
@@ -99,24 +112,29 @@ export class ElasticsearchClient implements SearchClient {
     const own = ownView(view);
     if (own instanceof ScrollView) {
       const from = position(request.after, ScrollPosition);
-      return edge(readScrollPage(this.#client, own, request, from, asQuery(request.query)));
+      return this.#edge(
+        readScrollPage(this.#client, own, request, from, asQuery(request.query), this.#options),
+      );
     }
     const pit = own;
     const from = position(request.after, PointInTimePosition);
     const id = from?.id ?? pit.id;
-    const response = await edge(
-      this.#client.search<Record<string, unknown>>({
-        pit: { id, keep_alive: pit.keepAlive },
-        ...(request.slice ? { slice: { id: String(request.slice.id), max: request.slice.max } } : {}),
-        size: request.size,
-        sort: [{ _shard_doc: "asc" }],
-        query: asQuery(request.query),
-        track_total_hits: false,
-        // Each record's tag, so a run in both directions can skip what its first direction settled.
-        seq_no_primary_term: true,
-        ...(request.withoutSource === true ? { _source: false } : {}),
-        ...(from ? { search_after: from.sort } : {}),
-      }),
+    const response = await this.#edge(
+      this.#client.search<Record<string, unknown>>(
+        {
+          pit: { id, keep_alive: pit.keepAlive },
+          ...(request.slice ? { slice: { id: String(request.slice.id), max: request.slice.max } } : {}),
+          size: request.size,
+          sort: [{ _shard_doc: "asc" }],
+          query: asQuery(request.query),
+          track_total_hits: false,
+          // Each record's tag, so a run in both directions can skip what its first direction settled.
+          seq_no_primary_term: true,
+          ...(request.withoutSource === true ? { _source: false } : {}),
+          ...(from ? { search_after: from.sort } : {}),
+        },
+        this.#options,
+      ),
     );
     const hits = response.hits.hits;
     const sort = hits.at(-1)?.sort;
@@ -128,13 +146,13 @@ export class ElasticsearchClient implements SearchClient {
     const own = ownView(view);
     const closed =
       own instanceof ScrollView
-        ? clearScrolls(this.#client, own)
-        : this.#client.closePointInTime({ id: own.id });
+        ? clearScrolls(this.#client, own, this.#options)
+        : this.#client.closePointInTime({ id: own.id }, this.#options);
     await closed.catch(() => undefined);
   }
 
   async getDocument({ index, id }: DocumentRef): Promise<FetchedDocument> {
-    return edge(this.#client.get<Record<string, unknown>>({ index, id }));
+    return this.#edge(this.#client.get<Record<string, unknown>>({ index, id }, this.#options));
   }
 
   async getDocuments({ index, ids }: GetDocumentsRequest): Promise<readonly FetchedDocument[]> {
@@ -145,71 +163,88 @@ export class ElasticsearchClient implements SearchClient {
       : {
           docs: ids.map((id) => (typeof id === "string" ? { _id: id } : { _id: id.id, routing: id.routing })),
         };
-    const response = await edge(this.#client.mget<Record<string, unknown>>({ index, ...named }));
+    const response = await this.#edge(
+      this.#client.mget<Record<string, unknown>>({ index, ...named }, this.#options),
+    );
     // A document that failed alone answers its _id with an error and no `found`: it reads as absent.
     return response.docs;
   }
 
   async putDocument(request: PutDocumentRequest): Promise<void> {
-    await edge(
-      this.#client.index({
-        index: request.index,
-        id: request.id,
-        document: request.document,
-        ...conditionParameters(request.condition),
-        ...(request.refresh === undefined ? {} : { refresh: request.refresh }),
-      }),
+    await this.#edge(
+      this.#client.index(
+        {
+          index: request.index,
+          id: request.id,
+          document: request.document,
+          ...conditionParameters(request.condition),
+          ...(request.refresh === undefined ? {} : { refresh: request.refresh }),
+        },
+        this.#options,
+      ),
     );
   }
 
   async deleteDocument(request: DeleteDocumentRequest): Promise<void> {
-    await edge(
-      this.#client.delete({
-        index: request.index,
-        id: request.id,
-        ...conditionParameters(request.condition),
-        ...(request.refresh === undefined ? {} : { refresh: request.refresh }),
-      }),
+    await this.#edge(
+      this.#client.delete(
+        {
+          index: request.index,
+          id: request.id,
+          ...conditionParameters(request.condition),
+          ...(request.refresh === undefined ? {} : { refresh: request.refresh }),
+        },
+        this.#options,
+      ),
     );
   }
 
   bulk(request: BulkRequest): Promise<BulkResult> {
-    return edge(
-      this.#client.bulk({
-        // Documents already in JSON text are sent as they are; objects are serialized by the client.
-        operations: request.lines as estypes.BulkRequest["operations"],
-        filter_path: BULK_RESULT_FIELDS,
-        ...(request.refresh === undefined ? {} : { refresh: request.refresh }),
-      }),
+    return this.#edge(
+      this.#client.bulk(
+        {
+          // Documents already in JSON text are sent as they are; objects are serialized by the client.
+          operations: request.lines as estypes.BulkRequest["operations"],
+          filter_path: BULK_RESULT_FIELDS,
+          ...(request.refresh === undefined ? {} : { refresh: request.refresh }),
+        },
+        this.#options,
+      ),
     );
   }
 
   async search(request: SearchRequest): Promise<SearchResult> {
     const { query, sort, search_after, aggs, ...rest } = request;
-    const response = await edge(
-      this.#client.search<Record<string, unknown>>({
-        ...rest,
-        ...(query === undefined ? {} : { query: asQuery(query) }),
-        ...(sort === undefined ? {} : { sort: sort as estypes.Sort }),
-        ...(search_after === undefined ? {} : { search_after: [...search_after] }),
-        ...(aggs === undefined
-          ? {}
-          : { aggs: aggs as Record<string, estypes.AggregationsAggregationContainer> }),
-      }),
+    const response = await this.#edge(
+      this.#client.search<Record<string, unknown>>(
+        {
+          ...rest,
+          ...(query === undefined ? {} : { query: asQuery(query) }),
+          ...(sort === undefined ? {} : { sort: sort as estypes.Sort }),
+          ...(search_after === undefined ? {} : { search_after: [...search_after] }),
+          ...(aggs === undefined
+            ? {}
+            : { aggs: aggs as Record<string, estypes.AggregationsAggregationContainer> }),
+        },
+        this.#options,
+      ),
     );
     return { hits: response.hits.hits, aggregations: response.aggregations };
   }
 
   async count(request: { index: string; query?: Query }): Promise<number> {
     const query = request.query;
-    const response = await edge(
-      this.#client.count({ index: request.index, ...(query === undefined ? {} : { query: asQuery(query) }) }),
+    const response = await this.#edge(
+      this.#client.count(
+        { index: request.index, ...(query === undefined ? {} : { query: asQuery(query) }) },
+        this.#options,
+      ),
     );
     return response.count;
   }
 
   indexExists(index: string): Promise<boolean> {
-    return edge(this.#client.indices.exists({ index }));
+    return this.#edge(this.#client.indices.exists({ index }, this.#options));
   }
 
   async createIndex(request: CreateIndexRequest): Promise<void> {
@@ -218,24 +253,30 @@ export class ElasticsearchClient implements SearchClient {
       ...(shards === undefined ? {} : { number_of_shards: shards }),
       ...(replicas === undefined ? {} : { number_of_replicas: replicas }),
     };
-    await edge(
-      this.#client.indices.create({
-        index: request.index,
-        mappings: { ...mappings, properties: asProperties(mappings.properties) },
-        ...(shards === undefined && replicas === undefined ? {} : { settings }),
-        ...(aliases === undefined
-          ? {}
-          : { aliases: Object.fromEntries(aliases.map((alias) => [alias, {}])) }),
-      }),
+    await this.#edge(
+      this.#client.indices.create(
+        {
+          index: request.index,
+          mappings: { ...mappings, properties: asProperties(mappings.properties) },
+          ...(shards === undefined && replicas === undefined ? {} : { settings }),
+          ...(aliases === undefined
+            ? {}
+            : { aliases: Object.fromEntries(aliases.map((alias) => [alias, {}])) }),
+        },
+        this.#options,
+      ),
     );
   }
 
   async readMappings(request: MappingsRequest): Promise<Readonly<Record<string, FieldMappings>>> {
-    const response = await edge(
-      this.#client.indices.getMapping({
-        index: request.index,
-        ...(request.pattern === true ? { expand_wildcards: "open", allow_no_indices: true } : {}),
-      }),
+    const response = await this.#edge(
+      this.#client.indices.getMapping(
+        {
+          index: request.index,
+          ...(request.pattern === true ? { expand_wildcards: "open", allow_no_indices: true } : {}),
+        },
+        this.#options,
+      ),
     );
     return Object.fromEntries(
       Object.entries(response).map(([index, { mappings }]) => [index, mappings.properties ?? {}]),
@@ -244,17 +285,23 @@ export class ElasticsearchClient implements SearchClient {
 
   async readAliases(pattern: string): Promise<Readonly<Record<string, readonly string[]>>> {
     return indicesByAlias(
-      await edge(this.#client.indices.getAlias({ name: pattern, expand_wildcards: "open" })),
+      await this.#edge(
+        this.#client.indices.getAlias({ name: pattern, expand_wildcards: "open" }, this.#options),
+      ),
     );
   }
 
   async closedIndices(names: string): Promise<readonly string[]> {
-    return closedOf(await edge(this.#client.indices.resolveIndex({ name: names, expand_wildcards: "all" })));
+    return closedOf(
+      await this.#edge(
+        this.#client.indices.resolveIndex({ name: names, expand_wildcards: "all" }, this.#options),
+      ),
+    );
   }
 
   async readSettings(index: string, names: readonly string[]): Promise<IndexSettings> {
     const request = { index, name: [...names], flat_settings: true };
-    return settingsOf(await edge(this.#client.indices.getSettings(request)), names);
+    return settingsOf(await this.#edge(this.#client.indices.getSettings(request, this.#options)), names);
   }
 
   async sourceGaps(pattern: string): Promise<readonly SourceGap[]> {
@@ -264,17 +311,22 @@ export class ElasticsearchClient implements SearchClient {
       allow_no_indices: true,
       filter_path: "*.mappings._source",
     } as const;
-    return sourceGaps(await edge(this.#client.indices.getMapping(request)));
+    return sourceGaps(await this.#edge(this.#client.indices.getMapping(request, this.#options)));
   }
 
   async addFields(request: { index: string; properties: FieldMappings }): Promise<void> {
-    await edge(
-      this.#client.indices.putMapping({ index: request.index, properties: asProperties(request.properties) }),
+    await this.#edge(
+      this.#client.indices.putMapping(
+        { index: request.index, properties: asProperties(request.properties) },
+        this.#options,
+      ),
     );
   }
 
   async storeSize(index: string): Promise<{ readonly bytes: number; readonly documents: number }> {
-    const stats = await edge(this.#client.indices.stats({ index, metric: ["docs", "store"] }));
+    const stats = await this.#edge(
+      this.#client.indices.stats({ index, metric: ["docs", "store"] }, this.#options),
+    );
     const primaries = stats._all.primaries;
     // The documents' own size where the node gives it: the store's is cached for
     // index.store.stats_refresh_interval (10 s), and an index just written still reads as empty.
@@ -283,7 +335,7 @@ export class ElasticsearchClient implements SearchClient {
   }
 
   async maxContentLength(): Promise<number | undefined> {
-    const info = await edge(this.#client.nodes.info({ metric: "http" }));
+    const info = await this.#edge(this.#client.nodes.info({ metric: "http" }, this.#options));
     return smallest(Object.values(info.nodes).map((node) => node.http?.max_content_length_in_bytes));
   }
 
@@ -292,11 +344,15 @@ export class ElasticsearchClient implements SearchClient {
   }
 }
 
-/** The request's answer, or its failure as a SearchError. */
-async function edge<T>(request: Promise<T>): Promise<T> {
+/**
+ * The request's answer, or its failure as a SearchError; a request given up by its signal fails with
+ * the signal's reason, as the stop it is (an InterruptedError), not as a store's failure.
+ */
+async function edge<T>(request: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   try {
     return await request;
   } catch (error) {
+    if (signal?.aborted === true && signal.reason instanceof Error) throw signal.reason;
     throw fromElasticsearchError(error);
   }
 }

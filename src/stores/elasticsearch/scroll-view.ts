@@ -27,21 +27,28 @@ export async function readScrollPage(
   request: ScanPageRequest,
   from: ScrollPosition | undefined,
   query: estypes.QueryDslQueryContainer,
+  options: { readonly signal?: AbortSignal },
 ): Promise<ScanPage> {
   const response =
     from === undefined
-      ? await client.search<Record<string, unknown>>({
-          index: view.index,
-          scroll: view.keepAlive,
-          ...(request.slice ? { slice: { id: String(request.slice.id), max: request.slice.max } } : {}),
-          size: request.size,
-          sort: ["_doc"],
-          query,
-          // Each record's tag, so a run in both directions can skip what its first direction settled.
-          seq_no_primary_term: true,
-          ...(request.withoutSource === true ? { _source: false } : {}),
-        })
-      : await client.scroll<Record<string, unknown>>({ scroll_id: from.scrollId, scroll: view.keepAlive });
+      ? await client.search<Record<string, unknown>>(
+          {
+            index: view.index,
+            scroll: view.keepAlive,
+            ...(request.slice ? { slice: { id: String(request.slice.id), max: request.slice.max } } : {}),
+            size: request.size,
+            sort: ["_doc"],
+            query,
+            // Each record's tag, so a run in both directions can skip what its first direction settled.
+            seq_no_primary_term: true,
+            ...(request.withoutSource === true ? { _source: false } : {}),
+          },
+          options,
+        )
+      : await client.scroll<Record<string, unknown>>(
+          { scroll_id: from.scrollId, scroll: view.keepAlive },
+          options,
+        );
   const next = response._scroll_id;
   if (next !== undefined) view.contexts.set(request.slice?.id ?? 0, next);
   const hits = response.hits.hits;
@@ -50,7 +57,11 @@ export async function readScrollPage(
 }
 
 /** Frees the view's scroll contexts. */
-export async function clearScrolls(client: Client, view: ScrollView): Promise<void> {
+export async function clearScrolls(
+  client: Client,
+  view: ScrollView,
+  options: { readonly signal?: AbortSignal },
+): Promise<void> {
   const ids = [...view.contexts.values()];
-  if (ids.length > 0) await client.clearScroll({ scroll_id: ids });
+  if (ids.length > 0) await client.clearScroll({ scroll_id: ids }, options);
 }

@@ -43,10 +43,17 @@ export class OpenSearchClient implements SearchClient {
   readonly productName = "OpenSearch";
   readonly #client: Client;
   readonly #views: ViewStrategy;
+  /** What ends each request at once, for the client stoppedBy made. */
+  readonly #signal: AbortSignal | undefined;
 
-  constructor(client: Client) {
+  constructor(client: Client, signal?: AbortSignal) {
     this.#client = client;
+    this.#signal = signal;
     this.#views = scrollViews((call) => this.#send(call));
+  }
+
+  stoppedBy(signal: AbortSignal): SearchClient {
+    return new OpenSearchClient(this.#client, signal);
   }
 
   /** The client underneath, for what only tests do (arranging data as other applications). */
@@ -56,22 +63,34 @@ export class OpenSearchClient implements SearchClient {
 
   /** Sends one REST call; the response body, or the error as a SearchError. */
   async #send<T>(call: RestCall): Promise<T> {
+    const request = this.#client.transport.request({
+      method: call.method,
+      path: call.path,
+      ...(call.querystring ? { querystring: call.querystring } : {}),
+      ...(call.body ? { body: call.body as Record<string, unknown> } : {}),
+      // The transport only reads the lines; synced's stay as they are.
+      ...(call.bulkBody ? { bulkBody: call.bulkBody as Record<string, unknown>[] } : {}),
+    });
+    // This client takes no signal: its request is aborted by hand.
+    const abort = (): void => {
+      request.abort();
+    };
+    const signal = this.#signal;
+    if (signal?.aborted === true) abort();
+    else signal?.addEventListener("abort", abort, { once: true });
     try {
-      const response = await this.#client.transport.request({
-        method: call.method,
-        path: call.path,
-        ...(call.querystring ? { querystring: call.querystring } : {}),
-        ...(call.body ? { body: call.body as Record<string, unknown> } : {}),
-        // The transport only reads the lines; synced's stay as they are.
-        ...(call.bulkBody ? { bulkBody: call.bulkBody as Record<string, unknown>[] } : {}),
-      });
+      const response = await request;
       // Every call synced makes is answered in JSON (a HEAD with a boolean); text is someone else's.
       if (typeof response.body === "string") {
         throw textAnswerFailure(response.statusCode ?? 0, response.body, undefined);
       }
       return response.body as T;
     } catch (error) {
+      // Given up by the signal: the stop it is (an InterruptedError), not a store's failure.
+      if (signal?.aborted === true && signal.reason instanceof Error) throw signal.reason;
       throw fromOpenSearchError(error);
+    } finally {
+      signal?.removeEventListener("abort", abort);
     }
   }
 

@@ -302,6 +302,14 @@ export interface SearchClient {
   /** The product's name for messages: "Elasticsearch" or "OpenSearch". */
   readonly productName: SearchProductName;
 
+  /**
+   * The same client over the same connections, whose requests end at once when `signal` aborts, as
+   * a stop by SIGTERM does: a run's reads and writes of records, which a store that stopped answering
+   * would otherwise hold until the request timeout. The state, lease and dead-letter requests go
+   * through the client itself, so a stopped run still releases its lease.
+   */
+  stoppedBy(signal: AbortSignal): SearchClient;
+
   /** Opens a consistent view of an index, kept alive `keepAlive` (such as "5m") between pages. */
   openView(index: string, keepAlive: string, split: SliceSplit): Promise<ScanView>;
   /** One page of one slice of the view. Fails with a SearchError of kind view-lost when the view is gone. */
