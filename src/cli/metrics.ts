@@ -148,11 +148,13 @@ export class RunMetrics {
 
   /**
    * Counts a run that failed before it had a report (a store unreachable, a lease refused); `now` is
-   * when it ended. The checkpoint did not move, so its lag grows: kept at the last report's, it said a
+   * when it ended, `durationMs` how long it took. The checkpoint did not move, so its lag grows: kept at the last report's, it said a
    * few seconds through an outage of hours, and an alert on it never fired.
    */
-  failed(outcome: "failed" | "interrupted", now: Date): void {
+  failed(outcome: "failed" | "interrupted", now: Date, durationMs: number): void {
     this.#runs.inc({ outcome });
+    // Kept at the last report's, a run that hung on a store for minutes and failed said a few seconds.
+    this.#duration.set(durationMs / 1000);
     if (this.#checkpoint !== undefined) {
       this.#lag.set(Number(microsFromMillis(now.getTime()) - this.#checkpoint) / 1e6);
     }

@@ -107,11 +107,13 @@ function refuseFixedEnd(options: SyncOptions): void {
 
 /** One run; an expected failure is logged and counted, and the loop goes on. */
 async function oneRun(options: SyncOptions, context: RunContext, metrics: RunMetrics): Promise<number> {
+  const started = performance.now();
   try {
     return await runCommand(options, { ...context, metrics });
   } catch (thrown) {
     const error = expectedFailure(thrown, "run", options, context);
-    metrics.failed(error.kind === "interrupted" ? "interrupted" : "failed", new Date());
+    const tookMs = performance.now() - started;
+    metrics.failed(error.kind === "interrupted" ? "interrupted" : "failed", new Date(), tookMs);
     return exitCodeForError(error);
   }
 }

@@ -20,7 +20,7 @@ describe("a watch's metrics after a run that failed before its report", () => {
     metrics.record(runReport({ checkpointAfter: checkpoint }), new Date(checkpointAt + 5_000), 0);
     assert.equal(await gauge(metrics, "synced_checkpoint_lag_seconds"), 5);
     // An hour of runs that could not reach a store: the checkpoint did not move.
-    metrics.failed("failed", new Date(checkpointAt + 3_600_000));
+    metrics.failed("failed", new Date(checkpointAt + 3_600_000), 1_000);
     assert.equal(await gauge(metrics, "synced_checkpoint_lag_seconds"), 3_600);
     // A later run that reaches the stores sets it from its report again.
     metrics.record(
@@ -31,9 +31,19 @@ describe("a watch's metrics after a run that failed before its report", () => {
     assert.equal(await gauge(metrics, "synced_checkpoint_lag_seconds"), 2);
   });
 
+  // Tried as an operator would: a run that hung on a store for two minutes and then failed left the
+  // gauge at the last good run's few seconds, so an alert on long runs never saw it.
+  it("give how long the failed run took", async () => {
+    const metrics = new RunMetrics();
+    metrics.record(runReport({ checkpointAfter: checkpoint, durationMs: 3_000 }), new Date(checkpointAt), 0);
+    assert.equal(await gauge(metrics, "synced_run_duration_seconds"), 3);
+    metrics.failed("failed", new Date(checkpointAt + 150_000), 120_000);
+    assert.equal(await gauge(metrics, "synced_run_duration_seconds"), 120);
+  });
+
   it("set no checkpoint lag before any run read a checkpoint", async () => {
     const metrics = new RunMetrics();
-    metrics.failed("failed", new Date(checkpointAt));
+    metrics.failed("failed", new Date(checkpointAt), 1_000);
     assert.equal(await gauge(metrics, "synced_checkpoint_lag_seconds"), undefined);
   });
 });
