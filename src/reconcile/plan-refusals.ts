@@ -29,6 +29,22 @@ export function aliasClash(table: string, alias: string, index: string, owner: s
   );
 }
 
+/**
+ * Why a table without a routing setting cannot live in an index that requires routing: the index
+ * refuses each document written without a routing value, and a lookup by id without one finds none,
+ * so every record would be dead-lettered, run after run.
+ */
+export function routingRefusal(table: string, index: string): string {
+  return (
+    `index ${index} requires a routing value (its mapping has "_routing": {"required": true}), so it ` +
+    "refuses every document written without one, and a lookup by id without one finds nothing. Name " +
+    `the key column whose value routes the table's documents in the config file's tables.${table}.routing ` +
+    "(every application writing them must route them by that value), or give the table an index of its " +
+    `own (tables.${table}.index). The table is not synced until then, and the checkpoint stays (leave ` +
+    "the table out with --exclude-tables to let it move)."
+  );
+}
+
 /** The timestamp field as the index maps it, when it cannot give versions (TimestampMapping). */
 interface UnusableTimestamp {
   readonly field: string;

@@ -21,7 +21,7 @@ import {
 import { schemaDrift, typeConflicts, type MappedField, type SchemaDrift } from "./schema-drift.js";
 import { unusableFields } from "./field-names.js";
 import { fieldOf } from "../core/column-field.js";
-import { aliasClash, caseTwins, timestampRefusal } from "./plan-refusals.js";
+import { aliasClash, caseTwins, routingRefusal, timestampRefusal } from "./plan-refusals.js";
 import { sharedFieldClashes } from "./shared-index-fields.js";
 import { fieldHolders, type FieldHolders } from "./field-holders.js";
 
@@ -87,6 +87,11 @@ export interface TypeInput {
    * the alias it names. Absent for a table without one.
    */
   readonly concrete?: readonly string[];
+  /**
+   * The index refuses a document without a routing value (`"_routing": {"required": true}`), and
+   * finds none by id without it: only a table with a routing setting can live there.
+   */
+  readonly routingRequired?: boolean;
 }
 
 /** The two schemas as read, which the engine plans from. */
@@ -526,6 +531,8 @@ function planOne(
       ...(settings?.routing === undefined ? {} : { routing: settings.routing }),
     },
   };
+  if (type?.routingRequired === true && plan.es.routing === undefined)
+    return { kind: "refuse", name: table.name, reason: routingRefusal(table.name, type.index) };
   const unusable = unusableFields(plan);
   if (unusable !== undefined) return { kind: "refuse", name: table.name, reason: unusable };
   if (type?.fields === undefined) {

@@ -3,7 +3,8 @@
 // the tenant's value is refused or misses. Records go both ways, a conflict is won by the newer side,
 // tombstones travel, a rerun finds every document again and writes nothing, verify finds no
 // difference, and an index synced creates for a routed table requires routing. A routing column
-// outside the primary key is refused with exit 2.
+// outside the primary key is refused with exit 2. Without the setting, the table is refused for its
+// index rather than each record dead-lettered, run after run, as the index refused it.
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -236,6 +237,26 @@ describe("a table routed by a key column", () => {
       /routing/,
     );
     await converged();
+  });
+
+  it("refuses a table without a routing setting whose index requires routing, writing nothing", async () => {
+    await insert("acme", 9, at(60), "acme 9");
+    // The same tables without the config file: the operator's index still refuses a write without a
+    // routing value, and a lookup without one finds nothing, so the table cannot be synced.
+    const { code, summary } = await h.run(["--tables", "accounts", "-b", "0"]);
+    assert.equal(code, EXIT.failure, JSON.stringify(summary));
+    const refused = summary["refused"] as { name: string; reason: string }[];
+    assert.deepEqual(
+      refused.map((r) => r.name),
+      ["accounts"],
+    );
+    assert.match(refused[0]?.reason ?? "", new RegExp(`index ${accounts} requires a routing value`));
+    assert.match(refused[0]?.reason ?? "", /tables\.accounts\.routing/);
+    assert.equal((summary["deadLetters"] as { count: number }).count, 0);
+    // Synced as configured, the row is written on its tenant's shard.
+    const configured = await run();
+    assert.equal(configured.code, EXIT.success, JSON.stringify(configured.summary));
+    assert.equal((await document("acme", 9))["name"], "acme 9");
   });
 
   it("refuses a routing column outside the primary key, and one the table lacks, with exit 2 and the key", async () => {

@@ -77,10 +77,14 @@ describe("OpenSearch requests", () => {
       path: "/_resolve/index/app-*",
       querystring: { expand_wildcards: "all" },
     });
-    assert.deepEqual(restCalls.sourceGaps("app-*"), {
+    assert.deepEqual(restCalls.mappingTraits("app-*"), {
       method: "GET",
       path: "/app-*/_mapping",
-      querystring: { expand_wildcards: "open", allow_no_indices: true, filter_path: "*.mappings._source" },
+      querystring: {
+        expand_wildcards: "open",
+        allow_no_indices: true,
+        filter_path: "*.mappings._source,*.mappings._routing",
+      },
     });
     assert.deepEqual(restCalls.readAliases("app-*"), {
       method: "GET",

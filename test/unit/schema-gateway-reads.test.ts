@@ -47,7 +47,7 @@ function countingCluster(): { client: SearchClient; requests: Map<string, number
     },
     readAliases: () => Promise.resolve({}),
     closedIndices: () => Promise.resolve([]),
-    sourceGaps: () => Promise.resolve([]),
+    mappingTraits: () => Promise.resolve({ sourceGaps: [], routingRequired: [] }),
   } as unknown as SearchClient;
   return { client, requests };
 }

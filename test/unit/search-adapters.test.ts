@@ -11,6 +11,7 @@ import { ElasticsearchClient } from "../../src/stores/elasticsearch/elasticsearc
 import { OpenSearchClient } from "../../src/stores/opensearch/opensearch-client.js";
 import {
   indicesByAlias,
+  mappingTraits,
   sourceGaps,
   type BulkLine,
   type ScanView,
@@ -74,6 +75,19 @@ describe("the search adapters", () => {
       { index: "app-trimmed", disabled: false, includes: [], excludes: ["bio", "blob.*"] },
     ]);
     assert.deepEqual(sourceGaps({}), []);
+  });
+
+  it("read the indices that require a routing value beside those that do not keep _source whole", () => {
+    const answer = {
+      "app-routed": { mappings: { _routing: { required: true } } },
+      "app-optional": { mappings: { _routing: { required: false } } },
+      "app-lean": { mappings: { _source: { enabled: false }, _routing: { required: true } } },
+      "app-default": { mappings: {} },
+    };
+    assert.deepEqual(mappingTraits(answer), {
+      sourceGaps: [{ index: "app-lean", disabled: true, includes: [], excludes: [] }],
+      routingRequired: ["app-lean", "app-routed"],
+    });
   });
 
   it("turn an alias answer around: each alias with the indices it names, in name order", () => {

@@ -25,14 +25,15 @@ import type {
   SearchClient,
   SearchRequest,
   SearchResult,
-  SourceGap,
+  MappingTraits,
   SliceSplit,
 } from "../search/search-client.js";
 import {
   BULK_RESULT_FIELDS,
   closedOf,
   indicesByAlias,
-  sourceGaps,
+  MAPPING_TRAITS_PATH,
+  mappingTraits,
   settingsOf,
 } from "../search/search-client.js";
 import { fromElasticsearchError } from "./elasticsearch-errors.js";
@@ -304,14 +305,14 @@ export class ElasticsearchClient implements SearchClient {
     return settingsOf(await this.#edge(this.#client.indices.getSettings(request, this.#options)), names);
   }
 
-  async sourceGaps(pattern: string): Promise<readonly SourceGap[]> {
+  async mappingTraits(pattern: string): Promise<MappingTraits> {
     const request = {
       index: pattern,
       expand_wildcards: "open",
       allow_no_indices: true,
-      filter_path: "*.mappings._source",
+      filter_path: MAPPING_TRAITS_PATH,
     } as const;
-    return sourceGaps(await this.#edge(this.#client.indices.getMapping(request, this.#options)));
+    return mappingTraits(await this.#edge(this.#client.indices.getMapping(request, this.#options)));
   }
 
   async addFields(request: { index: string; properties: FieldMappings }): Promise<void> {

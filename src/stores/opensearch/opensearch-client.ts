@@ -23,9 +23,9 @@ import type {
   SearchClient,
   SearchRequest,
   SearchResult,
-  SourceGap,
+  MappingTraits,
 } from "../search/search-client.js";
-import { closedOf, indicesByAlias, settingsOf, sourceGaps } from "../search/search-client.js";
+import { closedOf, indicesByAlias, mappingTraits, settingsOf } from "../search/search-client.js";
 import { fromOpenSearch } from "./mappings.js";
 import { fromOpenSearchError } from "./opensearch-errors.js";
 import { textAnswerFailure } from "../search/search-error.js";
@@ -178,8 +178,10 @@ export class OpenSearchClient implements SearchClient {
     );
   }
 
-  async sourceGaps(pattern: string): Promise<readonly SourceGap[]> {
-    return sourceGaps(await this.#send<Parameters<typeof sourceGaps>[0]>(restCalls.sourceGaps(pattern)));
+  async mappingTraits(pattern: string): Promise<MappingTraits> {
+    return mappingTraits(
+      await this.#send<Parameters<typeof mappingTraits>[0]>(restCalls.mappingTraits(pattern)),
+    );
   }
 
   async addFields(request: { index: string; properties: FieldMappings }): Promise<void> {

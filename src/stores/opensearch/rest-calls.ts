@@ -6,6 +6,7 @@ import type { FieldMappings } from "../search/mapping.js";
 import type { Query } from "../search/query.js";
 import {
   BULK_RESULT_FIELDS,
+  MAPPING_TRAITS_PATH,
   type BulkRequest,
   type CreateIndexRequest,
   type DeleteDocumentRequest,
@@ -113,10 +114,10 @@ export const restCalls = {
     path: `/${segment(index)}/_settings/${names.map(segment).join(",")}`,
     querystring: { flat_settings: true },
   }),
-  sourceGaps: (pattern: string): RestCall => ({
+  mappingTraits: (pattern: string): RestCall => ({
     method: "GET",
     path: `/${segment(pattern)}/_mapping`,
-    querystring: { expand_wildcards: "open", allow_no_indices: true, filter_path: "*.mappings._source" },
+    querystring: { expand_wildcards: "open", allow_no_indices: true, filter_path: MAPPING_TRAITS_PATH },
   }),
   readAliases: (pattern: string): RestCall => ({
     method: "GET",

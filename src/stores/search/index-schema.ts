@@ -1,6 +1,6 @@
 // Finds the types an index (or alias) holds and creates what is missing: an index with a mapping
 // derived from the CQL schema, with `date_nanos` for the timestamp so microseconds survive.
-import type { SearchClient } from "./search-client.js";
+import type { MappingTraits, SearchClient } from "./search-client.js";
 import { aliasRefusal, closedRefusal, sharedAliasRefusal, sourceRefusal } from "./index-refusals.js";
 import {
   mappingAt,
@@ -31,6 +31,13 @@ export interface EsType {
   readonly empty?: boolean;
   /** TypeInput.concrete. */
   readonly concrete?: readonly string[];
+  /** TypeInput.routingRequired. */
+  readonly routingRequired?: boolean;
+}
+
+/** EsType.routingRequired, where one of the indices behind the type's requires routing. */
+function routed(traits: MappingTraits, behind: readonly string[]): { routingRequired?: true } {
+  return traits.routingRequired.some((index) => behind.includes(index)) ? { routingRequired: true } : {};
 }
 
 export interface TimestampField {
@@ -88,16 +95,16 @@ export async function discoverTypes(
   const fieldOf = (type: string): string =>
     overrides.timestampFields.get(type.toLowerCase()) ?? timestampField;
   if (layout.layout === "index-per-table") {
-    const [indices, aliases, closed, gaps, configured] = await Promise.all([
+    const [indices, aliases, closed, traits, configured] = await Promise.all([
       client.readMappings({ index: `${layout.index}-*`, pattern: true }),
       // The tables' aliases, and the one over them all (`-i`), in one request.
       client.readAliases(`${layout.index}*`),
       client.closedIndices(`${layout.index}-*`),
-      client.sourceGaps(`${layout.index}-*`),
+      client.mappingTraits(`${layout.index}-*`),
       configuredTypes(client, overrides.indices, fieldOf),
     ]);
     const noSource = (table: string, behind: readonly string[]): string | undefined => {
-      const gap = gaps.find((g) => behind.includes(g.index));
+      const gap = traits.sourceGaps.find((g) => behind.includes(g.index));
       return gap === undefined ? undefined : sourceRefusal(table, gap);
     };
     const claimed = new Set(configured.flatMap((c) => c.concrete));
@@ -117,6 +124,7 @@ export async function discoverTypes(
         properties,
         timestamp,
         aliasOf: behind,
+        ...routed(traits, behind),
         ...(refusal === undefined ? {} : { refusal }),
       });
     }
@@ -136,7 +144,14 @@ export async function discoverTypes(
       if (claimed.has(index) || overrides.indices.has(name.toLowerCase())) continue;
       const refusal = noSource(name, [index]);
       const timestamp = timestampPrecision(properties, fieldOf(name));
-      types.push({ name, index, properties, timestamp, ...(refusal === undefined ? {} : { refusal }) });
+      types.push({
+        name,
+        index,
+        properties,
+        timestamp,
+        ...routed(traits, [index]),
+        ...(refusal === undefined ? {} : { refusal }),
+      });
     }
     // An index that maps no timestamp field may be one made ahead with its settings only (shards,
     // analyzers), which the plan maps as synced maps an index it creates, if nothing is in it yet.
@@ -158,10 +173,11 @@ export async function discoverTypes(
   }
   const exists = await client.indexExists(layout.index);
   if (!exists) return { types: [], typeQueryField: layout.typeField };
-  const [mapping, gaps] = await Promise.all([
+  const [mapping, traits] = await Promise.all([
     client.readMappings({ index: layout.index }),
-    client.sourceGaps(layout.index),
+    client.mappingTraits(layout.index),
   ]);
+  const gaps = traits.sourceGaps;
   const properties = Object.values(mapping)[0] ?? {};
   const typeQueryField = keywordFieldFor(layout, properties);
   const response = await client.search({
@@ -185,6 +201,7 @@ export async function discoverTypes(
     index: layout.index,
     properties,
     timestamp: timestampPrecision(properties, fieldOf(name)),
+    ...routed(traits, behind),
     ...(refusal === undefined ? {} : { refusal }),
   }));
   return {
@@ -207,10 +224,10 @@ async function configuredTypes(
   const found = await Promise.all(
     [...indices].map(async ([table, index]) => {
       let mapping;
-      let gaps;
+      let traits;
       let closedOnes;
       try {
-        [mapping, gaps] = await Promise.all([client.readMappings({ index }), client.sourceGaps(index)]);
+        [mapping, traits] = await Promise.all([client.readMappings({ index }), client.mappingTraits(index)]);
         // By the concrete names: an alias (the setting may name one) has no state of its own.
         const names = Object.keys(mapping);
         closedOnes = names.length === 0 ? [] : await client.closedIndices(names.join(","));
@@ -226,15 +243,16 @@ async function configuredTypes(
           ? aliasRefusal(table, index, concrete, true)
           : closed !== undefined
             ? closedRefusal(closed)
-            : gaps[0] === undefined
+            : traits.sourceGaps[0] === undefined
               ? undefined
-              : sourceRefusal(table, gaps[0]);
+              : sourceRefusal(table, traits.sourceGaps[0]);
       const type: EsType = {
         name: table,
         index,
         properties,
         timestamp: timestampPrecision(properties, fieldOf(table)),
         concrete,
+        ...routed(traits, concrete),
         ...(refusal === undefined ? {} : { refusal }),
       };
       return { type, concrete };

@@ -202,14 +202,35 @@ interface SourceMapping {
   readonly excludes?: unknown;
 }
 
+/** What of an index's mapping decides whether synced can hold a table there (MappingTraits). */
+type TraitsAnswer = Readonly<
+  Record<
+    string,
+    {
+      readonly mappings?: {
+        readonly _source?: SourceMapping;
+        readonly _routing?: { readonly required?: unknown };
+      };
+    }
+  >
+>;
+
+/**
+ * The indices whose mapping keeps documents synced could not read back or write as it does: their
+ * `_source` is not whole, or they refuse a document without a routing value.
+ */
+export interface MappingTraits {
+  readonly sourceGaps: readonly SourceGap[];
+  /** Indices whose mapping has `"_routing": {"required": true}`, in name order. */
+  readonly routingRequired: readonly string[];
+}
+
 function patterns(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : [];
 }
 
 /** `GET <pattern>/_mapping`'s answer filtered to `_source`: the indices that do not keep it whole. */
-export function sourceGaps(
-  answer: Readonly<Record<string, { readonly mappings?: { readonly _source?: SourceMapping } }>>,
-): SourceGap[] {
+export function sourceGaps(answer: TraitsAnswer): SourceGap[] {
   return Object.entries(answer)
     .map(([index, { mappings }]) => ({
       index,
@@ -220,6 +241,18 @@ export function sourceGaps(
     .filter((gap) => gap.disabled || gap.includes.length > 0 || gap.excludes.length > 0)
     .sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0));
 }
+
+/** `GET <pattern>/_mapping`'s answer filtered to `_source` and `_routing`. */
+export function mappingTraits(answer: TraitsAnswer): MappingTraits {
+  const routingRequired = Object.entries(answer)
+    .filter(([, { mappings }]) => mappings?._routing?.required === true)
+    .map(([index]) => index)
+    .sort();
+  return { sourceGaps: sourceGaps(answer), routingRequired };
+}
+
+/** The `filter_path` of a mapping request whose answer mappingTraits reads. */
+export const MAPPING_TRAITS_PATH = "*.mappings._source,*.mappings._routing";
 
 /** `GET _alias/<pattern>`'s answer, by index, turned around: the indices each alias names. */
 export function indicesByAlias(
@@ -353,9 +386,9 @@ export interface SearchClient {
   readSettings(index: string, names: readonly string[]): Promise<IndexSettings>;
   /**
    * The open indices `pattern` names (a name or a wildcard pattern) whose mapping does not keep
-   * `_source` whole: disabled, or with fields left out.
+   * `_source` whole (disabled, or with fields left out), and those that require a routing value.
    */
-  sourceGaps(pattern: string): Promise<readonly SourceGap[]>;
+  mappingTraits(pattern: string): Promise<MappingTraits>;
   /** Maps fields an index does not have yet; a field already mapped keeps its mapping or is refused. */
   addFields(request: { readonly index: string; readonly properties: FieldMappings }): Promise<void>;
 
