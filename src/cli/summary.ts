@@ -155,7 +155,7 @@ function schemaLines(report: ShownReport): string[] {
   }
   if (report.addedFields.length > 0) {
     const each = report.addedFields.map((a) => `${a.table}.${a.field} (${a.type}, index ${a.index})`);
-    lines.push(`mapped new columns' fields: ${each.join(", ")}`);
+    lines.push(`mapped the fields of columns their index lacked: ${each.join(", ")}`);
   }
   if (report.createdColumns.length > 0) {
     const each = report.createdColumns.map((c) => `${c.table}.${c.column} ${c.type}`);

@@ -116,7 +116,7 @@ export async function createTables(
 /**
  * Maps the fields of the columns added to the table since its index was made, each as synced maps its
  * column's type, before any document holds one: dynamic mapping would guess instead (long for an int,
- * text for an inet). Returns why the table cannot be synced when the index refuses the fields.
+ * text for an inet). So are the key and tombstone fields of an index made beforehand without them. Returns why the table cannot be synced when the index refuses the fields.
  */
 export async function mapNewFields(
   schema: Pick<SchemaGateway, "addFields">,
@@ -130,7 +130,7 @@ export async function mapNewFields(
   const { table, es } = entry.plan;
   const names = columns.map((c) => c.name);
   if (dryRun) {
-    log(`would map the fields of table ${table}'s new columns in index ${es.index} (dry run)`, {
+    log(`would map the fields of table ${table}'s columns that index ${es.index} lacks (dry run)`, {
       columns: names,
     });
     return undefined;
@@ -138,7 +138,7 @@ export async function mapNewFields(
   try {
     const added = await schema.addFields(entry.plan, columns);
     for (const field of added) changes.addedFields.push({ table, index: es.index, ...field });
-    log(`mapped the fields of table ${table}'s new columns in index ${es.index}`, {
+    log(`mapped the fields of table ${table}'s columns that index ${es.index} lacked`, {
       fields: added.map((a) => `${a.field} (${a.type})`),
     });
     return undefined;
@@ -149,7 +149,7 @@ export async function mapNewFields(
       ? ` Raise the index's index.mapping.total_fields.limit (PUT ${es.index}/_settings), or leave ` +
         "columns out with the table's exclude setting in the config file."
       : "";
-    return `index ${es.index} refused the fields of the table's new columns (${names.join(", ")}): ${failure}${advice}`;
+    return `index ${es.index} refused the fields of the table's columns it lacked (${names.join(", ")}): ${failure}${advice}`;
   }
 }
 

@@ -10,6 +10,8 @@ import type { Column, TablePlan } from "./table-plan.js";
 import { describeHolders, type FieldHolders } from "./field-holders.js";
 import { fieldsBelowClashes } from "./shared-index-fields.js";
 
+const BOOLEAN: CqlType = { kind: "native", name: "boolean" };
+
 /** A field of an index's mapping, as the schema gateway read it. */
 export interface MappedField {
   /** Its type in the mapping: "object" for an object with properties. */
@@ -42,7 +44,11 @@ export interface UnmappedField {
 }
 
 export interface SchemaDrift {
-  /** Content columns whose field the index does not map yet: mapped with synced's type first. */
+  /**
+   * Columns whose field the index does not map yet, mapped with synced's type first: content columns
+   * added since the index was made, and the key and tombstone columns of an index made beforehand
+   * without them, which every document synced writes holds.
+   */
   readonly newFields: readonly Column[];
   /**
    * Fields the index maps that are no column's and that the table's settings do not leave to others.
@@ -162,7 +168,11 @@ export function schemaDrift(
   columns: readonly { readonly name: string }[],
   fields: ReadonlyMap<string, MappedField>,
 ): SchemaDrift {
-  const newFields = plan.contentColumns.filter((c) => !fields.has(fieldOf(plan, c.name)));
+  // An index that refuses fields it does not map ("dynamic": "strict") would refuse every document.
+  const tombstone: Column[] = plan.hasTombstone ? [{ name: plan.names.tombstone, type: BOOLEAN }] : [];
+  const newFields = [...keyColumns(plan.key), ...tombstone, ...plan.contentColumns].filter(
+    (c) => !fields.has(fieldOf(plan, c.name)),
+  );
   const foreign = plan.foreignFields;
   // With `include` or a pipeline, every field that is no synced column's belongs to someone else.
   if (foreign === "unlisted") return { newFields, unmapped: [] };

@@ -27,6 +27,7 @@ import { idPrefixForTable, indexForTable, type LayoutSettings } from "./search/i
 import {
   discoverTypes,
   ensureTableIndex,
+  keyMapping,
   timestampPrecision,
   type TableOverrides,
 } from "./search/index-schema.js";
@@ -308,7 +309,12 @@ export class StoreSchemaGateway implements SchemaGateway {
     columns: readonly Column[],
   ): Promise<readonly { readonly field: string; readonly type: string }[]> {
     const properties: Record<string, FieldMapping> = {};
-    for (const column of columns) properties[fieldOf(plan, column.name)] = esMappingFor(column.type);
+    const keys = new Set(keyColumns(plan.key).map((c) => c.name));
+    for (const column of columns) {
+      properties[fieldOf(plan, column.name)] = keys.has(column.name)
+        ? keyMapping(column)
+        : esMappingFor(column.type);
+    }
     await rethrowing(
       () => this.elasticsearch.addFields({ index: plan.es.index, properties }),
       (error) =>

@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { EXIT } from "../../src/cli/exit-codes.js";
-import { deadLetters, Harness, tableStats } from "../support/harness.js";
+import { deadLetters, Harness, tableStats, totalWritten } from "../support/harness.js";
 import { sample } from "../support/metrics-listener.js";
 import { watch } from "../support/watch.js";
 import { until } from "../support/until.js";
@@ -72,6 +72,45 @@ describe("a schema that changes between runs", () => {
       { prepare: true },
     );
     assert.deepEqual([String(row.first().get("address")), row.first().get("port")], ["::1", 443]);
+  });
+
+  it("maps the key and tombstone fields an index made beforehand with a strict mapping lacks", async () => {
+    // An operator's index for the table, made from a template that refuses fields it does not map
+    // ("dynamic": "strict"), with the table's content only: every document synced writes holds the key
+    // columns and the tombstone too.
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.strict (tenant text, no int, tmstmp timestamp, deleted boolean, ` +
+        "name text, PRIMARY KEY ((tenant), no))",
+    );
+    await h.es.indices.create({
+      index: `${h.index}-strict`,
+      mappings: { dynamic: "strict", properties: { tmstmp: { type: "date_nanos" }, name: { type: "text" } } },
+    });
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.strict (tenant, no, tmstmp, deleted, name) VALUES ('acme', 7, ?, false, 'ann')`,
+      [new Date(Date.now() - 1000)],
+      { prepare: true },
+    );
+    const args = ["-b", begin, "--tables", "strict", "--name", "strict"];
+    const result = await h.run(args);
+    assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
+    assert.equal(tableStats(result.summary, "strict", "to-es")["written"], 1, JSON.stringify(result.summary));
+    assert.deepEqual(
+      [
+        await mappedType("strict", "tenant"),
+        await mappedType("strict", "no"),
+        await mappedType("strict", "deleted"),
+      ],
+      ["keyword", "integer", "boolean"],
+    );
+    const doc = await h.es.get<Record<string, unknown>>({ index: `${h.index}-strict`, id: "acme|7" });
+    assert.deepEqual(
+      [doc._source?.["tenant"], doc._source?.["no"], doc._source?.["deleted"]],
+      ["acme", 7, false],
+    );
+    const again = await h.run(args);
+    assert.equal(again.code, EXIT.success, JSON.stringify(again.summary));
+    assert.equal(totalWritten(again.summary), 0, JSON.stringify(again.summary));
   });
 
   it("maps a column added since the last run before verify --repair writes it", async () => {

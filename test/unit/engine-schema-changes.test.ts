@@ -401,7 +401,10 @@ describe("a run over a drifted schema", () => {
     w.schema.addFieldsError = new SyncedError("mapper_parsing_exception");
     const report = await runSync(w.settings, w.deps);
     assert.equal(report.outcome, "failed");
-    assert.match(report.refused[0]?.reason ?? "", /refused the fields of the table's new columns \(port\)/);
+    assert.match(
+      report.refused[0]?.reason ?? "",
+      /refused the fields of the table's columns it lacked \(port\)/,
+    );
   });
 
   // Tried as an operator would: an index at its field limit refused the new column's field, and the

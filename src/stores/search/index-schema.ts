@@ -318,7 +318,7 @@ export function mappingForTable(layout: LayoutSettings, columns: MappingColumns)
  * A key field is matched exactly and never cut: text keys as keyword without ignore_above (an `_id`
  * holds at most 512 bytes anyway), uuids as keyword, the other types as their values are mapped.
  */
-function keyMapping(column: Column): FieldMapping {
+export function keyMapping(column: Column): FieldMapping {
   const type = column.type;
   const textual =
     type.kind === "native" && ["text", "varchar", "ascii", "uuid", "timeuuid"].includes(type.name);
