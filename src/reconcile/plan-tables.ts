@@ -92,6 +92,11 @@ export interface TypeInput {
    * finds none by id without it: only a table with a routing setting can live there.
    */
   readonly routingRequired?: boolean;
+  /**
+   * The ingest pipelines the index's own settings send every write through (index.default_pipeline,
+   * index.final_pipeline): like a table's pipeline setting, they may add fields of their own.
+   */
+  readonly indexPipelines?: readonly string[];
 }
 
 /** The two schemas as read, which the engine plans from. */
@@ -496,7 +501,7 @@ function planOne(
   // in its type field and in each `_id`, and that is what selects its documents.
   const typeName = type?.name ?? table.name;
   const names = tableColumnNames(input.names, settings);
-  const planned = withDroppedColumns(applySettings(settings, table), table);
+  const planned = withIndexPipelines(withDroppedColumns(applySettings(settings, table), table), type);
   const shared = type === undefined ? sharedTimestamp(input, fieldOf(planned, names.timestamp)) : undefined;
   if (shared !== undefined && "problem" in shared)
     return { kind: "refuse", name, reason: timestampRefusal(table.name, index, shared, true) };
@@ -585,6 +590,16 @@ function withDroppedColumns(planned: SettingsPlan, table: TableInput): SettingsP
   const foreign = planned.foreignFields;
   if (dropped.length === 0 || foreign === "unlisted") return planned;
   return { ...planned, foreignFields: [...(foreign ?? []), ...dropped] };
+}
+
+/**
+ * The settings' plan with every field that is no synced column's left to others where the index's own
+ * settings name a pipeline, as a table's pipeline setting does: the fields it adds to each document
+ * synced writes would otherwise send the document to the dead letters on the next read.
+ */
+function withIndexPipelines(planned: SettingsPlan, type: TypeInput | undefined): SettingsPlan {
+  if ((type?.indexPipelines ?? []).length === 0) return planned;
+  return { ...planned, foreignFields: "unlisted" };
 }
 
 function ttlOf(settings: TableSettings | undefined, table: TableInput): { defaultTtlSeconds?: number } {

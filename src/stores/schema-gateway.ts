@@ -92,11 +92,19 @@ function tableOverrides(settings: Omit<SchemaSettings, "capabilities">): TableOv
   return { indices, timestampFields };
 }
 
+/** The settings that send every write to an index through an ingest pipeline; `_none` names none. */
+const INDEX_PIPELINES = ["index.default_pipeline", "index.final_pipeline"] as const;
+
 /**
  * The index settings a run reads, asked for together: a run needs an index's refresh interval (and,
  * sharded, its scroll-slice limit) before it syncs, and its uuid before its first write.
  */
-const RUN_SETTINGS = ["index.uuid", "index.refresh_interval", "index.max_slices_per_scroll"] as const;
+const RUN_SETTINGS = [
+  "index.uuid",
+  "index.refresh_interval",
+  "index.max_slices_per_scroll",
+  ...INDEX_PIPELINES,
+] as const;
 
 /** The statements that make a table, or the ValueError saying why none can be made. */
 type TableStatements = { readonly statements: string[] } | { readonly refusal: ValueError };
@@ -159,10 +167,16 @@ export class StoreSchemaGateway implements SchemaGateway {
     const shared = discovery.sharedProperties;
     // Every version field a table may have there: the timestamp column's, and each table's rename of it.
     const timestampFields = new Set([s.names.timestamp, ...overrides.timestampFields.values()]);
-    const types = discovery.types.map((type) => ({
-      ...type,
-      fields: this.#onThisCluster(mappedFields(type.properties, product)),
-    }));
+    const types = await Promise.all(
+      discovery.types.map(async (type) => {
+        const pipelines = type.refusal === undefined ? await this.#indexPipelines(type.index) : [];
+        return {
+          ...type,
+          fields: this.#onThisCluster(mappedFields(type.properties, product)),
+          ...(pipelines.length === 0 ? {} : { indexPipelines: pipelines }),
+        };
+      }),
+    );
     return {
       typeQueryField: discovery.typeQueryField,
       tables: keyspace.tables,
@@ -259,6 +273,16 @@ export class StoreSchemaGateway implements SchemaGateway {
       }
     }
     return intervals;
+  }
+
+  /** TypeInput.indexPipelines of the index (or the indices behind the alias) `index` names. */
+  async #indexPipelines(index: string): Promise<string[]> {
+    const found = new Set<string>();
+    for (const name of INDEX_PIPELINES) {
+      for (const values of (await this.#settings([index], name)).values())
+        for (const value of values) if (value !== "_none") found.add(value);
+    }
+    return [...found].sort();
   }
 
   /** The setting `name` of each of `indices` (each index behind an alias its own value), where set. */
