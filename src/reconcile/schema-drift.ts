@@ -28,6 +28,11 @@ export interface MappedField {
   readonly nested?: true;
   /** An object mapped with `enabled: false`, kept in `_source` only: the cluster takes any value there. */
   readonly disabled?: true;
+  /**
+   * Another field's `copy_to` fills it at indexing: it is searched, and an exists query finds it, but
+   * no document's `_source` holds it, so it is no column's to make.
+   */
+  readonly copied?: true;
 }
 
 export interface UnreadableFormat {
@@ -189,7 +194,10 @@ export function schemaDrift(
   // An object that holds a dotted column's field (`a` of `a.b`) is no field of its own.
   const holders = new Set([...taken].flatMap(objectsAbove));
   const unmapped = [...fields]
-    .filter(([field, mapped]) => mapped.nested !== true && !taken.has(field) && !holders.has(field))
+    .filter(
+      ([field, mapped]) =>
+        mapped.nested !== true && mapped.copied !== true && !taken.has(field) && !holders.has(field),
+    )
     .map(([field, mapped]) => ({ field, type: mapped.type, column: mapped.column }));
   return { newFields, unmapped };
 }

@@ -104,6 +104,29 @@ describe("the plan of a table whose index drifted", () => {
     assert.deepEqual(unmapped[1]?.column, { problem: "no CQL counterpart" });
   });
 
+  it("lists no field that only copy_to fills, which no document's _source holds", () => {
+    // The index searches `all_text`, filled from `name` at indexing: an exists query finds it in every
+    // document, but no document holds it, so a column for it would stay empty.
+    const fields = mappedFields(
+      {
+        id: { type: "keyword" },
+        tmstmp: { type: "date_nanos" },
+        name: { type: "text", copy_to: "all_text" },
+        tags: { type: "keyword", copy_to: ["all_text", "all_keywords"] },
+        all_text: { type: "text" },
+        all_keywords: { type: "keyword" },
+        colour: { type: "keyword" },
+      },
+      "Elasticsearch",
+    );
+    const hosts = table("hosts", { name: native("text"), tags: native("text") });
+    const entries = plan([hosts], [{ ...type("hosts", {}), fields }]);
+    assert.deepEqual(
+      sync(entries, "hosts").drift?.unmapped.map((u) => u.field),
+      ["colour"],
+    );
+  });
+
   it("leaves every other field alone for a table with include or a pipeline", () => {
     const hosts = table("hosts", { name: native("text") });
     const file = "synced.yaml";

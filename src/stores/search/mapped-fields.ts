@@ -34,7 +34,21 @@ export function mappedFields(
       mappedFields(mapping.properties, product, field, fields);
     }
   }
+  if (within === undefined) {
+    for (const target of copyTargets(properties)) {
+      const mapped = fields.get(target);
+      if (mapped !== undefined) fields.set(target, { ...mapped, copied: true });
+    }
+  }
   return fields;
+}
+
+/** The fields that `copy_to` of a field at or below `properties` names, by their full dotted names. */
+function copyTargets(properties: FieldMappings): string[] {
+  return Object.values(properties).flatMap((mapping) => [
+    ...(mapping.copy_to === undefined ? [] : [mapping.copy_to].flat()),
+    ...copyTargets(mapping.properties ?? {}),
+  ]);
 }
 
 /** The date fields at or below `mapping` whose format synced cannot read, by their path below it. */

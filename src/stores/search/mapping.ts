@@ -40,6 +40,8 @@ export interface FieldMapping {
   /** A dense_vector's size and element type. */
   readonly dims?: number;
   readonly element_type?: string;
+  /** The fields the cluster copies this field's values into at indexing, never into `_source`. */
+  readonly copy_to?: string | readonly string[];
 }
 
 export type FieldMappings = Readonly<Record<string, FieldMapping>>;
