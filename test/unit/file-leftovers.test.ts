@@ -21,6 +21,13 @@ async function temporary(directory: string, hex: string, ageMs: number): Promise
   return path;
 }
 
+/** A file at `path`, last written `ageMs` ago. */
+async function aged(path: string, ageMs: number): Promise<void> {
+  await writeFile(path, "host:1\n0123456789abcdef\n", { mode: 0o600 });
+  const then = new Date(Date.now() - ageMs);
+  await utimes(path, then, then);
+}
+
 const OLD = LEFTOVER_AGE_MS + 60_000;
 
 describe("temporary files a killed process left", () => {
@@ -52,6 +59,24 @@ describe("temporary files a killed process left", () => {
       ".notsyncedhex.tmp",
       "letters.ndjson",
       "notes.tmp",
+    ]);
+  });
+
+  it("include a lock moved aside by a takeover that a kill cut short, once old", async () => {
+    const directory = join(root, "gone");
+    await mkdir(directory);
+    const path = join(directory, "letters.ndjson");
+    await new FileDeadLetterStore(path).put([letter("app.app", "a")]);
+    // A process killed between moving a gone holder's lock aside and removing it.
+    await aged(join(directory, "letters.ndjson.lock.0123456789ab.gone"), OLD);
+    // Another file's takeover, right now.
+    await aged(join(directory, "other.ndjson.lock.ba9876543210.gone"), 1000);
+    await aged(join(directory, "mine.lock.notsyncedhex.gone"), OLD);
+    await new FileDeadLetterStore(path).put([letter("app.app", "b")]);
+    assert.deepEqual((await readdir(directory)).sort(), [
+      "letters.ndjson",
+      "mine.lock.notsyncedhex.gone",
+      "other.ndjson.lock.ba9876543210.gone",
     ]);
   });
 
