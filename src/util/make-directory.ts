@@ -8,7 +8,8 @@ function codeOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
 
-export async function makeDirectory(path: string): Promise<void> {
+/** Whether it made any directory: one made is on disk once its parent is flushed. */
+export async function makeDirectory(path: string): Promise<boolean> {
   const missing: string[] = [];
   for (let current = resolve(path); ;) {
     try {
@@ -30,4 +31,5 @@ export async function makeDirectory(path: string): Promise<void> {
       if (codeOf(error) !== "EEXIST") throw error;
     }
   }
+  return missing.length > 0;
 }

@@ -3,35 +3,13 @@
 // only what was flushed, so a letter left in the page cache was lost while the checkpoint past its
 // record survived, and the record was never synced again.
 import assert from "node:assert/strict";
-import { mkdtemp, open, readlink, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { FileDeadLetterStore } from "../../src/state/file/file-dead-letters.js";
+import { flushedDuring } from "../support/flushed.js";
 import { thingsLetter } from "../support/letters.js";
-
-interface Handles {
-  sync: (this: { fd: number }) => Promise<void>;
-}
-
-/** The paths flushed to disk while `work` runs, in order. */
-async function flushedDuring(root: string, work: () => Promise<void>): Promise<string[]> {
-  const probe = await open(join(root, "probe"), "w");
-  const handles = Object.getPrototypeOf(probe) as Handles;
-  await probe.close();
-  const sync = handles.sync;
-  const flushed: string[] = [];
-  handles.sync = async function (this: { fd: number }) {
-    flushed.push(await readlink(`/proc/self/fd/${this.fd}`));
-    return sync.call(this);
-  };
-  try {
-    await work();
-  } finally {
-    handles.sync = sync;
-  }
-  return flushed;
-}
 
 describe("dead letters on disk before put returns", () => {
   let root: string;

@@ -77,7 +77,12 @@ export async function readJsonFile(path: string, remedy: string): Promise<unknow
   return value;
 }
 
-/** Replaces `path` atomically, so a reader sees the old content or the new, never a mix. */
+/**
+ * Replaces `path` atomically, so a reader sees the old content or the new, never a mix, and on disk
+ * before it returns: the rename is a change of the directory, which a machine that stops before the
+ * file system gets to it loses, coming back with the old file (a checkpoint that moved, back where it
+ * was).
+ */
 export async function writeFileAtomically(path: string, text: string): Promise<void> {
   const temp = await writeTemporary(path, text, true);
   try {
@@ -86,6 +91,7 @@ export async function writeFileAtomically(path: string, text: string): Promise<v
     await rm(temp, { force: true });
     throw error;
   }
+  await flushDirectory(dirname(path));
 }
 
 /**

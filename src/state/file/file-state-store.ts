@@ -12,6 +12,7 @@ import { CHECKPOINT_WAY_OUT, CorruptStateError, NoStateError, StateSetupError } 
 import { isValidStateKey } from "../state-key.js";
 import {
   checkpointFile,
+  flushDirectory,
   isNotFound,
   keyDirectory,
   leaseDirectory,
@@ -108,7 +109,9 @@ export class FileStateStore extends LeasedStateStore implements StateStore {
     covers?: readonly string[],
   ): Promise<void> {
     await this.step("save the checkpoint", async () => {
-      await makeDirectory(keyDirectory(this.root, key));
+      const made = await makeDirectory(keyDirectory(this.root, key));
+      // A first checkpoint's directory is on disk only with its entry in the state directory.
+      if (made) await flushDirectory(this.root);
       const checkpoint: Checkpoint = {
         key,
         position,
