@@ -26,6 +26,7 @@ import { planOptions, recordStores } from "./record-stores.js";
 import { stateKeyFor } from "../state/state-key.js";
 import { openDeadLetters, type RunContext } from "./run-command.js";
 import { lettersElsewhereText, otherKeysWithLetters } from "./letter-keys.js";
+import { recordName } from "./letter-name.js";
 import { textTable } from "./text-table.js";
 import { cutText } from "../util/cut-text.js";
 import { visibleInLine } from "./visible-text.js";
@@ -384,7 +385,7 @@ function replaySummary(
     const letter = byId.get(outcome.letterId);
     lines.push(
       visibleInLine(
-        `  ${outcome.letterId} ${letter?.table ?? ""} ${cutText(letter?.id ?? "(no id)", ID_CHARS)}: ${outcome.reason}`,
+        `  ${outcome.letterId} ${letter?.table ?? ""} ${cutText(recordName(letter?.id, letter === undefined ? undefined : letterReadFrom(letter)), ID_CHARS)}: ${outcome.reason}`,
       ),
     );
   }
@@ -464,7 +465,7 @@ function row(letter: Listed): string[] {
     letter.direction,
     // A record without an id (a document whose key fields give none) is known by its _id. A long text
     // key (tens of kilobytes) is cut as the reason is: `show` prints it whole.
-    cutText(letter.id ?? (letter.readFrom === undefined ? "(none)" : `_id ${letter.readFrom}`), ID_CHARS),
+    cutText(recordName(letter.id, letter.readFrom), ID_CHARS),
     reason,
   ];
 }

@@ -7,6 +7,7 @@ import { totals } from "../reconcile/run-report.js";
 import { readPerInRange } from "../reconcile/read-ratio.js";
 import { skippedCount, type TableStats } from "../reconcile/stats.js";
 import { tablesByDirection } from "./covered-tables.js";
+import { recordName } from "./letter-name.js";
 import { leaseLeftWords } from "./run-end-line.js";
 import { textTable, type Align } from "./text-table.js";
 import { visibleInLine } from "./visible-text.js";
@@ -185,7 +186,9 @@ function deadLetterLines(report: ShownReport): string[] {
     `dead letters: ${report.deadLettered} would be put by a real run (a dry run stores none)${all} in ` +
       `${report.deadLetterLocation}${(waiting ?? 0) > 0 ? `; ${see}` : ""}`,
     ...sample.map((l) =>
-      visibleInLine(`  would dead-letter ${l.table} ${l.direction} ${l.id ?? "(no id)"}: ${l.reason}`),
+      visibleInLine(
+        `  would dead-letter ${l.table} ${l.direction} ${recordName(l.id, l.readFrom)}: ${l.reason}`,
+      ),
     ),
     ...(report.deadLettered > sample.length ? [`  and ${report.deadLettered - sample.length} more`] : []),
   ];

@@ -7,7 +7,7 @@
 // neither does the dry run that says what the real run would do.
 import type { Direction } from "../core/direction.js";
 import type { DeadLetter, DeadLetterSink, WouldDeadLetter } from "../reconcile/dead-letter.js";
-import { letterIdOf, type DeadLetterStore } from "./dead-letter-store.js";
+import { letterIdOf, letterReadFrom, plainJson, type DeadLetterStore } from "./dead-letter-store.js";
 import { WaitingLetters } from "./waiting-letters.js";
 
 /** Enough to show the kinds of failure; the count says how many there are in all. */
@@ -65,7 +65,11 @@ export class DryRunDeadLetters implements DeadLetterSink {
     if (letter.id !== undefined) this.#waiting?.forget(letterIdOf(letter, null));
     if (this.#sample.length < SAMPLE) {
       const { table, direction, id, reason } = letter;
-      this.#sample.push({ table, direction, id, reason });
+      const readFrom =
+        id === undefined
+          ? letterReadFrom({ from: letter.from, record: plainJson(letter.record) })
+          : undefined;
+      this.#sample.push({ table, direction, id, reason, ...(readFrom === undefined ? {} : { readFrom }) });
     }
     return Promise.resolve();
   }

@@ -12,8 +12,13 @@ export interface DeadLetter {
   readonly record: unknown;
 }
 
-/** What a dry run shows of a letter it would have stored. */
-export type WouldDeadLetter = Pick<DeadLetter, "table" | "direction" | "id" | "reason">;
+/**
+ * What a dry run shows of a letter it would have stored; `readFrom` is the `_id` of the document a
+ * record without an id was read from, by which `dead-letters` would name it.
+ */
+export type WouldDeadLetter = Pick<DeadLetter, "table" | "direction" | "id" | "reason"> & {
+  readonly readFrom?: string;
+};
 
 export interface DeadLetterSink {
   /** May hold the letter until `flush`. */
