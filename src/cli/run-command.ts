@@ -7,6 +7,7 @@ import { nowMicros } from "../core/micros.js";
 import { newRunId } from "../core/run-id.js";
 import { defaultDeadLetterLocation } from "../core/state-location.js";
 import { openDeadLetterStore } from "../deadletter/dead-letter-location.js";
+import { AbsentDeadLetters } from "../deadletter/absent-dead-letters.js";
 import type { DeadLetterStore } from "../deadletter/dead-letter-store.js";
 import { DryRunDeadLetters } from "../deadletter/dry-run-dead-letters.js";
 import { RunDeadLetters } from "../deadletter/run-dead-letters.js";
@@ -15,6 +16,7 @@ import { InterruptedError } from "../reconcile/run-errors.js";
 import { clockAheadOfCassandra } from "../stores/cassandra/clock-skew.js";
 import { ConfigError } from "../core/errors.js";
 import { openStateStore, type OpenStateStoreOptions } from "../state/open-state-store.js";
+import { NoStateError } from "../state/state-errors.js";
 import { finishedRange, type Checkpoint, type StateStore } from "../state/state-store.js";
 import { resolveRange } from "../reconcile/range.js";
 import { siblingKeys, stateKeyFor } from "../state/state-key.js";
@@ -67,6 +69,36 @@ export async function openDeadLetters(
   );
 }
 
+/**
+ * The letters of a run. A dry run (plan, --dry-run) writes nothing, so it creates no store either:
+ * where none exists yet no letter waits, and it goes on with none. A keyspace missing for a Cassandra
+ * store is refused as the real run would refuse it.
+ */
+function openRunLetters(
+  options: SyncOptions,
+  key: string,
+  clients: Partial<Clients>,
+  log: (message: string) => void,
+): Promise<DeadLetterStore> {
+  if (!options.dryRun) return openDeadLetters(options, key, clients, true, log);
+  const location = options.deadLetter ?? defaultDeadLetterLocation(options.state, key);
+  return namingTheLocation(options, "dead letters", async () => {
+    try {
+      return await openDeadLetterStore(location, clients, {
+        timeoutMs: options.stateTimeoutMs,
+        create: false,
+        onLockWait: log,
+      });
+    } catch (error) {
+      if (!(error instanceof NoStateError) || !error.runMakesIt) throw error;
+      return new AbsentDeadLetters(
+        location.backend,
+        location.backend === "file" ? location.path : error.location,
+      );
+    }
+  });
+}
+
 export async function runCommand(options: SyncOptions, context: RunContext): Promise<number> {
   const runId = newRunId();
   const key = stateKeyFor(options);
@@ -88,10 +120,10 @@ export async function runCommand(options: SyncOptions, context: RunContext): Pro
   const lockWait = (message: string): void => {
     context.logger.info(message);
   };
-  const localLetters = lettersInFile ? await openDeadLetters(options, key, {}, true, lockWait) : undefined;
+  const localLetters = lettersInFile ? await openRunLetters(options, key, {}, lockWait) : undefined;
   return withClients(options, async (clients) => {
     const state = localState ?? (await openState(clients));
-    const deadLetters = localLetters ?? (await openDeadLetters(options, key, clients, true, lockWait));
+    const deadLetters = localLetters ?? (await openRunLetters(options, key, clients, lockWait));
     return runConnected(options, context, { runId, key, state, deadLetters }, clients);
   });
 }

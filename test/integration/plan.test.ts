@@ -96,4 +96,22 @@ describe("synced plan", () => {
     assert.match(unsampled.stdout, /[1-9]\d* would be written/);
     assert.doesNotMatch(unsampled.stdout, /No record would change/);
   });
+
+  it("creates no dead-letter store where none exists yet", async () => {
+    // Tried as a new user would: a first plan left an empty letters index or table behind, which a
+    // plan promises not to write and a role allowed to read only could not create.
+    const index = `${h.index}_letters`;
+    const table = `${h.keyspace}.plan_letters`;
+    for (const letters of [`es:${index}`, `cassandra:${table}`]) {
+      const result = await h.cli(["plan", ...h.baseArgs(), "--name", "plan", "--dead-letter", letters]);
+      assert.equal(result.code, EXIT.success, result.stderr);
+    }
+    assert.equal(await h.es.indices.exists({ index }), false);
+    const tables = await h.cassandra.execute(
+      "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?",
+      [h.keyspace, "plan_letters"],
+      { prepare: true },
+    );
+    assert.equal(tables.rowLength, 0);
+  });
 });
