@@ -21,6 +21,7 @@ import { finishedRange, type Checkpoint, type StateStore } from "../state/state-
 import { resolveRange } from "../reconcile/range.js";
 import { siblingKeys, stateKeyFor } from "../state/state-key.js";
 import { otherShardings } from "./other-shardings.js";
+import { lettersUnderOtherShardings } from "./sharded-letters.js";
 import { withClients, type Clients } from "./connections.js";
 import { countWaitingLetters } from "./count-waiting.js";
 import { lastSuccessAt } from "./last-success.js";
@@ -97,6 +98,16 @@ function openRunLetters(
       );
     }
   });
+}
+
+/** The letters waiting under another key of the configuration, in a store that exists already. */
+async function countLettersOf(options: SyncOptions, key: string, clients: Partial<Clients>): Promise<number> {
+  const store = await openDeadLetters(options, key, clients, false);
+  try {
+    return await store.count(key);
+  } finally {
+    await store.close();
+  }
 }
 
 export async function runCommand(options: SyncOptions, context: RunContext): Promise<number> {
@@ -252,6 +263,9 @@ async function runConnected(
     context.logger.info("the signal came after the last batch; the run finished and kept its result");
   }
   const waiting = await countWaitingLetters(run.deadLetters, key, context.logger);
+  const elsewhere = await lettersUnderOtherShardings(state, key, (other) =>
+    countLettersOf(options, other, clients),
+  ).catch(() => []);
   const since =
     metrics === undefined || finishedRange(report.outcome)
       ? undefined
@@ -263,7 +277,11 @@ async function runConnected(
     // A signal that came before the push has been answered: the push of the stopped run goes ahead.
     await pushMetrics(metrics, options, key, context, signalledBefore ? undefined : context.signal);
   }
-  const shown = { ...report, ...(waiting === undefined ? {} : { deadLettersWaiting: waiting }) };
+  const shown = {
+    ...report,
+    ...(waiting === undefined ? {} : { deadLettersWaiting: waiting }),
+    ...(elsewhere.length === 0 ? {} : { lettersElsewhere: elsewhere }),
+  };
   context.stdout(options.json ? JSON.stringify(summaryJson(shown), null, 2) : renderSummary(shown));
   if (report.error !== undefined && isBug(report.error)) context.logger.error(bugReport(report.error));
   const code = exitCodeForOutcome(report.outcome, report.error, waiting ?? report.deadLettered);

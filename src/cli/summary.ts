@@ -8,6 +8,7 @@ import { readPerInRange } from "../reconcile/read-ratio.js";
 import { skippedCount, type TableStats } from "../reconcile/stats.js";
 import { tablesByDirection } from "./covered-tables.js";
 import { recordName } from "./letter-name.js";
+import { lettersElsewhereLines, type LettersElsewhere } from "./sharded-letters.js";
 import { leaseLeftWords } from "./run-end-line.js";
 import { textTable, type Align } from "./text-table.js";
 import { visibleInLine } from "./visible-text.js";
@@ -47,7 +48,11 @@ function readNothing(s: TableStats): boolean {
 const SUMMARY_ALIGN: readonly Align[] = ["left", "left", ...Array<Align>(6).fill("right"), "left"];
 
 /** The run's report, with the dead letters of the configuration that wait after it, where counted. */
-export type ShownReport = RunReport & { readonly deadLettersWaiting?: number };
+export type ShownReport = RunReport & {
+  readonly deadLettersWaiting?: number;
+  /** Letters waiting under this configuration's keys of other shard counts. */
+  readonly lettersElsewhere?: readonly LettersElsewhere[];
+};
 
 export function renderSummary(report: ShownReport): string {
   const lines: string[] = [];
@@ -107,7 +112,7 @@ export function renderSummary(report: ShownReport): string {
   lines.push(
     before === after ? `checkpoint: ${after} (unchanged${unmoved})` : `checkpoint: ${before} -> ${after}`,
   );
-  lines.push(...deadLetterLines(report));
+  lines.push(...deadLetterLines(report), ...lettersElsewhereLines(report.lettersElsewhere ?? []));
   for (const notice of report.notices) lines.push(`note: ${notice}`);
   const t = totals(report.tables);
   // A dry run writes nothing and stores no letter: its counts are what a real run would do.
@@ -232,6 +237,7 @@ export function summaryJson(report: ShownReport): Record<string, unknown> {
       waiting: report.deadLettersWaiting ?? null,
       location: report.deadLetterLocation,
       ...(report.wouldDeadLetter === undefined ? {} : { wouldPut: report.wouldDeadLetter }),
+      ...(report.lettersElsewhere === undefined ? {} : { elsewhere: report.lettersElsewhere }),
     },
     notices: report.notices,
     durationMs: Math.round(report.durationMs),
