@@ -223,6 +223,30 @@ function lateIfSo(input: SyncTableInput, stats: TableStats, write: PlannedWrite)
   });
 }
 
+/**
+ * The ids of late records written to Cassandra where it held no row, that it still shows none of: the
+ * row was removed by a CQL DELETE made after the record's version, whose tombstone hides any write
+ * older than it. Such a copy lands unseen, and every run whose look-back window reaches the record
+ * wrote it again and counted it late; read back, it is what the target holds newer. Only these
+ * records are read again: a late record is rare, and one absent on a first load is not late.
+ */
+async function landedUnderDeletes(
+  input: SyncTableInput,
+  writes: readonly PlannedWrite[],
+  outcomes: readonly { readonly status: string }[],
+): Promise<Set<string>> {
+  const checkpoint = input.lateBefore;
+  if (input.direction !== "to-cassandra" || checkpoint === undefined) return new Set();
+  const ids = writes
+    .filter(
+      (w, i) => outcomes[i]?.status === "written" && w.current === undefined && w.record.version < checkpoint,
+    )
+    .map((w) => w.record.id);
+  if (ids.length === 0) return new Set();
+  const current = await input.target.fetchCurrent(input.plan, ids);
+  return new Set(ids.filter((id) => current.get(id) === undefined));
+}
+
 async function reconcileBatch(
   input: SyncTableInput,
   stats: TableStats,
@@ -307,10 +331,15 @@ async function reconcileBatch(
     }
     const outcomes = await input.target.write(input.plan, writes);
     const conflicted: SyncRecord[] = [];
+    const landed = await landedUnderDeletes(input, writes, outcomes);
     for (const [i, write] of writes.entries()) {
       const outcome = outcomes[i];
       if (outcome === undefined) throw new Error(`the ${input.target.name} store returned too few outcomes`);
-      if (outcome.status === "written") {
+      if (outcome.status === "written" && landed.has(write.record.id)) {
+        // The row's delete is newer than the record: the target holds the newer version.
+        stats.targetNewer++;
+        settleLetters(input, write.record.id, "this");
+      } else if (outcome.status === "written") {
         stats.written++;
         lateIfSo(input, stats, write);
         if (outcome.tag !== undefined) input.recordSettled?.add(write.record.id, outcome.tag);
