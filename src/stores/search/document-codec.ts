@@ -23,6 +23,7 @@ import { fieldOf } from "../../core/column-field.js";
 import { ownValue } from "../../core/own-value.js";
 import { formatCqlType, native } from "../../core/cql-type.js";
 import { fieldAdvice } from "../../core/field-advice.js";
+import { normalizationDifference } from "../../core/normalization-forms.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -266,8 +267,12 @@ function keyId(
       id,
     };
   }
+  const forms = normalizationDifference(hit._id, "the _id", expected, "the key fields");
   return {
-    reason: `_id '${hit._id}' is not the id its key fields give ('${expected}'); reindex it under that id`,
+    reason:
+      `_id '${hit._id}' is not the id its key fields give ('${expected}')` +
+      (forms === undefined ? "" : `: ${forms}`) +
+      "; reindex it under that id",
     id,
   };
 }
