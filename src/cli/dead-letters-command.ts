@@ -258,7 +258,7 @@ async function replay(
   const state = await openStateStore(options.state, clients, { timeoutMs: options.stateTimeoutMs });
   try {
     const stores = await recordStores(options, clients, context);
-    let letters: StoredLetter[] = [];
+    let letters: Listed[] = [];
     const outcomes = await replayLetters(
       {
         runId,
@@ -364,7 +364,7 @@ function again(
 
 function replaySummary(
   outcomes: readonly ReplayOutcome[],
-  letters: readonly StoredLetter[],
+  letters: readonly Listed[],
   location: string,
   limit: number,
   dryRun: boolean,
@@ -385,7 +385,7 @@ function replaySummary(
     const letter = byId.get(outcome.letterId);
     lines.push(
       visibleInLine(
-        `  ${outcome.letterId} ${letter?.table ?? ""} ${cutText(recordName(letter?.id, letter === undefined ? undefined : letterReadFrom(letter)), ID_CHARS)}: ${outcome.reason}`,
+        `  ${outcome.letterId} ${letter?.table ?? ""} ${cutText(recordName(letter?.id, letter?.readFrom), ID_CHARS)}: ${outcome.reason}`,
       ),
     );
   }
@@ -397,7 +397,7 @@ function replaySummary(
 /** What `replay --json` prints: the counts of the text, and the letters that failed again (--limit of them). */
 function replayJson(
   outcomes: readonly ReplayOutcome[],
-  letters: readonly StoredLetter[],
+  letters: readonly Listed[],
   key: string,
   location: string,
   limit: number,
@@ -415,7 +415,13 @@ function replayJson(
     failed: failed.length,
     failedLetters: failed.slice(0, limit).map((o) => {
       const letter = byId.get(o.letterId);
-      return { letterId: o.letterId, table: letter?.table ?? null, id: letter?.id ?? null, reason: o.reason };
+      return {
+        letterId: o.letterId,
+        table: letter?.table ?? null,
+        id: letter?.id ?? null,
+        ...(letter?.readFrom === undefined ? {} : { readFrom: letter.readFrom }),
+        reason: o.reason,
+      };
     }),
   };
 }

@@ -143,6 +143,17 @@ describe("columns and tables synced creates", () => {
     );
     const letter = (await deadLetters(result.summary)).find((l) => l.reason.includes("not a UUID"));
     assert.match(letter?.reason ?? "", /column id of \S+\.uuids is uuid/, letter?.reason);
+    // A replay names the letter it could not replay as the list did.
+    const replayed = await h.cli(["dead-letters", "replay", ...h.baseArgs(), ...config]);
+    assert.equal(replayed.code, EXIT.partial, replayed.stderr);
+    assert.match(replayed.stdout, / uuids _id 7: /, replayed.stdout);
+    const replayedJson = await h.cli(["dead-letters", "replay", ...h.baseArgs(), ...config, "--json"]);
+    const failed = (JSON.parse(replayedJson.stdout) as { failedLetters: { readFrom?: string }[] })
+      .failedLetters;
+    assert.deepEqual(
+      failed.map((l) => l.readFrom),
+      ["7"],
+    );
   });
 });
 
