@@ -5,10 +5,16 @@
 // escape of its code (`\u001b`): the same text in a JSON object printed to stdout, where it is the
 // escape JSON.stringify writes for it anyway.
 
-/** C0 controls but the tab (and the line feed, unless `newline`), DEL, and the C1 controls (U+009B starts a sequence too). */
+/**
+ * C0 controls but the tab (and the line feed, unless `newline`), DEL, the C1 controls (U+009B starts
+ * a sequence too), and the directional embeddings, overrides and isolates (U+202A to U+202E, U+2066
+ * to U+2069): one in an id reorders the rest of its line in a terminal that lays out right-to-left
+ * text, so that a reason reads backwards. Right-to-left letters themselves are shown as they are.
+ */
 export function isControl(code: number, newline: boolean): boolean {
   if (code === 0x09) return false;
   if (code === 0x0a) return newline;
+  if ((code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)) return true;
   return code < 0x20 || (code >= 0x7f && code <= 0x9f);
 }
 
