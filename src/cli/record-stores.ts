@@ -91,6 +91,17 @@ export async function recordStores(
       maxDocumentBytes: requestLimit - 16 * 1024,
       ...(options.shard ? { shard: options.shard } : {}),
       ...shared,
+      onBodyLimit: (refusedBytes: number) => {
+        const product = clients.elasticsearch.productName;
+        context.logger.warn(
+          `a bulk request of ${refusedBytes} bytes to ${product} was refused as too large (413): a proxy in ` +
+            "front of the nodes (such as nginx's client_max_body_size, 1 MiB by default) or the nodes' " +
+            "http.max_content_length limit request bodies. Its writes are sent again in halves, and later " +
+            "requests are kept to the size accepted for the rest of the run; raise that limit to " +
+            `${refusedBytes} bytes or more for fewer requests`,
+          { refusedBytes },
+        );
+      },
       onScanRestart: (index: string, cause: ScanRestartCause) => {
         const product = clients.elasticsearch.productName;
         // A point in time, or scroll contexts on OpenSearch: either is lost the same way.

@@ -94,6 +94,10 @@ describe("a bulk item the index refuses", () => {
       ]);
       assert.equal(run.code, EXIT.partial, `${run.stderr}\n${run.stdout}`);
       assert.ok(relay.refused() > 1, `refused ${relay.refused()}`);
+      // Told once, naming the limits to raise, however many requests were refused.
+      const told = run.stderr.split("\n").filter((line) => line.includes("refused as too large (413)"));
+      assert.equal(told.length, 1, run.stderr);
+      assert.match(told[0] ?? "", /client_max_body_size.*http\.max_content_length/);
     } finally {
       await relay.close();
     }

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { BulkRequest, BulkResult, SearchClient } from "../../src/stores/search/search-client.js";
 import { bulkWrite, type EsWriteSettings } from "../../src/stores/search/bulk-write.js";
+import { BulkBodyLimit } from "../../src/stores/search/body-limit.js";
 import { answerError } from "../../src/stores/search/search-error.js";
 import type { PlannedWrite } from "../../src/reconcile/record-store.js";
 import { plan, record } from "../support/memory-stores.js";
@@ -69,5 +70,44 @@ describe("a bulk request refused as too large (413)", () => {
     assert.match(refused.reason, /client_max_body_size/);
     assert.match(refused.reason, /http\.max_content_length/);
     assert.match(refused.reason, /replay/);
+  });
+
+  it("is remembered for the rest of the run: later requests are kept to the size accepted, and it is told once", async () => {
+    // A proxy refusing bodies of more than two documents.
+    const requests: number[] = [];
+    const bulk = ({ lines }: BulkRequest): Promise<BulkResult> => {
+      const sent = bulkLines(lines).length / 2;
+      requests.push(sent);
+      if (sent > 2) return Promise.reject(answerError(413, NGINX_413, NGINX_413, undefined));
+      return Promise.resolve({
+        errors: false,
+        items: Array.from({ length: sent }, () => ({ create: { status: 201 } })),
+      });
+    };
+    const client = { bulk, productName: "Elasticsearch" } as unknown as SearchClient;
+    const told: number[] = [];
+    const bodyLimit = new BulkBodyLimit((bytes) => told.push(bytes));
+    const many = (from: number): PlannedWrite[] =>
+      Array.from({ length: 8 }, (_, n) => ({
+        record: record(`000000${String(from + n).padStart(2, "0")}-0000-4000-8000-000000000000`, 10),
+        current: undefined,
+        version: 10n,
+      }));
+    const first = await bulkWrite({ ...settings(client), bodyLimit }, plan(), many(10));
+    assert.ok(first.every((o) => o.status === "written"));
+    assert.ok(
+      requests.some((n) => n > 2),
+      "the first batch met the limit",
+    );
+    requests.length = 0;
+    const second = await bulkWrite({ ...settings(client), bodyLimit }, plan(), many(30));
+    assert.ok(second.every((o) => o.status === "written"));
+    assert.deepEqual(
+      requests,
+      [2, 2, 2, 2],
+      "a later batch was refused before it was sent in accepted sizes",
+    );
+    assert.equal(told.length, 1);
+    assert.ok((told[0] ?? 0) > 0);
   });
 });

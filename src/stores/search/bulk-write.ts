@@ -24,6 +24,7 @@ import type { EsToken } from "./fetch-current.js";
 import { IndexGoneError } from "./index-gone.js";
 import { WriteRefusedError } from "./refused-privilege.js";
 import { FLOOD_STAGE } from "./transient-errors.js";
+import type { BulkBodyLimit } from "./body-limit.js";
 import { FROM_PAGE, isSearchError, type SearchError, withStatus } from "./search-error.js";
 
 export interface EsWriteSettings {
@@ -38,6 +39,8 @@ export interface EsWriteSettings {
   readonly retry: <T>(operation: () => Promise<T>) => Promise<T>;
   /** How long items answered 429 or 5xx (busy or failing shards) are retried, item by item. */
   readonly retryWindowMs: number;
+  /** The limit on request bodies the run learned from requests refused as too large (413). */
+  readonly bodyLimit?: BulkBodyLimit;
   readonly signal?: AbortSignal;
 }
 
@@ -47,6 +50,8 @@ interface Operation {
   /** The document as JSON text, made once: its size is checked, then it is sent as it is. */
   readonly document: string;
   readonly bytes: number;
+  /** The bytes of its lines in a request body, its action's line too. */
+  readonly lineBytes: number;
 }
 
 function operationFor(
@@ -103,7 +108,8 @@ function operationFor(
       index: { ...target, if_seq_no: current.token.seqNo, if_primary_term: current.token.primaryTerm },
     };
   }
-  return { index, action, document, bytes };
+  const lineBytes = Buffer.byteLength(JSON.stringify(action)) + bytes + 2;
+  return { index, action, document, bytes, lineBytes };
 }
 
 /** The longest `_id` Elasticsearch and OpenSearch take, in bytes of UTF-8. */
@@ -157,8 +163,13 @@ function bulkBodies(
     if (typeof op === "string") outcomes[i] = { status: "rejected", reason: op };
     else operations.push(op);
   }
-  const limits = { maxBytes: settings.maxBulkBytes, maxCount: settings.maxBulkOperations };
-  return chunkBySize(operations, (op) => op.bytes, limits).map((chunk) => {
+  const learned = settings.bodyLimit?.maxBytes;
+  const limits = {
+    maxBytes: Math.min(settings.maxBulkBytes, learned ?? Infinity),
+    maxCount: settings.maxBulkOperations,
+  };
+  const size = learned === undefined ? (op: Operation) => op.bytes : (op: Operation) => op.lineBytes;
+  return chunkBySize(operations, size, limits).map((chunk) => {
     const lines: string[] = [];
     const ends: number[] = [];
     let end = 0;
@@ -202,9 +213,11 @@ async function writeChunk(
       response = await settings.retry(() => settings.client.bulk({ lines: text }));
     } catch (error) {
       if (!isSearchError(error, "refused") || error.answer.status !== 413) throw error;
+      settings.bodyLimit?.refused(Buffer.byteLength(text));
       await writeTooLarge(settings, plan, pending, outcomes, error);
       return;
     }
+    settings.bodyLimit?.accepted(Buffer.byteLength(text));
     const throttled: number[] = [];
     let refusal: { status: number; reason: string | undefined } | undefined;
     for (const [j, item] of response.items.entries()) {

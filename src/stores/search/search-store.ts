@@ -15,6 +15,7 @@ import type { TableSize } from "../../reconcile/batch-budget.js";
 import type { VersionPrecision } from "../../core/version.js";
 import { rethrowing, rethrowingEach } from "../../util/rethrow.js";
 import { bulkWrite, writeRefusal, type EsWriteSettings } from "./bulk-write.js";
+import { BulkBodyLimit, type BodyLimitListener } from "./body-limit.js";
 import { searchFailure } from "./search-failure.js";
 import { countDocuments, fetchDocuments } from "./fetch-current.js";
 import { rangeQuery } from "./range-query.js";
@@ -39,6 +40,8 @@ export interface SearchStoreSettings {
   readonly onRetry?: RetryListener;
   /** Told when a read starts over in a new view: its point in time was lost, or a page's answer. */
   readonly onScanRestart?: (index: string, cause: ScanRestartCause) => void;
+  /** Told once, at the first bulk request refused as too large (413), with its size in bytes. */
+  readonly onBodyLimit?: BodyLimitListener;
   readonly signal?: AbortSignal;
 }
 
@@ -56,9 +59,11 @@ export class SearchStore implements RecordStore {
     return this.#settings.client.productName;
   }
   readonly #retry: <T>(operation: () => Promise<T>) => Promise<T>;
+  readonly #bodyLimit: BulkBodyLimit;
 
   constructor(settings: SearchStoreSettings) {
     this.#settings = settings;
+    this.#bodyLimit = new BulkBodyLimit(settings.onBodyLimit);
     // Every request sent through it is safe to repeat: reads, and conditional writes whose repetition
     // answers 409 once the first one landed, which the engine reads and decides again. The next page
     // of a scroll is not, and the scan does not send it through this (scan.ts).
@@ -195,6 +200,7 @@ export class SearchStore implements RecordStore {
       maxDocumentBytes: s.maxDocumentBytes,
       retry: this.#retry,
       retryWindowMs: s.retryWindowMs,
+      bodyLimit: this.#bodyLimit,
       ...(s.signal ? { signal: s.signal } : {}),
     };
   }
