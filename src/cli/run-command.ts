@@ -101,7 +101,11 @@ function openRunLetters(
 }
 
 /** The letters waiting under another key of the configuration, in a store that exists already. */
-async function countLettersOf(options: SyncOptions, key: string, clients: Partial<Clients>): Promise<number> {
+export async function countLettersOf(
+  options: SyncOptions,
+  key: string,
+  clients: Partial<Clients>,
+): Promise<number> {
   const store = await openDeadLetters(options, key, clients, false);
   try {
     return await store.count(key);

@@ -19,7 +19,13 @@ import { otherShardCounts, stateKeyFor } from "../state/state-key.js";
 import { CorruptStateError } from "../state/state-errors.js";
 import { describePartitionItem, describeSharding, isPartitionItem } from "../reconcile/shard-partition.js";
 import { coveredTablesText } from "./covered-tables.js";
-import type { RunContext } from "./run-command.js";
+import { countLettersOf, type RunContext } from "./run-command.js";
+import type { Clients } from "./connections.js";
+import {
+  lettersElsewhereLines,
+  lettersUnderOtherShardings,
+  type LettersElsewhere,
+} from "./sharded-letters.js";
 import { commandOwner, ownerWords } from "../reconcile/lease-owner.js";
 
 /**
@@ -29,18 +35,21 @@ import { commandOwner, ownerWords } from "../reconcile/lease-owner.js";
 async function withStateStore<T>(
   options: SyncOptions,
   create: boolean,
-  use: (state: StateStore) => Promise<T>,
+  use: (state: StateStore, clients: Partial<Clients>) => Promise<T>,
 ): Promise<T> {
-  const open = async (state: StateStore): Promise<T> => {
+  const open = async (state: StateStore, clients: Partial<Clients>): Promise<T> => {
     try {
-      return await use(state);
+      return await use(state, clients);
     } finally {
       await state.close();
     }
   };
   const settings = { timeoutMs: options.stateTimeoutMs, create };
   return withClientFor(options, options.state.backend, async (clients) =>
-    open(await namingTheLocation(options, "state", () => openStateStore(options.state, clients, settings))),
+    open(
+      await namingTheLocation(options, "state", () => openStateStore(options.state, clients, settings)),
+      clients,
+    ),
   );
 }
 
@@ -51,6 +60,8 @@ export interface ConfigurationStatus {
   readonly runs: readonly RunRecord[];
   /** What part of its state could not be read (corrupt), and why, naming the file or row. */
   readonly problems: readonly StateProblem[];
+  /** Letters waiting under its keys of another shard count, which no command without that --shard meets. */
+  readonly lettersElsewhere: readonly LettersElsewhere[];
 }
 
 /**
@@ -62,7 +73,7 @@ export async function statusCommand(
   flags: StateFlags,
   context: RunContext,
 ): Promise<number> {
-  return withStateStore(options, false, async (state) => {
+  return withStateStore(options, false, async (state, clients) => {
     const configurations: ConfigurationStatus[] = [];
     for (const key of await state.listKeys()) {
       // A configuration whose state is corrupt is shown with its problem beside the others, so that
@@ -73,7 +84,11 @@ export async function statusCommand(
         readable("lease", state.getLease(key), problems),
         readable("runs", state.recentRuns(key, flags.runs), problems),
       ]);
-      configurations.push({ key, checkpoint, lease, runs: runs ?? [], problems });
+      // Only the default store beside the state is reached: status connects to the state's store only.
+      const lettersElsewhere = await lettersUnderOtherShardings(state, key, (other) =>
+        countLettersOf(options, other, clients),
+      ).catch(() => []);
+      configurations.push({ key, checkpoint, lease, runs: runs ?? [], problems, lettersElsewhere });
     }
     const now = new Date();
     context.stdout(
@@ -163,6 +178,7 @@ function statusJson(state: StateStore, configurations: readonly ConfigurationSta
             },
       lease: leaseJson(c.lease, now),
       runs: c.runs.map(runJson),
+      ...(c.lettersElsewhere.length === 0 ? {} : { lettersElsewhere: c.lettersElsewhere }),
       ...(c.problems.length === 0 ? {} : { problems: c.problems }),
     })),
   };
@@ -226,6 +242,7 @@ function statusText(state: StateStore, configurations: readonly ConfigurationSta
         : c.runs.length === 0
           ? ["  runs        none"]
           : c.runs.map((run, i) => `  ${i === 0 ? "runs" : "    "}        ${describeRun(run)}`)),
+      ...lettersElsewhereLines(c.lettersElsewhere).map((line) => `  ${line}`),
     );
   }
   return lines;

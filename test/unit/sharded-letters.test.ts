@@ -12,6 +12,8 @@ import { FileDeadLetterStore } from "../../src/state/file/file-dead-letters.js";
 import { FileStateStore } from "../../src/state/file/file-state-store.js";
 import { thingsLetter } from "../support/letters.js";
 import { runReport } from "../support/run-report.js";
+import { runSynced } from "../support/cli.js";
+import { EXIT } from "../../src/cli/exit-codes.js";
 
 describe("letters waiting under another shard count's keys", () => {
   let root: string;
@@ -62,5 +64,34 @@ describe("letters waiting under another shard count's keys", () => {
       renderSummary({ ...runReport({ key: `${base}.shard-0-of-3` }), lettersElsewhere: one }),
       /dead letters: 1 more waits under no --shard of this configuration; see them with synced dead-letters list,/,
     );
+  });
+
+  it("are shown by synced status under the configuration, with the --shard that reaches them", async () => {
+    const dir = join(root, "status");
+    const state = await FileStateStore.open({ directory: dir });
+    const base = "app.app.0123abcd";
+    for (const key of [base, `${base}.shard-0-of-2`, `${base}.shard-1-of-2`])
+      await state.setCheckpoint(key, 1n, "run-0");
+    const sharded = `${base}.shard-0-of-2`;
+    await new FileDeadLetterStore(join(dir, `${sharded}.dead-letters.ndjson`)).put([
+      thingsLetter(sharded, "a"),
+      thingsLetter(sharded, "b"),
+      thingsLetter(sharded, "c"),
+    ]);
+
+    const shown = await runSynced(["status", "--state", dir], {}, 30_000);
+    assert.equal(shown.code, EXIT.success, shown.stderr);
+    const own = shown.stdout.split(`\n${base}\n`)[1]?.split("\n\n")[0] ?? "";
+    assert.match(
+      own,
+      /dead letters: 3 more wait under --shard 0\/2 of this configuration; see them with synced dead-letters list --shard 0\/2/,
+      shown.stdout,
+    );
+    const json = await runSynced(["status", "--state", dir, "--json"], {}, 30_000);
+    const configurations = (JSON.parse(json.stdout) as { configurations: Record<string, unknown>[] })
+      .configurations;
+    assert.deepEqual(configurations.find((c) => c["key"] === base)?.["lettersElsewhere"], [
+      { key: sharded, shard: "0/2", waiting: 3 },
+    ]);
   });
 });
