@@ -111,6 +111,8 @@ export interface SchemaSnapshot {
   readonly sharedFields?: ReadonlyMap<string, MappedField>;
   /** PlanInput.sharedTimestamps. */
   readonly sharedTimestamps?: ReadonlyMap<string, TimestampMapping>;
+  /** PlanInput.sharedRoutingRequired. */
+  readonly sharedRoutingRequired?: boolean;
   /**
    * Indices the alias over every table's index (`-i`) names, though no table lives in them: one a
    * table's `index` setting moved it from, say. Searches through the alias find their documents too.
@@ -155,6 +157,11 @@ export interface PlanInput {
    * yet is synced at, as a type's own mapping gives it. Absent: as sharedFields.
    */
   readonly sharedTimestamps?: ReadonlyMap<string, TimestampMapping>;
+  /**
+   * The type-field layout's one index requires a routing value (TypeInput.routingRequired): a table
+   * whose type has no document there yet cannot live there without a routing setting either.
+   */
+  readonly sharedRoutingRequired?: boolean;
   readonly include: readonly string[];
   readonly exclude: readonly string[];
   /**
@@ -536,8 +543,10 @@ function planOne(
       ...(settings?.routing === undefined ? {} : { routing: settings.routing }),
     },
   };
-  if (type?.routingRequired === true && plan.es.routing === undefined)
-    return { kind: "refuse", name: table.name, reason: routingRefusal(table.name, type.index) };
+  const routingRequired =
+    type?.routingRequired ?? (input.layout === "type-field" && input.sharedRoutingRequired === true);
+  if (routingRequired && plan.es.routing === undefined)
+    return { kind: "refuse", name: table.name, reason: routingRefusal(table.name, index) };
   const unusable = unusableFields(plan);
   if (unusable !== undefined) return { kind: "refuse", name: table.name, reason: unusable };
   if (type?.fields === undefined) {

@@ -190,6 +190,7 @@ export class StoreSchemaGateway implements SchemaGateway {
               [...timestampFields].map((field) => [field, timestampPrecision(shared, field)]),
             ),
           }),
+      ...(discovery.sharedRoutingRequired ? { sharedRoutingRequired: true } : {}),
       ...(discovery.strayIndices === undefined ? {} : { strayIndices: discovery.strayIndices }),
     };
   }

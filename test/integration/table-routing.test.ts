@@ -4,7 +4,8 @@
 // tombstones travel, a rerun finds every document again and writes nothing, verify finds no
 // difference, and an index synced creates for a routed table requires routing. A routing column
 // outside the primary key is refused with exit 2. Without the setting, the table is refused for its
-// index rather than each record dead-lettered, run after run, as the index refused it.
+// index rather than each record dead-lettered, run after run, as the index refused it, in the
+// type-field layout's one index too, before the table's type has any document there.
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -257,6 +258,49 @@ describe("a table routed by a key column", () => {
     const configured = await run();
     assert.equal(configured.code, EXIT.success, JSON.stringify(configured.summary));
     assert.equal((await document("acme", 9))["name"], "acme 9");
+  });
+
+  it("refuses a table without a routing setting in a type-field index that requires routing, though its type has no document there yet", async () => {
+    // The one index of the type-field layout, made by the operator to require routing, holding no
+    // document of members yet: the table's type is unknown there, but the index refuses its writes all
+    // the same.
+    const shared = `${h.index}-shared`;
+    const state = await mkdtemp(join(dir, "type-field-"));
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.members (org, member_no, tmstmp, role) VALUES (?, ?, ?, ?)`,
+      ["hooli", 3, at(60), "admin"],
+      PREPARED,
+    );
+    await h.es.indices.create({
+      index: shared,
+      settings: { number_of_replicas: 0 },
+      mappings: { _routing: { required: true }, properties: { type: { type: "keyword" } } },
+    });
+    try {
+      const typeField = ["--layout", "type-field", "--tables", "members", "-b", "0"];
+      const { code, summary } = await h.run(typeField, { state, replaced: { "-i": shared } });
+      assert.equal(code, EXIT.failure, JSON.stringify(summary));
+      const refused = summary["refused"] as { name: string; reason: string }[];
+      assert.deepEqual(
+        refused.map((r) => r.name),
+        ["members"],
+      );
+      assert.match(refused[0]?.reason ?? "", new RegExp(`index ${shared} requires a routing value`));
+      assert.match(refused[0]?.reason ?? "", /tables\.members\.routing/);
+      assert.equal((summary["deadLetters"] as { count: number }).count, 0);
+      // With its routing setting the table's row is written there, on its organisation's shard.
+      const configured = await h.run([...typeField, "--config", config], {
+        state,
+        replaced: { "-i": shared },
+      });
+      assert.equal(configured.code, EXIT.success, JSON.stringify(configured.summary));
+      const members = (await h.cassandra.execute(`SELECT COUNT(*) FROM ${h.keyspace}.members`)).rows[0];
+      const toEs = tableStats(configured.summary, "members", "to-es");
+      assert.equal(toEs["written"], Number(members?.["count"]), JSON.stringify(configured.summary));
+      assert.equal(toEs["deadLettered"], 0);
+    } finally {
+      await h.es.indices.delete({ index: shared });
+    }
   });
 
   it("refuses a routing column outside the primary key, and one the table lacks, with exit 2 and the key", async () => {

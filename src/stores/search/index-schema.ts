@@ -74,6 +74,8 @@ export interface Discovery {
   readonly typeQueryField: string;
   /** The mapping of the type-field layout's one index, where it exists (PlanInput.sharedFields). */
   readonly sharedProperties?: FieldMappings;
+  /** PlanInput.sharedRoutingRequired. */
+  readonly sharedRoutingRequired?: true;
 }
 
 /** Where the config file's settings put a table, and the field its timestamp column becomes. */
@@ -208,6 +210,7 @@ export async function discoverTypes(
     types,
     typeQueryField,
     sharedProperties: properties,
+    ...(routed(traits, behind).routingRequired ? { sharedRoutingRequired: true as const } : {}),
     ...(refusal === undefined ? {} : { refusal }),
   };
 }
