@@ -37,7 +37,7 @@ import { formatCqlType, formatCreateType, type UdtType } from "../core/cql-type.
 import { quoteIdentifier } from "../core/cql-identifier.js";
 import { keyColumns } from "../core/table-key.js";
 import { cqlTypeForMapping, esMappingFor } from "./values/es-mapping.js";
-import { mappedFields } from "./search/mapped-fields.js";
+import { copyTargets, mappedFields } from "./search/mapped-fields.js";
 import type { FieldMapping, FieldMappings } from "./search/mapping.js";
 import type { IndexSettings } from "./search/search-client.js";
 import type { Query } from "./search/query.js";
@@ -507,9 +507,12 @@ export class StoreSchemaGateway implements SchemaGateway {
     const names = tableColumnNames(this.settings.names, settingsOf(this.settings.tableSettings, name));
     const properties = this.#mappingsRead.get(index) ?? (await this.#readMapping(index));
     const reserved = new Set([names.id, names.timestamp, names.tombstone, layout.typeField]);
+    // Another field's copy_to fills it at indexing, never in _source: a column of it would stay empty.
+    const copied = new Set(copyTargets(properties));
     const columns: string[] = [];
     const udts: UdtType[] = [];
     for (const [field, property] of Object.entries(properties)) {
+      if (copied.has(field)) continue;
       if (reserved.has(field) && !(layout.layout === "index-per-table" && field === layout.typeField))
         continue;
       const converted = cqlTypeForMapping(property, field, keyspace, this.elasticsearch.productName);

@@ -1,7 +1,8 @@
 // Columns and tables synced creates (--create-columns, --create-tables) are ones it can then sync.
 // Tried as a new user would: --create-columns made a column for a field starting with _, and the same
 // run refused the table for good; --create-tables keyed a table on uuid and timeuuid whatever the
-// index held, so a keyword id of '1' sent every document to the dead letters.
+// index held, so a keyword id of '1' sent every document to the dead letters; and it made a column,
+// empty for good, for a field that another field's copy_to fills.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { EXIT } from "../../src/cli/exit-codes.js";
@@ -97,6 +98,33 @@ describe("columns and tables synced creates", () => {
     assert.equal(tableStats(result.summary, "events", "to-cassandra")["written"], 1);
     const row = await h.cassandra.execute(`SELECT v FROM ${h.keyspace}.events WHERE id = '1'`);
     assert.equal(row.first().get("v"), "one");
+  });
+
+  it("makes no column for a field that another field's copy_to fills, which no document holds", async () => {
+    const index = `${h.index}-notes`;
+    await h.es.indices.create({
+      index,
+      mappings: {
+        properties: {
+          id: { type: "keyword" },
+          tmstmp: { type: "date_nanos" },
+          title: { type: "text", copy_to: "everything" },
+          author: { properties: { name: { type: "keyword", copy_to: "everything" } } },
+          everything: { type: "text" },
+        },
+      },
+    });
+    const at = new Date(Date.now() - 5_000).toISOString();
+    const document = { id: "n1", tmstmp: at, title: "minutes", author: { name: "ada" } };
+    await h.es.index({ index, id: "n1", document, refresh: true });
+    const args = ["-b", begin, "--tables", "notes", "--name", "notes", "--create-tables"];
+    const result = await h.run(args);
+    assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
+    assert.deepEqual(result.summary["createdTables"], ["notes"]);
+    const columns = Object.keys(await h.columnTypes("notes")).sort();
+    assert.deepEqual(columns, ["author", "deleted", "id", "title", "tmstmp"]);
+    assert.equal(tableStats(result.summary, "notes", "to-cassandra")["written"], 1);
+    assert.equal((await h.run(args)).code, EXIT.success);
   });
 
   // An index synced made for a uuid-keyed table maps its ids as keyword: made again from that index

@@ -44,7 +44,7 @@ export function mappedFields(
 }
 
 /** The fields that `copy_to` of a field at or below `properties` names, by their full dotted names. */
-function copyTargets(properties: FieldMappings): string[] {
+export function copyTargets(properties: FieldMappings): string[] {
   return Object.values(properties).flatMap((mapping) => [
     ...(mapping.copy_to === undefined ? [] : [mapping.copy_to].flat()),
     ...copyTargets(mapping.properties ?? {}),
