@@ -80,6 +80,28 @@ describe("columns and tables synced creates", () => {
     }
   });
 
+  it("makes a column for a field the index maps as a runtime field read from _source", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.scores (id text PRIMARY KEY, tmstmp timestamp, v text)`,
+    );
+    const index = `${h.index}-scores`;
+    await h.es.indices.create({
+      index,
+      mappings: {
+        runtime: { points: { type: "long" } },
+        properties: { id: { type: "keyword" }, tmstmp: { type: "date_nanos" }, v: { type: "keyword" } },
+      },
+    });
+    const at = new Date(Date.now() - 5_000).toISOString();
+    await h.es.index({ index, id: "s1", document: { id: "s1", tmstmp: at, points: 9 }, refresh: true });
+    const args = ["-b", begin, "--tables", "scores", "--name", "scores", "--create-columns"];
+    const result = await h.run(args);
+    assert.equal(result.code, EXIT.success, JSON.stringify(result.summary));
+    assert.equal((await h.columnTypes("scores"))["points"], "bigint");
+    const row = await h.cassandra.execute(`SELECT points FROM ${h.keyspace}.scores WHERE id = 's1'`);
+    assert.equal(String(row.first().get("points")), "9");
+  });
+
   it("keys a table --create-tables makes on the types of the index's id and tmstmp fields", async () => {
     const index = `${h.index}-events`;
     await h.es.indices.create({

@@ -8,6 +8,7 @@ import { conditionParameters } from "../search/conditions.js";
 import type { FieldMappings } from "../search/mapping.js";
 import type { Query } from "../search/query.js";
 import { smallest } from "../search/request-size.js";
+import { withSourceRuntimeFields } from "../search/runtime-fields.js";
 import type {
   BulkRequest,
   BulkResult,
@@ -280,7 +281,10 @@ export class ElasticsearchClient implements SearchClient {
       ),
     );
     return Object.fromEntries(
-      Object.entries(response).map(([index, { mappings }]) => [index, mappings.properties ?? {}]),
+      Object.entries(response).map(([index, { mappings }]) => [
+        index,
+        withSourceRuntimeFields(mappings.properties ?? {}, mappings.runtime),
+      ]),
     );
   }
 
