@@ -45,6 +45,21 @@ export function silentPort(): Promise<Listener> {
   );
 }
 
+/**
+ * Accepts connections and resets each `afterMs` later (RST, not a close), as a firewall or a crashing
+ * server does: the reset lands before, while or after the client takes the connection in.
+ */
+export function resettingPort(afterMs = 0): Promise<Listener> {
+  const sockets = new Set<net.Socket>();
+  return listen(
+    net.createServer((socket) => {
+      socket.on("error", () => undefined);
+      setTimeout(() => socket.resetAndDestroy(), afterMs);
+    }),
+    sockets,
+  );
+}
+
 /** A loopback port that nothing listens on, as a node that is down: one the system gave and took back. */
 export async function closedPort(): Promise<number> {
   const [port] = await closedPorts(1);
