@@ -33,9 +33,10 @@ export async function recordStores(
   clients: Clients,
   context: { readonly signal: AbortSignal; readonly logger: Logger },
 ): Promise<RecordStores> {
-  // A signal ends the reads and writes of records in flight, so a store that stopped answering holds
-  // a stopped run no longer than the stop takes. The state and its lease keep the clients themselves,
-  // and so does the schema: a run stopped while it plans finishes planning and reports its stop.
+  // A signal ends the reads and writes of records in flight, and the reads below before the lease, so
+  // a store that stopped answering holds a stopped run no longer than the stop takes. The state and
+  // its lease keep the clients themselves, and so does the schema: a run stopped while it plans
+  // finishes planning and reports its stop.
   const records: Clients = {
     cassandra: stoppedBy(clients.cassandra, context.signal),
     elasticsearch: clients.elasticsearch.stoppedBy(context.signal),
@@ -43,18 +44,23 @@ export async function recordStores(
   // Each request in flight listens to it, many at once at a high --concurrency.
   setMaxListeners(0, context.signal);
   const requestLimit = await rethrowing(
-    () => requestSizeLimit(clients.elasticsearch),
+    () => requestSizeLimit(records.elasticsearch),
     (error) =>
-      searchFailure(error, "read the nodes' http.max_content_length", clients.elasticsearch.productName),
+      stoppedOr(
+        context.signal,
+        searchFailure(error, "read the nodes' http.max_content_length", clients.elasticsearch.productName),
+      ),
   );
   // Read once per connection: the stores and the schema take the 4.1 paths on a 4.1 cluster.
   const capabilities = clusterCapabilities(clients.cassandra);
   // What a consistency level is judged against: a level no retry can meet is refused at once.
-  const replication = await readReplication(clients.cassandra, options.keyspace);
+  const replication = await readReplication(records.cassandra, options.keyspace);
+  // It gives up quietly on a failure, a stop among them.
+  context.signal.throwIfAborted();
   // Where a table's splits lie: read as Murmur3's, another partitioner's ring would be left out.
   const ring = await rethrowing(
-    () => readTokenRing(clients.cassandra),
-    (error) => cassandraFailure(error, "read the cluster's partitioner"),
+    () => readTokenRing(records.cassandra),
+    (error) => stoppedOr(context.signal, cassandraFailure(error, "read the cluster's partitioner")),
   );
   const shared = {
     signal: context.signal,
@@ -163,4 +169,9 @@ export function planOptions(options: SyncOptions): PlanSettings {
     createTables: options.createTables,
     direction: options.direction,
   });
+}
+
+/** The stop that ended a read, rather than the read's failure it would be taken for. */
+function stoppedOr(signal: AbortSignal, failure: Error): Error {
+  return signal.aborted ? (signal.reason as Error) : failure;
 }
