@@ -16,7 +16,7 @@ import { placeBatch } from "./range-placement.js";
 import { otherDirection, type Direction } from "../core/direction.js";
 import { emptyStats, type TableStats } from "./stats.js";
 import type { TablePlan } from "./table-plan.js";
-import { coarser, compareVersions, type VersionPrecision } from "../core/version.js";
+import { coarser, type VersionPrecision } from "../core/version.js";
 import { idSpellings } from "../core/table-key.js";
 import type { SettledRecords } from "./settled-records.js";
 import { keepsVersions, newestOfSource } from "./newest-of-source.js";
@@ -256,9 +256,6 @@ async function reconcileBatch(
 ): Promise<void> {
   let pending = unexpired(input, stats, records);
   const rounds = input.conflictRounds ?? 3;
-  // The writes of the last round answered as conflicts, by record id: a repeated request (its answer
-  // was lost) answers so where its first sending landed, and the record read again is then this write.
-  let conflicted = new Map<string, PlannedWrite>();
   for (let round = 0; pending.length > 0; round++) {
     input.signal.throwIfAborted();
     const current =
@@ -280,15 +277,6 @@ async function reconcileBatch(
     const writes: PlannedWrite[] = [];
     for (const record of pending) {
       const held = current.get(record.id);
-      const sent = conflicted.get(record.id);
-      if (sent !== undefined && !isBad(held) && ownWrite(sent, held, precision)) {
-        stats.written++;
-        lateIfSo(input, stats, sent);
-        if (held?.tag !== undefined) input.recordSettled?.add(record.id, held.tag);
-        settleLetters(input, record.id, "both");
-        continue;
-      }
-      if (sent !== undefined) stats.conflicts++;
       if (isBad(held)) {
         countUnmapped(input, stats, held);
         await deadLetter(
@@ -342,7 +330,7 @@ async function reconcileBatch(
       return;
     }
     const outcomes = await input.target.write(input.plan, writes);
-    conflicted = new Map();
+    const conflicted: SyncRecord[] = [];
     const landed = await landedUnderDeletes(input, writes, outcomes);
     for (const [i, write] of writes.entries()) {
       const outcome = outcomes[i];
@@ -358,11 +346,13 @@ async function reconcileBatch(
         settleLetters(input, write.record.id, "both");
       } else if (outcome.status === "rejected") {
         await deadLetter(input, stats, write.record.id, outcome.reason, write.record);
-      } else conflicted.set(write.record.id, write);
-    }
-    if (round + 1 >= rounds && conflicted.size > 0) {
-      for (const { record } of conflicted.values()) {
+      } else {
         stats.conflicts++;
+        conflicted.push(write.record);
+      }
+    }
+    if (round + 1 >= rounds && conflicted.length > 0) {
+      for (const record of conflicted) {
         await deadLetter(
           input,
           stats,
@@ -373,21 +363,8 @@ async function reconcileBatch(
       }
       return;
     }
-    pending = [...conflicted.values()].map((w) => w.record);
+    pending = conflicted;
   }
-}
-
-/**
- * Whether the target holds what `sent` wrote, in content and version: a write whose answer was lost
- * and whose repeat was answered as a conflict because the first sending had landed. It was written,
- * not met by another writer.
- */
-function ownWrite(sent: PlannedWrite, held: CurrentRecord | undefined, precision: VersionPrecision): boolean {
-  return (
-    held !== undefined &&
-    sameContent(sent.record, held) &&
-    compareVersions(sent.version, held.version, precision) === 0
-  );
 }
 
 /**
