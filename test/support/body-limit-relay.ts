@@ -2,6 +2,7 @@
 // client_max_body_size: 413 and its own HTML page, without passing the request on. Every other
 // request and answer passes unchanged.
 import http from "node:http";
+import { loopbackPort } from "./tcp.js";
 
 const PAGE =
   "<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n" +
@@ -41,17 +42,9 @@ export async function bodyLimitRelay(host: string, port: number, limit: number):
     });
   });
   server.keepAliveTimeout = 0;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no TCP port");
+  const listening = await loopbackPort(server);
   return {
-    port: address.port,
+    port: listening,
     refused: () => refused,
     close: () =>
       new Promise<void>((resolve) => {

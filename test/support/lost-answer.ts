@@ -4,6 +4,7 @@
 // what it answered. Every other request and answer passes unchanged.
 import http from "node:http";
 import { gunzipSync } from "node:zlib";
+import { loopbackPort } from "./tcp.js";
 
 export interface RelayedRequest {
   readonly method: string;
@@ -67,17 +68,9 @@ export async function lostAnswerRelay(
   // closed", which on a busy machine (the state index created directly in between) made a request
   // the test never meant to lose fail. The relay keeps idle connections until it is closed.
   server.keepAliveTimeout = 0;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no TCP port");
+  const listening = await loopbackPort(server);
   return {
-    port: address.port,
+    port: listening,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

@@ -7,6 +7,7 @@
 // uncompressed: a 9-byte header (version, flags, stream, opcode, body length), then the body. Prepared
 // statements are executed by id, so the relay remembers the text of each statement it saw prepared.
 import net from "node:net";
+import { loopbackPort } from "./tcp.js";
 
 const OPCODE = { query: 0x07, result: 0x08, prepare: 0x09, execute: 0x0a, batch: 0x0d } as const;
 const PREPARED_RESULT = 0x0004;
@@ -206,17 +207,9 @@ export async function lostCqlAnswerRelay(
       client.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no TCP port");
+  const listening = await loopbackPort(server);
   return {
-    port: address.port,
+    port: listening,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

@@ -8,11 +8,8 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-async function listen(server: net.Server, sockets: Set<net.Socket>, port = 0): Promise<Listener> {
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
+/** Listens on loopback (`port`, or one the system picks) and resolves to the port taken. */
+export async function loopbackPort(server: net.Server, port = 0): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => {
@@ -22,8 +19,17 @@ async function listen(server: net.Server, sockets: Set<net.Socket>, port = 0): P
   });
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("no TCP port");
+  return address.port;
+}
+
+async function listen(server: net.Server, sockets: Set<net.Socket>, port = 0): Promise<Listener> {
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  const listening = await loopbackPort(server, port);
   return {
-    port: address.port,
+    port: listening,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
