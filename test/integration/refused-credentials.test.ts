@@ -101,6 +101,32 @@ describe("refused credentials", () => {
     }
   });
 
+  /** The base flags without `flag` and its value: a user who gave no login for that store. */
+  const without = (flag: string): string[] =>
+    h.baseArgs().filter((arg, i, all) => arg !== flag && all[i - 1] !== flag);
+
+  it("says that Cassandra asks for a login none was given, and how to give one", async () => {
+    const result = await h.cli([...without("--cassandra-username"), "--dry-run"], {
+      SYNCED_CASSANDRA_PASSWORD: "",
+    });
+    assert.equal(result.code, EXIT.unreachable, result.stderr);
+    assert.match(result.stderr, /Cassandra at 127\.0\.0\.1:\d+ asks for a login, and none was given/);
+    assert.match(result.stderr, /give --cassandra-username with SYNCED_CASSANDRA_PASSWORD/);
+    assert.doesNotMatch(result.stderr, /refused the credentials/);
+  });
+
+  it("says that the search side asks for a login none was given, and how to give one", async (t) => {
+    if (h.es.product === "opensearch") {
+      t.skip("this OpenSearch asks for no login");
+      return;
+    }
+    const result = await h.cli([...without("--es-username"), "--dry-run"], { SYNCED_ES_PASSWORD: "" });
+    assert.equal(result.code, EXIT.unreachable, result.stderr);
+    assert.match(result.stderr, /Elasticsearch at http:\/\/\S+ asks for a login \(401\), and none was given/);
+    assert.match(result.stderr, /give --es-username with SYNCED_ES_PASSWORD/);
+    assert.doesNotMatch(result.stderr, /refused the credentials/);
+  });
+
   it("names where a refused API key came from", async (t) => {
     if (h.es.product === "opensearch") {
       t.skip("OpenSearch takes no API key: search-products.test.ts tests its refusal");

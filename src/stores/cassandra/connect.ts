@@ -85,12 +85,21 @@ export async function connectCassandra(
     const inner = byHost.map(([, e]) => e);
     if (inner.some((e) => e instanceof cassandra.errors.AuthenticationError)) {
       const auth = options.auth;
+      if (auth === undefined) {
+        // The driver's own words here speak of an "authenticator" in its options: not a user's terms.
+        throw new AuthenticationError(
+          `Cassandra at ${where} asks for a login, and none was given: give --cassandra-username with ` +
+            "SYNCED_CASSANDRA_PASSWORD (or --cassandra-password-file).",
+          { host: where },
+          { cause: error },
+        );
+      }
       const password =
-        auth?.from === undefined
+        auth.from === undefined
           ? "SYNCED_CASSANDRA_PASSWORD (or --cassandra-password-file)"
           : describeSecret("password", auth.from);
       throw new AuthenticationError(
-        `Cassandra at ${where} refused the credentials${auth ? ` of user '${auth.username}'` : ""}: ` +
+        `Cassandra at ${where} refused the credentials of user '${auth.username}': ` +
           `${describe(byHost)}. Check --cassandra-username and ${password}.`,
         { host: where },
         { cause: error },

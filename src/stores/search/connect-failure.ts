@@ -27,18 +27,25 @@ export function connectFailure(
   if (isSearchError(error, "credentials") && error.answer.status !== undefined) {
     const status = error.answer.status;
     const auth = options.auth;
+    if (auth === undefined) {
+      return new AuthenticationError(
+        `${product} at ${where} asks for a login (${status}), and none was given: give --es-username ` +
+          "with SYNCED_ES_PASSWORD (or --es-password-file), or an API key in SYNCED_ES_API_KEY (or " +
+          "--es-api-key-file).",
+        { host: where, status },
+        { cause: error },
+      );
+    }
     // Named by where it came from: with a variable and a file both in play, the higher layer's was sent.
     const secret = (what: "password" | "API key", otherwise: string): string =>
-      auth?.from === undefined ? otherwise : describeSecret(what, auth.from);
+      auth.from === undefined ? otherwise : describeSecret(what, auth.from);
     const check =
-      auth?.kind === "api-key"
+      auth.kind === "api-key"
         ? `Check ${secret("API key", "the API key in SYNCED_ES_API_KEY or --es-api-key-file")}: it must be ` +
           "the encoded key Elasticsearch returned when it was created (base64 of id:api_key), not expired " +
           "or invalidated."
-        : auth?.kind === "basic"
-          ? `Check --es-username ('${auth.username}') and ` +
-            `${secret("password", "SYNCED_ES_PASSWORD or --es-password-file")}.`
-          : "The cluster requires a login: give --es-username with SYNCED_ES_PASSWORD, or SYNCED_ES_API_KEY.";
+        : `Check --es-username ('${auth.username}') and ` +
+          `${secret("password", "SYNCED_ES_PASSWORD or --es-password-file")}.`;
     return new AuthenticationError(
       `${product} at ${where} refused the credentials (${status}). ${check}`,
       { host: where, status },
