@@ -63,8 +63,12 @@ export interface PlannedWrite {
 export type WriteOutcome =
   /** `tag`: the written copy's tag, where the store keeps one (see SyncRecord.tag). */
   | { readonly status: "written"; readonly tag?: RecordTag }
-  /** Someone else wrote the record between our read and our write; read again and decide again. */
-  | { readonly status: "conflict" }
+  /**
+   * Someone else wrote the record between our read and our write; read again and decide again.
+   * `sentAgain`: the request was sent again after an answer that never came or did not say whether it
+   * applied (a broken connection, a timeout), so the record met may be this write's own first sending.
+   */
+  | { readonly status: "conflict"; readonly sentAgain?: boolean }
   /** The store refused this record for a reason that retrying cannot fix. */
   | { readonly status: "rejected"; readonly reason: string };
 

@@ -10,13 +10,13 @@ import type { DeadLetter, DeadLetterSink } from "./dead-letter.js";
 import { decide, versionToWrite, writesAboveTie, type Decision } from "./decide.js";
 import type { ErrorBudget } from "./error-budget.js";
 import type { BadRecord, CurrentRecord, SyncRecord } from "../core/record.js";
-import type { PlannedWrite, RecordStore, TimeRange } from "./record-store.js";
+import type { PlannedWrite, RecordStore, TimeRange, WriteOutcome } from "./record-store.js";
 import { sameContent } from "./record.js";
 import { placeBatch } from "./range-placement.js";
 import { otherDirection, type Direction } from "../core/direction.js";
 import { emptyStats, type TableStats } from "./stats.js";
 import type { TablePlan } from "./table-plan.js";
-import { coarser, type VersionPrecision } from "../core/version.js";
+import { coarser, compareVersions, type VersionPrecision } from "../core/version.js";
 import { idSpellings } from "../core/table-key.js";
 import type { SettledRecords } from "./settled-records.js";
 import { keepsVersions, newestOfSource } from "./newest-of-source.js";
@@ -332,17 +332,20 @@ async function reconcileBatch(
     const outcomes = await input.target.write(input.plan, writes);
     const conflicted: SyncRecord[] = [];
     const landed = await landedUnderDeletes(input, writes, outcomes);
+    const own = await ownFirstSendings(input, writes, outcomes, precision);
     for (const [i, write] of writes.entries()) {
       const outcome = outcomes[i];
       if (outcome === undefined) throw new Error(`the ${input.target.name} store returned too few outcomes`);
+      const ownCopy = own.get(write);
       if (outcome.status === "written" && landed.has(write.record.id)) {
         // The row's delete is newer than the record: the target holds the newer version.
         stats.targetNewer++;
         settleLetters(input, write.record.id, "this");
-      } else if (outcome.status === "written") {
+      } else if (outcome.status === "written" || ownCopy !== undefined) {
         stats.written++;
         lateIfSo(input, stats, write);
-        if (outcome.tag !== undefined) input.recordSettled?.add(write.record.id, outcome.tag);
+        const tag = outcome.status === "written" ? outcome.tag : ownCopy?.tag;
+        if (tag !== undefined) input.recordSettled?.add(write.record.id, tag);
         settleLetters(input, write.record.id, "both");
       } else if (outcome.status === "rejected") {
         await deadLetter(input, stats, write.record.id, outcome.reason, write.record);
@@ -365,6 +368,42 @@ async function reconcileBatch(
     }
     pending = conflicted;
   }
+}
+
+/**
+ * The writes answered as conflicts by a request sent again whose first sending landed: read again, the
+ * target holds what each sent, in content and version, so each was written. Only requests sent again
+ * are read: a write sent once that meets an equal record met a copy this run did not write (a rerun
+ * creating into an index whose count does not see what the last run wrote yet), and that is a conflict.
+ */
+async function ownFirstSendings(
+  input: SyncTableInput,
+  writes: readonly PlannedWrite[],
+  outcomes: readonly WriteOutcome[],
+  precision: VersionPrecision,
+): Promise<Map<PlannedWrite, CurrentRecord>> {
+  const own = new Map<PlannedWrite, CurrentRecord>();
+  const sentAgain = writes.filter((_, i) => {
+    const outcome = outcomes[i];
+    return outcome?.status === "conflict" && outcome.sentAgain === true;
+  });
+  if (sentAgain.length === 0) return own;
+  const current = await input.target.fetchCurrent(
+    input.plan,
+    sentAgain.map((w) => w.record.id),
+  );
+  for (const write of sentAgain) {
+    const held = current.get(write.record.id);
+    if (
+      held !== undefined &&
+      !isBad(held) &&
+      sameContent(write.record, held) &&
+      compareVersions(write.version, held.version, precision) === 0
+    ) {
+      own.set(write, held);
+    }
+  }
+  return own;
 }
 
 /**

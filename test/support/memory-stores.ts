@@ -64,6 +64,18 @@ export class MemoryRecordStore implements RecordStore {
   writeGate: Promise<void> | undefined;
   /** Whether the store offers create-only writes into an empty table (emptyForCreates). */
   createsWhenEmpty = false;
+  /**
+   * Whether emptyForCreates sees no records though the store holds some: an index whose count sees
+   * only what its last refresh made visible.
+   */
+  countsBeforeRefresh = false;
+  /**
+   * Whether each write batch's answer is lost after it landed, so that it is sent again: what the first
+   * sending wrote answers the repeat as a conflict, marked sent again.
+   */
+  losesAnswers = false;
+  /** Runs between a lost answer and the repeat: another writer in between. */
+  beforeRepeat: ((store: MemoryRecordStore) => void) | undefined;
   /** Whether records carry a tag that changes with each write (as Elasticsearch documents do). */
   tagged = false;
   /** What tableSize answers: the size the store tells of its records (batch-budget.ts). */
@@ -141,7 +153,7 @@ export class MemoryRecordStore implements RecordStore {
   }
 
   emptyForCreates(): Promise<boolean> {
-    return Promise.resolve(this.createsWhenEmpty && this.records.size === 0);
+    return Promise.resolve(this.createsWhenEmpty && (this.countsBeforeRefresh || this.records.size === 0));
   }
 
   /** Tables whose every write fails with the error given (an index blocked for writes). */
@@ -153,7 +165,18 @@ export class MemoryRecordStore implements RecordStore {
     if (blocked) throw blocked;
     this.beforeWrite?.(this);
     this.writeCalls.push(writes.map((w) => w.record));
-    const outcomes = writes.map((w): WriteOutcome => {
+    if (this.losesAnswers) {
+      this.#land(writes);
+      this.beforeRepeat?.(this);
+      return this.#land(writes).map((o) =>
+        o.status === "conflict" ? { status: "conflict", sentAgain: true } : o,
+      );
+    }
+    return this.#land(writes);
+  }
+
+  #land(writes: readonly PlannedWrite[]): WriteOutcome[] {
+    return writes.map((w): WriteOutcome => {
       const refused = this.refuse.get(w.record.id);
       if (refused !== undefined) return { status: "rejected", reason: refused };
       const held = this.records.get(w.record.id)?.writes;
@@ -163,7 +186,6 @@ export class MemoryRecordStore implements RecordStore {
       const writes = this.records.get(w.record.id)?.writes ?? 0;
       return this.tagged ? { status: "written", tag: { high: 1, low: writes } } : { status: "written" };
     });
-    return outcomes;
   }
 }
 

@@ -285,6 +285,63 @@ describe("syncTable", () => {
     assert.match(letters.letters[0]?.reason ?? "", /kept winning the race 2 times/);
   });
 
+  it("counts a write whose repeat met its own first sending as written, in the last round too", async () => {
+    const { source, target, letters, input } = setup({ conflictRounds: 1 });
+    target.losesAnswers = true;
+    target.tagged = true;
+    const settled = new SettledRecords();
+    source.put(record(id(0), 10, { v: "ours" }), record(id(1), 20, { v: "ours" }));
+    target.put(record(id(1), 5, { v: "old" }));
+    const stats = await syncTable({ ...input(), recordSettled: settled });
+    assert.deepEqual(
+      {
+        written: stats.written,
+        conflicts: stats.conflicts,
+        unchanged: stats.unchanged,
+        dead: stats.deadLettered,
+      },
+      { written: 2, conflicts: 0, unchanged: 0, dead: 0 },
+    );
+    assert.deepEqual(target.get(id(1))?.content, { v: "ours" });
+    assert.deepEqual(letters.settledRecords.sort(), [
+      `to-cassandra ${id(0)}`,
+      `to-cassandra ${id(1)}`,
+      `to-es ${id(0)}`,
+      `to-es ${id(1)}`,
+    ]);
+    assert.equal(settled.size, 2, "the written copies are remembered for the other direction");
+  });
+
+  it("counts a repeat that met another writer's write as a conflict, and decides again", async () => {
+    const { source, target, input } = setup();
+    target.losesAnswers = true;
+    source.put(record(id(0), 10, { v: "ours" }));
+    target.beforeRepeat = (store) => {
+      if (store.writeCalls.length === 1) store.put(record(id(0), 50, { v: "theirs" }));
+    };
+    const stats = await syncTable(input());
+    assert.deepEqual(
+      { written: stats.written, conflicts: stats.conflicts, targetNewer: stats.targetNewer },
+      { written: 0, conflicts: 1, targetNewer: 1 },
+    );
+    assert.deepEqual(target.get(id(0))?.content, { v: "theirs" });
+  });
+
+  it("counts a create that met an equal record it did not send as a conflict, found unchanged", async () => {
+    // An index not refreshed since the last run counts none of its documents, so a rerun creates
+    // again what that run wrote: the record met is equal, but this run did not write it.
+    const { source, target, input } = setup();
+    target.createsWhenEmpty = true;
+    target.countsBeforeRefresh = true;
+    source.put(record(id(0), 10, { v: "ours" }));
+    target.put(record(id(0), 10, { v: "ours" }));
+    const stats = await syncTable(input());
+    assert.deepEqual(
+      { written: stats.written, conflicts: stats.conflicts, unchanged: stats.unchanged },
+      { written: 0, conflicts: 1, unchanged: 1 },
+    );
+  });
+
   it("stops with the circuit open once the error budget is spent", async () => {
     const { source, input } = setup({ budget: new ErrorBudget(1) });
     source.bad = [1, 2].map((n) => ({ kind: "bad" as const, reason: `bad ${n}`, raw: n }));

@@ -295,6 +295,7 @@ function writeBatch(
 
 const WRITTEN: WriteOutcome = Object.freeze({ status: "written" });
 const CONFLICT: WriteOutcome = Object.freeze({ status: "conflict" });
+const SENT_AGAIN: WriteOutcome = Object.freeze({ status: "conflict", sentAgain: true });
 
 const ERROR_CODES = cassandra.types.responseErrorCodes as unknown as Record<string, number>;
 
@@ -312,18 +313,9 @@ function isRowFault(error: unknown): error is TypeError | cassandra.errors.Respo
 
 /**
  * A refused statement (a mutation too large, a value the server rejects) is this record's fault and
- * goes to the dead letters; a transaction that still timed out when its retries ran out may or may not
- * have applied, so the engine reads the row again; anything else transient that outlived its retries
- * stops the run.
+ * goes to the dead letters; anything else transient that outlived its retries stops the run.
  */
 function outcomeOfFailure(error: unknown, plan: TablePlan, write: PlannedWrite): WriteOutcome {
-  if (
-    error instanceof cassandra.errors.ResponseError &&
-    error.code === ERROR_CODES["writeTimeout"] &&
-    String((error as { writeType?: unknown }).writeType) === "CAS"
-  ) {
-    return { status: "conflict" };
-  }
   if (!isRowFault(error)) throw error;
   if (error instanceof TypeError) {
     return {
@@ -355,7 +347,8 @@ function writeConditional(
   // Not marked idempotent, so the driver never sends it again by itself; the retry does, after a
   // transient failure. That is safe because its condition is what was read: asked again after the
   // first one applied, the row is no longer absent, or no longer holds the timestamp read, and the
-  // repeat answers "not applied". That is a conflict: the engine reads the row and finds it written.
+  // repeat answers "not applied". That is a conflict marked sent again: the engine reads the row, and
+  // counts it written where it holds what this write sent.
   // (After a tie won by content the timestamp stays, and the repeat writes the same content again.)
   let cql: string;
   let params: unknown[];
@@ -373,7 +366,27 @@ function writeConditional(
       current.token.timestamp,
     ];
   }
+  let sent = 0;
   return settings
-    .retry(() => settings.client.execute(cql, params, options.conditional))
-    .then((result) => (result.wasApplied() ? WRITTEN : CONFLICT));
+    .retry(() => {
+      sent++;
+      return settings.client.execute(cql, params, options.conditional);
+    })
+    .then(
+      (result) => (result.wasApplied() ? WRITTEN : sent > 1 ? SENT_AGAIN : CONFLICT),
+      (error: unknown) => {
+        // A transaction that still timed out when its retries ran out may or may not have applied,
+        // as may any of its earlier sendings: the engine reads the row again, as after a repeat.
+        if (isUndecidedTransaction(error)) return SENT_AGAIN;
+        throw error;
+      },
+    );
+}
+
+function isUndecidedTransaction(error: unknown): boolean {
+  return (
+    error instanceof cassandra.errors.ResponseError &&
+    error.code === ERROR_CODES["writeTimeout"] &&
+    String((error as { writeType?: unknown }).writeType) === "CAS"
+  );
 }

@@ -112,6 +112,9 @@ function operationFor(
   return { index, action, document, bytes, lineBytes };
 }
 
+const CONFLICT: WriteOutcome = Object.freeze({ status: "conflict" });
+const SENT_AGAIN: WriteOutcome = Object.freeze({ status: "conflict", sentAgain: true });
+
 /** The longest `_id` Elasticsearch and OpenSearch take, in bytes of UTF-8. */
 const MAX_ID_BYTES = 512;
 
@@ -206,11 +209,18 @@ async function writeChunk(
 ): Promise<void> {
   let pending = body;
   let firstRefusalAt: number | undefined;
+  // The writes of a request sent more than once: where its first sending landed unanswered, the
+  // repeat meets that write, and the engine tells it from another writer's by reading it back.
+  const sentAgain = new Set<number>();
   for (let attempt = 1; pending.writes.length > 0; attempt++) {
     const text = pending.text;
     let response;
+    let sent = 0;
     try {
-      response = await settings.retry(() => settings.client.bulk({ lines: text }));
+      response = await settings.retry(() => {
+        sent++;
+        return settings.client.bulk({ lines: text });
+      });
     } catch (error) {
       if (!isSearchError(error, "refused") || error.answer.status !== 413) throw error;
       settings.bodyLimit?.refused(Buffer.byteLength(text));
@@ -218,6 +228,7 @@ async function writeChunk(
       return;
     }
     settings.bodyLimit?.accepted(Buffer.byteLength(text));
+    if (sent > 1) for (const index of pending.writes) sentAgain.add(index);
     const throttled: number[] = [];
     let refusal: { status: number; reason: string | undefined } | undefined;
     for (const [j, item] of response.items.entries()) {
@@ -231,7 +242,7 @@ async function writeChunk(
             ? undefined
             : documentTag(result._primary_term, result._seq_no);
         outcomes[index] = tag === undefined ? { status: "written" } : { status: "written", tag };
-      } else if (status === 409) outcomes[index] = { status: "conflict" };
+      } else if (status === 409) outcomes[index] = sentAgain.has(index) ? SENT_AGAIN : CONFLICT;
       // A block on the index (a write block during a migration, a read-only index) refuses every item
       // alike: the index is blocked, not the records, so none is dead-lettered for it. (The flood-stage
       // block answers 429 instead, and is waited out below.)
