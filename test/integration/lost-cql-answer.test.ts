@@ -61,7 +61,7 @@ const cases: Case[] = [
   },
   {
     title:
-      "a lightweight transaction creating a row: the repeat is not applied, and the row is found written",
+      "a lightweight transaction creating a row: the repeat is not applied, and the row, read again, is counted written",
     table: LATEST,
     direction: "to-cassandra",
     start: "documents",
@@ -70,7 +70,7 @@ const cases: Case[] = [
   },
   {
     title:
-      "a lightweight transaction replacing a row: the repeat is not applied, and the row is found written",
+      "a lightweight transaction replacing a row: the repeat is not applied, and the row, read again, is counted written",
     table: LATEST,
     direction: "to-cassandra",
     start: "older-rows",

@@ -69,14 +69,15 @@ const cases: Case[] = [
     lose: (r) => path(r).endsWith("/_mget"),
   },
   {
-    title: "a bulk request creating documents: the repeat answers 409, and each is found written",
+    title:
+      "a bulk request creating documents: the repeat answers 409, and each, read again, is counted written",
     direction: "to-es",
     start: "rows",
     lose: (r) => path(r).endsWith("/_bulk") && r.body.includes('"create"'),
   },
   {
     title:
-      "a bulk request replacing documents read at a sequence number: the repeat answers 409, and each is found written",
+      "a bulk request replacing documents read at a sequence number: the repeat answers 409, and each, read again, is counted written",
     direction: "to-es",
     start: "older-documents",
     lose: (r) => path(r).endsWith("/_bulk") && r.body.includes('"if_seq_no"'),
