@@ -110,6 +110,35 @@ describe("bulkWrite", () => {
     assert.ok(Date.now() - started >= 600);
   });
 
+  it("marks the conflicts of a request it sent again, and of its items retried after, and no other", async () => {
+    // The first sending lands and its answer is lost: the retry sends the request again, and each
+    // item meets its own first sending; the third is busy then, and meets it when retried alone.
+    const resent = fakeClient((id, attempt) =>
+      attempt === 1 ? 201 : id === ids[2] && attempt === 2 ? 429 : 409,
+    );
+    let sendings = 0;
+    const firstSentTwice: EsWriteSettings["retry"] = async (operation) => {
+      if (sendings++ === 0) await operation();
+      return operation();
+    };
+    const outcomes = await bulkWrite(
+      settings(resent.client, { retry: firstSentTwice, maxBulkOperations: 3 }),
+      plan(),
+      writes.slice(0, 3),
+    );
+    assert.deepEqual(outcomes, [
+      { status: "conflict", sentAgain: true },
+      { status: "conflict", sentAgain: true },
+      { status: "conflict", sentAgain: true },
+    ]);
+    assert.deepEqual(resent.requests, [ids.slice(0, 3), ids.slice(0, 3), [ids[2]]]);
+
+    const once = fakeClient(() => 409);
+    assert.deepEqual(await bulkWrite(settings(once.client), plan(), writes.slice(0, 1)), [
+      { status: "conflict" },
+    ]);
+  });
+
   it("stops, with no record refused, when the index was deleted or closed during the run", async () => {
     for (const [type, said] of [
       ["index_not_found_exception", /index app-things no longer exists: it was deleted during the run/],
