@@ -110,7 +110,7 @@ describe("bulkWrite", () => {
     assert.ok(Date.now() - started >= 600);
   });
 
-  it("marks the conflicts of a request it sent again, and of its items retried after, and no other", async () => {
+  it("marks the conflicts of a request it sent again, and of items sent again after a 5xx, and no other", async () => {
     // The first sending lands and its answer is lost: the retry sends the request again, and each
     // item meets its own first sending; the third is busy then, and meets it when retried alone.
     const resent = fakeClient((id, attempt) =>
@@ -132,6 +132,13 @@ describe("bulkWrite", () => {
       { status: "conflict", sentAgain: true },
     ]);
     assert.deepEqual(resent.requests, [ids.slice(0, 3), ids.slice(0, 3), [ids[2]]]);
+
+    // An item a failing shard answered 5xx may have landed; one answered 429 did not.
+    const failing = fakeClient((id, attempt) => (attempt === 1 ? (id === ids[0] ? 503 : 429) : 409));
+    assert.deepEqual(await bulkWrite(settings(failing.client), plan(), writes.slice(0, 2)), [
+      { status: "conflict", sentAgain: true },
+      { status: "conflict" },
+    ]);
 
     const once = fakeClient(() => 409);
     assert.deepEqual(await bulkWrite(settings(once.client), plan(), writes.slice(0, 1)), [

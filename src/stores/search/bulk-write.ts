@@ -209,8 +209,9 @@ async function writeChunk(
 ): Promise<void> {
   let pending = body;
   let firstRefusalAt: number | undefined;
-  // The writes of a request sent more than once: where its first sending landed unanswered, the
-  // repeat meets that write, and the engine tells it from another writer's by reading it back.
+  // The writes of a request sent more than once, or sent again after an item answer of 5xx: where an
+  // earlier sending landed unanswered, the repeat meets that write, and the engine tells it from
+  // another writer's by reading it back.
   const sentAgain = new Set<number>();
   for (let attempt = 1; pending.writes.length > 0; attempt++) {
     const text = pending.text;
@@ -265,6 +266,9 @@ async function writeChunk(
       } else if (status === 429 || status >= 500) {
         refusal ??= { status, reason: result.error?.reason ?? undefined };
         throttled.push(j);
+        // A 429 item was not applied; a failing shard's answer does not say so, and its repeat may
+        // meet it.
+        if (status !== 429) sentAgain.add(index);
       } else {
         outcomes[index] = {
           status: "rejected",
