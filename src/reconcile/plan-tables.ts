@@ -53,6 +53,8 @@ export interface TableInput {
    * past and kept as they are (TablePlan.foreignFields), not refused as fields of no column.
    */
   readonly droppedColumns?: readonly string[];
+  /** Columns dropped and added again, by column: the last microsecond the drop hid (TablePlan.droppedUntil). */
+  readonly readdedColumns?: ReadonlyMap<string, bigint>;
 }
 
 export interface TypeInput {
@@ -525,6 +527,7 @@ function planOne(
     ...(table.timestampIndexes ? { timestampIndexes: table.timestampIndexes } : {}),
     ...ttlOf(settings, table),
     ...(table.id ? { tableId: table.id } : {}),
+    ...droppedUntilOf(table, planned.contentColumns),
     columnChoice: columnChoice(settings, names),
     es: {
       index,
@@ -593,6 +596,20 @@ function sharedTimestamp(input: PlanInput, field: string): TimestampMapping | un
  * How long the table's rows live after their version: its settings' `ttl` (what its application
  * gives each write), else its default_time_to_live; nothing for rows that do not expire.
  */
+/** The synced columns that were dropped and added again, with the last microsecond each drop hid. */
+function droppedUntilOf(
+  table: TableInput,
+  columns: readonly { readonly name: string }[],
+): { droppedUntil?: ReadonlyMap<string, bigint> } {
+  const readded = table.readdedColumns;
+  if (readded === undefined || readded.size === 0) return {};
+  const synced = columns.flatMap((c) => {
+    const until = readded.get(c.name);
+    return until === undefined ? [] : [[c.name, until] as const];
+  });
+  return synced.length === 0 ? {} : { droppedUntil: new Map(synced) };
+}
+
 /** The settings' plan with the fields of the table's dropped columns left to others as well. */
 function withDroppedColumns(planned: SettingsPlan, table: TableInput): SettingsPlan {
   const dropped = table.droppedColumns ?? [];

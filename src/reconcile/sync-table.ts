@@ -7,7 +7,8 @@
 // batches finish, which bounds memory by that number of batches.
 import { CircuitOpenError } from "./run-errors.js";
 import type { DeadLetter, DeadLetterSink } from "./dead-letter.js";
-import { decide, versionToWrite, writesAboveTie, type Decision } from "./decide.js";
+import { versionToWrite, writesAboveTie, type Decision } from "./decide.js";
+import { decideOverDrops } from "./dropped-values.js";
 import type { ErrorBudget } from "./error-budget.js";
 import type { BadRecord, CurrentRecord, SyncRecord } from "../core/record.js";
 import type { PlannedWrite, RecordStore, TimeRange, WriteOutcome } from "./record-store.js";
@@ -291,15 +292,22 @@ async function reconcileBatch(
         );
         continue;
       }
-      const decision = decide(record, held, precision);
+      const { decision, record: written } = decideOverDrops(
+        input.plan,
+        input.direction,
+        record,
+        held,
+        precision,
+      );
       input.onDecision?.({
         table: input.plan.table,
         direction: input.direction,
-        record,
+        record: written,
         current: held,
         decision,
       });
       if (decision.action === "write") {
+        const record = written;
         const precision = rowPrecision(input);
         if (writesAboveTie(record, held, precision)) {
           writes.push({ record, current: held, version: record.version, aboveTie: true });

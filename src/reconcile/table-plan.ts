@@ -57,6 +57,13 @@ export interface TablePlan {
    * advice a document holding one gets follows it. Absent: none, or the mapping is not known.
    */
   readonly fieldsWithoutColumn?: ReadonlyMap<string, FieldMappedAs>;
+  /**
+   * Content columns dropped from the table and added again under their names, by column: the last
+   * microsecond the drop hid. Cassandra shows no value of such a column written up to then, so a
+   * document's value of it at a version up to then is one the drop took (dropped-values.ts). Absent:
+   * none.
+   */
+  readonly droppedUntil?: ReadonlyMap<string, bigint>;
   /** Whether the table has the tombstone column; without it, deletes cannot be stored there. */
   readonly hasTombstone: boolean;
   /**

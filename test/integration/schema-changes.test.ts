@@ -620,6 +620,73 @@ describe("a column dropped between runs", () => {
     // Not made again by --create-columns.
     assert.deepEqual(row.columns.map((c) => c.name).sort(), ["id", "name", "tmstmp"]);
   });
+
+  it("keeps the values a column dropped and added again held dropped, and takes them out of the documents", async () => {
+    const table = `${h.keyspace}.readded`;
+    await h.cassandra.execute(
+      `CREATE TABLE ${table} (id uuid PRIMARY KEY, tmstmp timestamp, name text, n int)`,
+    );
+    // kept: no change but the drop; filled: n set again in place; edited: a later document, dated before the drop.
+    const [kept, filled, edited] = [Uuid.random(), Uuid.random(), Uuid.random()].map(String) as [
+      string,
+      string,
+      string,
+    ];
+    const at = new Date(Date.now() - 60_000);
+    for (const id of [kept, filled, edited]) {
+      await h.cassandra.execute(
+        `INSERT INTO ${table} (id, tmstmp, name, n) VALUES (?, ?, 'first', 7)`,
+        [id, at],
+        {
+          prepare: true,
+        },
+      );
+    }
+    const args = [
+      "--name",
+      "readded",
+      "--tables",
+      "readded",
+      "-b",
+      String(Math.floor(at.getTime() / 1000) - 1),
+    ];
+    assert.equal((await h.run(args)).code, EXIT.success);
+    const index = `${h.index}-readded`;
+    await h.es.update({
+      index,
+      id: edited,
+      doc: { tmstmp: new Date(at.getTime() + 1000).toISOString(), name: "second" },
+      refresh: true,
+    });
+    await h.cassandra.execute(`ALTER TABLE ${table} DROP n`);
+    await h.cassandra.execute(`ALTER TABLE ${table} ADD n int`);
+    await h.cassandra.execute(`UPDATE ${table} SET n = 9 WHERE id = ?`, [filled], { prepare: true });
+
+    const first = await h.run(args);
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    const rows = async (): Promise<Record<string, [string, number | null]>> => {
+      const result = await h.cassandra.execute(`SELECT id, name, n FROM ${table}`);
+      return Object.fromEntries(result.rows.map((r) => [String(r.get("id")), [r.get("name"), r.get("n")]]));
+    };
+    const documents = async (): Promise<Record<string, [string, number | null]>> => {
+      await h.refresh();
+      const found = await h.es.search<{ id: string; name: string; n?: number | null }>({ index, size: 10 });
+      return Object.fromEntries(
+        found.hits.hits.map((hit) => [
+          hit._source?.id ?? "",
+          [hit._source?.name ?? "", hit._source?.n ?? null],
+        ]),
+      );
+    };
+    const expected = { [kept]: ["first", null], [filled]: ["first", 9], [edited]: ["second", null] };
+    assert.deepEqual(await rows(), expected);
+    const second = await h.run(args);
+    assert.equal(second.code, EXIT.success, JSON.stringify(second.summary));
+    assert.deepEqual(await rows(), expected);
+    assert.deepEqual(await documents(), expected);
+    const third = await h.run(args);
+    assert.equal(totalWritten(third.summary), 0, JSON.stringify(third.summary));
+  });
 });
 
 describe("a column added while synced watch runs", () => {

@@ -24,6 +24,11 @@ export interface CassandraTable {
   readonly id: string;
   /** Columns dropped from the table (and not added again): their fields may linger in documents. */
   readonly droppedColumns: readonly string[];
+  /**
+   * Columns dropped and added again under their names, by column: the last microsecond the drop hid.
+   * Cassandra shows none of the values written before the drop, and documents may still hold them.
+   */
+  readonly readdedColumns: ReadonlyMap<string, bigint>;
 }
 
 export interface KeyspaceSchema {
@@ -41,6 +46,15 @@ export function isTimestampIndex(options: ReadonlyMap<string, string> | null, co
   const target = options?.get("target") ?? "";
   const sai = /(^|\.)(StorageAttachedIndex|sai)$/i.test(className);
   return sai && (target === column || target === `"${column.replaceAll('"', '""')}"`);
+}
+
+/**
+ * The last microsecond a drop hid: Cassandra keeps the drop's time in microseconds and hides every cell
+ * written at or before it, but system_schema shows it to the millisecond, so the whole millisecond.
+ */
+function lastMicroDropped(time: unknown): bigint {
+  const millis = time instanceof Date ? time.getTime() : Number.NaN;
+  return Number.isFinite(millis) ? BigInt(millis) * 1000n + 999n : 0n;
 }
 
 export async function readKeyspaceSchema(
@@ -76,7 +90,7 @@ export async function readKeyspaceSchema(
       options,
     ),
     client.execute(
-      "SELECT table_name, column_name FROM system_schema.dropped_columns WHERE keyspace_name = ?",
+      "SELECT table_name, column_name, dropped_time FROM system_schema.dropped_columns WHERE keyspace_name = ?",
       [keyspace],
       options,
     ),
@@ -139,10 +153,15 @@ export async function readKeyspaceSchema(
     }
     const timestampIndexes = indexed.get(name) ?? [];
     const current = new Set(tableColumns.map((c) => c.name));
-    const droppedColumns = dropped.rows
-      .filter((row) => String(row.get("table_name")) === name)
+    const droppedRows = dropped.rows.filter((row) => String(row.get("table_name")) === name);
+    const droppedColumns = droppedRows
       .map((row) => String(row.get("column_name")))
       .filter((column) => !current.has(column));
+    const readdedColumns = new Map(
+      droppedRows
+        .filter((row) => current.has(String(row.get("column_name"))))
+        .map((row) => [String(row.get("column_name")), lastMicroDropped(row.get("dropped_time"))]),
+    );
     const defaultTtlSeconds = ttls.get(name) ?? 0;
     result.push({
       name,
@@ -155,6 +174,7 @@ export async function readKeyspaceSchema(
       defaultTtlSeconds,
       id: ids.get(name) ?? "",
       droppedColumns,
+      readdedColumns,
     });
   }
   return { exists: keyspaces.rowLength > 0, tables: result, udts };
