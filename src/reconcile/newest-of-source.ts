@@ -5,7 +5,7 @@
 // reads the newer row again, dated behind its checkpoint. The record's newest row is written instead.
 import { makeRecord, type BadRecord, type CurrentRecord, type SyncRecord } from "../core/record.js";
 import type { VersionPrecision } from "../core/version.js";
-import { decide } from "./decide.js";
+import { decideOverDrops } from "./dropped-values.js";
 import type { RecordStore, TimeRange } from "./record-store.js";
 import type { TablePlan } from "./table-plan.js";
 
@@ -33,7 +33,8 @@ export async function newestOfSource(
 ): Promise<readonly SyncRecord[]> {
   const writes = records.filter((record) => {
     const held = current.get(record.id);
-    return (held === undefined || !("kind" in held)) && decide(record, held, precision).action === "write";
+    if (held !== undefined && "kind" in held) return false;
+    return decideOverDrops(input.plan, "to-es", record, held, precision).decision.action === "write";
   });
   if (writes.length === 0) return records;
   const newest = await input.source.fetchCurrent(

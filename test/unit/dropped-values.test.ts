@@ -3,6 +3,9 @@ import { describe, it } from "node:test";
 import { decideOverDrops } from "../../src/reconcile/dropped-values.js";
 import { makeRecord, type CurrentRecord, type SyncRecord } from "../../src/core/record.js";
 import type { JsonValue } from "../../src/core/json-value.js";
+import { newestOfSource } from "../../src/reconcile/newest-of-source.js";
+import type { RecordStore, TimeRange } from "../../src/reconcile/record-store.js";
+import type { TablePlan } from "../../src/reconcile/table-plan.js";
 
 const ID = "5b6962dd-3f90-4c93-8f61-eabfa4a803e2";
 // n was dropped and added again; the drop hid every value written up to version 100.
@@ -63,5 +66,23 @@ describe("a column dropped and added again", () => {
       "microsecond",
     );
     assert.deepEqual([later.decision.action, later.record.content], ["write", { n: 7 }]);
+  });
+});
+
+describe("a versioned table's newest row, with a column dropped and added again", () => {
+  it("is written in place of an older row that wins over a document only by the values the drop hid", async () => {
+    const newer = record(200n, { name: "b", n: null });
+    const source = {
+      side: "cassandra",
+      fetchCurrent: () => Promise.resolve(new Map([[ID, { ...newer, token: undefined }]])),
+    } as unknown as RecordStore;
+    const input = {
+      plan: { ...plan, shape: "versioned" } as unknown as TablePlan,
+      source,
+      range: {} as TimeRange,
+    };
+    const held = new Map([[ID, current(90n, { name: "a", n: 7 })]]);
+    const [written] = await newestOfSource(input, [record(90n, { name: "a", n: null })], held, "microsecond");
+    assert.equal(written?.version, 200n);
   });
 });
