@@ -16,4 +16,19 @@ describe("text shown on a terminal", () => {
     assert.equal(visibleText("a\u202ab\u202bc\u202cd\u202de"), "a\\u202ab\\u202bc\\u202cd\\u202de");
     assert.equal(visibleInLine("\u2066x\u2067y\u2068z\u2069"), "\\u2066x\\u2067y\\u2068z\\u2069");
   });
+
+  it("shows a space that is no plain space and each character of no width as its escape", () => {
+    // Two ids that would look the same: one with a no-break space, one with a zero-width space.
+    assert.equal(visibleInLine("a\u00a0b"), "a\\u00a0b");
+    assert.equal(visibleInLine("ab\u200b"), "ab\\u200b");
+    assert.equal(
+      visibleText("\u00ad\u034f\u061c\u115f\u1160\u1680\u180e\u2000\u200a\u200c\u200d\u200e\u200f"),
+      "\\u00ad\\u034f\\u061c\\u115f\\u1160\\u1680\\u180e\\u2000\\u200a\\u200c\\u200d\\u200e\\u200f",
+    );
+    assert.equal(
+      visibleText("\u2028\u2029\u202f\u205f\u2060\u2064\u3000\u3164\ufeff\uffa0"),
+      "\\u2028\\u2029\\u202f\\u205f\\u2060\\u2064\\u3000\\u3164\\ufeff\\uffa0",
+    );
+    assert.equal(visibleInLine("café naïve 東京"), "café naïve 東京");
+  });
 });
