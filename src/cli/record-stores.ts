@@ -33,10 +33,10 @@ export async function recordStores(
   clients: Clients,
   context: { readonly signal: AbortSignal; readonly logger: Logger },
 ): Promise<RecordStores> {
-  // A signal ends the reads and writes of records in flight, and the reads below before the lease, so
-  // a store that stopped answering holds a stopped run no longer than the stop takes. The state and
-  // its lease keep the clients themselves, and so does the schema: a run stopped while it plans
-  // finishes planning and reports its stop.
+  // A signal ends the reads and writes of records in flight, the reads below before the lease, and the
+  // schema's requests while a run plans, so a store that stopped answering holds a stopped run no
+  // longer than the stop takes. The state and its lease keep the clients themselves: a stopped run
+  // still releases its lease and records its stop.
   const records: Clients = {
     cassandra: stoppedBy(clients.cassandra, context.signal),
     elasticsearch: clients.elasticsearch.stoppedBy(context.signal),
@@ -134,7 +134,7 @@ export async function recordStores(
         });
       },
     }),
-    schema: new StoreSchemaGateway(clients.cassandra, clients.elasticsearch, {
+    schema: new StoreSchemaGateway(records.cassandra, records.elasticsearch, {
       ...schemaSettings(options),
       capabilities,
     }),

@@ -14,6 +14,7 @@ import { RunDeadLetters } from "../deadletter/run-dead-letters.js";
 import { runSync } from "../reconcile/run-sync.js";
 import { InterruptedError } from "../reconcile/run-errors.js";
 import { clockAheadOfCassandra } from "../stores/cassandra/clock-skew.js";
+import { stoppedBy } from "../stores/cassandra/stopped-client.js";
 import { ConfigError } from "../core/errors.js";
 import { openStateStore, type OpenStateStoreOptions } from "../state/open-state-store.js";
 import { NoStateError } from "../state/state-errors.js";
@@ -150,11 +151,19 @@ const CLOCK_SLACK_MS = 1000;
  * its checkpoint would pass times the writers have not reached, and what they write until then would
  * land behind it for good. A host that runs behind only delays the checkpoint.
  */
-async function refuseClockAhead(clients: Clients, lagMs: number, logger: Logger): Promise<void> {
+async function refuseClockAhead(
+  clients: Clients,
+  lagMs: number,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<void> {
   let aheadMs: number;
   try {
-    aheadMs = await clockAheadOfCassandra(clients.cassandra, Date.now);
+    // A stop ends the read at once, as it does the run's other reads before the lease: a node that
+    // keeps the connection but stops answering would hold it until the request timeout.
+    aheadMs = await clockAheadOfCassandra(stoppedBy(clients.cassandra, signal), Date.now);
   } catch (error) {
+    signal.throwIfAborted();
     // A node restarting now fails the run's own reads soon enough, where they are retried.
     logger.info("could not read Cassandra's clock to compare it with this host's; going on", {
       error: error instanceof Error ? error.message.split("\n")[0] : String(error),
@@ -186,7 +195,8 @@ async function runConnected(
   clients: Clients,
 ): Promise<number> {
   const { runId, key, state } = run;
-  if (options.end === undefined) await refuseClockAhead(clients, options.lagMs, context.logger);
+  if (options.end === undefined)
+    await refuseClockAhead(clients, options.lagMs, context.logger, context.signal);
   const stores = await recordStores(options, clients, context);
   // Made only where something reads them (watch, or a push): loading prom-client costs a run about
   // 50 ms of CPU.

@@ -223,7 +223,9 @@ async function runHeld(
 ): Promise<RunReport> {
   // A refusal here (an empty range, an unknown table) is the whole answer: nothing was done yet.
   const prepared = await prepare(settings, deps);
-  const { checkpointBefore, coverage, range, entries: planned } = prepared;
+  const { checkpointBefore, coverage, range } = prepared;
+  /** What each table and type is to become: undefined until the plan is made. */
+  let planned: Planned | undefined;
   const tables: TableStats[] = [];
   const skipped: SkippedType[] = [];
   const refused: SkippedType[] = [];
@@ -245,7 +247,8 @@ async function runHeld(
       range.end,
       deps.now() + microsFromMillis(settings.maxFutureMs),
     );
-    let entries = await createTables(deps.schema, settings, planned, createdTables, skipped);
+    planned = await planTables(settings, deps, range);
+    let entries = await createTables(deps.schema, settings, planned.entries, createdTables, skipped);
     // Filled only in a dry run, which creates no column.
     const plannedColumns = new Map<string, Column[]>();
     if (settings.createColumns === true)
@@ -395,6 +398,9 @@ async function runHeld(
       }
     }
   } catch (error) {
+    // A failure while planning is a refusal, as in prepare, unless a stop gave up the schema's
+    // requests (record-stores.ts): the run began, and its stop is reported like any other.
+    if (planned === undefined && !deps.signal.aborted) throw error;
     const reason: unknown = signal.aborted ? signal.reason : error;
     failure = reason instanceof Error ? reason : new Error(String(reason));
     outcome = deps.signal.aborted ? "interrupted" : "failed";
@@ -405,7 +411,7 @@ async function runHeld(
   const far = tables.filter((t) => readFarMore(t) && deps.noticesGiven?.has(`read:${t.table}`) !== true);
   const notice = readNotice(far);
   if (notice !== undefined) deps.log(notice, { tables: far.map(readFigures) });
-  const notices = [prepared.partitionNotice, prepared.columnsNotice, prepared.refreshNotice, notice].filter(
+  const notices = [prepared.partitionNotice, prepared.columnsNotice, planned?.refreshNotice, notice].filter(
     (n) => n !== undefined,
   );
   for (const t of far) deps.noticesGiven?.add(`read:${t.table}`);
@@ -523,19 +529,22 @@ interface Prepared {
   readonly partitionNotice?: string | undefined;
   /** The checkpoint does not record the columns' settings (COLUMNS_UNRECORDED). */
   readonly columnsNotice?: string;
-  /** An index read that refreshes less often than --lag covers (refresh-notice.ts). */
-  readonly refreshNotice?: string;
   /** How the checkpoint covers a table and direction, synced between two sides (coverage.ts). */
   readonly coverage: ReturnType<typeof coverageOf>;
   /** Whether the checkpoint lists what it covers: one an earlier version or state set saved does not. */
   readonly coverageRecorded: boolean;
   readonly range: ResolvedRange;
+}
+
+interface Planned {
   readonly entries: readonly PlanEntry[];
+  /** An index read that refreshes less often than --lag covers (refresh-notice.ts). */
+  readonly refreshNotice?: string;
 }
 
 /**
- * Everything decided before anything is written: the checkpoint, the range, and what each table and
- * type is to become. Read only; a ConfigError here means the run was refused and nothing was done.
+ * What the state decides before anything is written: the checkpoint and the range. Read only; a
+ * ConfigError here means the run was refused and nothing was done.
  */
 async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Prepared> {
   // Found out here, not at the first table's index: earlier tables would have been synced by then.
@@ -572,6 +581,27 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
     deps.noticesGiven?.add(columnsNotice);
     deps.log(columnsNotice, { key: settings.key });
   }
+  return {
+    checkpointBefore: saved?.position,
+    continueFrom: checkpoint?.position,
+    ring: start.ring,
+    partitionNotice: start.notice,
+    ...(columnsNotice === undefined ? {} : { columnsNotice }),
+    coverage,
+    coverageRecorded: checkpoint?.covers !== undefined,
+    range,
+  };
+}
+
+/**
+ * What the schemas decide before anything is written: what each table and type is to become. Read
+ * only; a ConfigError here means the run was refused and nothing was done.
+ */
+async function planTables(
+  settings: RunSettings,
+  deps: RunDependencies,
+  range: ResolvedRange,
+): Promise<Planned> {
   // Caught up: nothing is in range, so no table is planned or read, and the checkpoint stays.
   const planned = range.caughtUp === true ? [] : await planSchema(deps.schema, settings.plan, logOnce(deps));
   // Before the refusal below: a selection of tables --create-tables cannot make copies nothing either.
@@ -593,18 +623,7 @@ async function prepare(settings: RunSettings, deps: RunDependencies): Promise<Pr
     deps.noticesGiven?.add(refresh);
     deps.log(refresh);
   }
-  return {
-    checkpointBefore: saved?.position,
-    continueFrom: checkpoint?.position,
-    ring: start.ring,
-    partitionNotice: start.notice,
-    ...(columnsNotice === undefined ? {} : { columnsNotice }),
-    ...(refresh === undefined || refreshSaid ? {} : { refreshNotice: refresh }),
-    coverage,
-    coverageRecorded: checkpoint?.covers !== undefined,
-    range,
-    entries,
-  };
+  return { entries, ...(refresh === undefined || refreshSaid ? {} : { refreshNotice: refresh }) };
 }
 
 /** The checkpoint a run continues from: its own, unless a sharded run's partition changed since. */

@@ -401,7 +401,15 @@ describe("runs and their state", () => {
   // out a minute later, so the pod was killed first and its lease stayed held.
   // The reads before the lease (the nodes' request size limit, the keyspace's replication) were not
   // cut short either: a stop there waited out the minute too.
-  const hangs = [
+  // Nor were the schema's requests while the run plans (reading both schemas, creating an index), nor
+  // the read of Cassandra's clock: cut short, a stop while planning lost the run's summary and history.
+  const hangs: readonly {
+    hung: "search" | "cassandra";
+    marker: string | ((index: string) => string);
+    when: string;
+    table?: string;
+    direction?: string;
+  }[] = [
     { hung: "search", marker: "POST /_bulk", when: "a request" },
     { hung: "cassandra", marker: "token(", when: "a request" },
     { hung: "search", marker: "GET /_nodes/http", when: "a read before the lease" },
@@ -410,21 +418,35 @@ describe("runs and their state", () => {
       marker: "replication FROM system_schema.keyspaces",
       when: "a read before the lease",
     },
-  ] as const;
-  for (const [n, { hung, marker, when }] of hangs.entries()) {
+    { hung: "cassandra", marker: "toUnixTimestamp(now())", when: "the read of its clock before the lease" },
+    {
+      hung: "cassandra",
+      marker: "column_name, kind, position, type FROM system_schema.columns",
+      when: "a read while it plans",
+    },
+    // The index of a table no run made one for yet: the request that would create it is never sent.
+    {
+      hung: "search",
+      marker: (index) => `PUT /${index}-unplanned`,
+      when: "a request while it plans",
+      table: "unplanned",
+    },
+  ];
+  for (const [n, { hung, marker, when, table = "hung", direction = "to-es" }] of hangs.entries()) {
     it(`stops within seconds on SIGTERM while ${hung === "search" ? "the search store" : "Cassandra"} does not answer ${when}`, async () => {
       const name = `hung-${n}`;
       await h.cassandra.execute(
-        `CREATE TABLE IF NOT EXISTS ${h.keyspace}.hung (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
+        `CREATE TABLE IF NOT EXISTS ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, v int)`,
       );
-      const insert = `INSERT INTO ${h.keyspace}.hung (id, tmstmp, v) VALUES (uuid(), ?, ?)`;
+      const insert = `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, v) VALUES (uuid(), ?, ?)`;
       for (let i = 0; i < 3; i++)
         await h.cassandra.execute(insert, [new Date(Date.now() - 60_000), i], { prepare: true });
       const search = new URL(h.servers.elasticsearchUrl);
+      const marks = typeof marker === "string" ? marker : marker(h.index);
       const relay =
         hung === "search"
-          ? await stallingRelay(search.hostname, Number(search.port), marker)
-          : await stallingRelay(h.servers.cassandraHost, h.servers.cassandraPort, marker);
+          ? await stallingRelay(search.hostname, Number(search.port), marks)
+          : await stallingRelay(h.servers.cassandraHost, h.servers.cassandraPort, marks);
       const replaced =
         hung === "search"
           ? { "--es-nodes": `${search.protocol}//${search.hostname}:${relay.port}` }
@@ -435,13 +457,17 @@ describe("runs and their state", () => {
           "--name",
           name,
           "--tables",
-          "hung",
+          table,
           "--direction",
-          "to-es",
+          direction,
         ]);
         let stderr = "";
+        let stdout = "";
         child.stderr?.on("data", (chunk: Buffer) => {
           stderr += chunk.toString();
+        });
+        child.stdout?.on("data", (chunk: Buffer) => {
+          stdout += chunk.toString();
         });
         const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
         const first = await Promise.race([relay.stalled.then(() => "stalled"), exited]);
@@ -459,7 +485,10 @@ describe("runs and their state", () => {
         await store.releaseLease(next.lease);
         const [last] = await store.recentRuns(name, 1);
         // Stopped before its lease, the run had not begun: there is no run to record.
-        assert.equal(last?.outcome, when === "a request" ? "interrupted" : undefined);
+        const begun = !when.endsWith("before the lease");
+        assert.equal(last?.outcome, begun ? "interrupted" : undefined);
+        // Its summary says so, as any stopped run's does.
+        if (begun) assert.match(stdout, /^outcome: interrupted, /m, stderr);
       } finally {
         await relay.close();
       }
