@@ -133,6 +133,24 @@ describe("the pages of a read from an index", () => {
     }
   });
 
+  // Tried as an operator whose CronJob stops runs with SIGTERM would: the close of a read's view went
+  // with the stop's signal, already aborted, so it was never sent and the view held its resources on
+  // the cluster for its keep-alive (5 minutes).
+  it("closes a read's view on the cluster when the read was stopped by a signal", async () => {
+    await documents("stopped", 3);
+    const view = await h.search.openView(`${h.index}-stopped`, "5m", "by-view");
+    const request = { query: { exists: { field: "id" } }, size: 1 };
+    const first = await h.search.readPage(view, request);
+    assert.ok(first.next !== undefined, "the index holds more than one page");
+    const stop = new AbortController();
+    stop.abort(new Error("stopped by SIGTERM"));
+    await h.search.stoppedBy(stop.signal).closeView(view);
+    await assert.rejects(h.search.readPage(view, { ...request, after: first.next }), (error: unknown) => {
+      assert.ok(error instanceof SearchError && error.answer.status === 404, String(error));
+      return true;
+    });
+  });
+
   it("reads with a batch larger than the most a page may hold", async () => {
     await documents("wide", 300);
     await toCassandra("wide", 20_000);

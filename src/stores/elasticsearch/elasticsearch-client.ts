@@ -38,6 +38,7 @@ import {
   settingsOf,
 } from "../search/search-client.js";
 import { fromElasticsearchError } from "./elasticsearch-errors.js";
+import { viewCloseSignal } from "../search/view-close.js";
 import { clearScrolls, readScrollPage, ScrollPosition, ScrollView } from "./scroll-view.js";
 
 class PointInTimeView implements ScanView {
@@ -146,10 +147,11 @@ export class ElasticsearchClient implements SearchClient {
 
   async closeView(view: ScanView): Promise<void> {
     const own = ownView(view);
+    const options = { signal: viewCloseSignal() };
     const closed =
       own instanceof ScrollView
-        ? clearScrolls(this.#client, own, this.#options)
-        : this.#client.closePointInTime({ id: own.id }, this.#options);
+        ? clearScrolls(this.#client, own, options)
+        : this.#client.closePointInTime({ id: own.id }, options);
     await closed.catch(() => undefined);
   }
 

@@ -31,6 +31,7 @@ import { fromOpenSearchError } from "./opensearch-errors.js";
 import { textAnswerFailure } from "../search/search-error.js";
 import { restCalls, type RestCall } from "./rest-calls.js";
 import { scrollViews, type ViewStrategy } from "./scan-views.js";
+import { viewCloseSignal } from "../search/view-close.js";
 
 interface NodesInfo {
   readonly nodes: Readonly<
@@ -104,7 +105,8 @@ export class OpenSearchClient implements SearchClient {
   }
 
   closeView(view: ScanView): Promise<void> {
-    return this.#views.close(view).catch(() => undefined);
+    const closing = new OpenSearchClient(this.#client, viewCloseSignal());
+    return closing.#views.close(view).catch(() => undefined);
   }
 
   getDocument(ref: DocumentRef): Promise<FetchedDocument> {
