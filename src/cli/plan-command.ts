@@ -8,6 +8,7 @@ import { formatMicros } from "../core/micros.js";
 import type { SyncRecord } from "../core/record.js";
 import { NumberLiteral } from "../core/number-literal.js";
 import type { DecidedRecord } from "../reconcile/sync-table.js";
+import { EXIT } from "./exit-codes.js";
 import { runCommand, type RunContext } from "./run-command.js";
 import { visibleInLine } from "./visible-text.js";
 
@@ -40,7 +41,8 @@ export async function planCommand(
     const summary = JSON.parse(output) as Record<string, unknown>;
     context.stdout(JSON.stringify({ ...summary, decisions: shown.map(decisionJson) }, null, 2));
   } else {
-    context.stdout([output, "", ...decisionsText(shown, sample)].join("\n"));
+    const finished = code === EXIT.success || code === EXIT.partial;
+    context.stdout([output, "", ...decisionsText(shown, sample, finished)].join("\n"));
   }
   return code;
 }
@@ -101,11 +103,19 @@ function copyText(record: SyncRecord | undefined): string {
   return `${formatMicros(record.version)}${record.deleted ? " deleted" : ""} ${stableStringify(record.content)}`;
 }
 
-function decisionsText(shown: readonly DecidedRecord[], sample: number): string[] {
+/** `finished`: the plan went through every table (exit 0 or 3), not stopped or failed on the way. */
+export function decisionsText(shown: readonly DecidedRecord[], sample: number, finished: boolean): string[] {
   // With --sample 0 nothing is shown, whatever would change: the table above says what would.
   if (sample === 0) return [];
-  if (shown.length === 0) return ["No record would change, and none is newer on its target."];
-  const lines = [`Sample of the decisions (up to ${sample} per table, direction and reason):`];
+  const unfinished = "The plan did not finish (its error above says why), so it has not read every record";
+  if (shown.length === 0)
+    return finished
+      ? ["No record would change, and none is newer on its target."]
+      : [`${unfinished}: none of those it read before it ended would change. Run it again to see the rest.`];
+  const lines = [
+    ...(finished ? [] : [`${unfinished}; the decisions below are those it made before it ended.`, ""]),
+    `Sample of the decisions (up to ${sample} per table, direction and reason):`,
+  ];
   for (const decided of shown) {
     const [from, to] = SIDES[decided.direction];
     const width = Math.max(from.length, to.length);
