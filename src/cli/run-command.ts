@@ -35,6 +35,7 @@ import type { Logger } from "./logger.js";
 import { renderSummary, summaryJson } from "./summary.js";
 import { bugReport, isBug } from "./unexpected-error.js";
 import { runEndLine } from "./run-end-line.js";
+import { withTimeLimit } from "../util/time-limit.js";
 import type { DecidedRecord } from "../reconcile/sync-table.js";
 import type { RunMetrics } from "./metrics.js";
 
@@ -145,6 +146,9 @@ export async function runCommand(options: SyncOptions, context: RunContext): Pro
 }
 
 const CLOCK_SLACK_MS = 1000;
+
+/** How long a stopped run waits for each read its summary adds (the letters waiting, the last success). */
+const STOPPED_READ_MS = 2000;
 
 /**
  * Refuses a run whose end, now minus the lag by this host's clock, Cassandra's clock has not reached:
@@ -276,14 +280,29 @@ async function runConnected(
     // finished as it would have without it.
     context.logger.info("the signal came after the last batch; the run finished and kept its result");
   }
-  const waiting = await countWaitingLetters(run.deadLetters, key, context.logger);
-  const elsewhere = await lettersUnderOtherShardings(state, key, (other) =>
-    countLettersOf(options, other, clients),
+  // A stopped run ends within its grace period: what its summary adds to the run's result is read
+  // within a few seconds, not --state-timeout each, so a state store that stopped answering holds it
+  // no longer than the lease's release and the history (each within --state-timeout) already did.
+  const briefly = <T>(work: () => Promise<T>): Promise<T> =>
+    signalledBefore
+      ? withTimeLimit(
+          work(),
+          STOPPED_READ_MS,
+          () => new Error(`no answer within ${STOPPED_READ_MS / 1000} s of the stop`),
+        )
+      : work();
+  const letters = {
+    location: run.deadLetters.location,
+    count: (k: string) => briefly(() => run.deadLetters.count(k)),
+  };
+  const waiting = await countWaitingLetters(letters, key, context.logger);
+  const elsewhere = await briefly(() =>
+    lettersUnderOtherShardings(state, key, (other) => countLettersOf(options, other, clients)),
   ).catch(() => []);
   const since =
     metrics === undefined || finishedRange(report.outcome)
       ? undefined
-      : await lastSuccessAt(state, key, context.logger);
+      : await briefly(() => lastSuccessAt(state, key, context.logger)).catch(() => undefined);
   await Promise.all([state.close(), run.deadLetters.close()]);
   metrics?.record(report, new Date(), waiting, since);
   // A dry run (and synced plan) pushes nothing: it would replace the last real run's metrics.

@@ -498,6 +498,51 @@ describe("runs and their state", () => {
     });
   }
 
+  // Tried as an operator whose state lives in the search cluster, as a CronJob's must: when that
+  // cluster stopped answering, a stopped run waited --state-timeout for the lease's release and its
+  // history, as documented, and again for each read its summary adds (the letters waiting, those of
+  // other shard counts), past any grace period before its SIGKILL, so no summary was printed.
+  it("ends a stopped run soon after its lease's release and history when its state store does not answer", async () => {
+    const insert = `INSERT INTO ${h.keyspace}.hung (id, tmstmp, v) VALUES (uuid(), ?, ?)`;
+    await h.cassandra.execute(insert, [new Date(Date.now() - 60_000), 1], { prepare: true });
+    const search = new URL(h.servers.elasticsearchUrl);
+    const relay = await stallingRelay(search.hostname, Number(search.port), "POST /_bulk");
+    const stateTimeoutS = 3;
+    try {
+      const child = h.spawnCli([
+        ...h.argsWith({
+          "--es-nodes": `${search.protocol}//${search.hostname}:${relay.port}`,
+          "--state": h.stateIn("elasticsearch"),
+        }),
+        ...["--state-timeout", `${stateTimeoutS}s`, "--name", "hung-state", "--tables", "hung"],
+        ...["--direction", "to-es"],
+      ]);
+      let stderr = "";
+      let stdout = "";
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.stdout?.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+      const first = await Promise.race([relay.stalled.then(() => "stalled"), exited]);
+      assert.equal(first, "stalled", `synced ended before the store stopped answering:\n${stderr}`);
+      const signalled = performance.now();
+      child.kill("SIGTERM");
+      assert.equal(await exited, EXIT.interrupted, stderr);
+      const tookMs = performance.now() - signalled;
+      // The release and the history, each within --state-timeout; the rest within seconds.
+      assert.ok(
+        tookMs < 2 * stateTimeoutS * 1000 + 10_000,
+        `the stop took ${Math.round(tookMs)} ms:\n${stderr}`,
+      );
+      assert.match(stdout, /^outcome: interrupted, /m, stderr);
+    } finally {
+      await relay.close();
+    }
+  });
+
   it("lets the next run on this host in at once after a run was killed with SIGKILL", async () => {
     const store = new FileStateStore({ directory: h.stateDir });
     const args = [...h.baseArgs(), "--name", "killed"];

@@ -39,6 +39,7 @@ import {
 } from "../search/search-client.js";
 import { fromElasticsearchError } from "./elasticsearch-errors.js";
 import { viewCloseSignal } from "../search/view-close.js";
+import { closedWithin } from "../search/client-close.js";
 import { clearScrolls, readScrollPage, ScrollPosition, ScrollView } from "./scroll-view.js";
 
 class PointInTimeView implements ScanView {
@@ -347,7 +348,7 @@ export class ElasticsearchClient implements SearchClient {
   }
 
   close(): Promise<void> {
-    return this.#client.close();
+    return closedWithin(this.#client.close());
   }
 }
 

@@ -32,6 +32,7 @@ import { textAnswerFailure } from "../search/search-error.js";
 import { restCalls, type RestCall } from "./rest-calls.js";
 import { scrollViews, type ViewStrategy } from "./scan-views.js";
 import { viewCloseSignal } from "../search/view-close.js";
+import { closedWithin } from "../search/client-close.js";
 
 interface NodesInfo {
   readonly nodes: Readonly<
@@ -202,7 +203,7 @@ export class OpenSearchClient implements SearchClient {
   }
 
   close(): Promise<void> {
-    return this.#client.close();
+    return closedWithin(this.#client.close());
   }
 }
 
