@@ -532,9 +532,10 @@ describe("runs and their state", () => {
       child.kill("SIGTERM");
       assert.equal(await exited, EXIT.interrupted, stderr);
       const tookMs = performance.now() - signalled;
-      // The release and the history, each within --state-timeout; the rest within seconds.
+      // The release and the history, each within --state-timeout; the rest within seconds. The bound
+      // leaves a loaded machine room, and is still far below the 60 s that the client's close waited.
       assert.ok(
-        tookMs < 2 * stateTimeoutS * 1000 + 10_000,
+        tookMs < 2 * stateTimeoutS * 1000 + 24_000,
         `the stop took ${Math.round(tookMs)} ms:\n${stderr}`,
       );
       assert.match(stdout, /^outcome: interrupted, /m, stderr);
