@@ -6,6 +6,8 @@ import type cassandra from "cassandra-driver";
 import { ConfigError } from "../core/errors.js";
 import { StoreError } from "./store-errors.js";
 import { indexNotCreated } from "./search/index-not-created.js";
+import { templateRefusal, templatesFor, type TemplateTrait } from "./search/index-templates.js";
+import { TableIndexRefusedError } from "../core/table-index-refusal.js";
 import type { PlanSettings, SchemaSnapshot } from "../reconcile/plan-tables.js";
 import type { MappedField } from "../reconcile/schema-drift.js";
 import type { SchemaGateway } from "../reconcile/run-sync.js";
@@ -216,6 +218,47 @@ export class StoreSchemaGateway implements SchemaGateway {
   }
 
   async createIndex(plan: TablePlan): Promise<string> {
+    const made = await this.#ensureIndex(plan);
+    if (made.created) await this.#refuseTemplateShape(plan, made.index);
+    return made.index;
+  }
+
+  /**
+   * Refuses the table whose index this run just made where an index template matching its name gave
+   * it a mapping no write by synced can live with (`_source` not whole, a routing value required of a
+   * table without one), and deletes the index again, empty as it is: the first run wrote each record
+   * without the fields left out, or dead-lettered each one, and moved the checkpoint past them.
+   */
+  async #refuseTemplateShape(plan: TablePlan, index: string): Promise<void> {
+    const client = this.elasticsearch;
+    const product = client.productName;
+    const traits = await rethrowing(
+      () => client.mappingTraits(index),
+      (error) => searchFailure(error, `read the mapping of index ${index}`, product),
+    );
+    const gap = traits.sourceGaps.find((g) => g.index === index);
+    const routingRefused = traits.routingRequired.includes(index) && plan.es.routing === undefined;
+    const trait: TemplateTrait | undefined =
+      gap !== undefined ? { source: gap } : routingRefused ? { routingRequired: true } : undefined;
+    if (trait === undefined) return;
+    // Listing templates takes manage_index_templates, which a run needs for nothing else.
+    const applied = await client.indexTemplates().then(
+      (templates) => templatesFor(index, templates),
+      () => undefined,
+    );
+    const deleted = await client.deleteIndex(index).then(
+      () => true,
+      () => false,
+    );
+    throw new TableIndexRefusedError(
+      plan.table,
+      templateRefusal(plan.table, index, trait, applied, deleted),
+      "The run stopped without moving the checkpoint.",
+      { index },
+    );
+  }
+
+  async #ensureIndex(plan: TablePlan): Promise<{ index: string; created: boolean }> {
     try {
       const field = (column: string): string => fieldOf(plan, column);
       return await ensureTableIndex(this.elasticsearch, this.settings.layout, plan.es.index, {

@@ -89,6 +89,62 @@ describe("an index whose _source leaves fields out", () => {
       assert.equal(rows.first()["bio"], "long text");
     }
   });
+
+  // An index template (composable, or legacy as clusters upgraded from 6.x and 7.x keep) that matches
+  // the name of an index synced creates shapes it too. Tried as an operator would, the first run
+  // wrote each document without the fields the template left out of `_source`, or dead-lettered each
+  // one as the index refused it without a routing value, and moved the checkpoint past them.
+  it("refuses a table whose new index a template would leave fields out of or require routing in, naming the template, and makes nothing", async () => {
+    for (const table of ["kept", "aged", "routed"]) await h.tableWithRow(table, "bio", "text", "long text");
+    const templates = {
+      kept: `${h.index}_kept_shape`,
+      aged: `${h.index}_aged_shape`,
+      routed: `${h.index}_routed_shape`,
+    };
+    const pattern = (table: string): string => `${h.index}-${table}`;
+    const excluded = { _source: { excludes: ["bio"] } };
+    await h.es.indices.putIndexTemplate({
+      name: templates.kept,
+      pattern: pattern("kept"),
+      mappings: excluded,
+    });
+    await h.es.indices.putLegacyTemplate({
+      name: templates.aged,
+      pattern: pattern("aged"),
+      mappings: excluded,
+    });
+    await h.es.indices.putIndexTemplate({
+      name: templates.routed,
+      pattern: pattern("routed"),
+      mappings: { _routing: { required: true } },
+    });
+    try {
+      const tables = ["--tables", "kept,aged,routed", "-b", "0"];
+      const { code, summary } = await h.run(tables);
+      assert.equal(code, EXIT.failure, JSON.stringify(summary));
+      const refused = summary["refused"] as { name: string; reason: string }[];
+      assert.deepEqual(refused.map((r) => r.name).sort(), ["aged", "kept", "routed"]);
+      const reason = (name: string): string => refused.find((r) => r.name === name)?.reason ?? "";
+      assert.match(reason("kept"), new RegExp(`index template ${templates.kept}\\b`));
+      assert.match(reason("kept"), /"excludes": \["bio"\]/);
+      assert.match(reason("aged"), new RegExp(`legacy index template ${templates.aged}\\b`));
+      assert.match(reason("routed"), new RegExp(`index template ${templates.routed}\\b`));
+      assert.match(reason("routed"), /requires a routing value/);
+      assert.equal((summary["deadLetters"] as { count: number }).count, 0);
+      // No index is left behind with the template's shape, which a later run would take as made ahead.
+      for (const table of ["kept", "aged", "routed"])
+        assert.equal(await h.es.indices.exists({ index: pattern(table) }), false, table);
+    } finally {
+      await h.es.indices.deleteIndexTemplate({ name: templates.kept });
+      await h.es.indices.deleteLegacyTemplate({ name: templates.aged });
+      await h.es.indices.deleteIndexTemplate({ name: templates.routed });
+    }
+    // The templates changed, the same run copies each table whole.
+    const { code, summary } = await h.run(["--tables", "kept,aged,routed", "-b", "0"]);
+    assert.equal(code, EXIT.success, JSON.stringify(summary));
+    for (const table of ["kept", "aged", "routed"])
+      assert.equal(tableStats(summary, table, "to-es")["written"], 1, table);
+  });
 });
 
 // The same in the type-field layout, where every table shares the one index `-i` names: a gap in its

@@ -38,6 +38,11 @@ export interface SearchFixture {
     /** An index template that makes every index matching `pattern` a data stream's only. */
     putDataStreamTemplate(request: { name: string; pattern: string }): Promise<unknown>;
     deleteIndexTemplate(request: { name: string }): Promise<unknown>;
+    /** A composable index template giving every index matching `pattern` these mappings. */
+    putIndexTemplate(request: { name: string; pattern: string; mappings: object }): Promise<unknown>;
+    /** A legacy index template (`_template`), as clusters upgraded from 6.x and 7.x still keep. */
+    putLegacyTemplate(request: { name: string; pattern: string; mappings: object }): Promise<unknown>;
+    deleteLegacyTemplate(request: { name: string }): Promise<unknown>;
   };
   /** Closes synced's client, and with it the connection. */
   close(): Promise<void>;
@@ -77,6 +82,16 @@ function elasticsearchFixture(client: SearchClient, raw: ElasticsearchRaw): Sear
       putDataStreamTemplate: ({ name, pattern }) =>
         raw.indices.putIndexTemplate({ name, index_patterns: [pattern], priority: 500, data_stream: {} }),
       deleteIndexTemplate: ({ name }) => raw.indices.deleteIndexTemplate({ name }),
+      putIndexTemplate: ({ name, pattern, mappings }) =>
+        raw.indices.putIndexTemplate({
+          name,
+          index_patterns: [pattern],
+          priority: 500,
+          template: { mappings },
+        }),
+      putLegacyTemplate: ({ name, pattern, mappings }) =>
+        raw.indices.putTemplate({ name, index_patterns: [pattern], mappings }),
+      deleteLegacyTemplate: ({ name }) => raw.indices.deleteTemplate({ name }),
     },
     close: () => client.close(),
   };
@@ -126,6 +141,20 @@ function openSearchFixture(client: SearchClient, raw: OpenSearchRaw): SearchFixt
         }),
       deleteIndexTemplate: ({ name }) =>
         send({ method: "DELETE", path: `/_index_template/${encodeURIComponent(name)}` }),
+      putIndexTemplate: ({ name, pattern, mappings }) =>
+        send({
+          method: "PUT",
+          path: `/_index_template/${encodeURIComponent(name)}`,
+          body: { index_patterns: [pattern], priority: 500, template: { mappings } },
+        }),
+      putLegacyTemplate: ({ name, pattern, mappings }) =>
+        send({
+          method: "PUT",
+          path: `/_template/${encodeURIComponent(name)}`,
+          body: { index_patterns: [pattern], mappings },
+        }),
+      deleteLegacyTemplate: ({ name }) =>
+        send({ method: "DELETE", path: `/_template/${encodeURIComponent(name)}` }),
     },
     close: () => client.close(),
   };

@@ -41,6 +41,7 @@ import { fromElasticsearchError } from "./elasticsearch-errors.js";
 import { viewCloseSignal } from "../search/view-close.js";
 import { closedWithin } from "../search/client-close.js";
 import { clearScrolls, readScrollPage, ScrollPosition, ScrollView } from "./scroll-view.js";
+import { composableTemplates, legacyTemplates, type IndexTemplates } from "../search/index-templates.js";
 
 class PointInTimeView implements ScanView {
   // A page is addressed by its search_after position in the point in time: asked again, it is the same.
@@ -271,6 +272,18 @@ export class ElasticsearchClient implements SearchClient {
         this.#options,
       ),
     );
+  }
+
+  async deleteIndex(index: string): Promise<void> {
+    await this.#edge(this.#client.indices.delete({ index }, this.#options));
+  }
+
+  async indexTemplates(): Promise<IndexTemplates> {
+    const [composable, legacy] = await Promise.all([
+      this.#edge(this.#client.indices.getIndexTemplate({}, this.#options)),
+      this.#edge(this.#client.indices.getTemplate({}, this.#options)),
+    ]);
+    return { composable: composableTemplates(composable), legacy: legacyTemplates(legacy) };
   }
 
   async readMappings(request: MappingsRequest): Promise<Readonly<Record<string, FieldMappings>>> {

@@ -33,6 +33,7 @@ import { restCalls, type RestCall } from "./rest-calls.js";
 import { scrollViews, type ViewStrategy } from "./scan-views.js";
 import { viewCloseSignal } from "../search/view-close.js";
 import { closedWithin } from "../search/client-close.js";
+import { composableTemplates, legacyTemplates, type IndexTemplates } from "../search/index-templates.js";
 
 interface NodesInfo {
   readonly nodes: Readonly<
@@ -150,6 +151,18 @@ export class OpenSearchClient implements SearchClient {
 
   async createIndex(request: CreateIndexRequest): Promise<void> {
     await this.#send(restCalls.createIndex(request));
+  }
+
+  async deleteIndex(index: string): Promise<void> {
+    await this.#send(restCalls.deleteIndex(index));
+  }
+
+  async indexTemplates(): Promise<IndexTemplates> {
+    const [composable, legacy] = await Promise.all([
+      this.#send<unknown>(restCalls.composableTemplates()),
+      this.#send<unknown>(restCalls.legacyTemplates()),
+    ]);
+    return { composable: composableTemplates(composable), legacy: legacyTemplates(legacy) };
   }
 
   async readMappings(request: MappingsRequest): Promise<Readonly<Record<string, FieldMappings>>> {

@@ -97,6 +97,9 @@ export const restCalls = {
       },
     };
   },
+  deleteIndex: (index: string): RestCall => ({ method: "DELETE", path: `/${segment(index)}` }),
+  composableTemplates: (): RestCall => ({ method: "GET", path: "/_index_template" }),
+  legacyTemplates: (): RestCall => ({ method: "GET", path: "/_template" }),
   readMappings: (request: MappingsRequest): RestCall => ({
     method: "GET",
     path: `/${segment(request.index)}/_mapping`,

@@ -330,14 +330,15 @@ export function keyMapping(column: Column): FieldMapping {
 
 /**
  * Creates the table's index `index` (index-per-table, under the alias, whatever its name) or adds the
- * table's fields to the shared index (type-field). Returns the index name.
+ * table's fields to the shared index (type-field). Returns the index name, and whether this call
+ * created it (an index templates may have shaped too).
  */
 export async function ensureTableIndex(
   client: SearchClient,
   layout: LayoutSettings,
   index: string,
   columns: MappingColumns,
-): Promise<string> {
+): Promise<{ index: string; created: boolean }> {
   const mapping = mappingForTable(layout, columns);
   if (layout.layout === "index-per-table") {
     try {
@@ -346,12 +347,16 @@ export async function ensureTableIndex(
       // Made ahead with its settings only and empty (TypeInput.empty), or by another run just now.
       if (!isSearchError(error, "already-exists")) throw error;
       await addMissingFields(client, index, mapping.properties);
+      return { index, created: false };
     }
-    return index;
+    return { index, created: true };
   }
-  if (await client.indexExists(index)) await addMissingFields(client, index, mapping.properties);
-  else await client.createIndex({ index, mappings: mapping });
-  return index;
+  if (await client.indexExists(index)) {
+    await addMissingFields(client, index, mapping.properties);
+    return { index, created: false };
+  }
+  await client.createIndex({ index, mappings: mapping });
+  return { index, created: true };
 }
 
 /**

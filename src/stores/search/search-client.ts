@@ -12,6 +12,7 @@ import type { FieldMappings, IndexMapping, SearchProductName } from "./mapping.j
 import type { Query, SortField, SortValue } from "./query.js";
 import { ownValue } from "../../core/own-value.js";
 import type { ItemError } from "./refused-document.js";
+import type { IndexTemplates } from "./index-templates.js";
 
 export type SearchProduct = "elasticsearch" | "opensearch";
 
@@ -365,6 +366,10 @@ export interface SearchClient {
 
   indexExists(index: string): Promise<boolean>;
   createIndex(request: CreateIndexRequest): Promise<void>;
+  /** Deletes the index (one synced made in this run and found unusable before writing to it). */
+  deleteIndex(index: string): Promise<void>;
+  /** Every index template of the cluster, composable and legacy (with `manage_index_templates`). */
+  indexTemplates(): Promise<IndexTemplates>;
   /** The field mappings of each index the request names, by index name. */
   readMappings(request: MappingsRequest): Promise<Readonly<Record<string, FieldMappings>>>;
   /**

@@ -1,0 +1,66 @@
+// Which index templates shape an index synced creates, as the cluster picks them: the composable one
+// of highest priority that matches the name, else every legacy one that does. A refusal names them.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  composableTemplates,
+  legacyTemplates,
+  templatesFor,
+  type IndexTemplates,
+} from "../../src/stores/search/index-templates.js";
+
+const templates = (answer: { composable?: unknown; legacy?: unknown }): IndexTemplates => ({
+  composable: composableTemplates(answer.composable),
+  legacy: legacyTemplates(answer.legacy),
+});
+
+const composable = (...entries: [string, string[], number][]) => ({
+  index_templates: entries.map(([name, index_patterns, priority]) => ({
+    name,
+    index_template: { index_patterns, priority },
+  })),
+});
+
+describe("the templates that apply to a new index", () => {
+  it("names the composable template of highest priority whose patterns match", () => {
+    const found = templatesFor(
+      "app-users",
+      templates({
+        composable: composable(["low", ["app-*"], 1], ["high", ["app-u*s"], 200], ["other", ["logs-*"], 900]),
+        legacy: { old: { index_patterns: ["app-*"], order: 0 } },
+      }),
+    );
+    assert.deepEqual(found, [{ name: "high", legacy: false }]);
+  });
+
+  it("names every matching legacy template, in the order they merge, where no composable one matches", () => {
+    const found = templatesFor(
+      "app-users",
+      templates({
+        composable: composable(["logs", ["logs-*-*"], 100]),
+        legacy: {
+          late: { index_patterns: ["app-*"], order: 5 },
+          early: { index_patterns: "*users", order: 1 },
+          exact: { index_patterns: ["app-user"], order: 0 },
+        },
+      }),
+    );
+    assert.deepEqual(found, [
+      { name: "early", legacy: true },
+      { name: "late", legacy: true },
+    ]);
+  });
+
+  it("matches a wildcard in the middle only where the parts fit in order, without overlapping", () => {
+    const count = (pattern: string): number =>
+      templatesFor("abab", templates({ composable: composable(["t", [pattern], 1]) })).length;
+    assert.deepEqual(
+      ["a*b", "ab*ab", "aba*bab", "*b*a*", "a*c", "abab", "*"].map(count),
+      [1, 1, 0, 1, 0, 1, 1],
+    );
+  });
+
+  it("finds none in answers it cannot read", () => {
+    assert.deepEqual(templatesFor("app-users", templates({ composable: "?", legacy: null })), []);
+  });
+});
