@@ -11,6 +11,7 @@ import type { SchemaGateway } from "./run-sync.js";
 import { adviceForLetters } from "../core/field-advice.js";
 import { planSchema, refuseNothingSyncable } from "./schema-plan.js";
 import type { Column, TablePlan } from "./table-plan.js";
+import { fieldOf } from "../core/column-field.js";
 
 type Log = (message: string, fields?: Record<string, unknown>) => void;
 type SyncEntry = Extract<PlanEntry, { kind: "sync" }>;
@@ -148,9 +149,27 @@ export async function mapNewFields(
     const advice = /limit of total fields/i.test(failure)
       ? ` Raise the index's index.mapping.total_fields.limit (PUT ${es.index}/_settings), or leave ` +
         "columns out with the table's exclude setting in the config file."
-      : "";
+      : derivedFieldAdvice(failure, entry.plan, columns);
     return `index ${es.index} refused the fields of the table's columns it lacked (${names.join(", ")}): ${failure}${advice}`;
   }
+}
+
+/**
+ * What to do where a column's field is one OpenSearch computes (a derived field, its counterpart of a
+ * runtime field): unlike Elasticsearch, which lets a runtime field shadow a field of `_source`,
+ * OpenSearch refuses every document holding a field of a derived field's name, and the field cannot be
+ * mapped over it.
+ */
+function derivedFieldAdvice(failure: string, plan: TablePlan, columns: readonly Column[]): string {
+  const field = /mapper \[([^\]]+)\] cannot be changed from type \[derived\]/.exec(failure)?.[1];
+  if (field === undefined) return "";
+  const column = columns.find((c) => fieldOf(plan, c.name) === field)?.name ?? field;
+  const setting = `the config file's tables.${plan.table}`;
+  return (
+    ` '${field}' is a derived field of index ${plan.es.index}, whose values the index computes, and no ` +
+    `document may hold a field of that name. Give column ${column} another field (${setting}.rename), ` +
+    `leave it out (${setting}.exclude), or give the table an index without that derived field.`
+  );
 }
 
 /**

@@ -444,6 +444,22 @@ describe("a run over a drifted schema", () => {
     );
   });
 
+  // Tried as an operator would on OpenSearch: the index computed a field named like a column (a derived
+  // field, OpenSearch's runtime field), which no document may hold, and the message gave the
+  // cluster's words only.
+  it("says what to do when a column's field is the index's derived field, which documents cannot hold", async () => {
+    const w = world([table("hosts", { port: native("int") })], [type("hosts", {})]);
+    w.schema.addFieldsError = new SyncedError(
+      "OpenSearch refused to map new fields in index app-hosts (400, illegal_argument_exception: mapper " +
+        "[port] cannot be changed from type [derived] to [integer])",
+    );
+    const report = await runSync(w.settings, w.deps);
+    const reason = report.refused[0]?.reason ?? "";
+    assert.match(reason, /'port' is a derived field of index app-hosts/);
+    assert.match(reason, /tables\.hosts\.rename/);
+    assert.match(reason, /tables\.hosts\.exclude/);
+  });
+
   it("with --create-columns adds a column for each field documents hold, and reports those it cannot make", async () => {
     const fields = {
       colour: field("keyword"),
