@@ -252,7 +252,14 @@ export class StoreSchemaGateway implements SchemaGateway {
     );
     throw new TableIndexRefusedError(
       plan.table,
-      templateRefusal(plan.table, index, trait, applied, deleted),
+      templateRefusal(
+        plan.table,
+        index,
+        trait,
+        applied,
+        deleted,
+        this.settings.layout.layout === "type-field",
+      ),
       "The run stopped without moving the checkpoint.",
       { index },
     );

@@ -5,6 +5,7 @@ import { describe, it } from "node:test";
 import {
   composableTemplates,
   legacyTemplates,
+  templateRefusal,
   templatesFor,
   type IndexTemplates,
 } from "../../src/stores/search/index-templates.js";
@@ -62,5 +63,30 @@ describe("the templates that apply to a new index", () => {
 
   it("finds none in answers it cannot read", () => {
     assert.deepEqual(templatesFor("app-users", templates({ composable: "?", legacy: null })), []);
+  });
+});
+
+describe("the refusal of a table whose new index a template shaped", () => {
+  it("says the index keeps no _source, and in the type-field layout names -i as what to change", () => {
+    const gap = { index: "app", disabled: true, includes: [], excludes: [] };
+    const reason = templateRefusal(
+      "users",
+      "app",
+      { source: gap },
+      [{ name: "lean", legacy: false }],
+      true,
+      true,
+    );
+    assert.match(reason, /the index template lean gave it a mapping that keeps no _source/);
+    assert.match(reason, /name with -i an index no such template matches/);
+    assert.doesNotMatch(reason, /tables\.users\.index/);
+  });
+
+  it("says so of a template it could not list, and asks for the index to be deleted where it could not be", () => {
+    const reason = templateRefusal("users", "app-users", { routingRequired: true }, undefined, false);
+    assert.match(reason, /an index template that matches app-users \(list them with GET _index_template/);
+    assert.match(reason, /requires a routing value/);
+    assert.match(reason, /delete it \(DELETE app-users\)/);
+    assert.match(reason, /the config file's tables\.users\.index/);
   });
 });

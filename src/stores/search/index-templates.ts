@@ -92,7 +92,7 @@ export type TemplateTrait = { readonly source: SourceGap } | { readonly routingR
 /**
  * Why a table is refused whose new index `index` a template shaped so, and what to do. `applied`:
  * the templates that apply, or undefined where the cluster would not list them (a role without
- * `manage_index_templates`).
+ * `manage_index_templates`). `shared`: the type-field layout's one index, which `-i` names.
  */
 export function templateRefusal(
   table: string,
@@ -100,6 +100,7 @@ export function templateRefusal(
   trait: TemplateTrait,
   applied: readonly AppliedTemplate[] | undefined,
   deleted: boolean,
+  shared = false,
 ): string {
   const named =
     applied === undefined || applied.length === 0
@@ -108,26 +109,31 @@ export function templateRefusal(
           .map((t) => `${t.legacy ? "the legacy index template" : "the index template"} ${t.name}`)
           .join(" and ");
   const what =
-    "source" in trait
-      ? `leaves fields out of _source (${sourceText(trait.source)}), so its documents would read back ` +
-        "without them and differ from their rows on every run"
-      : 'requires a routing value ("_routing": {"required": true}), so it would refuse every document ' +
-        `synced writes without one (a routing column in the config file's tables.${table}.routing routes them)`;
+    "source" in trait && trait.source.disabled
+      ? 'keeps no _source ("_source": {"enabled": false}), so synced could not read its documents back, ' +
+        "to compare them or to copy them to Cassandra"
+      : "source" in trait
+        ? `leaves fields out of _source (${sourceText(trait.source)}), so its documents would read back ` +
+          "without them and differ from their rows on every run"
+        : 'requires a routing value ("_routing": {"required": true}), so it would refuse every document ' +
+          `synced writes without one (a routing column in the config file's tables.${table}.routing routes them)`;
   return (
     `synced created index ${index} for table ${table}, and ${named} gave it a mapping that ${what}. ` +
     (deleted
       ? "synced deleted the index again before writing to it. "
       : `synced wrote nothing to it, but could not delete it again: delete it (DELETE ${index}). `) +
     `Change the template so that its index_patterns ` +
-    `leave ${index} out (or drop that setting from it), or give the table an index no such template ` +
-    `matches (the config file's tables.${table}.index). The table is not synced until then, and the ` +
-    "checkpoint stays (leave the table out with --exclude-tables to let it move)."
+    `leave ${index} out (or drop that setting from it), or ` +
+    (shared
+      ? "name with -i an index no such template matches. "
+      : `give the table an index no such template matches (the config file's tables.${table}.index). `) +
+    "The table is not synced until then, and the checkpoint stays (leave the table out with " +
+    "--exclude-tables to let it move)."
   );
 }
 
 function sourceText(gap: SourceGap): string {
   const quoted = (patterns: readonly string[]): string => patterns.map((p) => JSON.stringify(p)).join(", ");
-  if (gap.disabled) return '"enabled": false';
   return [
     ...(gap.includes.length > 0 ? [`"includes": [${quoted(gap.includes)}]`] : []),
     ...(gap.excludes.length > 0 ? [`"excludes": [${quoted(gap.excludes)}]`] : []),
