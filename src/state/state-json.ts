@@ -4,6 +4,7 @@
 import type { Checkpoint, Lease, RunOutcome, RunRecord } from "./state-store.js";
 import { RUN_OUTCOMES } from "./state-store.js";
 import { CorruptStateError } from "./state-errors.js";
+import { checkStateFormat } from "./state-format.js";
 import { cutText } from "../util/cut-text.js";
 
 export type JsonObject = Record<string, unknown>;
@@ -26,6 +27,7 @@ export function checkpointToJson(checkpoint: Checkpoint): JsonObject {
 
 export function checkpointFromJson(value: unknown, source: RecordSource): Checkpoint {
   const f = new FieldReader(value, source);
+  f.format();
   const covers = f.optionalStrings("covers");
   return {
     key: f.string("key"),
@@ -48,6 +50,7 @@ export function leaseToJson(lease: Lease): JsonObject {
 
 export function leaseFromJson(value: unknown, source: RecordSource): Lease {
   const f = new FieldReader(value, source);
+  f.format();
   return {
     key: f.string("key"),
     owner: f.string("owner"),
@@ -76,6 +79,7 @@ export function runToJson(run: RunRecord): JsonObject {
 
 export function runFromJson(value: unknown, source: RecordSource): RunRecord {
   const f = new FieldReader(value, source);
+  f.format();
   const checkpointBefore = f.optionalInteger("checkpointBefore");
   const checkpointAfter = f.optionalInteger("checkpointAfter");
   const message = f.optionalString("message");
@@ -105,6 +109,11 @@ export class FieldReader {
   ) {
     if (!isJsonObject(value)) this.fail(`expected a JSON object, found ${describe(value)}`);
     this.object = value;
+  }
+
+  /** The record's state format ('format'; none is format 1): a later one is refused before any field is read. */
+  format(): void {
+    checkStateFormat(this.object["format"], this.source.location, this.source.remedy);
   }
 
   string(name: string): string {

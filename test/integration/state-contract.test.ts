@@ -2,7 +2,7 @@
 // per-run Cassandra keyspace and a per-run Elasticsearch index, all removed afterwards.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -13,6 +13,7 @@ import type { Lease, RunRecord, StateStore } from "../../src/state/state-store.j
 import { openStateStore } from "../../src/state/open-state-store.js";
 import { CassandraDeadLetterStore } from "../../src/state/cassandra/cassandra-dead-letters.js";
 import { CorruptStateError, LeaseLostError, StateError } from "../../src/state/state-errors.js";
+import { NewerStateError, STATE_FORMAT } from "../../src/state/state-format.js";
 import { cassandraOptions, connectTestSearch, runScopedName } from "../support/servers.js";
 import { holderName, thisProcess } from "../../src/state/lease-holder.js";
 import { spawnSync } from "node:child_process";
@@ -22,9 +23,12 @@ import { STATE_MAPPINGS } from "../../src/state/elasticsearch/elasticsearch-sche
 
 const HISTORY_LIMIT = 4;
 
+/** Marks what the store holds of `kind` for `key` as written in state format `format`, as a later synced would. */
+type Relabel = (kind: "checkpoint" | "lease" | "run", key: string, format: number) => Promise<void>;
+
 interface Backend {
   readonly name: string;
-  open(): Promise<{ store: StateStore; cleanup: () => Promise<void>; directory?: string }>;
+  open(): Promise<{ store: StateStore; cleanup: () => Promise<void>; directory?: string; relabel: Relabel }>;
 }
 
 const backends: Backend[] = [
@@ -33,7 +37,16 @@ const backends: Backend[] = [
     async open() {
       const directory = await mkdtemp(join(tmpdir(), "synced-state-"));
       const store = await openStateStore({ backend: "file", directory }, {}, { historyLimit: HISTORY_LIMIT });
-      return { store, directory, cleanup: () => rm(directory, { recursive: true, force: true }) };
+      const relabel: Relabel = async (kind, key, format) => {
+        const place = join(directory, key, kind === "checkpoint" ? "" : kind === "lease" ? "lease" : "runs");
+        const names = kind === "checkpoint" ? ["checkpoint.json"] : await readdir(place);
+        for (const name of names.filter((n) => n.endsWith(".json"))) {
+          const file = join(place, name);
+          const text = await readFile(file, "utf8");
+          await writeFile(file, JSON.stringify({ ...JSON.parse(text), version: format }));
+        }
+      };
+      return { store, directory, relabel, cleanup: () => rm(directory, { recursive: true, force: true }) };
     },
   },
   {
@@ -48,7 +61,14 @@ const backends: Backend[] = [
       try {
         const location = { backend: "cassandra", keyspace, table: "synced_state" } as const;
         const options = { historyLimit: HISTORY_LIMIT, createKeyspace: true };
-        return { store: await openStateStore(location, { cassandra: client }, options), cleanup };
+        const relabel: Relabel = async (kind, key, format) => {
+          await client.execute(
+            `UPDATE ${keyspace}.synced_state SET format = ? WHERE key = ? AND kind = ? AND item IN ?`,
+            [format, key, kind, await items(client, `${keyspace}.synced_state`, key, kind)],
+            { prepare: true },
+          );
+        };
+        return { store: await openStateStore(location, { cassandra: client }, options), cleanup, relabel };
       } catch (error) {
         await cleanup();
         throw error;
@@ -73,6 +93,13 @@ const backends: Backend[] = [
             options,
           ),
           cleanup,
+          relabel: async (kind, key, format) => {
+            const query = { bool: { filter: [{ term: { kind } }, { term: { key } }] } };
+            const found = await client.search({ index, query, _source: false });
+            for (const hit of found.hits.hits) {
+              await client.update({ index, id: hit._id ?? "", doc: { format }, refresh: true });
+            }
+          },
         };
       } catch (error) {
         await cleanup();
@@ -81,6 +108,14 @@ const backends: Backend[] = [
     },
   },
 ];
+
+/** The clustering values of a key's rows of one kind in a Cassandra state table. */
+async function items(client: cassandra.Client, table: string, key: string, kind: string): Promise<string[]> {
+  const found = await client.execute(`SELECT item FROM ${table} WHERE key = ? AND kind = ?`, [key, kind], {
+    prepare: true,
+  });
+  return found.rows.map((row) => String(row.get("item")));
+}
 
 /** A client as synced makes one (stores/cassandra/connect.ts), with the encoding the state is read in. */
 function cassandraClient(): cassandra.Client {
@@ -365,6 +400,37 @@ for (const backend of backends) {
         assert.deepEqual(winner.tookOverFrom, stale[i]);
         for (const r of results) if (!r.acquired) assert.deepEqual(r.heldBy, winner.lease);
       });
+    });
+
+    // Tried as an operator would after rolling back to an earlier synced: what a later one wrote in
+    // another format must be refused, naming it, rather than misread (a lease not seen as held).
+    it("refuses a checkpoint, lease and run of a later state format, saying what to run instead", async () => {
+      const key = freshKey("format");
+      const relabel = opened?.relabel;
+      assert.ok(relabel);
+      await store().setCheckpoint(key, 10n, "run-1");
+      await store().appendRun(runRecord(key, "run-1", 1000));
+      acquiredLease(await store().acquireLease(key, "later", "other-host:1:1", 60_000));
+      for (const kind of ["checkpoint", "lease", "run"] as const) await relabel(kind, key, STATE_FORMAT + 1);
+      const later = (error: unknown): boolean => {
+        assert.ok(error instanceof NewerStateError, String(error));
+        assert.equal(error.kind, "usage");
+        assert.match(
+          error.message,
+          new RegExp(`state format ${STATE_FORMAT + 1}, written by a later synced`),
+        );
+        assert.match(error.message, new RegExp(`reads format ${STATE_FORMAT}`));
+        assert.match(error.message, /Run the later synced/);
+        return true;
+      };
+      await assert.rejects(store().getCheckpoint(key), later);
+      await assert.rejects(store().recentRuns(key, 5), later);
+      await assert.rejects(store().getLease(key), later);
+      await assert.rejects(store().acquireLease(key, "earlier", "h", 60_000), later);
+      for (const kind of ["checkpoint", "lease", "run"] as const) await relabel(kind, key, STATE_FORMAT);
+      assert.equal((await store().getCheckpoint(key))?.position, 10n);
+      assert.equal((await store().getLease(key))?.owner, "later");
+      assert.equal((await store().recentRuns(key, 5)).length, 1);
     });
 
     it("refuses keys that are not safe names", async () => {

@@ -15,6 +15,7 @@ import {
 } from "../lease-rule.js";
 import { LeaseLostError } from "../state-errors.js";
 import { RowReader, SINGLE_ITEM } from "./cassandra-schema.js";
+import { STATE_FORMAT } from "../state-format.js";
 import type { LeaseProtocol } from "../leased-state-store.js";
 import type { RepeatRequest } from "../repeat-transient.js";
 
@@ -48,9 +49,9 @@ export class CassandraLeases implements LeaseProtocol {
     let tookOverFrom: Lease | undefined;
     for (let attempt = 0; attempt < MAX_LEASE_ATTEMPTS; attempt++) {
       const inserted = await this.applied(
-        `INSERT INTO ${this.table} (key, kind, item, owner, holder, acquired_at, expires_at) ` +
-          "VALUES (?, 'lease', ?, ?, ?, ?, ?) IF NOT EXISTS",
-        [key, SINGLE_ITEM, owner, holder, fresh.acquiredAt, fresh.expiresAt],
+        `INSERT INTO ${this.table} (key, kind, item, format, owner, holder, acquired_at, expires_at) ` +
+          "VALUES (?, 'lease', ?, ?, ?, ?, ?, ?) IF NOT EXISTS",
+        [key, SINGLE_ITEM, STATE_FORMAT, owner, holder, fresh.acquiredAt, fresh.expiresAt],
         signal,
       );
       if (inserted === true) return { acquired: true, lease: fresh };
@@ -66,9 +67,10 @@ export class CassandraLeases implements LeaseProtocol {
       }
       tookOverFrom = existing;
       const replaced = await this.applied(
-        `UPDATE ${this.table} SET owner = ?, holder = ?, acquired_at = ?, expires_at = ? ${WHERE} ` +
+        `UPDATE ${this.table} SET format = ?, owner = ?, holder = ?, acquired_at = ?, expires_at = ? ${WHERE} ` +
           "IF owner = ? AND expires_at = ?",
         [
+          STATE_FORMAT,
           owner,
           holder,
           fresh.acquiredAt,
@@ -122,12 +124,7 @@ export class CassandraLeases implements LeaseProtocol {
 
   private async read(key: string, signal: AbortSignal | undefined): Promise<Lease | undefined> {
     const result = await this.repeat(
-      () =>
-        this.client.execute(
-          `SELECT key, owner, holder, acquired_at, expires_at FROM ${this.table} ${WHERE}`,
-          [key, SINGLE_ITEM],
-          SERIAL_READ,
-        ),
+      () => this.client.execute(`SELECT * FROM ${this.table} ${WHERE}`, [key, SINGLE_ITEM], SERIAL_READ),
       signal,
     );
     const row = result.rows[0];

@@ -1,10 +1,12 @@
 // One table holds every key's state. Each key has three partitions, one per kind, so the lease
 // partition sees only lightweight transactions: mixing them with plain writes on the same cells
-// breaks their guarantees. Runs cluster newest first, so "recent runs" is a plain LIMIT.
+// breaks their guarantees. Runs cluster newest first, so "recent runs" is a plain LIMIT. Every row
+// written carries the state format (state-format.ts); rows of the releases before it have none.
 import cassandra from "cassandra-driver";
 import type { Checkpoint, Lease, RunRecord } from "../state-store.js";
 import { RUN_OUTCOMES } from "../state-store.js";
 import { CorruptStateError } from "../state-errors.js";
+import { checkStateFormat, STATE_FORMAT } from "../state-format.js";
 
 export type Kind = "checkpoint" | "lease" | "run";
 
@@ -15,6 +17,7 @@ export const COLUMNS = {
   key: "text",
   kind: "text",
   item: "text",
+  format: "int",
   position: "bigint",
   updated_at: "timestamp",
   run_id: "text",
@@ -43,7 +46,7 @@ export const COLUMNS = {
 export const COVERS_MARK = "";
 
 /** Columns added after the first version: a table without them is one of an earlier version. */
-export const ADDED_COLUMNS: readonly (keyof typeof COLUMNS)[] = ["covers"];
+export const ADDED_COLUMNS: readonly (keyof typeof COLUMNS)[] = ["covers", "format"];
 
 export function createTableCql(table: string): string {
   const columns = Object.entries(COLUMNS).map(([name, type]) => `${name} ${type}`);
@@ -63,6 +66,7 @@ export function runValues(run: RunRecord): unknown[] {
     run.key,
     "run" satisfies Kind,
     runItem(run),
+    STATE_FORMAT,
     run.runId,
     run.begin.toString(),
     run.end.toString(),
@@ -78,7 +82,7 @@ export function runValues(run: RunRecord): unknown[] {
 }
 
 export const INSERT_RUN_COLUMNS =
-  "key, kind, item, run_id, range_begin, range_end, started_at, finished_at, duration_ms, outcome, " +
+  "key, kind, item, format, run_id, range_begin, range_end, started_at, finished_at, duration_ms, outcome, " +
   "checkpoint_before, checkpoint_after, counts, message";
 
 /** Reads a row that should hold state, naming the row and column when it does not. */
@@ -90,6 +94,7 @@ export class RowReader {
   ) {}
 
   checkpoint(): Checkpoint {
+    this.format();
     return {
       key: this.text("key"),
       position: this.bigint("position"),
@@ -112,6 +117,7 @@ export class RowReader {
   }
 
   lease(): Lease {
+    this.format();
     return {
       key: this.text("key"),
       owner: this.text("owner"),
@@ -122,6 +128,7 @@ export class RowReader {
   }
 
   run(): RunRecord {
+    this.format();
     const outcome = RUN_OUTCOMES.find((o) => o === this.text("outcome"));
     if (outcome === undefined) this.fail("outcome", `is not one of ${RUN_OUTCOMES.join(", ")}`);
     const before = this.optional("checkpoint_before", () => this.bigint("checkpoint_before"));
@@ -146,6 +153,11 @@ export class RowReader {
       counts: { ...(counts as Record<string, number>) },
       ...(message === undefined ? {} : { message }),
     };
+  }
+
+  /** A row of a later state format is refused before any column is read; none (a read without the column) is format 1. */
+  private format(): void {
+    checkStateFormat(this.row.get("format"), this.location, this.remedy);
   }
 
   private optional<T>(column: string, read: () => T): T | undefined {

@@ -22,6 +22,7 @@ import {
   SINGLE_ITEM,
 } from "./cassandra-schema.js";
 import { CassandraLeases } from "./cassandra-lease.js";
+import { STATE_FORMAT } from "../state-format.js";
 import { StateReplicas } from "./state-replicas.js";
 import { repeatTransient } from "../repeat-transient.js";
 import { isTransientCassandraError } from "../../stores/cassandra/transient-errors.js";
@@ -42,11 +43,12 @@ const QUORUM = { prepare: true, consistency: cassandra.types.consistencies.local
 export class CassandraStateStore extends LeasedStateStore implements StateStore {
   readonly backend = "cassandra";
   /**
-   * Whether the table has `covers`. A table of an earlier version gets it when a run opens it; a
-   * command that creates nothing (status, verify) reads its checkpoints without it, as covering
-   * everything, which is what they are to the run that adds it.
+   * The columns added since the first version that the checkpoint's read asks for. A table of an
+   * earlier version gets them when a run opens it; a command that creates nothing (status, verify)
+   * reads its checkpoints without them: as covering everything, which is what they are to the run that
+   * adds `covers`, and of the first state format.
    */
-  private hasCovers = true;
+  private added = `, ${ADDED_COLUMNS.join(", ")}`;
 
   private constructor(
     private readonly client: cassandra.Client,
@@ -91,7 +93,7 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
   getCheckpoint(key: string): Promise<Checkpoint | undefined> {
     return this.step("read the checkpoint", async () => {
       const result = await this.client.execute(
-        `SELECT key, position, updated_at, run_id${this.hasCovers ? ", covers" : ""} FROM ${this.table} ` +
+        `SELECT key, position, updated_at, run_id${this.added} FROM ${this.table} ` +
           "WHERE key = ? AND kind = 'checkpoint' AND item = ?",
         [validateStateKey(key), SINGLE_ITEM],
         QUORUM,
@@ -112,11 +114,12 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
   setCheckpoint(key: string, position: bigint, runId: string, covers?: readonly string[]): Promise<void> {
     return this.step("save the checkpoint", async () => {
       await this.client.execute(
-        `INSERT INTO ${this.table} (key, kind, item, position, updated_at, run_id, covers) ` +
-          "VALUES (?, 'checkpoint', ?, ?, ?, ?, ?)",
+        `INSERT INTO ${this.table} (key, kind, item, format, position, updated_at, run_id, covers) ` +
+          "VALUES (?, 'checkpoint', ?, ?, ?, ?, ?, ?)",
         [
           validateStateKey(key),
           SINGLE_ITEM,
+          STATE_FORMAT,
           position.toString(),
           new Date(),
           runId,
@@ -245,7 +248,9 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
     // first is as good.
     const lacking = ADDED_COLUMNS.filter((name) => !present.has(name));
     if (!create) {
-      this.hasCovers = !lacking.includes("covers");
+      this.added = ADDED_COLUMNS.filter((name) => present.has(name))
+        .map((name) => `, ${name}`)
+        .join("");
       return;
     }
     await addColumns(

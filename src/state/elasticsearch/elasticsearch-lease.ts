@@ -18,7 +18,7 @@ import {
   newLease,
 } from "../lease-rule.js";
 import { LeaseLostError } from "../state-errors.js";
-import { documentId } from "./elasticsearch-schema.js";
+import { documentId, stateDocument } from "./elasticsearch-schema.js";
 import type { LeaseProtocol } from "../leased-state-store.js";
 import type { RepeatRequest } from "../repeat-transient.js";
 
@@ -141,7 +141,7 @@ export class ElasticsearchLeases implements LeaseProtocol {
           this.client.putDocument({
             index: this.index,
             id: documentId("lease", lease.key),
-            document: { kind: "lease", ...leaseToJson(lease) },
+            document: stateDocument("lease", leaseToJson(lease)),
             condition: precondition === "absent" ? "absent" : precondition.version,
             // A renewal or a take-over leaves the key listed as it was.
             refresh: precondition === "absent",

@@ -1,9 +1,10 @@
 // One index holds every key's state as three kinds of documents, with fixed ids:
 //
-//   checkpoint:<key>                    {kind: "checkpoint", key, position, updatedAt, runId, covers}
-//   lease:<key>                         {kind: "lease", key, owner, holder, acquiredAt, expiresAt}
-//   run:<key>:<finished ms>:<run id>    {kind: "run", key, runId, begin, end, startedAt, ...}
+//   checkpoint:<key>                    {kind: "checkpoint", format, key, position, updatedAt, runId, covers}
+//   lease:<key>                         {kind: "lease", format, key, owner, holder, acquiredAt, expiresAt}
+//   run:<key>:<finished ms>:<run id>    {kind: "run", format, key, runId, begin, end, startedAt, ...}
 //
+// `format` is the state format (state-format.ts); documents of the releases before it have none.
 // Positions are sent as decimal strings: the `long` mapping indexes them for queries, and the source
 // keeps the exact digits, which a JSON number past 2^53 would not.
 import { createHash } from "node:crypto";
@@ -12,6 +13,8 @@ import type { Query, SortField } from "../../stores/search/query.js";
 import type { RunRecord } from "../state-store.js";
 import { indexNameProblem } from "../../core/names.js";
 import { StateSetupError } from "../state-errors.js";
+import { STATE_FORMAT } from "../state-format.js";
+import type { JsonObject } from "../state-json.js";
 
 export type Kind = "checkpoint" | "lease" | "run";
 
@@ -20,6 +23,7 @@ export const STATE_MAPPINGS: IndexMapping = {
   _meta: { purpose: "synced state: checkpoints, leases, run history" },
   properties: {
     kind: { type: "keyword" },
+    format: { type: "integer" },
     key: { type: "keyword" },
     position: { type: "long" },
     updatedAt: { type: "date" },
@@ -42,6 +46,11 @@ export const STATE_MAPPINGS: IndexMapping = {
     message: { type: "text" },
   },
 };
+
+/** A state document as written: its kind and the state format first. */
+export function stateDocument(kind: Kind, fields: JsonObject): JsonObject {
+  return { kind, format: STATE_FORMAT, ...fields };
+}
 
 export function documentId(kind: Exclude<Kind, "run">, key: string): string {
   return `${kind}:${key}`;

@@ -19,6 +19,7 @@ import {
   NEWEST_RUN_FIRST,
   runDocumentId,
   STATE_MAPPINGS,
+  stateDocument,
 } from "./elasticsearch-schema.js";
 import { ElasticsearchLeases } from "./elasticsearch-lease.js";
 import { repeatTransient } from "../repeat-transient.js";
@@ -105,7 +106,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
       await this.client.putDocument({
         index: this.index,
         id: documentId("checkpoint", key),
-        document: { kind: "checkpoint", ...checkpointToJson(checkpoint) },
+        document: stateDocument("checkpoint", checkpointToJson(checkpoint)),
         refresh: true,
       });
     });
@@ -128,7 +129,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
       await this.client.putDocument({
         index: this.index,
         id: runDocumentId(run),
-        document: { kind: "run", ...runToJson(run) },
+        document: stateDocument("run", runToJson(run)),
         refresh: true,
       });
       const older = await this.client.search({

@@ -1,6 +1,8 @@
 // The directory layout of the file backend, and the few file operations it is built on.
 //
 //   <root>/<key>/checkpoint.json       {"version":1,"key","position","updatedAt","runId"}
+//
+// "version" is the state format (state-format.ts): a file of a later one is refused, not misread.
 //   <root>/<key>/lease/<n>.json        generation n of the lease: {"version":1,"state":"held"|"released",...}
 //   <root>/<key>/runs/<ms>-<run>.json  one finished run; names sort by finish time, then run id
 //
@@ -17,8 +19,9 @@ import type { RecordSource } from "../state-json.js";
 import { CorruptStateError } from "../state-errors.js";
 import { jsonSyntaxProblem } from "../../core/json-syntax.js";
 import { validateStateKey } from "../state-key.js";
+import { checkStateFormat, STATE_FORMAT } from "../state-format.js";
 
-export const FILE_FORMAT_VERSION = 1;
+export const FILE_FORMAT_VERSION = STATE_FORMAT;
 
 export function keyDirectory(root: string, key: string): string {
   return join(root, validateStateKey(key));
@@ -69,6 +72,7 @@ export async function readJsonFile(path: string, remedy: string): Promise<unknow
     throw new CorruptStateError(source.location, problem, remedy, { cause: error });
   }
   const version = (value as { version?: unknown } | null)?.version;
+  if (typeof version === "number" && version > FILE_FORMAT_VERSION) checkStateFormat(version, path, remedy);
   if (version !== FILE_FORMAT_VERSION) {
     const found = version === undefined ? "none" : JSON.stringify(version);
     const problem = `expected "version": ${FILE_FORMAT_VERSION}, found ${found}`;
