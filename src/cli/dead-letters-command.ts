@@ -255,7 +255,10 @@ async function replay(
 ): Promise<number> {
   const runId = newRunId();
   await refuseKeyPlace(options, key);
-  const state = await openStateStore(options.state, clients, { timeoutMs: options.stateTimeoutMs });
+  const state = await openStateStore(options.state, clients, {
+    timeoutMs: options.stateTimeoutMs,
+    localDc: options.cassandra.localDc,
+  });
   try {
     const stores = await recordStores(options, clients, context);
     let letters: Listed[] = [];

@@ -26,6 +26,7 @@ export async function otherKeysWithLetters(
   try {
     const state = await openStateStore(options.state, clients, {
       timeoutMs: options.stateTimeoutMs,
+      localDc: options.cassandra.localDc,
       create: false,
     });
     try {

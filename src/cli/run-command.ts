@@ -66,6 +66,7 @@ export async function openDeadLetters(
   return namingTheLocation(options, "dead letters", () =>
     openDeadLetterStore(location, clients, {
       timeoutMs: options.stateTimeoutMs,
+      localDc: options.cassandra.localDc,
       create,
       ...(log === undefined ? {} : { onLockWait: log }),
     }),
@@ -89,6 +90,7 @@ function openRunLetters(
     try {
       return await openDeadLetterStore(location, clients, {
         timeoutMs: options.stateTimeoutMs,
+        localDc: options.cassandra.localDc,
         create: false,
         onLockWait: log,
       });
@@ -189,7 +191,7 @@ async function refuseClockAhead(
 }
 
 function stateOptions(options: SyncOptions): OpenStateStoreOptions {
-  return { timeoutMs: options.stateTimeoutMs };
+  return { timeoutMs: options.stateTimeoutMs, localDc: options.cassandra.localDc };
 }
 
 async function runConnected(

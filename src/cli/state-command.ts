@@ -44,7 +44,7 @@ async function withStateStore<T>(
       await state.close();
     }
   };
-  const settings = { timeoutMs: options.stateTimeoutMs, create };
+  const settings = { timeoutMs: options.stateTimeoutMs, localDc: options.cassandra.localDc, create };
   return withClientFor(options, options.state.backend, async (clients) =>
     open(
       await namingTheLocation(options, "state", () => openStateStore(options.state, clients, settings)),

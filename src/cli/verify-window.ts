@@ -21,6 +21,7 @@ export async function runWindow(
     try {
       return await openStateStore(options.state, clients, {
         timeoutMs: options.stateTimeoutMs,
+        localDc: options.cassandra.localDc,
         create: false,
       });
     } catch (error) {

@@ -28,6 +28,8 @@ export async function openDeadLetterStore(
   options: {
     readonly timeoutMs?: number;
     readonly create?: boolean;
+    /** Cassandra only: the client's local data centre (--cassandra-local-dc). */
+    readonly localDc?: string;
     /** Told when a change of a letters file waits for another process's lock, and why. */
     readonly onLockWait?: (message: string) => void;
   } = {},
@@ -50,6 +52,7 @@ export async function openDeadLetterStore(
         location.table,
         options.timeoutMs,
         create,
+        options.localDc,
       );
     case "elasticsearch":
       if (clients.elasticsearch === undefined) throw missingClient(location, "Elasticsearch");

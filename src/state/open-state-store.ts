@@ -19,6 +19,8 @@ export interface OpenStateStoreOptions {
   readonly historyLimit?: number;
   /** Cassandra only: create a missing keyspace with SimpleStrategy and one replica (tests, demos). */
   readonly createKeyspace?: boolean;
+  /** Cassandra only: the client's local data centre (--cassandra-local-dc), named when a replication cannot be met. */
+  readonly localDc?: string;
   /** Elasticsearch only: replicas of a new state index; the cluster default when absent. */
   readonly replicas?: number;
   /** How long one operation may take (--state-timeout). */
@@ -56,6 +58,7 @@ export async function openStateStore(
         table: location.table,
         ...common,
         ...(options.createKeyspace === undefined ? {} : { createKeyspace: options.createKeyspace }),
+        ...(options.localDc === undefined ? {} : { localDc: options.localDc }),
         ...(options.create === undefined ? {} : { create: options.create }),
       });
     case "elasticsearch":

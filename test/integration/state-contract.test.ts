@@ -511,7 +511,8 @@ describe("state store set-up", () => {
         `CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 2}`,
       );
       const location = { backend: "cassandra", keyspace, table: "synced_state" } as const;
-      const store = await openStateStore(location, { cassandra: client }, { timeoutMs: 60_000 });
+      const options = { timeoutMs: 60_000, localDc: "datacenter1" };
+      const store = await openStateStore(location, { cassandra: client }, options);
       const started = Date.now();
       await assert.rejects(store.acquireLease(freshKey("replicas"), "r1", "h", 60_000), (error: unknown) => {
         assert.ok(error instanceof StateError, String(error));
@@ -523,7 +524,14 @@ describe("state store set-up", () => {
         assert.doesNotMatch(error.message, /hung disk/);
         return true;
       });
-      const letters = await CassandraDeadLetterStore.open(client, keyspace, "letters", 60_000);
+      const letters = await CassandraDeadLetterStore.open(
+        client,
+        keyspace,
+        "letters",
+        60_000,
+        true,
+        "datacenter1",
+      );
       await assert.rejects(
         async () => {
           for await (const letter of letters.list(freshKey("replicas"))) assert.fail(String(letter.id));

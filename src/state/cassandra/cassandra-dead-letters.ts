@@ -73,15 +73,17 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
     private readonly client: cassandra.Client,
     private readonly table: string,
     private readonly timeoutMs: number,
+    localDc: string | undefined,
   ) {
     this.location = `Cassandra table ${table}`;
-    this.replicas = new StateReplicas(client, "dead letters");
+    this.replicas = new StateReplicas(client, localDc, "dead letters");
     this.insert = `INSERT INTO ${table} (${COLUMNS}) VALUES (${COLUMNS.split(",").fill("?").join(", ")})`;
   }
 
   /**
    * Creates the table if it is missing (unless `create` is false: the caller found it); the keyspace
-   * must exist. The client stays the caller's.
+   * must exist. `localDc`: the client's local data centre (--cassandra-local-dc), for the messages of
+   * a replication no retry can meet. The client stays the caller's.
    */
   static async open(
     client: cassandra.Client,
@@ -89,9 +91,10 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
     table: string,
     timeoutMs = DEFAULT_STATE_TIMEOUT_MS,
     create = true,
+    localDc?: string,
   ): Promise<CassandraDeadLetterStore> {
     const name = `${cqlName("keyspace", keyspace)}.${cqlName("table", table)}`;
-    const store = new CassandraDeadLetterStore(client, name, timeoutMs);
+    const store = new CassandraDeadLetterStore(client, name, timeoutMs, localDc);
     await inStateStore(
       "prepare the dead-letter table",
       store.location,

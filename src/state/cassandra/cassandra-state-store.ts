@@ -36,6 +36,8 @@ export interface CassandraStateStoreOptions {
   readonly create?: boolean;
   readonly historyLimit?: number;
   readonly timeoutMs?: number;
+  /** The client's local data centre (--cassandra-local-dc), for the messages of a replication no retry can meet. */
+  readonly localDc?: string;
 }
 
 const QUORUM = { prepare: true, consistency: cassandra.types.consistencies.localQuorum };
@@ -55,9 +57,10 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
     private readonly table: string,
     private readonly historyLimit: number,
     timeoutMs: number,
+    localDc: string | undefined,
   ) {
     const location = `Cassandra table ${table}`;
-    const replicas = new StateReplicas(client);
+    const replicas = new StateReplicas(client, localDc);
     const transient = (error: unknown): boolean =>
       isTransientCassandraError(error) && replicas.unusable(error) === undefined;
     const repeat = repeatTransient(transient, timeoutMs);
@@ -84,6 +87,7 @@ export class CassandraStateStore extends LeasedStateStore implements StateStore 
       table,
       options.historyLimit ?? DEFAULT_RUN_HISTORY_LIMIT,
       options.timeoutMs ?? DEFAULT_STATE_TIMEOUT_MS,
+      options.localDc,
     );
     await store.step("prepare the state table", () => store.prepare(options), StateSetupError);
     await store.replicas.read(options.keyspace.toLowerCase());

@@ -14,9 +14,14 @@ import {
 export class StateReplicas {
   #replication: Replication | undefined;
 
-  /** `store`: which the messages speak of, and the option that chooses another. */
+  /**
+   * `localDc`: the data centre the client takes as local (--cassandra-local-dc), where LOCAL_* levels
+   * count replicas; none leaves every failure as it is. `store`: which the messages speak of, and the
+   * option that chooses another.
+   */
   constructor(
     private readonly client: cassandra.Client,
+    private readonly localDc: string | undefined,
     private readonly store: "state" | "dead letters" = "state",
   ) {}
 
@@ -28,9 +33,7 @@ export class StateReplicas {
   /** Why no repeat of the request that failed with `error` can succeed, if none can. */
   readonly unusable = (error: unknown): string | undefined => {
     const replication = this.#replication;
-    // The client's own setting (--cassandra-local-dc): the driver keeps it, but its typings omit it.
-    const { options } = this.client as unknown as { options?: { localDataCenter?: unknown } };
-    const localDc = typeof options?.localDataCenter === "string" ? options.localDataCenter : undefined;
+    const localDc = this.localDc;
     if (replication === undefined || localDc === undefined) return undefined;
     // Every node the driver knows, down ones included: a node that comes back adds no replica.
     const nodes = new Map<string, number>();
