@@ -18,7 +18,7 @@ import type { SchemaGateway } from "./run-sync.js";
 import { reconcileRecords } from "./sync-table.js";
 import { withLease } from "./with-lease.js";
 import { microsFromMillis } from "../core/micros.js";
-import { idSpellings } from "../core/table-key.js";
+import { idSpellings, keyColumns, respellUuids, splitKey, uuidParts } from "../core/table-key.js";
 import { commandOwner } from "./lease-owner.js";
 
 /** What a replay needs of one dead letter. */
@@ -177,16 +177,19 @@ async function replayGroup(
   const readPlan =
     first.direction === "to-cassandra" ? withColumns(entry.plan, planned.get(entry.plan.table)) : entry.plan;
   const outcomes: ReplayOutcome[] = [];
-  const withId = group.filter((item): item is ReplayItem & { id: string } => item.id !== undefined);
+  const withId: (ReplayItem & { id: string })[] = [];
   for (const item of group) {
-    if (item.id === undefined) {
-      outcomes.push({
-        letterId: item.letterId,
-        status: "failed",
-        reason:
-          "the record has no id, so it cannot be read again: correct or delete it at its source, then purge this letter",
-      });
+    const id = item.id ?? idOfDocument(entry.plan, item);
+    if (id !== undefined) {
+      withId.push({ ...item, id });
+      continue;
     }
+    outcomes.push({
+      letterId: item.letterId,
+      status: "failed",
+      reason:
+        "the record has no id, so it cannot be read again: correct or delete it at its source, then purge this letter",
+    });
   }
   for (let i = 0; i < withId.length; i += CHUNK) {
     signal.throwIfAborted();
@@ -267,6 +270,21 @@ async function replayGroup(
     }
   }
   return outcomes;
+}
+
+/**
+ * The id that the `_id` of the document a keyless letter was read from names (its key fields gave
+ * none), with its UUIDs in lower case as a record's id spells them. Read again by it, the document is
+ * decoded as a run decodes it: replayed only once its key fields give that very `_id`, and otherwise
+ * failed again with the reason why.
+ */
+function idOfDocument(plan: TablePlan, item: ReplayItem): string | undefined {
+  const from = item.readFrom;
+  if (item.direction !== "to-cassandra" || from?.startsWith(plan.es.idPrefix) !== true) return undefined;
+  const id = respellUuids(from.slice(plan.es.idPrefix.length), uuidParts(plan.key), (uuid) =>
+    uuid.toLowerCase(),
+  );
+  return splitKey(id, keyColumns(plan.key).length) === undefined ? undefined : id;
 }
 
 /** The `_id`s of the chunk's misplaced documents (see misplaced) that a document still holds. */
