@@ -77,7 +77,7 @@ describe("the refusal of a table whose new index a template shaped", () => {
       true,
       true,
     );
-    assert.match(reason, /the index template lean gave it a mapping that keeps no _source/);
+    assert.match(reason, /got from the index template lean a mapping that keeps no _source/);
     assert.match(reason, /name with -i an index no such template matches/);
     assert.doesNotMatch(reason, /tables\.users\.index/);
   });

@@ -115,13 +115,14 @@ export function templateRefusal(
       : "source" in trait
         ? `leaves fields out of _source (${sourceText(trait.source)}), so its documents would read back ` +
           "without them and differ from their rows on every run"
-        : 'requires a routing value ("_routing": {"required": true}), so it would refuse every document ' +
-          `synced writes without one (a routing column in the config file's tables.${table}.routing routes them)`;
+        : 'requires a routing value ("_routing": {"required": true}), so it would refuse every ' +
+          `document synced writes without one (a routing column in the config file's tables.${table}.routing ` +
+          "routes them)";
   return (
-    `synced created index ${index} for table ${table}, and ${named} gave it a mapping that ${what}. ` +
+    `Index ${index}, which synced created for table ${table}, got from ${named} a mapping that ${what}. ` +
     (deleted
       ? "synced deleted the index again before writing to it. "
-      : `synced wrote nothing to it, but could not delete it again: delete it (DELETE ${index}). `) +
+      : `Nothing was written to it, but synced could not delete it again: delete it (DELETE ${index}). `) +
     `Change the template so that its index_patterns ` +
     `leave ${index} out (or drop that setting from it), or ` +
     (shared
