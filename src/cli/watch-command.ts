@@ -40,6 +40,7 @@ export async function watchCommand(
   context: RunContext,
 ): Promise<number> {
   refuseFixedEnd(options);
+  refuseFixedBegin(options);
   // Loaded here, not with the command line: prom-client costs every single run about 50 ms of CPU.
   const metrics = new (await import("./metrics.js")).RunMetrics();
   const health: Health = { runs: 0 };
@@ -100,6 +101,27 @@ function refuseFixedEnd(options: SyncOptions): void {
       "-e sets one end for every run of synced watch, read when it starts: after its first run there " +
         "would be nothing new, and every later run would fail. synced watch ends each run at now minus " +
         "--lag; leave -e out, or run synced -e <time> once (from cron) for a range that ends at a time.",
+    ),
+    options.sources,
+  );
+}
+
+/**
+ * -b too is read once, when the watch starts: every run read again from there up to now, a range that
+ * grew with each run; one that began after the earliest version gave a new configuration no
+ * checkpoint, so no run ever became incremental, and a restarted pod began the same read again.
+ */
+function refuseFixedBegin(options: SyncOptions): void {
+  if (options.begin === undefined) return;
+  throw withOptionSource(
+    new ConfigError(
+      "begin",
+      undefined,
+      "-b sets one begin for every run of synced watch, read when it starts: each run would read again " +
+        "from there up to now, a longer range every time. synced watch begins each run at the " +
+        "checkpoint; leave -b out. To have it begin at a time, set the checkpoint there first with " +
+        "synced state set --to <time> --yes (with the same options); for a backfill of a past range, " +
+        "run synced -b <time> -e <time> once.",
     ),
     options.sources,
   );

@@ -190,7 +190,11 @@ export const COMMAND_RANGE_DESCRIPTIONS: Readonly<Partial<Record<string, Partial
       "Start of the range, inclusive (see Times below); default: the earliest version (0001-01-01), so verify compares everything",
     end: "End of the range, exclusive; default: now minus --lag. Verify moves no checkpoint",
   },
-  watch: { end: "synced watch refuses -e: each of its runs ends at now minus --lag" },
+  watch: {
+    begin:
+      "synced watch refuses -b: each of its runs begins at the checkpoint (set it with synced state set --to)",
+    end: "synced watch refuses -e: each of its runs ends at now minus --lag",
+  },
   status: {
     keyspace: "Cassandra keyspace. Not needed: synced status shows every configuration of the state store",
     index: "Elasticsearch index. Not needed: synced status shows every configuration of the state store",

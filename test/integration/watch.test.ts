@@ -191,6 +191,38 @@ describe("synced watch", () => {
     assert.equal(await new FileStateStore({ directory: h.stateDir }).getCheckpoint("ended"), undefined);
   });
 
+  it("refuses -b before its first run: every run would read again from there, a longer range each time", async () => {
+    const child = h.spawnCli([
+      "watch",
+      ...h.baseArgs(),
+      "--name",
+      "begun",
+      "-b",
+      "now-1h",
+      "--every",
+      "1s",
+      "--listen",
+      "127.0.0.1:0",
+    ]);
+    const run = watch(child);
+    // Bounded: a watch that accepted -b would run until stopped, and is stopped after its first.
+    const ended = await Promise.race([
+      run.exited,
+      run.saw("run finished").then(
+        () => undefined,
+        () => run.exited,
+      ),
+    ]);
+    if (ended === undefined) child.kill("SIGTERM");
+    const { code, stderr } = await run.exited;
+    assert.equal(code, EXIT.usage, stderr);
+    assert.match(stderr, /-b .*a longer range every time\. synced watch begins each run at the checkpoint/);
+    // What to run instead, with commands that exist.
+    assert.match(stderr, /synced state set --to <time> --yes/);
+    assert.match(stderr, /synced -b <time> -e <time>/);
+    assert.equal(await new FileStateStore({ directory: h.stateDir }).getCheckpoint("begun"), undefined);
+  });
+
   it("names a table it reads far more than its range held once, not in every cycle", async () => {
     // Past the notice's minimum of 10,000 rows read, all dated before the range every cycle reads.
     await h.cassandra.execute(
@@ -209,7 +241,10 @@ describe("synced watch", () => {
       { concurrencyLevel: 64 },
     );
     const args = [...h.baseArgs(), "--name", "wide", "--tables", "wide", "--direction", "to-es"];
-    const { run, url, kill } = await start([...args, "-b", "2025-01-01", "--lookback", "0"]);
+    // Where the watch begins, as its users set it: synced watch refuses -b.
+    const set = await h.cli(["state", "set", ...args, "--to", "2025-01-01", "--yes"]);
+    assert.equal(set.code, EXIT.success, set.stderr);
+    const { run, url, kill } = await start([...args, "--lookback", "0"]);
     try {
       await until("three runs", async () => ((await runs(url, "success")) >= 3 ? true : undefined));
     } finally {
