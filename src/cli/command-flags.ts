@@ -49,6 +49,8 @@ export interface WatchFlags {
   readonly everyMs: number;
   /** A verify with repair after a run, at most this often; absent: never. */
   readonly verifyEveryMs?: number;
+  /** /healthz fails once a run has gone this long without finishing a batch. */
+  readonly stalledAfterMs: number;
   readonly listen: { readonly host: string; readonly port: number };
 }
 
@@ -89,6 +91,7 @@ export function watchFlags(args: Flags): WatchFlags {
   return {
     everyMs,
     ...verifyEvery(args),
+    stalledAfterMs: stalledAfter(args),
     // `[::1]:9464`, as URLs write an IPv6 address: the address is what is inside the brackets.
     listen: { host: (match.groups["host"] ?? "127.0.0.1").replace(/^\[(.*)\]$/, "$1"), port },
   };
@@ -112,6 +115,22 @@ function verifyEvery(args: Flags): { verifyEveryMs?: number } {
     });
   }
   return { verifyEveryMs };
+}
+
+function stalledAfter(args: Flags): number {
+  const given = args["stalled-after"] ?? commandOptionSpec("watch", "stalled-after").default;
+  if (typeof given !== "string") {
+    throw new UsageError("--stalled-after takes one duration, such as --stalled-after 10m; give it once.", {
+      option: "stalled-after",
+    });
+  }
+  const stalledAfterMs = parseDuration(given, "stalled-after");
+  if (stalledAfterMs < 1000 || stalledAfterMs > 86_400_000) {
+    throw new UsageError(`--stalled-after must be from 1s to 1d; found "${given}".`, {
+      option: "stalled-after",
+    });
+  }
+  return stalledAfterMs;
 }
 
 export function verifyFlags(args: Flags): VerifyFlags {

@@ -13,26 +13,19 @@ import { withOptionSource } from "../config/option-sources.js";
 import { commandOptionSpec } from "../config/option-specs.js";
 import { ConfigError, SyncedError, UsageError } from "../core/errors.js";
 import { EXIT, exitCodeForError } from "./exit-codes.js";
+import type { Logger } from "./logger.js";
 import type { RunMetrics } from "./metrics.js";
 import { runCommand, type RunContext } from "./run-command.js";
 import { verifyCommand } from "./verify-command.js";
+import { WatchHealth } from "./watch-health.js";
 
 export interface WatchSettings {
   readonly everyMs: number;
   readonly verifyEveryMs?: number;
+  /** /healthz fails once a run has gone this long without finishing a batch. */
+  readonly stalledAfterMs: number;
   readonly listen: { readonly host: string; readonly port: number };
 }
-
-/** The last run, as /healthz reports it. */
-interface Health {
-  runs: number;
-  lastExit?: number;
-  lastEndedAt?: string;
-  failingSince?: string;
-}
-
-/** Runs that end with these codes leave the job healthy: done, or done with letters waiting. */
-const HEALTHY: ReadonlySet<number> = new Set([EXIT.success, EXIT.partial]);
 
 export async function watchCommand(
   options: SyncOptions,
@@ -43,7 +36,7 @@ export async function watchCommand(
   refuseFixedBegin(options);
   // Loaded here, not with the command line: prom-client costs every single run about 50 ms of CPU.
   const metrics = new (await import("./metrics.js")).RunMetrics();
-  const health: Health = { runs: 0 };
+  const health = new WatchHealth(watch.stalledAfterMs);
   // A table read far more than its range held is told of in the first cycle that does it, not in all.
   const cycles: RunContext = { ...context, noticesGiven: new Set<string>() };
   let verifiedAt: number | undefined;
@@ -58,13 +51,9 @@ export async function watchCommand(
   );
   try {
     while (!context.signal.aborted) {
-      const code = await oneRun(options, cycles, metrics);
-      const now = new Date().toISOString();
-      health.runs++;
-      health.lastExit = code;
-      health.lastEndedAt = now;
-      if (HEALTHY.has(code)) delete health.failingSince;
-      else health.failingSince ??= now;
+      health.started();
+      const code = await oneRun(options, { ...cycles, logger: progressTold(cycles.logger, health) }, metrics);
+      health.ended(code);
       if (code === EXIT.interrupted) break;
       // A mistake in the options fails every run the same way: stop rather than fail forever.
       if (code === EXIT.usage && health.runs === 1) return code;
@@ -140,6 +129,37 @@ async function oneRun(options: SyncOptions, context: RunContext, metrics: RunMet
   }
 }
 
+/** The run's logger, which also tells `health` of each batch the run finishes. */
+function progressTold(logger: Logger, health: WatchHealth): Logger {
+  return {
+    info: (message, fields) => {
+      logger.info(message, fields);
+    },
+    warn: (message, fields) => {
+      logger.warn(message, fields);
+    },
+    error: (message, fields) => {
+      logger.error(message, fields);
+    },
+    debug: (message, fields) => {
+      logger.debug(message, fields);
+    },
+    progress: (stats, expected) => {
+      health.progressed();
+      logger.progress(stats, expected);
+    },
+    done: () => {
+      logger.done();
+    },
+    end: (level, message, fields) => {
+      logger.end(level, message, fields);
+    },
+    setLevel: (level) => {
+      logger.setLevel(level);
+    },
+  };
+}
+
 /** A SyncedError is logged with where its option came from, for the loop to go on; anything else is a bug. */
 function expectedFailure(
   thrown: unknown,
@@ -180,7 +200,7 @@ async function oneRepair(options: SyncOptions, context: RunContext, metrics: Run
   }
 }
 
-function serve(listen: WatchSettings["listen"], metrics: RunMetrics, health: Health): Promise<Server> {
+function serve(listen: WatchSettings["listen"], metrics: RunMetrics, health: WatchHealth): Promise<Server> {
   const server = createServer((request, response) => {
     const path = (request.url ?? "").split("?")[0];
     // HEAD as GET: Node leaves out the body, and probes that ask with HEAD get the status.
@@ -192,11 +212,8 @@ function serve(listen: WatchSettings["listen"], metrics: RunMetrics, health: Hea
         .then((text) => response.writeHead(200, { "content-type": metrics.registry.contentType }).end(text))
         .catch(() => response.writeHead(500).end());
     } else if (path === "/healthz") {
-      // Failing after a run that failed, until one succeeds: an unreachable store, a refused lease.
-      const failing = health.failingSince !== undefined;
-      response
-        .writeHead(failing ? 503 : 200, { "content-type": "application/json" })
-        .end(JSON.stringify({ status: failing ? "failing" : "ok", ...health }));
+      const { status, body } = health.answer();
+      response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
     } else {
       response.writeHead(404, { "content-type": "text/plain" }).end("synced serves /metrics and /healthz\n");
     }

@@ -297,6 +297,7 @@ const COMMAND_TABLE = [
   ["watch", "every", "duration", { required: true }],
   ["watch", "listen", "value", { default: "127.0.0.1:9464" }],
   ["watch", "verify-every", "duration", {}],
+  ["watch", "stalled-after", "duration", { default: "10m" }],
   ["status", "runs", "count", { default: "3", unit: "runs" }],
   ["state", "yes", "boolean", {}],
   ["state set", "to", "value", {}],
@@ -327,6 +328,8 @@ const COMMAND_DESCRIPTIONS: Record<CommandKey, string> = {
   "watch --listen": "host:port for /metrics and /healthz",
   "watch --verify-every":
     "Also run synced verify --repair after a run, at most this often, such as 1d (1m to 30d; off by default)",
+  "watch --stalled-after":
+    "/healthz fails once a run has gone this long without finishing a batch of records, as a run held by a store that stopped answering (1s to 1d)",
   "status --runs": "Recent runs shown per configuration",
   "state --yes": "Confirm the change",
   "state set --to": "The new checkpoint: ISO-8601 or epoch seconds, as -b takes",

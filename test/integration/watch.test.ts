@@ -10,6 +10,7 @@ import { FileStateStore } from "../../src/state/file/file-state-store.js";
 import { Harness } from "../support/harness.js";
 import { sample } from "../support/metrics-listener.js";
 import { watch, type Watched } from "../support/watch.js";
+import { stallingRelay } from "../support/tcp.js";
 import { until } from "../support/until.js";
 
 describe("synced watch", () => {
@@ -158,6 +159,48 @@ describe("synced watch", () => {
         /^run failed: cannot reach Elasticsearch at http:\/\/127\.0\.0\.1:1/,
       );
       assert.equal(line["exitCode"], EXIT.unreachable);
+    }
+  });
+
+  // Tried as an operator whose liveness probe asks /healthz would: a run held by a store that keeps
+  // the connection but stops answering left /healthz on the last finished run's 200 for good.
+  it("fails /healthz, saying why, once a run has gone --stalled-after without progress", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE IF NOT EXISTS ${h.keyspace}.stalled (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.stalled (id, tmstmp, n) VALUES (uuid(), ?, 1)`,
+      [new Date(Date.now() - 60_000)],
+      { prepare: true },
+    );
+    const search = new URL(h.servers.elasticsearchUrl);
+    const relay = await stallingRelay(search.hostname, Number(search.port), "POST /_bulk");
+    const args = h.argsWith({ "--es-nodes": `${search.protocol}//${search.hostname}:${relay.port}` });
+    try {
+      const { run, url, kill } = await start([
+        ...args,
+        ...["--name", "stalled", "--tables", "stalled", "--direction", "to-es", "--stalled-after", "2s"],
+      ]);
+      try {
+        await relay.stalled;
+        const body = await until("/healthz failing", async () => {
+          const health = await fetch(`${url}/healthz`);
+          return health.status === 503 ? ((await health.json()) as Record<string, unknown>) : undefined;
+        });
+        assert.equal(body["status"], "stalled");
+        assert.equal(body["runs"], 0);
+        assert.match(
+          String(body["reason"]),
+          /^the run begun at \S+ has shown no progress for \d+s, longer than --stalled-after 2s: a store that keeps the connection but stops answering/,
+        );
+        assert.equal(typeof (body["running"] as Record<string, unknown>)["since"], "string");
+      } finally {
+        kill();
+      }
+      const { code, stderr } = await run.exited;
+      assert.equal(code, EXIT.interrupted, stderr);
+    } finally {
+      await relay.close();
     }
   });
 
