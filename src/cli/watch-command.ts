@@ -211,11 +211,13 @@ function serve(listen: WatchSettings["listen"], metrics: RunMetrics, health: Wat
         .metrics()
         .then((text) => response.writeHead(200, { "content-type": metrics.registry.contentType }).end(text))
         .catch(() => response.writeHead(500).end());
-    } else if (path === "/healthz") {
-      const { status, body } = health.answer();
+    } else if (path === "/healthz" || path === "/livez") {
+      const { status, body } = path === "/healthz" ? health.answer() : health.alive();
       response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
     } else {
-      response.writeHead(404, { "content-type": "text/plain" }).end("synced serves /metrics and /healthz\n");
+      response
+        .writeHead(404, { "content-type": "text/plain" })
+        .end("synced serves /metrics, /healthz and /livez\n");
     }
   });
   return new Promise((resolve, reject) => {

@@ -51,7 +51,22 @@ export class WatchHealth {
     else this.#failingSince ??= now;
   }
 
+  /** /healthz: the run in progress if it stalled, otherwise the last run that ended. */
   answer(): HealthAnswer {
+    const { stalled, last } = this.#state();
+    return stalled ?? this.#lastAnswer(last);
+  }
+
+  /**
+   * /livez, for a liveness probe: failing only while a run stalls, which a restart mends. A store that
+   * is down fails the runs, which a restart would not mend, so those leave the process alive.
+   */
+  alive(): HealthAnswer {
+    const { stalled, last } = this.#state();
+    return stalled ?? { status: 200, body: { status: "ok", ...last } };
+  }
+
+  #state(): { stalled?: HealthAnswer; last: Record<string, unknown> } {
     const last = {
       runs: this.#runs,
       ...(this.#lastExit === undefined ? {} : { lastExit: this.#lastExit }),
@@ -74,11 +89,11 @@ export class WatchHealth {
           `${formatDuration(Math.ceil(idleMs / 1000) * 1000)}, longer than --stalled-after ` +
           `${formatDuration(this.#stalledAfterMs)}: a store that keeps the connection but stops ` +
           "answering, or a lock never granted, holds it; its log tells its last step";
-        return { status: 503, body: { status: "stalled", reason, ...shown } };
+        return { stalled: { status: 503, body: { status: "stalled", reason, ...shown } }, last: shown };
       }
-      return this.#lastAnswer(shown);
+      return { last: shown };
     }
-    return this.#lastAnswer(last);
+    return { last };
   }
 
   /** Failing after a run that failed, until one succeeds: an unreachable store, a refused lease. */

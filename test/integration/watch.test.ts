@@ -141,6 +141,10 @@ describe("synced watch", () => {
       assert.equal(health.status, 503);
       const body = (await health.json()) as { status: string; lastExit: number };
       assert.deepEqual([body.status, body.lastExit], ["failing", EXIT.unreachable]);
+      // Alive all the same: a restart would not mend a store that is down.
+      const live = await fetch(`${url}/livez`);
+      assert.equal(live.status, 200);
+      assert.equal(((await live.json()) as { status: string }).status, "ok");
     } finally {
       kill();
     }
@@ -194,6 +198,10 @@ describe("synced watch", () => {
           /^the run begun at \S+ has shown no progress for \d+s, longer than --stalled-after 2s: a store that keeps the connection but stops answering/,
         );
         assert.equal(typeof (body["running"] as Record<string, unknown>)["since"], "string");
+        // The liveness probe's own answer: a restart mends a connection that hangs.
+        const live = await fetch(`${url}/livez`);
+        assert.equal(live.status, 503);
+        assert.equal(((await live.json()) as { status: string }).status, "stalled");
       } finally {
         kill();
       }

@@ -294,6 +294,7 @@ describe("Kubernetes manifests in deploy/", () => {
     const ports = (at(container, "ports") as { containerPort: number }[]).map((p) => p.containerPort);
     assert.deepEqual(ports, [port]);
     assert.equal(at(container, "readinessProbe", "httpGet", "path"), "/healthz");
+    assert.equal(at(container, "livenessProbe", "httpGet", "path"), "/livez", "restarts a run that hangs");
     assert.equal(at(deployment, "spec", "replicas"), 1, "one process per configuration");
     const cronJob = (await optionsOf(synced(only(await manifests(), "CronJob")))).options;
     const watched = (await optionsOf(container)).options;

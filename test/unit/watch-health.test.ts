@@ -51,6 +51,28 @@ describe("WatchHealth", () => {
     );
   });
 
+  it("keeps the process alive while runs fail, and not once a run stalls", () => {
+    const { health, pass } = clocked(1000);
+    health.started();
+    health.ended(EXIT.unreachable);
+    assert.equal(health.answer().status, 503);
+    assert.deepEqual(health.alive(), {
+      status: 200,
+      body: {
+        status: "ok",
+        runs: 1,
+        lastExit: EXIT.unreachable,
+        lastEndedAt: "2026-12-07T10:00:00.000Z",
+        failingSince: "2026-12-07T10:00:00.000Z",
+      },
+    });
+    health.started();
+    pass(2000);
+    const { status, body } = health.alive();
+    assert.equal(status, 503);
+    assert.equal(body["status"], "stalled");
+  });
+
   it("reports the last run once the stalled one ends, and fails while runs fail", () => {
     const { health, pass } = clocked(1000);
     health.started();
