@@ -45,7 +45,7 @@ export interface CliHandlers {
   readonly plan?: (flags: Flags, sample: number) => void | Promise<void>;
   /** `synced verify`, with how many differing ids to list per table and side, and whether to repair. */
   readonly verify?: (flags: Flags, verify: VerifyFlags) => void | Promise<void>;
-  /** `synced watch`: the run again and again, `everyMs` apart, serving /metrics and /healthz. */
+  /** `synced watch`: the run again and again, `everyMs` apart, serving /metrics, /healthz and /livez. */
   readonly watch?: (flags: Flags, watch: WatchFlags) => void | Promise<void>;
   /** `synced state set|reset`. */
   readonly state?: (action: StateAction, flags: Flags, state: StateFlags) => void | Promise<void>;
@@ -178,7 +178,7 @@ export function buildCli(argv: readonly string[], handlers: CliHandlers): Argv {
       )
       .command(
         "watch",
-        "Run again and again, --every apart, as a long-running process serving /metrics and /healthz; SIGTERM stops it",
+        "Run again and again, --every apart, as a long-running process serving /metrics, /healthz and /livez; SIGTERM stops it",
         (command) => addCommandOptions(addRunOptions(command, "watch"), "watch"),
         (args) => handlers.watch?.(args, watchFlags(args)),
       )

@@ -1,6 +1,6 @@
 // `synced watch --every <duration>`: the job as a long-running process, for those who run it as a
 // Deployment or a service rather than from cron. It runs the configuration, waits, and runs it again;
-// it serves Prometheus metrics on /metrics and its health on /healthz; SIGTERM or SIGINT stops it at
+// it serves Prometheus metrics on /metrics and its health on /healthz and /livez; SIGTERM or SIGINT stops it at
 // once, giving up a run's reads and writes in flight. With --verify-every it also
 // runs synced verify --repair after a run, at most that often, for the late records no run's
 // look-back window reaches.

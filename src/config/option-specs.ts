@@ -329,7 +329,7 @@ const COMMAND_DESCRIPTIONS: Record<CommandKey, string> = {
   "watch --verify-every":
     "Also run synced verify --repair after a run, at most this often, such as 1d (1m to 30d; off by default)",
   "watch --stalled-after":
-    "/healthz fails once a run has gone this long without finishing a batch of records, as a run held by a store that stopped answering (1s to 1d)",
+    "/healthz and /livez fail once a run has gone this long without finishing a batch of records, as a run held by a store that stopped answering (1s to 1d)",
   "status --runs": "Recent runs shown per configuration",
   "state --yes": "Confirm the change",
   "state set --to": "The new checkpoint: ISO-8601 or epoch seconds, as -b takes",
