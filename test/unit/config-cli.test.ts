@@ -186,6 +186,7 @@ describe("synced watch, plan, verify, status and state", () => {
     await buildCli(["watch", "--every", "1m", "--verify-every", "1d"], handlers).parseAsync();
     // An IPv6 address in brackets, as URLs write it, names the address without them.
     await buildCli(["watch", "--every", "1s", "--listen", "[::1]:9464"], handlers).parseAsync();
+    await buildCli(["watch", "--every", "1m", "--stalled-after", "1h"], handlers).parseAsync();
     await buildCli(["state", "set", "-k", "app", "--to", "2026-01-01", "--yes"], handlers).parseAsync();
     await buildCli(["state", "reset", "-k", "app"], handlers).parseAsync();
     assert.deepEqual(seen, [
@@ -194,10 +195,19 @@ describe("synced watch, plan, verify, status and state", () => {
       ["verify", "app", { limit: 20, repair: true, copyMissing: false }],
       ["verify", "app", { limit: 20, repair: true, copyMissing: true }],
       ["plan", "app", 5],
-      ["watch", { everyMs: 300_000, listen: { host: "127.0.0.1", port: 9464 } }],
-      ["watch", { everyMs: 1000, listen: { host: "0.0.0.0", port: 0 } }],
-      ["watch", { everyMs: 60_000, verifyEveryMs: 86_400_000, listen: { host: "127.0.0.1", port: 9464 } }],
-      ["watch", { everyMs: 1000, listen: { host: "::1", port: 9464 } }],
+      ["watch", { everyMs: 300_000, stalledAfterMs: 600_000, listen: { host: "127.0.0.1", port: 9464 } }],
+      ["watch", { everyMs: 1000, stalledAfterMs: 600_000, listen: { host: "0.0.0.0", port: 0 } }],
+      [
+        "watch",
+        {
+          everyMs: 60_000,
+          verifyEveryMs: 86_400_000,
+          stalledAfterMs: 600_000,
+          listen: { host: "127.0.0.1", port: 9464 },
+        },
+      ],
+      ["watch", { everyMs: 1000, stalledAfterMs: 600_000, listen: { host: "::1", port: 9464 } }],
+      ["watch", { everyMs: 60_000, stalledAfterMs: 3_600_000, listen: { host: "127.0.0.1", port: 9464 } }],
       ["set", "app", { to: "2026-01-01", yes: true, runs: 3 }],
       ["reset", "app", { yes: false, runs: 3 }],
     ]);
@@ -228,6 +238,10 @@ describe("synced watch, plan, verify, status and state", () => {
     await assert.rejects(
       async () => buildCli(["watch", "--every", "1m", "--verify-every", "10s"], watching).parseAsync(),
       /--verify-every must be from 1m to 30d; found "10s"/,
+    );
+    await assert.rejects(
+      async () => buildCli(["watch", "--every", "1m", "--stalled-after", "2d"], watching).parseAsync(),
+      /--stalled-after must be from 1s to 1d; found "2d"/,
     );
     await assert.rejects(
       async () => buildCli(["watch", "--every", "1m", "--listen", "9464"], watching).parseAsync(),
