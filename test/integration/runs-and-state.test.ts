@@ -1,6 +1,7 @@
 // Checkpoints per configuration in each state backend, moved only by contiguous coverage; one run at a
 // time per configuration; bad command lines and unreachable stores refused with clear messages.
 import assert from "node:assert/strict";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +16,31 @@ import { deadLetters, Harness, withoutSelection } from "../support/harness.js";
 import { stallingRelay } from "../support/tcp.js";
 
 const seconds = (iso: string): string => String(Date.parse(iso) / 1000);
+
+/**
+ * SIGTERM to `child` once the relay in front of a store has stopped answering it, and how the run
+ * ended and how long after the signal. A run that ends before the store stalls fails the test.
+ */
+async function stoppedWhenStalled(
+  child: ChildProcess,
+  stalled: Promise<unknown>,
+): Promise<{ code: number | null; stdout: string; stderr: string; tookMs: number }> {
+  let stderr = "";
+  let stdout = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+  const first = await Promise.race([stalled.then(() => "stalled"), exited]);
+  assert.equal(first, "stalled", `synced ended before the store stopped answering:\n${stderr}`);
+  const signalled = performance.now();
+  child.kill("SIGTERM");
+  const code = await exited;
+  return { code, stdout, stderr, tookMs: performance.now() - signalled };
+}
 
 describe("runs and their state", () => {
   let h: Harness;
@@ -455,30 +481,11 @@ describe("runs and their state", () => {
           ? { "--es-nodes": `${search.protocol}//${search.hostname}:${relay.port}` }
           : { "--cassandra-port": String(relay.port) };
       try {
-        const child = h.spawnCli([
-          ...h.argsWith(replaced),
-          "--name",
-          name,
-          "--tables",
-          table,
-          "--direction",
-          direction,
-        ]);
-        let stderr = "";
-        let stdout = "";
-        child.stderr?.on("data", (chunk: Buffer) => {
-          stderr += chunk.toString();
-        });
-        child.stdout?.on("data", (chunk: Buffer) => {
-          stdout += chunk.toString();
-        });
-        const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-        const first = await Promise.race([relay.stalled.then(() => "stalled"), exited]);
-        assert.equal(first, "stalled", `synced ended before the store stopped answering:\n${stderr}`);
-        const signalled = performance.now();
-        child.kill("SIGTERM");
-        assert.equal(await exited, EXIT.interrupted, stderr);
-        const tookMs = performance.now() - signalled;
+        const { code, stdout, stderr, tookMs } = await stoppedWhenStalled(
+          h.spawnCli([...h.argsWith(replaced), "--name", name, "--tables", table, "--direction", direction]),
+          relay.stalled,
+        );
+        assert.equal(code, EXIT.interrupted, stderr);
         assert.ok(tookMs < 10_000, `the stop took ${Math.round(tookMs)} ms:\n${stderr}`);
         assert.doesNotMatch(stderr, STACK_FRAME);
         const store = new FileStateStore({ directory: h.stateDir });
@@ -517,21 +524,8 @@ describe("runs and their state", () => {
         ...["--state-timeout", `${stateTimeoutS}s`, "--name", "hung-state", "--tables", "hung"],
         ...["--direction", "to-es"],
       ]);
-      let stderr = "";
-      let stdout = "";
-      child.stderr?.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      child.stdout?.on("data", (chunk: Buffer) => {
-        stdout += chunk.toString();
-      });
-      const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-      const first = await Promise.race([relay.stalled.then(() => "stalled"), exited]);
-      assert.equal(first, "stalled", `synced ended before the store stopped answering:\n${stderr}`);
-      const signalled = performance.now();
-      child.kill("SIGTERM");
-      assert.equal(await exited, EXIT.interrupted, stderr);
-      const tookMs = performance.now() - signalled;
+      const { code, stdout, stderr, tookMs } = await stoppedWhenStalled(child, relay.stalled);
+      assert.equal(code, EXIT.interrupted, stderr);
       // The release and the history, each within --state-timeout; the rest within seconds. The bound
       // leaves a loaded machine room, and is still far below the 60 s that the client's close waited.
       assert.ok(

@@ -212,30 +212,35 @@ describe("synced watch", () => {
     }
   });
 
-  it("refuses -e before its first run: every run would end at the same time, and all but the first fail", async () => {
+  /**
+   * A watch given `range` (-b or -e), stopped after a run were it accepted: `mark` is what a watch that
+   * accepted it would log, so the test is bounded either way.
+   */
+  const refusedWatch = async (
+    name: string,
+    range: readonly string[],
+    mark: string,
+  ): Promise<{ code: number | null; stderr: string }> => {
     const child = h.spawnCli([
       "watch",
       ...h.baseArgs(),
-      "--name",
-      "ended",
-      "-e",
-      "now",
-      "--every",
-      "1s",
-      "--listen",
-      "127.0.0.1:0",
+      ...["--name", name, ...range, "--every", "1s", "--listen", "127.0.0.1:0"],
     ]);
     const run = watch(child);
-    // Bounded: a watch that accepted -e would run until stopped, and is stopped after its second run.
     const ended = await Promise.race([
       run.exited,
-      run.saw("is already at or past the end").then(
+      run.saw(mark).then(
         () => undefined,
         () => run.exited,
       ),
     ]);
     if (ended === undefined) child.kill("SIGTERM");
-    const { code, stderr } = await run.exited;
+    return run.exited;
+  };
+
+  it("refuses -e before its first run: every run would end at the same time, and all but the first fail", async () => {
+    // A watch that accepted -e would fail from its second run on.
+    const { code, stderr } = await refusedWatch("ended", ["-e", "now"], "is already at or past the end");
     assert.equal(code, EXIT.usage, stderr);
     assert.match(stderr, /-e .*synced watch ends each run at now minus --lag/);
     // Refused before anything was read: no run, so no checkpoint.
@@ -243,29 +248,7 @@ describe("synced watch", () => {
   });
 
   it("refuses -b before its first run: every run would read again from there, a longer range each time", async () => {
-    const child = h.spawnCli([
-      "watch",
-      ...h.baseArgs(),
-      "--name",
-      "begun",
-      "-b",
-      "now-1h",
-      "--every",
-      "1s",
-      "--listen",
-      "127.0.0.1:0",
-    ]);
-    const run = watch(child);
-    // Bounded: a watch that accepted -b would run until stopped, and is stopped after its first.
-    const ended = await Promise.race([
-      run.exited,
-      run.saw("run finished").then(
-        () => undefined,
-        () => run.exited,
-      ),
-    ]);
-    if (ended === undefined) child.kill("SIGTERM");
-    const { code, stderr } = await run.exited;
+    const { code, stderr } = await refusedWatch("begun", ["-b", "now-1h"], "run finished");
     assert.equal(code, EXIT.usage, stderr);
     assert.match(stderr, /-b .*a longer range every time\. synced watch begins each run at the checkpoint/);
     // What to run instead, with commands that exist.
