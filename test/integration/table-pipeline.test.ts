@@ -2,6 +2,7 @@
 // the real servers: the pipeline's own fields land in each document, are neither refused nor dropped
 // on the way back or on the next write, and the records still converge both ways. So do the fields
 // a pipeline the index names in its own settings adds (index.default_pipeline, index.final_pipeline).
+// A pipeline that does not exist refuses the table, not its records, and keeps the checkpoint.
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -175,6 +176,66 @@ describe("a table written through an ingest pipeline", () => {
     assert.equal(rerun.code, EXIT.success, JSON.stringify(rerun.summary));
     assert.equal(totalWritten(rerun.summary), 0, JSON.stringify(rerun.summary));
     assert.equal((rerun.summary["deadLetters"] as { count: number }).count, 0);
+  });
+
+  // Tried as an operator would: a pipeline that does not exist, named by the config file or by the
+  // index's own settings, made the cluster refuse every write; each record was dead-lettered, run after
+  // run, and the checkpoint moved past them all.
+  it("refuses a table whose pipeline does not exist, without a letter, and keeps the checkpoint", async () => {
+    const absent = `${h.index}_absent`;
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.unpiped (id uuid PRIMARY KEY, tmstmp timestamp, body text)`,
+    );
+    await h.es.indices.create({
+      index: `${h.index}-unpiped`,
+      settings: { "index.default_pipeline": absent, number_of_replicas: 0 },
+    });
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.misnamed (id uuid PRIMARY KEY, tmstmp timestamp, body text)`,
+    );
+    for (const table of ["unpiped", "misnamed"]) {
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, body) VALUES (?, ?, 'waiting')`,
+        [id, new Date(Date.now() - 60_000)],
+        PREPARED,
+      );
+    }
+    const named = join(dir, "absent.yaml");
+    await writeFile(named, ["tables:", "  misnamed:", `    pipeline: ${absent}`, ""].join("\n"));
+    const args = [
+      "--config",
+      named,
+      "--name",
+      "absent",
+      "--tables",
+      "unpiped,misnamed",
+      "--direction",
+      "to-es",
+    ];
+    const run = await h.run(args);
+    assert.equal(run.code, EXIT.failure, JSON.stringify(run.summary));
+    assert.equal((run.summary["deadLetters"] as { count: number }).count, 0, JSON.stringify(run.summary));
+    const refused = run.summary["refused"] as { name: string; reason: string }[];
+    const reasons = new Map(refused.map((r) => [r.name, r.reason]));
+    assert.deepEqual([...reasons.keys()].sort(), ["misnamed", "unpiped"], JSON.stringify(refused));
+    const found = `ingest pipeline ${absent}, which does not exist`;
+    assert.match(reasons.get("unpiped") ?? "", new RegExp(`index ${h.index}-unpiped .*${found}`));
+    assert.match(reasons.get("unpiped") ?? "", /index\.default_pipeline or index\.final_pipeline/);
+    assert.match(reasons.get("misnamed") ?? "", new RegExp(found));
+    assert.match(reasons.get("misnamed") ?? "", /tables\.misnamed\.pipeline/);
+
+    // Once the pipeline exists, the next run from the same checkpoint writes what the first could not.
+    await rest("PUT", `/_ingest/pipeline/${absent}`, { description: "does nothing", processors: [] });
+    try {
+      const again = await h.run(args);
+      assert.equal(again.code, EXIT.success, JSON.stringify(again.summary));
+      for (const table of ["unpiped", "misnamed"]) {
+        assert.equal(tableStats(again.summary, table, "to-es")["written"], 1, JSON.stringify(again.summary));
+      }
+    } finally {
+      await h.es.indices.delete({ index: `${h.index}-unpiped` });
+      await rest("DELETE", `/_ingest/pipeline/${absent}`);
+    }
   });
 
   it("refuses a pipeline setting that names no pipeline id, with exit 2 and the key to fix", async () => {

@@ -9,7 +9,7 @@ import type { JsonValue } from "../../core/json-value.js";
 import type { PlannedWrite, WriteOutcome } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { chunkBySize } from "../../util/chunk-by-size.js";
-import { refusedDocumentReason } from "./refused-document.js";
+import { type ItemError, refusedDocumentReason } from "./refused-document.js";
 import { mapConcurrent } from "../../util/map-concurrent.js";
 import { retryDelay } from "../../util/retry.js";
 import { setTimeout as delay } from "node:timers/promises";
@@ -252,6 +252,10 @@ async function writeChunk(
         if (CLOSING.test(result.error.reason ?? ""))
           throw new IndexGoneError(plan, "closed", settings.client.productName);
         throw new IndexBlockedError(plan, result.error.reason ?? undefined);
+      } else if (missingPipeline(result.error) !== undefined) {
+        // A pipeline that does not exist refuses every write alike: the setting naming it is at
+        // fault, not the records, so none is dead-lettered for it.
+        throw new PipelineMissingError(plan, missingPipeline(result.error) ?? "");
       } else if (result.error?.type === "index_not_found_exception") {
         throw new IndexGoneError(plan, "deleted", settings.client.productName);
       } else if (result.error?.type === "index_closed_exception") {
@@ -355,6 +359,32 @@ export class IndexBlockedError extends TableIndexRefusedError {
   }
 }
 
+/**
+ * The ingest pipeline a write goes through does not exist, whether the table's `pipeline` setting or
+ * the index's own settings name it: every write is refused alike, so the table is refused with no
+ * letter, as for a block.
+ */
+export class PipelineMissingError extends TableIndexRefusedError {
+  constructor(plan: TablePlan, pipeline: string) {
+    const create = `Create the pipeline (PUT _ingest/pipeline/${pipeline})`;
+    const fix =
+      pipeline === plan.es.pipeline
+        ? `The config file's tables.${plan.table}.pipeline names it. ${create}, or name one that exists ` +
+          "there, or remove the setting"
+        : "The index's own settings name it (index.default_pipeline or index.final_pipeline, set by an " +
+          `operator or an index template). ${create}, or name one that exists in that setting ` +
+          `(PUT ${plan.es.index}/_settings)`;
+    super(
+      plan.table,
+      `index ${plan.es.index} sends every write through the ingest pipeline ${pipeline}, which does not ` +
+        "exist, so the cluster refuses each one: the pipeline is at fault, not the records, so " +
+        `none was dead-lettered for it. ${fix}; then run again.`,
+      "The run stopped without moving the checkpoint.",
+      { index: plan.es.index, pipeline },
+    );
+  }
+}
+
 /** Elasticsearch kept refusing items as overloaded or failing; the run stops and keeps its checkpoint. */
 export class BulkRetriesExhaustedError extends SyncedError {
   constructor(
@@ -379,6 +409,12 @@ export class BulkRetriesExhaustedError extends SyncedError {
       { index: plan.es.index, table: plan.table, status, attempts, windowMs },
     );
   }
+}
+
+/** The pipeline an item was refused for as one that does not exist (both products' words); else undefined. */
+function missingPipeline(error: ItemError | undefined): string | undefined {
+  if (error?.type !== "illegal_argument_exception") return undefined;
+  return /^pipeline with id \[(.*)\] does not exist$/.exec(error.reason ?? "")?.[1];
 }
 
 /** The block of an index being closed, in the cluster's words. */
