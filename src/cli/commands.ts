@@ -27,10 +27,14 @@ export async function main(signals: SignalControl): Promise<number> {
   const controller = new AbortController();
   /** What the command leaves when a signal stops it, for its message (stop-words.ts). */
   let kept = RUN_STOP;
+  /** A watch waiting for its next run: it has no reads or writes in flight, nor a lease to let go. */
+  let between = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     // The reads and writes of records in flight end now; the lease is still let go (record-stores.ts).
     logger.info(
-      `received ${signal}: stopping, giving up the reads and writes in flight; press again to stop at once`,
+      between
+        ? `received ${signal} between runs: stopping; no run was in progress, so nothing is given up`
+        : `received ${signal}: stopping, giving up the reads and writes in flight; press again to stop at once`,
     );
     controller.abort(new InterruptedError(signal, undefined, kept));
   };
@@ -87,7 +91,12 @@ export async function main(signals: SignalControl): Promise<number> {
         // A dry run has no checkpoint to keep (the signal is caught once options() has returned).
         kept = runStop(resolved.dryRun);
         logger.info("starting", { options: redactedConfig(resolved) });
-        code = await watchCommand(resolved, watch, context);
+        code = await watchCommand(resolved, watch, {
+          ...context,
+          waiting: (waiting) => {
+            between = waiting;
+          },
+        });
       },
       plan: async (flags, sample) => {
         kept = PLAN_STOP;

@@ -1,7 +1,7 @@
 // `synced watch --every <duration>`: the job as a long-running process, for those who run it as a
 // Deployment or a service rather than from cron. It runs the configuration, waits, and runs it again;
 // it serves Prometheus metrics on /metrics and its health on /healthz and /livez; SIGTERM or SIGINT stops it at
-// once, giving up a run's reads and writes in flight. With --verify-every it also
+// once, giving up a run's reads and writes in flight (between runs there are none). With --verify-every it also
 // runs synced verify --repair after a run, at most that often, for the late records no run's
 // look-back window reaches.
 import { createServer, type Server } from "node:http";
@@ -27,10 +27,15 @@ export interface WatchSettings {
   readonly listen: { readonly host: string; readonly port: number };
 }
 
+export interface WatchContext extends RunContext {
+  /** Told as the watch begins and ends a wait between runs, when a signal gives up nothing in flight. */
+  readonly waiting?: (waiting: boolean) => void;
+}
+
 export async function watchCommand(
   options: SyncOptions,
   watch: WatchSettings,
-  context: RunContext,
+  context: WatchContext,
 ): Promise<number> {
   refuseFixedEnd(options);
   refuseFixedBegin(options);
@@ -63,7 +68,9 @@ export async function watchCommand(
         if ((await oneRepair(options, context, metrics)) === EXIT.interrupted) break;
       }
       // A signal during the wait ends it at once; the loop's condition then stops.
+      context.waiting?.(true);
       await sleep(watch.everyMs, undefined, { signal: context.signal }).catch(() => undefined);
+      context.waiting?.(false);
     }
     context.logger.info("stopped watching", { runs: health.runs });
     return EXIT.interrupted;

@@ -23,8 +23,11 @@ describe("synced watch", () => {
   });
   after(() => h.cleanup());
 
-  async function start(args: readonly string[]): Promise<{ run: Watched; url: string; kill: () => void }> {
-    const child = h.spawnCli(["watch", ...args, "--every", "1s", "--listen", "127.0.0.1:0"]);
+  async function start(
+    args: readonly string[],
+    every = "1s",
+  ): Promise<{ run: Watched; url: string; kill: () => void }> {
+    const child = h.spawnCli(["watch", ...args, "--every", every, "--listen", "127.0.0.1:0"]);
     const run = watch(child);
     await run.saw("/metrics and /healthz on http://");
     const url = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.stderr())?.[1];
@@ -80,6 +83,27 @@ describe("synced watch", () => {
     assert.equal(code, EXIT.interrupted, stderr);
     assert.match(stderr, /stopped watching/);
     assert.equal(await new FileStateStore({ directory: h.stateDir }).getLease("watched"), undefined);
+  });
+
+  // Tried as an operator would: a SIGTERM while the watch waited for its next run said it gave up the
+  // reads and writes in flight, where there were none.
+  it("says a SIGTERM between runs gives up nothing, as no run is in progress", async () => {
+    const { run, url, kill } = await start([...h.baseArgs(), "--name", "between"], "1h");
+    try {
+      await until("a first run ended", async () => {
+        const body = (await (await fetch(`${url}/healthz`)).json()) as { runs: number };
+        return body.runs >= 1 ? true : undefined;
+      });
+    } finally {
+      kill();
+    }
+    const { code, stderr } = await run.exited;
+    assert.equal(code, EXIT.interrupted, stderr);
+    assert.match(
+      stderr,
+      /received SIGTERM between runs: stopping; no run was in progress, so nothing is given up/,
+    );
+    assert.doesNotMatch(stderr, /in flight/);
   });
 
   it("repairs with --verify-every what no run's look-back window reaches", async () => {
