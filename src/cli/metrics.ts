@@ -174,7 +174,7 @@ export class RunMetrics {
  * as 0, which says 1970 for a time, all well for a count of problems, and nothing waiting for letters
  * no one counted, before anything measured them. Set to undefined, it is left out again.
  */
-class SetGauge {
+export class SetGauge {
   readonly #registry: Registry;
   readonly #name: string;
   readonly #gauge: Gauge;

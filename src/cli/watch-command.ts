@@ -18,6 +18,7 @@ import type { RunMetrics } from "./metrics.js";
 import { runCommand, type RunContext } from "./run-command.js";
 import { verifyCommand } from "./verify-command.js";
 import { WatchHealth } from "./watch-health.js";
+import type { WatchMetrics } from "./watch-metrics.js";
 
 export interface WatchSettings {
   readonly everyMs: number;
@@ -45,7 +46,8 @@ export async function watchCommand(
   // A table read far more than its range held is told of in the first cycle that does it, not in all.
   const cycles: RunContext = { ...context, noticesGiven: new Set<string>() };
   let verifiedAt: number | undefined;
-  const server = await serve(watch.listen, metrics, health);
+  const served = new (await import("./watch-metrics.js")).WatchMetrics(metrics, health);
+  const server = await serve(watch.listen, served, health);
   const { address, port } = server.address() as AddressInfo;
   context.logger.info(
     `watching: a run every ${formatDuration(watch.everyMs)}; /metrics and /healthz on http://${address}:${port}`,
@@ -207,16 +209,16 @@ async function oneRepair(options: SyncOptions, context: RunContext, metrics: Run
   }
 }
 
-function serve(listen: WatchSettings["listen"], metrics: RunMetrics, health: WatchHealth): Promise<Server> {
+function serve(listen: WatchSettings["listen"], metrics: WatchMetrics, health: WatchHealth): Promise<Server> {
   const server = createServer((request, response) => {
     const path = (request.url ?? "").split("?")[0];
     // HEAD as GET: Node leaves out the body, and probes that ask with HEAD get the status.
     if (request.method !== "GET" && request.method !== "HEAD") {
       response.writeHead(405, { allow: "GET, HEAD" }).end();
     } else if (path === "/metrics") {
-      metrics.registry
-        .metrics()
-        .then((text) => response.writeHead(200, { "content-type": metrics.registry.contentType }).end(text))
+      metrics
+        .text()
+        .then((text) => response.writeHead(200, { "content-type": metrics.contentType }).end(text))
         .catch(() => response.writeHead(500).end());
     } else if (path === "/healthz" || path === "/livez") {
       const { status, body } = path === "/healthz" ? health.answer() : health.alive();

@@ -51,6 +51,11 @@ export class WatchHealth {
     else this.#failingSince ??= now;
   }
 
+  /** How long the run in progress has finished no batch; none between runs. */
+  sinceProgressMs(): number | undefined {
+    return this.#running === undefined ? undefined : this.#now() - this.#running.progressAt;
+  }
+
   /** /healthz: the run in progress if it stalled, otherwise the last run that ended. */
   answer(): HealthAnswer {
     const { stalled, last } = this.#state();
@@ -75,7 +80,7 @@ export class WatchHealth {
     };
     const running = this.#running;
     if (running !== undefined) {
-      const idleMs = this.#now() - running.progressAt;
+      const idleMs = this.sinceProgressMs() ?? 0;
       const shown = {
         ...last,
         running: {

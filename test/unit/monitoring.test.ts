@@ -5,9 +5,12 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { parse } from "yaml";
 import { lastSuccessAt } from "../../src/cli/last-success.js";
 import { RunMetrics } from "../../src/cli/metrics.js";
+import { WatchHealth } from "../../src/cli/watch-health.js";
+import { WatchMetrics } from "../../src/cli/watch-metrics.js";
 import type { RunOutcome, RunRecord } from "../../src/state/state-store.js";
 import type { VerifyReport } from "../../src/reconcile/verify.js";
 import { runReport } from "../support/run-report.js";
@@ -45,14 +48,19 @@ function verifyReport(unresolved: number): VerifyReport {
   return { range: { begin: 0n, end: 1n }, sides: [], skipped: [], differences: unresolved, unresolved };
 }
 
-/** Every metric synced exports: a watch's after a run that moved the checkpoint and a repair. */
+/**
+ * Every metric synced exports: a watch's after a run that moved the checkpoint and a repair, with the
+ * next run in progress.
+ */
 async function exported(): Promise<Map<string, string>> {
   const counted = new RunMetrics();
   counted.configured(30_000, 600_000);
   counted.record(runReport({ checkpointAfter: 1_000_000n }), new Date(), 0);
   counted.verified(verifyReport(0), new Date());
-  const metrics = await counted.registry.getMetricsAsJSON();
-  return new Map(metrics.map((metric) => [metric.name, String(metric.type)]));
+  const health = new WatchHealth(600_000);
+  health.started();
+  const families = parsePrometheusTextFormat(await new WatchMetrics(counted, health).text());
+  return new Map(families.map((family) => [family.name, family.type.toLowerCase()]));
 }
 
 function unknownNames(names: Set<string>, known: Map<string, string>): string[] {
@@ -87,7 +95,7 @@ describe("dashboard and alert rules", () => {
       assert.ok(shown.has(name), name);
   });
 
-  it("alert on no success for too long, letters waiting and late records near the window's edge", async () => {
+  it("alert on no success for too long, letters waiting, late records near the window's edge and a run without progress", async () => {
     const rules = await alertRules();
     for (const rule of rules) {
       assert.equal(typeof rule.alert, "string");
@@ -100,6 +108,8 @@ describe("dashboard and alert rules", () => {
       "synced_dead_letters_waiting",
       "synced_late_record_lateness_seconds_bucket",
       "synced_lookback_seconds",
+      // A watch's run that finishes no batch, before its probe restarts the pod.
+      "synced_run_without_progress_seconds",
     ])
       assert.ok(watched.has(name), name);
     // A configuration none of whose runs succeeded exports no time of success to compare with time():
