@@ -4,12 +4,19 @@
 import type { Direction } from "../core/direction.js";
 import type { JsonValue } from "../core/json-value.js";
 import { CorruptStateError } from "../state/state-errors.js";
+import { checkStateFormat, STATE_FORMAT } from "../state/state-format.js";
 import { FieldReader, isJsonObject, type RecordSource } from "../state/state-json.js";
 import { letterIdOf, type RecordCut, type StoredLetter } from "./dead-letter-store.js";
 
 const SIDES = ["cassandra", "elasticsearch"] as const;
 const DIRECTIONS: readonly Direction[] = ["to-es", "to-cassandra"];
 
+/** A letter as a file line or an index document holds it: with the state format it was written in. */
+export function letterToStoredJson(letter: StoredLetter): Record<string, JsonValue> {
+  return { format: STATE_FORMAT, ...letterToJson(letter) };
+}
+
+/** A letter as `dead-letters show` prints it. */
 export function letterToJson(letter: StoredLetter): Record<string, JsonValue> {
   return {
     key: letter.key,
@@ -59,6 +66,7 @@ function recordCutFromJson(value: unknown, source: RecordSource): RecordCut | un
 export function letterFromJson(value: unknown, source: RecordSource, key?: string): StoredLetter {
   const f = new FieldReader(value, source);
   const object = isJsonObject(value) ? value : {};
+  checkLetterFormat(object["format"], source);
   const direction = oneOf(object, "direction", DIRECTIONS, source);
   const from = oneOf(object, "from", SIDES, source);
   const record = (object["record"] ?? null) as JsonValue;
@@ -79,6 +87,17 @@ export function letterFromJson(value: unknown, source: RecordSource, key?: strin
     record,
     ...(recordCut === undefined ? {} : { recordCut }),
   };
+}
+
+/**
+ * Refuses a letter of a later state format before any field is read: an earlier synced would misread
+ * it, and a replay would write what it misread. A letter without one is of format 1.
+ */
+export function checkLetterFormat(found: unknown, source: RecordSource): void {
+  checkStateFormat(found, source.location, source.remedy, {
+    subject: source.location,
+    instead: "--dead-letter, where this one finds no letters",
+  });
 }
 
 function oneOf<T extends string>(

@@ -1,7 +1,7 @@
 // One contract for every dead-letter backend, run against the real servers: a temporary file, a
 // per-run Cassandra keyspace and a per-run Elasticsearch index, all removed afterwards.
 import assert from "node:assert/strict";
-import { appendFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { appendFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -16,6 +16,7 @@ import {
 import { letterToJson } from "../../src/deadletter/letter-json.js";
 import type { DeadLetter } from "../../src/reconcile/dead-letter.js";
 import { StateSetupError } from "../../src/state/state-errors.js";
+import { NewerStateError, STATE_FORMAT } from "../../src/state/state-format.js";
 import { cassandraOptions, connectTestSearch, runScopedName } from "../support/servers.js";
 
 interface Opened {
@@ -23,6 +24,8 @@ interface Opened {
   /** How many letters the backend holds, counted where they are kept (lines, rows, documents). */
   readonly stored: () => Promise<number>;
   readonly cleanup: () => Promise<void>;
+  /** Marks every letter of `key` as written in state format `format`, as a later synced would. */
+  readonly relabel: (key: string, format: number) => Promise<void>;
 }
 
 interface Backend {
@@ -38,7 +41,15 @@ const backends: Backend[] = [
       const path = join(directory, "letters.ndjson");
       const store = await openDeadLetterStore({ backend: "file", path }, {});
       const stored = async () => (await readFile(path, "utf8")).split("\n").filter((l) => l !== "").length;
-      return { store, stored, cleanup: () => rm(directory, { recursive: true, force: true }) };
+      const relabel = async (key: string, format: number) => {
+        const lines = (await readFile(path, "utf8")).split("\n").filter((l) => l !== "");
+        const marked = lines.map((line) => {
+          const letter = JSON.parse(line) as Record<string, unknown>;
+          return JSON.stringify(letter["key"] === key ? { ...letter, format } : letter);
+        });
+        await writeFile(path, marked.map((line) => `${line}\n`).join(""));
+      };
+      return { store, stored, relabel, cleanup: () => rm(directory, { recursive: true, force: true }) };
     },
   },
   {
@@ -58,7 +69,20 @@ const backends: Backend[] = [
         const result = await client.execute(`SELECT COUNT(*) AS n FROM ${keyspace}.state_dead_letters`);
         return Number(result.rows[0]?.get("n"));
       };
-      return { store: await openDeadLetterStore(location, { cassandra: client }), stored, cleanup };
+      const relabel = async (key: string, format: number) => {
+        const table = `${keyspace}.state_dead_letters`;
+        const ids = await client.execute(`SELECT letter_id FROM ${table} WHERE key = ?`, [key], {
+          prepare: true,
+        });
+        for (const row of ids.rows) {
+          await client.execute(
+            `UPDATE ${table} SET format = ? WHERE key = ? AND letter_id = ?`,
+            [format, key, row.get("letter_id")],
+            { prepare: true },
+          );
+        }
+      };
+      return { store: await openDeadLetterStore(location, { cassandra: client }), stored, relabel, cleanup };
     },
   },
   {
@@ -77,6 +101,12 @@ const backends: Backend[] = [
           { elasticsearch: client.client },
         ),
         stored,
+        relabel: async (key: string, format: number) => {
+          const found = await client.search({ index, query: { term: { key } }, _source: false });
+          for (const hit of found.hits.hits) {
+            await client.update({ index, id: hit._id ?? "", doc: { format }, refresh: true });
+          }
+        },
         cleanup,
       };
     },
@@ -110,8 +140,9 @@ for (const backend of backends) {
     let store: DeadLetterStore;
     let stored: () => Promise<number>;
     let cleanup: () => Promise<void>;
+    let relabel: Opened["relabel"];
     before(async () => {
-      ({ store, stored, cleanup } = await backend.open());
+      ({ store, stored, cleanup, relabel } = await backend.open());
     });
     after(async () => {
       await store.close();
@@ -240,6 +271,27 @@ for (const backend of backends) {
     // Tried as an unlucky operator would: 3,000 bad documents in one run, whose batches put their
     // letters at once. The file's appends of each put went in pieces, and another's landed between
     // them: torn lines, after which every run and every dead-letters command refused the file.
+    // Tried as an operator would after rolling back to an earlier synced: letters a later one wrote in
+    // another format must be refused, naming the letter, rather than misread and replayed wrongly.
+    it("refuses a letter of a later state format, naming it, and reads it again once of the current one", async () => {
+      const key = "later";
+      await store.put([letter({}, key)]);
+      await relabel(key, STATE_FORMAT + 1);
+      await assert.rejects(all(store, key), (error: unknown) => {
+        assert.ok(error instanceof NewerStateError, String(error));
+        assert.equal(error.format, STATE_FORMAT + 1);
+        assert.match(
+          error.message,
+          new RegExp(`state format ${STATE_FORMAT + 1}, written by a later synced`),
+        );
+        assert.match(error.message, /another --dead-letter/);
+        return true;
+      });
+      await relabel(key, STATE_FORMAT);
+      assert.equal((await all(store, key)).length, 1);
+      await store.remove(key, [...(await all(store, key)).map((l) => l.letterId)]);
+    });
+
     it("keeps every letter of puts and removes that overlap, as a run's batches make them", async () => {
       const batch = (from: number, reason: string) =>
         Array.from({ length: 1_500 }, (_, i) =>
@@ -340,6 +392,11 @@ describe("dead-letter store: file", () => {
     assert.deepEqual(
       lines.map((l) => (JSON.parse(l) as { table: string }).table),
       ["users", "orders"],
+    );
+    // The letter written carries its state format; the one of an earlier version still has none.
+    assert.deepEqual(
+      lines.map((l) => (JSON.parse(l) as { format?: number }).format),
+      [undefined, STATE_FORMAT],
     );
   });
 

@@ -22,6 +22,7 @@ const LETTER_COLUMNS = [
   "record",
   "record_bytes",
   "record_omitted",
+  "format",
 ];
 
 const row = (column: string): { get: (name: string) => unknown } => ({

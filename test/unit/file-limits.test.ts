@@ -17,6 +17,7 @@ import {
 import { withTimeLimit } from "../../src/util/time-limit.js";
 import { inStateStore, StateError, StateSetupError } from "../../src/state/state-errors.js";
 import { checkDeadLetterFile } from "../../src/state/file/file-dead-letter-check.js";
+import { NewerStateError, STATE_FORMAT } from "../../src/state/state-format.js";
 
 const run = promisify(execFile);
 
@@ -141,6 +142,33 @@ describe("file steps with limits", () => {
       assert.match(error.message, /may not write there \(EACCES/);
       assert.match(error.message, /choose another place with --dead-letter/);
       assert.doesNotMatch(error.message, /out of the way/);
+      return true;
+    });
+  });
+
+  // Tried as an operator would after rolling back to an earlier synced: a run refused a file of letters
+  // a later synced wrote as "something other than dead letters", pointing at the wrong remedy.
+  it("refuses a dead-letter file whose first letter a later synced wrote, naming its state format", async () => {
+    const file = join(root, "later-letters.ndjson");
+    const later = {
+      format: STATE_FORMAT + 1,
+      key: "app",
+      letterId: "abc",
+      at: "2026-01-01T00:00:00.000Z",
+      runId: "run-1",
+      table: "users",
+      direction: "to-es",
+      from: "cassandra",
+      id: "1",
+      reason: "why",
+      record: { id: "1" },
+    };
+    await writeFile(file, `${JSON.stringify(later)}\n`);
+    await assert.rejects(checkDeadLetterFile(file, 2000), (error: unknown) => {
+      assert.ok(error instanceof NewerStateError, String(error));
+      assert.match(error.message, /first line of .*later-letters\.ndjson is in state format 2/);
+      assert.match(error.message, /another --dead-letter/);
+      assert.doesNotMatch(error.message, /something other than dead letters/);
       return true;
     });
   });

@@ -12,6 +12,7 @@ import { quoteIdentifier } from "../../core/cql-identifier.js";
 import { CQL_NAME_RULE, cqlNameProblem } from "../../core/names.js";
 import { CorruptStateError, inStateStore, StateSetupError } from "../state-errors.js";
 import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
+import { STATE_FORMAT } from "../state-format.js";
 import type { DeadLetterStore, StoredLetter } from "../../deadletter/dead-letter-store.js";
 import { letterFromJson } from "../../deadletter/letter-json.js";
 import { isTransientCassandraError } from "../../stores/cassandra/transient-errors.js";
@@ -20,9 +21,12 @@ import { chunkBySize } from "../../util/chunk-by-size.js";
 
 const QUORUM = { prepare: true, consistency: cassandra.types.consistencies.localQuorum };
 const COLUMNS =
-  "key, letter_id, at, run_id, tbl, direction, source, record_id, reason, record, record_bytes, record_omitted";
-/** Added after the first release: a table of an earlier version gets them when it is opened. */
-const CUT_COLUMNS = { record_bytes: "int", record_omitted: "list<text>" } as const;
+  "key, letter_id, at, run_id, tbl, direction, source, record_id, reason, record, record_bytes, record_omitted, format";
+/**
+ * Added after the first release: a table of an earlier version gets them when it is opened. `format`
+ * is the state format (state-format.ts); rows of the releases before it have none.
+ */
+const ADDED_COLUMNS = { record_bytes: "int", record_omitted: "list<text>", format: "int" } as const;
 /** Letters written per batch, well below the batch size that Cassandra warns about for most records. */
 const BATCH = 20;
 /** Bytes of letters per batch (one mutation of the partition): a quarter of the smallest limit seen. */
@@ -48,6 +52,7 @@ function values(letter: StoredLetter, record: string): unknown[] {
     record,
     letter.recordCut?.bytes ?? null,
     letter.recordCut === undefined ? null : [...letter.recordCut.omitted],
+    STATE_FORMAT,
   ];
 }
 
@@ -212,6 +217,7 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
     const omitted: unknown = row.get("record_omitted");
     return letterFromJson(
       {
+        format: row.get("format") as unknown,
         key: row.get("key") as unknown,
         letterId,
         at: at instanceof Date ? at.toISOString() : null,
@@ -247,7 +253,7 @@ async function addMissingColumns(
   name: string,
 ): Promise<void> {
   // A table of something else (one of the synced keyspace's, say) is not altered to hold letters.
-  const missing = COLUMNS.split(", ").filter((c) => !present.has(c) && !(c in CUT_COLUMNS));
+  const missing = COLUMNS.split(", ").filter((c) => !present.has(c) && !(c in ADDED_COLUMNS));
   if (missing.length > 0) {
     throw new StateSetupError(
       `the table ${name} exists but is not a synced dead-letter table (it lacks ${missing.join(", ")}). ` +
@@ -258,7 +264,7 @@ async function addMissingColumns(
   await addColumns(
     client,
     name,
-    Object.entries(CUT_COLUMNS).filter(([column]) => !present.has(column)),
+    Object.entries(ADDED_COLUMNS).filter(([column]) => !present.has(column)),
   );
 }
 
@@ -266,7 +272,7 @@ function createTableCql(name: string): string {
   return (
     `CREATE TABLE IF NOT EXISTS ${name} (key text, letter_id text, at timestamp, run_id text, ` +
     "tbl text, direction text, source text, record_id text, reason text, record text, " +
-    "record_bytes int, record_omitted list<text>, " +
+    "record_bytes int, record_omitted list<text>, format int, " +
     "PRIMARY KEY ((key), letter_id)) WITH comment = 'synced dead letters: records waiting to be fixed and replayed'"
   );
 }

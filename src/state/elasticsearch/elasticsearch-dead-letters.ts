@@ -20,7 +20,7 @@ import { isSearchError } from "../../stores/search/search-error.js";
 import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import { RefusedItemError } from "../refused-privilege.js";
 import type { DeadLetterStore, StoredLetter } from "../../deadletter/dead-letter-store.js";
-import { letterFromJson, letterToJson } from "../../deadletter/letter-json.js";
+import { letterFromJson, letterToStoredJson } from "../../deadletter/letter-json.js";
 import { isTransientStateSearchError } from "../../stores/search/transient-errors.js";
 import { chunkBySize } from "../../util/chunk-by-size.js";
 
@@ -38,10 +38,14 @@ const RECORD_CUT: FieldMapping = {
   properties: { bytes: { type: "long" }, omitted: LONG_KEYWORD },
 };
 
+/** The state format (state-format.ts), added after the first release: letters written before it have none. */
+const FORMAT: FieldMapping = { type: "integer" };
+
 const MAPPINGS: IndexMapping = {
   dynamic: "strict",
   _meta: { purpose: "synced dead letters: records waiting to be fixed and replayed" },
   properties: {
+    format: FORMAT,
     key: { type: "keyword" },
     letterId: { type: "keyword" },
     at: { type: "date" },
@@ -186,7 +190,7 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
   /** The letters as bulk operations, in requests of at most BULK_BYTES (or one letter). */
   private bulks(letters: readonly StoredLetter[]): BulkLine[][] {
     const sized = letters.map((letter) => {
-      const document = { ...letterToJson(letter), record: stableStringify(letter.record) };
+      const document = { ...letterToStoredJson(letter), record: stableStringify(letter.record) };
       const action = { index: { _index: this.index, _id: `${letter.key}:${letter.letterId}` } };
       return { lines: [action, document], size: Buffer.byteLength(JSON.stringify(document)) + 256 };
     });
@@ -281,7 +285,7 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
     }
     this.#by = { key, letterId };
     const missing = {
-      ...missingFields({ recordCut: RECORD_CUT }, properties),
+      ...missingFields({ recordCut: RECORD_CUT, format: FORMAT }, properties),
       ...unboundedLongKeywords(properties),
     };
     if (Object.keys(missing).length > 0)

@@ -10,6 +10,7 @@ import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import { makeDirectory } from "../../util/make-directory.js";
 import { fileKind } from "../../util/regular-file.js";
 import { letterFromJson } from "../../deadletter/letter-json.js";
+import { NewerStateError } from "../state-format.js";
 
 /**
  * Refuses with a StateSetupError a dead-letter file that could not take a letter: it must be a regular
@@ -94,7 +95,7 @@ async function notLetters(path: string): Promise<string | undefined> {
       if (text.charAt(start) !== "{") return "it does not begin with a JSON object";
       const end = text.indexOf("\n", start);
       if (end >= 0)
-        return isLetterLine(text.slice(start, end))
+        return isLetterLine(text.slice(start, end), `the first line of ${path}`)
           ? undefined
           : "its first line is JSON, but not a dead letter";
     }
@@ -107,9 +108,10 @@ async function notLetters(path: string): Promise<string | undefined> {
 
 /**
  * Whether a line may be a letter: JSON holding a letter's fields, or a line that is not JSON at all, a
- * letter damaged by hand, say, which the letters' reader names by its line with what to do.
+ * letter damaged by hand, say, which the letters' reader names by its line with what to do. A letter
+ * of a later state format is refused as such: it is a letter, one this synced cannot read.
  */
-function isLetterLine(line: string): boolean {
+function isLetterLine(line: string, location: string): boolean {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -118,9 +120,10 @@ function isLetterLine(line: string): boolean {
   }
   try {
     // A letter of an earlier version named no key: any key stands in for it.
-    letterFromJson(value, { location: "the first line", remedy: "" }, "key");
+    letterFromJson(value, { location, remedy: "" }, "key");
     return true;
-  } catch {
+  } catch (error) {
+    if (error instanceof NewerStateError) throw error;
     return false;
   }
 }

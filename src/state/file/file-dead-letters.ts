@@ -24,7 +24,7 @@ import { makeDirectory } from "../../util/make-directory.js";
 import { appendToRegularFile, openRegularFile } from "../../util/regular-file.js";
 import type { DeadLetterStore, StoredLetter } from "../../deadletter/dead-letter-store.js";
 import { chunksOf, linesOf, type Line } from "./file-lines.js";
-import { letterFromJson, letterToJson } from "../../deadletter/letter-json.js";
+import { letterFromJson, letterToStoredJson } from "../../deadletter/letter-json.js";
 
 const REMEDY = "Fix the line or delete it; the record it names is still in its source store.";
 /** Rewrites started again because another process changed the file meanwhile, before giving up. */
@@ -396,5 +396,5 @@ export class FileDeadLetterStore implements DeadLetterStore {
 }
 
 function lineOf(letter: StoredLetter): string {
-  return `${stableStringify(letterToJson(letter))}\n`;
+  return `${stableStringify(letterToStoredJson(letter))}\n`;
 }
