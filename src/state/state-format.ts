@@ -1,8 +1,8 @@
-// The format of what the state stores write: checkpoints, leases, run records and dead letters. A later synced that
-// changes what one of them means raises it, so that an earlier synced, run again after a rollback,
-// refuses what the later one wrote rather than misreads it (a lease it would not see as held, a
-// checkpoint it would place elsewhere, a letter it would replay wrongly). Records written before
-// formats were recorded carry none and are of format 1.
+// The format of what the state stores write: checkpoints, leases, run records and dead letters. A
+// later synced that changes what one of them means raises it, so that an earlier synced, run again
+// after a rollback, refuses what the later one wrote rather than misreads it (a lease it would not see
+// as held, a checkpoint it would place elsewhere, a letter it would replay wrongly). Records written
+// before formats were recorded carry none and are of format 1.
 import { CorruptStateError, StateError } from "./state-errors.js";
 
 export const STATE_FORMAT = 1;
