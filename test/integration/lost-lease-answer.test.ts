@@ -48,7 +48,7 @@ interface Backend {
 
 const CQL_WRITES: Record<LeaseWrite, RegExp> = {
   create: /^INSERT INTO .* VALUES \(\?, 'lease'.* IF NOT EXISTS$/,
-  "take-over": /^UPDATE .* SET owner = \?.* IF owner = \? AND expires_at = \?$/,
+  "take-over": /^UPDATE .* SET (format = \?, )?owner = \?.* IF owner = \? AND expires_at = \?$/,
   renew: /^UPDATE .* SET expires_at = \? .*kind = 'lease'.* IF owner = \?$/,
   release: /^DELETE FROM .*kind = 'lease'.* IF owner = \?$/,
 };
