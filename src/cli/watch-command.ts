@@ -38,8 +38,7 @@ export async function watchCommand(
   watch: WatchSettings,
   context: WatchContext,
 ): Promise<number> {
-  refuseFixedEnd(options);
-  refuseFixedBegin(options);
+  refuseFixedRange(options);
   // Loaded here, not with the command line: prom-client costs every single run about 50 ms of CPU.
   const metrics = new (await import("./metrics.js")).RunMetrics();
   const health = new WatchHealth(watch.stalledAfterMs);
@@ -86,43 +85,30 @@ export async function watchCommand(
 }
 
 /**
- * -e is read once, when the watch starts, so every run would end at the same time: the first moves the
- * checkpoint there, and every later one fails as having nothing new to sync, which kept /healthz
- * failing until stopped (and a restarted watch failing its first run).
- */
-function refuseFixedEnd(options: SyncOptions): void {
-  if (options.end === undefined) return;
-  throw withOptionSource(
-    new ConfigError(
-      "end",
-      undefined,
-      "-e sets one end for every run of synced watch, read when it starts: after its first run there " +
-        "would be nothing new, and every later run would fail. synced watch ends each run at now minus " +
-        "--lag; leave -e out, or run synced -e <time> once (from cron) for a range that ends at a time.",
-    ),
-    options.sources,
-  );
-}
-
-/**
- * -b too is read once, when the watch starts: every run read again from there up to now, a range that
+ * -e and -b are read once, when the watch starts. With -e every run would end at the same time: the
+ * first moves the checkpoint there, and every later one fails as having nothing new to sync, which
+ * kept /healthz failing until stopped. With -b every run read again from there up to now, a range that
  * grew with each run; one that began after the earliest version gave a new configuration no
  * checkpoint, so no run ever became incremental, and a restarted pod began the same read again.
  */
-function refuseFixedBegin(options: SyncOptions): void {
-  if (options.begin === undefined) return;
-  throw withOptionSource(
-    new ConfigError(
-      "begin",
-      undefined,
-      "-b sets one begin for every run of synced watch, read when it starts: each run would read again " +
-        "from there up to now, a longer range every time. synced watch begins each run at the " +
-        "checkpoint; leave -b out. To have it begin at a time, set the checkpoint there first with " +
-        "synced state set --to <time> --yes (with the same options); for a backfill of a past range, " +
-        "run synced -b <time> -e <time> once.",
-    ),
-    options.sources,
-  );
+const FIXED_RANGE: Readonly<Record<"begin" | "end", string>> = {
+  end:
+    "-e sets one end for every run of synced watch, read when it starts: after its first run there " +
+    "would be nothing new, and every later run would fail. synced watch ends each run at now minus " +
+    "--lag; leave -e out, or run synced -e <time> once (from cron) for a range that ends at a time.",
+  begin:
+    "-b sets one begin for every run of synced watch, read when it starts: each run would read again " +
+    "from there up to now, a longer range every time. synced watch begins each run at the " +
+    "checkpoint; leave -b out. To have it begin at a time, set the checkpoint there first with " +
+    "synced state set --to <time> --yes (with the same options); for a backfill of a past range, " +
+    "run synced -b <time> -e <time> once.",
+};
+
+function refuseFixedRange(options: SyncOptions): void {
+  for (const option of ["end", "begin"] as const) {
+    if (options[option] === undefined) continue;
+    throw withOptionSource(new ConfigError(option, undefined, FIXED_RANGE[option]), options.sources);
+  }
 }
 
 /** One run; an expected failure is logged and counted, and the loop goes on. */
