@@ -9,7 +9,7 @@ import { withOptionSource } from "../config/option-sources.js";
 import type { OptionSources, SyncOptions } from "../config/options.js";
 import { redactedConfig } from "../config/redact.js";
 import { InterruptedError } from "../reconcile/run-errors.js";
-import { lettersStop, PLAN_STOP, RUN_STOP, runStop, verifyStop } from "./stop-words.js";
+import { inCommandWords, lettersStop, PLAN_STOP, RUN_STOP, runStop, verifyStop } from "./stop-words.js";
 import { EXIT, exitCodeForError } from "./exit-codes.js";
 import { createLogger } from "./logger.js";
 import { deadLettersCommand } from "./dead-letters-command.js";
@@ -125,7 +125,7 @@ export async function main(signals: SignalControl): Promise<number> {
     // A refusal found after connecting (a --tables typo) says where the option was given too.
     const error = withOptionSource(thrown, sources);
     logger.done();
-    const message = error instanceof Error ? error.message : String(error);
+    const message = inCommandWords(error instanceof Error ? error.message : String(error), kept);
     process.stderr.write(`synced: ${visibleText(message)}\n`);
     if (isBug(error)) process.stderr.write(`${bugReport(error)}\n`);
     code = exitCodeForError(error);

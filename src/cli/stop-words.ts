@@ -33,3 +33,14 @@ export function lettersStop(action: LetterAction, dryRun: boolean): string {
   if (action === "purge") return "some letters may be purged already: purge again to purge the rest";
   return "nothing was changed";
 }
+
+// Store errors end as a run's stop does; replay, purge, verify and plan have no checkpoint to keep.
+const RUN_STOPPED = /The run stopped without moving the checkpoint/g;
+
+/**
+ * A store's error in the words of the command it stopped: "The run stopped without moving the
+ * checkpoint" becomes what that command leaves (`kept`, as a signal's stop says it).
+ */
+export function inCommandWords(message: string, kept: string): string {
+  return kept === RUN_STOP ? message : message.replace(RUN_STOPPED, `It stopped, and ${kept}`);
+}

@@ -68,4 +68,30 @@ describe("synced verify --repair over shards", () => {
       ids.map((_, i) => i + 100),
     );
   });
+
+  // Tried as an operator would: a repair into an index blocked for writes ended with "The run stopped
+  // without moving the checkpoint", though verify has no checkpoint and what it repaired stays.
+  it("says what a repair stopped by a store leaves, in its own words", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.frozen (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.frozen (id, tmstmp, n) VALUES (?, ?, ?)`,
+      [cassandra.types.Uuid.random().toString(), new Date(Date.now() - 60_000), 1],
+      { prepare: true },
+    );
+    await h.es.indices.create({
+      index: `${h.index}-frozen`,
+      settings: { "index.blocks.write": true, number_of_replicas: 0 },
+      mappings: {
+        properties: { id: { type: "keyword" }, tmstmp: { type: "date_nanos" }, n: { type: "integer" } },
+      },
+    });
+    const only = ["--tables", "frozen", "--direction", "to-es"];
+    const result = await h.cli(["verify", ...h.baseArgs(), ...only, "--repair", "--copy-missing"]);
+    assert.equal(result.code, EXIT.failure, result.stdout + result.stderr);
+    assert.match(result.stderr, /blocked for writes/);
+    assert.match(result.stderr, /It stopped, and verify leaves the checkpoint alone/);
+    assert.doesNotMatch(result.stderr, /The run stopped/);
+  });
 });

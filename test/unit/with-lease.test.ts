@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError, flagSource } from "../../src/core/errors.js";
-import { lettersStop, PLAN_STOP, runStop, verifyStop } from "../../src/cli/stop-words.js";
+import { inCommandWords, lettersStop, PLAN_STOP, runStop, verifyStop } from "../../src/cli/stop-words.js";
 import { InterruptedError, LeaseHeldError } from "../../src/reconcile/run-errors.js";
 import { withLease, type LeaseScope } from "../../src/reconcile/with-lease.js";
 import type { Lease } from "../../src/state/state-store.js";
@@ -208,6 +208,21 @@ describe("withLease", () => {
       assert.doesNotMatch(dry, /again|already/, action);
     }
     assert.match(lettersStop("purge", false), /purge again/);
+  });
+
+  it("says what a command a store stopped leaves, in that command's words", () => {
+    const said = "index x is blocked. The run stopped without moving the checkpoint; run again later.";
+    assert.equal(inCommandWords(said, runStop(false)), said);
+    const replay = inCommandWords(said, lettersStop("replay", false));
+    assert.match(replay, /It stopped, and every letter still waits: replay again .*; run again later\.$/);
+    assert.match(
+      inCommandWords(said, verifyStop(true)),
+      /It stopped, and verify leaves the checkpoint alone/,
+    );
+    assert.match(inCommandWords(said, PLAN_STOP), /It stopped, and plan writes nothing/);
+    for (const kept of [lettersStop("purge", false), verifyStop(false), runStop(true)]) {
+      assert.doesNotMatch(inCommandWords(said, kept), /The run stopped/, kept);
+    }
   });
 
   it("says a stop by a signal released the lease only once it did, and otherwise when it runs out", async () => {
