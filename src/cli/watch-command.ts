@@ -17,7 +17,7 @@ import type { Logger } from "./logger.js";
 import type { RunMetrics } from "./metrics.js";
 import { runCommand, type RunContext } from "./run-command.js";
 import { verifyCommand } from "./verify-command.js";
-import { WatchHealth } from "./watch-health.js";
+import { stallBoundWarning, WatchHealth } from "./watch-health.js";
 import type { WatchMetrics } from "./watch-metrics.js";
 
 export interface WatchSettings {
@@ -42,6 +42,8 @@ export async function watchCommand(
   // Loaded here, not with the command line: prom-client costs every single run about 50 ms of CPU.
   const metrics = new (await import("./metrics.js")).RunMetrics();
   const health = new WatchHealth(watch.stalledAfterMs);
+  const bound = stallBoundWarning(watch.stalledAfterMs, options.retryWindowMs);
+  if (bound !== undefined) context.logger.warn(bound);
   // A table read far more than its range held is told of in the first cycle that does it, not in all.
   const cycles: RunContext = { ...context, noticesGiven: new Set<string>() };
   let verifiedAt: number | undefined;

@@ -2,6 +2,7 @@
 // progress says whether one hangs: a store that keeps the connection but stops answering, or a lock
 // never granted, held a run for good while /healthz went on reporting the last run that ended.
 import { formatDuration } from "../core/duration-text.js";
+import { REQUEST_TIMEOUT_MS } from "../core/request-timeout.js";
 import { EXIT } from "./exit-codes.js";
 
 /** Runs that end with these codes leave the job healthy: done, or done with letters waiting. */
@@ -106,4 +107,20 @@ export class WatchHealth {
     const failing = this.#failingSince !== undefined;
     return { status: failing ? 503 : 200, body: { status: failing ? "failing" : "ok", ...body } };
   }
+}
+
+/**
+ * A warning when a run riding through a store's restart could pass `--stalled-after`: it retries for up
+ * to `--retry-window` after a request that may wait its whole time limit, finishing no batch, and a
+ * liveness probe on /livez would restart the process in the middle of it.
+ */
+export function stallBoundWarning(stalledAfterMs: number, retryWindowMs: number): string | undefined {
+  const ridden = retryWindowMs + REQUEST_TIMEOUT_MS;
+  if (stalledAfterMs > ridden) return undefined;
+  return (
+    `--stalled-after ${formatDuration(stalledAfterMs)} is not above --retry-window ` +
+    `${formatDuration(retryWindowMs)} plus a minute (a request's time limit): a run that retries a ` +
+    "store through its restart finishes no batch meanwhile, /livez would call it stalled, and a " +
+    `liveness probe would restart it; give --stalled-after more than ${formatDuration(ridden)}`
+  );
 }

@@ -239,6 +239,11 @@ describe("synced watch", () => {
       }
       const { code, stderr } = await run.exited;
       assert.equal(code, EXIT.interrupted, stderr);
+      // 2s is far below what a run riding through a store's restart goes without a batch: told at start.
+      assert.match(
+        stderr,
+        /"level":"warn".*"--stalled-after 2s is not above --retry-window 1m plus a minute/,
+      );
     } finally {
       await relay.close();
     }

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { EXIT } from "../../src/cli/exit-codes.js";
-import { WatchHealth } from "../../src/cli/watch-health.js";
+import { stallBoundWarning, WatchHealth } from "../../src/cli/watch-health.js";
 
 function clocked(stalledAfterMs: number): { health: WatchHealth; pass: (ms: number) => void } {
   let now = Date.parse("2026-12-07T10:00:00.000Z");
@@ -94,5 +94,16 @@ describe("WatchHealth", () => {
       status: 200,
       body: { status: "ok", runs: 2, lastExit: EXIT.partial, lastEndedAt: "2026-12-07T10:00:05.000Z" },
     });
+  });
+
+  // A run that retries a store through its restart finishes no batch for up to --retry-window, and a
+  // request may take a minute before it: a shorter --stalled-after has a liveness probe restart it.
+  it("warns of a --stalled-after a run riding through a store's restart would pass", () => {
+    const warning = stallBoundWarning(120_000, 60_000) ?? "";
+    assert.match(warning, /^--stalled-after 2m is not above --retry-window 1m plus a minute/);
+    assert.match(warning, /give --stalled-after more than 2m/);
+    assert.equal(stallBoundWarning(121_000, 60_000), undefined);
+    assert.equal(stallBoundWarning(600_000, 60_000), undefined);
+    assert.match(stallBoundWarning(600_000, 3_600_000) ?? "", /--retry-window 1h/);
   });
 });
