@@ -17,6 +17,8 @@ import {
 import { letterToJson } from "../deadletter/letter-json.js";
 import { cutReason } from "../deadletter/letter-size.js";
 import { replayLetters, type ReplayOutcome } from "../reconcile/replay.js";
+import { laterLetters } from "../deadletter/later-letters.js";
+import { STATE_FORMAT } from "../state/state-format.js";
 import { holderName } from "../state/lease-holder.js";
 import { openStateStore } from "../state/open-state-store.js";
 import { refuseKeyPlace } from "./location-errors.js";
@@ -209,9 +211,14 @@ async function purge(
 ): Promise<number> {
   // By id alone: a letter damaged so that it cannot be read whole can still be purged.
   const wanted = new Set(flags.letters);
-  const ids: string[] = [];
-  for await (const id of store.ids(key)) if (wanted.size === 0 || wanted.has(id)) ids.push(id);
-  refuseMissing(flags, new Set(ids), key, store);
+  const matched: string[] = [];
+  for await (const id of store.ids(key)) if (wanted.size === 0 || wanted.has(id)) matched.push(id);
+  refuseMissing(flags, new Set(matched), key, store);
+  // A later synced's letters stay: it goes on from them, and this one cannot tell what they hold.
+  const later = await laterLetters(store, key);
+  const ids = matched.filter((id) => !later.has(id));
+  const kept = matched.filter((id) => later.has(id));
+  const laterFormat = Math.max(0, ...kept.map((id) => later.get(id) ?? 0));
   const { dryRun } = options;
   const counted = `${ids.length} dead letter${ids.length === 1 ? "" : "s"}`;
   if (ids.length > 0 && !dryRun && !flags.yes) {
@@ -220,29 +227,45 @@ async function purge(
     });
   }
   if (ids.length > 0 && !dryRun) await store.remove(key, ids);
-  const others = await elsewhere(ids.length, key, flags, options, clients);
+  const others = await elsewhere(matched.length, key, flags, options, clients);
   if (options.json) {
     const body = {
       key,
       location: store.location,
       dryRun,
       purged: dryRun ? 0 : ids.length,
-      matched: ids.length,
-      ...(ids.length === 0 ? { otherKeysWithLetters: others } : {}),
+      matched: matched.length,
+      ...(kept.length === 0 ? {} : { kept: kept.length, laterFormat }),
+      ...(matched.length === 0 ? { otherKeysWithLetters: others } : {}),
     };
     context.stdout(prettyJson(body));
-  } else if (ids.length === 0) {
+  } else if (matched.length === 0) {
     context.stdout(
       `no dead letters of state key ${key} to purge in ${store.location}${lettersElsewhereText(others, key)}`,
     );
   } else if (dryRun) {
     context.stdout(
-      `would purge ${counted} of state key ${key} from ${store.location} (dry run: nothing was purged)`,
+      `would purge ${counted} of state key ${key} from ${store.location}${keptText(kept.length, laterFormat, true)} ` +
+        "(dry run: nothing was purged)",
     );
   } else {
-    context.stdout(`purged ${counted} of state key ${key} from ${store.location}`);
+    context.stdout(
+      `purged ${counted} of state key ${key} from ${store.location}${keptText(kept.length, laterFormat, false)}`,
+    );
   }
-  return EXIT.success;
+  // The letters kept still wait, as a run's exit 3 says of letters left.
+  return kept.length > 0 ? EXIT.partial : EXIT.success;
+}
+
+/** What a purge left of the letters a later synced wrote, and why; empty where it left none. */
+function keptText(kept: number, format: number, dryRun: boolean): string {
+  if (kept === 0) return "";
+  const one = kept === 1;
+  return (
+    `; ${dryRun ? "would keep" : "kept"} ${kept} written by a later synced in state format ${format}, ` +
+    `which this synced reads no further than format ${STATE_FORMAT}: purge ${one ? "it" : "them"} with ` +
+    "that synced or a newer one"
+  );
 }
 
 async function replay(

@@ -7,6 +7,7 @@ import { nowMicros } from "../core/micros.js";
 import { newRunId } from "../core/run-id.js";
 import { defaultDeadLetterLocation } from "../core/state-location.js";
 import { openDeadLetterStore } from "../deadletter/dead-letter-location.js";
+import { refuseLaterLetters } from "../deadletter/later-letters.js";
 import { AbsentDeadLetters } from "../deadletter/absent-dead-letters.js";
 import type { DeadLetterStore } from "../deadletter/dead-letter-store.js";
 import { DryRunDeadLetters } from "../deadletter/dry-run-dead-letters.js";
@@ -143,6 +144,10 @@ export async function runCommand(options: SyncOptions, context: RunContext): Pro
   return withClients(options, async (clients) => {
     const state = localState ?? (await openState(clients));
     const deadLetters = localLetters ?? (await openRunLetters(options, key, clients, lockWait));
+    await refuseLaterLetters(deadLetters, key).catch(async (error: unknown) => {
+      await Promise.all([state.close(), deadLetters.close()]);
+      throw error;
+    });
     return runConnected(options, context, { runId, key, state, deadLetters }, clients);
   });
 }

@@ -10,6 +10,7 @@ import { microsFromMillis, nowMicros } from "../core/micros.js";
 import { newRunId } from "../core/run-id.js";
 import type { DeadLetterStore } from "../deadletter/dead-letter-store.js";
 import { RunDeadLetters } from "../deadletter/run-dead-letters.js";
+import { refuseLaterLetters } from "../deadletter/later-letters.js";
 import { ErrorBudget } from "../reconcile/error-budget.js";
 import { resolveRange } from "../reconcile/range.js";
 import { scanRangeOf } from "../reconcile/range-placement.js";
@@ -58,6 +59,11 @@ export async function verifyCommand(
           context.logger.info(message);
         })
       : undefined;
+    if (letters !== undefined)
+      await refuseLaterLetters(letters, key).catch(async (error: unknown) => {
+        await letters.close();
+        throw error;
+      });
     const repair: RepairSettings | undefined =
       letters === undefined
         ? undefined

@@ -2,7 +2,7 @@
 // none, as it writes nothing, and no letter can wait in a store that is not there. A real run creates
 // the store with its first letter's run.
 import type { StateBackend } from "../state/state-store.js";
-import type { DeadLetterStore, StoredLetter } from "./dead-letter-store.js";
+import type { DeadLetterStore, LaterLetter, StoredLetter } from "./dead-letter-store.js";
 
 export class AbsentDeadLetters implements DeadLetterStore {
   constructor(
@@ -19,6 +19,10 @@ export class AbsentDeadLetters implements DeadLetterStore {
   }
 
   ids(): AsyncIterable<string> {
+    return nothing();
+  }
+
+  later(): AsyncIterable<LaterLetter> {
     return nothing();
   }
 

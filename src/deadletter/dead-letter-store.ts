@@ -34,6 +34,12 @@ export interface StoredLetter {
   readonly recordCut?: RecordCut;
 }
 
+/** A letter a later synced wrote, in a state format this one does not read: see `DeadLetterStore.later`. */
+export interface LaterLetter {
+  readonly letterId: string;
+  readonly format: number;
+}
+
 export interface DeadLetterStore {
   readonly backend: StateBackend;
   /** Where the letters live, for messages: a file's path, a Cassandra table or an index. */
@@ -47,6 +53,11 @@ export interface DeadLetterStore {
    * was damaged (by hand, by an earlier version) so that it cannot be read whole.
    */
   ids(key: string): AsyncIterable<string>;
+  /**
+   * The key's letters of a state format later than this synced reads, read without their records:
+   * what it must neither replace nor remove, as the later synced that wrote them goes on from them.
+   */
+  later(key: string): AsyncIterable<LaterLetter>;
   /** Removes these letters of the key; ids that are not there are ignored. */
   remove(key: string, letterIds: readonly string[]): Promise<void>;
   /** How many letters of the key are waiting. */

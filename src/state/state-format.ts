@@ -13,6 +13,15 @@ export interface FormatRefusal {
   readonly subject?: string;
   /** The option to point elsewhere, and what this synced finds there. */
   readonly instead?: string;
+  /** The subject names more than one record. */
+  readonly plural?: boolean;
+  /** What this synced would do with it: by default, misread it. */
+  readonly harm?: string;
+}
+
+/** The format a record carries where it is later than this synced reads; undefined otherwise. */
+export function laterFormat(found: unknown): number | undefined {
+  return typeof found === "number" && Number.isSafeInteger(found) && found > STATE_FORMAT ? found : undefined;
 }
 
 /** Checks the format a record carries (none: format 1), naming the record where it is not one this synced reads. */
@@ -48,9 +57,10 @@ export class NewerStateError extends StateError {
   ) {
     const subject = refusal.subject ?? `the state in ${location}`;
     const instead = refusal.instead ?? "--state, where this one starts without a checkpoint";
+    const harm = refusal.harm ?? "would misread it";
     super(
-      `${subject} is in state format ${format}, written by a later synced; this synced ` +
-        `reads format ${STATE_FORMAT} and would misread it, so it changed nothing. Run the later synced ` +
+      `${subject} ${refusal.plural === true ? "are" : "is"} in state format ${format}, written by a later ` +
+        `synced; this synced reads format ${STATE_FORMAT} and ${harm}, so it changed nothing. Run the later synced ` +
         `that wrote it (or a newer one), or choose another ${instead}.`,
       { location, format },
     );

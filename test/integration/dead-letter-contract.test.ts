@@ -11,6 +11,7 @@ import { stableStringify } from "../../src/core/canonical-json.js";
 import {
   storedLetter,
   type DeadLetterStore,
+  type LaterLetter,
   type StoredLetter,
 } from "../../src/deadletter/dead-letter-store.js";
 import { letterToJson } from "../../src/deadletter/letter-json.js";
@@ -132,6 +133,12 @@ function letter(overrides: Partial<DeadLetter> = {}, key = "app", at = new Date(
 async function all(store: DeadLetterStore, key: string): Promise<StoredLetter[]> {
   const out: StoredLetter[] = [];
   for await (const l of store.list(key)) out.push(l);
+  return out;
+}
+
+async function later(store: DeadLetterStore, key: string): Promise<LaterLetter[]> {
+  const out: LaterLetter[] = [];
+  for await (const l of store.later(key)) out.push(l);
   return out;
 }
 
@@ -273,7 +280,7 @@ for (const backend of backends) {
     // them: torn lines, after which every run and every dead-letters command refused the file.
     // Tried as an operator would after rolling back to an earlier synced: letters a later one wrote in
     // another format must be refused, naming the letter, rather than misread and replayed wrongly.
-    it("refuses a letter of a later state format, naming it, and reads it again once of the current one", async () => {
+    it("refuses a letter of a later state format, naming it, finds it by id, and reads it again once of the current one", async () => {
       const key = "later";
       await store.put([letter({}, key)]);
       await relabel(key, STATE_FORMAT + 1);
@@ -287,7 +294,13 @@ for (const backend of backends) {
         assert.match(error.message, /another --dead-letter/);
         return true;
       });
+      // Found without reading the letters, so that nothing replaces or removes them.
+      assert.deepEqual(await later(store, key), [
+        { letterId: letter({}, key).letterId, format: STATE_FORMAT + 1 },
+      ]);
+      assert.deepEqual(await later(store, "app"), []);
       await relabel(key, STATE_FORMAT);
+      assert.deepEqual(await later(store, key), []);
       assert.equal((await all(store, key)).length, 1);
       await store.remove(key, [...(await all(store, key)).map((l) => l.letterId)]);
     });

@@ -2,10 +2,12 @@
 // them with `synced dead-letters`: a record fixed at its source is written by the replay and its letter
 // removed; one that still fails stays, with its new reason; the run's exit code says letters wait.
 import assert from "node:assert/strict";
-import { readdir } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
+import { STATE_FORMAT } from "../../src/state/state-format.js";
 import { Harness } from "../support/harness.js";
 
 const { Uuid } = cassandra.types;
@@ -194,6 +196,69 @@ describe("dead letters in each state backend", () => {
       await h.es.delete({ index, id: untimed, refresh: true });
       const clean = await run();
       assert.equal(clean.code, EXIT.success, JSON.stringify(clean.summary));
+    });
+  }
+
+  // Tried as an operator would after rolling back to an earlier synced: a run only logged that it could
+  // not read a letter the later synced wrote, then put its own letter of the same record over it, and
+  // `dead-letters purge --all` deleted it unread.
+  for (const backend of BACKENDS) {
+    it(`keeps the letters a later synced wrote, refusing a run and purging only its own, in ${backend}`, async () => {
+      const table = `later_${backend}`;
+      const state = h.stateIn(backend);
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, n int, deleted boolean)`,
+      );
+      const key = `later-${backend}`;
+      const name = ["--name", key, "--tables", table, "--direction", "to-cassandra"];
+      const args = [...h.argsWith({ "--state": state }), ...name];
+      assert.equal((await h.run(name, { state })).code, EXIT.success);
+      const at = new Date(Date.now() - 5_000).toISOString();
+      for (const id of [Uuid.random().toString(), Uuid.random().toString()])
+        await h.es.index({ index: `${h.index}-${table}`, id, document: { id, tmstmp: at, n: 1.5 } });
+      await h.refresh();
+      assert.equal((await h.run(name, { state })).code, EXIT.partial);
+      const listed = await h.cli(["dead-letters", "list", ...args, "--json"]);
+      const letters = (JSON.parse(listed.stdout) as { letters: ListedLetter[] }).letters;
+      // The last: a letters file that begins with a later one is refused before anything connects.
+      const later = letters.at(-1)?.letterId ?? "";
+      const format = STATE_FORMAT + 1;
+      const stored = storedFormats(h, backend, key);
+      await stored.set(later, format);
+
+      const refused = await h.cli([...args, "--lookback", "1h"]);
+      assert.equal(refused.code, EXIT.usage, refused.stdout + refused.stderr);
+      assert.match(
+        refused.stderr,
+        new RegExp(`1 dead letter of state key ${key} in .* \\(letter ${later}\\)`),
+      );
+      assert.match(refused.stderr, new RegExp(`is in state format ${format}, written by a later synced`));
+      assert.match(refused.stderr, /would replace it with its own letter of the same record/);
+      assert.equal(await stored.get(later), format);
+
+      const dry = await h.cli(["dead-letters", "purge", ...args, "--all", "--dry-run"]);
+      assert.equal(dry.code, EXIT.partial, dry.stdout + dry.stderr);
+      assert.match(dry.stdout, /^would purge 1 dead letter .*; would keep 1 written by a later synced/);
+      const purged = await h.cli(["dead-letters", "purge", ...args, "--all", "--yes"]);
+      assert.equal(purged.code, EXIT.partial, purged.stdout + purged.stderr);
+      assert.match(purged.stdout, /^purged 1 dead letter of state key .*; kept 1 written by a later synced/);
+      assert.match(purged.stdout, new RegExp(`in state format ${format}, .*: purge it with that synced`));
+      const named = await h.cli(["dead-letters", "purge", ...args, "--letter", later, "--yes", "--json"]);
+      assert.equal(named.code, EXIT.partial, named.stdout + named.stderr);
+      assert.deepEqual(JSON.parse(named.stdout), {
+        key,
+        location: (JSON.parse(named.stdout) as { location: string }).location,
+        dryRun: false,
+        purged: 0,
+        matched: 1,
+        kept: 1,
+        laterFormat: format,
+      });
+      assert.equal(await stored.get(later), format);
+      assert.equal(await stored.count(), 1);
+      // Runs of every table in this world must not meet these records.
+      await h.es.indices.delete({ index: `${h.index}-${table}` });
+      await h.cassandra.execute(`DROP TABLE ${h.keyspace}.${table}`);
     });
   }
 
@@ -438,3 +503,70 @@ describe("dead letters in each state backend", () => {
     }
   });
 });
+
+/** The letters of one key where a backend keeps them: their state formats, and how many there are. */
+interface StoredFormats {
+  get(letterId: string): Promise<unknown>;
+  /** Marks the letter as written in `format`, as a later synced would. */
+  set(letterId: string, format: number): Promise<void>;
+  count(): Promise<number>;
+}
+
+function storedFormats(h: Harness, backend: (typeof BACKENDS)[number], key: string): StoredFormats {
+  if (backend === "file") {
+    const path = join(h.stateDir, `${key}.dead-letters.ndjson`);
+    const lines = async () =>
+      (await readFile(path, "utf8"))
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    return {
+      get: async (id) => (await lines()).find((l) => l["letterId"] === id)?.["format"],
+      set: async (id, format) => {
+        const marked = (await lines()).map((l) => (l["letterId"] === id ? { ...l, format } : l));
+        await writeFile(path, marked.map((l) => `${JSON.stringify(l)}\n`).join(""));
+      },
+      count: async () => (await lines()).length,
+    };
+  }
+  if (backend === "cassandra") {
+    const table = `${h.keyspace}.synced_state_dead_letters`;
+    return {
+      get: async (id) =>
+        (
+          await h.cassandra.execute(
+            `SELECT format FROM ${table} WHERE key = ? AND letter_id = ?`,
+            [key, id],
+            {
+              prepare: true,
+            },
+          )
+        ).rows[0]?.get("format") as unknown,
+      set: async (id, format) => {
+        await h.cassandra.execute(
+          `UPDATE ${table} SET format = ? WHERE key = ? AND letter_id = ?`,
+          [format, key, id],
+          {
+            prepare: true,
+          },
+        );
+      },
+      count: async () =>
+        Number(
+          (
+            await h.cassandra.execute(`SELECT COUNT(*) AS n FROM ${table} WHERE key = ?`, [key], {
+              prepare: true,
+            })
+          ).rows[0]?.get("n"),
+        ),
+    };
+  }
+  const index = `${h.index}_state-dead-letters`;
+  return {
+    get: async (id) => (await h.es.get<{ format?: number }>({ index, id: `${key}:${id}` }))._source?.format,
+    set: async (id, format) => {
+      await h.es.update({ index, id: `${key}:${id}`, doc: { format }, refresh: true });
+    },
+    count: async () => (await h.es.count({ index, query: { term: { key } } })).count,
+  };
+}

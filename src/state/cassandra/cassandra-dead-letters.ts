@@ -12,8 +12,8 @@ import { quoteIdentifier } from "../../core/cql-identifier.js";
 import { CQL_NAME_RULE, cqlNameProblem } from "../../core/names.js";
 import { CorruptStateError, inStateStore, StateSetupError } from "../state-errors.js";
 import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
-import { STATE_FORMAT } from "../state-format.js";
-import type { DeadLetterStore, StoredLetter } from "../../deadletter/dead-letter-store.js";
+import { laterFormat, STATE_FORMAT } from "../state-format.js";
+import type { DeadLetterStore, LaterLetter, StoredLetter } from "../../deadletter/dead-letter-store.js";
 import { letterFromJson } from "../../deadletter/letter-json.js";
 import { isTransientCassandraError } from "../../stores/cassandra/transient-errors.js";
 import { StateReplicas } from "./state-replicas.js";
@@ -160,6 +160,26 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
         }),
       );
       for (const row of page.rows) yield String(row.get("letter_id"));
+      const next: unknown = page.pageState;
+      pageState = typeof next === "string" && next !== "" ? next : undefined;
+    } while (pageState !== undefined);
+  }
+
+  async *later(key: string): AsyncIterable<LaterLetter> {
+    let pageState: string | undefined;
+    do {
+      // Filtered within the key's one partition: only the later letters come back, and no index is needed.
+      const page = await this.step("read the dead letters' formats", () =>
+        this.client.execute(
+          `SELECT letter_id, format FROM ${this.table} WHERE key = ? AND format > ? ALLOW FILTERING`,
+          [key, STATE_FORMAT],
+          { ...QUORUM, fetchSize: ID_PAGE, ...(pageState === undefined ? {} : { pageState }) },
+        ),
+      );
+      for (const row of page.rows) {
+        const format = laterFormat(row.get("format"));
+        if (format !== undefined) yield { letterId: String(row.get("letter_id")), format };
+      }
       const next: unknown = page.pageState;
       pageState = typeof next === "string" && next !== "" ? next : undefined;
     } while (pageState !== undefined);

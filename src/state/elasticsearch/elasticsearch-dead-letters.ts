@@ -11,15 +11,16 @@ import {
   type FieldMappings,
   type IndexMapping,
 } from "../../stores/search/mapping.js";
-import type { SortValue } from "../../stores/search/query.js";
+import type { Query, SortValue } from "../../stores/search/query.js";
 import { parseJsonLossless, stableStringify } from "../../core/canonical-json.js";
 import type { JsonValue } from "../../core/json-value.js";
 import { CorruptStateError, inStateStore, StateSetupError } from "../state-errors.js";
 import { checkIndexName } from "./elasticsearch-schema.js";
 import { isSearchError } from "../../stores/search/search-error.js";
 import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
+import { laterFormat, STATE_FORMAT } from "../state-format.js";
 import { RefusedItemError } from "../refused-privilege.js";
-import type { DeadLetterStore, StoredLetter } from "../../deadletter/dead-letter-store.js";
+import type { DeadLetterStore, LaterLetter, StoredLetter } from "../../deadletter/dead-letter-store.js";
 import { letterFromJson, letterToStoredJson } from "../../deadletter/letter-json.js";
 import { isTransientStateSearchError } from "../../stores/search/transient-errors.js";
 import { chunkBySize } from "../../util/chunk-by-size.js";
@@ -167,8 +168,19 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
     for await (const hit of this.hits(key, ID_PAGE, false)) yield (hit._id ?? "").slice(key.length + 1);
   }
 
-  /** The key's letter documents in letter id order, a page of `size` at a time, with or without sources. */
-  private async *hits(key: string, size: number, sources: boolean): AsyncIterable<SearchHit> {
+  async *later(key: string): AsyncIterable<LaterLetter> {
+    const later: Query = { range: { format: { gte: String(STATE_FORMAT + 1) } } };
+    for await (const hit of this.hits(key, PAGE, true, later)) {
+      const format = laterFormat(hit._source?.["format"]);
+      if (format !== undefined) yield { letterId: (hit._id ?? "").slice(key.length + 1), format };
+    }
+  }
+
+  /**
+   * The key's letter documents (those `only` matches, if given) in letter id order, a page of `size`
+   * at a time, with or without sources.
+   */
+  private async *hits(key: string, size: number, sources: boolean, only?: Query): AsyncIterable<SearchHit> {
     let after: readonly SortValue[] | undefined;
     for (;;) {
       const page = await this.step("read the dead letters", () =>
@@ -176,7 +188,10 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
           index: this.index,
           size,
           ...(sources ? {} : { _source: false }),
-          query: { term: { [this.#by.key]: key } },
+          query:
+            only === undefined
+              ? { term: { [this.#by.key]: key } }
+              : { bool: { filter: [{ term: { [this.#by.key]: key } }, only] } },
           sort: [{ [this.#by.letterId]: "asc" }],
           ...(after === undefined ? {} : { search_after: after }),
         }),

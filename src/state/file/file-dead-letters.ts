@@ -22,7 +22,8 @@ import { takeFileLock, type HeldLock } from "./file-lock.js";
 import { removeLeftovers } from "./file-leftovers.js";
 import { makeDirectory } from "../../util/make-directory.js";
 import { appendToRegularFile, openRegularFile } from "../../util/regular-file.js";
-import type { DeadLetterStore, StoredLetter } from "../../deadletter/dead-letter-store.js";
+import type { DeadLetterStore, LaterLetter, StoredLetter } from "../../deadletter/dead-letter-store.js";
+import { laterFormat } from "../state-format.js";
 import { chunksOf, linesOf, type Line } from "./file-lines.js";
 import { letterFromJson, letterToStoredJson } from "../../deadletter/letter-json.js";
 
@@ -116,6 +117,19 @@ export class FileDeadLetterStore implements DeadLetterStore {
     const prefix = `${key}\n`;
     for await (const { latest } of this.indexed(key))
       for (const name of latest.keys()) if (name.startsWith(prefix)) yield name.slice(prefix.length);
+  }
+
+  async *later(key: string): AsyncIterable<LaterLetter> {
+    for await (const { handle, latest, read } of this.indexed(key)) {
+      for await (const line of linesOf(chunksOf(handle, read))) {
+        const slot = this.slotOf(line, key);
+        if (slot?.key !== key || latest.get(slotName(slot)) !== line.number) continue;
+        // slotOf parsed it already.
+        const value: unknown = JSON.parse(line.text);
+        const format = laterFormat(isJsonObject(value) ? value["format"] : undefined);
+        if (format !== undefined) yield { letterId: slot.id, format };
+      }
+    }
   }
 
   /**
