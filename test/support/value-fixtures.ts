@@ -19,7 +19,7 @@ const COLUMNS = `c_ascii ascii, c_bigint bigint, c_blob blob, c_boolean boolean,
   c_keyed map<frozen<tuple<int, text>>, boolean>, c_uuid_map map<uuid, decimal>,
   c_tuple tuple<int, text, frozen<list<int>>>, c_udt address, c_frozen_udt frozen<address>,
   c_udt_list list<frozen<address>>, c_zero_set set<double>, c_zero_map map<float, text>,
-  c_inet_set set<inet>, c_inet_map map<inet, inet>`;
+  c_inet_set set<inet>, c_inet_map map<inet, inet>, c_inet_tuple tuple<inet, frozen<list<inet>>>`;
 const VECTOR_COLUMNS = "c_vector vector<float, 3>, c_text_vector vector<text, 2>";
 
 const uuid = (text: string) => types.Uuid.fromString(text);
@@ -87,6 +87,13 @@ const FIXTURES: Fixture[] = [
   ["c_zero_map", mapOf(-0, "minus zero", 0, "zero"), mapOf(-0, "minus zero"), null],
   ["c_inet_set", [inet("10.0.0.1"), inet("2001:db8::1")], null, null],
   ["c_inet_map", mapOf(inet("10.0.0.1"), inet("2001:db8::1")), null, null],
+  // Cassandra keeps an IPv4-mapped address in a collection inside a tuple as it is.
+  [
+    "c_inet_tuple",
+    types.Tuple.fromArray([inet("::ffff:1.2.3.4"), [inet("::ffff:1.2.3.4"), inet("1.2.3.4")]]),
+    null,
+    null,
+  ],
   ["c_vector", floats(0.1, NaN, -0), floats(Infinity, -Infinity, 1e-45), null],
   ["c_text_vector", new types.Vector(["a", "b"], "text"), null, null],
 ];

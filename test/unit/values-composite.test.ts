@@ -174,6 +174,46 @@ describe("collections", () => {
     assert.deepEqual(canonicalize(["::1"], type("list<inet>")), ["::1"]);
   });
 
+  it("keeps an IPv4-mapped address in a collection inside a tuple or a UDT, as Cassandra does", () => {
+    // Cassandra keeps the 16 bytes anywhere inside a tuple or a UDT, in a collection there too, and
+    // the IPv4 one in a collection held by a collection.
+    const mapped = types.InetAddress.fromString("::ffff:1.2.3.4");
+    const inTuple = "tuple<inet, frozen<list<inet>>>";
+    assert.deepEqual(canonicalize(["::ffff:1.2.3.4", ["::ffff:1.2.3.4"]], type(inTuple)), [
+      "::ffff:1.2.3.4",
+      ["::ffff:1.2.3.4"],
+    ]);
+    const bound = decodeValue([null, ["::ffff:1.2.3.4"]], type(inTuple), "c") as cassandra.types.Tuple;
+    assert.equal((bound.get(1) as cassandra.types.InetAddress[])[0]?.getBuffer().length, 16);
+    assert.deepEqual(encodeValue(types.Tuple.fromArray([null, [mapped]]), type(inTuple), "c"), [
+      null,
+      ["::ffff:1.2.3.4"],
+    ]);
+    udts["hosts"] = {
+      keyspace: "app",
+      name: "hosts",
+      fieldNames: ["set"],
+      fieldTypes: ["frozen<set<inet>>"],
+    };
+    assert.deepEqual(canonicalize({ set: ["::ffff:1.2.3.4", "1.2.3.4"] }, type("frozen<hosts>")), {
+      set: ["1.2.3.4", "::ffff:1.2.3.4"],
+    });
+    assert.deepEqual(encodeValue([{ set: [mapped] }], type("list<frozen<hosts>>"), "c"), [
+      { set: ["::ffff:1.2.3.4"] },
+    ]);
+    assert.deepEqual(
+      canonicalize({ a: [["::ffff:1.2.3.4"]] }, type("map<text, frozen<list<tuple<frozen<set<inet>>>>>>")),
+      {
+        a: [[["::ffff:1.2.3.4"]]],
+      },
+    );
+    const keyed = "tuple<map<frozen<list<inet>>, int>>";
+    assert.deepEqual(canonicalize([{ '["::ffff:1.2.3.4"]': 1, '["1.2.3.4"]': 2 }], type(keyed)), [
+      { '["1.2.3.4"]': 2, '["::ffff:1.2.3.4"]': 1 },
+    ]);
+    assert.deepEqual(canonicalize([["::ffff:1.2.3.4"]], type("list<frozen<list<inet>>>")), [["1.2.3.4"]]);
+  });
+
   it("accepts a single value for a list of scalars, as Elasticsearch does", () => {
     assert.deepEqual(canonicalize("x", type("list<text>")), ["x"]);
     refuses(5, "list<frozen<list<int>>>", "col", /expected an array/);

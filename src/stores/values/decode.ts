@@ -46,12 +46,22 @@ function refuse(json: unknown, type: CqlType, path: string, expected: string): n
  * collection. An empty frozen one gives its bytes, which the driver writes as they are.
  */
 export function decodeValue(json: unknown, type: CqlType, path: string): unknown {
-  return decodeWithin(json, type, path, false);
+  return decodeWithin(json, type, path, false, false);
 }
 
-/** The driver value for `json`, `nested` inside another value (a tuple's element, a UDT's field). */
-function decodeWithin(json: unknown, type: CqlType, path: string, nested: boolean): unknown {
+/**
+ * The driver value for `json`, `nested` inside another value (a tuple's element, a UDT's field), and
+ * `inRecord` when anywhere inside a tuple or a UDT, where Cassandra keeps an IPv4-mapped address.
+ */
+function decodeWithin(
+  json: unknown,
+  type: CqlType,
+  path: string,
+  nested: boolean,
+  inRecord: boolean,
+): unknown {
   if (json === null || json === undefined) return null;
+  const holds = inRecord ? (item: unknown) => item : asCollectionHolds;
   switch (type.kind) {
     case "native":
       return decodeNative(json, type.name, path);
@@ -62,14 +72,14 @@ function decodeWithin(json: unknown, type: CqlType, path: string, nested: boolea
         : isArrayEncoded(type.element)
           ? refuse(json, type, path, "an array")
           : [json];
-      const values = items.map((item, i) => asCollectionHolds(decodeElementAt(item, type.element, path, i)));
+      const values = items.map((item, i) => holds(decodeElementAt(item, type.element, path, i, inRecord)));
       if (type.kind === "set") refuseElementsCassandraMerges(values, type.element, path);
       return values.length === 0 ? emptyOf(type, nested) : values;
     }
     case "vector": {
       if (!Array.isArray(json) || json.length !== type.dimension)
         return refuse(json, type, path, `an array of ${type.dimension}`);
-      const values = json.map((item, i) => decodeElementAt(item, type.element, path, i));
+      const values = json.map((item, i) => decodeElementAt(item, type.element, path, i, inRecord));
       return new types.Vector(values, formatCqlType(type.element));
     }
     case "tuple": {
@@ -84,7 +94,7 @@ function decodeWithin(json: unknown, type: CqlType, path: string, nested: boolea
       return types.Tuple.fromArray(
         type.elements.map((t, i) => {
           try {
-            return decodeWithin(json[i], t, "", true);
+            return decodeWithin(json[i], t, "", true, true);
           } catch (error) {
             throw within(error, elementPath(path, i));
           }
@@ -100,15 +110,15 @@ function decodeWithin(json: unknown, type: CqlType, path: string, nested: boolea
       const seen = new Map<string, string>();
       for (const [keyText, item] of Object.entries(record)) {
         try {
-          const key = asCollectionHolds(decodeElement(mapKey(keyText, type.key, ""), type.key, ""));
-          const encoded = encodeValue(key, type.key, "");
+          const key = holds(decodeElement(mapKey(keyText, type.key, ""), type.key, "", inRecord));
+          const encoded = encodeValue(key, type.key, "", inRecord);
           const canonical = mapKeyText(encoded);
           const identity = byValue ? cassandraIdentity(encoded, type.key) : canonical;
           const other = seen.get(identity);
           if (other === canonical) throw new ValueError("", `the key repeats another one: ${canonical}`);
           if (other !== undefined) throw new ValueError("", sameToCassandra(canonical, other, "key"));
           seen.set(identity, canonical);
-          map.set(key, asCollectionHolds(decodeElement(item, type.value, "")));
+          map.set(key, holds(decodeElement(item, type.value, "", inRecord)));
         } catch (error) {
           throw within(error, elementPath(path, keyText));
         }
@@ -130,7 +140,7 @@ function decodeWithin(json: unknown, type: CqlType, path: string, nested: boolea
       for (const field of type.fields) {
         const item = ownValue(record, field.name);
         try {
-          setOwn(value, field.name, decodeWithin(item, field.type, "", true));
+          setOwn(value, field.name, decodeWithin(item, field.type, "", true, true));
         } catch (error) {
           throw within(error, fieldPath(path, field.name));
         }
@@ -173,9 +183,15 @@ function emptyOf(type: CqlType, nested: boolean): unknown {
 }
 
 /** The element at `key` of the collection at `path`. */
-function decodeElementAt(json: unknown, type: CqlType, path: string, key: number): unknown {
+function decodeElementAt(
+  json: unknown,
+  type: CqlType,
+  path: string,
+  key: number,
+  inRecord: boolean,
+): unknown {
   try {
-    return decodeElement(json, type, "");
+    return decodeElement(json, type, "", inRecord);
   } catch (error) {
     throw within(error, elementPath(path, key));
   }
@@ -188,9 +204,9 @@ export function canonicalize(json: unknown, type: CqlType, path = ""): JsonValue
 
 // An empty collection in a collection is frozen: decodeWithin gives its bytes, which the driver
 // writes as they are at any depth, as it does for a column.
-function decodeElement(json: unknown, type: CqlType, path: string): unknown {
+function decodeElement(json: unknown, type: CqlType, path: string, inRecord: boolean): unknown {
   if (json === null || json === undefined) throw new ValueError(path, "a collection cannot hold null");
-  return decodeWithin(json, type, path, true);
+  return decodeWithin(json, type, path, true, inRecord);
 }
 
 // Keys of collection, tuple, UDT or vector type are written as their stable JSON (see mapKeyText).

@@ -20,15 +20,27 @@ import { asCollectionHolds } from "./inet.js";
 import { describeValue, elementPath, fieldPath, ValueError, within } from "../../core/value-error.js";
 import { ownValue } from "../../core/own-value.js";
 
-/** The canonical JSON of a column's value read by cassandra-driver; null and undefined give null. */
-export function encodeValue(value: unknown, type: CqlType, path: string): JsonValue {
-  return encodeWithin(value, type, path, false);
+/**
+ * The canonical JSON of a column's value read by cassandra-driver; null and undefined give null.
+ * `inRecord` for a value inside a tuple or a UDT.
+ */
+export function encodeValue(value: unknown, type: CqlType, path: string, inRecord = false): JsonValue {
+  return encodeWithin(value, type, path, false, inRecord);
 }
 
-/** The canonical JSON of a value, `nested` inside another one (a tuple's element, a UDT's field). */
-function encodeWithin(value: unknown, type: CqlType, path: string, nested: boolean): JsonValue {
+/**
+ * The canonical JSON of a value, `nested` inside another one (a tuple's element, a UDT's field), and
+ * `inRecord` when anywhere inside a tuple or a UDT, where Cassandra keeps an IPv4-mapped address.
+ */
+function encodeWithin(
+  value: unknown,
+  type: CqlType,
+  path: string,
+  nested: boolean,
+  inRecord: boolean,
+): JsonValue {
   if (value === null || value === undefined) return null;
-  const encoded = encodeNonNull(value, type, path);
+  const encoded = encodeNonNull(value, type, path, inRecord);
   return isEmpty(encoded, type) && !keepsEmpty(type, nested) ? null : encoded;
 }
 
@@ -50,26 +62,27 @@ function refuse(value: unknown, type: CqlType, path: string, expected: string): 
   throw new ValueError(path, `${describeValue(value)} is not a ${type.kind} value: expected ${expected}`);
 }
 
-function encodeNonNull(value: unknown, type: CqlType, path: string): JsonValue {
+function encodeNonNull(value: unknown, type: CqlType, path: string, inRecord: boolean): JsonValue {
+  const holds = inRecord ? (item: unknown) => item : asCollectionHolds;
   switch (type.kind) {
     case "native":
       return encodeNative(value, type.name, path);
     case "list":
       if (isEmptyCollectionBytes(value)) return [];
       return elementsOf(value, type, path, "an array").map((item, i) =>
-        encodeElementAt(asCollectionHolds(item), type.element, path, i),
+        encodeElementAt(holds(item), type.element, path, i, inRecord),
       );
     case "set":
       if (isEmptyCollectionBytes(value)) return [];
       return sortedUnique(
         elementsOf(value, type, path, "an array or a Set").map((item, i) =>
-          encodeElementAt(asCollectionHolds(item), type.element, path, i),
+          encodeElementAt(holds(item), type.element, path, i, inRecord),
         ),
       );
     case "vector": {
       const items = elementsOf(value, type, path, "a Vector or an array");
       if (items.length !== type.dimension) refuse(value, type, path, `${type.dimension} elements`);
-      return items.map((item, i) => encodeElementAt(item, type.element, path, i));
+      return items.map((item, i) => encodeElementAt(item, type.element, path, i, inRecord));
     }
     case "tuple": {
       const items = elementsOf(value, type, path, "a Tuple");
@@ -78,7 +91,7 @@ function encodeNonNull(value: unknown, type: CqlType, path: string): JsonValue {
       }
       return type.elements.map((elementType, i) => {
         try {
-          return encodeWithin(items[i], elementType, "", true);
+          return encodeWithin(items[i], elementType, "", true, true);
         } catch (error) {
           throw within(error, elementPath(path, i));
         }
@@ -89,11 +102,11 @@ function encodeNonNull(value: unknown, type: CqlType, path: string): JsonValue {
       const entries = entriesOf(value) ?? refuse(value, type, path, "a Map or an object");
       const result: Record<string, JsonValue> = {};
       for (const [key, item] of entries) {
-        const keyText = mapKeyText(encodeElementAt(asCollectionHolds(key), type.key, path, String(key)));
+        const keyText = mapKeyText(encodeElementAt(holds(key), type.key, path, String(key), inRecord));
         if (Object.hasOwn(result, keyText)) {
           refuse(value, type, path, `distinct keys, but ${JSON.stringify(keyText)} repeats`);
         }
-        setOwn(result, keyText, encodeElementAt(asCollectionHolds(item), type.value, path, keyText));
+        setOwn(result, keyText, encodeElementAt(holds(item), type.value, path, keyText, inRecord));
       }
       return result;
     }
@@ -111,7 +124,7 @@ function encodeNonNull(value: unknown, type: CqlType, path: string): JsonValue {
         const raw = ownValue(record, field.name);
         let item: JsonValue;
         try {
-          item = encodeWithin(raw, field.type, "", true);
+          item = encodeWithin(raw, field.type, "", true, true);
         } catch (error) {
           throw within(error, fieldPath(path, field.name));
         }
@@ -131,9 +144,15 @@ function elementsOf(items: unknown, type: CqlType, path: string, expected: strin
 }
 
 /** The element at `key` of the collection at `path`. */
-function encodeElementAt(value: unknown, type: CqlType, path: string, key: number | string): JsonValue {
+function encodeElementAt(
+  value: unknown,
+  type: CqlType,
+  path: string,
+  key: number | string,
+  inRecord: boolean,
+): JsonValue {
   try {
-    return encodeElement(value, type, "");
+    return encodeElement(value, type, "", inRecord);
   } catch (error) {
     throw within(error, elementPath(path, key));
   }
@@ -141,9 +160,9 @@ function encodeElementAt(value: unknown, type: CqlType, path: string, key: numbe
 
 // Inside a collection, Cassandra allows no nulls. An empty collection there is frozen, a value of its
 // own, which the driver reads as an empty array or Map.
-function encodeElement(value: unknown, type: CqlType, path: string): JsonValue {
+function encodeElement(value: unknown, type: CqlType, path: string, inRecord: boolean): JsonValue {
   if (value === null || value === undefined) throw new ValueError(path, "a collection cannot hold null");
-  return encodeNonNull(value, type, path);
+  return encodeNonNull(value, type, path, inRecord);
 }
 
 function entriesOf(value: unknown): [unknown, unknown][] | undefined {
