@@ -99,6 +99,8 @@ export interface TypeInput {
    * index.final_pipeline): like a table's pipeline setting, they may add fields of their own.
    */
   readonly indexPipelines?: readonly string[];
+  /** The index's settings set index.mapping.ignore_malformed: its fields keep a value they cannot index. */
+  readonly ignoresMalformed?: boolean;
 }
 
 /** The two schemas as read, which the engine plans from. */
@@ -544,6 +546,7 @@ function planOne(
         : {}),
       ...(settings?.pipeline === undefined ? {} : { pipeline: settings.pipeline }),
       ...(settings?.routing === undefined ? {} : { routing: settings.routing }),
+      ...nanosColumnsOf(planned, type),
     },
   };
   const routingRequired =
@@ -577,6 +580,23 @@ function planOne(
           ),
         };
   return { kind: "sync", plan: withFields, createIndex: false, ...(drifted ? { drift } : {}) };
+}
+
+/** TablePlan.es.nanosColumns: the table's timestamp columns whose date_nanos field refuses what it cannot hold. */
+function nanosColumnsOf(
+  planned: Pick<TablePlan, "contentColumns" | "fields">,
+  type: TypeInput | undefined,
+): { nanosColumns?: readonly string[] } {
+  const fields = type?.fields;
+  if (fields === undefined) return {};
+  const columns = planned.contentColumns
+    .filter((column) => column.type.kind === "native" && column.type.name === "timestamp")
+    .map((column) => column.name)
+    .filter((column) => {
+      const mapped = fields.get(fieldOf(planned, column));
+      return mapped?.type === "date_nanos" && !(mapped.ignoreMalformed ?? type?.ignoresMalformed === true);
+    });
+  return columns.length === 0 ? {} : { nanosColumns: columns };
 }
 
 /**

@@ -26,6 +26,8 @@ export interface MappedField {
   readonly unreadableFormats?: ReadonlyMap<string, UnreadableFormat>;
   /** A property of an object (`a.b`), which only a column of that dotted name holds. */
   readonly nested?: true;
+  /** Its own `ignore_malformed`, where the mapping sets one: it overrides the index's setting. */
+  readonly ignoreMalformed?: boolean;
   /** An object mapped with `enabled: false`, kept in `_source` only: the cluster takes any value there. */
   readonly disabled?: true;
   /**

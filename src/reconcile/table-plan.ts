@@ -114,5 +114,10 @@ export interface TablePlan {
      * Absent: a document's `_id` routes it.
      */
     readonly routing?: string;
+    /**
+     * The timestamp columns whose fields the index maps as date_nanos, which refuses a value outside
+     * 1970 to 2262 (unless ignore_malformed): such a record is refused before it is sent, with why.
+     */
+    readonly nanosColumns?: readonly string[];
   };
 }

@@ -97,6 +97,9 @@ function tableOverrides(settings: Omit<SchemaSettings, "capabilities">): TableOv
 /** The settings that send every write to an index through an ingest pipeline; `_none` names none. */
 const INDEX_PIPELINES = ["index.default_pipeline", "index.final_pipeline"] as const;
 
+/** The setting that makes every field of an index keep what it cannot index, where the field says nothing. */
+const IGNORE_MALFORMED = "index.mapping.ignore_malformed";
+
 /**
  * The index settings a run reads, asked for together: a run needs an index's refresh interval (and,
  * sharded, its scroll-slice limit) before it syncs, and its uuid before its first write.
@@ -105,6 +108,7 @@ const RUN_SETTINGS = [
   "index.uuid",
   "index.refresh_interval",
   "index.max_slices_per_scroll",
+  IGNORE_MALFORMED,
   ...INDEX_PIPELINES,
 ] as const;
 
@@ -172,10 +176,12 @@ export class StoreSchemaGateway implements SchemaGateway {
     const types = await Promise.all(
       discovery.types.map(async (type) => {
         const pipelines = type.refusal === undefined ? await this.#indexPipelines(type.index) : [];
+        const lenient = type.refusal === undefined && (await this.#ignoresMalformed(type.index));
         return {
           ...type,
           fields: this.#onThisCluster(mappedFields(type.properties, product)),
           ...(pipelines.length === 0 ? {} : { indexPipelines: pipelines }),
+          ...(lenient ? { ignoresMalformed: true } : {}),
         };
       }),
     );
@@ -334,6 +340,12 @@ export class StoreSchemaGateway implements SchemaGateway {
         for (const value of values) if (value !== "_none") found.add(value);
     }
     return [...found].sort();
+  }
+
+  /** Whether every index `index` names keeps, by its settings, what its fields cannot index. */
+  async #ignoresMalformed(index: string): Promise<boolean> {
+    const values = [...(await this.#settings([index], IGNORE_MALFORMED)).values()].flat();
+    return values.length > 0 && values.every((value) => value === "true");
   }
 
   /** The setting `name` of each of `indices` (each index behind an alias its own value), where set. */

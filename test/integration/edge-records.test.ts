@@ -132,6 +132,67 @@ describe("versions dated before 1970", () => {
     assert.deepEqual([side?.missing, side?.bad], [0, 1]);
     assert.match(side?.badRecords[0]?.reason ?? "", /before 1970.*date_nanos/);
   });
+  // Tried as an operator would: a timestamp column whose field an index made beforehand maps as
+  // date_nanos, which holds 1970 to 2262 only. A dry run said it would write a row dated 3000 there,
+  // and verify listed it as missing, to be copied by the next run or --repair; the run then
+  // dead-lettered it with the cluster's refusal alone, and so did every repair.
+  it("a timestamp column's value a date_nanos field cannot hold is named by a dry run and verify", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.moments (id uuid PRIMARY KEY, tmstmp timestamp, at timestamp, late timestamp)`,
+    );
+    await h.es.indices.create({
+      index: `${h.index}-moments`,
+      mappings: {
+        properties: {
+          tmstmp: { type: "date_nanos" },
+          at: { type: "date_nanos" },
+          late: { type: "date_nanos", ignore_malformed: true },
+        },
+      },
+    });
+    const [far, near] = [Uuid.random().toString(), Uuid.random().toString()];
+    const insert = `INSERT INTO ${h.keyspace}.moments (id, tmstmp, at, late) VALUES (?, ?, ?, ?)`;
+    const now = new Date(Date.now() - 60_000);
+    const year3000 = new Date("3000-01-01T00:00:00Z");
+    await h.cassandra.execute(insert, [far, now, year3000, year3000], { prepare: true });
+    await h.cassandra.execute(insert, [near, now, new Date("2000-01-01T00:00:00Z"), year3000], {
+      prepare: true,
+    });
+    const reason =
+      /column at holds 3000-01-01T00:00:00\.000Z, after 2262-04-11, which the date_nanos field at of index \S+-moments cannot hold/;
+
+    const dry = await h.run(["--name", "moments", "--tables", "moments", "--dry-run"]);
+    assert.equal(dry.code, EXIT.partial, JSON.stringify(dry.summary));
+    assert.deepEqual(
+      [
+        tableStats(dry.summary, "moments", "to-es")["written"],
+        tableStats(dry.summary, "moments", "to-es")["deadLettered"],
+      ],
+      [1, 1],
+    );
+    const verify = await h.cli([
+      "verify",
+      ...h.baseArgs(),
+      "--name",
+      "moments",
+      "--tables",
+      "moments",
+      "--json",
+    ]);
+    assert.equal(verify.code, EXIT.differ, verify.stderr);
+    const side = (JSON.parse(verify.stdout) as VerifyJson).sides.find((s) => s.side === "cassandra");
+    assert.deepEqual([side?.missing, side?.bad], [1, 1]);
+    assert.match(side?.badRecords[0]?.reason ?? "", reason);
+
+    const result = await h.run(["--name", "moments", "--tables", "moments"]);
+    assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
+    const letters = await deadLetters(result.summary);
+    assert.deepEqual(
+      letters.map((l) => l.id),
+      [far],
+    );
+    assert.match(letters[0]?.reason ?? "", reason);
+  });
 });
 
 // Tried as an operator would: a text key of 600 bytes, which Elasticsearch refuses as an _id (512

@@ -19,7 +19,7 @@ import { documentId, documentTag, recordToDocument } from "./document-codec.js";
 import { documentFields, setField } from "./document-fields.js";
 import { documentRouting } from "./routing.js";
 import { toJsonText } from "./json-text.js";
-import { unwritableVersion } from "./timestamps.js";
+import { unwritableNanos, unwritableVersion } from "./timestamps.js";
 import type { EsToken } from "./fetch-current.js";
 import { IndexGoneError } from "./index-gone.js";
 import { WriteRefusedError } from "./refused-privilege.js";
@@ -75,6 +75,11 @@ function operationFor(
   }
   const unwritable = unwritableVersion(version, plan.es.timestampPrecision, documentFields(plan).timestamp);
   if (unwritable !== undefined) return unwritable;
+  for (const column of plan.es.nanosColumns ?? []) {
+    const field = plan.fields?.get(column) ?? column;
+    const refused = unwritableNanos(write.record.content[column], column, field, plan.es.index);
+    if (refused !== undefined) return refused;
+  }
   const fields = recordToDocument(plan, write.record, version);
   // The document replaces the one read, guarded by its sequence number: what synced does not own
   // goes back as it was read.

@@ -27,6 +27,7 @@ export function mappedFields(
       column: columnFor(mapping, field, product),
       ...(formats.size === 0 ? {} : { unreadableFormats: formats }),
       ...(within === undefined ? {} : { nested: true }),
+      ...(mapping.ignore_malformed === undefined ? {} : { ignoreMalformed: mapping.ignore_malformed }),
       ...(mapping.enabled === false ? { disabled: true } : {}),
     });
     // A column named `a.b` is the property `b` of the object `a` to the cluster.

@@ -84,6 +84,26 @@ export function unwritableVersion(
   );
 }
 
+/**
+ * Why a timestamp column's value cannot be written to its date_nanos field, or undefined when it
+ * can: the cluster's own refusal names neither the column nor the fix.
+ */
+export function unwritableNanos(
+  value: unknown,
+  column: string,
+  field: string,
+  index: string,
+): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const micros = parseEsTimestamp(value);
+  if (micros === undefined || (micros >= DATE_NANOS_MIN && micros <= DATE_NANOS_MAX)) return undefined;
+  const when = micros < DATE_NANOS_MIN ? "before 1970" : "after 2262-04-11";
+  return (
+    `column ${column} holds ${value}, ${when}, which the date_nanos field ${field} of index ${index} cannot ` +
+    "hold: map the field as date in a new index (or set ignore_malformed on it) to sync such records"
+  );
+}
+
 /** The text written to the timestamp field: six fraction digits for date_nanos, three for date. */
 export function formatEsTimestamp(micros: bigint, precision: VersionPrecision): string {
   return precision === "millisecond"
