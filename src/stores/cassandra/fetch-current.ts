@@ -45,10 +45,14 @@ const IDS_PER_QUERY = 20;
 
 /**
  * Whether a query asks for the rows of up to IDS_PER_QUERY records (`key IN ?`): a latest table keyed
- * by one partition column. Otherwise each record has a query of its own, by every key column.
+ * by one partition column. Otherwise each record has a query of its own, by every key column. Not an
+ * inet key: Cassandra reads an IN list's IPv4-mapped address (::ffff:1.2.3.4) as the IPv4 one, as it
+ * reads a list's, and so finds another row or none; `key = ?` keeps the 16 bytes.
  */
 function manyPerQuery(plan: TablePlan): boolean {
-  return plan.shape === "latest" && plan.key.partition.length === 1 && plan.key.clustering.length === 0;
+  const [only, ...others] = plan.key.partition;
+  const inet = only?.type.kind === "native" && only.type.name === "inet";
+  return plan.shape === "latest" && others.length === 0 && plan.key.clustering.length === 0 && !inet;
 }
 
 /**
