@@ -32,6 +32,28 @@ describe("the reason of a document the search side refused", () => {
     );
   });
 
+  // Tried as an operator would: a map<text, text> column in an index another application made, whose
+  // dynamic mapping took a key's first value "2024-02-02" for a date; a later row's "holiday" there
+  // was dead-lettered with the cluster's parse failure alone.
+  it("says why a property of an object is a date field and what to do, for a map key mapped so", () => {
+    const reason = refusedDocumentReason("Elasticsearch", "app-m", 400, {
+      type: "document_parsing_exception",
+      reason:
+        "[1:66] failed to parse field [days.2024-01-01] of type [date] in document with id '2'. Preview of field's value: 'holiday'",
+      caused_by: { type: "illegal_argument_exception", reason: "failed to parse date field [holiday]" },
+    });
+    assert.match(reason, /^Elasticsearch refused the document \(document_parsing_exception: \[1:66\] failed/);
+    assert.match(
+      reason,
+      /\. The index app-m maps days\.2024-01-01 as date, as the cluster's dynamic mapping maps a property .* Give the table a new index .* then replay the letter$/,
+    );
+    const plain = refusedDocumentReason("Elasticsearch", "app-m", 400, {
+      type: "document_parsing_exception",
+      reason: "[1:10] failed to parse field [born] of type [date] in document with id '2'",
+    });
+    assert.doesNotMatch(plain, /dynamic mapping/);
+  });
+
   it("names the limit without the size where the answer leaves the innermost cause out", () => {
     const reason = refusedDocumentReason("Elasticsearch", "app-kw", 400, {
       type: "document_parsing_exception",

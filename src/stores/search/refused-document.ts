@@ -36,7 +36,26 @@ export function refusedDocumentReason(
     return immenseTerm(product, index, immense[1], bytes);
   }
   const said = chain.map((e) => `${e.type}: ${cutPreview(e.reason ?? "")}`);
-  return `${product} refused the document (${said.join("; caused by ")})`;
+  const refused = `${product} refused the document (${said.join("; caused by ")})`;
+  const detected = DETECTED_DATE.exec(error.reason ?? "");
+  return detected?.[1] === undefined ? refused : `${refused}. ${detectedDate(index, detected[1])}`;
+}
+
+/**
+ * A property of an object field mapped as a date, which refuses a value that is not one. synced maps
+ * every column's own field before it writes, so such a property was mapped by the cluster: from the
+ * first value it met there that looked like a date (date_detection), a map's key of its own.
+ */
+const DETECTED_DATE = /failed to parse field \[([^\]]+\.[^\]]+)\] of type \[date\]/;
+
+function detectedDate(index: string, field: string): string {
+  return (
+    `The index ${index} maps ${field} as date, as the cluster's dynamic mapping maps a property of an ` +
+    "object field (each key of a map held there) whose first value looked like a date, and refuses " +
+    "what is not one there; runs refuse the table until the field fits. Give the table a new index " +
+    "(the table's index setting in the config file: synced maps a map column there as one field, with " +
+    "no property per key), then replay the letter"
+  );
 }
 
 /** The error and its causes, outermost first. */
