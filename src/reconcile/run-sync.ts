@@ -48,6 +48,12 @@ import {
 export interface SchemaGateway extends SchemaReader {
   /** Creates the type's index (or its fields in the shared index); returns the index name. */
   createIndex(plan: TablePlan): Promise<string>;
+  /**
+   * What a dry run checks in place of creating the index and writing to it: throws the
+   * TableIndexRefusedError a run would meet there (a template's mapping for the index it creates, an
+   * ingest pipeline that does not exist where `writes`); returns what it could not check, as notices.
+   */
+  plannedWrites?(plan: TablePlan, createsIndex: boolean, writes: boolean): Promise<string[]>;
   /** Creates a Cassandra table from the type's mapping (only with --create-tables). */
   createTable(name: string, index: string, typeFilter?: TypeFilter): Promise<void>;
   /**
@@ -234,6 +240,8 @@ async function runHeld(
   const createdIndices: string[] = [];
   const timestampIndexes: string[] = [];
   const createdTables: string[] = [];
+  /** What a dry run could not check of what a run would write (SchemaGateway.plannedWrites). */
+  const plannedNotices: string[] = [];
   let checkpointAfter = checkpointBefore;
   let checkpointUnmoved: string | undefined;
   /** What the checkpoint covers once this run moves it (Checkpoint.covers). */
@@ -271,6 +279,17 @@ async function runHeld(
         );
         if (index === undefined) continue;
         if (!indexExistsBefore(entry) && !createdIndices.includes(index)) createdIndices.push(index);
+      }
+      if (settings.dryRun && deps.schema.plannedWrites !== undefined) {
+        const writes = directionsOf(settings.direction).includes("to-es");
+        const unchecked = await refusingTable(
+          deps.schema.plannedWrites(entry.plan, !indexExistsBefore(entry), writes),
+          entry.plan.table,
+          refused,
+          deps.log,
+        );
+        if (unchecked === undefined) continue;
+        for (const notice of unchecked) if (!plannedNotices.includes(notice)) plannedNotices.push(notice);
       }
       const unmappable = await mapNewFields(deps.schema, entry, settings.dryRun, changes, deps.log);
       if (unmappable !== undefined) {
@@ -411,9 +430,13 @@ async function runHeld(
   const far = tables.filter((t) => readFarMore(t) && deps.noticesGiven?.has(`read:${t.table}`) !== true);
   const notice = readNotice(far);
   if (notice !== undefined) deps.log(notice, { tables: far.map(readFigures) });
-  const notices = [prepared.partitionNotice, prepared.columnsNotice, planned?.refreshNotice, notice].filter(
-    (n) => n !== undefined,
-  );
+  const notices = [
+    prepared.partitionNotice,
+    prepared.columnsNotice,
+    planned?.refreshNotice,
+    notice,
+    ...plannedNotices.map((what) => `the dry run could not ${what}, so a run may refuse a table it did not`),
+  ].filter((n) => n !== undefined);
   for (const t of far) deps.noticesGiven?.add(`read:${t.table}`);
   return {
     runId: settings.runId,

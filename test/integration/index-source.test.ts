@@ -120,6 +120,25 @@ describe("an index whose _source leaves fields out", () => {
     });
     try {
       const tables = ["--tables", "kept,aged,routed", "-b", "0"];
+      // Tried as an operator would, plan and --dry-run said all was well, and the run then refused
+      // each table: they now name the same refusals, and make no index.
+      const plan = await h.cli(["plan", ...h.baseArgs(), ...tables, "--json"]);
+      const dry = await h.run([...tables, "--dry-run"]);
+      for (const [what, code, planned] of [
+        ["plan", plan.code, JSON.parse(plan.stdout) as Record<string, unknown>],
+        ["--dry-run", dry.code, dry.summary],
+      ] as const) {
+        assert.equal(code, EXIT.failure, `${what}: ${JSON.stringify(planned)}`);
+        const said = planned["refused"] as { name: string; reason: string }[];
+        assert.deepEqual(said.map((r) => r.name).sort(), ["aged", "kept", "routed"], what);
+        const reason = (name: string): string => said.find((r) => r.name === name)?.reason ?? "";
+        assert.match(reason("kept"), new RegExp(`would get from the index template ${templates.kept}\\b`));
+        assert.match(reason("kept"), /"excludes": \["bio"\]/);
+        assert.match(reason("aged"), new RegExp(`legacy index template ${templates.aged}\\b`));
+        assert.match(reason("routed"), /requires a routing value/);
+        for (const table of ["kept", "aged", "routed"])
+          assert.equal(await h.es.indices.exists({ index: pattern(table) }), false, `${what}: ${table}`);
+      }
       const { code, summary } = await h.run(tables);
       assert.equal(code, EXIT.failure, JSON.stringify(summary));
       const refused = summary["refused"] as { name: string; reason: string }[];

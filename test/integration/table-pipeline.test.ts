@@ -212,13 +212,29 @@ describe("a table written through an ingest pipeline", () => {
       "--direction",
       "to-es",
     ];
+    const found = `ingest pipeline ${absent}, which does not exist`;
+    // Tried as an operator would, plan and --dry-run said all was well, as they write nothing: they
+    // now name the pipeline a run would be refused for.
+    const plan = await h.cli(["plan", ...h.baseArgs(), ...args, "--json"]);
+    const dry = await h.run([...args, "--dry-run"]);
+    for (const [what, code, planned] of [
+      ["plan", plan.code, JSON.parse(plan.stdout) as Record<string, unknown>],
+      ["--dry-run", dry.code, dry.summary],
+    ] as const) {
+      assert.equal(code, EXIT.failure, `${what}: ${JSON.stringify(planned)}`);
+      const said = new Map(
+        (planned["refused"] as { name: string; reason: string }[]).map((r) => [r.name, r.reason]),
+      );
+      assert.deepEqual([...said.keys()].sort(), ["misnamed", "unpiped"], what);
+      assert.match(said.get("unpiped") ?? "", new RegExp(found));
+      assert.match(said.get("misnamed") ?? "", /tables\.misnamed\.pipeline/);
+    }
     const run = await h.run(args);
     assert.equal(run.code, EXIT.failure, JSON.stringify(run.summary));
     assert.equal((run.summary["deadLetters"] as { count: number }).count, 0, JSON.stringify(run.summary));
     const refused = run.summary["refused"] as { name: string; reason: string }[];
     const reasons = new Map(refused.map((r) => [r.name, r.reason]));
     assert.deepEqual([...reasons.keys()].sort(), ["misnamed", "unpiped"], JSON.stringify(refused));
-    const found = `ingest pipeline ${absent}, which does not exist`;
     assert.match(reasons.get("unpiped") ?? "", new RegExp(`index ${h.index}-unpiped .*${found}`));
     assert.match(reasons.get("unpiped") ?? "", /index\.default_pipeline or index\.final_pipeline/);
     assert.match(reasons.get("misnamed") ?? "", new RegExp(found));

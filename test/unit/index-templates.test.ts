@@ -7,6 +7,7 @@ import {
   legacyTemplates,
   templateRefusal,
   templatesFor,
+  templateShape,
   type IndexTemplates,
 } from "../../src/stores/search/index-templates.js";
 
@@ -74,7 +75,7 @@ describe("the refusal of a table whose new index a template shaped", () => {
       "app",
       { source: gap },
       [{ name: "lean", legacy: false }],
-      true,
+      "deleted",
       true,
     );
     assert.match(reason, /got from the index template lean a mapping that keeps no _source/);
@@ -83,10 +84,43 @@ describe("the refusal of a table whose new index a template shaped", () => {
   });
 
   it("says so of a template it could not list, and asks for the index to be deleted where it could not be", () => {
-    const reason = templateRefusal("users", "app-users", { routingRequired: true }, undefined, false);
+    const reason = templateRefusal("users", "app-users", { routingRequired: true }, undefined, "left");
     assert.match(reason, /an index template that matches app-users \(list them with GET _index_template/);
     assert.match(reason, /requires a routing value/);
     assert.match(reason, /delete it \(DELETE app-users\)/);
     assert.match(reason, /the config file's tables\.users\.index/);
+  });
+});
+
+describe("what the templates would give a new index, for a dry run", () => {
+  it("takes the simulated composable template where one matches, its pipelines too", () => {
+    const simulated = {
+      template: {
+        mappings: { _source: { excludes: ["bio"] } },
+        settings: { index: { default_pipeline: "stamp", final_pipeline: "_none" } },
+      },
+    };
+    assert.deepEqual(templateShape("app-users", simulated, {}), {
+      mappings: { _source: { excludes: ["bio"] } },
+      pipelines: ["stamp"],
+    });
+  });
+
+  it("merges the legacy templates that match, the higher order last, where no composable one does", () => {
+    const legacy = {
+      low: {
+        order: 1,
+        index_patterns: ["app-*"],
+        mappings: { _routing: { required: true } },
+        settings: { "index.default_pipeline": "first" },
+      },
+      high: { order: 5, index_patterns: ["app-u*"], settings: { index: { default_pipeline: "second" } } },
+      other: { order: 9, index_patterns: ["logs-*"], mappings: { _source: { enabled: false } } },
+    };
+    assert.deepEqual(templateShape("app-users", {}, legacy), {
+      mappings: { _routing: { required: true } },
+      pipelines: ["second"],
+    });
+    assert.deepEqual(templateShape("nothing", {}, legacy), { mappings: {}, pipelines: [] });
   });
 });

@@ -41,7 +41,14 @@ import { fromElasticsearchError } from "./elasticsearch-errors.js";
 import { viewCloseSignal } from "../search/view-close.js";
 import { closedWithin } from "../search/client-close.js";
 import { clearScrolls, readScrollPage, ScrollPosition, ScrollView } from "./scroll-view.js";
-import { composableTemplates, legacyTemplates, type IndexTemplates } from "../search/index-templates.js";
+import {
+  composableTemplates,
+  legacyTemplates,
+  pipelineFound,
+  templateShape,
+  type IndexTemplates,
+  type TemplateShape,
+} from "../search/index-templates.js";
 
 class PointInTimeView implements ScanView {
   // A page is addressed by its search_after position in the point in time: asked again, it is the same.
@@ -284,6 +291,18 @@ export class ElasticsearchClient implements SearchClient {
       this.#edge(this.#client.indices.getTemplate({}, this.#options)),
     ]);
     return { composable: composableTemplates(composable), legacy: legacyTemplates(legacy) };
+  }
+
+  async templateShape(index: string): Promise<TemplateShape> {
+    const [simulated, legacy] = await Promise.all([
+      this.#edge(this.#client.indices.simulateIndexTemplate({ name: index }, this.#options)),
+      this.#edge(this.#client.indices.getTemplate({}, this.#options)),
+    ]);
+    return templateShape(index, simulated, legacy);
+  }
+
+  async pipelineExists(id: string): Promise<boolean> {
+    return pipelineFound(this.#edge(this.#client.ingest.getPipeline({ id }, this.#options)));
   }
 
   async readMappings(request: MappingsRequest): Promise<Readonly<Record<string, FieldMappings>>> {

@@ -33,7 +33,14 @@ import { restCalls, type RestCall } from "./rest-calls.js";
 import { scrollViews, type ViewStrategy } from "./scan-views.js";
 import { viewCloseSignal } from "../search/view-close.js";
 import { closedWithin } from "../search/client-close.js";
-import { composableTemplates, legacyTemplates, type IndexTemplates } from "../search/index-templates.js";
+import {
+  composableTemplates,
+  legacyTemplates,
+  pipelineFound,
+  templateShape,
+  type IndexTemplates,
+  type TemplateShape,
+} from "../search/index-templates.js";
 
 interface NodesInfo {
   readonly nodes: Readonly<
@@ -163,6 +170,18 @@ export class OpenSearchClient implements SearchClient {
       this.#send<unknown>(restCalls.legacyTemplates()),
     ]);
     return { composable: composableTemplates(composable), legacy: legacyTemplates(legacy) };
+  }
+
+  async templateShape(index: string): Promise<TemplateShape> {
+    const [simulated, legacy] = await Promise.all([
+      this.#send<unknown>(restCalls.simulateIndex(index)),
+      this.#send<unknown>(restCalls.legacyTemplates()),
+    ]);
+    return templateShape(index, simulated, legacy);
+  }
+
+  async pipelineExists(id: string): Promise<boolean> {
+    return pipelineFound(this.#send<unknown>(restCalls.pipeline(id)));
   }
 
   async readMappings(request: MappingsRequest): Promise<Readonly<Record<string, FieldMappings>>> {

@@ -100,6 +100,11 @@ export const restCalls = {
   deleteIndex: (index: string): RestCall => ({ method: "DELETE", path: `/${segment(index)}` }),
   composableTemplates: (): RestCall => ({ method: "GET", path: "/_index_template" }),
   legacyTemplates: (): RestCall => ({ method: "GET", path: "/_template" }),
+  simulateIndex: (index: string): RestCall => ({
+    method: "POST",
+    path: `/_index_template/_simulate_index/${segment(index)}`,
+  }),
+  pipeline: (id: string): RestCall => ({ method: "GET", path: `/_ingest/pipeline/${segment(id)}` }),
   readMappings: (request: MappingsRequest): RestCall => ({
     method: "GET",
     path: `/${segment(request.index)}/_mapping`,

@@ -367,10 +367,10 @@ export class IndexBlockedError extends TableIndexRefusedError {
 /**
  * The ingest pipeline a write goes through does not exist, whether the table's `pipeline` setting or
  * the index's own settings name it: every write is refused alike, so the table is refused with no
- * letter, as for a block.
+ * letter, as for a block. `planned`: a dry run found it so, before any write.
  */
 export class PipelineMissingError extends TableIndexRefusedError {
-  constructor(plan: TablePlan, pipeline: string) {
+  constructor(plan: TablePlan, pipeline: string, planned = false) {
     const create = `Create the pipeline (PUT _ingest/pipeline/${pipeline})`;
     const fix =
       pipeline === plan.es.pipeline
@@ -379,12 +379,15 @@ export class PipelineMissingError extends TableIndexRefusedError {
         : "The index's own settings name it (index.default_pipeline or index.final_pipeline, set by an " +
           `operator or an index template). ${create}, or name one that exists in that setting ` +
           `(PUT ${plan.es.index}/_settings)`;
+    const refuses = planned
+      ? "would refuse each one a run writes, and the run would refuse the table at its first write, " +
+        "dead-lettering none"
+      : "refuses each one: the pipeline is at fault, not the records, so none was dead-lettered for it";
     super(
       plan.table,
       `index ${plan.es.index} sends every write through the ingest pipeline ${pipeline}, which does not ` +
-        "exist, so the cluster refuses each one: the pipeline is at fault, not the records, so " +
-        `none was dead-lettered for it. ${fix}; then run again.`,
-      "The run stopped without moving the checkpoint.",
+        `exist, so the cluster ${refuses}. ${fix}; then run again.`,
+      planned ? "The dry run wrote nothing." : "The run stopped without moving the checkpoint.",
       { index: plan.es.index, pipeline },
     );
   }

@@ -2,7 +2,8 @@
 // as `app-*` gives the new index its mapping too, and may leave fields out of `_source` or require a
 // routing value, which no write by synced can then live with. Named in the refusal, so the operator
 // knows what to change: the cluster's own answer names no template.
-import type { SourceGap } from "./search-client.js";
+import type { mappingTraits, SourceGap } from "./search-client.js";
+import { SearchError } from "./search-error.js";
 
 /** One template as the cluster lists it: its name and the index name patterns it applies to. */
 export interface TemplateEntry {
@@ -90,6 +91,12 @@ function patternsOf(value: unknown): string[] {
 export type TemplateTrait = { readonly source: SourceGap } | { readonly routingRequired: true };
 
 /**
+ * What became of the new index: deleted again, left (the delete failed), or not made at all (a dry
+ * run, which asks the cluster what the templates would give it).
+ */
+export type TemplatedIndex = "deleted" | "left" | "planned";
+
+/**
  * Why a table is refused whose new index `index` a template shaped so, and what to do. `applied`:
  * the templates that apply, or undefined where the cluster would not list them (a role without
  * `manage_index_templates`). `shared`: the type-field layout's one index, which `-i` names.
@@ -99,7 +106,7 @@ export function templateRefusal(
   index: string,
   trait: TemplateTrait,
   applied: readonly AppliedTemplate[] | undefined,
-  deleted: boolean,
+  outcome: TemplatedIndex,
   shared = false,
 ): string {
   const named =
@@ -118,11 +125,15 @@ export function templateRefusal(
         : 'requires a routing value ("_routing": {"required": true}), so it would refuse every ' +
           `document synced writes without one (a routing column in the config file's tables.${table}.routing ` +
           "routes them)";
+  const made =
+    outcome === "planned"
+      ? `Index ${index}, which a run would create for table ${table}, would get from ${named} a mapping that ${what}; a run would refuse the table before writing to it. `
+      : `Index ${index}, which synced created for table ${table}, got from ${named} a mapping that ${what}. ` +
+        (outcome === "deleted"
+          ? "synced deleted the index again before writing to it. "
+          : `Nothing was written to it, but synced could not delete it again: delete it (DELETE ${index}). `);
   return (
-    `Index ${index}, which synced created for table ${table}, got from ${named} a mapping that ${what}. ` +
-    (deleted
-      ? "synced deleted the index again before writing to it. "
-      : `Nothing was written to it, but synced could not delete it again: delete it (DELETE ${index}). `) +
+    made +
     `Change the template so that its index_patterns ` +
     `leave ${index} out (or drop that setting from it), or ` +
     (shared
@@ -139,4 +150,71 @@ function sourceText(gap: SourceGap): string {
     ...(gap.includes.length > 0 ? [`"includes": [${quoted(gap.includes)}]`] : []),
     ...(gap.excludes.length > 0 ? [`"excludes": [${quoted(gap.excludes)}]`] : []),
   ].join(", ");
+}
+
+/** What the index templates would give a new index: the mapping's `_source` and `_routing`, and pipelines. */
+export interface TemplateShape {
+  readonly mappings: TemplateMappings;
+  /** The ingest pipelines its settings would send every write through (default, final). */
+  readonly pipelines: readonly string[];
+}
+
+/** The part of a mapping mappingTraits reads. */
+type TemplateMappings = NonNullable<Parameters<typeof mappingTraits>[0][string]["mappings"]>;
+
+interface TemplateBody {
+  readonly mappings?: TemplateMappings;
+  readonly settings?: unknown;
+}
+
+/**
+ * What the templates would give a new index named `index`: `simulated` is the answer of `POST
+ * _index_template/_simulate_index/<index>`, which weighs only composable templates; where none
+ * matches, the legacy ones of `GET _template`'s answer that match apply, merged lowest order first.
+ */
+export function templateShape(index: string, simulated: unknown, legacy: unknown): TemplateShape {
+  const template = (simulated as { template?: TemplateBody } | undefined)?.template;
+  if (template !== undefined) return shapeOf([template]);
+  const entries = legacyTemplates(legacy);
+  const bodies = legacy as Record<string, TemplateBody>;
+  const applied = templatesFor(index, { composable: [], legacy: entries });
+  return shapeOf(applied.map((t) => bodies[t.name] ?? {}));
+}
+
+function shapeOf(bodies: readonly TemplateBody[]): TemplateShape {
+  let mappings: TemplateShape["mappings"] = {};
+  const pipelines = new Map<string, string>();
+  for (const body of bodies) {
+    const { _source, _routing } = body.mappings ?? {};
+    mappings = {
+      ...mappings,
+      ...(_source === undefined ? {} : { _source }),
+      ...(_routing === undefined ? {} : { _routing }),
+    };
+    for (const name of ["default_pipeline", "final_pipeline"]) {
+      const value = indexSetting(body.settings, name);
+      if (value !== undefined) pipelines.set(name, value);
+    }
+  }
+  return { mappings, pipelines: [...new Set(pipelines.values())].filter((p) => p !== "_none").sort() };
+}
+
+/** An `index.*` setting, whether the answer nests it (`{"index": {name}}`) or flattens it. */
+function indexSetting(settings: unknown, name: string): string | undefined {
+  if (typeof settings !== "object" || settings === null) return undefined;
+  const flat = (settings as Record<string, unknown>)[`index.${name}`];
+  const nested = (settings as { index?: Record<string, unknown> }).index?.[name];
+  const value = flat ?? nested;
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Whether the request for a pipeline found it: the cluster answers 404 for one that does not exist. */
+export async function pipelineFound(request: Promise<unknown>): Promise<boolean> {
+  try {
+    await request;
+    return true;
+  } catch (error) {
+    if (error instanceof SearchError && error.answer.status === 404) return false;
+    throw error;
+  }
 }

@@ -12,7 +12,7 @@ import type { FieldMappings, IndexMapping, SearchProductName } from "./mapping.j
 import type { Query, SortField, SortValue } from "./query.js";
 import { ownValue } from "../../core/own-value.js";
 import type { ItemError } from "./refused-document.js";
-import type { IndexTemplates } from "./index-templates.js";
+import type { IndexTemplates, TemplateShape } from "./index-templates.js";
 
 export type SearchProduct = "elasticsearch" | "opensearch";
 
@@ -370,6 +370,13 @@ export interface SearchClient {
   deleteIndex(index: string): Promise<void>;
   /** Every index template of the cluster, composable and legacy (with `manage_index_templates`). */
   indexTemplates(): Promise<IndexTemplates>;
+  /**
+   * What the index templates would give a new index named `index` (with `manage_index_templates`):
+   * what a dry run, which creates no index, checks in place of the index a run would create.
+   */
+  templateShape(index: string): Promise<TemplateShape>;
+  /** Whether an ingest pipeline of this id exists (with `read_pipeline`). */
+  pipelineExists(id: string): Promise<boolean>;
   /** The field mappings of each index the request names, by index name. */
   readMappings(request: MappingsRequest): Promise<Readonly<Record<string, FieldMappings>>>;
   /**
