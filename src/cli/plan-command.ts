@@ -7,6 +7,7 @@ import type { JsonValue } from "../core/json-value.js";
 import { formatMicros } from "../core/micros.js";
 import type { SyncRecord } from "../core/record.js";
 import { NumberLiteral } from "../core/number-literal.js";
+import { TablesRefusedError } from "../reconcile/run-errors.js";
 import type { DecidedRecord } from "../reconcile/sync-table.js";
 import { EXIT } from "./exit-codes.js";
 import { runCommand, type RunContext } from "./run-command.js";
@@ -19,6 +20,7 @@ export async function planCommand(
 ): Promise<number> {
   const kept = new Map<string, DecidedRecord[]>();
   let output = "";
+  let failure: Error | undefined;
   const code = await runCommand(
     { ...options, dryRun: true },
     {
@@ -34,15 +36,23 @@ export async function planCommand(
         if (list.length < sample) list.push(decided);
         kept.set(group, list);
       },
+      onReport: (report) => {
+        failure = report.error;
+      },
     },
   );
   const shown = [...kept.values()].flat();
+  const end: PlanEnd =
+    code === EXIT.success || code === EXIT.partial
+      ? "finished"
+      : failure instanceof TablesRefusedError
+        ? "refused"
+        : "unfinished";
   if (options.json) {
     const summary = JSON.parse(output) as Record<string, unknown>;
     context.stdout(JSON.stringify({ ...summary, decisions: shown.map(decisionJson) }, null, 2));
   } else {
-    const finished = code === EXIT.success || code === EXIT.partial;
-    context.stdout([output, "", ...decisionsText(shown, sample, finished)].join("\n"));
+    context.stdout([output, "", ...decisionsText(shown, sample, end)].join("\n"));
   }
   return code;
 }
@@ -103,17 +113,28 @@ function copyText(record: SyncRecord | undefined): string {
   return `${formatMicros(record.version)}${record.deleted ? " deleted" : ""} ${stableStringify(record.content)}`;
 }
 
-/** `finished`: the plan went through every table (exit 0 or 3), not stopped or failed on the way. */
-export function decisionsText(shown: readonly DecidedRecord[], sample: number, finished: boolean): string[] {
+/**
+ * How far a plan went: through every table (exit 0 or 3), through every table but those it refused
+ * (exit 1, none of theirs read), or not to the end (stopped, or failed on the way).
+ */
+export type PlanEnd = "finished" | "refused" | "unfinished";
+
+export function decisionsText(shown: readonly DecidedRecord[], sample: number, end: PlanEnd): string[] {
   // With --sample 0 nothing is shown, whatever would change: the table above says what would.
   if (sample === 0) return [];
   const unfinished = "The plan did not finish (its error above says why), so it has not read every record";
   if (shown.length === 0)
-    return finished
+    return end === "finished"
       ? ["No record would change, and none is newer on its target."]
-      : [`${unfinished}: none of those it read before it ended would change. Run it again to see the rest.`];
+      : end === "refused"
+        ? ["No record of the tables not refused would change, and none is newer on its target."]
+        : [
+            `${unfinished}: none of those it read before it ended would change. Run it again to see the rest.`,
+          ];
   const lines = [
-    ...(finished ? [] : [`${unfinished}; the decisions below are those it made before it ended.`, ""]),
+    ...(end === "unfinished"
+      ? [`${unfinished}; the decisions below are those it made before it ended.`, ""]
+      : []),
     `Sample of the decisions (up to ${sample} per table, direction and reason):`,
   ];
   for (const decided of shown) {

@@ -38,6 +38,7 @@ import { bugReport, isBug } from "./unexpected-error.js";
 import { runEndLine } from "./run-end-line.js";
 import { withTimeLimit } from "../util/time-limit.js";
 import type { DecidedRecord } from "../reconcile/sync-table.js";
+import type { RunReport } from "../reconcile/run-report.js";
 import type { RunMetrics } from "./metrics.js";
 
 export interface RunContext {
@@ -46,6 +47,8 @@ export interface RunContext {
   readonly stdout: (text: string) => void;
   /** Told of each record's decision (synced plan). */
   readonly onDecision?: (decided: DecidedRecord) => void;
+  /** Told of the run's report once it ended (synced plan: whether it went through every table). */
+  readonly onReport?: (report: RunReport) => void;
   /** Where runs add their counts; a run without one pushes a fresh set (see --pushgateway). */
   readonly metrics?: RunMetrics;
   /** The notices given (a table reading far more than its range held...), across the runs of `synced watch`. */
@@ -278,6 +281,7 @@ async function runConnected(
   // A run stopped by an option's value (a consistency level the keyspace cannot meet) says where it was given.
   const report =
     ran.error === undefined ? ran : { ...ran, error: withOptionSource(ran.error, options.sources) };
+  context.onReport?.(report);
   lateLog.finish();
   context.logger.done();
   for (const stats of report.tables) context.logger.debug("table done", { ...stats });

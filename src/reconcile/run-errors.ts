@@ -86,13 +86,14 @@ export class InterruptedError extends SyncedError {
  * synced, but the range is not covered, so the checkpoint stays.
  */
 export class TablesRefusedError extends SyncedError {
-  /** `others`: whether any other table was synced in this run. */
-  constructor(refused: readonly { readonly name: string }[], others: boolean) {
+  /** `others`: whether any other table was synced in this run (or read, in a dry run). */
+  constructor(refused: readonly { readonly name: string }[], others: boolean, dryRun = false) {
     const names = refused.map((r) => r.name);
+    const done = dryRun ? "read (a dry run writes nothing)" : "synced";
     super(
       `${names.length === 1 ? "table" : "tables"} ${names.join(", ")} refused: cannot be synced as ` +
         `${names.length === 1 ? "it is" : "they are"} (a column's type or field name, or the index; the summary ` +
-        `says which and what to do). ${others ? "Every other table was synced" : "No other table was synced"}; ` +
+        `says which and what to do). ${others ? "Every" : "No"} other table was ${done}; ` +
         "the checkpoint did not move.",
       { tables: names },
     );

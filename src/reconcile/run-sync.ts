@@ -391,7 +391,7 @@ async function runHeld(
     // The other tables are synced, but the range is not covered for these: the checkpoint stays.
     if (refused.length > 0) {
       checkpointUnmoved = `the range is not covered for ${refused.map((r) => r.name).join(", ")}`;
-      throw new TablesRefusedError(refused, tables.length > 0);
+      throw new TablesRefusedError(refused, tables.length > 0, settings.dryRun);
     }
     outcome = deps.deadLetters.count > 0 ? "partial" : "success";
     if (tables.length === 0) {

@@ -139,6 +139,11 @@ describe("an index whose _source leaves fields out", () => {
         for (const table of ["kept", "aged", "routed"])
           assert.equal(await h.es.indices.exists({ index: pattern(table) }), false, `${what}: ${table}`);
       }
+      // It went through every table it did not refuse: it did not stop on the way.
+      const text = await h.cli(["plan", ...h.baseArgs(), ...tables]);
+      assert.doesNotMatch(text.stdout, /did not finish/);
+      assert.doesNotMatch(`${text.stdout}${text.stderr}`, /(Every|No) other table was synced/);
+      assert.match(text.stdout, /No record of the tables not refused would change/);
       const { code, summary } = await h.run(tables);
       assert.equal(code, EXIT.failure, JSON.stringify(summary));
       const refused = summary["refused"] as { name: string; reason: string }[];
