@@ -8,6 +8,7 @@ import { describe, it } from "node:test";
 import type cassandra from "cassandra-driver";
 import { StoreSchemaGateway } from "../../src/stores/schema-gateway.js";
 import type { SearchClient } from "../../src/stores/search/search-client.js";
+import { SearchError } from "../../src/stores/search/search-error.js";
 import { handPlan } from "../support/table-plan.js";
 
 const SETTINGS: Readonly<Record<string, string>> = {
@@ -112,5 +113,42 @@ describe("the schema gateway's reads of a run", () => {
     await schema.createTable("users", "app-users");
     assert.equal(requests.get("mapping"), 1);
     assert.match(statements[0] ?? "", /^CREATE TABLE IF NOT EXISTS app\.users \(id uuid, tmstmp timestamp/);
+  });
+});
+
+// A role with the privileges a plan needs (read, view_index_metadata, monitor) may not list templates
+// or pipelines: the dry run cannot tell whether a run would refuse the table for them, and says so.
+describe("the checks a dry run makes in place of a run's index creation and writes", () => {
+  it("says what it could not check for want of a privilege, and plans the table", async () => {
+    const refused = (): Promise<never> =>
+      Promise.reject(
+        new SearchError(
+          "credentials",
+          "403 security_exception",
+          { status: 403, reason: "unauthorized" },
+          {
+            cause: undefined,
+          },
+        ),
+      );
+    const client = {
+      productName: "Elasticsearch",
+      indexExists: () => Promise.resolve(false),
+      templateShape: refused,
+      pipelineExists: refused,
+    } as unknown as SearchClient;
+    const { schema } = gateway(client);
+    const plan = handPlan({ keyspace: "app", table: "users", index: "app-users", columns: { name: "text" } });
+    const unchecked = await schema.plannedWrites(
+      { ...plan, es: { ...plan.es, pipeline: "stamp" } },
+      true,
+      true,
+    );
+    assert.equal(unchecked.length, 2, unchecked.join("\n"));
+    assert.match(
+      unchecked[0] ?? "",
+      /index templates that would shape index app-users.*manage_index_templates/,
+    );
+    assert.match(unchecked[1] ?? "", /ingest pipeline stamp of table users exists.*read_pipeline/);
   });
 });
