@@ -5,9 +5,10 @@
 import { SyncedError } from "../core/errors.js";
 import { withTimeLimit } from "../util/time-limit.js";
 import { privilegeRefusal } from "./refused-privilege.js";
+import { indexBlock } from "./blocked-index.js";
 import { repeatTransient } from "./repeat-transient.js";
 import { FLOOD_STAGE } from "../stores/search/transient-errors.js";
-import { FROM_PAGE, isSearchError, withStatus } from "../stores/search/search-error.js";
+import { FROM_PAGE, isSearchError, SearchError, withStatus } from "../stores/search/search-error.js";
 
 /** Anything that went wrong reading or writing the state store. The message says what to do next. */
 export class StateError extends SyncedError {}
@@ -153,6 +154,20 @@ export async function inStateStore<T>(
         { cause: error },
       );
     }
+    const reason = error instanceof Error ? error.message : String(error);
+    const elsewhere = store === "dead-letter store" ? "--dead-letter" : "--state";
+    // Before the privileges: a blocked index answers 403 too.
+    const blocked = indexBlock(error, location);
+    if (blocked !== undefined) {
+      const said =
+        error instanceof SearchError && error.answer.status !== undefined ? error.answer.reason : reason;
+      throw new as(
+        `could not ${action} in the ${store} (${location}): ${blocked.why} (${said}). ` +
+          `${blocked.todo}, and run again.`,
+        { action, location },
+        { cause: error },
+      );
+    }
     const refused = privilegeRefusal(error);
     if (refused !== undefined) {
       throw new StatePrivilegeError(
@@ -161,12 +176,11 @@ export async function inStateStore<T>(
         { cause: error },
       );
     }
-    const reason = error instanceof Error ? error.message : String(error);
     const full = fullStore(error);
     if (full !== undefined) {
       throw new as(
         `could not ${action} in the ${store} (${location}): it is full: ${full} (${reason}). ` +
-          `Make room (or raise the limit), or choose another place with ${store === "dead-letter store" ? "--dead-letter" : "--state"}, and run again.`,
+          `Make room (or raise the limit), or choose another place with ${elsewhere}, and run again.`,
         { action, location },
         { cause: error },
       );
@@ -178,7 +192,7 @@ export async function inStateStore<T>(
         `could not ${action} in the ${store} (${location}): the request was refused as too large: ` +
           `${withStatus(status, reason)}${from}. Raise the limit on request bodies (a proxy's, such as ` +
           "nginx's client_max_body_size, or the nodes' http.max_content_length), or choose another place " +
-          `with ${store === "dead-letter store" ? "--dead-letter" : "--state"}, and run again.`,
+          `with ${elsewhere}, and run again.`,
         { action, location },
         { cause: error },
       );
@@ -187,7 +201,7 @@ export async function inStateStore<T>(
     if (unwritable !== undefined) {
       throw new as(
         `could not ${action} in the ${store} (${location}): ${unwritable.why} (${reason}). ` +
-          `${unwritable.todo}, or choose another place with ${store === "dead-letter store" ? "--dead-letter" : "--state"}, and run again.`,
+          `${unwritable.todo}, or choose another place with ${elsewhere}, and run again.`,
         { action, location },
         { cause: error },
       );

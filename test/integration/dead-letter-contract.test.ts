@@ -16,7 +16,8 @@ import {
 } from "../../src/deadletter/dead-letter-store.js";
 import { letterToJson } from "../../src/deadletter/letter-json.js";
 import type { DeadLetter } from "../../src/reconcile/dead-letter.js";
-import { StateSetupError } from "../../src/state/state-errors.js";
+import { StateError, StateSetupError } from "../../src/state/state-errors.js";
+import { EXIT, exitCodeForError } from "../../src/cli/exit-codes.js";
 import { NewerStateError, STATE_FORMAT } from "../../src/state/state-format.js";
 import { cassandraOptions, connectTestSearch, runScopedName } from "../support/servers.js";
 
@@ -630,6 +631,60 @@ describe("dead-letter store: a search index made by the cluster, or holding some
       assert.equal(await store.count("app"), 1);
       assert.equal(await store.count("other"), 1);
     } finally {
+      await client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
+      await client.close();
+    }
+  });
+
+  // Tried as an operator would: a letters index blocked for writes was reported as a login whose role
+  // lacks a privilege (exit 5), and a closed one was told to check that it is reachable.
+  it("says a letters index blocked for writes or closed is so, and how to lift it, exit 1", async () => {
+    const client = await connectTestSearch();
+    const index = runScopedName("letters_blocked");
+    try {
+      const store = await openDeadLetterStore(
+        { backend: "elasticsearch", index },
+        { elasticsearch: client.client },
+      );
+      await store.put([letter()]);
+      const [kept] = await all(store, "app");
+      await client.indices.putSettings({ index, settings: { "index.blocks.write": true } });
+      const blocked = (action: string) => (error: unknown) => {
+        assert.ok(error instanceof StateError, String(error));
+        assert.equal(exitCodeForError(error), EXIT.failure, error.message);
+        assert.match(
+          error.message,
+          new RegExp(
+            `could not ${action} in the dead-letter store \\(.* index ${index}\\): the index is blocked`,
+          ),
+        );
+        assert.ok(
+          error.message.includes(`PUT ${index}/_settings {"index.blocks.write": null}`),
+          error.message,
+        );
+        assert.doesNotMatch(error.message, /privilege/);
+        return true;
+      };
+      await assert.rejects(store.put([letter({ reason: "another" })]), blocked("write dead letters"));
+      await assert.rejects(store.remove("app", [kept?.letterId ?? ""]), blocked("remove dead letters"));
+      await client.indices.putSettings({ index, settings: { "index.blocks.write": null } });
+      await client.indices.close({ index });
+      await assert.rejects(store.count("app"), (error: unknown) => {
+        assert.ok(error instanceof StateError, String(error));
+        assert.equal(exitCodeForError(error), EXIT.failure, error.message);
+        assert.match(error.message, /the index is closed/);
+        assert.ok(error.message.includes(`POST ${index}/_open`), error.message);
+        return true;
+      });
+      await client.indices.open({ index });
+      assert.deepEqual(
+        (await all(store, "app")).map((l) => l.reason),
+        ["the first reason"],
+      );
+    } finally {
+      await client.indices
+        .putSettings({ index, settings: { "index.blocks.write": null } })
+        .catch(() => undefined);
       await client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
       await client.close();
     }

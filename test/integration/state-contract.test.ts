@@ -20,6 +20,7 @@ import { spawnSync } from "node:child_process";
 import { COLUMNS } from "../../src/state/cassandra/cassandra-schema.js";
 import { CASSANDRA_ENCODING } from "../../src/stores/values/driver-options.js";
 import { STATE_MAPPINGS } from "../../src/state/elasticsearch/elasticsearch-schema.js";
+import { EXIT, exitCodeForError } from "../../src/cli/exit-codes.js";
 
 const HISTORY_LIMIT = 4;
 
@@ -591,6 +592,59 @@ describe("state store set-up", () => {
       await client.indices
         .putSettings({ index, settings: { "index.blocks.read_only_allow_delete": null } })
         .catch(() => undefined);
+      await client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
+      await client.close();
+    }
+  });
+
+  // Tried as an operator would: a state index blocked for writes by hand, or closed, was reported as
+  // a login whose role lacks a privilege (exit 5), or told to check that it is reachable.
+  it("says a state index blocked for writes, read-only or closed is so, and how to lift it, exit 1", async () => {
+    const client = await connectTestSearch();
+    const index = runScopedName("blocked");
+    try {
+      const store = await openStateStore(
+        { backend: "elasticsearch", index },
+        { elasticsearch: client.client },
+      );
+      await store.setCheckpoint("app", 1000n, "run-0");
+      const refused = (setting: string) => (error: unknown) => {
+        assert.ok(error instanceof StateError, String(error));
+        assert.equal(exitCodeForError(error), EXIT.failure, error.message);
+        assert.match(
+          error.message,
+          new RegExp(`in the state store \\(.* index ${index}\\): the index is blocked`),
+        );
+        assert.ok(error.message.includes(`PUT ${index}/_settings {"${setting}": null}`), error.message);
+        assert.doesNotMatch(error.message, /privilege/);
+        return true;
+      };
+      for (const setting of ["index.blocks.write", "index.blocks.read_only"]) {
+        await client.indices.putSettings({ index, settings: { [setting]: true } });
+        await assert.rejects(store.acquireLease("app", "run-1", holderName(), 60_000), refused(setting));
+        await assert.rejects(store.setCheckpoint("app", 2000n, "run-1"), refused(setting));
+        await client.indices.putSettings({ index, settings: { [setting]: null } });
+      }
+      await client.indices.close({ index });
+      await assert.rejects(store.getCheckpoint("app"), (error: unknown) => {
+        assert.ok(error instanceof StateError, String(error));
+        assert.equal(exitCodeForError(error), EXIT.failure, error.message);
+        assert.match(
+          error.message,
+          new RegExp(
+            `could not read the checkpoint in the state store \\(.* index ${index}\\): the index is closed`,
+          ),
+        );
+        assert.ok(error.message.includes(`POST ${index}/_open`), error.message);
+        return true;
+      });
+      await client.indices.open({ index });
+      assert.equal((await store.getCheckpoint("app"))?.position, 1000n);
+      await store.close();
+    } finally {
+      for (const setting of ["index.blocks.write", "index.blocks.read_only"]) {
+        await client.indices.putSettings({ index, settings: { [setting]: null } }).catch(() => undefined);
+      }
       await client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
       await client.close();
     }

@@ -34,6 +34,8 @@ export interface SearchFixture {
     putSettings(request: estypes.IndicesPutSettingsRequest): Promise<estypes.IndicesPutSettingsResponse>;
     refresh(request: estypes.IndicesRefreshRequest): Promise<estypes.IndicesRefreshResponse>;
     close(request: estypes.IndicesCloseRequest): Promise<estypes.IndicesCloseResponse>;
+    /** Opens a closed index and waits for its primary shards. */
+    open(request: { index: string }): Promise<unknown>;
     putAlias(request: { index: string; name: string }): Promise<unknown>;
     /** An index template that makes every index matching `pattern` a data stream's only. */
     putDataStreamTemplate(request: { name: string; pattern: string }): Promise<unknown>;
@@ -78,6 +80,7 @@ function elasticsearchFixture(client: SearchClient, raw: ElasticsearchRaw): Sear
       putSettings: (request) => raw.indices.putSettings(request),
       refresh: (request) => raw.indices.refresh(request),
       close: (request) => raw.indices.close(request),
+      open: ({ index }) => raw.indices.open({ index, wait_for_active_shards: 1 }),
       putAlias: (request) => raw.indices.putAlias(request),
       putDataStreamTemplate: ({ name, pattern }) =>
         raw.indices.putIndexTemplate({ name, index_patterns: [pattern], priority: 500, data_stream: {} }),
@@ -131,6 +134,8 @@ function openSearchFixture(client: SearchClient, raw: OpenSearchRaw): SearchFixt
       putSettings: (request) => send(restCalls.putSettings(request)),
       refresh: (request) => send(restCalls.refresh(request)),
       close: (request) => send(restCalls.close(request)),
+      open: ({ index }) =>
+        send({ method: "POST", path: `/${encodeURIComponent(index)}/_open?wait_for_active_shards=1` }),
       putAlias: ({ index, name }) =>
         send({ method: "PUT", path: `/${encodeURIComponent(index)}/_alias/${encodeURIComponent(name)}` }),
       putDataStreamTemplate: ({ name, pattern }) =>

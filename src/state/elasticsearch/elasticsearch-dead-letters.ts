@@ -75,7 +75,10 @@ function failedItem(response: BulkResult, action: "index" | "delete", allowed: n
   for (const item of response.items) {
     const result = item[action];
     const status = result?.status ?? 500;
-    if (status === 401 || status === 403) throw new RefusedItemError(status, result?.error?.reason ?? "");
+    // A blocked index refuses with 403 too; its block, not a privilege, is what to tell (blocked-index.ts).
+    const blocked = result?.error?.type === "cluster_block_exception";
+    if (!blocked && (status === 401 || status === 403))
+      throw new RefusedItemError(status, result?.error?.reason ?? "");
     if (status >= 300 && !allowed.includes(status)) {
       throw new Error(
         `${action} of ${String(result?._id)} answered ${status}: ${JSON.stringify(result?.error)}`,

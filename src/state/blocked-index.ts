@@ -1,0 +1,49 @@
+// A state or letters index that an operator blocked (index.blocks.*) or closed refuses every request
+// alike, with a 403 or a 400 in the cluster's words: neither the login nor the store's reach is at
+// fault, and nothing but lifting the block or opening the index lets a run through. The flood-stage
+// block is not one of these: it answers 429, and the disk is what to fix (state-errors.ts).
+import { FLOOD_STAGE } from "../stores/search/transient-errors.js";
+import { SearchError } from "../stores/search/search-error.js";
+
+/** The setting behind each block, by the words the cluster names it with. */
+const BLOCK_SETTINGS: readonly (readonly [RegExp, string])[] = [
+  [/index write \(api\)/, "index.blocks.write"],
+  [/index read-only \(api\)/, "index.blocks.read_only"],
+  [/index read \(api\)/, "index.blocks.read"],
+  [/index metadata \(api\)/, "index.blocks.metadata"],
+];
+
+/** What the cluster said, in the error synced made of its answer or of a bulk item's. */
+function clusterWords(error: unknown): string {
+  if (!(error instanceof Error)) return "";
+  return error instanceof SearchError && error.answer.status !== undefined
+    ? `${error.message} ${error.answer.reason}`
+    : error.message;
+}
+
+/**
+ * Why the index of `location` (`<product> index <name>`) refuses the request and what lets it through,
+ * where it is blocked or closed; undefined for any other failure.
+ */
+export function indexBlock(error: unknown, location: string): { why: string; todo: string } | undefined {
+  const words = clusterWords(error);
+  if (FLOOD_STAGE.test(words)) return undefined;
+  const index = / index (\S+)$/.exec(location)?.[1];
+  if (index === undefined) return undefined;
+  // A close in progress blocks requests too ("index preparing to close"): the way out is to open it.
+  if (/index_closed_exception|preparing to close/.test(words)) {
+    return { why: "the index is closed", todo: `Open it (POST ${index}/_open)` };
+  }
+  if (!/cluster_block_exception|blocked by: \[/.test(words)) return undefined;
+  const setting = BLOCK_SETTINGS.find(([named]) => named.test(words))?.[1];
+  return {
+    why:
+      "the index is blocked" +
+      (setting === undefined ? "" : ` (${setting})`) +
+      ": the block refuses every request alike, not the login",
+    todo:
+      setting === undefined
+        ? `Lift the block once the index may be used again (GET ${index}/_settings shows its index.blocks)`
+        : `Lift the block once the index may be used again (PUT ${index}/_settings {"${setting}": null})`,
+  };
+}
