@@ -3,7 +3,8 @@
 // fault, and nothing but lifting the block or opening the index lets a run through. The flood-stage
 // block is not one of these: it answers 429, and the disk is what to fix (state-errors.ts).
 import { FLOOD_STAGE } from "../stores/search/transient-errors.js";
-import { SearchError } from "../stores/search/search-error.js";
+import { isSearchError, SearchError } from "../stores/search/search-error.js";
+import type { SearchClient } from "../stores/search/search-client.js";
 
 /** The setting behind each block, by the words the cluster names it with. */
 const BLOCK_SETTINGS: readonly (readonly [RegExp, string])[] = [
@@ -28,7 +29,7 @@ function clusterWords(error: unknown): string {
 export function indexBlock(error: unknown, location: string): { why: string; todo: string } | undefined {
   const words = clusterWords(error);
   if (FLOOD_STAGE.test(words)) return undefined;
-  const index = / index (\S+)$/.exec(location)?.[1];
+  const index = /(?:^| )index (\S+)$/.exec(location)?.[1];
   if (index === undefined) return undefined;
   // A close in progress blocks requests too ("index preparing to close"): the way out is to open it.
   if (/index_closed_exception|preparing to close/.test(words)) {
@@ -46,4 +47,23 @@ export function indexBlock(error: unknown, location: string): { why: string; tod
         ? `Lift the block once the index may be used again (GET ${index}/_settings shows its index.blocks)`
         : `Lift the block once the index may be used again (PUT ${index}/_settings {"${setting}": null})`,
   };
+}
+
+/**
+ * Whether `index` exists. A HEAD request refused with 403 carries no body, so a block of the index's
+ * metadata (index.blocks.metadata) looked like a missing privilege: the GET of its mapping is asked
+ * then, and its refusal given where it names a block.
+ */
+export async function indexExists(client: SearchClient, index: string): Promise<boolean> {
+  try {
+    return await client.indexExists(index);
+  } catch (error) {
+    if (!isSearchError(error, "credentials") || error.answer.status !== 403) throw error;
+    try {
+      await client.readMappings({ index });
+    } catch (refused) {
+      if (indexBlock(refused, `index ${index}`) !== undefined) throw refused;
+    }
+    throw error;
+  }
 }

@@ -156,12 +156,13 @@ export async function inStateStore<T>(
     }
     const reason = error instanceof Error ? error.message : String(error);
     const elsewhere = store === "dead-letter store" ? "--dead-letter" : "--state";
-    // Before the privileges: a blocked index answers 403 too.
+    // Before the privileges: a blocked index answers 403 too. Even while the store is prepared, the
+    // location is right, so this is no usage error: the run stops as at any other step (exit 1).
     const blocked = indexBlock(error, location);
     if (blocked !== undefined) {
       const said =
         error instanceof SearchError && error.answer.status !== undefined ? error.answer.reason : reason;
-      throw new as(
+      throw new StateError(
         `could not ${action} in the ${store} (${location}): ${blocked.why} (${said}). ` +
           `${blocked.todo}, and run again.`,
         { action, location },

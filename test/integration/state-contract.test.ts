@@ -625,6 +625,11 @@ describe("state store set-up", () => {
         await assert.rejects(store.setCheckpoint("app", 2000n, "run-1"), refused(setting));
         await client.indices.putSettings({ index, settings: { [setting]: null } });
       }
+      // A block of its metadata refuses the question whether it exists, with 403 and no reason.
+      await client.indices.putSettings({ index, settings: { "index.blocks.metadata": true } });
+      const opening = openStateStore({ backend: "elasticsearch", index }, { elasticsearch: client.client });
+      await assert.rejects(opening, refused("index.blocks.metadata"));
+      await client.indices.putSettings({ index, settings: { "index.blocks.metadata": null } });
       await client.indices.close({ index });
       await assert.rejects(store.getCheckpoint("app"), (error: unknown) => {
         assert.ok(error instanceof StateError, String(error));
@@ -642,7 +647,7 @@ describe("state store set-up", () => {
       assert.equal((await store.getCheckpoint("app"))?.position, 1000n);
       await store.close();
     } finally {
-      for (const setting of ["index.blocks.write", "index.blocks.read_only"]) {
+      for (const setting of ["index.blocks.write", "index.blocks.read_only", "index.blocks.metadata"]) {
         await client.indices.putSettings({ index, settings: { [setting]: null } }).catch(() => undefined);
       }
       await client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);

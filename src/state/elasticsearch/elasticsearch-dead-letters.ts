@@ -17,6 +17,7 @@ import type { JsonValue } from "../../core/json-value.js";
 import { CorruptStateError, inStateStore, StateSetupError } from "../state-errors.js";
 import { checkIndexName } from "./elasticsearch-schema.js";
 import { isSearchError } from "../../stores/search/search-error.js";
+import { indexExists } from "../blocked-index.js";
 import { DEFAULT_STATE_TIMEOUT_MS } from "../state-store.js";
 import { laterFormat, STATE_FORMAT } from "../state-format.js";
 import { RefusedItemError } from "../refused-privilege.js";
@@ -269,7 +270,7 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
   }
 
   private async prepare(replicas: number | undefined): Promise<void> {
-    if (await this.client.indexExists(this.index)) {
+    if (await indexExists(this.client, this.index)) {
       await this.readMapping();
       return;
     }

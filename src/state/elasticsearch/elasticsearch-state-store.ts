@@ -24,6 +24,7 @@ import {
 import { ElasticsearchLeases } from "./elasticsearch-lease.js";
 import { repeatTransient } from "../repeat-transient.js";
 import { isSearchError } from "../../stores/search/search-error.js";
+import { indexExists } from "../blocked-index.js";
 import { isTransientStateSearchError } from "../../stores/search/transient-errors.js";
 
 type CompositeKey = Readonly<Record<string, SortValue>>;
@@ -201,7 +202,7 @@ export class ElasticsearchStateStore extends LeasedStateStore implements StateSt
   }
 
   private async prepare(replicas: number | undefined, create: boolean): Promise<void> {
-    if (!(await this.client.indexExists(this.index))) {
+    if (!(await indexExists(this.client, this.index))) {
       if (!create) throw new NoStateError(this.location, "the index does not exist");
       try {
         await this.client.createIndex({
