@@ -55,8 +55,9 @@ const V4_MAPPED_PREFIX = Buffer.from("00000000000000000000ffff", "hex");
  * A list's or set's element, or a map's key or value, as Cassandra keeps it: an IPv4-mapped IPv6
  * address (::ffff:1.2.3.4) bound there becomes its 4 IPv4 bytes, as Java's InetAddress reads it,
  * while a column, a vector's element and anything inside a tuple or a UDT, a collection there
- * included, keep the 16 bytes they were given: Cassandra reads a tuple's or UDT's bytes as they are. Both directions compare such an element as the IPv4 one: a document's "::ffff:1.2.3.4" is
- * the row's copy, and a row that holds the 16 bytes in a collection all the same (written as a CQL
+ * included, keep the 16 bytes they were given: Cassandra reads a tuple's or UDT's bytes as they are.
+ * Both directions compare such an element as the IPv4 one: a document's "::ffff:1.2.3.4" is the row's
+ * copy, and a row that holds the 16 bytes in a collection all the same (written as a CQL
  * literal, blobAsInet(0x...ffff01020304)) is copied as the IPv4 one, which is all a write can keep.
  */
 export function asCollectionHolds(value: unknown): unknown {
