@@ -103,6 +103,8 @@ export function renderSummary(report: ShownReport): string {
   for (const s of report.refused) lines.push(`refused ${s.name}: ${s.reason}`);
   lines.push(...schemaLines(report));
   if (report.createdIndices.length > 0) lines.push(`created indices: ${report.createdIndices.join(", ")}`);
+  if (report.mappedIndices.length > 0)
+    lines.push(`mapped indices made ahead: ${report.mappedIndices.join(", ")}`);
   if (report.timestampIndexes.length > 0)
     lines.push(`created timestamp indexes: ${report.timestampIndexes.join(", ")}`);
   if (report.createdTables.length > 0) lines.push(`created tables: ${report.createdTables.join(", ")}`);
@@ -223,6 +225,7 @@ export function summaryJson(report: ShownReport): Record<string, unknown> {
     createdColumns: report.createdColumns,
     columnsNotCreated: report.columnsNotCreated,
     createdIndices: report.createdIndices,
+    mappedIndices: report.mappedIndices,
     timestampIndexes: report.timestampIndexes,
     createdTables: report.createdTables,
     checkpoint: {

@@ -193,6 +193,11 @@ export type PlanEntry =
        * the checkpoint's coverage tells whether the table is new (see run-sync.ts, `whole`).
        */
       readonly sharedIndexExists?: true;
+      /**
+       * With createIndex: the index was made ahead by hand with its settings only, and is empty. The run
+       * maps the table's fields in it as in an index it creates, and creates none.
+       */
+      readonly madeAhead?: true;
       /** Present when the table and its existing index have drifted apart (a column added, a field). */
       readonly drift?: SchemaDrift;
     }
@@ -562,12 +567,13 @@ function planOne(
       plan,
       createIndex: type === undefined || madeAhead,
       ...(shared ? { sharedIndexExists: true } : {}),
+      ...(madeAhead ? { madeAhead: true } : {}),
     };
   }
   const conflicts = typeConflicts(plan, type.fields, input.layout, holders);
   if (conflicts !== undefined) return { kind: "refuse", name: table.name, reason: conflicts };
   // Like an index the run creates: its fields are mapped first, and the table is read whole.
-  if (madeAhead) return { kind: "sync", plan, createIndex: true };
+  if (madeAhead) return { kind: "sync", plan, createIndex: true, madeAhead: true };
   const drift = schemaDrift(plan, table.columns, type.fields);
   const drifted = drift.newFields.length > 0 || drift.unmapped.length > 0;
   const withFields: TablePlan =

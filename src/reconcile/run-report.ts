@@ -53,6 +53,8 @@ export interface RunReport {
   readonly createdColumns: readonly CreatedColumn[];
   readonly columnsNotCreated: readonly ColumnNotCreated[];
   readonly createdIndices: readonly string[];
+  /** Indices made ahead by hand with their settings only, given the tables' mappings (PlanEntry.madeAhead). */
+  readonly mappedIndices: readonly string[];
   /** Storage-attached indexes created on Cassandra timestamp columns. */
   readonly timestampIndexes: readonly string[];
   readonly createdTables: readonly string[];

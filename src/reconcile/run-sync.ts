@@ -238,6 +238,7 @@ async function runHeld(
   const changes: SchemaChanges = noSchemaChanges();
   const onUnmapped = unmappedFieldLog(deps.log, settings.createColumns === true);
   const createdIndices: string[] = [];
+  const mappedIndices: string[] = [];
   const timestampIndexes: string[] = [];
   const createdTables: string[] = [];
   /** What a dry run could not check of what a run would write (SchemaGateway.plannedWrites). */
@@ -278,7 +279,8 @@ async function runHeld(
           deps.log,
         );
         if (index === undefined) continue;
-        if (!indexExistsBefore(entry) && !createdIndices.includes(index)) createdIndices.push(index);
+        const made = entry.madeAhead === true ? mappedIndices : createdIndices;
+        if (!indexExistsBefore(entry) && !made.includes(index)) made.push(index);
       }
       if (settings.dryRun && deps.schema.plannedWrites !== undefined) {
         const writes = directionsOf(settings.direction).includes("to-es");
@@ -452,6 +454,7 @@ async function runHeld(
     refused,
     ...changes,
     createdIndices,
+    mappedIndices,
     createdTables,
     timestampIndexes,
     checkpointBefore,

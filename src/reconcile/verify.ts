@@ -85,9 +85,13 @@ export async function verify(settings: VerifySettings, deps: VerifyDependencies)
     }
     if (entry.kind !== "sync") continue;
     if (!indexExistsBefore(entry)) {
+      const index = entry.plan.es.index;
       skipped.push({
         name: entry.plan.table,
-        reason: `the table has no index ${entry.plan.es.index} in ${deps.elasticsearch.name} yet (a run creates it)`,
+        reason:
+          entry.madeAhead === true
+            ? `index ${index} holds no mapping of the table yet (a run maps it)`
+            : `the table has no index ${index} in ${deps.elasticsearch.name} yet (a run creates it)`,
         differs: true,
       });
       continue;

@@ -34,9 +34,30 @@ describe("a table whose index maps no date field for its timestamp", () => {
   });
   after(() => h.cleanup());
 
+  // Tried as an operator would, verify said the table had no index yet, which a run would create.
+  it("says before the first run that the index made ahead holds no mapping of the table yet", async () => {
+    const { code, stdout } = await h.cli(["verify", ...h.baseArgs(), "--tables", "ahead,plain"]);
+    assert.equal(code, EXIT.differ, stdout);
+    assert.match(
+      stdout,
+      new RegExp(
+        `skipped ahead: index ${h.index}-ahead holds no mapping of the table yet \\(a run maps it\\)`,
+      ),
+    );
+    assert.match(
+      stdout,
+      new RegExp(`skipped plain: the table has no index ${h.index}-plain in Elasticsearch yet`),
+    );
+    const planned = await h.run(["--dry-run", "--tables", "ahead"]);
+    assert.deepEqual([planned.summary["createdIndices"], planned.summary["mappedIndices"]], [[], []]);
+  });
+
   it("maps an empty index made ahead, and refuses the others, saying what to do", async () => {
     const { code, summary } = await h.run(["--name", "timed"]);
     assert.equal(code, EXIT.failure, JSON.stringify(summary));
+    // Tried as an operator would, the index made ahead was listed with those the run created.
+    assert.deepEqual(summary["createdIndices"], [`${h.index}-plain`]);
+    assert.deepEqual(summary["mappedIndices"], [`${h.index}-ahead`]);
     const refused = summary["refused"] as { name: string; reason: string }[];
     assert.deepEqual(refused.map((r) => r.name).sort(), ["filled", "worded"]);
     const reason = (name: string): string => refused.find((r) => r.name === name)?.reason ?? "";

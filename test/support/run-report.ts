@@ -18,6 +18,7 @@ export function runReport(given: Partial<RunReport> = {}): RunReport {
     createdColumns: [],
     columnsNotCreated: [],
     createdIndices: [],
+    mappedIndices: [],
     timestampIndexes: [],
     createdTables: [],
     checkpointBefore: undefined,
