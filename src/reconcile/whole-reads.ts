@@ -30,11 +30,17 @@ export function wholeReason(
   // A table the checkpoint covers whose index is missing was synced into another: one deleted since
   // under this name, or the one its `index` setting or -i named before (the checkpoint records an
   // index by its uuid, not its name, so the two cannot be told apart).
-  if (!indexExistsBefore(entry) && coverage !== "not covered")
+  // An index made ahead by hand with its settings only is there already: the run maps it.
+  if (!indexExistsBefore(entry) && coverage !== "not covered") {
+    const [lacks, makes] =
+      entry.madeAhead === true
+        ? [`no mapping in index ${plan.es.index} (made ahead with its settings only)`, "maps it"]
+        : [`no index ${plan.es.index}`, `makes ${plan.es.index}`];
     return (
-      `has no index ${plan.es.index}, and ${ran} synced it to another (one of that name deleted since, ` +
-      `or the one its index setting or -i named before): this run makes ${plan.es.index}`
+      `has ${lacks}, and ${ran} synced it to another (one of that name deleted since, ` +
+      `or the one its index setting or -i named before): this run ${makes}`
     );
+  }
   if (!indexExistsBefore(entry)) return "is new to this configuration";
   if (coverage === "other index")
     return (

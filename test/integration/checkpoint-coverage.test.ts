@@ -240,6 +240,38 @@ describe("what a checkpoint covers", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  // Tried as an operator would: the new index made ahead with its settings only. The run read the table
+  // whole into it, but said the index did not exist and that it made it.
+  it("says a table moved to an index made ahead has no mapping there yet, not that it has no index", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.premade (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    const old = await insert("premade", 3);
+    const index = `${h.index}-prepared`;
+    const dir = await mkdtemp(join(tmpdir(), "coverage-premade-"));
+    const moving = join(dir, "moving.yaml");
+    await writeFile(moving, `tables:\n  premade:\n    index: ${index}\n`);
+    const args = ["--name", "premade", "--tables", "premade"];
+    try {
+      const first = await h.run([...args, "-e", twoHoursAgo()]);
+      assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+      await h.es.indices.create({ index, settings: { number_of_replicas: 0 } });
+      const next = await h.cli([...h.baseArgs(), ...args, "--config", moving]);
+      assert.equal(next.code, EXIT.success, next.stderr);
+      assert.match(
+        next.stderr,
+        new RegExp(
+          `table premade \\(to-es\\) has no mapping in index ${index} \\(made ahead with its settings only\\), ` +
+            "and the runs that moved this configuration's checkpoint synced it to another .*: this run maps it",
+        ),
+      );
+      assert.doesNotMatch(next.stderr, /this run makes/);
+      assert.equal((await h.es.get({ index, id: old })).found, true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 // Tried as an operator would: an index deleted while a run wrote to it. Elasticsearch made it again
