@@ -74,15 +74,42 @@ async function chosen<T extends { readonly letterId: string }>(
   store: DeadLetterStore,
   key: string,
   flags: LetterFlags,
+  later: LaterChosen,
   keep: (letter: StoredLetter) => T,
 ): Promise<T[]> {
   const wanted = new Set(flags.letters);
   const out: T[] = [];
-  for await (const letter of store.list(key)) {
+  for await (const letter of store.list(key, later.unread)) {
     if (wanted.size === 0 || wanted.has(letter.letterId)) out.push(keep(letter));
   }
-  refuseMissing(flags, new Set(out.map((l) => l.letterId)), key, store);
+  refuseMissing(flags, new Set([...out.map((l) => l.letterId), ...later.chosen]), key, store);
   return out;
+}
+
+/** The letters a later synced wrote: all of them, to be passed over unread, and those --letter chose. */
+interface LaterChosen {
+  readonly unread: ReadonlySet<string>;
+  readonly chosen: readonly string[];
+  /** The latest format of those chosen; 0 where none was. */
+  readonly format: number;
+}
+
+// A later synced's letters stay as it left them: it goes on from them, and this one cannot tell what
+// they hold. The others are this synced's to list, show, replay and purge.
+async function laterChosen(store: DeadLetterStore, key: string, flags: LetterFlags): Promise<LaterChosen> {
+  const later = await laterLetters(store, key);
+  const wanted = new Set(flags.letters);
+  const chosen = [...later.keys()].filter((id) => wanted.size === 0 || wanted.has(id));
+  return {
+    unread: new Set(later.keys()),
+    chosen,
+    format: Math.max(0, ...chosen.map((id) => later.get(id) ?? 0)),
+  };
+}
+
+/** The --json fields of the letters a later synced wrote that a command chose and left; none where it left none. */
+function laterJson(later: LaterChosen): Record<string, number> {
+  return later.chosen.length === 0 ? {} : { kept: later.chosen.length, laterFormat: later.format };
 }
 
 /** A --letter that names no letter of this configuration: most likely other options than the run's. */
@@ -135,27 +162,32 @@ async function list(
   let waiting = 0;
   const wanted = new Set(flags.letters);
   const found = new Set<string>();
-  for await (const letter of store.list(key)) {
+  const later = await laterChosen(store, key, flags);
+  for await (const letter of store.list(key, later.unread)) {
     if (wanted.size > 0 && !wanted.has(letter.letterId)) continue;
     waiting++;
     if (wanted.size > 0) found.add(letter.letterId);
     if (shown.length < flags.limit) shown.push({ ...withoutRecord(letter), ...readFrom(letter) });
   }
-  refuseMissing(flags, found, key, store);
-  const others = await elsewhere(waiting, key, flags, options, clients);
+  refuseMissing(flags, new Set([...found, ...later.chosen]), key, store);
+  const others = await elsewhere(waiting + later.chosen.length, key, flags, options, clients);
+  // The letters left unread still wait, as a run's exit 3 says of letters left.
+  const code = later.chosen.length > 0 ? EXIT.partial : EXIT.success;
   if (options.json) {
     const body = {
       key,
       location: store.location,
       waiting,
       letters: shown.map(listedJson),
-      ...(waiting === 0 ? { otherKeysWithLetters: others } : {}),
+      ...laterJson(later),
+      ...(waiting + later.chosen.length === 0 ? { otherKeysWithLetters: others } : {}),
     };
     context.stdout(prettyJson(body));
-    return EXIT.success;
+    return code;
   }
   const lines = [
-    `${waiting} dead letter${waiting === 1 ? "" : "s"} of state key ${key} in ${store.location}`,
+    `${waiting} dead letter${waiting === 1 ? "" : "s"} of state key ${key} in ${store.location}` +
+      laterText(later.chosen.length, later.format, "left", "list"),
   ];
   if (shown.length > 0) {
     lines.push("", textTable([["letter", "at", "table", "direction", "id", "reason"], ...shown.map(row)]));
@@ -170,7 +202,7 @@ async function list(
     );
   }
   context.stdout(lines.join("\n") + lettersElsewhereText(others, key));
-  return EXIT.success;
+  return code;
 }
 
 async function show(
@@ -180,7 +212,16 @@ async function show(
   context: RunContext,
 ): Promise<number> {
   const [id] = flags.letters;
-  const [letter] = id === undefined ? [] : await chosen(store, key, flags, (l) => l);
+  const later = await laterChosen(store, key, flags);
+  if (id !== undefined && later.chosen.includes(id)) {
+    throw new UsageError(
+      `dead letter ${id} of state key ${key} in ${store.location} is in state format ${later.format}, ` +
+        `written by a later synced; this synced reads no further than format ${STATE_FORMAT}, so it showed ` +
+        "nothing of it: show it with that synced or a newer one.",
+      { letter: id, key, format: later.format },
+    );
+  }
+  const [letter] = id === undefined ? [] : await chosen(store, key, flags, later, (l) => l);
   if (letter === undefined) {
     throw new UsageError(
       `no dead letter ${id ?? ""} of state key ${key} in ${store.location}. ` +
@@ -245,26 +286,34 @@ async function purge(
     );
   } else if (dryRun) {
     context.stdout(
-      `would purge ${counted} of state key ${key} from ${store.location}${keptText(kept.length, laterFormat, true)} ` +
+      `would purge ${counted} of state key ${key} from ${store.location}${laterText(kept.length, laterFormat, "would keep", "purge")} ` +
         "(dry run: nothing was purged)",
     );
   } else {
     context.stdout(
-      `purged ${counted} of state key ${key} from ${store.location}${keptText(kept.length, laterFormat, false)}`,
+      `purged ${counted} of state key ${key} from ${store.location}${laterText(kept.length, laterFormat, "kept", "purge")}`,
     );
   }
   // The letters kept still wait, as a run's exit 3 says of letters left.
   return kept.length > 0 ? EXIT.partial : EXIT.success;
 }
 
-/** What a purge left of the letters a later synced wrote, and why; empty where it left none. */
-function keptText(kept: number, format: number, dryRun: boolean): string {
-  if (kept === 0) return "";
-  const one = kept === 1;
+/**
+ * What a command left of the letters a later synced wrote, and why; empty where it left none. A purge
+ * keeps them; the other commands leave them unread.
+ */
+function laterText(
+  count: number,
+  format: number,
+  done: "kept" | "would keep" | "left" | "would leave",
+  verb: "list" | "replay" | "purge",
+): string {
+  if (count === 0) return "";
+  const unread = done === "left" || done === "would leave" ? " unread," : "";
   return (
-    `; ${dryRun ? "would keep" : "kept"} ${kept} written by a later synced in state format ${format}, ` +
-    `which this synced reads no further than format ${STATE_FORMAT}: purge ${one ? "it" : "them"} with ` +
-    "that synced or a newer one"
+    `; ${done} ${count}${unread} written by a later synced in state format ${format}, which this synced ` +
+    `reads no further than format ${STATE_FORMAT}: ${verb} ${count === 1 ? "it" : "them"} with that ` +
+    "synced or a newer one"
   );
 }
 
@@ -285,6 +334,7 @@ async function replay(
   try {
     const stores = await recordStores(options, clients, context);
     let letters: Listed[] = [];
+    let later: LaterChosen = { unread: new Set(), chosen: [], format: 0 };
     const outcomes = await replayLetters(
       {
         runId,
@@ -311,14 +361,15 @@ async function replay(
       {
         chosen: async () => {
           // Each without its record, but for the _id it was read from.
-          letters = await chosen(store, key, flags, (l) => ({ ...withoutRecord(l), ...readFrom(l) }));
+          later = await laterChosen(store, key, flags);
+          letters = await chosen(store, key, flags, later, (l) => ({ ...withoutRecord(l), ...readFrom(l) }));
           return letters;
         },
         settle: async (settled) => {
           const byId = new Map(letters.map((l) => [l.letterId, l]));
           const failed = settled.filter((o) => o.status === "failed");
           // The new reasons first: a replay stopped between the two steps leaves letters, never loses one.
-          await store.put(await renewed(store, key, failed, byId, runId));
+          await store.put(await renewed(store, key, failed, byId, runId, later.unread));
           await store.remove(
             key,
             settled.filter((o) => o.status !== "failed").map((o) => o.letterId),
@@ -326,18 +377,32 @@ async function replay(
         },
       },
     );
-    const others = await elsewhere(letters.length, key, flags, options, clients);
+    const found = letters.length + later.chosen.length;
+    const others = await elsewhere(found, key, flags, options, clients);
     if (options.json) {
-      const body = replayJson(outcomes, letters, key, store.location, flags.limit, options.dryRun);
-      context.stdout(prettyJson(letters.length === 0 ? { ...body, otherKeysWithLetters: others } : body));
-    } else if (letters.length === 0) {
+      const body = {
+        ...replayJson(outcomes, letters, key, store.location, flags.limit, options.dryRun),
+        ...laterJson(later),
+      };
+      context.stdout(prettyJson(found === 0 ? { ...body, otherKeysWithLetters: others } : body));
+    } else if (found === 0) {
       context.stdout(
         `no dead letters of state key ${key} to replay in ${store.location}${lettersElsewhereText(others, key)}`,
       );
     } else {
-      context.stdout(replaySummary(outcomes, letters, store.location, flags.limit, options.dryRun));
+      context.stdout(
+        replaySummary(
+          outcomes,
+          letters,
+          store.location,
+          flags.limit,
+          options.dryRun,
+          laterText(later.chosen.length, later.format, options.dryRun ? "would leave" : "left", "replay"),
+        ),
+      );
     }
-    return outcomes.some((o) => o.status === "failed") ? EXIT.partial : EXIT.success;
+    const waiting = later.chosen.length > 0 || outcomes.some((o) => o.status === "failed");
+    return waiting ? EXIT.partial : EXIT.success;
   } finally {
     await state.close();
   }
@@ -353,13 +418,14 @@ async function renewed(
   failed: readonly ReplayOutcome[],
   byId: ReadonlyMap<string, StoredLetter>,
   runId: string,
+  later: ReadonlySet<string>,
 ): Promise<StoredLetter[]> {
   const unread = new Set(
     failed.filter((o) => o.status === "failed" && o.record === undefined).map((o) => o.letterId),
   );
   const stored = new Map<string, StoredLetter>();
   if (unread.size > 0) {
-    for await (const letter of store.list(key)) {
+    for await (const letter of store.list(key, later)) {
       if (unread.has(letter.letterId)) stored.set(letter.letterId, letter);
     }
   }
@@ -394,19 +460,19 @@ function replaySummary(
   location: string,
   limit: number,
   dryRun: boolean,
+  laterNote: string,
 ): string {
   const byId = new Map(letters.map((l) => [l.letterId, l]));
   const replayed = outcomes.filter((o) => o.status === "replayed").length;
   const gone = outcomes.filter((o) => o.status === "gone").length;
   const failed = outcomes.filter((o) => o.status === "failed");
-  const lines = [
-    dryRun
-      ? `would replay ${replayed} (to be written, or the target already holds it or something newer), ` +
-        `${gone} gone from their source, ${failed.length} would fail again; dry run: nothing was ` +
-        `written, and every letter still waits in ${location}`
-      : `replayed ${replayed} (written, or the target already held it or something newer), ` +
-        `${gone} gone from their source, ${failed.length} failed again and wait in ${location}`,
-  ];
+  const counts = dryRun
+    ? `would replay ${replayed} (to be written, or the target already holds it or something newer), ` +
+      `${gone} gone from their source, ${failed.length} would fail again; dry run: nothing was ` +
+      `written, and every letter still waits in ${location}`
+    : `replayed ${replayed} (written, or the target already held it or something newer), ` +
+      `${gone} gone from their source, ${failed.length} failed again and wait in ${location}`;
+  const lines = [counts + laterNote];
   for (const outcome of failed.slice(0, limit)) {
     const letter = byId.get(outcome.letterId);
     lines.push(

@@ -46,8 +46,11 @@ export interface DeadLetterStore {
   readonly location: string;
   /** Adds the letters, each replacing the one with the same key and letter id. */
   put(letters: readonly StoredLetter[]): Promise<void>;
-  /** Every letter of the key, in a stable order; streamed, so a long list keeps memory flat. */
-  list(key: string): AsyncIterable<StoredLetter>;
+  /**
+   * Every letter of the key, in a stable order; streamed, so a long list keeps memory flat. Those whose
+   * ids are in `unread` (a later synced's, found by `later`) are passed over before they are read.
+   */
+  list(key: string, unread?: ReadonlySet<string>): AsyncIterable<StoredLetter>;
   /**
    * The ids of the key's letters, read without the letters: what a purge needs, also where a letter
    * was damaged (by hand, by an earlier version) so that it cannot be read whole.

@@ -300,6 +300,10 @@ for (const backend of backends) {
         { letterId: letter({}, key).letterId, format: STATE_FORMAT + 1 },
       ]);
       assert.deepEqual(await later(store, "app"), []);
+      // Passed over unread: the letters this synced wrote are listed beside it.
+      const unread: StoredLetter[] = [];
+      for await (const l of store.list(key, new Set([letter({}, key).letterId]))) unread.push(l);
+      assert.deepEqual(unread, []);
       await relabel(key, STATE_FORMAT);
       assert.deepEqual(await later(store, key), []);
       assert.equal((await all(store, key)).length, 1);

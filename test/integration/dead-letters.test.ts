@@ -236,6 +236,73 @@ describe("dead letters in each state backend", () => {
       assert.match(refused.stderr, /would replace it with its own letter of the same record/);
       assert.equal(await stored.get(later), format);
 
+      // Its own letters are listed, shown and replayed; the later one is left unread and untouched.
+      const own = letters[0]?.letterId ?? "";
+      const ownList = await h.cli(["dead-letters", "list", ...args, "--json"]);
+      assert.equal(ownList.code, EXIT.partial, ownList.stdout + ownList.stderr);
+      const ownListed = JSON.parse(ownList.stdout) as Record<string, unknown> & { letters: ListedLetter[] };
+      assert.deepEqual(
+        ownListed.letters.map((l) => l.letterId),
+        [own],
+      );
+      assert.equal(ownListed["waiting"], 1);
+      assert.equal(ownListed["kept"], 1);
+      assert.equal(ownListed["laterFormat"], format);
+      const ownText = await h.cli(["dead-letters", "list", ...args]);
+      assert.equal(ownText.code, EXIT.partial, ownText.stdout + ownText.stderr);
+      assert.match(
+        ownText.stdout,
+        new RegExp(
+          `^1 dead letter of state key ${key} in .*; left 1 unread, written by a later synced in state format ${format}, `,
+        ),
+      );
+      assert.match(ownText.stdout, /: list it with that synced or a newer one/);
+      const shown = await h.cli(["dead-letters", "show", own, ...args]);
+      assert.equal(shown.code, EXIT.success, shown.stdout + shown.stderr);
+      assert.equal((JSON.parse(shown.stdout) as ListedLetter).letterId, own);
+      const unshown = await h.cli(["dead-letters", "show", later, ...args]);
+      assert.equal(unshown.code, EXIT.usage, unshown.stdout + unshown.stderr);
+      assert.match(
+        unshown.stderr,
+        new RegExp(
+          `dead letter ${later} of state key ${key} in .* is in state format ${format}, written by a later synced`,
+        ),
+      );
+      assert.match(unshown.stderr, /show it with that synced or a newer one/);
+      const dryReplay = await h.cli(["dead-letters", "replay", ...args, "--dry-run"]);
+      assert.equal(dryReplay.code, EXIT.partial, dryReplay.stdout + dryReplay.stderr);
+      assert.match(
+        dryReplay.stdout,
+        /^would replay 0 .* 1 would fail again; .*; would leave 1 unread, written by a later synced/,
+      );
+      const laterReplay = await h.cli(["dead-letters", "replay", ...args, "--letter", later, "--json"]);
+      assert.equal(laterReplay.code, EXIT.partial, laterReplay.stdout + laterReplay.stderr);
+      assert.deepEqual(
+        { ...(JSON.parse(laterReplay.stdout) as Record<string, unknown>), location: null },
+        {
+          key,
+          location: null,
+          dryRun: false,
+          letters: 0,
+          replayed: 0,
+          gone: 0,
+          failed: 0,
+          failedLetters: [],
+          kept: 1,
+          laterFormat: format,
+        },
+      );
+      // The own record still fails (1.5 in an int column): its letter is put again, beside the later one.
+      const replayed = await h.cli(["dead-letters", "replay", ...args]);
+      assert.equal(replayed.code, EXIT.partial, replayed.stdout + replayed.stderr);
+      assert.match(
+        replayed.stdout,
+        /^replayed 0 .* 1 failed again and wait in .*; left 1 unread, written by a later synced/,
+      );
+      assert.match(replayed.stdout, /: replay it with that synced or a newer one/);
+      assert.equal(await stored.get(later), format);
+      assert.equal(await stored.count(), 2);
+
       const dry = await h.cli(["dead-letters", "purge", ...args, "--all", "--dry-run"]);
       assert.equal(dry.code, EXIT.partial, dry.stdout + dry.stderr);
       assert.match(dry.stdout, /^would purge 1 dead letter .*; would keep 1 written by a later synced/);

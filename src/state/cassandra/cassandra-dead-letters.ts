@@ -132,7 +132,7 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
     });
   }
 
-  async *list(key: string): AsyncIterable<StoredLetter> {
+  async *list(key: string, unread?: ReadonlySet<string>): AsyncIterable<StoredLetter> {
     let pageState: string | undefined;
     do {
       const page = await this.step("read the dead letters", () =>
@@ -142,7 +142,9 @@ export class CassandraDeadLetterStore implements DeadLetterStore {
           ...(pageState === undefined ? {} : { pageState }),
         }),
       );
-      for (const row of page.rows) yield this.letter(row);
+      for (const row of page.rows) {
+        if (unread?.has(String(row.get("letter_id"))) !== true) yield this.letter(row);
+      }
       // The driver gives null, not undefined, after the last page.
       const next: unknown = page.pageState;
       pageState = typeof next === "string" && next !== "" ? next : undefined;

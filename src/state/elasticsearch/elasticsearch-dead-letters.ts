@@ -163,8 +163,11 @@ export class ElasticsearchDeadLetterStore implements DeadLetterStore {
     });
   }
 
-  async *list(key: string): AsyncIterable<StoredLetter> {
-    for await (const hit of this.hits(key, PAGE, true)) yield this.letter(hit._id ?? "", hit._source);
+  async *list(key: string, unread?: ReadonlySet<string>): AsyncIterable<StoredLetter> {
+    for await (const hit of this.hits(key, PAGE, true)) {
+      const id = hit._id ?? "";
+      if (unread?.has(id.slice(key.length + 1)) !== true) yield this.letter(id, hit._source);
+    }
   }
 
   async *ids(key: string): AsyncIterable<string> {

@@ -103,11 +103,12 @@ export class FileDeadLetterStore implements DeadLetterStore {
     });
   }
 
-  async *list(key: string): AsyncIterable<StoredLetter> {
+  async *list(key: string, unread?: ReadonlySet<string>): AsyncIterable<StoredLetter> {
     for await (const { handle, latest, read } of this.indexed(key)) {
       for await (const line of linesOf(chunksOf(handle, read))) {
         const slot = this.slotOf(line, key);
         if (slot?.key !== key || latest.get(slotName(slot)) !== line.number) continue;
+        if (unread?.has(slot.id) === true) continue;
         yield this.letterOf(line, key);
       }
     }
