@@ -20,6 +20,7 @@ import { withLease } from "./with-lease.js";
 import { microsFromMillis } from "../core/micros.js";
 import { idSpellings, keyColumns, respellUuids, splitKey, uuidParts } from "../core/table-key.js";
 import { commandOwner } from "./lease-owner.js";
+import { TableIndexRefusedError } from "../core/table-index-refusal.js";
 
 /** What a replay needs of one dead letter. */
 export interface ReplayItem {
@@ -141,20 +142,56 @@ interface GroupReplay {
 
 async function replayGroup(
   group: readonly ReplayItem[],
-  { entries, planned, futureLimit, dryRun }: GroupReplay,
+  replay: GroupReplay,
   deps: ReplayDependencies,
   signal: AbortSignal,
 ): Promise<ReplayOutcome[]> {
+  const outcomes: ReplayOutcome[] = [];
+  try {
+    await replayInto(outcomes, group, replay, deps, signal);
+    return outcomes;
+  } catch (error) {
+    // The cluster refuses the table's index (a template spoils it, a pipeline its writes go through is
+    // missing, a block), not its records: their letters fail again with the reason and the replay goes
+    // on with the other tables, as a run refuses the table and syncs the others. A letter already
+    // replayed before the refusal stays so; one whose record was maybe written keeps its letter, which
+    // the next replay settles.
+    if (!(error instanceof TableIndexRefusedError)) throw error;
+    const settled = new Set(outcomes.map((o) => o.letterId));
+    const refused = group.filter((item) => !settled.has(item.letterId));
+    return [
+      ...outcomes,
+      ...refused.map((item): ReplayOutcome => ({
+        letterId: item.letterId,
+        status: "failed",
+        reason: error.reason,
+      })),
+    ];
+  }
+}
+
+/** Replays one table's letters in one direction, pushing each outcome as it is decided. */
+async function replayInto(
+  outcomes: ReplayOutcome[],
+  group: readonly ReplayItem[],
+  { entries, planned, futureLimit, dryRun }: GroupReplay,
+  deps: ReplayDependencies,
+  signal: AbortSignal,
+): Promise<void> {
   const first = group[0];
-  if (first === undefined) return [];
-  const failAll = (reason: string): ReplayOutcome[] =>
-    group.map((item) => ({ letterId: item.letterId, status: "failed", reason }));
+  if (first === undefined) return;
+  const failAll = (reason: string): void => {
+    outcomes.push(
+      ...group.map((item): ReplayOutcome => ({ letterId: item.letterId, status: "failed", reason })),
+    );
+  };
   const entry = entries.find(
     (e) => e.kind !== "unknown" && name(e).toLowerCase() === first.table.toLowerCase(),
   );
   if (entry?.kind !== "sync") {
     const why = entry?.kind === "skip" || entry?.kind === "refuse" ? `: ${entry.reason}` : "";
-    return failAll(`this configuration no longer syncs table ${first.table}${why}`);
+    failAll(`this configuration no longer syncs table ${first.table}${why}`);
+    return;
   }
   // The index is gone: a replay makes it again, empty, and a dry run, which makes none, reads the
   // records from their source as the replay would and decides them against no document. The
@@ -164,10 +201,20 @@ async function replayGroup(
   const noIndex = makesIndex && !indexExistsBefore(entry);
   if (makesIndex && !dryRun) await deps.schema.createIndex(entry.plan);
   if (first.direction === "to-es") {
+    // A dry run makes no index and writes nothing, so it asks, as a dry run of a run does, whether a
+    // template would spoil the index the replay makes, or a pipeline its writes go through is missing.
+    if (dryRun && deps.schema.plannedWrites !== undefined) {
+      const unchecked = await deps.schema.plannedWrites(entry.plan, !indexExistsBefore(entry), true);
+      for (const notice of unchecked)
+        deps.log(`the dry run could not ${notice}, so the replay may fail letters it counts as replayed`);
+    }
     // As a run does before it writes: a column added since the index was made gets synced's type for
     // its field, rather than the one the cluster would guess from the first document holding it.
     const unmappable = await mapNewFields(deps.schema, entry, dryRun, noSchemaChanges(), deps.log);
-    if (unmappable !== undefined) return failAll(unmappable);
+    if (unmappable !== undefined) {
+      failAll(unmappable);
+      return;
+    }
   }
   const [source, target] =
     first.direction === "to-es" ? [deps.cassandra, deps.elasticsearch] : [deps.elasticsearch, deps.cassandra];
@@ -176,7 +223,6 @@ async function replayGroup(
   // is read as it is, without them.
   const readPlan =
     first.direction === "to-cassandra" ? withColumns(entry.plan, planned.get(entry.plan.table)) : entry.plan;
-  const outcomes: ReplayOutcome[] = [];
   const withId: (ReplayItem & { id: string })[] = [];
   for (const item of group) {
     const id = item.id ?? idOfDocument(entry.plan, item);
@@ -269,7 +315,6 @@ async function replayGroup(
       );
     }
   }
-  return outcomes;
 }
 
 /**

@@ -548,6 +548,86 @@ describe("dead letters in each state backend", () => {
     assert.equal(await h.es.exists({ index, id: mended }), true);
   });
 
+  // Tried as an operator would: replay --dry-run counted as replayed the letters of a table whose new
+  // index a template would spoil, or whose writes go through an ingest pipeline that does not exist,
+  // where the replay meets the refusal: it now names it as the replay does, and makes nothing.
+  it("says in a dry run that a template or a missing pipeline would refuse a replay, as the replay does", async () => {
+    const far = new Date(Date.now() + 2 * 86_400_000);
+    const ids = { templated: Uuid.random().toString(), unpiped: Uuid.random().toString() };
+    for (const [table, id] of Object.entries(ids)) {
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, n int, deleted boolean)`,
+      );
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, n, deleted) VALUES (?, ?, 1, false)`,
+        [id, far],
+        { prepare: true },
+      );
+    }
+    const name = ["--name", "refusing", "--tables", "templated,unpiped", "--direction", "to-es"];
+    const run = await h.run(name);
+    assert.equal((run.summary["deadLetters"] as { waiting: number }).waiting, 2, JSON.stringify(run.summary));
+    for (const [table, id] of Object.entries(ids)) {
+      await h.cassandra.execute(
+        `UPDATE ${h.keyspace}.${table} SET tmstmp = ? WHERE id = ?`,
+        [new Date(), id],
+        {
+          prepare: true,
+        },
+      );
+    }
+    const templated = `${h.index}-templated`;
+    const template = `${h.index}_templated_shape`;
+    const absent = `${h.index}_absent`;
+    await h.es.indices.delete({ index: templated });
+    await h.es.indices.putIndexTemplate({
+      name: template,
+      pattern: templated,
+      mappings: { _source: { excludes: ["n"] } },
+    });
+    await h.es.indices.putSettings({
+      index: `${h.index}-unpiped`,
+      settings: { "index.default_pipeline": absent },
+    });
+    try {
+      const args = [...h.baseArgs(), ...name];
+      const said = async (dryRun: boolean) => {
+        const result = await h.cli(["dead-letters", "replay", ...args, ...(dryRun ? ["--dry-run"] : [])]);
+        const what = `${dryRun ? "dry run" : "replay"}: ${result.stdout}${result.stderr}`;
+        assert.equal(result.code, EXIT.partial, what);
+        assert.match(
+          result.stdout,
+          dryRun ? /^would replay 0 .* 2 would fail again/ : /^replayed 0 .* 2 failed again/,
+          what,
+        );
+        assert.match(
+          result.stdout,
+          new RegExp(`templated ${ids.templated}: .*index template ${template}\\b`),
+          what,
+        );
+        assert.match(
+          result.stdout,
+          new RegExp(`unpiped ${ids.unpiped}: .*ingest pipeline ${absent}, which does not exist`),
+          what,
+        );
+        assert.doesNotMatch(result.stdout, /The (dry )?run (stopped|wrote)/, what);
+        return result.stdout;
+      };
+      await said(true);
+      assert.equal(await h.es.indices.exists({ index: templated }), false);
+      await said(false);
+      assert.equal(await h.es.indices.exists({ index: templated }), false);
+      const left = await h.cli(["dead-letters", "list", ...args, "--json"]);
+      assert.equal((JSON.parse(left.stdout) as { waiting: number }).waiting, 2, left.stdout);
+    } finally {
+      await h.es.indices.deleteIndexTemplate({ name: template });
+      await h.es.indices.putSettings({
+        index: `${h.index}-unpiped`,
+        settings: { "index.default_pipeline": null },
+      });
+    }
+  });
+
   // Tried as an operator would: a document whose id field holds no UUID has no record id, and its
   // letter was known by its content, so every update of the document added one more letter.
   it("keeps one letter for a document without a usable id, however often it changes", async () => {
