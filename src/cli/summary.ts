@@ -92,7 +92,9 @@ export function renderSummary(report: ShownReport): string {
     why(s),
   ]);
   if (rows.length > 0) lines.push("", textTable([header, ...rows], SUMMARY_ALIGN));
-  else if (folded.length === 0) lines.push("", "no table was synced");
+  // A dry run syncs no table in any case: what is true of it is that it read none.
+  else if (folded.length === 0)
+    lines.push("", report.dryRun ? "no table was read (a dry run writes nothing)" : "no table was synced");
   if (folded.length > 0) {
     if (rows.length === 0) lines.push("");
     lines.push(`nothing read: ${tablesByDirection(folded.map((s) => [s.table, s.direction] as const))}`);

@@ -402,7 +402,7 @@ async function runHeld(
       checkpointUnmoved =
         range.caughtUp === true
           ? caughtUpReason(range, deps.now())
-          : "no table was synced, so the range is not covered";
+          : `no table was ${settings.dryRun ? "read" : "synced"}, so the range is not covered`;
       deps.log(`the checkpoint stays: ${checkpointUnmoved}`, { skipped: skipped.length });
     } else if (!settings.dryRun) {
       const moved = nextCheckpoint(prepared.continueFrom, range.begin, range.checkpointEnd);

@@ -24,6 +24,17 @@ describe("the summary's outcome line", () => {
     assert.match(outcomeLine(renderSummary(report)), /^outcome: success, /);
   });
 
+  // Tried as an operator would: a dry run whose every table was refused said "no table was synced",
+  // a run's words, where a dry run syncs none and reads them.
+  it("says that a dry run read no table, and that a run synced none", () => {
+    const refused = [{ name: "notes", reason: "a template would spoil its index" }];
+    const dry = renderSummary(runReport({ dryRun: true, outcome: "failed", refused })).split("\n");
+    assert.ok(dry.includes("no table was read (a dry run writes nothing)"), dry.join("\n"));
+    assert.ok(!dry.some((l) => l.endsWith("synced")), dry.join("\n"));
+    const run = renderSummary(runReport({ outcome: "failed", refused })).split("\n");
+    assert.ok(run.includes("no table was synced"), run.join("\n"));
+  });
+
   it("says what a late record is known to be", () => {
     const report = runReport({ tables: [{ ...emptyStats("events", "to-es"), late: 3 }] });
     const late = renderSummary(report)
