@@ -9,10 +9,19 @@ export class TableIndexRefusedError extends SyncedError {
   /** Why the table is refused and what to do, without what becomes of the run (the run's message says). */
   readonly reason: string;
   readonly table: string;
+  /** The reason as a letter that a replay failed again for it keeps: what to do before replaying it. */
+  readonly replayReason: string;
 
-  constructor(table: string, reason: string, runEnd: string, details: Record<string, unknown> = {}) {
+  constructor(
+    table: string,
+    reason: string,
+    runEnd: string,
+    details: Record<string, unknown> = {},
+    replayReason = reason,
+  ) {
     super(`${reason} ${runEnd}`, { ...details, table });
     this.table = table;
     this.reason = reason;
+    this.replayReason = replayReason;
   }
 }

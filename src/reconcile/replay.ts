@@ -164,7 +164,7 @@ async function replayGroup(
       ...refused.map((item): ReplayOutcome => ({
         letterId: item.letterId,
         status: "failed",
-        reason: error.reason,
+        reason: error.replayReason,
       })),
     ];
   }

@@ -611,6 +611,8 @@ describe("dead letters in each state backend", () => {
           what,
         );
         assert.doesNotMatch(result.stdout, /The (dry )?run (stopped|wrote)/, what);
+        assert.match(result.stdout, /does not exist, so the cluster .*; then replay this letter\./, what);
+        assert.doesNotMatch(result.stdout, /none was dead-lettered/, what);
         return result.stdout;
       };
       await said(true);

@@ -383,12 +383,15 @@ export class PipelineMissingError extends TableIndexRefusedError {
       ? "would refuse each one a run writes, and the run would refuse the table at its first write, " +
         "dead-lettering none"
       : "refuses each one: the pipeline is at fault, not the records, so none was dead-lettered for it";
+    const sends = `index ${plan.es.index} sends every write through the ingest pipeline ${pipeline}, which does not exist`;
     super(
       plan.table,
-      `index ${plan.es.index} sends every write through the ingest pipeline ${pipeline}, which does not ` +
-        `exist, so the cluster ${refuses}. ${fix}; then run again.`,
+      `${sends}, so the cluster ${refuses}. ${fix}; then run again.`,
       planned ? "The dry run wrote nothing." : "The run stopped without moving the checkpoint.",
       { index: plan.es.index, pipeline },
+      // A replay's letter waits for the pipeline, not for its record to be fixed.
+      `${sends}, so the cluster ${planned ? "would refuse" : "refuses"} the record, as every write of ` +
+        `table ${plan.table}. ${fix}; then replay this letter.`,
     );
   }
 }
