@@ -46,7 +46,8 @@ export interface EsWriteSettings {
 
 interface Operation {
   readonly index: number;
-  readonly action: BulkAction;
+  /** The action's line, as JSON text made once: its size is counted, then it is sent as it is. */
+  readonly actionText: string;
   /** The document as JSON text, made once: its size is checked, then it is sent as it is. */
   readonly document: string;
   readonly bytes: number;
@@ -113,8 +114,9 @@ function operationFor(
       index: { ...target, if_seq_no: current.token.seqNo, if_primary_term: current.token.primaryTerm },
     };
   }
-  const lineBytes = Buffer.byteLength(JSON.stringify(action)) + bytes + 2;
-  return { index, action, document, bytes, lineBytes };
+  const actionText = JSON.stringify(action);
+  const lineBytes = Buffer.byteLength(actionText) + bytes + 2;
+  return { index, actionText, document, bytes, lineBytes };
 }
 
 const CONFLICT: WriteOutcome = Object.freeze({ status: "conflict" });
@@ -182,7 +184,7 @@ function bulkBodies(
     const ends: number[] = [];
     let end = 0;
     for (const op of chunk) {
-      const text = `${JSON.stringify(op.action)}\n${op.document}\n`;
+      const text = `${op.actionText}\n${op.document}\n`;
       lines.push(text);
       end += text.length;
       ends.push(end);
