@@ -76,11 +76,12 @@ function operationFor(
   }
   const unwritable = unwritableVersion(version, plan.es.timestampPrecision, documentFields(plan).timestamp);
   if (unwritable !== undefined) return unwritable;
-  for (const column of plan.es.nanosColumns ?? []) {
-    const field = plan.fields?.get(column) ?? column;
-    const refused = unwritableNanos(write.record.content[column], column, field, plan.es.index);
-    if (refused !== undefined) return refused;
-  }
+  if (plan.es.nanosColumns !== undefined)
+    for (const column of plan.es.nanosColumns) {
+      const field = plan.fields?.get(column) ?? column;
+      const refused = unwritableNanos(write.record.content[column], column, field, plan.es.index);
+      if (refused !== undefined) return refused;
+    }
   const fields = recordToDocument(plan, write.record, version);
   // The document replaces the one read, guarded by its sequence number: what synced does not own
   // goes back as it was read.

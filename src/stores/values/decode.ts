@@ -26,7 +26,7 @@ import { NumberLiteral } from "../../core/number-literal.js";
 import { cassandraIdentity, holdsDecimal } from "./cassandra-equality.js";
 import { CqlMap } from "./cql-map.js";
 import { decodeNative } from "./decode-native.js";
-import { asCollectionHolds } from "./inet.js";
+import { collectionHolds } from "./inet.js";
 import { emptyCollectionBytes, keepsEmpty } from "./empty-collection.js";
 import { encodeValue, mapKeyText } from "./encode.js";
 import { describeValue, elementPath, fieldPath, ValueError, within } from "../../core/value-error.js";
@@ -61,7 +61,7 @@ function decodeWithin(
   inRecord: boolean,
 ): unknown {
   if (json === null || json === undefined) return null;
-  const holds = inRecord ? (item: unknown) => item : asCollectionHolds;
+  const holds = collectionHolds(inRecord);
   switch (type.kind) {
     case "native":
       return decodeNative(json, type.name, path);

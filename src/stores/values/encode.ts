@@ -16,7 +16,7 @@ import { setOwn, stableStringify, type JsonValue } from "../../core/canonical-js
 import type { CqlType } from "../../core/cql-type.js";
 import { isEmptyCollectionBytes, keepsEmpty } from "./empty-collection.js";
 import { encodeNative } from "./encode-native.js";
-import { asCollectionHolds } from "./inet.js";
+import { collectionHolds } from "./inet.js";
 import { describeValue, elementPath, fieldPath, ValueError, within } from "../../core/value-error.js";
 import { ownValue } from "../../core/own-value.js";
 
@@ -63,7 +63,7 @@ function refuse(value: unknown, type: CqlType, path: string, expected: string): 
 }
 
 function encodeNonNull(value: unknown, type: CqlType, path: string, inRecord: boolean): JsonValue {
-  const holds = inRecord ? (item: unknown) => item : asCollectionHolds;
+  const holds = collectionHolds(inRecord);
   switch (type.kind) {
     case "native":
       return encodeNative(value, type.name, path);

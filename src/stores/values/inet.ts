@@ -67,3 +67,13 @@ export function asCollectionHolds(value: unknown): unknown {
     ? new types.InetAddress(bytes.subarray(12))
     : value;
 }
+
+/** A value inside a tuple or a UDT, a collection's there included: Cassandra keeps it as given. */
+function asGiven(value: unknown): unknown {
+  return value;
+}
+
+/** How an element of a collection is kept: as given within a tuple or a UDT (`inRecord`), else asCollectionHolds. */
+export function collectionHolds(inRecord: boolean): (value: unknown) => unknown {
+  return inRecord ? asGiven : asCollectionHolds;
+}
