@@ -253,6 +253,7 @@ export function summaryJson(report: ShownReport): Record<string, unknown> {
           lease: {
             released: false,
             expiresAt: report.leaseLeft.expiresAt.toISOString(),
+            ranOut: report.leaseLeft.ranOut,
             reason: report.leaseLeft.reason,
           },
         }),

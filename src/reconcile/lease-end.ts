@@ -2,14 +2,27 @@
 // lease is only claimed once the state store took the release.
 import type { SyncedError } from "../core/errors.js";
 
-/** Released, or left in the state store to run out at `expiresAt` because the release failed. */
+/**
+ * Released, or left in the state store to run out at `expiresAt` because the release failed; `ranOut`
+ * when that time had passed as the release failed (a release retried past it), so nothing waits for it.
+ */
 export type LeaseEnd =
   | { readonly released: true }
-  | { readonly released: false; readonly expiresAt: Date; readonly reason: string };
+  | {
+      readonly released: false;
+      readonly expiresAt: Date;
+      readonly reason: string;
+      readonly ranOut: boolean;
+    };
 
 /** The words for `end`, as a clause of a sentence about the run's stop. */
 export function leaseEndWords(end: LeaseEnd): string {
   if (end.released) return "the lease was released";
+  if (end.ranOut)
+    return (
+      `the lease could not be released and ran out at ${end.expiresAt.toISOString()}: the next run of ` +
+      `this configuration takes it at once. The release failed: ${end.reason}`
+    );
   return (
     `the lease could not be released and runs out at ${end.expiresAt.toISOString()}: until then a run of ` +
     "this configuration on another host or in another container is refused with exit 4. The release " +

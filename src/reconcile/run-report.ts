@@ -76,7 +76,7 @@ export interface RunReport {
    * The lease the state store did not take back as the run ended: it stays held until it runs out, and
    * the operator has to know why the next run elsewhere waits. A stop by a signal says so in its error.
    */
-  readonly leaseLeft?: { readonly expiresAt: Date; readonly reason: string };
+  readonly leaseLeft?: { readonly expiresAt: Date; readonly reason: string; readonly ranOut: boolean };
 }
 
 export function totals(tables: readonly TableStats[]): Record<string, number> {

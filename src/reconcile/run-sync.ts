@@ -204,7 +204,7 @@ export async function runSync(settings: RunSettings, deps: RunDependencies): Pro
     held.error instanceof InterruptedError ? { ...held, error: held.error.afterLease(end) } : held;
   const report: RunReport = end.released
     ? stopped
-    : { ...stopped, leaseLeft: { expiresAt: end.expiresAt, reason: end.reason } };
+    : { ...stopped, leaseLeft: { expiresAt: end.expiresAt, reason: end.reason, ranOut: end.ranOut } };
   // The history is written once the lease is let go: a failure to write it costs nothing else.
   if (!settings.dryRun)
     await recordRun(deps, report, started, new Date(started.getTime() + report.durationMs));

@@ -86,16 +86,20 @@ async function release(scope: LeaseScope, lease: Lease): Promise<LeaseEnd> {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const expiresAt = lease.expiresAt.toISOString();
+    // A release retried past the lease's end leaves nothing that waits for it.
+    const ranOut = lease.expiresAt.getTime() <= (scope.now ?? (() => new Date()))().getTime();
     // A warning: nothing of the work is lost, but the configuration is blocked elsewhere until then (a
     // process on this host takes over at once a lease whose holder is gone).
+    const until = ranOut
+      ? `it ran out at ${expiresAt}, so the next run of this configuration takes it at once`
+      : `it runs out by itself at ${expiresAt}, and until then a run of this configuration on another ` +
+        "host or in another container is refused with exit 4";
     scope.warn(
-      `could not release the lease of state key ${scope.key} in ${scope.state.location}: it runs out by ` +
-        `itself at ${expiresAt}, and until then a run of this configuration on another host or in ` +
-        "another container is refused with exit 4; check that this host reaches the state store and " +
-        "that it takes writes",
+      `could not release the lease of state key ${scope.key} in ${scope.state.location}: ${until}; check ` +
+        "that this host reaches the state store and that it takes writes",
       { key: scope.key, error: reason, expiresAt },
     );
-    return { released: false, expiresAt: lease.expiresAt, reason };
+    return { released: false, expiresAt: lease.expiresAt, reason, ranOut };
   }
 }
 

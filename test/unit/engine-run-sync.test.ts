@@ -430,7 +430,11 @@ describe("runSync", () => {
     assert.equal(report.outcome, "failed");
     const held = await state.getLease("app.app");
     assert.ok(held, "the lease is still stored");
-    assert.deepEqual(report.leaseLeft, { expiresAt: held.expiresAt, reason: "state store gone" });
+    assert.deepEqual(report.leaseLeft, {
+      expiresAt: held.expiresAt,
+      reason: "state store gone",
+      ranOut: false,
+    });
     // A run whose release the state store took says nothing of the lease.
     const released = world(["first"]);
     released.elasticsearch.failScan = new Error("shard failure");

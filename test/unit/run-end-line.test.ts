@@ -68,7 +68,7 @@ describe("the line that ends a run's log", () => {
   it("says a failed run left its lease held, and until when, where the state store did not take the release", () => {
     const error = new CircuitOpenError(2, "users", "to-es");
     const expiresAt = new Date("2026-01-01T00:01:00.000Z");
-    const leaseLeft = { expiresAt, reason: "connect ECONNREFUSED 127.0.0.1:9200" };
+    const leaseLeft = { expiresAt, reason: "connect ECONNREFUSED 127.0.0.1:9200", ranOut: false };
     const line = runEndLine({ ...report, outcome: "failed", error, leaseLeft }, EXIT.circuitOpen);
     assert.ok(line);
     assert.equal(line.level, "error");
@@ -87,9 +87,33 @@ describe("the line that ends a run's log", () => {
     assert.deepEqual(summaryJson({ ...report, outcome: "failed", error, leaseLeft })["lease"], {
       released: false,
       expiresAt: "2026-01-01T00:01:00.000Z",
+      ranOut: false,
       reason: "connect ECONNREFUSED 127.0.0.1:9200",
     });
     assert.doesNotMatch(renderSummary({ ...report, outcome: "failed", error }), /^lease:/m);
+  });
+
+  it("says a lease left by a failed release has run out where its end had passed as the release failed", () => {
+    const error = new CircuitOpenError(2, "users", "to-es");
+    const leaseLeft = { expiresAt: new Date("2026-01-01T00:01:00.000Z"), reason: "timed out", ranOut: true };
+    const line = runEndLine({ ...report, outcome: "failed", error, leaseLeft }, EXIT.circuitOpen);
+    assert.ok(line);
+    assert.match(
+      line.message,
+      /\. The lease could not be released and ran out at 2026-01-01T00:01:00\.000Z: the next run of this configuration takes it at once\. The release failed: timed out$/,
+    );
+    const summary = renderSummary({ ...report, outcome: "failed", error, leaseLeft });
+    assert.match(
+      summary,
+      /^lease: the lease could not be released and ran out at 2026-01-01T00:01:00\.000Z: the next run/m,
+    );
+    assert.doesNotMatch(summary, /until then/);
+    assert.deepEqual(summaryJson({ ...report, outcome: "failed", error, leaseLeft })["lease"], {
+      released: false,
+      expiresAt: "2026-01-01T00:01:00.000Z",
+      ranOut: true,
+      reason: "timed out",
+    });
   });
 
   it("says a run stopped by a signal kept its checkpoint, at info level", () => {

@@ -252,6 +252,40 @@ describe("withLease", () => {
     });
   });
 
+  // Tried as an operator would: a release retried past the lease's end said it "runs out at" a time
+  // already gone, and that runs elsewhere stay refused until then.
+  it("says a lease whose release failed after its end has run out, and the next run takes it at once", async () => {
+    const state = new ReleaseFails();
+    const late = scope(state);
+    const s: LeaseScope = {
+      ...late.scope,
+      now: () => new Date((state.leases.get("app.app")?.expiresAt.getTime() ?? 0) + 1000),
+    };
+    await assert.rejects(
+      withLease(s, () =>
+        Promise.reject(new ConfigError("tables", flagSource("tables"), "nothing was done.")),
+      ),
+      (error: Error) => {
+        const expiresAt = state.leases.get("app.app")?.expiresAt.toISOString() ?? "";
+        assert.match(
+          error.message,
+          new RegExp(
+            `The lease could not be released and ran out at ${expiresAt.replaceAll(".", "\\.")}: the next ` +
+              "run of this configuration takes it at once\\. The release failed: state store gone$",
+          ),
+        );
+        assert.doesNotMatch(error.message, /until then|runs out/);
+        return true;
+      },
+    );
+    assert.equal(late.warned.length, 1);
+    assert.match(
+      late.warned[0]?.message ?? "",
+      /: it ran out at .*, so the next run of this configuration takes it at once;/,
+    );
+    assert.doesNotMatch(late.warned[0]?.message ?? "", /until then|runs out/);
+  });
+
   it("says when it took over an expired lease", async () => {
     const state = new MemoryStateStore();
     const stale: Lease = {
