@@ -1,8 +1,9 @@
 // A state or letters index that an operator blocked (index.blocks.*) or closed refuses every request
 // alike, with a 403 or a 400 in the cluster's words: neither the login nor the store's reach is at
 // fault, and nothing but lifting the block or opening the index lets a run through. The flood-stage
-// block is not one of these: it answers 429, and the disk is what to fix (state-errors.ts).
+// block answers 429, and the cluster answers the same block set by hand alike: both ways out are named.
 import { FLOOD_STAGE } from "../stores/search/transient-errors.js";
+import { allowDeleteBlock } from "../stores/search/allow-delete-block.js";
 import { isSearchError, SearchError } from "../stores/search/search-error.js";
 import type { SearchClient } from "../stores/search/search-client.js";
 
@@ -28,9 +29,9 @@ function clusterWords(error: unknown): string {
  */
 export function indexBlock(error: unknown, location: string): { why: string; todo: string } | undefined {
   const words = clusterWords(error);
-  if (FLOOD_STAGE.test(words)) return undefined;
-  const index = /(?:^| )index (\S+)$/.exec(location)?.[1];
+  const [, product, index] = /^(?:(.*) )?index (\S+)$/.exec(location) ?? [];
   if (index === undefined) return undefined;
+  if (FLOOD_STAGE.test(words)) return allowDeleteBlock(index, product ?? "the cluster");
   // A close in progress blocks requests too ("index preparing to close"): the way out is to open it.
   if (/index_closed_exception|preparing to close/.test(words)) {
     return { why: "the index is closed", todo: `Open it (POST ${index}/_open)` };

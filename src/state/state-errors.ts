@@ -7,7 +7,6 @@ import { withTimeLimit } from "../util/time-limit.js";
 import { privilegeRefusal } from "./refused-privilege.js";
 import { indexBlock } from "./blocked-index.js";
 import { repeatTransient } from "./repeat-transient.js";
-import { FLOOD_STAGE } from "../stores/search/transient-errors.js";
 import { FROM_PAGE, isSearchError, SearchError, withStatus } from "../stores/search/search-error.js";
 
 /** Anything that went wrong reading or writing the state store. The message says what to do next. */
@@ -260,10 +259,7 @@ function fullStore(error: unknown): string | undefined {
     case "EDQUOT":
       return "the user's disk quota is used up";
     default:
-      // A search cluster's disk past its flood-stage watermark (its own words): the index takes no write.
-      return error instanceof Error && FLOOD_STAGE.test(error.message)
-        ? "a node's disk passed its flood-stage watermark, so the index is read-only until space is " +
-            "freed (the cluster lifts the block itself once the disk is below the high watermark)"
-        : undefined;
+      // A search cluster's flood-stage block is told by indexBlock, as it may have been set by hand.
+      return undefined;
   }
 }

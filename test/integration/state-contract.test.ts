@@ -567,8 +567,9 @@ describe("state store set-up", () => {
 
   // Tried as an operator would: a cluster whose disk passed its flood-stage watermark blocks the state
   // index for writes and answers 429, which was repeated as a busy cluster for all of --state-timeout
-  // and then reported as a store that did not answer in time ("a hung disk or mount").
-  it("says a state index blocked by a full disk is full, at once, and what to do", async () => {
+  // and then reported as a store that did not answer in time ("a hung disk or mount"). The cluster
+  // answers the same block set by hand alike, disk or no disk, which was then said to be a full store.
+  it("says a state index under the read-only-allow-delete block is so, at once, and both ways out", async () => {
     const client = await connectTestSearch();
     const index = runScopedName("flood");
     try {
@@ -581,9 +582,16 @@ describe("state store set-up", () => {
       const started = Date.now();
       await assert.rejects(store.acquireLease("app", "run-1", holderName(), 60_000), (error: unknown) => {
         assert.ok(error instanceof StateError);
-        assert.match(error.message, /could not take the lease in the state store .*: it is full: /);
-        assert.match(error.message, /flood-stage watermark/);
-        assert.match(error.message, /Make room .*or choose another place with --state/);
+        assert.match(
+          error.message,
+          /could not take the lease in the state store .*: the index has the read-only-allow-delete block/,
+        );
+        assert.match(error.message, /flood-stage watermark.*set by hand.*reads the same/);
+        assert.ok(
+          error.message.includes(`PUT ${index}/_settings {"index.blocks.read_only_allow_delete": null}`),
+          error.message,
+        );
+        assert.doesNotMatch(error.message, /it is full/);
         return true;
       });
       assert.ok(Date.now() - started < 10_000, `it took ${Date.now() - started} ms`);

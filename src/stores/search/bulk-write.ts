@@ -24,6 +24,7 @@ import type { EsToken } from "./fetch-current.js";
 import { IndexGoneError } from "./index-gone.js";
 import { WriteRefusedError } from "./refused-privilege.js";
 import { FLOOD_STAGE } from "./transient-errors.js";
+import { allowDeleteBlock } from "./allow-delete-block.js";
 import type { BulkBodyLimit } from "./body-limit.js";
 import { FROM_PAGE, isSearchError, type SearchError, withStatus } from "./search-error.js";
 
@@ -409,13 +410,13 @@ export class BulkRetriesExhaustedError extends SyncedError {
     windowMs: number,
     reason: string | undefined,
   ) {
-    // The flood-stage block answers 429 too, but no lower load lifts it: only disk space does.
-    const cause = FLOOD_STAGE.test(reason ?? "")
-      ? "a node's disk passed its flood-stage watermark, so the index is read-only until space is " +
-        `freed (${product} lifts the block itself once the disk is below the high watermark). The ` +
-        "run stopped without moving the checkpoint; free disk space or add nodes, then run again."
-      : "the cluster is overloaded or failing. The run stopped without moving the checkpoint; run again " +
-        "when the cluster is healthy, or lower --concurrency and --batch-size.";
+    // The flood-stage block answers 429 too, but no lower load lifts it: disk space or its lifting does.
+    const block = FLOOD_STAGE.test(reason ?? "") ? allowDeleteBlock(plan.es.index, product) : undefined;
+    const cause =
+      block !== undefined
+        ? `${block.why}. The run stopped without moving the checkpoint. ${block.todo}, then run again.`
+        : "the cluster is overloaded or failing. The run stopped without moving the checkpoint; run again " +
+          "when the cluster is healthy, or lower --concurrency and --batch-size.";
     super(
       `${product} answered ${status} for writes to ${plan.es.index} ${attempts} times over ` +
         `${Math.round(windowMs / 1000)} s (--retry-window)` +
