@@ -9,7 +9,7 @@ import { formatMicros, microsFromMillis, millisFromMicros, MIN_MICROS } from "..
 import { refuse, refusingTable } from "./table-refusals.js";
 import { COLUMNS_UNRECORDED, wholeReason } from "./whole-reads.js";
 import { caughtUpReason, resolveRange, type ResolvedRange } from "./range.js";
-import { nextCheckpoint } from "../state/checkpoint-rule.js";
+import { nextCheckpoint, whyUnmoved } from "../state/checkpoint-rule.js";
 import { scanRangeOf } from "./range-placement.js";
 import type { Checkpoint, RunOutcome, StateStore } from "../state/state-store.js";
 import {
@@ -414,6 +414,8 @@ async function runHeld(
         );
       // Unmoved, the saved checkpoint stays as it was, even where the run continued from before it.
       checkpointAfter = moved === prepared.continueFrom ? checkpointBefore : moved;
+      checkpointUnmoved = whyUnmoved(prepared.continueFrom, range.begin, range.checkpointEnd);
+      if (checkpointUnmoved !== undefined) deps.log(`the checkpoint stays: ${checkpointUnmoved}`);
       if (checkpointAfter !== undefined && checkpointAfter !== checkpointBefore) {
         await deps.state.setCheckpoint(settings.key, checkpointAfter, settings.runId, covers.sort());
       }

@@ -10,6 +10,7 @@ import { LeaseHeldError, TablesRefusedError } from "../../src/reconcile/run-erro
 import { TableIndexRefusedError } from "../../src/core/table-index-refusal.js";
 import type { PlanSettings } from "../../src/reconcile/plan-tables.js";
 import { runSync, type RunDependencies, type RunSettings } from "../../src/reconcile/run-sync.js";
+import { renderSummary, summaryJson } from "../../src/cli/summary.js";
 import { RunDeadLetters } from "../../src/deadletter/run-dead-letters.js";
 import { columnChoice } from "../../src/reconcile/column-choice.js";
 import { FileDeadLetterStore } from "../../src/state/file/file-dead-letters.js";
@@ -378,6 +379,44 @@ describe("runSync", () => {
     assert.equal(report.checkpointAfter, 1_000n);
     assert.match(report.checkpointUnmoved ?? "", /no table was synced/);
     assert.equal((await w.state.getCheckpoint("app.app"))?.position, 1_000n);
+  });
+
+  // Tried as a new user would: a first run with -b 0 kept no checkpoint, and its summary said only
+  // "checkpoint: none (unchanged)", with nothing on why the next run starts from the earliest again.
+  it("says why a range that leaves a gap or lies behind the checkpoint keeps it", async () => {
+    const first = world(["things"]);
+    first.settings = { ...first.settings, begin: 0n };
+    const fromEpoch = await runSync(first.settings, first.deps);
+    assert.equal(fromEpoch.outcome, "success");
+    assert.equal(fromEpoch.checkpointAfter, undefined);
+    assert.match(
+      fromEpoch.checkpointUnmoved ?? "",
+      /^what is dated before 1970-01-01T00:00:00\.000000Z stays uncovered: only a run from the earliest version \(a first run without -b\) gives a first checkpoint$/,
+    );
+    assert.match(renderSummary(fromEpoch), /^checkpoint: none \(unchanged: what is dated before 1970-/m);
+    assert.match(
+      String((summaryJson(fromEpoch)["checkpoint"] as Record<string, unknown>)["unmoved"]),
+      /stays uncovered/,
+    );
+
+    const gap = world(["things"]);
+    await gap.state.setCheckpoint("app.app", 1_000n, "run-0");
+    gap.settings = { ...gap.settings, begin: 5_000n };
+    assert.match(
+      (await runSync(gap.settings, gap.deps)).checkpointUnmoved ?? "",
+      /^the range begins after the checkpoint: moving it would leave 1970-01-01T00:00:00\.001000Z to 1970-01-01T00:00:00\.005000Z uncovered$/,
+    );
+
+    const behind = world(["things"]);
+    await behind.state.setCheckpoint("app.app", 9_000n, "run-0");
+    behind.settings = { ...behind.settings, begin: 1_000n, end: 5_000n };
+    assert.match(
+      (await runSync(behind.settings, behind.deps)).checkpointUnmoved ?? "",
+      /^the range ends at or before the checkpoint, which already covers it$/,
+    );
+    // A range that moves it says nothing of the kind.
+    const moves = world(["things"]);
+    assert.equal((await runSync(moves.settings, moves.deps)).checkpointUnmoved, undefined);
   });
 
   it("refuses unknown --exclude-tables as it refuses unknown --tables, naming the option", async () => {
