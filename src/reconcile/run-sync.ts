@@ -404,7 +404,10 @@ async function runHeld(
           ? caughtUpReason(range, deps.now())
           : `no table was ${settings.dryRun ? "read" : "synced"}, so the range is not covered`;
       deps.log(`the checkpoint stays: ${checkpointUnmoved}`, { skipped: skipped.length });
-    } else if (!settings.dryRun) {
+    } else if (settings.dryRun) {
+      const why = whyUnmoved(prepared.continueFrom, range.begin, range.checkpointEnd);
+      if (why !== undefined) checkpointUnmoved = `a run would keep it too: ${why}`;
+    } else {
       const moved = nextCheckpoint(prepared.continueFrom, range.begin, range.checkpointEnd);
       if (range.checkpointEnd < range.end && moved !== prepared.continueFrom)
         deps.log(

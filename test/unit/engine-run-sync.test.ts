@@ -414,9 +414,19 @@ describe("runSync", () => {
       (await runSync(behind.settings, behind.deps)).checkpointUnmoved ?? "",
       /^the range ends at or before the checkpoint, which already covers it$/,
     );
+    // A dry run moves none, but says that the run it stands for would keep it too, and why.
+    const dry = world(["things"]);
+    dry.settings = { ...dry.settings, begin: 0n, dryRun: true };
+    assert.match(
+      (await runSync(dry.settings, dry.deps)).checkpointUnmoved ?? "",
+      /^a run would keep it too: what is dated before 1970-01-01T00:00:00\.000000Z stays uncovered/,
+    );
     // A range that moves it says nothing of the kind.
     const moves = world(["things"]);
     assert.equal((await runSync(moves.settings, moves.deps)).checkpointUnmoved, undefined);
+    const dryMoves = world(["things"]);
+    dryMoves.settings = { ...dryMoves.settings, dryRun: true };
+    assert.equal((await runSync(dryMoves.settings, dryMoves.deps)).checkpointUnmoved, undefined);
   });
 
   it("refuses unknown --exclude-tables as it refuses unknown --tables, naming the option", async () => {
