@@ -4,7 +4,8 @@ import { closestNames } from "../core/did-you-mean.js";
 import type { DirectionChoice } from "../core/direction.js";
 import type { OptionSource } from "../core/errors.js";
 import type { Layout } from "../core/layout.js";
-import type { Column, ColumnNames, TablePlan, TypeFilter } from "./table-plan.js";
+import type { Column, ColumnNames, NanosColumn, TablePlan, TypeFilter } from "./table-plan.js";
+import type { CqlType } from "../core/cql-type.js";
 import type { TimestampMapping } from "../core/version.js";
 import type { TableKey } from "../core/table-key.js";
 import type { TableSettings } from "../core/table-settings.js";
@@ -588,21 +589,48 @@ function planOne(
   return { kind: "sync", plan: withFields, createIndex: false, ...(drifted ? { drift } : {}) };
 }
 
-/** TablePlan.es.nanosColumns: the table's timestamp columns whose date_nanos field refuses what it cannot hold. */
+/**
+ * TablePlan.es.nanosColumns: the table's columns whose timestamps, the column's own or those in its
+ * collections, tuples and UDT fields, go to a date_nanos field that refuses what it cannot hold.
+ */
 function nanosColumnsOf(
   planned: Pick<TablePlan, "contentColumns" | "fields">,
   type: TypeInput | undefined,
-): { nanosColumns?: readonly string[] } {
+): { nanosColumns?: readonly NanosColumn[] } {
   const fields = type?.fields;
   if (fields === undefined) return {};
-  const columns = planned.contentColumns
-    .filter((column) => column.type.kind === "native" && column.type.name === "timestamp")
-    .map((column) => column.name)
-    .filter((column) => {
-      const mapped = fields.get(fieldOf(planned, column));
-      return mapped?.type === "date_nanos" && !(mapped.ignoreMalformed ?? type?.ignoresMalformed === true);
-    });
+  const refuses = (field: string): boolean => {
+    const mapped = fields.get(field);
+    return mapped?.type === "date_nanos" && !(mapped.ignoreMalformed ?? type?.ignoresMalformed === true);
+  };
+  const columns = planned.contentColumns.flatMap((column) => {
+    const field = fieldOf(planned, column.name);
+    const nanosFields = timestampFields(column.type, field).filter(refuses);
+    return nanosFields.length === 0 ? [] : [{ name: column.name, type: column.type, field, nanosFields }];
+  });
   return columns.length === 0 ? {} : { nanosColumns: columns };
+}
+
+/**
+ * The fields a value of `type` at `field` writes timestamps to: a collection's, a tuple's and a
+ * vector's go to its own field, a UDT's to its field's. A map is one flattened field, which reads no
+ * dates.
+ */
+function timestampFields(type: CqlType, field: string): string[] {
+  switch (type.kind) {
+    case "native":
+      return type.name === "timestamp" ? [field] : [];
+    case "list":
+    case "set":
+    case "vector":
+      return timestampFields(type.element, field);
+    case "tuple":
+      return [...new Set(type.elements.flatMap((element) => timestampFields(element, field)))];
+    case "udt":
+      return type.fields.flatMap((f) => timestampFields(f.type, `${field}.${f.name}`));
+    case "map":
+      return [];
+  }
 }
 
 /**

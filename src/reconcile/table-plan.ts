@@ -15,6 +15,16 @@ export interface Column {
   readonly type: CqlType;
 }
 
+/** A column whose value holds timestamps in fields the index maps as date_nanos. */
+export interface NanosColumn {
+  readonly name: string;
+  readonly type: CqlType;
+  /** The column's field. */
+  readonly field: string;
+  /** The date_nanos fields its timestamps go to: its field, or a UDT field's below it (`field.at`). */
+  readonly nanosFields: readonly string[];
+}
+
 /** The field and value that select one type's documents in an index the type-field layout shares. */
 export interface TypeFilter {
   /** The field documents hold the type name in. */
@@ -115,9 +125,10 @@ export interface TablePlan {
      */
     readonly routing?: string;
     /**
-     * The timestamp columns whose fields the index maps as date_nanos, which refuses a value outside
-     * 1970 to 2262 (unless ignore_malformed): such a record is refused before it is sent, with why.
+     * The columns holding timestamps whose fields the index maps as date_nanos, which refuses a value
+     * outside 1970 to 2262 (unless ignore_malformed): such a record is refused before it is sent, with
+     * why, for a timestamp in a collection, a tuple or a UDT's field as for a timestamp column.
      */
-    readonly nanosColumns?: readonly string[];
+    readonly nanosColumns?: readonly NanosColumn[];
   };
 }

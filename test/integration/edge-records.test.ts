@@ -193,6 +193,74 @@ describe("versions dated before 1970", () => {
     );
     assert.match(letters[0]?.reason ?? "", reason);
   });
+  // Tried as an operator would: the same limit on a timestamp in a list, a set or a UDT's field
+  // mapped as date_nanos ended with the cluster's refusal alone as the letter's reason, which
+  // named neither the column nor the fix, and a dry run said it would write the row.
+  it("a timestamp a date_nanos field cannot hold inside a collection or a UDT is named too", async () => {
+    await h.cassandra.execute(`CREATE TYPE ${h.keyspace}.visit (at timestamp, left timestamp)`);
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.visits (id uuid PRIMARY KEY, tmstmp timestamp, seen list<timestamp>, ` +
+        "days set<timestamp>, visit frozen<visit>)",
+    );
+    const nanos = { type: "date_nanos" as const };
+    await h.es.indices.create({
+      index: `${h.index}-visits`,
+      mappings: {
+        properties: {
+          tmstmp: nanos,
+          seen: nanos,
+          days: nanos,
+          visit: { properties: { at: nanos, left: { ...nanos, ignore_malformed: true } } },
+        },
+      },
+    });
+    const [fine, late, early] = ["2000-01-01T00:00:00Z", "3000-01-01T00:00:00Z", "1960-01-01T00:00:00Z"].map(
+      (t) => new Date(t),
+    );
+    const now = new Date(Date.now() - 60_000);
+    const rows: [string, string, unknown][] = [
+      ["seen", "seen[1]", [fine, late]],
+      ["days", "days[0]", [early, fine]],
+      ["visit", "visit.at", { at: early, left: fine }],
+    ];
+    const expected = new Map<string, RegExp>();
+    for (const [column, at, value] of rows) {
+      const id = Uuid.random().toString();
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.visits (id, tmstmp, ${column}) VALUES (?, ?, ?)`,
+        [id, now, value],
+        { prepare: true },
+      );
+      const field = at.replace(/\[\d+\]$/, "").replace(".", "\\.");
+      expected.set(
+        id,
+        new RegExp(
+          `^column ${column} holds \\S+ at ${at.replace(/[[\].]/g, "\\$&")}, (before 1970|after 2262-04-11), ` +
+            `which the date_nanos field ${field} of index \\S+-visits cannot hold`,
+        ),
+      );
+    }
+    // A field that sets ignore_malformed keeps what it cannot index in _source only: it is written.
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.visits (id, tmstmp, visit) VALUES (?, ?, ?)`,
+      [Uuid.random().toString(), now, { at: fine, left: late }],
+      { prepare: true },
+    );
+
+    const dry = await h.run(["--name", "visits", "--tables", "visits", "--dry-run"]);
+    const dryStats = tableStats(dry.summary, "visits", "to-es");
+    assert.deepEqual([dryStats["written"], dryStats["deadLettered"]], [1, 3], JSON.stringify(dry.summary));
+
+    const result = await h.run(["--name", "visits", "--tables", "visits"]);
+    assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
+    const letters = await deadLetters(result.summary);
+    assert.equal(letters.length, 3, JSON.stringify(letters));
+    for (const letter of letters) {
+      const reason = letter.reason;
+      assert.match(reason, expected.get(String(letter.id)) ?? /^$/, reason);
+    }
+    assert.equal(tableStats(result.summary, "visits", "to-es")["written"], 1);
+  });
 });
 
 // Tried as an operator would: a text key of 600 bytes, which Elasticsearch refuses as an _id (512

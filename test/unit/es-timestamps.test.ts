@@ -7,8 +7,11 @@ import {
   DATE_NANOS_MAX,
   formatEsTimestamp,
   parseEsTimestamp,
+  unwritableNanos,
   unwritableVersion,
 } from "../../src/stores/search/timestamps.js";
+import { unwritableNanosWithin } from "../../src/stores/search/nanos-values.js";
+import { parseCqlType } from "../../src/core/cql-type.js";
 
 /** A deterministic spread of microsecond instants from year 100 to 9999. */
 function instants(count: number): bigint[] {
@@ -118,5 +121,54 @@ describe("Elasticsearch timestamps", () => {
     for (const ok of [0n, DATE_NANOS_MAX])
       assert.equal(unwritableVersion(ok, "microsecond", "tmstmp"), undefined);
     assert.equal(unwritableVersion(before1970, "millisecond", "tmstmp"), undefined);
+  });
+
+  it("names a value before 1970 or after 2262 inside a collection, a tuple or a UDT's field", () => {
+    const udts = {
+      visit: {
+        keyspace: "app",
+        name: "visit",
+        fieldNames: ["at", "seen"],
+        fieldTypes: ["timestamp", "list<timestamp>"],
+      },
+    };
+    const column = (type: string, field: string, nanosFields: string[]) => ({
+      name: "c",
+      type: parseCqlType(type, (name) => udts[name as keyof typeof udts]),
+      field,
+      nanosFields,
+    });
+    const late = "3000-01-01T00:00:00.000Z";
+    const fine = "2000-01-01T00:00:00.000Z";
+    const list = column("list<timestamp>", "c_f", ["c_f"]);
+    assert.match(
+      unwritableNanosWithin([fine, late], list, "idx") ?? "",
+      /^column c holds 3000-01-01T00:00:00\.000Z at c\[1\], after 2262-04-11, which the date_nanos field c_f of index idx cannot hold/,
+    );
+    assert.equal(unwritableNanosWithin([fine], list, "idx"), undefined);
+    assert.match(
+      unwritableNanosWithin(["1960-01-01T00:00:00.000Z"], column("set<timestamp>", "c", ["c"]), "idx") ?? "",
+      /at c\[0\], before 1970/,
+    );
+    const pair = column("frozen<tuple<int, timestamp>>", "c", ["c"]);
+    assert.match(unwritableNanosWithin([1, late], pair, "idx") ?? "", /at c\[1\], after 2262/);
+    const visit = column("frozen<visit>", "c", ["c.at"]);
+    assert.match(
+      unwritableNanosWithin({ at: late }, visit, "idx") ?? "",
+      /at c\.at, .*date_nanos field c\.at /,
+    );
+    // A field that ignores what it cannot hold (ignore_malformed) is not among the date_nanos fields.
+    assert.equal(unwritableNanosWithin({ at: fine, seen: [late] }, visit, "idx"), undefined);
+    const visits = column("list<frozen<visit>>", "c", ["c.at", "c.seen"]);
+    assert.match(
+      unwritableNanosWithin([{ at: fine }, { seen: [fine, late] }], visits, "idx") ?? "",
+      /at c\[1\]\.seen\[1\]/,
+    );
+    assert.equal(unwritableNanosWithin(null, visits, "idx"), undefined);
+  });
+
+  it("names a timestamp whose year has more than four digits or a sign, which date_nanos cannot hold", () => {
+    assert.match(unwritableNanos("+010000-01-01T00:00:00.000Z", "c", "c", "idx") ?? "", /after 2262/);
+    assert.match(unwritableNanos("-000001-01-01T00:00:00.000Z", "c", "c", "idx") ?? "", /before 1970/);
   });
 });

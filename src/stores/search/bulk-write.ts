@@ -19,7 +19,8 @@ import { documentId, documentTag, recordToDocument } from "./document-codec.js";
 import { documentFields, setField } from "./document-fields.js";
 import { documentRouting } from "./routing.js";
 import { toJsonText } from "./json-text.js";
-import { unwritableNanos, unwritableVersion } from "./timestamps.js";
+import { unwritableVersion } from "./timestamps.js";
+import { unwritableNanosWithin } from "./nanos-values.js";
 import type { EsToken } from "./fetch-current.js";
 import { IndexGoneError } from "./index-gone.js";
 import { WriteRefusedError } from "./refused-privilege.js";
@@ -79,8 +80,7 @@ function operationFor(
   if (unwritable !== undefined) return unwritable;
   if (plan.es.nanosColumns !== undefined)
     for (const column of plan.es.nanosColumns) {
-      const field = plan.fields?.get(column) ?? column;
-      const refused = unwritableNanos(write.record.content[column], column, field, plan.es.index);
+      const refused = unwritableNanosWithin(write.record.content[column.name], column, plan.es.index);
       if (refused !== undefined) return refused;
     }
   const fields = recordToDocument(plan, write.record, version);

@@ -84,23 +84,32 @@ export function unwritableVersion(
   );
 }
 
+/** A year with a sign, as Date#toISOString writes one before year 0 or after 9999. */
+const SIGNED_YEAR = /^([+-])\d{6}-/;
+
 /**
  * Why a timestamp column's value cannot be written to its date_nanos field, or undefined when it
- * can: the cluster's own refusal names neither the column nor the fix.
+ * can: the cluster's own refusal names neither the column nor the fix. `at`: where in the column's
+ * value it lies (`seen[2]`, `visit.at`), for a timestamp in a collection, a tuple or a UDT.
  */
 export function unwritableNanos(
   value: unknown,
   column: string,
   field: string,
   index: string,
+  at?: string,
 ): string | undefined {
   if (typeof value !== "string") return undefined;
   const micros = parseEsTimestamp(value);
-  if (micros === undefined || (micros >= DATE_NANOS_MIN && micros <= DATE_NANOS_MAX)) return undefined;
-  const when = micros < DATE_NANOS_MIN ? "before 1970" : "after 2262-04-11";
+  const sign = micros === undefined ? SIGNED_YEAR.exec(value)?.[1] : undefined;
+  if (sign === undefined && (micros === undefined || (micros >= DATE_NANOS_MIN && micros <= DATE_NANOS_MAX)))
+    return undefined;
+  const when =
+    sign === "-" || (micros !== undefined && micros < DATE_NANOS_MIN) ? "before 1970" : "after 2262-04-11";
+  const where = at === undefined ? "" : ` at ${at}`;
   return (
-    `column ${column} holds ${value}, ${when}, which the date_nanos field ${field} of index ${index} cannot ` +
-    "hold: map the field as date in a new index (or set ignore_malformed on it) to sync such records"
+    `column ${column} holds ${value}${where}, ${when}, which the date_nanos field ${field} of index ${index} ` +
+    "cannot hold: map the field as date in a new index (or set ignore_malformed on it) to sync such records"
   );
 }
 
