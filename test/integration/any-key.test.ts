@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import cassandra from "cassandra-driver";
 import { EXIT } from "../../src/cli/exit-codes.js";
-import { Harness, tableStats, totalWritten } from "../support/harness.js";
+import { deadLetters, Harness, tableStats, totalWritten } from "../support/harness.js";
 import type { VerifyJson } from "../support/verify-json.js";
 
 const PREPARED = { prepare: true } as const;
@@ -312,6 +312,52 @@ describe("tables of any primary key", () => {
     assert.equal(totalWritten(again.summary), 0, JSON.stringify(again.summary));
     const verify = await h.cli(["verify", ...h.baseArgs(), "--tables", "hosts", "--json"]);
     assert.equal(verify.code, EXIT.success, verify.stdout);
+  });
+
+  // Tried as an operator would: a document's set<inet> holding 1.2.3.4 and ::ffff:1.2.3.4, which
+  // Cassandra holds as one element, counted as equal to the row's one element, and a map keyed by
+  // both was refused as a repeated key, with no word that Cassandra takes them for one.
+  it("names an IPv4-mapped address beside its IPv4 one in a document's set or map keys", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.peers (id int PRIMARY KEY, tmstmp timestamp, addrs set<inet>, seen map<inet, int>)`,
+    );
+    const { InetAddress } = cassandra.types;
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.peers (id, tmstmp, addrs) VALUES (1, ?, ?)`,
+      [at(60), [InetAddress.fromString("1.2.3.4")]],
+      PREPARED,
+    );
+    const first = await h.run(["--name", "peers", "--tables", "peers"]);
+    assert.equal(first.code, EXIT.success, JSON.stringify(first.summary));
+    const index = `${h.index}-peers`;
+    await h.refresh();
+    const [hit] = (await h.es.search<Record<string, unknown>>({ index })).hits.hits;
+    assert.ok(hit?._source !== undefined && hit._id !== undefined);
+    const id = hit._id;
+    const both = ["1.2.3.4", "::ffff:1.2.3.4"];
+    await h.es.index({ index, id, document: { ...hit._source, addrs: both }, refresh: true });
+    const verify = await h.cli(["verify", ...h.baseArgs(), "--tables", "peers", "--json"]);
+    assert.equal(verify.code, EXIT.differ, verify.stdout);
+    const side = (JSON.parse(verify.stdout) as VerifyJson).sides.find((s) => s.side === "elasticsearch");
+    const once = "to Cassandra, which keeps an IPv4-mapped address in a list, set or map as the IPv4 one";
+    assert.match(
+      side?.badRecords[0]?.reason ?? "",
+      new RegExp(`::ffff:1\\.2\\.3\\.4 is the same element as 1\\.2\\.3\\.4 ${once}`),
+    );
+
+    await h.es.index({
+      index,
+      id,
+      document: { ...hit._source, tmstmp: at(30).toISOString(), seen: { "1.2.3.4": 1, "::ffff:1.2.3.4": 2 } },
+      refresh: true,
+    });
+    const run = await h.run(["--name", "peers", "--tables", "peers", "-b", "0"]);
+    assert.equal(run.code, EXIT.partial, JSON.stringify(run.summary));
+    const letters = await deadLetters(run.summary);
+    assert.match(
+      letters.at(-1)?.reason ?? "",
+      new RegExp(`::ffff:1\\.2\\.3\\.4 is the same key as 1\\.2\\.3\\.4 ${once}`),
+    );
   });
 
   it("samples composite ids in a plan", async () => {

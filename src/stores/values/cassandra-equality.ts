@@ -27,6 +27,24 @@ export function holdsDecimal(type: CqlType): boolean {
   }
 }
 
+/** Whether a value of `type` holds an inet anywhere, which a collection holds as its IPv4 one. */
+export function holdsInet(type: CqlType): boolean {
+  switch (type.kind) {
+    case "native":
+      return type.name === "inet";
+    case "list":
+    case "set":
+    case "vector":
+      return holdsInet(type.element);
+    case "map":
+      return holdsInet(type.key) || holdsInet(type.value);
+    case "tuple":
+      return type.elements.some(holdsInet);
+    case "udt":
+      return type.fields.some((field) => holdsInet(field.type));
+  }
+}
+
 /**
  * One text per value as Cassandra compares values of `type`, from the value's canonical JSON: two
  * values are one set element or map key to Cassandra exactly when their texts are equal.

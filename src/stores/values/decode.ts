@@ -14,7 +14,7 @@
 // - list, set: a single value where the element is not itself an array, as Elasticsearch treats
 //   `x` and `[x]` alike.
 // - inet directly in a list, set or map: an IPv4-mapped address ("::ffff:1.2.3.4") is the IPv4 one
-//   ("1.2.3.4"), which is what Cassandra keeps there.
+//   ("1.2.3.4"), which is what Cassandra keeps there; a set or map keys holding both are refused.
 // Refused: numbers for time, date, uuid or inet; text for non-string types other than the above;
 // unknown UDT fields; wrong tuple arity or vector dimension; nulls inside a collection; map keys that
 // repeat once normalized ("1" and "01" for an int key), and set elements or map keys that Cassandra
@@ -23,7 +23,7 @@ import cassandra from "cassandra-driver";
 import { parseJsonLossless, setOwn, type JsonValue } from "../../core/canonical-json.js";
 import { formatCqlType, type CqlType } from "../../core/cql-type.js";
 import { NumberLiteral } from "../../core/number-literal.js";
-import { cassandraIdentity, holdsDecimal } from "./cassandra-equality.js";
+import { cassandraIdentity, holdsDecimal, holdsInet } from "./cassandra-equality.js";
 import { CqlMap } from "./cql-map.js";
 import { decodeNative } from "./decode-native.js";
 import { collectionHolds } from "./inet.js";
@@ -73,7 +73,7 @@ function decodeWithin(
           ? refuse(json, type, path, "an array")
           : [json];
       const values = items.map((item, i) => holds(decodeElementAt(item, type.element, path, i, inRecord)));
-      if (type.kind === "set") refuseElementsCassandraMerges(values, type.element, path);
+      if (type.kind === "set") refuseElementsCassandraMerges(items, values, type.element, path, inRecord);
       return values.length === 0 ? emptyOf(type, nested) : values;
     }
     case "vector": {
@@ -107,17 +107,20 @@ function decodeWithin(
       const map = new CqlMap<unknown, unknown>();
       // Keys are told apart as Cassandra tells them apart: decimals by value (cassandra-equality.ts).
       const byValue = holdsDecimal(type.key);
-      const seen = new Map<string, string>();
+      const seen = new Map<string, Seen>();
       for (const [keyText, item] of Object.entries(record)) {
         try {
-          const key = holds(decodeElement(mapKey(keyText, type.key, ""), type.key, "", inRecord));
+          const given = mapKey(keyText, type.key, "");
+          const key = holds(decodeElement(given, type.key, "", inRecord));
           const encoded = encodeValue(key, type.key, "", inRecord);
           const canonical = mapKeyText(encoded);
           const identity = byValue ? cassandraIdentity(encoded, type.key) : canonical;
           const other = seen.get(identity);
-          if (other === canonical) throw new ValueError("", `the key repeats another one: ${canonical}`);
-          if (other !== undefined) throw new ValueError("", sameToCassandra(canonical, other, "key"));
-          seen.set(identity, canonical);
+          if (other !== undefined) {
+            const merged = mergedByCassandra({ given, canonical }, other, type.key, "key");
+            throw new ValueError("", merged ?? `the key repeats another one: ${canonical}`);
+          }
+          seen.set(identity, { given, canonical });
           map.set(key, holds(decodeElement(item, type.value, "", inRecord)));
         } catch (error) {
           throw within(error, elementPath(path, keyText));
@@ -152,29 +155,64 @@ function decodeWithin(
 
 /**
  * Refuses a set whose elements Cassandra would keep one of although they differ (decimals of one
- * value and other scales: "1.0" and "1.00"), since which one it keeps is not the document's to say.
- * Elements that are the same value written alike ("1" and "01" of an int) are one element, as before.
+ * value and other scales: "1.0" and "1.00"; an IPv4-mapped address and its IPv4 one directly in a
+ * collection), since which one it keeps is not the document's to say, and the row would hold fewer
+ * elements than the document. Elements that are the same value written alike ("1" and "01" of an
+ * int) are one element, as before.
  */
-function refuseElementsCassandraMerges(values: unknown[], element: CqlType, path: string): void {
-  if (values.length < 2 || !holdsDecimal(element)) return;
-  const seen = new Map<string, string>();
+function refuseElementsCassandraMerges(
+  items: readonly unknown[],
+  values: readonly unknown[],
+  element: CqlType,
+  path: string,
+  inRecord: boolean,
+): void {
+  if (values.length < 2 || !(holdsDecimal(element) || (!inRecord && holdsInet(element)))) return;
+  const seen = new Map<string, Seen>();
   values.forEach((value, i) => {
-    const encoded = encodeValue(value, element, "");
+    const encoded = encodeValue(value, element, "", inRecord);
     const canonical = mapKeyText(encoded);
     const identity = cassandraIdentity(encoded, element);
     const other = seen.get(identity);
-    if (other !== undefined && other !== canonical) {
-      throw new ValueError(elementPath(path, i), sameToCassandra(canonical, other, "element"));
-    }
-    seen.set(identity, canonical);
+    const merged = other && mergedByCassandra({ given: items[i], canonical }, other, element, "element");
+    if (merged !== undefined) throw new ValueError(elementPath(path, i), merged);
+    if (other === undefined) seen.set(identity, { given: items[i], canonical });
   });
 }
 
-function sameToCassandra(canonical: string, other: string, what: "key" | "element"): string {
+/** A set's element or a map's key as the document holds it, and as Cassandra would. */
+interface Seen {
+  readonly given: unknown;
+  readonly canonical: string;
+}
+
+/**
+ * Why Cassandra would hold `one` and `other`, which it takes for one value, as one, or undefined when
+ * the document wrote the same value twice. A decimal keeps its scale everywhere, so two of one value
+ * differ in their canonical forms; an IPv4-mapped address is held as the IPv4 one, so the two differ
+ * only as written, which a tuple's or UDT's reading, that keeps an address as given, tells.
+ */
+function mergedByCassandra(
+  one: Seen,
+  other: Seen,
+  type: CqlType,
+  what: "key" | "element",
+): string | undefined {
+  if (one.canonical !== other.canonical) {
+    return `${one.canonical} is the same ${what} as ${other.canonical} to Cassandra, which compares decimals by value and keeps one of them: write it once`;
+  }
+  if (!holdsInet(type)) return undefined;
+  const [mine, theirs] = [asGiven(one.given, type), asGiven(other.given, type)];
+  if (mine === theirs) return undefined;
   return (
-    `${canonical} is the same ${what} as ${other} to Cassandra, which compares decimals by value ` +
-    `and keeps one of them: write it once`
+    `${mine} is the same ${what} as ${theirs} to Cassandra, which keeps an IPv4-mapped address in a ` +
+    "list, set or map as the IPv4 one: write it once"
   );
+}
+
+/** The canonical text of a document's value as written, an IPv4-mapped address kept as given. */
+function asGiven(json: unknown, type: CqlType): string {
+  return mapKeyText(encodeValue(decodeWithin(json, type, "", true, true), type, "", true));
 }
 
 /** The driver value of an empty collection of `type`: null where Cassandra keeps no empty one. */
