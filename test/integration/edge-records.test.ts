@@ -250,6 +250,20 @@ describe("versions dated before 1970", () => {
     const dry = await h.run(["--name", "visits", "--tables", "visits", "--dry-run"]);
     const dryStats = tableStats(dry.summary, "visits", "to-es");
     assert.deepEqual([dryStats["written"], dryStats["deadLettered"]], [1, 3], JSON.stringify(dry.summary));
+    const verify = await h.cli([
+      "verify",
+      ...h.baseArgs(),
+      "--name",
+      "visits",
+      "--tables",
+      "visits",
+      "--json",
+    ]);
+    const side = (JSON.parse(verify.stdout) as VerifyJson).sides.find((s) => s.side === "cassandra");
+    assert.deepEqual([side?.missing, side?.bad], [1, 3], verify.stdout);
+    for (const bad of side?.badRecords ?? []) {
+      assert.match(bad.reason, expected.get(String(bad.id)) ?? /^$/, bad.reason);
+    }
 
     const result = await h.run(["--name", "visits", "--tables", "visits"]);
     assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
