@@ -13,7 +13,7 @@ import {
   type TemplatedIndex,
   type TemplateTrait,
 } from "./search/index-templates.js";
-import { PipelineMissingError } from "./search/bulk-write.js";
+import { IndexBlockedError, PipelineMissingError } from "./search/bulk-write.js";
 import { mappingTraits, type SourceGap } from "./search/search-client.js";
 import { TableIndexRefusedError } from "../core/table-index-refusal.js";
 import type { PlanSettings, SchemaSnapshot } from "../reconcile/plan-tables.js";
@@ -105,6 +105,12 @@ function tableOverrides(settings: Omit<SchemaSettings, "capabilities">): TableOv
 /** The settings that send every write to an index through an ingest pipeline; `_none` names none. */
 const INDEX_PIPELINES = ["index.default_pipeline", "index.final_pipeline"] as const;
 
+/**
+ * The blocks that refuse every write with a 403, which a run meets at its first write (bulk-write.ts's
+ * IndexBlockedError). The flood-stage block answers 429 instead, and a run waits it out.
+ */
+const WRITE_BLOCKS = ["index.blocks.write", "index.blocks.read_only"] as const;
+
 /** The setting that makes every field of an index keep what it cannot index, where the field says nothing. */
 const IGNORE_MALFORMED = "index.mapping.ignore_malformed";
 
@@ -118,6 +124,7 @@ const RUN_SETTINGS = [
   "index.max_slices_per_scroll",
   IGNORE_MALFORMED,
   ...INDEX_PIPELINES,
+  ...WRITE_BLOCKS,
 ] as const;
 
 /** The statements that make a table, or the ValueError saying why none can be made. */
@@ -284,6 +291,7 @@ export class StoreSchemaGateway implements SchemaGateway {
       templateRefusal(plan.table, index, trait, applied, outcome, shared),
       outcome === "planned" ? "The dry run wrote nothing." : "The run stopped without moving the checkpoint.",
       { index },
+      templateRefusal(plan.table, index, trait, applied, outcome, shared, true),
     );
   }
 
@@ -328,6 +336,13 @@ export class StoreSchemaGateway implements SchemaGateway {
       }
     } else pipelines = await this.#indexPipelines(index);
     if (!writes) return unchecked;
+    if (!creates) {
+      // Asked before the pipelines, as the cluster refuses a blocked index's writes before any runs.
+      for (const setting of WRITE_BLOCKS) {
+        const values = [...(await this.#settings([index], setting)).values()].flat();
+        if (values.includes("true")) throw new IndexBlockedError(plan, undefined, { setting });
+      }
+    }
     const named = plan.es.pipeline === undefined ? pipelines : [plan.es.pipeline, ...pipelines];
     for (const pipeline of new Set(named)) {
       const what = `check that the ingest pipeline ${pipeline} of table ${plan.table} exists`;

@@ -137,7 +137,24 @@ describe("a bulk item the index refuses", () => {
       },
     });
     const name = "blocked";
-    const run = await h.run(["--name", name, "--tables", "frozen,later", "--direction", "to-es"]);
+    const lift = new RegExp(
+      `Lift the block .*\\(PUT ${h.index}-frozen/_settings \\{"index\\.blocks\\.write": null\\}\\)`,
+    );
+    // Tried as an operator would: a dry run and plan, which write nothing, planned the table as if it
+    // could be written, where the run refuses it.
+    const args = ["--name", name, "--tables", "frozen,later", "--direction", "to-es"];
+    const dry = await h.run([...args, "--dry-run"]);
+    assert.equal(dry.code, EXIT.failure, JSON.stringify(dry.summary));
+    const planned = dry.summary["refused"] as { name: string; reason: string }[];
+    assert.deepEqual(
+      planned.map((r) => r.name),
+      ["frozen"],
+    );
+    assert.match(planned[0]?.reason ?? "", new RegExp(`index ${h.index}-frozen is blocked for writes`));
+    assert.match(planned[0]?.reason ?? "", /a run would refuse the table at its first write/);
+    assert.match(planned[0]?.reason ?? "", lift);
+    assert.equal(await h.es.exists({ index: `${h.index}-later`, id: later }), false);
+    const run = await h.run(args);
     assert.equal(run.code, EXIT.failure, JSON.stringify(run.summary));
     const message = (run.summary["error"] as { message?: string } | undefined)?.message ?? "";
     assert.match(message, /table frozen refused.*Every other table was synced; the checkpoint did not move/);
@@ -149,7 +166,8 @@ describe("a bulk item the index refuses", () => {
     const reason = refused[0]?.reason ?? "";
     assert.match(reason, new RegExp(`index ${h.index}-frozen is blocked`));
     assert.match(reason, /cluster_block_exception/);
-    assert.match(reason, /index\.blocks\.write/);
+    assert.match(reason, lift);
+    assert.doesNotMatch(reason, /read_only/);
     // The table after it is synced all the same: one blocked index no longer holds up the keyspace.
     assert.equal(await h.es.exists({ index: `${h.index}-later`, id: later }), true);
     const deadLetters = run.summary["deadLetters"] as { count: number };

@@ -549,11 +549,17 @@ describe("dead letters in each state backend", () => {
   });
 
   // Tried as an operator would: replay --dry-run counted as replayed the letters of a table whose new
-  // index a template would spoil, or whose writes go through an ingest pipeline that does not exist,
-  // where the replay meets the refusal: it now names it as the replay does, and makes nothing.
-  it("says in a dry run that a template or a missing pipeline would refuse a replay, as the replay does", async () => {
+  // index a template would spoil, whose writes go through an ingest pipeline that does not exist, or
+  // whose index is blocked for writes, where the replay meets the refusal: it now names it as the
+  // replay does, and makes nothing. The letters' reasons spoke of a run and its checkpoint, where
+  // they wait for a replay.
+  it("says in a dry run that a template, a missing pipeline or a block would refuse a replay, as the replay does", async () => {
     const far = new Date(Date.now() + 2 * 86_400_000);
-    const ids = { templated: Uuid.random().toString(), unpiped: Uuid.random().toString() };
+    const ids = {
+      templated: Uuid.random().toString(),
+      unpiped: Uuid.random().toString(),
+      frozen: Uuid.random().toString(),
+    };
     for (const [table, id] of Object.entries(ids)) {
       await h.cassandra.execute(
         `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, n int, deleted boolean)`,
@@ -564,9 +570,9 @@ describe("dead letters in each state backend", () => {
         { prepare: true },
       );
     }
-    const name = ["--name", "refusing", "--tables", "templated,unpiped", "--direction", "to-es"];
+    const name = ["--name", "refusing", "--tables", "templated,unpiped,frozen", "--direction", "to-es"];
     const run = await h.run(name);
-    assert.equal((run.summary["deadLetters"] as { waiting: number }).waiting, 2, JSON.stringify(run.summary));
+    assert.equal((run.summary["deadLetters"] as { waiting: number }).waiting, 3, JSON.stringify(run.summary));
     for (const [table, id] of Object.entries(ids)) {
       await h.cassandra.execute(
         `UPDATE ${h.keyspace}.${table} SET tmstmp = ? WHERE id = ?`,
@@ -589,6 +595,8 @@ describe("dead letters in each state backend", () => {
       index: `${h.index}-unpiped`,
       settings: { "index.default_pipeline": absent },
     });
+    const frozen = `${h.index}-frozen`;
+    await h.es.indices.putSettings({ index: frozen, settings: { "index.blocks.write": true } });
     try {
       const args = [...h.baseArgs(), ...name];
       const said = async (dryRun: boolean) => {
@@ -597,7 +605,7 @@ describe("dead letters in each state backend", () => {
         assert.equal(result.code, EXIT.partial, what);
         assert.match(
           result.stdout,
-          dryRun ? /^would replay 0 .* 2 would fail again/ : /^replayed 0 .* 2 failed again/,
+          dryRun ? /^would replay 0 .* 3 would fail again/ : /^replayed 0 .* 3 failed again/,
           what,
         );
         assert.match(
@@ -610,9 +618,21 @@ describe("dead letters in each state backend", () => {
           new RegExp(`unpiped ${ids.unpiped}: .*ingest pipeline ${absent}, which does not exist`),
           what,
         );
+        assert.match(
+          result.stdout,
+          new RegExp(
+            `frozen ${ids.frozen}: index ${frozen} is blocked for writes .*` +
+              `PUT ${frozen}/_settings \\{"index.blocks.write": null\\}`,
+          ),
+          what,
+        );
         assert.doesNotMatch(result.stdout, /The (dry )?run (stopped|wrote)/, what);
-        assert.match(result.stdout, /does not exist, so the cluster .*; then replay this letter\./, what);
-        assert.doesNotMatch(result.stdout, /none was dead-lettered/, what);
+        // Each letter waits for a replay: none speaks of a run or its checkpoint.
+        for (const id of Object.values(ids)) {
+          const line = result.stdout.split("\n").find((l) => l.includes(id)) ?? "";
+          assert.match(line, /; then replay this letter\.$/, what);
+          assert.doesNotMatch(line, /run again|checkpoint|a run would|none was dead-lettered/, what);
+        }
         return result.stdout;
       };
       await said(true);
@@ -620,8 +640,9 @@ describe("dead letters in each state backend", () => {
       await said(false);
       assert.equal(await h.es.indices.exists({ index: templated }), false);
       const left = await h.cli(["dead-letters", "list", ...args, "--json"]);
-      assert.equal((JSON.parse(left.stdout) as { waiting: number }).waiting, 2, left.stdout);
+      assert.equal((JSON.parse(left.stdout) as { waiting: number }).waiting, 3, left.stdout);
     } finally {
+      await h.es.indices.putSettings({ index: frozen, settings: { "index.blocks.write": null } });
       await h.es.indices.deleteIndexTemplate({ name: template });
       await h.es.indices.putSettings({
         index: `${h.index}-unpiped`,

@@ -37,4 +37,19 @@ describe("indexNotCreated", () => {
     assert.match(error.reason, /Check the index templates that match app-t134/);
     assert.doesNotMatch(error.reason, /max_shards_per_node/);
   });
+
+  // Tried as an operator would: a replay that met the refusal kept letters whose reason said to run
+  // again, where the letter waits for the change and then for a replay.
+  it("gives a replay's letter what to change and to replay it, for every refusal", () => {
+    for (const reason of [
+      "validation_exception: Validation Failed: 1: this action would add [2] shards, but this cluster currently has [1000]/[1000] maximum normal shards open;",
+      "illegal_argument_exception: Limit of total fields [1000] has been exceeded",
+      "illegal_argument_exception: cannot create index with name [app-t134], because it matches with template [x] that creates data streams only",
+    ]) {
+      const error = indexNotCreated(plan, `refused (400, ${reason}).`, reason);
+      assert.match(error.reason, /run/, reason);
+      assert.match(error.replayReason, /^refused \(400, .*[;,] then replay this letter\.$/, reason);
+      assert.doesNotMatch(error.replayReason, /run|checkpoint|--exclude-tables/, reason);
+    }
+  });
 });

@@ -349,21 +349,43 @@ async function writeTooLarge(
   };
 }
 
+/** The settings of the blocks that refuse every write, by the words the cluster names each with. */
+const WRITE_BLOCKS: readonly (readonly [RegExp, string])[] = [
+  [/index write \(api\)/, "index.blocks.write"],
+  [/index read-only \(api\)/, "index.blocks.read_only"],
+];
+
 /**
  * The index refuses every write (a block), with no letter: its table is refused and the others are
- * synced (the engine's choice), or where this stops the run, it keeps its checkpoint.
+ * synced (the engine's choice), or where this stops the run, it keeps its checkpoint. `planned`: a
+ * dry run found the block's setting on the index, before any write.
  */
 export class IndexBlockedError extends TableIndexRefusedError {
-  constructor(plan: TablePlan, reason: string | undefined) {
+  constructor(plan: TablePlan, reason: string | undefined, planned?: { readonly setting: string }) {
+    const index = plan.es.index;
+    const setting = planned?.setting ?? WRITE_BLOCKS.find(([named]) => named.test(reason ?? ""))?.[1];
+    const said =
+      planned !== undefined
+        ? planned.setting
+        : `cluster_block_exception${reason === undefined ? "" : `: ${reason}`}`;
+    const blocked = `index ${index} is blocked for writes (${said})`;
+    const lift =
+      "Lift the block once the index may be written again (" +
+      (setting === undefined
+        ? `for a write block, PUT ${index}/_settings {"index.blocks.write": null}; for a read-only one, ` +
+          '"index.blocks.read_only": null)'
+        : `PUT ${index}/_settings {"${setting}": null})`);
+    const refuses = planned
+      ? "a run would refuse the table at its first write, dead-lettering none"
+      : "the index is blocked, not the records, so none was dead-lettered for it";
     super(
       plan.table,
-      `index ${plan.es.index} is blocked for writes (cluster_block_exception` +
-        `${reason === undefined ? "" : `: ${reason}`}): the index is blocked, not the records, so none was ` +
-        "dead-lettered for it. Lift the block once the index may be written again (for a write block, " +
-        `PUT ${plan.es.index}/_settings {"index.blocks.write": null}; for a read-only one, ` +
-        '"index.blocks.read_only": null) and run again.',
-      "The run stopped without moving the checkpoint.",
-      { index: plan.es.index },
+      `${blocked}: ${refuses}. ${lift} and run again.`,
+      planned ? "The dry run wrote nothing." : "The run stopped without moving the checkpoint.",
+      { index },
+      // A replay's letter waits for the block to be lifted, not for its record to be fixed.
+      `${blocked}, so the cluster ${planned ? "would refuse" : "refuses"} the record, as every write of ` +
+        `table ${plan.table}. ${lift}; then replay this letter.`,
     );
   }
 }

@@ -8,20 +8,28 @@ const SHARD_LIMIT = /maximum (?:normal )?shards open/i;
 
 /** `message`: the refusal in the words of searchFailure; `reason`: the cluster's own answer. */
 export function indexNotCreated(plan: TablePlan, message: string, reason: string): TableIndexRefusedError {
-  const limit = mappingLimitAdvice(reason, plan.es.index, plan.table);
-  const advice =
-    limit !== undefined
-      ? ` ${limit}`
-      : SHARD_LIMIT.test(reason)
-        ? " The cluster holds as many shards as cluster.max_shards_per_node allows for its data nodes, and " +
-          "each table's index adds its primary and replica shards: delete indices no longer used, add data " +
-          "nodes or raise cluster.max_shards_per_node, then run again; the table is then copied whole."
-        : ` Check the index templates that match ${plan.es.index} and the cluster's settings, or give the ` +
-          "table another index (index in the config file), then run again.";
+  const index = plan.es.index;
+  // A replay's letter waits for the change, then for the letter to be replayed, not for a run.
+  const advice = (replay: boolean): string => {
+    const again = replay ? "then replay this letter." : "then run again";
+    const limit = mappingLimitAdvice(reason, index, plan.table, replay);
+    if (limit !== undefined) return ` ${limit}`;
+    if (SHARD_LIMIT.test(reason))
+      return (
+        " The cluster holds as many shards as cluster.max_shards_per_node allows for its data nodes, and " +
+        "each table's index adds its primary and replica shards: delete indices no longer used, add data " +
+        `nodes or raise cluster.max_shards_per_node, ${again}${replay ? "" : "; the table is then copied whole."}`
+      );
+    return (
+      ` Check the index templates that match ${index} and the cluster's settings, or give the ` +
+      `table another index (index in the config file), ${again}${replay ? "" : "."}`
+    );
+  };
   return new TableIndexRefusedError(
     plan.table,
-    `${message}${advice}`,
+    `${message}${advice(false)}`,
     "The run stopped without moving the checkpoint.",
-    { index: plan.es.index },
+    { index },
+    `${message}${advice(true)}`,
   );
 }

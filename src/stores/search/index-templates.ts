@@ -100,6 +100,7 @@ export type TemplatedIndex = "deleted" | "left" | "planned";
  * Why a table is refused whose new index `index` a template shaped so, and what to do. `applied`:
  * the templates that apply, or undefined where the cluster would not list them (a role without
  * `manage_index_templates`). `shared`: the type-field layout's one index, which `-i` names.
+ * `replay`: said of a replay's letter, which waits for the change, where a run's table is refused.
  */
 export function templateRefusal(
   table: string,
@@ -108,6 +109,7 @@ export function templateRefusal(
   applied: readonly AppliedTemplate[] | undefined,
   outcome: TemplatedIndex,
   shared = false,
+  replay = false,
 ): string {
   const named =
     applied === undefined || applied.length === 0
@@ -125,20 +127,23 @@ export function templateRefusal(
         : 'requires a routing value ("_routing": {"required": true}), so it would refuse every ' +
           `document synced writes without one (a routing column in the config file's tables.${table}.routing ` +
           "routes them)";
+  const by = replay ? "a replay" : "a run";
   const made =
     outcome === "planned"
-      ? `Index ${index}, which a run would create for table ${table}, would get from ${named} a mapping that ${what}; a run would refuse the table before writing to it. `
+      ? `Index ${index}, which ${by} would create for table ${table}, would get from ${named} a mapping that ${what}; ${by} would refuse the table before writing to it. `
       : `Index ${index}, which synced created for table ${table}, got from ${named} a mapping that ${what}. ` +
         (outcome === "deleted"
           ? "synced deleted the index again before writing to it. "
           : `Nothing was written to it, but synced could not delete it again: delete it (DELETE ${index}). `);
-  return (
-    made +
+  const change =
     `Change the template so that its index_patterns ` +
     `leave ${index} out (or drop that setting from it), or ` +
     (shared
-      ? "name with -i an index no such template matches. "
-      : `give the table an index no such template matches (the config file's tables.${table}.index). `) +
+      ? "name with -i an index no such template matches"
+      : `give the table an index no such template matches (the config file's tables.${table}.index)`);
+  if (replay) return `${made}${change}; then replay this letter.`;
+  return (
+    `${made}${change}. ` +
     "The table is not synced until then, and the checkpoint stays (leave the table out with " +
     "--exclude-tables to let it move)."
   );

@@ -18,14 +18,24 @@ const LIMITS = [
   },
 ] as const;
 
-/** The advice for a refusal whose reason is `reason`, or undefined when no mapping limit caused it. */
-export function mappingLimitAdvice(reason: string, index: string, table: string): string | undefined {
+/**
+ * The advice for a refusal whose reason is `reason`, or undefined when no mapping limit caused it.
+ * `replay`: said of a replay's letter, which waits for the setting.
+ */
+export function mappingLimitAdvice(
+  reason: string,
+  index: string,
+  table: string,
+  replay = false,
+): string | undefined {
   const limit = LIMITS.find((l) => l.refusal.test(reason));
   if (limit === undefined) return undefined;
-  return (
-    `${limit.cause} Raise ${limit.setting} for it before the next run, in an index template ` +
+  const raise =
+    `Raise ${limit.setting} for it${replay ? "" : " before the next run"}, in an index template ` +
     `(PUT _index_template/<name> with index_patterns ["${index}"] and the setting), or by creating the index ` +
-    `${index} beforehand with it; or leave columns out with the table's exclude or include ` +
-    `setting in the config file, or the table with --exclude-tables ${table}.`
-  );
+    `${index} beforehand with it; or leave columns out with the table's exclude or include setting in ` +
+    "the config file";
+  return replay
+    ? `${limit.cause} ${raise}; then replay this letter.`
+    : `${limit.cause} ${raise}, or the table with --exclude-tables ${table}.`;
 }
