@@ -37,10 +37,15 @@ export function lettersStop(action: LetterAction, dryRun: boolean): string {
 // Store errors end as a run's stop does; replay, purge, verify and plan have no checkpoint to keep.
 const RUN_STOPPED = /The run stopped without moving the checkpoint/g;
 
+const REPLAY_STOP = lettersStop("replay", false);
+
 /**
  * A store's error in the words of the command it stopped: "The run stopped without moving the
  * checkpoint" becomes what that command leaves (`kept`, as a signal's stop says it).
  */
 export function inCommandWords(message: string, kept: string): string {
-  return kept === RUN_STOP ? message : message.replace(RUN_STOPPED, `It stopped, and ${kept}`);
+  if (kept === RUN_STOP) return message;
+  const said = message.replace(RUN_STOPPED, `It stopped, and ${kept}`);
+  // A run would leave the letters waiting: what a store's error says to run again is a replay's to do.
+  return kept === REPLAY_STOP ? said.replace(/\brun again\b/g, "replay again") : said;
 }
