@@ -6,16 +6,7 @@ import type cassandra from "cassandra-driver";
 import { ConfigError } from "../core/errors.js";
 import { StoreError } from "./store-errors.js";
 import { indexNotCreated } from "./search/index-not-created.js";
-import {
-  templateRefusal,
-  templatesFor,
-  type AppliedTemplate,
-  type TemplatedIndex,
-  type TemplateTrait,
-} from "./search/index-templates.js";
-import { IndexBlockedError, PipelineMissingError } from "./search/bulk-write.js";
-import { mappingTraits, type SourceGap } from "./search/search-client.js";
-import { TableIndexRefusedError } from "../core/table-index-refusal.js";
+import { plannedWrites, refuseTemplateShape, WRITE_BLOCKS } from "./template-checks.js";
 import type { PlanSettings, SchemaSnapshot } from "../reconcile/plan-tables.js";
 import type { MappedField } from "../reconcile/schema-drift.js";
 import type { SchemaGateway } from "../reconcile/run-sync.js";
@@ -104,12 +95,6 @@ function tableOverrides(settings: Omit<SchemaSettings, "capabilities">): TableOv
 
 /** The settings that send every write to an index through an ingest pipeline; `_none` names none. */
 const INDEX_PIPELINES = ["index.default_pipeline", "index.final_pipeline"] as const;
-
-/**
- * The blocks that refuse every write with a 403, which a run meets at its first write (bulk-write.ts's
- * IndexBlockedError). The flood-stage block answers 429 instead, and a run waits it out.
- */
-const WRITE_BLOCKS = ["index.blocks.write", "index.blocks.read_only"] as const;
 
 /** The setting that makes every field of an index keep what it cannot index, where the field says nothing. */
 const IGNORE_MALFORMED = "index.mapping.ignore_malformed";
@@ -240,116 +225,26 @@ export class StoreSchemaGateway implements SchemaGateway {
 
   async createIndex(plan: TablePlan): Promise<string> {
     const made = await this.#ensureIndex(plan);
-    if (made.created) await this.#refuseTemplateShape(plan, made.index);
+    if (made.created)
+      await refuseTemplateShape(
+        this.elasticsearch,
+        plan,
+        made.index,
+        this.settings.layout.layout === "type-field",
+      );
     return made.index;
   }
 
-  /**
-   * Refuses the table whose index this run just made where an index template matching its name gave
-   * it a mapping no write by synced can live with (`_source` not whole, a routing value required of a
-   * table without one), and deletes the index again, empty as it is: the first run wrote each record
-   * without the fields left out, or dead-lettered each one, and moved the checkpoint past them.
-   */
-  async #refuseTemplateShape(plan: TablePlan, index: string): Promise<void> {
-    const client = this.elasticsearch;
-    const product = client.productName;
-    const traits = await rethrowing(
-      () => client.mappingTraits(index),
-      (error) => searchFailure(error, `read the mapping of index ${index}`, product),
+  plannedWrites(plan: TablePlan, createsIndex: boolean, writes: boolean): Promise<string[]> {
+    return plannedWrites(
+      {
+        client: this.elasticsearch,
+        shared: this.settings.layout.layout === "type-field",
+        pipelines: (index) => this.#indexPipelines(index),
+        setting: async (index, name) => [...(await this.#settings([index], name)).values()].flat(),
+      },
+      { plan, createsIndex, writes },
     );
-    const gap = traits.sourceGaps.find((g) => g.index === index);
-    const routingRefused = traits.routingRequired.includes(index) && plan.es.routing === undefined;
-    const trait = templateTrait(gap, routingRefused);
-    if (trait === undefined) return;
-    const applied = await this.#appliedTemplates(index);
-    const deleted = await client.deleteIndex(index).then(
-      () => "deleted" as const,
-      () => "left" as const,
-    );
-    throw this.#templateRefused(plan, trait, applied, deleted);
-  }
-
-  /** The templates that apply to a new index named `index`, or undefined where they cannot be listed. */
-  #appliedTemplates(index: string): Promise<AppliedTemplate[] | undefined> {
-    // Listing templates takes manage_index_templates, which a run needs for nothing else.
-    return this.elasticsearch.indexTemplates().then(
-      (templates) => templatesFor(index, templates),
-      () => undefined,
-    );
-  }
-
-  #templateRefused(
-    plan: TablePlan,
-    trait: TemplateTrait,
-    applied: readonly AppliedTemplate[] | undefined,
-    outcome: TemplatedIndex,
-  ): TableIndexRefusedError {
-    const index = plan.es.index;
-    const shared = this.settings.layout.layout === "type-field";
-    return new TableIndexRefusedError(
-      plan.table,
-      templateRefusal(plan.table, index, trait, applied, outcome, shared),
-      outcome === "planned" ? "The dry run wrote nothing." : "The run stopped without moving the checkpoint.",
-      { index },
-      templateRefusal(plan.table, index, trait, applied, outcome, shared, true),
-    );
-  }
-
-  /**
-   * What a dry run, which creates no index and writes nothing, checks in their place: whether the
-   * templates would give the index a run creates a mapping the run would refuse the table for, and
-   * whether each ingest pipeline a write would go through exists (where it `writes` to the index).
-   * Throws the run's refusal; returns what it could not check, for want of a privilege the dry run
-   * needs for nothing else.
-   */
-  async plannedWrites(plan: TablePlan, createsIndex: boolean, writes: boolean): Promise<string[]> {
-    const client = this.elasticsearch;
-    const index = plan.es.index;
-    const unchecked: string[] = [];
-    const unless =
-      (what: string, privilege: string) =>
-      (error: unknown): undefined => {
-        if (!isSearchError(error, "credentials")) throw searchFailure(error, what, client.productName);
-        unchecked.push(`${what} (it takes ${privilege} on the cluster)`);
-        return undefined;
-      };
-    let pipelines: readonly string[] = [];
-    // An index made ahead by hand, without synced's mapping yet, is one the run maps, not creates.
-    const creates =
-      createsIndex &&
-      !(await rethrowing(
-        () => client.indexExists(index),
-        (error) => searchFailure(error, `find index ${index}`, client.productName),
-      ));
-    if (creates) {
-      const what = `check the index templates that would shape index ${index}, which a run would create for table ${plan.table}`;
-      const shape = await client.templateShape(index).catch(unless(what, "manage_index_templates"));
-      if (shape !== undefined) {
-        const traits = mappingTraits({ [index]: { mappings: shape.mappings } });
-        const trait = templateTrait(
-          traits.sourceGaps[0],
-          traits.routingRequired.length > 0 && plan.es.routing === undefined,
-        );
-        if (trait !== undefined)
-          throw this.#templateRefused(plan, trait, await this.#appliedTemplates(index), "planned");
-        pipelines = shape.pipelines;
-      }
-    } else pipelines = await this.#indexPipelines(index);
-    if (!writes) return unchecked;
-    if (!creates) {
-      // Asked before the pipelines, as the cluster refuses a blocked index's writes before any runs.
-      for (const setting of WRITE_BLOCKS) {
-        const values = [...(await this.#settings([index], setting)).values()].flat();
-        if (values.includes("true")) throw new IndexBlockedError(plan, undefined, { setting });
-      }
-    }
-    const named = plan.es.pipeline === undefined ? pipelines : [plan.es.pipeline, ...pipelines];
-    for (const pipeline of new Set(named)) {
-      const what = `check that the ingest pipeline ${pipeline} of table ${plan.table} exists`;
-      const found = await client.pipelineExists(pipeline).catch(unless(what, "read_pipeline"));
-      if (found === false) throw new PipelineMissingError(plan, pipeline, true);
-    }
-    return unchecked;
   }
 
   async #ensureIndex(plan: TablePlan): Promise<{ index: string; created: boolean }> {
@@ -691,10 +586,4 @@ function refreshInterval(value: string): number | "off" | undefined {
   if (value.trim().startsWith("-")) return "off";
   const ms = durationMillis(value);
   return typeof ms === "number" ? ms : undefined;
-}
-
-/** What of a new index's mapping synced cannot live with: a `_source` not whole, or routing it cannot give. */
-function templateTrait(gap: SourceGap | undefined, routingRefused: boolean): TemplateTrait | undefined {
-  if (gap !== undefined) return { source: gap };
-  return routingRefused ? { routingRequired: true } : undefined;
 }

@@ -1,0 +1,155 @@
+// What a new index's templates and a write's pipelines and blocks hold for a table: checked after a run
+// creates its index, and, by a dry run, which creates nothing and writes nothing, in their place.
+import { IndexBlockedError, PipelineMissingError } from "./search/bulk-write.js";
+import {
+  templateRefusal,
+  templatesFor,
+  type AppliedTemplate,
+  type TemplatedIndex,
+  type TemplateTrait,
+} from "./search/index-templates.js";
+import { mappingTraits, type SearchClient, type SourceGap } from "./search/search-client.js";
+import { isSearchError } from "./search/search-error.js";
+import { searchFailure } from "./search/search-failure.js";
+import { TableIndexRefusedError } from "../core/table-index-refusal.js";
+import type { TablePlan } from "../reconcile/table-plan.js";
+import { rethrowing } from "../util/rethrow.js";
+
+/**
+ * The blocks that refuse every write with a 403, which a run meets at its first write (bulk-write.ts's
+ * IndexBlockedError). The flood-stage block answers 429 instead, and a run waits it out.
+ */
+export const WRITE_BLOCKS = ["index.blocks.write", "index.blocks.read_only"] as const;
+
+/** What the checks read of the cluster, beside the client: what the schema gateway keeps of a run's reads. */
+export interface WriteChecks {
+  readonly client: SearchClient;
+  /** Whether the index is the type-field layout's, which every table shares. */
+  readonly shared: boolean;
+  /** The ingest pipelines the index's settings send every write through. */
+  readonly pipelines: (index: string) => Promise<string[]>;
+  /** The values of a setting of the index (of each index behind an alias). */
+  readonly setting: (index: string, name: string) => Promise<string[]>;
+}
+
+/**
+ * Refuses the table whose index this run just made where an index template matching its name gave
+ * it a mapping no write by synced can live with (`_source` not whole, a routing value required of a
+ * table without one), and deletes the index again, empty as it is: the first run wrote each record
+ * without the fields left out, or dead-lettered each one, and moved the checkpoint past them.
+ */
+export async function refuseTemplateShape(
+  client: SearchClient,
+  plan: TablePlan,
+  index: string,
+  shared: boolean,
+): Promise<void> {
+  const product = client.productName;
+  const traits = await rethrowing(
+    () => client.mappingTraits(index),
+    (error) => searchFailure(error, `read the mapping of index ${index}`, product),
+  );
+  const gap = traits.sourceGaps.find((g) => g.index === index);
+  const routingRefused = traits.routingRequired.includes(index) && plan.es.routing === undefined;
+  const trait = templateTrait(gap, routingRefused);
+  if (trait === undefined) return;
+  const applied = await appliedTemplates(client, index);
+  const deleted = await client.deleteIndex(index).then(
+    () => "deleted" as const,
+    () => "left" as const,
+  );
+  throw templateRefused(plan, trait, applied, deleted, shared);
+}
+
+/**
+ * What a dry run, which creates no index and writes nothing, checks in their place: whether the
+ * templates would give the index a run creates a mapping the run would refuse the table for, and
+ * whether each ingest pipeline a write would go through exists and the index takes writes (where it
+ * `writes` to the index). Throws the run's refusal; returns what it could not check, for want of a
+ * privilege the dry run needs for nothing else.
+ */
+export async function plannedWrites(
+  checks: WriteChecks,
+  planned: { readonly plan: TablePlan; readonly createsIndex: boolean; readonly writes: boolean },
+): Promise<string[]> {
+  const { client } = checks;
+  const { plan } = planned;
+  const index = plan.es.index;
+  const unchecked: string[] = [];
+  const unless =
+    (what: string, privilege: string) =>
+    (error: unknown): undefined => {
+      if (!isSearchError(error, "credentials")) throw searchFailure(error, what, client.productName);
+      unchecked.push(`${what} (it takes ${privilege} on the cluster)`);
+      return undefined;
+    };
+  let pipelines: readonly string[] = [];
+  // An index made ahead by hand, without synced's mapping yet, is one the run maps, not creates.
+  const creates =
+    planned.createsIndex &&
+    !(await rethrowing(
+      () => client.indexExists(index),
+      (error) => searchFailure(error, `find index ${index}`, client.productName),
+    ));
+  if (creates) {
+    const what = `check the index templates that would shape index ${index}, which a run would create for table ${plan.table}`;
+    const shape = await client.templateShape(index).catch(unless(what, "manage_index_templates"));
+    if (shape !== undefined) {
+      const traits = mappingTraits({ [index]: { mappings: shape.mappings } });
+      const trait = templateTrait(
+        traits.sourceGaps[0],
+        traits.routingRequired.length > 0 && plan.es.routing === undefined,
+      );
+      if (trait !== undefined)
+        throw templateRefused(plan, trait, await appliedTemplates(client, index), "planned", checks.shared);
+      pipelines = shape.pipelines;
+    }
+  } else pipelines = await checks.pipelines(index);
+  if (!planned.writes) return unchecked;
+  if (!creates) {
+    // Asked before the pipelines, as the cluster refuses a blocked index's writes before any runs.
+    for (const setting of WRITE_BLOCKS) {
+      if ((await checks.setting(index, setting)).includes("true"))
+        throw new IndexBlockedError(plan, undefined, { setting });
+    }
+  }
+  const named = plan.es.pipeline === undefined ? pipelines : [plan.es.pipeline, ...pipelines];
+  for (const pipeline of new Set(named)) {
+    const what = `check that the ingest pipeline ${pipeline} of table ${plan.table} exists`;
+    const found = await client.pipelineExists(pipeline).catch(unless(what, "read_pipeline"));
+    if (found === false) throw new PipelineMissingError(plan, pipeline, true);
+  }
+  return unchecked;
+}
+
+/** The templates that apply to a new index named `index`, or undefined where they cannot be listed. */
+function appliedTemplates(client: SearchClient, index: string): Promise<AppliedTemplate[] | undefined> {
+  // Listing templates takes manage_index_templates, which a run needs for nothing else.
+  return client.indexTemplates().then(
+    (templates) => templatesFor(index, templates),
+    () => undefined,
+  );
+}
+
+function templateRefused(
+  plan: TablePlan,
+  trait: TemplateTrait,
+  applied: readonly AppliedTemplate[] | undefined,
+  outcome: TemplatedIndex,
+  shared: boolean,
+): TableIndexRefusedError {
+  const index = plan.es.index;
+  return new TableIndexRefusedError(
+    plan.table,
+    templateRefusal(plan.table, index, trait, applied, outcome, shared),
+    outcome === "planned" ? "The dry run wrote nothing." : "The run stopped without moving the checkpoint.",
+    { index },
+    templateRefusal(plan.table, index, trait, applied, outcome, shared, true),
+  );
+}
+
+/** What of a new index's mapping synced cannot live with: a `_source` not whole, or routing it cannot give. */
+function templateTrait(gap: SourceGap | undefined, routingRefused: boolean): TemplateTrait | undefined {
+  if (gap !== undefined) return { source: gap };
+  return routingRefused ? { routingRequired: true } : undefined;
+}
