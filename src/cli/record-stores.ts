@@ -146,6 +146,7 @@ function schemaSettings(options: SyncOptions): Omit<SchemaSettings, "capabilitie
     keyspace: options.keyspace,
     layout: { layout: options.layout, index: options.index, typeField: options.typeField },
     names: options.columns,
+    retryWindowMs: options.retryWindowMs,
     ...(options.tableSettings === undefined ? {} : { tableSettings: options.tableSettings }),
   };
 }

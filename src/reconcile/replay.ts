@@ -204,7 +204,7 @@ async function replayInto(
     // A dry run makes no index and writes nothing, so it asks, as a dry run of a run does, whether a
     // template would spoil the index the replay makes, or a pipeline its writes go through is missing.
     if (dryRun && deps.schema.plannedWrites !== undefined) {
-      const unchecked = await deps.schema.plannedWrites(entry.plan, !indexExistsBefore(entry), true);
+      const unchecked = await deps.schema.plannedWrites(entry.plan, !indexExistsBefore(entry), "replay");
       for (const notice of unchecked)
         deps.log(`the dry run could not ${notice}, so the replay may fail letters it counts as replayed`);
     }

@@ -51,9 +51,10 @@ export interface SchemaGateway extends SchemaReader {
   /**
    * What a dry run checks in place of creating the index and writing to it: throws the
    * TableIndexRefusedError a run would meet there (a template's mapping for the index it creates, an
-   * ingest pipeline that does not exist where `writes`); returns what it could not check, as notices.
+   * ingest pipeline that does not exist where a run or a replay `writes`); returns what it could not
+   * check, as notices.
    */
-  plannedWrites?(plan: TablePlan, createsIndex: boolean, writes: boolean): Promise<string[]>;
+  plannedWrites?(plan: TablePlan, createsIndex: boolean, writes: false | "run" | "replay"): Promise<string[]>;
   /** Creates a Cassandra table from the type's mapping (only with --create-tables). */
   createTable(name: string, index: string, typeFilter?: TypeFilter): Promise<void>;
   /**
@@ -283,7 +284,7 @@ async function runHeld(
         if (!indexExistsBefore(entry) && !made.includes(index)) made.push(index);
       }
       if (settings.dryRun && deps.schema.plannedWrites !== undefined) {
-        const writes = directionsOf(settings.direction).includes("to-es");
+        const writes = directionsOf(settings.direction).includes("to-es") && "run";
         const unchecked = await refusingTable(
           deps.schema.plannedWrites(entry.plan, !indexExistsBefore(entry), writes),
           entry.plan.table,

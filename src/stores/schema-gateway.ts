@@ -6,7 +6,7 @@ import type cassandra from "cassandra-driver";
 import { ConfigError } from "../core/errors.js";
 import { StoreError } from "./store-errors.js";
 import { indexNotCreated } from "./search/index-not-created.js";
-import { plannedWrites, refuseTemplateShape, WRITE_BLOCKS } from "./template-checks.js";
+import { ALLOW_DELETE_BLOCK, plannedWrites, refuseTemplateShape, WRITE_BLOCKS } from "./template-checks.js";
 import type { PlanSettings, SchemaSnapshot } from "../reconcile/plan-tables.js";
 import type { MappedField } from "../reconcile/schema-drift.js";
 import type { SchemaGateway } from "../reconcile/run-sync.js";
@@ -56,6 +56,8 @@ export interface SchemaSettings {
   readonly capabilities: CassandraCapabilities;
   /** The config file's per-table settings; absent: none. */
   readonly tableSettings?: readonly TableSettings[];
+  /** --retry-window, which a dry run names where a run would wait out a block in vain. */
+  readonly retryWindowMs: number;
 }
 
 /** What a run's plan is made with, from the options: its selection, its names and its layout. */
@@ -110,6 +112,7 @@ const RUN_SETTINGS = [
   IGNORE_MALFORMED,
   ...INDEX_PIPELINES,
   ...WRITE_BLOCKS,
+  ALLOW_DELETE_BLOCK,
 ] as const;
 
 /** The statements that make a table, or the ValueError saying why none can be made. */
@@ -235,13 +238,14 @@ export class StoreSchemaGateway implements SchemaGateway {
     return made.index;
   }
 
-  plannedWrites(plan: TablePlan, createsIndex: boolean, writes: boolean): Promise<string[]> {
+  plannedWrites(plan: TablePlan, createsIndex: boolean, writes: false | "run" | "replay"): Promise<string[]> {
     return plannedWrites(
       {
         client: this.elasticsearch,
         shared: this.settings.layout.layout === "type-field",
         pipelines: (index) => this.#indexPipelines(index),
         setting: async (index, name) => [...(await this.#settings([index], name)).values()].flat(),
+        retryWindowMs: this.settings.retryWindowMs,
       },
       { plan, createsIndex, writes },
     );

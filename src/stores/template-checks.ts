@@ -1,5 +1,6 @@
 // What a new index's templates and a write's pipelines and blocks hold for a table: checked after a run
 // creates its index, and, by a dry run, which creates nothing and writes nothing, in their place.
+import { AllowDeleteBlockPlannedError } from "./search/allow-delete-block.js";
 import { IndexBlockedError, PipelineMissingError } from "./search/bulk-write.js";
 import {
   templateRefusal,
@@ -17,9 +18,12 @@ import { rethrowing } from "../util/rethrow.js";
 
 /**
  * The blocks that refuse every write with a 403, which a run meets at its first write (bulk-write.ts's
- * IndexBlockedError). The flood-stage block answers 429 instead, and a run waits it out.
+ * IndexBlockedError). The flood-stage block answers 429 instead, and a run waits it out, then stops.
  */
 export const WRITE_BLOCKS = ["index.blocks.write", "index.blocks.read_only"] as const;
+
+/** The flood-stage block's setting, which an operator can set by hand too (allow-delete-block.ts). */
+export const ALLOW_DELETE_BLOCK = "index.blocks.read_only_allow_delete";
 
 /** What the checks read of the cluster, beside the client: what the schema gateway keeps of a run's reads. */
 export interface WriteChecks {
@@ -30,6 +34,8 @@ export interface WriteChecks {
   readonly pipelines: (index: string) => Promise<string[]>;
   /** The values of a setting of the index (of each index behind an alias). */
   readonly setting: (index: string, name: string) => Promise<string[]>;
+  /** How long a run waits out 429s (--retry-window), which the flood-stage block answers every write with. */
+  readonly retryWindowMs: number;
 }
 
 /**
@@ -65,12 +71,16 @@ export async function refuseTemplateShape(
  * What a dry run, which creates no index and writes nothing, checks in their place: whether the
  * templates would give the index a run creates a mapping the run would refuse the table for, and
  * whether each ingest pipeline a write would go through exists and the index takes writes (where it
- * `writes` to the index). Throws the run's refusal; returns what it could not check, for want of a
+ * `writes` to the index, a run or a replay). Throws the run's refusal; returns what it could not check, for want of a
  * privilege the dry run needs for nothing else.
  */
 export async function plannedWrites(
   checks: WriteChecks,
-  planned: { readonly plan: TablePlan; readonly createsIndex: boolean; readonly writes: boolean },
+  planned: {
+    readonly plan: TablePlan;
+    readonly createsIndex: boolean;
+    readonly writes: false | "run" | "replay";
+  },
 ): Promise<string[]> {
   const { client } = checks;
   const { plan } = planned;
@@ -112,6 +122,9 @@ export async function plannedWrites(
       if ((await checks.setting(index, setting)).includes("true"))
         throw new IndexBlockedError(plan, undefined, { setting });
     }
+    // Not a refusal of the table: the run stops once --retry-window is over, and so does the dry run.
+    if ((await checks.setting(index, ALLOW_DELETE_BLOCK)).includes("true"))
+      throw new AllowDeleteBlockPlannedError(plan, client.productName, checks.retryWindowMs, planned.writes);
   }
   const named = plan.es.pipeline === undefined ? pipelines : [plan.es.pipeline, ...pipelines];
   for (const pipeline of new Set(named)) {

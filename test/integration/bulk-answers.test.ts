@@ -174,6 +174,55 @@ describe("a bulk item the index refuses", () => {
     assert.equal(deadLetters.count, 0);
   });
 
+  // Tried as an operator would: a dry run and plan counted the records of an index with the
+  // read-only-allow-delete block as written, where the run meets 429s, waits out --retry-window and
+  // stops. They stop at once now, as the run would end, naming the block and what lifts it.
+  it("stops a dry run, plan and replay --dry-run at once where the index has the read-only-allow-delete block", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.flooded (id uuid PRIMARY KEY, tmstmp timestamp, body text)`,
+    );
+    const at = new Date(Date.now() - 5_000);
+    await insert("flooded", Uuid.random().toString(), "kept", at);
+    // A letter for the replay: a keyword holds at most 32,766 bytes.
+    await insert("flooded", Uuid.random().toString(), "x".repeat(40_000), at);
+    const index = `${h.index}-flooded`;
+    await h.es.indices.create({
+      index,
+      settings: { number_of_replicas: 0 },
+      mappings: {
+        properties: { id: { type: "keyword" }, tmstmp: { type: "date_nanos" }, body: { type: "keyword" } },
+      },
+    });
+    const args = ["--name", "flooded", "--tables", "flooded", "--direction", "to-es", "--retry-window", "5m"];
+    const run = await h.cli([...h.baseArgs(), ...args, "--json"]);
+    assert.equal(run.code, EXIT.partial, run.stderr);
+    await h.es.indices.putSettings({ index, settings: { "index.blocks.read_only_allow_delete": true } });
+    const dry = await h.cli([...h.baseArgs(), ...args, "--dry-run"]);
+    const plan = await h.cli(["plan", ...h.baseArgs(), ...args]);
+    const replay = await h.cli(["dead-letters", "replay", ...h.baseArgs(), ...args, "--dry-run"]);
+    for (const [command, said] of [
+      ["dry run", dry],
+      ["plan", plan],
+      ["replay --dry-run", replay],
+    ] as const) {
+      assert.equal(said.code, EXIT.failure, `${command}: ${said.stderr}`);
+      assert.match(
+        said.stderr,
+        /read-only-allow-delete block \(index\.blocks\.read_only_allow_delete\)/,
+        command,
+      );
+      assert.match(said.stderr, /would meet 429 .* 300 s \(--retry-window\)/, command);
+      // The dry run's last log line is JSON, its quotes escaped.
+      const lift = new RegExp(
+        `PUT ${index}/_settings \\{\\\\?"index\\.blocks\\.read_only_allow_delete\\\\?": null\\}`,
+      );
+      assert.match(said.stderr, lift, command);
+    }
+    // The replay's words: its letters wait, and a replay, not a run, is what to do once lifted.
+    assert.match(replay.stderr, /A replay would meet 429 .*then replay the letters\./);
+    assert.doesNotMatch(replay.stderr, /run again/);
+  });
+
   // Tried as an operator would with a keyspace of many tables: the cluster refused to create one
   // table's index (its shard limit reached, or a template that makes data streams only), and the run
   // stopped there, so no table after it was ever synced.

@@ -215,6 +215,7 @@ export class Harness {
       keyspace: this.keyspace,
       layout: { layout: "index-per-table", index: this.index, typeField: "type" },
       names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+      retryWindowMs: 60_000,
     };
   }
 

@@ -70,6 +70,7 @@ function gateway(client: SearchClient): { schema: StoreSchemaGateway; statements
     keyspace: "app",
     layout: { layout: "index-per-table", index: "app", typeField: "type" },
     names: { id: "id", timestamp: "tmstmp", tombstone: "deleted" },
+    retryWindowMs: 60_000,
     capabilities: { release: "5.0.4", maxWritetime: true, storageAttachedIndexes: true, vectorType: true },
   });
   return { schema, statements };
@@ -142,7 +143,7 @@ describe("the checks a dry run makes in place of a run's index creation and writ
     const unchecked = await schema.plannedWrites(
       { ...plan, es: { ...plan.es, pipeline: "stamp" } },
       true,
-      true,
+      "run",
     );
     assert.equal(unchecked.length, 2, unchecked.join("\n"));
     assert.match(
