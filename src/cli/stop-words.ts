@@ -37,7 +37,17 @@ export function lettersStop(action: LetterAction, dryRun: boolean): string {
 // Store errors end as a run's stop does; replay, purge, verify and plan have no checkpoint to keep.
 const RUN_STOPPED = /The run stopped without moving the checkpoint/g;
 
-const REPLAY_STOP = lettersStop("replay", false);
+/**
+ * What a store's error says to "run again", in the words of each command whose user would repeat
+ * that command instead: a run would not replay the letters, nor verify, plan or purge.
+ */
+const AGAIN: ReadonlyMap<string, string> = new Map([
+  [lettersStop("replay", false), "replay again"],
+  [lettersStop("purge", false), "purge again"],
+  [verifyStop(true), "verify --repair again"],
+  [verifyStop(false), "verify again"],
+  [PLAN_STOP, "plan again"],
+]);
 
 /**
  * A store's error in the words of the command it stopped: "The run stopped without moving the
@@ -46,6 +56,6 @@ const REPLAY_STOP = lettersStop("replay", false);
 export function inCommandWords(message: string, kept: string): string {
   if (kept === RUN_STOP) return message;
   const said = message.replace(RUN_STOPPED, `It stopped, and ${kept}`);
-  // A run would leave the letters waiting: what a store's error says to run again is a replay's to do.
-  return kept === REPLAY_STOP ? said.replace(/\brun again\b/g, "replay again") : said;
+  const again = AGAIN.get(kept);
+  return again === undefined ? said : said.replace(/\brun again\b/g, again);
 }

@@ -229,6 +229,21 @@ describe("withLease", () => {
       /It stopped, and verify leaves the checkpoint alone/,
     );
     assert.match(inCommandWords(said, PLAN_STOP), /It stopped, and plan writes nothing/);
+    // A verify --repair into an index blocked for writes: the command to repeat is verify's, not a run.
+    const blocked =
+      'index x is blocked for writes (cluster_block_exception). Lift the block (PUT x/_settings {"index.blocks.write": null}) ' +
+      "and run again. The run stopped without moving the checkpoint.";
+    const again: [string, RegExp][] = [
+      [verifyStop(true), /and verify --repair again\. It stopped, and verify leaves/],
+      [verifyStop(false), /and verify again\. It stopped, and verify writes nothing/],
+      [PLAN_STOP, /and plan again\. It stopped, and plan writes nothing/],
+      [lettersStop("purge", false), /and purge again\. It stopped, and some letters/],
+    ];
+    for (const [kept, words] of again) {
+      const told = inCommandWords(blocked, kept);
+      assert.match(told, words, told);
+      assert.doesNotMatch(told, /run again/, told);
+    }
     for (const kept of [lettersStop("purge", false), verifyStop(false), runStop(true)]) {
       assert.doesNotMatch(inCommandWords(said, kept), /The run stopped/, kept);
     }
