@@ -70,9 +70,9 @@ export async function refuseTemplateShape(
 /**
  * What a dry run, which creates no index and writes nothing, checks in their place: whether the
  * templates would give the index a run creates a mapping the run would refuse the table for, and
- * whether each ingest pipeline a write would go through exists and the index takes writes (where it
- * `writes` to the index, a run or a replay). Throws the run's refusal; returns what it could not check, for want of a
- * privilege the dry run needs for nothing else.
+ * whether each ingest pipeline a write would go through exists and the index takes writes (where a
+ * run or a replay `writes` to the index). Throws the run's refusal; returns what it could not check,
+ * for want of a privilege the dry run needs for nothing else.
  */
 export async function plannedWrites(
   checks: WriteChecks,
