@@ -67,6 +67,25 @@ const NATIVE = new Set<string>(NATIVE_NAMES);
 const MAX_DEPTH = 64;
 const noUdts: UdtLookup = () => undefined;
 
+/** Whether `type` is, or holds at any depth, a type that `is` picks. */
+export function holdsType(type: CqlType, is: (type: CqlType) => boolean): boolean {
+  if (is(type)) return true;
+  switch (type.kind) {
+    case "native":
+      return false;
+    case "list":
+    case "set":
+    case "vector":
+      return holdsType(type.element, is);
+    case "map":
+      return holdsType(type.key, is) || holdsType(type.value, is);
+    case "tuple":
+      return type.elements.some((element) => holdsType(element, is));
+    case "udt":
+      return type.fields.some((field) => holdsType(field.type, is));
+  }
+}
+
 export function native(name: NativeName): CqlType {
   return { kind: "native", name };
 }

@@ -7,7 +7,7 @@
 //
 // Pure: connect.ts reads the releases from the driver's view of the cluster once it is connected, the
 // stores take the result as a setting, and tests pass a release to take the 4.1 paths on a 5.0 server.
-import { formatCqlType, type CqlType } from "../../core/cql-type.js";
+import { formatCqlType, holdsType, type CqlType } from "../../core/cql-type.js";
 
 export interface CassandraCapabilities {
   /** The oldest release among the nodes, as the server reports it, for messages. */
@@ -72,21 +72,7 @@ export function timestampIndexRefusal(capabilities: CassandraCapabilities): stri
 
 /** Whether a column of `type` is a vector or holds one. */
 function holdsVector(type: CqlType): boolean {
-  switch (type.kind) {
-    case "vector":
-      return true;
-    case "native":
-      return false;
-    case "list":
-    case "set":
-      return holdsVector(type.element);
-    case "map":
-      return holdsVector(type.key) || holdsVector(type.value);
-    case "tuple":
-      return type.elements.some(holdsVector);
-    case "udt":
-      return type.fields.some((f) => holdsVector(f.type));
-  }
+  return holdsType(type, (t) => t.kind === "vector");
 }
 
 /**

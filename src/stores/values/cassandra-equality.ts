@@ -6,43 +6,17 @@
 // already one spelling per value as Cassandra compares them (-0.0 and 0.0 are two to both, every NaN
 // one to both, a timestamp is milliseconds to both).
 import { parseJsonLossless, stableStringify, type JsonValue } from "../../core/canonical-json.js";
-import type { CqlType } from "../../core/cql-type.js";
+import { holdsType, type CqlType } from "../../core/cql-type.js";
 import { parseDecimalText } from "./numbers.js";
 
 /** Whether a value of `type` holds a decimal anywhere, the one type whose equality is coarser. */
 export function holdsDecimal(type: CqlType): boolean {
-  switch (type.kind) {
-    case "native":
-      return type.name === "decimal";
-    case "list":
-    case "set":
-    case "vector":
-      return holdsDecimal(type.element);
-    case "map":
-      return holdsDecimal(type.key) || holdsDecimal(type.value);
-    case "tuple":
-      return type.elements.some(holdsDecimal);
-    case "udt":
-      return type.fields.some((field) => holdsDecimal(field.type));
-  }
+  return holdsType(type, (t) => t.kind === "native" && t.name === "decimal");
 }
 
 /** Whether a value of `type` holds an inet anywhere, which a collection holds as its IPv4 one. */
 export function holdsInet(type: CqlType): boolean {
-  switch (type.kind) {
-    case "native":
-      return type.name === "inet";
-    case "list":
-    case "set":
-    case "vector":
-      return holdsInet(type.element);
-    case "map":
-      return holdsInet(type.key) || holdsInet(type.value);
-    case "tuple":
-      return type.elements.some(holdsInet);
-    case "udt":
-      return type.fields.some((field) => holdsInet(field.type));
-  }
+  return holdsType(type, (t) => t.kind === "native" && t.name === "inet");
 }
 
 /**
