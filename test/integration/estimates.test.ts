@@ -11,6 +11,7 @@ import type { ScanBatch } from "../../src/reconcile/record-store.js";
 import { sizedPlan } from "../../src/reconcile/batch-budget.js";
 import { BATCH_BYTES } from "../../src/core/batch-bytes.js";
 import { Harness } from "../support/harness.js";
+import { handPlan } from "../support/table-plan.js";
 import { refreshSizeEstimates, skippedWithoutNodetool } from "../support/nodetool.js";
 
 const ROWS = 120;
@@ -60,6 +61,47 @@ describe("progress estimates", () => {
     const whole = await store.estimate(plan, { begin: 0n, end: BigInt(Date.now()) * 1000n });
     // From the SSTable's key count: near the rows written, not exact.
     assert.ok(whole !== undefined && whole >= ROWS * 0.8 && whole <= ROWS * 1.25, String(whole));
+  });
+
+  it("reads an empty table with one query, and every split of a table whose one row has no row marker", async () => {
+    for (const table of ["empties", "touched"])
+      await h.cassandra.execute(
+        `CREATE TABLE ${h.keyspace}.${table} (id uuid PRIMARY KEY, tmstmp timestamp, n int)`,
+      );
+    // An UPDATE writes cells without the row marker an INSERT leaves: the row is there all the same.
+    await h.cassandra.execute(
+      `UPDATE ${h.keyspace}.touched SET tmstmp = ?, n = 1 WHERE id = ?`,
+      [new Date(at), cassandra.types.Uuid.random()],
+      { prepare: true },
+    );
+    // The real client, with each query it is given noted.
+    const queries: string[] = [];
+    const client = new Proxy(h.cassandra, {
+      get(target, name, receiver): unknown {
+        if (name !== "execute") return Reflect.get(target, name, receiver) as unknown;
+        return (query: string, params?: unknown[], options?: cassandra.QueryOptions) => {
+          queries.push(query);
+          return target.execute(query, params, options);
+        };
+      },
+    });
+    const read = async (table: string): Promise<{ records: number; splits: number }> => {
+      queries.length = 0;
+      const store = h.cassandraStore({ client, splits: 8 });
+      const tablePlan = handPlan({
+        keyspace: h.keyspace,
+        table,
+        index: `${h.index}-${table}`,
+        columns: { n: "int" },
+      });
+      let records = 0;
+      for await (const batch of store.scan(tablePlan, { begin: 0n, end: BigInt(Date.now()) * 1000n }))
+        records += batch.records.length;
+      return { records, splits: queries.filter((q) => q.includes("token(")).length };
+    };
+    assert.deepEqual(await read("empties"), { records: 0, splits: 0 });
+    assert.equal(queries.length, 1, queries.join("\n"));
+    assert.deepEqual(await read("touched"), { records: 1, splits: 8 });
   });
 });
 
