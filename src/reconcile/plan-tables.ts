@@ -5,7 +5,6 @@ import type { DirectionChoice } from "../core/direction.js";
 import type { OptionSource } from "../core/errors.js";
 import type { Layout } from "../core/layout.js";
 import type { Column, ColumnNames, NanosColumn, TablePlan, TypeFilter } from "./table-plan.js";
-import type { CqlType } from "../core/cql-type.js";
 import type { TimestampMapping } from "../core/version.js";
 import type { TableKey } from "../core/table-key.js";
 import type { TableSettings } from "../core/table-settings.js";
@@ -19,7 +18,13 @@ import {
   type SettingProblem,
   type SettingsPlan,
 } from "./table-settings-plan.js";
-import { schemaDrift, typeConflicts, type MappedField, type SchemaDrift } from "./schema-drift.js";
+import {
+  schemaDrift,
+  timestampPaths,
+  typeConflicts,
+  type MappedField,
+  type SchemaDrift,
+} from "./schema-drift.js";
 import { unusableFields } from "./field-names.js";
 import { fieldOf } from "../core/column-field.js";
 import { aliasClash, caseTwins, routingRefusal, timestampRefusal } from "./plan-refusals.js";
@@ -591,7 +596,7 @@ function planOne(
 
 /**
  * TablePlan.es.nanosColumns: the table's columns whose timestamps, the column's own or those in its
- * collections, tuples and UDT fields, go to a date_nanos field that refuses what it cannot hold.
+ * collections and UDT fields, go to a date_nanos field that refuses what it cannot hold.
  */
 function nanosColumnsOf(
   planned: Pick<TablePlan, "contentColumns" | "fields">,
@@ -605,32 +610,12 @@ function nanosColumnsOf(
   };
   const columns = planned.contentColumns.flatMap((column) => {
     const field = fieldOf(planned, column.name);
-    const nanosFields = timestampFields(column.type, field).filter(refuses);
+    const nanosFields = timestampPaths(column.type)
+      .map((path) => (path === "" ? field : `${field}.${path}`))
+      .filter(refuses);
     return nanosFields.length === 0 ? [] : [{ name: column.name, type: column.type, field, nanosFields }];
   });
   return columns.length === 0 ? {} : { nanosColumns: columns };
-}
-
-/**
- * The fields a value of `type` at `field` writes timestamps to: a collection's, a tuple's and a
- * vector's go to its own field, a UDT's to its field's. A map is one flattened field, which reads no
- * dates.
- */
-function timestampFields(type: CqlType, field: string): string[] {
-  switch (type.kind) {
-    case "native":
-      return type.name === "timestamp" ? [field] : [];
-    case "list":
-    case "set":
-    case "vector":
-      return timestampFields(type.element, field);
-    case "tuple":
-      return [...new Set(type.elements.flatMap((element) => timestampFields(element, field)))];
-    case "udt":
-      return type.fields.flatMap((f) => timestampFields(f.type, `${field}.${f.name}`));
-    case "map":
-      return [];
-  }
 }
 
 /**

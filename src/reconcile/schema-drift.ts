@@ -153,7 +153,7 @@ function sharedFieldAdvice(plan: TablePlan, found: readonly string[], columns: r
  * itself for a timestamp or a list of them, a property for a user-defined type's field. A map's or a
  * tuple's values are kept in fields of no date type, so none are there.
  */
-function timestampPaths(type: CqlType, path = ""): string[] {
+export function timestampPaths(type: CqlType, path = ""): string[] {
   switch (type.kind) {
     case "native":
       return type.name === "timestamp" ? [path] : [];

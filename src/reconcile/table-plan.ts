@@ -127,7 +127,7 @@ export interface TablePlan {
     /**
      * The columns holding timestamps whose fields the index maps as date_nanos, which refuses a value
      * outside 1970 to 2262 (unless ignore_malformed): such a record is refused before it is sent, with
-     * why, for a timestamp in a collection, a tuple or a UDT's field as for a timestamp column.
+     * why, for a timestamp in a collection or a UDT's field as for a timestamp column.
      */
     readonly nanosColumns?: readonly NanosColumn[];
   };

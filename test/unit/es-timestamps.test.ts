@@ -123,7 +123,7 @@ describe("Elasticsearch timestamps", () => {
     assert.equal(unwritableVersion(before1970, "millisecond", "tmstmp"), undefined);
   });
 
-  it("names a value before 1970 or after 2262 inside a collection, a tuple or a UDT's field", () => {
+  it("names a value before 1970 or after 2262 inside a collection or a UDT's field, not a tuple", () => {
     const udts = {
       visit: {
         keyspace: "app",
@@ -150,8 +150,9 @@ describe("Elasticsearch timestamps", () => {
       unwritableNanosWithin(["1960-01-01T00:00:00.000Z"], column("set<timestamp>", "c", ["c"]), "idx") ?? "",
       /at c\[0\], before 1970/,
     );
+    // A tuple is an object the index does not index (es-mapping.ts): no date_nanos field refuses it.
     const pair = column("frozen<tuple<int, timestamp>>", "c", ["c"]);
-    assert.match(unwritableNanosWithin([1, late], pair, "idx") ?? "", /at c\[1\], after 2262/);
+    assert.equal(unwritableNanosWithin([1, late], pair, "idx"), undefined);
     const visit = column("frozen<visit>", "c", ["c.at"]);
     assert.match(
       unwritableNanosWithin({ at: late }, visit, "idx") ?? "",

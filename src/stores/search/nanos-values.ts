@@ -37,13 +37,10 @@ function look(
     }
     case "list":
     case "set":
-    case "vector":
-    case "tuple": {
+    case "vector": {
       if (!Array.isArray(value)) return undefined;
       for (let i = 0; i < value.length; i++) {
-        const element = type.kind === "tuple" ? type.elements[i] : type.element;
-        if (element === undefined) continue;
-        const refused = look(value[i], element, field, elementPath(path, i), looking);
+        const refused = look(value[i], type.element, field, elementPath(path, i), looking);
         if (refused !== undefined) return refused;
       }
       return undefined;
@@ -58,7 +55,9 @@ function look(
       }
       return undefined;
     }
+    // A map is one flattened field and a tuple an object that is not indexed: no date field holds them.
     case "map":
+    case "tuple":
       return undefined;
   }
 }

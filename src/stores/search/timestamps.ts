@@ -90,7 +90,7 @@ const SIGNED_YEAR = /^([+-])\d{6}-/;
 /**
  * Why a timestamp column's value cannot be written to its date_nanos field, or undefined when it
  * can: the cluster's own refusal names neither the column nor the fix. `at`: where in the column's
- * value it lies (`seen[2]`, `visit.at`), for a timestamp in a collection, a tuple or a UDT.
+ * value it lies (`seen[2]`, `visit.at`), for a timestamp in a collection or a UDT.
  */
 export function unwritableNanos(
   value: unknown,
