@@ -11,13 +11,17 @@ import { parseDecimalText } from "./numbers.js";
 
 /** Whether a value of `type` holds a decimal anywhere, the one type whose equality is coarser. */
 export function holdsDecimal(type: CqlType): boolean {
-  return holdsType(type, (t) => t.kind === "native" && t.name === "decimal");
+  return holdsType(type, isDecimal);
 }
 
 /** Whether a value of `type` holds an inet anywhere, which a collection holds as its IPv4 one. */
 export function holdsInet(type: CqlType): boolean {
-  return holdsType(type, (t) => t.kind === "native" && t.name === "inet");
+  return holdsType(type, isInet);
 }
+
+// Made once: a set's or map's decoding asks for every value.
+const isDecimal = (type: CqlType): boolean => type.kind === "native" && type.name === "decimal";
+const isInet = (type: CqlType): boolean => type.kind === "native" && type.name === "inet";
 
 /**
  * One text per value as Cassandra compares values of `type`, from the value's canonical JSON: two
