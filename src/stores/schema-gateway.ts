@@ -41,6 +41,7 @@ import { cqlTypeForMapping, esMappingFor } from "./values/es-mapping.js";
 import { copyTargets, mappedFields } from "./search/mapped-fields.js";
 import type { FieldMapping, FieldMappings } from "./search/mapping.js";
 import type { IndexSettings } from "./search/search-client.js";
+import { settingsTogether } from "./search/settings-together.js";
 import type { Query } from "./search/query.js";
 import { durationMillis } from "../config/duration.js";
 
@@ -176,6 +177,9 @@ export class StoreSchemaGateway implements SchemaGateway {
     const shared = discovery.sharedProperties;
     // Every version field a table may have there: the timestamp column's, and each table's rename of it.
     const timestampFields = new Set([s.names.timestamp, ...overrides.timestampFields.values()]);
+    await this.#settingsOfAll(
+      discovery.types.filter((t) => t.refusal === undefined && t.aliasOf === undefined).map((t) => t.index),
+    );
     const types = await Promise.all(
       discovery.types.map(async (type) => {
         const pipelines = type.refusal === undefined ? await this.#indexPipelines(type.index) : [];
@@ -341,6 +345,14 @@ export class StoreSchemaGateway implements SchemaGateway {
       }),
     );
     return new Map(read);
+  }
+
+  /** RUN_SETTINGS of each of `indices`, read together (settings-together.ts) where not read yet. */
+  async #settingsOfAll(indices: readonly string[]): Promise<void> {
+    const unread = indices.filter((index) => !this.#settingsRead.has(index));
+    const found = await settingsTogether(this.elasticsearch, unread, RUN_SETTINGS);
+    for (const [index, settings] of found)
+      if (!this.#settingsRead.has(index)) this.#settingsRead.set(index, Promise.resolve(settings));
   }
 
   /** RUN_SETTINGS of the indices `index` names, read once per run, or again where `fresh`. */

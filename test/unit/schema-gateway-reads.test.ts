@@ -117,6 +117,73 @@ describe("the schema gateway's reads of a run", () => {
   });
 });
 
+/**
+ * A cluster of `indices` (each holding the same mapping and SETTINGS), counting the settings requests
+ * and the names each asked for; `refuse` fails a request that names more than one index.
+ */
+function clusterOf(
+  indices: readonly string[],
+  refuse?: SearchError,
+): { client: SearchClient; asked: string[] } {
+  const asked: string[] = [];
+  const mapping = { id: { type: "keyword" }, tmstmp: { type: "date" } };
+  const client = {
+    productName: "Elasticsearch",
+    readSettings: (index: string, names: readonly string[]) => {
+      asked.push(index);
+      if (refuse !== undefined && index.includes(",")) return Promise.reject(refuse);
+      const own = Object.fromEntries(names.flatMap((n) => (n in SETTINGS ? [[n, SETTINGS[n]]] : [])));
+      return Promise.resolve(Object.fromEntries(index.split(",").map((name) => [name, own])));
+    },
+    readMappings: () => Promise.resolve(Object.fromEntries(indices.map((index) => [index, mapping]))),
+    readAliases: () => Promise.resolve({}),
+    closedIndices: () => Promise.resolve([]),
+    mappingTraits: () => Promise.resolve({ sourceGaps: [], routingRequired: [] }),
+  } as unknown as SearchClient;
+  return { client, asked };
+}
+
+// A keyspace of many tables: one request per index, all sent at once, is what a run sent before its
+// first table, hundreds of them for hundreds of tables.
+describe("the settings of a keyspace's indices", () => {
+  const names = Array.from({ length: 40 }, (_, i) => `app-table${String(i).padStart(2, "0")}`);
+
+  it("are read together, in requests of a bounded length, and not asked again for each table", async () => {
+    const { client, asked } = clusterOf(names);
+    const { schema } = gateway(client);
+    const snapshot = await schema.read();
+    assert.equal(snapshot.types.length, 40);
+    assert.equal(asked.length, 1, asked.join("\n"));
+    assert.deepEqual(asked[0]?.split(",").sort(), names);
+    assert.deepEqual(await schema.refreshIntervals(names), new Map(names.map((n) => [n, 30_000])));
+    assert.equal(asked.length, 1);
+    const long = names.map((n) => `${n}-${"x".repeat(200)}`);
+    const many = clusterOf(long);
+    await gateway(many.client).schema.read();
+    assert.ok(many.asked.length > 1, "a path of 8 KB is past what a node takes by default");
+    for (const request of many.asked) assert.ok(encodeURIComponent(request).length <= 2_500, request);
+    assert.deepEqual(many.asked.flatMap((request) => request.split(",")).sort(), long);
+  });
+
+  it("are read one index at a time where the request for them all fails", async () => {
+    const missing = new SearchError(
+      "index-missing",
+      "404 index_not_found_exception",
+      { status: 404, reason: "no such index [app-table01]" },
+      { cause: undefined },
+    );
+    const { client, asked } = clusterOf(names.slice(0, 3), missing);
+    const { schema } = gateway(client);
+    await schema.read();
+    assert.deepEqual(asked.slice(1).sort(), names.slice(0, 3));
+    assert.deepEqual(
+      await schema.refreshIntervals(names.slice(0, 3)),
+      new Map(names.slice(0, 3).map((n) => [n, 30_000])),
+    );
+    assert.equal(asked.length, 4);
+  });
+});
+
 // A role with the privileges a plan needs (read, view_index_metadata, monitor) may not list templates
 // or pipelines: the dry run cannot tell whether a run would refuse the table for them, and says so.
 describe("the checks a dry run makes in place of a run's index creation and writes", () => {
