@@ -123,7 +123,8 @@ async function show() {
   const versions = await cql.execute("SELECT tmstmp FROM demo.users WHERE id = ?", [ids.bob], {
     prepare: true,
   });
-  console.log(`  Cassandra keeps ${versions.rowLength} version rows of bob (versioned table)`);
+  const rows = versions.rowLength === 1 ? "1 version row" : `${versions.rowLength} version rows`;
+  console.log(`  Cassandra keeps ${rows} of bob (versioned table)`);
 }
 
 try {
