@@ -604,15 +604,15 @@ function nanosColumnsOf(
 ): { nanosColumns?: readonly NanosColumn[] } {
   const fields = type?.fields;
   if (fields === undefined) return {};
-  const refuses = (field: string): boolean => {
-    const mapped = fields.get(field);
-    return mapped?.type === "date_nanos" && !(mapped.ignoreMalformed ?? type?.ignoresMalformed === true);
-  };
   const columns = planned.contentColumns.flatMap((column) => {
     const field = fieldOf(planned, column.name);
+    const nanos = fields.get(field)?.dateNanos;
+    // A field's own ignore_malformed overrides the index's setting.
+    const refuses = (path: string): boolean =>
+      nanos?.has(path) === true && !(nanos.get(path) ?? type?.ignoresMalformed === true);
     const nanosFields = timestampPaths(column.type)
-      .map((path) => (path === "" ? field : `${field}.${path}`))
-      .filter(refuses);
+      .filter(refuses)
+      .map((path) => (path === "" ? field : `${field}.${path}`));
     return nanosFields.length === 0 ? [] : [{ name: column.name, type: column.type, field, nanosFields }];
   });
   return columns.length === 0 ? {} : { nanosColumns: columns };

@@ -24,6 +24,11 @@ export interface MappedField {
    * a property of an object (a user-defined type's field).
    */
   readonly unreadableFormats?: ReadonlyMap<string, UnreadableFormat>;
+  /**
+   * Its date_nanos fields, or those of its objects (of a `nested` one too), by their path below it as
+   * for unreadableFormats, each with its own `ignore_malformed` where the mapping sets one.
+   */
+  readonly dateNanos?: ReadonlyMap<string, boolean | undefined>;
   /** A property of an object (`a.b`), which only a column of that dotted name holds. */
   readonly nested?: true;
   /** Its own `ignore_malformed`, where the mapping sets one: it overrides the index's setting. */

@@ -22,10 +22,12 @@ export function mappedFields(
   for (const [name, mapping] of Object.entries(properties)) {
     const field = within === undefined ? name : `${within}.${name}`;
     const formats = unreadableFormats(mapping);
+    const nanos = dateNanosAt(mapping);
     fields.set(field, {
       type: mapping.type === undefined ? "object" : productFieldType(product, mapping.type),
       column: columnFor(mapping, field, product),
       ...(formats.size === 0 ? {} : { unreadableFormats: formats }),
+      ...(nanos.size === 0 ? {} : { dateNanos: nanos }),
       ...(within === undefined ? {} : { nested: true }),
       ...(mapping.ignore_malformed === undefined ? {} : { ignoreMalformed: mapping.ignore_malformed }),
       ...(mapping.enabled === false ? { disabled: true } : {}),
@@ -62,6 +64,22 @@ function unreadableFormats(
   if (unreadable !== undefined) found.set(path, unreadable);
   for (const [name, property] of Object.entries(mapping.properties ?? {})) {
     unreadableFormats(property, path === "" ? name : `${path}.${name}`, found);
+  }
+  return found;
+}
+
+/**
+ * The date_nanos fields at or below `mapping`, by their path below it, with their own ignore_malformed:
+ * below a `nested` or typed `object` field too, whose properties are no fields of the index's own list.
+ */
+function dateNanosAt(
+  mapping: FieldMapping,
+  path = "",
+  found = new Map<string, boolean | undefined>(),
+): Map<string, boolean | undefined> {
+  if (mapping.type === "date_nanos") found.set(path, mapping.ignore_malformed);
+  for (const [name, property] of Object.entries(mapping.properties ?? {})) {
+    dateNanosAt(property, path === "" ? name : `${path}.${name}`, found);
   }
   return found;
 }
