@@ -44,8 +44,11 @@ export interface TableInput {
   readonly content: readonly Column[];
   /** The primary key without the timestamp; present when the shape is supported. */
   readonly key?: TableKey;
-  /** Every column of the table, to tell a mistyped column option from a table that lacks it. */
-  readonly columns: readonly { readonly name: string }[];
+  /**
+   * Every column of the table, to tell a mistyped column option from a table that lacks it, with its
+   * kind where known (`static`: one cell per partition, TablePlan.staticColumns).
+   */
+  readonly columns: readonly { readonly name: string; readonly kind?: string }[];
   /** Whether an index on the timestamp column serves range reads (absent: no). */
   readonly timestampIndexed?: boolean;
   /** The names of the indexes on the timestamp column (absent: none known). */
@@ -541,6 +544,7 @@ function planOne(
     ...ttlOf(settings, table),
     ...(table.id ? { tableId: table.id } : {}),
     ...droppedUntilOf(table, planned.contentColumns),
+    ...staticColumnsOf(table, planned.contentColumns),
     columnChoice: columnChoice(settings, names),
     es: {
       index,
@@ -665,6 +669,16 @@ function withDroppedColumns(planned: SettingsPlan, table: TableInput): SettingsP
 function withIndexPipelines(planned: SettingsPlan, type: TypeInput | undefined): SettingsPlan {
   if ((type?.indexPipelines ?? []).length === 0) return planned;
   return { ...planned, foreignFields: "unlisted" };
+}
+
+/** The synced content columns that are static, where the table has any. */
+function staticColumnsOf(
+  table: TableInput,
+  columns: readonly { readonly name: string }[],
+): { staticColumns?: readonly string[] } {
+  const statics = new Set(table.columns.filter((c) => c.kind === "static").map((c) => c.name));
+  const synced = columns.filter((c) => statics.has(c.name)).map((c) => c.name);
+  return synced.length === 0 ? {} : { staticColumns: synced };
 }
 
 function ttlOf(settings: TableSettings | undefined, table: TableInput): { defaultTtlSeconds?: number } {

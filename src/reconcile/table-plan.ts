@@ -51,6 +51,12 @@ export interface TablePlan {
    */
   readonly contentColumns: readonly Column[];
   /**
+   * The content columns of a versioned table that are static: one cell per partition, shared by every
+   * version row of the record, so a new version row is written over those cells (write.ts). Absent:
+   * none.
+   */
+  readonly staticColumns?: readonly string[];
+  /**
    * The document field of each column whose field has another name (the config file's `rename`), by
    * column; any other column's field has the column's name. Absent: no column is renamed.
    */

@@ -80,4 +80,24 @@ describe("the query that reads a latest row's newest cell write time", () => {
       );
     }
   });
+
+  // A new version row lands over the partition's static cells, which the application may have written
+  // after the version's time: their write time is read with the newest row.
+  it("reads the write times of a versioned table's static columns with its newest row", () => {
+    const versioned: TablePlan = {
+      ...latest({ body: "text", room: "text", members: "set<text>" }, "versioned"),
+      staticColumns: ["room", "members"],
+    };
+    assert.equal(
+      fetchQuery(versioned, v5),
+      "SELECT id, tmstmp, deleted, body, room, members, maxwritetime(room) AS wt0, " +
+        "maxwritetime(members) AS wt1 FROM app.things WHERE id = ? ORDER BY tmstmp DESC LIMIT 1",
+    );
+    assert.equal(
+      fetchQuery(versioned, v41),
+      "SELECT id, tmstmp, deleted, body, room, members, writetime(room) AS wt0 " +
+        "FROM app.things WHERE id = ? ORDER BY tmstmp DESC LIMIT 1",
+    );
+    assert.deepEqual(writetimeColumns(versioned, v41), { timed: ["room"], untimed: ["members"] });
+  });
 });

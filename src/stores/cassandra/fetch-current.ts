@@ -1,6 +1,8 @@
 // Reads what Cassandra holds now for a batch of ids: the newest version row of a versioned table, or
 // the single row of a latest table together with the newest write time of its cells, which a
-// conditional write must exceed to land.
+// conditional write must exceed to land. A versioned table's write makes a row of its own, above no
+// cells but its static columns' (one cell per partition, shared by every version row): their newest
+// write time is read with the newest row.
 //
 // Cassandra 5 reads that time with maxwritetime() per column, collections included. Cassandra 4.1 has
 // no maxwritetime(), and its writetime() refuses non-frozen collections and user-defined types (their
@@ -65,23 +67,30 @@ export function fetchQuery(plan: TablePlan, capabilities: CassandraCapabilities)
   const key = keyColumnNames(plan).map(ident);
   const from = `FROM ${tableRef(plan.keyspace, plan.table)} WHERE `;
   const byKey = from + key.map((c) => `${c} = ?`).join(" AND ");
-  if (plan.shape === "versioned") {
-    return `SELECT ${columns.join(", ")} ${byKey} ORDER BY ${ident(plan.names.timestamp)} DESC LIMIT 1`;
-  }
   const writetime = capabilities.maxWritetime ? "maxwritetime" : "writetime";
   const { timed } = writetimeColumns(plan, capabilities);
   const writetimes = timed.map((c, i) => `${writetime}(${ident(c)}) AS wt${i}`);
+  const selected = [...columns, ...writetimes].join(", ");
+  if (plan.shape === "versioned") {
+    return `SELECT ${selected} ${byKey} ORDER BY ${ident(plan.names.timestamp)} DESC LIMIT 1`;
+  }
   const where = manyPerQuery(plan) ? `${from}${key[0] ?? ""} IN ?` : byKey;
-  return `SELECT ${[...columns, ...writetimes].join(", ")} ${where}`;
+  return `SELECT ${selected} ${where}`;
 }
 
-/** A latest table's regular columns whose write time the server can read, and those it cannot. */
+/**
+ * The columns whose cells a write lands over, those whose write time the server can read and those it
+ * cannot: a latest table's regular columns, or a versioned table's static ones.
+ */
 export function writetimeColumns(
   plan: TablePlan,
   capabilities: CassandraCapabilities,
 ): { timed: string[]; untimed: string[] } {
   const key = new Set(keyColumnNames(plan));
-  const regular = selectColumns(plan).filter((c) => !key.has(c));
+  const statics = new Set(plan.staticColumns ?? []);
+  const regular = selectColumns(plan).filter((c) =>
+    plan.shape === "versioned" ? statics.has(c) : !key.has(c),
+  );
   if (capabilities.maxWritetime) return { timed: regular, untimed: [] };
   const multiCell = new Set(plan.contentColumns.filter((c) => isMultiCell(c.type)).map((c) => c.name));
   return {
@@ -110,9 +119,7 @@ export async function fetchCurrent(
   ids: readonly string[],
 ): Promise<Map<string, CurrentRecord<CassandraToken> | BadRecord>> {
   const query = fetchQuery(plan, settings.capabilities);
-  // A versioned table's write makes a row of its own, above no cells: only a latest row has any.
-  const partialWritetime =
-    plan.shape === "latest" && writetimeColumns(plan, settings.capabilities).untimed.length > 0;
+  const partialWritetime = writetimeColumns(plan, settings.capabilities).untimed.length > 0;
   const options: cassandra.QueryOptions = {
     prepare: true,
     consistency: settings.consistency,
@@ -142,6 +149,9 @@ export async function fetchCurrent(
     settings.retry(() => settings.client.execute(query, params(group), options)).then((r) => r.rows),
   );
   for (const row of pages.flat()) {
+    // A partition of a versioned table that holds static cells and no version row: the record is
+    // absent there (write.ts writes it above those cells).
+    if (plan.shape === "versioned" && cell(row, plan.names.timestamp) == null) continue;
     const record = rowToRecord(plan, row);
     if ("kind" in record) {
       if (record.id !== undefined) found.set(record.id, record);

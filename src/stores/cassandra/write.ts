@@ -17,6 +17,12 @@
 // on the timestamp read still lets a newer application write win. A row that is absent has no
 // cells to land over, and keeps the cheaper USING TIMESTAMP.
 //
+// A versioned table's new version row lands over no cells but its static columns' (one cell per
+// partition, shared by every version row), whose write time is read with the newest row. A record
+// absent from such a table may still have a partition of static cells, written at any time: it is
+// written with a lightweight transaction, whose ballot is above them. A static column the record
+// holds no value of is written null, since the row would otherwise show the partition's old value.
+//
 // Writes with USING TIMESTAMP go in small unlogged batches of rows on one replica set
 // (write-batches.ts); each row keeps its own write time, so a batch lands what its rows would alone.
 // Transactions are written one by one: Cassandra takes no condition across partitions.
@@ -128,6 +134,24 @@ function timestampValue(plan: TablePlan, write: PlannedWrite, version: bigint): 
     : cassandra.types.TimeUuid.fromString(top);
 }
 
+const emptiesByPlan = new WeakMap<TablePlan, readonly unknown[]>();
+
+/**
+ * What each content column is bound to where the record holds no value: a new version row needs no
+ * tombstones for its empty columns (unset), but a static column shared with the older rows does, as
+ * does a replaced latest row (null).
+ */
+function emptiesOf(plan: TablePlan): readonly unknown[] {
+  const known = emptiesByPlan.get(plan);
+  if (known !== undefined) return known;
+  const statics = new Set(plan.staticColumns ?? []);
+  const made = plan.contentColumns.map((column) =>
+    plan.shape === "versioned" && !statics.has(column.name) ? cassandra.types.unset : null,
+  );
+  emptiesByPlan.set(plan, made);
+  return made;
+}
+
 /** Why `writeRecords` would refuse this write without sending it; undefined where it would send it. */
 export function writeRefusal(plan: TablePlan, write: PlannedWrite): string | undefined {
   const statement = statementFor(plan, write, write.version);
@@ -142,18 +166,17 @@ function statementFor(plan: TablePlan, write: PlannedWrite, version: bigint): St
       `delete; add it with ALTER TABLE ${plan.keyspace}.${plan.table} ADD ${plan.names.tombstone} boolean`
     );
   }
-  // A new version row needs no tombstones for its empty columns; a replaced latest row does.
-  const empty = plan.shape === "versioned" ? cassandra.types.unset : null;
+  const empty = emptiesOf(plan);
   let values: unknown[];
   try {
     values = [...keyValuesOf(plan, record.id), timestampValue(plan, write, version)];
     if (plan.hasTombstone) values.push(record.deleted);
-    for (const column of plan.contentColumns) {
+    plan.contentColumns.forEach((column, i) => {
       const value = ownValue(record.content, column.name);
       values.push(
-        value === undefined || value === null ? empty : decodeValue(value, column.type, column.name),
+        value === undefined || value === null ? empty[i] : decodeValue(value, column.type, column.name),
       );
-    }
+    });
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
@@ -210,7 +233,8 @@ export async function writeRecords(
     // At least a second: the engine leaves out records with none left, but the clock moved since.
     const ttl = secondsToLive(plan, write.version, settings.now);
     const ttlValue = ttl === undefined ? undefined : Math.max(1, ttl);
-    if (chooseLwt(settings, ts, current?.token)) {
+    const overStatics = current === undefined && plan.staticColumns !== undefined;
+    if (overStatics || chooseLwt(settings, ts, current?.token)) {
       units.push(() =>
         writeConditional(settings, options, texts, plan, statement, current, ttlValue).then(settle, failed),
       );
