@@ -12,6 +12,15 @@ export const MICROS_PER_SECOND = 1_000_000n;
  */
 export const MIN_MICROS = -62_135_596_800_000_000n;
 
+/**
+ * Whether a scan of a range beginning at `begin` reads every version before the range too: one that
+ * begins at the earliest (MIN_MICROS) does, so that a version dated before year 1 is met, and
+ * dead-lettered, where no range would ever select it.
+ */
+export function readsBeforeEarliest(begin: bigint): boolean {
+  return begin <= MIN_MICROS;
+}
+
 /** 9999-12-31T23:59:59.999999Z: the last instant ISO-8601 writes with four year digits. */
 export const MAX_MICROS = 253_402_300_799_999_999n;
 

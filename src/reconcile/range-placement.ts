@@ -1,7 +1,7 @@
 // Where a scanned record stands against the run's range: inside it, beyond it, or so far in the
 // future that it would win every comparison until then. The stores read what their queries select;
 // the engine alone decides what of it the run syncs and what it dead-letters.
-import { formatMicros } from "../core/micros.js";
+import { formatMicros, MIN_MICROS } from "../core/micros.js";
 import type { ScanBatch, TimeRange } from "./record-store.js";
 import type { BadRecord, SyncRecord } from "../core/record.js";
 
@@ -18,6 +18,19 @@ export function scanRangeOf(begin: bigint, end: bigint, futureLimit: bigint): Re
 
 /** A scanned record inside the range, a bad record if it lies beyond the future limit, or nothing. */
 export function placeInRange(record: SyncRecord, range: TimeRange): SyncRecord | BadRecord | undefined {
+  if (record.version < MIN_MICROS) {
+    // Read only by a range from the earliest (readsBeforeEarliest): no range holds it.
+    return {
+      kind: "bad",
+      id: record.id,
+      reason:
+        `its timestamp ${formatMicros(record.version)} is before 0001-01-01, the earliest version synced reads, ` +
+        "so no range holds it; correct the record's timestamp at its source (a year typed as 0 or negative, or " +
+        "an epoch in the wrong unit)",
+      raw: record,
+      version: record.version,
+    };
+  }
   if (record.version < range.end) return record;
   if (range.futureLimit === undefined || record.version < range.futureLimit) return undefined;
   return {
@@ -43,7 +56,8 @@ export function placeBatch(batch: ScanBatch, range: TimeRange): ScanBatch {
     bad.version >= range.end &&
     (range.futureLimit === undefined || bad.version < range.futureLimit);
   // Most batches lie wholly inside the range: they pass as they are, without a copy.
-  if (batch.records.every((record) => record.version < range.end) && !batch.bad.some(beyond)) return batch;
+  const inside = (record: SyncRecord): boolean => record.version < range.end && record.version >= MIN_MICROS;
+  if (batch.records.every(inside) && !batch.bad.some(beyond)) return batch;
   const records: SyncRecord[] = [];
   const bad: BadRecord[] = batch.bad.filter((b) => !beyond(b));
   for (const record of batch.records) {

@@ -328,3 +328,89 @@ describe("a key too long for an _id", () => {
     assert.equal((await h.es.count({ index: `${h.index}-keys` })).count, 2);
   });
 });
+
+// Tried as an operator would: a Cassandra timestamp before 0001-01-01 (a year typed as 0 or with a
+// minus sign, an epoch in the wrong unit), and a document whose date field holds one (as negative
+// epoch milliseconds). A run from the earliest version began at 0001-01-01, so neither was read:
+// no letter, a success, and verify said both sides agree, while the record was on one side only.
+describe("versions dated before year 1", () => {
+  let h: Harness;
+  // -0002-12-17T14:13:20Z.
+  const ancient = new Date(-62_200_000_000_000);
+  const at = new Date(Date.now() - 60_000);
+  before(async () => {
+    h = await Harness.create("yearone");
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.latest (id text PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.versions (id text, tmstmp timestamp, n int, PRIMARY KEY ((id), tmstmp))`,
+    );
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.docs (id text PRIMARY KEY, tmstmp timestamp, n int)`,
+    );
+    for (const table of ["latest", "versions"]) {
+      for (const [id, version] of [
+        ["ancient", ancient],
+        ["recent", at],
+      ] as const) {
+        await h.cassandra.execute(
+          `INSERT INTO ${h.keyspace}.${table} (id, tmstmp, n) VALUES (?, ?, 1)`,
+          [id, version],
+          {
+            prepare: true,
+          },
+        );
+      }
+    }
+    await h.es.indices.create({
+      index: `${h.index}-docs`,
+      mappings: { properties: { id: { type: "keyword" }, tmstmp: { type: "date" }, n: { type: "integer" } } },
+    });
+    await h.es.index({
+      index: `${h.index}-docs`,
+      id: "ancient",
+      document: { id: "ancient", tmstmp: ancient.getTime(), n: 1 },
+    });
+    await h.es.index({
+      index: `${h.index}-docs`,
+      id: "recent",
+      document: { id: "recent", tmstmp: at.toISOString(), n: 1 },
+    });
+    await h.refresh();
+  });
+  after(() => h.cleanup());
+
+  it("are dead-lettered from either side with the reason, and verify lists them as bad", async () => {
+    const reason = /before 0001-01-01, the earliest version synced reads/;
+    const result = await h.run();
+    assert.equal(result.code, EXIT.partial, JSON.stringify(result.summary));
+    const letters = await deadLetters(result.summary);
+    assert.deepEqual(letters.map((l) => `${l.table}/${l.id}`).sort(), [
+      "docs/ancient",
+      "latest/ancient",
+      "versions/ancient",
+    ]);
+    for (const letter of letters) assert.match(letter.reason, reason);
+    for (const table of ["latest", "versions", "docs"]) {
+      const stats = tableStats(result.summary, table, table === "docs" ? "to-cassandra" : "to-es");
+      assert.equal(stats["written"], 1, table);
+    }
+
+    // Verify, which reads from the earliest too, lists them as records it cannot compare.
+    const verify = await h.cli(["verify", ...h.baseArgs(), "--json"]);
+    assert.equal(verify.code, EXIT.differ, verify.stdout);
+    const sides = (JSON.parse(verify.stdout) as VerifyJson).sides;
+    const bad = sides.flatMap((s) => s.badRecords.map((b) => [s.table, s.side, b.id]));
+    assert.deepEqual(
+      bad.sort(),
+      [
+        ["docs", "elasticsearch", "ancient"],
+        ["latest", "cassandra", "ancient"],
+        ["versions", "cassandra", "ancient"],
+      ],
+      verify.stdout,
+    );
+    for (const side of sides) for (const b of side.badRecords) assert.match(b.reason, reason);
+  });
+});

@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { placeBatch, placeInRange, scanRangeOf } from "../../src/reconcile/range-placement.js";
 import { record } from "../support/memory-stores.js";
+import { MIN_MICROS } from "../../src/core/micros.js";
+import { makeRecord, type SyncRecord } from "../../src/core/record.js";
 
 const ID = "aaaaaaaa-0000-4000-8000-000000000000";
 
@@ -22,6 +24,21 @@ describe("range placement", () => {
     );
     // The operator whose dates are meant to lie ahead is told which option lets them in.
     assert.match(bad.reason, /or raise --max-future where such dates are meant$/);
+  });
+
+  // Read only by a scan from the earliest, which reads on below it: no range would ever hold it.
+  it("turns a record dated before 0001-01-01 bad, with the reason", () => {
+    const ancient = MIN_MICROS - 1n;
+    const at = (version: bigint): SyncRecord => makeRecord(ID, version, false, {});
+    const bad = placeInRange(at(ancient), { ...range, begin: MIN_MICROS });
+    assert.ok(bad !== undefined && "kind" in bad);
+    assert.match(bad.reason, /is before 0001-01-01, the earliest version synced reads, so no range holds it/);
+    assert.deepEqual(placeInRange(at(MIN_MICROS), range), at(MIN_MICROS));
+    const placed = placeBatch({ records: [at(ancient), record(ID, 1)], bad: [] }, range);
+    assert.deepEqual(
+      [placed.records.map((r) => r.version), placed.bad.map((b) => b.version)],
+      [[1n], [ancient]],
+    );
   });
 
   it("drops whatever lies past the end when no future limit is set", () => {

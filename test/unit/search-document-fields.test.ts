@@ -9,6 +9,7 @@ import { hitToRecord, recordToDocument } from "../../src/stores/search/document-
 import { foreignValues } from "../../src/stores/search/document-fields.js";
 import { bulkWrite } from "../../src/stores/search/bulk-write.js";
 import { rangeQuery } from "../../src/stores/search/range-query.js";
+import { MIN_MICROS } from "../../src/core/micros.js";
 import type { BulkRequest, SearchClient } from "../../src/stores/search/search-client.js";
 import { mappingForTable } from "../../src/stores/search/index-schema.js";
 import { bulkLines } from "../support/bulk-lines.js";
@@ -137,6 +138,16 @@ describe("documents of a table with settings", () => {
     const source = { ...recordToDocument(listed, record, record.version), nick: "A", score: 3 };
     assert.deepEqual(hitToRecord(listed, { _id: `acme|${ID}`, _source: source }), record);
     assert.deepEqual(foreignValues(listed, source), { nick: "A", score: 3 });
+  });
+
+  // A date field holds years before 1 (as negative epoch milliseconds): a scan from the earliest
+  // selects them too, so that the run dead-letters them rather than leave them unseen.
+  it("range from the earliest with no lower bound on a date field", () => {
+    const millis = plan({ es: { index: "people", idPrefix: "", timestampPrecision: "millisecond" } });
+    const from = (begin: bigint): string => JSON.stringify(rangeQuery(millis, { begin, end: 10_000n }));
+    assert.doesNotMatch(from(MIN_MICROS), /"gte"/);
+    assert.match(from(MIN_MICROS + 1000n), /"gte":"-62135596799999"/);
+    assert.match(from(0n), /"gte":"0","lt":"10","format":"epoch_millis"/);
   });
 
   it("range over the renamed timestamp field, and map the renamed fields", () => {

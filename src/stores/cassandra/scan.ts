@@ -6,6 +6,7 @@ import type { BadRecord, SyncRecord } from "../../core/record.js";
 import type { ScanBatch, TimeRange } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { millisecondBound } from "../../core/version.js";
+import { readsBeforeEarliest } from "../../core/micros.js";
 import { mergeAsync } from "../../util/merge-async.js";
 import { quoteIdentifier as ident } from "../../core/cql-identifier.js";
 import { tableRef } from "./cql.js";
@@ -44,15 +45,21 @@ function clamp(value: bigint, low: bigint, high: bigint): bigint {
 
 /** Bounds for `tmstmp >= ? AND tmstmp < ?` that select exactly the versions in the range. */
 export function versionBounds(plan: TablePlan, range: TimeRange): [unknown, unknown] {
+  const begin = scanBegin(range.begin);
   if (plan.timestampType === "timeuuid") {
     return [
-      timeuuidLowerBound(clamp(range.begin, TIMEUUID_MIN_MICROS, TIMEUUID_MAX_MICROS)),
+      timeuuidLowerBound(clamp(begin, TIMEUUID_MIN_MICROS, TIMEUUID_MAX_MICROS)),
       timeuuidLowerBound(clamp(range.end, TIMEUUID_MIN_MICROS, TIMEUUID_MAX_MICROS)),
     ];
   }
   const ms = (micros: bigint): Date =>
     new Date(Number(clamp(millisecondBound(micros), -DATE_LIMIT_MS, DATE_LIMIT_MS)));
-  return [ms(range.begin), ms(range.end)];
+  return [ms(begin), ms(range.end)];
+}
+
+/** Where a scan begins: below every version a column holds where the range begins at the earliest. */
+function scanBegin(begin: bigint): bigint {
+  return readsBeforeEarliest(begin) ? -DATE_LIMIT_MS * 1000n : begin;
 }
 
 export async function* scanTable(
@@ -170,7 +177,7 @@ async function* scanSplit(
     const bytes = sizing.observe(rows);
     for (const row of rows) {
       // Rows the server did not filter: those before the range are skipped before being decoded.
-      if (unfiltered && before(plan, row, range.begin)) continue;
+      if (unfiltered && before(plan, row, scanBegin(range.begin))) continue;
       const item = rowToRecord(plan, row);
       // The newest version below the end is the record in the range. Versions past the end are read
       // only to find those dated far in the future; they go to the engine as they are.

@@ -4,18 +4,23 @@
 import type { TimeRange } from "../../reconcile/record-store.js";
 import type { TablePlan } from "../../reconcile/table-plan.js";
 import { millisecondBound } from "../../core/version.js";
+import { readsBeforeEarliest } from "../../core/micros.js";
 import type { Query } from "./query.js";
 import { documentFields } from "./document-fields.js";
 import { DATE_NANOS_MAX, DATE_NANOS_MIN, formatEsTimestamp } from "./timestamps.js";
 
-/** The documents dated in [from, to); `to` undefined: from `from` on. */
+/**
+ * The documents dated in [from, to); `to` undefined: from `from` on. From the earliest, every one
+ * before `to`: a `date` field holds years before 1 (as negative epoch milliseconds), which the run
+ * dead-letters rather than leave unseen.
+ */
 function versionRange(plan: TablePlan, from: bigint, to: bigint | undefined): Query {
   const field = documentFields(plan).timestamp;
   if (plan.es.timestampPrecision === "millisecond") {
     return {
       range: {
         [field]: {
-          gte: millisecondBound(from).toString(),
+          ...(readsBeforeEarliest(from) ? {} : { gte: millisecondBound(from).toString() }),
           ...(to === undefined ? {} : { lt: millisecondBound(to).toString() }),
           format: "epoch_millis",
         },
