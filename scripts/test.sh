@@ -118,7 +118,7 @@ OPENSEARCH3_FILES=(convergence)
 # splits that ring, shards (sharding) included.
 CASSANDRA_COMPAT_FILES=(reconcile-both-directions concurrent-writes layouts-and-deletes values-roundtrip
   values-through-synced reconcile-precision state-contract dead-letter-contract verify plan tls cassandra-41 any-key
-  frozen-key write-batches table-changed cassandra-permissions sharding)
+  frozen-key write-batches table-changed cassandra-permissions sharding static-columns)
 compat_es=0
 compat_cassandra=0
 if [ "$needs_servers" = 1 ] && [ "${SYNCED_TEST_COMPAT:-1}" != 0 ]; then
