@@ -46,7 +46,11 @@ import {
 } from "./schema-changes.js";
 
 export interface SchemaGateway extends SchemaReader {
-  /** Creates the type's index (or its fields in the shared index); returns the index name. */
+  /**
+   * Creates the type's index (or its fields in the shared index), to write documents to; returns the
+   * index name. Throws a TableIndexRefusedError where a template gave the new index what synced cannot
+   * live with: a mapping, or a block of every write.
+   */
   createIndex(plan: TablePlan): Promise<string>;
   /**
    * What a dry run checks in place of creating the index and writing to it: throws the

@@ -6,7 +6,8 @@ import type cassandra from "cassandra-driver";
 import { ConfigError } from "../core/errors.js";
 import { StoreError } from "./store-errors.js";
 import { indexNotCreated } from "./search/index-not-created.js";
-import { ALLOW_DELETE_BLOCK, plannedWrites, refuseTemplateShape, WRITE_BLOCKS } from "./template-checks.js";
+import { plannedWrites, refuseTemplatedIndex } from "./template-checks.js";
+import { BLOCK_SETTINGS } from "./search/write-blocks.js";
 import type { PlanSettings, SchemaSnapshot } from "../reconcile/plan-tables.js";
 import type { MappedField } from "../reconcile/schema-drift.js";
 import type { SchemaGateway } from "../reconcile/run-sync.js";
@@ -112,8 +113,7 @@ const RUN_SETTINGS = [
   "index.max_slices_per_scroll",
   IGNORE_MALFORMED,
   ...INDEX_PIPELINES,
-  ...WRITE_BLOCKS,
-  ALLOW_DELETE_BLOCK,
+  ...BLOCK_SETTINGS,
 ] as const;
 
 /** The statements that make a table, or the ValueError saying why none can be made. */
@@ -233,12 +233,11 @@ export class StoreSchemaGateway implements SchemaGateway {
   async createIndex(plan: TablePlan): Promise<string> {
     const made = await this.#ensureIndex(plan);
     if (made.created)
-      await refuseTemplateShape(
-        this.elasticsearch,
+      await refuseTemplatedIndex(this.elasticsearch, {
         plan,
-        made.index,
-        this.settings.layout.layout === "type-field",
-      );
+        index: made.index,
+        shared: this.settings.layout.layout === "type-field",
+      });
     return made.index;
   }
 

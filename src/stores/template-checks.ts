@@ -15,15 +15,7 @@ import { searchFailure } from "./search/search-failure.js";
 import { TableIndexRefusedError } from "../core/table-index-refusal.js";
 import type { TablePlan } from "../reconcile/table-plan.js";
 import { rethrowing } from "../util/rethrow.js";
-
-/**
- * The blocks that refuse every write with a 403, which a run meets at its first write (bulk-write.ts's
- * IndexBlockedError). The flood-stage block answers 429 instead, and a run waits it out, then stops.
- */
-export const WRITE_BLOCKS = ["index.blocks.write", "index.blocks.read_only"] as const;
-
-/** The flood-stage block's setting, which an operator can set by hand too (allow-delete-block.ts). */
-export const ALLOW_DELETE_BLOCK = "index.blocks.read_only_allow_delete";
+import { ALLOW_DELETE_BLOCK, BLOCK_SETTINGS, WRITE_BLOCKS } from "./search/write-blocks.js";
 
 /** What the checks read of the cluster, beside the client: what the schema gateway keeps of a run's reads. */
 export interface WriteChecks {
@@ -41,15 +33,17 @@ export interface WriteChecks {
 /**
  * Refuses the table whose index this run just made where an index template matching its name gave
  * it a mapping no write by synced can live with (`_source` not whole, a routing value required of a
- * table without one), and deletes the index again, empty as it is: the first run wrote each record
- * without the fields left out, or dead-lettered each one, and moved the checkpoint past them.
+ * table without one), or a setting that blocks every write (a run creates an index only to write to
+ * it), and deletes the index again, empty as it is: the first run wrote each record without the fields
+ * left out, or dead-lettered each one, and moved the checkpoint past them; a block refused the table
+ * at its first write (or was waited out, the flood-stage one) without naming the template, and left
+ * the blocked index behind.
  */
-export async function refuseTemplateShape(
+export async function refuseTemplatedIndex(
   client: SearchClient,
-  plan: TablePlan,
-  index: string,
-  shared: boolean,
+  made: { readonly plan: TablePlan; readonly index: string; readonly shared: boolean },
 ): Promise<void> {
+  const { plan, index } = made;
   const product = client.productName;
   const traits = await rethrowing(
     () => client.mappingTraits(index),
@@ -57,22 +51,30 @@ export async function refuseTemplateShape(
   );
   const gap = traits.sourceGaps.find((g) => g.index === index);
   const routingRefused = traits.routingRequired.includes(index) && plan.es.routing === undefined;
-  const trait = templateTrait(gap, routingRefused);
+  const settings = await rethrowing(
+    () => client.readSettings(index, BLOCK_SETTINGS),
+    (error) => searchFailure(error, `read the settings of index ${index}`, product),
+  );
+  const blocks = BLOCK_SETTINGS.filter((name) => settings[index]?.[name] === "true");
+  const trait = templateTrait(gap, routingRefused, blocks);
   if (trait === undefined) return;
   const applied = await appliedTemplates(client, index);
+  // A read-only index is deleted only once its block is lifted; the others' lifting does no harm.
+  if ("block" in trait) await client.liftBlocks(index, blocks).catch(() => undefined);
   const deleted = await client.deleteIndex(index).then(
     () => "deleted" as const,
     () => "left" as const,
   );
-  throw templateRefused(plan, trait, applied, deleted, shared);
+  throw templateRefused(plan, trait, applied, deleted, made.shared);
 }
 
 /**
  * What a dry run, which creates no index and writes nothing, checks in their place: whether the
  * templates would give the index a run creates a mapping the run would refuse the table for, and
- * whether each ingest pipeline a write would go through exists and the index takes writes (where a
- * run or a replay `writes` to the index). Throws the run's refusal; returns what it could not check,
- * for want of a privilege the dry run needs for nothing else.
+ * whether each ingest pipeline a write would go through exists and the index takes writes, or the
+ * templates would let the index a run creates take them (where a run or a replay `writes` to the
+ * index). Throws the run's refusal; returns what it could not check, for want of a privilege the dry
+ * run needs for nothing else.
  */
 export async function plannedWrites(
   checks: WriteChecks,
@@ -106,9 +108,11 @@ export async function plannedWrites(
     const shape = await client.templateShape(index).catch(unless(what, "manage_index_templates"));
     if (shape !== undefined) {
       const traits = mappingTraits({ [index]: { mappings: shape.mappings } });
+      // A block matters only where the run writes to the index; its mapping, to every run.
       const trait = templateTrait(
         traits.sourceGaps[0],
         traits.routingRequired.length > 0 && plan.es.routing === undefined,
+        planned.writes ? shape.blocks : [],
       );
       if (trait !== undefined)
         throw templateRefused(plan, trait, await appliedTemplates(client, index), "planned", checks.shared);
@@ -161,8 +165,17 @@ function templateRefused(
   );
 }
 
-/** What of a new index's mapping synced cannot live with: a `_source` not whole, or routing it cannot give. */
-function templateTrait(gap: SourceGap | undefined, routingRefused: boolean): TemplateTrait | undefined {
+/**
+ * What of a new index synced cannot live with: a `_source` not whole, routing it cannot give, or a
+ * block of every write (`blocks`: those set true).
+ */
+function templateTrait(
+  gap: SourceGap | undefined,
+  routingRefused: boolean,
+  blocks: readonly string[],
+): TemplateTrait | undefined {
   if (gap !== undefined) return { source: gap };
-  return routingRefused ? { routingRequired: true } : undefined;
+  if (routingRefused) return { routingRequired: true };
+  const block = blocks[0];
+  return block === undefined ? undefined : { block };
 }

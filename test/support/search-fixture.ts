@@ -40,14 +40,22 @@ export interface SearchFixture {
     /** An index template that makes every index matching `pattern` a data stream's only. */
     putDataStreamTemplate(request: { name: string; pattern: string }): Promise<unknown>;
     deleteIndexTemplate(request: { name: string }): Promise<unknown>;
-    /** A composable index template giving every index matching `pattern` these mappings. */
-    putIndexTemplate(request: { name: string; pattern: string; mappings: object }): Promise<unknown>;
+    /** A composable index template giving every index matching `pattern` these mappings and settings. */
+    putIndexTemplate(request: TemplateRequest): Promise<unknown>;
     /** A legacy index template (`_template`), as clusters upgraded from 6.x and 7.x still keep. */
-    putLegacyTemplate(request: { name: string; pattern: string; mappings: object }): Promise<unknown>;
+    putLegacyTemplate(request: TemplateRequest): Promise<unknown>;
     deleteLegacyTemplate(request: { name: string }): Promise<unknown>;
   };
   /** Closes synced's client, and with it the connection. */
   close(): Promise<void>;
+}
+
+/** What a test's index template gives every new index matching `pattern`. */
+export interface TemplateRequest {
+  readonly name: string;
+  readonly pattern: string;
+  readonly mappings?: object;
+  readonly settings?: object;
 }
 
 /** The fixture over synced's client `client`, of either product. */
@@ -85,15 +93,20 @@ function elasticsearchFixture(client: SearchClient, raw: ElasticsearchRaw): Sear
       putDataStreamTemplate: ({ name, pattern }) =>
         raw.indices.putIndexTemplate({ name, index_patterns: [pattern], priority: 500, data_stream: {} }),
       deleteIndexTemplate: ({ name }) => raw.indices.deleteIndexTemplate({ name }),
-      putIndexTemplate: ({ name, pattern, mappings }) =>
+      putIndexTemplate: ({ name, pattern, mappings, settings }) =>
         raw.indices.putIndexTemplate({
           name,
           index_patterns: [pattern],
           priority: 500,
-          template: { mappings },
+          template: { ...(mappings && { mappings }), ...(settings && { settings }) },
         }),
-      putLegacyTemplate: ({ name, pattern, mappings }) =>
-        raw.indices.putTemplate({ name, index_patterns: [pattern], mappings }),
+      putLegacyTemplate: ({ name, pattern, mappings, settings }) =>
+        raw.indices.putTemplate({
+          name,
+          index_patterns: [pattern],
+          ...(mappings && { mappings }),
+          ...(settings && { settings }),
+        }),
       deleteLegacyTemplate: ({ name }) => raw.indices.deleteTemplate({ name }),
     },
     close: () => client.close(),
@@ -146,17 +159,21 @@ function openSearchFixture(client: SearchClient, raw: OpenSearchRaw): SearchFixt
         }),
       deleteIndexTemplate: ({ name }) =>
         send({ method: "DELETE", path: `/_index_template/${encodeURIComponent(name)}` }),
-      putIndexTemplate: ({ name, pattern, mappings }) =>
+      putIndexTemplate: ({ name, pattern, mappings, settings }) =>
         send({
           method: "PUT",
           path: `/_index_template/${encodeURIComponent(name)}`,
-          body: { index_patterns: [pattern], priority: 500, template: { mappings } },
+          body: {
+            index_patterns: [pattern],
+            priority: 500,
+            template: { ...(mappings && { mappings }), ...(settings && { settings }) },
+          },
         }),
-      putLegacyTemplate: ({ name, pattern, mappings }) =>
+      putLegacyTemplate: ({ name, pattern, mappings, settings }) =>
         send({
           method: "PUT",
           path: `/_template/${encodeURIComponent(name)}`,
-          body: { index_patterns: [pattern], mappings },
+          body: { index_patterns: [pattern], ...(mappings && { mappings }), ...(settings && { settings }) },
         }),
       deleteLegacyTemplate: ({ name }) =>
         send({ method: "DELETE", path: `/_template/${encodeURIComponent(name)}` }),

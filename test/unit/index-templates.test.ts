@@ -92,6 +92,44 @@ describe("the refusal of a table whose new index a template shaped", () => {
   });
 });
 
+describe("the refusal of a table whose new index a template gave a block", () => {
+  const block = { block: "index.blocks.read_only" };
+
+  it("names the template and the setting, and both ways out: the template, or an index made another way", () => {
+    const reason = templateRefusal("users", "app-users", block, [{ name: "cold", legacy: false }], "planned");
+    assert.match(
+      reason,
+      /would get from the index template cold the setting index\.blocks\.read_only: true, which refuses every write/,
+    );
+    assert.match(reason, /a run would refuse the table before writing to it/);
+    assert.match(
+      reason,
+      /Drop that setting from the template \(or change its index_patterns to leave app-users out\)/,
+    );
+    assert.match(
+      reason,
+      /PUT app-users \{"settings": \{"index\.blocks\.read_only": false\}\}\), which a run then maps/,
+    );
+    assert.match(reason, /the config file's tables\.users\.index/);
+  });
+
+  it("asks for the block to be lifted before the index is deleted, where synced could not delete it", () => {
+    const reason = templateRefusal("users", "app-users", block, undefined, "left");
+    assert.match(reason, /got from an index template that matches app-users/);
+    assert.match(
+      reason,
+      /lift the block and delete it \(PUT app-users\/_settings \{"index\.blocks\.read_only": null\}, then DELETE app-users\)/,
+    );
+  });
+
+  it("tells a replay's letter to wait for the change, and the type-field layout to name another -i", () => {
+    const reason = templateRefusal("users", "app", block, [], "deleted", true, true);
+    assert.match(reason, /synced deleted the index again before writing to it/);
+    assert.match(reason, /which a replay then maps as an index made ahead, or name with -i an index/);
+    assert.match(reason, /; then replay this letter\.$/);
+  });
+});
+
 describe("what the templates would give a new index, for a dry run", () => {
   it("takes the simulated composable template where one matches, its pipelines too", () => {
     const simulated = {
@@ -103,6 +141,7 @@ describe("what the templates would give a new index, for a dry run", () => {
     assert.deepEqual(templateShape("app-users", simulated, {}), {
       mappings: { _source: { excludes: ["bio"] } },
       pipelines: ["stamp"],
+      blocks: [],
     });
   });
 
@@ -120,7 +159,38 @@ describe("what the templates would give a new index, for a dry run", () => {
     assert.deepEqual(templateShape("app-users", {}, legacy), {
       mappings: { _routing: { required: true } },
       pipelines: ["second"],
+      blocks: [],
     });
-    assert.deepEqual(templateShape("nothing", {}, legacy), { mappings: {}, pipelines: [] });
+    assert.deepEqual(templateShape("nothing", {}, legacy), { mappings: {}, pipelines: [], blocks: [] });
+  });
+
+  // Each block refuses every write to the index the templates give it, as a run would meet at once.
+  it("reads the blocks the settings set true, nested as the simulation answers them or flat", () => {
+    const simulated = (settings: object): unknown => ({ template: { settings } });
+    const blocks = (settings: object): readonly string[] =>
+      templateShape("app-users", simulated(settings), {}).blocks;
+    assert.deepEqual(blocks({ index: { blocks: { write: "true" } } }), ["index.blocks.write"]);
+    assert.deepEqual(blocks({ index: { blocks: { read_only: "true", read_only_allow_delete: "true" } } }), [
+      "index.blocks.read_only",
+      "index.blocks.read_only_allow_delete",
+    ]);
+    assert.deepEqual(blocks({ "index.blocks.read_only_allow_delete": true }), [
+      "index.blocks.read_only_allow_delete",
+    ]);
+    assert.deepEqual(blocks({ index: { "blocks.write": true } }), ["index.blocks.write"]);
+    assert.deepEqual(blocks({ index: { blocks: { write: "false", read: "true" } } }), []);
+  });
+
+  it("takes a later legacy template's value of a block over an earlier one's", () => {
+    const legacy = {
+      blocking: { order: 1, index_patterns: ["app-*"], settings: { index: { blocks: { write: "true" } } } },
+      lifting: { order: 2, index_patterns: ["app-u*"], settings: { "index.blocks.write": false } },
+      frozen: { order: 0, index_patterns: ["app-*"], settings: { index: { blocks: { read_only: "true" } } } },
+    };
+    assert.deepEqual(templateShape("app-users", {}, legacy).blocks, ["index.blocks.read_only"]);
+    assert.deepEqual(templateShape("app-orders", {}, legacy).blocks, [
+      "index.blocks.write",
+      "index.blocks.read_only",
+    ]);
   });
 });

@@ -285,6 +285,11 @@ export class ElasticsearchClient implements SearchClient {
     await this.#edge(this.#client.indices.delete({ index }, this.#options));
   }
 
+  async liftBlocks(index: string, settings: readonly string[]): Promise<void> {
+    const lifted = Object.fromEntries(settings.map((name) => [name, null]));
+    await this.#edge(this.#client.indices.putSettings({ index, settings: lifted }, this.#options));
+  }
+
   async indexTemplates(): Promise<IndexTemplates> {
     const [composable, legacy] = await Promise.all([
       this.#edge(this.#client.indices.getIndexTemplate({}, this.#options)),

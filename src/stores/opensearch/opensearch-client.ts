@@ -164,6 +164,10 @@ export class OpenSearchClient implements SearchClient {
     await this.#send(restCalls.deleteIndex(index));
   }
 
+  async liftBlocks(index: string, settings: readonly string[]): Promise<void> {
+    await this.#send(restCalls.liftBlocks(index, settings));
+  }
+
   async indexTemplates(): Promise<IndexTemplates> {
     const [composable, legacy] = await Promise.all([
       this.#send<unknown>(restCalls.composableTemplates()),

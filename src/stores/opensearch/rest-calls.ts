@@ -98,6 +98,11 @@ export const restCalls = {
     };
   },
   deleteIndex: (index: string): RestCall => ({ method: "DELETE", path: `/${segment(index)}` }),
+  liftBlocks: (index: string, settings: readonly string[]): RestCall => ({
+    method: "PUT",
+    path: `/${segment(index)}/_settings`,
+    body: Object.fromEntries(settings.map((name) => [name, null])),
+  }),
   composableTemplates: (): RestCall => ({ method: "GET", path: "/_index_template" }),
   legacyTemplates: (): RestCall => ({ method: "GET", path: "/_template" }),
   simulateIndex: (index: string): RestCall => ({

@@ -1,9 +1,11 @@
 // The index templates that shape an index synced creates: a template an operator keeps for names such
 // as `app-*` gives the new index its mapping too, and may leave fields out of `_source` or require a
 // routing value, which no write by synced can then live with. Named in the refusal, so the operator
-// knows what to change: the cluster's own answer names no template.
+// knows what to change: the cluster's own answer names no template. So does a template whose
+// settings block writes, which the new index would carry from its first moment.
 import type { mappingTraits, SourceGap } from "./search-client.js";
 import { SearchError } from "./search-error.js";
+import { BLOCK_SETTINGS } from "./write-blocks.js";
 
 /** One template as the cluster lists it: its name and the index name patterns it applies to. */
 export interface TemplateEntry {
@@ -87,8 +89,12 @@ function patternsOf(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : [];
 }
 
-/** What in the new index's mapping synced cannot live with. */
-export type TemplateTrait = { readonly source: SourceGap } | { readonly routingRequired: true };
+/**
+ * What in the new index synced cannot live with: in its mapping, or a setting of BLOCK_SETTINGS
+ * (`block`, set true) that refuses every write to it.
+ */
+export type TemplateTrait =
+  { readonly source: SourceGap } | { readonly routingRequired: true } | { readonly block: string };
 
 /**
  * What became of the new index: deleted again, left (the delete failed), or not made at all (a dry
@@ -117,35 +123,58 @@ export function templateRefusal(
       : applied
           .map((t) => `${t.legacy ? "the legacy index template" : "the index template"} ${t.name}`)
           .join(" and ");
-  const what =
-    "source" in trait && trait.source.disabled
-      ? 'keeps no _source ("_source": {"enabled": false}), so synced could not read its documents back, ' +
-        "to compare them or to copy them to Cassandra"
-      : "source" in trait
-        ? `leaves fields out of _source (${sourceText(trait.source)}), so its documents would read back ` +
-          "without them and differ from their rows on every run"
-        : 'requires a routing value ("_routing": {"required": true}), so it would refuse every ' +
-          `document synced writes without one (a routing column in the config file's tables.${table}.routing ` +
-          "routes them)";
+  const given =
+    "block" in trait
+      ? `the setting ${trait.block}: true, which refuses every write to the index`
+      : `a mapping that ${mappingText(trait, table)}`;
   const by = replay ? "a replay" : "a run";
+  // A read-only index refuses its deletion too, until the block is lifted.
+  const remove =
+    "block" in trait
+      ? `lift the block and delete it (PUT ${index}/_settings {"${trait.block}": null}, then DELETE ${index})`
+      : `delete it (DELETE ${index})`;
   const made =
     outcome === "planned"
-      ? `Index ${index}, which ${by} would create for table ${table}, would get from ${named} a mapping that ${what}; ${by} would refuse the table before writing to it. `
-      : `Index ${index}, which synced created for table ${table}, got from ${named} a mapping that ${what}. ` +
+      ? `Index ${index}, which ${by} would create for table ${table}, would get from ${named} ${given}; ${by} would refuse the table before writing to it. `
+      : `Index ${index}, which synced created for table ${table}, got from ${named} ${given}. ` +
         (outcome === "deleted"
           ? "synced deleted the index again before writing to it. "
-          : `Nothing was written to it, but synced could not delete it again: delete it (DELETE ${index}). `);
+          : `Nothing was written to it, but synced could not delete it again: ${remove}. `);
+  const elsewhere = shared
+    ? "name with -i an index no such template matches"
+    : `give the table an index no such template matches (the config file's tables.${table}.index)`;
+  // A block is a setting, which the request that creates an index overrides; a mapping's traits are not.
   const change =
-    `Change the template so that its index_patterns ` +
-    `leave ${index} out (or drop that setting from it), or ` +
-    (shared
-      ? "name with -i an index no such template matches"
-      : `give the table an index no such template matches (the config file's tables.${table}.index)`);
+    "block" in trait
+      ? `Drop that setting from the template (or change its index_patterns to leave ${index} out), or ` +
+        `make the index another way: create it yourself without the block (PUT ${index} {"settings": ` +
+        `{"${trait.block}": false}}), which ${by} then maps as an index made ahead, or ${elsewhere}`
+      : `Change the template so that its index_patterns leave ${index} out (or drop that setting from ` +
+        `it), or ${elsewhere}`;
   if (replay) return `${made}${change}; then replay this letter.`;
   return (
     `${made}${change}. ` +
     "The table is not synced until then, and the checkpoint stays (leave the table out with " +
     "--exclude-tables to let it move)."
+  );
+}
+
+/** What a mapping's trait does to the documents synced writes, and why that refuses the table. */
+function mappingText(trait: Exclude<TemplateTrait, { readonly block: string }>, table: string): string {
+  if ("source" in trait && trait.source.disabled)
+    return (
+      'keeps no _source ("_source": {"enabled": false}), so synced could not read its documents back, ' +
+      "to compare them or to copy them to Cassandra"
+    );
+  if ("source" in trait)
+    return (
+      `leaves fields out of _source (${sourceText(trait.source)}), so its documents would read back ` +
+      "without them and differ from their rows on every run"
+    );
+  return (
+    'requires a routing value ("_routing": {"required": true}), so it would refuse every ' +
+    `document synced writes without one (a routing column in the config file's tables.${table}.routing ` +
+    "routes them)"
   );
 }
 
@@ -157,11 +186,16 @@ function sourceText(gap: SourceGap): string {
   ].join(", ");
 }
 
-/** What the index templates would give a new index: the mapping's `_source` and `_routing`, and pipelines. */
+/**
+ * What the index templates would give a new index: the mapping's `_source` and `_routing`, pipelines,
+ * and blocks.
+ */
 export interface TemplateShape {
   readonly mappings: TemplateMappings;
   /** The ingest pipelines its settings would send every write through (default, final). */
   readonly pipelines: readonly string[];
+  /** The settings of BLOCK_SETTINGS its settings would set true, which refuse every write. */
+  readonly blocks: readonly string[];
 }
 
 /** The part of a mapping mappingTraits reads. */
@@ -189,6 +223,8 @@ export function templateShape(index: string, simulated: unknown, legacy: unknown
 function shapeOf(bodies: readonly TemplateBody[]): TemplateShape {
   let mappings: TemplateShape["mappings"] = {};
   const pipelines = new Map<string, string>();
+  // A later template's value overrides an earlier one's, false too.
+  const blocks = new Map<string, string>();
   for (const body of bodies) {
     const { _source, _routing } = body.mappings ?? {};
     mappings = {
@@ -200,17 +236,38 @@ function shapeOf(bodies: readonly TemplateBody[]): TemplateShape {
       const value = indexSetting(body.settings, name);
       if (value !== undefined) pipelines.set(name, value);
     }
+    for (const name of BLOCK_SETTINGS) {
+      const value = setting(body.settings, name);
+      if (value !== undefined) blocks.set(name, value);
+    }
   }
-  return { mappings, pipelines: [...new Set(pipelines.values())].filter((p) => p !== "_none").sort() };
+  return {
+    mappings,
+    pipelines: [...new Set(pipelines.values())].filter((p) => p !== "_none").sort(),
+    blocks: BLOCK_SETTINGS.filter((name) => blocks.get(name) === "true"),
+  };
 }
 
-/** An `index.*` setting, whether the answer nests it (`{"index": {name}}`) or flattens it. */
+/** An `index.*` setting's value, by its name without `index.`. */
 function indexSetting(settings: unknown, name: string): string | undefined {
+  return setting(settings, `index.${name}`);
+}
+
+/**
+ * A setting's value (a boolean as its text) by its dotted name, however the answer nests it: flat
+ * (`{"index.blocks.write": true}`), nested (`{"index": {"blocks": {"write": "true"}}}`), or partly.
+ */
+function setting(settings: unknown, name: string): string | undefined {
   if (typeof settings !== "object" || settings === null) return undefined;
-  const flat = (settings as Record<string, unknown>)[`index.${name}`];
-  const nested = (settings as { index?: Record<string, unknown> }).index?.[name];
-  const value = flat ?? nested;
-  return typeof value === "string" ? value : undefined;
+  for (const [key, value] of Object.entries(settings)) {
+    if (key === name)
+      return typeof value === "string" || typeof value === "boolean" ? String(value) : undefined;
+    if (name.startsWith(`${key}.`)) {
+      const found = setting(value, name.slice(key.length + 1));
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 /** Whether the request for a pipeline found it: the cluster answers 404 for one that does not exist. */

@@ -368,6 +368,11 @@ export interface SearchClient {
   createIndex(request: CreateIndexRequest): Promise<void>;
   /** Deletes the index (one synced made in this run and found unusable before writing to it). */
   deleteIndex(index: string): Promise<void>;
+  /**
+   * Sets each of the index's block `settings` back to its default, as a read-only index is deleted
+   * only then (one synced made in this run that an index template gave a block).
+   */
+  liftBlocks(index: string, settings: readonly string[]): Promise<void>;
   /** Every index template of the cluster, composable and legacy (with `manage_index_templates`). */
   indexTemplates(): Promise<IndexTemplates>;
   /**
