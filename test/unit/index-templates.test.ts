@@ -125,7 +125,7 @@ describe("the refusal of a table whose new index a template gave a block", () =>
   it("tells a replay's letter to wait for the change, and the type-field layout to name another -i", () => {
     const reason = templateRefusal("users", "app", block, [], "deleted", true, true);
     assert.match(reason, /synced deleted the index again before writing to it/);
-    assert.match(reason, /which a replay then maps as an index made ahead, or name with -i an index/);
+    assert.match(reason, /which a replay then maps and writes to, or name with -i an index/);
     assert.match(reason, /; then replay this letter\.$/);
   });
 });

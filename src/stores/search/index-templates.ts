@@ -148,7 +148,8 @@ export function templateRefusal(
     "block" in trait
       ? `Drop that setting from the template (or change its index_patterns to leave ${index} out), or ` +
         `make the index another way: create it yourself without the block (PUT ${index} {"settings": ` +
-        `{"${trait.block}": false}}), which ${by} then maps as an index made ahead, or ${elsewhere}`
+        `{"${trait.block}": false}}), which ${by} then ${shared ? "maps and writes to" : "maps as an index made ahead"}, ` +
+        `or ${elsewhere}`
       : `Change the template so that its index_patterns leave ${index} out (or drop that setting from ` +
         `it), or ${elsewhere}`;
   if (replay) return `${made}${change}; then replay this letter.`;
