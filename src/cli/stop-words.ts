@@ -18,9 +18,14 @@ export function runStop(dryRun: boolean): string {
 /** A plan reads as a dry run does, under the lease, and writes nothing. */
 export const PLAN_STOP = "plan writes nothing and leaves the checkpoint alone";
 
+/** What a stopped verify --repair, replay and purge leave, before the advice to do it again. */
+const REPAIR_LEFT = "verify leaves the checkpoint alone, and what the repair wrote stays";
+const REPLAY_LEFT = "every letter still waits";
+const PURGE_LEFT = "some letters may be purged already";
+
 export function verifyStop(repair: boolean): string {
   return repair
-    ? "verify leaves the checkpoint alone, and what the repair wrote stays: verify --repair again settles the rest"
+    ? `${REPAIR_LEFT}: verify --repair again settles the rest`
     : "verify writes nothing and leaves the checkpoint alone";
 }
 
@@ -29,33 +34,46 @@ export function lettersStop(action: LetterAction, dryRun: boolean): string {
   if (dryRun && (action === "replay" || action === "purge")) return "a dry run changes no letter";
   // A replay settles its letters once every record is replayed; until then each one waits.
   if (action === "replay")
-    return "every letter still waits: replay again (a record already written is then found equal, and its letter removed)";
-  if (action === "purge") return "some letters may be purged already: purge again to purge the rest";
+    return `${REPLAY_LEFT}: replay again (a record already written is then found equal, and its letter removed)`;
+  if (action === "purge") return `${PURGE_LEFT}: purge again to purge the rest`;
   return "nothing was changed";
 }
 
 // Store errors end as a run's stop does; replay, purge, verify and plan have no checkpoint to keep.
 const RUN_STOPPED = /The run stopped without moving the checkpoint/g;
 
+/** A store's advice to run again, mid-sentence or leading one. */
+const RUN_AGAIN = /\b([Rr])un again\b/g;
+
 /**
  * What a store's error says to "run again", in the words of each command whose user would repeat
- * that command instead: a run would not replay the letters, nor verify, plan or purge.
+ * that command instead (a run would not replay the letters, nor verify, plan or purge), and what
+ * that command leaves without its own advice to do it again: the store's advice says it then.
  */
-const AGAIN: ReadonlyMap<string, string> = new Map([
-  [lettersStop("replay", false), "replay again"],
-  [lettersStop("purge", false), "purge again"],
-  [verifyStop(true), "verify --repair again"],
-  [verifyStop(false), "verify again"],
-  [PLAN_STOP, "plan again"],
+const AGAIN: ReadonlyMap<string, { readonly again: string; readonly left: string }> = new Map([
+  [lettersStop("replay", false), { again: "replay again", left: REPLAY_LEFT }],
+  [lettersStop("purge", false), { again: "purge again", left: PURGE_LEFT }],
+  [verifyStop(true), { again: "verify --repair again", left: REPAIR_LEFT }],
+  [verifyStop(false), { again: "verify again", left: verifyStop(false) }],
+  [PLAN_STOP, { again: "plan again", left: PLAN_STOP }],
 ]);
 
 /**
  * A store's error in the words of the command it stopped: "The run stopped without moving the
- * checkpoint" becomes what that command leaves (`kept`, as a signal's stop says it).
+ * checkpoint" becomes what that command leaves (`kept`, as a signal's stop says it), and "run again"
+ * that command's own words. Where the store says to run again, what the command leaves comes
+ * without its own advice to do it again, so the message says it once.
  */
 export function inCommandWords(message: string, kept: string): string {
   if (kept === RUN_STOP) return message;
-  const said = message.replace(RUN_STOPPED, `It stopped, and ${kept}`);
-  const again = AGAIN.get(kept);
-  return again === undefined ? said : said.replace(/\brun again\b/g, again);
+  const words = AGAIN.get(kept);
+  if (words === undefined) return message.replace(RUN_STOPPED, `It stopped, and ${kept}`);
+  const advised = message.search(RUN_AGAIN) >= 0;
+  return message
+    .replace(RUN_STOPPED, `It stopped, and ${advised ? words.left : kept}`)
+    .replace(RUN_AGAIN, (_, r: string) => (r === "R" ? capitalized(words.again) : words.again));
+}
+
+function capitalized(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
