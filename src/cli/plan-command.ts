@@ -11,6 +11,7 @@ import { TablesRefusedError } from "../reconcile/run-errors.js";
 import type { DecidedRecord } from "../reconcile/sync-table.js";
 import { EXIT } from "./exit-codes.js";
 import { runCommand, type RunContext } from "./run-command.js";
+import { inCommandWords, loggerInCommandWords, PLAN_STOP } from "./stop-words.js";
 import { visibleInLine } from "./visible-text.js";
 
 export async function planCommand(
@@ -21,12 +22,14 @@ export async function planCommand(
   const kept = new Map<string, DecidedRecord[]>();
   let output = "";
   let failure: Error | undefined;
+  // The run's messages say to run again where the user repeats the plan.
   const code = await runCommand(
     { ...options, dryRun: true },
     {
       ...context,
+      logger: loggerInCommandWords(context.logger, PLAN_STOP),
       stdout: (text) => {
-        output += text;
+        output += inCommandWords(text, PLAN_STOP);
       },
       onDecision: (decided) => {
         // What the target already holds equal is the bulk of a rerun and says nothing: counted only.

@@ -2,6 +2,7 @@
 // checkpoint, but a replay or a verify has none to keep, and their users need to hear what stays
 // and what to do instead.
 import type { LetterAction } from "./command-flags.js";
+import type { Logger } from "./logger.js";
 import { RUN_STOP } from "../reconcile/run-errors.js";
 
 // The default, a run's (and a watch's, a state command's), as the stop itself says it.
@@ -76,4 +77,38 @@ export function inCommandWords(message: string, kept: string): string {
 
 function capitalized(text: string): string {
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+
+/**
+ * `logger`, saying what a run would in the words of the command that runs it in its own name (synced
+ * plan): a run's advice to run again, and its stop, become that command's (`kept`).
+ */
+export function loggerInCommandWords(logger: Logger, kept: string): Logger {
+  const words = (message: string): string => inCommandWords(message, kept);
+  return {
+    info(message, fields) {
+      logger.info(words(message), fields);
+    },
+    warn(message, fields) {
+      logger.warn(words(message), fields);
+    },
+    error(message, fields) {
+      logger.error(words(message), fields);
+    },
+    debug(message, fields) {
+      logger.debug(words(message), fields);
+    },
+    progress(stats, expected) {
+      logger.progress(stats, expected);
+    },
+    done() {
+      logger.done();
+    },
+    end(level, message, fields) {
+      logger.end(level, words(message), fields);
+    },
+    setLevel(level) {
+      logger.setLevel(level);
+    },
+  };
 }

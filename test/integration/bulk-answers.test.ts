@@ -223,6 +223,44 @@ describe("a bulk item the index refuses", () => {
     assert.doesNotMatch(replay.stderr, /run again/);
   });
 
+  // Tried as a new user would: a plan refused for a blocked index said to lift the block "and run
+  // again", where the user ran plan, and a run is not what they meant to repeat.
+  it("says to plan again where a plan meets an index blocked for writes", async () => {
+    for (const [table, setting] of [
+      ["planwrite", "index.blocks.write"],
+      ["planflood", "index.blocks.read_only_allow_delete"],
+    ] as const) {
+      await h.tableWithRow(table);
+      const index = `${h.index}-${table}`;
+      await h.es.indices.create({
+        index,
+        settings: { number_of_replicas: 0 },
+        mappings: {
+          properties: { id: { type: "keyword" }, tmstmp: { type: "date_nanos" }, n: { type: "integer" } },
+        },
+      });
+      await h.es.indices.putSettings({ index, settings: { [setting]: true } });
+      const plan = await h.cli([
+        "plan",
+        ...h.baseArgs(),
+        "--name",
+        table,
+        "--tables",
+        table,
+        "--direction",
+        "to-es",
+      ]);
+      assert.equal(plan.code, EXIT.failure, `${setting}: ${plan.stderr}`);
+      const said = `${plan.stdout}\n${plan.stderr}`;
+      assert.match(
+        said,
+        new RegExp(`${setting.replace(/\./g, "\\.")}\\\\?": null\\}\\)?,? (and|then) plan again`),
+        said,
+      );
+      assert.doesNotMatch(said, /\brun again\b/i, said);
+    }
+  });
+
   // Tried as an operator would with a keyspace of many tables: the cluster refused to create one
   // table's index (its shard limit reached, or a template that makes data streams only), and the run
   // stopped there, so no table after it was ever synced.
