@@ -32,7 +32,8 @@ export function verifyStop(repair: boolean): string {
 
 export function lettersStop(action: LetterAction, dryRun: boolean): string {
   // A dry run reads and counts, and removes no letter: replaying or purging "again" would mislead.
-  if (dryRun && (action === "replay" || action === "purge")) return "a dry run changes no letter";
+  if (dryRun && (action === "replay" || action === "purge"))
+    return `a dry run of ${action} changes no letter`;
   // A replay settles its letters once every record is replayed; until then each one waits.
   if (action === "replay")
     return `${REPLAY_LEFT}: replay again (a record already written is then found equal, and its letter removed)`;
@@ -57,6 +58,9 @@ const AGAIN: ReadonlyMap<string, { readonly again: string; readonly left: string
   [verifyStop(true), { again: "verify --repair again", left: REPAIR_LEFT }],
   [verifyStop(false), { again: "verify again", left: verifyStop(false) }],
   [PLAN_STOP, { again: "plan again", left: PLAN_STOP }],
+  // A dry run of either is repeated as one, once what stopped it is fixed.
+  [lettersStop("replay", true), { again: "replay --dry-run again", left: lettersStop("replay", true) }],
+  [lettersStop("purge", true), { again: "purge --dry-run again", left: lettersStop("purge", true) }],
 ]);
 
 /**
