@@ -74,6 +74,42 @@ describe("a schema that changes between runs", () => {
     assert.deepEqual([String(row.first().get("address")), row.first().get("port")], ["::1", 443]);
   });
 
+  // Tried as a new user would against OpenSearch 2: its read-only-allow-delete block refuses a mapping
+  // change too (Elasticsearch's refuses writes only), and the run said the cluster answered 429 and
+  // to run again once it is healthy, with exit 5, where only disk space or lifting the block helps.
+  it("names the read-only-allow-delete block where a column added since the last run meets it", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.flooded (id uuid PRIMARY KEY, tmstmp timestamp, name text)`,
+    );
+    const args = ["-b", begin, "--tables", "flooded", "--name", "flooded", "--retry-window", "1s"];
+    assert.equal((await h.run(args)).code, EXIT.success);
+    const index = `${h.index}-flooded`;
+    await h.es.indices.putSettings({ index, settings: { "index.blocks.read_only_allow_delete": true } });
+    try {
+      await h.cassandra.execute(`ALTER TABLE ${h.keyspace}.flooded ADD port int`);
+      await h.cassandra.execute(
+        `INSERT INTO ${h.keyspace}.flooded (id, tmstmp, name, port) VALUES (?, ?, 'db', 5432)`,
+        [Uuid.random().toString(), new Date()],
+        { prepare: true },
+      );
+      const result = await h.run(args);
+      // Elasticsearch maps the field and refuses the writes, which stop the run once --retry-window is
+      // out; OpenSearch refuses the field, and with it the table.
+      const refused = (result.summary["refused"] ?? []) as { reason: string }[];
+      const error = (result.summary["error"] as { message?: string } | undefined)?.message ?? "";
+      const message = [error, ...refused.map((r) => r.reason)].join("\n");
+      assert.equal(result.code, EXIT.failure, message);
+      assert.match(message, /has the read-only-allow-delete block \(index\.blocks\.read_only_allow_delete\)/);
+      assert.match(
+        message,
+        new RegExp(`PUT ${index}/_settings \\{"index\\.blocks\\.read_only_allow_delete": null\\}`),
+      );
+      assert.doesNotMatch(message, /once the cluster is healthy/);
+    } finally {
+      await h.es.indices.putSettings({ index, settings: { "index.blocks.read_only_allow_delete": null } });
+    }
+  });
+
   it("maps the key and tombstone fields an index made beforehand with a strict mapping lacks", async () => {
     // An operator's index for the table, made from a template that refuses fields it does not map
     // ("dynamic": "strict"), with the table's content only: every document synced writes holds the key

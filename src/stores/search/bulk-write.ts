@@ -363,29 +363,38 @@ const WRITE_BLOCKS: readonly (readonly [RegExp, string])[] = [
 export class IndexBlockedError extends TableIndexRefusedError {
   constructor(plan: TablePlan, reason: string | undefined, planned?: { readonly setting: string }) {
     const index = plan.es.index;
+    // Elasticsearch before 7.10 refused writes to an index with the read-only-allow-delete block with
+    // a 403, as for the other blocks, where later servers (and OpenSearch) answer 429
+    // (BulkRetriesExhaustedError): its own words then, disk space first.
+    const allowDelete =
+      planned === undefined && FLOOD_STAGE.test(reason ?? "")
+        ? allowDeleteBlock(index, "Elasticsearch")
+        : undefined;
     const setting = planned?.setting ?? WRITE_BLOCKS.find(([named]) => named.test(reason ?? ""))?.[1];
     const said =
       planned !== undefined
         ? planned.setting
         : `cluster_block_exception${reason === undefined ? "" : `: ${reason}`}`;
     const blocked = `index ${index} is blocked for writes (${said})`;
+    const why = allowDelete === undefined ? "" : `; ${allowDelete.why}`;
     const lift =
+      allowDelete?.todo ??
       "Lift the block once the index may be written again (" +
-      (setting === undefined
-        ? `for a write block, PUT ${index}/_settings {"index.blocks.write": null}; for a read-only one, ` +
-          '"index.blocks.read_only": null)'
-        : `PUT ${index}/_settings {"${setting}": null})`);
+        (setting === undefined
+          ? `for a write block, PUT ${index}/_settings {"index.blocks.write": null}; for a read-only one, ` +
+            '"index.blocks.read_only": null)'
+          : `PUT ${index}/_settings {"${setting}": null})`);
     const refuses = planned
       ? "a run would refuse the table at its first write, dead-lettering none"
       : "the index is blocked, not the records, so none was dead-lettered for it";
     super(
       plan.table,
-      `${blocked}: ${refuses}. ${lift} and run again.`,
+      `${blocked}${why}: ${refuses}. ${lift} and run again.`,
       planned ? "The dry run wrote nothing." : "The run stopped without moving the checkpoint.",
       { index },
       // A replay's letter waits for the block to be lifted, not for its record to be fixed.
       `${blocked}, so the cluster ${planned ? "would refuse" : "refuses"} the record, as every write of ` +
-        `table ${plan.table}. ${lift}; then replay this letter.`,
+        `table ${plan.table}${why}. ${lift}; then replay this letter.`,
     );
   }
 }

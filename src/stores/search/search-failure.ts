@@ -3,8 +3,10 @@
 // clients' own messages are terse ("Response Error") or carry a whole response body.
 import { SyncedError } from "../../core/errors.js";
 import { AuthenticationError, ConnectionError, firstLine, StoreError } from "../store-errors.js";
+import { allowDeleteBlock } from "./allow-delete-block.js";
 import { refusalAdvice } from "./refused-privilege.js";
 import { FROM_PAGE, SearchError, withStatus } from "./search-error.js";
+import { FLOOD_STAGE } from "./transient-errors.js";
 
 const AGAIN = "The run stopped without moving the checkpoint; run again once the cluster is healthy.";
 
@@ -33,6 +35,17 @@ export function searchFailure(error: unknown, action: string, product = "Elastic
   }
   const { status, reason } = answer;
   if (answer.page === true) return pageFailure(error, action, product, details, status, reason);
+  const blocked = allowDeleteBlocked(status, reason, product);
+  if (blocked !== undefined) {
+    // Not the login, nor a cluster too busy: only disk space or lifting the block lets it through. A
+    // run refuses the table whose index refused its new fields so, and stops where anything else did.
+    return new StoreError(
+      `${product} could not ${action}: the cluster answered ${status} (${reason}); ${blocked.why}. ` +
+        `${blocked.todo}, then run again.`,
+      { ...details, status, setting: "index.blocks.read_only_allow_delete" },
+      { cause: error },
+    );
+  }
   if (error.kind === "credentials") {
     return new AuthenticationError(
       `${product} refused to ${action} (${status}, ${reason}): ${refusalAdvice(status)}.`,
@@ -52,6 +65,21 @@ export function searchFailure(error: unknown, action: string, product = "Elastic
     { ...details, status },
     { cause: error },
   );
+}
+
+/**
+ * The read-only-allow-delete block that refused a request, where the answer names it and its index:
+ * OpenSearch refuses a mapping change of a blocked index too, where Elasticsearch refuses its writes
+ * only (bulk-write.ts names the block there).
+ */
+function allowDeleteBlocked(
+  status: number,
+  reason: string,
+  product: string,
+): { why: string; todo: string } | undefined {
+  if ((status !== 429 && status !== 403) || !FLOOD_STAGE.test(reason)) return undefined;
+  const index = /index \[([^\]]+)\] blocked by/.exec(reason)?.[1];
+  return index === undefined ? undefined : allowDeleteBlock(index, product);
 }
 
 /**

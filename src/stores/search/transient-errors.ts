@@ -7,8 +7,15 @@ export function isTransientSearchError(error: unknown): boolean {
   return isSearchError(error, "transient");
 }
 
-/** The flood-stage disk block, in the words of Elasticsearch and OpenSearch. */
-export const FLOOD_STAGE = /read_only_allow_delete|flood[- ]stage/i;
+/**
+ * The read-only-allow-delete block (the flood-stage disk block, or the same setting set by hand), in
+ * the words of Elasticsearch and OpenSearch: "disk usage exceeded flood-stage watermark, index has
+ * read-only-allow-delete block" (429) since Elasticsearch 7.10, in OpenSearch 2 and 3 too, and
+ * "index read-only / allow delete (api)" (403) before it, named alike though no server synced
+ * supports gives it.
+ */
+export const FLOOD_STAGE =
+  /read_only_allow_delete|read-only-allow-delete|read-only \/ allow delete|flood[- ]stage/i;
 
 /**
  * Whether the cluster refused a write because a node's disk passed its flood-stage watermark. It
