@@ -22,14 +22,18 @@ import { withClients } from "./connections.js";
 import { EXIT } from "./exit-codes.js";
 import { planOptions, recordStores } from "./record-stores.js";
 import { openDeadLetters, type RunContext } from "./run-command.js";
+import { inCommandWords, loggerInCommandWords, verifyStop } from "./stop-words.js";
 import { reportJson, reportText } from "./verify-report.js";
 import { runWindow } from "./verify-window.js";
 
 export async function verifyCommand(
   options: SyncOptions,
   flags: VerifyFlags,
-  context: RunContext,
+  given: RunContext,
 ): Promise<number> {
+  // What a run's messages say to run again, verify's say to verify (--repair) again.
+  const kept = verifyStop(flags.repair);
+  const context = { ...given, logger: loggerInCommandWords(given.logger, kept) };
   if (flags.repair && options.dryRun) {
     throw new UsageError(
       "--repair writes what differs, and --dry-run promises to write nothing: give one of them " +
@@ -100,10 +104,15 @@ export async function verifyCommand(
     ).finally(() => letters?.close());
     const repaired = repair !== undefined;
     if (repaired) context.metrics?.verified(report, new Date());
+    // A table skipped for what a run would say to fix "and run again": verify is what to repeat.
+    const shown = {
+      ...report,
+      skipped: report.skipped.map((s) => ({ ...s, reason: inCommandWords(s.reason, kept) })),
+    };
     context.stdout(
       options.json
-        ? JSON.stringify(reportJson(report, repaired), null, 2)
-        : reportText(report, repaired).join("\n"),
+        ? JSON.stringify(reportJson(shown, repaired), null, 2)
+        : reportText(shown, repaired).join("\n"),
     );
     return verifyExitCode(report, repaired);
   });

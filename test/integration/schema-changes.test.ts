@@ -77,7 +77,7 @@ describe("a schema that changes between runs", () => {
   // Tried as a new user would against OpenSearch 2: its read-only-allow-delete block refuses a mapping
   // change too (Elasticsearch's refuses writes only), and the run said the cluster answered 429 and
   // to run again once it is healthy, with exit 5, where only disk space or lifting the block helps.
-  it("names the read-only-allow-delete block where a column added since the last run meets it", async () => {
+  it("names the read-only-allow-delete block where a column added since the last run meets it, in a run and verify --repair", async () => {
     await h.cassandra.execute(
       `CREATE TABLE ${h.keyspace}.flooded (id uuid PRIMARY KEY, tmstmp timestamp, name text)`,
     );
@@ -105,6 +105,12 @@ describe("a schema that changes between runs", () => {
         new RegExp(`PUT ${index}/_settings \\{"index\\.blocks\\.read_only_allow_delete": null\\}`),
       );
       assert.doesNotMatch(message, /once the cluster is healthy/);
+      // verify --repair meets it as the run does, and says to repeat the repair, not a run.
+      const repair = await h.cli(["verify", "--repair", "--copy-missing", ...h.baseArgs(), ...args]);
+      const said = `${repair.stdout}\n${repair.stderr}`;
+      assert.match(said, /read-only-allow-delete block/, said);
+      assert.match(said, /then verify --repair again/, said);
+      assert.doesNotMatch(said, /\brun again\b/, said);
     } finally {
       await h.es.indices.putSettings({ index, settings: { "index.blocks.read_only_allow_delete": null } });
     }
