@@ -8,6 +8,7 @@ import { WriteRefusedError } from "../../src/stores/search/refused-privilege.js"
 import { BulkRetriesExhaustedError, IndexBlockedError } from "../../src/stores/search/bulk-write.js";
 import { SearchError } from "../../src/stores/search/search-error.js";
 import { searchFailure } from "../../src/stores/search/search-failure.js";
+import { TableChangedError } from "../../src/stores/cassandra/table-changes.js";
 import { plan } from "../support/memory-stores.js";
 
 const FLOOD =
@@ -44,6 +45,10 @@ const STOPS: readonly [string, string][] = [
     "a role that may not write",
     new WriteRefusedError("Elasticsearch", "app-things", "things", 403, "denied").message,
   ],
+  [
+    "a table changed while it was read",
+    new TableChangedError(plan(), "column n was dropped", "read its rows", undefined).message,
+  ],
 ];
 
 /** Each command's stop, with the words its user repeats it with. */
@@ -69,7 +74,7 @@ describe("a command stopped by a store", () => {
         const told = inCommandWords(said, kept);
         assert.equal(count(told, again), 1, `${store}, ${again}: ${told}`);
         // "--dry-run again" is a dry run's to repeat, not a run.
-        assert.doesNotMatch(told, /(?<!-)\brun again\b|The run stopped/i, told);
+        assert.doesNotMatch(told, /(?<!-)\brun again\b|The run stopped|the next run/i, told);
       }
     }
   });

@@ -40,13 +40,16 @@ export async function tableChange(client: cassandra.Client, plan: TablePlan): Pr
     : `columns ${dropped.join(", ")} were dropped`;
 }
 
-/** The run stops: the table no longer has what the run planned for; the next run plans it anew. */
+/**
+ * The run stops: the table no longer has what the run planned for; run again, it is planned anew. The
+ * advice names no run, as the words of verify, replay or plan replace "run again" (stop-words.ts).
+ */
 export class TableChangedError extends SyncedError {
   constructor(plan: TablePlan, change: string, action: string, cause: unknown) {
     super(
       `table ${plan.keyspace}.${plan.table} changed during the run (${change}), so synced could not ` +
         `${action} with the statements it prepared for it. The run stopped without moving the checkpoint; ` +
-        "run again: the next run plans the table as it is now.",
+        "run again, and the table is planned as it is now.",
       { keyspace: plan.keyspace, table: plan.table, change, action },
       { cause },
     );
