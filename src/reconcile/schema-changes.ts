@@ -118,9 +118,10 @@ export async function createTables(
  * Maps the fields of the columns added to the table since its index was made, each as synced maps its
  * column's type, before any document holds one: dynamic mapping would guess instead (long for an int,
  * text for an inet). So are the key and tombstone fields of an index made beforehand without them. Returns why the table cannot be synced when the index refuses the fields.
+ * A dry run maps none, and returns the refusal where the index's field limit would refuse them.
  */
 export async function mapNewFields(
-  schema: Pick<SchemaGateway, "addFields">,
+  schema: Pick<SchemaGateway, "addFields" | "fieldLimitRefusal">,
   entry: SyncEntry,
   dryRun: boolean,
   changes: SchemaChanges,
@@ -131,6 +132,9 @@ export async function mapNewFields(
   const { table, es } = entry.plan;
   const names = columns.map((c) => c.name);
   if (dryRun) {
+    // The one refusal a dry run can tell beforehand; any other, the run meets only when it maps them.
+    const refusal = await schema.fieldLimitRefusal?.(entry.plan, columns);
+    if (refusal !== undefined) return fieldsRefused(entry, columns, refusal, true);
     log(`would map the fields of table ${table}'s columns that index ${es.index} lacks (dry run)`, {
       columns: names,
     });
@@ -144,14 +148,24 @@ export async function mapNewFields(
     });
     return undefined;
   } catch (error) {
-    const failure = tableFailure(error).replace(/\.?$/, ".");
-    // The one refusal with a setting to change rather than a column to fix.
-    const advice = /limit of total fields/i.test(failure)
-      ? ` Raise the index's index.mapping.total_fields.limit (PUT ${es.index}/_settings), or leave ` +
-        "columns out with the table's exclude setting in the config file."
-      : derivedFieldAdvice(failure, entry.plan, columns);
-    return `index ${es.index} refused the fields of the table's columns it lacked (${names.join(", ")}): ${failure}${advice}`;
+    return fieldsRefused(entry, columns, tableFailure(error));
   }
+}
+
+/** Why the table cannot be synced where its index refuses (or, in a dry run, would refuse) its new columns' fields. */
+function fieldsRefused(entry: SyncEntry, columns: readonly Column[], refusal: string, would = false): string {
+  const { es } = entry.plan;
+  const failure = refusal.replace(/\.?$/, ".");
+  // The one refusal with a setting to change rather than a column to fix.
+  const advice = /limit of total fields/i.test(failure)
+    ? ` Raise the index's index.mapping.total_fields.limit (PUT ${es.index}/_settings), or leave ` +
+      "columns out with the table's exclude setting in the config file."
+    : derivedFieldAdvice(failure, entry.plan, columns);
+  const names = columns.map((c) => c.name).join(", ");
+  const refused = would
+    ? "would refuse the fields of the table's columns it lacks"
+    : "refused the fields of the table's columns it lacked";
+  return `index ${es.index} ${refused} (${names}): ${failure}${advice}`;
 }
 
 /**

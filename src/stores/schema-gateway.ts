@@ -43,6 +43,7 @@ import { copyTargets, mappedFields } from "./search/mapped-fields.js";
 import type { FieldMapping, FieldMappings } from "./search/mapping.js";
 import type { IndexSettings } from "./search/search-client.js";
 import { settingsTogether } from "./search/settings-together.js";
+import { fieldLimitRefusal } from "./search/field-limit.js";
 import type { Query } from "./search/query.js";
 import { durationMillis } from "../config/duration.js";
 
@@ -382,10 +383,8 @@ export class StoreSchemaGateway implements SchemaGateway {
     return uuids.length === 0 ? undefined : uuids.join("+");
   }
 
-  async addFields(
-    plan: TablePlan,
-    columns: readonly Column[],
-  ): Promise<readonly { readonly field: string; readonly type: string }[]> {
+  /** The fields addFields maps for `columns`, by name. */
+  #newFields(plan: TablePlan, columns: readonly Column[]): Record<string, FieldMapping> {
     const properties: Record<string, FieldMapping> = {};
     const keys = new Set(keyColumns(plan.key).map((c) => c.name));
     for (const column of columns) {
@@ -393,6 +392,27 @@ export class StoreSchemaGateway implements SchemaGateway {
         ? keyMapping(column)
         : esMappingFor(column.type);
     }
+    return properties;
+  }
+
+  async fieldLimitRefusal(plan: TablePlan, columns: readonly Column[]): Promise<string | undefined> {
+    const index = plan.es.index;
+    return rethrowing(
+      () => fieldLimitRefusal(this.elasticsearch, index, this.#newFields(plan, columns)),
+      (error) =>
+        searchFailure(
+          error,
+          `read the mapping and settings of index ${index}`,
+          this.elasticsearch.productName,
+        ),
+    );
+  }
+
+  async addFields(
+    plan: TablePlan,
+    columns: readonly Column[],
+  ): Promise<readonly { readonly field: string; readonly type: string }[]> {
+    const properties = this.#newFields(plan, columns);
     await rethrowing(
       () => this.elasticsearch.addFields({ index: plan.es.index, properties }),
       (error) =>

@@ -116,6 +116,69 @@ describe("a schema that changes between runs", () => {
     }
   });
 
+  // Tried as a new user would: with the index at index.mapping.total_fields.limit, the run refused the
+  // table whose new columns' fields it could not map, with exit 1, while a dry run and synced plan said
+  // the table would be synced.
+  it("a dry run and synced plan refuse a table whose new columns' fields would pass the index's field limit, as the run does", async () => {
+    await h.cassandra.execute(
+      `CREATE TABLE ${h.keyspace}.capped (id uuid PRIMARY KEY, tmstmp timestamp, name text)`,
+    );
+    const args = ["-b", begin, "--tables", "capped", "--name", "capped"];
+    assert.equal((await h.run(args)).code, EXIT.success);
+    const index = `${h.index}-capped`;
+    // The index maps flat fields and their keyword sub-fields only: each counts one.
+    const mapping = await h.es.indices.getMapping({ index });
+    const properties = Object.values(mapping[index]?.mappings.properties ?? {});
+    const mapped = properties.reduce(
+      (n, p) => n + 1 + Object.keys(("fields" in p && p.fields) || {}).length,
+      0,
+    );
+    // An int maps one field, a text two: its text and its keyword.
+    await h.cassandra.execute(`ALTER TABLE ${h.keyspace}.capped ADD (port int, note text)`);
+    await h.cassandra.execute(
+      `INSERT INTO ${h.keyspace}.capped (id, tmstmp, name, port, note) VALUES (?, ?, 'db', 5432, 'n')`,
+      [Uuid.random().toString(), new Date()],
+      { prepare: true },
+    );
+    const limit = async (value: number): Promise<void> => {
+      await h.es.indices.putSettings({ index, settings: { "index.mapping.total_fields.limit": value } });
+    };
+    const refusalOf = (summary: Record<string, unknown>): string =>
+      ((summary["refused"] ?? []) as { reason: string }[]).map((r) => r.reason).join("\n");
+    const said = [
+      new RegExp(
+        `index ${index} (refused|would refuse) the fields of the table's columns it lack(ed|s) \\(note, port\\)`,
+      ),
+      new RegExp(`Limit of total fields \\[${mapped + 2}\\]`),
+      new RegExp(`Raise the index's index\\.mapping\\.total_fields\\.limit \\(PUT ${index}/_settings\\)`),
+    ];
+    await limit(mapped + 2);
+    const dry = await h.run([...args, "--dry-run"]);
+    assert.equal(dry.code, EXIT.failure, JSON.stringify(dry.summary));
+    for (const words of said) assert.match(refusalOf(dry.summary), words);
+    assert.match(
+      refusalOf(dry.summary),
+      /would refuse .* which maps \d+ fields, where the new columns add 3\./,
+    );
+    const plan = await h.cli(["plan", ...h.baseArgs(), ...args]);
+    assert.equal(plan.code, EXIT.failure, plan.stderr);
+    for (const words of said) assert.match(plan.stderr, words);
+    // The run meets the cluster's own refusal, with the same words.
+    const run = await h.run(args);
+    assert.equal(run.code, EXIT.failure, JSON.stringify(run.summary));
+    for (const words of said) assert.match(refusalOf(run.summary), words);
+    assert.equal(await mappedType("capped", "port"), undefined);
+
+    // With room for the three fields, each says the table would be synced.
+    await limit(mapped + 3);
+    const roomy = await h.run([...args, "--dry-run"]);
+    assert.equal(roomy.code, EXIT.success, JSON.stringify(roomy.summary));
+    const roomyPlan = await h.cli(["plan", ...h.baseArgs(), ...args]);
+    assert.equal(roomyPlan.code, EXIT.success, roomyPlan.stderr);
+    assert.equal((await h.run(args)).code, EXIT.success);
+    assert.equal(await mappedType("capped", "port"), "integer");
+  });
+
   it("maps the key and tombstone fields an index made beforehand with a strict mapping lacks", async () => {
     // An operator's index for the table, made from a template that refuses fields it does not map
     // ("dynamic": "strict"), with the table's content only: every document synced writes holds the key

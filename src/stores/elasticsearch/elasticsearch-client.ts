@@ -34,6 +34,7 @@ import {
   closedOf,
   indicesByAlias,
   MAPPING_TRAITS_PATH,
+  fieldCountsOf,
   mappingTraits,
   settingsOf,
 } from "../search/search-client.js";
@@ -357,6 +358,10 @@ export class ElasticsearchClient implements SearchClient {
       filter_path: MAPPING_TRAITS_PATH,
     } as const;
     return mappingTraits(await this.#edge(this.#client.indices.getMapping(request, this.#options)));
+  }
+
+  async fieldCounts(index: string): Promise<Readonly<Record<string, number | undefined>>> {
+    return fieldCountsOf(await this.#edge(this.#client.indices.getMapping({ index }, this.#options)));
   }
 
   async addFields(request: { index: string; properties: FieldMappings }): Promise<void> {

@@ -25,7 +25,13 @@ import type {
   SearchResult,
   MappingTraits,
 } from "../search/search-client.js";
-import { closedOf, indicesByAlias, mappingTraits, settingsOf } from "../search/search-client.js";
+import {
+  closedOf,
+  fieldCountsOf,
+  indicesByAlias,
+  mappingTraits,
+  settingsOf,
+} from "../search/search-client.js";
 import { fromOpenSearch } from "./mappings.js";
 import { fromOpenSearchError } from "./opensearch-errors.js";
 import { textAnswerFailure } from "../search/search-error.js";
@@ -214,6 +220,12 @@ export class OpenSearchClient implements SearchClient {
     return settingsOf(
       await this.#send<Parameters<typeof settingsOf>[0]>(restCalls.readSettings(index, names)),
       names,
+    );
+  }
+
+  async fieldCounts(index: string): Promise<Readonly<Record<string, number | undefined>>> {
+    return fieldCountsOf(
+      await this.#send<Parameters<typeof fieldCountsOf>[0]>(restCalls.readMappings({ index })),
     );
   }
 

@@ -8,6 +8,7 @@
 // Queries, documents and bulk lines are typed as the REST API both products share writes them, so an
 // adapter passes them on as they are: a scan page's hits and a bulk request's documents are never
 // copied on their way through.
+import { mappedFieldCount } from "./field-count.js";
 import type { FieldMappings, IndexMapping, SearchProductName } from "./mapping.js";
 import type { Query, SortField, SortValue } from "./query.js";
 import { ownValue } from "../../core/own-value.js";
@@ -252,6 +253,15 @@ export function mappingTraits(answer: TraitsAnswer): MappingTraits {
   return { sourceGaps: sourceGaps(answer), routingRequired };
 }
 
+/** `GET <index>/_mapping`'s answer: the fields each index counts against its limit. */
+export function fieldCountsOf(
+  answer: Readonly<Record<string, { readonly mappings?: unknown }>>,
+): Record<string, number | undefined> {
+  return Object.fromEntries(
+    Object.entries(answer).map(([index, { mappings }]) => [index, mappedFieldCount(mappings)]),
+  );
+}
+
 /** The `filter_path` of a mapping request whose answer mappingTraits reads. */
 export const MAPPING_TRAITS_PATH = "*.mappings._source,*.mappings._routing";
 
@@ -406,6 +416,11 @@ export interface SearchClient {
    * `_source` whole (disabled, or with fields left out), and those that require a routing value.
    */
   mappingTraits(pattern: string): Promise<MappingTraits>;
+  /**
+   * How many fields each of the indices `index` names maps, as index.mapping.total_fields.limit counts
+   * them (field-count.ts); undefined for one whose count cannot be told from its mapping.
+   */
+  fieldCounts(index: string): Promise<Readonly<Record<string, number | undefined>>>;
   /** Maps fields an index does not have yet; a field already mapped keeps its mapping or is refused. */
   addFields(request: { readonly index: string; readonly properties: FieldMappings }): Promise<void>;
 
