@@ -4,16 +4,9 @@
 // block answers 429, and the cluster answers the same block set by hand alike: both ways out are named.
 import { FLOOD_STAGE } from "../stores/search/transient-errors.js";
 import { allowDeleteBlock } from "../stores/search/allow-delete-block.js";
+import { blockSetting, liftBlock, namesBlock, namesClosedIndex } from "../stores/search/index-blocks.js";
 import { isSearchError, SearchError } from "../stores/search/search-error.js";
 import type { SearchClient } from "../stores/search/search-client.js";
-
-/** The setting behind each block, by the words the cluster names it with. */
-const BLOCK_SETTINGS: readonly (readonly [RegExp, string])[] = [
-  [/index write \(api\)/, "index.blocks.write"],
-  [/index read-only \(api\)/, "index.blocks.read_only"],
-  [/index read \(api\)/, "index.blocks.read"],
-  [/index metadata \(api\)/, "index.blocks.metadata"],
-];
 
 /** What the cluster said, in the error synced made of its answer or of a bulk item's. */
 function clusterWords(error: unknown): string {
@@ -32,21 +25,17 @@ export function indexBlock(error: unknown, location: string): { why: string; tod
   const [, product, index] = /^(?:(.*) )?index (\S+)$/.exec(location) ?? [];
   if (index === undefined) return undefined;
   if (FLOOD_STAGE.test(words)) return allowDeleteBlock(index, product ?? "the cluster");
-  // A close in progress blocks requests too ("index preparing to close"): the way out is to open it.
-  if (/index_closed_exception|preparing to close/.test(words)) {
+  if (namesClosedIndex(words)) {
     return { why: "the index is closed", todo: `Open it (POST ${index}/_open)` };
   }
-  if (!/cluster_block_exception|blocked by: \[/.test(words)) return undefined;
-  const setting = BLOCK_SETTINGS.find(([named]) => named.test(words))?.[1];
+  if (!namesBlock(words)) return undefined;
+  const setting = blockSetting(words);
   return {
     why:
       "the index is blocked" +
       (setting === undefined ? "" : ` (${setting})`) +
       ": the block refuses every request alike, not the login",
-    todo:
-      setting === undefined
-        ? `Lift the block once the index may be used again (GET ${index}/_settings shows its index.blocks)`
-        : `Lift the block once the index may be used again (PUT ${index}/_settings {"${setting}": null})`,
+    todo: liftBlock(index, setting),
   };
 }
 

@@ -4,6 +4,7 @@
 import { SyncedError } from "../../core/errors.js";
 import { AuthenticationError, ConnectionError, firstLine, StoreError } from "../store-errors.js";
 import { allowDeleteBlock } from "./allow-delete-block.js";
+import { blockSetting, liftBlock, namesBlock, namesClosedIndex } from "./index-blocks.js";
 import { refusalAdvice } from "./refused-privilege.js";
 import { FROM_PAGE, SearchError, withStatus } from "./search-error.js";
 import { FLOOD_STAGE } from "./transient-errors.js";
@@ -46,6 +47,23 @@ export function searchFailure(error: unknown, action: string, product = "Elastic
       { cause: error },
     );
   }
+  const other = otherBlock(reason);
+  if (other !== undefined) {
+    // Answered 403 as a missing privilege is, but no role lets it through: only lifting the block
+    // (or opening the index) does. Exit 1, as for a block that refuses writes.
+    return new StoreError(
+      `${product} could not ${action}: ${other.why} (${status}, ${reason}); it is a block set on the ` +
+        `index, not a missing privilege, and refuses this request whatever the login's roles. ` +
+        `${other.todo}, then run again.`,
+      {
+        ...details,
+        status,
+        index: other.index,
+        ...(other.setting === undefined ? {} : { setting: other.setting }),
+      },
+      { cause: error },
+    );
+  }
   if (error.kind === "credentials") {
     return new AuthenticationError(
       `${product} refused to ${action} (${status}, ${reason}): ${refusalAdvice(status)}.`,
@@ -83,6 +101,31 @@ function allowDeleteBlocked(
 }
 
 /**
+ * Another block that refused a request, where the answer names it and its index: a read block refuses
+ * counts and scans, a metadata block reading the mapping, a read-only or metadata block a mapping
+ * change; a closed index reads alike. Elasticsearch and OpenSearch answer each with 403 (a closed
+ * index with 400), in the same words.
+ */
+function otherBlock(
+  reason: string,
+): { index: string; setting: string | undefined; why: string; todo: string } | undefined {
+  if (!namesBlock(reason) && !namesClosedIndex(reason)) return undefined;
+  const index = /index \[([^\]]+)\]/.exec(reason)?.[1];
+  if (index === undefined) return undefined;
+  if (namesClosedIndex(reason)) {
+    return {
+      index,
+      setting: undefined,
+      why: `index ${index} is closed`,
+      todo: `Open it (POST ${index}/_open)`,
+    };
+  }
+  const setting = blockSetting(reason);
+  const named = setting === undefined ? "" : ` (${setting})`;
+  return { index, setting, why: `index ${index} is blocked${named}`, todo: liftBlock(index, setting) };
+}
+
+/**
  * Something in front of the cluster answered with an HTML page: the cluster may never have seen the
  * request, so its words are not the cluster's. A 413 is that proxy's limit on request bodies.
  */
@@ -102,6 +145,23 @@ function pageFailure(
       {
         cause: error,
       },
+    );
+  }
+  const other = otherBlock(reason);
+  if (other !== undefined) {
+    // Answered 403 as a missing privilege is, but no role lets it through: only lifting the block
+    // (or opening the index) does. Exit 1, as for a block that refuses writes.
+    return new StoreError(
+      `${product} could not ${action}: ${other.why} (${status}, ${reason}); it is a block set on the ` +
+        `index, not a missing privilege, and refuses this request whatever the login's roles. ` +
+        `${other.todo}, then run again.`,
+      {
+        ...details,
+        status,
+        index: other.index,
+        ...(other.setting === undefined ? {} : { setting: other.setting }),
+      },
+      { cause: error },
     );
   }
   if (error.kind === "credentials") {

@@ -1,0 +1,34 @@
+// The blocks an operator (or a template) sets on an index, by the words the cluster names each with
+// in a cluster_block_exception. Elasticsearch 8/9 and OpenSearch 2/3 say them alike, and answer each
+// with 403, as they do a missing privilege: the words, not the status, tell the two apart.
+
+/** The setting behind each block, by the words the cluster names it with. */
+const BLOCK_SETTINGS: readonly (readonly [RegExp, string])[] = [
+  [/index write \(api\)/, "index.blocks.write"],
+  [/index read-only \(api\)/, "index.blocks.read_only"],
+  [/index read \(api\)/, "index.blocks.read"],
+  [/index metadata \(api\)/, "index.blocks.metadata"],
+];
+
+/** Whether the cluster's words say an index is closed, or being closed. */
+export function namesClosedIndex(words: string): boolean {
+  // A close in progress blocks requests too ("index preparing to close"): the way out is to open it.
+  return /index_closed_exception|preparing to close|\/index closed\]/.test(words);
+}
+
+/** Whether the cluster's words name a block (the flood-stage one aside, which allow-delete-block.ts names). */
+export function namesBlock(words: string): boolean {
+  return /cluster_block_exception|blocked by: \[/.test(words);
+}
+
+/** The setting of the block the cluster's words name, where they name one synced knows. */
+export function blockSetting(words: string): string | undefined {
+  return BLOCK_SETTINGS.find(([named]) => named.test(words))?.[1];
+}
+
+/** How to lift the block of `setting` (unknown: how to find it) from `index`. */
+export function liftBlock(index: string, setting: string | undefined): string {
+  return setting === undefined
+    ? `Lift the block once the index may be used again (GET ${index}/_settings shows its index.blocks)`
+    : `Lift the block once the index may be used again (PUT ${index}/_settings {"${setting}": null})`;
+}
