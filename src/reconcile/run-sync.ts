@@ -102,15 +102,15 @@ export interface SchemaGateway extends SchemaReader {
    */
   refreshIntervals(indices: readonly string[]): Promise<ReadonlyMap<string, number | "off">>;
   /**
-   * Maps the fields of `columns` (content columns of the plan) in the table's existing index, each as
-   * synced maps its column's type; returns each field with its field type.
-   */
-  /**
    * What a dry run checks in place of addFields: the refusal, in the cluster's words, where the fields
    * of `columns` would pass the index's index.mapping.total_fields.limit; undefined where they would
    * not, or the count cannot be trusted.
    */
   fieldLimitRefusal?(plan: TablePlan, columns: readonly Column[]): Promise<string | undefined>;
+  /**
+   * Maps the fields of `columns` (content columns of the plan) in the table's existing index, each as
+   * synced maps its column's type; returns each field with its field type.
+   */
   addFields(
     plan: TablePlan,
     columns: readonly Column[],

@@ -47,23 +47,8 @@ export function searchFailure(error: unknown, action: string, product = "Elastic
       { cause: error },
     );
   }
-  const other = otherBlock(reason);
-  if (other !== undefined) {
-    // Answered 403 as a missing privilege is, but no role lets it through: only lifting the block
-    // (or opening the index) does. Exit 1, as for a block that refuses writes.
-    return new StoreError(
-      `${product} could not ${action}: ${other.why} (${status}, ${reason}); it is a block set on the ` +
-        `index, not a missing privilege, and refuses this request whatever the login's roles. ` +
-        `${other.todo}, then run again.`,
-      {
-        ...details,
-        status,
-        index: other.index,
-        ...(other.setting === undefined ? {} : { setting: other.setting }),
-      },
-      { cause: error },
-    );
-  }
+  const other = blockFailure(error, `${product} could not ${action}`, details, status, reason);
+  if (other !== undefined) return other;
   if (error.kind === "credentials") {
     return new AuthenticationError(
       `${product} refused to ${action} (${status}, ${reason}): ${refusalAdvice(status)}.`,
@@ -98,6 +83,33 @@ function allowDeleteBlocked(
   if ((status !== 429 && status !== 403) || !FLOOD_STAGE.test(reason)) return undefined;
   const index = /index \[([^\]]+)\] blocked by/.exec(reason)?.[1];
   return index === undefined ? undefined : allowDeleteBlock(index, product);
+}
+
+/**
+ * A block that refused the request (not the flood-stage one), answered 403 as a missing privilege is,
+ * though no role lets it through: only lifting the block (or opening the index) does. Exit 1, as for a
+ * block that refuses writes. Undefined where the answer names no block.
+ */
+function blockFailure(
+  error: SearchError,
+  failed: string,
+  details: Record<string, unknown>,
+  status: number,
+  reason: string,
+): StoreError | undefined {
+  const other = otherBlock(reason);
+  if (other === undefined) return undefined;
+  return new StoreError(
+    `${failed}: ${other.why} (${status}, ${reason}); it is a block set on the index, not a missing ` +
+      `privilege, and refuses this request whatever the login's roles. ${other.todo}, then run again.`,
+    {
+      ...details,
+      status,
+      index: other.index,
+      ...(other.setting === undefined ? {} : { setting: other.setting }),
+    },
+    { cause: error },
+  );
 }
 
 /**
@@ -147,23 +159,8 @@ function pageFailure(
       },
     );
   }
-  const other = otherBlock(reason);
-  if (other !== undefined) {
-    // Answered 403 as a missing privilege is, but no role lets it through: only lifting the block
-    // (or opening the index) does. Exit 1, as for a block that refuses writes.
-    return new StoreError(
-      `${product} could not ${action}: ${other.why} (${status}, ${reason}); it is a block set on the ` +
-        `index, not a missing privilege, and refuses this request whatever the login's roles. ` +
-        `${other.todo}, then run again.`,
-      {
-        ...details,
-        status,
-        index: other.index,
-        ...(other.setting === undefined ? {} : { setting: other.setting }),
-      },
-      { cause: error },
-    );
-  }
+  const other = blockFailure(error, `${product} could not ${action}`, details, status, reason);
+  if (other !== undefined) return other;
   if (error.kind === "credentials") {
     return new AuthenticationError(
       `${said}: it refused the request before the cluster saw it.`,
