@@ -89,8 +89,8 @@ done
 # The compatibility runs: a representative part of the integration tier (both directions, conflicts,
 # tombstones, layouts, every type, tables of any primary key (frozen key columns too), a table's
 # ingest pipeline and routing, indices behind aliases, closed, refused, without a whole _source,
-# blocked by a template or allowing smaller pages, schema changes, shards sharing out an index, the state and dead-letter
-# backends, verify, requests repeated after their answer was lost) against Elasticsearch 9 (with the
+# blocked (by a template, or for reads and mapping changes) or allowing smaller pages, schema changes,
+# shards sharing out an index, the state and dead-letter backends, verify, requests repeated after their answer was lost) against Elasticsearch 9 (with the
 # same 8.x client), OpenSearch 2 and OpenSearch 3 (read through scroll contexts). Only where these
 # scripts run the servers, and not when the default node is already 9. SYNCED_TEST_COMPAT=0 leaves
 # them all out. With them, opensearch-tls.test.ts runs against OpenSearch with the security plugin
@@ -99,7 +99,7 @@ COMPAT_FILES=(reconcile-both-directions concurrent-writes layouts-and-deletes va
   values-through-synced reconcile-precision state-contract dead-letter-contract smoke uppercase-ids verify
   search-products lost-page-answer lost-search-answer lost-lease-answer lost-state-answer any-key table-pipeline
   frozen-key table-routing schema-changes sharding bulk-answers settled-reads index-aliases index-creation
-  index-source template-blocks index-result-window checkpoint-coverage read-index-gone down-node exact-numbers created-schema)
+  index-source template-blocks index-blocks index-result-window checkpoint-coverage read-index-gone down-node exact-numbers created-schema)
 # OpenSearch only, beside those: the fault trials and the convergence check, which read and write
 # through OpenSearch's own client and its scroll reads, not the Elasticsearch client that 8 and 9 share.
 # Both versions go through the same client and the same scroll reads, so each check runs against one
