@@ -90,9 +90,10 @@ done
 # tombstones, layouts, every type, tables of any primary key (frozen key columns too), a table's
 # ingest pipeline and routing, indices behind aliases, closed, refused, without a whole _source,
 # blocked (by a template, or for reads and mapping changes) or allowing smaller pages, schema changes,
-# shards sharing out an index, the state and dead-letter backends, verify, requests repeated after their answer was lost) against Elasticsearch 9 (with the
-# same 8.x client), OpenSearch 2 and OpenSearch 3 (read through scroll contexts). Only where these
-# scripts run the servers, and not when the default node is already 9. SYNCED_TEST_COMPAT=0 leaves
+# shards sharing out an index, the state and dead-letter backends, verify, requests repeated after
+# their answer was lost) against Elasticsearch 9 (with the same 8.x client), OpenSearch 2 and
+# OpenSearch 3 (read through scroll contexts). Only where these scripts run the servers, and not when
+# the default node is already 9. SYNCED_TEST_COMPAT=0 leaves
 # them all out. With them, opensearch-tls.test.ts runs against OpenSearch with the security plugin
 # (the opensearch-tls node, HTTPS and the tests' login).
 COMPAT_FILES=(reconcile-both-directions concurrent-writes layouts-and-deletes values-roundtrip
