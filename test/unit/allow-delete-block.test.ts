@@ -3,10 +3,7 @@
 // change (OpenSearch blocks those too), or a state index's write.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import * as es from "@elastic/elasticsearch";
-import * as os from "@opensearch-project/opensearch";
-import { fromElasticsearchError } from "../../src/stores/elasticsearch/elasticsearch-errors.js";
-import { fromOpenSearchError } from "../../src/stores/opensearch/opensearch-errors.js";
+import { ANSWERED_BY } from "../support/error-answers.js";
 import { BulkRetriesExhaustedError, IndexBlockedError } from "../../src/stores/search/bulk-write.js";
 import { searchFailure } from "../../src/stores/search/search-failure.js";
 import { indexBlock } from "../../src/state/blocked-index.js";
@@ -42,22 +39,7 @@ const WAYS_OUT = new RegExp(
   `Free disk space or add nodes .*lift the block \\(PUT ${INDEX}/_settings \\{"index\\.blocks\\.read_only_allow_delete": null\\}\\)`,
 );
 
-const PRODUCTS = [
-  [
-    "Elasticsearch",
-    (statusCode: number, body: unknown) =>
-      fromElasticsearchError(
-        new es.errors.ResponseError({ body, statusCode, headers: {}, warnings: null, meta: {} as never }),
-      ),
-  ],
-  [
-    "OpenSearch",
-    (statusCode: number, body: unknown) =>
-      fromOpenSearchError(
-        new os.errors.ResponseError({ body, statusCode, headers: {}, warnings: null, meta: {} as never }),
-      ),
-  ],
-] as const;
+const PRODUCTS = ANSWERED_BY;
 
 describe("the read-only-allow-delete block", () => {
   it("is named with both ways out where it refuses a request, in each server's words", () => {

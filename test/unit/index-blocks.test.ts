@@ -4,10 +4,7 @@
 // block, its setting and how to lift it, not send the user to grant a role.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import * as es from "@elastic/elasticsearch";
-import * as os from "@opensearch-project/opensearch";
-import { fromElasticsearchError } from "../../src/stores/elasticsearch/elasticsearch-errors.js";
-import { fromOpenSearchError } from "../../src/stores/opensearch/opensearch-errors.js";
+import { ANSWERED_BY } from "../support/error-answers.js";
 import { searchFailure } from "../../src/stores/search/search-failure.js";
 import { exitCodeForError, EXIT } from "../../src/cli/exit-codes.js";
 
@@ -21,22 +18,7 @@ const BLOCKS: readonly (readonly [string, string])[] = [
   ["index.blocks.write", "FORBIDDEN/8/index write (api)"],
 ];
 
-const PRODUCTS = [
-  [
-    "Elasticsearch",
-    (statusCode: number, body: unknown) =>
-      fromElasticsearchError(
-        new es.errors.ResponseError({ body, statusCode, headers: {}, warnings: null, meta: {} as never }),
-      ),
-  ],
-  [
-    "OpenSearch",
-    (statusCode: number, body: unknown) =>
-      fromOpenSearchError(
-        new os.errors.ResponseError({ body, statusCode, headers: {}, warnings: null, meta: {} as never }),
-      ),
-  ],
-] as const;
+const PRODUCTS = ANSWERED_BY;
 
 describe("an index block met by a request other than a write", () => {
   it("is named as the block with its setting and how to lift it, not as a missing privilege", () => {
