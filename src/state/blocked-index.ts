@@ -4,7 +4,7 @@
 // block answers 429, and the cluster answers the same block set by hand alike: both ways out are named.
 import { FLOOD_STAGE } from "../stores/search/transient-errors.js";
 import { allowDeleteBlock } from "../stores/search/allow-delete-block.js";
-import { blockSetting, liftBlock, namesBlock, namesClosedIndex } from "../stores/search/index-blocks.js";
+import { blockOn } from "../stores/search/index-blocks.js";
 import { isSearchError, SearchError } from "../stores/search/search-error.js";
 import type { SearchClient } from "../stores/search/search-client.js";
 
@@ -25,17 +25,15 @@ export function indexBlock(error: unknown, location: string): { why: string; tod
   const [, product, index] = /^(?:(.*) )?index (\S+)$/.exec(location) ?? [];
   if (index === undefined) return undefined;
   if (FLOOD_STAGE.test(words)) return allowDeleteBlock(index, product ?? "the cluster");
-  if (namesClosedIndex(words)) {
-    return { why: "the index is closed", todo: `Open it (POST ${index}/_open)` };
-  }
-  if (!namesBlock(words)) return undefined;
-  const setting = blockSetting(words);
+  const block = blockOn(words, index);
+  if (block === undefined) return undefined;
+  if (block.closed) return { why: "the index is closed", todo: block.todo };
   return {
     why:
       "the index is blocked" +
-      (setting === undefined ? "" : ` (${setting})`) +
+      (block.setting === undefined ? "" : ` (${block.setting})`) +
       ": the block refuses every request alike, not the login",
-    todo: liftBlock(index, setting),
+    todo: block.todo,
   };
 }
 

@@ -44,6 +44,7 @@ import type { FieldMapping, FieldMappings } from "./search/mapping.js";
 import type { IndexSettings } from "./search/search-client.js";
 import { settingsTogether } from "./search/settings-together.js";
 import { fieldLimitRefusal } from "./search/field-limit.js";
+import { FIELD_LIMIT_SETTING } from "./search/field-count.js";
 import type { Query } from "./search/query.js";
 import { durationMillis } from "../config/duration.js";
 
@@ -115,6 +116,7 @@ const RUN_SETTINGS = [
   IGNORE_MALFORMED,
   ...INDEX_PIPELINES,
   ...BLOCK_SETTINGS,
+  FIELD_LIMIT_SETTING,
 ] as const;
 
 /** The statements that make a table, or the ValueError saying why none can be made. */
@@ -398,7 +400,17 @@ export class StoreSchemaGateway implements SchemaGateway {
   async fieldLimitRefusal(plan: TablePlan, columns: readonly Column[]): Promise<string | undefined> {
     const index = plan.es.index;
     return rethrowing(
-      () => fieldLimitRefusal(this.elasticsearch, index, this.#newFields(plan, columns)),
+      () =>
+        fieldLimitRefusal(
+          {
+            productName: this.elasticsearch.productName,
+            fieldCounts: (name) => this.elasticsearch.fieldCounts(name),
+            // The limit is among the settings the run read of the index already.
+            readSettings: (name) => this.#runSettings(name),
+          },
+          index,
+          this.#newFields(plan, columns),
+        ),
       (error) =>
         searchFailure(
           error,

@@ -26,6 +26,7 @@ import { IndexGoneError } from "./index-gone.js";
 import { WriteRefusedError } from "./refused-privilege.js";
 import { FLOOD_STAGE } from "./transient-errors.js";
 import { allowDeleteBlock } from "./allow-delete-block.js";
+import { blockSetting } from "./index-blocks.js";
 import type { BulkBodyLimit } from "./body-limit.js";
 import { FROM_PAGE, isSearchError, type SearchError, withStatus } from "./search-error.js";
 
@@ -349,12 +350,6 @@ async function writeTooLarge(
   };
 }
 
-/** The settings of the blocks that refuse every write, by the words the cluster names each with. */
-const WRITE_BLOCKS: readonly (readonly [RegExp, string])[] = [
-  [/index write \(api\)/, "index.blocks.write"],
-  [/index read-only \(api\)/, "index.blocks.read_only"],
-];
-
 /**
  * The index refuses every write (a block), with no letter: its table is refused and the others are
  * synced (the engine's choice), or where this stops the run, it keeps its checkpoint. `planned`: a
@@ -370,7 +365,7 @@ export class IndexBlockedError extends TableIndexRefusedError {
       planned === undefined && FLOOD_STAGE.test(reason ?? "")
         ? allowDeleteBlock(index, "Elasticsearch")
         : undefined;
-    const setting = planned?.setting ?? WRITE_BLOCKS.find(([named]) => named.test(reason ?? ""))?.[1];
+    const setting = planned?.setting ?? blockSetting(reason ?? "");
     const said =
       planned !== undefined
         ? planned.setting

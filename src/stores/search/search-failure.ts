@@ -4,7 +4,7 @@
 import { SyncedError } from "../../core/errors.js";
 import { AuthenticationError, ConnectionError, firstLine, StoreError } from "../store-errors.js";
 import { allowDeleteBlock } from "./allow-delete-block.js";
-import { blockSetting, liftBlock, namesBlock, namesClosedIndex } from "./index-blocks.js";
+import { blockOn } from "./index-blocks.js";
 import { refusalAdvice } from "./refused-privilege.js";
 import { FROM_PAGE, SearchError, withStatus } from "./search-error.js";
 import { FLOOD_STAGE } from "./transient-errors.js";
@@ -121,20 +121,12 @@ function blockFailure(
 function otherBlock(
   reason: string,
 ): { index: string; setting: string | undefined; why: string; todo: string } | undefined {
-  if (!namesBlock(reason) && !namesClosedIndex(reason)) return undefined;
   const index = /index \[([^\]]+)\]/.exec(reason)?.[1];
-  if (index === undefined) return undefined;
-  if (namesClosedIndex(reason)) {
-    return {
-      index,
-      setting: undefined,
-      why: `index ${index} is closed`,
-      todo: `Open it (POST ${index}/_open)`,
-    };
-  }
-  const setting = blockSetting(reason);
-  const named = setting === undefined ? "" : ` (${setting})`;
-  return { index, setting, why: `index ${index} is blocked${named}`, todo: liftBlock(index, setting) };
+  const block = index === undefined ? undefined : blockOn(reason, index);
+  if (index === undefined || block === undefined) return undefined;
+  const named = block.setting === undefined ? "" : ` (${block.setting})`;
+  const why = block.closed ? `index ${index} is closed` : `index ${index} is blocked${named}`;
+  return { index, setting: block.setting, why, todo: block.todo };
 }
 
 /**
